@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { ContractError } from '../../../main/contract/api.ts';
+import { Engine } from '../../../main/engine/engine.ts';
+import { startHeadlessServer, type HeadlessServer } from '../../server/headless-server.ts';
+import { printProgress } from '../progress-printer.ts';
+import { onShutdownSignal } from '../shutdown-signals.ts';
+
+export interface ServeOptions {
+  local?: boolean;
+  pg?: string;
+  redis?: string;
+  dataDir: string;
+  port: number;
+  workload?: string;
+  rate?: number;
+  chunks: number;
+  seed?: boolean;
+  /** false with --no-local-redis */
+  localRedis: boolean;
+  poolSize?: number;
+}
+
+/**
+ * `hotpath serve`: the headless host. The HTTP server comes up first, so `/healthz`
+ * answers (503) while the stack starts and the demo data is seeded.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  if (options.local && options.pg) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
+  const engine = new Engine({
+    dataDir: options.dataDir,
+    ...(options.poolSize === undefined ? {} : { workloadPoolSize: options.poolSize }),
+  });
+  printProgress(engine);
+  let server: HeadlessServer | null = null;
+  let shuttingDown: Promise<void> | null = null;
+  // Installed before anything starts: a signal during start-up stops what has started
+  // (the engine waits for a stack still starting) instead of leaving it behind.
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      process.stderr.write('Stopping Hotpath…\n');
+      await server?.close();
+      await engine.stop();
+      process.stderr.write('Stopped; every process it started has exited.\n');
+    })());
+  onShutdownSignal(shutdown);
+
+  try {
+    server = await startHeadlessServer({ engine, port: options.port, ...(process.env.HOTPATH_TOKEN ? { token: process.env.HOTPATH_TOKEN } : {}) });
+    process.stdout.write(`Hotpath listening on ${server.url}  (health: ${server.url}/healthz, metrics: ${server.url}/metrics)\n`);
+    process.stdout.write(`Contract WebSocket: ${server.wsUrl}\n`);
+
+    if (options.pg) {
+      await engine.call('stack.connect', options.redis ? { pgUrl: options.pg, redisUrl: options.redis } : { pgUrl: options.pg });
+    } else {
+      await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: options.localRedis ? 'auto' : 'off' });
+    }
+    const stack = engine.status().stack!;
+    process.stdout.write(`Connected to ${stack.pgDisplayUrl} (PostgreSQL ${Math.floor(stack.serverVersion / 10000)})${stack.redisUrl ? `, Redis ${stack.redisUrl}` : ', no Redis'}\n`);
+    // The local stack seeds itself; a database of yours only when asked to.
+    if (!options.pg || options.seed) await engine.call('demo.seed', { chunks: options.chunks });
+    if (options.workload) {
+      const profile = options.workload === 'demo' ? 'demo' : path.resolve(options.workload);
+      await engine.call('workload.start', options.rate === undefined ? { profile } : { profile, rate: options.rate });
+    }
+    process.stdout.write(`Hotpath is ready. Press Ctrl+C to stop.\n`);
+  } catch (error) {
+    // A signal during start-up makes the pending step fail; its handler owns the exit.
+    if (shuttingDown) return;
+    await shutdown().catch(() => undefined);
+    throw error;
+  }
+}

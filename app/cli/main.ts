@@ -1,0 +1,78 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ContractError } from '../../main/contract/api.ts';
+import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
+import { serve } from './commands/serve.ts';
+import { bench } from './commands/bench.ts';
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number, got "${value}".`);
+    return n;
+  };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be 0 (any free port) to 65535, got "${value}".`);
+  return n;
+}
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}".`);
+    return n;
+  };
+}
+
+const program = new Command()
+  .name('hotpath')
+  .description('Performance console for PostgreSQL + Redis services: live latency percentiles, caches, pool and memory, one-click optimize.')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('serve')
+  .description('Run the engine headless: /healthz, Prometheus /metrics and the contract WebSocket on 127.0.0.1.')
+  .option('--local', 'use the local demo stack: embedded PostgreSQL (+ a private redis-server when installed); the default without --pg')
+  .option('--pg <url>', 'your PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=verify-full')
+  .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
+  .option('--data-dir <dir>', 'data folder of the local demo stack', defaultDataDir())
+  .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 7300)
+  .option('--workload <demo|file>', 'start a workload once ready: the demo profile or a profile file (YAML/JSON)')
+  .option('--rate <n>', 'target requests per second of the workload (default: the profile\'s rate)', positiveNumber('--rate'))
+  .option('--chunks <n>', 'chunks of demo data to seed', positiveInt('--chunks'), 200_000)
+  .option('--seed', 'seed the demo schema "unified" into the --pg database (the local stack seeds itself)')
+  .option('--no-local-redis', 'do not start a private redis-server for the local stack')
+  .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')))
+  .addHelpText('after', `
+Examples:
+  hotpath serve --local --workload demo --rate 500
+  hotpath serve --pg postgres://me@127.0.0.1:5432/app --seed --workload demo
+  hotpath serve --pg postgres://me@db:5432/app --workload ./my-profile.yaml --rate 200
+
+The WebSocket needs the per-launch token printed at start (set HOTPATH_TOKEN to choose it).`)
+  .action(async (options) => {
+    await serve(options);
+  });
+
+program
+  .command('bench')
+  .description('Run benchmarks and print each as a table with the command that reproduces it.')
+  .argument('[suites...]', 'runner, seeding, or all', ['all'])
+  .option('--json', 'print JSON instead of tables')
+  .option('--pg <url>', 'PostgreSQL server for suites that need one', 'postgres://postgres@127.0.0.1:5432/postgres')
+  .option('--chunks <n>', 'rows per seeding run', positiveInt('--chunks'), 50_000)
+  .option('--runs <n>', 'runs per variant (the median is reported)', positiveInt('--runs'), 3)
+  .option('--seconds <n>', 'seconds per runner measurement', positiveNumber('--seconds'), 3)
+  .action(async (suites: string[], options) => {
+    await bench(suites, options);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const hint = error instanceof ContractError && error.hint ? `\n${error.hint}` : '';
+  process.stderr.write(`hotpath: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+  process.exitCode = 1;
+}

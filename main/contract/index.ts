@@ -1,0 +1,6 @@
+export * from './api.ts';
+export * from './commands.ts';
+export * from './events.ts';
+export * from './status.ts';
+export * from './telemetry.ts';
+export * from './wire.ts';

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+export const engineErrorSchema = z.object({
+  /** Stable machine-readable code, e.g. `auth-failed`, `bad-request`. */
+  code: z.string(),
+  message: z.string(),
+  /** What the user can do next. */
+  hint: z.string().optional(),
+});
+export type EngineErrorPayload = z.infer<typeof engineErrorSchema>;
+
+export const noticeSchema = z.object({ code: z.string(), message: z.string(), hint: z.string() });
+export type Notice = z.infer<typeof noticeSchema>;
+
+export const stackInfoSchema = z.object({
+  kind: z.enum(['local', 'remote']),
+  /** The PostgreSQL URL with its password masked. */
+  pgDisplayUrl: z.string(),
+  redisUrl: z.string().nullable(),
+  /** `server_version_num`, e.g. 150019. */
+  serverVersion: z.number().int(),
+  pgStatStatements: z.boolean(),
+});
+export type StackInfo = z.infer<typeof stackInfoSchema>;
+
+export const workloadStatusSchema = z.object({
+  running: z.boolean(),
+  profile: z.string().nullable(),
+  templates: z.array(z.string()),
+  targetRate: z.number().nonnegative(),
+});
+export type WorkloadStatus = z.infer<typeof workloadStatusSchema>;
+
+export const enginePhaseSchema = z.enum(['disconnected', 'connecting', 'seeding', 'ready', 'failed', 'stopping']);
+export type EnginePhase = z.infer<typeof enginePhaseSchema>;
+
+export const engineStatusSchema = z.object({
+  phase: enginePhaseSchema,
+  stack: stackInfoSchema.nullable(),
+  notices: z.array(noticeSchema),
+  workload: workloadStatusSchema,
+  error: engineErrorSchema.nullable(),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+/** Progress of long work (stack start, seeding), for progress bars. */
+export const taskProgressSchema = z.object({
+  task: z.enum(['stack', 'seed']),
+  phase: z.string(),
+  message: z.string(),
+  done: z.number().nonnegative(),
+  /** 0 when the amount of work is not known. */
+  total: z.number().nonnegative(),
+});
+export type TaskProgress = z.infer<typeof taskProgressSchema>;
+
+export const logEntrySchema = z.object({
+  at: z.number(),
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string(),
+});
+export type LogEntry = z.infer<typeof logEntrySchema>;

@@ -1,0 +1,20 @@
+import { ContractError } from '../contract/api.ts';
+import { StackError } from '../stack/stack-errors.ts';
+import { WorkloadProfileError } from '../workload/profile-loader.ts';
+
+/**
+ * Every error leaving the engine becomes a ContractError with a stable code and, where
+ * we know one, a next step for the user. Unknown errors keep their message.
+ */
+export function toContractError(error: unknown): ContractError {
+  if (error instanceof ContractError) return error;
+  if (error instanceof StackError) return new ContractError(error.code, error.message, error.hint);
+  if (error instanceof WorkloadProfileError) {
+    return new ContractError('bad-workload-profile', error.message, 'Fix the profile file at the line named and start the workload again.');
+  }
+  const pgCode = (error as { code?: unknown }).code;
+  if (pgCode === '42P01') {
+    return new ContractError('missing-relation', (error as Error).message, 'The demo workload needs the demo schema: seed it first (hotpath serve --seed, or the demo.seed command).');
+  }
+  return new ContractError('internal', error instanceof Error ? error.message : String(error));
+}

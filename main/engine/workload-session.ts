@@ -1,0 +1,75 @@
+import type pg from 'pg';
+import { createWorkloadPool } from '../db/workload-pool.ts';
+import { loadDemoProfile } from '../workload/demo-profile.ts';
+import { loadWorkloadProfile } from '../workload/profile-loader.ts';
+import { prepareTemplateParams } from '../workload/param-generators.ts';
+import type { WorkloadProfile } from '../workload/profile-schema.ts';
+import { createTemplatePicker } from '../workload/template-picker.ts';
+import { PgWorkloadTarget } from '../workload/pg-workload-target.ts';
+import { WorkloadRunner } from '../workload/workload-runner.ts';
+import { seededRandom } from '../util/random.ts';
+import type { WorkloadStatus } from '../contract/status.ts';
+
+export interface WorkloadSessionOptions {
+  connection: pg.ClientConfig;
+  /** `demo` or the path of a profile file. */
+  profile: string;
+  /** Requests per second; the profile's own rate, or 100, when absent. */
+  rate?: number;
+  poolSize?: number;
+  /** Seed of the parameter and template choices, for reproducible runs. */
+  seed?: number;
+  warmupIntervals?: number;
+}
+
+/** One running workload: its profile, its read-only pool, and the open-loop runner. */
+export class WorkloadSession {
+  private constructor(
+    readonly profile: WorkloadProfile,
+    readonly runner: WorkloadRunner,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(options: WorkloadSessionOptions): Promise<WorkloadSession> {
+    const profile = options.profile === 'demo' ? await loadDemoProfile() : await loadWorkloadProfile(options.profile);
+    const pool = createWorkloadPool(options.connection, options.poolSize === undefined ? {} : { size: options.poolSize });
+    try {
+      const random = seededRandom(options.seed ?? Date.now());
+      const query = async (sql: string): Promise<unknown[]> => {
+        const result = await pool.query({ text: sql, rowMode: 'array' });
+        return result.rows.map((row: unknown[]) => row[0]);
+      };
+      const nextParams = await Promise.all(profile.templates.map((template) => prepareTemplateParams(template, { query, random })));
+      const runner = new WorkloadRunner({
+        templates: profile.templates.map((template, index) => ({ name: template.name, nextParams: nextParams[index]! })),
+        pickTemplate: createTemplatePicker(
+          profile.templates.map((t) => t.weight),
+          random,
+        ),
+        target: new PgWorkloadTarget(pool, profile.templates),
+        rate: options.rate ?? profile.rate ?? 100,
+        random,
+        intervalMs: 0,
+        warmupIntervals: options.warmupIntervals ?? 2,
+      });
+      return new WorkloadSession(profile, runner, pool);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  status(): WorkloadStatus {
+    return {
+      running: this.runner.running,
+      profile: this.profile.name,
+      templates: this.profile.templates.map((t) => t.name),
+      targetRate: this.runner.targetRate,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.runner.stop();
+    await this.pool.end();
+  }
+}

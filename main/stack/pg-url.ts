@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import { isSslMode, resolveTls, SSL_MODES } from './pg-tls.ts';
+import type { PgTlsOptions, SslMode } from './pg-tls.ts';
+import { StackError } from './stack-errors.ts';
+import type { ConnectTarget } from './stack-errors.ts';
+
+export interface PgUrlOptions {
+  /** TLS settings from outside the URL (a saved profile); they win over the URL's ssl* parameters. */
+  tls?: PgTlsOptions;
+  /** Used when the URL has no connect_timeout. */
+  connectTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export interface ParsedPgUrl {
+  /** What pools connect with. For sslmode prefer/allow this is the TLS attempt; see `tlsFallback`. */
+  config: pg.ClientConfig;
+  sslMode: SslMode;
+  /** prefer/allow: if the server has no TLS, connect again with `ssl: false`. */
+  tlsFallback: boolean;
+  /** The URL with the password masked. */
+  displayUrl: string;
+  target: ConnectTarget;
+  /** Query parameters Hotpath does not use (e.g. Prisma's `schema`), so the host can tell the user. */
+  ignoredParameters: string[];
+}
+
+const EXAMPLE = 'postgres://user:password@db.example.com:5432/mydb';
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Parameters we understand; everything else is reported in `ignoredParameters`, never silently dropped. */
+const KNOWN_PARAMETERS = new Set([
+  'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'connect_timeout', 'application_name',
+  'host', 'port', 'user', 'password', 'dbname',
+]);
+
+function malformed(problem: string, hint = `A PostgreSQL URL looks like ${EXAMPLE}.`): StackError {
+  return new StackError('malformed-url', `The PostgreSQL URL is not valid: ${problem}.`, hint);
+}
+
+function decode(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw malformed(`the ${what} contains an invalid percent-encoding (a % not followed by two hex digits)`,
+      'Percent-encode special characters: % as %25, @ as %40, / as %2F, : as %3A.');
+  }
+}
+
+function parsePort(text: string, where: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+    throw malformed(`the port ${JSON.stringify(text)}${where} is not a number between 1 and 65535`);
+  }
+  return Number(text);
+}
+
+/** Splits `host`, `host:port`, `[v6]` or `[v6]:port`; rejects what libpq would read as several hosts. */
+function parseHostPort(authority: string): { host: string; port?: number } {
+  if (authority.includes(',')) {
+    throw malformed('it names several hosts', 'Give one host; read replicas are configured separately.');
+  }
+  let host: string;
+  let portText: string | undefined;
+  const v6 = /^\[([^\]]*)\](?::(.*))?$/.exec(authority);
+  if (v6) {
+    host = v6[1] ?? '';
+    portText = v6[2];
+  } else {
+    const parts = authority.split(':');
+    if (parts.length > 2) throw malformed(`the host ${JSON.stringify(authority)} has several colons`, 'Write IPv6 addresses in brackets: postgres://user@[::1]:5432/db.');
+    host = parts[0] ?? '';
+    portText = parts[1];
+  }
+  host = decode(host, 'host');
+  if (!host.startsWith('/') && /[\s/\\?#@]/.test(host)) throw malformed(`the host ${JSON.stringify(host)} contains characters a host name cannot have`);
+  return portText === undefined || portText === '' ? { host } : { host, port: parsePort(portText, '') };
+}
+
+/**
+ * The URL with any password (in the user part or a `password=` parameter) replaced by ****. Tolerant of
+ * malformed input, and it errs on the side of hiding: the user part ends at the LAST @ of the whole text, so a
+ * password with an unencoded @, / or ? is still masked (at worst a little of the host is masked too).
+ */
+export function maskPgUrl(url: string): string {
+  let out = url;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(out);
+  if (scheme) {
+    const rest = out.slice(scheme[0].length);
+    const at = rest.lastIndexOf('@');
+    const colon = rest.indexOf(':');
+    if (at > 0 && colon >= 0 && colon < at) out = scheme[0] + rest.slice(0, colon) + ':****' + rest.slice(at);
+  }
+  return out.replace(/([?&](?:password|sslpassword)=)[^&#]*/gi, '$1****');
+}
+
+/**
+ * Parses a `postgres://` / `postgresql://` URL (libpq's URI form) into the config `pg` connects with.
+ * Anything wrong becomes StackError('malformed-url') naming the part that is wrong.
+ */
+export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgUrl {
+  const url = input.trim();
+  if (url === '') throw malformed('it is empty');
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/.exec(url);
+  if (!match) {
+    throw malformed(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? 'it cannot be read as a URL' : 'it does not start with postgres:// or postgresql://');
+  }
+  const scheme = (match[1] ?? '').toLowerCase();
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+    const redis = scheme === 'redis' || scheme === 'rediss' ? ' (this looks like a Redis URL: pass it as the Redis URL instead)' : '';
+    throw malformed(`the scheme "${scheme}://" is not PostgreSQL's${redis}`, `Use postgres:// or postgresql://, e.g. ${EXAMPLE}.`);
+  }
+  if (match[5] !== undefined && !url.slice(0, url.indexOf('#')).includes('@') && url.slice(url.indexOf('#')).includes('@')) {
+    throw malformed('the user name or password seems to contain an unencoded #', 'Percent-encode # in a password as %23.');
+  }
+  if (match[5]) throw malformed('it has a #fragment, which PostgreSQL URLs do not use', 'Remove the part from # on; percent-encode # in a password as %23.');
+
+  const authority = match[2] ?? '';
+  const at = authority.lastIndexOf('@');
+  // An @ after the host but before any `=` means a password with an unencoded / ? or #: say so without echoing it.
+  const afterAuthority = url.slice(url.indexOf('//') + 2 + authority.length);
+  const laterAt = afterAuthority.indexOf('@');
+  if (at < 0 && laterAt >= 0 && !afterAuthority.slice(0, laterAt).includes('=')) {
+    throw malformed('the user name or password seems to contain an unencoded /, ? or #',
+      'Percent-encode special characters in the password: / as %2F, ? as %3F, # as %23, @ as %40.');
+  }
+  const userInfo = at >= 0 ? authority.slice(0, at) : '';
+  const colon = userInfo.indexOf(':');
+  let user: string | undefined = userInfo === '' ? undefined : decode(colon >= 0 ? userInfo.slice(0, colon) : userInfo, 'user name');
+  let password: string | undefined = colon >= 0 ? decode(userInfo.slice(colon + 1), 'password') : undefined;
+  let { host, port } = parseHostPort(at >= 0 ? authority.slice(at + 1) : authority);
+  let database = decode((match[3] ?? '').replace(/^\//, ''), 'database name');
+
+  const params = new URLSearchParams((match[4] ?? '').replace(/^\?/, ''));
+  const ignoredParameters = [...new Set([...params.keys()].filter((k) => !KNOWN_PARAMETERS.has(k)))];
+  const param = (name: string): string | undefined => params.get(name) ?? undefined;
+  if (param('host')) host = param('host') as string;
+  if (param('port')) port = parsePort(param('port') as string, ' (port parameter)');
+  if (param('user')) user = param('user');
+  if (param('password') !== undefined) password = param('password');
+  if (param('dbname')) database = param('dbname') as string;
+
+  if (host === '') throw malformed('it names no host', `Put the server's host name or address after //, e.g. ${EXAMPLE}.`);
+  if (database === '') throw malformed('it names no database', `Add the database after the host, e.g. postgres://user@${host}:${port ?? 5432}/postgres.`);
+
+  const sslParam = param('sslmode');
+  if (sslParam !== undefined && !isSslMode(sslParam)) {
+    throw malformed(`sslmode=${sslParam} is not one of ${SSL_MODES.join(', ')}`);
+  }
+  let connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeoutParam = param('connect_timeout');
+  if (timeoutParam !== undefined) {
+    if (!/^\d+$/.test(timeoutParam)) throw malformed(`connect_timeout=${timeoutParam} is not a whole number of seconds`);
+    if (Number(timeoutParam) > 0) connectTimeoutMs = Number(timeoutParam) * 1000;
+  }
+
+  const tlsOptions: PgTlsOptions = {
+    rootCertPath: options.tls?.rootCertPath ?? param('sslrootcert'),
+    certPath: options.tls?.certPath ?? param('sslcert'),
+    keyPath: options.tls?.keyPath ?? param('sslkey'),
+    ...(options.tls?.ca !== undefined ? { ca: options.tls.ca } : {}),
+  };
+  const tls = resolveTls(options.tls?.mode ?? (sslParam as SslMode | undefined), tlsOptions);
+
+  const resolvedPort = port ?? 5432;
+  const config: pg.ClientConfig = {
+    host,
+    port: resolvedPort,
+    database,
+    ssl: tls.ssl,
+    connectionTimeoutMillis: connectTimeoutMs,
+    application_name: param('application_name') ?? options.applicationName ?? 'hotpath',
+  };
+  if (user !== undefined) config.user = user;
+  if (password !== undefined) config.password = password;
+
+  const target: ConnectTarget = { host, port: resolvedPort, database, sslMode: tls.mode, timeoutMs: connectTimeoutMs };
+  if (user !== undefined) target.user = user;
+  return { config, sslMode: tls.mode, tlsFallback: tls.fallbackToPlain, displayUrl: maskPgUrl(url), target, ignoredParameters };
+}

@@ -1,0 +1,92 @@
+import { isIP } from 'node:net';
+import { parsePgUrl } from '../pg-url.ts';
+import type { PgTlsOptions } from '../pg-tls.ts';
+import { detectPgStatStatements } from '../pg-stat-statements.ts';
+import { parseRedisUrl } from '../redis-url.ts';
+import { verifyRedis } from '../redis-probe.ts';
+import type { Stack, StackNotice } from '../stack.ts';
+import { connectVerified } from './pg-connect.ts';
+
+export interface RemoteStackOptions {
+  pgUrl: string;
+  /** Omitted: no L2 cache (a notice says so). */
+  redisUrl?: string;
+  /** TLS settings from a saved profile; they win over the URL's ssl* parameters. */
+  tls?: PgTlsOptions;
+  /** Bound for each connection check (default 10 s, or the URL's connect_timeout). */
+  connectTimeoutMs?: number;
+  /** Read-only mode does no DDL, not even CREATE EXTENSION pg_stat_statements. */
+  readOnly?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('/') || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/**
+ * The user's own PostgreSQL (and optionally Redis), verified before anything else uses it: one bounded
+ * connection, the server version, whether pg_stat_statements works, and a PING to Redis. It holds no
+ * connection afterwards; pools are opened by the engine from `stack.pg`.
+ */
+export async function connectRemoteStack(options: RemoteStackOptions): Promise<Stack> {
+  const parsed = parsePgUrl(options.pgUrl, {
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  });
+  // A malformed Redis URL should fail before we spend a connection on PostgreSQL.
+  const redis = options.redisUrl !== undefined ? parseRedisUrl(options.redisUrl) : null;
+  const timeoutMs = parsed.config.connectionTimeoutMillis ?? options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const notices: StackNotice[] = [];
+
+  if (parsed.ignoredParameters.length > 0) {
+    notices.push({
+      code: 'ignored-url-parameters',
+      message: `The PostgreSQL URL has parameters Hotpath does not use: ${parsed.ignoredParameters.join(', ')}.`,
+      hint: 'They are ignored. Hotpath reads sslmode, sslrootcert, sslcert, sslkey, connect_timeout and application_name.',
+    });
+  }
+
+  const { client, config, fellBackToPlain } = await connectVerified(parsed, timeoutMs);
+  let serverVersion: number;
+  let pgStatStatements: boolean;
+  try {
+    const { rows } = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+    serverVersion = Number(rows[0]?.v);
+    const pss = await detectPgStatStatements(client, { database: parsed.target.database ?? '', mayCreate: !options.readOnly });
+    pgStatStatements = pss.enabled;
+    notices.push(...pss.notices);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+
+  if (fellBackToPlain && !isLoopback(parsed.target.host)) {
+    notices.push({
+      code: 'tls-fallback',
+      message: `${parsed.target.host} does not offer TLS: Hotpath connected without encryption (sslmode=${parsed.sslMode}).`,
+      hint: 'Turn on TLS on the server and use sslmode=verify-full, or set sslmode=disable to make plain text a deliberate choice.',
+    });
+  }
+
+  if (redis) {
+    await verifyRedis(redis.url, timeoutMs);
+  } else {
+    notices.push({
+      code: 'redis-not-configured',
+      message: 'No Redis URL given: the L2 cache tier is disabled.',
+      hint: 'Pass a Redis URL (redis://host:6379, rediss:// for TLS) to add the shared cache tier.',
+    });
+  }
+
+  return {
+    kind: 'remote',
+    pg: config,
+    pgDisplayUrl: parsed.displayUrl,
+    redis: redis ? { url: redis.url, displayUrl: redis.displayUrl } : null,
+    capabilities: { serverVersion, pgStatStatements },
+    notices,
+    // Nothing is held between calls: the verification client is already closed.
+    async stop() {},
+  };
+}

@@ -1,0 +1,61 @@
+import type pg from 'pg';
+
+/**
+ * A running PostgreSQL (+ optional Redis) the engine works against: either the embedded local demo stack or
+ * the user's own servers. Every host (Electron, headless server, CLI) gets one of these and hands `pg` to its
+ * pools and `redis.url` to its L2 cache; nothing else about how the stack was obtained leaks out.
+ */
+export interface Stack {
+  kind: 'local' | 'remote';
+  /** What pools connect with (password included: never log it, show `pgDisplayUrl` instead). */
+  pg: pg.ClientConfig;
+  /** The connection as a URL with the password masked, for the UI and logs. */
+  pgDisplayUrl: string;
+  /** `null` when no Redis is available: the L2 tier is then disabled (see `notices`). */
+  redis: StackRedis | null;
+  capabilities: StackCapabilities;
+  /** Things the operator should know that do not stop the console from working (missing Redis, ...). */
+  notices: StackNotice[];
+  /** Releases everything the stack holds; for the local stack, stops its processes and waits until they are gone. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StackRedis {
+  /** ioredis URL (password included). */
+  url: string;
+  /** The same URL with the password masked. */
+  displayUrl: string;
+}
+
+export interface StackCapabilities {
+  /** `server_version_num`, e.g. 150019 for 15.19, 180004 for 18.4. */
+  serverVersion: number;
+  /** `pg_stat_statements` is preloaded, created in the database and readable: the index advisor and statement stats work. */
+  pgStatStatements: boolean;
+}
+
+export type StackNoticeCode =
+  | 'redis-not-found'
+  | 'redis-off'
+  | 'redis-not-configured'
+  | 'pg-stat-statements-not-preloaded'
+  | 'pg-stat-statements-not-created'
+  | 'pg-stat-statements-unreadable'
+  | 'ignored-url-parameters'
+  | 'tls-fallback';
+
+export interface StackNotice {
+  code: StackNoticeCode;
+  /** What is the case, in one sentence. */
+  message: string;
+  /** What the operator can do about it. */
+  hint: string;
+}
+
+/** A step of starting a stack, for progress displays ("starting PostgreSQL"). */
+export interface StackProgress {
+  step: string;
+  message: string;
+}
+
+export type StackProgressListener = (progress: StackProgress) => void;

@@ -1,0 +1,82 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LatencySummary, WorkloadInterval } from '../contract/telemetry.ts';
+
+const QUANTILES = [
+  ['0.5', 'p50'],
+  ['0.95', 'p95'],
+  ['0.99', 'p99'],
+] as const;
+
+/** Where the latency gauges read from at scrape time: sliding-window summaries per template (or null when idle). */
+export type RecentLatencySource = () => Map<string, LatencySummary> | null;
+
+/**
+ * The engine's Prometheus exposition. Counters advance once per closed interval (not per
+ * request, which would put label hashing on the hot path); latency quantiles are computed
+ * at scrape time over the last 10 s of HDR histograms.
+ */
+export class PrometheusMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'template' | 'outcome'>;
+  private readonly targetRate: Gauge;
+  private readonly achievedRate: Gauge;
+  private readonly saturated: Gauge;
+  private readonly inFlight: Gauge;
+
+  constructor(recentLatency: RecentLatencySource) {
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'hotpath_workload_requests_total',
+      help: 'Workload requests by template and outcome (ok, error, shed = not sent because too many were in flight).',
+      labelNames: ['template', 'outcome'],
+      registers,
+    });
+    new Gauge({
+      name: 'hotpath_workload_latency_seconds',
+      help: 'Workload latency from each request\'s intended start (open loop), over the last 10 s; template="all" is the whole workload.',
+      labelNames: ['template', 'quantile'],
+      registers,
+      collect() {
+        this.reset();
+        const summaries = recentLatency();
+        if (!summaries) return;
+        for (const [template, summary] of summaries) {
+          if (summary.count === 0) continue;
+          for (const [quantile, key] of QUANTILES) this.set({ template, quantile }, summary[key] / 1000);
+        }
+      },
+    });
+    this.targetRate = new Gauge({ name: 'hotpath_workload_target_rate', help: 'Target requests per second of the running workload (0 when stopped).', registers });
+    this.achievedRate = new Gauge({ name: 'hotpath_workload_achieved_rate', help: 'Successful requests per second in the last closed interval.', registers });
+    this.saturated = new Gauge({ name: 'hotpath_workload_saturated', help: '1 when the last interval missed the target rate (backlog, shed requests or < 90% achieved).', registers });
+    this.inFlight = new Gauge({ name: 'hotpath_workload_in_flight', help: 'Workload requests sent and not yet answered.', registers });
+  }
+
+  observeInterval(interval: WorkloadInterval): void {
+    for (const stats of interval.templates) {
+      const template = stats.template;
+      if (stats.count > 0) this.requests.inc({ template, outcome: 'ok' }, stats.count);
+      if (stats.errors > 0) this.requests.inc({ template, outcome: 'error' }, stats.errors);
+      if (stats.shed > 0) this.requests.inc({ template, outcome: 'shed' }, stats.shed);
+    }
+    this.targetRate.set(interval.targetRate);
+    this.achievedRate.set(interval.achievedRate);
+    this.saturated.set(interval.saturated ? 1 : 0);
+    this.inFlight.set(interval.inFlight);
+  }
+
+  workloadStopped(): void {
+    this.targetRate.set(0);
+    this.achievedRate.set(0);
+    this.inFlight.set(0);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  async text(): Promise<string> {
+    return await this.registry.metrics();
+  }
+}

@@ -1,0 +1,113 @@
+import type { Histogram } from 'hdr-histogram-js';
+import type { LatencySummary, TemplateIntervalStats } from '../contract/telemetry.ts';
+import { newLatencyHistogram, recordMicros, summarize } from './latency-histogram.ts';
+
+/** Per template: the last `windowIntervals` one-second latency histograms, and a cumulative one. */
+class TemplateSeries {
+  readonly ring: Histogram[];
+  head = 0;
+  readonly cumulative = newLatencyHistogram();
+  readonly acquire = newLatencyHistogram();
+  readonly server = newLatencyHistogram();
+  errors = 0;
+  shed = 0;
+  lastError: string | null = null;
+
+  constructor(windowIntervals: number) {
+    this.ring = Array.from({ length: windowIntervals }, newLatencyHistogram);
+  }
+
+  get current(): Histogram {
+    return this.ring[this.head]!;
+  }
+}
+
+
+export const ALL_TEMPLATES = 'all';
+
+/**
+ * Records every request of a workload into HDR histograms: one set per template plus
+ * `all`. Intervals are closed by `rotate()` once a second; the ring of recent
+ * intervals gives the sliding-window quantiles `/metrics` reports.
+ */
+export class LatencyRecorder {
+  private readonly series: TemplateSeries[];
+  private readonly names: string[];
+
+  constructor(templateNames: readonly string[], private readonly windowIntervals = 10) {
+    if (templateNames.includes(ALL_TEMPLATES)) throw new Error(`A template cannot be named "${ALL_TEMPLATES}".`);
+    this.names = [...templateNames, ALL_TEMPLATES];
+    // One slot more than the window: the slot being filled is not part of it.
+    this.series = this.names.map(() => new TemplateSeries(windowIntervals + 1));
+  }
+
+  get templateNames(): readonly string[] {
+    return this.names;
+  }
+
+  recordSuccess(template: number, latencyUs: number, acquireUs: number, serverUs: number): void {
+    for (const series of [this.series[template]!, this.series[this.series.length - 1]!]) {
+      recordMicros(series.current, latencyUs);
+      recordMicros(series.acquire, acquireUs);
+      recordMicros(series.server, serverUs);
+    }
+  }
+
+  recordError(template: number, message: string): void {
+    for (const series of [this.series[template]!, this.series[this.series.length - 1]!]) {
+      series.errors += 1;
+      series.lastError = message;
+    }
+  }
+
+  recordShed(template: number): void {
+    this.series[template]!.shed += 1;
+    this.series[this.series.length - 1]!.shed += 1;
+  }
+
+  /**
+   * Closes the current interval and returns its statistics (the last entry is `all`).
+   * `keep` = false leaves the interval out of the cumulative histograms (warm-up).
+   */
+  rotate(keep: boolean): TemplateIntervalStats[] {
+    return this.series.map((series, index) => {
+      const stats: TemplateIntervalStats = {
+        template: this.names[index]!,
+        count: series.current.totalCount,
+        errors: series.errors,
+        shed: series.shed,
+        lastError: series.lastError,
+        latency: summarize(series.current),
+        acquireP99: summarize(series.acquire).p99,
+        serverP99: summarize(series.server).p99,
+      };
+      if (keep) series.cumulative.add(series.current);
+      series.head = (series.head + 1) % series.ring.length;
+      series.current.reset();
+      series.acquire.reset();
+      series.server.reset();
+      series.errors = 0;
+      series.shed = 0;
+      return stats;
+    });
+  }
+
+  /** Quantiles over the last `intervals` closed intervals, per template name. */
+  recentSummaries(intervals = this.windowIntervals): Map<string, LatencySummary> {
+    const merged = newLatencyHistogram();
+    const result = new Map<string, LatencySummary>();
+    this.series.forEach((series, index) => {
+      merged.reset();
+      const size = series.ring.length;
+      for (let back = 1; back <= Math.min(intervals, this.windowIntervals); back += 1) {
+        merged.add(series.ring[(series.head - back + size) % size]!);
+      }
+      result.set(this.names[index]!, summarize(merged));
+    });
+    return result;
+  }
+
+  cumulativeSummaries(): Map<string, LatencySummary> {
+    return new Map(this.series.map((series, index) => [this.names[index]!, summarize(series.cumulative)]));
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The workload profile format: named, read-only SQL templates with parameter
+ * generators and weights. Users write these for their own schema, so every rule
+ * here comes with a message that says what is expected (the loader adds the
+ * file, line, field and the offending value).
+ *
+ * Messages are phrased to follow a field path: `templates[2].weight: must be …`.
+ */
+import { z } from 'zod';
+import { checkReadOnlySql } from './profile-sql-check.ts';
+
+/** Objects reject unknown keys so a typo (`wieght`) is an error, not a silently ignored field. */
+function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `is not a known field here (allowed: ${allowed})`
+        : 'must be a mapping (key: value)',
+  });
+}
+
+const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}, not empty` });
+const positive = (what: string) => z.number({ error: `must be ${what} greater than 0` }).gt(0, { error: `must be ${what} greater than 0` });
+const atLeastZero = z.number({ error: 'must be a number of seconds, 0 or more' }).min(0, { error: 'must be a number of seconds, 0 or more' });
+const distribution = z.enum(['uniform', 'zipf'], { error: 'must be "uniform" or "zipf"' });
+const exponent = positive('a number');
+const literal = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'must be a string, number, boolean or null' });
+
+/**
+ * A read-only query run once when the workload starts (bounds, sample lists). It
+ * takes no parameters, and only its first column is used.
+ */
+const startupQuery = text('a read-only SQL query').superRefine((sql, ctx) => {
+  const { problems, parameters } = checkReadOnlySql(sql);
+  for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem.message, params: { sqlOffset: problem.offset } });
+  if (parameters.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must not use placeholders ($${parameters[0]}): it runs once at start, without parameters` });
+  }
+});
+
+/** A bound of an `int` param: a literal, or the single value of a query such as `SELECT max(id) FROM t`. */
+const intBound = z.union([z.number().int(), strictObject({ query: startupQuery })], {
+  error: 'must be an integer, or { query: "SELECT …" } returning one value',
+});
+
+const common = { name: text('a short name for this param').optional(), description: z.string().optional() };
+
+function zipfOnly(value: { distribution: string; exponent?: number | undefined }, ctx: z.RefinementCtx): void {
+  if (value.distribution !== 'zipf' && value.exponent !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['exponent'], message: 'only applies with distribution: zipf' });
+  }
+}
+
+const intParam = strictObject({
+  kind: z.literal('int'),
+  ...common,
+  min: intBound,
+  max: intBound,
+  distribution: distribution.default('uniform'),
+  /** Zipf exponent s: P(rank k) ∝ 1/k^s. 1 is the classic law; larger is more skewed. Default 1. */
+  exponent: exponent.optional(),
+  /**
+   * Zipf ranks map to min, min+1, … by default, so the hot keys are neighbours (and
+   * share pages). `scatter: true` spreads the hot keys over the range instead.
+   */
+  scatter: z.boolean({ error: 'must be true or false' }).default(false),
+}).superRefine((value, ctx) => {
+  zipfOnly(value, ctx);
+  if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) {
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${value.min}), got ${value.max}` });
+  }
+  if (value.scatter && value.distribution !== 'zipf') {
+    ctx.addIssue({ code: 'custom', path: ['scatter'], message: 'only applies with distribution: zipf' });
+  }
+});
+
+const floatParam = strictObject({
+  kind: z.literal('float'),
+  ...common,
+  min: z.number({ error: 'must be a number' }),
+  max: z.number({ error: 'must be a number' }),
+}).superRefine((value, ctx) => {
+  if (value.min > value.max) ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${value.min}), got ${value.max}` });
+});
+
+const sampleParam = strictObject({
+  kind: z.literal('sample'),
+  ...common,
+  /** Values = first column of this query, run once at start. Rank 1 (hottest under zipf) is the first row, so ORDER BY it. */
+  query: startupQuery,
+  distribution: distribution.default('uniform'),
+  exponent: exponent.optional(),
+}).superRefine(zipfOnly);
+
+const choiceParam = strictObject({
+  kind: z.literal('choice'),
+  ...common,
+  values: z.array(literal, { error: 'must be a list of values' }).min(1, { error: 'must list at least one value' }),
+  weights: z.array(positive('a number'), { error: 'must be a list of numbers greater than 0' }).optional(),
+}).superRefine((value, ctx) => {
+  if (value.weights && value.weights.length !== value.values.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['weights'],
+      message: `must have one weight per value (${value.values.length}), got ${value.weights.length}`,
+    });
+  }
+});
+
+const timestampAgoParam = strictObject({
+  kind: z.literal('timestampAgo'),
+  ...common,
+  minSeconds: atLeastZero,
+  maxSeconds: atLeastZero,
+}).superRefine((value, ctx) => {
+  if (value.minSeconds > value.maxSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['maxSeconds'], message: `must be at least minSeconds (${value.minSeconds}), got ${value.maxSeconds}` });
+  }
+});
+
+const constantParam = strictObject({ kind: z.literal('constant'), ...common, value: literal });
+
+export const PARAM_KINDS = ['int', 'float', 'sample', 'choice', 'timestampAgo', 'constant'] as const;
+
+export const ParamSpecSchema = z.discriminatedUnion(
+  'kind',
+  [intParam, floatParam, sampleParam, choiceParam, timestampAgoParam, constantParam],
+  { error: `must be one of ${PARAM_KINDS.join(', ')}` },
+);
+
+export const TemplateSpecSchema = strictObject({
+  name: z
+    .string({ error: 'must be a name like recent_by_origin (letters, digits, _)' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'must be a name like recent_by_origin (letters, digits, _; at most 63)' }),
+  description: z.string({ error: 'must be a string' }).optional(),
+  /** One read-only statement with placeholders $1…$N, one per entry of `params`. */
+  sql: text('one read-only SQL statement'),
+  /** Relative share of requests (weights need not sum to anything). */
+  weight: positive('a number'),
+  params: z.array(ParamSpecSchema, { error: 'must be a list of params' }).default([]),
+}).superRefine((template, ctx) => {
+  const { problems, parameters } = checkReadOnlySql(template.sql);
+  for (const problem of problems) {
+    ctx.addIssue({ code: 'custom', path: ['sql'], message: problem.message, params: { sqlOffset: problem.offset } });
+  }
+  const highest = parameters.at(-1) ?? 0;
+  if (highest !== template.params.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['params'],
+      message:
+        `must have one entry per placeholder: the SQL uses up to $${highest}, ` +
+        `but ${template.params.length} param${template.params.length === 1 ? ' is' : 's are'} listed ($1 is the first entry)`,
+    });
+  }
+  for (let n = 1; n < highest; n += 1) {
+    if (!parameters.includes(n)) {
+      ctx.addIssue({ code: 'custom', path: ['sql'], message: `uses $${highest} but never $${n}: PostgreSQL cannot infer the type of an unused placeholder` });
+    }
+  }
+});
+
+export const WorkloadProfileSchema = strictObject({
+  name: text('a name for this workload'),
+  description: z.string({ error: 'must be a string' }).optional(),
+  /** Default target rate in requests per second (the runner may override it). */
+  rate: positive('a number of requests per second').optional(),
+  templates: z.array(TemplateSpecSchema, { error: 'must be a list of templates' }).min(1, { error: 'must list at least one template' }),
+}).superRefine((profile, ctx) => {
+  const seen = new Map<string, number>();
+  profile.templates.forEach((template, index) => {
+    const first = seen.get(template.name);
+    if (first === undefined) seen.set(template.name, index);
+    else ctx.addIssue({ code: 'custom', path: ['templates', index, 'name'], message: `must be unique, but "${template.name}" is also templates[${first}]` });
+  });
+});
+
+export type WorkloadProfile = z.output<typeof WorkloadProfileSchema>;
+export type TemplateSpec = z.output<typeof TemplateSpecSchema>;
+export type ParamSpec = z.output<typeof ParamSpecSchema>;
+export type ParamKind = ParamSpec['kind'];
+export type IntBound = z.output<typeof intBound>;

@@ -1,0 +1,67 @@
+import { constants } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onShutdownSignal } from '../../../app/cli/shutdown-signals.ts';
+
+// A signal nobody else in the test worker listens to; `process.emit` only calls listeners, it sends nothing.
+const SIGNAL = 'SIGUSR2' as const;
+
+function flush(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('onShutdownSignal', () => {
+  let uninstall: (() => void) | undefined;
+  afterEach(() => uninstall?.());
+
+  it('runs stop once and exits 0 after it has finished', async () => {
+    const events: string[] = [];
+    let finish!: () => void;
+    uninstall = onShutdownSignal(() => {
+      events.push('stop');
+      return new Promise<void>((resolve) => (finish = resolve));
+    }, { signals: [SIGNAL], log: () => undefined, exit: (code) => events.push(`exit ${code}`) });
+
+    process.emit(SIGNAL, SIGNAL);
+    await flush();
+    expect(events).toEqual(['stop']);
+    finish();
+    await flush();
+    expect(events).toEqual(['stop', 'exit 0']);
+  });
+
+  it('exits 1 when stop fails, and says why', async () => {
+    const exits: number[] = [];
+    const logs: string[] = [];
+    uninstall = onShutdownSignal(async () => {
+      throw new Error('redis would not stop');
+    }, { signals: [SIGNAL], log: (m) => logs.push(m), exit: (code) => exits.push(code) });
+
+    process.emit(SIGNAL, SIGNAL);
+    await flush();
+    expect(exits).toEqual([1]);
+    expect(logs.join('\n')).toContain('redis would not stop');
+  });
+
+  it('a second signal while stopping exits at once without running stop again', async () => {
+    let stops = 0;
+    const exits: number[] = [];
+    uninstall = onShutdownSignal(() => {
+      stops++;
+      return new Promise<void>(() => undefined);
+    }, { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code) });
+
+    process.emit(SIGNAL, SIGNAL);
+    await flush();
+    process.emit(SIGNAL, SIGNAL);
+    expect(stops).toBe(1);
+    expect(exits).toEqual([128 + constants.signals[SIGNAL]]);
+  });
+
+  it('uninstalling removes the handlers', () => {
+    const before = process.listenerCount(SIGNAL);
+    const off = onShutdownSignal(async () => undefined, { signals: [SIGNAL] });
+    expect(process.listenerCount(SIGNAL)).toBe(before + 1);
+    off();
+    expect(process.listenerCount(SIGNAL)).toBe(before);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { isAbsolute } from 'node:path';
+import { DEMO_PROFILE_PATH, loadDemoProfile } from '../../../main/workload/demo-profile.ts';
+
+describe('the demo profile', () => {
+  it('lives at an absolute path resolved from the module, not the working directory', () => {
+    expect(isAbsolute(DEMO_PROFILE_PATH)).toBe(true);
+    expect(DEMO_PROFILE_PATH).toMatch(/assets[\\/]workloads[\\/]demo\.yaml$/);
+  });
+
+  it('parses, with the query classes and a mix dominated by the cheap key lookups', async () => {
+    const profile = await loadDemoProfile();
+    expect(profile.name).toBe('demo');
+    expect(profile.rate).toBe(500);
+    const byName = new Map(profile.templates.map((t) => [t.name, t]));
+    expect([...byName.keys()]).toEqual(['chunk_by_id', 'graph_neighbours', 'recent_by_origin', 'session_timeline', 'time_range_count']);
+    const total = profile.templates.reduce((sum, t) => sum + t.weight, 0);
+    const scans = ['recent_by_origin', 'session_timeline', 'time_range_count'].reduce((sum, n) => sum + byName.get(n)!.weight, 0);
+    // The unindexed scans stay rare enough for 500 requests/s on 2 cores (see the comment in demo.yaml).
+    expect(scans / total).toBeLessThanOrEqual(0.01);
+    expect(byName.get('chunk_by_id')!.params[0]).toMatchObject({ kind: 'int', distribution: 'zipf', max: { query: 'SELECT max(id) FROM unified.chunks' } });
+    expect(byName.get('recent_by_origin')!.params[0]).toMatchObject({ kind: 'sample', distribution: 'zipf' });
+    expect(byName.get('session_timeline')!.params[0]).toMatchObject({ kind: 'sample', distribution: 'zipf' });
+    // Windows are anchored to the seeded data's end, so old demo data still has recent rows.
+    expect(byName.get('recent_by_origin')!.params[1]).toMatchObject({ kind: 'sample', query: expect.stringContaining('unified.seed_state') });
+    expect(byName.get('time_range_count')!.params[0]).toMatchObject({ kind: 'int', min: { query: expect.stringContaining('90 days') } });
+  });
+});
