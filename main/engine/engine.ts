@@ -6,6 +6,7 @@ import type { CommandName, CommandParams, CommandResult, SeedReportPayload } fro
 import type { EventName, EventPayload } from '../contract/events.ts';
 import type { EngineErrorPayload, EnginePhase, EngineStatus, LogEntry } from '../contract/status.ts';
 import { seedDemoData } from '../demo/seeder.ts';
+import { describeSeedProgress } from '../demo/seed-progress-text.ts';
 import { connectRemoteStack } from '../stack/remote/remote-stack.ts';
 import { startLocalStack } from '../stack/local/local-stack.ts';
 import type { Stack } from '../stack/stack.ts';
@@ -159,7 +160,7 @@ export class Engine implements EngineApi {
         chunks,
         force,
         signal: this.stopping.signal,
-        onProgress: (p) => this.events.emit('task.progress', { task: 'seed', phase: p.phase, message: `${p.phase}: ${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} rows, ${Math.round(p.rowsPerSecond).toLocaleString('en')} rows/s, batch ${p.batchSize}`, done: p.done, total: p.total }),
+        onProgress: (p) => this.events.emit('task.progress', { task: 'seed', phase: p.phase, message: describeSeedProgress(p), done: p.done, total: p.total }),
       });
       this.log('info', report.reused ? `Demo data re-used: ${report.chunks.toLocaleString('en')} chunks.` : `Seeded ${report.chunks.toLocaleString('en')} chunks and ${report.edges.toLocaleString('en')} edges in ${(report.elapsedMs / 1000).toFixed(1)} s.`);
       return { chunks: report.chunks, edges: report.edges, reused: report.reused, elapsedMs: report.elapsedMs };

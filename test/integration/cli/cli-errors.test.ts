@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { runCli } from '../../support/run-cli.ts';
+import { withDatabase } from '../../support/databases.ts';
+
+describe('hotpath CLI errors', () => {
+  it('prints complete help for the program and each subcommand', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/serve[\s\S]*bench/);
+    const serve = await runCli(['serve', '--help']);
+    for (const flag of ['--local', '--pg', '--redis', '--data-dir', '--port', '--workload', '--rate', '--chunks', '--seed']) expect(serve.stdout).toContain(flag);
+  });
+
+  it.each([
+    [['serve', '--rate', 'fast'], /--rate must be a positive number, got "fast"/],
+    [['serve', '--chunks', '-3'], /--chunks must be a positive whole number/],
+    [['serve', '--port', '70000'], /--port must be 0/],
+    [['serve', '--pg', 'mysql://x@y/z', '--port', '0'], /postgres(ql)?:\/\//],
+    [['bench', 'nonsense'], /Unknown benchmark suite nonsense/],
+  ])('rejects %j with a specific message and exit code 1', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('names the field and line of a malformed workload profile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hotpath-profile-'));
+    const file = join(dir, 'mine.yaml');
+    await writeFile(file, 'name: mine\ntemplates:\n  - name: t\n    weight: 1\n    sql: DELETE FROM x\n');
+    const pgUrl = withDatabase(inject('pg15Url'), 'postgres');
+    const result = await runCli(['serve', '--pg', pgUrl, '--port', '0', '--workload', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/mine\.yaml:5:\d+: templates\[0\]\.sql/);
+    expect(result.stderr).toContain('Stopped');
+  });
+});

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCli } from '../../support/run-cli.ts';
+import { latencyQuantiles, metricValue } from '../../support/prometheus-text.ts';
+import { waitFor } from '../../support/wait-for.ts';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('hotpath serve --local', () => {
+  let dataDir: string;
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts the local stack, seeds with progress, serves live metrics, and leaves no process after SIGTERM', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'hotpath-cli-'));
+    const cli = startCli(['serve', '--local', '--data-dir', dataDir, '--port', '0', '--chunks', '3000', '--workload', 'demo', '--rate', '200']);
+    try {
+      const url = await waitFor('the listening line', () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())?.[1], 20_000);
+      await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 90_000);
+      expect(cli.stderr()).toMatch(/Seeding chunks: [\d,]+ of 3,000 rows/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+      const text = await waitFor('latency for every template', async () => {
+        const body = await (await fetch(`${url}/metrics`)).text();
+        return latencyQuantiles(body).size === 6 ? body : undefined;
+      }, 45_000);
+      for (const [, q] of latencyQuantiles(text)) {
+        expect(q.get('0.5')).toBeLessThanOrEqual(q.get('0.95')!);
+        expect(q.get('0.95')).toBeLessThanOrEqual(q.get('0.99')!);
+      }
+      expect(metricValue(text, 'hotpath_workload_target_rate')).toBe(200);
+      expect(text).toContain('process_resident_memory_bytes');
+
+      const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      const redis = Number((await readFile(join(dataDir, 'redis', 'redis-server.pid'), 'utf8')).split('\n')[0]);
+      expect(alive(postmaster)).toBe(true);
+      expect(alive(redis)).toBe(true);
+
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toEqual({ code: 0, signal: null });
+      expect(alive(postmaster)).toBe(false);
+      expect(alive(redis)).toBe(false);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    }
+  });
+});
