@@ -3,6 +3,7 @@ import { ContractError } from '../../main/contract/api.ts';
 import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
 import { serve } from './commands/serve.ts';
 import { bench } from './commands/bench.ts';
+import { start } from './commands/start.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -31,30 +32,47 @@ const program = new Command()
   .description('Performance console for PostgreSQL + Redis services: live latency percentiles, caches, pool and memory, one-click optimize.')
   .showHelpAfterError('(run with --help for usage)');
 
-program
-  .command('serve')
-  .description('Run the engine headless: /healthz, Prometheus /metrics and the contract WebSocket on 127.0.0.1.')
-  .option('--local', 'use the local demo stack: embedded PostgreSQL (+ a private redis-server when installed); the default without --pg')
-  .option('--pg <url>', 'your PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=verify-full')
-  .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
-  .option('--data-dir <dir>', 'data folder of the local demo stack', defaultDataDir())
-  .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 7300)
-  .option('--workload <demo|file>', 'start a workload once ready: the demo profile or a profile file (YAML/JSON)')
-  .option('--rate <n>', 'target requests per second of the workload (default: the profile\'s rate)', positiveNumber('--rate'))
-  .option('--chunks <n>', 'chunks of demo data to seed', positiveInt('--chunks'), 200_000)
-  .option('--seed', 'seed the demo schema "unified" into the --pg database (the local stack seeds itself)')
-  .option('--no-local-redis', 'do not start a private redis-server for the local stack')
-  .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')))
+/** The stack and workload options `serve` and `start` share. */
+function withStackOptions(command: Command): Command {
+  return command
+    .option('--local', 'use the local demo stack: embedded PostgreSQL (+ a private redis-server when installed)')
+    .option('--pg <url>', 'your PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=verify-full')
+    .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
+    .option('--data-dir <dir>', 'data folder: the local demo stack and saved connection profiles', defaultDataDir())
+    .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 7300)
+    .option('--workload <demo|file>', 'start a workload once ready: the demo profile or a profile file (YAML/JSON)')
+    .option('--rate <n>', "target requests per second of the workload (default: the profile's rate)", positiveNumber('--rate'))
+    .option('--chunks <n>', 'chunks of demo data to seed', positiveInt('--chunks'), 200_000)
+    .option('--seed', 'seed the demo schema "unified" into the --pg database (the local stack seeds itself)')
+    .option('--no-local-redis', 'do not start a private redis-server for the local stack')
+    .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')));
+}
+
+withStackOptions(
+  program
+    .command('serve')
+    .description('Run the engine headless on 127.0.0.1: the console in a browser, /healthz, Prometheus /metrics, the contract WebSocket.'),
+)
   .addHelpText('after', `
+Without --local or --pg the engine starts unconnected and the console offers the choice.
+
 Examples:
   hotpath serve --local --workload demo --rate 500
   hotpath serve --pg postgres://me@127.0.0.1:5432/app --seed --workload demo
   hotpath serve --pg postgres://me@db:5432/app --workload ./my-profile.yaml --rate 200
 
-The WebSocket needs the per-launch token printed at start (set HOTPATH_TOKEN to choose it).`)
+The console URL and the WebSocket carry a per-launch token (set HOTPATH_TOKEN to choose it).`)
   .action(async (options) => {
     await serve(options);
   });
+
+withStackOptions(
+  program
+    .command('start')
+    .description('Open the console: the desktop window when Electron is installed, otherwise the console in your browser.'),
+).action(async (options, command: Command) => {
+  await start(options, command.args.length > 0 ? command.args : process.argv.slice(3));
+});
 
 program
   .command('bench')

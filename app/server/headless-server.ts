@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../../main/engine/engine.ts';
 import { bridgeContract } from './ws-contract-bridge.ts';
+import { CONSOLE_CSP, RENDERER_DIR, readRendererAsset, rendererIsBuilt } from './renderer-assets.ts';
 
 export interface HeadlessServerOptions {
   engine: Engine;
@@ -11,6 +12,8 @@ export interface HeadlessServerOptions {
   port: number;
   /** The per-launch secret every WebSocket client must present; generated when absent. */
   token?: string;
+  /** The built console UI to serve at `/` (default: out/renderer). */
+  rendererDir?: string;
 }
 
 export interface HeadlessServer {
@@ -20,6 +23,8 @@ export interface HeadlessServer {
   url: string;
   /** The contract's WebSocket URL, token included. */
   wsUrl: string;
+  /** The console in a browser, token included (opening it is enough), or null when the UI is not built. */
+  consoleUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -32,11 +37,19 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   wss.on('connection', (socket) => bridgeContract(socket, options.engine));
 
+  const rendererDir = options.rendererDir ?? RENDERER_DIR;
   const server = createServer((req, res) => {
-    void route(options.engine, req, res);
+    void route(options.engine, rendererDir, req, res);
   });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Browsers always send Origin: a page from anywhere but this server may not connect,
+    // even if it somehow had the token. Node clients (tests, CLI) send none.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isOwnOrigin(origin, server)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nCross-origin WebSocket refused.\n');
+      return;
+    }
     if (url.pathname !== '/ws' || !sameSecret(url.searchParams.get('token') ?? '', token)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\nA valid ?token= is required: use the URL hotpath printed at start.\n');
       return;
@@ -55,6 +68,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     token,
     url,
     wsUrl: `ws://127.0.0.1:${port}/ws?token=${token}`,
+    consoleUrl: rendererIsBuilt(rendererDir) ? `${url}/?token=${token}` : null,
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -64,7 +78,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   };
 }
 
-async function route(engine: Engine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(engine: Engine, rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Only GET is served here.\n');
   if (path === '/healthz') {
@@ -79,12 +93,32 @@ async function route(engine: Engine, req: IncomingMessage, res: ServerResponse):
       return send(res, 500, 'text/plain', `Metrics failed: ${(error as Error).message}\n`);
     }
   }
-  return send(res, 404, 'text/plain', 'Not found. Served here: /healthz, /metrics, and the contract at /ws?token=...\n');
+  const asset = await readRendererAsset(path, rendererDir);
+  if (asset) {
+    res.writeHead(200, {
+      'Content-Type': asset.contentType,
+      'Content-Security-Policy': CONSOLE_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
+    res.end(asset.body);
+    return;
+  }
+  if (path === '/') {
+    return send(res, 503, 'text/plain', 'The console UI is not built: run `npm run build:renderer` (npm ci does it), then reload.\n');
+  }
+  return send(res, 404, 'text/plain', 'Not found. Served here: the console at /, /healthz, /metrics, and the contract at /ws?token=...\n');
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
   res.end(body);
+}
+
+function isOwnOrigin(origin: string, server: import('node:http').Server): boolean {
+  const port = (server.address() as AddressInfo).port;
+  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { engineStatusSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
+import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
+import { databaseActivitySchema, topStatementsSchema } from './database.ts';
 
 const positiveRate = z.number().positive().max(1_000_000).describe('requests per second');
 
@@ -43,6 +45,28 @@ export const commandSchemas = {
   },
   'workload.stop': { params: z.object({}).strict(), result: engineStatusSchema },
   'workload.setRate': { params: z.object({ rate: positiveRate }).strict(), result: engineStatusSchema },
+  'stack.test': {
+    params: z.object({ pgUrl: z.string().min(1), redisUrl: z.string().min(1).optional() }).strict(),
+    result: connectionTestSchema,
+  },
+  'profiles.list': { params: z.object({}).strict(), result: profileListSchema },
+  'profiles.save': { params: saveProfileParamsSchema, result: connectionProfileSchema },
+  'profiles.delete': { params: z.object({ id: z.string().min(1) }).strict(), result: profileListSchema },
+  /** Connects to a saved profile; `password` fills in a secret that was not saved. */
+  'profiles.connect': {
+    params: z.object({ id: z.string().min(1), password: z.string().optional() }).strict(),
+    result: engineStatusSchema,
+  },
+  'database.topStatements': {
+    params: z.object({ limit: z.number().int().min(1).max(100).default(15) }).strict(),
+    result: topStatementsSchema,
+  },
+  'database.activity': { params: z.object({}).strict(), result: databaseActivitySchema },
+  /** Cancels the running query of a backend (pg_cancel_backend). `confirm` must be true: the UI asks first. */
+  'database.cancelQuery': {
+    params: z.object({ pid: z.number().int().positive(), confirm: z.literal(true, 'cancelling a query needs confirm: true') }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
   'telemetry.history': {
     params: z.object({ seconds: z.number().int().min(1).max(900).default(900) }).strict(),
     result: z.array(telemetrySnapshotSchema),

@@ -37,6 +37,10 @@ export type EnginePhase = z.infer<typeof enginePhaseSchema>;
 export const engineStatusSchema = z.object({
   phase: enginePhaseSchema,
   stack: stackInfoSchema.nullable(),
+  /** The saved connection profile in use, if the stack came from one. */
+  profileId: z.string().nullable(),
+  /** `electron` or `headless`: lets the UI word things for its host (e.g. where secrets go). */
+  host: z.enum(['electron', 'headless']),
   notices: z.array(noticeSchema),
   workload: workloadStatusSchema,
   error: engineErrorSchema.nullable(),

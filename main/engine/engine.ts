@@ -2,41 +2,56 @@ import pg from 'pg';
 import type { EngineApi } from '../contract/api.ts';
 import { ContractError } from '../contract/api.ts';
 import { dispatchCommand, type CommandHandlers } from '../contract/command-dispatcher.ts';
-import type { CommandName, CommandParams, CommandResult, SeedReportPayload } from '../contract/commands.ts';
+import type { CommandName, CommandParams, CommandResult } from '../contract/commands.ts';
 import type { EventName, EventPayload } from '../contract/events.ts';
 import type { EngineErrorPayload, EnginePhase, EngineStatus, LogEntry } from '../contract/status.ts';
-import { seedDemoData } from '../demo/seeder.ts';
-import { describeSeedProgress } from '../demo/seed-progress-text.ts';
-import { connectRemoteStack } from '../stack/remote/remote-stack.ts';
-import { startLocalStack } from '../stack/local/local-stack.ts';
+import { TopStatementsSampler } from '../database/top-statements.ts';
+import { ProfileStore } from '../profiles/profile-store.ts';
+import type { SecretCipher } from '../profiles/secret-cipher.ts';
 import type { Stack } from '../stack/stack.ts';
 import { PrometheusMetrics } from '../telemetry/prometheus-metrics.ts';
 import { TelemetryHistory } from '../telemetry/telemetry-history.ts';
 import { EventBus } from './event-bus.ts';
 import { toContractError } from './engine-errors.ts';
-import { WorkloadSession } from './workload-session.ts';
+import type { EngineContext, ReadyStack } from './handlers/engine-context.ts';
+import { databaseHandlers } from './handlers/database-handlers.ts';
+import { profileHandlers } from './handlers/profile-handlers.ts';
+import { stackHandlers } from './handlers/stack-handlers.ts';
+import { workloadHandlers } from './handlers/workload-handlers.ts';
+import type { WorkloadSession } from './workload-session.ts';
 
 export interface EngineOptions {
-  /** Where the local demo stack keeps its data (the app's data folder by default). */
+  /** The app's data folder: saved connection profiles, and the local demo stack's data by default. */
   dataDir: string;
+  /** Which host runs the engine; the UI words things (e.g. where secrets go) for it. Default `headless`. */
+  host?: 'electron' | 'headless';
+  /** Encrypts the passwords of saved profiles; null or absent: passwords stay in memory for the session. */
+  secretCipher?: SecretCipher | null;
   /** Connections of the workload pool. */
   workloadPoolSize?: number;
   /** Seed for workload parameter choices (reproducible runs). */
   workloadSeed?: number;
 }
 
+const NO_CIPHER_WARNING = {
+  headless: 'Passwords are kept in memory until Hotpath stops. To save them (encrypted), start Hotpath with HOTPATH_SECRET_KEY set to a long random value.',
+  electron: 'This system offers no OS keychain to encrypt passwords with, so they are kept in memory until Hotpath quits.',
+} as const;
+
 /**
- * The engine: owns the stack, the demo data, the running workload and the telemetry,
- * and serves the contract. Hosts (Electron, the headless server, tests) talk to it only
- * through `call` and `subscribe`.
+ * The engine: owns the stack, the running workload, the telemetry and the saved profiles, and serves the
+ * contract. Hosts (Electron, the headless server, tests) talk to it only through `call` and `subscribe`.
+ * The command handlers live in `handlers/`; this file keeps the lifecycle and the state they share.
  */
 export class Engine implements EngineApi {
   private readonly events = new EventBus();
   private readonly history = new TelemetryHistory();
-  readonly metrics = new PrometheusMetrics(() => this.workload?.runner.recorder.recentSummaries() ?? null);
-  private stack: Stack | null = null;
-  private admin: pg.Pool | null = null;
-  private workload: WorkloadSession | null = null;
+  readonly metrics = new PrometheusMetrics(() => this.workloadSession?.runner.recorder.recentSummaries() ?? null);
+  private readonly host: 'electron' | 'headless';
+  private readonly profiles: ProfileStore;
+  private ready: ReadyStack | null = null;
+  private profileId: string | null = null;
+  private workloadSession: WorkloadSession | null = null;
   private phase: EnginePhase = 'disconnected';
   private lastError: EngineErrorPayload | null = null;
   private readonly ticker: NodeJS.Timeout;
@@ -44,29 +59,13 @@ export class Engine implements EngineApi {
   private opening: Promise<Stack> | null = null;
   /** Aborts long work (seeding) when the engine stops. */
   private readonly stopping = new AbortController();
-  private readonly handlers: CommandHandlers = {
-    'engine.status': async () => this.status(),
-    'stack.startLocal': async (p) => this.connect(() => startLocalStack({ dataDir: p.dataDir ?? this.options.dataDir, redis: p.redis ?? 'auto', onProgress: (s) => this.progress('stack', s.step, s.message) })),
-    'stack.connect': async (p) => this.connect(() => connectRemoteStack(p.redisUrl === undefined ? { pgUrl: p.pgUrl } : { pgUrl: p.pgUrl, redisUrl: p.redisUrl })),
-    'stack.disconnect': async () => {
-      await this.disconnect();
-      return this.status();
-    },
-    'demo.seed': async (p) => this.seed(p.chunks, p.force ?? false),
-    'workload.start': async (p) => this.startWorkload(p.profile, p.rate),
-    'workload.stop': async () => {
-      await this.stopWorkload();
-      return this.status();
-    },
-    'workload.setRate': async (p) => {
-      if (!this.workload) throw new ContractError('no-workload', 'No workload is running.', 'Start one first.');
-      this.workload.runner.setRate(p.rate);
-      return this.changed();
-    },
-    'telemetry.history': async (p) => this.history.recent(p.seconds),
-  };
+  private readonly handlers: CommandHandlers;
 
   constructor(private readonly options: EngineOptions) {
+    this.host = options.host ?? 'headless';
+    this.profiles = new ProfileStore({ dataDir: options.dataDir, cipher: options.secretCipher ?? null, noCipherWarning: NO_CIPHER_WARNING[this.host] });
+    const ctx = this.context();
+    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx) };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
   }
@@ -84,7 +83,7 @@ export class Engine implements EngineApi {
   }
 
   status(): EngineStatus {
-    const stack = this.stack;
+    const stack = this.ready?.stack ?? null;
     return {
       phase: this.phase,
       stack: stack && {
@@ -94,8 +93,10 @@ export class Engine implements EngineApi {
         serverVersion: stack.capabilities.serverVersion,
         pgStatStatements: stack.capabilities.pgStatStatements,
       },
+      profileId: this.profileId,
+      host: this.host,
       notices: stack?.notices ?? [],
-      workload: this.workload?.status() ?? { running: false, profile: null, templates: [], targetRate: 0 },
+      workload: this.workloadSession?.status() ?? { running: false, profile: null, templates: [], targetRate: 0 },
       error: this.lastError,
     };
   }
@@ -108,12 +109,45 @@ export class Engine implements EngineApi {
     const opening = this.opening;
     if (opening) {
       const stack = await opening.catch(() => null);
-      if (stack && stack !== this.stack) await stack.stop();
+      if (stack && stack !== this.ready?.stack) await stack.stop();
     }
     await this.disconnect();
   }
 
-  private async connect(open: () => Promise<Stack>): Promise<EngineStatus> {
+  /** What the handlers may use; see EngineContext. */
+  private context(): EngineContext {
+    return {
+      dataDir: this.options.dataDir,
+      workloadPoolSize: this.options.workloadPoolSize,
+      workloadSeed: this.options.workloadSeed,
+      profiles: this.profiles,
+      events: this.events,
+      history: this.history,
+      metrics: this.metrics,
+      stopping: this.stopping.signal,
+      status: () => this.status(),
+      changed: () => this.changed(),
+      setPhase: (phase) => this.setPhase(phase),
+      log: (level, message) => this.log(level, message),
+      connect: (open, profileId) => this.connect(open, profileId),
+      disconnect: () => this.disconnect(),
+      requireReady: () => this.requireReady(),
+      requireConnected: () => this.requireReady(['ready', 'seeding']),
+      workload: () => this.workloadSession,
+      replaceWorkload: async (session) => {
+        await this.stopWorkload();
+        this.workloadSession = session;
+      },
+      profileId: () => this.profileId,
+      forgetProfile: (id) => {
+        if (this.profileId !== id) return;
+        this.profileId = null;
+        this.changed();
+      },
+    };
+  }
+
+  private async connect(open: () => Promise<Stack>, profileId: string | null): Promise<EngineStatus> {
     if (this.phase === 'connecting' || this.phase === 'seeding') {
       throw new ContractError('busy', `The engine is ${this.phase}.`, 'Wait until it is done.');
     }
@@ -126,9 +160,12 @@ export class Engine implements EngineApi {
         await stack.stop();
         throw this.stopping.signal.reason;
       }
-      this.stack = stack;
-      this.admin = new pg.Pool({ ...this.stack.pg, max: 4, application_name: 'hotpath' });
-      for (const notice of this.stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
+      const admin = new pg.Pool({ ...stack.pg, max: 4, application_name: 'hotpath' });
+      // An idle pooled connection the server drops (restart, admin kill) must not crash the process.
+      admin.on('error', (error) => this.log('warn', `A connection of the admin pool failed: ${error.message}`));
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin) };
+      this.profileId = profileId;
+      for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
       this.setPhase('ready');
       return this.status();
@@ -143,76 +180,39 @@ export class Engine implements EngineApi {
 
   private async disconnect(): Promise<void> {
     await this.stopWorkload();
-    const admin = this.admin;
-    const stack = this.stack;
-    this.admin = null;
-    this.stack = null;
-    await admin?.end().catch(() => undefined);
-    if (stack) await stack.stop();
+    const ready = this.ready;
+    this.ready = null;
+    this.profileId = null;
+    await ready?.admin.end().catch(() => undefined);
+    if (ready) await ready.stack.stop();
     if (this.phase !== 'stopping') this.setPhase('disconnected');
   }
 
-  private async seed(chunks: number, force: boolean): Promise<SeedReportPayload> {
-    const admin = this.requireReady();
-    this.setPhase('seeding');
-    try {
-      const report = await seedDemoData(admin, {
-        chunks,
-        force,
-        signal: this.stopping.signal,
-        onProgress: (p) => this.events.emit('task.progress', { task: 'seed', phase: p.phase, message: describeSeedProgress(p), done: p.done, total: p.total }),
-      });
-      this.log('info', report.reused ? `Demo data re-used: ${report.chunks.toLocaleString('en')} chunks.` : `Seeded ${report.chunks.toLocaleString('en')} chunks and ${report.edges.toLocaleString('en')} edges in ${(report.elapsedMs / 1000).toFixed(1)} s.`);
-      return { chunks: report.chunks, edges: report.edges, reused: report.reused, elapsedMs: report.elapsedMs };
-    } finally {
-      if (!this.stopping.signal.aborted) this.setPhase('ready');
-    }
-  }
-
-  private async startWorkload(profile: string, rate: number | undefined): Promise<EngineStatus> {
-    this.requireReady();
-    await this.stopWorkload();
-    const session = await WorkloadSession.open({
-      connection: this.stack!.pg,
-      profile,
-      ...(rate === undefined ? {} : { rate }),
-      ...(this.options.workloadPoolSize === undefined ? {} : { poolSize: this.options.workloadPoolSize }),
-      ...(this.options.workloadSeed === undefined ? {} : { seed: this.options.workloadSeed }),
-    });
-    this.workload = session;
-    session.runner.start();
-    this.log('info', `Workload "${session.profile.name}" started at ${session.runner.targetRate} requests/s.`);
-    return this.changed();
-  }
-
   private async stopWorkload(): Promise<void> {
-    const session = this.workload;
+    const session = this.workloadSession;
     if (!session) return;
-    this.workload = null;
+    this.workloadSession = null;
     await session.close();
     this.metrics.workloadStopped();
     this.log('info', `Workload "${session.profile.name}" stopped.`);
     this.changed();
   }
 
-  private requireReady(): pg.Pool {
-    if (this.phase !== 'ready' || !this.admin) {
+  /** The connected stack, in one of `phases` (reads may run while seeding; new work may not). */
+  private requireReady(phases: readonly EnginePhase[] = ['ready']): ReadyStack {
+    if (!phases.includes(this.phase) || !this.ready) {
       throw new ContractError('not-connected', `The engine is ${this.phase}, not connected to a stack.`, 'Start the local demo stack or connect to a database first.');
     }
-    return this.admin;
+    return this.ready;
   }
 
   /** Once a second: close the workload interval and publish one snapshot. */
   private tick(): void {
-    const interval = this.workload?.runner.closeInterval() ?? null;
+    const interval = this.workloadSession?.runner.closeInterval() ?? null;
     if (interval) this.metrics.observeInterval(interval);
     const snapshot = { at: Date.now(), workload: interval };
     this.history.record(snapshot);
     this.events.emit('telemetry.snapshot', snapshot);
-  }
-
-  private progress(task: 'stack' | 'seed', phase: string, message: string): void {
-    this.events.emit('task.progress', { task, phase, message, done: 0, total: 0 });
   }
 
   private log(level: LogEntry['level'], message: string): void {

@@ -2,6 +2,9 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { CommandName, CommandParams, CommandResult } from '../../main/contract/commands.ts';
 import type { EventName, EventPayload } from '../../main/contract/events.ts';
 import type { EngineErrorPayload } from '../../main/contract/status.ts';
+import { EngineCallError } from './engine-call-error.ts';
+
+export { EngineCallError };
 
 /** The standard WebSocket surface (the browser's, or the `ws` package's in Node). */
 export interface WebSocketLike {
@@ -12,17 +15,6 @@ export interface WebSocketLike {
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
-/** An engine error as the renderer sees it: code, message, and what to do next. */
-export class EngineCallError extends Error {
-  readonly code: string;
-  readonly hint: string | undefined;
-  constructor(payload: EngineErrorPayload) {
-    super(payload.message);
-    this.name = 'EngineCallError';
-    this.code = payload.code;
-    this.hint = payload.hint;
-  }
-}
 
 interface Pending {
   resolve(value: unknown): void;

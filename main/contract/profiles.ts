@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** How secrets (passwords in URLs) are kept on this host. */
+export const secretStorageSchema = z.object({
+  /**
+   * `safeStorage`: Electron's OS keychain encryption; `env-key`: AES-GCM with a key from
+   * HOTPATH_SECRET_KEY (browser mode); `none`: secrets live in memory for this session only.
+   */
+  kind: z.enum(['safeStorage', 'env-key', 'none']),
+  /** Whether a secret can be saved to disk at all (the user must still ask for it). */
+  canPersist: z.boolean(),
+  /** Something the user should know, e.g. Linux's `basic_text` backend uses a hard-coded key. */
+  warning: z.string().nullable(),
+});
+export type SecretStorage = z.infer<typeof secretStorageSchema>;
+
+export const connectionProfileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The URL with its password masked. */
+  pgDisplayUrl: z.string(),
+  redisDisplayUrl: z.string().nullable(),
+  /** A password is stored encrypted on disk. */
+  secretSaved: z.boolean(),
+  /** A password is known (saved, or kept in memory this session), so connecting needs no prompt. */
+  secretAvailable: z.boolean(),
+  /** The URL had a password when it was saved. */
+  needsSecret: z.boolean(),
+  lastUsedAt: z.number().nullable(),
+});
+export type ConnectionProfile = z.infer<typeof connectionProfileSchema>;
+
+export const profileListSchema = z.object({
+  profiles: z.array(connectionProfileSchema),
+  secretStorage: secretStorageSchema,
+});
+export type ProfileList = z.infer<typeof profileListSchema>;
+
+export const saveProfileParamsSchema = z
+  .object({
+    /** Present to edit an existing profile. */
+    id: z.string().min(1).optional(),
+    name: z.string().trim().min(1, 'give the profile a name').max(100),
+    /** Full URL, password included; the password is split off and kept as a secret. */
+    pgUrl: z.string().min(1),
+    redisUrl: z.string().min(1).optional(),
+    /** Write the password to disk, encrypted. Off by default: secrets stay in memory. */
+    saveSecret: z.boolean().default(false),
+  })
+  .strict();
+
+/** What a connection test found, without switching the engine to that stack. */
+export const connectionTestSchema = z.object({
+  serverVersion: z.number().int(),
+  pgStatStatements: z.boolean(),
+  redis: z.boolean(),
+  notices: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
+});
+export type ConnectionTest = z.infer<typeof connectionTestSchema>;

@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import type { CommandHandlers } from '../../contract/command-dispatcher.ts';
+import type { EnginePhase, EngineStatus, LogEntry } from '../../contract/status.ts';
+import type { TopStatementsSampler } from '../../database/top-statements.ts';
+import type { ProfileStore } from '../../profiles/profile-store.ts';
+import type { Stack } from '../../stack/stack.ts';
+import type { TelemetryHistory } from '../../telemetry/telemetry-history.ts';
+import type { PrometheusMetrics } from '../../telemetry/prometheus-metrics.ts';
+import type { EventBus } from '../event-bus.ts';
+import type { WorkloadSession } from '../workload-session.ts';
+
+/** The connected stack and what the engine holds for it, available while the engine is `ready`. */
+export interface ReadyStack {
+  stack: Stack;
+  /** The engine's own small pool (application_name `hotpath`) for reads and admin work. */
+  admin: pg.Pool;
+  topStatements: TopStatementsSampler;
+}
+
+/**
+ * What command handlers may use of the engine: its state goes through these few methods, so the lifecycle
+ * rules (one stack at a time, nothing left running on stop) stay in `engine.ts`.
+ */
+export interface EngineContext {
+  readonly dataDir: string;
+  readonly workloadPoolSize: number | undefined;
+  readonly workloadSeed: number | undefined;
+  readonly profiles: ProfileStore;
+  readonly events: EventBus;
+  readonly history: TelemetryHistory;
+  readonly metrics: PrometheusMetrics;
+  /** Aborted when the engine stops: long work (seeding) ends early. */
+  readonly stopping: AbortSignal;
+  status(): EngineStatus;
+  /** Publishes the status (engine.status event) and returns it. */
+  changed(): EngineStatus;
+  setPhase(phase: EnginePhase): void;
+  log(level: LogEntry['level'], message: string): void;
+  /** Replaces the current stack with the one `open` gives; `profileId` says which saved profile it came from. */
+  connect(open: () => Promise<Stack>, profileId: string | null): Promise<EngineStatus>;
+  disconnect(): Promise<void>;
+  /** The connected stack when the engine is `ready`, or a `not-connected` ContractError. */
+  requireReady(): ReadyStack;
+  /** The connected stack, also while seeding (for reads that do not disturb it). */
+  requireConnected(): ReadyStack;
+  workload(): WorkloadSession | null;
+  /** Stops the running workload (if any) and makes `session` the running one. */
+  replaceWorkload(session: WorkloadSession | null): Promise<void>;
+  /** The saved profile the current stack came from. */
+  profileId(): string | null;
+  forgetProfile(id: string): void;
+}
+
+/** A module's share of the handler map. */
+export type HandlerGroup<C extends keyof CommandHandlers> = Pick<CommandHandlers, C>;

@@ -1,0 +1,28 @@
+import { connectRemoteStack } from '../../stack/remote/remote-stack.ts';
+import type { EngineContext, HandlerGroup } from './engine-context.ts';
+
+type ProfileCommands = 'profiles.list' | 'profiles.save' | 'profiles.delete' | 'profiles.connect';
+
+export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommands> {
+  return {
+    'profiles.list': async () => ctx.profiles.list(),
+    'profiles.save': async (p) => ctx.profiles.save(p),
+    'profiles.delete': async (p) => {
+      const list = await ctx.profiles.delete(p.id);
+      ctx.forgetProfile(p.id);
+      return list;
+    },
+    'profiles.connect': async (p) => {
+      const target = await ctx.profiles.connection(p.id, p.password);
+      const status = await ctx.connect(
+        () => connectRemoteStack(target.redisUrl === null ? { pgUrl: target.pgUrl } : { pgUrl: target.pgUrl, redisUrl: target.redisUrl }),
+        target.id,
+      );
+      // A typed password that worked is kept for the session, so the next connect needs no prompt.
+      if (p.password !== undefined) ctx.profiles.remember(target.id, p.password);
+      // Connected either way: a profiles file that cannot be written only costs the "last used" date.
+      await ctx.profiles.markUsed(target.id).catch((error: unknown) => ctx.log('warn', `Could not record when profile "${target.name}" was last used: ${(error as Error).message}`));
+      return status;
+    },
+  };
+}

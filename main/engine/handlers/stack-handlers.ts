@@ -1,0 +1,35 @@
+import type { ConnectionTest } from '../../contract/profiles.ts';
+import { startLocalStack } from '../../stack/local/local-stack.ts';
+import { connectRemoteStack } from '../../stack/remote/remote-stack.ts';
+import type { EngineContext, HandlerGroup } from './engine-context.ts';
+
+type StackCommands = 'engine.status' | 'stack.startLocal' | 'stack.connect' | 'stack.disconnect' | 'stack.test';
+
+export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
+  return {
+    'engine.status': async () => ctx.status(),
+    'stack.startLocal': async (p) =>
+      ctx.connect(() => startLocalStack({
+        dataDir: p.dataDir ?? ctx.dataDir,
+        redis: p.redis ?? 'auto',
+        onProgress: (s) => ctx.events.emit('task.progress', { task: 'stack', phase: s.step, message: s.message, done: 0, total: 0 }),
+      }), null),
+    'stack.connect': async (p) => ctx.connect(() => connectRemoteStack(p.redisUrl === undefined ? { pgUrl: p.pgUrl } : { pgUrl: p.pgUrl, redisUrl: p.redisUrl }), null),
+    'stack.disconnect': async () => {
+      await ctx.disconnect();
+      return ctx.status();
+    },
+    // Verifies the URLs the way stack.connect would (same checks, same classified errors) and lets go at
+    // once; the engine's own stack is left as it is.
+    'stack.test': async (p): Promise<ConnectionTest> => {
+      const stack = await connectRemoteStack(p.redisUrl === undefined ? { pgUrl: p.pgUrl } : { pgUrl: p.pgUrl, redisUrl: p.redisUrl });
+      await stack.stop();
+      return {
+        serverVersion: stack.capabilities.serverVersion,
+        pgStatStatements: stack.capabilities.pgStatStatements,
+        redis: stack.redis !== null,
+        notices: stack.notices.map((n) => ({ code: n.code, message: n.message, hint: n.hint })),
+      };
+    },
+  };
+}

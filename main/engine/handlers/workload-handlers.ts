@@ -1,0 +1,62 @@
+import { ContractError } from '../../contract/api.ts';
+import type { SeedReportPayload } from '../../contract/commands.ts';
+import type { EngineStatus } from '../../contract/status.ts';
+import { describeSeedProgress } from '../../demo/seed-progress-text.ts';
+import { seedDemoData } from '../../demo/seeder.ts';
+import { WorkloadSession } from '../workload-session.ts';
+import type { EngineContext, HandlerGroup } from './engine-context.ts';
+
+type WorkloadCommands = 'demo.seed' | 'workload.start' | 'workload.stop' | 'workload.setRate' | 'telemetry.history';
+
+export function workloadHandlers(ctx: EngineContext): HandlerGroup<WorkloadCommands> {
+  return {
+    'demo.seed': async (p) => seed(ctx, p.chunks, p.force ?? false),
+    'workload.start': async (p) => startWorkload(ctx, p.profile, p.rate),
+    'workload.stop': async () => {
+      await ctx.replaceWorkload(null);
+      return ctx.status();
+    },
+    'workload.setRate': async (p) => {
+      const workload = ctx.workload();
+      if (!workload) throw new ContractError('no-workload', 'No workload is running.', 'Start one first.');
+      workload.runner.setRate(p.rate);
+      return ctx.changed();
+    },
+    'telemetry.history': async (p) => ctx.history.recent(p.seconds),
+  };
+}
+
+async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise<SeedReportPayload> {
+  const { admin } = ctx.requireReady();
+  ctx.setPhase('seeding');
+  try {
+    const report = await seedDemoData(admin, {
+      chunks,
+      force,
+      signal: ctx.stopping,
+      onProgress: (p) => ctx.events.emit('task.progress', { task: 'seed', phase: p.phase, message: describeSeedProgress(p), done: p.done, total: p.total }),
+    });
+    ctx.log('info', report.reused
+      ? `Demo data re-used: ${report.chunks.toLocaleString('en')} chunks.`
+      : `Seeded ${report.chunks.toLocaleString('en')} chunks and ${report.edges.toLocaleString('en')} edges in ${(report.elapsedMs / 1000).toFixed(1)} s.`);
+    return { chunks: report.chunks, edges: report.edges, reused: report.reused, elapsedMs: report.elapsedMs };
+  } finally {
+    if (!ctx.stopping.aborted) ctx.setPhase('ready');
+  }
+}
+
+async function startWorkload(ctx: EngineContext, profile: string, rate: number | undefined): Promise<EngineStatus> {
+  const { stack } = ctx.requireReady();
+  await ctx.replaceWorkload(null);
+  const session = await WorkloadSession.open({
+    connection: stack.pg,
+    profile,
+    ...(rate === undefined ? {} : { rate }),
+    ...(ctx.workloadPoolSize === undefined ? {} : { poolSize: ctx.workloadPoolSize }),
+    ...(ctx.workloadSeed === undefined ? {} : { seed: ctx.workloadSeed }),
+  });
+  await ctx.replaceWorkload(session);
+  session.runner.start();
+  ctx.log('info', `Workload "${session.profile.name}" started at ${session.runner.targetRate} requests/s.`);
+  return ctx.changed();
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { ContractError } from '../contract/api.ts';
+import type { ConnectionProfile, ProfileList, saveProfileParamsSchema, SecretStorage } from '../contract/profiles.ts';
+import { maskPgUrl, parsePgUrl } from '../stack/pg-url.ts';
+import { maskRedisUrl, parseRedisUrl } from '../stack/redis-url.ts';
+import { PROFILES_FILE_NAME, readProfilesFile, writeProfilesFile, type StoredProfile, type StoredSecret } from './profile-file.ts';
+import type { SecretCipher } from './secret-cipher.ts';
+import { joinUrlSecret, splitUrlSecret } from './url-secrets.ts';
+
+export type SaveProfileInput = z.output<typeof saveProfileParamsSchema>;
+
+/** How a saved password appears in the URLs the console shows (and may send back on an edit). */
+export const MASKED_PASSWORD = '****';
+
+function unmasked<T extends { password: string | null }>(split: T, editing: boolean): T {
+  return editing && split.password === MASKED_PASSWORD ? { ...split, password: null } : split;
+}
+
+/** The passwords of one profile, in clear: only ever in memory. */
+export interface ProfileSecrets {
+  pg: string | null;
+  redis: string | null;
+}
+
+/** What connecting to a profile needs: the full URLs, passwords included. */
+export interface ProfileConnection {
+  id: string;
+  name: string;
+  pgUrl: string;
+  redisUrl: string | null;
+}
+
+export interface ProfileStoreOptions {
+  /** The engine's data folder; the profiles live in `<dataDir>/profiles.json`. */
+  dataDir: string;
+  /** Encrypts passwords the user asked to save; null: passwords are never written to disk. */
+  cipher: SecretCipher | null;
+  /** Shown in `secretStorage.warning` when there is no cipher: the host knows how the user gets one. */
+  noCipherWarning: string;
+  now?: () => number;
+}
+
+const SECRET_HINT = 'Enter the password to connect; tick "save password" when saving the profile to keep it, encrypted, across restarts.';
+
+/**
+ * Connection profiles: names and URLs on disk (passwords split off), passwords in memory for the session,
+ * and on disk only encrypted and only when the user asked. Writes are serialized so that two saves at once
+ * cannot lose one another.
+ */
+export class ProfileStore {
+  readonly file: string;
+  private readonly memory = new Map<string, ProfileSecrets>();
+  private writes: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly options: ProfileStoreOptions) {
+    this.file = join(options.dataDir, PROFILES_FILE_NAME);
+    this.now = options.now ?? Date.now;
+  }
+
+  secretStorage(): SecretStorage {
+    const cipher = this.options.cipher;
+    return cipher
+      ? { kind: cipher.kind, canPersist: true, warning: cipher.warning }
+      : { kind: 'none', canPersist: false, warning: this.options.noCipherWarning };
+  }
+
+  async list(): Promise<ProfileList> {
+    const { profiles } = await readProfilesFile(this.file);
+    return { profiles: profiles.map((p) => this.describe(p)), secretStorage: this.secretStorage() };
+  }
+
+  /** Creates a profile, or edits one when `id` is given. A URL without a password keeps the old one. */
+  async save(input: SaveProfileInput): Promise<ConnectionProfile> {
+    // Malformed URLs are refused with the same errors as stack.connect, before anything is written.
+    parsePgUrl(input.pgUrl);
+    if (input.redisUrl !== undefined) parseRedisUrl(input.redisUrl);
+    // An edit form shows the saved URL with its password masked; sent back unchanged, the
+    // mask means "keep the saved password", never a password of four stars.
+    const editing = input.id !== undefined;
+    const pg = unmasked(splitUrlSecret(input.pgUrl), editing);
+    const redis = input.redisUrl === undefined ? null : unmasked(splitUrlSecret(input.redisUrl), editing);
+    return await this.exclusive(async () => {
+      const data = await readProfilesFile(this.file);
+      const index = input.id === undefined ? -1 : data.profiles.findIndex((p) => p.id === input.id);
+      if (input.id !== undefined && index < 0) throw notFound(input.id);
+      const old = index >= 0 ? data.profiles[index]! : null;
+      const id = old?.id ?? randomUUID();
+      const hasPassword = { pg: pg.password !== null || (old?.hasPassword.pg ?? false), redis: redis !== null && (redis.password !== null || (old?.hasPassword.redis ?? false)) };
+      const known = old ? this.knownSecrets(old) : null;
+      const secrets: ProfileSecrets = {
+        pg: pg.password ?? (hasPassword.pg ? known?.pg ?? null : null),
+        redis: redis === null ? null : redis.password ?? known?.redis ?? null,
+      };
+      if (secrets.pg !== null || secrets.redis !== null) this.memory.set(id, secrets);
+      else this.memory.delete(id);
+      const record: StoredProfile = {
+        id,
+        name: input.name,
+        pgUrl: pg.url,
+        redisUrl: redis?.url ?? null,
+        hasPassword,
+        savedSecret: input.saveSecret ? this.persistable(secrets, old, pg.password !== null || redis?.password != null) : null,
+        createdAt: old?.createdAt ?? this.now(),
+        lastUsedAt: old?.lastUsedAt ?? null,
+      };
+      if (old) data.profiles[index] = record;
+      else data.profiles.push(record);
+      await writeProfilesFile(this.file, data);
+      return this.describe(record);
+    });
+  }
+
+  async delete(id: string): Promise<ProfileList> {
+    await this.exclusive(async () => {
+      const data = await readProfilesFile(this.file);
+      if (!data.profiles.some((p) => p.id === id)) throw notFound(id);
+      await writeProfilesFile(this.file, { ...data, profiles: data.profiles.filter((p) => p.id !== id) });
+      this.memory.delete(id);
+    });
+    return await this.list();
+  }
+
+  /**
+   * The full URLs to connect with. `password` (typed by the user) stands in for the PostgreSQL password;
+   * a password that is needed and not known is a `secret-needed` error, so the UI can ask for it.
+   */
+  async connection(id: string, password?: string): Promise<ProfileConnection> {
+    const { profiles } = await readProfilesFile(this.file);
+    const profile = profiles.find((p) => p.id === id);
+    if (!profile) throw notFound(id);
+    let known = this.memory.get(id) ?? null;
+    const redisNeeded = profile.hasPassword.redis && known?.redis == null;
+    const pgNeeded = profile.hasPassword.pg && password === undefined && known?.pg == null;
+    if (profile.savedSecret && (pgNeeded || redisNeeded)) {
+      try {
+        known = this.decrypt(profile.savedSecret);
+      } catch (error) {
+        throw new ContractError('secret-needed', `The saved password of profile "${profile.name}" cannot be read: ${(error as Error).message}.`, SECRET_HINT);
+      }
+    }
+    const pgPassword = password ?? known?.pg ?? null;
+    if (profile.hasPassword.pg && pgPassword === null) {
+      throw new ContractError('secret-needed', `The password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`, SECRET_HINT);
+    }
+    const redisPassword = known?.redis ?? null;
+    if (profile.redisUrl !== null && profile.hasPassword.redis && redisPassword === null) {
+      throw new ContractError('secret-needed', `The Redis password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
+        'Edit the profile and give its Redis URL with the password again.');
+    }
+    return {
+      id,
+      name: profile.name,
+      pgUrl: joinUrlSecret(profile.pgUrl, pgPassword),
+      redisUrl: profile.redisUrl === null ? null : joinUrlSecret(profile.redisUrl, redisPassword),
+    };
+  }
+
+  /** Keeps a password that just worked (typed at connect) for the rest of the session. */
+  remember(id: string, pgPassword: string): void {
+    this.memory.set(id, { pg: pgPassword, redis: this.memory.get(id)?.redis ?? null });
+  }
+
+  async markUsed(id: string): Promise<void> {
+    await this.exclusive(async () => {
+      const data = await readProfilesFile(this.file);
+      const profile = data.profiles.find((p) => p.id === id);
+      if (!profile) return;
+      profile.lastUsedAt = this.now();
+      await writeProfilesFile(this.file, data);
+    });
+  }
+
+  private describe(profile: StoredProfile): ConnectionProfile {
+    const needsSecret = profile.hasPassword.pg || profile.hasPassword.redis;
+    const inMemory = this.memory.get(profile.id);
+    const covered = inMemory !== undefined && (!profile.hasPassword.pg || inMemory.pg !== null) && (!profile.hasPassword.redis || inMemory.redis !== null);
+    // A saved secret counts as available when this host has the cipher that made it; if the key has changed
+    // since, connecting says so and asks for the password (we do not decrypt just to list).
+    const decryptable = profile.savedSecret !== null && this.options.cipher?.kind === profile.savedSecret.kind;
+    return {
+      id: profile.id,
+      name: profile.name,
+      pgDisplayUrl: maskPgUrl(profile.hasPassword.pg ? joinUrlSecret(profile.pgUrl, MASKED_PASSWORD) : profile.pgUrl),
+      redisDisplayUrl: profile.redisUrl === null ? null : maskRedisUrl(profile.hasPassword.redis ? joinUrlSecret(profile.redisUrl, MASKED_PASSWORD) : profile.redisUrl),
+      secretSaved: profile.savedSecret !== null,
+      secretAvailable: !needsSecret || covered || decryptable,
+      needsSecret,
+      lastUsedAt: profile.lastUsedAt,
+    };
+  }
+
+  /** The profile's passwords from memory, or decrypted from disk; null when neither works. */
+  private knownSecrets(profile: StoredProfile): ProfileSecrets | null {
+    const inMemory = this.memory.get(profile.id);
+    if (inMemory) return inMemory;
+    if (!profile.savedSecret) return null;
+    try {
+      return this.decrypt(profile.savedSecret);
+    } catch {
+      return null;
+    }
+  }
+
+  /** What to write to disk when the user asked to save the password. */
+  private persistable(secrets: ProfileSecrets, old: StoredProfile | null, newPassword: boolean): StoredSecret | null {
+    const cipher = this.options.cipher;
+    if (cipher && (secrets.pg !== null || secrets.redis !== null)) {
+      return { kind: cipher.kind, data: cipher.encrypt(JSON.stringify(secrets)) };
+    }
+    // No new password and nothing we could re-encrypt (no cipher, or another key): keep what is there.
+    return newPassword ? null : (old?.savedSecret ?? null);
+  }
+
+  private decrypt(secret: StoredSecret): ProfileSecrets {
+    const cipher = this.options.cipher;
+    if (!cipher) throw new Error(`it was encrypted with ${describeKind(secret.kind)}, and this host has no way to decrypt it`);
+    if (cipher.kind !== secret.kind) throw new Error(`it was encrypted with ${describeKind(secret.kind)}, and this host uses ${describeKind(cipher.kind)}`);
+    const parsed = JSON.parse(cipher.decrypt(secret.data)) as Partial<ProfileSecrets>;
+    return { pg: typeof parsed.pg === 'string' ? parsed.pg : null, redis: typeof parsed.redis === 'string' ? parsed.redis : null };
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(work, work);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function describeKind(kind: StoredSecret['kind']): string {
+  return kind === 'safeStorage' ? "the desktop app's OS keychain (safeStorage)" : 'a HOTPATH_SECRET_KEY';
+}
+
+function notFound(id: string): ContractError {
+  return new ContractError('profile-not-found', `No saved connection profile has the id "${id}".`, 'List the profiles again: it may have been deleted in another window.');
+}

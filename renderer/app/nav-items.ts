@@ -1,0 +1,30 @@
+import type { PageId } from '../state/navigation-store.ts';
+
+export interface NavItem {
+  label: string;
+  /** Null for a page whose capability is not built yet: listed, but disabled. */
+  page: PageId | null;
+  /** The second key of the "g then key" shortcut. */
+  goKey: string | null;
+}
+
+/** The left navigation, in order: Alt+1 is the first entry, Alt+2 the second, … */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { label: 'Overview', page: 'overview', goKey: 'o' },
+  { label: 'Database', page: 'database', goKey: 'd' },
+  { label: 'Connections', page: 'connections', goKey: 'c' },
+  { label: 'Cache', page: null, goKey: null },
+  { label: 'Pool', page: null, goKey: null },
+  { label: 'Indexes', page: null, goKey: null },
+  { label: 'Memory', page: null, goKey: null },
+  { label: 'Planner', page: null, goKey: null },
+];
+
+export const DISABLED_NAV_TOOLTIP = 'arrives with its own capability';
+
+export const PAGE_TITLES: Record<PageId, string> = {
+  welcome: 'Welcome',
+  overview: 'Overview',
+  database: 'Database',
+  connections: 'Connections',
+};

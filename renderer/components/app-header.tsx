@@ -1,0 +1,32 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useEngineStatus } from '../app/console-context.ts';
+import { formatServerVersion } from '../format/units.ts';
+import { StackStatusBadge } from './stack-status-badge.tsx';
+import { ThemeToggle } from './theme-toggle.tsx';
+
+/** The connection in use, the stack's status, and the console-wide actions. */
+export function AppHeader() {
+  const stack = useEngineStatus(useShallow((s) => s.status?.stack ?? null));
+  return (
+    <header className="app-header">
+      <div className="app-header__connection" data-testid="connection-in-use">
+        {stack ? (
+          <>
+            <span className="app-header__kind">{stack.kind === 'local' ? 'Local demo stack' : 'Your database'}</span>
+            <code className="app-header__url" title={stack.pgDisplayUrl}>{stack.pgDisplayUrl}</code>
+            <span className="app-header__meta">
+              PostgreSQL {formatServerVersion(stack.serverVersion)} · {stack.redisUrl ? 'Redis connected' : 'no Redis'}
+            </span>
+          </>
+        ) : (
+          <span className="app-header__kind">No database connected</span>
+        )}
+      </div>
+      <StackStatusBadge />
+      {/* Console-wide actions; "Optimize" arrives here with the index advisor. */}
+      <div className="app-header__actions" data-testid="header-actions">
+        <ThemeToggle />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,141 @@
+import { useState, type FormEvent } from 'react';
+import type { ConnectionProfile, ConnectionTest } from '../../main/contract/profiles.ts';
+import { useProfiles, useServices } from '../app/console-context.ts';
+import { fieldOfError, type ConnectionField } from '../forms/connection-error-field.ts';
+import { suggestProfileName } from '../forms/profile-name.ts';
+import { toError } from '../state/to-error.ts';
+import { ConnectionTestResult } from './connection-test-result.tsx';
+import { EngineErrorText } from './engine-error-text.tsx';
+import { RememberPasswordField } from './remember-password-field.tsx';
+import { TextField } from './text-field.tsx';
+
+interface ConnectionFormProps {
+  /** The profile being edited; absent to add a new one. */
+  editing?: ConnectionProfile | null;
+  /** After a save (and a connect, when `connected`). */
+  onDone?(profile: ConnectionProfile, connected: boolean): void;
+  onCancel?(): void;
+  /** False where the page already shows the host's secret-storage warning. */
+  showStorageWarning?: boolean;
+}
+
+type Busy = null | 'test' | 'save' | 'connect';
+interface FieldError { field: ConnectionField; error: Error }
+
+/**
+ * Connect to your own database: PostgreSQL URL, optional Redis URL, a connection test
+ * that changes nothing, then save the profile and connect. An engine error appears
+ * next to the field it concerns, with the engine's message and hint.
+ */
+export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWarning = true }: ConnectionFormProps) {
+  const { api } = useServices();
+  const save = useProfiles((s) => s.save);
+  const connect = useProfiles((s) => s.connect);
+  const secretStorage = useProfiles((s) => s.secretStorage);
+
+  const [name, setName] = useState(editing?.name ?? '');
+  const [pgUrl, setPgUrl] = useState(editing?.pgDisplayUrl ?? '');
+  const [redisUrl, setRedisUrl] = useState(editing?.redisDisplayUrl ?? '');
+  const [remember, setRemember] = useState(editing?.secretSaved ?? false);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [failure, setFailure] = useState<FieldError | null>(null);
+  const [missingUrl, setMissingUrl] = useState(false);
+  const [tested, setTested] = useState<ConnectionTest | null>(null);
+  // After a save whose connect failed, retrying edits that profile instead of adding a twin.
+  const [savedId, setSavedId] = useState<string | null>(editing?.id ?? null);
+
+  const errorFor = (field: ConnectionField) => (failure?.field === field ? failure.error : null);
+  const redis = redisUrl.trim() === '' ? undefined : redisUrl.trim();
+
+  const begin = (what: Busy): boolean => {
+    if (pgUrl.trim() === '') {
+      setMissingUrl(true);
+      return false;
+    }
+    setMissingUrl(false);
+    setFailure(null);
+    setBusy(what);
+    return true;
+  };
+  const fail = (error: unknown) => {
+    const e = toError(error);
+    setFailure({ field: fieldOfError(e), error: e });
+  };
+
+  const test = async () => {
+    if (!begin('test')) return;
+    setTested(null);
+    try {
+      setTested(await api.call('stack.test', redis === undefined ? { pgUrl: pgUrl.trim() } : { pgUrl: pgUrl.trim(), redisUrl: redis }));
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const submit = async (andConnect: boolean) => {
+    if (!begin(andConnect ? 'connect' : 'save')) return;
+    try {
+      const profile = await save({
+        ...(savedId ? { id: savedId } : {}),
+        name: name.trim() || suggestProfileName(pgUrl),
+        pgUrl: pgUrl.trim(),
+        ...(redis === undefined ? {} : { redisUrl: redis }),
+        saveSecret: remember && (secretStorage?.canPersist ?? false),
+      });
+      setSavedId(profile.id);
+      if (andConnect) await connect(profile.id);
+      onDone?.(profile, andConnect);
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit(true);
+  };
+
+  return (
+    <form className="connection-form" onSubmit={onSubmit} noValidate aria-label={editing ? `Edit ${editing.name}` : 'Connect to my database'}>
+      <TextField
+        label="PostgreSQL URL"
+        value={pgUrl}
+        onChange={setPgUrl}
+        placeholder="postgres://user:password@db.example.com:5432/app?sslmode=verify-full"
+        help={editing?.needsSecret ? 'The password shows as ****: type it again to change it.' : 'TLS options as in libpq: sslmode, sslrootcert, sslcert, sslkey.'}
+        autoComplete="off"
+        spellCheck={false}
+        required
+        error={errorFor('pgUrl')}
+        invalid={missingUrl ? 'Enter a PostgreSQL URL, e.g. postgres://user:password@host:5432/database.' : null}
+      />
+      <TextField label="Redis URL (optional)" value={redisUrl} onChange={setRedisUrl} placeholder="redis://:password@cache.example.com:6379/0" autoComplete="off" spellCheck={false} error={errorFor('redisUrl')} />
+      <TextField label="Profile name" value={name} onChange={setName} placeholder={pgUrl.trim() ? suggestProfileName(pgUrl) : 'e.g. production replica'} help="Optional: the database and host are used when left empty." error={errorFor('name')} />
+      <RememberPasswordField checked={remember} onChange={setRemember} secretStorage={secretStorage} showWarning={showStorageWarning} />
+      {failure?.field === 'form' && <EngineErrorText error={failure.error} />}
+      {tested && <ConnectionTestResult result={tested} redisAsked={redis !== undefined} />}
+      <div className="form-actions">
+        <button type="button" onClick={() => void test()} disabled={busy !== null}>
+          {busy === 'test' ? 'Testing…' : 'Test connection'}
+        </button>
+        {editing && (
+          <button type="button" onClick={() => void submit(false)} disabled={busy !== null}>
+            {busy === 'save' ? 'Saving…' : 'Save'}
+          </button>
+        )}
+        <button type="submit" className="button--primary" disabled={busy !== null}>
+          {busy === 'connect' ? 'Connecting…' : 'Save and connect'}
+        </button>
+        {onCancel && (
+          <button type="button" className="button--quiet" onClick={onCancel} disabled={busy !== null}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,19 @@
+import type { PageId } from '../state/navigation-store.ts';
+import { ConnectionsPage } from '../pages/connections-page.tsx';
+import { DatabasePage } from '../pages/database-page.tsx';
+import { OverviewPage } from '../pages/overview-page.tsx';
+import { WelcomePage } from '../pages/welcome-page.tsx';
+
+/** The page for an id. Only the shown page is mounted, so only it polls or renders charts. */
+export function PageView({ page }: { page: PageId }) {
+  switch (page) {
+    case 'welcome':
+      return <WelcomePage />;
+    case 'overview':
+      return <OverviewPage />;
+    case 'database':
+      return <DatabasePage />;
+    case 'connections':
+      return <ConnectionsPage />;
+  }
+}

@@ -1,0 +1,29 @@
+import { codeOf } from '../state/to-error.ts';
+
+export type ConnectionField = 'name' | 'pgUrl' | 'redisUrl' | 'form';
+
+/** Codes of connection failures (see main/stack/stack-errors.ts); they belong next to a URL field. */
+const CONNECTION_CODES = new Set([
+  'malformed-url', 'host-not-found', 'host-unreachable', 'timeout', 'connection-refused', 'connection-closed',
+  'auth-failed', 'database-missing', 'permission-denied', 'tls-required', 'tls-not-supported', 'tls-untrusted',
+  'tls-hostname-mismatch', 'tls-failed', 'too-many-connections', 'server-unavailable', 'unknown',
+]);
+
+/**
+ * Which field of the connection form an engine error belongs next to: Redis failures
+ * name Redis in their message, contract validation names the bad parameter, and the
+ * other connection failures concern the PostgreSQL URL. Anything else (the engine is
+ * busy, the transport closed) is shown for the whole form.
+ */
+export function fieldOfError(error: Error): ConnectionField {
+  const code = codeOf(error);
+  const message = error.message;
+  if (code === 'bad-request') {
+    if (/\bname\b/i.test(message)) return 'name';
+    if (/redisUrl/.test(message)) return 'redisUrl';
+    if (/pgUrl/.test(message)) return 'pgUrl';
+    return 'form';
+  }
+  if (code !== undefined && CONNECTION_CODES.has(code)) return /\bredis\b/i.test(message) ? 'redisUrl' : 'pgUrl';
+  return 'form';
+}

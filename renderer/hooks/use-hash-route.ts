@@ -1,0 +1,37 @@
+import { useEffect } from 'react';
+import { isPageId, type NavigationStore, type PageId } from '../state/navigation-store.ts';
+
+/** The page named by an address hash such as `#/database`, or null. */
+export function pageFromHash(hash: string): PageId | null {
+  const name = hash.replace(/^#\/?/, '');
+  return isPageId(name) ? name : null;
+}
+
+/**
+ * Keeps the address hash and the navigation store in step, so a reload stays on its
+ * page and the browser's back button goes to the previous page.
+ */
+export function useHashRoute(navigation: NavigationStore): void {
+  useEffect(() => {
+    const toHash = (page: PageId) => {
+      const current = pageFromHash(window.location.hash);
+      if (current === page) return;
+      // The first page replaces the bare address instead of adding a history entry "back" would land on.
+      if (current === null) window.history.replaceState(window.history.state, '', `#/${page}`);
+      else window.location.hash = `#/${page}`;
+    };
+    const onHashChange = () => {
+      const page = pageFromHash(window.location.hash);
+      if (page) navigation.getState().navigate(page);
+    };
+    if (navigation.getState().settled) toHash(navigation.getState().page);
+    const unsubscribe = navigation.subscribe((state) => {
+      if (state.settled) toHash(state.page);
+    });
+    window.addEventListener('hashchange', onHashChange);
+    return () => {
+      unsubscribe();
+      window.removeEventListener('hashchange', onHashChange);
+    };
+  }, [navigation]);
+}

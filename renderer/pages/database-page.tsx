@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { useDatabase, useEngineStatus, useServices } from '../app/console-context.ts';
+import { ActivityTable } from '../components/activity-table.tsx';
+import { EmptyState } from '../components/empty-state.tsx';
+import { EngineErrorText } from '../components/engine-error-text.tsx';
+import { NotConnectedState } from '../components/not-connected-state.tsx';
+import { TopStatementsTable } from '../components/top-statements-table.tsx';
+
+/** The database's own view: where its time goes, and who is connected (with cancel). */
+export function DatabasePage() {
+  const { database } = useServices();
+  const connected = useEngineStatus((s) => s.status?.phase === 'ready');
+  const known = useEngineStatus((s) => s.status !== null);
+  const top = useDatabase((s) => s.top);
+  const topError = useDatabase((s) => s.topError);
+  const activity = useDatabase((s) => s.activity);
+  const activityError = useDatabase((s) => s.activityError);
+
+  // Poll only while this page is shown and a stack is connected (the store also pauses while the document is hidden).
+  useEffect(() => {
+    if (!connected) return;
+    database.getState().startPolling();
+    return () => database.getState().stopPolling();
+  }, [database, connected]);
+
+  return (
+    <div className="page page--database">
+      <div className="page__header">
+        <h1>Database</h1>
+        <p className="page__note">Refreshed every 2 s</p>
+      </div>
+      {!connected && known ? (
+        <NotConnectedState what="The database view" />
+      ) : (
+        <>
+          <section className="card" aria-labelledby="top-statements-heading">
+            <h2 id="top-statements-heading" className="section-title">Top statements</h2>
+            {topError ? <EngineErrorText error={topError} /> : top ? <TopStatementsTable top={top} /> : <EmptyState title="Loading statements…" />}
+          </section>
+          <section className="card" aria-labelledby="activity-heading">
+            <h2 id="activity-heading" className="section-title">Connections</h2>
+            {activityError ? <EngineErrorText error={activityError} /> : activity ? <ActivityTable connections={activity.connections} /> : <EmptyState title="Loading connections…" />}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

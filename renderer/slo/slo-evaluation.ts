@@ -1,0 +1,70 @@
+import type { WorkloadInterval } from '../../main/contract/telemetry.ts';
+import { formatMs, formatRate } from '../format/units.ts';
+import { ALL_TEMPLATES } from '../state/telemetry-series.ts';
+
+export type SloVerdict = 'pass' | 'fail' | 'waiting' | 'not-measured';
+
+export interface SloResult {
+  id: string;
+  /** What is measured, e.g. "p99 latency". */
+  label: string;
+  /** The goal, e.g. "< 100 ms". */
+  target: string;
+  verdict: SloVerdict;
+  /** The measured value with its unit; null when there is none. */
+  value: string | null;
+}
+
+interface MeasuredSlo {
+  id: string;
+  label: string;
+  target: string;
+  /** The measured value, or null when the interval has nothing to measure. */
+  measure(interval: WorkloadInterval): number | null;
+  passes(value: number): boolean;
+  format(value: number): string;
+}
+
+const overall = (interval: WorkloadInterval) => interval.templates.find((t) => t.template === ALL_TEMPLATES);
+const latency = (key: 'p50' | 'p95' | 'p99') => (interval: WorkloadInterval) => {
+  const all = overall(interval);
+  return all && all.latency.count > 0 ? all.latency[key] : null;
+};
+
+/** The seed's success metrics that the workload measures today. */
+const MEASURED: readonly MeasuredSlo[] = [
+  { id: 'p50', label: 'p50 latency', target: '< 10 ms', measure: latency('p50'), passes: (v) => v < 10, format: formatMs },
+  { id: 'p95', label: 'p95 latency', target: '< 50 ms', measure: latency('p95'), passes: (v) => v < 50, format: formatMs },
+  { id: 'p99', label: 'p99 latency', target: '< 100 ms', measure: latency('p99'), passes: (v) => v < 100, format: formatMs },
+  { id: 'throughput', label: 'Throughput', target: '> 10,000 req/s', measure: (i) => i.achievedRate, passes: (v) => v > 10_000, format: formatRate },
+];
+
+/** Metrics whose capabilities (cache, pool manager, memory manager) are still to come. */
+const NOT_MEASURED: readonly Omit<SloResult, 'verdict' | 'value'>[] = [
+  { id: 'cache-hit-rate', label: 'Cache hit rate', target: '> 80%' },
+  { id: 'pool-efficiency', label: 'Pool efficiency', target: '> 90%' },
+  { id: 'memory', label: 'Memory', target: '< 80%' },
+  { id: 'cpu', label: 'CPU', target: '< 70%' },
+];
+
+/**
+ * Pass or fail of each target against the newest second of the workload. A warm-up
+ * second does not count (its latencies include connection set-up), and with no
+ * workload interval at all a tile waits for data rather than claiming a verdict.
+ */
+export function evaluateSlos(interval: WorkloadInterval | null): SloResult[] {
+  const usable = interval && !interval.warmup ? interval : null;
+  const measured = MEASURED.map((slo): SloResult => {
+    const value = usable ? slo.measure(usable) : null;
+    if (value === null) return { id: slo.id, label: slo.label, target: slo.target, verdict: 'waiting', value: null };
+    return { id: slo.id, label: slo.label, target: slo.target, verdict: slo.passes(value) ? 'pass' : 'fail', value: slo.format(value) };
+  });
+  return [...measured, ...NOT_MEASURED.map((slo): SloResult => ({ ...slo, verdict: 'not-measured', value: null }))];
+}
+
+export const VERDICT_TEXT: Record<SloVerdict, string> = {
+  pass: 'Pass',
+  fail: 'Fail',
+  waiting: 'Waiting for data',
+  'not-measured': 'Not measured yet',
+};

@@ -1,0 +1,90 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineApi } from '../../main/contract/api.ts';
+import type { DatabaseActivity, TopStatements } from '../../main/contract/database.ts';
+import { toError } from './to-error.ts';
+
+export const DATABASE_POLL_MS = 2000;
+export const TOP_STATEMENTS_LIMIT = 15;
+
+export interface DatabaseState {
+  top: TopStatements | null;
+  activity: DatabaseActivity | null;
+  topError: Error | null;
+  activityError: Error | null;
+  /** True while a page wants fresh data (it may still be paused by a hidden document). */
+  polling: boolean;
+  startPolling(): void;
+  stopPolling(): void;
+  setVisible(visible: boolean): void;
+  refresh(): Promise<void>;
+  /** Cancels a backend's running query; only call after the user confirmed. */
+  cancelQuery(pid: number): Promise<boolean>;
+}
+
+export type DatabaseStore = StoreApi<DatabaseState>;
+
+/**
+ * The database's own view (pg_stat_statements, pg_stat_activity), polled every 2 s
+ * while the Database page is shown and the document visible. The next poll is
+ * scheduled after the previous one answered, so a slow server never piles up calls.
+ */
+export function createDatabaseStore(api: EngineApi): DatabaseStore {
+  let visible = true;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  // Bumped on every start/stop so a poll that was in flight when polling stopped does not reschedule.
+  let generation = 0;
+
+  return createStore<DatabaseState>()((set, get) => {
+    const clearTimer = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    };
+    const loop = async (mine: number) => {
+      await get().refresh();
+      if (mine !== generation || !get().polling || !visible) return;
+      timer = setTimeout(() => void loop(mine), DATABASE_POLL_MS);
+    };
+    const restart = () => {
+      clearTimer();
+      generation++;
+      if (get().polling && visible) void loop(generation);
+    };
+
+    return {
+      top: null,
+      activity: null,
+      topError: null,
+      activityError: null,
+      polling: false,
+      startPolling() {
+        if (get().polling) return;
+        set({ polling: true });
+        restart();
+      },
+      stopPolling() {
+        set({ polling: false });
+        restart();
+      },
+      setVisible(next) {
+        if (next === visible) return;
+        visible = next;
+        restart();
+      },
+      async refresh() {
+        const [top, activity] = await Promise.allSettled([
+          api.call('database.topStatements', { limit: TOP_STATEMENTS_LIMIT }),
+          api.call('database.activity', {}),
+        ]);
+        set({
+          ...(top.status === 'fulfilled' ? { top: top.value, topError: null } : { topError: toError(top.reason) }),
+          ...(activity.status === 'fulfilled' ? { activity: activity.value, activityError: null } : { activityError: toError(activity.reason) }),
+        });
+      },
+      async cancelQuery(pid) {
+        const { cancelled } = await api.call('database.cancelQuery', { pid, confirm: true });
+        void get().refresh();
+        return cancelled;
+      },
+    };
+  });
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { APP_ENTRY_URL, APP_ORIGIN } from '../../../app/electron/app-origin.ts';
+import { serveAppRequest } from '../../../app/electron/app-protocol.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const ELECTRON_VITE = join(dirname(createRequire(import.meta.url).resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
+
+/**
+ * `electron-vite build` runs here without the Electron binary. Built into a scratch folder
+ * (not out/, which other work in this tree uses), then checked for what Electron needs.
+ */
+describe('electron-vite build', () => {
+  let out: string;
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'hotpath-electron-build-'));
+    await promisify(execFile)(process.execPath, [ELECTRON_VITE, 'build', '--outDir', out, '--logLevel', 'error'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  }, 180_000);
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('builds the main process as an ES module that loads the preload and pages it expects', async () => {
+    const main = await readFile(join(out, 'main/index.js'), 'utf8');
+    expect(main).toMatch(/^import .* from "electron";$/m);
+    expect(main).not.toMatch(/\brequire\("electron"\)/);
+    expect(main).toContain('"../preload/index.cjs"');
+    expect(main).toContain('"../renderer/"');
+  });
+
+  it('builds the preload as one CommonJS file that requires nothing but electron (a sandboxed preload can load nothing else)', async () => {
+    const preload = await readFile(join(out, 'preload/index.cjs'), 'utf8');
+    const required = [...preload.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(required).toEqual(['electron']);
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
+    expect(preload).not.toMatch(/\bimport\(/);
+    expect(preload).toContain('exposeInMainWorld');
+  });
+
+  it('builds pages that the strict CSP allows: no inline script or style, relative asset URLs', async () => {
+    const html = await readFile(join(out, 'renderer/index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/\bsrc="\.\//);
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/<style\b/);
+    expect(html).not.toMatch(/\son[a-z]+="/);
+  });
+
+  it('every file the entry page references is served by the app protocol', async () => {
+    const root = join(out, 'renderer');
+    const entry = await serveAppRequest({ method: 'GET', url: APP_ENTRY_URL }, root);
+    expect(entry.status).toBe(200);
+    const html = await entry.text();
+    const referenced = [...html.matchAll(/\b(?:src|href)="(\.\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(referenced.length).toBeGreaterThan(0);
+    for (const ref of referenced) {
+      const response = await serveAppRequest({ method: 'GET', url: new URL(ref, `${APP_ORIGIN}/`).href }, root);
+      expect(response.status, ref).toBe(200);
+    }
+  });
+});

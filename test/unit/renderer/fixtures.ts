@@ -1,0 +1,85 @@
+import type { EngineStatus } from '../../../main/contract/status.ts';
+import type { TelemetrySnapshot, TemplateIntervalStats, WorkloadInterval } from '../../../main/contract/telemetry.ts';
+import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
+
+export function engineStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
+  return {
+    phase: 'disconnected',
+    stack: null,
+    profileId: null,
+    host: 'headless',
+    notices: [],
+    workload: { running: false, profile: null, templates: [], targetRate: 0 },
+    error: null,
+    ...overrides,
+  };
+}
+
+export function readyStatus(workload: Partial<EngineStatus['workload']> = {}): EngineStatus {
+  return engineStatus({
+    phase: 'ready',
+    stack: { kind: 'local', pgDisplayUrl: 'postgres://postgres:****@127.0.0.1:5544/hotpath', redisUrl: null, serverVersion: 180001, pgStatStatements: true },
+    workload: { running: false, profile: null, templates: [], targetRate: 0, ...workload },
+  });
+}
+
+export function templateStats(template: string, overrides: Partial<Omit<TemplateIntervalStats, 'latency'>> & { latency?: Partial<TemplateIntervalStats['latency']> } = {}): TemplateIntervalStats {
+  const { latency, ...rest } = overrides;
+  return {
+    template,
+    count: 100,
+    errors: 0,
+    shed: 0,
+    lastError: null,
+    acquireP99: 0.1,
+    serverP99: 1,
+    ...rest,
+    latency: { count: 100, p50: 1, p95: 2, p99: 3, max: 4, mean: 1.2, ...latency },
+  };
+}
+
+export function workloadInterval(at: number, overrides: Partial<WorkloadInterval> = {}): WorkloadInterval {
+  return {
+    at,
+    durationMs: 1000,
+    warmup: false,
+    targetRate: 500,
+    achievedRate: 500,
+    sent: 500,
+    inFlight: 2,
+    schedulerLagMs: 0.1,
+    saturated: false,
+    templates: [templateStats('chunk_by_id'), templateStats('all', { count: 500 })],
+    ...overrides,
+  };
+}
+
+/** A snapshot at second `n` (at = n × 1000 ms) with a workload whose overall p99 is `p99`. */
+export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}): TelemetrySnapshot {
+  const at = n * 1000;
+  return {
+    at,
+    workload: workloadInterval(at, {
+      templates: [templateStats('chunk_by_id', { latency: { p99: p99 * 2 } }), templateStats('all', { count: 500, latency: { p99 } })],
+      ...overrides,
+    }),
+  };
+}
+
+export function idleSnapshot(n: number): TelemetrySnapshot {
+  return { at: n * 1000, workload: null };
+}
+
+export function profile(overrides: Partial<ConnectionProfile> = {}): ConnectionProfile {
+  return {
+    id: 'p1',
+    name: 'app on db.example.com',
+    pgDisplayUrl: 'postgres://me:****@db.example.com:5432/app',
+    redisDisplayUrl: null,
+    secretSaved: false,
+    secretAvailable: true,
+    needsSecret: true,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateSlos } from '../../../renderer/slo/slo-evaluation.ts';
+import { describeSaturation } from '../../../renderer/slo/saturation.ts';
+import { templateStats, workloadInterval } from './fixtures.ts';
+
+const verdicts = (results: ReturnType<typeof evaluateSlos>) => Object.fromEntries(results.map((r) => [r.id, r.verdict]));
+
+describe('SLO evaluation', () => {
+  it('passes and fails each latency and throughput target on the newest second', () => {
+    const interval = workloadInterval(1000, {
+      achievedRate: 12_000,
+      templates: [templateStats('all', { latency: { p50: 4, p95: 60, p99: 99.9 } })],
+    });
+    const results = evaluateSlos(interval);
+    expect(verdicts(results)).toMatchObject({ p50: 'pass', p95: 'fail', p99: 'pass', throughput: 'pass' });
+    expect(results.find((r) => r.id === 'p95')).toMatchObject({ label: 'p95 latency', target: '< 50 ms', value: '60 ms' });
+    expect(results.find((r) => r.id === 'throughput')?.value).toBe('12,000 req/s');
+  });
+
+  it('fails throughput below 10,000 req/s', () => {
+    expect(verdicts(evaluateSlos(workloadInterval(1000, { achievedRate: 500 }))).throughput).toBe('fail');
+  });
+
+  it('waits for data with no workload, during warm-up, and with no completed request', () => {
+    for (const interval of [null, workloadInterval(1, { warmup: true })]) {
+      expect(verdicts(evaluateSlos(interval))).toMatchObject({ p50: 'waiting', p95: 'waiting', p99: 'waiting', throughput: 'waiting' });
+    }
+    const noneCompleted = workloadInterval(1, { achievedRate: 0, templates: [templateStats('all', { count: 0, latency: { count: 0 } })] });
+    expect(verdicts(evaluateSlos(noneCompleted))).toMatchObject({ p99: 'waiting', throughput: 'fail' });
+  });
+
+  it('shows cache, pool, memory and CPU as not measured yet', () => {
+    const results = evaluateSlos(workloadInterval(1));
+    expect(results.filter((r) => r.verdict === 'not-measured').map((r) => `${r.label} ${r.target}`)).toEqual([
+      'Cache hit rate > 80%',
+      'Pool efficiency > 90%',
+      'Memory < 80%',
+      'CPU < 70%',
+    ]);
+  });
+});
+
+describe('saturation', () => {
+  it('is silent while the target is met', () => {
+    expect(describeSaturation(workloadInterval(1))).toBeNull();
+    expect(describeSaturation(null)).toBeNull();
+  });
+
+  it('says what was achieved against the target, the backlog, and shed requests', () => {
+    const text = describeSaturation(
+      workloadInterval(1, { saturated: true, targetRate: 5000, achievedRate: 3000, inFlight: 9000, templates: [templateStats('all', { shed: 120 })] }),
+    );
+    expect(text).toContain('Target not met: 3,000 req/s completed of 5,000 req/s asked (60%)');
+    expect(text).toContain('9,000 requests waiting');
+    expect(text).toContain('120 requests shed');
+  });
+});
