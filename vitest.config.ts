@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/testing-library.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -50,6 +50,10 @@ describe('hotpath serve --local', () => {
       expect(await cli.exited).toEqual({ code: 0, signal: null });
       expect(alive(postmaster)).toBe(false);
       expect(alive(redis)).toBe(false);
+    } catch (error) {
+      // The CLI's own account is the first thing to read when this fails.
+      (error as Error).message += `\n--- hotpath stdout ---\n${cli.stdout()}\n--- hotpath stderr ---\n${cli.stderr()}`;
+      throw error;
     } finally {
       if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
     }

@@ -1,0 +1,103 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
+
+export async function screenshot(page: Page, project: string, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${project}-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+const POLL = { timeout: 120_000 };
+
+/** Reads the per-template table: template → [p50, p95, p99] in ms. */
+async function templateTable(page: Page): Promise<Map<string, number[]>> {
+  const rows = await page.getByTestId('template-table').locator('tbody tr').all();
+  const result = new Map<string, number[]>();
+  for (const row of rows) {
+    const name = (await row.locator('th').textContent())?.trim() ?? '';
+    const cells = await row.locator('td').allTextContents();
+    result.set(name, cells.slice(0, 3).map((c) => Number(c.replace(/[^\d.]/g, ''))));
+  }
+  return result;
+}
+
+export interface JourneyOptions {
+  project: 'browser' | 'electron';
+  /** A URL of the local stack's PostgreSQL (scram passwords), to show a wrong password rejected. */
+  localPgUrl: string;
+  /** The system PostgreSQL 15, saved and connected as a second profile. */
+  systemPgUrl: string;
+}
+
+/**
+ * One operator's path through the console, the same for every project (browser, Electron):
+ * the local stack is up; start the demo workload from the UI, watch percentiles charted and
+ * SLO tiles filled, stop it, look at the database, see a wrong password rejected, connect a
+ * second profile. Screenshots of each page.
+ */
+export async function consoleJourney(page: Page, options: JourneyOptions): Promise<void> {
+  const { project } = options;
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor(POLL);
+  await expect.poll(() => page.getByTestId('stack-status').getAttribute('data-phase'), POLL).toBe('ready');
+  await screenshot(page, project, 'overview-idle');
+
+  // Start the demo workload from the UI.
+  await page.getByLabel('Target rate').fill('200');
+  await page.getByRole('button', { name: 'Start workload' }).click();
+  await page.getByRole('button', { name: 'Stop workload' }).waitFor(POLL);
+
+  // The SLO tiles fill with verdicts once live seconds arrive.
+  for (const tile of ['p50', 'p95', 'p99', 'throughput']) {
+    await expect.poll(() => page.getByTestId(`slo-tile-${tile}`).getAttribute('data-verdict'), POLL).toMatch(/^(pass|fail)$/);
+  }
+  for (const tile of ['cache-hit-rate', 'pool-efficiency', 'memory', 'cpu']) {
+    expect(await page.getByTestId(`slo-tile-${tile}`).getAttribute('data-verdict')).toBe('not-measured');
+  }
+  await expect.poll(async () => (await templateTable(page)).size, POLL).toBeGreaterThanOrEqual(2);
+  // Percentiles charted: three latency lines, drawn.
+  await expect.poll(() => page.getByTestId('latency-chart').locator('path.recharts-line-curve').count(), POLL).toBeGreaterThanOrEqual(3);
+  const table = await templateTable(page);
+  for (const [template, [p50, p95, p99]] of table) {
+    expect(p50, template).toBeLessThanOrEqual(p95!);
+    expect(p95, template).toBeLessThanOrEqual(p99!);
+  }
+  await screenshot(page, project, 'overview-running');
+
+  await page.getByRole('button', { name: 'Stop workload' }).click();
+  await page.getByRole('button', { name: 'Start workload' }).waitFor(POLL);
+
+  // The database's own view.
+  await page.getByRole('link', { name: 'Database' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Database' }).waitFor(POLL);
+  await page.getByTestId('top-statements').waitFor(POLL);
+  await page.getByTestId('activity').waitFor(POLL);
+  await screenshot(page, project, 'database');
+
+  // A wrong password is rejected with a message that says so.
+  await page.getByRole('link', { name: 'Connections' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor(POLL);
+  const wrong = new URL(options.localPgUrl);
+  wrong.password = 'definitely-wrong';
+  await page.getByLabel('PostgreSQL URL').fill(wrong.toString());
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: /password/i }).first();
+  await alert.waitFor(POLL);
+  expect(await alert.textContent()).toMatch(/password/i);
+  await screenshot(page, project, 'connections-wrong-password');
+
+  // A second profile: the system PostgreSQL.
+  await page.getByLabel('PostgreSQL URL').fill(options.systemPgUrl);
+  await page.getByLabel('Profile name').fill('system-pg15');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect.poll(async () => (await page.getByTestId('connection-test-result').textContent()) ?? '', POLL).toMatch(/PostgreSQL 15/);
+  await page.getByRole('button', { name: 'Save and connect' }).click();
+  await expect.poll(async () => (await page.getByTestId('connection-in-use').textContent()) ?? '', POLL).toContain('127.0.0.1:5432');
+  await expect.poll(() => page.getByTestId('stack-status').getAttribute('data-phase'), POLL).toBe('ready');
+  await page.getByRole('list', { name: 'Saved connections' }).getByText('system-pg15').waitFor(POLL);
+  await screenshot(page, project, 'connections');
+}
