@@ -55,7 +55,11 @@ describe('hotpath serve --local', () => {
       (error as Error).message += `\n--- hotpath stdout ---\n${cli.stdout()}\n--- hotpath stderr ---\n${cli.stderr()}`;
       throw error;
     } finally {
-      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+      // On failure, still shut down gracefully: a SIGKILL would orphan the servers it started.
+      if (cli.child.exitCode === null) {
+        cli.child.kill('SIGTERM');
+        await cli.exited;
+      }
     }
   });
 });
