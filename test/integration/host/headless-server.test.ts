@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { Engine } from '../../../main/engine/engine.ts';
-import { startHeadlessServer, type HeadlessServer } from '../../../app/server/headless-server.ts';
-import { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
+import type { HeadlessServer } from '../../../app/server/headless-server.ts';
+import type { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
+import { startTestHost, type TestHost } from '../../support/test-host.ts';
 import type { TelemetrySnapshot } from '../../../main/contract/telemetry.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { latencyQuantiles } from '../../support/prometheus-text.ts';
@@ -15,24 +14,20 @@ const DEMO_TEMPLATES = ['chunk_by_id', 'graph_neighbours', 'recent_by_origin', '
 
 describe.each(TEST_SERVERS)('headless host over the contract WebSocket (%s)', (server) => {
   let db: TestDatabase;
-  let engine: Engine;
   let host: HeadlessServer;
   let client: WsEngineClient;
   let scratch: string;
 
+  let testHost: TestHost;
+
   beforeAll(async () => {
     db = await createTestDatabase(server);
-    scratch = await mkdtemp(join(tmpdir(), 'hotpath-host-'));
-    engine = new Engine({ dataDir: join(scratch, 'unused-local-stack'), workloadSeed: 7 });
-    host = await startHeadlessServer({ engine, port: 0 });
-    client = await WsEngineClient.connect(new WebSocket(host.wsUrl));
+    testHost = await startTestHost({ workloadSeed: 7 });
+    ({ host, client, dataDir: scratch } = testHost);
   });
   afterAll(async () => {
-    client?.close();
-    await host?.close();
-    await engine?.stop();
+    await testHost?.close();
     await db?.drop();
-    await rm(scratch, { recursive: true, force: true });
   });
 
   it('refuses a WebSocket without the per-launch token', async () => {

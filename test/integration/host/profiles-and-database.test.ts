@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import WebSocket from 'ws';
-import { Engine } from '../../../main/engine/engine.ts';
-import { startHeadlessServer, type HeadlessServer } from '../../../app/server/headless-server.ts';
-import { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
+import type { Engine } from '../../../main/engine/engine.ts';
+import type { HeadlessServer } from '../../../app/server/headless-server.ts';
+import type { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
+import { startTestHost, type TestHost } from '../../support/test-host.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -20,6 +19,7 @@ describe.each(TEST_SERVERS)('profiles and the database views over the contract W
   let host: HeadlessServer;
   let client: WsEngineClient;
   let dataDir: string;
+  let testHost: TestHost;
   let profileId: string;
   /** pg18 checks the password (scram); pg15 trusts, so any password will do there, but it must still be hidden. */
   let urlWithPassword: string;
@@ -31,17 +31,12 @@ describe.each(TEST_SERVERS)('profiles and the database views over the contract W
     if (url.password === '') url.password = 'trust-ignores-this';
     urlWithPassword = url.toString();
     password = decodeURIComponent(url.password);
-    dataDir = await mkdtemp(join(tmpdir(), 'hotpath-ws-profiles-'));
-    engine = new Engine({ dataDir });
-    host = await startHeadlessServer({ engine, port: 0 });
-    client = await WsEngineClient.connect(new WebSocket(host.wsUrl));
+    testHost = await startTestHost();
+    ({ engine, host, client, dataDir } = testHost);
   });
   afterAll(async () => {
-    client?.close();
-    await host?.close();
-    await engine?.stop();
+    await testHost?.close();
     await db?.drop();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('refuses the database views before a stack is connected', async () => {

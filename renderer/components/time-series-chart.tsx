@@ -1,0 +1,54 @@
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ChartPoint } from '../state/telemetry-series.ts';
+import { ChartFrame } from './chart-frame.tsx';
+import { CHART_MARGIN, TIME_AXIS, formatTooltipTime, hasData, TOOLTIP_STYLE, VALUE_AXIS_WIDTH } from './chart-format.ts';
+
+export interface SeriesLine {
+  dataKey: keyof ChartPoint & string;
+  /** A CSS colour, usually a theme variable. */
+  stroke: string;
+  dashed?: boolean;
+}
+
+export interface TimeSeriesChartProps {
+  series: ChartPoint[];
+  title: string;
+  unit: string;
+  testId: string;
+  emptyText: string;
+  lines: readonly SeriesLine[];
+  tickFormatter: (value: number) => string;
+  tooltipFormatter: (value: unknown) => string;
+}
+
+/**
+ * The one shape of every live chart: time on x, one value axis, a line per series, no
+ * animation and no dots (they would redraw the world every second), units on the axis.
+ */
+export function TimeSeriesChart({ series, title, unit, testId, emptyText, lines, tickFormatter, tooltipFormatter }: TimeSeriesChartProps) {
+  return (
+    <ChartFrame title={title} unit={unit} testId={testId} empty={!hasData(series, lines.map((l) => l.dataKey))} emptyText={emptyText}>
+      {(width, height) => (
+        <LineChart width={width} height={height} data={series} margin={CHART_MARGIN}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--chart-grid)" />
+          <XAxis {...TIME_AXIS} stroke="var(--text-muted)" />
+          <YAxis tickFormatter={tickFormatter} stroke="var(--text-muted)" width={VALUE_AXIS_WIDTH} />
+          <Tooltip formatter={tooltipFormatter} labelFormatter={formatTooltipTime} contentStyle={TOOLTIP_STYLE} />
+          <Legend />
+          {lines.map((line) => (
+            <Line
+              key={line.dataKey}
+              dataKey={line.dataKey}
+              name={line.dataKey}
+              stroke={line.stroke}
+              strokeDasharray={line.dashed ? '4 3' : undefined}
+              strokeWidth={line.dashed ? 1 : 1.5}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      )}
+    </ChartFrame>
+  );
+}
