@@ -43,14 +43,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   let shuttingDown: Promise<void> | null = null;
   // Installed before anything starts: a signal during start-up stops what has started
   // (the engine waits for a stack still starting) instead of leaving it behind.
-  const shutdown = () =>
+  const shutdown = (quiet = false) =>
     (shuttingDown ??= (async () => {
-      process.stderr.write('Stopping Hotpath…\n');
+      if (!quiet) process.stderr.write('Stopping Hotpath…\n');
       await server?.close();
       await engine.stop();
-      process.stderr.write('Stopped; every process it started has exited.\n');
+      if (!quiet) process.stderr.write('Stopped; every process it started has exited.\n');
     })());
-  onShutdownSignal(shutdown);
+  onShutdownSignal(() => shutdown());
 
   try {
     server = await startHeadlessServer({ engine, port: options.port, ...(process.env.HOTPATH_TOKEN ? { token: process.env.HOTPATH_TOKEN } : {}) });
@@ -84,7 +84,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   } catch (error) {
     // A signal during start-up makes the pending step fail; its handler owns the exit.
     if (shuttingDown) return;
-    await shutdown().catch(() => undefined);
+    // Start-up failed: stop what did start, quietly, so the error is the last word the user reads.
+    await shutdown(true).catch(() => undefined);
     throw error;
   }
 }

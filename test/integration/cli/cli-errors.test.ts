@@ -35,6 +35,8 @@ describe('hotpath CLI errors', () => {
     const result = await runCli(['serve', '--pg', pgUrl, '--port', '0', '--workload', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/mine\.yaml:5:\d+: templates\[0\]\.sql/);
-    expect(result.stderr).toContain('Stopped');
+    // Start-up failures stop what started quietly: the error is what the user reads last.
+    expect(result.stderr).not.toContain('Stopping');
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(/profile/i);
   });
 });
