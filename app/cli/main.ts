@@ -77,12 +77,15 @@ withStackOptions(
 program
   .command('bench')
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
-  .argument('[suites...]', 'runner, seeding, or all', ['all'])
+  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), or all (every suite but cache)', ['all'])
   .option('--json', 'print JSON instead of tables')
   .option('--pg <url>', 'PostgreSQL server for suites that need one', 'postgres://postgres@127.0.0.1:5432/postgres')
   .option('--chunks <n>', 'rows per seeding run', positiveInt('--chunks'), 50_000)
   .option('--runs <n>', 'runs per variant (the median is reported)', positiveInt('--runs'), 3)
   .option('--seconds <n>', 'seconds per runner measurement', positiveNumber('--seconds'), 3)
+  .addOption(new Option('--trace <file>', 'cache trace to replay (gzip is fine)'))
+  .addOption(new Option('--format <format>', 'the trace\'s format').choices(['lirs', 'arc', 'cache2k', 'adaptsize']))
+  .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
   .action(async (suites: string[], options) => {
     await bench(suites, options);
   });

@@ -1,5 +1,7 @@
 import { runnerBench } from '../bench/runner-bench.ts';
 import { seedingBench } from '../bench/seeding-bench.ts';
+import { cacheThroughputBench, cacheTraceBench } from '../bench/cache-bench.ts';
+import type { TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
 import type { BenchResult } from '../bench/bench-result.ts';
 import { formatBenchTable } from '../bench/print-bench.ts';
 
@@ -9,16 +11,27 @@ export interface BenchOptions {
   chunks: number;
   runs: number;
   seconds: number;
+  trace?: string;
+  format?: TraceFormat;
+  size: number;
 }
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
   runner: (o) => runnerBench({ seconds: o.seconds, runs: o.runs }),
   seeding: (o) => seedingBench({ pgUrl: o.pg, chunks: o.chunks, runs: o.runs }),
+  'cache-throughput': (o) => cacheThroughputBench({ runs: o.runs }),
+  cache: (o) => {
+    if (!o.trace || !o.format) throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize (see the README for the traces).');
+    return cacheTraceBench({ trace: o.trace, format: o.format, size: o.size, ...(o.json ? { json: true } : {}) });
+  },
 };
+
+/** `all` runs every suite that needs no input file; `cache` replays the trace it is given. */
+const ALL = ['runner', 'seeding', 'cache-throughput'];
 
 /** `hotpath bench [suites...]`: runs the suites in order and prints each table as it finishes. */
 export async function bench(requested: string[], options: BenchOptions): Promise<void> {
-  const names = requested.includes('all') ? Object.keys(SUITES) : requested;
+  const names = requested.includes('all') ? ALL : requested;
   const unknown = names.filter((name) => !(name in SUITES));
   if (unknown.length > 0) throw new Error(`Unknown benchmark suite ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}, all.`);
   const results: BenchResult[] = [];

@@ -54,8 +54,12 @@ describe('workload controls', () => {
     expect(api.callsOf('workload.start')).toEqual([{ profile: 'demo', rate: 800 }]);
 
     fireEvent.change(rate(), { target: { value: '1,200' } });
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Apply rate' }).hasAttribute('disabled')).toBe(false));
     fireEvent.click(screen.getByRole('button', { name: 'Apply rate' }));
     await waitFor(() => expect(api.callsOf('workload.setRate')).toEqual([{ rate: 1200 }]));
+    // The controls are busy (buttons disabled) until the engine has answered; a click before that is ignored.
+    await screen.findByText('running demo at 1,200 req/s');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Stop workload' }).hasAttribute('disabled')).toBe(false));
 
     fireEvent.click(screen.getByRole('button', { name: 'Stop workload' }));
     await screen.findByRole('button', { name: 'Start workload' });
