@@ -4,13 +4,15 @@
  * `npm run bench -- cache` replays all 5,000,000.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { beladyHits } from '../../../main/cache/sim/belady.ts';
 import { L1Policy, LruPolicy } from '../../../main/cache/sim/policies.ts';
 import { runPolicy } from '../../../main/cache/sim/simulate.ts';
 import { loadTrace, openTrace, type Trace, type TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
 
-const TRACES = '/work/shared/traces';
+/** The shared traces sit beside the repository (as in CI's checkout); HOTPATH_TRACES points elsewhere. */
+const TRACES = process.env.HOTPATH_TRACES ?? resolve(import.meta.dirname, '../../../../shared/traces');
 
 async function load(file: string, format: TraceFormat, limit = Infinity): Promise<Trace> {
   return loadTrace(openTrace(`${TRACES}/${file}`), format, limit);
