@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../../main/engine/engine.ts';
+import { ContractError } from '../../main/contract/api.ts';
 import { bridgeContract } from './ws-contract-bridge.ts';
 import { CONSOLE_CSP, RENDERER_DIR, readRendererAsset, rendererIsBuilt } from './renderer-assets.ts';
 
@@ -58,7 +59,13 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ContractError('port-in-use', `Port ${options.port} on 127.0.0.1 is already in use (another hotpath?).`, 'Stop the other program, or choose another port with --port (0 picks a free one).')
+          : error,
+      );
+    });
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

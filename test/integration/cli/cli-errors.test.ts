@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,20 @@ describe('hotpath CLI errors', () => {
     const result = await runCli(args);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('says when the port is taken and how to choose another', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const result = await runCli(['serve', '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(result.stderr).toContain('--port');
+    } finally {
+      blocker.close();
+    }
   });
 
   it('names the field and line of a malformed workload profile', async () => {
