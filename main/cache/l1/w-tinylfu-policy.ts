@@ -4,13 +4,13 @@
  * candidates at the tail of the main area's probation segment; while the whole cache is over its
  * maximum, each candidate competes with probation's oldest entry (the victim), and the count-min
  * sketch keeps whichever was requested more often. A probation hit promotes to the protected
- * segment (80% of the main area). A hill climber moves weight between the window and the main
- * area: a big window behaves like LRU (recency-heavy traces), a tiny one like LFU.
+ * segment (80% of the main area). A sampled simulation (`window-simulation.ts`) picks the window's
+ * share: a big window behaves like LRU (recency-heavy traces), a tiny one like LFU.
  * The policy knows slots, hashes and weights only; the cache owns keys, values and expiry.
  */
 import { FrequencySketch } from './frequency-sketch.ts';
-import { HillClimber } from './hill-climber.ts';
 import { NONE, SlotLinks, SlotList } from './slot-lists.ts';
+import { WindowSimulation } from './window-simulation.ts';
 
 const WINDOW = 1;
 const PROBATION = 2;
@@ -24,7 +24,7 @@ export interface PolicyOptions {
   maximum: number;
   /** Entries the sketch is sized for; grows with the cache's entry count. */
   expectedEntries: number;
-  /** Hill climbing on (default) or the fixed initial window of Caffeine 2.x. */
+  /** The window adapts by simulation (default), or stays fixed as in Caffeine 2.x. */
   adaptive: boolean;
   /** The initial window share (Caffeine: 1%). */
   windowPercent: number;
@@ -38,7 +38,7 @@ export interface PolicyOptions {
 
 export class WTinyLfuPolicy {
   readonly sketch: FrequencySketch;
-  private readonly climber: HillClimber | undefined;
+  private simulation: WindowSimulation | undefined;
   private readonly links: SlotLinks;
   readonly window: SlotList;
   readonly probation: SlotList;
@@ -55,7 +55,6 @@ export class WTinyLfuPolicy {
     this.windowMaximum = initialWindow(options.maximum, options.windowPercent);
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (options.maximum - this.windowMaximum));
     this.sketch = new FrequencySketch(options.expectedEntries);
-    this.climber = options.adaptive ? new HillClimber(options.maximum, this.sketch.sampleSize) : undefined;
     this.links = new SlotLinks(16);
     this.window = new SlotList(this.links);
     this.probation = new SlotList(this.links);
@@ -63,6 +62,7 @@ export class WTinyLfuPolicy {
     this.queue = new Uint8Array(16);
     this.weights = new Float64Array(16);
     this.hashes = new Int32Array(16);
+    this.simulation = this.newSimulation(options.windowPercent);
   }
 
   get weightedSize(): number {
@@ -98,12 +98,11 @@ export class WTinyLfuPolicy {
       this.queue[slot] = PROTECTED;
       this.demoteFromProtected();
     }
-    if (this.climber !== undefined && this.climber.recordHit()) this.climb();
+    if (this.simulation?.record(this.hashes[slot]!, this.weights[slot]!) === true) this.resizeWindow();
   }
 
   onMiss(hash: number): void {
     this.sketch.increment(hash);
-    if (this.climber !== undefined && this.climber.recordMiss()) this.climb();
   }
 
   /** A new entry: into the window, then evict whatever must go. */
@@ -112,10 +111,9 @@ export class WTinyLfuPolicy {
     this.weights[slot] = weight;
     this.queue[slot] = WINDOW;
     this.window.pushTail(slot, weight);
-    if (this.entries > this.sketch.capacity) {
-      this.sketch.ensureCapacity(this.entries * 2);
-      if (this.climber !== undefined) this.climber.sampleSize = this.sketch.sampleSize;
-    }
+    if (this.entries > this.sketch.capacity) this.sketch.ensureCapacity(this.entries * 2);
+    // The simulation sees a miss once its key is stored, when the weight is known.
+    if (this.simulation?.record(hash, weight) === true) this.resizeWindow();
     this.evict();
   }
 
@@ -139,7 +137,8 @@ export class WTinyLfuPolicy {
     this.maximum = maximum;
     this.windowMaximum = Math.min(maximum, Math.max(0, Math.round(this.windowMaximum * ratio)));
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (maximum - this.windowMaximum));
-    this.climber?.setMaximum(maximum);
+    // New shadows at the new size (rare: the scores restart, the current share stays).
+    if (this.simulation !== undefined) this.simulation = this.newSimulation(this.simulation.share);
     this.demoteFromProtected();
     this.evict();
   }
@@ -150,7 +149,7 @@ export class WTinyLfuPolicy {
     this.protected.clear();
     this.queue.fill(0);
     this.sketch.clear();
-    this.climber?.reset();
+    this.simulation = this.newSimulation(this.options.windowPercent);
     this.windowMaximum = initialWindow(this.maximum, this.options.windowPercent);
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (this.maximum - this.windowMaximum));
   }
@@ -170,13 +169,15 @@ export class WTinyLfuPolicy {
     }
   }
 
-  /** Applies the climber's verdict once per sample: the window grows or shrinks by the step. */
-  private climb(): void {
-    const amount = this.climber!.adjustment();
-    if (amount === 0) return;
-    const main = this.maximum - this.windowMaximum;
-    const delta = amount > 0 ? Math.min(amount, main) : -Math.min(-amount, this.windowMaximum);
-    this.windowMaximum += delta;
+  private newSimulation(share: number): WindowSimulation | undefined {
+    if (!this.options.adaptive) return undefined;
+    const create = (options: PolicyOptions) => new WTinyLfuPolicy(options);
+    return new WindowSimulation(create, this.maximum, Math.max(this.options.expectedEntries, this.entries), share);
+  }
+
+  /** Applies the simulation's verdict: the window takes its new share, the main area the rest. */
+  private resizeWindow(): void {
+    this.windowMaximum = initialWindow(this.maximum, this.simulation!.share);
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (this.maximum - this.windowMaximum));
     this.demoteFromProtected();
     this.evict();

@@ -48,12 +48,16 @@ describe.skipIf(!existsSync(TRACES))('hit rates on the real traces', () => {
     expect(rates.adaptive).toBeGreaterThan(rates.fixed + 3);
   });
 
-  it('orm-busy @ 500 (first 500k requests): the adaptive window recovers most of what the fixed one loses', async () => {
+  it('orm-busy @ 500 (first 500k requests): the adaptive window comes within a point of LRU', async () => {
     const trace = await load('orm-busy.trace.gz', 'cache2k', 500_000);
     expect(trace.length).toBe(500_000);
     const rates = hitRates(trace, 500);
     expect(rates.fixed).toBeLessThan(rates.lru - 10); // the README's lesson: a fixed split loses badly here
     expect(rates.adaptive).toBeGreaterThan(rates.fixed + 8);
+    // LRU is the best window for this prefix (74.4%); the simulation picks it within ~6k requests
+    // (74.0%), where the hill climber lost 5 points (69.0%). The full trace, where phases differ, is
+    // won by the simulation (bench: 70.9% vs LRU 69.3%) but takes too long for the unit suite.
+    expect(rates.adaptive).toBeGreaterThan(rates.lru - 1);
   });
 
   it('request (AdaptSize) @ 1,000 entries and byte-bounded: above LRU', async () => {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { hashKey } from '../../../main/cache/l1/frequency-sketch.ts';
+import { L1Cache } from '../../../main/cache/l1/l1-cache.ts';
+import { type PolicyOptions, WTinyLfuPolicy } from '../../../main/cache/l1/w-tinylfu-policy.ts';
+import { WINDOW_SHARES, WindowSimulation } from '../../../main/cache/l1/window-simulation.ts';
+import { randomInt, seededRandom } from '../../../main/util/random.ts';
+
+const create = (options: PolicyOptions) => new WTinyLfuPolicy(options);
+
+/** A drifting working set: recent keys come back, old ones never do, so recency (LRU) wins. */
+function* drifting(requests: number): Generator<number> {
+  const random = seededRandom(1);
+  for (let t = 0; t < requests; t += 1) yield Math.floor(t / 4) + randomInt(random, 0, 150);
+}
+
+/** A fixed hot set mixed with one-off scan keys, so frequency (a tiny window) wins. */
+function* hotAndScan(requests: number): Generator<number> {
+  const random = seededRandom(2);
+  for (let t = 0; t < requests; t += 1) yield random() < 0.5 ? randomInt(random, 0, 149) : 1_000_000 + t;
+}
+
+function replay(simulation: WindowSimulation, keys: Iterable<number>): void {
+  for (const key of keys) simulation.record(hashKey(key), 1);
+}
+
+describe('WindowSimulation', () => {
+  it('chooses the LRU-like whole window when old keys never return', () => {
+    const simulation = new WindowSimulation(create, 200, 200, 0.01);
+    replay(simulation, drifting(50_000));
+    expect(simulation.share).toBe(1);
+  });
+
+  it('chooses a small window when a stable hot set competes with a scan', () => {
+    const simulation = new WindowSimulation(create, 200, 200, 1);
+    replay(simulation, hotAndScan(50_000));
+    expect(simulation.share).toBeLessThanOrEqual(0.1);
+    const scores = simulation.scores();
+    expect(scores.map((entry) => entry.share)).toEqual(WINDOW_SHARES);
+    expect(scores[0]!.score).toBeGreaterThan(scores.at(-1)!.score); // the 1% shadow beat the LRU one
+  });
+
+  it('runs its shadows on a hashed sample of the keys only, for large caches', () => {
+    const simulation = new WindowSimulation(create, 100_000, 100_000, 0.01);
+    let changed = 0;
+    for (let key = 0; key < 100_000; key += 1) if (simulation.record(hashKey(key), 1)) changed += 1;
+    expect(changed).toBe(0); // every key is new: all shadows tie at 0 hits, no reason to move
+    const shadowEntries = simulation.scores()[0]!.entries;
+    // 100,000 entries sampled at 1/512 keep about 195 keys per shadow.
+    expect(shadowEntries).toBeGreaterThan(100);
+    expect(shadowEntries).toBeLessThan(300);
+  });
+});
+
+describe('L1Cache with the adaptive window', () => {
+  it('grows its window to the whole budget on a recency workload and shrinks it on a frequency one', () => {
+    const cache = new L1Cache<number, number>({ maxBytes: 200, sizeOf: () => 1 });
+    const access = (key: number) => {
+      if (cache.get(key) === undefined) cache.set(key, key);
+    };
+    for (const key of drifting(50_000)) access(key);
+    expect(cache.stats().windowBytes).toBe(200);
+    for (const key of hotAndScan(100_000)) access(key);
+    expect(cache.stats().windowBytes).toBeLessThanOrEqual(50); // a quarter or less, down from the whole 200
+  });
+
+  it('keeps a fixed window when not adaptive', () => {
+    const cache = new L1Cache<number, number>({ maxBytes: 200, sizeOf: () => 1, adaptive: false });
+    for (const key of drifting(20_000)) if (cache.get(key) === undefined) cache.set(key, key);
+    expect(cache.stats().windowBytes).toBe(2);
+  });
+});
