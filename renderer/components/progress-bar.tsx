@@ -1,6 +1,5 @@
 import type { TaskProgress } from '../../main/contract/status.ts';
 import { progressFraction } from '../state/task-progress-store.ts';
-import { formatCount } from '../format/units.ts';
 
 interface ProgressBarProps {
   label: string;
@@ -29,8 +28,9 @@ export function ProgressBar({ label, progress }: ProgressBarProps) {
         <div className="progress__fill" style={percent === null ? undefined : { width: `${percent}%` }} />
       </div>
       <p className="progress__message" aria-live="polite">
+        {/* The engine's message carries its own counts and units; the bar adds only the share done. */}
         {message}
-        {progress && progress.total > 0 && ` (${formatCount(progress.done)} of ${formatCount(progress.total)})`}
+        {percent !== null && ` (${percent}%)`}
       </p>
     </div>
   );

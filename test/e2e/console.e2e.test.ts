@@ -59,7 +59,7 @@ describe.skipIf(!chromiumAvailable())('console end to end (project: browser, Deb
 });
 
 describe.skipIf(!chromiumAvailable())('console first run (project: browser)', () => {
-  it('shows the welcome screen when nothing is connected and no profile is saved', async () => {
+  it('shows the welcome screen when nothing is connected, then starts the local demo stack from it with progress', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-e2e-first-'));
     const cli = startCli(['serve', '--data-dir', dataDir, '--port', '0']);
     const browser = await launchChromium();
@@ -71,6 +71,13 @@ describe.skipIf(!chromiumAvailable())('console first run (project: browser)', ()
       expect(await page.getByRole('button', { name: 'Start local demo stack' }).isVisible()).toBe(true);
       expect(await page.getByRole('form', { name: 'Connect to my database' }).isVisible()).toBe(true);
       await screenshot(page, 'browser', 'welcome');
+
+      // First run, the demo way: PostgreSQL starts and the demo data is seeded, with progress on screen.
+      await page.getByRole('button', { name: 'Start local demo stack' }).click();
+      await page.getByRole('progressbar', { name: 'Seeding demo data' }).waitFor({ timeout: 120_000 });
+      await screenshot(page, 'browser', 'welcome-seeding');
+      await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: 180_000 });
+      await expect.poll(() => page.getByTestId('stack-status').getAttribute('data-phase'), { timeout: 60_000 }).toBe('ready');
     } finally {
       await browser.close();
       await stopCli(cli);

@@ -44,10 +44,10 @@ describe('welcome page: start the local demo stack', () => {
     expect(screen.getByRole('button', { name: 'Start local demo stack' })).toHaveProperty('disabled', true);
 
     await act(async () => stack.resolve(readyStatus()));
-    act(() => api.emit('task.progress', { task: 'seed', phase: 'chunks', message: 'Seeding chunks', done: 50_000, total: 200_000 }));
+    act(() => api.emit('task.progress', { task: 'seed', phase: 'chunks', message: 'Seeding chunks: 50,000 of 200,000 rows', done: 50_000, total: 200_000 }));
     const seeding = await screen.findByRole('progressbar', { name: 'Seeding demo data' });
     expect(seeding.getAttribute('aria-valuenow')).toBe('25');
-    expect(screen.getByText(/Seeding chunks/).textContent).toContain('50,000 of 200,000');
+    expect(screen.getByText(/Seeding chunks/).textContent).toBe('Seeding chunks: 50,000 of 200,000 rows (25%)');
 
     await act(async () => seed.resolve({ chunks: DEMO_CHUNKS, edges: 400_000, reused: false, elapsedMs: 9000 }));
     expect(api.calls.filter((c) => c.command === 'stack.startLocal' || c.command === 'demo.seed')).toEqual([
