@@ -25,6 +25,12 @@ class TemplateSeries {
 
 export const ALL_TEMPLATES = 'all';
 
+function recordInto(series: TemplateSeries, latencyUs: number, acquireUs: number, serverUs: number): void {
+  recordMicros(series.current, latencyUs);
+  recordMicros(series.acquire, acquireUs);
+  recordMicros(series.server, serverUs);
+}
+
 /**
  * Records every request of a workload into HDR histograms: one set per template plus
  * `all`. Intervals are closed by `rotate()` once a second; the ring of recent
@@ -45,19 +51,19 @@ export class LatencyRecorder {
     return this.names;
   }
 
+  /** Called once per request: records into the template's series and `all`, allocating nothing. */
   recordSuccess(template: number, latencyUs: number, acquireUs: number, serverUs: number): void {
-    for (const series of [this.series[template]!, this.series[this.series.length - 1]!]) {
-      recordMicros(series.current, latencyUs);
-      recordMicros(series.acquire, acquireUs);
-      recordMicros(series.server, serverUs);
-    }
+    recordInto(this.series[template]!, latencyUs, acquireUs, serverUs);
+    recordInto(this.series[this.series.length - 1]!, latencyUs, acquireUs, serverUs);
   }
 
   recordError(template: number, message: string): void {
-    for (const series of [this.series[template]!, this.series[this.series.length - 1]!]) {
-      series.errors += 1;
-      series.lastError = message;
-    }
+    const all = this.series[this.series.length - 1]!;
+    const series = this.series[template]!;
+    series.errors += 1;
+    series.lastError = message;
+    all.errors += 1;
+    all.lastError = message;
   }
 
   recordShed(template: number): void {

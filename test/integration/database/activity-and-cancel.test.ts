@@ -4,6 +4,7 @@ import { readActivity } from '../../../main/database/activity.ts';
 import { cancelQuery } from '../../../main/database/cancel-query.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { errorOf } from '../../support/error-of.ts';
 
 async function client(url: string, applicationName: string): Promise<{ client: pg.Client; pid: number }> {
   const c = new pg.Client({ connectionString: url, application_name: applicationName });
@@ -12,9 +13,6 @@ async function client(url: string, applicationName: string): Promise<{ client: p
   return { client: c, pid: rows[0]!.pid };
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return await promise.then(() => undefined, (e: unknown) => e);
-}
 
 describe.each(TEST_SERVERS)('database activity and cancelling queries (%s)', (server) => {
   let db: TestDatabase;

@@ -8,10 +8,8 @@ import type { WsEngineClient } from '../../../renderer/transport/ws-engine-clien
 import { startTestHost, type TestHost } from '../../support/test-host.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { errorOf } from '../../support/error-of.ts';
 
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return await promise.then(() => undefined, (e: unknown) => e);
-}
 
 describe.each(TEST_SERVERS)('profiles and the database views over the contract WebSocket (%s)', (server) => {
   let db: TestDatabase;

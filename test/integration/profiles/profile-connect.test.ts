@@ -7,12 +7,10 @@ import { EnvKeyCipher } from '../../../main/profiles/env-key-cipher.ts';
 import type { SecretCipher } from '../../../main/profiles/secret-cipher.ts';
 import { EMBEDDED_TEST_PASSWORD } from '../../support/global-setup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { errorOf } from '../../support/error-of.ts';
 
 const KEY = 'integration-test-key-0123456789abcdef';
 
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return await promise.then(() => undefined, (e: unknown) => e);
-}
 
 // Each "restart" is a new Engine on the same data folder, as after quitting and starting Hotpath again.
 describe('connecting through saved profiles (PostgreSQL 18, scram passwords)', () => {

@@ -36,10 +36,14 @@ export class FakeL2 implements L2Tier {
   }
 
   async deleteByPrefix(prefix: string): Promise<{ deleted: number; complete: boolean }> {
-    let deleted = 0;
-    for (const key of [...this.store.keys()]) if (key.startsWith(prefix) && this.store.delete(key)) deleted += 1;
-    return { deleted, complete: true };
+    return { deleted: deleteWithPrefix(this.store, prefix), complete: true };
   }
+}
+
+function deleteWithPrefix(store: Map<string, unknown>, prefix: string): number {
+  let deleted = 0;
+  for (const key of [...store.keys()]) if (key.startsWith(prefix) && store.delete(key)) deleted += 1;
+  return deleted;
 }
 
 /** In-memory object tier on the fake clock. */
@@ -65,9 +69,7 @@ export class FakeL3 implements ObjectTier {
   }
 
   async deleteByPrefix(prefix: string): Promise<{ deleted: number; complete: boolean }> {
-    let deleted = 0;
-    for (const key of [...this.store.keys()]) if (key.startsWith(prefix) && this.store.delete(key)) deleted += 1;
-    return { deleted, complete: true };
+    return { deleted: deleteWithPrefix(this.store, prefix), complete: true };
   }
 }
 

@@ -32,43 +32,43 @@ function deferred() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** An app guarded by stopBeforeQuit whose stop finishes only when the test resolves it; counts the stops. */
+function guardedApp() {
+  const app = new FakeApp();
+  const stop = deferred();
+  let count = 0;
+  stopBeforeQuit(app, () => {
+    count++;
+    return stop.promise;
+  });
+  return { app, stop, stops: () => count };
+}
+
 describe('stopBeforeQuit', () => {
   it('holds the quit until the engine has stopped, then quits', async () => {
-    const app = new FakeApp();
-    const stop = deferred();
-    let stops = 0;
-    stopBeforeQuit(app, () => {
-      stops++;
-      return stop.promise;
-    });
+    const { app, stop, stops } = guardedApp();
     app.quit();
     await settle();
     expect(app.quitted).toBe(false);
-    expect(stops).toBe(1);
+    expect(stops()).toBe(1);
     stop.resolve();
     await settle();
     expect(app.quitted).toBe(true);
   });
 
   it('stops once when asked to quit again while stopping', async () => {
-    const app = new FakeApp();
-    const stop = deferred();
-    let stops = 0;
-    stopBeforeQuit(app, () => {
-      stops++;
-      return stop.promise;
-    });
+    const { app, stop, stops } = guardedApp();
     app.quit();
     app.quit();
     app.quit();
     await settle();
-    expect(stops).toBe(1);
+    expect(stops()).toBe(1);
     expect(app.prevented).toBe(3);
     expect(app.quitted).toBe(false);
     stop.resolve();
     await settle();
     expect(app.quitted).toBe(true);
-    expect(stops).toBe(1);
+    expect(stops()).toBe(1);
   });
 
   it('still quits when stopping fails, and says why', async () => {

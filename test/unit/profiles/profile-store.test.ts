@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ProfileStore, type SaveProfileInput } from '../../../main/profiles/profile-store.ts';
 import { EnvKeyCipher } from '../../../main/profiles/env-key-cipher.ts';
 import type { SecretCipher } from '../../../main/profiles/secret-cipher.ts';
+import { errorOf } from '../../support/error-of.ts';
 
 const PASSWORD = 'Sup3r$ecret/pw';
 const PG_URL = `postgres://alice:${encodeURIComponent(PASSWORD)}@db.example.com:5432/app?sslmode=disable`;
@@ -14,9 +15,6 @@ function input(overrides: Partial<SaveProfileInput> = {}): SaveProfileInput {
   return { name: 'production', pgUrl: PG_URL, saveSecret: false, ...overrides };
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return await promise.then(() => undefined, (e: unknown) => e);
-}
 
 describe('ProfileStore', () => {
   let dir: string;
