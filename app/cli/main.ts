@@ -45,7 +45,10 @@ function withStackOptions(command: Command): Command {
     .option('--chunks <n>', 'chunks of demo data to seed', positiveInt('--chunks'), 200_000)
     .option('--seed', 'seed the demo schema "unified" into the --pg database (the local stack seeds itself)')
     .option('--no-local-redis', 'do not start a private redis-server for the local stack')
-    .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')));
+    .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')))
+    .option('--cache-l1 <MiB>', 'memory budget of the L1 cache in MiB (changeable in the console)', positiveNumber('--cache-l1'), 128)
+    .option('--cache-l3 <dir|off>', 'folder of the L3 object-store tier (default: cache-l3 in the data folder), or off')
+    .option('--no-cache', 'turn the cache off: cached templates go to the database every time');
 }
 
 withStackOptions(

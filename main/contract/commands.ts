@@ -3,6 +3,7 @@ import { engineStatusSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
 import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
 import { databaseActivitySchema, topStatementsSchema } from './database.ts';
+import { cacheFlushResultSchema, cacheFlushTargetSchema, cacheStatusSchema, cacheWarmResultSchema, L1_MAX_BYTES, L1_MIN_BYTES } from './cache.ts';
 
 const positiveRate = z.number().positive().max(1_000_000).describe('requests per second');
 
@@ -66,6 +67,27 @@ export const commandSchemas = {
   'database.cancelQuery': {
     params: z.object({ pid: z.number().int().positive(), confirm: z.literal(true, 'cancelling a query needs confirm: true') }).strict(),
     result: z.object({ cancelled: z.boolean() }),
+  },
+  'cache.status': { params: z.object({}).strict(), result: cacheStatusSchema },
+  /** Empties one tier or all of them (other instances' L1 too, through the invalidation bus). */
+  'cache.flush': { params: z.object({ tier: cacheFlushTargetSchema }).strict(), result: cacheFlushResultSchema },
+  /** Loads the hottest keys of recent traffic that are not cached, on the background lane, with progress (task `warm`). */
+  'cache.warm': {
+    params: z.object({ keys: z.number().int().min(1).max(100_000).default(5_000) }).strict(),
+    result: cacheWarmResultSchema,
+  },
+  /** Sets the L1's byte budget at run time; shrinking evicts the coldest entries at once. */
+  'cache.resize': {
+    params: z
+      .object({
+        l1Bytes: z
+          .number()
+          .int()
+          .min(L1_MIN_BYTES, `the L1 needs at least ${L1_MIN_BYTES / 1024 / 1024} MiB`)
+          .max(L1_MAX_BYTES, `the L1 can have at most ${L1_MAX_BYTES / 1024 ** 3} GiB`),
+      })
+      .strict(),
+    result: cacheStatusSchema,
   },
   'telemetry.history': {
     params: z.object({ seconds: z.number().int().min(1).max(900).default(900) }).strict(),

@@ -6,3 +6,4 @@ export * from './telemetry.ts';
 export * from './wire.ts';
 export * from './profiles.ts';
 export * from './database.ts';
+export * from './cache.ts';

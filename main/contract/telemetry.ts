@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheIntervalSchema } from './cache.ts';
 
 /** Latency percentiles in milliseconds. */
 export const latencySummarySchema = z.object({
@@ -51,5 +52,7 @@ export type WorkloadInterval = z.infer<typeof workloadIntervalSchema>;
 export const telemetrySnapshotSchema = z.object({
   at: z.number(),
   workload: workloadIntervalSchema.nullable(),
+  /** Null while no cache is set up (no stack connected). */
+  cache: cacheIntervalSchema.nullable(),
 });
 export type TelemetrySnapshot = z.infer<typeof telemetrySnapshotSchema>;

@@ -19,6 +19,9 @@ import { profileHandlers } from './handlers/profile-handlers.ts';
 import { stackHandlers } from './handlers/stack-handlers.ts';
 import { workloadHandlers } from './handlers/workload-handlers.ts';
 import type { WorkloadSession } from './workload-session.ts';
+import { CacheSession } from './cache-session.ts';
+import type { CacheSettings } from './cache-session.ts';
+import { cacheHandlers } from './handlers/cache-handlers.ts';
 
 export interface EngineOptions {
   /** The app's data folder: saved connection profiles, and the local demo stack's data by default. */
@@ -31,6 +34,8 @@ export interface EngineOptions {
   workloadPoolSize?: number;
   /** Seed for workload parameter choices (reproducible runs). */
   workloadSeed?: number;
+  /** The cache's tiers and sizes; `false` turns the cache off (cached templates then go to the database). */
+  cache?: CacheSettings | false;
 }
 
 const NO_CIPHER_WARNING = {
@@ -65,7 +70,7 @@ export class Engine implements EngineApi {
     this.host = options.host ?? 'headless';
     this.profiles = new ProfileStore({ dataDir: options.dataDir, cipher: options.secretCipher ?? null, noCipherWarning: NO_CIPHER_WARNING[this.host] });
     const ctx = this.context();
-    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx) };
+    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx) };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
   }
@@ -133,6 +138,7 @@ export class Engine implements EngineApi {
       disconnect: () => this.disconnect(),
       requireReady: () => this.requireReady(),
       requireConnected: () => this.requireReady(['ready', 'seeding']),
+      connected: () => this.ready,
       workload: () => this.workloadSession,
       replaceWorkload: async (session) => {
         await this.stopWorkload();
@@ -163,7 +169,8 @@ export class Engine implements EngineApi {
       const admin = new pg.Pool({ ...stack.pg, max: 4, application_name: 'hotpath' });
       // An idle pooled connection the server drops (restart, admin kill) must not crash the process.
       admin.on('error', (error) => this.log('warn', `A connection of the admin pool failed: ${error.message}`));
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin) };
+      const cache = this.options.cache === false ? null : await CacheSession.open(stack, this.options.dataDir, this.options.cache);
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), cache };
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
@@ -183,6 +190,7 @@ export class Engine implements EngineApi {
     const ready = this.ready;
     this.ready = null;
     this.profileId = null;
+    await ready?.cache?.close();
     await ready?.admin.end().catch(() => undefined);
     if (ready) await ready.stack.stop();
     if (this.phase !== 'stopping') this.setPhase('disconnected');
@@ -210,7 +218,9 @@ export class Engine implements EngineApi {
   private tick(): void {
     const interval = this.workloadSession?.runner.closeInterval() ?? null;
     if (interval) this.metrics.observeInterval(interval);
-    const snapshot = { at: Date.now(), workload: interval };
+    const cache = this.ready?.cache?.interval() ?? null;
+    if (cache) this.metrics.observeCache(cache);
+    const snapshot = { at: Date.now(), workload: interval, cache };
     this.history.record(snapshot);
     this.events.emit('telemetry.snapshot', snapshot);
   }

@@ -7,8 +7,11 @@ import type { WorkloadProfile } from '../workload/profile-schema.ts';
 import { createTemplatePicker } from '../workload/template-picker.ts';
 import { PgWorkloadTarget } from '../workload/pg-workload-target.ts';
 import { WorkloadRunner } from '../workload/workload-runner.ts';
+import type { WorkloadTarget } from '../workload/workload-target.ts';
 import { seededRandom } from '../util/random.ts';
 import type { WorkloadStatus } from '../contract/status.ts';
+import { CachedWorkloadTarget } from '../workload/cached-workload-target.ts';
+import type { CacheSession } from './cache-session.ts';
 
 export interface WorkloadSessionOptions {
   connection: pg.ClientConfig;
@@ -20,6 +23,8 @@ export interface WorkloadSessionOptions {
   /** Seed of the parameter and template choices, for reproducible runs. */
   seed?: number;
   warmupIntervals?: number;
+  /** Templates with a `cache:` section read through it; without one they go to the database. */
+  cache?: CacheSession;
 }
 
 /** One running workload: its profile, its read-only pool, and the open-loop runner. */
@@ -46,7 +51,7 @@ export class WorkloadSession {
           profile.templates.map((t) => t.weight),
           random,
         ),
-        target: new PgWorkloadTarget(pool, profile.templates),
+        target: workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache),
         rate: options.rate ?? profile.rate ?? 100,
         random,
         intervalMs: 0,
@@ -72,4 +77,10 @@ export class WorkloadSession {
     await this.runner.stop();
     await this.pool.end();
   }
+}
+
+function workloadTarget(database: PgWorkloadTarget, profile: WorkloadProfile, cache: CacheSession | undefined): WorkloadTarget {
+  if (!cache || !profile.templates.some((t) => t.cache)) return database;
+  const templates = profile.templates.map((t) => ({ name: t.name, sql: t.sql, ...(t.cache ? { ttlMs: t.cache.ttlSeconds * 1000 } : {}) }));
+  return new CachedWorkloadTarget(database, templates, cache.cache, cache.hotKeys, cache.namespace);
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CacheInterval } from '../contract/cache.ts';
 import type { LatencySummary, WorkloadInterval } from '../contract/telemetry.ts';
 
 const QUANTILES = [
@@ -22,6 +23,11 @@ export class PrometheusMetrics {
   private readonly achievedRate: Gauge;
   private readonly saturated: Gauge;
   private readonly inFlight: Gauge;
+  private readonly cacheLookups: Counter<'tier' | 'result'>;
+  private readonly cacheRequests: Counter<'result'>;
+  private readonly cacheEvictions: Counter<'tier'>;
+  private readonly cacheBytes: Gauge<'tier'>;
+  private readonly cacheEntries: Gauge<'tier'>;
 
   constructor(recentLatency: RecentLatencySource) {
     collectDefaultMetrics({ register: this.registry });
@@ -51,6 +57,11 @@ export class PrometheusMetrics {
     this.achievedRate = new Gauge({ name: 'hotpath_workload_achieved_rate', help: 'Successful requests per second in the last closed interval.', registers });
     this.saturated = new Gauge({ name: 'hotpath_workload_saturated', help: '1 when the last interval missed the target rate (backlog, shed requests or < 90% achieved).', registers });
     this.inFlight = new Gauge({ name: 'hotpath_workload_in_flight', help: 'Workload requests sent and not yet answered.', registers });
+    this.cacheRequests = new Counter({ name: 'hotpath_cache_requests_total', help: 'Cache reads of cached templates by result (hit = some tier answered, miss = the database did).', labelNames: ['result'], registers });
+    this.cacheLookups = new Counter({ name: 'hotpath_cache_lookups_total', help: 'Lookups that reached a tier, by tier (l1, l2, l3) and result (hit, miss).', labelNames: ['tier', 'result'], registers });
+    this.cacheEvictions = new Counter({ name: 'hotpath_cache_evictions_total', help: 'Entries a tier dropped to stay within its budget.', labelNames: ['tier'], registers });
+    this.cacheBytes = new Gauge({ name: 'hotpath_cache_bytes', help: 'Bytes held by a tier (L1: estimated size in memory).', labelNames: ['tier'], registers });
+    this.cacheEntries = new Gauge({ name: 'hotpath_cache_entries', help: 'Entries held by a tier.', labelNames: ['tier'], registers });
   }
 
   observeInterval(interval: WorkloadInterval): void {
@@ -64,6 +75,20 @@ export class PrometheusMetrics {
     this.achievedRate.set(interval.achievedRate);
     this.saturated.set(interval.saturated ? 1 : 0);
     this.inFlight.set(interval.inFlight);
+  }
+
+  observeCache(interval: CacheInterval): void {
+    if (interval.hits > 0) this.cacheRequests.inc({ result: 'hit' }, interval.hits);
+    if (interval.requests > interval.hits) this.cacheRequests.inc({ result: 'miss' }, interval.requests - interval.hits);
+    for (const tier of ['l1', 'l2', 'l3'] as const) {
+      const stats = interval.tiers[tier];
+      if (!stats) continue;
+      if (stats.hits > 0) this.cacheLookups.inc({ tier, result: 'hit' }, stats.hits);
+      if (stats.misses > 0) this.cacheLookups.inc({ tier, result: 'miss' }, stats.misses);
+      if (stats.evictions) this.cacheEvictions.inc({ tier }, stats.evictions);
+      if (stats.bytes !== null) this.cacheBytes.set({ tier }, stats.bytes);
+      if (stats.entries !== null) this.cacheEntries.set({ tier }, stats.entries);
+    }
   }
 
   workloadStopped(): void {

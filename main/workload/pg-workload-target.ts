@@ -22,13 +22,19 @@ export class PgWorkloadTarget implements WorkloadTarget {
   }
 
   async execute(template: number, params: unknown[]): Promise<ExecutionTiming> {
+    return (await this.run(template, params)).timing;
+  }
+
+  /** Like execute, with the rows: what a cached template stores. */
+  async run(template: number, params: unknown[]): Promise<{ rows: unknown[]; timing: ExecutionTiming }> {
     const statement = this.statements[template]!;
     const asked = performance.now();
     const client = await this.pool.connect();
     const acquired = performance.now();
     let broken: Error | undefined;
+    let rows: unknown[];
     try {
-      await client.query({ name: statement.name, text: statement.text, values: params });
+      rows = (await client.query({ name: statement.name, text: statement.text, values: params })).rows;
     } catch (error) {
       // A failed statement leaves the connection usable; a dead socket does not.
       if (isConnectionError(error)) broken = error as Error;
@@ -37,7 +43,7 @@ export class PgWorkloadTarget implements WorkloadTarget {
       client.release(broken);
     }
     const done = performance.now();
-    return { acquireUs: (acquired - asked) * 1000, serverUs: (done - acquired) * 1000 };
+    return { rows, timing: { acquireUs: (acquired - asked) * 1000, serverUs: (done - acquired) * 1000 } };
   }
 }
 

@@ -129,6 +129,11 @@ export const ParamSpecSchema = z.discriminatedUnion(
   { error: `must be one of ${PARAM_KINDS.join(', ')}` },
 );
 
+/** Reads through the engine's cache: the template's result for given parameters is kept this long. */
+const templateCache = strictObject({
+  ttlSeconds: positive('a number of seconds').max(7 * 24 * 3600, { error: 'must be at most 604800 seconds (7 days)' }),
+});
+
 export const TemplateSpecSchema = strictObject({
   name: z
     .string({ error: 'must be a name like recent_by_origin (letters, digits, _)' })
@@ -139,6 +144,8 @@ export const TemplateSpecSchema = strictObject({
   /** Relative share of requests (weights need not sum to anything). */
   weight: positive('a number'),
   params: z.array(ParamSpecSchema, { error: 'must be a list of params' }).default([]),
+  /** Absent: every request goes to the database. */
+  cache: templateCache.optional(),
 }).superRefine((template, ctx) => {
   const { problems, parameters } = checkReadOnlySql(template.sql);
   for (const problem of problems) {

@@ -12,10 +12,10 @@ export interface TaskProgressState {
 
 export type TaskProgressStore = StoreApi<TaskProgressState>;
 
-/** Progress of long engine work (starting the stack, seeding), fed by `task.progress` events. */
+/** Progress of long engine work (starting the stack, seeding, warming the cache), fed by `task.progress` events. */
 export function createTaskProgressStore(): TaskProgressStore {
   return createStore<TaskProgressState>()((set, get) => ({
-    tasks: { stack: null, seed: null },
+    tasks: { stack: null, seed: null, warm: null },
     apply(progress) {
       set({ tasks: { ...get().tasks, [progress.task]: progress } });
     },

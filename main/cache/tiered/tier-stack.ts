@@ -139,6 +139,27 @@ export class TierStack {
     return { complete: l2.complete && l3.complete, l1Deleted, l2Deleted: l2.deleted, l3Deleted: l3.deleted };
   }
 
+  /** Empties one tier. L2 and L3 remove only this cache's keys (their key prefix), never the whole server or bucket. */
+  async flush(tier: TierName): Promise<{ removed: number; complete: boolean }> {
+    if (tier === 'l1') {
+      const removed = this.l1?.size ?? 0;
+      this.l1?.clear();
+      this.index?.clear();
+      return { removed, complete: true };
+    }
+    const store = tier === 'l2' ? this.options.l2 : this.options.l3;
+    if (!store) return { removed: 0, complete: true };
+    const result = await safely(store.deleteByPrefix(''), { deleted: 0, complete: false });
+    return { removed: result.deleted, complete: result.complete };
+  }
+
+  /** The L1's byte budget at run time; shrinking evicts the coldest entries at once. */
+  resizeL1(maxBytes: number): void {
+    if (!this.l1) throw new Error('This cache has no L1 tier.');
+    this.l1.resize(maxBytes);
+    this.policy.l1MaxEntryBytes = Math.min(this.options.l1?.maxEntryBytes ?? this.policy.largeValueBytes, maxBytes);
+  }
+
   tierStats(): TieredStats['tiers'] {
     const tiers: TieredStats['tiers'] = {};
     if (this.l1) tiers.l1 = { ...this.counters.tier.l1.snapshot(), store: this.l1.stats() };

@@ -109,6 +109,43 @@ export class TieredCache {
     return result;
   }
 
+  /**
+   * Empties one tier of this instance, or everything: 'all' also empties the L1 of other instances (the
+   * bus carries it), since L2 and L3 are shared and an L1 elsewhere would keep serving what was flushed.
+   */
+  async flush(target: TierName | 'all'): Promise<{ removed: Partial<Record<TierName, number>>; complete: boolean }> {
+    const tiers = target === 'all' ? (['l1', 'l2', 'l3'] as const).filter((t) => this.stack.policy.present.has(t)) : [target];
+    this.markOvertaken(undefined, '');
+    const removed: Partial<Record<TierName, number>> = {};
+    let complete = true;
+    for (const tier of tiers) {
+      const result = await this.stack.flush(tier);
+      removed[tier] = result.removed;
+      complete &&= result.complete;
+    }
+    if (target === 'all') await this.publish({ origin: this.instanceId, prefix: '' });
+    return { removed, complete };
+  }
+
+  /** Sets the L1's byte budget; see TierStack.resizeL1. */
+  resizeL1(maxBytes: number): void {
+    this.stack.resizeL1(maxBytes);
+  }
+
+  /**
+   * Makes the key present without counting a request (warming is not traffic): already in L1, or found in
+   * L2/L3 and promoted ('cached'), or loaded once through the same single-flight as getOrLoad ('loaded').
+   */
+  async warm(key: string, loader: () => Promise<unknown>, options: CacheSetOptions = {}): Promise<'cached' | 'loaded'> {
+    if (this.stack.l1?.has(key)) return 'cached';
+    const outcome = await this.flights.run(key, async (): Promise<Outcome> => {
+      const below = await this.stack.readBelowL1(key);
+      if (below !== undefined && isFresh(below.entry, this.clock())) return { value: below.entry.v, outcome: 'hit' };
+      return { value: await this.load(key, loader, options), outcome: 'miss' };
+    });
+    return outcome.outcome === 'miss' ? 'loaded' : 'cached';
+  }
+
   stats(): TieredStats {
     return { ...this.counters.overall(), singleFlightJoined: this.flights.joined, tiers: this.stack.tierStats() };
   }

@@ -7,6 +7,7 @@ import type { Stack } from '../../stack/stack.ts';
 import type { TelemetryHistory } from '../../telemetry/telemetry-history.ts';
 import type { PrometheusMetrics } from '../../telemetry/prometheus-metrics.ts';
 import type { EventBus } from '../event-bus.ts';
+import type { CacheSession } from '../cache-session.ts';
 import type { WorkloadSession } from '../workload-session.ts';
 
 /** The connected stack and what the engine holds for it, available while the engine is `ready`. */
@@ -15,6 +16,8 @@ export interface ReadyStack {
   /** The engine's own small pool (application_name `hotpath`) for reads and admin work. */
   admin: pg.Pool;
   topStatements: TopStatementsSampler;
+  /** The stack's cache; null when the engine runs with the cache off. */
+  cache: CacheSession | null;
 }
 
 /**
@@ -43,6 +46,8 @@ export interface EngineContext {
   requireReady(): ReadyStack;
   /** The connected stack, also while seeding (for reads that do not disturb it). */
   requireConnected(): ReadyStack;
+  /** The connected stack in any phase, or null: for reads that have an answer when disconnected. */
+  connected(): ReadyStack | null;
   workload(): WorkloadSession | null;
   /** Stops the running workload (if any) and makes `session` the running one. */
   replaceWorkload(session: WorkloadSession | null): Promise<void>;

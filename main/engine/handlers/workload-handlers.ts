@@ -46,11 +46,12 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
 }
 
 async function startWorkload(ctx: EngineContext, profile: string, rate: number | undefined): Promise<EngineStatus> {
-  const { stack } = ctx.requireReady();
+  const { stack, cache } = ctx.requireReady();
   await ctx.replaceWorkload(null);
   const session = await WorkloadSession.open({
     connection: stack.pg,
     profile,
+    ...(cache ? { cache } : {}),
     ...(rate === undefined ? {} : { rate }),
     ...(ctx.workloadPoolSize === undefined ? {} : { poolSize: ctx.workloadPoolSize }),
     ...(ctx.workloadSeed === undefined ? {} : { seed: ctx.workloadSeed }),

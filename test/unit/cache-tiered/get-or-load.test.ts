@@ -10,7 +10,7 @@ function stack() {
 }
 
 describe('TieredCache.getOrLoad single-flight', () => {
-  it('100 concurrent callers of one key share one loader call and one value', async () => {
+  it('1,000 concurrent callers of one key share one loader call and one value', async () => {
     const { cache } = stack();
     const gate = deferred<{ id: number }>();
     let calls = 0;
@@ -18,12 +18,12 @@ describe('TieredCache.getOrLoad single-flight', () => {
       calls += 1;
       return gate.promise;
     };
-    const callers = Array.from({ length: 100 }, () => cache.getOrLoad('user:1', loader));
+    const callers = Array.from({ length: 1000 }, () => cache.getOrLoad('user:1', loader));
     gate.resolve({ id: 1 });
     const values = await Promise.all(callers);
     expect(calls).toBe(1);
     expect(values.every((value) => value.id === 1)).toBe(true);
-    expect(cache.stats()).toMatchObject({ loads: 1, misses: 100, singleFlightJoined: 99 });
+    expect(cache.stats()).toMatchObject({ loads: 1, misses: 1000, singleFlightJoined: 999 });
     // Stored: the next call is an L1 hit and no load.
     expect(await cache.getOrLoad('user:1', loader)).toEqual({ id: 1 });
     expect(calls).toBe(1);

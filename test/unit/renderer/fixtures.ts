@@ -1,5 +1,6 @@
 import type { EngineStatus } from '../../../main/contract/status.ts';
 import type { TelemetrySnapshot, TemplateIntervalStats, WorkloadInterval } from '../../../main/contract/telemetry.ts';
+import type { CacheInterval, CacheTierInterval } from '../../../main/contract/cache.ts';
 import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
 
 export function engineStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
@@ -55,10 +56,11 @@ export function workloadInterval(at: number, overrides: Partial<WorkloadInterval
 }
 
 /** A snapshot at second `n` (at = n × 1000 ms) with a workload whose overall p99 is `p99`. */
-export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}): TelemetrySnapshot {
+export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}, cache: CacheInterval | null = null): TelemetrySnapshot {
   const at = n * 1000;
   return {
     at,
+    cache,
     workload: workloadInterval(at, {
       templates: [templateStats('chunk_by_id', { latency: { p99: p99 * 2 } }), templateStats('all', { count: 500, latency: { p99 } })],
       ...overrides,
@@ -66,8 +68,31 @@ export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval
   };
 }
 
+export function cacheTier(overrides: Partial<CacheTierInterval> = {}): CacheTierInterval {
+  return { hits: 90, misses: 10, hitRate: 0.9, bytes: null, entries: null, evictions: null, errors: 0, ...overrides };
+}
+
+/** One second of cache telemetry where `hitRate` of 100 requests hit (L1 answering all of those hits). */
+export function cacheInterval(hitRate = 0.9, overrides: Partial<CacheInterval> = {}): CacheInterval {
+  const hits = Math.round(hitRate * 100);
+  return {
+    requests: 100,
+    hits,
+    hitRate,
+    loads: 100 - hits,
+    loadErrors: 0,
+    l1MaxBytes: 128 * 1024 * 1024,
+    tiers: {
+      l1: cacheTier({ hits, misses: 100 - hits, hitRate, bytes: 40 * 1024 * 1024, entries: 30_000, evictions: 5 }),
+      l2: cacheTier({ hits: 0, misses: 100 - hits, hitRate: 0 }),
+      l3: null,
+    },
+    ...overrides,
+  };
+}
+
 export function idleSnapshot(n: number): TelemetrySnapshot {
-  return { at: n * 1000, workload: null };
+  return { at: n * 1000, workload: null, cache: null };
 }
 
 export function profile(overrides: Partial<ConnectionProfile> = {}): ConnectionProfile {

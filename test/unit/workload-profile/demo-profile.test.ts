@@ -25,4 +25,12 @@ describe('the demo profile', () => {
     expect(byName.get('recent_by_origin')!.params[1]).toMatchObject({ kind: 'sample', query: expect.stringContaining('unified.seed_state') });
     expect(byName.get('time_range_count')!.params[0]).toMatchObject({ kind: 'int', min: { query: expect.stringContaining('90 days') } });
   });
+
+  it('caches the two point lookups and none of the scans (the index advisor must see their cost)', async () => {
+    const profile = await loadDemoProfile();
+    expect(profile.templates.filter((t) => t.cache).map((t) => [t.name, t.cache!.ttlSeconds])).toEqual([
+      ['chunk_by_id', 300],
+      ['graph_neighbours', 300],
+    ]);
+  });
 });

@@ -13,6 +13,19 @@ describe('parseWorkloadProfile: every error names the field and the line', () =>
     expect([error.field, error.line, error.column, error.source]).toEqual(['templates[0].weight', 5, 13, 'test.yaml']);
   });
 
+  it('a cache section with a TTL that is not a positive number of seconds, or an unknown key', () => {
+    expectProfileIssue(VALID_PROFILE.replace('    weight: 10\n', '    weight: 10\n    cache:\n      ttlSeconds: 0\n'), {
+      field: 'templates[0].cache.ttlSeconds',
+      line: 7,
+      message: /must be a number of seconds greater than 0, got 0/,
+    });
+    expectProfileIssue(VALID_PROFILE.replace('    weight: 10\n', '    weight: 10\n    cache:\n      ttl: 30\n'), {
+      field: 'templates[0].cache.ttl',
+      line: 7,
+      message: /is not a known field here \(allowed: ttlSeconds\)/,
+    });
+  });
+
   it('negative weight', () => {
     expectProfileIssue(VALID_PROFILE.replace('weight: 10', 'weight: -3'), {
       field: 'templates[0].weight',
@@ -47,7 +60,7 @@ describe('parseWorkloadProfile: every error names the field and the line', () =>
       field: 'templates[0].wieght',
       line: 5,
       column: 5,
-      message: /not a known field here \(allowed: name, description, sql, weight, params\)/,
+      message: /not a known field here \(allowed: name, description, sql, weight, params, cache\)/,
     });
   });
 

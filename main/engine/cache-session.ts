@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { CacheFlushResult, CacheFlushTarget, CacheInterval, CacheStatusPayload } from '../contract/cache.ts';
+import { HotKeys } from '../cache/hot-keys.ts';
+import { RedisTier } from '../cache/l2/redis-tier.ts';
+import { FolderTier } from '../cache/l3/folder-tier.ts';
+import type { ObjectTier } from '../cache/l3/object-tier.ts';
+import { RedisInvalidationBus } from '../cache/tiered/invalidation-bus.ts';
+import { TieredCache } from '../cache/tiered/tiered-cache.ts';
+import type { TieredStats } from '../cache/tiered/tiered-stats.ts';
+import { createWorkloadPool } from '../db/workload-pool.ts';
+import type { Stack } from '../stack/stack.ts';
+import { cacheInterval } from '../telemetry/cache-interval.ts';
+import type { CachedQueryRecipe } from '../workload/cached-workload-target.ts';
+
+export interface CacheSettings {
+  /** The L1's byte budget; default 128 MiB. */
+  l1Bytes?: number;
+  /** The object-store tier: a folder (default: `cache-l3` in the data folder), another store, or none. */
+  l3?: { kind: 'folder'; dir?: string } | { kind: 'store'; store: ObjectTier; location: string } | { kind: 'off' };
+}
+
+export const DEFAULT_L1_BYTES = 128 * 1024 * 1024;
+const DEFAULT_TTL_MS = 5 * 60_000;
+/** How many distinct keys the hot-key table ranks (it holds up to twice as many between prunes). */
+const HOT_KEY_CAPACITY = 50_000;
+/** An invalidation missed while the bus was down lasts at most this long in an L1. */
+const L1_MAX_TTL_MS = 5 * 60_000;
+const REDIS_READY_MS = 2_000;
+
+/**
+ * The engine's cache for one connected stack: the tiers the stack offers (L1 always, L2 when the stack has a
+ * Redis, L3 as configured), the hot keys of recent traffic, and a small read-only pool that warming loads
+ * through. Keys are namespaced by the database, so two databases sharing one Redis or bucket never mix.
+ */
+export class CacheSession {
+  private previous: TieredStats | null = null;
+
+  private constructor(
+    readonly cache: TieredCache,
+    readonly hotKeys: HotKeys<CachedQueryRecipe>,
+    readonly namespace: string,
+    private readonly locations: CacheStatusPayload['tiers'],
+    private readonly l2: RedisTier | undefined,
+    private readonly bus: RedisInvalidationBus | undefined,
+    private readonly warmPool: pg.Pool,
+  ) {}
+
+  static async open(stack: Stack, dataDir: string, settings: CacheSettings = {}): Promise<CacheSession> {
+    const namespace = databaseNamespace(stack.pg);
+    const l1Bytes = settings.l1Bytes ?? DEFAULT_L1_BYTES;
+    const locations: CacheStatusPayload['tiers'] = [{ tier: 'l1', location: `memory, ${formatMiB(l1Bytes)}`, available: true }];
+    let l2: RedisTier | undefined;
+    let bus: RedisInvalidationBus | undefined;
+    if (stack.redis) {
+      // The tiered cache jitters TTLs once for every tier, so the Redis tier adds none of its own.
+      l2 = new RedisTier({ target: { kind: 'standalone', url: stack.redis.url }, keyPrefix: `hotpath:${namespace}:`, defaultTtlMs: DEFAULT_TTL_MS, ttlJitter: 0 });
+      bus = new RedisInvalidationBus({ url: stack.redis.url, channel: `hotpath:${namespace}:invalidate` });
+      // Not required: until Redis answers, L2 reads are misses and the breaker keeps them cheap.
+      await Promise.all([l2.ready(REDIS_READY_MS), bus.ready(REDIS_READY_MS)]);
+      locations.push({ tier: 'l2', location: stack.redis.displayUrl, available: true });
+    }
+    const l3 = objectTier(settings.l3, dataDir, namespace);
+    if (l3) locations.push({ tier: 'l3', location: l3.location, available: true });
+    const cache = new TieredCache({
+      defaultTtlMs: DEFAULT_TTL_MS,
+      l1: { maxBytes: l1Bytes, maxTtlMs: L1_MAX_TTL_MS },
+      ...(l2 ? { l2 } : {}),
+      ...(l3 ? { l3: l3.store } : {}),
+      ...(bus ? { bus } : {}),
+    });
+    const warmPool = createWorkloadPool(stack.pg, { size: 2 });
+    warmPool.on('error', () => undefined);
+    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, warmPool);
+  }
+
+  /** Runs a hot key's query again on the warming pool (read-only sessions, like the workload's). */
+  async load(recipe: CachedQueryRecipe): Promise<unknown[]> {
+    return (await this.warmPool.query({ text: recipe.sql, values: recipe.params })).rows;
+  }
+
+  status(cachedTemplates: CacheStatusPayload['cachedTemplates']): CacheStatusPayload {
+    const l1 = this.cache.stats().tiers.l1?.store;
+    const breakerOpen = this.l2?.stats().breakerState === 'open';
+    return {
+      enabled: true,
+      tiers: this.locations.map((t) =>
+        t.tier === 'l1' && l1 ? { ...t, location: `memory, ${formatMiB(l1.maxBytes)}` } : t.tier === 'l2' ? { ...t, available: !breakerOpen } : t,
+      ),
+      l1: l1 ? { maxBytes: l1.maxBytes, bytes: l1.bytes, entries: l1.entries } : null,
+      cachedTemplates,
+      hotKeys: this.hotKeys.size,
+    };
+  }
+
+  /** The interval since the previous call (the engine calls this once per telemetry tick). */
+  interval(): CacheInterval {
+    const now = this.cache.stats();
+    const interval = cacheInterval(this.previous, now);
+    this.previous = now;
+    return interval;
+  }
+
+  async flush(target: CacheFlushTarget): Promise<CacheFlushResult> {
+    if (target !== 'all' && !this.locations.some((t) => t.tier === target)) {
+      throw new CacheConfigError(`This stack has no ${target.toUpperCase()} tier.`, target === 'l2' ? 'Connect with a Redis URL to get an L2.' : 'Start the engine with an L3 configured.');
+    }
+    return await this.cache.flush(target);
+  }
+
+  resizeL1(bytes: number): void {
+    this.cache.resizeL1(bytes);
+  }
+
+  async close(): Promise<void> {
+    await this.cache.close();
+    await Promise.allSettled([this.l2?.close(), this.bus?.close(), this.warmPool.end()]);
+  }
+}
+
+/** A cache command that does not fit this stack's tiers; mapped to a contract error by the engine. */
+export class CacheConfigError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'CacheConfigError';
+  }
+}
+
+function objectTier(setting: CacheSettings['l3'], dataDir: string, namespace: string): { store: ObjectTier; location: string } | undefined {
+  if (setting?.kind === 'off') return undefined;
+  if (setting?.kind === 'store') return { store: setting.store, location: setting.location };
+  const dir = setting?.dir ?? join(dataDir, 'cache-l3', namespace);
+  return { store: new FolderTier({ dir }), location: dir };
+}
+
+/** A short, stable name for the database: host, port and database name hashed (no secret in it). */
+export function databaseNamespace(connection: pg.ClientConfig): string {
+  const where = `${connection.host ?? ''}:${connection.port ?? 5432}/${connection.database ?? ''}`;
+  return createHash('sha1').update(where).digest('hex').slice(0, 10);
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} MiB`;
+}

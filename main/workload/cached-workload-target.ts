@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { HotKeys } from '../cache/hot-keys.ts';
+import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
+import type { ExecutionTiming, WorkloadTarget } from './workload-target.ts';
+
+/** How to load a cached template's result again: what the hot-key table keeps for warming. */
+export interface CachedQueryRecipe {
+  template: string;
+  sql: string;
+  params: unknown[];
+  ttlMs: number;
+}
+
+/** A target that can hand back the rows it read (PgWorkloadTarget). */
+export interface RowsTarget extends WorkloadTarget {
+  run(template: number, params: unknown[]): Promise<{ rows: unknown[]; timing: ExecutionTiming }>;
+}
+
+export interface CachedTemplate {
+  name: string;
+  sql: string;
+  /** Absent: not cached, every request goes to the database. */
+  ttlMs?: number;
+}
+
+const SERVED_FROM_CACHE: ExecutionTiming = { acquireUs: 0, serverUs: 0 };
+
+/**
+ * The cache key of one template call. The SQL's hash is part of it, so an edited template never reads the
+ * old template's results; `namespace` keeps databases apart when they share a Redis or a bucket.
+ */
+export function templateCacheKey(namespace: string, template: CachedTemplate, params: readonly unknown[]): string {
+  const sqlHash = createHash('sha1').update(template.sql).digest('hex').slice(0, 12);
+  return `${namespace}:${template.name}:${sqlHash}:${JSON.stringify(params)}`;
+}
+
+/**
+ * Reads cacheable templates through the tiered cache (one database call per key at a time, whatever the
+ * concurrency) and passes the others straight through. Every cached request is recorded in the hot-key
+ * table, so the operator can warm the cache with what traffic actually asks for.
+ */
+export class CachedWorkloadTarget implements WorkloadTarget {
+  constructor(
+    private readonly inner: RowsTarget,
+    private readonly templates: readonly CachedTemplate[],
+    private readonly cache: TieredCache,
+    private readonly hotKeys: HotKeys<CachedQueryRecipe>,
+    private readonly namespace: string,
+  ) {}
+
+  async execute(template: number, params: unknown[]): Promise<ExecutionTiming> {
+    const spec = this.templates[template]!;
+    if (spec.ttlMs === undefined) return await this.inner.execute(template, params);
+    const key = templateCacheKey(this.namespace, spec, params);
+    this.hotKeys.record(key, { template: spec.name, sql: spec.sql, params, ttlMs: spec.ttlMs });
+    let timing = SERVED_FROM_CACHE;
+    await this.cache.getOrLoad(
+      key,
+      async () => {
+        const result = await this.inner.run(template, params);
+        timing = result.timing;
+        return result.rows;
+      },
+      { ttlMs: spec.ttlMs },
+    );
+    return timing;
+  }
+}
