@@ -22,6 +22,7 @@ export function ConsoleApp({ api, environment, services: given }: ConsoleAppProp
     (visible: boolean) => {
       services.telemetry.getState().setVisible(visible);
       services.database.getState().setVisible(visible);
+      services.cache.getState().setVisible(visible);
     },
     [services],
   );

@@ -1,4 +1,5 @@
 import type { EngineApi } from '../../main/contract/api.ts';
+import { createCacheStore, type CacheStore } from '../state/cache-store.ts';
 import { createDatabaseStore, type DatabaseStore } from '../state/database-store.ts';
 import { createEngineStatusStore, type EngineStatusStore } from '../state/engine-status-store.ts';
 import { createNavigationStore, type NavigationStore, type PageId } from '../state/navigation-store.ts';
@@ -15,6 +16,7 @@ export interface ConsoleServices {
   telemetry: TelemetryStore;
   profiles: ProfilesStore;
   database: DatabaseStore;
+  cache: CacheStore;
   tasks: TaskProgressStore;
   notifications: NotificationsStore;
   theme: ThemeStore;
@@ -34,6 +36,7 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
   const telemetry = createTelemetryStore(api);
   const profiles = createProfilesStore(api, (command, params) => status.getState().run(command, params));
   const database = createDatabaseStore(api);
+  const cache = createCacheStore(api);
   const tasks = createTaskProgressStore();
   const notifications = createNotificationsStore();
   const theme = createThemeStore(env.theme);
@@ -58,8 +61,9 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
     return () => {
       for (const stop of stops) stop();
       database.getState().stopPolling();
+      cache.getState().stopPolling();
     };
   };
 
-  return { api, status, telemetry, profiles, database, tasks, notifications, theme, navigation, start };
+  return { api, status, telemetry, profiles, database, cache, tasks, notifications, theme, navigation, start };
 }

@@ -13,7 +13,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Overview', page: 'overview', goKey: 'o' },
   { label: 'Database', page: 'database', goKey: 'd' },
   { label: 'Connections', page: 'connections', goKey: 'c' },
-  { label: 'Cache', page: null, goKey: null },
+  { label: 'Cache', page: 'cache', goKey: 'h' },
   { label: 'Pool', page: null, goKey: null },
   { label: 'Indexes', page: null, goKey: null },
   { label: 'Memory', page: null, goKey: null },
@@ -27,4 +27,5 @@ export const PAGE_TITLES: Record<PageId, string> = {
   overview: 'Overview',
   database: 'Database',
   connections: 'Connections',
+  cache: 'Cache',
 };

@@ -41,3 +41,15 @@ export const TOOLTIP_STYLE = { background: 'var(--surface)', border: '1px solid 
  * chart, so the stacked charts' time axes line up.
  */
 export const VALUE_AXIS_WIDTH = 92;
+
+export const formatPercentTick = (value: unknown): string => (typeof value === 'number' ? `${Math.round(value)}%` : String(value));
+
+export const formatPercentTooltip = (value: unknown): string => (typeof value === 'number' ? `${value.toFixed(1)}%` : 'no data');
+
+export const formatMiBTick = (value: unknown): string => (typeof value === 'number' ? `${formatRateValue(value)} MiB` : String(value));
+
+export const formatMiBTooltip = (value: unknown): string => (typeof value === 'number' ? `${value.toFixed(1)} MiB` : 'no data');
+
+export const formatPerSecondTick = (value: unknown): string => (typeof value === 'number' ? `${formatRateValue(value)}/s` : String(value));
+
+export const formatPerSecondTooltip = (value: unknown): string => (typeof value === 'number' ? `${formatRateValue(value)}/s` : 'no data');

@@ -2,7 +2,7 @@ import type { ChartPoint } from '../state/telemetry-series.ts';
 import { formatRateTick, formatRateTooltip } from './chart-format.ts';
 import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
 
-const LINES: readonly SeriesLine[] = [
+const LINES: readonly SeriesLine<ChartPoint>[] = [
   { dataKey: 'errors', stroke: 'var(--chart-bad)' },
   { dataKey: 'shed', stroke: 'var(--chart-warn)' },
 ];

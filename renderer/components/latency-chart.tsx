@@ -2,7 +2,7 @@ import type { ChartPoint } from '../state/telemetry-series.ts';
 import { formatMsTick, formatMsTooltip } from './chart-format.ts';
 import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
 
-const LINES: readonly SeriesLine[] = [
+const LINES: readonly SeriesLine<ChartPoint>[] = [
   { dataKey: 'p50', stroke: 'var(--chart-1)' },
   { dataKey: 'p95', stroke: 'var(--chart-2)' },
   { dataKey: 'p99', stroke: 'var(--chart-3)' },

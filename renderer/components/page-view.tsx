@@ -1,4 +1,5 @@
 import type { PageId } from '../state/navigation-store.ts';
+import { CachePage } from '../pages/cache-page.tsx';
 import { ConnectionsPage } from '../pages/connections-page.tsx';
 import { DatabasePage } from '../pages/database-page.tsx';
 import { OverviewPage } from '../pages/overview-page.tsx';
@@ -15,5 +16,7 @@ export function PageView({ page }: { page: PageId }) {
       return <DatabasePage />;
     case 'connections':
       return <ConnectionsPage />;
+    case 'cache':
+      return <CachePage />;
   }
 }

@@ -6,7 +6,8 @@ import { SloTile } from './slo-tile.tsx';
 /** The seed's success metrics, live, pass or fail against the newest second of the workload. */
 export function SloTiles() {
   const latest = useTelemetry((s) => s.latestWorkload);
-  const results = useMemo(() => evaluateSlos(latest), [latest]);
+  const cache = useTelemetry((s) => s.latestCache);
+  const results = useMemo(() => evaluateSlos(latest, cache), [latest, cache]);
   return (
     <section className="slo-tiles" aria-labelledby="slo-heading" data-testid="slo-tiles">
       <h2 id="slo-heading" className="section-title">

@@ -2,7 +2,7 @@ import type { ChartPoint } from '../state/telemetry-series.ts';
 import { formatRateTick, formatRateTooltip } from './chart-format.ts';
 import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
 
-const LINES: readonly SeriesLine[] = [
+const LINES: readonly SeriesLine<ChartPoint>[] = [
   { dataKey: 'target', stroke: 'var(--chart-target)', dashed: true },
   { dataKey: 'achieved', stroke: 'var(--chart-1)' },
 ];

@@ -1,22 +1,23 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ChartPoint } from '../state/telemetry-series.ts';
 import { ChartFrame } from './chart-frame.tsx';
 import { CHART_MARGIN, TIME_AXIS, formatTooltipTime, hasData, TOOLTIP_STYLE, VALUE_AXIS_WIDTH } from './chart-format.ts';
 
-export interface SeriesLine {
-  dataKey: keyof ChartPoint & string;
+export interface SeriesLine<P> {
+  dataKey: keyof P & string;
+  /** The legend's name; the data key when absent. */
+  name?: string;
   /** A CSS colour, usually a theme variable. */
   stroke: string;
   dashed?: boolean;
 }
 
-export interface TimeSeriesChartProps {
-  series: ChartPoint[];
+export interface TimeSeriesChartProps<P extends { at: number }> {
+  series: readonly P[];
   title: string;
   unit: string;
   testId: string;
   emptyText: string;
-  lines: readonly SeriesLine[];
+  lines: readonly SeriesLine<P>[];
   tickFormatter: (value: number) => string;
   tooltipFormatter: (value: unknown) => string;
 }
@@ -25,11 +26,11 @@ export interface TimeSeriesChartProps {
  * The one shape of every live chart: time on x, one value axis, a line per series, no
  * animation and no dots (they would redraw the world every second), units on the axis.
  */
-export function TimeSeriesChart({ series, title, unit, testId, emptyText, lines, tickFormatter, tooltipFormatter }: TimeSeriesChartProps) {
+export function TimeSeriesChart<P extends { at: number }>({ series, title, unit, testId, emptyText, lines, tickFormatter, tooltipFormatter }: TimeSeriesChartProps<P>) {
   return (
     <ChartFrame title={title} unit={unit} testId={testId} empty={!hasData(series, lines.map((l) => l.dataKey))} emptyText={emptyText}>
       {(width, height) => (
-        <LineChart width={width} height={height} data={series} margin={CHART_MARGIN}>
+        <LineChart width={width} height={height} data={series as P[]} margin={CHART_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--chart-grid)" />
           <XAxis {...TIME_AXIS} stroke="var(--text-muted)" />
           <YAxis tickFormatter={tickFormatter} stroke="var(--text-muted)" width={VALUE_AXIS_WIDTH} />
@@ -39,7 +40,7 @@ export function TimeSeriesChart({ series, title, unit, testId, emptyText, lines,
             <Line
               key={line.dataKey}
               dataKey={line.dataKey}
-              name={line.dataKey}
+              name={line.name ?? line.dataKey}
               stroke={line.stroke}
               strokeDasharray={line.dashed ? '4 3' : undefined}
               strokeWidth={line.dashed ? 1 : 1.5}

@@ -1,5 +1,6 @@
+import type { CacheInterval } from '../../main/contract/cache.ts';
 import type { WorkloadInterval } from '../../main/contract/telemetry.ts';
-import { formatMs, formatRate } from '../format/units.ts';
+import { formatMs, formatRate, formatShare } from '../format/units.ts';
 import { ALL_TEMPLATES } from '../state/telemetry-series.ts';
 
 export type SloVerdict = 'pass' | 'fail' | 'waiting' | 'not-measured';
@@ -39,9 +40,8 @@ const MEASURED: readonly MeasuredSlo[] = [
   { id: 'throughput', label: 'Throughput', target: '> 10,000 req/s', measure: (i) => i.achievedRate, passes: (v) => v > 10_000, format: formatRate },
 ];
 
-/** Metrics whose capabilities (cache, pool manager, memory manager) are still to come. */
+/** Metrics whose capabilities (pool manager, memory manager) are still to come. */
 const NOT_MEASURED: readonly Omit<SloResult, 'verdict' | 'value'>[] = [
-  { id: 'cache-hit-rate', label: 'Cache hit rate', target: '> 80%' },
   { id: 'pool-efficiency', label: 'Pool efficiency', target: '> 90%' },
   { id: 'memory', label: 'Memory', target: '< 80%' },
   { id: 'cpu', label: 'CPU', target: '< 70%' },
@@ -52,14 +52,21 @@ const NOT_MEASURED: readonly Omit<SloResult, 'verdict' | 'value'>[] = [
  * second does not count (its latencies include connection set-up), and with no
  * workload interval at all a tile waits for data rather than claiming a verdict.
  */
-export function evaluateSlos(interval: WorkloadInterval | null): SloResult[] {
+export function evaluateSlos(interval: WorkloadInterval | null, cache: CacheInterval | null = null): SloResult[] {
   const usable = interval && !interval.warmup ? interval : null;
   const measured = MEASURED.map((slo): SloResult => {
     const value = usable ? slo.measure(usable) : null;
     if (value === null) return { id: slo.id, label: slo.label, target: slo.target, verdict: 'waiting', value: null };
     return { id: slo.id, label: slo.label, target: slo.target, verdict: slo.passes(value) ? 'pass' : 'fail', value: slo.format(value) };
   });
-  return [...measured, ...NOT_MEASURED.map((slo): SloResult => ({ ...slo, verdict: 'not-measured', value: null }))];
+  return [...measured, evaluateCacheHitRate(cache), ...NOT_MEASURED.map((slo): SloResult => ({ ...slo, verdict: 'not-measured', value: null }))];
+}
+
+/** The share of cached-template reads some tier answered in the newest second; waits while none were read. */
+function evaluateCacheHitRate(cache: CacheInterval | null): SloResult {
+  const slo = { id: 'cache-hit-rate', label: 'Cache hit rate', target: '> 80%' };
+  if (cache === null || cache.hitRate === null) return { ...slo, verdict: 'waiting', value: null };
+  return { ...slo, verdict: cache.hitRate > 0.8 ? 'pass' : 'fail', value: formatShare(cache.hitRate) };
 }
 
 export const VERDICT_TEXT: Record<SloVerdict, string> = {

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineApi } from '../../main/contract/api.ts';
 import type { DatabaseActivity, TopStatements } from '../../main/contract/database.ts';
+import { createPoller } from './poller.ts';
 import { toError } from './to-error.ts';
 
 export const DATABASE_POLL_MS = 2000;
@@ -25,31 +26,11 @@ export type DatabaseStore = StoreApi<DatabaseState>;
 
 /**
  * The database's own view (pg_stat_statements, pg_stat_activity), polled every 2 s
- * while the Database page is shown and the document visible. The next poll is
- * scheduled after the previous one answered, so a slow server never piles up calls.
+ * while the Database page is shown and the document visible.
  */
 export function createDatabaseStore(api: EngineApi): DatabaseStore {
-  let visible = true;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  // Bumped on every start/stop so a poll that was in flight when polling stopped does not reschedule.
-  let generation = 0;
-
   return createStore<DatabaseState>()((set, get) => {
-    const clearTimer = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-    };
-    const loop = async (mine: number) => {
-      await get().refresh();
-      if (mine !== generation || !get().polling || !visible) return;
-      timer = setTimeout(() => void loop(mine), DATABASE_POLL_MS);
-    };
-    const restart = () => {
-      clearTimer();
-      generation++;
-      if (get().polling && visible) void loop(generation);
-    };
-
+    const poller = createPoller(() => get().refresh(), DATABASE_POLL_MS);
     return {
       top: null,
       activity: null,
@@ -57,18 +38,15 @@ export function createDatabaseStore(api: EngineApi): DatabaseStore {
       activityError: null,
       polling: false,
       startPolling() {
-        if (get().polling) return;
         set({ polling: true });
-        restart();
+        poller.start();
       },
       stopPolling() {
         set({ polling: false });
-        restart();
+        poller.stop();
       },
-      setVisible(next) {
-        if (next === visible) return;
-        visible = next;
-        restart();
+      setVisible(visible) {
+        poller.setVisible(visible);
       },
       async refresh() {
         const [top, activity] = await Promise.allSettled([

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export type PageId = 'welcome' | 'overview' | 'database' | 'connections';
-export const PAGE_IDS: readonly PageId[] = ['welcome', 'overview', 'database', 'connections'];
+export type PageId = 'welcome' | 'overview' | 'database' | 'connections' | 'cache';
+export const PAGE_IDS: readonly PageId[] = ['welcome', 'overview', 'database', 'connections', 'cache'];
 
 export interface NavigationState {
   page: PageId;

@@ -47,13 +47,13 @@ export function pointFromSnapshot(snapshot: TelemetrySnapshot, template: string)
   };
 }
 
-function maxOf(values: (number | null)[]): number | null {
+export function maxOf(values: (number | null)[]): number | null {
   let out: number | null = null;
   for (const v of values) if (v !== null && (out === null || v > out)) out = v;
   return out;
 }
 
-function meanOf(values: (number | null)[]): number | null {
+export function meanOf(values: (number | null)[]): number | null {
   let sum = 0;
   let n = 0;
   for (const v of values) {
@@ -65,30 +65,19 @@ function meanOf(values: (number | null)[]): number | null {
 }
 
 /**
- * Merges 1-second points into buckets of `bucketSeconds`. Buckets are aligned to the
- * clock (not to the window's edge) so points do not shift as the window slides.
- * Latency percentiles keep the bucket's maximum: averaging would hide exactly the
- * stalls the open-loop measurement exists to show. Rates are averaged per second.
+ * Merges 1-second points into buckets of `bucketSeconds`, each merged by `merge` and stamped with its last
+ * point's time. Buckets are aligned to the clock (not to the window's edge) so points do not shift as the
+ * window slides.
  */
-export function downsample(points: readonly ChartPoint[], bucketSeconds: number): ChartPoint[] {
+export function bucketize<P extends { at: number }>(points: readonly P[], bucketSeconds: number, merge: (bucket: readonly P[]) => Omit<P, 'at'>): P[] {
   if (bucketSeconds <= 1) return [...points];
   const bucketMs = bucketSeconds * 1000;
-  const out: ChartPoint[] = [];
-  let bucket: ChartPoint[] = [];
+  const out: P[] = [];
+  let bucket: P[] = [];
   let bucketKey: number | null = null;
   const flush = () => {
     if (bucket.length === 0) return;
-    const pick = <K extends keyof ChartPoint>(key: K) => bucket.map((p) => p[key] as number | null);
-    out.push({
-      at: bucket[bucket.length - 1]!.at,
-      p50: maxOf(pick('p50')),
-      p95: maxOf(pick('p95')),
-      p99: maxOf(pick('p99')),
-      target: meanOf(pick('target')),
-      achieved: meanOf(pick('achieved')),
-      errors: meanOf(pick('errors')),
-      shed: meanOf(pick('shed')),
-    });
+    out.push({ ...merge(bucket), at: bucket[bucket.length - 1]!.at } as P);
     bucket = [];
   };
   for (const point of points) {
@@ -101,6 +90,25 @@ export function downsample(points: readonly ChartPoint[], bucketSeconds: number)
   }
   flush();
   return out;
+}
+
+/**
+ * Downsamples workload points. Latency percentiles keep the bucket's maximum: averaging would hide exactly
+ * the stalls the open-loop measurement exists to show. Rates are averaged per second.
+ */
+export function downsample(points: readonly ChartPoint[], bucketSeconds: number): ChartPoint[] {
+  return bucketize(points, bucketSeconds, (bucket) => {
+    const pick = <K extends keyof ChartPoint>(key: K) => bucket.map((p) => p[key] as number | null);
+    return {
+      p50: maxOf(pick('p50')),
+      p95: maxOf(pick('p95')),
+      p99: maxOf(pick('p99')),
+      target: meanOf(pick('target')),
+      achieved: meanOf(pick('achieved')),
+      errors: meanOf(pick('errors')),
+      shed: meanOf(pick('shed')),
+    };
+  });
 }
 
 export function bucketSecondsFor(windowSeconds: number): number {

@@ -1,6 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineApi } from '../../main/contract/api.ts';
+import type { CacheInterval } from '../../main/contract/cache.ts';
 import type { TelemetrySnapshot, WorkloadInterval } from '../../main/contract/telemetry.ts';
+import { buildCacheSeries, type CachePoint } from './cache-series.ts';
 import { SnapshotRing } from './snapshot-ring.ts';
 import { ALL_TEMPLATES, buildSeries, templateNames, type ChartPoint } from './telemetry-series.ts';
 
@@ -22,6 +24,10 @@ export interface TelemetryState {
   template: string;
   /** Chart points of the selected window and template (downsampled for long windows). */
   series: ChartPoint[];
+  /** Cache chart points of the selected window. */
+  cacheSeries: CachePoint[];
+  /** The newest snapshot's cache interval; null with no snapshot or no cache. */
+  latestCache: CacheInterval | null;
   /** The newest snapshot's workload interval; null with no snapshot or no workload running. */
   latestWorkload: WorkloadInterval | null;
   latestAt: number | null;
@@ -64,6 +70,8 @@ export function createTelemetryStore(api: EngineApi, capacity = TELEMETRY_CAPACI
       const selected = template === ALL_TEMPLATES || templates.includes(template) || !last?.workload ? template : ALL_TEMPLATES;
       set({
         series: buildSeries(snapshots, windowSeconds, selected),
+        cacheSeries: buildCacheSeries(snapshots, windowSeconds),
+        latestCache: last?.cache ?? null,
         latestWorkload: last?.workload ?? null,
         latestAt: last?.at ?? null,
         templates: templates.length > 0 || !last ? templates : get().templates,
@@ -80,6 +88,8 @@ export function createTelemetryStore(api: EngineApi, capacity = TELEMETRY_CAPACI
       windowSeconds: 60,
       template: ALL_TEMPLATES,
       series: [],
+      cacheSeries: [],
+      latestCache: null,
       latestWorkload: null,
       latestAt: null,
       templates: [],

@@ -11,11 +11,14 @@
  * The key is stored because file names are hashes: prefix deletes need it, and a get checks it so a
  * (theoretical) hash collision or a misplaced file reads as a miss instead of someone else's value.
  */
+import type { Compression } from './compression.ts';
+
+export type { Compression } from './compression.ts';
+
 export const MAGIC = Buffer.from('HPL3', 'ascii');
 export const FILE_FORMAT_V1 = 1;
 export const HEADER_BYTES = 18;
 
-export type Compression = 'gzip' | 'brotli';
 const COMPRESSION_CODES: Record<Compression, number> = { gzip: 1, brotli: 2 };
 
 export interface FileHeader {

@@ -1,16 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { brotliCompress, brotliDecompress, constants as zlibConstants, gunzip, gzip } from 'node:zlib';
+import { compress, decompress, DEFAULT_BROTLI_QUALITY } from './compression.ts';
+import type { Compression } from './compression.ts';
 import { encodeHeader, parseHeader } from './folder-file-format.ts';
-import type { Compression, FileHeader } from './folder-file-format.ts';
+import type { FileHeader } from './folder-file-format.ts';
 import type { ObjectTier } from './object-tier.ts';
-
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
-const brotliAsync = promisify(brotliCompress);
-const unbrotliAsync = promisify(brotliDecompress);
 
 export interface FolderTierOptions {
   /** The folder; created on first write. Must be on one filesystem with its `tmp/` child (rename is atomic only there). */
@@ -58,7 +53,7 @@ export class FolderTier implements ObjectTier {
 
   constructor(private readonly options: FolderTierOptions) {
     this.compression = options.compression ?? 'brotli';
-    this.brotliQuality = options.brotliQuality ?? 5;
+    this.brotliQuality = options.brotliQuality ?? DEFAULT_BROTLI_QUALITY;
     this.clock = options.clock ?? Date.now;
   }
 
@@ -81,7 +76,7 @@ export class FolderTier implements ObjectTier {
       return this.miss();
     }
     try {
-      const value = await this.decompress(header, file.subarray(header.payloadOffset));
+      const value = await decompress(file.subarray(header.payloadOffset), header.compression);
       this.counters.hits += 1;
       return value;
     } catch {
@@ -94,9 +89,7 @@ export class FolderTier implements ObjectTier {
     const tmpDir = join(this.options.dir, 'tmp');
     const tmpPath = join(tmpDir, `${randomUUID()}.tmp`);
     try {
-      const compressed = this.compression === 'gzip'
-        ? await gzipAsync(value)
-        : await brotliAsync(value, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: this.brotliQuality } });
+      const compressed = await compress(value, this.compression, this.brotliQuality);
       const path = this.pathFor(key);
       await this.ensureDir(tmpDir);
       await this.ensureDir(dirname(path));
@@ -156,10 +149,6 @@ export class FolderTier implements ObjectTier {
   pathFor(key: string): string {
     const hash = createHash('sha256').update(key, 'utf8').digest('hex');
     return join(this.options.dir, hash.slice(0, 2), `${hash}.l3`);
-  }
-
-  private async decompress(header: FileHeader, payload: Buffer): Promise<Buffer> {
-    return header.compression === 'gzip' ? await gunzipAsync(payload) : await unbrotliAsync(payload);
   }
 
   /** Every value file path; an undefined entry marks a shard that could not be listed. */

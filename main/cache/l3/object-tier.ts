@@ -4,9 +4,9 @@
  * the value types. `get` resolves undefined for a miss, and no method rejects: a broken store costs hit
  * rate, never a failed request.
  *
- * The local folder (`folder-tier.ts`) is the default implementation. An S3-compatible bucket plugs in
- * behind this same interface (object key = hashed cache key, expiry in object metadata or a lifecycle
- * rule, prefix deletes by listing); it is not built yet.
+ * The local folder (`folder-tier.ts`) is the default implementation; an S3-compatible bucket
+ * (`s3-tier.ts`) plugs in behind this same interface. `object-tier-config.ts` builds either from
+ * validated configuration.
  */
 export interface ObjectTier {
   get(key: string): Promise<Buffer | undefined>;

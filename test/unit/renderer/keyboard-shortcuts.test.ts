@@ -35,10 +35,14 @@ describe('page shortcuts', () => {
     expect(pages).toEqual(['database']);
   });
 
-  it('Alt+4 (a disabled entry) does nothing', () => {
+  it('Alt+5 (a disabled entry) does nothing; Alt+4 and g h open the Cache page', () => {
     const { pages, handle } = harness();
-    expect(handle(key('4', { altKey: true }))).toBe(false);
+    expect(handle(key('5', { altKey: true }))).toBe(false);
     expect(pages).toEqual([]);
+    expect(handle(key('4', { altKey: true }))).toBe(true);
+    handle(key('g'));
+    expect(handle(key('h'))).toBe(true);
+    expect(pages).toEqual(['cache', 'cache']);
   });
 
   it('g then a letter switches pages', () => {

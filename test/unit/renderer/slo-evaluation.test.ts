@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSlos } from '../../../renderer/slo/slo-evaluation.ts';
 import { describeSaturation } from '../../../renderer/slo/saturation.ts';
-import { templateStats, workloadInterval } from './fixtures.ts';
+import { cacheInterval, templateStats, workloadInterval } from './fixtures.ts';
 
 const verdicts = (results: ReturnType<typeof evaluateSlos>) => Object.fromEntries(results.map((r) => [r.id, r.verdict]));
 
@@ -29,10 +29,17 @@ describe('SLO evaluation', () => {
     expect(verdicts(evaluateSlos(noneCompleted))).toMatchObject({ p99: 'waiting', throughput: 'fail' });
   });
 
-  it('shows cache, pool, memory and CPU as not measured yet', () => {
+  it('passes the cache hit rate above 80% of cached reads, fails at or below, waits without cached reads', () => {
+    const hitRate = (cache: ReturnType<typeof cacheInterval> | null) => evaluateSlos(workloadInterval(1), cache).find((r) => r.id === 'cache-hit-rate');
+    expect(hitRate(cacheInterval(0.93))).toMatchObject({ verdict: 'pass', value: '93%', target: '> 80%' });
+    expect(hitRate(cacheInterval(0.8))).toMatchObject({ verdict: 'fail', value: '80%' });
+    expect(hitRate(cacheInterval(0.5, { requests: 0, hits: 0, hitRate: null }))).toMatchObject({ verdict: 'waiting', value: null });
+    expect(hitRate(null)).toMatchObject({ verdict: 'waiting' });
+  });
+
+  it('shows pool, memory and CPU as not measured yet', () => {
     const results = evaluateSlos(workloadInterval(1));
     expect(results.filter((r) => r.verdict === 'not-measured').map((r) => `${r.label} ${r.target}`)).toEqual([
-      'Cache hit rate > 80%',
       'Pool efficiency > 90%',
       'Memory < 80%',
       'CPU < 70%',

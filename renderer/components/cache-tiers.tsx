@@ -1,0 +1,52 @@
+import type { CacheStatusPayload } from '../../main/contract/cache.ts';
+import { formatCount, formatShare } from '../format/units.ts';
+
+const TIER_NAMES = { l1: 'L1 memory', l2: 'L2 Redis', l3: 'L3 object store' } as const;
+const MiB = 1024 * 1024;
+
+/** What the cache is made of: each tier and where it lives, how full the L1 is, what is cached and for how long. */
+export function CacheTiers({ status }: { status: CacheStatusPayload }) {
+  const l1 = status.l1;
+  return (
+    <div className="cache-tiers" data-testid="cache-tiers">
+      <table className="data-table">
+        <caption>Tiers, fastest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Tier</th>
+            <th scope="col">Where</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {status.tiers.map((tier) => (
+            <tr key={tier.tier} data-testid={`cache-tier-${tier.tier}`}>
+              <th scope="row">{TIER_NAMES[tier.tier]}</th>
+              <td className="data-table__name">{tier.location}</td>
+              <td>
+                {tier.available ? <span className="tag tag--good">available</span> : <span className="tag tag--bad" title="Its circuit breaker is open: reads skip it until it answers again.">unreachable</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {l1 && (
+        <p className="cache-tiers__usage" data-testid="cache-l1-usage">
+          L1 holds <strong>{(l1.bytes / MiB).toFixed(1)} MiB</strong> of {(l1.maxBytes / MiB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB
+          ({formatShare(l1.maxBytes > 0 ? l1.bytes / l1.maxBytes : 0)}) in {formatCount(l1.entries)} entries.
+        </p>
+      )}
+      <p className="field__help">
+        {status.cachedTemplates.length > 0
+          ? `Cached templates: ${status.cachedTemplates.map((t) => `${t.template} (${formatTtl(t.ttlMs)})`).join(', ')}. `
+          : 'No running workload reads through the cache. '}
+        {formatCount(status.hotKeys)} hot keys known from recent traffic.
+      </p>
+    </div>
+  );
+}
+
+function formatTtl(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}

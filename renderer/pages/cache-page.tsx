@@ -1,0 +1,62 @@
+import { useEffect } from 'react';
+import { useCache, useEngineStatus, useServices, useTelemetry } from '../app/console-context.ts';
+import { CacheActions } from '../components/cache-actions.tsx';
+import { CacheChurnChart, CacheHitRateChart, CacheMemoryChart } from '../components/cache-charts.tsx';
+import { CacheTiers } from '../components/cache-tiers.tsx';
+import { EmptyState } from '../components/empty-state.tsx';
+import { EngineErrorText } from '../components/engine-error-text.tsx';
+import { NotConnectedState } from '../components/not-connected-state.tsx';
+import { WindowSelector } from '../components/window-selector.tsx';
+
+/** The multi-tier cache: hit rate per tier over time, the L1's memory and churn, and flush, warm and resize. */
+export function CachePage() {
+  const { cache } = useServices();
+  const connected = useEngineStatus((s) => s.status?.phase === 'ready');
+  const known = useEngineStatus((s) => s.status !== null);
+  const status = useCache((s) => s.status);
+  const statusError = useCache((s) => s.statusError);
+  const series = useTelemetry((s) => s.cacheSeries);
+
+  useEffect(() => {
+    if (!connected) return;
+    cache.getState().startPolling();
+    return () => cache.getState().stopPolling();
+  }, [cache, connected]);
+
+  return (
+    <div className="page page--cache">
+      <div className="page__header">
+        <h1>Cache</h1>
+        <div className="page__tools">
+          <WindowSelector />
+        </div>
+      </div>
+      {!connected && known ? (
+        <NotConnectedState what="The cache" />
+      ) : (
+        <>
+          <section className="card" aria-labelledby="cache-tiers-heading">
+            <h2 id="cache-tiers-heading" className="section-title">Tiers</h2>
+            {statusError ? (
+              <EngineErrorText error={statusError} />
+            ) : !status ? (
+              <EmptyState title="Loading the cache…" />
+            ) : !status.enabled ? (
+              <EmptyState title="The cache is off">Hotpath was started with --no-cache: cached templates go to the database every time.</EmptyState>
+            ) : (
+              <>
+                <CacheTiers status={status} />
+                <CacheActions status={status} />
+              </>
+            )}
+          </section>
+          <div className="overview-grid__charts">
+            <CacheHitRateChart series={series} />
+            <CacheMemoryChart series={series} />
+            <CacheChurnChart series={series} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

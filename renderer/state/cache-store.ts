@@ -1,0 +1,87 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineApi } from '../../main/contract/api.ts';
+import type { CacheFlushTarget, CacheStatusPayload } from '../../main/contract/cache.ts';
+import { createPoller } from './poller.ts';
+import { toError } from './to-error.ts';
+
+export const CACHE_POLL_MS = 2000;
+
+export type CacheAction = 'flush' | 'warm' | 'resize';
+
+export interface CacheState {
+  status: CacheStatusPayload | null;
+  statusError: Error | null;
+  /** The action running now; the page disables the others meanwhile. */
+  busy: CacheAction | null;
+  /** What the last action did, in a sentence with its figures; null until one ran. */
+  lastResult: { action: CacheAction; message: string } | null;
+  actionError: { action: CacheAction; error: Error } | null;
+  startPolling(): void;
+  stopPolling(): void;
+  setVisible(visible: boolean): void;
+  refresh(): Promise<void>;
+  flush(target: CacheFlushTarget): Promise<void>;
+  warm(keys: number): Promise<void>;
+  resize(l1Bytes: number): Promise<void>;
+}
+
+export type CacheStore = StoreApi<CacheState>;
+
+const count = (n: number) => n.toLocaleString('en-US');
+const MiB = 1024 * 1024;
+
+/**
+ * The Cache page's state: the tiers and the L1's size (polled every 2 s while the page is shown), and the
+ * operator's actions with their outcome. Charts come from the telemetry store, not from here.
+ */
+export function createCacheStore(api: EngineApi): CacheStore {
+  return createStore<CacheState>()((set, get) => {
+    const poller = createPoller(() => get().refresh(), CACHE_POLL_MS);
+    const act = async (action: CacheAction, work: () => Promise<string>) => {
+      set({ busy: action, actionError: null });
+      try {
+        set({ lastResult: { action, message: await work() } });
+      } catch (error) {
+        set({ actionError: { action, error: toError(error) } });
+      } finally {
+        set({ busy: null });
+        void get().refresh();
+      }
+    };
+    return {
+      status: null,
+      statusError: null,
+      busy: null,
+      lastResult: null,
+      actionError: null,
+      startPolling: () => poller.start(),
+      stopPolling: () => poller.stop(),
+      setVisible: (visible) => poller.setVisible(visible),
+      async refresh() {
+        try {
+          set({ status: await api.call('cache.status', {}), statusError: null });
+        } catch (error) {
+          set({ statusError: toError(error) });
+        }
+      },
+      flush: (target) =>
+        act('flush', async () => {
+          const result = await api.call('cache.flush', { tier: target });
+          const removed = Object.entries(result.removed).map(([tier, n]) => `${count(n)} from ${tier.toUpperCase()}`);
+          const what = removed.length > 0 ? `Removed ${removed.join(', ')}.` : 'Nothing to remove.';
+          return result.complete ? what : `${what} A tier could not be reached: flush again once it is back.`;
+        }),
+      warm: (keys) =>
+        act('warm', async () => {
+          const r = await api.call('cache.warm', { keys });
+          return `Warmed ${count(r.keys)} hot keys in ${(r.elapsedMs / 1000).toFixed(1)} s: ${count(r.loaded)} loaded from the database, ${count(r.alreadyCached)} already cached${r.failed > 0 ? `, ${count(r.failed)} failed` : ''}.`;
+        }),
+      resize: (l1Bytes) =>
+        act('resize', async () => {
+          const status = await api.call('cache.resize', { l1Bytes });
+          set({ status });
+          return `L1 budget set to ${(l1Bytes / MiB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB; it holds ${((status.l1?.bytes ?? 0) / MiB).toFixed(1)} MiB now.`;
+        }),
+    };
+  });
+}
