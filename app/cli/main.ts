@@ -47,7 +47,7 @@ function withStackOptions(command: Command): Command {
     .option('--no-local-redis', 'do not start a private redis-server for the local stack')
     .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')))
     .option('--cache-l1 <MiB>', 'memory budget of the L1 cache in MiB (changeable in the console)', positiveNumber('--cache-l1'), 128)
-    .option('--cache-l3 <dir|off>', 'folder of the L3 object-store tier (default: cache-l3 in the data folder), or off')
+    .option('--cache-l3 <dir|off|s3-url>', 'L3 object-store tier: a folder (default: cache-l3 in the data folder), off, or s3://bucket/prefix?endpoint=URL (credentials from AWS_* variables)')
     .option('--no-cache', 'turn the cache off: cached templates go to the database every time');
 }
 
@@ -80,7 +80,7 @@ withStackOptions(
 program
   .command('bench')
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
-  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), or all (every suite but cache)', ['all'])
+  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (takes minutes), or all (every suite but cache and pool)', ['all'])
   .option('--json', 'print JSON instead of tables')
   .option('--pg <url>', 'PostgreSQL server for suites that need one', 'postgres://postgres@127.0.0.1:5432/postgres')
   .option('--chunks <n>', 'rows per seeding run', positiveInt('--chunks'), 50_000)

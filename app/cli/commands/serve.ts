@@ -6,9 +6,9 @@ import { startHeadlessServer, type HeadlessServer } from '../../server/headless-
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
 import { openInBrowser } from '../open-browser.ts';
-import type { CacheSettings } from '../../../main/engine/cache-session.ts';
+import { cacheSettings, type CacheFlags } from '../cache-options.ts';
 
-export interface ServeOptions {
+export interface ServeOptions extends CacheFlags {
   local?: boolean;
   pg?: string;
   redis?: string;
@@ -21,12 +21,6 @@ export interface ServeOptions {
   /** false with --no-local-redis */
   localRedis: boolean;
   poolSize?: number;
-  /** L1 budget in MiB. */
-  cacheL1: number;
-  /** A folder, or 'off'. */
-  cacheL3?: string;
-  /** false with --no-cache */
-  cache: boolean;
   /** Open the console in the default browser once it is served. */
   openBrowser?: boolean;
 }
@@ -98,10 +92,3 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
 }
 
-/** The cache flags as engine settings: --no-cache, --cache-l1 MiB, --cache-l3 DIR|off. */
-export function cacheSettings(options: Pick<ServeOptions, 'cache' | 'cacheL1' | 'cacheL3'>): CacheSettings | false {
-  if (options.cache === false) return false;
-  const l3: CacheSettings['l3'] =
-    options.cacheL3 === undefined ? { kind: 'folder' } : options.cacheL3 === 'off' ? { kind: 'off' } : { kind: 'folder', dir: path.resolve(options.cacheL3) };
-  return { l1Bytes: Math.round((options.cacheL1 ?? 128) * 1024 * 1024), l3 };
-}

@@ -1,0 +1,180 @@
+/**
+ * Pool benchmark: primary-key lookups (pgbench's own `-S` query on `pgbench_accounts`) at several
+ * concurrencies through four clients of the same server in one run: our pool manager (named prepared
+ * statements, the workload's fast path), a raw pg.Pool with unnamed queries, a raw pg.Pool with named
+ * statements, and `pgbench -S -M prepared` (C, the ceiling). Closed loop, C callers each with one request in
+ * flight, pool size C for every client (pgbench opens C connections). Clients are interleaved and their order
+ * rotates per run; medians of runs are reported, with ratios against the peers of the same run.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { PoolManager } from '../../../main/pool/index.ts';
+import { quoteIdent } from '../../../main/sql/identifiers.ts';
+import { median, type BenchResult } from './bench-result.ts';
+
+const run = promisify(execFile);
+
+export interface PoolBenchOptions {
+  pgUrl: string;
+  runs: number;
+  /** Seconds measured per client and concurrency (after a 0.5 s warm-up). */
+  seconds: number;
+  concurrencies?: number[];
+}
+
+export const POOL_BENCH_CLIENTS = ['hotpath', 'pgPool', 'pgPoolNamed', 'pgbench'] as const;
+type Client = (typeof POOL_BENCH_CLIENTS)[number];
+
+export interface PoolBenchJson {
+  qps: Record<Client, Record<string, number>>;
+  ratios: Record<'hotpathVsPgPool' | 'hotpathVsPgPoolNamed' | 'hotpathVsPgbench', Record<string, number>>;
+  goals: { atLeastPgPool: boolean; within10PercentOfPgPoolNamed: boolean };
+  runs: number;
+  seconds: number;
+}
+
+/** A `BenchResult` that also carries the suite's own JSON object (printed alone for `bench pool --json`). */
+export interface PoolBenchResult extends BenchResult {
+  json: PoolBenchJson;
+}
+
+const SCALE = 1; // 100,000 accounts: the whole table is in shared_buffers, as in the field notes' measurements
+const ROWS = 100_000 * SCALE;
+const LOOKUP = { name: 'hotpath_bench_pk', text: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1' };
+const WARMUP_MS = 500;
+
+export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchResult> {
+  const concurrencies = options.concurrencies ?? [1, 4, 32];
+  const database = `hotpath_bench_pool_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: options.pgUrl });
+  await admin.connect();
+  const samples: Record<Client, Record<string, number[]>> = { hotpath: {}, pgPool: {}, pgPoolNamed: {}, pgbench: {} };
+  try {
+    await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);
+    const url = new URL(options.pgUrl);
+    url.pathname = `/${database}`;
+    const dbUrl = url.toString();
+    const env = pgEnv(url);
+    await run('pgbench', ['-i', '-q', '-s', String(SCALE), database], { env });
+    for (let r = 0; r < options.runs; r++) {
+      for (const c of concurrencies) {
+        // Rotate the order per run so no client always goes first (warm caches, CPU boost) or last.
+        const order = POOL_BENCH_CLIENTS.map((_, i) => POOL_BENCH_CLIENTS[(i + r) % POOL_BENCH_CLIENTS.length]!);
+        for (const client of order) {
+          const qps = await measure(client, dbUrl, env, database, c, options.seconds);
+          (samples[client][String(c)] ??= []).push(qps);
+          process.stderr.write(`  run ${r + 1}/${options.runs} c=${c} ${client}: ${Math.round(qps).toLocaleString('en')} q/s\n`);
+        }
+      }
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+  return report(samples, concurrencies, options);
+}
+
+function pgEnv(url: URL): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PGHOST: url.hostname,
+    PGPORT: url.port || '5432',
+    PGUSER: decodeURIComponent(url.username || 'postgres'),
+    ...(url.password ? { PGPASSWORD: decodeURIComponent(url.password) } : {}),
+  };
+}
+
+async function measure(client: Client, dbUrl: string, env: NodeJS.ProcessEnv, database: string, c: number, seconds: number): Promise<number> {
+  if (client === 'pgbench') {
+    const { stdout } = await run('pgbench', ['-S', '-M', 'prepared', '-n', '-c', String(c), '-j', String(Math.min(c, 2)), '-T', String(Math.max(1, Math.round(seconds))), database], { env });
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
+    if (!tps) throw new Error(`pgbench printed no tps: ${stdout.slice(-500)}`);
+    return Number(tps[1]);
+  }
+  if (client === 'hotpath') {
+    // Live-traffic lane (high): the lane the console's own lookups use; it may use the whole pool.
+    const pool = await PoolManager.open({ connection: { connectionString: dbUrl }, min: c, max: c, acquireTimeoutMs: 60_000, applicationName: 'hotpath-bench-pool' });
+    try {
+      return await closedLoop(c, seconds, (aid) => pool.query('high', { ...LOOKUP, values: [aid] }));
+    } finally {
+      await pool.close();
+    }
+  }
+  const pool = new pg.Pool({ connectionString: dbUrl, max: c, connectionTimeoutMillis: 60_000, application_name: 'hotpath-bench-pgpool' });
+  try {
+    return client === 'pgPoolNamed'
+      ? await closedLoop(c, seconds, (aid) => pool.query({ ...LOOKUP, values: [aid] }))
+      : await closedLoop(c, seconds, (aid) => pool.query(LOOKUP.text, [aid]));
+  } finally {
+    await pool.end();
+  }
+}
+
+/** C callers, each sending the next lookup when the previous one returns; counts completions after a warm-up. */
+async function closedLoop(c: number, seconds: number, call: (aid: number) => Promise<unknown>): Promise<number> {
+  let completed = 0;
+  let running = true;
+  const worker = async (): Promise<void> => {
+    while (running) {
+      await call(1 + Math.floor(Math.random() * ROWS));
+      completed += 1;
+    }
+  };
+  const workers = Array.from({ length: c }, worker);
+  await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+  const startCount = completed;
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const count = completed - startCount;
+  const elapsed = performance.now() - started;
+  running = false;
+  await Promise.all(workers);
+  return (count / elapsed) * 1000;
+}
+
+function report(samples: Record<Client, Record<string, number[]>>, concurrencies: number[], options: PoolBenchOptions): PoolBenchResult {
+  const qps = Object.fromEntries(POOL_BENCH_CLIENTS.map((client) => [client, Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[client][String(c)]!))]))])) as PoolBenchJson['qps'];
+  const ratio = (peer: Client) => Object.fromEntries(concurrencies.map((c) => [String(c), round(qps.hotpath[String(c)]! / qps[peer][String(c)]!)]));
+  const ratios = { hotpathVsPgPool: ratio('pgPool'), hotpathVsPgPoolNamed: ratio('pgPoolNamed'), hotpathVsPgbench: ratio('pgbench') };
+  const goals = {
+    atLeastPgPool: Object.values(ratios.hotpathVsPgPool).every((r) => r >= 1),
+    within10PercentOfPgPoolNamed: Object.values(ratios.hotpathVsPgPoolNamed).every((r) => r >= 0.9),
+  };
+  return {
+    suite: 'pool',
+    title: 'Pool manager: primary-key lookups per second (medians of runs)',
+    columns: ['concurrency', 'hotpath q/s', 'pg.Pool q/s', 'pg.Pool named q/s', 'pgbench -M prepared q/s', 'vs pg.Pool', 'vs pg.Pool named', 'vs pgbench'],
+    rows: concurrencies.map((c) => {
+      const k = String(c);
+      return {
+        concurrency: c,
+        'hotpath q/s': qps.hotpath[k]!,
+        'pg.Pool q/s': qps.pgPool[k]!,
+        'pg.Pool named q/s': qps.pgPoolNamed[k]!,
+        'pgbench -M prepared q/s': qps.pgbench[k]!,
+        'vs pg.Pool': ratios.hotpathVsPgPool[k]!,
+        'vs pg.Pool named': ratios.hotpathVsPgPoolNamed[k]!,
+        'vs pgbench': ratios.hotpathVsPgbench[k]!,
+      };
+    }),
+    command: `npm run bench -- pool --pg ${redact(options.pgUrl)} --runs ${options.runs} --seconds ${options.seconds}`,
+    notes: [
+      `Goals: ≥ 1.0× pg.Pool (unnamed): ${goals.atLeastPgPool ? 'met' : 'NOT met'}; ≥ 0.9× pg.Pool with named statements: ${goals.within10PercentOfPgPoolNamed ? 'met' : 'NOT met'}.`,
+      'Every client has C connections and C callers in flight; hotpath uses lane high and named prepared statements; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.',
+      'Node clients share the 2 cores with the server; pgbench is C and the ceiling.',
+    ],
+    json: { qps, ratios, goals, runs: options.runs, seconds: options.seconds },
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
