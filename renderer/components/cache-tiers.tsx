@@ -10,7 +10,6 @@ export function CacheTiers({ status }: { status: CacheStatusPayload }) {
   return (
     <div className="cache-tiers" data-testid="cache-tiers">
       <table className="data-table">
-        <caption>Tiers, fastest first</caption>
         <thead>
           <tr>
             <th scope="col">Tier</th>

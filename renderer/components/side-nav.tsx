@@ -3,6 +3,9 @@ import { useNavigation } from '../app/console-context.ts';
 import { DISABLED_NAV_TOOLTIP, NAV_ITEMS } from '../app/nav-items.ts';
 import type { PageId } from '../state/navigation-store.ts';
 
+/** Pages that exist; the shortcut hint lists these (disabled entries are listed last in NAV_ITEMS, so Alt+N stays contiguous). */
+const ENABLED = NAV_ITEMS.filter((item) => item.page !== null);
+
 const SOON_ID = 'nav-soon-description';
 
 /**
@@ -43,7 +46,13 @@ export function SideNav() {
       </ul>
       <p id={SOON_ID} hidden>{DISABLED_NAV_TOOLTIP}</p>
       <p className="sidenav__hint">
-        Keys: <kbd>Alt</kbd>+<kbd>1</kbd>…<kbd>3</kbd>, or <kbd>g</kbd> then <kbd>o</kbd>, <kbd>d</kbd>, <kbd>c</kbd>
+        Keys: <kbd>Alt</kbd>+<kbd>1</kbd>…<kbd>{ENABLED.length}</kbd>, or <kbd>g</kbd> then{' '}
+        {ENABLED.map((item, i) => (
+          <span key={item.label}>
+            {i > 0 && ', '}
+            <kbd>{item.goKey}</kbd>
+          </span>
+        ))}
       </p>
     </nav>
   );

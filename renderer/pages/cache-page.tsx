@@ -36,7 +36,9 @@ export function CachePage() {
       ) : (
         <>
           <section className="card" aria-labelledby="cache-tiers-heading">
-            <h2 id="cache-tiers-heading" className="section-title">Tiers</h2>
+            <h2 id="cache-tiers-heading" className="section-title">
+              Tiers <span className="section-title__note">fastest first; reads fall through and promote what they find</span>
+            </h2>
             {statusError ? (
               <EngineErrorText error={statusError} />
             ) : !status ? (
