@@ -89,4 +89,60 @@ describe('RedisTier on a 3-master Redis Cluster', () => {
       outsider.disconnect();
     }
   });
+
+  it('a master killed under load: no call rejects; restarted, it rejoins and the tier answers from it again', async () => {
+    const tier = new RedisTier({
+      target: { kind: 'cluster', nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })) },
+      keyPrefix: 'hotpath:failover:',
+      defaultTtlMs: 60_000,
+      connection: { commandTimeoutMs: 1_000, connectTimeoutMs: 500, maxReconnectDelayMs: 200 },
+      breaker: { consecutiveFailures: 5, coolDownMs: 300 },
+    });
+    const victim = servers[1]!;
+    const victimClient = () => new Redis(victim.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    let running = true;
+    let rejected = 0;
+    let calls = 0;
+    const loop = async (id: number) => {
+      for (let round = 0; running; round += 1) {
+        const key = `k:${(id * 31 + round) % 500}`;
+        await Promise.all([tier.get(key), tier.set(key, { id, round })]).catch(() => {
+          rejected += 1;
+        });
+        calls += 2;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    try {
+      expect(await tier.ready(15_000)).toBe(true);
+      const loops = Array.from({ length: 100 }, (_, id) => loop(id));
+      await waitFor('hits before the kill', () => (tier.stats().hits > 2_000 ? true : undefined), 30_000);
+      await victim.kill();
+      const errorsAtKill = tier.stats().errors + tier.stats().shortCircuited;
+      await waitFor('failed calls to the dead master, answered as misses', () => (tier.stats().errors + tier.stats().shortCircuited > errorsAtKill ? true : undefined), 20_000);
+      const callsAtKill = calls;
+      await waitFor('calls to keep settling while a master is down', () => (calls > callsAtKill + 5_000 ? true : undefined), 30_000);
+
+      await victim.restart();
+      await waitFor('cluster_state:ok after the restart', async () => ((await clusterState(victim.port)) === 'ok' ? true : undefined), 60_000);
+      // The restarted master is empty; the load's own sets refill it, and its keys are read back from it.
+      await waitFor('keys on the restarted master again', async () => {
+        const client = victimClient();
+        try {
+          await client.connect();
+          return (await client.dbsize()) > 0 ? true : undefined;
+        } finally {
+          client.disconnect();
+        }
+      }, 30_000);
+      const hitsAfter = tier.stats().hits;
+      await waitFor('hits after the restart', () => (tier.stats().hits > hitsAfter + 2_000 ? true : undefined), 30_000);
+      running = false;
+      await Promise.all(loops);
+    } finally {
+      running = false;
+      await tier.close();
+    }
+    expect(rejected).toBe(0);
+  });
 });
