@@ -127,6 +127,11 @@ export class TieredCache {
     return { removed, complete };
   }
 
+  /** Drops the L1 entries whose time is up now instead of when they are next met; returns how many. */
+  purgeExpiredL1(): number {
+    return this.stack.l1?.purgeExpired() ?? 0;
+  }
+
   /** Sets the L1's byte budget; see TierStack.resizeL1. */
   resizeL1(maxBytes: number): void {
     this.stack.resizeL1(maxBytes);
