@@ -42,8 +42,8 @@ describe('the engine cache on the demo workload (pg18 + Redis)', () => {
     await engine.call('workload.start', { profile: 'demo', rate: 300 });
     const status = await engine.call('cache.status', {});
     expect(status.cachedTemplates).toEqual([
-      { template: 'chunk_by_id', ttlMs: 300_000 },
-      { template: 'graph_neighbours', ttlMs: 300_000 },
+      { template: 'chunk_by_id', ttlMs: 3_600_000 },
+      { template: 'graph_neighbours', ttlMs: 3_600_000 },
     ]);
   });
 

@@ -29,8 +29,8 @@ describe('the demo profile', () => {
   it('caches the two point lookups and none of the scans (the index advisor must see their cost)', async () => {
     const profile = await loadDemoProfile();
     expect(profile.templates.filter((t) => t.cache).map((t) => [t.name, t.cache!.ttlSeconds])).toEqual([
-      ['chunk_by_id', 300],
-      ['graph_neighbours', 300],
+      ['chunk_by_id', 3600],
+      ['graph_neighbours', 3600],
     ]);
   });
 });
