@@ -13,6 +13,8 @@ export interface BenchResult {
   /** The shell command that reproduces exactly this table. */
   command: string;
   notes: string[];
+  /** A suite's own `--json` shape (e.g. `pool`'s `{ qps }`, `cache`'s `{ hitRate }`), printed instead of the table when it runs alone. */
+  json?: unknown;
 }
 
 export function median(values: readonly number[]): number {

@@ -4,7 +4,9 @@
  * Belady's OPT as the ceiling. `cacheThroughputBench` (in `cache-throughput-bench.ts`) measures
  * operations per second of our L1 against `lru-cache` and `mnemonist`.
  */
-import { simulate, type SimResult } from '../../../main/cache/sim/simulate.ts';
+import { LRUCache } from 'lru-cache';
+import { POLICY_NAMES, runPolicy, simulate, type SimResult } from '../../../main/cache/sim/simulate.ts';
+import type { SimPolicy } from '../../../main/cache/sim/policies.ts';
 import { loadTrace, openTrace, type TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
 import type { BenchResult } from './bench-result.ts';
 
@@ -22,7 +24,8 @@ export interface CacheTraceBenchOptions {
 
 export async function cacheTraceBench(options: CacheTraceBenchOptions): Promise<BenchResult> {
   const trace = await loadTrace(openTrace(options.trace), options.format);
-  const rows: BenchResult['rows'] = toRows(simulate(trace, options.size), `${options.size} entries`);
+  const counted = [...simulate(trace, options.size), runPolicy(trace, lruCachePolicy(options.size, false), false)];
+  const rows: BenchResult['rows'] = toRows(counted, `${options.size} entries`);
   const notes = [`${trace.length.toLocaleString('en')} requests; OPT is Belady's optimum, a ceiling no real policy reaches.`];
   if (options.format === 'adaptsize') {
     let total = 0;
@@ -34,6 +37,7 @@ export async function cacheTraceBench(options: CacheTraceBenchOptions): Promise<
     notes.push('With sizes, Belady is a heuristic (furthest next use), not a bound: optimal sized caching is NP-hard.');
   }
   return {
+    json: traceJson(counted, trace.length, options.size),
     suite: 'cache',
     title: `Cache hit rates on ${options.trace.split('/').pop()} (${options.format})`,
     columns: ['policy', 'capacity', 'hit rate %', 'vs LRU (points)'],
@@ -41,6 +45,42 @@ export async function cacheTraceBench(options: CacheTraceBenchOptions): Promise<
     command: `npm run bench -- cache --trace ${options.trace} --format ${options.format} --size ${options.size}`,
     notes,
   };
+}
+
+const LRU_CACHE_NAME = 'lru-cache (npm)';
+
+/** The `lru-cache` package itself, replayed like our policies: the peer the issue names. */
+function lruCachePolicy(maximum: number, weighted: boolean): SimPolicy {
+  const cache = weighted
+    ? new LRUCache<number, true>({ maxSize: maximum, sizeCalculation: (_value, key) => sizes.get(key) ?? 1 })
+    : new LRUCache<number, true>({ max: maximum });
+  const sizes = new Map<number, number>();
+  return {
+    name: LRU_CACHE_NAME,
+    access(key: number, size: number): boolean {
+      if (cache.get(key) !== undefined) return true;
+      if (weighted) sizes.set(key, size);
+      cache.set(key, true);
+      return false;
+    },
+  };
+}
+
+/**
+ * `--json`: `{ hitRate: { hotpath, lru, opt, arc, tinylfuFixed }, shareOfOpt: {...}, requests, size }`, hit
+ * rates between 0 and 1 (count-bounded runs); `lru` is the `lru-cache` package.
+ */
+function traceJson(results: SimResult[], requests: number, size: number): unknown {
+  const rate = (name: string) => (results.find((r) => r.name === name)?.hitRate ?? 0) / 100;
+  const hitRate = {
+    hotpath: rate(POLICY_NAMES.adaptive),
+    lru: rate(LRU_CACHE_NAME),
+    opt: rate(POLICY_NAMES.opt),
+    arc: rate(POLICY_NAMES.arc),
+    tinylfuFixed: rate(POLICY_NAMES.fixed),
+  };
+  const shareOfOpt = Object.fromEntries(Object.entries(hitRate).map(([name, value]) => [name, hitRate.opt > 0 ? round(value / hitRate.opt, 4) : 0]));
+  return { hitRate, shareOfOpt, requests, size };
 }
 
 function toRows(results: SimResult[], capacity: string): BenchResult['rows'] {

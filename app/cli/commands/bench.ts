@@ -46,6 +46,6 @@ export async function bench(requested: string[], options: BenchOptions): Promise
   }
   if (!options.json) return;
   // One suite that defines its own JSON object (e.g. `pool`'s `{ qps: … }`) prints exactly that object.
-  const own = results.length === 1 ? (results[0] as BenchResult & { json?: unknown }).json : undefined;
+  const own = results.length === 1 ? results[0]!.json : undefined;
   process.stdout.write(`${JSON.stringify(own ?? results, null, 2)}\n`);
 }
