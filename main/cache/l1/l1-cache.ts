@@ -2,7 +2,10 @@
  * The L1 cache: in-process, byte-bounded, per-entry TTL, decoded values (never serialised,
  * so a hit costs no decoding), W-TinyLFU eviction with an adaptive window (see
  * `w-tinylfu-policy.ts`). Entries live in numbered slots so the policy's lists are typed
- * arrays: a hit is a map lookup plus a few array writes and allocates nothing.
+ * arrays: a hit is one map lookup plus a few writes to one slot record and allocates nothing
+ * (no hashing, no sketch access: the policy counts the hit in the slot). A `set` right after
+ * its own miss (read-through) reuses the miss's hash and skips the second map lookup. Without
+ * any TTL in the cache, neither path reads the clock or the expiry times.
  * Expiry is lazy on access; expired entries are also evicted before live ones, reclaimed by
  * a small sweep on every write (two slots per write, like Redis's active expiry), and all
  * at once by `purgeExpired()`.
@@ -54,6 +57,10 @@ export interface L1Stats {
 }
 
 const SWEEP_PER_WRITE = 2;
+/** Why a slot is released (numbers, not strings: compared on every eviction). */
+const EVICTED = 0;
+const EXPIRED = 1;
+const DELETED = 2;
 
 export class L1Cache<K, V> {
   private readonly index = new Map<K, number>();
@@ -87,7 +94,7 @@ export class L1Cache<K, V> {
       adaptive: options.adaptive ?? true,
       windowPercent: options.windowPercent ?? 0.01,
       random: seededRandom(options.seed ?? 0x5eed),
-      onEvict: (slot) => this.release(slot, this.isExpired(slot) ? 'expired' : 'evicted'),
+      onEvict: (slot) => this.release(slot, this.withTtl !== 0 && this.isExpired(slot) ? EXPIRED : EVICTED),
       isExpired: (slot) => this.isExpired(slot),
     });
   }
@@ -95,11 +102,10 @@ export class L1Cache<K, V> {
   get(key: K): V | undefined {
     const slot = this.index.get(key);
     if (slot === undefined) return this.miss(key, hashKey(key));
-    const expiresAt = this.expiresAt[slot]!;
-    if (expiresAt !== Infinity && expiresAt <= this.clock()) {
+    if (this.withTtl !== 0 && this.expiresAt[slot]! <= this.clock()) {
       const hash = this.policy.hashOf(slot);
       this.policy.remove(slot);
-      this.release(slot, 'expired');
+      this.release(slot, EXPIRED);
       return this.miss(key, hash);
     }
     this.hits += 1;
@@ -123,17 +129,23 @@ export class L1Cache<K, V> {
       return false;
     }
     this.sweep(); // before the lookup: the sweep may remove this very key
-    const existing = this.index.get(key);
-    if (existing !== undefined) {
-      this.values[existing] = value;
-      this.setExpiry(existing, expiresAt);
-      this.policy.reweigh(existing, size);
-      return true;
-    }
-    // After its own miss (read-through) the key was counted and hashed already.
+    // After its own miss (read-through) the key was counted and hashed already, and is still
+    // absent: every insertion clears `lastMissKey`, so the map need not be asked again.
     const afterMiss = this.lastMissKey === key;
-    const hash = afterMiss ? this.lastMissHash : hashKey(key);
-    if (!afterMiss) this.policy.sketch.increment(hash);
+    let hash: number;
+    if (afterMiss) {
+      hash = this.lastMissHash;
+    } else {
+      const existing = this.index.get(key);
+      if (existing !== undefined) {
+        this.values[existing] = value;
+        this.setExpiry(existing, expiresAt);
+        this.policy.reweigh(existing, size);
+        return true;
+      }
+      hash = hashKey(key);
+      this.policy.sketch.increment(hash);
+    }
     this.lastMissKey = undefined;
     const slot = this.allocate();
     this.keys[slot] = key;
@@ -148,7 +160,7 @@ export class L1Cache<K, V> {
     const slot = this.index.get(key);
     if (slot === undefined) return false;
     this.policy.remove(slot);
-    this.release(slot, 'deleted');
+    this.release(slot, DELETED);
     return true;
   }
 
@@ -159,6 +171,7 @@ export class L1Cache<K, V> {
     this.free = [];
     this.nextSlot = 0;
     this.withTtl = 0;
+    this.policy.mayExpire = false;
     this.lastMissKey = undefined;
     this.expiresAt.fill(Infinity);
     this.policy.clear();
@@ -171,7 +184,7 @@ export class L1Cache<K, V> {
     for (let slot = 0; slot < this.nextSlot; slot += 1) {
       if (this.keys[slot] !== undefined && this.expiresAt[slot]! <= now) {
         this.policy.remove(slot);
-        this.release(slot, 'expired');
+        this.release(slot, EXPIRED);
         removed += 1;
       }
     }
@@ -219,8 +232,10 @@ export class L1Cache<K, V> {
   private setExpiry(slot: number, expiresAt: number): void {
     const had = this.expiresAt[slot] !== Infinity;
     const has = expiresAt !== Infinity;
-    this.withTtl += (has ? 1 : 0) - (had ? 1 : 0);
     this.expiresAt[slot] = expiresAt;
+    if (had === has) return;
+    this.withTtl += has ? 1 : -1;
+    this.policy.mayExpire = this.withTtl !== 0;
   }
 
   /** Two slots per write: expired entries nobody asks for still go, at O(1) per write. */
@@ -232,7 +247,7 @@ export class L1Cache<K, V> {
       this.sweepHand = slot + 1 >= this.nextSlot ? 0 : slot + 1;
       if (this.keys[slot] !== undefined && this.expiresAt[slot]! <= now) {
         this.policy.remove(slot);
-        this.release(slot, 'expired');
+        this.release(slot, EXPIRED);
       }
     }
   }
@@ -251,9 +266,9 @@ export class L1Cache<K, V> {
   }
 
   /** Frees a slot the policy has already unlinked. */
-  private release(slot: number, cause: 'evicted' | 'expired' | 'deleted'): void {
-    if (cause === 'evicted') this.evictions += 1;
-    else if (cause === 'expired') this.expirations += 1;
+  private release(slot: number, cause: number): void {
+    if (cause === EVICTED) this.evictions += 1;
+    else if (cause === EXPIRED) this.expirations += 1;
     this.index.delete(this.keys[slot]!);
     this.keys[slot] = undefined;
     this.values[slot] = undefined;

@@ -1,33 +1,47 @@
 /**
  * Intrusive doubly linked lists over slot numbers. Every entry lives in one slot; the
- * links are two shared Int32Arrays, so moving an entry on a hit allocates nothing and
+ * links are one shared Int32Array, so moving an entry on a hit allocates nothing and
  * costs a few array writes. Several lists (window, probation, protected) share one
  * `SlotLinks`; an entry belongs to at most one list at a time. -1 means "none".
  */
 export const NONE = -1;
+/** Int32 words per slot: prev, next, and two that belong to the lists' owner (`OWNER_A`, `OWNER_B`). */
+export const STRIDE = 4;
+const PREV = 0;
+const NEXT = 1;
+export const OWNER_A = 2;
+export const OWNER_B = 3;
 
+/**
+ * The links of every slot, interleaved in one array (slot × STRIDE): a slot's links and its
+ * owner's two words share a cache line, so a hit touches one line of this array, not four arrays.
+ */
 export class SlotLinks {
-  prev: Int32Array;
-  next: Int32Array;
+  data: Int32Array;
 
   constructor(slots: number) {
-    this.prev = new Int32Array(slots).fill(NONE);
-    this.next = new Int32Array(slots).fill(NONE);
+    this.data = SlotLinks.allocate(slots);
   }
 
   get slots(): number {
-    return this.prev.length;
+    return this.data.length / STRIDE;
   }
 
   /** Makes room for more slots (amortised O(1): callers double). */
   grow(slots: number): void {
-    if (slots <= this.prev.length) return;
-    const prev = new Int32Array(slots).fill(NONE);
-    const next = new Int32Array(slots).fill(NONE);
-    prev.set(this.prev);
-    next.set(this.next);
-    this.prev = prev;
-    this.next = next;
+    if (slots <= this.slots) return;
+    const data = SlotLinks.allocate(slots);
+    data.set(this.data);
+    this.data = data;
+  }
+
+  private static allocate(slots: number): Int32Array {
+    const data = new Int32Array(slots * STRIDE);
+    for (let i = 0; i < data.length; i += STRIDE) {
+      data[i + PREV] = NONE;
+      data[i + NEXT] = NONE;
+    }
+    return data;
   }
 }
 
@@ -42,53 +56,57 @@ export class SlotList {
   constructor(private readonly links: SlotLinks) {}
 
   pushTail(slot: number, weight: number): void {
-    const { prev, next } = this.links;
-    prev[slot] = this.tail;
-    next[slot] = NONE;
+    const data = this.links.data;
+    const at = slot * STRIDE;
+    data[at + PREV] = this.tail;
+    data[at + NEXT] = NONE;
     if (this.tail === NONE) this.head = slot;
-    else next[this.tail] = slot;
+    else data[this.tail * STRIDE + NEXT] = slot;
     this.tail = slot;
     this.count += 1;
     this.weight += weight;
   }
 
   remove(slot: number, weight: number): void {
-    const { prev, next } = this.links;
-    const before = prev[slot]!;
-    const after = next[slot]!;
+    const data = this.links.data;
+    const at = slot * STRIDE;
+    const before = data[at + PREV]!;
+    const after = data[at + NEXT]!;
     if (before === NONE) this.head = after;
-    else next[before] = after;
+    else data[before * STRIDE + NEXT] = after;
     if (after === NONE) this.tail = before;
-    else prev[after] = before;
-    prev[slot] = NONE;
-    next[slot] = NONE;
+    else data[after * STRIDE + PREV] = before;
+    data[at + PREV] = NONE;
+    data[at + NEXT] = NONE;
     this.count -= 1;
     this.weight -= weight;
   }
 
   /** A hit: the slot becomes the most recently used. */
   moveToTail(slot: number): void {
-    if (this.tail === slot) return;
-    const { prev, next } = this.links;
-    const before = prev[slot]!;
-    const after = next[slot]!;
+    const tail = this.tail;
+    if (tail === slot) return;
+    const data = this.links.data;
+    const at = slot * STRIDE;
+    const before = data[at + PREV]!;
+    const after = data[at + NEXT]!;
     if (before === NONE) this.head = after;
-    else next[before] = after;
-    prev[after] = before; // `after` exists: slot is not the tail
-    prev[slot] = this.tail;
-    next[slot] = NONE;
-    next[this.tail] = slot;
+    else data[before * STRIDE + NEXT] = after;
+    data[after * STRIDE + PREV] = before; // `after` exists: slot is not the tail
+    data[at + PREV] = tail;
+    data[at + NEXT] = NONE;
+    data[tail * STRIDE + NEXT] = slot;
     this.tail = slot;
   }
 
   /** The slot after `slot` toward the tail, or NONE. */
   nextOf(slot: number): number {
-    return this.links.next[slot]!;
+    return this.links.data[slot * STRIDE + NEXT]!;
   }
 
   /** The slot before `slot` toward the head, or NONE. */
   prevOf(slot: number): number {
-    return this.links.prev[slot]!;
+    return this.links.data[slot * STRIDE + PREV]!;
   }
 
   clear(): void {
@@ -101,7 +119,7 @@ export class SlotList {
   /** Slots from head to tail (for tests and diagnostics; allocates). */
   toArray(): number[] {
     const out: number[] = [];
-    for (let slot = this.head; slot !== NONE; slot = this.links.next[slot]!) out.push(slot);
+    for (let slot = this.head; slot !== NONE; slot = this.nextOf(slot)) out.push(slot);
     return out;
   }
 }

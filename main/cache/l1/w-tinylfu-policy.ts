@@ -7,14 +7,30 @@
  * segment (80% of the main area). A sampled simulation (`window-simulation.ts`) picks the window's
  * share: a big window behaves like LRU (recency-heavy traces), a tiny one like LFU.
  * The policy knows slots, hashes and weights only; the cache owns keys, values and expiry.
+ * A hit costs a few writes to the slot's one interleaved record (links, hash, flags), no hashing:
+ * the hit is counted in the slot and reaches the sketch before anything reads the key's counters.
  */
 import { FrequencySketch } from './frequency-sketch.ts';
-import { NONE, SlotLinks, SlotList } from './slot-lists.ts';
+import { NONE, OWNER_A, OWNER_B, SlotLinks, SlotList, STRIDE } from './slot-lists.ts';
 import { WindowSimulation } from './window-simulation.ts';
 
 const WINDOW = 1;
 const PROBATION = 2;
 const PROTECTED = 3;
+const QUEUE = 3;
+/** Flag beside the queue number: the slot's key is in the simulation's sample. */
+const SAMPLED = 4;
+/**
+ * Hits not yet added to the sketch (0..15, bits 4–7). The sketch is read only when an entry
+ * competes for admission, so a hit just counts here; the counts go to the sketch when the entry
+ * duels, leaves, or before the sketch halves. A hit then costs no hashing and no sketch access.
+ */
+const PENDING = 0xf0;
+const PENDING_ONE = 0x10;
+const PENDING_SHIFT = 4;
+/** A slot's words in the links array: its hash, and its flags (queue, SAMPLED, PENDING hits). */
+const HASH = OWNER_A;
+const FLAGS = OWNER_B;
 const PROTECTED_SHARE = 0.8;
 /** Candidates at least this popular lose to a victim only 127 times out of 128 (hash flooding defence). */
 const HASHDOS_THRESHOLD = 6;
@@ -32,8 +48,10 @@ export interface PolicyOptions {
   random: () => number;
   /** Removes an evicted slot from the cache (the policy has already unlinked it). */
   onEvict: (slot: number) => void;
-  /** Expired entries are evicted before any live one. */
+  /** Expired entries are evicted before any live one (asked only while `mayExpire` is true). */
   isExpired: (slot: number) => boolean;
+  /** A sketch shared with other policies that count the same requests (the simulation's shadows): this policy then only reads it. */
+  sharedSketch?: FrequencySketch;
 }
 
 export class WTinyLfuPolicy {
@@ -43,9 +61,16 @@ export class WTinyLfuPolicy {
   readonly window: SlotList;
   readonly probation: SlotList;
   readonly protected: SlotList;
-  private queue: Uint8Array;
   private weights: Float64Array;
-  private hashes: Int32Array;
+  /** False when the sketch is shared: its owner counts the requests. */
+  private readonly counts: boolean;
+  /** Copied out of `options` (whose shape differs between caches and shadows): one field load per eviction. */
+  private readonly onEvict: (slot: number) => void;
+  /** Sum of the weights of all slots, and their number (kept, not summed, on the hot paths). */
+  weightedSize = 0;
+  entries = 0;
+  /** Set by the cache while some entry has a TTL; otherwise eviction never asks `isExpired`. */
+  mayExpire = false;
   maximum: number;
   windowMaximum: number;
   protectedMaximum: number;
@@ -54,73 +79,76 @@ export class WTinyLfuPolicy {
     this.maximum = options.maximum;
     this.windowMaximum = initialWindow(options.maximum, options.windowPercent);
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (options.maximum - this.windowMaximum));
-    this.sketch = new FrequencySketch(options.expectedEntries);
+    this.sketch = options.sharedSketch ?? new FrequencySketch(options.expectedEntries);
+    this.counts = options.sharedSketch === undefined;
+    this.onEvict = options.onEvict;
+    if (this.counts) this.sketch.onAge = () => this.flushAll();
     this.links = new SlotLinks(16);
     this.window = new SlotList(this.links);
     this.probation = new SlotList(this.links);
     this.protected = new SlotList(this.links);
-    this.queue = new Uint8Array(16);
     this.weights = new Float64Array(16);
-    this.hashes = new Int32Array(16);
     this.simulation = this.newSimulation(options.windowPercent);
   }
 
-  get weightedSize(): number {
-    return this.window.weight + this.probation.weight + this.protected.weight;
-  }
-
-  get entries(): number {
-    return this.window.count + this.probation.count + this.protected.count;
-  }
-
   hashOf(slot: number): number {
-    return this.hashes[slot]!;
+    return this.links.data[slot * STRIDE + HASH]!;
   }
 
   /** Room for `slots` slots; called by the cache before it uses a new slot number. */
   grow(slots: number): void {
-    if (slots <= this.queue.length) return;
+    if (slots <= this.weights.length) return;
     this.links.grow(slots);
-    this.queue = copyInto(new Uint8Array(slots), this.queue);
-    this.weights = copyInto(new Float64Array(slots), this.weights);
-    this.hashes = copyInto(new Int32Array(slots), this.hashes);
+    const weights = new Float64Array(slots);
+    weights.set(this.weights);
+    this.weights = weights;
   }
 
   onHit(slot: number): void {
-    this.sketch.increment(this.hashes[slot]!);
-    const queue = this.queue[slot];
-    if (queue === WINDOW) this.window.moveToTail(slot);
-    else if (queue === PROTECTED) this.protected.moveToTail(slot);
+    const data = this.links.data;
+    const at = slot * STRIDE;
+    const flags = data[at + FLAGS]!;
+    const queue = flags & QUEUE;
+    if (queue === PROTECTED) this.protected.moveToTail(slot);
+    else if (queue === WINDOW) this.window.moveToTail(slot);
     else {
       const weight = this.weights[slot]!;
       this.probation.remove(slot, weight);
       this.protected.pushTail(slot, weight);
-      this.queue[slot] = PROTECTED;
-      this.demoteFromProtected();
+      data[at + FLAGS] = (flags & ~QUEUE) | PROTECTED;
+      if (this.protected.weight > this.protectedMaximum) this.demoteFromProtected();
     }
-    if (this.simulation?.record(this.hashes[slot]!, this.weights[slot]!) === true) this.resizeWindow();
+    if (this.counts && (flags & PENDING) !== PENDING) {
+      data[at + FLAGS] = data[at + FLAGS]! + PENDING_ONE;
+      this.sketch.countDeferred();
+    }
+    if ((flags & SAMPLED) !== 0 && this.simulation!.recordSampled(data[at + HASH]!, this.weights[slot]!)) this.resizeWindow();
   }
 
   onMiss(hash: number): void {
-    this.sketch.increment(hash);
+    if (this.counts) this.sketch.increment(hash);
   }
 
   /** A new entry: into the window, then evict whatever must go. */
   add(slot: number, hash: number, weight: number): void {
-    this.hashes[slot] = hash;
+    const sampled = this.simulation !== undefined && this.simulation.isSampled(hash);
+    const at = slot * STRIDE;
+    this.links.data[at + HASH] = hash;
+    this.links.data[at + FLAGS] = sampled ? SAMPLED | WINDOW : WINDOW;
     this.weights[slot] = weight;
-    this.queue[slot] = WINDOW;
     this.window.pushTail(slot, weight);
-    if (this.entries > this.sketch.capacity) this.sketch.ensureCapacity(this.entries * 2);
+    this.weightedSize += weight;
+    if (++this.entries > this.sketch.capacity) this.sketch.ensureCapacity(this.entries * 2);
     // The simulation sees a miss once its key is stored, when the weight is known.
-    if (this.simulation?.record(hash, weight) === true) this.resizeWindow();
-    this.evict();
+    if (sampled && this.simulation!.recordSampled(hash, weight)) this.resizeWindow();
+    if (this.weightedSize > this.maximum || this.window.weight > this.windowMaximum) this.evict();
   }
 
   /** An existing entry got a new value of another size. */
   reweigh(slot: number, weight: number): void {
     const list = this.listOf(slot);
     list.weight += weight - this.weights[slot]!;
+    this.weightedSize += weight - this.weights[slot]!;
     this.weights[slot] = weight;
     list.moveToTail(slot);
     this.evict();
@@ -128,8 +156,9 @@ export class WTinyLfuPolicy {
 
   /** Unlinks a slot the cache removes itself (delete, expiry). */
   remove(slot: number): void {
+    this.flush(slot);
     this.listOf(slot).remove(slot, this.weights[slot]!);
-    this.queue[slot] = 0;
+    this.unlinked(slot);
   }
 
   setMaximum(maximum: number): void {
@@ -138,7 +167,10 @@ export class WTinyLfuPolicy {
     this.windowMaximum = Math.min(maximum, Math.max(0, Math.round(this.windowMaximum * ratio)));
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (maximum - this.windowMaximum));
     // New shadows at the new size (rare: the scores restart, the current share stays).
-    if (this.simulation !== undefined) this.simulation = this.newSimulation(this.simulation.share);
+    if (this.simulation !== undefined) {
+      this.simulation = this.newSimulation(this.simulation.share);
+      this.resample();
+    }
     this.demoteFromProtected();
     this.evict();
   }
@@ -147,15 +179,40 @@ export class WTinyLfuPolicy {
     this.window.clear();
     this.probation.clear();
     this.protected.clear();
-    this.queue.fill(0);
+    const data = this.links.data;
+    for (let at = 0; at < data.length; at += STRIDE) data[at + FLAGS] = 0;
+    this.weightedSize = 0;
+    this.entries = 0;
     this.sketch.clear();
     this.simulation = this.newSimulation(this.options.windowPercent);
     this.windowMaximum = initialWindow(this.maximum, this.options.windowPercent);
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (this.maximum - this.windowMaximum));
   }
 
+  /** A new simulation may sample other keys: mark the live slots again. */
+  private resample(): void {
+    const simulation = this.simulation;
+    for (const list of [this.window, this.probation, this.protected]) {
+      for (let slot = list.head; slot !== NONE; slot = list.nextOf(slot)) {
+        const at = slot * STRIDE;
+        const data = this.links.data;
+        const sampled = simulation !== undefined && simulation.isSampled(data[at + HASH]!);
+        data[at + FLAGS] = (data[at + FLAGS]! & ~SAMPLED) | (sampled ? SAMPLED : 0);
+      }
+    }
+  }
+
+  private queueOf(slot: number): number {
+    return this.links.data[slot * STRIDE + FLAGS]! & QUEUE;
+  }
+
+  private setQueue(slot: number, queue: number): void {
+    const at = slot * STRIDE + FLAGS;
+    this.links.data[at] = (this.links.data[at]! & ~QUEUE) | queue;
+  }
+
   private listOf(slot: number): SlotList {
-    const queue = this.queue[slot];
+    const queue = this.queueOf(slot);
     return queue === WINDOW ? this.window : queue === PROBATION ? this.probation : this.protected;
   }
 
@@ -165,7 +222,7 @@ export class WTinyLfuPolicy {
       const weight = this.weights[slot]!;
       this.protected.remove(slot, weight);
       this.probation.pushTail(slot, weight);
-      this.queue[slot] = PROBATION;
+      this.setQueue(slot, PROBATION);
     }
   }
 
@@ -183,15 +240,39 @@ export class WTinyLfuPolicy {
     this.evict();
   }
 
+  private unlinked(slot: number): void {
+    this.weightedSize -= this.weights[slot]!;
+    this.entries -= 1;
+    this.links.data[slot * STRIDE + FLAGS] = 0;
+  }
+
+  /** Adds the slot's pending hits to the sketch. */
+  private flush(slot: number): void {
+    const at = slot * STRIDE;
+    const data = this.links.data;
+    const flags = data[at + FLAGS]!;
+    if ((flags & PENDING) === 0) return;
+    data[at + FLAGS] = flags & ~PENDING;
+    this.sketch.incrementBy(data[at + HASH]!, (flags & PENDING) >>> PENDING_SHIFT);
+  }
+
+  /** Before the sketch halves: every pending hit goes in first, to be halved with the rest. */
+  private flushAll(): void {
+    for (const list of [this.window, this.probation, this.protected]) {
+      for (let slot = list.head; slot !== NONE; slot = list.nextOf(slot)) this.flush(slot);
+    }
+  }
+
   private evictSlot(list: SlotList, slot: number): void {
+    this.flush(slot);
     list.remove(slot, this.weights[slot]!);
-    this.queue[slot] = 0;
-    this.options.onEvict(slot);
+    this.unlinked(slot);
+    this.onEvict(slot);
   }
 
   /** Window overflow becomes candidates; then, while over the maximum, expired entries go first, then duels. */
   private evict(): void {
-    if (this.weightedSize > this.maximum) {
+    if (this.mayExpire && this.weightedSize > this.maximum) {
       this.evictExpiredHead(this.probation);
       this.evictExpiredHead(this.window);
       this.evictExpiredHead(this.protected);
@@ -203,7 +284,7 @@ export class WTinyLfuPolicy {
       const weight = this.weights[slot]!;
       this.window.remove(slot, weight);
       this.probation.pushTail(slot, weight);
-      this.queue[slot] = PROBATION;
+      this.setQueue(slot, PROBATION);
       if (firstCandidate === NONE) firstCandidate = slot;
       candidates += 1;
     }
@@ -222,7 +303,7 @@ export class WTinyLfuPolicy {
         victim = next;
       } else if (victim === NONE || this.weights[candidate]! > this.maximum) {
         candidate = this.dropCandidate(candidate, --candidates);
-      } else if (this.admit(this.hashes[candidate]!, this.hashes[victim]!)) {
+      } else if (this.admit(candidate, victim)) {
         const next = this.probation.nextOf(victim);
         this.evictSlot(this.probation, victim);
         victim = next === firstCandidate ? NONE : next;
@@ -247,9 +328,11 @@ export class WTinyLfuPolicy {
     }
   }
 
-  private admit(candidateHash: number, victimHash: number): boolean {
-    const candidateFrequency = this.sketch.frequency(candidateHash);
-    const victimFrequency = this.sketch.frequency(victimHash);
+  private admit(candidate: number, victim: number): boolean {
+    this.flush(candidate);
+    this.flush(victim);
+    const candidateFrequency = this.sketch.frequency(this.hashOf(candidate));
+    const victimFrequency = this.sketch.frequency(this.hashOf(victim));
     if (candidateFrequency > victimFrequency) return true;
     if (candidateFrequency >= HASHDOS_THRESHOLD) return this.options.random() < 1 / 128;
     return false;
@@ -258,9 +341,4 @@ export class WTinyLfuPolicy {
 
 function initialWindow(maximum: number, percent: number): number {
   return maximum - Math.floor((1 - percent) * maximum);
-}
-
-function copyInto<T extends Uint8Array | Float64Array | Int32Array>(target: T, source: T): T {
-  target.set(source as never);
-  return target;
 }

@@ -6,10 +6,13 @@
  * best recently. Why: on bursty traces one sample's hit rate moves by more than any window change
  * does, so a climber comparing consecutive samples random-walks (orm-busy @ 500: 68.6% vs LRU's
  * 69.3%), whereas the shadows see the same requests at the same time and differ only by their window.
- * Cost: sampled keys run through every shadow; the others pay a hash mix and a compare.
+ * Cost: the caller tests `isSampled` once per key (the cache keeps the answer per entry, so a hit
+ * pays one byte load); a sampled request costs one map lookup and one sketch increment, shared by
+ * all shadows (they count the same requests, so one sketch serves them all), plus each shadow's
+ * list moves.
  */
 import { seededRandom } from '../../util/random.ts';
-import { spread } from './frequency-sketch.ts';
+import { FrequencySketch, spread } from './frequency-sketch.ts';
 import type { PolicyOptions, WTinyLfuPolicy } from './w-tinylfu-policy.ts';
 
 /** The shares tried. Six keep the cost down; eight or ten did not choose better on our traces. */
@@ -26,48 +29,24 @@ const HYSTERESIS = 0.03;
 /** Creates a fixed-window policy for a shadow (injected: the policy module imports this one). */
 export type PolicyFactory = (options: PolicyOptions) => WTinyLfuPolicy;
 
-/** One shadow cache: keys are known by their hash only (a rare collision just blurs the score). */
-class Shadow {
-  readonly policy: WTinyLfuPolicy;
-  private readonly slots = new Map<number, number>();
-  private readonly free: number[] = [];
-  private next = 0;
-  /** Hits in the current period, and the decayed sum of the past periods' hits. */
-  hits = 0;
-  score = 0;
-
-  constructor(create: PolicyFactory, maximum: number, entries: number, share: number, seed: number) {
-    this.policy = create({
-      maximum,
-      expectedEntries: entries,
-      adaptive: false,
-      windowPercent: share,
-      random: seededRandom(seed),
-      onEvict: (slot) => {
-        this.slots.delete(this.policy.hashOf(slot));
-        this.free.push(slot);
-      },
-      isExpired: () => false,
-    });
-  }
-
-  access(hash: number, weight: number): void {
-    const slot = this.slots.get(hash);
-    if (slot !== undefined) {
-      this.hits += 1;
-      this.policy.onHit(slot);
-      return;
-    }
-    this.policy.onMiss(hash);
-    const fresh = this.free.length > 0 ? this.free.pop()! : this.next++;
-    if (fresh === this.next - 1) this.policy.grow(Math.max(16, 2 ** Math.ceil(Math.log2(this.next))));
-    this.slots.set(hash, fresh);
-    this.policy.add(fresh, hash, weight);
-  }
-}
-
+/**
+ * Keys are known by their hash only (a rare collision just blurs the scores). Every sampled key
+ * has one id, the same slot number in every shadow that holds it, so one map lookup serves all
+ * shadows; `members` has bit i set while shadow i holds the key, and the id is freed when none does.
+ */
 export class WindowSimulation {
-  private readonly shadows: Shadow[];
+  private readonly shadows: WTinyLfuPolicy[];
+  private readonly sketch: FrequencySketch;
+  private readonly ids = new Map<number, number>();
+  private readonly freeIds: number[] = [];
+  private members = new Uint8Array(16);
+  private hashOfId = new Int32Array(16);
+  private nextId = 0;
+  /** The id being accessed: not freed while its own shadows evict it, the loop still uses it. */
+  private current = -1;
+  /** Hits of each shadow in the current period, and the decayed sum of its past periods' hits. */
+  private readonly hits: Float64Array;
+  private readonly scoresOf: Float64Array;
   private readonly sampleMask: number;
   private readonly period: number;
   private sampled = 0;
@@ -84,26 +63,50 @@ export class WindowSimulation {
     this.sampleMask = rate - 1;
     const entries = Math.max(1, Math.round(expectedEntries / rate));
     this.period = PERIOD_CAPACITIES * entries;
-    this.shadows = WINDOW_SHARES.map((share, i) => new Shadow(create, maximum / rate, entries, share, 0x5eed + i));
+    this.sketch = new FrequencySketch(entries);
+    this.shadows = WINDOW_SHARES.map((share, i) => {
+      const bit = 1 << i;
+      const shadow: WTinyLfuPolicy = create({
+        maximum: maximum / rate,
+        expectedEntries: entries,
+        adaptive: false,
+        windowPercent: share,
+        random: seededRandom(0x5eed + i),
+        onEvict: (id) => this.evicted(id, bit),
+        isExpired: () => false,
+        sharedSketch: this.sketch,
+      });
+      return shadow;
+    });
+    this.hits = new Float64Array(this.shadows.length);
+    this.scoresOf = new Float64Array(this.shadows.length);
     this.share = initialShare;
+  }
+
+  /** Whether the key of this hash is in the sample (always the same answer for a hash). */
+  isSampled(hash: number): boolean {
+    // Remixed so that the sample does not follow the sketch's own use of the hash bits.
+    return ((Math.imul(spread(hash), 0x9e3779b1) >>> 16) & this.sampleMask) === 0;
   }
 
   /** One request of a key (a hit, or the insertion after a miss); true when `share` changed. */
   record(hash: number, weight: number): boolean {
-    // Remixed so that the sample does not follow the sketch's own use of the hash bits.
-    if ((Math.imul(spread(hash), 0x9e3779b1) >>> 16) & this.sampleMask) return false;
-    for (let i = 0; i < this.shadows.length; i += 1) this.shadows[i]!.access(hash, weight);
+    return this.isSampled(hash) && this.recordSampled(hash, weight);
+  }
+
+  /** `record` for a hash the caller knows is sampled. */
+  recordSampled(hash: number, weight: number): boolean {
+    this.access(hash, weight);
     if (++this.sampled < this.period) return false;
     this.sampled = 0;
     let best = 0;
     for (let i = 0; i < this.shadows.length; i += 1) {
-      const shadow = this.shadows[i]!;
-      shadow.score = DECAY * shadow.score + shadow.hits;
-      shadow.hits = 0;
-      if (shadow.score > this.shadows[best]!.score) best = i;
+      this.scoresOf[i] = DECAY * this.scoresOf[i]! + this.hits[i]!;
+      this.hits[i] = 0;
+      if (this.scoresOf[i]! > this.scoresOf[best]!) best = i;
     }
-    const current = this.shadows[WINDOW_SHARES.indexOf(this.share)];
-    if (current !== undefined && this.shadows[best]!.score <= current.score * (1 + HYSTERESIS)) return false;
+    const current = WINDOW_SHARES.indexOf(this.share);
+    if (current >= 0 && this.scoresOf[best]! <= this.scoresOf[current]! * (1 + HYSTERESIS)) return false;
     if (WINDOW_SHARES[best] === this.share) return false;
     this.share = WINDOW_SHARES[best]!;
     return true;
@@ -111,6 +114,55 @@ export class WindowSimulation {
 
   /** Each shadow's window share, score and entry count (for tests and diagnostics; allocates). */
   scores(): { share: number; score: number; entries: number }[] {
-    return this.shadows.map((shadow, i) => ({ share: WINDOW_SHARES[i]!, score: shadow.score, entries: shadow.policy.entries }));
+    return this.shadows.map((shadow, i) => ({ share: WINDOW_SHARES[i]!, score: this.scoresOf[i]!, entries: shadow.entries }));
+  }
+
+  private access(hash: number, weight: number): void {
+    this.sketch.increment(hash);
+    let id = this.ids.get(hash);
+    if (id === undefined) {
+      id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.allocateId();
+      this.ids.set(hash, id);
+      this.hashOfId[id] = hash;
+    }
+    const members = this.members[id]!;
+    this.current = id;
+    for (let i = 0; i < this.shadows.length; i += 1) {
+      const bit = 1 << i;
+      if ((members & bit) !== 0) {
+        this.hits[i] = this.hits[i]! + 1;
+        this.shadows[i]!.onHit(id);
+      } else {
+        this.members[id] = this.members[id]! | bit;
+        this.shadows[i]!.add(id, hash, weight);
+      }
+    }
+    this.current = -1;
+    if (this.members[id] === 0) this.release(id, hash);
+  }
+
+  private allocateId(): number {
+    const id = this.nextId++;
+    if (id >= this.members.length) {
+      const members = new Uint8Array(this.members.length * 2);
+      members.set(this.members);
+      this.members = members;
+      const hashes = new Int32Array(members.length);
+      hashes.set(this.hashOfId);
+      this.hashOfId = hashes;
+    }
+    for (const shadow of this.shadows) shadow.grow(this.members.length);
+    return id;
+  }
+
+  private evicted(id: number, bit: number): void {
+    const members = this.members[id]! & ~bit;
+    this.members[id] = members;
+    if (members === 0 && id !== this.current) this.release(id, this.hashOfId[id]!);
+  }
+
+  private release(id: number, hash: number): void {
+    this.ids.delete(hash);
+    this.freeIds.push(id);
   }
 }

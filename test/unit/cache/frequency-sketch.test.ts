@@ -55,3 +55,28 @@ describe('FrequencySketch', () => {
     expect(Number.isInteger(hashKey(1.5))).toBe(true);
   });
 });
+
+describe('FrequencySketch deferred counts', () => {
+  it('adds deferred hits in one step, saturating at 15, and applies them before halving', () => {
+    const sketch = new FrequencySketch(16);
+    const key = hashKey('deferred');
+    sketch.incrementBy(key, 9);
+    expect(sketch.frequency(key)).toBe(9);
+    sketch.incrementBy(key, 9);
+    expect(sketch.frequency(key)).toBe(15);
+    let pending = 0;
+    sketch.onAge = () => {
+      sketch.incrementBy(hashKey('pending'), pending);
+      pending = 0;
+    };
+    let aged = false;
+    for (let i = 0; i < sketch.sampleSize && !aged; i += 1) {
+      pending = Math.min(15, pending + 1);
+      const before = sketch.frequency(key);
+      sketch.countDeferred();
+      aged = sketch.frequency(key) < before;
+    }
+    expect(aged).toBe(true); // counted deferred hits age the sketch like increments do
+    expect(sketch.frequency(hashKey('pending'))).toBe(7); // 15 pending, applied, then halved
+  });
+});

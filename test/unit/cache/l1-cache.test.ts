@@ -151,3 +151,25 @@ describe('L1Cache: operations and stats', () => {
     expect(kept).toBeGreaterThanOrEqual(45);
   });
 });
+
+describe('L1Cache: set after its own miss (the map is not asked twice)', () => {
+  it('stores once, then updates in place, whatever happens between the miss and the set', () => {
+    const cache = new L1Cache<string, number>({ maxBytes: 100, sizeOf: () => 1 });
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('a', 1);
+    cache.set('a', 2); // an update, not a second insertion
+    expect(cache.size).toBe(1);
+    expect(cache.get('a')).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    cache.set('c', 3); // another insertion between b's miss and b's set
+    cache.set('b', 4);
+    cache.set('b', 5);
+    expect(cache.size).toBe(3);
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([2, 5, 3]);
+    expect(cache.get('d')).toBeUndefined();
+    cache.delete('d');
+    cache.set('d', 6);
+    expect(cache.get('d')).toBe(6);
+    expect(cache.stats()).toMatchObject({ entries: 4, bytes: 4 });
+  });
+});
