@@ -3,6 +3,7 @@ import { engineStatusSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
 import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
 import { databaseActivitySchema, topStatementsSchema } from './database.ts';
+import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settingsChangeSchema } from './pool.ts';
 import { cacheFlushResultSchema, cacheFlushTargetSchema, cacheStatusSchema, cacheWarmResultSchema, L1_MAX_BYTES, L1_MIN_BYTES } from './cache.ts';
 
 const positiveRate = z.number().positive().max(1_000_000).describe('requests per second');
@@ -89,6 +90,14 @@ export const commandSchemas = {
       .strict(),
     result: cacheStatusSchema,
   },
+  'pool.status': { params: z.object({}).strict(), result: poolStatusSchema },
+  /** New min and/or max of the workload pool, checked against the server's max_connections and other clients. */
+  'pool.resize': { params: poolResizeParamsSchema, result: poolStatusSchema },
+  /** Validates a change of session settings with the server; nothing is applied. */
+  'pool.proposeSettings': { params: z.object({ change: settingsChangeSchema }).strict(), result: sessionSettingsSchema },
+  /** Validates, then applies a change of session settings to every pooled connection (the previous values are kept for revert). */
+  'pool.applySettings': { params: z.object({ change: settingsChangeSchema }).strict(), result: poolStatusSchema },
+  'pool.revertSettings': { params: z.object({}).strict(), result: poolStatusSchema },
   'telemetry.history': {
     params: z.object({ seconds: z.number().int().min(1).max(900).default(900) }).strict(),
     result: z.array(telemetrySnapshotSchema),

@@ -7,3 +7,4 @@ export * from './wire.ts';
 export * from './profiles.ts';
 export * from './database.ts';
 export * from './cache.ts';
+export * from './pool.ts';

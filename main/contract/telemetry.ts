@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cacheIntervalSchema } from './cache.ts';
+import { poolIntervalSchema } from './pool.ts';
 
 /** Latency percentiles in milliseconds. */
 export const latencySummarySchema = z.object({
@@ -54,5 +55,7 @@ export const telemetrySnapshotSchema = z.object({
   workload: workloadIntervalSchema.nullable(),
   /** Null while no cache is set up (no stack connected). */
   cache: cacheIntervalSchema.nullable(),
+  /** The workload pool; null while no stack is connected. */
+  pool: poolIntervalSchema.nullable(),
 });
 export type TelemetrySnapshot = z.infer<typeof telemetrySnapshotSchema>;

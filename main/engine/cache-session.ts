@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type pg from 'pg';
+import type { PoolManager } from '../pool/pool-manager.ts';
 import type { CacheFlushResult, CacheFlushTarget, CacheInterval, CacheStatusPayload } from '../contract/cache.ts';
 import { HotKeys } from '../cache/hot-keys.ts';
 import { RedisTier } from '../cache/l2/redis-tier.ts';
@@ -9,7 +10,6 @@ import type { ObjectTier } from '../cache/l3/object-tier.ts';
 import { RedisInvalidationBus } from '../cache/tiered/invalidation-bus.ts';
 import { TieredCache } from '../cache/tiered/tiered-cache.ts';
 import type { TieredStats } from '../cache/tiered/tiered-stats.ts';
-import { createWorkloadPool } from '../db/workload-pool.ts';
 import type { Stack } from '../stack/stack.ts';
 import { cacheInterval } from '../telemetry/cache-interval.ts';
 import type { CachedQueryRecipe } from '../workload/cached-workload-target.ts';
@@ -31,8 +31,8 @@ const REDIS_READY_MS = 2_000;
 
 /**
  * The engine's cache for one connected stack: the tiers the stack offers (L1 always, L2 when the stack has a
- * Redis, L3 as configured), the hot keys of recent traffic, and a small read-only pool that warming loads
- * through. Keys are namespaced by the database, so two databases sharing one Redis or bucket never mix.
+ * Redis, L3 as configured) and the hot keys of recent traffic; warming loads through the stack's pool on its
+ * low-priority lane, so it never takes a connection live traffic needs. Keys are namespaced by the database, so two databases sharing one Redis or bucket never mix.
  */
 export class CacheSession {
   private previous: TieredStats | null = null;
@@ -44,10 +44,10 @@ export class CacheSession {
     private readonly locations: CacheStatusPayload['tiers'],
     private readonly l2: RedisTier | undefined,
     private readonly bus: RedisInvalidationBus | undefined,
-    private readonly warmPool: pg.Pool,
+    private readonly pool: PoolManager,
   ) {}
 
-  static async open(stack: Stack, dataDir: string, settings: CacheSettings = {}): Promise<CacheSession> {
+  static async open(stack: Stack, pool: PoolManager, dataDir: string, settings: CacheSettings = {}): Promise<CacheSession> {
     const namespace = databaseNamespace(stack.pg);
     const l1Bytes = settings.l1Bytes ?? DEFAULT_L1_BYTES;
     const locations: CacheStatusPayload['tiers'] = [{ tier: 'l1', location: `memory, ${formatMiB(l1Bytes)}`, available: true }];
@@ -70,14 +70,12 @@ export class CacheSession {
       ...(l3 ? { l3: l3.store } : {}),
       ...(bus ? { bus } : {}),
     });
-    const warmPool = createWorkloadPool(stack.pg, { size: 2 });
-    warmPool.on('error', () => undefined);
-    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, warmPool);
+    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool);
   }
 
-  /** Runs a hot key's query again on the warming pool (read-only sessions, like the workload's). */
+  /** Runs a hot key's query again on the pool's low lane (read-only sessions, like the workload's). */
   async load(recipe: CachedQueryRecipe): Promise<unknown[]> {
-    return (await this.warmPool.query({ text: recipe.sql, values: recipe.params })).rows;
+    return (await this.pool.query('low', { text: recipe.sql, values: recipe.params })).rows;
   }
 
   status(cachedTemplates: CacheStatusPayload['cachedTemplates']): CacheStatusPayload {
@@ -115,7 +113,7 @@ export class CacheSession {
 
   async close(): Promise<void> {
     await this.cache.close();
-    await Promise.allSettled([this.l2?.close(), this.bus?.close(), this.warmPool.end()]);
+    await Promise.allSettled([this.l2?.close(), this.bus?.close()]);
   }
 }
 

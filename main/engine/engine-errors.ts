@@ -2,6 +2,7 @@ import { ContractError } from '../contract/api.ts';
 import { StackError } from '../stack/stack-errors.ts';
 import { WorkloadProfileError } from '../workload/profile-loader.ts';
 import { CacheConfigError } from './cache-session.ts';
+import { PoolError } from '../pool/pool-errors.ts';
 
 /**
  * Every error leaving the engine becomes a ContractError with a stable code and, where
@@ -10,6 +11,7 @@ import { CacheConfigError } from './cache-session.ts';
 export function toContractError(error: unknown): ContractError {
   if (error instanceof ContractError) return error;
   if (error instanceof StackError) return new ContractError(error.code, error.message, error.hint);
+  if (error instanceof PoolError) return new ContractError(`pool-${error.code}`, error.message, error.hint);
   if (error instanceof CacheConfigError) return new ContractError('cache-tier-missing', error.message, error.hint);
   if (error instanceof WorkloadProfileError) {
     return new ContractError('bad-workload-profile', error.message, 'Fix the profile file at the line named and start the workload again.');

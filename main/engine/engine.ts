@@ -22,6 +22,9 @@ import type { WorkloadSession } from './workload-session.ts';
 import { CacheSession } from './cache-session.ts';
 import type { CacheSettings } from './cache-session.ts';
 import { cacheHandlers } from './handlers/cache-handlers.ts';
+import { poolHandlers } from './handlers/pool-handlers.ts';
+import { PoolManager } from '../pool/pool-manager.ts';
+import { poolInterval } from '../telemetry/pool-interval.ts';
 
 export interface EngineOptions {
   /** The app's data folder: saved connection profiles, and the local demo stack's data by default. */
@@ -30,7 +33,7 @@ export interface EngineOptions {
   host?: 'electron' | 'headless';
   /** Encrypts the passwords of saved profiles; null or absent: passwords stay in memory for the session. */
   secretCipher?: SecretCipher | null;
-  /** Connections of the workload pool. */
+  /** Maximum connections of the workload pool; by default derived from the server (see main/pool/pool-sizing.ts). */
   workloadPoolSize?: number;
   /** Seed for workload parameter choices (reproducible runs). */
   workloadSeed?: number;
@@ -70,7 +73,7 @@ export class Engine implements EngineApi {
     this.host = options.host ?? 'headless';
     this.profiles = new ProfileStore({ dataDir: options.dataDir, cipher: options.secretCipher ?? null, noCipherWarning: NO_CIPHER_WARNING[this.host] });
     const ctx = this.context();
-    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx) };
+    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx) };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
   }
@@ -123,7 +126,6 @@ export class Engine implements EngineApi {
   private context(): EngineContext {
     return {
       dataDir: this.options.dataDir,
-      workloadPoolSize: this.options.workloadPoolSize,
       workloadSeed: this.options.workloadSeed,
       profiles: this.profiles,
       events: this.events,
@@ -169,8 +171,17 @@ export class Engine implements EngineApi {
       const admin = new pg.Pool({ ...stack.pg, max: 4, application_name: 'hotpath' });
       // An idle pooled connection the server drops (restart, admin kill) must not crash the process.
       admin.on('error', (error) => this.log('warn', `A connection of the admin pool failed: ${error.message}`));
-      const cache = this.options.cache === false ? null : await CacheSession.open(stack, this.options.dataDir, this.options.cache);
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), cache };
+      const pool = await PoolManager.open({
+        connection: stack.pg,
+        readOnly: true,
+        applicationName: 'hotpath-workload',
+        ...(this.options.workloadPoolSize === undefined ? {} : { max: this.options.workloadPoolSize }),
+      }).catch(async (error: unknown) => {
+        await admin.end().catch(() => undefined);
+        throw error;
+      });
+      const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache);
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache };
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
@@ -191,6 +202,7 @@ export class Engine implements EngineApi {
     this.ready = null;
     this.profileId = null;
     await ready?.cache?.close();
+    await ready?.pool.close();
     await ready?.admin.end().catch(() => undefined);
     if (ready) await ready.stack.stop();
     if (this.phase !== 'stopping') this.setPhase('disconnected');
@@ -220,7 +232,9 @@ export class Engine implements EngineApi {
     if (interval) this.metrics.observeInterval(interval);
     const cache = this.ready?.cache?.interval() ?? null;
     if (cache) this.metrics.observeCache(cache);
-    const snapshot = { at: Date.now(), workload: interval, cache };
+    const pool = this.ready ? poolInterval(this.ready.pool.snapshot(), this.ready.pool.size()) : null;
+    if (pool) this.metrics.observePool(pool);
+    const snapshot = { at: Date.now(), workload: interval, cache, pool };
     this.history.record(snapshot);
     this.events.emit('telemetry.snapshot', snapshot);
   }

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { createWorkloadPool } from '../db/workload-pool.ts';
+import type { PoolManager } from '../pool/pool-manager.ts';
 import { loadDemoProfile } from '../workload/demo-profile.ts';
 import { loadWorkloadProfile } from '../workload/profile-loader.ts';
 import { prepareTemplateParams } from '../workload/param-generators.ts';
@@ -14,12 +13,12 @@ import { CachedWorkloadTarget } from '../workload/cached-workload-target.ts';
 import type { CacheSession } from './cache-session.ts';
 
 export interface WorkloadSessionOptions {
-  connection: pg.ClientConfig;
+  /** The stack's workload pool (read-only sessions); the session runs on its normal lane and does not own it. */
+  pool: PoolManager;
   /** `demo` or the path of a profile file. */
   profile: string;
   /** Requests per second; the profile's own rate, or 100, when absent. */
   rate?: number;
-  poolSize?: number;
   /** Seed of the parameter and template choices, for reproducible runs. */
   seed?: number;
   warmupIntervals?: number;
@@ -27,41 +26,36 @@ export interface WorkloadSessionOptions {
   cache?: CacheSession;
 }
 
-/** One running workload: its profile, its read-only pool, and the open-loop runner. */
+/** One running workload: its profile and the open-loop runner on the stack's pool. */
 export class WorkloadSession {
   private constructor(
     readonly profile: WorkloadProfile,
     readonly runner: WorkloadRunner,
-    private readonly pool: pg.Pool,
   ) {}
 
   static async open(options: WorkloadSessionOptions): Promise<WorkloadSession> {
     const profile = options.profile === 'demo' ? await loadDemoProfile() : await loadWorkloadProfile(options.profile);
-    const pool = createWorkloadPool(options.connection, options.poolSize === undefined ? {} : { size: options.poolSize });
-    try {
-      const random = seededRandom(options.seed ?? Date.now());
-      const query = async (sql: string): Promise<unknown[]> => {
-        const result = await pool.query({ text: sql, rowMode: 'array' });
-        return result.rows.map((row: unknown[]) => row[0]);
-      };
-      const nextParams = await Promise.all(profile.templates.map((template) => prepareTemplateParams(template, { query, random })));
-      const runner = new WorkloadRunner({
-        templates: profile.templates.map((template, index) => ({ name: template.name, nextParams: nextParams[index]! })),
-        pickTemplate: createTemplatePicker(
-          profile.templates.map((t) => t.weight),
-          random,
-        ),
-        target: workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache),
-        rate: options.rate ?? profile.rate ?? 100,
+    const pool = options.pool;
+    const random = seededRandom(options.seed ?? Date.now());
+    const query = async (sql: string): Promise<unknown[]> => {
+      const result = await pool.query('normal', { text: sql });
+      const first = result.fields[0]?.name;
+      return first === undefined ? [] : result.rows.map((row: Record<string, unknown>) => row[first]);
+    };
+    const nextParams = await Promise.all(profile.templates.map((template) => prepareTemplateParams(template, { query, random })));
+    const runner = new WorkloadRunner({
+      templates: profile.templates.map((template, index) => ({ name: template.name, nextParams: nextParams[index]! })),
+      pickTemplate: createTemplatePicker(
+        profile.templates.map((t) => t.weight),
         random,
-        intervalMs: 0,
-        warmupIntervals: options.warmupIntervals ?? 2,
-      });
-      return new WorkloadSession(profile, runner, pool);
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw error;
-    }
+      ),
+      target: workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache),
+      rate: options.rate ?? profile.rate ?? 100,
+      random,
+      intervalMs: 0,
+      warmupIntervals: options.warmupIntervals ?? 2,
+    });
+    return new WorkloadSession(profile, runner);
   }
 
   status(): WorkloadStatus {
@@ -73,9 +67,9 @@ export class WorkloadSession {
     };
   }
 
+  /** Stops sending and waits for the requests in flight; the pool stays (it belongs to the stack). */
   async close(): Promise<void> {
     await this.runner.stop();
-    await this.pool.end();
   }
 }
 

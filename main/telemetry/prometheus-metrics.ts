@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheInterval } from '../contract/cache.ts';
+import type { PoolInterval } from '../contract/pool.ts';
 import type { LatencySummary, WorkloadInterval } from '../contract/telemetry.ts';
 
 const QUANTILES = [
@@ -28,6 +29,12 @@ export class PrometheusMetrics {
   private readonly cacheEvictions: Counter<'tier'>;
   private readonly cacheBytes: Gauge<'tier'>;
   private readonly cacheEntries: Gauge<'tier'>;
+  private readonly poolConnections: Gauge<'state'>;
+  private readonly poolWaiting: Gauge<'lane'>;
+  private readonly poolAcquireWait: Gauge<'lane' | 'quantile'>;
+  private readonly poolTimeouts: Counter<'lane'>;
+  private readonly poolErrors: Counter;
+  private readonly poolEfficiency: Gauge;
 
   constructor(recentLatency: RecentLatencySource) {
     collectDefaultMetrics({ register: this.registry });
@@ -62,6 +69,12 @@ export class PrometheusMetrics {
     this.cacheEvictions = new Counter({ name: 'hotpath_cache_evictions_total', help: 'Entries a tier dropped to stay within its budget.', labelNames: ['tier'], registers });
     this.cacheBytes = new Gauge({ name: 'hotpath_cache_bytes', help: 'Bytes held by a tier (L1: estimated size in memory).', labelNames: ['tier'], registers });
     this.cacheEntries = new Gauge({ name: 'hotpath_cache_entries', help: 'Entries held by a tier.', labelNames: ['tier'], registers });
+    this.poolConnections = new Gauge({ name: 'hotpath_pool_connections', help: 'Workload pool connections by state (idle, active, opening).', labelNames: ['state'], registers });
+    this.poolWaiting = new Gauge({ name: 'hotpath_pool_waiting', help: 'Callers waiting for a connection, by lane (high, normal, low).', labelNames: ['lane'], registers });
+    this.poolAcquireWait = new Gauge({ name: 'hotpath_pool_acquire_wait_seconds', help: 'Wait for a connection over the last second, by lane and quantile.', labelNames: ['lane', 'quantile'], registers });
+    this.poolTimeouts = new Counter({ name: 'hotpath_pool_acquire_timeouts_total', help: 'Callers that gave up waiting for a connection, by lane.', labelNames: ['lane'], registers });
+    this.poolErrors = new Counter({ name: 'hotpath_pool_errors_total', help: 'Queries that failed on the workload pool (server errors and broken connections).', registers });
+    this.poolEfficiency = new Gauge({ name: 'hotpath_pool_efficiency', help: 'Share of connection-time spent running queries while callers waited, last second (absent when nobody waited).', registers });
   }
 
   observeInterval(interval: WorkloadInterval): void {
@@ -89,6 +102,22 @@ export class PrometheusMetrics {
       if (stats.bytes !== null) this.cacheBytes.set({ tier }, stats.bytes);
       if (stats.entries !== null) this.cacheEntries.set({ tier }, stats.entries);
     }
+  }
+
+  observePool(interval: PoolInterval): void {
+    for (const state of ['idle', 'active', 'opening'] as const) this.poolConnections.set({ state }, interval.connections[state]);
+    for (const lane of ['high', 'normal', 'low'] as const) {
+      this.poolWaiting.set({ lane }, interval.waitingByLane[lane]);
+      const wait = interval.acquireWaitByLane[lane];
+      for (const [quantile, key] of QUANTILES) {
+        if (wait.count > 0) this.poolAcquireWait.set({ lane, quantile }, wait[key] / 1000);
+        else this.poolAcquireWait.remove({ lane, quantile });
+      }
+      if (interval.timeoutsByLane[lane] > 0) this.poolTimeouts.inc({ lane }, interval.timeoutsByLane[lane]);
+    }
+    if (interval.errors > 0) this.poolErrors.inc(interval.errors);
+    if (interval.efficiency === null) this.poolEfficiency.reset();
+    else this.poolEfficiency.set(interval.efficiency);
   }
 
   workloadStopped(): void {

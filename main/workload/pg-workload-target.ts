@@ -2,16 +2,21 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ExecutionTiming, WorkloadTarget } from './workload-target.ts';
 
+/** What runs the statements: the pool manager's `timedQuery` on a lane (see main/pool). */
+export interface TimedQueryRunner {
+  timedQuery(lane: 'normal', query: { name: string; text: string; values: unknown[] }): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }>;
+}
+
 /**
- * Runs workload templates on PostgreSQL as named prepared statements: each connection
- * parses and plans a template once, then only binds and executes it (the field notes
- * measured this at about twice the throughput of unnamed queries).
+ * Runs workload templates on PostgreSQL as named prepared statements on the pool's normal lane: each
+ * connection parses and plans a template once, then only binds and executes it (the field notes measured
+ * this at about twice the throughput of unnamed queries).
  */
 export class PgWorkloadTarget implements WorkloadTarget {
   private readonly statements: { name: string; text: string }[];
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: TimedQueryRunner,
     templates: readonly { name: string; sql: string }[],
   ) {
     // The name depends on the SQL text, so an edited template is never run under an old plan.
@@ -28,28 +33,7 @@ export class PgWorkloadTarget implements WorkloadTarget {
   /** Like execute, with the rows: what a cached template stores. */
   async run(template: number, params: unknown[]): Promise<{ rows: unknown[]; timing: ExecutionTiming }> {
     const statement = this.statements[template]!;
-    const asked = performance.now();
-    const client = await this.pool.connect();
-    const acquired = performance.now();
-    let broken: Error | undefined;
-    let rows: unknown[];
-    try {
-      rows = (await client.query({ name: statement.name, text: statement.text, values: params })).rows;
-    } catch (error) {
-      // A failed statement leaves the connection usable; a dead socket does not.
-      if (isConnectionError(error)) broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-    const done = performance.now();
-    return { rows, timing: { acquireUs: (acquired - asked) * 1000, serverUs: (done - acquired) * 1000 } };
+    const { result, acquireUs, serverUs } = await this.pool.timedQuery('normal', { name: statement.name, text: statement.text, values: params });
+    return { rows: result.rows, timing: { acquireUs, serverUs } };
   }
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  // Errors with an SQLSTATE came from a live server; anything else (ECONNRESET, a
-  // terminated connection) means the client should not go back to the pool.
-  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || code === '57P01';
 }

@@ -8,6 +8,7 @@ import type { TelemetryHistory } from '../../telemetry/telemetry-history.ts';
 import type { PrometheusMetrics } from '../../telemetry/prometheus-metrics.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { CacheSession } from '../cache-session.ts';
+import type { PoolManager } from '../../pool/pool-manager.ts';
 import type { WorkloadSession } from '../workload-session.ts';
 
 /** The connected stack and what the engine holds for it, available while the engine is `ready`. */
@@ -16,6 +17,8 @@ export interface ReadyStack {
   /** The engine's own small pool (application_name `hotpath`) for reads and admin work. */
   admin: pg.Pool;
   topStatements: TopStatementsSampler;
+  /** The workload pool (read-only sessions; lanes: normal = the workload, low = warming and background reads). */
+  pool: PoolManager;
   /** The stack's cache; null when the engine runs with the cache off. */
   cache: CacheSession | null;
 }
@@ -26,7 +29,6 @@ export interface ReadyStack {
  */
 export interface EngineContext {
   readonly dataDir: string;
-  readonly workloadPoolSize: number | undefined;
   readonly workloadSeed: number | undefined;
   readonly profiles: ProfileStore;
   readonly events: EventBus;

@@ -46,14 +46,13 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
 }
 
 async function startWorkload(ctx: EngineContext, profile: string, rate: number | undefined): Promise<EngineStatus> {
-  const { stack, cache } = ctx.requireReady();
+  const { pool, cache } = ctx.requireReady();
   await ctx.replaceWorkload(null);
   const session = await WorkloadSession.open({
-    connection: stack.pg,
+    pool,
     profile,
     ...(cache ? { cache } : {}),
     ...(rate === undefined ? {} : { rate }),
-    ...(ctx.workloadPoolSize === undefined ? {} : { poolSize: ctx.workloadPoolSize }),
     ...(ctx.workloadSeed === undefined ? {} : { seed: ctx.workloadSeed }),
   });
   await ctx.replaceWorkload(session);

@@ -4,7 +4,7 @@ import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../suppo
 import { runClosedLoop } from '../../support/closed-loop-driver.ts';
 import { PgWorkloadTarget } from '../../../main/workload/pg-workload-target.ts';
 import { WorkloadRunner } from '../../../main/workload/workload-runner.ts';
-import { createWorkloadPool } from '../../../main/db/workload-pool.ts';
+import { PoolManager } from '../../../main/pool/pool-manager.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 
 const STALL_MS = 600;
@@ -24,7 +24,7 @@ async function stallServer(url: string, afterMs: number): Promise<void> {
 
 describe.each(TEST_SERVERS)('a %s stall seen open loop vs closed loop', (server) => {
   let db: TestDatabase;
-  let pool: pg.Pool;
+  let pool: PoolManager;
   let target: PgWorkloadTarget;
 
   beforeAll(async () => {
@@ -33,11 +33,11 @@ describe.each(TEST_SERVERS)('a %s stall seen open loop vs closed loop', (server)
     await setup.connect();
     await setup.query('CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1000) g');
     await setup.end();
-    pool = createWorkloadPool({ connectionString: db.url }, { size: 4 });
+    pool = await PoolManager.open({ connection: { connectionString: db.url }, max: 4, readOnly: true });
     target = new PgWorkloadTarget(pool, [{ name: 'by_id', sql: 'SELECT v FROM items WHERE id = $1' }]);
   });
   afterAll(async () => {
-    await pool.end();
+    await pool.close();
     await db.drop();
   });
 

@@ -1,6 +1,7 @@
 import type { EngineStatus } from '../../../main/contract/status.ts';
 import type { TelemetrySnapshot, TemplateIntervalStats, WorkloadInterval } from '../../../main/contract/telemetry.ts';
 import type { CacheInterval, CacheTierInterval } from '../../../main/contract/cache.ts';
+import type { PoolInterval, PoolLatency } from '../../../main/contract/pool.ts';
 import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
 
 export function engineStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
@@ -56,11 +57,12 @@ export function workloadInterval(at: number, overrides: Partial<WorkloadInterval
 }
 
 /** A snapshot at second `n` (at = n × 1000 ms) with a workload whose overall p99 is `p99`. */
-export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}, cache: CacheInterval | null = null): TelemetrySnapshot {
+export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}, cache: CacheInterval | null = null, pool: PoolInterval | null = null): TelemetrySnapshot {
   const at = n * 1000;
   return {
     at,
     cache,
+    pool,
     workload: workloadInterval(at, {
       templates: [templateStats('chunk_by_id', { latency: { p99: p99 * 2 } }), templateStats('all', { count: 500, latency: { p99 } })],
       ...overrides,
@@ -91,8 +93,34 @@ export function cacheInterval(hitRate = 0.9, overrides: Partial<CacheInterval> =
   };
 }
 
+function latency(p99: number, count = 100): PoolLatency {
+  return { count, p50: p99 / 4, p95: p99 / 2, p99 };
+}
+
+/** One second of the workload pool: 8 connections, 6 busy, `efficiency` while callers waited. */
+export function poolInterval(efficiency: number | null = 0.95, overrides: Partial<PoolInterval> = {}): PoolInterval {
+  return {
+    connections: { total: 8, idle: 2, active: 6, opening: 0 },
+    activeByLane: { high: 1, normal: 4, low: 1 },
+    waitingByLane: { high: 0, normal: 3, low: 2 },
+    limit: 8,
+    min: 2,
+    max: 8,
+    acquiresByLane: { high: 10, normal: 480, low: 12 },
+    timeoutsByLane: { high: 0, normal: 0, low: 1 },
+    errors: 0,
+    brokenConnections: 0,
+    leaks: 0,
+    acquireWaitByLane: { high: latency(0.2), normal: latency(4), low: latency(40) },
+    usage: latency(2),
+    efficiency,
+    busyShare: 0.75,
+    ...overrides,
+  };
+}
+
 export function idleSnapshot(n: number): TelemetrySnapshot {
-  return { at: n * 1000, workload: null, cache: null };
+  return { at: n * 1000, workload: null, cache: null, pool: null };
 }
 
 export function profile(overrides: Partial<ConnectionProfile> = {}): ConnectionProfile {

@@ -1,0 +1,52 @@
+import type { PoolStatusPayload, SessionSettingsPayload } from '../../contract/pool.ts';
+import type { PoolManager } from '../../pool/pool-manager.ts';
+import type { EngineContext, HandlerGroup } from './engine-context.ts';
+
+type PoolCommands = 'pool.status' | 'pool.resize' | 'pool.proposeSettings' | 'pool.applySettings' | 'pool.revertSettings';
+
+const DISCONNECTED: PoolStatusPayload = { enabled: false, size: null, settings: null, leaks: [] };
+
+/** The workload pool's size and session settings: read, change (validated by the server), revert. */
+export function poolHandlers(ctx: EngineContext): HandlerGroup<PoolCommands> {
+  // Whether an applied change can be taken back: the pool keeps one previous version.
+  let canRevert = false;
+  const status = (pool: PoolManager): PoolStatusPayload => {
+    const { values, reasons } = pool.settings();
+    return {
+      enabled: true,
+      size: pool.size(),
+      // The pool validates plan_cache_mode with the server; the contract names its three values.
+      settings: { values: values as SessionSettingsPayload, reasons, canRevert },
+      leaks: pool.leaks().map((leak) => ({ heldMs: leak.heldMs, lane: leak.lane, stack: leak.stack })),
+    };
+  };
+  return {
+    'pool.status': async () => {
+      const ready = ctx.connected();
+      return ready ? status(ready.pool) : DISCONNECTED;
+    },
+    'pool.resize': async (p) => {
+      const pool = ctx.requireConnected().pool;
+      const size = await pool.resize({ ...(p.min === undefined ? {} : { min: p.min }), ...(p.max === undefined ? {} : { max: p.max }) });
+      ctx.log('info', `Workload pool resized: min ${size.min}, max ${size.max} connections (${size.limitReason}).`);
+      return status(pool);
+    },
+    'pool.proposeSettings': async (p) => (await ctx.requireConnected().pool.proposeSettings(p.change)) as SessionSettingsPayload,
+    'pool.applySettings': async (p) => {
+      const pool = ctx.requireConnected().pool;
+      await pool.applySettings(p.change);
+      canRevert = true;
+      ctx.log('info', `Session settings changed: ${Object.entries(p.change).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}.`);
+      return status(pool);
+    },
+    'pool.revertSettings': async () => {
+      const pool = ctx.requireConnected().pool;
+      if (canRevert) {
+        await pool.revertSettings();
+        canRevert = false;
+        ctx.log('info', 'Session settings reverted to the previous values.');
+      }
+      return status(pool);
+    },
+  };
+}
