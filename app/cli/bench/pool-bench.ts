@@ -31,6 +31,8 @@ export interface PoolBenchJson {
   qps: Record<Client, Record<string, number>>;
   ratios: Record<'hotpathVsPgPool' | 'hotpathVsPgPoolNamed' | 'hotpathVsPgbench', Record<string, number>>;
   goals: { atLeastPgPool: boolean; within10PercentOfPgPoolNamed: boolean };
+  /** CPU time of this Node process per query (µs, medians): steadier than q/s on a shared machine. */
+  clientCpuUsPerQuery: Record<Exclude<Client, 'pgbench'>, Record<string, number>>;
   runs: number;
   seconds: number;
 }
@@ -51,6 +53,7 @@ export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchRes
   const admin = new pg.Client({ connectionString: options.pgUrl });
   await admin.connect();
   const samples: Record<Client, Record<string, number[]>> = { hotpath: {}, pgPool: {}, pgPoolNamed: {}, pgbench: {} };
+  const cpu: Record<Client, Record<string, number[]>> = { hotpath: {}, pgPool: {}, pgPoolNamed: {}, pgbench: {} };
   try {
     await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);
     const url = new URL(options.pgUrl);
@@ -58,13 +61,16 @@ export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchRes
     const dbUrl = url.toString();
     const env = pgEnv(url);
     await run('pgbench', ['-i', '-q', '-s', String(SCALE), database], { env });
+    // One discarded pass of every client first: whoever went first would otherwise also pay for JIT warm-up.
+    for (const client of POOL_BENCH_CLIENTS) await measure(client, dbUrl, env, database, 4, 1);
     for (let r = 0; r < options.runs; r++) {
       for (const c of concurrencies) {
         // Rotate the order per run so no client always goes first (warm caches, CPU boost) or last.
         const order = POOL_BENCH_CLIENTS.map((_, i) => POOL_BENCH_CLIENTS[(i + r) % POOL_BENCH_CLIENTS.length]!);
         for (const client of order) {
-          const qps = await measure(client, dbUrl, env, database, c, options.seconds);
+          const { qps, cpuUsPerQuery } = await measure(client, dbUrl, env, database, c, options.seconds);
           (samples[client][String(c)] ??= []).push(qps);
+          if (cpuUsPerQuery !== undefined) (cpu[client][String(c)] ??= []).push(cpuUsPerQuery);
           process.stderr.write(`  run ${r + 1}/${options.runs} c=${c} ${client}: ${Math.round(qps).toLocaleString('en')} q/s\n`);
         }
       }
@@ -73,7 +79,7 @@ export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchRes
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
-  return report(samples, concurrencies, options);
+  return report(samples, cpu, concurrencies, options);
 }
 
 function pgEnv(url: URL): NodeJS.ProcessEnv {
@@ -86,12 +92,12 @@ function pgEnv(url: URL): NodeJS.ProcessEnv {
   };
 }
 
-async function measure(client: Client, dbUrl: string, env: NodeJS.ProcessEnv, database: string, c: number, seconds: number): Promise<number> {
+async function measure(client: Client, dbUrl: string, env: NodeJS.ProcessEnv, database: string, c: number, seconds: number): Promise<{ qps: number; cpuUsPerQuery?: number }> {
   if (client === 'pgbench') {
     const { stdout } = await run('pgbench', ['-S', '-M', 'prepared', '-n', '-c', String(c), '-j', String(Math.min(c, 2)), '-T', String(Math.max(1, Math.round(seconds))), database], { env });
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
     if (!tps) throw new Error(`pgbench printed no tps: ${stdout.slice(-500)}`);
-    return Number(tps[1]);
+    return { qps: Number(tps[1]) };
   }
   if (client === 'hotpath') {
     // Live-traffic lane (high): the lane the console's own lookups use; it may use the whole pool.
@@ -113,7 +119,7 @@ async function measure(client: Client, dbUrl: string, env: NodeJS.ProcessEnv, da
 }
 
 /** C callers, each sending the next lookup when the previous one returns; counts completions after a warm-up. */
-async function closedLoop(c: number, seconds: number, call: (aid: number) => Promise<unknown>): Promise<number> {
+async function closedLoop(c: number, seconds: number, call: (aid: number) => Promise<unknown>): Promise<{ qps: number; cpuUsPerQuery: number }> {
   let completed = 0;
   let running = true;
   const worker = async (): Promise<void> => {
@@ -125,19 +131,23 @@ async function closedLoop(c: number, seconds: number, call: (aid: number) => Pro
   const workers = Array.from({ length: c }, worker);
   await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
   const startCount = completed;
+  const startCpu = process.cpuUsage();
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const count = completed - startCount;
   const elapsed = performance.now() - started;
+  const used = process.cpuUsage(startCpu);
   running = false;
   await Promise.all(workers);
-  return (count / elapsed) * 1000;
+  return { qps: (count / elapsed) * 1000, cpuUsPerQuery: (used.user + used.system) / Math.max(1, count) };
 }
 
-function report(samples: Record<Client, Record<string, number[]>>, concurrencies: number[], options: PoolBenchOptions): PoolBenchResult {
+function report(samples: Record<Client, Record<string, number[]>>, cpu: Record<Client, Record<string, number[]>>, concurrencies: number[], options: PoolBenchOptions): PoolBenchResult {
   const qps = Object.fromEntries(POOL_BENCH_CLIENTS.map((client) => [client, Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[client][String(c)]!))]))])) as PoolBenchJson['qps'];
   const ratio = (peer: Client) => Object.fromEntries(concurrencies.map((c) => [String(c), round(qps.hotpath[String(c)]! / qps[peer][String(c)]!)]));
   const ratios = { hotpathVsPgPool: ratio('pgPool'), hotpathVsPgPoolNamed: ratio('pgPoolNamed'), hotpathVsPgbench: ratio('pgbench') };
+  const cpuOf = (client: Exclude<Client, 'pgbench'>) => Object.fromEntries(concurrencies.map((c) => [String(c), round(median(cpu[client][String(c)]!))]));
+  const clientCpuUsPerQuery = { hotpath: cpuOf('hotpath'), pgPool: cpuOf('pgPool'), pgPoolNamed: cpuOf('pgPoolNamed') };
   const goals = {
     atLeastPgPool: Object.values(ratios.hotpathVsPgPool).every((r) => r >= 1),
     within10PercentOfPgPoolNamed: Object.values(ratios.hotpathVsPgPoolNamed).every((r) => r >= 0.9),
@@ -145,7 +155,7 @@ function report(samples: Record<Client, Record<string, number[]>>, concurrencies
   return {
     suite: 'pool',
     title: 'Pool manager: primary-key lookups per second (medians of runs)',
-    columns: ['concurrency', 'hotpath q/s', 'pg.Pool q/s', 'pg.Pool named q/s', 'pgbench -M prepared q/s', 'vs pg.Pool', 'vs pg.Pool named', 'vs pgbench'],
+    columns: ['concurrency', 'hotpath q/s', 'pg.Pool q/s', 'pg.Pool named q/s', 'pgbench -M prepared q/s', 'vs pg.Pool', 'vs pg.Pool named', 'vs pgbench', 'hotpath CPU µs/q', 'pg.Pool named CPU µs/q'],
     rows: concurrencies.map((c) => {
       const k = String(c);
       return {
@@ -157,15 +167,17 @@ function report(samples: Record<Client, Record<string, number[]>>, concurrencies
         'vs pg.Pool': ratios.hotpathVsPgPool[k]!,
         'vs pg.Pool named': ratios.hotpathVsPgPoolNamed[k]!,
         'vs pgbench': ratios.hotpathVsPgbench[k]!,
+        'hotpath CPU µs/q': clientCpuUsPerQuery.hotpath[k]!,
+        'pg.Pool named CPU µs/q': clientCpuUsPerQuery.pgPoolNamed[k]!,
       };
     }),
     command: `npm run bench -- pool --pg ${redact(options.pgUrl)} --runs ${options.runs} --seconds ${options.seconds}`,
     notes: [
       `Goals: ≥ 1.0× pg.Pool (unnamed): ${goals.atLeastPgPool ? 'met' : 'NOT met'}; ≥ 0.9× pg.Pool with named statements: ${goals.within10PercentOfPgPoolNamed ? 'met' : 'NOT met'}.`,
       'Every client has C connections and C callers in flight; hotpath uses lane high and named prepared statements; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.',
-      'Node clients share the 2 cores with the server; pgbench is C and the ceiling.',
+      'Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process\'s CPU per query (client overhead), steadier than q/s when other work shares the machine.',
     ],
-    json: { qps, ratios, goals, runs: options.runs, seconds: options.seconds },
+    json: { qps, ratios, goals, clientCpuUsPerQuery, runs: options.runs, seconds: options.seconds },
   };
 }
 

@@ -1,0 +1,549 @@
+import os from 'node:os';
+import pg from 'pg';
+import { Gradient2Limit } from './adaptive-limit.ts';
+import { openConnection, withStartupOptions, type Connection } from './connection.ts';
+import { DEFAULT_LANE_POLICY, LaneQueue, laneCaps, laneMayTake, zeroCounts, type Lane, type LaneCaps, type LaneCounts, type LanePolicy, type Waiter } from './lanes.ts';
+import { LeakDetector, type LeakReport } from './leak-detector.ts';
+import { PoolError, isConnectionError } from './pool-errors.ts';
+import { acquireTimeoutError, describeTarget } from './pool-messages.ts';
+import { PoolMetrics, type PoolSnapshot } from './pool-metrics.ts';
+import { computePoolSize, readConnectionFacts, type PoolSize } from './pool-sizing.ts';
+import { SettingsState } from './settings-state.ts';
+import { cancellable, withDeadline } from './cancellable.ts';
+import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
+import type { SessionSettings } from './session-settings.ts';
+import type { PoolManagerOptions } from './pool-options.ts';
+
+export type { Lane } from './lanes.ts';
+export type { PoolSize } from './pool-sizing.ts';
+export type { PoolSnapshot } from './pool-metrics.ts';
+export type { LeakReport } from './leak-detector.ts';
+export type { SessionSettings } from './session-settings.ts';
+export type { PoolManagerOptions } from './pool-options.ts';
+export { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
+
+interface Pending {
+  resolve(connection: Connection): void;
+  reject(error: Error): void;
+  enqueuedAt: number;
+  timer: NodeJS.Timeout | undefined;
+  cleanup(): void;
+}
+
+const HOUSEKEEPING_MS = 1_000;
+const SETTLE_LIMIT_MS = 5_000;
+
+/**
+ * The connection pool manager: priority lanes, sizing from the server, validated session settings, leak
+ * detection, health checks, recovery after a server restart, and per-interval metrics. It holds `pg.Client`s
+ * itself (not a pg.Pool) so that waiting order, metrics and health are its own.
+ */
+export class PoolManager {
+  readonly role: 'primary' | 'replica';
+  private readonly clock: () => number;
+  private readonly connectionConfig: pg.ClientConfig;
+  private readonly queue: LaneQueue<Pending>;
+  private readonly policy: LanePolicy;
+  private readonly metrics: PoolMetrics;
+  private readonly leakDetector: LeakDetector;
+  private readonly connections = new Set<Connection>();
+  /** Idle connections, most recently used last: handing out the last keeps few connections hot and lets the rest idle out. */
+  private readonly idle: Connection[] = [];
+  private readonly inUse: LaneCounts = zeroCounts();
+  private opening = 0;
+  private currentSize!: PoolSize;
+  private caps!: LaneCaps;
+  private limiter: Gradient2Limit | undefined;
+  private settingsState!: SettingsState;
+  private closed = false;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = 100;
+  private lastConnectError: Error | undefined;
+
+  private constructor(private readonly options: PoolManagerOptions) {
+    this.role = options.role ?? 'primary';
+    this.clock = options.clock ?? (() => performance.now());
+    this.policy = { ...DEFAULT_LANE_POLICY, ...options.lanes };
+    this.queue = new LaneQueue(this.policy);
+    this.metrics = new PoolMetrics(this.clock());
+    this.leakDetector = new LeakDetector(options.leakThresholdMs ?? 60_000);
+    const startup = options.readOnly ? ['default_transaction_read_only=on'] : [];
+    this.connectionConfig = {
+      ...withStartupOptions(options.connection, startup),
+      application_name: options.applicationName ?? options.connection.application_name ?? `hotpath-pool-${options.role ?? 'primary'}`,
+      connectionTimeoutMillis: options.connection.connectionTimeoutMillis ?? Math.min(10_000, this.acquireTimeoutMs),
+    };
+  }
+
+  private get acquireTimeoutMs(): number {
+    return this.options.acquireTimeoutMs ?? 10_000;
+  }
+
+  /** Connects the first connection (rejecting clearly if the server is unreachable), reads the server, then warms `min`. */
+  static async open(options: PoolManagerOptions): Promise<PoolManager> {
+    const pool = new PoolManager(options);
+    await pool.start();
+    return pool;
+  }
+
+  private async start(): Promise<void> {
+    const first = await this.connect().catch((error: Error) => {
+      throw new PoolError('server-unavailable', `Could not connect to PostgreSQL at ${describeTarget(this.connectionConfig)}: ${error.message}.`,
+        'Check that the server is running and that the URL, user and password are right.', { cause: error });
+    });
+    try {
+      const facts = await readConnectionFacts(first.client, this.options.cores ?? os.availableParallelism(), [first.pid]);
+      this.currentSize = computePoolSize(facts, { ...(this.options.min !== undefined ? { min: this.options.min } : {}), ...(this.options.max !== undefined ? { max: this.options.max } : {}) });
+      this.settingsState = await SettingsState.create(first.client, this.connectionConfig, this.currentSize.max, this.options.sessionSettings ?? {});
+      await this.settingsState.applyTo(first);
+    } catch (error) {
+      await first.client.end().catch(() => undefined);
+      throw error;
+    }
+    this.adopt(first);
+    this.setLimits();
+    first.state = 'idle';
+    this.idle.push(first);
+    if (this.options.adaptive) {
+      const tuning = typeof this.options.adaptive === 'object' ? this.options.adaptive : {};
+      this.limiter = new Gradient2Limit({ minLimit: Math.max(1, this.currentSize.min), ...tuning, maxLimit: this.currentSize.max });
+    }
+    // Warm the minimum now: a pool that says it keeps `min` open does so before the first caller arrives.
+    const warm: Promise<void>[] = [];
+    for (let i = this.connections.size; i < this.currentSize.min; i++) warm.push(this.openOne());
+    await Promise.all(warm);
+    if (this.connections.size < this.currentSize.min && this.lastConnectError) {
+      await this.close();
+      throw new PoolError('server-unavailable', `Could not open the ${this.currentSize.min} connections asked for as the pool minimum: ${this.lastConnectError.message}.`,
+        'Lower min, or check the server\'s connection limit and load.', { cause: this.lastConnectError });
+    }
+    this.housekeeping = setInterval(() => this.keepHouse(), Math.min(HOUSEKEEPING_MS, Math.max(50, this.leakDetector.thresholdMs / 4 || HOUSEKEEPING_MS)));
+    this.housekeeping.unref();
+  }
+
+  // ── callers ──────────────────────────────────────────────────────────────
+
+  /** Acquire, run, release. A caller's abort or `timeoutMs` cancels the query on the server and rejects. */
+  async query(lane: Lane, query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult> {
+    if (options) return (await this.timedQuery(lane, query, options)).result;
+    // The hot path (the workload, live lookups): no timing object, and no await when a connection is idle.
+    const taken = this.take(lane);
+    const connection = taken instanceof Promise ? await taken : taken;
+    let error: unknown;
+    try {
+      return await this.execute(connection, query);
+    } catch (caught) {
+      error = caught;
+      throw caught;
+    } finally {
+      this.giveBack(connection, error);
+    }
+  }
+
+  /**
+   * `query` that also says how long the caller waited for a connection and how long the statement took, in µs
+   * (the workload records the two separately; see `PgWorkloadTarget`'s `ExecutionTiming`).
+   */
+  async timedQuery(lane: Lane, query: QueryConfig, options?: CallOptions): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
+    const asked = this.clock();
+    const connection = await this.take(lane, options);
+    const acquired = this.clock();
+    let error: unknown;
+    try {
+      const rest = options?.timeoutMs !== undefined ? { ...options, timeoutMs: Math.max(1, options.timeoutMs - (acquired - asked)), limitMs: options.timeoutMs } : options;
+      const result = await this.execute(connection, query, rest);
+      return { result, acquireUs: (acquired - asked) * 1000, serverUs: (this.clock() - acquired) * 1000 };
+    } catch (caught) {
+      error = caught;
+      throw caught;
+    } finally {
+      this.giveBack(connection, error);
+    }
+  }
+
+  async acquire(lane: Lane, options?: CallOptions): Promise<PooledConnection> {
+    // Made before waiting so the stack is the caller's; V8 formats it only if a leak report reads it.
+    const origin = this.leakDetector.enabled ? new Error('acquired here') : undefined;
+    const connection = await this.take(lane, options);
+    if (origin) this.leakDetector.track(connection.id, connection.pid, lane, connection.acquiredAt, origin);
+    return new PooledConnection(this, connection, lane);
+  }
+
+  private take(lane: Lane, options?: CallOptions): Promise<Connection> | Connection {
+    if (this.closed) throw this.closedError();
+    if (options?.signal?.aborted) throw new PoolError('cancelled', 'The caller gave up before a connection was acquired.', 'Nothing ran; retry if still needed.');
+    // Fast path: nobody queued ahead, a ready idle connection, and the lane may take one.
+    if (this.queue.waiting() === 0 && this.inUseTotal() < this.limit() && laneMayTake(lane, this.inUse, this.caps)) {
+      const ready = this.idle[this.idle.length - 1];
+      if (ready && this.isReady(ready)) {
+        this.idle.pop();
+        this.checkOut(ready, lane, this.clock());
+        this.metrics.acquired(lane, 0);
+        return ready;
+      }
+    }
+    return this.wait(lane, options);
+  }
+
+  private wait(lane: Lane, options?: CallOptions): Promise<Connection> {
+    return new Promise<Connection>((resolve, reject) => {
+      const enqueuedAt = this.clock();
+      const timeoutMs = Math.min(this.acquireTimeoutMs, options?.timeoutMs ?? Infinity);
+      const signal = options?.signal;
+      const pending: Pending = {
+        enqueuedAt,
+        timer: undefined,
+        resolve,
+        reject,
+        cleanup: () => {
+          clearTimeout(pending.timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      const waiter: Waiter<Pending> = this.queue.enqueue(lane, pending);
+      this.metrics.meter.change(enqueuedAt, 0, 0, 1);
+      const giveUp = (error: PoolError): void => {
+        if (!this.queue.remove(waiter)) return;
+        this.metrics.meter.change(this.clock(), 0, 0, -1);
+        pending.cleanup();
+        reject(error);
+      };
+      const onAbort = (): void => giveUp(new PoolError('cancelled', `The caller gave up after waiting ${Math.round(this.clock() - enqueuedAt)} ms for a connection on lane ${lane}.`, 'Nothing ran; retry if still needed.'));
+      pending.timer = setTimeout(() => {
+        this.metrics.counters.timeouts[lane] += 1;
+        giveUp(this.timeoutError(lane, timeoutMs));
+      }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pump();
+    });
+  }
+
+  /** Runs a query on a checked-out connection; a caller's timeout or abort cancels it on the server. */
+  async execute(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
+    if (connection.broken) throw connection.broken;
+    const started = this.clock();
+    this.metrics.meter.change(started, 0, 1, 0);
+    const inFlight = this.limiter ? this.inUseTotal() : 0;
+    try {
+      const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;
+      const result = options?.signal || options?.timeoutMs !== undefined ? await cancellable(connection, promise, options, () => (this.metrics.counters.cancellations += 1)) : await promise;
+      if (this.limiter) {
+        const before = this.limiter.limit;
+        if (this.limiter.sample(this.clock() - started, inFlight) !== before) this.setLimits();
+      }
+      return result;
+    } catch (error) {
+      if (!(error instanceof PoolError)) this.metrics.counters.errors += 1;
+      if (isConnectionError(error)) connection.broken ??= error as Error;
+      throw error;
+    } finally {
+      this.metrics.meter.change(this.clock(), 0, -1, 0);
+    }
+  }
+
+  /** Back from a caller: reused, recycled, or closed if it broke. */
+  giveBack(connection: Connection, error?: unknown): void {
+    if (connection.state !== 'active') return;
+    const now = this.clock();
+    this.metrics.released(now - connection.acquiredAt);
+    this.inUse[connection.lane!] -= 1;
+    this.leakDetector.untrack(connection.id);
+    connection.lane = undefined;
+    connection.lastUsedAt = now;
+    if (error !== undefined && isConnectionError(error)) connection.broken ??= error as Error;
+    if (connection.broken || this.closed || now >= connection.retireAt || this.connections.size > this.currentSize.max) {
+      if (connection.broken) this.metrics.counters.brokenConnections += 1;
+      this.destroy(connection);
+    } else if (connection.settling) {
+      connection.state = 'checking';
+      const settled = connection.settling;
+      connection.settling = undefined;
+      void withDeadline(settled, SETTLE_LIMIT_MS).then((ok) => {
+        if (ok && !connection.broken && !this.closed) this.toIdle(connection);
+        else this.destroy(connection);
+      });
+    } else {
+      connection.state = 'idle';
+      this.idle.push(connection);
+    }
+    this.pump();
+  }
+
+  // ── handing out ─────────────────────────────────────────────────────────
+
+  private checkOut(connection: Connection, lane: Lane, now: number): void {
+    connection.state = 'active';
+    connection.fresh = false;
+    connection.lane = lane;
+    connection.acquiredAt = now;
+    this.inUse[lane] += 1;
+  }
+
+  private isReady(connection: Connection): boolean {
+    if (connection.generation !== this.settingsState.generation) return false;
+    return connection.fresh || this.clock() - connection.lastUsedAt < (this.options.healthCheckIdleMs ?? 5_000);
+  }
+
+  /** Matches idle connections with waiters in lane order, then opens connections for those still startable. */
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.waiting() > 0 && this.inUseTotal() < this.limit()) {
+      const connection = this.idle[this.idle.length - 1]!;
+      if (!this.isReady(connection)) {
+        this.idle.pop();
+        void this.refresh(connection);
+        continue;
+      }
+      const waiter = this.queue.next(this.inUse, this.caps);
+      if (!waiter) break;
+      this.idle.pop();
+      const now = this.clock();
+      this.metrics.meter.change(now, 0, 0, -1);
+      this.metrics.acquired(waiter.lane, now - waiter.payload.enqueuedAt);
+      this.checkOut(connection, waiter.lane, now);
+      waiter.payload.cleanup();
+      waiter.payload.resolve(connection);
+    }
+    this.openIfNeeded();
+  }
+
+  /** Health check or settings re-SET for a connection that sat idle (or missed a settings change). */
+  private async refresh(connection: Connection): Promise<void> {
+    connection.state = 'checking';
+    try {
+      if (connection.generation !== this.settingsState.generation) await this.settingsState.applyTo(connection);
+      else await connection.client.query('SELECT 1');
+      connection.fresh = true;
+      this.toIdle(connection);
+    } catch (error) {
+      connection.broken ??= error as Error;
+      this.metrics.counters.brokenConnections += 1;
+      this.destroy(connection);
+    }
+  }
+
+  private toIdle(connection: Connection): void {
+    if (connection.state === 'closed') return;
+    if (this.closed || connection.broken) return this.destroy(connection);
+    connection.state = 'idle';
+    this.idle.push(connection);
+    this.pump();
+  }
+
+  private openIfNeeded(): void {
+    if (this.closed || this.retryTimer) return;
+    const total = this.connections.size + this.opening;
+    const wanted = this.queue.waiting() > 0 ? this.queue.startable(this.inUse, this.caps) - this.idle.length - this.opening : 0;
+    const missing = Math.max(wanted, this.currentSize.min - total);
+    const room = Math.max(0, Math.min(this.currentSize.max, Math.max(this.limit(), this.currentSize.min)) - total);
+    for (let i = 0; i < Math.min(missing, room); i++) void this.openOne();
+  }
+
+  private async openOne(): Promise<void> {
+    this.opening += 1;
+    this.metrics.meter.change(this.clock(), 1, 0, 0);
+    let connection: Connection | undefined;
+    try {
+      connection = await this.connect();
+      await this.settingsState.applyTo(connection);
+    } catch (error) {
+      if (connection) await connection.client.end().catch(() => undefined);
+      connection = undefined;
+      this.lastConnectError = error as Error;
+      this.metrics.counters.connectFailures += 1;
+    } finally {
+      this.opening -= 1;
+      this.metrics.meter.change(this.clock(), -1, 0, 0);
+    }
+    if (!connection) return this.scheduleRetry();
+    if (this.closed) {
+      await connection.client.end().catch(() => undefined);
+      return;
+    }
+    this.lastConnectError = undefined;
+    this.retryDelayMs = 100;
+    this.adopt(connection);
+    this.toIdle(connection);
+  }
+
+  /** After a failed connect (server down or restarting): try again later, backing off to 2 s, instead of spinning. */
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.pump();
+    }, this.retryDelayMs);
+    this.retryTimer.unref();
+    this.retryDelayMs = Math.min(2_000, this.retryDelayMs * 2);
+  }
+
+  private connect(): Promise<Connection> {
+    // The server closing the session (restart, admin kill, network) arrives here for idle connections too.
+    return openConnection(this.connectionConfig, this.clock(), this.options.maxLifetimeMs ?? 1_800_000, (connection) => {
+      if (connection.state !== 'idle') return;
+      this.metrics.counters.brokenConnections += 1;
+      this.destroy(connection);
+      this.pump();
+    });
+  }
+
+  private adopt(connection: Connection): void {
+    this.connections.add(connection);
+    this.metrics.counters.created += 1;
+    this.metrics.meter.change(this.clock(), 1, 0, 0);
+  }
+
+  private destroy(connection: Connection): void {
+    if (connection.state === 'closed') return;
+    const wasIdle = this.idle.indexOf(connection);
+    if (wasIdle >= 0) this.idle.splice(wasIdle, 1);
+    connection.state = 'closed';
+    if (this.connections.delete(connection)) {
+      this.metrics.counters.closed += 1;
+      this.metrics.meter.change(this.clock(), -1, 0, 0);
+    }
+    void connection.client.end().catch(() => undefined);
+  }
+
+  // ── housekeeping ────────────────────────────────────────────────────────
+
+  /** Every second: retire old and surplus idle connections, refill the minimum, count new leaks. */
+  private keepHouse(): void {
+    if (this.closed) return;
+    const now = this.clock();
+    const idleTimeout = this.options.idleTimeoutMs ?? 600_000;
+    // Oldest-used first: they are at the start of the idle list.
+    for (const connection of [...this.idle]) {
+      connection.fresh = false; // a check vouches for a connection for at most one housekeeping period
+      const surplus = this.connections.size > this.currentSize.min;
+      if (now >= connection.retireAt || this.connections.size > this.currentSize.max || (surplus && now - connection.lastUsedAt >= idleTimeout)) this.destroy(connection);
+    }
+    if (this.leakDetector.enabled) this.metrics.counters.leaks += this.leakDetector.newlyLeaked(now).length;
+    this.pump();
+  }
+
+  // ── sizing and settings ─────────────────────────────────────────────────
+
+  size(): PoolSize {
+    return { ...this.currentSize };
+  }
+
+  /** Checked against the server's limits now; shrinking closes idle connections at once and busy ones on release. */
+  async resize(size: { min?: number; max?: number }): Promise<PoolSize> {
+    if (this.closed) throw this.closedError();
+    const ours = [...this.connections].map((c) => c.pid);
+    const probe = new pg.Client(this.connectionConfig);
+    probe.on('error', () => undefined);
+    let next: PoolSize;
+    try {
+      await probe.connect();
+      const facts = await readConnectionFacts(probe, this.options.cores ?? os.availableParallelism(), ours);
+      next = computePoolSize(facts, { min: size.min ?? Math.min(this.currentSize.min, size.max ?? Infinity), max: size.max ?? this.currentSize.max });
+    } catch (error) {
+      if (error instanceof PoolError) throw error;
+      throw new PoolError('server-unavailable', `Could not read the server's connection limits to resize: ${(error as Error).message}.`, 'Check that the server is up, then retry.', { cause: error });
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
+    this.settingsState.resize(next.max);
+    this.currentSize = next;
+    this.limiter?.setMaxLimit(next.max, Math.max(1, next.min));
+    this.setLimits();
+    while (this.connections.size > next.max && this.idle.length > 0) this.destroy(this.idle[0]!);
+    this.pump();
+    return this.size();
+  }
+
+  proposeSettings(change: Partial<SessionSettings>): Promise<SessionSettings> {
+    return this.settingsState.propose(change, this.currentSize.max);
+  }
+
+  /** Validated first; then every connection gets the new values before its next use (idle ones now). */
+  async applySettings(change: Partial<SessionSettings>): Promise<SessionSettings> {
+    const values = await this.settingsState.apply(change, this.currentSize.max);
+    this.refreshIdle();
+    return values;
+  }
+
+  async revertSettings(): Promise<SessionSettings> {
+    const values = this.settingsState.revert();
+    this.refreshIdle();
+    return values;
+  }
+
+  private refreshIdle(): void {
+    for (const connection of this.idle.splice(0)) void this.refresh(connection);
+  }
+
+  /** The values in force, why each, and whether `revertSettings()` has a previous version to go back to. */
+  settings(): { values: SessionSettings; reasons: Record<string, string>; canRevert: boolean } {
+    return this.settingsState.describe();
+  }
+
+  private setLimits(): void {
+    this.caps = laneCaps(this.limit(), this.policy);
+  }
+
+  private limit(): number {
+    return this.limiter ? Math.min(this.currentSize.max, this.limiter.limit) : this.currentSize.max;
+  }
+
+  private inUseTotal(): number {
+    return this.inUse.high + this.inUse.normal + this.inUse.low;
+  }
+
+  // ── metrics ─────────────────────────────────────────────────────────────
+
+  snapshot(): PoolSnapshot {
+    if (this.limiter) this.setLimits();
+    let active = 0;
+    let checking = 0;
+    for (const connection of this.connections) {
+      if (connection.state === 'active') active += 1;
+      else if (connection.state === 'checking') checking += 1;
+    }
+    return this.metrics.take(this.clock(), {
+      connections: { total: this.connections.size + this.opening, idle: this.idle.length + checking, active, opening: this.opening, activeByLane: { ...this.inUse } },
+      waiting: this.queue.waitingByLane(),
+      limit: this.limit(),
+    });
+  }
+
+  leaks(): LeakReport[] {
+    return this.leakDetector.current(this.clock());
+  }
+
+  // ── shutdown ────────────────────────────────────────────────────────────
+
+  /** Rejects waiters, closes idle connections now and busy ones as they come back (forced after 5 s). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.housekeeping);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    for (const waiter of [...this.queue.all()]) {
+      this.queue.remove(waiter);
+      waiter.payload.cleanup();
+      waiter.payload.reject(this.closedError());
+    }
+    for (const connection of [...this.idle]) this.destroy(connection);
+    const deadline = Date.now() + SETTLE_LIMIT_MS;
+    while ([...this.connections].some((c) => c.state !== 'closed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([...this.connections].map(async (connection) => {
+      this.destroy(connection);
+      await connection.client.end().catch(() => undefined);
+    }));
+  }
+
+  private closedError(): PoolError {
+    return new PoolError('pool-closed', `The ${this.role} pool is closed.`, 'Open a new pool (reconnect the stack) to run more queries.');
+  }
+
+  private timeoutError(lane: Lane, timeoutMs: number): PoolError {
+    return acquireTimeoutError({
+      lane, timeoutMs, inUse: this.inUse, max: this.currentSize.max, opening: this.opening, waiting: this.queue.waiting(),
+      caps: this.caps, connections: this.connections.size, lastConnectError: this.lastConnectError,
+    });
+  }
+}

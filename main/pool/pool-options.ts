@@ -1,0 +1,35 @@
+import type pg from 'pg';
+import type { Gradient2Options } from './adaptive-limit.ts';
+import type { LanePolicy } from './lanes.ts';
+import type { SessionSettings } from './session-settings.ts';
+
+/** Everything `PoolManager.open` takes; only `connection` is required (HikariCP-like defaults otherwise). */
+export interface PoolManagerOptions {
+  connection: pg.ClientConfig;
+  role?: 'primary' | 'replica';
+  /** Connections kept open and warm (default min(2, max)). */
+  min?: number;
+  /** Default from the server: cores × 2 + 1, within what max_connections leaves. */
+  max?: number;
+  /** How long a caller may wait for a connection, in ms (default 10,000). */
+  acquireTimeoutMs?: number;
+  /** Idle connections above min close after this long, in ms (default 600,000). */
+  idleTimeoutMs?: number;
+  /** Connections are replaced after this age, in ms (default 1,800,000). */
+  maxLifetimeMs?: number;
+  /** acquire() callers holding a connection longer are reported as leaks, in ms (default 60,000; 0 = off). */
+  leakThresholdMs?: number;
+  /** default_transaction_read_only=on for every session. */
+  readOnly?: boolean;
+  applicationName?: string;
+  sessionSettings?: Partial<SessionSettings>;
+  /** Monotonic milliseconds (default performance.now). */
+  clock?: () => number;
+  lanes?: Partial<LanePolicy>;
+  /** A Gradient2 limit on queries in flight, below max. Off by default. */
+  adaptive?: boolean | Partial<Omit<Gradient2Options, 'maxLimit'>>;
+  /** A connection idle longer than this is checked (SELECT 1) before it is handed out, in ms (default 5,000). */
+  healthCheckIdleMs?: number;
+  /** Cores of the database host, for the default max (default: this machine's). */
+  cores?: number;
+}
