@@ -23,6 +23,7 @@ export function ConsoleApp({ api, environment, services: given }: ConsoleAppProp
       services.telemetry.getState().setVisible(visible);
       services.database.getState().setVisible(visible);
       services.cache.getState().setVisible(visible);
+      services.pool.getState().setVisible(visible);
     },
     [services],
   );

@@ -6,6 +6,7 @@ import type { TelemetryState } from '../state/telemetry-store.ts';
 import type { ProfilesState } from '../state/profiles-store.ts';
 import type { DatabaseState } from '../state/database-store.ts';
 import type { CacheState } from '../state/cache-store.ts';
+import type { PoolState } from '../state/pool-store.ts';
 import type { TaskProgressState } from '../state/task-progress-store.ts';
 import type { NotificationsState } from '../state/notifications-store.ts';
 import type { ThemeState } from '../state/theme-store.ts';
@@ -26,6 +27,7 @@ export const useTelemetry = <T>(selector: (s: TelemetryState) => T): T => useSto
 export const useProfiles = <T>(selector: (s: ProfilesState) => T): T => useStore(useServices().profiles, selector);
 export const useDatabase = <T>(selector: (s: DatabaseState) => T): T => useStore(useServices().database, selector);
 export const useCache = <T>(selector: (s: CacheState) => T): T => useStore(useServices().cache, selector);
+export const usePool = <T>(selector: (s: PoolState) => T): T => useStore(useServices().pool, selector);
 export const useTaskProgress = <T>(selector: (s: TaskProgressState) => T): T => useStore(useServices().tasks, selector);
 export const useNotifications = <T>(selector: (s: NotificationsState) => T): T => useStore(useServices().notifications, selector);
 export const useTheme = <T>(selector: (s: ThemeState) => T): T => useStore(useServices().theme, selector);

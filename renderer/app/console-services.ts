@@ -1,5 +1,6 @@
 import type { EngineApi } from '../../main/contract/api.ts';
 import { createCacheStore, type CacheStore } from '../state/cache-store.ts';
+import { createPoolStore, type PoolStore } from '../state/pool-store.ts';
 import { createDatabaseStore, type DatabaseStore } from '../state/database-store.ts';
 import { createEngineStatusStore, type EngineStatusStore } from '../state/engine-status-store.ts';
 import { createNavigationStore, type NavigationStore, type PageId } from '../state/navigation-store.ts';
@@ -17,6 +18,7 @@ export interface ConsoleServices {
   profiles: ProfilesStore;
   database: DatabaseStore;
   cache: CacheStore;
+  pool: PoolStore;
   tasks: TaskProgressStore;
   notifications: NotificationsStore;
   theme: ThemeStore;
@@ -37,6 +39,7 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
   const profiles = createProfilesStore(api, (command, params) => status.getState().run(command, params));
   const database = createDatabaseStore(api);
   const cache = createCacheStore(api);
+  const pool = createPoolStore(api);
   const tasks = createTaskProgressStore();
   const notifications = createNotificationsStore();
   const theme = createThemeStore(env.theme);
@@ -62,8 +65,9 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
       for (const stop of stops) stop();
       database.getState().stopPolling();
       cache.getState().stopPolling();
+      pool.getState().stopPolling();
     };
   };
 
-  return { api, status, telemetry, profiles, database, cache, tasks, notifications, theme, navigation, start };
+  return { api, status, telemetry, profiles, database, cache, pool, tasks, notifications, theme, navigation, start };
 }

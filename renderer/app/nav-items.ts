@@ -14,7 +14,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Database', page: 'database', goKey: 'd' },
   { label: 'Connections', page: 'connections', goKey: 'c' },
   { label: 'Cache', page: 'cache', goKey: 'h' },
-  { label: 'Pool', page: null, goKey: null },
+  { label: 'Pool', page: 'pool', goKey: 'p' },
   { label: 'Indexes', page: null, goKey: null },
   { label: 'Memory', page: null, goKey: null },
   { label: 'Planner', page: null, goKey: null },
@@ -28,4 +28,5 @@ export const PAGE_TITLES: Record<PageId, string> = {
   database: 'Database',
   connections: 'Connections',
   cache: 'Cache',
+  pool: 'Pool',
 };

@@ -3,6 +3,7 @@ import { CachePage } from '../pages/cache-page.tsx';
 import { ConnectionsPage } from '../pages/connections-page.tsx';
 import { DatabasePage } from '../pages/database-page.tsx';
 import { OverviewPage } from '../pages/overview-page.tsx';
+import { PoolPage } from '../pages/pool-page.tsx';
 import { WelcomePage } from '../pages/welcome-page.tsx';
 
 /** The page for an id. Only the shown page is mounted, so only it polls or renders charts. */
@@ -18,5 +19,7 @@ export function PageView({ page }: { page: PageId }) {
       return <ConnectionsPage />;
     case 'cache':
       return <CachePage />;
+    case 'pool':
+      return <PoolPage />;
   }
 }

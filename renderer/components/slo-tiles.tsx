@@ -7,7 +7,8 @@ import { SloTile } from './slo-tile.tsx';
 export function SloTiles() {
   const latest = useTelemetry((s) => s.latestWorkload);
   const cache = useTelemetry((s) => s.latestCache);
-  const results = useMemo(() => evaluateSlos(latest, cache), [latest, cache]);
+  const pool = useTelemetry((s) => s.latestPool);
+  const results = useMemo(() => evaluateSlos(latest, cache, pool), [latest, cache, pool]);
   return (
     <section className="slo-tiles" aria-labelledby="slo-heading" data-testid="slo-tiles">
       <h2 id="slo-heading" className="section-title">

@@ -1,4 +1,5 @@
 import type { CacheInterval } from '../../main/contract/cache.ts';
+import type { PoolInterval } from '../../main/contract/pool.ts';
 import type { WorkloadInterval } from '../../main/contract/telemetry.ts';
 import { formatMs, formatRate, formatShare } from '../format/units.ts';
 import { ALL_TEMPLATES } from '../state/telemetry-series.ts';
@@ -40,9 +41,8 @@ const MEASURED: readonly MeasuredSlo[] = [
   { id: 'throughput', label: 'Throughput', target: '> 10,000 req/s', measure: (i) => i.achievedRate, passes: (v) => v > 10_000, format: formatRate },
 ];
 
-/** Metrics whose capabilities (pool manager, memory manager) are still to come. */
+/** Metrics whose capability (the memory manager) is still to come. */
 const NOT_MEASURED: readonly Omit<SloResult, 'verdict' | 'value'>[] = [
-  { id: 'pool-efficiency', label: 'Pool efficiency', target: '> 90%' },
   { id: 'memory', label: 'Memory', target: '< 80%' },
   { id: 'cpu', label: 'CPU', target: '< 70%' },
 ];
@@ -52,14 +52,14 @@ const NOT_MEASURED: readonly Omit<SloResult, 'verdict' | 'value'>[] = [
  * second does not count (its latencies include connection set-up), and with no
  * workload interval at all a tile waits for data rather than claiming a verdict.
  */
-export function evaluateSlos(interval: WorkloadInterval | null, cache: CacheInterval | null = null): SloResult[] {
+export function evaluateSlos(interval: WorkloadInterval | null, cache: CacheInterval | null = null, pool: PoolInterval | null = null): SloResult[] {
   const usable = interval && !interval.warmup ? interval : null;
   const measured = MEASURED.map((slo): SloResult => {
     const value = usable ? slo.measure(usable) : null;
     if (value === null) return { id: slo.id, label: slo.label, target: slo.target, verdict: 'waiting', value: null };
     return { id: slo.id, label: slo.label, target: slo.target, verdict: slo.passes(value) ? 'pass' : 'fail', value: slo.format(value) };
   });
-  return [...measured, evaluateCacheHitRate(cache), ...NOT_MEASURED.map((slo): SloResult => ({ ...slo, verdict: 'not-measured', value: null }))];
+  return [...measured, evaluateCacheHitRate(cache), evaluatePoolEfficiency(pool), ...NOT_MEASURED.map((slo): SloResult => ({ ...slo, verdict: 'not-measured', value: null }))];
 }
 
 /** The share of cached-template reads some tier answered in the newest second; waits while none were read. */
@@ -75,3 +75,14 @@ export const VERDICT_TEXT: Record<SloVerdict, string> = {
   waiting: 'Waiting for data',
   'not-measured': 'Not measured yet',
 };
+
+/**
+ * Pool efficiency in the newest second: of the connection-time while callers waited, the share spent running
+ * queries. A second in which nobody waited passes: idle connections then cost no caller anything.
+ */
+function evaluatePoolEfficiency(pool: PoolInterval | null): SloResult {
+  const slo = { id: 'pool-efficiency', label: 'Pool efficiency', target: '> 90%' };
+  if (pool === null) return { ...slo, verdict: 'waiting', value: null };
+  if (pool.efficiency === null) return { ...slo, verdict: 'pass', value: 'no waits' };
+  return { ...slo, verdict: pool.efficiency > 0.9 ? 'pass' : 'fail', value: formatShare(pool.efficiency) };
+}

@@ -3,6 +3,8 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { CacheInterval } from '../../main/contract/cache.ts';
 import type { TelemetrySnapshot, WorkloadInterval } from '../../main/contract/telemetry.ts';
 import { buildCacheSeries, type CachePoint } from './cache-series.ts';
+import { buildPoolSeries, type PoolPoint } from './pool-series.ts';
+import type { PoolInterval } from '../../main/contract/pool.ts';
 import { SnapshotRing } from './snapshot-ring.ts';
 import { ALL_TEMPLATES, buildSeries, templateNames, type ChartPoint } from './telemetry-series.ts';
 
@@ -28,6 +30,10 @@ export interface TelemetryState {
   cacheSeries: CachePoint[];
   /** The newest snapshot's cache interval; null with no snapshot or no cache. */
   latestCache: CacheInterval | null;
+  /** Pool chart points of the selected window. */
+  poolSeries: PoolPoint[];
+  /** The newest snapshot's pool interval; null with no snapshot or no stack. */
+  latestPool: PoolInterval | null;
   /** The newest snapshot's workload interval; null with no snapshot or no workload running. */
   latestWorkload: WorkloadInterval | null;
   latestAt: number | null;
@@ -72,6 +78,8 @@ export function createTelemetryStore(api: EngineApi, capacity = TELEMETRY_CAPACI
         series: buildSeries(snapshots, windowSeconds, selected),
         cacheSeries: buildCacheSeries(snapshots, windowSeconds),
         latestCache: last?.cache ?? null,
+        poolSeries: buildPoolSeries(snapshots, windowSeconds),
+        latestPool: last?.pool ?? null,
         latestWorkload: last?.workload ?? null,
         latestAt: last?.at ?? null,
         templates: templates.length > 0 || !last ? templates : get().templates,
@@ -90,6 +98,8 @@ export function createTelemetryStore(api: EngineApi, capacity = TELEMETRY_CAPACI
       series: [],
       cacheSeries: [],
       latestCache: null,
+      poolSeries: [],
+      latestPool: null,
       latestWorkload: null,
       latestAt: null,
       templates: [],

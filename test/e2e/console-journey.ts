@@ -52,10 +52,10 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   await page.getByRole('button', { name: 'Stop workload' }).waitFor(POLL);
 
   // The SLO tiles fill with verdicts once live seconds arrive.
-  for (const tile of ['p50', 'p95', 'p99', 'throughput', 'cache-hit-rate']) {
+  for (const tile of ['p50', 'p95', 'p99', 'throughput', 'cache-hit-rate', 'pool-efficiency']) {
     await expect.poll(() => page.getByTestId(`slo-tile-${tile}`).getAttribute('data-verdict'), POLL).toMatch(/^(pass|fail)$/);
   }
-  for (const tile of ['pool-efficiency', 'memory', 'cpu']) {
+  for (const tile of ['memory', 'cpu']) {
     expect(await page.getByTestId(`slo-tile-${tile}`).getAttribute('data-verdict')).toBe('not-measured');
   }
   await expect.poll(async () => (await templateTable(page)).size, POLL).toBeGreaterThanOrEqual(2);
@@ -77,6 +77,17 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   await page.getByRole('button', { name: 'Warm cache' }).click();
   await expect.poll(async () => (await page.getByTestId('cache-action-result').textContent()) ?? '', POLL).toMatch(/^Warmed /);
   await screenshot(page, project, 'cache');
+
+  // The pool page: waits per lane charted; a session setting changed (the server checks it) and reverted.
+  await page.getByRole('link', { name: 'Pool' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Pool' }).waitFor(POLL);
+  await expect.poll(() => page.getByTestId('pool-wait-chart').locator('path.recharts-line-curve').count(), POLL).toBeGreaterThanOrEqual(1);
+  await page.getByLabel('Statement timeout (ms)').fill('20000');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect.poll(async () => (await page.getByTestId('pool-action-result').textContent()) ?? '', POLL).toMatch(/^Applied statementTimeoutMs 20000/);
+  await screenshot(page, project, 'pool');
+  await page.getByRole('button', { name: 'Revert' }).click();
+  await expect.poll(() => page.getByLabel('Statement timeout (ms)').inputValue(), POLL).not.toBe('20000');
   await page.getByRole('link', { name: 'Overview' }).click();
 
   await page.getByRole('button', { name: 'Stop workload' }).click();

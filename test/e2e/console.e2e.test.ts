@@ -48,14 +48,14 @@ describe.skipIf(!chromiumAvailable())('console end to end (project: browser, Deb
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('runs the operator journey: workload from the UI, percentiles and SLO tiles, database, profiles', async () => {
+  it('runs the operator journey: workload from the UI, percentiles and SLO tiles, cache, pool, database, profiles', async () => {
     const consoleUrl = /Console: (\S+)/.exec(cli.stdout())?.[1];
     expect(consoleUrl, 'serve prints the console URL with its token').toMatch(/\?token=/);
     await page.goto(consoleUrl!);
     // The token moves out of the address bar once read.
     await expect.poll(() => page.url()).not.toContain('token=');
     await consoleJourney(page, { project: 'browser', localPgUrl: localPgUrl(cli.stdout()), systemPgUrl: inject('pg15Url') });
-  });
+  }, 180_000);
 });
 
 describe.skipIf(!chromiumAvailable())('console first run (project: browser)', () => {

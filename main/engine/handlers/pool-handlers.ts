@@ -8,10 +8,8 @@ const DISCONNECTED: PoolStatusPayload = { enabled: false, size: null, settings: 
 
 /** The workload pool's size and session settings: read, change (validated by the server), revert. */
 export function poolHandlers(ctx: EngineContext): HandlerGroup<PoolCommands> {
-  // Whether an applied change can be taken back: the pool keeps one previous version.
-  let canRevert = false;
   const status = (pool: PoolManager): PoolStatusPayload => {
-    const { values, reasons } = pool.settings();
+    const { values, reasons, canRevert } = pool.settings();
     return {
       enabled: true,
       size: pool.size(),
@@ -35,15 +33,13 @@ export function poolHandlers(ctx: EngineContext): HandlerGroup<PoolCommands> {
     'pool.applySettings': async (p) => {
       const pool = ctx.requireConnected().pool;
       await pool.applySettings(p.change);
-      canRevert = true;
       ctx.log('info', `Session settings changed: ${Object.entries(p.change).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}.`);
       return status(pool);
     },
     'pool.revertSettings': async () => {
       const pool = ctx.requireConnected().pool;
-      if (canRevert) {
+      if (pool.settings().canRevert) {
         await pool.revertSettings();
-        canRevert = false;
         ctx.log('info', 'Session settings reverted to the previous values.');
       }
       return status(pool);

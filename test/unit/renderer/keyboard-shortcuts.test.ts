@@ -35,14 +35,17 @@ describe('page shortcuts', () => {
     expect(pages).toEqual(['database']);
   });
 
-  it('Alt+5 (a disabled entry) does nothing; Alt+4 and g h open the Cache page', () => {
+  it('Alt+6 (a disabled entry) does nothing; Alt+4, g h open the Cache page, Alt+5, g p the Pool page', () => {
     const { pages, handle } = harness();
-    expect(handle(key('5', { altKey: true }))).toBe(false);
+    expect(handle(key('6', { altKey: true }))).toBe(false);
     expect(pages).toEqual([]);
     expect(handle(key('4', { altKey: true }))).toBe(true);
     handle(key('g'));
     expect(handle(key('h'))).toBe(true);
-    expect(pages).toEqual(['cache', 'cache']);
+    expect(handle(key('5', { altKey: true }))).toBe(true);
+    handle(key('g'));
+    expect(handle(key('p'))).toBe(true);
+    expect(pages).toEqual(['cache', 'cache', 'pool', 'pool']);
   });
 
   it('g then a letter switches pages', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSlos } from '../../../renderer/slo/slo-evaluation.ts';
 import { describeSaturation } from '../../../renderer/slo/saturation.ts';
-import { cacheInterval, templateStats, workloadInterval } from './fixtures.ts';
+import { cacheInterval, poolInterval, templateStats, workloadInterval } from './fixtures.ts';
 
 const verdicts = (results: ReturnType<typeof evaluateSlos>) => Object.fromEntries(results.map((r) => [r.id, r.verdict]));
 
@@ -37,10 +37,17 @@ describe('SLO evaluation', () => {
     expect(hitRate(null)).toMatchObject({ verdict: 'waiting' });
   });
 
-  it('shows pool, memory and CPU as not measured yet', () => {
+  it('passes pool efficiency above 90% while callers waited, and when nobody waited; waits without a pool', () => {
+    const efficiency = (pool: ReturnType<typeof poolInterval> | null) => evaluateSlos(workloadInterval(1), null, pool).find((r) => r.id === 'pool-efficiency');
+    expect(efficiency(poolInterval(0.95))).toMatchObject({ verdict: 'pass', value: '95%', target: '> 90%' });
+    expect(efficiency(poolInterval(0.6))).toMatchObject({ verdict: 'fail', value: '60%' });
+    expect(efficiency(poolInterval(null))).toMatchObject({ verdict: 'pass', value: 'no waits' });
+    expect(efficiency(null)).toMatchObject({ verdict: 'waiting', value: null });
+  });
+
+  it('shows memory and CPU as not measured yet', () => {
     const results = evaluateSlos(workloadInterval(1));
     expect(results.filter((r) => r.verdict === 'not-measured').map((r) => `${r.label} ${r.target}`)).toEqual([
-      'Pool efficiency > 90%',
       'Memory < 80%',
       'CPU < 70%',
     ]);
