@@ -82,7 +82,7 @@ program
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
   .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (takes minutes), or all (every suite but cache and pool)', ['all'])
   .option('--json', 'print JSON instead of tables')
-  .option('--pg <url>', 'PostgreSQL server for suites that need one', 'postgres://postgres@127.0.0.1:5432/postgres')
+  .option('--pg <url>', 'PostgreSQL server for suites that need one (default: seeding uses postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)')
   .option('--chunks <n>', 'rows per seeding run', positiveInt('--chunks'), 50_000)
   .option('--runs <n>', 'runs per variant (the median is reported)', positiveInt('--runs'), 3)
   .option('--seconds <n>', 'seconds per runner measurement', positiveNumber('--seconds'), 3)

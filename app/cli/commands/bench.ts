@@ -5,10 +5,15 @@ import { poolBench } from '../bench/pool-bench.ts';
 import type { TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
 import type { BenchResult } from '../bench/bench-result.ts';
 import { formatBenchTable } from '../bench/print-bench.ts';
+import { withLocalBenchStack } from '../bench/local-bench-stack.ts';
+
+/** The system PostgreSQL the seeding suite uses when no --pg is given. */
+const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface BenchOptions {
   json?: boolean;
-  pg: string;
+  /** Absent: seeding uses SYSTEM_PG, pool a fresh local demo stack. */
+  pg?: string;
   chunks: number;
   runs: number;
   seconds: number;
@@ -19,14 +24,14 @@ export interface BenchOptions {
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
   runner: (o) => runnerBench({ seconds: o.seconds, runs: o.runs }),
-  seeding: (o) => seedingBench({ pgUrl: o.pg, chunks: o.chunks, runs: o.runs }),
+  seeding: (o) => seedingBench({ pgUrl: o.pg ?? SYSTEM_PG, chunks: o.chunks, runs: o.runs }),
   'cache-throughput': (o) => cacheThroughputBench({ runs: o.runs }),
   cache: (o) => {
     if (!o.trace || !o.format) throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize (see the README for the traces).');
     return cacheTraceBench({ trace: o.trace, format: o.format, size: o.size, ...(o.json ? { json: true } : {}) });
   },
   // About 3 runs × 3 concurrencies × 4 clients × (seconds + 1) s: over two minutes, so not part of `all`.
-  pool: (o) => poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds }),
+  pool: (o) => (o.pg ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds }) : withLocalBenchStack((pgUrl) => poolBench({ pgUrl, runs: o.runs, seconds: o.seconds }))),
 };
 
 /** `all` runs every suite that needs no input file and is quick; `cache` replays the trace it is given; `pool` takes minutes. */
