@@ -3,6 +3,7 @@ import { engineStatusSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
 import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
 import { databaseActivitySchema, topStatementsSchema } from './database.ts';
+import { advisorReportSchema, buildHistoryEntrySchema, buildOutcomeSchema, buildProgressSchema, optimizePlanSchema, optimizeResultSchema } from './advisor.ts';
 import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settingsChangeSchema } from './pool.ts';
 import { cacheFlushResultSchema, cacheFlushTargetSchema, cacheStatusSchema, cacheWarmResultSchema, L1_MAX_BYTES, L1_MIN_BYTES } from './cache.ts';
 
@@ -98,6 +99,30 @@ export const commandSchemas = {
   /** Validates, then applies a change of session settings to every pooled connection (the previous values are kept for revert). */
   'pool.applySettings': { params: z.object({ change: settingsChangeSchema }).strict(), result: poolStatusSchema },
   'pool.revertSettings': { params: z.object({}).strict(), result: poolStatusSchema },
+  /** Analyzes the workload (its templates and pg_stat_statements) and proposes indexes; reads only. */
+  'advisor.analyze': { params: z.object({}).strict(), result: advisorReportSchema },
+  /** The latest analysis (null before the first), the builds running now, and what Hotpath built. */
+  'advisor.status': {
+    params: z.object({}).strict(),
+    result: z.object({ readOnly: z.boolean(), report: advisorReportSchema.nullable(), running: z.array(buildProgressSchema), history: z.array(buildHistoryEntrySchema) }),
+  },
+  /** Builds one proposal of the latest analysis (CREATE INDEX CONCURRENTLY), with `index.progress` events. */
+  'advisor.build': { params: z.object({ name: z.string().min(1) }).strict(), result: buildOutcomeSchema },
+  'advisor.cancelBuild': { params: z.object({ name: z.string().min(1) }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  /** DROP INDEX CONCURRENTLY of an index Hotpath built (and only those). `confirm` must be true: the UI asks first. */
+  'advisor.rollback': {
+    params: z.object({ name: z.string().min(1), confirm: z.literal(true, 'a rollback needs confirm: true') }).strict(),
+    result: buildHistoryEntrySchema,
+  },
+  /** Analyzes and gathers the steps of "Optimize" (indexes, cache warming) with their estimated gains; changes nothing. */
+  'optimize.plan': { params: z.object({}).strict(), result: optimizePlanSchema },
+  /** Runs a plan from optimize.plan (all its steps, or the ones named), with progress, and measures before/after. */
+  'optimize.apply': {
+    params: z
+      .object({ planId: z.string().min(1), steps: z.array(z.string()).optional(), confirm: z.literal(true, 'applying a plan needs confirm: true') })
+      .strict(),
+    result: optimizeResultSchema,
+  },
   'telemetry.history': {
     params: z.object({ seconds: z.number().int().min(1).max(900).default(900) }).strict(),
     result: z.array(telemetrySnapshotSchema),

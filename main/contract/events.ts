@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { engineStatusSchema, logEntrySchema, taskProgressSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
+import { buildProgressSchema } from './advisor.ts';
 
 /** Everything the engine pushes to hosts without being asked. */
 export const eventSchemas = {
@@ -9,6 +10,8 @@ export const eventSchemas = {
   'engine.status': engineStatusSchema,
   'task.progress': taskProgressSchema,
   'engine.log': logEntrySchema,
+  /** An index build's progress, a few times a second while it runs (phase, counts, the blocker if any). */
+  'index.progress': buildProgressSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

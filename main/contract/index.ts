@@ -8,3 +8,4 @@ export * from './profiles.ts';
 export * from './database.ts';
 export * from './cache.ts';
 export * from './pool.ts';
+export * from './advisor.ts';

@@ -49,7 +49,7 @@ export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
 /** Progress of long work (stack start, seeding), for progress bars. */
 export const taskProgressSchema = z.object({
-  task: z.enum(['stack', 'seed', 'warm']),
+  task: z.enum(['stack', 'seed', 'warm', 'optimize']),
   phase: z.string(),
   message: z.string(),
   done: z.number().nonnegative(),

@@ -23,6 +23,8 @@ import { CacheSession } from './cache-session.ts';
 import type { CacheSettings } from './cache-session.ts';
 import { cacheHandlers } from './handlers/cache-handlers.ts';
 import { poolHandlers } from './handlers/pool-handlers.ts';
+import { advisorHandlers } from './handlers/advisor-handlers.ts';
+import { AdvisorSession } from './advisor-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
 import { poolInterval } from '../telemetry/pool-interval.ts';
 
@@ -39,6 +41,8 @@ export interface EngineOptions {
   workloadSeed?: number;
   /** The cache's tiers and sizes; `false` turns the cache off (cached templates then go to the database). */
   cache?: CacheSettings | false;
+  /** Read-only mode: no DDL at all (the index advisor proposes, never builds or rolls back). */
+  readOnly?: boolean;
 }
 
 const NO_CIPHER_WARNING = {
@@ -73,7 +77,7 @@ export class Engine implements EngineApi {
     this.host = options.host ?? 'headless';
     this.profiles = new ProfileStore({ dataDir: options.dataDir, cipher: options.secretCipher ?? null, noCipherWarning: NO_CIPHER_WARNING[this.host] });
     const ctx = this.context();
-    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx) };
+    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx), ...advisorHandlers(ctx) };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
   }
@@ -181,7 +185,8 @@ export class Engine implements EngineApi {
         throw error;
       });
       const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache);
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache };
+      const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor };
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
@@ -201,6 +206,7 @@ export class Engine implements EngineApi {
     const ready = this.ready;
     this.ready = null;
     this.profileId = null;
+    ready?.advisor.cancelAll();
     await ready?.cache?.close();
     await ready?.pool.close();
     await ready?.admin.end().catch(() => undefined);

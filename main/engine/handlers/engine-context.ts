@@ -8,6 +8,7 @@ import type { TelemetryHistory } from '../../telemetry/telemetry-history.ts';
 import type { PrometheusMetrics } from '../../telemetry/prometheus-metrics.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { CacheSession } from '../cache-session.ts';
+import type { AdvisorSession } from '../advisor-session.ts';
 import type { PoolManager } from '../../pool/pool-manager.ts';
 import type { WorkloadSession } from '../workload-session.ts';
 
@@ -21,6 +22,7 @@ export interface ReadyStack {
   pool: PoolManager;
   /** The stack's cache; null when the engine runs with the cache off. */
   cache: CacheSession | null;
+  advisor: AdvisorSession;
 }
 
 /**

@@ -1,0 +1,181 @@
+import pg from 'pg';
+import type { AdvisorReport, IndexProposal } from './advisor-types.ts';
+import { generateCandidates, specKey, type Candidate } from './candidates.ts';
+import { ESTIMATE_NOTE, EstimateEvaluator, entryBytes, predicateFraction } from './estimate-evaluator.ts';
+import { coveredByExisting, indexFindings, readExistingIndexes } from './existing-indexes.ts';
+import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
+import { HypopgEvaluator, hypopgAvailable, hypopgInstalled, type CostEvaluator } from './hypopg-evaluator.ts';
+import { createIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
+import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.ts';
+import { selectIndexes } from './selection.ts';
+import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
+import { captureWorkload, type WorkloadTemplate } from './workload-capture.ts';
+import { quoteIdent } from '../sql/identifiers.ts';
+
+export interface AnalyzeWorkloadOptions {
+  /**
+   * Where to connect. A `pg.ClientConfig` makes the advisor open (and close) its own client. A function returning
+   * a connected `pg.Client` lends it one: the advisor uses only that client (HypoPG's hypothetical indexes live in
+   * one backend), resets what it created, and leaves the client open for its owner.
+   */
+  pg: pg.ClientConfig | (() => Promise<pg.Client>);
+  /** The engine's workload templates; `weight` (or `calls`) is their count where pg_stat_statements has none. */
+  templates?: WorkloadTemplate[];
+  /** A statement counts for an index only if the index cuts its estimated cost by at least this share. Default 0.5. */
+  minStatementGain?: number;
+  /** An index must save at least this share of the workload's total estimated cost. Default 0.01. */
+  minWorkloadShare?: number;
+  /**
+   * On write-heavy tables (writes ≥ half of their tuple traffic), skip an index whose estimated slowdown of each
+   * write (entry size ÷ row size × the share of rows a partial index holds, as pganalyze estimates) exceeds this.
+   * Default 0.25.
+   */
+  writeBudget?: number;
+  /** pg_stat_statements' busiest statements (by total time) analyzed besides the templates. Default 50. */
+  maxStatements?: number;
+  /** Read pg_stat_statements (when created in the database). Default true. */
+  useStatStatements?: boolean;
+  /** Use HypoPG. Default: when it is created in the database, or can be (see createHypopgExtension). */
+  useHypopg?: boolean;
+  /**
+   * Run CREATE EXTENSION IF NOT EXISTS hypopg when the server offers it but the database lacks it. Default: true
+   * exactly when pg_available_extensions lists it. The extension adds only functions; its hypothetical indexes
+   * live in this session's memory and vanish with it (and hypopg_reset runs at the end anyway).
+   */
+  createHypopgExtension?: boolean;
+}
+
+async function connect(option: AnalyzeWorkloadOptions['pg']): Promise<{ client: pg.Client; owned: boolean }> {
+  if (typeof option === 'function') return { client: await option(), owned: false };
+  const client = new pg.Client(option);
+  await client.connect();
+  return { client, owned: true };
+}
+
+async function chooseEvaluator(client: pg.Client, options: AnalyzeWorkloadOptions): Promise<{ use: boolean; note: string }> {
+  if (options.useHypopg === false) return { use: false, note: 'HypoPG was not used (useHypopg: false).' };
+  if (await hypopgInstalled(client)) return { use: true, note: '' };
+  const available = await hypopgAvailable(client);
+  const mayCreate = options.createHypopgExtension ?? available;
+  if (available && mayCreate) {
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS hypopg');
+      return { use: true, note: ' (the hypopg extension was created in this database for it)' };
+    } catch (error) {
+      return { use: false, note: `HypoPG is installable but CREATE EXTENSION hypopg failed (${(error as Error).message}).` };
+    }
+  }
+  if (options.useHypopg === true) throw new Error('useHypopg: true, but HypoPG is not created in this database and may not be created here. Run CREATE EXTENSION hypopg, or allow createHypopgExtension, or leave useHypopg unset to fall back to the estimate.');
+  return { use: false, note: available ? 'HypoPG is available but createHypopgExtension is false.' : 'HypoPG is not installed on this server.' };
+}
+
+const HYPOPG_NOTE = 'Costs are the planner\'s own: each candidate set was created as HypoPG hypothetical indexes in one session and every statement\'s generic plan EXPLAINed (never ANALYZEd) with them; HypoPG\'s size estimates run somewhat high';
+
+function round(n: number): number { return Math.round(n * 100) / 100; }
+
+/**
+ * The index advisor's analysis: the workload (pg_stat_statements and the engine's templates) → generic plans →
+ * candidate indexes from their predicates, joins, sorts and ranges → what-if costs (HypoPG, or the stated estimate)
+ * → a greedy workload-wide choice under a minimum gain and a write budget; plus findings on the existing indexes
+ * (unused, duplicate, invalid). It reads only: no index is built, nothing is ANALYZEd, no statement is executed.
+ */
+export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<AdvisorReport> {
+  const { client, owned } = await connect(options.pg);
+  try {
+    const { rows } = await client.query<{ v: string }>(`${ADVISOR_MARKER} SELECT current_setting('server_version_num') AS v`);
+    const serverVersion = Number(rows[0]!.v);
+    const captured = await captureWorkload(client, {
+      templates: options.templates ?? [], maxStatements: options.maxStatements ?? 50, useStatStatements: options.useStatStatements ?? true,
+    });
+    const skipped = [...captured.skipped];
+    const statements: AdvisorReport['statements'] = [];
+    const plans: PlanNode[] = [];
+    const accesses: ScanAccess[][] = [];
+    for (const statement of captured.statements) {
+      try {
+        const plan = await explainGeneric(client, serverVersion, statement.query);
+        statements.push(statement);
+        plans.push(plan);
+        accesses.push(scanAccesses(plan, quoteIdent));
+      } catch (error) {
+        skipped.push({ query: statement.query, reason: `could not be planned: ${(error as Error).message}` });
+      }
+    }
+    const tables = await readTables(client, accesses.flat().map((a) => ({ schema: a.schema, table: a.table })));
+    const existing = await readExistingIndexes(client);
+    const candidates = generateCandidates(accesses, tables).filter((c) => !coveredByExisting(c.spec, existing));
+
+    const hypopg = await chooseEvaluator(client, options);
+    const settings = await readCostSettings(client);
+    const evaluator: CostEvaluator = hypopg.use
+      ? new HypopgEvaluator(client, serverVersion, statements.map((s) => s.query))
+      : new EstimateEvaluator(plans, accesses, tables, settings);
+    try {
+      const writeBudget = options.writeBudget ?? 0.25;
+      const writeCost = (c: Candidate) => {
+        const info = tables.get(tableKey(c.spec.schema, c.spec.table))!;
+        const access = accesses.flat().find((a) => a.schema === c.spec.schema && a.table === c.spec.table) ?? null;
+        const overheadShare = c.spec.method === 'brin' ? 0.01 : (entryBytes(c.spec, info) / info.rowBytes) * predicateFraction(c.spec, access, info);
+        return { writesPerSecond: round(info.writesPerSecond), overheadShare: round(overheadShare * 1000) / 1000, heavy: info.writeShare >= 0.5 };
+      };
+      const affordable = candidates.filter((c) => {
+        const w = writeCost(c);
+        return !(w.heavy && w.overheadShare > writeBudget);
+      });
+      const byKey = new Map(affordable.map((c) => [specKey(c.spec), c]));
+      const sizes = new Map<string, number>();
+      for (const c of affordable) sizes.set(specKey(c.spec), await evaluator.sizeBytes(c.spec));
+      const selected = await selectIndexes({
+        statements: statements.map((s, i) => ({ calls: s.calls, baseCost: plans[i]!['Total Cost'] })),
+        candidates: affordable.map((c) => ({ key: specKey(c.spec), fits: c.fits, columnCount: c.spec.columns.length + c.spec.include.length, descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length, sizeBytes: sizes.get(specKey(c.spec)) ?? 0 })),
+        cost: (config, s) => evaluator.cost(config.map((k) => byKey.get(k)!.spec), s),
+        minStatementGain: options.minStatementGain ?? 0.5,
+        minWorkloadShare: options.minWorkloadShare ?? 0.01,
+      });
+      const proposals = selected.map((choice): IndexProposal => {
+        const candidate = byKey.get(choice.key)!;
+        const { heavy: _heavy, ...write } = writeCost(candidate);
+        return proposal(candidate.spec, choice, statements, sizes.get(choice.key) ?? 0, write, tables.get(tableKey(candidate.spec.schema, candidate.spec.table))!);
+      });
+      const methodNote = hypopg.use
+        ? `${HYPOPG_NOTE}${hypopg.note}.`
+        : `${hypopg.note} ${ESTIMATE_NOTE}`;
+      return {
+        method: evaluator.method,
+        methodNote: captured.statStatementsNote ? `${methodNote} ${captured.statStatementsNote}` : methodNote,
+        serverVersion, statements, proposals, findings: indexFindings(existing), skipped,
+      };
+    } finally {
+      await evaluator.close();
+    }
+  } finally {
+    if (owned) await client.end();
+  }
+}
+
+function proposal(
+  spec: IndexSpec,
+  choice: Awaited<ReturnType<typeof selectIndexes>>[number],
+  statements: AdvisorReport['statements'],
+  sizeBytes: number,
+  writeCost: IndexProposal['writeCost'],
+  info: TableInfo,
+): IndexProposal {
+  const name = indexName(spec);
+  const serves = choice.serves.map((s) => {
+    const st = statements[s.statement]!;
+    return { queryId: st.queryId, template: st.template, query: st.query, costBefore: round(s.costBefore), costAfter: round(s.costAfter) };
+  });
+  const labels = serves.map((s) => s.template ?? `query ${s.queryId ?? '?'}`);
+  const keys = spec.columns.map((c) => `${c.name}${c.direction === 'desc' ? ' DESC' : ''}`).join(', ');
+  const correlation = info.columns.get(spec.columns[0]!.name)?.correlation;
+  const why = spec.method === 'brin'
+    ? `a BRIN index because the table is stored in ${spec.columns[0]!.name} order (correlation ${correlation?.toFixed(3)}) and the statements ask for ranges`
+    : spec.predicate ? `a partial B-tree on (${keys}) holding only rows where ${spec.predicate}` : `a B-tree on (${keys})${spec.include.length ? ` including ${spec.include.join(', ')} for index-only scans` : ''}`;
+  return {
+    ...spec, name, ddl: createIndexDdl(spec, name), serves,
+    estimatedGain: { costReduction: round(choice.gain), share: round(choice.share * 10000) / 10000 },
+    estimatedSizeBytes: sizeBytes, writeCost,
+    reason: `${why} serves ${labels.join(', ')}: estimated cost ${serves.map((s) => `${s.costBefore} → ${s.costAfter}`).join(', ')}, ${(choice.share * 100).toFixed(1)}% of the workload's estimated cost.`,
+  };
+}

@@ -1,0 +1,84 @@
+import type pg from 'pg';
+import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
+import { createIndexDdl, type IndexSpec } from './index-spec.ts';
+import { specKey } from './candidates.ts';
+
+/** What the selection asks of a cost model: a statement's plan cost with some indexes in place, and an index's size. */
+export interface CostEvaluator {
+  readonly method: 'hypopg' | 'estimate';
+  cost(config: readonly IndexSpec[], statement: number): Promise<number>;
+  sizeBytes(spec: IndexSpec): Promise<number>;
+  /** Leaves nothing behind (HypoPG: hypopg_reset). */
+  close(): Promise<void>;
+}
+
+/** HypoPG's `CREATE INDEX` text: the real DDL without CONCURRENTLY and name (hypothetical indexes name themselves). */
+export function hypotheticalDdl(spec: IndexSpec): string {
+  return createIndexDdl(spec, 'x').replace(/^CREATE INDEX CONCURRENTLY "x" ON /, 'CREATE INDEX ON ');
+}
+
+/** True when HypoPG's functions are callable in this session (the extension is created in this database). */
+export async function hypopgInstalled(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query(`${ADVISOR_MARKER} SELECT 1 FROM pg_extension WHERE extname = 'hypopg'`);
+  return rows.length > 0;
+}
+
+export async function hypopgAvailable(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query(`${ADVISOR_MARKER} SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'`);
+  return rows.length > 0;
+}
+
+/**
+ * What-if costs through HypoPG: the configuration's indexes are created hypothetically in this backend, the
+ * statements' generic plans EXPLAINed (never ANALYZEd: nothing runs) and the plan's total cost read. Everything
+ * happens on the one client the advisor holds, because hypothetical indexes exist only in the backend that made
+ * them. Results are cached per configuration and statement.
+ */
+export class HypopgEvaluator implements CostEvaluator {
+  readonly method = 'hypopg' as const;
+  private readonly cache = new Map<string, number>();
+  private readonly sizes = new Map<string, number>();
+  private active = '';
+
+  constructor(private readonly client: pg.Client, private readonly serverVersion: number, private readonly sql: readonly string[]) {}
+
+  private async activate(config: readonly IndexSpec[]): Promise<string> {
+    const keys = config.map(specKey).sort();
+    const id = JSON.stringify(keys);
+    if (id === this.active) return id;
+    await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_reset()`);
+    this.active = '';
+    for (const spec of config) {
+      const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [hypotheticalDdl(spec)]);
+      const key = specKey(spec);
+      if (!this.sizes.has(key) && rows[0]) {
+        const size = await this.client.query<{ bytes: string }>(`${ADVISOR_MARKER} SELECT hypopg_relation_size($1)::text AS bytes`, [rows[0].indexrelid]);
+        this.sizes.set(key, Number(size.rows[0]?.bytes ?? 0));
+      }
+    }
+    this.active = id;
+    return id;
+  }
+
+  async cost(config: readonly IndexSpec[], statement: number): Promise<number> {
+    const id = JSON.stringify(config.map(specKey).sort());
+    const cacheKey = `${id}#${statement}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    await this.activate(config);
+    const plan = await explainGeneric(this.client, this.serverVersion, this.sql[statement]!);
+    this.cache.set(cacheKey, plan['Total Cost']);
+    return plan['Total Cost'];
+  }
+
+  async sizeBytes(spec: IndexSpec): Promise<number> {
+    const key = specKey(spec);
+    if (!this.sizes.has(key)) await this.activate([spec]);
+    return this.sizes.get(key) ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_reset()`);
+    this.active = '';
+  }
+}

@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import type { AdvisorReportPayload, BuildHistoryEntryPayload, BuildOutcomePayload, BuildProgressPayload, LatencyByTemplate } from '../contract/advisor.ts';
+import { ContractError } from '../contract/api.ts';
+import { analyzeWorkload } from '../advisor/analyze-workload.ts';
+import { BuildHistory, type HistoryEntry } from '../advisor/build-history.ts';
+import { IndexBuilder } from '../advisor/index-builder.ts';
+import type { Stack } from '../stack/stack.ts';
+import { databaseNamespace } from './cache-session.ts';
+
+export interface AdvisorSessionOptions {
+  stack: Stack;
+  dataDir: string;
+  /** No DDL at all: proposals are shown, never built or rolled back. */
+  readOnly: boolean;
+}
+
+export interface BuildHooks {
+  onProgress(progress: BuildProgressPayload): void;
+}
+
+/**
+ * The index advisor for one connected stack: the latest analysis, the builder (its own short-lived
+ * connections: CREATE INDEX CONCURRENTLY cannot run in a transaction, and the workload pool is read-only), the
+ * running builds (to cancel), and the history in the data folder, one file per database.
+ */
+export class AdvisorSession {
+  private report: AdvisorReportPayload | null = null;
+  private readonly builder: IndexBuilder;
+  readonly history: BuildHistory;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly options: AdvisorSessionOptions) {
+    this.history = new BuildHistory(join(options.dataDir, 'advisor', databaseNamespace(options.stack.pg)));
+    this.builder = new IndexBuilder({
+      readOnly: options.readOnly,
+      history: this.history,
+      connect: async () => {
+        const client = new pg.Client({ ...options.stack.pg, application_name: 'hotpath-index-build' });
+        client.on('error', () => undefined);
+        await client.connect();
+        return client;
+      },
+    });
+  }
+
+  get readOnly(): boolean {
+    return this.options.readOnly;
+  }
+
+  latest(): AdvisorReportPayload | null {
+    return this.report;
+  }
+
+  /** Runs the analysis on the workload's templates (if any) and pg_stat_statements; keeps it as the latest. */
+  async analyze(templates: { name: string; sql: string; weight: number }[]): Promise<AdvisorReportPayload> {
+    const report = await analyzeWorkload({ pg: { ...this.options.stack.pg, application_name: 'hotpath-advisor' }, templates });
+    this.report = { ...report, at: Date.now(), statements: report.statements.length } as AdvisorReportPayload;
+    return this.report;
+  }
+
+  /**
+   * Builds a proposal of the latest analysis by name. `measure` gives the workload's latency now; it is taken
+   * before the build and, once the build is done and `settle` resolves, after it, and both go to the history.
+   */
+  async build(name: string, hooks: BuildHooks, measure: () => LatencyByTemplate | null, settle: () => Promise<void>): Promise<BuildOutcomePayload> {
+    const proposal = this.report?.proposals.find((p) => p.name === name);
+    if (!proposal) {
+      throw new ContractError('no-such-proposal', `The latest analysis has no proposal named ${name}.`, 'Run the analysis again (Indexes → Analyze), then build from its list.');
+    }
+    const abort = new AbortController();
+    this.running.set(name, abort);
+    const before = measure();
+    try {
+      const outcome = await this.builder.build(
+        { ...proposal, reason: proposal.reason, serves: proposal.serves.map((s) => s.template ?? s.query) },
+        { signal: abort.signal, onProgress: (progress) => hooks.onProgress(progress as BuildProgressPayload) },
+      );
+      let entry = outcome.entry;
+      if (outcome.status === 'built' && !outcome.alreadyExisted) {
+        await settle();
+        entry = await this.history.setEffect(entry.id, before ?? undefined, measure() ?? undefined);
+      }
+      return { name, status: outcome.status, message: outcome.message, entry: toPayload(entry) };
+    } finally {
+      this.running.delete(name);
+    }
+  }
+
+  cancel(name: string): boolean {
+    const abort = this.running.get(name);
+    abort?.abort(new Error('cancelled by the operator'));
+    return abort !== undefined;
+  }
+
+  async rollback(name: string): Promise<BuildHistoryEntryPayload> {
+    return toPayload(await this.builder.rollback(name));
+  }
+
+  async entries(): Promise<BuildHistoryEntryPayload[]> {
+    return (await this.history.list()).map(toPayload);
+  }
+
+  buildsRunning(): BuildProgressPayload[] {
+    return this.builder.running().flatMap((r) => (r.progress ? [r.progress as BuildProgressPayload] : []));
+  }
+
+  /** Cancels every running build (disconnect, stop); each drops its invalid index before it resolves. */
+  cancelAll(): void {
+    for (const abort of this.running.values()) abort.abort(new Error('the engine is disconnecting'));
+  }
+}
+
+export function toPayload(entry: HistoryEntry): BuildHistoryEntryPayload {
+  return {
+    id: entry.id,
+    name: entry.name,
+    schema: entry.schema,
+    table: entry.table,
+    ddl: entry.ddl,
+    reason: entry.reason,
+    startedAt: entry.startedAt,
+    finishedAt: entry.finishedAt,
+    status: entry.status,
+    error: entry.error ?? null,
+    durationMs: entry.durationMs,
+    sizeBytes: entry.sizeBytes ?? null,
+    latencyBefore: entry.latencyBefore ?? null,
+    latencyAfter: entry.latencyAfter ?? null,
+    rolledBackAt: entry.rolledBackAt ?? null,
+  };
+}

@@ -1,0 +1,90 @@
+import type { LatencyByTemplate } from '../../contract/advisor.ts';
+import { ContractError } from '../../contract/api.ts';
+import type { AdvisorSession } from '../advisor-session.ts';
+import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
+import type { EngineContext, HandlerGroup } from './engine-context.ts';
+
+type AdvisorCommands = 'advisor.analyze' | 'advisor.status' | 'advisor.build' | 'advisor.cancelBuild' | 'advisor.rollback' | 'optimize.plan' | 'optimize.apply';
+
+/** How long the workload runs on a change before "after" is measured: the latency window (10 s) plus a second. */
+export const SETTLE_MS = 11_000;
+
+/** The index advisor (analyze, build, cancel, roll back) and "Optimize" (plan, then apply what was confirmed). */
+export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommands> {
+  const advisor = (): AdvisorSession => ctx.requireReady().advisor;
+  const optimizer = new OptimizeRunner(() => optimizeContext(ctx));
+  return {
+    'advisor.analyze': async () => {
+      const report = await advisor().analyze(templates(ctx));
+      ctx.log('info', `Index analysis: ${report.proposals.length} proposal${report.proposals.length === 1 ? '' : 's'} from ${report.statements} statements (${report.method === 'hypopg' ? 'HypoPG what-if costs' : 'estimated costs'}); ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} on existing indexes.`);
+      return report;
+    },
+    'advisor.status': async () => {
+      const ready = ctx.connected();
+      if (!ready) return { readOnly: false, report: null, running: [], history: [] };
+      return { readOnly: ready.advisor.readOnly, report: ready.advisor.latest(), running: ready.advisor.buildsRunning(), history: await ready.advisor.entries() };
+    },
+    'advisor.build': async (p) => {
+      const outcome = await advisor().build(p.name, { onProgress: (progress) => ctx.events.emit('index.progress', progress) }, () => measure(ctx), () => settle(ctx));
+      ctx.log(outcome.status === 'built' ? 'info' : 'warn', `Index ${p.name}: ${outcome.message}`);
+      return outcome;
+    },
+    'advisor.cancelBuild': async (p) => ({ cancelled: advisor().cancel(p.name) }),
+    'advisor.rollback': async (p) => {
+      const entry = await advisor().rollback(p.name);
+      ctx.log('info', `Index ${p.name} rolled back (DROP INDEX CONCURRENTLY).`);
+      return entry;
+    },
+    'optimize.plan': async () => optimizer.plan(),
+    'optimize.apply': async (p) => {
+      const result = await optimizer.apply(p.planId, p.steps);
+      ctx.log('info', `Optimize applied: ${result.steps.map((s) => `${s.id} ${s.status}`).join(', ')}.`);
+      return result;
+    },
+  };
+}
+
+function optimizeContext(ctx: EngineContext): OptimizeContext {
+  const ready = ctx.requireReady();
+  return {
+    advisor: ready.advisor,
+    cache: ready.cache,
+    templates: () => templates(ctx),
+    measure: () => measure(ctx),
+    settle: () => settle(ctx),
+    progress: (phase, message, done, total) => ctx.events.emit('task.progress', { task: 'optimize', phase, message, done, total }),
+    buildProgress: (progress) => ctx.events.emit('index.progress', progress),
+    log: (level, message) => ctx.log(level, message),
+    signal: ctx.stopping,
+  };
+}
+
+/** The running workload's templates, weighted as the profile says: what the advisor optimizes for. */
+function templates(ctx: EngineContext): { name: string; sql: string; weight: number }[] {
+  return ctx.workload()?.profile.templates.map((t) => ({ name: t.name, sql: t.sql, weight: t.weight })) ?? [];
+}
+
+/** p95 per template (ms) over the last 10 s of the running workload, or null without one. */
+function measure(ctx: EngineContext): LatencyByTemplate | null {
+  const summaries = ctx.workload()?.runner.recorder.recentSummaries();
+  if (!summaries) return null;
+  const out: LatencyByTemplate = {};
+  for (const [template, summary] of summaries) if (summary.count > 0) out[template] = summary.p95;
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/** Waits for a clean 10 s window on the new state (ends early when the engine stops). */
+function settle(ctx: EngineContext): Promise<void> {
+  if (!ctx.workload()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, SETTLE_MS);
+    ctx.stopping.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+export function requireNotReadOnly(advisor: AdvisorSession): void {
+  if (advisor.readOnly) throw new ContractError('read-only', 'Hotpath is in read-only mode: it runs no DDL.', 'Reconnect without --read-only to build or roll back indexes.');
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { BuildProgressPayload, LatencyByTemplate, OptimizePlanPayload, OptimizeResultPayload } from '../contract/advisor.ts';
+import { ContractError } from '../contract/api.ts';
+import { buildOptimizeSteps, WARM_KEYS } from '../optimize/optimize-plan.ts';
+import type { AdvisorSession } from './advisor-session.ts';
+import type { CacheSession } from './cache-session.ts';
+import { warmCache } from './cache-warmer.ts';
+
+export interface OptimizeContext {
+  advisor: AdvisorSession;
+  cache: CacheSession | null;
+  /** The running workload's templates (what the advisor weighs), or none. */
+  templates(): { name: string; sql: string; weight: number }[];
+  /** p95 per template over the last 10 s of the running workload; null without one. */
+  measure(): LatencyByTemplate | null;
+  /** Resolves once the workload has run long enough on the new state for measure() to see only it. */
+  settle(): Promise<void>;
+  progress(phase: string, message: string, done: number, total: number): void;
+  buildProgress(progress: BuildProgressPayload): void;
+  log(level: 'info' | 'warn', message: string): void;
+  signal: AbortSignal;
+}
+
+/** Plans are kept briefly so that apply runs exactly what the operator saw and confirmed. */
+const PLAN_TTL_MS = 30 * 60_000;
+
+/** "Optimize": plan (analysis + steps, nothing changed), then apply a confirmed plan step by step. */
+export class OptimizeRunner {
+  private readonly plans = new Map<string, OptimizePlanPayload>();
+
+  constructor(private readonly ctx: () => OptimizeContext) {}
+
+  async plan(): Promise<OptimizePlanPayload> {
+    const ctx = this.ctx();
+    const advisor = await ctx.advisor.analyze(ctx.templates());
+    const status = ctx.cache?.status([]) ?? null;
+    const { steps, notes } = buildOptimizeSteps({
+      advisor,
+      readOnly: ctx.advisor.readOnly,
+      cache: status && status.l1 ? { hotKeys: status.hotKeys, l1Entries: status.l1.entries } : null,
+      workloadRunning: ctx.measure() !== null,
+    });
+    const plan: OptimizePlanPayload = { id: randomUUID(), at: Date.now(), steps, notes, before: ctx.measure(), advisor };
+    for (const [id, old] of this.plans) if (plan.at - old.at > PLAN_TTL_MS) this.plans.delete(id);
+    this.plans.set(plan.id, plan);
+    return plan;
+  }
+
+  async apply(planId: string, only?: readonly string[]): Promise<OptimizeResultPayload> {
+    const plan = this.plans.get(planId);
+    if (!plan) throw new ContractError('no-such-plan', 'That Optimize plan is unknown or older than 30 minutes.', 'Ask for a new plan (Optimize), review it, and apply that one.');
+    const ctx = this.ctx();
+    const steps = plan.steps.filter((s) => !only || only.includes(s.id));
+    const before = ctx.measure() ?? plan.before;
+    const results: OptimizeResultPayload['steps'] = [];
+    for (const [index, step] of steps.entries()) {
+      if (ctx.signal.aborted) {
+        results.push({ id: step.id, status: 'cancelled', message: 'The engine is stopping.' });
+        continue;
+      }
+      ctx.progress(step.kind, `Step ${index + 1} of ${steps.length}: ${step.title}`, index, steps.length);
+      results.push(await this.runStep(ctx, step.id));
+    }
+    ctx.progress('measuring', 'Measuring the workload on the result (10 s of live traffic)…', steps.length, steps.length);
+    let after: LatencyByTemplate | null = null;
+    if (before !== null) {
+      await ctx.settle();
+      after = ctx.measure();
+    }
+    ctx.progress('done', `Optimize finished: ${results.filter((r) => r.status === 'done').length} of ${steps.length} steps done.`, steps.length, steps.length);
+    this.plans.delete(planId);
+    return { planId, steps: results, before, after };
+  }
+
+  private async runStep(ctx: OptimizeContext, id: string): Promise<OptimizeResultPayload['steps'][number]> {
+    try {
+      if (id.startsWith('index:')) {
+        // Each build measures its own before/after into the history; Optimize measures the whole once at the end.
+        const outcome = await ctx.advisor.build(id.slice('index:'.length), { onProgress: (p) => ctx.buildProgress(p) }, ctx.measure, async () => undefined);
+        return { id, status: outcome.status === 'built' ? 'done' : outcome.status === 'cancelled' ? 'cancelled' : 'failed', message: outcome.message };
+      }
+      if (id === 'cache:warm' && ctx.cache) {
+        const cache = ctx.cache;
+        const result = await warmCache({ cache: cache.cache, keys: cache.hotKeys.top(WARM_KEYS), load: (recipe) => cache.load(recipe), signal: ctx.signal });
+        return { id, status: 'done', message: `Warmed: ${result.loaded} keys loaded, ${result.alreadyCached} already cached, ${result.failed} failed.` };
+      }
+      return { id, status: 'skipped', message: 'This step no longer applies (the cache is off).' };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.log('warn', `Optimize step ${id} failed: ${message}`);
+      return { id, status: 'failed', message };
+    }
+  }
+}
