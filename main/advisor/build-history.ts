@@ -1,0 +1,185 @@
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ContractError } from '../contract/api.ts';
+import { describeZodError } from '../contract/command-dispatcher.ts';
+
+export const HISTORY_FILE_NAME = 'index-history.json';
+
+export const BUILD_STATUSES = ['built', 'failed', 'cancelled', 'lock-timeout', 'rolled-back'] as const;
+export type BuildStatus = (typeof BUILD_STATUSES)[number];
+
+/** Workload template → p95 latency in ms. */
+const latencySchema = z.record(z.string(), z.number());
+export type LatencyByTemplate = z.infer<typeof latencySchema>;
+
+const entrySchema = z.object({
+  id: z.string().min(1),
+  /** The index's name (unquoted) and where it lives. */
+  name: z.string().min(1),
+  schema: z.string().min(1),
+  table: z.string().min(1),
+  /** The CREATE INDEX CONCURRENTLY statement that was run (or would have been). */
+  ddl: z.string().min(1),
+  /** Why, for people: the advisor's sentence. */
+  reason: z.string(),
+  /** The workload templates / statements it was built for. */
+  serves: z.array(z.string()).optional(),
+  /** ms since the epoch. */
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  status: z.enum(BUILD_STATUSES),
+  error: z.string().optional(),
+  durationMs: z.number(),
+  sizeBytes: z.number().optional(),
+  /**
+   * pg_get_indexdef() right after the build: a rollback drops the index only while the server still reports this
+   * exact definition, so an index someone rebuilt differently under the same name is never touched.
+   */
+  definition: z.string().optional(),
+  /** True when a valid index of that name was already there and the build was a no-op. */
+  alreadyExisted: z.boolean().optional(),
+  /** Filled in by the engine after measuring the workload before and after the build. */
+  latencyBefore: latencySchema.optional(),
+  latencyAfter: latencySchema.optional(),
+  rolledBackAt: z.number().optional(),
+});
+export type HistoryEntry = z.infer<typeof entrySchema>;
+
+const historyFileSchema = z.object({
+  version: z.literal(1, 'this file was written by another version of Hotpath (expected "version": 1)'),
+  entries: z.array(entrySchema),
+});
+type HistoryFile = z.infer<typeof historyFileSchema>;
+
+/**
+ * What Hotpath built, when, why and with what effect: `index-history.json` in the data folder. It is also the
+ * authority for rollback (only indexes recorded here as built may be dropped). Every change reads the file,
+ * changes it and writes it atomically; changes from this process are serialized so none is lost.
+ */
+export class BuildHistory {
+  readonly file: string;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(folder: string) {
+    this.file = join(folder, HISTORY_FILE_NAME);
+  }
+
+  /** All entries, oldest first. */
+  async list(): Promise<HistoryEntry[]> {
+    return (await this.read()).entries;
+  }
+
+  /** Appends an entry (the id is generated) and returns it as stored. */
+  async record(entry: Omit<HistoryEntry, 'id'>): Promise<HistoryEntry> {
+    return await this.change((data) => {
+      const stored: HistoryEntry = { id: randomUUID(), ...entry };
+      data.entries.push(stored);
+      return stored;
+    });
+  }
+
+  /** The newest entry that says Hotpath built this index and has not rolled it back; undefined if none. */
+  async builtEntry(name: string, schema?: string): Promise<HistoryEntry | undefined> {
+    const entries = await this.list();
+    // Only builds and rollbacks change who owns an index (a failed attempt drops nothing valid), so the newest of
+    // those per schema decides.
+    const matches = entries.filter((e) => e.name === name && (schema === undefined || e.schema === schema)
+      && (e.status === 'built' || e.status === 'rolled-back'));
+    const newest = new Map<string, HistoryEntry>();
+    for (const e of matches) newest.set(e.schema, e);
+    const built = [...newest.values()].filter((e) => e.status === 'built');
+    if (built.length > 1) {
+      throw new ContractError('ambiguous-index', `Hotpath built an index named ${name} in ${built.length} schemas (${built.map((e) => e.schema).join(', ')}).`,
+        'Say which schema you mean.');
+    }
+    return built[0];
+  }
+
+  async markRolledBack(id: string, at = Date.now()): Promise<HistoryEntry> {
+    return await this.update(id, (entry) => {
+      entry.status = 'rolled-back';
+      entry.rolledBackAt = at;
+    });
+  }
+
+  /** Records the measured effect; `undefined` leaves that side as it was (before is often known long before after). */
+  async setEffect(id: string, before: LatencyByTemplate | undefined, after: LatencyByTemplate | undefined): Promise<HistoryEntry> {
+    return await this.update(id, (entry) => {
+      if (before !== undefined) entry.latencyBefore = { ...before };
+      if (after !== undefined) entry.latencyAfter = { ...after };
+    });
+  }
+
+  private async update(id: string, apply: (entry: HistoryEntry) => void): Promise<HistoryEntry> {
+    return await this.change((data) => {
+      const entry = data.entries.find((e) => e.id === id);
+      if (!entry) {
+        throw new ContractError('no-such-history-entry', `The index history in ${this.file} has no entry with id ${id}.`,
+          'List the history again: the entry may have been removed from the file by hand.');
+      }
+      apply(entry);
+      return { ...entry };
+    });
+  }
+
+  /** Read → change → write, one at a time within this process. */
+  private change<T>(apply: (data: HistoryFile) => T): Promise<T> {
+    const run = this.queue.then(async () => {
+      const data = await this.read();
+      const result = apply(data);
+      await this.write(data);
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private damaged(detail: string): ContractError {
+    return new ContractError('index-history-unreadable', `The index build history in ${this.file} cannot be read: ${detail}.`,
+      `Hotpath has not changed the file. Repair it by hand (it is JSON), or move it away (e.g. mv ${this.file} ${this.file}.bak) to start an empty history; rollback then works only for indexes built afterwards.`);
+  }
+
+  private async read(): Promise<HistoryFile> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, entries: [] };
+      throw this.damaged((error as Error).message);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw this.damaged(`it is not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = historyFileSchema.safeParse(json);
+    if (!parsed.success) throw this.damaged(describeZodError(parsed.error));
+    return parsed.data;
+  }
+
+  /** Same pattern as the profiles file: temp file in the same folder, fsync, rename; a crash leaves old or new. */
+  private async write(data: HistoryFile): Promise<void> {
+    const folder = join(this.file, '..');
+    const temp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // It names your schemas and tables: private to the user, whatever the umask.
+      await chmod(temp, 0o600);
+      await rename(temp, this.file);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new ContractError('index-history-not-saved', `The index build history could not be saved to ${this.file}: ${(error as Error).message}.`,
+        'Check that the data folder exists and is writable by the user running Hotpath, and that the disk is not full.');
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import type pg from 'pg';
+import { quoteQualified } from '../sql/identifiers.ts';
+import { dropIfInvalid, inspectIndex, prepareBuildSession, setLockTimeout, type DropResult } from './build-catalog.ts';
+import { classifyBuildError, describeError } from './build-errors.ts';
+import type { BuildStatus } from './build-history.ts';
+import { ProgressPoller, SYNTHETIC_PHASES, describePhase, type BuildProgress } from './build-progress.ts';
+
+/** One build as the builder hands it over: names already checked, DDL already written. */
+export interface BuildRun {
+  connect(): Promise<pg.Client>;
+  name: string;
+  schema: string;
+  table: string;
+  ddl: string;
+  lockTimeoutMs: number;
+  cleanupLockTimeoutMs: number;
+  progressIntervalMs: number;
+  signal?: AbortSignal;
+  onProgress(progress: BuildProgress): void;
+}
+
+export interface RunResult {
+  status: Exclude<BuildStatus, 'rolled-back'>;
+  message: string;
+  error?: string;
+  sizeBytes?: number;
+  definition?: string;
+  alreadyExisted?: boolean;
+  /** True only when a failed build's invalid index could not be dropped (the message says what to run). */
+  leftInvalid?: boolean;
+}
+
+const CANCEL_RETRY_MS = 250;
+
+/**
+ * Runs one CREATE INDEX CONCURRENTLY from start to clean end: checks for an index of that name first (valid → done;
+ * invalid leftover → dropped, never built over with IF NOT EXISTS), builds with progress on a second connection,
+ * and after any failure drops the invalid index the failure left. Never throws: every way out is a RunResult.
+ */
+export async function runBuild(run: BuildRun): Promise<RunResult> {
+  const target = quoteQualified(run.schema, run.table);
+  if (run.signal?.aborted) return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was changed.` };
+  let client: pg.Client | undefined;
+  let monitor: pg.Client | undefined;
+  let poller: ProgressPoller | undefined;
+  try {
+    client = await run.connect();
+    const pid = await prepareBuildSession(client, run.lockTimeoutMs);
+    const existing = await inspectIndex(client, run.schema, run.name);
+    if (existing && (!existing.isIndex || existing.table !== run.table)) {
+      const message = `The name ${run.name} is already taken in schema ${run.schema} by ${existing.isIndex ? `an index on table ${existing.table}` : 'a relation that is not an index'}; nothing was built.`;
+      return { status: 'failed', message, error: message };
+    }
+    if (existing?.valid) {
+      return { status: 'built', alreadyExisted: true, sizeBytes: existing.sizeBytes, definition: existing.definition ?? undefined,
+        message: `Index ${run.name} on ${target} already exists and is valid; nothing to do.` };
+    }
+    // An earlier attempt's invalid index under our deterministic name: drop it, then build afresh.
+    if (existing) {
+      await dropIfInvalid(client, run.schema, run.table, run.name, run.cleanupLockTimeoutMs);
+      await setLockTimeout(client, run.lockTimeoutMs); // the drop lengthened it; the build gets the short one back
+    }
+    if (run.signal?.aborted) return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was built.` };
+
+    monitor = await run.connect();
+    poller = new ProgressPoller(monitor, { name: run.name, schema: run.schema, table: run.table, pid }, run.progressIntervalMs, run.onProgress);
+    poller.start();
+    const attempt = await runDdl(client, monitor, pid, run.ddl, run.signal);
+    if (attempt.error === undefined) {
+      const built = await inspectIndex(client, run.schema, run.name);
+      return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined,
+        message: `Built index ${run.name} on ${target}.` };
+    }
+
+    const status = classifyBuildError(attempt.error, attempt.weCancelled);
+    const blocker = poller.latest?.blocker;
+    poller.fallbackPhase = SYNTHETIC_PHASES.droppingInvalid;
+    poller.report(syntheticProgress(run, pid, SYNTHETIC_PHASES.droppingInvalid));
+    const cleanup = await cleanUp(run, client, attempt.weCancelled);
+    const error = describeError(attempt.error);
+    if (cleanup === 'valid') {
+      // The statement failed after the index was complete (e.g. the connection broke at commit): it is usable.
+      const built = await inspectIndex(client, run.schema, run.name).catch(() => null);
+      return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined, error,
+        message: `Index ${run.name} on ${target} is built and valid, although the statement reported: ${error}.` };
+    }
+    const left = typeof cleanup === 'string' ? '' : ` It left an INVALID index that could not be dropped (${cleanup.error}): run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)} once the table is quiet.`;
+    const cleaned = typeof cleanup === 'string' ? ' No index was left behind.' : left;
+    const result = { status, error, leftInvalid: typeof cleanup !== 'string' || undefined };
+    if (status === 'lock-timeout') {
+      const who = blocker ? ` The lock was held by pid ${blocker.pid} (${blocker.state ?? 'state unknown'}${blocker.xactAgeMs !== null ? `, transaction open ${Math.round(blocker.xactAgeMs / 1000)} s` : ''}${blocker.query ? `, last query: ${blocker.query.slice(0, 200)}` : ''}).` : '';
+      return { ...result, message: `The build of ${run.name} waited longer than the lock timeout (${run.lockTimeoutMs} ms) on ${target}.${who}${cleaned} Finish or cancel that transaction, then build again.` };
+    }
+    if (status === 'cancelled') return { ...result, message: `The build of ${run.name} was cancelled.${cleaned}` };
+    return { ...result, message: `The build of ${run.name} on ${target} failed: ${error}.${cleaned}` };
+  } catch (error) {
+    // Our own queries failed (connection lost, permissions): the DDL may or may not have run; tidy up if we can.
+    const cleanup = client ? await cleanUp(run, client, false) : 'absent';
+    const left = typeof cleanup === 'string' ? '' : ` An INVALID index ${run.name} may be left: run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)}.`;
+    return { status: 'failed', error: describeError(error), leftInvalid: typeof cleanup !== 'string' || undefined,
+      message: `The build of ${run.name} on ${target} failed: ${describeError(error)}.${left}` };
+  } finally {
+    await poller?.stop();
+    await monitor?.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The DDL on the build connection; an abort sends pg_cancel_backend(pid) from the monitor connection (the build's
+ * own connection is busy), repeated while the statement runs, because a cancel that lands before the statement
+ * reached the server is ignored. Every cancel query is awaited before returning, so none can hit the cleanup.
+ */
+async function runDdl(client: pg.Client, monitor: pg.Client, pid: number, ddl: string, signal?: AbortSignal): Promise<{ error: unknown; weCancelled: boolean }> {
+  if (signal?.aborted) return { error: Object.assign(new Error('cancelled before the statement was sent'), { code: '57014' }), weCancelled: true };
+  let weCancelled = false;
+  let running = true;
+  let timer: NodeJS.Timeout | undefined;
+  let lastCancel: Promise<unknown> = Promise.resolve();
+  const cancel = () => {
+    if (!running) return;
+    weCancelled = true;
+    lastCancel = monitor.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    timer = setTimeout(cancel, CANCEL_RETRY_MS);
+  };
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    await client.query(ddl);
+    return { error: undefined, weCancelled };
+  } catch (error) {
+    return { error: error ?? new Error('unknown error'), weCancelled };
+  } finally {
+    running = false;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', cancel);
+    await lastCancel;
+  }
+}
+
+/**
+ * Drops the invalid index a failed build left, on the build's connection if it still works, else a fresh one.
+ * A cancel of ours that arrived late could still interrupt the first try, so a cancelled drop is tried once more.
+ */
+async function cleanUp(run: BuildRun, client: pg.Client, weCancelled: boolean): Promise<DropResult | { error: string }> {
+  let conn = client;
+  let fresh: pg.Client | undefined;
+  try {
+    await conn.query('SELECT 1').catch(async () => {
+      fresh = await run.connect();
+      await prepareBuildSession(fresh, run.cleanupLockTimeoutMs);
+      conn = fresh;
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await dropIfInvalid(conn, run.schema, run.table, run.name, run.cleanupLockTimeoutMs);
+      } catch (error) {
+        if (!(weCancelled && attempt === 0 && (error as { code?: string }).code === '57014')) throw error;
+      }
+    }
+  } catch (error) {
+    return { error: describeError(error) };
+  } finally {
+    await fresh?.end().catch(() => undefined);
+  }
+}
+
+/** What the builder knows without asking the server; the next poll adds whoever blocks the step, if anyone. */
+function syntheticProgress(run: BuildRun, pid: number, phase: string): BuildProgress {
+  const counters = { blocksDone: 0, blocksTotal: 0, tuplesDone: 0, tuplesTotal: 0, lockersDone: 0, lockersTotal: 0 };
+  return { name: run.name, schema: run.schema, table: run.table, pid, phase, ...describePhase(phase, counters), ...counters, blocker: null };
+}

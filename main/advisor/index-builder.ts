@@ -1,0 +1,216 @@
+import type pg from 'pg';
+import { inspectIndex, setLockTimeout } from './build-catalog.ts';
+import { IndexBuildError, describeError } from './build-errors.ts';
+import type { BuildHistory, BuildStatus, HistoryEntry } from './build-history.ts';
+import type { BuildProgress } from './build-progress.ts';
+import { runBuild } from './build-run.ts';
+import { createIndexDdl, dropIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
+
+export { IndexBuildError } from './build-errors.ts';
+export type { BuildProgress } from './build-progress.ts';
+export type { HistoryEntry } from './build-history.ts';
+
+export interface IndexBuilderOptions {
+  /** A connected pg.Client the builder may use and then end() — CIC cannot run inside a transaction or a pool's managed session. */
+  connect(): Promise<pg.Client>;
+  history: BuildHistory;
+  /** Read-only mode: no DDL at all; build and rollback are refused with what to do instead. */
+  readOnly: boolean;
+  /** How long CREATE/DROP INDEX CONCURRENTLY may wait for a lock before giving up, ms. Default 5000. */
+  lockTimeoutMs?: number;
+  /** How often progress is read while a build runs, ms. Default 250. */
+  progressIntervalMs?: number;
+  /**
+   * How long dropping a failed build's invalid index may wait for locks, ms. Default 600000. It must wait for the
+   * very transaction that made the build time out, so it is longer than lockTimeoutMs; a cancelled build waits too.
+   */
+  cleanupLockTimeoutMs?: number;
+}
+
+export interface BuildRequest extends IndexSpec {
+  /** Overrides the deterministic name (indexName(spec)); for tests and for re-building a known index. */
+  name?: string;
+  /** Why, for people and for the history. */
+  reason: string;
+  /** The workload templates or statements the index is for. */
+  serves?: string[];
+}
+
+export interface BuildOptions {
+  /** Aborting cancels the build (pg_cancel_backend) and drops the invalid index it leaves. */
+  signal?: AbortSignal;
+  onProgress?(progress: BuildProgress): void;
+}
+
+export interface BuildOutcome {
+  status: Exclude<BuildStatus, 'rolled-back'>;
+  /** For people: what happened and, after a failure, what to do. */
+  message: string;
+  name: string;
+  schema: string;
+  table: string;
+  ddl: string;
+  durationMs: number;
+  sizeBytes: number | null;
+  /** True when a valid index of that name was already there (nothing was run). */
+  alreadyExisted: boolean;
+  /** True only if a failed build's invalid index could not be dropped (the message says what to run). */
+  leftInvalid: boolean;
+  /** The history entry recorded for this build. */
+  entry: HistoryEntry;
+}
+
+interface RunningBuild {
+  name: string;
+  schema: string;
+  table: string;
+  progress: BuildProgress | null;
+}
+
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * Builds the advisor's indexes with CREATE INDEX CONCURRENTLY and rolls back the ones it built. One build (or
+ * rollback) per table at a time within this builder: a second one on a busy table is REFUSED at once with
+ * IndexBuildError 'table-busy' rather than queued, because PostgreSQL would only make it wait for the first
+ * anyway (and time out), and a refusal tells people immediately what is going on. Different tables run in parallel.
+ */
+export class IndexBuilder {
+  private readonly busy = new Map<string, RunningBuild>();
+  private readonly lockTimeoutMs: number;
+  private readonly progressIntervalMs: number;
+  private readonly cleanupLockTimeoutMs: number;
+
+  constructor(private readonly options: IndexBuilderOptions) {
+    this.lockTimeoutMs = positive(options.lockTimeoutMs ?? 5000, 'lockTimeoutMs');
+    this.progressIntervalMs = positive(options.progressIntervalMs ?? 250, 'progressIntervalMs');
+    this.cleanupLockTimeoutMs = positive(options.cleanupLockTimeoutMs ?? 600_000, 'cleanupLockTimeoutMs');
+  }
+
+  /** Resolves with the outcome of the build (also for failures, timeouts and cancels); rejects only with IndexBuildError. */
+  async build(request: BuildRequest, options: BuildOptions = {}): Promise<BuildOutcome> {
+    const { name, ddl } = prepare(request);
+    if (this.options.readOnly) {
+      throw new IndexBuildError('read-only', `Hotpath is in read-only mode, so it will not build index ${name} (it runs no DDL in this mode).`,
+        `Run the statement yourself: ${ddl}; or reconnect without read-only mode to let Hotpath build, measure and roll it back.`);
+    }
+    const run = this.claim(request.schema, request.table, name);
+    const startedAt = Date.now();
+    try {
+      const result = await runBuild({
+        connect: this.options.connect, name, schema: request.schema, table: request.table, ddl,
+        lockTimeoutMs: this.lockTimeoutMs, cleanupLockTimeoutMs: this.cleanupLockTimeoutMs, progressIntervalMs: this.progressIntervalMs,
+        signal: options.signal,
+        onProgress: (progress) => {
+          run.progress = progress;
+          options.onProgress?.(progress);
+        },
+      });
+      const finishedAt = Date.now();
+      const entry = await this.options.history.record({
+        name, schema: request.schema, table: request.table, ddl, reason: request.reason,
+        ...(request.serves ? { serves: [...request.serves] } : {}),
+        startedAt, finishedAt, status: result.status, durationMs: finishedAt - startedAt,
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        ...(result.sizeBytes !== undefined ? { sizeBytes: result.sizeBytes } : {}),
+        ...(result.definition !== undefined ? { definition: result.definition } : {}),
+        ...(result.alreadyExisted ? { alreadyExisted: true } : {}),
+      });
+      return {
+        status: result.status, message: result.message, name, schema: request.schema, table: request.table, ddl,
+        durationMs: entry.durationMs, sizeBytes: result.sizeBytes ?? null, alreadyExisted: result.alreadyExisted === true,
+        leftInvalid: result.leftInvalid === true, entry,
+      };
+    } finally {
+      this.release(request.schema, request.table);
+    }
+  }
+
+  /**
+   * DROP INDEX CONCURRENTLY of an index Hotpath built: only if the history says so (and it was not rolled back
+   * since), and only while the server still shows that index on that table with the definition recorded at build
+   * time. Rejects with IndexBuildError for anything else; resolves with the history entry marked rolled back.
+   */
+  async rollback(name: string, schema?: string): Promise<HistoryEntry> {
+    if (this.options.readOnly) {
+      throw new IndexBuildError('read-only', `Hotpath is in read-only mode, so it will not drop index ${name} (it runs no DDL in this mode).`,
+        `Run DROP INDEX CONCURRENTLY yourself, or reconnect without read-only mode.`);
+    }
+    const entry = await this.options.history.builtEntry(name, schema);
+    if (!entry) {
+      throw new IndexBuildError('not-built-by-hotpath', `Hotpath has no record of building an index named ${name}${schema ? ` in schema ${schema}` : ''} (or it was rolled back already), so it will not drop it.`,
+        'Hotpath rolls back only indexes it built (see the index history). To remove any other index, run DROP INDEX CONCURRENTLY yourself.');
+    }
+    this.claim(entry.schema, entry.table, name);
+    let client: pg.Client | undefined;
+    try {
+      client = await this.options.connect();
+      const found = await inspectIndex(client, entry.schema, entry.name);
+      if (!found || !found.isIndex) {
+        throw new IndexBuildError('index-missing', `Index ${entry.name} in schema ${entry.schema} no longer exists, so there is nothing to roll back.`,
+          'It was dropped outside Hotpath. Nothing needs doing.');
+      }
+      if (found.table !== entry.table || (entry.definition !== undefined && found.definition !== entry.definition)) {
+        throw new IndexBuildError('definition-changed', `Index ${entry.name} in schema ${entry.schema} is no longer the one Hotpath built (now: ${found.definition ?? 'unknown'}; built: ${entry.definition ?? entry.ddl}), so Hotpath will not drop it.`,
+          'Someone replaced it under the same name. If it should go, run DROP INDEX CONCURRENTLY yourself.');
+      }
+      await client.query(`SELECT set_config('default_transaction_read_only', 'off', false), set_config('statement_timeout', '0', false)`);
+      await setLockTimeout(client, this.lockTimeoutMs);
+      try {
+        await client.query(dropIndexDdl(entry.schema, entry.name));
+      } catch (error) {
+        throw new IndexBuildError('rollback-failed', `Dropping index ${entry.name} in schema ${entry.schema} failed: ${describeError(error)}. The index is still there.`,
+          'If it timed out waiting for a lock, a long transaction on the table is in the way: let it finish, then roll back again.');
+      }
+      return await this.options.history.markRolledBack(entry.id);
+    } catch (error) {
+      if (error instanceof IndexBuildError) throw error;
+      throw new IndexBuildError('rollback-failed', `Rolling back index ${entry.name} failed: ${describeError(error)}.`, 'Check the connection to the server and try again.');
+    } finally {
+      await client?.end().catch(() => undefined);
+      this.release(entry.schema, entry.table);
+    }
+  }
+
+  /** Builds and rollbacks in progress, with each build's latest progress. */
+  running(): { name: string; schema: string; table: string; progress: BuildProgress | null }[] {
+    return [...this.busy.values()].map((r) => ({ ...r }));
+  }
+
+  private claim(schema: string, table: string, name: string): RunningBuild {
+    const key = JSON.stringify([schema, table]);
+    const current = this.busy.get(key);
+    if (current) {
+      throw new IndexBuildError('table-busy', `Hotpath is already working on an index of ${schema}.${table} (${current.name}); PostgreSQL builds one index per table at a time.`,
+        'Wait for that build to finish (or cancel it), then start this one. Builds on other tables can run meanwhile.');
+    }
+    const run: RunningBuild = { name, schema, table, progress: null };
+    this.busy.set(key, run);
+    return run;
+  }
+
+  private release(schema: string, table: string): void {
+    this.busy.delete(JSON.stringify([schema, table]));
+  }
+}
+
+/** Checks the request and writes its DDL; anything wrong is an 'invalid-spec' IndexBuildError. */
+function prepare(request: BuildRequest): { name: string; ddl: string } {
+  const invalid = (detail: string) => new IndexBuildError('invalid-spec', `This index cannot be built: ${detail}.`, 'Fix the index specification (or ask the advisor again) and retry.');
+  if (typeof request.reason !== 'string') throw invalid('it has no reason (every build records why)');
+  if (!request.schema || !request.table) throw invalid('it names no schema or table');
+  const name = request.name ?? indexName(request);
+  if (name.length === 0 || Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
+    throw invalid(`the name ${JSON.stringify(name)} must be 1 to ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL would silently truncate it)`);
+  }
+  try {
+    return { name, ddl: createIndexDdl(request, name) };
+  } catch (error) {
+    throw invalid((error as Error).message.replace(/\.$/, ''));
+  }
+}
+
+function positive(value: number, what: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`IndexBuilder: ${what} must be a positive number of ms, got ${value}.`);
+  return value;
+}
