@@ -4,6 +4,7 @@ import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
 import { serve } from './commands/serve.ts';
 import { bench } from './commands/bench.ts';
 import { start } from './commands/start.ts';
+import { optimize } from './commands/optimize.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -76,6 +77,26 @@ withStackOptions(
 ).action(async (options, command: Command) => {
   await start(options, command.args.length > 0 ? command.args : process.argv.slice(3));
 });
+
+program
+  .command('optimize')
+  .description('Analyze the workload and build the indexes that would help, online; print the plan, and before/after.')
+  .option('--pg <url>', 'your PostgreSQL URL (pg_stat_statements is where the workload is read from)')
+  .option('--local', 'the local demo stack instead (seeded with the demo data)')
+  .option('--data-dir <dir>', 'data folder: the local stack, and the history of indexes Hotpath built', defaultDataDir())
+  .option('--workload <demo|file>', 'run this workload meanwhile, to measure latency before and after on live traffic')
+  .option('--rate <n>', 'target requests/s of that workload', positiveNumber('--rate'))
+  .option('--warmup <s>', 'seconds the workload runs before the plan is made', positiveNumber('--warmup'), 20)
+  .option('--dry-run', 'print the plan and change nothing')
+  .option('--json', 'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }')
+  .addHelpText('after', `
+Examples:
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run
+  hotpath optimize --local --workload demo --rate 500
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run --json`)
+  .action(async (options) => {
+    await optimize(options);
+  });
 
 program
   .command('bench')

@@ -7,6 +7,8 @@ import type { ProfilesState } from '../state/profiles-store.ts';
 import type { DatabaseState } from '../state/database-store.ts';
 import type { CacheState } from '../state/cache-store.ts';
 import type { PoolState } from '../state/pool-store.ts';
+import type { AdvisorState } from '../state/advisor-store.ts';
+import type { OptimizeState } from '../state/optimize-store.ts';
 import type { TaskProgressState } from '../state/task-progress-store.ts';
 import type { NotificationsState } from '../state/notifications-store.ts';
 import type { ThemeState } from '../state/theme-store.ts';
@@ -28,6 +30,8 @@ export const useProfiles = <T>(selector: (s: ProfilesState) => T): T => useStore
 export const useDatabase = <T>(selector: (s: DatabaseState) => T): T => useStore(useServices().database, selector);
 export const useCache = <T>(selector: (s: CacheState) => T): T => useStore(useServices().cache, selector);
 export const usePool = <T>(selector: (s: PoolState) => T): T => useStore(useServices().pool, selector);
+export const useAdvisor = <T>(selector: (s: AdvisorState) => T): T => useStore(useServices().advisor, selector);
+export const useOptimize = <T>(selector: (s: OptimizeState) => T): T => useStore(useServices().optimize, selector);
 export const useTaskProgress = <T>(selector: (s: TaskProgressState) => T): T => useStore(useServices().tasks, selector);
 export const useNotifications = <T>(selector: (s: NotificationsState) => T): T => useStore(useServices().notifications, selector);
 export const useTheme = <T>(selector: (s: ThemeState) => T): T => useStore(useServices().theme, selector);

@@ -1,6 +1,8 @@
 import type { EngineApi } from '../../main/contract/api.ts';
 import { createCacheStore, type CacheStore } from '../state/cache-store.ts';
 import { createPoolStore, type PoolStore } from '../state/pool-store.ts';
+import { createAdvisorStore, type AdvisorStore } from '../state/advisor-store.ts';
+import { createOptimizeStore, type OptimizeStore } from '../state/optimize-store.ts';
 import { createDatabaseStore, type DatabaseStore } from '../state/database-store.ts';
 import { createEngineStatusStore, type EngineStatusStore } from '../state/engine-status-store.ts';
 import { createNavigationStore, type NavigationStore, type PageId } from '../state/navigation-store.ts';
@@ -19,6 +21,8 @@ export interface ConsoleServices {
   database: DatabaseStore;
   cache: CacheStore;
   pool: PoolStore;
+  advisor: AdvisorStore;
+  optimize: OptimizeStore;
   tasks: TaskProgressStore;
   notifications: NotificationsStore;
   theme: ThemeStore;
@@ -40,6 +44,8 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
   const database = createDatabaseStore(api);
   const cache = createCacheStore(api);
   const pool = createPoolStore(api);
+  const advisor = createAdvisorStore(api);
+  const optimize = createOptimizeStore(api);
   const tasks = createTaskProgressStore();
   const notifications = createNotificationsStore();
   const theme = createThemeStore(env.theme);
@@ -50,6 +56,7 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
       api.subscribe('engine.status', (s) => status.getState().apply(s)),
       api.subscribe('telemetry.snapshot', (s) => telemetry.getState().ingest(s)),
       api.subscribe('task.progress', (p) => tasks.getState().apply(p)),
+      api.subscribe('index.progress', (p) => advisor.getState().applyProgress(p)),
       api.subscribe('engine.log', (entry) => {
         if (entry.level === 'error') notifications.getState().push({ tone: 'error', title: 'The engine reported an error', message: entry.message });
       }),
@@ -66,8 +73,9 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
       database.getState().stopPolling();
       cache.getState().stopPolling();
       pool.getState().stopPolling();
+      advisor.getState().stopPolling();
     };
   };
 
-  return { api, status, telemetry, profiles, database, cache, pool, tasks, notifications, theme, navigation, start };
+  return { api, status, telemetry, profiles, database, cache, pool, advisor, optimize, tasks, notifications, theme, navigation, start };
 }

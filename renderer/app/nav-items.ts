@@ -15,7 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Connections', page: 'connections', goKey: 'c' },
   { label: 'Cache', page: 'cache', goKey: 'h' },
   { label: 'Pool', page: 'pool', goKey: 'p' },
-  { label: 'Indexes', page: null, goKey: null },
+  { label: 'Indexes', page: 'indexes', goKey: 'i' },
   { label: 'Memory', page: null, goKey: null },
   { label: 'Planner', page: null, goKey: null },
 ];
@@ -29,4 +29,5 @@ export const PAGE_TITLES: Record<PageId, string> = {
   connections: 'Connections',
   cache: 'Cache',
   pool: 'Pool',
+  indexes: 'Indexes',
 };

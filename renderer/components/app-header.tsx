@@ -3,10 +3,12 @@ import { useEngineStatus } from '../app/console-context.ts';
 import { formatServerVersion } from '../format/units.ts';
 import { StackStatusBadge } from './stack-status-badge.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
+import { OptimizeButton, OptimizeDialog } from './optimize-dialog.tsx';
 
 /** The connection in use, the stack's status, and the console-wide actions. */
 export function AppHeader() {
   const stack = useEngineStatus(useShallow((s) => s.status?.stack ?? null));
+  const ready = useEngineStatus((s) => s.status?.phase === 'ready');
   return (
     <header className="app-header">
       <div className="app-header__connection" data-testid="connection-in-use">
@@ -23,10 +25,11 @@ export function AppHeader() {
         )}
       </div>
       <StackStatusBadge />
-      {/* Console-wide actions; "Optimize" arrives here with the index advisor. */}
       <div className="app-header__actions" data-testid="header-actions">
+        <OptimizeButton disabled={!ready} />
         <ThemeToggle />
       </div>
+      <OptimizeDialog />
     </header>
   );
 }

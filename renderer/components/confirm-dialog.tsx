@@ -8,6 +8,8 @@ interface ConfirmDialogProps {
   /** The label of the button that backs out; it has the focus, so Enter never destroys by accident. */
   dismissLabel?: string;
   busy?: boolean;
+  /** For a long body (a plan of several steps). */
+  wide?: boolean;
   onConfirm(): void;
   onDismiss(): void;
 }
@@ -17,7 +19,7 @@ interface ConfirmDialogProps {
  * button closes it; focus starts on the safe choice, stays inside while open (Tab
  * wraps), and returns to where it was when the dialog closes.
  */
-export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'Keep it', busy = false, onConfirm, onDismiss }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'Keep it', busy = false, wide = false, onConfirm, onDismiss }: ConfirmDialogProps) {
   const titleId = useId();
   const bodyId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -50,7 +52,7 @@ export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'K
 
   return (
     <div className="dialog-backdrop">
-      <div ref={dialogRef} className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} onKeyDown={onKeyDown}>
+      <div ref={dialogRef} className={wide ? 'dialog dialog--wide' : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} onKeyDown={onKeyDown}>
         <h2 id={titleId} className="dialog__title">{title}</h2>
         <div id={bodyId} className="dialog__body">{children}</div>
         <div className="dialog__actions">

@@ -4,6 +4,7 @@ import { ConnectionsPage } from '../pages/connections-page.tsx';
 import { DatabasePage } from '../pages/database-page.tsx';
 import { OverviewPage } from '../pages/overview-page.tsx';
 import { PoolPage } from '../pages/pool-page.tsx';
+import { IndexesPage } from '../pages/indexes-page.tsx';
 import { WelcomePage } from '../pages/welcome-page.tsx';
 
 /** The page for an id. Only the shown page is mounted, so only it polls or renders charts. */
@@ -21,5 +22,7 @@ export function PageView({ page }: { page: PageId }) {
       return <CachePage />;
     case 'pool':
       return <PoolPage />;
+    case 'indexes':
+      return <IndexesPage />;
   }
 }

@@ -35,9 +35,9 @@ describe('page shortcuts', () => {
     expect(pages).toEqual(['database']);
   });
 
-  it('Alt+6 (a disabled entry) does nothing; Alt+4, g h open the Cache page, Alt+5, g p the Pool page', () => {
+  it('Alt+7 (a disabled entry) does nothing; Alt+4, g h open the Cache page, Alt+5, g p the Pool page', () => {
     const { pages, handle } = harness();
-    expect(handle(key('6', { altKey: true }))).toBe(false);
+    expect(handle(key('7', { altKey: true }))).toBe(false);
     expect(pages).toEqual([]);
     expect(handle(key('4', { altKey: true }))).toBe(true);
     handle(key('g'));

@@ -1,0 +1,116 @@
+import { ContractError } from '../../../main/contract/api.ts';
+import type { LatencyByTemplate, OptimizePlanPayload, OptimizeResultPayload } from '../../../main/contract/advisor.ts';
+import { Engine } from '../../../main/engine/engine.ts';
+import { printProgress } from '../progress-printer.ts';
+import { onShutdownSignal } from '../shutdown-signals.ts';
+
+export interface OptimizeOptions {
+  pg?: string;
+  local?: boolean;
+  dataDir: string;
+  /** Run this workload while optimizing, to measure before and after (e.g. `demo`). */
+  workload?: string;
+  rate?: number;
+  /** Seconds the workload runs before the plan is made (its "before" window). */
+  warmup: number;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `hotpath optimize`: the console's Optimize as a command. Prints the plan (the advisor's proposals with their
+ * DDL and estimated gains, the other steps, findings on existing indexes), and without --dry-run applies it with
+ * progress and prints before/after. With --workload it runs that workload meanwhile so that before/after is
+ * measured on live traffic; without, before/after needs a workload and is reported as not measured.
+ */
+export async function optimize(options: OptimizeOptions): Promise<void> {
+  if (!options.pg && !options.local) throw new ContractError('bad-arguments', 'optimize needs a database.', 'Add --pg postgres://… (or --local for the demo stack).');
+  if (options.pg && options.local) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
+  const engine = new Engine({ dataDir: options.dataDir, cache: false });
+  const stopPrinting = options.json ? () => undefined : printProgress(engine);
+  onShutdownSignal(() => engine.stop());
+  try {
+    if (options.local) await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: 'off' });
+    else await engine.call('stack.connect', { pgUrl: options.pg! });
+    if (options.local) await engine.call('demo.seed', { chunks: 200_000 });
+    if (options.workload) {
+      await engine.call('workload.start', { profile: options.workload, ...(options.rate === undefined ? {} : { rate: options.rate }) });
+      process.stderr.write(`Running the ${options.workload} workload for ${options.warmup} s to measure "before"…\n`);
+      await new Promise((resolve) => setTimeout(resolve, options.warmup * 1000));
+    }
+    const plan = await engine.call('optimize.plan', {});
+    const result = options.dryRun || plan.steps.length === 0 ? null : await engine.call('optimize.apply', { planId: plan.id, confirm: true });
+    process.stdout.write(options.json ? `${JSON.stringify(toJson(plan, result), null, 2)}\n` : formatText(plan, result, options.dryRun === true));
+  } finally {
+    stopPrinting();
+    await engine.stop();
+  }
+}
+
+/** The JSON the README documents: `proposals` (table, columns in order, method, predicate, ddl, …), then the rest. */
+export function toJson(plan: OptimizePlanPayload, result: OptimizeResultPayload | null) {
+  const { advisor } = plan;
+  return {
+    method: advisor.method,
+    methodNote: advisor.methodNote,
+    statements: advisor.statements,
+    proposals: advisor.proposals.map((p) => ({
+      name: p.name,
+      schema: p.schema,
+      table: p.table,
+      columns: p.columns.map((c) => c.name),
+      directions: p.columns.map((c) => c.direction),
+      include: p.include,
+      method: p.method,
+      predicate: p.predicate,
+      ddl: p.ddl,
+      serves: p.serves.map((s) => s.template ?? s.query),
+      estimatedGain: p.estimatedGain,
+      estimatedSizeBytes: p.estimatedSizeBytes,
+      writeCost: p.writeCost,
+      reason: p.reason,
+    })),
+    findings: advisor.findings,
+    steps: plan.steps,
+    notes: plan.notes,
+    applied: result ? result.steps : null,
+    before: result?.before ?? plan.before,
+    after: result?.after ?? null,
+  };
+}
+
+function formatLatency(before: LatencyByTemplate | null, after: LatencyByTemplate | null): string[] {
+  if (!before) return ['  (no workload ran: start one with --workload demo to measure before/after)'];
+  const templates = Object.keys(before);
+  const width = Math.max(...templates.map((t) => t.length), 8);
+  return templates.map((t) => {
+    const b = before[t]!;
+    const a = after?.[t];
+    const change = a === undefined ? '' : `  ${(b / Math.max(a, 0.001)).toFixed(1)}× faster`;
+    return `  ${t.padEnd(width)}  p95 ${b.toFixed(2)} ms${a === undefined ? '' : ` → ${a.toFixed(2)} ms${change}`}`;
+  });
+}
+
+function formatText(plan: OptimizePlanPayload, result: OptimizeResultPayload | null, dryRun: boolean): string {
+  const { advisor } = plan;
+  const lines = [`Index advisor: ${advisor.statements} statements, ${advisor.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG)'}.`];
+  lines.push('', plan.steps.length === 0 ? 'Nothing to do.' : `Plan (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}):`);
+  for (const [i, step] of plan.steps.entries()) {
+    lines.push(`  ${i + 1}. ${step.title}`, `     ${step.estimatedGain}`);
+    if (step.ddl) lines.push(`     ${step.ddl};`);
+  }
+  for (const note of plan.notes) lines.push(`  Note: ${note}`);
+  if (advisor.findings.length > 0) {
+    lines.push('', 'Existing indexes worth a look (not changed):');
+    for (const f of advisor.findings) lines.push(`  ${f.kind}: ${f.schema}.${f.index} on ${f.table}: ${f.detail}`, `     ${f.dropDdl};`);
+  }
+  if (result) {
+    lines.push('', 'Applied:');
+    for (const step of result.steps) lines.push(`  ${step.status.padEnd(9)} ${step.id}: ${step.message}`);
+  } else if (dryRun && plan.steps.length > 0) {
+    lines.push('', 'Dry run: nothing was changed. Run without --dry-run to apply.');
+  }
+  lines.push('', result ? 'Latency (p95 per template, 10 s of live traffic before and after):' : 'Latency now (p95 per template):');
+  lines.push(...formatLatency(result?.before ?? plan.before, result?.after ?? null));
+  return `${lines.join('\n')}\n`;
+}
