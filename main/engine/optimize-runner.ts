@@ -53,30 +53,34 @@ export class OptimizeRunner {
     const steps = plan.steps.filter((s) => !only || only.includes(s.id));
     const before = ctx.measure() ?? plan.before;
     const results: OptimizeResultPayload['steps'] = [];
+    const builtEntries: string[] = [];
     for (const [index, step] of steps.entries()) {
       if (ctx.signal.aborted) {
         results.push({ id: step.id, status: 'cancelled', message: 'The engine is stopping.' });
         continue;
       }
       ctx.progress(step.kind, `Step ${index + 1} of ${steps.length}: ${step.title}`, index, steps.length);
-      results.push(await this.runStep(ctx, step.id));
+      results.push(await this.runStep(ctx, step.id, builtEntries));
     }
     ctx.progress('measuring', 'Measuring the workload on the result (10 s of live traffic)…', steps.length, steps.length);
     let after: LatencyByTemplate | null = null;
     if (before !== null) {
       await ctx.settle();
       after = ctx.measure();
+      // One measurement for the whole plan: the steps ran back to back, so each index is credited with the
+      // plan's before and after (the history says which plan step it was by its time).
+      for (const id of builtEntries) await ctx.advisor.history.setEffect(id, before ?? undefined, after ?? undefined).catch(() => undefined);
     }
     ctx.progress('done', `Optimize finished: ${results.filter((r) => r.status === 'done').length} of ${steps.length} steps done.`, steps.length, steps.length);
     this.plans.delete(planId);
     return { planId, steps: results, before, after };
   }
 
-  private async runStep(ctx: OptimizeContext, id: string): Promise<OptimizeResultPayload['steps'][number]> {
+  private async runStep(ctx: OptimizeContext, id: string, builtEntries: string[]): Promise<OptimizeResultPayload['steps'][number]> {
     try {
       if (id.startsWith('index:')) {
-        // Each build measures its own before/after into the history; Optimize measures the whole once at the end.
-        const outcome = await ctx.advisor.build(id.slice('index:'.length), { onProgress: (p) => ctx.buildProgress(p) }, ctx.measure, async () => undefined);
+        const outcome = await ctx.advisor.build(id.slice('index:'.length), { onProgress: (p) => ctx.buildProgress(p) }, () => null, async () => undefined);
+        if (outcome.status === 'built' && outcome.entry) builtEntries.push(outcome.entry.id);
         return { id, status: outcome.status === 'built' ? 'done' : outcome.status === 'cancelled' ? 'cancelled' : 'failed', message: outcome.message };
       }
       if (id === 'cache:warm' && ctx.cache) {

@@ -45,7 +45,8 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
   const cache = createCacheStore(api);
   const pool = createPoolStore(api);
   const advisor = createAdvisorStore(api);
-  const optimize = createOptimizeStore(api);
+  // After Optimize, the Indexes page shows the new history (and drops the builds' last progress) at once.
+  const optimize = createOptimizeStore(api, () => void advisor.getState().refresh());
   const tasks = createTaskProgressStore();
   const notifications = createNotificationsStore();
   const theme = createThemeStore(env.theme);

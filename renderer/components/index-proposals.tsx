@@ -15,11 +15,14 @@ export function IndexProposals({ proposals, readOnly }: { proposals: readonly In
   const building = useAdvisor((s) => s.building);
   const progress = useAdvisor((s) => s.progress);
   const outcomes = useAdvisor((s) => s.outcomes);
+  const history = useAdvisor((s) => s.history);
+  const built = new Set(history.filter((e) => e.status === 'built').map((e) => e.name));
   return (
     <ul className="index-list" data-testid="index-proposals">
       {proposals.map((p) => {
         const running = building.includes(p.name) || progress[p.name] !== undefined;
         const outcome = outcomes[p.name];
+        const isBuilt = built.has(p.name);
         return (
           <li key={p.name} className="index-card" data-testid={`proposal-${p.name}`}>
             <p className="index-card__reason">{p.reason}</p>
@@ -50,9 +53,9 @@ export function IndexProposals({ proposals, readOnly }: { proposals: readonly In
               {running ? (
                 <button type="button" className="button--danger" onClick={() => void advisor.getState().cancelBuild(p.name)}>Cancel build</button>
               ) : (
-                <button type="button" className="button--primary" disabled={readOnly || outcome?.status === 'built'} title={readOnly ? 'Read-only mode: Hotpath runs no DDL' : undefined}
+                <button type="button" className="button--primary" disabled={readOnly || isBuilt} title={readOnly ? 'Read-only mode: Hotpath runs no DDL' : undefined}
                   onClick={() => void advisor.getState().build(p.name)}>
-                  {outcome?.status === 'built' ? 'Built' : 'Build'}
+                  {isBuilt ? 'Built' : 'Build'}
                 </button>
               )}
             </div>

@@ -61,7 +61,10 @@ export function createAdvisorStore(api: EngineApi): AdvisorStore {
       async refresh() {
         try {
           const status = await api.call('advisor.status', {});
-          const progress = { ...get().progress };
+          // The engine's list of running builds is the truth: a build that ended (here, in Optimize or in another
+          // console) drops out, except one this console started and still awaits.
+          const progress: Record<string, BuildProgressPayload> = {};
+          for (const name of get().building) if (get().progress[name]) progress[name] = get().progress[name]!;
           for (const p of status.running) progress[p.name] = p;
           set({ readOnly: status.readOnly, report: status.report ?? get().report, history: status.history, progress });
         } catch (error) {

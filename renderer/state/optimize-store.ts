@@ -20,7 +20,7 @@ export interface OptimizeState {
 export type OptimizeStore = StoreApi<OptimizeState>;
 
 /** "Optimize": plan → review (confirm) → apply with progress → before/after. */
-export function createOptimizeStore(api: EngineApi): OptimizeStore {
+export function createOptimizeStore(api: EngineApi, onApplied: () => void = () => undefined): OptimizeStore {
   return createStore<OptimizeState>()((set, get) => ({
     stage: 'closed',
     plan: null,
@@ -41,6 +41,7 @@ export function createOptimizeStore(api: EngineApi): OptimizeStore {
       set({ stage: 'applying', error: null });
       try {
         set({ stage: 'done', result: await api.call('optimize.apply', { planId: plan.id, confirm: true }) });
+        onApplied();
       } catch (error) {
         set({ stage: 'review', error: toError(error) });
       }
