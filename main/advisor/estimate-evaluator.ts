@@ -99,17 +99,21 @@ export function estimateAccess(spec: IndexSpec, access: ScanAccess, info: TableI
     const other = (access.join.node.Plans ?? []).reduce((sum, child) => (child === access.scan || contains(child, access.scan) ? sum : sum + child['Total Cost']), 0);
     return { replaced: access.join.node['Total Cost'], cost: other + access.join.otherRows * scan + access.join.node['Plan Rows'] * k.cpuTupleCost };
   }
-  const outRows = Math.max(access.scan['Plan Rows'], 1);
+  // In a parallel plan the scan's rows are one worker's share and the subtree an index scan replaces includes the
+  // Gather (Merge): its rows are all of them and its cost is what is saved.
+  const outRows = Math.max((access.gatherNode ?? access.scan)['Plan Rows'], 1);
+  const subtree = Math.max(...[access.scan, access.sortNode, access.gatherNode].map((n) => n?.['Total Cost'] ?? 0));
   const ordered = fit === 'full' && access.sort !== null && spec.method === 'btree';
   if (access.sortNode && !ordered) {
     const sort = outRows * Math.log2(Math.max(outRows, 2)) * 2 * k.cpuOperatorCost;
-    return { replaced: access.sortNode['Total Cost'], cost: scan + sort };
+    // A Limit above a Sort the index does not make unnecessary saves little: every row is still read and sorted.
+    return { replaced: access.limitNode?.['Total Cost'] ?? subtree, cost: scan + sort };
   }
   if (access.limitNode) {
     const limitRows = Math.max(access.limitNode['Plan Rows'], 1);
     return { replaced: access.limitNode['Total Cost'], cost: scan * Math.min(1, limitRows / outRows) };
   }
-  return { replaced: access.sortNode?.['Total Cost'] ?? access.scan['Total Cost'], cost: scan };
+  return { replaced: subtree, cost: scan };
 }
 
 function contains(node: PlanNode, target: PlanNode): boolean {

@@ -47,8 +47,17 @@ export interface ScanAccess {
   /** ORDER BY served by a Sort node directly above the scan, when every key is a column of this relation. */
   sort: { column: string; direction: 'asc' | 'desc' }[] | null;
   sortNode: PlanNode | null;
-  /** A Limit directly above the scan or its Sort. */
+  /**
+   * A Limit directly above the scan or its Sort (with only transparent nodes between: a parallel plan puts a
+   * Gather Merge between the Limit and the workers' Sort).
+   */
   limitNode: PlanNode | null;
+  /**
+   * The topmost Gather / Gather Merge between the scan and its Limit, in a parallel plan: its Plan Rows are the
+   * scan's rows over all workers (the scan's own are one worker's share) and its cost is what a plain index scan
+   * replaces.
+   */
+  gatherNode: PlanNode | null;
   /** Columns the statement needs from this relation (outputs and conditions): what a covering index must hold. */
   neededColumns: string[];
   /** True when some condition could not be read into column predicates (an OR, a function of a column …). */
@@ -190,9 +199,19 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
   let sort: ScanAccess['sort'] = null;
   let sortNode: PlanNode | null = null;
   let limitNode: PlanNode | null = null;
+  let gatherNode: PlanNode | null = null;
   let i = ancestors.length - 1;
-  while (i >= 0 && TRANSPARENT.has(ancestors[i]!['Node Type']) && ancestors[i]!['Node Type'] !== 'Incremental Sort') i--;
+  // Skips transparent nodes (not an Incremental Sort, which is read as a Sort), noting a Gather on the way.
+  const skipTransparent = () => {
+    while (i >= 0 && TRANSPARENT.has(ancestors[i]!['Node Type']) && ancestors[i]!['Node Type'] !== 'Incremental Sort') {
+      if (ancestors[i]!['Node Type'] === 'Gather' || ancestors[i]!['Node Type'] === 'Gather Merge') gatherNode = ancestors[i]!;
+      i--;
+    }
+  };
+  skipTransparent();
+  const nothingBetween = i === ancestors.length - 1 || ancestors.slice(i + 1).every((a) => a['Node Type'] === 'Gather' || a['Node Type'] === 'Gather Merge');
   const parent = ancestors[i];
+  let sorted = false;
   if (parent && (parent['Node Type'] === 'Sort' || parent['Node Type'] === 'Incremental Sort') && parent['Sort Key']) {
     const keys = parent['Sort Key'].map(parseSortKey);
     const columns = keys.map((k) => ownColumn(k.expr, alias));
@@ -200,13 +219,16 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
       sort = columns.map((column, k) => ({ column, direction: keys[k]!.direction }));
       sortNode = parent;
     }
+    sorted = true;
     i--;
+    // Limit → Gather Merge → Sort → Parallel Seq Scan: the Limit still stops the merged, ordered stream early.
+    skipTransparent();
   }
   const above = ancestors[i];
-  if (above && above['Node Type'] === 'Limit' && (sortNode || i === ancestors.length - 1)) limitNode = above;
+  if (above && above['Node Type'] === 'Limit' && (sortNode || (!sorted && nothingBetween))) limitNode = above;
   if (sort) for (const s of sort) needed.add(s.column);
   return {
     schema: node.Schema ?? 'public', table: node['Relation Name']!, alias, scan: node, predicates, joinColumns: [], join: null,
-    sort, sortNode, limitNode, neededColumns: [...needed], opaqueConditions: opaque,
+    sort, sortNode, limitNode, gatherNode, neededColumns: [...needed], opaqueConditions: opaque,
   };
 }

@@ -23,6 +23,22 @@ export function normalizeText(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim().replace(/\s*;$/, '');
 }
 
+/**
+ * The identity of a statement up to its constants: pg_stat_statements shows a template's literals as
+ * placeholders (`LIMIT 50` → `LIMIT $3`, `interval '1 hour'` → `interval $2`), so a template is found there by
+ * its text with every placeholder, string and number reduced to one token.
+ */
+export function statementShape(sql: string): string {
+  return normalizeText(
+    sql
+      .replace(/--[^\n]*/g, ' ')
+      .replace(/\/\*[\s\S]*?\*\//g, ' ')
+      .replace(/'(?:[^']|'')*'/g, ' ? ')
+      .replace(/\$\d+/g, ' ? ')
+      .replace(/(?<![\w$."])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b/g, ' ? '),
+  ).replace(/\s*\?\s*/g, '?');
+}
+
 /** Strips leading comments and parentheses: what the statement starts with. */
 function leadingKeyword(sql: string): string {
   const stripped = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*/, '');
@@ -87,26 +103,37 @@ export async function captureWorkload(
   const skipped: CapturedWorkload['skipped'] = [];
   const read = options.useStatStatements ? await readCounters(client) : { rows: [], note: 'pg_stat_statements was not read (useStatStatements: false).' };
   const templatesByText = new Map(options.templates.map((t) => [normalizeText(t.sql), t]));
+  const templatesByShape = new Map(options.templates.map((t) => [statementShape(t.sql), t]));
   const statements: WorkloadStatement[] = [];
-  const seenTemplates = new Set<string>();
+  const byTemplate = new Map<string, WorkloadStatement>();
   const ranked = read.rows.filter((r) => r.calls > 0).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
   for (const row of ranked) {
-    const template = templatesByText.get(normalizeText(row.query));
+    const template = templatesByText.get(normalizeText(row.query)) ?? templatesByShape.get(statementShape(row.query));
     const reason = whyNotAnalyzable(row.query);
     if (reason) {
       // Utility and catalog statements are the bulk of pg_stat_statements on a quiet server: report only reads.
       if (template) skipped.push({ query: row.query, reason });
       continue;
     }
+    const seen = template ? byTemplate.get(template.name) : undefined;
+    if (seen) {
+      // The same template under another queryid (other parameter types, another user): one statement.
+      seen.calls += row.calls;
+      seen.totalMs += row.totalMs;
+      seen.meanMs = seen.calls > 0 ? seen.totalMs / seen.calls : 0;
+      continue;
+    }
     if (!template && statements.filter((s) => s.template === null).length >= options.maxStatements) continue;
-    if (template) seenTemplates.add(template.name);
-    statements.push({
-      queryId: row.queryId, template: template?.name ?? null, query: row.query,
+    // A template is planned from its own text: its literals (LIMIT 50) tell the planner more than placeholders.
+    const statement: WorkloadStatement = {
+      queryId: row.queryId, template: template?.name ?? null, query: template ? template.sql.trim() : row.query,
       calls: row.calls, meanMs: row.calls > 0 ? row.totalMs / row.calls : 0, totalMs: row.totalMs,
-    });
+    };
+    if (template) byTemplate.set(template.name, statement);
+    statements.push(statement);
   }
   for (const template of options.templates) {
-    if (seenTemplates.has(template.name)) continue;
+    if (byTemplate.has(template.name)) continue;
     const reason = whyNotAnalyzable(template.sql);
     if (reason) { skipped.push({ query: template.sql, reason: `template "${template.name}": ${reason}` }); continue; }
     const calls = template.calls ?? template.weight ?? 1;
