@@ -49,7 +49,9 @@ function withStackOptions(command: Command): Command {
     .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')))
     .option('--cache-l1 <MiB>', 'memory budget of the L1 cache in MiB (changeable in the console)', positiveNumber('--cache-l1'), 128)
     .option('--cache-l3 <dir|off|s3-url>', 'L3 object-store tier: a folder (default: cache-l3 in the data folder), off, or s3://bucket/prefix?endpoint=URL (credentials from AWS_* variables)')
-    .option('--no-cache', 'turn the cache off: cached templates go to the database every time');
+    .option('--no-cache', 'turn the cache off: cached templates go to the database every time')
+    .option('--memory-budget <size>', 'memory budget of the engine, e.g. 512MiB or 2GiB (default: a quarter of the machine, 256 MiB to 2 GiB)')
+    .option('--read-only', 'run no DDL at all: the index advisor proposes, never builds or rolls back');
 }
 
 withStackOptions(
@@ -101,7 +103,7 @@ Examples:
 program
   .command('bench')
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
-  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (takes minutes), or all (every suite but cache and pool)', ['all'])
+  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), soak (--minutes), or all (every suite but cache, pool and soak)', ['all'])
   .option('--json', 'print JSON instead of tables')
   .option('--pg <url>', 'PostgreSQL server for suites that need one (default: seeding uses postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)')
   .option('--chunks <n>', 'rows per seeding run', positiveInt('--chunks'), 50_000)
@@ -110,6 +112,8 @@ program
   .addOption(new Option('--trace <file>', 'cache trace to replay (gzip is fine)'))
   .addOption(new Option('--format <format>', 'the trace\'s format').choices(['lirs', 'arc', 'cache2k', 'adaptsize']))
   .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
+  .option('--minutes <n>', 'soak: minutes of the demo workload with the cache on', positiveNumber('--minutes'), 10)
+  .option('--rate <n>', 'soak: target requests/s', positiveNumber('--rate'), 200)
   .action(async (suites: string[], options) => {
     await bench(suites, options);
   });
@@ -117,7 +121,9 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const hint = error instanceof ContractError && error.hint ? `\n${error.hint}` : '';
+  // ContractError and the engine's other user-facing errors (e.g. MemoryBudgetError) carry a next step.
+  const hintText = error instanceof ContractError ? error.hint : (error as { hint?: unknown } | null)?.hint;
+  const hint = typeof hintText === 'string' && hintText ? `\n${hintText}` : '';
   process.stderr.write(`hotpath: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
   process.exitCode = 1;
 }

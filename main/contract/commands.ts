@@ -4,6 +4,7 @@ import { telemetrySnapshotSchema } from './telemetry.ts';
 import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
 import { databaseActivitySchema, topStatementsSchema } from './database.ts';
 import { advisorReportSchema, buildHistoryEntrySchema, buildOutcomeSchema, buildProgressSchema, optimizePlanSchema, optimizeResultSchema } from './advisor.ts';
+import { MEMORY_BUDGET_MAX, MEMORY_BUDGET_MIN, memoryActionSchema, memoryStatusSchema } from './memory.ts';
 import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settingsChangeSchema } from './pool.ts';
 import { cacheFlushResultSchema, cacheFlushTargetSchema, cacheStatusSchema, cacheWarmResultSchema, L1_MAX_BYTES, L1_MIN_BYTES } from './cache.ts';
 
@@ -123,6 +124,23 @@ export const commandSchemas = {
       .strict(),
     result: optimizeResultSchema,
   },
+  'memory.status': { params: z.object({}).strict(), result: memoryStatusSchema },
+  /** Runs a cleanup now (moderate: shrink the L1, trim idle connections; aggressive: also empty the L1, pause background work, pool to minimum). */
+  'memory.cleanup': { params: z.object({ level: z.enum(['moderate', 'aggressive']) }).strict(), result: memoryActionSchema },
+  'memory.setBudget': {
+    params: z
+      .object({
+        bytes: z
+          .number()
+          .int()
+          .min(MEMORY_BUDGET_MIN, `the memory budget must be at least ${MEMORY_BUDGET_MIN / 1024 / 1024} MiB`)
+          .max(MEMORY_BUDGET_MAX, 'the memory budget must be at most 1 TiB'),
+      })
+      .strict(),
+    result: memoryStatusSchema,
+  },
+  /** Pauses or resumes automatic cleanups (operator cleanups always run). */
+  'memory.setAutomatic': { params: z.object({ enabled: z.boolean() }).strict(), result: memoryStatusSchema },
   'telemetry.history': {
     params: z.object({ seconds: z.number().int().min(1).max(900).default(900) }).strict(),
     result: z.array(telemetrySnapshotSchema),

@@ -9,3 +9,4 @@ export * from './database.ts';
 export * from './cache.ts';
 export * from './pool.ts';
 export * from './advisor.ts';
+export * from './memory.ts';

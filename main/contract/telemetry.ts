@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cacheIntervalSchema } from './cache.ts';
 import { poolIntervalSchema } from './pool.ts';
+import { memoryIntervalSchema } from './memory.ts';
 
 /** Latency percentiles in milliseconds. */
 export const latencySummarySchema = z.object({
@@ -57,5 +58,7 @@ export const telemetrySnapshotSchema = z.object({
   cache: cacheIntervalSchema.nullable(),
   /** The workload pool; null while no stack is connected. */
   pool: poolIntervalSchema.nullable(),
+  /** Resources and memory pressure; null until the memory manager's first reading. */
+  memory: memoryIntervalSchema.nullable(),
 });
 export type TelemetrySnapshot = z.infer<typeof telemetrySnapshotSchema>;

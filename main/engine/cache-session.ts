@@ -36,6 +36,8 @@ const REDIS_READY_MS = 2_000;
  */
 export class CacheSession {
   private previous: TieredStats | null = null;
+  /** The L1 budget the operator chose (or the start-up setting): what the memory manager restores after pressure. */
+  configuredL1Bytes: number;
 
   private constructor(
     readonly cache: TieredCache,
@@ -45,7 +47,10 @@ export class CacheSession {
     private readonly l2: RedisTier | undefined,
     private readonly bus: RedisInvalidationBus | undefined,
     private readonly pool: PoolManager,
-  ) {}
+    l1Bytes: number,
+  ) {
+    this.configuredL1Bytes = l1Bytes;
+  }
 
   static async open(stack: Stack, pool: PoolManager, dataDir: string, settings: CacheSettings = {}): Promise<CacheSession> {
     const namespace = databaseNamespace(stack.pg);
@@ -70,7 +75,7 @@ export class CacheSession {
       ...(l3 ? { l3: l3.store } : {}),
       ...(bus ? { bus } : {}),
     });
-    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool);
+    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool, l1Bytes);
   }
 
   /** Runs a hot key's query again on the pool's low lane (read-only sessions, like the workload's). */
@@ -107,8 +112,10 @@ export class CacheSession {
     return await this.cache.flush(target);
   }
 
+  /** The operator's resize: also the size the memory manager returns the L1 to after pressure. */
   resizeL1(bytes: number): void {
     this.cache.resizeL1(bytes);
+    this.configuredL1Bytes = bytes;
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,8 @@ export interface WarmOptions {
    */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Low-priority work waits here while the memory manager has paused it (aggressive pressure). */
+  gate?: { whenRunning(): Promise<void> };
   onProgress?(progress: WarmProgress): void;
   clock?: () => number;
 }
@@ -46,6 +48,8 @@ export async function warmCache(options: WarmOptions): Promise<CacheWarmResult> 
   };
   const worker = async (): Promise<void> => {
     while (next < total && !options.signal?.aborted) {
+      await options.gate?.whenRunning();
+      if (next >= total || options.signal?.aborted) break;
       const { key, recipe } = options.keys[next++]!;
       try {
         const outcome = await options.cache.warm(key, () => options.load(recipe), { ttlMs: recipe.ttlMs });

@@ -25,6 +25,8 @@ import { cacheHandlers } from './handlers/cache-handlers.ts';
 import { poolHandlers } from './handlers/pool-handlers.ts';
 import { advisorHandlers } from './handlers/advisor-handlers.ts';
 import { AdvisorSession } from './advisor-session.ts';
+import { memoryHandlers } from './handlers/memory-handlers.ts';
+import { MemorySession, postmasterPid, redisPid } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
 import { poolInterval } from '../telemetry/pool-interval.ts';
 
@@ -43,6 +45,8 @@ export interface EngineOptions {
   cache?: CacheSettings | false;
   /** Read-only mode: no DDL at all (the index advisor proposes, never builds or rolls back). */
   readOnly?: boolean;
+  /** The engine's memory budget in bytes; by default derived from the machine. */
+  memoryBudgetBytes?: number;
 }
 
 const NO_CIPHER_WARNING = {
@@ -72,12 +76,21 @@ export class Engine implements EngineApi {
   /** Aborts long work (seeding) when the engine stops. */
   private readonly stopping = new AbortController();
   private readonly handlers: CommandHandlers;
+  /** Watches the process's memory and, under pressure, shrinks the cache and the pool and pauses background work. */
+  readonly memory: MemorySession;
 
   constructor(private readonly options: EngineOptions) {
     this.host = options.host ?? 'headless';
     this.profiles = new ProfileStore({ dataDir: options.dataDir, cipher: options.secretCipher ?? null, noCipherWarning: NO_CIPHER_WARNING[this.host] });
+    this.memory = new MemorySession({
+      ...(options.memoryBudgetBytes === undefined ? {} : { budgetBytes: options.memoryBudgetBytes }),
+      cache: () => this.ready?.cache ?? null,
+      pool: () => this.ready?.pool ?? null,
+      log: (level, message) => this.log(level, message),
+      registry: this.metrics.registry,
+    });
     const ctx = this.context();
-    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx), ...advisorHandlers(ctx) };
+    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx), ...advisorHandlers(ctx), ...memoryHandlers(ctx, this.memory) };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
   }
@@ -124,6 +137,7 @@ export class Engine implements EngineApi {
       if (stack && stack !== this.ready?.stack) await stack.stop();
     }
     await this.disconnect();
+    await this.memory.stop();
   }
 
   /** What the handlers may use; see EngineContext. */
@@ -136,6 +150,7 @@ export class Engine implements EngineApi {
       history: this.history,
       metrics: this.metrics,
       stopping: this.stopping.signal,
+      background: this.memory.background,
       status: () => this.status(),
       changed: () => this.changed(),
       setPhase: (phase) => this.setPhase(phase),
@@ -187,6 +202,7 @@ export class Engine implements EngineApi {
       const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache);
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor };
+      if (stack.kind === 'local') void this.watchLocalServers(stack, admin);
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
@@ -209,6 +225,7 @@ export class Engine implements EngineApi {
     ready?.advisor.cancelAll();
     await ready?.cache?.close();
     await ready?.pool.close();
+    this.memory.setChildren([]);
     await ready?.admin.end().catch(() => undefined);
     if (ready) await ready.stack.stop();
     if (this.phase !== 'stopping') this.setPhase('disconnected');
@@ -240,9 +257,22 @@ export class Engine implements EngineApi {
     if (cache) this.metrics.observeCache(cache);
     const pool = this.ready ? poolInterval(this.ready.pool.snapshot(), this.ready.pool.size()) : null;
     if (pool) this.metrics.observePool(pool);
-    const snapshot = { at: Date.now(), workload: interval, cache, pool };
+    const memory = this.memory.interval();
+    const snapshot = { at: Date.now(), workload: interval, cache, pool, memory };
     this.history.record(snapshot);
     this.events.emit('telemetry.snapshot', snapshot);
+  }
+
+  /** The local stack's PostgreSQL and Redis processes, for the Memory page (their memory and CPU beside ours). */
+  private async watchLocalServers(stack: Stack, admin: pg.Pool): Promise<void> {
+    const backend = await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((r) => r.rows[0]!.pid, () => null);
+    const postgres = backend === null ? null : await postmasterPid(backend);
+    const redis = stack.redis ? await redisPid(stack.redis.url) : null;
+    if (this.ready?.stack !== stack) return;
+    this.memory.setChildren([
+      ...(postgres === null ? [] : [{ name: 'postgres' as const, pid: postgres }]),
+      ...(redis === null ? [] : [{ name: 'redis' as const, pid: redis }]),
+    ]);
   }
 
   private log(level: LogEntry['level'], message: string): void {

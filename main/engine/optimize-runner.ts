@@ -19,6 +19,7 @@ export interface OptimizeContext {
   buildProgress(progress: BuildProgressPayload): void;
   log(level: 'info' | 'warn', message: string): void;
   signal: AbortSignal;
+  gate: { whenRunning(): Promise<void> };
 }
 
 /** Plans are kept briefly so that apply runs exactly what the operator saw and confirmed. */
@@ -85,7 +86,7 @@ export class OptimizeRunner {
       }
       if (id === 'cache:warm' && ctx.cache) {
         const cache = ctx.cache;
-        const result = await warmCache({ cache: cache.cache, keys: cache.hotKeys.top(WARM_KEYS), load: (recipe) => cache.load(recipe), signal: ctx.signal });
+        const result = await warmCache({ cache: cache.cache, keys: cache.hotKeys.top(WARM_KEYS), load: (recipe) => cache.load(recipe), signal: ctx.signal, gate: ctx.gate });
         return { id, status: 'done', message: `Warmed: ${result.loaded} keys loaded, ${result.alreadyCached} already cached, ${result.failed} failed.` };
       }
       return { id, status: 'skipped', message: 'This step no longer applies (the cache is off).' };

@@ -2,7 +2,7 @@
  * Adapters from the engine's real cache and pools to the small interfaces the cleanup steps use, so the
  * manager and its steps know nothing of TieredCache or pg beyond these few calls.
  */
-import type pg from 'pg';
+import type { PoolManager } from '../pool/pool-manager.ts';
 import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
 import type { ReclaimableCache, ReclaimablePool } from './cleanup-steps.ts';
 
@@ -23,36 +23,27 @@ export function tieredCacheReclaimer(cache: TieredCache, configuredMaxBytes: num
 }
 
 /**
- * A node-postgres Pool (the workload and warming pools today). Its minimum is `options.min` (pg-pool keeps
- * that many open). Shrinking to the minimum lowers `options.max`, which pg-pool reads on every checkout, so
- * callers beyond it queue instead of opening connections; restore() puts the configured max back.
+ * The engine's pool manager, looked up at each call (the pool changes with the connected stack). Shrinking sets
+ * the pool's maximum to its minimum through resize() (validated like an operator's resize; callers beyond it
+ * wait in their lanes rather than fail) and restore() puts the maximum it had back.
  */
-export function pgPoolReclaimer(pool: pg.Pool): ReclaimablePool {
-  const options = pool.options as pg.PoolOptions & { min?: number; max?: number };
-  const configuredMax = options.max ?? 10;
-  const min = () => Math.max(0, options.min ?? 0);
-
-  /** Closes idle clients while the pool has more than `keep`: checking out an idle client and releasing it with destroy. */
-  async function closeIdleAbove(keep: number): Promise<number> {
-    let closed = 0;
-    // idleCount is checked right before each connect(): with an idle client there, pg-pool hands that one
-    // out synchronously instead of opening a new one.
-    while (pool.totalCount > keep && pool.idleCount > 0) {
-      const client = await pool.connect();
-      client.release(true);
-      closed += 1;
-    }
-    return closed;
-  }
-
+export function poolManagerReclaimer(current: () => PoolManager | null): ReclaimablePool {
+  let held: { pool: PoolManager; max: number } | null = null;
   return {
-    trimIdle: () => closeIdleAbove(min()),
+    trimIdle: async () => current()?.trimIdle() ?? 0,
     async shrinkToMinimum() {
-      options.max = Math.max(1, min());
-      return await closeIdleAbove(min());
+      const pool = current();
+      if (!pool) return 0;
+      const { min, max } = pool.size();
+      if (held?.pool !== pool) held = { pool, max };
+      const closed = pool.trimIdle();
+      if (max > Math.max(1, min)) await pool.resize({ max: Math.max(1, min) });
+      return closed;
     },
     async restore() {
-      options.max = configuredMax;
+      const restoring = held;
+      held = null;
+      if (restoring && restoring.pool === current()) await restoring.pool.resize({ max: restoring.max });
     },
   };
 }

@@ -454,6 +454,16 @@ export class PoolManager {
     return this.size();
   }
 
+  /** Closes idle connections above the minimum now, not after idleTimeoutMs (the memory manager's trim); returns how many. */
+  trimIdle(): number {
+    let closed = 0;
+    while (this.connections.size > this.currentSize.min && this.idle.length > 0) {
+      this.destroy(this.idle[this.idle.length - 1]!);
+      closed += 1;
+    }
+    return closed;
+  }
+
   proposeSettings(change: Partial<SessionSettings>): Promise<SessionSettings> {
     return this.settingsState.propose(change, this.currentSize.max);
   }

@@ -6,6 +6,7 @@ import type { TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
 import type { BenchResult } from '../bench/bench-result.ts';
 import { formatBenchTable } from '../bench/print-bench.ts';
 import { withLocalBenchStack } from '../bench/local-bench-stack.ts';
+import { soakBench } from '../bench/soak-bench.ts';
 
 /** The system PostgreSQL the seeding suite uses when no --pg is given. */
 const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,6 +21,9 @@ export interface BenchOptions {
   trace?: string;
   format?: TraceFormat;
   size: number;
+  /** soak: minutes and target rate of the demo workload. */
+  minutes: number;
+  rate: number;
 }
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -31,6 +35,8 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
     return cacheTraceBench({ trace: o.trace, format: o.format, size: o.size, ...(o.json ? { json: true } : {}) });
   },
   // About 3 runs × 3 concurrencies × 4 clients × (seconds + 1) s: over two minutes, so not part of `all`.
+  // Minutes by design (RSS over time), so never part of `all`.
+  soak: (o) => soakBench({ pgUrl: o.pg ?? SYSTEM_PG, minutes: o.minutes, rate: o.rate }),
   pool: (o) => (o.pg ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds }) : withLocalBenchStack((pgUrl) => poolBench({ pgUrl, runs: o.runs, seconds: o.seconds }))),
 };
 

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { parseMemoryBudget } from '../../../main/memory/memory-budget.ts';
 import { ContractError } from '../../../main/contract/api.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import { createHeadlessCipher } from '../../../main/profiles/env-key-cipher.ts';
@@ -9,6 +11,9 @@ import { openInBrowser } from '../open-browser.ts';
 import { cacheSettings, type CacheFlags } from '../cache-options.ts';
 
 export interface ServeOptions extends CacheFlags {
+  /** e.g. "512MiB"; parsed by parseMemoryBudget. */
+  memoryBudget?: string;
+  readOnly?: boolean;
   local?: boolean;
   pg?: string;
   redis?: string;
@@ -39,6 +44,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     secretCipher: createHeadlessCipher(process.env),
     ...(options.poolSize === undefined ? {} : { workloadPoolSize: options.poolSize }),
     cache: cacheSettings(options),
+    ...(options.memoryBudget === undefined ? {} : { memoryBudgetBytes: parseMemoryBudget(options.memoryBudget, { machineTotalBytes: os.totalmem() }) }),
+    ...(options.readOnly ? { readOnly: true } : {}),
   });
   printProgress(engine);
   let server: HeadlessServer | null = null;

@@ -56,6 +56,7 @@ function optimizeContext(ctx: EngineContext): OptimizeContext {
     buildProgress: (progress) => ctx.events.emit('index.progress', progress),
     log: (level, message) => ctx.log(level, message),
     signal: ctx.stopping,
+    gate: ctx.background,
   };
 }
 

@@ -34,6 +34,7 @@ export function cacheHandlers(ctx: EngineContext): HandlerGroup<CacheCommands> {
         keys,
         load: (recipe) => cache.load(recipe),
         signal: ctx.stopping,
+        gate: ctx.background,
         onProgress: (progress) =>
           ctx.events.emit('task.progress', {
             task: 'warm',

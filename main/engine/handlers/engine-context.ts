@@ -36,6 +36,8 @@ export interface EngineContext {
   readonly events: EventBus;
   readonly history: TelemetryHistory;
   readonly metrics: PrometheusMetrics;
+  /** Paused by the memory manager under aggressive pressure: low-priority work (warming) waits on it. */
+  readonly background: { whenRunning(): Promise<void> };
   /** Aborted when the engine stops: long work (seeding) ends early. */
   readonly stopping: AbortSignal;
   status(): EngineStatus;

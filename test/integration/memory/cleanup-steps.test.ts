@@ -5,8 +5,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TieredCache } from '../../../main/cache/tiered/tiered-cache.ts';
-import { collectGarbage, emptyL1, poolToMinimum, purgeExpiredL1, restoreL1, restorePool, shrinkL1, trimPool, type ReclaimablePool } from '../../../main/memory/cleanup-steps.ts';
-import { pgPoolReclaimer, tieredCacheReclaimer } from '../../../main/memory/reclaimers.ts';
+import { collectGarbage, emptyL1, poolToMinimum, purgeExpiredL1, restoreL1, restorePool, shrinkL1, trimPool } from '../../../main/memory/cleanup-steps.ts';
+import { poolManagerReclaimer, tieredCacheReclaimer } from '../../../main/memory/reclaimers.ts';
 import { ResourceSampler } from '../../../main/memory/resource-sampler.ts';
 import { PoolManager } from '../../../main/pool/index.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, type TestDatabase } from '../../support/databases.ts';
@@ -99,79 +99,41 @@ describe.each(TEST_SERVERS)('pool steps on a node-postgres Pool on %s', (server)
     }
   }
 
-  async function openConnections(pool: pg.Pool, count: number): Promise<void> {
-    const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
-    for (const client of clients) client.release();
+  /** Makes the pool open `count` connections at once, then returns them idle. */
+  async function openConnections(pool: PoolManager, count: number): Promise<void> {
+    const held = await Promise.all(Array.from({ length: count }, () => pool.acquire('normal')));
+    for (const connection of held) connection.release();
   }
 
   it('trimPool closes idle connections above the minimum, on the server too', async () => {
     const name = `hotpath-memory-trim-${server}`;
-    const pool = new pg.Pool({ connectionString: db.url, min: 1, max: 6, application_name: name });
+    const pool = await PoolManager.open({ connection: { connectionString: db.url }, min: 1, max: 6, applicationName: name });
     try {
       await openConnections(pool, 5);
-      expect(pool.totalCount).toBe(5);
-      const result = await trimPool(pgPoolReclaimer(pool));
+      await waitFor('the server to see 5 connections', async () => ((await serverConnections(name)) === 5 ? true : undefined));
+      const result = await trimPool(poolManagerReclaimer(() => pool));
       expect(result).toMatchObject({ status: 'done', detail: 'closed 4 idle pool connections above the minimum' });
-      expect(pool.totalCount).toBe(1);
       await waitFor('the server to see 1 connection', async () => ((await serverConnections(name)) === 1 ? true : undefined));
-      expect((await trimPool(pgPoolReclaimer(pool))).status).toBe('skipped');
+      expect((await trimPool(poolManagerReclaimer(() => pool))).status).toBe('skipped');
     } finally {
-      await pool.end();
+      await pool.close();
     }
   });
 
   it('poolToMinimum holds the pool at its minimum without failing queries; restorePool lets it grow again', async () => {
-    const pool = new pg.Pool({ connectionString: db.url, min: 1, max: 6, application_name: `hotpath-memory-min-${server}` });
-    const reclaimer = pgPoolReclaimer(pool);
+    const pool = await PoolManager.open({ connection: { connectionString: db.url }, min: 1, max: 6, applicationName: `hotpath-memory-min-${server}` });
+    const reclaimer = poolManagerReclaimer(() => pool);
     try {
       await openConnections(pool, 4);
       expect((await poolToMinimum(reclaimer)).detail).toBe('pool held at its minimum; closed 3 connections');
-      const held = await Promise.all(Array.from({ length: 10 }, (_, i) => pool.query('SELECT $1::int AS i, pg_sleep(0.01)', [i])));
+      expect(pool.size().max).toBe(1);
+      const held = await Promise.all(Array.from({ length: 10 }, (_, i) => pool.query('normal', { text: 'SELECT $1::int AS i, pg_sleep(0.01)', values: [i] })));
       expect(held.map((r) => r.rows[0].i)).toEqual([...Array(10).keys()]);
-      expect(pool.totalCount).toBe(1);
       await restorePool(reclaimer);
+      expect(pool.size().max).toBe(6);
       await openConnections(pool, 4);
-      expect(pool.totalCount).toBe(4);
     } finally {
-      await pool.end();
-    }
-  });
-});
-
-/** The engine's PoolManager as the engine could adapt it: resize({ max: min }) and back. It has no public "close idle now". */
-function poolManagerReclaimer(manager: PoolManager): ReclaimablePool {
-  const configuredMax = manager.size().max;
-  const total = () => manager.snapshot().connections.total;
-  return {
-    trimIdle: async () => 0,
-    async shrinkToMinimum() {
-      const before = total();
-      await manager.resize({ max: Math.max(1, manager.size().min) });
-      return before - total();
-    },
-    async restore() {
-      await manager.resize({ max: configuredMax });
-    },
-  };
-}
-
-describe('poolToMinimum on the PoolManager on pg15', () => {
-  it('closes the connections above the minimum and keeps serving queries', async () => {
-    const manager = await PoolManager.open({ connection: { connectionString: serverUrl('pg15') }, min: 1, max: 5, applicationName: 'hotpath-memory-manager-pool' });
-    try {
-      await Promise.all(Array.from({ length: 5 }, () => manager.query('normal', { text: 'SELECT pg_sleep(0.05)' })));
-      expect(manager.snapshot().connections.total).toBeGreaterThan(1);
-      const reclaimer = poolManagerReclaimer(manager);
-      const result = await poolToMinimum(reclaimer);
-      expect(result.status).toBe('done');
-      expect(manager.size().max).toBe(1);
-      expect(manager.snapshot().connections.total).toBe(1);
-      const rows = await Promise.all(Array.from({ length: 5 }, (_, i) => manager.query('normal', { text: 'SELECT $1::int AS i', values: [i] })));
-      expect(rows.map((r) => r.rows[0].i)).toEqual([0, 1, 2, 3, 4]);
-      await restorePool(reclaimer);
-      expect(manager.size().max).toBe(5);
-    } finally {
-      await manager.close();
+      await pool.close();
     }
   });
 });

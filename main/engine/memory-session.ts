@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import type { Registry } from 'prom-client';
+import type { MemoryActionPayload, MemoryInterval, MemoryStatusPayload } from '../contract/memory.ts';
+import { BackgroundGate } from '../memory/background-gate.ts';
+import type { ReclaimableCache } from '../memory/cleanup-steps.ts';
+import { defaultMemoryBudget } from '../memory/memory-budget.ts';
+import { MemoryManager } from '../memory/memory-manager.ts';
+import { registerMemoryMetrics } from '../memory/memory-metrics.ts';
+import type { MemoryAction, MemorySnapshot } from '../memory/memory-types.ts';
+import { poolManagerReclaimer, tieredCacheReclaimer } from '../memory/reclaimers.ts';
+import { ResourceSampler, type ChildProcess } from '../memory/resource-sampler.ts';
+import type { PoolManager } from '../pool/pool-manager.ts';
+import type { CacheSession } from './cache-session.ts';
+
+export interface MemorySessionOptions {
+  /** Bytes; default from the machine (see defaultMemoryBudget). */
+  budgetBytes?: number;
+  cache(): CacheSession | null;
+  pool(): PoolManager | null;
+  log(level: 'info' | 'warn', message: string): void;
+  registry: Registry;
+}
+
+/**
+ * The engine's memory manager for the whole process: it samples resources every 2 s, and under pressure shrinks
+ * whichever cache and pool the connected stack has now (looked up at each step, so a reconnect needs no rewiring),
+ * and pauses low-priority work through `background` (warming waits on it).
+ */
+export class MemorySession {
+  readonly background = new BackgroundGate();
+  readonly manager: MemoryManager;
+  private readonly sampler = new ResourceSampler();
+  private latest: MemorySnapshot | null = null;
+
+  constructor(options: MemorySessionOptions) {
+    const currentCache = (): ReclaimableCache | null => {
+      const session = options.cache();
+      return session ? tieredCacheReclaimer(session.cache, () => session.configuredL1Bytes) : null;
+    };
+    const cache: ReclaimableCache = {
+      l1Bytes: () => currentCache()?.l1Bytes() ?? 0,
+      l1MaxBytes: () => currentCache()?.l1MaxBytes() ?? 0,
+      l1ConfiguredBytes: () => currentCache()?.l1ConfiguredBytes() ?? 0,
+      resizeL1: (bytes) => currentCache()?.resizeL1(bytes),
+      purgeExpiredL1: () => currentCache()?.purgeExpiredL1() ?? 0,
+      flushL1: async () => (await currentCache()?.flushL1()) ?? 0,
+    };
+    this.manager = new MemoryManager({
+      budgetBytes: options.budgetBytes ?? defaultMemoryBudget(os.totalmem()),
+      sampler: this.sampler,
+      cache,
+      pool: poolManagerReclaimer(options.pool),
+      background: this.background,
+      // Every automatic action is logged with its reason (the manager writes the sentence).
+      log: (level, message) => options.log(level, message),
+    });
+    registerMemoryMetrics(options.registry, this.manager);
+    this.manager.start();
+  }
+
+  /** The local stack's servers, so their memory and CPU show beside ours (Linux; elsewhere they read as null). */
+  setChildren(children: ChildProcess[]): void {
+    this.sampler.setChildren(children);
+  }
+
+  /** The telemetry section: the latest reading, with the actions taken since the previous call. */
+  interval(): MemoryInterval | null {
+    const snapshot = this.manager.snapshot();
+    this.latest = snapshot;
+    const reading = snapshot.reading;
+    if (!reading || snapshot.usage === null) return null;
+    return {
+      process: {
+        rssBytes: reading.process.rssBytes,
+        heapUsedBytes: reading.process.heapUsedBytes,
+        heapLimitBytes: reading.process.heapLimitBytes,
+        externalBytes: reading.process.externalBytes,
+        arrayBuffersBytes: reading.process.arrayBuffersBytes,
+        cpuPercent: reading.process.cpuPercent,
+      },
+      eventLoop: { delayP50Ms: reading.eventLoop.delayP50Ms, delayP99Ms: reading.eventLoop.delayP99Ms, utilization: Math.min(1, Math.max(0, reading.eventLoop.utilization)) },
+      machine: { totalBytes: reading.machine.totalBytes, availableBytes: reading.machine.availableBytes, cpuLoadPercent: reading.machine.cpuLoadPercent, cores: reading.machine.cores },
+      children: reading.children.map((c) => ({ name: c.name, rssBytes: c.rssBytes, cpuPercent: c.cpuPercent })),
+      level: snapshot.level,
+      usage: snapshot.usage,
+      usageSource: snapshot.usageSource ?? 'budget',
+      budgetBytes: snapshot.budgetBytes,
+      l1Bytes: snapshot.l1?.bytes ?? null,
+      actions: snapshot.newActions.map(toActionPayload),
+    };
+  }
+
+  status(): MemoryStatusPayload {
+    const status = this.manager.status();
+    return {
+      level: status.level,
+      usage: status.usage,
+      budgetBytes: status.budgetBytes,
+      paused: status.paused,
+      backgroundPaused: status.backgroundPaused,
+      cleanups: status.cleanups,
+      actions: this.manager.actions().slice(-50).map(toActionPayload),
+      gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.background.resume();
+    await this.manager.stop();
+    this.sampler.close();
+  }
+}
+
+export function toActionPayload(action: MemoryAction): MemoryActionPayload {
+  return {
+    at: action.at,
+    level: action.level,
+    kind: action.kind,
+    trigger: action.trigger,
+    reason: action.reason,
+    steps: action.steps.map((s) => ({ step: s.step, status: s.status, freedBytes: s.freedBytes, freedHeapBytes: s.freedHeapBytes, tookMs: s.tookMs, detail: s.detail })),
+  };
+}
+
+/** The postmaster of a local stack: the parent of our own backend (Linux /proc); null where that cannot be read. */
+export async function postmasterPid(backendPid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${backendPid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) && ppid > 1 ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A local Redis's pid from INFO (the server says it itself); null when it does not answer in time. */
+export async function redisPid(url: string): Promise<number | null> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
+}
