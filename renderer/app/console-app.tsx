@@ -24,6 +24,7 @@ export function ConsoleApp({ api, environment, services: given }: ConsoleAppProp
       services.database.getState().setVisible(visible);
       services.cache.getState().setVisible(visible);
       services.pool.getState().setVisible(visible);
+      services.memory.getState().setVisible(visible);
       services.advisor.getState().setVisible(visible);
     },
     [services],

@@ -1,6 +1,7 @@
 import type { EngineApi } from '../../main/contract/api.ts';
 import { createCacheStore, type CacheStore } from '../state/cache-store.ts';
 import { createPoolStore, type PoolStore } from '../state/pool-store.ts';
+import { createMemoryStore, type MemoryStore } from '../state/memory-store.ts';
 import { createAdvisorStore, type AdvisorStore } from '../state/advisor-store.ts';
 import { createOptimizeStore, type OptimizeStore } from '../state/optimize-store.ts';
 import { createDatabaseStore, type DatabaseStore } from '../state/database-store.ts';
@@ -21,6 +22,7 @@ export interface ConsoleServices {
   database: DatabaseStore;
   cache: CacheStore;
   pool: PoolStore;
+  memory: MemoryStore;
   advisor: AdvisorStore;
   optimize: OptimizeStore;
   tasks: TaskProgressStore;
@@ -44,6 +46,7 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
   const database = createDatabaseStore(api);
   const cache = createCacheStore(api);
   const pool = createPoolStore(api);
+  const memory = createMemoryStore(api);
   const advisor = createAdvisorStore(api);
   // After Optimize, the Indexes page shows the new history (and drops the builds' last progress) at once.
   const optimize = createOptimizeStore(api, () => void advisor.getState().refresh());
@@ -74,9 +77,10 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
       database.getState().stopPolling();
       cache.getState().stopPolling();
       pool.getState().stopPolling();
+      memory.getState().stopPolling();
       advisor.getState().stopPolling();
     };
   };
 
-  return { api, status, telemetry, profiles, database, cache, pool, advisor, optimize, tasks, notifications, theme, navigation, start };
+  return { api, status, telemetry, profiles, database, cache, pool, memory, advisor, optimize, tasks, notifications, theme, navigation, start };
 }

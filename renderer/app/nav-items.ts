@@ -16,7 +16,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Cache', page: 'cache', goKey: 'h' },
   { label: 'Pool', page: 'pool', goKey: 'p' },
   { label: 'Indexes', page: 'indexes', goKey: 'i' },
-  { label: 'Memory', page: null, goKey: null },
+  { label: 'Memory', page: 'memory', goKey: 'm' },
   { label: 'Planner', page: null, goKey: null },
 ];
 
@@ -30,4 +30,5 @@ export const PAGE_TITLES: Record<PageId, string> = {
   cache: 'Cache',
   pool: 'Pool',
   indexes: 'Indexes',
+  memory: 'Memory',
 };

@@ -5,6 +5,7 @@ import { DatabasePage } from '../pages/database-page.tsx';
 import { OverviewPage } from '../pages/overview-page.tsx';
 import { PoolPage } from '../pages/pool-page.tsx';
 import { IndexesPage } from '../pages/indexes-page.tsx';
+import { MemoryPage } from '../pages/memory-page.tsx';
 import { WelcomePage } from '../pages/welcome-page.tsx';
 
 /** The page for an id. Only the shown page is mounted, so only it polls or renders charts. */
@@ -24,5 +25,7 @@ export function PageView({ page }: { page: PageId }) {
       return <PoolPage />;
     case 'indexes':
       return <IndexesPage />;
+    case 'memory':
+      return <MemoryPage />;
   }
 }

@@ -1,10 +1,11 @@
 import type { CacheInterval } from '../../main/contract/cache.ts';
+import type { MemoryInterval } from '../../main/contract/memory.ts';
 import type { PoolInterval } from '../../main/contract/pool.ts';
 import type { WorkloadInterval } from '../../main/contract/telemetry.ts';
 import { formatMs, formatRate, formatShare } from '../format/units.ts';
 import { ALL_TEMPLATES } from '../state/telemetry-series.ts';
 
-export type SloVerdict = 'pass' | 'fail' | 'waiting' | 'not-measured';
+export type SloVerdict = 'pass' | 'fail' | 'waiting';
 
 export interface SloResult {
   id: string;
@@ -41,25 +42,24 @@ const MEASURED: readonly MeasuredSlo[] = [
   { id: 'throughput', label: 'Throughput', target: '> 10,000 req/s', measure: (i) => i.achievedRate, passes: (v) => v > 10_000, format: formatRate },
 ];
 
-/** Metrics whose capability (the memory manager) is still to come. */
-const NOT_MEASURED: readonly Omit<SloResult, 'verdict' | 'value'>[] = [
-  { id: 'memory', label: 'Memory', target: '< 80%' },
-  { id: 'cpu', label: 'CPU', target: '< 70%' },
-];
-
 /**
  * Pass or fail of each target against the newest second of the workload. A warm-up
  * second does not count (its latencies include connection set-up), and with no
  * workload interval at all a tile waits for data rather than claiming a verdict.
  */
-export function evaluateSlos(interval: WorkloadInterval | null, cache: CacheInterval | null = null, pool: PoolInterval | null = null): SloResult[] {
+export function evaluateSlos(
+  interval: WorkloadInterval | null,
+  cache: CacheInterval | null = null,
+  pool: PoolInterval | null = null,
+  memory: MemoryInterval | null = null,
+): SloResult[] {
   const usable = interval && !interval.warmup ? interval : null;
   const measured = MEASURED.map((slo): SloResult => {
     const value = usable ? slo.measure(usable) : null;
     if (value === null) return { id: slo.id, label: slo.label, target: slo.target, verdict: 'waiting', value: null };
     return { id: slo.id, label: slo.label, target: slo.target, verdict: slo.passes(value) ? 'pass' : 'fail', value: slo.format(value) };
   });
-  return [...measured, evaluateCacheHitRate(cache), evaluatePoolEfficiency(pool), ...NOT_MEASURED.map((slo): SloResult => ({ ...slo, verdict: 'not-measured', value: null }))];
+  return [...measured, evaluateCacheHitRate(cache), evaluatePoolEfficiency(pool), evaluateMemory(memory), evaluateCpu(memory)];
 }
 
 /** The share of cached-template reads some tier answered in the newest second; waits while none were read. */
@@ -73,7 +73,6 @@ export const VERDICT_TEXT: Record<SloVerdict, string> = {
   pass: 'Pass',
   fail: 'Fail',
   waiting: 'Waiting for data',
-  'not-measured': 'Not measured yet',
 };
 
 /**
@@ -85,4 +84,23 @@ function evaluatePoolEfficiency(pool: PoolInterval | null): SloResult {
   if (pool === null) return { ...slo, verdict: 'waiting', value: null };
   if (pool.efficiency === null) return { ...slo, verdict: 'pass', value: 'no waits' };
   return { ...slo, verdict: pool.efficiency > 0.9 ? 'pass' : 'fail', value: formatShare(pool.efficiency) };
+}
+
+/**
+ * Memory in use, as the memory manager decides its levels on it: max(RSS / budget, machine memory in use). Measured
+ * whether or not a workload runs (the engine uses memory either way); waits until the manager's first reading.
+ */
+function evaluateMemory(memory: MemoryInterval | null): SloResult {
+  const slo = { id: 'memory', label: 'Memory', target: '< 80%' };
+  if (memory === null) return { ...slo, verdict: 'waiting', value: null };
+  return { ...slo, verdict: memory.usage < 0.8 ? 'pass' : 'fail', value: formatShare(memory.usage) };
+}
+
+/** The machine's CPU load (all cores); waits where the host cannot read it. */
+function evaluateCpu(memory: MemoryInterval | null): SloResult {
+  const slo = { id: 'cpu', label: 'CPU', target: '< 70%' };
+  const load = memory?.machine.cpuLoadPercent ?? null;
+  if (load === null) return { ...slo, verdict: 'waiting', value: null };
+  // Rounded down: a load of 69.6% passes and must not read "70%" beside its Pass.
+  return { ...slo, verdict: load < 70 ? 'pass' : 'fail', value: `${Math.floor(load)}%` };
 }

@@ -5,6 +5,8 @@ import type { TelemetrySnapshot, WorkloadInterval } from '../../main/contract/te
 import { buildCacheSeries, type CachePoint } from './cache-series.ts';
 import { buildPoolSeries, type PoolPoint } from './pool-series.ts';
 import type { PoolInterval } from '../../main/contract/pool.ts';
+import type { MemoryActionPayload, MemoryInterval } from '../../main/contract/memory.ts';
+import { buildMemorySeries, memoryActionsInWindow, type MemoryPoint } from './memory-series.ts';
 import { SnapshotRing } from './snapshot-ring.ts';
 import { ALL_TEMPLATES, buildSeries, templateNames, type ChartPoint } from './telemetry-series.ts';
 
@@ -34,6 +36,12 @@ export interface TelemetryState {
   poolSeries: PoolPoint[];
   /** The newest snapshot's pool interval; null with no snapshot or no stack. */
   latestPool: PoolInterval | null;
+  /** Memory, CPU and pressure chart points of the selected window. */
+  memorySeries: MemoryPoint[];
+  /** The memory manager's actions (cleanups, restorations) within the selected window, oldest first: chart markers. */
+  memoryActions: MemoryActionPayload[];
+  /** The newest snapshot's memory interval; null with no snapshot or before the manager's first reading. */
+  latestMemory: MemoryInterval | null;
   /** The newest snapshot's workload interval; null with no snapshot or no workload running. */
   latestWorkload: WorkloadInterval | null;
   latestAt: number | null;
@@ -80,6 +88,9 @@ export function createTelemetryStore(api: EngineApi, capacity = TELEMETRY_CAPACI
         latestCache: last?.cache ?? null,
         poolSeries: buildPoolSeries(snapshots, windowSeconds),
         latestPool: last?.pool ?? null,
+        memorySeries: buildMemorySeries(snapshots, windowSeconds),
+        memoryActions: memoryActionsInWindow(snapshots, windowSeconds),
+        latestMemory: last?.memory ?? null,
         latestWorkload: last?.workload ?? null,
         latestAt: last?.at ?? null,
         templates: templates.length > 0 || !last ? templates : get().templates,
@@ -100,6 +111,9 @@ export function createTelemetryStore(api: EngineApi, capacity = TELEMETRY_CAPACI
       latestCache: null,
       poolSeries: [],
       latestPool: null,
+      memorySeries: [],
+      memoryActions: [],
+      latestMemory: null,
       latestWorkload: null,
       latestAt: null,
       templates: [],

@@ -64,19 +64,35 @@ describe('navigation', () => {
     expect(window.location.hash).toBe('#/database');
   });
 
-  it('lists the capabilities to come as disabled entries with a tooltip, which do nothing', async () => {
+  it('lists the capability to come (Planner) as a disabled entry with a tooltip, which does nothing', async () => {
     renderShell();
     const nav = screen.getByRole('navigation', { name: 'Pages' });
-    for (const label of ['Memory', 'Planner']) {
-      const entry = within(nav).getByRole('link', { name: label });
-      expect(entry.getAttribute('aria-disabled')).toBe('true');
-      expect(entry.getAttribute('title')).toBe('arrives with its own capability');
-      expect(entry.getAttribute('tabindex')).toBe('0'); // reachable, so the tooltip is too
-    }
+    const entry = within(nav).getByRole('link', { name: 'Planner' });
+    expect(entry.getAttribute('aria-disabled')).toBe('true');
+    expect(entry.getAttribute('title')).toBe('arrives with its own capability');
+    expect(entry.getAttribute('tabindex')).toBe('0'); // reachable, so the tooltip is too
     await screen.findByRole('heading', { level: 1, name: 'Overview' });
-    fireEvent.click(within(nav).getByRole('link', { name: 'Memory' }));
-    fireEvent.keyDown(window, { key: '7', code: 'Digit7', altKey: true });
+    fireEvent.click(entry);
+    fireEvent.keyDown(window, { key: '8', code: 'Digit8', altKey: true });
     expect(heading()).toBe('Overview');
+  });
+
+  it('opens the Memory page from its entry, with Alt+7 and with g m', async () => {
+    renderShell();
+    const nav = screen.getByRole('navigation', { name: 'Pages' });
+    await screen.findByRole('heading', { level: 1, name: 'Overview' });
+    const memory = within(nav).getByRole('link', { name: /Memory/ });
+    expect(memory.getAttribute('aria-disabled')).toBeNull();
+    fireEvent.click(memory);
+    expect(heading()).toBe('Memory');
+    expect(window.location.hash).toBe('#/memory');
+    fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
+    fireEvent.keyDown(window, { key: '7', code: 'Digit7', altKey: true });
+    expect(heading()).toBe('Memory');
+    fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
+    fireEvent.keyDown(window, { key: 'g', code: 'KeyG' });
+    fireEvent.keyDown(window, { key: 'm', code: 'KeyM' });
+    expect(heading()).toBe('Memory');
   });
 });
 

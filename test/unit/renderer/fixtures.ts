@@ -2,6 +2,7 @@ import type { EngineStatus } from '../../../main/contract/status.ts';
 import type { TelemetrySnapshot, TemplateIntervalStats, WorkloadInterval } from '../../../main/contract/telemetry.ts';
 import type { CacheInterval, CacheTierInterval } from '../../../main/contract/cache.ts';
 import type { PoolInterval, PoolLatency } from '../../../main/contract/pool.ts';
+import type { MemoryInterval } from '../../../main/contract/memory.ts';
 import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
 
 export function engineStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
@@ -57,12 +58,13 @@ export function workloadInterval(at: number, overrides: Partial<WorkloadInterval
 }
 
 /** A snapshot at second `n` (at = n × 1000 ms) with a workload whose overall p99 is `p99`. */
-export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}, cache: CacheInterval | null = null, pool: PoolInterval | null = null): TelemetrySnapshot {
+export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}, cache: CacheInterval | null = null, pool: PoolInterval | null = null, memory: MemoryInterval | null = null): TelemetrySnapshot {
   const at = n * 1000;
   return {
     at,
     cache,
     pool,
+    memory,
     workload: workloadInterval(at, {
       templates: [templateStats('chunk_by_id', { latency: { p99: p99 * 2 } }), templateStats('all', { count: 500, latency: { p99 } })],
       ...overrides,
@@ -119,8 +121,27 @@ export function poolInterval(efficiency: number | null = 0.95, overrides: Partia
   };
 }
 
+const MiB = 1024 * 1024;
+
+/** Resources at `usage` of a 512 MiB budget, the machine 30% busy, with `actions` taken in the interval. */
+export function memoryInterval(usage = 0.5, overrides: Partial<MemoryInterval> = {}): MemoryInterval {
+  return {
+    process: { rssBytes: usage * 512 * MiB, heapUsedBytes: 100 * MiB, heapLimitBytes: 4096 * MiB, externalBytes: 5 * MiB, arrayBuffersBytes: 2 * MiB, cpuPercent: 40 },
+    eventLoop: { delayP50Ms: 1, delayP99Ms: 12, utilization: 0.3 },
+    machine: { totalBytes: 24 * 1024 * MiB, availableBytes: 20 * 1024 * MiB, cpuLoadPercent: 30, cores: 2 },
+    children: [{ name: 'postgres', rssBytes: 80 * MiB, cpuPercent: 20 }],
+    level: usage >= 0.9 ? 'aggressive' : usage >= 0.85 ? 'moderate' : 'normal',
+    usage,
+    usageSource: 'budget',
+    budgetBytes: 512 * MiB,
+    l1Bytes: 64 * MiB,
+    actions: [],
+    ...overrides,
+  };
+}
+
 export function idleSnapshot(n: number): TelemetrySnapshot {
-  return { at: n * 1000, workload: null, cache: null, pool: null };
+  return { at: n * 1000, workload: null, cache: null, pool: null, memory: null };
 }
 
 export function profile(overrides: Partial<ConnectionProfile> = {}): ConnectionProfile {

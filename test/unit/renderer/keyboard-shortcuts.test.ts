@@ -35,9 +35,9 @@ describe('page shortcuts', () => {
     expect(pages).toEqual(['database']);
   });
 
-  it('Alt+7 (a disabled entry) does nothing; Alt+4, g h open the Cache page, Alt+5, g p the Pool page', () => {
+  it('Alt+8 (Planner, a disabled entry) does nothing; Alt+4, g h open the Cache page, Alt+5, g p the Pool page', () => {
     const { pages, handle } = harness();
-    expect(handle(key('7', { altKey: true }))).toBe(false);
+    expect(handle(key('8', { altKey: true }))).toBe(false);
     expect(pages).toEqual([]);
     expect(handle(key('4', { altKey: true }))).toBe(true);
     handle(key('g'));
@@ -46,6 +46,14 @@ describe('page shortcuts', () => {
     handle(key('g'));
     expect(handle(key('p'))).toBe(true);
     expect(pages).toEqual(['cache', 'cache', 'pool', 'pool']);
+  });
+
+  it('Alt+7 and g m open the Memory page', () => {
+    const { pages, handle } = harness();
+    expect(handle(key('7', { altKey: true }))).toBe(true);
+    handle(key('g'));
+    expect(handle(key('m'))).toBe(true);
+    expect(pages).toEqual(['memory', 'memory']);
   });
 
   it('g then a letter switches pages', () => {

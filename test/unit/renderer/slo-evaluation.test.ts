@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSlos } from '../../../renderer/slo/slo-evaluation.ts';
 import { describeSaturation } from '../../../renderer/slo/saturation.ts';
-import { cacheInterval, poolInterval, templateStats, workloadInterval } from './fixtures.ts';
+import { cacheInterval, memoryInterval, poolInterval, templateStats, workloadInterval } from './fixtures.ts';
 
 const verdicts = (results: ReturnType<typeof evaluateSlos>) => Object.fromEntries(results.map((r) => [r.id, r.verdict]));
 
@@ -45,12 +45,30 @@ describe('SLO evaluation', () => {
     expect(efficiency(null)).toMatchObject({ verdict: 'waiting', value: null });
   });
 
-  it('shows memory and CPU as not measured yet', () => {
-    const results = evaluateSlos(workloadInterval(1));
-    expect(results.filter((r) => r.verdict === 'not-measured').map((r) => `${r.label} ${r.target}`)).toEqual([
-      'Memory < 80%',
-      'CPU < 70%',
-    ]);
+  it('passes memory below 80% usage (the higher of RSS / budget and the machine share), fails at or above, waits without a reading', () => {
+    const memoryTile = (memory: ReturnType<typeof memoryInterval> | null) => evaluateSlos(null, null, null, memory).find((r) => r.id === 'memory');
+    expect(memoryTile(memoryInterval(0.5))).toMatchObject({ verdict: 'pass', value: '50%', label: 'Memory', target: '< 80%' });
+    expect(memoryTile(memoryInterval(0.8))).toMatchObject({ verdict: 'fail', value: '80%' });
+    expect(memoryTile(memoryInterval(0.912, { usageSource: 'machine' }))).toMatchObject({ verdict: 'fail', value: '91.2%' });
+    expect(memoryTile(null)).toMatchObject({ verdict: 'waiting', value: null });
+  });
+
+  it("passes CPU below 70% of the machine's cores, fails at or above, waits without a reading or where it cannot be read", () => {
+    const cpu = (load: number | null | 'none') =>
+      evaluateSlos(null, null, null, load === 'none' ? null : memoryInterval(0.5, { machine: { totalBytes: 1, availableBytes: 1, cores: 4, cpuLoadPercent: load } })).find(
+        (r) => r.id === 'cpu',
+      );
+    expect(cpu(30)).toMatchObject({ verdict: 'pass', value: '30%', label: 'CPU', target: '< 70%' });
+    expect(cpu(69.6)).toMatchObject({ verdict: 'pass', value: '69%' });
+    expect(cpu(70)).toMatchObject({ verdict: 'fail', value: '70%' });
+    expect(cpu(null)).toMatchObject({ verdict: 'waiting', value: null });
+    expect(cpu('none')).toMatchObject({ verdict: 'waiting', value: null });
+  });
+
+  it('measures memory and CPU without a workload, in the order of the seed', () => {
+    const results = evaluateSlos(null, null, null, memoryInterval(0.5));
+    expect(results.map((r) => r.id)).toEqual(['p50', 'p95', 'p99', 'throughput', 'cache-hit-rate', 'pool-efficiency', 'memory', 'cpu']);
+    expect(verdicts(results)).toMatchObject({ p99: 'waiting', memory: 'pass', cpu: 'pass' });
   });
 });
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { SloTiles } from '../../../renderer/components/slo-tiles.tsx';
-import { snapshot, templateStats } from './fixtures.ts';
+import { memoryInterval, snapshot, templateStats } from './fixtures.ts';
 import { renderInConsole } from './render-console.ts';
 
 afterEach(cleanup);
@@ -35,12 +35,24 @@ describe('SLO tiles', () => {
     expect(screen.getByTestId('slo-tile-p95').dataset.verdict).toBe('fail');
   });
 
-  it('show the capabilities still to come as "not measured yet"', () => {
-    renderInConsole(createElement(SloTiles));
+  it('wait for the first memory reading, then show memory and CPU live with their values', async () => {
+    const { services } = renderInConsole(createElement(SloTiles));
     expect(verdictOf('Cache hit rate > 80%')).toBe('Waiting for data');
     expect(verdictOf('Pool efficiency > 90%')).toBe('Waiting for data');
-    for (const name of ['Memory < 80%', 'CPU < 70%']) {
-      expect(verdictOf(name)).toBe('Not measured yet');
-    }
+    for (const name of ['Memory < 80%', 'CPU < 70%']) expect(verdictOf(name)).toBe('Waiting for data');
+
+    const busyMachine = memoryInterval(0.86, { machine: { totalBytes: 8 * 1024 ** 3, availableBytes: 2 * 1024 ** 3, cpuLoadPercent: 82, cores: 4 } });
+    act(() => services.telemetry.getState().ingest(snapshot(1, 3, {}, null, null, busyMachine)));
+    await waitFor(() => expect(verdictOf('Memory < 80%')).toBe('Fail'));
+    expect(tile('Memory < 80%').textContent).toContain('86%');
+    expect(verdictOf('CPU < 70%')).toBe('Fail');
+    expect(tile('CPU < 70%').textContent).toContain('82%');
+
+    act(() => services.telemetry.getState().ingest(snapshot(2, 3, {}, null, null, memoryInterval(0.4))));
+    await waitFor(() => expect(verdictOf('Memory < 80%')).toBe('Pass'));
+    expect(tile('Memory < 80%').textContent).toContain('40%');
+    expect(verdictOf('CPU < 70%')).toBe('Pass');
+    expect(screen.getByTestId('slo-tile-cpu').dataset.verdict).toBe('pass');
+    expect(screen.queryByText('Not measured yet')).toBeNull();
   });
 });

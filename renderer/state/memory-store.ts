@@ -1,0 +1,98 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineApi } from '../../main/contract/api.ts';
+import type { MemoryActionPayload, MemoryStatusPayload } from '../../main/contract/memory.ts';
+import { formatAge, formatBytes, formatShare } from '../format/units.ts';
+import { freedBy } from './memory-series.ts';
+import { createPoller } from './poller.ts';
+import { toError } from './to-error.ts';
+
+export const MEMORY_POLL_MS = 2000;
+
+export type MemoryAction = 'cleanup' | 'budget' | 'automatic';
+export type CleanupLevel = 'moderate' | 'aggressive';
+
+export interface MemoryState {
+  status: MemoryStatusPayload | null;
+  statusError: Error | null;
+  /** The action running now; the page disables the others meanwhile. */
+  busy: MemoryAction | null;
+  /** What the last action did, in a sentence with its figures; null until one ran. */
+  lastResult: { action: MemoryAction; message: string } | null;
+  actionError: { action: MemoryAction; error: Error } | null;
+  startPolling(): void;
+  stopPolling(): void;
+  setVisible(visible: boolean): void;
+  refresh(): Promise<void>;
+  cleanup(level: CleanupLevel): Promise<void>;
+  setBudget(bytes: number): Promise<void>;
+  setAutomatic(enabled: boolean): Promise<void>;
+}
+
+export type MemoryStore = StoreApi<MemoryState>;
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** One sentence on a cleanup's outcome: what it freed, how long it took, and any step that did not run. */
+export function describeCleanup(action: MemoryActionPayload): string {
+  const { rssBytes, heapBytes } = freedBy(action);
+  const tookMs = action.steps.reduce((sum, step) => sum + step.tookMs, 0);
+  const failed = action.steps.filter((s) => s.status === 'failed').map((s) => s.step);
+  const steps = `${action.steps.length} step${action.steps.length === 1 ? '' : 's'}`;
+  const failure = failed.length > 0 ? ` Failed: ${failed.join(', ')} (see the log below).` : '';
+  return `${capitalized(action.level)} cleanup done: freed ${formatBytes(rssBytes)} RSS and ${formatBytes(heapBytes)} heap in ${steps}, ${formatAge(Math.round(tookMs))}.${failure}`;
+}
+
+/**
+ * The Memory page's state: the manager's status and action log (polled every 2 s while the page is shown), and
+ * the operator's actions with their outcome. Charts come from the telemetry store, not from here.
+ */
+export function createMemoryStore(api: EngineApi): MemoryStore {
+  return createStore<MemoryState>()((set, get) => {
+    const poller = createPoller(() => get().refresh(), MEMORY_POLL_MS);
+    const act = async (action: MemoryAction, work: () => Promise<string>) => {
+      set({ busy: action, actionError: null });
+      try {
+        set({ lastResult: { action, message: await work() } });
+      } catch (error) {
+        set({ actionError: { action, error: toError(error) } });
+      } finally {
+        set({ busy: null });
+        // A cleanup answers with its action, not the status: refresh so the log and counts show it at once.
+        void get().refresh();
+      }
+    };
+    return {
+      status: null,
+      statusError: null,
+      busy: null,
+      lastResult: null,
+      actionError: null,
+      startPolling: () => poller.start(),
+      stopPolling: () => poller.stop(),
+      setVisible: (visible) => poller.setVisible(visible),
+      async refresh() {
+        try {
+          set({ status: await api.call('memory.status', {}), statusError: null });
+        } catch (error) {
+          set({ statusError: toError(error) });
+        }
+      },
+      cleanup: (level) => act('cleanup', async () => describeCleanup(await api.call('memory.cleanup', { level }))),
+      setBudget: (bytes) =>
+        act('budget', async () => {
+          const status = await api.call('memory.setBudget', { bytes });
+          set({ status });
+          const usage = status.usage === null ? '' : ` (usage ${formatShare(status.usage)})`;
+          return `Memory budget set to ${formatBytes(status.budgetBytes)}; pressure is ${status.level}${usage}.`;
+        }),
+      setAutomatic: (enabled) =>
+        act('automatic', async () => {
+          const status = await api.call('memory.setAutomatic', { enabled });
+          set({ status });
+          return status.paused
+            ? 'Automatic cleanups paused: pressure no longer frees memory by itself. Cleanups you run still work, and what was taken away is still restored.'
+            : 'Automatic cleanups resumed: the next reading over a level’s line runs its cleanup.';
+        }),
+    };
+  });
+}
