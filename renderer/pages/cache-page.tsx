@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useCache, useEngineStatus, useServices, useTelemetry } from '../app/console-context.ts';
 import { CacheActions } from '../components/cache-actions.tsx';
 import { CacheChurnChart, CacheHitRateChart, CacheMemoryChart } from '../components/cache-charts.tsx';
@@ -7,6 +6,7 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
 import { WindowSelector } from '../components/window-selector.tsx';
+import { usePolling } from '../hooks/use-polling.ts';
 
 /** The multi-tier cache: hit rate per tier over time, the L1's memory and churn, and flush, warm and resize. */
 export function CachePage() {
@@ -17,11 +17,7 @@ export function CachePage() {
   const statusError = useCache((s) => s.statusError);
   const series = useTelemetry((s) => s.cacheSeries);
 
-  useEffect(() => {
-    if (!connected) return;
-    cache.getState().startPolling();
-    return () => cache.getState().stopPolling();
-  }, [cache, connected]);
+  usePolling(cache, connected);
 
   return (
     <div className="page page--cache">

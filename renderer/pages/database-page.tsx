@@ -1,10 +1,10 @@
-import { useEffect } from 'react';
 import { useDatabase, useEngineStatus, useServices } from '../app/console-context.ts';
 import { ActivityTable } from '../components/activity-table.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
 import { TopStatementsTable } from '../components/top-statements-table.tsx';
+import { usePolling } from '../hooks/use-polling.ts';
 
 /** The database's own view: where its time goes, and who is connected (with cancel). */
 export function DatabasePage() {
@@ -17,11 +17,7 @@ export function DatabasePage() {
   const activityError = useDatabase((s) => s.activityError);
 
   // Poll only while this page is shown and a stack is connected (the store also pauses while the document is hidden).
-  useEffect(() => {
-    if (!connected) return;
-    database.getState().startPolling();
-    return () => database.getState().stopPolling();
-  }, [database, connected]);
+  usePolling(database, connected);
 
   return (
     <div className="page page--database">

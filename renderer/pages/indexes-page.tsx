@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useAdvisor, useEngineStatus, useServices } from '../app/console-context.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
@@ -8,6 +7,7 @@ import { IndexHistory } from '../components/index-history.tsx';
 import { IndexProposals } from '../components/index-proposals.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
 import { formatClock } from '../format/units.ts';
+import { usePolling } from '../hooks/use-polling.ts';
 
 /** The index advisor: proposals with their DDL and gains, builds with progress, history with rollback, findings. */
 export function IndexesPage() {
@@ -24,11 +24,7 @@ export function IndexesPage() {
   // Builds started elsewhere (Optimize, another console) that are not among the proposals shown.
   const otherBuilds = Object.values(progress).filter((p) => !proposalNames.has(p.name));
 
-  useEffect(() => {
-    if (!connected) return;
-    advisor.getState().startPolling();
-    return () => advisor.getState().stopPolling();
-  }, [advisor, connected]);
+  usePolling(advisor, connected);
 
   return (
     <div className="page page--indexes">

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useEngineStatus, useMemory, useServices, useTelemetry } from '../app/console-context.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
@@ -7,6 +7,7 @@ import { actionMarkers, CpuChart, EventLoopChart, MemoryMachineChart, MemoryPres
 import { MemoryLog } from '../components/memory-log.tsx';
 import { MemoryNow } from '../components/memory-now.tsx';
 import { WindowSelector } from '../components/window-selector.tsx';
+import { usePolling } from '../hooks/use-polling.ts';
 
 /**
  * The engine's memory and CPU: process and machine memory, heap and the L1 against the budget, the pressure
@@ -24,11 +25,7 @@ export function MemoryPage() {
   const latest = useTelemetry((s) => s.latestMemory);
   const markers = useMemo(() => actionMarkers(actions), [actions]);
 
-  useEffect(() => {
-    if (!known) return;
-    memory.getState().startPolling();
-    return () => memory.getState().stopPolling();
-  }, [memory, known]);
+  usePolling(memory, known);
 
   return (
     <div className="page page--memory">

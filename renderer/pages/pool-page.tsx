@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useEngineStatus, usePool, useServices, useTelemetry } from '../app/console-context.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
@@ -8,6 +7,7 @@ import { PoolLeaks } from '../components/pool-leaks.tsx';
 import { PoolSettingsForm } from '../components/pool-settings-form.tsx';
 import { PoolSizeForm } from '../components/pool-size-form.tsx';
 import { WindowSelector } from '../components/window-selector.tsx';
+import { usePolling } from '../hooks/use-polling.ts';
 
 /** The workload pool: waits per lane, connections, efficiency over time; its size and session settings, changeable. */
 export function PoolPage() {
@@ -20,11 +20,7 @@ export function PoolPage() {
   const actionError = usePool((s) => s.actionError);
   const series = useTelemetry((s) => s.poolSeries);
 
-  useEffect(() => {
-    if (!connected) return;
-    pool.getState().startPolling();
-    return () => pool.getState().stopPolling();
-  }, [pool, connected]);
+  usePolling(pool, connected);
 
   return (
     <div className="page page--pool">

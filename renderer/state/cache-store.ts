@@ -3,19 +3,15 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { CacheFlushTarget, CacheStatusPayload } from '../../main/contract/cache.ts';
 import { createPoller } from './poller.ts';
 import { toError } from './to-error.ts';
+import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
 
 export const CACHE_POLL_MS = 2000;
 
 export type CacheAction = 'flush' | 'warm' | 'resize';
 
-export interface CacheState {
+export interface CacheState extends OperatorActionState<CacheAction> {
   status: CacheStatusPayload | null;
   statusError: Error | null;
-  /** The action running now; the page disables the others meanwhile. */
-  busy: CacheAction | null;
-  /** What the last action did, in a sentence with its figures; null until one ran. */
-  lastResult: { action: CacheAction; message: string } | null;
-  actionError: { action: CacheAction; error: Error } | null;
   startPolling(): void;
   stopPolling(): void;
   setVisible(visible: boolean): void;
@@ -37,23 +33,11 @@ const MiB = 1024 * 1024;
 export function createCacheStore(api: EngineApi): CacheStore {
   return createStore<CacheState>()((set, get) => {
     const poller = createPoller(() => get().refresh(), CACHE_POLL_MS);
-    const act = async (action: CacheAction, work: () => Promise<string>) => {
-      set({ busy: action, actionError: null });
-      try {
-        set({ lastResult: { action, message: await work() } });
-      } catch (error) {
-        set({ actionError: { action, error: toError(error) } });
-      } finally {
-        set({ busy: null });
-        void get().refresh();
-      }
-    };
+    const act = operatorActionRunner<CacheAction>(set, () => void get().refresh());
     return {
       status: null,
       statusError: null,
-      busy: null,
-      lastResult: null,
-      actionError: null,
+      ...NO_OPERATOR_ACTION,
       startPolling: () => poller.start(),
       stopPolling: () => poller.stop(),
       setVisible: (visible) => poller.setVisible(visible),

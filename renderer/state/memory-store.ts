@@ -5,20 +5,16 @@ import { formatAge, formatBytes, formatShare } from '../format/units.ts';
 import { freedBy } from './memory-series.ts';
 import { createPoller } from './poller.ts';
 import { toError } from './to-error.ts';
+import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
 
 export const MEMORY_POLL_MS = 2000;
 
 export type MemoryAction = 'cleanup' | 'budget' | 'automatic';
 export type CleanupLevel = 'moderate' | 'aggressive';
 
-export interface MemoryState {
+export interface MemoryState extends OperatorActionState<MemoryAction> {
   status: MemoryStatusPayload | null;
   statusError: Error | null;
-  /** The action running now; the page disables the others meanwhile. */
-  busy: MemoryAction | null;
-  /** What the last action did, in a sentence with its figures; null until one ran. */
-  lastResult: { action: MemoryAction; message: string } | null;
-  actionError: { action: MemoryAction; error: Error } | null;
   startPolling(): void;
   stopPolling(): void;
   setVisible(visible: boolean): void;
@@ -49,24 +45,11 @@ export function describeCleanup(action: MemoryActionPayload): string {
 export function createMemoryStore(api: EngineApi): MemoryStore {
   return createStore<MemoryState>()((set, get) => {
     const poller = createPoller(() => get().refresh(), MEMORY_POLL_MS);
-    const act = async (action: MemoryAction, work: () => Promise<string>) => {
-      set({ busy: action, actionError: null });
-      try {
-        set({ lastResult: { action, message: await work() } });
-      } catch (error) {
-        set({ actionError: { action, error: toError(error) } });
-      } finally {
-        set({ busy: null });
-        // A cleanup answers with its action, not the status: refresh so the log and counts show it at once.
-        void get().refresh();
-      }
-    };
+    const act = operatorActionRunner<MemoryAction>(set, () => void get().refresh());
     return {
       status: null,
       statusError: null,
-      busy: null,
-      lastResult: null,
-      actionError: null,
+      ...NO_OPERATOR_ACTION,
       startPolling: () => poller.start(),
       stopPolling: () => poller.stop(),
       setVisible: (visible) => poller.setVisible(visible),

@@ -3,18 +3,15 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { PoolStatusPayload, SessionSettingsPayload } from '../../main/contract/pool.ts';
 import { createPoller } from './poller.ts';
 import { toError } from './to-error.ts';
+import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
 
 export const POOL_POLL_MS = 2000;
 
 export type PoolAction = 'resize' | 'check' | 'apply' | 'revert';
 
-export interface PoolState {
+export interface PoolState extends OperatorActionState<PoolAction> {
   status: PoolStatusPayload | null;
   statusError: Error | null;
-  busy: PoolAction | null;
-  /** What the last action did, in a sentence; null until one ran. */
-  lastResult: { action: PoolAction; message: string } | null;
-  actionError: { action: PoolAction; error: Error } | null;
   startPolling(): void;
   stopPolling(): void;
   setVisible(visible: boolean): void;
@@ -37,22 +34,11 @@ const describeChange = (change: Partial<SessionSettingsPayload>) =>
 export function createPoolStore(api: EngineApi): PoolStore {
   return createStore<PoolState>()((set, get) => {
     const poller = createPoller(() => get().refresh(), POOL_POLL_MS);
-    const act = async (action: PoolAction, work: () => Promise<string>) => {
-      set({ busy: action, actionError: null });
-      try {
-        set({ lastResult: { action, message: await work() } });
-      } catch (error) {
-        set({ actionError: { action, error: toError(error) } });
-      } finally {
-        set({ busy: null });
-      }
-    };
+    const act = operatorActionRunner<PoolAction>(set);
     return {
       status: null,
       statusError: null,
-      busy: null,
-      lastResult: null,
-      actionError: null,
+      ...NO_OPERATOR_ACTION,
       startPolling: () => poller.start(),
       stopPolling: () => poller.stop(),
       setVisible: (visible) => poller.setVisible(visible),
