@@ -1,21 +1,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineApi } from '../../main/contract/api.ts';
 import type { CacheFlushTarget, CacheStatusPayload } from '../../main/contract/cache.ts';
-import { createPoller } from './poller.ts';
-import { toError } from './to-error.ts';
+import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
 
 export const CACHE_POLL_MS = 2000;
 
 export type CacheAction = 'flush' | 'warm' | 'resize';
 
-export interface CacheState extends OperatorActionState<CacheAction> {
-  status: CacheStatusPayload | null;
-  statusError: Error | null;
-  startPolling(): void;
-  stopPolling(): void;
-  setVisible(visible: boolean): void;
-  refresh(): Promise<void>;
+export interface CacheState extends PolledStatus<CacheStatusPayload>, OperatorActionState<CacheAction> {
   flush(target: CacheFlushTarget): Promise<void>;
   warm(keys: number): Promise<void>;
   resize(l1Bytes: number): Promise<void>;
@@ -32,22 +25,10 @@ const MiB = 1024 * 1024;
  */
 export function createCacheStore(api: EngineApi): CacheStore {
   return createStore<CacheState>()((set, get) => {
-    const poller = createPoller(() => get().refresh(), CACHE_POLL_MS);
     const act = operatorActionRunner<CacheAction>(set, () => void get().refresh());
     return {
-      status: null,
-      statusError: null,
+      ...polledStatus(() => api.call('cache.status', {}), set, CACHE_POLL_MS),
       ...NO_OPERATOR_ACTION,
-      startPolling: () => poller.start(),
-      stopPolling: () => poller.stop(),
-      setVisible: (visible) => poller.setVisible(visible),
-      async refresh() {
-        try {
-          set({ status: await api.call('cache.status', {}), statusError: null });
-        } catch (error) {
-          set({ statusError: toError(error) });
-        }
-      },
       flush: (target) =>
         act('flush', async () => {
           const result = await api.call('cache.flush', { tier: target });

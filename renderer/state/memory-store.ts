@@ -3,8 +3,7 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { MemoryActionPayload, MemoryStatusPayload } from '../../main/contract/memory.ts';
 import { formatAge, formatBytes, formatShare } from '../format/units.ts';
 import { freedBy } from './memory-series.ts';
-import { createPoller } from './poller.ts';
-import { toError } from './to-error.ts';
+import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
 
 export const MEMORY_POLL_MS = 2000;
@@ -12,13 +11,7 @@ export const MEMORY_POLL_MS = 2000;
 export type MemoryAction = 'cleanup' | 'budget' | 'automatic';
 export type CleanupLevel = 'moderate' | 'aggressive';
 
-export interface MemoryState extends OperatorActionState<MemoryAction> {
-  status: MemoryStatusPayload | null;
-  statusError: Error | null;
-  startPolling(): void;
-  stopPolling(): void;
-  setVisible(visible: boolean): void;
-  refresh(): Promise<void>;
+export interface MemoryState extends PolledStatus<MemoryStatusPayload>, OperatorActionState<MemoryAction> {
   cleanup(level: CleanupLevel): Promise<void>;
   setBudget(bytes: number): Promise<void>;
   setAutomatic(enabled: boolean): Promise<void>;
@@ -44,22 +37,10 @@ export function describeCleanup(action: MemoryActionPayload): string {
  */
 export function createMemoryStore(api: EngineApi): MemoryStore {
   return createStore<MemoryState>()((set, get) => {
-    const poller = createPoller(() => get().refresh(), MEMORY_POLL_MS);
     const act = operatorActionRunner<MemoryAction>(set, () => void get().refresh());
     return {
-      status: null,
-      statusError: null,
+      ...polledStatus(() => api.call('memory.status', {}), set, MEMORY_POLL_MS),
       ...NO_OPERATOR_ACTION,
-      startPolling: () => poller.start(),
-      stopPolling: () => poller.stop(),
-      setVisible: (visible) => poller.setVisible(visible),
-      async refresh() {
-        try {
-          set({ status: await api.call('memory.status', {}), statusError: null });
-        } catch (error) {
-          set({ statusError: toError(error) });
-        }
-      },
       cleanup: (level) => act('cleanup', async () => describeCleanup(await api.call('memory.cleanup', { level }))),
       setBudget: (bytes) =>
         act('budget', async () => {

@@ -1,21 +1,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineApi } from '../../main/contract/api.ts';
 import type { PoolStatusPayload, SessionSettingsPayload } from '../../main/contract/pool.ts';
-import { createPoller } from './poller.ts';
-import { toError } from './to-error.ts';
+import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
 
 export const POOL_POLL_MS = 2000;
 
 export type PoolAction = 'resize' | 'check' | 'apply' | 'revert';
 
-export interface PoolState extends OperatorActionState<PoolAction> {
-  status: PoolStatusPayload | null;
-  statusError: Error | null;
-  startPolling(): void;
-  stopPolling(): void;
-  setVisible(visible: boolean): void;
-  refresh(): Promise<void>;
+export interface PoolState extends PolledStatus<PoolStatusPayload>, OperatorActionState<PoolAction> {
   resize(size: { min?: number; max?: number }): Promise<void>;
   /** Asks the server whether it accepts the change; applies nothing. */
   check(change: Partial<SessionSettingsPayload>): Promise<void>;
@@ -32,23 +25,11 @@ const describeChange = (change: Partial<SessionSettingsPayload>) =>
 
 /** The Pool page's state: size, session settings and leaks (polled while shown), and the operator's actions. */
 export function createPoolStore(api: EngineApi): PoolStore {
-  return createStore<PoolState>()((set, get) => {
-    const poller = createPoller(() => get().refresh(), POOL_POLL_MS);
+  return createStore<PoolState>()((set) => {
     const act = operatorActionRunner<PoolAction>(set);
     return {
-      status: null,
-      statusError: null,
+      ...polledStatus(() => api.call('pool.status', {}), set, POOL_POLL_MS),
       ...NO_OPERATOR_ACTION,
-      startPolling: () => poller.start(),
-      stopPolling: () => poller.stop(),
-      setVisible: (visible) => poller.setVisible(visible),
-      async refresh() {
-        try {
-          set({ status: await api.call('pool.status', {}), statusError: null });
-        } catch (error) {
-          set({ statusError: toError(error) });
-        }
-      },
       resize: (size) =>
         act('resize', async () => {
           const status = await api.call('pool.resize', size);
