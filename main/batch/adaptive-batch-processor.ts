@@ -79,6 +79,10 @@ class BatchRun<T> {
   /** One of `concurrency` loops: pull a batch, handle it, feed the controller, report, repeat. */
   async #work(): Promise<void> {
     while (this.#shouldPull()) {
+      if (this.options.gate) {
+        await this.options.gate.whenRunning();
+        if (!this.#shouldPull()) return;
+      }
       let batch: T[];
       try {
         batch = await this.source.take(this.sizer.size);

@@ -20,6 +20,8 @@ export interface BatchProcessorOptions {
   maxAttemptsPerBatch: number;
   /** Stops pulling new batches; in-flight ones finish. */
   signal?: AbortSignal;
+  /** Holds new batches back while paused (the memory manager pauses low-priority work under pressure). */
+  gate?: { whenRunning(): Promise<void> };
   /** Milliseconds clock. Default `performance.now`; tests and simulations pass a fake one. */
   now: () => number;
 }
@@ -69,5 +71,6 @@ export function resolveBatchOptions(options: Partial<BatchProcessorOptions> = {}
     targetBatchMs, minBatchSize, maxBatchSize, initialBatchSize, concurrency, adaptive, maxAttemptsPerBatch, now,
   };
   if (options.signal !== undefined) resolved.signal = options.signal;
+  if (options.gate !== undefined) resolved.gate = options.gate;
   return resolved;
 }

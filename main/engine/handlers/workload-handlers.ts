@@ -34,6 +34,8 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
       chunks,
       force,
       signal: ctx.stopping,
+      // Seeding is background work: it waits while the memory manager has paused it.
+      batch: { gate: ctx.background },
       onProgress: (p) => ctx.events.emit('task.progress', { task: 'seed', phase: p.phase, message: describeSeedProgress(p), done: p.done, total: p.total }),
     });
     ctx.log('info', report.reused

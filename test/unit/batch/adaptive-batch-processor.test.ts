@@ -144,6 +144,22 @@ describe('AdaptiveBatchProcessor', () => {
     expect(state.closed).toBe(true);
   });
 
+  it('takes no new batch while its gate is paused, and goes on when it resumes', async () => {
+    const { BackgroundGate } = await import('../../../main/memory/background-gate.ts');
+    const gate = new BackgroundGate();
+    const handled: number[] = [];
+    const run = new AdaptiveBatchProcessor({ concurrency: 1, adaptive: false, initialBatchSize: 10, gate })
+      .process(range(50), async (batch, info) => {
+        if (info.index === 1) gate.pause('memory pressure');
+        handled.push(...batch);
+      });
+    for (let i = 0; i < 20; i += 1) await yieldTurn();
+    expect(handled).toEqual(range(20)); // the batch that paused it finished; no third one started
+    gate.resume();
+    expect((await run).processed).toBe(50);
+    expect(handled).toEqual(range(50));
+  });
+
   it('does nothing when the signal is already aborted', async () => {
     let calls = 0;
     const report = await new AdaptiveBatchProcessor({ signal: AbortSignal.abort() })

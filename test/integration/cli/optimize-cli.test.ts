@@ -1,0 +1,69 @@
+import pg from 'pg';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData } from '../../../main/demo/seeder.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { runCli } from '../../support/run-cli.ts';
+
+async function chunkIndexes(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'unified' AND tablename = 'chunks' ORDER BY 1");
+    return result.rows.map((r) => r.indexname);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `hotpath optimize --dry-run --json`: the plan as one JSON object, documented in the README, and nothing changed. */
+describe('hotpath optimize (pg18, pg_stat_statements)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pg18');
+    dataDir = await mkdtemp(join(tmpdir(), 'hotpath-optimize-cli-'));
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      await seedDemoData(pool, { chunks: 20_000 });
+    } finally {
+      await pool.end();
+    }
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the proposals with table, columns in order, method, predicate and DDL, and builds nothing', async () => {
+    const before = await chunkIndexes(db.url);
+    const result = await runCli(['optimize', '--pg', db.url, '--data-dir', dataDir, '--workload', 'demo', '--rate', '200', '--warmup', '3', '--dry-run', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout) as {
+      method: string;
+      proposals: { table: string; columns: string[]; method: string; predicate: string | null; ddl: string }[];
+      applied: unknown;
+      before: Record<string, number> | null;
+    };
+    expect(plan.method).toBe('estimate');
+    expect(plan.proposals.length).toBeGreaterThanOrEqual(2);
+    for (const proposal of plan.proposals) {
+      expect(proposal).toMatchObject({ table: 'chunks', method: expect.stringMatching(/^(btree|brin)$/), predicate: null });
+      expect(proposal.columns.length).toBeGreaterThan(0);
+      expect(proposal.ddl).toMatch(/^CREATE INDEX CONCURRENTLY "hp_chunks_/);
+    }
+    expect(plan.applied).toBeNull();
+    expect(plan.before?.all).toBeGreaterThan(0);
+    expect(await chunkIndexes(db.url)).toEqual(before);
+  });
+
+  it('says what is missing when no database is given', async () => {
+    const result = await runCli(['optimize', '--dry-run']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('optimize needs a database');
+    expect(result.stderr).toContain('--pg');
+  });
+});
