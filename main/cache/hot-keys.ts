@@ -19,13 +19,14 @@ export class HotKeys<R> {
     if (!(Number.isInteger(capacity) && capacity > 0)) throw new RangeError('capacity must be an integer > 0');
   }
 
-  record(key: string, recipe: R): void {
+  /** `recipe` is called only for a key not in the table: a repeat costs one Map lookup and no allocation. */
+  record(key: string, recipe: () => R): void {
     const found = this.entries.get(key);
     if (found !== undefined) {
       found.count += 1;
       return;
     }
-    this.entries.set(key, { key, count: 1, recipe });
+    this.entries.set(key, { key, count: 1, recipe: recipe() });
     if (this.entries.size >= 2 * this.capacity) this.prune();
   }
 

@@ -30,8 +30,13 @@ const SERVED_FROM_CACHE: ExecutionTiming = { acquireUs: 0, serverUs: 0 };
  * old template's results; `namespace` keeps databases apart when they share a Redis or a bucket.
  */
 export function templateCacheKey(namespace: string, template: CachedTemplate, params: readonly unknown[]): string {
+  return `${templateKeyPrefix(namespace, template)}${JSON.stringify(params)}`;
+}
+
+/** The part of the key that does not depend on the parameters: computed once per template, not per request. */
+function templateKeyPrefix(namespace: string, template: CachedTemplate): string {
   const sqlHash = createHash('sha1').update(template.sql).digest('hex').slice(0, 12);
-  return `${namespace}:${template.name}:${sqlHash}:${JSON.stringify(params)}`;
+  return `${namespace}:${template.name}:${sqlHash}:`;
 }
 
 /**
@@ -40,19 +45,24 @@ export function templateCacheKey(namespace: string, template: CachedTemplate, pa
  * table, so the operator can warm the cache with what traffic actually asks for.
  */
 export class CachedWorkloadTarget implements WorkloadTarget {
+  private readonly keyPrefixes: string[];
+
   constructor(
     private readonly inner: RowsTarget,
     private readonly templates: readonly CachedTemplate[],
     private readonly cache: TieredCache,
     private readonly hotKeys: HotKeys<CachedQueryRecipe>,
-    private readonly namespace: string,
-  ) {}
+    namespace: string,
+  ) {
+    this.keyPrefixes = templates.map((t) => templateKeyPrefix(namespace, t));
+  }
 
   async execute(template: number, params: unknown[]): Promise<ExecutionTiming> {
     const spec = this.templates[template]!;
     if (spec.ttlMs === undefined) return await this.inner.execute(template, params);
-    const key = templateCacheKey(this.namespace, spec, params);
-    this.hotKeys.record(key, { template: spec.name, sql: spec.sql, params, ttlMs: spec.ttlMs });
+    const key = `${this.keyPrefixes[template]!}${JSON.stringify(params)}`;
+    const ttlMs = spec.ttlMs;
+    this.hotKeys.record(key, () => ({ template: spec.name, sql: spec.sql, params, ttlMs }));
     let timing = SERVED_FROM_CACHE;
     await this.cache.getOrLoad(
       key,

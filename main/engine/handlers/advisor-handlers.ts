@@ -1,5 +1,4 @@
 import type { LatencyByTemplate } from '../../contract/advisor.ts';
-import { ContractError } from '../../contract/api.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
@@ -86,6 +85,3 @@ function settle(ctx: EngineContext): Promise<void> {
   });
 }
 
-export function requireNotReadOnly(advisor: AdvisorSession): void {
-  if (advisor.readOnly) throw new ContractError('read-only', 'Hotpath is in read-only mode: it runs no DDL.', 'Reconnect without --read-only to build or roll back indexes.');
-}

@@ -4,9 +4,9 @@ import { HotKeys } from '../../../main/cache/hot-keys.ts';
 describe('HotKeys', () => {
   it('ranks keys by how often they were asked for and keeps each recipe', () => {
     const hot = new HotKeys<number>(10);
-    for (let i = 0; i < 5; i += 1) hot.record('a', 1);
-    for (let i = 0; i < 3; i += 1) hot.record('b', 2);
-    hot.record('c', 3);
+    for (let i = 0; i < 5; i += 1) hot.record('a', () => 1);
+    for (let i = 0; i < 3; i += 1) hot.record('b', () => 2);
+    hot.record('c', () => 3);
     expect(hot.top(2).map((k) => [k.key, k.count, k.recipe])).toEqual([
       ['a', 5, 1],
       ['b', 3, 2],
@@ -16,14 +16,14 @@ describe('HotKeys', () => {
 
   it('stays bounded, keeps the most counted keys across prunes, and lets old popularity fade', () => {
     const hot = new HotKeys<null>(100);
-    for (let i = 0; i < 1000; i += 1) hot.record('old-favourite', null);
-    for (let n = 0; n < 10_000; n += 1) hot.record(`once-${n}`, null);
+    for (let i = 0; i < 1000; i += 1) hot.record('old-favourite', () => null);
+    for (let n = 0; n < 10_000; n += 1) hot.record(`once-${n}`, () => null);
     expect(hot.size).toBeLessThan(200);
     expect(hot.top(1)[0]!.key).toBe('old-favourite');
     // Each prune halved it; a key asked for steadily now overtakes it.
     for (let round = 0; round < 5; round += 1) {
-      for (let i = 0; i < 60; i += 1) hot.record('new-favourite', null);
-      for (let n = 0; n < 200; n += 1) hot.record(`filler-${round}-${n}`, null);
+      for (let i = 0; i < 60; i += 1) hot.record('new-favourite', () => null);
+      for (let n = 0; n < 200; n += 1) hot.record(`filler-${round}-${n}`, () => null);
     }
     expect(hot.top(1)[0]!.key).toBe('new-favourite');
   });
