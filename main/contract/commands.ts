@@ -6,6 +6,7 @@ import { databaseActivitySchema, topStatementsSchema } from './database.ts';
 import { advisorReportSchema, buildHistoryEntrySchema, buildOutcomeSchema, buildProgressSchema, optimizePlanSchema, optimizeResultSchema } from './advisor.ts';
 import { MEMORY_BUDGET_MAX, MEMORY_BUDGET_MIN, memoryActionSchema, memoryStatusSchema } from './memory.ts';
 import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settingsChangeSchema } from './pool.ts';
+import { plannerStatusSchema } from './planner.ts';
 import { cacheFlushResultSchema, cacheFlushTargetSchema, cacheStatusSchema, cacheWarmResultSchema, L1_MAX_BYTES, L1_MIN_BYTES } from './cache.ts';
 
 const positiveRate = z.number().positive().max(1_000_000).describe('requests per second');
@@ -124,6 +125,12 @@ export const commandSchemas = {
       .strict(),
     result: optimizeResultSchema,
   },
+  /** The learned plan selector: its choices, model, regret and index (the Planner page polls this). */
+  'planner.status': { params: z.object({}).strict(), result: plannerStatusSchema },
+  /** Retrains the latency model now, in the background worker; resolves when the new model is in use. */
+  'planner.retrain': { params: z.object({}).strict(), result: plannerStatusSchema },
+  /** Forgets every observation, the model and the plan cache: the selector starts over on the default plan. */
+  'planner.reset': { params: z.object({}).strict(), result: plannerStatusSchema },
   'memory.status': { params: z.object({}).strict(), result: memoryStatusSchema },
   /** Runs a cleanup now (moderate: shrink the L1, trim idle connections; aggressive: also empty the L1, pause background work, pool to minimum). */
   'memory.cleanup': { params: z.object({ level: z.enum(['moderate', 'aggressive']) }).strict(), result: memoryActionSchema },

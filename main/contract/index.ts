@@ -10,3 +10,4 @@ export * from './cache.ts';
 export * from './pool.ts';
 export * from './advisor.ts';
 export * from './memory.ts';
+export * from './planner.ts';

@@ -26,6 +26,8 @@ import { poolHandlers } from './handlers/pool-handlers.ts';
 import { advisorHandlers } from './handlers/advisor-handlers.ts';
 import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
+import { plannerHandlers } from './handlers/planner-handlers.ts';
+import { PlannerSession } from './planner-session.ts';
 import { MemorySession, postmasterPid, redisPid } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
 import { poolInterval } from '../telemetry/pool-interval.ts';
@@ -90,7 +92,7 @@ export class Engine implements EngineApi {
       registry: this.metrics.registry,
     });
     const ctx = this.context();
-    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx), ...advisorHandlers(ctx), ...memoryHandlers(ctx, this.memory) };
+    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx), ...advisorHandlers(ctx), ...memoryHandlers(ctx, this.memory), ...plannerHandlers(ctx) };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
   }
@@ -201,7 +203,8 @@ export class Engine implements EngineApi {
       });
       const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache);
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor };
+      const planner = new PlannerSession(pool, (level, message) => this.log(level, message));
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner };
       if (stack.kind === 'local') void this.watchLocalServers(stack, admin);
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
@@ -223,6 +226,7 @@ export class Engine implements EngineApi {
     this.ready = null;
     this.profileId = null;
     ready?.advisor.cancelAll();
+    await ready?.planner.close();
     await ready?.cache?.close();
     await ready?.pool.close();
     this.memory.setChildren([]);

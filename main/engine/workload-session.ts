@@ -11,6 +11,8 @@ import { seededRandom } from '../util/random.ts';
 import type { WorkloadStatus } from '../contract/status.ts';
 import { CachedWorkloadTarget } from '../workload/cached-workload-target.ts';
 import type { CacheSession } from './cache-session.ts';
+import { SplitWorkloadTarget } from '../workload/split-workload-target.ts';
+import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
 
 export interface WorkloadSessionOptions {
   /** The stack's workload pool (read-only sessions); the session runs on its normal lane and does not own it. */
@@ -24,7 +26,12 @@ export interface WorkloadSessionOptions {
   warmupIntervals?: number;
   /** Templates with a `cache:` section read through it; without one they go to the database. */
   cache?: CacheSession;
+  /** Serves the profile's hybrid templates (the plan selector); a profile with hybrid templates needs it. */
+  hybrid?: HybridTargetFactory;
 }
+
+/** Makes the target that answers a profile's hybrid templates (number i of `templates` is the runner's i-th hybrid). */
+export type HybridTargetFactory = (templates: readonly HybridTemplateSpec[], seed: number) => WorkloadTarget;
 
 /** One running workload: its profile and the open-loop runner on the stack's pool. */
 export class WorkloadSession {
@@ -43,13 +50,23 @@ export class WorkloadSession {
       return first === undefined ? [] : result.rows.map((row: Record<string, unknown>) => row[first]);
     };
     const nextParams = await Promise.all(profile.templates.map((template) => prepareTemplateParams(template, { query, random })));
+    // Hybrid requests carry no parameters: the plan selector's generator draws each query when it runs.
+    const noParams = (): unknown[] => [];
+    let target = workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache);
+    if (profile.hybrid.length > 0) {
+      if (!options.hybrid) throw new Error(`Profile "${profile.name}" has hybrid templates (${profile.hybrid.map((t) => t.name).join(', ')}), but no plan selector serves this stack.`);
+      target = new SplitWorkloadTarget(target, profile.templates.length, options.hybrid(profile.hybrid, Math.floor(random() * 2 ** 31)));
+    }
     const runner = new WorkloadRunner({
-      templates: profile.templates.map((template, index) => ({ name: template.name, nextParams: nextParams[index]! })),
+      templates: [
+        ...profile.templates.map((template, index) => ({ name: template.name, nextParams: nextParams[index]! })),
+        ...profile.hybrid.map((template) => ({ name: template.name, nextParams: noParams })),
+      ],
       pickTemplate: createTemplatePicker(
-        profile.templates.map((t) => t.weight),
+        [...profile.templates, ...profile.hybrid].map((t) => t.weight),
         random,
       ),
-      target: workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache),
+      target,
       rate: options.rate ?? profile.rate ?? 100,
       random,
       intervalMs: 0,
@@ -62,7 +79,7 @@ export class WorkloadSession {
     return {
       running: this.runner.running,
       profile: this.profile.name,
-      templates: this.profile.templates.map((t) => t.name),
+      templates: [...this.profile.templates, ...this.profile.hybrid].map((t) => t.name),
       targetRate: this.runner.targetRate,
     };
   }

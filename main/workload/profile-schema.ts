@@ -168,23 +168,45 @@ export const TemplateSpecSchema = strictObject({
   }
 });
 
+/**
+ * A hybrid retrieval template: "the k chunks most similar to an embedding, [within n hops of a chunk], [from these
+ * origins, kinds, days]". Its queries are drawn by the plan selector's generator over the demo schema (they are not
+ * SQL: the selector picks how to answer each, see main/planner/), so it has no `sql` and no `params`.
+ */
+export const HybridTemplateSpecSchema = strictObject({
+  name: z
+    .string({ error: 'must be a name like similar_chunks (letters, digits, _)' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'must be a name like similar_chunks (letters, digits, _; at most 63)' }),
+  description: z.string({ error: 'must be a string' }).optional(),
+  weight: positive('a number'),
+  /** Share of queries with a graph anchor ("within n hops of chunk X"), 0 to 1. */
+  anchored: z.number({ error: 'must be a share from 0 to 1' }).min(0, { error: 'must be a share from 0 to 1' }).max(1, { error: 'must be a share from 0 to 1' }),
+  /** Share of queries with no or broad filters, 0 to 1; absent: the generator's mix. */
+  unselective: z.number({ error: 'must be a share from 0 to 1' }).min(0, { error: 'must be a share from 0 to 1' }).max(1, { error: 'must be a share from 0 to 1' }).optional(),
+});
+
 export const WorkloadProfileSchema = strictObject({
   name: text('a name for this workload'),
   description: z.string({ error: 'must be a string' }).optional(),
   /** Default target rate in requests per second (the runner may override it). */
   rate: positive('a number of requests per second').optional(),
   templates: z.array(TemplateSpecSchema, { error: 'must be a list of templates' }).min(1, { error: 'must list at least one template' }),
+  /** Hybrid retrieval templates over the demo schema, answered through the plan selector. */
+  hybrid: z.array(HybridTemplateSpecSchema, { error: 'must be a list of hybrid templates' }).default([]),
 }).superRefine((profile, ctx) => {
-  const seen = new Map<string, number>();
-  profile.templates.forEach((template, index) => {
-    const first = seen.get(template.name);
-    if (first === undefined) seen.set(template.name, index);
-    else ctx.addIssue({ code: 'custom', path: ['templates', index, 'name'], message: `must be unique, but "${template.name}" is also templates[${first}]` });
-  });
+  const seen = new Map<string, string>();
+  const check = (list: 'templates' | 'hybrid', name: string, index: number) => {
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, `${list}[${index}]`);
+    else ctx.addIssue({ code: 'custom', path: [list, index, 'name'], message: `must be unique, but "${name}" is also ${first}` });
+  };
+  profile.templates.forEach((template, index) => check('templates', template.name, index));
+  profile.hybrid.forEach((template, index) => check('hybrid', template.name, index));
 });
 
 export type WorkloadProfile = z.output<typeof WorkloadProfileSchema>;
 export type TemplateSpec = z.output<typeof TemplateSpecSchema>;
 export type ParamSpec = z.output<typeof ParamSpecSchema>;
+export type HybridTemplateSpec = z.output<typeof HybridTemplateSpecSchema>;
 export type ParamKind = ParamSpec['kind'];
 export type IntBound = z.output<typeof intBound>;

@@ -25,6 +25,7 @@ export function ConsoleApp({ api, environment, services: given }: ConsoleAppProp
       services.cache.getState().setVisible(visible);
       services.pool.getState().setVisible(visible);
       services.memory.getState().setVisible(visible);
+      services.planner.getState().setVisible(visible);
       services.advisor.getState().setVisible(visible);
     },
     [services],

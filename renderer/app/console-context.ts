@@ -8,6 +8,7 @@ import type { DatabaseState } from '../state/database-store.ts';
 import type { CacheState } from '../state/cache-store.ts';
 import type { PoolState } from '../state/pool-store.ts';
 import type { MemoryState } from '../state/memory-store.ts';
+import type { PlannerState } from '../state/planner-store.ts';
 import type { AdvisorState } from '../state/advisor-store.ts';
 import type { OptimizeState } from '../state/optimize-store.ts';
 import type { TaskProgressState } from '../state/task-progress-store.ts';
@@ -32,6 +33,7 @@ export const useDatabase = <T>(selector: (s: DatabaseState) => T): T => useStore
 export const useCache = <T>(selector: (s: CacheState) => T): T => useStore(useServices().cache, selector);
 export const usePool = <T>(selector: (s: PoolState) => T): T => useStore(useServices().pool, selector);
 export const useMemory = <T>(selector: (s: MemoryState) => T): T => useStore(useServices().memory, selector);
+export const usePlanner = <T>(selector: (s: PlannerState) => T): T => useStore(useServices().planner, selector);
 export const useAdvisor = <T>(selector: (s: AdvisorState) => T): T => useStore(useServices().advisor, selector);
 export const useOptimize = <T>(selector: (s: OptimizeState) => T): T => useStore(useServices().optimize, selector);
 export const useTaskProgress = <T>(selector: (s: TaskProgressState) => T): T => useStore(useServices().tasks, selector);

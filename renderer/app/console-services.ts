@@ -2,6 +2,7 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import { createCacheStore, type CacheStore } from '../state/cache-store.ts';
 import { createPoolStore, type PoolStore } from '../state/pool-store.ts';
 import { createMemoryStore, type MemoryStore } from '../state/memory-store.ts';
+import { createPlannerStore, type PlannerStore } from '../state/planner-store.ts';
 import { createAdvisorStore, type AdvisorStore } from '../state/advisor-store.ts';
 import { createOptimizeStore, type OptimizeStore } from '../state/optimize-store.ts';
 import { createDatabaseStore, type DatabaseStore } from '../state/database-store.ts';
@@ -23,6 +24,7 @@ export interface ConsoleServices {
   cache: CacheStore;
   pool: PoolStore;
   memory: MemoryStore;
+  planner: PlannerStore;
   advisor: AdvisorStore;
   optimize: OptimizeStore;
   tasks: TaskProgressStore;
@@ -47,6 +49,7 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
   const cache = createCacheStore(api);
   const pool = createPoolStore(api);
   const memory = createMemoryStore(api);
+  const planner = createPlannerStore(api);
   const advisor = createAdvisorStore(api);
   // After Optimize, the Indexes page shows the new history (and drops the builds' last progress) at once.
   const optimize = createOptimizeStore(api, () => void advisor.getState().refresh());
@@ -78,9 +81,10 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
       cache.getState().stopPolling();
       pool.getState().stopPolling();
       memory.getState().stopPolling();
+      planner.getState().stopPolling();
       advisor.getState().stopPolling();
     };
   };
 
-  return { api, status, telemetry, profiles, database, cache, pool, memory, advisor, optimize, tasks, notifications, theme, navigation, start };
+  return { api, status, telemetry, profiles, database, cache, pool, memory, planner, advisor, optimize, tasks, notifications, theme, navigation, start };
 }

@@ -17,7 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Pool', page: 'pool', goKey: 'p' },
   { label: 'Indexes', page: 'indexes', goKey: 'i' },
   { label: 'Memory', page: 'memory', goKey: 'm' },
-  { label: 'Planner', page: null, goKey: null },
+  { label: 'Planner', page: 'planner', goKey: 'l' },
 ];
 
 export const DISABLED_NAV_TOOLTIP = 'arrives with its own capability';
@@ -31,4 +31,5 @@ export const PAGE_TITLES: Record<PageId, string> = {
   pool: 'Pool',
   indexes: 'Indexes',
   memory: 'Memory',
+  planner: 'Planner',
 };

@@ -6,6 +6,7 @@ import { OverviewPage } from '../pages/overview-page.tsx';
 import { PoolPage } from '../pages/pool-page.tsx';
 import { IndexesPage } from '../pages/indexes-page.tsx';
 import { MemoryPage } from '../pages/memory-page.tsx';
+import { PlannerPage } from '../pages/planner-page.tsx';
 import { WelcomePage } from '../pages/welcome-page.tsx';
 
 /** The page for an id. Only the shown page is mounted, so only it polls or renders charts. */
@@ -27,5 +28,7 @@ export function PageView({ page }: { page: PageId }) {
       return <IndexesPage />;
     case 'memory':
       return <MemoryPage />;
+    case 'planner':
+      return <PlannerPage />;
   }
 }

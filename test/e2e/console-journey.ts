@@ -111,6 +111,16 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   await page.getByRole('button', { name: 'Moderate cleanup now' }).click();
   await expect.poll(async () => (await page.getByTestId('memory-action-result').textContent()) ?? '', POLL).toMatch(/^Moderate cleanup done: freed /);
   await screenshot(page, project, 'memory');
+
+  // The Planner page: the demo workload's hybrid templates go through the plan selector; its choices charted,
+  // and a retrain on demand.
+  await page.getByRole('link', { name: 'Planner' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Planner' }).waitFor(POLL);
+  await page.getByTestId('planner-tiles').waitFor(POLL);
+  await expect.poll(() => page.getByTestId('planner-choices-chart').locator('.recharts-area-area').count(), POLL).toBeGreaterThanOrEqual(1);
+  await page.getByRole('button', { name: 'Retrain now' }).click();
+  await expect.poll(async () => (await page.getByTestId('planner-action-result').textContent()) ?? '', POLL).toMatch(/^Model retrained on /);
+  await screenshot(page, project, 'planner');
   await page.getByRole('link', { name: 'Overview' }).click();
 
   await page.getByRole('button', { name: 'Stop workload' }).click();

@@ -7,6 +7,8 @@ import type { BenchResult } from '../bench/bench-result.ts';
 import { formatBenchTable } from '../bench/print-bench.ts';
 import { withLocalBenchStack } from '../bench/local-bench-stack.ts';
 import { soakBench } from '../bench/soak-bench.ts';
+import { plannerBench } from '../bench/planner-bench.ts';
+import { withScratchDatabase } from '../bench/scratch-database.ts';
 
 /** The system PostgreSQL the seeding suite uses when no --pg is given. */
 const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,6 +26,9 @@ export interface BenchOptions {
   /** soak: minutes and target rate of the demo workload. */
   minutes: number;
   rate: number;
+  /** planner: queries answered before measuring, and queries measured with every plan. */
+  warmup: number;
+  queries: number;
 }
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -37,6 +42,11 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   // About 3 runs × 3 concurrencies × 4 clients × (seconds + 1) s: over two minutes, so not part of `all`.
   // Minutes by design (RSS over time), so never part of `all`.
   soak: (o) => soakBench({ pgUrl: o.pg ?? SYSTEM_PG, minutes: o.minutes, rate: o.rate }),
+  // Seeds its own data (a scratch database with --pg, else a fresh local stack); a few minutes, so not part of `all`.
+  planner: (o) => {
+    const run = (pgUrl: string) => plannerBench({ pgUrl, chunks: o.chunks, warmup: o.warmup, queries: o.queries, reps: o.runs });
+    return o.pg ? withScratchDatabase(o.pg, 'hotpath_bench_planner', run) : withLocalBenchStack(run);
+  },
   pool: (o) => (o.pg ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds }) : withLocalBenchStack((pgUrl) => poolBench({ pgUrl, runs: o.runs, seconds: o.seconds }))),
 };
 

@@ -11,6 +11,7 @@ import type { CacheSession } from '../cache-session.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
 import type { PoolManager } from '../../pool/pool-manager.ts';
 import type { WorkloadSession } from '../workload-session.ts';
+import type { PlannerSession } from '../planner-session.ts';
 
 /** The connected stack and what the engine holds for it, available while the engine is `ready`. */
 export interface ReadyStack {
@@ -23,6 +24,8 @@ export interface ReadyStack {
   /** The stack's cache; null when the engine runs with the cache off. */
   cache: CacheSession | null;
   advisor: AdvisorSession;
+  /** The learned plan selector for hybrid queries (loads its vector index on first use). */
+  planner: PlannerSession;
 }
 
 /**

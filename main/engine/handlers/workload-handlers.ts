@@ -48,11 +48,12 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
 }
 
 async function startWorkload(ctx: EngineContext, profile: string, rate: number | undefined): Promise<EngineStatus> {
-  const { pool, cache } = ctx.requireReady();
+  const { pool, cache, planner } = ctx.requireReady();
   await ctx.replaceWorkload(null);
   const session = await WorkloadSession.open({
     pool,
     profile,
+    hybrid: (templates, seed) => planner.hybridTarget(templates, seed),
     ...(cache ? { cache } : {}),
     ...(rate === undefined ? {} : { rate }),
     ...(ctx.workloadSeed === undefined ? {} : { seed: ctx.workloadSeed }),

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { promisify } from 'node:util';
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../../app/electron/app-origin.ts';
 import { serveAppRequest } from '../../../app/electron/app-protocol.ts';
@@ -32,6 +33,33 @@ describe('electron-vite build', () => {
     expect(main).not.toMatch(/\brequire\("electron"\)/);
     expect(main).toContain('"../preload/index.cjs"');
     expect(main).toContain('"../renderer/"');
+  });
+
+  it("builds the plan selector's training worker beside the main bundle, and it trains there without tsx", async () => {
+    // Dependencies stay external (as in the packaged app, where node_modules sits beside out/): link them in.
+    await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir').catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    const workerFile = join(out, 'main/model-trainer-worker.js');
+    const worker = new Worker(workerFile);
+    try {
+      const rows = 120;
+      const featureCount = 4;
+      const features = Float64Array.from({ length: rows * featureCount }, (_, i) => (i * 7919) % 13);
+      const plans = Uint8Array.from({ length: rows }, (_, i) => i % 2);
+      const latencyMs = Float64Array.from({ length: rows }, (_, i) => 1 + features[i * featureCount]! + (i % 2) * 5);
+      const answer = new Promise<{ ok: boolean; model?: unknown; error?: string }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage({ id: 1, set: { featureCount, features, plans, latencyMs }, options: { minObservations: 10 } });
+      const response = await answer;
+      expect(response.error).toBeUndefined();
+      expect(response.ok).toBe(true);
+      expect(response.model).toBeTruthy();
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('builds the preload as one CommonJS file that requires nothing but electron (a sandboxed preload can load nothing else)', async () => {

@@ -37,7 +37,8 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
     const indexSteps = plan.steps.filter((s) => s.kind === 'index');
     expect(indexSteps.length).toBeGreaterThanOrEqual(2);
     for (const step of indexSteps) {
-      expect(step.ddl).toMatch(/^CREATE INDEX CONCURRENTLY "hp_chunks_[a-z0-9_]+" ON "unified"\."chunks" USING (btree|brin) \(/);
+      // On chunks for the SQL templates; on edges(dst) for the hybrid templates' reverse graph walks.
+      expect(step.ddl).toMatch(/^CREATE INDEX CONCURRENTLY "hp_(chunks_[a-z0-9_]+" ON "unified"\."chunks" USING (btree|brin) \(|edges_dst_[a-z0-9]+" ON "unified"\."edges" USING btree \("dst"\))/);
       expect(step.estimatedGain).toMatch(/planner cost/);
     }
     expect(plan.before?.all).toBeGreaterThan(0);

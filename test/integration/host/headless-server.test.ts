@@ -10,7 +10,7 @@ import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../suppo
 import { latencyQuantiles } from '../../support/prometheus-text.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
-const DEMO_TEMPLATES = ['chunk_by_id', 'graph_neighbours', 'recent_by_origin', 'session_timeline', 'time_range_count'];
+const DEMO_TEMPLATES = ['chunk_by_id', 'graph_neighbours', 'recent_by_origin', 'session_timeline', 'time_range_count', 'similar_chunks', 'hybrid_retrieval'];
 
 describe.each(TEST_SERVERS)('headless host over the contract WebSocket (%s)', (server) => {
   let db: TestDatabase;

@@ -64,19 +64,6 @@ describe('navigation', () => {
     expect(window.location.hash).toBe('#/database');
   });
 
-  it('lists the capability to come (Planner) as a disabled entry with a tooltip, which does nothing', async () => {
-    renderShell();
-    const nav = screen.getByRole('navigation', { name: 'Pages' });
-    const entry = within(nav).getByRole('link', { name: 'Planner' });
-    expect(entry.getAttribute('aria-disabled')).toBe('true');
-    expect(entry.getAttribute('title')).toBe('arrives with its own capability');
-    expect(entry.getAttribute('tabindex')).toBe('0'); // reachable, so the tooltip is too
-    await screen.findByRole('heading', { level: 1, name: 'Overview' });
-    fireEvent.click(entry);
-    fireEvent.keyDown(window, { key: '8', code: 'Digit8', altKey: true });
-    expect(heading()).toBe('Overview');
-  });
-
   it('opens the Memory page from its entry, with Alt+7 and with g m', async () => {
     renderShell();
     const nav = screen.getByRole('navigation', { name: 'Pages' });

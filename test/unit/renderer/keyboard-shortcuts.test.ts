@@ -35,17 +35,18 @@ describe('page shortcuts', () => {
     expect(pages).toEqual(['database']);
   });
 
-  it('Alt+8 (Planner, a disabled entry) does nothing; Alt+4, g h open the Cache page, Alt+5, g p the Pool page', () => {
+  it('Alt+8, g l open the Planner page; Alt+4, g h the Cache page; Alt+5, g p the Pool page', () => {
     const { pages, handle } = harness();
-    expect(handle(key('8', { altKey: true }))).toBe(false);
-    expect(pages).toEqual([]);
+    expect(handle(key('8', { altKey: true }))).toBe(true);
+    handle(key('g'));
+    expect(handle(key('l'))).toBe(true);
     expect(handle(key('4', { altKey: true }))).toBe(true);
     handle(key('g'));
     expect(handle(key('h'))).toBe(true);
     expect(handle(key('5', { altKey: true }))).toBe(true);
     handle(key('g'));
     expect(handle(key('p'))).toBe(true);
-    expect(pages).toEqual(['cache', 'cache', 'pool', 'pool']);
+    expect(pages).toEqual(['planner', 'planner', 'cache', 'cache', 'pool', 'pool']);
   });
 
   it('Alt+7 and g m open the Memory page', () => {

@@ -1,0 +1,188 @@
+import pg from 'pg';
+import { seedDemoData } from '../../../main/demo/seeder.ts';
+import { createHybridQueryGenerator, prepareHybridDomain } from '../../../main/planner/hybrid-query-generator.ts';
+import { HybridPlanner } from '../../../main/planner/hybrid-planner.ts';
+import { WorkerModelTrainer } from '../../../main/planner/model-trainer.ts';
+import { PartialCache } from '../../../main/planner/partial-cache.ts';
+import { PlanSelector } from '../../../main/planner/plan-selector.ts';
+import { PLAN_NAMES, type HybridHit, type PlannerSql, type PlanName } from '../../../main/planner/planner-types.ts';
+import { RegretTracker } from '../../../main/planner/regret-tracker.ts';
+import { readColumnStats } from '../../../main/planner/table-selectivity.ts';
+import { VectorStore } from '../../../main/planner/vector-store.ts';
+import { demoTable } from '../../../main/demo/schema.ts';
+import { quoteIdent } from '../../../main/sql/identifiers.ts';
+import { seededRandom, type Random } from '../../../main/util/random.ts';
+import { median, type BenchResult } from './bench-result.ts';
+
+export interface PlannerBenchOptions {
+  pgUrl: string;
+  chunks: number;
+  /** Queries answered the production way (the selector learns, with oracle samples) before measuring. */
+  warmup: number;
+  /** Queries measured with every plan. */
+  queries: number;
+  /** Runs of each plan per measured query; the median counts. */
+  reps: number;
+  seed?: number;
+}
+
+interface Stat {
+  mean: number;
+  p95: number;
+}
+
+/** One query in this many teaches the selector every plan's latency (warm-up and measured phase alike). */
+const ORACLE_EVERY = 10;
+
+/** The indexes "Optimize" builds for these queries: reverse edge walks and time windows stop being full scans. */
+const BENCH_INDEXES = [
+  ['hotpath_bench_edges_dst', 'edges', 'dst'],
+  ['hotpath_bench_chunks_created_at', 'chunks', 'created_at'],
+] as const;
+
+/**
+ * `bench planner`: the learned plan selector on the hybrid workload against every fixed plan and the per-query
+ * oracle. Warm-up answers queries as the engine does (choose, run, learn, an oracle sample every ORACLE_EVERY-th query);
+ * then each measured query runs every plan `reps` times (the median counts, none of them storing into the
+ * partial cache, so all see the same cache state), the selector's latency being its chosen plan's plus its own
+ * overhead, and the oracle's the fastest plan's. Afterwards the chosen plan runs once more with fills, so the
+ * partial cache evolves as the workload's would. Every plan's rows are compared on every query.
+ */
+export async function plannerBench(options: PlannerBenchOptions): Promise<BenchResult> {
+  const pool = new pg.Pool({ connectionString: options.pgUrl, max: 4, application_name: 'hotpath-bench-planner' });
+  const sql: PlannerSql = { query: async (text, values) => ({ rows: (await pool.query(text, values ? [...values] : [])).rows }) };
+  const selector = new PlanSelector({ trainer: new WorkerModelTrainer() });
+  try {
+    process.stderr.write(`Seeding ${options.chunks.toLocaleString('en')} demo chunks…\n`);
+    await seedDemoData(pool, { chunks: options.chunks });
+    for (const [name, table, column] of BENCH_INDEXES) {
+      await pool.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${demoTable(table)} (${quoteIdent(column)})`);
+    }
+    await pool.query(`ANALYZE ${demoTable('chunks')}, ${demoTable('edges')}`);
+    const store = await VectorStore.load(sql);
+    const stats = await readColumnStats(sql);
+    const domain = await prepareHybridDomain(sql);
+    const random: Random = seededRandom(options.seed ?? 20_261_127);
+    const nextQuery = createHybridQueryGenerator(domain, store, random);
+    const regret = new RegretTracker();
+    const planner = new HybridPlanner({ sql, backgroundSql: sql, store, partials: new PartialCache(), stats: () => stats, selector, regret, oracleEvery: ORACLE_EVERY });
+
+    process.stderr.write(`Warm-up: ${options.warmup} queries, the selector learning as in production…\n`);
+    for (let i = 0; i < options.warmup; i += 1) {
+      await planner.answer(nextQuery());
+      await planner.settle();
+    }
+    await selector.retrain();
+
+    process.stderr.write(`Measuring ${options.queries} queries × ${PLAN_NAMES.length} plans × ${options.reps} runs…\n`);
+    const latencies: Record<string, number[]> = { selector: [], oracle: [], ...Object.fromEntries(PLAN_NAMES.map((p) => [p, []])) };
+    const overheadUs: number[] = [];
+    const choices = Object.fromEntries(PLAN_NAMES.map((p) => [p, 0])) as Record<PlanName, number>;
+    let explored = 0;
+    for (let i = 0; i < options.queries; i += 1) {
+      const query = nextQuery();
+      const decision = planner.decide(query);
+      const perPlan = {} as Record<PlanName, number>;
+      let reference: HybridHit[] | null = null;
+      for (const plan of shuffled(PLAN_NAMES, random)) {
+        const runs: number[] = [];
+        for (let r = 0; r < options.reps; r += 1) {
+          const { run, latencyMs } = await planner.execute(plan, query, { fill: false });
+          runs.push(latencyMs);
+          if (reference === null) reference = run.rows;
+          else if (!sameRows(reference, run.rows)) throw new Error(`bench planner: plan ${plan} returned other rows than the others for query ${i + 1}; the plans must agree.`);
+        }
+        perPlan[plan] = median(runs);
+        latencies[plan]!.push(perPlan[plan]);
+      }
+      const chosen = decision.choice.plan;
+      latencies.selector!.push(perPlan[chosen] + decision.overheadUs / 1000);
+      latencies.oracle!.push(Math.min(...PLAN_NAMES.map((p) => perPlan[p])));
+      overheadUs.push(decision.overheadUs);
+      choices[chosen] += 1;
+      if (decision.choice.explored) explored += 1;
+      planner.learn(decision, perPlan[chosen]);
+      regret.recordOracle({ at: Date.now(), chosen, latencies: perPlan });
+      // Production samples the oracle on one query in ORACLE_EVERY and learns every plan's latency from it; so
+      // does the measured phase, from the measurements it has anyway (the other queries teach only the choice).
+      if ((i + 1) % ORACLE_EVERY === 0) {
+        for (const plan of PLAN_NAMES) if (plan !== chosen) selector.observe(decision.features, plan, perPlan[plan]);
+      }
+      await planner.execute(chosen, query, { fill: true });
+    }
+    return report(options, latencies, overheadUs, choices, explored, store.rows);
+  } finally {
+    await selector.close();
+    await pool.end();
+  }
+}
+
+function report(
+  options: PlannerBenchOptions,
+  latencies: Record<string, number[]>,
+  overheadUs: number[],
+  choices: Record<PlanName, number>,
+  explored: number,
+  rows: number,
+): BenchResult {
+  const latencyMs = Object.fromEntries(Object.entries(latencies).map(([name, values]) => [name, stat(values)])) as Record<string, Stat>;
+  const selector = latencyMs.selector!;
+  const oracle = latencyMs.oracle!;
+  const fixed = PLAN_NAMES.map((plan) => ({ plan, ...latencyMs[plan]! }));
+  const bestFixedMean = fixed.reduce((best, f) => (f.mean < best.mean ? f : best));
+  const bestFixedP95 = fixed.reduce((best, f) => (f.p95 < best.p95 ? f : best));
+  const ratios = {
+    selectorVsOracleMean: selector.mean / oracle.mean,
+    selectorVsOracleP95: selector.p95 / oracle.p95,
+    selectorVsBestFixedMean: selector.mean / bestFixedMean.mean,
+    selectorVsBestFixedP95: selector.p95 / bestFixedP95.p95,
+    ...Object.fromEntries(PLAN_NAMES.map((plan) => [`selectorVs_${plan}_mean`, selector.mean / latencyMs[plan]!.mean])),
+  };
+  const overhead = stat(overheadUs);
+  const goals = {
+    betterThanEveryFixedPlan: fixed.every((f) => selector.mean < f.mean && selector.p95 < f.p95),
+    within20PercentOfOracle: ratios.selectorVsOracleMean <= 1.2,
+  };
+  const json = { latencyMs, ratios, overheadUs: overhead, goals, choices, explored, queries: options.queries, warmupQueries: options.warmup, chunks: rows, runsPerPlan: options.reps };
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    suite: 'planner',
+    title: `Plan selector vs fixed plans and the per-query oracle (${options.queries} hybrid queries on ${rows.toLocaleString('en')} chunks)`,
+    columns: ['plan', 'mean ms', 'p95 ms', 'selector ÷ this (mean)', 'chosen'],
+    rows: Object.entries(latencyMs).map(([name, s]) => ({
+      plan: name,
+      'mean ms': round(s.mean),
+      'p95 ms': round(s.p95),
+      'selector ÷ this (mean)': round(selector.mean / s.mean),
+      chosen: name in choices ? choices[name as PlanName] : '',
+    })),
+    command: `npm run bench -- planner --chunks ${options.chunks} --warmup ${options.warmup} --queries ${options.queries} --runs ${options.reps}`,
+    notes: [
+      `selector overhead per query: mean ${overhead.mean.toFixed(1)} µs, p95 ${overhead.p95.toFixed(1)} µs (features, plan cache, model); included in the selector's latency`,
+      `best fixed plan by mean: ${bestFixedMean.plan}; selector ÷ it = ${round(ratios.selectorVsBestFixedMean)} (mean), selector ÷ oracle = ${round(ratios.selectorVsOracleMean)} (mean), ${round(ratios.selectorVsOracleP95)} (p95)`,
+      `goals: better than every fixed plan (mean and p95): ${goals.betterThanEveryFixedPlan ? 'met' : 'NOT met'}; within 20% of the oracle (mean): ${goals.within20PercentOfOracle ? 'met' : 'NOT met'}`,
+      `${explored} of ${options.queries} measured choices were exploration; indexes on edges(dst) and chunks(created_at) exist, as "Optimize" builds them`,
+    ],
+    json,
+  };
+}
+
+function stat(values: readonly number[]): Stat {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, v) => sum + v, 0) / Math.max(sorted.length, 1);
+  const p95 = sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+  return { mean, p95 };
+}
+
+function sameRows(a: readonly HybridHit[], b: readonly HybridHit[]): boolean {
+  return a.length === b.length && a.every((hit, i) => hit.id === b[i]!.id && hit.distance === b[i]!.distance);
+}
+
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

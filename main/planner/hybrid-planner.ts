@@ -1,0 +1,119 @@
+/**
+ * One hybrid query from start to finish: features, the selector's choice, the chosen plan's execution, what
+ * was learned from it, and now and then an oracle sample (every plan on the same query) for regret. The engine's
+ * planner session and `bench planner` both run queries through this, so what the bench measures is what runs.
+ */
+
+import { performance } from 'node:perf_hooks';
+import type { PartialCache } from './partial-cache.ts';
+import type { PlanChoice, PlanSelector } from './plan-selector.ts';
+import { PLANS } from './plans/index.ts';
+import { PLAN_NAMES, type HybridQuery, type PlannerSql, type PlanName, type PlanRun, type QueryFeatures } from './planner-types.ts';
+import { extractFeatures } from './query-features.ts';
+import type { RegretTracker } from './regret-tracker.ts';
+import type { SelectivityStats } from './table-selectivity.ts';
+import type { VectorStore } from './vector-store.ts';
+
+export interface HybridPlannerParts {
+  /** Runs the chosen plan (the workload's lane). */
+  sql: PlannerSql;
+  /** Runs oracle samples (a background lane), so measuring never takes the workload's connections first. */
+  backgroundSql: PlannerSql;
+  store: VectorStore;
+  partials: PartialCache;
+  stats: () => SelectivityStats;
+  selector: PlanSelector;
+  regret: RegretTracker;
+  /** One query in this many also gets an oracle sample, in the background; 0 turns sampling off. */
+  oracleEvery: number;
+}
+
+export interface Decision {
+  features: QueryFeatures;
+  choice: PlanChoice;
+  /** Time spent on features and the choice, µs. */
+  overheadUs: number;
+}
+
+export interface Answer {
+  run: PlanRun;
+  plan: PlanName;
+  latencyMs: number;
+}
+
+export class HybridPlanner {
+  private queries = 0;
+  private sampling: Promise<void> | null = null;
+
+  constructor(private readonly parts: HybridPlannerParts) {}
+
+  /** Features and the selector's choice; synchronous (no SQL, no training). */
+  decide(query: HybridQuery): Decision {
+    const started = performance.now();
+    const features = this.features(query);
+    const choice = this.parts.selector.choose(features);
+    return { features, choice, overheadUs: (performance.now() - started) * 1000 };
+  }
+
+  features(query: HybridQuery): QueryFeatures {
+    const { stats, store, partials } = this.parts;
+    return extractFeatures(query, { stats: stats(), index: store, partials });
+  }
+
+  /** Runs one plan and times it. `fill`: keep the neighbourhoods and filter sets it computes for later queries. */
+  async execute(plan: PlanName, query: HybridQuery, options: { fill: boolean; background?: boolean }): Promise<{ run: PlanRun; latencyMs: number }> {
+    const { store, partials } = this.parts;
+    const sql = options.background ? this.parts.backgroundSql : this.parts.sql;
+    const started = performance.now();
+    const run = await PLANS[plan].execute(query, { sql, store, partials, fill: options.fill });
+    return { run, latencyMs: performance.now() - started };
+  }
+
+  /** Answers a query the way production does: decide, run the choice, learn from it, sample the oracle now and then. */
+  async answer(query: HybridQuery): Promise<Answer> {
+    const decision = this.decide(query);
+    const { plan } = decision.choice;
+    const { run, latencyMs } = await this.execute(plan, query, { fill: true });
+    this.learn(decision, latencyMs);
+    this.queries += 1;
+    const { oracleEvery } = this.parts;
+    if (oracleEvery > 0 && this.queries % oracleEvery === 0 && !this.sampling) {
+      // Never awaited by the caller: the request is answered; the sample runs after it on the background lane.
+      this.sampling = this.sampleOracle(query, plan).then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => (this.sampling = null));
+    }
+    return { run, plan, latencyMs };
+  }
+
+  /** Feeds a measured execution of the chosen plan to the selector and the regret tracker. */
+  learn(decision: Decision, latencyMs: number): void {
+    const { choice, features, overheadUs } = decision;
+    this.parts.selector.observe(features, choice.plan, latencyMs);
+    this.parts.regret.recordQuery({ at: Date.now(), plan: choice.plan, actualMs: latencyMs, predictedMs: choice.predictedMs, explored: choice.explored, overheadUs });
+  }
+
+  /**
+   * Runs every plan on `query` (nothing stored in the partial cache, so each sees the same cache state), records
+   * the regret of `chosen`, and teaches the selector every plan's latency: what lets it correct a plan it stopped
+   * choosing. A failed plan drops the sample (the chosen plan's own error already reached its caller).
+   */
+  async sampleOracle(query: HybridQuery, chosen: PlanName): Promise<Record<PlanName, number> | null> {
+    const features = this.features(query);
+    const latencies = {} as Record<PlanName, number>;
+    try {
+      for (const plan of PLAN_NAMES) latencies[plan] = (await this.execute(plan, query, { fill: false, background: true })).latencyMs;
+    } catch {
+      return null;
+    }
+    for (const plan of PLAN_NAMES) this.parts.selector.observe(features, plan, latencies[plan]);
+    this.parts.regret.recordOracle({ at: Date.now(), chosen, latencies });
+    return latencies;
+  }
+
+  /** Resolves when the oracle sample in flight (if any) is done: for an orderly stop. */
+  async settle(): Promise<void> {
+    await this.sampling;
+  }
+}

@@ -1,0 +1,153 @@
+import { LRUCache } from 'lru-cache';
+import type { GraphAnchor, HybridFilters, PartialCacheFacts } from './planner-types.ts';
+
+/** Ids of a neighbourhood or a filter set, ascending. Int32Array when every id fits, to halve the bytes. */
+export type IdArray = Int32Array | Float64Array;
+
+export const DEFAULT_PARTIAL_CACHE_BYTES = 64 * 1024 * 1024;
+/** Exact sizes are tiny (a key and a number): remembering many lets features use exact counts for common keys. */
+const KNOWN_SIZES = 10_000;
+/** A rough charge for the key and the cache's own bookkeeping per entry, so many tiny sets cannot overrun the bound. */
+const ENTRY_OVERHEAD_BYTES = 64;
+
+export interface PartialCacheOptions {
+  /** Upper bound on the bytes of the cached id arrays (plus a small per-entry charge); default 64 MiB. */
+  maxBytes?: number;
+}
+
+export interface PartialCacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
+}
+
+export function neighbourhoodKey(anchor: GraphAnchor): string {
+  return `n:${anchor.chunkId}:${anchor.depth}`;
+}
+
+/**
+ * Filters that select the same chunks give the same key: lists sorted and deduplicated, times as ISO strings
+ * (millisecond precision, as `timestamptz` parameters travel).
+ */
+export function filterKey(filters: HybridFilters): string {
+  // Asked several times per query (features, then the plan's get and set): computed once per filters object.
+  let key = filterKeys.get(filters);
+  if (key === undefined) {
+    key = computeFilterKey(filters);
+    filterKeys.set(filters, key);
+  }
+  return key;
+}
+
+const filterKeys = new WeakMap<HybridFilters, string>();
+
+function computeFilterKey(filters: HybridFilters): string {
+  const list = (values: readonly string[] | undefined): string => (values === undefined ? '*' : JSON.stringify([...new Set(values)].sort()));
+  const time = (value: Date | undefined): string => (value === undefined ? '*' : value.toISOString());
+  return `f:${list(filters.origins)}|${list(filters.kinds)}|${time(filters.since)}|${time(filters.until)}`;
+}
+
+/** The ids in the narrowest typed array that holds them exactly (ascending order kept). */
+export function compactIds(ids: ArrayLike<number>): IdArray {
+  let fits = true;
+  for (let i = 0; i < ids.length && fits; i += 1) {
+    const id = ids[i]!;
+    fits = id >= -0x80000000 && id <= 0x7fffffff;
+  }
+  return fits ? Int32Array.from(ids) : Float64Array.from(ids);
+}
+
+/**
+ * The partial cache: neighbourhoods (by anchor and depth) and filter sets (by normalised filters) computed by
+ * earlier queries, so a plan can skip the SQL that produced them. Byte-bounded LRU (`lru-cache`). Holds what the
+ * table held when the sets were computed: the engine clears it when it reloads the vector store (the demo table
+ * is append-only, and a reload is exactly when it changed).
+ */
+export class PartialCache implements PartialCacheFacts {
+  readonly maxBytes: number;
+  readonly #sets: LRUCache<string, IdArray>;
+  readonly #knownSizes = new LRUCache<string, number>({ max: KNOWN_SIZES });
+  #hits = 0;
+  #misses = 0;
+
+  constructor(options: PartialCacheOptions = {}) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_PARTIAL_CACHE_BYTES;
+    if (!Number.isSafeInteger(this.maxBytes) || this.maxBytes < 1) {
+      throw new RangeError(`The partial cache's maxBytes must be a positive integer (bytes); got ${options.maxBytes}.`);
+    }
+    this.#sets = new LRUCache<string, IdArray>({
+      maxSize: this.maxBytes,
+      // A set larger than the whole bound is not stored (lru-cache refuses it) rather than evicting everything.
+      sizeCalculation: (value, key) => value.byteLength + key.length * 2 + ENTRY_OVERHEAD_BYTES,
+    });
+  }
+
+  /** The cached set itself, shared with later readers: treat it as read-only. */
+  getNeighbourhood(anchor: GraphAnchor): IdArray | undefined {
+    return this.#get(neighbourhoodKey(anchor));
+  }
+
+  setNeighbourhood(anchor: GraphAnchor, ids: ArrayLike<number>): void {
+    this.#set(neighbourhoodKey(anchor), ids);
+  }
+
+  getFilterSet(filters: HybridFilters): IdArray | undefined {
+    return this.#get(filterKey(filters));
+  }
+
+  setFilterSet(filters: HybridFilters, ids: ArrayLike<number>): void {
+    this.#set(filterKey(filters), ids);
+  }
+
+  /** Remembers an exact size without caching the set (e.g. while plans are measured side by side). */
+  recordNeighbourhoodSize(anchor: GraphAnchor, size: number): void {
+    this.#knownSizes.set(neighbourhoodKey(anchor), size);
+  }
+
+  recordFilterSetSize(filters: HybridFilters, size: number): void {
+    this.#knownSizes.set(filterKey(filters), size);
+  }
+
+  // `has` does not refresh recency, so the selector's look at the cache does not keep entries alive.
+  hasNeighbourhood(anchor: GraphAnchor): boolean {
+    return this.#sets.has(neighbourhoodKey(anchor));
+  }
+
+  hasFilterSet(filters: HybridFilters): boolean {
+    return this.#sets.has(filterKey(filters));
+  }
+
+  knownNeighbourhoodSize(anchor: GraphAnchor): number | undefined {
+    return this.#knownSizes.get(neighbourhoodKey(anchor));
+  }
+
+  knownFilterSetSize(filters: HybridFilters): number | undefined {
+    return this.#knownSizes.get(filterKey(filters));
+  }
+
+  /** Drops every set and every remembered size (the table changed) and resets the counters. */
+  clear(): void {
+    this.#sets.clear();
+    this.#knownSizes.clear();
+    this.#hits = 0;
+    this.#misses = 0;
+  }
+
+  stats(): PartialCacheStats {
+    return { entries: this.#sets.size, bytes: this.#sets.calculatedSize, hits: this.#hits, misses: this.#misses };
+  }
+
+  #get(key: string): IdArray | undefined {
+    const value = this.#sets.get(key);
+    if (value === undefined) this.#misses += 1;
+    else this.#hits += 1;
+    return value;
+  }
+
+  #set(key: string, ids: ArrayLike<number>): void {
+    const value = compactIds(ids);
+    this.#knownSizes.set(key, value.length);
+    this.#sets.set(key, value);
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * The learned plan selector (Bao's lessons applied to hybrid queries): a per-plan latency model trained online
+ * from measured executions, Thompson sampling over its predictions, a bounded budget for trying little-known
+ * plans, and the default plan while it knows little.
+ *
+ * `choose` and `observe` run on the query path: synchronous, constant work (a plan-cache lookup, a few tree walks
+ * on a miss, five Gaussian draws; a ring-buffer write). Training happens in the trainer (a worker thread); the
+ * selector starts it in the background and swaps the model in when it answers, never waiting for it.
+ */
+
+import type { PlannerStatusPayload } from '../contract/planner.ts';
+import type { Random } from '../util/random.ts';
+import { LatencyModel, type PlanPrediction, type TrainOptions } from './latency-model.ts';
+import { ObservationWindows, type ModelTrainer } from './model-trainer.ts';
+import { PlanCache, PLAN_CACHE_CAPACITY, type PlanPredictions } from './plan-cache.ts';
+import { ShapeEvidence } from './shape-evidence.ts';
+import { DEFAULT_PLAN, PLAN_NAMES, type PlanName, type QueryFeatures } from './planner-types.ts';
+import { featureVector } from './query-features.ts';
+
+export interface PlanChoice {
+  plan: PlanName;
+  /** The model's expected latency of `plan` (ms); null when it has none (fallback, or a plan it does not know yet). */
+  predictedMs: number | null;
+  /** Not the model's best guess: a Thompson draw favoured another plan, or a little-known plan was tried. */
+  explored: boolean;
+  reason: 'fallback' | 'explore' | 'model';
+}
+
+export interface PlanSelectorOptions {
+  trainer: ModelTrainer;
+  /** Uniform [0, 1); injectable so tests are reproducible. */
+  random?: Random;
+  now?: () => number;
+  /** Observations kept per plan (the newest); the model learns from these. */
+  windowPerPlan?: number;
+  /** A background retrain starts after this many new observations, if none is running. */
+  retrainEvery?: number;
+  /** Below this many observations a plan is little known: tried within the exploration budget, not predicted. */
+  minObservations?: number;
+  /** Largest share of queries spent trying little-known plans. */
+  explorationBudget?: number;
+  /** A plan not run for this many observations is little known again (the workload may have moved). */
+  staleAfter?: number;
+  /** A plan that may be (mean + one spread) this many times slower than the best guess is never sampled. */
+  safetyFactor?: number;
+  /**
+   * Thompson draws use the predicted spread times this. The forest's spread across trees is bagging variance, not
+   * a calibrated posterior: drawn at full width it explored one choice in five on the bench's workload.
+   */
+  drawScale?: number;
+  planCacheCapacity?: number;
+  trainOptions?: TrainOptions;
+  /** A background training failed; the old model stays in use. */
+  onTrainingError?: (error: Error) => void;
+}
+
+export type ModelStatus = PlannerStatusPayload['model'];
+export type PlanCacheStatus = PlannerStatusPayload['planCache'];
+
+/** A standard normal draw (Box–Muller), from the injected uniform source. */
+function gaussian(random: Random): number {
+  const u = random() || Number.MIN_VALUE;
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+export class PlanSelector {
+  private readonly trainer: ModelTrainer;
+  private readonly random: Random;
+  private readonly now: () => number;
+  private readonly retrainEvery: number;
+  private readonly minObservations: number;
+  private readonly budget: number;
+  private readonly staleAfter: number;
+  private readonly maxLogGap: number;
+  private readonly drawScale: number;
+  private readonly trainOptions: TrainOptions;
+  private readonly onTrainingError: (error: Error) => void;
+  private readonly windows: ObservationWindows;
+  private readonly cache: PlanCache;
+  /** Measurements per query shape since the last reset: they refine the forest's predictions between retrains. */
+  private readonly evidence: ShapeEvidence;
+  private readonly refined: (PlanPrediction | null)[] = new Array(PLAN_NAMES.length).fill(null);
+
+  private model: LatencyModel | null = null;
+  private training: Promise<void> | null = null;
+  /** Bumped by reset/close: a training started before answers into the void. */
+  private generation = 0;
+  private choices = 0;
+  private explorations = 0;
+  private observed = 0;
+  private sinceTraining = 0;
+  private readonly lastObserved = new Array<number>(PLAN_NAMES.length).fill(0);
+  private trainings = 0;
+  private trainedAt: number | null = null;
+  private lastTrainMs: number | null = null;
+  /** The last training failure, for the console's message; null after a success. */
+  lastTrainingError: string | null = null;
+
+  constructor(options: PlanSelectorOptions) {
+    this.trainer = options.trainer;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.retrainEvery = options.retrainEvery ?? 200;
+    this.minObservations = options.minObservations ?? 30;
+    this.budget = options.explorationBudget ?? 0.1;
+    this.staleAfter = options.staleAfter ?? 5000;
+    this.maxLogGap = Math.log(options.safetyFactor ?? 2);
+    this.drawScale = options.drawScale ?? 0.5;
+    this.trainOptions = { minObservations: this.minObservations, ...options.trainOptions };
+    this.onTrainingError = options.onTrainingError ?? (() => {});
+    this.windows = new ObservationWindows(options.windowPerPlan ?? 2000);
+    this.cache = new PlanCache(options.planCacheCapacity ?? PLAN_CACHE_CAPACITY);
+    this.evidence = new ShapeEvidence(options.planCacheCapacity ?? PLAN_CACHE_CAPACITY);
+  }
+
+  /** Which plan to run for a query with these features. Synchronous; never waits for training. */
+  choose(features: QueryFeatures): PlanChoice {
+    this.choices++;
+    const model = this.model;
+    const predictions = model ? this.predictions(model, features) : null;
+
+    const trial = this.littleKnownPlan();
+    if (trial >= 0 && this.random() < this.budget && this.explorations < this.budget * this.choices) {
+      this.explorations++;
+      const p = predictions?.[trial];
+      return { plan: PLAN_NAMES[trial]!, predictedMs: p ? Math.exp(p.mean) : null, explored: true, reason: 'explore' };
+    }
+    // Fallback until the model can compare at least two plans: with one known plan there is nothing to choose.
+    let best = -1;
+    let known = 0;
+    for (let i = 0; i < PLAN_NAMES.length; i++) {
+      const p = predictions?.[i];
+      if (!p) continue;
+      known++;
+      if (best < 0 || p.mean < predictions![best]!.mean) best = i;
+    }
+    if (!predictions || known < 2) {
+      const p = predictions?.[PLAN_NAMES.indexOf(DEFAULT_PLAN)];
+      return { plan: DEFAULT_PLAN, predictedMs: p ? Math.exp(p.mean) : null, explored: false, reason: 'fallback' };
+    }
+
+    // Thompson sampling: one draw per plan from N(mean, spread) in log space; the least wins. Safe exploration:
+    // a plan that may well be (mean + one spread) more than safetyFactor× slower than the best guess is not
+    // gambled on; where the model is that unsure, the budgeted trials of little-known plans gather data instead.
+    const limit = predictions[best]!.mean + this.maxLogGap;
+    let chosen = best;
+    let chosenDraw = Infinity;
+    for (let i = 0; i < predictions.length; i++) {
+      const p = predictions[i];
+      if (!p || (i !== best && p.mean + p.spread > limit)) continue;
+      const draw = p.mean + p.spread * this.drawScale * gaussian(this.random);
+      if (draw < chosenDraw) {
+        chosenDraw = draw;
+        chosen = i;
+      }
+    }
+    const explored = chosen !== best;
+    return {
+      plan: PLAN_NAMES[chosen]!,
+      predictedMs: Math.exp(predictions[chosen]!.mean),
+      explored,
+      reason: explored ? 'explore' : 'model',
+    };
+  }
+
+  /** Records a measured execution; may start a background retrain (never awaited). */
+  observe(features: QueryFeatures, plan: PlanName, latencyMs: number): void {
+    const p = PLAN_NAMES.indexOf(plan);
+    if (p < 0 || !Number.isFinite(latencyMs) || latencyMs < 0) return;
+    this.windows.push(p, features, latencyMs);
+    this.evidence.record(features.shape, p, latencyMs);
+    this.observed++;
+    this.lastObserved[p] = this.observed;
+    this.sinceTraining++;
+    if (this.sinceTraining >= this.retrainEvery && !this.training) {
+      this.startTraining().catch((error: Error) => this.onTrainingError(error));
+    }
+  }
+
+  /** Trains on the current observations now (after any training in progress); resolves when the new model is in use. */
+  async retrain(): Promise<void> {
+    if (this.training) await this.training.catch(() => {});
+    await this.startTraining();
+  }
+
+  /** Forgets observations, model and counts; a training in progress is discarded. */
+  reset(): void {
+    this.generation++;
+    this.windows.clear();
+    this.evidence.clear();
+    this.model = null;
+    this.training = null;
+    this.cache.reset();
+    this.choices = this.explorations = this.observed = this.sinceTraining = 0;
+    this.lastObserved.fill(0);
+    this.trainings = 0;
+    this.trainedAt = this.lastTrainMs = null;
+    this.lastTrainingError = null;
+  }
+
+  async close(): Promise<void> {
+    this.generation++;
+    this.training = null;
+    await this.trainer.close();
+  }
+
+  /** The `model` and `planCache` parts of the console's planner status. */
+  status(): { model: ModelStatus; planCache: PlanCacheStatus } {
+    const perPlan = {} as Record<PlanName, number>;
+    PLAN_NAMES.forEach((plan, i) => (perPlan[plan] = this.windows.size(i)));
+    return {
+      model: {
+        observations: this.windows.total(),
+        perPlan,
+        fallback: !this.model || this.model.knownPlans().length < 2,
+        training: this.training !== null,
+        trainings: this.trainings,
+        trainedAt: this.trainedAt,
+        lastTrainMs: this.lastTrainMs,
+      },
+      planCache: this.cache.stats(),
+    };
+  }
+
+  /** The model in use (null before the first training). */
+  currentModel(): LatencyModel | null {
+    return this.model;
+  }
+
+  private predictions(model: LatencyModel, features: QueryFeatures): PlanPredictions {
+    let prior = this.cache.get(features.shape);
+    if (!prior) {
+      const x = featureVector(features);
+      prior = PLAN_NAMES.map((plan) => model.predict(plan, x));
+      this.cache.set(features.shape, prior);
+    }
+    return this.evidence.refine(features.shape, prior, this.refined);
+  }
+
+  /** The little-known plan with the fewest observations (too few, or none for `staleAfter`); −1 when none. */
+  private littleKnownPlan(): number {
+    let pick = -1;
+    let fewest = Infinity;
+    for (let i = 0; i < PLAN_NAMES.length; i++) {
+      const size = this.windows.size(i);
+      const stale = this.observed - this.lastObserved[i]! > this.staleAfter;
+      if ((size < this.minObservations || stale) && size < fewest) {
+        pick = i;
+        fewest = size;
+      }
+    }
+    return pick;
+  }
+
+  private startTraining(): Promise<void> {
+    const generation = this.generation;
+    const started = this.now();
+    const set = this.windows.trainingSet();
+    this.sinceTraining = 0;
+    // A different bagging seed per training, derived from the count so runs stay reproducible.
+    const options = { ...this.trainOptions, seed: ((this.trainOptions.seed ?? 42) + this.trainings * 7_919) | 0 };
+    const training: Promise<void> = this.trainer.train(set, options).then(
+      (serialized) => {
+        if (generation !== this.generation) return;
+        this.model = LatencyModel.load(serialized);
+        this.cache.clear();
+        this.trainings++;
+        this.trainedAt = this.now();
+        this.lastTrainMs = this.trainedAt - started;
+        this.lastTrainingError = null;
+      },
+      (error: unknown) => {
+        if (generation !== this.generation) return;
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.lastTrainingError = failure.message;
+        throw failure;
+      },
+    ).finally(() => {
+      if (this.training === training) this.training = null;
+    });
+    this.training = training;
+    return training;
+  }
+}

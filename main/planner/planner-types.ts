@@ -1,0 +1,145 @@
+/**
+ * The vocabulary of the learned plan selector, shared by the plans (how a hybrid query is answered), the
+ * selector (which plan to run) and the engine (which runs them). One file so the seams between those parts
+ * are visible in one place; the implementations live next to it in main/planner/.
+ */
+
+import { PLAN_NAMES } from '../contract/planner.ts';
+
+/** Every candidate plan. They all return exactly the same rows for the same query (see `HybridQuery`). */
+export { PLAN_NAMES };
+export type PlanName = (typeof PLAN_NAMES)[number];
+
+/** What runs while the selector knows little: filter in SQL, then rank; always correct, never the worst by far. */
+export const DEFAULT_PLAN: PlanName = 'filtered-vector';
+
+export const MAX_K = 100;
+export const MAX_DEPTH = 3;
+
+export interface HybridFilters {
+  /** Any of these `system_origin`s; absent: any origin. Never empty when present. */
+  readonly origins?: readonly string[];
+  /** Any of these `kind`s; absent: any kind. Never empty when present. */
+  readonly kinds?: readonly string[];
+  /** `created_at >= since` (inclusive). */
+  readonly since?: Date;
+  /** `created_at < until` (exclusive). */
+  readonly until?: Date;
+}
+
+/** "Within `depth` hops of chunk `chunkId`", edges followed in either direction, the anchor itself excluded. */
+export interface GraphAnchor {
+  readonly chunkId: number;
+  readonly depth: 1 | 2 | 3;
+}
+
+/**
+ * "The k chunks most similar to this embedding, [within depth hops of the anchor], [matching the filters]".
+ *
+ * The answer is defined exactly, so every plan can be checked against every other: the candidates are the chunks
+ * that pass every filter and (with an anchor) lie in the anchor's neighbourhood; they are ordered by squared L2
+ * distance between their embedding and `embedding` (both as float32, summed in float64 by `squaredDistance`),
+ * ties by id ascending; the answer is the first `k` (fewer when fewer match).
+ */
+export interface HybridQuery {
+  /** EMBEDDING_DIMENSIONS (32) float32 values. */
+  readonly embedding: Float32Array;
+  /** 1..MAX_K. */
+  readonly k: number;
+  readonly filters: HybridFilters;
+  readonly anchor?: GraphAnchor;
+}
+
+export interface HybridHit {
+  readonly id: number;
+  readonly distance: number;
+}
+
+/** What a plan did, for the console and the features the selector learns from. */
+export interface PlanRunStats {
+  /** SQL statements sent. */
+  sqlQueries: number;
+  /** Chunks whose distance was computed or whose filters were checked. */
+  candidatesExamined: number;
+  /** |neighbourhood| when the plan computed or reused it. */
+  neighbourhoodSize?: number;
+  /** |chunks passing the filters| when the plan computed or reused it. */
+  filterSetSize?: number;
+  /** Sets taken from the partial cache instead of recomputed. */
+  partialCacheHits: number;
+}
+
+export interface PlanRun {
+  rows: HybridHit[];
+  stats: PlanRunStats;
+}
+
+/**
+ * Runs one parameterised SQL statement. Concurrent calls must be able to run on different connections (a
+ * `pg.Pool` does; the engine adapts its PoolManager), which is what lets the hybrid-parallel plan overlap work.
+ */
+export interface PlannerSql {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** The in-process vector index's view that the features need (implemented by `VectorStore`). */
+export interface VectorIndexFacts {
+  /** Chunks indexed. */
+  readonly rows: number;
+  /** Edges touching the chunk, both directions (the engine's own count, loaded with the index); 0 when unknown. */
+  degree(chunkId: number): number;
+  /** Mean degree over all chunks. */
+  readonly meanDegree: number;
+}
+
+/** The partial cache's view that the features need (implemented by `PartialCache`). */
+export interface PartialCacheFacts {
+  hasNeighbourhood(anchor: GraphAnchor): boolean;
+  hasFilterSet(filters: HybridFilters): boolean;
+  /** Exact sizes seen before (the engine's own counts), when known. */
+  knownNeighbourhoodSize(anchor: GraphAnchor): number | undefined;
+  knownFilterSetSize(filters: HybridFilters): number | undefined;
+}
+
+/**
+ * What the selector sees of a query. Numbers only, so a model can learn from them; built by `extractFeatures`.
+ * Sizes are estimates (pg_stats, the index's degree counts) unless an exact count was seen before.
+ */
+export interface QueryFeatures {
+  k: number;
+  hasAnchor: 0 | 1;
+  depth: number;
+  /** log2(1 + estimated neighbourhood size); 0 without an anchor. */
+  log2Neighbourhood: number;
+  /** Estimated share of chunks passing the filters, 0..1 (1 without filters). */
+  filterSelectivity: number;
+  /** log2(1 + estimated chunks passing the filters). */
+  log2FilterRows: number;
+  /** log2(1 + chunks indexed). */
+  log2Rows: number;
+  neighbourhoodCached: 0 | 1;
+  filterSetCached: 0 | 1;
+  /** log2(1 + neighbourhood size) when it is not cached, else 0: what cached-partial still has to walk. */
+  log2UncachedNeighbourhood: number;
+  /** log2(1 + filter rows) when the filter set is not cached (and there are filters), else 0. */
+  log2UncachedFilterRows: number;
+  /** The plan cache's key: the features bucketed so similar queries share a choice. */
+  shape: string;
+}
+
+/** A plan ready to run. `execute` must produce the exact answer defined on `HybridQuery`. */
+export interface QueryPlan {
+  readonly name: PlanName;
+  /** One line for the console: what the plan does first and then. */
+  readonly description: string;
+  execute(query: HybridQuery, context: PlanContext): Promise<PlanRun>;
+}
+
+/** Everything a plan may use. Implementations: `VectorStore`, `PartialCache` (main/planner/). */
+export interface PlanContext {
+  readonly sql: PlannerSql;
+  readonly store: import('./vector-store.ts').VectorStore;
+  readonly partials: import('./partial-cache.ts').PartialCache;
+  /** Store the neighbourhoods and filter sets computed into the partial cache. False while measuring plans side by side. */
+  readonly fill: boolean;
+}

@@ -1,0 +1,128 @@
+import { checkCandidatesSql, filterSetSql, hasFilters, parseIdList } from '../filter-sql.ts';
+import { walkNeighbourhood } from '../graph-walk.ts';
+import type { IdArray } from '../partial-cache.ts';
+import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, PlanContext, PlannerSql, PlanRunStats } from '../planner-types.ts';
+
+/**
+ * What the plans share: counting statements, fetching (and caching) the two sets, intersecting them, ranking.
+ *
+ * `candidatesExamined` is counted the same way by every plan: distances computed plus ids whose filters or
+ * graph membership were checked by id in SQL. A plan that ranks the whole store pays `rows` for it, which is
+ * exactly the work the selector should see.
+ */
+
+/** A set of ids, ascending: from SQL, a walk or the partial cache. */
+export type IdList = IdArray;
+
+/** Counts the statements a plan sends, for `PlanRunStats.sqlQueries`. */
+export function countingSql(sql: PlannerSql, stats: PlanRunStats): PlannerSql {
+  return {
+    query: (text, values) => {
+      stats.sqlQueries += 1;
+      return sql.query(text, values);
+    },
+  };
+}
+
+export function newStats(): PlanRunStats {
+  return { sqlQueries: 0, candidatesExamined: 0, partialCacheHits: 0 };
+}
+
+/** The plan's SQL (counted) and stats in one place. */
+export interface PlanRunState {
+  readonly context: PlanContext;
+  readonly sql: PlannerSql;
+  readonly stats: PlanRunStats;
+}
+
+export function startRun(context: PlanContext): PlanRunState {
+  const stats = newStats();
+  return { context, sql: countingSql(context.sql, stats), stats };
+}
+
+export function queryHasFilters(query: HybridQuery): boolean {
+  return hasFilters(query.filters);
+}
+
+/** All chunks passing the filters, from SQL; stored in the partial cache when the run fills it. */
+export async function computeFilterSet(run: PlanRunState, filters: HybridFilters): Promise<Float64Array> {
+  const statement = filterSetSql(filters);
+  const { rows } = await run.sql.query<{ ids: string | null }>(statement.text, statement.values);
+  const ids = parseIdList(rows[0]?.ids);
+  run.stats.filterSetSize = ids.length;
+  if (run.context.fill) run.context.partials.setFilterSet(filters, ids);
+  else run.context.partials.recordFilterSetSize(filters, ids.length);
+  return ids;
+}
+
+/** The ids among `ids` that pass the filters, checked by id in one statement (cost ∝ |ids|, not the filter's rows). */
+export async function checkFilters(run: PlanRunState, ids: IdList, filters: HybridFilters): Promise<Float64Array> {
+  const statement = checkCandidatesSql(ids, filters);
+  const { rows } = await run.sql.query<{ ids: string | null }>(statement.text, statement.values);
+  run.stats.candidatesExamined += ids.length;
+  return parseIdList(rows[0]?.ids);
+}
+
+/** N(anchor, depth) by walking the graph; stored in the partial cache when the run fills it. */
+export async function computeNeighbourhood(run: PlanRunState, anchor: GraphAnchor): Promise<Float64Array> {
+  const ids = await walkNeighbourhood(run.sql, anchor);
+  run.stats.neighbourhoodSize = ids.length;
+  recordNeighbourhood(run, anchor, ids);
+  return ids;
+}
+
+export function recordNeighbourhood(run: PlanRunState, anchor: GraphAnchor, ids: Float64Array): void {
+  if (run.context.fill) run.context.partials.setNeighbourhood(anchor, ids);
+  else run.context.partials.recordNeighbourhoodSize(anchor, ids.length);
+}
+
+/** Ids in both ascending lists (ascending): a merge, or binary searches when one side is far smaller. */
+export function intersectSorted(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const out = new Float64Array(small.length);
+  let n = 0;
+  if (small.length * 16 < large.length) {
+    let lo = 0;
+    for (let i = 0; i < small.length; i += 1) {
+      const id = small[i]!;
+      let hi = large.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (large[mid]! < id) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < large.length && large[lo] === id) out[n++] = id;
+    }
+  } else {
+    let i = 0;
+    let j = 0;
+    while (i < small.length && j < large.length) {
+      const x = small[i]!;
+      const y = large[j]!;
+      if (x === y) {
+        out[n++] = x;
+        i += 1;
+        j += 1;
+      } else if (x < y) i += 1;
+      else j += 1;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * The answer from the candidate sets: `undefined` for a set means "unrestricted". Ranks the intersection, or the
+ * whole store when neither set restricts.
+ */
+export function rankCandidates(run: PlanRunState, query: HybridQuery, neighbourhood: IdList | undefined, filterSet: IdList | undefined): HybridHit[] {
+  const store = run.context.store;
+  let candidates: ArrayLike<number> | undefined;
+  if (neighbourhood !== undefined && filterSet !== undefined) candidates = intersectSorted(neighbourhood, filterSet);
+  else candidates = neighbourhood ?? filterSet;
+  if (candidates === undefined) {
+    run.stats.candidatesExamined += store.rows;
+    return store.ranked(query.embedding).next(query.k);
+  }
+  run.stats.candidatesExamined += candidates.length;
+  return store.rank(candidates, query.embedding, query.k);
+}

@@ -1,0 +1,146 @@
+import type { HybridHit } from './planner-types.ts';
+
+/**
+ * Partial selection over row indexes keyed by (distance, row). Rows are kept in id order by the store, so
+ * "(distance, row)" is exactly the answer's "(distance, id)" order; keys are unique, so the order is total and
+ * every plan that selects with it agrees, ties included.
+ *
+ * Selection instead of sorting: a query wants 10 of 200,000 rows, and a full sort of 200,000 keys costs ~20× a
+ * linear-time select of the few that are handed out.
+ */
+
+/** True when row `a` comes before row `b`: smaller distance, then smaller row (= smaller id). */
+function before(distances: Float64Array, a: number, b: number): boolean {
+  const da = distances[a]!;
+  const db = distances[b]!;
+  return da < db || (da === db && a < b);
+}
+
+function swap(order: Int32Array, i: number, j: number): void {
+  const t = order[i]!;
+  order[i] = order[j]!;
+  order[j] = t;
+}
+
+/**
+ * Rearranges `order[left … right]` so that `order[nth]` holds the row of rank `nth` and every row before it
+ * comes earlier in (distance, row) order. Floyd–Rivest: a sampled pivot range keeps it linear on sorted or
+ * clustered input (distances of near-duplicate chunks are), where a naive pivot would go quadratic.
+ */
+export function selectNth(order: Int32Array, distances: Float64Array, nth: number, left: number, right: number): void {
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1;
+      const m = nth - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(nth - (m * s) / n + sd));
+      const newRight = Math.min(right, Math.floor(nth + ((n - m) * s) / n + sd));
+      selectNth(order, distances, nth, newLeft, newRight);
+    }
+    const pivot = order[nth]!;
+    let i = left;
+    let j = right;
+    swap(order, left, nth);
+    if (before(distances, pivot, order[right]!)) swap(order, left, right);
+    while (i < j) {
+      swap(order, i, j);
+      i += 1;
+      j -= 1;
+      while (before(distances, order[i]!, pivot)) i += 1;
+      while (before(distances, pivot, order[j]!)) j -= 1;
+    }
+    if (order[left] === pivot) swap(order, left, j);
+    else {
+      j += 1;
+      swap(order, j, right);
+    }
+    if (j <= nth) left = j + 1;
+    if (nth <= j) right = j - 1;
+  }
+}
+
+/** Sorts `order[from … to)` in (distance, row) order, in place. */
+export function sortRange(order: Int32Array, distances: Float64Array, from: number, to: number): void {
+  order.subarray(from, to).sort((a, b) => distances[a]! - distances[b]! || a - b);
+}
+
+/**
+ * Puts the `count` first rows of `order[from … length)` at `order[from … from + count)`, sorted.
+ * Returns the end of the sorted range.
+ */
+export function selectSorted(order: Int32Array, distances: Float64Array, from: number, count: number): number {
+  const end = Math.min(order.length, from + count);
+  if (end <= from) return from;
+  // Selecting pays only when it leaves a good share unsorted; otherwise sorting all the rest is as cheap.
+  if (end < order.length && (end - from) * 4 < order.length - from) {
+    selectNth(order, distances, end - 1, from, order.length - 1);
+    sortRange(order, distances, from, end);
+  } else {
+    sortRange(order, distances, from, order.length);
+  }
+  return end;
+}
+
+/**
+ * The whole store in (distance, id) order, without sorting it: each `next(count)` selects the next `count` rows
+ * from those not handed out yet (linear time) and sorts only them.
+ */
+/** (distance, id) order for hits, as the answer is defined. */
+export function compareHits(a: HybridHit, b: HybridHit): number {
+  return a.distance - b.distance || a.id - b.id;
+}
+
+export class RankedStream {
+  readonly #distances: Float64Array;
+  readonly #ids: Float64Array;
+  readonly #order: Int32Array;
+  #position = 0;
+
+  constructor(distances: Float64Array, ids: Float64Array) {
+    this.#distances = distances;
+    this.#ids = ids;
+    this.#order = new Int32Array(distances.length);
+    for (let r = 0; r < this.#order.length; r += 1) this.#order[r] = r;
+  }
+
+  /** Rows handed out so far. */
+  get position(): number {
+    return this.#position;
+  }
+
+  get done(): boolean {
+    return this.#position >= this.#order.length;
+  }
+
+  /** The next `count` chunks (fewer at the end), nearest first. */
+  next(count: number): HybridHit[] {
+    const rows = this.nextRows(count, true);
+    const hits: HybridHit[] = [];
+    for (const row of rows) hits.push(this.hitAt(row));
+    return hits;
+  }
+
+  /**
+   * The rows (store row indexes) of the next `count` ranks. With `sorted` false they come in no particular order,
+   * still exactly the next `count` ranks: a caller that keeps a few of a large batch sorts only those, and builds
+   * no object for the rest. A view of the stream's order; later calls never touch the ranks handed out.
+   */
+  nextRows(count: number, sorted = false): Int32Array {
+    const from = this.#position;
+    let end: number;
+    if (sorted) end = selectSorted(this.#order, this.#distances, from, count);
+    else {
+      end = Math.min(this.#order.length, from + Math.max(0, count));
+      if (end > from && end < this.#order.length) selectNth(this.#order, this.#distances, end - 1, from, this.#order.length - 1);
+    }
+    this.#position = end;
+    return this.#order.subarray(from, end);
+  }
+
+  /** The hit of a row handed out by `nextRows`. */
+  hitAt(row: number): HybridHit {
+    return { id: this.#ids[row]!, distance: this.#distances[row]! };
+  }
+}

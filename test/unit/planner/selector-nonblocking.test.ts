@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSelector } from '../../../main/planner/plan-selector.ts';
+import { seededRandom } from '../../../main/util/random.ts';
+import { GatedTrainer, noisyLatency, queryGenerator, settle, TEST_TRAIN_OPTIONS } from './fake-plan-world.ts';
+
+describe('PlanSelector never waits for training', () => {
+  it('keeps choosing and observing while a training is pending, and uses a new model only once it is released', async () => {
+    const trainer = new GatedTrainer();
+    const selector = new PlanSelector({
+      trainer,
+      random: seededRandom(5),
+      retrainEvery: 1200,
+      minObservations: 15,
+      trainOptions: TEST_TRAIN_OPTIONS,
+    });
+    const next = queryGenerator(51);
+    const measure = noisyLatency(seededRandom(52));
+    const step = () => {
+      const f = next();
+      const choice = selector.choose(f);
+      selector.observe(f, choice.plan, measure(f, choice.plan));
+      return choice;
+    };
+
+    // Enough observations for a model; the first retrain starts at 1200 and does not finish.
+    for (let i = 0; i < 1500; i++) step();
+    await settle();
+    expect(trainer.calls).toBe(1); // one training at a time, however many observations arrive
+    expect(trainer.pending).toBe(1);
+    expect(selector.status().model).toMatchObject({ training: true, trainings: 0, fallback: true });
+    const whileTraining = Array.from({ length: 200 }, step);
+    expect(whileTraining.every((c) => c.reason !== 'model' && c.predictedMs === null)).toBe(true);
+
+    trainer.release();
+    await settle();
+    const first = selector.currentModel();
+    expect(first).not.toBeNull();
+    expect(selector.status().model).toMatchObject({ trainings: 1, fallback: false });
+    // The next retrain starts 1200 observations after the first.
+    for (let i = 0; i < 1200; i++) step();
+    await settle();
+    expect(trainer.calls).toBe(2);
+    expect(trainer.pending).toBe(1);
+    // The old model stays in use while the next training is pending.
+    const withOld = Array.from({ length: 100 }, step);
+    expect(selector.currentModel()).toBe(first);
+    expect(withOld.some((c) => c.predictedMs !== null)).toBe(true);
+
+    trainer.release();
+    await settle();
+    expect(selector.currentModel()).not.toBe(first);
+    expect(selector.status().model.trainings).toBe(2);
+  });
+
+  it('retrain() resolves when the new model is in use; a failed training keeps the old model', async () => {
+    const trainer = new GatedTrainer();
+    const selector = new PlanSelector({ trainer, random: seededRandom(6), retrainEvery: 1e9, trainOptions: TEST_TRAIN_OPTIONS });
+    const next = queryGenerator(61);
+    const measure = noisyLatency(seededRandom(62));
+    for (let i = 0; i < 800; i++) {
+      const f = next();
+      const choice = selector.choose(f);
+      selector.observe(f, choice.plan, measure(f, choice.plan));
+    }
+    let done = false;
+    const retrained = selector.retrain().then(() => (done = true));
+    await settle();
+    expect(done).toBe(false);
+    expect(selector.choose(next()).reason).not.toBe('model');
+    trainer.release();
+    await retrained;
+    expect(selector.currentModel()).not.toBeNull();
+
+    const model = selector.currentModel();
+    const failing = new PlanSelector({
+      trainer: { train: () => Promise.reject(new Error('worker crashed')), close: async () => {} },
+      random: seededRandom(7),
+    });
+    await expect(failing.retrain()).rejects.toThrow('worker crashed');
+    expect(failing.lastTrainingError).toBe('worker crashed');
+    expect(failing.status().model.training).toBe(false);
+    expect(selector.currentModel()).toBe(model);
+  });
+});
