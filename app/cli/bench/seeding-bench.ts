@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { BatchProcessorOptions } from '../../../main/batch/batch-options.ts';
 import { seedDemoData, type SeedReport } from '../../../main/demo/seeder.ts';
-import { quoteIdent } from '../../../main/sql/identifiers.ts';
 import { median, type BenchResult } from './bench-result.ts';
+import { withScratchDatabase } from './scratch-database.ts';
 
 interface Variant {
   name: string;
@@ -27,22 +26,6 @@ function requirePositiveInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`seedingBench: ${name} must be a positive integer; got ${value}.`);
 }
 
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Insert throughput only: schema checks, truncation and ANALYZE are the same for every variant. */
 function measure(report: SeedReport): Measurement {
   const phases = report.phases;
@@ -63,12 +46,10 @@ function measure(report: SeedReport): Measurement {
 export async function seedingBench(options: { pgUrl: string; chunks: number; runs: number }): Promise<BenchResult> {
   requirePositiveInteger('chunks', options.chunks);
   requirePositiveInteger('runs', options.runs);
-  const database = `hotpath_bench_${randomBytes(5).toString('hex')}`;
-  await adminQuery(options.pgUrl, `CREATE DATABASE ${quoteIdent(database)}`);
   const measured = new Map<string, Measurement[]>(VARIANTS.map((v) => [v.name, []]));
   let edges = 0;
-  try {
-    const pool = new pg.Pool({ connectionString: databaseUrl(options.pgUrl, database), max: 4, application_name: 'hotpath-bench' });
+  await withScratchDatabase(options.pgUrl, 'hotpath_bench', async (url) => {
+    const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'hotpath-bench' });
     try {
       for (let run = 0; run < options.runs; run += 1) {
         // Rotate the order each run, so no variant always pays for a cold cache or a checkpoint.
@@ -82,9 +63,7 @@ export async function seedingBench(options: { pgUrl: string; chunks: number; run
     } finally {
       await pool.end();
     }
-  } finally {
-    await adminQuery(options.pgUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
-  }
+  });
 
   const medianOf = (name: string, pick: (m: Measurement) => number): number => median(measured.get(name)!.map(pick));
   const adaptiveRate = medianOf(VARIANTS[0]!.name, (m) => m.rowsPerSecond);

@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { Engine } from '../../../main/engine/engine.ts';
 import { loadDemoProfile } from '../../../main/workload/demo-profile.ts';
-import { quoteIdent } from '../../../main/sql/identifiers.ts';
 import type { BenchResult } from './bench-result.ts';
+import { withScratchDatabase } from './scratch-database.ts';
 
 const MiB = 1024 * 1024;
 const SAMPLE_MS = 5_000;
@@ -57,22 +55,6 @@ export function soakVerdict(afterWarmup: readonly MemorySample[]): { slopeMiBPer
   return { slopeMiBPerMinute, toleranceMiBPerMinute, verdict };
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
-
 function memorySample(startedAt: number): MemorySample {
   const usage = process.memoryUsage();
   return { t: (Date.now() - startedAt) / 1000, rssMiB: usage.rss / MiB, heapUsedMiB: usage.heapUsed / MiB };
@@ -93,45 +75,49 @@ export async function soakBench(options: { pgUrl: string; minutes: number; rate:
   const durationMs = options.minutes * 60_000;
   const warmupMs = (options.warmupMinutes ?? Math.min(DEFAULT_WARMUP_MINUTES, options.minutes / 2)) * 60_000;
   if (!(warmupMs >= 0 && warmupMs < durationMs)) throw new RangeError(`soakBench: warmupMinutes must be ≥ 0 and shorter than the run; got ${options.warmupMinutes}.`);
-  const database = `hotpath_soak_${randomBytes(5).toString('hex')}`;
+  // Read before the run, not after: a profile edited during a 40-minute soak must not fail its report.
+  const coverage = await warmupCoverage(warmupMs);
   const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-soak-'));
-  await adminQuery(options.pgUrl, `CREATE DATABASE ${quoteIdent(database)}`);
-  const engine = new Engine({ dataDir });
   const samples: MemorySample[] = [];
   const totals = { ok: 0, errors: 0, shed: 0, cacheRequests: 0, cacheHits: 0 };
   let gc: (() => void) | undefined;
   let l1 = { bytes: 0, maxBytes: 0, entries: 0 };
   try {
-    await engine.call('stack.connect', { pgUrl: databaseUrl(options.pgUrl, database) });
-    await engine.call('demo.seed', { chunks: SEED_CHUNKS });
-    const unsubscribe = engine.subscribe('telemetry.snapshot', (snapshot) => {
-      const all = snapshot.workload?.templates.find((t) => t.template === 'all');
-      if (all) {
-        totals.ok += all.count;
-        totals.errors += all.errors;
-        totals.shed += all.shed;
+    await withScratchDatabase(options.pgUrl, 'hotpath_soak', async (pgUrl) => {
+      const engine = new Engine({ dataDir });
+      try {
+        await engine.call('stack.connect', { pgUrl });
+        await engine.call('demo.seed', { chunks: SEED_CHUNKS });
+        const unsubscribe = engine.subscribe('telemetry.snapshot', (snapshot) => {
+          const all = snapshot.workload?.templates.find((t) => t.template === 'all');
+          if (all) {
+            totals.ok += all.count;
+            totals.errors += all.errors;
+            totals.shed += all.shed;
+          }
+          totals.cacheRequests += snapshot.cache?.requests ?? 0;
+          totals.cacheHits += snapshot.cache?.hits ?? 0;
+        });
+        // Seeding leaves garbage that V8 gives back at a time of its choosing; with --expose-gc it goes now, so
+        // the first sample is a clean baseline instead of a peak the slope would then read as "falling".
+        gc = (globalThis as { gc?: () => void }).gc;
+        gc?.();
+        const startedAt = Date.now();
+        samples.push(memorySample(startedAt));
+        await engine.call('workload.start', { profile: 'demo', rate: options.rate });
+        while (Date.now() - startedAt < durationMs) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(SAMPLE_MS, durationMs - (Date.now() - startedAt))));
+          samples.push(memorySample(startedAt));
+        }
+        const status = await engine.call('cache.status', {});
+        if (status.l1) l1 = status.l1;
+        await engine.call('workload.stop', {});
+        unsubscribe();
+      } finally {
+        await engine.stop();
       }
-      totals.cacheRequests += snapshot.cache?.requests ?? 0;
-      totals.cacheHits += snapshot.cache?.hits ?? 0;
     });
-    // Seeding leaves garbage that V8 gives back at a time of its choosing; with --expose-gc it goes now, so
-    // the first sample is a clean baseline instead of a peak the slope would then read as "falling".
-    gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    const startedAt = Date.now();
-    samples.push(memorySample(startedAt));
-    await engine.call('workload.start', { profile: 'demo', rate: options.rate });
-    while (Date.now() - startedAt < durationMs) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(SAMPLE_MS, durationMs - (Date.now() - startedAt))));
-      samples.push(memorySample(startedAt));
-    }
-    const status = await engine.call('cache.status', {});
-    if (status.l1) l1 = status.l1;
-    await engine.call('workload.stop', {});
-    unsubscribe();
   } finally {
-    await engine.stop();
-    await adminQuery(options.pgUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
     await rm(dataDir, { recursive: true, force: true });
   }
 
@@ -156,7 +142,7 @@ export async function soakBench(options: { pgUrl: string; minutes: number; rate:
       { measure: 'RSS slope after warm-up (MiB/min, least squares)', value: Math.round(slopeMiBPerMinute * 100) / 100 },
       { measure: 'flat tolerance (MiB/min)', value: Math.round(toleranceMiBPerMinute * 100) / 100 },
       { measure: 'verdict', value: verdict },
-      { measure: 'warm-up covers the fills (cache TTL, 15-min telemetry history)', value: await warmupCoverage(warmupMs) },
+      { measure: 'warm-up covers the fills (cache TTL, 15-min telemetry history)', value: coverage },
       { measure: 'requests ok / errors / shed', value: `${totals.ok} / ${totals.errors} / ${totals.shed}` },
       { measure: 'cache hit rate', value: totals.cacheRequests === 0 ? 'n/a' : `${((totals.cacheHits / totals.cacheRequests) * 100).toFixed(1)}%` },
       { measure: 'L1 at end (MiB held / budget, entries)', value: `${mib(l1.bytes / MiB)} / ${mib(l1.maxBytes / MiB)}, ${l1.entries}` },

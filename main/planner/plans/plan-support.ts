@@ -56,7 +56,7 @@ export async function computeFilterSet(run: PlanRunState, filters: HybridFilters
 }
 
 /** The ids among `ids` that pass the filters, checked by id in one statement (cost ∝ |ids|, not the filter's rows). */
-export async function checkFilters(run: PlanRunState, ids: IdList, filters: HybridFilters): Promise<Float64Array> {
+export async function checkFilters(run: PlanRunState, ids: ArrayLike<number>, filters: HybridFilters): Promise<Float64Array> {
   const statement = checkCandidatesSql(ids, filters);
   const { rows } = await run.sql.query<{ ids: string | null }>(statement.text, statement.values);
   run.stats.candidatesExamined += ids.length;

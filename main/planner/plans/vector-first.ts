@@ -1,8 +1,7 @@
-import { checkCandidatesSql, parseIdList } from '../filter-sql.ts';
 import { NeighbourhoodMembership } from '../graph-walk.ts';
 import { compareHits } from '../ranked-selection.ts';
 import type { HybridHit, PlanRun, QueryPlan } from '../planner-types.ts';
-import { queryHasFilters, recordNeighbourhood, startRun } from './plan-support.ts';
+import { checkFilters, queryHasFilters, recordNeighbourhood, startRun } from './plan-support.ts';
 
 /** First batch: 4 × k (a query whose filters pass a quarter of chunks needs one batch), at least this many. */
 const MIN_FIRST_BATCH = 256;
@@ -53,10 +52,7 @@ export const vectorFirstPlan: QueryPlan = {
         membersLeft -= passing.length;
       }
       if (filtered && passing.length > 0) {
-        const statement = checkCandidatesSql(passing, query.filters);
-        const { rows: checked } = await run.sql.query<{ ids: string | null }>(statement.text, statement.values);
-        run.stats.candidatesExamined += passing.length;
-        const ok = new Set(parseIdList(checked[0]?.ids));
+        const ok = new Set(await checkFilters(run, passing, query.filters));
         passing = passing.filter((id) => ok.has(id));
       }
       if (membership !== undefined && anchor?.depth !== 1 && passing.length > 0) {

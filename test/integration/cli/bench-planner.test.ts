@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { PLAN_NAMES } from '../../../main/contract/planner.ts';
+import { serverUrl } from '../../support/databases.ts';
+import { runCli } from '../../support/run-cli.ts';
+
+/** `hotpath bench planner --json` end to end, small: the shape the issue asks for, and the plans agreeing throughout. */
+describe('hotpath bench planner', () => {
+  it('prints latencyMs for the selector, the oracle and every fixed plan, with ratios and the overhead', async () => {
+    const result = await runCli(['bench', 'planner', '--json', '--pg', serverUrl('pg15'), '--chunks', '2000', '--warmup', '120', '--queries', '30', '--runs', '1']);
+    expect(result.stderr).toContain('Measuring 30 queries');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      latencyMs: Record<string, { mean: number; p95: number }>;
+      ratios: Record<string, number>;
+      overheadUs: { mean: number; p95: number };
+      goals: Record<string, boolean>;
+      choices: Record<string, number>;
+      queries: number;
+    };
+    expect(Object.keys(report.latencyMs).sort()).toEqual(['oracle', 'selector', ...PLAN_NAMES].sort());
+    for (const [name, stat] of Object.entries(report.latencyMs)) {
+      expect(stat.mean, name).toBeGreaterThan(0);
+      expect(stat.p95, name).toBeGreaterThanOrEqual(0);
+    }
+    // The oracle is the fastest plan per query: no fixed plan and not the selector can beat it on average.
+    for (const name of ['selector', ...PLAN_NAMES]) expect(report.latencyMs[name]!.mean, name).toBeGreaterThanOrEqual(report.latencyMs.oracle!.mean);
+    expect(report.ratios.selectorVsOracleMean).toBeGreaterThanOrEqual(1);
+    expect(report.overheadUs.mean).toBeGreaterThan(0);
+    expect(Object.values(report.choices).reduce((a, b) => a + b, 0)).toBe(30);
+    expect(typeof report.goals.betterThanEveryFixedPlan).toBe('boolean');
+  }, 300_000);
+});
