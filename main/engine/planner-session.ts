@@ -32,7 +32,6 @@ type Log = (level: 'info' | 'warn', message: string) => void;
 interface Loaded {
   store: VectorStore;
   domain: HybridDomain;
-  planner: HybridPlanner;
   loadedAt: number;
 }
 
@@ -48,7 +47,10 @@ export class PlannerSession {
   private failure: string | null = null;
   private progress = { loaded: 0, total: 0 };
   private refreshTimer: NodeJS.Timeout | null = null;
+  private refreshing = false;
   private closed = false;
+  /** One planner for the session: a reloaded index is swapped into it, so `close` can wait for all its work. */
+  private planner: HybridPlanner | null = null;
 
   constructor(pool: PoolManager, private readonly log: Log) {
     this.sql = { query: async (text, values) => ({ rows: (await pool.query('normal', { text, values: values ? [...values] : [] })).rows }) };
@@ -63,6 +65,8 @@ export class PlannerSession {
   ensureLoaded(): Promise<Loaded> {
     if (this.loaded) return Promise.resolve(this.loaded);
     if (this.closed) return Promise.reject(new Error('The plan selector has stopped (the stack was disconnected).'));
+    // A failed load is not retried per request (hybrid requests arrive several a second); the next workload start retries.
+    if (this.failure) return Promise.reject(new Error(this.failure));
     this.loading ??= this.load().finally(() => (this.loading = null));
     return this.loading;
   }
@@ -70,13 +74,16 @@ export class PlannerSession {
   /** The target that answers a workload's hybrid templates: each request draws a query of its template's mix. */
   hybridTarget(templates: readonly HybridTemplateSpec[], seed: number): WorkloadTarget {
     const random = seededRandom(seed);
-    let generators: (() => HybridQuery)[] | null = null;
+    // Drawn over the index they were made with: remade when the index is reloaded.
+    let generators: { from: Loaded; draw: (() => HybridQuery)[] } | null = null;
+    this.failure = null;
     void this.ensureLoaded().catch(() => undefined);
     return {
       execute: async (template: number): Promise<ExecutionTiming> => {
         const loaded = await this.ensureLoaded();
-        generators ??= templates.map((t) => anchoredGenerator(loaded, t, random));
-        const { latencyMs } = await loaded.planner.answer(generators[template]!());
+        if (generators?.from !== loaded) generators = { from: loaded, draw: templates.map((t) => anchoredGenerator(loaded, t, random)) };
+        const { latencyMs } = await this.planner!.answer(generators.draw[template]!());
+        // A plan may hold several connections in turn and in parallel: its whole time counts as the server's.
         return { acquireUs: 0, serverUs: Math.round(latencyMs * 1000) };
       },
     };
@@ -116,7 +123,8 @@ export class PlannerSession {
   async close(): Promise<void> {
     this.closed = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
-    await this.loaded?.planner.settle();
+    await this.loading?.catch(() => undefined);
+    await this.planner?.settle();
     await this.selector.close();
   }
 
@@ -135,8 +143,9 @@ export class PlannerSession {
       const store = await VectorStore.load(this.backgroundSql, { onProgress: (loaded, total) => (this.progress = { loaded, total }) });
       if (store.rows === 0) throw new Error('unified.chunks is empty');
       const domain = await prepareHybridDomain(this.backgroundSql);
-      const planner = this.plannerFor(store);
-      this.loaded = { store, domain, planner, loadedAt: Date.now() };
+      if (this.closed) throw new Error('the stack was disconnected while the index loaded');
+      this.planner = this.plannerFor(store);
+      this.loaded = { store, domain, loadedAt: Date.now() };
       this.refreshTimer ??= setInterval(() => void this.refresh(), REFRESH_MS).unref();
       this.log('info', `The plan selector's vector index holds ${store.rows.toLocaleString('en')} chunks (${(store.bytes / 1024 / 1024).toFixed(1)} MiB).`);
       return this.loaded;
@@ -164,7 +173,8 @@ export class PlannerSession {
   /** Re-reads pg_stats; reloads the index when rows were added or removed (the cached sets are then stale too). */
   private async refresh(): Promise<void> {
     const loaded = this.loaded;
-    if (!loaded || this.closed) return;
+    if (!loaded || this.closed || this.refreshing) return;
+    this.refreshing = true;
     try {
       this.stats = await readColumnStats(this.backgroundSql);
       const now = await VectorStore.readFingerprint(this.backgroundSql);
@@ -172,11 +182,15 @@ export class PlannerSession {
       if (now.rows === was.rows && now.maxId === was.maxId) return;
       const store = await VectorStore.load(this.backgroundSql);
       const domain = await prepareHybridDomain(this.backgroundSql);
+      if (this.closed) return;
+      this.planner?.useStore(store);
       this.partials.clear();
-      this.loaded = { store, domain, planner: this.plannerFor(store), loadedAt: Date.now() };
+      this.loaded = { store, domain, loadedAt: Date.now() };
       this.log('info', `unified.chunks changed (${was.rows.toLocaleString('en')} → ${now.rows.toLocaleString('en')} rows): the plan selector reloaded its index.`);
     } catch (error) {
       this.log('warn', `The plan selector could not refresh its statistics: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.refreshing = false;
     }
   }
 }

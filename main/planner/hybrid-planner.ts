@@ -19,6 +19,7 @@ export interface HybridPlannerParts {
   sql: PlannerSql;
   /** Runs oracle samples (a background lane), so measuring never takes the workload's connections first. */
   backgroundSql: PlannerSql;
+  /** The index to rank with; the engine swaps in a reloaded one with `useStore`. */
   store: VectorStore;
   partials: PartialCache;
   stats: () => SelectivityStats;
@@ -47,6 +48,15 @@ export class HybridPlanner {
 
   constructor(private readonly parts: HybridPlannerParts) {}
 
+  /** Answers later queries over a reloaded index (the caller clears the partial cache: its sets are stale). */
+  useStore(store: VectorStore): void {
+    this.parts.store = store;
+  }
+
+  get store(): VectorStore {
+    return this.parts.store;
+  }
+
   /** Features and the selector's choice; synchronous (no SQL, no training). */
   decide(query: HybridQuery): Decision {
     const started = performance.now();
@@ -61,8 +71,13 @@ export class HybridPlanner {
   }
 
   /** Runs one plan and times it. `fill`: keep the neighbourhoods and filter sets it computes for later queries. */
-  async execute(plan: PlanName, query: HybridQuery, options: { fill: boolean; background?: boolean }): Promise<{ run: PlanRun; latencyMs: number }> {
-    const { store, partials } = this.parts;
+  async execute(
+    plan: PlanName,
+    query: HybridQuery,
+    options: { fill: boolean; background?: boolean; partials?: PartialCache },
+  ): Promise<{ run: PlanRun; latencyMs: number }> {
+    const { store } = this.parts;
+    const partials = options.partials ?? this.parts.partials;
     const sql = options.background ? this.parts.backgroundSql : this.parts.sql;
     const started = performance.now();
     const run = await PLANS[plan].execute(query, { sql, store, partials, fill: options.fill });
@@ -73,11 +88,13 @@ export class HybridPlanner {
   async answer(query: HybridQuery): Promise<Answer> {
     const decision = this.decide(query);
     const { plan } = decision.choice;
-    const { run, latencyMs } = await this.execute(plan, query, { fill: true });
-    this.learn(decision, latencyMs);
     this.queries += 1;
     const { oracleEvery } = this.parts;
-    if (oracleEvery > 0 && this.queries % oracleEvery === 0 && !this.sampling) {
+    const sample = oracleEvery > 0 && this.queries % oracleEvery === 0 && !this.sampling;
+    // A sampled query leaves the partial cache as it found it, so its oracle sees the cache state the choice saw.
+    const { run, latencyMs } = await this.execute(plan, query, { fill: !sample });
+    this.learn(decision, latencyMs);
+    if (sample) {
       // Never awaited by the caller: the request is answered; the sample runs after it on the background lane.
       this.sampling = this.sampleOracle(query, plan).then(
         () => undefined,
@@ -87,11 +104,18 @@ export class HybridPlanner {
     return { run, plan, latencyMs };
   }
 
-  /** Feeds a measured execution of the chosen plan to the selector and the regret tracker. */
-  learn(decision: Decision, latencyMs: number): void {
-    const { choice, features, overheadUs } = decision;
+  /**
+   * Feeds a measured execution of the chosen plan to the selector and the regret tracker. The time `observe` takes
+   * is on the request path too, so it counts as overhead: it is measured here and added to the decision's.
+   * Returns the query's whole overhead in µs.
+   */
+  learn(decision: Decision, latencyMs: number): number {
+    const { choice, features } = decision;
+    const started = performance.now();
     this.parts.selector.observe(features, choice.plan, latencyMs);
+    const overheadUs = decision.overheadUs + (performance.now() - started) * 1000;
     this.parts.regret.recordQuery({ at: Date.now(), plan: choice.plan, actualMs: latencyMs, predictedMs: choice.predictedMs, explored: choice.explored, overheadUs });
+    return overheadUs;
   }
 
   /**
