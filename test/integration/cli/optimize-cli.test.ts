@@ -11,7 +11,7 @@ async function chunkIndexes(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const result = await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'unified' AND tablename = 'chunks' ORDER BY 1");
+    const result = await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'unified' ORDER BY 1");
     return result.rows.map((r) => r.indexname);
   } finally {
     await client.end();
@@ -50,10 +50,13 @@ describe('hotpath optimize (pg18, pg_stat_statements)', () => {
     };
     expect(plan.method).toBe('estimate');
     expect(plan.proposals.length).toBeGreaterThanOrEqual(2);
+    // On chunks for the SQL templates; on edges (dst first) for the hybrid templates' reverse graph walks.
+    expect(plan.proposals.filter((p) => p.table === 'chunks').length).toBeGreaterThanOrEqual(2);
     for (const proposal of plan.proposals) {
-      expect(proposal).toMatchObject({ table: 'chunks', method: expect.stringMatching(/^(btree|brin)$/), predicate: null });
+      expect(proposal).toMatchObject({ table: expect.stringMatching(/^(chunks|edges)$/), method: expect.stringMatching(/^(btree|brin)$/), predicate: null });
       expect(proposal.columns.length).toBeGreaterThan(0);
-      expect(proposal.ddl).toMatch(/^CREATE INDEX CONCURRENTLY "hp_chunks_/);
+      if (proposal.table === 'edges') expect(proposal.columns[0]).toBe('dst');
+      expect(proposal.ddl).toMatch(/^CREATE INDEX CONCURRENTLY "hp_(chunks|edges)_/);
     }
     expect(plan.applied).toBeNull();
     expect(plan.before?.all).toBeGreaterThan(0);

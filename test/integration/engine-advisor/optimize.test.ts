@@ -57,9 +57,10 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
     expect(builds.length).toBeGreaterThan(0);
     const status = await engine.call('advisor.status', {});
     expect(status.history.filter((e) => e.status === 'built').map((e) => e.name).sort()).toEqual(plan.steps.filter((s) => s.kind === 'index').map((s) => s.id.slice('index:'.length)).sort());
-    // The next analysis finds nothing more to do: the built indexes cover their statements.
+    // The next analysis finds nothing more to do for the SQL templates: the built indexes cover their statements.
+    // (The hybrid plans' graph walks keep arriving in pg_stat_statements and may still ask for an edges index.)
     const again = await engine.call('optimize.plan', {});
-    expect(again.steps.filter((s) => s.kind === 'index')).toEqual([]);
+    expect(again.steps.filter((s) => s.kind === 'index' && !s.id.startsWith('index:hp_edges_'))).toEqual([]);
   });
 
   it('rolls back the indexes it built, and refuses one it did not', async () => {
