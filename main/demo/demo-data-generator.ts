@@ -1,9 +1,9 @@
-import { randomInt, seededRandom, type Random } from '../util/random.ts';
+import { gaussian, randomInt, seededRandom, type Random } from '../util/random.ts';
 import { EMBEDDING_DIMENSIONS } from './schema.ts';
 import { buildTimeline, type DemoTimeline } from './demo-timeline.ts';
 import { generateDemoEdges, type DemoEdge } from './demo-graph.ts';
 import { FILLER_WORDS, KINDS, KIND_OPENERS, ORIGINS, TOPICS } from './demo-vocabulary.ts';
-import { deriveSeed, gaussian, logNormal, pickWeighted } from './sampling.ts';
+import { deriveSeed, logNormal, pickWeighted } from './sampling.ts';
 
 export type { DemoEdge } from './demo-graph.ts';
 

@@ -1,4 +1,4 @@
-import type { Random } from '../util/random.ts';
+import { gaussian, type Random } from '../util/random.ts';
 
 /** Draws the distributions the demo data needs from a seeded uniform source. */
 
@@ -16,11 +16,6 @@ export function pickWeighted<T>(random: Random, entries: readonly (readonly [T, 
   return last[0];
 }
 
-/** Standard normal (Box–Muller). */
-export function gaussian(random: Random): number {
-  const u = 1 - random(); // (0, 1]: keeps log finite
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
 
 /** Log-normal with the given median; `sigma` sets how long the right tail is. */
 export function logNormal(random: Random, median: number, sigma: number): number {

@@ -35,13 +35,14 @@ export class OptimizeRunner {
     const ctx = this.ctx();
     const advisor = await ctx.advisor.analyze(ctx.templates());
     const status = ctx.cache?.status([]) ?? null;
+    const before = ctx.measure();
     const { steps, notes } = buildOptimizeSteps({
       advisor,
       readOnly: ctx.advisor.readOnly,
       cache: status && status.l1 ? { hotKeys: status.hotKeys, l1Entries: status.l1.entries } : null,
-      workloadRunning: ctx.measure() !== null,
+      workloadRunning: before !== null,
     });
-    const plan: OptimizePlanPayload = { id: randomUUID(), at: Date.now(), steps, notes, before: ctx.measure(), advisor };
+    const plan: OptimizePlanPayload = { id: randomUUID(), at: Date.now(), steps, notes, before, advisor };
     for (const [id, old] of this.plans) if (plan.at - old.at > PLAN_TTL_MS) this.plans.delete(id);
     this.plans.set(plan.id, plan);
     return plan;

@@ -1,5 +1,5 @@
 import { DEMO_WINDOW_MS } from '../demo/demo-timeline.ts';
-import { gaussian } from '../demo/sampling.ts';
+import { gaussian } from '../util/random.ts';
 import { CHUNKS_TABLE, EMBEDDING_DIMENSIONS, SEED_STATE_TABLE, demoTable } from '../demo/schema.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 import type { GraphAnchor, HybridFilters, HybridQuery, PlannerSql } from './planner-types.ts';

@@ -9,7 +9,7 @@
  */
 
 import type { PlannerStatusPayload } from '../contract/planner.ts';
-import type { Random } from '../util/random.ts';
+import { gaussian, type Random } from '../util/random.ts';
 import { LatencyModel, type PlanPrediction, type TrainOptions } from './latency-model.ts';
 import { ObservationWindows, type ModelTrainer } from './model-trainer.ts';
 import { PlanCache, PLAN_CACHE_CAPACITY, type PlanPredictions } from './plan-cache.ts';
@@ -56,12 +56,6 @@ export interface PlanSelectorOptions {
 
 export type ModelStatus = PlannerStatusPayload['model'];
 export type PlanCacheStatus = PlannerStatusPayload['planCache'];
-
-/** A standard normal draw (Box–Muller), from the injected uniform source. */
-function gaussian(random: Random): number {
-  const u = random() || Number.MIN_VALUE;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
 
 export class PlanSelector {
   private readonly trainer: ModelTrainer;

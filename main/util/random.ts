@@ -20,3 +20,9 @@ export function seededRandom(seed: number): Random {
 export function randomInt(random: Random, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
+
+/** Standard normal (Box–Muller). */
+export function gaussian(random: Random): number {
+  const u = 1 - random(); // (0, 1]: keeps log finite
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}

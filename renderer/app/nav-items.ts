@@ -2,10 +2,9 @@ import type { PageId } from '../state/navigation-store.ts';
 
 export interface NavItem {
   label: string;
-  /** Null for a page whose capability is not built yet: listed, but disabled. */
-  page: PageId | null;
+  page: PageId;
   /** The second key of the "g then key" shortcut. */
-  goKey: string | null;
+  goKey: string;
 }
 
 /** The left navigation, in order: Alt+1 is the first entry, Alt+2 the second, … */
@@ -19,8 +18,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Memory', page: 'memory', goKey: 'm' },
   { label: 'Planner', page: 'planner', goKey: 'l' },
 ];
-
-export const DISABLED_NAV_TOOLTIP = 'arrives with its own capability';
 
 export const PAGE_TITLES: Record<PageId, string> = {
   welcome: 'Welcome',

@@ -18,11 +18,6 @@ export function formatSignedShare(fraction: number): string {
   return `${fraction < 0 ? '−' : ''}${percent}%`;
 }
 
-/** A duration: fractions below a second ("3.4 ms"), else as formatAge ("12 s", "3 min 5 s"). */
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? formatMs(ms) : formatAge(ms);
-}
-
 /** How long ago, from `now`: "12 s ago", "just now". */
 export function formatAgo(at: number, now: number): string {
   const ms = Math.max(0, now - at);

@@ -1,8 +1,8 @@
 import { useId, type ReactNode } from 'react';
 import type { PlannerStatusPayload } from '../../main/contract/planner.ts';
-import { formatClock, formatCount, formatMs, formatShare } from '../format/units.ts';
+import { formatClock, formatCount, formatDuration, formatMs, formatShare } from '../format/units.ts';
 import { modelState, regretShare, type ModelState } from '../state/planner-series.ts';
-import { formatAgo, formatDuration, formatSignedMs, formatSignedShare, formatUs } from './planner-format.ts';
+import { formatAgo, formatSignedMs, formatSignedShare, formatUs } from './planner-format.ts';
 
 const MODEL_WORDS: Record<ModelState, string> = { training: 'training…', fallback: 'fallback', learning: 'learning', trained: 'trained' };
 

@@ -51,6 +51,11 @@ export function formatAge(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** A duration: "850 ms" (with decimals below a second, like formatMs), else as formatAge ("12 s", "3 min 5 s"). */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? formatMs(ms) : formatAge(ms);
+}
+
 /** Wall-clock time of day (HH:MM:SS, 24 h) for chart axes. */
 export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);

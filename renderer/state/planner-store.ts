@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineApi } from '../../main/contract/api.ts';
 import type { PlannerStatusPayload } from '../../main/contract/planner.ts';
-import { formatAge, formatCount, formatMs } from '../format/units.ts';
+import { formatCount, formatDuration } from '../format/units.ts';
 import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
 
@@ -23,7 +23,7 @@ const observations = (n: number) => `${formatCount(n)} observation${n === 1 ? ''
 /** One sentence on a finished retraining: on how much, how long it took, and whether the model is in use yet. */
 export function describeRetrain(status: PlannerStatusPayload): string {
   const { model } = status;
-  const took = model.lastTrainMs === null ? '' : ` in ${model.lastTrainMs < 1000 ? formatMs(model.lastTrainMs) : formatAge(model.lastTrainMs)}`;
+  const took = model.lastTrainMs === null ? '' : ` in ${formatDuration(model.lastTrainMs)}`;
   const use = model.fallback
     ? ' The selector still runs the default plan: it needs more observations before it trusts the model.'
     : ' The selector uses the new model from now on.';

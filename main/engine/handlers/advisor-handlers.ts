@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LatencyByTemplate } from '../../contract/advisor.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
@@ -76,12 +77,7 @@ function measure(ctx: EngineContext): LatencyByTemplate | null {
 /** Waits for a clean 10 s window on the new state (ends early when the engine stops). */
 function settle(ctx: EngineContext): Promise<void> {
   if (!ctx.workload()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, SETTLE_MS);
-    ctx.stopping.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+  // The timers/promises form removes its abort listener when it fires: none piles up on the engine's signal.
+  return sleep(SETTLE_MS, undefined, { signal: ctx.stopping }).catch(() => undefined);
 }
 

@@ -52,7 +52,6 @@ describe.each(TEST_SERVERS)('index advisor on the live demo workload, 200,000 ch
     expect(forWalks.every((shape) => shape.columns[0] === 'dst' && shape.method === 'btree')).toBe(true);
     expect(forWalks.length).toBeLessThanOrEqual(1);
     const shapes = all.filter((shape) => shape.table !== 'unified.edges');
-    console.log(server, report.method, JSON.stringify(report.proposals.map((p) => ({ ddl: p.ddl, serves: p.serves.map((s) => [s.template ?? s.query, s.costBefore, s.costAfter]) })), null, 1));
     expect(report.method).toBe(server === 'pg15' ? 'hypopg' : 'estimate');
     expect(shapes).toHaveLength(3);
     expect(shapes).toEqual(expect.arrayContaining([

@@ -33,10 +33,11 @@ describe.each(TEST_SERVERS)('index advisor on the demo workload (%s)', (server) 
     const shapes = report.proposals.map((p) => ({
       table: `${p.schema}.${p.table}`, columns: p.columns.map((c) => c.name), method: p.method, predicate: p.predicate,
     }));
-    console.log(server, report.method, JSON.stringify(report.proposals.map((p) => ({ ddl: p.ddl, serves: p.serves.map((s) => [s.template, s.costBefore, s.costAfter]), gain: p.estimatedGain, size: p.estimatedSizeBytes, write: p.writeCost })), null, 1));
     expect(report.method).toBe(server === 'pg15' ? 'hypopg' : 'estimate');
     const timeIndex = shapes.find((s) => s.columns.length === 1 && s.columns[0] === 'created_at');
     expect(timeIndex).toBeDefined();
+    // A B-tree or, on a column that follows insertion order, a BRIN: both are what an expert would build.
+    expect(['btree', 'brin']).toContain(timeIndex!.method);
     expect(shapes).toHaveLength(3);
     expect(shapes).toEqual(expect.arrayContaining([
       { table: 'unified.chunks', columns: ['system_origin', 'created_at'], method: 'btree', predicate: null },

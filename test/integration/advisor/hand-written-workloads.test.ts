@@ -58,7 +58,6 @@ describe.each(TEST_SERVERS)('index advisor on hand-written workloads (%s)', (ser
   it('uses HypoPG where it exists and says how it estimated otherwise', () => {
     expect(report.method).toBe(server === 'pg15' ? 'hypopg' : 'estimate');
     expect(report.methodNote.length).toBeGreaterThan(40);
-    console.log(server, report.proposals.map((p) => `${p.ddl}  [${p.serves.map((s) => `${s.template} ${s.costBefore}→${s.costAfter}`).join('; ')}]`).join('\n'));
   });
 
   it('puts the equality column before the range column', () => {

@@ -74,9 +74,11 @@ describe('navigation', () => {
     expect(heading()).toBe('Memory');
     expect(window.location.hash).toBe('#/memory');
     fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
+    expect(heading()).toBe('Overview');
     fireEvent.keyDown(window, { key: '7', code: 'Digit7', altKey: true });
     expect(heading()).toBe('Memory');
     fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
+    expect(heading()).toBe('Overview');
     fireEvent.keyDown(window, { key: 'g', code: 'KeyG' });
     fireEvent.keyDown(window, { key: 'm', code: 'KeyM' });
     expect(heading()).toBe('Memory');

@@ -92,6 +92,7 @@ describe('indexes page', () => {
     await waitFor(() => expect(api.callsOf('database.cancelQuery')).toEqual([{ pid: 777, confirm: true }]));
     // While a build of this index runs (here: one started elsewhere), its card offers Cancel, not Build.
     expect(screen.queryByRole('button', { name: 'Build' })).toBeNull();
+    within(screen.getByTestId(`proposal-${proposal.name}`)).getByRole('button', { name: 'Cancel build' });
     act(() => services.advisor.setState({ progress: {} }));
 
     fireEvent.click(screen.getByRole('button', { name: 'Build' }));

@@ -237,9 +237,11 @@ describe('planner navigation', () => {
     expect(heading()).toBe('Planner');
     expect(window.location.hash).toBe('#/planner');
     fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
+    expect(heading()).toBe('Overview');
     fireEvent.keyDown(window, { key: '8', code: 'Digit8', altKey: true });
     expect(heading()).toBe('Planner');
     fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
+    expect(heading()).toBe('Overview');
     fireEvent.keyDown(window, { key: 'g', code: 'KeyG' });
     fireEvent.keyDown(window, { key: 'l', code: 'KeyL' });
     expect(heading()).toBe('Planner');
