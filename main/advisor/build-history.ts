@@ -1,9 +1,8 @@
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ContractError } from '../contract/api.ts';
-import { describeZodError } from '../contract/command-dispatcher.ts';
+import { readJsonFile, writeJsonFileAtomic } from '../util/json-file.ts';
 
 export const HISTORY_FILE_NAME = 'index-history.json';
 
@@ -141,45 +140,13 @@ export class BuildHistory {
       `Hotpath has not changed the file. Repair it by hand (it is JSON), or move it away (e.g. mv ${this.file} ${this.file}.bak) to start an empty history; rollback then works only for indexes built afterwards.`);
   }
 
-  private async read(): Promise<HistoryFile> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, entries: [] };
-      throw this.damaged((error as Error).message);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw this.damaged(`it is not valid JSON (${(error as Error).message})`);
-    }
-    const parsed = historyFileSchema.safeParse(json);
-    if (!parsed.success) throw this.damaged(describeZodError(parsed.error));
-    return parsed.data;
+  private read(): Promise<HistoryFile> {
+    return readJsonFile(this.file, historyFileSchema, { version: 1, entries: [] }, (detail) => this.damaged(detail));
   }
 
-  /** Same pattern as the profiles file: temp file in the same folder, fsync, rename; a crash leaves old or new. */
-  private async write(data: HistoryFile): Promise<void> {
-    const folder = join(this.file, '..');
-    const temp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      // It names your schemas and tables: private to the user, whatever the umask.
-      await chmod(temp, 0o600);
-      await rename(temp, this.file);
-    } catch (error) {
-      await rm(temp, { force: true }).catch(() => undefined);
-      throw new ContractError('index-history-not-saved', `The index build history could not be saved to ${this.file}: ${(error as Error).message}.`,
-        'Check that the data folder exists and is writable by the user running Hotpath, and that the disk is not full.');
-    }
+  /** Atomic, like the profiles file (util/json-file.ts): a crash leaves the old history or the new one. */
+  private write(data: HistoryFile): Promise<void> {
+    return writeJsonFileAtomic(this.file, data, (detail) => new ContractError('index-history-not-saved', `The index build history could not be saved to ${this.file}: ${detail}.`,
+      'Check that the data folder exists and is writable by the user running Hotpath, and that the disk is not full.'));
   }
 }

@@ -1,9 +1,6 @@
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ContractError } from '../contract/api.ts';
-import { describeZodError } from '../contract/command-dispatcher.ts';
+import { readJsonFile, writeJsonFileAtomic } from '../util/json-file.ts';
 
 /** A secret as written to disk: which cipher made it, and its ciphertext. */
 const storedSecretSchema = z.object({
@@ -48,27 +45,13 @@ function damaged(file: string, detail: string): ContractError {
  * profiles file is an error naming the file, and callers never write over it (every write reads first).
  */
 export async function readProfilesFile(file: string): Promise<ProfilesFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: [] };
-    throw damaged(file, (error as Error).message);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw damaged(file, `it is not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = profilesFileSchema.safeParse(json);
-  if (!parsed.success) throw damaged(file, describeZodError(parsed.error));
+  const data = await readJsonFile(file, profilesFileSchema, { version: 1, profiles: [] }, (detail) => damaged(file, detail));
   const ids = new Set<string>();
-  for (const profile of parsed.data.profiles) {
+  for (const profile of data.profiles) {
     if (ids.has(profile.id)) throw damaged(file, `two profiles have the id "${profile.id}"`);
     ids.add(profile.id);
   }
-  return parsed.data;
+  return data;
 }
 
 /**
@@ -77,22 +60,6 @@ export async function readProfilesFile(file: string): Promise<ProfilesFile> {
  * file or the new one, never half of either.
  */
 export async function writeProfilesFile(file: string, data: ProfilesFile): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // The umask may have taken bits away from 0600 at creation; make the mode exact.
-    await chmod(temp, 0o600);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw new ContractError('profiles-not-saved', `The connection profiles could not be saved to ${file}: ${(error as Error).message}.`,
-      'Check that the folder exists and is writable by the user running Hotpath, and that the disk is not full.');
-  }
+  await writeJsonFileAtomic(file, data, (detail) => new ContractError('profiles-not-saved', `The connection profiles could not be saved to ${file}: ${detail}.`,
+    'Check that the folder exists and is writable by the user running Hotpath, and that the disk is not full.'));
 }
