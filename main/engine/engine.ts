@@ -28,7 +28,7 @@ import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
 import { PlannerSession } from './planner-session.ts';
-import { MemorySession, postmasterPid, redisPid } from './memory-session.ts';
+import { MemorySession } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
 import { poolInterval } from '../telemetry/pool-interval.ts';
 
@@ -205,7 +205,8 @@ export class Engine implements EngineApi {
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       const planner = new PlannerSession(pool, (level, message) => this.log(level, message));
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner };
-      if (stack.kind === 'local') void this.watchLocalServers(stack, admin);
+      // The local stack's servers: their memory and CPU show beside ours on the Memory page.
+      this.memory.setChildren(stack.processes);
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
@@ -265,18 +266,6 @@ export class Engine implements EngineApi {
     const snapshot = { at: Date.now(), workload: interval, cache, pool, memory };
     this.history.record(snapshot);
     this.events.emit('telemetry.snapshot', snapshot);
-  }
-
-  /** The local stack's PostgreSQL and Redis processes, for the Memory page (their memory and CPU beside ours). */
-  private async watchLocalServers(stack: Stack, admin: pg.Pool): Promise<void> {
-    const backend = await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((r) => r.rows[0]!.pid, () => null);
-    const postgres = backend === null ? null : await postmasterPid(backend);
-    const redis = stack.redis ? await redisPid(stack.redis.url) : null;
-    if (this.ready?.stack !== stack) return;
-    this.memory.setChildren([
-      ...(postgres === null ? [] : [{ name: 'postgres' as const, pid: postgres }]),
-      ...(redis === null ? [] : [{ name: 'redis' as const, pid: redis }]),
-    ]);
   }
 
   private log(level: LogEntry['level'], message: string): void {

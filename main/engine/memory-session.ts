@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { Registry } from 'prom-client';
 import type { MemoryActionPayload, MemoryInterval, MemoryStatusPayload } from '../contract/memory.ts';
@@ -34,9 +33,13 @@ export class MemorySession {
   private latest: MemorySnapshot | null = null;
 
   constructor(options: MemorySessionOptions) {
+    // One adapter per cache session, made when the connected stack's session changes (not at every reading).
+    let adapted: { session: CacheSession; reclaimer: ReclaimableCache } | null = null;
     const currentCache = (): ReclaimableCache | null => {
       const session = options.cache();
-      return session ? tieredCacheReclaimer(session.cache, () => session.configuredL1Bytes) : null;
+      if (!session) return null;
+      if (adapted?.session !== session) adapted = { session, reclaimer: tieredCacheReclaimer(session.cache, () => session.configuredL1Bytes) };
+      return adapted.reclaimer;
     };
     const cache: ReclaimableCache = {
       l1Bytes: () => currentCache()?.l1Bytes() ?? 0,
@@ -121,31 +124,4 @@ export function toActionPayload(action: MemoryAction): MemoryActionPayload {
     reason: action.reason,
     steps: action.steps.map((s) => ({ step: s.step, status: s.status, freedBytes: s.freedBytes, freedHeapBytes: s.freedHeapBytes, tookMs: s.tookMs, detail: s.detail })),
   };
-}
-
-/** The postmaster of a local stack: the parent of our own backend (Linux /proc); null where that cannot be read. */
-export async function postmasterPid(backendPid: number): Promise<number | null> {
-  try {
-    const stat = await readFile(`/proc/${backendPid}/stat`, 'utf8');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return Number.isInteger(ppid) && ppid > 1 ? ppid : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A local Redis's pid from INFO (the server says it itself); null when it does not answer in time. */
-export async function redisPid(url: string): Promise<number | null> {
-  const { Redis } = await import('ioredis');
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  } finally {
-    client.disconnect();
-  }
 }

@@ -11,10 +11,9 @@ import type { ReclaimableCache, ReclaimablePool } from './cleanup-steps.ts';
  * when the operator can change it at run time (cache.resize), so a restore never undoes the operator's choice.
  */
 export function tieredCacheReclaimer(cache: TieredCache, configuredMaxBytes: number | (() => number)): ReclaimableCache {
-  const l1 = () => cache.stats().tiers.l1?.store;
   return {
-    l1Bytes: () => l1()?.bytes ?? 0,
-    l1MaxBytes: () => l1()?.maxBytes ?? 0,
+    l1Bytes: () => cache.l1Usage()?.bytes ?? 0,
+    l1MaxBytes: () => cache.l1Usage()?.maxBytes ?? 0,
     l1ConfiguredBytes: typeof configuredMaxBytes === 'function' ? configuredMaxBytes : () => configuredMaxBytes,
     resizeL1: (bytes) => cache.resizeL1(bytes),
     purgeExpiredL1: () => cache.purgeExpiredL1(),

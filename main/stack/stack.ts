@@ -16,8 +16,15 @@ export interface Stack {
   capabilities: StackCapabilities;
   /** Things the operator should know that do not stop the console from working (missing Redis, ...). */
   notices: StackNotice[];
+  /** The server processes this stack runs itself (the local stack's PostgreSQL and Redis), for resource telemetry; empty for a remote stack. */
+  processes: StackProcess[];
   /** Releases everything the stack holds; for the local stack, stops its processes and waits until they are gone. Idempotent. */
   stop(): Promise<void>;
+}
+
+export interface StackProcess {
+  name: 'postgres' | 'redis';
+  pid: number;
 }
 
 export interface StackRedis {

@@ -132,6 +132,12 @@ export class TieredCache {
     return this.stack.l1?.purgeExpired() ?? 0;
   }
 
+  /** The L1's bytes in use and budget (undefined without an L1): what the memory manager reads, without the other tiers' stats. */
+  l1Usage(): { bytes: number; maxBytes: number } | undefined {
+    const l1 = this.stack.l1?.stats();
+    return l1 && { bytes: l1.bytes, maxBytes: l1.maxBytes };
+  }
+
   /** Sets the L1's byte budget; see TierStack.resizeL1. */
   resizeL1(maxBytes: number): void {
     this.stack.resizeL1(maxBytes);

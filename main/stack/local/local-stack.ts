@@ -6,7 +6,7 @@ import { isRoot, prepareDataDir } from './data-dir.ts';
 import { initialiseCluster, isClusterInitialised, startCluster } from './embedded-postgres-launcher.ts';
 import type { RunningPostgres } from './embedded-postgres-launcher.ts';
 import { LOCAL_DATABASE, prepareLocalDatabase } from './local-database.ts';
-import { stopOrphans } from './orphan-cleanup.ts';
+import { readPostmasterPid, stopOrphans } from './orphan-cleanup.ts';
 import { claimOwnership, releaseOwnership } from './owner-lock.ts';
 import { findExecutable, startPrivateRedis } from './redis-launcher.ts';
 import type { RunningRedis } from './redis-launcher.ts';
@@ -100,6 +100,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Stack
     }
 
     progress('ready', `Local stack ready: PostgreSQL on 127.0.0.1:${postgres.port}${redis ? `, Redis on 127.0.0.1:${redis.port}` : ', no Redis'}`);
+    // The postmaster's pid from its own lock file (PostgreSQL writes it before it accepts connections).
+    const postmaster = await readPostmasterPid(paths);
     let stopping: Promise<void> | undefined;
     return {
       kind: 'local',
@@ -108,6 +110,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Stack
       redis: redis ? { url: redis.url, displayUrl: redis.displayUrl } : null,
       capabilities: { serverVersion: db.serverVersion, pgStatStatements: db.pgStatStatements },
       notices,
+      processes: [
+        ...(postmaster ? [{ name: 'postgres' as const, pid: postmaster.pid }] : []),
+        ...(redis ? [{ name: 'redis' as const, pid: redis.pid }] : []),
+      ],
       stop() {
         stopping ??= stopAll();
         return stopping;

@@ -81,6 +81,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
 
   return {
     kind: 'remote',
+    processes: [],
     pg: config,
     pgDisplayUrl: parsed.displayUrl,
     redis: redis ? { url: redis.url, displayUrl: redis.displayUrl } : null,

@@ -64,6 +64,9 @@ describe('startLocalStack', () => {
       expect(statSync(join(dataDir, 'credentials.json')).mode & 0o077).toBe(0);
       pids = await serverPids(dataDir);
       expect(pids).toHaveLength(2);
+      // The stack names its own server processes (the Memory page shows their memory and CPU).
+      expect(stack.processes.map((p) => p.name)).toEqual(['postgres', 'redis']);
+      expect(stack.processes.map((p) => p.pid).sort()).toEqual([...pids].sort());
       expect(await aliveAmong(pids)).toEqual(pids);
     } finally {
       await stack.stop();
@@ -104,6 +107,7 @@ describe('startLocalStack', () => {
     const stack = await startLocalStack({ dataDir, redis: 'off' });
     try {
       expect(stack.redis).toBeNull();
+      expect(stack.processes.map((p) => p.name)).toEqual(['postgres']);
       expect(stack.notices.map((n) => n.code)).toEqual(['redis-off']);
       expect(stack.notices[0]?.message).toContain('L2 disabled');
       expect(await readRedisPid(localStackPaths(dataDir))).toBeUndefined();
