@@ -35,6 +35,27 @@ export function summarize(histogram: Histogram): LatencySummary {
     p95: ms(histogram.getValueAtPercentile(95)),
     p99: ms(histogram.getValueAtPercentile(99)),
     max: ms(histogram.maxValue),
-    mean: ms(histogram.mean),
+    mean: ms(meanOf(histogram)),
   };
+}
+
+/**
+ * The histogram's mean, as `histogram.mean` computes it (each bucket's median-equivalent value × its count), in
+ * one pass over the counts that stops at the last recorded value. The library's getter walks an iterator object
+ * per bucket: at one summary per template a second it took ~10 ms of the event loop in a tick.
+ */
+export function meanOf(histogram: Histogram): number {
+  // Ours are all JsHistograms (useWebAssembly: false); any other kind keeps the library's getter.
+  if (!(histogram instanceof hdr.JsHistogram)) return histogram.mean;
+  const total = histogram.totalCount;
+  if (total === 0) return 0;
+  let seen = 0;
+  let sum = 0;
+  for (let i = 0; seen < total && i < histogram.countsArrayLength; i += 1) {
+    const count = histogram.getCountAtIndex(i);
+    if (count === 0) continue;
+    seen += count;
+    sum += histogram.medianEquivalentValue(histogram.valueFromIndex(i)) * count;
+  }
+  return sum / total;
 }
