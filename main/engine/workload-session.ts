@@ -31,13 +31,17 @@ export interface WorkloadSessionOptions {
 }
 
 /** Makes the target that answers a profile's hybrid templates (number i of `templates` is the runner's i-th hybrid). */
-export type HybridTargetFactory = (templates: readonly HybridTemplateSpec[], seed: number) => WorkloadTarget;
+export type HybridTargetFactory = (templates: readonly HybridTemplateSpec[], seed: number) => HybridTarget;
+
+/** A hybrid target may hold state for the workload (the plan selector's thread keeps its query generators): `close` ends it. */
+export type HybridTarget = WorkloadTarget & { close?(): Promise<void> };
 
 /** One running workload: its profile and the open-loop runner on the stack's pool. */
 export class WorkloadSession {
   private constructor(
     readonly profile: WorkloadProfile,
     readonly runner: WorkloadRunner,
+    private readonly hybrid: HybridTarget | null,
   ) {}
 
   static async open(options: WorkloadSessionOptions): Promise<WorkloadSession> {
@@ -53,9 +57,11 @@ export class WorkloadSession {
     // Hybrid requests carry no parameters: the plan selector's generator draws each query when it runs.
     const noParams = (): unknown[] => [];
     let target = workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache);
+    let hybrid: HybridTarget | null = null;
     if (profile.hybrid.length > 0) {
       if (!options.hybrid) throw new Error(`Profile "${profile.name}" has hybrid templates (${profile.hybrid.map((t) => t.name).join(', ')}), but no plan selector serves this stack.`);
-      target = new SplitWorkloadTarget(target, profile.templates.length, options.hybrid(profile.hybrid, Math.floor(random() * 2 ** 31)));
+      hybrid = options.hybrid(profile.hybrid, Math.floor(random() * 2 ** 31));
+      target = new SplitWorkloadTarget(target, profile.templates.length, hybrid);
     }
     const runner = new WorkloadRunner({
       templates: [
@@ -72,7 +78,7 @@ export class WorkloadSession {
       intervalMs: 0,
       warmupIntervals: options.warmupIntervals ?? 2,
     });
-    return new WorkloadSession(profile, runner);
+    return new WorkloadSession(profile, runner, hybrid);
   }
 
   status(): WorkloadStatus {
@@ -87,6 +93,7 @@ export class WorkloadSession {
   /** Stops sending and waits for the requests in flight; the pool stays (it belongs to the stack). */
   async close(): Promise<void> {
     await this.runner.stop();
+    await this.hybrid?.close?.();
   }
 }
 

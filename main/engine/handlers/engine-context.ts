@@ -11,7 +11,7 @@ import type { CacheSession } from '../cache-session.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
 import type { PoolManager } from '../../pool/pool-manager.ts';
 import type { WorkloadSession } from '../workload-session.ts';
-import type { PlannerSession } from '../planner-session.ts';
+import type { PlannerThread } from '../planner-thread.ts';
 
 /** The connected stack and what the engine holds for it, available while the engine is `ready`. */
 export interface ReadyStack {
@@ -25,7 +25,7 @@ export interface ReadyStack {
   cache: CacheSession | null;
   advisor: AdvisorSession;
   /** The learned plan selector for hybrid queries (loads its vector index on first use). */
-  planner: PlannerSession;
+  planner: PlannerThread;
 }
 
 /**

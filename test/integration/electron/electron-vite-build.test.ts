@@ -62,6 +62,35 @@ describe('electron-vite build', () => {
     }
   });
 
+  it("builds the plan selector's thread beside the main bundle, and it answers there without tsx", async () => {
+    await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir').catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    // The system PostgreSQL: the thread opens its own small pool on the stack's database.
+    const connection = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
+    const worker = new Worker(join(out, 'main/planner-thread-worker.js'), { workerData: { connection } });
+    const reply = (id: number) =>
+      new Promise<{ ok: boolean; value?: { state?: string }; error?: string }>((resolve, reject) => {
+        const onMessage = (message: { kind: string; id: number; ok: boolean }) => {
+          if (message.kind !== 'reply' || message.id !== id) return;
+          worker.off('message', onMessage);
+          resolve(message);
+        };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+      });
+    try {
+      const status = reply(1);
+      worker.postMessage({ id: 1, method: 'status' });
+      expect(await status).toMatchObject({ ok: true, value: { state: 'off' } });
+      const closed = reply(2);
+      worker.postMessage({ id: 2, method: 'close' });
+      expect(await closed).toMatchObject({ ok: true });
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('builds the preload as one CommonJS file that requires nothing but electron (a sandboxed preload can load nothing else)', async () => {
     const preload = await readFile(join(out, 'preload/index.cjs'), 'utf8');
     const required = [...preload.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../main/engine/engine.ts';
 import { plannerStatusSchema, PLAN_NAMES } from '../../../main/contract/planner.ts';
@@ -62,6 +63,13 @@ describe.each(TEST_SERVERS)('the engine plan selector (%s)', (server) => {
       const s = await engine.call('planner.status', {});
       return s.queries >= 60 && s.regret.oracleSamples >= 2 ? s : undefined;
     }, 90_000);
+    // Hybrid queries run on the selector's own thread and connections, not on the engine's workload pool.
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const sessions = await client
+      .query<{ app: string; n: number }>(`SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'hotpath-%' GROUP BY 1`)
+      .finally(() => client.end());
+    expect(sessions.rows.find((r) => r.app === 'hotpath-planner')?.n).toBeGreaterThan(0);
     await engine.call('workload.stop', {});
     const parsed = plannerStatusSchema.parse(status);
     expect(parsed.state).toBe('ready');
