@@ -30,7 +30,11 @@ const SERVED_FROM_CACHE: ExecutionTiming = { acquireUs: 0, serverUs: 0 };
  * old template's results; `namespace` keeps databases apart when they share a Redis or a bucket.
  */
 export function templateCacheKey(namespace: string, template: CachedTemplate, params: readonly unknown[]): string {
-  return `${templateKeyPrefix(namespace, template)}${JSON.stringify(params)}`;
+  return keyWithParams(templateKeyPrefix(namespace, template), params);
+}
+
+function keyWithParams(prefix: string, params: readonly unknown[]): string {
+  return `${prefix}${JSON.stringify(params)}`;
 }
 
 /** The part of the key that does not depend on the parameters: computed once per template, not per request. */
@@ -60,7 +64,7 @@ export class CachedWorkloadTarget implements WorkloadTarget {
   async execute(template: number, params: unknown[]): Promise<ExecutionTiming> {
     const spec = this.templates[template]!;
     if (spec.ttlMs === undefined) return await this.inner.execute(template, params);
-    const key = `${this.keyPrefixes[template]!}${JSON.stringify(params)}`;
+    const key = keyWithParams(this.keyPrefixes[template]!, params);
     const ttlMs = spec.ttlMs;
     this.hotKeys.record(key, () => ({ template: spec.name, sql: spec.sql, params, ttlMs }));
     let timing = SERVED_FROM_CACHE;

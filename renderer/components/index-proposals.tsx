@@ -1,13 +1,7 @@
 import type { IndexProposalPayload } from '../../main/contract/advisor.ts';
 import { useAdvisor, useServices } from '../app/console-context.ts';
-import { formatShare } from '../format/units.ts';
+import { formatBytes, formatShare } from '../format/units.ts';
 import { IndexBuildProgress } from './index-build-progress.tsx';
-
-const MiB = 1024 * 1024;
-
-function sizeText(bytes: number): string {
-  return bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`;
-}
 
 /** The advisor's proposals: the DDL, the statements each serves with the cost before → after, gain, size, write cost, and Build. */
 export function IndexProposals({ proposals, readOnly }: { proposals: readonly IndexProposalPayload[]; readOnly: boolean }) {
@@ -44,7 +38,7 @@ export function IndexProposals({ proposals, readOnly }: { proposals: readonly In
               </tbody>
             </table>
             <p className="field__help">
-              Estimated gain {formatShare(p.estimatedGain.share)} of the workload's cost · size about {sizeText(p.estimatedSizeBytes)} · writes to {p.table}{' '}
+              Estimated gain {formatShare(p.estimatedGain.share)} of the workload's cost · size about {formatBytes(p.estimatedSizeBytes)} · writes to {p.table}{' '}
               {p.writeCost.writesPerSecond.toFixed(1)}/s, each about {formatShare(p.writeCost.overheadShare)} slower
             </p>
             {running && progress[p.name] && <IndexBuildProgress progress={progress[p.name]!} />}

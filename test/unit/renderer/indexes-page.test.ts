@@ -74,7 +74,7 @@ describe('indexes page', () => {
     expect(card.textContent).toContain('session_timeline');
     expect(card.textContent).toContain('11340 → 15');
     expect(card.textContent).toContain('31% of the workload');
-    expect(card.textContent).toContain('6.0 MiB');
+    expect(card.textContent).toContain('size about 6 MiB');
     expect(screen.getByTestId('advisor-method').textContent).toContain('HypoPG is not installed');
     expect(screen.getByTestId('index-findings').textContent).toContain('DROP INDEX CONCURRENTLY "public"."t_a"');
   });
