@@ -48,6 +48,9 @@ export interface AnalyzeWorkloadOptions {
 async function connect(option: AnalyzeWorkloadOptions['pg']): Promise<{ client: pg.Client; owned: boolean }> {
   if (typeof option === 'function') return { client: await option(), owned: false };
   const client = new pg.Client(option);
+  // A connection lost mid-analysis fails the query in progress; without a listener it would also throw an
+  // unhandled 'error' event and take the process down.
+  client.on('error', () => undefined);
   await client.connect();
   return { client, owned: true };
 }
