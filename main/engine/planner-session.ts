@@ -57,6 +57,8 @@ export class PlannerSession {
     this.backgroundSql = { query: async (text, values) => ({ rows: (await pool.query('low', { text, values: values ? [...values] : [] })).rows }) };
     this.selector = new PlanSelector({
       trainer: new WorkerModelTrainer(),
+      // The hybrid planner below samples the oracle (every plan on one query in ORACLE_EVERY) and teaches the selector from it.
+      oracleSampled: ORACLE_EVERY > 0,
       onTrainingError: (error) => this.log('warn', `Training the plan selector's latency model failed (the previous model stays in use): ${error.message}`),
     });
   }

@@ -5,11 +5,8 @@
  * control (one that answers only when released).
  */
 
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../util/start-module-worker.ts';
 import type { SerializedModel, TrainOptions, TrainingSet } from './latency-model.ts';
 import type { TrainRequest, TrainResponse } from './model-trainer-worker.ts';
 import { PLAN_NAMES, type QueryFeatures } from './planner-types.ts';
@@ -20,32 +17,6 @@ export interface ModelTrainer {
   train(set: TrainingSet, options?: TrainOptions): Promise<SerializedModel>;
   /** Stops the trainer; a training in progress is rejected. */
   close(): Promise<void>;
-}
-
-const WORKER_NAME = 'model-trainer-worker';
-
-/*
- * From the sources (tsx, vitest) the worker runs model-trainer-worker.ts, so it needs tsx's loader just as the
- * main thread does (app/cli/hotpath.mjs calls tsx's `register()`; vitest transforms sources itself, but a worker
- * is a fresh isolate that neither reaches). On Node 20 `execArgv: ['--import', 'tsx']` does not apply the hooks
- * to the worker's entry module ("Unknown file extension .ts"), so a tiny JavaScript bootstrap registers tsx
- * inside the worker and then imports the TypeScript entry. tsx is located from this file, not the working
- * directory, so this works wherever the process was started.
- *
- * From a bundle (electron-vite builds out/main/index.js) this module is JavaScript and expects the worker built
- * next to it as model-trainer-worker.js (a second entry of the main build); the name is assembled at run time so
- * the bundler does not try to resolve it as an asset.
- */
-function startWorker(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource) return new Worker(new URL(`./${WORKER_NAME}${'.js'}`, import.meta.url));
-  const require = createRequire(import.meta.url);
-  const packageJson = require.resolve('tsx/package.json');
-  const exportsMap = JSON.parse(readFileSync(packageJson, 'utf8')).exports as Record<string, { import: { default: string } }>;
-  const api = pathToFileURL(join(dirname(packageJson), exportsMap['./esm/api']!.import.default)).href;
-  const entry = new URL(`./${WORKER_NAME}.ts`, import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
 }
 
 interface Pending {
@@ -84,7 +55,8 @@ export class WorkerModelTrainer implements ModelTrainer {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker();
+    // Beside this module: model-trainer-worker.ts from the sources, model-trainer-worker.js in the bundle.
+    const worker = startModuleWorker(import.meta.url, 'model-trainer-worker');
     worker.unref();
     worker.on('message', (response: TrainResponse) => {
       const pending = this.pending.get(response.id);
@@ -114,13 +86,6 @@ export class WorkerModelTrainer implements ModelTrainer {
   }
 }
 
-/** FNV-1a of the shape key: the strata of the training subsample (see latency-model.ts). */
-function hashShape(shape: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < shape.length; i++) h = Math.imul(h ^ shape.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** The newest observations of each plan, in flat ring buffers: no allocation per observation on the query path. */
 export class ObservationWindows {
   private readonly features: Float64Array[];
@@ -140,7 +105,8 @@ export class ObservationWindows {
     const slot = (this.start[plan]! + size) % this.capacity;
     writeFeatureVector(features, this.features[plan]!, slot * FEATURE_COUNT);
     this.latencyMs[plan]![slot] = latencyMs;
-    this.strata[plan]![slot] = hashShape(features.shape);
+    // The shape is a small integer (query-shape.ts): it is the stratum as it is.
+    this.strata[plan]![slot] = features.shape;
     if (size < this.capacity) this.sizes[plan] = size + 1;
     else this.start[plan] = (slot + 1) % this.capacity;
   }
@@ -168,14 +134,19 @@ export class ObservationWindows {
       latencyMs: new Float64Array(total),
       strata: new Uint32Array(total),
     };
+    // Started from `observe`, so on a request's path: each window is at most two contiguous runs, copied whole.
     let row = 0;
     for (let p = 0; p < PLAN_NAMES.length; p++) {
-      for (let i = 0; i < this.sizes[p]!; i++, row++) {
-        const slot = (this.start[p]! + i) % this.capacity;
-        set.features.set(this.features[p]!.subarray(slot * FEATURE_COUNT, (slot + 1) * FEATURE_COUNT), row * FEATURE_COUNT);
-        set.latencyMs[row] = this.latencyMs[p]![slot]!;
-        set.strata![row] = this.strata[p]![slot]!;
-        set.plans[row] = p;
+      const size = this.sizes[p]!;
+      const start = this.start[p]!;
+      const firstRun = Math.min(size, this.capacity - start);
+      for (const [from, count] of [[start, firstRun], [0, size - firstRun]] as const) {
+        if (count === 0) continue;
+        set.features.set(this.features[p]!.subarray(from * FEATURE_COUNT, (from + count) * FEATURE_COUNT), row * FEATURE_COUNT);
+        set.latencyMs.set(this.latencyMs[p]!.subarray(from, from + count), row);
+        set.strata!.set(this.strata[p]!.subarray(from, from + count), row);
+        set.plans.fill(p, row, row + count);
+        row += count;
       }
     }
     return set;

@@ -22,30 +22,55 @@ export interface PartialCacheStats {
   misses: number;
 }
 
-export function neighbourhoodKey(anchor: GraphAnchor): string {
-  return `n:${anchor.chunkId}:${anchor.depth}`;
+/** A cache key: a number for a neighbourhood, a string (starting `f:`) for a filter set. */
+export type PartialKey = number | string;
+
+/** Ids up to here leave room for the depth in a safe integer key. */
+const NUMERIC_ANCHOR_MAX = Math.floor(Number.MAX_SAFE_INTEGER / 4);
+
+/**
+ * A number (4·chunkId + depth): looked up twice per query by the features and again by the plan, and a number
+ * key is neither built nor hashed as a string. Ids too large for that (never in practice) get a string key.
+ */
+export function neighbourhoodKey(anchor: GraphAnchor): PartialKey {
+  return anchor.chunkId <= NUMERIC_ANCHOR_MAX ? anchor.chunkId * 4 + anchor.depth : `n:${anchor.chunkId}:${anchor.depth}`;
 }
 
 /**
- * Filters that select the same chunks give the same key: lists sorted and deduplicated, times as ISO strings
- * (millisecond precision, as `timestamptz` parameters travel).
+ * Filters that select the same chunks give the same key: lists sorted and deduplicated, times as epoch
+ * milliseconds (the precision `timestamptz` parameters travel with).
  */
 export function filterKey(filters: HybridFilters): string {
-  // Asked several times per query (features, then the plan's get and set): computed once per filters object.
-  let key = filterKeys.get(filters);
-  if (key === undefined) {
-    key = computeFilterKey(filters);
-    filterKeys.set(filters, key);
+  // Asked several times per query for one filters object (features, then the plan's get and set), in a row.
+  if (filters !== lastFilters) {
+    lastKey = computeFilterKey(filters);
+    lastFilters = filters;
   }
+  return lastKey;
+}
+
+/*
+ * A one-entry memo rather than a WeakMap: the asks for one query come together, and on the request path (right
+ * after a plan's I/O, with the caches cold) a WeakMap insertion and JSON.stringify cost tens of µs per query.
+ */
+let lastFilters: HybridFilters | null = null;
+let lastKey = '';
+
+/** Each value as `length:value`, so no value can be mistaken for a separator; sorted and deduplicated when several. */
+function listKey(values: readonly string[] | undefined): string {
+  if (values === undefined) return '*';
+  const list = values.length === 1 ? values : [...new Set(values)].sort();
+  let key = '';
+  for (const value of list) key += `${value.length}:${value}`;
   return key;
 }
 
-const filterKeys = new WeakMap<HybridFilters, string>();
+function timeKey(value: Date | undefined): string {
+  return value === undefined ? '*' : String(value.getTime());
+}
 
 function computeFilterKey(filters: HybridFilters): string {
-  const list = (values: readonly string[] | undefined): string => (values === undefined ? '*' : JSON.stringify([...new Set(values)].sort()));
-  const time = (value: Date | undefined): string => (value === undefined ? '*' : value.toISOString());
-  return `f:${list(filters.origins)}|${list(filters.kinds)}|${time(filters.since)}|${time(filters.until)}`;
+  return `f:${listKey(filters.origins)}|${listKey(filters.kinds)}|${timeKey(filters.since)}|${timeKey(filters.until)}`;
 }
 
 /** The ids in the narrowest typed array that holds them exactly (ascending order kept). */
@@ -66,8 +91,8 @@ export function compactIds(ids: ArrayLike<number>): IdArray {
  */
 export class PartialCache implements PartialCacheFacts {
   readonly maxBytes: number;
-  readonly #sets: LRUCache<string, IdArray>;
-  readonly #knownSizes = new LRUCache<string, number>({ max: KNOWN_SIZES });
+  readonly #sets: LRUCache<PartialKey, IdArray>;
+  readonly #knownSizes = new LRUCache<PartialKey, number>({ max: KNOWN_SIZES });
   #hits = 0;
   #misses = 0;
 
@@ -76,10 +101,10 @@ export class PartialCache implements PartialCacheFacts {
     if (!Number.isSafeInteger(this.maxBytes) || this.maxBytes < 1) {
       throw new RangeError(`The partial cache's maxBytes must be a positive integer (bytes); got ${options.maxBytes}.`);
     }
-    this.#sets = new LRUCache<string, IdArray>({
+    this.#sets = new LRUCache<PartialKey, IdArray>({
       maxSize: this.maxBytes,
       // A set larger than the whole bound is not stored (lru-cache refuses it) rather than evicting everything.
-      sizeCalculation: (value, key) => value.byteLength + key.length * 2 + ENTRY_OVERHEAD_BYTES,
+      sizeCalculation: (value, key) => value.byteLength + (typeof key === 'number' ? 8 : key.length * 2) + ENTRY_OVERHEAD_BYTES,
     });
   }
 
@@ -138,14 +163,14 @@ export class PartialCache implements PartialCacheFacts {
     return { entries: this.#sets.size, bytes: this.#sets.calculatedSize, hits: this.#hits, misses: this.#misses };
   }
 
-  #get(key: string): IdArray | undefined {
+  #get(key: PartialKey): IdArray | undefined {
     const value = this.#sets.get(key);
     if (value === undefined) this.#misses += 1;
     else this.#hits += 1;
     return value;
   }
 
-  #set(key: string, ids: ArrayLike<number>): void {
+  #set(key: PartialKey, ids: ArrayLike<number>): void {
     const value = compactIds(ids);
     this.#knownSizes.set(key, value.length);
     this.#sets.set(key, value);

@@ -3,8 +3,8 @@
  * from measured executions, Thompson sampling over its predictions, a bounded budget for trying little-known
  * plans, and the default plan while it knows little.
  *
- * `choose` and `observe` run on the query path: synchronous, constant work (a plan-cache lookup, a few tree walks
- * on a miss, five Gaussian draws; a ring-buffer write). Training happens in the trainer (a worker thread); the
+ * `choose` and `observe` run on the query path: synchronous, constant work (a plan-cache lookup by a numeric shape,
+ * a few tree walks on a miss, five Gaussian draws; a ring-buffer write). Training happens in the trainer (a worker thread); the
  * selector starts it in the background and swaps the model in when it answers, never waiting for it.
  */
 
@@ -15,7 +15,7 @@ import { ObservationWindows, type ModelTrainer } from './model-trainer.ts';
 import { PlanCache, PLAN_CACHE_CAPACITY, type PlanPredictions } from './plan-cache.ts';
 import { ShapeEvidence } from './shape-evidence.ts';
 import { DEFAULT_PLAN, PLAN_NAMES, type PlanName, type QueryFeatures } from './planner-types.ts';
-import { featureVector } from './query-features.ts';
+import { FEATURE_COUNT, writeFeatureVector } from './query-features.ts';
 
 export interface PlanChoice {
   plan: PlanName;
@@ -48,11 +48,23 @@ export interface PlanSelectorOptions {
    * a calibrated posterior: drawn at full width it explored one choice in five on the bench's workload.
    */
   drawScale?: number;
+  /**
+   * Every plan is also measured now and then off the request path (HybridPlanner's oracle samples, which
+   * `observe` every plan). Those teach the model what a plan not chosen would have cost, on the workload's own mix
+   * of shapes, at no cost to a request; exploring on the request path as well bought little and cost a few % of
+   * the mean latency on the bench. Thompson draws are then ORACLE_SAMPLED_DRAW_SCALE wide (unless `drawScale` is
+   * given); the budgeted trials of little-known plans stay as they are.
+   */
+  oracleSampled?: boolean;
   planCacheCapacity?: number;
   trainOptions?: TrainOptions;
   /** A background training failed; the old model stays in use. */
   onTrainingError?: (error: Error) => void;
 }
+
+/** Thompson draws' width (× the predicted spread) without and with oracle samples teaching every plan. */
+export const DEFAULT_DRAW_SCALE = 0.5;
+export const ORACLE_SAMPLED_DRAW_SCALE = 0.2;
 
 export type ModelStatus = PlannerStatusPayload['model'];
 export type PlanCacheStatus = PlannerStatusPayload['planCache'];
@@ -99,7 +111,7 @@ export class PlanSelector {
     this.budget = options.explorationBudget ?? 0.1;
     this.staleAfter = options.staleAfter ?? 5000;
     this.maxLogGap = Math.log(options.safetyFactor ?? 2);
-    this.drawScale = options.drawScale ?? 0.5;
+    this.drawScale = options.drawScale ?? (options.oracleSampled ? ORACLE_SAMPLED_DRAW_SCALE : DEFAULT_DRAW_SCALE);
     this.trainOptions = { minObservations: this.minObservations, ...options.trainOptions };
     this.onTrainingError = options.onTrainingError ?? (() => {});
     this.windows = new ObservationWindows(options.windowPerPlan ?? 2000);
@@ -137,15 +149,23 @@ export class PlanSelector {
     // a plan that may well be (mean + one spread) more than safetyFactor× slower than the best guess is not
     // gambled on; where the model is that unsure, the budgeted trials of little-known plans gather data instead.
     const limit = predictions[best]!.mean + this.maxLogGap;
-    let chosen = best;
-    let chosenDraw = Infinity;
+    let rivals = 0;
     for (let i = 0; i < predictions.length; i++) {
       const p = predictions[i];
-      if (!p || (i !== best && p.mean + p.spread > limit)) continue;
-      const draw = p.mean + p.spread * this.drawScale * gaussian(this.random);
-      if (draw < chosenDraw) {
-        chosenDraw = draw;
-        chosen = i;
+      if (p && i !== best && p.mean + p.spread <= limit) rivals++;
+    }
+    let chosen = best;
+    // No other plan within reach of the best guess: it is the choice, and no draws are spent on the query path.
+    if (rivals > 0) {
+      let chosenDraw = Infinity;
+      for (let i = 0; i < predictions.length; i++) {
+        const p = predictions[i];
+        if (!p || (i !== best && p.mean + p.spread > limit)) continue;
+        const draw = p.mean + p.spread * this.drawScale * gaussian(this.random);
+        if (draw < chosenDraw) {
+          chosenDraw = draw;
+          chosen = i;
+        }
       }
     }
     const explored = chosen !== best;
@@ -224,9 +244,10 @@ export class PlanSelector {
   private predictions(model: LatencyModel, features: QueryFeatures): PlanPredictions {
     let prior = this.cache.get(features.shape);
     if (!prior) {
-      const x = featureVector(features);
-      prior = PLAN_NAMES.map((plan) => model.predict(plan, x));
-      this.cache.set(features.shape, prior);
+      const x = new Float64Array(FEATURE_COUNT);
+      writeFeatureVector(features, x, 0);
+      prior = predictAll(model, x);
+      this.cache.set(features.shape, prior, x);
     }
     return this.evidence.refine(features.shape, prior, this.refined);
   }
@@ -256,8 +277,10 @@ export class PlanSelector {
     const training: Promise<void> = this.trainer.train(set, options).then(
       (serialized) => {
         if (generation !== this.generation) return;
-        this.model = LatencyModel.load(serialized);
-        this.cache.clear();
+        const model = LatencyModel.load(serialized);
+        this.model = model;
+        // Here, not on the next queries: the shapes that recur find the new model's predictions waiting.
+        this.cache.repredict((x) => predictAll(model, x));
         this.trainings++;
         this.trainedAt = this.now();
         this.lastTrainMs = this.trainedAt - started;
@@ -275,4 +298,8 @@ export class PlanSelector {
     this.training = training;
     return training;
   }
+}
+
+function predictAll(model: LatencyModel, x: ArrayLike<number>): PlanPredictions {
+  return PLAN_NAMES.map((plan) => model.predict(plan, x));
 }

@@ -121,10 +121,14 @@ export interface QueryFeatures {
   filterSetCached: 0 | 1;
   /** log2(1 + neighbourhood size) when it is not cached, else 0: what cached-partial still has to walk. */
   log2UncachedNeighbourhood: number;
-  /** log2(1 + filter rows) when the filter set is not cached (and there are filters), else 0. */
+  /** log2(1 + filter rows) when there are filters and their set is not cached, else 0. */
   log2UncachedFilterRows: number;
-  /** The plan cache's key: the features bucketed so similar queries share a choice. */
-  shape: string;
+  /** The query has filters (a broad one may still be estimated to pass every chunk). */
+  filtered: 0 | 1;
+  /** log2(1 + expected rank of the k-th chunk passing filters and neighbourhood): a ranked scan's depth. */
+  log2RankDepth: number;
+  /** The plan cache's key: the features bucketed so similar queries share a choice (see query-shape.ts). */
+  shape: number;
 }
 
 /** A plan ready to run. `execute` must produce the exact answer defined on `HybridQuery`. */

@@ -1,10 +1,11 @@
 /**
  * What the plan selector sees of a query. This runs for every hybrid query before a plan is chosen, so it is
  * arithmetic over facts already in memory (pg_stats read earlier, the index's degree counts, the partial cache's
- * knowledge): no SQL, no walk of the graph, one small object and one short string per query.
+ * knowledge): no SQL, no walk of the graph, one small object per query (the shape is a number, see query-shape.ts).
  */
 
 import type { HybridQuery, PartialCacheFacts, QueryFeatures, VectorIndexFacts } from './planner-types.ts';
+import { encodeShape, kBucket } from './query-shape.ts';
 import type { SelectivityStats } from './table-selectivity.ts';
 
 export interface FeatureFacts {
@@ -26,6 +27,8 @@ export interface FeatureInputs {
   rows: number;
   neighbourhoodCached: boolean;
   filterSetCached: boolean;
+  /** The query has filters; default: the estimate passes fewer chunks than the table holds. */
+  filtered?: boolean;
 }
 
 /** The order of `featureVector`'s entries; the model is trained and queried with this order. */
@@ -41,6 +44,8 @@ export const FEATURE_NAMES = [
   'filterSetCached',
   'log2UncachedNeighbourhood',
   'log2UncachedFilterRows',
+  'filtered',
+  'log2RankDepth',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -71,7 +76,8 @@ export function extractFeatures(query: HybridQuery, facts: FeatureFacts): QueryF
 
   let filterRows = rows;
   let filterSetCached = false;
-  if (hasFilters(query)) {
+  const filtered = hasFilters(query);
+  if (filtered) {
     filterSetCached = facts.partials.hasFilterSet(query.filters);
     filterRows = facts.partials.knownFilterSetSize(query.filters) ?? facts.stats.selectivity(query.filters) * rows;
   }
@@ -84,6 +90,7 @@ export function extractFeatures(query: HybridQuery, facts: FeatureFacts): QueryF
     rows,
     neighbourhoodCached,
     filterSetCached,
+    filtered,
   });
 }
 
@@ -96,6 +103,15 @@ export function buildFeatures(input: FeatureInputs): QueryFeatures {
   const filterSelectivity = input.rows > 0 ? Math.min(1, Math.max(0, input.filterRows / input.rows)) : 1;
   const neighbourhoodCached = hasAnchor && input.neighbourhoodCached ? 1 : 0;
   const filterSetCached = input.filterSetCached ? 1 : 0;
+  const filtered = (input.filtered ?? input.filterRows < input.rows) ? 1 : 0;
+  // How far down the distance order the k-th chunk passing the filters and the neighbourhood is expected (the
+  // two independent): what a ranked scan checks before it can stop. It is what decides between ranking first and
+  // narrowing first, and the forest would otherwise have to find this product of three features on its own
+  // from the few queries (hubs, broad filters) where ranking first wins.
+  const rows = Math.max(0, input.rows);
+  const hoodShare = hasAnchor ? Math.min(1, Math.max(0, input.neighbourhood) / Math.max(rows, 1)) : 1;
+  const passing = filterSelectivity * hoodShare;
+  const rankDepth = passing > 0 ? Math.min(rows, input.k / passing) : rows;
   return {
     k: input.k,
     hasAnchor,
@@ -109,22 +125,22 @@ export function buildFeatures(input: FeatureInputs): QueryFeatures {
     // The cache flags alone leave the forest to learn "cached × size" interactions from few rows; these say
     // directly how much a plan that reuses the cache must still compute.
     log2UncachedNeighbourhood: neighbourhoodCached ? 0 : log2Neighbourhood,
-    log2UncachedFilterRows: filterSetCached || input.filterRows >= input.rows ? 0 : log2FilterRows,
-    shape: shapeKey(input.k, hasAnchor ? input.depth : 0, log2Neighbourhood, log2FilterRows, log2Rows, neighbourhoodCached, filterSetCached),
+    // A filter estimated to pass every chunk still has its set fetched by the plans that fetch it: only an
+    // unfiltered query has nothing left to compute here.
+    log2UncachedFilterRows: filterSetCached || !filtered ? 0 : log2FilterRows,
+    filtered,
+    log2RankDepth: Math.log2(1 + rankDepth),
+    shape: encodeShape({
+      kBucket: kBucket(input.k),
+      depth: hasAnchor ? input.depth : 0,
+      log2Neighbourhood,
+      log2FilterRows,
+      log2Rows,
+      neighbourhoodCached,
+      filterSetCached,
+      filtered,
+    }),
   };
-}
-
-/**
- * k in four buckets: the plans' costs change with k only through how deep a ranked scan must go, and that is
- * coarse. Sizes by rounded log2: a plan's cost is roughly linear in the sets it touches, so a factor of √2
- * either way rarely changes which plan wins, while keeping the number of shapes (plan-cache entries) small.
- */
-function kBucket(k: number): number {
-  return k <= 10 ? 0 : k <= 25 ? 1 : k <= 50 ? 2 : 3;
-}
-
-function shapeKey(k: number, depth: number, log2N: number, log2F: number, log2R: number, nc: number, fc: number): string {
-  return `k${kBucket(k)}d${depth}n${Math.round(log2N)}f${Math.round(log2F)}r${Math.round(log2R)}c${nc}${fc}`;
 }
 
 /** The numbers the latency model learns from, in `FEATURE_NAMES` order. */
@@ -141,6 +157,8 @@ export function featureVector(f: QueryFeatures): number[] {
     f.filterSetCached,
     f.log2UncachedNeighbourhood,
     f.log2UncachedFilterRows,
+    f.filtered,
+    f.log2RankDepth,
   ];
 }
 
@@ -157,4 +175,6 @@ export function writeFeatureVector(f: QueryFeatures, out: Float64Array, offset: 
   out[offset + 8] = f.filterSetCached;
   out[offset + 9] = f.log2UncachedNeighbourhood;
   out[offset + 10] = f.log2UncachedFilterRows;
+  out[offset + 11] = f.filtered;
+  out[offset + 12] = f.log2RankDepth;
 }

@@ -25,17 +25,26 @@ const PLANS = PLAN_NAMES.length;
 type Sums = Float64Array;
 
 export class ShapeEvidence {
-  private readonly shapes: LRUCache<string, Sums>;
+  private readonly shapes: LRUCache<number, Sums>;
+  /*
+   * The shape looked up last and its sums (undefined: it had none). `refine` looks a query's shape up just before
+   * its plan runs and `record` just after, when the plan's I/O has pushed the LRU's structures out of the CPU
+   * caches: the second lookup was the dearest part of `observe`. The memo always names a live entry, since
+   * entries are evicted only by inserting a new shape (which then becomes the memo) or by `clear`.
+   */
+  private lastShape = -1;
+  private lastSums: Sums | undefined = undefined;
 
   constructor(capacity: number) {
-    this.shapes = new LRUCache<string, Sums>({ max: capacity });
+    this.shapes = new LRUCache<number, Sums>({ max: capacity });
   }
 
-  record(shape: string, plan: number, latencyMs: number): void {
-    let sums = this.shapes.get(shape);
+  record(shape: number, plan: number, latencyMs: number): void {
+    let sums = this.lookup(shape);
     if (!sums) {
       sums = new Float64Array(PLANS * 3);
       this.shapes.set(shape, sums);
+      this.lastSums = sums;
     }
     const x = Math.log(Math.max(latencyMs, 1e-3));
     const at = plan * 3;
@@ -52,8 +61,8 @@ export class ShapeEvidence {
    * The forest's predictions updated with the shape's measurements. `out` is filled and returned, so the query path
    * allocates nothing; a plan the forest does not know stays unknown until the forest learns it.
    */
-  refine(shape: string, prior: readonly (PlanPrediction | null)[], out: (PlanPrediction | null)[]): (PlanPrediction | null)[] {
-    const sums = this.shapes.get(shape);
+  refine(shape: number, prior: readonly (PlanPrediction | null)[], out: (PlanPrediction | null)[]): (PlanPrediction | null)[] {
+    const sums = this.lookup(shape);
     for (let i = 0; i < PLANS; i++) {
       const p = prior[i] ?? null;
       const n = sums ? sums[i * 3]! : 0;
@@ -74,5 +83,16 @@ export class ShapeEvidence {
 
   clear(): void {
     this.shapes.clear();
+    this.lastShape = -1;
+    this.lastSums = undefined;
+  }
+
+  /** The shape's sums, from the memo when it is the shape looked up last (recency was refreshed then). */
+  private lookup(shape: number): Sums | undefined {
+    if (shape !== this.lastShape) {
+      this.lastSums = this.shapes.get(shape);
+      this.lastShape = shape;
+    }
+    return this.lastSums;
   }
 }

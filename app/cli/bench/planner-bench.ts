@@ -51,7 +51,8 @@ const BENCH_INDEXES = [
 export async function plannerBench(options: PlannerBenchOptions): Promise<BenchResult> {
   const pool = new pg.Pool({ connectionString: options.pgUrl, max: 4, application_name: 'hotpath-bench-planner' });
   const sql: PlannerSql = { query: async (text, values) => ({ rows: (await pool.query(text, values ? [...values] : [])).rows }) };
-  const selector = new PlanSelector({ trainer: new WorkerModelTrainer() });
+  // As the engine configures it: oracle samples teach every plan (ORACLE_EVERY), so request-path exploration is narrow.
+  const selector = new PlanSelector({ trainer: new WorkerModelTrainer(), oracleSampled: true });
   try {
     process.stderr.write(`Seeding ${options.chunks.toLocaleString('en')} demo chunks…\n`);
     await seedDemoData(pool, { chunks: options.chunks });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphAnchor, HybridFilters, HybridQuery, PartialCacheFacts, VectorIndexFacts } from '../../../main/planner/planner-types.ts';
-import { buildFeatures, extractFeatures, FEATURE_COUNT, FEATURE_NAMES, featureVector, writeFeatureVector } from '../../../main/planner/query-features.ts';
+import { buildFeatures, extractFeatures, FEATURE_COUNT, FEATURE_NAMES, featureVector, writeFeatureVector, type FeatureInputs } from '../../../main/planner/query-features.ts';
 import type { SelectivityStats } from '../../../main/planner/table-selectivity.ts';
 
 const index: VectorIndexFacts = { rows: 10_000, meanDegree: 6, degree: (id) => (id === 1 ? 4 : 0) };
@@ -59,12 +59,35 @@ describe('extractFeatures', () => {
 
   it('buckets similar queries into one shape and tells different ones apart', () => {
     const base = { k: 10, depth: 1, neighbourhood: 60, filterRows: 900, rows: 10_000, neighbourhoodCached: false, filterSetCached: false };
-    const shape = (over: Partial<typeof base>) => buildFeatures({ ...base, ...over }).shape;
+    const shape = (over: Partial<FeatureInputs>) => buildFeatures({ ...base, ...over }).shape;
     expect(shape({ k: 5, neighbourhood: 64, filterRows: 1000 })).toBe(shape({}));
     expect(shape({ k: 11 })).not.toBe(shape({}));
     expect(shape({ depth: 2 })).not.toBe(shape({}));
     expect(shape({ filterRows: 4000 })).not.toBe(shape({}));
     expect(shape({ filterSetCached: true })).not.toBe(shape({}));
+    expect(shape({ filterRows: 10_000, filtered: true })).not.toBe(shape({ filterRows: 10_000, filtered: false }));
+  });
+
+  it('tells an unfiltered query from a broad filter estimated to pass every chunk', () => {
+    const broad = extractFeatures(query({ filters: { origins: ['email'] } }), { stats, index, partials: partials() });
+    const none = extractFeatures(query({}), { stats, index, partials: partials() });
+    expect(broad.filterSelectivity).toBe(1);
+    expect([broad.filtered, none.filtered]).toEqual([1, 0]);
+    // The broad filter's set must still be fetched by the plans that fetch it; nothing is left to fetch without one.
+    expect(broad.log2UncachedFilterRows).toBeCloseTo(Math.log2(10_001));
+    expect(none.log2UncachedFilterRows).toBe(0);
+    expect(broad.shape).not.toBe(none.shape);
+  });
+
+  it('estimates how deep a ranked scan goes before k chunks pass filters and neighbourhood', () => {
+    const base = { k: 10, depth: 0, neighbourhood: 0, filterRows: 10_000, rows: 10_000, neighbourhoodCached: false, filterSetCached: false };
+    expect(buildFeatures(base).log2RankDepth).toBeCloseTo(Math.log2(11)); // every chunk passes: the first k
+    expect(buildFeatures({ ...base, filterRows: 1_000 }).log2RankDepth).toBeCloseTo(Math.log2(101)); // 1 in 10 passes
+    // A hub's neighbourhood (a fifth of the table) with a filter passing half: k / (0.2 · 0.5).
+    expect(buildFeatures({ ...base, depth: 2, neighbourhood: 2_000, filterRows: 5_000 }).log2RankDepth).toBeCloseTo(Math.log2(101));
+    // Nothing expected to pass: the whole table.
+    expect(buildFeatures({ ...base, filterRows: 0 }).log2RankDepth).toBeCloseTo(Math.log2(10_001));
+    expect(buildFeatures({ ...base, filterRows: 1 }).log2RankDepth).toBeCloseTo(Math.log2(10_001));
   });
 
   it('featureVector and writeFeatureVector agree, in FEATURE_NAMES order', () => {

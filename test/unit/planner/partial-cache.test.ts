@@ -13,6 +13,29 @@ describe('partial cache keys', () => {
     expect(neighbourhoodKey({ chunkId: 5, depth: 1 })).not.toBe(neighbourhoodKey({ chunkId: 5, depth: 2 }));
   });
 
+  it('cannot confuse values with separators, and answers each filters object for itself', () => {
+    expect(filterKey({ origins: ['a', 'b'] })).not.toBe(filterKey({ origins: ['a1:b'] }));
+    expect(filterKey({ origins: ['a|b'] })).not.toBe(filterKey({ origins: ['a'], kinds: ['b'] }));
+    expect(filterKey({ origins: ['*'] })).not.toBe(filterKey({}));
+    const a = { origins: ['email'] };
+    const b = { origins: ['slack'] };
+    const keys = [a, b, a, a, b].map(filterKey);
+    expect(keys).toEqual([filterKey({ origins: ['email'] }), filterKey({ origins: ['slack'] }), keys[0], keys[0], keys[1]]);
+    expect(keys[0]).not.toBe(keys[1]);
+  });
+
+  it('keys neighbourhoods by number, and ids too large for that by string, never colliding', () => {
+    expect(typeof neighbourhoodKey({ chunkId: 123_456, depth: 3 })).toBe('number');
+    expect(neighbourhoodKey({ chunkId: 1, depth: 3 })).not.toBe(neighbourhoodKey({ chunkId: 2, depth: 1 }));
+    const huge = { chunkId: Number.MAX_SAFE_INTEGER, depth: 1 } as const;
+    expect(typeof neighbourhoodKey(huge)).toBe('string');
+    const cache = new PartialCache();
+    cache.setNeighbourhood(huge, [9]);
+    cache.setNeighbourhood({ chunkId: 4, depth: 1 }, [10]);
+    expect(Array.from(cache.getNeighbourhood(huge)!)).toEqual([9]);
+    expect(Array.from(cache.getNeighbourhood({ chunkId: 4, depth: 1 })!)).toEqual([10]);
+  });
+
   it('stores ids compactly when they fit 32 bits', () => {
     expect(compactIds([1, 2, 3])).toBeInstanceOf(Int32Array);
     expect(compactIds([1, 2 ** 40])).toBeInstanceOf(Float64Array);

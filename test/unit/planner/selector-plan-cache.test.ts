@@ -9,16 +9,43 @@ describe('plan cache', () => {
   it('is an LRU bounded by its capacity, counting hits and misses', () => {
     const cache = new PlanCache(3);
     expect(new PlanCache().capacity).toBe(PLAN_CACHE_CAPACITY);
-    for (const shape of ['a', 'b', 'c', 'd', 'e']) cache.set(shape, [null]);
+    for (const shape of [1, 2, 3, 4, 5]) cache.set(shape, [null]);
     expect(cache.stats()).toEqual({ entries: 3, capacity: 3, hits: 0, misses: 0 });
-    expect(cache.get('a')).toBeUndefined(); // evicted, least recently used
-    expect(cache.get('e')).toEqual([null]);
+    expect(cache.get(1)).toBeUndefined(); // evicted, least recently used
+    expect(cache.get(5)).toEqual([null]);
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
     cache.clear();
     expect(cache.stats()).toEqual({ entries: 0, capacity: 3, hits: 1, misses: 1 });
   });
 
-  it('serves queries of the same shape from one entry, and is cleared when the model changes', async () => {
+  it('re-predicts the most recently used shapes with a new model, in their recency order, and drops the rest', () => {
+    const cache = new PlanCache(10);
+    for (const shape of [1, 2, 3, 4]) cache.set(shape, [{ mean: shape, spread: 0 }], [shape]);
+    cache.set(5, [null]); // no feature vector kept: cannot be re-predicted
+    cache.get(2); // most recent of the ones with a vector: 2, then 4, 3, 1
+    const seen: number[] = [];
+    cache.repredict((x) => {
+      seen.push(x[0]!);
+      return [{ mean: 10 * x[0]!, spread: 1 }];
+    }, 3);
+    expect(seen).toEqual([2, 4, 3]);
+    expect(cache.stats().entries).toBe(3);
+    expect(cache.get(2)).toEqual([{ mean: 20, spread: 1 }]);
+    expect(cache.get(3)).toEqual([{ mean: 30, spread: 1 }]);
+    expect(cache.get(1)).toBeUndefined();
+    expect(cache.get(5)).toBeUndefined();
+    // Recency survives: with room for one more, setting two evicts the least recent re-predicted shape (4).
+    const small = new PlanCache(2);
+    small.set(1, [null], [1]);
+    small.set(2, [null], [2]);
+    small.repredict(() => [null]);
+    small.get(1);
+    small.set(3, [null], [3]);
+    expect(small.get(2)).toBeUndefined();
+    expect(small.get(1)).toEqual([null]);
+  });
+
+  it('serves queries of the same shape from one entry, and keeps it across a model change', async () => {
     const selector = new PlanSelector({
       trainer: new InThreadTrainer(),
       random: seededRandom(9),
@@ -49,8 +76,13 @@ describe('plan cache', () => {
     expect(after.misses - before.misses).toBe(1);
     expect(after.hits - before.hits).toBe(1);
 
+    // A new model re-predicts the cached shape when it is swapped in: the next query of that shape is a hit.
     await selector.retrain();
-    expect(selector.status().planCache.entries).toBe(0);
+    const retrained = selector.status().planCache;
+    expect(retrained.entries).toBe(1);
+    selector.choose(a);
+    expect(selector.status().planCache.hits - retrained.hits).toBe(1);
+    expect(selector.status().planCache.misses - retrained.misses).toBe(0);
 
     // Many shapes: the cache stays within its capacity.
     const gen = queryGenerator(93);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSelector, type PlanSelectorOptions } from '../../../main/planner/plan-selector.ts';
+import { PLAN_NAMES } from '../../../main/planner/planner-types.ts';
+import { seededRandom } from '../../../main/util/random.ts';
+import { InThreadTrainer, noisyLatency, queryGenerator, TEST_TRAIN_OPTIONS } from './fake-plan-world.ts';
+
+/** A selector taught like the engine teaches it with oracle samples: every plan measured on one query in ten. */
+async function taughtSelector(options: Partial<PlanSelectorOptions>): Promise<PlanSelector> {
+  const selector = new PlanSelector({ trainer: new InThreadTrainer(), random: seededRandom(5), retrainEvery: 1e9, trainOptions: TEST_TRAIN_OPTIONS, ...options });
+  const next = queryGenerator(51);
+  const measure = noisyLatency(seededRandom(52));
+  for (let i = 0; i < 1500; i++) {
+    const f = next();
+    const { plan } = selector.choose(f);
+    selector.observe(f, plan, measure(f, plan));
+    if (i % 10 === 0) for (const other of PLAN_NAMES) if (other !== plan) selector.observe(f, other, measure(f, other));
+  }
+  await selector.retrain();
+  return selector;
+}
+
+function explorations(selector: PlanSelector): number {
+  const next = queryGenerator(53);
+  let explored = 0;
+  for (let i = 0; i < 1000; i++) if (selector.choose(next()).explored) explored++;
+  return explored;
+}
+
+describe('a selector whose plans are also measured by oracle samples', () => {
+  it('explores less on the request path than one that learns only from its own choices', async () => {
+    const wide = explorations(await taughtSelector({}));
+    const narrow = explorations(await taughtSelector({ oracleSampled: true }));
+    expect(wide).toBeGreaterThan(0);
+    expect(narrow).toBeLessThan(wide);
+  });
+
+  it('still takes an explicit draw width as given', async () => {
+    const explicit = explorations(await taughtSelector({ oracleSampled: true, drawScale: 0.5 }));
+    expect(explicit).toBe(explorations(await taughtSelector({})));
+  });
+});
