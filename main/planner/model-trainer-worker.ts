@@ -6,6 +6,7 @@
  */
 
 import { parentPort } from 'node:worker_threads';
+import { lowerThisThreadPriority } from '../util/thread-priority.ts';
 import { trainModel, type TrainOptions, type TrainingSet } from './latency-model.ts';
 
 export interface TrainRequest {
@@ -20,6 +21,8 @@ export type TrainResponse =
 
 if (!parentPort) throw new Error('model-trainer-worker.ts must run in a worker thread (see WorkerModelTrainer).');
 const port = parentPort;
+// Training is background work: it must not take a core from the threads answering queries, or from the database.
+lowerThisThreadPriority();
 
 port.on('message', (request: TrainRequest) => {
   let response: TrainResponse;
