@@ -1,15 +1,16 @@
 /**
  * One reading of the resources the memory manager and the telemetry care about: this process (memory, heap,
  * event loop, CPU), the machine (memory, CPU load) and, for a local stack, the PostgreSQL and Redis processes.
- * Node's own counters are read on every sample (they are cheap); systeminformation is asked at most every
- * `machineCacheMs` and never waited on longer than `machineTimeoutMs` (on some systems it shells out), so a
- * sample never stalls the manager.
+ * Node's own counters are read on every sample (they are cheap); the machine's memory (systeminformation) and CPU
+ * load (the cores' counters, machine-cpu.ts) are refreshed at most every `machineCacheMs`, and systeminformation is
+ * never waited on longer than `machineTimeoutMs` (on some systems it shells out), so a sample never stalls the manager.
  */
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { EventLoopUtilization, IntervalHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import si from 'systeminformation';
+import { cpuTimesNow, loadPercentBetween, type CpuTimes } from './machine-cpu.ts';
 import { readProcessUsage } from './process-tree.ts';
 
 export interface ProcessReading {
@@ -38,7 +39,7 @@ export interface MachineReading {
   totalBytes: number;
   /** Memory the kernel can give without swapping (MemAvailable on Linux), not just "free". */
   availableBytes: number;
-  /** Whole-machine CPU load, 0..100 (all cores together); null until systeminformation answered once. */
+  /** Whole-machine CPU load, 0..100 (all cores together), between the last two refreshes; null before the second. */
   cpuLoadPercent: number | null;
   cores: number;
   /** When systeminformation last answered (epoch ms); the figures are that old at most. */
@@ -98,6 +99,8 @@ export class ResourceSampler implements ResourceSource {
   private readonly childCpu = new Map<number, { cpuMs: number; at: number }>();
   private readonly clock: () => number;
   private readonly cores = Math.max(1, os.availableParallelism());
+  /** The cores' time counters at the previous machine refresh, for the load between two refreshes. */
+  private cpuTimes: CpuTimes | null = null;
 
   constructor(private readonly options: ResourceSamplerOptions = {}) {
     this.clock = options.clock ?? Date.now;
@@ -180,11 +183,15 @@ export class ResourceSampler implements ResourceSource {
 
   private async refreshMachine(): Promise<void> {
     try {
-      const [mem, load] = await Promise.all([si.mem(), si.currentLoad()]);
+      const mem = await si.mem();
+      const cpuTimes = cpuTimesNow();
+      const load = this.cpuTimes === null ? null : loadPercentBetween(this.cpuTimes, cpuTimes);
+      this.cpuTimes = cpuTimes;
       this.machine = {
         totalBytes: mem.total,
         availableBytes: mem.available,
-        cpuLoadPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
+        // Over the time since the previous refresh (≥ machineCacheMs): null on the first.
+        cpuLoadPercent: load ?? this.machine.cpuLoadPercent,
         cores: this.cores,
         readAt: this.clock(),
       };
