@@ -89,6 +89,7 @@ program
   .option('--workload <demo|file>', 'run this workload meanwhile, to measure latency before and after on live traffic')
   .option('--rate <n>', 'target requests/s of that workload', positiveNumber('--rate'))
   .option('--warmup <s>', 'seconds the workload runs before the plan is made', positiveNumber('--warmup'), 20)
+  .option('--settle <s>', 'seconds the workload runs on the result before "after" is read (its last 10 s count)', positiveNumber('--settle'), 31)
   .option('--dry-run', 'print the plan and change nothing')
   .option('--json', 'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }')
   .addHelpText('after', `

@@ -27,6 +27,7 @@ import { advisorHandlers } from './handlers/advisor-handlers.ts';
 import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
+import { DEFAULT_SETTLE_MS } from './handlers/advisor-handlers.ts';
 import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
@@ -49,6 +50,8 @@ export interface EngineOptions {
   readOnly?: boolean;
   /** The engine's memory budget in bytes; by default derived from the machine. */
   memoryBudgetBytes?: number;
+  /** How long the workload runs on a new index before "after" is measured, in ms; see DEFAULT_SETTLE_MS. */
+  settleMs?: number;
 }
 
 const NO_CIPHER_WARNING = {
@@ -147,6 +150,7 @@ export class Engine implements EngineApi {
     return {
       dataDir: this.options.dataDir,
       workloadSeed: this.options.workloadSeed,
+      settleMs: this.options.settleMs ?? DEFAULT_SETTLE_MS,
       profiles: this.profiles,
       events: this.events,
       history: this.history,

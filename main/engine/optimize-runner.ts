@@ -64,7 +64,7 @@ export class OptimizeRunner {
       ctx.progress(step.kind, `Step ${index + 1} of ${steps.length}: ${step.title}`, index, steps.length);
       results.push(await this.runStep(ctx, step.id, builtEntries));
     }
-    ctx.progress('measuring', 'Measuring the workload on the result (10 s of live traffic)…', steps.length, steps.length);
+    ctx.progress('measuring', 'Measuring the workload on the result (it settles for 20 s, then 10 s of live traffic count)…', steps.length, steps.length);
     let after: LatencyByTemplate | null = null;
     if (before !== null) {
       await ctx.settle();

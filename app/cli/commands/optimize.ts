@@ -13,6 +13,8 @@ export interface OptimizeOptions {
   rate?: number;
   /** Seconds the workload runs before the plan is made (its "before" window). */
   warmup: number;
+  /** Seconds the workload runs on the result before "after" is read (the last 10 s count); default the engine's. */
+  settle?: number;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -26,7 +28,7 @@ export interface OptimizeOptions {
 export async function optimize(options: OptimizeOptions): Promise<void> {
   if (!options.pg && !options.local) throw new ContractError('bad-arguments', 'optimize needs a database.', 'Add --pg postgres://… (or --local for the demo stack).');
   if (options.pg && options.local) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
-  const engine = new Engine({ dataDir: options.dataDir, cache: false });
+  const engine = new Engine({ dataDir: options.dataDir, cache: false, ...(options.settle === undefined ? {} : { settleMs: options.settle * 1000 }) });
   const stopPrinting = options.json ? () => undefined : printProgress(engine);
   onShutdownSignal(() => engine.stop());
   try {

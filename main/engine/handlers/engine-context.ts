@@ -35,6 +35,8 @@ export interface ReadyStack {
 export interface EngineContext {
   readonly dataDir: string;
   readonly workloadSeed: number | undefined;
+  /** How long the workload runs on a new index before "after" is measured (ms). */
+  readonly settleMs: number;
   readonly profiles: ProfileStore;
   readonly events: EventBus;
   readonly history: TelemetryHistory;
