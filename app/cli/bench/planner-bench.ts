@@ -43,10 +43,16 @@ const BENCH_INDEXES = [
 /**
  * `bench planner`: the learned plan selector on the hybrid workload against every fixed plan and the per-query
  * oracle. Warm-up answers queries as the engine does (choose, run, learn, an oracle sample every ORACLE_EVERY-th query);
- * then each measured query runs every plan `reps` times (the median counts, none of them storing into the
- * partial cache, so all see the same cache state), the selector's latency being its chosen plan's plus its own
- * overhead, and the oracle's the fastest plan's. Afterwards the chosen plan runs once more with fills, so the
- * partial cache evolves as the workload's would. Every plan's rows are compared on every query.
+ * then each measured query runs every plan 2 × `reps` times, in rounds (every plan once per round, in a new random
+ * order each round), none of them storing into the partial cache, so all see the same cache state. Even rounds time
+ * the plans (a plan's latency is the median of its runs there; the selector's is its chosen plan's plus its own
+ * overhead); odd rounds only pick the oracle's plan, the fastest by its median there, whose latency is then taken
+ * from the even rounds. Why not the fastest of the timed medians: that is the least of five noisy figures, low
+ * exactly where plans tie (without an anchor graph-first runs filtered-vector's code, yet their medians differed by
+ * 0.76–1.27× between the 5th and 95th percentile of queries), so it credited the oracle with noise. It is still
+ * reported as `oracleMinOfMedians`. Rounds rather than one plan's runs after another: the plan that ran first on a
+ * query was the slower of two identical ones 60% of the time. Afterwards the chosen plan runs once more with fills,
+ * so the partial cache evolves as the workload's would. Every plan's rows are compared on every query.
  */
 export async function plannerBench(options: PlannerBenchOptions): Promise<BenchResult> {
   const pool = new pg.Pool({ connectionString: options.pgUrl, max: 4, application_name: 'hotpath-bench-planner' });
@@ -79,9 +85,10 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
     }
     await selector.retrain();
 
-    process.stderr.write(`Measuring ${options.queries} queries × ${PLAN_NAMES.length} plans × ${options.reps} runs…\n`);
+    process.stderr.write(`Measuring ${options.queries} queries × ${PLAN_NAMES.length} plans × ${2 * options.reps} runs (${options.reps} timed, ${options.reps} to pick the oracle's plan)…\n`);
     const latencies: Record<string, number[]> = { selector: [], oracle: [], ...Object.fromEntries(PLAN_NAMES.map((p) => [p, []])) };
     const overheadUs: number[] = [];
+    const oracleMinOfMedians: number[] = [];
     const choices = Object.fromEntries(PLAN_NAMES.map((p) => [p, 0])) as Record<PlanName, number>;
     let explored = 0;
     // Cached-partial is the one plan that reads the partial cache, and as a fixed policy it would fill it with its
@@ -90,19 +97,20 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
     for (let i = 0; i < options.queries; i += 1) {
       const query = nextQuery();
       const decision = planner.decide(query);
-      const perPlan = {} as Record<PlanName, number>;
+      const timed = Object.fromEntries(PLAN_NAMES.map((p) => [p, [] as number[]])) as Record<PlanName, number[]>;
+      const picking = Object.fromEntries(PLAN_NAMES.map((p) => [p, [] as number[]])) as Record<PlanName, number[]>;
       let reference: HybridHit[] | null = null;
-      for (const plan of shuffled(PLAN_NAMES, random)) {
-        const runs: number[] = [];
-        for (let r = 0; r < options.reps; r += 1) {
+      for (let round = 0; round < 2 * options.reps; round += 1) {
+        for (const plan of shuffled(PLAN_NAMES, random)) {
           const { run, latencyMs } = await planner.execute(plan, query, { fill: false });
-          runs.push(latencyMs);
+          (round % 2 === 0 ? timed : picking)[plan].push(latencyMs);
           if (reference === null) reference = run.rows;
           else if (!sameRows(reference, run.rows)) throw new Error(`bench planner: plan ${plan} returned other rows than the others for query ${i + 1}; the plans must agree.`);
         }
-        perPlan[plan] = median(runs);
-        latencies[plan]!.push(perPlan[plan]);
       }
+      const perPlan = Object.fromEntries(PLAN_NAMES.map((p) => [p, median(timed[p])])) as Record<PlanName, number>;
+      for (const plan of PLAN_NAMES) latencies[plan]!.push(perPlan[plan]);
+      const picked = PLAN_NAMES.reduce((a, b) => (median(picking[b]) < median(picking[a]) ? b : a));
       const alone: number[] = [];
       for (let r = 0; r < options.reps; r += 1) {
         const { run, latencyMs } = await planner.execute('cached-partial', query, { fill: false, partials: ownCache });
@@ -116,7 +124,8 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
       // The selector's own time on the request path: features and choice before, learning after.
       const overhead = planner.learn(decision, perPlan[chosen]);
       latencies.selector!.push(perPlan[chosen] + overhead / 1000);
-      latencies.oracle!.push(Math.min(...PLAN_NAMES.map((p) => perPlan[p])));
+      latencies.oracle!.push(perPlan[picked]);
+      oracleMinOfMedians.push(Math.min(...PLAN_NAMES.map((p) => perPlan[p])));
       overheadUs.push(overhead);
       choices[chosen] += 1;
       if (decision.choice.explored) explored += 1;
@@ -130,7 +139,7 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
     }
     // The oracle and the selector saw cached-partial on the selector's cache; as a fixed plan it ran on its own.
     latencies['cached-partial'] = cachedPartialAlone;
-    return report(options, latencies, overheadUs, choices, explored, store.rows);
+    return report(options, latencies, oracleMinOfMedians, overheadUs, choices, explored, store.rows);
   } finally {
     await selector.close();
     await pool.end();
@@ -140,6 +149,7 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
 function report(
   options: PlannerBenchOptions,
   latencies: Record<string, number[]>,
+  oracleMinOfMedians: number[],
   overheadUs: number[],
   choices: Record<PlanName, number>,
   explored: number,
@@ -159,11 +169,17 @@ function report(
     ...Object.fromEntries(PLAN_NAMES.map((plan) => [`selectorVs_${plan}_mean`, selector.mean / latencyMs[plan]!.mean])),
   };
   const overhead = stat(overheadUs);
+  const minOfMedians = stat(oracleMinOfMedians);
   const goals = {
     betterThanEveryFixedPlan: fixed.every((f) => selector.mean < f.mean && selector.p95 < f.p95),
     within20PercentOfOracle: ratios.selectorVsOracleMean <= 1.2,
   };
-  const json = { latencyMs, ratios, overheadUs: overhead, goals, choices, explored, queries: options.queries, warmupQueries: options.warmup, chunks: rows, runsPerPlan: options.reps };
+  const json = {
+    latencyMs,
+    ratios: { ...ratios, selectorVsOracleMinOfMediansMean: selector.mean / minOfMedians.mean },
+    oracleMinOfMedians: minOfMedians,
+    overheadUs: overhead,
+    goals, choices, explored, queries: options.queries, warmupQueries: options.warmup, chunks: rows, runsPerPlan: options.reps };
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
     suite: 'planner',
@@ -180,6 +196,7 @@ function report(
     notes: [
       `selector overhead per query: mean ${overhead.mean.toFixed(1)} µs, p95 ${overhead.p95.toFixed(1)} µs (features, plan cache, model); included in the selector's latency`,
       `best fixed plan by mean: ${bestFixedMean.plan}; selector ÷ it = ${round(ratios.selectorVsBestFixedMean)} (mean), selector ÷ oracle = ${round(ratios.selectorVsOracleMean)} (mean), ${round(ratios.selectorVsOracleP95)} (p95)`,
+      `oracle: per query, the plan fastest in the odd rounds, timed in the even ones; the fastest of the timed medians instead reads ${round(minOfMedians.mean)} ms (mean), selector ÷ that = ${round(selector.mean / minOfMedians.mean)}`,
       `goals: better than every fixed plan (mean and p95): ${goals.betterThanEveryFixedPlan ? 'met' : 'NOT met'}; within 20% of the oracle (mean): ${goals.within20PercentOfOracle ? 'met' : 'NOT met'}`,
       `${explored} of ${options.queries} measured choices were exploration; indexes on edges(dst) and chunks(created_at) exist, as "Optimize" builds them`,
       'fixed plans: each as if it were the only plan; cached-partial on a partial cache filled by its own runs (the others do not read it). Oracle and selector: every plan on the cache the selector\'s choices filled',

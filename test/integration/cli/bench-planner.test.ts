@@ -12,6 +12,7 @@ describe('hotpath bench planner', () => {
     const report = JSON.parse(result.stdout) as {
       latencyMs: Record<string, { mean: number; p95: number }>;
       ratios: Record<string, number>;
+      oracleMinOfMedians: { mean: number; p95: number };
       overheadUs: { mean: number; p95: number };
       goals: Record<string, boolean>;
       choices: Record<string, number>;
@@ -22,10 +23,13 @@ describe('hotpath bench planner', () => {
       expect(stat.mean, name).toBeGreaterThan(0);
       expect(stat.p95, name).toBeGreaterThanOrEqual(0);
     }
-    // The oracle is the fastest plan per query: no fixed plan and not the selector can beat it on average.
-    // (cached-partial as a fixed plan runs on a partial cache of its own, so it is not compared with this oracle.)
-    for (const name of ['selector', ...PLAN_NAMES.filter((p) => p !== 'cached-partial')]) expect(report.latencyMs[name]!.mean, name).toBeGreaterThanOrEqual(report.latencyMs.oracle!.mean);
-    expect(report.ratios.selectorVsOracleMean).toBeGreaterThanOrEqual(1);
+    // The fastest plan per query on the very runs that time it: no fixed plan and not the selector can beat it on
+    // average. (cached-partial as a fixed plan runs on a partial cache of its own, so it is not compared with it.)
+    const floor = report.oracleMinOfMedians.mean;
+    for (const name of ['selector', ...PLAN_NAMES.filter((p) => p !== 'cached-partial')]) expect(report.latencyMs[name]!.mean, name).toBeGreaterThanOrEqual(floor);
+    expect(report.ratios.selectorVsOracleMinOfMediansMean).toBeGreaterThanOrEqual(1);
+    // The oracle's plan is picked on other runs than those that time it, so query by query it is never below that floor.
+    expect(report.latencyMs.oracle!.mean).toBeGreaterThanOrEqual(floor);
     expect(report.overheadUs.mean).toBeGreaterThan(0);
     expect(Object.values(report.choices).reduce((a, b) => a + b, 0)).toBe(30);
     expect(typeof report.goals.betterThanEveryFixedPlan).toBe('boolean');
