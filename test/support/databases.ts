@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { dropDatabase } from '../../main/database/drop-database.ts';
 import { inject } from 'vitest';
 import './provided.ts';
 
@@ -42,7 +43,7 @@ export async function createTestDatabase(server: TestServer): Promise<TestDataba
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+        await dropDatabase(c, name);
       } finally {
         await c.end();
       }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { dropDatabase } from '../../../main/database/drop-database.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+async function asAdmin(serverUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(sql);
+    await work(client);
   } finally {
     await client.end();
   }
@@ -25,10 +26,10 @@ export function databaseUrl(serverUrl: string, database: string): string {
  */
 export async function withScratchDatabase<T>(serverUrl: string, prefix: string, work: (url: string) => Promise<T>): Promise<T> {
   const database = `${prefix}_${randomBytes(5).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${quoteIdent(database)}`);
+  await asAdmin(serverUrl, async (admin) => void (await admin.query(`CREATE DATABASE ${quoteIdent(database)}`)));
   try {
     return await work(databaseUrl(serverUrl, database));
   } finally {
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+    await asAdmin(serverUrl, (admin) => dropDatabase(admin, database));
   }
 }

@@ -48,7 +48,7 @@ export async function seedingBench(options: { pgUrl: string; chunks: number; run
   requirePositiveInteger('runs', options.runs);
   const measured = new Map<string, Measurement[]>(VARIANTS.map((v) => [v.name, []]));
   let edges = 0;
-  await withScratchDatabase(options.pgUrl, 'hotpath_bench', async (url) => {
+  await withScratchDatabase(options.pgUrl, 'hotpath_bench_seeding', async (url) => {
     const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'hotpath-bench' });
     try {
       for (let run = 0; run < options.runs; run += 1) {

@@ -7,7 +7,7 @@ async function benchDatabases(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_%'`);
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_seeding\\_%'`);
     return rows.map((r) => r.datname);
   } finally {
     await client.end();
