@@ -6,12 +6,12 @@
  * lost, and the log says so).
  */
 
-import type { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { PLAN_NAMES, type PlannerStatusPayload } from '../contract/planner.ts';
 import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
 import type { ExecutionTiming, WorkloadTarget } from '../workload/workload-target.ts';
 import { startModuleWorker } from '../util/start-module-worker.ts';
+import { WorkerRequests } from '../util/worker-requests.ts';
 import type { PlannerMessage, PlannerReplies, PlannerRequest, PlannerThreadData } from './planner-thread-protocol.ts';
 
 type Log = (level: 'info' | 'warn', message: string) => void;
@@ -21,11 +21,6 @@ type Call = PlannerRequest extends infer R ? (R extends PlannerRequest ? Omit<R,
 
 /** How long `close` waits for the worker to close its pool before it is terminated anyway. */
 const CLOSE_TIMEOUT_MS = 5_000;
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
 
 /** The status of a selector that has nothing loaded and has learned nothing (also the page's "not connected"). */
 export function idlePlannerStatus(message: string, vectorPathDetail: string): PlannerStatusPayload {
@@ -51,15 +46,13 @@ const IDLE = idlePlannerStatus(
 );
 
 export class PlannerThread {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private requests: WorkerRequests | null = null;
   private closed = false;
 
   constructor(private readonly connection: pg.ClientConfig, private readonly log: Log) {}
 
   async status(): Promise<PlannerStatusPayload> {
-    return this.worker ? await this.call({ method: 'status' }) : IDLE;
+    return this.requests ? await this.call({ method: 'status' }) : IDLE;
   }
 
   retrain(): Promise<PlannerStatusPayload> {
@@ -79,68 +72,47 @@ export class PlannerThread {
       execute: async (template: number): Promise<ExecutionTiming> => await this.call({ method: 'execute', target: await opened, template }),
       close: async () => {
         const target = await opened.catch(() => null);
-        if (target !== null && this.worker) await this.call({ method: 'closeTarget', target }).catch(() => undefined);
+        if (target !== null && this.requests) await this.call({ method: 'closeTarget', target }).catch(() => undefined);
       },
     };
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const worker = this.worker;
-    if (!worker) return;
+    const requests = this.requests;
+    if (!requests) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)));
     await Promise.race([this.call({ method: 'close' }).catch(() => undefined), timeout]);
     clearTimeout(timer);
-    this.worker = null;
-    this.failAll(new Error('The plan selector has stopped (the stack was disconnected).'));
-    await worker.terminate();
+    this.requests = null;
+    requests.failAll(new Error('The plan selector has stopped (the stack was disconnected).'));
+    await requests.worker.terminate();
   }
 
   private call<M extends Method>(request: Extract<Call, { method: M }>): Promise<PlannerReplies[M]> {
     if (this.closed && request.method !== 'close') return Promise.reject(new Error('The plan selector has stopped (the stack was disconnected).'));
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise<PlannerReplies[M]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.ref();
-      worker.postMessage({ ...request, id });
-    });
+    return this.ensureWorker().send<PlannerReplies[M]>(request);
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private ensureWorker(): WorkerRequests {
+    if (this.requests) return this.requests;
     const data: PlannerThreadData = { connection: this.connection };
-    const worker = startModuleWorker(import.meta.url, 'planner-thread-worker', { workerData: data });
-    // Held open only while a request is in flight: an idle selector never keeps the process from exiting.
-    worker.unref();
+    const requests = new WorkerRequests(startModuleWorker(import.meta.url, 'planner-thread-worker', { workerData: data }));
+    const { worker } = requests;
     worker.on('message', (message: PlannerMessage) => {
-      if (message.kind === 'log') {
-        this.log(message.level, message.message);
-        return;
-      }
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (this.pending.size === 0) worker.unref();
-      if (message.ok) pending.resolve(message.value);
-      else pending.reject(new Error(message.error));
+      if (message.kind === 'log') this.log(message.level, message.message);
+      else requests.settle(message.id, message.ok ? { ok: true, value: message.value } : { ok: false, error: new Error(message.error) });
     });
     const lost = (reason: string): void => {
-      if (this.worker !== worker) return;
-      this.worker = null;
+      if (this.requests !== requests) return;
+      this.requests = null;
       this.log('warn', `The plan selector's thread stopped (${reason}); the next hybrid query starts it again, with nothing learned.`);
-      this.failAll(new Error(`The plan selector's thread stopped: ${reason}.`));
+      requests.failAll(new Error(`The plan selector's thread stopped: ${reason}.`));
     };
     worker.on('error', (error) => lost(error.message));
     worker.on('exit', (code) => lost(`exit code ${code}`));
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(error: Error): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) p.reject(error);
+    this.requests = requests;
+    return requests;
   }
 }

@@ -5,8 +5,8 @@
  * control (one that answers only when released).
  */
 
-import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../util/start-module-worker.ts';
+import { WorkerRequests } from '../util/worker-requests.ts';
 import type { SerializedModel, TrainOptions, TrainingSet } from './latency-model.ts';
 import type { TrainRequest, TrainResponse } from './model-trainer-worker.ts';
 import { PLAN_NAMES, type QueryFeatures } from './planner-types.ts';
@@ -19,70 +19,45 @@ export interface ModelTrainer {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve: (model: SerializedModel) => void;
-  reject: (error: Error) => void;
-}
-
 export class WorkerModelTrainer implements ModelTrainer {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private requests: WorkerRequests | null = null;
   private closed = false;
 
   train(set: TrainingSet, options: TrainOptions = {}): Promise<SerializedModel> {
     if (this.closed) return Promise.reject(new Error('The model trainer is closed.'));
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise<SerializedModel>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // Keep the process alive only while a training is in flight, so an idle trainer never holds up exit.
-      worker.ref();
-      const request: TrainRequest = { id, set, options };
-      // The arrays are transferred, not copied: the caller built them for this request alone.
-      const buffers = [set.features.buffer, set.plans.buffer, set.latencyMs.buffer, set.strata?.buffer].filter((b) => b !== undefined);
-      worker.postMessage(request, buffers as ArrayBuffer[]);
-    });
+    const request: Omit<TrainRequest, 'id'> = { set, options };
+    // The arrays are transferred, not copied: the caller built them for this request alone.
+    const buffers = [set.features.buffer, set.plans.buffer, set.latencyMs.buffer, set.strata?.buffer].filter((b) => b !== undefined);
+    return this.ensureWorker().send<SerializedModel>(request, buffers as ArrayBuffer[]);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const worker = this.worker;
-    this.worker = null;
-    this.failAll(new Error('The model trainer was closed before training finished.'));
-    if (worker) await worker.terminate();
+    const requests = this.requests;
+    this.requests = null;
+    requests?.failAll(new Error('The model trainer was closed before training finished.'));
+    if (requests) await requests.worker.terminate();
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private ensureWorker(): WorkerRequests {
+    if (this.requests) return this.requests;
     // Beside this module: model-trainer-worker.ts from the sources, model-trainer-worker.js in the bundle.
-    const worker = startModuleWorker(import.meta.url, 'model-trainer-worker');
-    worker.unref();
+    const requests = new WorkerRequests(startModuleWorker(import.meta.url, 'model-trainer-worker'));
+    const { worker } = requests;
     worker.on('message', (response: TrainResponse) => {
-      const pending = this.pending.get(response.id);
-      if (!pending) return;
-      this.pending.delete(response.id);
-      if (this.pending.size === 0) worker.unref();
-      if (response.ok) pending.resolve(response.model);
-      else pending.reject(new Error(`Training the plan latency model failed: ${response.error}`));
+      requests.settle(response.id, response.ok ? { ok: true, value: response.model } : { ok: false, error: new Error(`Training the plan latency model failed: ${response.error}`) });
     });
     // A crashed worker fails what it had; the next train() starts a fresh one.
     worker.on('error', (error) => {
-      if (this.worker === worker) this.worker = null;
-      this.failAll(new Error(`The model training worker failed: ${error.message}`));
+      if (this.requests === requests) this.requests = null;
+      requests.failAll(new Error(`The model training worker failed: ${error.message}`));
     });
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = null;
-      if (code !== 0) this.failAll(new Error(`The model training worker exited with code ${code}.`));
+      if (this.requests === requests) this.requests = null;
+      if (code !== 0) requests.failAll(new Error(`The model training worker exited with code ${code}.`));
     });
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(error: Error): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(error);
+    this.requests = requests;
+    return requests;
   }
 }
 
