@@ -28,6 +28,15 @@ function positiveNumber(name: string) {
   };
 }
 
+/** Seconds of settling: the latency window is the last 10 s, so less would count the state before the change. */
+function atLeastTen(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 10) throw new InvalidArgumentError(`${name} must be at least 10 (seconds: the last 10 s are measured), got "${value}".`);
+    return n;
+  };
+}
+
 const program = new Command()
   .name('hotpath')
   .description('Performance console for PostgreSQL + Redis services: live latency percentiles, caches, pool and memory, one-click optimize.')
@@ -89,7 +98,7 @@ program
   .option('--workload <demo|file>', 'run this workload meanwhile, to measure latency before and after on live traffic')
   .option('--rate <n>', 'target requests/s of that workload', positiveNumber('--rate'))
   .option('--warmup <s>', 'seconds the workload runs before the plan is made', positiveNumber('--warmup'), 20)
-  .option('--settle <s>', 'seconds the workload runs on the result before "after" is read (its last 10 s count)', positiveNumber('--settle'), 31)
+  .option('--settle <s>', 'seconds (at least 10) the workload runs on the result before "after" is read, its last 10 s counting (default 31)', atLeastTen('--settle'))
   .option('--dry-run', 'print the plan and change nothing')
   .option('--json', 'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }')
   .addHelpText('after', `

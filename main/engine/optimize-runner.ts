@@ -15,6 +15,8 @@ export interface OptimizeContext {
   measure(): LatencyByTemplate | null;
   /** Resolves once the workload has run long enough on the new state for measure() to see only it. */
   settle(): Promise<void>;
+  /** How long settle() waits, in ms (for the progress message). */
+  settleMs: number;
   progress(phase: string, message: string, done: number, total: number): void;
   buildProgress(progress: BuildProgressPayload): void;
   log(level: 'info' | 'warn', message: string): void;
@@ -64,7 +66,8 @@ export class OptimizeRunner {
       ctx.progress(step.kind, `Step ${index + 1} of ${steps.length}: ${step.title}`, index, steps.length);
       results.push(await this.runStep(ctx, step.id, builtEntries));
     }
-    ctx.progress('measuring', 'Measuring the workload on the result (it settles for 20 s, then 10 s of live traffic count)…', steps.length, steps.length);
+    const settling = Math.max(0, Math.round(ctx.settleMs / 1000) - 10);
+    ctx.progress('measuring', `Measuring the workload on the result (${settling > 0 ? `it settles for ${settling} s, then ` : ''}10 s of live traffic count)…`, steps.length, steps.length);
     let after: LatencyByTemplate | null = null;
     if (before !== null) {
       await ctx.settle();

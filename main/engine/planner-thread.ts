@@ -2,8 +2,8 @@
  * The engine's side of the plan selector's thread (see planner-thread-worker.ts for why it has one): the same
  * commands as `PlannerSession`, as messages. The worker starts when a workload with hybrid templates starts (or
  * an operator retrains or resets); until then the status says the selector is idle, without starting anything.
- * A worker that dies fails what it had in flight and the next request starts a fresh one (what it had learned is
- * lost, and the log says so).
+ * A worker that dies fails what it had in flight; a request at least RESTART_AFTER_MS later starts a fresh one and
+ * a running workload's target is opened in it again (what the old one had learned is lost, and the log says so).
  */
 
 import type pg from 'pg';
@@ -21,6 +21,8 @@ type Call = PlannerRequest extends infer R ? (R extends PlannerRequest ? Omit<R,
 
 /** How long `close` waits for the worker to close its pool before it is terminated anyway. */
 const CLOSE_TIMEOUT_MS = 5_000;
+/** A worker that died is replaced no sooner than this: one that cannot start must not be restarted per request. */
+const RESTART_AFTER_MS = 5_000;
 
 /** The status of a selector that has nothing loaded and has learned nothing (also the page's "not connected"). */
 export function idlePlannerStatus(message: string, vectorPathDetail: string): PlannerStatusPayload {
@@ -48,11 +50,16 @@ const IDLE = idlePlannerStatus(
 export class PlannerThread {
   private requests: WorkerRequests | null = null;
   private closed = false;
+  /** When the last worker died, and why: a new one starts only RESTART_AFTER_MS later. */
+  private lostAt: number | null = null;
+  private lostReason = '';
 
   constructor(private readonly connection: pg.ClientConfig, private readonly log: Log) {}
 
   async status(): Promise<PlannerStatusPayload> {
-    return this.requests ? await this.call({ method: 'status' }) : IDLE;
+    if (this.requests) return await this.call({ method: 'status' });
+    if (this.lostAt === null) return IDLE;
+    return { ...IDLE, state: 'failed', message: `The plan selector's thread stopped (${this.lostReason}); the next hybrid query starts it again, with nothing learned.` };
   }
 
   retrain(): Promise<PlannerStatusPayload> {
@@ -63,16 +70,34 @@ export class PlannerThread {
     return this.call({ method: 'reset' });
   }
 
-  /** The target that answers a workload's hybrid templates, in the worker; its `close` ends them there. */
+  /**
+   * The target that answers a workload's hybrid templates, in the worker; its `close` ends them there. The target
+   * is opened in the worker that runs now: after a failed open, or once that worker died and another took over,
+   * the next request opens it again, so a workload outlives a crash of the selector's thread.
+   */
   hybridTarget(templates: readonly HybridTemplateSpec[], seed: number): WorkloadTarget & { close(): Promise<void> } {
-    const opened = this.call({ method: 'openTarget', templates: [...templates], seed });
-    // A failed open is reported by every execute (as the workload's errors), not as an unhandled rejection here.
-    opened.catch(() => undefined);
+    let opened: { on: WorkerRequests; target: Promise<number>; failed: boolean } | null = null;
+    const target = (): Promise<number> => {
+      const requests = this.running();
+      if (opened === null || opened.failed || opened.on !== requests) {
+        const now = { on: requests, target: requests.send<number>({ method: 'openTarget', templates: [...templates], seed }), failed: false };
+        // A failed open is reported by the executes waiting on it (as the workload's errors), then retried.
+        now.target.catch(() => (now.failed = true));
+        opened = now;
+      }
+      return opened.target;
+    };
     return {
-      execute: async (template: number): Promise<ExecutionTiming> => await this.call({ method: 'execute', target: await opened, template }),
+      execute: async (template: number): Promise<ExecutionTiming> => {
+        const id = await target();
+        return await this.call({ method: 'execute', target: id, template });
+      },
       close: async () => {
-        const target = await opened.catch(() => null);
-        if (target !== null && this.requests) await this.call({ method: 'closeTarget', target }).catch(() => undefined);
+        const last = opened;
+        opened = null;
+        if (last === null || last.on !== this.requests) return;
+        const id = await last.target.catch(() => null);
+        if (id !== null) await last.on.send({ method: 'closeTarget', target: id }).catch(() => undefined);
       },
     };
   }
@@ -91,12 +116,21 @@ export class PlannerThread {
   }
 
   private call<M extends Method>(request: Extract<Call, { method: M }>): Promise<PlannerReplies[M]> {
-    if (this.closed && request.method !== 'close') return Promise.reject(new Error('The plan selector has stopped (the stack was disconnected).'));
-    return this.ensureWorker().send<PlannerReplies[M]>(request);
+    if (request.method === 'close' && this.requests) return this.requests.send<PlannerReplies[M]>(request);
+    try {
+      return this.running().send<PlannerReplies[M]>(request);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
-  private ensureWorker(): WorkerRequests {
+  /** The worker, started if none runs; throws once closed, and for a while after a worker died (no restart storm). */
+  private running(): WorkerRequests {
+    if (this.closed) throw new Error('The plan selector has stopped (the stack was disconnected).');
     if (this.requests) return this.requests;
+    if (this.lostAt !== null && performance.now() - this.lostAt < RESTART_AFTER_MS) {
+      throw new Error(`The plan selector's thread stopped (${this.lostReason}); it starts again within ${RESTART_AFTER_MS / 1000} s.`);
+    }
     const data: PlannerThreadData = { connection: this.connection };
     const requests = new WorkerRequests(startModuleWorker(import.meta.url, 'planner-thread-worker', { workerData: data }));
     const { worker } = requests;
@@ -107,7 +141,9 @@ export class PlannerThread {
     const lost = (reason: string): void => {
       if (this.requests !== requests) return;
       this.requests = null;
-      this.log('warn', `The plan selector's thread stopped (${reason}); the next hybrid query starts it again, with nothing learned.`);
+      this.lostAt = performance.now();
+      this.lostReason = reason;
+      this.log('warn', `The plan selector's thread stopped (${reason}); a hybrid query after ${RESTART_AFTER_MS / 1000} s starts it again, with nothing learned.`);
       requests.failAll(new Error(`The plan selector's thread stopped: ${reason}.`));
     };
     worker.on('error', (error) => lost(error.message));

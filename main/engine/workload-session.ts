@@ -92,8 +92,11 @@ export class WorkloadSession {
 
   /** Stops sending and waits for the requests in flight; the pool stays (it belongs to the stack). */
   async close(): Promise<void> {
-    await this.runner.stop();
-    await this.hybrid?.close?.();
+    try {
+      await this.runner.stop();
+    } finally {
+      await this.hybrid?.close?.();
+    }
   }
 }
 

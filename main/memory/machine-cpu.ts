@@ -10,7 +10,7 @@ import os from 'node:os';
 export interface CpuTimes {
   /** Milliseconds of all cores not idle since boot. */
   busyMs: number;
-  /** Milliseconds of all cores in any state since boot. */
+  /** Milliseconds of all cores since boot, as os.cpus() counts them (user, nice, sys, idle, irq; not iowait or steal). */
   totalMs: number;
 }
 

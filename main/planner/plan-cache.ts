@@ -3,7 +3,7 @@
  * features, see query-shape.ts) get the same predictions, so the forests are walked once per shape and model
  * rather than per query. Thompson sampling still draws per query from the cached {mean, spread}, so caching does
  * not freeze exploration. Entries belong to one model: when the model changes, `repredict` re-walks the new
- * forests for the shapes used most recently (off the request path, where the model is swapped in) and drops the rest.
+ * forests for the shapes used most recently (between requests, when the model is swapped in: a few ms) and drops the rest.
  */
 
 import { LRUCache } from 'lru-cache';

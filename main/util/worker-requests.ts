@@ -22,9 +22,11 @@ export class WorkerRequests {
   send<T>(message: object, transfer?: readonly Transferable[]): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
+      // Posted first: a message that cannot be sent (not cloneable, a buffer already transferred) rejects and leaves
+      // nothing waiting, nor the worker referenced.
+      this.worker.postMessage({ ...message, id }, transfer);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.ref();
-      this.worker.postMessage({ ...message, id }, transfer);
     });
   }
 
@@ -42,6 +44,7 @@ export class WorkerRequests {
   failAll(error: Error): void {
     const all = [...this.pending.values()];
     this.pending.clear();
+    this.worker.unref();
     for (const p of all) p.reject(error);
   }
 }

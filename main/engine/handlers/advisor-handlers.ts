@@ -56,6 +56,7 @@ function optimizeContext(ctx: EngineContext): OptimizeContext {
     templates: () => templates(ctx),
     measure: () => measure(ctx),
     settle: () => settle(ctx),
+    settleMs: ctx.settleMs,
     progress: (phase, message, done, total) => ctx.events.emit('task.progress', { task: 'optimize', phase, message, done, total }),
     buildProgress: (progress) => ctx.events.emit('index.progress', progress),
     log: (level, message) => ctx.log(level, message),

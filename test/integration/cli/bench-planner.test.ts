@@ -23,8 +23,8 @@ describe('hotpath bench planner', () => {
       expect(stat.mean, name).toBeGreaterThan(0);
       expect(stat.p95, name).toBeGreaterThanOrEqual(0);
     }
-    // The fastest plan per query on the very runs that time it: no fixed plan and not the selector can beat it on
-    // average. (cached-partial as a fixed plan runs on a partial cache of its own, so it is not compared with it.)
+    // Sanity of the report's arithmetic: the fastest plan per query on the very runs that time it is a floor for the
+    // fixed plans, the selector and the oracle. (cached-partial as a fixed plan runs on a partial cache of its own.)
     const floor = report.oracleMinOfMedians.mean;
     for (const name of ['selector', ...PLAN_NAMES.filter((p) => p !== 'cached-partial')]) expect(report.latencyMs[name]!.mean, name).toBeGreaterThanOrEqual(floor);
     expect(report.ratios.selectorVsOracleMinOfMediansMean).toBeGreaterThanOrEqual(1);

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { promisify } from 'node:util';
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../../app/electron/app-origin.ts';
 import { serveAppRequest } from '../../../app/electron/app-protocol.ts';
+import { serverUrl } from '../../support/databases.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const ELECTRON_VITE = join(dirname(createRequire(import.meta.url).resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
@@ -66,8 +67,8 @@ describe('electron-vite build', () => {
     await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir').catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });
-    // The system PostgreSQL: the thread opens its own small pool on the stack's database.
-    const connection = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
+    // The tests' PostgreSQL 15: the thread opens its own small pool on the stack's database.
+    const connection = { connectionString: serverUrl('pg15') };
     const worker = new Worker(join(out, 'main/planner-thread-worker.js'), { workerData: { connection } });
     const reply = (id: number) =>
       new Promise<{ ok: boolean; value?: { state?: string }; error?: string }>((resolve, reject) => {

@@ -34,7 +34,7 @@ describe('plan cache', () => {
     expect(cache.get(3)).toEqual([{ mean: 30, spread: 1 }]);
     expect(cache.get(1)).toBeUndefined();
     expect(cache.get(5)).toBeUndefined();
-    // Recency survives: with room for one more, setting two evicts the least recent re-predicted shape (4).
+    // Recency survives re-prediction: in a cache of two, shape 1 read after it, a new shape evicts shape 2.
     const small = new PlanCache(2);
     small.set(1, [null], [1]);
     small.set(2, [null], [2]);
