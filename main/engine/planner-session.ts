@@ -1,7 +1,8 @@
 /**
  * The learned plan selector for one connected stack: it loads the in-process vector index when hybrid queries
- * first need it, answers them through `HybridPlanner` on the workload pool, keeps pg_stats and the index in step
- * with the table (checked every minute, off the query path), and reports its state for the Planner page.
+ * first need it, answers them through `HybridPlanner` on the pool it is given (the selector thread's own, see
+ * planner-thread-worker.ts), keeps pg_stats and the index in step with the table (checked every minute, off the
+ * query path), and reports its state for the Planner page.
  */
 
 import type { PlannerStatusPayload } from '../contract/planner.ts';

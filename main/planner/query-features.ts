@@ -143,26 +143,14 @@ export function buildFeatures(input: FeatureInputs): QueryFeatures {
   };
 }
 
-/** The numbers the latency model learns from, in `FEATURE_NAMES` order. */
+/** The numbers the latency model learns from, in `FEATURE_NAMES` order (tests and diagnostics; allocates). */
 export function featureVector(f: QueryFeatures): number[] {
-  return [
-    f.k,
-    f.hasAnchor,
-    f.depth,
-    f.log2Neighbourhood,
-    f.filterSelectivity,
-    f.log2FilterRows,
-    f.log2Rows,
-    f.neighbourhoodCached,
-    f.filterSetCached,
-    f.log2UncachedNeighbourhood,
-    f.log2UncachedFilterRows,
-    f.filtered,
-    f.log2RankDepth,
-  ];
+  const out = new Float64Array(FEATURE_COUNT);
+  writeFeatureVector(f, out, 0);
+  return Array.from(out);
 }
 
-/** Same as `featureVector`, written into `out` at `offset` (the selector's observation window, no allocation). */
+/** The feature vector written into `out` at `offset` (the selector's observation window: no allocation). */
 export function writeFeatureVector(f: QueryFeatures, out: Float64Array, offset: number): void {
   out[offset] = f.k;
   out[offset + 1] = f.hasAnchor;

@@ -64,24 +64,29 @@ describe('navigation', () => {
     expect(window.location.hash).toBe('#/database');
   });
 
-  it('opens the Memory page from its entry, with Alt+7 and with g m', async () => {
+  it.each([
+    ['Memory', '7', 'm'],
+    ['Planner', '8', 'l'],
+  ])('opens the %s page from its entry, with Alt+%s and with g %s', async (page, digit, letter) => {
     renderShell();
     const nav = screen.getByRole('navigation', { name: 'Pages' });
     await screen.findByRole('heading', { level: 1, name: 'Overview' });
-    const memory = within(nav).getByRole('link', { name: /Memory/ });
-    expect(memory.getAttribute('aria-disabled')).toBeNull();
-    fireEvent.click(memory);
-    expect(heading()).toBe('Memory');
-    expect(window.location.hash).toBe('#/memory');
+    const entry = within(nav).getByRole('link', { name: new RegExp(page) });
+    expect(entry.getAttribute('aria-disabled')).toBeNull();
+    expect(entry.getAttribute('aria-keyshortcuts')).toBe(`Alt+${digit}`);
+    fireEvent.click(entry);
+    expect(heading()).toBe(page);
+    expect(window.location.hash).toBe(`#/${page.toLowerCase()}`);
+    // Each shortcut is checked from another page, so it cannot pass by leaving the page where it was.
     fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
     expect(heading()).toBe('Overview');
-    fireEvent.keyDown(window, { key: '7', code: 'Digit7', altKey: true });
-    expect(heading()).toBe('Memory');
+    fireEvent.keyDown(window, { key: digit, code: `Digit${digit}`, altKey: true });
+    expect(heading()).toBe(page);
     fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
     expect(heading()).toBe('Overview');
     fireEvent.keyDown(window, { key: 'g', code: 'KeyG' });
-    fireEvent.keyDown(window, { key: 'm', code: 'KeyM' });
-    expect(heading()).toBe('Memory');
+    fireEvent.keyDown(window, { key: letter, code: `Key${letter.toUpperCase()}` });
+    expect(heading()).toBe(page);
   });
 });
 

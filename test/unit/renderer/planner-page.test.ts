@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { plannerStatusSchema, type PlannerStatusPayload } from '../../../main/contract/planner.ts';
-import { AppShell } from '../../../renderer/components/app-shell.tsx';
 import { PlannerPage } from '../../../renderer/pages/planner-page.tsx';
 import { engineStatus, readyStatus } from './fixtures.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
@@ -214,37 +213,5 @@ describe('planner page', () => {
     renderPlanner(new FakeEngineApi().fail('planner.status', 'planner-unavailable', 'The plan selector is not running.', 'Restart Hotpath.'));
     expect(await screen.findByText('The plan selector is not running.')).toBeTruthy();
     expect(screen.getByText('Restart Hotpath.')).toBeTruthy();
-  });
-});
-
-describe('planner navigation', () => {
-  function renderShell() {
-    const api = engine().handle('engine.status', () => readyStatus());
-    const services = consoleServices(api, 'overview', localStorage);
-    stops.push(services.start());
-    return renderInConsole(createElement(AppShell), services);
-  }
-  const heading = () => screen.getByRole('heading', { level: 1 }).textContent;
-
-  it('opens the Planner page from its entry, with Alt+8 and with g l', async () => {
-    renderShell();
-    const nav = screen.getByRole('navigation', { name: 'Pages' });
-    await screen.findByRole('heading', { level: 1, name: 'Overview' });
-    const entry = within(nav).getByRole('link', { name: /Planner/ });
-    expect(entry.getAttribute('aria-disabled')).toBeNull();
-    expect(entry.getAttribute('aria-keyshortcuts')).toBe('Alt+8');
-    fireEvent.click(entry);
-    expect(heading()).toBe('Planner');
-    expect(window.location.hash).toBe('#/planner');
-    fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
-    expect(heading()).toBe('Overview');
-    fireEvent.keyDown(window, { key: '8', code: 'Digit8', altKey: true });
-    expect(heading()).toBe('Planner');
-    fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
-    expect(heading()).toBe('Overview');
-    fireEvent.keyDown(window, { key: 'g', code: 'KeyG' });
-    fireEvent.keyDown(window, { key: 'l', code: 'KeyL' });
-    expect(heading()).toBe('Planner');
-    await screen.findByTestId('planner-tiles');
   });
 });
