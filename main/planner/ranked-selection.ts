@@ -83,16 +83,35 @@ export function selectSorted(order: Int32Array, distances: Float64Array, from: n
   return end;
 }
 
-/**
- * The whole store in (distance, id) order, without sorting it: each `next(count)` selects the next `count` rows
- * from those not handed out yet (linear time) and sorts only them.
- */
 /** (distance, id) order for hits, as the answer is defined. */
 export function compareHits(a: HybridHit, b: HybridHit): number {
   return a.distance - b.distance || a.id - b.id;
 }
 
-export class RankedStream {
+/** The store's rows handed out in exact (distance, id) order, batch by batch. */
+export interface RankedOrder {
+  /** Rows handed out so far. */
+  readonly position: number;
+  readonly done: boolean;
+  /** Distances computed so far (what the plan's `candidatesExamined` counts). */
+  readonly examined: number;
+  /** The next `count` chunks (fewer at the end), nearest first. */
+  next(count: number): HybridHit[];
+  /**
+   * The rows (store row indexes) of the next `count` ranks. With `sorted` false they come in no particular order,
+   * still exactly the next `count` ranks: a caller that keeps a few of a large batch sorts only those, and builds
+   * no object for the rest. A view of the stream's order; later calls never touch the ranks handed out.
+   */
+  nextRows(count: number, sorted?: boolean): Int32Array;
+  /** The hit of a row handed out by `nextRows`. */
+  hitAt(row: number): HybridHit;
+}
+
+/**
+ * Every distance computed up front, then handed out without sorting the whole: each `next(count)` selects the next
+ * `count` rows from those not handed out yet (linear time) and sorts only them.
+ */
+export class RankedStream implements RankedOrder {
   readonly #distances: Float64Array;
   readonly #ids: Float64Array;
   readonly #order: Int32Array;
@@ -105,7 +124,6 @@ export class RankedStream {
     for (let r = 0; r < this.#order.length; r += 1) this.#order[r] = r;
   }
 
-  /** Rows handed out so far. */
   get position(): number {
     return this.#position;
   }
@@ -114,7 +132,10 @@ export class RankedStream {
     return this.#position >= this.#order.length;
   }
 
-  /** The next `count` chunks (fewer at the end), nearest first. */
+  get examined(): number {
+    return this.#distances.length;
+  }
+
   next(count: number): HybridHit[] {
     const rows = this.nextRows(count, true);
     const hits: HybridHit[] = [];
@@ -122,11 +143,6 @@ export class RankedStream {
     return hits;
   }
 
-  /**
-   * The rows (store row indexes) of the next `count` ranks. With `sorted` false they come in no particular order,
-   * still exactly the next `count` ranks: a caller that keeps a few of a large batch sorts only those, and builds
-   * no object for the rest. A view of the stream's order; later calls never touch the ranks handed out.
-   */
   nextRows(count: number, sorted = false): Int32Array {
     const from = this.#position;
     let end: number;
@@ -139,7 +155,6 @@ export class RankedStream {
     return this.#order.subarray(from, end);
   }
 
-  /** The hit of a row handed out by `nextRows`. */
   hitAt(row: number): HybridHit {
     return { id: this.#ids[row]!, distance: this.#distances[row]! };
   }

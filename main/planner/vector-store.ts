@@ -1,7 +1,8 @@
 import { CHUNKS_TABLE, EDGES_TABLE, EMBEDDING_DIMENSIONS, demoTable } from '../demo/schema.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 import type { HybridHit, PlannerSql, VectorIndexFacts } from './planner-types.ts';
-import { RankedStream, selectSorted } from './ranked-selection.ts';
+import { NearestFirstStream } from './nearest-first-stream.ts';
+import { RankedStream, selectSorted, type RankedOrder } from './ranked-selection.ts';
 import { squaredDistance } from './vector-distance.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
@@ -33,7 +34,7 @@ export interface VectorStoreLoadOptions {
  * selector's features. Answers are over the loaded snapshot: ids the store does not hold are skipped by `rank`,
  * so every plan answers over the same chunks until the engine reloads.
  */
-export { RankedStream };
+export type { RankedOrder };
 
 export class VectorStore implements VectorIndexFacts {
   readonly rows: number;
@@ -193,8 +194,17 @@ export class VectorStore implements VectorIndexFacts {
     return hits;
   }
 
-  /** Every chunk in exact (distance, id) order, handed out lazily in batches. */
-  ranked(query: Float32Array): RankedStream {
+  /**
+   * Every chunk in exact (distance, id) order, handed out lazily in batches. The first batch drops far rows after
+   * part of their distance (see `NearestFirstStream`); reading further computes the rest.
+   */
+  ranked(query: Float32Array): RankedOrder {
+    checkQuery(query);
+    return new NearestFirstStream(this.#vectors, this.#ids, query);
+  }
+
+  /** The same order with every distance computed now, for a plan that overlaps this work with SQL in flight. */
+  rankedEagerly(query: Float32Array): RankedOrder {
     checkQuery(query);
     const distances = new Float64Array(this.rows);
     for (let r = 0; r < this.rows; r += 1) distances[r] = squaredDistance(this.#vectors, r * DIMS, query);

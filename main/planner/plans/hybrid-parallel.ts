@@ -25,8 +25,8 @@ export const hybridParallelPlan: QueryPlan = {
       anchor !== undefined ? computeNeighbourhood(run, anchor) : undefined,
       queryHasFilters(query) ? computeFilterSet(run, query.filters) : undefined,
     ]);
-    const stream = store.ranked(query.embedding);
-    run.stats.candidatesExamined += store.rows;
+    const stream = store.rankedEagerly(query.embedding);
+    run.stats.candidatesExamined += stream.examined;
     const [neighbourhood, filterSet] = await sets;
 
     // Rows allowed by every set present: a count per row, allowed when it reaches the number of sets.

@@ -7,8 +7,8 @@ import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, PlanContext, P
  * What the plans share: counting statements, fetching (and caching) the two sets, intersecting them, ranking.
  *
  * `candidatesExamined` is counted the same way by every plan: distances computed plus ids whose filters or
- * graph membership were checked by id in SQL. A plan that ranks the whole store pays `rows` for it, which is
- * exactly the work the selector should see.
+ * graph membership were checked by id in SQL. A plan that ranks the store pays for the distances its ranking
+ * computed (all rows when eager, the clusters it visited otherwise), which is exactly the work the selector should see.
  */
 
 /** A set of ids, ascending: from SQL, a walk or the partial cache. */
@@ -120,8 +120,10 @@ export function rankCandidates(run: PlanRunState, query: HybridQuery, neighbourh
   if (neighbourhood !== undefined && filterSet !== undefined) candidates = intersectSorted(neighbourhood, filterSet);
   else candidates = neighbourhood ?? filterSet;
   if (candidates === undefined) {
-    run.stats.candidatesExamined += store.rows;
-    return store.ranked(query.embedding).next(query.k);
+    const stream = store.ranked(query.embedding);
+    const hits = stream.next(query.k);
+    run.stats.candidatesExamined += stream.examined;
+    return hits;
   }
   run.stats.candidatesExamined += candidates.length;
   return store.rank(candidates, query.embedding, query.k);

@@ -12,20 +12,23 @@ const MAX_BATCH = 65_536;
 /**
  * Nearest first: candidates leave the store in exact (distance, id) order and are checked batch by batch until k
  * pass, so the first k that pass are the answer. Wins when the filters and the neighbourhood let most chunks
- * through (a few hundred id lookups instead of a scan); loses when they are selective, since it may check most of
- * the table before k pass.
+ * through (a few hundred id lookups, and distances for a few clusters only); loses when they are selective, since it
+ * may check most of the table before k pass.
  */
 export const vectorFirstPlan: QueryPlan = {
   name: 'vector-first',
-  description: 'Ranks every chunk in process, then checks the nearest in growing batches (filters in SQL, graph membership by meet-in-the-middle) until k pass.',
+  description: 'Ranks chunks nearest first in process (visiting only the clusters it must), checks them in growing batches (filters in SQL, graph membership by meet-in-the-middle) until k pass.',
   async execute(query, context): Promise<PlanRun> {
     const run = startRun(context);
     const { store } = context;
     const filtered = queryHasFilters(query);
     const anchor = query.anchor;
     const stream = store.ranked(query.embedding);
-    run.stats.candidatesExamined += store.rows;
-    if (!filtered && anchor === undefined) return { rows: stream.next(query.k), stats: run.stats };
+    if (!filtered && anchor === undefined) {
+      const rows = stream.next(query.k);
+      run.stats.candidatesExamined += stream.examined;
+      return { rows, stats: run.stats };
+    }
 
     let membership: NeighbourhoodMembership | undefined;
     if (anchor !== undefined) {
@@ -65,6 +68,7 @@ export const vectorFirstPlan: QueryPlan = {
       rows.push(...hits.sort(compareHits).slice(0, query.k - rows.length));
       batch = Math.min(MAX_BATCH, batch * GROWTH);
     }
+    run.stats.candidatesExamined += stream.examined;
     return { rows, stats: run.stats };
   },
 };

@@ -1,0 +1,227 @@
+import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
+import type { HybridHit } from './planner-types.ts';
+import { selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
+import { squaredDistance } from './vector-distance.ts';
+
+const DIMS = EMBEDDING_DIMENSIONS;
+if (DIMS !== 32) throw new Error(`partialDistance checks after 8 and 16 of 32 dimensions; EMBEDDING_DIMENSIONS is ${DIMS}.`);
+/** A first batch larger than this share of the store gains nothing from abandoning: it is computed in full. */
+const FIRST_BATCH_SHARE = 8;
+
+/**
+ * The store in exact (distance, id) order, cheap when only the nearest few are wanted, which is what most queries
+ * read (`next(k)`, or vector-first's first batch). The first batch is found in one pass with early abandoning: a
+ * max-heap holds the nearest rows so far, and a row's distance stops being summed once its partial sum reaches the
+ * heap's farthest, since further terms only add. On the demo's embeddings most rows lie in other topics and are
+ * dropped after 8 or 16 of 32 dimensions. Later batches first complete the dropped rows' distances, then proceed
+ * as `RankedStream` does. Every distance that is completed is bit-identical to `squaredDistance` (same terms, same
+ * order), and a dropped row's partial sum is a lower bound of it (float64 sums of non-negative terms never
+ * decrease), so the order handed out is exactly the full ranking's.
+ */
+export class NearestFirstStream implements RankedOrder {
+  readonly #vectors: Float32Array;
+  readonly #ids: Float64Array;
+  readonly #query: Float32Array;
+  /** Exact for the rows the first batch kept at some point; for the others only once `#complete` has run. */
+  readonly #distances: Float64Array;
+  /** Set once every distance is exact; until then only the first batch has been handed out. */
+  #order: Int32Array | undefined;
+  #firstBatch: Int32Array | undefined;
+  #position = 0;
+  #examined = 0;
+
+  constructor(vectors: Float32Array, ids: Float64Array, query: Float32Array) {
+    this.#vectors = vectors;
+    this.#ids = ids;
+    this.#query = query;
+    this.#distances = new Float64Array(ids.length);
+  }
+
+  get position(): number {
+    return this.#position;
+  }
+
+  get done(): boolean {
+    return this.#position >= this.#ids.length;
+  }
+
+  /** Rows whose distance was computed, in full or until dropped. */
+  get examined(): number {
+    return this.#examined;
+  }
+
+  next(count: number): HybridHit[] {
+    const rows = this.nextRows(count, true);
+    const hits: HybridHit[] = [];
+    for (const row of rows) hits.push(this.hitAt(row));
+    return hits;
+  }
+
+  nextRows(count: number, sorted = false): Int32Array {
+    const from = this.#position;
+    const end = Math.min(this.#ids.length, from + Math.max(0, count));
+    if (end <= from) return new Int32Array(0) as Int32Array<ArrayBufferLike>;
+    if (from === 0 && this.#order === undefined && end * FIRST_BATCH_SHARE < this.#ids.length) {
+      const batch = this.#nearest(end);
+      if (sorted) sortRange(batch, this.#distances, 0, end);
+      this.#firstBatch = batch;
+      this.#position = end;
+      return batch;
+    }
+    const order = this.#order ?? this.#complete();
+    if (end < order.length) selectNth(order, this.#distances, end - 1, from, order.length - 1);
+    if (sorted) sortRange(order, this.#distances, from, end);
+    this.#position = end;
+    return order.subarray(from, end);
+  }
+
+  hitAt(row: number): HybridHit {
+    return { id: this.#ids[row]!, distance: this.#distances[row]! };
+  }
+
+  /** The `count` nearest rows, unordered, in one pass with early abandoning. */
+  #nearest(count: number): Int32Array {
+    const rows = this.#ids.length;
+    const vectors = this.#vectors;
+    const query = this.#query;
+    const distances = this.#distances;
+    const heap = new RowMaxHeap(count, distances);
+    let limit = Infinity;
+    for (let row = 0; row < rows; row += 1) {
+      // Rows come in ascending order, so a later row that ties the farthest kept one ranks after it: strict `<`.
+      const distance = partialDistance(vectors, row * DIMS, query, limit);
+      if (distance >= limit) continue;
+      distances[row] = distance;
+      heap.push(row);
+      if (heap.full) limit = distances[heap.top]!;
+    }
+    this.#examined = rows;
+    return heap.rows();
+  }
+
+  /** Exact distances for every row, and the order with the first batch (if any) in front. */
+  #complete(): Int32Array {
+    const rows = this.#ids.length;
+    const order = new Int32Array(rows);
+    const distances = this.#distances;
+    // The first batch (if any) keeps its place; every other row follows with its distance computed in full (for the
+    // few the first pass had computed already, again: the same bits).
+    const first = this.#firstBatch ?? new Int32Array(0);
+    order.set(first);
+    const handedOut = new Uint8Array(rows);
+    for (const row of first) handedOut[row] = 1;
+    let n = first.length;
+    for (let row = 0; row < rows; row += 1) {
+      if (handedOut[row] === 1) continue;
+      distances[row] = squaredDistance(this.#vectors, row * DIMS, this.#query);
+      order[n] = row;
+      n += 1;
+    }
+    this.#examined = rows;
+    this.#order = order;
+    return order;
+  }
+}
+
+/**
+ * `squaredDistance`, stopped after 8 or 16 dimensions once the sum reaches `limit` (the sum so far is returned: a
+ * lower bound). The same terms in the same order, so a sum carried to the end is bit-identical to `squaredDistance`.
+ */
+export function partialDistance(a: Float32Array, offset: number, b: Float32Array, limit: number): number {
+  // The first block written out: most rows stop here, and V8 then keeps all eight loads in flight.
+  const x0 = a[offset]! - b[0]!;
+  const x1 = a[offset + 1]! - b[1]!;
+  const x2 = a[offset + 2]! - b[2]!;
+  const x3 = a[offset + 3]! - b[3]!;
+  const x4 = a[offset + 4]! - b[4]!;
+  const x5 = a[offset + 5]! - b[5]!;
+  const x6 = a[offset + 6]! - b[6]!;
+  const x7 = a[offset + 7]! - b[7]!;
+  let sum = x0 * x0;
+  sum += x1 * x1;
+  sum += x2 * x2;
+  sum += x3 * x3;
+  sum += x4 * x4;
+  sum += x5 * x5;
+  sum += x6 * x6;
+  sum += x7 * x7;
+  if (sum >= limit) return sum;
+  for (let d = 8; d < 16; d += 1) {
+    const x = a[offset + d]! - b[d]!;
+    sum += x * x;
+  }
+  if (sum >= limit) return sum;
+  for (let d = 16; d < 32; d += 1) {
+    const x = a[offset + d]! - b[d]!;
+    sum += x * x;
+  }
+  return sum;
+}
+
+/** A fixed-capacity max-heap of rows by (distance, row): its top is the farthest row kept. */
+class RowMaxHeap {
+  readonly #heap: Int32Array;
+  readonly #distances: Float64Array;
+  #size = 0;
+
+  constructor(capacity: number, distances: Float64Array) {
+    this.#heap = new Int32Array(capacity);
+    this.#distances = distances;
+  }
+
+  get full(): boolean {
+    return this.#size === this.#heap.length;
+  }
+
+  get top(): number {
+    return this.#heap[0]!;
+  }
+
+  /** Adds a row that ranks before the top (or any row while not full); when full, the top leaves. */
+  push(row: number): void {
+    const heap = this.#heap;
+    if (this.full) {
+      heap[0] = row;
+      this.#siftDown(0);
+      return;
+    }
+    let i = this.#size;
+    this.#size += 1;
+    heap[i] = row;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#after(heap[i]!, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
+      heap[parent] = row;
+      i = parent;
+    }
+  }
+
+  rows(): Int32Array {
+    return this.#heap.slice(0, this.#size);
+  }
+
+  /** True when row `a` ranks after row `b`: larger distance, then larger row. */
+  #after(a: number, b: number): boolean {
+    const da = this.#distances[a]!;
+    const db = this.#distances[b]!;
+    return da > db || (da === db && a > b);
+  }
+
+  #siftDown(start: number): void {
+    const heap = this.#heap;
+    const size = this.#size;
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) return;
+      const right = left + 1;
+      const child = right < size && this.#after(heap[right]!, heap[left]!) ? right : left;
+      if (!this.#after(heap[child]!, heap[i]!)) return;
+      const t = heap[i]!;
+      heap[i] = heap[child]!;
+      heap[child] = t;
+      i = child;
+    }
+  }
+}
