@@ -37,8 +37,8 @@ interface Loaded {
 }
 
 export class PlannerSession {
+  /** The pool's low lane: the index's loads and refreshes are all the SQL the selector sends (plans need none). */
   private readonly sql: PlannerSql;
-  private readonly backgroundSql: PlannerSql;
   private readonly partials = new PartialCache();
   private readonly selector: PlanSelector;
   private readonly regret = new RegretTracker();
@@ -54,8 +54,7 @@ export class PlannerSession {
   private planner: HybridPlanner | null = null;
 
   constructor(pool: PoolManager, private readonly log: Log) {
-    this.sql = { query: async (text, values) => ({ rows: (await pool.query('normal', { text, values: values ? [...values] : [] })).rows }) };
-    this.backgroundSql = { query: async (text, values) => ({ rows: (await pool.query('low', { text, values: values ? [...values] : [] })).rows }) };
+    this.sql = { query: async (text, values) => ({ rows: (await pool.query('low', { text, values: values ? [...values] : [] })).rows }) };
     this.selector = new PlanSelector({
       trainer: new WorkerModelTrainer(),
       // The hybrid planner below samples the oracle (every plan on one query in ORACLE_EVERY) and teaches the selector from it.
@@ -142,10 +141,10 @@ export class PlannerSession {
   private async load(): Promise<Loaded> {
     this.failure = null;
     try {
-      this.stats = await readColumnStats(this.backgroundSql);
-      const store = await VectorStore.load(this.backgroundSql, { onProgress: (loaded, total) => (this.progress = { loaded, total }) });
+      this.stats = await readColumnStats(this.sql);
+      const store = await VectorStore.load(this.sql, { onProgress: (loaded, total) => (this.progress = { loaded, total }) });
       if (store.rows === 0) throw new Error('unified.chunks is empty');
-      const domain = await prepareHybridDomain(this.backgroundSql);
+      const domain = await prepareHybridDomain(this.sql);
       if (this.closed) throw new Error('the stack was disconnected while the index loaded');
       this.planner = this.plannerFor(store);
       this.loaded = { store, domain, loadedAt: Date.now() };
@@ -162,8 +161,6 @@ export class PlannerSession {
 
   private plannerFor(store: VectorStore): HybridPlanner {
     return new HybridPlanner({
-      sql: this.sql,
-      backgroundSql: this.backgroundSql,
       store,
       partials: this.partials,
       stats: () => this.stats,
@@ -173,18 +170,18 @@ export class PlannerSession {
     });
   }
 
-  /** Re-reads pg_stats; reloads the index when rows were added or removed (the cached sets are then stale too). */
+  /** Re-reads pg_stats; reloads the index when chunks or edges were added or removed (the cached sets are then stale too). */
   private async refresh(): Promise<void> {
     const loaded = this.loaded;
     if (!loaded || this.closed || this.refreshing) return;
     this.refreshing = true;
     try {
-      this.stats = await readColumnStats(this.backgroundSql);
-      const now = await VectorStore.readFingerprint(this.backgroundSql);
+      this.stats = await readColumnStats(this.sql);
+      const now = await VectorStore.readFingerprint(this.sql);
       const was = loaded.store.fingerprint;
-      if (now.rows === was.rows && now.maxId === was.maxId) return;
-      const store = await VectorStore.load(this.backgroundSql);
-      const domain = await prepareHybridDomain(this.backgroundSql);
+      if (now.rows === was.rows && now.maxId === was.maxId && now.edges === was.edges) return;
+      const store = await VectorStore.load(this.sql);
+      const domain = await prepareHybridDomain(this.sql);
       if (this.closed) return;
       this.planner?.useStore(store);
       this.partials.clear();

@@ -8,17 +8,13 @@ import { performance } from 'node:perf_hooks';
 import type { PartialCache } from './partial-cache.ts';
 import type { PlanChoice, PlanSelector } from './plan-selector.ts';
 import { PLANS } from './plans/index.ts';
-import { PLAN_NAMES, type HybridQuery, type PlannerSql, type PlanName, type PlanRun, type QueryFeatures } from './planner-types.ts';
+import { PLAN_NAMES, type HybridQuery, type PlanName, type PlanRun, type QueryFeatures } from './planner-types.ts';
 import { extractFeatures } from './query-features.ts';
 import type { RegretTracker } from './regret-tracker.ts';
 import type { SelectivityStats } from './table-selectivity.ts';
 import type { VectorStore } from './vector-store.ts';
 
 export interface HybridPlannerParts {
-  /** Runs the chosen plan (the workload's lane). */
-  sql: PlannerSql;
-  /** Runs oracle samples (a background lane), so measuring never takes the workload's connections first. */
-  backgroundSql: PlannerSql;
   /** The index to rank with; the engine swaps in a reloaded one with `useStore`. */
   store: VectorStore;
   partials: PartialCache;
@@ -74,13 +70,12 @@ export class HybridPlanner {
   async execute(
     plan: PlanName,
     query: HybridQuery,
-    options: { fill: boolean; background?: boolean; partials?: PartialCache },
+    options: { fill: boolean; partials?: PartialCache },
   ): Promise<{ run: PlanRun; latencyMs: number }> {
     const { store } = this.parts;
     const partials = options.partials ?? this.parts.partials;
-    const sql = options.background ? this.parts.backgroundSql : this.parts.sql;
     const started = performance.now();
-    const run = await PLANS[plan].execute(query, { sql, store, partials, fill: options.fill });
+    const run = await PLANS[plan].execute(query, { store, partials, fill: options.fill });
     return { run, latencyMs: performance.now() - started };
   }
 
@@ -127,7 +122,11 @@ export class HybridPlanner {
     const features = this.features(query);
     const latencies = {} as Record<PlanName, number>;
     try {
-      for (const plan of PLAN_NAMES) latencies[plan] = (await this.execute(plan, query, { fill: false, background: true })).latencyMs;
+      for (const plan of PLAN_NAMES) {
+        // Plans run synchronously in process: between two, let the requests that arrived meanwhile go first.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        latencies[plan] = (await this.execute(plan, query, { fill: false })).latencyMs;
+      }
     } catch {
       return null;
     }

@@ -1,6 +1,7 @@
 import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
 import type { HybridHit } from './planner-types.ts';
 import { selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
+import { RowMaxHeap } from './row-max-heap.ts';
 import { squaredDistance } from './vector-distance.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
@@ -11,7 +12,7 @@ const FIRST_BATCH_SHARE = 8;
 /**
  * The store in exact (distance, id) order, cheap when only the nearest few are wanted, which is what most queries
  * read (`next(k)`, or vector-first's first batch). The first batch is found in one pass with early abandoning: a
- * max-heap holds the nearest rows so far, and a row's distance stops being summed once its partial sum reaches the
+ * max-heap holds the nearest rows so far, and a row's distance stops being summed once its partial sum passes the
  * heap's farthest, since further terms only add. On the demo's embeddings most rows lie in other topics and are
  * dropped after 8 or 16 of 32 dimensions. Later batches first complete the dropped rows' distances, then proceed
  * as `RankedStream` does. Every distance that is completed is bit-identical to `squaredDistance` (same terms, same
@@ -124,8 +125,9 @@ export class NearestFirstStream implements RankedOrder {
 }
 
 /**
- * `squaredDistance`, stopped after 8 or 16 dimensions once the sum reaches `limit` (the sum so far is returned: a
- * lower bound). The same terms in the same order, so a sum carried to the end is bit-identical to `squaredDistance`.
+ * `squaredDistance`, stopped after 8 or 16 dimensions once the sum exceeds `limit` (the sum so far is returned: a
+ * lower bound, so the distance is then certainly above the limit). The same terms in the same order, so a sum
+ * carried to the end is bit-identical to `squaredDistance`.
  */
 export function partialDistance(a: Float32Array, offset: number, b: Float32Array, limit: number): number {
   // The first block written out: most rows stop here, and V8 then keeps all eight loads in flight.
@@ -145,83 +147,15 @@ export function partialDistance(a: Float32Array, offset: number, b: Float32Array
   sum += x5 * x5;
   sum += x6 * x6;
   sum += x7 * x7;
-  if (sum >= limit) return sum;
+  if (sum > limit) return sum;
   for (let d = 8; d < 16; d += 1) {
     const x = a[offset + d]! - b[d]!;
     sum += x * x;
   }
-  if (sum >= limit) return sum;
+  if (sum > limit) return sum;
   for (let d = 16; d < 32; d += 1) {
     const x = a[offset + d]! - b[d]!;
     sum += x * x;
   }
   return sum;
-}
-
-/** A fixed-capacity max-heap of rows by (distance, row): its top is the farthest row kept. */
-class RowMaxHeap {
-  readonly #heap: Int32Array;
-  readonly #distances: Float64Array;
-  #size = 0;
-
-  constructor(capacity: number, distances: Float64Array) {
-    this.#heap = new Int32Array(capacity);
-    this.#distances = distances;
-  }
-
-  get full(): boolean {
-    return this.#size === this.#heap.length;
-  }
-
-  get top(): number {
-    return this.#heap[0]!;
-  }
-
-  /** Adds a row that ranks before the top (or any row while not full); when full, the top leaves. */
-  push(row: number): void {
-    const heap = this.#heap;
-    if (this.full) {
-      heap[0] = row;
-      this.#siftDown(0);
-      return;
-    }
-    let i = this.#size;
-    this.#size += 1;
-    heap[i] = row;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.#after(heap[i]!, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      heap[parent] = row;
-      i = parent;
-    }
-  }
-
-  rows(): Int32Array {
-    return this.#heap.slice(0, this.#size);
-  }
-
-  /** True when row `a` ranks after row `b`: larger distance, then larger row. */
-  #after(a: number, b: number): boolean {
-    const da = this.#distances[a]!;
-    const db = this.#distances[b]!;
-    return da > db || (da === db && a > b);
-  }
-
-  #siftDown(start: number): void {
-    const heap = this.#heap;
-    const size = this.#size;
-    let i = start;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= size) return;
-      const right = left + 1;
-      const child = right < size && this.#after(heap[right]!, heap[left]!) ? right : left;
-      if (!this.#after(heap[child]!, heap[i]!)) return;
-      const t = heap[i]!;
-      heap[i] = heap[child]!;
-      heap[child] = t;
-      i = child;
-    }
-  }
 }

@@ -1,45 +1,43 @@
-import { CHUNKS_TABLE, EDGES_TABLE, EMBEDDING_DIMENSIONS, demoTable } from '../demo/schema.ts';
-import { quoteIdent } from '../sql/identifiers.ts';
-import type { HybridHit, PlannerSql, VectorIndexFacts } from './planner-types.ts';
-import { NearestFirstStream } from './nearest-first-stream.ts';
-import { RankedStream, selectSorted, type RankedOrder } from './ranked-selection.ts';
+import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
+import { ChunkFilterColumns, type CompiledFilter } from './chunk-filters.ts';
+import { ChunkGraph } from './chunk-graph.ts';
+import { NearestFirstStream, partialDistance } from './nearest-first-stream.ts';
+import type { GraphAnchor, HybridFilters, HybridHit, PlannerSql, VectorIndexFacts } from './planner-types.ts';
+import { RankedStream, sortRange, type RankedOrder } from './ranked-selection.ts';
+import { RowMaxHeap } from './row-max-heap.ts';
+import { findRow, loadChunks, loadGraph, readStoreFingerprint, type StoreFingerprint } from './store-loading.ts';
 import { squaredDistance } from './vector-distance.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
-const q = quoteIdent;
-const CHUNKS = demoTable(CHUNKS_TABLE);
-const EDGES = demoTable(EDGES_TABLE);
 export const DEFAULT_PAGE_ROWS = 20_000;
 
-/**
- * What identifies the table's content for the index. The demo table is append-only after seeding (ids grow, rows
- * are never updated or deleted), so a changed row count or maximum id is exactly "rows were added"; an engine
- * compares `VectorStore.fingerprint` with `readFingerprint` and reloads when they differ.
- */
-export interface StoreFingerprint {
-  rows: number;
-  maxId: number;
-}
+export type { RankedOrder, StoreFingerprint };
 
 export interface VectorStoreLoadOptions {
-  /** Rows per keyset page; default 20,000 (≈ 3 MB of text a page). */
+  /** Chunks per keyset page (and source ids per page of edges); default 20,000 (≈ 3 MB of text a page). */
   pageRows?: number;
   onProgress?: (loaded: number, total: number) => void;
 }
 
-/**
- * The in-process exact vector index: the "portable similarity path" for servers without pgvector. Every chunk's
- * embedding lives in one Float32Array (row r at r × 32), rows in ascending id order, so (distance, row) order
- * is the answer's (distance, id) order. Degrees (edges touching a chunk, both directions) come along for the
- * selector's features. Answers are over the loaded snapshot: ids the store does not hold are skipped by `rank`,
- * so every plan answers over the same chunks until the engine reloads.
- */
-export type { RankedOrder };
+/** What a store answers filters and neighbourhoods with; a store built without them passes no filter and has no edges. */
+export interface StoreRelations {
+  filters?: ChunkFilterColumns;
+  graph?: ChunkGraph;
+}
 
+/**
+ * The in-process index hybrid queries are answered from: the "portable similarity path" for servers without
+ * pgvector, and the filter columns and edges beside it, so that a plan needs no SQL at all. Every chunk's
+ * embedding lives in one Float32Array (row r at r × 32), rows in ascending id order, so (distance, row) order
+ * is the answer's (distance, id) order. Answers are over the loaded snapshot: ids the store does not hold are
+ * skipped by `rank`, so every plan answers over the same chunks until the engine reloads.
+ */
 export class VectorStore implements VectorIndexFacts {
   readonly rows: number;
   readonly meanDegree: number;
   readonly fingerprint: StoreFingerprint;
+  readonly filters: ChunkFilterColumns;
+  readonly graph: ChunkGraph;
   readonly #ids: Float64Array;
   readonly #vectors: Float32Array;
   readonly #degrees: Int32Array;
@@ -48,13 +46,16 @@ export class VectorStore implements VectorIndexFacts {
   readonly #seen: Uint32Array;
   #epoch = 0;
 
-  constructor(ids: Float64Array, vectors: Float32Array, degrees: Int32Array) {
+  constructor(ids: Float64Array, vectors: Float32Array, degrees: Int32Array, relations: StoreRelations = {}) {
     if (vectors.length !== ids.length * DIMS || degrees.length !== ids.length) {
       throw new RangeError(`A vector store needs ${DIMS} values and one degree per id; got ${ids.length} ids, ${vectors.length} values, ${degrees.length} degrees.`);
     }
     for (let r = 1; r < ids.length; r += 1) {
       if (!(ids[r]! > ids[r - 1]!)) throw new RangeError('Vector store ids must be strictly ascending (they define the tie order).');
     }
+    this.filters = relations.filters ?? ChunkFilterColumns.allNull(ids.length);
+    this.graph = relations.graph ?? ChunkGraph.empty(ids.length);
+    if (this.filters.rows !== ids.length || this.graph.rows !== ids.length) throw new RangeError('The filter columns and the graph need one row per id.');
     this.rows = ids.length;
     this.#ids = ids;
     this.#vectors = vectors;
@@ -64,62 +65,68 @@ export class VectorStore implements VectorIndexFacts {
     let total = 0;
     for (const d of degrees) total += d;
     this.meanDegree = ids.length === 0 ? 0 : total / ids.length;
-    this.fingerprint = { rows: ids.length, maxId: ids.length === 0 ? 0 : ids[ids.length - 1]! };
+    this.fingerprint = { rows: ids.length, maxId: ids.length === 0 ? 0 : ids[ids.length - 1]!, edges: this.graph.edges };
   }
 
-  /** Reads every chunk's embedding by keyset pages, then the degree counts. */
+  /** Reads every chunk (embedding and filter columns) by keyset pages, then the edges between them. */
   static async load(sql: PlannerSql, options: VectorStoreLoadOptions = {}): Promise<VectorStore> {
     const pageRows = options.pageRows ?? DEFAULT_PAGE_ROWS;
     if (!Number.isSafeInteger(pageRows) || pageRows < 1) throw new RangeError(`pageRows must be a positive integer; got ${pageRows}.`);
-    const expected = (await VectorStore.readFingerprint(sql)).rows;
-    let ids = new Float64Array(Math.max(expected, 1));
-    let vectors = new Float32Array(ids.length * DIMS);
-    let rows = 0;
-    let after = 0;
-    for (;;) {
-      // Keyset, not OFFSET: each page is an index range scan, however deep into the table it is. `array_send` hands
-      // over the array's binary form: the stored float32 bits as they are, and 3-5× faster to read than the text
-      // form (200,000 rows: seconds, not half a minute).
-      const { rows: page } = await sql.query<{ id: string; embedding: Buffer }>(
-        `SELECT ${q('id')}, array_send(${q('embedding')}) AS ${q('embedding')} FROM ${CHUNKS} WHERE ${q('id')} > $1 ORDER BY ${q('id')} LIMIT $2`,
-        [after, pageRows],
-      );
-      if (rows + page.length > ids.length) {
-        // Rows were appended since the count; grow (the fingerprint records what was actually read).
-        const capacity = Math.max(rows + page.length, ids.length * 2);
-        const grownIds = new Float64Array(capacity);
-        grownIds.set(ids);
-        const grownVectors = new Float32Array(capacity * DIMS);
-        grownVectors.set(vectors);
-        ids = grownIds;
-        vectors = grownVectors;
-      }
-      for (const row of page) {
-        ids[rows] = Number(row.id);
-        readBinaryEmbedding(row.embedding, vectors, rows * DIMS, row.id);
-        rows += 1;
-      }
-      options.onProgress?.(rows, Math.max(expected, rows));
-      if (page.length < pageRows) break;
-      after = ids[rows - 1]!;
-    }
-    ids = ids.slice(0, rows);
-    vectors = vectors.slice(0, rows * DIMS);
-    const degrees = await loadDegrees(sql, ids);
-    return new VectorStore(ids, vectors, degrees);
+    const expected = (await readStoreFingerprint(sql)).rows;
+    const { ids, vectors, filters } = await loadChunks(sql, pageRows, expected, options.onProgress);
+    const graph = await loadGraph(sql, ids, pageRows);
+    const degrees = Int32Array.from({ length: ids.length }, (_, row) => graph.degree(row));
+    return new VectorStore(ids, vectors, degrees, { filters, graph });
   }
 
-  /** The table's current fingerprint (one count and one max over the primary key). */
-  static async readFingerprint(sql: PlannerSql): Promise<StoreFingerprint> {
-    const { rows } = await sql.query<{ rows: string; max_id: string | null }>(
-      `SELECT count(*) AS ${q('rows')}, max(${q('id')}) AS ${q('max_id')} FROM ${CHUNKS}`,
-    );
-    return { rows: Number(rows[0]?.rows ?? 0), maxId: Number(rows[0]?.max_id ?? 0) };
+  /** The tables' current fingerprint (counts and the maximum id over the primary keys). */
+  static readFingerprint(sql: PlannerSql): Promise<StoreFingerprint> {
+    return readStoreFingerprint(sql);
   }
 
-  /** Bytes held by the typed arrays (embeddings, ids, degrees and the ranking scratch). */
+  /** Bytes held by the typed arrays (embeddings, ids, degrees, filter columns, edges and the ranking scratch). */
   get bytes(): number {
-    return this.#ids.byteLength + this.#vectors.byteLength + this.#degrees.byteLength + this.#scratch.byteLength + this.#seen.byteLength;
+    const own = this.#ids.byteLength + this.#vectors.byteLength + this.#degrees.byteLength + this.#scratch.byteLength + this.#seen.byteLength;
+    return own + this.filters.bytes + this.graph.bytes;
+  }
+
+  /** Ids of the chunks passing the filters, ascending: one pass over the filter columns. */
+  idsPassing(filters: HybridFilters): Float64Array {
+    const rows = this.filters.rowsPassing(this.filters.compile(filters));
+    const ids = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i += 1) ids[i] = this.#ids[rows[i]!]!;
+    return ids;
+  }
+
+  /** The ids of `ids` that pass the filters, in the order given; ids the store does not hold never pass. */
+  keepPassing(ids: ArrayLike<number>, filters: HybridFilters): Float64Array {
+    const filter = this.filters.compile(filters);
+    const kept = new Float64Array(ids.length);
+    let n = 0;
+    for (let i = 0; i < ids.length; i += 1) {
+      const row = this.rowOf(ids[i]!);
+      if (row >= 0 && this.filters.passes(row, filter)) kept[n++] = ids[i]!;
+    }
+    return kept.slice(0, n);
+  }
+
+  /** The filters compiled once, for a plan that tests many rows (`passesAt`). */
+  compileFilters(filters: HybridFilters): CompiledFilter {
+    return this.filters.compile(filters);
+  }
+
+  passesAt(row: number, filter: CompiledFilter): boolean {
+    return this.filters.passes(row, filter);
+  }
+
+  /** N(anchor, depth): the ids within `depth` steps, either direction, the anchor excluded; ascending. */
+  neighbourhood(anchor: GraphAnchor): Float64Array {
+    const row = this.rowOf(anchor.chunkId);
+    if (row < 0) return new Float64Array(0);
+    const rows = this.graph.walk(row, anchor.depth);
+    const ids = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i += 1) ids[i] = this.#ids[rows[i]!]!;
+    return ids;
   }
 
   get maxId(): number {
@@ -167,31 +174,30 @@ export class VectorStore implements VectorIndexFacts {
 
   /**
    * The exact top `k` of `ids` by (distance, id). Ids the store does not hold are skipped (see the class comment);
-   * duplicates count once.
+   * duplicates count once. One pass with a heap of k: a candidate whose partial distance already passes the k-th
+   * nearest so far is dropped without finishing it (see `partialDistance`).
    */
   rank(ids: ArrayLike<number>, query: Float32Array, k: number): HybridHit[] {
     checkQuery(query);
     this.#epoch = (this.#epoch + 1) >>> 0 || 1;
     if (this.#epoch === 1) this.#seen.fill(0);
     const epoch = this.#epoch;
-    const order = new Int32Array(ids.length);
-    let n = 0;
+    const distances = this.#scratch;
+    const heap = new RowMaxHeap(Math.max(0, Math.min(k, ids.length)), distances);
+    let limit = Infinity;
     for (let i = 0; i < ids.length; i += 1) {
       const row = this.rowOf(ids[i]!);
       if (row < 0 || this.#seen[row] === epoch) continue;
       this.#seen[row] = epoch;
-      this.#scratch[row] = squaredDistance(this.#vectors, row * DIMS, query);
-      order[n] = row;
-      n += 1;
+      const distance = partialDistance(this.#vectors, row * DIMS, query, limit);
+      if (distance > limit || !heap.accepts(distance, row)) continue;
+      distances[row] = distance;
+      heap.push(row);
+      if (heap.full) limit = distances[heap.top]!;
     }
-    const candidates = order.subarray(0, n);
-    const end = selectSorted(candidates, this.#scratch, 0, k);
-    const hits: HybridHit[] = [];
-    for (let i = 0; i < end; i += 1) {
-      const row = candidates[i]!;
-      hits.push({ id: this.#ids[row]!, distance: this.#scratch[row]! });
-    }
-    return hits;
+    const rows = heap.rows();
+    sortRange(rows, distances, 0, rows.length);
+    return Array.from(rows, (row) => ({ id: this.#ids[row]!, distance: distances[row]! }));
   }
 
   /**
@@ -214,57 +220,4 @@ export class VectorStore implements VectorIndexFacts {
 
 function checkQuery(query: Float32Array): void {
   if (query.length !== DIMS) throw new RangeError(`A query embedding needs ${DIMS} values; got ${query.length}.`);
-}
-
-/** Edges touching each chunk, counted once from each end (so a chunk's degree is its in- plus out-degree). */
-async function loadDegrees(sql: PlannerSql, ids: Float64Array): Promise<Int32Array> {
-  const degrees = new Int32Array(ids.length);
-  for (const column of ['src', 'dst']) {
-    const { rows } = await sql.query<{ id: string; n: number }>(
-      `SELECT ${q(column)} AS ${q('id')}, count(*)::integer AS ${q('n')} FROM ${EDGES} GROUP BY ${q(column)}`,
-    );
-    for (const row of rows) {
-      const r = findRow(ids, Number(row.id));
-      if (r >= 0) degrees[r] = degrees[r]! + row.n;
-    }
-  }
-  return degrees;
-}
-
-const FLOAT4_OID = 700;
-/** 1-D array header: dimensions, has-nulls flag, element type, then length and lower bound. */
-const ARRAY_HEADER_BYTES = 20;
-
-/**
- * Copies a `real[]` in PostgreSQL's binary array format (from `array_send`) into `target` at `offset`. Checks the
- * shape, so a NULL element or a wrong length fails loudly with the chunk's id instead of ranking garbage.
- */
-function readBinaryEmbedding(data: Buffer, target: Float32Array, offset: number, id: string): void {
-  const wrong = (what: string): Error => new Error(`Chunk ${id}: ${what}; the vector index needs exactly ${DIMS} non-null real values per embedding.`);
-  if (!Buffer.isBuffer(data) || data.length < 12) throw wrong('the embedding is missing or empty');
-  if (data.readInt32BE(0) !== 1) throw wrong(`the embedding has ${data.readInt32BE(0)} dimensions instead of 1`);
-  if (data.readInt32BE(8) !== FLOAT4_OID) throw wrong('the embedding is not a real[]');
-  const length = data.readInt32BE(12);
-  if (length !== DIMS || data.length !== ARRAY_HEADER_BYTES + DIMS * 8) throw wrong(`the embedding has ${length} values instead of ${DIMS}`);
-  for (let d = 0; d < DIMS; d += 1) {
-    const at = ARRAY_HEADER_BYTES + d * 8;
-    if (data.readInt32BE(at) !== 4) throw wrong(`value ${d + 1} of the embedding is NULL`);
-    target[offset + d] = data.readFloatBE(at + 4);
-  }
-}
-
-/** Row of `id` in ascending `ids`, or -1. Ids of the demo are 1..n, so the direct guess almost always hits. */
-function findRow(ids: Float64Array, id: number): number {
-  const guess = id - 1;
-  if (guess >= 0 && guess < ids.length && ids[guess] === id) return guess;
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const value = ids[mid]!;
-    if (value === id) return mid;
-    if (value < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }

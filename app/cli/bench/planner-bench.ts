@@ -72,7 +72,7 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
     const random: Random = seededRandom(options.seed ?? 20_261_127);
     const nextQuery = createHybridQueryGenerator(domain, store, random);
     const regret = new RegretTracker();
-    const planner = new HybridPlanner({ sql, backgroundSql: sql, store, partials: new PartialCache(), stats: () => stats, selector, regret, oracleEvery: ORACLE_EVERY });
+    const planner = new HybridPlanner({ store, partials: new PartialCache(), stats: () => stats, selector, regret, oracleEvery: ORACLE_EVERY });
 
     process.stderr.write(`Warm-up: ${options.warmup} queries, the selector learning as in production…\n`);
     // Cached-partial as a fixed plan keeps a cache of its own (see below); the warm-up warms it as well.

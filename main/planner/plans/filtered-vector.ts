@@ -2,18 +2,18 @@ import type { PlanRun, QueryPlan } from '../planner-types.ts';
 import { computeFilterSet, computeNeighbourhood, queryHasFilters, rankCandidates, startRun } from './plan-support.ts';
 
 /**
- * The default plan: the server does what it is good at (the filters, over the whole table), the store ranks what
- * passes. Its cost follows the filter set's size, never the distance order, so it is never the worst by far; it
- * loses to graph-first on small neighbourhoods and to vector-first when the filters pass most chunks.
+ * The default plan: the filters first, over every row's filter columns (one pass), then rank what passes. Its
+ * cost follows the filter set's size, never the distance order, so it is never the worst by far; it loses to
+ * graph-first on small neighbourhoods and to vector-first when the filters pass most chunks.
  */
 export const filteredVectorPlan: QueryPlan = {
   name: 'filtered-vector',
-  description: 'Fetches the chunks passing the filters in SQL, keeps those in the anchor\'s neighbourhood (walked after), ranks them in process.',
+  description: 'Selects the chunks passing the filters from the index\'s filter columns, keeps those in the anchor\'s neighbourhood (walked after), ranks them.',
   async execute(query, context): Promise<PlanRun> {
     const run = startRun(context);
-    const filterSet = queryHasFilters(query) ? await computeFilterSet(run, query.filters) : undefined;
+    const filterSet = queryHasFilters(query) ? computeFilterSet(run, query.filters) : undefined;
     // An empty filter set needs no walk: nothing can pass.
-    const neighbourhood = query.anchor !== undefined && filterSet?.length !== 0 ? await computeNeighbourhood(run, query.anchor) : undefined;
+    const neighbourhood = query.anchor !== undefined && filterSet?.length !== 0 ? computeNeighbourhood(run, query.anchor) : undefined;
     const rows = filterSet?.length === 0 ? [] : rankCandidates(run, query, neighbourhood, filterSet);
     return { rows, stats: run.stats };
   },

@@ -4,18 +4,18 @@ import { checkFilters, computeNeighbourhood, queryHasFilters, rankCandidates, st
 
 /**
  * Starts from the anchor: a small neighbourhood (most anchors have a handful of edges) makes everything after it
- * cheap, whatever the filters. Loses badly around hubs, whose 2-hop neighbourhood is a large share of the graph.
+ * cheap, whatever the filters. Loses around hubs, whose 2-hop neighbourhood is a large share of the graph.
  */
 export const graphFirstPlan: QueryPlan = {
   name: 'graph-first',
-  description: 'Walks the anchor\'s neighbourhood, checks those chunks\' filters in SQL, ranks them in process (without an anchor: as filtered-vector).',
+  description: 'Walks the anchor\'s neighbourhood in the index\'s edges, keeps the chunks passing the filters, ranks them (without an anchor: as filtered-vector).',
   async execute(query, context): Promise<PlanRun> {
     // Without an anchor there is no graph to start from; the filters are then the only way to narrow.
     if (query.anchor === undefined) return filteredVectorPlan.execute(query, context);
     const run = startRun(context);
-    const neighbourhood = await computeNeighbourhood(run, query.anchor);
+    const neighbourhood = computeNeighbourhood(run, query.anchor);
     let candidates = neighbourhood;
-    if (queryHasFilters(query) && neighbourhood.length > 0) candidates = await checkFilters(run, neighbourhood, query.filters);
+    if (queryHasFilters(query) && neighbourhood.length > 0) candidates = checkFilters(run, neighbourhood, query.filters);
     const rows = rankCandidates(run, query, candidates, undefined);
     return { rows, stats: run.stats };
   },

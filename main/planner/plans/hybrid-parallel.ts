@@ -9,25 +9,22 @@ const MIN_BATCH = 64;
 const DIRECT_RANK_SHARE = 4;
 
 /**
- * Overlaps the three costs: the walk and the filter set run concurrently on two connections while this thread
- * computes every distance. Its latency is the slowest of the three rather than their sum; the price is doing all
- * three in full every time.
+ * All three parts in full, then combined: every distance, the whole neighbourhood and the whole filter set. The
+ * seed's plan ran them concurrently against a database; in process they run one after the other, and what is left
+ * is its trait: no early exit, so its cost hardly depends on the query, which makes it the steady choice when the
+ * others' costs are hard to predict.
  */
 export const hybridParallelPlan: QueryPlan = {
   name: 'hybrid-parallel',
-  description: 'Walks the neighbourhood and fetches the filter set concurrently while ranking every chunk in process, then walks the ranking to the first k in both.',
+  description: 'Computes every distance, the whole neighbourhood and the whole filter set, then walks the ranking to the first k in both.',
   async execute(query, context): Promise<PlanRun> {
     const run = startRun(context);
     const { store } = context;
     const { anchor } = query;
-    // Both statements are sent before the distances are computed, so the server works while this thread does.
-    const sets = Promise.all([
-      anchor !== undefined ? computeNeighbourhood(run, anchor) : undefined,
-      queryHasFilters(query) ? computeFilterSet(run, query.filters) : undefined,
-    ]);
     const stream = store.rankedEagerly(query.embedding);
     run.stats.candidatesExamined += stream.examined;
-    const [neighbourhood, filterSet] = await sets;
+    const neighbourhood = anchor !== undefined ? computeNeighbourhood(run, anchor) : undefined;
+    const filterSet = queryHasFilters(query) ? computeFilterSet(run, query.filters) : undefined;
 
     // Rows allowed by every set present: a count per row, allowed when it reaches the number of sets.
     const required = (neighbourhood !== undefined ? 1 : 0) + (filterSet !== undefined ? 1 : 0);

@@ -1,79 +1,60 @@
-import { checkCandidatesSql, filterSetSql, hasFilters, parseIdList } from '../filter-sql.ts';
-import { walkNeighbourhood } from '../graph-walk.ts';
+import { hasFilters } from '../chunk-filters.ts';
 import type { IdArray } from '../partial-cache.ts';
-import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, PlanContext, PlannerSql, PlanRunStats } from '../planner-types.ts';
+import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, PlanContext, PlanRunStats } from '../planner-types.ts';
 
 /**
- * What the plans share: counting statements, fetching (and caching) the two sets, intersecting them, ranking.
+ * What the plans share: fetching (and caching) the two sets from the in-process index, intersecting them, ranking.
  *
- * `candidatesExamined` is counted the same way by every plan: distances computed plus ids whose filters or
- * graph membership were checked by id in SQL. A plan that ranks the store pays for the distances its ranking
- * computed (all rows when eager, the clusters it visited otherwise), which is exactly the work the selector should see.
+ * `candidatesExamined` is counted the same way by every plan: distances computed, plus rows whose filters or graph
+ * membership were tested. A plan that ranks the store pays for the distances its ranking computed (every row's,
+ * in full or until dropped), and a filter set costs a pass over every row: exactly the work the selector should see.
  */
 
-/** A set of ids, ascending: from SQL, a walk or the partial cache. */
+/** A set of ids, ascending: from the filter columns, a walk or the partial cache. */
 export type IdList = IdArray;
 
-/** Counts the statements a plan sends, for `PlanRunStats.sqlQueries`. */
-export function countingSql(sql: PlannerSql, stats: PlanRunStats): PlannerSql {
-  return {
-    query: (text, values) => {
-      stats.sqlQueries += 1;
-      return sql.query(text, values);
-    },
-  };
-}
-
 export function newStats(): PlanRunStats {
-  return { sqlQueries: 0, candidatesExamined: 0, partialCacheHits: 0 };
+  return { candidatesExamined: 0, partialCacheHits: 0 };
 }
 
-/** The plan's SQL (counted) and stats in one place. */
+/** The plan's context and stats in one place. */
 export interface PlanRunState {
   readonly context: PlanContext;
-  readonly sql: PlannerSql;
   readonly stats: PlanRunStats;
 }
 
 export function startRun(context: PlanContext): PlanRunState {
-  const stats = newStats();
-  return { context, sql: countingSql(context.sql, stats), stats };
+  return { context, stats: newStats() };
 }
 
 export function queryHasFilters(query: HybridQuery): boolean {
   return hasFilters(query.filters);
 }
 
-/** All chunks passing the filters, from SQL; stored in the partial cache when the run fills it. */
-export async function computeFilterSet(run: PlanRunState, filters: HybridFilters): Promise<Float64Array> {
-  const statement = filterSetSql(filters);
-  const { rows } = await run.sql.query<{ ids: string | null }>(statement.text, statement.values);
-  const ids = parseIdList(rows[0]?.ids);
+/** All chunks passing the filters (a pass over the filter columns); stored in the partial cache when the run fills it. */
+export function computeFilterSet(run: PlanRunState, filters: HybridFilters): Float64Array {
+  const { store } = run.context;
+  const ids = store.idsPassing(filters);
+  run.stats.candidatesExamined += store.rows;
   run.stats.filterSetSize = ids.length;
   if (run.context.fill) run.context.partials.setFilterSet(filters, ids);
   else run.context.partials.recordFilterSetSize(filters, ids.length);
   return ids;
 }
 
-/** The ids among `ids` that pass the filters, checked by id in one statement (cost ∝ |ids|, not the filter's rows). */
-export async function checkFilters(run: PlanRunState, ids: ArrayLike<number>, filters: HybridFilters): Promise<Float64Array> {
-  const statement = checkCandidatesSql(ids, filters);
-  const { rows } = await run.sql.query<{ ids: string | null }>(statement.text, statement.values);
+/** The ids among `ids` that pass the filters, in their order (cost ∝ |ids|, not the filter's rows). */
+export function checkFilters(run: PlanRunState, ids: ArrayLike<number>, filters: HybridFilters): Float64Array {
   run.stats.candidatesExamined += ids.length;
-  return parseIdList(rows[0]?.ids);
+  return run.context.store.keepPassing(ids, filters);
 }
 
 /** N(anchor, depth) by walking the graph; stored in the partial cache when the run fills it. */
-export async function computeNeighbourhood(run: PlanRunState, anchor: GraphAnchor): Promise<Float64Array> {
-  const ids = await walkNeighbourhood(run.sql, anchor);
+export function computeNeighbourhood(run: PlanRunState, anchor: GraphAnchor): Float64Array {
+  const ids = run.context.store.neighbourhood(anchor);
   run.stats.neighbourhoodSize = ids.length;
-  recordNeighbourhood(run, anchor, ids);
-  return ids;
-}
-
-export function recordNeighbourhood(run: PlanRunState, anchor: GraphAnchor, ids: Float64Array): void {
   if (run.context.fill) run.context.partials.setNeighbourhood(anchor, ids);
   else run.context.partials.recordNeighbourhoodSize(anchor, ids.length);
+  return ids;
 }
 
 /** Ids in both ascending lists (ascending): a merge, or binary searches when one side is far smaller. */

@@ -77,7 +77,7 @@ describe('VectorStore', () => {
     expect(store.meanDegree).toBeCloseTo(ids.reduce((s, id) => s + (id % 7), 0) / ids.length, 10);
     expect(Array.from(store.embedding(13)!)).toEqual(Array.from(vectors.subarray(DIMS, 2 * DIMS)));
     expect(store.embedding(14)).toBeUndefined();
-    expect(store.fingerprint).toEqual({ rows: 3_000, maxId: ids.at(-1) });
+    expect(store.fingerprint).toEqual({ rows: 3_000, maxId: ids.at(-1), edges: 0 });
     expect(store.topByDegree(3).every((id) => id % 7 === 6)).toBe(true);
     expect(store.bytes).toBeGreaterThan(3_000 * DIMS * 4);
   });
@@ -97,13 +97,22 @@ describe('VectorStore.load', () => {
       async query<R>(text: string, values: readonly unknown[] = []) {
         statements.push(text);
         let result: unknown[] = [];
-        if (text.includes('count(*) AS "rows"')) result = [{ rows: String(rows), max_id: String(rows) }];
+        if (text.includes('count(*) AS "rows"')) result = [{ rows: String(rows), max_id: String(rows), edges: String(edges.length) }];
         else if (text.includes('"embedding"')) {
           const [after, limit] = values as [number, number];
           result = Array.from({ length: rows }, (_, i) => i + 1).filter((id) => id > after).slice(0, limit)
-            .map((id) => ({ id: String(id), embedding: arraySend(Array.from({ length: DIMS }, (_, d) => id + d / 10)) }));
-        } else if (text.includes('GROUP BY "src"')) result = countBy(edges.map(([s]) => s));
-        else if (text.includes('GROUP BY "dst"')) result = countBy(edges.map(([, d]) => d));
+            .map((id) => ({
+              id: String(id),
+              embedding: arraySend(Array.from({ length: DIMS }, (_, d) => id + d / 10)),
+              origin: id % 2 === 0 ? 'even' : 'odd',
+              kind: id % 5 === 0 ? null : 'note',
+              created_us: String(id * 1_000_000),
+            }));
+        } else if (text.includes('"pairs"')) {
+          const [first, last] = values as [number, number];
+          const pairs = edges.filter(([src]) => src >= first && src <= last).map(([src, dst]) => `${src},${dst}`);
+          result = [{ pairs: pairs.length === 0 ? null : pairs.join(',') }];
+        }
         return { rows: result as R[] };
       },
     };
@@ -122,23 +131,22 @@ describe('VectorStore.load', () => {
     });
     return buffer;
   }
-  function countBy(values: number[]) {
-    const counts = new Map<number, number>();
-    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return [...counts].map(([id, n]) => ({ id: String(id), n }));
-  }
 
-  it('reads keyset pages, every embedding as float32, and undirected degrees', async () => {
+  it('reads keyset pages, every embedding as float32, the filter columns, and the edges with undirected degrees', async () => {
     const sql = fakeSql(25, [[2, 1], [3, 1], [3, 2], [25, 1]]);
     const progress: number[] = [];
     const store = await VectorStore.load(sql, { pageRows: 10, onProgress: (loaded, total) => progress.push(loaded, total) });
     expect(store.rows).toBe(25);
     expect(progress).toEqual([10, 25, 20, 25, 25, 25]);
     expect(sql.statements.filter((s) => s.includes('"embedding"'))).toHaveLength(3);
+    expect(sql.statements.filter((s) => s.includes('"pairs"'))).toHaveLength(3);
     expect(store.embedding(7)![3]).toBe(Math.fround(7.3));
     expect([1, 2, 3, 25, 4].map((id) => store.degree(id))).toEqual([3, 2, 2, 1, 0]);
     expect(store.meanDegree).toBe(8 / 25);
-    expect(store.fingerprint).toEqual({ rows: 25, maxId: 25 });
+    expect(store.fingerprint).toEqual({ rows: 25, maxId: 25, edges: 4 });
+    expect(Array.from(store.neighbourhood({ chunkId: 1, depth: 1 }))).toEqual([2, 3, 25]);
+    expect(Array.from(store.idsPassing({ origins: ['even'], kinds: ['note'], since: new Date(4_000), until: new Date(12_001) }))).toEqual([4, 6, 8, 12]);
+    expect(Array.from(store.keepPassing([10, 3, 6, 99], { kinds: ['note'] }))).toEqual([3, 6]);
     expect(await VectorStore.readFingerprint(sql)).toEqual(store.fingerprint);
   });
 
@@ -146,7 +154,7 @@ describe('VectorStore.load', () => {
     for (const [embedding, message] of [[arraySend([1, 2, 3]), /Chunk 1: .*3 values instead of 32/], [arraySend(new Array(DIMS).fill(0), 5), /Chunk 1: value 6 .* NULL/]] as const) {
       const sql: PlannerSql = {
         async query<R>(text: string) {
-          const rows = text.includes('"embedding"') ? [{ id: '1', embedding }] : text.includes('count(*) AS "rows"') ? [{ rows: '1', max_id: '1' }] : [];
+          const rows = text.includes('"embedding"') ? [{ id: '1', embedding, origin: null, kind: null, created_us: null }] : text.includes('count(*) AS "rows"') ? [{ rows: '1', max_id: '1', edges: '0' }] : [];
           return { rows: rows as R[] };
         },
       };
