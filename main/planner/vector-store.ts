@@ -201,6 +201,29 @@ export class VectorStore implements VectorIndexFacts {
   }
 
   /**
+   * The exact top `k` by (distance, id) of the rows that `keep` accepts, in one pass over the store: the test runs
+   * first, and a kept row's distance is dropped once it passes the k-th nearest so far.
+   */
+  rankWhere(query: Float32Array, k: number, keep: (row: number) => boolean): HybridHit[] {
+    checkQuery(query);
+    const distances = this.#scratch;
+    const heap = new RowMaxHeap(Math.max(0, k), distances);
+    let limit = Infinity;
+    for (let row = 0; row < this.rows; row += 1) {
+      if (!keep(row)) continue;
+      // Rows come in ascending order, so one that ties the farthest kept ranks after it.
+      const distance = partialDistance(this.#vectors, row * DIMS, query, limit);
+      if (distance >= limit) continue;
+      distances[row] = distance;
+      heap.push(row);
+      if (heap.full) limit = distances[heap.top]!;
+    }
+    const rows = heap.rows();
+    sortRange(rows, distances, 0, rows.length);
+    return Array.from(rows, (row) => ({ id: this.#ids[row]!, distance: distances[row]! }));
+  }
+
+  /**
    * Every chunk in exact (distance, id) order, handed out lazily in batches. The first batch drops far rows after
    * part of their distance (see `NearestFirstStream`); reading further computes the rest.
    */

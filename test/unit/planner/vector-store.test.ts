@@ -37,6 +37,15 @@ describe('VectorStore', () => {
     expect(hits.some((hit, i) => i > 0 && hit.distance === hits[i - 1]!.distance)).toBe(true);
   });
 
+  it('ranks the rows a test keeps exactly, ties included', () => {
+    const keep = (row: number) => row % 3 !== 1;
+    for (const k of [1, 10, 100, 2_500]) {
+      const expected = bruteForce(ids, vectors, query, (id) => keep(ids.indexOf(id))).slice(0, k);
+      expect(store.rankWhere(query, k, keep)).toEqual(expected);
+    }
+    expect(store.rankWhere(query, 5, () => false)).toEqual([]);
+  });
+
   it('ignores the order of the ids given, duplicates and ids it does not hold', () => {
     const subset = [...ids.slice(0, 500)].reverse();
     const expected = store.rank(ids.slice(0, 500), query, 20);
