@@ -4,6 +4,7 @@
  * knowledge): no SQL, no walk of the graph, one small object per query (the shape is a number, see query-shape.ts).
  */
 
+import { hasFilters } from './chunk-filters.ts';
 import type { HybridQuery, PartialCacheFacts, QueryFeatures, VectorIndexFacts } from './planner-types.ts';
 import { encodeShape, kBucket } from './query-shape.ts';
 import type { SelectivityStats } from './table-selectivity.ts';
@@ -49,11 +50,6 @@ export const FEATURE_NAMES = [
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
-function hasFilters(query: HybridQuery): boolean {
-  const f = query.filters;
-  return f.origins !== undefined || f.kinds !== undefined || f.since !== undefined || f.until !== undefined;
-}
-
 /** Features of one query from facts in memory. */
 export function extractFeatures(query: HybridQuery, facts: FeatureFacts): QueryFeatures {
   const rows = facts.index.rows;
@@ -76,7 +72,7 @@ export function extractFeatures(query: HybridQuery, facts: FeatureFacts): QueryF
 
   let filterRows = rows;
   let filterSetCached = false;
-  const filtered = hasFilters(query);
+  const filtered = hasFilters(query.filters);
   if (filtered) {
     filterSetCached = facts.partials.hasFilterSet(query.filters);
     filterRows = facts.partials.knownFilterSetSize(query.filters) ?? facts.stats.selectivity(query.filters) * rows;

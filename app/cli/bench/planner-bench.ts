@@ -10,7 +10,6 @@ import { RegretTracker } from '../../../main/planner/regret-tracker.ts';
 import { readColumnStats } from '../../../main/planner/table-selectivity.ts';
 import { VectorStore } from '../../../main/planner/vector-store.ts';
 import { demoTable } from '../../../main/demo/schema.ts';
-import { quoteIdent } from '../../../main/sql/identifiers.ts';
 import { seededRandom, type Random } from '../../../main/util/random.ts';
 import { median, type BenchResult } from './bench-result.ts';
 
@@ -34,12 +33,6 @@ interface Stat {
 /** One query in this many teaches the selector every plan's latency (warm-up and measured phase alike). */
 const ORACLE_EVERY = 10;
 
-/** The indexes "Optimize" builds for these queries: reverse edge walks and time windows stop being full scans. */
-const BENCH_INDEXES = [
-  ['hotpath_bench_edges_dst', 'edges', 'dst'],
-  ['hotpath_bench_chunks_created_at', 'chunks', 'created_at'],
-] as const;
-
 /**
  * `bench planner`: the learned plan selector on the hybrid workload against every fixed plan and the per-query
  * oracle. Warm-up answers queries as the engine does (choose, run, learn, an oracle sample every ORACLE_EVERY-th query);
@@ -62,9 +55,6 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
   try {
     process.stderr.write(`Seeding ${options.chunks.toLocaleString('en')} demo chunks…\n`);
     await seedDemoData(pool, { chunks: options.chunks });
-    for (const [name, table, column] of BENCH_INDEXES) {
-      await pool.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${demoTable(table)} (${quoteIdent(column)})`);
-    }
     await pool.query(`ANALYZE ${demoTable('chunks')}, ${demoTable('edges')}`);
     const store = await VectorStore.load(sql);
     const stats = await readColumnStats(sql);
