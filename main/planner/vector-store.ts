@@ -6,7 +6,7 @@ import type { GraphAnchor, HybridFilters, HybridHit, PlannerSql, VectorIndexFact
 import { RankedStream, sortRange, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
 import { findRow, loadChunks, loadGraph, readStoreFingerprint, type StoreFingerprint } from './store-loading.ts';
-import { squaredDistance } from './vector-distance.ts';
+import { squaredDistance, squaredDistancesOfAll } from './vector-distance.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
 export const DEFAULT_PAGE_ROWS = 20_000;
@@ -236,7 +236,7 @@ export class VectorStore implements VectorIndexFacts {
   rankedEagerly(query: Float32Array): RankedOrder {
     checkQuery(query);
     const distances = new Float64Array(this.rows);
-    for (let r = 0; r < this.rows; r += 1) distances[r] = squaredDistance(this.#vectors, r * DIMS, query);
+    squaredDistancesOfAll(this.#vectors, this.rows, query, distances);
     return new RankedStream(distances, this.#ids);
   }
 }

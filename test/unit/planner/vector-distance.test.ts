@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { squaredDistance } from '../../../main/planner/vector-distance.ts';
+import { seededRandom } from '../../../main/util/random.ts';
+import { squaredDistance, squaredDistancesOfAll } from '../../../main/planner/vector-distance.ts';
 
 const DIMS = 32;
 
@@ -33,5 +34,19 @@ describe('squaredDistance', () => {
     let float32Sum = 0;
     for (let d = 0; d < DIMS; d += 1) float32Sum = Math.fround(float32Sum + Math.fround((a[d]! - b[d]!) ** 2));
     expect(float32Sum).not.toBe(expected);
+  });
+});
+
+describe('squaredDistancesOfAll', () => {
+  it('gives every row exactly squaredDistance, four rows at a time and the rest one by one', () => {
+    const random = seededRandom(9);
+    for (const rows of [0, 1, 3, 4, 7, 41]) {
+      const vectors = Float32Array.from({ length: rows * DIMS }, () => random() * 2 - 1);
+      const query = Float32Array.from({ length: DIMS }, () => random() * 2 - 1);
+      const out = new Float64Array(rows + 1).fill(-1);
+      squaredDistancesOfAll(vectors, rows, query, out);
+      for (let r = 0; r < rows; r += 1) expect(out[r]).toBe(squaredDistance(vectors, r * DIMS, query));
+      expect(out[rows]).toBe(-1);
+    }
   });
 });
