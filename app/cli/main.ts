@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ContractError } from '../../main/contract/api.ts';
 import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
+import { DEFAULT_SETTLE_MS } from '../../main/engine/handlers/advisor-handlers.ts';
+import { MEASUREMENT_WINDOW_S } from '../../main/workload/latency-recorder.ts';
 import { serve } from './commands/serve.ts';
 import { bench } from './commands/bench.ts';
 import { start } from './commands/start.ts';
@@ -28,11 +30,13 @@ function positiveNumber(name: string) {
   };
 }
 
-/** Seconds of settling: the latency window is the last 10 s, so less would count the state before the change. */
-function atLeastTen(name: string) {
+/** Seconds of settling: the last MEASUREMENT_WINDOW_S are measured, so less would count the state before the change. */
+function atLeastTheWindow(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 10) throw new InvalidArgumentError(`${name} must be at least 10 (seconds: the last 10 s are measured), got "${value}".`);
+    if (!Number.isFinite(n) || n < MEASUREMENT_WINDOW_S) {
+      throw new InvalidArgumentError(`${name} must be at least ${MEASUREMENT_WINDOW_S} (seconds: the last ${MEASUREMENT_WINDOW_S} s are measured), got "${value}".`);
+    }
     return n;
   };
 }
@@ -97,8 +101,8 @@ program
   .option('--data-dir <dir>', 'data folder: the local stack, and the history of indexes Hotpath built', defaultDataDir())
   .option('--workload <demo|file>', 'run this workload meanwhile, to measure latency before and after on live traffic')
   .option('--rate <n>', 'target requests/s of that workload', positiveNumber('--rate'))
-  .option('--warmup <s>', 'seconds the workload runs before the plan is made', positiveNumber('--warmup'), 20)
-  .option('--settle <s>', 'seconds (at least 10) the workload runs on the result before "after" is read, its last 10 s counting (default 31)', atLeastTen('--settle'))
+  .option('--warmup <s>', `seconds the workload runs before the plan is made (its last ${MEASUREMENT_WINDOW_S} s are "before")`, positiveNumber('--warmup'), MEASUREMENT_WINDOW_S)
+  .option('--settle <s>', `seconds (at least ${MEASUREMENT_WINDOW_S}) the workload runs on the result before "after" is read, its last ${MEASUREMENT_WINDOW_S} s counting (default ${DEFAULT_SETTLE_MS / 1000})`, atLeastTheWindow('--settle'))
   .option('--dry-run', 'print the plan and change nothing')
   .option('--json', 'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }')
   .addHelpText('after', `

@@ -71,7 +71,7 @@ export const buildProgressSchema = z.object({
 });
 export type BuildProgressPayload = z.infer<typeof buildProgressSchema>;
 
-/** p95 latency per workload template, in ms, over the 10 s before (or after) a change. */
+/** p95 latency per workload template, in ms, over the 30 s before (or after) a change. */
 export const latencyByTemplateSchema = z.record(z.string(), z.number().nonnegative());
 export type LatencyByTemplate = z.infer<typeof latencyByTemplateSchema>;
 
@@ -122,7 +122,7 @@ export const optimizePlanSchema = z.object({
   steps: z.array(optimizeStepSchema),
   /** Why the plan is empty or what was left out (read-only mode, nothing to gain, no workload to measure). */
   notes: z.array(z.string()),
-  /** Latency now (p95 per template over the last 10 s of the running workload), or null without a workload. */
+  /** Latency now (p95 per template over the last 30 s of the running workload), or null without a workload. */
   before: latencyByTemplateSchema.nullable(),
   advisor: advisorReportSchema,
 });
@@ -132,7 +132,9 @@ export const optimizeResultSchema = z.object({
   planId: z.string(),
   steps: z.array(z.object({ id: z.string(), status: z.enum(['done', 'failed', 'cancelled', 'skipped']), message: z.string() })),
   before: latencyByTemplateSchema.nullable(),
-  /** Measured once the workload has run 10 s on the result; null without a workload. */
+  /** Measured once the workload has run on the result long enough (see windowSeconds); null without a workload. */
   after: latencyByTemplateSchema.nullable(),
+  /** Seconds of live traffic each of before and after covers. */
+  windowSeconds: z.number().int().positive(),
 });
 export type OptimizeResultPayload = z.infer<typeof optimizeResultSchema>;

@@ -4,6 +4,7 @@ import { ContractError } from '../contract/api.ts';
 import { buildOptimizeSteps, WARM_KEYS } from '../optimize/optimize-plan.ts';
 import type { AdvisorSession } from './advisor-session.ts';
 import type { CacheSession } from './cache-session.ts';
+import { MEASUREMENT_WINDOW_S } from '../workload/latency-recorder.ts';
 import { warmCache } from './cache-warmer.ts';
 
 export interface OptimizeContext {
@@ -11,7 +12,7 @@ export interface OptimizeContext {
   cache: CacheSession | null;
   /** The running workload's templates (what the advisor weighs), or none. */
   templates(): { name: string; sql: string; weight: number }[];
-  /** p95 per template over the last 10 s of the running workload; null without one. */
+  /** p95 per template over the last MEASUREMENT_WINDOW_S of the running workload; null without one. */
   measure(): LatencyByTemplate | null;
   /** Resolves once the workload has run long enough on the new state for measure() to see only it. */
   settle(): Promise<void>;
@@ -66,8 +67,8 @@ export class OptimizeRunner {
       ctx.progress(step.kind, `Step ${index + 1} of ${steps.length}: ${step.title}`, index, steps.length);
       results.push(await this.runStep(ctx, step.id, builtEntries));
     }
-    const settling = Math.max(0, Math.round(ctx.settleMs / 1000) - 10);
-    ctx.progress('measuring', `Measuring the workload on the result (${settling > 0 ? `it settles for ${settling} s, then ` : ''}10 s of live traffic count)…`, steps.length, steps.length);
+    const settling = Math.max(0, Math.round(ctx.settleMs / 1000) - MEASUREMENT_WINDOW_S);
+    ctx.progress('measuring', `Measuring the workload on the result (${settling > 0 ? `it settles for ${settling} s, then ` : ''}${MEASUREMENT_WINDOW_S} s of live traffic count)…`, steps.length, steps.length);
     let after: LatencyByTemplate | null = null;
     if (before !== null) {
       await ctx.settle();
@@ -78,7 +79,7 @@ export class OptimizeRunner {
     }
     ctx.progress('done', `Optimize finished: ${results.filter((r) => r.status === 'done').length} of ${steps.length} steps done.`, steps.length, steps.length);
     this.plans.delete(planId);
-    return { planId, steps: results, before, after };
+    return { planId, steps: results, before, after, windowSeconds: MEASUREMENT_WINDOW_S };
   }
 
   private async runStep(ctx: OptimizeContext, id: string, builtEntries: string[]): Promise<OptimizeResultPayload['steps'][number]> {

@@ -37,6 +37,13 @@ function recordInto(series: TemplateSeries, latencyUs: number, acquireUs: number
 }
 
 /**
+ * Seconds of traffic a before/after measurement reads (Optimize, an index build). Ten seconds hold 15 requests of a
+ * template at 1.5 requests/s (the demo's hybrid templates), whose p95 is then simply the slowest of them; thirty
+ * hold 45, whose p95 is the third slowest.
+ */
+export const MEASUREMENT_WINDOW_S = 30;
+
+/**
  * Records every request of a workload into HDR histograms: one set per template plus
  * `all`. Intervals are closed by `rotate()` once a second; the ring of recent
  * intervals gives the sliding-window quantiles `/metrics` reports.
@@ -45,11 +52,16 @@ export class LatencyRecorder {
   private readonly series: TemplateSeries[];
   private readonly names: string[];
 
-  constructor(templateNames: readonly string[], private readonly windowIntervals = 10) {
+  /**
+   * @param windowIntervals the sliding window `recentSummaries` covers by default (the live charts, /metrics)
+   * @param keptIntervals how far back `recentSummaries(n)` can reach (before/after measurements), at least the window
+   */
+  constructor(templateNames: readonly string[], private readonly windowIntervals = 10, private readonly keptIntervals = windowIntervals) {
     if (templateNames.includes(ALL_TEMPLATES)) throw new Error(`A template cannot be named "${ALL_TEMPLATES}".`);
+    if (!(keptIntervals >= windowIntervals)) throw new RangeError(`keptIntervals (${keptIntervals}) must be at least windowIntervals (${windowIntervals}).`);
     this.names = [...templateNames, ALL_TEMPLATES];
-    // One slot more than the window: the slot being filled is not part of it.
-    this.series = this.names.map(() => new TemplateSeries(windowIntervals + 1));
+    // One slot more than is kept: the slot being filled is not part of any window.
+    this.series = this.names.map(() => new TemplateSeries(keptIntervals + 1));
   }
 
   get templateNames(): readonly string[] {
@@ -103,14 +115,14 @@ export class LatencyRecorder {
     });
   }
 
-  /** Quantiles over the last `intervals` closed intervals, per template name. */
+  /** Quantiles over the last `intervals` closed intervals (at most the kept ones), per template name. */
   recentSummaries(intervals = this.windowIntervals): Map<string, LatencySummary> {
     const merged = newLatencyHistogram();
     const result = new Map<string, LatencySummary>();
     this.series.forEach((series, index) => {
       merged.reset();
       const size = series.ring.length;
-      for (let back = 1; back <= Math.min(intervals, this.windowIntervals); back += 1) {
+      for (let back = 1; back <= Math.min(intervals, this.keptIntervals); back += 1) {
         merged.add(series.ring[(series.head - back + size) % size]!);
       }
       result.set(this.names[index]!, summarize(merged));

@@ -1,5 +1,5 @@
 import type { Random } from '../util/random.ts';
-import { LatencyRecorder } from './latency-recorder.ts';
+import { LatencyRecorder, MEASUREMENT_WINDOW_S } from './latency-recorder.ts';
 import { OpenLoopSchedule, type ArrivalProcess } from './open-loop-schedule.ts';
 import type { WorkloadTarget } from './workload-target.ts';
 import type { LatencySummary, WorkloadInterval } from '../contract/telemetry.ts';
@@ -58,7 +58,7 @@ export class WorkloadRunner {
   constructor(options: WorkloadRunnerOptions) {
     if (options.templates.length === 0) throw new Error('A workload needs at least one template.');
     this.options = { arrival: 'uniform', maxInFlight: 10_000, warmupIntervals: 0, intervalMs: 1000, ...options };
-    this.recorder = new LatencyRecorder(options.templates.map((t) => t.name));
+    this.recorder = new LatencyRecorder(options.templates.map((t) => t.name), 10, MEASUREMENT_WINDOW_S);
   }
 
   get running(): boolean {

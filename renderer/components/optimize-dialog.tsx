@@ -46,11 +46,11 @@ function PlanSteps({ plan }: { plan: OptimizePlanPayload }) {
   );
 }
 
-function BeforeAfter({ before, after }: { before: LatencyByTemplate | null; after: LatencyByTemplate | null }) {
+function BeforeAfter({ before, after, windowSeconds }: { before: LatencyByTemplate | null; after: LatencyByTemplate | null; windowSeconds: number | null }) {
   if (!before) return <p className="field__help">No workload ran, so there is no before/after: start one and Optimize measures it.</p>;
   return (
     <table className="data-table" data-testid="optimize-before-after">
-      <caption>p95 latency per template, 10 s of live traffic before and after</caption>
+      <caption>p95 latency per template{windowSeconds === null ? '' : `, ${windowSeconds} s of live traffic`} before and after</caption>
       <thead>
         <tr>
           <th scope="col">Template</th>
@@ -120,7 +120,7 @@ export function OptimizeDialog() {
       <ul className="optimize-results" data-testid="optimize-results">
         {result?.steps.map((s) => <li key={s.id}><strong>{s.status}</strong> {s.message}</li>)}
       </ul>
-      <BeforeAfter before={result?.before ?? null} after={result?.after ?? null} />
+      <BeforeAfter before={result?.before ?? null} after={result?.after ?? null} windowSeconds={result?.windowSeconds ?? null} />
     </StageDialog>
   );
 }

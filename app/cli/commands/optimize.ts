@@ -13,7 +13,7 @@ export interface OptimizeOptions {
   rate?: number;
   /** Seconds the workload runs before the plan is made (its "before" window). */
   warmup: number;
-  /** Seconds the workload runs on the result before "after" is read (the last 10 s count); default the engine's. */
+  /** Seconds the workload runs on the result before "after" is read (the last MEASUREMENT_WINDOW_S count); default the engine's. */
   settle?: number;
   dryRun?: boolean;
   json?: boolean;
@@ -112,7 +112,7 @@ function formatText(plan: OptimizePlanPayload, result: OptimizeResultPayload | n
   } else if (dryRun && plan.steps.length > 0) {
     lines.push('', 'Dry run: nothing was changed. Run without --dry-run to apply.');
   }
-  lines.push('', result ? 'Latency (p95 per template, 10 s of live traffic before and after):' : 'Latency now (p95 per template):');
+  lines.push('', result ? `Latency (p95 per template, ${result.windowSeconds} s of live traffic before and after):` : 'Latency now (p95 per template):');
   lines.push(...formatLatency(result?.before ?? plan.before, result?.after ?? null));
   return `${lines.join('\n')}\n`;
 }

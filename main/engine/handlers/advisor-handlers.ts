@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LatencyByTemplate } from '../../contract/advisor.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
+import { MEASUREMENT_WINDOW_S } from '../../workload/latency-recorder.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
@@ -9,9 +10,9 @@ type AdvisorCommands = 'advisor.analyze' | 'advisor.status' | 'advisor.build' | 
 /**
  * How long the workload runs on a change before "after" is measured: 20 s for the build's after-effects to pass
  * (checkpoint writes, plans re-made, the plan selector re-learning its costs: the first 10 s after five demo builds
- * read 1–5 ms at p95 where the same indexes read 0.6–0.7 ms a minute later), then the latency window (10 s).
+ * read 1–5 ms at p95 where the same indexes read 0.6–0.7 ms a minute later), then the measured window.
  */
-export const DEFAULT_SETTLE_MS = 31_000;
+export const DEFAULT_SETTLE_MS = 20_000 + MEASUREMENT_WINDOW_S * 1000 + 1000;
 
 /** The index advisor (analyze, build, cancel, roll back) and "Optimize" (plan, then apply what was confirmed). */
 export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommands> {
@@ -70,9 +71,9 @@ function templates(ctx: EngineContext): { name: string; sql: string; weight: num
   return ctx.workload()?.profile.templates.map((t) => ({ name: t.name, sql: t.sql, weight: t.weight })) ?? [];
 }
 
-/** p95 per template (ms) over the last 10 s of the running workload, or null without one. */
+/** p95 per template (ms) over the last MEASUREMENT_WINDOW_S of the running workload, or null without one. */
 function measure(ctx: EngineContext): LatencyByTemplate | null {
-  const summaries = ctx.workload()?.runner.recorder.recentSummaries();
+  const summaries = ctx.workload()?.runner.recorder.recentSummaries(MEASUREMENT_WINDOW_S);
   if (!summaries) return null;
   const out: LatencyByTemplate = {};
   for (const [template, summary] of summaries) if (summary.count > 0) out[template] = summary.p95;

@@ -120,7 +120,7 @@ describe('the Optimize button', () => {
     const plan = { id: 'plan-1', at: 1, steps: [{ id: `index:${proposal.name}`, kind: 'index' as const, title: 'Build a B-tree index on chunks (session_id, created_at, id)', detail: 'd', estimatedGain: '−99.9% planner cost for 1 statement', ddl: proposal.ddl }], notes: [], before: { session_timeline: 120, all: 6 }, advisor: report };
     const api = new FakeEngineApi()
       .handle('optimize.plan', () => plan)
-      .handle('optimize.apply', () => ({ planId: 'plan-1', steps: [{ id: plan.steps[0]!.id, status: 'done' as const, message: 'Built.' }], before: { session_timeline: 120, all: 6 }, after: { session_timeline: 1.2, all: 0.5 } }));
+      .handle('optimize.apply', () => ({ planId: 'plan-1', steps: [{ id: plan.steps[0]!.id, status: 'done' as const, message: 'Built.' }], before: { session_timeline: 120, all: 6 }, after: { session_timeline: 1.2, all: 0.5 }, windowSeconds: 30 }));
     const services = consoleServices(api);
     services.status.getState().apply(readyStatus());
     renderInConsole(createElement(AppHeader), services);

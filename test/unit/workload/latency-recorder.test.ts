@@ -32,6 +32,21 @@ describe('LatencyRecorder', () => {
     expect(recorder.cumulativeSummaries().get('t')!.count).toBe(5);
   });
 
+  it('reaches back further than the window for a measurement when told to keep more intervals', () => {
+    const recorder = new LatencyRecorder(['t'], 2, 4);
+    for (let second = 1; second <= 6; second += 1) {
+      recorder.recordSuccess(0, second * 1000, 0, 0);
+      recorder.rotate(true);
+    }
+    expect(recorder.recentSummaries().get('t')!.count).toBe(2);
+    const measured = recorder.recentSummaries(4).get('t')!;
+    expect(measured.count).toBe(4);
+    expect(measured.p50).toBeCloseTo(4, 1); // seconds 3, 4, 5 and 6
+    // Never more than it keeps.
+    expect(recorder.recentSummaries(10).get('t')!.count).toBe(4);
+    expect(() => new LatencyRecorder(['t'], 5, 4)).toThrow(/keptIntervals/);
+  });
+
   it('refuses a template named like the overall series', () => {
     expect(() => new LatencyRecorder(['all'])).toThrow(/cannot be named "all"/);
   });
