@@ -41,6 +41,9 @@ function atLeastTheWindow(name: string) {
   };
 }
 
+/** The measured window plus 15 s, so "before" leaves out the workload's start (cold connections, indexes loading). */
+const DEFAULT_WARMUP_S = MEASUREMENT_WINDOW_S + 15;
+
 const program = new Command()
   .name('hotpath')
   .description('Performance console for PostgreSQL + Redis services: live latency percentiles, caches, pool and memory, one-click optimize.')
@@ -101,7 +104,7 @@ program
   .option('--data-dir <dir>', 'data folder: the local stack, and the history of indexes Hotpath built', defaultDataDir())
   .option('--workload <demo|file>', 'run this workload meanwhile, to measure latency before and after on live traffic')
   .option('--rate <n>', 'target requests/s of that workload', positiveNumber('--rate'))
-  .option('--warmup <s>', `seconds the workload runs before the plan is made (its last ${MEASUREMENT_WINDOW_S} s are "before")`, positiveNumber('--warmup'), MEASUREMENT_WINDOW_S)
+  .option('--warmup <s>', `seconds the workload runs before the plan is made (its last ${MEASUREMENT_WINDOW_S} s are "before")`, positiveNumber('--warmup'), DEFAULT_WARMUP_S)
   .option('--settle <s>', `seconds (at least ${MEASUREMENT_WINDOW_S}) the workload runs on the result before "after" is read, its last ${MEASUREMENT_WINDOW_S} s counting (default ${DEFAULT_SETTLE_MS / 1000})`, atLeastTheWindow('--settle'))
   .option('--dry-run', 'print the plan and change nothing')
   .option('--json', 'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }')

@@ -186,7 +186,7 @@ export class PlannerSession {
       this.planner?.useStore(store);
       this.partials.clear();
       this.loaded = { store, domain, loadedAt: Date.now() };
-      this.log('info', `unified.chunks changed (${was.rows.toLocaleString('en')} → ${now.rows.toLocaleString('en')} rows): the plan selector reloaded its index.`);
+      this.log('info', `The demo data changed (chunks ${was.rows.toLocaleString('en')} → ${now.rows.toLocaleString('en')}, edges ${was.edges.toLocaleString('en')} → ${now.edges.toLocaleString('en')}): the plan selector reloaded its index.`);
     } catch (error) {
       this.log('warn', `The plan selector could not refresh its statistics: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

@@ -114,7 +114,8 @@ export class HybridPlanner {
   }
 
   /**
-   * Runs every plan on `query` (nothing stored in the partial cache, so each sees the same cache state), records
+   * Runs every plan on `query` (none storing into the partial cache; requests answered between two plans may
+   * fill it, a small skew that buys those requests not waiting for the whole sample), records
    * the regret of `chosen`, and teaches the selector every plan's latency: what lets it correct a plan it stopped
    * choosing. A failed plan drops the sample (the chosen plan's own error already reached its caller).
    */

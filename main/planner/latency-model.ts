@@ -196,8 +196,8 @@ export function trainModel(set: TrainingSet, options: TrainOptions = {}): Serial
 
 /**
  * One plan's forest for prediction: every node's (feature, value, left, right) side by side in one array, so a
- * step of a tree walk reads one cache line rather than four. Prediction runs right after a plan's I/O has pushed
- * the forests out of the CPU caches, where those misses, not the arithmetic, were the cost.
+ * step of a tree walk reads one cache line rather than four. Prediction runs right after a plan's pass over the store
+ * has pushed the forests out of the CPU caches, where those misses, not the arithmetic, were the cost.
  */
 interface CompiledForest {
   observations: number;

@@ -51,7 +51,8 @@ export function filterKey(filters: HybridFilters): string {
 
 /*
  * A one-entry memo rather than a WeakMap: the asks for one query come together, and on the request path (right
- * after a plan's I/O, with the caches cold) a WeakMap insertion and JSON.stringify cost tens of µs per query.
+ * after a plan's pass over the store, with the CPU caches cold) a WeakMap insertion and JSON.stringify cost tens of
+ * µs per query.
  */
 let lastFilters: HybridFilters | null = null;
 let lastKey = '';
@@ -85,7 +86,7 @@ export function compactIds(ids: ArrayLike<number>): IdArray {
 
 /**
  * The partial cache: neighbourhoods (by anchor and depth) and filter sets (by normalised filters) computed by
- * earlier queries, so a plan can skip the SQL that produced them. Byte-bounded LRU (`lru-cache`). Holds what the
+ * earlier queries, so a plan can skip the walk or the pass over the filter columns that produced them. Byte-bounded LRU (`lru-cache`). Holds what the
  * table held when the sets were computed: the engine clears it when it reloads the vector store (the demo table
  * is append-only, and a reload is exactly when it changed).
  */

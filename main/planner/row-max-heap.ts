@@ -9,6 +9,7 @@ export class RowMaxHeap {
   #size = 0;
 
   constructor(capacity: number, distances: Float64Array) {
+    if (!(capacity >= 1)) throw new RangeError(`A heap of rows needs room for at least one; got ${capacity}.`);
     this.#heap = new Int32Array(capacity);
     this.#distances = distances;
   }
@@ -17,7 +18,9 @@ export class RowMaxHeap {
     return this.#size === this.#heap.length;
   }
 
+  /** The farthest row kept; only while the heap holds at least one. */
   get top(): number {
+    if (this.#size === 0) throw new RangeError('An empty heap has no top.');
     return this.#heap[0]!;
   }
 

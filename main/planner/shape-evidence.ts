@@ -28,8 +28,8 @@ export class ShapeEvidence {
   private readonly shapes: LRUCache<number, Sums>;
   /*
    * The shape looked up last and its sums (undefined: it had none). `refine` looks a query's shape up just before
-   * its plan runs and `record` just after, when the plan's I/O has pushed the LRU's structures out of the CPU
-   * caches: the second lookup was the dearest part of `observe`. The memo always names a live entry, since
+   * its plan runs and `record` just after, when the plan's pass over the store has pushed the LRU's structures out
+   * of the CPU caches: the second lookup was the dearest part of `observe`. The memo always names a live entry, since
    * entries are evicted only by inserting a new shape (which then becomes the memo) or by `clear`.
    */
   private lastShape = -1;

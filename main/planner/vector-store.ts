@@ -23,6 +23,11 @@ export interface VectorStoreLoadOptions {
 export interface StoreRelations {
   filters?: ChunkFilterColumns;
   graph?: ChunkGraph;
+  /**
+   * Rows of the edges table when the load began, for the fingerprint (default: the edges the graph holds). The
+   * graph leaves out edges to chunks it does not hold, so its own count could differ from the table's forever.
+   */
+  edgesInTable?: number;
 }
 
 /**
@@ -65,18 +70,19 @@ export class VectorStore implements VectorIndexFacts {
     let total = 0;
     for (const d of degrees) total += d;
     this.meanDegree = ids.length === 0 ? 0 : total / ids.length;
-    this.fingerprint = { rows: ids.length, maxId: ids.length === 0 ? 0 : ids[ids.length - 1]!, edges: this.graph.edges };
+    this.fingerprint = { rows: ids.length, maxId: ids.length === 0 ? 0 : ids[ids.length - 1]!, edges: relations.edgesInTable ?? this.graph.edges };
   }
 
   /** Reads every chunk (embedding and filter columns) by keyset pages, then the edges between them. */
   static async load(sql: PlannerSql, options: VectorStoreLoadOptions = {}): Promise<VectorStore> {
     const pageRows = options.pageRows ?? DEFAULT_PAGE_ROWS;
     if (!Number.isSafeInteger(pageRows) || pageRows < 1) throw new RangeError(`pageRows must be a positive integer; got ${pageRows}.`);
-    const expected = (await readStoreFingerprint(sql)).rows;
-    const { ids, vectors, filters } = await loadChunks(sql, pageRows, expected, options.onProgress);
+    const table = await readStoreFingerprint(sql);
+    const { ids, vectors, filters } = await loadChunks(sql, pageRows, table.rows, options.onProgress);
     const graph = await loadGraph(sql, ids, pageRows);
     const degrees = Int32Array.from({ length: ids.length }, (_, row) => graph.degree(row));
-    return new VectorStore(ids, vectors, degrees, { filters, graph });
+    // Edges added while loading make the next refresh see a change and reload: late, never missed.
+    return new VectorStore(ids, vectors, degrees, { filters, graph, edgesInTable: table.edges });
   }
 
   /** The tables' current fingerprint (counts and the maximum id over the primary keys). */
@@ -179,11 +185,12 @@ export class VectorStore implements VectorIndexFacts {
    */
   rank(ids: ArrayLike<number>, query: Float32Array, k: number): HybridHit[] {
     checkQuery(query);
+    if (!(k >= 1) || ids.length === 0) return [];
     this.#epoch = (this.#epoch + 1) >>> 0 || 1;
     if (this.#epoch === 1) this.#seen.fill(0);
     const epoch = this.#epoch;
     const distances = this.#scratch;
-    const heap = new RowMaxHeap(Math.max(0, Math.min(k, ids.length)), distances);
+    const heap = new RowMaxHeap(Math.min(k, ids.length), distances);
     let limit = Infinity;
     for (let i = 0; i < ids.length; i += 1) {
       const row = this.rowOf(ids[i]!);
@@ -206,8 +213,9 @@ export class VectorStore implements VectorIndexFacts {
    */
   rankWhere(query: Float32Array, k: number, keep: (row: number) => boolean): HybridHit[] {
     checkQuery(query);
+    if (!(k >= 1)) return [];
     const distances = this.#scratch;
-    const heap = new RowMaxHeap(Math.max(0, k), distances);
+    const heap = new RowMaxHeap(k, distances);
     let limit = Infinity;
     for (let row = 0; row < this.rows; row += 1) {
       if (!keep(row)) continue;
@@ -232,7 +240,7 @@ export class VectorStore implements VectorIndexFacts {
     return new NearestFirstStream(this.#vectors, this.#ids, query);
   }
 
-  /** The same order with every distance computed now, for a plan that overlaps this work with SQL in flight. */
+  /** The same order with every distance computed now, in one pass four rows at a time (no early exit). */
   rankedEagerly(query: Float32Array): RankedOrder {
     checkQuery(query);
     const distances = new Float64Array(this.rows);

@@ -44,6 +44,8 @@ describe('VectorStore', () => {
       expect(store.rankWhere(query, k, keep)).toEqual(expected);
     }
     expect(store.rankWhere(query, 5, () => false)).toEqual([]);
+    expect(store.rankWhere(query, 0, () => true)).toEqual([]);
+    expect(store.rank(ids, query, 0)).toEqual([]);
   });
 
   it('ignores the order of the ids given, duplicates and ids it does not hold', () => {
