@@ -34,8 +34,21 @@ describe('a selector whose plans are also measured by oracle samples', () => {
     expect(narrow).toBeLessThan(wide);
   });
 
-  it('still takes an explicit draw width as given', async () => {
-    const explicit = explorations(await taughtSelector({ oracleSampled: true, drawScale: 0.5 }));
+  it('never tries a little-known plan on a request: the samples measure every plan anyway', () => {
+    const trials = (options: Partial<PlanSelectorOptions>): number => {
+      const selector = new PlanSelector({ trainer: new InThreadTrainer(), random: seededRandom(8), retrainEvery: 1e9, trainOptions: TEST_TRAIN_OPTIONS, ...options });
+      const next = queryGenerator(9);
+      let explored = 0;
+      for (let i = 0; i < 300; i++) if (selector.choose(next()).reason === 'explore') explored++;
+      return explored;
+    };
+    expect(trials({})).toBeGreaterThan(0);
+    expect(trials({ oracleSampled: true })).toBe(0);
+    expect(trials({ oracleSampled: true, explorationBudget: 0.1 })).toBeGreaterThan(0);
+  });
+
+  it('still takes an explicit draw width and trial budget as given', async () => {
+    const explicit = explorations(await taughtSelector({ oracleSampled: true, drawScale: 0.5, explorationBudget: 0.1 }));
     expect(explicit).toBe(explorations(await taughtSelector({})));
   });
 });
