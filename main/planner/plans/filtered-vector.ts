@@ -2,9 +2,9 @@ import type { PlanRun, QueryPlan } from '../planner-types.ts';
 import { computeFilterSet, computeNeighbourhood, queryHasFilters, rankCandidates, startRun } from './plan-support.ts';
 
 /**
- * The default plan: the filters first, over every row's filter columns (one pass), then rank what passes. Its
- * cost follows the filter set's size, never the distance order, so it is never the worst by far; it loses to
- * graph-first on small neighbourhoods and to vector-first when the filters pass most chunks.
+ * The filters first, over every row's filter columns (one pass), then rank what passes. Its cost follows the filter
+ * set's size, never the distance order, so it is never the worst by far; it loses to graph-first on small
+ * neighbourhoods and to vector-first when the filters pass most chunks.
  */
 export const filteredVectorPlan: QueryPlan = {
   name: 'filtered-vector',
