@@ -57,7 +57,7 @@ describe('partialDistance', () => {
 });
 
 describe('VectorStore.ranked (nearest first, early abandoning)', () => {
-  const { store, vectors, ids } = topicStore(4_000, 11);
+  const { store, vectors, ids } = topicStore(9_000, 11);
   const random = seededRandom(5);
   const queries = Array.from({ length: 25 }, (_, i) => {
     // Near a stored row (as the demo's queries are), or exactly one (distance 0 and its copies tie).
@@ -87,7 +87,7 @@ describe('VectorStore.ranked (nearest first, early abandoning)', () => {
       const stream = store.ranked(query);
       const eager = store.rankedEagerly(query);
       let position = 0;
-      for (const size of [20, 300, 1_000, 3_000]) {
+      for (const size of [20, 300, 1_000, 3_000, 5_000]) {
         const batch = Array.from(stream.nextRows(size), (row) => stream.hitAt(row)).sort(byRank);
         const eagerBatch = Array.from(eager.nextRows(size), (row) => eager.hitAt(row)).sort(byRank);
         expect(batch).toEqual(expected.slice(position, position + size));
@@ -96,6 +96,33 @@ describe('VectorStore.ranked (nearest first, early abandoning)', () => {
       }
       expect(stream.done).toBe(true);
       expect(stream.nextRows(10)).toHaveLength(0);
+    }
+  });
+});
+
+describe('rank and rankWhere with early abandoning', () => {
+  const { store, vectors, ids } = topicStore(10_000, 21);
+  const random = seededRandom(23);
+  const queries = Array.from({ length: 12 }, (_, i) => {
+    const source = Math.floor(random() * ids.length);
+    return Float32Array.from({ length: DIMS }, (_, d) => vectors[source * DIMS + d]! + (i % 3 === 0 ? 0 : 0.05 * (random() - 0.5)));
+  });
+  const all = (query: Float32Array): HybridHit[] => ids.map((id, r) => ({ id, distance: squaredDistance(vectors, r * DIMS, query) }));
+
+  it('ranks an ascending id list exactly, ties included', () => {
+    const subset = ids.filter((_, r) => r % 7 !== 3);
+    const allowed = new Set(subset);
+    for (const query of queries) {
+      const expected = all(query).filter((hit) => allowed.has(hit.id)).sort(byRank);
+      for (const k of [1, 10, 100]) expect(store.rank(subset, query, k)).toEqual(expected.slice(0, k));
+    }
+  });
+
+  it('ranks the rows a test keeps exactly, ties included', () => {
+    const keep = (row: number): boolean => row % 5 !== 0;
+    for (const query of queries) {
+      const expected = all(query).filter((_, r) => keep(r)).sort(byRank);
+      for (const k of [1, 10, 100]) expect(store.rankWhere(query, k, keep)).toEqual(expected.slice(0, k));
     }
   });
 });
