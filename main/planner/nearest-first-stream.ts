@@ -1,6 +1,6 @@
 import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
 import type { HybridHit } from './planner-types.ts';
-import { selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
+import { nextHits, selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
 import { squaredDistance } from './vector-distance.ts';
 
@@ -52,10 +52,7 @@ export class NearestFirstStream implements RankedOrder {
   }
 
   next(count: number): HybridHit[] {
-    const rows = this.nextRows(count, true);
-    const hits: HybridHit[] = [];
-    for (const row of rows) hits.push(this.hitAt(row));
-    return hits;
+    return nextHits(this, count);
   }
 
   nextRows(count: number, sorted = false): Int32Array {
@@ -93,8 +90,7 @@ export class NearestFirstStream implements RankedOrder {
       const distance = partialDistance(vectors, row * DIMS, query, limit);
       if (distance >= limit) continue;
       distances[row] = distance;
-      heap.push(row);
-      if (heap.full) limit = distances[heap.top]!;
+      limit = heap.keep(row);
     }
     this.#examined = rows;
     return heap.rows();

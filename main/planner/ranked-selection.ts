@@ -107,6 +107,14 @@ export interface RankedOrder {
   hitAt(row: number): HybridHit;
 }
 
+/** `RankedOrder.next` for any implementation: the next `count` rows, sorted, as hits. */
+export function nextHits(order: RankedOrder, count: number): HybridHit[] {
+  const rows = order.nextRows(count, true);
+  const hits: HybridHit[] = [];
+  for (const row of rows) hits.push(order.hitAt(row));
+  return hits;
+}
+
 /**
  * Every distance computed up front, then handed out without sorting the whole: each `next(count)` selects the next
  * `count` rows from those not handed out yet (linear time) and sorts only them.
@@ -137,10 +145,7 @@ export class RankedStream implements RankedOrder {
   }
 
   next(count: number): HybridHit[] {
-    const rows = this.nextRows(count, true);
-    const hits: HybridHit[] = [];
-    for (const row of rows) hits.push(this.hitAt(row));
-    return hits;
+    return nextHits(this, count);
   }
 
   nextRows(count: number, sorted = false): Int32Array {

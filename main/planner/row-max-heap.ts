@@ -18,12 +18,6 @@ export class RowMaxHeap {
     return this.#size === this.#heap.length;
   }
 
-  /** The farthest row kept; only while the heap holds at least one. */
-  get top(): number {
-    if (this.#size === 0) throw new RangeError('An empty heap has no top.');
-    return this.#heap[0]!;
-  }
-
   /** Whether (distance, row) ranks before the top, i.e. would be kept (always while not full). */
   accepts(distance: number, row: number): boolean {
     if (!this.full) return true;
@@ -50,6 +44,12 @@ export class RowMaxHeap {
       heap[parent] = row;
       i = parent;
     }
+  }
+
+  /** `push`es the row, then returns the distance a later row must beat: the top's once full, Infinity before. */
+  keep(row: number): number {
+    this.push(row);
+    return this.full ? this.#distances[this.#heap[0]!]! : Infinity;
   }
 
   rows(): Int32Array {

@@ -199,12 +199,9 @@ export class VectorStore implements VectorIndexFacts {
       const distance = partialDistance(this.#vectors, row * DIMS, query, limit);
       if (distance > limit || !heap.accepts(distance, row)) continue;
       distances[row] = distance;
-      heap.push(row);
-      if (heap.full) limit = distances[heap.top]!;
+      limit = heap.keep(row);
     }
-    const rows = heap.rows();
-    sortRange(rows, distances, 0, rows.length);
-    return Array.from(rows, (row) => ({ id: this.#ids[row]!, distance: distances[row]! }));
+    return this.#hitsOf(heap.rows());
   }
 
   /**
@@ -223,12 +220,15 @@ export class VectorStore implements VectorIndexFacts {
       const distance = partialDistance(this.#vectors, row * DIMS, query, limit);
       if (distance >= limit) continue;
       distances[row] = distance;
-      heap.push(row);
-      if (heap.full) limit = distances[heap.top]!;
+      limit = heap.keep(row);
     }
-    const rows = heap.rows();
-    sortRange(rows, distances, 0, rows.length);
-    return Array.from(rows, (row) => ({ id: this.#ids[row]!, distance: distances[row]! }));
+    return this.#hitsOf(heap.rows());
+  }
+
+  /** Rows whose distances are in the scratch, as hits in (distance, id) order. */
+  #hitsOf(rows: Int32Array): HybridHit[] {
+    sortRange(rows, this.#scratch, 0, rows.length);
+    return Array.from(rows, (row) => ({ id: this.#ids[row]!, distance: this.#scratch[row]! }));
   }
 
   /**
