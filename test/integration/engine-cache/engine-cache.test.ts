@@ -59,10 +59,12 @@ describe('the engine cache on the demo workload (pg18 + Redis)', () => {
     expect(hot.tiers.l1!.bytes).toBeGreaterThan(0);
     expect(hot.tiers.l2).not.toBeNull();
     expect(hot.tiers.l3).not.toBeNull();
-    // Every miss of a cached request was one load from the database.
+    // Every miss of a cached request was one load from the database. A load is counted when it starts and its miss
+    // when it answers, so the loads still running at the last snapshot (at most the requests in flight) are ahead.
     const loads = snapshots.reduce((n, s) => n + (s.cache?.loads ?? 0), 0);
     const misses = snapshots.reduce((n, s) => n + (s.cache ? s.cache.requests - s.cache.hits : 0), 0);
-    expect(loads).toBeLessThanOrEqual(misses);
+    expect(loads).toBeLessThanOrEqual(misses + (snapshots.at(-1)?.workload?.inFlight ?? 0));
+    expect(loads).toBeGreaterThan(0);
     const text = await engine.metrics.text();
     expect(text).toMatch(/hotpath_cache_requests_total\{result="hit"\} [1-9]/);
     expect(text).toMatch(/hotpath_cache_lookups_total\{tier="l1",result="hit"\} [1-9]/);
