@@ -53,6 +53,9 @@ describe('VectorStore', () => {
     const expected = store.rank(ids.slice(0, 500), query, 20);
     expect(store.rank([...subset, ...subset, 1, 2, 999_999], query, 20)).toEqual(expected);
     expect(store.rank([], query, 5)).toEqual([]);
+    // Most of the store (the pass over every row): the same rules.
+    const most = ids.slice(0, 2_000);
+    expect(store.rank([...most].reverse().concat(most, [1, 2, 999_999]), query, 50)).toEqual(bruteForce(ids, vectors, query, (id) => most.includes(id)).slice(0, 50));
     expect(store.rank(ids.slice(0, 3), query, 10)).toHaveLength(3);
   });
 
