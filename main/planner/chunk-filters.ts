@@ -39,6 +39,7 @@ export class ChunkFilterColumns {
   readonly #createdAt: Float64Array;
   readonly #originCodes: ReadonlyMap<string, number>;
   readonly #kindCodes: ReadonlyMap<string, number>;
+  #scratchRows: Int32Array | undefined;
 
   constructor(origins: Int32Array, kinds: Int32Array, createdAt: Float64Array, originCodes: ReadonlyMap<string, number>, kindCodes: ReadonlyMap<string, number>) {
     if (kinds.length !== origins.length || createdAt.length !== origins.length) throw new RangeError('Every filter column needs one value per row.');
@@ -91,7 +92,9 @@ export class ChunkFilterColumns {
 
   /** The rows passing, ascending (so their ids ascend too). */
   rowsPassing(filter: CompiledFilter): Int32Array {
-    const out = new Int32Array(this.rows);
+    // One scratch array for every pass (they are synchronous): a pass allocates only its result.
+    this.#scratchRows ??= new Int32Array(this.rows);
+    const out = this.#scratchRows;
     let n = 0;
     for (let row = 0; row < this.rows; row += 1) if (this.passes(row, filter)) out[n++] = row;
     return out.slice(0, n);

@@ -2,7 +2,7 @@ import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
 import type { HybridHit } from './planner-types.ts';
 import { nextHits, selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
-import { squaredDistance } from './vector-distance.ts';
+import { squaredDistancesOfAll } from './vector-distance.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
 if (DIMS !== 32) throw new Error(`partialDistance checks after 8 and 16 of 32 dimensions; EMBEDDING_DIMENSIONS is ${DIMS}.`);
@@ -14,8 +14,8 @@ const FIRST_BATCH_SHARE = 8;
  * read (`next(k)`, or vector-first's first batch). The first batch is found in one pass with early abandoning: a
  * max-heap holds the nearest rows so far, and a row's distance stops being summed once its partial sum passes the
  * heap's farthest, since further terms only add. On the demo's embeddings most rows lie in other topics and are
- * dropped after 8 or 16 of 32 dimensions. Later batches first complete the dropped rows' distances, then proceed
- * as `RankedStream` does. Every distance that is completed is bit-identical to `squaredDistance` (same terms, same
+ * dropped after 8 or 16 of 32 dimensions. Nothing the size of the store is allocated for it: the heap keeps its k
+ * distances. Later batches first compute every row's distance, then proceed as `RankedStream` does. Every distance that is completed is bit-identical to `squaredDistance` (same terms, same
  * order), and a dropped row's partial sum is a lower bound of it (float64 sums of non-negative terms never
  * decrease), so the order handed out is exactly the full ranking's.
  */
@@ -23,8 +23,9 @@ export class NearestFirstStream implements RankedOrder {
   readonly #vectors: Float32Array;
   readonly #ids: Float64Array;
   readonly #query: Float32Array;
-  /** Exact for the rows the first batch kept at some point; for the others only once `#complete` has run. */
-  readonly #distances: Float64Array;
+  /** Every row's distance, once a batch after the first needed them (`#complete`); until then only the first batch's. */
+  #distances: Float64Array | undefined;
+  readonly #firstDistances = new Map<number, number>();
   /** Set once every distance is exact; until then only the first batch has been handed out. */
   #order: Int32Array | undefined;
   #firstBatch: Int32Array | undefined;
@@ -35,7 +36,6 @@ export class NearestFirstStream implements RankedOrder {
     this.#vectors = vectors;
     this.#ids = ids;
     this.#query = query;
-    this.#distances = new Float64Array(ids.length);
   }
 
   get position(): number {
@@ -60,49 +60,52 @@ export class NearestFirstStream implements RankedOrder {
     const end = Math.min(this.#ids.length, from + Math.max(0, count));
     if (end <= from) return new Int32Array(0) as Int32Array<ArrayBufferLike>;
     if (from === 0 && this.#order === undefined && end * FIRST_BATCH_SHARE < this.#ids.length) {
+      // Sorted either way: the heap hands its few rows out nearest first.
       const batch = this.#nearest(end);
-      if (sorted) sortRange(batch, this.#distances, 0, end);
       this.#firstBatch = batch;
       this.#position = end;
       return batch;
     }
     const order = this.#order ?? this.#complete();
-    if (end < order.length) selectNth(order, this.#distances, end - 1, from, order.length - 1);
-    if (sorted) sortRange(order, this.#distances, from, end);
+    const distances = this.#distances!;
+    if (end < order.length) selectNth(order, distances, end - 1, from, order.length - 1);
+    if (sorted) sortRange(order, distances, from, end);
     this.#position = end;
     return order.subarray(from, end);
   }
 
   hitAt(row: number): HybridHit {
-    return { id: this.#ids[row]!, distance: this.#distances[row]! };
+    const distance = this.#distances !== undefined ? this.#distances[row] : this.#firstDistances.get(row);
+    if (distance === undefined) throw new RangeError(`Row ${row} has not been handed out by this stream.`);
+    return { id: this.#ids[row]!, distance };
   }
 
-  /** The `count` nearest rows, unordered, in one pass with early abandoning. */
+  /** The `count` nearest rows, nearest first, in one pass with early abandoning; their distances are kept by row. */
   #nearest(count: number): Int32Array {
     const rows = this.#ids.length;
     const vectors = this.#vectors;
     const query = this.#query;
-    const distances = this.#distances;
-    const heap = new RowMaxHeap(count, distances);
+    const heap = new RowMaxHeap(count);
     let limit = Infinity;
     for (let row = 0; row < rows; row += 1) {
       // Rows come in ascending order, so a later row that ties the farthest kept one ranks after it: strict `<`.
       const distance = partialDistance(vectors, row * DIMS, query, limit);
       if (distance >= limit) continue;
-      distances[row] = distance;
-      limit = heap.keep(row);
+      limit = heap.keep(row, distance);
     }
     this.#examined = rows;
-    return heap.rows();
+    const { rows: nearest, distances } = heap.sorted();
+    nearest.forEach((row, i) => this.#firstDistances.set(row, distances[i]!));
+    return nearest;
   }
 
   /** Exact distances for every row, and the order with the first batch (if any) in front. */
   #complete(): Int32Array {
     const rows = this.#ids.length;
     const order = new Int32Array(rows);
-    const distances = this.#distances;
-    // The first batch (if any) keeps its place; every other row follows with its distance computed in full (for the
-    // few the first pass had computed already, again: the same bits).
+    // Every distance in full (the first batch's again: the same bits); the first batch keeps its place in front.
+    const distances = new Float64Array(rows);
+    squaredDistancesOfAll(this.#vectors, rows, this.#query, distances);
     const first = this.#firstBatch ?? new Int32Array(0);
     order.set(first);
     const handedOut = new Uint8Array(rows);
@@ -110,11 +113,11 @@ export class NearestFirstStream implements RankedOrder {
     let n = first.length;
     for (let row = 0; row < rows; row += 1) {
       if (handedOut[row] === 1) continue;
-      distances[row] = squaredDistance(this.#vectors, row * DIMS, this.#query);
       order[n] = row;
       n += 1;
     }
     this.#examined = rows;
+    this.#distances = distances;
     this.#order = order;
     return order;
   }

@@ -1,82 +1,94 @@
 /**
- * A fixed-capacity max-heap of rows ordered by (distance, row), the distances read from a shared array: its top is
- * the farthest row kept, so "the k nearest so far" costs O(log k) per row that gets in and one comparison per row
- * that does not.
+ * A fixed-capacity max-heap of (distance, row) pairs: its top is the farthest row kept, so "the k nearest so far"
+ * costs O(log k) per row that gets in and one comparison per row that does not. It keeps the distances itself, so a
+ * top-k over 200,000 rows allocates k slots rather than a distance per row (that array, 1.6 MB a query, made the
+ * selector's thread collect garbage every few seconds).
  */
 export class RowMaxHeap {
-  readonly #heap: Int32Array;
+  readonly #rows: Int32Array;
   readonly #distances: Float64Array;
   #size = 0;
 
-  constructor(capacity: number, distances: Float64Array) {
+  constructor(capacity: number) {
     if (!(capacity >= 1)) throw new RangeError(`A heap of rows needs room for at least one; got ${capacity}.`);
-    this.#heap = new Int32Array(capacity);
-    this.#distances = distances;
+    this.#rows = new Int32Array(capacity);
+    this.#distances = new Float64Array(capacity);
   }
 
   get full(): boolean {
-    return this.#size === this.#heap.length;
+    return this.#size === this.#rows.length;
+  }
+
+  /** The distance a later row must beat: the top's once full, Infinity before. */
+  get limit(): number {
+    return this.full ? this.#distances[0]! : Infinity;
   }
 
   /** Whether (distance, row) ranks before the top, i.e. would be kept (always while not full). */
   accepts(distance: number, row: number): boolean {
     if (!this.full) return true;
-    const top = this.#heap[0]!;
-    const farthest = this.#distances[top]!;
-    return distance < farthest || (distance === farthest && row < top);
+    const farthest = this.#distances[0]!;
+    return distance < farthest || (distance === farthest && row < this.#rows[0]!);
   }
 
-  /** Adds a row (its distance already in the distances array) that `accepts`; when full, the top leaves. */
-  push(row: number): void {
-    const heap = this.#heap;
+  /** Adds a pair that `accepts`; when full, the top leaves. Returns the new `limit`. */
+  keep(row: number, distance: number): number {
     if (this.full) {
-      heap[0] = row;
-      this.#siftDown(0);
-      return;
+      this.#rows[0] = row;
+      this.#distances[0] = distance;
+      this.#siftDown();
+      return this.#distances[0]!;
     }
     let i = this.#size;
     this.#size += 1;
-    heap[i] = row;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.#after(heap[i]!, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      heap[parent] = row;
+      if (!this.#after(distance, row, parent)) break;
+      this.#rows[i] = this.#rows[parent]!;
+      this.#distances[i] = this.#distances[parent]!;
       i = parent;
     }
+    this.#rows[i] = row;
+    this.#distances[i] = distance;
+    return this.limit;
   }
 
-  /** `push`es the row, then returns the distance a later row must beat: the top's once full, Infinity before. */
-  keep(row: number): number {
-    this.push(row);
-    return this.full ? this.#distances[this.#heap[0]!]! : Infinity;
+  /** The pairs kept, nearest first: rows, and their distances at the same positions. */
+  sorted(): { rows: Int32Array; distances: Float64Array } {
+    const order = Array.from({ length: this.#size }, (_, i) => i);
+    order.sort((a, b) => this.#distances[a]! - this.#distances[b]! || this.#rows[a]! - this.#rows[b]!);
+    return { rows: Int32Array.from(order, (i) => this.#rows[i]!), distances: Float64Array.from(order, (i) => this.#distances[i]!) };
   }
 
-  rows(): Int32Array {
-    return this.#heap.slice(0, this.#size);
+  /** True when (distance, row) ranks after the pair at slot `i`: larger distance, then larger row. */
+  #after(distance: number, row: number, i: number): boolean {
+    return beyond(distance, row, this.#distances[i]!, this.#rows[i]!);
   }
 
-  /** True when row `a` ranks after row `b`: larger distance, then larger row. */
-  #after(a: number, b: number): boolean {
-    const da = this.#distances[a]!;
-    const db = this.#distances[b]!;
-    return da > db || (da === db && a > b);
-  }
-
-  #siftDown(start: number): void {
-    const heap = this.#heap;
+  /** Moves the pair at the top down to its place (the hole method: children move up, the pair is written once). */
+  #siftDown(): void {
+    const rows = this.#rows;
+    const distances = this.#distances;
     const size = this.#size;
-    let i = start;
+    const row = rows[0]!;
+    const distance = distances[0]!;
+    let i = 0;
     for (;;) {
       const left = 2 * i + 1;
-      if (left >= size) return;
+      if (left >= size) break;
       const right = left + 1;
-      const child = right < size && this.#after(heap[right]!, heap[left]!) ? right : left;
-      if (!this.#after(heap[child]!, heap[i]!)) return;
-      const t = heap[i]!;
-      heap[i] = heap[child]!;
-      heap[child] = t;
+      const child = right < size && this.#after(distances[right]!, rows[right]!, left) ? right : left;
+      if (!beyond(distances[child]!, rows[child]!, distance, row)) break;
+      rows[i] = rows[child]!;
+      distances[i] = distances[child]!;
       i = child;
     }
+    rows[i] = row;
+    distances[i] = distance;
   }
+}
+
+/** True when (distance, row) ranks after (otherDistance, otherRow). */
+function beyond(distance: number, row: number, otherDistance: number, otherRow: number): boolean {
+  return distance > otherDistance || (distance === otherDistance && row > otherRow);
 }

@@ -3,7 +3,7 @@ import { ChunkFilterColumns, type CompiledFilter } from './chunk-filters.ts';
 import { ChunkGraph } from './chunk-graph.ts';
 import { NearestFirstStream, partialDistance } from './nearest-first-stream.ts';
 import type { GraphAnchor, HybridFilters, HybridHit, PlannerSql, VectorIndexFacts } from './planner-types.ts';
-import { RankedStream, sortRange, type RankedOrder } from './ranked-selection.ts';
+import { RankedStream, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
 import { findRow, loadChunks, loadGraph, readStoreFingerprint, type StoreFingerprint } from './store-loading.ts';
 import { squaredDistance, squaredDistancesOfAll } from './vector-distance.ts';
@@ -48,8 +48,7 @@ export class VectorStore implements VectorIndexFacts {
   readonly #ids: Float64Array;
   readonly #vectors: Float32Array;
   readonly #degrees: Int32Array;
-  // Scratch for `rank`, which is synchronous, so one buffer serves every plan without a per-query allocation.
-  readonly #scratch: Float64Array;
+  // Marks for `rank` (which is synchronous, so one array serves every plan without a per-query allocation).
   readonly #seen: Uint32Array;
   #epoch = 0;
 
@@ -67,7 +66,6 @@ export class VectorStore implements VectorIndexFacts {
     this.#ids = ids;
     this.#vectors = vectors;
     this.#degrees = degrees;
-    this.#scratch = new Float64Array(ids.length);
     this.#seen = new Uint32Array(ids.length);
     let total = 0;
     for (const d of degrees) total += d;
@@ -94,7 +92,7 @@ export class VectorStore implements VectorIndexFacts {
 
   /** Bytes held by the typed arrays (embeddings, ids, degrees, filter columns, edges and the ranking scratch). */
   get bytes(): number {
-    const own = this.#ids.byteLength + this.#vectors.byteLength + this.#degrees.byteLength + this.#scratch.byteLength + this.#seen.byteLength;
+    const own = this.#ids.byteLength + this.#vectors.byteLength + this.#degrees.byteLength + this.#seen.byteLength;
     return own + this.filters.bytes + this.graph.bytes;
   }
 
@@ -200,8 +198,7 @@ export class VectorStore implements VectorIndexFacts {
       }
       return this.rankWhere(query, k, (row) => seen[row] === epoch);
     }
-    const distances = this.#scratch;
-    const heap = new RowMaxHeap(Math.min(k, ids.length), distances);
+    const heap = new RowMaxHeap(Math.min(k, ids.length));
     let limit = Infinity;
     for (let i = 0; i < ids.length; i += 1) {
       const row = this.rowOf(ids[i]!);
@@ -209,10 +206,9 @@ export class VectorStore implements VectorIndexFacts {
       this.#seen[row] = epoch;
       const distance = partialDistance(this.#vectors, row * DIMS, query, limit);
       if (distance > limit || !heap.accepts(distance, row)) continue;
-      distances[row] = distance;
-      limit = heap.keep(row);
+      limit = heap.keep(row, distance);
     }
-    return this.#hitsOf(heap.rows());
+    return this.#hitsOf(heap);
   }
 
   /**
@@ -222,24 +218,22 @@ export class VectorStore implements VectorIndexFacts {
   rankWhere(query: Float32Array, k: number, keep: (row: number) => boolean): HybridHit[] {
     checkQuery(query);
     if (!(k >= 1)) return [];
-    const distances = this.#scratch;
-    const heap = new RowMaxHeap(k, distances);
+    const heap = new RowMaxHeap(k);
     let limit = Infinity;
     for (let row = 0; row < this.rows; row += 1) {
       if (!keep(row)) continue;
       // Rows come in ascending order, so one that ties the farthest kept ranks after it.
       const distance = partialDistance(this.#vectors, row * DIMS, query, limit);
       if (distance >= limit) continue;
-      distances[row] = distance;
-      limit = heap.keep(row);
+      limit = heap.keep(row, distance);
     }
-    return this.#hitsOf(heap.rows());
+    return this.#hitsOf(heap);
   }
 
-  /** Rows whose distances are in the scratch, as hits in (distance, id) order. */
-  #hitsOf(rows: Int32Array): HybridHit[] {
-    sortRange(rows, this.#scratch, 0, rows.length);
-    return Array.from(rows, (row) => ({ id: this.#ids[row]!, distance: this.#scratch[row]! }));
+  /** What a heap kept, as hits in (distance, id) order. */
+  #hitsOf(heap: RowMaxHeap): HybridHit[] {
+    const { rows, distances } = heap.sorted();
+    return Array.from(rows, (row, i) => ({ id: this.#ids[row]!, distance: distances[i]! }));
   }
 
   /**
