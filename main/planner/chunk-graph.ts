@@ -82,21 +82,23 @@ export class ChunkGraph {
     const epoch = this.#epoch;
     const offsets = this.#offsets;
     const neighbours = this.#neighbours;
-    let reached: number[] = [];
-    marks[anchorRow] = epoch;
-    let frontier: number[] = [anchorRow];
-    for (let level = 1; level <= depth && frontier.length > 0; level += 1) {
-      const next: number[] = [];
-      for (const row of frontier) {
-        for (let i = offsets[row]!; i < offsets[row + 1]!; i += 1) {
-          const neighbour = neighbours[i]!;
-          if (marks[neighbour] === epoch) continue;
-          marks[neighbour] = epoch;
-          next.push(neighbour);
-        }
+    // Levels follow each other in `reached`: the rows of the level being expanded are reached[levelStart, levelEnd).
+    const reached: number[] = [];
+    const expand = (row: number): void => {
+      for (let i = offsets[row]!; i < offsets[row + 1]!; i += 1) {
+        const neighbour = neighbours[i]!;
+        if (marks[neighbour] === epoch) continue;
+        marks[neighbour] = epoch;
+        reached.push(neighbour);
       }
-      frontier = next;
-      reached = reached.length === 0 ? next : reached.concat(next);
+    };
+    marks[anchorRow] = epoch;
+    expand(anchorRow);
+    let levelStart = 0;
+    for (let level = 2; level <= depth && levelStart < reached.length; level += 1) {
+      const levelEnd = reached.length;
+      for (let i = levelStart; i < levelEnd; i += 1) expand(reached[i]!);
+      levelStart = levelEnd;
     }
     return Int32Array.from(reached).sort();
   }

@@ -98,10 +98,7 @@ export class VectorStore implements VectorIndexFacts {
 
   /** Ids of the chunks passing the filters, ascending: one pass over the filter columns. */
   idsPassing(filters: HybridFilters): Float64Array {
-    const rows = this.filters.rowsPassing(this.filters.compile(filters));
-    const ids = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i += 1) ids[i] = this.#ids[rows[i]!]!;
-    return ids;
+    return this.#idsOfRows(this.filters.rowsPassing(this.filters.compile(filters)));
   }
 
   /** The ids of `ids` that pass the filters, in the order given; ids the store does not hold never pass. */
@@ -128,8 +125,11 @@ export class VectorStore implements VectorIndexFacts {
   /** N(anchor, depth): the ids within `depth` steps, either direction, the anchor excluded; ascending. */
   neighbourhood(anchor: GraphAnchor): Float64Array {
     const row = this.rowOf(anchor.chunkId);
-    if (row < 0) return new Float64Array(0);
-    const rows = this.graph.walk(row, anchor.depth);
+    return row < 0 ? new Float64Array(0) : this.#idsOfRows(this.graph.walk(row, anchor.depth));
+  }
+
+  /** The chunk ids of store rows, in their order (ascending rows give ascending ids). */
+  #idsOfRows(rows: Int32Array): Float64Array {
     const ids = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i += 1) ids[i] = this.#ids[rows[i]!]!;
     return ids;
