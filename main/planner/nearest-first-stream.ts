@@ -1,25 +1,26 @@
 import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
+import { approxBound, type ApproxDistances } from './approx-distances.ts';
 import type { HybridHit } from './planner-types.ts';
 import { nextHits, selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
-import { squaredDistancesOfAll } from './vector-distance.ts';
+import { squaredDistance, squaredDistancesOfAll } from './vector-distance.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
-if (DIMS !== 32) throw new Error(`partialDistance checks after 8 and 16 of 32 dimensions; EMBEDDING_DIMENSIONS is ${DIMS}.`);
-/** A first batch larger than this share of the store gains nothing from abandoning: it is computed in full. */
+/** A first batch larger than this share of the store gains little from skipping rows: it is computed in full. */
 const FIRST_BATCH_SHARE = 8;
 
 /**
  * The store in exact (distance, id) order, cheap when only the nearest few are wanted, which is what most queries
- * read (`next(k)`, or vector-first's first batch). The first batch is found in one pass with early abandoning: a
- * max-heap holds the nearest rows so far, and a row's distance stops being summed once its partial sum passes the
- * heap's farthest, since further terms only add. On the demo's embeddings most rows lie in other topics and are
- * dropped after 8 or 16 of 32 dimensions. Nothing the size of the store is allocated for it: the heap keeps its k
- * distances. Later batches first compute every row's distance, then proceed as `RankedStream` does. Every distance that is completed is bit-identical to `squaredDistance` (same terms, same
- * order), and a dropped row's partial sum is a lower bound of it (float64 sums of non-negative terms never
- * decrease), so the order handed out is exactly the full ranking's.
+ * read (`next(k)`, or vector-first's first batch). The first batch is found in one pass: the SIMD kernel computes
+ * every row's approximate distance (`ApproxDistances`), a max-heap holds the nearest rows so far, and only a row
+ * whose approximate distance could still be within the heap's farthest gets its exact `squaredDistance`; on the
+ * demo's embeddings that is a few hundred rows of 200,000. Nothing the size of the store is allocated for it: the
+ * heap keeps its k distances and the kernel writes into its own memory. Later batches first compute every row's
+ * exact distance, then proceed as `RankedStream` does. Every distance handed out is exact, and a row is only
+ * skipped when it is certainly farther than the heap's farthest, so the order is exactly the full ranking's.
  */
 export class NearestFirstStream implements RankedOrder {
+  readonly #approx: ApproxDistances;
   readonly #vectors: Float32Array;
   readonly #ids: Float64Array;
   readonly #query: Float32Array;
@@ -32,8 +33,10 @@ export class NearestFirstStream implements RankedOrder {
   #position = 0;
   #examined = 0;
 
-  constructor(vectors: Float32Array, ids: Float64Array, query: Float32Array) {
-    this.#vectors = vectors;
+  constructor(approx: ApproxDistances, ids: Float64Array, query: Float32Array) {
+    if (approx.rows !== ids.length) throw new RangeError(`The stream needs one id per row: ${approx.rows} rows, ${ids.length} ids.`);
+    this.#approx = approx;
+    this.#vectors = approx.vectors;
     this.#ids = ids;
     this.#query = query;
   }
@@ -46,7 +49,7 @@ export class NearestFirstStream implements RankedOrder {
     return this.#position >= this.#ids.length;
   }
 
-  /** Rows whose distance was computed, in full or until dropped. */
+  /** Rows whose distance was computed: approximately (the first batch) or exactly. */
   get examined(): number {
     return this.#examined;
   }
@@ -80,18 +83,22 @@ export class NearestFirstStream implements RankedOrder {
     return { id: this.#ids[row]!, distance };
   }
 
-  /** The `count` nearest rows, nearest first, in one pass with early abandoning; their distances are kept by row. */
+  /** The `count` nearest rows, nearest first, in one pass over the approximate distances; their exact distances are kept by row. */
   #nearest(count: number): Int32Array {
     const rows = this.#ids.length;
     const vectors = this.#vectors;
     const query = this.#query;
+    const approx = this.#approx.compute(query);
     const heap = new RowMaxHeap(count);
     let limit = Infinity;
+    let bound = Infinity;
     for (let row = 0; row < rows; row += 1) {
+      if (approx[row]! > bound) continue;
       // Rows come in ascending order, so a later row that ties the farthest kept one ranks after it: strict `<`.
-      const distance = partialDistance(vectors, row * DIMS, query, limit);
+      const distance = squaredDistance(vectors, row * DIMS, query);
       if (distance >= limit) continue;
       limit = heap.keep(row, distance);
+      bound = approxBound(limit);
     }
     this.#examined = rows;
     const { rows: nearest, distances } = heap.sorted();
@@ -121,40 +128,4 @@ export class NearestFirstStream implements RankedOrder {
     this.#order = order;
     return order;
   }
-}
-
-/**
- * `squaredDistance`, stopped after 8 or 16 dimensions once the sum exceeds `limit` (the sum so far is returned: a
- * lower bound, so the distance is then certainly above the limit). The same terms in the same order, so a sum
- * carried to the end is bit-identical to `squaredDistance`.
- */
-export function partialDistance(a: Float32Array, offset: number, b: Float32Array, limit: number): number {
-  // The first block written out: most rows stop here, and V8 then keeps all eight loads in flight.
-  const x0 = a[offset]! - b[0]!;
-  const x1 = a[offset + 1]! - b[1]!;
-  const x2 = a[offset + 2]! - b[2]!;
-  const x3 = a[offset + 3]! - b[3]!;
-  const x4 = a[offset + 4]! - b[4]!;
-  const x5 = a[offset + 5]! - b[5]!;
-  const x6 = a[offset + 6]! - b[6]!;
-  const x7 = a[offset + 7]! - b[7]!;
-  let sum = x0 * x0;
-  sum += x1 * x1;
-  sum += x2 * x2;
-  sum += x3 * x3;
-  sum += x4 * x4;
-  sum += x5 * x5;
-  sum += x6 * x6;
-  sum += x7 * x7;
-  if (sum > limit) return sum;
-  for (let d = 8; d < 16; d += 1) {
-    const x = a[offset + d]! - b[d]!;
-    sum += x * x;
-  }
-  if (sum > limit) return sum;
-  for (let d = 16; d < 32; d += 1) {
-    const x = a[offset + d]! - b[d]!;
-    sum += x * x;
-  }
-  return sum;
 }

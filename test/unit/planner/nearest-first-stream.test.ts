@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { partialDistance } from '../../../main/planner/nearest-first-stream.ts';
 import type { HybridHit } from '../../../main/planner/planner-types.ts';
-import { squaredDistance } from '../../../main/planner/vector-distance.ts';
+import { partialDistance, squaredDistance } from '../../../main/planner/vector-distance.ts';
 import { VectorStore } from '../../../main/planner/vector-store.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 
@@ -10,7 +9,7 @@ const byRank = (a: HybridHit, b: HybridHit): number => a.distance - b.distance |
 
 /**
  * Embeddings around a few centres (as the demo's topics), some copied exactly so that distances tie: the first
- * batch drops most rows after 8 or 16 dimensions, and ties decide who is kept at the boundary.
+ * batch rules most rows out by their approximate (SIMD) distance, and ties decide who is kept at the boundary.
  */
 function topicStore(rows: number, seed: number): { store: VectorStore; vectors: Float32Array; ids: number[] } {
   const random = seededRandom(seed);
@@ -56,7 +55,7 @@ describe('partialDistance', () => {
   });
 });
 
-describe('VectorStore.ranked (nearest first, early abandoning)', () => {
+describe('VectorStore.ranked (nearest first, far rows ruled out by the SIMD distances)', () => {
   const { store, vectors, ids } = topicStore(9_000, 11);
   const random = seededRandom(5);
   const queries = Array.from({ length: 25 }, (_, i) => {
@@ -100,7 +99,7 @@ describe('VectorStore.ranked (nearest first, early abandoning)', () => {
   });
 });
 
-describe('rank and rankWhere with early abandoning', () => {
+describe('rank and rankWhere (SIMD pass for many rows, early abandoning for few)', () => {
   const { store, vectors, ids } = topicStore(10_000, 21);
   const random = seededRandom(23);
   const queries = Array.from({ length: 12 }, (_, i) => {
@@ -118,11 +117,19 @@ describe('rank and rankWhere with early abandoning', () => {
     }
   });
 
-  it('ranks the rows a test keeps exactly, ties included', () => {
-    const keep = (row: number): boolean => row % 5 !== 0;
-    for (const query of queries) {
-      const expected = all(query).filter((_, r) => keep(r)).sort(byRank);
-      for (const k of [1, 10, 100]) expect(store.rankWhere(query, k, keep)).toEqual(expected.slice(0, k));
+  it('ranks the rows a test keeps exactly, ties included, whichever pass the share it keeps picks', () => {
+    const tests: Record<string, (row: number) => boolean> = {
+      many: (row) => row % 5 !== 0,
+      few: (row) => row % 11 === 0,
+      // Rows the even probes miss entirely, and a block the probes see as most of the store.
+      'between the probes': (row) => row % 10 === 7,
+      'one block': (row) => row >= 2_000 && row < 9_000,
+    };
+    for (const keep of Object.values(tests)) {
+      for (const query of queries) {
+        const expected = all(query).filter((_, r) => keep(r)).sort(byRank);
+        for (const k of [1, 10, 100]) expect(store.rankWhere(query, k, keep)).toEqual(expected.slice(0, k));
+      }
     }
   });
 });

@@ -100,6 +100,18 @@ describe('VectorStore', () => {
     expect(() => new VectorStore(Float64Array.from([2, 1]), new Float32Array(2 * DIMS), new Int32Array(2))).toThrow(/ascending/);
     expect(() => store.rank(ids, new Float32Array(3), 1)).toThrow(/32 values/);
   });
+
+  it('refuses embedding values the SIMD distances cannot bound (not finite, or beyond ±1e18), naming the chunk', () => {
+    for (const [value, shown] of [[Number.NaN, 'NaN'], [Number.POSITIVE_INFINITY, 'Infinity'], [-3e18, '-29999']] as const) {
+      const vectors = new Float32Array(2 * DIMS);
+      vectors[DIMS + 4] = value;
+      expect(() => new VectorStore(Float64Array.from([7, 9]), vectors, new Int32Array(2))).toThrow(new RegExp(`Chunk 9: embedding value 5 is ${shown}.*finite values within ±1e\\+18`));
+    }
+    const query = new Float32Array(DIMS);
+    query[0] = Number.NaN;
+    expect(() => store.ranked(query)).toThrow(/finite and within/);
+    expect(() => store.rankWhere(query, 3, () => true)).toThrow(/finite and within/);
+  });
 });
 
 describe('VectorStore.load', () => {
