@@ -8,16 +8,18 @@ describe('the demo profile', () => {
     expect(DEMO_PROFILE_PATH).toMatch(/assets[\\/]workloads[\\/]demo\.yaml$/);
   });
 
-  it('parses, with the query classes and a mix dominated by the cheap key lookups', async () => {
+  it('parses, with the query classes and a mix of mostly key lookups whose scans still decide the p95', async () => {
     const profile = await loadDemoProfile();
     expect(profile.name).toBe('demo');
-    expect(profile.rate).toBe(500);
+    expect(profile.rate).toBe(200);
     const byName = new Map(profile.templates.map((t) => [t.name, t]));
     expect([...byName.keys()]).toEqual(['chunk_by_id', 'graph_neighbours', 'recent_by_origin', 'session_timeline', 'time_range_count']);
-    const total = profile.templates.reduce((sum, t) => sum + t.weight, 0);
+    const total = profile.templates.reduce((sum, t) => sum + t.weight, 0) + profile.hybrid.reduce((sum, t) => sum + t.weight, 0);
     const scans = ['recent_by_origin', 'session_timeline', 'time_range_count'].reduce((sum, n) => sum + byName.get(n)!.weight, 0);
-    // The unindexed scans stay rare enough for 500 requests/s on 2 cores (see the comment in demo.yaml).
-    expect(scans / total).toBeLessThanOrEqual(0.01);
+    // More than 5% of requests scan, so the overall p95 before Optimize is a scan's latency, as the index advisor's
+    // goal assumes; few enough per second (about 50 ms of a core each) for the default rate on 2 cores (demo.yaml).
+    expect(scans / total).toBeGreaterThan(0.05);
+    expect((profile.rate! * scans) / total).toBeLessThanOrEqual(15);
     expect(byName.get('chunk_by_id')!.params[0]).toMatchObject({ kind: 'int', distribution: 'zipf', max: { query: 'SELECT max(id) FROM unified.chunks' } });
     expect(byName.get('recent_by_origin')!.params[0]).toMatchObject({ kind: 'sample', distribution: 'zipf' });
     expect(byName.get('session_timeline')!.params[0]).toMatchObject({ kind: 'sample', distribution: 'zipf' });
