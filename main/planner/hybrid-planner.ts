@@ -21,7 +21,10 @@ export interface HybridPlannerParts {
   stats: () => SelectivityStats;
   selector: PlanSelector;
   regret: RegretTracker;
-  /** One query in this many also gets an oracle sample, in the background; 0 turns sampling off. */
+  /**
+   * One query in this many also gets an oracle sample, in the background (every query, one sample at a time, while
+   * the selector wants samples); 0 turns sampling off.
+   */
   oracleEvery: number;
 }
 
@@ -85,7 +88,8 @@ export class HybridPlanner {
     const { plan } = decision.choice;
     this.queries += 1;
     const { oracleEvery } = this.parts;
-    const sample = oracleEvery > 0 && this.queries % oracleEvery === 0 && !this.sampling;
+    // One sample at a time; on every query while the selector still has plans it knows little (see `wantsSamples`).
+    const sample = oracleEvery > 0 && !this.sampling && (this.queries % oracleEvery === 0 || this.parts.selector.wantsSamples);
     // A sampled query leaves the partial cache as it found it, so its oracle sees the cache state the choice saw.
     const { run, latencyMs } = await this.execute(plan, query, { fill: !sample });
     this.learn(decision, latencyMs);

@@ -188,9 +188,28 @@ export class PlanSelector {
     this.observed++;
     this.lastObserved[p] = this.observed;
     this.sinceTraining++;
-    if (this.sinceTraining >= this.retrainEvery && !this.training) {
+    if (this.training) return;
+    // Also the moment the last little-known plan becomes known: waiting for `retrainEvery` more observations would
+    // keep a young selector on the default plan for minutes when oracle samples are what teaches it.
+    // (Not again after a failed training: that waits for the usual count, so a failing trainer is not hammered.)
+    const nowKnown = this.modelLacksPlans() && !this.wantsSamples && this.lastTrainingError === null;
+    if (this.sinceTraining >= this.retrainEvery || nowKnown) {
       this.startTraining().catch((error: Error) => this.onTrainingError(error));
     }
+  }
+
+  /**
+   * Whether some plan is little known (too few observations, or none for `staleAfter`): the hybrid planner then
+   * samples the oracle on every query it can, not one in `oracleEvery`, so the selector leaves the default plan
+   * after a few dozen samples rather than a few hundred queries.
+   */
+  get wantsSamples(): boolean {
+    return this.littleKnownPlan() >= 0;
+  }
+
+  /** No model yet, or one trained before every plan had enough observations. */
+  private modelLacksPlans(): boolean {
+    return !this.model || this.model.knownPlans().length < PLAN_NAMES.length;
   }
 
   /** Trains on the current observations now (after any training in progress); resolves when the new model is in use. */
