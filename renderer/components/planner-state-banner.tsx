@@ -19,7 +19,7 @@ export function PlannerStateBanner({ status }: { status: PlannerStatusPayload })
           {status.index && ` ${formatCount(status.index.rows)} rows (${formatBytes(status.index.bytes)}) read so far.`}
         </p>
         {status.message && <p className="field__help">{status.message}</p>}
-        <p className="field__help">Queries run on the default plan until it is loaded.</p>
+        <p className="field__help">Hybrid queries wait until it is loaded (about a second per 200,000 chunks); they count in the latency charts.</p>
       </div>
     );
   }
