@@ -37,9 +37,9 @@ function recordInto(series: TemplateSeries, latencyUs: number, acquireUs: number
 }
 
 /**
- * Seconds of traffic a before/after measurement reads (Optimize, an index build). Ten seconds hold 15 requests of a
- * template at 1.5 requests/s (the demo's hybrid templates), whose p95 is then simply the slowest of them; thirty
- * hold 45, whose p95 is the third slowest.
+ * Seconds of traffic a before/after measurement reads (Optimize, an index build). Ten seconds hold 20 requests of a
+ * template at 2 requests/s (the demo's hybrid templates), whose p95 is then the second slowest of them; thirty
+ * hold 60, whose p95 is the fourth slowest.
  */
 export const MEASUREMENT_WINDOW_S = 30;
 

@@ -2,7 +2,7 @@ import { useEngineStatus } from '../app/console-context.ts';
 import { phaseLabel } from '../state/engine-status-store.ts';
 import { formatRate } from '../format/units.ts';
 
-/** The engine's phase and the workload in one glance, e.g. "Ready · workload at 500 req/s". */
+/** The engine's phase and the workload in one glance, e.g. "Ready · workload at 200 req/s". */
 export function StackStatusBadge() {
   const phase = useEngineStatus((s) => s.status?.phase ?? null);
   const running = useEngineStatus((s) => s.status?.workload.running ?? false);
