@@ -90,6 +90,8 @@ export class PlanSelector {
   private readonly refined: (PlanPrediction | null)[] = new Array(PLAN_NAMES.length).fill(null);
 
   private model: LatencyModel | null = null;
+  /** The model in use has a forest for every plan (set when a model is swapped in, not derived per query). */
+  private modelKnowsEveryPlan = false;
   private training: Promise<void> | null = null;
   /** Bumped by reset/close: a training started before answers into the void. */
   private generation = 0;
@@ -192,7 +194,7 @@ export class PlanSelector {
     // Also the moment the last little-known plan becomes known: waiting for `retrainEvery` more observations would
     // keep a young selector on the default plan for minutes when oracle samples are what teaches it.
     // (Not again after a failed training: that waits for the usual count, so a failing trainer is not hammered.)
-    const nowKnown = this.modelLacksPlans() && !this.wantsSamples && this.lastTrainingError === null;
+    const nowKnown = !this.modelKnowsEveryPlan && this.lastTrainingError === null && !this.wantsSamples;
     if (this.sinceTraining >= this.retrainEvery || nowKnown) {
       this.startTraining().catch((error: Error) => this.onTrainingError(error));
     }
@@ -207,11 +209,6 @@ export class PlanSelector {
     return this.littleKnownPlan() >= 0;
   }
 
-  /** No model yet, or one trained before every plan had enough observations. */
-  private modelLacksPlans(): boolean {
-    return !this.model || this.model.knownPlans().length < PLAN_NAMES.length;
-  }
-
   /** Trains on the current observations now (after any training in progress); resolves when the new model is in use. */
   async retrain(): Promise<void> {
     if (this.training) await this.training.catch(() => {});
@@ -224,6 +221,7 @@ export class PlanSelector {
     this.windows.clear();
     this.evidence.clear();
     this.model = null;
+    this.modelKnowsEveryPlan = false;
     this.training = null;
     this.cache.reset();
     this.choices = this.explorations = this.observed = this.sinceTraining = 0;
@@ -300,6 +298,7 @@ export class PlanSelector {
         if (generation !== this.generation) return;
         const model = LatencyModel.load(serialized);
         this.model = model;
+        this.modelKnowsEveryPlan = model.knownPlans().length === PLAN_NAMES.length;
         // Here, not on the next queries: the shapes that recur find the new model's predictions waiting.
         this.cache.repredict((x) => predictAll(model, x));
         this.trainings++;
