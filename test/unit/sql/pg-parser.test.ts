@@ -6,7 +6,7 @@ describe('loadSqlParser', () => {
     const parser = await loadSqlParser();
     const { stmts } = parser.parse(`SELECT '--x', "a/*b" FROM t WHERE c = 'it''s' -- a comment\n LIMIT 5`);
     expect(stmts).toHaveLength(1);
-    expect(Object.keys(stmts[0]!.stmt!)).toEqual(['SelectStmt']);
+    expect(Object.keys(stmts![0]!.stmt!)).toEqual(['SelectStmt']);
   });
 
   it('gives statements that differ only in constants one fingerprint, as pg_stat_statements normalizes them', async () => {
