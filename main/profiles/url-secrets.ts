@@ -1,3 +1,5 @@
+import { isKeywordDsn, keywordDsnToUrl } from '../stack/pg-keyword-dsn.ts';
+import { isSecretKey } from '../stack/secret-mask.ts';
 import { StackError } from '../stack/stack-errors.ts';
 
 /** A URL split into what may be written to disk and its password. */
@@ -30,8 +32,10 @@ function decodePassword(text: string, what: string): string {
 }
 
 /**
- * Removes `password` (and `sslpassword`, which Hotpath never uses but must not store either) from a query
- * string, keeping every other parameter's text byte for byte. Returns the decoded password parameter.
+ * Removes `password` and every other secret parameter (`sslpassword`, ioredis' `sentinelPassword`, which
+ * Hotpath never uses but must not store either) from a query string, keeping every other parameter's text byte
+ * for byte. A key counts by its decoded name (`pass%77ord` is `password` to the drivers). Returns the decoded
+ * password parameter.
  */
 function stripQueryPassword(query: string): { query: string; password: string | null } {
   let password: string | null = null;
@@ -45,7 +49,7 @@ function stripQueryPassword(query: string): { query: string; password: string | 
         password = value;
         return false;
       }
-      return key !== 'sslpassword';
+      return !isSecretKey(key);
     });
   return { query: kept.some((p) => p !== '') ? `?${kept.join('&')}` : '', password };
 }
@@ -56,7 +60,8 @@ function stripQueryPassword(query: string): { query: string; password: string | 
  * An empty password counts as none. Call it on URLs that `parsePgUrl`/`parseRedisUrl` accepted.
  */
 export function splitUrlSecret(input: string): SplitUrl {
-  const url = input.trim();
+  // A keyword/value string is stored as the equivalent URL: one form on disk, one way to split and join it.
+  const url = isKeywordDsn(input) ? keywordDsnToUrl(input.trim()) : input.trim();
   const match = URL_PATTERN.exec(url);
   if (!match) return { url, password: null };
   const [, scheme = '', authority = '', path = '', rawQuery, fragment = ''] = match;
@@ -71,11 +76,11 @@ export function splitUrlSecret(input: string): SplitUrl {
     userInfo = userInfo.slice(0, colon);
   }
   let query = rawQuery ?? '';
-  if (what === 'PostgreSQL' && query !== '') {
+  if (query !== '') {
     const stripped = stripQueryPassword(query);
     query = stripped.query;
-    // libpq (and parsePgUrl) let the parameter win over the user part.
-    if (stripped.password !== null) password = stripped.password;
+    // libpq (and parsePgUrl) let the parameter win over the user part; ioredis lets the user part win.
+    if (stripped.password !== null && (what === 'PostgreSQL' || password === null || password === '')) password = stripped.password;
   }
   const rebuilt = `${scheme}${userInfo === '' ? '' : `${userInfo}@`}${hostPart}${path}${query}${fragment}`;
   return { url: rebuilt, password: password === '' ? null : password };

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { isSslMode, resolveTls, SSL_MODES } from './pg-tls.ts';
 import type { PgTlsOptions, SslMode } from './pg-tls.ts';
+import { isKeywordDsn, keywordDsnToUrl } from './pg-keyword-dsn.ts';
+import { maskConnectionString } from './secret-mask.ts';
 import { StackError } from './stack-errors.ts';
 import type { ConnectTarget } from './stack-errors.ts';
 
@@ -23,6 +25,8 @@ export interface ParsedPgUrl {
   target: ConnectTarget;
   /** Query parameters Hotpath does not use (e.g. Prisma's `schema`), so the host can tell the user. */
   ignoredParameters: string[];
+  /** libpq's `passfile` parameter: the password file to read instead of PGPASSFILE / ~/.pgpass. */
+  passfile?: string;
 }
 
 const EXAMPLE = 'postgres://user:password@db.example.com:5432/mydb';
@@ -30,7 +34,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Parameters we understand; everything else is reported in `ignoredParameters`, never silently dropped. */
 const KNOWN_PARAMETERS = new Set([
   'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'connect_timeout', 'application_name',
-  'host', 'port', 'user', 'password', 'dbname',
+  'host', 'port', 'user', 'password', 'dbname', 'passfile',
 ]);
 
 function malformed(problem: string, hint = `A PostgreSQL URL looks like ${EXAMPLE}.`): StackError {
@@ -75,30 +79,21 @@ function parseHostPort(authority: string): { host: string; port?: number } {
   return portText === undefined || portText === '' ? { host } : { host, port: parsePort(portText, '') };
 }
 
-/**
- * The URL with any password (in the user part or a `password=` parameter) replaced by ****. Tolerant of
- * malformed input, and it errs on the side of hiding: the user part ends at the LAST @ of the whole text, so a
- * password with an unencoded @, / or ? is still masked (at worst a little of the host is masked too).
- */
+/** The connection string (URL or keyword/value) with every password masked; see `maskConnectionString`. */
 export function maskPgUrl(url: string): string {
-  let out = url;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(out);
-  if (scheme) {
-    const rest = out.slice(scheme[0].length);
-    const at = rest.lastIndexOf('@');
-    const colon = rest.indexOf(':');
-    if (at > 0 && colon >= 0 && colon < at) out = scheme[0] + rest.slice(0, colon) + ':****' + rest.slice(at);
-  }
-  return out.replace(/([?&](?:password|sslpassword)=)[^&#]*/gi, '$1****');
+  return maskConnectionString(url);
 }
 
 /**
- * Parses a `postgres://` / `postgresql://` URL (libpq's URI form) into the config `pg` connects with.
+ * Parses a `postgres://` / `postgresql://` URL (libpq's URI form), or a keyword/value string
+ * (`host=db dbname=app user=me`, libpq's other form), into the config `pg` connects with.
  * Anything wrong becomes StackError('malformed-url') naming the part that is wrong.
  */
 export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgUrl {
-  const url = input.trim();
-  if (url === '') throw malformed('it is empty');
+  const given = input.trim();
+  if (given === '') throw malformed('it is empty');
+  const keywordForm = isKeywordDsn(given);
+  const url = keywordForm ? keywordDsnToUrl(given) : given;
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/.exec(url);
   if (!match) {
     throw malformed(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? 'it cannot be read as a URL' : 'it does not start with postgres:// or postgresql://');
@@ -138,8 +133,12 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
   if (param('password') !== undefined) password = param('password');
   if (param('dbname')) database = param('dbname') as string;
 
-  if (host === '') throw malformed('it names no host', `Put the server's host name or address after //, e.g. ${EXAMPLE}.`);
-  if (database === '') throw malformed('it names no database', `Add the database after the host, e.g. postgres://user@${host}:${port ?? 5432}/postgres.`);
+  if (host === '') {
+    throw malformed('it names no host', keywordForm ? 'Add host=NAME (the server\'s host name or address), e.g. host=db.example.com dbname=app user=me.' : `Put the server's host name or address after //, e.g. ${EXAMPLE}.`);
+  }
+  if (database === '') {
+    throw malformed('it names no database', keywordForm ? 'Add dbname=NAME, e.g. dbname=postgres.' : `Add the database after the host, e.g. postgres://user@${host}:${port ?? 5432}/postgres.`);
+  }
 
   const sslParam = param('sslmode');
   if (sslParam !== undefined && !isSslMode(sslParam)) {
@@ -174,5 +173,8 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
 
   const target: ConnectTarget = { host, port: resolvedPort, database, sslMode: tls.mode, timeoutMs: connectTimeoutMs };
   if (user !== undefined) target.user = user;
-  return { config, sslMode: tls.mode, tlsFallback: tls.fallbackToPlain, displayUrl: maskPgUrl(url), target, ignoredParameters };
+  const parsed: ParsedPgUrl = { config, sslMode: tls.mode, tlsFallback: tls.fallbackToPlain, displayUrl: maskConnectionString(given), target, ignoredParameters };
+  const passfile = param('passfile');
+  if (passfile) parsed.passfile = passfile;
+  return parsed;
 }

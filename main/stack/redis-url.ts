@@ -1,3 +1,4 @@
+import { maskConnectionString } from './secret-mask.ts';
 import { StackError } from './stack-errors.ts';
 import type { ConnectTarget } from './stack-errors.ts';
 
@@ -16,15 +17,9 @@ function malformed(problem: string, hint = `A Redis URL looks like ${EXAMPLE} (r
   return new StackError('malformed-url', `The Redis URL is not valid: ${problem}.`, hint);
 }
 
-/** The Redis URL with its password masked; tolerant of malformed input (the user part ends at the last @). */
+/** The Redis URL with every password (user part, `?password=`, `?sentinelPassword=`) masked; see `maskConnectionString`. */
 export function maskRedisUrl(url: string): string {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url);
-  if (!scheme) return url;
-  const rest = url.slice(scheme[0].length);
-  const at = rest.lastIndexOf('@');
-  const colon = rest.indexOf(':');
-  if (at > 0 && colon >= 0 && colon < at) return scheme[0] + rest.slice(0, colon) + ':****' + rest.slice(at);
-  return url;
+  return maskConnectionString(url);
 }
 
 /** Validates a redis:// or rediss:// URL (host, port range, database number) before ioredis sees it. */
