@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import net from 'node:net';
 import pg from 'pg';
 import type { Lane } from './lanes.ts';
@@ -11,6 +12,15 @@ import type { Lane } from './lanes.ts';
 export type ConnectionState = 'opening' | 'idle' | 'active' | 'checking' | 'closed';
 
 let nextId = 1;
+
+export interface SessionChange {
+  name: string;
+  from: string | undefined;
+  to: string;
+}
+
+/** Reported parameters that change without any statement of ours asking (a standby promoted to primary). */
+const CHANGES_BY_THE_SERVER = new Set(['in_hot_standby']);
 
 export class Connection {
   readonly id = nextId++;
@@ -28,6 +38,21 @@ export class Connection {
   fresh = false;
   /** A query the caller gave up on (timeout, abort) that the connection must finish before it is reused. */
   settling: Promise<unknown> | undefined;
+  /** Set once connected: reports after this are changes made by statements. */
+  started = false;
+  /**
+   * The parameters the server reports (GUC_REPORT: ParameterStatus messages), as they were when the session
+   * started. Since PostgreSQL 14 `default_transaction_read_only` is one of them, so a statement that switches a
+   * read-only session to writable is seen before the next statement is sent.
+   */
+  readonly startupParameters = new Map<string, string>();
+  /** The first reported parameter a statement changed after startup (a read-only pool closes the connection). */
+  sessionChange: SessionChange | undefined;
+
+  /** True when the server tells us if the session's read-only default changes (PostgreSQL 14 and later). */
+  get reportsReadOnly(): boolean {
+    return this.startupParameters.has('default_transaction_read_only');
+  }
 
   constructor(
     readonly client: pg.Client,
@@ -92,10 +117,27 @@ export async function openConnection(config: pg.ClientConfig, now: number, maxLi
   };
   client.on('error', broke);
   client.on('end', () => broke(new Error('The server closed the connection.')));
+  watchReportedParameters(client, connection);
   await client.connect().catch(async (error: unknown) => {
     await client.end().catch(() => undefined);
     throw error;
   });
   connection.pid = (client as unknown as { processID: number }).processID;
+  connection.started = true;
   return connection;
+}
+
+/** Records the reported parameters at startup, then the first one a statement changes. */
+function watchReportedParameters(client: pg.Client, connection: Connection): void {
+  const protocol = (client as unknown as { connection: EventEmitter }).connection;
+  protocol.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
+    const { parameterName: name, parameterValue: value } = message;
+    if (!connection.started) {
+      connection.startupParameters.set(name, value);
+      return;
+    }
+    const from = connection.startupParameters.get(name);
+    if (from === value || CHANGES_BY_THE_SERVER.has(name)) return;
+    connection.sessionChange ??= { name, from, to: value };
+  });
 }

@@ -9,6 +9,7 @@ export type PoolErrorCode =
   | 'invalid-setting'
   | 'invalid-size'
   | 'cancelled'
+  | 'session-changed'
   | 'server-unavailable';
 
 export class PoolError extends Error {

@@ -11,6 +11,7 @@ import { computePoolSize, readConnectionFacts, type PoolSize } from './pool-sizi
 import { SettingsState } from './settings-state.ts';
 import { cancellable, withDeadline } from './cancellable.ts';
 import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
+import { inReadOnlyTransaction, needsReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
 import type { SessionSettings } from './session-settings.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
 
@@ -132,7 +133,7 @@ export class PoolManager {
     const connection = taken instanceof Promise ? await taken : taken;
     let error: unknown;
     try {
-      return await this.execute(connection, query);
+      return await this.executeOneShot(connection, query);
     } catch (caught) {
       error = caught;
       throw caught;
@@ -152,7 +153,7 @@ export class PoolManager {
     let error: unknown;
     try {
       const rest = options?.timeoutMs !== undefined ? { ...options, timeoutMs: Math.max(1, options.timeoutMs - (acquired - asked)), limitMs: options.timeoutMs } : options;
-      const result = await this.execute(connection, query, rest);
+      const result = await this.executeOneShot(connection, query, rest);
       return { result, acquireUs: (acquired - asked) * 1000, serverUs: (this.clock() - acquired) * 1000 };
     } catch (caught) {
       error = caught;
@@ -219,6 +220,12 @@ export class PoolManager {
     });
   }
 
+  /** A query/timedQuery statement: in its own READ ONLY transaction where the server cannot report a switch. */
+  private executeOneShot(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
+    if (!needsReadOnlyTransaction(connection, this.options)) return this.execute(connection, query, options);
+    return inReadOnlyTransaction(connection, () => this.execute(connection, query, options));
+  }
+
   /** Runs a query on a checked-out connection; a caller's timeout or abort cancels it on the server. */
   async execute(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
     if (connection.broken) throw connection.broken;
@@ -228,6 +235,7 @@ export class PoolManager {
     try {
       const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;
       const result = options?.signal || options?.timeoutMs !== undefined ? await cancellable(connection, promise, options, () => (this.metrics.counters.cancellations += 1)) : await promise;
+      if (connection.sessionChange && this.options.readOnly) throw this.sessionChanged(connection);
       if (this.limiter) {
         const before = this.limiter.limit;
         if (this.limiter.sample(this.clock() - started, inFlight) !== before) this.setLimits();
@@ -236,6 +244,7 @@ export class PoolManager {
     } catch (error) {
       if (!(error instanceof PoolError)) this.metrics.counters.errors += 1;
       if (isConnectionError(error)) connection.broken ??= error as Error;
+      if (connection.sessionChange && this.options.readOnly && !connection.broken) throw this.sessionChanged(connection);
       throw error;
     } finally {
       this.metrics.meter.change(this.clock(), 0, -1, 0);
@@ -268,6 +277,13 @@ export class PoolManager {
       this.idle.push(connection);
     }
     this.pump();
+  }
+
+  /** Marks the connection for closing (giveBack destroys it) and says which parameter the statement changed. */
+  private sessionChanged(connection: Connection): PoolError {
+    const error = sessionChangedError(connection);
+    connection.broken ??= error;
+    return error;
   }
 
   // ── handing out ─────────────────────────────────────────────────────────
@@ -324,7 +340,8 @@ export class PoolManager {
 
   private toIdle(connection: Connection): void {
     if (connection.state === 'closed') return;
-    if (this.closed || connection.broken) return this.destroy(connection);
+    // A statement the caller gave up on may have changed the session after the caller left.
+    if (this.closed || connection.broken || (connection.sessionChange && this.options.readOnly)) return this.destroy(connection);
     connection.state = 'idle';
     this.idle.push(connection);
     this.pump();

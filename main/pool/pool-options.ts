@@ -19,8 +19,13 @@ export interface PoolManagerOptions {
   maxLifetimeMs?: number;
   /** acquire() callers holding a connection longer are reported as leaks, in ms (default 60,000; 0 = off). */
   leakThresholdMs?: number;
-  /** default_transaction_read_only=on for every session. */
+  /**
+   * default_transaction_read_only=on for every session, and a statement that changes a reported session
+   * parameter (e.g. switches read-only off) fails and closes its connection (see read-only-guard.ts).
+   */
   readOnly?: boolean;
+  /** Every one-shot query inside BEGIN READ ONLY … COMMIT (automatic for read-only pools on servers before 14). */
+  readOnlyTransactions?: boolean;
   applicationName?: string;
   sessionSettings?: Partial<SessionSettings>;
   /** Monotonic milliseconds (default performance.now). */
