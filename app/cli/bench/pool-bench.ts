@@ -7,12 +7,11 @@
  * rotates per run; medians of runs are reported, with ratios against the peers of the same run.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { PoolManager } from '../../../main/pool/index.ts';
-import { quoteIdent } from '../../../main/sql/identifiers.ts';
 import { median, type BenchResult } from './bench-result.ts';
+import { withScratchDatabase } from './scratch-database.ts';
 
 const run = promisify(execFile);
 
@@ -49,16 +48,12 @@ const WARMUP_MS = 500;
 
 export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchResult> {
   const concurrencies = options.concurrencies ?? [1, 4, 32];
-  const database = `hotpath_bench_pool_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: options.pgUrl });
-  await admin.connect();
   const samples: Record<Client, Record<string, number[]>> = { hotpath: {}, pgPool: {}, pgPoolNamed: {}, pgbench: {} };
   const cpu: Record<Client, Record<string, number[]>> = { hotpath: {}, pgPool: {}, pgPoolNamed: {}, pgbench: {} };
-  try {
-    await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);
-    const url = new URL(options.pgUrl);
-    url.pathname = `/${database}`;
-    const dbUrl = url.toString();
+  // The scratch database is dropped only after every pool below is closed and its sessions have left.
+  await withScratchDatabase(options.pgUrl, 'hotpath_bench_pool', async (dbUrl) => {
+    const url = new URL(dbUrl);
+    const database = decodeURIComponent(url.pathname.slice(1));
     const env = pgEnv(url);
     await run('pgbench', ['-i', '-q', '-s', String(SCALE), database], { env });
     // One discarded pass of every client first: whoever went first would otherwise also pay for JIT warm-up.
@@ -75,11 +70,20 @@ export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchRes
         }
       }
     }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-  }
+  });
   return report(samples, cpu, concurrencies, options);
+}
+
+/**
+ * A raw pg.Pool for the peers. pg-pool re-emits an error of an idle client on the pool, and keeps doing so for
+ * a client it is ending: a session the server terminates then (DROP DATABASE … WITH (FORCE), a restart, an
+ * administrator) would be an unhandled 'error' that ends the process. The session is gone either way; the
+ * measurement that used it is already over, so the error is only noted.
+ */
+export function openBenchPgPool(dbUrl: string, size: number, applicationName = 'hotpath-bench-pgpool'): pg.Pool & { sessionErrors: string[] } {
+  const pool = Object.assign(new pg.Pool({ connectionString: dbUrl, max: size, connectionTimeoutMillis: 60_000, application_name: applicationName }), { sessionErrors: [] as string[] });
+  pool.on('error', (error) => void pool.sessionErrors.push(error.message));
+  return pool;
 }
 
 function pgEnv(url: URL): NodeJS.ProcessEnv {
@@ -108,7 +112,7 @@ async function measure(client: Client, dbUrl: string, env: NodeJS.ProcessEnv, da
       await pool.close();
     }
   }
-  const pool = new pg.Pool({ connectionString: dbUrl, max: c, connectionTimeoutMillis: 60_000, application_name: 'hotpath-bench-pgpool' });
+  const pool = openBenchPgPool(dbUrl, c);
   try {
     return client === 'pgPoolNamed'
       ? await closedLoop(c, seconds, (aid) => pool.query({ ...LOOKUP, values: [aid] }))

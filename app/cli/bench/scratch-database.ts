@@ -5,11 +5,14 @@ import { quoteIdent } from '../../../main/sql/identifiers.ts';
 
 async function asAdmin(serverUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
+  // A server restart or an administrator ending this session fails the query in flight (rejected below);
+  // without a listener the client's 'error' event would also end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await work(client);
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 
