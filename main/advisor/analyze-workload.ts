@@ -4,12 +4,14 @@ import { generateCandidates, specKey, type Candidate } from './candidates.ts';
 import { ESTIMATE_NOTE, EstimateEvaluator, entryBytes, predicateFraction } from './estimate-evaluator.ts';
 import { coveredByExisting, indexFindings, readExistingIndexes } from './existing-indexes.ts';
 import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
+import type { WorkloadStatement } from './advisor-types.ts';
 import { HypopgEvaluator, hypopgAvailable, hypopgInstalled, type CostEvaluator } from './hypopg-evaluator.ts';
 import { createIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
 import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.ts';
 import { selectIndexes } from './selection.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
-import { captureWorkload, type WorkloadTemplate } from './workload-capture.ts';
+import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
+import { inReadOnlyTransaction, planningRole, readPlanningTrust, readRunners, type StatementRunner } from './planning-roles.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 
 export interface AnalyzeWorkloadOptions {
@@ -35,14 +37,11 @@ export interface AnalyzeWorkloadOptions {
   maxStatements?: number;
   /** Read pg_stat_statements (when created in the database). Default true. */
   useStatStatements?: boolean;
-  /** Use HypoPG. Default: when it is created in the database, or can be (see createHypopgExtension). */
-  useHypopg?: boolean;
   /**
-   * Run CREATE EXTENSION IF NOT EXISTS hypopg when the server offers it but the database lacks it. Default: true
-   * exactly when pg_available_extensions lists it. The extension adds only functions; its hypothetical indexes
-   * live in this session's memory and vanish with it (and hypopg_reset runs at the end anyway).
+   * Use HypoPG. Default: when it is created in this database. Analysis never creates it (analysis only reads, and
+   * dry-run and read-only promise no DDL): a database owner runs CREATE EXTENSION hypopg once.
    */
-  createHypopgExtension?: boolean;
+  useHypopg?: boolean;
 }
 
 async function connect(option: AnalyzeWorkloadOptions['pg']): Promise<{ client: pg.Client; owned: boolean }> {
@@ -58,21 +57,15 @@ async function connect(option: AnalyzeWorkloadOptions['pg']): Promise<{ client: 
 async function chooseEvaluator(client: pg.Client, options: AnalyzeWorkloadOptions): Promise<{ use: boolean; note: string }> {
   if (options.useHypopg === false) return { use: false, note: 'HypoPG was not used (useHypopg: false).' };
   if (await hypopgInstalled(client)) return { use: true, note: '' };
-  const available = await hypopgAvailable(client);
-  const mayCreate = options.createHypopgExtension ?? available;
-  if (available && mayCreate) {
-    try {
-      await client.query('CREATE EXTENSION IF NOT EXISTS hypopg');
-      return { use: true, note: ' (the hypopg extension was created in this database for it)' };
-    } catch (error) {
-      return { use: false, note: `HypoPG is installable but CREATE EXTENSION hypopg failed (${(error as Error).message}).` };
-    }
-  }
-  if (options.useHypopg === true) throw new Error('useHypopg: true, but HypoPG is not created in this database and may not be created here. Run CREATE EXTENSION hypopg, or allow createHypopgExtension, or leave useHypopg unset to fall back to the estimate.');
-  return { use: false, note: available ? 'HypoPG is available but createHypopgExtension is false.' : 'HypoPG is not installed on this server.' };
+  const enable = 'a database owner can run CREATE EXTENSION hypopg (it adds functions only; analysis never creates it, as it only reads)';
+  const note = (await hypopgAvailable(client))
+    ? `HypoPG is installed on this server but not created in this database: ${enable}.`
+    : `HypoPG is not installed on this server: install its package (e.g. postgresql-<version>-hypopg), then ${enable}.`;
+  if (options.useHypopg === true) throw new Error(`useHypopg: true, but ${note}`);
+  return { use: false, note };
 }
 
-const HYPOPG_NOTE = 'Costs are the planner\'s own: each candidate set was created as HypoPG hypothetical indexes in one session and every statement\'s generic plan EXPLAINed (never ANALYZEd) with them; HypoPG\'s size estimates run somewhat high';
+const HYPOPG_NOTE = 'Costs are the planner\'s own: each candidate set was created as HypoPG hypothetical indexes in one session and every statement\'s generic plan EXPLAINed (never ANALYZEd) with them, as the role that ran it, in a read-only transaction rolled back; HypoPG\'s size estimates run somewhat high';
 
 function round(n: number): number { return Math.round(n * 100) / 100; }
 
@@ -80,11 +73,17 @@ function round(n: number): number { return Math.round(n * 100) / 100; }
  * The index advisor's analysis: the workload (pg_stat_statements and the engine's templates) → generic plans →
  * candidate indexes from their predicates, joins, sorts and ranges → what-if costs (HypoPG, or the stated estimate)
  * → a greedy workload-wide choice under a minimum gain and a write budget; plus findings on the existing indexes
- * (unused, duplicate, invalid). It reads only: no index is built, nothing is ANALYZEd, no statement is executed.
+ * (unused, duplicate, invalid). It reads only: no index is built, nothing is ANALYZEd, no statement is executed, no
+ * DDL is sent (the session is read-only), and each statement is planned as the role that ran it (planning-roles.ts).
  */
 export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<AdvisorReport> {
   const { client, owned } = await connect(options.pg);
+  // Every transaction of the analysis is read-only, its implicit ones included (HypoPG's calls, catalog reads):
+  // the server, not only this code, refuses any write or DDL. A lent client gets its setting back at the end.
+  let was: string | null = null;
   try {
+    was = (await client.query<{ v: string }>(`${ADVISOR_MARKER} SELECT current_setting('default_transaction_read_only') AS v`)).rows[0]!.v;
+    await client.query(`${ADVISOR_MARKER} SET default_transaction_read_only = on`);
     const { rows } = await client.query<{ v: string }>(`${ADVISOR_MARKER} SELECT current_setting('server_version_num') AS v`);
     const serverVersion = Number(rows[0]!.v);
     const captured = await captureWorkload(client, {
@@ -92,16 +91,25 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     });
     const skipped = [...captured.skipped];
     const statements: AdvisorReport['statements'] = [];
+    const roles: (string | null)[] = [];
     const plans: PlanNode[] = [];
     const accesses: ScanAccess[][] = [];
+    const trust = await readPlanningTrust(client, serverVersion);
+    const runners = await readRunners(client, serverVersion, [...new Set(captured.statements.flatMap((s) => s.userIds ?? []))]);
     for (const statement of captured.statements) {
+      const as = planningRole(statement.userIds?.map((id) => runners.get(id) as StatementRunner) ?? null, trust);
+      if ('skip' in as) {
+        skipped.push({ query: statement.query, reason: as.skip });
+        continue;
+      }
       try {
-        const plan = await explainGeneric(client, serverVersion, statement.query);
-        statements.push(statement);
+        const plan = await inReadOnlyTransaction(client, as.role, () => explainGeneric(client, serverVersion, statement.query));
+        statements.push(reported(statement));
+        roles.push(as.role);
         plans.push(plan);
         accesses.push(scanAccesses(plan, quoteIdent));
       } catch (error) {
-        skipped.push({ query: statement.query, reason: `could not be planned: ${(error as Error).message}` });
+        skipped.push({ query: statement.query, reason: `could not be planned${as.role === null ? '' : ` as ${as.role}`}: ${(error as Error).message}` });
       }
     }
     const tables = await readTables(client, accesses.flat().map((a) => ({ schema: a.schema, table: a.table })));
@@ -111,7 +119,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     const hypopg = await chooseEvaluator(client, options);
     const settings = await readCostSettings(client);
     const evaluator: CostEvaluator = hypopg.use
-      ? new HypopgEvaluator(client, serverVersion, statements.map((s) => s.query))
+      ? new HypopgEvaluator(client, serverVersion, statements.map((s, i) => ({ sql: s.query, role: roles[i]! })))
       : new EstimateEvaluator(plans, accesses, tables, settings);
     try {
       const writeBudget = options.writeBudget ?? 0.25;
@@ -153,7 +161,14 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     }
   } finally {
     if (owned) await client.end();
+    else if (was !== null) await client.query(`${ADVISOR_MARKER} SELECT set_config('default_transaction_read_only', $1, false)`, [was]);
   }
+}
+
+/** The report's view of a captured statement: without the role ids it was planned by. */
+function reported(statement: CapturedStatement): WorkloadStatement {
+  const { userIds: _userIds, ...rest } = statement;
+  return rest;
 }
 
 function proposal(

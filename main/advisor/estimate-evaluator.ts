@@ -5,7 +5,7 @@ import type { PlanNode, ScanAccess } from './plan-predicates.ts';
 import { tableKey, type CostSettings, type TableInfo } from './table-stats.ts';
 
 export const ESTIMATE_NOTE =
-  'HypoPG is not available on this server, so costs are estimated without the planner: for each table scan of a ' +
+  'Without HypoPG, costs are estimated without the planner: for each table scan of a ' +
   "statement's generic plan, an index scan is costed with PostgreSQL's own formulas (its random_page_cost, seq_page_cost, " +
   'cpu_tuple_cost, cpu_index_tuple_cost and cpu_operator_cost; index pages from reltuples and the columns\' average widths; ' +
   'heap pages by the Mackert-Lohman formula interpolated by the leading column\'s pg_stats.correlation; selectivity 1/n_distinct ' +

@@ -1,21 +1,17 @@
 import type pg from 'pg';
+import { loadSqlParser } from '../sql/pg-parser.ts';
 import type { PlanNode } from './plan-predicates.ts';
 
 /** Every query the advisor sends carries this comment, so it never mistakes its own catalog reads for workload. */
 export const ADVISOR_MARKER = '/* hotpath:index-advisor */';
 
-/**
- * The highest `$n` placeholder of a statement, outside strings, quoted identifiers and comments: how many
- * parameters a PREPARE'd copy takes.
- */
-export function parameterCount(sql: string): number {
+/** How many parameters a PREPARE'd copy takes: the highest `$n` token, as PostgreSQL's lexer reads the text. */
+export async function parameterCount(sql: string): Promise<number> {
+  const parser = await loadSqlParser();
   let highest = 0;
-  const scrubbed = sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^']|'')*'/g, "''")
-    .replace(/"(?:[^"]|"")*"/g, '""');
-  for (const m of scrubbed.matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(m[1]));
+  for (const token of parser.scan(sql).tokens) {
+    if (token.tokenName === 'PARAM') highest = Math.max(highest, Number(token.text.slice(1)));
+  }
   return highest;
 }
 
@@ -27,28 +23,32 @@ let prepareCounter = 0;
  * through PREPARE + plan_cache_mode = force_generic_plan + EXPLAIN EXECUTE with NULLs (what dexter does).
  * The prepared statement is made afresh every time: a cached generic plan would not notice hypothetical
  * indexes created after it. Never EXPLAIN ANALYZE: nothing runs.
+ *
+ * Call it inside the read-only transaction `inReadOnlyTransaction` opens (planning-roles.ts): planning can run
+ * the statement's functions, so it happens as the statement's role and is rolled back.
  */
 export async function explainGeneric(client: pg.Client, serverVersion: number, sql: string): Promise<PlanNode> {
   const body = sql.trim().replace(/;\s*$/, '');
-  const params = parameterCount(body);
+  const params = await parameterCount(body);
   if (serverVersion >= 160000) {
     const options = params > 0 ? 'GENERIC_PLAN, VERBOSE, FORMAT JSON' : 'VERBOSE, FORMAT JSON';
     return firstPlan(await client.query(`${ADVISOR_MARKER} EXPLAIN (${options}) ${body}`));
   }
   if (params === 0) return firstPlan(await client.query(`${ADVISOR_MARKER} EXPLAIN (VERBOSE, FORMAT JSON) ${body}`));
   const name = `hotpath_advisor_${process.pid}_${++prepareCounter}`;
-  await client.query(`PREPARE ${name} AS ${body}`);
+  await client.query(`${ADVISOR_MARKER} PREPARE ${name} AS ${body}`);
+  // A prepared statement outlives the transaction's rollback: a savepoint keeps the transaction usable after a
+  // failed EXPLAIN, so the DEALLOCATE below always runs.
+  await client.query(`${ADVISOR_MARKER} SAVEPOINT hotpath_explain`);
   try {
-    await client.query('BEGIN');
-    try {
-      await client.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
-      const nulls = Array.from({ length: params }, () => 'NULL').join(', ');
-      return firstPlan(await client.query(`${ADVISOR_MARKER} EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${name}(${nulls})`));
-    } finally {
-      await client.query('ROLLBACK');
-    }
+    await client.query(`${ADVISOR_MARKER} SET LOCAL plan_cache_mode = force_generic_plan`);
+    const nulls = Array.from({ length: params }, () => 'NULL').join(', ');
+    return firstPlan(await client.query(`${ADVISOR_MARKER} EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${name}(${nulls})`));
+  } catch (error) {
+    await client.query(`${ADVISOR_MARKER} ROLLBACK TO SAVEPOINT hotpath_explain`);
+    throw error;
   } finally {
-    await client.query(`DEALLOCATE ${name}`);
+    await client.query(`${ADVISOR_MARKER} DEALLOCATE ${name}`);
   }
 }
 

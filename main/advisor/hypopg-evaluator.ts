@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
 import { createIndexDdl, type IndexSpec } from './index-spec.ts';
 import { specKey } from './candidates.ts';
+import { inReadOnlyTransaction } from './planning-roles.ts';
 
 /** What the selection asks of a cost model: a statement's plan cost with some indexes in place, and an index's size. */
 export interface CostEvaluator {
@@ -29,7 +30,8 @@ export async function hypopgAvailable(client: pg.Client): Promise<boolean> {
 }
 
 /**
- * What-if costs through HypoPG: the configuration's indexes are created hypothetically in this backend, the
+ * What-if costs through HypoPG (only when an owner created it in the database: analysis never does): the
+ * configuration's indexes are created hypothetically in this backend, the
  * statements' generic plans EXPLAINed (never ANALYZEd: nothing runs) and the plan's total cost read. Everything
  * happens on the one client the advisor holds, because hypothetical indexes exist only in the backend that made
  * them. Results are cached per configuration and statement.
@@ -40,7 +42,12 @@ export class HypopgEvaluator implements CostEvaluator {
   private readonly sizes = new Map<string, number>();
   private active = '';
 
-  constructor(private readonly client: pg.Client, private readonly serverVersion: number, private readonly sql: readonly string[]) {}
+  /** `statements`: each one's text and the role it is planned as (null: the connecting role), as analysis chose. */
+  constructor(
+    private readonly client: pg.Client,
+    private readonly serverVersion: number,
+    private readonly statements: readonly { sql: string; role: string | null }[],
+  ) {}
 
   private async activate(config: readonly IndexSpec[]): Promise<string> {
     const keys = config.map(specKey).sort();
@@ -66,7 +73,9 @@ export class HypopgEvaluator implements CostEvaluator {
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined) return cached;
     await this.activate(config);
-    const plan = await explainGeneric(this.client, this.serverVersion, this.sql[statement]!);
+    // The hypothetical indexes live in this backend's memory, not in the transaction: the rollback keeps them.
+    const { sql, role } = this.statements[statement]!;
+    const plan = await inReadOnlyTransaction(this.client, role, () => explainGeneric(this.client, this.serverVersion, sql));
     this.cache.set(cacheKey, plan['Total Cost']);
     return plan['Total Cost'];
   }

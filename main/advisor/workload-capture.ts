@@ -11,8 +11,13 @@ export interface WorkloadTemplate {
   calls?: number;
 }
 
+/** A captured statement with the roles that ran it (pg_stat_statements userids); null for the engine's templates. */
+export interface CapturedStatement extends WorkloadStatement {
+  userIds: string[] | null;
+}
+
 export interface CapturedWorkload {
-  statements: WorkloadStatement[];
+  statements: CapturedStatement[];
   skipped: { query: string; reason: string }[];
   /** Why pg_stat_statements was not read, when it was not (the report's note says so). */
   statStatementsNote: string | null;
@@ -71,21 +76,21 @@ async function statStatementsSchema(client: pg.Client): Promise<string | null> {
   return rows[0]?.schema ?? null;
 }
 
-interface Counters { queryId: string; query: string; calls: number; totalMs: number }
+interface Counters { queryId: string; query: string; calls: number; totalMs: number; userIds: string[] }
 
 async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; note: string | null }> {
   const schema = await statStatementsSchema(client);
   if (!schema) return { rows: [], note: 'pg_stat_statements is not created in this database, so only the given templates were analyzed.' };
   try {
     // One queryid may have several rows (per user, top-level or nested): summed into one statement.
-    const { rows } = await client.query<{ query_id: string; query: string; calls: number; total_ms: number }>(
+    const { rows } = await client.query<{ query_id: string; query: string; calls: number; total_ms: number; user_ids: string[] }>(
       `${ADVISOR_MARKER} SELECT s.queryid::text AS query_id, min(s.query) AS query, sum(s.calls)::float8 AS calls,
-              sum(s.total_exec_time)::float8 AS total_ms
+              sum(s.total_exec_time)::float8 AS total_ms, array_agg(DISTINCT s.userid::text) AS user_ids
          FROM ${quoteQualified(schema, 'pg_stat_statements')} s
         WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
         GROUP BY s.queryid`,
     );
-    return { rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms })), note: null };
+    return { rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms, userIds: r.user_ids })), note: null };
   } catch (error) {
     return { rows: [], note: `pg_stat_statements could not be read (${(error as Error).message}), so only the given templates were analyzed.` };
   }
@@ -104,8 +109,8 @@ export async function captureWorkload(
   const read = options.useStatStatements ? await readCounters(client) : { rows: [], note: 'pg_stat_statements was not read (useStatStatements: false).' };
   const templatesByText = new Map(options.templates.map((t) => [normalizeText(t.sql), t]));
   const templatesByShape = new Map(options.templates.map((t) => [statementShape(t.sql), t]));
-  const statements: WorkloadStatement[] = [];
-  const byTemplate = new Map<string, WorkloadStatement>();
+  const statements: CapturedStatement[] = [];
+  const byTemplate = new Map<string, CapturedStatement>();
   const ranked = read.rows.filter((r) => r.calls > 0).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
   for (const row of ranked) {
     const template = templatesByText.get(normalizeText(row.query)) ?? templatesByShape.get(statementShape(row.query));
@@ -125,9 +130,12 @@ export async function captureWorkload(
     }
     if (!template && statements.filter((s) => s.template === null).length >= options.maxStatements) continue;
     // A template is planned from its own text: its literals (LIMIT 50) tell the planner more than placeholders.
-    const statement: WorkloadStatement = {
+    // A template is the engine's own workload (run as the connecting role): planned as that role, like one not
+    // seen there. Anything else is planned as a role that ran it (planning-roles.ts).
+    const statement: CapturedStatement = {
       queryId: row.queryId, template: template?.name ?? null, query: template ? template.sql.trim() : row.query,
       calls: row.calls, meanMs: row.calls > 0 ? row.totalMs / row.calls : 0, totalMs: row.totalMs,
+      userIds: template ? null : row.userIds,
     };
     if (template) byTemplate.set(template.name, statement);
     statements.push(statement);
@@ -137,7 +145,7 @@ export async function captureWorkload(
     const reason = whyNotAnalyzable(template.sql);
     if (reason) { skipped.push({ query: template.sql, reason: `template "${template.name}": ${reason}` }); continue; }
     const calls = template.calls ?? template.weight ?? 1;
-    statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0 });
+    statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0, userIds: null });
   }
   return { statements, skipped, statStatementsNote: read.note };
 }

@@ -40,17 +40,18 @@ function asPostgres(binary: string, args: string[]): Promise<unknown> {
   return userInfo().uid === 0 ? run('runuser', ['-u', 'postgres', '--', binary, ...args]) : run(binary, args);
 }
 
-export async function startPrivatePostgres(server: TestServer): Promise<PrivatePostgres> {
-  return server === 'pg18' ? startEmbedded() : startSystem15();
+/** `settings`: extra server settings (`name=value`), e.g. `shared_preload_libraries=pg_stat_statements`. */
+export async function startPrivatePostgres(server: TestServer, settings: readonly string[] = []): Promise<PrivatePostgres> {
+  return server === 'pg18' ? startEmbedded(settings) : startSystem15(settings);
 }
 
-async function startSystem15(): Promise<PrivatePostgres> {
+async function startSystem15(settings: readonly string[]): Promise<PrivatePostgres> {
   const dir = await ownedTempDir('hotpath-private-pg15-');
   const data = join(dir, 'data');
   const port = await freePort();
   await asPostgres(join(PG15_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   await appendFile(data + '/postgresql.conf',
-    `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nmax_connections = 40\nshared_buffers = 16MB\n`);
+    `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nmax_connections = 40\nshared_buffers = 16MB\n${settings.map((s) => `${s}\n`).join('')}`);
   const log = join(dir, 'server.log');
   const start = async (): Promise<void> => {
     await asPostgres(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
@@ -70,7 +71,7 @@ async function startSystem15(): Promise<PrivatePostgres> {
   };
 }
 
-async function startEmbedded(): Promise<PrivatePostgres> {
+async function startEmbedded(settings: readonly string[]): Promise<PrivatePostgres> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = await ownedTempDir('hotpath-private-pg18-');
   const port = await freePort();
@@ -83,7 +84,7 @@ async function startEmbedded(): Promise<PrivatePostgres> {
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=40', '-c', 'shared_buffers=16MB'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=40', '-c', 'shared_buffers=16MB', ...settings.flatMap((s) => ['-c', s])],
     onLog: () => undefined,
     onError: () => undefined,
   });

@@ -1,0 +1,116 @@
+import type pg from 'pg';
+import { quoteIdent } from '../sql/identifiers.ts';
+import { ADVISOR_MARKER } from './generic-plan.ts';
+
+/**
+ * As whom the advisor plans a statement, or why it does not.
+ *
+ * Planning runs code: PostgreSQL folds IMMUTABLE (and, for estimates, STABLE) functions with constant arguments
+ * while it plans, so EXPLAIN of a statement someone else wrote runs their functions. Three things bound that:
+ * - A statement of another role is planned as that role (`SET LOCAL ROLE` to the pg_stat_statements userid), never
+ *   with Hotpath's privileges, or not at all (the connecting role may not SET ROLE to it: the reason names the
+ *   GRANT that would allow it).
+ * - SET ROLE alone contains nothing: it is checked against the session user, so a folded function can call
+ *   `set_config('role', session_user, true)` (or set session_authorization, when the session logged in as a
+ *   superuser) and run the rest with the connecting role's privileges. So another role's statement is planned
+ *   only when no function in the database belongs to a role the session does not already trust (superusers and
+ *   the connecting role itself): then nothing but trusted code can run while it is planned.
+ * - Every plan is made in a READ ONLY transaction that is rolled back, and the analysis session's default is
+ *   read-only too: nothing the planner runs can write (a read-only transaction cannot be made read-write once it
+ *   has run a query). This is a second wall, not the first: a superuser's COPY … TO PROGRAM is allowed in a
+ *   read-only transaction, which is why the trust rule above comes first.
+ * The connecting role's own statements (and the engine's templates, which its workload runs as that role) are
+ * planned as that role: planning runs nothing the statement did not already run with those privileges.
+ */
+
+/** A role that ran a statement (pg_stat_statements' userid), as the session sees it. */
+export interface StatementRunner {
+  /** Null when the role was dropped since. */
+  name: string | null;
+  superuser: boolean;
+  /** The connecting role may SET ROLE to it (a member; on 16+ with the SET option; superusers may always). */
+  maySet: boolean;
+}
+
+export interface PlanningTrust {
+  /** The connecting role (current_user when the analysis starts). */
+  sessionRole: string;
+  serverVersion: number;
+  /** Owners of functions in this database that are neither superusers nor the connecting role. */
+  untrustedOwners: string[];
+}
+
+export type PlanningRole = { role: string | null } | { skip: string };
+
+export async function readPlanningTrust(client: pg.Client, serverVersion: number): Promise<PlanningTrust> {
+  const session = await client.query<{ name: string }>(`${ADVISOR_MARKER} SELECT current_user AS name`);
+  // Every function counts, whatever its schema or extension: a trusted extension's objects belong to the bootstrap
+  // superuser, and a function a non-superuser added to an extension it owns is still that role's code.
+  const owners = await client.query<{ name: string }>(
+    `${ADVISOR_MARKER} SELECT DISTINCT r.rolname AS name FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+      WHERE NOT r.rolsuper AND r.rolname <> current_user ORDER BY 1`,
+  );
+  return { sessionRole: session.rows[0]!.name, serverVersion, untrustedOwners: owners.rows.map((r) => r.name) };
+}
+
+/** The roles behind pg_stat_statements userids, with whether this session may SET ROLE to each. */
+export async function readRunners(client: pg.Client, serverVersion: number, userIds: readonly string[]): Promise<Map<string, StatementRunner>> {
+  const privilege = serverVersion >= 160000 ? 'SET' : 'MEMBER';
+  const { rows } = await client.query<{ oid: string; name: string; superuser: boolean; may_set: boolean }>(
+    `${ADVISOR_MARKER} SELECT oid::text AS oid, rolname AS name, rolsuper AS superuser, pg_has_role(oid, '${privilege}') AS may_set
+       FROM pg_roles WHERE oid = ANY($1::oid[])`,
+    [userIds],
+  );
+  const runners = new Map<string, StatementRunner>(userIds.map((id) => [id, { name: null, superuser: false, maySet: false }]));
+  for (const r of rows) runners.set(r.oid, { name: r.name, superuser: r.superuser, maySet: r.may_set });
+  return runners;
+}
+
+function grantHint(role: string, trust: PlanningTrust): string {
+  const options = trust.serverVersion >= 160000 ? ' WITH INHERIT FALSE, SET TRUE' : '';
+  return `GRANT ${quoteIdent(role)} TO ${quoteIdent(trust.sessionRole)}${options}`;
+}
+
+/**
+ * As whom to plan a statement run by `runners` (null: the engine's own template), or why it is skipped. The
+ * reason says what would let Hotpath analyze it.
+ */
+export function planningRole(runners: readonly StatementRunner[] | null, trust: PlanningTrust): PlanningRole {
+  if (runners === null) return { role: null };
+  const named = runners.filter((r): r is StatementRunner & { name: string } => r.name !== null);
+  if (named.some((r) => r.name === trust.sessionRole)) return { role: null };
+  if (named.length === 0) return { skip: 'run only by roles that no longer exist, so there is no role to plan it as' };
+  const settable = named.filter((r) => r.maySet);
+  const list = named.map((r) => r.name).join(', ');
+  if (settable.length === 0) {
+    return {
+      skip: `run by ${list}, which ${trust.sessionRole} may not SET ROLE to; Hotpath plans a statement only as the role that ran it. ` +
+        `${grantHint(named[0]!.name, trust)} would let it (or connect Hotpath as ${named[0]!.name}).`,
+    };
+  }
+  const superuser = settable.find((r) => r.superuser);
+  if (superuser) return { role: superuser.name };
+  if (trust.untrustedOwners.length > 0) {
+    const owners = trust.untrustedOwners.slice(0, 5).join(', ') + (trust.untrustedOwners.length > 5 ? ', …' : '');
+    return {
+      skip: `run by ${list}; not planned, because this database has functions owned by roles that are not superusers (${owners}), ` +
+        `planning can run such a function (PostgreSQL folds IMMUTABLE functions while it plans), and a function can switch ` +
+        `back from SET ROLE to ${trust.sessionRole}. Connect Hotpath as ${settable[0]!.name} to analyze its statements.`,
+    };
+  }
+  return { role: settable[0]!.name };
+}
+
+/**
+ * Runs `work` in a READ ONLY transaction as `role` (null: the connecting role), then rolls it back whatever
+ * happened. `SET LOCAL` ends with the transaction, so the session is left as it was.
+ */
+export async function inReadOnlyTransaction<T>(client: pg.Client, role: string | null, work: () => Promise<T>): Promise<T> {
+  await client.query(`${ADVISOR_MARKER} BEGIN READ ONLY`);
+  try {
+    if (role !== null) await client.query(`${ADVISOR_MARKER} SET LOCAL ROLE ${quoteIdent(role)}`);
+    return await work();
+  } finally {
+    await client.query(`${ADVISOR_MARKER} ROLLBACK`);
+  }
+}
