@@ -64,23 +64,36 @@ const SEED_STATE_COLUMNS = [
   ['completed_edges', 'bigint'],
 ] as const satisfies readonly ColumnDefinition[];
 
-/** Creates the schema and its tables when missing; running it again changes nothing. */
-export async function createDemoSchema(client: SqlRunner): Promise<void> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(DEMO_SCHEMA)}`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${demoTable(CHUNKS_TABLE)} (
-  ${columns(CHUNK_COLUMNS, ' NOT NULL')},
-  ${primaryKey('id')}
-)`);
+/** The demo's tables, each with its columns as `CREATE TABLE` takes them and its key. */
+const TABLE_DEFINITIONS: Record<string, { columns: readonly ColumnDefinition[]; notNull: boolean; key: string[] }> = {
+  [CHUNKS_TABLE]: { columns: CHUNK_COLUMNS, notNull: true, key: ['id'] },
   // No foreign keys: the generator guarantees both ends exist, and a check per edge end would
   // slow the seed without protecting anything the demo needs.
-  await client.query(`CREATE TABLE IF NOT EXISTS ${demoTable(EDGES_TABLE)} (
-  ${columns(EDGE_COLUMNS, ' NOT NULL')},
-  ${primaryKey('src', 'dst', 'relation')}
-)`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${demoTable(SEED_STATE_TABLE)} (
-  ${columns(SEED_STATE_COLUMNS)},
-  ${primaryKey('singleton')}
-)`);
+  [EDGES_TABLE]: { columns: EDGE_COLUMNS, notNull: true, key: ['src', 'dst', 'relation'] },
+  [SEED_STATE_TABLE]: { columns: SEED_STATE_COLUMNS, notNull: false, key: ['singleton'] },
+};
+
+export const DEMO_TABLES = [CHUNKS_TABLE, EDGES_TABLE, SEED_STATE_TABLE] as const;
+
+/** PostgreSQL's own spelling (format_type) of the types we write, for comparing with the catalog. */
+const CATALOG_TYPE: Record<string, string> = { timestamptz: 'timestamp with time zone' };
+
+/** Each column of a demo table as the catalog shows it: name, format_type, NOT NULL. */
+export function expectedColumns(table: string): { name: string; type: string; notNull: boolean }[] {
+  const definition = TABLE_DEFINITIONS[table]!;
+  return definition.columns.map(([name, type]) => {
+    const bare = type.split(/ NOT NULL| DEFAULT| CHECK/)[0]!;
+    return { name, type: CATALOG_TYPE[bare] ?? bare, notNull: definition.notNull || type.includes('NOT NULL') || definition.key.includes(name) };
+  });
+}
+
+/** `CREATE TABLE` for one demo table (the schema must exist). */
+export function createTableStatement(table: string): string {
+  const definition = TABLE_DEFINITIONS[table]!;
+  return `CREATE TABLE ${demoTable(table)} (
+  ${columns(definition.columns, definition.notNull ? ' NOT NULL' : '')},
+  ${primaryKey(...definition.key)}
+)`;
 }
 
 export interface SeedState {

@@ -4,8 +4,9 @@ import { resolveBatchOptions } from '../batch/batch-options.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 import { DEFAULT_DEMO_SEED, DEMO_GENERATOR_VERSION, DemoDataGenerator, validateChunkCount } from './demo-data-generator.ts';
 import { chunkInsertQuery, edgeInsertQuery } from './demo-insert-statements.ts';
+import { createDemoSchema } from './demo-schema-ownership.ts';
 import {
-  CHUNKS_TABLE, EDGES_TABLE, SEED_STATE_TABLE, createDemoSchema, demoDataStatus, demoTable, type DemoDataStatus,
+  CHUNKS_TABLE, EDGES_TABLE, SEED_STATE_TABLE, demoDataStatus, demoTable, type DemoDataStatus,
 } from './schema.ts';
 
 export interface SeedProgress {
@@ -94,6 +95,7 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
       throw new Error('Another process is seeding the demo data in this database; try again when it has finished.');
     }
     try {
+      // Refuses, naming them, when `unified` holds anything Hotpath did not create: seeding truncates it.
       await createDemoSchema(client);
       const status = await demoDataStatus(client);
       if (status && !options.force && reusable(status, chunks, options.seed)) {

@@ -3,6 +3,7 @@ import { StackError } from '../stack/stack-errors.ts';
 import { WorkloadProfileError } from '../workload/profile-loader.ts';
 import { CacheConfigError } from './cache-session.ts';
 import { PoolError } from '../pool/pool-errors.ts';
+import { DemoSchemaNotOursError } from '../demo/demo-schema-ownership.ts';
 
 /**
  * Every error leaving the engine becomes a ContractError with a stable code and, where
@@ -12,6 +13,7 @@ export function toContractError(error: unknown): ContractError {
   if (error instanceof ContractError) return error;
   if (error instanceof StackError) return new ContractError(error.code, error.message, error.hint);
   if (error instanceof PoolError) return new ContractError(`pool-${error.code}`, error.message, error.hint);
+  if (error instanceof DemoSchemaNotOursError) return new ContractError(error.code, error.message, error.hint);
   if (error instanceof CacheConfigError) return new ContractError('cache-tier-missing', error.message, error.hint);
   if (error instanceof WorkloadProfileError) {
     return new ContractError('bad-workload-profile', error.message, 'Fix the profile file at the line named and start the workload again.');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createDemoSchema } from '../../../main/demo/schema.ts';
+import { createDemoSchema } from '../../../main/demo/demo-schema-ownership.ts';
 import { seedDemoData } from '../../../main/demo/seeder.ts';
 import type { HybridFilters, PlannerSql } from '../../../main/planner/planner-types.ts';
 import { readColumnStats } from '../../../main/planner/table-selectivity.ts';
