@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../../main/engine/engine.ts';
 import { ContractError } from '../../main/contract/api.ts';
-import { bridgeContract } from './ws-contract-bridge.ts';
+import { bridgeContract, type BridgeLimits } from './ws-contract-bridge.ts';
 import { CONSOLE_CSP, RENDERER_DIR, readRendererAsset, rendererIsBuilt } from './renderer-assets.ts';
 
 export interface HeadlessServerOptions {
@@ -15,7 +15,14 @@ export interface HeadlessServerOptions {
   token?: string;
   /** The built console UI to serve at `/` (default: out/renderer). */
   rendererDir?: string;
+  /** Per-connection bounds (requests in flight, bytes queued for a slow reader); see DEFAULT_BRIDGE_LIMITS. */
+  clientLimits?: Partial<BridgeLimits>;
+  /** Told when a client's connection is closed for what it sent or did not read (default: a line on stderr). */
+  onClientProblem?: (reason: string) => void;
 }
+
+/** Largest frame a client may send; the contract's requests are small, so 1 MiB is generous. ws closes with 1009 past it. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
 
 export interface HeadlessServer {
   port: number;
@@ -35,14 +42,21 @@ export interface HeadlessServer {
  */
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  wss.on('connection', (socket) => bridgeContract(socket, options.engine));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const onClientProblem = options.onClientProblem ?? ((reason: string) => process.stderr.write(`hotpath: a WebSocket client was refused: ${reason}\n`));
+  wss.on('connection', (socket) => bridgeContract(socket, options.engine, {
+    ...(options.clientLimits ? { limits: options.clientLimits } : {}),
+    onClientProblem,
+  }));
 
   const rendererDir = options.rendererDir ?? RENDERER_DIR;
   const server = createServer((req, res) => {
     void route(options.engine, rendererDir, req, res);
   });
   server.on('upgrade', (req, socket, head) => {
+    // A client that resets the connection before (or instead of) the handshake must not crash the process;
+    // once upgraded, the bridge handles the socket's errors.
+    socket.on('error', (error) => onClientProblem(`connection error before the handshake: ${error.message}`));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // Browsers always send Origin: a page from anywhere but this server may not connect,
     // even if it somehow had the token. Node clients (tests, CLI) send none.

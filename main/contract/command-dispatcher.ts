@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { ContractError } from './api.ts';
 import { commandSchemas, type CommandName, type CommandResult } from './commands.ts';
+import { describeZodError } from './zod-error-text.ts';
+
+export { describeZodError };
 
 export type CommandHandlers = {
   [C in CommandName]: (params: z.output<(typeof commandSchemas)[C]['params']>) => Promise<CommandResult<C>>;
 };
 
-/** Turns a zod failure into one readable sentence naming each bad field. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(params)'}: ${issue.message}`)
-    .join('; ');
-}
+/** Enough of an unknown command's name to recognise it; a megabyte of name is not echoed back. */
+const MAX_ECHOED_NAME = 100;
 
 /**
  * Validates a command arriving from any transport and runs its handler. Unknown
@@ -19,8 +18,9 @@ export function describeZodError(error: z.ZodError): string {
  * says which field is wrong; nothing reaches a handler unvalidated.
  */
 export async function dispatchCommand(handlers: CommandHandlers, command: string, rawParams: unknown): Promise<unknown> {
-  if (!Object.hasOwn(commandSchemas, command)) {
-    throw new ContractError('unknown-command', `Unknown command "${command}".`, `Known commands: ${Object.keys(commandSchemas).join(', ')}.`);
+  if (typeof command !== 'string' || !Object.hasOwn(commandSchemas, command)) {
+    const shown = typeof command === 'string' ? JSON.stringify(command.slice(0, MAX_ECHOED_NAME)) + (command.length > MAX_ECHOED_NAME ? '…' : '') : `of type ${typeof command}`;
+    throw new ContractError('unknown-command', `Unknown command ${shown}.`, `Known commands: ${Object.keys(commandSchemas).join(', ')}.`);
   }
   const name = command as CommandName;
   const parsed = commandSchemas[name].params.safeParse(rawParams ?? {});

@@ -121,7 +121,7 @@ export const commandSchemas = {
   /** Runs a plan from optimize.plan (all its steps, or the ones named), with progress, and measures before/after. */
   'optimize.apply': {
     params: z
-      .object({ planId: z.string().min(1), steps: z.array(z.string()).optional(), confirm: z.literal(true, 'applying a plan needs confirm: true') })
+      .object({ planId: z.string().min(1), steps: z.array(z.string().max(200)).max(100, 'a plan has at most 100 steps').optional(), confirm: z.literal(true, 'applying a plan needs confirm: true') })
       .strict(),
     result: optimizeResultSchema,
   },
