@@ -1,5 +1,6 @@
 import { ContractError } from '../contract/api.ts';
 import { StackError } from '../stack/stack-errors.ts';
+import { maskSecretsInText } from '../stack/secret-mask.ts';
 import { WorkloadProfileError } from '../workload/profile-loader.ts';
 import { CacheConfigError } from './cache-session.ts';
 import { PoolError } from '../pool/pool-errors.ts';
@@ -11,7 +12,8 @@ import { DemoSchemaNotOursError } from '../demo/demo-schema-ownership.ts';
  */
 export function toContractError(error: unknown): ContractError {
   if (error instanceof ContractError) return error;
-  if (error instanceof StackError) return new ContractError(error.code, error.message, error.hint);
+  // Connection errors may quote a URL or a driver message that does: mask before anything shows them.
+  if (error instanceof StackError) return new ContractError(error.code, maskSecretsInText(error.message), error.hint);
   if (error instanceof PoolError) return new ContractError(`pool-${error.code}`, error.message, error.hint);
   if (error instanceof DemoSchemaNotOursError) return new ContractError(error.code, error.message, error.hint);
   if (error instanceof CacheConfigError) return new ContractError('cache-tier-missing', error.message, error.hint);
@@ -22,5 +24,5 @@ export function toContractError(error: unknown): ContractError {
   if (pgCode === '42P01') {
     return new ContractError('missing-relation', (error as Error).message, 'The demo workload needs the demo schema: seed it first (hotpath serve --seed, or the demo.seed command).');
   }
-  return new ContractError('internal', error instanceof Error ? error.message : String(error));
+  return new ContractError('internal', maskSecretsInText(error instanceof Error ? error.message : String(error)));
 }

@@ -49,6 +49,7 @@ export type StackNoticeCode =
   | 'pg-stat-statements-not-created'
   | 'pg-stat-statements-unreadable'
   | 'ignored-url-parameters'
+  | 'password-file-ignored'
   | 'tls-fallback';
 
 export interface StackNotice {

@@ -3,7 +3,11 @@ import { parsePgUrl } from '../pg-url.ts';
 import type { PgTlsOptions } from '../pg-tls.ts';
 import { detectPgStatStatements } from '../pg-stat-statements.ts';
 import { parseRedisUrl } from '../redis-url.ts';
+import { resolvePgPassword } from '../pg-password-sources.ts';
+import { resolveRedisPassword } from '../redis-password-sources.ts';
 import { verifyRedis } from '../redis-probe.ts';
+import { maskSecretsInText } from '../secret-mask.ts';
+import { StackError } from '../stack-errors.ts';
 import type { Stack, StackNotice } from '../stack.ts';
 import { connectVerified } from './pg-connect.ts';
 
@@ -17,6 +21,15 @@ export interface RemoteStackOptions {
   connectTimeoutMs?: number;
   /** Read-only mode does no DDL, not even CREATE EXTENSION pg_stat_statements. */
   readOnly?: boolean;
+  /** Where PGPASSWORD, PGPASSFILE, PGUSER and REDISCLI_AUTH are read (default: this process's environment). */
+  env?: Record<string, string | undefined>;
+}
+
+/** An error that can never carry a password it was given, whatever the driver put in its message. */
+function masked(error: unknown, secrets: Array<string | null | undefined>): unknown {
+  if (!(error instanceof StackError)) return error;
+  const message = maskSecretsInText(error.message, secrets);
+  return message === error.message ? error : new StackError(error.code, message, error.hint, { cause: error.cause });
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -39,6 +52,19 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
   const redis = options.redisUrl !== undefined ? parseRedisUrl(options.redisUrl) : null;
   const timeoutMs = parsed.config.connectionTimeoutMillis ?? options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const notices: StackNotice[] = [];
+  const env = options.env ?? process.env;
+  // Set explicitly, so that pg never falls back on its own (deprecated) PGPASSWORD / pgpass lookup.
+  const pgPassword = await resolvePgPassword(parsed, env);
+  if (pgPassword.password !== null) parsed.config.password = pgPassword.password;
+  if (pgPassword.warning) {
+    notices.push({
+      code: 'password-file-ignored',
+      message: `The PostgreSQL password file was ignored: ${pgPassword.warning}.`,
+      hint: 'Make it private (chmod 0600 on the file), as psql requires, or give the password another way (PGPASSWORD, --pg-password-file).',
+    });
+  }
+  const redisAuth = redis ? resolveRedisPassword(redis, env) : null;
+  const secrets = [pgPassword.password, redisAuth?.password];
 
   if (parsed.ignoredParameters.length > 0) {
     notices.push({
@@ -48,7 +74,9 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     });
   }
 
-  const { client, config, fellBackToPlain } = await connectVerified(parsed, timeoutMs);
+  const { client, config, fellBackToPlain } = await connectVerified(parsed, timeoutMs).catch((error: unknown) => {
+    throw masked(error, secrets);
+  });
   let serverVersion: number;
   let pgStatStatements: boolean;
   try {
@@ -69,8 +97,10 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     });
   }
 
-  if (redis) {
-    await verifyRedis(redis.url, timeoutMs);
+  if (redis && redisAuth) {
+    await verifyRedis(redisAuth.url, timeoutMs).catch((error: unknown) => {
+      throw masked(error, secrets);
+    });
   } else {
     notices.push({
       code: 'redis-not-configured',
@@ -84,7 +114,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     processes: [],
     pg: config,
     pgDisplayUrl: parsed.displayUrl,
-    redis: redis ? { url: redis.url, displayUrl: redis.displayUrl } : null,
+    redis: redis && redisAuth ? { url: redisAuth.url, displayUrl: redis.displayUrl } : null,
     capabilities: { serverVersion, pgStatStatements },
     notices,
     // Nothing is held between calls: the verification client is already closed.
