@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { quoteQualified } from '../sql/identifiers.ts';
 import type { WorkloadStatement } from './advisor-types.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
+import { SqlSyntaxError, loadSqlParser } from '../sql/pg-parser.ts';
 
 /** An engine workload template handed to the advisor; `calls` (if known) wins over `weight` (relative share). */
 export interface WorkloadTemplate {
@@ -23,48 +24,80 @@ export interface CapturedWorkload {
   statStatementsNote: string | null;
 }
 
-/** Whitespace-insensitive identity of a statement text: how a template finds itself in pg_stat_statements. */
-export function normalizeText(sql: string): string {
-  return sql.replace(/\s+/g, ' ').trim().replace(/\s*;$/, '');
+/**
+ * The identity of a statement up to its constants, comments and whitespace: pg_stat_statements shows a template's
+ * literals as placeholders (`LIMIT 50` → `LIMIT $3`, `interval '1 hour'` → `interval $2`), so a template is found
+ * there by PostgreSQL's own fingerprint of the parse tree (libpg_query's), which treats a constant and a `$n` alike.
+ * Null when the text does not parse.
+ */
+export async function statementShape(sql: string): Promise<string | null> {
+  const parser = await loadSqlParser();
+  try {
+    return parser.fingerprint(sql);
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return null;
+    throw error;
+  }
+}
+
+const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+
+/** What a parse tree reads and whether any part of it writes: found by walking every node. */
+function walk(node: unknown, seen: { tables: { schema: string | null; name: string }[]; functions: string[]; writes: boolean }): void {
+  if (Array.isArray(node)) {
+    for (const child of node) walk(child, seen);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node)) {
+    if (WRITES.has(key)) seen.writes = true;
+    if (key === 'intoClause') seen.writes = true;
+    if (key === 'RangeVar') {
+      const v = value as { schemaname?: string; relname?: string };
+      seen.tables.push({ schema: v.schemaname ?? null, name: v.relname ?? '' });
+    }
+    if (key === 'FuncCall') {
+      const names = ((value as { funcname?: { String?: { sval?: string } }[] }).funcname ?? []).map((n) => n.String?.sval ?? '');
+      seen.functions.push(names.at(-1) ?? '');
+    }
+    walk(value, seen);
+  }
+}
+
+/** Relations and functions of the system catalogs and statistics views (and HypoPG's), by name as they resolve. */
+function isCatalogName(schema: string | null, name: string): boolean {
+  if (schema === 'pg_catalog' || schema === 'information_schema') return true;
+  // Unqualified pg_* names resolve to pg_catalog first; pg_stat_statements and HypoPG live in any schema.
+  return (schema === null && name.startsWith('pg_')) || name.startsWith('pg_stat_statements') || name.startsWith('hypopg');
 }
 
 /**
- * The identity of a statement up to its constants: pg_stat_statements shows a template's literals as
- * placeholders (`LIMIT 50` → `LIMIT $3`, `interval '1 hour'` → `interval $2`), so a template is found there by
- * its text with every placeholder, string and number reduced to one token.
+ * Why a statement is not workload the advisor can index for, or null when it is. Only reads: one SELECT (a WITH
+ * without data-modifying parts, no SELECT INTO), read from PostgreSQL's parse tree, so a `--`, `;` or keyword
+ * inside a string or a quoted name is data. Catalog and statistics queries (ours and every monitoring tool's) are
+ * not the application's workload: an index on pg_class is not ours to propose.
  */
-export function statementShape(sql: string): string {
-  return normalizeText(
-    sql
-      .replace(/--[^\n]*/g, ' ')
-      .replace(/\/\*[\s\S]*?\*\//g, ' ')
-      .replace(/'(?:[^']|'')*'/g, ' ? ')
-      .replace(/\$\d+/g, ' ? ')
-      .replace(/(?<![\w$."])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b/g, ' ? '),
-  ).replace(/\s*\?\s*/g, '?');
-}
-
-/** Strips leading comments and parentheses: what the statement starts with. */
-function leadingKeyword(sql: string): string {
-  const stripped = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*/, '');
-  return (/^[A-Za-z]+/.exec(stripped)?.[0] ?? '').toLowerCase();
-}
-
-/**
- * Why a statement is not workload the advisor can index for, or null when it is. Only reads: SELECT, and WITH
- * without data-modifying parts. Catalog and statistics queries (ours and every monitoring tool's) are not the
- * application's workload: an index on pg_class is not ours to propose.
- */
-export function whyNotAnalyzable(sql: string): string | null {
-  if (sql.includes(ADVISOR_MARKER)) return 'the index advisor\'s own query';
-  const keyword = leadingKeyword(sql);
-  if (keyword !== 'select' && keyword !== 'with') return `not a SELECT (${keyword.toUpperCase() || 'empty'}): only reads are analyzed`;
-  const scrubbed = sql.replace(/'(?:[^']|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""');
-  if (keyword === 'with' && /\b(insert|update|delete|merge)\b/i.test(scrubbed)) return 'a WITH statement that writes';
-  if (/\b(pg_catalog|information_schema|pg_stat_\w+|pg_class|pg_index|pg_attribute|pg_namespace|pg_settings|pg_database|pg_extension|pg_locks|pg_roles|hypopg\w*)\b/i.test(scrubbed)) {
+export async function whyNotAnalyzable(sql: string): Promise<string | null> {
+  const parser = await loadSqlParser();
+  let tree: ReturnType<typeof parser.parse>;
+  try {
+    tree = parser.parse(sql);
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return `could not be parsed: ${error.message}`;
+    throw error;
+  }
+  if (parser.scan(sql).tokens.some((t) => t.tokenName === 'C_COMMENT' && t.text === ADVISOR_MARKER)) return 'the index advisor\'s own query';
+  const statements = tree.stmts ?? [];
+  if (statements.length !== 1) return statements.length === 0 ? 'empty: only reads are analyzed' : `${statements.length} statements in one text: only single reads are analyzed`;
+  const [kind, body] = Object.entries(statements[0]!.stmt ?? {})[0] ?? ['?', null];
+  if (kind !== 'SelectStmt') return `not a SELECT (${kind.replace(/Stmt$/, '').toUpperCase()}): only reads are analyzed`;
+  const seen = { tables: [] as { schema: string | null; name: string }[], functions: [] as string[], writes: false };
+  walk(body, seen);
+  if (seen.writes) return 'a statement that writes (a data-modifying WITH or SELECT INTO)';
+  if (seen.tables.some((t) => isCatalogName(t.schema, t.name)) || seen.functions.some((f) => isCatalogName(null, f))) {
     return 'reads the system catalogs, not application tables';
   }
-  if (!/\bfrom\b/i.test(scrubbed)) return 'reads no table';
+  if (seen.tables.length === 0) return 'reads no table';
   return null;
 }
 
@@ -107,17 +140,22 @@ export async function captureWorkload(
 ): Promise<CapturedWorkload> {
   const skipped: CapturedWorkload['skipped'] = [];
   const read = options.useStatStatements ? await readCounters(client) : { rows: [], note: 'pg_stat_statements was not read (useStatStatements: false).' };
-  const templatesByText = new Map(options.templates.map((t) => [normalizeText(t.sql), t]));
-  const templatesByShape = new Map(options.templates.map((t) => [statementShape(t.sql), t]));
+  const templatesByShape = new Map<string, WorkloadTemplate>();
+  for (const t of options.templates) {
+    const shape = await statementShape(t.sql);
+    if (shape !== null) templatesByShape.set(shape, t);
+  }
   const statements: CapturedStatement[] = [];
   const byTemplate = new Map<string, CapturedStatement>();
   const ranked = read.rows.filter((r) => r.calls > 0).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
   for (const row of ranked) {
-    const template = templatesByText.get(normalizeText(row.query)) ?? templatesByShape.get(statementShape(row.query));
-    const reason = whyNotAnalyzable(row.query);
+    const shape = await statementShape(row.query);
+    const template = shape === null ? undefined : templatesByShape.get(shape);
+    const reason = template ? await whyNotAnalyzable(template.sql) : await whyNotAnalyzable(row.query);
     if (reason) {
-      // Utility and catalog statements are the bulk of pg_stat_statements on a quiet server: report only reads.
-      if (template) skipped.push({ query: row.query, reason });
+      // Utility and catalog statements are the bulk of pg_stat_statements on a quiet server: report only reads, and
+      // texts the parser rejects (a read among them would otherwise vanish without a word).
+      if (template || shape === null) skipped.push({ query: row.query, reason });
       continue;
     }
     const seen = template ? byTemplate.get(template.name) : undefined;
@@ -142,7 +180,7 @@ export async function captureWorkload(
   }
   for (const template of options.templates) {
     if (byTemplate.has(template.name)) continue;
-    const reason = whyNotAnalyzable(template.sql);
+    const reason = await whyNotAnalyzable(template.sql);
     if (reason) { skipped.push({ query: template.sql, reason: `template "${template.name}": ${reason}` }); continue; }
     const calls = template.calls ?? template.weight ?? 1;
     statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0, userIds: null });

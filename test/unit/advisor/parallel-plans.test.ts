@@ -83,13 +83,13 @@ describe('parallel generic plans (Limit → Gather Merge → Sort → Parallel S
 });
 
 describe('statementShape: a template found in pg_stat_statements under normalized constants', () => {
-  it('equates literals with the placeholders pg_stat_statements puts in their place', () => {
-    expect(statementShape('SELECT a FROM t WHERE b = $1\nORDER BY c DESC\nLIMIT 50')).toBe(statementShape('SELECT a FROM t WHERE b = $1 ORDER BY c DESC LIMIT $2'));
-    expect(statementShape("SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval '1 hour'")).toBe(statementShape('SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval $2'));
+  it('equates literals with the placeholders pg_stat_statements puts in their place', async () => {
+    expect(await statementShape('SELECT a FROM t WHERE b = $1\nORDER BY c DESC\nLIMIT 50')).toBe(await statementShape('SELECT a FROM t WHERE b = $1 ORDER BY c DESC LIMIT $2'));
+    expect(await statementShape("SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval '1 hour'")).toBe(await statementShape('SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval $2'));
   });
 
-  it('keeps identifiers and the rest of the text', () => {
-    expect(statementShape('SELECT hop1.x FROM t1 WHERE y = 2')).toBe('SELECT hop1.x FROM t1 WHERE y =?');
-    expect(statementShape('SELECT a FROM t WHERE b = 1')).not.toBe(statementShape('SELECT a FROM u WHERE b = 1'));
+  it('keeps identifiers and the rest of the text', async () => {
+    expect(await statementShape('SELECT hop1.x FROM t1 WHERE y = 2')).not.toBe(await statementShape('SELECT hop1.z FROM t1 WHERE y = 2'));
+    expect(await statementShape('SELECT a FROM t WHERE b = 1')).not.toBe(await statementShape('SELECT a FROM u WHERE b = 1'));
   });
 });
