@@ -8,6 +8,10 @@
  */
 import { z } from 'zod';
 import { checkReadOnlySql } from './profile-sql-check.ts';
+import {
+  MAX_CHOICE_VALUES, MAX_PARAMS, MAX_SECONDS_AGO, MAX_SQL_CHARACTERS, MAX_TEMPLATES, MAX_TEXT_CHARACTERS, MAX_WEIGHT, MAX_WORKLOAD_RATE,
+  MAX_ZIPF_EXPONENT,
+} from './profile-limits.ts';
 
 /** Objects reject unknown keys so a typo (`wieght`) is an error, not a silently ignored field. */
 function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
@@ -20,12 +24,25 @@ function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   });
 }
 
-const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}, not empty` });
+const count = (n: number): string => n.toLocaleString('en');
+/** A string of at most `max` characters; the message says how long it was. */
+const bounded = (schema: z.ZodString, max: number) =>
+  schema.max(max, { error: (issue) => `must be at most ${count(max)} characters, got ${count(String(issue.input ?? '').length)}` });
+const text = (what: string, max = MAX_TEXT_CHARACTERS) =>
+  bounded(z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}, not empty` }), max);
+const optionalText = bounded(z.string({ error: 'must be a string' }), MAX_TEXT_CHARACTERS).optional();
 const positive = (what: string) => z.number({ error: `must be ${what} greater than 0` }).gt(0, { error: `must be ${what} greater than 0` });
-const atLeastZero = z.number({ error: 'must be a number of seconds, 0 or more' }).min(0, { error: 'must be a number of seconds, 0 or more' });
+const seconds = z.number({ error: 'must be a number of seconds, 0 or more' }).min(0, { error: 'must be a number of seconds, 0 or more' })
+  .max(MAX_SECONDS_AGO, { error: `must be at most ${count(MAX_SECONDS_AGO)} seconds (100 years)` });
 const distribution = z.enum(['uniform', 'zipf'], { error: 'must be "uniform" or "zipf"' });
-const exponent = positive('a number');
-const literal = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'must be a string, number, boolean or null' });
+const exponent = positive('a number').max(MAX_ZIPF_EXPONENT, { error: `must be at most ${MAX_ZIPF_EXPONENT} (a larger exponent draws rank 1 almost always)` });
+const weight = positive('a number').max(MAX_WEIGHT, { error: `must be at most ${count(MAX_WEIGHT)} (weights are relative: scale them all down)` });
+const literal = z.union([bounded(z.string(), MAX_TEXT_CHARACTERS), z.number(), z.boolean(), z.null()], { error: 'must be a string, number, boolean or null' });
+const SAFE = Number.MAX_SAFE_INTEGER;
+const safeInteger = z.number().int().min(-SAFE, { error: `must be an integer from ${-SAFE} to ${SAFE}` }).max(SAFE, { error: `must be an integer from ${-SAFE} to ${SAFE}` });
+/** A list of at most `max` entries. */
+const list = <T extends z.ZodType>(item: T, what: string, max: number, noun: string) =>
+  z.array(item, { error: `must be a list of ${what}` }).max(max, { error: `must list at most ${count(max)} ${noun}` });
 
 /**
  * A read-only query run once when the workload starts (bounds, sample lists). It
@@ -40,11 +57,11 @@ const startupQuery = text('a read-only SQL query').superRefine((sql, ctx) => {
 });
 
 /** A bound of an `int` param: a literal, or the single value of a query such as `SELECT max(id) FROM t`. */
-const intBound = z.union([z.number().int(), strictObject({ query: startupQuery })], {
+const intBound = z.union([safeInteger, strictObject({ query: startupQuery })], {
   error: 'must be an integer, or { query: "SELECT …" } returning one value',
 });
 
-const common = { name: text('a short name for this param').optional(), description: z.string().optional() };
+const common = { name: text('a short name for this param').optional(), description: optionalText };
 
 function zipfOnly(value: { distribution: string; exponent?: number | undefined }, ctx: z.RefinementCtx): void {
   if (value.distribution !== 'zipf' && value.exponent !== undefined) {
@@ -69,6 +86,8 @@ const intParam = strictObject({
   zipfOnly(value, ctx);
   if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) {
     ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${value.min}), got ${value.max}` });
+  } else if (typeof value.min === 'number' && typeof value.max === 'number' && !Number.isSafeInteger(value.max - value.min + 1)) {
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `must keep the range small enough: the range from min to max must hold at most ${SAFE} values, got ${value.min} to ${value.max}` });
   }
   if (value.scatter && value.distribution !== 'zipf') {
     ctx.addIssue({ code: 'custom', path: ['scatter'], message: 'only applies with distribution: zipf' });
@@ -82,6 +101,7 @@ const floatParam = strictObject({
   max: z.number({ error: 'must be a number' }),
 }).superRefine((value, ctx) => {
   if (value.min > value.max) ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${value.min}), got ${value.max}` });
+  else if (!Number.isFinite(value.max - value.min)) ctx.addIssue({ code: 'custom', path: ['max'], message: `max − min must be a finite number, got ${value.min} to ${value.max}` });
 });
 
 const sampleParam = strictObject({
@@ -96,8 +116,8 @@ const sampleParam = strictObject({
 const choiceParam = strictObject({
   kind: z.literal('choice'),
   ...common,
-  values: z.array(literal, { error: 'must be a list of values' }).min(1, { error: 'must list at least one value' }),
-  weights: z.array(positive('a number'), { error: 'must be a list of numbers greater than 0' }).optional(),
+  values: list(literal, 'values', MAX_CHOICE_VALUES, 'values').min(1, { error: 'must list at least one value' }),
+  weights: list(weight, 'numbers greater than 0', MAX_CHOICE_VALUES, 'weights').optional(),
 }).superRefine((value, ctx) => {
   if (value.weights && value.weights.length !== value.values.length) {
     ctx.addIssue({
@@ -111,8 +131,8 @@ const choiceParam = strictObject({
 const timestampAgoParam = strictObject({
   kind: z.literal('timestampAgo'),
   ...common,
-  minSeconds: atLeastZero,
-  maxSeconds: atLeastZero,
+  minSeconds: seconds,
+  maxSeconds: seconds,
 }).superRefine((value, ctx) => {
   if (value.minSeconds > value.maxSeconds) {
     ctx.addIssue({ code: 'custom', path: ['maxSeconds'], message: `must be at least minSeconds (${value.minSeconds}), got ${value.maxSeconds}` });
@@ -138,12 +158,12 @@ export const TemplateSpecSchema = strictObject({
   name: z
     .string({ error: 'must be a name like recent_by_origin (letters, digits, _)' })
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'must be a name like recent_by_origin (letters, digits, _; at most 63)' }),
-  description: z.string({ error: 'must be a string' }).optional(),
+  description: optionalText,
   /** One read-only statement with placeholders $1…$N, one per entry of `params`. */
-  sql: text('one read-only SQL statement'),
+  sql: text('one read-only SQL statement', MAX_SQL_CHARACTERS),
   /** Relative share of requests (weights need not sum to anything). */
-  weight: positive('a number'),
-  params: z.array(ParamSpecSchema, { error: 'must be a list of params' }).default([]),
+  weight,
+  params: list(ParamSpecSchema, 'params', MAX_PARAMS, 'params').default([]),
   /** Absent: every request goes to the database. */
   cache: templateCache.optional(),
 }).superRefine((template, ctx) => {
@@ -177,8 +197,8 @@ export const HybridTemplateSpecSchema = strictObject({
   name: z
     .string({ error: 'must be a name like similar_chunks (letters, digits, _)' })
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'must be a name like similar_chunks (letters, digits, _; at most 63)' }),
-  description: z.string({ error: 'must be a string' }).optional(),
-  weight: positive('a number'),
+  description: optionalText,
+  weight,
   /** Share of queries with a graph anchor ("within n hops of chunk X"), 0 to 1. */
   anchored: z.number({ error: 'must be a share from 0 to 1' }).min(0, { error: 'must be a share from 0 to 1' }).max(1, { error: 'must be a share from 0 to 1' }),
   /** Share of queries with no or broad filters, 0 to 1; absent: the generator's mix. */
@@ -187,12 +207,13 @@ export const HybridTemplateSpecSchema = strictObject({
 
 export const WorkloadProfileSchema = strictObject({
   name: text('a name for this workload'),
-  description: z.string({ error: 'must be a string' }).optional(),
+  description: optionalText,
   /** Default target rate in requests per second (the runner may override it). */
-  rate: positive('a number of requests per second').optional(),
-  templates: z.array(TemplateSpecSchema, { error: 'must be a list of templates' }).min(1, { error: 'must list at least one template' }),
+  rate: positive('a number of requests per second')
+    .max(MAX_WORKLOAD_RATE, { error: `must be at most ${count(MAX_WORKLOAD_RATE)} requests per second (what the workload runner can schedule)` }).optional(),
+  templates: list(TemplateSpecSchema, 'templates', MAX_TEMPLATES, 'templates').min(1, { error: 'must list at least one template' }),
   /** Hybrid retrieval templates over the demo schema, answered through the plan selector. */
-  hybrid: z.array(HybridTemplateSpecSchema, { error: 'must be a list of hybrid templates' }).default([]),
+  hybrid: list(HybridTemplateSpecSchema, 'hybrid templates', MAX_TEMPLATES, 'hybrid templates').default([]),
 }).superRefine((profile, ctx) => {
   const seen = new Map<string, string>();
   const check = (list: 'templates' | 'hybrid', name: string, index: number) => {

@@ -1,14 +1,18 @@
 /**
- * Static checks on the SQL of a workload template: one statement, read-only, and
- * which `$N` placeholders it uses. A small lexer that knows PostgreSQL's comments,
- * strings, quoted identifiers and dollar quoting, so that a `;`, a `$1` or a
- * `DELETE` inside a string literal is not mistaken for the real thing.
+ * Static checks on the SQL of a workload template: one statement, read-only, and which `$N` placeholders it
+ * uses. The SQL is read by PostgreSQL's own parser (main/sql/pg-parser.ts), so a `;`, a `$1`, a `--` or a
+ * `DELETE` inside a string literal, a quoted name or a comment is what the server would make of it, never the
+ * real thing.
  *
- * This is a first line of defence that gives the profile author a precise error at
- * load time. It is not the guarantee: the workload runner also executes every request
- * inside a READ ONLY transaction, which the server enforces (it catches what a lexer
- * cannot, e.g. `SELECT nextval('s')`).
+ * The rules: exactly one statement, a SelectStmt (SELECT, VALUES, TABLE, a set operation, WITH … SELECT) with
+ * no INTO, no row locks (FOR UPDATE/SHARE) and no data-modifying statement anywhere inside (a WITH's CTEs). The
+ * placeholders are the ParamRef nodes of the tree.
+ *
+ * This gives the profile author a precise error at load time. It is not the guarantee: a SELECT can still call
+ * a function that writes. The workload's sessions are read-only, and a statement that switches that off fails
+ * and loses its connection (see main/pool/read-only-guard.ts).
  */
+import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../sql/pg-parser.ts';
 
 export interface SqlProblem {
   message: string;
@@ -22,167 +26,123 @@ export interface SqlCheck {
   parameters: number[];
 }
 
-const READ_ONLY_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
+/** Said wherever a write is refused, so nobody reads this check as the only safeguard. */
+export const READ_ONLY_NOTE = 'the workload also runs every request in a read-only session';
 
-/** Said wherever a write is refused, so nobody reads the lexer as the only safeguard. */
-export const READ_ONLY_NOTE = 'the runner also executes every request in a READ ONLY transaction';
+const WRITING_STATEMENTS: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
+const LOCKS: Record<string, string> = {
+  LCS_FORUPDATE: 'FOR UPDATE', LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE', LCS_FORSHARE: 'FOR SHARE', LCS_FORKEYSHARE: 'FOR KEY SHARE',
+};
 
-/** Words that only appear in SQL that writes (or, for INTO, creates a table: `SELECT … INTO t`). */
-const WRITING_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE', 'INTO']);
+let parser: SqlParser | null = null;
 
-const isWordStart = (c: string): boolean => /[A-Za-z_\u0080-\uffff]/.test(c);
-const isWordPart = (c: string): boolean => /[A-Za-z0-9_$\u0080-\uffff]/.test(c);
-const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+/** Loads PostgreSQL's parser (WebAssembly, once); `checkReadOnlySql` and profile parsing need it loaded. */
+export async function loadSqlCheck(): Promise<void> {
+  parser ??= await loadSqlParser();
+}
+
+interface Token { start: number; end: number; text: string; tokenName: string }
+
+/**
+ * The parser's offsets count UTF-8 bytes; JavaScript strings count UTF-16 units. Maps one to the other
+ * (identity for ASCII text, the common case).
+ */
+function characterOffsets(sql: string): (byteOffset: number) => number {
+  if (!/[^\x00-\x7f]/.test(sql)) return (offset) => offset;
+  const bytes = Buffer.from(sql, 'utf8');
+  return (offset) => bytes.subarray(0, Math.max(0, offset)).toString('utf8').length;
+}
 
 function snippet(sql: string, offset: number): string {
   const text = sql.slice(offset, offset + 30).replace(/\s+/g, ' ').trim();
   return offset + 30 < sql.length ? `${text}…` : text;
 }
 
-/** Checks that `sql` is one read-only statement and collects its `$N` placeholders. */
-export function checkReadOnlySql(sql: string): SqlCheck {
-  const problems: SqlProblem[] = [];
-  const parameters = new Set<number>();
-  let firstWord: { word: string; offset: number } | null = null;
-  let firstToken: number | null = null;
-  let previousWord = '';
-  let previousWordEnd = -1;
-  let i = 0;
-
-  // Returns the offset just past a string literal starting at `start` (the opening quote).
-  const skipQuoted = (start: number, quote: string, backslashEscapes: boolean): number => {
-    let j = start + 1;
-    while (j < sql.length) {
-      const c = sql[j]!;
-      if (backslashEscapes && c === '\\') j += 2;
-      else if (c === quote && sql[j + 1] === quote) j += 2;
-      else if (c === quote) return j + 1;
-      else j += 1;
-    }
-    problems.push({ message: `unterminated ${quote === '"' ? 'quoted identifier' : 'string literal'}`, offset: start });
-    return sql.length;
-  };
-
-  while (i < sql.length) {
-    const c = sql[i]!;
-    const next = sql[i + 1] ?? '';
-    if (/\s/.test(c)) {
-      i += 1;
-      continue;
-    }
-    if (c === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-      continue;
-    }
-    if (c === '/' && next === '*') {
-      // PostgreSQL block comments nest.
-      let depth = 1;
-      let j = i + 2;
-      while (j < sql.length && depth > 0) {
-        if (sql[j] === '/' && sql[j + 1] === '*') (depth += 1), (j += 2);
-        else if (sql[j] === '*' && sql[j + 1] === '/') (depth -= 1), (j += 2);
-        else j += 1;
-      }
-      if (depth > 0) problems.push({ message: 'unterminated /* comment', offset: i });
-      i = j;
-      continue;
-    }
-    firstToken ??= i;
-    if (c === ';') {
-      const rest = textAfterStatement(sql, i + 1);
-      if (rest !== null) {
-        problems.push({
-          message: `must be a single statement, but more follows the ";": "${snippet(sql, rest)}"`,
-          offset: rest,
-        });
-      }
-      break;
-    }
-    if (c === "'") {
-      // E'…' strings take backslash escapes, so E'\'' does not end at the second quote.
-      i = skipQuoted(i, "'", previousWord === 'E' && previousWordEnd === i);
-      previousWord = '';
-      continue;
-    }
-    if (c === '"') {
-      i = skipQuoted(i, '"', false);
-      previousWord = '"';
-      continue;
-    }
-    if (c === '$' && isDigit(next)) {
-      let j = i + 1;
-      while (j < sql.length && isDigit(sql[j]!)) j += 1;
-      parameters.add(Number(sql.slice(i + 1, j)));
-      previousWord = '';
-      i = j;
-      continue;
-    }
-    if (c === '$') {
-      const tag = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i));
-      if (tag) {
-        const end = sql.indexOf(tag[0], i + tag[0].length);
-        if (end < 0) {
-          problems.push({ message: `unterminated dollar-quoted string ${tag[0]}`, offset: i });
-          break;
-        }
-        i = end + tag[0].length;
-        previousWord = '';
-        continue;
-      }
-    }
-    if (isWordStart(c)) {
-      let j = i + 1;
-      while (j < sql.length && isWordPart(sql[j]!)) j += 1;
-      const word = sql.slice(i, j).toUpperCase();
-      firstWord ??= { word, offset: i };
-      if (WRITING_WORDS.has(word) && firstWord.offset !== i) {
-        problems.push({
-          message: `must be read-only, but uses ${word} ("${snippet(sql, i)}"); double-quote it if it is a column name (${READ_ONLY_NOTE})`,
-          offset: i,
-        });
-      } else if (word === 'SHARE' && (previousWord === 'FOR' || previousWord === 'KEY')) {
-        const lock = `FOR ${previousWord === 'KEY' ? 'KEY ' : ''}SHARE`;
-        problems.push({ message: `must be read-only, but takes row locks (${lock}; ${READ_ONLY_NOTE})`, offset: i });
-      }
-      previousWord = word;
-      previousWordEnd = j;
-      i = j;
-      continue;
-    }
-    previousWord = '';
-    i += 1;
-  }
-
-  if (firstToken === null) {
-    problems.unshift({ message: 'must not be empty: write one SELECT (or WITH, VALUES, TABLE) statement', offset: 0 });
-  } else {
-    // Only opening parentheses may come before the first keyword: `(SELECT …) UNION …`.
-    const leading = firstWord !== null && /^[(\s]*$/.test(sql.slice(firstToken, firstWord.offset)) ? firstWord : null;
-    if (!leading || !READ_ONLY_STARTS.has(leading.word)) {
-      const got = leading ? leading.word : snippet(sql, firstToken);
-      problems.unshift({
-        message: `must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "${got}" (${READ_ONLY_NOTE})`,
-        offset: leading?.offset ?? firstToken,
-      });
+/** Every node of a parse tree, with the name of its type (`SelectStmt`, `ParamRef` …). */
+function* nodes(value: unknown): Generator<[string, Record<string, unknown>]> {
+  if (Array.isArray(value)) {
+    for (const item of value) yield* nodes(item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (/^[A-Z]/.test(key) && child !== null && typeof child === 'object' && !Array.isArray(child)) yield [key, child as Record<string, unknown>];
+      yield* nodes(child);
     }
   }
-  return { problems, parameters: [...parameters].sort((a, b) => a - b) };
 }
 
-/** After a `;`: the offset of the first thing that is not whitespace or a comment, or null. */
-function textAfterStatement(sql: string, from: number): number | null {
-  let i = from;
-  while (i < sql.length) {
-    if (/\s/.test(sql[i]!)) i += 1;
-    else if (sql.startsWith('--', i)) {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (sql.startsWith('/*', i)) {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
-    } else if (sql[i] === ';') i += 1;
-    else return i;
+/** Checks that `sql` is one read-only statement and collects its `$N` placeholders. */
+export function checkReadOnlySql(sql: string): SqlCheck {
+  if (!parser) throw new Error('The SQL check needs PostgreSQL\'s parser: await loadSqlCheck() first.');
+  if (/^\s*$/.test(sql)) {
+    return { problems: [{ message: 'must not be empty: write one SELECT (or WITH, VALUES, TABLE) statement', offset: 0 }], parameters: [] };
   }
-  return null;
+  const toChars = characterOffsets(sql);
+  let tree: ReturnType<SqlParser['parse']>;
+  let tokens: Token[];
+  try {
+    tree = parser.parse(sql);
+    tokens = (parser.scan(sql).tokens as Token[])
+      .filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
+      .map((t) => ({ ...t, start: toChars(t.start), end: toChars(t.end) }));
+  } catch (error) {
+    if (!(error instanceof SqlSyntaxError)) throw error;
+    const offset = Math.min(sql.length, Math.max(0, error.position ?? 0));
+    return { problems: [{ message: `is not valid SQL: ${error.message}`, offset }], parameters: [] };
+  }
+  const statements = tree.stmts ?? [];
+  const problems: SqlProblem[] = [];
+  const first = statements[0];
+  if (!first) {
+    return { problems: [{ message: 'must not be empty: write one SELECT (or WITH, VALUES, TABLE) statement', offset: 0 }], parameters: [] };
+  }
+  const tokenAt = (from: number, text?: string): Token | undefined =>
+    tokens.find((t) => t.start >= from && (text === undefined || t.text.toUpperCase() === text));
+  const start = tokenAt(0)!;
+
+  if (statements.length > 1) {
+    const next = tokenAt(toChars(statements[1]!.stmt_location ?? 0)) ?? start;
+    problems.push({ message: `must be a single statement, but more follows the ";": "${snippet(sql, next.start)}"`, offset: next.start });
+  }
+  const [kind, body] = Object.entries(first.stmt ?? {})[0] ?? ['', {}];
+  if (kind !== 'SelectStmt') {
+    const verb = WRITING_STATEMENTS[kind];
+    if (verb && start.text.toUpperCase() === 'WITH') {
+      const at = tokenAt(0, verb) ?? start;
+      problems.push({ message: `must be read-only, but is ${verb === 'INSERT' ? 'an' : 'a'} ${verb} ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start });
+    } else {
+      problems.push({
+        message: `must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "${start.text.toUpperCase()}" (${READ_ONLY_NOTE})`,
+        offset: start.start,
+      });
+    }
+    return { problems, parameters: parameters(body) };
+  }
+
+  for (const [type, node] of nodes(first.stmt)) {
+    const verb = WRITING_STATEMENTS[type];
+    if (verb) {
+      // Inside a CTE: the CTE's location is its name; the statement's keyword follows it.
+      const cte = [...nodes(first.stmt)].find(([t, n]) => t === 'CommonTableExpr' && [...nodes(n)].some(([, inner]) => inner === node));
+      const from = typeof cte?.[1]['location'] === 'number' ? toChars(cte[1]['location']) : 0;
+      const at = tokenAt(from, verb) ?? start;
+      problems.push({ message: `must be read-only, but uses ${verb} ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start });
+    } else if (type === 'SelectStmt' && node['intoClause']) {
+      const at = tokenAt(0, 'INTO') ?? start;
+      problems.push({ message: `must be read-only, but uses INTO, which creates a table ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start });
+    } else if (type === 'LockingClause') {
+      const lock = LOCKS[String(node['strength'])] ?? 'FOR UPDATE';
+      const at = tokens.find((t, i) => t.text.toUpperCase() === 'FOR' && ['UPDATE', 'SHARE', 'NO', 'KEY'].includes(tokens[i + 1]?.text.toUpperCase() ?? '')) ?? start;
+      problems.push({ message: `must be read-only, but takes row locks (${lock}; ${READ_ONLY_NOTE})`, offset: at.start });
+    }
+  }
+  return { problems, parameters: parameters(first.stmt) };
+}
+
+/** The distinct `$N` numbers of the tree's ParamRef nodes, ascending. */
+function parameters(tree: unknown): number[] {
+  const numbers = new Set<number>();
+  for (const [type, node] of nodes(tree)) {
+    if (type === 'ParamRef' && typeof node['number'] === 'number') numbers.add(node['number']);
+  }
+  return [...numbers].sort((a, b) => a - b);
 }

@@ -4,7 +4,9 @@ import pg from 'pg';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 import { DEMO_PROFILE_PATH } from '../../../main/workload/demo-profile.ts';
-import { parseWorkloadProfile } from '../../../main/workload/profile-loader.ts';
+import { loadSqlCheck, parseWorkloadProfile } from '../../../main/workload/profile-loader.ts';
+
+await loadSqlCheck();
 import { prepareTemplateParams } from '../../../main/workload/param-generators.ts';
 
 // Parsed synchronously so that each template gets its own test.

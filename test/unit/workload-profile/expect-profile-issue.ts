@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
-import { WorkloadProfileError, parseWorkloadProfile } from '../../../main/workload/profile-loader.ts';
+import { WorkloadProfileError, loadSqlCheck, parseWorkloadProfile } from '../../../main/workload/profile-loader.ts';
+
+// Profile parsing checks SQL with PostgreSQL's parser, which loads once (WebAssembly).
+await loadSqlCheck();
 
 export interface ExpectedIssue {
   field: string;

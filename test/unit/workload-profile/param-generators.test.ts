@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../main/util/random.ts';
 import { prepareTemplateParams, type ParamContext } from '../../../main/workload/param-generators.ts';
 import { TemplateSpecSchema, type TemplateSpec } from '../../../main/workload/profile-schema.ts';
+import { loadSqlCheck } from '../../../main/workload/profile-sql-check.ts';
+
+await loadSqlCheck();
 
 /** A template with one placeholder per param, validated like a loaded profile. */
 function template(params: unknown[], name = 't'): TemplateSpec {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkReadOnlySql } from '../../../main/workload/profile-sql-check.ts';
+import { checkReadOnlySql, loadSqlCheck } from '../../../main/workload/profile-sql-check.ts';
+
+await loadSqlCheck();
 
 const messages = (sql: string): string[] => checkReadOnlySql(sql).problems.map((p) => p.message);
 
@@ -24,12 +26,19 @@ describe('checkReadOnlySql', () => {
     ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', /must be read-only, but uses DELETE/],
     ['WITH u AS (UPDATE t SET a = 1 RETURNING *) SELECT 1', /uses UPDATE/],
     ['SELECT * INTO copy_of_t FROM t', /uses INTO/],
-    ['SELECT * FROM t FOR UPDATE', /uses UPDATE/],
-    ['SELECT * FROM t FOR KEY SHARE', /takes row locks \(FOR KEY SHARE; the runner also executes every request in a READ ONLY transaction\)/],
+    ['SELECT * FROM t FOR UPDATE', /takes row locks \(FOR UPDATE;/],
+    ['SELECT * FROM t FOR NO KEY UPDATE', /takes row locks \(FOR NO KEY UPDATE;/],
+    ['SELECT * FROM (SELECT * FROM t FOR SHARE) s', /takes row locks \(FOR SHARE;/],
+    ['SELECT * FROM t FOR KEY SHARE', /takes row locks \(FOR KEY SHARE; the workload also runs every request in a read-only session\)/],
     ['', /must not be empty/],
     ['   -- only a comment', /must not be empty/],
-    ["SELECT 'unterminated", /unterminated string literal/],
-    ['SELECT $a$ never closed', /unterminated dollar-quoted string \$a\$/],
+    ["SELECT 'unterminated", /is not valid SQL: unterminated quoted string/],
+    ['SELECT $a$ never closed', /is not valid SQL: unterminated dollar-quoted string at or near "\$a\$ never closed"/],
+    ['SELEC 1', /is not valid SQL: syntax error at or near "SELEC"/],
+    ['WITH d AS (SELECT 1) DELETE FROM t', /must be read-only, but is a DELETE/],
+    ['INSERT INTO t VALUES (1)', /got "INSERT"/],
+    ['SELECT * FROM t WHERE a IN (SELECT a FROM u FOR UPDATE)', /takes row locks/],
+    ['CREATE TABLE x AS SELECT 1', /got "CREATE"/],
     ['SELECT 1 /* open', /unterminated \/\* comment/],
   ])('refuses %j', (sql, expected) => {
     expect(messages(sql).some((m) => expected.test(m)), messages(sql).join('; ')).toBe(true);

@@ -102,12 +102,12 @@ describe('parseWorkloadProfile: every error names the field and the line', () =>
     expectProfileIssue(text, { field: 'templates[0].sql', line: 6, message: /uses \$2 but never \$1/ });
   });
 
-  it('DELETE is refused, and the message says the runner uses a read-only transaction too', () => {
+  it('DELETE is refused, and the message says the workload runs read-only sessions too', () => {
     const error = expectProfileIssue(VALID_PROFILE.replace('SELECT * FROM orders', 'DELETE FROM orders'), {
       field: 'templates[0].sql',
       line: 6,
       column: 10,
-      message: /must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "DELETE" \(the runner also executes every request in a READ ONLY transaction\)$/,
+      message: /must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "DELETE" \(the workload also runs every request in a read-only session\)$/,
     });
     expect(error.issues).toHaveLength(1);
   });
