@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ContractError } from '../../main/contract/api.ts';
 import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
+import { maskSecretsInText } from '../../main/stack/secret-mask.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/handlers/advisor-handlers.ts';
 import { MEASUREMENT_WINDOW_S } from '../../main/workload/latency-recorder.ts';
 import { serve } from './commands/serve.ts';
@@ -55,6 +56,8 @@ function withStackOptions(command: Command): Command {
     .option('--local', 'use the local demo stack: embedded PostgreSQL (+ a private redis-server when installed)')
     .option('--pg <url>', 'your PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=verify-full')
     .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
+    .option('--pg-password-file <file>', 'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)')
+    .option('--redis-password-file <file>', 'read the Redis password from the first line of this file (also: REDISCLI_AUTH)')
     .option('--data-dir <dir>', 'data folder: the local demo stack and saved connection profiles', defaultDataDir())
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 7300)
     .option('--workload <demo|file>', 'start a workload once ready: the demo profile or a profile file (YAML/JSON)')
@@ -81,6 +84,11 @@ Without --local or --pg the engine starts unconnected and the console offers the
 Examples:
   hotpath serve --local --workload demo --rate 500
   hotpath serve --pg postgres://me@127.0.0.1:5432/app --seed --workload demo
+  hotpath serve --pg "host=db dbname=app user=me" --pg-password-file ~/.secrets/db
+
+Passwords, as psql takes them (first found wins): the connection string, --pg-password-file, PGPASSWORD,
+the password file (passfile=, PGPASSFILE, ~/.pgpass: mode 0600), then a prompt if the server asks and
+this is a terminal. Redis: the URL, --redis-password-file, then REDISCLI_AUTH.
   hotpath serve --pg postgres://me@db:5432/app --workload ./my-profile.yaml --rate 200
 
 The console URL and the WebSocket carry a per-launch token (set HOTPATH_TOKEN to choose it).`)
@@ -143,6 +151,7 @@ try {
   // ContractError and the engine's other user-facing errors (e.g. MemoryBudgetError) carry a next step.
   const hintText = error instanceof ContractError ? error.hint : (error as { hint?: unknown } | null)?.hint;
   const hint = typeof hintText === 'string' && hintText ? `\n${hintText}` : '';
-  process.stderr.write(`hotpath: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+  // Whatever failed may quote a connection string (commander echoes option values): never print a password.
+  process.stderr.write(maskSecretsInText(`hotpath: ${error instanceof Error ? error.message : String(error)}${hint}`) + '\n');
   process.exitCode = 1;
 }

@@ -176,8 +176,8 @@ export function classifyPgConnectError(err: unknown, target: ConnectTarget): Sta
         'Wait until the server is up and retry.');
   }
   if (sqlState === undefined && /SASL|password must be a string|password authentication/i.test(message)) {
-    return mk('auth-failed', `PostgreSQL asks user "${user}" for a password, and the URL has none.`,
-      'Add the password to the URL: postgres://user:PASSWORD@host:port/database.');
+    return mk('auth-failed', `PostgreSQL asks user "${user}" for a password, and none was given (the connection string has none, PGPASSWORD is not set, and no password file line matches).`,
+      'Give it without putting it on the command line: PGPASSWORD, a ~/.pgpass line (host:port:database:user:password, mode 0600), PGPASSFILE, or hotpath --pg-password-file FILE; or run hotpath in a terminal to be asked for it.');
   }
   const transport = classifyTransport(err, target, 'PostgreSQL');
   if (transport) return transport;
@@ -193,8 +193,8 @@ export function classifyRedisConnectError(err: unknown, target: ConnectTarget): 
   const where = `${target.host}:${target.port}`;
 
   if (/NOAUTH/.test(message)) {
-    return mk('auth-failed', `Redis at ${where} requires a password, and the URL has none.`,
-      'Add the password to the URL: redis://:PASSWORD@host:6379 (or redis://USER:PASSWORD@host:6379 with ACL users).');
+    return mk('auth-failed', `Redis at ${where} requires a password, and none was given (the URL has none, and REDISCLI_AUTH is not set).`,
+      'Set REDISCLI_AUTH, or give hotpath --redis-password-file FILE (or put it in the URL: redis://:PASSWORD@host:6379, redis://USER:PASSWORD@host:6379 with ACL users).');
   }
   if (/WRONGPASS|invalid password|invalid username-password/i.test(message)) {
     return mk('auth-failed', `Redis at ${where} rejected the user name or password.`,

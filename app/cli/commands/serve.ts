@@ -9,6 +9,7 @@ import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
 import { openInBrowser } from '../open-browser.ts';
 import { cacheSettings, type CacheFlags } from '../cache-options.ts';
+import { applyPasswordFiles, hasNoPgPassword, promptPgPassword, withPgPassword } from '../password-options.ts';
 
 export interface ServeOptions extends CacheFlags {
   /** e.g. "512MiB"; parsed by parseMemoryBudget. */
@@ -17,6 +18,9 @@ export interface ServeOptions extends CacheFlags {
   local?: boolean;
   pg?: string;
   redis?: string;
+  /** A file whose first line is the PostgreSQL / Redis password (keeps it out of /proc/<pid>/cmdline). */
+  pgPasswordFile?: string;
+  redisPasswordFile?: string;
   dataDir: string;
   port: number;
   workload?: string;
@@ -77,7 +81,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       return;
     }
     if (options.pg) {
-      await engine.call('stack.connect', options.redis ? { pgUrl: options.pg, redisUrl: options.redis } : { pgUrl: options.pg });
+      await connectWithPasswords(engine, options);
     } else {
       await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: options.localRedis ? 'auto' : 'off' });
     }
@@ -99,3 +103,20 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
 }
 
+/**
+ * stack.connect with the passwords of --pg-password-file / --redis-password-file; when the server asks for a
+ * password that no source had, psql's prompt on the terminal (never when stdin is not one).
+ */
+async function connectWithPasswords(engine: Engine, options: ServeOptions): Promise<void> {
+  const urls = await applyPasswordFiles(options, (line) => process.stderr.write(`Warning: ${line}\n`));
+  const connect = (pgUrl: string) => engine.call('stack.connect', urls.redis ? { pgUrl, redisUrl: urls.redis } : { pgUrl });
+  const pgUrl = urls.pg!;
+  try {
+    await connect(pgUrl);
+  } catch (error) {
+    if (!(error instanceof ContractError) || error.code !== 'auth-failed' || !(await hasNoPgPassword(pgUrl, process.env))) throw error;
+    const typed = await promptPgPassword(pgUrl, process.env);
+    if (typed === null) throw error;
+    await connect(withPgPassword(pgUrl, typed));
+  }
+}

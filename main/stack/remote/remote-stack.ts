@@ -75,6 +75,10 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
   }
 
   const { client, config, fellBackToPlain } = await connectVerified(parsed, timeoutMs).catch((error: unknown) => {
+    // A password file psql would also ignore is the likely reason no password was sent: say so in the error.
+    if (error instanceof StackError && error.code === 'auth-failed' && pgPassword.warning) {
+      throw new StackError(error.code, `${maskSecretsInText(error.message, secrets)} The password file was ignored: ${pgPassword.warning}.`, error.hint, { cause: error.cause });
+    }
     throw masked(error, secrets);
   });
   let serverVersion: number;

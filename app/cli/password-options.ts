@@ -1,0 +1,85 @@
+import { readFile, stat } from 'node:fs/promises';
+import { read } from 'read';
+import { ContractError } from '../../main/contract/api.ts';
+import { joinUrlSecret } from '../../main/profiles/url-secrets.ts';
+import { isKeywordDsn } from '../../main/stack/pg-keyword-dsn.ts';
+import { defaultPgUser, resolvePgPassword } from '../../main/stack/pg-password-sources.ts';
+import { parsePgUrl } from '../../main/stack/pg-url.ts';
+import { redisUrlHasPassword, withRedisPassword } from '../../main/stack/redis-password-sources.ts';
+
+/**
+ * Passwords that stay off the command line (where every local user reads them in /proc/<pid>/cmdline):
+ * `--pg-password-file` / `--redis-password-file`, PGPASSWORD / ~/.pgpass / REDISCLI_AUTH (resolved by the
+ * engine), and psql's prompt when the server asks for a password and a terminal is there to ask on.
+ */
+
+export interface PasswordFlags {
+  pg?: string;
+  redis?: string;
+  pgPasswordFile?: string;
+  redisPasswordFile?: string;
+}
+
+/** The first line of a password file (a trailing newline is not part of the password, as with Docker secrets). */
+export async function readPasswordFile(file: string, flag: string): Promise<{ password: string; warning: string | null }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new ContractError('bad-arguments', `${flag} ${file} cannot be read: ${why}.`, `Give a file that holds the password on its first line, readable by the user running Hotpath.`);
+  }
+  const password = text.split(/\r?\n/)[0] ?? '';
+  if (password === '') throw new ContractError('bad-arguments', `${flag} ${file} is empty: its first line should be the password.`, 'Write the password on the first line of the file (e.g. printf %s "$PASSWORD" > file; chmod 600 file).');
+  const mode = (await stat(file)).mode;
+  const warning = process.platform !== 'win32' && (mode & 0o077) !== 0
+    ? `${flag} ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it.`
+    : null;
+  return { password, warning };
+}
+
+/** A PostgreSQL connection string with `password` added: a keyword/value string gets `password='…'`. */
+export function withPgPassword(connection: string, password: string): string {
+  if (isKeywordDsn(connection)) return `${connection.trim()} password='${password.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return joinUrlSecret(connection.trim(), password);
+}
+
+function twice(flag: string, what: string): ContractError {
+  return new ContractError('bad-arguments', `${flag} was given, and the ${what} has a password too.`, `Give the password once: remove it from the ${what} (keeping it off the command line is the point of ${flag}).`);
+}
+
+/** --pg and --redis with the passwords of --pg-password-file and --redis-password-file put in (in memory only). */
+export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: string) => void): Promise<{ pg?: string; redis?: string }> {
+  let pg = flags.pg;
+  let redis = flags.redis;
+  if (flags.pgPasswordFile !== undefined) {
+    if (pg === undefined) throw new ContractError('bad-arguments', '--pg-password-file needs --pg.', 'Add --pg with the connection string the password belongs to.');
+    if (parsePgUrl(pg).config.password) throw twice('--pg-password-file', 'PostgreSQL connection string');
+    const file = await readPasswordFile(flags.pgPasswordFile, '--pg-password-file');
+    if (file.warning) warn(file.warning);
+    pg = withPgPassword(pg, file.password);
+  }
+  if (flags.redisPasswordFile !== undefined) {
+    if (redis === undefined) throw new ContractError('bad-arguments', '--redis-password-file needs --redis.', 'Add --redis with the Redis URL the password belongs to.');
+    if (redisUrlHasPassword(redis)) throw twice('--redis-password-file', 'Redis URL');
+    const file = await readPasswordFile(flags.redisPasswordFile, '--redis-password-file');
+    if (file.warning) warn(file.warning);
+    redis = withRedisPassword(redis, file.password);
+  }
+  return { ...(pg === undefined ? {} : { pg }), ...(redis === undefined ? {} : { redis }) };
+}
+
+/** Whether no source at all (connection string, PGPASSWORD, password file) has a password for this connection. */
+export async function hasNoPgPassword(connection: string, env: Record<string, string | undefined>): Promise<boolean> {
+  return (await resolvePgPassword(parsePgUrl(connection), env)).password === null;
+}
+
+/** psql's prompt, on the terminal, without echo; null when there is no terminal to ask on. */
+export async function promptPgPassword(connection: string, env: Record<string, string | undefined>): Promise<string | null> {
+  if (!process.stdin.isTTY) return null;
+  const user = parsePgUrl(connection).config.user ?? defaultPgUser(env);
+  const password = await read({ prompt: `Password for user ${user}: `, silent: true, replace: '', output: process.stderr });
+  process.stderr.write('\n');
+  return password;
+}
