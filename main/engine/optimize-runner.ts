@@ -70,7 +70,8 @@ export class OptimizeRunner {
     const settling = Math.max(0, Math.round(ctx.settleMs / 1000) - MEASUREMENT_WINDOW_S);
     ctx.progress('measuring', `Measuring the workload on the result (${settling > 0 ? `it settles for ${settling} s, then ` : ''}${MEASUREMENT_WINDOW_S} s of live traffic count)…`, steps.length, steps.length);
     let after: LatencyByTemplate | null = null;
-    if (before !== null) {
+    // Nothing changed when no step was done: there is no "after" to wait for.
+    if (before !== null && results.some((r) => r.status === 'done')) {
       await ctx.settle();
       after = ctx.measure();
       // One measurement for the whole plan: the steps ran back to back, so each index is credited with the

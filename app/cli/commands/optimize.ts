@@ -1,6 +1,7 @@
 import { ContractError } from '../../../main/contract/api.ts';
 import type { LatencyByTemplate, OptimizePlanPayload, OptimizeResultPayload } from '../../../main/contract/advisor.ts';
 import { Engine } from '../../../main/engine/engine.ts';
+import { stepsExit } from '../exit-codes.ts';
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
 
@@ -43,6 +44,9 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
     const plan = await engine.call('optimize.plan', {});
     const result = options.dryRun || plan.steps.length === 0 ? null : await engine.call('optimize.apply', { planId: plan.id, confirm: true });
     process.stdout.write(options.json ? `${JSON.stringify(toJson(plan, result), null, 2)}\n` : formatText(plan, result, options.dryRun === true));
+    const exit = stepsExit(result?.steps ?? []);
+    if (exit.summary) process.stderr.write(`hotpath optimize: ${exit.summary}\n`);
+    process.exitCode = exit.code;
   } finally {
     stopPrinting();
     await engine.stop();
