@@ -12,6 +12,16 @@ export type EngineErrorPayload = z.infer<typeof engineErrorSchema>;
 export const noticeSchema = z.object({ code: z.string(), message: z.string(), hint: z.string() });
 export type Notice = z.infer<typeof noticeSchema>;
 
+/** One feature's privilege check at connect (main/database/privileges.ts): can the role do it, and which GRANT fixes it. */
+export const privilegeCheckSchema = z.object({
+  feature: z.enum(['statement-stats', 'what-if-costs', 'index-builds', 'cancel-queries', 'demo-seed']),
+  ok: z.boolean(),
+  detail: z.string(),
+  fix: z.string().nullable(),
+});
+export const privilegeReportSchema = z.object({ role: z.string(), superuser: z.boolean(), checks: z.array(privilegeCheckSchema) });
+export type PrivilegeReportPayload = z.infer<typeof privilegeReportSchema>;
+
 export const stackInfoSchema = z.object({
   kind: z.enum(['local', 'remote']),
   /** The PostgreSQL URL with its password masked. */
@@ -20,6 +30,8 @@ export const stackInfoSchema = z.object({
   /** `server_version_num`, e.g. 150019. */
   serverVersion: z.number().int(),
   pgStatStatements: z.boolean(),
+  /** What the connecting role may do per feature, checked at connect; absent when the check could not run. */
+  privileges: privilegeReportSchema.optional(),
 });
 export type StackInfo = z.infer<typeof stackInfoSchema>;
 

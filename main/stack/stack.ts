@@ -50,7 +50,8 @@ export type StackNoticeCode =
   | 'pg-stat-statements-unreadable'
   | 'ignored-url-parameters'
   | 'password-file-ignored'
-  | 'tls-fallback';
+  | 'tls-fallback'
+  | 'missing-privilege';
 
 export interface StackNotice {
   code: StackNoticeCode;

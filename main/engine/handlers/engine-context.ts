@@ -1,3 +1,4 @@
+import type { PrivilegeReport } from '../../database/privileges.ts';
 import type pg from 'pg';
 import type { CommandHandlers } from '../../contract/command-dispatcher.ts';
 import type { EnginePhase, EngineStatus, LogEntry } from '../../contract/status.ts';
@@ -24,6 +25,8 @@ export interface ReadyStack {
   /** The stack's cache; null when the engine runs with the cache off. */
   cache: CacheSession | null;
   advisor: AdvisorSession;
+  /** What the connecting role may do per feature (checked at connect); null when the check failed. */
+  privileges: PrivilegeReport | null;
   /** The learned plan selector for hybrid queries (loads its vector index on first use). */
   planner: PlannerThread;
 }
