@@ -54,6 +54,16 @@ export const cacheStatusSchema = z.object({
   cachedTemplates: z.array(z.object({ template: z.string(), ttlMs: z.number().positive() })),
   /** Distinct hot keys known from recent traffic: what `cache.warm` can load. */
   hotKeys: z.number().int().nonnegative(),
+  /** With a Redis: its circuit breaker (shared by the L2 and the invalidation bus) and the failures behind it. */
+  l2: z.object({
+    breakerState: z.enum(['closed', 'open', 'half-open']),
+    breakerTransitions: z.number().int().nonnegative(),
+    /** Calls that reached Redis and failed or got no answer in time, since connect. */
+    errors: z.number().int().nonnegative(),
+    /** Calls the open breaker answered without touching Redis, since connect. */
+    shortCircuited: z.number().int().nonnegative(),
+    lastError: z.string().nullable(),
+  }).optional(),
 });
 export type CacheStatusPayload = z.infer<typeof cacheStatusSchema>;
 

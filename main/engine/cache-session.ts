@@ -4,6 +4,9 @@ import type pg from 'pg';
 import type { PoolManager } from '../pool/pool-manager.ts';
 import type { CacheFlushResult, CacheFlushTarget, CacheInterval, CacheStatusPayload } from '../contract/cache.ts';
 import { HotKeys } from '../cache/hot-keys.ts';
+import { DEFAULT_CONNECTION_TUNING } from '../cache/l2/redis-connection.ts';
+import { RedisGuard } from '../cache/l2/redis-guard.ts';
+import type { GuardLog } from '../cache/l2/redis-guard.ts';
 import { RedisTier } from '../cache/l2/redis-tier.ts';
 import { FolderTier } from '../cache/l3/folder-tier.ts';
 import type { ObjectTier } from '../cache/l3/object-tier.ts';
@@ -28,6 +31,8 @@ const HOT_KEY_CAPACITY = 50_000;
 /** An invalidation missed while the bus was down lasts at most this long in an L1. */
 const L1_MAX_TTL_MS = 5 * 60_000;
 const REDIS_READY_MS = 2_000;
+/** A Redis call's ceiling: ioredis' command timeout plus a little, so ioredis normally reports first. */
+const REDIS_DEADLINE_MS = DEFAULT_CONNECTION_TUNING.commandTimeoutMs + 50;
 
 /**
  * The engine's cache for one connected stack: the tiers the stack offers (L1 always, L2 when the stack has a
@@ -52,16 +57,19 @@ export class CacheSession {
     this.configuredL1Bytes = l1Bytes;
   }
 
-  static async open(stack: Stack, pool: PoolManager, dataDir: string, settings: CacheSettings = {}): Promise<CacheSession> {
+  /** `log` hears of Redis going away and coming back (one line each, from the breaker's state changes). */
+  static async open(stack: Stack, pool: PoolManager, dataDir: string, settings: CacheSettings = {}, log?: GuardLog): Promise<CacheSession> {
     const namespace = databaseNamespace(stack.pg);
     const l1Bytes = settings.l1Bytes ?? DEFAULT_L1_BYTES;
     const locations: CacheStatusPayload['tiers'] = [{ tier: 'l1', location: `memory, ${formatMiB(l1Bytes)}`, available: true }];
     let l2: RedisTier | undefined;
     let bus: RedisInvalidationBus | undefined;
     if (stack.redis) {
+      // One breaker for the one server: the L2's calls and the bus' PUBLISH/SUBSCRIBE meet the same outage.
+      const guard = new RedisGuard({ name: stack.redis.displayUrl, deadlineMs: REDIS_DEADLINE_MS, ...(log ? { log } : {}) });
       // The tiered cache jitters TTLs once for every tier, so the Redis tier adds none of its own.
-      l2 = new RedisTier({ target: { kind: 'standalone', url: stack.redis.url }, keyPrefix: `hotpath:${namespace}:`, defaultTtlMs: DEFAULT_TTL_MS, ttlJitter: 0 });
-      bus = new RedisInvalidationBus({ url: stack.redis.url, channel: `hotpath:${namespace}:invalidate` });
+      l2 = new RedisTier({ target: { kind: 'standalone', url: stack.redis.url }, keyPrefix: `hotpath:${namespace}:`, defaultTtlMs: DEFAULT_TTL_MS, ttlJitter: 0, guard });
+      bus = new RedisInvalidationBus({ url: stack.redis.url, channel: `hotpath:${namespace}:invalidate`, guard });
       // Not required: until Redis answers, L2 reads are misses and the breaker keeps them cheap.
       await Promise.all([l2.ready(REDIS_READY_MS), bus.ready(REDIS_READY_MS)]);
       locations.push({ tier: 'l2', location: stack.redis.displayUrl, available: true });
@@ -85,7 +93,8 @@ export class CacheSession {
 
   status(cachedTemplates: CacheStatusPayload['cachedTemplates']): CacheStatusPayload {
     const l1 = this.cache.stats().tiers.l1?.store;
-    const breakerOpen = this.l2?.stats().breakerState === 'open';
+    const l2 = this.l2?.stats();
+    const breakerOpen = l2?.breakerState === 'open';
     return {
       enabled: true,
       tiers: this.locations.map((t) =>
@@ -94,6 +103,19 @@ export class CacheSession {
       l1: l1 ? { maxBytes: l1.maxBytes, bytes: l1.bytes, entries: l1.entries } : null,
       cachedTemplates,
       hotKeys: this.hotKeys.size,
+      ...(l2 ? { l2: this.l2Health(l2) } : {}),
+    };
+  }
+
+  /** The Redis breaker and the failures behind it, L2 and bus together (they share one breaker). */
+  private l2Health(l2: ReturnType<RedisTier['stats']>): NonNullable<CacheStatusPayload['l2']> {
+    const guard = this.l2!.guard;
+    return {
+      breakerState: l2.breakerState,
+      breakerTransitions: l2.breakerTransitions,
+      errors: guard.failed,
+      shortCircuited: guard.shortCircuited,
+      lastError: guard.lastError ?? l2.lastError ?? this.bus?.lastError ?? null,
     };
   }
 

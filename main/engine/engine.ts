@@ -24,7 +24,6 @@ import type { CacheSettings } from './cache-session.ts';
 import { cacheHandlers } from './handlers/cache-handlers.ts';
 import { poolHandlers } from './handlers/pool-handlers.ts';
 import { advisorHandlers } from './handlers/advisor-handlers.ts';
-import { checkPrivileges, privilegeNotices } from '../database/privileges.ts';
 import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
@@ -123,7 +122,6 @@ export class Engine implements EngineApi {
         redisUrl: stack.redis?.displayUrl ?? null,
         serverVersion: stack.capabilities.serverVersion,
         pgStatStatements: stack.capabilities.pgStatStatements,
-        ...(this.ready?.privileges ? { privileges: this.ready.privileges } : {}),
       },
       profileId: this.profileId,
       host: this.host,
@@ -207,16 +205,11 @@ export class Engine implements EngineApi {
         await admin.end().catch(() => undefined);
         throw error;
       });
-      const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache);
+      const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache, (level, message) => this.log(level, message));
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       // Hybrid queries run on their own thread and connections: their in-process ranking never stalls this one.
       const planner = new PlannerThread(stack.pg, (level, message) => this.log(level, message));
-      const privileges = await checkPrivileges(admin).catch((error: unknown) => {
-        this.log('warn', `Could not check the connected role's privileges: ${(error as Error).message}`);
-        return null;
-      });
-      if (privileges) stack.notices.push(...privilegeNotices(privileges));
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner };
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);
       this.profileId = profileId;

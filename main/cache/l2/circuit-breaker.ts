@@ -27,9 +27,11 @@ export interface CircuitBreakerOptions {
   coolDownMs: number;
   /** Milliseconds, monotonic is best. */
   now?: () => number;
+  /** Told of every state change, synchronously, with why (e.g. "5 failures in a row"): for one log line per change. */
+  onTransition?: (from: BreakerState, to: BreakerState, why: string) => void;
 }
 
-export const DEFAULT_BREAKER_OPTIONS: Readonly<Omit<CircuitBreakerOptions, 'now'>> = {
+export const DEFAULT_BREAKER_OPTIONS: Readonly<Omit<CircuitBreakerOptions, 'now' | 'onTransition'>> = {
   consecutiveFailures: 5,
   failureRateThreshold: 0.5,
   windowMs: 10_000,
@@ -52,7 +54,7 @@ interface Bucket {
 }
 
 export class CircuitBreaker {
-  private readonly options: Required<CircuitBreakerOptions>;
+  private readonly options: Required<Omit<CircuitBreakerOptions, 'onTransition'>> & Pick<CircuitBreakerOptions, 'onTransition'>;
   private currentState: BreakerState = 'closed';
   private generation = 0;
   private consecutive = 0;
@@ -93,7 +95,7 @@ export class CircuitBreaker {
   onSuccess(permit: Permit): void {
     if (permit.generation !== this.generation) return;
     if (this.currentState === 'half-open') {
-      this.transition('closed');
+      this.transition('closed', 'the probe succeeded');
       return;
     }
     this.consecutive = 0;
@@ -103,12 +105,16 @@ export class CircuitBreaker {
   onFailure(permit: Permit): void {
     if (permit.generation !== this.generation) return;
     if (this.currentState === 'half-open') {
-      this.transition('open');
+      this.transition('open', 'the probe failed');
       return;
     }
     this.consecutive += 1;
     this.record(true);
-    if (this.consecutive >= this.options.consecutiveFailures || this.rateExceeded()) this.transition('open');
+    if (this.consecutive >= this.options.consecutiveFailures) this.transition('open', `${this.consecutive} failures in a row`);
+    else if (this.rateExceeded()) {
+      const { calls, failures } = this.windowCounts();
+      this.transition('open', `${failures} of ${calls} calls failed in the last ${this.options.windowMs / 1000} s`);
+    }
   }
 
   /** Failures and calls in the current window, for stats and tests. */
@@ -124,10 +130,11 @@ export class CircuitBreaker {
   }
 
   private advance(): void {
-    if (this.currentState === 'open' && this.options.now() - this.openedAt >= this.options.coolDownMs) this.transition('half-open');
+    if (this.currentState === 'open' && this.options.now() - this.openedAt >= this.options.coolDownMs) this.transition('half-open', 'the cool-down elapsed');
   }
 
-  private transition(to: BreakerState): void {
+  private transition(to: BreakerState, why: string): void {
+    const from = this.currentState;
     this.currentState = to;
     this.generation += 1;
     this.transitions += 1;
@@ -136,6 +143,7 @@ export class CircuitBreaker {
     if (to === 'open') this.openedAt = this.options.now();
     // A closed breaker starts with a clean window: the failures that opened it are history.
     if (to === 'closed') this.buckets.length = 0;
+    this.options.onTransition?.(from, to, why);
   }
 
   private record(failed: boolean): void {

@@ -1,9 +1,10 @@
-import { CircuitBreaker } from './circuit-breaker.ts';
 import type { CircuitBreakerOptions } from './circuit-breaker.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { deleteByPrefixOnNodes } from './delete-by-prefix.ts';
 import type { DeleteByPrefixResult } from './delete-by-prefix.ts';
 import { L2Stats } from './l2-stats.ts';
+import { RedisGuard } from './redis-guard.ts';
+import type { GuardLog } from './redis-guard.ts';
 import type { L2StatsSnapshot } from './l2-stats.ts';
 import { jitterTtl } from './ttl-jitter.ts';
 import { createRedisClient, DEFAULT_CONNECTION_TUNING, keyHoldingNodes } from './redis-connection.ts';
@@ -19,6 +20,15 @@ export interface RedisTierOptions {
   ttlJitter?: number;
   connection?: Partial<ConnectionTuning>;
   breaker?: Partial<CircuitBreakerOptions>;
+  /**
+   * The gate shared with the other clients of the same Redis (the invalidation bus); when absent the tier
+   * makes its own from `breaker`, `name` and `log`.
+   */
+  guard?: RedisGuard;
+  /** The server in log lines (a masked URL). */
+  name?: string;
+  /** Where the breaker's state changes are reported. */
+  log?: GuardLog;
   /** SCAN COUNT and UNLINK batch size for deleteByPrefix. */
   deleteBatchSize?: number;
   /** Injectable for tests of the jitter. */
@@ -28,11 +38,6 @@ export interface RedisTierOptions {
 /** Our own ceiling sits a little above ioredis' commandTimeout, so ioredis normally reports first. */
 const DEADLINE_MARGIN_MS = 50;
 
-type Outcome<T> = { ok: true; value: T } | { ok: false };
-const FAILED: Outcome<never> = { ok: false };
-
-class DeadlineExceeded extends Error {}
-
 /**
  * The L2 tier: a Redis (standalone, Sentinel or Cluster) behind a circuit breaker. Its promises never
  * reject and never wait longer than the command timeout (plus a small margin): a slow or dead Redis makes
@@ -41,8 +46,8 @@ class DeadlineExceeded extends Error {}
  * `undefined` is the miss, so it is not a cacheable value (set() ignores it); cache `null` for "known absent".
  */
 export class RedisTier {
+  readonly guard: RedisGuard;
   private readonly client: RedisClient;
-  private readonly breaker: CircuitBreaker;
   private readonly stats_ = new L2Stats();
   private readonly tuning: ConnectionTuning;
   private readonly jitter: number;
@@ -56,7 +61,12 @@ export class RedisTier {
     if (!(this.jitter >= 0 && this.jitter < 1)) throw new RangeError('ttlJitter must be in [0, 1)');
     if (!(options.defaultTtlMs > 0)) throw new RangeError('defaultTtlMs must be > 0');
     this.random = options.random ?? Math.random;
-    this.breaker = new CircuitBreaker(options.breaker);
+    this.guard = options.guard ?? new RedisGuard({
+      name: options.name ?? 'the L2',
+      deadlineMs: this.tuning.commandTimeoutMs + DEADLINE_MARGIN_MS,
+      ...(options.breaker ? { breaker: options.breaker } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
     this.client = createRedisClient(options.target, this.tuning);
     // Without listeners, ioredis' connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
@@ -114,26 +124,32 @@ export class RedisTier {
    */
   async deleteByPrefix(prefix = ''): Promise<DeleteByPrefixResult> {
     if (this.closed) return { deleted: 0, complete: false, error: 'L2 tier closed' };
-    const permit = this.breaker.acquire();
-    if (!permit) {
+    const nodes = keyHoldingNodes(this.client);
+    if (nodes.length === 0) return { deleted: 0, complete: false, error: 'no Redis node is known yet' };
+    // One permit for the walk; each SCAN and UNLINK batch within it has the deadline.
+    let partial = 0;
+    const outcome = await this.guard.call(async () => {
+      const result = await deleteByPrefixOnNodes(nodes, this.options.keyPrefix + prefix, this.options.deleteBatchSize ?? 500, this.guard.deadlineMs);
+      partial = result.deleted;
+      if (!result.complete) throw new Error(result.error ?? 'a node did not finish');
+      return result;
+    }, false);
+    if (outcome.ok) {
+      this.stats_.deletes += outcome.value.deleted;
+      return outcome.value;
+    }
+    if (!outcome.attempted) {
       this.stats_.shortCircuited += 1;
       return { deleted: 0, complete: false, error: 'L2 circuit open' };
     }
-    const nodes = keyHoldingNodes(this.client);
-    const result = nodes.length === 0
-      ? { deleted: 0, complete: false, error: 'no Redis node is known yet' }
-      : await deleteByPrefixOnNodes(nodes, this.options.keyPrefix + prefix, this.options.deleteBatchSize ?? 500);
-    if (result.complete) this.breaker.onSuccess(permit);
-    else {
-      this.stats_.errors += 1;
-      this.breaker.onFailure(permit);
-    }
-    this.stats_.deletes += result.deleted;
-    return result;
+    this.stats_.errors += 1;
+    this.stats_.deletes += partial;
+    this.lastError = this.guard.lastError;
+    return { deleted: partial, complete: false, error: this.guard.lastError ?? 'a node did not finish' };
   }
 
   stats(): L2StatsSnapshot & { lastError?: string } {
-    const snapshot = this.stats_.snapshot(this.breaker.state, this.breaker.transitionCount);
+    const snapshot = this.stats_.snapshot(this.guard.state, this.guard.breaker.transitionCount);
     return this.lastError === undefined ? snapshot : { ...snapshot, lastError: this.lastError };
   }
 
@@ -153,34 +169,19 @@ export class RedisTier {
     this.client.disconnect();
   }
 
-  private async guarded<T>(call: () => Promise<T>): Promise<Outcome<T>> {
-    if (this.closed) return FAILED;
-    const permit = this.breaker.acquire();
-    if (!permit) {
-      this.stats_.shortCircuited += 1;
-      return FAILED;
-    }
+  private async guarded<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+    if (this.closed) return { ok: false };
     const start = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const pending = call();
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new DeadlineExceeded('L2 deadline exceeded')), this.tuning.commandTimeoutMs + DEADLINE_MARGIN_MS);
-      });
-      // When the deadline wins, the call still settles later; keep that from being an unhandled rejection.
-      pending.catch(() => undefined);
-      const value = await Promise.race([pending, deadline]);
-      this.stats_.recordLatency(start, performance.now());
-      this.breaker.onSuccess(permit);
-      return { ok: true, value };
-    } catch (error) {
-      this.stats_.recordLatency(start, performance.now());
-      this.stats_.errors += 1;
-      this.lastError = (error as Error).message;
-      this.breaker.onFailure(permit);
-      return FAILED;
-    } finally {
-      clearTimeout(timer);
+    const outcome = await this.guard.call(call);
+    if (!outcome.ok && !outcome.attempted) {
+      this.stats_.shortCircuited += 1;
+      return outcome;
     }
+    this.stats_.recordLatency(start, performance.now());
+    if (!outcome.ok) {
+      this.stats_.errors += 1;
+      this.lastError = this.guard.lastError;
+    }
+    return outcome;
   }
 }

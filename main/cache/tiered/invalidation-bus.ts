@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { RedisGuard } from '../l2/redis-guard.ts';
+import type { GuardOutcome } from '../l2/redis-guard.ts';
 
 /**
  * Tells other instances to drop keys from their L1. L2 and L3 are shared, so the instance that deletes
@@ -31,32 +33,47 @@ export function parseInvalidation(text: string): InvalidationMessage | undefined
   return undefined;
 }
 
+/** How soon a refused SUBSCRIBE is tried again (the breaker's cool-down is of this order). */
+const SUBSCRIBE_RETRY_MS = 500;
+
 export interface RedisInvalidationBusOptions {
   url: string;
   /** One channel per cache namespace, e.g. "hotpath:l1-invalidate". */
   channel: string;
-  /** Ceiling on one publish, in ms. */
+  /** Ceiling on one publish or subscribe, in ms, when the bus makes its own guard. */
   commandTimeoutMs?: number;
+  /** The gate of the same Redis' L2 tier, so that one outage opens one breaker; absent: the bus has its own. */
+  guard?: RedisGuard;
 }
 
 /**
  * The bus on Redis pub/sub. Two connections, because a subscribed connection can issue nothing but
- * (un)subscribe commands. No offline queue on the publisher: while Redis is away a publish fails at once
- * (and is counted) instead of piling up. The subscriber reconnects and resubscribes by itself (ioredis).
+ * (un)subscribe commands. No offline queue on either: while Redis is away a call fails at once (and is
+ * counted) instead of piling up. PUBLISH and SUBSCRIBE go through the guard (breaker + deadline); the
+ * subscriber subscribes each time its connection is ready, so a channel is back after any reconnect.
  */
 export class RedisInvalidationBus implements InvalidationBus {
+  readonly guard: RedisGuard;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly handlers = new Set<(message: InvalidationMessage) => void>();
+  private subscribed = false;
+  private closed = false;
   published = 0;
   received = 0;
+  /** Publishes and subscribes that reached Redis and failed (or got no answer in time). */
   errors = 0;
+  /** Publishes and subscribes the open breaker answered without touching Redis. */
+  shortCircuited = 0;
   lastError: string | undefined;
 
   constructor(private readonly options: RedisInvalidationBusOptions) {
+    const timeoutMs = options.commandTimeoutMs ?? 500;
+    this.guard = options.guard ?? new RedisGuard({ name: 'the invalidation bus', deadlineMs: timeoutMs + 50 });
     const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 10), 1_000);
-    this.publisher = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: options.commandTimeoutMs ?? 500, retryStrategy });
-    this.subscriber = new Redis(options.url, { maxRetriesPerRequest: null, retryStrategy });
+    const common = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: timeoutMs, retryStrategy };
+    this.publisher = new Redis(options.url, common);
+    this.subscriber = new Redis(options.url, common);
     // Without listeners, connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
       this.lastError = error.message;
@@ -70,13 +87,16 @@ export class RedisInvalidationBus implements InvalidationBus {
       this.received += 1;
       for (const handler of this.handlers) handler(message);
     });
-    this.subscriber.subscribe(options.channel).catch((error: Error) => remember(error));
+    this.subscriber.on('ready', () => void this.subscribe_());
+    this.subscriber.on('close', () => {
+      this.subscribed = false;
+    });
   }
 
   /** Resolves true once both connections are up and the channel is subscribed, false at the ceiling. */
   async ready(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.publisher.status !== 'ready' || this.subscriber.status !== 'ready') {
+    while (this.publisher.status !== 'ready' || !this.subscribed) {
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -84,13 +104,10 @@ export class RedisInvalidationBus implements InvalidationBus {
   }
 
   async publish(message: InvalidationMessage): Promise<void> {
-    try {
-      await this.publisher.publish(this.options.channel, JSON.stringify(message));
-      this.published += 1;
-    } catch (error) {
-      this.errors += 1;
-      this.lastError = (error as Error).message;
-    }
+    if (this.closed) return;
+    const outcome = await this.guard.call(() => this.publisher.publish(this.options.channel, JSON.stringify(message)));
+    this.count(outcome);
+    if (outcome.ok) this.published += 1;
   }
 
   subscribe(handler: (message: InvalidationMessage) => void): () => void {
@@ -99,11 +116,34 @@ export class RedisInvalidationBus implements InvalidationBus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.handlers.clear();
     for (const client of [this.publisher, this.subscriber]) {
-      // QUIT on a connection that is not up would wait in the offline queue for a Redis that may never come.
+      // QUIT on a connection that is not up would fail at once (no offline queue): drop the socket then.
       if (client.status === 'ready') await client.quit().catch(() => undefined);
       client.disconnect();
+    }
+  }
+
+  /**
+   * SUBSCRIBE on a (re)connected subscriber. Refused by the open breaker or failed, it is tried again a
+   * little later while the connection is up: messages missed meanwhile are what L1's maxTtl bounds.
+   */
+  private async subscribe_(): Promise<void> {
+    if (this.closed || this.subscribed || this.subscriber.status !== 'ready') return;
+    const outcome = await this.guard.call(() => this.subscriber.subscribe(this.options.channel));
+    this.count(outcome);
+    if (outcome.ok) this.subscribed = true;
+    else setTimeout(() => void this.subscribe_(), SUBSCRIBE_RETRY_MS).unref();
+  }
+
+  private count(outcome: GuardOutcome<unknown>): void {
+    if (outcome.ok) return;
+    if (outcome.attempted) {
+      this.errors += 1;
+      this.lastError = this.guard.lastError;
+    } else {
+      this.shortCircuited += 1;
     }
   }
 }

@@ -40,6 +40,13 @@ export interface GetOrLoadOptions extends CacheSetOptions {
 type Outcome = { value: unknown; outcome: 'hit' | 'stale' | 'miss' };
 
 /**
+ * Invalidation messages waiting on the bus at most. The bus is bounded by its breaker, so this is only
+ * reached while a slow Redis has not yet opened it; a message dropped here is a message lost, which L1's
+ * maxTtl already bounds.
+ */
+const MAX_PENDING_PUBLISHES = 1_000;
+
+/**
  * L1 (memory) → L2 (Redis) → L3 (object store), each optional. Reads promote, writes place by size,
  * `getOrLoad` loads each key once at a time per process (single-flight) with optional stale-while-
  * revalidate and stale-if-error (RFC 5861), and deletes reach other instances' L1 through the bus.
@@ -57,6 +64,9 @@ export class TieredCache {
   private readonly unsubscribe: (() => void) | undefined;
   /** Keys written or invalidated while their load ran: that load's result is older, so it is returned but not stored. */
   private readonly overtaken = new Set<string>();
+  /** Invalidation messages on their way: nobody waits for them but idle() and close(). */
+  private readonly publishing = new Set<Promise<void>>();
+  private publishesDropped = 0;
 
   constructor(private readonly options: TieredCacheOptions) {
     if (!(options.defaultTtlMs > 0 && Number.isFinite(options.defaultTtlMs))) throw new RangeError('defaultTtlMs must be a finite number > 0');
@@ -98,14 +108,14 @@ export class TieredCache {
   async delete(key: string): Promise<void> {
     this.markOvertaken(key);
     await this.stack.delete(key);
-    await this.publish({ origin: this.instanceId, keys: [key] });
+    this.publish({ origin: this.instanceId, keys: [key] });
   }
 
   /** Removes every key starting with prefix from every tier here and from other instances' L1. */
   async invalidatePrefix(prefix: string): Promise<PrefixInvalidation> {
     this.markOvertaken(undefined, prefix);
     const result = await this.stack.deleteByPrefix(prefix);
-    await this.publish({ origin: this.instanceId, prefix });
+    this.publish({ origin: this.instanceId, prefix });
     return result;
   }
 
@@ -123,7 +133,7 @@ export class TieredCache {
       removed[tier] = result.removed;
       complete &&= result.complete;
     }
-    if (target === 'all') await this.publish({ origin: this.instanceId, prefix: '' });
+    if (target === 'all') this.publish({ origin: this.instanceId, prefix: '' });
     return { removed, complete };
   }
 
@@ -158,13 +168,13 @@ export class TieredCache {
   }
 
   stats(): TieredStats {
-    return { ...this.counters.overall(), singleFlightJoined: this.flights.joined, tiers: this.stack.tierStats() };
+    return { ...this.counters.overall(), singleFlightJoined: this.flights.joined, busPublishesDropped: this.publishesDropped, tiers: this.stack.tierStats() };
   }
 
-  /** Resolves when no load or background refresh is running (tests, shutdown). */
+  /** Resolves when no load, background refresh or invalidation message is running (tests, shutdown). */
   async idle(): Promise<void> {
     for (;;) {
-      const running = [...this.flights.all(), ...this.refreshes.all()];
+      const running = [...this.flights.all(), ...this.refreshes.all(), ...this.publishing];
       if (running.length === 0) return;
       await Promise.allSettled(running);
     }
@@ -245,16 +255,27 @@ export class TieredCache {
     const bytes = encodeValue(entry);
     entry.n = bytes.length;
     await this.stack.write(key, entry, bytes, options.tiers);
-    await this.publish({ origin: this.instanceId, keys: [key] });
+    this.publish({ origin: this.instanceId, keys: [key] });
   }
 
-  private async publish(message: InvalidationMessage): Promise<void> {
-    if (!this.options.bus) return;
-    try {
-      await this.options.bus.publish(message);
-    } catch {
-      // A bus outage must never fail a call; other instances' L1 catch up by TTL (see l1.maxTtlMs).
+  /**
+   * Sends the message without waiting for it. What this instance returns is already right (its own tiers are
+   * written or deleted before this); other instances' L1 are best effort by design (pub/sub has no replay,
+   * l1.maxTtlMs bounds a missed message), so no caller waits on Redis for them, least of all a miss.
+   */
+  private publish(message: InvalidationMessage): void {
+    const bus = this.options.bus;
+    if (!bus) return;
+    if (this.publishing.size >= MAX_PENDING_PUBLISHES) {
+      this.publishesDropped += 1;
+      return;
     }
+    // A bus outage must never fail a call: a third-party bus that throws or rejects costs the message only.
+    const sending: Promise<void> = Promise.resolve()
+      .then(() => bus.publish(message))
+      .catch(() => undefined)
+      .finally(() => this.publishing.delete(sending));
+    this.publishing.add(sending);
   }
 
   private onBusMessage(message: InvalidationMessage): void {
