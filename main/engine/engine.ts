@@ -24,6 +24,7 @@ import type { CacheSettings } from './cache-session.ts';
 import { cacheHandlers } from './handlers/cache-handlers.ts';
 import { poolHandlers } from './handlers/pool-handlers.ts';
 import { advisorHandlers } from './handlers/advisor-handlers.ts';
+import { checkPrivileges, privilegeNotices } from '../database/privileges.ts';
 import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
@@ -122,6 +123,7 @@ export class Engine implements EngineApi {
         redisUrl: stack.redis?.displayUrl ?? null,
         serverVersion: stack.capabilities.serverVersion,
         pgStatStatements: stack.capabilities.pgStatStatements,
+        ...(this.ready?.privileges ? { privileges: this.ready.privileges } : {}),
       },
       profileId: this.profileId,
       host: this.host,
@@ -209,7 +211,12 @@ export class Engine implements EngineApi {
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       // Hybrid queries run on their own thread and connections: their in-process ranking never stalls this one.
       const planner = new PlannerThread(stack.pg, (level, message) => this.log(level, message));
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner };
+      const privileges = await checkPrivileges(admin).catch((error: unknown) => {
+        this.log('warn', `Could not check the connected role's privileges: ${(error as Error).message}`);
+        return null;
+      });
+      if (privileges) stack.notices.push(...privilegeNotices(privileges));
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);
       this.profileId = profileId;
