@@ -29,6 +29,20 @@ export async function inspectIndex(client: pg.Client, schema: string, name: stri
   return { isIndex: row.is_index, valid: row.valid === true, table: row.table_name, definition: row.definition, sizeBytes: Number(row.size) };
 }
 
+const MARKER_PREFIX = 'Built by Hotpath, history entry ';
+
+/** The comment a finished build sets on its index: the catalog's own record that the index is Hotpath's. */
+export function ownershipMarker(entryId: string): string {
+  return `${MARKER_PREFIX}${entryId}.`;
+}
+
+/** The history entry id in an index comment Hotpath set, or null for any other comment (or none). */
+export function markerEntryId(comment: string | null): string | null {
+  if (comment === null || !comment.startsWith(MARKER_PREFIX) || !comment.endsWith('.')) return null;
+  const id = comment.slice(MARKER_PREFIX.length, -1);
+  return id.length > 0 ? id : null;
+}
+
 /** lock_timeout for this session, in ms (0 = wait for ever), passed as a parameter rather than pasted. */
 export async function setLockTimeout(client: pg.Client, ms: number): Promise<void> {
   await client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${Math.max(0, Math.round(ms))}ms`]);

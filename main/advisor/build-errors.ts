@@ -25,7 +25,7 @@ const QUERY_CANCELED = '57014';
  * A failed CREATE INDEX → the status the history records. 57014 counts as 'cancelled' only when we asked for it:
  * a statement_timeout or someone else's pg_cancel_backend is a failure the user did not request.
  */
-export function classifyBuildError(error: unknown, weCancelled: boolean): Exclude<BuildStatus, 'built' | 'rolled-back'> {
+export function classifyBuildError(error: unknown, weCancelled: boolean): Exclude<BuildStatus, 'built' | 'rolled-back' | 'building'> {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === LOCK_NOT_AVAILABLE) return 'lock-timeout';
   if (code === QUERY_CANCELED && weCancelled) return 'cancelled';

@@ -6,7 +6,11 @@ import { readJsonFile, writeJsonFileAtomic } from '../util/json-file.ts';
 
 export const HISTORY_FILE_NAME = 'index-history.json';
 
-export const BUILD_STATUSES = ['built', 'failed', 'cancelled', 'lock-timeout', 'rolled-back'] as const;
+/**
+ * 'building' is written before CREATE INDEX CONCURRENTLY is sent, so a process killed mid-build leaves evidence that
+ * the next start reconciles (build-reconcile.ts) into one of the others.
+ */
+export const BUILD_STATUSES = ['building', 'built', 'failed', 'cancelled', 'lock-timeout', 'rolled-back'] as const;
 export type BuildStatus = (typeof BUILD_STATUSES)[number];
 
 /** Workload template → p95 latency in ms. */
@@ -39,6 +43,15 @@ const entrySchema = z.object({
   definition: z.string().optional(),
   /** True when a valid index of that name was already there and the build was a no-op. */
   alreadyExisted: z.boolean().optional(),
+  /** The failed build left an INVALID index that is still there (a rollback of this entry drops it). */
+  leftInvalid: z.boolean().optional(),
+  /** While 'building': our process and the server backend running the statement, to tell a live build from a dead one. */
+  ownerPid: z.number().optional(),
+  backendPid: z.number().optional(),
+  /** When a start found this build finished, failed or missing after the process that ran it had gone. */
+  reconciledAt: z.number().optional(),
+  /** What reconciliation found, for people. */
+  note: z.string().optional(),
   /** Filled in by the engine after measuring the workload before and after the build. */
   latencyBefore: latencySchema.optional(),
   latencyAfter: latencySchema.optional(),
@@ -94,6 +107,26 @@ export class BuildHistory {
         'Say which schema you mean.');
     }
     return built[0];
+  }
+
+  /** The newest entry for this index name (in this schema, when given), whatever its status. */
+  async latest(name: string, schema?: string): Promise<HistoryEntry | undefined> {
+    const entries = await this.list();
+    return entries.findLast((e) => e.name === name && (schema === undefined || e.schema === schema));
+  }
+
+  /**
+   * Replaces fields of an entry (e.g. a 'building' entry gets its outcome); `undefined` values remove a field.
+   * The id is kept whatever the patch says.
+   */
+  async patch(id: string, fields: Partial<Omit<HistoryEntry, 'id'>>): Promise<HistoryEntry> {
+    return await this.update(id, (entry) => {
+      for (const [key, value] of Object.entries(fields) as [keyof HistoryEntry, unknown][]) {
+        if (key === 'id') continue;
+        if (value === undefined) delete entry[key];
+        else (entry as Record<string, unknown>)[key] = value;
+      }
+    });
   }
 
   async markRolledBack(id: string, at = Date.now()): Promise<HistoryEntry> {

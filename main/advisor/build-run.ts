@@ -17,10 +17,16 @@ export interface BuildRun {
   progressIntervalMs: number;
   signal?: AbortSignal;
   onProgress(progress: BuildProgress): void;
+  /**
+   * Called with the build backend's pid right before CREATE INDEX CONCURRENTLY is sent: the builder records the
+   * 'building' history entry here, so a crash from then on leaves evidence. Resolves with the ownership marker to
+   * set as the index's comment once it is built; a rejection stops the build before any DDL.
+   */
+  beforeDdl?(backendPid: number): Promise<string>;
 }
 
 export interface RunResult {
-  status: Exclude<BuildStatus, 'rolled-back'>;
+  status: Exclude<BuildStatus, 'rolled-back' | 'building'>;
   message: string;
   error?: string;
   sizeBytes?: number;
@@ -62,14 +68,23 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     }
     if (run.signal?.aborted) return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was built.` };
 
+    let marker: string | undefined;
+    try {
+      marker = await run.beforeDdl?.(pid);
+    } catch (error) {
+      const message = `The build of ${run.name} was not started: its history entry could not be written (${describeError(error)}); nothing was built.`;
+      return { status: 'failed', message, error: describeError(error) };
+    }
+
     monitor = await run.connect();
     poller = new ProgressPoller(monitor, { name: run.name, schema: run.schema, table: run.table, pid }, run.progressIntervalMs, run.onProgress);
     poller.start();
     const attempt = await runDdl(client, monitor, pid, run.ddl, run.signal);
     if (attempt.error === undefined) {
       const built = await inspectIndex(client, run.schema, run.name);
+      const unmarked = await markOwned(client, run, marker);
       return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined,
-        message: `Built index ${run.name} on ${target}.` };
+        message: `Built index ${run.name} on ${target}.${unmarked}` };
     }
 
     const status = classifyBuildError(attempt.error, attempt.weCancelled);
@@ -81,6 +96,7 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     if (cleanup === 'valid') {
       // The statement failed after the index was complete (e.g. the connection broke at commit): it is usable.
       const built = await inspectIndex(client, run.schema, run.name).catch(() => null);
+      await markOwned(client, run, marker);
       return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined, error,
         message: `Index ${run.name} on ${target} is built and valid, although the statement reported: ${error}.` };
     }
@@ -161,6 +177,21 @@ async function cleanUp(run: BuildRun, client: pg.Client, weCancelled: boolean): 
     return { error: describeError(error) };
   } finally {
     await fresh?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * COMMENT ON INDEX with the ownership marker, so that the index can be recognised as Hotpath's from the catalog
+ * alone (a user's index that merely starts with hp_ is never adopted). A failure costs only that: the history
+ * still records the build. Returns a sentence for the message when it failed, else ''.
+ */
+async function markOwned(client: pg.Client, run: BuildRun, marker: string | undefined): Promise<string> {
+  if (marker === undefined) return '';
+  try {
+    await client.query(`COMMENT ON INDEX ${quoteQualified(run.schema, run.name)} IS ${client.escapeLiteral(marker)}`);
+    return '';
+  } catch (error) {
+    return ` (Its ownership comment could not be set: ${describeError(error)}; the history still records it.)`;
   }
 }
 

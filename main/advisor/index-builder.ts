@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inspectIndex, setLockTimeout } from './build-catalog.ts';
+import { dropIfInvalid, inspectIndex, ownershipMarker, prepareBuildSession, setLockTimeout } from './build-catalog.ts';
 import { IndexBuildError, describeError } from './build-errors.ts';
 import type { BuildHistory, BuildStatus, HistoryEntry } from './build-history.ts';
 import type { BuildProgress } from './build-progress.ts';
@@ -43,7 +43,7 @@ export interface BuildOptions {
 }
 
 export interface BuildOutcome {
-  status: Exclude<BuildStatus, 'rolled-back'>;
+  status: Exclude<BuildStatus, 'rolled-back' | 'building'>;
   /** For people: what happened and, after a failure, what to do. */
   message: string;
   name: string;
@@ -77,6 +77,8 @@ const MAX_IDENTIFIER_BYTES = 63;
  */
 export class IndexBuilder {
   private readonly busy = new Map<string, RunningBuild>();
+  /** 'building' history entries of this builder's running builds: reconciliation must leave them alone. */
+  readonly activeEntryIds = new Set<string>();
   private readonly lockTimeoutMs: number;
   private readonly progressIntervalMs: number;
   private readonly cleanupLockTimeoutMs: number;
@@ -96,6 +98,11 @@ export class IndexBuilder {
     }
     const run = this.claim(request.schema, request.table, name);
     const startedAt = Date.now();
+    const identity = {
+      name, schema: request.schema, table: request.table, ddl, reason: request.reason,
+      ...(request.serves ? { serves: [...request.serves] } : {}),
+    };
+    let building: HistoryEntry | undefined;
     try {
       const result = await runBuild({
         connect: this.options.connect, name, schema: request.schema, table: request.table, ddl,
@@ -105,23 +112,31 @@ export class IndexBuilder {
           run.progress = progress;
           options.onProgress?.(progress);
         },
+        beforeDdl: async (backendPid) => {
+          building = await this.options.history.record({
+            ...identity, startedAt, finishedAt: startedAt, status: 'building', durationMs: 0, ownerPid: process.pid, backendPid,
+          });
+          this.activeEntryIds.add(building.id);
+          return ownershipMarker(building.id);
+        },
       });
       const finishedAt = Date.now();
-      const entry = await this.options.history.record({
-        name, schema: request.schema, table: request.table, ddl, reason: request.reason,
-        ...(request.serves ? { serves: [...request.serves] } : {}),
-        startedAt, finishedAt, status: result.status, durationMs: finishedAt - startedAt,
-        ...(result.error !== undefined ? { error: result.error } : {}),
-        ...(result.sizeBytes !== undefined ? { sizeBytes: result.sizeBytes } : {}),
-        ...(result.definition !== undefined ? { definition: result.definition } : {}),
-        ...(result.alreadyExisted ? { alreadyExisted: true } : {}),
-      });
+      const outcome = {
+        finishedAt, status: result.status, durationMs: finishedAt - startedAt,
+        error: result.error, sizeBytes: result.sizeBytes, definition: result.definition,
+        alreadyExisted: result.alreadyExisted ? true : undefined, leftInvalid: result.leftInvalid ? true : undefined,
+        ownerPid: undefined, backendPid: undefined,
+      };
+      const entry = building
+        ? await this.options.history.patch(building.id, outcome)
+        : await this.options.history.record({ ...identity, startedAt, ...withoutUndefined(outcome) });
       return {
         status: result.status, message: result.message, name, schema: request.schema, table: request.table, ddl,
         durationMs: entry.durationMs, sizeBytes: result.sizeBytes ?? null, alreadyExisted: result.alreadyExisted === true,
         leftInvalid: result.leftInvalid === true, entry,
       };
     } finally {
+      if (building) this.activeEntryIds.delete(building.id);
       this.release(request.schema, request.table);
     }
   }
@@ -138,6 +153,8 @@ export class IndexBuilder {
     }
     const entry = await this.options.history.builtEntry(name, schema);
     if (!entry) {
+      const leftover = await this.options.history.latest(name, schema);
+      if (leftover?.leftInvalid) return await this.dropLeftover(leftover);
       throw new IndexBuildError('not-built-by-hotpath', `Hotpath has no record of building an index named ${name}${schema ? ` in schema ${schema}` : ''} (or it was rolled back already), so it will not drop it.`,
         'Hotpath rolls back only indexes it built (see the index history). To remove any other index, run DROP INDEX CONCURRENTLY yourself.');
     }
@@ -166,6 +183,33 @@ export class IndexBuilder {
     } catch (error) {
       if (error instanceof IndexBuildError) throw error;
       throw new IndexBuildError('rollback-failed', `Rolling back index ${entry.name} failed: ${describeError(error)}.`, 'Check the connection to the server and try again.');
+    } finally {
+      await client?.end().catch(() => undefined);
+      this.release(entry.schema, entry.table);
+    }
+  }
+
+  /**
+   * The INVALID index a failed or interrupted build of ours left (its entry says leftInvalid): dropped only while it
+   * is still an invalid index on the recorded table; a valid one, or anything else under that name, is refused.
+   */
+  private async dropLeftover(entry: HistoryEntry): Promise<HistoryEntry> {
+    this.claim(entry.schema, entry.table, entry.name);
+    let client: pg.Client | undefined;
+    try {
+      client = await this.options.connect();
+      await prepareBuildSession(client, this.lockTimeoutMs);
+      const dropped = await dropIfInvalid(client, entry.schema, entry.table, entry.name, this.lockTimeoutMs);
+      if (dropped === 'valid' || dropped === 'not-ours') {
+        throw new IndexBuildError('definition-changed', `${entry.name} in schema ${entry.schema} is no longer the invalid index Hotpath's failed build left (it is now ${dropped === 'valid' ? 'a valid index' : 'something else'}), so Hotpath will not drop it.`,
+          'Someone built or replaced it under the same name. If it should go, run DROP INDEX CONCURRENTLY yourself.');
+      }
+      const note = dropped === 'dropped' ? 'The invalid index this build left was dropped on request.' : 'The invalid index this build left was already gone.';
+      return await this.options.history.patch(entry.id, { leftInvalid: undefined, note });
+    } catch (error) {
+      if (error instanceof IndexBuildError) throw error;
+      throw new IndexBuildError('rollback-failed', `Dropping the invalid index ${entry.name} in schema ${entry.schema} failed: ${describeError(error)}. It is still there.`,
+        'If it timed out waiting for a lock, a long transaction on the table is in the way: let it finish, then roll back again.');
     } finally {
       await client?.end().catch(() => undefined);
       this.release(entry.schema, entry.table);
@@ -208,6 +252,10 @@ function prepare(request: BuildRequest): { name: string; ddl: string } {
   } catch (error) {
     throw invalid((error as Error).message.replace(/\.$/, ''));
   }
+}
+
+function withoutUndefined<T extends object>(fields: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
 function positive(value: number, what: string): number {

@@ -84,7 +84,7 @@ export const buildHistoryEntrySchema = z.object({
   reason: z.string(),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
-  status: z.enum(['built', 'failed', 'cancelled', 'lock-timeout', 'rolled-back']),
+  status: z.enum(['building', 'built', 'failed', 'cancelled', 'lock-timeout', 'rolled-back']),
   error: z.string().nullable(),
   durationMs: z.number().nullable(),
   sizeBytes: z.number().nullable(),

@@ -5,6 +5,7 @@ import { ContractError } from '../contract/api.ts';
 import { analyzeWorkload } from '../advisor/analyze-workload.ts';
 import { BuildHistory, type HistoryEntry } from '../advisor/build-history.ts';
 import { IndexBuilder } from '../advisor/index-builder.ts';
+import { reconcileBuilds, type ReconcileFinding } from '../advisor/build-reconcile.ts';
 import type { Stack } from '../stack/stack.ts';
 import { databaseNamespace } from './cache-session.ts';
 
@@ -35,13 +36,23 @@ export class AdvisorSession {
     this.builder = new IndexBuilder({
       readOnly: options.readOnly,
       history: this.history,
-      connect: async () => {
-        const client = new pg.Client({ ...options.stack.pg, application_name: 'hotpath-index-build' });
-        client.on('error', () => undefined);
-        await client.connect();
-        return client;
-      },
+      connect: () => this.connectBuilder(),
     });
+  }
+
+  private async connectBuilder(): Promise<pg.Client> {
+    const client = new pg.Client({ ...this.options.stack.pg, application_name: 'hotpath-index-build' });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+
+  /**
+   * Reconciles the history with the catalog (builds a killed process left: adopted, reported or marked for cleanup);
+   * run once when the stack connects. The findings are for the log; nothing here drops an index.
+   */
+  async reconcile(): Promise<ReconcileFinding[]> {
+    return await reconcileBuilds({ connect: () => this.connectBuilder(), history: this.history, readOnly: this.options.readOnly, activeEntryIds: this.builder.activeEntryIds });
   }
 
   get readOnly(): boolean {

@@ -217,6 +217,11 @@ export class Engine implements EngineApi {
       });
       if (privileges) stack.notices.push(...privilegeNotices(privileges));
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
+      // Builds a killed Hotpath left behind: adopted into the history or reported (never dropped here).
+      void advisor.reconcile().then(
+        (findings) => { for (const f of findings) this.log(f.kind === 'adopted' || f.kind === 'interrupted' ? 'info' : 'warn', f.message); },
+        (error: unknown) => this.log('warn', `The index build history could not be checked against the database: ${error instanceof Error ? error.message : String(error)}`),
+      );
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);
       this.profileId = profileId;

@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BuildHistory } from '../../../main/advisor/build-history.ts';
+import { reconcileBuilds } from '../../../main/advisor/build-reconcile.ts';
+import { IndexBuilder, type BuildRequest } from '../../../main/advisor/index-builder.ts';
+import { indexName } from '../../../main/advisor/index-spec.ts';
+import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { errorOf } from '../../support/error-of.ts';
+import { waitFor } from '../../support/wait-for.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const fixture = join(here, 'fixtures', 'build-child.ts');
+
+function spec(table: string, column: string): BuildRequest {
+  return { schema: 'public', table, columns: [{ name: column, direction: 'asc' }], include: [], method: 'btree', predicate: null, reason: 'test' };
+}
+
+/** Starts the build in a child process and resolves once its history entry is written and the build is under way. */
+async function buildInChild(url: string, folder: string, table: string, column: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, url, folder, table, column], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise((res) => child.once('exit', res));
+  await new Promise<void>((res, rej) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('"building":true')) res();
+    });
+    void exited.then(() => rej(new Error(`the build process exited before building: ${stdout} ${stderr}`)));
+  });
+  return { child, exited };
+}
+
+/**
+ * Hotpath killed in the middle of CREATE INDEX CONCURRENTLY: the server backend goes on without it (it is waiting
+ * behind an open writer, so it does not notice its client is gone). The history entry written before the statement
+ * was sent is what the next start reconciles: the index PostgreSQL finished is adopted and can be rolled back; the
+ * invalid one a terminated backend left is reported and dropped only on request. An hp_ index without our marker is
+ * never adopted.
+ */
+describe.each(TEST_SERVERS)('index builds reconciled after the process was killed (%s)', (server) => {
+  let db: TestDatabase;
+  let admin: pg.Client;
+  let folder: string;
+  let history: BuildHistory;
+  const clients: pg.Client[] = [];
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+  const makeTable = async (table: string) => {
+    await admin.query(`CREATE TABLE ${pg.escapeIdentifier(table)} (id int PRIMARY KEY, a int NOT NULL)`);
+    await admin.query(`INSERT INTO ${pg.escapeIdentifier(table)} SELECT g, g % 97 FROM generate_series(1, 5000) g`);
+  };
+  /** A writer's open transaction: CONCURRENTLY waits for it in "waiting for writers before build", after the invalid index exists. */
+  const openWriter = async (table: string) => {
+    const writer = await connect();
+    await writer.query('BEGIN');
+    await writer.query(`INSERT INTO ${pg.escapeIdentifier(table)} VALUES (100000, 1)`);
+    return writer;
+  };
+  const buildBackend = (ddlName: string) => waitFor(`the build of ${ddlName} in pg_stat_activity`, async () => {
+    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND strpos(query, $1) > 0`, [ddlName]);
+    return rows[0]?.pid;
+  });
+  const backendGone = (pid: number) => waitFor(`backend ${pid} to end`, async () => {
+    const { rows } = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+    return rows.length === 0 ? true : undefined;
+  });
+  const indexState = async (name: string) => {
+    const { rows } = await admin.query<{ valid: boolean; comment: string | null }>(
+      `SELECT i.indisvalid AS valid, obj_description(i.indexrelid, 'pg_class') AS comment FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [name]);
+    return rows[0] ?? null;
+  };
+  const builder = () => new IndexBuilder({ history, readOnly: false, connect, lockTimeoutMs: 10_000 });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(server);
+    admin = await connect();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(1).map((c) => c.end().catch(() => undefined)));
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await admin?.end().catch(() => undefined);
+    await db?.drop();
+  });
+  const freshHistory = async () => {
+    folder = await mkdtemp(join(tmpdir(), 'hotpath-reconcile-'));
+    history = new BuildHistory(folder);
+  };
+
+  it('adopts an index PostgreSQL finished after the builder was SIGKILLed, so it can be rolled back', async () => {
+    await freshHistory();
+    await makeTable('killed_done');
+    const name = indexName(spec('killed_done', 'a'));
+    const writer = await openWriter('killed_done');
+    const { child, exited } = await buildInChild(db.url, folder, 'killed_done', 'a');
+    const backend = await buildBackend(name);
+    child.kill('SIGKILL');
+    await exited;
+    // The evidence a crash leaves: the entry was written before CREATE INDEX was sent.
+    expect((await history.list()).map((e) => [e.name, e.status])).toEqual([[name, 'building']]);
+
+    // While the server still builds it, the start reports that and leaves the entry alone.
+    const early = await reconcileBuilds({ connect, history, readOnly: false });
+    expect(early).toEqual([expect.objectContaining({ kind: 'still-building', name })]);
+    expect((await history.list())[0]!.status).toBe('building');
+
+    await writer.query('COMMIT');
+    await backendGone(backend);
+    expect(await indexState(name)).toMatchObject({ valid: true, comment: null });
+
+    const findings = await reconcileBuilds({ connect, history, readOnly: false });
+    expect(findings).toEqual([expect.objectContaining({ kind: 'adopted', name, table: 'killed_done' })]);
+    const [entry] = await history.list();
+    expect(entry).toMatchObject({ name, status: 'built', definition: expect.stringContaining(name), reconciledAt: expect.any(Number) });
+    expect(entry!.note).toMatch(/finished this build after/);
+    expect((await indexState(name))!.comment).toContain(entry!.id);
+
+    // A second start finds nothing more to do.
+    expect(await reconcileBuilds({ connect, history, readOnly: false })).toEqual([]);
+    expect((await builder().rollback(name)).status).toBe('rolled-back');
+    expect(await indexState(name)).toBeNull();
+  });
+
+  it('reports the INVALID index a killed build left when its backend was terminated, and drops it only on request', async () => {
+    await freshHistory();
+    await makeTable('killed_invalid');
+    const name = indexName(spec('killed_invalid', 'a'));
+    const writer = await openWriter('killed_invalid');
+    const { child, exited } = await buildInChild(db.url, folder, 'killed_invalid', 'a');
+    const backend = await buildBackend(name);
+    child.kill('SIGKILL');
+    await exited;
+    await admin.query('SELECT pg_terminate_backend($1)', [backend]);
+    await backendGone(backend);
+    await writer.query('COMMIT');
+    expect(await indexState(name)).toMatchObject({ valid: false });
+
+    const findings = await reconcileBuilds({ connect, history, readOnly: false });
+    expect(findings).toEqual([expect.objectContaining({ kind: 'left-invalid', name, message: expect.stringContaining('DROP INDEX CONCURRENTLY') })]);
+    expect((await history.list())[0]).toMatchObject({ status: 'failed', leftInvalid: true });
+    expect(await indexState(name)).toMatchObject({ valid: false }); // reported, not dropped
+
+    const dropped = await builder().rollback(name);
+    expect(dropped).toMatchObject({ status: 'failed', note: expect.stringMatching(/dropped on request/) });
+    expect(dropped.leftInvalid).toBeUndefined();
+    expect(await indexState(name)).toBeNull();
+    // Nothing is left to drop under that entry now.
+    expect(((await errorOf(builder().rollback(name))) as { code: string }).code).toBe('not-built-by-hotpath');
+  });
+
+  it('records a build that a kill interrupted before PostgreSQL created anything as interrupted', async () => {
+    await freshHistory();
+    await makeTable('killed_early');
+    const name = indexName(spec('killed_early', 'a'));
+    // ACCESS EXCLUSIVE: the build cannot even take its table lock, so no index exists when it dies.
+    const holder = await connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE killed_early IN ACCESS EXCLUSIVE MODE');
+    const { child, exited } = await buildInChild(db.url, folder, 'killed_early', 'a');
+    const backend = await buildBackend(name);
+    child.kill('SIGKILL');
+    await exited;
+    await admin.query('SELECT pg_terminate_backend($1)', [backend]);
+    await backendGone(backend);
+    await holder.query('COMMIT');
+
+    expect(await reconcileBuilds({ connect, history, readOnly: false })).toEqual([expect.objectContaining({ kind: 'interrupted', name })]);
+    expect((await history.list())[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
+    expect(await indexState(name)).toBeNull();
+  });
+
+  it('adopts a marked hp_ index missing from the history, and never one without the marker', async () => {
+    await freshHistory();
+    await makeTable('marked');
+    const built = await builder().build(spec('marked', 'a'));
+    expect(built.status).toBe('built');
+    await admin.query('CREATE INDEX hp_marked_users_own_index ON marked (id, a)');
+    // The history is lost (another data folder, a deleted file): only the catalog remains.
+    await rm(folder, { recursive: true, force: true });
+
+    const findings = await reconcileBuilds({ connect, history, readOnly: false });
+    expect(findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'adopted', name: built.name }),
+      expect.objectContaining({ kind: 'not-ours', name: 'hp_marked_users_own_index' }),
+    ]));
+    expect((await history.list()).map((e) => e.name)).toEqual([built.name]);
+    expect(((await errorOf(builder().rollback('hp_marked_users_own_index'))) as { code: string }).code).toBe('not-built-by-hotpath');
+    expect(await indexState('hp_marked_users_own_index')).toMatchObject({ valid: true });
+    expect((await builder().rollback(built.name)).status).toBe('rolled-back');
+  });
+});
