@@ -77,6 +77,8 @@ export function toJson(plan: OptimizePlanPayload, result: OptimizeResultPayload 
       reason: p.reason,
     })),
     findings: advisor.findings,
+    /** Statements not analyzed, each with why (e.g. another role's, which Hotpath may not plan as that role). */
+    skipped: advisor.skipped,
     steps: plan.steps,
     notes: plan.notes,
     applied: result ? result.steps : null,
@@ -109,6 +111,11 @@ function formatText(plan: OptimizePlanPayload, result: OptimizeResultPayload | n
   if (advisor.findings.length > 0) {
     lines.push('', 'Existing indexes worth a look (not changed):');
     for (const f of advisor.findings) lines.push(`  ${f.kind}: ${f.schema}.${f.index} on ${f.table}: ${f.detail}`, `     ${f.dropDdl};`);
+  }
+  if (advisor.skipped.length > 0) {
+    lines.push('', `Not analyzed (${advisor.skipped.length}):`);
+    for (const s of advisor.skipped.slice(0, 10)) lines.push(`  ${s.query.replace(/\s+/g, ' ').slice(0, 100)}`, `     ${s.reason}`);
+    if (advisor.skipped.length > 10) lines.push(`  … and ${advisor.skipped.length - 10} more (--json lists them all).`);
   }
   if (result) {
     lines.push('', 'Applied:');

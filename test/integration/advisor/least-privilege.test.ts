@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeWorkload } from '../../../main/advisor/analyze-workload.ts';
 import { loadSqlParser } from '../../../main/sql/pg-parser.ts';
 import { TEST_SERVERS, withDatabase } from '../../support/databases.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
+import { runCli } from '../../support/run-cli.ts';
 
 /**
  * The advisor plans statements other roles ran (pg_stat_statements). PostgreSQL folds IMMUTABLE functions while
@@ -103,6 +107,19 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     expect(skipped?.reason).toContain(attacker);
     expect(skipped?.reason).toMatch(/function/);
   });
+
+  it('`hotpath optimize --dry-run` as a superuser escalates no one, creates nothing, and lists the statement it did not plan', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-lp-cli-'));
+    try {
+      const result = await runCli(['optimize', '--pg', url, '--data-dir', dataDir, '--dry-run', '--json']);
+      expect(await rolsuper(attacker)).toBe(false);
+      expect((await admin.query("SELECT 1 FROM pg_extension WHERE extname = 'hypopg'")).rows).toEqual([]);
+      const output = JSON.parse(result.stdout) as { skipped: { query: string; reason: string }[] };
+      expect(output.skipped.find((s) => s.query.includes('account_of_the_day'))?.reason).toContain(attacker);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('sends no DDL and creates no extension; without HypoPG created it estimates and says how to enable HypoPG', async () => {
     const sent: string[] = [];
