@@ -53,6 +53,13 @@ function characterOffsets(sql: string): (byteOffset: number) => number {
   return (offset) => bytes.subarray(0, Math.max(0, offset)).toString('utf8').length;
 }
 
+/** The server's error cursor counts characters (code points); a JavaScript string counts UTF-16 units. */
+function codePointsToUnits(sql: string, codePoints: number): number {
+  let units = 0;
+  for (let i = 0; i < codePoints && units < sql.length; i += 1) units += sql.codePointAt(units)! > 0xffff ? 2 : 1;
+  return units;
+}
+
 function snippet(sql: string, offset: number): string {
   const text = sql.slice(offset, offset + 30).replace(/\s+/g, ' ').trim();
   return offset + 30 < sql.length ? `${text}…` : text;
@@ -86,7 +93,7 @@ export function checkReadOnlySql(sql: string): SqlCheck {
       .map((t) => ({ ...t, start: toChars(t.start), end: toChars(t.end) }));
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
-    const offset = Math.min(sql.length, Math.max(0, error.position ?? 0));
+    const offset = Math.min(sql.length, codePointsToUnits(sql, Math.max(0, error.position ?? 0)));
     return { problems: [{ message: `is not valid SQL: ${error.message}`, offset }], parameters: [] };
   }
   const statements = tree.stmts ?? [];
@@ -135,14 +142,21 @@ export function checkReadOnlySql(sql: string): SqlCheck {
       problems.push({ message: `must be read-only, but takes row locks (${lock}; ${READ_ONLY_NOTE})`, offset: at.start });
     }
   }
-  return { problems, parameters: parameters(first.stmt) };
+  const used = parameters(first.stmt);
+  if (used[0] === 0) {
+    const at = tokens.find((t) => t.text === '$0') ?? start;
+    problems.push({ message: 'uses $0, which is not a placeholder: they are numbered from $1', offset: at.start });
+    used.shift();
+  }
+  return { problems, parameters: used };
 }
 
 /** The distinct `$N` numbers of the tree's ParamRef nodes, ascending. */
 function parameters(tree: unknown): number[] {
   const numbers = new Set<number>();
   for (const [type, node] of nodes(tree)) {
-    if (type === 'ParamRef' && typeof node['number'] === 'number') numbers.add(node['number']);
+    // The parse tree leaves out fields that are 0: a ParamRef without a number is `$0`.
+    if (type === 'ParamRef') numbers.add(typeof node['number'] === 'number' ? node['number'] : 0);
   }
   return [...numbers].sort((a, b) => a - b);
 }

@@ -59,6 +59,23 @@ describe('checkReadOnlySql', () => {
     expect(checkReadOnlySql(sql).problems[0]!.offset).toBe(sql.indexOf('DROP'));
   });
 
+  it('points at the right character after text outside ASCII (the parser counts bytes and code points)', () => {
+    for (const [sql, at] of [
+      ["SELECT 'é€😀' AS a; DROP TABLE x", 'DROP'],
+      ["SELECT 'é€😀' FROM FROM", 'FROM FROM'.slice(5)],
+      ["SELECT 'é€😀' AS a FROM t FOR UPDATE", 'FOR UPDATE'],
+      ["SELECT 'é€😀' INTO x FROM t", 'INTO'],
+    ] as const) {
+      const offset = checkReadOnlySql(sql).problems[0]!.offset;
+      expect(sql.slice(offset, offset + at.length), sql).toBe(at);
+      expect(offset).toBe(sql.lastIndexOf(at));
+    }
+  });
+
+  it('refuses $0, which PostgreSQL would not bind', () => {
+    expect(checkReadOnlySql('SELECT $0, $1')).toEqual({ problems: [{ message: 'uses $0, which is not a placeholder: they are numbered from $1', offset: 7 }], parameters: [1] });
+  });
+
   it('accepts a column named like a keyword when it is quoted', () => {
     expect(messages('SELECT "update", "delete" FROM audit')).toEqual([]);
   });
