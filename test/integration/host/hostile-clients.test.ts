@@ -71,9 +71,14 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
   let host: HeadlessServer;
   let client: WsEngineClient;
   const problems: string[] = [];
+  // In a real host an uncaught exception ends the process (and orphans a local stack's servers); here vitest
+  // would only report it after the run, so the tests watch for one themselves.
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown): void => void uncaught.push(error);
 
   /** The engine and a well-behaved client carry on: an answer, and a telemetry event pushed after it. */
   async function othersStillServed(): Promise<void> {
+    expect(uncaught).toEqual([]);
     expect((await client.call('engine.status', {})).phase).toBe('ready');
     await new Promise<void>((resolve) => {
       const off = client.subscribe('telemetry.snapshot', () => {
@@ -86,6 +91,7 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
   const request = (id: unknown, command: unknown, params: unknown = {}) => JSON.stringify({ type: 'request', id, command, params });
 
   beforeAll(async () => {
+    process.on('uncaughtExceptionMonitor', onUncaught);
     db = await createTestDatabase(server);
     dataDir = await mkdtemp(join(tmpdir(), 'hotpath-hostile-'));
     engine = new Engine({ dataDir, cache: false });
@@ -94,6 +100,7 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
     await client.call('stack.connect', { pgUrl: db.url });
   });
   afterAll(async () => {
+    process.off('uncaughtExceptionMonitor', onUncaught);
     client?.close();
     await host?.close();
     await engine?.stop();
