@@ -166,7 +166,7 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
     ['a 500,000-character string where a number belongs', request(29, 'telemetry.history', { seconds: '9'.repeat(500_000) }), 'bad-request', /seconds/],
     ['a 100,000-character unknown key', request(30, 'engine.status', { ['k'.repeat(100_000)]: 1 }), 'bad-request', /kkk/],
     ['JSON nested 100,000 levels deep', `{"type":"request","id":31,"command":"engine.status","params":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`, 'bad-request', /\ba\b/],
-  ].map(([what, frame, code, message]) => [what, code, frame, message] as const))('answers %s with a %s error for that request only', async (_what, code, frame, message) => {
+  ].map(([what, frame, code, message]) => [what as string, code as string, frame as string, message as RegExp] as const))('answers %s with a %s error for that request only', async (_what, code, frame, message) => {
     const raw = await RawClient.open(host.wsUrl);
     raw.ws.send(frame);
     const [reply] = await raw.waitReplies(1);

@@ -33,12 +33,12 @@ function fakeApi() {
       if (command === 'echo') return params;
       if (command === 'hang') return new Promise((resolve) => hanging.push(() => resolve('released')));
       throw new ContractError('unknown-command', `Unknown command ${command}`);
-    }) as EngineApi['call'],
+    }) as unknown as EngineApi['call'],
     subscribe: ((event: string, handler: (payload: unknown) => void) => {
       if (!listeners.has(event)) listeners.set(event, new Set());
       listeners.get(event)!.add(handler);
       return () => listeners.get(event)!.delete(handler);
-    }) as EngineApi['subscribe'],
+    }) as unknown as EngineApi['subscribe'],
   };
   return { api, emit: (event: string, payload: unknown) => listeners.get(event)?.forEach((h) => h(payload)), hanging, listeners };
 }
