@@ -3,6 +3,7 @@ import pg from 'pg';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { seedDemoData } from '../../../main/demo/seeder.ts';
 import { DemoSchemaNotOursError } from '../../../main/demo/demo-schema-ownership.ts';
+import { toContractError } from '../../../main/engine/engine-errors.ts';
 
 /**
  * Seeding never touches what it did not create: a `unified` schema that holds anything Hotpath did not make
@@ -45,6 +46,8 @@ describe.each(TEST_SERVERS)('seeding only what Hotpath created, on %s', (server)
     expect(error.message).toMatch(/schema "unified" was not created by Hotpath/);
     expect(error.message).toMatch(/table unified\.chunks/);
     expect((error as DemoSchemaNotOursError).hint).toMatch(/another database|drop/i);
+    // What demo.seed (and so --seed and the local stack's first start) answers.
+    expect(toContractError(error)).toMatchObject({ code: 'demo-schema-not-ours', message: error.message, hint: (error as DemoSchemaNotOursError).hint });
     expect(await count('unified.chunks')).toBe(500);
     expect((await pool.query("SELECT to_regclass('unified.seed_state') AS t")).rows[0].t).toBeNull();
   });

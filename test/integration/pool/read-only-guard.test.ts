@@ -145,6 +145,36 @@ describe.each(TEST_SERVERS)('read-only pool sessions on %s', (server) => {
     }
   });
 
+  it("SET ROLE via set_config to a role that is not superuser: refused (the server reports is_superuser)", async () => {
+    const role = `hotpath_guard_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE ROLE ${role}`);
+    try {
+      const pool = await open();
+      const attempt = await outcome(pool.query('normal', { text: 'SELECT set_config($1, $2, false)', values: ['role', role] }));
+      expect(attempt.ok).toBe(false);
+      if (!attempt.ok) expect(attempt.error.message).toMatch(/is_superuser from "on" to "off"/);
+      expect((await pool.query('normal', { text: 'SELECT current_user AS who' })).rows[0].who).not.toBe(role);
+      await pool.close();
+    } finally {
+      await admin.query(`DROP ROLE ${role}`);
+    }
+  });
+
+  it('search_path: refused where the server reports it (PostgreSQL 18), not seen where it does not (15)', async () => {
+    const pool = await open();
+    const attempt = await outcome(pool.query('normal', { text: "SELECT set_config('search_path', 'pg_temp', false)" }));
+    if (server === 'pg18') {
+      expect(attempt.ok).toBe(false);
+      if (!attempt.ok) expect(attempt.error.message).toMatch(/search_path from .* to "pg_temp"/);
+    } else {
+      // Not reported before 18: the change stays for that connection's life; the session is still read-only.
+      expect(attempt).toEqual({ ok: true });
+      const write = await outcome(pool.query('normal', { text: 'SELECT public.wipe()' }));
+      expect(write.ok).toBe(false);
+      expect(await rowCount()).toBe(ROWS);
+    }
+  });
+
   it('a pool that is not read-only lets its sessions change (nothing is watched there)', async () => {
     const pool = await open({ readOnly: false });
     await pool.query('normal', { text: "SELECT set_config('TimeZone', 'UTC', false)" });
