@@ -94,7 +94,8 @@ export function maskConnectionString(text: string): string {
  * `known` secrets (the passwords actually in use) replaced wherever it appears, raw or percent-encoded.
  */
 export function maskSecretsInText(text: string, known: ReadonlyArray<string | null | undefined> = []): string {
-  let out = text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>`]*/g, (url) => maskUrl(url));
+  // A URL runs to the next whitespace: quotes may be part of a password, and a closing quote taken in is harmless.
+  let out = text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/\S*/g, (url) => maskUrl(url));
   out = maskKeywordsInText(out);
   for (const secret of known) {
     if (!secret) continue;
