@@ -11,7 +11,7 @@ import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.
 import { selectIndexes } from './selection.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
-import { inReadOnlyTransaction, planningRole, readPlanningTrust, readRunners, type StatementRunner } from './planning-roles.ts';
+import { TRUST_GUARD, inReadOnlyTransaction, planningRole, readPlanningTrust, readRunners, type StatementRunner } from './planning-roles.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 
 export interface AnalyzeWorkloadOptions {
@@ -91,7 +91,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     });
     const skipped = [...captured.skipped];
     const statements: AdvisorReport['statements'] = [];
-    const roles: (string | null)[] = [];
+    const roles: { role: string | null; guard: boolean }[] = [];
     const plans: PlanNode[] = [];
     const accesses: ScanAccess[][] = [];
     const trust = await readPlanningTrust(client, serverVersion);
@@ -103,9 +103,9 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
         continue;
       }
       try {
-        const plan = await inReadOnlyTransaction(client, as.role, () => explainGeneric(client, serverVersion, statement.query));
+        const plan = await inReadOnlyTransaction(client, as.role, () => explainGeneric(client, serverVersion, statement.query, as.guard ? TRUST_GUARD : null));
         statements.push(reported(statement));
-        roles.push(as.role);
+        roles.push(as);
         plans.push(plan);
         accesses.push(scanAccesses(plan, quoteIdent));
       } catch (error) {
@@ -119,7 +119,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     const hypopg = await chooseEvaluator(client, options);
     const settings = await readCostSettings(client);
     const evaluator: CostEvaluator = hypopg.use
-      ? new HypopgEvaluator(client, serverVersion, statements.map((s, i) => ({ sql: s.query, role: roles[i]! })))
+      ? new HypopgEvaluator(client, serverVersion, statements.map((s, i) => ({ sql: s.query, ...roles[i]! })))
       : new EstimateEvaluator(plans, accesses, tables, settings);
     try {
       const writeBudget = options.writeBudget ?? 0.25;

@@ -27,14 +27,16 @@ let prepareCounter = 0;
  * Call it inside the read-only transaction `inReadOnlyTransaction` opens (planning-roles.ts): planning can run
  * the statement's functions, so it happens as the statement's role and is rolled back.
  */
-export async function explainGeneric(client: pg.Client, serverVersion: number, sql: string): Promise<PlanNode> {
+export async function explainGeneric(client: pg.Client, serverVersion: number, sql: string, guard: string | null = null): Promise<PlanNode> {
   const body = sql.trim().replace(/;\s*$/, '');
   const params = await parameterCount(body);
+  // `guard` goes in the same query string: a statement that fails stops the rest of a simple-protocol query.
+  const first = guard ?? '';
   if (serverVersion >= 160000) {
     const options = params > 0 ? 'GENERIC_PLAN, VERBOSE, FORMAT JSON' : 'VERBOSE, FORMAT JSON';
-    return firstPlan(await client.query(`${ADVISOR_MARKER} EXPLAIN (${options}) ${body}`));
+    return firstPlan(await client.query(`${first}${ADVISOR_MARKER} EXPLAIN (${options}) ${body}`));
   }
-  if (params === 0) return firstPlan(await client.query(`${ADVISOR_MARKER} EXPLAIN (VERBOSE, FORMAT JSON) ${body}`));
+  if (params === 0) return firstPlan(await client.query(`${first}${ADVISOR_MARKER} EXPLAIN (VERBOSE, FORMAT JSON) ${body}`));
   const name = `hotpath_advisor_${process.pid}_${++prepareCounter}`;
   await client.query(`${ADVISOR_MARKER} PREPARE ${name} AS ${body}`);
   // A prepared statement outlives the transaction's rollback: a savepoint keeps the transaction usable after a
@@ -43,7 +45,7 @@ export async function explainGeneric(client: pg.Client, serverVersion: number, s
   try {
     await client.query(`${ADVISOR_MARKER} SET LOCAL plan_cache_mode = force_generic_plan`);
     const nulls = Array.from({ length: params }, () => 'NULL').join(', ');
-    return firstPlan(await client.query(`${ADVISOR_MARKER} EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${name}(${nulls})`));
+    return firstPlan(await client.query(`${first}${ADVISOR_MARKER} EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${name}(${nulls})`));
   } catch (error) {
     await client.query(`${ADVISOR_MARKER} ROLLBACK TO SAVEPOINT hotpath_explain`);
     throw error;
@@ -52,7 +54,8 @@ export async function explainGeneric(client: pg.Client, serverVersion: number, s
   }
 }
 
-function firstPlan(result: pg.QueryResult): PlanNode {
+function firstPlan(results: pg.QueryResult | pg.QueryResult[]): PlanNode {
+  const result = Array.isArray(results) ? results.at(-1)! : results;
   const value = (result.rows[0] as Record<string, unknown>)['QUERY PLAN'];
   const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as { Plan: PlanNode }[];
   return parsed[0]!.Plan;

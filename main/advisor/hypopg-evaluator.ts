@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
 import { createIndexDdl, type IndexSpec } from './index-spec.ts';
 import { specKey } from './candidates.ts';
-import { inReadOnlyTransaction } from './planning-roles.ts';
+import { TRUST_GUARD, inReadOnlyTransaction } from './planning-roles.ts';
 
 /** What the selection asks of a cost model: a statement's plan cost with some indexes in place, and an index's size. */
 export interface CostEvaluator {
@@ -46,7 +46,7 @@ export class HypopgEvaluator implements CostEvaluator {
   constructor(
     private readonly client: pg.Client,
     private readonly serverVersion: number,
-    private readonly statements: readonly { sql: string; role: string | null }[],
+    private readonly statements: readonly { sql: string; role: string | null; guard: boolean }[],
   ) {}
 
   private async activate(config: readonly IndexSpec[]): Promise<string> {
@@ -74,8 +74,8 @@ export class HypopgEvaluator implements CostEvaluator {
     if (cached !== undefined) return cached;
     await this.activate(config);
     // The hypothetical indexes live in this backend's memory, not in the transaction: the rollback keeps them.
-    const { sql, role } = this.statements[statement]!;
-    const plan = await inReadOnlyTransaction(this.client, role, () => explainGeneric(this.client, this.serverVersion, sql));
+    const { sql, role, guard } = this.statements[statement]!;
+    const plan = await inReadOnlyTransaction(this.client, role, () => explainGeneric(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null));
     this.cache.set(cacheKey, plan['Total Cost']);
     return plan['Total Cost'];
   }

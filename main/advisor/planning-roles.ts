@@ -40,15 +40,27 @@ export interface PlanningTrust {
   untrustedOwners: string[];
 }
 
-export type PlanningRole = { role: string | null } | { skip: string };
+/** `guard`: re-check, in the same round trip as the EXPLAIN, that no untrusted function appeared meanwhile. */
+export type PlanningRole = { role: string | null; guard: boolean } | { skip: string };
+
+/**
+ * Fails (an integer cast of a sentence naming the function) when a function of a role that is neither a superuser
+ * nor the session's own exists: sent in the same query string as the EXPLAIN of another role's statement, so a
+ * function created after the analysis checked (it may run for minutes) stops the planning instead of running in
+ * it. The cast's input depends on a row, so the planner cannot fold it into an error of its own.
+ */
+export const TRUST_GUARD = `${ADVISOR_MARKER} SELECT (SELECT ('not planned: function ' || p.oid::regprocedure::text || ' of role ' || r.rolname || ' appeared during the analysis')::int
+    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
+   WHERE NOT r.rolsuper AND r.rolname <> session_user LIMIT 1);`;
 
 export async function readPlanningTrust(client: pg.Client, serverVersion: number): Promise<PlanningTrust> {
-  const session = await client.query<{ name: string }>(`${ADVISOR_MARKER} SELECT current_user AS name`);
+  // The session user, not current_user: it is the role a function can switch back to.
+  const session = await client.query<{ name: string }>(`${ADVISOR_MARKER} SELECT session_user AS name`);
   // Every function counts, whatever its schema or extension: a trusted extension's objects belong to the bootstrap
   // superuser, and a function a non-superuser added to an extension it owns is still that role's code.
   const owners = await client.query<{ name: string }>(
     `${ADVISOR_MARKER} SELECT DISTINCT r.rolname AS name FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
-      WHERE NOT r.rolsuper AND r.rolname <> current_user ORDER BY 1`,
+      WHERE NOT r.rolsuper AND r.rolname <> session_user ORDER BY 1`,
   );
   return { sessionRole: session.rows[0]!.name, serverVersion, untrustedOwners: owners.rows.map((r) => r.name) };
 }
@@ -76,9 +88,9 @@ function grantHint(role: string, trust: PlanningTrust): string {
  * reason says what would let Hotpath analyze it.
  */
 export function planningRole(runners: readonly StatementRunner[] | null, trust: PlanningTrust): PlanningRole {
-  if (runners === null) return { role: null };
+  if (runners === null) return { role: null, guard: false };
   const named = runners.filter((r): r is StatementRunner & { name: string } => r.name !== null);
-  if (named.some((r) => r.name === trust.sessionRole)) return { role: null };
+  if (named.some((r) => r.name === trust.sessionRole)) return { role: null, guard: false };
   if (named.length === 0) return { skip: 'run only by roles that no longer exist, so there is no role to plan it as' };
   const settable = named.filter((r) => r.maySet);
   const list = named.map((r) => r.name).join(', ');
@@ -89,7 +101,7 @@ export function planningRole(runners: readonly StatementRunner[] | null, trust: 
     };
   }
   const superuser = settable.find((r) => r.superuser);
-  if (superuser) return { role: superuser.name };
+  if (superuser) return { role: superuser.name, guard: false };
   if (trust.untrustedOwners.length > 0) {
     const owners = trust.untrustedOwners.slice(0, 5).join(', ') + (trust.untrustedOwners.length > 5 ? ', …' : '');
     return {
@@ -98,7 +110,7 @@ export function planningRole(runners: readonly StatementRunner[] | null, trust: 
         `back from SET ROLE to ${trust.sessionRole}. Connect Hotpath as ${settable[0]!.name} to analyze its statements.`,
     };
   }
-  return { role: settable[0]!.name };
+  return { role: settable[0]!.name, guard: true };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,25 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
   const attacker = unique('hp_attacker');
   const reader = unique('hp_reader');
   const monitor = unique('hp_monitor');
+  // Written by the server (COPY … TO PROGRAM) if the attacker's code ever runs with a superuser's privileges: a
+  // read-only transaction allows that, so it shows what ALTER ROLE alone would not.
+  const marker = join(tmpdir(), unique('hp-escalated'));
+
+  const escalated = async () => (await rolsuper(attacker)) || existsSync(marker);
+
+  /** The attacker's functions, created by the attacker. */
+  async function plantFunctions(): Promise<void> {
+    const evil = await connectAs(url, attacker);
+    await evil.query(`CREATE FUNCTION escalate() RETURNS int LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        BEGIN PERFORM set_config('role', session_user, true); EXCEPTION WHEN OTHERS THEN NULL; END;
+        BEGIN EXECUTE 'ALTER ROLE ${attacker} SUPERUSER'; EXCEPTION WHEN OTHERS THEN NULL; END;
+        BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch ${marker}'''; EXCEPTION WHEN OTHERS THEN NULL; END;
+        RETURN 7;
+      END $$`);
+    await evil.query('CREATE FUNCTION account_of_the_day() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN escalate(); END $$');
+    await evil.end();
+  }
 
   const rolsuper = async (role: string) => (await admin.query<{ s: boolean }>('SELECT rolsuper AS s FROM pg_roles WHERE rolname = $1', [role])).rows[0]!.s;
 
@@ -78,20 +98,14 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     // The attack: an IMMUTABLE function (folded at plan time) calling a VOLATILE one that makes its owner superuser
     // when it runs with enough privileges, after switching back to the session's role if it can; harmless when it
     // runs as the attacker, so the attacker's own query succeeds and lands in pg_stat_statements.
+    await plantFunctions();
     const evil = await connectAs(url, attacker);
-    await evil.query(`CREATE FUNCTION escalate() RETURNS int LANGUAGE plpgsql VOLATILE AS $$
-      BEGIN
-        BEGIN PERFORM set_config('role', session_user, true); EXCEPTION WHEN OTHERS THEN NULL; END;
-        BEGIN EXECUTE 'ALTER ROLE ${attacker} SUPERUSER'; EXCEPTION WHEN OTHERS THEN NULL; END;
-        RETURN 7;
-      END $$`);
-    await evil.query('CREATE FUNCTION account_of_the_day() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN escalate(); END $$');
     for (let i = 0; i < 3; i++) await evil.query('SELECT id, note FROM shared_items WHERE account = account_of_the_day()');
     await evil.end();
     const honest = await connectAs(url, reader);
     for (let i = 0; i < 3; i++) await honest.query('SELECT id, note FROM shared_items WHERE account = $1', [i]);
     await honest.end();
-    expect(await rolsuper(attacker)).toBe(false);
+    expect(await escalated()).toBe(false);
   }, 120_000);
 
   afterAll(async () => {
@@ -101,7 +115,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
 
   it('does not run another role\'s IMMUTABLE function with its own privileges: the statement is skipped, saying why', async () => {
     const report = await analyzeWorkload({ pg: { connectionString: url } });
-    expect(await rolsuper(attacker)).toBe(false);
+    expect(await escalated()).toBe(false);
     expect(report.statements.map((s) => s.query).join('\n')).not.toContain('account_of_the_day');
     const skipped = report.skipped.find((s) => s.query.includes('account_of_the_day'));
     expect(skipped?.reason).toContain(attacker);
@@ -112,7 +126,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-lp-cli-'));
     try {
       const result = await runCli(['optimize', '--pg', url, '--data-dir', dataDir, '--dry-run', '--json']);
-      expect(await rolsuper(attacker)).toBe(false);
+      expect(await escalated()).toBe(false);
       expect((await admin.query("SELECT 1 FROM pg_extension WHERE extname = 'hypopg'")).rows).toEqual([]);
       const output = JSON.parse(result.stdout) as { skipped: { query: string; reason: string }[] };
       expect(output.skipped.find((s) => s.query.includes('account_of_the_day'))?.reason).toContain(attacker);
@@ -168,6 +182,31 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
       expect(after.statements.map((s) => s.query)).toContainEqual(expect.stringMatching(/WHERE account = \$1/));
     } finally {
       await admin.query(`REVOKE ${reader} FROM ${monitor}`);
+    }
+  });
+
+  it('stops planning another role\'s statement when a function of an untrusted owner appears during the analysis', async () => {
+    // The analysis checks the functions' owners once at its start and may then run for minutes: the attacker
+    // creates the function after that check, just before the first EXPLAIN of someone else's statement.
+    const client = await connectAs(url);
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    let planted = false;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+      if (!planted && text.includes('EXPLAIN')) {
+        planted = true;
+        return plantFunctions().then(() => query(...args));
+      }
+      return query(...args);
+    };
+    try {
+      const report = await analyzeWorkload({ pg: async () => client });
+      expect(planted).toBe(true);
+      expect(await escalated()).toBe(false);
+      expect(report.skipped.find((s) => s.query.includes('account_of_the_day'))?.reason).toMatch(/appeared during the analysis/);
+    } finally {
+      await client.end();
+      await admin.query('DROP FUNCTION IF EXISTS account_of_the_day(), escalate()');
     }
   });
 
