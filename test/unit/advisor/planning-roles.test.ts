@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { planningRole, type PlanningTrust, type StatementRunner } from '../../../main/advisor/planning-roles.ts';
+
+const trust = (over: Partial<PlanningTrust> = {}): PlanningTrust => ({ sessionRole: 'hotpath', serverVersion: 180000, untrustedOwners: [], ...over });
+const runner = (name: string | null, over: Partial<StatementRunner> = {}): StatementRunner => ({ name, superuser: false, maySet: true, ...over });
+
+describe('planningRole: as whom a statement is planned, or why not', () => {
+  it('plans the engine\'s templates and the connecting role\'s own statements as the connecting role, unguarded', () => {
+    expect(planningRole(null, trust({ untrustedOwners: ['app'] }))).toEqual({ role: null, guard: false });
+    expect(planningRole([runner('app'), runner('hotpath')], trust({ untrustedOwners: ['app'] }))).toEqual({ role: null, guard: false });
+  });
+
+  it('plans another role\'s statement as that role, guarded against functions appearing meanwhile', () => {
+    expect(planningRole([runner('app')], trust())).toEqual({ role: 'app', guard: true });
+  });
+
+  it('prefers a superuser that ran it (no privilege to gain), without the guard', () => {
+    expect(planningRole([runner('app'), runner('admin', { superuser: true })], trust({ untrustedOwners: ['app'] }))).toEqual({ role: 'admin', guard: false });
+  });
+
+  it('skips it while functions of untrusted owners exist, naming them and what to do instead', () => {
+    const result = planningRole([runner('app')], trust({ untrustedOwners: ['a', 'b', 'c', 'd', 'e', 'f'] }));
+    expect(result).toEqual({ skip: expect.stringContaining('(a, b, c, d, e, …)') });
+    expect(result).toEqual({ skip: expect.stringContaining('Connect Hotpath as app') });
+  });
+
+  it('skips a role the connecting role may not SET ROLE to, with the GRANT for the server\'s version', () => {
+    expect(planningRole([runner('app', { maySet: false })], trust())).toEqual({ skip: expect.stringContaining('GRANT "app" TO "hotpath" WITH INHERIT FALSE, SET TRUE') });
+    const on15 = planningRole([runner('app', { maySet: false })], trust({ serverVersion: 150000 }));
+    expect(on15).toEqual({ skip: expect.stringContaining('GRANT "app" TO "hotpath" would') });
+  });
+
+  it('skips a statement whose roles were all dropped', () => {
+    expect(planningRole([runner(null)], trust())).toEqual({ skip: expect.stringMatching(/no longer exist/) });
+  });
+});
