@@ -183,19 +183,21 @@ export class Engine implements EngineApi {
   }
 
   private async connect(open: () => Promise<Stack>, profileId: string | null): Promise<EngineStatus> {
-    if (this.phase === 'connecting' || this.phase === 'seeding') {
-      throw new ContractError('busy', `The engine is ${this.phase}.`, 'Wait until it is done.');
+    if (this.opening || this.phase === 'connecting' || this.phase === 'seeding') {
+      throw new ContractError('busy', `The engine is ${this.opening ? 'connecting' : this.phase}.`, 'Wait until it is done.');
     }
-    await this.disconnect();
-    this.setPhase('connecting');
+    // The new stack is opened beside the one in use, which keeps running (and serving) until the new one is
+    // up: a bad URL, an unreachable server or a wrong password leaves it as it was.
+    if (!this.ready) this.setPhase('connecting');
+    // What the new stack has opened so far, released if a later step fails.
+    const opened: Partial<ReadyStack> = {};
     try {
       this.opening = open();
       const stack = await this.opening.finally(() => (this.opening = null));
-      if (this.stopping.signal.aborted) {
-        await stack.stop();
-        throw this.stopping.signal.reason;
-      }
+      opened.stack = stack;
+      if (this.stopping.signal.aborted) throw this.stopping.signal.reason;
       const admin = new pg.Pool({ ...stack.pg, max: 4, application_name: 'hotpath' });
+      opened.admin = admin;
       // An idle pooled connection the server drops (restart, admin kill) must not crash the process.
       admin.on('error', (error) => this.log('warn', `A connection of the admin pool failed: ${error.message}`));
       const pool = await PoolManager.open({
@@ -203,19 +205,23 @@ export class Engine implements EngineApi {
         readOnly: true,
         applicationName: 'hotpath-workload',
         ...(this.options.workloadPoolSize === undefined ? {} : { max: this.options.workloadPoolSize }),
-      }).catch(async (error: unknown) => {
-        await admin.end().catch(() => undefined);
-        throw error;
       });
+      opened.pool = pool;
       const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache, (level, message) => this.log(level, message));
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       // Hybrid queries run on their own thread and connections: their in-process ranking never stalls this one.
+      opened.cache = cache;
+      opened.advisor = advisor;
       const planner = new PlannerThread(stack.pg, (level, message) => this.log(level, message));
+      opened.planner = planner;
       const privileges = await checkPrivileges(admin).catch((error: unknown) => {
         this.log('warn', `Could not check the connected role's privileges: ${(error as Error).message}`);
         return null;
       });
       if (privileges) stack.notices.push(...privilegeNotices(privileges));
+      if (this.stopping.signal.aborted) throw this.stopping.signal.reason;
+      // The new stack is up: only now is the old one (and its workload) let go.
+      if (this.ready) await this.disconnect();
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
       // Builds a killed Hotpath left behind: adopted into the history or reported (never dropped here).
       void advisor.reconcile().then(
@@ -224,6 +230,8 @@ export class Engine implements EngineApi {
       );
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);
+      // A budget given below what the engine needs at rest with this stack is refused here, with the numbers.
+      this.memory.checkBudgetAtRest();
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
@@ -232,25 +240,40 @@ export class Engine implements EngineApi {
     } catch (error) {
       const contractError = toContractError(error);
       this.lastError = contractError.toPayload();
-      await this.disconnect();
-      this.setPhase('failed');
+      if (this.ready?.stack !== opened.stack) await this.release(opened);
+      if (this.phase === 'stopping') throw contractError;
+      if (this.ready) {
+        // The stack in use was never touched: it stays ready; the status carries the error of the attempt.
+        this.log('warn', `Could not connect: ${contractError.message} The current stack is still connected.`);
+        this.changed();
+      } else {
+        this.setPhase('failed');
+      }
       throw contractError;
     }
   }
 
   private async disconnect(): Promise<void> {
-    await this.stopWorkload();
+    // The workload's schedule stops at once, but its requests in flight are awaited: a saturated workload has
+    // thousands waiting for a pool connection, which would run (or wait out their acquire timeout) first. Closing
+    // the pool meanwhile fails the waiters at once and closes busy connections as their query ends (bounded).
+    await Promise.all([this.stopWorkload(), this.ready?.pool.close().catch(() => undefined)]);
     const ready = this.ready;
     this.ready = null;
     this.profileId = null;
-    ready?.advisor.cancelAll();
-    await ready?.planner.close();
-    await ready?.cache?.close();
-    await ready?.pool.close();
+    if (ready) await this.release(ready);
     this.memory.setChildren([]);
-    await ready?.admin.end().catch(() => undefined);
-    if (ready) await ready.stack.stop();
     if (this.phase !== 'stopping') this.setPhase('disconnected');
+  }
+
+  /** Closes what a stack opened (all of it, or the part a failed connect got to), the stack's servers last. */
+  private async release(ready: Partial<ReadyStack>): Promise<void> {
+    ready.advisor?.cancelAll();
+    await ready.planner?.close().catch(() => undefined);
+    await ready.cache?.close().catch(() => undefined);
+    await ready.pool?.close().catch(() => undefined);
+    await ready.admin?.end().catch(() => undefined);
+    await ready.stack?.stop();
   }
 
   private async stopWorkload(): Promise<void> {

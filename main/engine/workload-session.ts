@@ -13,6 +13,7 @@ import { CachedWorkloadTarget } from '../workload/cached-workload-target.ts';
 import type { CacheSession } from './cache-session.ts';
 import { SplitWorkloadTarget } from '../workload/split-workload-target.ts';
 import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
+import { probeTemplates } from './workload-sql-probe.ts';
 
 export interface WorkloadSessionOptions {
   /** The stack's workload pool (read-only sessions); the session runs on its normal lane and does not own it. */
@@ -44,6 +45,7 @@ export class WorkloadSession {
     private readonly hybrid: HybridTarget | null,
   ) {}
 
+  /** Loads, validates and plans the profile on the server; nothing runs until `runner.start()`. */
   static async open(options: WorkloadSessionOptions): Promise<WorkloadSession> {
     const profile = options.profile === 'demo' ? await loadDemoProfile() : await loadWorkloadProfile(options.profile);
     const pool = options.pool;
@@ -54,6 +56,8 @@ export class WorkloadSession {
       return first === undefined ? [] : result.rows.map((row: Record<string, unknown>) => row[first]);
     };
     const nextParams = await Promise.all(profile.templates.map((template) => prepareTemplateParams(template, { query, random })));
+    // Everything that can fail is checked before the caller replaces a running workload with this one.
+    await probeTemplates(pool, profile.name, profile.templates, nextParams);
     // Hybrid requests carry no parameters: the plan selector's generator draws each query when it runs.
     const noParams = (): unknown[] => [];
     let target = workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache);

@@ -8,12 +8,16 @@ type StackCommands = 'engine.status' | 'stack.startLocal' | 'stack.connect' | 's
 export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
   return {
     'engine.status': async () => ctx.status(),
-    'stack.startLocal': async (p) =>
-      ctx.connect(() => startLocalStack({
+    'stack.startLocal': async (p) => {
+      // Two local stacks cannot share a data folder (PostgreSQL locks it): a running local stack is stopped
+      // first. Every other switch opens the new stack beside the old one and swaps only once it is up.
+      if (ctx.connected()?.stack.kind === 'local') await ctx.disconnect();
+      return ctx.connect(() => startLocalStack({
         dataDir: p.dataDir ?? ctx.dataDir,
         redis: p.redis ?? 'auto',
         onProgress: (s) => ctx.events.emit('task.progress', { task: 'stack', phase: s.step, message: s.message, done: 0, total: 0 }),
-      }), null),
+      }), null);
+    },
     'stack.connect': async (p) => ctx.connect(() => connectRemoteStack(p.redisUrl === undefined ? { pgUrl: p.pgUrl } : { pgUrl: p.pgUrl, redisUrl: p.redisUrl }), null),
     'stack.disconnect': async () => {
       await ctx.disconnect();

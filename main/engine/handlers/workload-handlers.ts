@@ -49,7 +49,8 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
 
 async function startWorkload(ctx: EngineContext, profile: string, rate: number | undefined): Promise<EngineStatus> {
   const { pool, cache, planner } = ctx.requireReady();
-  await ctx.replaceWorkload(null);
+  // The new workload is loaded, validated and planned while the old one keeps running: a bad profile is
+  // refused with the old workload intact, and only a session that opened replaces it.
   const session = await WorkloadSession.open({
     pool,
     profile,
@@ -58,6 +59,11 @@ async function startWorkload(ctx: EngineContext, profile: string, rate: number |
     ...(rate === undefined ? {} : { rate }),
     ...(ctx.workloadSeed === undefined ? {} : { seed: ctx.workloadSeed }),
   });
+  if (ctx.connected()?.pool !== pool) {
+    // The stack changed while the profile was being prepared: this session belongs to a pool that is gone.
+    await session.close();
+    throw new ContractError('stack-changed', 'The stack changed while the workload was being prepared.', 'Start the workload again.');
+  }
   await ctx.replaceWorkload(session);
   session.runner.start();
   ctx.log('info', `Workload "${session.profile.name}" started at ${session.runner.targetRate} requests/s.`);
