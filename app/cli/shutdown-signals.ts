@@ -7,7 +7,20 @@ export interface ShutdownSignalOptions {
   log?: (message: string) => void;
   /** Default process.exit; replaceable in tests. */
   exit?: (code: number) => void;
+  /**
+   * How long `stop` may take before the process exits anyway (1), ms; default 30 s. The engine bounds its own
+   * shutdown well within this (queued requests fail at once, busy connections are closed after a few seconds); this is
+   * the backstop that makes a hang in any part impossible. Servers it leaves are stopped by the next start.
+   */
+  deadlineMs?: number;
+  /**
+   * For a command that was interrupted before it finished its work (optimize): after a clean stop, exit with
+   * 128 + the signal number instead of 0, as a shell reports an interrupted command.
+   */
+  interruptedIsFailure?: boolean;
 }
+
+const DEFAULT_DEADLINE_MS = 30_000;
 
 function defaultSignals(): NodeJS.Signals[] {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -39,12 +52,23 @@ export function onShutdownSignal(stop: () => Promise<void>, options: ShutdownSig
     }
     stopping = true;
     log(`${signal}: stopping (send the signal again to exit at once)...`);
+    const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadline = setTimeout(() => {
+      log(`The shutdown did not finish within ${Math.round(deadlineMs / 1000)} s: exiting now. Servers still running are stopped by the next start of the local stack.`);
+      exit(1);
+    }, deadlineMs);
+    deadline.unref();
+    const signalCode = 128 + (constants.signals[signal] ?? 0);
     // A microtask hop keeps a synchronous throw inside stop() on the same path as a rejection.
     Promise.resolve()
       .then(stop)
       .then(
-        () => exit(0),
+        () => {
+          clearTimeout(deadline);
+          exit(options.interruptedIsFailure ? signalCode : 0);
+        },
         (error: unknown) => {
+          clearTimeout(deadline);
           log(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
           exit(1);
         },

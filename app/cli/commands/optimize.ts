@@ -31,7 +31,8 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
   if (options.pg && options.local) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
   const engine = new Engine({ dataDir: options.dataDir, cache: false, ...(options.settle === undefined ? {} : { settleMs: options.settle * 1000 }) });
   const stopPrinting = options.json ? () => undefined : printProgress(engine);
-  onShutdownSignal(() => engine.stop());
+  // Interrupted, optimize has not done what it was asked: a clean stop still exits 128 + the signal's number.
+  onShutdownSignal(() => engine.stop(), { interruptedIsFailure: true });
   try {
     if (options.local) await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: 'off' });
     else await engine.call('stack.connect', { pgUrl: options.pg! });

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { onShutdownSignal } from '../../../app/cli/shutdown-signals.ts';
 
 // A signal nobody else in the test worker listens to; `process.emit` only calls listeners, it sends nothing.
@@ -63,5 +63,44 @@ describe('onShutdownSignal', () => {
     expect(process.listenerCount(SIGNAL)).toBe(before + 1);
     off();
     expect(process.listenerCount(SIGNAL)).toBe(before);
+  });
+});
+
+describe('onShutdownSignal bounds and exit codes', () => {
+  let uninstall: (() => void) | undefined;
+  afterEach(() => {
+    uninstall?.();
+    vi.useRealTimers();
+  });
+
+  it('exits 1 with a message when stop has not finished by the deadline, and only once', async () => {
+    vi.useFakeTimers();
+    const exits: number[] = [];
+    const logs: string[] = [];
+    uninstall = onShutdownSignal(() => new Promise<void>(() => undefined), { signals: [SIGNAL], log: (m) => logs.push(m), exit: (code) => exits.push(code), deadlineMs: 5000 });
+    process.emit(SIGNAL, SIGNAL);
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(exits).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(exits).toEqual([1]);
+    expect(logs.at(-1)).toMatch(/did not finish within 5 s.*next start/);
+  });
+
+  it('does not fire the deadline after a clean stop', async () => {
+    vi.useFakeTimers();
+    const exits: number[] = [];
+    uninstall = onShutdownSignal(async () => undefined, { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code), deadlineMs: 5000 });
+    process.emit(SIGNAL, SIGNAL);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(exits).toEqual([0]);
+  });
+
+  it('an interrupted command exits 128 + the signal number even after a clean stop', async () => {
+    const exits: number[] = [];
+    uninstall = onShutdownSignal(async () => undefined, { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code), interruptedIsFailure: true });
+    process.emit(SIGNAL, SIGNAL);
+    await flush();
+    await flush();
+    expect(exits).toEqual([128 + constants.signals[SIGNAL]]);
   });
 });
