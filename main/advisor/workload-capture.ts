@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteQualified } from '../sql/identifiers.ts';
+import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import type { WorkloadStatement } from './advisor-types.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
 import { SqlSyntaxError, loadSqlParser } from '../sql/pg-parser.ts';
@@ -39,6 +39,9 @@ export async function statementShape(sql: string): Promise<string | null> {
     throw error;
   }
 }
+
+/** What pg_stat_statements shows instead of the text of a statement the reading role may not see. */
+const HIDDEN_TEXT = '<insufficient privilege>';
 
 const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
@@ -111,9 +114,9 @@ async function statStatementsSchema(client: pg.Client): Promise<string | null> {
 
 interface Counters { queryId: string; query: string; calls: number; totalMs: number; userIds: string[] }
 
-async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; note: string | null }> {
+async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; hidden: number; note: string | null }> {
   const schema = await statStatementsSchema(client);
-  if (!schema) return { rows: [], note: 'pg_stat_statements is not created in this database, so only the given templates were analyzed.' };
+  if (!schema) return { rows: [], hidden: 0, note: 'pg_stat_statements is not created in this database, so only the given templates were analyzed.' };
   try {
     // One queryid may have several rows (per user, top-level or nested): summed into one statement.
     const { rows } = await client.query<{ query_id: string; query: string; calls: number; total_ms: number; user_ids: string[] }>(
@@ -123,9 +126,15 @@ async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; note
         WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
         GROUP BY s.queryid`,
     );
-    return { rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms, userIds: r.user_ids })), note: null };
+    // A role that may not see other roles' statements gets them with neither text nor queryid: only counted.
+    const { rows: [hidden] } = await client.query<{ n: number }>(
+      `${ADVISOR_MARKER} SELECT count(*)::int AS n FROM ${quoteQualified(schema, 'pg_stat_statements')} s
+        WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.query = $1`,
+      [HIDDEN_TEXT],
+    );
+    return { rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms, userIds: r.user_ids })), hidden: hidden!.n, note: null };
   } catch (error) {
-    return { rows: [], note: `pg_stat_statements could not be read (${(error as Error).message}), so only the given templates were analyzed.` };
+    return { rows: [], hidden: 0, note: `pg_stat_statements could not be read (${(error as Error).message}), so only the given templates were analyzed.` };
   }
 }
 
@@ -139,7 +148,7 @@ export async function captureWorkload(
   options: { templates: WorkloadTemplate[]; maxStatements: number; useStatStatements: boolean },
 ): Promise<CapturedWorkload> {
   const skipped: CapturedWorkload['skipped'] = [];
-  const read = options.useStatStatements ? await readCounters(client) : { rows: [], note: 'pg_stat_statements was not read (useStatStatements: false).' };
+  const read = options.useStatStatements ? await readCounters(client) : { rows: [], hidden: 0, note: 'pg_stat_statements was not read (useStatStatements: false).' };
   const templatesByShape = new Map<string, WorkloadTemplate>();
   for (const t of options.templates) {
     const shape = await statementShape(t.sql);
@@ -147,7 +156,18 @@ export async function captureWorkload(
   }
   const statements: CapturedStatement[] = [];
   const byTemplate = new Map<string, CapturedStatement>();
-  const ranked = read.rows.filter((r) => r.calls > 0).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
+  // pg_stat_statements shows other roles' texts only to superusers and pg_read_all_stats members: one entry says
+  // how many are hidden and which grant shows them, instead of one unparseable "<insufficient privilege>" each.
+  const hidden = read.hidden;
+  if (hidden > 0) {
+    const { rows: [me] } = await client.query<{ role: string }>(`${ADVISOR_MARKER} SELECT current_user AS role`);
+    skipped.push({
+      query: HIDDEN_TEXT,
+      reason: `${hidden} statement${hidden === 1 ? '' : 's'} of other roles ${hidden === 1 ? 'is' : 'are'} hidden from ${me!.role} ` +
+        `(pg_stat_statements shows their text only to superusers and members of pg_read_all_stats): GRANT pg_monitor TO ${quoteIdent(me!.role)} lets Hotpath see them.`,
+    });
+  }
+  const ranked = read.rows.filter((r) => r.calls > 0 && r.query !== HIDDEN_TEXT).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
   for (const row of ranked) {
     const shape = await statementShape(row.query);
     const template = shape === null ? undefined : templatesByShape.get(shape);

@@ -24,13 +24,15 @@ const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`
 /** Statement kinds the analysis may send: reads, EXPLAIN, its own transaction and settings, PREPARE for PG 15. */
 const READ_KINDS = new Set(['SelectStmt', 'ExplainStmt', 'TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'PrepareStmt', 'DeallocateStmt']);
 
-async function connectAs(url: string, role?: string): Promise<pg.Client> {
+function urlAs(url: string, role: string): string {
   const parsed = new URL(url);
-  if (role) {
-    parsed.username = role;
-    parsed.password = PASSWORD;
-  }
-  const client = new pg.Client({ connectionString: parsed.toString() });
+  parsed.username = role;
+  parsed.password = PASSWORD;
+  return parsed.toString();
+}
+
+async function connectAs(url: string, role?: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: role ? urlAs(url, role) : url });
   await client.connect();
   return client;
 }
@@ -182,6 +184,21 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
       expect(after.statements.map((s) => s.query)).toContainEqual(expect.stringMatching(/WHERE account = \$1/));
     } finally {
       await admin.query(`REVOKE ${reader} FROM ${monitor}`);
+    }
+  });
+
+  it('says how many statements are hidden from a role without pg_read_all_stats, and which GRANT shows them', async () => {
+    const blind = unique('hp_blind');
+    await admin.query(`CREATE ROLE ${blind} LOGIN PASSWORD '${PASSWORD}'`);
+    try {
+      const report = await analyzeWorkload({ pg: { connectionString: urlAs(url, blind) } });
+      const hidden = report.skipped.filter((s) => s.query === '<insufficient privilege>');
+      expect(hidden).toHaveLength(1);
+      expect(hidden[0]!.reason).toMatch(/^\d+ statements? of other roles/);
+      expect(hidden[0]!.reason).toContain(`GRANT pg_monitor TO "${blind}"`);
+      expect(report.skipped.filter((s) => /could not be parsed/.test(s.reason))).toEqual([]);
+    } finally {
+      await admin.query(`DROP ROLE ${blind}`);
     }
   });
 
