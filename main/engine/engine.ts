@@ -232,6 +232,8 @@ export class Engine implements EngineApi {
       this.memory.setChildren(stack.processes);
       // A budget given below what the engine needs at rest with this stack is refused here, with the numbers.
       this.memory.checkBudgetAtRest();
+      // A budget given below what the engine needs at rest with this stack is refused here, with the numbers.
+      this.memory.checkBudgetAtRest();
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;

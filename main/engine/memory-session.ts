@@ -1,9 +1,11 @@
 import os from 'node:os';
 import type { Registry } from 'prom-client';
+import { ContractError } from '../contract/api.ts';
 import type { MemoryActionPayload, MemoryInterval, MemoryStatusPayload } from '../contract/memory.ts';
 import { BackgroundGate } from '../memory/background-gate.ts';
 import type { ReclaimableCache } from '../memory/cleanup-steps.ts';
-import { defaultMemoryBudget } from '../memory/memory-budget.ts';
+import { defaultMemoryBudget, formatBytes } from '../memory/memory-budget.ts';
+import { budgetBelowRest } from '../memory/memory-floor.ts';
 import { MemoryManager } from '../memory/memory-manager.ts';
 import { registerMemoryMetrics } from '../memory/memory-metrics.ts';
 import type { MemoryAction, MemorySnapshot } from '../memory/memory-types.ts';
@@ -31,8 +33,22 @@ export class MemorySession {
   readonly manager: MemoryManager;
   private readonly sampler = new ResourceSampler();
   private latest: MemorySnapshot | null = null;
+  /** The RSS at rest: at start, then after each connect (with that stack's pools, threads and WebAssembly). */
+  private resting: { rssBytes: number; where: string };
+  /** A budget the operator chose is refused under the resting need; the derived default is only warned about. */
+  private readonly budgetGiven: boolean;
 
-  constructor(options: MemorySessionOptions) {
+  constructor(private readonly options: MemorySessionOptions) {
+    this.budgetGiven = options.budgetBytes !== undefined;
+    this.resting = { rssBytes: process.memoryUsage().rss, where: 'before connecting to any stack' };
+    if (options.budgetBytes !== undefined) {
+      try {
+        this.refuseBelowRest(options.budgetBytes);
+      } catch (error) {
+        this.sampler.close();
+        throw error;
+      }
+    }
     // One adapter per cache session, made when the connected stack's session changes (not at every reading).
     let adapted: { session: CacheSession; reclaimer: ReclaimableCache } | null = null;
     const currentCache = (): ReclaimableCache | null => {
@@ -60,6 +76,32 @@ export class MemorySession {
     });
     registerMemoryMetrics(options.registry, this.manager);
     this.manager.start();
+  }
+
+  /**
+   * Measures the RSS at rest with the stack just connected (before any workload) and refuses a budget given
+   * below what that needs, with the numbers: the caller undoes the connect. A derived default is kept, with a warning.
+   */
+  checkBudgetAtRest(): void {
+    this.resting = { rssBytes: process.memoryUsage().rss, where: 'with this stack' };
+    const budget = this.manager.budgetBytes;
+    if (this.budgetGiven) {
+      this.refuseBelowRest(budget);
+      return;
+    }
+    const refusal = budgetBelowRest(budget, this.resting.rssBytes, this.resting.where);
+    if (refusal) this.options.log('warn', `memory: the default budget (${formatBytes(budget)}) is tight: ${refusal.message} ${refusal.hint}`);
+  }
+
+  /** The operator's new budget, refused under the latest resting need. */
+  setBudget(bytes: number): void {
+    this.refuseBelowRest(bytes);
+    this.manager.setBudget(bytes);
+  }
+
+  private refuseBelowRest(budget: number): void {
+    const refusal = budgetBelowRest(budget, this.resting.rssBytes, this.resting.where);
+    if (refusal) throw new ContractError('memory-budget-too-small', refusal.message, refusal.hint);
   }
 
   /** The local stack's servers, so their memory and CPU show beside ours (Linux; elsewhere they read as null). */

@@ -11,6 +11,7 @@ import type { CleanupStepResult, ReclaimableCache, StepEnvironment } from './cle
 import { DEFAULT_L1_TARGETS, l1FloorBytes, moderateL1Target, RestoreCeiling } from './l1-targets.ts';
 import type { L1State, L1TargetSettings } from './l1-targets.ts';
 import { formatBytes } from './memory-budget.ts';
+import { notHeldReason } from './memory-floor.ts';
 import { describeAction } from './memory-types.ts';
 import type { CleanupLevel, MemoryAction, MemoryManagerOptions, MemorySnapshot, MemoryStatus } from './memory-types.ts';
 import { PressureLevels } from './pressure-levels.ts';
@@ -36,6 +37,8 @@ export class MemoryManager {
   private normalSince: number | null = null;
   private backgroundPausedByUs = false;
   private poolHeldByUs = false;
+  /** An aggressive cleanup ran since the level was last normal; whether the reading after it was still over was said. */
+  private aggressiveEpisode: { cleaned: boolean; notHeldSaid: boolean } = { cleaned: false, notHeldSaid: false };
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | null = null;
   /** Actions run one at a time: an operator's cleanup never interleaves with an automatic one. */
@@ -144,6 +147,8 @@ export class MemoryManager {
     const { level } = evaluation;
     const now = this.clock();
     this.normalSince = level !== 'normal' ? null : (this.normalSince ?? now);
+    if (level === 'normal') this.aggressiveEpisode = { cleaned: false, notHeldSaid: false };
+    else this.sayIfNotHeld(evaluation, reading);
     if (level !== 'normal' && !this.autoPaused) {
       if (evaluation.usage >= this.levels.enterLine(level) && this.due(level, now)) {
         await this.cleanup(level, 'automatic', `${evaluation.changed ? 'entered' : 'still'} ${level}: ${evaluation.reason}`, reading);
@@ -205,9 +210,30 @@ export class MemoryManager {
     }
     // Last, so the collection takes what the steps before it let go of.
     results.push(await steps.collectGarbage(this.env));
+    if (level === 'aggressive') this.aggressiveEpisode.cleaned = true;
     this.counts[level] += 1;
     this.lastCleanupAt[level] = this.clock();
     return this.record(level, 'cleanup', trigger, trigger === 'operator' ? `operator: ${reason}` : reason, results);
+  }
+
+  /**
+   * A reading still at aggressive's entry line after an aggressive cleanup, decided by the engine's own RSS: what
+   * the manager controls is already given back, so more cleanups cannot hold this budget. Said once per episode
+   * (until the level is normal again), with where the RSS is and the budget that would be held.
+   */
+  private sayIfNotHeld(evaluation: PressureEvaluation, reading: ResourceReading): void {
+    const episode = this.aggressiveEpisode;
+    if (!episode.cleaned || episode.notHeldSaid || evaluation.source !== 'budget' || evaluation.usage < this.levels.enterLine('aggressive')) return;
+    episode.notHeldSaid = true;
+    const cache = this.options.cache;
+    const controlled = [
+      ...(cache ? [`the L1 at ${formatBytes(cache.l1MaxBytes())}, holding ${formatBytes(cache.l1Bytes())}`] : []),
+      ...(this.options.pool ? ['the pool at its minimum'] : []),
+      ...(this.options.background ? ['background work paused'] : []),
+      'garbage collected',
+    ].join(', ');
+    const p = reading.process;
+    this.options.log('warn', notHeldReason({ rssBytes: p.rssBytes, heapTotalBytes: p.heapTotalBytes, externalBytes: p.externalBytes, arrayBuffersBytes: p.arrayBuffersBytes }, this.budget, controlled, this.levels.exitLine('aggressive')));
   }
 
   /** RSS above moderate's exit line, when the engine's own RSS is what decides (the machine's share is not ours to fix by this much). */
