@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useEngineStatus } from '../app/console-context.ts';
 import { formatServerVersion } from '../format/units.ts';
+import { PrivilegeWarning } from './privilege-warning.tsx';
 import { StackStatusBadge } from './stack-status-badge.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
 import { OptimizeButton, OptimizeDialog } from './optimize-dialog.tsx';
@@ -19,6 +20,7 @@ export function AppHeader() {
             <span className="app-header__meta">
               PostgreSQL {formatServerVersion(stack.serverVersion)} · {stack.redisUrl ? 'Redis connected' : 'no Redis'}
             </span>
+            <PrivilegeWarning privileges={stack.privileges} />
           </>
         ) : (
           <span className="app-header__kind">No database connected</span>
