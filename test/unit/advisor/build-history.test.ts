@@ -87,4 +87,23 @@ describe('BuildHistory', () => {
   it('says which id is unknown', async () => {
     expect(await errorOf(history.markRolledBack('nope'))).toMatchObject({ code: 'no-such-history-entry', message: expect.stringContaining('nope') });
   });
+
+  it('turns a building entry into its outcome with patch, removing fields given as undefined and keeping the id', async () => {
+    const building = await history.record(entry({ status: 'building', ownerPid: 4242, backendPid: 777, finishedAt: 1_000, durationMs: 0 }));
+    const done = await history.patch(building.id, { status: 'failed', leftInvalid: true, ownerPid: undefined, backendPid: undefined, id: 'ignored' } as never);
+    expect(done).toMatchObject({ id: building.id, status: 'failed', leftInvalid: true });
+    expect(done).not.toHaveProperty('ownerPid');
+    expect(done).not.toHaveProperty('backendPid');
+    expect(await history.list()).toEqual([done]);
+    expect(((await errorOf(history.patch('no-such-id', { note: 'x' }))) as { code: string }).code).toBe('no-such-history-entry');
+  });
+
+  it('finds the newest entry for a name whatever its status, per schema when asked', async () => {
+    await history.record(entry({ status: 'built' }));
+    const failed = await history.record(entry({ status: 'failed', leftInvalid: true }));
+    const other = await history.record(entry({ schema: 'sales', status: 'building' }));
+    expect(await history.latest(failed.name)).toEqual(other);
+    expect(await history.latest(failed.name, 'public')).toEqual(failed);
+    expect(await history.latest('hp_nothing_like_it')).toBeUndefined();
+  });
 });
