@@ -39,7 +39,7 @@ export interface AnalyzeWorkloadOptions {
   useStatStatements?: boolean;
   /**
    * Use HypoPG. Default: when it is created in this database. Analysis never creates it (analysis only reads, and
-   * dry-run and read-only promise no DDL): a database owner runs CREATE EXTENSION hypopg once.
+   * dry-run and read-only promise no DDL): a superuser runs CREATE EXTENSION hypopg once (it is not a trusted extension).
    */
   useHypopg?: boolean;
 }
@@ -57,7 +57,7 @@ async function connect(option: AnalyzeWorkloadOptions['pg']): Promise<{ client: 
 async function chooseEvaluator(client: pg.Client, options: AnalyzeWorkloadOptions): Promise<{ use: boolean; note: string }> {
   if (options.useHypopg === false) return { use: false, note: 'HypoPG was not used (useHypopg: false).' };
   if (await hypopgInstalled(client)) return { use: true, note: '' };
-  const enable = 'a database owner can run CREATE EXTENSION hypopg (it adds functions only; analysis never creates it, as it only reads)';
+  const enable = 'a superuser can run CREATE EXTENSION hypopg in this database (it adds functions only; analysis never creates it, as it only reads)';
   const note = (await hypopgAvailable(client))
     ? `HypoPG is installed on this server but not created in this database: ${enable}.`
     : `HypoPG is not installed on this server: install its package (e.g. postgresql-<version>-hypopg), then ${enable}.`;
@@ -91,7 +91,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     });
     const skipped = [...captured.skipped];
     const statements: AdvisorReport['statements'] = [];
-    const roles: { role: string | null; guard: boolean }[] = [];
+    const planAs: { role: string | null; guard: boolean }[] = [];
     const plans: PlanNode[] = [];
     const accesses: ScanAccess[][] = [];
     const trust = await readPlanningTrust(client, serverVersion);
@@ -105,7 +105,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
       try {
         const plan = await inReadOnlyTransaction(client, as.role, () => explainGeneric(client, serverVersion, statement.query, as.guard ? TRUST_GUARD : null));
         statements.push(reported(statement));
-        roles.push(as);
+        planAs.push(as);
         plans.push(plan);
         accesses.push(scanAccesses(plan, quoteIdent));
       } catch (error) {
@@ -119,7 +119,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     const hypopg = await chooseEvaluator(client, options);
     const settings = await readCostSettings(client);
     const evaluator: CostEvaluator = hypopg.use
-      ? new HypopgEvaluator(client, serverVersion, statements.map((s, i) => ({ sql: s.query, ...roles[i]! })))
+      ? new HypopgEvaluator(client, serverVersion, statements.map((s, i) => ({ sql: s.query, ...planAs[i]! })))
       : new EstimateEvaluator(plans, accesses, tables, settings);
     try {
       const writeBudget = options.writeBudget ?? 0.25;
