@@ -31,7 +31,7 @@ export interface TieredStats {
   /** Invalidations from other instances applied to this L1. */
   busInvalidationsApplied: number;
   /** Invalidation messages not sent because too many were already waiting on the bus (Redis slow or away). */
-  busPublishesDropped: number;
+  busPublishesDropped?: number;
   tiers: Partial<Record<TierName, TierCounters & { store?: unknown }>> & { l1?: TierCounters & { store: L1Stats } };
 }
 
