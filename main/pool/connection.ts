@@ -49,6 +49,9 @@ export class Connection {
   /** The first reported parameter a statement changed after startup (a read-only pool closes the connection). */
   sessionChange: SessionChange | undefined;
 
+  /** Its one-shot queries run inside BEGIN READ ONLY … COMMIT (decided once, when the pool adopts it). */
+  inReadOnlyTransactions = false;
+
   /** True when the server tells us if the session's read-only default changes (PostgreSQL 14 and later). */
   get reportsReadOnly(): boolean {
     return this.startupParameters.has('default_transaction_read_only');

@@ -222,7 +222,7 @@ export class PoolManager {
 
   /** A query/timedQuery statement: in its own READ ONLY transaction where the server cannot report a switch. */
   private executeOneShot(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
-    if (!needsReadOnlyTransaction(connection, this.options)) return this.execute(connection, query, options);
+    if (!connection.inReadOnlyTransactions) return this.execute(connection, query, options);
     return inReadOnlyTransaction(connection, () => this.execute(connection, query, options));
   }
 
@@ -405,6 +405,7 @@ export class PoolManager {
   }
 
   private adopt(connection: Connection): void {
+    connection.inReadOnlyTransactions = needsReadOnlyTransaction(connection, this.options);
     this.connections.add(connection);
     this.metrics.counters.created += 1;
     this.metrics.meter.change(this.clock(), 1, 0, 0);
