@@ -9,6 +9,8 @@ import { BuildHistory } from '../../../main/advisor/build-history.ts';
 import { reconcileBuilds } from '../../../main/advisor/build-reconcile.ts';
 import { IndexBuilder, type BuildRequest } from '../../../main/advisor/index-builder.ts';
 import { indexName } from '../../../main/advisor/index-spec.ts';
+import { databaseNamespace } from '../../../main/engine/cache-session.ts';
+import { Engine } from '../../../main/engine/engine.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { errorOf } from '../../support/error-of.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -201,5 +203,42 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     expect(((await errorOf(builder().rollback('hp_marked_users_own_index'))) as { code: string }).code).toBe('not-built-by-hotpath');
     expect(await indexState('hp_marked_users_own_index')).toMatchObject({ valid: true });
     expect((await builder().rollback(built.name)).status).toBe('rolled-back');
+  });
+
+  it('the engine adopts it on the next connect (logged) and advisor.rollback drops it through the contract', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-reconcile-engine-'));
+    try {
+      const url = new URL(db.url);
+      folder = join(dataDir, 'advisor', databaseNamespace({ host: url.hostname, port: Number(url.port || 5432), database: db.name }));
+      history = new BuildHistory(folder);
+      await makeTable('engine_adopts');
+      const name = indexName(spec('engine_adopts', 'a'));
+      const writer = await openWriter('engine_adopts');
+      const { child, exited } = await buildInChild(db.url, folder, 'engine_adopts', 'a');
+      const backend = await buildBackend(name);
+      child.kill('SIGKILL');
+      await exited;
+      await writer.query('COMMIT');
+      await backendGone(backend);
+
+      const engine = new Engine({ dataDir, cache: false });
+      const logs: string[] = [];
+      engine.subscribe('engine.log', (entry) => logs.push(entry.message));
+      try {
+        await engine.call('stack.connect', { pgUrl: db.url });
+        const adopted = await waitFor('the adopted entry', async () => {
+          const status = await engine.call('advisor.status', {});
+          return status.history.find((e) => e.name === name && e.status === 'built');
+        });
+        expect(logs.join('\n')).toContain(`finished this build after`);
+        const rolledBack = await engine.call('advisor.rollback', { name, confirm: true });
+        expect(rolledBack).toMatchObject({ id: adopted.id, status: 'rolled-back' });
+        expect(await indexState(name)).toBeNull();
+      } finally {
+        await engine.stop();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
