@@ -106,9 +106,13 @@ export async function loadWorkloadProfile(path: string): Promise<WorkloadProfile
   let text: string;
   try {
     // Refused before reading: a profile given a disk image or a log file must not fill the memory.
-    const { size } = await stat(path);
-    if (size > MAX_PROFILE_BYTES && (await stat(path)).isFile()) {
-      throw new WorkloadProfileError(path, [], `${path}: ${NOT_A_PROFILE}: it is ${mib(size)}; a workload profile is at most 1 MiB`);
+    const info = await stat(path);
+    if (!info.isFile() && !info.isDirectory()) {
+      // /dev/zero or a FIFO would be read forever.
+      throw new WorkloadProfileError(path, [], `${path}: ${NOT_A_PROFILE}: it is not a regular file (a device, FIFO or socket)`);
+    }
+    if (info.size > MAX_PROFILE_BYTES) {
+      throw new WorkloadProfileError(path, [], `${path}: ${NOT_A_PROFILE}: it is ${mib(info.size)}; a workload profile is at most 1 MiB`);
     }
     const bytes = await readFile(path);
     try {

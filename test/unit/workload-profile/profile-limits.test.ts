@@ -119,6 +119,10 @@ describe('files that are not text', () => {
     });
   }
 
+  it('a device such as /dev/zero is refused without being read', async () => {
+    await expect(loadWorkloadProfile('/dev/zero')).rejects.toThrow(/\/dev\/zero: this is not a YAML\/JSON workload profile: it is not a regular file/);
+  });
+
   it('a file over 1 MiB is refused before it is read', async () => {
     const path = join(dir, 'huge.yaml');
     await writeFile(path, `${VALID_PROFILE}# ${'x'.repeat(1_100_000)}\n`);
