@@ -52,7 +52,7 @@ describe.each(TEST_SERVERS)('demo profile templates on %s', (server) => {
   let edges: Array<[number, number]>;
   let dataEnd: number;
 
-  /** Everything the profile runs goes through a READ ONLY transaction, as in the runner. */
+  /** Everything the profile runs goes through a READ ONLY transaction: the runner's sessions are read-only too. */
   async function readOnly<T>(work: () => Promise<T>): Promise<T> {
     await client.query('BEGIN READ ONLY');
     try {
