@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../../main/engine/engine.ts';
+import type { EngineStatus } from '../../main/contract/status.ts';
 import { ContractError } from '../../main/contract/api.ts';
 import { bridgeContract, type BridgeLimits } from './ws-contract-bridge.ts';
 import { CONSOLE_CSP, RENDERER_DIR, readRendererAsset, rendererIsBuilt } from './renderer-assets.ts';
@@ -103,9 +104,8 @@ async function route(engine: Engine, rendererDir: string, req: IncomingMessage, 
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Only GET is served here.\n');
   if (path === '/healthz') {
-    const status = engine.status();
-    const body = JSON.stringify({ status: status.phase, error: status.error });
-    return send(res, status.phase === 'ready' ? 200 : 503, 'application/json', body);
+    const { status, code } = healthOf(engine.status());
+    return send(res, code, 'application/json', JSON.stringify(status));
   }
   if (path === '/metrics') {
     try {
@@ -130,6 +130,19 @@ async function route(engine: Engine, rendererDir: string, req: IncomingMessage, 
     return send(res, 503, 'text/plain', 'The console UI is not built: run `npm run build:renderer` (npm ci does it), then reload.\n');
   }
   return send(res, 404, 'text/plain', 'Not found. Served here: the console at /, /healthz, /metrics, and the contract at /ws?token=...\n');
+}
+
+/**
+ * `/healthz`: 200 `ready` when PostgreSQL answers; 200 `degraded` when only Redis does not (the cache reads
+ * through to PostgreSQL, so requests are still served, slower); 503 `unready` when PostgreSQL does not, and 503
+ * with the phase (`disconnected`, `connecting`, `failed`, ...) when no stack is in use.
+ */
+export function healthOf(engineStatus: EngineStatus): { status: Record<string, unknown>; code: number } {
+  const { phase, health, error } = engineStatus;
+  if (phase !== 'ready' || !health) return { status: { status: phase, error }, code: 503 };
+  const parts = { postgres: health.postgres, redis: health.redis, problem: health.problem, since: health.since };
+  if (health.postgres === 'down') return { status: { status: 'unready', ...parts }, code: 503 };
+  return { status: { status: health.redis === 'down' ? 'degraded' : 'ready', ...parts }, code: 200 };
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -43,6 +43,21 @@ export const workloadStatusSchema = z.object({
 });
 export type WorkloadStatus = z.infer<typeof workloadStatusSchema>;
 
+/**
+ * The connected stack's servers as the engine last saw them. PostgreSQL down makes the engine unready (no query
+ * can be answered); Redis down only degrades it (the cache reads through to PostgreSQL while its breaker is open).
+ */
+export const stackHealthSchema = z.object({
+  postgres: z.enum(['unknown', 'up', 'down']),
+  /** `off` when the stack has no Redis (or the cache is off). */
+  redis: z.enum(['up', 'down', 'off']),
+  /** What is wrong, when something is: the server's or the driver's message. */
+  problem: z.string().nullable(),
+  /** When PostgreSQL's state last changed (ms since the epoch). */
+  since: z.number(),
+});
+export type StackHealth = z.infer<typeof stackHealthSchema>;
+
 export const enginePhaseSchema = z.enum(['disconnected', 'connecting', 'seeding', 'ready', 'failed', 'stopping']);
 export type EnginePhase = z.infer<typeof enginePhaseSchema>;
 
@@ -56,6 +71,8 @@ export const engineStatusSchema = z.object({
   notices: z.array(noticeSchema),
   workload: workloadStatusSchema,
   error: engineErrorSchema.nullable(),
+  /** Whether the connected stack's servers answer (absent from hosts that predate it). */
+  health: stackHealthSchema.optional(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 

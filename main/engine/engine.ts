@@ -33,6 +33,8 @@ import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
 import { poolInterval } from '../telemetry/pool-interval.ts';
+import { PostgresHealth } from './postgres-health.ts';
+import type { StackHealth } from '../contract/status.ts';
 
 export interface EngineOptions {
   /** The app's data folder: saved connection profiles, and the local demo stack's data by default. */
@@ -79,6 +81,8 @@ export class Engine implements EngineApi {
   private readonly ticker: NodeJS.Timeout;
   /** A stack being started or connected; `stop()` waits for it so nothing it starts is left behind. */
   private opening: Promise<Stack> | null = null;
+  /** Whether the connected stack's PostgreSQL answers; null when no stack is connected. */
+  private pgHealth: PostgresHealth | null = null;
   /** Aborts long work (seeding) when the engine stops. */
   private readonly stopping = new AbortController();
   private readonly handlers: CommandHandlers;
@@ -130,7 +134,19 @@ export class Engine implements EngineApi {
       notices: stack?.notices ?? [],
       workload: this.workloadSession?.status() ?? { running: false, profile: null, templates: [], targetRate: 0 },
       error: this.lastError,
+      ...(this.ready && this.pgHealth ? { health: this.health() } : {}),
     };
+  }
+
+  /** PostgreSQL from the engine's probe; Redis from the cache's breaker (open: Redis is failing or frozen). */
+  private health(): StackHealth {
+    const pg = this.pgHealth!.state;
+    const l2 = this.ready?.stack.redis ? this.ready.cache?.status([]).l2 : undefined;
+    const redis = l2 === undefined ? 'off' : l2.breakerState === 'open' ? 'down' : 'up';
+    const problem = pg.state === 'down'
+      ? `PostgreSQL does not answer: ${pg.error}`
+      : redis === 'down' ? `Redis does not answer (the cache reads through to PostgreSQL): ${l2?.lastError ?? 'breaker open'}` : null;
+    return { postgres: pg.state, redis, problem, since: pg.since };
   }
 
   /** Stops the workload and the stack (and every process a local stack started). */
@@ -223,6 +239,14 @@ export class Engine implements EngineApi {
       // The new stack is up: only now is the old one (and its workload) let go.
       if (this.ready) await this.disconnect();
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
+      const health: PostgresHealth = new PostgresHealth(() => admin.query('SELECT 1'), (now) => {
+        // A probe of a stack since let go settles late: it says nothing about the stack in use.
+        if (this.pgHealth !== health) return;
+        if (now.state === 'down') this.log('error', `PostgreSQL does not answer: ${now.error}. Queries fail until it is back; /healthz says unready.`);
+        else this.log('info', 'PostgreSQL answers again.');
+        this.changed();
+      });
+      this.pgHealth = health;
       // Builds a killed Hotpath left behind: adopted into the history or reported (never dropped here).
       void advisor.reconcile().then(
         (findings) => { for (const f of findings) this.log(f.kind === 'adopted' || f.kind === 'interrupted' ? 'info' : 'warn', f.message); },
@@ -230,8 +254,6 @@ export class Engine implements EngineApi {
       );
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);
-      // A budget given below what the engine needs at rest with this stack is refused here, with the numbers.
-      this.memory.checkBudgetAtRest();
       // A budget given below what the engine needs at rest with this stack is refused here, with the numbers.
       this.memory.checkBudgetAtRest();
       this.profileId = profileId;
@@ -242,7 +264,9 @@ export class Engine implements EngineApi {
     } catch (error) {
       const contractError = toContractError(error);
       this.lastError = contractError.toPayload();
-      if (this.ready?.stack !== opened.stack) await this.release(opened);
+      // Failed after the swap (the new stack is in use): it goes, as a whole. Before it: only its opened parts.
+      if (this.ready && this.ready.stack === opened.stack) await this.disconnect();
+      else await this.release(opened);
       if (this.phase === 'stopping') throw contractError;
       if (this.ready) {
         // The stack in use was never touched: it stays ready; the status carries the error of the attempt.
@@ -262,6 +286,7 @@ export class Engine implements EngineApi {
     await Promise.all([this.stopWorkload(), this.ready?.pool.close().catch(() => undefined)]);
     const ready = this.ready;
     this.ready = null;
+    this.pgHealth = null;
     this.profileId = null;
     if (ready) await this.release(ready);
     this.memory.setChildren([]);
@@ -298,6 +323,7 @@ export class Engine implements EngineApi {
 
   /** Once a second: close the workload interval and publish one snapshot. */
   private tick(): void {
+    if (this.ready) void this.pgHealth?.check();
     const interval = this.workloadSession?.runner.closeInterval() ?? null;
     if (interval) this.metrics.observeInterval(interval);
     const cache = this.ready?.cache?.interval() ?? null;
