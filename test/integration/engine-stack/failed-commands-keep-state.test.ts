@@ -135,6 +135,27 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
     await stillRunning();
   });
 
+  it('pool.resize to an impossible size is refused and leaves the pool and the workload as they were', async () => {
+    const pool = await engine.call('pool.status', {});
+    await expect(engine.call('pool.resize', { min: 50, max: 10 })).rejects.toMatchObject({ code: expect.any(String) });
+    await expect(engine.call('pool.resize', { min: 1, max: 100_000 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('max') });
+    expect((await engine.call('pool.status', {})).size).toEqual(pool.size);
+    await stillRunning();
+  });
+
+  it('pool.applySettings with a bad value is refused and leaves the session settings as they were', async () => {
+    const settings = (await engine.call('pool.status', {})).settings;
+    await expect(engine.call('pool.applySettings', { change: { workMemKb: 1 } })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('workMemKb') });
+    await expect(engine.call('pool.applySettings', { change: { planCacheMode: 'sometimes' } as never })).rejects.toMatchObject({ code: 'bad-request' });
+    expect((await engine.call('pool.status', {})).settings).toEqual(settings);
+    await stillRunning();
+  });
+
+  it('profiles.connect to a profile that does not exist is refused and keeps the connected stack', async () => {
+    await expect(engine.call('profiles.connect', { id: 'no-such-profile' })).rejects.toMatchObject({ code: expect.any(String) });
+    await stillRunning();
+  });
+
   it('stack.connect to a working stack swaps to it only once it is up (the old workload stops then)', async () => {
     const status = await engine.call('stack.connect', { pgUrl: other.url });
     expect(status).toMatchObject({ phase: 'ready', stack: { pgDisplayUrl: expect.stringContaining(other.name) }, workload: { running: false } });
