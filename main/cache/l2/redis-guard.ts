@@ -29,6 +29,20 @@ export interface RedisGuardOptions {
 
 export type GuardOutcome<T> = { ok: true; value: T } | { ok: false; attempted: boolean };
 
+export interface GuardCallOptions {
+  /**
+   * Whether the client the call goes through has its connection up. A call through a client that is still
+   * reconnecting proves nothing about the server when another client of ours was answered moments ago, and it
+   * must never be the half-open probe: it is answered at once instead (short-circuited).
+   */
+  connected?: boolean;
+  /** false for a call that bounds each of its own commands (a SCAN walk): the walk as a whole may take longer. */
+  bounded?: boolean;
+}
+
+/** A client not connected this soon after another was answered is taken to be reconnecting, not to have found an outage. */
+const RECONNECT_GRACE_MS = 1_000;
+
 const SHORT_CIRCUITED: GuardOutcome<never> = { ok: false, attempted: false };
 const FAILED: GuardOutcome<never> = { ok: false, attempted: true };
 
@@ -62,10 +76,15 @@ export class RedisGuard {
   /** Calls sent whose caller is still waiting (at most until the deadline). */
   inFlight = 0;
   lastError: string | undefined;
+  /** The clients' own connection errors ('error' events): often the real cause behind a failed call's message. */
+  lastConnectionError: string | undefined;
   private openedAt: number | undefined;
+  private lastSuccessAt = -Infinity;
+  private readonly now: () => number;
 
   constructor(private readonly options: RedisGuardOptions) {
     if (!(options.deadlineMs > 0)) throw new RangeError('deadlineMs must be > 0');
+    this.now = options.breaker?.now ?? (() => performance.now());
     this.breaker = new CircuitBreaker({ ...options.breaker, onTransition: (from, to, why) => this.onTransition(from, to, why) });
   }
 
@@ -77,11 +96,12 @@ export class RedisGuard {
     return this.options.deadlineMs;
   }
 
-  /**
-   * Runs `call` if the breaker allows it. `bounded: false` is for a call that bounds each of its own
-   * commands (a SCAN walk is many commands, each with the deadline): the walk as a whole may take longer.
-   */
-  async call<T>(call: () => Promise<T>, bounded = true): Promise<GuardOutcome<T>> {
+  /** Runs `call` if the breaker allows it (see GuardCallOptions). */
+  async call<T>(call: () => Promise<T>, options: GuardCallOptions = {}): Promise<GuardOutcome<T>> {
+    if (options.connected === false && !(this.breaker.state === 'closed' && this.now() - this.lastSuccessAt >= RECONNECT_GRACE_MS)) {
+      this.shortCircuited += 1;
+      return SHORT_CIRCUITED;
+    }
     const permit = this.breaker.acquire();
     if (!permit) {
       this.shortCircuited += 1;
@@ -92,7 +112,8 @@ export class RedisGuard {
     try {
       // Called now, not on a later microtask: calls issued in one tick must share ioredis' auto-pipeline.
       const pending = call();
-      const value = bounded ? await withDeadline(pending, this.options.deadlineMs) : await pending;
+      const value = options.bounded === false ? await pending : await withDeadline(pending, this.options.deadlineMs);
+      this.lastSuccessAt = this.now();
       this.breaker.onSuccess(permit);
       return { ok: true, value };
     } catch (error) {
@@ -105,14 +126,20 @@ export class RedisGuard {
     }
   }
 
+  /** For the clients' 'error' listeners: a refused or reset connection, named in the next "stopped answering" line. */
+  noteConnectionError(message: string): void {
+    this.lastConnectionError = message;
+  }
+
   private onTransition(from: BreakerState, to: BreakerState, why: string): void {
     const now = Date.now();
     if (from === 'closed' && to === 'open') {
       this.openedAt = now;
       const coolDown = (this.options.breaker?.coolDownMs ?? DEFAULT_BREAKER_OPTIONS.coolDownMs) / 1000;
+      const connection = this.lastConnectionError !== undefined && this.lastConnectionError !== this.lastError ? `; connection: ${this.lastConnectionError}` : '';
       this.options.log?.(
         'warn',
-        `Redis at ${this.options.name} stopped answering (${why}; last error: ${this.lastError ?? 'none'}): the cache's L2 and ` +
+        `Redis at ${this.options.name} stopped answering (${why}; last error: ${this.lastError ?? 'none'}${connection}): the cache's L2 and ` +
           `invalidation messages are off, reads go to the database; one probe every ${coolDown} s until it answers.`,
       );
     } else if (to === 'closed' && this.openedAt !== undefined) {

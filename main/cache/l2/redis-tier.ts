@@ -71,6 +71,7 @@ export class RedisTier {
     // Without listeners, ioredis' connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
       this.lastError = error.message;
+      this.guard.noteConnectionError(error.message);
     };
     this.client.on('error', remember);
     this.client.on('node error', remember);
@@ -133,7 +134,7 @@ export class RedisTier {
       partial = result.deleted;
       if (!result.complete) throw new Error(result.error ?? 'a node did not finish');
       return result;
-    }, false);
+    }, { bounded: false, connected: this.client.status === 'ready' });
     if (outcome.ok) {
       this.stats_.deletes += outcome.value.deleted;
       return outcome.value;
@@ -172,7 +173,7 @@ export class RedisTier {
   private async guarded<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
     if (this.closed) return { ok: false };
     const start = performance.now();
-    const outcome = await this.guard.call(call);
+    const outcome = await this.guard.call(call, { connected: this.client.status === 'ready' });
     if (!outcome.ok && !outcome.attempted) {
       this.stats_.shortCircuited += 1;
       return outcome;

@@ -77,6 +77,7 @@ export class RedisInvalidationBus implements InvalidationBus {
     // Without listeners, connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
       this.lastError = error.message;
+      this.guard.noteConnectionError(error.message);
     };
     this.publisher.on('error', remember);
     this.subscriber.on('error', remember);
@@ -105,7 +106,7 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   async publish(message: InvalidationMessage): Promise<void> {
     if (this.closed) return;
-    const outcome = await this.guard.call(() => this.publisher.publish(this.options.channel, JSON.stringify(message)));
+    const outcome = await this.guard.call(() => this.publisher.publish(this.options.channel, JSON.stringify(message)), { connected: this.publisher.status === 'ready' });
     this.count(outcome);
     if (outcome.ok) this.published += 1;
   }
@@ -131,7 +132,7 @@ export class RedisInvalidationBus implements InvalidationBus {
    */
   private async subscribe_(): Promise<void> {
     if (this.closed || this.subscribed || this.subscriber.status !== 'ready') return;
-    const outcome = await this.guard.call(() => this.subscriber.subscribe(this.options.channel));
+    const outcome = await this.guard.call(() => this.subscriber.subscribe(this.options.channel), { connected: this.subscriber.status === 'ready' });
     this.count(outcome);
     if (outcome.ok) this.subscribed = true;
     else setTimeout(() => void this.subscribe_(), SUBSCRIBE_RETRY_MS).unref();

@@ -145,7 +145,8 @@ describe('TieredCache with its Redis frozen or killed', () => {
     expect(l2.stats().shortCircuited).toBeGreaterThan(100);
     expect(logged.map((l) => l.level)).toEqual(['warn', 'info']);
     expect(logged[0]!.message).toMatch(/redis:\/\/test stopped answering/);
-    expect(logged[0]!.message).toMatch(/Connection is closed|ECONNREFUSED|writeable|ECONNRESET/);
+    // Why: the failed call's error (which one comes first depends on where each call was when the socket died).
+    expect(logged[0]!.message).toMatch(/\(\d+ failures in a row; last error: (?!none)[^;)]+/);
     expect(logged[1]!.message).toMatch(/redis:\/\/test answers again after \d+(\.\d)? s/);
   });
 });

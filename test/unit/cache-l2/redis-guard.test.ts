@@ -67,6 +67,32 @@ describe('RedisGuard', () => {
   it('an unbounded call (a SCAN walk bounding its own commands) is not cut at the deadline', async () => {
     const { guard } = guardWithClock();
     const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve('done'), 30));
-    expect(await guard.call(slow, false)).toEqual({ ok: true, value: 'done' });
+    expect(await guard.call(slow, { bounded: false })).toEqual({ ok: true, value: 'done' });
+  });
+
+  it('a client still reconnecting never takes the half-open probe, and is no evidence of an outage just after another client was answered', async () => {
+    const { guard, logged, advance } = guardWithClock();
+    let calls = 0;
+    const counted = () => {
+      calls += 1;
+      return Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+    };
+    expect(await guard.call(up)).toEqual({ ok: true, value: 'OK' });
+    // Right after a success: a not-connected client's calls are answered at once and do not count.
+    for (let i = 0; i < 10; i += 1) expect(await guard.call(counted, { connected: false })).toEqual({ ok: false, attempted: false });
+    expect(calls).toBe(0);
+    expect(guard.state).toBe('closed');
+    // Long after the last success: they are the outage, and open the breaker.
+    advance(1_000);
+    for (let i = 0; i < 3; i += 1) await guard.call(counted, { connected: false });
+    expect(calls).toBe(3);
+    expect(guard.state).toBe('open');
+    // Half-open: only a connected client may probe.
+    advance(1_000);
+    expect(await guard.call(counted, { connected: false })).toEqual({ ok: false, attempted: false });
+    expect(guard.state).toBe('half-open');
+    expect(await guard.call(up)).toEqual({ ok: true, value: 'OK' });
+    expect(guard.state).toBe('closed');
+    expect(logged.map((l) => l.level)).toEqual(['warn', 'info']);
   });
 });
