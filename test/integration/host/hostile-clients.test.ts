@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
+import fc from 'fast-check';
 import { Engine } from '../../../main/engine/engine.ts';
 import { startHeadlessServer, MAX_FRAME_BYTES, type HeadlessServer } from '../../../app/server/headless-server.ts';
 import { DEFAULT_BRIDGE_LIMITS } from '../../../app/server/ws-contract-bridge.ts';
@@ -222,6 +223,27 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
       return undefined;
     }, 60_000);
     expect(problems.find((p) => p.includes('not reading'))).toContain(`${256 * 1024} bytes`);
+    await othersStillServed();
+  });
+
+  it('answers random bytes and random JSON sent as text frames with one reply each, or closes that connection with 1007', async () => {
+    let raw = await RawClient.open(host.wsUrl);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.json().map((j) => Buffer.from(j)), fc.jsonValue().map((v) => Buffer.from(JSON.stringify({ type: 'request', id: 1, command: 'engine.status', params: v })))), async (frame) => {
+        if (raw.closeCode !== null) raw = await RawClient.open(host.wsUrl);
+        const before = raw.replies.length;
+        raw.ws.send(frame, { binary: false });
+        await waitFor('a reply or a close', () => (raw.replies.length > before || raw.closeCode !== null ? true : undefined));
+        if (raw.closeCode !== null) {
+          expect(raw.closeCode).toBe(1007);
+          expect(() => new TextDecoder('utf-8', { fatal: true }).decode(frame)).toThrow();
+        } else {
+          expect(raw.replies.length).toBe(before + 1);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    raw.close();
     await othersStillServed();
   });
 
