@@ -49,8 +49,12 @@ function twice(flag: string, what: string): ContractError {
   return new ContractError('bad-arguments', `${flag} was given, and the ${what} has a password too.`, `Give the password once: remove it from the ${what} (keeping it off the command line is the point of ${flag}).`);
 }
 
-/** --pg and --redis with the passwords of --pg-password-file and --redis-password-file put in (in memory only). */
-export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: string) => void): Promise<{ pg?: string; redis?: string }> {
+/**
+ * --pg and --redis with the passwords of --pg-password-file and --redis-password-file put in (in memory only),
+ * then, where neither the URL nor a file had one, the environment's (taken by `takeEnvironmentPasswords`): the
+ * order libpq and redis-cli use.
+ */
+export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: string) => void, environment: EnvironmentPasswords = {}): Promise<{ pg?: string; redis?: string }> {
   let pg = flags.pg;
   let redis = flags.redis;
   if (flags.pgPasswordFile !== undefined) {
@@ -67,7 +71,31 @@ export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: stri
     if (file.warning) warn(file.warning);
     redis = withRedisPassword(redis, file.password);
   }
+  if (pg !== undefined && environment.pg !== undefined && !parsePgUrl(pg).config.password) pg = withPgPassword(pg, environment.pg);
+  if (redis !== undefined && environment.redis !== undefined && !redisUrlHasPassword(redis)) redis = withRedisPassword(redis, environment.redis);
   return { ...(pg === undefined ? {} : { pg }), ...(redis === undefined ? {} : { redis }) };
+}
+
+/** PGPASSWORD and REDISCLI_AUTH as this process started with them (empty counts as unset, as in libpq). */
+export interface EnvironmentPasswords {
+  pg?: string;
+  redis?: string;
+}
+
+/**
+ * Takes PGPASSWORD and REDISCLI_AUTH out of this process's environment. They belong to the connections named on
+ * the command line, as psql's and redis-cli's do; left in the environment of a server that takes `stack.connect`
+ * from its clients, they would be sent to whatever host a client names (by the engine's password resolution, and
+ * by pg's own fallback), so `serve` hands them only to `--pg` / `--redis` (see `applyPasswordFiles`).
+ */
+export function takeEnvironmentPasswords(env: Record<string, string | undefined> = process.env): EnvironmentPasswords {
+  const taken: EnvironmentPasswords = {
+    ...(env.PGPASSWORD ? { pg: env.PGPASSWORD } : {}),
+    ...(env.REDISCLI_AUTH ? { redis: env.REDISCLI_AUTH } : {}),
+  };
+  delete env.PGPASSWORD;
+  delete env.REDISCLI_AUTH;
+  return taken;
 }
 
 /** Whether no source at all (connection string, PGPASSWORD, password file) has a password for this connection. */

@@ -9,7 +9,7 @@ import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
 import { openInBrowser } from '../open-browser.ts';
 import { cacheSettings, type CacheFlags } from '../cache-options.ts';
-import { applyPasswordFiles, hasNoPgPassword, promptPgPassword, withPgPassword } from '../password-options.ts';
+import { applyPasswordFiles, hasNoPgPassword, promptPgPassword, takeEnvironmentPasswords, withPgPassword, type EnvironmentPasswords } from '../password-options.ts';
 
 export interface ServeOptions extends CacheFlags {
   /** e.g. "512MiB"; parsed by parseMemoryBudget. */
@@ -43,6 +43,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (!options.local && !options.pg && (options.workload || options.seed)) {
     throw new ContractError('bad-arguments', `${options.workload ? '--workload' : '--seed'} needs a stack.`, 'Add --local (the demo stack) or --pg URL.');
   }
+  // Before the engine exists: from here on, a stack.connect to any host can no longer be sent these.
+  const environmentPasswords = takeEnvironmentPasswords();
   const engine = new Engine({
     dataDir: options.dataDir,
     secretCipher: createHeadlessCipher(process.env),
@@ -81,7 +83,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       return;
     }
     if (options.pg) {
-      await connectWithPasswords(engine, options);
+      await connectWithPasswords(engine, options, environmentPasswords);
     } else {
       await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: options.localRedis ? 'auto' : 'off' });
     }
@@ -107,8 +109,8 @@ export async function serve(options: ServeOptions): Promise<void> {
  * stack.connect with the passwords of --pg-password-file / --redis-password-file; when the server asks for a
  * password that no source had, psql's prompt on the terminal (never when stdin is not one).
  */
-async function connectWithPasswords(engine: Engine, options: ServeOptions): Promise<void> {
-  const urls = await applyPasswordFiles(options, (line) => process.stderr.write(`Warning: ${line}\n`));
+async function connectWithPasswords(engine: Engine, options: ServeOptions, environment: EnvironmentPasswords): Promise<void> {
+  const urls = await applyPasswordFiles(options, (line) => process.stderr.write(`Warning: ${line}\n`), environment);
   const connect = (pgUrl: string) => engine.call('stack.connect', urls.redis ? { pgUrl, redisUrl: urls.redis } : { pgUrl });
   const pgUrl = urls.pg!;
   try {

@@ -7,6 +7,8 @@ import { TEST_SERVERS } from '../../support/databases.ts';
 import { startPasswordServer, type PasswordServer } from '../../support/scram-postgres.ts';
 import { startPasswordRedis } from '../../support/password-redis.ts';
 import { HOTPATH_BIN, startCli } from '../../support/run-cli.ts';
+import WebSocket from 'ws';
+import { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import type { PrivateRedis } from '../cache-l2/private-redis-server.ts';
 
@@ -94,6 +96,28 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
         child.kill('SIGTERM');
         await exited;
       }
+    }
+  });
+
+  it('PGPASSWORD and REDISCLI_AUTH serve --pg and --redis only: a stack.connect a client sends later is not given them', async () => {
+    const cli = startCli(args('--pg', pgServer.urlWithoutPassword, '--redis', `redis://127.0.0.1:${redis.port}/0`),
+      { ...clean, PGPASSWORD: PASSWORD, REDISCLI_AUTH: REDIS_PASSWORD });
+    let client: WsEngineClient | undefined;
+    try {
+      await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 60_000);
+      client = await WsEngineClient.connect(new WebSocket(/Contract WebSocket: (\S+)/.exec(cli.stdout())![1]!));
+      expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote', redisUrl: expect.stringContaining('127.0.0.1') });
+      // The same server, named by a client: without a password of its own it is refused, and what ran stays.
+      const error = await client.call('stack.connect', { pgUrl: pgServer.urlWithoutPassword }).then(() => null, (caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'auth-failed' });
+      expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote' });
+    } catch (error) {
+      (error as Error).message += `\n--- stdout ---\n${cli.stdout()}\n--- stderr ---\n${cli.stderr()}`;
+      throw error;
+    } finally {
+      client?.close();
+      cli.child.kill('SIGTERM');
+      await cli.exited;
     }
   });
 });
