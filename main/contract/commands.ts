@@ -9,7 +9,9 @@ import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settin
 import { plannerStatusSchema } from './planner.ts';
 import { cacheFlushResultSchema, cacheFlushTargetSchema, cacheStatusSchema, cacheWarmResultSchema, L1_MAX_BYTES, L1_MIN_BYTES } from './cache.ts';
 
-const positiveRate = z.number().positive().max(1_000_000).describe('requests per second');
+/** The highest rate the workload runner schedules, in requests per second (profiles are bounded by it too). */
+export const MAX_WORKLOAD_RATE = 1_000_000;
+const positiveRate = z.number().positive().max(MAX_WORKLOAD_RATE).describe('requests per second');
 
 export const seedReportSchema = z.object({
   chunks: z.number().int().nonnegative(),

@@ -4,8 +4,7 @@
  * refused with the field and the limit rather than exhausting memory or the event loop.
  */
 
-/** The highest rate the runner schedules, in requests per second (the contract's workload.setRate takes the same). */
-export const MAX_WORKLOAD_RATE = 1_000_000;
+export { MAX_WORKLOAD_RATE } from '../contract/commands.ts';
 /** A template's relative weight: enough for any ratio, far from where a sum of weights loses precision. */
 export const MAX_WEIGHT = 1_000_000;
 /** Largest Zipf exponent: past this nearly every draw is rank 1 already. */
