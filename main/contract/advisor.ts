@@ -91,6 +91,13 @@ export const buildHistoryEntrySchema = z.object({
   latencyBefore: latencyByTemplateSchema.nullable(),
   latencyAfter: latencyByTemplateSchema.nullable(),
   rolledBackAt: z.number().nullable(),
+  /**
+   * A failed or interrupted build left an INVALID index that is still there: `advisor.rollback` of this name drops
+   * it. Optional (not nullable) so engines from before crash reconciliation, which never send it, still validate.
+   */
+  leftInvalid: z.boolean().optional(),
+  /** What reconciliation after a crash (or a later drop) found, for people. Optional for the same reason. */
+  note: z.string().optional(),
 });
 export type BuildHistoryEntryPayload = z.infer<typeof buildHistoryEntrySchema>;
 

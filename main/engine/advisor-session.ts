@@ -139,5 +139,8 @@ export function toPayload(entry: HistoryEntry): BuildHistoryEntryPayload {
     latencyBefore: entry.latencyBefore ?? null,
     latencyAfter: entry.latencyAfter ?? null,
     rolledBackAt: entry.rolledBackAt ?? null,
+    // Only when set: an entry without them is exactly what consoles from before crash reconciliation expect.
+    ...(entry.leftInvalid !== undefined ? { leftInvalid: entry.leftInvalid } : {}),
+    ...(entry.note !== undefined ? { note: entry.note } : {}),
   };
 }
