@@ -156,6 +156,32 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
     await stillRunning();
   });
 
+  it('a second stack.connect while one is under way is refused as busy; the stack in use serves throughout', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const hole = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
+    const url = `postgresql://postgres@127.0.0.1:${(hole.address() as AddressInfo).port}/postgres?sslmode=disable&connect_timeout=600`;
+    const first = engine.call('stack.connect', { pgUrl: url }).catch((e: unknown) => e);
+    await waitFor('the hanging connect to reach the server', () => (sockets.size > 0 ? true : undefined));
+    await expect(engine.call('stack.connect', { pgUrl: other.url })).rejects.toMatchObject({ code: 'busy' });
+    await stillRunning();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => hole.close(() => resolve()));
+    expect(await first).toMatchObject({ code: expect.any(String) });
+    await stillRunning();
+  });
+
+  it('memory.setBudget and cache.resize out of bounds are refused and change nothing', async () => {
+    const memory = await engine.call('memory.status', {});
+    await expect(engine.call('memory.setBudget', { bytes: 1 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('bytes') });
+    await expect(engine.call('cache.resize', { l1Bytes: -1 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('l1Bytes') });
+    expect((await engine.call('memory.status', {})).budgetBytes).toBe(memory.budgetBytes);
+    await stillRunning();
+  });
+
   it('stack.connect to a working stack swaps to it only once it is up (the old workload stops then)', async () => {
     const status = await engine.call('stack.connect', { pgUrl: other.url });
     expect(status).toMatchObject({ phase: 'ready', stack: { pgDisplayUrl: expect.stringContaining(other.name) }, workload: { running: false } });
