@@ -4,6 +4,7 @@ import { Engine } from '../../../main/engine/engine.ts';
 import { stepsExit } from '../exit-codes.ts';
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
+import { onFatalError } from '../fatal-errors.ts';
 
 export interface OptimizeOptions {
   pg?: string;
@@ -33,6 +34,7 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
   const stopPrinting = options.json ? () => undefined : printProgress(engine);
   // Interrupted, optimize has not done what it was asked: a clean stop still exits 128 + the signal's number.
   onShutdownSignal(() => engine.stop(), { interruptedIsFailure: true });
+  onFatalError(() => engine.stop());
   try {
     if (options.local) await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: 'off' });
     else await engine.call('stack.connect', { pgUrl: options.pg! });

@@ -7,6 +7,7 @@ import { createHeadlessCipher } from '../../../main/profiles/env-key-cipher.ts';
 import { startHeadlessServer, type HeadlessServer } from '../../server/headless-server.ts';
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
+import { onFatalError } from '../fatal-errors.ts';
 import { openInBrowser } from '../open-browser.ts';
 import { cacheSettings, type CacheFlags } from '../cache-options.ts';
 import { applyPasswordFiles, hasNoPgPassword, promptPgPassword, takeEnvironmentPasswords, withPgPassword, type EnvironmentPasswords } from '../password-options.ts';
@@ -66,6 +67,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       if (!quiet) process.stderr.write('Stopped; every process it started has exited.\n');
     })());
   onShutdownSignal(() => shutdown());
+  onFatalError(() => shutdown());
 
   try {
     server = await startHeadlessServer({ engine, port: options.port, ...(process.env.HOTPATH_TOKEN ? { token: process.env.HOTPATH_TOKEN } : {}) });
