@@ -6,10 +6,14 @@ import { IndexFindings } from '../components/index-findings.tsx';
 import { IndexHistory } from '../components/index-history.tsx';
 import { IndexProposals } from '../components/index-proposals.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
+import { SkippedStatements } from '../components/skipped-statements.tsx';
 import { formatClock } from '../format/units.ts';
 import { usePolling } from '../hooks/use-polling.ts';
 
-/** The index advisor: proposals with their DDL and gains, builds with progress, history with rollback, findings. */
+/**
+ * The index advisor: proposals with their DDL and gains, the statements not analyzed and why, builds with progress,
+ * history with rollback (and the drop of what a failed build left), findings.
+ */
 export function IndexesPage() {
   const { advisor } = useServices();
   const connected = useEngineStatus((s) => s.status?.phase === 'ready');
@@ -46,7 +50,8 @@ export function IndexesPage() {
               Proposals{' '}
               {report && (
                 <span className="section-title__note">
-                  {report.statements} statements at {formatClock(report.at)} · {report.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG on this server)'}
+                  {report.statements} statements analyzed{report.skipped.length > 0 && `, ${report.skipped.length} not analyzed (listed below)`} at{' '}
+                  {formatClock(report.at)} · {report.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG on this server)'}
                   {readOnly && ' · read-only mode: nothing is built'}
                 </span>
               )}
@@ -64,6 +69,7 @@ export function IndexesPage() {
               <IndexProposals proposals={report.proposals} readOnly={readOnly} />
             )}
           </section>
+          {report && <SkippedStatements skipped={report.skipped} />}
           <section className="card" aria-labelledby="history-heading">
             <h2 id="history-heading" className="section-title">Built by Hotpath</h2>
             <IndexHistory entries={history} readOnly={readOnly} />
