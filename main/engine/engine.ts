@@ -96,6 +96,7 @@ export class Engine implements EngineApi {
       ...(options.memoryBudgetBytes === undefined ? {} : { budgetBytes: options.memoryBudgetBytes }),
       cache: () => this.ready?.cache ?? null,
       pool: () => this.ready?.pool ?? null,
+      planner: () => this.ready?.planner ?? null,
       log: (level, message) => this.log(level, message),
       registry: this.metrics.registry,
     });

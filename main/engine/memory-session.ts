@@ -19,6 +19,8 @@ export interface MemorySessionOptions {
   budgetBytes?: number;
   cache(): CacheSession | null;
   pool(): PoolManager | null;
+  /** The plan selector's thread of the connected stack, whose caches aggressive pressure drops. */
+  planner?(): { releaseCaches(): Promise<number> } | null;
   log(level: 'info' | 'warn', message: string): void;
   registry: Registry;
 }
@@ -70,6 +72,7 @@ export class MemorySession {
       sampler: this.sampler,
       cache,
       pool: poolManagerReclaimer(options.pool),
+      planner: { releaseCaches: async () => (await options.planner?.()?.releaseCaches()) ?? 0 },
       background: this.background,
       // Every automatic action is logged with its reason (the manager writes the sentence).
       log: (level, message) => options.log(level, message),

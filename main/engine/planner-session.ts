@@ -105,6 +105,13 @@ export class PlannerSession {
     return this.status();
   }
 
+  /** Memory pressure: drops the cached partial results (rebuilt as queries need them); returns the bytes they held. */
+  releaseCaches(): number {
+    const { bytes } = this.partials.stats();
+    this.partials.clear();
+    return bytes;
+  }
+
   status(): PlannerStatusPayload {
     const now = Date.now();
     const { usage, ...regret } = this.regret.status(now);

@@ -18,6 +18,8 @@ export type PlannerRequest =
   | { id: number; method: 'retrain' }
   | { id: number; method: 'reset' }
   | { id: number; method: 'close' }
+  /** Memory pressure: the reply is the bytes the dropped caches held. */
+  | { id: number; method: 'releaseCaches' }
   /** A workload's hybrid templates: the reply is the target's number, for `execute`. */
   | { id: number; method: 'openTarget'; templates: HybridTemplateSpec[]; seed: number }
   | { id: number; method: 'closeTarget'; target: number }
@@ -29,6 +31,7 @@ export interface PlannerReplies {
   retrain: PlannerStatusPayload;
   reset: PlannerStatusPayload;
   close: null;
+  releaseCaches: number;
   openTarget: number;
   closeTarget: null;
   execute: ExecutionTiming;

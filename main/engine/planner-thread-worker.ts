@@ -62,6 +62,11 @@ async function handle(request: PlannerRequest): Promise<PlannerReplies[PlannerRe
       if (!target) throw new Error('This workload has stopped: its hybrid queries are no longer answered.');
       return await target.execute(request.template, []);
     }
+    case 'releaseCaches': {
+      // Never opens a session for this: one that is not open holds nothing.
+      const open = await opening?.catch(() => null);
+      return open ? open.session.releaseCaches() : 0;
+    }
     case 'close': {
       targets.clear();
       const current = opening;

@@ -70,6 +70,12 @@ export class PlannerThread {
     return this.call({ method: 'reset' });
   }
 
+  /** Memory pressure: the worker drops its caches; 0 when no worker runs (none is started for this). */
+  async releaseCaches(): Promise<number> {
+    if (!this.requests) return 0;
+    return await this.call({ method: 'releaseCaches' });
+  }
+
   /**
    * The target that answers a workload's hybrid templates, in the worker; its `close` ends them there. The target
    * is opened in the worker that runs now: after a failed open, or once that worker died and another took over,

@@ -18,6 +18,7 @@ export type CleanupStepName =
   | 'poolToMinimum'
   | 'restorePool'
   | 'collectGarbage'
+  | 'releasePlannerCaches'
   | 'pauseBackground'
   | 'resumeBackground';
 
@@ -56,6 +57,12 @@ export interface ReclaimablePool {
   shrinkToMinimum(): Promise<number>;
   /** Lets the pool grow to its configured size again. */
   restore(): Promise<void>;
+}
+
+/** The plan selector's thread as the memory manager reaches it: caches it rebuilds as queries need them. */
+export interface ReclaimablePlanner {
+  /** Drops them; returns the bytes they held (0 when the selector is not running). */
+  releaseCaches(): Promise<number>;
 }
 
 export interface MemoryFigures {
@@ -156,6 +163,19 @@ export function restorePool(pool: ReclaimablePool, env: StepEnvironment = {}): P
   return measureStep('restorePool', env, async () => {
     await pool.restore();
     return { status: 'done', detail: 'pool may grow to its configured size again' };
+  });
+}
+
+/**
+ * The plan selector's partial results (bounded by their own byte budget, in its thread's heap): dropped, they are
+ * rebuilt by the queries that need them, so hybrid queries pay a little more for a while.
+ */
+export function releasePlannerCaches(planner: ReclaimablePlanner, env: StepEnvironment = {}): Promise<CleanupStepResult> {
+  return measureStep('releasePlannerCaches', env, async () => {
+    const bytes = await planner.releaseCaches();
+    return bytes > 0
+      ? { status: 'done', detail: `dropped the plan selector's cached partial results (${formatBytes(bytes)}, in its own thread)` }
+      : { status: 'skipped', detail: 'the plan selector holds no cached partial results' };
   });
 }
 

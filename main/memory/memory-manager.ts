@@ -203,6 +203,7 @@ export class MemoryManager {
         this.backgroundPausedByUs = true;
       }
       if (cache && l1) results.push(await steps.emptyL1(cache, l1FloorBytes(l1, this.l1Targets), this.env));
+      if (this.options.planner) results.push(await steps.releasePlannerCaches(this.options.planner, this.env));
       if (pool) {
         results.push(await steps.poolToMinimum(pool, this.env));
         this.poolHeldByUs = true;

@@ -3,7 +3,7 @@
  * Plain objects only, so the engine can mirror them in its zod contract and send them over any transport.
  */
 import type { BackgroundWork } from './background-gate.ts';
-import type { CleanupStepResult, ReclaimableCache, ReclaimablePool, StepEnvironment } from './cleanup-steps.ts';
+import type { CleanupStepResult, ReclaimableCache, ReclaimablePlanner, ReclaimablePool, StepEnvironment } from './cleanup-steps.ts';
 import type { L1TargetSettings } from './l1-targets.ts';
 import { formatBytes } from './memory-budget.ts';
 import type { PressureLevel, PressureThresholds } from './pressure-levels.ts';
@@ -49,6 +49,8 @@ export interface MemoryManagerOptions {
   sampler: ResourceSource;
   cache?: ReclaimableCache;
   pool?: ReclaimablePool;
+  /** Aggressive pressure drops its caches too. */
+  planner?: ReclaimablePlanner;
   background?: BackgroundWork;
   log: (level: MemoryLogLevel, message: string) => void;
   /** Epoch ms, for action times and the repeat/restore delays (default Date.now). */
