@@ -7,8 +7,8 @@
  *   PG=postgres://postgres@127.0.0.1:5432/postgres REDIS=redis://127.0.0.1:6379 CHUNKS=50000 RATE=1000 SECONDS=90 \
  *     BUDGET_MIB=400 node --expose-gc --import tsx tools/memory-composition.ts
  *
- * External memory counts WebAssembly memories at their reserved size (the SQL parser reserves 128 MiB and touches
- * a few); RSS counts only touched pages. Worker threads (the plan selector, its trainer) have their own V8 heaps,
+ * External memory counts WebAssembly memories at their reserved size (the SQL parser reserves far more than it
+ * touches); RSS counts only touched pages. Worker threads (the plan selector, its trainer) have their own V8 heaps,
  * which process.memoryUsage() does not report: they are in RSS only.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -44,9 +44,9 @@ export interface RssParts {
 }
 
 /**
- * "V8 heap 95 MiB, buffers 20 MiB, the rest (other threads' heaps, WebAssembly, code, native) 340 MiB". External
- * memory is not counted apart from array buffers: WebAssembly reserves its memories there (the SQL parser's
- * alone is 128 MiB), but only the pages it touches are resident, so the rest is measured as RSS − heap − buffers.
+ * Where the RSS is: the V8 heap of the engine's thread, array buffers, and the rest. External memory is not counted
+ * apart from array buffers: WebAssembly reserves its memories there at full size (the SQL parser's reservation is
+ * most of it), but only the pages it touches are resident, so the rest is measured as RSS − heap − buffers.
  */
 export function describeRss(parts: RssParts): string {
   const rest = Math.max(0, parts.rssBytes - parts.heapTotalBytes - parts.arrayBuffersBytes);
