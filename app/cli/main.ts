@@ -128,9 +128,9 @@ Examples:
 program
   .command('bench')
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
-  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), soak (--minutes), planner (minutes), or all (every suite but cache, pool, soak and planner)', ['all'])
+  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), or all (every suite but cache, pool, read-only, soak and planner)', ['all'])
   .option('--json', 'print JSON instead of tables')
-  .option('--pg <url>', 'PostgreSQL server for suites that need one (default: seeding uses postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)')
+  .option('--pg <url>', 'PostgreSQL server for suites that need one (default: seeding and read-only use postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)')
   .option('--chunks <n>', 'rows per seeding run; planner: demo chunks to seed', positiveInt('--chunks'), 50_000)
   .option('--runs <n>', 'runs per variant (the median is reported)', positiveInt('--runs'), 3)
   .option('--seconds <n>', 'seconds per runner measurement', positiveNumber('--seconds'), 3)

@@ -2,6 +2,7 @@ import { runnerBench } from '../bench/runner-bench.ts';
 import { seedingBench } from '../bench/seeding-bench.ts';
 import { cacheThroughputBench, cacheTraceBench } from '../bench/cache-bench.ts';
 import { poolBench } from '../bench/pool-bench.ts';
+import { readOnlyGuardBench } from '../bench/read-only-guard-bench.ts';
 import type { TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
 import type { BenchResult } from '../bench/bench-result.ts';
 import { formatBenchTable } from '../bench/print-bench.ts';
@@ -47,6 +48,8 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
     const run = (pgUrl: string) => plannerBench({ pgUrl, chunks: o.chunks, warmup: o.warmup, queries: o.queries, reps: o.runs });
     return o.pg ? withScratchDatabase(o.pg, 'hotpath_bench_planner', run) : withLocalBenchStack(run);
   },
+  // What read-only workload sessions cost: the guard vs a READ ONLY transaction per request; about a minute, so not part of `all`.
+  'read-only': (o) => readOnlyGuardBench({ pgUrl: o.pg ?? SYSTEM_PG, runs: o.runs, seconds: o.seconds }),
   pool: (o) => (o.pg ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds }) : withLocalBenchStack((pgUrl) => poolBench({ pgUrl, runs: o.runs, seconds: o.seconds }))),
 };
 
