@@ -50,7 +50,7 @@ export function IndexesPage() {
               Proposals{' '}
               {report && (
                 <span className="section-title__note">
-                  {report.statements} statements analyzed{report.skipped.length > 0 && `, ${report.skipped.length} not analyzed (listed below)`} at{' '}
+                  {report.statements} statement{report.statements === 1 ? '' : 's'} analyzed{report.skipped.length > 0 && `, ${report.skipped.length} not analyzed (listed below)`} at{' '}
                   {formatClock(report.at)} · {report.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG on this server)'}
                   {readOnly && ' · read-only mode: nothing is built'}
                 </span>
