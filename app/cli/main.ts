@@ -133,7 +133,7 @@ program
   .option('--pg <url>', 'PostgreSQL server for suites that need one (default: seeding and read-only use postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)')
   .option('--chunks <n>', 'rows per seeding run; planner: demo chunks to seed', positiveInt('--chunks'), 50_000)
   .option('--runs <n>', 'runs per variant (the median is reported)', positiveInt('--runs'), 3)
-  .option('--seconds <n>', 'seconds per runner measurement', positiveNumber('--seconds'), 3)
+  .option('--seconds <n>', 'seconds per measurement (runner; pool and read-only: per client or variant and concurrency)', positiveNumber('--seconds'), 3)
   .addOption(new Option('--trace <file>', 'cache trace to replay (gzip is fine)'))
   .addOption(new Option('--format <format>', 'the trace\'s format').choices(['lirs', 'arc', 'cache2k', 'adaptsize']))
   .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
