@@ -170,6 +170,7 @@ export class Engine implements EngineApi {
       dataDir: this.options.dataDir,
       workloadSeed: this.options.workloadSeed,
       settleMs: this.options.settleMs ?? DEFAULT_SETTLE_MS,
+      readOnly: this.options.readOnly ?? false,
       profiles: this.profiles,
       events: this.events,
       history: this.history,

@@ -30,7 +30,14 @@ export interface OptimizeOptions {
 export async function optimize(options: OptimizeOptions): Promise<void> {
   if (!options.pg && !options.local) throw new ContractError('bad-arguments', 'optimize needs a database.', 'Add --pg postgres://… (or --local for the demo stack).');
   if (options.pg && options.local) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
-  const engine = new Engine({ dataDir: options.dataDir, cache: false, ...(options.settle === undefined ? {} : { settleMs: options.settle * 1000 }) });
+  // A dry run on your database is read-only from the first connect: not even CREATE EXTENSION pg_stat_statements or
+  // a build's ownership marker. The local demo stack is Hotpath's own, and it is seeded (DDL) before anything runs.
+  const engine = new Engine({
+    dataDir: options.dataDir,
+    cache: false,
+    ...(options.settle === undefined ? {} : { settleMs: options.settle * 1000 }),
+    ...(options.dryRun && options.pg ? { readOnly: true } : {}),
+  });
   const stopPrinting = options.json ? () => undefined : printProgress(engine);
   // Interrupted, optimize has not done what it was asked: a clean stop still exits 128 + the signal's number.
   onShutdownSignal(() => engine.stop(), { interruptedIsFailure: true });

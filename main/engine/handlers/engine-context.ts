@@ -40,6 +40,8 @@ export interface EngineContext {
   readonly workloadSeed: number | undefined;
   /** How long the workload runs on a new index before "after" is measured (ms). */
   readonly settleMs: number;
+  /** Read-only mode: no DDL from any command (not even CREATE EXTENSION at connect), no demo seeding. */
+  readonly readOnly: boolean;
   readonly profiles: ProfileStore;
   readonly events: EventBus;
   readonly history: TelemetryHistory;
