@@ -11,7 +11,7 @@ import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.
 import { selectIndexes } from './selection.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
-import { TRUST_GUARD, inReadOnlyTransaction, planningRole, readPlanningTrust, readRunners, type StatementRunner } from './planning-roles.ts';
+import { TRUST_GUARD, inRolledBackReadOnlyTransaction, planningRole, readPlanningTrust, readRunners, type StatementRunner } from './planning-roles.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 
 export interface AnalyzeWorkloadOptions {
@@ -103,7 +103,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
         continue;
       }
       try {
-        const plan = await inReadOnlyTransaction(client, as.role, () => explainGeneric(client, serverVersion, statement.query, as.guard ? TRUST_GUARD : null));
+        const plan = await inRolledBackReadOnlyTransaction(client, as.role, () => explainGeneric(client, serverVersion, statement.query, as.guard ? TRUST_GUARD : null));
         statements.push(reported(statement));
         planAs.push(as);
         plans.push(plan);

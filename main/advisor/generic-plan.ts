@@ -24,7 +24,7 @@ let prepareCounter = 0;
  * The prepared statement is made afresh every time: a cached generic plan would not notice hypothetical
  * indexes created after it. Never EXPLAIN ANALYZE: nothing runs.
  *
- * Call it inside the read-only transaction `inReadOnlyTransaction` opens (planning-roles.ts): planning can run
+ * Call it inside the read-only transaction `inRolledBackReadOnlyTransaction` opens (planning-roles.ts): planning can run
  * the statement's functions, so it happens as the statement's role and is rolled back.
  */
 export async function explainGeneric(client: pg.Client, serverVersion: number, sql: string, guard: string | null = null): Promise<PlanNode> {

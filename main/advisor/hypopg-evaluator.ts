@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
 import { createIndexDdl, type IndexSpec } from './index-spec.ts';
 import { specKey } from './candidates.ts';
-import { TRUST_GUARD, inReadOnlyTransaction } from './planning-roles.ts';
+import { TRUST_GUARD, inRolledBackReadOnlyTransaction } from './planning-roles.ts';
 
 /** What the selection asks of a cost model: a statement's plan cost with some indexes in place, and an index's size. */
 export interface CostEvaluator {
@@ -75,7 +75,7 @@ export class HypopgEvaluator implements CostEvaluator {
     await this.activate(config);
     // The hypothetical indexes live in this backend's memory, not in the transaction: the rollback keeps them.
     const { sql, role, guard } = this.statements[statement]!;
-    const plan = await inReadOnlyTransaction(this.client, role, () => explainGeneric(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null));
+    const plan = await inRolledBackReadOnlyTransaction(this.client, role, () => explainGeneric(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null));
     this.cache.set(cacheKey, plan['Total Cost']);
     return plan['Total Cost'];
   }

@@ -21,6 +21,12 @@ import { ADVISOR_MARKER } from './generic-plan.ts';
  *   read-only transaction, which is why the trust rule above comes first.
  * The connecting role's own statements (and the engine's templates, which its workload runs as that role) are
  * planned as that role: planning runs nothing the statement did not already run with those privileges.
+ * Except as a superuser: a function's owner can replace its body after the statement ran (or shadow an unqualified
+ * name through the analysis session's search_path, which need not be the one the statement ran with), and then
+ * planning runs the owner's new code as a superuser. So while functions of untrusted owners exist, no statement is
+ * planned as a superuser, whether the connecting role or another one ran it. The engine's templates stay
+ * analyzable: they are the operator's own, and the engine's workload executes them anyway as that same role, so
+ * planning them runs nothing the workload does not.
  */
 
 /** A role that ran a statement (pg_stat_statements' userid), as the session sees it. */
@@ -35,6 +41,8 @@ export interface StatementRunner {
 export interface PlanningTrust {
   /** The connecting role (current_user when the analysis starts). */
   sessionRole: string;
+  /** Whether the connecting role is a superuser (then its own statements count as a superuser's). */
+  sessionSuperuser: boolean;
   serverVersion: number;
   /** Owners of functions in this database that are neither superusers nor the connecting role. */
   untrustedOwners: string[];
@@ -55,14 +63,16 @@ export const TRUST_GUARD = `${ADVISOR_MARKER} SELECT (SELECT ('not planned: func
 
 export async function readPlanningTrust(client: pg.Client, serverVersion: number): Promise<PlanningTrust> {
   // The session user, not current_user: it is the role a function can switch back to.
-  const session = await client.query<{ name: string }>(`${ADVISOR_MARKER} SELECT session_user AS name`);
+  const session = await client.query<{ name: string; superuser: boolean }>(
+    `${ADVISOR_MARKER} SELECT rolname AS name, rolsuper AS superuser FROM pg_catalog.pg_roles WHERE rolname = session_user`,
+  );
   // Every function counts, whatever its schema or extension: a trusted extension's objects belong to the bootstrap
   // superuser, and a function a non-superuser added to an extension it owns is still that role's code.
   const owners = await client.query<{ name: string }>(
     `${ADVISOR_MARKER} SELECT DISTINCT r.rolname AS name FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
       WHERE NOT r.rolsuper AND r.rolname <> session_user ORDER BY 1`,
   );
-  return { sessionRole: session.rows[0]!.name, serverVersion, untrustedOwners: owners.rows.map((r) => r.name) };
+  return { sessionRole: session.rows[0]!.name, sessionSuperuser: session.rows[0]!.superuser, serverVersion, untrustedOwners: owners.rows.map((r) => r.name) };
 }
 
 /** The roles behind pg_stat_statements userids, with whether this session may SET ROLE to each. */
@@ -90,7 +100,12 @@ function grantHint(role: string, trust: PlanningTrust): string {
 export function planningRole(runners: readonly StatementRunner[] | null, trust: PlanningTrust): PlanningRole {
   if (runners === null) return { role: null, guard: false };
   const named = runners.filter((r): r is StatementRunner & { name: string } => r.name !== null);
-  if (named.some((r) => r.name === trust.sessionRole)) return { role: null, guard: false };
+  if (named.some((r) => r.name === trust.sessionRole)) {
+    if (!trust.sessionSuperuser) return { role: null, guard: false };
+    if (trust.untrustedOwners.length > 0) return { skip: superuserSkip(trust.sessionRole, trust) };
+    // Guarded: a function of an untrusted owner created during the analysis would otherwise run as a superuser.
+    return { role: null, guard: true };
+  }
   if (named.length === 0) return { skip: 'run only by roles that no longer exist, so there is no role to plan it as' };
   const settable = named.filter((r) => r.maySet);
   const list = named.map((r) => r.name).join(', ');
@@ -101,9 +116,12 @@ export function planningRole(runners: readonly StatementRunner[] | null, trust: 
     };
   }
   const superuser = settable.find((r) => r.superuser);
-  if (superuser) return { role: superuser.name, guard: false };
+  if (superuser) {
+    if (trust.untrustedOwners.length > 0) return { skip: superuserSkip(superuser.name, trust) };
+    return { role: superuser.name, guard: true };
+  }
   if (trust.untrustedOwners.length > 0) {
-    const owners = trust.untrustedOwners.slice(0, 5).join(', ') + (trust.untrustedOwners.length > 5 ? ', …' : '');
+    const owners = ownerList(trust);
     return {
       skip: `run by ${list}; not planned, because this database has functions owned by roles that are not superusers (${owners}), ` +
         `planning can run such a function (PostgreSQL folds IMMUTABLE functions while it plans), and a function can switch ` +
@@ -113,11 +131,23 @@ export function planningRole(runners: readonly StatementRunner[] | null, trust: 
   return { role: settable[0]!.name, guard: true };
 }
 
+function ownerList(trust: PlanningTrust): string {
+  return trust.untrustedOwners.slice(0, 5).join(', ') + (trust.untrustedOwners.length > 5 ? ', …' : '');
+}
+
+function superuserSkip(role: string, trust: PlanningTrust): string {
+  return `run by ${role}, a superuser; not planned, because this database has functions owned by roles that are not superusers ` +
+    `(${ownerList(trust)}): planning can run such a function (PostgreSQL folds IMMUTABLE functions while it plans), and its owner ` +
+    `may have replaced it since the statement ran, so it would run as a superuser. Hotpath plans a superuser's statements only ` +
+    `while every function belongs to a superuser or to ${trust.sessionRole}; to have this query analyzed, run it as a role that is not a superuser.`;
+}
+
 /**
  * Runs `work` in a READ ONLY transaction as `role` (null: the connecting role), then rolls it back whatever
- * happened. `SET LOCAL` ends with the transaction, so the session is left as it was.
+ * happened (the pool's inReadOnlyTransaction commits; this one never does). `SET LOCAL` ends with the transaction,
+ * so the session is left as it was.
  */
-export async function inReadOnlyTransaction<T>(client: pg.Client, role: string | null, work: () => Promise<T>): Promise<T> {
+export async function inRolledBackReadOnlyTransaction<T>(client: pg.Client, role: string | null, work: () => Promise<T>): Promise<T> {
   await client.query(`${ADVISOR_MARKER} BEGIN READ ONLY`);
   try {
     if (role !== null) await client.query(`${ADVISOR_MARKER} SET LOCAL ROLE ${quoteIdent(role)}`);

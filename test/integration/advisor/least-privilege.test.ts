@@ -227,6 +227,55 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     }
   });
 
+  it('plans no superuser\'s statement while untrusted functions exist: an owner who replaced a body after a superuser ran it escalates no one', async () => {
+    // A superuser (the connecting one, and another) ran statements calling a harmless IMMUTABLE function of an
+    // ordinary role; the owner then replaced its body. Planning either statement as its superuser would fold the
+    // new body with superuser privileges (COPY … TO PROGRAM works in a read-only transaction).
+    const owner = unique('hp_fn_owner');
+    const otherSuperuser = unique('hp_other_su');
+    const ownerMarker = join(tmpdir(), unique('hp-escalated-owner'));
+    const fn = unique('lucky_account');
+    await admin.query(`CREATE ROLE ${owner} LOGIN PASSWORD '${PASSWORD}'`);
+    await admin.query(`CREATE ROLE ${otherSuperuser} SUPERUSER LOGIN PASSWORD '${PASSWORD}'`);
+    await admin.query(`GRANT CREATE ON SCHEMA public TO ${owner}`);
+    try {
+      const fnOwner = await connectAs(url, owner);
+      await fnOwner.query(`CREATE FUNCTION ${fn}() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 3; END $$`);
+      const other = await connectAs(url, otherSuperuser);
+      for (let i = 0; i < 3; i++) {
+        await admin.query(`SELECT id FROM shared_items WHERE account = ${fn}()`);
+        await other.query(`SELECT note FROM shared_items WHERE account = ${fn}()`);
+      }
+      await other.end();
+      // A non-volatile function may not write, so the new body calls a VOLATILE one, as an attacker's would.
+      await fnOwner.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN ${fn}_payload(); END $$`);
+      await fnOwner.query(`CREATE FUNCTION ${fn}_payload() RETURNS int LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+          BEGIN EXECUTE 'ALTER ROLE ${owner} SUPERUSER'; EXCEPTION WHEN OTHERS THEN NULL; END;
+          BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch ${ownerMarker}'''; EXCEPTION WHEN OTHERS THEN NULL; END;
+          RETURN 3;
+        END $$`);
+      await fnOwner.end();
+
+      const report = await analyzeWorkload({ pg: { connectionString: url } });
+      expect(await rolsuper(owner)).toBe(false);
+      expect(existsSync(ownerMarker)).toBe(false);
+      expect(report.statements.map((s) => s.query).join('\n')).not.toContain(fn);
+      const reasons = report.skipped.filter((s) => s.query.includes(fn)).map((s) => s.reason);
+      expect(reasons).toHaveLength(2);
+      for (const reason of reasons) {
+        expect(reason).toMatch(/superuser/);
+        expect(reason).toContain(owner);
+      }
+    } finally {
+      await admin.query(`DROP FUNCTION IF EXISTS ${fn}(), ${fn}_payload()`);
+      await admin.query(`REVOKE CREATE ON SCHEMA public FROM ${owner}`);
+      await admin.query(`DROP ROLE ${owner}`);
+      await admin.query(`DROP ROLE ${otherSuperuser}`);
+      await rm(ownerMarker, { force: true });
+    }
+  });
+
   it('with HypoPG created by an owner, uses it inside the read-only planning transactions, still sending no DDL', async () => {
     const { rows: available } = await admin.query("SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'");
     if (available.length === 0) {

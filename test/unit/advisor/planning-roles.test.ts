@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planningRole, type PlanningTrust, type StatementRunner } from '../../../main/advisor/planning-roles.ts';
 
-const trust = (over: Partial<PlanningTrust> = {}): PlanningTrust => ({ sessionRole: 'hotpath', serverVersion: 180000, untrustedOwners: [], ...over });
+const trust = (over: Partial<PlanningTrust> = {}): PlanningTrust => ({ sessionRole: 'hotpath', sessionSuperuser: false, serverVersion: 180000, untrustedOwners: [], ...over });
 const runner = (name: string | null, over: Partial<StatementRunner> = {}): StatementRunner => ({ name, superuser: false, maySet: true, ...over });
 
 describe('planningRole: as whom a statement is planned, or why not', () => {
@@ -14,8 +14,22 @@ describe('planningRole: as whom a statement is planned, or why not', () => {
     expect(planningRole([runner('app')], trust())).toEqual({ role: 'app', guard: true });
   });
 
-  it('prefers a superuser that ran it (no privilege to gain), without the guard', () => {
-    expect(planningRole([runner('app'), runner('admin', { superuser: true })], trust({ untrustedOwners: ['app'] }))).toEqual({ role: 'admin', guard: false });
+  it('plans a superuser\'s statement as that superuser only while no untrusted function exists, and guarded', () => {
+    expect(planningRole([runner('app'), runner('admin', { superuser: true })], trust())).toEqual({ role: 'admin', guard: true });
+  });
+
+  it('skips a superuser\'s statement while functions of untrusted owners exist: an owner may have replaced one since', () => {
+    const result = planningRole([runner('app'), runner('admin', { superuser: true })], trust({ untrustedOwners: ['app'] }));
+    expect(result).toEqual({ skip: expect.stringContaining('run by admin, a superuser') });
+    expect(result).toEqual({ skip: expect.stringContaining('(app)') });
+    expect(result).toEqual({ skip: expect.stringContaining('run it as a role that is not a superuser') });
+  });
+
+  it('treats the connecting role\'s own statements as a superuser\'s when it is one; its templates stay analyzable', () => {
+    const superSession = trust({ sessionSuperuser: true, untrustedOwners: ['app'] });
+    expect(planningRole([runner('hotpath', { superuser: true })], superSession)).toEqual({ skip: expect.stringContaining('run by hotpath, a superuser') });
+    expect(planningRole(null, superSession)).toEqual({ role: null, guard: false });
+    expect(planningRole([runner('hotpath', { superuser: true })], trust({ sessionSuperuser: true }))).toEqual({ role: null, guard: true });
   });
 
   it('skips it while functions of untrusted owners exist, naming them and what to do instead', () => {
