@@ -83,6 +83,16 @@ async function strangers(client: pg.ClientBase, schemaOid: number, trust: 'marke
      UNION ALL SELECT 'extension ' || extname || ' (its objects live in ${DEMO_SCHEMA})' FROM pg_extension WHERE extnamespace = $1`,
     [schemaOid, oids]);
   found.push(...others.map((o) => o.what));
+  // TRUNCATE ONLY spares them, but a table inheriting from a demo table (or one it inherits from, or is a
+  // partition of) shows the demo rows in its own queries, or its rows in ours: either way it is not ours to seed.
+  const { rows: kin } = await client.query<{ what: string }>(
+    `SELECT format('table %I.%I inherits from %I.%I', cn.nspname, c.relname, pn.nspname, p.relname) AS what
+       FROM pg_inherits i
+       JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
+       JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+      WHERE i.inhparent = ANY($1::oid[]) OR i.inhrelid = ANY($1::oid[])
+      ORDER BY 1`, [oids]);
+  found.push(...kin.map((k) => k.what));
   const missing = DEMO_TABLES.filter((table) => ![...ours.values()].includes(table));
   return { found, missing };
 }
@@ -108,33 +118,57 @@ export async function createDemoSchema(runner: pg.ClientBase | pg.Pool): Promise
   const client = runner as pg.ClientBase;
   await client.query('BEGIN');
   try {
-    const { rows } = await client.query<{ oid: number; comment: string | null }>(
-      `SELECT oid::int8::float8 AS oid, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [DEMO_SCHEMA]);
-    const schema = rows[0];
-    if (!schema) {
-      await client.query(`CREATE SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
-      await mark(client, `SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
-      for (const table of DEMO_TABLES) await createTable(client, table);
-    } else {
-      const marked = schema.comment === DEMO_MARK;
-      const { found, missing } = await strangers(client, schema.oid, marked ? 'marked' : 'unmarked');
-      if (!marked) {
-        // Adopted only when it is exactly what an earlier Hotpath made: the three demo tables and nothing else.
-        if (found.length > 0 || missing.length > 0) throw notOurSchema((await strangers(client, schema.oid, 'nothing')).found);
-        await mark(client, `SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
-        for (const table of DEMO_TABLES) await mark(client, `TABLE ${demoTable(table)}`);
-      } else if (found.length > 0) {
-        throw new DemoSchemaNotOursError(
-          `The demo schema "${DEMO_SCHEMA}" holds objects Hotpath did not create: ${list(found)}. Seeding empties the demo tables, so it stopped before changing anything.`,
-          `Move or drop those objects yourself (Hotpath never changes what it did not create), or seed another database.`);
-      } else {
-        for (const table of missing) await createTable(client, table);
-      }
-    }
+    await ensureDemoSchemaLocked(client);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Like createDemoSchema, inside the caller's open transaction, and leaves the demo tables locked ACCESS EXCLUSIVE
+ * until that transaction ends: what the check saw (no stranger, no inheritance) still holds when the caller then
+ * truncates. Only tables that passed the check (ours) are locked, and the check is re-run once the lock is held,
+ * since anything that changes a table (a child, a column, a trigger) queues behind that lock.
+ */
+export async function ensureDemoSchemaLocked(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ oid: number; comment: string | null }>(
+    `SELECT oid::int8::float8 AS oid, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [DEMO_SCHEMA]);
+  const schema = rows[0];
+  if (!schema) {
+    await client.query(`CREATE SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
+    await mark(client, `SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
+    for (const table of DEMO_TABLES) await createTable(client, table);
+    return; // created in this transaction: nobody else can see them yet
+  }
+  const marked = schema.comment === DEMO_MARK;
+  const check = (): ReturnType<typeof strangers> => strangers(client, schema.oid, marked ? 'marked' : 'unmarked');
+  const first = await check();
+  await refuseStrangers(client, schema.oid, marked, first);
+  const present = DEMO_TABLES.filter((table) => !first.missing.includes(table));
+  if (present.length > 0) {
+    await client.query(`LOCK TABLE ${present.map((table) => `ONLY ${demoTable(table)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  }
+  const { found, missing } = await check();
+  await refuseStrangers(client, schema.oid, marked, { found, missing });
+  if (!marked) {
+    // Adopted only when it is exactly what an earlier Hotpath made: the three demo tables and nothing else.
+    await mark(client, `SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
+    for (const table of DEMO_TABLES) await mark(client, `TABLE ${demoTable(table)}`);
+  } else {
+    for (const table of missing) await createTable(client, table);
+  }
+}
+
+async function refuseStrangers(
+  client: pg.ClientBase, schemaOid: number, marked: boolean, { found, missing }: { found: string[]; missing: string[] },
+): Promise<void> {
+  if (!marked && (found.length > 0 || missing.length > 0)) throw notOurSchema((await strangers(client, schemaOid, 'nothing')).found);
+  if (marked && found.length > 0) {
+    throw new DemoSchemaNotOursError(
+      `The demo schema "${DEMO_SCHEMA}" holds objects Hotpath did not create: ${list(found)}. Seeding empties the demo tables, so it stopped before changing anything.`,
+      `Move or drop those objects yourself (Hotpath never changes what it did not create), or seed another database.`);
   }
 }
 

@@ -4,7 +4,7 @@ import { resolveBatchOptions } from '../batch/batch-options.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 import { DEFAULT_DEMO_SEED, DEMO_GENERATOR_VERSION, DemoDataGenerator, validateChunkCount } from './demo-data-generator.ts';
 import { chunkInsertQuery, edgeInsertQuery } from './demo-insert-statements.ts';
-import { createDemoSchema } from './demo-schema-ownership.ts';
+import { ensureDemoSchemaLocked } from './demo-schema-ownership.ts';
 import {
   CHUNKS_TABLE, EDGES_TABLE, SEED_STATE_TABLE, demoDataStatus, demoTable, type DemoDataStatus,
 } from './schema.ts';
@@ -95,10 +95,20 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
       throw new Error('Another process is seeding the demo data in this database; try again when it has finished.');
     }
     try {
-      // Refuses, naming them, when `unified` holds anything Hotpath did not create: seeding truncates it.
-      await createDemoSchema(client);
-      const status = await demoDataStatus(client);
+      // Refuses, naming them, when `unified` holds anything Hotpath did not create: seeding truncates it. The
+      // check, the seed-state update and the TRUNCATE are one transaction holding the demo tables' lock.
+      const generator = new DemoDataGenerator({ chunks, seed, endTime: Date.now() });
+      await client.query('BEGIN');
+      let status: DemoDataStatus | null;
+      try {
+        await ensureDemoSchemaLocked(client);
+        status = await demoDataStatus(client);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
       if (status && !options.force && reusable(status, chunks, options.seed)) {
+        await client.query('COMMIT');
         const stored = status.chunks + status.edges;
         emit({ phase: 'schema', done: 1, total: 1, rowsPerSecond: 0, batchSize: 0 });
         emit({ phase: 'done', done: stored, total: stored, rowsPerSecond: 0, batchSize: 0 });
@@ -107,7 +117,6 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
           elapsedMs: performance.now() - startedAt, phases: null,
         };
       }
-      const generator = new DemoDataGenerator({ chunks, seed, endTime: Date.now() });
       await startSeed(client, generator);
       emit({ phase: 'schema', done: 1, total: 1, rowsPerSecond: 0, batchSize: 0 });
 
@@ -143,11 +152,14 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
   }
 }
 
-/** Marks the seed unfinished before the first row changes, so a crash at any later point is noticed. */
+/**
+ * Marks the seed unfinished before the first row changes, so a crash at any later point is noticed, and empties the
+ * demo tables; then commits the transaction the ownership check opened (and so releases the demo tables' lock).
+ * ONLY: a table inheriting from a demo table is refused by the check, and even so is never emptied.
+ */
 async function startSeed(client: pg.PoolClient, generator: DemoDataGenerator): Promise<void> {
   const q = quoteIdent;
   const { chunks, seed, endTime } = generator.spec;
-  await client.query('BEGIN');
   try {
     await client.query(
       `INSERT INTO ${demoTable(SEED_STATE_TABLE)}
@@ -159,7 +171,7 @@ async function startSeed(client: pg.PoolClient, generator: DemoDataGenerator): P
          ${q('started_at')} = EXCLUDED.${q('started_at')}, ${q('completed_at')} = NULL, ${q('completed_edges')} = NULL`,
       [chunks, seed, DEMO_GENERATOR_VERSION, new Date(endTime).toISOString()],
     );
-    await client.query(`TRUNCATE ${demoTable(CHUNKS_TABLE)}, ${demoTable(EDGES_TABLE)}`);
+    await client.query(`TRUNCATE ONLY ${demoTable(CHUNKS_TABLE)}, ${demoTable(EDGES_TABLE)}`);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

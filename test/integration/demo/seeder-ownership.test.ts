@@ -98,6 +98,54 @@ describe.each(TEST_SERVERS)('seeding only what Hotpath created, on %s', (server)
         CREATE TRIGGER mine BEFORE INSERT ON unified.chunks FOR EACH ROW EXECUTE FUNCTION public.noop()`, /trigger "mine" on unified\.chunks/],
       ['a demo table replaced by a user table of the same shape', `DROP TABLE unified.chunks; CREATE TABLE unified.chunks (${OUR_CHUNK_COLUMNS})`, /table unified\.chunks/],
     ];
+    it("refuses, naming it, when a user's table inherits from unified.chunks, and keeps that table's rows", async () => {
+      await pool.query('CREATE TABLE public.my_chunks (note text) INHERITS (unified.chunks)');
+      await pool.query("INSERT INTO public.my_chunks SELECT id + 1000000, system_origin, session_id, created_at, kind, tokens, content, embedding, 'mine' FROM unified.chunks LIMIT 50");
+      const error = await refusal(seedDemoData(pool, { chunks: CHUNKS, force: true }));
+      expect(error).toBeInstanceOf(DemoSchemaNotOursError);
+      expect(error.message).toMatch(/public\.my_chunks inherits from unified\.chunks/);
+      expect(await count('ONLY public.my_chunks')).toBe(50);
+      expect(await count('ONLY unified.chunks')).toBe(CHUNKS);
+    });
+
+    it('refuses, naming it, when a demo table inherits from a table of the user', async () => {
+      await pool.query('CREATE TABLE public.base (); ALTER TABLE unified.edges INHERIT public.base');
+      const error = await refusal(seedDemoData(pool, { chunks: CHUNKS, force: true }));
+      expect(error.message).toMatch(/unified\.edges inherits from public\.base/);
+    });
+
+    it('refuses, naming it, when a demo table is a partition of a table of the user', async () => {
+      await pool.query(`CREATE TABLE public.all_state (LIKE unified.seed_state) PARTITION BY LIST (singleton);
+        ALTER TABLE public.all_state ATTACH PARTITION unified.seed_state DEFAULT`);
+      const error = await refusal(seedDemoData(pool, { chunks: CHUNKS, force: true }));
+      expect(error.message).toMatch(/unified\.seed_state inherits from public\.all_state/);
+    });
+
+    it('sees an inheriting table created while the check runs: the check and the TRUNCATE hold one lock', async () => {
+      const other = new pg.Client({ connectionString: db.url });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('CREATE TABLE public.late_chunks () INHERITS (unified.chunks)');
+        await other.query("INSERT INTO public.late_chunks SELECT * FROM unified.chunks LIMIT 7");
+        const seeding = refusal(seedDemoData(pool, { chunks: CHUNKS, force: true }));
+        // Wait until the seeder queues behind this transaction's lock on unified.chunks, then commit the child.
+        for (;;) {
+          const { rows } = await pool.query(
+            "SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'unified.chunks'::regclass");
+          if (rows[0].n > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await other.query('COMMIT');
+        const error = await seeding;
+        expect(error).toBeInstanceOf(DemoSchemaNotOursError);
+        expect(error.message).toMatch(/public\.late_chunks inherits from unified\.chunks/);
+        expect(await count('ONLY public.late_chunks')).toBe(7);
+      } finally {
+        await other.end();
+      }
+    });
+
     for (const [what, sql, named] of intruders) {
       it(`refuses it when it holds ${what}, naming it, and changes nothing`, async () => {
         await pool.query(sql);
