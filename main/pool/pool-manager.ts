@@ -220,8 +220,8 @@ export class PoolManager {
     });
   }
 
-  /** A query/timedQuery statement: in its own READ ONLY transaction where the server cannot report a switch. */
-  private executeOneShot(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
+  /** A query/timedQuery/PooledConnection statement: in its own READ ONLY transaction where the server cannot report a switch. */
+  executeOneShot(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
     if (!connection.inReadOnlyTransactions) return this.execute(connection, query, options);
     return inReadOnlyTransaction(connection, () => this.execute(connection, query, options));
   }

@@ -18,7 +18,8 @@ export interface CallOptions {
 
 /** What a checked-out connection needs from its pool (an interface, so this file does not import the pool). */
 export interface ConnectionOwner {
-  execute(connection: Connection, query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult>;
+  /** One statement, inside its own READ ONLY transaction where the pool's read-only guard needs one. */
+  executeOneShot(connection: Connection, query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult>;
   giveBack(connection: Connection, error?: unknown): void;
 }
 
@@ -39,7 +40,8 @@ export class PooledConnection {
 
   query(query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult> {
     if (this.released) return Promise.reject(new PoolError('pool-closed', 'This connection was already released to the pool.', 'Acquire a new one for further queries.'));
-    return this.pool.execute(this.connection, query, options);
+    // The same path as the pool's own queries, so the read-only fallback (servers before 14) covers it too.
+    return this.pool.executeOneShot(this.connection, query, options);
   }
 
   release(error?: Error): void {

@@ -85,6 +85,24 @@ describe.each(TEST_SERVERS)('read-only pool sessions on %s', (server) => {
     });
   }
 
+  it('a connection taken with acquire() runs each query in its own READ ONLY transaction when the fallback is on, as query() does', async () => {
+    const pool = await open({ readOnlyTransactions: true });
+    const connection = await pool.acquire('normal');
+    try {
+      // SAVEPOINT is refused outside a transaction block (25P01): it succeeds only inside the guard's BEGIN READ ONLY.
+      const savepoint = await outcome(connection.query({ text: 'SAVEPOINT inside_guard' }));
+      expect(savepoint).toEqual({ ok: true });
+      const { rows } = await connection.query({ text: "SELECT current_setting('transaction_read_only') AS ro" });
+      expect(rows[0].ro).toBe('on');
+      const wiped = await outcome(connection.query({ text: 'SELECT wipe()' }));
+      expect(wiped.ok).toBe(false);
+      if (!wiped.ok) expect(wiped.error.code).toBe('25006');
+    } finally {
+      connection.release();
+    }
+    expect(await rowCount()).toBe(ROWS);
+  });
+
   it('a function that switches the session off and writes in the same statement still runs read-only', async () => {
     const pool = await open();
     const result = await outcome(pool.query('normal', { name: 'flip_and_wipe', text: 'SELECT flip_and_wipe()' }));
