@@ -16,7 +16,7 @@ export interface ReconcileOptions {
   isProcessAlive?(pid: number): boolean;
 }
 
-export type ReconcileKind = 'adopted' | 'left-invalid' | 'interrupted' | 'still-building' | 'name-taken' | 'not-ours';
+export type ReconcileKind = 'adopted' | 'left-invalid' | 'interrupted' | 'still-building' | 'name-taken' | 'not-ours' | 'unknown-marker';
 
 export interface ReconcileFinding {
   kind: ReconcileKind;
@@ -35,8 +35,10 @@ export interface ReconcileFinding {
  * - INVALID → 'failed' with leftInvalid: reported, and dropped only when the operator rolls that entry back;
  * - absent → 'failed' (interrupted; PostgreSQL rolled it back);
  * - anything else under that name → left alone and reported.
- * An `hp_` index the history does not know is adopted only when its comment carries our ownership marker; any other
- * `hp_` index is reported and never touched. Never throws for a server problem: the finding says what failed.
+ * An `hp_` index the history does not know is adopted only when its comment carries our ownership marker naming an
+ * entry of this history for that very index (the comment alone proves nothing: any table owner can write it, and
+ * the id of a real entry can be read from the comment on our real index). Any other `hp_` index is reported and
+ * never touched. Never throws for a server problem: the finding says what failed.
  */
 export async function reconcileBuilds(options: ReconcileOptions): Promise<ReconcileFinding[]> {
   const entries = await options.history.list();
@@ -114,16 +116,32 @@ async function adoptMarked(client: pg.Client, options: ReconcileOptions, entries
       findings.push({ ...base, kind: 'not-ours', message: `Index ${where} on ${row.table_name} is named like Hotpath's indexes but carries no Hotpath ownership marker, so Hotpath leaves it alone.` });
       continue;
     }
+    const entry = entries.find((e) => e.id === markedId);
+    const unclaimed = await whyNotAdoptable(entry, row);
+    if (unclaimed !== null) {
+      findings.push({ ...base, kind: 'unknown-marker', message: `Index ${where} on ${row.table_name} carries Hotpath's ownership marker naming history entry ${markedId}, but ${unclaimed}, so Hotpath leaves it alone: it neither adopts nor drops it (anyone who owns the table can write that comment). If Hotpath did build it and its history was lost, drop it yourself when you no longer want it: DROP INDEX CONCURRENTLY ${where};` });
+      continue;
+    }
     const now = Date.now();
-    const note = `Found in the catalog with Hotpath's ownership marker (history entry ${markedId}) but missing from this history; adopted at start.`;
-    await options.history.record({
-      name: row.name, schema: row.schema, table: row.table_name, ddl: row.definition, reason: 'Adopted: built by Hotpath, recorded elsewhere.',
-      startedAt: now, finishedAt: now, durationMs: 0, reconciledAt: now, definition: row.definition, sizeBytes: Number(row.size), note,
-      ...(row.valid ? { status: 'built' as const } : { status: 'failed' as const, leftInvalid: true, error: 'an INVALID index (a build that did not finish)' }),
+    const note = `Found in the catalog with Hotpath's ownership marker for this entry, which did not record it as built; adopted at start.`;
+    await options.history.patch(entry!.id, {
+      reconciledAt: now, definition: row.definition, sizeBytes: Number(row.size), note, ownerPid: undefined, backendPid: undefined,
+      ...(row.valid ? { status: 'built' as const, error: undefined, leftInvalid: undefined } : { status: 'failed' as const, leftInvalid: true, error: 'an INVALID index (a build that did not finish)' }),
     });
     findings.push({ ...base, kind: row.valid ? 'adopted' : 'left-invalid', message: `Index ${where} on ${row.table_name}: ${note}${row.valid ? '' : ' It is INVALID: roll it back to drop it.'}` });
   }
   return findings;
+}
+
+/** Why the entry a marker names does not vouch for this index, or null when it does. */
+async function whyNotAdoptable(entry: HistoryEntry | undefined, row: CatalogIndex): Promise<string | null> {
+  if (entry === undefined) return 'that entry is not in this history';
+  if (entry.schema !== row.schema || entry.name !== row.name || entry.table !== row.table_name) {
+    return `that entry is for another index (${quoteQualified(entry.schema, entry.name)} on ${entry.table})`;
+  }
+  if (entry.status === 'rolled-back') return 'that entry was rolled back, so this index was made again since';
+  if (!(await sameDefinition(entry.ddl, row.definition))) return `its definition is not the one that entry built (${entry.ddl})`;
+  return null;
 }
 
 /** Whether `pid` is still running exactly the statement we sent (the pid alone could be reused by another session). */

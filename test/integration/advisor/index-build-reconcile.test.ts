@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ownershipMarker } from '../../../main/advisor/build-catalog.ts';
 import { BuildHistory } from '../../../main/advisor/build-history.ts';
 import { reconcileBuilds } from '../../../main/advisor/build-reconcile.ts';
 import { IndexBuilder, type BuildRequest } from '../../../main/advisor/index-builder.ts';
@@ -185,24 +187,79 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     expect(await indexState(name)).toBeNull();
   });
 
-  it('adopts a marked hp_ index missing from the history, and never one without the marker', async () => {
+  it('reports a marked hp_ index whose entry is not in this history (a lost history) and neither adopts nor drops it', async () => {
     await freshHistory();
     await makeTable('marked');
     const built = await builder().build(spec('marked', 'a'));
     expect(built.status).toBe('built');
     await admin.query('CREATE INDEX hp_marked_users_own_index ON marked (id, a)');
-    // The history is lost (another data folder, a deleted file): only the catalog remains.
+    // The history is lost (another data folder, a deleted file): only the catalog remains, and a comment anyone
+    // who owns the table could have written is no proof that Hotpath built the index.
     await rm(folder, { recursive: true, force: true });
 
     const findings = await reconcileBuilds({ connect, history, readOnly: false });
     expect(findings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'adopted', name: built.name }),
+      expect.objectContaining({ kind: 'unknown-marker', name: built.name, message: expect.stringContaining('not in this history') }),
       expect.objectContaining({ kind: 'not-ours', name: 'hp_marked_users_own_index' }),
     ]));
-    expect((await history.list()).map((e) => e.name)).toEqual([built.name]);
-    expect(((await errorOf(builder().rollback('hp_marked_users_own_index'))) as { code: string }).code).toBe('not-built-by-hotpath');
-    expect(await indexState('hp_marked_users_own_index')).toMatchObject({ valid: true });
+    expect(await history.list()).toEqual([]);
+    for (const name of [built.name, 'hp_marked_users_own_index']) {
+      expect(((await errorOf(builder().rollback(name))) as { code: string }).code).toBe('not-built-by-hotpath');
+      expect(await indexState(name)).toMatchObject({ valid: true });
+    }
+    await admin.query(`DROP INDEX ${built.name}, hp_marked_users_own_index`);
+  });
+
+  it('adopts a marked hp_ index only into the entry its marker names, when that entry is for this very index', async () => {
+    await freshHistory();
+    await makeTable('marked_known');
+    const built = await builder().build(spec('marked_known', 'a'));
+    // The write of 'built' was lost (the entry says the build failed), but the index and its marker are there.
+    const [entry] = await history.list();
+    await history.patch(entry!.id, { status: 'failed', error: 'lost', definition: undefined });
+
+    const findings = await reconcileBuilds({ connect, history, readOnly: false });
+    expect(findings).toEqual([expect.objectContaining({ kind: 'adopted', name: built.name })]);
+    expect(await history.list()).toEqual([expect.objectContaining({ id: entry!.id, status: 'built', definition: expect.stringContaining(built.name) })]);
     expect((await builder().rollback(built.name)).status).toBe('rolled-back');
+    expect(await indexState(built.name)).toBeNull();
+  });
+
+  it('never adopts an index whose owner forged the marker on it, even with a real entry\'s id; its rollback is refused', async () => {
+    await freshHistory();
+    await makeTable('marked_real');
+    const real = await builder().build(spec('marked_real', 'a'));
+    const [realEntry] = await history.list();
+    const forger = `hp_forger_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE ROLE ${forger}`);
+    await admin.query(`GRANT CREATE ON SCHEMA public TO ${forger}`);
+    try {
+      await admin.query(`SET ROLE ${forger}`);
+      await admin.query('CREATE TABLE forger_own (id int PRIMARY KEY, a int NOT NULL)');
+      await admin.query('CREATE INDEX hp_forged_unknown ON forger_own (a)');
+      await admin.query(`COMMENT ON INDEX hp_forged_unknown IS ${admin.escapeLiteral(ownershipMarker(randomUUID()))}`);
+      // The marker of Hotpath's real index is public (obj_description), so the forger can copy its id too.
+      await admin.query('CREATE INDEX hp_forged_copied ON forger_own (id, a)');
+      await admin.query(`COMMENT ON INDEX hp_forged_copied IS ${admin.escapeLiteral(ownershipMarker(realEntry!.id))}`);
+      await admin.query('RESET ROLE');
+
+      const findings = await reconcileBuilds({ connect, history, readOnly: false });
+      expect(findings).toEqual(expect.arrayContaining([
+        expect.objectContaining({ kind: 'unknown-marker', name: 'hp_forged_unknown', message: expect.stringContaining('leaves it alone') }),
+        expect.objectContaining({ kind: 'unknown-marker', name: 'hp_forged_copied' }),
+      ]));
+      expect(findings.filter((f) => f.kind === 'adopted')).toEqual([]);
+      expect(await history.list()).toEqual([expect.objectContaining({ id: realEntry!.id, name: real.name, status: 'built' })]);
+      for (const name of ['hp_forged_unknown', 'hp_forged_copied']) {
+        expect(((await errorOf(builder().rollback(name))) as { code: string }).code).toBe('not-built-by-hotpath');
+        expect(await indexState(name)).toMatchObject({ valid: true });
+      }
+      expect((await builder().rollback(real.name)).status).toBe('rolled-back');
+    } finally {
+      await admin.query('RESET ROLE');
+      await admin.query(`DROP OWNED BY ${forger}`);
+      await admin.query(`DROP ROLE ${forger}`);
+    }
   });
 
   it('the engine adopts it on the next connect (logged) and advisor.rollback drops it through the contract', async () => {
