@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { quoteQualified } from '../sql/identifiers.ts';
+import { describeError } from './build-errors.ts';
 
 /** What the catalog says about a relation of a given name in a schema. */
 export interface FoundRelation {
@@ -34,6 +35,20 @@ const MARKER_PREFIX = 'Built by Hotpath, history entry ';
 /** The comment a finished build sets on its index: the catalog's own record that the index is Hotpath's. */
 export function ownershipMarker(entryId: string): string {
   return `${MARKER_PREFIX}${entryId}.`;
+}
+
+/**
+ * Sets the ownership marker of history entry `entryId` as the index's comment (COMMENT ON INDEX), the catalog's
+ * own record that the index is Hotpath's. Never throws: resolves with what went wrong, or null when it was set,
+ * since a missing marker costs only the catalog's record (the history still has the build).
+ */
+export async function markIndexOwned(client: pg.Client, schema: string, name: string, entryId: string): Promise<string | null> {
+  try {
+    await client.query(`COMMENT ON INDEX ${quoteQualified(schema, name)} IS ${client.escapeLiteral(ownershipMarker(entryId))}`);
+    return null;
+  } catch (error) {
+    return describeError(error);
+  }
 }
 
 /** The history entry id in an index comment Hotpath set, or null for any other comment (or none). */

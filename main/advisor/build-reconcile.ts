@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { loadSqlParser } from '../sql/pg-parser.ts';
 import { quoteQualified } from '../sql/identifiers.ts';
-import { inspectIndex, markerEntryId, ownershipMarker } from './build-catalog.ts';
-import { describeError } from './build-errors.ts';
+import { isProcessAlive } from '../stack/local/process-probe.ts';
+import { inspectIndex, markIndexOwned, markerEntryId } from './build-catalog.ts';
 import type { BuildHistory, HistoryEntry } from './build-history.ts';
 
 export interface ReconcileOptions {
@@ -12,8 +12,8 @@ export interface ReconcileOptions {
   readOnly: boolean;
   /** History entries this process is building right now (never reconciled). */
   activeEntryIds?: ReadonlySet<string>;
-  /** Whether a process id is alive on this machine; default: signal 0. */
-  isProcessAlive?(pid: number): boolean;
+  /** Whether a process id is alive on this machine; default: process-probe's (pid 0 and zombies are not). */
+  isProcessAlive?(pid: number): Promise<boolean> | boolean;
 }
 
 export type ReconcileKind = 'adopted' | 'left-invalid' | 'interrupted' | 'still-building' | 'name-taken' | 'not-ours' | 'unknown-marker';
@@ -43,13 +43,13 @@ export interface ReconcileFinding {
 export async function reconcileBuilds(options: ReconcileOptions): Promise<ReconcileFinding[]> {
   const entries = await options.history.list();
   const building = entries.filter((e) => e.status === 'building');
-  const alive = options.isProcessAlive ?? processAlive;
+  const alive = options.isProcessAlive ?? isProcessAlive;
   const findings: ReconcileFinding[] = [];
   const client = await options.connect();
   try {
     for (const entry of building) {
       if (options.activeEntryIds?.has(entry.id)) continue;
-      if (entry.ownerPid !== undefined && entry.ownerPid !== process.pid && alive(entry.ownerPid)) continue; // another Hotpath is on it
+      if (entry.ownerPid !== undefined && entry.ownerPid !== process.pid && (await alive(entry.ownerPid))) continue; // another Hotpath is on it
       findings.push(await reconcileEntry(client, options, entry));
     }
     findings.push(...(await adoptMarked(client, options, await options.history.list())));
@@ -152,12 +152,8 @@ async function stillRunning(client: pg.Client, pid: number, ddl: string): Promis
 
 async function setMarker(client: pg.Client, options: ReconcileOptions, schema: string, name: string, id: string): Promise<string> {
   if (options.readOnly) return ' (Read-only mode: its ownership comment was not set.)';
-  try {
-    await client.query(`COMMENT ON INDEX ${quoteQualified(schema, name)} IS ${client.escapeLiteral(ownershipMarker(id))}`);
-    return '';
-  } catch (error) {
-    return ` (Its ownership comment could not be set: ${describeError(error)}.)`;
-  }
+  const failed = await markIndexOwned(client, schema, name, id);
+  return failed === null ? '' : ` (Its ownership comment could not be set: ${failed}.)`;
 }
 
 /**
@@ -188,13 +184,4 @@ function strip(node: unknown): unknown {
     out[key] = strip(value);
   }
   return out;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { quoteQualified } from '../sql/identifiers.ts';
-import { dropIfInvalid, inspectIndex, prepareBuildSession, setLockTimeout, type DropResult } from './build-catalog.ts';
+import { dropIfInvalid, inspectIndex, markIndexOwned, prepareBuildSession, setLockTimeout, type DropResult } from './build-catalog.ts';
 import { classifyBuildError, describeError } from './build-errors.ts';
 import type { BuildStatus } from './build-history.ts';
 import { ProgressPoller, SYNTHETIC_PHASES, describePhase, type BuildProgress } from './build-progress.ts';
@@ -19,8 +19,8 @@ export interface BuildRun {
   onProgress(progress: BuildProgress): void;
   /**
    * Called with the build backend's pid right before CREATE INDEX CONCURRENTLY is sent: the builder records the
-   * 'building' history entry here, so a crash from then on leaves evidence. Resolves with the ownership marker to
-   * set as the index's comment once it is built; a rejection stops the build before any DDL.
+   * 'building' history entry here, so a crash from then on leaves evidence. Resolves with that entry's id, whose
+   * ownership marker is set as the index's comment once it is built; a rejection stops the build before any DDL.
    */
   beforeDdl?(backendPid: number): Promise<string>;
 }
@@ -68,9 +68,9 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     }
     if (run.signal?.aborted) return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was built.` };
 
-    let marker: string | undefined;
+    let entryId: string | undefined;
     try {
-      marker = await run.beforeDdl?.(pid);
+      entryId = await run.beforeDdl?.(pid);
     } catch (error) {
       const message = `The build of ${run.name} was not started: its history entry could not be written (${describeError(error)}); nothing was built.`;
       return { status: 'failed', message, error: describeError(error) };
@@ -82,7 +82,7 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     const attempt = await runDdl(client, monitor, pid, run.ddl, run.signal);
     if (attempt.error === undefined) {
       const built = await inspectIndex(client, run.schema, run.name);
-      const unmarked = await markOwned(client, run, marker);
+      const unmarked = await markOwned(client, run, entryId);
       return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined,
         message: `Built index ${run.name} on ${target}.${unmarked}` };
     }
@@ -96,7 +96,7 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     if (cleanup === 'valid') {
       // The statement failed after the index was complete (e.g. the connection broke at commit): it is usable.
       const built = await inspectIndex(client, run.schema, run.name).catch(() => null);
-      await markOwned(client, run, marker);
+      await markOwned(client, run, entryId);
       return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined, error,
         message: `Index ${run.name} on ${target} is built and valid, although the statement reported: ${error}.` };
     }
@@ -185,14 +185,10 @@ async function cleanUp(run: BuildRun, client: pg.Client, weCancelled: boolean): 
  * alone (a user's index that merely starts with hp_ is never adopted). A failure costs only that: the history
  * still records the build. Returns a sentence for the message when it failed, else ''.
  */
-async function markOwned(client: pg.Client, run: BuildRun, marker: string | undefined): Promise<string> {
-  if (marker === undefined) return '';
-  try {
-    await client.query(`COMMENT ON INDEX ${quoteQualified(run.schema, run.name)} IS ${client.escapeLiteral(marker)}`);
-    return '';
-  } catch (error) {
-    return ` (Its ownership comment could not be set: ${describeError(error)}; the history still records it.)`;
-  }
+async function markOwned(client: pg.Client, run: BuildRun, entryId: string | undefined): Promise<string> {
+  if (entryId === undefined) return '';
+  const failed = await markIndexOwned(client, run.schema, run.name, entryId);
+  return failed === null ? '' : ` (Its ownership comment could not be set: ${failed}; the history still records it.)`;
 }
 
 /** What the builder knows without asking the server; the next poll adds whoever blocks the step, if anyone. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { dropIfInvalid, inspectIndex, ownershipMarker, prepareBuildSession, setLockTimeout } from './build-catalog.ts';
+import { dropIfInvalid, inspectIndex, prepareBuildSession, setLockTimeout } from './build-catalog.ts';
 import { IndexBuildError, describeError } from './build-errors.ts';
 import type { BuildHistory, BuildStatus, HistoryEntry } from './build-history.ts';
 import type { BuildProgress } from './build-progress.ts';
@@ -117,7 +117,7 @@ export class IndexBuilder {
             ...identity, startedAt, finishedAt: startedAt, status: 'building', durationMs: 0, ownerPid: process.pid, backendPid,
           });
           this.activeEntryIds.add(building.id);
-          return ownershipMarker(building.id);
+          return building.id;
         },
       });
       const finishedAt = Date.now();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,6 +185,27 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     expect(await reconcileBuilds({ connect, history, readOnly: false })).toEqual([expect.objectContaining({ kind: 'interrupted', name })]);
     expect((await history.list())[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
     expect(await indexState(name)).toBeNull();
+  });
+
+  it('reconciles a build whose recorded owner pid is 0 or a zombie: neither is a live Hotpath', async () => {
+    await freshHistory();
+    // pid 0 would signal Hotpath's own process group; a zombie has exited but answers signal 0 until reaped.
+    // `sleep 60` never reaps the background child it inherits from the shell, so that child stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((res) => parent.stdout!.once('data', (d: Buffer) => res(d.toString()))));
+      await waitFor(`process ${zombie} to be a zombie`, async () => ((await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ')[1]?.startsWith('Z') ? true : undefined));
+      const startedAt = Date.now();
+      for (const [table, ownerPid] of [['owner_pid_zero', 0], ['owner_pid_zombie', zombie]] as const) {
+        const name = indexName(spec(table, 'a'));
+        await history.record({ name, schema: 'public', table, ddl: `CREATE INDEX CONCURRENTLY ${name} ON public.${table} (a)`, reason: 'test', startedAt, finishedAt: startedAt, status: 'building', durationMs: 0, ownerPid });
+      }
+      const findings = await reconcileBuilds({ connect, history, readOnly: false });
+      expect(findings.map((f) => [f.table, f.kind])).toEqual([['owner_pid_zero', 'interrupted'], ['owner_pid_zombie', 'interrupted']]);
+      expect((await history.list()).map((e) => e.status)).toEqual(['failed', 'failed']);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('reports a marked hp_ index whose entry is not in this history (a lost history) and neither adopts nor drops it', async () => {
