@@ -18,12 +18,20 @@ export interface HeadlessServerOptions {
   rendererDir?: string;
   /** Per-connection bounds (requests in flight, bytes queued for a slow reader); see DEFAULT_BRIDGE_LIMITS. */
   clientLimits?: Partial<BridgeLimits>;
+  /** WebSocket clients connected at once (default DEFAULT_MAX_CLIENTS); past it the upgrade is refused with 503. */
+  maxClients?: number;
   /** Told when a client's connection is closed for what it sent or did not read (default: a line on stderr). */
   onClientProblem?: (reason: string) => void;
 }
 
 /** Largest frame a client may send; the contract's requests are small, so 1 MiB is generous. ws closes with 1009 past it. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * Each client may hold requests in flight and replies buffered (see BridgeLimits), so the number of clients is what
+ * bounds the server's total: a console or two, and scripts, are well inside it.
+ */
+export const DEFAULT_MAX_CLIENTS = 32;
 
 export interface HeadlessServer {
   port: number;
@@ -42,6 +50,10 @@ export interface HeadlessServer {
  * WebSocket at `/ws?token=...`. Binds to 127.0.0.1 only: the console is for this machine.
  */
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
+  const maxClients = options.maxClients ?? DEFAULT_MAX_CLIENTS;
+  if (!Number.isSafeInteger(maxClients) || maxClients < 1) {
+    throw new RangeError(`maxClients must be a positive integer; got ${String(options.maxClients)}.`);
+  }
   const token = options.token ?? randomBytes(24).toString('base64url');
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const onClientProblem = options.onClientProblem ?? ((reason: string) => process.stderr.write(`hotpath: a WebSocket client was refused: ${reason}\n`));
@@ -50,6 +62,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     onClientProblem,
   }));
 
+  let clients = 0;
   const rendererDir = options.rendererDir ?? RENDERER_DIR;
   const server = createServer((req, res) => {
     void route(options.engine, rendererDir, req, res);
@@ -70,6 +83,14 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\nA valid ?token= is required: use the URL hotpath printed at start.\n');
       return;
     }
+    // Counted from the accepted upgrade until its TCP connection closes, so handshakes under way count too.
+    if (clients >= maxClients) {
+      onClientProblem(`${clients} clients are connected already (at most ${maxClients})`);
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 5\r\n\r\n${maxClients} WebSocket clients are connected already (the most this server accepts). Close another console or script connected to it, then retry.\n`);
+      return;
+    }
+    clients += 1;
+    socket.once('close', () => { clients -= 1; });
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
