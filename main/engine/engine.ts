@@ -79,8 +79,11 @@ export class Engine implements EngineApi {
   private phase: EnginePhase = 'disconnected';
   private lastError: EngineErrorPayload | null = null;
   private readonly ticker: NodeJS.Timeout;
-  /** A stack being started or connected; `stop()` waits for it so nothing it starts is left behind. */
-  private opening: Promise<Stack> | null = null;
+  /**
+   * The connect under way, from its busy check to its swap (or its clean-up): a second connect is refused while it
+   * runs, and `stop()` waits for it, so no stack it opens is left behind untracked.
+   */
+  private connecting: Promise<EngineStatus> | null = null;
   /** Whether the connected stack's PostgreSQL answers; null when no stack is connected. */
   private pgHealth: PostgresHealth | null = null;
   /** Aborts long work (seeding) when the engine stops. */
@@ -155,11 +158,9 @@ export class Engine implements EngineApi {
     clearInterval(this.ticker);
     this.stopping.abort(new ContractError('stopping', 'The engine is stopping.'));
     this.setPhase('stopping');
-    const opening = this.opening;
-    if (opening) {
-      const stack = await opening.catch(() => null);
-      if (stack && stack !== this.ready?.stack) await stack.stop();
-    }
+    // A connect under way sees the abort and releases what it opened, or finishes its swap: either way, what it
+    // opened is then either released or this.ready, which disconnect() lets go.
+    await this.connecting?.catch(() => undefined);
     await this.disconnect();
     await this.memory.stop();
   }
@@ -181,16 +182,13 @@ export class Engine implements EngineApi {
       changed: () => this.changed(),
       setPhase: (phase) => this.setPhase(phase),
       log: (level, message) => this.log(level, message),
-      connect: (open, profileId) => this.connect(open, profileId),
+      connect: (open, profileId, options) => this.connect(open, profileId, options),
       disconnect: () => this.disconnect(),
       requireReady: () => this.requireReady(),
       requireConnected: () => this.requireReady(['ready', 'seeding']),
       connected: () => this.ready,
       workload: () => this.workloadSession,
-      replaceWorkload: async (session) => {
-        await this.stopWorkload();
-        this.workloadSession = session;
-      },
+      replaceWorkload: (session) => this.swapWorkload(session),
       profileId: () => this.profileId,
       forgetProfile: (id) => {
         if (this.profileId !== id) return;
@@ -200,18 +198,30 @@ export class Engine implements EngineApi {
     };
   }
 
-  private async connect(open: () => Promise<Stack>, profileId: string | null): Promise<EngineStatus> {
-    if (this.opening || this.phase === 'connecting' || this.phase === 'seeding') {
-      throw new ContractError('busy', `The engine is ${this.opening ? 'connecting' : this.phase}.`, 'Wait until it is done.');
+  private connect(open: () => Promise<Stack>, profileId: string | null, options: { vacateFirst?: boolean } = {}): Promise<EngineStatus> {
+    if (this.connecting || this.phase === 'connecting' || this.phase === 'seeding') {
+      return Promise.reject(new ContractError('busy', `The engine is ${this.connecting ? 'connecting' : this.phase}.`, 'Wait until it is done.'));
     }
-    // The new stack is opened beside the one in use, which keeps running (and serving) until the new one is
-    // up: a bad URL, an unreachable server or a wrong password leaves it as it was.
+    // Set in the same turn as the check above: no second connect can pass it until this one has settled.
+    const attempt = this.connectOnce(open, profileId, options.vacateFirst ?? false);
+    this.connecting = attempt;
+    const settled = () => {
+      if (this.connecting === attempt) this.connecting = null;
+    };
+    attempt.then(settled, settled);
+    return attempt;
+  }
+
+  private async connectOnce(open: () => Promise<Stack>, profileId: string | null, vacateFirst: boolean): Promise<EngineStatus> {
+    // A stack that needs what the current one holds (a local stack's data folder) can only start once it is gone.
+    if (vacateFirst && this.ready) await this.disconnect();
+    // Otherwise the new stack is opened beside the one in use, which keeps running (and serving) until the new
+    // one is up: a bad URL, an unreachable server or a wrong password leaves it as it was.
     if (!this.ready) this.setPhase('connecting');
     // What the new stack has opened so far, released if a later step fails.
     const opened: Partial<ReadyStack> = {};
     try {
-      this.opening = open();
-      const stack = await this.opening.finally(() => (this.opening = null));
+      const stack = await open();
       opened.stack = stack;
       if (this.stopping.signal.aborted) throw this.stopping.signal.reason;
       const admin = new pg.Pool({ ...stack.pg, max: 4, application_name: 'hotpath' });
@@ -238,6 +248,9 @@ export class Engine implements EngineApi {
       });
       if (privileges) stack.notices.push(...privilegeNotices(privileges));
       if (this.stopping.signal.aborted) throw this.stopping.signal.reason;
+      // A budget given below what the engine needs at rest with this stack is refused here, with the numbers,
+      // before the swap: the stack in use, if any, stays as it was.
+      this.memory.checkBudgetAtRest();
       // The new stack is up: only now is the old one (and its workload) let go.
       if (this.ready) await this.disconnect();
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
@@ -256,8 +269,6 @@ export class Engine implements EngineApi {
       );
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);
-      // A budget given below what the engine needs at rest with this stack is refused here, with the numbers.
-      this.memory.checkBudgetAtRest();
       this.profileId = profileId;
       for (const notice of stack.notices) this.log('warn', `${notice.message} ${notice.hint}`);
       this.lastError = null;
@@ -305,10 +316,18 @@ export class Engine implements EngineApi {
     await ready.stack?.stop();
   }
 
-  private async stopWorkload(): Promise<void> {
+  private stopWorkload(): Promise<void> {
+    return this.swapWorkload(null);
+  }
+
+  /**
+   * Makes `next` the running workload and stops the one it replaces. The swap is synchronous: two overlapping
+   * replacements each close the session they took out, so no runner is ever left running untracked.
+   */
+  private async swapWorkload(next: WorkloadSession | null): Promise<void> {
     const session = this.workloadSession;
+    this.workloadSession = next;
     if (!session) return;
-    this.workloadSession = null;
     await session.close();
     this.metrics.workloadStopped();
     this.log('info', `Workload "${session.profile.name}" stopped.`);

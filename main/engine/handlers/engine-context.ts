@@ -55,8 +55,12 @@ export interface EngineContext {
   changed(): EngineStatus;
   setPhase(phase: EnginePhase): void;
   log(level: LogEntry['level'], message: string): void;
-  /** Replaces the current stack with the one `open` gives; `profileId` says which saved profile it came from. */
-  connect(open: () => Promise<Stack>, profileId: string | null): Promise<EngineStatus>;
+  /**
+   * Replaces the current stack with the one `open` gives; `profileId` says which saved profile it came from.
+   * `vacateFirst`: the current stack is let go before `open` runs (the new one needs what it holds); otherwise
+   * the new stack is opened beside it and swapped in only once it is up. A connect under way makes it `busy`.
+   */
+  connect(open: () => Promise<Stack>, profileId: string | null, options?: { vacateFirst?: boolean }): Promise<EngineStatus>;
   disconnect(): Promise<void>;
   /** The connected stack when the engine is `ready`, or a `not-connected` ContractError. */
   requireReady(): ReadyStack;
@@ -65,7 +69,7 @@ export interface EngineContext {
   /** The connected stack in any phase, or null: for reads that have an answer when disconnected. */
   connected(): ReadyStack | null;
   workload(): WorkloadSession | null;
-  /** Stops the running workload (if any) and makes `session` the running one. */
+  /** Makes `session` the running one at once and stops the one it replaces (if any). */
   replaceWorkload(session: WorkloadSession | null): Promise<void>;
   /** The saved profile the current stack came from. */
   profileId(): string | null;

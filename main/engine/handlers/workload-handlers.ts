@@ -9,13 +9,21 @@ import type { EngineContext, HandlerGroup } from './engine-context.ts';
 type WorkloadCommands = 'demo.seed' | 'workload.start' | 'workload.stop' | 'workload.setRate' | 'telemetry.history';
 
 export function workloadHandlers(ctx: EngineContext): HandlerGroup<WorkloadCommands> {
+  // workload.start and workload.stop run one after another, in the order they arrived: each sees the workload the
+  // previous one left, so overlapping starts replace one another instead of racing for the swap.
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = last.then(work, work);
+    last = turn.catch(() => undefined);
+    return turn;
+  };
   return {
     'demo.seed': async (p) => seed(ctx, p.chunks, p.force ?? false),
-    'workload.start': async (p) => startWorkload(ctx, p.profile, p.rate),
-    'workload.stop': async () => {
+    'workload.start': async (p) => inTurn(() => startWorkload(ctx, p.profile, p.rate)),
+    'workload.stop': async () => inTurn(async () => {
       await ctx.replaceWorkload(null);
       return ctx.status();
-    },
+    }),
     'workload.setRate': async (p) => {
       const workload = ctx.workload();
       if (!workload) throw new ContractError('no-workload', 'No workload is running.', 'Start one first.');
@@ -70,6 +78,10 @@ async function startWorkload(ctx: EngineContext, profile: string, rate: number |
     throw new ContractError('stack-changed', 'The stack changed while the workload was being prepared.', 'Start the workload again.');
   }
   await ctx.replaceWorkload(session);
+  if (ctx.workload() !== session) {
+    // The stack was let go while the old workload stopped: that closed this session too.
+    throw new ContractError('stack-changed', 'The stack changed while the workload was being started.', 'Start the workload again.');
+  }
   session.runner.start();
   ctx.log('info', `Workload "${session.profile.name}" started at ${session.runner.targetRate} requests/s.`);
   return ctx.changed();
