@@ -1,5 +1,7 @@
 import type { ConnectionTest } from '../../contract/profiles.ts';
+import { prepareDataDir } from '../../stack/local/data-dir.ts';
 import { startLocalStack } from '../../stack/local/local-stack.ts';
+import type { Stack } from '../../stack/stack.ts';
 import { connectRemoteStack } from '../../stack/remote/remote-stack.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
@@ -10,17 +12,26 @@ function urls(p: { pgUrl: string; redisUrl?: string | undefined }): { pgUrl: str
 }
 
 export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
+  // The data folder (real path) of each local stack this engine started.
+  const localFolders = new WeakMap<Stack, string>();
   return {
     'engine.status': async () => ctx.status(),
     'stack.startLocal': async (p) => {
-      // Two local stacks cannot share a data folder (PostgreSQL locks it): a running local stack is stopped
-      // first. Every other switch opens the new stack beside the old one and swaps only once it is up.
-      if (ctx.connected()?.stack.kind === 'local') await ctx.disconnect();
-      return ctx.connect(() => startLocalStack({
-        dataDir: p.dataDir ?? ctx.dataDir,
-        redis: p.redis ?? 'auto',
-        onProgress: (s) => ctx.events.emit('task.progress', { task: 'stack', phase: s.step, message: s.message, done: 0, total: 0 }),
-      }), null);
+      // The folder is checked (and created) first: one that cannot be used is refused with the stack in use intact.
+      const { root } = await prepareDataDir(p.dataDir ?? ctx.dataDir);
+      // Two local stacks cannot share a data folder (PostgreSQL locks it): a running local stack of the same
+      // folder is stopped first. Every other switch opens the new stack beside the old one and swaps once it is up.
+      const current = ctx.connected()?.stack;
+      const sameFolder = current !== undefined && localFolders.get(current) === root;
+      return ctx.connect(async () => {
+        const stack = await startLocalStack({
+          dataDir: root,
+          redis: p.redis ?? 'auto',
+          onProgress: (s) => ctx.events.emit('task.progress', { task: 'stack', phase: s.step, message: s.message, done: 0, total: 0 }),
+        });
+        localFolders.set(stack, root);
+        return stack;
+      }, null, { vacateFirst: sameFolder });
     },
     'stack.connect': async (p) => ctx.connect(() => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly }), null),
     'stack.disconnect': async () => {
