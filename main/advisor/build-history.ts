@@ -65,6 +65,39 @@ const historyFileSchema = z.object({
 });
 type HistoryFile = z.infer<typeof historyFileSchema>;
 
+/** BuildHistory.builtEntry over entries already read. Throws 'ambiguous-index' when the name stands in several schemas. */
+export function builtEntryOf(entries: readonly HistoryEntry[], name: string, schema?: string): HistoryEntry | undefined {
+  // Only builds and rollbacks change who owns an index (a failed attempt drops nothing valid), so the newest of
+  // those per schema decides.
+  const matches = entries.filter((e) => e.name === name && (schema === undefined || e.schema === schema)
+    && (e.status === 'built' || e.status === 'rolled-back'));
+  const newest = new Map<string, HistoryEntry>();
+  for (const e of matches) newest.set(e.schema, e);
+  const built = [...newest.values()].filter((e) => e.status === 'built');
+  if (built.length > 1) {
+    throw new ContractError('ambiguous-index', `Hotpath built an index named ${name} in ${built.length} schemas (${built.map((e) => e.schema).join(', ')}).`,
+      'Say which schema you mean.');
+  }
+  return built[0];
+}
+
+/**
+ * The entry whose INVALID leftover a rollback of `name` drops, or undefined when that rollback would do something
+ * else (drop an index Hotpath built, or refuse). The rollback (index-builder.ts) and the history payload the
+ * console reads (droppableLeftover) both ask this, so the console never offers a drop the engine would not do.
+ */
+export function droppableLeftoverOf(entries: readonly HistoryEntry[], name: string, schema?: string): HistoryEntry | undefined {
+  let built: HistoryEntry | undefined;
+  try {
+    built = builtEntryOf(entries, name, schema);
+  } catch {
+    return undefined; // ambiguous: the rollback refuses
+  }
+  if (built) return undefined;
+  const latest = entries.findLast((e) => e.name === name && (schema === undefined || e.schema === schema));
+  return latest?.leftInvalid === true ? latest : undefined;
+}
+
 /**
  * What Hotpath built, when, why and with what effect: `index-history.json` in the data folder. It is also the
  * authority for rollback (only indexes recorded here as built may be dropped). Every change reads the file,
@@ -94,19 +127,7 @@ export class BuildHistory {
 
   /** The newest entry that says Hotpath built this index and has not rolled it back; undefined if none. */
   async builtEntry(name: string, schema?: string): Promise<HistoryEntry | undefined> {
-    const entries = await this.list();
-    // Only builds and rollbacks change who owns an index (a failed attempt drops nothing valid), so the newest of
-    // those per schema decides.
-    const matches = entries.filter((e) => e.name === name && (schema === undefined || e.schema === schema)
-      && (e.status === 'built' || e.status === 'rolled-back'));
-    const newest = new Map<string, HistoryEntry>();
-    for (const e of matches) newest.set(e.schema, e);
-    const built = [...newest.values()].filter((e) => e.status === 'built');
-    if (built.length > 1) {
-      throw new ContractError('ambiguous-index', `Hotpath built an index named ${name} in ${built.length} schemas (${built.map((e) => e.schema).join(', ')}).`,
-        'Say which schema you mean.');
-    }
-    return built[0];
+    return builtEntryOf(await this.list(), name, schema);
   }
 
   /** The newest entry for this index name (in this schema, when given), whatever its status. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { dropIfInvalid, inspectIndex, prepareBuildSession, setLockTimeout } from './build-catalog.ts';
 import { IndexBuildError, describeError } from './build-errors.ts';
-import type { BuildHistory, BuildStatus, HistoryEntry } from './build-history.ts';
+import { builtEntryOf, droppableLeftoverOf, type BuildHistory, type BuildStatus, type HistoryEntry } from './build-history.ts';
 import type { BuildProgress } from './build-progress.ts';
 import { runBuild } from './build-run.ts';
 import { createIndexDdl, dropIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
@@ -151,10 +151,11 @@ export class IndexBuilder {
       throw new IndexBuildError('read-only', `Hotpath is in read-only mode, so it will not drop index ${name} (it runs no DDL in this mode).`,
         `Run DROP INDEX CONCURRENTLY yourself, or reconnect without read-only mode.`);
     }
-    const entry = await this.options.history.builtEntry(name, schema);
+    const entries = await this.options.history.list();
+    const entry = builtEntryOf(entries, name, schema);
     if (!entry) {
-      const leftover = await this.options.history.latest(name, schema);
-      if (leftover?.leftInvalid) return await this.dropLeftover(leftover);
+      const leftover = droppableLeftoverOf(entries, name, schema);
+      if (leftover) return await this.dropLeftover(leftover);
       throw new IndexBuildError('not-built-by-hotpath', `Hotpath has no record of building an index named ${name}${schema ? ` in schema ${schema}` : ''} (or it was rolled back already), so it will not drop it.`,
         'Hotpath rolls back only indexes it built (see the index history). To remove any other index, run DROP INDEX CONCURRENTLY yourself.');
     }

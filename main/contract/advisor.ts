@@ -96,6 +96,11 @@ export const buildHistoryEntrySchema = z.object({
    * it. Optional (not nullable) so engines from before crash reconciliation, which never send it, still validate.
    */
   leftInvalid: z.boolean().optional(),
+  /**
+   * True on the one entry whose INVALID leftover `advisor.rollback` of its name would drop now (the engine decides,
+   * with the same code the rollback runs); absent otherwise. A console offers "drop the invalid index" only there.
+   */
+  droppableLeftover: z.boolean().optional(),
   /** What reconciliation after a crash (or a later drop) found, for people. Optional for the same reason. */
   note: z.string().optional(),
 });

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { AdvisorReportPayload, BuildHistoryEntryPayload, BuildOutcomePayload, BuildProgressPayload, LatencyByTemplate } from '../contract/advisor.ts';
 import { ContractError } from '../contract/api.ts';
 import { analyzeWorkload } from '../advisor/analyze-workload.ts';
-import { BuildHistory, type HistoryEntry } from '../advisor/build-history.ts';
+import { BuildHistory, droppableLeftoverOf, type HistoryEntry } from '../advisor/build-history.ts';
 import { IndexBuilder } from '../advisor/index-builder.ts';
 import { reconcileBuilds, type ReconcileFinding } from '../advisor/build-reconcile.ts';
 import type { Stack } from '../stack/stack.ts';
@@ -92,7 +92,7 @@ export class AdvisorSession {
         await settle();
         entry = await this.history.setEffect(entry.id, before ?? undefined, measure() ?? undefined);
       }
-      return { name, status: outcome.status, message: outcome.message, entry: toPayload(entry) };
+      return { name, status: outcome.status, message: outcome.message, entry: toPayload(entry, await this.history.list()) };
     } finally {
       this.running.delete(name);
     }
@@ -105,11 +105,13 @@ export class AdvisorSession {
   }
 
   async rollback(name: string): Promise<BuildHistoryEntryPayload> {
-    return toPayload(await this.builder.rollback(name));
+    const entry = await this.builder.rollback(name);
+    return toPayload(entry, await this.history.list());
   }
 
   async entries(): Promise<BuildHistoryEntryPayload[]> {
-    return (await this.history.list()).map(toPayload);
+    const entries = await this.history.list();
+    return entries.map((entry) => toPayload(entry, entries));
   }
 
   buildsRunning(): BuildProgressPayload[] {
@@ -122,7 +124,8 @@ export class AdvisorSession {
   }
 }
 
-export function toPayload(entry: HistoryEntry): BuildHistoryEntryPayload {
+/** `entries`: the whole history, to tell whether a rollback of this entry's name would drop its INVALID leftover. */
+export function toPayload(entry: HistoryEntry, entries: readonly HistoryEntry[]): BuildHistoryEntryPayload {
   return {
     id: entry.id,
     name: entry.name,
@@ -141,6 +144,7 @@ export function toPayload(entry: HistoryEntry): BuildHistoryEntryPayload {
     rolledBackAt: entry.rolledBackAt ?? null,
     // Only when set: an entry without them is exactly what consoles from before crash reconciliation expect.
     ...(entry.leftInvalid !== undefined ? { leftInvalid: entry.leftInvalid } : {}),
+    ...(droppableLeftoverOf(entries, entry.name)?.id === entry.id ? { droppableLeftover: true } : {}),
     ...(entry.note !== undefined ? { note: entry.note } : {}),
   };
 }

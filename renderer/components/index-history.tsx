@@ -2,7 +2,6 @@ import { useState } from 'react';
 import type { BuildHistoryEntryPayload } from '../../main/contract/advisor.ts';
 import { useServices } from '../app/console-context.ts';
 import { formatAge, formatClock } from '../format/units.ts';
-import { dropsLeftover } from '../state/invalid-leftover.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { IndexHistoryOutcome } from './index-history-outcome.tsx';
 
@@ -53,7 +52,7 @@ export function IndexHistory({ entries, readOnly }: { entries: readonly BuildHis
                   <button type="button" disabled={readOnly} title={readOnly ? READ_ONLY_TITLE : undefined}
                     onClick={() => setConfirming({ kind: 'rollback', name: e.name, table: e.table })}>Roll back…</button>
                 )}
-                {dropsLeftover(entries, e) && (
+                {e.droppableLeftover === true && (
                   <button type="button" className="button--danger" disabled={readOnly} title={readOnly ? READ_ONLY_TITLE : undefined}
                     onClick={() => setConfirming({ kind: 'drop-invalid', name: e.name, table: e.table })}>Drop invalid index…</button>
                 )}

@@ -64,6 +64,8 @@ describe.each(TEST_SERVERS)('a build a crash left INVALID, through the contract 
         return status.history.find((e) => e.name === name && e.status === 'failed');
       });
       expect(leftover.leftInvalid).toBe(true);
+      // The engine says which entry's leftover advisor.rollback would drop; the console offers the drop only there.
+      expect(leftover.droppableLeftover).toBe(true);
       expect(leftover.note).toMatch(/left an INVALID index/);
       expect(await valid()).toBe(false); // reported, not dropped
 
@@ -73,6 +75,7 @@ describe.each(TEST_SERVERS)('a build a crash left INVALID, through the contract 
       expect(await valid()).toBeNull();
       const after = await engine.call('advisor.status', {});
       expect(after.history.find((e) => e.id === leftover.id)?.leftInvalid).toBeUndefined();
+      expect(after.history.find((e) => e.id === leftover.id)?.droppableLeftover).toBeUndefined();
     } finally {
       await engine.stop();
       await admin.end();

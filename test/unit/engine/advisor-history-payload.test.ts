@@ -12,15 +12,18 @@ const stored: HistoryEntry = {
 
 describe('a history entry as the contract sends it', () => {
   it('passes leftInvalid and note through, so the console can offer the drop of an invalid leftover', () => {
-    const payload = toPayload({ ...stored, status: 'failed', error: 'interrupted: the process running the build stopped', leftInvalid: true, note: 'left an INVALID index' });
+    const leftover: HistoryEntry = { ...stored, status: 'failed', error: 'interrupted: the process running the build stopped', leftInvalid: true, note: 'left an INVALID index' };
+    const payload = toPayload(leftover, [leftover]);
     expect(payload.leftInvalid).toBe(true);
+    expect(payload.droppableLeftover).toBe(true);
     expect(payload.note).toBe('left an INVALID index');
     expect(buildHistoryEntrySchema.parse(payload)).toEqual(payload);
   });
 
   it('leaves both out of an entry that has neither (the shape older consoles know)', () => {
-    const payload = toPayload(stored);
+    const payload = toPayload(stored, [stored]);
     expect('leftInvalid' in payload).toBe(false);
+    expect('droppableLeftover' in payload).toBe(false);
     expect('note' in payload).toBe(false);
     expect(buildHistoryEntrySchema.parse(payload)).toEqual(payload);
   });

@@ -31,7 +31,7 @@ const base: BuildHistoryEntryPayload = {
   finishedAt: null, status: 'building', error: null, durationMs: null, sizeBytes: null, latencyBefore: null, latencyAfter: null, rolledBackAt: null,
 };
 const leftInvalid: BuildHistoryEntryPayload = {
-  ...base, id: 'e2', finishedAt: 1_700_000_160_000, durationMs: 60_000, status: 'failed', error: 'interrupted: the process running the build stopped', leftInvalid: true,
+  ...base, id: 'e2', finishedAt: 1_700_000_160_000, durationMs: 60_000, status: 'failed', error: 'interrupted: the process running the build stopped', leftInvalid: true, droppableLeftover: true,
   note: 'The build was interrupted and left an INVALID index (it slows writes and serves no query). Roll back this entry (index hp_chunks_kind_9f8e7d6c) to drop it.',
 };
 
@@ -42,7 +42,7 @@ function engine(options: { report?: AdvisorReportPayload; history?: BuildHistory
     .handle('advisor.analyze', () => options.report ?? report(skipped))
     .handle('advisor.rollback', (p) => {
       const entry = history.find((e) => e.name === p.name && e.leftInvalid)!;
-      const dropped = { ...entry, leftInvalid: undefined, note: 'The invalid index this build left was dropped on request.' };
+      const dropped = { ...entry, leftInvalid: undefined, droppableLeftover: undefined, note: 'The invalid index this build left was dropped on request.' };
       history = history.map((e) => (e.id === entry.id ? dropped : e));
       return dropped;
     });
@@ -148,11 +148,19 @@ describe('builds a crash left behind', () => {
   });
 
   it('offers no drop for a leftover that advisor.rollback would not reach (a newer entry of that name decides)', async () => {
+    // What the engine sends then: the leftover is no longer the one advisor.rollback would drop.
     const rebuilt: BuildHistoryEntryPayload = { ...base, id: 'e3', status: 'built', finishedAt: 1_700_000_300_000, durationMs: 1000 };
-    await renderIndexes(engine({ history: [leftInvalid, rebuilt] }));
+    await renderIndexes(engine({ history: [{ ...leftInvalid, droppableLeftover: undefined }, rebuilt] }));
     await screen.findByTestId('index-history');
     expect(screen.queryByRole('button', { name: 'Drop invalid index…' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Roll back…' })).toBeTruthy();
+  });
+
+  it('offers the drop only where the engine says advisor.rollback would drop that entry\'s leftover, not from leftInvalid alone', async () => {
+    await renderIndexes(engine({ history: [{ ...leftInvalid, droppableLeftover: undefined }] }));
+    await screen.findByTestId('index-history');
+    expect(screen.getByTestId('index-history').textContent).toContain('invalid index left');
+    expect(screen.queryByRole('button', { name: 'Drop invalid index…' })).toBeNull();
   });
 
   it('shows the engine error when the drop is refused, and the entry stays', async () => {
