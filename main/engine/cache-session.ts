@@ -5,7 +5,7 @@ import type { PoolManager } from '../pool/pool-manager.ts';
 import type { CacheFlushResult, CacheFlushTarget, CacheInterval, CacheStatusPayload } from '../contract/cache.ts';
 import { HotKeys } from '../cache/hot-keys.ts';
 import { DEFAULT_CONNECTION_TUNING } from '../cache/l2/redis-connection.ts';
-import { RedisGuard } from '../cache/l2/redis-guard.ts';
+import { RedisGuard, deadlineFor } from '../cache/l2/redis-guard.ts';
 import type { GuardLog } from '../cache/l2/redis-guard.ts';
 import { RedisTier } from '../cache/l2/redis-tier.ts';
 import { FolderTier } from '../cache/l3/folder-tier.ts';
@@ -32,7 +32,7 @@ const HOT_KEY_CAPACITY = 50_000;
 const L1_MAX_TTL_MS = 5 * 60_000;
 const REDIS_READY_MS = 2_000;
 /** A Redis call's ceiling: ioredis' command timeout plus a little, so ioredis normally reports first. */
-const REDIS_DEADLINE_MS = DEFAULT_CONNECTION_TUNING.commandTimeoutMs + 50;
+const REDIS_DEADLINE_MS = deadlineFor(DEFAULT_CONNECTION_TUNING.commandTimeoutMs);
 
 /**
  * The engine's cache for one connected stack: the tiers the stack offers (L1 always, L2 when the stack has a

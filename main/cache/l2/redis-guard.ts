@@ -1,5 +1,6 @@
 import { CircuitBreaker, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker.ts';
 import type { BreakerState, CircuitBreakerOptions } from './circuit-breaker.ts';
+import { DEFAULT_CONNECTION_TUNING } from './redis-connection.ts';
 
 /**
  * The one gate every Redis call of a cache goes through: the L2 tier's GET/SET/UNLINK/SCAN and the
@@ -40,8 +41,20 @@ export interface GuardCallOptions {
   bounded?: boolean;
 }
 
-/** A client not connected this soon after another was answered is taken to be reconnecting, not to have found an outage. */
-const RECONNECT_GRACE_MS = 1_000;
+/**
+ * A client not connected this soon after another was answered is taken to be reconnecting, not to have found an
+ * outage: a client that lost its connection tries again at most its reconnect delay later, so within that span it
+ * is between attempts; after it, its failures are evidence like any other.
+ */
+const RECONNECT_GRACE_MS = DEFAULT_CONNECTION_TUNING.maxReconnectDelayMs;
+
+/** Our own ceiling sits this far above ioredis' commandTimeout, so ioredis normally reports a slow command first. */
+export const DEADLINE_MARGIN_MS = 50;
+
+/** The guard's deadline for clients whose ioredis commandTimeout is `commandTimeoutMs`. */
+export function deadlineFor(commandTimeoutMs: number): number {
+  return commandTimeoutMs + DEADLINE_MARGIN_MS;
+}
 
 const SHORT_CIRCUITED: GuardOutcome<never> = { ok: false, attempted: false };
 const FAILED: GuardOutcome<never> = { ok: false, attempted: true };
@@ -96,6 +109,11 @@ export class RedisGuard {
     return this.options.deadlineMs;
   }
 
+  /** How long the breaker stays open before it lets one probe through: the soonest a refused call can pass. */
+  get coolDownMs(): number {
+    return this.options.breaker?.coolDownMs ?? DEFAULT_BREAKER_OPTIONS.coolDownMs;
+  }
+
   /** Runs `call` if the breaker allows it (see GuardCallOptions). */
   async call<T>(call: () => Promise<T>, options: GuardCallOptions = {}): Promise<GuardOutcome<T>> {
     if (options.connected === false && !(this.breaker.state === 'closed' && this.now() - this.lastSuccessAt >= RECONNECT_GRACE_MS)) {
@@ -135,7 +153,7 @@ export class RedisGuard {
     const now = Date.now();
     if (from === 'closed' && to === 'open') {
       this.openedAt = now;
-      const coolDown = (this.options.breaker?.coolDownMs ?? DEFAULT_BREAKER_OPTIONS.coolDownMs) / 1000;
+      const coolDown = this.coolDownMs / 1000;
       const connection = this.lastConnectionError !== undefined && this.lastConnectionError !== this.lastError ? `; connection: ${this.lastConnectionError}` : '';
       this.options.log?.(
         'warn',

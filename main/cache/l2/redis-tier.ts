@@ -3,7 +3,7 @@ import { decodeValue, encodeValue } from './codec.ts';
 import { deleteByPrefixOnNodes } from './delete-by-prefix.ts';
 import type { DeleteByPrefixResult } from './delete-by-prefix.ts';
 import { L2Stats } from './l2-stats.ts';
-import { RedisGuard } from './redis-guard.ts';
+import { RedisGuard, deadlineFor } from './redis-guard.ts';
 import type { GuardLog } from './redis-guard.ts';
 import type { L2StatsSnapshot } from './l2-stats.ts';
 import { jitterTtl } from './ttl-jitter.ts';
@@ -35,8 +35,6 @@ export interface RedisTierOptions {
   random?: () => number;
 }
 
-/** Our own ceiling sits a little above ioredis' commandTimeout, so ioredis normally reports first. */
-const DEADLINE_MARGIN_MS = 50;
 
 /**
  * The L2 tier: a Redis (standalone, Sentinel or Cluster) behind a circuit breaker. Its promises never
@@ -63,7 +61,7 @@ export class RedisTier {
     this.random = options.random ?? Math.random;
     this.guard = options.guard ?? new RedisGuard({
       name: options.name ?? 'the L2',
-      deadlineMs: this.tuning.commandTimeoutMs + DEADLINE_MARGIN_MS,
+      deadlineMs: deadlineFor(this.tuning.commandTimeoutMs),
       ...(options.breaker ? { breaker: options.breaker } : {}),
       ...(options.log ? { log: options.log } : {}),
     });

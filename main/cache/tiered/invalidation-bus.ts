@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { RedisGuard } from '../l2/redis-guard.ts';
+import { RedisGuard, deadlineFor } from '../l2/redis-guard.ts';
+import { DEFAULT_CONNECTION_TUNING } from '../l2/redis-connection.ts';
 import type { GuardOutcome } from '../l2/redis-guard.ts';
 
 /**
@@ -32,9 +33,6 @@ export function parseInvalidation(text: string): InvalidationMessage | undefined
   if (typeof prefix === 'string') return { origin, prefix };
   return undefined;
 }
-
-/** How soon a refused SUBSCRIBE is tried again (the breaker's cool-down is of this order). */
-const SUBSCRIBE_RETRY_MS = 500;
 
 export interface RedisInvalidationBusOptions {
   url: string;
@@ -69,8 +67,8 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   constructor(private readonly options: RedisInvalidationBusOptions) {
     const timeoutMs = options.commandTimeoutMs ?? 500;
-    this.guard = options.guard ?? new RedisGuard({ name: 'the invalidation bus', deadlineMs: timeoutMs + 50 });
-    const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 10), 1_000);
+    this.guard = options.guard ?? new RedisGuard({ name: 'the invalidation bus', deadlineMs: deadlineFor(timeoutMs) });
+    const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 10), DEFAULT_CONNECTION_TUNING.maxReconnectDelayMs);
     const common = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: timeoutMs, retryStrategy };
     this.publisher = new Redis(options.url, common);
     this.subscriber = new Redis(options.url, common);
@@ -135,7 +133,8 @@ export class RedisInvalidationBus implements InvalidationBus {
     const outcome = await this.guard.call(() => this.subscriber.subscribe(this.options.channel), { connected: this.subscriber.status === 'ready' });
     this.count(outcome);
     if (outcome.ok) this.subscribed = true;
-    else setTimeout(() => void this.subscribe_(), SUBSCRIBE_RETRY_MS).unref();
+    // Tried again when the breaker could next let a call through: sooner would only be short-circuited again.
+    else setTimeout(() => void this.subscribe_(), this.guard.coolDownMs).unref();
   }
 
   private count(outcome: GuardOutcome<unknown>): void {

@@ -40,9 +40,10 @@ export interface GetOrLoadOptions extends CacheSetOptions {
 type Outcome = { value: unknown; outcome: 'hit' | 'stale' | 'miss' };
 
 /**
- * Invalidation messages waiting on the bus at most. The bus is bounded by its breaker, so this is only
- * reached while a slow Redis has not yet opened it; a message dropped here is a message lost, which L1's
- * maxTtl already bounds.
+ * Invalidation messages waiting on the bus at most: a memory bound for a bus that stops settling its publishes
+ * (a third-party bus with no deadline). The Redis bus' own backlog is already bounded by its publish rate times
+ * its guard's deadline, and its breaker; a message dropped here is a message lost, which L1's maxTtl bounds.
+ * Each pending message holds a few keys, so a thousand of them is small next to any L1 budget.
  */
 const MAX_PENDING_PUBLISHES = 1_000;
 

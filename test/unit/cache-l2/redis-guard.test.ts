@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RedisGuard } from '../../../main/cache/l2/redis-guard.ts';
+import { DEADLINE_MARGIN_MS, RedisGuard, deadlineFor } from '../../../main/cache/l2/redis-guard.ts';
+import { DEFAULT_BREAKER_OPTIONS } from '../../../main/cache/l2/circuit-breaker.ts';
+import { DEFAULT_CONNECTION_TUNING } from '../../../main/cache/l2/redis-connection.ts';
 
 function guardWithClock() {
   let now = 0;
@@ -94,5 +96,28 @@ describe('RedisGuard', () => {
     expect(await guard.call(up)).toEqual({ ok: true, value: 'OK' });
     expect(guard.state).toBe('closed');
     expect(logged.map((l) => l.level)).toEqual(['warn', 'info']);
+  });
+});
+
+describe('the guard\'s shared timings', () => {
+  it('deadlineFor puts the ceiling a fixed margin above the command timeout, so ioredis normally reports first', () => {
+    expect(deadlineFor(500)).toBe(500 + DEADLINE_MARGIN_MS);
+    expect(deadlineFor(2_000)).toBe(2_000 + DEADLINE_MARGIN_MS);
+    expect(DEADLINE_MARGIN_MS).toBeGreaterThan(0);
+  });
+
+  it('exposes its breaker\'s cool-down (the soonest a refused call can be let through again)', () => {
+    expect(new RedisGuard({ name: 'r', deadlineMs: 10, breaker: { coolDownMs: 300 } }).coolDownMs).toBe(300);
+    expect(new RedisGuard({ name: 'r', deadlineMs: 10 }).coolDownMs).toBe(DEFAULT_BREAKER_OPTIONS.coolDownMs);
+  });
+
+  it('takes a not-connected client to be reconnecting for as long as a reconnect may wait, and no longer', async () => {
+    const { guard, advance } = guardWithClock();
+    const refused = () => Promise.reject(new Error("Stream isn't writeable"));
+    expect(await guard.call(up)).toEqual({ ok: true, value: 'OK' });
+    advance(DEFAULT_CONNECTION_TUNING.maxReconnectDelayMs - 1);
+    expect(await guard.call(refused, { connected: false })).toEqual({ ok: false, attempted: false });
+    advance(1);
+    expect(await guard.call(refused, { connected: false })).toEqual({ ok: false, attempted: true });
   });
 });
