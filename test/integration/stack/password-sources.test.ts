@@ -53,7 +53,10 @@ describe.each(TEST_SERVERS)('PostgreSQL password sources (%s)', (server) => {
   it('a password in the URL wins over PGPASSWORD, as in libpq', async () => {
     const url = new URL(pgServer.urlWithoutPassword);
     url.password = encodeURIComponent(PASSWORD);
-    await connect({ PGPASSWORD: 'wrong' }, url.toString());
+    const stack = await connect({ PGPASSWORD: 'wrong' }, url.toString());
+    // The URL's password (decoded) is the one sent, not PGPASSWORD's.
+    expect(stack.pg.password).toBe(PASSWORD);
+    expect(stack.pg.password).not.toBe('wrong');
   });
 
   it('PGPASSFILE: the first matching line, with \\: and \\\\ unescaped and * as a wildcard', async () => {
