@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildHistory } from '../../../main/advisor/build-history.ts';
 import { SYNTHETIC_PHASES, type BuildProgress } from '../../../main/advisor/build-progress.ts';
 import { IndexBuilder, type BuildRequest } from '../../../main/advisor/index-builder.ts';
-import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { useBuildTestDatabase } from '../../support/build-test-database.ts';
+import { TEST_SERVERS } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 function spec(table: string): BuildRequest {
@@ -20,22 +21,14 @@ function spec(table: string): BuildRequest {
  * left over), and a workload on the same table that never saw an error.
  */
 describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
-  let db: TestDatabase;
-  let admin: pg.Client;
+  const database = useBuildTestDatabase(server);
+  const { connect } = database;
   let folder: string;
   let history: BuildHistory;
-  const clients: pg.Client[] = [];
-  const connect = async () => {
-    const client = new pg.Client({ connectionString: db.url });
-    client.on('error', () => undefined);
-    await client.connect();
-    clients.push(client);
-    return client;
-  };
 
   /** Reads on the table in a loop, as a service would, until stopped: resolves with how many ran and every error. */
   const workload = (table: string) => {
-    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const pool = new pg.Pool({ connectionString: database.db.url, max: 2 });
     pool.on('error', () => undefined);
     let running = true;
     let done = 0;
@@ -63,33 +56,22 @@ describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
   };
 
   const setUp = async (table: string) => {
-    await admin.query(`CREATE TABLE ${pg.escapeIdentifier(table)} (id int PRIMARY KEY, a int NOT NULL)`);
-    await admin.query(`INSERT INTO ${pg.escapeIdentifier(table)} SELECT g, g % 97 FROM generate_series(1, 5000) g`);
-    const writer = await connect();
-    await writer.query('BEGIN');
-    await writer.query(`INSERT INTO ${pg.escapeIdentifier(table)} VALUES (100000, 1)`);
-    return writer;
+    await database.makeTable(table);
+    return await database.openWriter(table);
   };
 
   const indexesOf = async (table: string) => {
-    const { rows } = await admin.query<{ name: string; valid: boolean }>(`
+    const { rows } = await database.admin.query<{ name: string; valid: boolean }>(`
       SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
       WHERE i.indrelid = $1::regclass ORDER BY 1`, [table]);
     return Object.fromEntries(rows.map((r) => [r.name, r.valid]));
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase(server);
-    admin = await connect();
     folder = await mkdtemp(join(tmpdir(), 'hotpath-build-faults-'));
     history = new BuildHistory(folder);
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(1).map((c) => c.end().catch(() => undefined)));
-  });
   afterAll(async () => {
-    await admin?.end().catch(() => undefined);
-    await db?.drop();
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
@@ -117,7 +99,7 @@ describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
 
   it('a build whose backend an operator cancels (pg_cancel_backend) fails, saying so, and leaves nothing', async () => {
     const { result, load } = await buildUnderFault('fault_cancel', 600_000, async (pid) => {
-      await admin.query('SELECT pg_cancel_backend($1)', [pid]);
+      await database.admin.query('SELECT pg_cancel_backend($1)', [pid]);
     });
     expect(result, result.message).toMatchObject({ status: 'failed', leftInvalid: false, message: expect.stringContaining('No index was left behind') });
     expect(result.entry).toMatchObject({ status: 'failed', error: expect.stringMatching(/cancel/i) });
@@ -128,7 +110,7 @@ describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
 
   it('a build whose backend is terminated (pg_terminate_backend) fails, cleans up on a fresh connection, and leaves nothing', async () => {
     const { result, load } = await buildUnderFault('fault_terminate', 600_000, async (pid) => {
-      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await database.admin.query('SELECT pg_terminate_backend($1)', [pid]);
     });
     expect(result, result.message).toMatchObject({ status: 'failed', leftInvalid: false, message: expect.stringContaining('No index was left behind') });
     expect(result.entry).toMatchObject({ status: 'failed', error: expect.stringMatching(/terminat/i) });

@@ -4,8 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ownershipMarker } from '../../../main/advisor/build-catalog.ts';
 import { BuildHistory } from '../../../main/advisor/build-history.ts';
 import { reconcileBuilds } from '../../../main/advisor/build-reconcile.ts';
@@ -13,7 +12,8 @@ import { IndexBuilder, type BuildRequest } from '../../../main/advisor/index-bui
 import { indexName } from '../../../main/advisor/index-spec.ts';
 import { databaseNamespace } from '../../../main/engine/cache-session.ts';
 import { Engine } from '../../../main/engine/engine.ts';
-import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { useBuildTestDatabase } from '../../support/build-test-database.ts';
+import { TEST_SERVERS } from '../../support/databases.ts';
 import { errorOf } from '../../support/error-of.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -50,55 +50,27 @@ async function buildInChild(url: string, folder: string, table: string, column: 
  * never adopted.
  */
 describe.each(TEST_SERVERS)('index builds reconciled after the process was killed (%s)', (server) => {
-  let db: TestDatabase;
-  let admin: pg.Client;
+  const database = useBuildTestDatabase(server);
+  const { connect, makeTable, openWriter } = database;
   let folder: string;
   let history: BuildHistory;
-  const clients: pg.Client[] = [];
-  const connect = async () => {
-    const client = new pg.Client({ connectionString: db.url });
-    client.on('error', () => undefined);
-    await client.connect();
-    clients.push(client);
-    return client;
-  };
-  const makeTable = async (table: string) => {
-    await admin.query(`CREATE TABLE ${pg.escapeIdentifier(table)} (id int PRIMARY KEY, a int NOT NULL)`);
-    await admin.query(`INSERT INTO ${pg.escapeIdentifier(table)} SELECT g, g % 97 FROM generate_series(1, 5000) g`);
-  };
-  /** A writer's open transaction: CONCURRENTLY waits for it in "waiting for writers before build", after the invalid index exists. */
-  const openWriter = async (table: string) => {
-    const writer = await connect();
-    await writer.query('BEGIN');
-    await writer.query(`INSERT INTO ${pg.escapeIdentifier(table)} VALUES (100000, 1)`);
-    return writer;
-  };
   const buildBackend = (ddlName: string) => waitFor(`the build of ${ddlName} in pg_stat_activity`, async () => {
-    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND strpos(query, $1) > 0`, [ddlName]);
+    const { rows } = await database.admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND strpos(query, $1) > 0`, [ddlName]);
     return rows[0]?.pid;
   });
   const backendGone = (pid: number) => waitFor(`backend ${pid} to end`, async () => {
-    const { rows } = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+    const { rows } = await database.admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
     return rows.length === 0 ? true : undefined;
   });
   const indexState = async (name: string) => {
-    const { rows } = await admin.query<{ valid: boolean; comment: string | null }>(
+    const { rows } = await database.admin.query<{ valid: boolean; comment: string | null }>(
       `SELECT i.indisvalid AS valid, obj_description(i.indexrelid, 'pg_class') AS comment FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [name]);
     return rows[0] ?? null;
   };
   const builder = () => new IndexBuilder({ history, readOnly: false, connect, lockTimeoutMs: 10_000 });
 
-  beforeAll(async () => {
-    db = await createTestDatabase(server);
-    admin = await connect();
-  });
   afterEach(async () => {
-    await Promise.all(clients.splice(1).map((c) => c.end().catch(() => undefined)));
     if (folder) await rm(folder, { recursive: true, force: true });
-  });
-  afterAll(async () => {
-    await admin?.end().catch(() => undefined);
-    await db?.drop();
   });
   const freshHistory = async () => {
     folder = await mkdtemp(join(tmpdir(), 'hotpath-reconcile-'));
@@ -110,7 +82,7 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     await makeTable('killed_done');
     const name = indexName(spec('killed_done', 'a'));
     const writer = await openWriter('killed_done');
-    const { child, exited } = await buildInChild(db.url, folder, 'killed_done', 'a');
+    const { child, exited } = await buildInChild(database.db.url, folder, 'killed_done', 'a');
     const backend = await buildBackend(name);
     child.kill('SIGKILL');
     await exited;
@@ -144,11 +116,11 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     await makeTable('killed_invalid');
     const name = indexName(spec('killed_invalid', 'a'));
     const writer = await openWriter('killed_invalid');
-    const { child, exited } = await buildInChild(db.url, folder, 'killed_invalid', 'a');
+    const { child, exited } = await buildInChild(database.db.url, folder, 'killed_invalid', 'a');
     const backend = await buildBackend(name);
     child.kill('SIGKILL');
     await exited;
-    await admin.query('SELECT pg_terminate_backend($1)', [backend]);
+    await database.admin.query('SELECT pg_terminate_backend($1)', [backend]);
     await backendGone(backend);
     await writer.query('COMMIT');
     expect(await indexState(name)).toMatchObject({ valid: false });
@@ -174,11 +146,11 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     const holder = await connect();
     await holder.query('BEGIN');
     await holder.query('LOCK TABLE killed_early IN ACCESS EXCLUSIVE MODE');
-    const { child, exited } = await buildInChild(db.url, folder, 'killed_early', 'a');
+    const { child, exited } = await buildInChild(database.db.url, folder, 'killed_early', 'a');
     const backend = await buildBackend(name);
     child.kill('SIGKILL');
     await exited;
-    await admin.query('SELECT pg_terminate_backend($1)', [backend]);
+    await database.admin.query('SELECT pg_terminate_backend($1)', [backend]);
     await backendGone(backend);
     await holder.query('COMMIT');
 
@@ -213,7 +185,7 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     await makeTable('marked');
     const built = await builder().build(spec('marked', 'a'));
     expect(built.status).toBe('built');
-    await admin.query('CREATE INDEX hp_marked_users_own_index ON marked (id, a)');
+    await database.admin.query('CREATE INDEX hp_marked_users_own_index ON marked (id, a)');
     // The history is lost (another data folder, a deleted file): only the catalog remains, and a comment anyone
     // who owns the table could have written is no proof that Hotpath built the index.
     await rm(folder, { recursive: true, force: true });
@@ -228,7 +200,7 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
       expect(((await errorOf(builder().rollback(name))) as { code: string }).code).toBe('not-built-by-hotpath');
       expect(await indexState(name)).toMatchObject({ valid: true });
     }
-    await admin.query(`DROP INDEX ${built.name}, hp_marked_users_own_index`);
+    await database.admin.query(`DROP INDEX ${built.name}, hp_marked_users_own_index`);
   });
 
   it('adopts a marked hp_ index only into the entry its marker names, when that entry is for this very index', async () => {
@@ -252,17 +224,17 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     const real = await builder().build(spec('marked_real', 'a'));
     const [realEntry] = await history.list();
     const forger = `hp_forger_${randomBytes(4).toString('hex')}`;
-    await admin.query(`CREATE ROLE ${forger}`);
-    await admin.query(`GRANT CREATE ON SCHEMA public TO ${forger}`);
+    await database.admin.query(`CREATE ROLE ${forger}`);
+    await database.admin.query(`GRANT CREATE ON SCHEMA public TO ${forger}`);
     try {
-      await admin.query(`SET ROLE ${forger}`);
-      await admin.query('CREATE TABLE forger_own (id int PRIMARY KEY, a int NOT NULL)');
-      await admin.query('CREATE INDEX hp_forged_unknown ON forger_own (a)');
-      await admin.query(`COMMENT ON INDEX hp_forged_unknown IS ${admin.escapeLiteral(ownershipMarker(randomUUID()))}`);
+      await database.admin.query(`SET ROLE ${forger}`);
+      await database.admin.query('CREATE TABLE forger_own (id int PRIMARY KEY, a int NOT NULL)');
+      await database.admin.query('CREATE INDEX hp_forged_unknown ON forger_own (a)');
+      await database.admin.query(`COMMENT ON INDEX hp_forged_unknown IS ${database.admin.escapeLiteral(ownershipMarker(randomUUID()))}`);
       // The marker of Hotpath's real index is public (obj_description), so the forger can copy its id too.
-      await admin.query('CREATE INDEX hp_forged_copied ON forger_own (id, a)');
-      await admin.query(`COMMENT ON INDEX hp_forged_copied IS ${admin.escapeLiteral(ownershipMarker(realEntry!.id))}`);
-      await admin.query('RESET ROLE');
+      await database.admin.query('CREATE INDEX hp_forged_copied ON forger_own (id, a)');
+      await database.admin.query(`COMMENT ON INDEX hp_forged_copied IS ${database.admin.escapeLiteral(ownershipMarker(realEntry!.id))}`);
+      await database.admin.query('RESET ROLE');
 
       const findings = await reconcileBuilds({ connect, history, readOnly: false });
       expect(findings).toEqual(expect.arrayContaining([
@@ -277,22 +249,22 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
       }
       expect((await builder().rollback(real.name)).status).toBe('rolled-back');
     } finally {
-      await admin.query('RESET ROLE');
-      await admin.query(`DROP OWNED BY ${forger}`);
-      await admin.query(`DROP ROLE ${forger}`);
+      await database.admin.query('RESET ROLE');
+      await database.admin.query(`DROP OWNED BY ${forger}`);
+      await database.admin.query(`DROP ROLE ${forger}`);
     }
   });
 
   it('the engine adopts it on the next connect (logged) and advisor.rollback drops it through the contract', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-reconcile-engine-'));
     try {
-      const url = new URL(db.url);
-      folder = join(dataDir, 'advisor', databaseNamespace({ host: url.hostname, port: Number(url.port || 5432), database: db.name }));
+      const url = new URL(database.db.url);
+      folder = join(dataDir, 'advisor', databaseNamespace({ host: url.hostname, port: Number(url.port || 5432), database: database.db.name }));
       history = new BuildHistory(folder);
       await makeTable('engine_adopts');
       const name = indexName(spec('engine_adopts', 'a'));
       const writer = await openWriter('engine_adopts');
-      const { child, exited } = await buildInChild(db.url, folder, 'engine_adopts', 'a');
+      const { child, exited } = await buildInChild(database.db.url, folder, 'engine_adopts', 'a');
       const backend = await buildBackend(name);
       child.kill('SIGKILL');
       await exited;
@@ -303,7 +275,7 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
       const logs: string[] = [];
       engine.subscribe('engine.log', (entry) => logs.push(entry.message));
       try {
-        await engine.call('stack.connect', { pgUrl: db.url });
+        await engine.call('stack.connect', { pgUrl: database.db.url });
         const adopted = await waitFor('the adopted entry', async () => {
           const status = await engine.call('advisor.status', {});
           return status.history.find((e) => e.name === name && e.status === 'built');
