@@ -118,7 +118,7 @@ export async function createDemoSchema(runner: pg.ClientBase | pg.Pool): Promise
   const client = runner as pg.ClientBase;
   await client.query('BEGIN');
   try {
-    await ensureDemoSchemaLocked(client);
+    await ensureDemoSchemaInTransaction(client);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -126,13 +126,8 @@ export async function createDemoSchema(runner: pg.ClientBase | pg.Pool): Promise
   }
 }
 
-/**
- * Like createDemoSchema, inside the caller's open transaction, and leaves the demo tables locked ACCESS EXCLUSIVE
- * until that transaction ends: what the check saw (no stranger, no inheritance) still holds when the caller then
- * truncates. Only tables that passed the check (ours) are locked, and the check is re-run once the lock is held,
- * since anything that changes a table (a child, a column, a trigger) queues behind that lock.
- */
-export async function ensureDemoSchemaLocked(client: pg.ClientBase): Promise<void> {
+/** createDemoSchema's work, inside the caller's open transaction (which a refusal leaves to the caller to roll back). */
+export async function ensureDemoSchemaInTransaction(client: pg.ClientBase): Promise<void> {
   const { rows } = await client.query<{ oid: number; comment: string | null }>(
     `SELECT oid::int8::float8 AS oid, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [DEMO_SCHEMA]);
   const schema = rows[0];
@@ -140,17 +135,10 @@ export async function ensureDemoSchemaLocked(client: pg.ClientBase): Promise<voi
     await client.query(`CREATE SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
     await mark(client, `SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
     for (const table of DEMO_TABLES) await createTable(client, table);
-    return; // created in this transaction: nobody else can see them yet
+    return;
   }
   const marked = schema.comment === DEMO_MARK;
-  const check = (): ReturnType<typeof strangers> => strangers(client, schema.oid, marked ? 'marked' : 'unmarked');
-  const first = await check();
-  await refuseStrangers(client, schema.oid, marked, first);
-  const present = DEMO_TABLES.filter((table) => !first.missing.includes(table));
-  if (present.length > 0) {
-    await client.query(`LOCK TABLE ${present.map((table) => `ONLY ${demoTable(table)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-  }
-  const { found, missing } = await check();
+  const { found, missing } = await strangers(client, schema.oid, marked ? 'marked' : 'unmarked');
   await refuseStrangers(client, schema.oid, marked, { found, missing });
   if (!marked) {
     // Adopted only when it is exactly what an earlier Hotpath made: the three demo tables and nothing else.
@@ -159,6 +147,18 @@ export async function ensureDemoSchemaLocked(client: pg.ClientBase): Promise<voi
   } else {
     for (const table of missing) await createTable(client, table);
   }
+}
+
+/**
+ * Before a TRUNCATE, in the transaction that ran ensureDemoSchemaInTransaction and will run the TRUNCATE: locks the
+ * demo tables ACCESS EXCLUSIVE until that transaction ends, then checks again. Anything that would change what the
+ * first check saw (a child table, a column, a trigger) needs a lock on a demo table, so it either committed before
+ * this check (and is refused, named) or waits until the TRUNCATE has committed.
+ */
+export async function lockDemoTablesForTruncate(client: pg.ClientBase): Promise<void> {
+  await client.query(`LOCK TABLE ${DEMO_TABLES.map((table) => `ONLY ${demoTable(table)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  const { rows } = await client.query<{ oid: number }>(`SELECT oid::int8::float8 AS oid FROM pg_namespace WHERE nspname = $1`, [DEMO_SCHEMA]);
+  await refuseStrangers(client, rows[0]!.oid, true, await strangers(client, rows[0]!.oid, 'marked'));
 }
 
 async function refuseStrangers(

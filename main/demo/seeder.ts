@@ -4,7 +4,7 @@ import { resolveBatchOptions } from '../batch/batch-options.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 import { DEFAULT_DEMO_SEED, DEMO_GENERATOR_VERSION, DemoDataGenerator, validateChunkCount } from './demo-data-generator.ts';
 import { chunkInsertQuery, edgeInsertQuery } from './demo-insert-statements.ts';
-import { ensureDemoSchemaLocked } from './demo-schema-ownership.ts';
+import { ensureDemoSchemaInTransaction, lockDemoTablesForTruncate } from './demo-schema-ownership.ts';
 import {
   CHUNKS_TABLE, EDGES_TABLE, SEED_STATE_TABLE, demoDataStatus, demoTable, type DemoDataStatus,
 } from './schema.ts';
@@ -96,12 +96,13 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
     }
     try {
       // Refuses, naming them, when `unified` holds anything Hotpath did not create: seeding truncates it. The
-      // check, the seed-state update and the TRUNCATE are one transaction holding the demo tables' lock.
+      // check, the seed-state update and the TRUNCATE are one transaction; before the TRUNCATE it locks the demo
+      // tables and checks again (a reused seed takes no lock, so a running workload is not held up).
       const generator = new DemoDataGenerator({ chunks, seed, endTime: Date.now() });
       await client.query('BEGIN');
       let status: DemoDataStatus | null;
       try {
-        await ensureDemoSchemaLocked(client);
+        await ensureDemoSchemaInTransaction(client);
         status = await demoDataStatus(client);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -154,13 +155,15 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
 
 /**
  * Marks the seed unfinished before the first row changes, so a crash at any later point is noticed, and empties the
- * demo tables; then commits the transaction the ownership check opened (and so releases the demo tables' lock).
+ * demo tables, under their lock and after a second ownership check; then commits the transaction the first check
+ * opened (which releases the lock).
  * ONLY: a table inheriting from a demo table is refused by the check, and even so is never emptied.
  */
 async function startSeed(client: pg.PoolClient, generator: DemoDataGenerator): Promise<void> {
   const q = quoteIdent;
   const { chunks, seed, endTime } = generator.spec;
   try {
+    await lockDemoTablesForTruncate(client);
     await client.query(
       `INSERT INTO ${demoTable(SEED_STATE_TABLE)}
          (${q('target_chunks')}, ${q('generator_seed')}, ${q('generator_version')}, ${q('data_end_at')}, ${q('started_at')})
