@@ -1,11 +1,8 @@
 import pg from 'pg';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../../main/demo/seeder.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import type { TestDatabase } from '../../support/databases.ts';
 import { runCli } from '../../support/run-cli.ts';
+import { createSeededDatabase, type SeededDatabase } from '../../support/seeded-database.ts';
 
 async function chunkIndexes(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -23,19 +20,14 @@ describe('hotpath optimize (pg18, pg_stat_statements)', () => {
   let db: TestDatabase;
   let dataDir: string;
 
+  let seeded: SeededDatabase | undefined;
+
   beforeAll(async () => {
-    db = await createTestDatabase('pg18');
-    dataDir = await mkdtemp(join(tmpdir(), 'hotpath-optimize-cli-'));
-    const pool = new pg.Pool({ connectionString: db.url });
-    try {
-      await seedDemoData(pool, { chunks: 20_000 });
-    } finally {
-      await pool.end();
-    }
+    seeded = await createSeededDatabase('pg18', { chunks: 20_000, dataDirPrefix: 'hotpath-optimize-cli-' });
+    ({ db, dataDir } = seeded);
   });
   afterAll(async () => {
-    await db?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await seeded?.drop();
   });
 
   it('prints the proposals with table, columns in order, method, predicate and DDL, and builds nothing', async () => {

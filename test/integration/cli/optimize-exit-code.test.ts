@@ -1,11 +1,8 @@
 import pg from 'pg';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../../main/demo/seeder.ts';
-import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { TEST_SERVERS, type TestDatabase } from '../../support/databases.ts';
 import { runCli } from '../../support/run-cli.ts';
+import { createSeededDatabase, type SeededDatabase } from '../../support/seeded-database.ts';
 
 /**
  * `hotpath optimize` whose every build fails must not exit 0: another session holds a lock that conflicts with
@@ -16,19 +13,14 @@ describe.each(TEST_SERVERS)('hotpath optimize exits non-zero when its steps fail
   let db: TestDatabase;
   let dataDir: string;
 
+  let seeded: SeededDatabase | undefined;
+
   beforeAll(async () => {
-    db = await createTestDatabase(server);
-    dataDir = await mkdtemp(join(tmpdir(), 'hotpath-optimize-exit-'));
-    const pool = new pg.Pool({ connectionString: db.url });
-    try {
-      await seedDemoData(pool, { chunks: 20_000 });
-    } finally {
-      await pool.end();
-    }
+    seeded = await createSeededDatabase(server, { chunks: 20_000, dataDirPrefix: 'hotpath-optimize-exit-' });
+    ({ db, dataDir } = seeded);
   });
   afterAll(async () => {
-    await db?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await seeded?.drop();
   });
 
   it('exits 1 with a summary when every index build times out on a lock, and leaves no index', async () => {
