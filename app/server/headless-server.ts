@@ -5,7 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { Engine } from '../../main/engine/engine.ts';
 import type { EngineStatus } from '../../main/contract/status.ts';
 import { ContractError } from '../../main/contract/api.ts';
-import { bridgeContract, type BridgeLimits } from './ws-contract-bridge.ts';
+import { DEFAULT_BRIDGE_LIMITS, SharedInFlight, bridgeContract, type BridgeLimits } from './ws-contract-bridge.ts';
 import { CONSOLE_CSP, RENDERER_DIR, readRendererAsset, rendererIsBuilt } from './renderer-assets.ts';
 
 export interface HeadlessServerOptions {
@@ -20,6 +20,8 @@ export interface HeadlessServerOptions {
   clientLimits?: Partial<BridgeLimits>;
   /** WebSocket clients connected at once (default DEFAULT_MAX_CLIENTS); past it the upgrade is refused with 503. */
   maxClients?: number;
+  /** Requests in flight across all clients (default DEFAULT_MAX_IN_FLIGHT_TOTAL); more are refused with too-many-requests. */
+  maxInFlightTotal?: number;
   /** Told when a client's connection is closed for what it sent or did not read (default: a line on stderr). */
   onClientProblem?: (reason: string) => void;
 }
@@ -32,6 +34,9 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
  * bounds the server's total: a console or two, and scripts, are well inside it.
  */
 export const DEFAULT_MAX_CLIENTS = 32;
+
+/** Work the engine is asked to queue at once, whoever asks: a few clients' worth of the per-client limit. */
+export const DEFAULT_MAX_IN_FLIGHT_TOTAL = 4 * DEFAULT_BRIDGE_LIMITS.maxInFlight;
 
 export interface HeadlessServer {
   port: number;
@@ -57,8 +62,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   const token = options.token ?? randomBytes(24).toString('base64url');
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const onClientProblem = options.onClientProblem ?? ((reason: string) => process.stderr.write(`hotpath: a WebSocket client was refused: ${reason}\n`));
+  const shared = new SharedInFlight(options.maxInFlightTotal ?? DEFAULT_MAX_IN_FLIGHT_TOTAL);
   wss.on('connection', (socket) => bridgeContract(socket, options.engine, {
     ...(options.clientLimits ? { limits: options.clientLimits } : {}),
+    shared,
     onClientProblem,
   }));
 

@@ -19,11 +19,21 @@ export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
   maxBufferedBytes: 8 * 1024 * 1024,
 };
 
+/** Requests being answered across every connection of one server: what the per-connection limit cannot bound. */
+export class SharedInFlight {
+  inFlight = 0;
+  constructor(readonly max: number) {
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`The shared in-flight limit must be a positive integer; got ${String(max)}.`);
+  }
+}
+
 /** WebSocket close codes (RFC 6455 §7.4.1). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 
 export interface BridgeOptions {
   limits?: Partial<BridgeLimits>;
+  /** The limit on requests in flight that this connection shares with the server's other connections. */
+  shared?: SharedInFlight;
   /** Told why a connection was refused or closed (a bad frame, a client that does not read). */
   onClientProblem?: (reason: string) => void;
 }
@@ -90,11 +100,20 @@ export function bridgeContract(socket: WebSocket, api: EngineApi, options: Bridg
       send(failure(id, new ContractError('too-many-requests', `Too many requests in flight on this connection (at most ${limits.maxInFlight}).`, 'Wait for answers before sending more requests.')));
       return;
     }
+    const shared = options.shared;
+    if (shared && shared.inFlight >= shared.max) {
+      send(failure(id, new ContractError('too-many-requests', `Too many requests in flight on this server (at most ${shared.max} across all its clients).`, 'Wait for answers before sending more requests, or close another client of this server.')));
+      return;
+    }
     inFlight.add(id);
+    if (shared) shared.inFlight += 1;
     void api.call(command as CommandName, params as never).then(
       (result) => send({ type: 'response', id, ok: true, result } satisfies ResponseMessage),
       (error: unknown) => send(failure(id, toContractError(error))),
-    ).finally(() => inFlight.delete(id));
+    ).finally(() => {
+      inFlight.delete(id);
+      if (shared) shared.inFlight -= 1;
+    });
   });
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { WebSocket } from 'ws';
 import { ContractError, type EngineApi } from '../../../main/contract/api.ts';
-import { bridgeContract, CLOSE_POLICY_VIOLATION } from '../../../app/server/ws-contract-bridge.ts';
+import { bridgeContract, CLOSE_POLICY_VIOLATION, SharedInFlight } from '../../../app/server/ws-contract-bridge.ts';
 
 /** The parts of a `ws` socket the bridge uses; `bufferedAmount` is set by the test. */
 class FakeSocket extends EventEmitter {
@@ -80,6 +80,30 @@ describe('bridgeContract', () => {
     hanging.forEach((release) => release());
     await settle();
     expect(socket.sent.slice(2)).toEqual([expect.objectContaining({ id: 1, ok: true }), expect.objectContaining({ id: 2, ok: true })]);
+  });
+
+  it('refuses a request past the limit shared by all connections, though each is within its own, and frees it on the answer', async () => {
+    const { api, hanging } = fakeApi();
+    const shared = new SharedInFlight(3);
+    const [a, b] = [new FakeSocket(), new FakeSocket()];
+    for (const socket of [a, b]) bridgeContract(socket as unknown as WebSocket, api, { limits: { maxInFlight: 2 }, shared });
+    const send = (socket: FakeSocket, id: number) => socket.emit('message', Buffer.from(JSON.stringify({ type: 'request', id, command: 'hang' })), false);
+    send(a, 1);
+    send(a, 2);
+    send(b, 1);
+    send(b, 2);
+    await settle();
+    expect(a.sent).toEqual([]);
+    expect(b.sent).toEqual([expect.objectContaining({
+      id: 2, ok: false, error: expect.objectContaining({ code: 'too-many-requests', message: expect.stringMatching(/at most 3 across all its clients/) }),
+    })]);
+    expect(shared.inFlight).toBe(3);
+    hanging.forEach((release) => release());
+    await settle();
+    expect(shared.inFlight).toBe(0);
+    send(b, 3);
+    await settle();
+    expect(shared.inFlight).toBe(1);
   });
 
   it('closes a client whose unread bytes pass the limit (1008) and stops sending it events', () => {
