@@ -33,7 +33,7 @@ import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
 import { poolInterval } from '../telemetry/pool-interval.ts';
-import { PostgresHealth } from './postgres-health.ts';
+import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
 import type { StackHealth } from '../contract/status.ts';
 
 export interface EngineOptions {
@@ -86,6 +86,8 @@ export class Engine implements EngineApi {
   private connecting: Promise<EngineStatus> | null = null;
   /** Whether the connected stack's PostgreSQL answers; null when no stack is connected. */
   private pgHealth: PostgresHealth | null = null;
+  /** The health probe's own connection, closed with the stack. */
+  private healthProbe: DedicatedProbe | null = null;
   /** Aborts long work (seeding) when the engine stops. */
   private readonly stopping = new AbortController();
   private readonly handlers: CommandHandlers;
@@ -254,7 +256,9 @@ export class Engine implements EngineApi {
       // The new stack is up: only now is the old one (and its workload) let go.
       if (this.ready) await this.disconnect();
       this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
-      const health: PostgresHealth = new PostgresHealth(() => admin.query('SELECT 1'), (now) => {
+      // Its own connection: a probe that hangs never holds one of the admin pool's, and is ended when given up.
+      const healthProbe = new DedicatedProbe(stack.pg);
+      const health: PostgresHealth = new PostgresHealth(healthProbe.probe, (now) => {
         // A probe of a stack since let go settles late: it says nothing about the stack in use.
         if (this.pgHealth !== health) return;
         if (now.state === 'down') this.log('error', `PostgreSQL does not answer: ${now.error}. Queries fail until it is back; /healthz says unready.`);
@@ -262,6 +266,7 @@ export class Engine implements EngineApi {
         this.changed();
       });
       this.pgHealth = health;
+      this.healthProbe = healthProbe;
       // Builds a killed Hotpath left behind: adopted into the history or reported (never dropped here).
       void advisor.reconcile().then(
         (findings) => { for (const f of findings) this.log(f.kind === 'adopted' || f.kind === 'interrupted' ? 'info' : 'warn', f.message); },
@@ -300,6 +305,8 @@ export class Engine implements EngineApi {
     const ready = this.ready;
     this.ready = null;
     this.pgHealth = null;
+    this.healthProbe?.close();
+    this.healthProbe = null;
     this.profileId = null;
     if (ready) await this.release(ready);
     this.memory.setChildren([]);
