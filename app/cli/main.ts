@@ -108,6 +108,7 @@ program
   .command('optimize')
   .description('Analyze the workload and build the indexes that would help, online; print the plan, and before/after.')
   .option('--pg <url>', 'your PostgreSQL URL (pg_stat_statements is where the workload is read from)')
+  .option('--pg-password-file <file>', 'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)')
   .option('--local', 'the local demo stack instead (seeded with the demo data)')
   .option('--data-dir <dir>', 'data folder: the local stack, and the history of indexes Hotpath built', defaultDataDir())
   .option('--workload <demo|file>', 'run this workload meanwhile, to measure latency before and after on live traffic')

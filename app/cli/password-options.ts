@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { read } from 'read';
-import { ContractError } from '../../main/contract/api.ts';
+import { ContractError, type EngineApi } from '../../main/contract/api.ts';
 import { joinUrlSecret } from '../../main/profiles/url-secrets.ts';
 import { isKeywordDsn } from '../../main/stack/pg-keyword-dsn.ts';
 import { defaultPgUser, resolvePgPassword } from '../../main/stack/pg-password-sources.ts';
@@ -51,10 +51,12 @@ function twice(flag: string, what: string): ContractError {
 
 /**
  * --pg and --redis with the passwords of --pg-password-file and --redis-password-file put in (in memory only),
- * then, where neither the URL nor a file had one, the environment's (taken by `takeEnvironmentPasswords`): the
- * order libpq and redis-cli use.
+ * then, where neither the URL nor a file had one, the environment's (taken by `takeEnvironmentPasswords`), then
+ * for --pg the PostgreSQL password file (`passfile=`, PGPASSFILE, ~/.pgpass): the order libpq and redis-cli use.
+ * The password file is read here, for the command line's own --pg: the engine reads none for connections its
+ * clients name.
  */
-export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: string) => void, environment: EnvironmentPasswords = {}): Promise<{ pg?: string; redis?: string }> {
+export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: string) => void, environment: EnvironmentPasswords = {}, env: Record<string, string | undefined> = process.env): Promise<{ pg?: string; redis?: string }> {
   let pg = flags.pg;
   let redis = flags.redis;
   if (flags.pgPasswordFile !== undefined) {
@@ -72,6 +74,11 @@ export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: stri
     redis = withRedisPassword(redis, file.password);
   }
   if (pg !== undefined && environment.pg !== undefined && !parsePgUrl(pg).config.password) pg = withPgPassword(pg, environment.pg);
+  if (pg !== undefined && !parsePgUrl(pg).config.password) {
+    const fromFile = await resolvePgPassword(parsePgUrl(pg), { ...env, PGPASSWORD: undefined });
+    if (fromFile.password !== null) pg = withPgPassword(pg, fromFile.password);
+    else if (fromFile.warning) warn(`The PostgreSQL password file was ignored: ${fromFile.warning}. Make it private (chmod 0600), as psql requires.`);
+  }
   if (redis !== undefined && environment.redis !== undefined && !redisUrlHasPassword(redis)) redis = withRedisPassword(redis, environment.redis);
   return { ...(pg === undefined ? {} : { pg }), ...(redis === undefined ? {} : { redis }) };
 }
@@ -110,4 +117,23 @@ export async function promptPgPassword(connection: string, env: Record<string, s
   const password = await read({ prompt: `Password for user ${user}: `, silent: true, replace: '', output: process.stderr });
   process.stderr.write('\n');
   return password;
+}
+
+/**
+ * stack.connect with the passwords of --pg-password-file / --redis-password-file, PGPASSWORD / REDISCLI_AUTH and
+ * the password file; when the server asks for a password that no source had, psql's prompt on the terminal (never
+ * when stdin is not one). Used by every command that takes --pg (serve, optimize).
+ */
+export async function connectWithPasswords(engine: Pick<EngineApi, 'call'>, flags: PasswordFlags, environment: EnvironmentPasswords): Promise<void> {
+  const urls = await applyPasswordFiles(flags, (line) => process.stderr.write(`Warning: ${line}\n`), environment);
+  const connect = (pgUrl: string) => engine.call('stack.connect', urls.redis ? { pgUrl, redisUrl: urls.redis } : { pgUrl });
+  const pgUrl = urls.pg!;
+  try {
+    await connect(pgUrl);
+  } catch (error) {
+    if (!(error instanceof ContractError) || error.code !== 'auth-failed' || !(await hasNoPgPassword(pgUrl, process.env))) throw error;
+    const typed = await promptPgPassword(pgUrl, process.env);
+    if (typed === null) throw error;
+    await connect(withPgPassword(pgUrl, typed));
+  }
 }

@@ -49,6 +49,13 @@ export interface EngineOptions {
   workloadSeed?: number;
   /** The cache's tiers and sizes; `false` turns the cache off (cached templates then go to the database). */
   cache?: CacheSettings | false;
+  /**
+   * Where the password of a connection a client names (stack.connect, stack.test, profiles.connect) may come
+   * from. `connection-string` (default): only the connection string, so a client can neither make the engine
+   * read a file of its choosing (`passfile=`) nor be handed a `*` line of the operator's ~/.pgpass. `libpq`:
+   * libpq's full order (PGPASSWORD, password files), for a host whose clients are the operator alone.
+   */
+  clientPasswordSources?: 'connection-string' | 'libpq';
   /** Read-only mode: no DDL at all (the index advisor proposes, never builds or rolls back). */
   readOnly?: boolean;
   /** The engine's memory budget in bytes; by default derived from the machine. */
@@ -174,6 +181,7 @@ export class Engine implements EngineApi {
       workloadSeed: this.options.workloadSeed,
       settleMs: this.options.settleMs ?? DEFAULT_SETTLE_MS,
       readOnly: this.options.readOnly ?? false,
+      passwordSources: this.options.clientPasswordSources ?? 'connection-string',
       profiles: this.profiles,
       events: this.events,
       history: this.history,

@@ -5,8 +5,9 @@ import { stepsExit } from '../exit-codes.ts';
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
 import { onFatalError } from '../fatal-errors.ts';
+import { connectWithPasswords, takeEnvironmentPasswords, type PasswordFlags } from '../password-options.ts';
 
-export interface OptimizeOptions {
+export interface OptimizeOptions extends PasswordFlags {
   pg?: string;
   local?: boolean;
   dataDir: string;
@@ -30,6 +31,8 @@ export interface OptimizeOptions {
 export async function optimize(options: OptimizeOptions): Promise<void> {
   if (!options.pg && !options.local) throw new ContractError('bad-arguments', 'optimize needs a database.', 'Add --pg postgres://… (or --local for the demo stack).');
   if (options.pg && options.local) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
+  // PGPASSWORD belongs to --pg, as with psql (see takeEnvironmentPasswords).
+  const environmentPasswords = takeEnvironmentPasswords();
   // A dry run on your database is read-only from the first connect: not even CREATE EXTENSION pg_stat_statements or
   // a build's ownership marker. The local demo stack is Hotpath's own, and it is seeded (DDL) before anything runs.
   const engine = new Engine({
@@ -44,7 +47,7 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
   onFatalError(() => engine.stop());
   try {
     if (options.local) await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: 'off' });
-    else await engine.call('stack.connect', { pgUrl: options.pg! });
+    else await connectWithPasswords(engine, options, environmentPasswords);
     if (options.local) await engine.call('demo.seed', { chunks: 200_000 });
     if (options.workload) {
       await engine.call('workload.start', { profile: options.workload, ...(options.rate === undefined ? {} : { rate: options.rate }) });

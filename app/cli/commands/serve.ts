@@ -10,7 +10,7 @@ import { onShutdownSignal } from '../shutdown-signals.ts';
 import { onFatalError } from '../fatal-errors.ts';
 import { openInBrowser } from '../open-browser.ts';
 import { cacheSettings, type CacheFlags } from '../cache-options.ts';
-import { applyPasswordFiles, hasNoPgPassword, promptPgPassword, takeEnvironmentPasswords, withPgPassword, type EnvironmentPasswords } from '../password-options.ts';
+import { connectWithPasswords, takeEnvironmentPasswords } from '../password-options.ts';
 
 export interface ServeOptions extends CacheFlags {
   /** e.g. "512MiB"; parsed by parseMemoryBudget. */
@@ -104,23 +104,5 @@ export async function serve(options: ServeOptions): Promise<void> {
     // Start-up failed: stop what did start, quietly, so the error is the last word the user reads.
     await shutdown(true).catch(() => undefined);
     throw error;
-  }
-}
-
-/**
- * stack.connect with the passwords of --pg-password-file / --redis-password-file; when the server asks for a
- * password that no source had, psql's prompt on the terminal (never when stdin is not one).
- */
-async function connectWithPasswords(engine: Engine, options: ServeOptions, environment: EnvironmentPasswords): Promise<void> {
-  const urls = await applyPasswordFiles(options, (line) => process.stderr.write(`Warning: ${line}\n`), environment);
-  const connect = (pgUrl: string) => engine.call('stack.connect', urls.redis ? { pgUrl, redisUrl: urls.redis } : { pgUrl });
-  const pgUrl = urls.pg!;
-  try {
-    await connect(pgUrl);
-  } catch (error) {
-    if (!(error instanceof ContractError) || error.code !== 'auth-failed' || !(await hasNoPgPassword(pgUrl, process.env))) throw error;
-    const typed = await promptPgPassword(pgUrl, process.env);
-    if (typed === null) throw error;
-    await connect(withPgPassword(pgUrl, typed));
   }
 }

@@ -42,6 +42,8 @@ export interface EngineContext {
   readonly settleMs: number;
   /** Read-only mode: no DDL from any command (not even CREATE EXTENSION at connect), no demo seeding. */
   readonly readOnly: boolean;
+  /** Where the password of a connection a client names may come from (see EngineOptions.clientPasswordSources). */
+  readonly passwordSources: 'connection-string' | 'libpq';
   readonly profiles: ProfileStore;
   readonly events: EventBus;
   readonly history: TelemetryHistory;

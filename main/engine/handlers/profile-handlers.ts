@@ -15,7 +15,7 @@ export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommand
     'profiles.connect': async (p) => {
       const target = await ctx.profiles.connection(p.id, p.password);
       const status = await ctx.connect(
-        () => connectRemoteStack({ ...(target.redisUrl === null ? { pgUrl: target.pgUrl } : { pgUrl: target.pgUrl, redisUrl: target.redisUrl }), readOnly: ctx.readOnly }),
+        () => connectRemoteStack({ ...(target.redisUrl === null ? { pgUrl: target.pgUrl } : { pgUrl: target.pgUrl, redisUrl: target.redisUrl }), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }),
         target.id,
       );
       // A typed password that worked is kept for the session, so the next connect needs no prompt.

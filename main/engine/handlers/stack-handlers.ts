@@ -33,7 +33,7 @@ export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
         return stack;
       }, null, { vacateFirst: sameFolder });
     },
-    'stack.connect': async (p) => ctx.connect(() => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly }), null),
+    'stack.connect': async (p) => ctx.connect(() => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }), null),
     'stack.disconnect': async () => {
       await ctx.disconnect();
       return ctx.status();
@@ -41,7 +41,7 @@ export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
     // Verifies the URLs the way stack.connect would (same checks, same classified errors) and lets go at
     // once; the engine's own stack is left as it is. A test creates nothing, whatever the mode: it only looks.
     'stack.test': async (p): Promise<ConnectionTest> => {
-      const stack = await connectRemoteStack({ ...urls(p), readOnly: true });
+      const stack = await connectRemoteStack({ ...urls(p), readOnly: true, passwordSources: ctx.passwordSources });
       await stack.stop();
       return {
         serverVersion: stack.capabilities.serverVersion,

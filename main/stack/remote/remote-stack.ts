@@ -3,7 +3,7 @@ import { parsePgUrl } from '../pg-url.ts';
 import type { PgTlsOptions } from '../pg-tls.ts';
 import { detectPgStatStatements } from '../pg-stat-statements.ts';
 import { parseRedisUrl } from '../redis-url.ts';
-import { resolvePgPassword } from '../pg-password-sources.ts';
+import { connectionStringPassword, resolvePgPassword } from '../pg-password-sources.ts';
 import { resolveRedisPassword } from '../redis-password-sources.ts';
 import { verifyRedis } from '../redis-probe.ts';
 import { maskSecretsInText } from '../secret-mask.ts';
@@ -21,6 +21,13 @@ export interface RemoteStackOptions {
   connectTimeoutMs?: number;
   /** Read-only mode does no DDL, not even CREATE EXTENSION pg_stat_statements. */
   readOnly?: boolean;
+  /**
+   * `libpq` (default): the connection string's password, then PGPASSWORD, then the password file (`passfile=`,
+   * PGPASSFILE, ~/.pgpass), as psql does. `connection-string`: only the connection string's, for connections a
+   * console client names: the engine then reads no file a client points at, and hands no `*` line of the
+   * operator's password file to a host of the client's choosing.
+   */
+  passwordSources?: 'libpq' | 'connection-string';
   /** Where PGPASSWORD, PGPASSFILE, PGUSER and REDISCLI_AUTH are read (default: this process's environment). */
   env?: Record<string, string | undefined>;
 }
@@ -33,6 +40,11 @@ function masked(error: unknown, secrets: Array<string | null | undefined>): unkn
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Stands for "no password" on a connection a client named; its message is classified as auth-failed. */
+async function refusePasswordLookup(): Promise<string> {
+  throw new Error('password authentication needs a password, and the connection string has none (password files are not read for connections named from the console)');
+}
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host.startsWith('/') || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
@@ -54,8 +66,19 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
   const notices: StackNotice[] = [];
   const env = options.env ?? process.env;
   // Set explicitly, so that pg never falls back on its own (deprecated) PGPASSWORD / pgpass lookup.
-  const pgPassword = await resolvePgPassword(parsed, env);
+  const clientNamed = options.passwordSources === 'connection-string';
+  const pgPassword = clientNamed ? connectionStringPassword(parsed) : await resolvePgPassword(parsed, env);
   if (pgPassword.password !== null) parsed.config.password = pgPassword.password;
+  // pg reads ~/.pgpass itself when it has no password and the server asks for one: a password callback that
+  // refuses keeps it from that (only for the check; a server that asked has then refused the connect).
+  else if (clientNamed) parsed.config.password = refusePasswordLookup;
+  if (clientNamed && parsed.passfile !== undefined && pgPassword.password === null) {
+    notices.push({
+      code: 'password-file-ignored',
+      message: 'The passfile parameter was ignored: a connection named from the console uses only the password in its connection string.',
+      hint: 'Put the password in the connection string or a saved profile, or give the password file to the hotpath command line (passfile= in --pg, PGPASSFILE or ~/.pgpass).',
+    });
+  }
   if (pgPassword.warning) {
     notices.push({
       code: 'password-file-ignored',
@@ -81,6 +104,9 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     }
     throw masked(error, secrets);
   });
+  // The server did not ask for a password: the pools (and the planner's thread, which cannot be handed a
+  // function) connect the same way, without one.
+  if (config.password === refusePasswordLookup) delete config.password;
   let serverVersion: number;
   let pgStatStatements: boolean;
   try {

@@ -120,4 +120,46 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
       await cli.exited;
     }
   });
+  it('a password file serves --pg only: a client\'s stack.connect (even with passfile=) is not given its * line, and learns nothing about the file', async () => {
+    const pgpass = join(dir, 'pgpass-star');
+    await writeFile(pgpass, `*:*:*:*:${PASSWORD.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`);
+    await chmod(pgpass, 0o600);
+    const cli = startCli(args('--pg', pgServer.urlWithoutPassword), { ...clean, PGPASSFILE: pgpass });
+    let client: WsEngineClient | undefined;
+    try {
+      await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 60_000);
+      client = await WsEngineClient.connect(new WebSocket(/Contract WebSocket: (\S+)/.exec(cli.stdout())![1]!));
+      const refused = await client.call('stack.connect', { pgUrl: pgServer.urlWithoutPassword }).then(() => null, (caught: unknown) => caught);
+      expect(refused).toMatchObject({ code: 'auth-failed' });
+      const named = new URL(pgServer.urlWithoutPassword);
+      named.searchParams.set('passfile', pgpass);
+      const viaParameter = await client.call('stack.test', { pgUrl: named.toString() }).then(() => null, (caught: unknown) => caught);
+      expect(viaParameter).toMatchObject({ code: 'auth-failed' });
+      // Nothing about the file a client named: not its path, not whether it is private or a plain file.
+      expect(JSON.stringify(viaParameter)).not.toContain(pgpass);
+      expect(JSON.stringify(viaParameter)).not.toMatch(/group or world access|not a plain file|cannot be read/);
+      expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote' });
+    } catch (error) {
+      (error as Error).message += `\n--- stdout ---\n${cli.stdout()}\n--- stderr ---\n${cli.stderr()}`;
+      throw error;
+    } finally {
+      client?.close();
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('hotpath optimize takes --pg-password-file, and PGPASSWORD for its --pg', async () => {
+    for (const [extra, env] of [
+      [['--pg-password-file', join(dir, 'pg-password')], clean],
+      [[], { ...clean, PGPASSWORD: PASSWORD }],
+    ] as const) {
+      const cli = startCli(['optimize', '--pg', pgServer.urlWithoutPassword, ...extra, '--data-dir', join(dir, 'opt-data'), '--dry-run', '--json'], env);
+      const { code } = await cli.exited;
+      expect(cli.stderr()).not.toMatch(/auth-failed|password/i);
+      expect(code).toBe(0);
+      expect(JSON.parse(cli.stdout())).toHaveProperty('proposals');
+      expect(cli.stdout() + cli.stderr()).not.toContain(PASSWORD);
+    }
+  });
 });
