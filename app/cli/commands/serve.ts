@@ -44,6 +44,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (!options.local && !options.pg && (options.workload || options.seed)) {
     throw new ContractError('bad-arguments', `${options.workload ? '--workload' : '--seed'} needs a stack.`, 'Add --local (the demo stack) or --pg URL.');
   }
+  if (options.readOnly && options.pg && options.seed) {
+    throw new ContractError('bad-arguments', '--seed cannot be combined with --read-only: seeding creates a schema and tables in your database.', 'Drop --read-only to seed, or drop --seed to only read.');
+  }
   // Before the engine exists: from here on, a stack.connect to any host can no longer be sent these.
   const environmentPasswords = takeEnvironmentPasswords();
   const engine = new Engine({

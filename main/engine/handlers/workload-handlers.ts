@@ -35,9 +35,10 @@ export function workloadHandlers(ctx: EngineContext): HandlerGroup<WorkloadComma
 }
 
 async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise<SeedReportPayload> {
-  const { admin } = ctx.requireReady();
-  if (ctx.readOnly) {
-    // Seeding creates a schema and tables and truncates them on --force: DDL, which read-only mode never sends.
+  const { admin, stack } = ctx.requireReady();
+  if (ctx.readOnly && stack.kind !== 'local') {
+    // Seeding creates a schema and tables and truncates them on --force: DDL, which read-only mode never sends to
+    // a database of yours. The local demo stack is Hotpath's own (it created the whole cluster), so it is seeded.
     throw new ContractError('read-only', 'Hotpath is in read-only mode, so it will not seed the demo data (that creates a schema and tables).',
       'Seed from a Hotpath started without --read-only, or load the demo data yourself; read-only mode only reads.');
   }
