@@ -45,6 +45,9 @@ function start(): void {
     dataDir: process.env.HOTPATH_USER_DATA ? app.getPath('userData') : defaultDataDir(),
     host: 'electron',
     secretCipher: safeStorage.isEncryptionAvailable() ? new SafeStorageCipher(safeStorage) : null,
+    // The desktop window's only client is the operator at this machine (IPC from our own renderer, sender-checked),
+    // so a connection typed there takes passwords as psql would: PGPASSWORD, ~/.pgpass, PGPASSFILE.
+    clientPasswordSources: 'libpq',
   });
   const host = hostContractOverIpc(ipcMain, engine, { onRefused: (reason) => console.warn(`Hotpath: ${reason}`) });
   let quitting = false;
