@@ -5,6 +5,7 @@ import { joinUrlSecret } from '../../main/profiles/url-secrets.ts';
 import { isKeywordDsn } from '../../main/stack/pg-keyword-dsn.ts';
 import { defaultPgUser, resolvePgPassword } from '../../main/stack/pg-password-sources.ts';
 import { parsePgUrl } from '../../main/stack/pg-url.ts';
+import { noPasswordGiven } from '../../main/stack/stack-errors.ts';
 import { redisUrlHasPassword, withRedisPassword } from '../../main/stack/redis-password-sources.ts';
 
 /**
@@ -133,7 +134,12 @@ export async function connectWithPasswords(engine: Pick<EngineApi, 'call'>, flag
   } catch (error) {
     if (!(error instanceof ContractError) || error.code !== 'auth-failed' || !(await hasNoPgPassword(pgUrl, process.env))) throw error;
     const typed = await promptPgPassword(pgUrl, process.env);
-    if (typed === null) throw error;
+    // The engine answered as to any client (only the connection string counts there); on the command line every
+    // libpq source was tried, so say which ones.
+    if (typed === null) {
+      const missing = noPasswordGiven(parsePgUrl(pgUrl).config.user ?? defaultPgUser(process.env));
+      throw new ContractError('auth-failed', missing.message, missing.hint);
+    }
     await connect(withPgPassword(pgUrl, typed));
   }
 }

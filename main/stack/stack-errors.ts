@@ -137,6 +137,13 @@ function classifyTransport(err: unknown, t: ConnectTarget, service: Service): St
   return undefined;
 }
 
+/** The server asked for a password and none of libpq's sources had one: the ways to give it, off the command line. */
+export function noPasswordGiven(user: string, options?: ErrorOptions): StackError {
+  return new StackError('auth-failed', `PostgreSQL asks user "${user}" for a password, and none was given (the connection string has none, PGPASSWORD is not set, and no password file line matches).`,
+    'Give it without putting it on the command line: PGPASSWORD, a ~/.pgpass line (host:port:database:user:password, mode 0600), PGPASSFILE, or hotpath --pg-password-file FILE; or run hotpath in a terminal to be asked for it.',
+    options);
+}
+
 /** Turns whatever `pg` threw while connecting into a StackError (a StackError passes through). */
 export function classifyPgConnectError(err: unknown, target: ConnectTarget): StackError {
   if (err instanceof StackError) return err;
@@ -176,8 +183,7 @@ export function classifyPgConnectError(err: unknown, target: ConnectTarget): Sta
         'Wait until the server is up and retry.');
   }
   if (sqlState === undefined && /SASL|password must be a string|password authentication/i.test(message)) {
-    return mk('auth-failed', `PostgreSQL asks user "${user}" for a password, and none was given (the connection string has none, PGPASSWORD is not set, and no password file line matches).`,
-      'Give it without putting it on the command line: PGPASSWORD, a ~/.pgpass line (host:port:database:user:password, mode 0600), PGPASSFILE, or hotpath --pg-password-file FILE; or run hotpath in a terminal to be asked for it.');
+    return noPasswordGiven(user, { cause: err });
   }
   const transport = classifyTransport(err, target, 'PostgreSQL');
   if (transport) return transport;

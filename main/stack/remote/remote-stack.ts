@@ -3,7 +3,7 @@ import { parsePgUrl } from '../pg-url.ts';
 import type { PgTlsOptions } from '../pg-tls.ts';
 import { detectPgStatStatements } from '../pg-stat-statements.ts';
 import { parseRedisUrl } from '../redis-url.ts';
-import { connectionStringPassword, resolvePgPassword } from '../pg-password-sources.ts';
+import { connectionStringPassword, defaultPgUser, resolvePgPassword } from '../pg-password-sources.ts';
 import { resolveRedisPassword } from '../redis-password-sources.ts';
 import { verifyRedis } from '../redis-probe.ts';
 import { maskSecretsInText } from '../secret-mask.ts';
@@ -101,6 +101,13 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     // A password file psql would also ignore is the likely reason no password was sent: say so in the error.
     if (error instanceof StackError && error.code === 'auth-failed' && pgPassword.warning) {
       throw new StackError(error.code, `${maskSecretsInText(error.message, secrets)} The password file was ignored: ${pgPassword.warning}.`, error.hint, { cause: error.cause });
+    }
+    // A connection a client named takes no password from this process's environment or files, so the CLI's
+    // ways of giving one do not apply: say what does.
+    if (error instanceof StackError && error.code === 'auth-failed' && clientNamed && pgPassword.password === null) {
+      throw new StackError(error.code, `PostgreSQL asks user "${parsed.config.user ?? defaultPgUser(env)}" for a password, and the connection string has none.`,
+        'Put the password in the connection string or the saved profile (it is masked wherever Hotpath shows it, and written to disk only encrypted). PGPASSWORD and ~/.pgpass serve only the --pg given on the command line.',
+        { cause: error.cause });
     }
     throw masked(error, secrets);
   });

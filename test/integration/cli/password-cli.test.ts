@@ -109,7 +109,9 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
       expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote', redisUrl: expect.stringContaining('127.0.0.1') });
       // The same server, named by a client: without a password of its own it is refused, and what ran stays.
       const error = await client.call('stack.connect', { pgUrl: pgServer.urlWithoutPassword }).then(() => null, (caught: unknown) => caught);
-      expect(error).toMatchObject({ code: 'auth-failed' });
+      // …and told the way that works for it: the connection string or profile, not the command line's sources.
+      expect(error).toMatchObject({ code: 'auth-failed', message: expect.stringContaining('the connection string has none'), hint: expect.stringContaining('saved profile') });
+      expect((error as { hint: string }).hint).not.toMatch(/PGPASSWORD,|--pg-password-file FILE/);
       expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote' });
     } catch (error) {
       (error as Error).message += `\n--- stdout ---\n${cli.stdout()}\n--- stderr ---\n${cli.stderr()}`;
