@@ -218,13 +218,15 @@ export class MemoryManager {
   }
 
   /**
-   * A reading still at aggressive's entry line after an aggressive cleanup, decided by the engine's own RSS: what
-   * the manager controls is already given back, so more cleanups cannot hold this budget. Said once per episode
-   * (until the level is normal again), with where the RSS is and the budget that would be held.
+   * A reading still at aggressive's entry line when the aggressive cleanup is due again, decided by the engine's
+   * own RSS: what the manager controls is already given back, and the cleanup had its whole repeat interval to
+   * show in the RSS (freed memory reaches the operating system late), so more cleanups cannot hold this budget.
+   * Said once per episode (until the level is normal again), with where the RSS is and the budget that would be held.
    */
   private sayIfNotHeld(evaluation: PressureEvaluation, reading: ResourceReading): void {
     const episode = this.aggressiveEpisode;
     if (!episode.cleaned || episode.notHeldSaid || evaluation.source !== 'budget' || evaluation.usage < this.levels.enterLine('aggressive')) return;
+    if (!this.due('aggressive', this.clock())) return;
     episode.notHeldSaid = true;
     const cache = this.options.cache;
     const controlled = [

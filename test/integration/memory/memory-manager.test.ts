@@ -126,7 +126,8 @@ describe('MemoryManager with a real cache under load', () => {
     // The collection is where the freed entries leave the heap.
     expect(first.steps[2]!.freedHeapBytes).toBeGreaterThan(50 * MiB);
     expect(actions.length).toBeLessThanOrEqual(6);
-    expect(s.logged).toHaveLength(actions.length);
+    // Every action is logged once (besides them, at most the one line that says the budget cannot be held).
+    expect(s.logged.filter((line) => !/cannot be held/.test(line))).toHaveLength(actions.length);
     // Held at its floor while pressure lasted or restored later; never refilled past the budget.
     expect(s.cache.stats().tiers.l1!.store.maxBytes).toBeLessThan(s.budget - s.startRss);
   }, 300_000);
