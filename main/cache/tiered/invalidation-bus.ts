@@ -71,7 +71,9 @@ export class RedisInvalidationBus implements InvalidationBus {
     const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 10), DEFAULT_CONNECTION_TUNING.maxReconnectDelayMs);
     const common = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: timeoutMs, retryStrategy };
     this.publisher = new Redis(options.url, common);
-    this.subscriber = new Redis(options.url, common);
+    // No autoResubscribe: the bus subscribes again itself on 'ready', through the guard. ioredis' own re-subscribe
+    // is a promise nobody awaits, so a connection lost again at that moment was an unhandled rejection.
+    this.subscriber = new Redis(options.url, { ...common, autoResubscribe: false });
     // Without listeners, connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
       this.lastError = error.message;
