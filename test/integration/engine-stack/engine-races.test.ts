@@ -7,18 +7,9 @@ import { Engine } from '../../../main/engine/engine.ts';
 import { minimumBudget } from '../../../main/memory/memory-floor.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { ITEMS_TABLE_SQL, itemsProfile } from '../../support/items-workload.ts';
 
-const PROFILE = `name: items
-rate: 50
-templates:
-  - name: by_id
-    weight: 1
-    sql: SELECT id, note FROM public.items WHERE id = $1
-    params:
-      - kind: int
-        min: 1
-        max: 100
-`;
+const PROFILE = itemsProfile('items');
 
 /**
  * Commands that overlap: a second connect (or workload start) arriving while the first is still under way must
@@ -50,7 +41,7 @@ describe.each(TEST_SERVERS)('overlapping commands leave nothing behind (%s)', (s
     for (const db of [first, second]) {
       const setup = new pg.Client({ connectionString: db.url });
       await setup.connect();
-      await setup.query('CREATE TABLE public.items (id int PRIMARY KEY, note text); INSERT INTO public.items SELECT g, md5(g::text) FROM generate_series(1, 100) g');
+      await setup.query(ITEMS_TABLE_SQL);
       await setup.end();
     }
   });

@@ -9,19 +9,10 @@ import { Engine } from '../../../main/engine/engine.ts';
 import type { EngineStatus } from '../../../main/contract/status.ts';
 import { TEST_SERVERS, createTestDatabase, withDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { ITEMS_TABLE_SQL, itemsProfile } from '../../support/items-workload.ts';
 
 /** A profile that needs no demo data: point reads of a table the test creates. */
-const GOOD_PROFILE = `name: good
-rate: 50
-templates:
-  - name: by_id
-    weight: 1
-    sql: SELECT id, note FROM public.items WHERE id = $1
-    params:
-      - kind: int
-        min: 1
-        max: 100
-`;
+const GOOD_PROFILE = itemsProfile('good');
 
 /** A port nothing listens on (we held it a moment ago). */
 async function closedPort(): Promise<number> {
@@ -67,7 +58,7 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
     other = await createTestDatabase(server);
     const setup = new pg.Client({ connectionString: db.url });
     await setup.connect();
-    await setup.query('CREATE TABLE public.items (id int PRIMARY KEY, note text); INSERT INTO public.items SELECT g, md5(g::text) FROM generate_series(1, 100) g');
+    await setup.query(ITEMS_TABLE_SQL);
     await setup.end();
     dataDir = await mkdtemp(join(tmpdir(), 'hotpath-keep-state-'));
     goodProfile = join(dataDir, 'good.yaml');
