@@ -99,20 +99,14 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
     }
   });
 
-  it('PGPASSWORD and REDISCLI_AUTH serve --pg and --redis only: a stack.connect a client sends later is not given them', async () => {
-    const cli = startCli(args('--pg', pgServer.urlWithoutPassword, '--redis', `redis://127.0.0.1:${redis.port}/0`),
-      { ...clean, PGPASSWORD: PASSWORD, REDISCLI_AUTH: REDIS_PASSWORD });
+  /** `hotpath serve` with these arguments, ready, with a contract client for `body`; both stopped after. */
+  async function withServe(argv: string[], env: NodeJS.ProcessEnv, body: (client: WsEngineClient) => Promise<void>): Promise<void> {
+    const cli = startCli(argv, env);
     let client: WsEngineClient | undefined;
     try {
       await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 60_000);
       client = await WsEngineClient.connect(new WebSocket(/Contract WebSocket: (\S+)/.exec(cli.stdout())![1]!));
-      expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote', redisUrl: expect.stringContaining('127.0.0.1') });
-      // The same server, named by a client: without a password of its own it is refused, and what ran stays.
-      const error = await client.call('stack.connect', { pgUrl: pgServer.urlWithoutPassword }).then(() => null, (caught: unknown) => caught);
-      // …and told the way that works for it: the connection string or profile, not the command line's sources.
-      expect(error).toMatchObject({ code: 'auth-failed', message: expect.stringContaining('the connection string has none'), hint: expect.stringContaining('saved profile') });
-      expect((error as { hint: string }).hint).not.toMatch(/PGPASSWORD,|--pg-password-file FILE/);
-      expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote' });
+      await body(client);
     } catch (error) {
       (error as Error).message += `\n--- stdout ---\n${cli.stdout()}\n--- stderr ---\n${cli.stderr()}`;
       throw error;
@@ -121,16 +115,26 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
       cli.child.kill('SIGTERM');
       await cli.exited;
     }
+  }
+
+  it('PGPASSWORD and REDISCLI_AUTH serve --pg and --redis only: a stack.connect a client sends later is not given them', async () => {
+    await withServe(args('--pg', pgServer.urlWithoutPassword, '--redis', `redis://127.0.0.1:${redis.port}/0`),
+      { ...clean, PGPASSWORD: PASSWORD, REDISCLI_AUTH: REDIS_PASSWORD }, async (client) => {
+        expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote', redisUrl: expect.stringContaining('127.0.0.1') });
+        // The same server, named by a client: without a password of its own it is refused, and what ran stays.
+        const error = await client.call('stack.connect', { pgUrl: pgServer.urlWithoutPassword }).then(() => null, (caught: unknown) => caught);
+        // …and told the way that works for it: the connection string or profile, not the command line's sources.
+        expect(error).toMatchObject({ code: 'auth-failed', message: expect.stringContaining('the connection string has none'), hint: expect.stringContaining('saved profile') });
+        expect((error as { hint: string }).hint).not.toMatch(/PGPASSWORD,|--pg-password-file FILE/);
+        expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote' });
+      });
   });
+
   it('a password file serves --pg only: a client\'s stack.connect (even with passfile=) is not given its * line, and learns nothing about the file', async () => {
     const pgpass = join(dir, 'pgpass-star');
     await writeFile(pgpass, `*:*:*:*:${PASSWORD.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`);
     await chmod(pgpass, 0o600);
-    const cli = startCli(args('--pg', pgServer.urlWithoutPassword), { ...clean, PGPASSFILE: pgpass });
-    let client: WsEngineClient | undefined;
-    try {
-      await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 60_000);
-      client = await WsEngineClient.connect(new WebSocket(/Contract WebSocket: (\S+)/.exec(cli.stdout())![1]!));
+    await withServe(args('--pg', pgServer.urlWithoutPassword), { ...clean, PGPASSFILE: pgpass }, async (client) => {
       const refused = await client.call('stack.connect', { pgUrl: pgServer.urlWithoutPassword }).then(() => null, (caught: unknown) => caught);
       expect(refused).toMatchObject({ code: 'auth-failed' });
       const named = new URL(pgServer.urlWithoutPassword);
@@ -141,14 +145,7 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
       expect(JSON.stringify(viaParameter)).not.toContain(pgpass);
       expect(JSON.stringify(viaParameter)).not.toMatch(/group or world access|not a plain file|cannot be read/);
       expect((await client.call('engine.status', {})).stack).toMatchObject({ kind: 'remote' });
-    } catch (error) {
-      (error as Error).message += `\n--- stdout ---\n${cli.stdout()}\n--- stderr ---\n${cli.stderr()}`;
-      throw error;
-    } finally {
-      client?.close();
-      cli.child.kill('SIGTERM');
-      await cli.exited;
-    }
+    });
   });
 
   it('hotpath optimize takes --pg-password-file, and PGPASSWORD for its --pg', async () => {
