@@ -130,12 +130,6 @@ export class BuildHistory {
     return builtEntryOf(await this.list(), name, schema);
   }
 
-  /** The newest entry for this index name (in this schema, when given), whatever its status. */
-  async latest(name: string, schema?: string): Promise<HistoryEntry | undefined> {
-    const entries = await this.list();
-    return entries.findLast((e) => e.name === name && (schema === undefined || e.schema === schema));
-  }
-
   /**
    * Replaces fields of an entry (e.g. a 'building' entry gets its outcome); `undefined` values remove a field.
    * The id is kept whatever the patch says.

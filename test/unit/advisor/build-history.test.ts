@@ -97,13 +97,4 @@ describe('BuildHistory', () => {
     expect(await history.list()).toEqual([done]);
     expect(((await errorOf(history.patch('no-such-id', { note: 'x' }))) as { code: string }).code).toBe('no-such-history-entry');
   });
-
-  it('finds the newest entry for a name whatever its status, per schema when asked', async () => {
-    await history.record(entry({ status: 'built' }));
-    const failed = await history.record(entry({ status: 'failed', leftInvalid: true }));
-    const other = await history.record(entry({ schema: 'sales', status: 'building' }));
-    expect(await history.latest(failed.name)).toEqual(other);
-    expect(await history.latest(failed.name, 'public')).toEqual(failed);
-    expect(await history.latest('hp_nothing_like_it')).toBeUndefined();
-  });
 });
