@@ -74,9 +74,10 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
   });
 
   it('on a terminal, asks for the password without echoing it, as psql does', async () => {
-    // `script` gives the CLI a real pseudo-terminal as stdin.
-    const command = [process.execPath, HOTPATH_BIN, ...args('--pg', pgServer.urlWithoutPassword)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...clean }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // `script` gives the CLI a real pseudo-terminal as stdin. `exec`: $SHELL -c runs the command, and dash (CI's
+    // /bin/sh) waits in the terminal's process group instead of replacing itself, so Ctrl+C killed the shell (130).
+    const command = 'exec ' + [process.execPath, HOTPATH_BIN, ...args('--pg', pgServer.urlWithoutPassword)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...clean, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
