@@ -37,7 +37,10 @@ const choice = selectTransport({
 const environment = {
   theme: {
     storage: safeStorage(() => window.localStorage),
-    systemTheme: typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches ? ('dark' as const) : ('light' as const),
+    systemTheme:
+      typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches
+        ? ('dark' as const)
+        : ('light' as const),
   },
   initialPage: pageFromHash(window.location.hash),
 };

@@ -22,11 +22,14 @@ export function parseS3Flag(value: string): ObjectTierConfig {
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError(`--cache-l3 "${value}" is not a URL; write s3://bucket/prefix (and ?endpoint=http://host:port for a non-AWS store).`);
+    throw new InvalidArgumentError(
+      `--cache-l3 "${value}" is not a URL; write s3://bucket/prefix (and ?endpoint=http://host:port for a non-AWS store).`,
+    );
   }
   const known = new Set(['endpoint', 'region', 'forcePathStyle']);
   const unknown = [...url.searchParams.keys()].filter((key) => !known.has(key));
-  if (unknown.length > 0) throw new InvalidArgumentError(`--cache-l3: unknown parameter ${unknown.join(', ')} (known: endpoint, region, forcePathStyle).`);
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(`--cache-l3: unknown parameter ${unknown.join(', ')} (known: endpoint, region, forcePathStyle).`);
   const forcePathStyle = url.searchParams.get('forcePathStyle');
   if (forcePathStyle !== null && forcePathStyle !== 'true' && forcePathStyle !== 'false') {
     throw new InvalidArgumentError(`--cache-l3: forcePathStyle must be true or false, got "${forcePathStyle}".`);
@@ -53,7 +56,10 @@ export function cacheSettings(flags: CacheFlags): CacheSettings | false {
   const config = parseS3Flag(l3);
   try {
     const store = createObjectTier(config);
-    const location = config.kind === 's3' ? `s3://${config.bucket}/${config.prefix ?? 'hotpath-cache/'}${config.endpoint ? ` at ${config.endpoint}` : ''}` : l3;
+    const location =
+      config.kind === 's3'
+        ? `s3://${config.bucket}/${config.prefix ?? 'hotpath-cache/'}${config.endpoint ? ` at ${config.endpoint}` : ''}`
+        : l3;
     return { l1Bytes, l3: { kind: 'store', store, location } };
   } catch (error) {
     if (error instanceof ObjectTierConfigError) throw new InvalidArgumentError(`--cache-l3: ${error.message}`);

@@ -23,7 +23,12 @@ export function stepsExit(steps: readonly StepOutcome[]): { code: number; summar
   const done = steps.filter((s) => s.status === 'done').length;
   const failed = notDone.filter((s) => s.status === 'failed').length;
   const cancelled = notDone.length - failed;
-  const what = [failed > 0 ? `${failed} of ${steps.length} steps failed` : '', cancelled > 0 ? `${cancelled} of ${steps.length} cancelled` : ''].filter(Boolean).join(', ');
+  const what = [
+    failed > 0 ? `${failed} of ${steps.length} steps failed` : '',
+    cancelled > 0 ? `${cancelled} of ${steps.length} cancelled` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const which = notDone.map((s) => s.id).join(', ');
   return {
     code: done > 0 ? EXIT_PARTIAL : EXIT_FAILURE,

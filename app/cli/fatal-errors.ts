@@ -40,7 +40,9 @@ export function onFatalError(stop: () => Promise<void>, options: FatalErrorOptio
     deadline.unref();
     Promise.resolve()
       .then(stop)
-      .catch((stopError: unknown) => log(`Shutdown failed: ${maskSecretsInText(stopError instanceof Error ? stopError.message : String(stopError))}`))
+      .catch((stopError: unknown) =>
+        log(`Shutdown failed: ${maskSecretsInText(stopError instanceof Error ? stopError.message : String(stopError))}`),
+      )
       .finally(() => {
         clearTimeout(deadline);
         exit(1);

@@ -19,7 +19,8 @@ function positiveInt(name: string) {
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be 0 (any free port) to 65535, got "${value}".`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`--port must be 0 (any free port) to 65535, got "${value}".`);
   return n;
 }
 
@@ -36,7 +37,9 @@ function atLeastTheWindow(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < MEASUREMENT_WINDOW_S) {
-      throw new InvalidArgumentError(`${name} must be at least ${MEASUREMENT_WINDOW_S} (seconds: the last ${MEASUREMENT_WINDOW_S} s are measured), got "${value}".`);
+      throw new InvalidArgumentError(
+        `${name} must be at least ${MEASUREMENT_WINDOW_S} (seconds: the last ${MEASUREMENT_WINDOW_S} s are measured), got "${value}".`,
+      );
     }
     return n;
   };
@@ -47,7 +50,9 @@ const DEFAULT_WARMUP_S = MEASUREMENT_WINDOW_S + 15;
 
 const program = new Command()
   .name('hotpath')
-  .description('Performance console for PostgreSQL + Redis services: live latency percentiles, caches, pool and memory, one-click optimize.')
+  .description(
+    'Performance console for PostgreSQL + Redis services: live latency percentiles, caches, pool and memory, one-click optimize.',
+  )
   .showHelpAfterError('(run with --help for usage)');
 
 /** The stack and workload options `serve` and `start` share. */
@@ -56,7 +61,10 @@ function withStackOptions(command: Command): Command {
     .option('--local', 'use the local demo stack: embedded PostgreSQL (+ a private redis-server when installed)')
     .option('--pg <url>', 'your PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=verify-full')
     .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
-    .option('--pg-password-file <file>', 'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)')
+    .option(
+      '--pg-password-file <file>',
+      'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)',
+    )
     .option('--redis-password-file <file>', 'read the Redis password from the first line of this file (also: REDISCLI_AUTH)')
     .option('--data-dir <dir>', 'data folder: the local demo stack and saved connection profiles', defaultDataDir())
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 7300)
@@ -67,9 +75,15 @@ function withStackOptions(command: Command): Command {
     .option('--no-local-redis', 'do not start a private redis-server for the local stack')
     .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')))
     .option('--cache-l1 <MiB>', 'memory budget of the L1 cache in MiB (changeable in the console)', positiveNumber('--cache-l1'), 128)
-    .option('--cache-l3 <dir|off|s3-url>', 'L3 object-store tier: a folder (default: cache-l3 in the data folder), off, or s3://bucket/prefix?endpoint=URL (credentials from AWS_* variables)')
+    .option(
+      '--cache-l3 <dir|off|s3-url>',
+      'L3 object-store tier: a folder (default: cache-l3 in the data folder), off, or s3://bucket/prefix?endpoint=URL (credentials from AWS_* variables)',
+    )
     .option('--no-cache', 'turn the cache off: cached templates go to the database every time')
-    .option('--memory-budget <size>', 'memory budget of the engine, e.g. 512MiB or 2GiB (default: a quarter of the machine, 256 MiB to 2 GiB)')
+    .option(
+      '--memory-budget <size>',
+      'memory budget of the engine, e.g. 512MiB or 2GiB (default: a quarter of the machine, 256 MiB to 2 GiB)',
+    )
     .option('--read-only', 'run no DDL at all: the index advisor proposes, never builds or rolls back');
 }
 
@@ -78,7 +92,9 @@ withStackOptions(
     .command('serve')
     .description('Run the engine headless on 127.0.0.1: the console in a browser, /healthz, Prometheus /metrics, the contract WebSocket.'),
 )
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Without --local or --pg the engine starts unconnected and the console offers the choice.
 
 Examples:
@@ -91,7 +107,8 @@ the password file (passfile=, PGPASSFILE, ~/.pgpass: mode 0600), then a prompt i
 this is a terminal. Redis: the URL, --redis-password-file, then REDISCLI_AUTH.
   hotpath serve --pg postgres://me@db:5432/app --workload ./my-profile.yaml --rate 200
 
-The console URL and the WebSocket carry a per-launch token (set HOTPATH_TOKEN to choose it).`)
+The console URL and the WebSocket carry a per-launch token (set HOTPATH_TOKEN to choose it).`,
+  )
   .action(async (options) => {
     await serve(options);
   });
@@ -108,20 +125,38 @@ program
   .command('optimize')
   .description('Analyze the workload and build the indexes that would help, online; print the plan, and before/after.')
   .option('--pg <url>', 'your PostgreSQL URL (pg_stat_statements is where the workload is read from)')
-  .option('--pg-password-file <file>', 'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)')
+  .option(
+    '--pg-password-file <file>',
+    'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)',
+  )
   .option('--local', 'the local demo stack instead (seeded with the demo data)')
   .option('--data-dir <dir>', 'data folder: the local stack, and the history of indexes Hotpath built', defaultDataDir())
   .option('--workload <demo|file>', 'run this workload meanwhile, to measure latency before and after on live traffic')
   .option('--rate <n>', 'target requests/s of that workload', positiveNumber('--rate'))
-  .option('--warmup <s>', `seconds the workload runs before the plan is made (its last ${MEASUREMENT_WINDOW_S} s are "before")`, positiveNumber('--warmup'), DEFAULT_WARMUP_S)
-  .option('--settle <s>', `seconds (at least ${MEASUREMENT_WINDOW_S}) the workload runs on the result before "after" is read, its last ${MEASUREMENT_WINDOW_S} s counting (default ${DEFAULT_SETTLE_MS / 1000})`, atLeastTheWindow('--settle'))
+  .option(
+    '--warmup <s>',
+    `seconds the workload runs before the plan is made (its last ${MEASUREMENT_WINDOW_S} s are "before")`,
+    positiveNumber('--warmup'),
+    DEFAULT_WARMUP_S,
+  )
+  .option(
+    '--settle <s>',
+    `seconds (at least ${MEASUREMENT_WINDOW_S}) the workload runs on the result before "after" is read, its last ${MEASUREMENT_WINDOW_S} s counting (default ${DEFAULT_SETTLE_MS / 1000})`,
+    atLeastTheWindow('--settle'),
+  )
   .option('--dry-run', 'print the plan and change nothing')
-  .option('--json', 'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }')
-  .addHelpText('after', `
+  .option(
+    '--json',
+    'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }',
+  )
+  .addHelpText(
+    'after',
+    `
 Examples:
   hotpath optimize --pg postgres://me@db:5432/app --dry-run
   hotpath optimize --local --workload demo --rate 500
-  hotpath optimize --pg postgres://me@db:5432/app --dry-run --json`)
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run --json`,
+  )
   .action(async (options) => {
     await optimize(options);
   });
@@ -129,14 +164,26 @@ Examples:
 program
   .command('bench')
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
-  .argument('[suites...]', 'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), or all (every suite but cache, pool, read-only, soak and planner)', ['all'])
+  .argument(
+    '[suites...]',
+    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), or all (every suite but cache, pool, read-only, soak and planner)',
+    ['all'],
+  )
   .option('--json', 'print JSON instead of tables')
-  .option('--pg <url>', 'PostgreSQL server for suites that need one (default: seeding and read-only use postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)')
+  .option(
+    '--pg <url>',
+    'PostgreSQL server for suites that need one (default: seeding and read-only use postgres://postgres@127.0.0.1:5432/postgres, pool a fresh local demo stack)',
+  )
   .option('--chunks <n>', 'rows per seeding run; planner: demo chunks to seed', positiveInt('--chunks'), 50_000)
   .option('--runs <n>', 'runs per variant (the median is reported)', positiveInt('--runs'), 3)
-  .option('--seconds <n>', 'seconds per measurement (runner; pool and read-only: per client or variant and concurrency)', positiveNumber('--seconds'), 3)
+  .option(
+    '--seconds <n>',
+    'seconds per measurement (runner; pool and read-only: per client or variant and concurrency)',
+    positiveNumber('--seconds'),
+    3,
+  )
   .addOption(new Option('--trace <file>', 'cache trace to replay (gzip is fine)'))
-  .addOption(new Option('--format <format>', 'the trace\'s format').choices(['lirs', 'arc', 'cache2k', 'adaptsize']))
+  .addOption(new Option('--format <format>', "the trace's format").choices(['lirs', 'arc', 'cache2k', 'adaptsize']))
   .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
   .option('--minutes <n>', 'soak: minutes of the demo workload with the cache on', positiveNumber('--minutes'), 10)
   .option('--rate <n>', 'soak: target requests/s', positiveNumber('--rate'), 200)

@@ -28,15 +28,32 @@ export async function readPasswordFile(file: string, flag: string): Promise<{ pa
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new ContractError('bad-arguments', `${flag} ${file} cannot be read: ${why}.`, `Give a file that holds the password on its first line, readable by the user running Hotpath.`);
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : (error as Error).message;
+    throw new ContractError(
+      'bad-arguments',
+      `${flag} ${file} cannot be read: ${why}.`,
+      `Give a file that holds the password on its first line, readable by the user running Hotpath.`,
+    );
   }
   const password = text.split(/\r?\n/)[0] ?? '';
-  if (password === '') throw new ContractError('bad-arguments', `${flag} ${file} is empty: its first line should be the password.`, 'Write the password on the first line of the file (e.g. printf %s "$PASSWORD" > file; chmod 600 file).');
+  if (password === '')
+    throw new ContractError(
+      'bad-arguments',
+      `${flag} ${file} is empty: its first line should be the password.`,
+      'Write the password on the first line of the file (e.g. printf %s "$PASSWORD" > file; chmod 600 file).',
+    );
   const mode = (await stat(file)).mode;
-  const warning = process.platform !== 'win32' && (mode & 0o077) !== 0
-    ? `${flag} ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it.`
-    : null;
+  const warning =
+    process.platform !== 'win32' && (mode & 0o077) !== 0
+      ? `${flag} ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it.`
+      : null;
   return { password, warning };
 }
 
@@ -47,7 +64,11 @@ export function withPgPassword(connection: string, password: string): string {
 }
 
 function twice(flag: string, what: string): ContractError {
-  return new ContractError('bad-arguments', `${flag} was given, and the ${what} has a password too.`, `Give the password once: remove it from the ${what} (keeping it off the command line is the point of ${flag}).`);
+  return new ContractError(
+    'bad-arguments',
+    `${flag} was given, and the ${what} has a password too.`,
+    `Give the password once: remove it from the ${what} (keeping it off the command line is the point of ${flag}).`,
+  );
 }
 
 /**
@@ -57,18 +78,33 @@ function twice(flag: string, what: string): ContractError {
  * The password file is read here, for the command line's own --pg: the engine reads none for connections its
  * clients name.
  */
-export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: string) => void, environment: EnvironmentPasswords = {}, env: Record<string, string | undefined> = process.env): Promise<{ pg?: string; redis?: string }> {
+export async function applyPasswordFiles(
+  flags: PasswordFlags,
+  warn: (line: string) => void,
+  environment: EnvironmentPasswords = {},
+  env: Record<string, string | undefined> = process.env,
+): Promise<{ pg?: string; redis?: string }> {
   let pg = flags.pg;
   let redis = flags.redis;
   if (flags.pgPasswordFile !== undefined) {
-    if (pg === undefined) throw new ContractError('bad-arguments', '--pg-password-file needs --pg.', 'Add --pg with the connection string the password belongs to.');
+    if (pg === undefined)
+      throw new ContractError(
+        'bad-arguments',
+        '--pg-password-file needs --pg.',
+        'Add --pg with the connection string the password belongs to.',
+      );
     if (parsePgUrl(pg).config.password) throw twice('--pg-password-file', 'PostgreSQL connection string');
     const file = await readPasswordFile(flags.pgPasswordFile, '--pg-password-file');
     if (file.warning) warn(file.warning);
     pg = withPgPassword(pg, file.password);
   }
   if (flags.redisPasswordFile !== undefined) {
-    if (redis === undefined) throw new ContractError('bad-arguments', '--redis-password-file needs --redis.', 'Add --redis with the Redis URL the password belongs to.');
+    if (redis === undefined)
+      throw new ContractError(
+        'bad-arguments',
+        '--redis-password-file needs --redis.',
+        'Add --redis with the Redis URL the password belongs to.',
+      );
     if (redisUrlHasPassword(redis)) throw twice('--redis-password-file', 'Redis URL');
     const file = await readPasswordFile(flags.redisPasswordFile, '--redis-password-file');
     if (file.warning) warn(file.warning);
@@ -78,9 +114,11 @@ export async function applyPasswordFiles(flags: PasswordFlags, warn: (line: stri
   if (pg !== undefined && !parsePgUrl(pg).config.password) {
     const fromFile = await resolvePgPassword(parsePgUrl(pg), { ...env, PGPASSWORD: undefined });
     if (fromFile.password !== null) pg = withPgPassword(pg, fromFile.password);
-    else if (fromFile.warning) warn(`The PostgreSQL password file was ignored: ${fromFile.warning}. Make it private (chmod 0600), as psql requires.`);
+    else if (fromFile.warning)
+      warn(`The PostgreSQL password file was ignored: ${fromFile.warning}. Make it private (chmod 0600), as psql requires.`);
   }
-  if (redis !== undefined && environment.redis !== undefined && !redisUrlHasPassword(redis)) redis = withRedisPassword(redis, environment.redis);
+  if (redis !== undefined && environment.redis !== undefined && !redisUrlHasPassword(redis))
+    redis = withRedisPassword(redis, environment.redis);
   return { ...(pg === undefined ? {} : { pg }), ...(redis === undefined ? {} : { redis }) };
 }
 
@@ -125,7 +163,11 @@ export async function promptPgPassword(connection: string, env: Record<string, s
  * the password file; when the server asks for a password that no source had, psql's prompt on the terminal (never
  * when stdin is not one). Used by every command that takes --pg (serve, optimize).
  */
-export async function connectWithPasswords(engine: Pick<EngineApi, 'call'>, flags: PasswordFlags, environment: EnvironmentPasswords): Promise<void> {
+export async function connectWithPasswords(
+  engine: Pick<EngineApi, 'call'>,
+  flags: PasswordFlags,
+  environment: EnvironmentPasswords,
+): Promise<void> {
   const urls = await applyPasswordFiles(flags, (line) => process.stderr.write(`Warning: ${line}\n`), environment);
   const connect = (pgUrl: string) => engine.call('stack.connect', urls.redis ? { pgUrl, redisUrl: urls.redis } : { pgUrl });
   const pgUrl = urls.pg!;

@@ -54,7 +54,9 @@ export function onShutdownSignal(stop: () => Promise<void>, options: ShutdownSig
     log(`${signal}: stopping (send the signal again to exit at once)...`);
     const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     const deadline = setTimeout(() => {
-      log(`The shutdown did not finish within ${Math.round(deadlineMs / 1000)} s: exiting now. Servers still running are stopped by the next start of the local stack.`);
+      log(
+        `The shutdown did not finish within ${Math.round(deadlineMs / 1000)} s: exiting now. Servers still running are stopped by the next start of the local stack.`,
+      );
       exit(1);
     }, deadlineMs);
     deadline.unref();

@@ -83,7 +83,8 @@ export async function resolveAppPath(url: string, rootDir: string): Promise<AppP
   if (segments.some((segment) => segment === '..' || segment === '.')) return { ok: false, status: 403, reason: 'path traversal' };
 
   const root = resolve(rootDir);
-  const wanted = segments.length === 0 || extname(segments[segments.length - 1]!) === '' ? join(root, 'index.html') : join(root, ...segments);
+  const wanted =
+    segments.length === 0 || extname(segments[segments.length - 1]!) === '' ? join(root, 'index.html') : join(root, ...segments);
   if (!isInside(root, wanted)) return { ok: false, status: 403, reason: 'path traversal' };
 
   let real: string;

@@ -64,7 +64,9 @@ function start(): void {
     void engine
       .call('stack.startLocal', {})
       .then(() => engine.call('demo.seed', { chunks: 200_000 }))
-      .catch((error: unknown) => console.error(`Hotpath: the local demo stack did not start: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) =>
+        console.error(`Hotpath: the local demo stack did not start: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
   app.on('second-instance', () => {
     if (quitting) return;

@@ -45,7 +45,14 @@ export function createHotpathBridge(ipcRenderer: IpcRendererLike): HotpathBridge
         return (await ipcRenderer.invoke(IPC_INVOKE_CHANNEL, { command, params })) as BridgeResponse;
       } catch (error) {
         // invoke rejects only when IPC itself fails (no handler yet, params not cloneable).
-        return { ok: false, error: { code: 'ipc-failed', message: `The call to the engine failed: ${error instanceof Error ? error.message : String(error)}`, hint: 'Reload the window; if it persists, restart Hotpath.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'ipc-failed',
+            message: `The call to the engine failed: ${error instanceof Error ? error.message : String(error)}`,
+            hint: 'Reload the window; if it persists, restart Hotpath.',
+          },
+        };
       }
     },
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
@@ -61,13 +61,16 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   }
   const token = options.token ?? randomBytes(24).toString('base64url');
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const onClientProblem = options.onClientProblem ?? ((reason: string) => process.stderr.write(`hotpath: a WebSocket client was refused: ${reason}\n`));
+  const onClientProblem =
+    options.onClientProblem ?? ((reason: string) => process.stderr.write(`hotpath: a WebSocket client was refused: ${reason}\n`));
   const shared = new SharedInFlight(options.maxInFlightTotal ?? DEFAULT_MAX_IN_FLIGHT_TOTAL);
-  wss.on('connection', (socket) => bridgeContract(socket, options.engine, {
-    ...(options.clientLimits ? { limits: options.clientLimits } : {}),
-    shared,
-    onClientProblem,
-  }));
+  wss.on('connection', (socket) =>
+    bridgeContract(socket, options.engine, {
+      ...(options.clientLimits ? { limits: options.clientLimits } : {}),
+      shared,
+      onClientProblem,
+    }),
+  );
 
   let clients = 0;
   const rendererDir = options.rendererDir ?? RENDERER_DIR;
@@ -87,17 +90,23 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       return;
     }
     if (url.pathname !== '/ws' || !sameSecret(url.searchParams.get('token') ?? '', token)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\nA valid ?token= is required: use the URL hotpath printed at start.\n');
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\nA valid ?token= is required: use the URL hotpath printed at start.\n',
+      );
       return;
     }
     // Counted from the accepted upgrade until its TCP connection closes, so handshakes under way count too.
     if (clients >= maxClients) {
       onClientProblem(`${clients} clients are connected already (at most ${maxClients})`);
-      socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 5\r\n\r\n${maxClients} WebSocket clients are connected already (the most this server accepts). Close another console or script connected to it, then retry.\n`);
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 5\r\n\r\n${maxClients} WebSocket clients are connected already (the most this server accepts). Close another console or script connected to it, then retry.\n`,
+      );
       return;
     }
     clients += 1;
-    socket.once('close', () => { clients -= 1; });
+    socket.once('close', () => {
+      clients -= 1;
+    });
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -105,7 +114,11 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new ContractError('port-in-use', `Port ${options.port} on 127.0.0.1 is already in use (another hotpath?).`, 'Stop the other program, or choose another port with --port (0 picks a free one).')
+          ? new ContractError(
+              'port-in-use',
+              `Port ${options.port} on 127.0.0.1 is already in use (another hotpath?).`,
+              'Stop the other program, or choose another port with --port (0 picks a free one).',
+            )
           : error,
       );
     });
@@ -178,7 +191,7 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
-function isOwnOrigin(origin: string, server: import('node:http').Server): boolean {
+function isOwnOrigin(origin: string, server: HttpServer): boolean {
   const port = (server.address() as AddressInfo).port;
   return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }

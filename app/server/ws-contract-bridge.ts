@@ -23,7 +23,8 @@ export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
 export class SharedInFlight {
   inFlight = 0;
   constructor(readonly max: number) {
-    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`The shared in-flight limit must be a positive integer; got ${String(max)}.`);
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new RangeError(`The shared in-flight limit must be a positive integer; got ${String(max)}.`);
   }
 }
 
@@ -83,7 +84,12 @@ export function bridgeContract(socket: WebSocket, api: EngineApi, options: Bridg
   socket.on('message', (data, isBinary) => {
     if (closed) return;
     if (isBinary) {
-      send(failure(null, new ContractError('bad-request', 'Binary frames are not part of the contract.', 'Send each request as a JSON text frame.')));
+      send(
+        failure(
+          null,
+          new ContractError('bad-request', 'Binary frames are not part of the contract.', 'Send each request as a JSON text frame.'),
+        ),
+      );
       return;
     }
     const decoded = decodeRequestFrame(data.toString());
@@ -93,27 +99,57 @@ export function bridgeContract(socket: WebSocket, api: EngineApi, options: Bridg
     }
     const { id, command, params } = decoded.request;
     if (inFlight.has(id)) {
-      send(failure(null, new ContractError('duplicate-request-id', `Request id ${id} is already being answered on this connection.`, 'Use a new id for each request.')));
+      send(
+        failure(
+          null,
+          new ContractError(
+            'duplicate-request-id',
+            `Request id ${id} is already being answered on this connection.`,
+            'Use a new id for each request.',
+          ),
+        ),
+      );
       return;
     }
     if (inFlight.size >= limits.maxInFlight) {
-      send(failure(id, new ContractError('too-many-requests', `Too many requests in flight on this connection (at most ${limits.maxInFlight}).`, 'Wait for answers before sending more requests.')));
+      send(
+        failure(
+          id,
+          new ContractError(
+            'too-many-requests',
+            `Too many requests in flight on this connection (at most ${limits.maxInFlight}).`,
+            'Wait for answers before sending more requests.',
+          ),
+        ),
+      );
       return;
     }
     const shared = options.shared;
     if (shared && shared.inFlight >= shared.max) {
-      send(failure(id, new ContractError('too-many-requests', `Too many requests in flight on this server (at most ${shared.max} across all its clients).`, 'Wait for answers before sending more requests, or close another client of this server.')));
+      send(
+        failure(
+          id,
+          new ContractError(
+            'too-many-requests',
+            `Too many requests in flight on this server (at most ${shared.max} across all its clients).`,
+            'Wait for answers before sending more requests, or close another client of this server.',
+          ),
+        ),
+      );
       return;
     }
     inFlight.add(id);
     if (shared) shared.inFlight += 1;
-    void api.call(command as CommandName, params as never).then(
-      (result) => send({ type: 'response', id, ok: true, result } satisfies ResponseMessage),
-      (error: unknown) => send(failure(id, toContractError(error))),
-    ).finally(() => {
-      inFlight.delete(id);
-      if (shared) shared.inFlight -= 1;
-    });
+    void api
+      .call(command as CommandName, params as never)
+      .then(
+        (result) => send({ type: 'response', id, ok: true, result } satisfies ResponseMessage),
+        (error: unknown) => send(failure(id, toContractError(error))),
+      )
+      .finally(() => {
+        inFlight.delete(id);
+        if (shared) shared.inFlight -= 1;
+      });
   });
 }
 

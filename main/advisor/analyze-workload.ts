@@ -11,7 +11,14 @@ import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.
 import { selectIndexes } from './selection.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
-import { TRUST_GUARD, inRolledBackReadOnlyTransaction, planningRole, readPlanningTrust, readRunners, type StatementRunner } from './planning-roles.ts';
+import {
+  TRUST_GUARD,
+  inRolledBackReadOnlyTransaction,
+  planningRole,
+  readPlanningTrust,
+  readRunners,
+  type StatementRunner,
+} from './planning-roles.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 
 export interface AnalyzeWorkloadOptions {
@@ -57,7 +64,8 @@ async function connect(option: AnalyzeWorkloadOptions['pg']): Promise<{ client: 
 async function chooseEvaluator(client: pg.Client, options: AnalyzeWorkloadOptions): Promise<{ use: boolean; note: string }> {
   if (options.useHypopg === false) return { use: false, note: 'HypoPG was not used (useHypopg: false).' };
   if (await hypopgInstalled(client)) return { use: true, note: '' };
-  const enable = 'a superuser can run CREATE EXTENSION hypopg in this database (it adds functions only; analysis never creates it, as it only reads)';
+  const enable =
+    'a superuser can run CREATE EXTENSION hypopg in this database (it adds functions only; analysis never creates it, as it only reads)';
   const note = (await hypopgAvailable(client))
     ? `HypoPG is installed on this server but not created in this database: ${enable}.`
     : `HypoPG is not installed on this server: install its package (e.g. postgresql-<version>-hypopg), then ${enable}.`;
@@ -65,9 +73,12 @@ async function chooseEvaluator(client: pg.Client, options: AnalyzeWorkloadOption
   return { use: false, note };
 }
 
-const HYPOPG_NOTE = 'Costs are the planner\'s own: each candidate set was created as HypoPG hypothetical indexes in one session and every statement\'s generic plan EXPLAINed (never ANALYZEd) with them, as the role that ran it, in a read-only transaction rolled back; HypoPG\'s size estimates run somewhat high';
+const HYPOPG_NOTE =
+  "Costs are the planner's own: each candidate set was created as HypoPG hypothetical indexes in one session and every statement's generic plan EXPLAINed (never ANALYZEd) with them, as the role that ran it, in a read-only transaction rolled back; HypoPG's size estimates run somewhat high";
 
-function round(n: number): number { return Math.round(n * 100) / 100; }
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
 
 /**
  * The index advisor's analysis: the workload (pg_stat_statements and the engine's templates) → generic plans →
@@ -87,7 +98,9 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     const { rows } = await client.query<{ v: string }>(`${ADVISOR_MARKER} SELECT current_setting('server_version_num') AS v`);
     const serverVersion = Number(rows[0]!.v);
     const captured = await captureWorkload(client, {
-      templates: options.templates ?? [], maxStatements: options.maxStatements ?? 50, useStatStatements: options.useStatStatements ?? true,
+      templates: options.templates ?? [],
+      maxStatements: options.maxStatements ?? 50,
+      useStatStatements: options.useStatStatements ?? true,
     });
     const skipped = [...captured.skipped];
     const statements: AdvisorReport['statements'] = [];
@@ -103,31 +116,48 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
         continue;
       }
       try {
-        const plan = await inRolledBackReadOnlyTransaction(client, as.role, () => explainGeneric(client, serverVersion, statement.query, as.guard ? TRUST_GUARD : null));
+        const plan = await inRolledBackReadOnlyTransaction(client, as.role, () =>
+          explainGeneric(client, serverVersion, statement.query, as.guard ? TRUST_GUARD : null),
+        );
         statements.push(reported(statement));
         planAs.push(as);
         plans.push(plan);
         accesses.push(scanAccesses(plan, quoteIdent));
       } catch (error) {
-        skipped.push({ query: statement.query, reason: `could not be planned${as.role === null ? '' : ` as ${as.role}`}: ${(error as Error).message}` });
+        skipped.push({
+          query: statement.query,
+          reason: `could not be planned${as.role === null ? '' : ` as ${as.role}`}: ${(error as Error).message}`,
+        });
       }
     }
-    const tables = await readTables(client, accesses.flat().map((a) => ({ schema: a.schema, table: a.table })));
+    const tables = await readTables(
+      client,
+      accesses.flat().map((a) => ({ schema: a.schema, table: a.table })),
+    );
     const existing = await readExistingIndexes(client);
     const candidates = generateCandidates(accesses, tables).filter((c) => !coveredByExisting(c.spec, existing));
 
     const hypopg = await chooseEvaluator(client, options);
     const settings = await readCostSettings(client);
     const evaluator: CostEvaluator = hypopg.use
-      ? new HypopgEvaluator(client, serverVersion, statements.map((s, i) => ({ sql: s.query, ...planAs[i]! })))
+      ? new HypopgEvaluator(
+          client,
+          serverVersion,
+          statements.map((s, i) => ({ sql: s.query, ...planAs[i]! })),
+        )
       : new EstimateEvaluator(plans, accesses, tables, settings);
     try {
       const writeBudget = options.writeBudget ?? 0.25;
       const writeCost = (c: Candidate) => {
         const info = tables.get(tableKey(c.spec.schema, c.spec.table))!;
         const access = accesses.flat().find((a) => a.schema === c.spec.schema && a.table === c.spec.table) ?? null;
-        const overheadShare = c.spec.method === 'brin' ? 0.01 : (entryBytes(c.spec, info) / info.rowBytes) * predicateFraction(c.spec, access, info);
-        return { writesPerSecond: round(info.writesPerSecond), overheadShare: round(overheadShare * 1000) / 1000, heavy: info.writeShare >= 0.5 };
+        const overheadShare =
+          c.spec.method === 'brin' ? 0.01 : (entryBytes(c.spec, info) / info.rowBytes) * predicateFraction(c.spec, access, info);
+        return {
+          writesPerSecond: round(info.writesPerSecond),
+          overheadShare: round(overheadShare * 1000) / 1000,
+          heavy: info.writeShare >= 0.5,
+        };
       };
       const affordable = candidates.filter((c) => {
         const w = writeCost(c);
@@ -138,23 +168,42 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
       for (const c of affordable) sizes.set(specKey(c.spec), await evaluator.sizeBytes(c.spec));
       const selected = await selectIndexes({
         statements: statements.map((s, i) => ({ calls: s.calls, baseCost: plans[i]!['Total Cost'] })),
-        candidates: affordable.map((c) => ({ key: specKey(c.spec), fits: c.fits, columnCount: c.spec.columns.length + c.spec.include.length, descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length, sizeBytes: sizes.get(specKey(c.spec)) ?? 0 })),
-        cost: (config, s) => evaluator.cost(config.map((k) => byKey.get(k)!.spec), s),
+        candidates: affordable.map((c) => ({
+          key: specKey(c.spec),
+          fits: c.fits,
+          columnCount: c.spec.columns.length + c.spec.include.length,
+          descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length,
+          sizeBytes: sizes.get(specKey(c.spec)) ?? 0,
+        })),
+        cost: (config, s) =>
+          evaluator.cost(
+            config.map((k) => byKey.get(k)!.spec),
+            s,
+          ),
         minStatementGain: options.minStatementGain ?? 0.5,
         minWorkloadShare: options.minWorkloadShare ?? 0.01,
       });
       const proposals = selected.map((choice): IndexProposal => {
         const candidate = byKey.get(choice.key)!;
         const { heavy: _heavy, ...write } = writeCost(candidate);
-        return proposal(candidate.spec, choice, statements, sizes.get(choice.key) ?? 0, write, tables.get(tableKey(candidate.spec.schema, candidate.spec.table))!);
+        return proposal(
+          candidate.spec,
+          choice,
+          statements,
+          sizes.get(choice.key) ?? 0,
+          write,
+          tables.get(tableKey(candidate.spec.schema, candidate.spec.table))!,
+        );
       });
-      const methodNote = hypopg.use
-        ? `${HYPOPG_NOTE}${hypopg.note}.`
-        : `${hypopg.note} ${ESTIMATE_NOTE}`;
+      const methodNote = hypopg.use ? `${HYPOPG_NOTE}${hypopg.note}.` : `${hypopg.note} ${ESTIMATE_NOTE}`;
       return {
         method: evaluator.method,
         methodNote: captured.statStatementsNote ? `${methodNote} ${captured.statStatementsNote}` : methodNote,
-        serverVersion, statements, proposals, findings: indexFindings(existing), skipped,
+        serverVersion,
+        statements,
+        proposals,
+        findings: indexFindings(existing),
+        skipped,
       };
     } finally {
       await evaluator.close();
@@ -187,13 +236,20 @@ function proposal(
   const labels = serves.map((s) => s.template ?? `query ${s.queryId ?? '?'}`);
   const keys = spec.columns.map((c) => `${c.name}${c.direction === 'desc' ? ' DESC' : ''}`).join(', ');
   const correlation = info.columns.get(spec.columns[0]!.name)?.correlation;
-  const why = spec.method === 'brin'
-    ? `a BRIN index because the table is stored in ${spec.columns[0]!.name} order (correlation ${correlation?.toFixed(3)}) and the statements ask for ranges`
-    : spec.predicate ? `a partial B-tree on (${keys}) holding only rows where ${spec.predicate}` : `a B-tree on (${keys})${spec.include.length ? ` including ${spec.include.join(', ')} for index-only scans` : ''}`;
+  const why =
+    spec.method === 'brin'
+      ? `a BRIN index because the table is stored in ${spec.columns[0]!.name} order (correlation ${correlation?.toFixed(3)}) and the statements ask for ranges`
+      : spec.predicate
+        ? `a partial B-tree on (${keys}) holding only rows where ${spec.predicate}`
+        : `a B-tree on (${keys})${spec.include.length ? ` including ${spec.include.join(', ')} for index-only scans` : ''}`;
   return {
-    ...spec, name, ddl: createIndexDdl(spec, name), serves,
+    ...spec,
+    name,
+    ddl: createIndexDdl(spec, name),
+    serves,
     estimatedGain: { costReduction: round(choice.gain), share: round(choice.share * 10000) / 10000 },
-    estimatedSizeBytes: sizeBytes, writeCost,
+    estimatedSizeBytes: sizeBytes,
+    writeCost,
     reason: `${why} serves ${labels.join(', ')}: estimated cost ${serves.map((s) => `${s.costBefore} → ${s.costAfter}`).join(', ')}, ${(choice.share * 100).toFixed(1)}% of the workload's estimated cost.`,
   };
 }

@@ -16,7 +16,14 @@ export interface FoundRelation {
 
 /** The relation `schema.name`, or null if there is none. Names are compared exactly (they are unquoted names). */
 export async function inspectIndex(client: pg.Client, schema: string, name: string): Promise<FoundRelation | null> {
-  const { rows } = await client.query<{ is_index: boolean; valid: boolean | null; table_name: string | null; definition: string | null; size: string }>(`
+  const { rows } = await client.query<{
+    is_index: boolean;
+    valid: boolean | null;
+    table_name: string | null;
+    definition: string | null;
+    size: string;
+  }>(
+    `
     SELECT i.indexrelid IS NOT NULL AS is_index, i.indisvalid AS valid, t.relname AS table_name,
            CASE WHEN i.indexrelid IS NOT NULL THEN pg_get_indexdef(c.oid) END AS definition,
            pg_relation_size(c.oid) AS size
@@ -24,10 +31,18 @@ export async function inspectIndex(client: pg.Client, schema: string, name: stri
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_index i ON i.indexrelid = c.oid
     LEFT JOIN pg_class t ON t.oid = i.indrelid
-    WHERE n.nspname = $1 AND c.relname = $2`, [schema, name]);
+    WHERE n.nspname = $1 AND c.relname = $2`,
+    [schema, name],
+  );
   const row = rows[0];
   if (!row) return null;
-  return { isIndex: row.is_index, valid: row.valid === true, table: row.table_name, definition: row.definition, sizeBytes: Number(row.size) };
+  return {
+    isIndex: row.is_index,
+    valid: row.valid === true,
+    table: row.table_name,
+    definition: row.definition,
+    sizeBytes: Number(row.size),
+  };
 }
 
 const MARKER_PREFIX = 'Built by Hotpath, history entry ';
@@ -87,7 +102,13 @@ export type DropResult = 'dropped' | 'valid' | 'absent' | 'not-ours';
  * Between the check and the drop another session could replace the index; with the hash in our names that is
  * not a practical concern.
  */
-export async function dropIfInvalid(client: pg.Client, schema: string, table: string, name: string, lockTimeoutMs: number): Promise<DropResult> {
+export async function dropIfInvalid(
+  client: pg.Client,
+  schema: string,
+  table: string,
+  name: string,
+  lockTimeoutMs: number,
+): Promise<DropResult> {
   const found = await inspectIndex(client, schema, name);
   if (!found) return 'absent';
   if (!found.isIndex || found.table !== table) return 'not-ours';

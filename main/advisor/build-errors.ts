@@ -2,8 +2,7 @@ import { ContractError } from '../contract/api.ts';
 import type { BuildStatus } from './build-history.ts';
 
 export type IndexBuildErrorCode =
-  | 'read-only' | 'invalid-spec' | 'table-busy' | 'not-built-by-hotpath' | 'index-missing'
-  | 'definition-changed' | 'rollback-failed';
+  'read-only' | 'invalid-spec' | 'table-busy' | 'not-built-by-hotpath' | 'index-missing' | 'definition-changed' | 'rollback-failed';
 
 /**
  * Why the builder refused to act (read-only mode, a bad spec, a table already busy, a rollback it may not do).
@@ -11,7 +10,11 @@ export type IndexBuildErrorCode =
  * engine passes code, message and hint through to people unchanged.
  */
 export class IndexBuildError extends ContractError {
-  constructor(override readonly code: IndexBuildErrorCode, message: string, hint: string) {
+  constructor(
+    override readonly code: IndexBuildErrorCode,
+    message: string,
+    hint: string,
+  ) {
     super(code, message, hint);
     this.name = 'IndexBuildError';
   }

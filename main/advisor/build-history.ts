@@ -69,14 +69,18 @@ type HistoryFile = z.infer<typeof historyFileSchema>;
 export function builtEntryOf(entries: readonly HistoryEntry[], name: string, schema?: string): HistoryEntry | undefined {
   // Only builds and rollbacks change who owns an index (a failed attempt drops nothing valid), so the newest of
   // those per schema decides.
-  const matches = entries.filter((e) => e.name === name && (schema === undefined || e.schema === schema)
-    && (e.status === 'built' || e.status === 'rolled-back'));
+  const matches = entries.filter(
+    (e) => e.name === name && (schema === undefined || e.schema === schema) && (e.status === 'built' || e.status === 'rolled-back'),
+  );
   const newest = new Map<string, HistoryEntry>();
   for (const e of matches) newest.set(e.schema, e);
   const built = [...newest.values()].filter((e) => e.status === 'built');
   if (built.length > 1) {
-    throw new ContractError('ambiguous-index', `Hotpath built an index named ${name} in ${built.length} schemas (${built.map((e) => e.schema).join(', ')}).`,
-      'Say which schema you mean.');
+    throw new ContractError(
+      'ambiguous-index',
+      `Hotpath built an index named ${name} in ${built.length} schemas (${built.map((e) => e.schema).join(', ')}).`,
+      'Say which schema you mean.',
+    );
   }
   return built[0];
 }
@@ -163,8 +167,11 @@ export class BuildHistory {
     return await this.change((data) => {
       const entry = data.entries.find((e) => e.id === id);
       if (!entry) {
-        throw new ContractError('no-such-history-entry', `The index history in ${this.file} has no entry with id ${id}.`,
-          'List the history again: the entry may have been removed from the file by hand.');
+        throw new ContractError(
+          'no-such-history-entry',
+          `The index history in ${this.file} has no entry with id ${id}.`,
+          'List the history again: the entry may have been removed from the file by hand.',
+        );
       }
       apply(entry);
       return { ...entry };
@@ -184,8 +191,11 @@ export class BuildHistory {
   }
 
   private damaged(detail: string): ContractError {
-    return new ContractError('index-history-unreadable', `The index build history in ${this.file} cannot be read: ${detail}.`,
-      `Hotpath has not changed the file. Repair it by hand (it is JSON), or move it away (e.g. mv ${this.file} ${this.file}.bak) to start an empty history; rollback then works only for indexes built afterwards.`);
+    return new ContractError(
+      'index-history-unreadable',
+      `The index build history in ${this.file} cannot be read: ${detail}.`,
+      `Hotpath has not changed the file. Repair it by hand (it is JSON), or move it away (e.g. mv ${this.file} ${this.file}.bak) to start an empty history; rollback then works only for indexes built afterwards.`,
+    );
   }
 
   private read(): Promise<HistoryFile> {
@@ -194,7 +204,15 @@ export class BuildHistory {
 
   /** Atomic, like the profiles file (util/json-file.ts): a crash leaves the old history or the new one. */
   private write(data: HistoryFile): Promise<void> {
-    return writeJsonFileAtomic(this.file, data, (detail) => new ContractError('index-history-not-saved', `The index build history could not be saved to ${this.file}: ${detail}.`,
-      'Check that the data folder exists and is writable by the user running Hotpath, and that the disk is not full.'));
+    return writeJsonFileAtomic(
+      this.file,
+      data,
+      (detail) =>
+        new ContractError(
+          'index-history-not-saved',
+          `The index build history could not be saved to ${this.file}: ${detail}.`,
+          'Check that the data folder exists and is writable by the user running Hotpath, and that the disk is not full.',
+        ),
+    );
   }
 }

@@ -64,7 +64,11 @@ const PHASES: Record<string, { text: string; band: [number, number]; counter: Co
   'waiting for old snapshots': { text: 'Waiting for older transactions to finish', band: [0.95, 0.99], counter: 'lockers' },
   'waiting for readers before marking dead': { text: 'Waiting for readers', band: [0.99, 1], counter: 'lockers' },
   'waiting for readers before dropping': { text: 'Waiting for readers', band: [0.99, 1], counter: 'lockers' },
-  [SYNTHETIC_PHASES.droppingInvalid]: { text: 'The build did not finish: dropping the invalid index it left', band: [1, 1], counter: 'none' },
+  [SYNTHETIC_PHASES.droppingInvalid]: {
+    text: 'The build did not finish: dropping the invalid index it left',
+    band: [1, 1],
+    counter: 'none',
+  },
 };
 
 export interface PhaseCounters {
@@ -137,17 +141,33 @@ export async function readBuildProgress(client: pg.Client, target: ProgressTarge
   if (!row || (row.phase === null && row.blocker_pid === null)) return null;
   const n = (v: string | null) => (v === null ? 0 : Number(v));
   const counters: PhaseCounters = {
-    blocksDone: n(row.blocks_done), blocksTotal: n(row.blocks_total), tuplesDone: n(row.tuples_done),
-    tuplesTotal: n(row.tuples_total), lockersDone: n(row.lockers_done), lockersTotal: n(row.lockers_total),
+    blocksDone: n(row.blocks_done),
+    blocksTotal: n(row.blocks_total),
+    tuplesDone: n(row.tuples_done),
+    tuplesTotal: n(row.tuples_total),
+    lockersDone: n(row.lockers_done),
+    lockersTotal: n(row.lockers_total),
   };
   const phase = row.phase ?? fallbackPhase;
-  const blocker: BuildBlocker | null = row.blocker_pid === null ? null : {
-    pid: row.blocker_pid,
-    query: row.blocker_query,
-    state: row.blocker_state,
-    xactAgeMs: row.blocker_xact_age_ms === null ? null : Number(row.blocker_xact_age_ms),
+  const blocker: BuildBlocker | null =
+    row.blocker_pid === null
+      ? null
+      : {
+          pid: row.blocker_pid,
+          query: row.blocker_query,
+          state: row.blocker_state,
+          xactAgeMs: row.blocker_xact_age_ms === null ? null : Number(row.blocker_xact_age_ms),
+        };
+  return {
+    name: target.name,
+    schema: target.schema,
+    table: target.table,
+    pid: target.pid,
+    phase,
+    ...describePhase(phase, counters),
+    ...counters,
+    blocker,
   };
-  return { name: target.name, schema: target.schema, table: target.table, pid: target.pid, phase, ...describePhase(phase, counters), ...counters, blocker };
 }
 
 /**

@@ -63,33 +63,67 @@ async function reconcileEntry(client: pg.Client, options: ReconcileOptions, entr
   const base = { schema: entry.schema, name: entry.name, table: entry.table };
   const where = quoteQualified(entry.schema, entry.name);
   if (entry.backendPid !== undefined && (await stillRunning(client, entry.backendPid, entry.ddl))) {
-    return { ...base, kind: 'still-building', message: `Index ${where} is still being built by PostgreSQL (backend ${entry.backendPid}) although the Hotpath process that started it has gone; it will be adopted once it finishes (on the next start).` };
+    return {
+      ...base,
+      kind: 'still-building',
+      message: `Index ${where} is still being built by PostgreSQL (backend ${entry.backendPid}) although the Hotpath process that started it has gone; it will be adopted once it finishes (on the next start).`,
+    };
   }
   const now = Date.now();
   const closed = { ownerPid: undefined, backendPid: undefined, reconciledAt: now, finishedAt: now, durationMs: now - entry.startedAt };
   const found = await inspectIndex(client, entry.schema, entry.name);
   if (!found) {
     const note = 'Hotpath stopped during this build, and PostgreSQL did not finish it; nothing was left behind.';
-    await options.history.patch(entry.id, { ...closed, status: 'failed', error: 'interrupted: the process running the build stopped', note });
+    await options.history.patch(entry.id, {
+      ...closed,
+      status: 'failed',
+      error: 'interrupted: the process running the build stopped',
+      note,
+    });
     return { ...base, kind: 'interrupted', message: `Index ${where}: ${note}` };
   }
   if (!found.isIndex || found.table !== entry.table || !(await sameDefinition(entry.ddl, found.definition))) {
     const note = `The name is now used by ${found.isIndex ? `another index (${found.definition})` : 'a relation that is not an index'}, which Hotpath leaves alone.`;
-    await options.history.patch(entry.id, { ...closed, status: 'failed', error: 'interrupted: the process running the build stopped', note });
+    await options.history.patch(entry.id, {
+      ...closed,
+      status: 'failed',
+      error: 'interrupted: the process running the build stopped',
+      note,
+    });
     return { ...base, kind: 'name-taken', message: `Index ${where}: the build was interrupted. ${note}` };
   }
   if (!found.valid) {
     const note = `The build was interrupted and left an INVALID index (it slows writes and serves no query). Roll back this entry (index ${entry.name}) to drop it, or run DROP INDEX CONCURRENTLY ${where};`;
-    await options.history.patch(entry.id, { ...closed, status: 'failed', error: 'interrupted: the process running the build stopped', leftInvalid: true, note });
+    await options.history.patch(entry.id, {
+      ...closed,
+      status: 'failed',
+      error: 'interrupted: the process running the build stopped',
+      leftInvalid: true,
+      note,
+    });
     return { ...base, kind: 'left-invalid', message: `Index ${where}: ${note}` };
   }
   const marked = await setMarker(client, options, entry.schema, entry.name, entry.id);
   const note = `PostgreSQL finished this build after the Hotpath process that started it had stopped; adopted at the next start.${marked}`;
-  await options.history.patch(entry.id, { ...closed, status: 'built', definition: found.definition ?? undefined, sizeBytes: found.sizeBytes, note });
+  await options.history.patch(entry.id, {
+    ...closed,
+    status: 'built',
+    definition: found.definition ?? undefined,
+    sizeBytes: found.sizeBytes,
+    note,
+  });
   return { ...base, kind: 'adopted', message: `Index ${where} on ${entry.table}: ${note} It can be rolled back like any other.` };
 }
 
-interface CatalogIndex { schema: string; name: string; table_name: string; valid: boolean; definition: string; comment: string | null; size: string }
+interface CatalogIndex {
+  schema: string;
+  name: string;
+  table_name: string;
+  valid: boolean;
+  definition: string;
+  comment: string | null;
+  size: string;
+}
 
 /** `hp_` indexes the history does not own (built, building, or a failed build's leftover) → adopted if marked, else reported. */
 async function adoptMarked(client: pg.Client, options: ReconcileOptions, entries: HistoryEntry[]): Promise<ReconcileFinding[]> {
@@ -113,22 +147,41 @@ async function adoptMarked(client: pg.Client, options: ReconcileOptions, entries
     const where = quoteQualified(row.schema, row.name);
     const markedId = markerEntryId(row.comment);
     if (markedId === null) {
-      findings.push({ ...base, kind: 'not-ours', message: `Index ${where} on ${row.table_name} is named like Hotpath's indexes but carries no Hotpath ownership marker, so Hotpath leaves it alone.` });
+      findings.push({
+        ...base,
+        kind: 'not-ours',
+        message: `Index ${where} on ${row.table_name} is named like Hotpath's indexes but carries no Hotpath ownership marker, so Hotpath leaves it alone.`,
+      });
       continue;
     }
     const entry = entries.find((e) => e.id === markedId);
     const unclaimed = await whyNotAdoptable(entry, row);
     if (unclaimed !== null) {
-      findings.push({ ...base, kind: 'unknown-marker', message: `Index ${where} on ${row.table_name} carries Hotpath's ownership marker naming history entry ${markedId}, but ${unclaimed}, so Hotpath leaves it alone: it neither adopts nor drops it (anyone who owns the table can write that comment). If Hotpath did build it and its history was lost, drop it yourself when you no longer want it: DROP INDEX CONCURRENTLY ${where};` });
+      findings.push({
+        ...base,
+        kind: 'unknown-marker',
+        message: `Index ${where} on ${row.table_name} carries Hotpath's ownership marker naming history entry ${markedId}, but ${unclaimed}, so Hotpath leaves it alone: it neither adopts nor drops it (anyone who owns the table can write that comment). If Hotpath did build it and its history was lost, drop it yourself when you no longer want it: DROP INDEX CONCURRENTLY ${where};`,
+      });
       continue;
     }
     const now = Date.now();
     const note = `Found in the catalog with Hotpath's ownership marker for this entry, which did not record it as built; adopted at start.`;
     await options.history.patch(entry!.id, {
-      reconciledAt: now, definition: row.definition, sizeBytes: Number(row.size), note, ownerPid: undefined, backendPid: undefined,
-      ...(row.valid ? { status: 'built' as const, error: undefined, leftInvalid: undefined } : { status: 'failed' as const, leftInvalid: true, error: 'an INVALID index (a build that did not finish)' }),
+      reconciledAt: now,
+      definition: row.definition,
+      sizeBytes: Number(row.size),
+      note,
+      ownerPid: undefined,
+      backendPid: undefined,
+      ...(row.valid
+        ? { status: 'built' as const, error: undefined, leftInvalid: undefined }
+        : { status: 'failed' as const, leftInvalid: true, error: 'an INVALID index (a build that did not finish)' }),
     });
-    findings.push({ ...base, kind: row.valid ? 'adopted' : 'left-invalid', message: `Index ${where} on ${row.table_name}: ${note}${row.valid ? '' : ' It is INVALID: roll it back to drop it.'}` });
+    findings.push({
+      ...base,
+      kind: row.valid ? 'adopted' : 'left-invalid',
+      message: `Index ${where} on ${row.table_name}: ${note}${row.valid ? '' : ' It is INVALID: roll it back to drop it.'}`,
+    });
   }
   return findings;
 }

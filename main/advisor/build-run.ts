@@ -45,7 +45,8 @@ const CANCEL_RETRY_MS = 250;
  */
 export async function runBuild(run: BuildRun): Promise<RunResult> {
   const target = quoteQualified(run.schema, run.table);
-  if (run.signal?.aborted) return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was changed.` };
+  if (run.signal?.aborted)
+    return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was changed.` };
   let client: pg.Client | undefined;
   let monitor: pg.Client | undefined;
   let poller: ProgressPoller | undefined;
@@ -58,15 +59,21 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
       return { status: 'failed', message, error: message };
     }
     if (existing?.valid) {
-      return { status: 'built', alreadyExisted: true, sizeBytes: existing.sizeBytes, definition: existing.definition ?? undefined,
-        message: `Index ${run.name} on ${target} already exists and is valid; nothing to do.` };
+      return {
+        status: 'built',
+        alreadyExisted: true,
+        sizeBytes: existing.sizeBytes,
+        definition: existing.definition ?? undefined,
+        message: `Index ${run.name} on ${target} already exists and is valid; nothing to do.`,
+      };
     }
     // An earlier attempt's invalid index under our deterministic name: drop it, then build afresh.
     if (existing) {
       await dropIfInvalid(client, run.schema, run.table, run.name, run.cleanupLockTimeoutMs);
       await setLockTimeout(client, run.lockTimeoutMs); // the drop lengthened it; the build gets the short one back
     }
-    if (run.signal?.aborted) return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was built.` };
+    if (run.signal?.aborted)
+      return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was built.` };
 
     let entryId: string | undefined;
     try {
@@ -77,14 +84,23 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     }
 
     monitor = await run.connect();
-    poller = new ProgressPoller(monitor, { name: run.name, schema: run.schema, table: run.table, pid }, run.progressIntervalMs, run.onProgress);
+    poller = new ProgressPoller(
+      monitor,
+      { name: run.name, schema: run.schema, table: run.table, pid },
+      run.progressIntervalMs,
+      run.onProgress,
+    );
     poller.start();
     const attempt = await runDdl(client, monitor, pid, run.ddl, run.signal);
     if (attempt.error === undefined) {
       const built = await inspectIndex(client, run.schema, run.name);
       const unmarked = await markOwned(client, run, entryId);
-      return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined,
-        message: `Built index ${run.name} on ${target}.${unmarked}` };
+      return {
+        status: 'built',
+        sizeBytes: built?.sizeBytes,
+        definition: built?.definition ?? undefined,
+        message: `Built index ${run.name} on ${target}.${unmarked}`,
+      };
     }
 
     const status = classifyBuildError(attempt.error, attempt.weCancelled);
@@ -97,24 +113,44 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
       // The statement failed after the index was complete (e.g. the connection broke at commit): it is usable.
       const built = await inspectIndex(client, run.schema, run.name).catch(() => null);
       await markOwned(client, run, entryId);
-      return { status: 'built', sizeBytes: built?.sizeBytes, definition: built?.definition ?? undefined, error,
-        message: `Index ${run.name} on ${target} is built and valid, although the statement reported: ${error}.` };
+      return {
+        status: 'built',
+        sizeBytes: built?.sizeBytes,
+        definition: built?.definition ?? undefined,
+        error,
+        message: `Index ${run.name} on ${target} is built and valid, although the statement reported: ${error}.`,
+      };
     }
-    const left = typeof cleanup === 'string' ? '' : ` It left an INVALID index that could not be dropped (${cleanup.error}): run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)} once the table is quiet.`;
+    const left =
+      typeof cleanup === 'string'
+        ? ''
+        : ` It left an INVALID index that could not be dropped (${cleanup.error}): run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)} once the table is quiet.`;
     const cleaned = typeof cleanup === 'string' ? ' No index was left behind.' : left;
     const result = { status, error, leftInvalid: typeof cleanup !== 'string' || undefined };
     if (status === 'lock-timeout') {
-      const who = blocker ? ` The lock was held by pid ${blocker.pid} (${blocker.state ?? 'state unknown'}${blocker.xactAgeMs !== null ? `, transaction open ${Math.round(blocker.xactAgeMs / 1000)} s` : ''}${blocker.query ? `, last query: ${blocker.query.slice(0, 200)}` : ''}).` : '';
-      return { ...result, message: `The build of ${run.name} waited longer than the lock timeout (${run.lockTimeoutMs} ms) on ${target}.${who}${cleaned} Finish or cancel that transaction, then build again.` };
+      const who = blocker
+        ? ` The lock was held by pid ${blocker.pid} (${blocker.state ?? 'state unknown'}${blocker.xactAgeMs !== null ? `, transaction open ${Math.round(blocker.xactAgeMs / 1000)} s` : ''}${blocker.query ? `, last query: ${blocker.query.slice(0, 200)}` : ''}).`
+        : '';
+      return {
+        ...result,
+        message: `The build of ${run.name} waited longer than the lock timeout (${run.lockTimeoutMs} ms) on ${target}.${who}${cleaned} Finish or cancel that transaction, then build again.`,
+      };
     }
     if (status === 'cancelled') return { ...result, message: `The build of ${run.name} was cancelled.${cleaned}` };
     return { ...result, message: `The build of ${run.name} on ${target} failed: ${error}.${cleaned}` };
   } catch (error) {
     // Our own queries failed (connection lost, permissions): the DDL may or may not have run; tidy up if we can.
     const cleanup = client ? await cleanUp(run, client, false) : 'absent';
-    const left = typeof cleanup === 'string' ? '' : ` An INVALID index ${run.name} may be left: run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)}.`;
-    return { status: 'failed', error: describeError(error), leftInvalid: typeof cleanup !== 'string' || undefined,
-      message: `The build of ${run.name} on ${target} failed: ${describeError(error)}.${left}` };
+    const left =
+      typeof cleanup === 'string'
+        ? ''
+        : ` An INVALID index ${run.name} may be left: run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)}.`;
+    return {
+      status: 'failed',
+      error: describeError(error),
+      leftInvalid: typeof cleanup !== 'string' || undefined,
+      message: `The build of ${run.name} on ${target} failed: ${describeError(error)}.${left}`,
+    };
   } finally {
     await poller?.stop();
     await monitor?.end().catch(() => undefined);
@@ -127,8 +163,15 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
  * own connection is busy), repeated while the statement runs, because a cancel that lands before the statement
  * reached the server is ignored. Every cancel query is awaited before returning, so none can hit the cleanup.
  */
-async function runDdl(client: pg.Client, monitor: pg.Client, pid: number, ddl: string, signal?: AbortSignal): Promise<{ error: unknown; weCancelled: boolean }> {
-  if (signal?.aborted) return { error: Object.assign(new Error('cancelled before the statement was sent'), { code: '57014' }), weCancelled: true };
+async function runDdl(
+  client: pg.Client,
+  monitor: pg.Client,
+  pid: number,
+  ddl: string,
+  signal?: AbortSignal,
+): Promise<{ error: unknown; weCancelled: boolean }> {
+  if (signal?.aborted)
+    return { error: Object.assign(new Error('cancelled before the statement was sent'), { code: '57014' }), weCancelled: true };
   let weCancelled = false;
   let running = true;
   let timer: NodeJS.Timeout | undefined;
@@ -194,5 +237,14 @@ async function markOwned(client: pg.Client, run: BuildRun, entryId: string | und
 /** What the builder knows without asking the server; the next poll adds whoever blocks the step, if anyone. */
 function syntheticProgress(run: BuildRun, pid: number, phase: string): BuildProgress {
   const counters = { blocksDone: 0, blocksTotal: 0, tuplesDone: 0, tuplesTotal: 0, lockersDone: 0, lockersTotal: 0 };
-  return { name: run.name, schema: run.schema, table: run.table, pid, phase, ...describePhase(phase, counters), ...counters, blocker: null };
+  return {
+    name: run.name,
+    schema: run.schema,
+    table: run.table,
+    pid,
+    phase,
+    ...describePhase(phase, counters),
+    ...counters,
+    blocker: null,
+  };
 }

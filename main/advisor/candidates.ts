@@ -18,7 +18,14 @@ export const BRIN_MIN_CORRELATION = 0.95;
 const BRIN_MIN_PAGES = 256;
 
 export function specKey(spec: IndexSpec): string {
-  return JSON.stringify([spec.schema, spec.table, spec.method, spec.columns.map((c) => [c.name, c.direction]), spec.include, spec.predicate]);
+  return JSON.stringify([
+    spec.schema,
+    spec.table,
+    spec.method,
+    spec.columns.map((c) => [c.name, c.direction]),
+    spec.include,
+    spec.predicate,
+  ]);
 }
 
 /** Equality-like columns of an access: `= $1`, `= ANY`, constants not folded into a partial predicate, join keys. */
@@ -46,7 +53,9 @@ export function fitOf(spec: IndexSpec, access: ScanAccess): Fit {
   if (spec.predicate !== null && !spec.predicate.split(' AND ').every((part) => constants.includes(part))) return 'none';
   const eq = equalityColumns(access, spec.predicate);
   const ranges = access.predicates.filter((p) => p.kind === 'range').map((p) => p.column);
-  const nullTests = access.predicates.filter((p) => (p.kind === 'null' || p.kind === 'notnull') && !(spec.predicate ?? '').includes(p.constantSql!));
+  const nullTests = access.predicates.filter(
+    (p) => (p.kind === 'null' || p.kind === 'notnull') && !(spec.predicate ?? '').includes(p.constantSql!),
+  );
   const first = spec.columns[0]!.name;
   if (spec.method === 'brin') {
     if (!ranges.includes(first)) return 'none';
@@ -77,13 +86,15 @@ function keyShapes(access: ScanAccess, info: TableInfo, predicate: string | null
   const usable = (c: string) => info.columns.get(c)?.btree === true;
   // Most distinct values first among equalities: the same rows either way, but a more selective leading column
   // makes the index useful to more statements (those that only have it).
-  const eq = equalityColumns(access, predicate).filter(usable)
-    .sort((a, b) => (info.columns.get(b)!.nDistinct - info.columns.get(a)!.nDistinct));
+  const eq = equalityColumns(access, predicate)
+    .filter(usable)
+    .sort((a, b) => info.columns.get(b)!.nDistinct - info.columns.get(a)!.nDistinct);
   const ranges = [...new Set(access.predicates.filter((p) => p.kind === 'range').map((p) => p.column))].filter(usable);
   const sortAll = access.sort && access.sort.every((s) => usable(s.column)) ? access.sort.filter((s) => !eq.includes(s.column)) : null;
   const shapes: IndexSpec['columns'][] = [];
   const head = eq.slice(0, 3).map(asc);
-  const sorted = sortAll !== null && sortAll.length > 0 && (access.limitNode !== null || ranges.length === 0 || ranges[0] === sortAll[0]!.column);
+  const sorted =
+    sortAll !== null && sortAll.length > 0 && (access.limitNode !== null || ranges.length === 0 || ranges[0] === sortAll[0]!.column);
   if (sorted) shapes.push([...head, ...sortAll.map((s) => ({ name: s.column, direction: s.direction }))]);
   // The same keys in the ORDER BY's direction already serve a range on the sort column: no ascending twin.
   for (const range of ranges) if (!(sorted && sortAll[0]!.column === range)) shapes.push([...head, asc(range)]);
@@ -102,7 +113,9 @@ function keyShapes(access: ScanAccess, info: TableInfo, predicate: string | null
  */
 export function generateCandidates(accessesByStatement: ScanAccess[][], tables: Map<string, TableInfo>): Candidate[] {
   const specs = new Map<string, IndexSpec>();
-  const add = (spec: IndexSpec) => { if (spec.columns.length > 0) specs.set(specKey(spec), spec); };
+  const add = (spec: IndexSpec) => {
+    if (spec.columns.length > 0) specs.set(specKey(spec), spec);
+  };
   for (const accesses of accessesByStatement) {
     for (const access of accesses) {
       const info = tables.get(tableKey(access.schema, access.table));

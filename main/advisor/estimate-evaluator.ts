@@ -7,10 +7,10 @@ import { tableKey, type CostSettings, type TableInfo } from './table-stats.ts';
 export const ESTIMATE_NOTE =
   'Without HypoPG, costs are estimated without the planner: for each table scan of a ' +
   "statement's generic plan, an index scan is costed with PostgreSQL's own formulas (its random_page_cost, seq_page_cost, " +
-  'cpu_tuple_cost, cpu_index_tuple_cost and cpu_operator_cost; index pages from reltuples and the columns\' average widths; ' +
-  'heap pages by the Mackert-Lohman formula interpolated by the leading column\'s pg_stats.correlation; selectivity 1/n_distinct ' +
+  "cpu_tuple_cost, cpu_index_tuple_cost and cpu_operator_cost; index pages from reltuples and the columns' average widths; " +
+  "heap pages by the Mackert-Lohman formula interpolated by the leading column's pg_stats.correlation; selectivity 1/n_distinct " +
   'for an equality with a parameter, a third for a one-sided range and 0.5% for a two-sided one, as the planner assumes; ' +
-  'null_frac for IS [NOT] NULL) and compared with the node\'s current cost, including a Sort the index makes unnecessary and a LIMIT ' +
+  "null_frac for IS [NOT] NULL) and compared with the node's current cost, including a Sort the index makes unnecessary and a LIMIT " +
   'that can stop early, or a parameterized nested loop in place of a hash join. It does not see plan shapes the planner might ' +
   'find beyond these, so treat its numbers as a ranking, not a forecast.';
 
@@ -30,7 +30,10 @@ export function predicateFraction(spec: IndexSpec, access: ScanAccess | null, in
   for (const part of spec.predicate.split(' AND ')) {
     const p = access?.predicates.find((q) => q.constantSql === part);
     const column = p ? info.columns.get(p.column) : undefined;
-    if (!p || !column) { fraction *= 0.5; continue; }
+    if (!p || !column) {
+      fraction *= 0.5;
+      continue;
+    }
     if (p.kind === 'null') fraction *= column.nullFrac;
     else if (p.kind === 'notnull') fraction *= 1 - column.nullFrac;
     else fraction *= eqSelectivity(info, p.column);
@@ -55,20 +58,34 @@ function eqSelectivity(info: TableInfo, column: string): number {
  * it when the index delivers the order; or the whole join when it turns a hash join into a parameterized nested
  * loop), and that subtree's current cost. Null when the index cannot serve the access.
  */
-export function estimateAccess(spec: IndexSpec, access: ScanAccess, info: TableInfo, k: CostSettings): { replaced: number; cost: number } | null {
+export function estimateAccess(
+  spec: IndexSpec,
+  access: ScanAccess,
+  info: TableInfo,
+  k: CostSettings,
+): { replaced: number; cost: number } | null {
   const fit = fitOf(spec, access);
   if (fit === 'none') return null;
   const fraction = predicateFraction(spec, access, info);
   const entries = Math.max(info.reltuples * fraction, 1);
   const eq = new Set([...access.predicates.filter((p) => p.kind === 'eq').map((p) => p.column), ...access.joinColumns]);
-  const joinLookup = access.join !== null && access.joinColumns.includes(spec.columns[0]!.name)
-    && access.predicates.every((p) => p.column !== spec.columns[0]!.name);
+  const joinLookup =
+    access.join !== null &&
+    access.joinColumns.includes(spec.columns[0]!.name) &&
+    access.predicates.every((p) => p.column !== spec.columns[0]!.name);
   let selectivity = 1;
   let quals = 0;
   for (const column of spec.columns) {
-    if (eq.has(column.name)) { selectivity *= eqSelectivity(info, column.name); quals++; continue; }
+    if (eq.has(column.name)) {
+      selectivity *= eqSelectivity(info, column.name);
+      quals++;
+      continue;
+    }
     const ranges = access.predicates.filter((p) => p.kind === 'range' && p.column === column.name).length;
-    if (ranges > 0) { selectivity *= ranges >= 2 ? 0.005 : 1 / 3; quals += ranges; }
+    if (ranges > 0) {
+      selectivity *= ranges >= 2 ? 0.005 : 1 / 3;
+      quals += ranges;
+    }
     break;
   }
   if (quals === 0 && !access.sort) return null;
@@ -80,7 +97,10 @@ export function estimateAccess(spec: IndexSpec, access: ScanAccess, info: TableI
   let scan: number;
   if (spec.method === 'brin') {
     const pages = Math.min(T, Math.ceil(selectivity * T) + 128);
-    scan = 2 * k.randomPageCost + pages * k.seqPageCost + (pages / T) * info.reltuples * (k.cpuTupleCost + k.cpuOperatorCost * access.predicates.length);
+    scan =
+      2 * k.randomPageCost +
+      pages * k.seqPageCost +
+      (pages / T) * info.reltuples * (k.cpuTupleCost + k.cpuOperatorCost * access.predicates.length);
   } else {
     const leaf = Math.ceil((entries * entryBytes(spec, info)) / (PAGE * FILL));
     const indexPages = Math.max(1, Math.ceil(selectivity * leaf));
@@ -96,8 +116,14 @@ export function estimateAccess(spec: IndexSpec, access: ScanAccess, info: TableI
     scan = index + heap + rows * (k.cpuTupleCost + filters * k.cpuOperatorCost);
   }
   if (joinLookup && access.join) {
-    const other = (access.join.node.Plans ?? []).reduce((sum, child) => (child === access.scan || contains(child, access.scan) ? sum : sum + child['Total Cost']), 0);
-    return { replaced: access.join.node['Total Cost'], cost: other + access.join.otherRows * scan + access.join.node['Plan Rows'] * k.cpuTupleCost };
+    const other = (access.join.node.Plans ?? []).reduce(
+      (sum, child) => (child === access.scan || contains(child, access.scan) ? sum : sum + child['Total Cost']),
+      0,
+    );
+    return {
+      replaced: access.join.node['Total Cost'],
+      cost: other + access.join.otherRows * scan + access.join.node['Plan Rows'] * k.cpuTupleCost,
+    };
   }
   // In a parallel plan the scan's rows are one worker's share and the subtree an index scan replaces includes the
   // Gather (Merge): its rows are all of them and its cost is what is saved.
@@ -153,12 +179,15 @@ export class EstimateEvaluator implements CostEvaluator {
   async sizeBytes(spec: IndexSpec): Promise<number> {
     const info = this.tables.get(tableKey(spec.schema, spec.table));
     if (!info) return 0;
-    const access = this.accesses.flat().find((a) => a.schema === spec.schema && a.table === spec.table && fitOf(spec, a) !== 'none') ?? null;
+    const access =
+      this.accesses.flat().find((a) => a.schema === spec.schema && a.table === spec.table && fitOf(spec, a) !== 'none') ?? null;
     return estimateSizeBytes(spec, info, predicateFraction(spec, access, info));
   }
 
   async close(): Promise<void> {}
 
   /** For tests and reports: a stable key of a spec. */
-  static key(spec: IndexSpec): string { return specKey(spec); }
+  static key(spec: IndexSpec): string {
+    return specKey(spec);
+  }
 }

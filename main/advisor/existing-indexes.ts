@@ -28,8 +28,22 @@ export interface ExistingIndex {
 /** Every index on the database's own tables (not the system's). */
 export async function readExistingIndexes(client: pg.Client): Promise<ExistingIndex[]> {
   const { rows } = await client.query<{
-    schema: string; table: string; name: string; method: string; keys: (string | null)[]; descs: boolean[]; include: string[]; predicate: string | null;
-    valid: boolean; unique: boolean; primary: boolean; constraint: boolean; scans: string | null; size: string; definition: string; since: Date;
+    schema: string;
+    table: string;
+    name: string;
+    method: string;
+    keys: (string | null)[];
+    descs: boolean[];
+    include: string[];
+    predicate: string | null;
+    valid: boolean;
+    unique: boolean;
+    primary: boolean;
+    constraint: boolean;
+    scans: string | null;
+    size: string;
+    definition: string;
+    since: Date;
   }>(
     `${ADVISOR_MARKER} SELECT n.nspname AS schema, t.relname AS "table", i.relname AS name, am.amname AS method,
             array(SELECT a.attname FROM generate_subscripts(x.indkey, 1) k LEFT JOIN pg_attribute a
@@ -53,10 +67,21 @@ export async function readExistingIndexes(client: pg.Client): Promise<ExistingIn
       ORDER BY n.nspname, t.relname, i.relname`,
   );
   return rows.map((r) => ({
-    schema: r.schema, table: r.table, name: r.name, method: r.method,
-    keys: r.keys.map((k, i) => (k === null ? null : { name: k, direction: r.descs[i] ? 'desc' as const : 'asc' as const })),
-    include: r.include, predicate: r.predicate, valid: r.valid, unique: r.unique, primary: r.primary, constraint: r.constraint,
-    scans: Number(r.scans ?? 0), sizeBytes: Number(r.size), definition: r.definition, statsSince: new Date(r.since),
+    schema: r.schema,
+    table: r.table,
+    name: r.name,
+    method: r.method,
+    keys: r.keys.map((k, i) => (k === null ? null : { name: k, direction: r.descs[i] ? ('desc' as const) : ('asc' as const) })),
+    include: r.include,
+    predicate: r.predicate,
+    valid: r.valid,
+    unique: r.unique,
+    primary: r.primary,
+    constraint: r.constraint,
+    scans: Number(r.scans ?? 0),
+    sizeBytes: Number(r.size),
+    definition: r.definition,
+    statsSince: new Date(r.since),
   }));
 }
 
@@ -72,7 +97,9 @@ export function coveredByExisting(spec: IndexSpec, existing: readonly ExistingIn
     if (index.predicate !== null && normalizePredicate(index.predicate) !== normalizePredicate(spec.predicate ?? '')) continue;
     if (!(index.method === spec.method || (index.method === 'btree' && spec.method === 'brin'))) continue;
     if (index.keys.length < spec.columns.length) continue;
-    const same = spec.columns.every((c, i) => index.keys[i]?.name === c.name && (spec.method === 'brin' || index.keys[i]!.direction === c.direction));
+    const same = spec.columns.every(
+      (c, i) => index.keys[i]?.name === c.name && (spec.method === 'brin' || index.keys[i]!.direction === c.direction),
+    );
     const reversed = spec.columns.every((c, i) => index.keys[i]?.name === c.name && index.keys[i]!.direction !== c.direction);
     if (!same && !reversed) continue;
     const held = new Set([...index.keys.map((k) => k?.name), ...index.include]);
@@ -88,33 +115,67 @@ function normalizePredicate(text: string): string {
 
 function isPrefix(a: ExistingIndex, b: ExistingIndex): boolean {
   if (a.keys.length > b.keys.length || a.keys.some((k) => k === null)) return false;
-  return a.keys.every((k, i) => b.keys[i] !== null && b.keys[i]!.name === k!.name && (a.method !== 'btree' || b.keys[i]!.direction === k!.direction));
+  return a.keys.every(
+    (k, i) => b.keys[i] !== null && b.keys[i]!.name === k!.name && (a.method !== 'btree' || b.keys[i]!.direction === k!.direction),
+  );
 }
 
 /** Unused, duplicate and invalid indexes, each with the statement that would drop it. */
 export function indexFindings(existing: readonly ExistingIndex[]): IndexFinding[] {
   const findings: IndexFinding[] = [];
   const finding = (index: ExistingIndex, kind: IndexFinding['kind'], detail: string): IndexFinding => ({
-    kind, schema: index.schema, table: index.table, index: index.name, definition: index.definition, sizeBytes: index.sizeBytes,
-    detail, dropDdl: dropIndexDdl(index.schema, index.name),
+    kind,
+    schema: index.schema,
+    table: index.table,
+    index: index.name,
+    definition: index.definition,
+    sizeBytes: index.sizeBytes,
+    detail,
+    dropDdl: dropIndexDdl(index.schema, index.name),
   });
   for (const index of existing) {
     if (!index.valid) {
-      findings.push(finding(index, 'invalid', `invalid (a failed or cancelled CREATE INDEX CONCURRENTLY left it): the planner ignores it but every write still maintains it; drop it, or REINDEX INDEX CONCURRENTLY to finish it`));
+      findings.push(
+        finding(
+          index,
+          'invalid',
+          `invalid (a failed or cancelled CREATE INDEX CONCURRENTLY left it): the planner ignores it but every write still maintains it; drop it, or REINDEX INDEX CONCURRENTLY to finish it`,
+        ),
+      );
       continue;
     }
     const bound = index.unique || index.primary || index.constraint;
     if (!bound) {
-      const twin = existing.find((other) => other !== index && other.valid && other.schema === index.schema && other.table === index.table
-        && other.method === index.method && (other.predicate ?? '') === (index.predicate ?? '') && isPrefix(index, other)
-        // Two identical definitions: only the later name is reported, so one of them survives.
-        && (other.keys.length > index.keys.length || other.unique || other.name < index.name));
+      const twin = existing.find(
+        (other) =>
+          other !== index &&
+          other.valid &&
+          other.schema === index.schema &&
+          other.table === index.table &&
+          other.method === index.method &&
+          (other.predicate ?? '') === (index.predicate ?? '') &&
+          isPrefix(index, other) &&
+          // Two identical definitions: only the later name is reported, so one of them survives.
+          (other.keys.length > index.keys.length || other.unique || other.name < index.name),
+      );
       if (twin) {
-        findings.push(finding(index, 'duplicate', `its key columns (${index.keys.map((k) => k!.name).join(', ')}) are a prefix of ${twin.name}'s (${twin.keys.map((k) => k?.name ?? 'expression').join(', ')}), which serves the same lookups`));
+        findings.push(
+          finding(
+            index,
+            'duplicate',
+            `its key columns (${index.keys.map((k) => k!.name).join(', ')}) are a prefix of ${twin.name}'s (${twin.keys.map((k) => k?.name ?? 'expression').join(', ')}), which serves the same lookups`,
+          ),
+        );
         continue;
       }
       if (index.scans === 0) {
-        findings.push(finding(index, 'unused', `0 scans since ${index.statsSince.toISOString()} (statistics collected for ${describeAge(index.statsSince)}); it still costs every write and ${index.sizeBytes} bytes`));
+        findings.push(
+          finding(
+            index,
+            'unused',
+            `0 scans since ${index.statsSince.toISOString()} (statistics collected for ${describeAge(index.statsSince)}); it still costs every write and ${index.sizeBytes} bytes`,
+          ),
+        );
       }
     }
   }
@@ -123,5 +184,9 @@ export function indexFindings(existing: readonly ExistingIndex[]): IndexFinding[
 
 function describeAge(since: Date): string {
   const hours = (Date.now() - since.getTime()) / 3_600_000;
-  return hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${hours.toFixed(1)} hours` : `${Math.max(0, Math.round(hours * 60))} minutes`;
+  return hours >= 48
+    ? `${Math.round(hours / 24)} days`
+    : hours >= 1
+      ? `${hours.toFixed(1)} hours`
+      : `${Math.max(0, Math.round(hours * 60))} minutes`;
 }

@@ -27,7 +27,12 @@ let prepareCounter = 0;
  * Call it inside the read-only transaction `inRolledBackReadOnlyTransaction` opens (planning-roles.ts): planning can run
  * the statement's functions, so it happens as the statement's role and is rolled back.
  */
-export async function explainGeneric(client: pg.Client, serverVersion: number, sql: string, guard: string | null = null): Promise<PlanNode> {
+export async function explainGeneric(
+  client: pg.Client,
+  serverVersion: number,
+  sql: string,
+  guard: string | null = null,
+): Promise<PlanNode> {
   const body = sql.trim().replace(/;\s*$/, '');
   const params = await parameterCount(body);
   // `guard` goes in the same query string: a statement that fails stops the rest of a simple-protocol query.

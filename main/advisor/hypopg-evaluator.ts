@@ -56,10 +56,14 @@ export class HypopgEvaluator implements CostEvaluator {
     await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_reset()`);
     this.active = '';
     for (const spec of config) {
-      const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [hypotheticalDdl(spec)]);
+      const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [
+        hypotheticalDdl(spec),
+      ]);
       const key = specKey(spec);
       if (!this.sizes.has(key) && rows[0]) {
-        const size = await this.client.query<{ bytes: string }>(`${ADVISOR_MARKER} SELECT hypopg_relation_size($1)::text AS bytes`, [rows[0].indexrelid]);
+        const size = await this.client.query<{ bytes: string }>(`${ADVISOR_MARKER} SELECT hypopg_relation_size($1)::text AS bytes`, [
+          rows[0].indexrelid,
+        ]);
         this.sizes.set(key, Number(size.rows[0]?.bytes ?? 0));
       }
     }
@@ -75,7 +79,9 @@ export class HypopgEvaluator implements CostEvaluator {
     await this.activate(config);
     // The hypothetical indexes live in this backend's memory, not in the transaction: the rollback keeps them.
     const { sql, role, guard } = this.statements[statement]!;
-    const plan = await inRolledBackReadOnlyTransaction(this.client, role, () => explainGeneric(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null));
+    const plan = await inRolledBackReadOnlyTransaction(this.client, role, () =>
+      explainGeneric(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null),
+    );
     this.cache.set(cacheKey, plan['Total Cost']);
     return plan['Total Cost'];
   }

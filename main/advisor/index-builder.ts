@@ -93,20 +93,33 @@ export class IndexBuilder {
   async build(request: BuildRequest, options: BuildOptions = {}): Promise<BuildOutcome> {
     const { name, ddl } = prepare(request);
     if (this.options.readOnly) {
-      throw new IndexBuildError('read-only', `Hotpath is in read-only mode, so it will not build index ${name} (it runs no DDL in this mode).`,
-        `Run the statement yourself: ${ddl}; or reconnect without read-only mode to let Hotpath build, measure and roll it back.`);
+      throw new IndexBuildError(
+        'read-only',
+        `Hotpath is in read-only mode, so it will not build index ${name} (it runs no DDL in this mode).`,
+        `Run the statement yourself: ${ddl}; or reconnect without read-only mode to let Hotpath build, measure and roll it back.`,
+      );
     }
     const run = this.claim(request.schema, request.table, name);
     const startedAt = Date.now();
     const identity = {
-      name, schema: request.schema, table: request.table, ddl, reason: request.reason,
+      name,
+      schema: request.schema,
+      table: request.table,
+      ddl,
+      reason: request.reason,
       ...(request.serves ? { serves: [...request.serves] } : {}),
     };
     let building: HistoryEntry | undefined;
     try {
       const result = await runBuild({
-        connect: this.options.connect, name, schema: request.schema, table: request.table, ddl,
-        lockTimeoutMs: this.lockTimeoutMs, cleanupLockTimeoutMs: this.cleanupLockTimeoutMs, progressIntervalMs: this.progressIntervalMs,
+        connect: this.options.connect,
+        name,
+        schema: request.schema,
+        table: request.table,
+        ddl,
+        lockTimeoutMs: this.lockTimeoutMs,
+        cleanupLockTimeoutMs: this.cleanupLockTimeoutMs,
+        progressIntervalMs: this.progressIntervalMs,
         signal: options.signal,
         onProgress: (progress) => {
           run.progress = progress;
@@ -114,7 +127,13 @@ export class IndexBuilder {
         },
         beforeDdl: async (backendPid) => {
           building = await this.options.history.record({
-            ...identity, startedAt, finishedAt: startedAt, status: 'building', durationMs: 0, ownerPid: process.pid, backendPid,
+            ...identity,
+            startedAt,
+            finishedAt: startedAt,
+            status: 'building',
+            durationMs: 0,
+            ownerPid: process.pid,
+            backendPid,
           });
           this.activeEntryIds.add(building.id);
           return building.id;
@@ -122,18 +141,32 @@ export class IndexBuilder {
       });
       const finishedAt = Date.now();
       const outcome = {
-        finishedAt, status: result.status, durationMs: finishedAt - startedAt,
-        error: result.error, sizeBytes: result.sizeBytes, definition: result.definition,
-        alreadyExisted: result.alreadyExisted ? true : undefined, leftInvalid: result.leftInvalid ? true : undefined,
-        ownerPid: undefined, backendPid: undefined,
+        finishedAt,
+        status: result.status,
+        durationMs: finishedAt - startedAt,
+        error: result.error,
+        sizeBytes: result.sizeBytes,
+        definition: result.definition,
+        alreadyExisted: result.alreadyExisted ? true : undefined,
+        leftInvalid: result.leftInvalid ? true : undefined,
+        ownerPid: undefined,
+        backendPid: undefined,
       };
       const entry = building
         ? await this.options.history.patch(building.id, outcome)
         : await this.options.history.record({ ...identity, startedAt, ...withoutUndefined(outcome) });
       return {
-        status: result.status, message: result.message, name, schema: request.schema, table: request.table, ddl,
-        durationMs: entry.durationMs, sizeBytes: result.sizeBytes ?? null, alreadyExisted: result.alreadyExisted === true,
-        leftInvalid: result.leftInvalid === true, entry,
+        status: result.status,
+        message: result.message,
+        name,
+        schema: request.schema,
+        table: request.table,
+        ddl,
+        durationMs: entry.durationMs,
+        sizeBytes: result.sizeBytes ?? null,
+        alreadyExisted: result.alreadyExisted === true,
+        leftInvalid: result.leftInvalid === true,
+        entry,
       };
     } finally {
       if (building) this.activeEntryIds.delete(building.id);
@@ -148,16 +181,22 @@ export class IndexBuilder {
    */
   async rollback(name: string, schema?: string): Promise<HistoryEntry> {
     if (this.options.readOnly) {
-      throw new IndexBuildError('read-only', `Hotpath is in read-only mode, so it will not drop index ${name} (it runs no DDL in this mode).`,
-        `Run DROP INDEX CONCURRENTLY yourself, or reconnect without read-only mode.`);
+      throw new IndexBuildError(
+        'read-only',
+        `Hotpath is in read-only mode, so it will not drop index ${name} (it runs no DDL in this mode).`,
+        `Run DROP INDEX CONCURRENTLY yourself, or reconnect without read-only mode.`,
+      );
     }
     const entries = await this.options.history.list();
     const entry = builtEntryOf(entries, name, schema);
     if (!entry) {
       const leftover = droppableLeftoverOf(entries, name, schema);
       if (leftover) return await this.dropLeftover(leftover);
-      throw new IndexBuildError('not-built-by-hotpath', `Hotpath has no record of building an index named ${name}${schema ? ` in schema ${schema}` : ''} (or it was rolled back already), so it will not drop it.`,
-        'Hotpath rolls back only indexes it built (see the index history). To remove any other index, run DROP INDEX CONCURRENTLY yourself.');
+      throw new IndexBuildError(
+        'not-built-by-hotpath',
+        `Hotpath has no record of building an index named ${name}${schema ? ` in schema ${schema}` : ''} (or it was rolled back already), so it will not drop it.`,
+        'Hotpath rolls back only indexes it built (see the index history). To remove any other index, run DROP INDEX CONCURRENTLY yourself.',
+      );
     }
     this.claim(entry.schema, entry.table, name);
     let client: pg.Client | undefined;
@@ -165,25 +204,38 @@ export class IndexBuilder {
       client = await this.options.connect();
       const found = await inspectIndex(client, entry.schema, entry.name);
       if (!found || !found.isIndex) {
-        throw new IndexBuildError('index-missing', `Index ${entry.name} in schema ${entry.schema} no longer exists, so there is nothing to roll back.`,
-          'It was dropped outside Hotpath. Nothing needs doing.');
+        throw new IndexBuildError(
+          'index-missing',
+          `Index ${entry.name} in schema ${entry.schema} no longer exists, so there is nothing to roll back.`,
+          'It was dropped outside Hotpath. Nothing needs doing.',
+        );
       }
       if (found.table !== entry.table || (entry.definition !== undefined && found.definition !== entry.definition)) {
-        throw new IndexBuildError('definition-changed', `Index ${entry.name} in schema ${entry.schema} is no longer the one Hotpath built (now: ${found.definition ?? 'unknown'}; built: ${entry.definition ?? entry.ddl}), so Hotpath will not drop it.`,
-          'Someone replaced it under the same name. If it should go, run DROP INDEX CONCURRENTLY yourself.');
+        throw new IndexBuildError(
+          'definition-changed',
+          `Index ${entry.name} in schema ${entry.schema} is no longer the one Hotpath built (now: ${found.definition ?? 'unknown'}; built: ${entry.definition ?? entry.ddl}), so Hotpath will not drop it.`,
+          'Someone replaced it under the same name. If it should go, run DROP INDEX CONCURRENTLY yourself.',
+        );
       }
       await client.query(`SELECT set_config('default_transaction_read_only', 'off', false), set_config('statement_timeout', '0', false)`);
       await setLockTimeout(client, this.lockTimeoutMs);
       try {
         await client.query(dropIndexDdl(entry.schema, entry.name));
       } catch (error) {
-        throw new IndexBuildError('rollback-failed', `Dropping index ${entry.name} in schema ${entry.schema} failed: ${describeError(error)}. The index is still there.`,
-          'If it timed out waiting for a lock, a long transaction on the table is in the way: let it finish, then roll back again.');
+        throw new IndexBuildError(
+          'rollback-failed',
+          `Dropping index ${entry.name} in schema ${entry.schema} failed: ${describeError(error)}. The index is still there.`,
+          'If it timed out waiting for a lock, a long transaction on the table is in the way: let it finish, then roll back again.',
+        );
       }
       return await this.options.history.markRolledBack(entry.id);
     } catch (error) {
       if (error instanceof IndexBuildError) throw error;
-      throw new IndexBuildError('rollback-failed', `Rolling back index ${entry.name} failed: ${describeError(error)}.`, 'Check the connection to the server and try again.');
+      throw new IndexBuildError(
+        'rollback-failed',
+        `Rolling back index ${entry.name} failed: ${describeError(error)}.`,
+        'Check the connection to the server and try again.',
+      );
     } finally {
       await client?.end().catch(() => undefined);
       this.release(entry.schema, entry.table);
@@ -202,15 +254,24 @@ export class IndexBuilder {
       await prepareBuildSession(client, this.lockTimeoutMs);
       const dropped = await dropIfInvalid(client, entry.schema, entry.table, entry.name, this.lockTimeoutMs);
       if (dropped === 'valid' || dropped === 'not-ours') {
-        throw new IndexBuildError('definition-changed', `${entry.name} in schema ${entry.schema} is no longer the invalid index Hotpath's failed build left (it is now ${dropped === 'valid' ? 'a valid index' : 'something else'}), so Hotpath will not drop it.`,
-          'Someone built or replaced it under the same name. If it should go, run DROP INDEX CONCURRENTLY yourself.');
+        throw new IndexBuildError(
+          'definition-changed',
+          `${entry.name} in schema ${entry.schema} is no longer the invalid index Hotpath's failed build left (it is now ${dropped === 'valid' ? 'a valid index' : 'something else'}), so Hotpath will not drop it.`,
+          'Someone built or replaced it under the same name. If it should go, run DROP INDEX CONCURRENTLY yourself.',
+        );
       }
-      const note = dropped === 'dropped' ? 'The invalid index this build left was dropped on request.' : 'The invalid index this build left was already gone.';
+      const note =
+        dropped === 'dropped'
+          ? 'The invalid index this build left was dropped on request.'
+          : 'The invalid index this build left was already gone.';
       return await this.options.history.patch(entry.id, { leftInvalid: undefined, note });
     } catch (error) {
       if (error instanceof IndexBuildError) throw error;
-      throw new IndexBuildError('rollback-failed', `Dropping the invalid index ${entry.name} in schema ${entry.schema} failed: ${describeError(error)}. It is still there.`,
-        'If it timed out waiting for a lock, a long transaction on the table is in the way: let it finish, then roll back again.');
+      throw new IndexBuildError(
+        'rollback-failed',
+        `Dropping the invalid index ${entry.name} in schema ${entry.schema} failed: ${describeError(error)}. It is still there.`,
+        'If it timed out waiting for a lock, a long transaction on the table is in the way: let it finish, then roll back again.',
+      );
     } finally {
       await client?.end().catch(() => undefined);
       this.release(entry.schema, entry.table);
@@ -226,8 +287,11 @@ export class IndexBuilder {
     const key = JSON.stringify([schema, table]);
     const current = this.busy.get(key);
     if (current) {
-      throw new IndexBuildError('table-busy', `Hotpath is already working on an index of ${schema}.${table} (${current.name}); PostgreSQL builds one index per table at a time.`,
-        'Wait for that build to finish (or cancel it), then start this one. Builds on other tables can run meanwhile.');
+      throw new IndexBuildError(
+        'table-busy',
+        `Hotpath is already working on an index of ${schema}.${table} (${current.name}); PostgreSQL builds one index per table at a time.`,
+        'Wait for that build to finish (or cancel it), then start this one. Builds on other tables can run meanwhile.',
+      );
     }
     const run: RunningBuild = { name, schema, table, progress: null };
     this.busy.set(key, run);
@@ -241,7 +305,12 @@ export class IndexBuilder {
 
 /** Checks the request and writes its DDL; anything wrong is an 'invalid-spec' IndexBuildError. */
 function prepare(request: BuildRequest): { name: string; ddl: string } {
-  const invalid = (detail: string) => new IndexBuildError('invalid-spec', `This index cannot be built: ${detail}.`, 'Fix the index specification (or ask the advisor again) and retry.');
+  const invalid = (detail: string) =>
+    new IndexBuildError(
+      'invalid-spec',
+      `This index cannot be built: ${detail}.`,
+      'Fix the index specification (or ask the advisor again) and retry.',
+    );
   if (typeof request.reason !== 'string') throw invalid('it has no reason (every build records why)');
   if (!request.schema || !request.table) throw invalid('it names no schema or table');
   const name = request.name ?? indexName(request);

@@ -34,8 +34,14 @@ export function indexName(spec: IndexSpec): string {
   if (spec.unique) parts.push('unique');
   const definition = JSON.stringify(parts);
   const hash = createHash('sha1').update(definition).digest('hex').slice(0, 8);
-  const readable = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  const stem = ['hp', readable(spec.table), ...spec.columns.map((c) => readable(c.name)), spec.method === 'brin' ? 'brin' : ''].filter(Boolean).join('_');
+  const readable = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '');
+  const stem = ['hp', readable(spec.table), ...spec.columns.map((c) => readable(c.name)), spec.method === 'brin' ? 'brin' : '']
+    .filter(Boolean)
+    .join('_');
   const room = MAX_IDENTIFIER_BYTES - hash.length - 1;
   return `${stem.slice(0, room).replace(/_+$/, '')}_${hash}`;
 }

@@ -25,7 +25,36 @@ interface Token {
   value: string;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'true', 'false', 'any', 'all', 'some', 'array', 'case', 'when', 'then', 'else', 'end', 'like', 'ilike', 'in', 'distinct', 'from', 'nulls', 'first', 'last', 'asc', 'desc', 'similar', 'to']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'is',
+  'null',
+  'true',
+  'false',
+  'any',
+  'all',
+  'some',
+  'array',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'like',
+  'ilike',
+  'in',
+  'distinct',
+  'from',
+  'nulls',
+  'first',
+  'last',
+  'asc',
+  'desc',
+  'similar',
+  'to',
+]);
 const OPERATOR_CHARS = '+-*/<>=~!@#%^&|`?';
 
 /** Splits EXPLAIN's expression text into tokens; quoted identifiers keep spaces, quotes and case. */
@@ -34,45 +63,82 @@ export function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"') {
-      let j = i + 1; let value = '';
+      let j = i + 1;
+      let value = '';
       while (j < text.length) {
-        if (text[j] === '"') { if (text[j + 1] === '"') { value += '"'; j += 2; continue; } break; }
-        value += text[j]; j++;
+        if (text[j] === '"') {
+          if (text[j + 1] === '"') {
+            value += '"';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        value += text[j];
+        j++;
       }
       tokens.push({ type: 'qident', text: text.slice(i, j + 1), value });
-      i = j + 1; continue;
+      i = j + 1;
+      continue;
     }
     if (c === "'" || ((c === 'E' || c === 'e') && text[i + 1] === "'")) {
       let j = c === "'" ? i + 1 : i + 2;
       while (j < text.length) {
-        if (text[j] === '\\' && c !== "'") { j += 2; continue; }
-        if (text[j] === "'") { if (text[j + 1] === "'") { j += 2; continue; } break; }
+        if (text[j] === '\\' && c !== "'") {
+          j += 2;
+          continue;
+        }
+        if (text[j] === "'") {
+          if (text[j + 1] === "'") {
+            j += 2;
+            continue;
+          }
+          break;
+        }
         j++;
       }
       tokens.push({ type: 'string', text: text.slice(i, j + 1), value: text.slice(i, j + 1) });
-      i = j + 1; continue;
+      i = j + 1;
+      continue;
     }
     if (c === '$' && /\d/.test(text[i + 1] ?? '')) {
-      let j = i + 1; while (/\d/.test(text[j] ?? '')) j++;
+      let j = i + 1;
+      while (/\d/.test(text[j] ?? '')) j++;
       tokens.push({ type: 'param', text: text.slice(i, j), value: text.slice(i + 1, j) });
-      i = j; continue;
+      i = j;
+      continue;
     }
     if (/\d/.test(c) || (c === '.' && /\d/.test(text[i + 1] ?? ''))) {
       const m = /^\d*\.?\d+(?:[eE][+-]?\d+)?|^\d+\./.exec(text.slice(i))!;
       tokens.push({ type: 'number', text: m[0], value: m[0] });
-      i += m[0].length; continue;
+      i += m[0].length;
+      continue;
     }
     if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
-      let j = i; while (j < text.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(text[j]!)) j++;
+      let j = i;
+      while (j < text.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(text[j]!)) j++;
       const word = text.slice(i, j);
       tokens.push({ type: KEYWORDS.has(word.toLowerCase()) ? 'word' : 'ident', text: word, value: word });
-      i = j; continue;
+      i = j;
+      continue;
     }
-    if (c === ':' && text[i + 1] === ':') { tokens.push({ type: 'punct', text: '::', value: '::' }); i += 2; continue; }
-    if ('(),[].;:'.includes(c)) { tokens.push({ type: 'punct', text: c, value: c }); i++; continue; }
-    let j = i; while (j < text.length && OPERATOR_CHARS.includes(text[j]!)) j++;
+    if (c === ':' && text[i + 1] === ':') {
+      tokens.push({ type: 'punct', text: '::', value: '::' });
+      i += 2;
+      continue;
+    }
+    if ('(),[].;:'.includes(c)) {
+      tokens.push({ type: 'punct', text: c, value: c });
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && OPERATOR_CHARS.includes(text[j]!)) j++;
     if (j === i) j = i + 1;
     tokens.push({ type: 'op', text: text.slice(i, j), value: text.slice(i, j) });
     i = j;
@@ -86,27 +152,47 @@ const TYPE_WORDS = new Set(['with', 'without', 'time', 'zone', 'varying', 'preci
 
 class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[], private readonly source: string) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly source: string,
+  ) {}
 
-  private peek(offset = 0): Token | undefined { return this.tokens[this.pos + offset]; }
-  private isWord(word: string, offset = 0): boolean { return this.peek(offset)?.type === 'word' && this.peek(offset)!.value.toLowerCase() === word; }
-  private isPunct(p: string): boolean { return this.peek()?.type === 'punct' && this.peek()!.value === p; }
-  done(): boolean { return this.pos >= this.tokens.length; }
+  private peek(offset = 0): Token | undefined {
+    return this.tokens[this.pos + offset];
+  }
+  private isWord(word: string, offset = 0): boolean {
+    return this.peek(offset)?.type === 'word' && this.peek(offset)!.value.toLowerCase() === word;
+  }
+  private isPunct(p: string): boolean {
+    return this.peek()?.type === 'punct' && this.peek()!.value === p;
+  }
+  done(): boolean {
+    return this.pos >= this.tokens.length;
+  }
 
   parseOr(): Expr {
     const args = [this.parseAnd()];
-    while (this.isWord('or')) { this.pos++; args.push(this.parseAnd()); }
+    while (this.isWord('or')) {
+      this.pos++;
+      args.push(this.parseAnd());
+    }
     return args.length === 1 ? args[0]! : { kind: 'or', args };
   }
 
   private parseAnd(): Expr {
     const args = [this.parseNot()];
-    while (this.isWord('and')) { this.pos++; args.push(this.parseNot()); }
+    while (this.isWord('and')) {
+      this.pos++;
+      args.push(this.parseNot());
+    }
     return args.length === 1 ? args[0]! : { kind: 'and', args };
   }
 
   private parseNot(): Expr {
-    if (this.isWord('not')) { this.pos++; return { kind: 'not', arg: this.parseNot() }; }
+    if (this.isWord('not')) {
+      this.pos++;
+      return { kind: 'not', arg: this.parseNot() };
+    }
     return this.parseComparison();
   }
 
@@ -116,7 +202,10 @@ class Parser {
     if (this.isWord('is')) {
       this.pos++;
       const negated = this.isWord('not') ? (this.pos++, true) : false;
-      if (this.isWord('null')) { this.pos++; return { kind: 'null-test', arg: left, negated }; }
+      if (this.isWord('null')) {
+        this.pos++;
+        return { kind: 'null-test', arg: left, negated };
+      }
       const what = this.peek()?.text ?? '';
       this.pos++;
       return { kind: 'opaque', text: `IS ${negated ? 'NOT ' : ''}${what}` };
@@ -124,7 +213,8 @@ class Parser {
     if (t && t.type === 'op' && COMPARISON.has(t.value)) {
       this.pos++;
       if (this.isWord('any') || this.isWord('all') || this.isWord('some')) {
-        const quantifier = this.peek()!.value.toUpperCase(); this.pos++;
+        const quantifier = this.peek()!.value.toUpperCase();
+        this.pos++;
         const right = this.parsePrimaryWithPostfix();
         return quantifier === 'ALL' ? { kind: 'opaque', text: 'ALL' } : { kind: 'any', op: t.value, left, right };
       }
@@ -146,8 +236,16 @@ class Parser {
   private parsePrimaryWithPostfix(): Expr {
     let expr = this.parsePrimary();
     for (;;) {
-      if (this.isPunct('::')) { this.pos++; expr = { kind: 'cast', arg: expr, type: this.parseTypeName() }; continue; }
-      if (this.isPunct('[')) { this.skipBalanced('[', ']'); expr = { kind: 'opaque', text: 'subscript' }; continue; }
+      if (this.isPunct('::')) {
+        this.pos++;
+        expr = { kind: 'cast', arg: expr, type: this.parseTypeName() };
+        continue;
+      }
+      if (this.isPunct('[')) {
+        this.skipBalanced('[', ']');
+        expr = { kind: 'opaque', text: 'subscript' };
+        continue;
+      }
       return expr;
     }
   }
@@ -158,19 +256,32 @@ class Parser {
     if (!first) return '';
     this.pos++;
     parts.push(first.text);
-    while (this.peek() && (this.peek()!.type === 'ident' || this.peek()!.type === 'word') && TYPE_WORDS.has(this.peek()!.value.toLowerCase())) {
-      parts.push(this.peek()!.text); this.pos++;
+    while (
+      this.peek() &&
+      (this.peek()!.type === 'ident' || this.peek()!.type === 'word') &&
+      TYPE_WORDS.has(this.peek()!.value.toLowerCase())
+    ) {
+      parts.push(this.peek()!.text);
+      this.pos++;
     }
-    if (this.isPunct('.')) { this.pos++; parts.push('.' + (this.peek()?.text ?? '')); this.pos++; }
+    if (this.isPunct('.')) {
+      this.pos++;
+      parts.push('.' + (this.peek()?.text ?? ''));
+      this.pos++;
+    }
     if (this.isPunct('(')) this.skipBalanced('(', ')');
-    while (this.isPunct('[')) { this.skipBalanced('[', ']'); parts.push('[]'); }
+    while (this.isPunct('[')) {
+      this.skipBalanced('[', ']');
+      parts.push('[]');
+    }
     return parts.join(' ').replace(/ \./g, '.');
   }
 
   private skipBalanced(open: string, close: string): void {
     let depth = 0;
     while (!this.done()) {
-      const t = this.peek()!; this.pos++;
+      const t = this.peek()!;
+      this.pos++;
       if (t.type === 'punct' && t.value === open) depth++;
       else if (t.type === 'punct' && t.value === close && --depth === 0) return;
     }
@@ -183,11 +294,20 @@ class Parser {
       this.pos++;
       // `(SubPlan 1)`, `(hashed SubPlan 2)`, `(InitPlan 1).col1`: references to other plan nodes, not columns.
       if (this.peek()?.type === 'ident' && /^(hashed|SubPlan|InitPlan)$/.test(this.peek()!.value)) {
-        this.pos--; const start = this.pos; this.skipBalanced('(', ')');
-        return { kind: 'opaque', text: this.tokens.slice(start, this.pos).map((x) => x.text).join(' ') };
+        this.pos--;
+        const start = this.pos;
+        this.skipBalanced('(', ')');
+        return {
+          kind: 'opaque',
+          text: this.tokens
+            .slice(start, this.pos)
+            .map((x) => x.text)
+            .join(' '),
+        };
       }
       const inner = this.parseOr();
-      if (this.isPunct(',')) { // a row constructor
+      if (this.isPunct(',')) {
+        // a row constructor
         while (!this.done() && !this.isPunct(')')) this.pos++;
         this.pos++;
         return { kind: 'opaque', text: 'row' };
@@ -198,20 +318,35 @@ class Parser {
     this.pos++;
     if (t.type === 'param') return { kind: 'param', index: Number(t.value) };
     if (t.type === 'string' || t.type === 'number') return { kind: 'const', text: t.text };
-    if (t.type === 'op' && t.value === '-' ) {
+    if (t.type === 'op' && t.value === '-') {
       const operand = this.parsePrimaryWithPostfix();
-      return operand.kind === 'const' ? { kind: 'const', text: `-${operand.text}` } : { kind: 'op', op: '-', left: { kind: 'const', text: '0' }, right: operand };
+      return operand.kind === 'const'
+        ? { kind: 'const', text: `-${operand.text}` }
+        : { kind: 'op', op: '-', left: { kind: 'const', text: '0' }, right: operand };
     }
     if (t.type === 'word') {
       const w = t.value.toLowerCase();
       if (w === 'null' || w === 'true' || w === 'false') return { kind: 'const', text: w.toUpperCase() };
       if (w === 'array' && this.isPunct('[')) {
-        const start = this.pos; this.skipBalanced('[', ']');
-        return { kind: 'const', text: 'ARRAY' + this.tokens.slice(start, this.pos).map((x) => x.text).join('') };
+        const start = this.pos;
+        this.skipBalanced('[', ']');
+        return {
+          kind: 'const',
+          text:
+            'ARRAY' +
+            this.tokens
+              .slice(start, this.pos)
+              .map((x) => x.text)
+              .join(''),
+        };
       }
       if (w === 'case') {
         let depth = 1;
-        while (!this.done() && depth > 0) { if (this.isWord('case')) depth++; if (this.isWord('end')) depth--; this.pos++; }
+        while (!this.done() && depth > 0) {
+          if (this.isWord('case')) depth++;
+          if (this.isWord('end')) depth--;
+          this.pos++;
+        }
         return { kind: 'opaque', text: 'CASE' };
       }
       return { kind: 'opaque', text: t.text };
@@ -219,12 +354,15 @@ class Parser {
     if (t.type === 'ident' || t.type === 'qident') {
       const names = [t.value];
       while (this.isPunct('.') && (this.peek(1)?.type === 'ident' || this.peek(1)?.type === 'qident' || this.peek(1)?.type === 'word')) {
-        this.pos++; names.push(this.peek()!.value); this.pos++;
+        this.pos++;
+        names.push(this.peek()!.value);
+        this.pos++;
       }
       if (this.isPunct('(')) return { kind: 'func', name: names.join('.'), args: this.parseArgs() };
       if (t.type === 'ident' && names.length === 1 && this.peek()?.type === 'string') {
         // A typed literal such as `interval '1 hour'` or `timestamp '…'`.
-        const literal = this.peek()!.text; this.pos++;
+        const literal = this.peek()!.text;
+        this.pos++;
         return { kind: 'const', text: `${t.text} ${literal}` };
       }
       if (names.length === 1) return { kind: 'column', qualifier: null, name: names[0]! };
@@ -240,7 +378,8 @@ class Parser {
       const before = this.pos;
       args.push(this.parseOr());
       if (this.isPunct(',')) this.pos++;
-      else if (!this.isPunct(')') && this.pos === before) this.pos++; // skip what we cannot read (e.g. `FROM`)
+      else if (!this.isPunct(')') && this.pos === before)
+        this.pos++; // skip what we cannot read (e.g. `FROM`)
       else if (!this.isPunct(')')) this.pos++;
     }
     this.pos++; // )
@@ -272,14 +411,24 @@ export function stripCasts(expr: Expr): Expr {
 /** Every column an expression reads. */
 export function columnsOf(expr: Expr): { qualifier: string | null; name: string }[] {
   switch (expr.kind) {
-    case 'column': return [{ qualifier: expr.qualifier, name: expr.name }];
-    case 'and': case 'or': return expr.args.flatMap(columnsOf);
-    case 'func': return expr.args.flatMap(columnsOf);
-    case 'not': return columnsOf(expr.arg);
-    case 'cast': return columnsOf(expr.arg);
-    case 'null-test': return columnsOf(expr.arg);
-    case 'op': case 'any': return [...columnsOf(expr.left), ...columnsOf(expr.right)];
-    default: return [];
+    case 'column':
+      return [{ qualifier: expr.qualifier, name: expr.name }];
+    case 'and':
+    case 'or':
+      return expr.args.flatMap(columnsOf);
+    case 'func':
+      return expr.args.flatMap(columnsOf);
+    case 'not':
+      return columnsOf(expr.arg);
+    case 'cast':
+      return columnsOf(expr.arg);
+    case 'null-test':
+      return columnsOf(expr.arg);
+    case 'op':
+    case 'any':
+      return [...columnsOf(expr.left), ...columnsOf(expr.right)];
+    default:
+      return [];
   }
 }
 
@@ -294,7 +443,10 @@ export function parseSortKey(text: string): { expr: Expr; direction: 'asc' | 'de
   let rest = text.trim().replace(/\s+NULLS\s+(FIRST|LAST)$/i, '');
   let direction: 'asc' | 'desc' = 'asc';
   const m = /\s+(ASC|DESC)$/i.exec(rest);
-  if (m) { direction = m[1]!.toLowerCase() as 'asc' | 'desc'; rest = rest.slice(0, m.index); }
+  if (m) {
+    direction = m[1]!.toLowerCase() as 'asc' | 'desc';
+    rest = rest.slice(0, m.index);
+  }
   rest = rest.replace(/\s+USING\s+\S+$/i, '');
   return { expr: parseExpression(rest), direction };
 }

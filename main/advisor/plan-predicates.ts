@@ -86,13 +86,22 @@ function literalSql(expr: Expr): string {
 const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=' };
 
 /** Column predicates of one condition of a scan; `opaque` tells whether something was left unread. */
-export function predicatesOf(condition: string, alias: string, quote: (name: string) => string): { predicates: ColumnPredicate[]; opaque: boolean } {
+export function predicatesOf(
+  condition: string,
+  alias: string,
+  quote: (name: string) => string,
+): { predicates: ColumnPredicate[]; opaque: boolean } {
   const predicates: ColumnPredicate[] = [];
   let opaque = false;
   for (const part of conjuncts(parseExpression(condition))) {
     if (part.kind === 'null-test') {
       const column = ownColumn(part.arg, alias);
-      if (column) predicates.push({ column, kind: part.negated ? 'notnull' : 'null', constantSql: `${quote(column)} IS ${part.negated ? 'NOT ' : ''}NULL` });
+      if (column)
+        predicates.push({
+          column,
+          kind: part.negated ? 'notnull' : 'null',
+          constantSql: `${quote(column)} IS ${part.negated ? 'NOT ' : ''}NULL`,
+        });
       else opaque = true;
       continue;
     }
@@ -107,7 +116,9 @@ export function predicatesOf(condition: string, alias: string, quote: (name: str
       let other = part.right;
       let op = part.op;
       if (!column || !readsOnlyOthers(other, alias)) {
-        column = ownColumn(part.right, alias); other = part.left; op = FLIP[part.op]!;
+        column = ownColumn(part.right, alias);
+        other = part.left;
+        op = FLIP[part.op]!;
       }
       if (column && readsOnlyOthers(other, alias)) {
         const constantSql = op === '=' && isLiteral(other) ? `${quote(column)} = ${literalSql(other)}` : null;
@@ -134,7 +145,9 @@ function joinColumnsOf(condition: string, alias: string): string[] {
   return out;
 }
 
-function uniq<T>(items: T[]): T[] { return [...new Set(items)]; }
+function uniq<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
 
 /** Every relation scan of a plan with what the statement asks of it. */
 export function scanAccesses(root: PlanNode, quote: (name: string) => string): ScanAccess[] {
@@ -186,15 +199,19 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
   let opaque = false;
   // A Recheck Cond repeats its Index Cond; both bounds of a range on one column are two predicates (a two-sided
   // range is far more selective than a one-sided one), so conditions are deduplicated, not predicates.
-  const conditions = [...new Set([node.Filter, node['Index Cond'], node['Recheck Cond']].filter((c): c is string => typeof c === 'string'))];
+  const conditions = [
+    ...new Set([node.Filter, node['Index Cond'], node['Recheck Cond']].filter((c): c is string => typeof c === 'string')),
+  ];
   for (const condition of conditions) {
     const read = predicatesOf(condition, alias, quote);
     opaque ||= read.opaque;
     predicates.push(...read.predicates);
   }
   const needed = new Set<string>(predicates.map((p) => p.column));
-  for (const output of node.Output ?? []) for (const c of columnsOf(parseExpression(output))) if (c.qualifier === null || c.qualifier === alias) needed.add(c.name);
-  for (const condition of conditions) for (const c of columnsOf(parseExpression(condition))) if (c.qualifier === null || c.qualifier === alias) needed.add(c.name);
+  for (const output of node.Output ?? [])
+    for (const c of columnsOf(parseExpression(output))) if (c.qualifier === null || c.qualifier === alias) needed.add(c.name);
+  for (const condition of conditions)
+    for (const c of columnsOf(parseExpression(condition))) if (c.qualifier === null || c.qualifier === alias) needed.add(c.name);
 
   let sort: ScanAccess['sort'] = null;
   let sortNode: PlanNode | null = null;
@@ -209,7 +226,8 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
     }
   };
   skipTransparent();
-  const nothingBetween = i === ancestors.length - 1 || ancestors.slice(i + 1).every((a) => a['Node Type'] === 'Gather' || a['Node Type'] === 'Gather Merge');
+  const nothingBetween =
+    i === ancestors.length - 1 || ancestors.slice(i + 1).every((a) => a['Node Type'] === 'Gather' || a['Node Type'] === 'Gather Merge');
   const parent = ancestors[i];
   let sorted = false;
   if (parent && (parent['Node Type'] === 'Sort' || parent['Node Type'] === 'Incremental Sort') && parent['Sort Key']) {
@@ -228,7 +246,18 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
   if (above && above['Node Type'] === 'Limit' && (sortNode || (!sorted && nothingBetween))) limitNode = above;
   if (sort) for (const s of sort) needed.add(s.column);
   return {
-    schema: node.Schema ?? 'public', table: node['Relation Name']!, alias, scan: node, predicates, joinColumns: [], join: null,
-    sort, sortNode, limitNode, gatherNode, neededColumns: [...needed], opaqueConditions: opaque,
+    schema: node.Schema ?? 'public',
+    table: node['Relation Name']!,
+    alias,
+    scan: node,
+    predicates,
+    joinColumns: [],
+    join: null,
+    sort,
+    sortNode,
+    limitNode,
+    gatherNode,
+    neededColumns: [...needed],
+    opaqueConditions: opaque,
   };
 }

@@ -72,11 +72,20 @@ export async function readPlanningTrust(client: pg.Client, serverVersion: number
     `${ADVISOR_MARKER} SELECT DISTINCT r.rolname AS name FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
       WHERE NOT r.rolsuper AND r.rolname <> session_user ORDER BY 1`,
   );
-  return { sessionRole: session.rows[0]!.name, sessionSuperuser: session.rows[0]!.superuser, serverVersion, untrustedOwners: owners.rows.map((r) => r.name) };
+  return {
+    sessionRole: session.rows[0]!.name,
+    sessionSuperuser: session.rows[0]!.superuser,
+    serverVersion,
+    untrustedOwners: owners.rows.map((r) => r.name),
+  };
 }
 
 /** The roles behind pg_stat_statements userids, with whether this session may SET ROLE to each. */
-export async function readRunners(client: pg.Client, serverVersion: number, userIds: readonly string[]): Promise<Map<string, StatementRunner>> {
+export async function readRunners(
+  client: pg.Client,
+  serverVersion: number,
+  userIds: readonly string[],
+): Promise<Map<string, StatementRunner>> {
   const privilege = serverVersion >= 160000 ? 'SET' : 'MEMBER';
   const { rows } = await client.query<{ oid: string; name: string; superuser: boolean; may_set: boolean }>(
     `${ADVISOR_MARKER} SELECT oid::text AS oid, rolname AS name, rolsuper AS superuser, pg_has_role(oid, '${privilege}') AS may_set
@@ -111,7 +120,8 @@ export function planningRole(runners: readonly StatementRunner[] | null, trust: 
   const list = named.map((r) => r.name).join(', ');
   if (settable.length === 0) {
     return {
-      skip: `run by ${list}, which ${trust.sessionRole} may not SET ROLE to; Hotpath plans a statement only as the role that ran it. ` +
+      skip:
+        `run by ${list}, which ${trust.sessionRole} may not SET ROLE to; Hotpath plans a statement only as the role that ran it. ` +
         `${grantHint(named[0]!.name, trust)} would let it (or connect Hotpath as ${named[0]!.name}).`,
     };
   }
@@ -123,7 +133,8 @@ export function planningRole(runners: readonly StatementRunner[] | null, trust: 
   if (trust.untrustedOwners.length > 0) {
     const owners = ownerList(trust);
     return {
-      skip: `run by ${list}; not planned, because this database has functions owned by roles that are not superusers (${owners}), ` +
+      skip:
+        `run by ${list}; not planned, because this database has functions owned by roles that are not superusers (${owners}), ` +
         `planning can run such a function (PostgreSQL folds IMMUTABLE functions while it plans), and a function can switch ` +
         `back from SET ROLE to ${trust.sessionRole}. Connect Hotpath as ${settable[0]!.name} to analyze its statements.`,
     };
@@ -136,10 +147,12 @@ function ownerList(trust: PlanningTrust): string {
 }
 
 function superuserSkip(role: string, trust: PlanningTrust): string {
-  return `run by ${role}, a superuser; not planned, because this database has functions owned by roles that are not superusers ` +
+  return (
+    `run by ${role}, a superuser; not planned, because this database has functions owned by roles that are not superusers ` +
     `(${ownerList(trust)}): planning can run such a function (PostgreSQL folds IMMUTABLE functions while it plans), and its owner ` +
     `may have replaced it since the statement ran, so it would run as a superuser. Hotpath plans a superuser's statements only ` +
-    `while every function belongs to a superuser or to ${trust.sessionRole}; to have this query analyzed, run it as a role that is not a superuser.`;
+    `while every function belongs to a superuser or to ${trust.sessionRole}; to have this query analyzed, run it as a role that is not a superuser.`
+  );
 }
 
 /**

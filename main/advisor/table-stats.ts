@@ -46,8 +46,11 @@ export async function readCostSettings(client: pg.Client): Promise<CostSettings>
   );
   const get = (name: string, fallback: number) => Number(rows.find((r) => r.name === name)?.setting ?? fallback);
   return {
-    seqPageCost: get('seq_page_cost', 1), randomPageCost: get('random_page_cost', 4), cpuTupleCost: get('cpu_tuple_cost', 0.01),
-    cpuIndexTupleCost: get('cpu_index_tuple_cost', 0.005), cpuOperatorCost: get('cpu_operator_cost', 0.0025),
+    seqPageCost: get('seq_page_cost', 1),
+    randomPageCost: get('random_page_cost', 4),
+    cpuTupleCost: get('cpu_tuple_cost', 0.01),
+    cpuIndexTupleCost: get('cpu_index_tuple_cost', 0.005),
+    cpuOperatorCost: get('cpu_operator_cost', 0.0025),
   };
 }
 
@@ -57,7 +60,15 @@ export async function readTables(client: pg.Client, tables: { schema: string; ta
   for (const { schema, table } of tables) {
     const key = tableKey(schema, table);
     if (out.has(key)) continue;
-    const { rows: rel } = await client.query<{ oid: number; reltuples: number; relpages: number; relallvisible: number; writes: number; reads: number; seconds: number }>(
+    const { rows: rel } = await client.query<{
+      oid: number;
+      reltuples: number;
+      relpages: number;
+      relallvisible: number;
+      writes: number;
+      reads: number;
+      seconds: number;
+    }>(
       `${ADVISOR_MARKER} SELECT c.oid::int8 AS oid, greatest(c.reltuples, 0)::float8 AS reltuples, c.relpages::float8 AS relpages,
               c.relallvisible::float8 AS relallvisible,
               coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0)::float8 AS writes,
@@ -72,7 +83,15 @@ export async function readTables(client: pg.Client, tables: { schema: string; ta
     const r = rel[0];
     if (!r) continue;
     const { rows: cols } = await client.query<{
-      name: string; btree: boolean; avg_width: number | null; null_frac: number | null; n_distinct: number | null; mcv_sum: number | null; mcv_count: number | null; correlation: number | null; typlen: number;
+      name: string;
+      btree: boolean;
+      avg_width: number | null;
+      null_frac: number | null;
+      n_distinct: number | null;
+      mcv_sum: number | null;
+      mcv_count: number | null;
+      correlation: number | null;
+      typlen: number;
     }>(
       `${ADVISOR_MARKER} SELECT a.attname AS name,
               (t.typcategory IN ('A','E') OR EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
@@ -92,15 +111,27 @@ export async function readTables(client: pg.Client, tables: { schema: string; ta
       rowBytes += width;
       const nd = c.n_distinct ?? 0;
       columns.set(c.name, {
-        name: c.name, btree: c.btree, avgWidth: width, nullFrac: c.null_frac ?? 0,
-        nDistinct: nd < 0 ? -nd * r.reltuples : nd, mcvFreqSum: c.mcv_sum ?? 0, mcvCount: c.mcv_count ?? 0, correlation: c.correlation,
+        name: c.name,
+        btree: c.btree,
+        avgWidth: width,
+        nullFrac: c.null_frac ?? 0,
+        nDistinct: nd < 0 ? -nd * r.reltuples : nd,
+        mcvFreqSum: c.mcv_sum ?? 0,
+        mcvCount: c.mcv_count ?? 0,
+        correlation: c.correlation,
       });
     }
     const writesPerSecond = r.writes / r.seconds;
     out.set(key, {
-      schema, table, reltuples: r.reltuples, relpages: Math.max(r.relpages, 1),
+      schema,
+      table,
+      reltuples: r.reltuples,
+      relpages: Math.max(r.relpages, 1),
       allVisibleFraction: r.relpages > 0 ? Math.min(1, r.relallvisible / r.relpages) : 0,
-      columns, rowBytes, writesPerSecond, writeShare: r.writes + r.reads > 0 ? r.writes / (r.writes + r.reads) : 0,
+      columns,
+      rowBytes,
+      writesPerSecond,
+      writeShare: r.writes + r.reads > 0 ? r.writes / (r.writes + r.reads) : 0,
     });
   }
   return out;

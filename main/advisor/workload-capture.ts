@@ -89,9 +89,12 @@ export async function whyNotAnalyzable(sql: string): Promise<string | null> {
     if (error instanceof SqlSyntaxError) return `could not be parsed: ${error.message}`;
     throw error;
   }
-  if (parser.scan(sql).tokens.some((t) => t.tokenName === 'C_COMMENT' && t.text === ADVISOR_MARKER)) return 'the index advisor\'s own query';
+  if (parser.scan(sql).tokens.some((t) => t.tokenName === 'C_COMMENT' && t.text === ADVISOR_MARKER)) return "the index advisor's own query";
   const statements = tree.stmts ?? [];
-  if (statements.length !== 1) return statements.length === 0 ? 'empty: only reads are analyzed' : `${statements.length} statements in one text: only single reads are analyzed`;
+  if (statements.length !== 1)
+    return statements.length === 0
+      ? 'empty: only reads are analyzed'
+      : `${statements.length} statements in one text: only single reads are analyzed`;
   const [kind, body] = Object.entries(statements[0]!.stmt ?? {})[0] ?? ['?', null];
   if (kind !== 'SelectStmt') return `not a SELECT (${kind.replace(/Stmt$/, '').toUpperCase()}): only reads are analyzed`;
   const seen = { tables: [] as { schema: string | null; name: string }[], functions: [] as string[], writes: false };
@@ -112,11 +115,18 @@ async function statStatementsSchema(client: pg.Client): Promise<string | null> {
   return rows[0]?.schema ?? null;
 }
 
-interface Counters { queryId: string; query: string; calls: number; totalMs: number; userIds: string[] }
+interface Counters {
+  queryId: string;
+  query: string;
+  calls: number;
+  totalMs: number;
+  userIds: string[];
+}
 
 async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; hidden: number; note: string | null }> {
   const schema = await statStatementsSchema(client);
-  if (!schema) return { rows: [], hidden: 0, note: 'pg_stat_statements is not created in this database, so only the given templates were analyzed.' };
+  if (!schema)
+    return { rows: [], hidden: 0, note: 'pg_stat_statements is not created in this database, so only the given templates were analyzed.' };
   try {
     // One queryid may have several rows (per user, top-level or nested): summed into one statement.
     const { rows } = await client.query<{ query_id: string; query: string; calls: number; total_ms: number; user_ids: string[] }>(
@@ -127,14 +137,24 @@ async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; hidd
         GROUP BY s.queryid`,
     );
     // A role that may not see other roles' statements gets them with neither text nor queryid: only counted.
-    const { rows: [hidden] } = await client.query<{ n: number }>(
+    const {
+      rows: [hidden],
+    } = await client.query<{ n: number }>(
       `${ADVISOR_MARKER} SELECT count(*)::int AS n FROM ${quoteQualified(schema, 'pg_stat_statements')} s
         WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.query = $1`,
       [HIDDEN_TEXT],
     );
-    return { rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms, userIds: r.user_ids })), hidden: hidden!.n, note: null };
+    return {
+      rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms, userIds: r.user_ids })),
+      hidden: hidden!.n,
+      note: null,
+    };
   } catch (error) {
-    return { rows: [], hidden: 0, note: `pg_stat_statements could not be read (${(error as Error).message}), so only the given templates were analyzed.` };
+    return {
+      rows: [],
+      hidden: 0,
+      note: `pg_stat_statements could not be read (${(error as Error).message}), so only the given templates were analyzed.`,
+    };
   }
 }
 
@@ -148,7 +168,9 @@ export async function captureWorkload(
   options: { templates: WorkloadTemplate[]; maxStatements: number; useStatStatements: boolean },
 ): Promise<CapturedWorkload> {
   const skipped: CapturedWorkload['skipped'] = [];
-  const read = options.useStatStatements ? await readCounters(client) : { rows: [], hidden: 0, note: 'pg_stat_statements was not read (useStatStatements: false).' };
+  const read = options.useStatStatements
+    ? await readCounters(client)
+    : { rows: [], hidden: 0, note: 'pg_stat_statements was not read (useStatStatements: false).' };
   const templatesByShape = new Map<string, WorkloadTemplate>();
   for (const t of options.templates) {
     const shape = await statementShape(t.sql);
@@ -160,10 +182,13 @@ export async function captureWorkload(
   // how many are hidden and which grant shows them, instead of one unparseable "<insufficient privilege>" each.
   const hidden = read.hidden;
   if (hidden > 0) {
-    const { rows: [me] } = await client.query<{ role: string }>(`${ADVISOR_MARKER} SELECT current_user AS role`);
+    const {
+      rows: [me],
+    } = await client.query<{ role: string }>(`${ADVISOR_MARKER} SELECT current_user AS role`);
     skipped.push({
       query: HIDDEN_TEXT,
-      reason: `${hidden} statement${hidden === 1 ? '' : 's'} of other roles ${hidden === 1 ? 'is' : 'are'} hidden from ${me!.role} ` +
+      reason:
+        `${hidden} statement${hidden === 1 ? '' : 's'} of other roles ${hidden === 1 ? 'is' : 'are'} hidden from ${me!.role} ` +
         `(pg_stat_statements shows their text only to superusers and members of pg_read_all_stats): GRANT pg_monitor TO ${quoteIdent(me!.role)} lets Hotpath see them.`,
     });
   }
@@ -191,8 +216,12 @@ export async function captureWorkload(
     // A template is the engine's own workload (run as the connecting role): planned as that role, like one not
     // seen there. Anything else is planned as a role that ran it (planning-roles.ts).
     const statement: CapturedStatement = {
-      queryId: row.queryId, template: template?.name ?? null, query: template ? template.sql.trim() : row.query,
-      calls: row.calls, meanMs: row.calls > 0 ? row.totalMs / row.calls : 0, totalMs: row.totalMs,
+      queryId: row.queryId,
+      template: template?.name ?? null,
+      query: template ? template.sql.trim() : row.query,
+      calls: row.calls,
+      meanMs: row.calls > 0 ? row.totalMs / row.calls : 0,
+      totalMs: row.totalMs,
       userIds: template ? null : row.userIds,
     };
     if (template) byTemplate.set(template.name, statement);
@@ -201,7 +230,10 @@ export async function captureWorkload(
   for (const template of options.templates) {
     if (byTemplate.has(template.name)) continue;
     const reason = await whyNotAnalyzable(template.sql);
-    if (reason) { skipped.push({ query: template.sql, reason: `template "${template.name}": ${reason}` }); continue; }
+    if (reason) {
+      skipped.push({ query: template.sql, reason: `template "${template.name}": ${reason}` });
+      continue;
+    }
     const calls = template.calls ?? template.weight ?? 1;
     statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0, userIds: null });
   }

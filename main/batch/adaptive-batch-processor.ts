@@ -29,11 +29,7 @@ export class AdaptiveBatchProcessor {
     this.options = resolveBatchOptions(options);
   }
 
-  async process<T>(
-    items: Iterable<T> | AsyncIterable<T>,
-    handler: BatchHandler<T>,
-    options: ProcessOptions = {},
-  ): Promise<BatchReport<T>> {
+  async process<T>(items: Iterable<T> | AsyncIterable<T>, handler: BatchHandler<T>, options: ProcessOptions = {}): Promise<BatchReport<T>> {
     const run = new BatchRun(this.options, this.#newSizer(), new ItemSource(items), handler, options);
     return await run.execute();
   }

@@ -68,7 +68,14 @@ export function resolveBatchOptions(options: Partial<BatchProcessorOptions> = {}
   if (typeof adaptive !== 'boolean') throw new TypeError(`Batch option adaptive must be a boolean; got ${String(adaptive)}.`);
   const now = options.now ?? (() => performance.now());
   const resolved: BatchProcessorOptions = {
-    targetBatchMs, minBatchSize, maxBatchSize, initialBatchSize, concurrency, adaptive, maxAttemptsPerBatch, now,
+    targetBatchMs,
+    minBatchSize,
+    maxBatchSize,
+    initialBatchSize,
+    concurrency,
+    adaptive,
+    maxAttemptsPerBatch,
+    now,
   };
   if (options.signal !== undefined) resolved.signal = options.signal;
   if (options.gate !== undefined) resolved.gate = options.gate;

@@ -13,7 +13,13 @@ export const indexProposalSchema = z.object({
   predicate: z.string().nullable(),
   ddl: z.string(),
   serves: z.array(
-    z.object({ queryId: z.string().nullable(), template: z.string().nullable(), query: z.string(), costBefore: z.number(), costAfter: z.number() }),
+    z.object({
+      queryId: z.string().nullable(),
+      template: z.string().nullable(),
+      query: z.string(),
+      costBefore: z.number(),
+      costAfter: z.number(),
+    }),
   ),
   estimatedGain: z.object({ costReduction: z.number(), share: z.number() }),
   estimatedSizeBytes: z.number().nonnegative(),

@@ -24,7 +24,9 @@ export class ContractError extends Error {
   }
 
   toPayload(): EngineErrorPayload {
-    return this.hint === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, hint: this.hint };
+    return this.hint === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, hint: this.hint };
   }
 
   static fromPayload(payload: EngineErrorPayload): ContractError {

@@ -33,7 +33,11 @@ export const cacheIntervalSchema = z.object({
   loadErrors: z.number().int().nonnegative(),
   /** The L1's byte budget at the interval's end. */
   l1MaxBytes: z.number().nonnegative().nullable(),
-  tiers: z.object({ l1: cacheTierIntervalSchema.nullable(), l2: cacheTierIntervalSchema.nullable(), l3: cacheTierIntervalSchema.nullable() }),
+  tiers: z.object({
+    l1: cacheTierIntervalSchema.nullable(),
+    l2: cacheTierIntervalSchema.nullable(),
+    l3: cacheTierIntervalSchema.nullable(),
+  }),
 });
 export type CacheInterval = z.infer<typeof cacheIntervalSchema>;
 
@@ -55,15 +59,17 @@ export const cacheStatusSchema = z.object({
   /** Distinct hot keys known from recent traffic: what `cache.warm` can load. */
   hotKeys: z.number().int().nonnegative(),
   /** With a Redis: its circuit breaker (shared by the L2 and the invalidation bus) and the failures behind it. */
-  l2: z.object({
-    breakerState: z.enum(['closed', 'open', 'half-open']),
-    breakerTransitions: z.number().int().nonnegative(),
-    /** Calls that reached Redis and failed or got no answer in time, since connect. */
-    errors: z.number().int().nonnegative(),
-    /** Calls the open breaker answered without touching Redis, since connect. */
-    shortCircuited: z.number().int().nonnegative(),
-    lastError: z.string().nullable(),
-  }).optional(),
+  l2: z
+    .object({
+      breakerState: z.enum(['closed', 'open', 'half-open']),
+      breakerTransitions: z.number().int().nonnegative(),
+      /** Calls that reached Redis and failed or got no answer in time, since connect. */
+      errors: z.number().int().nonnegative(),
+      /** Calls the open breaker answered without touching Redis, since connect. */
+      shortCircuited: z.number().int().nonnegative(),
+      lastError: z.string().nullable(),
+    })
+    .optional(),
 });
 export type CacheStatusPayload = z.infer<typeof cacheStatusSchema>;
 
@@ -72,7 +78,11 @@ export type CacheFlushTarget = z.infer<typeof cacheFlushTargetSchema>;
 
 export const cacheFlushResultSchema = z.object({
   /** Entries removed per tier (tiers that are not configured are absent). */
-  removed: z.object({ l1: z.number().int().nonnegative().optional(), l2: z.number().int().nonnegative().optional(), l3: z.number().int().nonnegative().optional() }),
+  removed: z.object({
+    l1: z.number().int().nonnegative().optional(),
+    l2: z.number().int().nonnegative().optional(),
+    l3: z.number().int().nonnegative().optional(),
+  }),
   /** False when Redis or the object store could not finish (unreachable); flush again when it is back. */
   complete: z.boolean(),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { ContractError } from './api.ts';
 import { commandSchemas, type CommandName, type CommandResult } from './commands.ts';
 import { describeZodError } from './zod-error-text.ts';
@@ -19,7 +19,10 @@ const MAX_ECHOED_NAME = 100;
  */
 export async function dispatchCommand(handlers: CommandHandlers, command: string, rawParams: unknown): Promise<unknown> {
   if (typeof command !== 'string' || !Object.hasOwn(commandSchemas, command)) {
-    const shown = typeof command === 'string' ? JSON.stringify(command.slice(0, MAX_ECHOED_NAME)) + (command.length > MAX_ECHOED_NAME ? '…' : '') : `of type ${typeof command}`;
+    const shown =
+      typeof command === 'string'
+        ? JSON.stringify(command.slice(0, MAX_ECHOED_NAME)) + (command.length > MAX_ECHOED_NAME ? '…' : '')
+        : `of type ${typeof command}`;
     throw new ContractError('unknown-command', `Unknown command ${shown}.`, `Known commands: ${Object.keys(commandSchemas).join(', ')}.`);
   }
   const name = command as CommandName;

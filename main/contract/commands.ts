@@ -3,11 +3,25 @@ import { engineStatusSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
 import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
 import { databaseActivitySchema, topStatementsSchema } from './database.ts';
-import { advisorReportSchema, buildHistoryEntrySchema, buildOutcomeSchema, buildProgressSchema, optimizePlanSchema, optimizeResultSchema } from './advisor.ts';
+import {
+  advisorReportSchema,
+  buildHistoryEntrySchema,
+  buildOutcomeSchema,
+  buildProgressSchema,
+  optimizePlanSchema,
+  optimizeResultSchema,
+} from './advisor.ts';
 import { MEMORY_BUDGET_MAX, MEMORY_BUDGET_MIN, memoryActionSchema, memoryStatusSchema } from './memory.ts';
 import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settingsChangeSchema } from './pool.ts';
 import { plannerStatusSchema } from './planner.ts';
-import { cacheFlushResultSchema, cacheFlushTargetSchema, cacheStatusSchema, cacheWarmResultSchema, L1_MAX_BYTES, L1_MIN_BYTES } from './cache.ts';
+import {
+  cacheFlushResultSchema,
+  cacheFlushTargetSchema,
+  cacheStatusSchema,
+  cacheWarmResultSchema,
+  L1_MAX_BYTES,
+  L1_MIN_BYTES,
+} from './cache.ts';
 
 /** The highest rate the workload runner schedules, in requests per second (profiles are bounded by it too). */
 export const MAX_WORKLOAD_RATE = 1_000_000;
@@ -108,7 +122,12 @@ export const commandSchemas = {
   /** The latest analysis (null before the first), the builds running now, and what Hotpath built. */
   'advisor.status': {
     params: z.object({}).strict(),
-    result: z.object({ readOnly: z.boolean(), report: advisorReportSchema.nullable(), running: z.array(buildProgressSchema), history: z.array(buildHistoryEntrySchema) }),
+    result: z.object({
+      readOnly: z.boolean(),
+      report: advisorReportSchema.nullable(),
+      running: z.array(buildProgressSchema),
+      history: z.array(buildHistoryEntrySchema),
+    }),
   },
   /** Builds one proposal of the latest analysis (CREATE INDEX CONCURRENTLY), with `index.progress` events. */
   'advisor.build': { params: z.object({ name: z.string().min(1) }).strict(), result: buildOutcomeSchema },
@@ -123,7 +142,11 @@ export const commandSchemas = {
   /** Runs a plan from optimize.plan (all its steps, or the ones named), with progress, and measures before/after. */
   'optimize.apply': {
     params: z
-      .object({ planId: z.string().min(1), steps: z.array(z.string().max(200)).max(100, 'a plan has at most 100 steps').optional(), confirm: z.literal(true, 'applying a plan needs confirm: true') })
+      .object({
+        planId: z.string().min(1),
+        steps: z.array(z.string().max(200)).max(100, 'a plan has at most 100 steps').optional(),
+        confirm: z.literal(true, 'applying a plan needs confirm: true'),
+      })
       .strict(),
     result: optimizeResultSchema,
   },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { engineStatusSchema, logEntrySchema, taskProgressSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
 import { buildProgressSchema } from './advisor.ts';

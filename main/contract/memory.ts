@@ -36,8 +36,17 @@ export const memoryIntervalSchema = z.object({
     /** top-style: 100 = one core busy. */
     cpuPercent: z.number().nonnegative(),
   }),
-  eventLoop: z.object({ delayP50Ms: z.number().nonnegative(), delayP99Ms: z.number().nonnegative(), utilization: z.number().min(0).max(1) }),
-  machine: z.object({ totalBytes: bytes, availableBytes: bytes, cpuLoadPercent: z.number().nullable(), cores: z.number().int().positive() }),
+  eventLoop: z.object({
+    delayP50Ms: z.number().nonnegative(),
+    delayP99Ms: z.number().nonnegative(),
+    utilization: z.number().min(0).max(1),
+  }),
+  machine: z.object({
+    totalBytes: bytes,
+    availableBytes: bytes,
+    cpuLoadPercent: z.number().nullable(),
+    cores: z.number().int().positive(),
+  }),
   /** The local stack's servers, when Hotpath started them. */
   children: z.array(z.object({ name: z.enum(['postgres', 'redis']), rssBytes: z.number().nullable(), cpuPercent: z.number().nullable() })),
   level: pressureLevelSchema,

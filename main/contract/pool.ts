@@ -43,10 +43,26 @@ export const poolIntervalSchema = z.object({
 export type PoolInterval = z.infer<typeof poolIntervalSchema>;
 
 export const sessionSettingsSchema = z.object({
-  statementTimeoutMs: z.number().int().min(0).max(24 * 3600 * 1000),
-  lockTimeoutMs: z.number().int().min(0).max(24 * 3600 * 1000),
-  idleInTransactionTimeoutMs: z.number().int().min(0).max(24 * 3600 * 1000),
-  workMemKb: z.number().int().min(64).max(2 * 1024 * 1024),
+  statementTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000),
+  lockTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000),
+  idleInTransactionTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000),
+  workMemKb: z
+    .number()
+    .int()
+    .min(64)
+    .max(2 * 1024 * 1024),
   jit: z.boolean(),
   planCacheMode: z.enum(['auto', 'force_generic_plan', 'force_custom_plan']),
 });

@@ -46,10 +46,22 @@ export function decodeRequestFrame(text: string): DecodedFrame {
     return { ok: false, id: null, error: new ContractError('bad-request', 'The message is not valid JSON.', REQUEST_SHAPE) };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, id: null, error: new ContractError('bad-request', `The message is JSON ${json === null ? 'null' : Array.isArray(json) ? 'array' : typeof json}, not an object.`, REQUEST_SHAPE) };
+    return {
+      ok: false,
+      id: null,
+      error: new ContractError(
+        'bad-request',
+        `The message is JSON ${json === null ? 'null' : Array.isArray(json) ? 'array' : typeof json}, not an object.`,
+        REQUEST_SHAPE,
+      ),
+    };
   }
   const parsed = requestMessageSchema.safeParse(json);
   if (parsed.success) return { ok: true, request: parsed.data };
   const id = requestMessageSchema.shape.id.safeParse((json as { id?: unknown }).id);
-  return { ok: false, id: id.success ? id.data : null, error: new ContractError('bad-request', `Malformed request: ${describeZodError(parsed.error)}.`, REQUEST_SHAPE) };
+  return {
+    ok: false,
+    id: id.success ? id.data : null,
+    error: new ContractError('bad-request', `Malformed request: ${describeZodError(parsed.error)}.`, REQUEST_SHAPE),
+  };
 }

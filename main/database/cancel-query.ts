@@ -41,8 +41,11 @@ async function cancelOn(client: pg.PoolClient, pid: number): Promise<{ cancelled
     ));
   } catch (error) {
     if (sqlState(error) === '42501') {
-      throw new ContractError('permission-denied', `PostgreSQL refused to cancel the query of pid ${pid}: ${(error as Error).message}.`,
-        'Connect as the role that runs the query (or a member of it), or have a superuser GRANT pg_signal_backend TO your role.');
+      throw new ContractError(
+        'permission-denied',
+        `PostgreSQL refused to cancel the query of pid ${pid}: ${(error as Error).message}.`,
+        'Connect as the role that runs the query (or a member of it), or have a superuser GRANT pg_signal_backend TO your role.',
+      );
     }
     throw error;
   }
@@ -61,14 +64,26 @@ async function refusal(client: pg.PoolClient, pid: number): Promise<ContractErro
   const row = rows[0];
   const current = row?.current_database ?? 'this database';
   if (!row || row.backend_type === null) {
-    return new ContractError('no-such-backend', `No connection with pid ${pid} exists on the server (its query may have finished and the connection closed).`,
-      'Refresh the activity list and pick a connection from it.');
+    return new ContractError(
+      'no-such-backend',
+      `No connection with pid ${pid} exists on the server (its query may have finished and the connection closed).`,
+      'Refresh the activity list and pick a connection from it.',
+    );
   }
   if (row.is_self) {
-    return new ContractError('not-cancellable', `Hotpath does not cancel pid ${pid}: it is Hotpath's own connection, the one running this request.`,
-      'Pick another connection from the activity list.');
+    return new ContractError(
+      'not-cancellable',
+      `Hotpath does not cancel pid ${pid}: it is Hotpath's own connection, the one running this request.`,
+      'Pick another connection from the activity list.',
+    );
   }
-  const what = row.backend_type !== 'client backend' ? `a ${row.backend_type}, not a client connection` : `connected to database "${row.database ?? '?'}", not "${current}"`;
-  return new ContractError('not-cancellable', `Hotpath does not cancel pid ${pid}: it is ${what}.`,
-    `Only queries of client connections to "${current}" (the database Hotpath is connected to) can be cancelled here.`);
+  const what =
+    row.backend_type !== 'client backend'
+      ? `a ${row.backend_type}, not a client connection`
+      : `connected to database "${row.database ?? '?'}", not "${current}"`;
+  return new ContractError(
+    'not-cancellable',
+    `Hotpath does not cancel pid ${pid}: it is ${what}.`,
+    `Only queries of client connections to "${current}" (the database Hotpath is connected to) can be cancelled here.`,
+  );
 }

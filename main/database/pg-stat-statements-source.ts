@@ -31,7 +31,10 @@ async function isPreloaded(db: pg.Pool): Promise<boolean | undefined> {
   const { rows } = await db.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'`);
   const setting = rows[0]?.setting;
   if (setting === undefined) return undefined;
-  return setting.split(',').map((lib) => lib.trim().replace(/^"|"$/g, '')).some((lib) => lib === 'pg_stat_statements' || lib.endsWith('/pg_stat_statements'));
+  return setting
+    .split(',')
+    .map((lib) => lib.trim().replace(/^"|"$/g, ''))
+    .some((lib) => lib === 'pg_stat_statements' || lib.endsWith('/pg_stat_statements'));
 }
 
 /**
@@ -48,7 +51,10 @@ export async function readStatementCounters(db: pg.Pool): Promise<StatementsRead
   );
   const { version, database, schema } = info[0] ?? { version: '0', database: '', schema: null };
   if (Number(version) < 130000) {
-    return { available: false, reason: `The per-statement view needs PostgreSQL 13 or newer (this server is ${Math.floor(Number(version) / 10000)}).` };
+    return {
+      available: false,
+      reason: `The per-statement view needs PostgreSQL 13 or newer (this server is ${Math.floor(Number(version) / 10000)}).`,
+    };
   }
   if (schema === null) {
     if ((await isPreloaded(db)) === false) return { available: false, reason: notLoaded(database) };
@@ -68,12 +74,21 @@ export async function readStatementCounters(db: pg.Pool): Promise<StatementsRead
     );
     return {
       available: true,
-      rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms, meanMs: r.calls > 0 ? r.total_ms / r.calls : 0 })),
+      rows: rows.map((r) => ({
+        queryId: r.query_id,
+        query: r.query,
+        calls: r.calls,
+        totalMs: r.total_ms,
+        meanMs: r.calls > 0 ? r.total_ms / r.calls : 0,
+      })),
     };
   } catch (error) {
     if (sqlState(error) === '55000') return { available: false, reason: notLoaded(database) };
     if (sqlState(error) === '42501') {
-      return { available: false, reason: `This user may not read pg_stat_statements (${(error as Error).message}). Run GRANT pg_read_all_stats TO <user>; as a superuser, or connect as a user who can. ${NEEDED_FOR}` };
+      return {
+        available: false,
+        reason: `This user may not read pg_stat_statements (${(error as Error).message}). Run GRANT pg_read_all_stats TO <user>; as a superuser, or connect as a user who can. ${NEEDED_FOR}`,
+      };
     }
     throw error;
   }

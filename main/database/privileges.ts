@@ -71,17 +71,32 @@ export async function checkPrivileges(db: Queryable): Promise<PrivilegeReport> {
   const f = await readFacts(db);
   const role = quoteIdent(f.role);
   const checks: PrivilegeCheck[] = [];
-  checks.push(f.superuser || f.read_all_stats
-    ? { feature: 'statement-stats', ok: true, detail: 'Reads every role\'s statements in pg_stat_statements and pg_stat_activity.', fix: null }
-    : {
-      feature: 'statement-stats', ok: false,
-      detail: `${f.role} sees only its own statements' text in pg_stat_statements and pg_stat_activity (other roles' show as <insufficient privilege>), so the Statements page and the index advisor miss them. A superuser or a role with ADMIN on pg_monitor can grant it.`,
-      fix: `GRANT pg_monitor TO ${role}`,
+  checks.push(
+    f.superuser || f.read_all_stats
+      ? {
+          feature: 'statement-stats',
+          ok: true,
+          detail: "Reads every role's statements in pg_stat_statements and pg_stat_activity.",
+          fix: null,
+        }
+      : {
+          feature: 'statement-stats',
+          ok: false,
+          detail: `${f.role} sees only its own statements' text in pg_stat_statements and pg_stat_activity (other roles' show as <insufficient privilege>), so the Statements page and the index advisor miss them. A superuser or a role with ADMIN on pg_monitor can grant it.`,
+          fix: `GRANT pg_monitor TO ${role}`,
+        },
+  );
+  if (f.hypopg_created)
+    checks.push({
+      feature: 'what-if-costs',
+      ok: true,
+      detail: "HypoPG is created: the index advisor uses the planner's own what-if costs.",
+      fix: null,
     });
-  if (f.hypopg_created) checks.push({ feature: 'what-if-costs', ok: true, detail: 'HypoPG is created: the index advisor uses the planner\'s own what-if costs.', fix: null });
   else {
     checks.push({
-      feature: 'what-if-costs', ok: false,
+      feature: 'what-if-costs',
+      ok: false,
       detail: f.hypopg_available
         ? 'HypoPG is installed on the server but not created in this database, so the index advisor estimates costs itself (Hotpath never creates it). Creating it needs a superuser.'
         : 'HypoPG is not installed on the server, so the index advisor estimates costs itself. Install its package (postgresql-<version>-hypopg), then a superuser creates it.',
@@ -89,35 +104,56 @@ export async function checkPrivileges(db: Queryable): Promise<PrivilegeReport> {
     });
   }
   const notOwned = f.tables - f.owned_tables;
-  checks.push(f.superuser || notOwned === 0
-    ? { feature: 'index-builds', ok: true, detail: `May build and drop indexes on ${f.superuser ? 'every table' : `all ${f.tables} tables (it owns them)`}.`, fix: null }
-    : {
-      feature: 'index-builds', ok: false,
-      detail: `${f.role} owns ${f.owned_tables} of the ${f.tables} tables in ${f.database}; CREATE INDEX needs the table's owner, so builds on the others fail (owned by ${(f.other_owners ?? []).join(', ')}${notOwned > 3 ? ', …' : ''}). Granting the owner role gives Hotpath all of that role's privileges: build as the owner instead if that is too much.`,
-      fix: `GRANT ${quoteIdent((f.other_owners ?? [f.role])[0]!)} TO ${role}`,
-    });
-  checks.push(f.superuser || f.signal_backend
-    ? { feature: 'cancel-queries', ok: true, detail: f.superuser ? 'May cancel any query.' : 'May cancel other roles\' queries (not a superuser\'s).', fix: null }
-    : {
-      feature: 'cancel-queries', ok: false,
-      detail: `${f.role} may cancel only its own queries (and those of roles it is a member of) from the Activity page.`,
-      fix: `GRANT pg_signal_backend TO ${role}`,
-    });
-  checks.push(f.create_on_database
-    ? { feature: 'demo-seed', ok: true, detail: 'May create the demo schema (unified).', fix: null }
-    : {
-      feature: 'demo-seed', ok: false,
-      detail: `${f.role} may not create schemas in ${f.database}, so the demo data cannot be seeded here.`,
-      fix: `GRANT CREATE ON DATABASE ${quoteIdent(f.database)} TO ${role}`,
-    });
+  checks.push(
+    f.superuser || notOwned === 0
+      ? {
+          feature: 'index-builds',
+          ok: true,
+          detail: `May build and drop indexes on ${f.superuser ? 'every table' : `all ${f.tables} tables (it owns them)`}.`,
+          fix: null,
+        }
+      : {
+          feature: 'index-builds',
+          ok: false,
+          detail: `${f.role} owns ${f.owned_tables} of the ${f.tables} tables in ${f.database}; CREATE INDEX needs the table's owner, so builds on the others fail (owned by ${(f.other_owners ?? []).join(', ')}${notOwned > 3 ? ', …' : ''}). Granting the owner role gives Hotpath all of that role's privileges: build as the owner instead if that is too much.`,
+          fix: `GRANT ${quoteIdent((f.other_owners ?? [f.role])[0]!)} TO ${role}`,
+        },
+  );
+  checks.push(
+    f.superuser || f.signal_backend
+      ? {
+          feature: 'cancel-queries',
+          ok: true,
+          detail: f.superuser ? 'May cancel any query.' : "May cancel other roles' queries (not a superuser's).",
+          fix: null,
+        }
+      : {
+          feature: 'cancel-queries',
+          ok: false,
+          detail: `${f.role} may cancel only its own queries (and those of roles it is a member of) from the Activity page.`,
+          fix: `GRANT pg_signal_backend TO ${role}`,
+        },
+  );
+  checks.push(
+    f.create_on_database
+      ? { feature: 'demo-seed', ok: true, detail: 'May create the demo schema (unified).', fix: null }
+      : {
+          feature: 'demo-seed',
+          ok: false,
+          detail: `${f.role} may not create schemas in ${f.database}, so the demo data cannot be seeded here.`,
+          fix: `GRANT CREATE ON DATABASE ${quoteIdent(f.database)} TO ${role}`,
+        },
+  );
   return { role: f.role, superuser: f.superuser, checks };
 }
 
 /** The checks that failed, as the notices the console and the CLI show at connect. */
 export function privilegeNotices(report: PrivilegeReport): { code: 'missing-privilege'; message: string; hint: string }[] {
-  return report.checks.filter((c) => !c.ok).map((c) => ({
-    code: 'missing-privilege' as const,
-    message: `${c.feature}: ${c.detail}`,
-    hint: c.feature === 'what-if-costs' ? `A superuser runs: ${c.fix};` : `Run: ${c.fix};`,
-  }));
+  return report.checks
+    .filter((c) => !c.ok)
+    .map((c) => ({
+      code: 'missing-privilege' as const,
+      message: `${c.feature}: ${c.detail}`,
+      hint: c.feature === 'what-if-costs' ? `A superuser runs: ${c.fix};` : `Run: ${c.fix};`,
+    }));
 }

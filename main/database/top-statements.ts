@@ -37,7 +37,12 @@ export class TopStatementsSampler {
 }
 
 /** Pure arithmetic of one window, exported for unit tests. */
-export function summarize(rows: StatementCounters[], previous: Sample | null, at: number, limit: number): { windowMs: number; statements: TopStatement[] } {
+export function summarize(
+  rows: StatementCounters[],
+  previous: Sample | null,
+  at: number,
+  limit: number,
+): { windowMs: number; statements: TopStatement[] } {
   const windowMs = previous ? Math.max(0, at - previous.at) : 0;
   const deltas = rows.map((row) => {
     const before = previous?.byId.get(row.queryId);

@@ -59,9 +59,8 @@ function content(random: Random, kind: (typeof KINDS)[number][0], topic: readonl
   const opener = KIND_OPENERS[kind];
   const words: string[] = [];
   for (let length = opener.length; length < wanted;) {
-    const word = random() < 0.6
-      ? topic[randomInt(random, 0, topic.length - 1)]!
-      : FILLER_WORDS[randomInt(random, 0, FILLER_WORDS.length - 1)]!;
+    const word =
+      random() < 0.6 ? topic[randomInt(random, 0, topic.length - 1)]! : FILLER_WORDS[randomInt(random, 0, FILLER_WORDS.length - 1)]!;
     const ending = random() < 0.1 ? '.' : '';
     words.push(word + ending);
     length += word.length + ending.length + 1;

@@ -72,9 +72,8 @@ export function* generateDemoEdges(timeline: DemoTimeline, seed: number, endTime
     if (src > 1) {
       const cited = new Set<number>();
       for (let k = poisson(random, MEAN_REFERENCES); k > 0; k -= 1) {
-        const dst = random() < PREFERENTIAL_SHARE
-          ? attractors[randomInt(random, 0, attractors.length - 1)]!
-          : randomInt(random, 1, src - 1);
+        const dst =
+          random() < PREFERENTIAL_SHARE ? attractors[randomInt(random, 0, attractors.length - 1)]! : randomInt(random, 1, src - 1);
         if (cited.has(dst)) continue;
         cited.add(dst);
         for (let e = 0; e < ENTRIES_PER_CITATION; e += 1) attractors.push(dst);

@@ -17,31 +17,54 @@ export const DEMO_MARK = 'Created by Hotpath for its demo data: Hotpath re-seeds
 export class DemoSchemaNotOursError extends Error {
   override readonly name = 'DemoSchemaNotOursError';
   readonly code = 'demo-schema-not-ours';
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
 
 const RELATION_KINDS: Record<string, string> = {
-  r: 'table', p: 'partitioned table', v: 'view', m: 'materialized view', S: 'sequence', f: 'foreign table', c: 'composite type',
-  i: 'index', I: 'partitioned index',
+  r: 'table',
+  p: 'partitioned table',
+  v: 'view',
+  m: 'materialized view',
+  S: 'sequence',
+  f: 'foreign table',
+  c: 'composite type',
+  i: 'index',
+  I: 'partitioned index',
 };
 
-interface Relation { oid: number; name: string; kind: string; comment: string | null; indexOf: number | null }
+interface Relation {
+  oid: number;
+  name: string;
+  kind: string;
+  comment: string | null;
+  indexOf: number | null;
+}
 
 /** Every object in the schema (and every addition to a demo table) that Hotpath would not have made. */
-async function strangers(client: pg.ClientBase, schemaOid: number, trust: 'marked' | 'unmarked' | 'nothing'): Promise<{ found: string[]; missing: string[] }> {
+async function strangers(
+  client: pg.ClientBase,
+  schemaOid: number,
+  trust: 'marked' | 'unmarked' | 'nothing',
+): Promise<{ found: string[]; missing: string[] }> {
   const q = (name: string): string => `${DEMO_SCHEMA}.${name}`;
   const { rows: relations } = await client.query<Relation>(
     `SELECT c.oid::int8::float8 AS oid, c.relname AS name, c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS comment,
             i.indrelid::int8::float8 AS "indexOf"
        FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid
-      WHERE c.relnamespace = $1 ORDER BY c.relname`, [schemaOid]);
+      WHERE c.relnamespace = $1 ORDER BY c.relname`,
+    [schemaOid],
+  );
   const ours = new Map<number, string>();
   const found: string[] = [];
   for (const relation of relations) {
     const demoTableName = (DEMO_TABLES as readonly string[]).includes(relation.name) && relation.kind === 'r';
-    if (demoTableName && (trust === 'unmarked' || (trust === 'marked' && relation.comment === DEMO_MARK))) ours.set(relation.oid, relation.name);
+    if (demoTableName && (trust === 'unmarked' || (trust === 'marked' && relation.comment === DEMO_MARK)))
+      ours.set(relation.oid, relation.name);
   }
   for (const relation of relations) {
     if (ours.has(relation.oid)) continue;
@@ -52,7 +75,9 @@ async function strangers(client: pg.ClientBase, schemaOid: number, trust: 'marke
   const oids = [...ours.keys()];
   const { rows: attributes } = await client.query<{ table: number; name: string; type: string; notNull: boolean }>(
     `SELECT attrelid::int8::float8 AS table, attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS "notNull"
-       FROM pg_attribute WHERE attrelid = ANY($1::oid[]) AND attnum > 0 AND NOT attisdropped ORDER BY attrelid, attnum`, [oids]);
+       FROM pg_attribute WHERE attrelid = ANY($1::oid[]) AND attnum > 0 AND NOT attisdropped ORDER BY attrelid, attnum`,
+    [oids],
+  );
   for (const [oid, table] of ours) {
     const actual = attributes.filter((a) => a.table === oid);
     const expected = expectedColumns(table);
@@ -60,7 +85,9 @@ async function strangers(client: pg.ClientBase, schemaOid: number, trust: 'marke
       const want = expected.find((e) => e.name === column.name);
       if (!want) found.push(`table ${q(table)}: column ${JSON.stringify(column.name)} ${column.type}, which the demo does not have`);
       else if (want.type !== column.type || want.notNull !== column.notNull) {
-        found.push(`table ${q(table)}: column ${JSON.stringify(column.name)} is ${column.type}${column.notNull ? ' NOT NULL' : ''}, the demo's is ${want.type}${want.notNull ? ' NOT NULL' : ''}`);
+        found.push(
+          `table ${q(table)}: column ${JSON.stringify(column.name)} is ${column.type}${column.notNull ? ' NOT NULL' : ''}, the demo's is ${want.type}${want.notNull ? ' NOT NULL' : ''}`,
+        );
       }
     }
     for (const want of expected) {
@@ -81,7 +108,8 @@ async function strangers(client: pg.ClientBase, schemaOid: number, trust: 'marke
      UNION ALL SELECT 'text search dictionary ${DEMO_SCHEMA}.' || dictname FROM pg_ts_dict WHERE dictnamespace = $1
      UNION ALL SELECT 'statistics object ${DEMO_SCHEMA}.' || stxname FROM pg_statistic_ext WHERE stxnamespace = $1
      UNION ALL SELECT 'extension ' || extname || ' (its objects live in ${DEMO_SCHEMA})' FROM pg_extension WHERE extnamespace = $1`,
-    [schemaOid, oids]);
+    [schemaOid, oids],
+  );
   found.push(...others.map((o) => o.what));
   // TRUNCATE ONLY spares them, but a table inheriting from a demo table (or one it inherits from, or is a
   // partition of) shows the demo rows in its own queries, or its rows in ours: either way it is not ours to seed.
@@ -91,7 +119,9 @@ async function strangers(client: pg.ClientBase, schemaOid: number, trust: 'marke
        JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
        JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
       WHERE i.inhparent = ANY($1::oid[]) OR i.inhrelid = ANY($1::oid[])
-      ORDER BY 1`, [oids]);
+      ORDER BY 1`,
+    [oids],
+  );
   found.push(...kin.map((k) => k.what));
   const missing = DEMO_TABLES.filter((table) => ![...ours.values()].includes(table));
   return { found, missing };
@@ -129,7 +159,9 @@ export async function createDemoSchema(runner: pg.ClientBase | pg.Pool): Promise
 /** createDemoSchema's work, inside the caller's open transaction (which a refusal leaves to the caller to roll back). */
 export async function ensureDemoSchemaInTransaction(client: pg.ClientBase): Promise<void> {
   const { rows } = await client.query<{ oid: number; comment: string | null }>(
-    `SELECT oid::int8::float8 AS oid, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [DEMO_SCHEMA]);
+    `SELECT oid::int8::float8 AS oid, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`,
+    [DEMO_SCHEMA],
+  );
   const schema = rows[0];
   if (!schema) {
     await client.query(`CREATE SCHEMA ${quoteIdent(DEMO_SCHEMA)}`);
@@ -157,18 +189,24 @@ export async function ensureDemoSchemaInTransaction(client: pg.ClientBase): Prom
  */
 export async function lockDemoTablesForTruncate(client: pg.ClientBase): Promise<void> {
   await client.query(`LOCK TABLE ${DEMO_TABLES.map((table) => `ONLY ${demoTable(table)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-  const { rows } = await client.query<{ oid: number }>(`SELECT oid::int8::float8 AS oid FROM pg_namespace WHERE nspname = $1`, [DEMO_SCHEMA]);
+  const { rows } = await client.query<{ oid: number }>(`SELECT oid::int8::float8 AS oid FROM pg_namespace WHERE nspname = $1`, [
+    DEMO_SCHEMA,
+  ]);
   await refuseStrangers(client, rows[0]!.oid, true, await strangers(client, rows[0]!.oid, 'marked'));
 }
 
 async function refuseStrangers(
-  client: pg.ClientBase, schemaOid: number, marked: boolean, { found, missing }: { found: string[]; missing: string[] },
+  client: pg.ClientBase,
+  schemaOid: number,
+  marked: boolean,
+  { found, missing }: { found: string[]; missing: string[] },
 ): Promise<void> {
   if (!marked && (found.length > 0 || missing.length > 0)) throw notOurSchema((await strangers(client, schemaOid, 'nothing')).found);
   if (marked && found.length > 0) {
     throw new DemoSchemaNotOursError(
       `The demo schema "${DEMO_SCHEMA}" holds objects Hotpath did not create: ${list(found)}. Seeding empties the demo tables, so it stopped before changing anything.`,
-      `Move or drop those objects yourself (Hotpath never changes what it did not create), or seed another database.`);
+      `Move or drop those objects yourself (Hotpath never changes what it did not create), or seed another database.`,
+    );
   }
 }
 
@@ -176,7 +214,8 @@ function notOurSchema(found: string[]): DemoSchemaNotOursError {
   const holds = found.length > 0 ? `it holds ${list(found)}` : 'it is empty';
   return new DemoSchemaNotOursError(
     `The schema "${DEMO_SCHEMA}" was not created by Hotpath (it has no Hotpath mark; ${holds}). Hotpath keeps its demo data there and seeding empties it, so it stopped before changing anything.`,
-    `Rename your schema (ALTER SCHEMA ${DEMO_SCHEMA} RENAME TO …) or drop it if it is disposable, or point Hotpath at another database for the demo data.`);
+    `Rename your schema (ALTER SCHEMA ${DEMO_SCHEMA} RENAME TO …) or drop it if it is disposable, or point Hotpath at another database for the demo data.`,
+  );
 }
 
 async function createTable(client: pg.ClientBase, table: string): Promise<void> {

@@ -51,7 +51,10 @@ export function buildTimeline(count: number, seed: number, endTime: number): Dem
   const rawTopic = new Uint8Array(count);
   const sessionOrigin: number[] = [];
   // Each origin gets its exact share of chunks, so origin sizes differ as designed even in small seeds.
-  const budgets = apportion(count, ORIGINS.map(([, share]) => share));
+  const budgets = apportion(
+    count,
+    ORIGINS.map(([, share]) => share),
+  );
   let n = 0;
   budgets.forEach((budget, origin) => {
     for (let left = budget; left > 0;) {

@@ -46,8 +46,32 @@ export const TOPICS: readonly (readonly string[])[] = [
 ];
 
 export const FILLER_WORDS = [
-  'the', 'a', 'we', 'should', 'check', 'why', 'after', 'before', 'when', 'this', 'that', 'is', 'was',
-  'fails', 'works', 'again', 'slow', 'fast', 'with', 'without', 'for', 'on', 'in', 'new', 'old', 'maybe',
+  'the',
+  'a',
+  'we',
+  'should',
+  'check',
+  'why',
+  'after',
+  'before',
+  'when',
+  'this',
+  'that',
+  'is',
+  'was',
+  'fails',
+  'works',
+  'again',
+  'slow',
+  'fast',
+  'with',
+  'without',
+  'for',
+  'on',
+  'in',
+  'new',
+  'old',
+  'maybe',
 ] as const;
 
 /** How each kind of chunk starts, so content reads a little like what it claims to be. */

@@ -16,7 +16,6 @@ export function pickWeighted<T>(random: Random, entries: readonly (readonly [T, 
   return last[0];
 }
 
-
 /** Log-normal with the given median; `sigma` sets how long the right tail is. */
 export function logNormal(random: Random, median: number, sigma: number): number {
   return median * Math.exp(sigma * gaussian(random));

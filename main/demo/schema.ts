@@ -83,7 +83,11 @@ export function expectedColumns(table: string): { name: string; type: string; no
   const definition = TABLE_DEFINITIONS[table]!;
   return definition.columns.map(([name, type]) => {
     const bare = type.split(/ NOT NULL| DEFAULT| CHECK/)[0]!;
-    return { name, type: CATALOG_TYPE[bare] ?? bare, notNull: definition.notNull || type.includes('NOT NULL') || definition.key.includes(name) };
+    return {
+      name,
+      type: CATALOG_TYPE[bare] ?? bare,
+      notNull: definition.notNull || type.includes('NOT NULL') || definition.key.includes(name),
+    };
   });
 }
 
@@ -119,7 +123,12 @@ export interface DemoDataStatus {
 export async function readSeedState(client: SqlRunner): Promise<SeedState | null> {
   const q = quoteIdent;
   const { rows } = await client.query<{
-    target: string; seed: string; version: number; end_at: Date; completed_at: Date | null; completed_edges: string | null;
+    target: string;
+    seed: string;
+    version: number;
+    end_at: Date;
+    completed_at: Date | null;
+    completed_edges: string | null;
   }>(
     `SELECT ${q('target_chunks')} AS target, ${q('generator_seed')} AS seed, ${q('generator_version')} AS version,
             ${q('data_end_at')} AS end_at, ${q('completed_at')} AS completed_at, ${q('completed_edges')} AS completed_edges
@@ -150,7 +159,7 @@ export async function demoDataStatus(client: SqlRunner): Promise<DemoDataStatus 
   const chunks = Number(rows[0]?.chunks ?? 0);
   const edges = Number(rows[0]?.edges ?? 0);
   const seedState = await readSeedState(client);
-  const complete = seedState !== null && seedState.completedAt !== null
-    && chunks === seedState.targetChunks && edges === seedState.completedEdges;
+  const complete =
+    seedState !== null && seedState.completedAt !== null && chunks === seedState.targetChunks && edges === seedState.completedEdges;
   return { chunks, edges, complete, targetChunks: seedState?.targetChunks ?? 0, seedState };
 }

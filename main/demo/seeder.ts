@@ -5,9 +5,7 @@ import { quoteIdent } from '../sql/identifiers.ts';
 import { DEFAULT_DEMO_SEED, DEMO_GENERATOR_VERSION, DemoDataGenerator, validateChunkCount } from './demo-data-generator.ts';
 import { chunkInsertQuery, edgeInsertQuery } from './demo-insert-statements.ts';
 import { ensureDemoSchemaInTransaction, lockDemoTablesForTruncate } from './demo-schema-ownership.ts';
-import {
-  CHUNKS_TABLE, EDGES_TABLE, SEED_STATE_TABLE, demoDataStatus, demoTable, type DemoDataStatus,
-} from './schema.ts';
+import { CHUNKS_TABLE, EDGES_TABLE, SEED_STATE_TABLE, demoDataStatus, demoTable, type DemoDataStatus } from './schema.ts';
 
 export interface SeedProgress {
   phase: 'schema' | 'chunks' | 'edges' | 'analyze' | 'done';
@@ -54,19 +52,26 @@ const SEED_LOCK = [0x686f7470, 0x5eed] as const; // 'hotp', 'seed'
 /** A stored seed worth keeping: finished, intact, made by this generator, at least as large as asked. */
 function reusable(status: DemoDataStatus | null, chunks: number, seed: number | undefined): boolean {
   const state = status?.seedState;
-  return status?.complete === true && state !== null && state !== undefined
-    && state.targetChunks >= chunks
-    && state.generatorVersion === DEMO_GENERATOR_VERSION
-    && (seed === undefined || seed === state.seed);
+  return (
+    status?.complete === true &&
+    state !== null &&
+    state !== undefined &&
+    state.targetChunks >= chunks &&
+    state.generatorVersion === DEMO_GENERATOR_VERSION &&
+    (seed === undefined || seed === state.seed)
+  );
 }
 
 /** One connection holds the lock and does the DDL; the batches need at least one more. */
 function batchConcurrency(pool: pg.Pool, requested: number | undefined): number {
   const poolMax = pool.options.max ?? 10;
-  if (poolMax < 2) throw new RangeError(`Seeding needs a pool of at least 2 connections (one holds the seeding lock); its max is ${poolMax}.`);
+  if (poolMax < 2)
+    throw new RangeError(`Seeding needs a pool of at least 2 connections (one holds the seeding lock); its max is ${poolMax}.`);
   if (requested === undefined) return Math.min(2, poolMax - 1);
   if (requested > poolMax - 1) {
-    throw new RangeError(`batch.concurrency ${requested} needs a pool of at least ${requested + 1} connections (one holds the seeding lock); its max is ${poolMax}.`);
+    throw new RangeError(
+      `batch.concurrency ${requested} needs a pool of at least ${requested + 1} connections (one holds the seeding lock); its max is ${poolMax}.`,
+    );
   }
   return requested;
 }
@@ -114,8 +119,12 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
         emit({ phase: 'schema', done: 1, total: 1, rowsPerSecond: 0, batchSize: 0 });
         emit({ phase: 'done', done: stored, total: stored, rowsPerSecond: 0, batchSize: 0 });
         return {
-          reused: true, chunks: status.chunks, edges: status.edges, seed: status.seedState!.seed,
-          elapsedMs: performance.now() - startedAt, phases: null,
+          reused: true,
+          chunks: status.chunks,
+          edges: status.edges,
+          seed: status.seedState!.seed,
+          elapsedMs: performance.now() - startedAt,
+          phases: null,
         };
       }
       await startSeed(client, generator);
@@ -134,13 +143,19 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions): Promise
       emit({ phase: 'analyze', done: 1, total: 1, rowsPerSecond: 0, batchSize: 0 });
       const final = await demoDataStatus(client);
       if (!final?.complete) {
-        throw new Error(`The demo seed ended with ${final?.chunks ?? 0} chunks and ${final?.edges ?? 0} edges instead of ${chunks} and ${edgePhase.rows}; was the schema changed meanwhile?`);
+        throw new Error(
+          `The demo seed ended with ${final?.chunks ?? 0} chunks and ${final?.edges ?? 0} edges instead of ${chunks} and ${edgePhase.rows}; was the schema changed meanwhile?`,
+        );
       }
       const rowsTotal = chunkPhase.rows + edgePhase.rows;
       const rowsPerSecond = (rowsTotal * 1000) / (chunkPhase.elapsedMs + edgePhase.elapsedMs || 1);
       emit({ phase: 'done', done: rowsTotal, total: rowsTotal, rowsPerSecond, batchSize: 0 });
       return {
-        reused: false, chunks, edges: edgePhase.rows, seed, elapsedMs: performance.now() - startedAt,
+        reused: false,
+        chunks,
+        edges: edgePhase.rows,
+        seed,
+        elapsedMs: performance.now() - startedAt,
         phases: { chunks: chunkPhase, edges: edgePhase },
       };
     } finally {
@@ -201,13 +216,19 @@ async function insertPhase<T>(
   const signal = context.signal ? AbortSignal.any([context.signal, stop.signal]) : stop.signal;
   const processor = new AdaptiveBatchProcessor({ ...context.batchOptions, signal });
   context.emit({ phase, done: 0, total, rowsPerSecond: 0, batchSize: processor.options.initialBatchSize });
-  const report = await processor.process(rows, async (batch) => { await context.pool.query(query(batch)); }, {
-    total,
-    onProgress: (p) => {
-      if (p.failed > 0) stop.abort();
-      context.emit({ phase, done: p.done, total, rowsPerSecond: p.itemsPerSecond, batchSize: p.batchSize });
+  const report = await processor.process(
+    rows,
+    async (batch) => {
+      await context.pool.query(query(batch));
     },
-  });
+    {
+      total,
+      onProgress: (p) => {
+        if (p.failed > 0) stop.abort();
+        context.emit({ phase, done: p.done, total, rowsPerSecond: p.itemsPerSecond, batchSize: p.batchSize });
+      },
+    },
+  );
   const failure = report.failed[0];
   if (failure) {
     const count = report.failed.reduce((sum, f) => sum + f.items.length, 0);

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import type { AdvisorReportPayload, BuildHistoryEntryPayload, BuildOutcomePayload, BuildProgressPayload, LatencyByTemplate } from '../contract/advisor.ts';
+import type {
+  AdvisorReportPayload,
+  BuildHistoryEntryPayload,
+  BuildOutcomePayload,
+  BuildProgressPayload,
+  LatencyByTemplate,
+} from '../contract/advisor.ts';
 import { ContractError } from '../contract/api.ts';
 import { analyzeWorkload } from '../advisor/analyze-workload.ts';
 import { BuildHistory, droppableLeftoverOf, type HistoryEntry } from '../advisor/build-history.ts';
@@ -52,7 +58,12 @@ export class AdvisorSession {
    * run once when the stack connects. The findings are for the log; nothing here drops an index.
    */
   async reconcile(): Promise<ReconcileFinding[]> {
-    return await reconcileBuilds({ connect: () => this.connectBuilder(), history: this.history, readOnly: this.options.readOnly, activeEntryIds: this.builder.activeEntryIds });
+    return await reconcileBuilds({
+      connect: () => this.connectBuilder(),
+      history: this.history,
+      readOnly: this.options.readOnly,
+      activeEntryIds: this.builder.activeEntryIds,
+    });
   }
 
   get readOnly(): boolean {
@@ -74,10 +85,19 @@ export class AdvisorSession {
    * Builds a proposal of the latest analysis by name. `measure` gives the workload's latency now; it is taken
    * before the build and, once the build is done and `settle` resolves, after it, and both go to the history.
    */
-  async build(name: string, hooks: BuildHooks, measure: () => LatencyByTemplate | null, settle: () => Promise<void>): Promise<BuildOutcomePayload> {
+  async build(
+    name: string,
+    hooks: BuildHooks,
+    measure: () => LatencyByTemplate | null,
+    settle: () => Promise<void>,
+  ): Promise<BuildOutcomePayload> {
     const proposal = this.report?.proposals.find((p) => p.name === name);
     if (!proposal) {
-      throw new ContractError('no-such-proposal', `The latest analysis has no proposal named ${name}.`, 'Run the analysis again (Indexes → Analyze), then build from its list.');
+      throw new ContractError(
+        'no-such-proposal',
+        `The latest analysis has no proposal named ${name}.`,
+        'Run the analysis again (Indexes → Analyze), then build from its list.',
+      );
     }
     const abort = new AbortController();
     this.running.set(name, abort);

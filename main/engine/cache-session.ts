@@ -68,7 +68,13 @@ export class CacheSession {
       // One breaker for the one server: the L2's calls and the bus' PUBLISH/SUBSCRIBE meet the same outage.
       const guard = new RedisGuard({ name: stack.redis.displayUrl, deadlineMs: REDIS_DEADLINE_MS, ...(log ? { log } : {}) });
       // The tiered cache jitters TTLs once for every tier, so the Redis tier adds none of its own.
-      l2 = new RedisTier({ target: { kind: 'standalone', url: stack.redis.url }, keyPrefix: `hotpath:${namespace}:`, defaultTtlMs: DEFAULT_TTL_MS, ttlJitter: 0, guard });
+      l2 = new RedisTier({
+        target: { kind: 'standalone', url: stack.redis.url },
+        keyPrefix: `hotpath:${namespace}:`,
+        defaultTtlMs: DEFAULT_TTL_MS,
+        ttlJitter: 0,
+        guard,
+      });
       bus = new RedisInvalidationBus({ url: stack.redis.url, channel: `hotpath:${namespace}:invalidate`, guard });
       // Not required: until Redis answers, L2 reads are misses and the breaker keeps them cheap.
       await Promise.all([l2.ready(REDIS_READY_MS), bus.ready(REDIS_READY_MS)]);
@@ -98,7 +104,11 @@ export class CacheSession {
     return {
       enabled: true,
       tiers: this.locations.map((t) =>
-        t.tier === 'l1' && l1 ? { ...t, location: `memory, ${formatMiB(l1.maxBytes)}` } : t.tier === 'l2' ? { ...t, available: !breakerOpen } : t,
+        t.tier === 'l1' && l1
+          ? { ...t, location: `memory, ${formatMiB(l1.maxBytes)}` }
+          : t.tier === 'l2'
+            ? { ...t, available: !breakerOpen }
+            : t,
       ),
       l1: l1 ? { maxBytes: l1.maxBytes, bytes: l1.bytes, entries: l1.entries } : null,
       cachedTemplates,
@@ -129,7 +139,10 @@ export class CacheSession {
 
   async flush(target: CacheFlushTarget): Promise<CacheFlushResult> {
     if (target !== 'all' && !this.locations.some((t) => t.tier === target)) {
-      throw new CacheConfigError(`This stack has no ${target.toUpperCase()} tier.`, target === 'l2' ? 'Connect with a Redis URL to get an L2.' : 'Start the engine with an L3 configured.');
+      throw new CacheConfigError(
+        `This stack has no ${target.toUpperCase()} tier.`,
+        target === 'l2' ? 'Connect with a Redis URL to get an L2.' : 'Start the engine with an L3 configured.',
+      );
     }
     return await this.cache.flush(target);
   }
@@ -148,7 +161,10 @@ export class CacheSession {
 
 /** A cache command that does not fit this stack's tiers; mapped to a contract error by the engine. */
 export class CacheConfigError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
     this.name = 'CacheConfigError';
   }

@@ -22,7 +22,11 @@ export function toContractError(error: unknown): ContractError {
   }
   const pgCode = (error as { code?: unknown }).code;
   if (pgCode === '42P01') {
-    return new ContractError('missing-relation', (error as Error).message, 'The demo workload needs the demo schema: seed it first (hotpath serve --seed, or the demo.seed command).');
+    return new ContractError(
+      'missing-relation',
+      (error as Error).message,
+      'The demo workload needs the demo schema: seed it first (hotpath serve --seed, or the demo.seed command).',
+    );
   }
   return new ContractError('internal', maskSecretsInText(error instanceof Error ? error.message : String(error)));
 }

@@ -65,7 +65,8 @@ export interface EngineOptions {
 }
 
 const NO_CIPHER_WARNING = {
-  headless: 'Passwords are kept in memory until Hotpath stops. To save them (encrypted), start Hotpath with HOTPATH_SECRET_KEY set to a long random value.',
+  headless:
+    'Passwords are kept in memory until Hotpath stops. To save them (encrypted), start Hotpath with HOTPATH_SECRET_KEY set to a long random value.',
   electron: 'This system offers no OS keychain to encrypt passwords with, so they are kept in memory until Hotpath quits.',
 } as const;
 
@@ -103,7 +104,11 @@ export class Engine implements EngineApi {
 
   constructor(private readonly options: EngineOptions) {
     this.host = options.host ?? 'headless';
-    this.profiles = new ProfileStore({ dataDir: options.dataDir, cipher: options.secretCipher ?? null, noCipherWarning: NO_CIPHER_WARNING[this.host] });
+    this.profiles = new ProfileStore({
+      dataDir: options.dataDir,
+      cipher: options.secretCipher ?? null,
+      noCipherWarning: NO_CIPHER_WARNING[this.host],
+    });
     this.memory = new MemorySession({
       ...(options.memoryBudgetBytes === undefined ? {} : { budgetBytes: options.memoryBudgetBytes }),
       cache: () => this.ready?.cache ?? null,
@@ -113,7 +118,17 @@ export class Engine implements EngineApi {
       registry: this.metrics.registry,
     });
     const ctx = this.context();
-    this.handlers = { ...stackHandlers(ctx), ...profileHandlers(ctx), ...databaseHandlers(ctx), ...workloadHandlers(ctx), ...cacheHandlers(ctx), ...poolHandlers(ctx), ...advisorHandlers(ctx), ...memoryHandlers(ctx, this.memory), ...plannerHandlers(ctx) };
+    this.handlers = {
+      ...stackHandlers(ctx),
+      ...profileHandlers(ctx),
+      ...databaseHandlers(ctx),
+      ...workloadHandlers(ctx),
+      ...cacheHandlers(ctx),
+      ...poolHandlers(ctx),
+      ...advisorHandlers(ctx),
+      ...memoryHandlers(ctx, this.memory),
+      ...plannerHandlers(ctx),
+    };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
   }
@@ -156,9 +171,12 @@ export class Engine implements EngineApi {
     const pg = this.pgHealth!.state;
     const l2 = this.ready?.stack.redis ? this.ready.cache?.status([]).l2 : undefined;
     const redis = l2 === undefined ? 'off' : l2.breakerState === 'open' ? 'down' : 'up';
-    const problem = pg.state === 'down'
-      ? `PostgreSQL does not answer: ${pg.error}`
-      : redis === 'down' ? `Redis does not answer (the cache reads through to PostgreSQL): ${l2?.lastError ?? 'breaker open'}` : null;
+    const problem =
+      pg.state === 'down'
+        ? `PostgreSQL does not answer: ${pg.error}`
+        : redis === 'down'
+          ? `Redis does not answer (the cache reads through to PostgreSQL): ${l2?.lastError ?? 'breaker open'}`
+          : null;
     return { postgres: pg.state, redis, problem, since: pg.since };
   }
 
@@ -210,7 +228,9 @@ export class Engine implements EngineApi {
 
   private connect(open: () => Promise<Stack>, profileId: string | null, options: { vacateFirst?: boolean } = {}): Promise<EngineStatus> {
     if (this.connecting || this.phase === 'connecting' || this.phase === 'seeding') {
-      return Promise.reject(new ContractError('busy', `The engine is ${this.connecting ? 'connecting' : this.phase}.`, 'Wait until it is done.'));
+      return Promise.reject(
+        new ContractError('busy', `The engine is ${this.connecting ? 'connecting' : this.phase}.`, 'Wait until it is done.'),
+      );
     }
     // Set in the same turn as the check above: no second connect can pass it until this one has settled.
     const attempt = this.connectOnce(open, profileId, options.vacateFirst ?? false);
@@ -245,7 +265,10 @@ export class Engine implements EngineApi {
         ...(this.options.workloadPoolSize === undefined ? {} : { max: this.options.workloadPoolSize }),
       });
       opened.pool = pool;
-      const cache = this.options.cache === false ? null : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache, (level, message) => this.log(level, message));
+      const cache =
+        this.options.cache === false
+          ? null
+          : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache, (level, message) => this.log(level, message));
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       // Hybrid queries run on their own thread and connections: their in-process ranking never stalls this one.
       opened.cache = cache;
@@ -269,7 +292,8 @@ export class Engine implements EngineApi {
       const health: PostgresHealth = new PostgresHealth(healthProbe.probe, (now) => {
         // A probe of a stack since let go settles late: it says nothing about the stack in use.
         if (this.pgHealth !== health) return;
-        if (now.state === 'down') this.log('error', `PostgreSQL does not answer: ${now.error}. Queries fail until it is back; /healthz says unready.`);
+        if (now.state === 'down')
+          this.log('error', `PostgreSQL does not answer: ${now.error}. Queries fail until it is back; /healthz says unready.`);
         else this.log('info', 'PostgreSQL answers again.');
         this.changed();
       });
@@ -277,8 +301,14 @@ export class Engine implements EngineApi {
       this.healthProbe = healthProbe;
       // Builds a killed Hotpath left behind: adopted into the history or reported (never dropped here).
       void advisor.reconcile().then(
-        (findings) => { for (const f of findings) this.log(f.kind === 'adopted' || f.kind === 'interrupted' ? 'info' : 'warn', f.message); },
-        (error: unknown) => this.log('warn', `The index build history could not be checked against the database: ${error instanceof Error ? error.message : String(error)}`),
+        (findings) => {
+          for (const f of findings) this.log(f.kind === 'adopted' || f.kind === 'interrupted' ? 'info' : 'warn', f.message);
+        },
+        (error: unknown) =>
+          this.log(
+            'warn',
+            `The index build history could not be checked against the database: ${error instanceof Error ? error.message : String(error)}`,
+          ),
       );
       // The local stack's servers: their memory and CPU show beside ours on the Memory page.
       this.memory.setChildren(stack.processes);
@@ -352,7 +382,11 @@ export class Engine implements EngineApi {
   /** The connected stack, in one of `phases` (reads may run while seeding; new work may not). */
   private requireReady(phases: readonly EnginePhase[] = ['ready']): ReadyStack {
     if (!phases.includes(this.phase) || !this.ready) {
-      throw new ContractError('not-connected', `The engine is ${this.phase}, not connected to a stack.`, 'Start the local demo stack or connect to a database first.');
+      throw new ContractError(
+        'not-connected',
+        `The engine is ${this.phase}, not connected to a stack.`,
+        'Start the local demo stack or connect to a database first.',
+      );
     }
     return this.ready;
   }

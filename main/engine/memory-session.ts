@@ -56,7 +56,8 @@ export class MemorySession {
     const currentCache = (): ReclaimableCache | null => {
       const session = options.cache();
       if (!session) return null;
-      if (adapted?.session !== session) adapted = { session, reclaimer: tieredCacheReclaimer(session.cache, () => session.configuredL1Bytes) };
+      if (adapted?.session !== session)
+        adapted = { session, reclaimer: tieredCacheReclaimer(session.cache, () => session.configuredL1Bytes) };
       return adapted.reclaimer;
     };
     const cache: ReclaimableCache = {
@@ -93,7 +94,8 @@ export class MemorySession {
       return;
     }
     const refusal = budgetBelowRest(budget, this.resting.rssBytes, this.resting.where);
-    if (refusal) this.options.log('warn', `memory: the default budget (${formatBytes(budget)}) is tight: ${refusal.message} ${refusal.hint}`);
+    if (refusal)
+      this.options.log('warn', `memory: the default budget (${formatBytes(budget)}) is tight: ${refusal.message} ${refusal.hint}`);
   }
 
   /** The operator's new budget, refused under the latest resting need. */
@@ -127,8 +129,17 @@ export class MemorySession {
         arrayBuffersBytes: reading.process.arrayBuffersBytes,
         cpuPercent: reading.process.cpuPercent,
       },
-      eventLoop: { delayP50Ms: reading.eventLoop.delayP50Ms, delayP99Ms: reading.eventLoop.delayP99Ms, utilization: Math.min(1, Math.max(0, reading.eventLoop.utilization)) },
-      machine: { totalBytes: reading.machine.totalBytes, availableBytes: reading.machine.availableBytes, cpuLoadPercent: reading.machine.cpuLoadPercent, cores: reading.machine.cores },
+      eventLoop: {
+        delayP50Ms: reading.eventLoop.delayP50Ms,
+        delayP99Ms: reading.eventLoop.delayP99Ms,
+        utilization: Math.min(1, Math.max(0, reading.eventLoop.utilization)),
+      },
+      machine: {
+        totalBytes: reading.machine.totalBytes,
+        availableBytes: reading.machine.availableBytes,
+        cpuLoadPercent: reading.machine.cpuLoadPercent,
+        cores: reading.machine.cores,
+      },
       children: reading.children.map((c) => ({ name: c.name, rssBytes: c.rssBytes, cpuPercent: c.cpuPercent })),
       level: snapshot.level,
       usage: snapshot.usage,
@@ -167,6 +178,13 @@ export function toActionPayload(action: MemoryAction): MemoryActionPayload {
     kind: action.kind,
     trigger: action.trigger,
     reason: action.reason,
-    steps: action.steps.map((s) => ({ step: s.step, status: s.status, freedBytes: s.freedBytes, freedHeapBytes: s.freedHeapBytes, tookMs: s.tookMs, detail: s.detail })),
+    steps: action.steps.map((s) => ({
+      step: s.step,
+      status: s.status,
+      freedBytes: s.freedBytes,
+      freedHeapBytes: s.freedHeapBytes,
+      tookMs: s.tookMs,
+      detail: s.detail,
+    })),
   };
 }

@@ -53,7 +53,12 @@ export class OptimizeRunner {
 
   async apply(planId: string, only?: readonly string[]): Promise<OptimizeResultPayload> {
     const plan = this.plans.get(planId);
-    if (!plan) throw new ContractError('no-such-plan', 'That Optimize plan is unknown or older than 30 minutes.', 'Ask for a new plan (Optimize), review it, and apply that one.');
+    if (!plan)
+      throw new ContractError(
+        'no-such-plan',
+        'That Optimize plan is unknown or older than 30 minutes.',
+        'Ask for a new plan (Optimize), review it, and apply that one.',
+      );
     const ctx = this.ctx();
     const steps = plan.steps.filter((s) => !only || only.includes(s.id));
     const before = ctx.measure() ?? plan.before;
@@ -68,7 +73,12 @@ export class OptimizeRunner {
       results.push(await this.runStep(ctx, step.id, builtEntries));
     }
     const settling = Math.max(0, Math.round(ctx.settleMs / 1000) - MEASUREMENT_WINDOW_S);
-    ctx.progress('measuring', `Measuring the workload on the result (${settling > 0 ? `it settles for ${settling} s, then ` : ''}${MEASUREMENT_WINDOW_S} s of live traffic count)…`, steps.length, steps.length);
+    ctx.progress(
+      'measuring',
+      `Measuring the workload on the result (${settling > 0 ? `it settles for ${settling} s, then ` : ''}${MEASUREMENT_WINDOW_S} s of live traffic count)…`,
+      steps.length,
+      steps.length,
+    );
     let after: LatencyByTemplate | null = null;
     // Nothing changed when no step was done: there is no "after" to wait for.
     if (before !== null && results.some((r) => r.status === 'done')) {
@@ -76,9 +86,15 @@ export class OptimizeRunner {
       after = ctx.measure();
       // One measurement for the whole plan: the steps ran back to back, so each index is credited with the
       // plan's before and after (the history says which plan step it was by its time).
-      for (const id of builtEntries) await ctx.advisor.history.setEffect(id, before ?? undefined, after ?? undefined).catch(() => undefined);
+      for (const id of builtEntries)
+        await ctx.advisor.history.setEffect(id, before ?? undefined, after ?? undefined).catch(() => undefined);
     }
-    ctx.progress('done', `Optimize finished: ${results.filter((r) => r.status === 'done').length} of ${steps.length} steps done.`, steps.length, steps.length);
+    ctx.progress(
+      'done',
+      `Optimize finished: ${results.filter((r) => r.status === 'done').length} of ${steps.length} steps done.`,
+      steps.length,
+      steps.length,
+    );
     this.plans.delete(planId);
     return { planId, steps: results, before, after, windowSeconds: MEASUREMENT_WINDOW_S };
   }
@@ -86,14 +102,33 @@ export class OptimizeRunner {
   private async runStep(ctx: OptimizeContext, id: string, builtEntries: string[]): Promise<OptimizeResultPayload['steps'][number]> {
     try {
       if (id.startsWith('index:')) {
-        const outcome = await ctx.advisor.build(id.slice('index:'.length), { onProgress: (p) => ctx.buildProgress(p) }, () => null, async () => undefined);
+        const outcome = await ctx.advisor.build(
+          id.slice('index:'.length),
+          { onProgress: (p) => ctx.buildProgress(p) },
+          () => null,
+          async () => undefined,
+        );
         if (outcome.status === 'built' && outcome.entry) builtEntries.push(outcome.entry.id);
-        return { id, status: outcome.status === 'built' ? 'done' : outcome.status === 'cancelled' ? 'cancelled' : 'failed', message: outcome.message };
+        return {
+          id,
+          status: outcome.status === 'built' ? 'done' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
+          message: outcome.message,
+        };
       }
       if (id === 'cache:warm' && ctx.cache) {
         const cache = ctx.cache;
-        const result = await warmCache({ cache: cache.cache, keys: cache.hotKeys.top(WARM_KEYS), load: (recipe) => cache.load(recipe), signal: ctx.signal, gate: ctx.gate });
-        return { id, status: 'done', message: `Warmed: ${result.loaded} keys loaded, ${result.alreadyCached} already cached, ${result.failed} failed.` };
+        const result = await warmCache({
+          cache: cache.cache,
+          keys: cache.hotKeys.top(WARM_KEYS),
+          load: (recipe) => cache.load(recipe),
+          signal: ctx.signal,
+          gate: ctx.gate,
+        });
+        return {
+          id,
+          status: 'done',
+          message: `Warmed: ${result.loaded} keys loaded, ${result.alreadyCached} already cached, ${result.failed} failed.`,
+        };
       }
       return { id, status: 'skipped', message: 'This step no longer applies (the cache is off).' };
     } catch (error) {

@@ -53,13 +53,17 @@ export class PlannerSession {
   /** One planner for the session: a reloaded index is swapped into it, so `close` can wait for all its work. */
   private planner: HybridPlanner | null = null;
 
-  constructor(pool: PoolManager, private readonly log: Log) {
+  constructor(
+    pool: PoolManager,
+    private readonly log: Log,
+  ) {
     this.sql = { query: async (text, values) => ({ rows: (await pool.query('low', { text, values: values ? [...values] : [] })).rows }) };
     this.selector = new PlanSelector({
       trainer: new WorkerModelTrainer(),
       // The hybrid planner below samples the oracle (every plan on one query in ORACLE_EVERY) and teaches the selector from it.
       oracleSampled: ORACLE_EVERY > 0,
-      onTrainingError: (error) => this.log('warn', `Training the plan selector's latency model failed (the previous model stays in use): ${error.message}`),
+      onTrainingError: (error) =>
+        this.log('warn', `Training the plan selector's latency model failed (the previous model stays in use): ${error.message}`),
     });
   }
 
@@ -122,7 +126,12 @@ export class PlannerSession {
       message: this.message(),
       vectorPath: { kind: 'in-process', detail: IN_PROCESS_DETAIL },
       index: loaded ? { rows: loaded.store.rows, bytes: loaded.store.bytes, loadedAt: loaded.loadedAt } : null,
-      plans: PLAN_NAMES.map((name) => ({ name, description: PLANS[name].description, chosen: usage[name].chosen, meanMs: usage[name].meanMs })),
+      plans: PLAN_NAMES.map((name) => ({
+        name,
+        description: PLANS[name].description,
+        chosen: usage[name].chosen,
+        meanMs: usage[name].meanMs,
+      })),
       model,
       planCache,
       ...regret,
@@ -139,7 +148,8 @@ export class PlannerSession {
 
   private message(): string | null {
     if (this.failure) return this.failure;
-    if (this.loading) return `Reading the embeddings into the in-process index: ${this.progress.loaded.toLocaleString('en')} of ${this.progress.total.toLocaleString('en')} chunks.`;
+    if (this.loading)
+      return `Reading the embeddings into the in-process index: ${this.progress.loaded.toLocaleString('en')} of ${this.progress.total.toLocaleString('en')} chunks.`;
     if (!this.loaded) return 'Idle: it loads when a workload with hybrid templates starts (the demo workload has two).';
     if (!this.stats.analyzed) return this.stats.note;
     return null;
@@ -156,7 +166,10 @@ export class PlannerSession {
       this.planner = this.plannerFor(store);
       this.loaded = { store, domain, loadedAt: Date.now() };
       this.refreshTimer ??= setInterval(() => void this.refresh(), REFRESH_MS).unref();
-      this.log('info', `The plan selector's vector index holds ${store.rows.toLocaleString('en')} chunks (${(store.bytes / 1024 / 1024).toFixed(1)} MiB).`);
+      this.log(
+        'info',
+        `The plan selector's vector index holds ${store.rows.toLocaleString('en')} chunks (${(store.bytes / 1024 / 1024).toFixed(1)} MiB).`,
+      );
       return this.loaded;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -193,7 +206,10 @@ export class PlannerSession {
       this.planner?.useStore(store);
       this.partials.clear();
       this.loaded = { store, domain, loadedAt: Date.now() };
-      this.log('info', `The demo data changed (chunks ${was.rows.toLocaleString('en')} → ${now.rows.toLocaleString('en')}, edges ${was.edges.toLocaleString('en')} → ${now.edges.toLocaleString('en')}): the plan selector reloaded its index.`);
+      this.log(
+        'info',
+        `The demo data changed (chunks ${was.rows.toLocaleString('en')} → ${now.rows.toLocaleString('en')}, edges ${was.edges.toLocaleString('en')} → ${now.edges.toLocaleString('en')}): the plan selector reloaded its index.`,
+      );
     } catch (error) {
       this.log('warn', `The plan selector could not refresh its statistics: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -204,7 +220,12 @@ export class PlannerSession {
 
 /** The template's share of anchored queries, on top of the generator's own mix. */
 function anchoredGenerator(loaded: Loaded, template: HybridTemplateSpec, random: Random): () => HybridQuery {
-  const draw = createHybridQueryGenerator(loaded.domain, loaded.store, random, template.unselective === undefined ? {} : { unselective: template.unselective });
+  const draw = createHybridQueryGenerator(
+    loaded.domain,
+    loaded.store,
+    random,
+    template.unselective === undefined ? {} : { unselective: template.unselective },
+  );
   return () => {
     const wantAnchor = random() < template.anchored;
     for (let attempt = 0; attempt < 20; attempt += 1) {

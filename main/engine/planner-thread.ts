@@ -33,10 +33,26 @@ export function idlePlannerStatus(message: string, vectorPathDetail: string): Pl
     index: null,
     plans: [],
     queries: 0,
-    model: { observations: 0, perPlan: Object.fromEntries(PLAN_NAMES.map((plan) => [plan, 0])) as PlannerStatusPayload['model']['perPlan'], fallback: true, training: false, trainings: 0, trainedAt: null, lastTrainMs: null },
+    model: {
+      observations: 0,
+      perPlan: Object.fromEntries(PLAN_NAMES.map((plan) => [plan, 0])) as PlannerStatusPayload['model']['perPlan'],
+      fallback: true,
+      training: false,
+      trainings: 0,
+      trainedAt: null,
+      lastTrainMs: null,
+    },
     planCache: { entries: 0, capacity: 0, hits: 0, misses: 0 },
     overheadUs: null,
-    regret: { oracleSamples: 0, selectorMeanMs: null, oracleMeanMs: null, bestFixedPlan: null, bestFixedMeanMs: null, meanRegretVsOracleMs: null, meanRegretVsBestFixedMs: null },
+    regret: {
+      oracleSamples: 0,
+      selectorMeanMs: null,
+      oracleMeanMs: null,
+      bestFixedPlan: null,
+      bestFixedMeanMs: null,
+      meanRegretVsOracleMs: null,
+      meanRegretVsBestFixedMs: null,
+    },
     timeline: [],
     recent: [],
   };
@@ -54,12 +70,19 @@ export class PlannerThread {
   private lostAt: number | null = null;
   private lostReason = '';
 
-  constructor(private readonly connection: pg.ClientConfig, private readonly log: Log) {}
+  constructor(
+    private readonly connection: pg.ClientConfig,
+    private readonly log: Log,
+  ) {}
 
   async status(): Promise<PlannerStatusPayload> {
     if (this.requests) return await this.call({ method: 'status' });
     if (this.lostAt === null) return IDLE;
-    return { ...IDLE, state: 'failed', message: `The plan selector's thread stopped (${this.lostReason}); the next hybrid query starts it again, with nothing learned.` };
+    return {
+      ...IDLE,
+      state: 'failed',
+      message: `The plan selector's thread stopped (${this.lostReason}); the next hybrid query starts it again, with nothing learned.`,
+    };
   }
 
   retrain(): Promise<PlannerStatusPayload> {
@@ -86,7 +109,11 @@ export class PlannerThread {
     const target = (): Promise<number> => {
       const requests = this.running();
       if (opened === null || opened.failed || opened.on !== requests) {
-        const now = { on: requests, target: requests.send<number>({ method: 'openTarget', templates: [...templates], seed }), failed: false };
+        const now = {
+          on: requests,
+          target: requests.send<number>({ method: 'openTarget', templates: [...templates], seed }),
+          failed: false,
+        };
         // A failed open is reported by the executes waiting on it (as the workload's errors), then retried.
         now.target.catch(() => (now.failed = true));
         opened = now;
@@ -149,7 +176,10 @@ export class PlannerThread {
       this.requests = null;
       this.lostAt = performance.now();
       this.lostReason = reason;
-      this.log('warn', `The plan selector's thread stopped (${reason}); a hybrid query after ${RESTART_AFTER_MS / 1000} s starts it again, with nothing learned.`);
+      this.log(
+        'warn',
+        `The plan selector's thread stopped (${reason}); a hybrid query after ${RESTART_AFTER_MS / 1000} s starts it again, with nothing learned.`,
+      );
       requests.failAll(new Error(`The plan selector's thread stopped: ${reason}.`));
     };
     worker.on('error', (error) => lost(error.message));

@@ -63,7 +63,10 @@ export class WorkloadSession {
     let target = workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache);
     let hybrid: HybridTarget | null = null;
     if (profile.hybrid.length > 0) {
-      if (!options.hybrid) throw new Error(`Profile "${profile.name}" has hybrid templates (${profile.hybrid.map((t) => t.name).join(', ')}), but no plan selector serves this stack.`);
+      if (!options.hybrid)
+        throw new Error(
+          `Profile "${profile.name}" has hybrid templates (${profile.hybrid.map((t) => t.name).join(', ')}), but no plan selector serves this stack.`,
+        );
       hybrid = options.hybrid(profile.hybrid, Math.floor(random() * 2 ** 31));
       target = new SplitWorkloadTarget(target, profile.templates.length, hybrid);
     }

@@ -87,7 +87,11 @@ const processFigures = (): MemoryFigures => {
 };
 
 /** Runs one step between two measurements. */
-export async function measureStep(step: CleanupStepName, env: StepEnvironment, run: () => Outcome | Promise<Outcome>): Promise<CleanupStepResult> {
+export async function measureStep(
+  step: CleanupStepName,
+  env: StepEnvironment,
+  run: () => Outcome | Promise<Outcome>,
+): Promise<CleanupStepResult> {
   const measure = env.measure ?? processFigures;
   const now = env.now ?? (() => performance.now());
   const before = measure();
@@ -100,13 +104,22 @@ export async function measureStep(step: CleanupStepName, env: StepEnvironment, r
   }
   const tookMs = now() - started;
   const after = measure();
-  return { step, ...outcome, freedBytes: before.rssBytes - after.rssBytes, freedHeapBytes: before.heapUsedBytes - after.heapUsedBytes, tookMs };
+  return {
+    step,
+    ...outcome,
+    freedBytes: before.rssBytes - after.rssBytes,
+    freedHeapBytes: before.heapUsedBytes - after.heapUsedBytes,
+    tookMs,
+  };
 }
 
 export function purgeExpiredL1(cache: ReclaimableCache, env: StepEnvironment = {}): Promise<CleanupStepResult> {
   return measureStep('purgeExpiredL1', env, () => {
     const removed = cache.purgeExpiredL1();
-    return { status: removed > 0 ? 'done' : 'skipped', detail: removed > 0 ? `dropped ${removed} expired L1 entries` : 'no expired L1 entries' };
+    return {
+      status: removed > 0 ? 'done' : 'skipped',
+      detail: removed > 0 ? `dropped ${removed} expired L1 entries` : 'no expired L1 entries',
+    };
   });
 }
 
@@ -115,10 +128,14 @@ export function shrinkL1(cache: ReclaimableCache, targetBytes: number, env: Step
   return measureStep('shrinkL1', env, () => {
     const max = cache.l1MaxBytes();
     const target = Math.max(0, Math.floor(targetBytes));
-    if (target >= max) return { status: 'skipped', detail: `L1 budget already ${formatBytes(max)}, at or below the ${formatBytes(target)} target` };
+    if (target >= max)
+      return { status: 'skipped', detail: `L1 budget already ${formatBytes(max)}, at or below the ${formatBytes(target)} target` };
     const held = cache.l1Bytes();
     cache.resizeL1(target);
-    return { status: 'done', detail: `L1 budget ${formatBytes(max)} → ${formatBytes(target)}; it held ${formatBytes(held)}, now ${formatBytes(cache.l1Bytes())}` };
+    return {
+      status: 'done',
+      detail: `L1 budget ${formatBytes(max)} → ${formatBytes(target)}; it held ${formatBytes(held)}, now ${formatBytes(cache.l1Bytes())}`,
+    };
   });
 }
 
@@ -148,7 +165,10 @@ export function restoreL1(cache: ReclaimableCache, bytes: number, env: StepEnvir
 export function trimPool(pool: ReclaimablePool, env: StepEnvironment = {}): Promise<CleanupStepResult> {
   return measureStep('trimPool', env, async () => {
     const closed = await pool.trimIdle();
-    return { status: closed > 0 ? 'done' : 'skipped', detail: closed > 0 ? `closed ${closed} idle pool connections above the minimum` : 'no idle connections above the minimum' };
+    return {
+      status: closed > 0 ? 'done' : 'skipped',
+      detail: closed > 0 ? `closed ${closed} idle pool connections above the minimum` : 'no idle connections above the minimum',
+    };
   });
 }
 
@@ -184,7 +204,10 @@ export function collectGarbage(env: StepEnvironment = {}): Promise<CleanupStepRe
   const gc = 'gc' in env ? env.gc : (globalThis as { gc?: () => void }).gc;
   return measureStep('collectGarbage', env, () => {
     if (typeof gc !== 'function') {
-      return { status: 'skipped', detail: 'global.gc is not exposed (start Node with --expose-gc to allow it); V8 collects on its own schedule' };
+      return {
+        status: 'skipped',
+        detail: 'global.gc is not exposed (start Node with --expose-gc to allow it); V8 collects on its own schedule',
+      };
     }
     gc();
     return { status: 'done', detail: 'asked V8 for a full collection' };
@@ -195,7 +218,10 @@ export function pauseBackground(work: BackgroundWork, reason: string, env: StepE
   return measureStep('pauseBackground', env, () => {
     const was = work.paused;
     work.pause(reason);
-    return { status: was ? 'skipped' : 'done', detail: was ? 'background work was already paused' : 'paused warming, seeding and background jobs' };
+    return {
+      status: was ? 'skipped' : 'done',
+      detail: was ? 'background work was already paused' : 'paused warming, seeding and background jobs',
+    };
   });
 }
 

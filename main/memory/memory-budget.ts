@@ -36,7 +36,10 @@ export function defaultMemoryBudget(machineTotalBytes: number): number {
 
 /** A budget the user gave that cannot be used; `message` says what is wrong, `hint` what to write instead. */
 export class MemoryBudgetError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
     this.name = 'MemoryBudgetError';
   }

@@ -25,7 +25,12 @@ export function minimumBudget(restingRssBytes: number, moderateExit = DEFAULT_TH
  * The refusal of a budget under the engine's resting need, or null when the budget is enough. `where` says what
  * the resting figure covers ("with this stack" after a connect, "before any stack" at start).
  */
-export function budgetBelowRest(budgetBytes: number, restingRssBytes: number, where: string, moderateExit = DEFAULT_THRESHOLDS.moderateExit): MemoryBudgetError | null {
+export function budgetBelowRest(
+  budgetBytes: number,
+  restingRssBytes: number,
+  where: string,
+  moderateExit = DEFAULT_THRESHOLDS.moderateExit,
+): MemoryBudgetError | null {
   const minimum = minimumBudget(restingRssBytes, moderateExit);
   if (budgetBytes >= minimum) return null;
   return new MemoryBudgetError(
@@ -50,15 +55,22 @@ export interface RssParts {
  */
 export function describeRss(parts: RssParts): string {
   const rest = Math.max(0, parts.rssBytes - parts.heapTotalBytes - parts.arrayBuffersBytes);
-  return `V8 heap of the engine's thread ${formatBytes(parts.heapTotalBytes)}, buffers ${formatBytes(parts.arrayBuffersBytes)}, ` +
-    `the rest (the planner's threads, WebAssembly, code, native) ${formatBytes(rest)}`;
+  return (
+    `V8 heap of the engine's thread ${formatBytes(parts.heapTotalBytes)}, buffers ${formatBytes(parts.arrayBuffersBytes)}, ` +
+    `the rest (the planner's threads, WebAssembly, code, native) ${formatBytes(rest)}`
+  );
 }
 
 /**
  * Why the budget is not held after the manager took back all it controls, and what would be held: RSS now over the
  * aggressive exit line, so the level could fall, is RSS / aggressiveExit.
  */
-export function notHeldReason(parts: RssParts, budgetBytes: number, controlled: string, aggressiveExit = DEFAULT_THRESHOLDS.aggressiveExit): string {
+export function notHeldReason(
+  parts: RssParts,
+  budgetBytes: number,
+  controlled: string,
+  aggressiveExit = DEFAULT_THRESHOLDS.aggressiveExit,
+): string {
   const holdable = Math.ceil(parts.rssBytes / aggressiveExit / MIB) * MIB;
   return (
     `memory: the ${formatBytes(budgetBytes)} budget cannot be held under this load: RSS is ${formatBytes(parts.rssBytes)} with what the ` +

@@ -71,7 +71,10 @@ export class MemoryManager {
     this.timer = undefined;
     await this.ticking;
     await this.run(async () => {
-      if (this.backgroundPausedByUs && this.options.background) await this.record('normal', 'restore', 'automatic', 'memory manager stopped', [await steps.resumeBackground(this.options.background, this.env)]);
+      if (this.backgroundPausedByUs && this.options.background)
+        await this.record('normal', 'restore', 'automatic', 'memory manager stopped', [
+          await steps.resumeBackground(this.options.background, this.env),
+        ]);
       this.backgroundPausedByUs = false;
     });
   }
@@ -159,7 +162,8 @@ export class MemoryManager {
     // Background work and the pool come back at normal only: back and forth around aggressive's line would
     // otherwise resume and pause them on every crossing.
     if (level === 'normal') await this.restoreAfterPressure(evaluation);
-    if (level === 'normal' && this.normalSince !== null && now - this.normalSince >= (this.options.restoreAfterMs ?? 60_000)) await this.restoreL1(evaluation);
+    if (level === 'normal' && this.normalSince !== null && now - this.normalSince >= (this.options.restoreAfterMs ?? 60_000))
+      await this.restoreL1(evaluation);
   }
 
   /**
@@ -169,7 +173,8 @@ export class MemoryManager {
    */
   private due(level: CleanupLevel, now: number): boolean {
     const repeatMs = this.options.repeatAfterMs ?? 30_000;
-    const last = level === 'moderate' ? Math.max(this.lastCleanupAt.moderate, this.lastCleanupAt.aggressive) : this.lastCleanupAt.aggressive;
+    const last =
+      level === 'moderate' ? Math.max(this.lastCleanupAt.moderate, this.lastCleanupAt.aggressive) : this.lastCleanupAt.aggressive;
     return now - last >= repeatMs;
   }
 
@@ -183,7 +188,12 @@ export class MemoryManager {
     this.record('aggressive', 'cleanup', 'automatic', reason, [result]);
   }
 
-  private async cleanup(level: CleanupLevel, trigger: MemoryAction['trigger'], reason: string, reading: ResourceReading | null): Promise<MemoryAction> {
+  private async cleanup(
+    level: CleanupLevel,
+    trigger: MemoryAction['trigger'],
+    reason: string,
+    reading: ResourceReading | null,
+  ): Promise<MemoryAction> {
     const { cache, pool, background } = this.options;
     const results: CleanupStepResult[] = [];
     const l1 = cache ? this.l1State(cache) : null;
@@ -194,7 +204,9 @@ export class MemoryManager {
     if (level === 'moderate') {
       if (cache && l1) {
         results.push(await steps.purgeExpiredL1(cache, this.env));
-        results.push(await steps.shrinkL1(cache, moderateL1Target(this.l1State(cache), this.l1Targets, this.excessBytes(reading)), this.env));
+        results.push(
+          await steps.shrinkL1(cache, moderateL1Target(this.l1State(cache), this.l1Targets, this.excessBytes(reading)), this.env),
+        );
       }
       if (pool) results.push(await steps.trimPool(pool, this.env));
     } else {
@@ -225,7 +237,8 @@ export class MemoryManager {
    */
   private sayIfNotHeld(evaluation: PressureEvaluation, reading: ResourceReading): void {
     const episode = this.aggressiveEpisode;
-    if (!episode.cleaned || episode.notHeldSaid || evaluation.source !== 'budget' || evaluation.usage < this.levels.enterLine('aggressive')) return;
+    if (!episode.cleaned || episode.notHeldSaid || evaluation.source !== 'budget' || evaluation.usage < this.levels.enterLine('aggressive'))
+      return;
     if (!this.due('aggressive', this.clock())) return;
     episode.notHeldSaid = true;
     const cache = this.options.cache;
@@ -236,7 +249,15 @@ export class MemoryManager {
       'garbage collected',
     ].join(', ');
     const p = reading.process;
-    this.options.log('warn', notHeldReason({ rssBytes: p.rssBytes, heapTotalBytes: p.heapTotalBytes, externalBytes: p.externalBytes, arrayBuffersBytes: p.arrayBuffersBytes }, this.budget, controlled, this.levels.exitLine('aggressive')));
+    this.options.log(
+      'warn',
+      notHeldReason(
+        { rssBytes: p.rssBytes, heapTotalBytes: p.heapTotalBytes, externalBytes: p.externalBytes, arrayBuffersBytes: p.arrayBuffersBytes },
+        this.budget,
+        controlled,
+        this.levels.exitLine('aggressive'),
+      ),
+    );
   }
 
   /** RSS above moderate's exit line, when the engine's own RSS is what decides (the machine's share is not ours to fix by this much). */
@@ -252,7 +273,8 @@ export class MemoryManager {
     if (this.poolHeldByUs && pool) results.push(await steps.restorePool(pool, this.env));
     this.backgroundPausedByUs = false;
     this.poolHeldByUs = false;
-    if (results.length > 0) this.record(evaluation.level, 'restore', 'automatic', `pressure fell to ${evaluation.level}: ${evaluation.reason}`, results);
+    if (results.length > 0)
+      this.record(evaluation.level, 'restore', 'automatic', `pressure fell to ${evaluation.level}: ${evaluation.reason}`, results);
   }
 
   private async restoreL1(evaluation: PressureEvaluation): Promise<void> {
@@ -270,7 +292,13 @@ export class MemoryManager {
     return { configuredBytes: cache.l1ConfiguredBytes(), maxBytes: cache.l1MaxBytes(), heldBytes: cache.l1Bytes() };
   }
 
-  private record(level: PressureLevel, kind: MemoryAction['kind'], trigger: MemoryAction['trigger'], reason: string, results: CleanupStepResult[]): MemoryAction {
+  private record(
+    level: PressureLevel,
+    kind: MemoryAction['kind'],
+    trigger: MemoryAction['trigger'],
+    reason: string,
+    results: CleanupStepResult[],
+  ): MemoryAction {
     const action: MemoryAction = { at: this.clock(), level, kind, trigger, reason, steps: results };
     const capacity = this.options.logCapacity ?? 200;
     this.history.push(action);

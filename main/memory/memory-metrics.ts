@@ -41,7 +41,7 @@ export function registerMemoryMetrics(registry: Registry, manager: MemoryMetrics
   });
   new Gauge({
     name: 'hotpath_memory_rss_bytes',
-    help: 'Resident memory of the engine process at the memory manager\'s latest reading (0 before the first).',
+    help: "Resident memory of the engine process at the memory manager's latest reading (0 before the first).",
     registers,
     collect() {
       this.set(manager.status().reading?.process.rssBytes ?? 0);
@@ -49,7 +49,7 @@ export function registerMemoryMetrics(registry: Registry, manager: MemoryMetrics
   });
   new Gauge({
     name: 'hotpath_memory_budget_bytes',
-    help: 'The engine\'s memory budget (RSS above 85% of it is moderate pressure, 90% aggressive).',
+    help: "The engine's memory budget (RSS above 85% of it is moderate pressure, 90% aggressive).",
     registers,
     collect() {
       this.set(manager.status().budgetBytes);
@@ -57,7 +57,7 @@ export function registerMemoryMetrics(registry: Registry, manager: MemoryMetrics
   });
   new Gauge({
     name: 'hotpath_memory_heap_used_bytes',
-    help: 'V8 heap in use at the memory manager\'s latest reading (0 before the first).',
+    help: "V8 heap in use at the memory manager's latest reading (0 before the first).",
     registers,
     collect() {
       this.set(manager.status().reading?.process.heapUsedBytes ?? 0);

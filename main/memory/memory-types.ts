@@ -74,6 +74,9 @@ export interface MemoryManagerOptions {
 /** One line per action: "memory: aggressive cleanup (automatic) — reason; emptyL1 done, freed 120 MiB RSS in 4 ms (…); …". */
 export function describeAction(action: MemoryAction): string {
   const what = action.kind === 'cleanup' ? `${action.level} cleanup` : 'restore';
-  const parts = action.steps.map((s) => `${s.step} ${s.status}, freed ${formatBytes(s.freedBytes)} RSS / ${formatBytes(s.freedHeapBytes)} heap in ${s.tookMs.toFixed(0)} ms (${s.detail})`);
+  const parts = action.steps.map(
+    (s) =>
+      `${s.step} ${s.status}, freed ${formatBytes(s.freedBytes)} RSS / ${formatBytes(s.freedHeapBytes)} heap in ${s.tookMs.toFixed(0)} ms (${s.detail})`,
+  );
   return `memory: ${what} (${action.trigger}) — ${action.reason}; ${parts.join('; ')}`;
 }

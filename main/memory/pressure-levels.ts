@@ -63,10 +63,16 @@ export class PressureLevels {
   constructor(thresholds: Partial<PressureThresholds> = {}) {
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
     const t = this.thresholds;
-    if (!(t.moderateExit < t.moderateEnter && t.aggressiveExit < t.aggressiveEnter && t.moderateEnter <= t.aggressiveEnter && t.moderateExit <= t.aggressiveExit)) {
-      throw new RangeError('PressureLevels: each exit line must be below its entry line, and moderate\'s lines at or below aggressive\'s.');
+    if (!(
+      t.moderateExit < t.moderateEnter &&
+      t.aggressiveExit < t.aggressiveEnter &&
+      t.moderateEnter <= t.aggressiveEnter &&
+      t.moderateExit <= t.aggressiveExit
+    )) {
+      throw new RangeError("PressureLevels: each exit line must be below its entry line, and moderate's lines at or below aggressive's.");
     }
-    if (!(Number.isSafeInteger(t.stepDownReadings) && t.stepDownReadings >= 1)) throw new RangeError('PressureLevels: stepDownReadings must be an integer ≥ 1.');
+    if (!(Number.isSafeInteger(t.stepDownReadings) && t.stepDownReadings >= 1))
+      throw new RangeError('PressureLevels: stepDownReadings must be an integer ≥ 1.');
   }
 
   get level(): PressureLevel {
@@ -91,7 +97,16 @@ export class PressureLevels {
     const next = this.next(usage);
     this.current = next;
     const source = budgetShare >= machineShare ? 'budget' : 'machine';
-    return { level: next, previous, changed: next !== previous, usage, budgetShare, machineShare, source, reason: describeUsage(input, source) };
+    return {
+      level: next,
+      previous,
+      changed: next !== previous,
+      usage,
+      budgetShare,
+      machineShare,
+      source,
+      reason: describeUsage(input, source),
+    };
   }
 
   private next(usage: number): PressureLevel {

@@ -45,7 +45,10 @@ async function readOne(pid: number): Promise<OneProcess | null> {
 async function childrenOf(pid: number): Promise<number[]> {
   try {
     const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    return text.split(' ').filter((s) => s.trim() !== '').map(Number);
+    return text
+      .split(' ')
+      .filter((s) => s.trim() !== '')
+      .map(Number);
   } catch {
     const children: number[] = [];
     for (const name of await readdir('/proc').catch(() => [] as string[])) {

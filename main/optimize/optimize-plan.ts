@@ -41,11 +41,16 @@ export function buildOptimizeSteps(inputs: PlanInputs): { steps: OptimizeStep[];
   const notes: string[] = [];
   const proposals = [...inputs.advisor.proposals].sort((a, b) => b.estimatedGain.costReduction - a.estimatedGain.costReduction);
   if (inputs.readOnly && proposals.length > 0) {
-    notes.push(`Read-only mode: ${proposals.length} index proposal${proposals.length === 1 ? ' is' : 's are'} listed on the Indexes page but not built. Start Hotpath without --read-only to build them.`);
+    notes.push(
+      `Read-only mode: ${proposals.length} index proposal${proposals.length === 1 ? ' is' : 's are'} listed on the Indexes page but not built. Start Hotpath without --read-only to build them.`,
+    );
   } else {
     steps.push(...proposals.map(indexStep));
   }
-  if (proposals.length === 0) notes.push(`No index would help enough: the advisor checked ${inputs.advisor.statements} statements (${inputs.advisor.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs'}).`);
+  if (proposals.length === 0)
+    notes.push(
+      `No index would help enough: the advisor checked ${inputs.advisor.statements} statements (${inputs.advisor.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs'}).`,
+    );
   if (inputs.cache && inputs.cache.hotKeys > 0) {
     const keys = Math.min(WARM_KEYS, inputs.cache.hotKeys);
     steps.push({
@@ -57,6 +62,7 @@ export function buildOptimizeSteps(inputs: PlanInputs): { steps: OptimizeStep[];
       ddl: null,
     });
   }
-  if (!inputs.workloadRunning) notes.push('No workload is running, so before/after latency cannot be measured: start one to see the effect.');
+  if (!inputs.workloadRunning)
+    notes.push('No workload is running, so before/after latency cannot be measured: start one to see the effect.');
   return { steps, notes };
 }

@@ -2,7 +2,8 @@ import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
 import { APPROX_DISTANCES_WASM } from './wasm/approx-distances-binary.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
-if (DIMS !== 32) throw new Error(`The distance kernel (approx-distances.wat) is written for 32 dimensions; EMBEDDING_DIMENSIONS is ${DIMS}.`);
+if (DIMS !== 32)
+  throw new Error(`The distance kernel (approx-distances.wat) is written for 32 dimensions; EMBEDDING_DIMENSIONS is ${DIMS}.`);
 const ROW_BYTES = DIMS * 4;
 const PAGE_BYTES = 65_536;
 

@@ -41,8 +41,15 @@ export class ChunkFilterColumns {
   readonly #kindCodes: ReadonlyMap<string, number>;
   #scratchRows: Int32Array | undefined;
 
-  constructor(origins: Int32Array, kinds: Int32Array, createdAt: Float64Array, originCodes: ReadonlyMap<string, number>, kindCodes: ReadonlyMap<string, number>) {
-    if (kinds.length !== origins.length || createdAt.length !== origins.length) throw new RangeError('Every filter column needs one value per row.');
+  constructor(
+    origins: Int32Array,
+    kinds: Int32Array,
+    createdAt: Float64Array,
+    originCodes: ReadonlyMap<string, number>,
+    kindCodes: ReadonlyMap<string, number>,
+  ) {
+    if (kinds.length !== origins.length || createdAt.length !== origins.length)
+      throw new RangeError('Every filter column needs one value per row.');
     this.rows = origins.length;
     this.#origins = origins;
     this.#kinds = kinds;
@@ -53,7 +60,13 @@ export class ChunkFilterColumns {
 
   /** Columns where every value is NULL: no filter passes (a store built without its columns, e.g. in a test). */
   static allNull(rows: number): ChunkFilterColumns {
-    return new ChunkFilterColumns(new Int32Array(rows), new Int32Array(rows), new Float64Array(rows).fill(Number.NaN), new Map(), new Map());
+    return new ChunkFilterColumns(
+      new Int32Array(rows),
+      new Int32Array(rows),
+      new Float64Array(rows).fill(Number.NaN),
+      new Map(),
+      new Map(),
+    );
   }
 
   get bytes(): number {
@@ -116,7 +129,13 @@ export class FilterColumnsBuilder {
   }
 
   build(): ChunkFilterColumns {
-    return new ChunkFilterColumns(Int32Array.from(this.#origins), Int32Array.from(this.#kinds), Float64Array.from(this.#createdAt), this.#originCodes, this.#kindCodes);
+    return new ChunkFilterColumns(
+      Int32Array.from(this.#origins),
+      Int32Array.from(this.#kinds),
+      Float64Array.from(this.#createdAt),
+      this.#originCodes,
+      this.#kindCodes,
+    );
   }
 }
 

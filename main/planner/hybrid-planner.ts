@@ -95,10 +95,12 @@ export class HybridPlanner {
     this.learn(decision, latencyMs);
     if (sample) {
       // Never awaited by the caller: the request is answered; the sample runs after it on the background lane.
-      this.sampling = this.sampleOracle(query, plan).then(
-        () => undefined,
-        () => undefined,
-      ).finally(() => (this.sampling = null));
+      this.sampling = this.sampleOracle(query, plan)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => (this.sampling = null));
     }
     return { run, plan, latencyMs };
   }
@@ -113,7 +115,14 @@ export class HybridPlanner {
     const started = performance.now();
     this.parts.selector.observe(features, choice.plan, latencyMs);
     const overheadUs = decision.overheadUs + (performance.now() - started) * 1000;
-    this.parts.regret.recordQuery({ at: Date.now(), plan: choice.plan, actualMs: latencyMs, predictedMs: choice.predictedMs, explored: choice.explored, overheadUs });
+    this.parts.regret.recordQuery({
+      at: Date.now(),
+      plan: choice.plan,
+      actualMs: latencyMs,
+      predictedMs: choice.predictedMs,
+      explored: choice.explored,
+      overheadUs,
+    });
     return overheadUs;
   }
 

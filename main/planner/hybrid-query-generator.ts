@@ -37,16 +37,21 @@ export async function prepareHybridDomain(sql: PlannerSql): Promise<HybridDomain
       `SELECT ${q(column)} AS ${q('value')}, count(*) AS ${q('n')} FROM ${demoTable(CHUNKS_TABLE)} GROUP BY 1`,
     );
     const total = rows.reduce((sum, row) => sum + Number(row.n), 0);
-    return rows.map((row) => ({ value: row.value, share: Number(row.n) / total }))
+    return rows
+      .map((row) => ({ value: row.value, share: Number(row.n) / total }))
       .sort((a, b) => b.share - a.share || a.value.localeCompare(b.value));
   };
-  const { rows: [bounds] } = await sql.query<{ max_id: string | null; first: Date | null; last: Date | null }>(
+  const {
+    rows: [bounds],
+  } = await sql.query<{ max_id: string | null; first: Date | null; last: Date | null }>(
     `SELECT max(${q('id')}) AS ${q('max_id')}, min(${q('created_at')}) AS ${q('first')}, max(${q('created_at')}) AS ${q('last')} FROM ${demoTable(CHUNKS_TABLE)}`,
   );
   if (!bounds || bounds.max_id === null || bounds.first === null || bounds.last === null) {
     throw new Error('The demo table unified.chunks is empty; seed the demo data before generating hybrid queries.');
   }
-  const { rows: [seedTable] } = await sql.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [demoTable(SEED_STATE_TABLE)]);
+  const {
+    rows: [seedTable],
+  } = await sql.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [demoTable(SEED_STATE_TABLE)]);
   let dataEndAt = bounds.last;
   if (seedTable?.present) {
     const { rows } = await sql.query<{ end_at: Date }>(`SELECT ${q('data_end_at')} AS ${q('end_at')} FROM ${demoTable(SEED_STATE_TABLE)}`);
@@ -65,7 +70,12 @@ const ANCHOR_SHARE = 0.5;
 /** Depth 3 only from anchors this sparse: a 3-hop walk from anywhere busier can cover much of the graph. */
 const DEPTH3_MAX_DEGREE = 3;
 const QUERY_NOISE = 0.03;
-const K_CHOICES = [[5, 0.25], [10, 0.4], [20, 0.25], [50, 0.1]] as const;
+const K_CHOICES = [
+  [5, 0.25],
+  [10, 0.4],
+  [20, 0.25],
+  [50, 0.1],
+] as const;
 
 function pick<T>(random: () => number, entries: readonly (readonly [T, number])[]): T {
   let point = random() * entries.reduce((sum, [, w]) => sum + w, 0);
@@ -85,7 +95,12 @@ function uniform<T>(random: () => number, values: readonly T[]): T {
  * anchored (Zipf-popular chunks and some hubs), filters from none to one rare origin in a single day. Seeded by
  * `random`, so a test or bench replays the same workload.
  */
-export function createHybridQueryGenerator(domain: HybridDomain, store: VectorStore, random: () => number, mix: HybridQueryMix = {}): () => HybridQuery {
+export function createHybridQueryGenerator(
+  domain: HybridDomain,
+  store: VectorStore,
+  random: () => number,
+  mix: HybridQueryMix = {},
+): () => HybridQuery {
   const unselective = mix.unselective ?? 0.4;
   if (!(unselective >= 0 && unselective <= 1)) throw new RangeError(`mix.unselective must be between 0 and 1; got ${unselective}.`);
   if (store.rows === 0) throw new Error('The vector store is empty; load it after seeding the demo data.');
@@ -116,9 +131,17 @@ export function createHybridQueryGenerator(domain: HybridDomain, store: VectorSt
     // 100+ ms): rare, but the one shape where vector-first and hybrid-parallel beat the graph walk.
     if (random() < HUB_SHARE) return { chunkId: uniform(random, hubs), depth: random() < 0.7 ? 1 : 2 };
     const chunkId = zipfAnchor();
-    const depth = store.degree(chunkId) <= DEPTH3_MAX_DEGREE
-      ? pick(random, [[1, 0.4], [2, 0.4], [3, 0.2]] as const)
-      : pick(random, [[1, 0.55], [2, 0.45]] as const);
+    const depth =
+      store.degree(chunkId) <= DEPTH3_MAX_DEGREE
+        ? pick(random, [
+            [1, 0.4],
+            [2, 0.4],
+            [3, 0.2],
+          ] as const)
+        : pick(random, [
+            [1, 0.55],
+            [2, 0.45],
+          ] as const);
     return { chunkId, depth };
   };
 
@@ -136,7 +159,7 @@ export function createHybridQueryGenerator(domain: HybridDomain, store: VectorSt
         [() => ({}), 0.5],
         [() => ({ origins: [uniform(random, common(domain.origins))] }), 0.2],
         [() => ({ kinds: common(domain.kinds) }), 0.15],
-        [() => window(Math.max(30, Math.round(random() * DEMO_WINDOW_MS / DAY_MS))), 0.15],
+        [() => window(Math.max(30, Math.round((random() * DEMO_WINDOW_MS) / DAY_MS))), 0.15],
       ])();
     }
     return pick<() => HybridFilters>(random, [

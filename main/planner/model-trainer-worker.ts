@@ -7,7 +7,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../util/thread-priority.ts';
-import { trainModel, type TrainOptions, type TrainingSet } from './latency-model.ts';
+import { trainModel, type SerializedModel, type TrainOptions, type TrainingSet } from './latency-model.ts';
 
 export interface TrainRequest {
   id: number;
@@ -15,9 +15,7 @@ export interface TrainRequest {
   options: TrainOptions;
 }
 
-export type TrainResponse =
-  | { id: number; ok: true; model: import('./latency-model.ts').SerializedModel }
-  | { id: number; ok: false; error: string };
+export type TrainResponse = { id: number; ok: true; model: SerializedModel } | { id: number; ok: false; error: string };
 
 if (!parentPort) throw new Error('model-trainer-worker.ts must run in a worker thread (see WorkerModelTrainer).');
 const port = parentPort;

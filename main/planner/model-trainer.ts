@@ -45,7 +45,12 @@ export class WorkerModelTrainer implements ModelTrainer {
     const requests = new WorkerRequests(startModuleWorker(import.meta.url, 'model-trainer-worker'));
     const { worker } = requests;
     worker.on('message', (response: TrainResponse) => {
-      requests.settle(response.id, response.ok ? { ok: true, value: response.model } : { ok: false, error: new Error(`Training the plan latency model failed: ${response.error}`) });
+      requests.settle(
+        response.id,
+        response.ok
+          ? { ok: true, value: response.model }
+          : { ok: false, error: new Error(`Training the plan latency model failed: ${response.error}`) },
+      );
     });
     // A crashed worker fails what it had; the next train() starts a fresh one.
     worker.on('error', (error) => {
@@ -115,7 +120,10 @@ export class ObservationWindows {
       const size = this.sizes[p]!;
       const start = this.start[p]!;
       const firstRun = Math.min(size, this.capacity - start);
-      for (const [from, count] of [[start, firstRun], [0, size - firstRun]] as const) {
+      for (const [from, count] of [
+        [start, firstRun],
+        [0, size - firstRun],
+      ] as const) {
         if (count === 0) continue;
         set.features.set(this.features[p]!.subarray(from * FEATURE_COUNT, (from + count) * FEATURE_COUNT), row * FEATURE_COUNT);
         set.latencyMs.set(this.latencyMs[p]!.subarray(from, from + count), row);

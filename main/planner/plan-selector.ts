@@ -293,28 +293,31 @@ export class PlanSelector {
     this.sinceTraining = 0;
     // A different bagging seed per training, derived from the count so runs stay reproducible.
     const options = { ...this.trainOptions, seed: ((this.trainOptions.seed ?? 42) + this.trainings * 7_919) | 0 };
-    const training: Promise<void> = this.trainer.train(set, options).then(
-      (serialized) => {
-        if (generation !== this.generation) return;
-        const model = LatencyModel.load(serialized);
-        this.model = model;
-        this.modelKnowsEveryPlan = model.knownPlans().length === PLAN_NAMES.length;
-        // Here, not on the next queries: the shapes that recur find the new model's predictions waiting.
-        this.cache.repredict((x) => predictAll(model, x));
-        this.trainings++;
-        this.trainedAt = this.now();
-        this.lastTrainMs = this.trainedAt - started;
-        this.lastTrainingError = null;
-      },
-      (error: unknown) => {
-        if (generation !== this.generation) return;
-        const failure = error instanceof Error ? error : new Error(String(error));
-        this.lastTrainingError = failure.message;
-        throw failure;
-      },
-    ).finally(() => {
-      if (this.training === training) this.training = null;
-    });
+    const training: Promise<void> = this.trainer
+      .train(set, options)
+      .then(
+        (serialized) => {
+          if (generation !== this.generation) return;
+          const model = LatencyModel.load(serialized);
+          this.model = model;
+          this.modelKnowsEveryPlan = model.knownPlans().length === PLAN_NAMES.length;
+          // Here, not on the next queries: the shapes that recur find the new model's predictions waiting.
+          this.cache.repredict((x) => predictAll(model, x));
+          this.trainings++;
+          this.trainedAt = this.now();
+          this.lastTrainMs = this.trainedAt - started;
+          this.lastTrainingError = null;
+        },
+        (error: unknown) => {
+          if (generation !== this.generation) return;
+          const failure = error instanceof Error ? error : new Error(String(error));
+          this.lastTrainingError = failure.message;
+          throw failure;
+        },
+      )
+      .finally(() => {
+        if (this.training === training) this.training = null;
+      });
     this.training = training;
     return training;
   }

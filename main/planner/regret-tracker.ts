@@ -156,9 +156,7 @@ export class RegretTracker {
     return {
       queries: this.queries,
       overheadUs:
-        this.overhead.totalCount === 0
-          ? null
-          : { mean: this.overhead.mean / 1000, p95: this.overhead.getValueAtPercentile(95) / 1000 },
+        this.overhead.totalCount === 0 ? null : { mean: this.overhead.mean / 1000, p95: this.overhead.getValueAtPercentile(95) / 1000 },
       regret: {
         oracleSamples: n,
         selectorMeanMs: selectorMean,

@@ -1,6 +1,6 @@
 import { CHUNKS_TABLE, EDGES_TABLE, EMBEDDING_DIMENSIONS, demoTable } from '../demo/schema.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
-import { ChunkFilterColumns, FilterColumnsBuilder } from './chunk-filters.ts';
+import { type ChunkFilterColumns, FilterColumnsBuilder } from './chunk-filters.ts';
 import { ChunkGraph } from './chunk-graph.ts';
 import type { PlannerSql } from './planner-types.ts';
 
@@ -41,7 +41,12 @@ export async function readStoreFingerprint(sql: PlannerSql): Promise<StoreFinger
 }
 
 /** Every chunk's id, embedding and filter columns, in ascending id order. */
-export async function loadChunks(sql: PlannerSql, pageRows: number, expected: number, onProgress?: (loaded: number, total: number) => void): Promise<LoadedChunks> {
+export async function loadChunks(
+  sql: PlannerSql,
+  pageRows: number,
+  expected: number,
+  onProgress?: (loaded: number, total: number) => void,
+): Promise<LoadedChunks> {
   let ids = new Float64Array(Math.max(expected, 1));
   let vectors = new Float32Array(ids.length * DIMS);
   const filters = new FilterColumnsBuilder();
@@ -51,7 +56,13 @@ export async function loadChunks(sql: PlannerSql, pageRows: number, expected: nu
     // Keyset, not OFFSET: each page is an index range scan, however deep into the table it is. `array_send` hands
     // over the array's binary form: the stored float32 bits as they are, and 3-5× faster to read than the text form
     // (200,000 rows: seconds, not half a minute). created_at in whole microseconds: exact, unlike a JavaScript Date.
-    const { rows: page } = await sql.query<{ id: string; embedding: Buffer; origin: string | null; kind: string | null; created_us: string | null }>(
+    const { rows: page } = await sql.query<{
+      id: string;
+      embedding: Buffer;
+      origin: string | null;
+      kind: string | null;
+      created_us: string | null;
+    }>(
       `SELECT ${q('id')}, array_send(${q('embedding')}) AS ${q('embedding')}, ${q('system_origin')} AS ${q('origin')}, ${q('kind')},
               (extract(epoch FROM ${q('created_at')}) * 1000000)::bigint::text AS ${q('created_us')}
          FROM ${CHUNKS} WHERE ${q('id')} > $1 ORDER BY ${q('id')} LIMIT $2`,
@@ -129,12 +140,14 @@ const ARRAY_HEADER_BYTES = 20;
  * shape, so a NULL element or a wrong length fails loudly with the chunk's id instead of ranking garbage.
  */
 function readBinaryEmbedding(data: Buffer, target: Float32Array, offset: number, id: string): void {
-  const wrong = (what: string): Error => new Error(`Chunk ${id}: ${what}; the vector index needs exactly ${DIMS} non-null real values per embedding.`);
+  const wrong = (what: string): Error =>
+    new Error(`Chunk ${id}: ${what}; the vector index needs exactly ${DIMS} non-null real values per embedding.`);
   if (!Buffer.isBuffer(data) || data.length < 12) throw wrong('the embedding is missing or empty');
   if (data.readInt32BE(0) !== 1) throw wrong(`the embedding has ${data.readInt32BE(0)} dimensions instead of 1`);
   if (data.readInt32BE(8) !== FLOAT4_OID) throw wrong('the embedding is not a real[]');
   const length = data.readInt32BE(12);
-  if (length !== DIMS || data.length !== ARRAY_HEADER_BYTES + DIMS * 8) throw wrong(`the embedding has ${length} values instead of ${DIMS}`);
+  if (length !== DIMS || data.length !== ARRAY_HEADER_BYTES + DIMS * 8)
+    throw wrong(`the embedding has ${length} values instead of ${DIMS}`);
   for (let d = 0; d < DIMS; d += 1) {
     const at = ARRAY_HEADER_BYTES + d * 8;
     if (data.readInt32BE(at) !== 4) throw wrong(`value ${d + 1} of the embedding is NULL`);

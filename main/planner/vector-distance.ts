@@ -1,7 +1,10 @@
 import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
-if (DIMS !== 32) throw new Error(`partialDistance checks after 8 and 16 of 32 dimensions (and squaredDistance unrolls by 4); EMBEDDING_DIMENSIONS is ${DIMS}.`);
+if (DIMS !== 32)
+  throw new Error(
+    `partialDistance checks after 8 and 16 of 32 dimensions (and squaredDistance unrolls by 4); EMBEDDING_DIMENSIONS is ${DIMS}.`,
+  );
 
 /**
  * Squared L2 distance between the embedding stored at `a[aOffset … aOffset + 32)` and `b`.

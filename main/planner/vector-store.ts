@@ -63,19 +63,24 @@ export class VectorStore implements VectorIndexFacts {
 
   constructor(ids: Float64Array, vectors: Float32Array, degrees: Int32Array, relations: StoreRelations = {}) {
     if (vectors.length !== ids.length * DIMS || degrees.length !== ids.length) {
-      throw new RangeError(`A vector store needs ${DIMS} values and one degree per id; got ${ids.length} ids, ${vectors.length} values, ${degrees.length} degrees.`);
+      throw new RangeError(
+        `A vector store needs ${DIMS} values and one degree per id; got ${ids.length} ids, ${vectors.length} values, ${degrees.length} degrees.`,
+      );
     }
     for (let r = 1; r < ids.length; r += 1) {
       if (!(ids[r]! > ids[r - 1]!)) throw new RangeError('Vector store ids must be strictly ascending (they define the tie order).');
     }
     this.filters = relations.filters ?? ChunkFilterColumns.allNull(ids.length);
     this.graph = relations.graph ?? ChunkGraph.empty(ids.length);
-    if (this.filters.rows !== ids.length || this.graph.rows !== ids.length) throw new RangeError('The filter columns and the graph need one row per id.');
+    if (this.filters.rows !== ids.length || this.graph.rows !== ids.length)
+      throw new RangeError('The filter columns and the graph need one row per id.');
     this.rows = ids.length;
     this.#ids = ids;
     for (let i = 0; i < vectors.length; i += 1) {
       if (!isAcceptedEmbeddingValue(vectors[i]!)) {
-        throw new RangeError(`Chunk ${ids[Math.floor(i / DIMS)]}: embedding value ${(i % DIMS) + 1} is ${vectors[i]}; the vector index needs finite values within ±${MAX_EMBEDDING_MAGNITUDE.toExponential()}.`);
+        throw new RangeError(
+          `Chunk ${ids[Math.floor(i / DIMS)]}: embedding value ${(i % DIMS) + 1} is ${vectors[i]}; the vector index needs finite values within ±${MAX_EMBEDDING_MAGNITUDE.toExponential()}.`,
+        );
       }
     }
     // The kernel's memory holds the only copy of the embeddings; the exact distances read it too.
@@ -86,7 +91,11 @@ export class VectorStore implements VectorIndexFacts {
     let total = 0;
     for (const d of degrees) total += d;
     this.meanDegree = ids.length === 0 ? 0 : total / ids.length;
-    this.fingerprint = { rows: ids.length, maxId: ids.length === 0 ? 0 : ids[ids.length - 1]!, edges: relations.edgesInTable ?? this.graph.edges };
+    this.fingerprint = {
+      rows: ids.length,
+      maxId: ids.length === 0 ? 0 : ids[ids.length - 1]!,
+      edges: relations.edgesInTable ?? this.graph.edges,
+    };
   }
 
   /** Reads every chunk (embedding and filter columns) by keyset pages, then the edges between them. */
@@ -108,7 +117,8 @@ export class VectorStore implements VectorIndexFacts {
 
   /** Bytes held by the typed arrays (embeddings, ids, degrees, filter columns, edges and the ranking scratch). */
   get bytes(): number {
-    const own = this.#ids.byteLength + this.#vectors.byteLength + this.#approx.scratchBytes + this.#degrees.byteLength + this.#seen.byteLength;
+    const own =
+      this.#ids.byteLength + this.#vectors.byteLength + this.#approx.scratchBytes + this.#degrees.byteLength + this.#seen.byteLength;
     return own + this.filters.bytes + this.graph.bytes;
   }
 
@@ -296,6 +306,9 @@ export class VectorStore implements VectorIndexFacts {
 function checkQuery(query: Float32Array): void {
   if (query.length !== DIMS) throw new RangeError(`A query embedding needs ${DIMS} values; got ${query.length}.`);
   for (const value of query) {
-    if (!isAcceptedEmbeddingValue(value)) throw new RangeError(`A query embedding's values must be finite and within ±${MAX_EMBEDDING_MAGNITUDE.toExponential()}; got ${value}.`);
+    if (!isAcceptedEmbeddingValue(value))
+      throw new RangeError(
+        `A query embedding's values must be finite and within ±${MAX_EMBEDDING_MAGNITUDE.toExponential()}; got ${value}.`,
+      );
   }
 }

@@ -9,7 +9,12 @@ import type { CallOptions } from './pooled-connection.ts';
  * connection back until the server has both received the cancel and ended the query, so a late cancel can never
  * hit the next caller's query on that connection.
  */
-export function cancellable(connection: Connection, promise: Promise<pg.QueryResult>, options: CallOptions & { limitMs?: number }, onCancel: () => void): Promise<pg.QueryResult> {
+export function cancellable(
+  connection: Connection,
+  promise: Promise<pg.QueryResult>,
+  options: CallOptions & { limitMs?: number },
+  onCancel: () => void,
+): Promise<pg.QueryResult> {
   return new Promise((resolve, reject) => {
     let finished = false;
     const { signal, timeoutMs } = options;
@@ -21,10 +26,28 @@ export function cancellable(connection: Connection, promise: Promise<pg.QueryRes
       connection.settling = Promise.all([promise.catch(() => undefined), sendCancelRequest(connection.client)]);
       reject(error);
     };
-    const onAbort = (): void => stop(new PoolError('cancelled', 'The caller gave up; the query was cancelled on the server.', 'Nothing more runs; retry if still needed.'));
-    const timer = timeoutMs !== undefined
-      ? setTimeout(() => stop(new PoolError('cancelled', `The query ran longer than the caller's limit of ${Math.round(options.limitMs ?? timeoutMs)} ms and was cancelled on the server.`, 'Raise timeoutMs, or make the query cheaper (see its plan).')), timeoutMs)
-      : undefined;
+    const onAbort = (): void =>
+      stop(
+        new PoolError(
+          'cancelled',
+          'The caller gave up; the query was cancelled on the server.',
+          'Nothing more runs; retry if still needed.',
+        ),
+      );
+    const timer =
+      timeoutMs !== undefined
+        ? setTimeout(
+            () =>
+              stop(
+                new PoolError(
+                  'cancelled',
+                  `The query ran longer than the caller's limit of ${Math.round(options.limitMs ?? timeoutMs)} ms and was cancelled on the server.`,
+                  'Raise timeoutMs, or make the query cheaper (see its plan).',
+                ),
+              ),
+            timeoutMs,
+          )
+        : undefined;
     const cleanup = (): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -32,8 +55,20 @@ export function cancellable(connection: Connection, promise: Promise<pg.QueryRes
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(
-      (result) => { if (!finished) { finished = true; cleanup(); resolve(result); } },
-      (error: unknown) => { if (!finished) { finished = true; cleanup(); reject(error); } },
+      (result) => {
+        if (!finished) {
+          finished = true;
+          cleanup();
+          resolve(result);
+        }
+      },
+      (error: unknown) => {
+        if (!finished) {
+          finished = true;
+          cleanup();
+          reject(error);
+        }
+      },
     );
   });
 }
@@ -43,7 +78,13 @@ export async function withDeadline(promise: Promise<unknown>, ms: number): Promi
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -110,7 +110,12 @@ export function sendCancelRequest(client: pg.Client): Promise<void> {
  * Connects one pooled connection. `onBroken` runs when the server or the network closes it later (the pool
  * drops it then if it is idle; a busy one is dropped when its caller gives it back).
  */
-export async function openConnection(config: pg.ClientConfig, now: number, maxLifetimeMs: number, onBroken: (connection: Connection) => void): Promise<Connection> {
+export async function openConnection(
+  config: pg.ClientConfig,
+  now: number,
+  maxLifetimeMs: number,
+  onBroken: (connection: Connection) => void,
+): Promise<Connection> {
   const client = new pg.Client(config);
   // Up to 2.5% earlier than the maximum, so connections opened together do not all retire together.
   const connection = new Connection(client, now, now + maxLifetimeMs * (1 - Math.random() * 0.025));

@@ -64,6 +64,10 @@ export class LeakDetector {
 }
 
 function report(entry: Held, now: number): LeakReport {
-  const stack = (entry.origin.stack ?? '').split('\n').slice(1).map((line) => line.trim()).join('\n');
+  const stack = (entry.origin.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .join('\n');
   return { connectionId: entry.connectionId, pid: entry.pid, lane: entry.lane, heldMs: Math.round(now - entry.since), stack };
 }

@@ -30,7 +30,8 @@ export class PoolGroup {
     const primaryPool = await PoolManager.open({ ...shared, connection: primary, role: 'primary' });
     const opened: PoolManager[] = [];
     try {
-      for (const replica of replicas) opened.push(await PoolManager.open({ ...shared, connection: replica, role: 'replica', readOnly: true }));
+      for (const replica of replicas)
+        opened.push(await PoolManager.open({ ...shared, connection: replica, role: 'replica', readOnly: true }));
     } catch (error) {
       await Promise.all([primaryPool, ...opened].map((pool) => pool.close()));
       throw error;

@@ -2,7 +2,18 @@ import os from 'node:os';
 import pg from 'pg';
 import { Gradient2Limit } from './adaptive-limit.ts';
 import { openConnection, withStartupOptions, type Connection } from './connection.ts';
-import { DEFAULT_LANE_POLICY, LaneQueue, laneCaps, laneMayTake, zeroCounts, type Lane, type LaneCaps, type LaneCounts, type LanePolicy, type Waiter } from './lanes.ts';
+import {
+  DEFAULT_LANE_POLICY,
+  LaneQueue,
+  laneCaps,
+  laneMayTake,
+  zeroCounts,
+  type Lane,
+  type LaneCaps,
+  type LaneCounts,
+  type LanePolicy,
+  type Waiter,
+} from './lanes.ts';
 import { LeakDetector, type LeakReport } from './leak-detector.ts';
 import { PoolError, isConnectionError } from './pool-errors.ts';
 import { acquireTimeoutError, describeTarget } from './pool-messages.ts';
@@ -90,13 +101,25 @@ export class PoolManager {
 
   private async start(): Promise<void> {
     const first = await this.connect().catch((error: Error) => {
-      throw new PoolError('server-unavailable', `Could not connect to PostgreSQL at ${describeTarget(this.connectionConfig)}: ${error.message}.`,
-        'Check that the server is running and that the URL, user and password are right.', { cause: error });
+      throw new PoolError(
+        'server-unavailable',
+        `Could not connect to PostgreSQL at ${describeTarget(this.connectionConfig)}: ${error.message}.`,
+        'Check that the server is running and that the URL, user and password are right.',
+        { cause: error },
+      );
     });
     try {
       const facts = await readConnectionFacts(first.client, this.options.cores ?? os.availableParallelism(), [first.pid]);
-      this.currentSize = computePoolSize(facts, { ...(this.options.min !== undefined ? { min: this.options.min } : {}), ...(this.options.max !== undefined ? { max: this.options.max } : {}) });
-      this.settingsState = await SettingsState.create(first.client, this.connectionConfig, this.currentSize.max, this.options.sessionSettings ?? {});
+      this.currentSize = computePoolSize(facts, {
+        ...(this.options.min !== undefined ? { min: this.options.min } : {}),
+        ...(this.options.max !== undefined ? { max: this.options.max } : {}),
+      });
+      this.settingsState = await SettingsState.create(
+        first.client,
+        this.connectionConfig,
+        this.currentSize.max,
+        this.options.sessionSettings ?? {},
+      );
       await this.settingsState.applyTo(first);
     } catch (error) {
       await first.client.end().catch(() => undefined);
@@ -116,10 +139,17 @@ export class PoolManager {
     await Promise.all(warm);
     if (this.connections.size < this.currentSize.min && this.lastConnectError) {
       await this.close();
-      throw new PoolError('server-unavailable', `Could not open the ${this.currentSize.min} connections asked for as the pool minimum: ${this.lastConnectError.message}.`,
-        'Lower min, or check the server\'s connection limit and load.', { cause: this.lastConnectError });
+      throw new PoolError(
+        'server-unavailable',
+        `Could not open the ${this.currentSize.min} connections asked for as the pool minimum: ${this.lastConnectError.message}.`,
+        "Lower min, or check the server's connection limit and load.",
+        { cause: this.lastConnectError },
+      );
     }
-    this.housekeeping = setInterval(() => this.keepHouse(), Math.min(HOUSEKEEPING_MS, Math.max(50, this.leakDetector.thresholdMs / 4 || HOUSEKEEPING_MS)));
+    this.housekeeping = setInterval(
+      () => this.keepHouse(),
+      Math.min(HOUSEKEEPING_MS, Math.max(50, this.leakDetector.thresholdMs / 4 || HOUSEKEEPING_MS)),
+    );
     this.housekeeping.unref();
   }
 
@@ -146,13 +176,20 @@ export class PoolManager {
    * `query` that also says how long the caller waited for a connection and how long the statement took, in µs
    * (the workload records the two separately; see `PgWorkloadTarget`'s `ExecutionTiming`).
    */
-  async timedQuery(lane: Lane, query: QueryConfig, options?: CallOptions): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
+  async timedQuery(
+    lane: Lane,
+    query: QueryConfig,
+    options?: CallOptions,
+  ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
     const asked = this.clock();
     const connection = await this.take(lane, options);
     const acquired = this.clock();
     let error: unknown;
     try {
-      const rest = options?.timeoutMs !== undefined ? { ...options, timeoutMs: Math.max(1, options.timeoutMs - (acquired - asked)), limitMs: options.timeoutMs } : options;
+      const rest =
+        options?.timeoutMs !== undefined
+          ? { ...options, timeoutMs: Math.max(1, options.timeoutMs - (acquired - asked)), limitMs: options.timeoutMs }
+          : options;
       const result = await this.executeOneShot(connection, query, rest);
       return { result, acquireUs: (acquired - asked) * 1000, serverUs: (this.clock() - acquired) * 1000 };
     } catch (caught) {
@@ -173,7 +210,8 @@ export class PoolManager {
 
   private take(lane: Lane, options?: CallOptions): Promise<Connection> | Connection {
     if (this.closed) throw this.closedError();
-    if (options?.signal?.aborted) throw new PoolError('cancelled', 'The caller gave up before a connection was acquired.', 'Nothing ran; retry if still needed.');
+    if (options?.signal?.aborted)
+      throw new PoolError('cancelled', 'The caller gave up before a connection was acquired.', 'Nothing ran; retry if still needed.');
     // Fast path: nobody queued ahead, a ready idle connection, and the lane may take one.
     if (this.queue.waiting() === 0 && this.inUseTotal() < this.limit() && laneMayTake(lane, this.inUse, this.caps)) {
       const ready = this.idle[this.idle.length - 1];
@@ -210,7 +248,14 @@ export class PoolManager {
         pending.cleanup();
         reject(error);
       };
-      const onAbort = (): void => giveUp(new PoolError('cancelled', `The caller gave up after waiting ${Math.round(this.clock() - enqueuedAt)} ms for a connection on lane ${lane}.`, 'Nothing ran; retry if still needed.'));
+      const onAbort = (): void =>
+        giveUp(
+          new PoolError(
+            'cancelled',
+            `The caller gave up after waiting ${Math.round(this.clock() - enqueuedAt)} ms for a connection on lane ${lane}.`,
+            'Nothing ran; retry if still needed.',
+          ),
+        );
       pending.timer = setTimeout(() => {
         this.metrics.counters.timeouts[lane] += 1;
         giveUp(this.timeoutError(lane, timeoutMs));
@@ -234,7 +279,10 @@ export class PoolManager {
     const inFlight = this.limiter ? this.inUseTotal() : 0;
     try {
       const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;
-      const result = options?.signal || options?.timeoutMs !== undefined ? await cancellable(connection, promise, options, () => (this.metrics.counters.cancellations += 1)) : await promise;
+      const result =
+        options?.signal || options?.timeoutMs !== undefined
+          ? await cancellable(connection, promise, options, () => (this.metrics.counters.cancellations += 1))
+          : await promise;
       if (connection.sessionChange && this.options.readOnly) throw this.sessionChanged(connection);
       if (this.limiter) {
         const before = this.limiter.limit;
@@ -434,7 +482,12 @@ export class PoolManager {
     for (const connection of [...this.idle]) {
       connection.fresh = false; // a check vouches for a connection for at most one housekeeping period
       const surplus = this.connections.size > this.currentSize.min;
-      if (now >= connection.retireAt || this.connections.size > this.currentSize.max || (surplus && now - connection.lastUsedAt >= idleTimeout)) this.destroy(connection);
+      if (
+        now >= connection.retireAt ||
+        this.connections.size > this.currentSize.max ||
+        (surplus && now - connection.lastUsedAt >= idleTimeout)
+      )
+        this.destroy(connection);
     }
     if (this.leakDetector.enabled) this.metrics.counters.leaks += this.leakDetector.newlyLeaked(now).length;
     this.pump();
@@ -456,10 +509,18 @@ export class PoolManager {
     try {
       await probe.connect();
       const facts = await readConnectionFacts(probe, this.options.cores ?? os.availableParallelism(), ours);
-      next = computePoolSize(facts, { min: size.min ?? Math.min(this.currentSize.min, size.max ?? Infinity), max: size.max ?? this.currentSize.max });
+      next = computePoolSize(facts, {
+        min: size.min ?? Math.min(this.currentSize.min, size.max ?? Infinity),
+        max: size.max ?? this.currentSize.max,
+      });
     } catch (error) {
       if (error instanceof PoolError) throw error;
-      throw new PoolError('server-unavailable', `Could not read the server's connection limits to resize: ${(error as Error).message}.`, 'Check that the server is up, then retry.', { cause: error });
+      throw new PoolError(
+        'server-unavailable',
+        `Could not read the server's connection limits to resize: ${(error as Error).message}.`,
+        'Check that the server is up, then retry.',
+        { cause: error },
+      );
     } finally {
       await probe.end().catch(() => undefined);
     }
@@ -531,7 +592,13 @@ export class PoolManager {
       else if (connection.state === 'checking') checking += 1;
     }
     return this.metrics.take(this.clock(), {
-      connections: { total: this.connections.size + this.opening, idle: this.idle.length + checking, active, opening: this.opening, activeByLane: { ...this.inUse } },
+      connections: {
+        total: this.connections.size + this.opening,
+        idle: this.idle.length + checking,
+        active,
+        opening: this.opening,
+        activeByLane: { ...this.inUse },
+      },
       waiting: this.queue.waitingByLane(),
       limit: this.limit(),
     });
@@ -558,10 +625,12 @@ export class PoolManager {
     for (const connection of [...this.idle]) this.destroy(connection);
     const deadline = Date.now() + SETTLE_LIMIT_MS;
     while ([...this.connections].some((c) => c.state !== 'closed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await Promise.all([...this.connections].map(async (connection) => {
-      this.destroy(connection);
-      await connection.client.end().catch(() => undefined);
-    }));
+    await Promise.all(
+      [...this.connections].map(async (connection) => {
+        this.destroy(connection);
+        await connection.client.end().catch(() => undefined);
+      }),
+    );
   }
 
   private closedError(): PoolError {
@@ -570,8 +639,15 @@ export class PoolManager {
 
   private timeoutError(lane: Lane, timeoutMs: number): PoolError {
     return acquireTimeoutError({
-      lane, timeoutMs, inUse: this.inUse, max: this.currentSize.max, opening: this.opening, waiting: this.queue.waiting(),
-      caps: this.caps, connections: this.connections.size, lastConnectError: this.lastConnectError,
+      lane,
+      timeoutMs,
+      inUse: this.inUse,
+      max: this.currentSize.max,
+      opening: this.opening,
+      waiting: this.queue.waiting(),
+      caps: this.caps,
+      connections: this.connections.size,
+      lastConnectError: this.lastConnectError,
     });
   }
 }

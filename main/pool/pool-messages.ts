@@ -34,14 +34,20 @@ export interface TimeoutContext {
 export function acquireTimeoutError(context: TimeoutContext): PoolError {
   const { lane, timeoutMs, inUse, lastConnectError } = context;
   if (lastConnectError && context.connections === 0) {
-    return new PoolError('server-unavailable', `No connection on lane ${lane} within ${timeoutMs} ms: the server cannot be reached (${lastConnectError.message}).`,
-      'Check that PostgreSQL is running; the pool reconnects by itself once it is back.', { cause: lastConnectError });
+    return new PoolError(
+      'server-unavailable',
+      `No connection on lane ${lane} within ${timeoutMs} ms: the server cannot be reached (${lastConnectError.message}).`,
+      'Check that PostgreSQL is running; the pool reconnects by itself once it is back.',
+      { cause: lastConnectError },
+    );
   }
   const busy = inUse.high + inUse.normal + inUse.low;
-  return new PoolError('acquire-timeout',
+  return new PoolError(
+    'acquire-timeout',
     `No connection on lane ${lane} within ${timeoutMs} ms: ${busy} of ${context.max} connections busy (high ${inUse.high}, normal ${inUse.normal}, low ${inUse.low}), ` +
-    `${context.opening} opening, ${context.waiting} other callers waiting.`,
+      `${context.opening} opening, ${context.waiting} other callers waiting.`,
     lane === 'high'
       ? 'Queries hold connections too long (look for slow queries or leaked connections), or raise max.'
-      : `Queries hold connections too long, or raise max; lane ${lane} may hold at most ${lane === 'low' ? context.caps.low : context.caps.nonHigh} connections.`);
+      : `Queries hold connections too long, or raise max; lane ${lane} may hold at most ${lane === 'low' ? context.caps.low : context.caps.nonHigh} connections.`,
+  );
 }

@@ -96,7 +96,17 @@ export interface PoolCounters {
 }
 
 function zeroCounters(): PoolCounters {
-  return { acquires: zeroCounts(), timeouts: zeroCounts(), cancellations: 0, errors: 0, brokenConnections: 0, connectFailures: 0, created: 0, closed: 0, leaks: 0 };
+  return {
+    acquires: zeroCounts(),
+    timeouts: zeroCounts(),
+    cancellations: 0,
+    errors: 0,
+    brokenConnections: 0,
+    connectFailures: 0,
+    created: 0,
+    closed: 0,
+    leaks: 0,
+  };
 }
 
 export interface PoolSnapshot {

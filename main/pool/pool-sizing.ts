@@ -32,12 +32,17 @@ export function headroom(serverMaxConnections: number): number {
 
 /** The most connections this pool may open: what the server has left once others and the headroom are counted. */
 export function serverAllows(facts: ServerConnectionFacts): number {
-  return Math.max(0, facts.serverMaxConnections - facts.reservedConnections - facts.otherConnections - headroom(facts.serverMaxConnections));
+  return Math.max(
+    0,
+    facts.serverMaxConnections - facts.reservedConnections - facts.otherConnections - headroom(facts.serverMaxConnections),
+  );
 }
 
 function describeAllowance(facts: ServerConnectionFacts): string {
-  return `the server allows ${serverAllows(facts)} more: max_connections ${facts.serverMaxConnections} − ${facts.reservedConnections} reserved − ` +
-    `${facts.otherConnections} used by others − ${headroom(facts.serverMaxConnections)} kept free`;
+  return (
+    `the server allows ${serverAllows(facts)} more: max_connections ${facts.serverMaxConnections} − ${facts.reservedConnections} reserved − ` +
+    `${facts.otherConnections} used by others − ${headroom(facts.serverMaxConnections)} kept free`
+  );
 }
 
 const WHOLE = (n: number | undefined): boolean => n === undefined || (Number.isInteger(n) && n >= 0);
@@ -48,8 +53,11 @@ const WHOLE = (n: number | undefined): boolean => n === undefined || (Number.isI
  */
 export function computePoolSize(facts: ServerConnectionFacts, requested: { min?: number; max?: number } = {}): PoolSize {
   if (!WHOLE(requested.min) || !WHOLE(requested.max) || requested.max === 0) {
-    throw new PoolError('invalid-size', `Pool sizes must be whole numbers of connections with max ≥ 1, got min ${requested.min ?? '(default)'}, max ${requested.max ?? '(default)'}.`,
-      'Give min ≥ 0 and max ≥ 1 as whole numbers of connections.');
+    throw new PoolError(
+      'invalid-size',
+      `Pool sizes must be whole numbers of connections with max ≥ 1, got min ${requested.min ?? '(default)'}, max ${requested.max ?? '(default)'}.`,
+      'Give min ≥ 0 and max ≥ 1 as whole numbers of connections.',
+    );
   }
   const allows = serverAllows(facts);
   const base = { serverMaxConnections: facts.serverMaxConnections, otherConnections: facts.otherConnections };
@@ -57,31 +65,46 @@ export function computePoolSize(facts: ServerConnectionFacts, requested: { min?:
   let limitReason: string;
   if (requested.max !== undefined) {
     if (requested.max > allows) {
-      throw new PoolError('invalid-size', `A pool of ${requested.max} connections does not fit: ${describeAllowance(facts)}.`,
-        `Ask for at most ${allows} connections, close other clients, or raise max_connections on the server (needs a restart).`);
+      throw new PoolError(
+        'invalid-size',
+        `A pool of ${requested.max} connections does not fit: ${describeAllowance(facts)}.`,
+        `Ask for at most ${allows} connections, close other clients, or raise max_connections on the server (needs a restart).`,
+      );
     }
     max = requested.max;
     limitReason = `set by the operator (${describeAllowance(facts)})`;
   } else {
     const formula = facts.cores * 2 + 1;
     if (allows < 1) {
-      throw new PoolError('invalid-size', `The server has no connection to spare: ${describeAllowance(facts)}.`,
-        'Close other clients or raise max_connections on the server (needs a restart).');
+      throw new PoolError(
+        'invalid-size',
+        `The server has no connection to spare: ${describeAllowance(facts)}.`,
+        'Close other clients or raise max_connections on the server (needs a restart).',
+      );
     }
     max = Math.min(formula, allows);
-    limitReason = max === formula
-      ? `cores × 2 + 1 = ${facts.cores} × 2 + 1 = ${formula} connections (${describeAllowance(facts)})`
-      : `${describeAllowance(facts)}, fewer than cores × 2 + 1 = ${formula}`;
+    limitReason =
+      max === formula
+        ? `cores × 2 + 1 = ${facts.cores} × 2 + 1 = ${formula} connections (${describeAllowance(facts)})`
+        : `${describeAllowance(facts)}, fewer than cores × 2 + 1 = ${formula}`;
   }
   const min = requested.min ?? Math.min(2, max);
   if (min > max) {
-    throw new PoolError('invalid-size', `The pool minimum (${min} connections) is above its maximum (${max} connections).`, `Give min ≤ max, e.g. min ${max}.`);
+    throw new PoolError(
+      'invalid-size',
+      `The pool minimum (${min} connections) is above its maximum (${max} connections).`,
+      `Give min ≤ max, e.g. min ${max}.`,
+    );
   }
   return { min, max, limitReason, ...base };
 }
 
 /** Reads the connection facts on a live connection; `ourPids` are left out of the other connections. */
-export async function readConnectionFacts(client: pg.ClientBase, cores: number, ourPids: readonly number[]): Promise<ServerConnectionFacts> {
+export async function readConnectionFacts(
+  client: pg.ClientBase,
+  cores: number,
+  ourPids: readonly number[],
+): Promise<ServerConnectionFacts> {
   const { rows } = await client.query<{ max: string; su: string; reserved: string | null; others: string }>({
     text: `SELECT current_setting('max_connections') AS max,
                   current_setting('superuser_reserved_connections') AS su,

@@ -39,7 +39,10 @@ export class PooledConnection {
   }
 
   query(query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult> {
-    if (this.released) return Promise.reject(new PoolError('pool-closed', 'This connection was already released to the pool.', 'Acquire a new one for further queries.'));
+    if (this.released)
+      return Promise.reject(
+        new PoolError('pool-closed', 'This connection was already released to the pool.', 'Acquire a new one for further queries.'),
+      );
     // The same path as the pool's own queries, so the read-only fallback (servers before 14) covers it too.
     return this.pool.executeOneShot(this.connection, query, options);
   }

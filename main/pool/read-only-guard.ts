@@ -25,10 +25,12 @@ import { PoolError } from './pool-errors.ts';
 export function sessionChangedError(connection: Connection): PoolError {
   const change = connection.sessionChange!;
   const from = change.from === undefined ? 'unset' : JSON.stringify(change.from);
-  return new PoolError('session-changed',
+  return new PoolError(
+    'session-changed',
     `The statement changed the session's ${change.name} from ${from} to ${JSON.stringify(change.to)}. ` +
-    'Sessions of a read-only pool must stay as the pool set them up, so its result was discarded and the connection closed.',
-    'Remove the set_config()/SET (or the function call that does it) from the SQL: workload statements run read-only and may not change the session.');
+      'Sessions of a read-only pool must stay as the pool set them up, so its result was discarded and the connection closed.',
+    'Remove the set_config()/SET (or the function call that does it) from the SQL: workload statements run read-only and may not change the session.',
+  );
 }
 
 /** True when this connection's one-shot queries must run inside an explicit READ ONLY transaction. */

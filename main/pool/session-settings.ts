@@ -83,16 +83,23 @@ export function mib(bytes: number): string {
 
 /** The server's memory: the host's RAM if local, else guessed from the usual tuning (shared_buffers ≈ 25% of RAM). */
 export function estimateServerMemory(facts: ServerMemoryFacts): { bytes: number; reason: string } {
-  if (facts.localTotalMemoryBytes) return { bytes: facts.localTotalMemoryBytes, reason: `the host's RAM, ${mib(facts.localTotalMemoryBytes)}` };
+  if (facts.localTotalMemoryBytes)
+    return { bytes: facts.localTotalMemoryBytes, reason: `the host's RAM, ${mib(facts.localTotalMemoryBytes)}` };
   const bytes = Math.max(4 * facts.sharedBuffersBytes, (facts.effectiveCacheSizeBytes * 4) / 3);
-  return { bytes, reason: `an estimate, ${mib(bytes)}, from shared_buffers ${mib(facts.sharedBuffersBytes)} × 4 and effective_cache_size ${mib(facts.effectiveCacheSizeBytes)} × 4/3` };
+  return {
+    bytes,
+    reason: `an estimate, ${mib(bytes)}, from shared_buffers ${mib(facts.sharedBuffersBytes)} × 4 and effective_cache_size ${mib(facts.effectiveCacheSizeBytes)} × 4/3`,
+  };
 }
 
 /** Bytes this pool's queries may use for sorts and hashes when every connection is busy. */
 export function memoryBudget(facts: ServerMemoryFacts): { bytes: number; reason: string } {
   const memory = estimateServerMemory(facts);
   const bytes = Math.max(0, memory.bytes - facts.sharedBuffersBytes) * POOL_MEMORY_SHARE;
-  return { bytes, reason: `${POOL_MEMORY_SHARE * 100}% of (server memory − shared_buffers ${mib(facts.sharedBuffersBytes)}) = ${mib(bytes)}; server memory is ${memory.reason}` };
+  return {
+    bytes,
+    reason: `${POOL_MEMORY_SHARE * 100}% of (server memory − shared_buffers ${mib(facts.sharedBuffersBytes)}) = ${mib(bytes)}; server memory is ${memory.reason}`,
+  };
 }
 
 /** Memory one connection may use at worst for a given work_mem. */
@@ -112,12 +119,19 @@ export interface ComputedSettings {
 }
 
 /** Settings for a pool of `poolMax` connections: defaults, then work_mem from the memory budget, then overrides. */
-export function computeSessionSettings(facts: ServerMemoryFacts, poolMax: number, overrides: Partial<SessionSettings> = {}): ComputedSettings {
+export function computeSessionSettings(
+  facts: ServerMemoryFacts,
+  poolMax: number,
+  overrides: Partial<SessionSettings> = {},
+): ComputedSettings {
   const budget = memoryBudget(facts);
   const safe = maxSafeWorkMemKb(facts, poolMax);
   const workMemKb = Math.max(MIN_WORK_MEM_KB, Math.min(MAX_COMPUTED_WORK_MEM_KB, safe));
-  const workMemReason = `${workMemKb.toLocaleString('en')} kB: budget ${budget.reason}, ÷ (${poolMax} connections × ${NODES_PER_QUERY} sort/hash nodes × hash_mem_multiplier ${facts.hashMemMultiplier}) = ${safe.toLocaleString('en')} kB` +
-    (safe > MAX_COMPUTED_WORK_MEM_KB ? `, capped at ${MAX_COMPUTED_WORK_MEM_KB.toLocaleString('en')} kB (short pooled queries gain nothing from more)` : '') +
+  const workMemReason =
+    `${workMemKb.toLocaleString('en')} kB: budget ${budget.reason}, ÷ (${poolMax} connections × ${NODES_PER_QUERY} sort/hash nodes × hash_mem_multiplier ${facts.hashMemMultiplier}) = ${safe.toLocaleString('en')} kB` +
+    (safe > MAX_COMPUTED_WORK_MEM_KB
+      ? `, capped at ${MAX_COMPUTED_WORK_MEM_KB.toLocaleString('en')} kB (short pooled queries gain nothing from more)`
+      : '') +
     (safe < MIN_WORK_MEM_KB ? `, raised to the server's minimum of ${MIN_WORK_MEM_KB} kB` : '');
   const values: SessionSettings = { ...DEFAULTS, workMemKb, ...overrides };
   const reasons = { ...DEFAULT_REASONS, workMemKb: workMemReason } as Record<SettingKey, string>;
@@ -129,25 +143,31 @@ export function computeSessionSettings(facts: ServerMemoryFacts, poolMax: number
 export function checkChange(change: Partial<SessionSettings>, facts: ServerMemoryFacts, poolMax: number): void {
   const unknown = Object.keys(change).filter((key) => !(key in PARAMETERS));
   if (unknown.length > 0) {
-    throw new PoolError('invalid-setting', `Unknown session setting ${unknown.join(', ')}; the pool sets only ${SETTING_KEYS.join(', ')}.`,
-      'Use one of the listed settings; others can be set per transaction with SET LOCAL.');
+    throw new PoolError(
+      'invalid-setting',
+      `Unknown session setting ${unknown.join(', ')}; the pool sets only ${SETTING_KEYS.join(', ')}.`,
+      'Use one of the listed settings; others can be set per transaction with SET LOCAL.',
+    );
   }
   const workMem = change.workMemKb;
   if (typeof workMem === 'number' && Number.isFinite(workMem)) {
     const safe = maxSafeWorkMemKb(facts, poolMax);
     if (workMem > safe && workMem > MIN_WORK_MEM_KB) {
       const worst = worstCasePerConnectionKb(workMem, facts) * poolMax * 1024;
-      throw new PoolError('invalid-setting',
+      throw new PoolError(
+        'invalid-setting',
         `work_mem ${workMem.toLocaleString('en')} kB could use ${mib(worst)} with all ${poolMax} connections busy ` +
-        `(× ${NODES_PER_QUERY} sort/hash nodes × hash_mem_multiplier ${facts.hashMemMultiplier}), more than this pool's budget of ${mib(memoryBudget(facts).bytes)}.`,
-        `Use at most ${safe.toLocaleString('en')} kB, or shrink the pool first; for one big query use SET LOCAL work_mem in its transaction.`);
+          `(× ${NODES_PER_QUERY} sort/hash nodes × hash_mem_multiplier ${facts.hashMemMultiplier}), more than this pool's budget of ${mib(memoryBudget(facts).bytes)}.`,
+        `Use at most ${safe.toLocaleString('en')} kB, or shrink the pool first; for one big query use SET LOCAL work_mem in its transaction.`,
+      );
     }
   }
 }
 
 /** `[server name, server value]` for every setting, in a fixed order. */
 export function serverPairs(values: Partial<SessionSettings>): [string, string][] {
-  return (Object.keys(values) as SettingKey[]).filter((key) => key in PARAMETERS && values[key] !== undefined)
+  return (Object.keys(values) as SettingKey[])
+    .filter((key) => key in PARAMETERS && values[key] !== undefined)
     .map((key) => [PARAMETERS[key].name, PARAMETERS[key].toServer(values[key])]);
 }
 
@@ -171,8 +191,12 @@ export async function validateWithServer(connection: pg.ClientConfig, change: Pa
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new PoolError('server-unavailable', `Could not connect to check the settings: ${(error as Error).message}.`,
-      'Check that the server is up; nothing was applied.', { cause: error });
+    throw new PoolError(
+      'server-unavailable',
+      `Could not connect to check the settings: ${(error as Error).message}.`,
+      'Check that the server is up; nothing was applied.',
+      { cause: error },
+    );
   }
   try {
     await validateOnClient(client, change);
@@ -192,8 +216,12 @@ export async function validateOnClient(client: pg.ClientBase, change: Partial<Se
         await client.query({ text: 'SELECT set_config($1, $2, true)', values: [name, text] });
       } catch (error) {
         const serverError = error as Error & { hint?: string; detail?: string };
-        throw new PoolError('invalid-setting', `The server rejected ${key} = ${JSON.stringify(value)} (${name} = '${text}'): ${serverError.message}.`,
-          [serverError.detail, serverError.hint, 'Correct the value and propose it again; nothing was applied.'].filter(Boolean).join(' '), { cause: error });
+        throw new PoolError(
+          'invalid-setting',
+          `The server rejected ${key} = ${JSON.stringify(value)} (${name} = '${text}'): ${serverError.message}.`,
+          [serverError.detail, serverError.hint, 'Correct the value and propose it again; nothing was applied.'].filter(Boolean).join(' '),
+          { cause: error },
+        );
       }
     }
   } finally {
@@ -206,7 +234,8 @@ export async function readMemoryFacts(client: pg.ClientBase, host: string | unde
   const { rows } = await client.query<{ shared: string; cache: string; hash: string | null }>(
     `SELECT pg_size_bytes(current_setting('shared_buffers')) AS shared,
             pg_size_bytes(current_setting('effective_cache_size')) AS cache,
-            current_setting('hash_mem_multiplier', true) AS hash`);
+            current_setting('hash_mem_multiplier', true) AS hash`,
+  );
   const row = rows[0]!;
   const local = host === undefined || host === '' || host.startsWith('/') || ['localhost', '127.0.0.1', '::1'].includes(host);
   return {

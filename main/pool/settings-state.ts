@@ -2,8 +2,16 @@ import type pg from 'pg';
 import type { Connection } from './connection.ts';
 import { PoolError } from './pool-errors.ts';
 import {
-  checkChange, computeSessionSettings, readMemoryFacts, serverPairs, setConfigQuery, validateOnClient, validateWithServer,
-  type ServerMemoryFacts, type SessionSettings, type SettingKey,
+  checkChange,
+  computeSessionSettings,
+  readMemoryFacts,
+  serverPairs,
+  setConfigQuery,
+  validateOnClient,
+  validateWithServer,
+  type ServerMemoryFacts,
+  type SessionSettings,
+  type SettingKey,
 } from './session-settings.ts';
 
 interface Version {
@@ -34,7 +42,12 @@ export class SettingsState {
   }
 
   /** Reads the server's memory and checks the initial overrides on the pool's first connection. */
-  static async create(client: pg.Client, connection: pg.ClientConfig, poolMax: number, overrides: Partial<SessionSettings>): Promise<SettingsState> {
+  static async create(
+    client: pg.Client,
+    connection: pg.ClientConfig,
+    poolMax: number,
+    overrides: Partial<SessionSettings>,
+  ): Promise<SettingsState> {
     const facts = await readMemoryFacts(client, (client as unknown as { host?: string }).host);
     checkChange(overrides, facts, poolMax);
     await validateOnClient(client, overrides);
@@ -74,10 +87,18 @@ export class SettingsState {
   /** A new pool size: computed work_mem follows it; an operator's work_mem must still fit the memory budget. */
   resize(poolMax: number): void {
     try {
-      checkChange({ ...(this.current.overrides.workMemKb !== undefined ? { workMemKb: this.current.overrides.workMemKb } : {}) }, this.facts, poolMax);
+      checkChange(
+        { ...(this.current.overrides.workMemKb !== undefined ? { workMemKb: this.current.overrides.workMemKb } : {}) },
+        this.facts,
+        poolMax,
+      );
     } catch (error) {
-      throw new PoolError('invalid-size', `A pool of ${poolMax} connections does not fit with the operator's work_mem: ${(error as Error).message}`,
-        `Lower workMemKb first (applySettings), then resize. ${(error as PoolError).hint}`, { cause: error });
+      throw new PoolError(
+        'invalid-size',
+        `A pool of ${poolMax} connections does not fit with the operator's work_mem: ${(error as Error).message}`,
+        `Lower workMemKb first (applySettings), then resize. ${(error as PoolError).hint}`,
+        { cause: error },
+      );
     }
     const next = this.version(this.current.overrides, poolMax);
     if (JSON.stringify(next.values) !== JSON.stringify(this.current.values)) {

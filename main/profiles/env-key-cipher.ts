@@ -33,9 +33,10 @@ export class EnvKeyCipher implements SecretCipher {
 
   constructor(private readonly secretKey: string) {
     if (secretKey === '') throw new Error(`${SECRET_KEY_VARIABLE} is empty.`);
-    this.warning = secretKey.length < SHORT_KEY
-      ? `${SECRET_KEY_VARIABLE} is shorter than ${SHORT_KEY} characters, so saved passwords are easy to decrypt by guessing it. Use a long random value (openssl rand -base64 32).`
-      : null;
+    this.warning =
+      secretKey.length < SHORT_KEY
+        ? `${SECRET_KEY_VARIABLE} is shorter than ${SHORT_KEY} characters, so saved passwords are easy to decrypt by guessing it. Use a long random value (openssl rand -base64 32).`
+        : null;
   }
 
   encrypt(plain: string): string {
@@ -49,8 +50,20 @@ export class EnvKeyCipher implements SecretCipher {
   decrypt(cipherText: string): string {
     const [format, ...parts] = cipherText.split(':');
     const [salt, iv, tag, data] = parts.map((p) => Buffer.from(p, 'base64url'));
-    if (format !== FORMAT || parts.length !== 4 || !salt || !iv || !tag || !data || salt.length !== SALT_BYTES || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
-      throw unreadable(`the saved password is not in ${SECRET_KEY_VARIABLE}'s format (it was saved by another host, or the file was edited); enter the password again`);
+    if (
+      format !== FORMAT ||
+      parts.length !== 4 ||
+      !salt ||
+      !iv ||
+      !tag ||
+      !data ||
+      salt.length !== SALT_BYTES ||
+      iv.length !== IV_BYTES ||
+      tag.length !== TAG_BYTES
+    ) {
+      throw unreadable(
+        `the saved password is not in ${SECRET_KEY_VARIABLE}'s format (it was saved by another host, or the file was edited); enter the password again`,
+      );
     }
     const decipher = createDecipheriv('aes-256-gcm', this.keyFor(salt), iv);
     decipher.setAuthTag(tag);

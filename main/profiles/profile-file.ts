@@ -60,6 +60,14 @@ export async function readProfilesFile(file: string): Promise<ProfilesFile> {
  * file or the new one, never half of either.
  */
 export async function writeProfilesFile(file: string, data: ProfilesFile): Promise<void> {
-  await writeJsonFileAtomic(file, data, (detail) => new ContractError('profiles-not-saved', `The connection profiles could not be saved to ${file}: ${detail}.`,
-    'Check that the folder exists and is writable by the user running Hotpath, and that the disk is not full.'));
+  await writeJsonFileAtomic(
+    file,
+    data,
+    (detail) =>
+      new ContractError(
+        'profiles-not-saved',
+        `The connection profiles could not be saved to ${file}: ${detail}.`,
+        'Check that the folder exists and is writable by the user running Hotpath, and that the disk is not full.',
+      ),
+  );
 }

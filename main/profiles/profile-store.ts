@@ -88,11 +88,14 @@ export class ProfileStore {
       if (input.id !== undefined && index < 0) throw notFound(input.id);
       const old = index >= 0 ? data.profiles[index]! : null;
       const id = old?.id ?? randomUUID();
-      const hasPassword = { pg: pg.password !== null || (old?.hasPassword.pg ?? false), redis: redis !== null && (redis.password !== null || (old?.hasPassword.redis ?? false)) };
+      const hasPassword = {
+        pg: pg.password !== null || (old?.hasPassword.pg ?? false),
+        redis: redis !== null && (redis.password !== null || (old?.hasPassword.redis ?? false)),
+      };
       const known = old ? this.knownSecrets(old) : null;
       const secrets: ProfileSecrets = {
-        pg: pg.password ?? (hasPassword.pg ? known?.pg ?? null : null),
-        redis: redis === null ? null : redis.password ?? known?.redis ?? null,
+        pg: pg.password ?? (hasPassword.pg ? (known?.pg ?? null) : null),
+        redis: redis === null ? null : (redis.password ?? known?.redis ?? null),
       };
       if (secrets.pg !== null || secrets.redis !== null) this.memory.set(id, secrets);
       else this.memory.delete(id);
@@ -138,17 +141,28 @@ export class ProfileStore {
       try {
         known = this.decrypt(profile.savedSecret);
       } catch (error) {
-        throw new ContractError('secret-needed', `The saved password of profile "${profile.name}" cannot be read: ${(error as Error).message}.`, SECRET_HINT);
+        throw new ContractError(
+          'secret-needed',
+          `The saved password of profile "${profile.name}" cannot be read: ${(error as Error).message}.`,
+          SECRET_HINT,
+        );
       }
     }
     const pgPassword = password ?? known?.pg ?? null;
     if (profile.hasPassword.pg && pgPassword === null) {
-      throw new ContractError('secret-needed', `The password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`, SECRET_HINT);
+      throw new ContractError(
+        'secret-needed',
+        `The password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
+        SECRET_HINT,
+      );
     }
     const redisPassword = known?.redis ?? null;
     if (profile.redisUrl !== null && profile.hasPassword.redis && redisPassword === null) {
-      throw new ContractError('secret-needed', `The Redis password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
-        'Edit the profile and give its Redis URL with the password again.');
+      throw new ContractError(
+        'secret-needed',
+        `The Redis password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
+        'Edit the profile and give its Redis URL with the password again.',
+      );
     }
     return {
       id,
@@ -176,7 +190,10 @@ export class ProfileStore {
   private describe(profile: StoredProfile): ConnectionProfile {
     const needsSecret = profile.hasPassword.pg || profile.hasPassword.redis;
     const inMemory = this.memory.get(profile.id);
-    const covered = inMemory !== undefined && (!profile.hasPassword.pg || inMemory.pg !== null) && (!profile.hasPassword.redis || inMemory.redis !== null);
+    const covered =
+      inMemory !== undefined &&
+      (!profile.hasPassword.pg || inMemory.pg !== null) &&
+      (!profile.hasPassword.redis || inMemory.redis !== null);
     // A saved secret counts as available when this host has the cipher that made it; if the key has changed
     // since, connecting says so and asks for the password (we do not decrypt just to list).
     const decryptable = profile.savedSecret !== null && this.options.cipher?.kind === profile.savedSecret.kind;
@@ -184,7 +201,10 @@ export class ProfileStore {
       id: profile.id,
       name: profile.name,
       pgDisplayUrl: maskPgUrl(profile.hasPassword.pg ? joinUrlSecret(profile.pgUrl, MASKED_PASSWORD) : profile.pgUrl),
-      redisDisplayUrl: profile.redisUrl === null ? null : maskRedisUrl(profile.hasPassword.redis ? joinUrlSecret(profile.redisUrl, MASKED_PASSWORD) : profile.redisUrl),
+      redisDisplayUrl:
+        profile.redisUrl === null
+          ? null
+          : maskRedisUrl(profile.hasPassword.redis ? joinUrlSecret(profile.redisUrl, MASKED_PASSWORD) : profile.redisUrl),
       secretSaved: profile.savedSecret !== null,
       secretAvailable: !needsSecret || covered || decryptable,
       needsSecret,
@@ -217,7 +237,8 @@ export class ProfileStore {
   private decrypt(secret: StoredSecret): ProfileSecrets {
     const cipher = this.options.cipher;
     if (!cipher) throw new Error(`it was encrypted with ${describeKind(secret.kind)}, and this host has no way to decrypt it`);
-    if (cipher.kind !== secret.kind) throw new Error(`it was encrypted with ${describeKind(secret.kind)}, and this host uses ${describeKind(cipher.kind)}`);
+    if (cipher.kind !== secret.kind)
+      throw new Error(`it was encrypted with ${describeKind(secret.kind)}, and this host uses ${describeKind(cipher.kind)}`);
     const parsed = JSON.parse(cipher.decrypt(secret.data)) as Partial<ProfileSecrets>;
     return { pg: typeof parsed.pg === 'string' ? parsed.pg : null, redis: typeof parsed.redis === 'string' ? parsed.redis : null };
   }
@@ -234,5 +255,9 @@ function describeKind(kind: StoredSecret['kind']): string {
 }
 
 function notFound(id: string): ContractError {
-  return new ContractError('profile-not-found', `No saved connection profile has the id "${id}".`, 'List the profiles again: it may have been deleted in another window.');
+  return new ContractError(
+    'profile-not-found',
+    `No saved connection profile has the id "${id}".`,
+    'List the profiles again: it may have been deleted in another window.',
+  );
 }

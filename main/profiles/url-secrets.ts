@@ -15,8 +15,11 @@ export interface SplitUrl {
 const URL_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/;
 
 function malformed(what: string, problem: string): StackError {
-  return new StackError('malformed-url', `The ${what} URL is not valid: ${problem}.`,
-    'Percent-encode special characters in the password: % as %25, @ as %40, / as %2F, : as %3A, # as %23.');
+  return new StackError(
+    'malformed-url',
+    `The ${what} URL is not valid: ${problem}.`,
+    'Percent-encode special characters in the password: % as %25, @ as %40, / as %2F, : as %3A, # as %23.',
+  );
 }
 
 function kindOf(scheme: string): 'PostgreSQL' | 'Redis' {

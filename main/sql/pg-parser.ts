@@ -1,4 +1,13 @@
-import { fingerprintSync, hasSqlDetails, loadModule, normalizeSync, parseSync, scanSync, type ParseResult, type ScanResult } from 'libpg-query';
+import {
+  fingerprintSync,
+  hasSqlDetails,
+  loadModule,
+  normalizeSync,
+  parseSync,
+  scanSync,
+  type ParseResult,
+  type ScanResult,
+} from 'libpg-query';
 
 /**
  * PostgreSQL's own parser (libpg_query, compiled to WebAssembly by the `libpg-query` package): the one way
@@ -21,7 +30,10 @@ export interface SqlParser {
 
 /** A statement PostgreSQL's grammar rejects; `position` is the 0-based offset it points at, when it does. */
 export class SqlSyntaxError extends Error {
-  constructor(message: string, readonly position: number | null) {
+  constructor(
+    message: string,
+    readonly position: number | null,
+  ) {
     super(message);
     this.name = 'SqlSyntaxError';
   }
@@ -52,9 +64,12 @@ let loading: Promise<SqlParser> | null = null;
 
 /** The parser, once its WebAssembly module is loaded (concurrent callers share one load). */
 export function loadSqlParser(): Promise<SqlParser> {
-  loading ??= loadModule().then(() => parser, (error: unknown) => {
-    loading = null;
-    throw error;
-  });
+  loading ??= loadModule().then(
+    () => parser,
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
   return loading;
 }

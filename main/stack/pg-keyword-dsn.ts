@@ -18,8 +18,11 @@ export interface KeywordPair {
 const EXAMPLE = "host=db.example.com port=5432 dbname=app user=me password='my secret'";
 
 function malformed(problem: string): StackError {
-  return new StackError('malformed-url', `The PostgreSQL connection string is not valid: ${problem}.`,
-    `A keyword/value connection string looks like ${EXAMPLE} (quote values with spaces; escape ' and \\ with a backslash).`);
+  return new StackError(
+    'malformed-url',
+    `The PostgreSQL connection string is not valid: ${problem}.`,
+    `A keyword/value connection string looks like ${EXAMPLE} (quote values with spaces; escape ' and \\ with a backslash).`,
+  );
 }
 
 /** libpq's rule: a string that does not start with postgres:// or postgresql:// and has an = is keyword/value. */

@@ -35,7 +35,9 @@ export function defaultPgUser(env: Record<string, string | undefined>): string {
 /** Only the password the connection string itself carries: for connections a console client names (see RemoteStackOptions). */
 export function connectionStringPassword(parsed: ParsedPgUrl): ResolvedPgPassword {
   const given = parsed.config.password;
-  return typeof given === 'string' && given !== '' ? { password: given, source: 'connection string', warning: null } : { password: null, source: null, warning: null };
+  return typeof given === 'string' && given !== ''
+    ? { password: given, source: 'connection string', warning: null }
+    : { password: null, source: null, warning: null };
 }
 
 export async function resolvePgPassword(parsed: ParsedPgUrl, env: Record<string, string | undefined>): Promise<ResolvedPgPassword> {

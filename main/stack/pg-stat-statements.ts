@@ -22,9 +22,7 @@ function sqlState(error: unknown): string | undefined {
  * `undefined` when this user cannot tell.
  */
 async function isPreloaded(client: pg.Client): Promise<boolean | undefined> {
-  const { rows } = await client.query<{ setting: string }>(
-    `SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'`,
-  );
+  const { rows } = await client.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'`);
   const setting = rows[0]?.setting;
   if (setting === undefined) return undefined;
   return setting
@@ -84,7 +82,11 @@ export async function detectPgStatStatements(
   const preloaded = await isPreloaded(client);
   if (preloaded === false) return { enabled: false, created: false, notices: [notPreloaded()] };
   if (preloaded === undefined) {
-    return { enabled: false, created: false, notices: [notCreated(database, ', and this user cannot read shared_preload_libraries to tell whether it could be')] };
+    return {
+      enabled: false,
+      created: false,
+      notices: [notCreated(database, ', and this user cannot read shared_preload_libraries to tell whether it could be')],
+    };
   }
   if (!mayCreate) return { enabled: false, created: false, notices: [notCreated(database, ' (read-only mode does no DDL)')] };
 
@@ -93,7 +95,8 @@ export async function detectPgStatStatements(
   } catch (error) {
     // 23505/42710: another session created it at the same moment, which is what we wanted.
     if (sqlState(error) !== '23505' && sqlState(error) !== '42710') {
-      const why = sqlState(error) === '42501' ? ' (creating it needs a superuser)' : ` (CREATE EXTENSION failed: ${(error as Error).message})`;
+      const why =
+        sqlState(error) === '42501' ? ' (creating it needs a superuser)' : ` (CREATE EXTENSION failed: ${(error as Error).message})`;
       return { enabled: false, created: false, notices: [notCreated(database, why)] };
     }
   }

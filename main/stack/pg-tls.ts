@@ -37,8 +37,12 @@ function readPem(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new StackError('tls-failed', `Cannot read the ${what} file ${path}: ${(error as Error).message}`,
-      'Check the path and that the user running Hotpath can read the file.', { cause: error });
+    throw new StackError(
+      'tls-failed',
+      `Cannot read the ${what} file ${path}: ${(error as Error).message}`,
+      'Check the path and that the user running Hotpath can read the file.',
+      { cause: error },
+    );
   }
 }
 
@@ -53,8 +57,11 @@ export function resolveTls(explicitMode: SslMode | undefined, options: PgTlsOpti
   const systemStore = options.rootCertPath === 'system';
   let mode: SslMode = explicitMode ?? (systemStore ? 'verify-full' : 'prefer');
   if (systemStore && mode !== 'verify-full') {
-    throw new StackError('malformed-url', `sslrootcert=system cannot be combined with the weaker sslmode=${mode}.`,
-      'Use sslmode=verify-full with sslrootcert=system, or give a CA file.');
+    throw new StackError(
+      'malformed-url',
+      `sslrootcert=system cannot be combined with the weaker sslmode=${mode}.`,
+      'Use sslmode=verify-full with sslrootcert=system, or give a CA file.',
+    );
   }
   const rootCertFile = options.rootCertPath && !systemStore ? options.rootCertPath : undefined;
   if (mode === 'require' && (rootCertFile || options.ca)) mode = 'verify-ca';

@@ -33,8 +33,18 @@ const EXAMPLE = 'postgres://user:password@db.example.com:5432/mydb';
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Parameters we understand; everything else is reported in `ignoredParameters`, never silently dropped. */
 const KNOWN_PARAMETERS = new Set([
-  'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'connect_timeout', 'application_name',
-  'host', 'port', 'user', 'password', 'dbname', 'passfile',
+  'sslmode',
+  'sslrootcert',
+  'sslcert',
+  'sslkey',
+  'connect_timeout',
+  'application_name',
+  'host',
+  'port',
+  'user',
+  'password',
+  'dbname',
+  'passfile',
 ]);
 
 function malformed(problem: string, hint = `A PostgreSQL URL looks like ${EXAMPLE}.`): StackError {
@@ -45,8 +55,10 @@ function decode(text: string, what: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw malformed(`the ${what} contains an invalid percent-encoding (a % not followed by two hex digits)`,
-      'Percent-encode special characters: % as %25, @ as %40, / as %2F, : as %3A.');
+    throw malformed(
+      `the ${what} contains an invalid percent-encoding (a % not followed by two hex digits)`,
+      'Percent-encode special characters: % as %25, @ as %40, / as %2F, : as %3A.',
+    );
   }
 }
 
@@ -70,12 +82,17 @@ function parseHostPort(authority: string): { host: string; port?: number } {
     portText = v6[2];
   } else {
     const parts = authority.split(':');
-    if (parts.length > 2) throw malformed(`the host ${JSON.stringify(authority)} has several colons`, 'Write IPv6 addresses in brackets: postgres://user@[::1]:5432/db.');
+    if (parts.length > 2)
+      throw malformed(
+        `the host ${JSON.stringify(authority)} has several colons`,
+        'Write IPv6 addresses in brackets: postgres://user@[::1]:5432/db.',
+      );
     host = parts[0] ?? '';
     portText = parts[1];
   }
   host = decode(host, 'host');
-  if (!host.startsWith('/') && /[\s/\\?#@]/.test(host)) throw malformed(`the host ${JSON.stringify(host)} contains characters a host name cannot have`);
+  if (!host.startsWith('/') && /[\s/\\?#@]/.test(host))
+    throw malformed(`the host ${JSON.stringify(host)} contains characters a host name cannot have`);
   return portText === undefined || portText === '' ? { host } : { host, port: parsePort(portText, '') };
 }
 
@@ -96,7 +113,9 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
   const url = keywordForm ? keywordDsnToUrl(given) : given;
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/.exec(url);
   if (!match) {
-    throw malformed(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? 'it cannot be read as a URL' : 'it does not start with postgres:// or postgresql://');
+    throw malformed(
+      /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? 'it cannot be read as a URL' : 'it does not start with postgres:// or postgresql://',
+    );
   }
   const scheme = (match[1] ?? '').toLowerCase();
   if (scheme !== 'postgres' && scheme !== 'postgresql') {
@@ -106,7 +125,11 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
   if (match[5] !== undefined && !url.slice(0, url.indexOf('#')).includes('@') && url.slice(url.indexOf('#')).includes('@')) {
     throw malformed('the user name or password seems to contain an unencoded #', 'Percent-encode # in a password as %23.');
   }
-  if (match[5]) throw malformed('it has a #fragment, which PostgreSQL URLs do not use', 'Remove the part from # on; percent-encode # in a password as %23.');
+  if (match[5])
+    throw malformed(
+      'it has a #fragment, which PostgreSQL URLs do not use',
+      'Remove the part from # on; percent-encode # in a password as %23.',
+    );
 
   const authority = match[2] ?? '';
   const at = authority.lastIndexOf('@');
@@ -114,8 +137,10 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
   const afterAuthority = url.slice(url.indexOf('//') + 2 + authority.length);
   const laterAt = afterAuthority.indexOf('@');
   if (at < 0 && laterAt >= 0 && !afterAuthority.slice(0, laterAt).includes('=')) {
-    throw malformed('the user name or password seems to contain an unencoded /, ? or #',
-      'Percent-encode special characters in the password: / as %2F, ? as %3F, # as %23, @ as %40.');
+    throw malformed(
+      'the user name or password seems to contain an unencoded /, ? or #',
+      'Percent-encode special characters in the password: / as %2F, ? as %3F, # as %23, @ as %40.',
+    );
   }
   const userInfo = at >= 0 ? authority.slice(0, at) : '';
   const colon = userInfo.indexOf(':');
@@ -134,10 +159,20 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
   if (param('dbname')) database = param('dbname') as string;
 
   if (host === '') {
-    throw malformed('it names no host', keywordForm ? 'Add host=NAME (the server\'s host name or address), e.g. host=db.example.com dbname=app user=me.' : `Put the server's host name or address after //, e.g. ${EXAMPLE}.`);
+    throw malformed(
+      'it names no host',
+      keywordForm
+        ? "Add host=NAME (the server's host name or address), e.g. host=db.example.com dbname=app user=me."
+        : `Put the server's host name or address after //, e.g. ${EXAMPLE}.`,
+    );
   }
   if (database === '') {
-    throw malformed('it names no database', keywordForm ? 'Add dbname=NAME, e.g. dbname=postgres.' : `Add the database after the host, e.g. postgres://user@${host}:${port ?? 5432}/postgres.`);
+    throw malformed(
+      'it names no database',
+      keywordForm
+        ? 'Add dbname=NAME, e.g. dbname=postgres.'
+        : `Add the database after the host, e.g. postgres://user@${host}:${port ?? 5432}/postgres.`,
+    );
   }
 
   const sslParam = param('sslmode');
@@ -173,7 +208,14 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
 
   const target: ConnectTarget = { host, port: resolvedPort, database, sslMode: tls.mode, timeoutMs: connectTimeoutMs };
   if (user !== undefined) target.user = user;
-  const parsed: ParsedPgUrl = { config, sslMode: tls.mode, tlsFallback: tls.fallbackToPlain, displayUrl: maskConnectionString(given), target, ignoredParameters };
+  const parsed: ParsedPgUrl = {
+    config,
+    sslMode: tls.mode,
+    tlsFallback: tls.fallbackToPlain,
+    displayUrl: maskConnectionString(given),
+    target,
+    ignoredParameters,
+  };
   const passfile = param('passfile');
   if (passfile) parsed.passfile = passfile;
   return parsed;

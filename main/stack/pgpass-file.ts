@@ -118,7 +118,11 @@ export async function readPgpassPassword(file: string, lookup: PgpassLookup): Pr
   }
   if (!info.isFile()) return { password: null, file, warning: `password file "${file}" is not a plain file` };
   if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
-    return { password: null, file, warning: `password file "${file}" has group or world access; permissions should be u=rw (0600) or less` };
+    return {
+      password: null,
+      file,
+      warning: `password file "${file}" has group or world access; permissions should be u=rw (0600) or less`,
+    };
   }
   let text: string;
   try {

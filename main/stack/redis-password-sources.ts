@@ -27,13 +27,16 @@ export function withRedisPassword(url: string, password: string): string {
   const authorityEnd = rest.search(/[/?#]/);
   const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
   const at = authority.lastIndexOf('@');
-  const user = at >= 0 ? authority.slice(0, at).split(':')[0] ?? '' : '';
+  const user = at >= 0 ? (authority.slice(0, at).split(':')[0] ?? '') : '';
   const hostPart = at >= 0 ? rest.slice(at + 1) : rest;
   return `${scheme}${user}:${encodeURIComponent(password)}@${hostPart}`;
 }
 
 /** The URL ioredis should connect with: the given one, or with REDISCLI_AUTH's password when it has none. */
-export function resolveRedisPassword(parsed: ParsedRedisUrl, env: Record<string, string | undefined>): { url: string; password: string | null } {
+export function resolveRedisPassword(
+  parsed: ParsedRedisUrl,
+  env: Record<string, string | undefined>,
+): { url: string; password: string | null } {
   if (redisUrlHasPassword(parsed.url)) return { url: parsed.url, password: null };
   const fromEnv = env[REDIS_PASSWORD_VARIABLE];
   return fromEnv ? { url: withRedisPassword(parsed.url, fromEnv), password: fromEnv } : { url: parsed.url, password: null };

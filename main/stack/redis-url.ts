@@ -38,7 +38,8 @@ export function parseRedisUrl(input: string): ParsedRedisUrl {
   const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(hostPort);
   const host = v6 ? (v6[1] ?? '') : (hostPort.split(':')[0] ?? '');
   const portText = v6 ? v6[2] : hostPort.split(':')[1];
-  if (!v6 && hostPort.split(':').length > 2) throw malformed('the host has several colons', 'Write IPv6 addresses in brackets: redis://[::1]:6379.');
+  if (!v6 && hostPort.split(':').length > 2)
+    throw malformed('the host has several colons', 'Write IPv6 addresses in brackets: redis://[::1]:6379.');
   if (host === '') throw malformed('it names no host', `Put the host after //, e.g. ${EXAMPLE}.`);
   let port = 6379;
   if (portText !== undefined && portText !== '') {
@@ -50,7 +51,8 @@ export function parseRedisUrl(input: string): ParsedRedisUrl {
   const path = (match[3] ?? '').replace(/^\//, '');
   let db: number | undefined;
   if (path !== '') {
-    if (!/^\d+$/.test(path)) throw malformed(`the database ${JSON.stringify(path)} is not a number`, 'Redis databases are numbered: redis://host:6379/0.');
+    if (!/^\d+$/.test(path))
+      throw malformed(`the database ${JSON.stringify(path)} is not a number`, 'Redis databases are numbered: redis://host:6379/0.');
     db = Number(path);
   }
   const target: ConnectTarget = { host, port };

@@ -2,7 +2,12 @@ import type { PoolInterval, PoolLatency } from '../contract/pool.ts';
 import type { LatencyFigures, PoolSnapshot } from '../pool/pool-metrics.ts';
 import type { PoolSize } from '../pool/pool-sizing.ts';
 
-const ms = (figures: LatencyFigures): PoolLatency => ({ count: figures.count, p50: figures.p50Us / 1000, p95: figures.p95Us / 1000, p99: figures.p99Us / 1000 });
+const ms = (figures: LatencyFigures): PoolLatency => ({
+  count: figures.count,
+  p50: figures.p50Us / 1000,
+  p95: figures.p95Us / 1000,
+  p99: figures.p99Us / 1000,
+});
 
 /** One telemetry interval of the pool, in the contract's units (ms) and shape. */
 export function poolInterval(snapshot: PoolSnapshot, size: PoolSize): PoolInterval {
@@ -19,7 +24,11 @@ export function poolInterval(snapshot: PoolSnapshot, size: PoolSize): PoolInterv
     errors: counters.errors,
     brokenConnections: counters.brokenConnections,
     leaks: counters.leaks,
-    acquireWaitByLane: { high: ms(snapshot.acquireWaitUs.high), normal: ms(snapshot.acquireWaitUs.normal), low: ms(snapshot.acquireWaitUs.low) },
+    acquireWaitByLane: {
+      high: ms(snapshot.acquireWaitUs.high),
+      normal: ms(snapshot.acquireWaitUs.normal),
+      low: ms(snapshot.acquireWaitUs.low),
+    },
     usage: ms(snapshot.usageUs),
     efficiency: snapshot.efficiency === null ? null : Math.min(1, Math.max(0, snapshot.efficiency)),
     busyShare: Math.min(1, Math.max(0, snapshot.busyShare)),

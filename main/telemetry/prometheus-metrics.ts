@@ -60,21 +60,81 @@ export class PrometheusMetrics {
         }
       },
     });
-    this.targetRate = new Gauge({ name: 'hotpath_workload_target_rate', help: 'Target requests per second of the running workload (0 when stopped).', registers });
-    this.achievedRate = new Gauge({ name: 'hotpath_workload_achieved_rate', help: 'Successful requests per second in the last closed interval.', registers });
-    this.saturated = new Gauge({ name: 'hotpath_workload_saturated', help: '1 when the last interval missed the target rate (backlog, shed requests or < 90% achieved).', registers });
+    this.targetRate = new Gauge({
+      name: 'hotpath_workload_target_rate',
+      help: 'Target requests per second of the running workload (0 when stopped).',
+      registers,
+    });
+    this.achievedRate = new Gauge({
+      name: 'hotpath_workload_achieved_rate',
+      help: 'Successful requests per second in the last closed interval.',
+      registers,
+    });
+    this.saturated = new Gauge({
+      name: 'hotpath_workload_saturated',
+      help: '1 when the last interval missed the target rate (backlog, shed requests or < 90% achieved).',
+      registers,
+    });
     this.inFlight = new Gauge({ name: 'hotpath_workload_in_flight', help: 'Workload requests sent and not yet answered.', registers });
-    this.cacheRequests = new Counter({ name: 'hotpath_cache_requests_total', help: 'Cache reads of cached templates by result (hit = some tier answered, miss = the database did).', labelNames: ['result'], registers });
-    this.cacheLookups = new Counter({ name: 'hotpath_cache_lookups_total', help: 'Lookups that reached a tier, by tier (l1, l2, l3) and result (hit, miss).', labelNames: ['tier', 'result'], registers });
-    this.cacheEvictions = new Counter({ name: 'hotpath_cache_evictions_total', help: 'Entries a tier dropped to stay within its budget.', labelNames: ['tier'], registers });
-    this.cacheBytes = new Gauge({ name: 'hotpath_cache_bytes', help: 'Bytes held by a tier (L1: estimated size in memory).', labelNames: ['tier'], registers });
+    this.cacheRequests = new Counter({
+      name: 'hotpath_cache_requests_total',
+      help: 'Cache reads of cached templates by result (hit = some tier answered, miss = the database did).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.cacheLookups = new Counter({
+      name: 'hotpath_cache_lookups_total',
+      help: 'Lookups that reached a tier, by tier (l1, l2, l3) and result (hit, miss).',
+      labelNames: ['tier', 'result'],
+      registers,
+    });
+    this.cacheEvictions = new Counter({
+      name: 'hotpath_cache_evictions_total',
+      help: 'Entries a tier dropped to stay within its budget.',
+      labelNames: ['tier'],
+      registers,
+    });
+    this.cacheBytes = new Gauge({
+      name: 'hotpath_cache_bytes',
+      help: 'Bytes held by a tier (L1: estimated size in memory).',
+      labelNames: ['tier'],
+      registers,
+    });
     this.cacheEntries = new Gauge({ name: 'hotpath_cache_entries', help: 'Entries held by a tier.', labelNames: ['tier'], registers });
-    this.poolConnections = new Gauge({ name: 'hotpath_pool_connections', help: 'Workload pool connections by state (idle, active, opening).', labelNames: ['state'], registers });
-    this.poolWaiting = new Gauge({ name: 'hotpath_pool_waiting', help: 'Callers waiting for a connection, by lane (high, normal, low).', labelNames: ['lane'], registers });
-    this.poolAcquireWait = new Gauge({ name: 'hotpath_pool_acquire_wait_seconds', help: 'Wait for a connection over the last second, by lane and quantile.', labelNames: ['lane', 'quantile'], registers });
-    this.poolTimeouts = new Counter({ name: 'hotpath_pool_acquire_timeouts_total', help: 'Callers that gave up waiting for a connection, by lane.', labelNames: ['lane'], registers });
-    this.poolErrors = new Counter({ name: 'hotpath_pool_errors_total', help: 'Queries that failed on the workload pool (server errors and broken connections).', registers });
-    this.poolEfficiency = new Gauge({ name: 'hotpath_pool_efficiency', help: 'Share of connection-time spent running queries while callers waited, last second (absent when nobody waited).', registers });
+    this.poolConnections = new Gauge({
+      name: 'hotpath_pool_connections',
+      help: 'Workload pool connections by state (idle, active, opening).',
+      labelNames: ['state'],
+      registers,
+    });
+    this.poolWaiting = new Gauge({
+      name: 'hotpath_pool_waiting',
+      help: 'Callers waiting for a connection, by lane (high, normal, low).',
+      labelNames: ['lane'],
+      registers,
+    });
+    this.poolAcquireWait = new Gauge({
+      name: 'hotpath_pool_acquire_wait_seconds',
+      help: 'Wait for a connection over the last second, by lane and quantile.',
+      labelNames: ['lane', 'quantile'],
+      registers,
+    });
+    this.poolTimeouts = new Counter({
+      name: 'hotpath_pool_acquire_timeouts_total',
+      help: 'Callers that gave up waiting for a connection, by lane.',
+      labelNames: ['lane'],
+      registers,
+    });
+    this.poolErrors = new Counter({
+      name: 'hotpath_pool_errors_total',
+      help: 'Queries that failed on the workload pool (server errors and broken connections).',
+      registers,
+    });
+    this.poolEfficiency = new Gauge({
+      name: 'hotpath_pool_efficiency',
+      help: 'Share of connection-time spent running queries while callers waited, last second (absent when nobody waited).',
+      registers,
+    });
   }
 
   observeInterval(interval: WorkloadInterval): void {

@@ -23,7 +23,6 @@ export function recordMicros(histogram: Histogram, micros: number): void {
   histogram.recordValue(Math.min(Math.max(1, Math.round(micros)), HIGHEST_TRACKABLE_US));
 }
 
-
 /** Percentiles in milliseconds, the unit every consumer shows. */
 export function summarize(histogram: Histogram): LatencySummary {
   const count = histogram.totalCount;

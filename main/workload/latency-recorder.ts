@@ -22,7 +22,6 @@ class TemplateSeries {
   }
 }
 
-
 export const ALL_TEMPLATES = 'all';
 
 /** Only the p99 of the wait and server histograms is reported: one scan, not a whole summary. */
@@ -56,9 +55,14 @@ export class LatencyRecorder {
    * @param windowIntervals the sliding window `recentSummaries` covers by default (the live charts, /metrics)
    * @param keptIntervals how far back `recentSummaries(n)` can reach (before/after measurements), at least the window
    */
-  constructor(templateNames: readonly string[], private readonly windowIntervals = 10, private readonly keptIntervals = windowIntervals) {
+  constructor(
+    templateNames: readonly string[],
+    private readonly windowIntervals = 10,
+    private readonly keptIntervals = windowIntervals,
+  ) {
     if (templateNames.includes(ALL_TEMPLATES)) throw new Error(`A template cannot be named "${ALL_TEMPLATES}".`);
-    if (!(keptIntervals >= windowIntervals)) throw new RangeError(`keptIntervals (${keptIntervals}) must be at least windowIntervals (${windowIntervals}).`);
+    if (!(keptIntervals >= windowIntervals))
+      throw new RangeError(`keptIntervals (${keptIntervals}) must be at least windowIntervals (${windowIntervals}).`);
     this.names = [...templateNames, ALL_TEMPLATES];
     // One slot more than is kept: the slot being filled is not part of any window.
     this.series = this.names.map(() => new TemplateSeries(keptIntervals + 1));

@@ -73,6 +73,7 @@ export class OpenLoopSchedule {
 }
 
 function gapFor(rate: number): number {
-  if (!Number.isFinite(rate) || rate <= 0) throw new Error(`The target rate must be a positive number of requests per second, got ${rate}.`);
+  if (!Number.isFinite(rate) || rate <= 0)
+    throw new Error(`The target rate must be a positive number of requests per second, got ${rate}.`);
   return 1000 / rate;
 }

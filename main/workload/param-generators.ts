@@ -60,7 +60,10 @@ async function prepareParam(spec: ParamSpec, ctx: ParamContext, label: string): 
       if (spec.distribution === 'uniform') return () => values[Math.floor(random() * values.length)];
       // Rank 1 is the first row the query returned.
       const exponent = spec.exponent ?? 1;
-      const pick = createAliasSampler(values.map((_, i) => 1 / (i + 1) ** exponent), random);
+      const pick = createAliasSampler(
+        values.map((_, i) => 1 / (i + 1) ** exponent),
+        random,
+      );
       return () => values[pick()];
     }
     case 'choice': {
@@ -111,10 +114,13 @@ async function resolveBound(bound: IntBound, which: 'min' | 'max', ctx: ParamCon
 /** pg returns bigint and count(*) as strings: accept integer strings that fit a double exactly. */
 function toSafeInteger(value: unknown): number | undefined {
   const number =
-    typeof value === 'number' ? value
-    : typeof value === 'bigint' ? Number(value)
-    : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value)
-    : Number.NaN;
+    typeof value === 'number'
+      ? value
+      : typeof value === 'bigint'
+        ? Number(value)
+        : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
+          ? Number(value)
+          : Number.NaN;
   return Number.isSafeInteger(number) ? number : undefined;
 }
 
@@ -122,7 +128,9 @@ async function sampleValues(sql: string, ctx: ParamContext, label: string): Prom
   // NULLs are dropped: `col = $1` never matches NULL, so a NULL would be a free, empty request.
   const values = (await runQuery(sql, ctx, label, 'sample')).filter((value) => value !== null && value !== undefined);
   if (values.length === 0) {
-    throw new Error(`${label}: the sample query returned no values (no rows, or only NULLs), so there is nothing to pick from\n  query: ${sql}`);
+    throw new Error(
+      `${label}: the sample query returned no values (no rows, or only NULLs), so there is nothing to pick from\n  query: ${sql}`,
+    );
   }
   return values;
 }
@@ -138,7 +146,7 @@ function createRankScatter(n: number, label: string): (rank: number) => number {
   while (greatestCommonDivisor(step, n) !== 1) step += 1;
   const high = Math.floor(step / 65536);
   const low = step % 65536;
-  return (rank) => ((((rank * high) % n) * 65536) + rank * low) % n;
+  return (rank) => (((rank * high) % n) * 65536 + rank * low) % n;
 }
 
 function greatestCommonDivisor(a: number, b: number): number {

@@ -4,7 +4,10 @@ import type { ExecutionTiming, WorkloadTarget } from './workload-target.ts';
 
 /** What runs the statements: the pool manager's `timedQuery` on a lane (see main/pool). */
 export interface TimedQueryRunner {
-  timedQuery(lane: 'normal', query: { name: string; text: string; values: unknown[] }): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }>;
+  timedQuery(
+    lane: 'normal',
+    query: { name: string; text: string; values: unknown[] },
+  ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }>;
 }
 
 /**
@@ -33,7 +36,11 @@ export class PgWorkloadTarget implements WorkloadTarget {
   /** Like execute, with the rows: what a cached template stores. */
   async run(template: number, params: unknown[]): Promise<{ rows: unknown[]; timing: ExecutionTiming }> {
     const statement = this.statements[template]!;
-    const { result, acquireUs, serverUs } = await this.pool.timedQuery('normal', { name: statement.name, text: statement.text, values: params });
+    const { result, acquireUs, serverUs } = await this.pool.timedQuery('normal', {
+      name: statement.name,
+      text: statement.text,
+      values: params,
+    });
     return { rows: result.rows, timing: { acquireUs, serverUs } };
   }
 }

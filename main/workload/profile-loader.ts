@@ -54,14 +54,23 @@ export function parseWorkloadProfile(text: string, source: string): WorkloadProf
   if (refused) throw new WorkloadProfileError(source, [], `${source}: ${refused}`);
   // Brackets inside strings count too: an over-estimate that only a pathological profile reaches.
   if (nestingDepth(text) > MAX_NESTING) {
-    throw new WorkloadProfileError(source, [{ field: '', line: 1, column: 1, message: `the document is nested more than ${MAX_NESTING} levels deep; a workload profile needs about 5` }]);
+    throw new WorkloadProfileError(source, [
+      {
+        field: '',
+        line: 1,
+        column: 1,
+        message: `the document is nested more than ${MAX_NESTING} levels deep; a workload profile needs about 5`,
+      },
+    ]);
   }
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   } catch (error) {
-    throw new WorkloadProfileError(source, [{ field: '', line: 1, column: 1, message: `cannot read the document: ${(error as Error).message}` }]);
+    throw new WorkloadProfileError(source, [
+      { field: '', line: 1, column: 1, message: `cannot read the document: ${(error as Error).message}` },
+    ]);
   }
   const map = new ProfileSourceMap(doc, lineCounter, text);
 
@@ -86,9 +95,10 @@ export function parseWorkloadProfile(text: string, source: string): WorkloadProf
   } catch (error) {
     // e.g. an alias (*name) with no anchor, or an alias bomb past the alias limit.
     const message = (error as Error).message;
-    const reason = /alias/i.test(message) && /count|resource|exhaust/i.test(message)
-      ? `it expands its aliases (*name) too many times (more than ${MAX_ALIASES}); a profile needs few or none`
-      : message;
+    const reason =
+      /alias/i.test(message) && /count|resource|exhaust/i.test(message)
+        ? `it expands its aliases (*name) too many times (more than ${MAX_ALIASES}); a profile needs few or none`
+        : message;
     throw new WorkloadProfileError(source, [{ field: '', line: 1, column: 1, message: `cannot read the document: ${reason}` }]);
   }
 
@@ -118,7 +128,11 @@ export async function loadWorkloadProfile(path: string): Promise<WorkloadProfile
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      throw new WorkloadProfileError(path, [], `${path}: ${NOT_A_PROFILE}: it is not UTF-8 text (binary data, or another encoding: save it as UTF-8)`);
+      throw new WorkloadProfileError(
+        path,
+        [],
+        `${path}: ${NOT_A_PROFILE}: it is not UTF-8 text (binary data, or another encoding: save it as UTF-8)`,
+      );
     }
   } catch (error) {
     if (error instanceof WorkloadProfileError) throw error;
@@ -161,9 +175,7 @@ function toProfileIssues(issue: ZodIssue, data: unknown, map: ProfileSourceMap):
   const { present, value } = valueAt(data, path);
   const sqlOffset: unknown = issue.code === 'custom' ? issue.params?.['sqlOffset'] : undefined;
   const position =
-    typeof sqlOffset === 'number' && typeof value === 'string'
-      ? map.positionInString(path, value, sqlOffset)
-      : map.positionOf(path);
+    typeof sqlOffset === 'number' && typeof value === 'string' ? map.positionInString(path, value, sqlOffset) : map.positionOf(path);
   return [{ field: formatFieldPath(path), ...position, message: messageFor(issue, present, value) }];
 }
 
@@ -172,7 +184,9 @@ function messageFor(issue: ZodIssue, present: boolean, value: unknown): string {
   if (issue.code === 'custom') return issue.message;
   if (!present) return `is required (${issue.message})`;
   // Lists and strings: the message says how long it was (the value itself may be huge).
-  const aboutLength = (issue.code === 'too_small' || issue.code === 'too_big') && (Array.isArray(value) || (typeof value === 'string' && issue.code === 'too_big'));
+  const aboutLength =
+    (issue.code === 'too_small' || issue.code === 'too_big') &&
+    (Array.isArray(value) || (typeof value === 'string' && issue.code === 'too_big'));
   return aboutLength ? issue.message : `${issue.message}, got ${describeValue(value)}`;
 }
 

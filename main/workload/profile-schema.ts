@@ -9,7 +9,14 @@
 import { z } from 'zod';
 import { checkReadOnlySql } from './profile-sql-check.ts';
 import {
-  MAX_CHOICE_VALUES, MAX_PARAMS, MAX_SECONDS_AGO, MAX_SQL_CHARACTERS, MAX_TEMPLATES, MAX_TEXT_CHARACTERS, MAX_WEIGHT, MAX_WORKLOAD_RATE,
+  MAX_CHOICE_VALUES,
+  MAX_PARAMS,
+  MAX_SECONDS_AGO,
+  MAX_SQL_CHARACTERS,
+  MAX_TEMPLATES,
+  MAX_TEXT_CHARACTERS,
+  MAX_WEIGHT,
+  MAX_WORKLOAD_RATE,
   MAX_ZIPF_EXPONENT,
 } from './profile-limits.ts';
 
@@ -18,9 +25,7 @@ function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `is not a known field here (allowed: ${allowed})`
-        : 'must be a mapping (key: value)',
+      issue.code === 'unrecognized_keys' ? `is not a known field here (allowed: ${allowed})` : 'must be a mapping (key: value)',
   });
 }
 
@@ -32,14 +37,26 @@ const text = (what: string, max = MAX_TEXT_CHARACTERS) =>
   bounded(z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}, not empty` }), max);
 const optionalText = bounded(z.string({ error: 'must be a string' }), MAX_TEXT_CHARACTERS).optional();
 const positive = (what: string) => z.number({ error: `must be ${what} greater than 0` }).gt(0, { error: `must be ${what} greater than 0` });
-const seconds = z.number({ error: 'must be a number of seconds, 0 or more' }).min(0, { error: 'must be a number of seconds, 0 or more' })
+const seconds = z
+  .number({ error: 'must be a number of seconds, 0 or more' })
+  .min(0, { error: 'must be a number of seconds, 0 or more' })
   .max(MAX_SECONDS_AGO, { error: `must be at most ${count(MAX_SECONDS_AGO)} seconds (100 years)` });
 const distribution = z.enum(['uniform', 'zipf'], { error: 'must be "uniform" or "zipf"' });
-const exponent = positive('a number').max(MAX_ZIPF_EXPONENT, { error: `must be at most ${MAX_ZIPF_EXPONENT} (a larger exponent draws rank 1 almost always)` });
-const weight = positive('a number').max(MAX_WEIGHT, { error: `must be at most ${count(MAX_WEIGHT)} (weights are relative: scale them all down)` });
-const literal = z.union([bounded(z.string(), MAX_TEXT_CHARACTERS), z.number(), z.boolean(), z.null()], { error: 'must be a string, number, boolean or null' });
+const exponent = positive('a number').max(MAX_ZIPF_EXPONENT, {
+  error: `must be at most ${MAX_ZIPF_EXPONENT} (a larger exponent draws rank 1 almost always)`,
+});
+const weight = positive('a number').max(MAX_WEIGHT, {
+  error: `must be at most ${count(MAX_WEIGHT)} (weights are relative: scale them all down)`,
+});
+const literal = z.union([bounded(z.string(), MAX_TEXT_CHARACTERS), z.number(), z.boolean(), z.null()], {
+  error: 'must be a string, number, boolean or null',
+});
 const SAFE = Number.MAX_SAFE_INTEGER;
-const safeInteger = z.number().int().min(-SAFE, { error: `must be an integer from ${-SAFE} to ${SAFE}` }).max(SAFE, { error: `must be an integer from ${-SAFE} to ${SAFE}` });
+const safeInteger = z
+  .number()
+  .int()
+  .min(-SAFE, { error: `must be an integer from ${-SAFE} to ${SAFE}` })
+  .max(SAFE, { error: `must be an integer from ${-SAFE} to ${SAFE}` });
 /** A list of at most `max` entries. */
 const list = <T extends z.ZodType>(item: T, what: string, max: number, noun: string) =>
   z.array(item, { error: `must be a list of ${what}` }).max(max, { error: `must list at most ${count(max)} ${noun}` });
@@ -87,7 +104,11 @@ const intParam = strictObject({
   if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) {
     ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${value.min}), got ${value.max}` });
   } else if (typeof value.min === 'number' && typeof value.max === 'number' && !Number.isSafeInteger(value.max - value.min + 1)) {
-    ctx.addIssue({ code: 'custom', path: ['max'], message: `must keep the range small enough: the range from min to max must hold at most ${SAFE} values, got ${value.min} to ${value.max}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['max'],
+      message: `must keep the range small enough: the range from min to max must hold at most ${SAFE} values, got ${value.min} to ${value.max}`,
+    });
   }
   if (value.scatter && value.distribution !== 'zipf') {
     ctx.addIssue({ code: 'custom', path: ['scatter'], message: 'only applies with distribution: zipf' });
@@ -100,8 +121,10 @@ const floatParam = strictObject({
   min: z.number({ error: 'must be a number' }),
   max: z.number({ error: 'must be a number' }),
 }).superRefine((value, ctx) => {
-  if (value.min > value.max) ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${value.min}), got ${value.max}` });
-  else if (!Number.isFinite(value.max - value.min)) ctx.addIssue({ code: 'custom', path: ['max'], message: `max − min must be a finite number, got ${value.min} to ${value.max}` });
+  if (value.min > value.max)
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${value.min}), got ${value.max}` });
+  else if (!Number.isFinite(value.max - value.min))
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `max − min must be a finite number, got ${value.min} to ${value.max}` });
 });
 
 const sampleParam = strictObject({
@@ -135,7 +158,11 @@ const timestampAgoParam = strictObject({
   maxSeconds: seconds,
 }).superRefine((value, ctx) => {
   if (value.minSeconds > value.maxSeconds) {
-    ctx.addIssue({ code: 'custom', path: ['maxSeconds'], message: `must be at least minSeconds (${value.minSeconds}), got ${value.maxSeconds}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxSeconds'],
+      message: `must be at least minSeconds (${value.minSeconds}), got ${value.maxSeconds}`,
+    });
   }
 });
 
@@ -183,7 +210,11 @@ export const TemplateSpecSchema = strictObject({
   }
   for (let n = 1; n < highest; n += 1) {
     if (!parameters.includes(n)) {
-      ctx.addIssue({ code: 'custom', path: ['sql'], message: `uses $${highest} but never $${n}: PostgreSQL cannot infer the type of an unused placeholder` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sql'],
+        message: `uses $${highest} but never $${n}: PostgreSQL cannot infer the type of an unused placeholder`,
+      });
     }
   }
 });
@@ -200,9 +231,16 @@ export const HybridTemplateSpecSchema = strictObject({
   description: optionalText,
   weight,
   /** Share of queries with a graph anchor ("within n hops of chunk X"), 0 to 1. */
-  anchored: z.number({ error: 'must be a share from 0 to 1' }).min(0, { error: 'must be a share from 0 to 1' }).max(1, { error: 'must be a share from 0 to 1' }),
+  anchored: z
+    .number({ error: 'must be a share from 0 to 1' })
+    .min(0, { error: 'must be a share from 0 to 1' })
+    .max(1, { error: 'must be a share from 0 to 1' }),
   /** Share of queries with no or broad filters, 0 to 1; absent: the generator's mix. */
-  unselective: z.number({ error: 'must be a share from 0 to 1' }).min(0, { error: 'must be a share from 0 to 1' }).max(1, { error: 'must be a share from 0 to 1' }).optional(),
+  unselective: z
+    .number({ error: 'must be a share from 0 to 1' })
+    .min(0, { error: 'must be a share from 0 to 1' })
+    .max(1, { error: 'must be a share from 0 to 1' })
+    .optional(),
 });
 
 export const WorkloadProfileSchema = strictObject({
@@ -210,7 +248,10 @@ export const WorkloadProfileSchema = strictObject({
   description: optionalText,
   /** Default target rate in requests per second (the runner may override it). */
   rate: positive('a number of requests per second')
-    .max(MAX_WORKLOAD_RATE, { error: `must be at most ${count(MAX_WORKLOAD_RATE)} requests per second (what the workload runner can schedule)` }).optional(),
+    .max(MAX_WORKLOAD_RATE, {
+      error: `must be at most ${count(MAX_WORKLOAD_RATE)} requests per second (what the workload runner can schedule)`,
+    })
+    .optional(),
   templates: list(TemplateSpecSchema, 'templates', MAX_TEMPLATES, 'templates').min(1, { error: 'must list at least one template' }),
   /** Hybrid retrieval templates over the demo schema, answered through the plan selector. */
   hybrid: list(HybridTemplateSpecSchema, 'hybrid templates', MAX_TEMPLATES, 'hybrid templates').default([]),

@@ -31,7 +31,10 @@ export const READ_ONLY_NOTE = 'the workload also runs every request in a read-on
 
 const WRITING_STATEMENTS: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
 const LOCKS: Record<string, string> = {
-  LCS_FORUPDATE: 'FOR UPDATE', LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE', LCS_FORSHARE: 'FOR SHARE', LCS_FORKEYSHARE: 'FOR KEY SHARE',
+  LCS_FORUPDATE: 'FOR UPDATE',
+  LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE',
+  LCS_FORSHARE: 'FOR SHARE',
+  LCS_FORKEYSHARE: 'FOR KEY SHARE',
 };
 
 let parser: SqlParser | null = null;
@@ -41,14 +44,19 @@ export async function loadSqlCheck(): Promise<void> {
   parser ??= await loadSqlParser();
 }
 
-interface Token { start: number; end: number; text: string; tokenName: string }
+interface Token {
+  start: number;
+  end: number;
+  text: string;
+  tokenName: string;
+}
 
 /**
  * The parser's offsets count UTF-8 bytes; JavaScript strings count UTF-16 units. Maps one to the other
  * (identity for ASCII text, the common case).
  */
 function characterOffsets(sql: string): (byteOffset: number) => number {
-  if (!/[^\x00-\x7f]/.test(sql)) return (offset) => offset;
+  if (Buffer.byteLength(sql, 'utf8') === sql.length) return (offset) => offset;
   const bytes = Buffer.from(sql, 'utf8');
   return (offset) => bytes.subarray(0, Math.max(0, offset)).toString('utf8').length;
 }
@@ -61,7 +69,10 @@ function codePointsToUnits(sql: string, codePoints: number): number {
 }
 
 function snippet(sql: string, offset: number): string {
-  const text = sql.slice(offset, offset + 30).replace(/\s+/g, ' ').trim();
+  const text = sql
+    .slice(offset, offset + 30)
+    .replace(/\s+/g, ' ')
+    .trim();
   return offset + 30 < sql.length ? `${text}…` : text;
 }
 
@@ -71,7 +82,8 @@ function* nodes(value: unknown): Generator<[string, Record<string, unknown>]> {
     for (const item of value) yield* nodes(item);
   } else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
-      if (/^[A-Z]/.test(key) && child !== null && typeof child === 'object' && !Array.isArray(child)) yield [key, child as Record<string, unknown>];
+      if (/^[A-Z]/.test(key) && child !== null && typeof child === 'object' && !Array.isArray(child))
+        yield [key, child as Record<string, unknown>];
       yield* nodes(child);
     }
   }
@@ -79,7 +91,7 @@ function* nodes(value: unknown): Generator<[string, Record<string, unknown>]> {
 
 /** Checks that `sql` is one read-only statement and collects its `$N` placeholders. */
 export function checkReadOnlySql(sql: string): SqlCheck {
-  if (!parser) throw new Error('The SQL check needs PostgreSQL\'s parser: await loadSqlCheck() first.');
+  if (!parser) throw new Error("The SQL check needs PostgreSQL's parser: await loadSqlCheck() first.");
   if (/^\s*$/.test(sql)) {
     return { problems: [{ message: 'must not be empty: write one SELECT (or WITH, VALUES, TABLE) statement', offset: 0 }], parameters: [] };
   }
@@ -115,7 +127,10 @@ export function checkReadOnlySql(sql: string): SqlCheck {
     const verb = WRITING_STATEMENTS[kind];
     if (verb && start.text.toUpperCase() === 'WITH') {
       const at = tokenAt(0, verb) ?? start;
-      problems.push({ message: `must be read-only, but is ${verb === 'INSERT' ? 'an' : 'a'} ${verb} ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start });
+      problems.push({
+        message: `must be read-only, but is ${verb === 'INSERT' ? 'an' : 'a'} ${verb} ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`,
+        offset: at.start,
+      });
     } else {
       problems.push({
         message: `must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "${start.text.toUpperCase()}" (${READ_ONLY_NOTE})`,
@@ -135,10 +150,16 @@ export function checkReadOnlySql(sql: string): SqlCheck {
       problems.push({ message: `must be read-only, but uses ${verb} ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start });
     } else if (type === 'SelectStmt' && node['intoClause']) {
       const at = tokenAt(0, 'INTO') ?? start;
-      problems.push({ message: `must be read-only, but uses INTO, which creates a table ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start });
+      problems.push({
+        message: `must be read-only, but uses INTO, which creates a table ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`,
+        offset: at.start,
+      });
     } else if (type === 'LockingClause') {
       const lock = LOCKS[String(node['strength'])] ?? 'FOR UPDATE';
-      const at = tokens.find((t, i) => t.text.toUpperCase() === 'FOR' && ['UPDATE', 'SHARE', 'NO', 'KEY'].includes(tokens[i + 1]?.text.toUpperCase() ?? '')) ?? start;
+      const at =
+        tokens.find(
+          (t, i) => t.text.toUpperCase() === 'FOR' && ['UPDATE', 'SHARE', 'NO', 'KEY'].includes(tokens[i + 1]?.text.toUpperCase() ?? ''),
+        ) ?? start;
       problems.push({ message: `must be read-only, but takes row locks (${lock}; ${READ_ONLY_NOTE})`, offset: at.start });
     }
   }

@@ -58,7 +58,11 @@ export class WorkloadRunner {
   constructor(options: WorkloadRunnerOptions) {
     if (options.templates.length === 0) throw new Error('A workload needs at least one template.');
     this.options = { arrival: 'uniform', maxInFlight: 10_000, warmupIntervals: 0, intervalMs: 1000, ...options };
-    this.recorder = new LatencyRecorder(options.templates.map((t) => t.name), 10, MEASUREMENT_WINDOW_S);
+    this.recorder = new LatencyRecorder(
+      options.templates.map((t) => t.name),
+      10,
+      MEASUREMENT_WINDOW_S,
+    );
   }
 
   get running(): boolean {

@@ -65,7 +65,8 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
       api.subscribe('task.progress', (p) => tasks.getState().apply(p)),
       api.subscribe('index.progress', (p) => advisor.getState().applyProgress(p)),
       api.subscribe('engine.log', (entry) => {
-        if (entry.level === 'error') notifications.getState().push({ tone: 'error', title: 'The engine reported an error', message: entry.message });
+        if (entry.level === 'error')
+          notifications.getState().push({ tone: 'error', title: 'The engine reported an error', message: entry.message });
       }),
     ];
     void telemetry.getState().loadHistory();
@@ -86,5 +87,22 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
     };
   };
 
-  return { api, status, telemetry, profiles, database, cache, pool, memory, planner, advisor, optimize, tasks, notifications, theme, navigation, start };
+  return {
+    api,
+    status,
+    telemetry,
+    profiles,
+    database,
+    cache,
+    pool,
+    memory,
+    planner,
+    advisor,
+    optimize,
+    tasks,
+    notifications,
+    theme,
+    navigation,
+    start,
+  };
 }

@@ -42,7 +42,9 @@ export function ActivityTable({ connections }: { connections: ActiveConnection[]
       {outcome && 'error' in outcome && <EngineErrorText error={outcome.error} />}
       {outcome && 'cancelled' in outcome && (
         <p className="notice" role="status">
-          {outcome.cancelled ? `Asked backend ${outcome.pid} to cancel its query.` : `Backend ${outcome.pid} had no query to cancel (it may have finished).`}
+          {outcome.cancelled
+            ? `Asked backend ${outcome.pid} to cancel its query.`
+            : `Backend ${outcome.pid} had no query to cancel (it may have finished).`}
         </p>
       )}
       <div className="table-scroll">
@@ -50,14 +52,20 @@ export function ActivityTable({ connections }: { connections: ActiveConnection[]
           <caption>Connections to the database</caption>
           <thead>
             <tr>
-              <th scope="col" className="num">pid</th>
+              <th scope="col" className="num">
+                pid
+              </th>
               <th scope="col">User</th>
               <th scope="col">Application</th>
               <th scope="col">State</th>
               <th scope="col">Waiting on</th>
               <th scope="col">Query</th>
-              <th scope="col" className="num">Age</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
+              <th scope="col" className="num">
+                Age
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -77,7 +85,12 @@ export function ActivityTable({ connections }: { connections: ActiveConnection[]
                 <td className="num">{c.queryAgeMs === null ? '—' : formatAge(c.queryAgeMs)}</td>
                 <td>
                   {cancellable(c) && (
-                    <button type="button" className="button--small" aria-label={`Cancel query of backend ${c.pid}`} onClick={() => setAsking(c)}>
+                    <button
+                      type="button"
+                      className="button--small"
+                      aria-label={`Cancel query of backend ${c.pid}`}
+                      onClick={() => setAsking(c)}
+                    >
                       Cancel query
                     </button>
                   )}
@@ -88,9 +101,17 @@ export function ActivityTable({ connections }: { connections: ActiveConnection[]
         </table>
       </div>
       {asking && (
-        <ConfirmDialog title={`Cancel the query of backend ${asking.pid}?`} confirmLabel="Cancel query" dismissLabel="Keep it running" busy={busy} onConfirm={() => void confirm()} onDismiss={() => setAsking(null)}>
+        <ConfirmDialog
+          title={`Cancel the query of backend ${asking.pid}?`}
+          confirmLabel="Cancel query"
+          dismissLabel="Keep it running"
+          busy={busy}
+          onConfirm={() => void confirm()}
+          onDismiss={() => setAsking(null)}
+        >
           <p>
-            PostgreSQL stops the statement this connection is running{asking.user ? ` (user ${asking.user})` : ''}; the client gets an error and the connection stays open.
+            PostgreSQL stops the statement this connection is running{asking.user ? ` (user ${asking.user})` : ''}; the client gets an error
+            and the connection stays open.
           </p>
           <pre className="dialog__query">{asking.query}</pre>
         </ConfirmDialog>

@@ -16,7 +16,9 @@ export function AppHeader() {
         {stack ? (
           <>
             <span className="app-header__kind">{stack.kind === 'local' ? 'Local demo stack' : 'Your database'}</span>
-            <code className="app-header__url" title={stack.pgDisplayUrl}>{stack.pgDisplayUrl}</code>
+            <code className="app-header__url" title={stack.pgDisplayUrl}>
+              {stack.pgDisplayUrl}
+            </code>
             <span className="app-header__meta">
               PostgreSQL {formatServerVersion(stack.serverVersion)} · {stack.redisUrl ? 'Redis connected' : 'no Redis'}
             </span>

@@ -34,7 +34,9 @@ export function AppShell() {
 
   return (
     <div className="shell">
-      <button type="button" className="skip-link" onClick={skipToContent}>Skip to content</button>
+      <button type="button" className="skip-link" onClick={skipToContent}>
+        Skip to content
+      </button>
       <SideNav />
       <div className="shell__main">
         <AppHeader />

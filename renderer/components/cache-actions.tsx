@@ -61,37 +61,68 @@ export function CacheActions({ status }: { status: CacheStatusPayload }) {
       <div className="cache-actions">
         <div className="cache-actions__group">
           <div className="field">
-            <label className="field__label" htmlFor={flushSelectId}>Flush</label>
-            <select id={flushSelectId} value={target} onChange={(e) => setTarget(e.target.value as CacheFlushTarget)} disabled={busy !== null}>
+            <label className="field__label" htmlFor={flushSelectId}>
+              Flush
+            </label>
+            <select
+              id={flushSelectId}
+              value={target}
+              onChange={(e) => setTarget(e.target.value as CacheFlushTarget)}
+              disabled={busy !== null}
+            >
               {targets.map((t) => (
-                <option key={t} value={t}>{FLUSH_LABELS[t]}</option>
+                <option key={t} value={t}>
+                  {FLUSH_LABELS[t]}
+                </option>
               ))}
             </select>
           </div>
           <div className="form-actions">
-            <button type="button" className="button--danger" onClick={() => setConfirming(true)} disabled={busy !== null}>Flush…</button>
+            <button type="button" className="button--danger" onClick={() => setConfirming(true)} disabled={busy !== null}>
+              Flush…
+            </button>
           </div>
         </div>
         <form className="cache-actions__group" onSubmit={warm} noValidate>
-          <TextField label="Warm the hottest keys" value={warmText} onChange={setWarmText} inputMode="numeric" suffix="keys"
-            help="Loads what recent traffic asked for most and no tier holds, a few at a time." invalid={invalid?.field === 'warm' ? invalid.message : null} />
+          <TextField
+            label="Warm the hottest keys"
+            value={warmText}
+            onChange={setWarmText}
+            inputMode="numeric"
+            suffix="keys"
+            help="Loads what recent traffic asked for most and no tier holds, a few at a time."
+            invalid={invalid?.field === 'warm' ? invalid.message : null}
+          />
           <div className="form-actions">
-            <button type="submit" disabled={busy !== null}>{busy === 'warm' ? 'Warming…' : 'Warm cache'}</button>
+            <button type="submit" disabled={busy !== null}>
+              {busy === 'warm' ? 'Warming…' : 'Warm cache'}
+            </button>
           </div>
         </form>
         <form className="cache-actions__group" onSubmit={resize} noValidate>
-          <TextField label="L1 memory budget" value={sizeText} onChange={setSizeText} inputMode="numeric" suffix="MiB"
+          <TextField
+            label="L1 memory budget"
+            value={sizeText}
+            onChange={setSizeText}
+            inputMode="numeric"
+            suffix="MiB"
             placeholder={status.l1 ? String(Math.round(status.l1.maxBytes / MiB)) : ''}
-            help="Shrinking evicts the coldest entries at once." invalid={invalid?.field === 'size' ? invalid.message : null} />
+            help="Shrinking evicts the coldest entries at once."
+            invalid={invalid?.field === 'size' ? invalid.message : null}
+          />
           <div className="form-actions">
-            <button type="submit" disabled={busy !== null || !status.l1}>Resize L1</button>
+            <button type="submit" disabled={busy !== null || !status.l1}>
+              Resize L1
+            </button>
           </div>
         </form>
       </div>
       {busy === 'warm' && <ProgressBar label="Cache warming" progress={warmProgress} />}
       {actionError && <EngineErrorText error={actionError.error} />}
       {lastResult && !actionError && (
-        <p className="cache-actions__result" role="status" data-testid="cache-action-result">{lastResult.message}</p>
+        <p className="cache-actions__result" role="status" data-testid="cache-action-result">
+          {lastResult.message}
+        </p>
       )}
       {confirming && (
         <ConfirmDialog

@@ -31,22 +31,46 @@ const EMPTY = 'No cache traffic yet: run a workload with cached templates (the d
 /** Hit rate per tier: of the lookups that reached a tier, the share it answered; "overall" is of all cached reads. */
 export function CacheHitRateChart({ series }: { series: readonly CachePoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Hit rate per tier" unit="%" testId="cache-hit-rate-chart" emptyText={EMPTY}
-      lines={HIT_RATE_LINES} tickFormatter={formatPercentTick} tooltipFormatter={formatPercentTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Hit rate per tier"
+      unit="%"
+      testId="cache-hit-rate-chart"
+      emptyText={EMPTY}
+      lines={HIT_RATE_LINES}
+      tickFormatter={formatPercentTick}
+      tooltipFormatter={formatPercentTooltip}
+    />
   );
 }
 
 export function CacheMemoryChart({ series }: { series: readonly CachePoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="L1 memory against its budget" unit="MiB" testId="cache-memory-chart" emptyText="No cache yet: connect a stack."
-      lines={MEMORY_LINES} tickFormatter={formatMiBTick} tooltipFormatter={formatMiBTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="L1 memory against its budget"
+      unit="MiB"
+      testId="cache-memory-chart"
+      emptyText="No cache yet: connect a stack."
+      lines={MEMORY_LINES}
+      tickFormatter={formatMiBTick}
+      tooltipFormatter={formatMiBTooltip}
+    />
   );
 }
 
 /** What the cache costs the database (loads) and what the budget costs the cache (evictions). */
 export function CacheChurnChart({ series }: { series: readonly CachePoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Database loads and L1 evictions" unit="per second" testId="cache-churn-chart" emptyText={EMPTY}
-      lines={CHURN_LINES} tickFormatter={formatPerSecondTick} tooltipFormatter={formatPerSecondTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Database loads and L1 evictions"
+      unit="per second"
+      testId="cache-churn-chart"
+      emptyText={EMPTY}
+      lines={CHURN_LINES}
+      tickFormatter={formatPerSecondTick}
+      tooltipFormatter={formatPerSecondTooltip}
+    />
   );
 }

@@ -23,7 +23,13 @@ export function CacheTiers({ status }: { status: CacheStatusPayload }) {
               <th scope="row">{TIER_NAMES[tier.tier]}</th>
               <td className="data-table__name">{tier.location}</td>
               <td>
-                {tier.available ? <span className="tag tag--good">available</span> : <span className="tag tag--bad" title="Its circuit breaker is open: reads skip it until it answers again.">unreachable</span>}
+                {tier.available ? (
+                  <span className="tag tag--good">available</span>
+                ) : (
+                  <span className="tag tag--bad" title="Its circuit breaker is open: reads skip it until it answers again.">
+                    unreachable
+                  </span>
+                )}
               </td>
             </tr>
           ))}
@@ -31,8 +37,9 @@ export function CacheTiers({ status }: { status: CacheStatusPayload }) {
       </table>
       {l1 && (
         <p className="cache-tiers__usage" data-testid="cache-l1-usage">
-          L1 holds <strong>{(l1.bytes / MiB).toFixed(1)} MiB</strong> of {(l1.maxBytes / MiB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB
-          ({formatShare(l1.maxBytes > 0 ? l1.bytes / l1.maxBytes : 0)}) in {formatCount(l1.entries)} entries.
+          L1 holds <strong>{(l1.bytes / MiB).toFixed(1)} MiB</strong> of{' '}
+          {(l1.maxBytes / MiB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB (
+          {formatShare(l1.maxBytes > 0 ? l1.bytes / l1.maxBytes : 0)}) in {formatCount(l1.entries)} entries.
         </p>
       )}
       <p className="field__help">

@@ -16,7 +16,6 @@ export const formatMsTooltip = (value: unknown): string => (typeof value === 'nu
 
 export const formatRateTooltip = (value: unknown): string => (typeof value === 'number' ? `${formatRateValue(value)} req/s` : 'no data');
 
-
 /** The shared time axis of every live chart: wall-clock ticks over the data's own span. */
 export const TIME_AXIS = {
   dataKey: 'at',

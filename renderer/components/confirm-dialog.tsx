@@ -19,7 +19,16 @@ interface ConfirmDialogProps {
  * button closes it; focus starts on the safe choice, stays inside while open (Tab
  * wraps), and returns to where it was when the dialog closes.
  */
-export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'Keep it', busy = false, wide = false, onConfirm, onDismiss }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  dismissLabel = 'Keep it',
+  busy = false,
+  wide = false,
+  onConfirm,
+  onDismiss,
+}: ConfirmDialogProps) {
   const titleId = useId();
   const bodyId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -52,12 +61,28 @@ export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'K
 
   return (
     <div className="dialog-backdrop">
-      <div ref={dialogRef} className={wide ? 'dialog dialog--wide' : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} onKeyDown={onKeyDown}>
-        <h2 id={titleId} className="dialog__title">{title}</h2>
-        <div id={bodyId} className="dialog__body">{children}</div>
+      <div
+        ref={dialogRef}
+        className={wide ? 'dialog dialog--wide' : 'dialog'}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={bodyId}
+        onKeyDown={onKeyDown}
+      >
+        <h2 id={titleId} className="dialog__title">
+          {title}
+        </h2>
+        <div id={bodyId} className="dialog__body">
+          {children}
+        </div>
         <div className="dialog__actions">
-          <button ref={dismissRef} type="button" onClick={onDismiss}>{dismissLabel}</button>
-          <button type="button" className="button--danger" onClick={onConfirm} disabled={busy}>{confirmLabel}</button>
+          <button ref={dismissRef} type="button" onClick={onDismiss}>
+            {dismissLabel}
+          </button>
+          <button type="button" className="button--danger" onClick={onConfirm} disabled={busy}>
+            {confirmLabel}
+          </button>
         </div>
       </div>
     </div>

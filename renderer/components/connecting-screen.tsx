@@ -2,7 +2,9 @@
 export function ConnectingScreen() {
   return (
     <main className="standalone" aria-busy="true">
-      <p className="standalone__status" role="status">Connecting to the engine…</p>
+      <p className="standalone__status" role="status">
+        Connecting to the engine…
+      </p>
     </main>
   );
 }

@@ -20,7 +20,10 @@ interface ConnectionFormProps {
 }
 
 type Busy = null | 'test' | 'save' | 'connect';
-interface FieldError { field: ConnectionField; error: Error }
+interface FieldError {
+  field: ConnectionField;
+  error: Error;
+}
 
 /**
  * Connect to your own database: PostgreSQL URL, optional Redis URL, a connection test
@@ -100,21 +103,45 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
   };
 
   return (
-    <form className="connection-form" onSubmit={onSubmit} noValidate aria-label={editing ? `Edit ${editing.name}` : 'Connect to my database'}>
+    <form
+      className="connection-form"
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={editing ? `Edit ${editing.name}` : 'Connect to my database'}
+    >
       <TextField
         label="PostgreSQL URL"
         value={pgUrl}
         onChange={setPgUrl}
         placeholder="postgres://user:password@db.example.com:5432/app?sslmode=verify-full"
-        help={editing?.needsSecret ? 'The password shows as ****: type it again to change it.' : 'TLS options as in libpq: sslmode, sslrootcert, sslcert, sslkey.'}
+        help={
+          editing?.needsSecret
+            ? 'The password shows as ****: type it again to change it.'
+            : 'TLS options as in libpq: sslmode, sslrootcert, sslcert, sslkey.'
+        }
         autoComplete="off"
         spellCheck={false}
         required
         error={errorFor('pgUrl')}
         invalid={missingUrl ? 'Enter a PostgreSQL URL, e.g. postgres://user:password@host:5432/database.' : null}
       />
-      <TextField label="Redis URL (optional)" value={redisUrl} onChange={setRedisUrl} placeholder="redis://:password@cache.example.com:6379/0" autoComplete="off" spellCheck={false} error={errorFor('redisUrl')} />
-      <TextField label="Profile name" value={name} onChange={setName} placeholder={pgUrl.trim() ? suggestProfileName(pgUrl) : 'e.g. production replica'} help="Optional: the database and host are used when left empty." error={errorFor('name')} />
+      <TextField
+        label="Redis URL (optional)"
+        value={redisUrl}
+        onChange={setRedisUrl}
+        placeholder="redis://:password@cache.example.com:6379/0"
+        autoComplete="off"
+        spellCheck={false}
+        error={errorFor('redisUrl')}
+      />
+      <TextField
+        label="Profile name"
+        value={name}
+        onChange={setName}
+        placeholder={pgUrl.trim() ? suggestProfileName(pgUrl) : 'e.g. production replica'}
+        help="Optional: the database and host are used when left empty."
+        error={errorFor('name')}
+      />
       <RememberPasswordField checked={remember} onChange={setRemember} secretStorage={secretStorage} showWarning={showStorageWarning} />
       {failure?.field === 'form' && <EngineErrorText error={failure.error} />}
       {tested && <ConnectionTestResult result={tested} redisAsked={redis !== undefined} />}

@@ -12,7 +12,9 @@ export function ConnectionLostScreen({ message, onRetry }: ConnectionLostScreenP
         <h1>Cannot reach the engine</h1>
         <p>{message}</p>
         <p>Check that hotpath is still running. If it was restarted, open the new address it printed: the token changes at every launch.</p>
-        <button type="button" className="button--primary" onClick={onRetry}>Retry</button>
+        <button type="button" className="button--primary" onClick={onRetry}>
+          Retry
+        </button>
       </div>
     </main>
   );

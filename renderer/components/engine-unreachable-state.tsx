@@ -17,7 +17,11 @@ export function EngineUnreachableState() {
     <EmptyState
       testId="engine-unreachable"
       title="The engine does not answer"
-      actions={<button type="button" className="button--primary" onClick={() => void retry()} disabled={busy}>{busy ? 'Retrying…' : 'Retry'}</button>}
+      actions={
+        <button type="button" className="button--primary" onClick={() => void retry()} disabled={busy}>
+          {busy ? 'Retrying…' : 'Retry'}
+        </button>
+      }
     >
       {error && <EngineErrorText error={error} />}
       <p>Check that hotpath is still running, then retry.</p>

@@ -10,7 +10,15 @@ const LINES: readonly SeriesLine<ChartPoint>[] = [
 /** Failed and shed requests per second: shed ones were never sent because too many were in flight. */
 export function ErrorsChart({ series }: { series: ChartPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Errors and shed requests" unit="per second" testId="errors-chart" emptyText="No requests yet: start a workload to measure errors."
-      lines={LINES} tickFormatter={formatRateTick} tooltipFormatter={formatRateTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Errors and shed requests"
+      unit="per second"
+      testId="errors-chart"
+      emptyText="No requests yet: start a workload to measure errors."
+      lines={LINES}
+      tickFormatter={formatRateTick}
+      tooltipFormatter={formatRateTooltip}
+    />
   );
 }

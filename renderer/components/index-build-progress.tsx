@@ -13,8 +13,14 @@ export function IndexBuildProgress({ progress }: { progress: BuildProgressPayloa
   return (
     <div className="index-progress" data-testid={`index-progress-${progress.name}`}>
       <div className="progress">
-        <div className={`progress__track${percent === null ? ' progress__track--indeterminate' : ''}`} role="progressbar" aria-label={`Building ${progress.name}`}
-          aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent ?? undefined}>
+        <div
+          className={`progress__track${percent === null ? ' progress__track--indeterminate' : ''}`}
+          role="progressbar"
+          aria-label={`Building ${progress.name}`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent ?? undefined}
+        >
           <div className="progress__fill" style={percent === null ? undefined : { width: `${percent}%` }} />
         </div>
         <p className="progress__message">
@@ -27,16 +33,28 @@ export function IndexBuildProgress({ progress }: { progress: BuildProgressPayloa
         <p className="index-progress__blocker" role="status" data-testid="index-blocker">
           Waiting for backend {blocker.pid}
           {blocker.xactAgeMs !== null && `, in a transaction open for ${formatAge(blocker.xactAgeMs)}`}
-          {blocker.query && <> running <code>{blocker.query.slice(0, 120)}</code></>}.{' '}
-          <button type="button" className="button--danger" onClick={() => setConfirming(true)}>Cancel its query…</button>
+          {blocker.query && (
+            <>
+              {' '}
+              running <code>{blocker.query.slice(0, 120)}</code>
+            </>
+          )}
+          .{' '}
+          <button type="button" className="button--danger" onClick={() => setConfirming(true)}>
+            Cancel its query…
+          </button>
         </p>
       )}
       {confirming && blocker && (
-        <ConfirmDialog title={`Cancel the query of backend ${blocker.pid}?`} confirmLabel="Cancel query" onDismiss={() => setConfirming(false)}
+        <ConfirmDialog
+          title={`Cancel the query of backend ${blocker.pid}?`}
+          confirmLabel="Cancel query"
+          onDismiss={() => setConfirming(false)}
           onConfirm={() => {
             setConfirming(false);
             void advisor.getState().cancelBlocker(blocker.pid);
-          }}>
+          }}
+        >
           Its current statement fails with an error; its application sees that error. The index build then goes on.
         </ConfirmDialog>
       )}

@@ -13,7 +13,11 @@ const STATUS_TEXT: Record<BuildHistoryEntryPayload['status'], string> = {
 export function IndexHistoryOutcome({ entry }: { entry: BuildHistoryEntryPayload }) {
   return (
     <>
-      <span className={entry.status === 'failed' || entry.status === 'lock-timeout' ? 'tag tag--bad index-history__status' : 'tag index-history__status'}>
+      <span
+        className={
+          entry.status === 'failed' || entry.status === 'lock-timeout' ? 'tag tag--bad index-history__status' : 'tag index-history__status'
+        }
+      >
         {STATUS_TEXT[entry.status]}
       </span>
       {entry.leftInvalid && <span className="tag tag--bad">invalid index left</span>}

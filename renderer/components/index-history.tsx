@@ -14,10 +14,12 @@ function effect(entry: BuildHistoryEntryPayload): string {
   const before = entry.latencyBefore;
   const after = entry.latencyAfter;
   if (!before || !after) return 'not measured (no workload ran)';
-  return Object.keys(before)
-    .filter((t) => t !== 'all' && after[t] !== undefined && before[t]! / Math.max(after[t]!, 0.001) >= 1.5)
-    .map((t) => `${t} p95 ${before[t]!.toFixed(1)} → ${after[t]!.toFixed(1)} ms`)
-    .join('; ') || `no template more than 1.5× faster (overall p95 ${before.all?.toFixed(1) ?? '?'} → ${after.all?.toFixed(1) ?? '?'} ms)`;
+  return (
+    Object.keys(before)
+      .filter((t) => t !== 'all' && after[t] !== undefined && before[t]! / Math.max(after[t]!, 0.001) >= 1.5)
+      .map((t) => `${t} p95 ${before[t]!.toFixed(1)} → ${after[t]!.toFixed(1)} ms`)
+      .join('; ') || `no template more than 1.5× faster (overall p95 ${before.all?.toFixed(1) ?? '?'} → ${after.all?.toFixed(1) ?? '?'} ms)`
+  );
 }
 
 /**
@@ -27,7 +29,12 @@ function effect(entry: BuildHistoryEntryPayload): string {
 export function IndexHistory({ entries, readOnly }: { entries: readonly BuildHistoryEntryPayload[]; readOnly: boolean }) {
   const { advisor } = useServices();
   const [confirming, setConfirming] = useState<Confirming | null>(null);
-  if (entries.length === 0) return <p className="field__help" data-testid="index-history">Hotpath has built no index on this database yet.</p>;
+  if (entries.length === 0)
+    return (
+      <p className="field__help" data-testid="index-history">
+        Hotpath has built no index on this database yet.
+      </p>
+    );
   return (
     <>
       <table className="data-table" data-testid="index-history">
@@ -37,24 +44,46 @@ export function IndexHistory({ entries, readOnly }: { entries: readonly BuildHis
             <th scope="col">When</th>
             <th scope="col">Outcome</th>
             <th scope="col">Measured effect</th>
-            <th scope="col"><span className="visually-hidden">Actions</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {[...entries].reverse().map((e) => (
             <tr key={e.id}>
-              <th scope="row" className="data-table__name" title={e.ddl}>{e.table}: {e.name}</th>
-              <td>{formatClock(e.startedAt)}{e.durationMs !== null && `, ${formatAge(e.durationMs)}`}</td>
-              <td><IndexHistoryOutcome entry={e} /></td>
+              <th scope="row" className="data-table__name" title={e.ddl}>
+                {e.table}: {e.name}
+              </th>
+              <td>
+                {formatClock(e.startedAt)}
+                {e.durationMs !== null && `, ${formatAge(e.durationMs)}`}
+              </td>
+              <td>
+                <IndexHistoryOutcome entry={e} />
+              </td>
               <td>{e.status === 'built' || e.status === 'rolled-back' ? effect(e) : ''}</td>
               <td>
                 {e.status === 'built' && (
-                  <button type="button" disabled={readOnly} title={readOnly ? READ_ONLY_TITLE : undefined}
-                    onClick={() => setConfirming({ kind: 'rollback', name: e.name, table: e.table })}>Roll back…</button>
+                  <button
+                    type="button"
+                    disabled={readOnly}
+                    title={readOnly ? READ_ONLY_TITLE : undefined}
+                    onClick={() => setConfirming({ kind: 'rollback', name: e.name, table: e.table })}
+                  >
+                    Roll back…
+                  </button>
                 )}
                 {e.droppableLeftover === true && (
-                  <button type="button" className="button--danger" disabled={readOnly} title={readOnly ? READ_ONLY_TITLE : undefined}
-                    onClick={() => setConfirming({ kind: 'drop-invalid', name: e.name, table: e.table })}>Drop invalid index…</button>
+                  <button
+                    type="button"
+                    className="button--danger"
+                    disabled={readOnly}
+                    title={readOnly ? READ_ONLY_TITLE : undefined}
+                    onClick={() => setConfirming({ kind: 'drop-invalid', name: e.name, table: e.table })}
+                  >
+                    Drop invalid index…
+                  </button>
                 )}
               </td>
             </tr>
@@ -70,11 +99,12 @@ export function IndexHistory({ entries, readOnly }: { entries: readonly BuildHis
             const { name } = confirming;
             setConfirming(null);
             void advisor.getState().rollback(name);
-          }}>
+          }}
+        >
           {confirming.kind === 'rollback'
             ? 'DROP INDEX CONCURRENTLY: reads and writes go on; the queries it served become as slow as before it was built.'
-            : `A build that did not finish left this INVALID index on ${confirming.table}: it serves no query and every write to the table still updates it. `
-              + 'DROP INDEX CONCURRENTLY: reads and writes go on. Hotpath drops it only while it is still the invalid index that build left.'}
+            : `A build that did not finish left this INVALID index on ${confirming.table}: it serves no query and every write to the table still updates it. ` +
+              'DROP INDEX CONCURRENTLY: reads and writes go on. Hotpath drops it only while it is still the invalid index that build left.'}
         </ConfirmDialog>
       )}
     </>

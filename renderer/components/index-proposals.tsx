@@ -20,35 +20,54 @@ export function IndexProposals({ proposals, readOnly }: { proposals: readonly In
         return (
           <li key={p.name} className="index-card" data-testid={`proposal-${p.name}`}>
             <p className="index-card__reason">{p.reason}</p>
-            <pre className="index-card__ddl"><code>{p.ddl}</code></pre>
+            <pre className="index-card__ddl">
+              <code>{p.ddl}</code>
+            </pre>
             <table className="data-table">
               <thead>
                 <tr>
                   <th scope="col">Serves</th>
-                  <th scope="col" className="num">Planner cost before → after</th>
+                  <th scope="col" className="num">
+                    Planner cost before → after
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {p.serves.map((s, i) => (
                   <tr key={i}>
-                    <th scope="row" className="data-table__name" title={s.query}>{s.template ?? s.query.slice(0, 80)}</th>
-                    <td className="num">{s.costBefore.toFixed(0)} → {s.costAfter.toFixed(0)}</td>
+                    <th scope="row" className="data-table__name" title={s.query}>
+                      {s.template ?? s.query.slice(0, 80)}
+                    </th>
+                    <td className="num">
+                      {s.costBefore.toFixed(0)} → {s.costAfter.toFixed(0)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <p className="field__help">
-              Estimated gain {formatShare(p.estimatedGain.share)} of the workload's cost · size about {formatBytes(p.estimatedSizeBytes)} · writes to {p.table}{' '}
-              {p.writeCost.writesPerSecond.toFixed(1)}/s, each about {formatShare(p.writeCost.overheadShare)} slower
+              Estimated gain {formatShare(p.estimatedGain.share)} of the workload's cost · size about {formatBytes(p.estimatedSizeBytes)} ·
+              writes to {p.table} {p.writeCost.writesPerSecond.toFixed(1)}/s, each about {formatShare(p.writeCost.overheadShare)} slower
             </p>
             {running && progress[p.name] && <IndexBuildProgress progress={progress[p.name]!} />}
-            {outcome && !running && <p className={outcome.status === 'built' ? 'index-card__ok' : 'error-text'} role="status">{outcome.message}</p>}
+            {outcome && !running && (
+              <p className={outcome.status === 'built' ? 'index-card__ok' : 'error-text'} role="status">
+                {outcome.message}
+              </p>
+            )}
             <div className="form-actions">
               {running ? (
-                <button type="button" className="button--danger" onClick={() => void advisor.getState().cancelBuild(p.name)}>Cancel build</button>
+                <button type="button" className="button--danger" onClick={() => void advisor.getState().cancelBuild(p.name)}>
+                  Cancel build
+                </button>
               ) : (
-                <button type="button" className="button--primary" disabled={readOnly || isBuilt} title={readOnly ? 'Read-only mode: Hotpath runs no DDL' : undefined}
-                  onClick={() => void advisor.getState().build(p.name)}>
+                <button
+                  type="button"
+                  className="button--primary"
+                  disabled={readOnly || isBuilt}
+                  title={readOnly ? 'Read-only mode: Hotpath runs no DDL' : undefined}
+                  onClick={() => void advisor.getState().build(p.name)}
+                >
                   {isBuilt ? 'Built' : 'Build'}
                 </button>
               )}

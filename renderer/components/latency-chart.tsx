@@ -11,7 +11,15 @@ const LINES: readonly SeriesLine<ChartPoint>[] = [
 /** p50, p95 and p99 latency per second (the maximum per bucket on long windows). `subject`: "all templates" or a template's name. */
 export function LatencyChart({ series, subject }: { series: ChartPoint[]; subject: string }) {
   return (
-    <TimeSeriesChart series={series} title={`Latency, ${subject}`} unit="ms" testId="latency-chart" emptyText="No latency yet: start a workload to measure it."
-      lines={LINES} tickFormatter={formatMsTick} tooltipFormatter={formatMsTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title={`Latency, ${subject}`}
+      unit="ms"
+      testId="latency-chart"
+      emptyText="No latency yet: start a workload to measure it."
+      lines={LINES}
+      tickFormatter={formatMsTick}
+      tooltipFormatter={formatMsTooltip}
+    />
   );
 }

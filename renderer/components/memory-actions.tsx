@@ -15,7 +15,10 @@ export function parseBudgetMiB(text: string): { ok: true; mib: number } | { ok: 
   const trimmed = text.trim().replaceAll(',', '');
   const mib = Number(trimmed);
   if (trimmed === '' || !Number.isInteger(mib) || mib < BUDGET_MIN_MIB || mib > BUDGET_MAX_MIB) {
-    return { ok: false, message: `Enter the budget as a whole number of MiB from ${BUDGET_MIN_MIB} to ${BUDGET_MAX_MIB.toLocaleString('en-US')} (1 TiB).` };
+    return {
+      ok: false,
+      message: `Enter the budget as a whole number of MiB from ${BUDGET_MIN_MIB} to ${BUDGET_MAX_MIB.toLocaleString('en-US')} (1 TiB).`,
+    };
   }
   return { ok: true, mib };
 }
@@ -52,16 +55,26 @@ export function MemoryActions({ status }: { status: MemoryStatusPayload }) {
             <button type="button" onClick={() => void memory.getState().cleanup('moderate')} disabled={busy !== null}>
               {busy === 'cleanup' ? 'Cleaning up…' : 'Moderate cleanup now'}
             </button>
-            <button type="button" className="button--danger" onClick={() => setConfirming(true)} disabled={busy !== null}>Aggressive cleanup now…</button>
+            <button type="button" className="button--danger" onClick={() => setConfirming(true)} disabled={busy !== null}>
+              Aggressive cleanup now…
+            </button>
           </div>
         </div>
         <form className="cache-actions__group" onSubmit={setBudget} noValidate>
-          <TextField label="Memory budget" value={budgetText} onChange={setBudgetText} inputMode="numeric" suffix="MiB"
+          <TextField
+            label="Memory budget"
+            value={budgetText}
+            onChange={setBudgetText}
+            inputMode="numeric"
+            suffix="MiB"
             placeholder={String(Math.round(status.budgetBytes / MiB))}
             help="What the engine's RSS is measured against: moderate cleanup from 85% of it, aggressive from 90%."
-            invalid={invalid} />
+            invalid={invalid}
+          />
           <div className="form-actions">
-            <button type="submit" disabled={busy !== null}>Set budget</button>
+            <button type="submit" disabled={busy !== null}>
+              Set budget
+            </button>
           </div>
         </form>
         <div className="cache-actions__group">
@@ -78,7 +91,9 @@ export function MemoryActions({ status }: { status: MemoryStatusPayload }) {
       </div>
       {actionError && <EngineErrorText error={actionError.error} />}
       {lastResult && !actionError && (
-        <p className="cache-actions__result" role="status" data-testid="memory-action-result">{lastResult.message}</p>
+        <p className="cache-actions__result" role="status" data-testid="memory-action-result">
+          {lastResult.message}
+        </p>
       )}
       {confirming && (
         <ConfirmDialog
@@ -91,9 +106,9 @@ export function MemoryActions({ status }: { status: MemoryStatusPayload }) {
             void memory.getState().cleanup('aggressive');
           }}
         >
-          It empties the L1 cache (its reads go to Redis or the database until it fills again), pauses background work
-          such as cache warming and takes the pool down to its minimum. Background work and the pool come back at the next
-          normal reading, the L1's size after a while of normal pressure.
+          It empties the L1 cache (its reads go to Redis or the database until it fills again), pauses background work such as cache warming
+          and takes the pool down to its minimum. Background work and the pool come back at the next normal reading, the L1's size after a
+          while of normal pressure.
         </ConfirmDialog>
       )}
     </div>

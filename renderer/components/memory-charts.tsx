@@ -11,9 +11,13 @@ const PROCESS_LINES: readonly SeriesLine<MemoryPoint>[] = [
   { dataKey: 'l1MiB', name: 'L1 cache', stroke: 'var(--chart-3)' },
 ];
 
-const MACHINE_LINES: readonly SeriesLine<MemoryPoint>[] = [{ dataKey: 'machineUsedPercent', name: 'machine memory in use', stroke: 'var(--chart-1)' }];
+const MACHINE_LINES: readonly SeriesLine<MemoryPoint>[] = [
+  { dataKey: 'machineUsedPercent', name: 'machine memory in use', stroke: 'var(--chart-1)' },
+];
 
-const LEVEL_LINES: readonly SeriesLine<MemoryPoint>[] = [{ dataKey: 'level', name: 'pressure level', stroke: 'var(--chart-3)', step: true }];
+const LEVEL_LINES: readonly SeriesLine<MemoryPoint>[] = [
+  { dataKey: 'level', name: 'pressure level', stroke: 'var(--chart-3)', step: true },
+];
 
 const LOOP_LINES: readonly SeriesLine<MemoryPoint>[] = [{ dataKey: 'loopP99Ms', name: 'event-loop delay p99', stroke: 'var(--chart-1)' }];
 
@@ -47,38 +51,81 @@ interface MarkedChartProps {
 /** The engine's memory against its budget, with every cleanup marked where it happened. */
 export function MemoryProcessChart({ series, markers }: MarkedChartProps) {
   return (
-    <TimeSeriesChart series={series} title="Engine memory: RSS, heap and L1 against the budget" unit="MiB" testId="memory-process-chart" emptyText={EMPTY}
-      lines={PROCESS_LINES} tickFormatter={formatMiBTick} tooltipFormatter={formatMiBTooltip} markers={markers} />
+    <TimeSeriesChart
+      series={series}
+      title="Engine memory: RSS, heap and L1 against the budget"
+      unit="MiB"
+      testId="memory-process-chart"
+      emptyText={EMPTY}
+      lines={PROCESS_LINES}
+      tickFormatter={formatMiBTick}
+      tooltipFormatter={formatMiBTooltip}
+      markers={markers}
+    />
   );
 }
 
 /** The machine's share matters too: the level follows whichever of RSS / budget and this is higher. */
 export function MemoryMachineChart({ series }: { series: readonly MemoryPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Machine memory in use" unit="%" testId="memory-machine-chart" emptyText={EMPTY}
-      lines={MACHINE_LINES} tickFormatter={formatPercentTick} tooltipFormatter={formatPercentTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Machine memory in use"
+      unit="%"
+      testId="memory-machine-chart"
+      emptyText={EMPTY}
+      lines={MACHINE_LINES}
+      tickFormatter={formatPercentTick}
+      tooltipFormatter={formatPercentTooltip}
+    />
   );
 }
 
 export function MemoryPressureChart({ series, markers }: MarkedChartProps) {
   return (
-    <TimeSeriesChart series={series} title="Pressure level and cleanups" unit="level" testId="memory-pressure-chart" emptyText={EMPTY}
-      lines={LEVEL_LINES} tickFormatter={levelName} tooltipFormatter={levelName} markers={markers} valueTicks={LEVEL_TICKS} />
+    <TimeSeriesChart
+      series={series}
+      title="Pressure level and cleanups"
+      unit="level"
+      testId="memory-pressure-chart"
+      emptyText={EMPTY}
+      lines={LEVEL_LINES}
+      tickFormatter={levelName}
+      tooltipFormatter={levelName}
+      markers={markers}
+      valueTicks={LEVEL_TICKS}
+    />
   );
 }
 
 /** How late timers and I/O callbacks run: what memory pressure (long collections) costs every request. */
 export function EventLoopChart({ series }: { series: readonly MemoryPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Event-loop delay, p99" unit="ms" testId="memory-loop-chart" emptyText={EMPTY}
-      lines={LOOP_LINES} tickFormatter={formatMsTick} tooltipFormatter={formatMsTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Event-loop delay, p99"
+      unit="ms"
+      testId="memory-loop-chart"
+      emptyText={EMPTY}
+      lines={LOOP_LINES}
+      tickFormatter={formatMsTick}
+      tooltipFormatter={formatMsTooltip}
+    />
   );
 }
 
 /** The process is top-style (it can pass 100% with several cores); the machine is the share of all cores. */
 export function CpuChart({ series }: { series: readonly MemoryPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="CPU: engine process and machine" unit="%" testId="memory-cpu-chart" emptyText={EMPTY}
-      lines={CPU_LINES} tickFormatter={formatPercentTick} tooltipFormatter={formatPercentTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="CPU: engine process and machine"
+      unit="%"
+      testId="memory-cpu-chart"
+      emptyText={EMPTY}
+      lines={CPU_LINES}
+      tickFormatter={formatPercentTick}
+      tooltipFormatter={formatPercentTooltip}
+    />
   );
 }

@@ -12,7 +12,11 @@ const took = (ms: number) => formatAge(Math.round(ms));
  */
 export function MemoryLog({ actions }: { actions: readonly MemoryActionPayload[] }) {
   if (actions.length === 0) {
-    return <p className="field__help" data-testid="memory-log">No cleanup yet: the manager acts when usage reaches a level's line, or when you ask.</p>;
+    return (
+      <p className="field__help" data-testid="memory-log">
+        No cleanup yet: the manager acts when usage reaches a level's line, or when you ask.
+      </p>
+    );
   }
   return (
     <table className="data-table" data-testid="memory-log">
@@ -39,7 +43,8 @@ export function MemoryLog({ actions }: { actions: readonly MemoryActionPayload[]
                 <ul className="memory-log__steps">
                   {action.steps.map((step, j) => (
                     <li key={`${step.step}-${j}`} title={step.detail}>
-                      {step.step} {step.status}: {formatBytes(step.freedBytes)} RSS, {formatBytes(step.freedHeapBytes)} heap, {took(step.tookMs)}
+                      {step.step} {step.status}: {formatBytes(step.freedBytes)} RSS, {formatBytes(step.freedHeapBytes)} heap,{' '}
+                      {took(step.tookMs)}
                       {step.detail && <span className="memory-log__detail"> ({step.detail})</span>}
                     </li>
                   ))}

@@ -23,9 +23,11 @@ export function MemoryNow({ memory, status }: { memory: MemoryInterval | null; s
         <div>
           <dt>Cleanups</dt>
           <dd data-testid="memory-cleanup-counts">
-            {formatCount(status.cleanups.moderate)} moderate and {formatCount(status.cleanups.aggressive)} aggressive since the engine started
+            {formatCount(status.cleanups.moderate)} moderate and {formatCount(status.cleanups.aggressive)} aggressive since the engine
+            started
             {status.backgroundPaused && '; background work is paused'}
-            {!status.gcExposed && '; V8 collections cannot be requested (the engine runs without --expose-gc), so a cleanup relies on V8 to collect by itself'}
+            {!status.gcExposed &&
+              '; V8 collections cannot be requested (the engine runs without --expose-gc), so a cleanup relies on V8 to collect by itself'}
           </dd>
         </div>
       )}
@@ -49,14 +51,16 @@ function Reading({ memory }: { memory: MemoryInterval }) {
         <dt>Engine process</dt>
         <dd>
           RSS {formatBytes(process.rssBytes)}, heap {formatBytes(process.heapUsedBytes)} of {formatBytes(process.heapLimitBytes)}, external{' '}
-          {formatBytes(process.externalBytes)}; L1 cache {memory.l1Bytes === null ? 'none' : formatBytes(memory.l1Bytes)}; CPU {percent(process.cpuPercent)} (100% = one
-          core); event-loop delay p99 {formatMs(eventLoop.delayP99Ms)}, {formatShare(eventLoop.utilization)} busy
+          {formatBytes(process.externalBytes)}; L1 cache {memory.l1Bytes === null ? 'none' : formatBytes(memory.l1Bytes)}; CPU{' '}
+          {percent(process.cpuPercent)} (100% = one core); event-loop delay p99 {formatMs(eventLoop.delayP99Ms)},{' '}
+          {formatShare(eventLoop.utilization)} busy
         </dd>
       </div>
       <div>
         <dt>Machine</dt>
         <dd>
-          {formatBytes(machineUsed)} of {formatBytes(machine.totalBytes)} in use ({formatShare(machine.totalBytes > 0 ? machineUsed / machine.totalBytes : 0)}); CPU{' '}
+          {formatBytes(machineUsed)} of {formatBytes(machine.totalBytes)} in use (
+          {formatShare(machine.totalBytes > 0 ? machineUsed / machine.totalBytes : 0)}); CPU{' '}
           {machine.cpuLoadPercent === null ? 'not readable here' : percent(machine.cpuLoadPercent)} of {formatCount(machine.cores)} cores
         </dd>
       </div>
@@ -65,7 +69,10 @@ function Reading({ memory }: { memory: MemoryInterval }) {
           <dt>Local stack</dt>
           <dd>
             {memory.children
-              .map((c) => `${c.name} RSS ${c.rssBytes === null ? 'unknown' : formatBytes(c.rssBytes)}, CPU ${c.cpuPercent === null ? 'unknown' : percent(c.cpuPercent)}`)
+              .map(
+                (c) =>
+                  `${c.name} RSS ${c.rssBytes === null ? 'unknown' : formatBytes(c.rssBytes)}, CPU ${c.cpuPercent === null ? 'unknown' : percent(c.cpuPercent)}`,
+              )
               .join('; ')}
           </dd>
         </div>

@@ -18,13 +18,19 @@ export function NotConnectedState({ what }: { what: string }) {
       actions={
         busy ? null : (
           <>
-            <button type="button" className="button--primary" onClick={() => navigation.getState().navigate('welcome')}>Set up a connection</button>
-            <button type="button" onClick={() => navigation.getState().navigate('connections')}>Saved connections</button>
+            <button type="button" className="button--primary" onClick={() => navigation.getState().navigate('welcome')}>
+              Set up a connection
+            </button>
+            <button type="button" onClick={() => navigation.getState().navigate('connections')}>
+              Saved connections
+            </button>
           </>
         )
       }
     >
-      <p>{busy ? `${what} appears once the stack is ready.` : `${what} needs a database: start the local demo stack or connect to yours.`}</p>
+      <p>
+        {busy ? `${what} appears once the stack is ready.` : `${what} needs a database: start the local demo stack or connect to yours.`}
+      </p>
       {error && phase === 'failed' && <EngineErrorText error={Object.assign(new Error(error.message), error)} />}
     </EmptyState>
   );

@@ -12,13 +12,23 @@ function StageDialog({ title, children, onClose }: { title: string; children: Re
   const titleId = useId();
   return (
     <div className="dialog-backdrop">
-      <div className="dialog dialog--wide" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="optimize-dialog"
-        onKeyDown={(e) => e.key === 'Escape' && onClose?.()}>
-        <h2 id={titleId} className="dialog__title">{title}</h2>
+      <div
+        className="dialog dialog--wide"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid="optimize-dialog"
+        onKeyDown={(e) => e.key === 'Escape' && onClose?.()}
+      >
+        <h2 id={titleId} className="dialog__title">
+          {title}
+        </h2>
         <div className="dialog__body">{children}</div>
         {onClose && (
           <div className="dialog__actions">
-            <button type="button" onClick={onClose} autoFocus>Close</button>
+            <button type="button" onClick={onClose} autoFocus>
+              Close
+            </button>
           </div>
         )}
       </div>
@@ -36,17 +46,33 @@ function PlanSteps({ plan }: { plan: OptimizePlanPayload }) {
               <strong>{step.title}</strong>
               <div className="field__help">{step.estimatedGain}</div>
               <div className="field__help">{step.detail}</div>
-              {step.ddl && <pre className="index-card__ddl"><code>{step.ddl}</code></pre>}
+              {step.ddl && (
+                <pre className="index-card__ddl">
+                  <code>{step.ddl}</code>
+                </pre>
+              )}
             </li>
           ))}
         </ol>
       )}
-      {plan.notes.map((note) => <p key={note} className="field__help">{note}</p>)}
+      {plan.notes.map((note) => (
+        <p key={note} className="field__help">
+          {note}
+        </p>
+      ))}
     </>
   );
 }
 
-function BeforeAfter({ before, after, windowSeconds }: { before: LatencyByTemplate | null; after: LatencyByTemplate | null; windowSeconds: number | null }) {
+function BeforeAfter({
+  before,
+  after,
+  windowSeconds,
+}: {
+  before: LatencyByTemplate | null;
+  after: LatencyByTemplate | null;
+  windowSeconds: number | null;
+}) {
   if (!before) return <p className="field__help">No workload ran, so there is no before/after: start one and Optimize measures it.</p>;
   return (
     <table className="data-table" data-testid="optimize-before-after">
@@ -54,9 +80,15 @@ function BeforeAfter({ before, after, windowSeconds }: { before: LatencyByTempla
       <thead>
         <tr>
           <th scope="col">Template</th>
-          <th scope="col" className="num">Before</th>
-          <th scope="col" className="num">After</th>
-          <th scope="col" className="num">Change</th>
+          <th scope="col" className="num">
+            Before
+          </th>
+          <th scope="col" className="num">
+            After
+          </th>
+          <th scope="col" className="num">
+            Change
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -65,7 +97,9 @@ function BeforeAfter({ before, after, windowSeconds }: { before: LatencyByTempla
           const a = after?.[t];
           return (
             <tr key={t} className={t === 'all' ? 'data-table__total' : undefined}>
-              <th scope="row" className="data-table__name">{t === 'all' ? 'all templates' : t}</th>
+              <th scope="row" className="data-table__name">
+                {t === 'all' ? 'all templates' : t}
+              </th>
               <td className="num">{b.toFixed(2)} ms</td>
               <td className="num">{a === undefined ? '—' : `${a.toFixed(2)} ms`}</td>
               <td className="num">{a === undefined ? '' : `${(b / Math.max(a, 0.001)).toFixed(1)}× faster`}</td>
@@ -89,7 +123,12 @@ export function OptimizeDialog() {
   const close = () => optimize.getState().close();
 
   if (stage === 'closed') return null;
-  if (stage === 'planning') return <StageDialog title="Optimize: analyzing the workload…"><ProgressBar label="Analyzing" progress={null} /></StageDialog>;
+  if (stage === 'planning')
+    return (
+      <StageDialog title="Optimize: analyzing the workload…">
+        <ProgressBar label="Analyzing" progress={null} />
+      </StageDialog>
+    );
   if (stage === 'review') {
     if (!plan || plan.steps.length === 0) {
       return (
@@ -100,8 +139,14 @@ export function OptimizeDialog() {
       );
     }
     return (
-      <ConfirmDialog title={`Optimize: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`} confirmLabel={`Apply ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`}
-        dismissLabel="Not now" wide onDismiss={close} onConfirm={() => void optimize.getState().apply()}>
+      <ConfirmDialog
+        title={`Optimize: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`}
+        confirmLabel={`Apply ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`}
+        dismissLabel="Not now"
+        wide
+        onDismiss={close}
+        onConfirm={() => void optimize.getState().apply()}
+      >
         <PlanSteps plan={plan} />
         {error && <EngineErrorText error={error} />}
       </ConfirmDialog>
@@ -111,14 +156,20 @@ export function OptimizeDialog() {
     return (
       <StageDialog title="Optimize: applying…">
         <ProgressBar label="Optimize" progress={task} />
-        {builds.map((p) => <IndexBuildProgress key={p.name} progress={p} />)}
+        {builds.map((p) => (
+          <IndexBuildProgress key={p.name} progress={p} />
+        ))}
       </StageDialog>
     );
   }
   return (
     <StageDialog title="Optimize: done" onClose={close}>
       <ul className="optimize-results" data-testid="optimize-results">
-        {result?.steps.map((s) => <li key={s.id}><strong>{s.status}</strong> {s.message}</li>)}
+        {result?.steps.map((s) => (
+          <li key={s.id}>
+            <strong>{s.status}</strong> {s.message}
+          </li>
+        ))}
       </ul>
       <BeforeAfter before={result?.before ?? null} after={result?.after ?? null} windowSeconds={result?.windowSeconds ?? null} />
     </StageDialog>
@@ -129,8 +180,13 @@ export function OptimizeDialog() {
 export function OptimizeButton({ disabled }: { disabled: boolean }) {
   const { optimize } = useServices();
   return (
-    <button type="button" className="button--primary" disabled={disabled} onClick={() => void optimize.getState().open()}
-      title={disabled ? 'Connect to a database first' : 'Analyze the workload and apply what would help, after you confirm'}>
+    <button
+      type="button"
+      className="button--primary"
+      disabled={disabled}
+      onClick={() => void optimize.getState().open()}
+      title={disabled ? 'Connect to a database first' : 'Analyze the workload and apply what would help, after you confirm'}
+    >
       Optimize
     </button>
   );

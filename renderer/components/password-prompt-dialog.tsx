@@ -34,18 +34,33 @@ export function PasswordPromptDialog({ profile, busy, error, onSubmit, onDismiss
   return (
     <div className="dialog-backdrop">
       <form className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onSubmit={submit} onKeyDown={onKeyDown}>
-        <h2 id={titleId} className="dialog__title">Password for {profile.name}</h2>
+        <h2 id={titleId} className="dialog__title">
+          Password for {profile.name}
+        </h2>
         <p className="dialog__body">
           <code>{profile.pgDisplayUrl}</code>: the password was not saved. It is kept in memory until hotpath stops.
         </p>
         <div className="field">
-          <label className="field__label" htmlFor={inputId}>Password</label>
-          <input ref={inputRef} id={inputId} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <label className="field__label" htmlFor={inputId}>
+            Password
+          </label>
+          <input
+            ref={inputRef}
+            id={inputId}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         {error && <EngineErrorText error={error} />}
         <div className="dialog__actions">
-          <button type="button" onClick={onDismiss}>Cancel</button>
-          <button type="submit" className="button--primary" disabled={busy}>Connect</button>
+          <button type="button" onClick={onDismiss}>
+            Cancel
+          </button>
+          <button type="submit" className="button--primary" disabled={busy}>
+            Connect
+          </button>
         </div>
       </form>
     </div>

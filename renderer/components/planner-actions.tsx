@@ -39,7 +39,13 @@ export function PlannerActions({ status }: { status: PlannerStatusPayload }) {
           <p className="field__label">Start over</p>
           <p className="field__help">Forgets the observations, the model and the plan cache: back to the default plan.</p>
           <div className="form-actions">
-            <button type="button" className="button--danger" onClick={() => setConfirming(true)} disabled={disabled} aria-busy={busy === 'reset'}>
+            <button
+              type="button"
+              className="button--danger"
+              onClick={() => setConfirming(true)}
+              disabled={disabled}
+              aria-busy={busy === 'reset'}
+            >
               {busy === 'reset' ? 'Resetting…' : 'Reset the planner…'}
             </button>
           </div>
@@ -54,7 +60,9 @@ export function PlannerActions({ status }: { status: PlannerStatusPayload }) {
       )}
       {actionError && <EngineErrorText error={actionError.error} />}
       {lastResult && !actionError && (
-        <p className="cache-actions__result" role="status" data-testid="planner-action-result">{lastResult.message}</p>
+        <p className="cache-actions__result" role="status" data-testid="planner-action-result">
+          {lastResult.message}
+        </p>
       )}
       {confirming && (
         <ConfirmDialog
@@ -67,8 +75,9 @@ export function PlannerActions({ status }: { status: PlannerStatusPayload }) {
             void planner.getState().reset();
           }}
         >
-          It forgets all {formatCount(status.model.observations)} observations, the trained model and {formatCount(status.planCache.entries)} cached plan choices.
-          The selector then runs the default plan until it has observed enough to train again; the charts keep their history.
+          It forgets all {formatCount(status.model.observations)} observations, the trained model and{' '}
+          {formatCount(status.planCache.entries)} cached plan choices. The selector then runs the default plan until it has observed enough
+          to train again; the charts keep their history.
         </ConfirmDialog>
       )}
     </div>

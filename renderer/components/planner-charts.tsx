@@ -1,5 +1,17 @@
 import { useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type ScatterShapeProps } from 'recharts';
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  ReferenceLine,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type ScatterShapeProps,
+} from 'recharts';
 import type { PlanNamePayload, PlannerStatusPayload } from '../../main/contract/planner.ts';
 import { formatMsValue } from '../format/units.ts';
 import {
@@ -13,7 +25,15 @@ import {
   type PlannerScatterPoint,
 } from '../state/planner-series.ts';
 import { ChartFrame } from './chart-frame.tsx';
-import { CHART_MARGIN, formatMsTick, formatMsTooltip, formatTooltipTime, TIME_AXIS, TOOLTIP_STYLE, VALUE_AXIS_WIDTH } from './chart-format.ts';
+import {
+  CHART_MARGIN,
+  formatMsTick,
+  formatMsTooltip,
+  formatTooltipTime,
+  TIME_AXIS,
+  TOOLTIP_STYLE,
+  VALUE_AXIS_WIDTH,
+} from './chart-format.ts';
 import { formatQueriesTick, formatQueriesTooltip, formatSignedMsTick, formatSignedMsTooltip } from './planner-format.ts';
 import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
 
@@ -71,8 +91,16 @@ const LATENCY_LINES: readonly SeriesLine<PlannerLatencyPoint>[] = [
 export function PlannerLatencyChart({ status }: { status: PlannerStatusPayload }) {
   const points = useMemo(() => latencyPoints(status.timeline), [status.timeline]);
   return (
-    <TimeSeriesChart series={points} title="Latency of the chosen plans: measured and predicted, mean per 10 s" unit="ms" testId="planner-latency-chart"
-      emptyText={EMPTY} lines={LATENCY_LINES} tickFormatter={formatMsTick} tooltipFormatter={formatMsTooltip} />
+    <TimeSeriesChart
+      series={points}
+      title="Latency of the chosen plans: measured and predicted, mean per 10 s"
+      unit="ms"
+      testId="planner-latency-chart"
+      emptyText={EMPTY}
+      lines={LATENCY_LINES}
+      tickFormatter={formatMsTick}
+      tooltipFormatter={formatMsTooltip}
+    />
   );
 }
 
@@ -85,9 +113,16 @@ const REGRET_LINES: readonly SeriesLine<PlannerRegretPoint>[] = [
 export function PlannerRegretChart({ status }: { status: PlannerStatusPayload }) {
   const points = useMemo(() => regretPoints(status.timeline), [status.timeline]);
   return (
-    <TimeSeriesChart series={points} title="Regret over time, mean per 10 s (below 0: better than the best fixed plan)" unit="ms" testId="planner-regret-chart"
+    <TimeSeriesChart
+      series={points}
+      title="Regret over time, mean per 10 s (below 0: better than the best fixed plan)"
+      unit="ms"
+      testId="planner-regret-chart"
       emptyText="No oracle sample yet: now and then the engine runs every plan on the same query to measure regret."
-      lines={REGRET_LINES} tickFormatter={formatSignedMsTick} tooltipFormatter={formatSignedMsTooltip} />
+      lines={REGRET_LINES}
+      tickFormatter={formatSignedMsTick}
+      tooltipFormatter={formatSignedMsTooltip}
+    />
   );
 }
 
@@ -96,7 +131,18 @@ function ScatterDot(props: ScatterShapeProps) {
   const { cx, cy, fill } = props as ScatterShapeProps & { cx?: number; cy?: number; fill?: string };
   const explored = (props.payload as PlannerScatterPoint | undefined)?.explored === true;
   if (typeof cx !== 'number' || typeof cy !== 'number') return <g />;
-  return <circle cx={cx} cy={cy} r={3} fill={explored ? 'none' : fill} stroke={fill} strokeWidth={1.2} fillOpacity={0.75} className={explored ? 'planner-dot planner-dot--explored' : 'planner-dot'} />;
+  return (
+    <circle
+      cx={cx}
+      cy={cy}
+      r={3}
+      fill={explored ? 'none' : fill}
+      stroke={fill}
+      strokeWidth={1.2}
+      fillOpacity={0.75}
+      className={explored ? 'planner-dot planner-dot--explored' : 'planner-dot'}
+    />
+  );
 }
 
 /** Room on the right for the x axis's last tick label, which sits at the very end. */
@@ -120,7 +166,16 @@ export function PlannerPredictionScatter({ status, plans }: { status: PlannerSta
   );
   const explored = points.filter((p) => p.explored).length;
   const [lo, hi] = scale.domain;
-  const axis = { type: 'number' as const, domain: scale.domain, ticks: scale.ticks, interval: 0 as const, allowDataOverflow: true, tickFormatter: msAxisTick, stroke: 'var(--text-muted)', ...(scale.log ? { scale: 'log' as const } : {}) };
+  const axis = {
+    type: 'number' as const,
+    domain: scale.domain,
+    ticks: scale.ticks,
+    interval: 0 as const,
+    allowDataOverflow: true,
+    tickFormatter: msAxisTick,
+    stroke: 'var(--text-muted)',
+    ...(scale.log ? { scale: 'log' as const } : {}),
+  };
   return (
     <ChartFrame
       title={
@@ -141,7 +196,10 @@ export function PlannerPredictionScatter({ status, plans }: { status: PlannerSta
           <Tooltip formatter={scatterTooltip} contentStyle={TOOLTIP_STYLE} cursor={{ strokeDasharray: '3 3' }} />
           <Legend />
           <ReferenceLine
-            segment={[{ x: lo, y: lo }, { x: hi, y: hi }]}
+            segment={[
+              { x: lo, y: lo },
+              { x: hi, y: hi },
+            ]}
             stroke="var(--chart-target)"
             strokeDasharray="4 3"
             label={{ value: 'y = x (exact)', position: 'insideTopLeft', fill: 'var(--text-muted)', fontSize: 11 }}

@@ -15,10 +15,16 @@ export function PlannerPlansTable({ status, plans }: { status: PlannerStatusPayl
           <tr>
             <th scope="col">Plan</th>
             <th scope="col">What it does</th>
-            <th scope="col" className="num">Chosen</th>
+            <th scope="col" className="num">
+              Chosen
+            </th>
             <th scope="col">Share of queries</th>
-            <th scope="col" className="num">Mean when chosen</th>
-            <th scope="col" className="num">Observations</th>
+            <th scope="col" className="num">
+              Mean when chosen
+            </th>
+            <th scope="col" className="num">
+              Observations
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -27,12 +33,16 @@ export function PlannerPlansTable({ status, plans }: { status: PlannerStatusPayl
             return (
               <tr key={plan.name} data-testid={`planner-plan-${plan.name}`}>
                 <th scope="row">
-                  <span aria-hidden="true" style={{ color: planColor(plans, plan.name) }}>● </span>
+                  <span aria-hidden="true" style={{ color: planColor(plans, plan.name) }}>
+                    ●{' '}
+                  </span>
                   {plan.name}
                   {status.regret.bestFixedPlan === plan.name && (
                     <>
                       {' '}
-                      <span className="tag tag--good" title="The fastest plan on average over the oracle samples">best fixed</span>
+                      <span className="tag tag--good" title="The fastest plan on average over the oracle samples">
+                        best fixed
+                      </span>
                     </>
                   )}
                 </th>

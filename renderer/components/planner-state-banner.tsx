@@ -19,7 +19,9 @@ export function PlannerStateBanner({ status }: { status: PlannerStatusPayload })
           {status.index && ` ${formatCount(status.index.rows)} rows (${formatBytes(status.index.bytes)}) read so far.`}
         </p>
         {status.message && <p className="field__help">{status.message}</p>}
-        <p className="field__help">Hybrid queries wait until it is loaded (about a second per 200,000 chunks); they count in the latency charts.</p>
+        <p className="field__help">
+          Hybrid queries wait until it is loaded (about a second per 200,000 chunks); they count in the latency charts.
+        </p>
       </div>
     );
   }
@@ -31,7 +33,9 @@ export function PlannerStateBanner({ status }: { status: PlannerStatusPayload })
         </p>
         {!status.message && <p className="field__help">{DEFAULT_FAILED_HINT}</p>}
         <div className="form-actions">
-          <button type="button" onClick={() => navigation.getState().navigate('connections')}>Open Connections</button>
+          <button type="button" onClick={() => navigation.getState().navigate('connections')}>
+            Open Connections
+          </button>
         </div>
       </div>
     );

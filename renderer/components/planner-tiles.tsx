@@ -19,7 +19,9 @@ function Tile({ id, label, value, detail }: TileProps) {
   return (
     <li className="slo-tile" role="group" aria-label={label} aria-describedby={valueId} data-testid={`planner-tile-${id}`}>
       <p className="slo-tile__label">{label}</p>
-      <p className="slo-tile__value" id={valueId}>{value}</p>
+      <p className="slo-tile__value" id={valueId}>
+        {value}
+      </p>
       <p className="slo-tile__label">{detail}</p>
     </li>
   );
@@ -94,7 +96,11 @@ export function PlannerTiles({ status, now }: { status: PlannerStatusPayload; no
         id="best-fixed"
         label="Best fixed plan"
         value={regret.bestFixedPlan ?? '—'}
-        detail={regret.bestFixedPlan === null || regret.bestFixedMeanMs === null ? noSamples : `${formatMs(regret.bestFixedMeanMs)} mean over ${samples}`}
+        detail={
+          regret.bestFixedPlan === null || regret.bestFixedMeanMs === null
+            ? noSamples
+            : `${formatMs(regret.bestFixedMeanMs)} mean over ${samples}`
+        }
       />
     </ul>
   );

@@ -25,22 +25,46 @@ const formatCountTooltip = (value: unknown): string => (typeof value === 'number
 
 export function PoolWaitChart({ series }: { series: readonly PoolPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Wait for a connection, p99 per lane" unit="ms" testId="pool-wait-chart" emptyText="No connection was asked for yet: start a workload."
-      lines={WAIT_LINES} tickFormatter={formatMsTick} tooltipFormatter={formatMsTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Wait for a connection, p99 per lane"
+      unit="ms"
+      testId="pool-wait-chart"
+      emptyText="No connection was asked for yet: start a workload."
+      lines={WAIT_LINES}
+      tickFormatter={formatMsTick}
+      tooltipFormatter={formatMsTooltip}
+    />
   );
 }
 
 export function PoolConnectionsChart({ series }: { series: readonly PoolPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Connections and waiting callers" unit="connections" testId="pool-connections-chart" emptyText="No pool yet: connect a stack."
-      lines={CONNECTION_LINES} tickFormatter={formatCountTick} tooltipFormatter={formatCountTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Connections and waiting callers"
+      unit="connections"
+      testId="pool-connections-chart"
+      emptyText="No pool yet: connect a stack."
+      lines={CONNECTION_LINES}
+      tickFormatter={formatCountTick}
+      tooltipFormatter={formatCountTooltip}
+    />
   );
 }
 
 /** Efficiency: of the connection-time while callers waited, the share spent running queries (the README defines it). */
 export function PoolEfficiencyChart({ series }: { series: readonly PoolPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Efficiency and busy share" unit="%" testId="pool-efficiency-chart" emptyText="No pool yet: connect a stack."
-      lines={SHARE_LINES} tickFormatter={formatPercentTick} tooltipFormatter={formatPercentTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Efficiency and busy share"
+      unit="%"
+      testId="pool-efficiency-chart"
+      emptyText="No pool yet: connect a stack."
+      lines={SHARE_LINES}
+      tickFormatter={formatPercentTick}
+      tooltipFormatter={formatPercentTooltip}
+    />
   );
 }

@@ -14,12 +14,15 @@ const NUMERIC: readonly { key: NumericKey; label: string; unit: string; server: 
 const PLAN_MODES: readonly SessionSettingsPayload['planCacheMode'][] = ['auto', 'force_generic_plan', 'force_custom_plan'];
 
 /** The edited values that differ from the ones in force, or a message for the first value that is not a number. */
-function changeFrom(draft: Record<NumericKey, string> & { jit: boolean; planCacheMode: SessionSettingsPayload['planCacheMode'] }, values: SessionSettingsPayload):
-  { ok: true; change: Partial<SessionSettingsPayload> } | { ok: false; message: string } {
+function changeFrom(
+  draft: Record<NumericKey, string> & { jit: boolean; planCacheMode: SessionSettingsPayload['planCacheMode'] },
+  values: SessionSettingsPayload,
+): { ok: true; change: Partial<SessionSettingsPayload> } | { ok: false; message: string } {
   const change: Partial<SessionSettingsPayload> = {};
   for (const { key, label, unit } of NUMERIC) {
     const value = Number(draft[key].trim());
-    if (draft[key].trim() === '' || !Number.isInteger(value) || value < 0) return { ok: false, message: `${label} must be a whole number of ${unit}, 0 or more.` };
+    if (draft[key].trim() === '' || !Number.isInteger(value) || value < 0)
+      return { ok: false, message: `${label} must be a whole number of ${unit}, 0 or more.` };
     if (value !== values[key]) change[key] = value;
   }
   if (draft.jit !== values.jit) change.jit = draft.jit;
@@ -69,37 +72,70 @@ export function PoolSettingsForm({ settings }: { settings: Settings }) {
         <tbody>
           {NUMERIC.map(({ key, label, unit, server }) => (
             <tr key={key}>
-              <th scope="row" title={server}>{label}</th>
+              <th scope="row" title={server}>
+                {label}
+              </th>
               <td>
                 <span className="field__control">
-                  <input aria-label={`${label} (${unit})`} inputMode="numeric" value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
-                  <span className="field__suffix" aria-hidden="true">{unit}</span>
+                  <input
+                    aria-label={`${label} (${unit})`}
+                    inputMode="numeric"
+                    value={draft[key]}
+                    onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+                  />
+                  <span className="field__suffix" aria-hidden="true">
+                    {unit}
+                  </span>
                 </span>
               </td>
               <td className="pool-settings__reason">{settings.reasons[key] ?? ''}</td>
             </tr>
           ))}
           <tr>
-            <th scope="row" title="jit"><label htmlFor={jitId}>JIT compilation</label></th>
-            <td><input id={jitId} type="checkbox" checked={draft.jit} onChange={(e) => setDraft({ ...draft, jit: e.target.checked })} /></td>
+            <th scope="row" title="jit">
+              <label htmlFor={jitId}>JIT compilation</label>
+            </th>
+            <td>
+              <input id={jitId} type="checkbox" checked={draft.jit} onChange={(e) => setDraft({ ...draft, jit: e.target.checked })} />
+            </td>
             <td className="pool-settings__reason">{settings.reasons.jit ?? ''}</td>
           </tr>
           <tr>
-            <th scope="row" title="plan_cache_mode"><label htmlFor={planId}>Plan cache mode</label></th>
+            <th scope="row" title="plan_cache_mode">
+              <label htmlFor={planId}>Plan cache mode</label>
+            </th>
             <td>
-              <select id={planId} value={draft.planCacheMode} onChange={(e) => setDraft({ ...draft, planCacheMode: e.target.value as SessionSettingsPayload['planCacheMode'] })}>
-                {PLAN_MODES.map((mode) => <option key={mode} value={mode}>{mode}</option>)}
+              <select
+                id={planId}
+                value={draft.planCacheMode}
+                onChange={(e) => setDraft({ ...draft, planCacheMode: e.target.value as SessionSettingsPayload['planCacheMode'] })}
+              >
+                {PLAN_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {mode}
+                  </option>
+                ))}
               </select>
             </td>
             <td className="pool-settings__reason">{settings.reasons.planCacheMode ?? ''}</td>
           </tr>
         </tbody>
       </table>
-      {invalid && <p className="error-text" role="alert">{invalid}</p>}
+      {invalid && (
+        <p className="error-text" role="alert">
+          {invalid}
+        </p>
+      )}
       <div className="form-actions">
-        <button type="button" onClick={() => run('check')} disabled={busy !== null}>Check with the server</button>
-        <button type="button" className="button--primary" onClick={() => run('apply')} disabled={busy !== null}>Apply</button>
-        <button type="button" onClick={() => void pool.getState().revert()} disabled={busy !== null || !settings.canRevert}>Revert</button>
+        <button type="button" onClick={() => run('check')} disabled={busy !== null}>
+          Check with the server
+        </button>
+        <button type="button" className="button--primary" onClick={() => run('apply')} disabled={busy !== null}>
+          Apply
+        </button>
+        <button type="button" onClick={() => void pool.getState().revert()} disabled={busy !== null || !settings.canRevert}>
+          Revert
+        </button>
       </div>
     </div>
   );

@@ -21,7 +21,12 @@ function secretText(p: ConnectionProfile): string {
 
 /** Saved connections with their masked URLs and what can be done with each. */
 export function ProfileList({ profiles, activeId, busyId, onConnect, onEdit, onDelete }: ProfileListProps) {
-  if (profiles.length === 0) return <EmptyState title="No saved connections yet" testId="profiles-empty">Add one below; it is saved when you connect.</EmptyState>;
+  if (profiles.length === 0)
+    return (
+      <EmptyState title="No saved connections yet" testId="profiles-empty">
+        Add one below; it is saved when you connect.
+      </EmptyState>
+    );
   return (
     <ul className="profile-list" aria-label="Saved connections">
       {profiles.map((p) => {
@@ -33,19 +38,35 @@ export function ProfileList({ profiles, activeId, busyId, onConnect, onEdit, onD
               <p className="profile-card__name">
                 {p.name} {active && <span className="tag tag--good">in use</span>}
               </p>
-              <p><code>{p.pgDisplayUrl}</code></p>
-              {p.redisDisplayUrl && <p><code>{p.redisDisplayUrl}</code></p>}
+              <p>
+                <code>{p.pgDisplayUrl}</code>
+              </p>
+              {p.redisDisplayUrl && (
+                <p>
+                  <code>{p.redisDisplayUrl}</code>
+                </p>
+              )}
               <p className="field__help">
                 {secretText(p)}
                 {p.lastUsedAt !== null && ` · last used ${new Date(p.lastUsedAt).toLocaleString()}`}
               </p>
             </div>
             <div className="profile-card__actions">
-              <button type="button" className="button--primary" onClick={() => onConnect(p)} disabled={busy || active} aria-label={`Connect to ${p.name}`}>
+              <button
+                type="button"
+                className="button--primary"
+                onClick={() => onConnect(p)}
+                disabled={busy || active}
+                aria-label={`Connect to ${p.name}`}
+              >
                 {busyId === p.id ? 'Connecting…' : 'Connect'}
               </button>
-              <button type="button" onClick={() => onEdit(p)} disabled={busy} aria-label={`Edit ${p.name}`}>Edit</button>
-              <button type="button" className="button--danger" onClick={() => onDelete(p)} disabled={busy} aria-label={`Delete ${p.name}`}>Delete</button>
+              <button type="button" onClick={() => onEdit(p)} disabled={busy} aria-label={`Edit ${p.name}`}>
+                Edit
+              </button>
+              <button type="button" className="button--danger" onClick={() => onDelete(p)} disabled={busy} aria-label={`Delete ${p.name}`}>
+                Delete
+              </button>
             </div>
           </li>
         );

@@ -17,8 +17,10 @@ export function describeSecretStorage(storage: SecretStorage | null): string {
       ? 'This computer offers no encrypted storage, so passwords are kept in memory only until Hotpath quits.'
       : 'Passwords cannot be saved here (start hotpath with HOTPATH_SECRET_KEY set to allow it), so they are kept in memory only until hotpath stops.';
   }
-  if (storage.kind === 'safeStorage') return "Saved encrypted with your operating system's keychain (Electron safeStorage), on this computer only.";
-  if (storage.kind === 'env-key') return 'Saved on the machine that runs hotpath, encrypted with the key in its HOTPATH_SECRET_KEY environment variable.';
+  if (storage.kind === 'safeStorage')
+    return "Saved encrypted with your operating system's keychain (Electron safeStorage), on this computer only.";
+  if (storage.kind === 'env-key')
+    return 'Saved on the machine that runs hotpath, encrypted with the key in its HOTPATH_SECRET_KEY environment variable.';
   return 'Passwords are kept in memory only until hotpath stops.';
 }
 
@@ -34,14 +36,25 @@ export function RememberPasswordField({ checked, onChange, secretStorage, showWa
   return (
     <div className="field field--checkbox">
       <div className="field__control">
-        <input id={id} type="checkbox" checked={checked && canPersist} disabled={!canPersist} onChange={(event) => onChange(event.target.checked)} aria-describedby={`${id}-where`} />
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked && canPersist}
+          disabled={!canPersist}
+          onChange={(event) => onChange(event.target.checked)}
+          aria-describedby={`${id}-where`}
+        />
         <label htmlFor={id}>Remember password</label>
       </div>
       <p className="field__help" id={`${id}-where`}>
         {warning && !canPersist ? warning : describeSecretStorage(secretStorage)}
         {canPersist && !checked && ' Unticked, the password is kept in memory only until hotpath stops.'}
       </p>
-      {warning && canPersist && <p className="field__warning" role="note">{warning}</p>}
+      {warning && canPersist && (
+        <p className="field__warning" role="note">
+          {warning}
+        </p>
+      )}
     </div>
   );
 }

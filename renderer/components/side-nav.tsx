@@ -25,7 +25,9 @@ export function SideNav() {
               onClick={go(item.page)}
             >
               <span>{item.label}</span>
-              <kbd className="sidenav__key" aria-hidden="true">Alt+{index + 1}</kbd>
+              <kbd className="sidenav__key" aria-hidden="true">
+                Alt+{index + 1}
+              </kbd>
             </a>
           </li>
         ))}

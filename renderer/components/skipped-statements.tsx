@@ -10,20 +10,30 @@ const OPEN_UP_TO = 5;
 /** The statement on one line (pg_stat_statements keeps the caller's newlines and indentation), cut to SHORT_CHARS. */
 export function shortenStatement(query: string): { text: string; cut: boolean } {
   const oneLine = query.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= SHORT_CHARS ? { text: oneLine, cut: false } : { text: `${oneLine.slice(0, SHORT_CHARS - 1).trimEnd()}…`, cut: true };
+  return oneLine.length <= SHORT_CHARS
+    ? { text: oneLine, cut: false }
+    : { text: `${oneLine.slice(0, SHORT_CHARS - 1).trimEnd()}…`, cut: true };
 }
 
 function SkippedStatement({ statement }: { statement: Skipped }) {
   const { text, cut } = shortenStatement(statement.query);
-  const line = <code className="skipped__query" data-testid="skipped-query" title={statement.query}>{text}</code>;
+  const line = (
+    <code className="skipped__query" data-testid="skipped-query" title={statement.query}>
+      {text}
+    </code>
+  );
   return (
     <li className="skipped__item">
       {cut ? (
         <details className="skipped__expander">
           <summary>{line}</summary>
-          <pre className="skipped__full" data-testid="skipped-query-full">{statement.query}</pre>
+          <pre className="skipped__full" data-testid="skipped-query-full">
+            {statement.query}
+          </pre>
         </details>
-      ) : line}
+      ) : (
+        line
+      )}
       <p className="skipped__reason">{statement.reason}</p>
     </li>
   );
@@ -43,7 +53,9 @@ export function SkippedStatements({ skipped }: { skipped: readonly Skipped[] }) 
         <span className="section-title__note">statements the advisor did not plan, and why; no proposal accounts for them</span>
       </summary>
       <ul className="skipped__list">
-        {skipped.map((s, i) => <SkippedStatement key={i} statement={s} />)}
+        {skipped.map((s, i) => (
+          <SkippedStatement key={i} statement={s} />
+        ))}
       </ul>
     </details>
   );

@@ -9,13 +9,23 @@ import { VERDICT_TEXT, type SloResult } from '../slo/slo-evaluation.ts';
 export function SloTile({ slo }: { slo: SloResult }) {
   const valueId = useId();
   return (
-    <li className={`slo-tile slo-tile--${slo.verdict}`} role="group" aria-label={`${slo.label} ${slo.target}`} aria-describedby={valueId} data-testid={`slo-tile-${slo.id}`} data-verdict={slo.verdict}>
+    <li
+      className={`slo-tile slo-tile--${slo.verdict}`}
+      role="group"
+      aria-label={`${slo.label} ${slo.target}`}
+      aria-describedby={valueId}
+      data-testid={`slo-tile-${slo.id}`}
+      data-verdict={slo.verdict}
+    >
       <p className="slo-tile__label">
         {slo.label} <span className="slo-tile__target">{slo.target}</span>
       </p>
       <p className="slo-tile__value" id={valueId}>
         {slo.value ?? '—'}
-        <span className="slo-tile__verdict" data-testid="slo-verdict"> {VERDICT_TEXT[slo.verdict]}</span>
+        <span className="slo-tile__verdict" data-testid="slo-verdict">
+          {' '}
+          {VERDICT_TEXT[slo.verdict]}
+        </span>
       </p>
     </li>
   );

@@ -9,11 +9,18 @@ export function StackStatusBadge() {
   const targetRate = useEngineStatus((s) => s.status?.workload.targetRate ?? 0);
   const unreachable = useEngineStatus((s) => s.loadError !== null && s.status === null);
 
-  const tone = unreachable || phase === 'failed' ? 'bad' : phase === 'ready' ? 'good' : phase === 'disconnected' || phase === null ? 'idle' : 'busy';
+  const tone =
+    unreachable || phase === 'failed' ? 'bad' : phase === 'ready' ? 'good' : phase === 'disconnected' || phase === null ? 'idle' : 'busy';
   const text = unreachable ? 'Engine unreachable' : phase === null ? 'Checking…' : phaseLabel(phase);
   const workload = phase === 'ready' ? (running ? `workload at ${formatRate(targetRate)}` : 'no workload') : null;
   return (
-    <p className={`status-badge status-badge--${tone}`} role="status" aria-label="Stack status" data-testid="stack-status" data-phase={phase ?? 'unknown'}>
+    <p
+      className={`status-badge status-badge--${tone}`}
+      role="status"
+      aria-label="Stack status"
+      data-testid="stack-status"
+      data-phase={phase ?? 'unknown'}
+    >
       <span className="status-badge__dot" aria-hidden="true" />
       {text}
       {workload && <span className="status-badge__detail"> · {workload}</span>}

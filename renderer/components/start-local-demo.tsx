@@ -9,7 +9,8 @@ import { ProgressBar } from './progress-bar.tsx';
 /** The demo data set the README promises: 200,000 chunks, about 10 s to seed. */
 export const DEMO_CHUNKS = 200_000;
 
-type Step = { kind: 'idle' } | { kind: 'stack' } | { kind: 'seed' } | { kind: 'done'; report: SeedReportPayload } | { kind: 'failed'; error: Error };
+type Step =
+  { kind: 'idle' } | { kind: 'stack' } | { kind: 'seed' } | { kind: 'done'; report: SeedReportPayload } | { kind: 'failed'; error: Error };
 
 interface StartLocalDemoProps {
   onReady?(): void;
@@ -43,7 +44,12 @@ export function StartLocalDemo({ onReady }: StartLocalDemoProps) {
 
   return (
     <div className="start-local">
-      <button type="button" className="button--primary button--large" onClick={() => void start()} disabled={running || step.kind === 'done'}>
+      <button
+        type="button"
+        className="button--primary button--large"
+        onClick={() => void start()}
+        disabled={running || step.kind === 'done'}
+      >
         Start local demo stack
       </button>
       {step.kind === 'stack' && <ProgressBar label="Starting the local stack" progress={stackProgress} />}

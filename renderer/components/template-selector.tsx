@@ -15,7 +15,9 @@ export function TemplateSelector() {
       <select id={id} value={template} onChange={(event) => setTemplate(event.target.value)} disabled={templates.length === 0}>
         <option value={ALL_TEMPLATES}>All templates</option>
         {templates.map((name) => (
-          <option key={name} value={name}>{name}</option>
+          <option key={name} value={name}>
+            {name}
+          </option>
         ))}
       </select>
     </div>

@@ -6,7 +6,12 @@ import { EmptyState } from './empty-state.tsx';
 /** Per-template figures of the newest second, the whole workload last. */
 export function TemplateTable() {
   const interval = useTelemetry((s) => s.latestWorkload);
-  if (!interval) return <EmptyState title="No workload yet" testId="template-table-empty">Per-template latency appears here once a workload runs.</EmptyState>;
+  if (!interval)
+    return (
+      <EmptyState title="No workload yet" testId="template-table-empty">
+        Per-template latency appears here once a workload runs.
+      </EmptyState>
+    );
   const seconds = interval.durationMs > 0 ? interval.durationMs / 1000 : 1;
   const rows = [...interval.templates].sort((a, b) => Number(a.template === ALL_TEMPLATES) - Number(b.template === ALL_TEMPLATES));
   return (
@@ -16,12 +21,24 @@ export function TemplateTable() {
         <thead>
           <tr>
             <th scope="col">Template</th>
-            <th scope="col" className="num">p50 ms</th>
-            <th scope="col" className="num">p95 ms</th>
-            <th scope="col" className="num">p99 ms</th>
-            <th scope="col" className="num">max ms</th>
-            <th scope="col" className="num">req/s</th>
-            <th scope="col" className="num">errors</th>
+            <th scope="col" className="num">
+              p50 ms
+            </th>
+            <th scope="col" className="num">
+              p95 ms
+            </th>
+            <th scope="col" className="num">
+              p99 ms
+            </th>
+            <th scope="col" className="num">
+              max ms
+            </th>
+            <th scope="col" className="num">
+              req/s
+            </th>
+            <th scope="col" className="num">
+              errors
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -30,7 +47,9 @@ export function TemplateTable() {
             const ms = (v: number) => (measured ? formatMsValue(v) : '—');
             return (
               <tr key={t.template} className={t.template === ALL_TEMPLATES ? 'data-table__total' : undefined}>
-                <th scope="row" className="data-table__name" title={t.template}>{t.template === ALL_TEMPLATES ? 'All templates' : t.template}</th>
+                <th scope="row" className="data-table__name" title={t.template}>
+                  {t.template === ALL_TEMPLATES ? 'All templates' : t.template}
+                </th>
                 <td className="num">{ms(t.latency.p50)}</td>
                 <td className="num">{ms(t.latency.p95)}</td>
                 <td className="num">{ms(t.latency.p99)}</td>

@@ -24,16 +24,35 @@ export function TextField({ label, value, onChange, help, error, invalid, suffix
   const describedBy = [help ? helpId : null, hasError ? errorId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${hasError ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>{label}</label>
-      {help && <p className="field__help" id={helpId}>{help}</p>}
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      {help && (
+        <p className="field__help" id={helpId}>
+          {help}
+        </p>
+      )}
       <div className="field__control">
-        <input {...input} id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-invalid={hasError || undefined} aria-describedby={describedBy} />
-        {suffix && <span className="field__suffix" aria-hidden="true">{suffix}</span>}
+        <input
+          {...input}
+          id={id}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          aria-invalid={hasError || undefined}
+          aria-describedby={describedBy}
+        />
+        {suffix && (
+          <span className="field__suffix" aria-hidden="true">
+            {suffix}
+          </span>
+        )}
       </div>
       {error ? (
         <EngineErrorText error={error} id={errorId} />
       ) : invalid ? (
-        <p className="error-text" role="alert" id={errorId}>{invalid}</p>
+        <p className="error-text" role="alert" id={errorId}>
+          {invalid}
+        </p>
       ) : null}
     </div>
   );

@@ -8,7 +8,13 @@ export function ThemeToggle() {
   const theme = useTheme((s) => s.theme);
   const toggle = useTheme((s) => s.toggle);
   return (
-    <button type="button" className="theme-toggle" aria-pressed={theme === 'dark'} onClick={toggle} title="Follows your system until you choose">
+    <button
+      type="button"
+      className="theme-toggle"
+      aria-pressed={theme === 'dark'}
+      onClick={toggle}
+      title="Follows your system until you choose"
+    >
       <span aria-hidden="true">{theme === 'dark' ? '☾' : '☀'}</span> Dark theme
     </button>
   );

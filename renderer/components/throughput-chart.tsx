@@ -10,7 +10,15 @@ const LINES: readonly SeriesLine<ChartPoint>[] = [
 /** Completed requests per second against the target (the target only for the whole workload). */
 export function ThroughputChart({ series }: { series: ChartPoint[] }) {
   return (
-    <TimeSeriesChart series={series} title="Throughput, achieved vs target" unit="req/s" testId="throughput-chart" emptyText="No throughput yet: start a workload to measure it."
-      lines={LINES} tickFormatter={formatRateTick} tooltipFormatter={formatRateTooltip} />
+    <TimeSeriesChart
+      series={series}
+      title="Throughput, achieved vs target"
+      unit="req/s"
+      testId="throughput-chart"
+      emptyText="No throughput yet: start a workload to measure it."
+      lines={LINES}
+      tickFormatter={formatRateTick}
+      tooltipFormatter={formatRateTooltip}
+    />
   );
 }

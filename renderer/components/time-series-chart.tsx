@@ -37,9 +37,31 @@ export interface TimeSeriesChartProps<P extends { at: number }> {
  * The one shape of every live chart: time on x, one value axis, a line per series, no
  * animation and no dots (they would redraw the world every second), units on the axis.
  */
-export function TimeSeriesChart<P extends { at: number }>({ series, title, unit, testId, emptyText, lines, tickFormatter, tooltipFormatter, markers, valueTicks }: TimeSeriesChartProps<P>) {
+export function TimeSeriesChart<P extends { at: number }>({
+  series,
+  title,
+  unit,
+  testId,
+  emptyText,
+  lines,
+  tickFormatter,
+  tooltipFormatter,
+  markers,
+  valueTicks,
+}: TimeSeriesChartProps<P>) {
   return (
-    <ChartFrame title={title} unit={unit} testId={testId} empty={!hasData(series, lines.map((l) => l.dataKey))} emptyText={emptyText}>
+    <ChartFrame
+      title={title}
+      unit={unit}
+      testId={testId}
+      empty={
+        !hasData(
+          series,
+          lines.map((l) => l.dataKey),
+        )
+      }
+      emptyText={emptyText}
+    >
       {(width, height) => (
         <LineChart width={width} height={height} data={series as P[]} margin={CHART_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--chart-grid)" />
@@ -48,7 +70,9 @@ export function TimeSeriesChart<P extends { at: number }>({ series, title, unit,
             tickFormatter={tickFormatter}
             stroke="var(--text-muted)"
             width={VALUE_AXIS_WIDTH}
-            {...(valueTicks ? { ticks: [...valueTicks], domain: [valueTicks[0] ?? 0, valueTicks[valueTicks.length - 1] ?? 0], interval: 0 } : {})}
+            {...(valueTicks
+              ? { ticks: [...valueTicks], domain: [valueTicks[0] ?? 0, valueTicks[valueTicks.length - 1] ?? 0], interval: 0 }
+              : {})}
           />
           <Tooltip formatter={tooltipFormatter} labelFormatter={formatTooltipTime} contentStyle={TOOLTIP_STYLE} />
           <Legend />

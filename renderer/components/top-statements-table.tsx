@@ -20,19 +20,28 @@ export function TopStatementsTable({ top }: { top: TopStatements }) {
     );
   }
   if (top.statements.length === 0) {
-    return <EmptyState title="No statements recorded yet" testId="top-statements-empty">Statements appear once the database has run some.</EmptyState>;
+    return (
+      <EmptyState title="No statements recorded yet" testId="top-statements-empty">
+        Statements appear once the database has run some.
+      </EmptyState>
+    );
   }
   return (
     <div className="table-scroll">
       <table className="data-table" data-testid="top-statements">
         <caption>
-          Top statements by time{top.windowMs > 0 ? `, over the last ${Math.round(top.windowMs / 1000)} s` : ', since the statistics were reset'}
+          Top statements by time
+          {top.windowMs > 0 ? `, over the last ${Math.round(top.windowMs / 1000)} s` : ', since the statistics were reset'}
         </caption>
         <thead>
           <tr>
             <th scope="col">Query</th>
-            <th scope="col" className="num">calls/s</th>
-            <th scope="col" className="num">mean ms</th>
+            <th scope="col" className="num">
+              calls/s
+            </th>
+            <th scope="col" className="num">
+              mean ms
+            </th>
             <th scope="col">Share of time</th>
           </tr>
         </thead>

@@ -10,7 +10,13 @@ export function WindowSelector() {
       <legend className="segmented__legend">Time window</legend>
       {TELEMETRY_WINDOWS.map((w) => (
         <label key={w.seconds} className="segmented__option">
-          <input type="radio" name="telemetry-window" value={w.seconds} checked={windowSeconds === w.seconds} onChange={() => setWindow(w.seconds)} />
+          <input
+            type="radio"
+            name="telemetry-window"
+            value={w.seconds}
+            checked={windowSeconds === w.seconds}
+            onChange={() => setWindow(w.seconds)}
+          />
           <span>{w.label}</span>
         </label>
       ))}

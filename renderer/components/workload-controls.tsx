@@ -43,14 +43,16 @@ export function WorkloadControls() {
   const start = () => {
     const rate = parseRate(rateText, true);
     if (!rate.ok) return setInvalid({ field: 'rate', message: rate.message });
-    if (profileKind === 'file' && profilePath.trim() === '') return setInvalid({ field: 'path', message: 'Enter the path of a workload profile file on the machine that runs hotpath.' });
+    if (profileKind === 'file' && profilePath.trim() === '')
+      return setInvalid({ field: 'path', message: 'Enter the path of a workload profile file on the machine that runs hotpath.' });
     setInvalid(null);
     const profile = profileKind === 'demo' ? 'demo' : profilePath.trim();
     void act(() => status.getState().run('workload.start', rate.rate === null ? { profile } : { profile, rate: rate.rate }));
   };
   const applyRate = () => {
     const rate = parseRate(rateText, false);
-    if (!rate.ok || rate.rate === null) return setInvalid({ field: 'rate', message: rate.ok ? 'Enter a target rate in requests per second.' : rate.message });
+    if (!rate.ok || rate.rate === null)
+      return setInvalid({ field: 'rate', message: rate.ok ? 'Enter a target rate in requests per second.' : rate.message });
     setInvalid(null);
     void act(() => status.getState().run('workload.setRate', { rate: rate.rate! }));
   };
@@ -73,14 +75,29 @@ export function WorkloadControls() {
       {!ready && <p className="field__help">Connect to a database to run a workload.</p>}
       <form className="workload-controls__row" onSubmit={onSubmit} noValidate>
         <div className="field">
-          <label className="field__label" htmlFor={profileSelectId}>Workload profile</label>
-          <select id={profileSelectId} value={profileKind} onChange={(e) => setProfileKind(e.target.value as ProfileKind)} disabled={running || !ready}>
+          <label className="field__label" htmlFor={profileSelectId}>
+            Workload profile
+          </label>
+          <select
+            id={profileSelectId}
+            value={profileKind}
+            onChange={(e) => setProfileKind(e.target.value as ProfileKind)}
+            disabled={running || !ready}
+          >
             <option value="demo">Demo (built in)</option>
             <option value="file">A profile file…</option>
           </select>
         </div>
         {profileKind === 'file' && (
-          <TextField label="Profile file path" value={profilePath} onChange={setProfilePath} placeholder="/path/to/profile.yaml" disabled={running || !ready} invalid={invalid?.field === 'path' ? invalid.message : null} spellCheck={false} />
+          <TextField
+            label="Profile file path"
+            value={profilePath}
+            onChange={setProfilePath}
+            placeholder="/path/to/profile.yaml"
+            disabled={running || !ready}
+            invalid={invalid?.field === 'path' ? invalid.message : null}
+            spellCheck={false}
+          />
         )}
         <TextField
           label="Target rate"
@@ -95,11 +112,17 @@ export function WorkloadControls() {
         <div className="form-actions">
           {running ? (
             <>
-              <button type="submit" disabled={busy || !ready}>Apply rate</button>
-              <button type="button" className="button--danger" onClick={stop} disabled={busy}>Stop workload</button>
+              <button type="submit" disabled={busy || !ready}>
+                Apply rate
+              </button>
+              <button type="button" className="button--danger" onClick={stop} disabled={busy}>
+                Stop workload
+              </button>
             </>
           ) : (
-            <button type="submit" className="button--primary" disabled={busy || !ready}>Start workload</button>
+            <button type="submit" className="button--primary" disabled={busy || !ready}>
+              Start workload
+            </button>
           )}
         </div>
       </form>

@@ -4,9 +4,23 @@ export type ConnectionField = 'name' | 'pgUrl' | 'redisUrl' | 'form';
 
 /** Codes of connection failures (see main/stack/stack-errors.ts); they belong next to a URL field. */
 const CONNECTION_CODES = new Set([
-  'malformed-url', 'host-not-found', 'host-unreachable', 'timeout', 'connection-refused', 'connection-closed',
-  'auth-failed', 'database-missing', 'permission-denied', 'tls-required', 'tls-not-supported', 'tls-untrusted',
-  'tls-hostname-mismatch', 'tls-failed', 'too-many-connections', 'server-unavailable', 'unknown',
+  'malformed-url',
+  'host-not-found',
+  'host-unreachable',
+  'timeout',
+  'connection-refused',
+  'connection-closed',
+  'auth-failed',
+  'database-missing',
+  'permission-denied',
+  'tls-required',
+  'tls-not-supported',
+  'tls-untrusted',
+  'tls-hostname-mismatch',
+  'tls-failed',
+  'too-many-connections',
+  'server-unavailable',
+  'unknown',
 ]);
 
 /**

@@ -1,9 +1,7 @@
 /** The engine accepts up to this many requests per second (the contract's limit). */
 export const MAX_RATE = 1_000_000;
 
-export type RateInput =
-  | { ok: true; rate: number | null }
-  | { ok: false; message: string };
+export type RateInput = { ok: true; rate: number | null } | { ok: false; message: string };
 
 /**
  * Reads the target-rate field. Blank means "the profile's own rate" when `optional`

@@ -40,7 +40,9 @@ export function CachePage() {
             ) : !status ? (
               <EmptyState title="Loading the cache…" />
             ) : !status.enabled ? (
-              <EmptyState title="The cache is off">Hotpath was started with --no-cache: cached templates go to the database every time.</EmptyState>
+              <EmptyState title="The cache is off">
+                Hotpath was started with --no-cache: cached templates go to the database every time.
+              </EmptyState>
             ) : (
               <>
                 <CacheTiers status={status} />

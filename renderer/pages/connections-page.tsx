@@ -51,24 +51,42 @@ export function ConnectionsPage() {
     });
   const disconnect = () => {
     setError(null);
-    status.getState().run('stack.disconnect', {}).catch((e: unknown) => setError(toError(e)));
+    status
+      .getState()
+      .run('stack.disconnect', {})
+      .catch((e: unknown) => setError(toError(e)));
   };
 
   return (
     <div className="page page--connections">
       <div className="page__header">
         <h1>Connections</h1>
-        {connected && <button type="button" onClick={disconnect}>Disconnect</button>}
+        {connected && (
+          <button type="button" onClick={disconnect}>
+            Disconnect
+          </button>
+        )}
       </div>
       <SecretStorageNotice />
       {loadError && <EngineErrorText error={loadError} />}
       {error && !prompting && <EngineErrorText error={error} />}
       <section className="card" aria-labelledby="saved-heading">
-        <h2 id="saved-heading" className="section-title">Saved connections</h2>
-        <ProfileList profiles={profiles} activeId={activeId} busyId={busyId} onConnect={onConnect} onEdit={setEditing} onDelete={setDeleting} />
+        <h2 id="saved-heading" className="section-title">
+          Saved connections
+        </h2>
+        <ProfileList
+          profiles={profiles}
+          activeId={activeId}
+          busyId={busyId}
+          onConnect={onConnect}
+          onEdit={setEditing}
+          onDelete={setDeleting}
+        />
       </section>
       <section className="card" aria-labelledby="form-heading">
-        <h2 id="form-heading" className="section-title">{editing ? `Edit ${editing.name}` : 'Add a connection'}</h2>
+        <h2 id="form-heading" className="section-title">
+          {editing ? `Edit ${editing.name}` : 'Add a connection'}
+        </h2>
         {/* A key per profile (and per round): switching profiles or finishing one starts a fresh form. */}
         <ConnectionForm
           key={`${editing?.id ?? 'new'}-${formRound}`}
@@ -82,12 +100,25 @@ export function ConnectionsPage() {
         />
       </section>
       {deleting && (
-        <ConfirmDialog title={`Delete ${deleting.name}?`} confirmLabel="Delete" dismissLabel="Keep it" busy={busyId !== null} onConfirm={() => confirmDelete(deleting)} onDismiss={() => setDeleting(null)}>
+        <ConfirmDialog
+          title={`Delete ${deleting.name}?`}
+          confirmLabel="Delete"
+          dismissLabel="Keep it"
+          busy={busyId !== null}
+          onConfirm={() => confirmDelete(deleting)}
+          onDismiss={() => setDeleting(null)}
+        >
           <p>The profile and its saved password are removed from this machine. Your database is not touched.</p>
         </ConfirmDialog>
       )}
       {prompting && (
-        <PasswordPromptDialog profile={prompting} busy={busyId !== null} error={error} onSubmit={(password) => connect(prompting, password)} onDismiss={() => setPrompting(null)} />
+        <PasswordPromptDialog
+          profile={prompting}
+          busy={busyId !== null}
+          error={error}
+          onSubmit={(password) => connect(prompting, password)}
+          onDismiss={() => setPrompting(null)}
+        />
       )}
     </div>
   );

@@ -30,12 +30,28 @@ export function DatabasePage() {
       ) : (
         <>
           <section className="card" aria-labelledby="top-statements-heading">
-            <h2 id="top-statements-heading" className="section-title">Top statements</h2>
-            {topError ? <EngineErrorText error={topError} /> : top ? <TopStatementsTable top={top} /> : <EmptyState title="Loading statements…" />}
+            <h2 id="top-statements-heading" className="section-title">
+              Top statements
+            </h2>
+            {topError ? (
+              <EngineErrorText error={topError} />
+            ) : top ? (
+              <TopStatementsTable top={top} />
+            ) : (
+              <EmptyState title="Loading statements…" />
+            )}
           </section>
           <section className="card" aria-labelledby="activity-heading">
-            <h2 id="activity-heading" className="section-title">Connections</h2>
-            {activityError ? <EngineErrorText error={activityError} /> : activity ? <ActivityTable connections={activity.connections} /> : <EmptyState title="Loading connections…" />}
+            <h2 id="activity-heading" className="section-title">
+              Connections
+            </h2>
+            {activityError ? (
+              <EngineErrorText error={activityError} />
+            ) : activity ? (
+              <ActivityTable connections={activity.connections} />
+            ) : (
+              <EmptyState title="Loading connections…" />
+            )}
           </section>
         </>
       )}

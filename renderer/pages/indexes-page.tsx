@@ -35,7 +35,12 @@ export function IndexesPage() {
       <div className="page__header">
         <h1>Indexes</h1>
         <div className="page__tools">
-          <button type="button" className="button--primary" onClick={() => void advisor.getState().analyze()} disabled={!connected || analyzing}>
+          <button
+            type="button"
+            className="button--primary"
+            onClick={() => void advisor.getState().analyze()}
+            disabled={!connected || analyzing}
+          >
             {analyzing ? 'Analyzing…' : report ? 'Analyze again' : 'Analyze workload'}
           </button>
         </div>
@@ -50,33 +55,50 @@ export function IndexesPage() {
               Proposals{' '}
               {report && (
                 <span className="section-title__note">
-                  {report.statements} statement{report.statements === 1 ? '' : 's'} analyzed{report.skipped.length > 0 && `, ${report.skipped.length} not analyzed (listed below)`} at{' '}
-                  {formatClock(report.at)} · {report.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG on this server)'}
+                  {report.statements} statement{report.statements === 1 ? '' : 's'} analyzed
+                  {report.skipped.length > 0 && `, ${report.skipped.length} not analyzed (listed below)`} at {formatClock(report.at)} ·{' '}
+                  {report.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG on this server)'}
                   {readOnly && ' · read-only mode: nothing is built'}
                 </span>
               )}
             </h2>
-            {report && <p className="field__help" data-testid="advisor-method">{report.methodNote}</p>}
-            {otherBuilds.map((p) => <IndexBuildProgress key={p.name} progress={p} />)}
+            {report && (
+              <p className="field__help" data-testid="advisor-method">
+                {report.methodNote}
+              </p>
+            )}
+            {otherBuilds.map((p) => (
+              <IndexBuildProgress key={p.name} progress={p} />
+            ))}
             {!report ? (
               <EmptyState title={analyzing ? 'Analyzing the workload…' : 'No analysis yet'}>
                 The advisor reads the statements that matter (pg_stat_statements and the running workload), plans them, and proposes the
                 indexes that would serve them best, with their cost. Nothing changes until you build one.
               </EmptyState>
             ) : report.proposals.length === 0 ? (
-              <EmptyState title="No index would help enough">The workload's statements are served by existing indexes, or no candidate saves enough.</EmptyState>
+              <EmptyState title="No index would help enough">
+                The workload's statements are served by existing indexes, or no candidate saves enough.
+              </EmptyState>
             ) : (
               <IndexProposals proposals={report.proposals} readOnly={readOnly} />
             )}
           </section>
           {report && <SkippedStatements skipped={report.skipped} />}
           <section className="card" aria-labelledby="history-heading">
-            <h2 id="history-heading" className="section-title">Built by Hotpath</h2>
+            <h2 id="history-heading" className="section-title">
+              Built by Hotpath
+            </h2>
             <IndexHistory entries={history} readOnly={readOnly} />
           </section>
           <section className="card" aria-labelledby="findings-heading">
-            <h2 id="findings-heading" className="section-title">Existing indexes worth a look</h2>
-            {report ? <IndexFindings findings={report.findings} /> : <p className="field__help">Analyze the workload to check the existing indexes.</p>}
+            <h2 id="findings-heading" className="section-title">
+              Existing indexes worth a look
+            </h2>
+            {report ? (
+              <IndexFindings findings={report.findings} />
+            ) : (
+              <p className="field__help">Analyze the workload to check the existing indexes.</p>
+            )}
           </section>
         </>
       )}

@@ -3,7 +3,14 @@ import { useEngineStatus, useMemory, useServices, useTelemetry } from '../app/co
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { MemoryActions } from '../components/memory-actions.tsx';
-import { actionMarkers, CpuChart, EventLoopChart, MemoryMachineChart, MemoryPressureChart, MemoryProcessChart } from '../components/memory-charts.tsx';
+import {
+  actionMarkers,
+  CpuChart,
+  EventLoopChart,
+  MemoryMachineChart,
+  MemoryPressureChart,
+  MemoryProcessChart,
+} from '../components/memory-charts.tsx';
 import { MemoryLog } from '../components/memory-log.tsx';
 import { MemoryNow } from '../components/memory-now.tsx';
 import { WindowSelector } from '../components/window-selector.tsx';
@@ -37,7 +44,10 @@ export function MemoryPage() {
       </div>
       <section className="card" aria-labelledby="memory-now-heading">
         <h2 id="memory-now-heading" className="section-title">
-          Now <span className="section-title__note">levels: moderate from 85% usage, aggressive from 90%; usage is the higher of RSS / budget and the machine’s share</span>
+          Now{' '}
+          <span className="section-title__note">
+            levels: moderate from 85% usage, aggressive from 90%; usage is the higher of RSS / budget and the machine’s share
+          </span>
         </h2>
         <MemoryNow memory={latest} status={status} />
       </section>

@@ -46,14 +46,16 @@ export function PlannerPage() {
               <PlannerStateBanner status={status} />
               <section className="card" aria-labelledby="planner-now-heading">
                 <h2 id="planner-now-heading" className="section-title">
-                  Now <span className="section-title__note">since the engine started or the last reset; regret from the oracle samples</span>
+                  Now{' '}
+                  <span className="section-title__note">since the engine started or the last reset; regret from the oracle samples</span>
                 </h2>
                 <PlannerTiles status={status} now={Date.now()} />
                 <PlannerVectorPath status={status} />
               </section>
               <section className="card" aria-labelledby="planner-actions-heading">
                 <h2 id="planner-actions-heading" className="section-title">
-                  Model <span className="section-title__note">training runs in a background worker; the selector keeps choosing meanwhile</span>
+                  Model{' '}
+                  <span className="section-title__note">training runs in a background worker; the selector keeps choosing meanwhile</span>
                 </h2>
                 <PlannerActions status={status} />
               </section>

@@ -41,20 +41,39 @@ export function PoolPage() {
           </div>
           <section className="card" aria-labelledby="pool-size-heading">
             <h2 id="pool-size-heading" className="section-title">
-              Size <span className="section-title__note">lanes: high (20% reserved), normal (the workload), low (warming and background work, at most half)</span>
+              Size{' '}
+              <span className="section-title__note">
+                lanes: high (20% reserved), normal (the workload), low (warming and background work, at most half)
+              </span>
             </h2>
-            {statusError ? <EngineErrorText error={statusError} /> : status?.size ? <PoolSizeForm size={status.size} /> : <EmptyState title="Loading the pool…" />}
+            {statusError ? (
+              <EngineErrorText error={statusError} />
+            ) : status?.size ? (
+              <PoolSizeForm size={status.size} />
+            ) : (
+              <EmptyState title="Loading the pool…" />
+            )}
           </section>
           <section className="card" aria-labelledby="pool-settings-heading">
             <h2 id="pool-settings-heading" className="section-title">
               Session settings <span className="section-title__note">every pooled connection; the server checks each change</span>
             </h2>
-            {status?.settings ? <PoolSettingsForm settings={status.settings} /> : !statusError && <EmptyState title="Loading the settings…" />}
+            {status?.settings ? (
+              <PoolSettingsForm settings={status.settings} />
+            ) : (
+              !statusError && <EmptyState title="Loading the settings…" />
+            )}
             {actionError && <EngineErrorText error={actionError.error} />}
-            {lastResult && !actionError && <p className="cache-actions__result" role="status" data-testid="pool-action-result">{lastResult.message}</p>}
+            {lastResult && !actionError && (
+              <p className="cache-actions__result" role="status" data-testid="pool-action-result">
+                {lastResult.message}
+              </p>
+            )}
           </section>
           <section className="card" aria-labelledby="pool-leaks-heading">
-            <h2 id="pool-leaks-heading" className="section-title">Leaked connections</h2>
+            <h2 id="pool-leaks-heading" className="section-title">
+              Leaked connections
+            </h2>
             {status ? <PoolLeaks leaks={status.leaks} /> : !statusError && <EmptyState title="Loading…" />}
           </section>
         </>

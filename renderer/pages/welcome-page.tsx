@@ -16,12 +16,16 @@ export function WelcomePage() {
   return (
     <div className="page page--welcome">
       <h1>Welcome to Hotpath</h1>
-      <p className="page__lead">Watch latency percentiles, throughput and errors of a PostgreSQL + Redis service live. Start with a demo, or point Hotpath at your own database.</p>
+      <p className="page__lead">
+        Watch latency percentiles, throughput and errors of a PostgreSQL + Redis service live. Start with a demo, or point Hotpath at your
+        own database.
+      </p>
       <div className="welcome-choices">
         <section className="card welcome-choice" aria-labelledby="welcome-local">
           <h2 id="welcome-local">Try the local demo</h2>
           <p>
-            Starts PostgreSQL (and Redis, if it is installed) on this machine, with nothing to install, and fills a demo schema with {formatCount(DEMO_CHUNKS)} chunks. The data is kept for next time.
+            Starts PostgreSQL (and Redis, if it is installed) on this machine, with nothing to install, and fills a demo schema with{' '}
+            {formatCount(DEMO_CHUNKS)} chunks. The data is kept for next time.
           </p>
           <StartLocalDemo onReady={toOverview} />
         </section>

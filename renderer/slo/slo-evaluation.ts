@@ -39,7 +39,14 @@ const MEASURED: readonly MeasuredSlo[] = [
   { id: 'p50', label: 'p50 latency', target: '< 10 ms', measure: latency('p50'), passes: (v) => v < 10, format: formatMs },
   { id: 'p95', label: 'p95 latency', target: '< 50 ms', measure: latency('p95'), passes: (v) => v < 50, format: formatMs },
   { id: 'p99', label: 'p99 latency', target: '< 100 ms', measure: latency('p99'), passes: (v) => v < 100, format: formatMs },
-  { id: 'throughput', label: 'Throughput', target: '> 10,000 req/s', measure: (i) => i.achievedRate, passes: (v) => v > 10_000, format: formatRate },
+  {
+    id: 'throughput',
+    label: 'Throughput',
+    target: '> 10,000 req/s',
+    measure: (i) => i.achievedRate,
+    passes: (v) => v > 10_000,
+    format: formatRate,
+  },
 ];
 
 /**

@@ -1,5 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AdvisorReportPayload, BuildHistoryEntryPayload, BuildOutcomePayload, BuildProgressPayload } from '../../main/contract/advisor.ts';
+import type {
+  AdvisorReportPayload,
+  BuildHistoryEntryPayload,
+  BuildOutcomePayload,
+  BuildProgressPayload,
+} from '../../main/contract/advisor.ts';
 import type { EngineApi } from '../../main/contract/api.ts';
 import { createPoller } from './poller.ts';
 import { toError } from './to-error.ts';

@@ -55,7 +55,9 @@ export function createDatabaseStore(api: EngineApi): DatabaseStore {
         ]);
         set({
           ...(top.status === 'fulfilled' ? { top: top.value, topError: null } : { topError: toError(top.reason) }),
-          ...(activity.status === 'fulfilled' ? { activity: activity.value, activityError: null } : { activityError: toError(activity.reason) }),
+          ...(activity.status === 'fulfilled'
+            ? { activity: activity.value, activityError: null }
+            : { activityError: toError(activity.reason) }),
         });
       },
       async cancelQuery(pid) {

@@ -6,13 +6,7 @@ import { toError } from './to-error.ts';
 
 /** The commands whose result is the engine's new status. */
 export type StatusCommand =
-  | 'stack.startLocal'
-  | 'stack.connect'
-  | 'stack.disconnect'
-  | 'workload.start'
-  | 'workload.stop'
-  | 'workload.setRate'
-  | 'profiles.connect';
+  'stack.startLocal' | 'stack.connect' | 'stack.disconnect' | 'workload.start' | 'workload.stop' | 'workload.setRate' | 'profiles.connect';
 
 export interface EngineStatusState {
   /** Null until the first answer from the engine. */

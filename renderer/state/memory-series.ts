@@ -32,7 +32,18 @@ const MiB = 1024 * 1024;
 
 export function memoryPointFromSnapshot(at: number, memory: MemoryInterval | null): MemoryPoint {
   if (!memory) {
-    return { at, rssMiB: null, heapMiB: null, l1MiB: null, budgetMiB: null, machineUsedPercent: null, processCpu: null, machineCpu: null, loopP99Ms: null, level: null };
+    return {
+      at,
+      rssMiB: null,
+      heapMiB: null,
+      l1MiB: null,
+      budgetMiB: null,
+      machineUsedPercent: null,
+      processCpu: null,
+      machineCpu: null,
+      loopP99Ms: null,
+      level: null,
+    };
   }
   const { totalBytes, availableBytes } = memory.machine;
   return {

@@ -1,7 +1,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 export type PageId = 'welcome' | 'overview' | 'database' | 'connections' | 'cache' | 'pool' | 'indexes' | 'memory' | 'planner';
-export const PAGE_IDS: readonly PageId[] = ['welcome', 'overview', 'database', 'connections', 'cache', 'pool', 'indexes', 'memory', 'planner'];
+export const PAGE_IDS: readonly PageId[] = [
+  'welcome',
+  'overview',
+  'database',
+  'connections',
+  'cache',
+  'pool',
+  'indexes',
+  'memory',
+  'planner',
+];
 
 export interface NavigationState {
   page: PageId;

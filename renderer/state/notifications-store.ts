@@ -37,7 +37,9 @@ export function createNotificationsStore(): NotificationsStore {
     pushError(title, error) {
       const e = toError(error);
       const hint = hintOf(e);
-      return get().push(hint === undefined ? { tone: 'error', title, message: e.message } : { tone: 'error', title, message: e.message, hint });
+      return get().push(
+        hint === undefined ? { tone: 'error', title, message: e.message } : { tone: 'error', title, message: e.message, hint },
+      );
     },
     dismiss(id) {
       set({ items: get().items.filter((n) => n.id !== id) });

@@ -15,7 +15,10 @@ export const NO_OPERATOR_ACTION = { busy: null, lastResult: null, actionError: n
  * Runs one operator action at a time through a store: marks it busy, keeps its result sentence or its error,
  * then calls `after` (a status refresh, so the page shows the effect at once).
  */
-export function operatorActionRunner<A extends string>(set: (partial: Partial<OperatorActionState<A>>) => void, after: () => void = () => undefined) {
+export function operatorActionRunner<A extends string>(
+  set: (partial: Partial<OperatorActionState<A>>) => void,
+  after: () => void = () => undefined,
+) {
   return async (action: A, work: () => Promise<string>): Promise<void> => {
     set({ busy: action, actionError: null });
     try {

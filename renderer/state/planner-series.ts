@@ -58,7 +58,8 @@ export function regretPoints(timeline: readonly PlannerIntervalPayload[]): Plann
 export function scatterPoints(recent: PlannerStatusPayload['recent']): PlannerScatterPoint[] {
   const points: PlannerScatterPoint[] = [];
   for (const s of recent) {
-    if (s.predictedMs !== null) points.push({ at: s.at, plan: s.plan, actualMs: s.actualMs, predictedMs: s.predictedMs, explored: s.explored });
+    if (s.predictedMs !== null)
+      points.push({ at: s.at, plan: s.plan, actualMs: s.actualMs, predictedMs: s.predictedMs, explored: s.explored });
   }
   return points;
 }

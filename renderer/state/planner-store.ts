@@ -32,7 +32,9 @@ export function describeRetrain(status: PlannerStatusPayload): string {
 
 /** What a reset took away, from the status before it. */
 export function describeReset(before: PlannerStatusPayload | null): string {
-  const forgotten = before ? `${observations(before.model.observations)}, the model and ${formatCount(before.planCache.entries)} cached plan choices` : 'every observation, the model and the plan cache';
+  const forgotten = before
+    ? `${observations(before.model.observations)}, the model and ${formatCount(before.planCache.entries)} cached plan choices`
+    : 'every observation, the model and the plan cache';
   return `Planner reset: ${forgotten} forgotten. The selector runs the default plan until it has learned again.`;
 }
 

@@ -12,7 +12,11 @@ export interface PolledStatus<S> {
 }
 
 /** The part of a store that loads `load()` now and every `intervalMs` while polling (see createPoller). */
-export function polledStatus<S>(load: () => Promise<S>, set: (partial: Partial<PolledStatus<S>>) => void, intervalMs: number): PolledStatus<S> {
+export function polledStatus<S>(
+  load: () => Promise<S>,
+  set: (partial: Partial<PolledStatus<S>>) => void,
+  intervalMs: number,
+): PolledStatus<S> {
   const refresh = async (): Promise<void> => {
     try {
       set({ status: await load(), statusError: null });

@@ -21,7 +21,19 @@ export interface PoolPoint {
 const p99 = (latency: PoolInterval['usage']): number | null => (latency.count > 0 ? latency.p99 : null);
 
 export function poolPointFromSnapshot(at: number, pool: PoolInterval | null): PoolPoint {
-  if (!pool) return { at, waitHigh: null, waitNormal: null, waitLow: null, active: null, idle: null, waiting: null, max: null, efficiency: null, busy: null };
+  if (!pool)
+    return {
+      at,
+      waitHigh: null,
+      waitNormal: null,
+      waitLow: null,
+      active: null,
+      idle: null,
+      waiting: null,
+      max: null,
+      efficiency: null,
+      busy: null,
+    };
   const waiting = pool.waitingByLane;
   return {
     at,

@@ -31,7 +31,8 @@ function templateStats(snapshot: TelemetrySnapshot, template: string): TemplateI
 export function pointFromSnapshot(snapshot: TelemetrySnapshot, template: string): ChartPoint {
   const workload = snapshot.workload;
   const stats = templateStats(snapshot, template);
-  if (!workload || !stats) return { at: snapshot.at, p50: null, p95: null, p99: null, target: null, achieved: null, errors: null, shed: null };
+  if (!workload || !stats)
+    return { at: snapshot.at, p50: null, p95: null, p99: null, target: null, achieved: null, errors: null, shed: null };
   const seconds = workload.durationMs > 0 ? workload.durationMs / 1000 : 1;
   const overall = template === ALL_TEMPLATES;
   const hasLatency = stats.latency.count > 0;
@@ -69,7 +70,11 @@ export function meanOf(values: (number | null)[]): number | null {
  * point's time. Buckets are aligned to the clock (not to the window's edge) so points do not shift as the
  * window slides.
  */
-export function bucketize<P extends { at: number }>(points: readonly P[], bucketSeconds: number, merge: (bucket: readonly P[]) => Omit<P, 'at'>): P[] {
+export function bucketize<P extends { at: number }>(
+  points: readonly P[],
+  bucketSeconds: number,
+  merge: (bucket: readonly P[]) => Omit<P, 'at'>,
+): P[] {
   if (bucketSeconds <= 1) return [...points];
   const bucketMs = bucketSeconds * 1000;
   const out: P[] = [];

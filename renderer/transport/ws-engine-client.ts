@@ -15,7 +15,6 @@ export interface WebSocketLike {
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
-
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -33,7 +32,14 @@ export class WsEngineClient implements EngineApi {
   private constructor(private readonly socket: WebSocketLike) {
     socket.addEventListener('message', (event) => this.receive(String(event.data)));
     socket.addEventListener('close', () => {
-      for (const p of this.pending.values()) p.reject(new EngineCallError({ code: 'disconnected', message: 'The connection to the engine closed.', hint: 'Check that hotpath is still running, then reload.' }));
+      for (const p of this.pending.values())
+        p.reject(
+          new EngineCallError({
+            code: 'disconnected',
+            message: 'The connection to the engine closed.',
+            hint: 'Check that hotpath is still running, then reload.',
+          }),
+        );
       this.pending.clear();
     });
   }

@@ -21,7 +21,10 @@ async function templateTable(page: Page): Promise<Map<string, number[]>> {
   for (const row of rows) {
     const name = (await row.locator('th').textContent())?.trim() ?? '';
     const cells = await row.locator('td').allTextContents();
-    result.set(name, cells.slice(0, 3).map((c) => Number(c.replace(/[^\d.]/g, ''))));
+    result.set(
+      name,
+      cells.slice(0, 3).map((c) => Number(c.replace(/[^\d.]/g, ''))),
+    );
   }
   return result;
 }
@@ -70,7 +73,9 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   await page.getByRole('link', { name: 'Cache' }).click();
   await page.getByRole('heading', { level: 1, name: 'Cache' }).waitFor(POLL);
   await page.getByTestId('cache-tier-l1').waitFor(POLL);
-  await expect.poll(() => page.getByTestId('cache-hit-rate-chart').locator('path.recharts-line-curve').count(), POLL).toBeGreaterThanOrEqual(2);
+  await expect
+    .poll(() => page.getByTestId('cache-hit-rate-chart').locator('path.recharts-line-curve').count(), POLL)
+    .toBeGreaterThanOrEqual(2);
   await expect.poll(async () => (await page.getByTestId('cache-l1-usage').textContent()) ?? '', POLL).toMatch(/in [1-9][\d,]* entries/);
   await page.getByRole('button', { name: 'Warm cache' }).click();
   await expect.poll(async () => (await page.getByTestId('cache-action-result').textContent()) ?? '', POLL).toMatch(/^Warmed /);
@@ -82,7 +87,9 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   await expect.poll(() => page.getByTestId('pool-wait-chart').locator('path.recharts-line-curve').count(), POLL).toBeGreaterThanOrEqual(1);
   await page.getByLabel('Statement timeout (ms)').fill('20000');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect.poll(async () => (await page.getByTestId('pool-action-result').textContent()) ?? '', POLL).toMatch(/^Applied statementTimeoutMs 20000/);
+  await expect
+    .poll(async () => (await page.getByTestId('pool-action-result').textContent()) ?? '', POLL)
+    .toMatch(/^Applied statementTimeoutMs 20000/);
   await screenshot(page, project, 'pool');
   await page.getByRole('button', { name: 'Revert' }).click();
   await expect.poll(() => page.getByLabel('Statement timeout (ms)').inputValue(), POLL).not.toBe('20000');
@@ -107,9 +114,13 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   // The Memory page: the engine's memory charted against its budget; a moderate cleanup run and what it freed.
   await page.getByRole('link', { name: 'Memory' }).click();
   await page.getByRole('heading', { level: 1, name: 'Memory' }).waitFor(POLL);
-  await expect.poll(() => page.getByTestId('memory-process-chart').locator('path.recharts-line-curve').count(), POLL).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(() => page.getByTestId('memory-process-chart').locator('path.recharts-line-curve').count(), POLL)
+    .toBeGreaterThanOrEqual(1);
   await page.getByRole('button', { name: 'Moderate cleanup now' }).click();
-  await expect.poll(async () => (await page.getByTestId('memory-action-result').textContent()) ?? '', POLL).toMatch(/^Moderate cleanup done: freed /);
+  await expect
+    .poll(async () => (await page.getByTestId('memory-action-result').textContent()) ?? '', POLL)
+    .toMatch(/^Moderate cleanup done: freed /);
   await screenshot(page, project, 'memory');
 
   // The Planner page: the demo workload's hybrid templates go through the plan selector; its choices charted,
@@ -119,7 +130,9 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   await page.getByTestId('planner-tiles').waitFor(POLL);
   await expect.poll(() => page.getByTestId('planner-choices-chart').locator('.recharts-area-area').count(), POLL).toBeGreaterThanOrEqual(1);
   await page.getByRole('button', { name: 'Retrain now' }).click();
-  await expect.poll(async () => (await page.getByTestId('planner-action-result').textContent()) ?? '', POLL).toMatch(/^Model retrained on /);
+  await expect
+    .poll(async () => (await page.getByTestId('planner-action-result').textContent()) ?? '', POLL)
+    .toMatch(/^Model retrained on /);
   await screenshot(page, project, 'planner');
   await page.getByRole('link', { name: 'Overview' }).click();
 
@@ -140,7 +153,10 @@ export async function consoleJourney(page: Page, options: JourneyOptions): Promi
   wrong.password = 'definitely-wrong';
   await page.getByLabel('PostgreSQL URL').fill(wrong.toString());
   await page.getByRole('button', { name: 'Test connection' }).click();
-  const alert = page.getByRole('alert').filter({ hasText: /password/i }).first();
+  const alert = page
+    .getByRole('alert')
+    .filter({ hasText: /password/i })
+    .first();
   await alert.waitFor(POLL);
   expect(await alert.textContent()).toMatch(/password/i);
   await screenshot(page, project, 'connections-wrong-password');

@@ -92,23 +92,41 @@ describe('console end to end (project: electron)', () => {
   // The same journey in the desktop window. Electron's binary cannot be downloaded on the
   // machines this suite usually runs on; where one exists (ELECTRON_PATH, or an installed
   // electron package), this project runs too, as RedisInsight does.
-  it.skipIf(!electronBinary)(`runs the operator journey in the Electron window${electronBinary ? '' : ' (skipped: no Electron binary here; set ELECTRON_PATH)'}`, async () => {
-    const userData = await mkdtemp(join(tmpdir(), 'hotpath-e2e-electron-'));
-    const app = await _electron.launch({
-      executablePath: electronBinary!,
-      args: [join(import.meta.dirname, '../..'), '--local'],
-      env: { ...process.env, HOTPATH_USER_DATA: userData },
-    });
-    try {
-      const page = await app.firstWindow();
-      const status = await waitFor('the local stack', async () => {
-        const s = await page.evaluate(() => (window as unknown as { hotpathBridge: { invoke(c: string, p: unknown): Promise<{ ok: boolean; result: { phase: string; stack: { pgDisplayUrl: string } | null } }> } }).hotpathBridge.invoke('engine.status', {}));
-        return s.ok && s.result.phase === 'ready' && s.result.stack ? s.result : undefined;
-      }, 180_000);
-      await consoleJourney(page, { project: 'electron', localPgUrl: status.stack!.pgDisplayUrl, systemPgUrl: inject('pg15Url') });
-    } finally {
-      await app.close();
-      await rm(userData, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!electronBinary)(
+    `runs the operator journey in the Electron window${electronBinary ? '' : ' (skipped: no Electron binary here; set ELECTRON_PATH)'}`,
+    async () => {
+      const userData = await mkdtemp(join(tmpdir(), 'hotpath-e2e-electron-'));
+      const app = await _electron.launch({
+        executablePath: electronBinary!,
+        args: [join(import.meta.dirname, '../..'), '--local'],
+        env: { ...process.env, HOTPATH_USER_DATA: userData },
+      });
+      try {
+        const page = await app.firstWindow();
+        const status = await waitFor(
+          'the local stack',
+          async () => {
+            const s = await page.evaluate(() =>
+              (
+                window as unknown as {
+                  hotpathBridge: {
+                    invoke(
+                      c: string,
+                      p: unknown,
+                    ): Promise<{ ok: boolean; result: { phase: string; stack: { pgDisplayUrl: string } | null } }>;
+                  };
+                }
+              ).hotpathBridge.invoke('engine.status', {}),
+            );
+            return s.ok && s.result.phase === 'ready' && s.result.stack ? s.result : undefined;
+          },
+          180_000,
+        );
+        await consoleJourney(page, { project: 'electron', localPgUrl: status.stack!.pgDisplayUrl, systemPgUrl: inject('pg15Url') });
+      } finally {
+        await app.close();
+        await rm(userData, { recursive: true, force: true });
+      }
+    },
+  );
 });

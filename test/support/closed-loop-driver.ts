@@ -7,7 +7,12 @@ import type { LatencySummary } from '../../main/contract/telemetry.ts';
  * callers each send the next request when the previous one returns, and time each
  * request from its actual send. During a stall they simply stop sending.
  */
-export async function runClosedLoop(target: WorkloadTarget, params: () => unknown[], workers: number, durationMs: number): Promise<LatencySummary> {
+export async function runClosedLoop(
+  target: WorkloadTarget,
+  params: () => unknown[],
+  workers: number,
+  durationMs: number,
+): Promise<LatencySummary> {
   const histogram = newLatencyHistogram();
   const end = performance.now() + durationMs;
   await Promise.all(

@@ -12,7 +12,11 @@ export interface ConnectedTransport {
 }
 
 /** Resolves with the next payload of `event` (the engine ticks once a second). */
-function nextEvent<E extends EventName>(api: EngineApi, event: E, accept: (payload: EventPayload<E>) => boolean = () => true): Promise<EventPayload<E>> {
+function nextEvent<E extends EventName>(
+  api: EngineApi,
+  event: E,
+  accept: (payload: EventPayload<E>) => boolean = () => true,
+): Promise<EventPayload<E>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -55,9 +59,18 @@ export function contractTransportSuite(name: string, connect: () => Promise<Conn
     });
 
     it('rejects bad parameters with bad-request naming the field', async () => {
-      await expect(transport.api.call('workload.setRate', { rate: -1 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('rate') });
-      await expect(transport.api.call('stack.connect', {} as never)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('pgUrl') });
-      await expect(transport.api.call('telemetry.history', { seconds: 'all' } as never)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('seconds') });
+      await expect(transport.api.call('workload.setRate', { rate: -1 })).rejects.toMatchObject({
+        code: 'bad-request',
+        message: expect.stringContaining('rate'),
+      });
+      await expect(transport.api.call('stack.connect', {} as never)).rejects.toMatchObject({
+        code: 'bad-request',
+        message: expect.stringContaining('pgUrl'),
+      });
+      await expect(transport.api.call('telemetry.history', { seconds: 'all' } as never)).rejects.toMatchObject({
+        code: 'bad-request',
+        message: expect.stringContaining('seconds'),
+      });
     });
 
     it('rejects an unknown command with unknown-command and a hint listing the known ones', async () => {

@@ -27,7 +27,12 @@ const requireFromPackage = createRequire(join(packageDir, 'dist', 'runner.js'));
 
 const offline = (): Promise<never> => Promise.reject(new Error('electronegativity runs offline here'));
 const gotPath = requireFromPackage.resolve('got');
-requireFromPackage.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: Object.assign(offline, { default: offline }) } as unknown as NodeModule;
+requireFromPackage.cache[gotPath] = {
+  id: gotPath,
+  filename: gotPath,
+  loaded: true,
+  exports: Object.assign(offline, { default: offline }),
+} as unknown as NodeModule;
 
 // Its translations print "Could not retrieve updated translations" when offline; that line is noise.
 const log = console.log;
@@ -45,7 +50,10 @@ interface Issue {
   sample: string | null;
   description: string;
 }
-const run = requireFromPackage('./runner.js') as (options: Record<string, unknown>, forCli: boolean) => Promise<{ issues: Issue[]; errors: { file: string; message: string; tolerable: boolean }[] }>;
+const run = requireFromPackage('./runner.js') as (
+  options: Record<string, unknown>,
+  forCli: boolean,
+) => Promise<{ issues: Issue[]; errors: { file: string; message: string; tolerable: boolean }[] }>;
 const electronVersion = (requireHere('electron/package.json') as { version: string }).version;
 
 const result = await run(

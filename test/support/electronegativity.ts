@@ -27,7 +27,9 @@ export async function scanWithElectronegativity(dir: string): Promise<Finding[]>
   const out = await mkdtemp(join(tmpdir(), 'hotpath-electronegativity-'));
   try {
     const json = join(out, 'findings.json');
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SCAN_SCRIPT, dir, json], { maxBuffer: 16 * 1024 * 1024 });
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SCAN_SCRIPT, dir, json], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const unparsed = stderr.split('\n').filter((line) => line.startsWith('error: '));
     if (unparsed.length > 0) throw new Error(`electronegativity could not parse:\n${unparsed.join('\n')}`);
     return JSON.parse(await readFile(json, 'utf8')) as Finding[];

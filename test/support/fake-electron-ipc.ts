@@ -90,7 +90,7 @@ export class FakeIpcRenderer implements IpcRendererLike {
       return structuredClone(await handler(event, ...cloned));
     } catch (error) {
       // Electron keeps only the message of an error thrown by a handler.
-      throw new Error(`Error invoking remote method '${channel}': ${String(error)}`);
+      throw new Error(`Error invoking remote method '${channel}': ${String(error)}`, { cause: error });
     }
   }
 

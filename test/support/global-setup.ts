@@ -27,7 +27,7 @@ async function assertReachable(url: string, what: string, hint: string): Promise
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
-    throw new Error(`${what} is not reachable at ${url}: ${(error as Error).message}. ${hint}`);
+    throw new Error(`${what} is not reachable at ${url}: ${(error as Error).message}. ${hint}`, { cause: error });
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -43,8 +43,13 @@ function assertRedis(host: string, port: number): Promise<void> {
       if (data.toString().startsWith('+PONG')) resolve();
       else reject(new Error(`Redis at ${host}:${port} answered ${JSON.stringify(data.toString())}`));
     });
-    socket.once('timeout', () => { socket.destroy(); reject(new Error(`Redis at ${host}:${port} timed out`)); });
-    socket.once('error', (error) => reject(new Error(`Redis is not reachable at ${host}:${port}: ${error.message}. Start it (see .ci/run).`)));
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`Redis at ${host}:${port} timed out`));
+    });
+    socket.once('error', (error) =>
+      reject(new Error(`Redis is not reachable at ${host}:${port}: ${error.message}. Start it (see .ci/run).`)),
+    );
   });
 }
 
@@ -74,10 +79,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: [
-      '-c', 'shared_preload_libraries=pg_stat_statements',
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
     ],
     onLog: () => undefined,
   });

@@ -2,7 +2,8 @@
  * A workload that needs no demo data: point reads of `public.items`, a 100-row table a test creates with
  * ITEMS_TABLE_SQL. Suites that start, replace and break workloads share it.
  */
-export const ITEMS_TABLE_SQL = 'CREATE TABLE public.items (id int PRIMARY KEY, note text); INSERT INTO public.items SELECT g, md5(g::text) FROM generate_series(1, 100) g';
+export const ITEMS_TABLE_SQL =
+  'CREATE TABLE public.items (id int PRIMARY KEY, note text); INSERT INTO public.items SELECT g, md5(g::text) FROM generate_series(1, 100) g';
 
 export function itemsProfile(name: string): string {
   return `name: ${name}

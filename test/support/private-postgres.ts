@@ -50,8 +50,10 @@ async function startSystem15(settings: readonly string[]): Promise<PrivatePostgr
   const data = join(dir, 'data');
   const port = await freePort();
   await asPostgres(join(PG15_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  await appendFile(data + '/postgresql.conf',
-    `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nmax_connections = 40\nshared_buffers = 16MB\n${settings.map((s) => `${s}\n`).join('')}`);
+  await appendFile(
+    data + '/postgresql.conf',
+    `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nmax_connections = 40\nshared_buffers = 16MB\n${settings.map((s) => `${s}\n`).join('')}`,
+  );
   const log = join(dir, 'server.log');
   const start = async (): Promise<void> => {
     await asPostgres(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
@@ -84,7 +86,19 @@ async function startEmbedded(settings: readonly string[]): Promise<PrivatePostgr
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=40', '-c', 'shared_buffers=16MB', ...settings.flatMap((s) => ['-c', s])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=40',
+      '-c',
+      'shared_buffers=16MB',
+      ...settings.flatMap((s) => ['-c', s]),
+    ],
     onLog: () => undefined,
     onError: () => undefined,
   });

@@ -35,9 +35,13 @@ async function spawnServer(dir: string, port: number): Promise<RunningServer> {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const lines = createInterface({ input: child.stdout! });
-  const exited = once(child, 'exit').then(([code]) => { throw new Error(`s3rver exited (code ${String(code)}) before listening: ${stderr}`); });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`s3rver exited (code ${String(code)}) before listening: ${stderr}`);
+  });
   const listening = (async () => {
     for await (const line of lines) return (JSON.parse(line) as { port: number }).port;
     throw new Error(`s3rver closed its output before listening: ${stderr}`);

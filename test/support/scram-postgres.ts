@@ -59,14 +59,18 @@ export async function startPasswordServer(server: TestServer, password: string):
       await client.end();
     }
     // The postmaster reloads on SIGHUP, a moment later: wait until a connection without password is refused.
-    await waitFor('pg_hba.conf to require passwords', async () => {
-      try {
-        await run(priv.url, 'SELECT 1');
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 10_000);
+    await waitFor(
+      'pg_hba.conf to require passwords',
+      async () => {
+        try {
+          await run(priv.url, 'SELECT 1');
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+    );
     admin = priv.url.replace('postgres@', `postgres:${encodeURIComponent(password)}@`);
     cleanup = () => priv.destroy();
   }

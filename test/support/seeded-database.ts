@@ -13,7 +13,10 @@ export interface SeededDatabase {
   drop(): Promise<void>;
 }
 
-export async function createSeededDatabase(server: TestServer, options: { chunks: number; dataDirPrefix: string }): Promise<SeededDatabase> {
+export async function createSeededDatabase(
+  server: TestServer,
+  options: { chunks: number; dataDirPrefix: string },
+): Promise<SeededDatabase> {
   const db = await createTestDatabase(server);
   const dataDir = await mkdtemp(join(tmpdir(), options.dataDirPrefix));
   const pool = new pg.Pool({ connectionString: db.url });

@@ -5,4 +5,9 @@ import { currentThreadId, lowerThisThreadPriority } from '../../main/util/thread
 
 const lowered = lowerThisThreadPriority(17);
 const tid = currentThreadId();
-parentPort!.postMessage({ lowered, tid, threadPriority: tid === null ? null : getPriority(tid), processPriority: getPriority(process.pid) });
+parentPort!.postMessage({
+  lowered,
+  tid,
+  threadPriority: tid === null ? null : getPriority(tid),
+  processPriority: getPriority(process.pid),
+});

@@ -79,7 +79,9 @@ function traceJson(results: SimResult[], requests: number, size: number): unknow
     arc: rate(POLICY_NAMES.arc),
     tinylfuFixed: rate(POLICY_NAMES.fixed),
   };
-  const shareOfOpt = Object.fromEntries(Object.entries(hitRate).map(([name, value]) => [name, hitRate.opt > 0 ? round(value / hitRate.opt, 4) : 0]));
+  const shareOfOpt = Object.fromEntries(
+    Object.entries(hitRate).map(([name, value]) => [name, hitRate.opt > 0 ? round(value / hitRate.opt, 4) : 0]),
+  );
   return { hitRate, shareOfOpt, requests, size };
 }
 

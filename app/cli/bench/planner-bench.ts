@@ -66,7 +66,14 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
     const random: Random = seededRandom(options.seed ?? 20_261_127);
     const nextQuery = createHybridQueryGenerator(domain, store, random);
     const regret = new RegretTracker();
-    const planner = new HybridPlanner({ store, partials: new PartialCache(), stats: () => stats, selector, regret, oracleEvery: ORACLE_EVERY });
+    const planner = new HybridPlanner({
+      store,
+      partials: new PartialCache(),
+      stats: () => stats,
+      selector,
+      regret,
+      oracleEvery: ORACLE_EVERY,
+    });
 
     process.stderr.write(`Warm-up: ${options.warmup} queries, the selector learning as in production…\n`);
     // Cached-partial as a fixed plan keeps a cache of its own (see below); the warm-up warms it as well.
@@ -79,7 +86,9 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
     }
     await selector.retrain();
 
-    process.stderr.write(`Measuring ${options.queries} queries × ${PLAN_NAMES.length} plans × ${2 * options.reps} runs (${options.reps} timed, ${options.reps} to pick the oracle's plan)…\n`);
+    process.stderr.write(
+      `Measuring ${options.queries} queries × ${PLAN_NAMES.length} plans × ${2 * options.reps} runs (${options.reps} timed, ${options.reps} to pick the oracle's plan)…\n`,
+    );
     const latencies: Record<string, number[]> = { selector: [], oracle: [], ...Object.fromEntries(PLAN_NAMES.map((p) => [p, []])) };
     const overheadUs: number[] = [];
     const oracleMinOfMedians: number[] = [];
@@ -100,12 +109,18 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
         // the query's data in the CPU's caches, which on sub-millisecond plans favoured it by several per cent.
         for (const entry of shuffled<PlanName | typeof OWN_CACHE>([...PLAN_NAMES, OWN_CACHE], random)) {
           const plan = entry === OWN_CACHE ? 'cached-partial' : entry;
-          const { run, latencyMs } = await planner.execute(plan, query, { fill: false, ...(entry === OWN_CACHE ? { partials: ownCache } : {}) });
+          const { run, latencyMs } = await planner.execute(plan, query, {
+            fill: false,
+            ...(entry === OWN_CACHE ? { partials: ownCache } : {}),
+          });
           if (entry === OWN_CACHE) {
             if (round % 2 === 0) alone.push(latencyMs);
           } else (round % 2 === 0 ? timed : picking)[plan].push(latencyMs);
           if (reference === null) reference = run.rows;
-          else if (!sameRows(reference, run.rows)) throw new Error(`bench planner: ${entry === OWN_CACHE ? 'cached-partial on its own cache' : `plan ${plan}`} returned other rows than the others for query ${i + 1}; the plans must agree.`);
+          else if (!sameRows(reference, run.rows))
+            throw new Error(
+              `bench planner: ${entry === OWN_CACHE ? 'cached-partial on its own cache' : `plan ${plan}`} returned other rows than the others for query ${i + 1}; the plans must agree.`,
+            );
         }
       }
       const perPlan = Object.fromEntries(PLAN_NAMES.map((p) => [p, median(timed[p])])) as Record<PlanName, number>;
@@ -173,7 +188,14 @@ function report(
     ratios: { ...ratios, selectorVsOracleMinOfMediansMean: selector.mean / minOfMedians.mean },
     oracleMinOfMedians: minOfMedians,
     overheadUs: overhead,
-    goals, choices, explored, queries: options.queries, warmupQueries: options.warmup, chunks: rows, runsPerPlan: options.reps };
+    goals,
+    choices,
+    explored,
+    queries: options.queries,
+    warmupQueries: options.warmup,
+    chunks: rows,
+    runsPerPlan: options.reps,
+  };
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
     suite: 'planner',
@@ -193,7 +215,7 @@ function report(
       `oracle: per query, the plan fastest in the odd rounds, timed in the even ones; the fastest of the timed medians instead reads ${round(minOfMedians.mean)} ms (mean), selector ÷ that = ${round(selector.mean / minOfMedians.mean)}`,
       `goals: better than every fixed plan (mean and p95): ${goals.betterThanEveryFixedPlan ? 'met' : 'NOT met'}; within 20% of the oracle (mean): ${goals.within20PercentOfOracle ? 'met' : 'NOT met'}`,
       `${explored} of ${options.queries} measured choices were exploration; the plans send no SQL (the in-process index holds embeddings, filter columns and edges)`,
-      'fixed plans: each as if it were the only plan; cached-partial on a partial cache filled by its own runs (the others do not read it). Oracle and selector: every plan on the cache the selector\'s choices filled',
+      "fixed plans: each as if it were the only plan; cached-partial on a partial cache filled by its own runs (the others do not read it). Oracle and selector: every plan on the cache the selector's choices filled",
     ],
     json,
   };

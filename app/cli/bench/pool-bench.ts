@@ -80,8 +80,15 @@ export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchRes
  * administrator) would be an unhandled 'error' that ends the process. The session is gone either way; the
  * measurement that used it is already over, so the error is only noted.
  */
-export function openBenchPgPool(dbUrl: string, size: number, applicationName = 'hotpath-bench-pgpool'): pg.Pool & { sessionErrors: string[] } {
-  const pool = Object.assign(new pg.Pool({ connectionString: dbUrl, max: size, connectionTimeoutMillis: 60_000, application_name: applicationName }), { sessionErrors: [] as string[] });
+export function openBenchPgPool(
+  dbUrl: string,
+  size: number,
+  applicationName = 'hotpath-bench-pgpool',
+): pg.Pool & { sessionErrors: string[] } {
+  const pool = Object.assign(
+    new pg.Pool({ connectionString: dbUrl, max: size, connectionTimeoutMillis: 60_000, application_name: applicationName }),
+    { sessionErrors: [] as string[] },
+  );
   pool.on('error', (error) => void pool.sessionErrors.push(error.message));
   return pool;
 }
@@ -96,16 +103,45 @@ function pgEnv(url: URL): NodeJS.ProcessEnv {
   };
 }
 
-async function measure(client: Client, dbUrl: string, env: NodeJS.ProcessEnv, database: string, c: number, seconds: number): Promise<{ qps: number; cpuUsPerQuery?: number }> {
+async function measure(
+  client: Client,
+  dbUrl: string,
+  env: NodeJS.ProcessEnv,
+  database: string,
+  c: number,
+  seconds: number,
+): Promise<{ qps: number; cpuUsPerQuery?: number }> {
   if (client === 'pgbench') {
-    const { stdout } = await run('pgbench', ['-S', '-M', 'prepared', '-n', '-c', String(c), '-j', String(Math.min(c, 2)), '-T', String(Math.max(1, Math.round(seconds))), database], { env });
+    const { stdout } = await run(
+      'pgbench',
+      [
+        '-S',
+        '-M',
+        'prepared',
+        '-n',
+        '-c',
+        String(c),
+        '-j',
+        String(Math.min(c, 2)),
+        '-T',
+        String(Math.max(1, Math.round(seconds))),
+        database,
+      ],
+      { env },
+    );
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
     if (!tps) throw new Error(`pgbench printed no tps: ${stdout.slice(-500)}`);
     return { qps: Number(tps[1]) };
   }
   if (client === 'hotpath') {
     // Live-traffic lane (high): the lane the console's own lookups use; it may use the whole pool.
-    const pool = await PoolManager.open({ connection: { connectionString: dbUrl }, min: c, max: c, acquireTimeoutMs: 60_000, applicationName: 'hotpath-bench-pool' });
+    const pool = await PoolManager.open({
+      connection: { connectionString: dbUrl },
+      min: c,
+      max: c,
+      acquireTimeoutMs: 60_000,
+      applicationName: 'hotpath-bench-pool',
+    });
     try {
       return await closedLoop(c, seconds, (aid) => pool.query('high', { ...LOOKUP, values: [aid] }));
     } finally {
@@ -123,7 +159,11 @@ async function measure(client: Client, dbUrl: string, env: NodeJS.ProcessEnv, da
 }
 
 /** C callers, each sending the next lookup when the previous one returns; counts completions after a warm-up. */
-async function closedLoop(c: number, seconds: number, call: (aid: number) => Promise<unknown>): Promise<{ qps: number; cpuUsPerQuery: number }> {
+async function closedLoop(
+  c: number,
+  seconds: number,
+  call: (aid: number) => Promise<unknown>,
+): Promise<{ qps: number; cpuUsPerQuery: number }> {
   let completed = 0;
   let running = true;
   const worker = async (): Promise<void> => {
@@ -146,11 +186,23 @@ async function closedLoop(c: number, seconds: number, call: (aid: number) => Pro
   return { qps: (count / elapsed) * 1000, cpuUsPerQuery: (used.user + used.system) / Math.max(1, count) };
 }
 
-function report(samples: Record<Client, Record<string, number[]>>, cpu: Record<Client, Record<string, number[]>>, concurrencies: number[], options: PoolBenchOptions): PoolBenchResult {
-  const qps = Object.fromEntries(POOL_BENCH_CLIENTS.map((client) => [client, Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[client][String(c)]!))]))])) as PoolBenchJson['qps'];
-  const ratio = (peer: Client) => Object.fromEntries(concurrencies.map((c) => [String(c), round(qps.hotpath[String(c)]! / qps[peer][String(c)]!)]));
+function report(
+  samples: Record<Client, Record<string, number[]>>,
+  cpu: Record<Client, Record<string, number[]>>,
+  concurrencies: number[],
+  options: PoolBenchOptions,
+): PoolBenchResult {
+  const qps = Object.fromEntries(
+    POOL_BENCH_CLIENTS.map((client) => [
+      client,
+      Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[client][String(c)]!))])),
+    ]),
+  ) as PoolBenchJson['qps'];
+  const ratio = (peer: Client) =>
+    Object.fromEntries(concurrencies.map((c) => [String(c), round(qps.hotpath[String(c)]! / qps[peer][String(c)]!)]));
   const ratios = { hotpathVsPgPool: ratio('pgPool'), hotpathVsPgPoolNamed: ratio('pgPoolNamed'), hotpathVsPgbench: ratio('pgbench') };
-  const cpuOf = (client: Exclude<Client, 'pgbench'>) => Object.fromEntries(concurrencies.map((c) => [String(c), round(median(cpu[client][String(c)]!))]));
+  const cpuOf = (client: Exclude<Client, 'pgbench'>) =>
+    Object.fromEntries(concurrencies.map((c) => [String(c), round(median(cpu[client][String(c)]!))]));
   const clientCpuUsPerQuery = { hotpath: cpuOf('hotpath'), pgPool: cpuOf('pgPool'), pgPoolNamed: cpuOf('pgPoolNamed') };
   const goals = {
     atLeastPgPool: Object.values(ratios.hotpathVsPgPool).every((r) => r >= 1),
@@ -159,7 +211,18 @@ function report(samples: Record<Client, Record<string, number[]>>, cpu: Record<C
   return {
     suite: 'pool',
     title: 'Pool manager: primary-key lookups per second (medians of runs)',
-    columns: ['concurrency', 'hotpath q/s', 'pg.Pool q/s', 'pg.Pool named q/s', 'pgbench -M prepared q/s', 'vs pg.Pool', 'vs pg.Pool named', 'vs pgbench', 'hotpath CPU µs/q', 'pg.Pool named CPU µs/q'],
+    columns: [
+      'concurrency',
+      'hotpath q/s',
+      'pg.Pool q/s',
+      'pg.Pool named q/s',
+      'pgbench -M prepared q/s',
+      'vs pg.Pool',
+      'vs pg.Pool named',
+      'vs pgbench',
+      'hotpath CPU µs/q',
+      'pg.Pool named CPU µs/q',
+    ],
     rows: concurrencies.map((c) => {
       const k = String(c);
       return {
@@ -179,7 +242,7 @@ function report(samples: Record<Client, Record<string, number[]>>, cpu: Record<C
     notes: [
       `Goals: ≥ 1.0× pg.Pool (unnamed): ${goals.atLeastPgPool ? 'met' : 'NOT met'}; ≥ 0.9× pg.Pool with named statements: ${goals.within10PercentOfPgPoolNamed ? 'met' : 'NOT met'}.`,
       'Every client has C connections and C callers in flight; hotpath uses lane high and named prepared statements; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.',
-      'Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process\'s CPU per query (client overhead), steadier than q/s when other work shares the machine.',
+      "Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process's CPU per query (client overhead), steadier than q/s when other work shares the machine.",
     ],
     json: { qps, ratios, goals, clientCpuUsPerQuery, runs: options.runs, seconds: options.seconds },
   };

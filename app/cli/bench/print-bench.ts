@@ -5,7 +5,10 @@ export function formatBenchTable(result: BenchResult): string {
   const cells = result.rows.map((row) => result.columns.map((column) => format(row[column])));
   const widths = result.columns.map((column, i) => Math.max(column.length, ...cells.map((row) => row[i]!.length)));
   const line = (values: string[], numeric: boolean[]) =>
-    values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+    values
+      .map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const numeric = result.columns.map((column) => result.rows.every((row) => typeof row[column] === 'number'));
   return [
     `## ${result.title}`,

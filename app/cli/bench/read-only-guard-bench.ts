@@ -71,7 +71,9 @@ async function createLookupTable(url: string): Promise<number> {
   setup.on('error', () => undefined);
   await setup.connect();
   try {
-    await setup.query(`CREATE TABLE lookup (id int PRIMARY KEY, v int NOT NULL); INSERT INTO lookup SELECT g, g FROM generate_series(1, ${ROWS}) g; ANALYZE lookup`);
+    await setup.query(
+      `CREATE TABLE lookup (id int PRIMARY KEY, v int NOT NULL); INSERT INTO lookup SELECT g, g FROM generate_series(1, ${ROWS}) g; ANALYZE lookup`,
+    );
     const { rows } = await setup.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
     return Number(rows[0]!.v);
   } finally {
@@ -82,8 +84,13 @@ async function createLookupTable(url: string): Promise<number> {
 /** C callers, each sending the next lookup when the previous one returns; completions per second after a warm-up. */
 async function measure(url: string, variant: Variant, concurrency: number, seconds: number): Promise<number> {
   const pool = await PoolManager.open({
-    connection: { connectionString: url }, readOnly: true, readOnlyTransactions: READ_ONLY_TRANSACTIONS[variant],
-    min: concurrency, max: concurrency, acquireTimeoutMs: 60_000, applicationName: 'hotpath-bench-read-only',
+    connection: { connectionString: url },
+    readOnly: true,
+    readOnlyTransactions: READ_ONLY_TRANSACTIONS[variant],
+    min: concurrency,
+    max: concurrency,
+    acquireTimeoutMs: 60_000,
+    applicationName: 'hotpath-bench-read-only',
   });
   try {
     let completed = 0;
@@ -109,9 +116,21 @@ async function measure(url: string, variant: Variant, concurrency: number, secon
   }
 }
 
-function report(samples: Record<Variant, Record<string, number[]>>, concurrencies: number[], serverVersion: number, options: ReadOnlyGuardBenchOptions): ReadOnlyGuardBenchResult {
-  const qps = Object.fromEntries(READ_ONLY_VARIANTS.map((variant) => [variant, Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[variant][String(c)]!))]))])) as ReadOnlyGuardBenchJson['qps'];
-  const transactionsVsGuard = Object.fromEntries(concurrencies.map((c) => [String(c), Math.round((qps.transactions[String(c)]! / Math.max(1, qps.guard[String(c)]!)) * 1000) / 1000]));
+function report(
+  samples: Record<Variant, Record<string, number[]>>,
+  concurrencies: number[],
+  serverVersion: number,
+  options: ReadOnlyGuardBenchOptions,
+): ReadOnlyGuardBenchResult {
+  const qps = Object.fromEntries(
+    READ_ONLY_VARIANTS.map((variant) => [
+      variant,
+      Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[variant][String(c)]!))])),
+    ]),
+  ) as ReadOnlyGuardBenchJson['qps'];
+  const transactionsVsGuard = Object.fromEntries(
+    concurrencies.map((c) => [String(c), Math.round((qps.transactions[String(c)]! / Math.max(1, qps.guard[String(c)]!)) * 1000) / 1000]),
+  );
   const notes = [
     'Both variants: a read-only PoolManager (sessions start with default_transaction_read_only on), named prepared statements, C connections and C callers in flight.',
     'guard: a statement that changes a setting the server reports fails with pool-session-changed; transactions: every request in its own BEGIN READ ONLY … COMMIT.',

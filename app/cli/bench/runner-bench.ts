@@ -80,11 +80,19 @@ export async function runnerBench(options: { seconds: number; runs: number }): P
     title: 'Workload runner overhead (no-op target)',
     columns: ['variant', 'target (req/s)', 'achieved (req/s)', 'vs bare loop', 'scheduler lag p99 (ms)'],
     rows: [
-      { variant: 'bare loop: call + time + record (peer)', 'target (req/s)': 'as fast as possible', 'achieved (req/s)': Math.round(bareRate), 'vs bare loop': '1.00x', 'scheduler lag p99 (ms)': '-' },
+      {
+        variant: 'bare loop: call + time + record (peer)',
+        'target (req/s)': 'as fast as possible',
+        'achieved (req/s)': Math.round(bareRate),
+        'vs bare loop': '1.00x',
+        'scheduler lag p99 (ms)': '-',
+      },
       row('open-loop runner, saturated', '2,000,000', saturated, true),
       row('open-loop runner, paced', '20,000', paced, false),
     ],
     command: `npm run bench -- runner --seconds ${options.seconds} --runs ${options.runs}`,
-    notes: [`median of ${options.runs} runs of ${options.seconds} s each; the runner also picks templates, generates parameters and keeps per-template histograms`],
+    notes: [
+      `median of ${options.runs} runs of ${options.seconds} s each; the runner also picks templates, generates parameters and keeps per-template histograms`,
+    ],
   };
 }

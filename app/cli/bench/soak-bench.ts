@@ -47,7 +47,11 @@ export function leastSquaresSlope(points: readonly { x: number; y: number }[]): 
 }
 
 /** The verdict on RSS after warm-up: slope in MiB per minute against the tolerance stated above. */
-export function soakVerdict(afterWarmup: readonly MemorySample[]): { slopeMiBPerMinute: number; toleranceMiBPerMinute: number; verdict: SoakVerdict } {
+export function soakVerdict(afterWarmup: readonly MemorySample[]): {
+  slopeMiBPerMinute: number;
+  toleranceMiBPerMinute: number;
+  verdict: SoakVerdict;
+} {
   const slopeMiBPerMinute = leastSquaresSlope(afterWarmup.map((s) => ({ x: s.t / 60, y: s.rssMiB })));
   const meanRss = afterWarmup.reduce((sum, s) => sum + s.rssMiB, 0) / afterWarmup.length;
   const toleranceMiBPerMinute = Math.max(FLAT_MIB_PER_MINUTE, FLAT_SHARE_PER_MINUTE * meanRss);
@@ -74,7 +78,8 @@ export async function soakBench(options: { pgUrl: string; minutes: number; rate:
   if (!(options.rate > 0)) throw new RangeError(`soakBench: rate must be > 0; got ${options.rate}.`);
   const durationMs = options.minutes * 60_000;
   const warmupMs = (options.warmupMinutes ?? Math.min(DEFAULT_WARMUP_MINUTES, options.minutes / 2)) * 60_000;
-  if (!(warmupMs >= 0 && warmupMs < durationMs)) throw new RangeError(`soakBench: warmupMinutes must be ≥ 0 and shorter than the run; got ${options.warmupMinutes}.`);
+  if (!(warmupMs >= 0 && warmupMs < durationMs))
+    throw new RangeError(`soakBench: warmupMinutes must be ≥ 0 and shorter than the run; got ${options.warmupMinutes}.`);
   // Read before the run, not after: a profile edited during a 40-minute soak must not fail its report.
   const coverage = await warmupCoverage(warmupMs);
   const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-soak-'));
@@ -122,7 +127,8 @@ export async function soakBench(options: { pgUrl: string; minutes: number; rate:
   }
 
   const afterWarmup = samples.filter((s) => s.t * 1000 >= warmupMs);
-  if (afterWarmup.length < 2) throw new Error(`soakBench: the run is too short for a slope after the ${warmupMs / 1000} s warm-up; run for longer.`);
+  if (afterWarmup.length < 2)
+    throw new Error(`soakBench: the run is too short for a slope after the ${warmupMs / 1000} s warm-up; run for longer.`);
   const { slopeMiBPerMinute, toleranceMiBPerMinute, verdict } = soakVerdict(afterWarmup);
   const first = samples[0]!;
   const warm = afterWarmup[0]!;
@@ -144,7 +150,10 @@ export async function soakBench(options: { pgUrl: string; minutes: number; rate:
       { measure: 'verdict', value: verdict },
       { measure: 'warm-up covers the fills (cache TTL, 15-min telemetry history)', value: coverage },
       { measure: 'requests ok / errors / shed', value: `${totals.ok} / ${totals.errors} / ${totals.shed}` },
-      { measure: 'cache hit rate', value: totals.cacheRequests === 0 ? 'n/a' : `${((totals.cacheHits / totals.cacheRequests) * 100).toFixed(1)}%` },
+      {
+        measure: 'cache hit rate',
+        value: totals.cacheRequests === 0 ? 'n/a' : `${((totals.cacheHits / totals.cacheRequests) * 100).toFixed(1)}%`,
+      },
       { measure: 'L1 at end (MiB held / budget, entries)', value: `${mib(l1.bytes / MiB)} / ${mib(l1.maxBytes / MiB)}, ${l1.entries}` },
     ],
     command: `npm run bench -- soak --minutes ${options.minutes} --rate ${options.rate}`,
@@ -153,7 +162,9 @@ export async function soakBench(options: { pgUrl: string; minutes: number; rate:
       `flat = least-squares RSS slope after warm-up within ±max(${FLAT_MIB_PER_MINUTE} MiB, ${FLAT_SHARE_PER_MINUTE * 100}% of the mean RSS) per minute; short runs are dominated by GC timing and by the cache still filling, so judge leaks on runs of 20 min or more`,
       `RSS by minute (MiB): ${perMinute.map((s) => `${Math.round(s.t)} s ${Math.round(s.rssMiB)}`).join(', ')}`,
       `demo data: ${SEED_CHUNKS.toLocaleString('en')} chunks seeded into a scratch database on the given server, dropped afterwards`,
-      gc ? 'collected once after seeding (--expose-gc), so the start is a clean baseline' : 'started without --expose-gc: the start sample includes the seed\'s garbage, so early RSS may fall as V8 gives it back',
+      gc
+        ? 'collected once after seeding (--expose-gc), so the start is a clean baseline'
+        : "started without --expose-gc: the start sample includes the seed's garbage, so early RSS may fall as V8 gives it back",
     ],
   };
 }

@@ -37,7 +37,8 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   seeding: (o) => seedingBench({ pgUrl: o.pg ?? SYSTEM_PG, chunks: o.chunks, runs: o.runs }),
   'cache-throughput': (o) => cacheThroughputBench({ runs: o.runs }),
   cache: (o) => {
-    if (!o.trace || !o.format) throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize (see the README for the traces).');
+    if (!o.trace || !o.format)
+      throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize (see the README for the traces).');
     return cacheTraceBench({ trace: o.trace, format: o.format, size: o.size, ...(o.json ? { json: true } : {}) });
   },
   // About 3 runs × 3 concurrencies × 4 clients × (seconds + 1) s: over two minutes, so not part of `all`.
@@ -50,7 +51,10 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   },
   // What read-only workload sessions cost: the guard vs a READ ONLY transaction per request; about a minute, so not part of `all`.
   'read-only': (o) => readOnlyGuardBench({ pgUrl: o.pg ?? SYSTEM_PG, runs: o.runs, seconds: o.seconds }),
-  pool: (o) => (o.pg ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds }) : withLocalBenchStack((pgUrl) => poolBench({ pgUrl, runs: o.runs, seconds: o.seconds }))),
+  pool: (o) =>
+    o.pg
+      ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds })
+      : withLocalBenchStack((pgUrl) => poolBench({ pgUrl, runs: o.runs, seconds: o.seconds })),
 };
 
 /** `all` runs every suite that needs no input file and is quick; `cache` replays the trace it is given; `pool` takes minutes. */

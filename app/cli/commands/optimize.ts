@@ -29,7 +29,8 @@ export interface OptimizeOptions extends PasswordFlags {
  * measured on live traffic; without, before/after needs a workload and is reported as not measured.
  */
 export async function optimize(options: OptimizeOptions): Promise<void> {
-  if (!options.pg && !options.local) throw new ContractError('bad-arguments', 'optimize needs a database.', 'Add --pg postgres://… (or --local for the demo stack).');
+  if (!options.pg && !options.local)
+    throw new ContractError('bad-arguments', 'optimize needs a database.', 'Add --pg postgres://… (or --local for the demo stack).');
   if (options.pg && options.local) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
   // PGPASSWORD belongs to --pg, as with psql (see takeEnvironmentPasswords).
   const environmentPasswords = takeEnvironmentPasswords();
@@ -55,8 +56,11 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, options.warmup * 1000));
     }
     const plan = await engine.call('optimize.plan', {});
-    const result = options.dryRun || plan.steps.length === 0 ? null : await engine.call('optimize.apply', { planId: plan.id, confirm: true });
-    process.stdout.write(options.json ? `${JSON.stringify(toJson(plan, result), null, 2)}\n` : formatText(plan, result, options.dryRun === true));
+    const result =
+      options.dryRun || plan.steps.length === 0 ? null : await engine.call('optimize.apply', { planId: plan.id, confirm: true });
+    process.stdout.write(
+      options.json ? `${JSON.stringify(toJson(plan, result), null, 2)}\n` : formatText(plan, result, options.dryRun === true),
+    );
     const exit = stepsExit(result?.steps ?? []);
     if (exit.summary) process.stderr.write(`hotpath optimize: ${exit.summary}\n`);
     process.exitCode = exit.code;
@@ -114,7 +118,9 @@ function formatLatency(before: LatencyByTemplate | null, after: LatencyByTemplat
 
 function formatText(plan: OptimizePlanPayload, result: OptimizeResultPayload | null, dryRun: boolean): string {
   const { advisor } = plan;
-  const lines = [`Index advisor: ${advisor.statements} statements, ${advisor.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG)'}.`];
+  const lines = [
+    `Index advisor: ${advisor.statements} statements, ${advisor.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG)'}.`,
+  ];
   lines.push('', plan.steps.length === 0 ? 'Nothing to do.' : `Plan (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}):`);
   for (const [i, step] of plan.steps.entries()) {
     lines.push(`  ${i + 1}. ${step.title}`, `     ${step.estimatedGain}`);
@@ -136,7 +142,10 @@ function formatText(plan: OptimizePlanPayload, result: OptimizeResultPayload | n
   } else if (dryRun && plan.steps.length > 0) {
     lines.push('', 'Dry run: nothing was changed. Run without --dry-run to apply.');
   }
-  lines.push('', result ? `Latency (p95 per template, ${result.windowSeconds} s of live traffic before and after):` : 'Latency now (p95 per template):');
+  lines.push(
+    '',
+    result ? `Latency (p95 per template, ${result.windowSeconds} s of live traffic before and after):` : 'Latency now (p95 per template):',
+  );
   lines.push(...formatLatency(result?.before ?? plan.before, result?.after ?? null));
   return `${lines.join('\n')}\n`;
 }

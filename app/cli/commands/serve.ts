@@ -42,10 +42,18 @@ export interface ServeOptions extends CacheFlags {
 export async function serve(options: ServeOptions): Promise<void> {
   if (options.local && options.pg) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
   if (!options.local && !options.pg && (options.workload || options.seed)) {
-    throw new ContractError('bad-arguments', `${options.workload ? '--workload' : '--seed'} needs a stack.`, 'Add --local (the demo stack) or --pg URL.');
+    throw new ContractError(
+      'bad-arguments',
+      `${options.workload ? '--workload' : '--seed'} needs a stack.`,
+      'Add --local (the demo stack) or --pg URL.',
+    );
   }
   if (options.readOnly && options.pg && options.seed) {
-    throw new ContractError('bad-arguments', '--seed cannot be combined with --read-only: seeding creates a schema and tables in your database.', 'Drop --read-only to seed, or drop --seed to only read.');
+    throw new ContractError(
+      'bad-arguments',
+      '--seed cannot be combined with --read-only: seeding creates a schema and tables in your database.',
+      'Drop --read-only to seed, or drop --seed to only read.',
+    );
   }
   // Before the engine exists: from here on, a stack.connect to any host can no longer be sent these.
   const environmentPasswords = takeEnvironmentPasswords();
@@ -54,7 +62,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     secretCipher: createHeadlessCipher(process.env),
     ...(options.poolSize === undefined ? {} : { workloadPoolSize: options.poolSize }),
     cache: cacheSettings(options),
-    ...(options.memoryBudget === undefined ? {} : { memoryBudgetBytes: parseMemoryBudget(options.memoryBudget, { machineTotalBytes: os.totalmem() }) }),
+    ...(options.memoryBudget === undefined
+      ? {}
+      : { memoryBudgetBytes: parseMemoryBudget(options.memoryBudget, { machineTotalBytes: os.totalmem() }) }),
     ...(options.readOnly ? { readOnly: true } : {}),
   });
   printProgress(engine);
@@ -73,12 +83,17 @@ export async function serve(options: ServeOptions): Promise<void> {
   onFatalError(() => shutdown());
 
   try {
-    server = await startHeadlessServer({ engine, port: options.port, ...(process.env.HOTPATH_TOKEN ? { token: process.env.HOTPATH_TOKEN } : {}) });
+    server = await startHeadlessServer({
+      engine,
+      port: options.port,
+      ...(process.env.HOTPATH_TOKEN ? { token: process.env.HOTPATH_TOKEN } : {}),
+    });
     process.stdout.write(`Hotpath listening on ${server.url}  (health: ${server.url}/healthz, metrics: ${server.url}/metrics)\n`);
     process.stdout.write(`Contract WebSocket: ${server.wsUrl}\n`);
     if (server.consoleUrl) {
       process.stdout.write(`Console: ${server.consoleUrl}\n`);
-      if (options.openBrowser && !openInBrowser(server.consoleUrl)) process.stdout.write('(No desktop browser to open here: open the console URL above.)\n');
+      if (options.openBrowser && !openInBrowser(server.consoleUrl))
+        process.stdout.write('(No desktop browser to open here: open the console URL above.)\n');
     } else {
       process.stdout.write('The console UI is not built (npm run build:renderer); the engine runs without it.\n');
     }
@@ -93,7 +108,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: options.localRedis ? 'auto' : 'off' });
     }
     const stack = engine.status().stack!;
-    process.stdout.write(`Connected to ${stack.pgDisplayUrl} (PostgreSQL ${Math.floor(stack.serverVersion / 10000)})${stack.redisUrl ? `, Redis ${stack.redisUrl}` : ', no Redis'}\n`);
+    process.stdout.write(
+      `Connected to ${stack.pgDisplayUrl} (PostgreSQL ${Math.floor(stack.serverVersion / 10000)})${stack.redisUrl ? `, Redis ${stack.redisUrl}` : ', no Redis'}\n`,
+    );
     // The local stack seeds itself; a database of yours only when asked to.
     if (!options.pg || options.seed) await engine.call('demo.seed', { chunks: options.chunks });
     if (options.workload) {

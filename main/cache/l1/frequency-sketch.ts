@@ -39,7 +39,7 @@ export class FrequencySketch {
     const block = (spread(hash) & this.blockMask) << 4;
     const h = rehash(hash);
     const table = this.table;
-    let min = table[block + (h & 3)]! >>> ((h >>> 2) & 7) * 4;
+    let min = table[block + (h & 3)]! >>> (((h >>> 2) & 7) * 4);
     min &= 0xf;
     let count = (table[block + 4 + ((h >>> 8) & 3)]! >>> (((h >>> 10) & 7) << 2)) & 0xf;
     if (count < min) min = count;
@@ -115,7 +115,6 @@ export class FrequencySketch {
     this.table.fill(0);
     this.additions = 0;
   }
-
 }
 
 /** A second, independent mix of the hash: picks the counters inside the block. */

@@ -67,7 +67,8 @@ export class CircuitBreaker {
   constructor(options: Partial<CircuitBreakerOptions> = {}) {
     this.options = { ...DEFAULT_BREAKER_OPTIONS, now: () => performance.now(), ...options };
     if (this.options.consecutiveFailures < 1) throw new RangeError('consecutiveFailures must be at least 1');
-    if (!(this.options.failureRateThreshold > 0 && this.options.failureRateThreshold <= 1)) throw new RangeError('failureRateThreshold must be in (0, 1]');
+    if (!(this.options.failureRateThreshold > 0 && this.options.failureRateThreshold <= 1))
+      throw new RangeError('failureRateThreshold must be in (0, 1]');
     if (!(this.options.windowMs > 0) || !(this.options.coolDownMs >= 0)) throw new RangeError('windowMs must be > 0 and coolDownMs ≥ 0');
     this.bucketMs = this.options.windowMs / BUCKETS;
   }
@@ -130,7 +131,8 @@ export class CircuitBreaker {
   }
 
   private advance(): void {
-    if (this.currentState === 'open' && this.options.now() - this.openedAt >= this.options.coolDownMs) this.transition('half-open', 'the cool-down elapsed');
+    if (this.currentState === 'open' && this.options.now() - this.openedAt >= this.options.coolDownMs)
+      this.transition('half-open', 'the cool-down elapsed');
   }
 
   private transition(to: BreakerState, why: string): void {

@@ -42,7 +42,12 @@ export async function deleteByPrefixOnNode(node: Redis, prefix: string, batchSiz
 }
 
 /** Runs the per-node deletes in parallel; a failing node does not stop the others. */
-export async function deleteByPrefixOnNodes(nodes: Redis[], prefix: string, batchSize: number, deadlineMs: number): Promise<DeleteByPrefixResult> {
+export async function deleteByPrefixOnNodes(
+  nodes: Redis[],
+  prefix: string,
+  batchSize: number,
+  deadlineMs: number,
+): Promise<DeleteByPrefixResult> {
   const settled = await Promise.allSettled(nodes.map((node) => deleteByPrefixOnNode(node, prefix, batchSize, deadlineMs)));
   let deleted = 0;
   let error: string | undefined;

@@ -4,7 +4,14 @@ import type { ClusterOptions, RedisOptions, SentinelAddress } from 'ioredis';
 /** Where the L2 Redis is: one server by URL, a Sentinel-managed master, or a Cluster. */
 export type RedisTarget =
   | { kind: 'standalone'; url: string }
-  | { kind: 'sentinel'; sentinels: Array<Partial<SentinelAddress>>; name: string; password?: string; sentinelPassword?: string; db?: number }
+  | {
+      kind: 'sentinel';
+      sentinels: Array<Partial<SentinelAddress>>;
+      name: string;
+      password?: string;
+      sentinelPassword?: string;
+      db?: number;
+    }
   | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; password?: string };
 
 export interface ConnectionTuning {

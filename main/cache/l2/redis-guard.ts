@@ -154,7 +154,10 @@ export class RedisGuard {
     if (from === 'closed' && to === 'open') {
       this.openedAt = now;
       const coolDown = this.coolDownMs / 1000;
-      const connection = this.lastConnectionError !== undefined && this.lastConnectionError !== this.lastError ? `; connection: ${this.lastConnectionError}` : '';
+      const connection =
+        this.lastConnectionError !== undefined && this.lastConnectionError !== this.lastError
+          ? `; connection: ${this.lastConnectionError}`
+          : '';
       this.options.log?.(
         'warn',
         `Redis at ${this.options.name} stopped answering (${why}; last error: ${this.lastError ?? 'none'}${connection}): the cache's L2 and ` +
@@ -163,7 +166,10 @@ export class RedisGuard {
     } else if (to === 'closed' && this.openedAt !== undefined) {
       const seconds = (now - this.openedAt) / 1000;
       this.openedAt = undefined;
-      this.options.log?.('info', `Redis at ${this.options.name} answers again after ${seconds.toFixed(1)} s: the cache's L2 and invalidation messages are back.`);
+      this.options.log?.(
+        'info',
+        `Redis at ${this.options.name} answers again after ${seconds.toFixed(1)} s: the cache's L2 and invalidation messages are back.`,
+      );
     }
   }
 }

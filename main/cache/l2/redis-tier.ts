@@ -35,7 +35,6 @@ export interface RedisTierOptions {
   random?: () => number;
 }
 
-
 /**
  * The L2 tier: a Redis (standalone, Sentinel or Cluster) behind a circuit breaker. Its promises never
  * reject and never wait longer than the command timeout (plus a small margin): a slow or dead Redis makes
@@ -59,12 +58,14 @@ export class RedisTier {
     if (!(this.jitter >= 0 && this.jitter < 1)) throw new RangeError('ttlJitter must be in [0, 1)');
     if (!(options.defaultTtlMs > 0)) throw new RangeError('defaultTtlMs must be > 0');
     this.random = options.random ?? Math.random;
-    this.guard = options.guard ?? new RedisGuard({
-      name: options.name ?? 'the L2',
-      deadlineMs: deadlineFor(this.tuning.commandTimeoutMs),
-      ...(options.breaker ? { breaker: options.breaker } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    });
+    this.guard =
+      options.guard ??
+      new RedisGuard({
+        name: options.name ?? 'the L2',
+        deadlineMs: deadlineFor(this.tuning.commandTimeoutMs),
+        ...(options.breaker ? { breaker: options.breaker } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      });
     this.client = createRedisClient(options.target, this.tuning);
     // Without listeners, ioredis' connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
@@ -105,7 +106,9 @@ export class RedisTier {
   async set(key: string, value: unknown, ttlMs: number = this.options.defaultTtlMs): Promise<void> {
     if (value === undefined) return;
     const bytes = encodeValue(value);
-    const outcome = await this.guarded(() => this.client.set(this.options.keyPrefix + key, bytes, 'PX', jitterTtl(ttlMs, this.jitter, this.random)));
+    const outcome = await this.guarded(() =>
+      this.client.set(this.options.keyPrefix + key, bytes, 'PX', jitterTtl(ttlMs, this.jitter, this.random)),
+    );
     if (!outcome.ok) return;
     this.stats_.sets += 1;
     this.stats_.bytesWritten += bytes.length;
@@ -127,12 +130,20 @@ export class RedisTier {
     if (nodes.length === 0) return { deleted: 0, complete: false, error: 'no Redis node is known yet' };
     // One permit for the walk; each SCAN and UNLINK batch within it has the deadline.
     let partial = 0;
-    const outcome = await this.guard.call(async () => {
-      const result = await deleteByPrefixOnNodes(nodes, this.options.keyPrefix + prefix, this.options.deleteBatchSize ?? 500, this.guard.deadlineMs);
-      partial = result.deleted;
-      if (!result.complete) throw new Error(result.error ?? 'a node did not finish');
-      return result;
-    }, { bounded: false, connected: this.client.status === 'ready' });
+    const outcome = await this.guard.call(
+      async () => {
+        const result = await deleteByPrefixOnNodes(
+          nodes,
+          this.options.keyPrefix + prefix,
+          this.options.deleteBatchSize ?? 500,
+          this.guard.deadlineMs,
+        );
+        partial = result.deleted;
+        if (!result.complete) throw new Error(result.error ?? 'a node did not finish');
+        return result;
+      },
+      { bounded: false, connected: this.client.status === 'ready' },
+    );
     if (outcome.ok) {
       this.stats_.deletes += outcome.value.deleted;
       return outcome.value;

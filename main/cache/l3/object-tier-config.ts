@@ -13,7 +13,8 @@ import { S3Tier } from './s3-tier.ts';
 function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `is not a known field here (allowed: ${allowed})` : 'must be a mapping (key: value)'),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `is not a known field here (allowed: ${allowed})` : 'must be a mapping (key: value)',
   });
 }
 
@@ -31,16 +32,19 @@ const s3Schema = strictObject({
   kind: z.literal('s3'),
   bucket: z
     .string({ error: 'must be a bucket name' })
-    .regex(BUCKET_NAME, { error: 'must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit' })
+    .regex(BUCKET_NAME, {
+      error:
+        'must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+    })
     .refine((name) => !name.includes('..'), { error: 'must not contain two dots in a row' })
     .refine((name) => !/^\d+\.\d+\.\d+\.\d+$/.test(name), { error: 'must not look like an IP address' }),
   prefix: z
     .string({ error: 'must be a key prefix such as "hotpath-cache/"' })
-    .refine((prefix) => Buffer.byteLength(prefix, 'utf8') <= MAX_TIER_PREFIX_BYTES, { error: `must be at most ${MAX_TIER_PREFIX_BYTES} bytes` })
+    .refine((prefix) => Buffer.byteLength(prefix, 'utf8') <= MAX_TIER_PREFIX_BYTES, {
+      error: `must be at most ${MAX_TIER_PREFIX_BYTES} bytes`,
+    })
     .optional(),
-  endpoint: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as http://127.0.0.1:9000' })
-    .optional(),
+  endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as http://127.0.0.1:9000' }).optional(),
   region: text('an AWS region such as us-east-1').optional(),
   forcePathStyle: z.boolean({ error: 'must be true or false' }).optional(),
   accessKeyId: text('an access key id').optional(),
@@ -49,7 +53,11 @@ const s3Schema = strictObject({
   // One without the other would silently fall back to the default chain for the missing half.
   if ((value.accessKeyId === undefined) !== (value.secretAccessKey === undefined)) {
     const missing = value.accessKeyId === undefined ? 'accessKeyId' : 'secretAccessKey';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'must be given together with the other key, or both left out to use the AWS environment variables or profile' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: 'must be given together with the other key, or both left out to use the AWS environment variables or profile',
+    });
   }
 });
 
@@ -71,7 +79,9 @@ export class ObjectTierConfigError extends Error {
 export function parseObjectTierConfig(input: unknown): ObjectTierConfig {
   const parsed = objectTierConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new ObjectTierConfigError(parsed.error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`)));
+  throw new ObjectTierConfigError(
+    parsed.error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`)),
+  );
 }
 
 /** Validates the configuration (throws ObjectTierConfigError) and builds its tier. */

@@ -41,7 +41,8 @@ export class ObjectLayout {
 
   constructor(readonly tierPrefix: string) {
     const prefixBytes = Buffer.byteLength(tierPrefix, 'utf8');
-    if (prefixBytes > MAX_TIER_PREFIX_BYTES) throw new RangeError(`the S3 key prefix is ${prefixBytes} bytes; at most ${MAX_TIER_PREFIX_BYTES} fit`);
+    if (prefixBytes > MAX_TIER_PREFIX_BYTES)
+      throw new RangeError(`the S3 key prefix is ${prefixBytes} bytes; at most ${MAX_TIER_PREFIX_BYTES} fit`);
     this.maxKeyedBytes = Math.floor((MAX_OBJECT_NAME_BYTES - prefixBytes - KEYED_DIR.length) / 2);
   }
 

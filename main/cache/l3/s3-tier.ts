@@ -95,7 +95,9 @@ export class S3Tier implements ObjectTier {
     if (name === undefined) return this.miss();
     const deadline = new Deadline(this.timeoutMs);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: name }), { abortSignal: deadline.signal });
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: name }), {
+        abortSignal: deadline.signal,
+      });
       const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void }) | undefined;
       const meta = decodeMeta(response.Metadata);
       // Metadata arrives before the body: an expired or foreign object is rejected without downloading it.
@@ -126,20 +128,26 @@ export class S3Tier implements ObjectTier {
     const expiresAt = ttlMs === Infinity ? Infinity : this.clock() + ttlMs;
     const metadata = encodeMeta({ key, expiresAt, compression: this.compression });
     if (name === undefined || metadata === undefined) {
-      this.fail('PutObject', new Error(name === undefined ? 'the key is not valid Unicode' : 'the key is too long for S3 object metadata (2 KB)'));
+      this.fail(
+        'PutObject',
+        new Error(name === undefined ? 'the key is not valid Unicode' : 'the key is too long for S3 object metadata (2 KB)'),
+      );
       return;
     }
     const deadline = new Deadline(this.timeoutMs);
     try {
       const body = await compress(value, this.compression, this.brotliQuality);
-      await this.client.send(new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: name,
-        Body: body,
-        ContentLength: body.length,
-        ContentType: 'application/octet-stream',
-        Metadata: metadata,
-      }), { abortSignal: deadline.signal });
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: name,
+          Body: body,
+          ContentLength: body.length,
+          ContentType: 'application/octet-stream',
+          Metadata: metadata,
+        }),
+        { abortSignal: deadline.signal },
+      );
       this.counters.sets += 1;
     } catch (error) {
       this.fail('PutObject', error, deadline);
@@ -151,7 +159,7 @@ export class S3Tier implements ObjectTier {
   /** Counts every delete the server accepted: S3 answers 204 whether or not the object existed. */
   async delete(key: string): Promise<void> {
     const name = this.layout.objectName(key);
-    if (name !== undefined && await this.removeObject(name)) this.counters.deletes += 1;
+    if (name !== undefined && (await this.removeObject(name))) this.counters.deletes += 1;
   }
 
   /**
@@ -166,7 +174,9 @@ export class S3Tier implements ObjectTier {
     } else {
       const keyedPrefix = this.layout.keyedListPrefix(prefix);
       if (keyedPrefix !== undefined) {
-        await this.scan(keyedPrefix, result, async (names) => ({ matched: names.filter((name) => this.layout.keyOf(name)?.startsWith(prefix)) }));
+        await this.scan(keyedPrefix, result, async (names) => ({
+          matched: names.filter((name) => this.layout.keyOf(name)?.startsWith(prefix)),
+        }));
       }
       await this.scan(this.layout.hashedListPrefix(), result, (names) => this.matchHashed(names, prefix, result));
     }
@@ -207,18 +217,25 @@ export class S3Tier implements ObjectTier {
   }
 
   /** Lists under listPrefix page by page, deleting what `select` picks from each page. */
-  private async scan(listPrefix: string, result: { deleted: number; complete: boolean }, select: (names: string[]) => Promise<Selection>): Promise<void> {
+  private async scan(
+    listPrefix: string,
+    result: { deleted: number; complete: boolean },
+    select: (names: string[]) => Promise<Selection>,
+  ): Promise<void> {
     let token: string | undefined;
     do {
       const deadline = new Deadline(this.timeoutMs);
       let names: string[];
       try {
-        const page = await this.client.send(new ListObjectsV2Command({
-          Bucket: this.options.bucket,
-          Prefix: listPrefix,
-          MaxKeys: this.pageSize,
-          ...(token !== undefined ? { ContinuationToken: token } : {}),
-        }), { abortSignal: deadline.signal });
+        const page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            Prefix: listPrefix,
+            MaxKeys: this.pageSize,
+            ...(token !== undefined ? { ContinuationToken: token } : {}),
+          }),
+          { abortSignal: deadline.signal },
+        );
         names = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
         token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
       } catch (error) {
@@ -260,7 +277,9 @@ export class S3Tier implements ObjectTier {
   private async head(name: string): Promise<ObjectMeta | undefined | 'missing' | 'error'> {
     const deadline = new Deadline(this.timeoutMs);
     try {
-      const response = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: name }), { abortSignal: deadline.signal });
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: name }), {
+        abortSignal: deadline.signal,
+      });
       return decodeMeta(response.Metadata);
     } catch (error) {
       if (isNotFound(error)) return 'missing';
@@ -278,12 +297,19 @@ export class S3Tier implements ObjectTier {
       const batch = names.slice(start, start + 1000);
       const deadline = new Deadline(this.timeoutMs);
       try {
-        const response = await this.client.send(new DeleteObjectsCommand({
-          Bucket: this.options.bucket,
-          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-        }), { abortSignal: deadline.signal });
+        const response = await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.options.bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }),
+          { abortSignal: deadline.signal },
+        );
         const failed = response.Errors ?? [];
-        if (failed.length > 0) this.fail('DeleteObjects', new Error(`${failed.length} objects not deleted: ${failed[0]?.Code ?? 'unknown'} ${failed[0]?.Message ?? ''}`.trim()));
+        if (failed.length > 0)
+          this.fail(
+            'DeleteObjects',
+            new Error(`${failed.length} objects not deleted: ${failed[0]?.Code ?? 'unknown'} ${failed[0]?.Message ?? ''}`.trim()),
+          );
         removed += batch.length - failed.length;
       } catch (error) {
         this.fail('DeleteObjects', error, deadline);
@@ -313,7 +339,12 @@ export class S3Tier implements ObjectTier {
    * deleted, which costs one later miss (a cache may always lose an entry) and never serves a wrong value.
    */
   private inBackground(work: Promise<unknown>): void {
-    const tracked: Promise<void> = work.then(() => undefined, () => undefined).finally(() => this.background.delete(tracked));
+    const tracked: Promise<void> = work
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.background.delete(tracked));
     this.background.add(tracked);
   }
 
@@ -330,9 +361,12 @@ export class S3Tier implements ObjectTier {
 
   private fail(operation: string, error: unknown, deadline?: Deadline): void {
     this.counters.errors += 1;
-    const detail = deadline?.expired === true
-      ? `timed out after ${this.timeoutMs} ms`
-      : error instanceof Error ? (error.message || error.name) : String(error);
+    const detail =
+      deadline?.expired === true
+        ? `timed out after ${this.timeoutMs} ms`
+        : error instanceof Error
+          ? error.message || error.name
+          : String(error);
     this.lastError = `${operation}: ${detail}`;
   }
 }

@@ -19,7 +19,9 @@ export interface CacheEntry {
 export function isEntry(candidate: unknown): candidate is CacheEntry {
   if (typeof candidate !== 'object' || candidate === null) return false;
   const entry = candidate as Partial<CacheEntry>;
-  return entry.v !== undefined && typeof entry.f === 'number' && typeof entry.s === 'number' && typeof entry.n === 'number' && entry.s >= entry.f;
+  return (
+    entry.v !== undefined && typeof entry.f === 'number' && typeof entry.s === 'number' && typeof entry.n === 'number' && entry.s >= entry.f
+  );
 }
 
 export function isFresh(entry: CacheEntry, now: number): boolean {

@@ -106,7 +106,9 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   async publish(message: InvalidationMessage): Promise<void> {
     if (this.closed) return;
-    const outcome = await this.guard.call(() => this.publisher.publish(this.options.channel, JSON.stringify(message)), { connected: this.publisher.status === 'ready' });
+    const outcome = await this.guard.call(() => this.publisher.publish(this.options.channel, JSON.stringify(message)), {
+      connected: this.publisher.status === 'ready',
+    });
     this.count(outcome);
     if (outcome.ok) this.published += 1;
   }
@@ -132,7 +134,9 @@ export class RedisInvalidationBus implements InvalidationBus {
    */
   private async subscribe_(): Promise<void> {
     if (this.closed || this.subscribed || this.subscriber.status !== 'ready') return;
-    const outcome = await this.guard.call(() => this.subscriber.subscribe(this.options.channel), { connected: this.subscriber.status === 'ready' });
+    const outcome = await this.guard.call(() => this.subscriber.subscribe(this.options.channel), {
+      connected: this.subscriber.status === 'ready',
+    });
     this.count(outcome);
     if (outcome.ok) this.subscribed = true;
     // Tried again when the breaker could next let a call through: sooner would only be short-circuited again.

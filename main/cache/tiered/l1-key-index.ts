@@ -7,7 +7,10 @@
 export class L1KeyIndex {
   private readonly keys = new Set<string>();
 
-  constructor(private readonly isPresent: (key: string) => boolean, private readonly liveCount: () => number) {}
+  constructor(
+    private readonly isPresent: (key: string) => boolean,
+    private readonly liveCount: () => number,
+  ) {}
 
   add(key: string): void {
     this.keys.add(key);

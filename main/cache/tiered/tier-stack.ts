@@ -55,7 +55,10 @@ export class TierStack {
   private readonly index: L1KeyIndex | undefined;
   private readonly l1MaxTtl: number;
 
-  constructor(private readonly options: TierStackOptions, private readonly counters: TieredCounters) {
+  constructor(
+    private readonly options: TierStackOptions,
+    private readonly counters: TieredCounters,
+  ) {
     const largeValueBytes = options.largeValueBytes ?? 64 * 1024;
     const present = new Set<TierName>();
     if (options.l1) present.add('l1');
@@ -70,7 +73,12 @@ export class TierStack {
     this.l1MaxTtl = options.l1?.maxTtlMs ?? Infinity;
     const l1 = options.l1 ? new L1Cache<string, CacheEntry>({ maxBytes: options.l1.maxBytes, clock: options.clock }) : undefined;
     this.l1 = l1;
-    this.index = l1 ? new L1KeyIndex((key) => l1.has(key), () => l1.size) : undefined;
+    this.index = l1
+      ? new L1KeyIndex(
+          (key) => l1.has(key),
+          () => l1.size,
+        )
+      : undefined;
   }
 
   /** L1 alone, synchronously: a fresh L1 hit costs no promise hop. */

@@ -70,7 +70,8 @@ export class TieredCache {
   private publishesDropped = 0;
 
   constructor(private readonly options: TieredCacheOptions) {
-    if (!(options.defaultTtlMs > 0 && Number.isFinite(options.defaultTtlMs))) throw new RangeError('defaultTtlMs must be a finite number > 0');
+    if (!(options.defaultTtlMs > 0 && Number.isFinite(options.defaultTtlMs)))
+      throw new RangeError('defaultTtlMs must be a finite number > 0');
     this.jitter = options.ttlJitter ?? 0.1;
     if (!(this.jitter >= 0 && this.jitter < 1)) throw new RangeError('ttlJitter must be in [0, 1)');
     this.clock = options.clock ?? Date.now;
@@ -169,7 +170,12 @@ export class TieredCache {
   }
 
   stats(): TieredStats {
-    return { ...this.counters.overall(), singleFlightJoined: this.flights.joined, busPublishesDropped: this.publishesDropped, tiers: this.stack.tierStats() };
+    return {
+      ...this.counters.overall(),
+      singleFlightJoined: this.flights.joined,
+      busPublishesDropped: this.publishesDropped,
+      tiers: this.stack.tierStats(),
+    };
   }
 
   /** Resolves when no load, background refresh or invalidation message is running (tests, shutdown). */
@@ -187,7 +193,12 @@ export class TieredCache {
     await this.idle();
   }
 
-  private async resolve(key: string, loader: () => Promise<unknown>, options: GetOrLoadOptions, inL1: CacheEntry | undefined): Promise<Outcome> {
+  private async resolve(
+    key: string,
+    loader: () => Promise<unknown>,
+    options: GetOrLoadOptions,
+    inL1: CacheEntry | undefined,
+  ): Promise<Outcome> {
     try {
       return await this.resolveOnce(key, loader, options, inL1);
     } finally {
@@ -196,7 +207,12 @@ export class TieredCache {
     }
   }
 
-  private async resolveOnce(key: string, loader: () => Promise<unknown>, options: GetOrLoadOptions, inL1: CacheEntry | undefined): Promise<Outcome> {
+  private async resolveOnce(
+    key: string,
+    loader: () => Promise<unknown>,
+    options: GetOrLoadOptions,
+    inL1: CacheEntry | undefined,
+  ): Promise<Outcome> {
     const below = await this.stack.readBelowL1(key);
     const found: Found | undefined = below ?? (inL1 !== undefined ? { entry: inL1, tier: 'l1' } : undefined);
     if (found !== undefined && isFresh(found.entry, this.clock())) return { value: found.entry.v, outcome: 'hit' };

@@ -63,7 +63,18 @@ export class TieredCounters {
     else this.misses += 1;
   }
 
-  overall(): Pick<TieredStats, 'hits' | 'staleHits' | 'misses' | 'hitRate' | 'loads' | 'loadErrors' | 'backgroundRefreshes' | 'staleIfErrorServed' | 'busInvalidationsApplied'> {
+  overall(): Pick<
+    TieredStats,
+    | 'hits'
+    | 'staleHits'
+    | 'misses'
+    | 'hitRate'
+    | 'loads'
+    | 'loadErrors'
+    | 'backgroundRefreshes'
+    | 'staleIfErrorServed'
+    | 'busInvalidationsApplied'
+  > {
     const requests = this.hits + this.staleHits + this.misses;
     return {
       hits: this.hits,

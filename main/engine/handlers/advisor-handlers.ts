@@ -5,7 +5,8 @@ import { MEASUREMENT_WINDOW_S } from '../../workload/latency-recorder.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
-type AdvisorCommands = 'advisor.analyze' | 'advisor.status' | 'advisor.build' | 'advisor.cancelBuild' | 'advisor.rollback' | 'optimize.plan' | 'optimize.apply';
+type AdvisorCommands =
+  'advisor.analyze' | 'advisor.status' | 'advisor.build' | 'advisor.cancelBuild' | 'advisor.rollback' | 'optimize.plan' | 'optimize.apply';
 
 /**
  * How long the workload runs on a change before "after" is measured: 20 s for the build's after-effects to pass
@@ -21,16 +22,29 @@ export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommand
   return {
     'advisor.analyze': async () => {
       const report = await advisor().analyze(templates(ctx));
-      ctx.log('info', `Index analysis: ${report.proposals.length} proposal${report.proposals.length === 1 ? '' : 's'} from ${report.statements} statements (${report.method === 'hypopg' ? 'HypoPG what-if costs' : 'estimated costs'}); ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} on existing indexes.`);
+      ctx.log(
+        'info',
+        `Index analysis: ${report.proposals.length} proposal${report.proposals.length === 1 ? '' : 's'} from ${report.statements} statements (${report.method === 'hypopg' ? 'HypoPG what-if costs' : 'estimated costs'}); ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} on existing indexes.`,
+      );
       return report;
     },
     'advisor.status': async () => {
       const ready = ctx.connected();
       if (!ready) return { readOnly: false, report: null, running: [], history: [] };
-      return { readOnly: ready.advisor.readOnly, report: ready.advisor.latest(), running: ready.advisor.buildsRunning(), history: await ready.advisor.entries() };
+      return {
+        readOnly: ready.advisor.readOnly,
+        report: ready.advisor.latest(),
+        running: ready.advisor.buildsRunning(),
+        history: await ready.advisor.entries(),
+      };
     },
     'advisor.build': async (p) => {
-      const outcome = await advisor().build(p.name, { onProgress: (progress) => ctx.events.emit('index.progress', progress) }, () => measure(ctx), () => settle(ctx));
+      const outcome = await advisor().build(
+        p.name,
+        { onProgress: (progress) => ctx.events.emit('index.progress', progress) },
+        () => measure(ctx),
+        () => settle(ctx),
+      );
       ctx.log(outcome.status === 'built' ? 'info' : 'warn', `Index ${p.name}: ${outcome.message}`);
       return outcome;
     },
@@ -86,4 +100,3 @@ function settle(ctx: EngineContext): Promise<void> {
   // The timers/promises form removes its abort listener when it fires: none piles up on the engine's signal.
   return sleep(ctx.settleMs, undefined, { signal: ctx.stopping }).catch(() => undefined);
 }
-

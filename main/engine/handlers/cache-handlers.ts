@@ -18,17 +18,32 @@ export function cacheHandlers(ctx: EngineContext): HandlerGroup<CacheCommands> {
     'cache.status': async () => (ctx.connected() ? status() : DISABLED),
     'cache.flush': async (p) => {
       const result = await requireCache(ctx).flush(p.tier);
-      const removed = Object.entries(result.removed).map(([tier, n]) => `${tier.toUpperCase()} ${n.toLocaleString('en')}`).join(', ');
-      ctx.log(result.complete ? 'info' : 'warn', `Cache flushed (${p.tier}): removed ${removed || 'nothing'}${result.complete ? '' : '; a tier could not be reached, flush again when it is back'}.`);
+      const removed = Object.entries(result.removed)
+        .map(([tier, n]) => `${tier.toUpperCase()} ${n.toLocaleString('en')}`)
+        .join(', ');
+      ctx.log(
+        result.complete ? 'info' : 'warn',
+        `Cache flushed (${p.tier}): removed ${removed || 'nothing'}${result.complete ? '' : '; a tier could not be reached, flush again when it is back'}.`,
+      );
       return result;
     },
     'cache.warm': async (p) => {
       const cache = requireCache(ctx);
       const keys = cache.hotKeys.top(p.keys);
       if (keys.length === 0) {
-        throw new ContractError('nothing-to-warm', 'No hot keys are known yet: warming loads what recent traffic asked for.', 'Run a workload with cached templates for a while, then warm.');
+        throw new ContractError(
+          'nothing-to-warm',
+          'No hot keys are known yet: warming loads what recent traffic asked for.',
+          'Run a workload with cached templates for a while, then warm.',
+        );
       }
-      ctx.events.emit('task.progress', { task: 'warm', phase: 'loading', message: `Warming ${keys.length.toLocaleString('en')} hot keys…`, done: 0, total: keys.length });
+      ctx.events.emit('task.progress', {
+        task: 'warm',
+        phase: 'loading',
+        message: `Warming ${keys.length.toLocaleString('en')} hot keys…`,
+        done: 0,
+        total: keys.length,
+      });
       const result = await warmCache({
         cache: cache.cache,
         keys,
@@ -44,7 +59,10 @@ export function cacheHandlers(ctx: EngineContext): HandlerGroup<CacheCommands> {
             total: progress.total,
           }),
       });
-      ctx.log('info', `Cache warmed: ${result.loaded} keys loaded, ${result.alreadyCached} already cached, ${result.failed} failed, in ${(result.elapsedMs / 1000).toFixed(1)} s.`);
+      ctx.log(
+        'info',
+        `Cache warmed: ${result.loaded} keys loaded, ${result.alreadyCached} already cached, ${result.failed} failed, in ${(result.elapsedMs / 1000).toFixed(1)} s.`,
+      );
       return result;
     },
     'cache.resize': async (p) => {
@@ -57,7 +75,8 @@ export function cacheHandlers(ctx: EngineContext): HandlerGroup<CacheCommands> {
 
 function requireCache(ctx: EngineContext): CacheSession {
   const cache = ctx.requireConnected().cache;
-  if (!cache) throw new ContractError('cache-off', 'The cache is turned off for this engine.', 'Start Hotpath without --no-cache to use it.');
+  if (!cache)
+    throw new ContractError('cache-off', 'The cache is turned off for this engine.', 'Start Hotpath without --no-cache to use it.');
   return cache;
 }
 

@@ -11,7 +11,12 @@ export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseComma
     'database.activity': async () => readActivity(ctx.requireConnected().admin),
     'database.cancelQuery': async (p) => {
       const result = await cancelQuery(ctx.requireConnected().admin, p.pid);
-      ctx.log('info', result.cancelled ? `Asked PostgreSQL to cancel the query of pid ${p.pid}.` : `PostgreSQL could not signal pid ${p.pid} (the connection had just closed).`);
+      ctx.log(
+        'info',
+        result.cancelled
+          ? `Asked PostgreSQL to cancel the query of pid ${p.pid}.`
+          : `PostgreSQL could not signal pid ${p.pid} (the connection had just closed).`,
+      );
       return result;
     },
   };

@@ -13,7 +13,11 @@ export function memoryHandlers(ctx: EngineContext, memory: MemorySession): Handl
     'memory.setBudget': async (p) => {
       const machine = memory.manager.status().reading?.machine.totalBytes;
       if (machine !== undefined && p.bytes > machine) {
-        throw new ContractError('budget-too-large', `A budget of ${formatBytes(p.bytes)} is more than this machine's ${formatBytes(machine)} of memory.`, 'Choose a budget below the machine\'s memory, e.g. a quarter of it.');
+        throw new ContractError(
+          'budget-too-large',
+          `A budget of ${formatBytes(p.bytes)} is more than this machine's ${formatBytes(machine)} of memory.`,
+          "Choose a budget below the machine's memory, e.g. a quarter of it.",
+        );
       }
       memory.setBudget(p.bytes);
       ctx.log('info', `Memory budget set to ${formatBytes(p.bytes)}.`);

@@ -33,7 +33,12 @@ export function poolHandlers(ctx: EngineContext): HandlerGroup<PoolCommands> {
     'pool.applySettings': async (p) => {
       const pool = ctx.requireConnected().pool;
       await pool.applySettings(p.change);
-      ctx.log('info', `Session settings changed: ${Object.entries(p.change).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}.`);
+      ctx.log(
+        'info',
+        `Session settings changed: ${Object.entries(p.change)
+          .map(([k, v]) => `${k} = ${String(v)}`)
+          .join(', ')}.`,
+      );
       return status(pool);
     },
     'pool.revertSettings': async () => {

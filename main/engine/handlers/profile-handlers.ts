@@ -15,13 +15,22 @@ export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommand
     'profiles.connect': async (p) => {
       const target = await ctx.profiles.connection(p.id, p.password);
       const status = await ctx.connect(
-        () => connectRemoteStack({ ...(target.redisUrl === null ? { pgUrl: target.pgUrl } : { pgUrl: target.pgUrl, redisUrl: target.redisUrl }), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }),
+        () =>
+          connectRemoteStack({
+            ...(target.redisUrl === null ? { pgUrl: target.pgUrl } : { pgUrl: target.pgUrl, redisUrl: target.redisUrl }),
+            readOnly: ctx.readOnly,
+            passwordSources: ctx.passwordSources,
+          }),
         target.id,
       );
       // A typed password that worked is kept for the session, so the next connect needs no prompt.
       if (p.password !== undefined) ctx.profiles.remember(target.id, p.password);
       // Connected either way: a profiles file that cannot be written only costs the "last used" date.
-      await ctx.profiles.markUsed(target.id).catch((error: unknown) => ctx.log('warn', `Could not record when profile "${target.name}" was last used: ${(error as Error).message}`));
+      await ctx.profiles
+        .markUsed(target.id)
+        .catch((error: unknown) =>
+          ctx.log('warn', `Could not record when profile "${target.name}" was last used: ${(error as Error).message}`),
+        );
       return status;
     },
   };

@@ -23,17 +23,22 @@ export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
       // folder is stopped first. Every other switch opens the new stack beside the old one and swaps once it is up.
       const current = ctx.connected()?.stack;
       const sameFolder = current !== undefined && localFolders.get(current) === root;
-      return ctx.connect(async () => {
-        const stack = await startLocalStack({
-          dataDir: root,
-          redis: p.redis ?? 'auto',
-          onProgress: (s) => ctx.events.emit('task.progress', { task: 'stack', phase: s.step, message: s.message, done: 0, total: 0 }),
-        });
-        localFolders.set(stack, root);
-        return stack;
-      }, null, { vacateFirst: sameFolder });
+      return ctx.connect(
+        async () => {
+          const stack = await startLocalStack({
+            dataDir: root,
+            redis: p.redis ?? 'auto',
+            onProgress: (s) => ctx.events.emit('task.progress', { task: 'stack', phase: s.step, message: s.message, done: 0, total: 0 }),
+          });
+          localFolders.set(stack, root);
+          return stack;
+        },
+        null,
+        { vacateFirst: sameFolder },
+      );
     },
-    'stack.connect': async (p) => ctx.connect(() => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }), null),
+    'stack.connect': async (p) =>
+      ctx.connect(() => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }), null),
     'stack.disconnect': async () => {
       await ctx.disconnect();
       return ctx.status();

@@ -20,10 +20,11 @@ export function workloadHandlers(ctx: EngineContext): HandlerGroup<WorkloadComma
   return {
     'demo.seed': async (p) => seed(ctx, p.chunks, p.force ?? false),
     'workload.start': async (p) => inTurn(() => startWorkload(ctx, p.profile, p.rate)),
-    'workload.stop': async () => inTurn(async () => {
-      await ctx.replaceWorkload(null);
-      return ctx.status();
-    }),
+    'workload.stop': async () =>
+      inTurn(async () => {
+        await ctx.replaceWorkload(null);
+        return ctx.status();
+      }),
     'workload.setRate': async (p) => {
       const workload = ctx.workload();
       if (!workload) throw new ContractError('no-workload', 'No workload is running.', 'Start one first.');
@@ -39,8 +40,11 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
   if (ctx.readOnly && stack.kind !== 'local') {
     // Seeding creates a schema and tables and truncates them on --force: DDL, which read-only mode never sends to
     // a database of yours. The local demo stack is Hotpath's own (it created the whole cluster), so it is seeded.
-    throw new ContractError('read-only', 'Hotpath is in read-only mode, so it will not seed the demo data (that creates a schema and tables).',
-      'Seed from a Hotpath started without --read-only, or load the demo data yourself; read-only mode only reads.');
+    throw new ContractError(
+      'read-only',
+      'Hotpath is in read-only mode, so it will not seed the demo data (that creates a schema and tables).',
+      'Seed from a Hotpath started without --read-only, or load the demo data yourself; read-only mode only reads.',
+    );
   }
   ctx.setPhase('seeding');
   try {
@@ -50,11 +54,15 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
       signal: ctx.stopping,
       // Seeding is background work: it waits while the memory manager has paused it.
       batch: { gate: ctx.background },
-      onProgress: (p) => ctx.events.emit('task.progress', { task: 'seed', phase: p.phase, message: describeSeedProgress(p), done: p.done, total: p.total }),
+      onProgress: (p) =>
+        ctx.events.emit('task.progress', { task: 'seed', phase: p.phase, message: describeSeedProgress(p), done: p.done, total: p.total }),
     });
-    ctx.log('info', report.reused
-      ? `Demo data re-used: ${report.chunks.toLocaleString('en')} chunks.`
-      : `Seeded ${report.chunks.toLocaleString('en')} chunks and ${report.edges.toLocaleString('en')} edges in ${(report.elapsedMs / 1000).toFixed(1)} s.`);
+    ctx.log(
+      'info',
+      report.reused
+        ? `Demo data re-used: ${report.chunks.toLocaleString('en')} chunks.`
+        : `Seeded ${report.chunks.toLocaleString('en')} chunks and ${report.edges.toLocaleString('en')} edges in ${(report.elapsedMs / 1000).toFixed(1)} s.`,
+    );
     return { chunks: report.chunks, edges: report.edges, reused: report.reused, elapsedMs: report.elapsedMs };
   } finally {
     if (!ctx.stopping.aborted) ctx.setPhase('ready');

@@ -1,5 +1,13 @@
 import type { PlanRun, QueryPlan } from '../planner-types.ts';
-import { checkFilters, computeFilterSet, computeNeighbourhood, queryHasFilters, rankCandidates, startRun, type IdList } from './plan-support.ts';
+import {
+  checkFilters,
+  computeFilterSet,
+  computeNeighbourhood,
+  queryHasFilters,
+  rankCandidates,
+  startRun,
+  type IdList,
+} from './plan-support.ts';
 
 /**
  * Reuses what earlier queries computed: popular anchors and recurring filters repeat in real workloads, and a

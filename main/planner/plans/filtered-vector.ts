@@ -8,7 +8,8 @@ import { computeFilterSet, computeNeighbourhood, queryHasFilters, rankCandidates
  */
 export const filteredVectorPlan: QueryPlan = {
   name: 'filtered-vector',
-  description: 'Selects the chunks passing the filters from the index\'s filter columns, keeps those in the anchor\'s neighbourhood (walked after), ranks them.',
+  description:
+    "Selects the chunks passing the filters from the index's filter columns, keeps those in the anchor's neighbourhood (walked after), ranks them.",
   async execute(query, context): Promise<PlanRun> {
     const run = startRun(context);
     const filterSet = queryHasFilters(query) ? computeFilterSet(run, query.filters) : undefined;

@@ -8,7 +8,8 @@ import { checkFilters, computeNeighbourhood, queryHasFilters, rankCandidates, st
  */
 export const graphFirstPlan: QueryPlan = {
   name: 'graph-first',
-  description: 'Walks the anchor\'s neighbourhood in the index\'s edges, keeps the chunks passing the filters, ranks them (without an anchor: as filtered-vector).',
+  description:
+    "Walks the anchor's neighbourhood in the index's edges, keeps the chunks passing the filters, ranks them (without an anchor: as filtered-vector).",
   async execute(query, context): Promise<PlanRun> {
     // Without an anchor there is no graph to start from; the filters are then the only way to narrow.
     if (query.anchor === undefined) return filteredVectorPlan.execute(query, context);

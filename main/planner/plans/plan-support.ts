@@ -95,7 +95,12 @@ export function intersectSorted(a: ArrayLike<number>, b: ArrayLike<number>): Flo
  * The answer from the candidate sets: `undefined` for a set means "unrestricted". Ranks the intersection, or the
  * whole store when neither set restricts.
  */
-export function rankCandidates(run: PlanRunState, query: HybridQuery, neighbourhood: IdList | undefined, filterSet: IdList | undefined): HybridHit[] {
+export function rankCandidates(
+  run: PlanRunState,
+  query: HybridQuery,
+  neighbourhood: IdList | undefined,
+  filterSet: IdList | undefined,
+): HybridHit[] {
   const store = run.context.store;
   let candidates: ArrayLike<number> | undefined;
   if (neighbourhood !== undefined && filterSet !== undefined) candidates = intersectSorted(neighbourhood, filterSet);

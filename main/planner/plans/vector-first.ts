@@ -16,7 +16,8 @@ const MIN_FIRST_BATCH = 256;
  */
 export const vectorFirstPlan: QueryPlan = {
   name: 'vector-first',
-  description: 'Ranks the nearest chunks first and tests them (filter columns, graph membership by meet-in-the-middle); if fewer than k pass, one more pass finds the nearest passing others.',
+  description:
+    'Ranks the nearest chunks first and tests them (filter columns, graph membership by meet-in-the-middle); if fewer than k pass, one more pass finds the nearest passing others.',
   async execute(query, context): Promise<PlanRun> {
     const run = startRun(context);
     const { store } = context;

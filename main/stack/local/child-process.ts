@@ -16,7 +16,10 @@ export async function stopChild(child: ChildProcess, steps: readonly (readonly [
     if (hasExited(child)) return;
     child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)))]);
+    const done = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
+    ]);
     clearTimeout(timer);
     if (done) return;
   }

@@ -14,8 +14,11 @@ function generatePassword(): string {
 }
 
 function damaged(file: string, detail: string): StackError {
-  return new StackError('data-dir-unusable', `The password file ${file} is damaged: ${detail}.`,
-    `Restore it from a backup, or delete ${file} together with the postgres folder next to it to start the local stack afresh (this deletes the demo data).`);
+  return new StackError(
+    'data-dir-unusable',
+    `The password file ${file} is damaged: ${detail}.`,
+    `Restore it from a backup, or delete ${file} together with the postgres folder next to it to start the local stack afresh (this deletes the demo data).`,
+  );
 }
 
 export async function readCredentials(file: string): Promise<LocalCredentials | undefined> {
@@ -64,6 +67,9 @@ export async function credentialsFor(paths: LocalStackPaths, clusterExists: bool
   if (!clusterExists) return (await loadOrCreateCredentials(paths.credentials)).credentials;
   const existing = await readCredentials(paths.credentials);
   if (existing) return existing;
-  throw new StackError('data-dir-unusable', `The PostgreSQL data folder ${paths.postgres} exists, but its password file ${paths.credentials} is missing.`,
-    `Restore ${paths.credentials}, or move ${paths.postgres} away to start the local stack afresh (this loses the demo data).`);
+  throw new StackError(
+    'data-dir-unusable',
+    `The PostgreSQL data folder ${paths.postgres} exists, but its password file ${paths.credentials} is missing.`,
+    `Restore ${paths.credentials}, or move ${paths.postgres} away to start the local stack afresh (this loses the demo data).`,
+  );
 }

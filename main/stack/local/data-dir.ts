@@ -92,8 +92,12 @@ export async function prepareDataDir(dataDir: string): Promise<LocalStackPaths> 
   try {
     await mkdir(absolute, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new StackError('data-dir-unusable', `Cannot create the data folder ${absolute}: ${(error as Error).message}`,
-      'Choose a folder this user can write to (--data-dir).', { cause: error });
+    throw new StackError(
+      'data-dir-unusable',
+      `Cannot create the data folder ${absolute}: ${(error as Error).message}`,
+      'Choose a folder this user can write to (--data-dir).',
+      { cause: error },
+    );
   }
   const root = await realpath(absolute);
   if (isRoot()) {

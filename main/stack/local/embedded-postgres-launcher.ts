@@ -61,7 +61,10 @@ export interface RunningPostgres {
 const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 export async function isClusterInitialised(databaseDir: string): Promise<boolean> {
-  return access(path.join(databaseDir, 'PG_VERSION')).then(() => true, () => false);
+  return access(path.join(databaseDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
 }
 
 function instanceFor(EP: typeof EmbeddedPostgresClass, options: EmbeddedPostgresOptions, port: number, tail: string[]): EmbeddedPostgres {
@@ -84,10 +87,13 @@ function instanceFor(EP: typeof EmbeddedPostgresClass, options: EmbeddedPostgres
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
-      '-c', 'shared_preload_libraries=pg_stat_statements',
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // No Unix socket: the default socket folder may not exist or not be writable by us.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
       ...(options.extraFlags ?? []),
     ],
     onLog: (message) => remember(String(message)),
@@ -101,7 +107,11 @@ function childOf(instance: EmbeddedPostgres): ChildProcess | undefined {
 }
 
 /** Fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. */
-const POSTGRES_STOP_STEPS = [['SIGINT', 30_000], ['SIGQUIT', 10_000], ['SIGKILL', 10_000]] as const;
+const POSTGRES_STOP_STEPS = [
+  ['SIGINT', 30_000],
+  ['SIGQUIT', 10_000],
+  ['SIGKILL', 10_000],
+] as const;
 
 /** Runs initdb on a new data directory (a half-made one from an interrupted first start is removed first). */
 export async function initialiseCluster(options: EmbeddedPostgresOptions): Promise<void> {
@@ -113,8 +123,12 @@ export async function initialiseCluster(options: EmbeddedPostgresOptions): Promi
     await instanceFor(EP, options, 0, tail).initialise();
   } catch (error) {
     await rm(options.databaseDir, { recursive: true, force: true }).catch(() => undefined);
-    throw new StackError('local-stack-failed', `Could not initialise the PostgreSQL data folder ${options.databaseDir}: ${(error as Error)?.message ?? tail.slice(-5).join(' ')}`,
-      'Check that the data folder is on a local disk with free space and that the postgres user can write there; the log above has initdb\'s output.', { cause: error });
+    throw new StackError(
+      'local-stack-failed',
+      `Could not initialise the PostgreSQL data folder ${options.databaseDir}: ${(error as Error)?.message ?? tail.slice(-5).join(' ')}`,
+      "Check that the data folder is on a local disk with free space and that the postgres user can write there; the log above has initdb's output.",
+      { cause: error },
+    );
   }
 }
 
@@ -141,8 +155,12 @@ export async function startCluster(options: EmbeddedPostgresOptions): Promise<Ru
       const log = tail.join('\n');
       if (/could not bind|Address already in use/i.test(log) && attempt < 3) continue;
       const reason = error instanceof Error ? error.message : 'the server exited during start-up';
-      throw new StackError('local-stack-failed', `PostgreSQL did not start (${reason}). Its last messages: ${tail.slice(-6).join(' / ') || '(none)'}`,
-        `Look at the messages above; if the data folder ${options.databaseDir} is damaged, move it away to start afresh (this loses the demo data).`, { cause: error });
+      throw new StackError(
+        'local-stack-failed',
+        `PostgreSQL did not start (${reason}). Its last messages: ${tail.slice(-6).join(' / ') || '(none)'}`,
+        `Look at the messages above; if the data folder ${options.databaseDir} is damaged, move it away to start afresh (this loses the demo data).`,
+        { cause: error },
+      );
     } finally {
       clearTimeout(timer);
     }

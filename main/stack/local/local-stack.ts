@@ -30,9 +30,15 @@ const REDIS_INSTALL_HINT =
 
 function redisNotice(mode: 'auto' | 'off', found: boolean): StackNotice | null {
   if (mode === 'off') {
-    return { code: 'redis-off', message: 'Redis is off for the local stack: L2 disabled.', hint: 'Start with Redis on (the default) to add the shared cache tier, or pass your own with --redis redis://host:6379.' };
+    return {
+      code: 'redis-off',
+      message: 'Redis is off for the local stack: L2 disabled.',
+      hint: 'Start with Redis on (the default) to add the shared cache tier, or pass your own with --redis redis://host:6379.',
+    };
   }
-  return found ? null : { code: 'redis-not-found', message: 'Redis not found (no redis-server on the PATH): L2 disabled.', hint: REDIS_INSTALL_HINT };
+  return found
+    ? null
+    : { code: 'redis-not-found', message: 'Redis not found (no redis-server on the PATH): L2 disabled.', hint: REDIS_INSTALL_HINT };
 }
 
 /**
@@ -45,9 +51,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Stack
   const log = options.log ?? (() => undefined);
   const redisMode = options.redis ?? 'auto';
 
-  progress('prepare', isRoot()
-    ? `Preparing data folder ${options.dataDir} (running as root: PostgreSQL runs as the "postgres" user)`
-    : `Preparing data folder ${options.dataDir}`);
+  progress(
+    'prepare',
+    isRoot()
+      ? `Preparing data folder ${options.dataDir} (running as root: PostgreSQL runs as the "postgres" user)`
+      : `Preparing data folder ${options.dataDir}`,
+  );
   const paths = await prepareDataDir(options.dataDir);
   await claimOwnership(paths);
 
@@ -88,7 +97,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Stack
       application_name: 'hotpath',
     };
     const db = await prepareLocalDatabase(admin, (step) =>
-      progress(step, step === 'create-database' ? `Creating database ${LOCAL_DATABASE}` : 'Enabling pg_stat_statements'));
+      progress(step, step === 'create-database' ? `Creating database ${LOCAL_DATABASE}` : 'Enabling pg_stat_statements'),
+    );
 
     const executable = redisMode === 'auto' ? findExecutable('redis-server', options.redisSearchPath) : undefined;
     const notices: StackNotice[] = [...db.notices];
@@ -99,7 +109,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Stack
       redis = await startPrivateRedis({ executable, paths, password: credentials.redisPassword, log });
     }
 
-    progress('ready', `Local stack ready: PostgreSQL on 127.0.0.1:${postgres.port}${redis ? `, Redis on 127.0.0.1:${redis.port}` : ', no Redis'}`);
+    progress(
+      'ready',
+      `Local stack ready: PostgreSQL on 127.0.0.1:${postgres.port}${redis ? `, Redis on 127.0.0.1:${redis.port}` : ', no Redis'}`,
+    );
     // The postmaster's pid from its own lock file (PostgreSQL writes it before it accepts connections).
     const postmaster = await readPostmasterPid(paths);
     let stopping: Promise<void> | undefined;
@@ -123,7 +136,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Stack
     // Leave nothing running behind a failed start.
     await stopAll().catch((stopError) => log(`cleanup after a failed start: ${(stopError as Error).message}`));
     if (error instanceof StackError) throw error;
-    throw new StackError('local-stack-failed', `The local stack did not start: ${(error as Error)?.message ?? String(error)}`,
-      'Look at the log for details; starting again usually cleans up what is left.', { cause: error });
+    throw new StackError(
+      'local-stack-failed',
+      `The local stack did not start: ${(error as Error)?.message ?? String(error)}`,
+      'Look at the log for details; starting again usually cleans up what is left.',
+      { cause: error },
+    );
   }
 }

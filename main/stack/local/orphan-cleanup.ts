@@ -75,8 +75,11 @@ async function stopProcess(pid: number, steps: Array<[NodeJS.Signals, number]>, 
     signalProcess(pid, signal);
     if (await waitForProcessExit(pid, waitMs)) return;
   }
-  throw new StackError('local-stack-failed', `Could not stop the ${what} (pid ${pid}) left running by an earlier Hotpath.`,
-    `Stop it by hand (kill ${pid}) and start again.`);
+  throw new StackError(
+    'local-stack-failed',
+    `Could not stop the ${what} (pid ${pid}) left running by an earlier Hotpath.`,
+    `Stop it by hand (kill ${pid}) and start again.`,
+  );
 }
 
 export interface OrphanReport {
@@ -95,7 +98,15 @@ export async function stopOrphans(paths: LocalStackPaths, log: (line: string) =>
     if (await isOurPostgres(pgRecord.pid, paths)) {
       log(`stopping PostgreSQL (pid ${pgRecord.pid}) left running by an earlier run`);
       // SIGINT: fast shutdown (roll back, write a checkpoint); SIGQUIT: immediate; SIGKILL as the last resort.
-      await stopProcess(pgRecord.pid, [['SIGINT', 30_000], ['SIGQUIT', 10_000], ['SIGKILL', 5_000]], 'PostgreSQL');
+      await stopProcess(
+        pgRecord.pid,
+        [
+          ['SIGINT', 30_000],
+          ['SIGQUIT', 10_000],
+          ['SIGKILL', 5_000],
+        ],
+        'PostgreSQL',
+      );
       report.postgresPid = pgRecord.pid;
     }
     // A clean shutdown removes the lock file itself; after a crash or SIGKILL it is stale, and PostgreSQL would
@@ -106,7 +117,14 @@ export async function stopOrphans(paths: LocalStackPaths, log: (line: string) =>
   if (redisRecord) {
     if (await isOurRedis(redisRecord, paths)) {
       log(`stopping Redis (pid ${redisRecord.pid}) left running by an earlier run`);
-      await stopProcess(redisRecord.pid, [['SIGTERM', 10_000], ['SIGKILL', 5_000]], 'Redis');
+      await stopProcess(
+        redisRecord.pid,
+        [
+          ['SIGTERM', 10_000],
+          ['SIGKILL', 5_000],
+        ],
+        'Redis',
+      );
       report.redisPid = redisRecord.pid;
     }
     await rm(paths.redisPidFile, { force: true });

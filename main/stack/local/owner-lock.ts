@@ -25,7 +25,8 @@ async function serverPidsOwnedBy(owner: number, paths: LocalStackPaths): Promise
   const pgRecord = await readPostmasterPid(paths);
   if (pgRecord && (await isOurPostgres(pgRecord.pid, paths)) && (await processParent(pgRecord.pid)) === owner) owned.push(pgRecord.pid);
   const redisRecord = await readRedisPid(paths);
-  if (redisRecord && (await isOurRedis(redisRecord, paths)) && (await processParent(redisRecord.pid)) === owner) owned.push(redisRecord.pid);
+  if (redisRecord && (await isOurRedis(redisRecord, paths)) && (await processParent(redisRecord.pid)) === owner)
+    owned.push(redisRecord.pid);
   return owned;
 }
 

@@ -8,7 +8,7 @@ import { maskRedisUrl } from '../redis-url.ts';
 import { StackError } from '../stack-errors.ts';
 import type { LocalStackPaths } from './data-dir.ts';
 import { freePort } from './free-port.ts';
-import { hasExited, stopChild } from './child-process.ts';
+import { stopChild } from './child-process.ts';
 
 /**
  * A private `redis-server` for the local stack: loopback only, a free port, a generated password, no
@@ -67,14 +67,20 @@ function configText(paths: LocalStackPaths, port: number, password: string): str
 }
 
 /** SIGTERM lets Redis exit cleanly; SIGKILL if it does not. */
-const REDIS_STOP_STEPS = [['SIGTERM', 10_000], ['SIGKILL', 10_000]] as const;
+const REDIS_STOP_STEPS = [
+  ['SIGTERM', 10_000],
+  ['SIGKILL', 10_000],
+] as const;
 
 /** Resolves when Redis logs that it is ready; rejects when it exits first or the deadline passes. */
 function waitUntilReady(child: ChildProcess, tail: string[], log: ((line: string) => void) | undefined, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs / 1000} s`)), timeoutMs);
     const onData = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '')) {
+      for (const line of chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')) {
         tail.push(line);
         if (tail.length > 40) tail.shift();
         log?.(line);
@@ -128,8 +134,12 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
       await stopChild(child, REDIS_STOP_STEPS);
       await rm(paths.redisPidFile, { force: true });
       if (/Address already in use/i.test(tail.join('\n')) && attempt < 3) continue;
-      throw new StackError('local-stack-failed', `The private Redis did not start (${(error as Error).message}). Its last messages: ${tail.slice(-6).join(' / ') || '(none)'}`,
-        'Start without the private Redis (redis off / --no-local-redis) or pass your own with --redis redis://host:6379.', { cause: error });
+      throw new StackError(
+        'local-stack-failed',
+        `The private Redis did not start (${(error as Error).message}). Its last messages: ${tail.slice(-6).join(' / ') || '(none)'}`,
+        'Start without the private Redis (redis off / --no-local-redis) or pass your own with --redis redis://host:6379.',
+        { cause: error },
+      );
     }
   }
 }

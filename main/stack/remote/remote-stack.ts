@@ -43,7 +43,9 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Stands for "no password" on a connection a client named; its message is classified as auth-failed. */
 async function refusePasswordLookup(): Promise<string> {
-  throw new Error('password authentication needs a password, and the connection string has none (password files are not read for connections named from the console)');
+  throw new Error(
+    'password authentication needs a password, and the connection string has none (password files are not read for connections named from the console)',
+  );
 }
 
 function isLoopback(host: string): boolean {
@@ -100,14 +102,22 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
   const { client, config, fellBackToPlain } = await connectVerified(parsed, timeoutMs).catch((error: unknown) => {
     // A password file psql would also ignore is the likely reason no password was sent: say so in the error.
     if (error instanceof StackError && error.code === 'auth-failed' && pgPassword.warning) {
-      throw new StackError(error.code, `${maskSecretsInText(error.message, secrets)} The password file was ignored: ${pgPassword.warning}.`, error.hint, { cause: error.cause });
+      throw new StackError(
+        error.code,
+        `${maskSecretsInText(error.message, secrets)} The password file was ignored: ${pgPassword.warning}.`,
+        error.hint,
+        { cause: error.cause },
+      );
     }
     // A connection a client named takes no password from this process's environment or files, so the CLI's
     // ways of giving one do not apply: say what does.
     if (error instanceof StackError && error.code === 'auth-failed' && clientNamed && pgPassword.password === null) {
-      throw new StackError(error.code, `PostgreSQL asks user "${parsed.config.user ?? defaultPgUser(env)}" for a password, and the connection string has none.`,
+      throw new StackError(
+        error.code,
+        `PostgreSQL asks user "${parsed.config.user ?? defaultPgUser(env)}" for a password, and the connection string has none.`,
         'Put the password in the connection string or the saved profile (it is masked wherever Hotpath shows it, and written to disk only encrypted). PGPASSWORD and ~/.pgpass serve only the --pg given on the command line.',
-        { cause: error.cause });
+        { cause: error.cause },
+      );
     }
     throw masked(error, secrets);
   });

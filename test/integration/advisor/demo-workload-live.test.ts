@@ -44,9 +44,12 @@ describe.each(TEST_SERVERS)('index advisor on the live demo workload, 200,000 ch
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('proposes exactly the expert\'s three B-trees for the SQL templates, and at most edges(dst) for the hybrid walks', () => {
+  it("proposes exactly the expert's three B-trees for the SQL templates, and at most edges(dst) for the hybrid walks", () => {
     const all = report.proposals.map((p) => ({
-      table: `${p.schema}.${p.table}`, columns: p.columns.map((c) => c.name), method: p.method, predicate: p.predicate,
+      table: `${p.schema}.${p.table}`,
+      columns: p.columns.map((c) => c.name),
+      method: p.method,
+      predicate: p.predicate,
     }));
     // The hybrid templates' plans walk the graph both ways (their statements are not templates of their own): an
     // index on edges(dst) serves the reverse steps. Nothing else may be proposed for them.
@@ -56,11 +59,13 @@ describe.each(TEST_SERVERS)('index advisor on the live demo workload, 200,000 ch
     const shapes = all.filter((shape) => shape.table !== 'unified.edges');
     expect(report.method).toBe(server === 'pg15' ? 'hypopg' : 'estimate');
     expect(shapes).toHaveLength(3);
-    expect(shapes).toEqual(expect.arrayContaining([
-      { table: 'unified.chunks', columns: ['system_origin', 'created_at'], method: 'btree', predicate: null },
-      { table: 'unified.chunks', columns: ['session_id', 'created_at', 'id'], method: 'btree', predicate: null },
-      { table: 'unified.chunks', columns: ['created_at'], method: 'btree', predicate: null },
-    ]));
+    expect(shapes).toEqual(
+      expect.arrayContaining([
+        { table: 'unified.chunks', columns: ['system_origin', 'created_at'], method: 'btree', predicate: null },
+        { table: 'unified.chunks', columns: ['session_id', 'created_at', 'id'], method: 'btree', predicate: null },
+        { table: 'unified.chunks', columns: ['created_at'], method: 'btree', predicate: null },
+      ]),
+    );
     const serving = (first: string) => report.proposals.find((p) => p.columns[0]!.name === first)!.serves.map((s) => s.template);
     expect(serving('system_origin')).toContain('recent_by_origin');
     expect(serving('session_id')).toContain('session_timeline');
@@ -71,6 +76,7 @@ describe.each(TEST_SERVERS)('index advisor on the live demo workload, 200,000 ch
     // Statements that are no template (null) are the hybrid plans' SQL: they may share an index, never need one of their own on chunks.
     expect(report.proposals.filter((p) => p.table !== 'edges').every((p) => p.serves.some((s) => s.template !== null))).toBe(true);
     // With pg_stat_statements the templates are found there (LIMIT 50 appears as LIMIT $3) and count real calls.
-    if (server === 'pg18') expect(report.proposals.flatMap((p) => p.serves.filter((s) => s.template !== null).map((s) => s.queryId))).not.toContain(null);
+    if (server === 'pg18')
+      expect(report.proposals.flatMap((p) => p.serves.filter((s) => s.template !== null).map((s) => s.queryId))).not.toContain(null);
   });
 });

@@ -33,7 +33,10 @@ describe.each(TEST_SERVERS)('index advisor on the demo workload (%s)', (server) 
 
   it('proposes exactly what an expert would, with the method the server allows', () => {
     const shapes = report.proposals.map((p) => ({
-      table: `${p.schema}.${p.table}`, columns: p.columns.map((c) => c.name), method: p.method, predicate: p.predicate,
+      table: `${p.schema}.${p.table}`,
+      columns: p.columns.map((c) => c.name),
+      method: p.method,
+      predicate: p.predicate,
     }));
     expect(report.method).toBe(server === 'pg15' ? 'hypopg' : 'estimate');
     const timeIndex = shapes.find((s) => s.columns.length === 1 && s.columns[0] === 'created_at');
@@ -41,11 +44,13 @@ describe.each(TEST_SERVERS)('index advisor on the demo workload (%s)', (server) 
     // A B-tree or, on a column that follows insertion order, a BRIN: both are what an expert would build.
     expect(['btree', 'brin']).toContain(timeIndex!.method);
     expect(shapes).toHaveLength(3);
-    expect(shapes).toEqual(expect.arrayContaining([
-      { table: 'unified.chunks', columns: ['system_origin', 'created_at'], method: 'btree', predicate: null },
-      { table: 'unified.chunks', columns: ['session_id', 'created_at', 'id'], method: 'btree', predicate: null },
-      { table: 'unified.chunks', columns: ['created_at'], method: timeIndex!.method, predicate: null },
-    ]));
+    expect(shapes).toEqual(
+      expect.arrayContaining([
+        { table: 'unified.chunks', columns: ['system_origin', 'created_at'], method: 'btree', predicate: null },
+        { table: 'unified.chunks', columns: ['session_id', 'created_at', 'id'], method: 'btree', predicate: null },
+        { table: 'unified.chunks', columns: ['created_at'], method: timeIndex!.method, predicate: null },
+      ]),
+    );
     const origin = report.proposals.find((p) => p.columns[0]!.name === 'system_origin')!;
     expect(origin.serves.map((s) => s.template)).toContain('recent_by_origin');
     const served = report.proposals.flatMap((p) => p.serves.map((s) => s.template));

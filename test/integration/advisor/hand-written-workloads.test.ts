@@ -29,7 +29,11 @@ const TEMPLATES = [
   { name: 'account_events', sql: 'SELECT id, payload FROM events WHERE account_id = $1 AND happened_at >= $2::timestamptz', weight: 10 },
   { name: 'latest_posts', sql: 'SELECT id, title FROM posts ORDER BY published_at DESC LIMIT 10', weight: 10 },
   { name: 'live_docs', sql: 'SELECT id, body FROM docs WHERE owner_id = $1 AND deleted_at IS NULL', weight: 10 },
-  { name: 'customer_lines', sql: 'SELECT l.qty FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = $1', weight: 10 },
+  {
+    name: 'customer_lines',
+    sql: 'SELECT l.qty FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = $1',
+    weight: 10,
+  },
   { name: 'user_by_email', sql: 'SELECT id FROM users WHERE email = $1', weight: 10 },
   { name: 'customer_items', sql: 'SELECT "Price" FROM "Shop"."Order Items" WHERE "Customer ""Id""" = $1', weight: 10 },
 ];
@@ -63,7 +67,9 @@ describe.each(TEST_SERVERS)('index advisor on hand-written workloads (%s)', (ser
   });
 
   it('puts the equality column before the range column', () => {
-    expect(find('events').map((p) => [p.columns.map((c) => c.name), p.method, p.predicate])).toEqual([[['account_id', 'happened_at'], 'btree', null]]);
+    expect(find('events').map((p) => [p.columns.map((c) => c.name), p.method, p.predicate])).toEqual([
+      [['account_id', 'happened_at'], 'btree', null],
+    ]);
   });
 
   it('indexes the ORDER BY of a LIMIT query in its direction', () => {

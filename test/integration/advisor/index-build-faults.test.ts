@@ -11,7 +11,15 @@ import { TEST_SERVERS } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 function spec(table: string): BuildRequest {
-  return { schema: 'public', table, columns: [{ name: 'a', direction: 'asc' }], include: [], method: 'btree', predicate: null, reason: 'fault test' };
+  return {
+    schema: 'public',
+    table,
+    columns: [{ name: 'a', direction: 'asc' }],
+    include: [],
+    method: 'btree',
+    predicate: null,
+    reason: 'fault test',
+  };
 }
 
 /**
@@ -61,9 +69,12 @@ describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
   };
 
   const indexesOf = async (table: string) => {
-    const { rows } = await database.admin.query<{ name: string; valid: boolean }>(`
+    const { rows } = await database.admin.query<{ name: string; valid: boolean }>(
+      `
       SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE i.indrelid = $1::regclass ORDER BY 1`, [table]);
+      WHERE i.indrelid = $1::regclass ORDER BY 1`,
+      [table],
+    );
     return Object.fromEntries(rows.map((r) => [r.name, r.valid]));
   };
 
@@ -85,7 +96,9 @@ describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
     const builder = new IndexBuilder({ connect, history, readOnly: false, lockTimeoutMs, progressIntervalMs: 100 });
     const events: BuildProgress[] = [];
     const outcome = builder.build(spec(table), { onProgress: (p) => events.push(p) });
-    const waiting = await waitFor('the build waiting for the writer', () => events.find((e) => e.phase === 'waiting for writers before build'));
+    const waiting = await waitFor('the build waiting for the writer', () =>
+      events.find((e) => e.phase === 'waiting for writers before build'),
+    );
     expect(Object.values(await indexesOf(table))).toContain(false);
     expect((await history.list()).at(-1)).toMatchObject({ name: waiting.name, status: 'building' });
     await fault(waiting.pid);
@@ -101,7 +114,11 @@ describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
     const { result, load } = await buildUnderFault('fault_cancel', 600_000, async (pid) => {
       await database.admin.query('SELECT pg_cancel_backend($1)', [pid]);
     });
-    expect(result, result.message).toMatchObject({ status: 'failed', leftInvalid: false, message: expect.stringContaining('No index was left behind') });
+    expect(result, result.message).toMatchObject({
+      status: 'failed',
+      leftInvalid: false,
+      message: expect.stringContaining('No index was left behind'),
+    });
     expect(result.entry).toMatchObject({ status: 'failed', error: expect.stringMatching(/cancel/i) });
     expect(result.entry.leftInvalid).toBeUndefined();
     expect(await indexesOf('fault_cancel')).toEqual({ fault_cancel_pkey: true });
@@ -112,7 +129,11 @@ describe.each(TEST_SERVERS)('index build faults (%s)', (server) => {
     const { result, load } = await buildUnderFault('fault_terminate', 600_000, async (pid) => {
       await database.admin.query('SELECT pg_terminate_backend($1)', [pid]);
     });
-    expect(result, result.message).toMatchObject({ status: 'failed', leftInvalid: false, message: expect.stringContaining('No index was left behind') });
+    expect(result, result.message).toMatchObject({
+      status: 'failed',
+      leftInvalid: false,
+      message: expect.stringContaining('No index was left behind'),
+    });
     expect(result.entry).toMatchObject({ status: 'failed', error: expect.stringMatching(/terminat/i) });
     expect(await indexesOf('fault_terminate')).toEqual({ fault_terminate_pkey: true });
     expect(load.errors).toEqual([]);

@@ -22,12 +22,28 @@ const repoRoot = resolve(here, '../../..');
 const fixture = join(here, 'fixtures', 'build-child.ts');
 
 function spec(table: string, column: string): BuildRequest {
-  return { schema: 'public', table, columns: [{ name: column, direction: 'asc' }], include: [], method: 'btree', predicate: null, reason: 'test' };
+  return {
+    schema: 'public',
+    table,
+    columns: [{ name: column, direction: 'asc' }],
+    include: [],
+    method: 'btree',
+    predicate: null,
+    reason: 'test',
+  };
 }
 
 /** Starts the build in a child process and resolves once its history entry is written and the build is under way. */
-async function buildInChild(url: string, folder: string, table: string, column: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, url, folder, table, column], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+async function buildInChild(
+  url: string,
+  folder: string,
+  table: string,
+  column: string,
+): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, url, folder, table, column], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -54,17 +70,24 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
   const { connect, makeTable, openWriter } = database;
   let folder: string;
   let history: BuildHistory;
-  const buildBackend = (ddlName: string) => waitFor(`the build of ${ddlName} in pg_stat_activity`, async () => {
-    const { rows } = await database.admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND strpos(query, $1) > 0`, [ddlName]);
-    return rows[0]?.pid;
-  });
-  const backendGone = (pid: number) => waitFor(`backend ${pid} to end`, async () => {
-    const { rows } = await database.admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
-    return rows.length === 0 ? true : undefined;
-  });
+  const buildBackend = (ddlName: string) =>
+    waitFor(`the build of ${ddlName} in pg_stat_activity`, async () => {
+      const { rows } = await database.admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND strpos(query, $1) > 0`,
+        [ddlName],
+      );
+      return rows[0]?.pid;
+    });
+  const backendGone = (pid: number) =>
+    waitFor(`backend ${pid} to end`, async () => {
+      const { rows } = await database.admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+      return rows.length === 0 ? true : undefined;
+    });
   const indexState = async (name: string) => {
     const { rows } = await database.admin.query<{ valid: boolean; comment: string | null }>(
-      `SELECT i.indisvalid AS valid, obj_description(i.indexrelid, 'pg_class') AS comment FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [name]);
+      `SELECT i.indisvalid AS valid, obj_description(i.indexrelid, 'pg_class') AS comment FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
+      [name],
+    );
     return rows[0] ?? null;
   };
   const builder = () => new IndexBuilder({ history, readOnly: false, connect, lockTimeoutMs: 10_000 });
@@ -126,7 +149,9 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     expect(await indexState(name)).toMatchObject({ valid: false });
 
     const findings = await reconcileBuilds({ connect, history, readOnly: false });
-    expect(findings).toEqual([expect.objectContaining({ kind: 'left-invalid', name, message: expect.stringContaining('DROP INDEX CONCURRENTLY') })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ kind: 'left-invalid', name, message: expect.stringContaining('DROP INDEX CONCURRENTLY') }),
+    ]);
     expect((await history.list())[0]).toMatchObject({ status: 'failed', leftInvalid: true });
     expect(await indexState(name)).toMatchObject({ valid: false }); // reported, not dropped
 
@@ -166,14 +191,33 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((res) => parent.stdout!.once('data', (d: Buffer) => res(d.toString()))));
-      await waitFor(`process ${zombie} to be a zombie`, async () => ((await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ')[1]?.startsWith('Z') ? true : undefined));
+      await waitFor(`process ${zombie} to be a zombie`, async () =>
+        (await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ')[1]?.startsWith('Z') ? true : undefined,
+      );
       const startedAt = Date.now();
-      for (const [table, ownerPid] of [['owner_pid_zero', 0], ['owner_pid_zombie', zombie]] as const) {
+      for (const [table, ownerPid] of [
+        ['owner_pid_zero', 0],
+        ['owner_pid_zombie', zombie],
+      ] as const) {
         const name = indexName(spec(table, 'a'));
-        await history.record({ name, schema: 'public', table, ddl: `CREATE INDEX CONCURRENTLY ${name} ON public.${table} (a)`, reason: 'test', startedAt, finishedAt: startedAt, status: 'building', durationMs: 0, ownerPid });
+        await history.record({
+          name,
+          schema: 'public',
+          table,
+          ddl: `CREATE INDEX CONCURRENTLY ${name} ON public.${table} (a)`,
+          reason: 'test',
+          startedAt,
+          finishedAt: startedAt,
+          status: 'building',
+          durationMs: 0,
+          ownerPid,
+        });
       }
       const findings = await reconcileBuilds({ connect, history, readOnly: false });
-      expect(findings.map((f) => [f.table, f.kind])).toEqual([['owner_pid_zero', 'interrupted'], ['owner_pid_zombie', 'interrupted']]);
+      expect(findings.map((f) => [f.table, f.kind])).toEqual([
+        ['owner_pid_zero', 'interrupted'],
+        ['owner_pid_zombie', 'interrupted'],
+      ]);
       expect((await history.list()).map((e) => e.status)).toEqual(['failed', 'failed']);
     } finally {
       parent.kill('SIGKILL');
@@ -191,10 +235,12 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     await rm(folder, { recursive: true, force: true });
 
     const findings = await reconcileBuilds({ connect, history, readOnly: false });
-    expect(findings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'unknown-marker', name: built.name, message: expect.stringContaining('not in this history') }),
-      expect.objectContaining({ kind: 'not-ours', name: 'hp_marked_users_own_index' }),
-    ]));
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'unknown-marker', name: built.name, message: expect.stringContaining('not in this history') }),
+        expect.objectContaining({ kind: 'not-ours', name: 'hp_marked_users_own_index' }),
+      ]),
+    );
     expect(await history.list()).toEqual([]);
     for (const name of [built.name, 'hp_marked_users_own_index']) {
       expect(((await errorOf(builder().rollback(name))) as { code: string }).code).toBe('not-built-by-hotpath');
@@ -213,12 +259,14 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
 
     const findings = await reconcileBuilds({ connect, history, readOnly: false });
     expect(findings).toEqual([expect.objectContaining({ kind: 'adopted', name: built.name })]);
-    expect(await history.list()).toEqual([expect.objectContaining({ id: entry!.id, status: 'built', definition: expect.stringContaining(built.name) })]);
+    expect(await history.list()).toEqual([
+      expect.objectContaining({ id: entry!.id, status: 'built', definition: expect.stringContaining(built.name) }),
+    ]);
     expect((await builder().rollback(built.name)).status).toBe('rolled-back');
     expect(await indexState(built.name)).toBeNull();
   });
 
-  it('never adopts an index whose owner forged the marker on it, even with a real entry\'s id; its rollback is refused', async () => {
+  it("never adopts an index whose owner forged the marker on it, even with a real entry's id; its rollback is refused", async () => {
     await freshHistory();
     await makeTable('marked_real');
     const real = await builder().build(spec('marked_real', 'a'));
@@ -237,10 +285,16 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
       await database.admin.query('RESET ROLE');
 
       const findings = await reconcileBuilds({ connect, history, readOnly: false });
-      expect(findings).toEqual(expect.arrayContaining([
-        expect.objectContaining({ kind: 'unknown-marker', name: 'hp_forged_unknown', message: expect.stringContaining('leaves it alone') }),
-        expect.objectContaining({ kind: 'unknown-marker', name: 'hp_forged_copied' }),
-      ]));
+      expect(findings).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'unknown-marker',
+            name: 'hp_forged_unknown',
+            message: expect.stringContaining('leaves it alone'),
+          }),
+          expect.objectContaining({ kind: 'unknown-marker', name: 'hp_forged_copied' }),
+        ]),
+      );
       expect(findings.filter((f) => f.kind === 'adopted')).toEqual([]);
       expect(await history.list()).toEqual([expect.objectContaining({ id: realEntry!.id, name: real.name, status: 'built' })]);
       for (const name of ['hp_forged_unknown', 'hp_forged_copied']) {
@@ -259,7 +313,11 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
     const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-reconcile-engine-'));
     try {
       const url = new URL(database.db.url);
-      folder = join(dataDir, 'advisor', databaseNamespace({ host: url.hostname, port: Number(url.port || 5432), database: database.db.name }));
+      folder = join(
+        dataDir,
+        'advisor',
+        databaseNamespace({ host: url.hostname, port: Number(url.port || 5432), database: database.db.name }),
+      );
       history = new BuildHistory(folder);
       await makeTable('engine_adopts');
       const name = indexName(spec('engine_adopts', 'a'));

@@ -11,15 +11,26 @@ import { errorOf } from '../../support/error-of.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 async function indexesOf(admin: pg.Client, table: string): Promise<Record<string, boolean>> {
-  const { rows } = await admin.query<{ name: string; valid: boolean }>(`
+  const { rows } = await admin.query<{ name: string; valid: boolean }>(
+    `
     SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-    WHERE t.relnamespace = 'public'::regnamespace AND t.relname = $1`, [table]);
+    WHERE t.relnamespace = 'public'::regnamespace AND t.relname = $1`,
+    [table],
+  );
   return Object.fromEntries(rows.map((r) => [r.name, r.valid]));
 }
 
 function spec(table: string, column: string): BuildRequest {
-  return { schema: 'public', table, columns: [{ name: column, direction: 'asc' }], include: [], method: 'btree', predicate: null, reason: 'test' };
+  return {
+    schema: 'public',
+    table,
+    columns: [{ name: column, direction: 'asc' }],
+    include: [],
+    method: 'btree',
+    predicate: null,
+    reason: 'test',
+  };
 }
 
 /**
@@ -76,8 +87,18 @@ describe.each(TEST_SERVERS)('IndexBuilder: lock timeout, cancel, one build per t
     const outcome = builder.build(spec('lt_writer', 'a'), { onProgress: (p) => events.push(p) });
 
     // The phase and the blocker are read in one query but not atomically: wait for a reading that has both.
-    const waiting = await waitFor('progress naming the writer', () => events.find((e) => e.phase === 'waiting for writers before build' && e.blocker?.pid === writer.pid));
-    expect(waiting).toMatchObject({ phase: 'waiting for writers before build', blocker: { pid: writer.pid, state: 'idle in transaction', query: expect.stringContaining('LOCK TABLE'), xactAgeMs: expect.any(Number) } });
+    const waiting = await waitFor('progress naming the writer', () =>
+      events.find((e) => e.phase === 'waiting for writers before build' && e.blocker?.pid === writer.pid),
+    );
+    expect(waiting).toMatchObject({
+      phase: 'waiting for writers before build',
+      blocker: {
+        pid: writer.pid,
+        state: 'idle in transaction',
+        query: expect.stringContaining('LOCK TABLE'),
+        xactAgeMs: expect.any(Number),
+      },
+    });
     expect(builder.running()).toMatchObject([{ table: 'lt_writer', progress: { phase: expect.any(String) } }]);
     // The build has already left its invalid index: exactly what the cleanup has to remove.
     expect(Object.values(await indexesOf(admin, 'lt_writer'))).toContain(false);
@@ -85,7 +106,11 @@ describe.each(TEST_SERVERS)('IndexBuilder: lock timeout, cancel, one build per t
     await waitFor('the cleanup after the lock timeout', () => events.find((e) => e.phase === SYNTHETIC_PHASES.droppingInvalid));
     await writer.client.query('COMMIT');
     const result = await outcome;
-    expect(result, result.message).toMatchObject({ status: 'lock-timeout', leftInvalid: false, message: expect.stringContaining(`pid ${writer.pid}`) });
+    expect(result, result.message).toMatchObject({
+      status: 'lock-timeout',
+      leftInvalid: false,
+      message: expect.stringContaining(`pid ${writer.pid}`),
+    });
     expect(result.entry).toMatchObject({ status: 'lock-timeout', error: expect.stringContaining('lock timeout') });
     expect(await indexesOf(admin, 'lt_writer')).toEqual({ lt_writer_pkey: true });
     expect(builder.running()).toEqual([]);
@@ -115,7 +140,11 @@ describe.each(TEST_SERVERS)('IndexBuilder: lock timeout, cancel, one build per t
     await waitFor('the cleanup after the cancel', () => events.find((e) => e.phase === SYNTHETIC_PHASES.droppingInvalid));
     await writer.client.query('COMMIT');
     const result = await outcome;
-    expect(result, result.message).toMatchObject({ status: 'cancelled', leftInvalid: false, message: expect.stringContaining('No index was left behind') });
+    expect(result, result.message).toMatchObject({
+      status: 'cancelled',
+      leftInvalid: false,
+      message: expect.stringContaining('No index was left behind'),
+    });
     expect(await indexesOf(admin, 'cancel_me')).toEqual({ cancel_me_pkey: true });
     expect((await history.list()).at(-1)).toMatchObject({ status: 'cancelled', table: 'cancel_me' });
   });
@@ -123,11 +152,16 @@ describe.each(TEST_SERVERS)('IndexBuilder: lock timeout, cancel, one build per t
   it('cancels a build while it scans the table, and drops the invalid index', async () => {
     await makeTable('slow_scan');
     // An immutable predicate that takes a few ms a row keeps the build in its table scan for seconds.
-    await admin.query(`CREATE FUNCTION slow_true(v int) RETURNS boolean IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.002); RETURN v >= 0; END $$`);
+    await admin.query(
+      `CREATE FUNCTION slow_true(v int) RETURNS boolean IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.002); RETURN v >= 0; END $$`,
+    );
     const builder = new IndexBuilder({ connect, history, readOnly: false, progressIntervalMs: 100 });
     const events: BuildProgress[] = [];
     const controller = new AbortController();
-    const outcome = builder.build({ ...spec('slow_scan', 'a'), predicate: 'slow_true("a")' }, { signal: controller.signal, onProgress: (p) => events.push(p) });
+    const outcome = builder.build(
+      { ...spec('slow_scan', 'a'), predicate: 'slow_true("a")' },
+      { signal: controller.signal, onProgress: (p) => events.push(p) },
+    );
     await waitFor('the table scan', () => events.find((e) => e.phase.startsWith('building index')));
     controller.abort();
     const result = await outcome;
@@ -145,7 +179,11 @@ describe.each(TEST_SERVERS)('IndexBuilder: lock timeout, cancel, one build per t
     await waitFor('the first build waiting', () => events.find((e) => e.blocker?.pid === writer.pid));
 
     const refused = await errorOf(builder.build(spec('busy_one', 'b')));
-    expect(refused).toMatchObject({ code: 'table-busy', message: expect.stringContaining('busy_one'), hint: expect.stringContaining('Wait') });
+    expect(refused).toMatchObject({
+      code: 'table-busy',
+      message: expect.stringContaining('busy_one'),
+      hint: expect.stringContaining('Wait'),
+    });
     const other = await builder.build(spec('busy_two', 'b'));
     expect(other, other.message).toMatchObject({ status: 'built' });
     expect(builder.running()).toMatchObject([{ table: 'busy_one' }]);

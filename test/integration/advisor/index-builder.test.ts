@@ -12,15 +12,27 @@ import { errorOf } from '../../support/error-of.ts';
 
 /** Every index on schema.table with its validity, by name. */
 async function indexesOf(admin: pg.Client, schema: string, table: string): Promise<Record<string, boolean>> {
-  const { rows } = await admin.query<{ name: string; valid: boolean }>(`
+  const { rows } = await admin.query<{ name: string; valid: boolean }>(
+    `
     SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-    WHERE n.nspname = $1 AND t.relname = $2`, [schema, table]);
+    WHERE n.nspname = $1 AND t.relname = $2`,
+    [schema, table],
+  );
   return Object.fromEntries(rows.map((r) => [r.name, r.valid]));
 }
 
 function spec(schema: string, table: string, columns: string[], extra: Partial<BuildRequest> = {}): BuildRequest {
-  return { schema, table, columns: columns.map((name) => ({ name, direction: 'asc' as const })), include: [], method: 'btree', predicate: null, reason: 'test', ...extra };
+  return {
+    schema,
+    table,
+    columns: columns.map((name) => ({ name, direction: 'asc' as const })),
+    include: [],
+    method: 'btree',
+    predicate: null,
+    reason: 'test',
+    ...extra,
+  };
 }
 
 describe.each(TEST_SERVERS)('IndexBuilder: builds, failures, rollback (%s)', (server) => {
@@ -56,24 +68,44 @@ describe.each(TEST_SERVERS)('IndexBuilder: builds, failures, rollback (%s)', (se
     const table = 'Order "Items"';
     await admin.query(`CREATE SCHEMA "My Schema"`);
     await admin.query(`CREATE TABLE "My Schema"."Order ""Items""" (id bigint PRIMARY KEY, "Customer Id" int NOT NULL, note text)`);
-    await admin.query(`INSERT INTO "My Schema"."Order ""Items""" SELECT g, ((g::bigint * 7919) % 50000)::int, md5(g::text) FROM generate_series(1, 300000) g`);
+    await admin.query(
+      `INSERT INTO "My Schema"."Order ""Items""" SELECT g, ((g::bigint * 7919) % 50000)::int, md5(g::text) FROM generate_series(1, 300000) g`,
+    );
     await admin.query(`ANALYZE "My Schema"."Order ""Items"""`);
 
-    const request = spec(schema, table, ['Customer Id', 'note'], { reason: 'orders of a customer scan 300k rows', serves: ['items_by_customer'] });
+    const request = spec(schema, table, ['Customer Id', 'note'], {
+      reason: 'orders of a customer scan 300k rows',
+      serves: ['items_by_customer'],
+    });
     const events: BuildProgress[] = [];
     const outcome = await builder.build(request, { onProgress: (p) => events.push(p) });
-    expect(outcome, outcome.message).toMatchObject({ status: 'built', name: indexName(request), schema, table, alreadyExisted: false, leftInvalid: false });
+    expect(outcome, outcome.message).toMatchObject({
+      status: 'built',
+      name: indexName(request),
+      schema,
+      table,
+      alreadyExisted: false,
+      leftInvalid: false,
+    });
     expect(outcome.sizeBytes).toBeGreaterThan(0);
     expect(outcome.ddl).toBe(createIndexDdl(request));
 
     // At least one reading with a phase PostgreSQL reports, described and placed in the build.
-    const known = events.filter((e) => !Object.values<string>(SYNTHETIC_PHASES).includes(e.phase) && describePhase(e.phase, e).fraction !== null);
+    const known = events.filter(
+      (e) => !Object.values<string>(SYNTHETIC_PHASES).includes(e.phase) && describePhase(e.phase, e).fraction !== null,
+    );
     expect(known.length).toBeGreaterThanOrEqual(1);
     expect(known[0]).toMatchObject({ name: outcome.name, schema, table, pid: expect.any(Number), phaseText: expect.any(String) });
     for (const e of events) expect(e.fraction === null || (e.fraction >= 0 && e.fraction <= 1)).toBe(true);
 
     expect(await indexesOf(admin, schema, table)).toMatchObject({ [outcome.name]: true });
-    expect(outcome.entry).toMatchObject({ status: 'built', name: outcome.name, reason: 'orders of a customer scan 300k rows', serves: ['items_by_customer'], definition: expect.stringContaining('"Customer Id"') });
+    expect(outcome.entry).toMatchObject({
+      status: 'built',
+      name: outcome.name,
+      reason: 'orders of a customer scan 300k rows',
+      serves: ['items_by_customer'],
+      definition: expect.stringContaining('"Customer Id"'),
+    });
     expect(builder.running()).toEqual([]);
 
     // Building the same proposal again is a no-op, recorded.
@@ -97,7 +129,11 @@ describe.each(TEST_SERVERS)('IndexBuilder: builds, failures, rollback (%s)', (se
     expect(createIndexDdl(request)).toMatch(/^CREATE UNIQUE INDEX CONCURRENTLY /);
 
     const failed = await builder.build(request);
-    expect(failed).toMatchObject({ status: 'failed', leftInvalid: false, message: expect.stringMatching(/could not create unique index.*No index was left behind/s) });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      leftInvalid: false,
+      message: expect.stringMatching(/could not create unique index.*No index was left behind/s),
+    });
     expect(failed.entry).toMatchObject({ status: 'failed', error: expect.stringContaining('duplicated') });
     expect(await indexesOf(admin, 'public', 'dup')).toEqual({ dup_pkey: true });
 
@@ -135,7 +171,11 @@ describe.each(TEST_SERVERS)('IndexBuilder: builds, failures, rollback (%s)', (se
     await admin.query(`CREATE INDEX their_index ON theirs (a)`);
     const refused = await errorOf(builder.rollback('their_index', 'public'));
     expect(refused).toBeInstanceOf(IndexBuildError);
-    expect(refused).toMatchObject({ code: 'not-built-by-hotpath', message: expect.stringContaining('their_index'), hint: expect.stringContaining('DROP INDEX CONCURRENTLY') });
+    expect(refused).toMatchObject({
+      code: 'not-built-by-hotpath',
+      message: expect.stringContaining('their_index'),
+      hint: expect.stringContaining('DROP INDEX CONCURRENTLY'),
+    });
     expect(await indexesOf(admin, 'public', 'theirs')).toMatchObject({ their_index: true });
 
     const built = await builder.build(spec('public', 'theirs', ['a']));
@@ -151,7 +191,11 @@ describe.each(TEST_SERVERS)('IndexBuilder: builds, failures, rollback (%s)', (se
     const before = connections;
     const readOnly = new IndexBuilder({ connect, history, readOnly: true });
     const build = await errorOf(readOnly.build(spec('public', 'ro', ['a'])));
-    expect(build).toMatchObject({ code: 'read-only', message: expect.stringContaining('read-only'), hint: expect.stringContaining('CREATE INDEX CONCURRENTLY') });
+    expect(build).toMatchObject({
+      code: 'read-only',
+      message: expect.stringContaining('read-only'),
+      hint: expect.stringContaining('CREATE INDEX CONCURRENTLY'),
+    });
     const rollback = await errorOf(readOnly.rollback('anything', 'public'));
     expect(rollback).toMatchObject({ code: 'read-only' });
     expect(connections).toBe(before);
@@ -160,7 +204,10 @@ describe.each(TEST_SERVERS)('IndexBuilder: builds, failures, rollback (%s)', (se
 
   it('rejects a spec it cannot build before connecting', async () => {
     const before = connections;
-    expect(await errorOf(builder.build(spec('public', 'ro', [])))).toMatchObject({ code: 'invalid-spec', message: expect.stringContaining('at least one column') });
+    expect(await errorOf(builder.build(spec('public', 'ro', [])))).toMatchObject({
+      code: 'invalid-spec',
+      message: expect.stringContaining('at least one column'),
+    });
     expect(await errorOf(builder.build({ ...spec('public', 'ro', ['a']), name: 'x'.repeat(64) }))).toMatchObject({ code: 'invalid-spec' });
     expect(connections).toBe(before);
   });

@@ -22,7 +22,15 @@ const PASSWORD = 'hotpath-lp-pw';
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 /** Statement kinds the analysis may send: reads, EXPLAIN, its own transaction and settings, PREPARE for PG 15. */
-const READ_KINDS = new Set(['SelectStmt', 'ExplainStmt', 'TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'PrepareStmt', 'DeallocateStmt']);
+const READ_KINDS = new Set([
+  'SelectStmt',
+  'ExplainStmt',
+  'TransactionStmt',
+  'VariableSetStmt',
+  'VariableShowStmt',
+  'PrepareStmt',
+  'DeallocateStmt',
+]);
 
 function urlAs(url: string, role: string): string {
   const parsed = new URL(url);
@@ -76,7 +84,8 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     await evil.end();
   }
 
-  const rolsuper = async (role: string) => (await admin.query<{ s: boolean }>('SELECT rolsuper AS s FROM pg_roles WHERE rolname = $1', [role])).rows[0]!.s;
+  const rolsuper = async (role: string) =>
+    (await admin.query<{ s: boolean }>('SELECT rolsuper AS s FROM pg_roles WHERE rolname = $1', [role])).rows[0]!.s;
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres(server, ['shared_preload_libraries=pg_stat_statements']);
@@ -95,7 +104,8 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
       "INSERT INTO shared_items SELECT g, g % 5000, 'n' || g FROM generate_series(1, 50000) g",
       'ANALYZE shared_items',
       `GRANT SELECT ON shared_items TO ${attacker}, ${reader}, ${monitor}`,
-    ]) await admin.query(sql);
+    ])
+      await admin.query(sql);
 
     // The attack: an IMMUTABLE function (folded at plan time) calling a VOLATILE one that makes its owner superuser
     // when it runs with enough privileges, after switching back to the session's role if it can; harmless when it
@@ -115,7 +125,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     await postgres?.destroy();
   });
 
-  it('does not run another role\'s IMMUTABLE function with its own privileges: the statement is skipped, saying why', async () => {
+  it("does not run another role's IMMUTABLE function with its own privileges: the statement is skipped, saying why", async () => {
     const report = await analyzeWorkload({ pg: { connectionString: url } });
     expect(await escalated()).toBe(false);
     expect(report.statements.map((s) => s.query).join('\n')).not.toContain('account_of_the_day');
@@ -155,7 +165,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     expect(rows).toEqual([]);
   });
 
-  it('plans another role\'s statement as that role: once the role loses its grant, it is skipped, not planned with ours', async () => {
+  it("plans another role's statement as that role: once the role loses its grant, it is skipped, not planned with ours", async () => {
     // With no function of an untrusted owner left, the reader's statement can be planned (as the reader).
     await admin.query('DROP FUNCTION account_of_the_day(), escalate()');
     const planned = await analyzeWorkload({ pg: { connectionString: url } });
@@ -171,7 +181,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     }
   });
 
-  it('skips the statements of a role Hotpath\'s role may not SET ROLE to, naming the GRANT that would allow it', async () => {
+  it("skips the statements of a role Hotpath's role may not SET ROLE to, naming the GRANT that would allow it", async () => {
     const monitorUrl = new URL(url);
     monitorUrl.username = monitor;
     monitorUrl.password = PASSWORD;
@@ -202,7 +212,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     }
   });
 
-  it('stops planning another role\'s statement when a function of an untrusted owner appears during the analysis', async () => {
+  it("stops planning another role's statement when a function of an untrusted owner appears during the analysis", async () => {
     // The analysis checks the functions' owners once at its start and may then run for minutes: the attacker
     // creates the function after that check, just before the first EXPLAIN of someone else's statement.
     const client = await connectAs(url);
@@ -227,7 +237,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     }
   });
 
-  it('plans no superuser\'s statement while untrusted functions exist: an owner who replaced a body after a superuser ran it escalates no one', async () => {
+  it("plans no superuser's statement while untrusted functions exist: an owner who replaced a body after a superuser ran it escalates no one", async () => {
     // A superuser (the connecting one, and another) ran statements calling a harmless IMMUTABLE function of an
     // ordinary role; the owner then replaced its body. Planning either statement as its superuser would fold the
     // new body with superuser privileges (COPY … TO PROGRAM works in a read-only transaction).
@@ -248,7 +258,9 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
       }
       await other.end();
       // A non-volatile function may not write, so the new body calls a VOLATILE one, as an attacker's would.
-      await fnOwner.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN ${fn}_payload(); END $$`);
+      await fnOwner.query(
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN ${fn}_payload(); END $$`,
+      );
       await fnOwner.query(`CREATE FUNCTION ${fn}_payload() RETURNS int LANGUAGE plpgsql VOLATILE AS $$
         BEGIN
           BEGIN EXECUTE 'ALTER ROLE ${owner} SUPERUSER'; EXCEPTION WHEN OTHERS THEN NULL; END;

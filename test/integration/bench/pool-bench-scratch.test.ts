@@ -10,7 +10,9 @@ import { waitFor } from '../../support/wait-for.ts';
 // this process fails the vitest run, so these tests fail the way the CLI crashed.
 
 async function scratchDatabases(admin: pg.Client): Promise<Set<string>> {
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_pool\\_%'");
+  const { rows } = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_pool\\_%'",
+  );
   return new Set(rows.map((r) => r.datname));
 }
 
@@ -50,7 +52,8 @@ describe.each(TEST_SERVERS)('pool bench scratch database on %s', (server) => {
       const before = await scratchDatabases(admin);
       // Three runs end on a raw pg.Pool (the order rotates), the case that met the forced drop; 16 sessions.
       const result = await poolBench({ pgUrl: serverUrl(server), runs: 3, seconds: 0.1, concurrencies: [16] });
-      for (const client of ['hotpath', 'pgPool', 'pgPoolNamed', 'pgbench'] as const) expect(result.json.qps[client]['16']).toBeGreaterThan(0);
+      for (const client of ['hotpath', 'pgPool', 'pgPoolNamed', 'pgbench'] as const)
+        expect(result.json.qps[client]['16']).toBeGreaterThan(0);
       const after = await scratchDatabases(admin);
       expect([...after].filter((name) => !before.has(name))).toEqual([]);
     } finally {

@@ -8,7 +8,9 @@ async function scratchDatabases(url: string): Promise<Set<string>> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_read\\_only\\_%'");
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_read\\_only\\_%'",
+    );
     return new Set(rows.map((r) => r.datname));
   } finally {
     await admin.end();

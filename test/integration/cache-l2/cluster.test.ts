@@ -38,7 +38,12 @@ async function clusterState(port: number): Promise<string> {
 
 beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
-    servers.push(await startPrivateRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'], await clusterPort()));
+    servers.push(
+      await startPrivateRedis(
+        ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'],
+        await clusterPort(),
+      ),
+    );
   }
   await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes']);
   for (const s of servers) {
@@ -76,7 +81,9 @@ describe('RedisTier on a 3-master Redis Cluster', () => {
       await outsider.set('someone-else:1', 'theirs');
 
       expect(await tier.deleteByPrefix('item:')).toEqual({ deleted: n, complete: true });
-      expect((await Promise.all(Array.from({ length: n }, (_, i) => tier.get(`item:${i}`)))).every((value) => value === undefined)).toBe(true);
+      expect((await Promise.all(Array.from({ length: n }, (_, i) => tier.get(`item:${i}`)))).every((value) => value === undefined)).toBe(
+        true,
+      );
       expect(await tier.get('other:4')).toBe(4);
       expect(tier.stats()).toMatchObject({ errors: 0, breakerState: 'closed' });
 
@@ -99,7 +106,8 @@ describe('RedisTier on a 3-master Redis Cluster', () => {
       breaker: { consecutiveFailures: 5, coolDownMs: 300 },
     });
     const victim = servers[1]!;
-    const victimClient = () => new Redis(victim.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const victimClient = () =>
+      new Redis(victim.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     let running = true;
     let rejected = 0;
     let calls = 0;
@@ -119,22 +127,34 @@ describe('RedisTier on a 3-master Redis Cluster', () => {
       await waitFor('hits before the kill', () => (tier.stats().hits > 2_000 ? true : undefined), 30_000);
       await victim.kill();
       const errorsAtKill = tier.stats().errors + tier.stats().shortCircuited;
-      await waitFor('failed calls to the dead master, answered as misses', () => (tier.stats().errors + tier.stats().shortCircuited > errorsAtKill ? true : undefined), 20_000);
+      await waitFor(
+        'failed calls to the dead master, answered as misses',
+        () => (tier.stats().errors + tier.stats().shortCircuited > errorsAtKill ? true : undefined),
+        20_000,
+      );
       const callsAtKill = calls;
       await waitFor('calls to keep settling while a master is down', () => (calls > callsAtKill + 5_000 ? true : undefined), 30_000);
 
       await victim.restart();
-      await waitFor('cluster_state:ok after the restart', async () => ((await clusterState(victim.port)) === 'ok' ? true : undefined), 60_000);
+      await waitFor(
+        'cluster_state:ok after the restart',
+        async () => ((await clusterState(victim.port)) === 'ok' ? true : undefined),
+        60_000,
+      );
       // The restarted master is empty; the load's own sets refill it, and its keys are read back from it.
-      await waitFor('keys on the restarted master again', async () => {
-        const client = victimClient();
-        try {
-          await client.connect();
-          return (await client.dbsize()) > 0 ? true : undefined;
-        } finally {
-          client.disconnect();
-        }
-      }, 30_000);
+      await waitFor(
+        'keys on the restarted master again',
+        async () => {
+          const client = victimClient();
+          try {
+            await client.connect();
+            return (await client.dbsize()) > 0 ? true : undefined;
+          } finally {
+            client.disconnect();
+          }
+        },
+        30_000,
+      );
       const hitsAfter = tier.stats().hits;
       await waitFor('hits after the restart', () => (tier.stats().hits > hitsAfter + 2_000 ? true : undefined), 30_000);
       running = false;

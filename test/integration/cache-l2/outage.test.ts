@@ -48,7 +48,10 @@ function startLoad(tier: RedisTier, workers: number): Load {
   const loop = async (id: number): Promise<void> => {
     for (let round = 0; running; round++) {
       const key = `k:${(id * 31 + round) % 1_000}`;
-      const [value] = await Promise.all([track(tier.get(key)), track(tier.set(`k:${(id + round) % 1_000}`, { id, round, at: new Date() }))]);
+      const [value] = await Promise.all([
+        track(tier.get(key)),
+        track(tier.set(`k:${(id + round) % 1_000}`, { id, round, at: new Date() })),
+      ]);
       if (value !== undefined) load.getsReturningValue += 1;
       await nextTurn();
     }

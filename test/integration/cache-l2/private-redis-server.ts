@@ -45,7 +45,10 @@ function ping(port: number): Promise<boolean> {
       socket.destroy();
       resolve(data.toString().startsWith('+PONG'));
     });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -64,10 +67,14 @@ export async function startPrivateRedis(extraArgs: string[] = [], chosenPort?: n
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs];
     const proc = spawn('redis-server', args, { cwd: dir, stdio: 'ignore' });
     child = proc;
-    await waitFor(`redis-server on port ${port}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
-      return (await ping(port)) ? true : undefined;
-    }, 10_000);
+    await waitFor(
+      `redis-server on port ${port}`,
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
+        return (await ping(port)) ? true : undefined;
+      },
+      10_000,
+    );
   };
 
   const kill = async (): Promise<void> => {
@@ -99,19 +106,26 @@ export async function startPrivateSentinel(masterPort: number, masterName: strin
   const dir = await mkdtemp(join(tmpdir(), 'hotpath-l2-sentinel-'));
   const port = await freePort();
   const config = join(dir, 'sentinel.conf');
-  await writeFile(config, [
-    `port ${port}`,
-    'bind 127.0.0.1',
-    `dir ${dir}`,
-    `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
-    `sentinel down-after-milliseconds ${masterName} 5000`,
-    '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
+      `sentinel down-after-milliseconds ${masterName} 5000`,
+      '',
+    ].join('\n'),
+  );
   const proc = spawn('redis-server', [config, '--sentinel'], { cwd: dir, stdio: 'ignore' });
-  await waitFor(`redis-sentinel on port ${port}`, async () => {
-    if (proc.exitCode !== null) throw new Error(`redis-sentinel exited with ${proc.exitCode}`);
-    return (await ping(port)) ? true : undefined;
-  }, 10_000);
+  await waitFor(
+    `redis-sentinel on port ${port}`,
+    async () => {
+      if (proc.exitCode !== null) throw new Error(`redis-sentinel exited with ${proc.exitCode}`);
+      return (await ping(port)) ? true : undefined;
+    },
+    10_000,
+  );
   return {
     port,
     stop: async () => {

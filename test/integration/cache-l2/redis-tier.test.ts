@@ -11,7 +11,12 @@ let raw: Redis;
 const tiers: RedisTier[] = [];
 
 async function tier(options: Partial<RedisTierOptions> = {}): Promise<RedisTier> {
-  const created = new RedisTier({ target: { kind: 'standalone', url }, keyPrefix: `hotpath-test:l2:${randomUUID()}:`, defaultTtlMs: 60_000, ...options });
+  const created = new RedisTier({
+    target: { kind: 'standalone', url },
+    keyPrefix: `hotpath-test:l2:${randomUUID()}:`,
+    defaultTtlMs: 60_000,
+    ...options,
+  });
   tiers.push(created);
   expect(await created.ready(5_000)).toBe(true);
   return created;

@@ -44,7 +44,12 @@ async function newTier(options: Partial<S3TierOptions> = {}): Promise<S3Tier> {
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let now = start;
-  return { now: () => now, advance: (ms) => { now += ms; } };
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 async function exists(bucket: string, name: string): Promise<boolean> {
@@ -178,7 +183,14 @@ describe('S3Tier on a real S3-compatible server', () => {
     const tier = tierFor(bucket);
     const client = server.client();
     const put = async (key: string, metadata?: Record<string, string>): Promise<void> => {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: tier.objectNameFor(key), Body: 'garbage, not brotli', ...(metadata ? { Metadata: metadata } : {}) }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: tier.objectNameFor(key),
+          Body: 'garbage, not brotli',
+          ...(metadata ? { Metadata: metadata } : {}),
+        }),
+      );
     };
     await put('bad-payload', { 'hotpath-key': 'bad-payload', 'hotpath-expires': 'Infinity', 'hotpath-compression': 'brotli' });
     await put('no-metadata');
@@ -234,7 +246,14 @@ describe('S3Tier on a real S3-compatible server', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = silent.address() as { port: number };
-      const tier = new S3Tier({ bucket: 'silent-bucket', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, timeoutMs: 200, maxAttempts: 1 });
+      const tier = new S3Tier({
+        bucket: 'silent-bucket',
+        endpoint: `http://127.0.0.1:${port}`,
+        forcePathStyle: true,
+        credentials: S3RVER_CREDENTIALS,
+        timeoutMs: 200,
+        maxAttempts: 1,
+      });
       tiers.push(tier);
       await expect(tier.get('k')).resolves.toBeUndefined();
       await expect(tier.set('k', Buffer.from('v'), 1000)).resolves.toBeUndefined();

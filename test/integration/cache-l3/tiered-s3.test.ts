@@ -34,7 +34,12 @@ function instance(): { cache: TieredCache; l3: S3Tier } {
   const l3 = new S3Tier({ bucket, endpoint: server.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   tiers.push(l3);
   // L1 takes entries up to 8 MiB, so a large value read from L3 is promoted into memory.
-  const cache = new TieredCache({ l1: { maxBytes: 32 << 20, maxEntryBytes: 8 << 20 }, l3, defaultTtlMs: 60_000, largeValueBytes: 64 * 1024 });
+  const cache = new TieredCache({
+    l1: { maxBytes: 32 << 20, maxEntryBytes: 8 << 20 },
+    l3,
+    defaultTtlMs: 60_000,
+    largeValueBytes: 64 * 1024,
+  });
   caches.push(cache);
   return { cache, l3 };
 }

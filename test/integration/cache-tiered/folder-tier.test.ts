@@ -17,7 +17,12 @@ afterEach(async () => {
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let now = start;
-  return { now: () => now, advance: (ms) => { now += ms; } };
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 describe('FolderTier on a real folder', () => {

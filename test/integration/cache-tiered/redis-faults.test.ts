@@ -33,7 +33,11 @@ function wire(options: { breakerNow?: () => number; coolDownMs: number; logged: 
     defaultTtlMs: 60_000,
     ttlJitter: 0,
     connection: { commandTimeoutMs: 300, connectTimeoutMs: 500, maxReconnectDelayMs: 200 },
-    breaker: { consecutiveFailures: CONSECUTIVE, coolDownMs: options.coolDownMs, ...(options.breakerNow ? { now: options.breakerNow } : {}) },
+    breaker: {
+      consecutiveFailures: CONSECUTIVE,
+      coolDownMs: options.coolDownMs,
+      ...(options.breakerNow ? { now: options.breakerNow } : {}),
+    },
     name: 'redis://test',
     log: (level: string, message: string) => void options.logged.push({ level, message }),
   });
@@ -82,10 +86,14 @@ describe('TieredCache with its Redis frozen or killed', () => {
       server.thaw();
       breakerNow += 1_000;
       expect(l2.stats().breakerState).toBe('half-open');
-      await waitFor('the breaker to close', async () => {
-        await cache.getOrLoad(`thawed:${Math.random()}`, async () => 'v');
-        return l2.stats().breakerState === 'closed' ? true : undefined;
-      }, 20_000);
+      await waitFor(
+        'the breaker to close',
+        async () => {
+          await cache.getOrLoad(`thawed:${Math.random()}`, async () => 'v');
+          return l2.stats().breakerState === 'closed' ? true : undefined;
+        },
+        20_000,
+      );
       // closed → open → half-open → closed; probes that failed would add open/half-open pairs.
       expect(l2.stats().breakerTransitions).toBe(3);
       expect(logged.map((l) => l.level)).toEqual(['warn', 'info']);

@@ -34,7 +34,14 @@ async function instance(withBus: boolean): Promise<{ cache: TieredCache; l2: Red
     buses.push(bus);
     expect(await bus.ready(5_000)).toBe(true);
   }
-  const cache = new TieredCache({ l1: { maxBytes: 1 << 20 }, l2, l3, defaultTtlMs: 60_000, largeValueBytes: 16 * 1024, ...(bus ? { bus } : {}) });
+  const cache = new TieredCache({
+    l1: { maxBytes: 1 << 20 },
+    l2,
+    l3,
+    defaultTtlMs: 60_000,
+    largeValueBytes: 16 * 1024,
+    ...(bus ? { bus } : {}),
+  });
   caches.push(cache);
   return { cache, l2, l3 };
 }

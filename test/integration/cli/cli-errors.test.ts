@@ -13,7 +13,8 @@ describe('hotpath CLI errors', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/serve[\s\S]*bench/);
     const serve = await runCli(['serve', '--help']);
-    for (const flag of ['--local', '--pg', '--redis', '--data-dir', '--port', '--workload', '--rate', '--chunks', '--seed']) expect(serve.stdout).toContain(flag);
+    for (const flag of ['--local', '--pg', '--redis', '--data-dir', '--port', '--workload', '--rate', '--chunks', '--seed'])
+      expect(serve.stdout).toContain(flag);
   });
 
   it.each([

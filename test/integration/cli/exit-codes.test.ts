@@ -26,12 +26,36 @@ describe('hotpath exit codes on failure', () => {
     ['--local and --pg together (start)', () => ['start', '--local', '--pg', 'postgres://a@b/c'], /either --local or --pg/],
     ['--workload without a stack', () => ['serve', '--workload', 'demo', '--port', '0'], /--workload needs a stack/],
     ['optimize without a database', () => ['optimize', '--dry-run'], /optimize needs a database/],
-    ['--seed with --read-only on your database (serve)', () => ['serve', '--pg', serverUrl('pg15'), '--read-only', '--seed', '--port', '0', '--data-dir', dir], /--seed cannot be combined with --read-only/],
-    ['a server that is not there (serve)', () => ['serve', '--pg', 'postgres://postgres@127.0.0.1:1/x', '--port', '0'], /Nothing accepts connections on 127\.0\.0\.1:1/],
-    ['a server that is not there (optimize)', () => ['optimize', '--pg', 'postgres://postgres@127.0.0.1:1/x', '--dry-run'], /Nothing accepts connections on 127\.0\.0\.1:1/],
-    ['a database that does not exist on PG 15', () => ['serve', '--pg', withDatabase(serverUrl('pg15'), 'hotpath_no_such_database'), '--port', '0', '--data-dir', dir], /hotpath_no_such_database/],
-    ['a database that does not exist on PG 18', () => ['optimize', '--pg', withDatabase(serverUrl('pg18'), 'hotpath_no_such_database'), '--dry-run', '--data-dir', dir], /hotpath_no_such_database/],
-    ['a workload file that is missing', () => ['serve', '--pg', serverUrl('pg15'), '--workload', join(dir, 'missing.yaml'), '--port', '0', '--data-dir', dir], /missing\.yaml/],
+    [
+      '--seed with --read-only on your database (serve)',
+      () => ['serve', '--pg', serverUrl('pg15'), '--read-only', '--seed', '--port', '0', '--data-dir', dir],
+      /--seed cannot be combined with --read-only/,
+    ],
+    [
+      'a server that is not there (serve)',
+      () => ['serve', '--pg', 'postgres://postgres@127.0.0.1:1/x', '--port', '0'],
+      /Nothing accepts connections on 127\.0\.0\.1:1/,
+    ],
+    [
+      'a server that is not there (optimize)',
+      () => ['optimize', '--pg', 'postgres://postgres@127.0.0.1:1/x', '--dry-run'],
+      /Nothing accepts connections on 127\.0\.0\.1:1/,
+    ],
+    [
+      'a database that does not exist on PG 15',
+      () => ['serve', '--pg', withDatabase(serverUrl('pg15'), 'hotpath_no_such_database'), '--port', '0', '--data-dir', dir],
+      /hotpath_no_such_database/,
+    ],
+    [
+      'a database that does not exist on PG 18',
+      () => ['optimize', '--pg', withDatabase(serverUrl('pg18'), 'hotpath_no_such_database'), '--dry-run', '--data-dir', dir],
+      /hotpath_no_such_database/,
+    ],
+    [
+      'a workload file that is missing',
+      () => ['serve', '--pg', serverUrl('pg15'), '--workload', join(dir, 'missing.yaml'), '--port', '0', '--data-dir', dir],
+      /missing\.yaml/,
+    ],
     ['an unknown benchmark suite', () => ['bench', 'frobnicate'], /Unknown benchmark suite frobnicate/],
     ['a data folder that is a file (--local)', () => ['serve', '--local', '--data-dir', join(dir, 'a-file'), '--port', '0'], /a-file/],
   ];

@@ -32,7 +32,21 @@ describe('hotpath optimize (pg18, pg_stat_statements)', () => {
 
   it('prints the proposals with table, columns in order, method, predicate and DDL, and builds nothing', async () => {
     const before = await chunkIndexes(db.url);
-    const result = await runCli(['optimize', '--pg', db.url, '--data-dir', dataDir, '--workload', 'demo', '--rate', '200', '--warmup', '3', '--dry-run', '--json']);
+    const result = await runCli([
+      'optimize',
+      '--pg',
+      db.url,
+      '--data-dir',
+      dataDir,
+      '--workload',
+      'demo',
+      '--rate',
+      '200',
+      '--warmup',
+      '3',
+      '--dry-run',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const plan = JSON.parse(result.stdout) as {
       method: string;
@@ -45,7 +59,11 @@ describe('hotpath optimize (pg18, pg_stat_statements)', () => {
     // On chunks for the SQL templates; on edges (dst first) for the hybrid templates' reverse graph walks.
     expect(plan.proposals.filter((p) => p.table === 'chunks').length).toBeGreaterThanOrEqual(2);
     for (const proposal of plan.proposals) {
-      expect(proposal).toMatchObject({ table: expect.stringMatching(/^(chunks|edges)$/), method: expect.stringMatching(/^(btree|brin)$/), predicate: null });
+      expect(proposal).toMatchObject({
+        table: expect.stringMatching(/^(chunks|edges)$/),
+        method: expect.stringMatching(/^(btree|brin)$/),
+        predicate: null,
+      });
       expect(proposal.columns.length).toBeGreaterThan(0);
       if (proposal.table === 'edges') expect(proposal.columns[0]).toBe('dst');
       expect(proposal.ddl).toMatch(/^CREATE INDEX CONCURRENTLY "hp_(chunks|edges)_/);

@@ -30,7 +30,20 @@ describe.each(TEST_SERVERS)('hotpath optimize exits non-zero when its steps fail
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE unified.chunks, unified.edges IN SHARE UPDATE EXCLUSIVE MODE');
-      const result = await runCli(['optimize', '--pg', db.url, '--data-dir', dataDir, '--workload', 'demo', '--rate', '100', '--warmup', '3', '--json']);
+      const result = await runCli([
+        'optimize',
+        '--pg',
+        db.url,
+        '--data-dir',
+        dataDir,
+        '--workload',
+        'demo',
+        '--rate',
+        '100',
+        '--warmup',
+        '3',
+        '--json',
+      ]);
       expect(result.code, result.stderr).toBe(1);
       const output = JSON.parse(result.stdout) as { steps: { id: string }[]; applied: { id: string; status: string; message: string }[] };
       const indexSteps = output.steps.filter((s) => s.id.startsWith('index:'));
@@ -38,7 +51,9 @@ describe.each(TEST_SERVERS)('hotpath optimize exits non-zero when its steps fail
       expect(output.applied.filter((s) => s.id.startsWith('index:')).map((s) => s.status)).toEqual(indexSteps.map(() => 'failed'));
       expect(result.stderr).toMatch(new RegExp(`${indexSteps.length} of ${output.steps.length} steps? failed`));
       await holder.query('ROLLBACK');
-      const { rows } = await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'unified' AND indexname LIKE 'hp\\_%'`);
+      const { rows } = await holder.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'unified' AND indexname LIKE 'hp\\_%'`,
+      );
       expect(rows[0]!.n).toBe(0);
     } finally {
       await holder.end();

@@ -57,8 +57,9 @@ describe.each(TEST_SERVERS)('no password on any output surface (%s)', (server) =
   it.each(pgForms)('PostgreSQL password in %s, Redis password as ?password=', async (_form, pgUrl) => {
     const redisUrl = `redis://127.0.0.1:${redis.port}/0?password=${encodeURIComponent(REDIS_SECRET)}`;
     const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-secrets-'));
-    const cli = startCli(['serve', '--pg', pgUrl(), '--redis', redisUrl, '--data-dir', dataDir, '--port', '0', '--cache-l3', 'off'],
-      { HOTPATH_SECRET_KEY: 'secrets-surfaces-key-0123456789abcdef' });
+    const cli = startCli(['serve', '--pg', pgUrl(), '--redis', redisUrl, '--data-dir', dataDir, '--port', '0', '--cache-l3', 'off'], {
+      HOTPATH_SECRET_KEY: 'secrets-surfaces-key-0123456789abcdef',
+    });
     let client: WsEngineClient | undefined;
     try {
       await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 60_000);
@@ -67,7 +68,11 @@ describe.each(TEST_SERVERS)('no password on any output surface (%s)', (server) =
       client = await WsEngineClient.connect(new WebSocket(wsUrl));
 
       const status = await client.call('engine.status', {});
-      expect(status.stack).toMatchObject({ kind: 'remote', pgDisplayUrl: expect.stringContaining('****'), redisUrl: expect.stringContaining('****') });
+      expect(status.stack).toMatchObject({
+        kind: 'remote',
+        pgDisplayUrl: expect.stringContaining('****'),
+        redisUrl: expect.stringContaining('****'),
+      });
       const cacheStatus = await client.call('cache.status', {});
       const saved = await client.call('profiles.save', { name: 'secret-test', pgUrl: pgUrl(), redisUrl, saveSecret: true });
       const list = await client.call('profiles.list', {});

@@ -59,10 +59,14 @@ async function localClient(dataDir: string): Promise<pg.Client> {
 }
 
 async function ready(cli: CliProcess): Promise<void> {
-  await waitFor('ready', () => {
-    if (cli.child.exitCode !== null) throw new Error(`hotpath exited: ${cli.stderr()}`);
-    return cli.stdout().includes('Hotpath is ready') ? true : undefined;
-  }, 150_000);
+  await waitFor(
+    'ready',
+    () => {
+      if (cli.child.exitCode !== null) throw new Error(`hotpath exited: ${cli.stderr()}`);
+      return cli.stdout().includes('Hotpath is ready') ? true : undefined;
+    },
+    150_000,
+  );
 }
 
 /** On failure the CLI's own account is what to read first; whatever is still running is stopped gracefully. */
@@ -93,7 +97,20 @@ describe('hotpath serve --local under faults', () => {
     // (up to the runner's cap) waiting for a connection: the backlog a shutdown must not wait out.
     const profile = join(dataDir, 'slow.yaml');
     await writeFile(profile, 'name: slow\nrate: 5000\ntemplates:\n  - name: slow_read\n    weight: 1\n    sql: SELECT pg_sleep(0.05)\n');
-    const cli = startCli(['serve', '--local', '--data-dir', dataDir, '--port', '0', '--chunks', '1000', '--workload', profile, '--pool-size', '2']);
+    const cli = startCli([
+      'serve',
+      '--local',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--chunks',
+      '1000',
+      '--workload',
+      profile,
+      '--pool-size',
+      '2',
+    ]);
     await withCli(cli, async () => {
       await ready(cli);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())![1]!;

@@ -23,18 +23,35 @@ describe('hotpath serve --local', () => {
 
   it('starts the local stack, seeds with progress, serves live metrics, and leaves no process after SIGTERM', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hotpath-cli-'));
-    const cli = startCli(['serve', '--local', '--data-dir', dataDir, '--port', '0', '--chunks', '3000', '--workload', 'demo', '--rate', '200']);
+    const cli = startCli([
+      'serve',
+      '--local',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--chunks',
+      '3000',
+      '--workload',
+      'demo',
+      '--rate',
+      '200',
+    ]);
     try {
       const url = await waitFor('the listening line', () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())?.[1], 20_000);
       await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 90_000);
       expect(cli.stderr()).toMatch(/Seeding chunks: [\d,]+ of 3,000 rows/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-      const text = await waitFor('latency for every template', async () => {
-        const body = await (await fetch(`${url}/metrics`)).text();
-        // The demo's five SQL templates, its two hybrid templates, and `all`.
-        return latencyQuantiles(body).size === 8 ? body : undefined;
-      }, 45_000);
+      const text = await waitFor(
+        'latency for every template',
+        async () => {
+          const body = await (await fetch(`${url}/metrics`)).text();
+          // The demo's five SQL templates, its two hybrid templates, and `all`.
+          return latencyQuantiles(body).size === 8 ? body : undefined;
+        },
+        45_000,
+      );
       for (const [, q] of latencyQuantiles(text)) {
         expect(q.get('0.5')).toBeLessThanOrEqual(q.get('0.95')!);
         expect(q.get('0.95')).toBeLessThanOrEqual(q.get('0.99')!);

@@ -13,7 +13,6 @@ async function client(url: string, applicationName: string): Promise<{ client: p
   return { client: c, pid: rows[0]!.pid };
 }
 
-
 describe.each(TEST_SERVERS)('database activity and cancelling queries (%s)', (server) => {
   let db: TestDatabase;
   let pool: pg.Pool;
@@ -40,8 +39,15 @@ describe.each(TEST_SERVERS)('database activity and cancelling queries (%s)', (se
     const sleeping = errorOf(sleeper.client.query('SELECT pg_sleep(30)'));
 
     const running = await waitFor('the pg_sleep query in pg_stat_activity', async () =>
-      (await readActivity(pool)).connections.find((c) => c.pid === sleeper.pid && c.state === 'active'));
-    expect(running).toMatchObject({ application: 'someone-else', ours: false, query: 'SELECT pg_sleep(30)', user: 'postgres', waitEvent: 'Timeout:PgSleep' });
+      (await readActivity(pool)).connections.find((c) => c.pid === sleeper.pid && c.state === 'active'),
+    );
+    expect(running).toMatchObject({
+      application: 'someone-else',
+      ours: false,
+      query: 'SELECT pg_sleep(30)',
+      user: 'postgres',
+      waitEvent: 'Timeout:PgSleep',
+    });
     expect(running.queryAgeMs).toBeGreaterThanOrEqual(0);
 
     const activity = await readActivity(pool);
@@ -55,14 +61,22 @@ describe.each(TEST_SERVERS)('database activity and cancelling queries (%s)', (se
 
   it('says so when the pid does not exist', async () => {
     const error = await errorOf(cancelQuery(pool, 2_000_000_000));
-    expect(error).toMatchObject({ code: 'no-such-backend', message: expect.stringContaining('No connection with pid 2000000000'), hint: expect.any(String) });
+    expect(error).toMatchObject({
+      code: 'no-such-backend',
+      message: expect.stringContaining('No connection with pid 2000000000'),
+      hint: expect.any(String),
+    });
   });
 
   it('refuses a connection to another database and leaves its query running', async () => {
     const elsewhere = await open(serverUrl(server), 'someone-elsewhere');
     const sleeping = errorOf(elsewhere.client.query('SELECT pg_sleep(30)'));
     const error = await errorOf(cancelQuery(pool, elsewhere.pid));
-    expect(error).toMatchObject({ code: 'not-cancellable', message: expect.stringContaining('connected to database "postgres"'), hint: expect.stringContaining(db.name) });
+    expect(error).toMatchObject({
+      code: 'not-cancellable',
+      message: expect.stringContaining('connected to database "postgres"'),
+      hint: expect.stringContaining(db.name),
+    });
     expect((await readActivity(pool)).connections.some((c) => c.pid === elsewhere.pid)).toBe(false);
     const { rows } = await pool.query<{ state: string }>('SELECT state FROM pg_stat_activity WHERE pid = $1', [elsewhere.pid]);
     expect(rows).toEqual([{ state: 'active' }]);
@@ -75,6 +89,9 @@ describe.each(TEST_SERVERS)('database activity and cancelling queries (%s)', (se
       `SELECT pid, backend_type FROM pg_stat_activity WHERE backend_type = 'checkpointer'`,
     );
     const checkpointer = rows[0]!;
-    expect(await errorOf(cancelQuery(pool, checkpointer.pid))).toMatchObject({ code: 'not-cancellable', message: expect.stringContaining('a checkpointer, not a client connection') });
+    expect(await errorOf(cancelQuery(pool, checkpointer.pid))).toMatchObject({
+      code: 'not-cancellable',
+      message: expect.stringContaining('a checkpointer, not a client connection'),
+    });
   });
 });

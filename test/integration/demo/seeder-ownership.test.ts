@@ -47,7 +47,11 @@ describe.each(TEST_SERVERS)('seeding only what Hotpath created, on %s', (server)
     expect(error.message).toMatch(/table unified\.chunks/);
     expect((error as DemoSchemaNotOursError).hint).toMatch(/another database|drop/i);
     // What demo.seed (and so --seed and the local stack's first start) answers.
-    expect(toContractError(error)).toMatchObject({ code: 'demo-schema-not-ours', message: error.message, hint: (error as DemoSchemaNotOursError).hint });
+    expect(toContractError(error)).toMatchObject({
+      code: 'demo-schema-not-ours',
+      message: error.message,
+      hint: (error as DemoSchemaNotOursError).hint,
+    });
     expect(await count('unified.chunks')).toBe(500);
     expect((await pool.query("SELECT to_regclass('unified.seed_state') AS t")).rows[0].t).toBeNull();
   });
@@ -80,7 +84,9 @@ describe.each(TEST_SERVERS)('seeding only what Hotpath created, on %s', (server)
     });
 
     it('adopts a schema an earlier Hotpath made before objects were marked, and re-uses it', async () => {
-      await pool.query("COMMENT ON SCHEMA unified IS NULL; COMMENT ON TABLE unified.chunks IS NULL; COMMENT ON TABLE unified.edges IS NULL; COMMENT ON TABLE unified.seed_state IS NULL");
+      await pool.query(
+        'COMMENT ON SCHEMA unified IS NULL; COMMENT ON TABLE unified.chunks IS NULL; COMMENT ON TABLE unified.edges IS NULL; COMMENT ON TABLE unified.seed_state IS NULL',
+      );
       expect((await seedDemoData(pool, { chunks: CHUNKS })).reused).toBe(true);
       expect((await pool.query("SELECT obj_description('unified'::regnamespace, 'pg_namespace') AS c")).rows[0].c).toMatch(/Hotpath/);
     });
@@ -93,14 +99,28 @@ describe.each(TEST_SERVERS)('seeding only what Hotpath created, on %s', (server)
       ['a function', 'CREATE FUNCTION unified.f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', /function unified\.f/],
       ['a type', "CREATE TYPE unified.mood AS ENUM ('ok')", /type unified\.mood/],
       ['a column added to a demo table', 'ALTER TABLE unified.chunks ADD COLUMN mine text', /unified\.chunks.*column "mine"/],
-      ['a demo table with a column of another type', 'ALTER TABLE unified.edges ALTER COLUMN weight TYPE double precision', /unified\.edges.*"weight"/],
-      ['a trigger on a demo table', `CREATE FUNCTION public.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-        CREATE TRIGGER mine BEFORE INSERT ON unified.chunks FOR EACH ROW EXECUTE FUNCTION public.noop()`, /trigger "mine" on unified\.chunks/],
-      ['a demo table replaced by a user table of the same shape', `DROP TABLE unified.chunks; CREATE TABLE unified.chunks (${OUR_CHUNK_COLUMNS})`, /table unified\.chunks/],
+      [
+        'a demo table with a column of another type',
+        'ALTER TABLE unified.edges ALTER COLUMN weight TYPE double precision',
+        /unified\.edges.*"weight"/,
+      ],
+      [
+        'a trigger on a demo table',
+        `CREATE FUNCTION public.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER mine BEFORE INSERT ON unified.chunks FOR EACH ROW EXECUTE FUNCTION public.noop()`,
+        /trigger "mine" on unified\.chunks/,
+      ],
+      [
+        'a demo table replaced by a user table of the same shape',
+        `DROP TABLE unified.chunks; CREATE TABLE unified.chunks (${OUR_CHUNK_COLUMNS})`,
+        /table unified\.chunks/,
+      ],
     ];
     it("refuses, naming it, when a user's table inherits from unified.chunks, and keeps that table's rows", async () => {
       await pool.query('CREATE TABLE public.my_chunks (note text) INHERITS (unified.chunks)');
-      await pool.query("INSERT INTO public.my_chunks SELECT id + 1000000, system_origin, session_id, created_at, kind, tokens, content, embedding, 'mine' FROM unified.chunks LIMIT 50");
+      await pool.query(
+        "INSERT INTO public.my_chunks SELECT id + 1000000, system_origin, session_id, created_at, kind, tokens, content, embedding, 'mine' FROM unified.chunks LIMIT 50",
+      );
       const error = await refusal(seedDemoData(pool, { chunks: CHUNKS, force: true }));
       expect(error).toBeInstanceOf(DemoSchemaNotOursError);
       expect(error.message).toMatch(/public\.my_chunks inherits from unified\.chunks/);
@@ -127,12 +147,13 @@ describe.each(TEST_SERVERS)('seeding only what Hotpath created, on %s', (server)
       try {
         await other.query('BEGIN');
         await other.query('CREATE TABLE public.late_chunks () INHERITS (unified.chunks)');
-        await other.query("INSERT INTO public.late_chunks SELECT * FROM unified.chunks LIMIT 7");
+        await other.query('INSERT INTO public.late_chunks SELECT * FROM unified.chunks LIMIT 7');
         const seeding = refusal(seedDemoData(pool, { chunks: CHUNKS, force: true }));
         // Wait until the seeder queues behind this transaction's lock on unified.chunks, then commit the child.
         for (;;) {
           const { rows } = await pool.query(
-            "SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'unified.chunks'::regclass");
+            "SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'unified.chunks'::regclass",
+          );
           if (rows[0].n > 0) break;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }

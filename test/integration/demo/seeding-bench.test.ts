@@ -7,7 +7,9 @@ async function benchDatabases(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_seeding\\_%'`);
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'hotpath\\_bench\\_seeding\\_%'`,
+    );
     return rows.map((r) => r.datname);
   } finally {
     await client.end();
@@ -23,7 +25,9 @@ describe('seeding benchmark', () => {
     expect(result.command).toBe('npm run bench -- seeding --chunks 500 --runs 1');
     expect(result.columns).toEqual(['variant', 'rows/s (median)', 'vs adaptive', 'batches', 'chunk batch size at the end']);
     expect(result.rows.map((r) => r.variant)).toEqual([
-      'adaptive (target 500 ms per batch)', 'fixed 100 rows per batch', 'fixed 5,000 rows per batch',
+      'adaptive (target 500 ms per batch)',
+      'fixed 100 rows per batch',
+      'fixed 5,000 rows per batch',
     ]);
     for (const row of result.rows) {
       for (const column of result.columns) expect(row[column]).toBeDefined();

@@ -28,7 +28,10 @@ describe('the desktop app in Electron', () => {
       ? `launches with ${binary}: the window shows hotpath://app, the bridge is exactly invoke+on and answers engine.status, and closing it quits the app`
       : 'launches the built app (skipped: no Electron binary on this machine; set ELECTRON_PATH to run it)',
     async () => {
-      await promisify(execFile)(process.execPath, [ELECTRON_VITE, 'build', '--logLevel', 'error'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+      await promisify(execFile)(process.execPath, [ELECTRON_VITE, 'build', '--logLevel', 'error'], {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      });
       const userData = await mkdtemp(join(tmpdir(), 'hotpath-electron-user-data-'));
       scratchDirs.push(userData);
       const app = await electron.launch({
@@ -48,7 +51,12 @@ describe('the desktop app in Electron', () => {
           process: typeof (window as unknown as { process?: unknown }).process,
         }));
         expect(surface).toEqual({ bridge: ['invoke', 'on'], require: 'undefined', process: 'undefined' });
-        const status = await page.evaluate(() => (window as unknown as { hotpathBridge: { invoke(c: string, p: unknown): Promise<unknown> } }).hotpathBridge.invoke('engine.status', {}));
+        const status = await page.evaluate(() =>
+          (window as unknown as { hotpathBridge: { invoke(c: string, p: unknown): Promise<unknown> } }).hotpathBridge.invoke(
+            'engine.status',
+            {},
+          ),
+        );
         expect(status).toMatchObject({ ok: true, result: { phase: 'disconnected', host: 'electron' } });
       } finally {
         await app.close();

@@ -22,7 +22,10 @@ describe('electron-vite build', () => {
 
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'hotpath-electron-build-'));
-    await promisify(execFile)(process.execPath, [ELECTRON_VITE, 'build', '--outDir', out, '--logLevel', 'error'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, [ELECTRON_VITE, 'build', '--outDir', out, '--logLevel', 'error'], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   }, 180_000);
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });

@@ -16,11 +16,13 @@ const rendererBuilt = existsSync(join(BUILT_RENDERER, 'index.html'));
 const ALLOWED: readonly { id: string; reason: string }[] = [
   {
     id: 'PRELOAD_JS_CHECK',
-    reason: 'A "review the preload" reminder. Reviewed: preload-bridge.ts exposes only invoke and on, never ipcRenderer or the IPC event (test/unit/electron/preload-bridge.test.ts).',
+    reason:
+      'A "review the preload" reminder. Reviewed: preload-bridge.ts exposes only invoke and on, never ipcRenderer or the IPC event (test/unit/electron/preload-bridge.test.ts).',
   },
   {
     id: 'OPEN_EXTERNAL_JS_CHECK',
-    reason: 'shell.openExternal is reached only with URLs that pass isSafeExternalUrl (plain http/https, a host, no credentials; test/unit/electron/window-policy.test.ts).',
+    reason:
+      'shell.openExternal is reached only with URLs that pass isSafeExternalUrl (plain http/https, a host, no credentials; test/unit/electron/window-policy.test.ts).',
   },
   {
     id: 'CSP_GLOBAL_CHECK',

@@ -56,7 +56,11 @@ async function overWebSocket(): Promise<ConnectedTransport> {
  * structured-clones every message as Electron does.
  */
 async function overIpc(): Promise<ConnectedTransport & { renderer: FakeRenderer }> {
-  const engine = new Engine({ dataDir: await scratch(), host: 'electron', secretCipher: new SafeStorageCipher(basicTextSafeStorage, 'linux') });
+  const engine = new Engine({
+    dataDir: await scratch(),
+    host: 'electron',
+    secretCipher: new SafeStorageCipher(basicTextSafeStorage, 'linux'),
+  });
   const ipcMain = new FakeIpcMain();
   const host = hostContractOverIpc(ipcMain, engine);
   const renderer = new FakeRenderer(ipcMain, APP_ENTRY_URL);

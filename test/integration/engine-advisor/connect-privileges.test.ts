@@ -63,9 +63,10 @@ describe.each(TEST_SERVERS)('privileges checked at connect (%s)', (server) => {
     await cluster.end();
   });
 
-  it('statement stats: without pg_read_all_stats other roles\' statements are hidden, and GRANT pg_monitor is named', async () => {
+  it("statement stats: without pg_read_all_stats other roles' statements are hidden, and GRANT pg_monitor is named", async () => {
     const ownerPid = (await owner.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const seen = async () => (await role.query<{ query: string }>('SELECT query FROM pg_stat_activity WHERE pid = $1', [ownerPid])).rows[0]!.query;
+    const seen = async () =>
+      (await role.query<{ query: string }>('SELECT query FROM pg_stat_activity WHERE pid = $1', [ownerPid])).rows[0]!.query;
     expect(check(await again(), 'statement-stats')).toMatchObject({ ok: false, fix: `GRANT pg_monitor TO "${hotpath}"` });
     expect(await seen()).toBe('<insufficient privilege>');
     await admin.query(`GRANT pg_monitor TO ${hotpath}`);
@@ -73,7 +74,7 @@ describe.each(TEST_SERVERS)('privileges checked at connect (%s)', (server) => {
     expect(await seen()).not.toBe('<insufficient privilege>');
   });
 
-  it('index builds: CREATE INDEX needs the table\'s owner; the check names the owner to grant', async () => {
+  it("index builds: CREATE INDEX needs the table's owner; the check names the owner to grant", async () => {
     const build = check(await again(), 'index-builds');
     expect(build).toMatchObject({ ok: false, fix: `GRANT "${tableOwner}" TO "${hotpath}"` });
     expect(build.detail).toContain('owns 0 of the 1 tables');
@@ -83,7 +84,7 @@ describe.each(TEST_SERVERS)('privileges checked at connect (%s)', (server) => {
     await role.query('CREATE INDEX orders_customer ON orders (customer)');
   });
 
-  it('cancel queries: another role\'s query needs pg_signal_backend (or membership, as granted above)', async () => {
+  it("cancel queries: another role's query needs pg_signal_backend (or membership, as granted above)", async () => {
     // The owner role was granted to Hotpath's role above, which is enough for the owner's backends; a third role's is not.
     const third = `hp_third_${randomBytes(4).toString('hex')}`;
     await admin.query(`CREATE ROLE ${third} LOGIN PASSWORD '${PASSWORD}'`);
@@ -91,7 +92,9 @@ describe.each(TEST_SERVERS)('privileges checked at connect (%s)', (server) => {
     try {
       const pid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       expect(check(await again(), 'cancel-queries')).toMatchObject({ ok: false, fix: `GRANT pg_signal_backend TO "${hotpath}"` });
-      await expect(role.query('SELECT pg_cancel_backend($1)', [pid])).rejects.toThrow(/permission denied to cancel|must be a member of the role whose query is being canceled/);
+      await expect(role.query('SELECT pg_cancel_backend($1)', [pid])).rejects.toThrow(
+        /permission denied to cancel|must be a member of the role whose query is being canceled/,
+      );
       await admin.query(`GRANT pg_signal_backend TO ${hotpath}`);
       expect(check(await again(), 'cancel-queries')).toMatchObject({ ok: true });
       expect((await role.query<{ ok: boolean }>('SELECT pg_cancel_backend($1) AS ok', [pid])).rows[0]!.ok).toBe(true);
@@ -134,7 +137,9 @@ describe.each(TEST_SERVERS)('privileges checked at connect (%s)', (server) => {
       const status = await engine.call('stack.connect', { pgUrl: urlAs(db.url, bare) });
       expect(status.stack?.privileges).toMatchObject({ role: bare, superuser: false });
       expect(status.stack?.privileges?.checks.find((c) => c.feature === 'statement-stats')).toMatchObject({ ok: false });
-      expect(status.notices).toContainEqual(expect.objectContaining({ code: 'missing-privilege', hint: `Run: GRANT pg_monitor TO "${bare}";` }));
+      expect(status.notices).toContainEqual(
+        expect.objectContaining({ code: 'missing-privilege', hint: `Run: GRANT pg_monitor TO "${bare}";` }),
+      );
       expect(logs.join('\n')).toContain(`GRANT pg_monitor TO "${bare}"`);
     } finally {
       await engine.stop();

@@ -30,15 +30,35 @@ describe.each(TEST_SERVERS)('a build a crash left INVALID, through the contract 
     try {
       await admin.query('CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL)');
       await admin.query("INSERT INTO orders SELECT g, (ARRAY['new','paid'])[1 + g % 2] FROM generate_series(1, 2000) g");
-      const spec: IndexSpec = { schema: 'public', table: 'orders', columns: [{ name: 'status', direction: 'asc' }], include: [], method: 'btree', predicate: null };
+      const spec: IndexSpec = {
+        schema: 'public',
+        table: 'orders',
+        columns: [{ name: 'status', direction: 'asc' }],
+        include: [],
+        method: 'btree',
+        predicate: null,
+      };
       const name = indexName(spec);
       const ddl = createIndexDdl(spec);
 
       // The crash: the build's entry was written, CREATE INDEX CONCURRENTLY created the (invalid) index and waited
       // behind a writer, and its backend was terminated before it finished.
       const url = new URL(db.url);
-      const history = new BuildHistory(join(dataDir, 'advisor', databaseNamespace({ host: url.hostname, port: Number(url.port || 5432), database: db.name })));
-      await history.record({ name, schema: 'public', table: 'orders', ddl, reason: 'test', startedAt: Date.now(), finishedAt: 0, durationMs: 0, status: 'building', ownerPid: DEAD_PID });
+      const history = new BuildHistory(
+        join(dataDir, 'advisor', databaseNamespace({ host: url.hostname, port: Number(url.port || 5432), database: db.name })),
+      );
+      await history.record({
+        name,
+        schema: 'public',
+        table: 'orders',
+        ddl,
+        reason: 'test',
+        startedAt: Date.now(),
+        finishedAt: 0,
+        durationMs: 0,
+        status: 'building',
+        ownerPid: DEAD_PID,
+      });
       const writer = new pg.Client({ connectionString: db.url });
       await writer.connect();
       await writer.query('BEGIN');
@@ -46,16 +66,27 @@ describe.each(TEST_SERVERS)('a build a crash left INVALID, through the contract 
       const builder = new pg.Client({ connectionString: db.url, application_name: 'hotpath-leftover-test' });
       builder.on('error', () => undefined);
       await builder.connect();
-      const building = builder.query(ddl).then(() => 'finished', (error: Error) => error.message);
+      const building = builder.query(ddl).then(
+        () => 'finished',
+        (error: Error) => error.message,
+      );
       const pid = await waitFor('the build waiting for the writer', async () => {
-        const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'hotpath-leftover-test' AND wait_event_type = 'Lock'");
+        const { rows } = await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'hotpath-leftover-test' AND wait_event_type = 'Lock'",
+        );
         return rows[0]?.pid;
       });
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
       expect(await building).toMatch(/terminating connection/);
       await writer.query('COMMIT');
       await writer.end();
-      const valid = async () => (await admin.query<{ valid: boolean }>('SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1', [name])).rows[0]?.valid ?? null;
+      const valid = async () =>
+        (
+          await admin.query<{ valid: boolean }>(
+            'SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1',
+            [name],
+          )
+        ).rows[0]?.valid ?? null;
       expect(await valid()).toBe(false);
 
       await engine.call('stack.connect', { pgUrl: db.url });

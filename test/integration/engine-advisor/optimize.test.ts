@@ -46,7 +46,9 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
     expect(indexSteps.length).toBeGreaterThanOrEqual(2);
     for (const step of indexSteps) {
       // On chunks for the SQL templates; on edges(dst) for the hybrid templates' reverse graph walks.
-      expect(step.ddl).toMatch(/^CREATE INDEX CONCURRENTLY "hp_(chunks_[a-z0-9_]+" ON "unified"\."chunks" USING (btree|brin) \(|edges_dst_[a-z0-9]+" ON "unified"\."edges" USING btree \("dst"\))/);
+      expect(step.ddl).toMatch(
+        /^CREATE INDEX CONCURRENTLY "hp_(chunks_[a-z0-9_]+" ON "unified"\."chunks" USING (btree|brin) \(|edges_dst_[a-z0-9]+" ON "unified"\."edges" USING btree \("dst"\))/,
+      );
       expect(step.estimatedGain).toMatch(/planner cost/);
     }
     expect(plan.before?.all).toBeGreaterThan(0);
@@ -64,7 +66,17 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
     expect(progress.at(-1)).toMatchObject({ phase: 'done' });
     expect(builds.length).toBeGreaterThan(0);
     const status = await engine.call('advisor.status', {});
-    expect(status.history.filter((e) => e.status === 'built').map((e) => e.name).sort()).toEqual(plan.steps.filter((s) => s.kind === 'index').map((s) => s.id.slice('index:'.length)).sort());
+    expect(
+      status.history
+        .filter((e) => e.status === 'built')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(
+      plan.steps
+        .filter((s) => s.kind === 'index')
+        .map((s) => s.id.slice('index:'.length))
+        .sort(),
+    );
     // The next analysis finds nothing more to do for the SQL templates: the built indexes cover their statements.
     // (The hybrid plans' graph walks keep arriving in pg_stat_statements and may still ask for an edges index.)
     const again = await engine.call('optimize.plan', {});
@@ -74,10 +86,17 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
   it('rolls back the indexes it built, and refuses one it did not', async () => {
     const built = (await engine.call('advisor.status', {})).history.filter((e) => e.status === 'built');
     for (const entry of built) {
-      expect(await engine.call('advisor.rollback', { name: entry.name, confirm: true })).toMatchObject({ name: entry.name, status: 'rolled-back' });
+      expect(await engine.call('advisor.rollback', { name: entry.name, confirm: true })).toMatchObject({
+        name: entry.name,
+        status: 'rolled-back',
+      });
     }
-    await expect(engine.call('advisor.rollback', { name: built[0]!.name, confirm: true })).rejects.toMatchObject({ code: 'not-built-by-hotpath' });
-    await expect(engine.call('advisor.rollback', { name: 'chunks_pkey', confirm: true })).rejects.toMatchObject({ code: 'not-built-by-hotpath' });
+    await expect(engine.call('advisor.rollback', { name: built[0]!.name, confirm: true })).rejects.toMatchObject({
+      code: 'not-built-by-hotpath',
+    });
+    await expect(engine.call('advisor.rollback', { name: 'chunks_pkey', confirm: true })).rejects.toMatchObject({
+      code: 'not-built-by-hotpath',
+    });
   });
 
   it('in read-only mode plans no DDL and refuses to build', async () => {

@@ -111,7 +111,10 @@ describe('the engine cache on the demo workload (pg18 + Redis)', () => {
     expect(resized.l1!.maxBytes).toBe(1 * MiB);
     expect(resized.l1!.bytes).toBeLessThanOrEqual(1 * MiB);
     expect(resized.tiers.find((t) => t.tier === 'l1')?.location).toBe('memory, 1 MiB');
-    await expect(engine.call('cache.resize', { l1Bytes: 1000 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('at least 1 MiB') });
+    await expect(engine.call('cache.resize', { l1Bytes: 1000 })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('at least 1 MiB'),
+    });
   });
 });
 
@@ -124,7 +127,10 @@ describe('the engine cache without Redis', () => {
     try {
       await engine.call('stack.connect', { pgUrl: db.url });
       expect((await engine.call('cache.status', {})).tiers.map((t) => t.tier)).toEqual(['l1']);
-      await expect(engine.call('cache.flush', { tier: 'l2' })).rejects.toMatchObject({ code: 'cache-tier-missing', hint: expect.stringContaining('Redis') });
+      await expect(engine.call('cache.flush', { tier: 'l2' })).rejects.toMatchObject({
+        code: 'cache-tier-missing',
+        hint: expect.stringContaining('Redis'),
+      });
       await expect(engine.call('cache.warm', {})).rejects.toMatchObject({ code: 'nothing-to-warm' });
 
       expect((await off.call('cache.status', {})).enabled).toBe(false);

@@ -47,7 +47,11 @@ describe.each(TEST_SERVERS)('the engine when its Redis dies and comes back (%s)'
     expect(healthy.l2).toMatchObject({ breakerState: 'closed', breakerTransitions: 0 });
 
     await redis.kill();
-    const down = await waitFor('the log line saying Redis stopped answering', () => logs.find((l) => /stopped answering/.test(l.message)), 20_000);
+    const down = await waitFor(
+      'the log line saying Redis stopped answering',
+      () => logs.find((l) => /stopped answering/.test(l.message)),
+      20_000,
+    );
     expect(down.level).toBe('warn');
     expect(down.message).toContain(`Redis at ${redis.url}`);
     const outage = await engine.call('cache.status', {});
@@ -55,7 +59,11 @@ describe.each(TEST_SERVERS)('the engine when its Redis dies and comes back (%s)'
     expect(outage.l2!.lastError).not.toBeNull();
     expect(outage.l2!.breakerTransitions).toBeGreaterThan(0);
     // Several probes fail while it is down (one per cool-down): still one line.
-    await waitFor('requests to go on during the outage', async () => ((await engine.call('cache.status', {})).l2!.shortCircuited > 50 ? true : undefined), 20_000);
+    await waitFor(
+      'requests to go on during the outage',
+      async () => ((await engine.call('cache.status', {})).l2!.shortCircuited > 50 ? true : undefined),
+      20_000,
+    );
 
     await redis.restart();
     const up = await waitFor('the log line saying Redis is back', () => logs.find((l) => /answers again after/.test(l.message)), 30_000);

@@ -27,7 +27,9 @@ describe.each(TEST_SERVERS)('a memory budget below the engine at rest, on %s', (
       const exit = await Promise.race([cli.exited, new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 60_000))]);
       expect(exit).toEqual({ code: 1, signal: null });
       const stderr = cli.stderr();
-      expect(stderr).toMatch(/hotpath: The memory budget 100 MiB is below what the engine needs: about \d+(\.\d)? MiB at rest before connecting to any stack/);
+      expect(stderr).toMatch(
+        /hotpath: The memory budget 100 MiB is below what the engine needs: about \d+(\.\d)? MiB at rest before connecting to any stack/,
+      );
       expect(minimumIn(stderr)).toBeGreaterThan(100 * MiB);
       expect(stderr).toMatch(/or leave --memory-budget unset\./);
       expect(cli.stdout()).not.toMatch(/Connected to/);
@@ -40,13 +42,21 @@ describe.each(TEST_SERVERS)('a memory budget below the engine at rest, on %s', (
 
   it('the engine refuses such a budget at construction and from memory.setBudget once connected, keeping the budget it had', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-budget-floor-'));
-    expect(() => new Engine({ dataDir, memoryBudgetBytes: 64 * MiB })).toThrow(expect.objectContaining({ code: 'memory-budget-too-small' }));
+    expect(() => new Engine({ dataDir, memoryBudgetBytes: 64 * MiB })).toThrow(
+      expect.objectContaining({ code: 'memory-budget-too-small' }),
+    );
     const db = await createTestDatabase(server);
     const engine = new Engine({ dataDir, memoryBudgetBytes: 4096 * MiB, cache: { l3: { kind: 'off' } } });
     try {
       await engine.call('stack.connect', { pgUrl: db.url });
-      const refused = await engine.call('memory.setBudget', { bytes: 80 * MiB }).then(() => null, (error: unknown) => error as { code: string; message: string; hint: string });
-      expect(refused).toMatchObject({ code: 'memory-budget-too-small', message: expect.stringMatching(/about \d+(\.\d)? MiB at rest with this stack/) });
+      const refused = await engine.call('memory.setBudget', { bytes: 80 * MiB }).then(
+        () => null,
+        (error: unknown) => error as { code: string; message: string; hint: string },
+      );
+      expect(refused).toMatchObject({
+        code: 'memory-budget-too-small',
+        message: expect.stringMatching(/about \d+(\.\d)? MiB at rest with this stack/),
+      });
       const minimum = minimumIn(refused!.hint);
       expect((await engine.call('memory.status', {})).budgetBytes).toBe(4096 * MiB);
       // The number it gives is accepted.

@@ -56,7 +56,9 @@ describe('the engine memory manager', () => {
     expect(action.steps.every((s) => typeof s.freedHeapBytes === 'number' && s.tookMs >= 0 && s.detail.length > 0)).toBe(true);
     const after = (await engine.call('cache.status', {})).l1!;
     expect(after.maxBytes).toBeLessThan(before.maxBytes);
-    const onTimeline = await waitFor('the action on the telemetry timeline', () => snapshots.flatMap((s) => s.memory?.actions ?? []).find((a) => a.at === action.at));
+    const onTimeline = await waitFor('the action on the telemetry timeline', () =>
+      snapshots.flatMap((s) => s.memory?.actions ?? []).find((a) => a.at === action.at),
+    );
     expect(onTimeline.reason).toBe(action.reason);
     expect(snapshots.flatMap((s) => s.memory?.actions ?? []).filter((a) => a.at === action.at)).toHaveLength(1);
     const status = await engine.call('memory.status', {});
@@ -68,8 +70,14 @@ describe('the engine memory manager', () => {
 
   it('sets the budget, refuses one larger than the machine, and pauses and resumes automatic cleanups', async () => {
     expect((await engine.call('memory.setBudget', { bytes: 512 * MiB })).budgetBytes).toBe(512 * MiB);
-    await expect(engine.call('memory.setBudget', { bytes: 1024 ** 4 })).rejects.toMatchObject({ code: 'budget-too-large', hint: expect.any(String) });
-    await expect(engine.call('memory.setBudget', { bytes: 1 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('at least 64 MiB') });
+    await expect(engine.call('memory.setBudget', { bytes: 1024 ** 4 })).rejects.toMatchObject({
+      code: 'budget-too-large',
+      hint: expect.any(String),
+    });
+    await expect(engine.call('memory.setBudget', { bytes: 1 })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('at least 64 MiB'),
+    });
     expect((await engine.call('memory.setAutomatic', { enabled: false })).paused).toBe(true);
     expect((await engine.call('memory.setAutomatic', { enabled: true })).paused).toBe(false);
   });

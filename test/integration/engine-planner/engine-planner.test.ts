@@ -59,15 +59,21 @@ describe.each(TEST_SERVERS)('the engine plan selector (%s)', (server) => {
     expect((await engine.call('planner.status', {})).state).toBe('off');
     await engine.call('demo.seed', { chunks: 1500 });
     await engine.call('workload.start', { profile: profilePath, rate: 40 });
-    const status = await waitFor('60 hybrid queries and two oracle samples', async () => {
-      const s = await engine.call('planner.status', {});
-      return s.queries >= 60 && s.regret.oracleSamples >= 2 ? s : undefined;
-    }, 90_000);
+    const status = await waitFor(
+      '60 hybrid queries and two oracle samples',
+      async () => {
+        const s = await engine.call('planner.status', {});
+        return s.queries >= 60 && s.regret.oracleSamples >= 2 ? s : undefined;
+      },
+      90_000,
+    );
     // Hybrid queries run on the selector's own thread and connections, not on the engine's workload pool.
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const sessions = await client
-      .query<{ app: string; n: number }>(`SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'hotpath-%' GROUP BY 1`)
+      .query<{ app: string; n: number }>(
+        `SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'hotpath-%' GROUP BY 1`,
+      )
       .finally(() => client.end());
     expect(sessions.rows.find((r) => r.app === 'hotpath-planner')?.n).toBeGreaterThan(0);
     await engine.call('workload.stop', {});

@@ -46,7 +46,7 @@ describe.each(TEST_SERVERS)('the engine workload pool (%s)', (server) => {
     expect(busy.max).toBe(4);
     expect(busy.connections.total).toBeLessThanOrEqual(4);
     expect(busy.acquireWaitByLane.normal.count).toBeGreaterThan(0);
-    expect((await engine.metrics.text())).toMatch(/hotpath_pool_connections\{state="active"\}/);
+    expect(await engine.metrics.text()).toMatch(/hotpath_pool_connections\{state="active"\}/);
     await engine.call('workload.stop', {});
   });
 
@@ -66,8 +66,12 @@ describe.each(TEST_SERVERS)('the engine workload pool (%s)', (server) => {
     const applied = await engine.call('pool.applySettings', { change: { lockTimeoutMs: 1234 } });
     expect(applied.settings).toMatchObject({ values: { lockTimeoutMs: 1234 }, canRevert: true });
 
-    await expect(engine.call('pool.applySettings', { change: { workMemKb: 64, planCacheMode: 'auto', statementTimeoutMs: 5, jit: false } })).resolves.toBeTruthy();
-    await expect(engine.call('pool.applySettings', { change: { workMemKb: 2 * 1024 * 1024 } })).rejects.toMatchObject({ code: expect.stringMatching(/^pool-invalid-setting$/) });
+    await expect(
+      engine.call('pool.applySettings', { change: { workMemKb: 64, planCacheMode: 'auto', statementTimeoutMs: 5, jit: false } }),
+    ).resolves.toBeTruthy();
+    await expect(engine.call('pool.applySettings', { change: { workMemKb: 2 * 1024 * 1024 } })).rejects.toMatchObject({
+      code: expect.stringMatching(/^pool-invalid-setting$/),
+    });
 
     const reverted = await engine.call('pool.revertSettings', {});
     expect(reverted.settings?.values.workMemKb).not.toBe(64);

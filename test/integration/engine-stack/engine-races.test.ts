@@ -28,7 +28,9 @@ describe.each(TEST_SERVERS)('overlapping commands leave nothing behind (%s)', (s
     await client.connect();
     try {
       const { rows } = await client.query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ANY($1) AND application_name LIKE 'hotpath%'", [[first.name, second.name]]);
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ANY($1) AND application_name LIKE 'hotpath%'",
+        [[first.name, second.name]],
+      );
       return Number(rows[0]!.n);
     } finally {
       await client.end();
@@ -65,11 +67,19 @@ describe.each(TEST_SERVERS)('overlapping commands leave nothing behind (%s)', (s
     await engine.call('stack.connect', { pgUrl: first.url });
     const running = engine.call('stack.connect', { pgUrl: second.url });
     let settled = false;
-    void running.then(() => (settled = true), () => (settled = true));
+    void running.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     // Another connect at every turn of the event loop while the first is under way: each must be refused.
     const others: Array<Promise<unknown>> = [];
     while (!settled) {
-      others.push(engine.call('stack.connect', { pgUrl: first.url }).then(() => 'connected', (e: { code?: string }) => e.code));
+      others.push(
+        engine.call('stack.connect', { pgUrl: first.url }).then(
+          () => 'connected',
+          (e: { code?: string }) => e.code,
+        ),
+      );
       await new Promise((resolve) => setImmediate(resolve));
     }
     await running;

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -39,7 +38,9 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hotpath-workload'");
+        const { rows } = await client.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hotpath-workload'",
+        );
         return Number(rows[0]!.n);
       } finally {
         await client.end();
@@ -70,7 +71,8 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
   afterEach(async () => {
     // Every test starts from the same running workload; a test that broke it must not hide the next one's result.
     const status = await engine.call('engine.status', {});
-    if (status.phase !== 'ready' || status.stack?.pgDisplayUrl !== before.stack?.pgDisplayUrl) await engine.call('stack.connect', { pgUrl: db.url });
+    if (status.phase !== 'ready' || status.stack?.pgDisplayUrl !== before.stack?.pgDisplayUrl)
+      await engine.call('stack.connect', { pgUrl: db.url });
     if (!(await engine.call('engine.status', {})).workload.running) await engine.call('workload.start', { profile: goodProfile });
   });
   afterAll(async () => {
@@ -88,13 +90,21 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
   });
 
   it('workload.start with a profile file that does not exist keeps the running workload', async () => {
-    await expect(engine.call('workload.start', { profile: join(dataDir, 'missing.yaml') })).rejects.toMatchObject({ message: expect.stringContaining('missing.yaml') });
+    await expect(engine.call('workload.start', { profile: join(dataDir, 'missing.yaml') })).rejects.toMatchObject({
+      message: expect.stringContaining('missing.yaml'),
+    });
     await stillRunning();
   });
 
   it('workload.start with SQL the server cannot prepare is refused, naming the template, and keeps the running workload', async () => {
     const bad = join(dataDir, 'bad-sql.yaml');
-    await writeFile(bad, GOOD_PROFILE.replace('name: good', 'name: bad_sql').replace('SELECT id, note FROM public.items', 'SELECT id, no_such_column FROM public.items'));
+    await writeFile(
+      bad,
+      GOOD_PROFILE.replace('name: good', 'name: bad_sql').replace(
+        'SELECT id, note FROM public.items',
+        'SELECT id, no_such_column FROM public.items',
+      ),
+    );
     await expect(engine.call('workload.start', { profile: bad })).rejects.toMatchObject({
       code: 'workload-sql-failed',
       message: expect.stringMatching(/by_id.*no_such_column/s),
@@ -105,7 +115,9 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
   it('workload.start with a table that does not exist is refused and keeps the running workload', async () => {
     const bad = join(dataDir, 'bad-table.yaml');
     await writeFile(bad, GOOD_PROFILE.replace('name: good', 'name: bad_table').replace('public.items', 'public.no_such_table'));
-    await expect(engine.call('workload.start', { profile: bad })).rejects.toMatchObject({ message: expect.stringContaining('no_such_table') });
+    await expect(engine.call('workload.start', { profile: bad })).rejects.toMatchObject({
+      message: expect.stringContaining('no_such_table'),
+    });
     await stillRunning();
   });
 
@@ -113,7 +125,14 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
     ['a malformed URL', () => 'postgresql://[not-a-host'],
     ['a URL of another scheme', () => 'mysql://root@127.0.0.1/x'],
     ['a database that does not exist', () => withDatabase(db.url, 'hotpath_no_such_db')],
-    ['a role that does not exist', () => { const u = new URL(db.url); u.username = 'hotpath_no_such_role'; return u.toString(); }],
+    [
+      'a role that does not exist',
+      () => {
+        const u = new URL(db.url);
+        u.username = 'hotpath_no_such_role';
+        return u.toString();
+      },
+    ],
   ])('stack.connect with %s returns the error and keeps the connected stack and its workload', async (_what, url) => {
     const error = await engine.call('stack.connect', { pgUrl: url() }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
@@ -129,15 +148,23 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
   it('pool.resize to an impossible size is refused and leaves the pool and the workload as they were', async () => {
     const pool = await engine.call('pool.status', {});
     await expect(engine.call('pool.resize', { min: 50, max: 10 })).rejects.toMatchObject({ code: expect.any(String) });
-    await expect(engine.call('pool.resize', { min: 1, max: 100_000 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('max') });
+    await expect(engine.call('pool.resize', { min: 1, max: 100_000 })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('max'),
+    });
     expect((await engine.call('pool.status', {})).size).toEqual(pool.size);
     await stillRunning();
   });
 
   it('pool.applySettings with a bad value is refused and leaves the session settings as they were', async () => {
     const settings = (await engine.call('pool.status', {})).settings;
-    await expect(engine.call('pool.applySettings', { change: { workMemKb: 1 } })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('workMemKb') });
-    await expect(engine.call('pool.applySettings', { change: { planCacheMode: 'sometimes' } as never })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(engine.call('pool.applySettings', { change: { workMemKb: 1 } })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('workMemKb'),
+    });
+    await expect(engine.call('pool.applySettings', { change: { planCacheMode: 'sometimes' } as never })).rejects.toMatchObject({
+      code: 'bad-request',
+    });
     expect((await engine.call('pool.status', {})).settings).toEqual(settings);
     await stillRunning();
   });
@@ -148,7 +175,7 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
   });
 
   it('a second stack.connect while one is under way is refused as busy; the stack in use serves throughout', async () => {
-    const sockets = new Set<import('node:net').Socket>();
+    const sockets = new Set<Socket>();
     const hole = createServer((socket) => {
       sockets.add(socket);
       socket.on('error', () => undefined);
@@ -167,15 +194,25 @@ describe.each(TEST_SERVERS)('a failed command leaves what was running intact (%s
 
   it('memory.setBudget and cache.resize out of bounds are refused and change nothing', async () => {
     const memory = await engine.call('memory.status', {});
-    await expect(engine.call('memory.setBudget', { bytes: 1 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('bytes') });
-    await expect(engine.call('cache.resize', { l1Bytes: -1 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('l1Bytes') });
+    await expect(engine.call('memory.setBudget', { bytes: 1 })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('bytes'),
+    });
+    await expect(engine.call('cache.resize', { l1Bytes: -1 })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('l1Bytes'),
+    });
     expect((await engine.call('memory.status', {})).budgetBytes).toBe(memory.budgetBytes);
     await stillRunning();
   });
 
   it('stack.connect to a working stack swaps to it only once it is up (the old workload stops then)', async () => {
     const status = await engine.call('stack.connect', { pgUrl: other.url });
-    expect(status).toMatchObject({ phase: 'ready', stack: { pgDisplayUrl: expect.stringContaining(other.name) }, workload: { running: false } });
+    expect(status).toMatchObject({
+      phase: 'ready',
+      stack: { pgDisplayUrl: expect.stringContaining(other.name) },
+      workload: { running: false },
+    });
     expect(status.error).toBeNull();
   });
 });

@@ -26,7 +26,7 @@ templates:
         max: 100000
 `;
 
-describe.each(TEST_SERVERS)('health follows the stack\'s servers (%s)', (server) => {
+describe.each(TEST_SERVERS)("health follows the stack's servers (%s)", (server) => {
   let postgres: PrivatePostgres;
   let redis: PrivateRedis;
   let dataDir: string;
@@ -44,7 +44,9 @@ describe.each(TEST_SERVERS)('health follows the stack\'s servers (%s)', (server)
     redis = await startPrivateRedis();
     const setup = new pg.Client({ connectionString: postgres.url });
     await setup.connect();
-    await setup.query('CREATE TABLE public.items (id int PRIMARY KEY, note text); INSERT INTO public.items SELECT g, md5(g::text) FROM generate_series(1, 100000) g');
+    await setup.query(
+      'CREATE TABLE public.items (id int PRIMARY KEY, note text); INSERT INTO public.items SELECT g, md5(g::text) FROM generate_series(1, 100000) g',
+    );
     await setup.end();
     dataDir = await mkdtemp(join(tmpdir(), 'hotpath-health-'));
     await writeFile(join(dataDir, 'cached.yaml'), CACHED_PROFILE);
@@ -73,16 +75,24 @@ describe.each(TEST_SERVERS)('health follows the stack\'s servers (%s)', (server)
       const h = await healthz();
       return h.code === 503 ? h : undefined;
     });
-    expect(down.body).toMatchObject({ status: 'unready', postgres: 'down', problem: expect.stringContaining('PostgreSQL does not answer') });
+    expect(down.body).toMatchObject({
+      status: 'unready',
+      postgres: 'down',
+      problem: expect.stringContaining('PostgreSQL does not answer'),
+    });
     const status = await engine.call('engine.status', {});
     expect(status.health).toMatchObject({ postgres: 'down', problem: expect.stringContaining('PostgreSQL') });
     expect(logs.some((l) => l.level === 'error' && l.message.includes('PostgreSQL does not answer'))).toBe(true);
 
     await postgres.start();
-    const up = await waitFor('/healthz to be ready again', async () => {
-      const h = await healthz();
-      return h.code === 200 ? h : undefined;
-    }, 60_000);
+    const up = await waitFor(
+      '/healthz to be ready again',
+      async () => {
+        const h = await healthz();
+        return h.code === 200 ? h : undefined;
+      },
+      60_000,
+    );
     expect(up.body).toMatchObject({ status: 'ready', postgres: 'up' });
     expect(logs.some((l) => l.message.includes('PostgreSQL answers again'))).toBe(true);
     expect((await engine.call('engine.status', {})).health).toMatchObject({ postgres: 'up', problem: null });
@@ -90,10 +100,14 @@ describe.each(TEST_SERVERS)('health follows the stack\'s servers (%s)', (server)
 
   it('is degraded, not unready, while Redis is down (the cache reads through to PostgreSQL)', async () => {
     await redis.kill();
-    const degraded = await waitFor('/healthz to say Redis is down', async () => {
-      const h = await healthz();
-      return h.body.status === 'degraded' ? h : undefined;
-    }, 60_000);
+    const degraded = await waitFor(
+      '/healthz to say Redis is down',
+      async () => {
+        const h = await healthz();
+        return h.body.status === 'degraded' ? h : undefined;
+      },
+      60_000,
+    );
     expect(degraded).toMatchObject({ code: 200, body: { postgres: 'up', redis: 'down', problem: expect.stringContaining('Redis') } });
     expect((await engine.call('engine.status', {})).workload.running).toBe(true);
   });

@@ -27,7 +27,9 @@ describe.each(TEST_SERVERS)('read-only sends no DDL from any entry point (%s)', 
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      return (await client.query<{ extname: string }>("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")).rows.map((r) => r.extname);
+      return (await client.query<{ extname: string }>("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")).rows.map(
+        (r) => r.extname,
+      );
     } finally {
       await client.end();
     }
@@ -36,7 +38,11 @@ describe.each(TEST_SERVERS)('read-only sends no DDL from any entry point (%s)', 
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      return (await client.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('public', 'information_schema') ORDER BY 1")).rows.map((r) => r.nspname);
+      return (
+        await client.query<{ nspname: string }>(
+          "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('public', 'information_schema') ORDER BY 1",
+        )
+      ).rows.map((r) => r.nspname);
     } finally {
       await client.end();
     }

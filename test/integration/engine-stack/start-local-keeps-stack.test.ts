@@ -50,7 +50,12 @@ describe('a failed stack.startLocal keeps the running local stack', () => {
     const after = await engine.call('engine.status', {});
     expect(after.phase).toBe('ready');
     expect(after.stack).toEqual(before.stack);
-    expect(await engine.call('database.activity', {}).then(() => true, () => false)).toBe(true);
+    expect(
+      await engine.call('database.activity', {}).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(true);
   });
 });
 

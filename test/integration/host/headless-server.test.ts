@@ -10,7 +10,15 @@ import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../suppo
 import { latencyQuantiles } from '../../support/prometheus-text.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
-const DEMO_TEMPLATES = ['chunk_by_id', 'graph_neighbours', 'recent_by_origin', 'session_timeline', 'time_range_count', 'similar_chunks', 'hybrid_retrieval'];
+const DEMO_TEMPLATES = [
+  'chunk_by_id',
+  'graph_neighbours',
+  'recent_by_origin',
+  'session_timeline',
+  'time_range_count',
+  'similar_chunks',
+  'hybrid_retrieval',
+];
 
 describe.each(TEST_SERVERS)('headless host over the contract WebSocket (%s)', (server) => {
   let db: TestDatabase;
@@ -47,7 +55,11 @@ describe.each(TEST_SERVERS)('headless host over the contract WebSocket (%s)', (s
     await new Promise((resolve) => raw.once('open', resolve));
     const next = () => new Promise<Record<string, unknown>>((resolve) => raw.once('message', (data) => resolve(JSON.parse(String(data)))));
     raw.send('{not json');
-    expect(await next()).toMatchObject({ ok: false, id: null, error: { code: 'bad-request', message: expect.stringContaining('not valid JSON') } });
+    expect(await next()).toMatchObject({
+      ok: false,
+      id: null,
+      error: { code: 'bad-request', message: expect.stringContaining('not valid JSON') },
+    });
     raw.send(JSON.stringify({ type: 'request', id: 5, command: 'workload.setRate', params: { rate: -1 } }));
     expect(await next()).toMatchObject({ ok: false, id: 5, error: { code: 'bad-request', message: expect.stringContaining('rate') } });
     raw.close();
@@ -55,7 +67,10 @@ describe.each(TEST_SERVERS)('headless host over the contract WebSocket (%s)', (s
   });
 
   it('refuses to start a workload before a stack is connected', async () => {
-    await expect(client.call('workload.start', { profile: 'demo' })).rejects.toMatchObject({ code: 'not-connected', hint: expect.stringContaining('connect') });
+    await expect(client.call('workload.start', { profile: 'demo' })).rejects.toMatchObject({
+      code: 'not-connected',
+      hint: expect.stringContaining('connect'),
+    });
   });
 
   it('connects, seeds, runs the demo workload live, and reports ordered percentiles per template', async () => {
@@ -76,11 +91,15 @@ describe.each(TEST_SERVERS)('headless host over the contract WebSocket (%s)', (s
     expect(started.workload).toMatchObject({ running: true, profile: 'demo', targetRate: 200, templates: DEMO_TEMPLATES });
 
     // Enough traffic that even the rare templates have been measured.
-    const metrics = await waitFor('every demo template in /metrics', async () => {
-      const text = await (await fetch(`${host.url}/metrics`)).text();
-      const quantiles = latencyQuantiles(text);
-      return [...DEMO_TEMPLATES, 'all'].every((t) => quantiles.has(t)) ? quantiles : undefined;
-    }, 45_000);
+    const metrics = await waitFor(
+      'every demo template in /metrics',
+      async () => {
+        const text = await (await fetch(`${host.url}/metrics`)).text();
+        const quantiles = latencyQuantiles(text);
+        return [...DEMO_TEMPLATES, 'all'].every((t) => quantiles.has(t)) ? quantiles : undefined;
+      },
+      45_000,
+    );
     for (const [template, q] of metrics) {
       expect(q.get('0.5'), template).toBeLessThanOrEqual(q.get('0.95')!);
       expect(q.get('0.95'), template).toBeLessThanOrEqual(q.get('0.99')!);
@@ -105,7 +124,10 @@ describe.each(TEST_SERVERS)('headless host over the contract WebSocket (%s)', (s
     const file = join(scratch, 'broken.yaml');
     await writeFile(file, 'name: broken\ntemplates:\n  - name: t\n    weight: heavy\n    sql: SELECT 1\n');
     const error = await client.call('workload.start', { profile: file }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'bad-workload-profile', message: expect.stringMatching(/broken\.yaml:4:\d+: templates\[0\]\.weight/) });
+    expect(error).toMatchObject({
+      code: 'bad-workload-profile',
+      message: expect.stringMatching(/broken\.yaml:4:\d+: templates\[0\]\.weight/),
+    });
     expect((await client.call('engine.status', {})).phase).toBe('ready');
   });
 

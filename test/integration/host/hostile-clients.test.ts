@@ -95,7 +95,12 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
     db = await createTestDatabase(server);
     dataDir = await mkdtemp(join(tmpdir(), 'hotpath-hostile-'));
     engine = new Engine({ dataDir, cache: false });
-    host = await startHeadlessServer({ engine, port: 0, clientLimits: { maxBufferedBytes: 256 * 1024 }, onClientProblem: (reason) => problems.push(reason) });
+    host = await startHeadlessServer({
+      engine,
+      port: 0,
+      clientLimits: { maxBufferedBytes: 256 * 1024 },
+      onClientProblem: (reason) => problems.push(reason),
+    });
     client = await WsEngineClient.connect(new WebSocket(host.wsUrl));
     await client.call('stack.connect', { pgUrl: db.url });
   });
@@ -139,8 +144,18 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
     ['an id beyond 2^53', request(2 ** 60, 'engine.status'), null, /id/],
     ['a command that is not a string', request(8, 42), 8, /command/],
     ['a 100,000-character command', request(9, 'x'.repeat(100_000)), 9, /command/],
-    ['__proto__ at the top of the message', '{"type":"request","id":10,"command":"engine.status","__proto__":{"polluted":true}}', 10, /__proto__/],
-    ['constructor at the top of the message', '{"type":"request","id":11,"command":"engine.status","constructor":{"prototype":{"polluted":true}}}', 11, /constructor/],
+    [
+      '__proto__ at the top of the message',
+      '{"type":"request","id":10,"command":"engine.status","__proto__":{"polluted":true}}',
+      10,
+      /__proto__/,
+    ],
+    [
+      'constructor at the top of the message',
+      '{"type":"request","id":11,"command":"engine.status","constructor":{"prototype":{"polluted":true}}}',
+      11,
+      /constructor/,
+    ],
   ])('answers %s with a bad-request error that says what is wrong', async (_what, frame, id, message) => {
     const raw = await RawClient.open(host.wsUrl);
     raw.ws.send(frame);
@@ -153,20 +168,47 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
     await othersStillServed();
   });
 
-  it.each([
-    ['an unknown command', request(20, 'engine.explode'), 'unknown-command', /engine\.explode/],
-    ['an inherited name as a command', request(21, 'toString'), 'unknown-command', /toString/],
-    ['a parameter of the wrong type', request(22, 'workload.setRate', { rate: 'fast' }), 'bad-request', /rate/],
-    ['a missing parameter', request(23, 'stack.connect', {}), 'bad-request', /pgUrl/],
-    ['an extra parameter', request(24, 'engine.status', { verbose: true }), 'bad-request', /verbose/],
-    ['params that are not an object', request(25, 'engine.status', [1, 2]), 'bad-request', /params|object/],
-    ['__proto__ in params', '{"type":"request","id":26,"command":"engine.status","params":{"__proto__":{"polluted":true}}}', 'bad-request', /__proto__/],
-    ['constructor.prototype in params', request(27, 'engine.status', { constructor: { prototype: { polluted: true } } }), 'bad-request', /constructor/],
-    ['a 100,000-item array in params', request(28, 'optimize.apply', { planId: 'p', steps: Array.from({ length: 100_000 }, (_, i) => `s${i}`), confirm: true }), 'bad-request', /steps/],
-    ['a 500,000-character string where a number belongs', request(29, 'telemetry.history', { seconds: '9'.repeat(500_000) }), 'bad-request', /seconds/],
-    ['a 100,000-character unknown key', request(30, 'engine.status', { ['k'.repeat(100_000)]: 1 }), 'bad-request', /kkk/],
-    ['JSON nested 100,000 levels deep', `{"type":"request","id":31,"command":"engine.status","params":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`, 'bad-request', /\ba\b/],
-  ].map(([what, frame, code, message]) => [what as string, code as string, frame as string, message as RegExp] as const))('answers %s with a %s error for that request only', async (_what, code, frame, message) => {
+  it.each(
+    [
+      ['an unknown command', request(20, 'engine.explode'), 'unknown-command', /engine\.explode/],
+      ['an inherited name as a command', request(21, 'toString'), 'unknown-command', /toString/],
+      ['a parameter of the wrong type', request(22, 'workload.setRate', { rate: 'fast' }), 'bad-request', /rate/],
+      ['a missing parameter', request(23, 'stack.connect', {}), 'bad-request', /pgUrl/],
+      ['an extra parameter', request(24, 'engine.status', { verbose: true }), 'bad-request', /verbose/],
+      ['params that are not an object', request(25, 'engine.status', [1, 2]), 'bad-request', /params|object/],
+      [
+        '__proto__ in params',
+        '{"type":"request","id":26,"command":"engine.status","params":{"__proto__":{"polluted":true}}}',
+        'bad-request',
+        /__proto__/,
+      ],
+      [
+        'constructor.prototype in params',
+        request(27, 'engine.status', { constructor: { prototype: { polluted: true } } }),
+        'bad-request',
+        /constructor/,
+      ],
+      [
+        'a 100,000-item array in params',
+        request(28, 'optimize.apply', { planId: 'p', steps: Array.from({ length: 100_000 }, (_, i) => `s${i}`), confirm: true }),
+        'bad-request',
+        /steps/,
+      ],
+      [
+        'a 500,000-character string where a number belongs',
+        request(29, 'telemetry.history', { seconds: '9'.repeat(500_000) }),
+        'bad-request',
+        /seconds/,
+      ],
+      ['a 100,000-character unknown key', request(30, 'engine.status', { ['k'.repeat(100_000)]: 1 }), 'bad-request', /kkk/],
+      [
+        'JSON nested 100,000 levels deep',
+        `{"type":"request","id":31,"command":"engine.status","params":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+        'bad-request',
+        /\ba\b/,
+      ],
+    ].map(([what, frame, code, message]) => [what as string, code as string, frame as string, message as RegExp] as const),
+  )('answers %s with a %s error for that request only', async (_what, code, frame, message) => {
     const raw = await RawClient.open(host.wsUrl);
     raw.ws.send(frame);
     const [reply] = await raw.waitReplies(1);
@@ -199,7 +241,9 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
     const tooMany = refused.filter((r) => r.error?.code === 'too-many-requests');
     expect(tooMany.map((r) => r.id)).toEqual(Array.from({ length: flood - limit }, (_, i) => limit + 1 + i));
     expect(tooMany[0]!.error!.message).toContain(`at most ${limit}`);
-    expect(refused.filter((r) => r.error?.code === 'duplicate-request-id')).toEqual([expect.objectContaining({ id: null, error: expect.objectContaining({ message: expect.stringContaining('id 1 ') }) })]);
+    expect(refused.filter((r) => r.error?.code === 'duplicate-request-id')).toEqual([
+      expect.objectContaining({ id: null, error: expect.objectContaining({ message: expect.stringContaining('id 1 ') }) }),
+    ]);
     await othersStillServed();
     await hole.release();
     const all = await raw.waitReplies(flood + 1);
@@ -215,12 +259,16 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
     raw.ws.pause();
     let id = 0;
     // Keep asking (and never reading) until the server gives up on this client.
-    await waitFor('the server to drop the client that does not read', async () => {
-      if (problems.some((p) => p.includes('not reading'))) return true;
-      for (let i = 0; i < 200 && raw.ws.readyState === WebSocket.OPEN; i++) raw.ws.send(request(++id, 'engine.status'));
-      await new Promise((resolve) => setImmediate(resolve));
-      return undefined;
-    }, 60_000);
+    await waitFor(
+      'the server to drop the client that does not read',
+      async () => {
+        if (problems.some((p) => p.includes('not reading'))) return true;
+        for (let i = 0; i < 200 && raw.ws.readyState === WebSocket.OPEN; i++) raw.ws.send(request(++id, 'engine.status'));
+        await new Promise((resolve) => setImmediate(resolve));
+        return undefined;
+      },
+      60_000,
+    );
     expect(problems.find((p) => p.includes('not reading'))).toContain(`${256 * 1024} bytes`);
     await othersStillServed();
   });
@@ -228,18 +276,25 @@ describe.each(TEST_SERVERS)('the contract WebSocket survives hostile clients (%s
   it('answers random bytes and random JSON sent as text frames with one reply each, or closes that connection with 1007', async () => {
     let raw = await RawClient.open(host.wsUrl);
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.json().map((j) => Buffer.from(j)), fc.jsonValue().map((v) => Buffer.from(JSON.stringify({ type: 'request', id: 1, command: 'engine.status', params: v })))), async (frame) => {
-        if (raw.closeCode !== null) raw = await RawClient.open(host.wsUrl);
-        const before = raw.replies.length;
-        raw.ws.send(frame, { binary: false });
-        await waitFor('a reply or a close', () => (raw.replies.length > before || raw.closeCode !== null ? true : undefined));
-        if (raw.closeCode !== null) {
-          expect(raw.closeCode).toBe(1007);
-          expect(() => new TextDecoder('utf-8', { fatal: true }).decode(frame)).toThrow();
-        } else {
-          expect(raw.replies.length).toBe(before + 1);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+          fc.json().map((j) => Buffer.from(j)),
+          fc.jsonValue().map((v) => Buffer.from(JSON.stringify({ type: 'request', id: 1, command: 'engine.status', params: v }))),
+        ),
+        async (frame) => {
+          if (raw.closeCode !== null) raw = await RawClient.open(host.wsUrl);
+          const before = raw.replies.length;
+          raw.ws.send(frame, { binary: false });
+          await waitFor('a reply or a close', () => (raw.replies.length > before || raw.closeCode !== null ? true : undefined));
+          if (raw.closeCode !== null) {
+            expect(raw.closeCode).toBe(1007);
+            expect(() => new TextDecoder('utf-8', { fatal: true }).decode(frame)).toThrow();
+          } else {
+            expect(raw.replies.length).toBe(before + 1);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
     raw.close();

@@ -2,19 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Engine } from '../../../main/engine/engine.ts';
-import type { HeadlessServer } from '../../../app/server/headless-server.ts';
 import type { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
 import { startTestHost, type TestHost } from '../../support/test-host.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { errorOf } from '../../support/error-of.ts';
 
-
 describe.each(TEST_SERVERS)('profiles and the database views over the contract WebSocket (%s)', (server) => {
   let db: TestDatabase;
-  let engine: Engine;
-  let host: HeadlessServer;
   let client: WsEngineClient;
   let dataDir: string;
   let testHost: TestHost;
@@ -30,7 +25,7 @@ describe.each(TEST_SERVERS)('profiles and the database views over the contract W
     urlWithPassword = url.toString();
     password = decodeURIComponent(url.password);
     testHost = await startTestHost();
-    ({ engine, host, client, dataDir } = testHost);
+    ({ client, dataDir } = testHost);
   });
   afterAll(async () => {
     await testHost?.close();
@@ -49,7 +44,16 @@ describe.each(TEST_SERVERS)('profiles and the database views over the contract W
     const list = await client.call('profiles.list', {});
     expect(list.secretStorage).toMatchObject({ kind: 'none', canPersist: false, warning: expect.stringContaining('HOTPATH_SECRET_KEY') });
     expect(list.profiles).toEqual([
-      { id: saved.id, name: `scratch on ${server}`, pgDisplayUrl: expect.stringContaining(':****@127.0.0.1'), redisDisplayUrl: null, secretSaved: false, secretAvailable: true, needsSecret: true, lastUsedAt: null },
+      {
+        id: saved.id,
+        name: `scratch on ${server}`,
+        pgDisplayUrl: expect.stringContaining(':****@127.0.0.1'),
+        redisDisplayUrl: null,
+        secretSaved: false,
+        secretAvailable: true,
+        needsSecret: true,
+        lastUsedAt: null,
+      },
     ]);
     expect(list.profiles[0]!.pgDisplayUrl).not.toContain(password);
     const raw = await readFile(join(dataDir, 'profiles.json'), 'utf8');
@@ -75,7 +79,10 @@ describe.each(TEST_SERVERS)('profiles and the database views over the contract W
     const top = await client.call('database.topStatements', { limit: 100 });
     if (server === 'pg18') {
       expect(top).toMatchObject({ available: true, reason: null });
-      expect(top.statements.find((s) => s.query.includes('hotpath_ws_marker'))).toMatchObject({ calls: 25, callsPerSecond: expect.any(Number) });
+      expect(top.statements.find((s) => s.query.includes('hotpath_ws_marker'))).toMatchObject({
+        calls: 25,
+        callsPerSecond: expect.any(Number),
+      });
       expect(top.statements.find((s) => s.query.includes('hotpath_ws_marker'))!.callsPerSecond).toBeGreaterThan(0);
     } else {
       expect(top).toMatchObject({ available: false, statements: [], reason: expect.stringContaining('shared_preload_libraries') });
@@ -89,10 +96,14 @@ describe.each(TEST_SERVERS)('profiles and the database views over the contract W
       const pid = (await sleeper.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const sleeping = errorOf(sleeper.query('SELECT pg_sleep(30)'));
       const row = await waitFor('the sleeping query in database.activity', async () =>
-        (await client.call('database.activity', {})).connections.find((c) => c.pid === pid && c.state === 'active'));
+        (await client.call('database.activity', {})).connections.find((c) => c.pid === pid && c.state === 'active'),
+      );
       expect(row).toMatchObject({ application: 'ws-sleeper', ours: false, query: 'SELECT pg_sleep(30)', queryAgeMs: expect.any(Number) });
 
-      expect(await errorOf(client.call('database.cancelQuery', { pid } as never))).toMatchObject({ code: 'bad-request', message: expect.stringContaining('confirm') });
+      expect(await errorOf(client.call('database.cancelQuery', { pid } as never))).toMatchObject({
+        code: 'bad-request',
+        message: expect.stringContaining('confirm'),
+      });
       expect(await client.call('database.cancelQuery', { pid, confirm: true })).toEqual({ cancelled: true });
       expect(await sleeping).toMatchObject({ message: 'canceling statement due to user request' });
     } finally {

@@ -5,7 +5,16 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TieredCache } from '../../../main/cache/tiered/tiered-cache.ts';
-import { collectGarbage, emptyL1, poolToMinimum, purgeExpiredL1, restoreL1, restorePool, shrinkL1, trimPool } from '../../../main/memory/cleanup-steps.ts';
+import {
+  collectGarbage,
+  emptyL1,
+  poolToMinimum,
+  purgeExpiredL1,
+  restoreL1,
+  restorePool,
+  shrinkL1,
+  trimPool,
+} from '../../../main/memory/cleanup-steps.ts';
 import { poolManagerReclaimer, tieredCacheReclaimer } from '../../../main/memory/reclaimers.ts';
 import { ResourceSampler } from '../../../main/memory/resource-sampler.ts';
 import { PoolManager } from '../../../main/pool/index.ts';
@@ -66,7 +75,7 @@ describe('cleanup steps on a real TieredCache', () => {
     expect(reclaimer.l1MaxBytes()).toBe(256 * MiB);
   });
 
-  it('collectGarbage after emptying the L1 gives the entries\' heap back, and reports it', async () => {
+  it("collectGarbage after emptying the L1 gives the entries' heap back, and reports it", async () => {
     const gc = exposedCollector();
     const cache = await filledCache(8_000, Date.now); // ≈ 80 MiB of values
     const reclaimer = tieredCacheReclaimer(cache, 256 * MiB);
@@ -92,7 +101,9 @@ describe.each(TEST_SERVERS)('pool steps on a node-postgres Pool on %s', (server)
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const result = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      const result = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [
+        applicationName,
+      ]);
       return result.rows[0]!.n;
     } finally {
       await client.end();
@@ -121,13 +132,20 @@ describe.each(TEST_SERVERS)('pool steps on a node-postgres Pool on %s', (server)
   });
 
   it('poolToMinimum holds the pool at its minimum without failing queries; restorePool lets it grow again', async () => {
-    const pool = await PoolManager.open({ connection: { connectionString: db.url }, min: 1, max: 6, applicationName: `hotpath-memory-min-${server}` });
+    const pool = await PoolManager.open({
+      connection: { connectionString: db.url },
+      min: 1,
+      max: 6,
+      applicationName: `hotpath-memory-min-${server}`,
+    });
     const reclaimer = poolManagerReclaimer(() => pool);
     try {
       await openConnections(pool, 4);
       expect((await poolToMinimum(reclaimer)).detail).toBe('pool held at its minimum; closed 3 connections');
       expect(pool.size().max).toBe(1);
-      const held = await Promise.all(Array.from({ length: 10 }, (_, i) => pool.query('normal', { text: 'SELECT $1::int AS i, pg_sleep(0.01)', values: [i] })));
+      const held = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => pool.query('normal', { text: 'SELECT $1::int AS i, pg_sleep(0.01)', values: [i] })),
+      );
       expect(held.map((r) => r.rows[0].i)).toEqual([...Array(10).keys()]);
       await restorePool(reclaimer);
       expect(pool.size().max).toBe(6);
@@ -151,7 +169,11 @@ describe('ResourceSampler on this machine', () => {
       const postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       await redis.connect();
       const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
-      sampler.setChildren([{ name: 'postgres', pid: postmaster }, { name: 'redis', pid: redisPid }, { name: 'redis', pid: 2 ** 22 + 12_345 }]);
+      sampler.setChildren([
+        { name: 'postgres', pid: postmaster },
+        { name: 'redis', pid: redisPid },
+        { name: 'redis', pid: 2 ** 22 + 12_345 },
+      ]);
 
       const first = await sampler.sample();
       await client.query('SELECT count(*) FROM generate_series(1, 200000)');

@@ -132,7 +132,7 @@ describe('MemoryManager with a real cache under load', () => {
     expect(s.cache.stats().tiers.l1!.store.maxBytes).toBeLessThan(s.budget - s.startRss);
   }, 300_000);
 
-  it('without an exposed collector, still gets RSS back under the budget through the L1 and V8\'s own collections', async () => {
+  it("without an exposed collector, still gets RSS back under the budget through the L1 and V8's own collections", async () => {
     const s = scenario(undefined);
     const load = startLoad(s.cache);
     cleanups.push(async () => {

@@ -14,7 +14,10 @@ const CHUNKS = 4_000;
 const GENERATED_QUERIES = 220;
 
 function plannerSql(pool: pg.Pool): PlannerSql {
-  return { query: <R extends Record<string, unknown>>(text: string, values?: readonly unknown[]) => pool.query<R>(text, values ? [...values] : undefined) };
+  return {
+    query: <R extends Record<string, unknown>>(text: string, values?: readonly unknown[]) =>
+      pool.query<R>(text, values ? [...values] : undefined),
+  };
 }
 
 /**
@@ -31,7 +34,8 @@ async function reference(pool: pg.Pool, query: HybridQuery): Promise<{ rows: Hyb
   if (since) where.push(`created_at >= $${values.push(since)}`);
   if (until) where.push(`created_at < $${values.push(until)}`);
   const { rows: passing } = await pool.query<{ id: string; embedding: number[] }>(
-    `SELECT id, embedding FROM unified.chunks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, values,
+    `SELECT id, embedding FROM unified.chunks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    values,
   );
   let allowed: Set<number> | undefined;
   if (query.anchor) {
@@ -48,14 +52,16 @@ async function reference(pool: pg.Pool, query: HybridQuery): Promise<{ rows: Hyb
     );
     allowed = new Set(rows.map((r) => Number(r.id)));
   }
-  const hits = passing.filter((row) => allowed === undefined || allowed.has(Number(row.id))).map((row) => {
-    let distance = 0;
-    for (let d = 0; d < 32; d += 1) {
-      const diff = Math.fround(row.embedding[d]!) - query.embedding[d]!;
-      distance += diff * diff;
-    }
-    return { id: Number(row.id), distance };
-  });
+  const hits = passing
+    .filter((row) => allowed === undefined || allowed.has(Number(row.id)))
+    .map((row) => {
+      let distance = 0;
+      for (let d = 0; d < 32; d += 1) {
+        const diff = Math.fround(row.embedding[d]!) - query.embedding[d]!;
+        distance += diff * diff;
+      }
+      return { id: Number(row.id), distance };
+    });
   hits.sort((a, b) => a.distance - b.distance || a.id - b.id);
   return { rows: hits.slice(0, query.k), filterSet: passing.length, ...(allowed ? { neighbourhood: allowed.size } : {}) };
 }
@@ -180,7 +186,8 @@ describe.each(TEST_SERVERS)('every hybrid plan returns the exact answer (%s)', (
   describe('edge cases', () => {
     const embedding = (id: number): Float32Array => store.embedding(id)!;
     const window = (days: number): { since: Date; until: Date } => ({
-      since: new Date(domain.dataEndAt.getTime() - days * 86_400_000), until: domain.dataEndAt,
+      since: new Date(domain.dataEndAt.getTime() - days * 86_400_000),
+      until: domain.dataEndAt,
     });
     const cases: [string, () => HybridQuery][] = [
       ['no filters, no anchor', () => ({ embedding: embedding(5), k: 10, filters: {} })],
@@ -189,15 +196,40 @@ describe.each(TEST_SERVERS)('every hybrid plan returns the exact answer (%s)', (
       ['k larger than the matches', () => ({ embedding: embedding(9), k: 100, filters: { origins: ['email'] } })],
       ['a rare origin in the last two days', () => ({ embedding: embedding(9), k: 100, filters: { origins: ['email'], ...window(2) } })],
       ['no chunk passes the filters', () => ({ embedding: embedding(9), k: 10, filters: { origins: ['no-such-origin'] } })],
-      ['an empty time window before the data', () => ({ embedding: embedding(9), k: 10, filters: { since: new Date(0), until: new Date(1000) } })],
+      [
+        'an empty time window before the data',
+        () => ({ embedding: embedding(9), k: 10, filters: { since: new Date(0), until: new Date(1000) } }),
+      ],
       ['anchor without edges', () => ({ embedding: embedding(9), k: 10, filters: {}, anchor: { chunkId: isolatedId, depth: 2 } })],
-      ['anchor that is no chunk', () => ({ embedding: embedding(9), k: 10, filters: { kinds: ['code'] }, anchor: { chunkId: 10_000_000, depth: 1 } })],
-      ['hub anchor at depth 2, broad filters', () => ({ embedding: embedding(9), k: 20, filters: { kinds: ['message', 'code'] }, anchor: { chunkId: store.topByDegree(1)[0]!, depth: 2 } })],
-      ['depth 3 with a selective filter', () => ({ embedding: embedding(40), k: 50, filters: { origins: ['github', 'email'] }, anchor: { chunkId: 40, depth: 3 } })],
-      ['anchor and filters that never meet', () => ({ embedding: embedding(9), k: 5, filters: { origins: ['no-such-origin'] }, anchor: { chunkId: 9, depth: 1 } })],
-      ['window bounds on chunk times: since inclusive, until exclusive', () => ({
-        embedding: embedding(1500), k: 100, filters: { since: boundary[0], until: boundary[1] },
-      })],
+      [
+        'anchor that is no chunk',
+        () => ({ embedding: embedding(9), k: 10, filters: { kinds: ['code'] }, anchor: { chunkId: 10_000_000, depth: 1 } }),
+      ],
+      [
+        'hub anchor at depth 2, broad filters',
+        () => ({
+          embedding: embedding(9),
+          k: 20,
+          filters: { kinds: ['message', 'code'] },
+          anchor: { chunkId: store.topByDegree(1)[0]!, depth: 2 },
+        }),
+      ],
+      [
+        'depth 3 with a selective filter',
+        () => ({ embedding: embedding(40), k: 50, filters: { origins: ['github', 'email'] }, anchor: { chunkId: 40, depth: 3 } }),
+      ],
+      [
+        'anchor and filters that never meet',
+        () => ({ embedding: embedding(9), k: 5, filters: { origins: ['no-such-origin'] }, anchor: { chunkId: 9, depth: 1 } }),
+      ],
+      [
+        'window bounds on chunk times: since inclusive, until exclusive',
+        () => ({
+          embedding: embedding(1500),
+          k: 100,
+          filters: { since: boundary[0], until: boundary[1] },
+        }),
+      ],
       ['every origin listed', () => ({ embedding: embedding(300), k: 1, filters: { origins: domain.origins.map((o) => o.value) } })],
     ];
     it.each(cases)('%s', async (_, make) => {

@@ -7,7 +7,10 @@ import { readColumnStats } from '../../../main/planner/table-selectivity.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 
 function plannerSql(pool: pg.Pool): PlannerSql {
-  return { query: <R extends Record<string, unknown>>(text: string, values?: readonly unknown[]) => pool.query<R>(text, values ? [...values] : undefined) };
+  return {
+    query: <R extends Record<string, unknown>>(text: string, values?: readonly unknown[]) =>
+      pool.query<R>(text, values ? [...values] : undefined),
+  };
 }
 
 /** readColumnStats' SQL (anyarray casts, timestamps to epoch ms) against real pg_stats, checked against real counts. */
@@ -53,7 +56,10 @@ describe.each(TEST_SERVERS)('selectivity from pg_stats (%s)', (server) => {
       if (f.kinds) where.push(`kind = ANY($${values.push(f.kinds)})`);
       if (f.since) where.push(`created_at >= $${values.push(f.since)}`);
       if (f.until) where.push(`created_at < $${values.push(f.until)}`);
-      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::float8 / 3000 AS n FROM unified.chunks WHERE ${where.join(' AND ')}`, values);
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::float8 / 3000 AS n FROM unified.chunks WHERE ${where.join(' AND ')}`,
+        values,
+      );
       const actual = rows[0]!.n;
       const estimate = stats.selectivity(f);
       // ANALYZE samples and the columns are assumed independent: close, not exact.

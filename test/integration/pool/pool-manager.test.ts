@@ -40,10 +40,14 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     expect(size).toMatchObject({ min: 2, max: 3 });
     expect(size.serverMaxConnections).toBeGreaterThan(3);
     expect(size.limitReason).toMatch(/max_connections/);
-    const { rows } = await pool.query('normal', { text: "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'hotpath-pool-warm'" });
+    const { rows } = await pool.query('normal', {
+      text: "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'hotpath-pool-warm'",
+    });
     expect(rows[0].n).toBe(2);
     const settings = pool.settings();
-    const shown = await pool.query('normal', { text: "SELECT current_setting('work_mem') AS work_mem, current_setting('jit') AS jit, current_setting('statement_timeout') AS st" });
+    const shown = await pool.query('normal', {
+      text: "SELECT current_setting('work_mem') AS work_mem, current_setting('jit') AS jit, current_setting('statement_timeout') AS st",
+    });
     expect(shown.rows[0]).toMatchObject({ jit: 'off', st: '30s' });
     const serverKb = await pool.query('normal', { text: "SELECT pg_size_bytes(current_setting('work_mem')) / 1024 AS kb" });
     expect(Number(serverKb.rows[0].kb)).toBe(settings.values.workMemKb);
@@ -55,7 +59,9 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
   });
 
   it('rejects clearly when the server is unreachable', async () => {
-    const error = await rejection(PoolManager.open({ connection: { connectionString: 'postgres://postgres@127.0.0.1:1/postgres' }, acquireTimeoutMs: 2000 }));
+    const error = await rejection(
+      PoolManager.open({ connection: { connectionString: 'postgres://postgres@127.0.0.1:1/postgres' }, acquireTimeoutMs: 2000 }),
+    );
     expect(error).toBeInstanceOf(PoolError);
     expect(error.code).toBe('server-unavailable');
     expect(error.message).toMatch(/127\.0\.0\.1:1/);
@@ -67,10 +73,12 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     const order: string[] = [];
     const callers: Promise<void>[] = [];
     const enqueue = (lane: Lane, name: string) =>
-      callers.push(pool.acquire(lane).then((connection) => {
-        order.push(name);
-        connection.release();
-      }));
+      callers.push(
+        pool.acquire(lane).then((connection) => {
+          order.push(name);
+          connection.release();
+        }),
+      );
     enqueue('low', 'low1');
     enqueue('normal', 'normal1');
     enqueue('low', 'low2');
@@ -138,7 +146,12 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     expect(timedOut.code).toBe('cancelled');
     expect(timedOut.message).toMatch(/300 ms/);
     const observer = await open({ min: 1, max: 1 });
-    await until('the cancelled backend to be idle', async () => (await observer.query('normal', { text: 'SELECT state FROM pg_stat_activity WHERE pid = $1', values: [pid] })).rows[0]?.state === 'idle');
+    await until(
+      'the cancelled backend to be idle',
+      async () =>
+        (await observer.query('normal', { text: 'SELECT state FROM pg_stat_activity WHERE pid = $1', values: [pid] })).rows[0]?.state ===
+        'idle',
+    );
     expect(pool.snapshot().counters.cancellations).toBe(2);
   });
 
@@ -155,7 +168,7 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     expect(pool.leaks()).toEqual([]);
   });
 
-  it('rejects bad settings with the server\'s reason and applies, then reverts, good ones', async () => {
+  it("rejects bad settings with the server's reason and applies, then reverts, good ones", async () => {
     const pool = await open({ min: 2, max: 2 });
     const atOpen = await rejection(PoolManager.open({ connection: { connectionString: db.url }, sessionSettings: { lockTimeoutMs: -1 } }));
     expect(atOpen).toMatchObject({ code: 'invalid-setting' });
@@ -198,7 +211,7 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     expect(rows[0].l).toBe('5s');
   });
 
-  it('resizes within the server\'s limits, shrinking idle connections first', async () => {
+  it("resizes within the server's limits, shrinking idle connections first", async () => {
     const pool = await open({ min: 3, max: 3 });
     const tooBig = await rejection(pool.resize({ max: 100_000 }));
     expect(tooBig).toMatchObject({ code: 'invalid-size' });
@@ -220,7 +233,9 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     const query = { name: 'pool_test_add', text: 'SELECT $1::int + 1 AS n', values: [41] };
     expect((await pool.query('normal', query)).rows[0].n).toBe(42);
     expect((await pool.query('normal', { ...query, values: [1] })).rows[0].n).toBe(2);
-    const { rows } = await pool.query('normal', { text: "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'pool_test_add'" });
+    const { rows } = await pool.query('normal', {
+      text: "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'pool_test_add'",
+    });
     expect(rows[0].n).toBe(1);
     const timed = await pool.timedQuery('normal', { ...query, values: [2] });
     expect(timed.result.rows[0].n).toBe(3);
@@ -267,7 +282,9 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
 
   it('runs with an adaptive (Gradient2) limit that never exceeds max', async () => {
     const pool = await open({ min: 1, max: 3, adaptive: true });
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => pool.query('normal', { name: 'adaptive_probe', text: 'SELECT $1::int AS n', values: [i] })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => pool.query('normal', { name: 'adaptive_probe', text: 'SELECT $1::int AS n', values: [i] })),
+    );
     expect(results.map((r) => r.rows[0].n)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     const snap = pool.snapshot();
     expect(snap.limit).toBeGreaterThanOrEqual(1);
@@ -280,7 +297,8 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
       expect(group.forRead('high')).toBe(group.primary);
       expect(group.forRead('normal')).toBe(group.replicas[0]);
       expect(group.replicas[0]!.role).toBe('replica');
-      const readOnly = async (lane: Lane) => (await group.read(lane, { text: "SELECT current_setting('default_transaction_read_only') AS ro" })).rows[0].ro;
+      const readOnly = async (lane: Lane) =>
+        (await group.read(lane, { text: "SELECT current_setting('default_transaction_read_only') AS ro" })).rows[0].ro;
       expect(await readOnly('low')).toBe('on');
       expect(await readOnly('high')).toBe('off');
       const snap = group.snapshot();
@@ -323,7 +341,10 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     const first = (await pool.query('normal', { text: 'SELECT pg_backend_pid() AS pid' })).rows[0].pid;
     await Promise.all([1, 2, 3].map(() => pool.query('normal', { text: 'SELECT pg_sleep(0.2)' })));
     await until('surplus idle connections to close', () => pool.snapshot().connections.total === 1);
-    await until('the first connection to be retired', async () => (await pool.query('normal', { text: 'SELECT pg_backend_pid() AS pid' })).rows[0].pid !== first);
+    await until(
+      'the first connection to be retired',
+      async () => (await pool.query('normal', { text: 'SELECT pg_backend_pid() AS pid' })).rows[0].pid !== first,
+    );
     await until('min to be kept', () => pool.snapshot().connections.total >= 1);
   });
 

@@ -40,7 +40,8 @@ describe.each(TEST_SERVERS)('PoolManager across a restart of a private %s', (ser
           try {
             connection = await pool.acquire('normal');
           } catch (error) {
-            if (isPoolError(error, 'server-unavailable') || isPoolError(error, 'acquire-timeout')) acquireErrors.push((error as Error).message);
+            if (isPoolError(error, 'server-unavailable') || isPoolError(error, 'acquire-timeout'))
+              acquireErrors.push((error as Error).message);
             else unexpected.push(error);
             await sleep(20);
             continue;
@@ -67,7 +68,10 @@ describe.each(TEST_SERVERS)('PoolManager across a restart of a private %s', (ser
       await sleep(300);
 
       // A long query in flight when the server goes down must fail, not hang.
-      const inFlight = pool.query('high', { text: 'SELECT pg_sleep(60)' }).then(() => 'finished', (error: unknown) => error);
+      const inFlight = pool.query('high', { text: 'SELECT pg_sleep(60)' }).then(
+        () => 'finished',
+        (error: unknown) => error,
+      );
       await sleep(100);
       phase = 'down';
       await postgres.stop();
@@ -108,7 +112,9 @@ describe.each(TEST_SERVERS)('PoolManager across a restart of a private %s', (ser
       expect(error).toMatchObject({ code: 'server-unavailable' });
       expect((error as Error).message).toMatch(/within 1000 ms: the server cannot be reached/);
       await postgres.start();
-      await waitFor('the pool to reconnect', async () => ((await pool.query('normal', { text: 'SELECT 1 AS one' }).catch(() => undefined))?.rows[0].one === 1 ? true : undefined));
+      await waitFor('the pool to reconnect', async () =>
+        (await pool.query('normal', { text: 'SELECT 1 AS one' }).catch(() => undefined))?.rows[0].one === 1 ? true : undefined,
+      );
       await waitFor('min connections again', () => (pool.snapshot().connections.total >= 1 ? true : undefined));
     } finally {
       await pool.close();

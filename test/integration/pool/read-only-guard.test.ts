@@ -149,7 +149,9 @@ describe.each(TEST_SERVERS)('read-only pool sessions on %s', (server) => {
     await admin.query(`CREATE ROLE ${role} LOGIN`);
     try {
       const pool = await open();
-      const attempt = await outcome(pool.query('normal', { text: 'SELECT set_config($1, $2, false)', values: ['session_authorization', role] }));
+      const attempt = await outcome(
+        pool.query('normal', { text: 'SELECT set_config($1, $2, false)', values: ['session_authorization', role] }),
+      );
       expect(attempt.ok).toBe(false);
       if (!attempt.ok) {
         expect(attempt.error.code).toBe('session-changed');
@@ -163,7 +165,7 @@ describe.each(TEST_SERVERS)('read-only pool sessions on %s', (server) => {
     }
   });
 
-  it("SET ROLE via set_config to a role that is not superuser: refused (the server reports is_superuser)", async () => {
+  it('SET ROLE via set_config to a role that is not superuser: refused (the server reports is_superuser)', async () => {
     const role = `hotpath_guard_${randomBytes(4).toString('hex')}`;
     await admin.query(`CREATE ROLE ${role}`);
     try {

@@ -11,7 +11,6 @@ import { errorOf } from '../../support/error-of.ts';
 
 const KEY = 'integration-test-key-0123456789abcdef';
 
-
 // Each "restart" is a new Engine on the same data folder, as after quitting and starting Hotpath again.
 describe('connecting through saved profiles (PostgreSQL 18, scram passwords)', () => {
   let db: TestDatabase;
@@ -44,7 +43,12 @@ describe('connecting through saved profiles (PostgreSQL 18, scram passwords)', (
 
     const restarted = engine(new EnvKeyCipher(KEY));
     const status = await restarted.call('profiles.connect', { id: saved.id });
-    expect(status).toMatchObject({ phase: 'ready', profileId: saved.id, host: 'headless', stack: { kind: 'remote', pgDisplayUrl: expect.stringContaining(':****@') } });
+    expect(status).toMatchObject({
+      phase: 'ready',
+      profileId: saved.id,
+      host: 'headless',
+      stack: { kind: 'remote', pgDisplayUrl: expect.stringContaining(':****@') },
+    });
     const [listed] = (await restarted.call('profiles.list', {})).profiles;
     expect(listed?.lastUsedAt).toEqual(expect.any(Number));
 
@@ -57,7 +61,10 @@ describe('connecting through saved profiles (PostgreSQL 18, scram passwords)', (
     expect(saved.secretSaved).toBe(false);
 
     const restarted = engine(null);
-    expect(await errorOf(restarted.call('profiles.connect', { id: saved.id }))).toMatchObject({ code: 'secret-needed', hint: expect.stringContaining('Enter the password') });
+    expect(await errorOf(restarted.call('profiles.connect', { id: saved.id }))).toMatchObject({
+      code: 'secret-needed',
+      hint: expect.stringContaining('Enter the password'),
+    });
     expect((await restarted.call('engine.status', {})).phase).toBe('disconnected');
 
     const wrong = await errorOf(restarted.call('profiles.connect', { id: saved.id, password: 'not-the-password' }));

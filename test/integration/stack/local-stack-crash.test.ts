@@ -28,7 +28,9 @@ async function startHost(dataDir: string): Promise<Host> {
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.once('exit', (code, signal) => res({ code, signal })),
+  );
   await new Promise<void>((res, rej) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();

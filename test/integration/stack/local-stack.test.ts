@@ -39,9 +39,17 @@ describe('startLocalStack', () => {
   it('starts PostgreSQL with pg_stat_statements and a private Redis; stop leaves no process behind', async () => {
     const steps: StackProgress[] = [];
     const stack = await startLocalStack({ dataDir, onProgress: (p) => steps.push(p) });
-    let pids: number[] = [];
+    let pids: number[];
     try {
-      expect(steps.map((s) => s.step)).toEqual(['prepare', 'initialise', 'start-postgres', 'create-database', 'enable-pg-stat-statements', 'start-redis', 'ready']);
+      expect(steps.map((s) => s.step)).toEqual([
+        'prepare',
+        'initialise',
+        'start-postgres',
+        'create-database',
+        'enable-pg-stat-statements',
+        'start-redis',
+        'ready',
+      ]);
       expect(stack.kind).toBe('local');
       expect(stack.pg).toMatchObject({ host: '127.0.0.1', database: 'hotpath' });
       expect(stack.pgDisplayUrl).not.toContain(String(stack.pg.password));

@@ -40,14 +40,20 @@ describe.each(TEST_SERVERS)('PostgreSQL password sources (%s)', (server) => {
   };
 
   it('without any source, the error names every way to give the password', async () => {
-    const error = await expectStackError(connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSFILE: join(dir, 'none') } }), 'auth-failed');
+    const error = await expectStackError(
+      connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSFILE: join(dir, 'none') } }),
+      'auth-failed',
+    );
     expect(error.hint).toMatch(/PGPASSWORD.*pgpass.*PGPASSFILE.*--pg-password-file.*terminal/s);
   });
 
   it('PGPASSWORD is sent when the URL has no password (and a wrong one fails, so it is the one used)', async () => {
     const stack = await connect({ PGPASSWORD: PASSWORD, PGPASSFILE: join(dir, 'none') });
     expect(stack.pg.password).toBe(PASSWORD);
-    await expectStackError(connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSWORD: 'wrong', PGPASSFILE: join(dir, 'none') } }), 'auth-failed');
+    await expectStackError(
+      connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSWORD: 'wrong', PGPASSFILE: join(dir, 'none') } }),
+      'auth-failed',
+    );
   });
 
   it('a password in the URL wins over PGPASSWORD, as in libpq', async () => {
@@ -74,7 +80,10 @@ describe.each(TEST_SERVERS)('PostgreSQL password sources (%s)', (server) => {
   it('~/.pgpass (HOME) when PGPASSFILE is not set; PGPASSWORD wins over it', async () => {
     await pgpass('.pgpass', [`*:*:*:${pgServer.user}:${escaped(PASSWORD)}`]);
     await connect({ HOME: dir });
-    await expectStackError(connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { HOME: dir, PGPASSWORD: 'wrong' } }), 'auth-failed');
+    await expectStackError(
+      connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { HOME: dir, PGPASSWORD: 'wrong' } }),
+      'auth-failed',
+    );
   });
 
   it('the passfile parameter of the connection string wins over PGPASSFILE', async () => {
@@ -86,13 +95,19 @@ describe.each(TEST_SERVERS)('PostgreSQL password sources (%s)', (server) => {
 
   it('a password file that group or others can read is ignored, and the error says why', async () => {
     const file = await pgpass('pgpass-open', [`*:*:*:*:${escaped(PASSWORD)}`], 0o644);
-    const error = await expectStackError(connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSFILE: file } }), 'auth-failed');
+    const error = await expectStackError(
+      connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSFILE: file } }),
+      'auth-failed',
+    );
     expect(error.message).toContain('has group or world access');
     expect(error.message).not.toContain(PASSWORD);
   });
 
   it('a password file that is a folder is ignored with a warning', async () => {
-    const error = await expectStackError(connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSFILE: dir } }), 'auth-failed');
+    const error = await expectStackError(
+      connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, env: { PGPASSFILE: dir } }),
+      'auth-failed',
+    );
     expect(error.message).toContain('is not a plain file');
   });
 
@@ -126,10 +141,17 @@ describe('Redis password sources', () => {
 
   it('REDISCLI_AUTH is sent when the URL has none; without it the error names it', async () => {
     const env = { PGPASSWORD: PASSWORD };
-    const stack = await connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, redisUrl: `redis://127.0.0.1:${redis.port}/0`, env: { ...env, REDISCLI_AUTH: REDIS_PASSWORD } });
+    const stack = await connectRemoteStack({
+      pgUrl: pgServer.urlWithoutPassword,
+      redisUrl: `redis://127.0.0.1:${redis.port}/0`,
+      env: { ...env, REDISCLI_AUTH: REDIS_PASSWORD },
+    });
     expect(stack.redis?.displayUrl).toBe(`redis://127.0.0.1:${redis.port}/0`);
     expect(stack.redis?.url).toContain(encodeURIComponent(REDIS_PASSWORD));
-    const error = await expectStackError(connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, redisUrl: `redis://127.0.0.1:${redis.port}/0`, env }), 'auth-failed');
+    const error = await expectStackError(
+      connectRemoteStack({ pgUrl: pgServer.urlWithoutPassword, redisUrl: `redis://127.0.0.1:${redis.port}/0`, env }),
+      'auth-failed',
+    );
     expect(error.hint).toContain('REDISCLI_AUTH');
   });
 

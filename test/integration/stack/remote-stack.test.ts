@@ -56,7 +56,9 @@ describe.each(TEST_SERVERS)('connectRemoteStack against %s', (server) => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const preloaded = (await client.query<{ s: string }>(`SELECT current_setting('shared_preload_libraries') AS s`)).rows[0]!.s.includes('pg_stat_statements');
+      const preloaded = (await client.query<{ s: string }>(`SELECT current_setting('shared_preload_libraries') AS s`)).rows[0]!.s.includes(
+        'pg_stat_statements',
+      );
       const created = (await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`)).rowCount === 1;
       expect(stack.capabilities.pgStatStatements).toBe(preloaded);
       expect(created).toBe(preloaded);
@@ -73,7 +75,10 @@ describe.each(TEST_SERVERS)('connectRemoteStack against %s', (server) => {
   });
 
   it('a missing database is named, with how to create it', async () => {
-    const error = await expectStackError(connectRemoteStack({ pgUrl: withDatabase(serverUrl(server), 'no_such_db_hotpath') }), 'database-missing');
+    const error = await expectStackError(
+      connectRemoteStack({ pgUrl: withDatabase(serverUrl(server), 'no_such_db_hotpath') }),
+      'database-missing',
+    );
     expect(error.message).toContain('no_such_db_hotpath');
     expect(error.hint).toContain('createdb no_such_db_hotpath');
   });
@@ -89,7 +94,10 @@ describe.each(TEST_SERVERS)('connectRemoteStack against %s', (server) => {
     await admin.connect();
     const ssl = (await admin.query<{ ssl: string }>('SHOW ssl')).rows[0]!.ssl;
     await admin.end();
-    await expectStackError(connectRemoteStack({ pgUrl: `${db.url}?sslmode=verify-full` }), ssl === 'on' ? 'tls-untrusted' : 'tls-not-supported');
+    await expectStackError(
+      connectRemoteStack({ pgUrl: `${db.url}?sslmode=verify-full` }),
+      ssl === 'on' ? 'tls-untrusted' : 'tls-not-supported',
+    );
   });
 
   it('read-only mode creates no extension', async () => {
@@ -216,14 +224,20 @@ describe('connectRemoteStack: Redis', () => {
 
   it('a closed Redis port is connection-refused', async () => {
     const port = await freePort();
-    const error = await expectStackError(connectRemoteStack({ pgUrl: serverUrl('pg15'), redisUrl: `redis://127.0.0.1:${port}` }), 'connection-refused');
+    const error = await expectStackError(
+      connectRemoteStack({ pgUrl: serverUrl('pg15'), redisUrl: `redis://127.0.0.1:${port}` }),
+      'connection-refused',
+    );
     expect(error.message).toContain(String(port));
   });
 
   it('a silent Redis is a timeout', async () => {
     const silent = await startSilentServer();
     try {
-      await expectStackError(connectRemoteStack({ pgUrl: serverUrl('pg15'), redisUrl: `redis://127.0.0.1:${silent.port}`, connectTimeoutMs: 500 }), 'timeout');
+      await expectStackError(
+        connectRemoteStack({ pgUrl: serverUrl('pg15'), redisUrl: `redis://127.0.0.1:${silent.port}`, connectTimeoutMs: 500 }),
+        'timeout',
+      );
     } finally {
       await silent.close();
     }

@@ -70,9 +70,17 @@ describe.each(TEST_SERVERS)('demo profile templates on %s', (server) => {
     const all = await client.query<{ id: string; system_origin: string; session_id: string; created_at: Date }>(
       'SELECT id, system_origin, session_id, created_at FROM unified.chunks',
     );
-    chunks = all.rows.map((r) => ({ id: Number(r.id), origin: r.system_origin, session: Number(r.session_id), createdAt: r.created_at.getTime() }));
+    chunks = all.rows.map((r) => ({
+      id: Number(r.id),
+      origin: r.system_origin,
+      session: Number(r.session_id),
+      createdAt: r.created_at.getTime(),
+    }));
     dataEnd = (await client.query<{ end_at: Date }>('SELECT data_end_at AS end_at FROM unified.seed_state')).rows[0]!.end_at.getTime();
-    edges = (await client.query<{ src: string; dst: string }>('SELECT src, dst FROM unified.edges')).rows.map((r) => [Number(r.src), Number(r.dst)]);
+    edges = (await client.query<{ src: string; dst: string }>('SELECT src, dst FROM unified.edges')).rows.map((r) => [
+      Number(r.src),
+      Number(r.dst),
+    ]);
   });
 
   afterAll(async () => {

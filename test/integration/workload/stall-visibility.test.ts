@@ -31,7 +31,9 @@ describe.each(TEST_SERVERS)('a %s stall seen open loop vs closed loop', (server)
     db = await createTestDatabase(server);
     const setup = new pg.Client({ connectionString: db.url });
     await setup.connect();
-    await setup.query('CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1000) g');
+    await setup.query(
+      'CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1000) g',
+    );
     await setup.end();
     pool = await PoolManager.open({ connection: { connectionString: db.url }, max: 4, readOnly: true });
     target = new PgWorkloadTarget(pool, [{ name: 'by_id', sql: 'SELECT v FROM items WHERE id = $1' }]);

@@ -16,8 +16,9 @@ describe('classifyBuildError', () => {
   });
 
   it('keeps the server detail in the description', () => {
-    expect(describeError({ message: 'could not create unique index "x"', detail: 'Key (code)=(1) is duplicated.' }))
-      .toBe('could not create unique index "x" (Key (code)=(1) is duplicated.)');
+    expect(describeError({ message: 'could not create unique index "x"', detail: 'Key (code)=(1) is duplicated.' })).toBe(
+      'could not create unique index "x" (Key (code)=(1) is duplicated.)',
+    );
     expect(describeError(new Error('plain'))).toBe('plain');
   });
 
@@ -29,10 +30,19 @@ describe('classifyBuildError', () => {
 });
 
 describe('UNIQUE in the index spec', () => {
-  const base: IndexSpec = { schema: 'public', table: 'orders', columns: [{ name: 'code', direction: 'asc' }], include: [], method: 'btree', predicate: null };
+  const base: IndexSpec = {
+    schema: 'public',
+    table: 'orders',
+    columns: [{ name: 'code', direction: 'asc' }],
+    include: [],
+    method: 'btree',
+    predicate: null,
+  };
 
   it('writes CREATE UNIQUE INDEX CONCURRENTLY and gets its own deterministic name', () => {
-    expect(createIndexDdl({ ...base, unique: true })).toMatch(/^CREATE UNIQUE INDEX CONCURRENTLY "hp_orders_code_[0-9a-f]{8}" ON "public"."orders" USING btree \("code"\)$/);
+    expect(createIndexDdl({ ...base, unique: true })).toMatch(
+      /^CREATE UNIQUE INDEX CONCURRENTLY "hp_orders_code_[0-9a-f]{8}" ON "public"."orders" USING btree \("code"\)$/,
+    );
     expect(indexName({ ...base, unique: true })).not.toBe(indexName(base));
     expect(indexName({ ...base, unique: true })).toBe(indexName({ ...base, unique: true }));
     // A plain index keeps the name it had before `unique` existed.

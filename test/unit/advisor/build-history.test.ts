@@ -7,9 +7,15 @@ import { errorOf } from '../../support/error-of.ts';
 
 function entry(overrides: Partial<HistoryEntry> = {}): Omit<HistoryEntry, 'id'> {
   return {
-    name: 'hp_orders_customer_id_1234abcd', schema: 'public', table: 'orders',
+    name: 'hp_orders_customer_id_1234abcd',
+    schema: 'public',
+    table: 'orders',
     ddl: 'CREATE INDEX CONCURRENTLY "hp_orders_customer_id_1234abcd" ON "public"."orders" USING btree ("customer_id")',
-    reason: 'orders by customer scan the table', startedAt: 1_000, finishedAt: 3_000, status: 'built', durationMs: 2_000,
+    reason: 'orders by customer scan the table',
+    startedAt: 1_000,
+    finishedAt: 3_000,
+    status: 'built',
+    durationMs: 2_000,
     ...overrides,
   };
 }
@@ -70,7 +76,10 @@ describe('BuildHistory', () => {
   it('asks for the schema when the same name was built in two schemas', async () => {
     await history.record(entry());
     await history.record(entry({ schema: 'sales' }));
-    expect(await errorOf(history.builtEntry('hp_orders_customer_id_1234abcd'))).toMatchObject({ code: 'ambiguous-index', hint: expect.stringContaining('schema') });
+    expect(await errorOf(history.builtEntry('hp_orders_customer_id_1234abcd'))).toMatchObject({
+      code: 'ambiguous-index',
+      hint: expect.stringContaining('schema'),
+    });
     expect((await history.builtEntry('hp_orders_customer_id_1234abcd', 'sales'))?.schema).toBe('sales');
   });
 
@@ -78,19 +87,35 @@ describe('BuildHistory', () => {
     await history.record(entry());
     await writeFile(history.file, '{"version": 1, "entries": [{"id": 3}]}');
     const error = await errorOf(history.record(entry()));
-    expect(error).toMatchObject({ code: 'index-history-unreadable', message: expect.stringContaining(history.file), hint: expect.stringContaining('mv ') });
+    expect(error).toMatchObject({
+      code: 'index-history-unreadable',
+      message: expect.stringContaining(history.file),
+      hint: expect.stringContaining('mv '),
+    });
     expect(await readFile(history.file, 'utf8')).toBe('{"version": 1, "entries": [{"id": 3}]}');
     await writeFile(history.file, 'not json');
-    expect(await errorOf(history.list())).toMatchObject({ code: 'index-history-unreadable', message: expect.stringContaining('not valid JSON') });
+    expect(await errorOf(history.list())).toMatchObject({
+      code: 'index-history-unreadable',
+      message: expect.stringContaining('not valid JSON'),
+    });
   });
 
   it('says which id is unknown', async () => {
-    expect(await errorOf(history.markRolledBack('nope'))).toMatchObject({ code: 'no-such-history-entry', message: expect.stringContaining('nope') });
+    expect(await errorOf(history.markRolledBack('nope'))).toMatchObject({
+      code: 'no-such-history-entry',
+      message: expect.stringContaining('nope'),
+    });
   });
 
   it('turns a building entry into its outcome with patch, removing fields given as undefined and keeping the id', async () => {
     const building = await history.record(entry({ status: 'building', ownerPid: 4242, backendPid: 777, finishedAt: 1_000, durationMs: 0 }));
-    const done = await history.patch(building.id, { status: 'failed', leftInvalid: true, ownerPid: undefined, backendPid: undefined, id: 'ignored' } as never);
+    const done = await history.patch(building.id, {
+      status: 'failed',
+      leftInvalid: true,
+      ownerPid: undefined,
+      backendPid: undefined,
+      id: 'ignored',
+    } as never);
     expect(done).toMatchObject({ id: building.id, status: 'failed', leftInvalid: true });
     expect(done).not.toHaveProperty('ownerPid');
     expect(done).not.toHaveProperty('backendPid');

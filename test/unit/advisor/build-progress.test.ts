@@ -6,10 +6,18 @@ const none: PhaseCounters = { blocksDone: 0, blocksTotal: 0, tuplesDone: 0, tupl
 describe('describePhase', () => {
   it('gives every phase PostgreSQL 15–18 reports for CREATE INDEX CONCURRENTLY a text and a place in the build', () => {
     const phases = [
-      'initializing', 'waiting for writers before build', 'building index: scanning table', 'building index: sorting live tuples',
-      'building index: loading tuples in tree', 'waiting for writers before validation', 'index validation: scanning index',
-      'index validation: sorting tuples', 'index validation: scanning table', 'waiting for old snapshots',
-      'waiting for readers before marking dead', 'waiting for readers before dropping',
+      'initializing',
+      'waiting for writers before build',
+      'building index: scanning table',
+      'building index: sorting live tuples',
+      'building index: loading tuples in tree',
+      'waiting for writers before validation',
+      'index validation: scanning index',
+      'index validation: sorting tuples',
+      'index validation: scanning table',
+      'waiting for old snapshots',
+      'waiting for readers before marking dead',
+      'waiting for readers before dropping',
     ];
     let previous = -1;
     for (const phase of phases) {
@@ -42,7 +50,10 @@ describe('describePhase', () => {
   });
 
   it('falls back to the parent phase for an unknown sub-phase, and to the raw text with no fraction for an unknown phase', () => {
-    expect(describePhase('building index: some new access method step', none)).toEqual({ phaseText: 'Building the index', fraction: expect.any(Number) });
+    expect(describePhase('building index: some new access method step', none)).toEqual({
+      phaseText: 'Building the index',
+      fraction: expect.any(Number),
+    });
     expect(describePhase('a phase from the future', none)).toEqual({ phaseText: 'a phase from the future', fraction: null });
   });
 
@@ -55,9 +66,12 @@ describe('describePhase', () => {
 describe('describePhase counters', () => {
   it('ignores counters a previous phase left behind (a sort does not look finished because the scan was)', () => {
     const leftover = { ...none, blocksTotal: 100, blocksDone: 100 };
-    expect(describePhase('building index: sorting live tuples', leftover).fraction).toBe(describePhase('building index: sorting live tuples', none).fraction);
-    expect(describePhase('index validation: sorting tuples', { ...leftover, tuplesTotal: 10, tuplesDone: 10 }).fraction)
-      .toBe(describePhase('index validation: sorting tuples', none).fraction);
+    expect(describePhase('building index: sorting live tuples', leftover).fraction).toBe(
+      describePhase('building index: sorting live tuples', none).fraction,
+    );
+    expect(describePhase('index validation: sorting tuples', { ...leftover, tuplesTotal: 10, tuplesDone: 10 }).fraction).toBe(
+      describePhase('index validation: sorting tuples', none).fraction,
+    );
   });
 
   it('advances the waits by lockers', () => {

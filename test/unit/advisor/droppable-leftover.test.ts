@@ -6,8 +6,18 @@ let next = 0;
 function entry(fields: Partial<HistoryEntry>): HistoryEntry {
   next += 1;
   return {
-    id: `e${next}`, name: 'hp_t_a_00000001', schema: 'public', table: 't', ddl: 'CREATE INDEX CONCURRENTLY …', reason: 'r', startedAt: next, finishedAt: next,
-    status: 'failed', error: 'interrupted', durationMs: 1, ...fields,
+    id: `e${next}`,
+    name: 'hp_t_a_00000001',
+    schema: 'public',
+    table: 't',
+    ddl: 'CREATE INDEX CONCURRENTLY …',
+    reason: 'r',
+    startedAt: next,
+    finishedAt: next,
+    status: 'failed',
+    error: 'interrupted',
+    durationMs: 1,
+    ...fields,
   };
 }
 

@@ -9,22 +9,64 @@ import { statementShape } from '../../../main/advisor/workload-capture.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
 
 // unified.chunks at 200,000 rows, as pg_stats describes the seeded demo table: big enough for parallel plans.
-const col = (name: string, nDistinct: number, correlation = 0, avgWidth = 8): ColumnInfo => ({ name, btree: true, avgWidth, nullFrac: 0, nDistinct, mcvFreqSum: 0, mcvCount: 0, correlation });
+const col = (name: string, nDistinct: number, correlation = 0, avgWidth = 8): ColumnInfo => ({
+  name,
+  btree: true,
+  avgWidth,
+  nullFrac: 0,
+  nDistinct,
+  mcvFreqSum: 0,
+  mcvCount: 0,
+  correlation,
+});
 const chunks: TableInfo = {
-  schema: 'unified', table: 'chunks', reltuples: 200_000, relpages: 8840, allVisibleFraction: 0, rowBytes: 330, writesPerSecond: 0, writeShare: 0,
-  columns: new Map([col('id', 200_000, 1), col('system_origin', 6, 0.3, 9), col('session_id', 16_000, 1, 16), col('created_at', 200_000, 1), col('kind', 6, 0.34), col('tokens', 1900)].map((c) => [c.name, c])),
+  schema: 'unified',
+  table: 'chunks',
+  reltuples: 200_000,
+  relpages: 8840,
+  allVisibleFraction: 0,
+  rowBytes: 330,
+  writesPerSecond: 0,
+  writeShare: 0,
+  columns: new Map(
+    [
+      col('id', 200_000, 1),
+      col('system_origin', 6, 0.3, 9),
+      col('session_id', 16_000, 1, 16),
+      col('created_at', 200_000, 1),
+      col('kind', 6, 0.34),
+      col('tokens', 1900),
+    ].map((c) => [c.name, c]),
+  ),
 };
 const tables = new Map([[tableKey('unified', 'chunks'), chunks]]);
 const settings: CostSettings = { seqPageCost: 1, randomPageCost: 4, cpuTupleCost: 0.01, cpuIndexTupleCost: 0.005, cpuOperatorCost: 0.0025 };
 
-const node = (type: string, cost: number, rows: number, extra: Partial<PlanNode> = {}, plans: PlanNode[] = []): PlanNode => ({ 'Node Type': type, 'Startup Cost': 0, 'Total Cost': cost, 'Plan Rows': rows, Plans: plans, ...extra });
-const parallelSeq = (filter: string, rows: number) => node('Seq Scan', 10090, rows, { 'Relation Name': 'chunks', Schema: 'unified', Alias: 'chunks', Filter: filter, 'Parallel Aware': true, Output: ['id', 'session_id', 'created_at', 'kind', 'tokens'] });
+const node = (type: string, cost: number, rows: number, extra: Partial<PlanNode> = {}, plans: PlanNode[] = []): PlanNode => ({
+  'Node Type': type,
+  'Startup Cost': 0,
+  'Total Cost': cost,
+  'Plan Rows': rows,
+  Plans: plans,
+  ...extra,
+});
+const parallelSeq = (filter: string, rows: number) =>
+  node('Seq Scan', 10090, rows, {
+    'Relation Name': 'chunks',
+    Schema: 'unified',
+    Alias: 'chunks',
+    Filter: filter,
+    'Parallel Aware': true,
+    Output: ['id', 'session_id', 'created_at', 'kind', 'tokens'],
+  });
 
 // EXPLAIN (GENERIC_PLAN) of the demo's templates at 200,000 rows: the scans run in parallel workers, and the
 // Limit sits above a Gather Merge, not directly above the Sort.
 const recentByOrigin = node('Limit', 11249.66, 50, {}, [
   node('Gather Merge', 12324.24, 9260, {}, [
-    node('Sort', 10255.38, 4630, { 'Sort Key': ['chunks.created_at DESC'] }, [parallelSeq('((chunks.created_at >= $2) AND (chunks.system_origin = $1))', 4630)]),
+    node('Sort', 10255.38, 4630, { 'Sort Key': ['chunks.created_at DESC'] }, [
+      parallelSeq('((chunks.created_at >= $2) AND (chunks.system_origin = $1))', 4630),
+    ]),
   ]),
 ]);
 const sessionTimeline = node('Limit', 10882.92, 12, {}, [
@@ -34,16 +76,19 @@ const sessionTimeline = node('Limit', 10882.92, 12, {}, [
 ]);
 const timeRange = node('Aggregate', 11716.27, 1, {}, [
   node('Gather', 11716.06, 2, {}, [
-    node('Aggregate', 10716, 1, { 'Partial Mode': 'Partial' }, [parallelSeq("((chunks.created_at >= to_timestamp($1)) AND (chunks.created_at < (to_timestamp($1) + '01:00:00'::interval)))", 417)]),
+    node('Aggregate', 10716, 1, { 'Partial Mode': 'Partial' }, [
+      parallelSeq("((chunks.created_at >= to_timestamp($1)) AND (chunks.created_at < (to_timestamp($1) + '01:00:00'::interval)))", 417),
+    ]),
   ]),
 ]);
 const plans = [recentByOrigin, sessionTimeline, timeRange];
-const keysOf = (spec: { columns: readonly { name: string; direction: string }[]; method: string }) => `${spec.method}(${spec.columns.map((c) => `${c.name}${c.direction === 'desc' ? ' desc' : ''}`).join(',')})`;
+const keysOf = (spec: { columns: readonly { name: string; direction: string }[]; method: string }) =>
+  `${spec.method}(${spec.columns.map((c) => `${c.name}${c.direction === 'desc' ? ' desc' : ''}`).join(',')})`;
 
 describe('parallel generic plans (Limit → Gather Merge → Sort → Parallel Seq Scan)', () => {
   const accesses = plans.map((plan) => scanAccesses(plan, quoteIdent));
 
-  it('reads the Limit and the Gather Merge above the workers\' Sort', () => {
+  it("reads the Limit and the Gather Merge above the workers' Sort", () => {
     const [access] = accesses[0]!;
     expect(access!.sort).toEqual([{ column: 'created_at', direction: 'desc' }]);
     expect(access!.limitNode).toBe(recentByOrigin);
@@ -51,7 +96,7 @@ describe('parallel generic plans (Limit → Gather Merge → Sort → Parallel S
     expect(accesses[2]![0]!.limitNode).toBeNull();
   });
 
-  it('estimates the full fit as reading only the LIMIT\'s rows, far below the partial fits and BRIN', () => {
+  it("estimates the full fit as reading only the LIMIT's rows, far below the partial fits and BRIN", () => {
     const [access] = accesses[0]!;
     const candidates = generateCandidates(accesses, tables);
     const cost = (keys: string) => {
@@ -71,21 +116,46 @@ describe('parallel generic plans (Limit → Gather Merge → Sort → Parallel S
     const evaluator = new EstimateEvaluator(plans, accesses, tables, settings);
     const byKey = new Map(candidates.map((c) => [specKey(c.spec), c]));
     const chosen = await selectIndexes({
-      statements: [{ calls: 18, baseCost: 11249.66 }, { calls: 14, baseCost: 10882.92 }, { calls: 13, baseCost: 11716.27 }, { calls: 3300, baseCost: 8.44 }],
-      candidates: candidates.map((c) => ({ key: specKey(c.spec), fits: c.fits, columnCount: c.spec.columns.length, descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length, sizeBytes: 0 })),
-      cost: (config, s) => (s === 3 ? Promise.resolve(8.44) : evaluator.cost(config.map((k) => byKey.get(k)!.spec), s)),
+      statements: [
+        { calls: 18, baseCost: 11249.66 },
+        { calls: 14, baseCost: 10882.92 },
+        { calls: 13, baseCost: 11716.27 },
+        { calls: 3300, baseCost: 8.44 },
+      ],
+      candidates: candidates.map((c) => ({
+        key: specKey(c.spec),
+        fits: c.fits,
+        columnCount: c.spec.columns.length,
+        descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length,
+        sizeBytes: 0,
+      })),
+      cost: (config, s) =>
+        s === 3
+          ? Promise.resolve(8.44)
+          : evaluator.cost(
+              config.map((k) => byKey.get(k)!.spec),
+              s,
+            ),
       minStatementGain: 0.5,
       minWorkloadShare: 0.01,
     });
-    expect(chosen.map((c) => keysOf(byKey.get(c.key)!.spec)).sort()).toEqual(['btree(created_at)', 'btree(session_id,created_at,id)', 'btree(system_origin,created_at desc)']);
+    expect(chosen.map((c) => keysOf(byKey.get(c.key)!.spec)).sort()).toEqual([
+      'btree(created_at)',
+      'btree(session_id,created_at,id)',
+      'btree(system_origin,created_at desc)',
+    ]);
     expect(chosen.map((c) => c.serves.map((s) => s.statement))).toEqual(expect.arrayContaining([[0], [1], [2]]));
   });
 });
 
 describe('statementShape: a template found in pg_stat_statements under normalized constants', () => {
   it('equates literals with the placeholders pg_stat_statements puts in their place', async () => {
-    expect(await statementShape('SELECT a FROM t WHERE b = $1\nORDER BY c DESC\nLIMIT 50')).toBe(await statementShape('SELECT a FROM t WHERE b = $1 ORDER BY c DESC LIMIT $2'));
-    expect(await statementShape("SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval '1 hour'")).toBe(await statementShape('SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval $2'));
+    expect(await statementShape('SELECT a FROM t WHERE b = $1\nORDER BY c DESC\nLIMIT 50')).toBe(
+      await statementShape('SELECT a FROM t WHERE b = $1 ORDER BY c DESC LIMIT $2'),
+    );
+    expect(await statementShape("SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval '1 hour'")).toBe(
+      await statementShape('SELECT count(*) FROM t WHERE c < to_timestamp($1) + interval $2'),
+    );
   });
 
   it('keeps identifiers and the rest of the text', async () => {

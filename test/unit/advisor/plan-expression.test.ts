@@ -34,11 +34,19 @@ describe('plan expression parser', () => {
       { column: 'owner_id', kind: 'eq', constantSql: null },
       { column: 'deleted_at', kind: 'null', constantSql: '"deleted_at" IS NULL' },
     ]);
-    expect(preds('("Closed At" IS NOT NULL)').predicates[0]).toEqual({ column: 'Closed At', kind: 'notnull', constantSql: '"Closed At" IS NOT NULL' });
+    expect(preds('("Closed At" IS NOT NULL)').predicates[0]).toEqual({
+      column: 'Closed At',
+      kind: 'notnull',
+      constantSql: '"Closed At" IS NOT NULL',
+    });
   });
 
   it('keeps a literal with its cast for a partial predicate', () => {
-    expect(preds("(status = 'open'::text)").predicates[0]).toEqual({ column: 'status', kind: 'eq', constantSql: `"status" = 'open'::text` });
+    expect(preds("(status = 'open'::text)").predicates[0]).toEqual({
+      column: 'status',
+      kind: 'eq',
+      constantSql: `"status" = 'open'::text`,
+    });
     expect(preds("(note = 'it''s'::text)").predicates[0]!.constantSql).toBe(`"note" = 'it''s'::text`);
   });
 
@@ -73,7 +81,10 @@ describe('plan expression parser', () => {
   });
 
   it('parses sort keys with direction, NULLS and qualification', () => {
-    expect(parseSortKey('chunks.created_at DESC')).toMatchObject({ direction: 'desc', expr: { kind: 'column', qualifier: 'chunks', name: 'created_at' } });
+    expect(parseSortKey('chunks.created_at DESC')).toMatchObject({
+      direction: 'desc',
+      expr: { kind: 'column', qualifier: 'chunks', name: 'created_at' },
+    });
     expect(parseSortKey('"Mixed Case" NULLS FIRST')).toMatchObject({ direction: 'asc', expr: { kind: 'column', name: 'Mixed Case' } });
     expect(parseSortKey('"Sch"."T"."c" DESC NULLS LAST')).toMatchObject({ direction: 'desc', expr: { qualifier: 'T', name: 'c' } });
   });

@@ -22,40 +22,63 @@ const statement = (value: string, alias: string, table = 'items') =>
 
 describe('statement shape and classification with tricky text inside literals and quoted names', () => {
   it('classifies a read as analyzable whatever its string literals, dollar-quoted strings and quoted names hold', async () => {
-    await fc.assert(fc.asyncProperty(noise, fc.constantFrom(literal, dollarQuoted), noise, async (text, quote, name) => {
-      expect(await whyNotAnalyzable(statement(quote(text), quotedName(name)))).toBe(await whyNotAnalyzable(statement("'plain'", '"plain"')));
-      expect(await whyNotAnalyzable(statement(quote(text), quotedName(name)))).toBeNull();
-    }));
+    await fc.assert(
+      fc.asyncProperty(noise, fc.constantFrom(literal, dollarQuoted), noise, async (text, quote, name) => {
+        expect(await whyNotAnalyzable(statement(quote(text), quotedName(name)))).toBe(
+          await whyNotAnalyzable(statement("'plain'", '"plain"')),
+        );
+        expect(await whyNotAnalyzable(statement(quote(text), quotedName(name)))).toBeNull();
+      }),
+    );
   });
 
   it('matches a template to its normalized form (as pg_stat_statements shows it) whatever its literals hold', async () => {
-    await fc.assert(fc.asyncProperty(noise, fc.constantFrom(literal, dollarQuoted), fc.constantFrom('$2', "'other'", '42'), async (text, quote, normalized) => {
-      expect(await statementShape(statement(quote(text), 'n'))).toBe(await statementShape(statement(normalized, 'n')));
-    }));
+    await fc.assert(
+      fc.asyncProperty(
+        noise,
+        fc.constantFrom(literal, dollarQuoted),
+        fc.constantFrom('$2', "'other'", '42'),
+        async (text, quote, normalized) => {
+          expect(await statementShape(statement(quote(text), 'n'))).toBe(await statementShape(statement(normalized, 'n')));
+        },
+      ),
+    );
   });
 
   it('keeps statements on different tables apart, even when the difference is inside a quoted name', async () => {
-    await fc.assert(fc.asyncProperty(noise, noise, async (a, b) => {
-      fc.pre(a !== b);
-      expect(await statementShape(statement('$2', 'n', quotedName(a)))).not.toBe(await statementShape(statement('$2', 'n', quotedName(b))));
-    }));
+    await fc.assert(
+      fc.asyncProperty(noise, noise, async (a, b) => {
+        fc.pre(a !== b);
+        expect(await statementShape(statement('$2', 'n', quotedName(a)))).not.toBe(
+          await statementShape(statement('$2', 'n', quotedName(b))),
+        );
+      }),
+    );
   });
 
   it('classifies a read of a table with a tricky quoted name as analyzable, and matches it to its normalized form', async () => {
-    await fc.assert(fc.asyncProperty(noise, fc.constantFrom(literal, dollarQuoted), noise, async (table, quote, text) => {
-      expect(await whyNotAnalyzable(statement(quote(text), 'n', quotedName(table)))).toBeNull();
-      expect(await statementShape(statement(quote(text), 'n', quotedName(table)))).toBe(await statementShape(statement('$2', 'n', quotedName(table))));
-    }));
+    await fc.assert(
+      fc.asyncProperty(noise, fc.constantFrom(literal, dollarQuoted), noise, async (table, quote, text) => {
+        expect(await whyNotAnalyzable(statement(quote(text), 'n', quotedName(table)))).toBeNull();
+        expect(await statementShape(statement(quote(text), 'n', quotedName(table)))).toBe(
+          await statementShape(statement('$2', 'n', quotedName(table))),
+        );
+      }),
+    );
   });
 
   it('matches a typed literal to the `date $1` pg_stat_statements shows for it', async () => {
-    expect(await statementShape('SELECT id FROM shop.items WHERE day > date $1')).toBe(await statementShape("SELECT id FROM shop.items -- x\nWHERE day > DATE '2026-01-01'"));
+    expect(await statementShape('SELECT id FROM shop.items WHERE day > date $1')).toBe(
+      await statementShape("SELECT id FROM shop.items -- x\nWHERE day > DATE '2026-01-01'"),
+    );
   });
 
   it('counts only real placeholders, not $n inside strings, names or comments', async () => {
-    await fc.assert(fc.asyncProperty(noise, fc.constantFrom(literal, dollarQuoted), async (text, quote) => {
-      expect(await parameterCount(`${statement(quote(text), quotedName(text))} -- $7`)).toBe(1);
-    }));
+    await fc.assert(
+      fc.asyncProperty(noise, fc.constantFrom(literal, dollarQuoted), async (text, quote) => {
+        expect(await parameterCount(`${statement(quote(text), quotedName(text))} -- $7`)).toBe(1);
+      }),
+    );
   });
 
   it('tells writes and catalog reads from application reads by the parse tree', async () => {

@@ -25,7 +25,8 @@ function imports(folder: string): Import[] {
     for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
       found.push({ file: relative(ROOT, file), specifier: match[3]!, typeOnly: match[2] !== undefined });
     }
-    for (const match of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ file: relative(ROOT, file), specifier: match[1]!, typeOnly: false });
+    for (const match of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g))
+      found.push({ file: relative(ROOT, file), specifier: match[1]!, typeOnly: false });
     return found;
   });
 }
@@ -36,12 +37,19 @@ function target(imp: Import): string {
 
 describe('layering', () => {
   it('main/ (the engine) never imports electron, React or the renderer', () => {
-    const offending = imports('main').filter((imp) => /^(electron|react|react-dom|recharts|zustand)(\/|$)/.test(imp.specifier) || target(imp).startsWith('renderer/') || target(imp).startsWith('app/'));
+    const offending = imports('main').filter(
+      (imp) =>
+        /^(electron|react|react-dom|recharts|zustand)(\/|$)/.test(imp.specifier) ||
+        target(imp).startsWith('renderer/') ||
+        target(imp).startsWith('app/'),
+    );
     expect(offending).toEqual([]);
   });
 
   it('renderer/ imports only types from outside itself', () => {
-    const offending = imports('renderer').filter((imp) => imp.specifier.startsWith('.') && !target(imp).startsWith('renderer/') && !imp.typeOnly);
+    const offending = imports('renderer').filter(
+      (imp) => imp.specifier.startsWith('.') && !target(imp).startsWith('renderer/') && !imp.typeOnly,
+    );
     expect(offending).toEqual([]);
   });
 

@@ -6,7 +6,12 @@ describe('resolveBatchOptions', () => {
   it('fills in the documented defaults', () => {
     const options = resolveBatchOptions();
     expect(options).toMatchObject({
-      targetBatchMs: 500, minBatchSize: 1, maxBatchSize: 10_000, initialBatchSize: 100, concurrency: 2, adaptive: true,
+      targetBatchMs: 500,
+      minBatchSize: 1,
+      maxBatchSize: 10_000,
+      initialBatchSize: 100,
+      concurrency: 2,
+      adaptive: true,
     });
   });
 
@@ -23,7 +28,10 @@ describe('resolveBatchOptions', () => {
 
   it.each([
     [{ minBatchSize: 10, maxBatchSize: 5 }, /minBatchSize \(10\) is larger than maxBatchSize \(5\)/],
-    [{ minBatchSize: 10, maxBatchSize: 50, initialBatchSize: 60 }, /initialBatchSize \(60\) must lie within minBatchSize\.\.maxBatchSize \(10\.\.50\)/],
+    [
+      { minBatchSize: 10, maxBatchSize: 50, initialBatchSize: 60 },
+      /initialBatchSize \(60\) must lie within minBatchSize\.\.maxBatchSize \(10\.\.50\)/,
+    ],
     [{ concurrency: 0 }, /concurrency must be an integer >= 1; got 0/],
     [{ concurrency: 1.5 }, /concurrency/],
     [{ targetBatchMs: -1 }, /targetBatchMs must be a positive number/],

@@ -8,7 +8,11 @@ function batchCost(size: number, overheadMs = 20, perItemMs = 0.1): number {
 
 function controller(overrides: Partial<ConstructorParameters<typeof GradientBatchSizeController>[0]> = {}) {
   return new GradientBatchSizeController({
-    targetBatchMs: 500, minBatchSize: 1, maxBatchSize: 100_000, initialBatchSize: 100, ...overrides,
+    targetBatchMs: 500,
+    minBatchSize: 1,
+    maxBatchSize: 100_000,
+    initialBatchSize: 100,
+    ...overrides,
   });
 }
 

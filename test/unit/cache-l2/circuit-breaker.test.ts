@@ -4,12 +4,25 @@ import type { CircuitBreakerOptions, Permit } from '../../../main/cache/l2/circu
 
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1_000_000;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 function breaker(options: Partial<CircuitBreakerOptions> = {}) {
   const clock = fakeClock();
-  const b = new CircuitBreaker({ consecutiveFailures: 3, failureRateThreshold: 0.5, windowMs: 1_000, minimumCalls: 10, coolDownMs: 500, now: clock.now, ...options });
+  const b = new CircuitBreaker({
+    consecutiveFailures: 3,
+    failureRateThreshold: 0.5,
+    windowMs: 1_000,
+    minimumCalls: 10,
+    coolDownMs: 500,
+    now: clock.now,
+    ...options,
+  });
   return { b, clock };
 }
 

@@ -20,7 +20,22 @@ describe('L2 codec', () => {
   });
 
   it('round-trips scalars at their edges', () => {
-    for (const value of [0, -1, 255, 65_536, 2 ** 32, -(2 ** 40), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 0.1, -1e300, '', 'x'.repeat(70_000), true, null]) {
+    for (const value of [
+      0,
+      -1,
+      255,
+      65_536,
+      2 ** 32,
+      -(2 ** 40),
+      Number.MAX_SAFE_INTEGER,
+      Number.MIN_SAFE_INTEGER,
+      0.1,
+      -1e300,
+      '',
+      'x'.repeat(70_000),
+      true,
+      null,
+    ]) {
       expect(roundTrip(value)).toEqual(value);
     }
     expect(Number.isNaN(roundTrip(Number.NaN))).toBe(true);

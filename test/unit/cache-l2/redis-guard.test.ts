@@ -38,12 +38,17 @@ describe('RedisGuard', () => {
     }
     expect(logged).toHaveLength(1);
     expect(logged[0]!.level).toBe('warn');
-    expect(logged[0]!.message).toContain('redis://cache.example:6379 stopped answering (3 failures in a row; last error: connect ECONNREFUSED 127.0.0.1:6379)');
+    expect(logged[0]!.message).toContain(
+      'redis://cache.example:6379 stopped answering (3 failures in a row; last error: connect ECONNREFUSED 127.0.0.1:6379)',
+    );
     advance(1_000);
     expect(await guard.call(counted(up))).toEqual({ ok: true, value: 'OK' });
     expect(guard.state).toBe('closed');
     expect(logged).toHaveLength(2);
-    expect(logged[1]).toEqual({ level: 'info', message: expect.stringMatching(/^Redis at redis:\/\/cache\.example:6379 answers again after \d+\.\d s/) });
+    expect(logged[1]).toEqual({
+      level: 'info',
+      message: expect.stringMatching(/^Redis at redis:\/\/cache\.example:6379 answers again after \d+\.\d s/),
+    });
     expect(calls).toBe(6);
   });
 
@@ -99,14 +104,14 @@ describe('RedisGuard', () => {
   });
 });
 
-describe('the guard\'s shared timings', () => {
+describe("the guard's shared timings", () => {
   it('deadlineFor puts the ceiling a fixed margin above the command timeout, so ioredis normally reports first', () => {
     expect(deadlineFor(500)).toBe(500 + DEADLINE_MARGIN_MS);
     expect(deadlineFor(2_000)).toBe(2_000 + DEADLINE_MARGIN_MS);
     expect(DEADLINE_MARGIN_MS).toBeGreaterThan(0);
   });
 
-  it('exposes its breaker\'s cool-down (the soonest a refused call can be let through again)', () => {
+  it("exposes its breaker's cool-down (the soonest a refused call can be let through again)", () => {
     expect(new RedisGuard({ name: 'r', deadlineMs: 10, breaker: { coolDownMs: 300 } }).coolDownMs).toBe(300);
     expect(new RedisGuard({ name: 'r', deadlineMs: 10 }).coolDownMs).toBe(DEFAULT_BREAKER_OPTIONS.coolDownMs);
   });

@@ -18,8 +18,14 @@ describe('L3 configuration', () => {
     expect(parseObjectTierConfig({ kind: 'folder', dir: '/var/cache/hotpath' })).toEqual({ kind: 'folder', dir: '/var/cache/hotpath' });
     expect(parseObjectTierConfig({ kind: 's3', bucket: 'hotpath-cache' })).toEqual({ kind: 's3', bucket: 'hotpath-cache' });
     const full = {
-      kind: 's3', bucket: 'cache.example-1', prefix: 'team/hotpath/', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1',
-      forcePathStyle: true, accessKeyId: 'AKIA', secretAccessKey: 'secret',
+      kind: 's3',
+      bucket: 'cache.example-1',
+      prefix: 'team/hotpath/',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-west-1',
+      forcePathStyle: true,
+      accessKeyId: 'AKIA',
+      secretAccessKey: 'secret',
     };
     expect(parseObjectTierConfig(full)).toEqual(full);
   });
@@ -31,20 +37,44 @@ describe('L3 configuration', () => {
     [{ kind: 'folder', dir: '' }, 'dir: must be the path of a folder, not empty'],
     [{ kind: 'folder', dir: '/x', bucket: 'b' }, 'is not a known field here (allowed: kind, dir)'],
     [{ kind: 's3' }, 'bucket: must be a bucket name'],
-    [{ kind: 's3', bucket: 'ab' }, 'bucket: must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit'],
-    [{ kind: 's3', bucket: 'My_Bucket' }, 'bucket: must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit'],
-    [{ kind: 's3', bucket: 'b'.repeat(64) }, 'bucket: must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit'],
+    [
+      { kind: 's3', bucket: 'ab' },
+      'bucket: must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      { kind: 's3', bucket: 'My_Bucket' },
+      'bucket: must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      { kind: 's3', bucket: 'b'.repeat(64) },
+      'bucket: must be a bucket name of 3 to 63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+    ],
     [{ kind: 's3', bucket: 'my..bucket' }, 'bucket: must not contain two dots in a row'],
     [{ kind: 's3', bucket: '192.168.1.10' }, 'bucket: must not look like an IP address'],
     [{ kind: 's3', bucket: 'hotpath', prefix: 'p'.repeat(513) }, 'prefix: must be at most 512 bytes'],
     [{ kind: 's3', bucket: 'hotpath', prefix: 7 }, 'prefix: must be a key prefix such as "hotpath-cache/"'],
-    [{ kind: 's3', bucket: 'hotpath', endpoint: 'localhost:9000' }, 'endpoint: must be an http:// or https:// URL, such as http://127.0.0.1:9000'],
-    [{ kind: 's3', bucket: 'hotpath', endpoint: 'ftp://host' }, 'endpoint: must be an http:// or https:// URL, such as http://127.0.0.1:9000'],
+    [
+      { kind: 's3', bucket: 'hotpath', endpoint: 'localhost:9000' },
+      'endpoint: must be an http:// or https:// URL, such as http://127.0.0.1:9000',
+    ],
+    [
+      { kind: 's3', bucket: 'hotpath', endpoint: 'ftp://host' },
+      'endpoint: must be an http:// or https:// URL, such as http://127.0.0.1:9000',
+    ],
     [{ kind: 's3', bucket: 'hotpath', region: '' }, 'region: must be an AWS region such as us-east-1, not empty'],
     [{ kind: 's3', bucket: 'hotpath', forcePathStyle: 'yes' }, 'forcePathStyle: must be true or false'],
-    [{ kind: 's3', bucket: 'hotpath', accessKeyId: 'AKIA' }, 'secretAccessKey: must be given together with the other key, or both left out to use the AWS environment variables or profile'],
-    [{ kind: 's3', bucket: 'hotpath', secretAccessKey: 'secret' }, 'accessKeyId: must be given together with the other key, or both left out to use the AWS environment variables or profile'],
-    [{ kind: 's3', bucket: 'hotpath', secretKey: 'secret' }, 'is not a known field here (allowed: kind, bucket, prefix, endpoint, region, forcePathStyle, accessKeyId, secretAccessKey)'],
+    [
+      { kind: 's3', bucket: 'hotpath', accessKeyId: 'AKIA' },
+      'secretAccessKey: must be given together with the other key, or both left out to use the AWS environment variables or profile',
+    ],
+    [
+      { kind: 's3', bucket: 'hotpath', secretAccessKey: 'secret' },
+      'accessKeyId: must be given together with the other key, or both left out to use the AWS environment variables or profile',
+    ],
+    [
+      { kind: 's3', bucket: 'hotpath', secretKey: 'secret' },
+      'is not a known field here (allowed: kind, bucket, prefix, endpoint, region, forcePathStyle, accessKeyId, secretAccessKey)',
+    ],
   ])('refuses %j: %s', (input, message) => {
     expect(problems(input)).toContain(message);
   });
@@ -58,12 +88,21 @@ describe('L3 configuration', () => {
     }
     expect(error).toBeInstanceOf(ObjectTierConfigError);
     expect((error as ObjectTierConfigError).problems).toHaveLength(2);
-    expect((error as Error).message).toMatch(/^The L3 cache configuration is invalid: bucket: .*; endpoint: .*\. Fix these fields and start again\.$/);
+    expect((error as Error).message).toMatch(
+      /^The L3 cache configuration is invalid: bucket: .*; endpoint: .*\. Fix these fields and start again\.$/,
+    );
   });
 
   it('builds the tier the configuration names', async () => {
     expect(createObjectTier({ kind: 'folder', dir: '/tmp/hotpath-l3-config-test' })).toBeInstanceOf(FolderTier);
-    const s3 = createObjectTier({ kind: 's3', bucket: 'hotpath', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, accessKeyId: 'a', secretAccessKey: 'b' });
+    const s3 = createObjectTier({
+      kind: 's3',
+      bucket: 'hotpath',
+      endpoint: 'http://127.0.0.1:9',
+      forcePathStyle: true,
+      accessKeyId: 'a',
+      secretAccessKey: 'b',
+    });
     expect(s3).toBeInstanceOf(S3Tier);
     expect((s3 as S3Tier).objectNameFor('k')).toBe('hotpath-cache/k/6b');
     await (s3 as S3Tier).close();

@@ -22,7 +22,10 @@ class HangingBus implements InvalidationBus {
 /** Settles `promise` within `turns` event-loop turns or reports that it did not: a count, not a duration. */
 async function settlesWithin<T>(promise: Promise<T>, turns: number): Promise<boolean> {
   let settled = false;
-  void promise.then(() => (settled = true), () => (settled = true));
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   for (let i = 0; i < turns && !settled; i += 1) await nextTurn();
   return settled;
 }
@@ -32,7 +35,12 @@ describe('TieredCache and its invalidation bus', () => {
     const clock = fakeClock();
     const bus = new HangingBus();
     const cache = new TieredCache({ l1: { maxBytes: 1 << 20 }, l2: new FakeL2(clock.now), bus, defaultTtlMs: 60_000, clock: clock.now });
-    expect(await settlesWithin(cache.getOrLoad('k', async () => 'v'), 20)).toBe(true);
+    expect(
+      await settlesWithin(
+        cache.getOrLoad('k', async () => 'v'),
+        20,
+      ),
+    ).toBe(true);
     expect(await settlesWithin(cache.set('k2', 'v2'), 20)).toBe(true);
     expect(await settlesWithin(cache.delete('k'), 20)).toBe(true);
     expect(await settlesWithin(cache.invalidatePrefix('p:'), 20)).toBe(true);

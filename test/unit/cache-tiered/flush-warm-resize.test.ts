@@ -6,7 +6,15 @@ function stack(bus?: MemoryBus) {
   const clock = fakeClock();
   const l2 = new FakeL2(clock.now);
   const l3 = new FakeL3(clock.now);
-  const cache = new TieredCache({ l1: { maxBytes: 1 << 20 }, l2, l3, defaultTtlMs: 10_000, ttlJitter: 0, clock: clock.now, ...(bus ? { bus } : {}) });
+  const cache = new TieredCache({
+    l1: { maxBytes: 1 << 20 },
+    l2,
+    l3,
+    defaultTtlMs: 10_000,
+    ttlJitter: 0,
+    clock: clock.now,
+    ...(bus ? { bus } : {}),
+  });
   return { clock, l2, l3, cache };
 }
 
@@ -26,7 +34,14 @@ describe('TieredCache.flush', () => {
   it("'all' empties every tier here and other instances' L1 through the bus", async () => {
     const bus = new MemoryBus();
     const here = stack(bus);
-    const there = new TieredCache({ l1: { maxBytes: 1 << 20 }, l2: here.l2, defaultTtlMs: 10_000, ttlJitter: 0, bus, clock: here.clock.now });
+    const there = new TieredCache({
+      l1: { maxBytes: 1 << 20 },
+      l2: here.l2,
+      defaultTtlMs: 10_000,
+      ttlJitter: 0,
+      bus,
+      clock: here.clock.now,
+    });
     await here.cache.set('k', 'v');
     expect(await there.get('k')).toBe('v'); // from the shared L2, now in there's L1 too
     expect(there.stats().tiers.l1?.store.entries).toBe(1);

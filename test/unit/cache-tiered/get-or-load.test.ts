@@ -5,7 +5,14 @@ import { deferred, fakeClock, FakeL2, FakeL3 } from './fakes.ts';
 function stack() {
   const clock = fakeClock();
   const l2 = new FakeL2(clock.now);
-  const cache = new TieredCache({ l1: { maxBytes: 1 << 20 }, l2, l3: new FakeL3(clock.now), defaultTtlMs: 10_000, ttlJitter: 0, clock: clock.now });
+  const cache = new TieredCache({
+    l1: { maxBytes: 1 << 20 },
+    l2,
+    l3: new FakeL3(clock.now),
+    defaultTtlMs: 10_000,
+    ttlJitter: 0,
+    clock: clock.now,
+  });
   return { clock, l2, cache };
 }
 
@@ -32,7 +39,14 @@ describe('TieredCache.getOrLoad single-flight', () => {
   it('different keys load independently', async () => {
     const { cache } = stack();
     const loaded: string[] = [];
-    await Promise.all(['a', 'b', 'a'].map((key) => cache.getOrLoad(key, async () => { loaded.push(key); return key; })));
+    await Promise.all(
+      ['a', 'b', 'a'].map((key) =>
+        cache.getOrLoad(key, async () => {
+          loaded.push(key);
+          return key;
+        }),
+      ),
+    );
     expect(loaded.sort()).toEqual(['a', 'b']);
   });
 
@@ -40,7 +54,10 @@ describe('TieredCache.getOrLoad single-flight', () => {
     const { cache } = stack();
     const gate = deferred<number>();
     let calls = 0;
-    const failing = (): Promise<number> => { calls += 1; return gate.promise; };
+    const failing = (): Promise<number> => {
+      calls += 1;
+      return gate.promise;
+    };
     const callers = Array.from({ length: 5 }, () => cache.getOrLoad('k', failing));
     gate.reject(new Error('origin down'));
     for (const caller of callers) await expect(caller).rejects.toThrow('origin down');
@@ -51,11 +68,18 @@ describe('TieredCache.getOrLoad single-flight', () => {
 
   it('returns but does not store a load overtaken by a delete, a set or a bus invalidation', async () => {
     const { cache, l2 } = stack();
-    for (const overtake of [(key: string) => cache.delete(key), (key: string) => cache.set(key, 'newer'), () => cache.invalidatePrefix('k')]) {
+    for (const overtake of [
+      (key: string) => cache.delete(key),
+      (key: string) => cache.set(key, 'newer'),
+      () => cache.invalidatePrefix('k'),
+    ]) {
       await cache.delete('k');
       const gate = deferred<string>();
       const started = deferred<void>();
-      const pending = cache.getOrLoad('k', () => { started.resolve(); return gate.promise; });
+      const pending = cache.getOrLoad('k', () => {
+        started.resolve();
+        return gate.promise;
+      });
       await started.promise;
       await overtake('k');
       gate.resolve('older');
@@ -68,7 +92,10 @@ describe('TieredCache.getOrLoad single-flight', () => {
   it('does not cache an undefined result', async () => {
     const { cache } = stack();
     let calls = 0;
-    const loader = async (): Promise<undefined> => { calls += 1; return undefined; };
+    const loader = async (): Promise<undefined> => {
+      calls += 1;
+      return undefined;
+    };
     expect(await cache.getOrLoad('none', loader)).toBeUndefined();
     expect(await cache.getOrLoad('none', loader)).toBeUndefined();
     expect(calls).toBe(2);
@@ -83,7 +110,10 @@ describe('TieredCache.getOrLoad stale-while-revalidate', () => {
     clock.advance(12_000); // stale, inside the 5 s window
     const gate = deferred<string>();
     let calls = 0;
-    const refresh = (): Promise<string> => { calls += 1; return gate.promise; };
+    const refresh = (): Promise<string> => {
+      calls += 1;
+      return gate.promise;
+    };
     expect(await cache.getOrLoad('k', refresh, options)).toBe('v1');
     expect(await cache.getOrLoad('k', refresh, options)).toBe('v1');
     expect(calls).toBe(1);
@@ -108,7 +138,15 @@ describe('TieredCache.getOrLoad stale-while-revalidate', () => {
     const options = { ttlMs: 10_000, staleWhileRevalidateMs: 5_000 };
     await cache.getOrLoad('k', async () => 'v1', options);
     clock.advance(11_000);
-    expect(await cache.getOrLoad('k', async () => { throw new Error('boom'); }, options)).toBe('v1');
+    expect(
+      await cache.getOrLoad(
+        'k',
+        async () => {
+          throw new Error('boom');
+        },
+        options,
+      ),
+    ).toBe('v1');
     await cache.idle();
     expect(cache.stats().loadErrors).toBe(1);
     expect(await cache.getOrLoad('k', async () => 'v2', options)).toBe('v1'); // still stale; a new refresh starts
@@ -130,7 +168,15 @@ describe('TieredCache.getOrLoad stale-if-error', () => {
     const options = { ttlMs: 10_000, staleIfErrorMs: 60_000 };
     await cache.getOrLoad('k', async () => 'v1', options);
     clock.advance(30_000);
-    expect(await cache.getOrLoad('k', async () => { throw new Error('origin down'); }, options)).toBe('v1');
+    expect(
+      await cache.getOrLoad(
+        'k',
+        async () => {
+          throw new Error('origin down');
+        },
+        options,
+      ),
+    ).toBe('v1');
     expect(cache.stats()).toMatchObject({ staleIfErrorServed: 1, staleHits: 1 });
   });
 
@@ -139,8 +185,24 @@ describe('TieredCache.getOrLoad stale-if-error', () => {
     const options = { ttlMs: 10_000, staleIfErrorMs: 5_000 };
     await cache.getOrLoad('k', async () => 'v1', options);
     clock.advance(16_000);
-    await expect(cache.getOrLoad('k', async () => { throw new Error('origin down'); }, options)).rejects.toThrow('origin down');
-    await expect(cache.getOrLoad('never', async () => { throw new Error('no'); }, options)).rejects.toThrow('no');
+    await expect(
+      cache.getOrLoad(
+        'k',
+        async () => {
+          throw new Error('origin down');
+        },
+        options,
+      ),
+    ).rejects.toThrow('origin down');
+    await expect(
+      cache.getOrLoad(
+        'never',
+        async () => {
+          throw new Error('no');
+        },
+        options,
+      ),
+    ).rejects.toThrow('no');
   });
 
   it('finds the stale value in L2 when L1 no longer holds it', async () => {
@@ -149,6 +211,14 @@ describe('TieredCache.getOrLoad stale-if-error', () => {
     await cache.getOrLoad('k', async () => 'v1', options);
     const other = new TieredCache({ l1: { maxBytes: 1 << 20 }, l2, defaultTtlMs: 10_000, clock: clock.now });
     clock.advance(20_000);
-    expect(await other.getOrLoad('k', async () => { throw new Error('down'); }, options)).toBe('v1');
+    expect(
+      await other.getOrLoad(
+        'k',
+        async () => {
+          throw new Error('down');
+        },
+        options,
+      ),
+    ).toBe('v1');
   });
 });

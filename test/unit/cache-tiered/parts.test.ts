@@ -8,7 +8,11 @@ import { SingleFlight } from '../../../main/cache/tiered/single-flight.ts';
 import { deferred } from './fakes.ts';
 
 const policy = (present: TierName[], overrides: Partial<PlacementPolicy> = {}): PlacementPolicy => ({
-  largeValueBytes: 1000, largeTo: 'l2+l3', l1MaxEntryBytes: 500, present: new Set(present), ...overrides,
+  largeValueBytes: 1000,
+  largeTo: 'l2+l3',
+  l1MaxEntryBytes: 500,
+  present: new Set(present),
+  ...overrides,
 });
 
 describe('placement by size', () => {
@@ -48,8 +52,14 @@ describe('SingleFlight', () => {
     const flight = new SingleFlight<number>();
     const gate = deferred<number>();
     let calls = 0;
-    const first = flight.run('k', () => { calls += 1; return gate.promise; });
-    const second = flight.run('k', async () => { calls += 1; return 2; });
+    const first = flight.run('k', () => {
+      calls += 1;
+      return gate.promise;
+    });
+    const second = flight.run('k', async () => {
+      calls += 1;
+      return 2;
+    });
     expect(flight.size).toBe(1);
     gate.resolve(1);
     expect(await first).toBe(1);
@@ -64,7 +74,10 @@ describe('SingleFlight', () => {
 describe('L1KeyIndex', () => {
   it('returns indexed keys by prefix and prunes keys the cache no longer holds', () => {
     const live = new Set<string>();
-    const index = new L1KeyIndex((key) => live.has(key), () => live.size);
+    const index = new L1KeyIndex(
+      (key) => live.has(key),
+      () => live.size,
+    );
     for (let i = 0; i < 100; i++) index.add(`gone:${i}`); // never live: pruned as the set grows
     live.add('user:1');
     live.add('user:2');
@@ -89,7 +102,12 @@ describe('invalidation messages', () => {
 describe('folder-tier file header', () => {
   it('round-trips key, expiry and compression, and rejects foreign or truncated bytes', () => {
     const header = encodeHeader('clé:1', 1234.5, 'gzip');
-    expect(parseHeader(Buffer.concat([header, Buffer.from([9, 9])]))).toEqual({ compression: 'gzip', expiresAt: 1234.5, key: 'clé:1', payloadOffset: header.length });
+    expect(parseHeader(Buffer.concat([header, Buffer.from([9, 9])]))).toEqual({
+      compression: 'gzip',
+      expiresAt: 1234.5,
+      key: 'clé:1',
+      payloadOffset: header.length,
+    });
     expect(parseHeader(encodeHeader('k', Infinity, 'brotli'))).toMatchObject({ expiresAt: Infinity, compression: 'brotli' });
     expect(parseHeader(header.subarray(0, header.length - 1))).toEqual({ needBytes: header.length });
     expect(parseHeader(Buffer.from('not a cache file at all'))).toBeUndefined();

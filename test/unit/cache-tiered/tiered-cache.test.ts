@@ -8,7 +8,16 @@ function stack(overrides: Partial<TieredCacheOptions> = {}) {
   const clock = fakeClock();
   const l2 = new FakeL2(clock.now);
   const l3 = new FakeL3(clock.now);
-  const cache = new TieredCache({ l1: { maxBytes: 1 << 20 }, l2, l3, defaultTtlMs: 60_000, ttlJitter: 0, clock: clock.now, largeValueBytes: 1024, ...overrides });
+  const cache = new TieredCache({
+    l1: { maxBytes: 1 << 20 },
+    l2,
+    l3,
+    defaultTtlMs: 60_000,
+    ttlJitter: 0,
+    clock: clock.now,
+    largeValueBytes: 1024,
+    ...overrides,
+  });
   return { clock, l2, l3, cache };
 }
 

@@ -82,9 +82,12 @@ describe.skipIf(!existsSync(TRACES))('hit rates on the real traces', () => {
     ['request.trace.gz', 'adaptsize', 1_000, 30.9],
   ];
 
-  it.each(README_BEST)('%s (%s) @ %i, whole trace: at least %f percent, the best of LRU, ARC and fixed-window TinyLFU in the README', async (file, format, size, best) => {
-    const trace = await load(file, format);
-    const adaptive = runPolicy(trace, new L1Policy('adaptive', size, true, size), false).hitRate;
-    expect(adaptive).toBeGreaterThanOrEqual(best);
-  });
+  it.each(README_BEST)(
+    '%s (%s) @ %i, whole trace: at least %f percent, the best of LRU, ARC and fixed-window TinyLFU in the README',
+    async (file, format, size, best) => {
+      const trace = await load(file, format);
+      const adaptive = runPolicy(trace, new L1Policy('adaptive', size, true, size), false).hitRate;
+      expect(adaptive).toBeGreaterThanOrEqual(best);
+    },
+  );
 });

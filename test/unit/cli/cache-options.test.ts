@@ -10,16 +10,28 @@ describe('cache flags', () => {
   });
 
   it('--cache-l3 takes a folder (made absolute), off, or an S3 URL', () => {
-    expect(cacheSettings({ cache: true, cacheL1: 0.5, cacheL3: 'rel/dir' })).toEqual({ l1Bytes: 524_288, l3: { kind: 'folder', dir: path.resolve('rel/dir') } });
+    expect(cacheSettings({ cache: true, cacheL1: 0.5, cacheL3: 'rel/dir' })).toEqual({
+      l1Bytes: 524_288,
+      l3: { kind: 'folder', dir: path.resolve('rel/dir') },
+    });
     expect(cacheSettings({ cache: true, cacheL1: 1, cacheL3: 'off' })).toMatchObject({ l3: { kind: 'off' } });
-    const s3 = cacheSettings({ cache: true, cacheL1: 1, cacheL3: 's3://my-bucket/cache/?endpoint=http://127.0.0.1:9000&forcePathStyle=true' });
+    const s3 = cacheSettings({
+      cache: true,
+      cacheL1: 1,
+      cacheL3: 's3://my-bucket/cache/?endpoint=http://127.0.0.1:9000&forcePathStyle=true',
+    });
     expect(s3).toMatchObject({ l3: { kind: 'store', location: 's3://my-bucket/cache/ at http://127.0.0.1:9000' } });
     expect((s3 as { l3: { store: unknown } }).l3.store).toBeInstanceOf(S3Tier);
   });
 
   it('parses an S3 URL into bucket, prefix, endpoint, region and path style', () => {
     expect(parseS3Flag('s3://hotpath-cache/team%20a/?endpoint=https://s3.example.com&region=eu-west-1&forcePathStyle=false')).toEqual({
-      kind: 's3', bucket: 'hotpath-cache', prefix: 'team a/', endpoint: 'https://s3.example.com', region: 'eu-west-1', forcePathStyle: false,
+      kind: 's3',
+      bucket: 'hotpath-cache',
+      prefix: 'team a/',
+      endpoint: 'https://s3.example.com',
+      region: 'eu-west-1',
+      forcePathStyle: false,
     });
     expect(parseS3Flag('s3://hotpath-cache')).toEqual({ kind: 's3', bucket: 'hotpath-cache' });
   });
@@ -27,6 +39,8 @@ describe('cache flags', () => {
   it('says what is wrong with a bad S3 URL', () => {
     expect(() => parseS3Flag('s3://b/x?secret=1')).toThrow('unknown parameter secret (known: endpoint, region, forcePathStyle)');
     expect(() => parseS3Flag('s3://b/x?forcePathStyle=yes')).toThrow('forcePathStyle must be true or false, got "yes"');
-    expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 's3://B_/x' })).toThrow(/--cache-l3: The L3 cache configuration is invalid: bucket: must be a bucket name/);
+    expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 's3://B_/x' })).toThrow(
+      /--cache-l3: The L3 cache configuration is invalid: bucket: must be a bucket name/,
+    );
   });
 });

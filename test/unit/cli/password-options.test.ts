@@ -19,8 +19,11 @@ describe('takeEnvironmentPasswords and applyPasswordFiles (PGPASSWORD and REDISC
     expect(env).toEqual({ PATH: '/bin' });
   });
 
-  it('puts them into the URLs that have no password, after the URL\'s own', async () => {
-    const urls = await applyPasswordFiles({ pg: 'postgres://me@db/app', redis: 'redis://:own@cache:6379' }, () => undefined, { pg: 'env-pg', redis: 'env-redis' });
+  it("puts them into the URLs that have no password, after the URL's own", async () => {
+    const urls = await applyPasswordFiles({ pg: 'postgres://me@db/app', redis: 'redis://:own@cache:6379' }, () => undefined, {
+      pg: 'env-pg',
+      redis: 'env-redis',
+    });
     expect(parsePgUrl(urls.pg!).config.password).toBe('env-pg');
     expect(urls.redis).toBe('redis://:own@cache:6379');
     const kept = await applyPasswordFiles({ pg: 'postgres://me:own@db/app' }, () => undefined, { pg: 'env-pg' });

@@ -4,16 +4,32 @@ import { commandSchemas } from '../../../main/contract/commands.ts';
 
 // An entry as engines before the crash reconciliation sent it: no leftInvalid, no note.
 const oldShaped = {
-  id: 'e1', name: 'hp_chunks_session_id_1a2b3c4d', schema: 'unified', table: 'chunks',
+  id: 'e1',
+  name: 'hp_chunks_session_id_1a2b3c4d',
+  schema: 'unified',
+  table: 'chunks',
   ddl: 'CREATE INDEX CONCURRENTLY "hp_chunks_session_id_1a2b3c4d" ON "unified"."chunks" USING btree ("session_id")',
-  reason: 'session_timeline filters on session_id.', startedAt: 1_700_000_000_000, finishedAt: 1_700_000_001_000,
-  status: 'built', error: null, durationMs: 1000, sizeBytes: 8192, latencyBefore: null, latencyAfter: null, rolledBackAt: null,
+  reason: 'session_timeline filters on session_id.',
+  startedAt: 1_700_000_000_000,
+  finishedAt: 1_700_000_001_000,
+  status: 'built',
+  error: null,
+  durationMs: 1000,
+  sizeBytes: 8192,
+  latencyBefore: null,
+  latencyAfter: null,
+  rolledBackAt: null,
 };
 
 // A build a killed Hotpath left behind, as reconciliation records it.
 const leftBehind = {
-  ...oldShaped, id: 'e2', status: 'failed', error: 'interrupted: the process running the build stopped', sizeBytes: null,
-  leftInvalid: true, note: 'The build was interrupted and left an INVALID index (it slows writes and serves no query).',
+  ...oldShaped,
+  id: 'e2',
+  status: 'failed',
+  error: 'interrupted: the process running the build stopped',
+  sizeBytes: null,
+  leftInvalid: true,
+  note: 'The build was interrupted and left an INVALID index (it slows writes and serves no query).',
 };
 
 describe('the build history entry in the contract', () => {
@@ -30,10 +46,20 @@ describe('the build history entry in the contract', () => {
   });
 
   it('carries both shapes through advisor.status and advisor.rollback results', () => {
-    const status = commandSchemas['advisor.status'].result.parse({ readOnly: false, report: null, running: [], history: [oldShaped, leftBehind] });
+    const status = commandSchemas['advisor.status'].result.parse({
+      readOnly: false,
+      report: null,
+      running: [],
+      history: [oldShaped, leftBehind],
+    });
     expect(status.history.map((e) => e.leftInvalid ?? null)).toEqual([null, true]);
-    expect(commandSchemas['advisor.rollback'].result.parse({ ...leftBehind, leftInvalid: undefined, note: 'The invalid index this build left was dropped on request.' }).note)
-      .toBe('The invalid index this build left was dropped on request.');
+    expect(
+      commandSchemas['advisor.rollback'].result.parse({
+        ...leftBehind,
+        leftInvalid: undefined,
+        note: 'The invalid index this build left was dropped on request.',
+      }).note,
+    ).toBe('The invalid index this build left was dropped on request.');
   });
 
   it('refuses a leftInvalid that is not a boolean and a note that is not text, naming the field', () => {

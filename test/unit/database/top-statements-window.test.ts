@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { summarize, type Sample } from '../../../main/database/top-statements.ts';
 import type { StatementCounters } from '../../../main/database/pg-stat-statements-source.ts';
 
-const row = (queryId: string, calls: number, totalMs: number): StatementCounters => ({ queryId, query: `q${queryId}`, calls, totalMs, meanMs: calls > 0 ? totalMs / calls : 0 });
+const row = (queryId: string, calls: number, totalMs: number): StatementCounters => ({
+  queryId,
+  query: `q${queryId}`,
+  calls,
+  totalMs,
+  meanMs: calls > 0 ? totalMs / calls : 0,
+});
 const sample = (at: number, rows: StatementCounters[]): Sample => ({ at, byId: new Map(rows.map((r) => [r.queryId, r])) });
 
 describe('top statements window arithmetic', () => {

@@ -114,9 +114,15 @@ describe('DemoDataGenerator', () => {
     expect(new Set(edges.map((e) => `${e.src}/${e.dst}/${e.relation}`)).size).toBe(edges.length);
     const broken = edges.filter((edge) => {
       const t = edge.createdAt.getTime();
-      return !(edge.dst >= 1 && edge.dst < edge.src
-        && t >= chunks[edge.src - 1]!.createdAt.getTime() && t >= chunks[edge.dst - 1]!.createdAt.getTime() && t <= END
-        && edge.weight > 0 && edge.weight <= 1);
+      return !(
+        edge.dst >= 1 &&
+        edge.dst < edge.src &&
+        t >= chunks[edge.src - 1]!.createdAt.getTime() &&
+        t >= chunks[edge.dst - 1]!.createdAt.getTime() &&
+        t <= END &&
+        edge.weight > 0 &&
+        edge.weight <= 1
+      );
     });
     expect(broken).toEqual([]);
   });

@@ -22,7 +22,12 @@ describe('demo sampling', () => {
     const random = seededRandom(4);
     const counts = Array.from({ length: 20_000 }, () => poisson(random, 1.6));
     expect(counts.reduce((a, b) => a + b, 0) / counts.length).toBeCloseTo(1.6, 1);
-    const picks = Array.from({ length: 20_000 }, () => pickWeighted(random, [['a', 3], ['b', 1]] as const));
+    const picks = Array.from({ length: 20_000 }, () =>
+      pickWeighted(random, [
+        ['a', 3],
+        ['b', 1],
+      ] as const),
+    );
     expect(picks.filter((p) => p === 'a').length / picks.length).toBeCloseTo(0.75, 1);
   });
 

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_CSP, APP_SCHEME_PRIVILEGES, registerAppProtocol, resolveAppPath, serveAppRequest } from '../../../app/electron/app-protocol.ts';
+import {
+  APP_CSP,
+  APP_SCHEME_PRIVILEGES,
+  registerAppProtocol,
+  resolveAppPath,
+  serveAppRequest,
+} from '../../../app/electron/app-protocol.ts';
 import { APP_ENTRY_URL, isAppUrl } from '../../../app/electron/app-origin.ts';
 
 let scratch: string;
@@ -54,7 +60,12 @@ describe('the hotpath:// app protocol', () => {
   });
 
   it('never serves a file outside the folder, whatever the URL parser made of the dots', async () => {
-    for (const url of ['hotpath://app/../secret.txt', 'hotpath://app/%2e%2e/secret.txt', 'hotpath://app/assets/../../secret.txt', 'hotpath://app/./../secret.txt']) {
+    for (const url of [
+      'hotpath://app/../secret.txt',
+      'hotpath://app/%2e%2e/secret.txt',
+      'hotpath://app/assets/../../secret.txt',
+      'hotpath://app/./../secret.txt',
+    ]) {
       const response = await get(url);
       expect(response.status).not.toBe(200);
       expect(await response.text()).not.toContain('TOP SECRET');
@@ -87,8 +98,12 @@ describe('the hotpath:// app protocol', () => {
     }
   });
 
-  it('the policy is strict: our origin only, no inline or eval\'d script, no plugins, frames or base', () => {
-    const directives = new Map(APP_CSP.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  it("the policy is strict: our origin only, no inline or eval'd script, no plugins, frames or base", () => {
+    const directives = new Map(
+      APP_CSP.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values]),
+    );
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
@@ -110,7 +125,17 @@ describe('the hotpath:// app protocol', () => {
   it('recognises our pages by scheme and host only', () => {
     expect(isAppUrl('hotpath://app/index.html')).toBe(true);
     expect(isAppUrl('hotpath://app')).toBe(true);
-    for (const url of ['hotpath://app.evil/', 'hotpath://evil/', 'hotpath://user@app/', 'https://app/', 'file:///app/index.html', 'not a url', '', null, undefined]) {
+    for (const url of [
+      'hotpath://app.evil/',
+      'hotpath://evil/',
+      'hotpath://user@app/',
+      'https://app/',
+      'file:///app/index.html',
+      'not a url',
+      '',
+      null,
+      undefined,
+    ]) {
       expect(isAppUrl(url)).toBe(false);
     }
   });

@@ -12,7 +12,9 @@ const config = parse(readFileSync(resolve(ROOT, 'electron-builder.yml'), 'utf8')
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 function errorsOf(candidate: unknown): string[] {
-  return validate(candidate) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return validate(candidate)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
 function targets(platform: string): unknown {

@@ -53,7 +53,8 @@ describe('the IPC contract host', () => {
     return renderer;
   }
 
-  const invoke = (renderer: FakeRenderer, message: unknown) => renderer.ipcRenderer.invoke(IPC_INVOKE_CHANNEL, message) as Promise<BridgeResponse>;
+  const invoke = (renderer: FakeRenderer, message: unknown) =>
+    renderer.ipcRenderer.invoke(IPC_INVOKE_CHANNEL, message) as Promise<BridgeResponse>;
 
   it('runs a valid call through the engine and returns ok with the result', async () => {
     const renderer = attachedRenderer();
@@ -61,7 +62,7 @@ describe('the IPC contract host', () => {
     expect(engine.calls).toEqual([{ command: 'engine.status', params: {} }]);
   });
 
-  it('returns an unknown command as ok:false with the engine\'s code and hint', async () => {
+  it("returns an unknown command as ok:false with the engine's code and hint", async () => {
     const renderer = attachedRenderer();
     expect(await invoke(renderer, { command: 'no.such', params: {} })).toEqual({
       ok: false,
@@ -72,7 +73,10 @@ describe('the IPC contract host', () => {
   it('turns an error that is not a ContractError into code "internal" with its message', async () => {
     const renderer = attachedRenderer();
     engine.failWith = new TypeError('boom');
-    expect(await invoke(renderer, { command: 'engine.status', params: {} })).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+    expect(await invoke(renderer, { command: 'engine.status', params: {} })).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'boom' },
+    });
   });
 
   it.each([

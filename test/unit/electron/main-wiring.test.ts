@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IPC_INVOKE_CHANNEL } from '../../../main/contract/bridge.ts';
-import { FakeIpcMain } from '../../support/fake-electron-ipc.ts';
+import { type FakeIpcMain } from '../../support/fake-electron-ipc.ts';
 
 /**
  * app/electron/main.ts against a fake `electron` module: the Electron binary is not available
@@ -162,20 +162,35 @@ describe('app/electron/main.ts wiring', () => {
   it('registers the privileged app scheme before asking for ready', () => {
     expect(fake.calls.indexOf('registerSchemesAsPrivileged')).toBeGreaterThanOrEqual(0);
     expect(fake.calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(fake.calls.indexOf('whenReady'));
-    expect(fake.schemes).toEqual([expect.objectContaining({ scheme: 'hotpath', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(fake.schemes).toEqual([
+      expect.objectContaining({ scheme: 'hotpath', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
     expect(fake.protocolHandlers.has('hotpath')).toBe(true);
   });
 
   it('opens one sandboxed, isolated window on hotpath://app with the CommonJS preload', () => {
     expect(fake.FakeBrowserWindow.all).toHaveLength(1);
-    expect(window().options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: false, preload: expect.stringMatching(/preload[/\\]index\.cjs$/) });
+    expect(window().options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: false,
+      preload: expect.stringMatching(/preload[/\\]index\.cjs$/),
+    });
     expect(window().loadedUrl).toBe('hotpath://app/index.html');
   });
 
   it('keeps the window on our pages: external links go to the browser, new windows are denied', () => {
     const contents = window().webContents;
     const navigate = (url: string) => {
-      const event = { url, prevented: false, preventDefault() { this.prevented = true; } };
+      const event = {
+        url,
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       contents.emit('will-navigate', event);
       return event.prevented;
     };
@@ -189,7 +204,9 @@ describe('app/electron/main.ts wiring', () => {
 
   it('denies permission requests', () => {
     const answers: boolean[] = [];
-    fake.permissionRequest!(window().webContents, 'media', (granted: boolean) => answers.push(granted), { requestingUrl: 'hotpath://app/index.html' });
+    fake.permissionRequest!(window().webContents, 'media', (granted: boolean) => answers.push(granted), {
+      requestingUrl: 'hotpath://app/index.html',
+    });
     expect(answers).toEqual([false]);
   });
 
@@ -197,7 +214,10 @@ describe('app/electron/main.ts wiring', () => {
     const ipcMain = fake.ipcMain;
     const handler = ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!;
     const event = { sender: window().webContents, senderFrame: { url: 'hotpath://app/index.html' } };
-    expect(await handler(event, { command: 'engine.status', params: {} })).toMatchObject({ ok: true, result: { phase: 'disconnected', host: 'electron' } });
+    expect(await handler(event, { command: 'engine.status', params: {} })).toMatchObject({
+      ok: true,
+      result: { phase: 'disconnected', host: 'electron' },
+    });
     expect(fake.app.getPath()).toBe(userData);
   });
 
@@ -213,4 +233,3 @@ describe('app/electron/main.ts wiring', () => {
     expect(fake.ipcMain.handlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
   });
 });
-

@@ -74,7 +74,11 @@ describe('stopBeforeQuit', () => {
   it('still quits when stopping fails, and says why', async () => {
     const app = new FakeApp();
     const logged: string[] = [];
-    stopBeforeQuit(app, () => Promise.reject(new Error('redis-server would not die')), (m) => logged.push(m));
+    stopBeforeQuit(
+      app,
+      () => Promise.reject(new Error('redis-server would not die')),
+      (m) => logged.push(m),
+    );
     app.quit();
     await settle();
     await settle();
@@ -85,9 +89,13 @@ describe('stopBeforeQuit', () => {
   it('treats a stop that throws synchronously like a failed one', async () => {
     const app = new FakeApp();
     const logged: string[] = [];
-    stopBeforeQuit(app, () => {
-      throw new Error('sync');
-    }, (m) => logged.push(m));
+    stopBeforeQuit(
+      app,
+      () => {
+        throw new Error('sync');
+      },
+      (m) => logged.push(m),
+    );
     app.quit();
     await settle();
     expect(app.quitted).toBe(true);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BASIC_TEXT_WARNING, SafeStorageCipher, UNAVAILABLE_WARNING, type SafeStorageLike } from '../../../app/electron/safe-storage-cipher.ts';
+import {
+  BASIC_TEXT_WARNING,
+  SafeStorageCipher,
+  UNAVAILABLE_WARNING,
+  type SafeStorageLike,
+} from '../../../app/electron/safe-storage-cipher.ts';
 
 /**
  * A safeStorage stand-in: "encrypts" by XOR with a per-instance key behind a magic prefix, so
@@ -19,7 +24,8 @@ class FakeSafeStorage implements SafeStorageLike {
     return Buffer.concat([Buffer.from([0x76, 0x31, this.key]), Buffer.from(plainText, 'utf8').map((b) => b ^ this.key)]);
   }
   decryptString(encrypted: Buffer): string {
-    if (encrypted[0] !== 0x76 || encrypted[1] !== 0x31 || encrypted[2] !== this.key) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (encrypted[0] !== 0x76 || encrypted[1] !== 0x31 || encrypted[2] !== this.key)
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return Buffer.from(encrypted.subarray(3).map((b) => b ^ this.key)).toString('utf8');
   }
   getSelectedStorageBackend(): string {

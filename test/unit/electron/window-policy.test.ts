@@ -29,7 +29,16 @@ describe('the window policy', () => {
   });
 
   it('refuses every permission except clipboard writes from our own pages', () => {
-    for (const permission of ['media', 'geolocation', 'notifications', 'midiSysex', 'openExternal', 'clipboard-read', 'fullscreen', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'midiSysex',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen',
+      'unknown',
+    ]) {
       expect(isPermissionAllowed(permission, 'hotpath://app/index.html'), permission).toBe(false);
     }
     expect(isPermissionAllowed('clipboard-sanitized-write', 'hotpath://app/index.html')).toBe(true);

@@ -7,9 +7,12 @@ describe('PostgresHealth', () => {
   it('starts up, turns down with the error when a probe fails, and up again when one succeeds, telling each change once', async () => {
     let fail: Error | null = new Error('connect ECONNREFUSED 127.0.0.1:5432');
     const changes: PostgresHealthState['state'][] = [];
-    const health = new PostgresHealth(async () => {
-      if (fail) throw fail;
-    }, (now) => changes.push(now.state));
+    const health = new PostgresHealth(
+      async () => {
+        if (fail) throw fail;
+      },
+      (now) => changes.push(now.state),
+    );
     expect(health.state.state).toBe('up');
     await health.check();
     await health.check();
@@ -24,10 +27,13 @@ describe('PostgresHealth', () => {
     vi.useFakeTimers();
     const signals: AbortSignal[] = [];
     let hang = true;
-    const health = new PostgresHealth((signal) => {
-      signals.push(signal);
-      return hang ? new Promise<void>(() => undefined) : Promise.resolve();
-    }, () => undefined);
+    const health = new PostgresHealth(
+      (signal) => {
+        signals.push(signal);
+        return hang ? new Promise<void>(() => undefined) : Promise.resolve();
+      },
+      () => undefined,
+    );
     const pending = health.check();
     await vi.advanceTimersByTimeAsync(PROBE_TIMEOUT_MS + 1);
     await pending;
@@ -43,10 +49,13 @@ describe('PostgresHealth', () => {
   it('starts no second probe while one is pending', async () => {
     let probes = 0;
     let answer: () => void = () => undefined;
-    const health = new PostgresHealth(() => {
-      probes += 1;
-      return new Promise<void>((resolve) => (answer = resolve));
-    }, () => undefined);
+    const health = new PostgresHealth(
+      () => {
+        probes += 1;
+        return new Promise<void>((resolve) => (answer = resolve));
+      },
+      () => undefined,
+    );
     const pending = health.check();
     await health.check();
     await health.check();
@@ -60,10 +69,13 @@ describe('PostgresHealth', () => {
     vi.useFakeTimers();
     let late: () => void = () => undefined;
     let calls = 0;
-    const health = new PostgresHealth(() => {
-      calls += 1;
-      return calls === 1 ? new Promise<void>((resolve) => (late = resolve)) : Promise.reject(new Error('connection refused'));
-    }, () => undefined);
+    const health = new PostgresHealth(
+      () => {
+        calls += 1;
+        return calls === 1 ? new Promise<void>((resolve) => (late = resolve)) : Promise.reject(new Error('connection refused'));
+      },
+      () => undefined,
+    );
     const first = health.check();
     await vi.advanceTimersByTimeAsync(PROBE_TIMEOUT_MS + 1);
     await first;

@@ -48,7 +48,13 @@ function modelProcess(initialFixed: number, plannerCacheBytes = 0) {
     return await manager.tick();
   };
   return {
-    manager, cache, pool, planner, logged, rss, read,
+    manager,
+    cache,
+    pool,
+    planner,
+    logged,
+    rss,
+    read,
     grow: (bytes: number) => void (cache.held = Math.min(cache.max, cache.held + bytes)),
     setFixed: (bytes: number) => void (fixed = bytes),
   };
@@ -68,7 +74,7 @@ describe('the memory manager holds its budget when what it controls is enough', 
     expect(model.logged.some((l) => /cannot be held/.test(l.message))).toBe(false);
   });
 
-  it('the plan selector\'s cached partial results are given back too, which is what holds a budget the L1 alone could not', async () => {
+  it("the plan selector's cached partial results are given back too, which is what holds a budget the L1 alone could not", async () => {
     // 310 + 40 (L1) + 20 (pool) + 64 (partial results) = 434 MiB. Without the planner's 64 MiB the aggressive
     // cleanup would leave 378 MiB (94.5%, still over aggressive's 0.9 line); with it, 314 MiB (78.5%, under 0.8).
     const model = modelProcess(310 * MiB, 64 * MiB);
@@ -76,7 +82,10 @@ describe('the memory manager holds its budget when what it controls is enough', 
     const first = await model.read();
     expect(first.level).toBe('aggressive');
     const cleanup = model.manager.actions()[0]!;
-    expect(cleanup.steps.find((step) => step.step === 'releasePlannerCaches')).toMatchObject({ status: 'done', detail: expect.stringContaining('64 MiB') });
+    expect(cleanup.steps.find((step) => step.step === 'releasePlannerCaches')).toMatchObject({
+      status: 'done',
+      detail: expect.stringContaining('64 MiB'),
+    });
     expect(model.planner.released).toBe(1);
     expect(model.rss()).toBe(314 * MiB);
     for (let i = 0; i < 10; i += 1) await model.read();
@@ -134,7 +143,7 @@ describe('the memory manager says why when the budget cannot be held', () => {
 });
 
 describe('a budget under the engine at rest is refused with the number', () => {
-  it('the minimum leaves the resting engine under moderate\'s exit line (0.8), rounded up to a MiB', () => {
+  it("the minimum leaves the resting engine under moderate's exit line (0.8), rounded up to a MiB", () => {
     expect(minimumBudget(160 * MiB)).toBe(200 * MiB);
     expect(minimumBudget(161 * MiB)).toBe(202 * MiB);
     expect(() => minimumBudget(0)).toThrow(RangeError);
@@ -142,14 +151,16 @@ describe('a budget under the engine at rest is refused with the number', () => {
 
   it('refuses below the minimum, saying what the engine needs at rest and what to give instead', () => {
     const refusal = budgetBelowRest(180 * MiB, 160 * MiB, 'with this stack');
-    expect(refusal?.message).toBe('The memory budget 180 MiB is below what the engine needs: about 160 MiB at rest with this stack, before any cache or traffic, and cleanups cannot give back the engine itself.');
+    expect(refusal?.message).toBe(
+      'The memory budget 180 MiB is below what the engine needs: about 160 MiB at rest with this stack, before any cache or traffic, and cleanups cannot give back the engine itself.',
+    );
     expect(refusal?.hint).toBe('Give at least 200 MiB (e.g. --memory-budget 200MiB), or leave --memory-budget unset.');
     expect(budgetBelowRest(200 * MiB, 160 * MiB, 'with this stack')).toBeNull();
   });
 
   it('says where the RSS is, without counting reserved WebAssembly memory as resident', () => {
     expect(describeRss({ rssBytes: 470 * MiB, heapTotalBytes: 90 * MiB, externalBytes: 152 * MiB, arrayBuffersBytes: 20 * MiB })).toBe(
-      'V8 heap of the engine\'s thread 90 MiB, buffers 20 MiB, the rest (the planner\'s threads, WebAssembly, code, native) 360 MiB',
+      "V8 heap of the engine's thread 90 MiB, buffers 20 MiB, the rest (the planner's threads, WebAssembly, code, native) 360 MiB",
     );
   });
 });

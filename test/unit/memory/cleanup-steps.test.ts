@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { BackgroundGate } from '../../../main/memory/background-gate.ts';
 import {
-  collectGarbage, emptyL1, measureStep, pauseBackground, poolToMinimum, purgeExpiredL1, restoreL1, resumeBackground, shrinkL1, trimPool,
-  type MemoryFigures, type StepEnvironment,
+  collectGarbage,
+  emptyL1,
+  measureStep,
+  pauseBackground,
+  poolToMinimum,
+  purgeExpiredL1,
+  restoreL1,
+  resumeBackground,
+  shrinkL1,
+  trimPool,
+  type MemoryFigures,
+  type StepEnvironment,
 } from '../../../main/memory/cleanup-steps.ts';
 import { FakeCache, FakePool, MiB } from './fakes.ts';
 
@@ -15,13 +25,26 @@ function environment(figures: MemoryFigures[], gc?: () => void): StepEnvironment
 
 describe('cleanup step measurement', () => {
   it('reports RSS and heap before − after and the time taken', async () => {
-    const env = environment([{ rssBytes: 300 * MiB, heapUsedBytes: 200 * MiB }, { rssBytes: 260 * MiB, heapUsedBytes: 120 * MiB }]);
+    const env = environment([
+      { rssBytes: 300 * MiB, heapUsedBytes: 200 * MiB },
+      { rssBytes: 260 * MiB, heapUsedBytes: 120 * MiB },
+    ]);
     const result = await measureStep('collectGarbage', env, () => ({ status: 'done', detail: 'x' }));
-    expect(result).toEqual({ step: 'collectGarbage', status: 'done', detail: 'x', freedBytes: 40 * MiB, freedHeapBytes: 80 * MiB, tookMs: 5 });
+    expect(result).toEqual({
+      step: 'collectGarbage',
+      status: 'done',
+      detail: 'x',
+      freedBytes: 40 * MiB,
+      freedHeapBytes: 80 * MiB,
+      tookMs: 5,
+    });
   });
 
   it('reports growth as a negative figure, not as zero', async () => {
-    const env = environment([{ rssBytes: 300 * MiB, heapUsedBytes: 200 * MiB }, { rssBytes: 302 * MiB, heapUsedBytes: 201 * MiB }]);
+    const env = environment([
+      { rssBytes: 300 * MiB, heapUsedBytes: 200 * MiB },
+      { rssBytes: 302 * MiB, heapUsedBytes: 201 * MiB },
+    ]);
     const result = await measureStep('shrinkL1', env, () => ({ status: 'done', detail: '' }));
     expect(result.freedBytes).toBe(-2 * MiB);
     expect(result.freedHeapBytes).toBe(-1 * MiB);
@@ -47,7 +70,10 @@ describe('cleanup steps', () => {
 
   it('shrinkL1 lowers the budget and never raises it', async () => {
     const cache = new FakeCache(80 * MiB, 100 * MiB);
-    expect(await shrinkL1(cache, 50 * MiB, env())).toMatchObject({ status: 'done', detail: 'L1 budget 100 MiB → 50 MiB; it held 80 MiB, now 50 MiB' });
+    expect(await shrinkL1(cache, 50 * MiB, env())).toMatchObject({
+      status: 'done',
+      detail: 'L1 budget 100 MiB → 50 MiB; it held 80 MiB, now 50 MiB',
+    });
     expect(await shrinkL1(cache, 70 * MiB, env())).toMatchObject({ status: 'skipped' });
     expect(cache.max).toBe(50 * MiB);
   });
@@ -77,7 +103,15 @@ describe('cleanup steps', () => {
 
   it('collectGarbage calls the exposed collector', async () => {
     let calls = 0;
-    const result = await collectGarbage(environment([{ rssBytes: 300 * MiB, heapUsedBytes: 200 * MiB }, { rssBytes: 250 * MiB, heapUsedBytes: 90 * MiB }], () => (calls += 1)));
+    const result = await collectGarbage(
+      environment(
+        [
+          { rssBytes: 300 * MiB, heapUsedBytes: 200 * MiB },
+          { rssBytes: 250 * MiB, heapUsedBytes: 90 * MiB },
+        ],
+        () => (calls += 1),
+      ),
+    );
     expect(calls).toBe(1);
     expect(result).toMatchObject({ status: 'done', freedBytes: 50 * MiB, freedHeapBytes: 110 * MiB });
   });

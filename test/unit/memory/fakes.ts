@@ -8,7 +8,11 @@ export const GiB = 1024 * MiB;
 export class FakeCache implements ReclaimableCache {
   calls: string[] = [];
   expired = 0;
-  constructor(public held: number, public max: number, public configured = max) {}
+  constructor(
+    public held: number,
+    public max: number,
+    public configured = max,
+  ) {}
   l1Bytes(): number {
     return this.held;
   }
@@ -39,7 +43,11 @@ export class FakeCache implements ReclaimableCache {
 
 export class FakePool implements ReclaimablePool {
   calls: string[] = [];
-  constructor(public connections: number, public readonly min: number, public idleAboveMin = 0) {}
+  constructor(
+    public connections: number,
+    public readonly min: number,
+    public idleAboveMin = 0,
+  ) {}
   async trimIdle(): Promise<number> {
     this.calls.push('trim');
     const closed = this.idleAboveMin;
@@ -67,7 +75,15 @@ export class FakeSampler implements ResourceSource {
   async sample(): Promise<ResourceReading> {
     return {
       at: this.clock(),
-      process: { rssBytes: this.rss, heapUsedBytes: this.rss / 2, heapTotalBytes: this.rss / 2, heapLimitBytes: 4 * GiB, externalBytes: 0, arrayBuffersBytes: 0, cpuPercent: 10 },
+      process: {
+        rssBytes: this.rss,
+        heapUsedBytes: this.rss / 2,
+        heapTotalBytes: this.rss / 2,
+        heapLimitBytes: 4 * GiB,
+        externalBytes: 0,
+        arrayBuffersBytes: 0,
+        cpuPercent: 10,
+      },
       eventLoop: { delayP50Ms: 1, delayP99Ms: 2, delayMaxMs: 3, utilization: 0.1 },
       machine: { totalBytes: this.machineTotal, availableBytes: this.machineAvailable, cpuLoadPercent: 20, cores: 2, readAt: this.clock() },
       children: [],

@@ -75,9 +75,11 @@ describe('parseMemoryBudget', () => {
     expect(failure('0').message).toMatch(/below the minimum/);
   });
 
-  it('refuses a budget above the machine\'s memory when told the machine', () => {
+  it("refuses a budget above the machine's memory when told the machine", () => {
     const error = failure('64GiB', { machineTotalBytes: 16 * GiB });
-    expect(error.message).toBe('The memory budget "64GiB" (64 GiB) is more than this machine\'s memory (16 GiB), so it would never be reached.');
+    expect(error.message).toBe(
+      'The memory budget "64GiB" (64 GiB) is more than this machine\'s memory (16 GiB), so it would never be reached.',
+    );
     expect(error.hint).toBe('Give at most 16 GiB, or leave it out to use the default (2 GiB here).');
     expect(parseMemoryBudget('64GiB')).toBe(64 * GiB);
   });

@@ -55,7 +55,12 @@ describe('MemoryManager', () => {
     await read(0.86);
     const [action] = manager.actions();
     expect(stepNames(action!)).toEqual(['purgeExpiredL1', 'shrinkL1', 'trimPool', 'collectGarbage']);
-    expect(action).toMatchObject({ level: 'moderate', kind: 'cleanup', trigger: 'automatic', reason: 'entered moderate: RSS 860 MiB is 86% of the 1000 MiB budget' });
+    expect(action).toMatchObject({
+      level: 'moderate',
+      kind: 'cleanup',
+      trigger: 'automatic',
+      reason: 'entered moderate: RSS 860 MiB is 86% of the 1000 MiB budget',
+    });
     // Half of 512 MiB, and low enough to give back the 60 MiB over the 80% exit line: 400 − 60 = 340 > 256.
     expect(cache.max).toBe(256 * MiB);
     expect(pool.calls).toEqual(['trim']);
@@ -63,7 +68,9 @@ describe('MemoryManager', () => {
     expect(gcCalls()).toBe(1);
     expect(logged).toHaveLength(1);
     expect(logged[0]!.level).toBe('warn');
-    expect(logged[0]!.message).toMatch(/^memory: moderate cleanup \(automatic\) — entered moderate: RSS 860 MiB is 86% of the 1000 MiB budget; purgeExpiredL1 done, freed 0 B RSS/);
+    expect(logged[0]!.message).toMatch(
+      /^memory: moderate cleanup \(automatic\) — entered moderate: RSS 860 MiB is 86% of the 1000 MiB budget; purgeExpiredL1 done, freed 0 B RSS/,
+    );
   });
 
   it('shrinks further than half when half would not give back the RSS over the exit line', async () => {
@@ -93,7 +100,7 @@ describe('MemoryManager', () => {
     expect(gcStep).toMatchObject({ step: 'collectGarbage', status: 'skipped' });
   });
 
-  it('under sustained pressure repeats a level\'s steps at most every 30 s: a bounded number of actions', async () => {
+  it("under sustained pressure repeats a level's steps at most every 30 s: a bounded number of actions", async () => {
     const { manager, readMany } = setup();
     await readMany(0.95, 300); // 10 minutes at 95%
     const actions = manager.actions();
@@ -102,7 +109,7 @@ describe('MemoryManager', () => {
     expect(manager.snapshot().cleanups).toEqual({ moderate: 0, aggressive: 20 });
   });
 
-  it('does not repeat while usage is back under the level\'s entry line, even if the level lasts', async () => {
+  it("does not repeat while usage is back under the level's entry line, even if the level lasts", async () => {
     const { manager, read, readMany } = setup();
     await read(0.86);
     await readMany(0.82, 100); // moderate lasts (not under 80%), but usage is under 85%
@@ -184,7 +191,7 @@ describe('MemoryManager', () => {
     expect(manager.actions()).toHaveLength(1);
   });
 
-  it('runs an operator\'s cleanup at once, even while automatic cleanups are paused', async () => {
+  it("runs an operator's cleanup at once, even while automatic cleanups are paused", async () => {
     const { manager, cache } = setup({ autoCleanup: false });
     const action = await manager.runCleanup('aggressive');
     expect(action).toMatchObject({ trigger: 'operator', level: 'aggressive', reason: 'operator: operator' });

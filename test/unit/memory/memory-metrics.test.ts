@@ -13,7 +13,14 @@ describe('registerMemoryMetrics', () => {
   it('exposes the level, cleanups by level, RSS, heap and budget, read from the manager at scrape time', async () => {
     let now = 0;
     const sampler = new FakeSampler(() => now);
-    const manager = new MemoryManager({ budgetBytes: 1000 * MiB, sampler, cache: new FakeCache(100 * MiB, 200 * MiB), log: () => undefined, clock: () => now, stepEnvironment: { gc: undefined } });
+    const manager = new MemoryManager({
+      budgetBytes: 1000 * MiB,
+      sampler,
+      cache: new FakeCache(100 * MiB, 200 * MiB),
+      log: () => undefined,
+      clock: () => now,
+      stepEnvironment: { gc: undefined },
+    });
     const registry = new Registry();
     registerMemoryMetrics(registry, manager);
 

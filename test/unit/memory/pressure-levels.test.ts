@@ -43,23 +43,36 @@ describe('PressureLevels', () => {
   it('turns flapping input around a threshold into a bounded number of transitions', () => {
     const levels = new PressureLevels();
     // 200 readings alternating 84% / 86% (around moderate's line), then 89% / 91% (around aggressive's).
-    const flapping = [...Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 0.84 : 0.86)), ...Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 0.89 : 0.91))];
+    const flapping = [
+      ...Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 0.84 : 0.86)),
+      ...Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 0.89 : 0.91)),
+    ];
     let transitions = 0;
     for (const share of flapping) if (levels.evaluate(rss(share)).changed) transitions += 1;
     expect(transitions).toBe(2); // normal → moderate once, moderate → aggressive once
     expect(levels.level).toBe('aggressive');
   });
 
-  it('takes the machine\'s used share when it is larger than the budget share, and says so', () => {
+  it("takes the machine's used share when it is larger than the budget share, and says so", () => {
     const levels = new PressureLevels();
-    const evaluation = levels.evaluate({ rssBytes: 100 * MiB, budgetBytes: BUDGET, machineAvailableBytes: 1024 * MiB, machineTotalBytes: 16 * 1024 * MiB });
+    const evaluation = levels.evaluate({
+      rssBytes: 100 * MiB,
+      budgetBytes: BUDGET,
+      machineAvailableBytes: 1024 * MiB,
+      machineTotalBytes: 16 * 1024 * MiB,
+    });
     expect(evaluation).toMatchObject({ level: 'aggressive', source: 'machine', changed: true, previous: 'normal' });
     expect(evaluation.machineShare).toBeCloseTo(15 / 16);
     expect(evaluation.reason).toBe('the machine has 1 GiB available of 16 GiB (94% used)');
   });
 
   it('states the budget share with its numbers', () => {
-    const evaluation = new PressureLevels().evaluate({ rssBytes: 612 * MiB, budgetBytes: 672 * MiB, machineAvailableBytes: MACHINE, machineTotalBytes: MACHINE });
+    const evaluation = new PressureLevels().evaluate({
+      rssBytes: 612 * MiB,
+      budgetBytes: 672 * MiB,
+      machineAvailableBytes: MACHINE,
+      machineTotalBytes: MACHINE,
+    });
     expect(evaluation.reason).toBe('RSS 612 MiB is 91% of the 672 MiB budget');
     expect(evaluation.source).toBe('budget');
   });

@@ -12,7 +12,13 @@ function series(minutes: number, base: number, slopePerMinute: number) {
 
 describe('soak verdict', () => {
   it('fits a least-squares slope', () => {
-    expect(leastSquaresSlope([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])).toBeCloseTo(2);
+    expect(
+      leastSquaresSlope([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 5 },
+      ]),
+    ).toBeCloseTo(2);
     expect(() => leastSquaresSlope([{ x: 0, y: 1 }])).toThrow(/2 points/);
   });
 

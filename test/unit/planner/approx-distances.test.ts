@@ -23,7 +23,14 @@ describe('the SIMD distance kernel', () => {
     let worst = 0;
     let rows = 0;
     // From differences whose squares underflow float32 to values near the largest allowed.
-    for (const [scale, seed] of [[1, 1], [1e-3, 2], [1e-21, 3], [1e-40, 4], [1e6, 5], [1e17, 6]] as const) {
+    for (const [scale, seed] of [
+      [1, 1],
+      [1e-3, 2],
+      [1e-21, 3],
+      [1e-40, 4],
+      [1e6, 5],
+      [1e17, 6],
+    ] as const) {
       const vectors = randomRows(2_000, scale, seed);
       // Some queries exactly on a row (distance 0), the others near one.
       const queries = [vectors.slice(0, DIMS), ...Array.from({ length: 5 }, (_, i) => randomRows(1, scale, seed * 100 + i))];

@@ -40,12 +40,15 @@ describe('ChunkFilterColumns', () => {
     { origins: ['email', 'github', 'slack'], since: new Date(0) },
   ];
 
-  it.each(cases.map((filters) => [JSON.stringify(filters), filters] as const))('decides %s as SQL would, NULLs and microsecond bounds included', (_, filters) => {
-    const compiled = columns.compile(filters);
-    const expected = ROWS.flatMap((row, i) => (sqlSemantics(row, filters) ? [i] : []));
-    expect(ROWS.map((_, i) => i).filter((i) => columns.passes(i, compiled))).toEqual(expected);
-    expect(Array.from(columns.rowsPassing(compiled))).toEqual(expected);
-  });
+  it.each(cases.map((filters) => [JSON.stringify(filters), filters] as const))(
+    'decides %s as SQL would, NULLs and microsecond bounds included',
+    (_, filters) => {
+      const compiled = columns.compile(filters);
+      const expected = ROWS.flatMap((row, i) => (sqlSemantics(row, filters) ? [i] : []));
+      expect(ROWS.map((_, i) => i).filter((i) => columns.passes(i, compiled))).toEqual(expected);
+      expect(Array.from(columns.rowsPassing(compiled))).toEqual(expected);
+    },
+  );
 
   it('has time bounds that split microseconds exactly: since inclusive, until exclusive', () => {
     expect(Array.from(columns.rowsPassing(columns.compile({ since: at })))).toEqual([1, 2, 3]);

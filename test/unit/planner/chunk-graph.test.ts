@@ -7,7 +7,10 @@ function bruteForce(edges: [number, number][], anchor: number, depth: number): n
   const distance = new Map<number, number>([[anchor, 0]]);
   for (let level = 1; level <= depth; level += 1) {
     for (const [a, b] of edges) {
-      for (const [from, to] of [[a, b], [b, a]] as const) {
+      for (const [from, to] of [
+        [a, b],
+        [b, a],
+      ] as const) {
         if (distance.get(from) === level - 1 && !distance.has(to)) distance.set(to, level);
       }
     }
@@ -24,11 +27,16 @@ describe('ChunkGraph', () => {
   for (let i = 0; i < 700; i += 1) edges.push([Math.floor(random() * 390), Math.floor(random() * 390)]);
   for (let i = 1; i < 60; i += 1) edges.push([i * 5, 0]);
   edges.push([3, 3], [4, 9], [4, 9]);
-  const graph = ChunkGraph.fromEdges(rows, Int32Array.from(edges, (e) => e[0]), Int32Array.from(edges, (e) => e[1]));
+  const graph = ChunkGraph.fromEdges(
+    rows,
+    Int32Array.from(edges, (e) => e[0]),
+    Int32Array.from(edges, (e) => e[1]),
+  );
 
   it('walks exactly the rows within depth steps, either direction, anchor excluded, ascending', () => {
     for (const anchor of [0, 3, 4, 17, 123, 395]) {
-      for (const depth of [1, 2, 3] as const) expect(Array.from(graph.walk(anchor, depth)), `${anchor}@${depth}`).toEqual(bruteForce(edges, anchor, depth));
+      for (const depth of [1, 2, 3] as const)
+        expect(Array.from(graph.walk(anchor, depth)), `${anchor}@${depth}`).toEqual(bruteForce(edges, anchor, depth));
     }
     expect(graph.walk(395, 2)).toHaveLength(0);
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphAnchor, HybridFilters, HybridQuery, PartialCacheFacts, VectorIndexFacts } from '../../../main/planner/planner-types.ts';
-import { buildFeatures, extractFeatures, FEATURE_COUNT, FEATURE_NAMES, featureVector, writeFeatureVector, type FeatureInputs } from '../../../main/planner/query-features.ts';
+import {
+  buildFeatures,
+  extractFeatures,
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  featureVector,
+  writeFeatureVector,
+  type FeatureInputs,
+} from '../../../main/planner/query-features.ts';
 import type { SelectivityStats } from '../../../main/planner/table-selectivity.ts';
 
 const index: VectorIndexFacts = { rows: 10_000, meanDegree: 6, degree: (id) => (id === 1 ? 4 : 0) };
@@ -20,7 +28,11 @@ const query = (over: Partial<HybridQuery>): HybridQuery => ({ embedding, k: 10, 
 
 describe('extractFeatures', () => {
   it('estimates the neighbourhood from degrees and the filter rows from selectivity', () => {
-    const f = extractFeatures(query({ anchor: { chunkId: 1, depth: 3 }, filters: { kinds: ['note'] } }), { stats, index, partials: partials() });
+    const f = extractFeatures(query({ anchor: { chunkId: 1, depth: 3 }, filters: { kinds: ['note'] } }), {
+      stats,
+      index,
+      partials: partials(),
+    });
     expect(f.hasAnchor).toBe(1);
     expect(f.depth).toBe(3);
     expect(f.log2Neighbourhood).toBeCloseTo(Math.log2(1 + 4 * 6 * 6));
@@ -53,7 +65,14 @@ describe('extractFeatures', () => {
 
   it('without anchor or filters: no neighbourhood, every row passes', () => {
     const f = extractFeatures(query({}), { stats, index, partials: partials({ hood: 5, filter: 5 }) });
-    expect(f).toMatchObject({ hasAnchor: 0, depth: 0, log2Neighbourhood: 0, filterSelectivity: 1, neighbourhoodCached: 0, filterSetCached: 0 });
+    expect(f).toMatchObject({
+      hasAnchor: 0,
+      depth: 0,
+      log2Neighbourhood: 0,
+      filterSelectivity: 1,
+      neighbourhoodCached: 0,
+      filterSetCached: 0,
+    });
     expect(f.log2FilterRows).toBeCloseTo(f.log2Rows);
   });
 
@@ -80,7 +99,15 @@ describe('extractFeatures', () => {
   });
 
   it('estimates how deep a ranked scan goes before k chunks pass filters and neighbourhood', () => {
-    const base = { k: 10, depth: 0, neighbourhood: 0, filterRows: 10_000, rows: 10_000, neighbourhoodCached: false, filterSetCached: false };
+    const base = {
+      k: 10,
+      depth: 0,
+      neighbourhood: 0,
+      filterRows: 10_000,
+      rows: 10_000,
+      neighbourhoodCached: false,
+      filterSetCached: false,
+    };
     expect(buildFeatures(base).log2RankDepth).toBeCloseTo(Math.log2(11)); // every chunk passes: the first k
     expect(buildFeatures({ ...base, filterRows: 1_000 }).log2RankDepth).toBeCloseTo(Math.log2(101)); // 1 in 10 passes
     // A hub's neighbourhood (a fifth of the table) with a filter passing half: k / (0.2 · 0.5).
@@ -91,7 +118,15 @@ describe('extractFeatures', () => {
   });
 
   it('featureVector and writeFeatureVector agree, in FEATURE_NAMES order', () => {
-    const f = buildFeatures({ k: 7, depth: 2, neighbourhood: 30, filterRows: 50, rows: 100, neighbourhoodCached: true, filterSetCached: false });
+    const f = buildFeatures({
+      k: 7,
+      depth: 2,
+      neighbourhood: 30,
+      filterRows: 50,
+      rows: 100,
+      neighbourhoodCached: true,
+      filterSetCached: false,
+    });
     const v = featureVector(f);
     expect(v).toHaveLength(FEATURE_COUNT);
     expect(v).toEqual(FEATURE_NAMES.map((name) => f[name]));

@@ -17,8 +17,22 @@ const store = new VectorStore(
 );
 const domain: HybridDomain = {
   maxId: ROWS,
-  origins: [['claude', 0.45], ['chatgpt', 0.25], ['cursor', 0.15], ['slack', 0.08], ['github', 0.05], ['email', 0.02]].map(([value, share]) => ({ value: value as string, share: share as number })),
-  kinds: [['message', 0.52], ['code', 0.2], ['tool_output', 0.12], ['summary', 0.08], ['document', 0.05], ['error', 0.03]].map(([value, share]) => ({ value: value as string, share: share as number })),
+  origins: [
+    ['claude', 0.45],
+    ['chatgpt', 0.25],
+    ['cursor', 0.15],
+    ['slack', 0.08],
+    ['github', 0.05],
+    ['email', 0.02],
+  ].map(([value, share]) => ({ value: value as string, share: share as number })),
+  kinds: [
+    ['message', 0.52],
+    ['code', 0.2],
+    ['tool_output', 0.12],
+    ['summary', 0.08],
+    ['document', 0.05],
+    ['error', 0.03],
+  ].map(([value, share]) => ({ value: value as string, share: share as number })),
   dataStartAt: new Date(Date.UTC(2026, 0, 1)),
   dataEndAt: new Date(Date.UTC(2026, 3, 1)),
 };
@@ -68,8 +82,13 @@ describe('createHybridQueryGenerator', () => {
 
   it('ranges from no filter to one rare origin in one day, with valid windows', () => {
     expect(queries.some(unfiltered)).toBe(true);
-    const rareDay = queries.filter((q) => q.filters.origins?.length === 1 && ['slack', 'github', 'email'].includes(q.filters.origins[0]!)
-      && q.filters.since !== undefined && q.filters.until!.getTime() - q.filters.since.getTime() === DAY);
+    const rareDay = queries.filter(
+      (q) =>
+        q.filters.origins?.length === 1 &&
+        ['slack', 'github', 'email'].includes(q.filters.origins[0]!) &&
+        q.filters.since !== undefined &&
+        q.filters.until!.getTime() - q.filters.since.getTime() === DAY,
+    );
     expect(rareDay.length).toBeGreaterThan(50);
     expect(queries.some((q) => q.filters.kinds !== undefined && q.filters.origins !== undefined)).toBe(true);
     for (const q of queries) {

@@ -17,7 +17,9 @@ function issues(json: unknown): readonly string[] {
 describe('parseHybridQuery', () => {
   it('returns the planner form: float32 embedding, Dates, absent filters left out', () => {
     const query = parseHybridQuery({
-      ...valid, filters: { origins: ['email'], since: '2026-01-01T00:00:00Z', until: Date.UTC(2026, 0, 2) }, anchor: { chunkId: 42, depth: 2 },
+      ...valid,
+      filters: { origins: ['email'], since: '2026-01-01T00:00:00Z', until: Date.UTC(2026, 0, 2) },
+      anchor: { chunkId: 42, depth: 2 },
     });
     expect(query.embedding).toBeInstanceOf(Float32Array);
     expect(query.embedding[1]).toBe(Math.fround(0.01));
@@ -29,9 +31,13 @@ describe('parseHybridQuery', () => {
 
   it('says what is wrong with the embedding', () => {
     expect(issues({ ...valid, embedding: embedding.slice(1) })).toEqual(['embedding: must have exactly 32 values']);
-    expect(issues({ ...valid, embedding: [...embedding.slice(1), Number.NaN] })).toEqual(['embedding[31]: every embedding value must be a finite number']);
+    expect(issues({ ...valid, embedding: [...embedding.slice(1), Number.NaN] })).toEqual([
+      'embedding[31]: every embedding value must be a finite number',
+    ]);
     expect(issues({ ...valid, embedding: [...embedding.slice(1), 1e39] })[0]).toMatch(/^embedding\[31\]: .*float32/);
-    expect(issues({ ...valid, embedding: [...embedding.slice(1), '1'] })).toEqual(['embedding[31]: every embedding value must be a finite number']);
+    expect(issues({ ...valid, embedding: [...embedding.slice(1), '1'] })).toEqual([
+      'embedding[31]: every embedding value must be a finite number',
+    ]);
   });
 
   it('bounds k, depth and the anchor id', () => {
@@ -46,7 +52,9 @@ describe('parseHybridQuery', () => {
   it('rejects empty lists, empty windows, bad times and unknown fields', () => {
     expect(issues({ ...valid, filters: { origins: [] } })[0]).toMatch(/^filters\.origins: must name at least one origin/);
     expect(issues({ ...valid, filters: { kinds: [] } })[0]).toMatch(/^filters\.kinds: must name at least one kind/);
-    expect(issues({ ...valid, filters: { since: '2026-01-02T00:00:00Z', until: '2026-01-02T00:00:00Z' } })[0]).toMatch(/^filters\.until: must be after since/);
+    expect(issues({ ...valid, filters: { since: '2026-01-02T00:00:00Z', until: '2026-01-02T00:00:00Z' } })[0]).toMatch(
+      /^filters\.until: must be after since/,
+    );
     expect(issues({ ...valid, filters: { since: 'yesterday' } })[0]).toMatch(/^filters\.since: must be an ISO 8601 time/);
     expect(issues({ ...valid, filters: { origin: ['email'] } })).toEqual(['filters: unknown field(s) origin']);
     expect(issues({ ...valid, limit: 3 })).toEqual(['unknown field(s) limit']);
@@ -60,9 +68,13 @@ describe('parseHybridQuery', () => {
 
 describe('describeHybridQuery', () => {
   it('is one short line naming k, the anchor and the filters', () => {
-    const line = describeHybridQuery(parseHybridQuery({
-      ...valid, filters: { origins: ['email'], kinds: ['code', 'error'], since: '2026-01-01T00:00:00Z' }, anchor: { chunkId: 3, depth: 1 },
-    }));
+    const line = describeHybridQuery(
+      parseHybridQuery({
+        ...valid,
+        filters: { origins: ['email'], kinds: ['code', 'error'], since: '2026-01-01T00:00:00Z' },
+        anchor: { chunkId: 3, depth: 1 },
+      }),
+    );
     expect(line).toBe('k=10 anchor=3@1 origins=email kinds=code,error since=2026-01-01T00:00Z');
     expect(describeHybridQuery(parseHybridQuery(valid))).toBe('k=10 unfiltered');
   });

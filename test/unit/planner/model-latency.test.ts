@@ -34,7 +34,14 @@ describe('latency model', () => {
     const forest = trainForest(x, y, { ...DEFAULT_TRAIN_OPTIONS, nEstimators: 5 }, 11);
     // Train-matrix columns 0,1,2 are features 4,0,2 of the model's vector.
     const compiled = compileForest(forest, [4, 0, 2], x.length);
-    const model = LatencyModel.load({ version: 1, featureCount: 5, trainedAt: 0, trainMs: 0, trainedInThread: 1, plans: { 'graph-first': compiled } });
+    const model = LatencyModel.load({
+      version: 1,
+      featureCount: 5,
+      trainedAt: 0,
+      trainMs: 0,
+      trainedInThread: 1,
+      plans: { 'graph-first': compiled },
+    });
     for (const row of x.slice(0, 20)) {
       const library = forest.predictionValues([row]).getRow(0);
       const vector = [row[1]!, 0, row[2]!, 0, row[0]!];
@@ -49,7 +56,11 @@ describe('latency model', () => {
     expect(model.knownPlans()).toEqual(['vector-first', 'graph-first', 'filtered-vector']);
     expect(model.predict('cached-partial', [50, 0, 7])).toBeNull();
     expect(model.observations('graph-first')).toBe(300);
-    for (const [plan, factor] of [['vector-first', 1], ['graph-first', 2], ['filtered-vector', 4]] as const) {
+    for (const [plan, factor] of [
+      ['vector-first', 1],
+      ['graph-first', 2],
+      ['filtered-vector', 4],
+    ] as const) {
       const p = model.predict(plan, [50, 0.5, 7])!;
       expect(Math.exp(p.mean) / (2 ** 5 * factor)).toBeGreaterThan(0.75);
       expect(Math.exp(p.mean) / (2 ** 5 * factor)).toBeLessThan(1.33);
@@ -69,7 +80,13 @@ describe('latency model', () => {
     // 1000 cheap observations of one shape, then 10 slow ones of another: a recency or uniform subsample of 50
     // would hardly see the slow ones; the stratified one keeps them all.
     const n = 1010;
-    const set: TrainingSet = { featureCount: 1, features: new Float64Array(n), plans: new Uint8Array(n), latencyMs: new Float64Array(n), strata: new Uint32Array(n) };
+    const set: TrainingSet = {
+      featureCount: 1,
+      features: new Float64Array(n),
+      plans: new Uint8Array(n),
+      latencyMs: new Float64Array(n),
+      strata: new Uint32Array(n),
+    };
     const random = seededRandom(5);
     for (let i = 0; i < n; i++) {
       const rare = i % 101 === 0;

@@ -34,7 +34,8 @@ describe('partialDistance', () => {
   const query = Float32Array.from({ length: DIMS }, () => random() * 4 - 2);
 
   it('carried to the end is bit-identical to squaredDistance', () => {
-    for (let r = 0; r < 200; r += 1) expect(partialDistance(vectors, r * DIMS, query, Infinity)).toBe(squaredDistance(vectors, r * DIMS, query));
+    for (let r = 0; r < 200; r += 1)
+      expect(partialDistance(vectors, r * DIMS, query, Infinity)).toBe(squaredDistance(vectors, r * DIMS, query));
   });
 
   it('stops early only past the limit, with a lower bound of the distance', () => {
@@ -112,7 +113,9 @@ describe('rank and rankWhere (SIMD pass for many rows, early abandoning for few)
     const subset = ids.filter((_, r) => r % 7 !== 3);
     const allowed = new Set(subset);
     for (const query of queries) {
-      const expected = all(query).filter((hit) => allowed.has(hit.id)).sort(byRank);
+      const expected = all(query)
+        .filter((hit) => allowed.has(hit.id))
+        .sort(byRank);
       for (const k of [1, 10, 100]) expect(store.rank(subset, query, k)).toEqual(expected.slice(0, k));
     }
   });
@@ -127,7 +130,9 @@ describe('rank and rankWhere (SIMD pass for many rows, early abandoning for few)
     };
     for (const keep of Object.values(tests)) {
       for (const query of queries) {
-        const expected = all(query).filter((_, r) => keep(r)).sort(byRank);
+        const expected = all(query)
+          .filter((_, r) => keep(r))
+          .sort(byRank);
         for (const k of [1, 10, 100]) expect(store.rankWhere(query, k, keep)).toEqual(expected.slice(0, k));
       }
     }

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ObservationWindows } from '../../../main/planner/model-trainer.ts';
 import { buildFeatures, FEATURE_COUNT } from '../../../main/planner/query-features.ts';
 
-const features = (k: number) => buildFeatures({ k, depth: 0, neighbourhood: 0, filterRows: 100 * k, rows: 10_000, neighbourhoodCached: false, filterSetCached: false });
+const features = (k: number) =>
+  buildFeatures({ k, depth: 0, neighbourhood: 0, filterRows: 100 * k, rows: 10_000, neighbourhoodCached: false, filterSetCached: false });
 
 describe('observation windows', () => {
-  it('hands out each plan\'s newest observations oldest first, across the ring\'s wrap, with their shapes as strata', () => {
+  it("hands out each plan's newest observations oldest first, across the ring's wrap, with their shapes as strata", () => {
     const windows = new ObservationWindows(4);
     for (let i = 1; i <= 6; i++) windows.push(2, features(i), i); // 1 and 2 fall out; the ring has wrapped
     windows.push(0, features(9), 90);

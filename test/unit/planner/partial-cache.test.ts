@@ -76,7 +76,10 @@ describe('PartialCache', () => {
   it('stays within its byte bound, evicting the least recently used', () => {
     const cache = new PartialCache({ maxBytes: 10_000 });
     for (let anchor = 1; anchor <= 20; anchor += 1) {
-      cache.setNeighbourhood({ chunkId: anchor, depth: 1 }, new Float64Array(500).map((_, i) => i)); // 2,000 bytes as Int32
+      cache.setNeighbourhood(
+        { chunkId: anchor, depth: 1 },
+        new Float64Array(500).map((_, i) => i),
+      ); // 2,000 bytes as Int32
       expect(cache.stats().bytes).toBeLessThanOrEqual(10_000);
     }
     expect(cache.hasNeighbourhood({ chunkId: 1, depth: 1 })).toBe(false);
@@ -87,7 +90,10 @@ describe('PartialCache', () => {
   it('does not store a set larger than the whole bound, and keeps the rest', () => {
     const cache = new PartialCache({ maxBytes: 10_000 });
     cache.setFilterSet({ kinds: ['a'] }, [1, 2, 3]);
-    cache.setFilterSet({ kinds: ['b'] }, new Float64Array(5_000).map((_, i) => i));
+    cache.setFilterSet(
+      { kinds: ['b'] },
+      new Float64Array(5_000).map((_, i) => i),
+    );
     expect(cache.hasFilterSet({ kinds: ['b'] })).toBe(false);
     expect(cache.hasFilterSet({ kinds: ['a'] })).toBe(true);
     expect(cache.knownFilterSetSize({ kinds: ['b'] })).toBe(5_000);

@@ -73,13 +73,27 @@ describe('RegretTracker', () => {
       vectorPath: { kind: 'in-process', detail: 'test' },
       index: null,
       plans: Object.entries(usage).map(([name, u]) => ({ name, description: name, ...u })),
-      model: { observations: 0, perPlan: usage && Object.fromEntries(Object.keys(usage).map((k) => [k, 0])), fallback: true, training: false, trainings: 0, trainedAt: null, lastTrainMs: null },
+      model: {
+        observations: 0,
+        perPlan: usage && Object.fromEntries(Object.keys(usage).map((k) => [k, 0])),
+        fallback: true,
+        training: false,
+        trainings: 0,
+        trainedAt: null,
+        lastTrainMs: null,
+      },
       planCache: { entries: 0, capacity: 1, hits: 0, misses: 0 },
       ...parts,
     });
     expect(status.timeline).toHaveLength(90);
 
     r.reset();
-    expect(r.status(now)).toMatchObject({ queries: 0, timeline: [], recent: [], overheadUs: null, regret: { oracleSamples: 0, bestFixedPlan: null } });
+    expect(r.status(now)).toMatchObject({
+      queries: 0,
+      timeline: [],
+      recent: [],
+      overheadUs: null,
+      regret: { oracleSamples: 0, bestFixedPlan: null },
+    });
   });
 });

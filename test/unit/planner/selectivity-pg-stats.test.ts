@@ -87,8 +87,24 @@ describe('selectivity from pg_stats', () => {
         if (text.includes('pg_class')) return { rows: [{ reltuples: 100_000 }] as R[] };
         return {
           rows: [
-            { attname: 'system_origin', null_frac: 0, n_distinct: 6, mcv_text: ['api', 'web', 'batch'], mcv_freqs: [0.5, 0.2, 0.1], mcv_ms: null, histogram_ms: null },
-            { attname: 'created_at', null_frac: 0, n_distinct: -1, mcv_text: null, mcv_freqs: null, mcv_ms: [], histogram_ms: CREATED.histogramMs },
+            {
+              attname: 'system_origin',
+              null_frac: 0,
+              n_distinct: 6,
+              mcv_text: ['api', 'web', 'batch'],
+              mcv_freqs: [0.5, 0.2, 0.1],
+              mcv_ms: null,
+              histogram_ms: null,
+            },
+            {
+              attname: 'created_at',
+              null_frac: 0,
+              n_distinct: -1,
+              mcv_text: null,
+              mcv_freqs: null,
+              mcv_ms: [],
+              histogram_ms: CREATED.histogramMs,
+            },
           ] as R[],
         };
       },

@@ -26,7 +26,12 @@ function newSelector(seed = 1) {
 }
 
 /** Runs the workload through the selector: choose, "execute" in the fake world, observe; lets trainings land. */
-async function drive(selector: PlanSelector, next: () => QueryFeatures, queries: number, measure: (f: QueryFeatures, p: PlanName) => number) {
+async function drive(
+  selector: PlanSelector,
+  next: () => QueryFeatures,
+  queries: number,
+  measure: (f: QueryFeatures, p: PlanName) => number,
+) {
   const chosen: PlanName[] = [];
   for (let i = 0; i < queries; i++) {
     const f = next();
@@ -116,7 +121,7 @@ describe('PlanSelector learning in a fake plan-latency world', () => {
     expect(status.fallback).toBe(true);
     expect(selector.currentModel()?.knownPlans()).toEqual([DEFAULT_PLAN]);
     const later = Array.from({ length: 50 }, () => selector.choose(next()));
-    expect(later.every((c) => c.reason === 'fallback' ? c.plan === DEFAULT_PLAN && c.predictedMs !== null : c.explored)).toBe(true);
+    expect(later.every((c) => (c.reason === 'fallback' ? c.plan === DEFAULT_PLAN && c.predictedMs !== null : c.explored))).toBe(true);
   });
 
   it('reset forgets observations and the model', async () => {

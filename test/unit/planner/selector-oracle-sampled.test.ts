@@ -6,7 +6,13 @@ import { InThreadTrainer, noisyLatency, queryGenerator, settle, TEST_TRAIN_OPTIO
 
 /** A selector taught like the engine teaches it with oracle samples: every plan measured on one query in ten. */
 async function taughtSelector(options: Partial<PlanSelectorOptions>): Promise<PlanSelector> {
-  const selector = new PlanSelector({ trainer: new InThreadTrainer(), random: seededRandom(5), retrainEvery: 1e9, trainOptions: TEST_TRAIN_OPTIONS, ...options });
+  const selector = new PlanSelector({
+    trainer: new InThreadTrainer(),
+    random: seededRandom(5),
+    retrainEvery: 1e9,
+    trainOptions: TEST_TRAIN_OPTIONS,
+    ...options,
+  });
   const next = queryGenerator(51);
   const measure = noisyLatency(seededRandom(52));
   for (let i = 0; i < 1500; i++) {
@@ -36,7 +42,13 @@ describe('a selector whose plans are also measured by oracle samples', () => {
 
   it('never tries a little-known plan on a request: the samples measure every plan anyway', () => {
     const trials = (options: Partial<PlanSelectorOptions>): number => {
-      const selector = new PlanSelector({ trainer: new InThreadTrainer(), random: seededRandom(8), retrainEvery: 1e9, trainOptions: TEST_TRAIN_OPTIONS, ...options });
+      const selector = new PlanSelector({
+        trainer: new InThreadTrainer(),
+        random: seededRandom(8),
+        retrainEvery: 1e9,
+        trainOptions: TEST_TRAIN_OPTIONS,
+        ...options,
+      });
       const next = queryGenerator(9);
       let explored = 0;
       for (let i = 0; i < 300; i++) if (selector.choose(next()).reason === 'explore') explored++;
@@ -53,7 +65,14 @@ describe('a selector whose plans are also measured by oracle samples', () => {
   });
 
   it('wants samples while a plan is little known, and trains the moment every plan is known', async () => {
-    const selector = new PlanSelector({ trainer: new InThreadTrainer(), random: seededRandom(3), oracleSampled: true, retrainEvery: 1e9, minObservations: 30, trainOptions: TEST_TRAIN_OPTIONS });
+    const selector = new PlanSelector({
+      trainer: new InThreadTrainer(),
+      random: seededRandom(3),
+      oracleSampled: true,
+      retrainEvery: 1e9,
+      minObservations: 30,
+      trainOptions: TEST_TRAIN_OPTIONS,
+    });
     const next = queryGenerator(31);
     const measure = noisyLatency(seededRandom(32));
     // What an oracle sample teaches: every plan on one query.

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { PRIOR_WEIGHT, ShapeEvidence } from '../../../main/planner/shape-evidence.ts';
 import type { PlanPrediction } from '../../../main/planner/latency-model.ts';
 
-const prior = (mean: number, spread = 0.5): (PlanPrediction | null)[] => [{ mean, spread }, { mean, spread }, null, { mean, spread }, { mean, spread }];
+const prior = (mean: number, spread = 0.5): (PlanPrediction | null)[] => [
+  { mean, spread },
+  { mean, spread },
+  null,
+  { mean, spread },
+  { mean, spread },
+];
 const refine = (evidence: ShapeEvidence, shape: number, p = prior(Math.log(10))) => evidence.refine(shape, p, new Array(5).fill(null));
 
 describe('per-shape evidence refining the forest', () => {

@@ -17,7 +17,8 @@ function tiedStore(ids: number[], seed = 1): { store: VectorStore; vectors: Floa
 }
 
 function bruteForce(ids: number[], vectors: Float32Array, query: Float32Array, allowed: (id: number) => boolean) {
-  return ids.map((id, r) => ({ id, distance: squaredDistance(vectors, r * DIMS, query) }))
+  return ids
+    .map((id, r) => ({ id, distance: squaredDistance(vectors, r * DIMS, query) }))
     .filter((hit) => allowed(hit.id))
     .sort((a, b) => a.distance - b.distance || a.id - b.id);
 }
@@ -55,7 +56,9 @@ describe('VectorStore', () => {
     expect(store.rank([], query, 5)).toEqual([]);
     // Most of the store (the pass over every row): the same rules.
     const most = ids.slice(0, 2_000);
-    expect(store.rank([...most].reverse().concat(most, [1, 2, 999_999]), query, 50)).toEqual(bruteForce(ids, vectors, query, (id) => most.includes(id)).slice(0, 50));
+    expect(store.rank([...most].reverse().concat(most, [1, 2, 999_999]), query, 50)).toEqual(
+      bruteForce(ids, vectors, query, (id) => most.includes(id)).slice(0, 50),
+    );
     expect(store.rank(ids.slice(0, 3), query, 10)).toHaveLength(3);
   });
 
@@ -102,10 +105,16 @@ describe('VectorStore', () => {
   });
 
   it('refuses embedding values the SIMD distances cannot bound (not finite, or beyond ±1e18), naming the chunk', () => {
-    for (const [value, shown] of [[Number.NaN, 'NaN'], [Number.POSITIVE_INFINITY, 'Infinity'], [-3e18, '-29999']] as const) {
+    for (const [value, shown] of [
+      [Number.NaN, 'NaN'],
+      [Number.POSITIVE_INFINITY, 'Infinity'],
+      [-3e18, '-29999'],
+    ] as const) {
       const vectors = new Float32Array(2 * DIMS);
       vectors[DIMS + 4] = value;
-      expect(() => new VectorStore(Float64Array.from([7, 9]), vectors, new Int32Array(2))).toThrow(new RegExp(`Chunk 9: embedding value 5 is ${shown}.*finite values within ±1e\\+18`));
+      expect(() => new VectorStore(Float64Array.from([7, 9]), vectors, new Int32Array(2))).toThrow(
+        new RegExp(`Chunk 9: embedding value 5 is ${shown}.*finite values within ±1e\\+18`),
+      );
     }
     const query = new Float32Array(DIMS);
     query[0] = Number.NaN;
@@ -126,7 +135,9 @@ describe('VectorStore.load', () => {
         if (text.includes('count(*) AS "rows"')) result = [{ rows: String(rows), max_id: String(rows), edges: String(edges.length) }];
         else if (text.includes('"embedding"')) {
           const [after, limit] = values as [number, number];
-          result = Array.from({ length: rows }, (_, i) => i + 1).filter((id) => id > after).slice(0, limit)
+          result = Array.from({ length: rows }, (_, i) => i + 1)
+            .filter((id) => id > after)
+            .slice(0, limit)
             .map((id) => ({
               id: String(id),
               embedding: arraySend(Array.from({ length: DIMS }, (_, d) => id + d / 10)),
@@ -159,7 +170,12 @@ describe('VectorStore.load', () => {
   }
 
   it('reads keyset pages, every embedding as float32, the filter columns, and the edges with undirected degrees', async () => {
-    const sql = fakeSql(25, [[2, 1], [3, 1], [3, 2], [25, 1]]);
+    const sql = fakeSql(25, [
+      [2, 1],
+      [3, 1],
+      [3, 2],
+      [25, 1],
+    ]);
     const progress: number[] = [];
     const store = await VectorStore.load(sql, { pageRows: 10, onProgress: (loaded, total) => progress.push(loaded, total) });
     expect(store.rows).toBe(25);
@@ -171,16 +187,25 @@ describe('VectorStore.load', () => {
     expect(store.meanDegree).toBe(8 / 25);
     expect(store.fingerprint).toEqual({ rows: 25, maxId: 25, edges: 4 });
     expect(Array.from(store.neighbourhood({ chunkId: 1, depth: 1 }))).toEqual([2, 3, 25]);
-    expect(Array.from(store.idsPassing({ origins: ['even'], kinds: ['note'], since: new Date(4_000), until: new Date(12_001) }))).toEqual([4, 6, 8, 12]);
+    expect(Array.from(store.idsPassing({ origins: ['even'], kinds: ['note'], since: new Date(4_000), until: new Date(12_001) }))).toEqual([
+      4, 6, 8, 12,
+    ]);
     expect(Array.from(store.keepPassing([10, 3, 6, 99], { kinds: ['note'] }))).toEqual([3, 6]);
     expect(await VectorStore.readFingerprint(sql)).toEqual(store.fingerprint);
   });
 
   it('rejects embeddings of the wrong length or with NULLs, naming the chunk', async () => {
-    for (const [embedding, message] of [[arraySend([1, 2, 3]), /Chunk 1: .*3 values instead of 32/], [arraySend(new Array(DIMS).fill(0), 5), /Chunk 1: value 6 .* NULL/]] as const) {
+    for (const [embedding, message] of [
+      [arraySend([1, 2, 3]), /Chunk 1: .*3 values instead of 32/],
+      [arraySend(new Array(DIMS).fill(0), 5), /Chunk 1: value 6 .* NULL/],
+    ] as const) {
       const sql: PlannerSql = {
         async query<R>(text: string) {
-          const rows = text.includes('"embedding"') ? [{ id: '1', embedding, origin: null, kind: null, created_us: null }] : text.includes('count(*) AS "rows"') ? [{ rows: '1', max_id: '1', edges: '0' }] : [];
+          const rows = text.includes('"embedding"')
+            ? [{ id: '1', embedding, origin: null, kind: null, created_us: null }]
+            : text.includes('count(*) AS "rows"')
+              ? [{ rows: '1', max_id: '1', edges: '0' }]
+              : [];
           return { rows: rows as R[] };
         },
       };

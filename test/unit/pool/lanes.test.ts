@@ -32,7 +32,15 @@ describe('laneCaps', () => {
 describe('LaneQueue', () => {
   it('orders high, then normal, then low, first come first served within a lane', () => {
     const queue = new LaneQueue<string>();
-    for (const [lane, name] of [['low', 'l1'], ['normal', 'n1'], ['high', 'h1'], ['low', 'l2'], ['high', 'h2'], ['normal', 'n2']] as [Lane, string][]) queue.enqueue(lane, name);
+    for (const [lane, name] of [
+      ['low', 'l1'],
+      ['normal', 'n1'],
+      ['high', 'h1'],
+      ['low', 'l2'],
+      ['high', 'h2'],
+      ['normal', 'n2'],
+    ] as [Lane, string][])
+      queue.enqueue(lane, name);
     expect(queue.waitingByLane()).toEqual({ high: 2, normal: 2, low: 2 });
     expect(drain(queue, 10)).toEqual(['h1', 'h2', 'n1', 'n2', 'l1', 'l2']);
     expect(queue.waiting()).toBe(0);

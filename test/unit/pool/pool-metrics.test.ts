@@ -38,7 +38,11 @@ describe('PoolMetrics', () => {
     metrics.acquired('low', 50);
     metrics.released(2);
     metrics.counters.timeouts.low += 1;
-    const gauges = { connections: { total: 2, idle: 1, active: 1, opening: 0, activeByLane: { high: 1, normal: 0, low: 0 } }, waiting: { high: 0, normal: 0, low: 0 }, limit: 2 };
+    const gauges = {
+      connections: { total: 2, idle: 1, active: 1, opening: 0, activeByLane: { high: 1, normal: 0, low: 0 } },
+      waiting: { high: 0, normal: 0, low: 0 },
+      limit: 2,
+    };
     const snap = metrics.take(1000, gauges);
     expect(snap.intervalMs).toBe(1000);
     expect(snap.acquireWaitUs.high.count).toBe(100);

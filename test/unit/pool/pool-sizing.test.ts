@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { computePoolSize, headroom, serverAllows, type ServerConnectionFacts } from '../../../main/pool/pool-sizing.ts';
-import { PoolError } from '../../../main/pool/pool-errors.ts';
+import { type PoolError } from '../../../main/pool/pool-errors.ts';
 
-const facts = (over: Partial<ServerConnectionFacts> = {}): ServerConnectionFacts => ({ cores: 2, serverMaxConnections: 100, reservedConnections: 3, otherConnections: 10, ...over });
+const facts = (over: Partial<ServerConnectionFacts> = {}): ServerConnectionFacts => ({
+  cores: 2,
+  serverMaxConnections: 100,
+  reservedConnections: 3,
+  otherConnections: 10,
+  ...over,
+});
 
 function error(fn: () => unknown): PoolError {
   try {
@@ -34,7 +40,9 @@ describe('computePoolSize', () => {
     expect(computePoolSize(facts(), { max: 82 }).max).toBe(82);
     const e = error(() => computePoolSize(facts(), { max: 83 }));
     expect(e.code).toBe('invalid-size');
-    expect(e.message).toBe('A pool of 83 connections does not fit: the server allows 82 more: max_connections 100 − 3 reserved − 10 used by others − 5 kept free.');
+    expect(e.message).toBe(
+      'A pool of 83 connections does not fit: the server allows 82 more: max_connections 100 − 3 reserved − 10 used by others − 5 kept free.',
+    );
     expect(e.hint).toMatch(/at most 82 connections/);
   });
 
@@ -42,7 +50,9 @@ describe('computePoolSize', () => {
     expect(error(() => computePoolSize(facts(), { max: 0 })).code).toBe('invalid-size');
     expect(error(() => computePoolSize(facts(), { min: -1 })).code).toBe('invalid-size');
     expect(error(() => computePoolSize(facts(), { max: 2.5 })).code).toBe('invalid-size');
-    expect(error(() => computePoolSize(facts(), { min: 4, max: 3 })).message).toMatch(/minimum \(4 connections\) is above its maximum \(3 connections\)/);
+    expect(error(() => computePoolSize(facts(), { min: 4, max: 3 })).message).toMatch(
+      /minimum \(4 connections\) is above its maximum \(3 connections\)/,
+    );
     expect(computePoolSize(facts(), { min: 0, max: 1 })).toMatchObject({ min: 0, max: 1 });
     expect(computePoolSize(facts(), { max: 1 }).min).toBe(1);
   });

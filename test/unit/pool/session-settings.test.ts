@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkChange, computeSessionSettings, estimateServerMemory, maxSafeWorkMemKb, memoryBudget, serverPairs, setConfigQuery, worstCasePerConnectionKb,
+  checkChange,
+  computeSessionSettings,
+  estimateServerMemory,
+  maxSafeWorkMemKb,
+  memoryBudget,
+  serverPairs,
+  setConfigQuery,
+  worstCasePerConnectionKb,
   type ServerMemoryFacts,
 } from '../../../main/pool/session-settings.ts';
-import { PoolError } from '../../../main/pool/pool-errors.ts';
+import { type PoolError } from '../../../main/pool/pool-errors.ts';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-const local: ServerMemoryFacts = { sharedBuffersBytes: 1 * GiB, effectiveCacheSizeBytes: 4 * GiB, hashMemMultiplier: 2, localTotalMemoryBytes: 9 * GiB };
+const local: ServerMemoryFacts = {
+  sharedBuffersBytes: 1 * GiB,
+  effectiveCacheSizeBytes: 4 * GiB,
+  hashMemMultiplier: 2,
+  localTotalMemoryBytes: 9 * GiB,
+};
 const remote: ServerMemoryFacts = { sharedBuffersBytes: 2 * GiB, effectiveCacheSizeBytes: 6 * GiB, hashMemMultiplier: 2 };
 
 describe('server memory and the work_mem budget', () => {
@@ -37,14 +49,25 @@ describe('server memory and the work_mem budget', () => {
   it('caps work_mem for small pools and keeps the server minimum for huge ones', () => {
     expect(computeSessionSettings(local, 1).values.workMemKb).toBe(32 * 1024);
     expect(computeSessionSettings(local, 1).reasons.workMemKb).toMatch(/capped/);
-    const tiny: ServerMemoryFacts = { sharedBuffersBytes: 128 * MiB, effectiveCacheSizeBytes: 128 * MiB, hashMemMultiplier: 2, localTotalMemoryBytes: 160 * MiB };
+    const tiny: ServerMemoryFacts = {
+      sharedBuffersBytes: 128 * MiB,
+      effectiveCacheSizeBytes: 128 * MiB,
+      hashMemMultiplier: 2,
+      localTotalMemoryBytes: 160 * MiB,
+    };
     expect(computeSessionSettings(tiny, 200).values.workMemKb).toBe(64);
     expect(computeSessionSettings(tiny, 200).reasons.workMemKb).toMatch(/minimum of 64 kB/);
   });
 
   it('has safe defaults for OLTP pools, each with a reason, and lets overrides win', () => {
     const computed = computeSessionSettings(local, 5, { statementTimeoutMs: 1000 });
-    expect(computed.values).toMatchObject({ statementTimeoutMs: 1000, lockTimeoutMs: 5000, idleInTransactionTimeoutMs: 60000, jit: false, planCacheMode: 'auto' });
+    expect(computed.values).toMatchObject({
+      statementTimeoutMs: 1000,
+      lockTimeoutMs: 5000,
+      idleInTransactionTimeoutMs: 60000,
+      jit: false,
+      planCacheMode: 'auto',
+    });
     expect(computed.reasons.statementTimeoutMs).toMatch(/operator/);
     expect(Object.keys(computed.reasons).sort()).toEqual(Object.keys(computed.values).sort());
   });
@@ -69,12 +92,23 @@ describe('checkChange', () => {
 describe('statements', () => {
   it('maps settings to server names and values with units', () => {
     expect(serverPairs({ statementTimeoutMs: 250, workMemKb: 4096, jit: true, planCacheMode: 'force_generic_plan' })).toEqual([
-      ['statement_timeout', '250ms'], ['work_mem', '4096kB'], ['jit', 'on'], ['plan_cache_mode', 'force_generic_plan'],
+      ['statement_timeout', '250ms'],
+      ['work_mem', '4096kB'],
+      ['jit', 'on'],
+      ['plan_cache_mode', 'force_generic_plan'],
     ]);
   });
 
   it('passes names and values as parameters, never in the SQL text', () => {
-    expect(setConfigQuery([['work_mem', "1MB'; DROP TABLE x; --"], ['jit', 'off']], false)).toEqual({
+    expect(
+      setConfigQuery(
+        [
+          ['work_mem', "1MB'; DROP TABLE x; --"],
+          ['jit', 'off'],
+        ],
+        false,
+      ),
+    ).toEqual({
       text: 'SELECT set_config($1, $2, false), set_config($3, $4, false)',
       values: ['work_mem', "1MB'; DROP TABLE x; --", 'jit', 'off'],
     });

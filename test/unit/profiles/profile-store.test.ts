@@ -15,7 +15,6 @@ function input(overrides: Partial<SaveProfileInput> = {}): SaveProfileInput {
   return { name: 'production', pgUrl: PG_URL, saveSecret: false, ...overrides };
 }
 
-
 describe('ProfileStore', () => {
   let dir: string;
   const store = (cipher: SecretCipher | null = null) => new ProfileStore({ dataDir: dir, cipher, noCipherWarning: 'no cipher here' });
@@ -63,8 +62,16 @@ describe('ProfileStore', () => {
     expect(JSON.parse(raw).profiles[0].savedSecret).toBeNull();
 
     const restarted = store(cipher);
-    expect((await restarted.list()).profiles[0]).toMatchObject({ secretSaved: false, secretAvailable: false, needsSecret: true, redisDisplayUrl: 'redis://:****@cache:6379' });
-    expect(await errorOf(restarted.connection(saved.id))).toMatchObject({ code: 'secret-needed', hint: expect.stringContaining('Enter the password') });
+    expect((await restarted.list()).profiles[0]).toMatchObject({
+      secretSaved: false,
+      secretAvailable: false,
+      needsSecret: true,
+      redisDisplayUrl: 'redis://:****@cache:6379',
+    });
+    expect(await errorOf(restarted.connection(saved.id))).toMatchObject({
+      code: 'secret-needed',
+      hint: expect.stringContaining('Enter the password'),
+    });
   });
 
   it('with saveSecret but no cipher keeps the password in memory only', async () => {
@@ -89,7 +96,10 @@ describe('ProfileStore', () => {
     const saved = await store(new EnvKeyCipher(KEY)).save(input({ saveSecret: true }));
     const other = store(new EnvKeyCipher(`${KEY}-rotated`));
     const error = await errorOf(other.connection(saved.id));
-    expect(error).toMatchObject({ code: 'secret-needed', message: expect.stringContaining('encrypted with another HOTPATH_SECRET_KEY; enter the password again') });
+    expect(error).toMatchObject({
+      code: 'secret-needed',
+      message: expect.stringContaining('encrypted with another HOTPATH_SECRET_KEY; enter the password again'),
+    });
     expect((await other.connection(saved.id, 'typed')).pgUrl).toBe('postgres://alice:typed@db.example.com:5432/app?sslmode=disable');
   });
 
@@ -97,7 +107,9 @@ describe('ProfileStore', () => {
     const cipher = new EnvKeyCipher(KEY);
     const saved = await store(cipher).save(input({ saveSecret: true }));
     const profiles = store(cipher);
-    const edited = await profiles.save(input({ id: saved.id, name: 'prod (renamed)', pgUrl: 'postgres://alice@db.example.com:5432/app?sslmode=disable', saveSecret: true }));
+    const edited = await profiles.save(
+      input({ id: saved.id, name: 'prod (renamed)', pgUrl: 'postgres://alice@db.example.com:5432/app?sslmode=disable', saveSecret: true }),
+    );
     expect(edited).toMatchObject({ id: saved.id, name: 'prod (renamed)', needsSecret: true, secretSaved: true });
     expect((await profiles.connection(saved.id)).pgUrl).toBe(PG_URL);
     expect((await store(cipher).connection(saved.id)).pgUrl).toBe(PG_URL);
@@ -158,7 +170,11 @@ describe('ProfileStore', () => {
     await writeFile(file, content);
     const profiles = store();
     const error = await errorOf(profiles.list());
-    expect(error).toMatchObject({ code: 'profiles-unreadable', message: expect.stringContaining(file), hint: expect.stringContaining('nothing is lost') });
+    expect(error).toMatchObject({
+      code: 'profiles-unreadable',
+      message: expect.stringContaining(file),
+      hint: expect.stringContaining('nothing is lost'),
+    });
     expect((error as Error).message).toMatch(detail);
     expect(await errorOf(profiles.save(input()))).toMatchObject({ code: 'profiles-unreadable' });
     expect(await readFile(file, 'utf8')).toBe(content);

@@ -63,6 +63,7 @@ describe('splitUrlSecret / joinUrlSecret', () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(error).toBeInstanceOf(StackError);
     expect(error).toMatchObject({ code: 'malformed-url', hint: expect.stringContaining('%25') });

@@ -57,10 +57,20 @@ describe('navigation', () => {
   it('marks the current page in the navigation and follows link clicks', async () => {
     renderShell();
     const nav = screen.getByRole('navigation', { name: 'Pages' });
-    await waitFor(() => expect(within(nav).getByRole('link', { name: /Overview/ }).getAttribute('aria-current')).toBe('page'));
+    await waitFor(() =>
+      expect(
+        within(nav)
+          .getByRole('link', { name: /Overview/ })
+          .getAttribute('aria-current'),
+      ).toBe('page'),
+    );
     fireEvent.click(within(nav).getByRole('link', { name: /Database/ }));
     expect(heading()).toBe('Database');
-    expect(within(nav).getByRole('link', { name: /Database/ }).getAttribute('aria-current')).toBe('page');
+    expect(
+      within(nav)
+        .getByRole('link', { name: /Database/ })
+        .getAttribute('aria-current'),
+    ).toBe('page');
     expect(window.location.hash).toBe('#/database');
   });
 
@@ -93,7 +103,9 @@ describe('navigation', () => {
 describe('header', () => {
   it('shows the connection in use and the stack status', async () => {
     renderShell();
-    await waitFor(() => expect(screen.getByTestId('connection-in-use').textContent).toContain('postgres://postgres:****@127.0.0.1:5544/hotpath'));
+    await waitFor(() =>
+      expect(screen.getByTestId('connection-in-use').textContent).toContain('postgres://postgres:****@127.0.0.1:5544/hotpath'),
+    );
     expect(screen.getByTestId('connection-in-use').textContent).toContain('PostgreSQL 18.1');
     expect(screen.getByRole('status', { name: 'Stack status' }).textContent).toContain('Ready');
   });
@@ -141,11 +153,18 @@ describe('overview', () => {
     const { services } = renderShell();
     await screen.findByRole('heading', { level: 1, name: 'Overview' });
     act(() => services.telemetry.getState().ingest(snapshot(1, 3, { saturated: true, targetRate: 5000, achievedRate: 2000 })));
-    expect((await screen.findByTestId('saturation')).textContent).toContain('Target not met: 2,000 req/s completed of 5,000 req/s asked (40%)');
+    expect((await screen.findByTestId('saturation')).textContent).toContain(
+      'Target not met: 2,000 req/s completed of 5,000 req/s asked (40%)',
+    );
   });
 
   it('offers a retry when the engine does not answer', async () => {
-    const api = new FakeEngineApi().fail('engine.status', 'disconnected', 'The connection to the engine closed.', 'Check that hotpath is still running, then reload.');
+    const api = new FakeEngineApi().fail(
+      'engine.status',
+      'disconnected',
+      'The connection to the engine closed.',
+      'Check that hotpath is still running, then reload.',
+    );
     renderShell(api);
     const retry = await screen.findByRole('button', { name: 'Retry' });
     expect(screen.getByTestId('engine-unreachable').textContent).toContain('The connection to the engine closed.');

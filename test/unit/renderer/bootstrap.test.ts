@@ -35,7 +35,11 @@ describe('bootstrap', () => {
 
   it('replaces the console with the retry screen when the connection closes', async () => {
     let closeConnection: () => void = () => undefined;
-    const open = async (): Promise<EngineConnection> => ({ api: new FakeEngineApi(), onClose: (listener) => (closeConnection = listener), close: () => undefined });
+    const open = async (): Promise<EngineConnection> => ({
+      api: new FakeEngineApi(),
+      onClose: (listener) => (closeConnection = listener),
+      close: () => undefined,
+    });
     render(createElement(Bootstrap, { choice: ws, open, environment }));
     await screen.findByRole('heading', { name: 'Welcome to Hotpath' });
     closeConnection();

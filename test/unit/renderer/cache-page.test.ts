@@ -30,7 +30,10 @@ function cacheStatus(overrides: Partial<CacheStatusPayload> = {}): CacheStatusPa
 function engine(status = cacheStatus()) {
   return new FakeEngineApi()
     .handle('cache.status', () => status)
-    .handle('cache.flush', (p) => ({ removed: p.tier === 'all' ? { l1: 41_000, l2: 50_000, l3: 7 } : { [p.tier]: 41_000 }, complete: true }))
+    .handle('cache.flush', (p) => ({
+      removed: p.tier === 'all' ? { l1: 41_000, l2: 50_000, l3: 7 } : { [p.tier]: 41_000 },
+      complete: true,
+    }))
     .handle('cache.warm', (p) => ({ keys: p.keys ?? 5000, loaded: 4000, alreadyCached: 990, failed: 10, elapsedMs: 2500 }))
     .handle('cache.resize', (p) => cacheStatus({ l1: { maxBytes: p.l1Bytes, bytes: Math.min(p.l1Bytes, 32 * MiB), entries: 1000 } }));
 }

@@ -5,7 +5,16 @@ import { cacheInterval, idleSnapshot, snapshot } from './fixtures.ts';
 describe('cache chart series', () => {
   it('turns a cache interval into percentages, MiB and per-second counts; no cache is a gap, not zeros', () => {
     expect(cachePointFromSnapshot(5000, cacheInterval(0.9))).toEqual({
-      at: 5000, overall: 90, l1: 90, l2: 0, l3: null, l1MiB: 40, budgetMiB: 128, l1Entries: 30, evictions: 5, loads: 10,
+      at: 5000,
+      overall: 90,
+      l1: 90,
+      l2: 0,
+      l3: null,
+      l1MiB: 40,
+      budgetMiB: 128,
+      l1Entries: 30,
+      evictions: 5,
+      loads: 10,
     });
     expect(cachePointFromSnapshot(5000, null)).toMatchObject({ overall: null, l1: null, l1MiB: null, evictions: null });
   });

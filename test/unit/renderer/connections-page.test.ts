@@ -10,7 +10,11 @@ import { consoleServices, renderInConsole } from './render-console.ts';
 
 afterEach(cleanup);
 
-const storage = { kind: 'safeStorage' as const, canPersist: true, warning: 'Your desktop has no keyring: passwords are encrypted with a hard-coded key (basic_text).' };
+const storage = {
+  kind: 'safeStorage' as const,
+  canPersist: true,
+  warning: 'Your desktop has no keyring: passwords are encrypted with a hard-coded key (basic_text).',
+};
 
 async function renderConnections(profiles: ConnectionProfile[], api = new FakeEngineApi()) {
   api.handle('profiles.list', () => ({ profiles, secretStorage: storage }));
@@ -21,7 +25,10 @@ async function renderConnections(profiles: ConnectionProfile[], api = new FakeEn
 
 describe('connections page', () => {
   it('lists saved profiles with masked URLs and shows the secret-storage warning', async () => {
-    await renderConnections([profile(), profile({ id: 'p2', name: 'replica', pgDisplayUrl: 'postgres://ro:****@replica:5432/app', secretSaved: true })]);
+    await renderConnections([
+      profile(),
+      profile({ id: 'p2', name: 'replica', pgDisplayUrl: 'postgres://ro:****@replica:5432/app', secretSaved: true }),
+    ]);
     const list = screen.getByRole('list', { name: 'Saved connections' });
     expect(within(list).getAllByTestId('profile')).toHaveLength(2);
     expect(list.textContent).toContain('postgres://ro:****@replica:5432/app');
@@ -49,7 +56,12 @@ describe('connections page', () => {
   });
 
   it('asks for a password that was not saved, and shows a wrong one’s error in the prompt', async () => {
-    const api = new FakeEngineApi().fail('profiles.connect', 'auth-failed', 'PostgreSQL rejected the password for user "me".', 'Type the password again.');
+    const api = new FakeEngineApi().fail(
+      'profiles.connect',
+      'auth-failed',
+      'PostgreSQL rejected the password for user "me".',
+      'Type the password again.',
+    );
     await renderConnections([profile({ secretAvailable: false, secretSaved: false })], api);
     fireEvent.click(screen.getByRole('button', { name: 'Connect to app on db.example.com' }));
     const dialog = screen.getByRole('dialog', { name: 'Password for app on db.example.com' });

@@ -13,7 +13,18 @@ afterEach(cleanup);
 const longQuery = `SELECT c.id, c.content FROM unified.chunks c WHERE c.origin = $1 AND c.created_at >= $2 ${'AND c.kind IS NOT NULL '.repeat(8)}ORDER BY c.created_at DESC LIMIT $3`;
 
 function connection(overrides: Partial<ActiveConnection> = {}): ActiveConnection {
-  return { pid: 4242, user: 'app', application: 'billing', clientAddress: '10.0.0.5', state: 'active', waitEvent: 'Lock:relation', query: 'SELECT pg_sleep(60)', queryAgeMs: 65_000, ours: false, ...overrides };
+  return {
+    pid: 4242,
+    user: 'app',
+    application: 'billing',
+    clientAddress: '10.0.0.5',
+    state: 'active',
+    waitEvent: 'Lock:relation',
+    query: 'SELECT pg_sleep(60)',
+    queryAgeMs: 65_000,
+    ours: false,
+    ...overrides,
+  };
 }
 
 function renderDatabase(api: FakeEngineApi, status = readyStatus()) {
@@ -48,7 +59,12 @@ describe('database page', () => {
   });
 
   it('says why when pg_stat_statements is unavailable', async () => {
-    const api = engine().handle('database.topStatements', () => ({ available: false, reason: 'pg_stat_statements is not in shared_preload_libraries: add it and restart PostgreSQL.', windowMs: 0, statements: [] }));
+    const api = engine().handle('database.topStatements', () => ({
+      available: false,
+      reason: 'pg_stat_statements is not in shared_preload_libraries: add it and restart PostgreSQL.',
+      windowMs: 0,
+      statements: [],
+    }));
     renderDatabase(api);
     expect((await screen.findByTestId('top-statements-unavailable')).textContent).toContain('add it and restart PostgreSQL');
   });
@@ -85,7 +101,9 @@ describe('database page', () => {
   });
 
   it('shows the connections’ details and offers cancel only for running queries', async () => {
-    renderDatabase(engine([connection(), connection({ pid: 7, state: 'idle', queryAgeMs: null, query: 'COMMIT', ours: true, application: 'hotpath' })]));
+    renderDatabase(
+      engine([connection(), connection({ pid: 7, state: 'idle', queryAgeMs: null, query: 'COMMIT', ours: true, application: 'hotpath' })]),
+    );
     const table = await screen.findByTestId('activity');
     expect(table.textContent).toContain('Lock:relation');
     expect(table.textContent).toContain('1 min 5 s');

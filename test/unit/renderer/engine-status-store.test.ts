@@ -16,7 +16,8 @@ describe('engine status store', () => {
     const store = createEngineStatusStore(new FakeEngineApi());
     const seen: (string | null)[] = [];
     store.subscribe((s) => seen.push(selectPhase(s)));
-    for (const phase of ['connecting', 'seeding', 'ready', 'stopping', 'disconnected'] as const) store.getState().apply(engineStatus({ phase }));
+    for (const phase of ['connecting', 'seeding', 'ready', 'stopping', 'disconnected'] as const)
+      store.getState().apply(engineStatus({ phase }));
     expect(seen).toEqual(['connecting', 'seeding', 'ready', 'stopping', 'disconnected']);
   });
 
@@ -41,10 +42,18 @@ describe('engine status store', () => {
   });
 
   it('rethrows a command’s engine error and keeps the previous status', async () => {
-    const api = new FakeEngineApi().fail('workload.start', 'not-connected', 'The engine is disconnected, not connected to a stack.', 'Start the local demo stack or connect to a database first.');
+    const api = new FakeEngineApi().fail(
+      'workload.start',
+      'not-connected',
+      'The engine is disconnected, not connected to a stack.',
+      'Start the local demo stack or connect to a database first.',
+    );
     const store = createEngineStatusStore(api);
     store.getState().apply(engineStatus());
-    await expect(store.getState().run('workload.start', {})).rejects.toMatchObject({ code: 'not-connected', hint: 'Start the local demo stack or connect to a database first.' });
+    await expect(store.getState().run('workload.start', {})).rejects.toMatchObject({
+      code: 'not-connected',
+      hint: 'Start the local demo stack or connect to a database first.',
+    });
     expect(selectPhase(store.getState())).toBe('disconnected');
   });
 

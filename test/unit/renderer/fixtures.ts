@@ -21,12 +21,21 @@ export function engineStatus(overrides: Partial<EngineStatus> = {}): EngineStatu
 export function readyStatus(workload: Partial<EngineStatus['workload']> = {}): EngineStatus {
   return engineStatus({
     phase: 'ready',
-    stack: { kind: 'local', pgDisplayUrl: 'postgres://postgres:****@127.0.0.1:5544/hotpath', redisUrl: null, serverVersion: 180001, pgStatStatements: true },
+    stack: {
+      kind: 'local',
+      pgDisplayUrl: 'postgres://postgres:****@127.0.0.1:5544/hotpath',
+      redisUrl: null,
+      serverVersion: 180001,
+      pgStatStatements: true,
+    },
     workload: { running: false, profile: null, templates: [], targetRate: 0, ...workload },
   });
 }
 
-export function templateStats(template: string, overrides: Partial<Omit<TemplateIntervalStats, 'latency'>> & { latency?: Partial<TemplateIntervalStats['latency']> } = {}): TemplateIntervalStats {
+export function templateStats(
+  template: string,
+  overrides: Partial<Omit<TemplateIntervalStats, 'latency'>> & { latency?: Partial<TemplateIntervalStats['latency']> } = {},
+): TemplateIntervalStats {
   const { latency, ...rest } = overrides;
   return {
     template,
@@ -58,7 +67,14 @@ export function workloadInterval(at: number, overrides: Partial<WorkloadInterval
 }
 
 /** A snapshot at second `n` (at = n × 1000 ms) with a workload whose overall p99 is `p99`. */
-export function snapshot(n: number, p99 = 3, overrides: Partial<WorkloadInterval> = {}, cache: CacheInterval | null = null, pool: PoolInterval | null = null, memory: MemoryInterval | null = null): TelemetrySnapshot {
+export function snapshot(
+  n: number,
+  p99 = 3,
+  overrides: Partial<WorkloadInterval> = {},
+  cache: CacheInterval | null = null,
+  pool: PoolInterval | null = null,
+  memory: MemoryInterval | null = null,
+): TelemetrySnapshot {
   const at = n * 1000;
   return {
     at,
@@ -126,7 +142,14 @@ const MiB = 1024 * 1024;
 /** Resources at `usage` of a 512 MiB budget, the machine 30% busy, with `actions` taken in the interval. */
 export function memoryInterval(usage = 0.5, overrides: Partial<MemoryInterval> = {}): MemoryInterval {
   return {
-    process: { rssBytes: usage * 512 * MiB, heapUsedBytes: 100 * MiB, heapLimitBytes: 4096 * MiB, externalBytes: 5 * MiB, arrayBuffersBytes: 2 * MiB, cpuPercent: 40 },
+    process: {
+      rssBytes: usage * 512 * MiB,
+      heapUsedBytes: 100 * MiB,
+      heapLimitBytes: 4096 * MiB,
+      externalBytes: 5 * MiB,
+      arrayBuffersBytes: 2 * MiB,
+      cpuPercent: 40,
+    },
     eventLoop: { delayP50Ms: 1, delayP99Ms: 12, utilization: 0.3 },
     machine: { totalBytes: 24 * 1024 * MiB, availableBytes: 20 * 1024 * MiB, cpuLoadPercent: 30, cores: 2 },
     children: [{ name: 'postgres', rssBytes: 80 * MiB, cpuPercent: 20 }],

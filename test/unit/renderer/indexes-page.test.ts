@@ -2,7 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { AdvisorReportPayload, BuildHistoryEntryPayload, BuildProgressPayload, IndexProposalPayload } from '../../../main/contract/advisor.ts';
+import type {
+  AdvisorReportPayload,
+  BuildHistoryEntryPayload,
+  BuildProgressPayload,
+  IndexProposalPayload,
+} from '../../../main/contract/advisor.ts';
 import { IndexesPage } from '../../../renderer/pages/indexes-page.tsx';
 import { AppHeader } from '../../../renderer/components/app-header.tsx';
 import { FakeEngineApi } from './fake-engine-api.ts';
@@ -15,7 +20,11 @@ const proposal: IndexProposalPayload = {
   name: 'hp_chunks_session_id_created_at_id_de66b3de',
   schema: 'unified',
   table: 'chunks',
-  columns: [{ name: 'session_id', direction: 'asc' }, { name: 'created_at', direction: 'asc' }, { name: 'id', direction: 'asc' }],
+  columns: [
+    { name: 'session_id', direction: 'asc' },
+    { name: 'created_at', direction: 'asc' },
+    { name: 'id', direction: 'asc' },
+  ],
   include: [],
   method: 'btree',
   predicate: null,
@@ -28,20 +37,59 @@ const proposal: IndexProposalPayload = {
 };
 
 const report: AdvisorReportPayload = {
-  method: 'estimate', methodNote: 'HypoPG is not installed on this server: costs are estimated from pg_stats.', serverVersion: 180004, at: 1_700_000_000_000,
-  statements: 5, proposals: [proposal],
-  findings: [{ kind: 'duplicate', schema: 'public', table: 't', index: 't_a', definition: 'CREATE INDEX t_a ON t (a)', sizeBytes: 8192, detail: 'its columns are a prefix of t_a_b', dropDdl: 'DROP INDEX CONCURRENTLY "public"."t_a"' }],
+  method: 'estimate',
+  methodNote: 'HypoPG is not installed on this server: costs are estimated from pg_stats.',
+  serverVersion: 180004,
+  at: 1_700_000_000_000,
+  statements: 5,
+  proposals: [proposal],
+  findings: [
+    {
+      kind: 'duplicate',
+      schema: 'public',
+      table: 't',
+      index: 't_a',
+      definition: 'CREATE INDEX t_a ON t (a)',
+      sizeBytes: 8192,
+      detail: 'its columns are a prefix of t_a_b',
+      dropDdl: 'DROP INDEX CONCURRENTLY "public"."t_a"',
+    },
+  ],
   skipped: [],
 };
 
 const built: BuildHistoryEntryPayload = {
-  id: 'e1', name: proposal.name, schema: 'unified', table: 'chunks', ddl: proposal.ddl, reason: proposal.reason, startedAt: 1_700_000_100_000, finishedAt: 1_700_000_101_500,
-  status: 'built', error: null, durationMs: 1500, sizeBytes: 5_000_000, latencyBefore: { session_timeline: 120, all: 6 }, latencyAfter: { session_timeline: 1.2, all: 0.8 }, rolledBackAt: null,
+  id: 'e1',
+  name: proposal.name,
+  schema: 'unified',
+  table: 'chunks',
+  ddl: proposal.ddl,
+  reason: proposal.reason,
+  startedAt: 1_700_000_100_000,
+  finishedAt: 1_700_000_101_500,
+  status: 'built',
+  error: null,
+  durationMs: 1500,
+  sizeBytes: 5_000_000,
+  latencyBefore: { session_timeline: 120, all: 6 },
+  latencyAfter: { session_timeline: 1.2, all: 0.8 },
+  rolledBackAt: null,
 };
 
 const progress: BuildProgressPayload = {
-  name: proposal.name, schema: 'unified', table: 'chunks', pid: 4321, phase: 'waiting for writers before build', phaseText: 'Waiting for transactions that write to the table',
-  fraction: null, blocksDone: 0, blocksTotal: 0, tuplesDone: 0, tuplesTotal: 0, lockersDone: 0, lockersTotal: 1,
+  name: proposal.name,
+  schema: 'unified',
+  table: 'chunks',
+  pid: 4321,
+  phase: 'waiting for writers before build',
+  phaseText: 'Waiting for transactions that write to the table',
+  fraction: null,
+  blocksDone: 0,
+  blocksTotal: 0,
+  tuplesDone: 0,
+  tuplesTotal: 0,
+  lockersDone: 0,
+  lockersTotal: 1,
   blocker: { pid: 777, query: 'UPDATE chunks SET kind = kind', state: 'idle in transaction', xactAgeMs: 65_000 },
 };
 
@@ -88,7 +136,9 @@ describe('indexes page', () => {
     const blocker = await screen.findByTestId('index-blocker');
     expect(blocker.textContent).toContain('Waiting for backend 777, in a transaction open for 1 min 5 s');
     fireEvent.click(within(blocker).getByRole('button', { name: 'Cancel its query…' }));
-    fireEvent.click(within(screen.getByRole('dialog', { name: 'Cancel the query of backend 777?' })).getByRole('button', { name: 'Cancel query' }));
+    fireEvent.click(
+      within(screen.getByRole('dialog', { name: 'Cancel the query of backend 777?' })).getByRole('button', { name: 'Cancel query' }),
+    );
     await waitFor(() => expect(api.callsOf('database.cancelQuery')).toEqual([{ pid: 777, confirm: true }]));
     // While a build of this index runs (here: one started elsewhere), its card offers Cancel, not Build.
     expect(screen.queryByRole('button', { name: 'Build' })).toBeNull();
@@ -117,10 +167,32 @@ describe('indexes page', () => {
 
 describe('the Optimize button', () => {
   it('shows the plan, applies it only after confirmation, and shows before/after', async () => {
-    const plan = { id: 'plan-1', at: 1, steps: [{ id: `index:${proposal.name}`, kind: 'index' as const, title: 'Build a B-tree index on chunks (session_id, created_at, id)', detail: 'd', estimatedGain: '−99.9% planner cost for 1 statement', ddl: proposal.ddl }], notes: [], before: { session_timeline: 120, all: 6 }, advisor: report };
+    const plan = {
+      id: 'plan-1',
+      at: 1,
+      steps: [
+        {
+          id: `index:${proposal.name}`,
+          kind: 'index' as const,
+          title: 'Build a B-tree index on chunks (session_id, created_at, id)',
+          detail: 'd',
+          estimatedGain: '−99.9% planner cost for 1 statement',
+          ddl: proposal.ddl,
+        },
+      ],
+      notes: [],
+      before: { session_timeline: 120, all: 6 },
+      advisor: report,
+    };
     const api = new FakeEngineApi()
       .handle('optimize.plan', () => plan)
-      .handle('optimize.apply', () => ({ planId: 'plan-1', steps: [{ id: plan.steps[0]!.id, status: 'done' as const, message: 'Built.' }], before: { session_timeline: 120, all: 6 }, after: { session_timeline: 1.2, all: 0.5 }, windowSeconds: 30 }));
+      .handle('optimize.apply', () => ({
+        planId: 'plan-1',
+        steps: [{ id: plan.steps[0]!.id, status: 'done' as const, message: 'Built.' }],
+        before: { session_timeline: 120, all: 6 },
+        after: { session_timeline: 1.2, all: 0.5 },
+        windowSeconds: 30,
+      }));
     const services = consoleServices(api);
     services.status.getState().apply(readyStatus());
     renderInConsole(createElement(AppHeader), services);

@@ -14,24 +14,53 @@ const LONG_QUERY = `SELECT c.id, c.session_id, c.created_at, c.kind, c.body FROM
   WHERE c.session_id = $1 AND c.created_at > $2 AND e.kind = $3 ORDER BY c.created_at DESC, c.id DESC LIMIT $4`;
 
 const skipped: AdvisorReportPayload['skipped'] = [
-  { query: LONG_QUERY, reason: 'run by app_writer, which hotpath may not SET ROLE to; Hotpath plans a statement only as the role that ran it.' },
+  {
+    query: LONG_QUERY,
+    reason: 'run by app_writer, which hotpath may not SET ROLE to; Hotpath plans a statement only as the role that ran it.',
+  },
   { query: 'SELECT evil_fold(1)', reason: 'could not be planned as mallory: permission denied for function evil_fold' },
 ];
 
 function report(skippedStatements: AdvisorReportPayload['skipped']): AdvisorReportPayload {
   return {
-    method: 'estimate', methodNote: 'HypoPG is not installed on this server: costs are estimated from pg_stats.', serverVersion: 180004, at: 1_700_000_000_000,
-    statements: 3, proposals: [], findings: [], skipped: skippedStatements,
+    method: 'estimate',
+    methodNote: 'HypoPG is not installed on this server: costs are estimated from pg_stats.',
+    serverVersion: 180004,
+    at: 1_700_000_000_000,
+    statements: 3,
+    proposals: [],
+    findings: [],
+    skipped: skippedStatements,
   };
 }
 
 const DDL = 'CREATE INDEX CONCURRENTLY "hp_chunks_kind_9f8e7d6c" ON "unified"."chunks" USING btree ("kind")';
 const base: BuildHistoryEntryPayload = {
-  id: 'e1', name: 'hp_chunks_kind_9f8e7d6c', schema: 'unified', table: 'chunks', ddl: DDL, reason: 'kind filters', startedAt: 1_700_000_100_000,
-  finishedAt: null, status: 'building', error: null, durationMs: null, sizeBytes: null, latencyBefore: null, latencyAfter: null, rolledBackAt: null,
+  id: 'e1',
+  name: 'hp_chunks_kind_9f8e7d6c',
+  schema: 'unified',
+  table: 'chunks',
+  ddl: DDL,
+  reason: 'kind filters',
+  startedAt: 1_700_000_100_000,
+  finishedAt: null,
+  status: 'building',
+  error: null,
+  durationMs: null,
+  sizeBytes: null,
+  latencyBefore: null,
+  latencyAfter: null,
+  rolledBackAt: null,
 };
 const leftInvalid: BuildHistoryEntryPayload = {
-  ...base, id: 'e2', finishedAt: 1_700_000_160_000, durationMs: 60_000, status: 'failed', error: 'interrupted: the process running the build stopped', leftInvalid: true, droppableLeftover: true,
+  ...base,
+  id: 'e2',
+  finishedAt: 1_700_000_160_000,
+  durationMs: 60_000,
+  status: 'failed',
+  error: 'interrupted: the process running the build stopped',
+  leftInvalid: true,
+  droppableLeftover: true,
   note: 'The build was interrupted and left an INVALID index (it slows writes and serves no query). Roll back this entry (index hp_chunks_kind_9f8e7d6c) to drop it.',
 };
 
@@ -42,7 +71,12 @@ function engine(options: { report?: AdvisorReportPayload; history?: BuildHistory
     .handle('advisor.analyze', () => options.report ?? report(skipped))
     .handle('advisor.rollback', (p) => {
       const entry = history.find((e) => e.name === p.name && e.leftInvalid)!;
-      const dropped = { ...entry, leftInvalid: undefined, droppableLeftover: undefined, note: 'The invalid index this build left was dropped on request.' };
+      const dropped = {
+        ...entry,
+        leftInvalid: undefined,
+        droppableLeftover: undefined,
+        note: 'The invalid index this build left was dropped on request.',
+      };
       history = history.map((e) => (e.id === entry.id ? dropped : e));
       return dropped;
     });
@@ -93,7 +127,7 @@ describe('statements the advisor did not analyze', () => {
     cleanup();
     await renderIndexes(engine());
     fireEvent.click(await screen.findByRole('button', { name: 'Analyze workload' }));
-    expect((await screen.findByTestId('advisor-skipped') as HTMLDetailsElement).open).toBe(true);
+    expect(((await screen.findByTestId('advisor-skipped')) as HTMLDetailsElement).open).toBe(true);
   });
 
   it('shows no section when every statement was analyzed', async () => {
@@ -108,7 +142,14 @@ describe('statements the advisor did not analyze', () => {
 
 describe('builds a crash left behind', () => {
   it('shows building and failed entries with their note', async () => {
-    await renderIndexes(engine({ history: [{ ...base, id: 'b0', name: 'hp_edges_src_11223344', note: 'Still being built by PostgreSQL (backend 4242).' }, leftInvalid] }));
+    await renderIndexes(
+      engine({
+        history: [
+          { ...base, id: 'b0', name: 'hp_edges_src_11223344', note: 'Still being built by PostgreSQL (backend 4242).' },
+          leftInvalid,
+        ],
+      }),
+    );
     const history = await screen.findByTestId('index-history');
     const rows = within(history).getAllByRole('row').slice(1);
     expect(rows[0]!.textContent).toContain('failed');
@@ -136,7 +177,9 @@ describe('builds a crash left behind', () => {
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Drop invalid index' }));
     await waitFor(() => expect(api.callsOf('advisor.rollback')).toEqual([{ name: leftInvalid.name, confirm: true }]));
     // The refreshed history shows what the drop did, and offers nothing more.
-    await waitFor(() => expect(screen.getByTestId('index-history').textContent).toContain('The invalid index this build left was dropped on request.'));
+    await waitFor(() =>
+      expect(screen.getByTestId('index-history').textContent).toContain('The invalid index this build left was dropped on request.'),
+    );
     expect(screen.queryByRole('button', { name: 'Drop invalid index…' })).toBeNull();
   });
 
@@ -156,7 +199,7 @@ describe('builds a crash left behind', () => {
     expect(screen.getByRole('button', { name: 'Roll back…' })).toBeTruthy();
   });
 
-  it('offers the drop only where the engine says advisor.rollback would drop that entry\'s leftover, not from leftInvalid alone', async () => {
+  it("offers the drop only where the engine says advisor.rollback would drop that entry's leftover, not from leftInvalid alone", async () => {
     await renderIndexes(engine({ history: [{ ...leftInvalid, droppableLeftover: undefined }] }));
     await screen.findByTestId('index-history');
     expect(screen.getByTestId('index-history').textContent).toContain('invalid index left');
@@ -164,8 +207,12 @@ describe('builds a crash left behind', () => {
   });
 
   it('shows the engine error when the drop is refused, and the entry stays', async () => {
-    const api = engine({ history: [leftInvalid] })
-      .fail('advisor.rollback', 'definition-changed', `${leftInvalid.name} in schema unified is no longer the invalid index Hotpath's failed build left (it is now a valid index), so Hotpath will not drop it.`, 'Someone built or replaced it under the same name.');
+    const api = engine({ history: [leftInvalid] }).fail(
+      'advisor.rollback',
+      'definition-changed',
+      `${leftInvalid.name} in schema unified is no longer the invalid index Hotpath's failed build left (it is now a valid index), so Hotpath will not drop it.`,
+      'Someone built or replaced it under the same name.',
+    );
     await renderIndexes(api);
     fireEvent.click(await screen.findByRole('button', { name: 'Drop invalid index…' }));
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Drop invalid index' }));

@@ -16,7 +16,10 @@ const key = (k: string, extra: Partial<ShortcutKey> = {}): ShortcutKey => ({
 function harness() {
   const pages: PageId[] = [];
   let now = 0;
-  const handle = createShortcutHandler((p) => pages.push(p), () => now);
+  const handle = createShortcutHandler(
+    (p) => pages.push(p),
+    () => now,
+  );
   return { pages, handle, tick: (ms: number) => (now += ms) };
 }
 

@@ -21,7 +21,14 @@ function action(overrides: Partial<MemoryActionPayload> = {}): MemoryActionPaylo
     reason: 'entered moderate: RSS 440 MiB is 86% of the 512 MiB budget',
     steps: [
       { step: 'shrinkL1', status: 'done', freedBytes: 0, freedHeapBytes: 30 * MiB, tookMs: 4, detail: 'L1 128 MiB → 64 MiB' },
-      { step: 'trimPool', status: 'skipped', freedBytes: 0, freedHeapBytes: 0, tookMs: 0.2, detail: 'no idle connection above the minimum' },
+      {
+        step: 'trimPool',
+        status: 'skipped',
+        freedBytes: 0,
+        freedHeapBytes: 0,
+        tookMs: 0.2,
+        detail: 'no idle connection above the minimum',
+      },
       { step: 'collectGarbage', status: 'done', freedBytes: 20 * MiB, freedHeapBytes: 2.5 * MiB, tookMs: 41, detail: '' },
     ],
     ...overrides,
@@ -46,7 +53,9 @@ function engine(status = memoryStatus()) {
   let current = status;
   return new FakeEngineApi()
     .handle('memory.status', () => current)
-    .handle('memory.cleanup', (p) => action({ level: p.level, trigger: 'operator', reason: 'operator: asked from the console', at: 61_000 }))
+    .handle('memory.cleanup', (p) =>
+      action({ level: p.level, trigger: 'operator', reason: 'operator: asked from the console', at: 61_000 }),
+    )
     .handle('memory.setBudget', (p) => (current = memoryStatus({ ...current, budgetBytes: p.bytes, usage: 0.25 })))
     .handle('memory.setAutomatic', (p) => (current = memoryStatus({ ...current, paused: !p.enabled })));
 }
@@ -62,7 +71,9 @@ function feed(services: ReturnType<typeof renderMemory>['services']) {
   act(() => {
     for (let n = 1; n <= 60; n++) {
       const moderate = n > 30 && n <= 40;
-      services.telemetry.getState().ingest(snapshot(n, 3, {}, null, null, memoryInterval(moderate ? 0.86 : 0.5, n === 31 ? { actions: [action()] } : {})));
+      services.telemetry
+        .getState()
+        .ingest(snapshot(n, 3, {}, null, null, memoryInterval(moderate ? 0.86 : 0.5, n === 31 ? { actions: [action()] } : {})));
     }
   });
 }
@@ -91,7 +102,9 @@ describe('memory page', () => {
     renderMemory(api);
     fireEvent.click(await screen.findByRole('button', { name: 'Moderate cleanup now' }));
     await waitFor(() => expect(api.callsOf('memory.cleanup')).toEqual([{ level: 'moderate' }]));
-    expect((await screen.findByTestId('memory-action-result')).textContent).toBe('Moderate cleanup done: freed 20 MiB RSS and 32.5 MiB heap in 3 steps, 45 ms.');
+    expect((await screen.findByTestId('memory-action-result')).textContent).toBe(
+      'Moderate cleanup done: freed 20 MiB RSS and 32.5 MiB heap in 3 steps, 45 ms.',
+    );
   });
 
   it('runs an aggressive cleanup only after confirmation', async () => {
@@ -125,7 +138,9 @@ describe('memory page', () => {
     fireEvent.change(field, { target: { value: '2,048' } });
     fireEvent.click(screen.getByRole('button', { name: 'Set budget' }));
     await waitFor(() => expect(api.callsOf('memory.setBudget')).toEqual([{ bytes: 2048 * MiB }]));
-    expect((await screen.findByTestId('memory-action-result')).textContent).toBe('Memory budget set to 2 GiB; pressure is normal (usage 25%).');
+    expect((await screen.findByTestId('memory-action-result')).textContent).toBe(
+      'Memory budget set to 2 GiB; pressure is normal (usage 25%).',
+    );
   });
 
   it('pauses and resumes the automatic cleanups', async () => {

@@ -22,11 +22,26 @@ function cleanupAction(at: number, level: MemoryActionPayload['level'] = 'modera
 describe('memory chart series', () => {
   it('turns a memory interval into MiB, percent, ms and a level number; no reading is a gap, not zeros', () => {
     const point = memoryPointFromSnapshot(5000, memoryInterval(0.5));
-    expect(point).toMatchObject({ at: 5000, rssMiB: 256, heapMiB: 100, l1MiB: 64, budgetMiB: 512, processCpu: 40, machineCpu: 30, loopP99Ms: 12, level: 0 });
+    expect(point).toMatchObject({
+      at: 5000,
+      rssMiB: 256,
+      heapMiB: 100,
+      l1MiB: 64,
+      budgetMiB: 512,
+      processCpu: 40,
+      machineCpu: 30,
+      loopP99Ms: 12,
+      level: 0,
+    });
     expect(point.machineUsedPercent).toBeCloseTo((4 / 24) * 100, 5);
     expect(memoryPointFromSnapshot(5000, memoryInterval(0.86)).level).toBe(1);
     expect(memoryPointFromSnapshot(5000, memoryInterval(0.95)).level).toBe(2);
-    expect(memoryPointFromSnapshot(5000, memoryInterval(0.5, { l1Bytes: null, machine: { totalBytes: 1, availableBytes: 1, cores: 1, cpuLoadPercent: null } }))).toMatchObject({
+    expect(
+      memoryPointFromSnapshot(
+        5000,
+        memoryInterval(0.5, { l1Bytes: null, machine: { totalBytes: 1, availableBytes: 1, cores: 1, cpuLoadPercent: null } }),
+      ),
+    ).toMatchObject({
       l1MiB: null,
       machineCpu: null,
     });
@@ -36,7 +51,14 @@ describe('memory chart series', () => {
   it('keeps the worst level and loop delay of a bucket and averages sizes', () => {
     // 600 s of normal, but for one second at moderate with a 200 ms stall: 4-second buckets must keep both.
     const snapshots = Array.from({ length: 600 }, (_, i) =>
-      snapshot(i + 1, 3, {}, null, null, i === 300 ? memoryInterval(0.86, { eventLoop: { delayP50Ms: 1, delayP99Ms: 200, utilization: 0.5 } }) : memoryInterval(0.5)),
+      snapshot(
+        i + 1,
+        3,
+        {},
+        null,
+        null,
+        i === 300 ? memoryInterval(0.86, { eventLoop: { delayP50Ms: 1, delayP99Ms: 200, utilization: 0.5 } }) : memoryInterval(0.5),
+      ),
     );
     const series = buildMemorySeries(snapshots, 600);
     expect(series.length).toBeLessThanOrEqual(180);

@@ -28,7 +28,11 @@ export function plannerTimeline(buckets = 30): PlannerIntervalPayload[] {
     const learned = i >= buckets / 3;
     const queries = 40 + Math.round(random() * 20);
     const choices: Partial<Record<PlanNamePayload, number>> = learned
-      ? { 'cached-partial': Math.round(queries * 0.5), 'filtered-vector': Math.round(queries * 0.3), 'graph-first': Math.round(queries * 0.15) }
+      ? {
+          'cached-partial': Math.round(queries * 0.5),
+          'filtered-vector': Math.round(queries * 0.3),
+          'graph-first': Math.round(queries * 0.15),
+        }
       : { 'vector-first': queries };
     const assigned = Object.values(choices).reduce((a, b) => a + (b ?? 0), 0);
     if (learned) choices['hybrid-parallel'] = queries - assigned;
@@ -70,7 +74,12 @@ export function plannerStatus(overrides: Partial<PlannerStatusPayload> = {}): Pl
     message: null,
     vectorPath: { kind: 'in-process', detail: 'exact cosine over 384-dimension embeddings, kept in step with chunks' },
     index: { rows: 120_000, bytes: 184_549_376, loadedAt: FIXTURE_NOW - 600_000 },
-    plans: FIXTURE_PLANS.map((p) => ({ name: p.name, description: p.description, chosen: chosen(p.name), meanMs: chosen(p.name) > 0 ? p.meanMs : null })),
+    plans: FIXTURE_PLANS.map((p) => ({
+      name: p.name,
+      description: p.description,
+      chosen: chosen(p.name),
+      meanMs: chosen(p.name) > 0 ? p.meanMs : null,
+    })),
     queries: timeline.reduce((sum, b) => sum + b.queries, 0),
     model: {
       observations: 1_480,
@@ -106,10 +115,26 @@ export function loadingPlannerStatus(rows = 48_000): PlannerStatusPayload {
     index: { rows, bytes: rows * 1536, loadedAt: FIXTURE_NOW },
     plans: FIXTURE_PLANS.map((p) => ({ name: p.name, description: p.description, chosen: 0, meanMs: null })),
     queries: 0,
-    model: { observations: 0, perPlan: Object.fromEntries(FIXTURE_PLANS.map((p) => [p.name, 0])) as Record<PlanNamePayload, number>, fallback: true, training: false, trainings: 0, trainedAt: null, lastTrainMs: null },
+    model: {
+      observations: 0,
+      perPlan: Object.fromEntries(FIXTURE_PLANS.map((p) => [p.name, 0])) as Record<PlanNamePayload, number>,
+      fallback: true,
+      training: false,
+      trainings: 0,
+      trainedAt: null,
+      lastTrainMs: null,
+    },
     planCache: { entries: 0, capacity: 1024, hits: 0, misses: 0 },
     overheadUs: null,
-    regret: { oracleSamples: 0, selectorMeanMs: null, oracleMeanMs: null, bestFixedPlan: null, bestFixedMeanMs: null, meanRegretVsOracleMs: null, meanRegretVsBestFixedMs: null },
+    regret: {
+      oracleSamples: 0,
+      selectorMeanMs: null,
+      oracleMeanMs: null,
+      bestFixedPlan: null,
+      bestFixedMeanMs: null,
+      meanRegretVsOracleMs: null,
+      meanRegretVsBestFixedMs: null,
+    },
     timeline: [],
     recent: [],
   });

@@ -30,7 +30,14 @@ function engine(status: PlannerStatusPayload = plannerStatus()) {
   let current = status;
   return new FakeEngineApi()
     .handle('planner.status', () => current)
-    .handle('planner.retrain', () => (current = { ...current, model: { ...current.model, trainings: current.model.trainings + 1, observations: 1_500, lastTrainMs: 640 } }))
+    .handle(
+      'planner.retrain',
+      () =>
+        (current = {
+          ...current,
+          model: { ...current.model, trainings: current.model.trainings + 1, observations: 1_500, lastTrainMs: 640 },
+        }),
+    )
     .handle('planner.reset', () => {
       const model = { ...current.model, observations: 0, fallback: true, trainedAt: null, trainings: 0, lastTrainMs: null };
       return (current = { ...current, model, planCache: { ...current.planCache, entries: 0 } });
@@ -79,7 +86,8 @@ describe('planner page', () => {
     const choices = await screen.findByTestId('planner-choices-chart');
     // One stacked area per plan: all five took part in the timeline.
     await waitFor(() => expect(choices.querySelectorAll('.recharts-area-area').length).toBe(5));
-    for (const plan of ['vector-first', 'graph-first', 'hybrid-parallel', 'filtered-vector', 'cached-partial']) expect(within(choices).getByText(plan)).toBeTruthy();
+    for (const plan of ['vector-first', 'graph-first', 'hybrid-parallel', 'filtered-vector', 'cached-partial'])
+      expect(within(choices).getByText(plan)).toBeTruthy();
     const latency = screen.getByTestId('planner-latency-chart');
     expect(latency.querySelectorAll('path.recharts-line-curve')).toHaveLength(2);
     expect(within(latency).getByText('predicted by the model')).toBeTruthy();
@@ -102,7 +110,13 @@ describe('planner page', () => {
   });
 
   it('switches the scatter to log axes when latencies span more than a factor of 20', async () => {
-    const recent = [0.2, 1, 8, 40, 150].map((ms, i) => ({ at: i, plan: 'graph-first' as const, actualMs: ms, predictedMs: ms * 1.1, explored: false }));
+    const recent = [0.2, 1, 8, 40, 150].map((ms, i) => ({
+      at: i,
+      plan: 'graph-first' as const,
+      actualMs: ms,
+      predictedMs: ms * 1.1,
+      explored: false,
+    }));
     renderPlanner(engine(plannerStatus({ recent })));
     const scatter = await screen.findByTestId('planner-scatter-chart');
     expect(scatter.textContent).toContain('log axes');
@@ -132,7 +146,9 @@ describe('planner page', () => {
     expect((running as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByRole('button', { name: 'Reset the planner…' }) as HTMLButtonElement).disabled).toBe(true);
     answer.resolve(plannerStatus({ model: { ...plannerStatus().model, observations: 1_500, trainings: 4, lastTrainMs: 640 } }));
-    expect((await screen.findByTestId('planner-action-result')).textContent).toBe('Model retrained on 1,500 observations in 640 ms. The selector uses the new model from now on.');
+    expect((await screen.findByTestId('planner-action-result')).textContent).toBe(
+      'Model retrained on 1,500 observations in 640 ms. The selector uses the new model from now on.',
+    );
     expect((screen.getByRole('button', { name: 'Retrain now' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
@@ -162,7 +178,12 @@ describe('planner page', () => {
   });
 
   it("shows the engine's refusal in words, with its hint", async () => {
-    const api = engine().fail('planner.retrain', 'planner-busy', 'The model is training already.', 'Wait for it to finish, then try again.');
+    const api = engine().fail(
+      'planner.retrain',
+      'planner-busy',
+      'The model is training already.',
+      'Wait for it to finish, then try again.',
+    );
     renderPlanner(api);
     fireEvent.click(await screen.findByRole('button', { name: 'Retrain now' }));
     expect(await screen.findByText('The model is training already.')).toBeTruthy();
@@ -187,7 +208,8 @@ describe('planner page', () => {
   });
 
   it('says when the selector failed, with what to do', async () => {
-    const message = 'The vector index could not be read: column chunks.embedding is missing. Re-seed the demo data (hotpath start --local --reseed), then reconnect.';
+    const message =
+      'The vector index could not be read: column chunks.embedding is missing. Re-seed the demo data (hotpath start --local --reseed), then reconnect.';
     renderPlanner(engine(plannerStatus({ state: 'failed', message })));
     const banner = await screen.findByTestId('planner-state');
     expect(banner.getAttribute('role')).toBe('alert');
@@ -210,7 +232,9 @@ describe('planner page', () => {
   });
 
   it("shows the engine's error when the status cannot be read", async () => {
-    renderPlanner(new FakeEngineApi().fail('planner.status', 'planner-unavailable', 'The plan selector is not running.', 'Restart Hotpath.'));
+    renderPlanner(
+      new FakeEngineApi().fail('planner.status', 'planner-unavailable', 'The plan selector is not running.', 'Restart Hotpath.'),
+    );
     expect(await screen.findByText('The plan selector is not running.')).toBeTruthy();
     expect(screen.getByText('Restart Hotpath.')).toBeTruthy();
   });

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlannerStore, describeReset, describeRetrain, PLANNER_POLL_MS } from '../../../renderer/state/planner-store.ts';
-import { choicePoints, modelState, planNamesOf, regretShare, scatterPoints, scatterScale, type PlannerScatterPoint } from '../../../renderer/state/planner-series.ts';
+import {
+  choicePoints,
+  modelState,
+  planNamesOf,
+  regretShare,
+  scatterPoints,
+  scatterScale,
+  type PlannerScatterPoint,
+} from '../../../renderer/state/planner-series.ts';
 import { formatSignedMs, formatSignedShare, formatUs } from '../../../renderer/components/planner-format.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
 import { loadingPlannerStatus, plannerStatus } from './planner-fixtures.ts';
@@ -9,7 +17,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const point = (actualMs: number, predictedMs: number): PlannerScatterPoint => ({ at: 0, plan: 'graph-first', actualMs, predictedMs, explored: false });
+const point = (actualMs: number, predictedMs: number): PlannerScatterPoint => ({
+  at: 0,
+  plan: 'graph-first',
+  actualMs,
+  predictedMs,
+  explored: false,
+});
 
 describe('planner store', () => {
   it('polls planner.status every 2 s while started, and not after it stopped', async () => {
@@ -39,10 +53,16 @@ describe('planner store', () => {
   });
 
   it('says what a retrain and a reset did, in words with their figures', () => {
-    expect(describeRetrain(plannerStatus())).toBe('Model retrained on 1,480 observations in 850 ms. The selector uses the new model from now on.');
+    expect(describeRetrain(plannerStatus())).toBe(
+      'Model retrained on 1,480 observations in 850 ms. The selector uses the new model from now on.',
+    );
     const few = plannerStatus({ model: { ...plannerStatus().model, observations: 1, fallback: true, lastTrainMs: 2_500 } });
-    expect(describeRetrain(few)).toBe('Model retrained on 1 observation in 2 s. The selector still runs the default plan: it needs more observations before it trusts the model.');
-    expect(describeReset(null)).toBe('Planner reset: every observation, the model and the plan cache forgotten. The selector runs the default plan until it has learned again.');
+    expect(describeRetrain(few)).toBe(
+      'Model retrained on 1 observation in 2 s. The selector still runs the default plan: it needs more observations before it trusts the model.',
+    );
+    expect(describeReset(null)).toBe(
+      'Planner reset: every observation, the model and the plan cache forgotten. The selector runs the default plan until it has learned again.',
+    );
   });
 });
 
@@ -63,7 +83,12 @@ describe('planner series', () => {
   it('picks linear axes from 0 for a narrow range and log axes over a factor of 20, one scale for both axes', () => {
     expect(scatterScale([point(35, 3)])).toEqual({ log: false, domain: [0, 40], ticks: [0, 10, 20, 30, 40], floor: 0 });
     expect(scatterScale([point(0.42, 0.3)]).ticks).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
-    expect(scatterScale([point(150, 0.2), point(0, 1)])).toEqual({ log: true, domain: [0.1, 1000], ticks: [0.1, 1, 10, 100, 1000], floor: 0.1 });
+    expect(scatterScale([point(150, 0.2), point(0, 1)])).toEqual({
+      log: true,
+      domain: [0.1, 1000],
+      ticks: [0.1, 1, 10, 100, 1000],
+      floor: 0.1,
+    });
     expect(scatterScale([]).log).toBe(false);
   });
 

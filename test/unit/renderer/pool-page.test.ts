@@ -16,8 +16,18 @@ function poolStatus(overrides: Partial<PoolStatusPayload> = {}): PoolStatusPaylo
     enabled: true,
     size: { min: 2, max: 5, serverMaxConnections: 100, otherConnections: 7, limitReason: 'cores × 2 + 1 = 5.' },
     settings: {
-      values: { statementTimeoutMs: 30_000, lockTimeoutMs: 5_000, idleInTransactionTimeoutMs: 60_000, workMemKb: 16_384, jit: false, planCacheMode: 'auto' },
-      reasons: { workMemKb: '5 connections × 16 MB × 2 nodes stays within 25% of the memory outside shared_buffers.', jit: 'Short OLTP queries only pay for compiling.' },
+      values: {
+        statementTimeoutMs: 30_000,
+        lockTimeoutMs: 5_000,
+        idleInTransactionTimeoutMs: 60_000,
+        workMemKb: 16_384,
+        jit: false,
+        planCacheMode: 'auto',
+      },
+      reasons: {
+        workMemKb: '5 connections × 16 MB × 2 nodes stays within 25% of the memory outside shared_buffers.',
+        jit: 'Short OLTP queries only pay for compiling.',
+      },
       canRevert: false,
     },
     leaks: [],
@@ -28,9 +38,15 @@ function poolStatus(overrides: Partial<PoolStatusPayload> = {}): PoolStatusPaylo
 function engine(status = poolStatus()) {
   return new FakeEngineApi()
     .handle('pool.status', () => status)
-    .handle('pool.resize', (p) => poolStatus({ size: { ...status.size!, ...(p.min === undefined ? {} : { min: p.min }), ...(p.max === undefined ? {} : { max: p.max }) } }))
+    .handle('pool.resize', (p) =>
+      poolStatus({
+        size: { ...status.size!, ...(p.min === undefined ? {} : { min: p.min }), ...(p.max === undefined ? {} : { max: p.max }) },
+      }),
+    )
     .handle('pool.proposeSettings', (p) => ({ ...status.settings!.values, ...p.change }))
-    .handle('pool.applySettings', (p) => poolStatus({ settings: { ...status.settings!, values: { ...status.settings!.values, ...p.change }, canRevert: true } }))
+    .handle('pool.applySettings', (p) =>
+      poolStatus({ settings: { ...status.settings!, values: { ...status.settings!.values, ...p.change }, canRevert: true } }),
+    )
     .handle('pool.revertSettings', () => status);
 }
 
@@ -74,7 +90,9 @@ describe('pool page', () => {
     fireEvent.click(within(settings).getByLabelText('JIT compilation'));
     fireEvent.click(within(settings).getByRole('button', { name: 'Check with the server' }));
     await waitFor(() => expect(api.callsOf('pool.proposeSettings')).toEqual([{ change: { workMemKb: 8192, jit: true } }]));
-    expect((await screen.findByTestId('pool-action-result')).textContent).toContain('The server accepts workMemKb 8192, jit true. Nothing was applied yet.');
+    expect((await screen.findByTestId('pool-action-result')).textContent).toContain(
+      'The server accepts workMemKb 8192, jit true. Nothing was applied yet.',
+    );
     fireEvent.click(within(settings).getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(api.callsOf('pool.applySettings')).toEqual([{ change: { workMemKb: 8192, jit: true } }]));
     const revert = await screen.findByRole('button', { name: 'Revert' });
@@ -84,7 +102,12 @@ describe('pool page', () => {
   });
 
   it("shows the server's refusal with its reason, and a value that is not a number before any call", async () => {
-    const api = engine().fail('pool.applySettings', 'pool-invalid-setting', 'invalid value for parameter "work_mem": "-5kB"', 'Enter a value the server accepts.');
+    const api = engine().fail(
+      'pool.applySettings',
+      'pool-invalid-setting',
+      'invalid value for parameter "work_mem": "-5kB"',
+      'Enter a value the server accepts.',
+    );
     renderPool(api);
     const settings = await screen.findByTestId('pool-settings');
     fireEvent.change(within(settings).getByLabelText('Lock timeout (ms)'), { target: { value: 'soon' } });
@@ -96,7 +119,11 @@ describe('pool page', () => {
   });
 
   it('lists leaked connections with the stack that took them', async () => {
-    renderPool(engine(poolStatus({ leaks: [{ heldMs: 95_000, lane: 'low', stack: 'Error: acquired here\n    at warmCache (cache-warmer.ts:40)' }] })));
+    renderPool(
+      engine(
+        poolStatus({ leaks: [{ heldMs: 95_000, lane: 'low', stack: 'Error: acquired here\n    at warmCache (cache-warmer.ts:40)' }] }),
+      ),
+    );
     const leaks = await screen.findByTestId('pool-leaks');
     expect(leaks.textContent).toContain('Held for 1 min 35 s on the low lane');
     expect(leaks.textContent).toContain('at warmCache (cache-warmer.ts:40)');
@@ -106,7 +133,18 @@ describe('pool page', () => {
 describe('pool chart series', () => {
   it('charts p99 waits per lane in ms, connections and shares in percent; no pool is a gap', () => {
     const series = buildPoolSeries([snapshot(1, 3, {}, null, poolInterval(0.95)), snapshot(2, 3, {}, null, null)], 60);
-    expect(series[0]).toEqual({ at: 1000, waitHigh: 0.2, waitNormal: 4, waitLow: 40, active: 6, idle: 2, waiting: 5, max: 8, efficiency: 95, busy: 75 });
+    expect(series[0]).toEqual({
+      at: 1000,
+      waitHigh: 0.2,
+      waitNormal: 4,
+      waitLow: 40,
+      active: 6,
+      idle: 2,
+      waiting: 5,
+      max: 8,
+      efficiency: 95,
+      busy: 75,
+    });
     expect(series[1]).toMatchObject({ waitHigh: null, active: null, efficiency: null });
   });
 });

@@ -17,13 +17,14 @@ function headerWith(privileges: PrivilegeReportPayload | undefined) {
   renderInConsole(createElement(AppHeader), services);
 }
 
-describe('the header\'s privilege warning', () => {
+describe("the header's privilege warning", () => {
   it('lists what the connected role may not do, with the statement that fixes each', () => {
     headerWith({
-      role: 'monitor', superuser: false,
+      role: 'monitor',
+      superuser: false,
       checks: [
         { feature: 'statement-stats', ok: false, detail: 'monitor sees only its own statements.', fix: 'GRANT pg_monitor TO "monitor"' },
-        { feature: 'cancel-queries', ok: true, detail: 'May cancel other roles\' queries.', fix: null },
+        { feature: 'cancel-queries', ok: true, detail: "May cancel other roles' queries.", fix: null },
         { feature: 'index-builds', ok: false, detail: 'monitor owns 0 of the 3 tables.', fix: 'GRANT "app" TO "monitor"' },
       ],
     });
@@ -35,7 +36,11 @@ describe('the header\'s privilege warning', () => {
   });
 
   it('shows nothing when every check passed or none ran', () => {
-    headerWith({ role: 'postgres', superuser: true, checks: [{ feature: 'statement-stats', ok: true, detail: 'Reads every role\'s statements.', fix: null }] });
+    headerWith({
+      role: 'postgres',
+      superuser: true,
+      checks: [{ feature: 'statement-stats', ok: true, detail: "Reads every role's statements.", fix: null }],
+    });
     expect(screen.queryByTestId('privilege-warning')).toBeNull();
     cleanup();
     headerWith(undefined);

@@ -25,7 +25,10 @@ describe('profiles store', () => {
 
   it('adds a saved profile, and replaces an edited one in place', async () => {
     const api = new FakeEngineApi()
-      .handle('profiles.list', () => ({ profiles: [profile({ id: 'a', name: 'A' }), profile({ id: 'b', name: 'B' })], secretStorage: { kind: 'none', canPersist: false, warning: null } }))
+      .handle('profiles.list', () => ({
+        profiles: [profile({ id: 'a', name: 'A' }), profile({ id: 'b', name: 'B' })],
+        secretStorage: { kind: 'none', canPersist: false, warning: null },
+      }))
       .handle('profiles.save', (params) => profile({ id: params.id ?? 'c', name: params.name }));
     const { profiles } = stores(api);
     await profiles.getState().load();
@@ -35,7 +38,10 @@ describe('profiles store', () => {
   });
 
   it('deletes through the engine and shows the list it returns', async () => {
-    const api = new FakeEngineApi().handle('profiles.delete', () => ({ profiles: [], secretStorage: { kind: 'none', canPersist: false, warning: null } }));
+    const api = new FakeEngineApi().handle('profiles.delete', () => ({
+      profiles: [],
+      secretStorage: { kind: 'none', canPersist: false, warning: null },
+    }));
     const { profiles } = stores(api);
     await profiles.getState().remove('p1');
     expect(api.callsOf('profiles.delete')).toEqual([{ id: 'p1' }]);
@@ -51,7 +57,11 @@ describe('profiles store', () => {
   });
 
   it('passes an engine error to the caller and keeps the list', async () => {
-    const api = new FakeEngineApi().fail('profiles.save', 'bad-request', 'Invalid parameters for profiles.save: name: give the profile a name');
+    const api = new FakeEngineApi().fail(
+      'profiles.save',
+      'bad-request',
+      'Invalid parameters for profiles.save: name: give the profile a name',
+    );
     const { profiles } = stores(api);
     await expect(profiles.getState().save({ name: '', pgUrl: 'postgres://h/db' })).rejects.toMatchObject({ code: 'bad-request' });
     expect(profiles.getState().profiles).toEqual([]);

@@ -11,7 +11,11 @@ export interface RenderedConsole extends RenderResult {
 }
 
 /** Services on a fake engine, without starting them (a test loads what it needs). */
-export function consoleServices(api = new FakeEngineApi(), initialPage: PageId | null = 'overview', storage: Storage | null = null): ConsoleServices {
+export function consoleServices(
+  api = new FakeEngineApi(),
+  initialPage: PageId | null = 'overview',
+  storage: Storage | null = null,
+): ConsoleServices {
   return createConsoleServices(api, { theme: { storage, systemTheme: 'light' }, initialPage });
 }
 

@@ -64,8 +64,12 @@ class FakeSocket implements WebSocketLike {
   readonly sent: string[] = [];
   private readonly listeners = new Map<string, ((event: never) => void)[]>();
   constructor(readonly url: string) {}
-  send(data: string) { this.sent.push(data); }
-  close() { this.fire('close'); }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.fire('close');
+  }
   addEventListener(type: string, listener: (event: never) => void) {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }

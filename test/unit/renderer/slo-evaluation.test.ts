@@ -30,7 +30,8 @@ describe('SLO evaluation', () => {
   });
 
   it('passes the cache hit rate above 80% of cached reads, fails at or below, waits without cached reads', () => {
-    const hitRate = (cache: ReturnType<typeof cacheInterval> | null) => evaluateSlos(workloadInterval(1), cache).find((r) => r.id === 'cache-hit-rate');
+    const hitRate = (cache: ReturnType<typeof cacheInterval> | null) =>
+      evaluateSlos(workloadInterval(1), cache).find((r) => r.id === 'cache-hit-rate');
     expect(hitRate(cacheInterval(0.93))).toMatchObject({ verdict: 'pass', value: '93%', target: '> 80%' });
     expect(hitRate(cacheInterval(0.8))).toMatchObject({ verdict: 'fail', value: '80%' });
     expect(hitRate(cacheInterval(0.5, { requests: 0, hits: 0, hitRate: null }))).toMatchObject({ verdict: 'waiting', value: null });
@@ -38,7 +39,8 @@ describe('SLO evaluation', () => {
   });
 
   it('passes pool efficiency above 90% while callers waited, and when nobody waited; waits without a pool', () => {
-    const efficiency = (pool: ReturnType<typeof poolInterval> | null) => evaluateSlos(workloadInterval(1), null, pool).find((r) => r.id === 'pool-efficiency');
+    const efficiency = (pool: ReturnType<typeof poolInterval> | null) =>
+      evaluateSlos(workloadInterval(1), null, pool).find((r) => r.id === 'pool-efficiency');
     expect(efficiency(poolInterval(0.95))).toMatchObject({ verdict: 'pass', value: '95%', target: '> 90%' });
     expect(efficiency(poolInterval(0.6))).toMatchObject({ verdict: 'fail', value: '60%' });
     expect(efficiency(poolInterval(null))).toMatchObject({ verdict: 'pass', value: 'no waits' });
@@ -46,7 +48,8 @@ describe('SLO evaluation', () => {
   });
 
   it('passes memory below 80% usage (the higher of RSS / budget and the machine share), fails at or above, waits without a reading', () => {
-    const memoryTile = (memory: ReturnType<typeof memoryInterval> | null) => evaluateSlos(null, null, null, memory).find((r) => r.id === 'memory');
+    const memoryTile = (memory: ReturnType<typeof memoryInterval> | null) =>
+      evaluateSlos(null, null, null, memory).find((r) => r.id === 'memory');
     expect(memoryTile(memoryInterval(0.5))).toMatchObject({ verdict: 'pass', value: '50%', label: 'Memory', target: '< 80%' });
     expect(memoryTile(memoryInterval(0.8))).toMatchObject({ verdict: 'fail', value: '80%' });
     expect(memoryTile(memoryInterval(0.912, { usageSource: 'machine' }))).toMatchObject({ verdict: 'fail', value: '91.2%' });
@@ -55,9 +58,12 @@ describe('SLO evaluation', () => {
 
   it("passes CPU below 70% of the machine's cores, fails at or above, waits without a reading or where it cannot be read", () => {
     const cpu = (load: number | null | 'none') =>
-      evaluateSlos(null, null, null, load === 'none' ? null : memoryInterval(0.5, { machine: { totalBytes: 1, availableBytes: 1, cores: 4, cpuLoadPercent: load } })).find(
-        (r) => r.id === 'cpu',
-      );
+      evaluateSlos(
+        null,
+        null,
+        null,
+        load === 'none' ? null : memoryInterval(0.5, { machine: { totalBytes: 1, availableBytes: 1, cores: 4, cpuLoadPercent: load } }),
+      ).find((r) => r.id === 'cpu');
     expect(cpu(30)).toMatchObject({ verdict: 'pass', value: '30%', label: 'CPU', target: '< 70%' });
     expect(cpu(69.6)).toMatchObject({ verdict: 'pass', value: '69%' });
     expect(cpu(70)).toMatchObject({ verdict: 'fail', value: '70%' });
@@ -80,7 +86,13 @@ describe('saturation', () => {
 
   it('says what was achieved against the target, the backlog, and shed requests', () => {
     const text = describeSaturation(
-      workloadInterval(1, { saturated: true, targetRate: 5000, achievedRate: 3000, inFlight: 9000, templates: [templateStats('all', { shed: 120 })] }),
+      workloadInterval(1, {
+        saturated: true,
+        targetRate: 5000,
+        achievedRate: 3000,
+        inFlight: 9000,
+        templates: [templateStats('all', { shed: 120 })],
+      }),
     );
     expect(text).toContain('Target not met: 3,000 req/s completed of 5,000 req/s asked (60%)');
     expect(text).toContain('9,000 requests waiting');

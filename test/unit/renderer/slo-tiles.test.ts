@@ -22,9 +22,9 @@ describe('SLO tiles', () => {
   it('pass or fail each target against the newest second, with the value and its unit', async () => {
     const { services } = renderInConsole(createElement(SloTiles));
     act(() =>
-      services.telemetry.getState().ingest(
-        snapshot(1, 3, { achievedRate: 480, templates: [templateStats('all', { latency: { p50: 2.5, p95: 75, p99: 140 } })] }),
-      ),
+      services.telemetry
+        .getState()
+        .ingest(snapshot(1, 3, { achievedRate: 480, templates: [templateStats('all', { latency: { p50: 2.5, p95: 75, p99: 140 } })] })),
     );
     await waitFor(() => expect(verdictOf('p50 latency < 10 ms')).toBe('Pass'));
     expect(verdictOf('p95 latency < 50 ms')).toBe('Fail');
@@ -41,7 +41,9 @@ describe('SLO tiles', () => {
     expect(verdictOf('Pool efficiency > 90%')).toBe('Waiting for data');
     for (const name of ['Memory < 80%', 'CPU < 70%']) expect(verdictOf(name)).toBe('Waiting for data');
 
-    const busyMachine = memoryInterval(0.86, { machine: { totalBytes: 8 * 1024 ** 3, availableBytes: 2 * 1024 ** 3, cpuLoadPercent: 82, cores: 4 } });
+    const busyMachine = memoryInterval(0.86, {
+      machine: { totalBytes: 8 * 1024 ** 3, availableBytes: 2 * 1024 ** 3, cpuLoadPercent: 82, cores: 4 },
+    });
     act(() => services.telemetry.getState().ingest(snapshot(1, 3, {}, null, null, busyMachine)));
     await waitFor(() => expect(verdictOf('Memory < 80%')).toBe('Fail'));
     expect(tile('Memory < 80%').textContent).toContain('86%');

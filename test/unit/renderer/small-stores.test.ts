@@ -29,11 +29,21 @@ describe('theme store', () => {
   });
 
   it('starts from a saved choice', () => {
-    expect(createThemeStore({ storage: memoryStorage({ [THEME_STORAGE_KEY]: 'light' }), systemTheme: 'dark' }).getState().theme).toBe('light');
+    expect(createThemeStore({ storage: memoryStorage({ [THEME_STORAGE_KEY]: 'light' }), systemTheme: 'dark' }).getState().theme).toBe(
+      'light',
+    );
   });
 
   it('works when storage throws (blocked by the browser)', () => {
-    const throwing = { getItem: () => { throw new Error('blocked'); }, setItem: () => { throw new Error('blocked'); }, removeItem: () => undefined };
+    const throwing = {
+      getItem: () => {
+        throw new Error('blocked');
+      },
+      setItem: () => {
+        throw new Error('blocked');
+      },
+      removeItem: () => undefined,
+    };
     const store = createThemeStore({ storage: throwing, systemTheme: 'light' });
     store.getState().toggle();
     expect(store.getState().theme).toBe('dark');
@@ -61,12 +71,19 @@ describe('notifications store', () => {
   it('keeps an engine error’s message and hint', () => {
     const store = createNotificationsStore();
     store.getState().pushError('Could not load the history', new EngineCallError({ code: 'x', message: 'It broke.', hint: 'Retry.' }));
-    expect(store.getState().items[0]).toMatchObject({ tone: 'error', title: 'Could not load the history', message: 'It broke.', hint: 'Retry.' });
+    expect(store.getState().items[0]).toMatchObject({
+      tone: 'error',
+      title: 'Could not load the history',
+      message: 'It broke.',
+      hint: 'Retry.',
+    });
   });
 
   it('keeps only the newest few, and dismisses by id', () => {
     const store = createNotificationsStore();
-    const ids = Array.from({ length: MAX_NOTIFICATIONS + 2 }, (_, i) => store.getState().push({ tone: 'info', title: `n${i}`, message: '' }));
+    const ids = Array.from({ length: MAX_NOTIFICATIONS + 2 }, (_, i) =>
+      store.getState().push({ tone: 'info', title: `n${i}`, message: '' }),
+    );
     expect(store.getState().items).toHaveLength(MAX_NOTIFICATIONS);
     store.getState().dismiss(ids.at(-1)!);
     expect(store.getState().items.map((n) => n.title)).not.toContain(`n${MAX_NOTIFICATIONS + 1}`);

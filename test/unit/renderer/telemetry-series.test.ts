@@ -1,8 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { bucketSecondsFor, buildSeries, downsample, pointFromSnapshot, templateNames, MAX_CHART_POINTS, type ChartPoint } from '../../../renderer/state/telemetry-series.ts';
+import {
+  bucketSecondsFor,
+  buildSeries,
+  downsample,
+  pointFromSnapshot,
+  templateNames,
+  MAX_CHART_POINTS,
+  type ChartPoint,
+} from '../../../renderer/state/telemetry-series.ts';
 import { idleSnapshot, snapshot } from './fixtures.ts';
 
-const point = (n: number, p99: number | null, achieved: number | null): ChartPoint => ({ at: n * 1000, p50: p99, p95: p99, p99, target: 500, achieved, errors: 0, shed: 0 });
+const point = (n: number, p99: number | null, achieved: number | null): ChartPoint => ({
+  at: n * 1000,
+  p50: p99,
+  p95: p99,
+  p99,
+  target: 500,
+  achieved,
+  errors: 0,
+  shed: 0,
+});
 
 describe('chart points', () => {
   it('takes the overall figures, with the target, for `all`', () => {
@@ -16,7 +33,16 @@ describe('chart points', () => {
   });
 
   it('leaves a gap (nulls) for a second without workload', () => {
-    expect(pointFromSnapshot(idleSnapshot(3), 'all')).toEqual({ at: 3000, p50: null, p95: null, p99: null, target: null, achieved: null, errors: null, shed: null });
+    expect(pointFromSnapshot(idleSnapshot(3), 'all')).toEqual({
+      at: 3000,
+      p50: null,
+      p95: null,
+      p99: null,
+      target: null,
+      achieved: null,
+      errors: null,
+      shed: null,
+    });
   });
 
   it('lists template names without `all`', () => {

@@ -44,7 +44,15 @@ describe('welcome page: start the local demo stack', () => {
     expect(screen.getByRole('button', { name: 'Start local demo stack' })).toHaveProperty('disabled', true);
 
     await act(async () => stack.resolve(readyStatus()));
-    act(() => api.emit('task.progress', { task: 'seed', phase: 'chunks', message: 'Seeding chunks: 50,000 of 200,000 rows', done: 50_000, total: 200_000 }));
+    act(() =>
+      api.emit('task.progress', {
+        task: 'seed',
+        phase: 'chunks',
+        message: 'Seeding chunks: 50,000 of 200,000 rows',
+        done: 50_000,
+        total: 200_000,
+      }),
+    );
     const seeding = await screen.findByRole('progressbar', { name: 'Seeding demo data' });
     expect(seeding.getAttribute('aria-valuenow')).toBe('25');
     expect(screen.getByText(/Seeding chunks/).textContent).toBe('Seeding chunks: 50,000 of 200,000 rows (25%)');
@@ -58,7 +66,12 @@ describe('welcome page: start the local demo stack', () => {
   });
 
   it('shows the engine’s message and hint when the stack cannot start', async () => {
-    const api = new FakeEngineApi().fail('stack.startLocal', 'local-stack-in-use', 'Another Hotpath uses the data folder /data.', 'Stop the other Hotpath, or choose another folder with --data-dir.');
+    const api = new FakeEngineApi().fail(
+      'stack.startLocal',
+      'local-stack-in-use',
+      'Another Hotpath uses the data folder /data.',
+      'Stop the other Hotpath, or choose another folder with --data-dir.',
+    );
     renderWelcome(api);
     fireEvent.click(screen.getByRole('button', { name: 'Start local demo stack' }));
     const alert = await screen.findByRole('alert');
@@ -70,7 +83,12 @@ describe('welcome page: start the local demo stack', () => {
 
 describe('welcome page: connect to my database', () => {
   it('shows a failed test’s message and hint next to the PostgreSQL URL field', async () => {
-    const api = new FakeEngineApi().fail('stack.test', 'auth-failed', 'PostgreSQL rejected the password for user "me".', 'Check the password in the URL; special characters must be percent-encoded.');
+    const api = new FakeEngineApi().fail(
+      'stack.test',
+      'auth-failed',
+      'PostgreSQL rejected the password for user "me".',
+      'Check the password in the URL; special characters must be percent-encoded.',
+    );
     renderWelcome(api);
     const url = screen.getByLabelText('PostgreSQL URL');
     fireEvent.change(url, { target: { value: 'postgres://me:wrong@db.example.com/app' } });
@@ -89,7 +107,13 @@ describe('welcome page: connect to my database', () => {
       serverVersion: 150019,
       pgStatStatements: false,
       redis: true,
-      notices: [{ code: 'pg-stat-statements-missing', message: 'pg_stat_statements is not loaded.', hint: "Add it to shared_preload_libraries and restart PostgreSQL." }],
+      notices: [
+        {
+          code: 'pg-stat-statements-missing',
+          message: 'pg_stat_statements is not loaded.',
+          hint: 'Add it to shared_preload_libraries and restart PostgreSQL.',
+        },
+      ],
     }));
     renderWelcome(api);
     fireEvent.change(screen.getByLabelText('PostgreSQL URL'), { target: { value: 'postgres://me@db/app' } });
@@ -119,12 +143,16 @@ describe('welcome page: connect to my database', () => {
     fireEvent.change(screen.getByLabelText('PostgreSQL URL'), { target: { value: 'postgres://me:pw@db.example.com:5432/app' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save and connect' }));
     await waitFor(() => expect(services.navigation.getState().page).toBe('overview'));
-    expect(api.callsOf('profiles.save')).toEqual([{ name: 'app on db.example.com', pgUrl: 'postgres://me:pw@db.example.com:5432/app', saveSecret: false }]);
+    expect(api.callsOf('profiles.save')).toEqual([
+      { name: 'app on db.example.com', pgUrl: 'postgres://me:pw@db.example.com:5432/app', saveSecret: false },
+    ]);
     expect(api.callsOf('profiles.connect')).toEqual([{ id: 'new-1' }]);
   });
 
   it('saves the password only when "Remember password" is ticked', async () => {
-    const api = new FakeEngineApi().handle('profiles.save', (params) => profile({ id: 'n', name: params.name })).handle('profiles.connect', () => readyStatus());
+    const api = new FakeEngineApi()
+      .handle('profiles.save', (params) => profile({ id: 'n', name: params.name }))
+      .handle('profiles.connect', () => readyStatus());
     renderWelcome(api);
     const remember = await screen.findByRole('checkbox', { name: 'Remember password' });
     await waitFor(() => expect(remember).toHaveProperty('disabled', false));
@@ -136,7 +164,10 @@ describe('welcome page: connect to my database', () => {
   });
 
   it('cannot remember a password where the host cannot store secrets, and says why', async () => {
-    const api = new FakeEngineApi().handle('profiles.list', () => ({ profiles: [], secretStorage: { kind: 'none', canPersist: false, warning: null } }));
+    const api = new FakeEngineApi().handle('profiles.list', () => ({
+      profiles: [],
+      secretStorage: { kind: 'none', canPersist: false, warning: null },
+    }));
     renderWelcome(api);
     await waitFor(() => expect(screen.getByRole('checkbox', { name: 'Remember password' })).toHaveProperty('disabled', true));
     const form = screen.getByRole('form', { name: 'Connect to my database' });
@@ -146,11 +177,18 @@ describe('welcome page: connect to my database', () => {
   it('keeps a failed connect’s error, and a retry edits the saved profile instead of adding another', async () => {
     const api = new FakeEngineApi()
       .handle('profiles.save', (params) => profile({ id: params.id ?? 'first', name: params.name }))
-      .fail('profiles.connect', 'connection-refused', 'Nothing listens on db.example.com:5432.', 'Check the host and port, and that PostgreSQL is running.');
+      .fail(
+        'profiles.connect',
+        'connection-refused',
+        'Nothing listens on db.example.com:5432.',
+        'Check the host and port, and that PostgreSQL is running.',
+      );
     renderWelcome(api);
     fireEvent.change(screen.getByLabelText('PostgreSQL URL'), { target: { value: 'postgres://me@db.example.com/app' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save and connect' }));
-    expect((await screen.findByText('Nothing listens on db.example.com:5432.')).closest('[role="alert"]')?.textContent).toContain('Check the host and port');
+    expect((await screen.findByText('Nothing listens on db.example.com:5432.')).closest('[role="alert"]')?.textContent).toContain(
+      'Check the host and port',
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Save and connect' }));
     await waitFor(() => expect(api.callsOf('profiles.save')).toHaveLength(2));
     expect(api.callsOf('profiles.save')[1]).toMatchObject({ id: 'first' });
@@ -163,7 +201,9 @@ describe('first run', () => {
     stops.push(first.start());
     await waitFor(() => expect(first.navigation.getState().page).toBe('welcome'));
 
-    const api = new FakeEngineApi().handle('profiles.list', () => ({ profiles: [profile()], secretStorage: { kind: 'none', canPersist: false, warning: null } })).handle('engine.status', () => engineStatus());
+    const api = new FakeEngineApi()
+      .handle('profiles.list', () => ({ profiles: [profile()], secretStorage: { kind: 'none', canPersist: false, warning: null } }))
+      .handle('engine.status', () => engineStatus());
     const returning = consoleServices(api, null);
     stops.push(returning.start());
     await waitFor(() => expect(returning.navigation.getState().settled).toBe(true));

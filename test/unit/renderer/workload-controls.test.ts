@@ -91,7 +91,12 @@ describe('workload controls', () => {
   });
 
   it('shows the engine’s error with its hint', async () => {
-    api.fail('workload.start', 'profile-invalid', 'shop.yaml:7:13: templates[0].weight: must be a number greater than 0, got "heavy"', 'Fix the profile and start again.');
+    api.fail(
+      'workload.start',
+      'profile-invalid',
+      'shop.yaml:7:13: templates[0].weight: must be a number greater than 0, got "heavy"',
+      'Fix the profile and start again.',
+    );
     renderControls();
     fireEvent.change(screen.getByLabelText('Workload profile'), { target: { value: 'file' } });
     fireEvent.change(screen.getByLabelText('Profile file path'), { target: { value: 'shop.yaml' } });

@@ -16,7 +16,9 @@ function open(url: string): Promise<{ socket: WebSocket; status: number; body: s
     socket.once('open', () => resolve({ socket, status: 101, body: '' }));
     socket.once('unexpected-response', (_req, res) => {
       let body = '';
-      res.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
       res.on('end', () => resolve({ socket, status: res.statusCode ?? 0, body }));
     });
     socket.once('error', reject);
@@ -39,7 +41,12 @@ describe('the headless server caps its WebSocket clients', () => {
   const start = async (maxClients?: number): Promise<void> => {
     dataDir = await mkdtemp(join(tmpdir(), 'hotpath-cap-'));
     engine = new Engine({ dataDir });
-    host = await startHeadlessServer({ engine, port: 0, ...(maxClients !== undefined ? { maxClients } : {}), onClientProblem: () => undefined });
+    host = await startHeadlessServer({
+      engine,
+      port: 0,
+      ...(maxClients !== undefined ? { maxClients } : {}),
+      onClientProblem: () => undefined,
+    });
   };
 
   it('refuses the client past maxClients with 503 and a clear body, and admits one again once a place is free', async () => {
@@ -52,10 +59,12 @@ describe('the headless server caps its WebSocket clients', () => {
     expect(refused.body).toMatch(/3 WebSocket clients are connected already \(the most this server accepts\)/);
     expect(refused.body).toMatch(/close another console/i);
     // The admitted clients still work.
-    const reply = new Promise<Record<string, unknown>>((resolve) => admitted[1]!.socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Record<string, unknown>;
-      if (message.type === 'response') resolve(message);
-    }));
+    const reply = new Promise<Record<string, unknown>>((resolve) =>
+      admitted[1]!.socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as Record<string, unknown>;
+        if (message.type === 'response') resolve(message);
+      }),
+    );
     admitted[1]!.socket.send(JSON.stringify({ type: 'request', id: 1, command: 'engine.status', params: {} }));
     expect(await reply).toMatchObject({ id: 1, ok: true, result: { phase: 'disconnected' } });
     const closed = new Promise((resolve) => admitted[0]!.socket.once('close', resolve));

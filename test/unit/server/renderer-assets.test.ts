@@ -25,9 +25,12 @@ describe('renderer assets', () => {
     expect(rendererIsBuilt(dir)).toBe(true);
   });
 
-  it.each(['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/a%00.js', '/%E0%A4%A'])('refuses %s', async (path) => {
-    expect(await readRendererAsset(path, dir)).toBeNull();
-  });
+  it.each(['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/a%00.js', '/%E0%A4%A'])(
+    'refuses %s',
+    async (path) => {
+      expect(await readRendererAsset(path, dir)).toBeNull();
+    },
+  );
 
   it('returns null for a missing file with an extension', async () => {
     expect(await readRendererAsset('/assets/missing.js', dir)).toBeNull();

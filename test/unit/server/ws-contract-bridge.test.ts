@@ -48,13 +48,21 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('bridgeContract', () => {
   it('answers every frame, random bytes or random JSON, text or binary, with exactly one reply and never throws', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)), fc.json().map((j) => Buffer.from(j)), fc.jsonValue().map((v) => Buffer.from(JSON.stringify({ type: 'request', id: 1, command: 'echo', params: v })))), fc.boolean(), async (frame, isBinary) => {
-        const socket = new FakeSocket();
-        bridgeContract(socket as unknown as WebSocket, fakeApi().api);
-        expect(() => socket.emit('message', frame, isBinary)).not.toThrow();
-        await settle();
-        expect(socket.sent.length + (socket.closeCode === null ? 0 : 1)).toBe(1);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+          fc.json().map((j) => Buffer.from(j)),
+          fc.jsonValue().map((v) => Buffer.from(JSON.stringify({ type: 'request', id: 1, command: 'echo', params: v }))),
+        ),
+        fc.boolean(),
+        async (frame, isBinary) => {
+          const socket = new FakeSocket();
+          bridgeContract(socket as unknown as WebSocket, fakeApi().api);
+          expect(() => socket.emit('message', frame, isBinary)).not.toThrow();
+          await settle();
+          expect(socket.sent.length + (socket.closeCode === null ? 0 : 1)).toBe(1);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -87,16 +95,21 @@ describe('bridgeContract', () => {
     const shared = new SharedInFlight(3);
     const [a, b] = [new FakeSocket(), new FakeSocket()];
     for (const socket of [a, b]) bridgeContract(socket as unknown as WebSocket, api, { limits: { maxInFlight: 2 }, shared });
-    const send = (socket: FakeSocket, id: number) => socket.emit('message', Buffer.from(JSON.stringify({ type: 'request', id, command: 'hang' })), false);
+    const send = (socket: FakeSocket, id: number) =>
+      socket.emit('message', Buffer.from(JSON.stringify({ type: 'request', id, command: 'hang' })), false);
     send(a, 1);
     send(a, 2);
     send(b, 1);
     send(b, 2);
     await settle();
     expect(a.sent).toEqual([]);
-    expect(b.sent).toEqual([expect.objectContaining({
-      id: 2, ok: false, error: expect.objectContaining({ code: 'too-many-requests', message: expect.stringMatching(/at most 3 across all its clients/) }),
-    })]);
+    expect(b.sent).toEqual([
+      expect.objectContaining({
+        id: 2,
+        ok: false,
+        error: expect.objectContaining({ code: 'too-many-requests', message: expect.stringMatching(/at most 3 across all its clients/) }),
+      }),
+    ]);
     expect(shared.inFlight).toBe(3);
     hanging.forEach((release) => release());
     await settle();

@@ -25,11 +25,18 @@ const unit = fc.oneof(special, fc.string({ unit: 'grapheme', minLength: 1, maxLe
 const secretText = fc.string({ unit, minLength: 1, maxLength: 24 });
 const longSecret = fc.string({ unit, minLength: 6, maxLength: 24 });
 const name = fc.string({ unit, minLength: 1, maxLength: 12 });
-const host = fc.oneof(fc.domain(), fc.ipV4(), fc.ipV6().map((v6) => `[${v6}]`));
+const host = fc.oneof(
+  fc.domain(),
+  fc.ipV4(),
+  fc.ipV6().map((v6) => `[${v6}]`),
+);
 const port = fc.integer({ min: 1, max: 65535 });
 // Parameters Hotpath ignores or reads without effect on where it connects; no secret-looking names.
 const extraParams = fc.array(
-  fc.tuple(fc.constantFrom('application_name', 'schema', 'options', 'target_session_attrs', 'x_custom'), fc.string({ unit, maxLength: 10 })),
+  fc.tuple(
+    fc.constantFrom('application_name', 'schema', 'options', 'target_session_attrs', 'x_custom'),
+    fc.string({ unit, maxLength: 10 }),
+  ),
   { maxLength: 3 },
 );
 
@@ -155,7 +162,11 @@ describe('connection strings under random input', () => {
       const i = at % (url.length + 1);
       return url.slice(0, i) + insert + url.slice(i);
     });
-    const anything = fc.oneof(fc.string({ unit, maxLength: 60 }), mutated, mutated.map((u) => u.replace(/^postgres/, 'redis')));
+    const anything = fc.oneof(
+      fc.string({ unit, maxLength: 60 }),
+      mutated,
+      mutated.map((u) => u.replace(/^postgres/, 'redis')),
+    );
     fc.assert(
       fc.property(anything, (text) => {
         parseOrError(() => parsePgUrl(text));
@@ -172,22 +183,26 @@ describe('connection strings under random input', () => {
     const cipher = new EnvKeyCipher('property-test-key-0123456789abcdef');
     try {
       await fc.assert(
-        fc.asyncProperty(parts.chain((p) => longSecret.map((password) => ({ ...p, password }))), fc.boolean(), async (p, saveSecret) => {
-          // The file also holds a random id and timestamps: a short password could be found in those by chance.
-          fc.pre(distinct(withoutPassword(p), p.password) && p.password.length >= 6);
-          const store = new ProfileStore({ dataDir: dir, cipher, noCipherWarning: 'none' });
-          const url = pgUrl(p);
-          const saved = await store.save({ name: 'p', pgUrl: url, saveSecret });
-          const { readFile } = await import('node:fs/promises');
-          expect(notShown(await readFile(store.file, 'utf8'), p.password)).toBe(true);
-          expect(notShown(JSON.stringify(await store.list()), p.password)).toBe(true);
-          // A fresh store (a restart) has only what is on disk.
-          const restarted = new ProfileStore({ dataDir: dir, cipher, noCipherWarning: 'none' });
-          const source = saveSecret ? restarted : store;
-          const back = await source.connection(saved.id);
-          expect(parsePgUrl(back.pgUrl).config).toEqual(parsePgUrl(url).config);
-          await store.delete(saved.id);
-        }),
+        fc.asyncProperty(
+          parts.chain((p) => longSecret.map((password) => ({ ...p, password }))),
+          fc.boolean(),
+          async (p, saveSecret) => {
+            // The file also holds a random id and timestamps: a short password could be found in those by chance.
+            fc.pre(distinct(withoutPassword(p), p.password) && p.password.length >= 6);
+            const store = new ProfileStore({ dataDir: dir, cipher, noCipherWarning: 'none' });
+            const url = pgUrl(p);
+            const saved = await store.save({ name: 'p', pgUrl: url, saveSecret });
+            const { readFile } = await import('node:fs/promises');
+            expect(notShown(await readFile(store.file, 'utf8'), p.password)).toBe(true);
+            expect(notShown(JSON.stringify(await store.list()), p.password)).toBe(true);
+            // A fresh store (a restart) has only what is on disk.
+            const restarted = new ProfileStore({ dataDir: dir, cipher, noCipherWarning: 'none' });
+            const source = saveSecret ? restarted : store;
+            const back = await source.connection(saved.id);
+            expect(parsePgUrl(back.pgUrl).config).toEqual(parsePgUrl(url).config);
+            await store.delete(saved.id);
+          },
+        ),
         { numRuns: 60 },
       );
     } finally {

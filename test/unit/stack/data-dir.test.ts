@@ -8,11 +8,15 @@ import { findExecutable } from '../../../main/stack/local/redis-launcher.ts';
 describe('defaultDataDir', () => {
   it('uses the XDG data folder for a normal user on Linux', () => {
     expect(defaultDataDir({ platform: 'linux', uid: 1000, env: {}, home: '/home/ann' })).toBe('/home/ann/.local/share/hotpath');
-    expect(defaultDataDir({ platform: 'linux', uid: 1000, env: { XDG_DATA_HOME: '/data/ann' }, home: '/home/ann' })).toBe('/data/ann/hotpath');
+    expect(defaultDataDir({ platform: 'linux', uid: 1000, env: { XDG_DATA_HOME: '/data/ann' }, home: '/home/ann' })).toBe(
+      '/data/ann/hotpath',
+    );
   });
 
   it('ignores a relative XDG_DATA_HOME, as the XDG spec requires', () => {
-    expect(defaultDataDir({ platform: 'linux', uid: 1000, env: { XDG_DATA_HOME: 'rel' }, home: '/home/ann' })).toBe('/home/ann/.local/share/hotpath');
+    expect(defaultDataDir({ platform: 'linux', uid: 1000, env: { XDG_DATA_HOME: 'rel' }, home: '/home/ann' })).toBe(
+      '/home/ann/.local/share/hotpath',
+    );
   });
 
   it('uses /var/lib/hotpath as root, where the postgres user can reach it', () => {
@@ -20,9 +24,12 @@ describe('defaultDataDir', () => {
   });
 
   it('uses Application Support on macOS and %APPDATA% on Windows', () => {
-    expect(defaultDataDir({ platform: 'darwin', uid: 501, env: {}, home: '/Users/ann' })).toBe('/Users/ann/Library/Application Support/Hotpath');
-    expect(defaultDataDir({ platform: 'win32', uid: undefined, env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, home: 'C:\\Users\\ann' }))
-      .toBe('C:\\Users\\ann\\AppData\\Roaming\\Hotpath');
+    expect(defaultDataDir({ platform: 'darwin', uid: 501, env: {}, home: '/Users/ann' })).toBe(
+      '/Users/ann/Library/Application Support/Hotpath',
+    );
+    expect(
+      defaultDataDir({ platform: 'win32', uid: undefined, env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, home: 'C:\\Users\\ann' }),
+    ).toBe('C:\\Users\\ann\\AppData\\Roaming\\Hotpath');
   });
 });
 

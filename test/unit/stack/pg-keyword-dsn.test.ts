@@ -7,7 +7,12 @@ const values = (text: string) => Object.fromEntries(parseKeywordDsn(text).map((p
 describe('keyword/value connection strings (libpq grammar)', () => {
   it('reads plain, quoted and escaped values, with spaces around =', () => {
     expect(values(`host=db  port = 5433 dbname='my app' user=me password='it\\'s a \\\\ secret' application_name=a\\ b`)).toEqual({
-      host: 'db', port: '5433', dbname: 'my app', user: 'me', password: "it's a \\ secret", application_name: 'a b',
+      host: 'db',
+      port: '5433',
+      dbname: 'my app',
+      user: 'me',
+      password: "it's a \\ secret",
+      application_name: 'a b',
     });
   });
 
@@ -42,6 +47,8 @@ describe('keyword/value connection strings (libpq grammar)', () => {
   });
 
   it('an unterminated quoted password is not echoed in the error', () => {
-    expect(() => parseKeywordDsn(`host=db password='s3cret-value`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret-value') }));
+    expect(() => parseKeywordDsn(`host=db password='s3cret-value`)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret-value') }),
+    );
   });
 });

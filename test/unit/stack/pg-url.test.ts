@@ -49,7 +49,10 @@ describe('parsePgUrl', () => {
   });
 
   it('reports parameters it does not use instead of dropping them silently', () => {
-    expect(parsePgUrl('postgres://u@h/d?schema=public&connection_limit=5&sslmode=disable').ignoredParameters).toEqual(['schema', 'connection_limit']);
+    expect(parsePgUrl('postgres://u@h/d?schema=public&connection_limit=5&sslmode=disable').ignoredParameters).toEqual([
+      'schema',
+      'connection_limit',
+    ]);
   });
 
   describe('TLS', () => {
@@ -78,7 +81,10 @@ describe('parsePgUrl', () => {
     });
 
     it('sslmode=verify-full verifies chain and host name against the sslrootcert file', () => {
-      const ssl = parsePgUrl(`postgres://u@h/d?sslmode=verify-full&sslrootcert=${encodeURIComponent(caFile)}`).config.ssl as Record<string, unknown>;
+      const ssl = parsePgUrl(`postgres://u@h/d?sslmode=verify-full&sslrootcert=${encodeURIComponent(caFile)}`).config.ssl as Record<
+        string,
+        unknown
+      >;
       expect(ssl.rejectUnauthorized).toBe(true);
       expect(ssl.ca).toContain('BEGIN CERTIFICATE');
       expect(ssl.checkServerIdentity).toBeUndefined();
@@ -147,15 +153,14 @@ describe('parsePgUrl', () => {
       expect(malformed('postgres://u@h').hint).toMatch(/postgres:\/\//);
     });
 
-    it.each([
-      'postgres://u:pa/ss@h/d',
-      'postgres://u:pa?ss@h/d',
-      'postgres://u:pa#ss@h/d',
-    ])('never echoes a password with unencoded special characters: %s', (url) => {
-      const error = malformed(url);
-      expect(error.message).toContain('unencoded');
-      expect(`${error.message} ${error.hint}`).not.toContain('ss@h');
-    });
+    it.each(['postgres://u:pa/ss@h/d', 'postgres://u:pa?ss@h/d', 'postgres://u:pa#ss@h/d'])(
+      'never echoes a password with unencoded special characters: %s',
+      (url) => {
+        const error = malformed(url);
+        expect(error.message).toContain('unencoded');
+        expect(`${error.message} ${error.hint}`).not.toContain('ss@h');
+      },
+    );
   });
 });
 

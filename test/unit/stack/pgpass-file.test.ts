@@ -25,7 +25,13 @@ describe('parsePgpassLine (libpq format)', () => {
 
 describe('findPgpassPassword', () => {
   it('takes the first matching line; * matches any field, an escaped \\* only a star', () => {
-    const text = ['other:5432:app:me:no', 'db.example.com:5433:app:me:no', '\\*:*:*:*:literal-star', '*:5432:app:me:yes', '*:*:*:*:later'].join('\n');
+    const text = [
+      'other:5432:app:me:no',
+      'db.example.com:5433:app:me:no',
+      '\\*:*:*:*:literal-star',
+      '*:5432:app:me:yes',
+      '*:*:*:*:later',
+    ].join('\n');
     expect(findPgpassPassword(text, lookup)).toBe('yes');
   });
 
@@ -62,7 +68,7 @@ describe('readPgpassPassword', () => {
     expect(await readPgpassPassword(file, lookup)).toEqual({ password: 'pw', file, warning: null });
   });
 
-  it.each([0o640, 0o604, 0o644, 0o660])('ignores a file with mode %o, with libpq\'s warning', async (mode) => {
+  it.each([0o640, 0o604, 0o644, 0o660])("ignores a file with mode %o, with libpq's warning", async (mode) => {
     const file = join(dir, `open-${mode.toString(8)}`);
     await writeFile(file, '*:*:*:*:pw\n');
     await chmod(file, mode);

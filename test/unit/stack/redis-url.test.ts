@@ -3,7 +3,11 @@ import { maskRedisUrl, parseRedisUrl } from '../../../main/stack/redis-url.ts';
 
 describe('parseRedisUrl', () => {
   it('reads host, port, database and TLS', () => {
-    expect(parseRedisUrl('redis://:pw@cache.example.com:6380/2')).toMatchObject({ tls: false, db: 2, target: { host: 'cache.example.com', port: 6380, database: '2' } });
+    expect(parseRedisUrl('redis://:pw@cache.example.com:6380/2')).toMatchObject({
+      tls: false,
+      db: 2,
+      target: { host: 'cache.example.com', port: 6380, database: '2' },
+    });
     expect(parseRedisUrl('rediss://cache:6390')).toMatchObject({ tls: true, db: undefined, target: { port: 6390 } });
     expect(parseRedisUrl('redis://[::1]').target).toMatchObject({ host: '::1', port: 6379 });
   });
@@ -17,7 +21,9 @@ describe('parseRedisUrl', () => {
     ['redis://:pw@/0', 'names no host'],
     ['redis://h:6379/zero', 'database "zero"'],
   ])('rejects %j naming the problem', (url, expected) => {
-    expect(() => parseRedisUrl(url)).toThrow(expect.objectContaining({ code: 'malformed-url', message: expect.stringContaining(expected) }));
+    expect(() => parseRedisUrl(url)).toThrow(
+      expect.objectContaining({ code: 'malformed-url', message: expect.stringContaining(expected) }),
+    );
   });
 });
 

@@ -38,7 +38,10 @@ describe('maskSecretsInText', () => {
 
 describe('Redis passwords from outside the URL', () => {
   it('REDISCLI_AUTH only when the URL has none; an ACL user keeps its name', () => {
-    expect(resolveRedisPassword(parseRedisUrl('redis://h:6379/0'), { REDISCLI_AUTH: 'a:b@c' })).toEqual({ url: 'redis://:a%3Ab%40c@h:6379/0', password: 'a:b@c' });
+    expect(resolveRedisPassword(parseRedisUrl('redis://h:6379/0'), { REDISCLI_AUTH: 'a:b@c' })).toEqual({
+      url: 'redis://:a%3Ab%40c@h:6379/0',
+      password: 'a:b@c',
+    });
     expect(resolveRedisPassword(parseRedisUrl('redis://:own@h'), { REDISCLI_AUTH: 'env' }).url).toBe('redis://:own@h');
     expect(resolveRedisPassword(parseRedisUrl('redis://h?password=own'), { REDISCLI_AUTH: 'env' }).url).toBe('redis://h?password=own');
     expect(withRedisPassword('rediss://app@h:6380', 'pw')).toBe('rediss://app:pw@h:6380');

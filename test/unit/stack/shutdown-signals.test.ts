@@ -16,10 +16,13 @@ describe('onShutdownSignal', () => {
   it('runs stop once and exits 0 after it has finished', async () => {
     const events: string[] = [];
     let finish!: () => void;
-    uninstall = onShutdownSignal(() => {
-      events.push('stop');
-      return new Promise<void>((resolve) => (finish = resolve));
-    }, { signals: [SIGNAL], log: () => undefined, exit: (code) => events.push(`exit ${code}`) });
+    uninstall = onShutdownSignal(
+      () => {
+        events.push('stop');
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+      { signals: [SIGNAL], log: () => undefined, exit: (code) => events.push(`exit ${code}`) },
+    );
 
     process.emit(SIGNAL, SIGNAL);
     await flush();
@@ -32,9 +35,12 @@ describe('onShutdownSignal', () => {
   it('exits 1 when stop fails, and says why', async () => {
     const exits: number[] = [];
     const logs: string[] = [];
-    uninstall = onShutdownSignal(async () => {
-      throw new Error('redis would not stop');
-    }, { signals: [SIGNAL], log: (m) => logs.push(m), exit: (code) => exits.push(code) });
+    uninstall = onShutdownSignal(
+      async () => {
+        throw new Error('redis would not stop');
+      },
+      { signals: [SIGNAL], log: (m) => logs.push(m), exit: (code) => exits.push(code) },
+    );
 
     process.emit(SIGNAL, SIGNAL);
     await flush();
@@ -45,10 +51,13 @@ describe('onShutdownSignal', () => {
   it('a second signal while stopping exits at once without running stop again', async () => {
     let stops = 0;
     const exits: number[] = [];
-    uninstall = onShutdownSignal(() => {
-      stops++;
-      return new Promise<void>(() => undefined);
-    }, { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code) });
+    uninstall = onShutdownSignal(
+      () => {
+        stops++;
+        return new Promise<void>(() => undefined);
+      },
+      { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code) },
+    );
 
     process.emit(SIGNAL, SIGNAL);
     await flush();
@@ -77,7 +86,12 @@ describe('onShutdownSignal bounds and exit codes', () => {
     vi.useFakeTimers();
     const exits: number[] = [];
     const logs: string[] = [];
-    uninstall = onShutdownSignal(() => new Promise<void>(() => undefined), { signals: [SIGNAL], log: (m) => logs.push(m), exit: (code) => exits.push(code), deadlineMs: 5000 });
+    uninstall = onShutdownSignal(() => new Promise<void>(() => undefined), {
+      signals: [SIGNAL],
+      log: (m) => logs.push(m),
+      exit: (code) => exits.push(code),
+      deadlineMs: 5000,
+    });
     process.emit(SIGNAL, SIGNAL);
     await vi.advanceTimersByTimeAsync(4999);
     expect(exits).toEqual([]);
@@ -89,7 +103,12 @@ describe('onShutdownSignal bounds and exit codes', () => {
   it('does not fire the deadline after a clean stop', async () => {
     vi.useFakeTimers();
     const exits: number[] = [];
-    uninstall = onShutdownSignal(async () => undefined, { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code), deadlineMs: 5000 });
+    uninstall = onShutdownSignal(async () => undefined, {
+      signals: [SIGNAL],
+      log: () => undefined,
+      exit: (code) => exits.push(code),
+      deadlineMs: 5000,
+    });
     process.emit(SIGNAL, SIGNAL);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(exits).toEqual([0]);
@@ -97,7 +116,12 @@ describe('onShutdownSignal bounds and exit codes', () => {
 
   it('an interrupted command exits 128 + the signal number even after a clean stop', async () => {
     const exits: number[] = [];
-    uninstall = onShutdownSignal(async () => undefined, { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code), interruptedIsFailure: true });
+    uninstall = onShutdownSignal(async () => undefined, {
+      signals: [SIGNAL],
+      log: () => undefined,
+      exit: (code) => exits.push(code),
+      interruptedIsFailure: true,
+    });
     process.emit(SIGNAL, SIGNAL);
     await flush();
     await flush();

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { classifyPgConnectError, classifyRedisConnectError, StackError } from '../../../main/stack/stack-errors.ts';
 import type { ConnectTarget } from '../../../main/stack/stack-errors.ts';
 
-const target: ConnectTarget = { host: 'db.example.com', port: 5432, database: 'orders', user: 'alice', sslMode: 'require', timeoutMs: 3000 };
+const target: ConnectTarget = {
+  host: 'db.example.com',
+  port: 5432,
+  database: 'orders',
+  user: 'alice',
+  sslMode: 'require',
+  timeoutMs: 3000,
+};
 
 /** Shaped like Node's system errors (what `net`/`dns` hand to pg and ioredis). */
 function systemError(code: string, message = `connect ${code}`): Error {
@@ -44,7 +51,12 @@ describe('classifyPgConnectError', () => {
   it.each([
     ['28P01', 'password authentication failed for user "alice"', 'auth-failed', /password/],
     ['28000', 'role "alice" does not exist', 'auth-failed', /CREATE ROLE/],
-    ['28000', 'no pg_hba.conf entry for host "10.0.0.1", user "alice", database "orders", no encryption', 'tls-required', /sslmode=require/],
+    [
+      '28000',
+      'no pg_hba.conf entry for host "10.0.0.1", user "alice", database "orders", no encryption',
+      'tls-required',
+      /sslmode=require/,
+    ],
     ['28000', 'no pg_hba.conf entry for host "10.0.0.1", user "alice", database "orders", SSL encryption', 'permission-denied', /pg_hba/],
     ['3D000', 'database "orders" does not exist', 'database-missing', /createdb orders/],
     ['42501', 'permission denied for database "orders"', 'permission-denied', /GRANT CONNECT ON DATABASE orders TO alice/],
@@ -103,7 +115,7 @@ describe('classifyRedisConnectError', () => {
     [new Error('Command timed out'), 'timeout', /firewall/],
     [new Error('NOAUTH Authentication required.'), 'auth-failed', /redis:\/\/:PASSWORD@/],
     [new Error('WRONGPASS invalid username-password pair or user is disabled.'), 'auth-failed', /password/],
-    [new Error('NOPERM this user has no permissions to run the \'ping\' command'), 'permission-denied', /ACL/],
+    [new Error("NOPERM this user has no permissions to run the 'ping' command"), 'permission-denied', /ACL/],
     [new Error('ERR DB index is out of range'), 'database-missing', /databases/],
     [new Error('LOADING Redis is loading the dataset in memory'), 'server-unavailable', /retry/],
     [systemError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self signed certificate'), 'tls-untrusted', /NODE_EXTRA_CA_CERTS/],

@@ -10,10 +10,12 @@ describe.runIf(process.platform === 'linux')('lowering a worker thread’s prior
     const before = getPriority(process.pid);
     const worker = startModuleWorker(PROBE, 'thread-priority-probe-worker');
     try {
-      const report = await new Promise<{ lowered: boolean; tid: number | null; threadPriority: number | null; processPriority: number }>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
+      const report = await new Promise<{ lowered: boolean; tid: number | null; threadPriority: number | null; processPriority: number }>(
+        (resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        },
+      );
       expect(report.lowered).toBe(true);
       expect(report.tid).not.toBe(process.pid);
       expect(report.threadPriority).toBe(17);

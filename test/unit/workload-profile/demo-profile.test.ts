@@ -20,11 +20,18 @@ describe('the demo profile', () => {
     // goal assumes; few enough per second (about 50 ms of a core each) for the default rate on 2 cores (demo.yaml).
     expect(scans / total).toBeGreaterThan(0.05);
     expect((profile.rate! * scans) / total).toBeLessThanOrEqual(15);
-    expect(byName.get('chunk_by_id')!.params[0]).toMatchObject({ kind: 'int', distribution: 'zipf', max: { query: 'SELECT max(id) FROM unified.chunks' } });
+    expect(byName.get('chunk_by_id')!.params[0]).toMatchObject({
+      kind: 'int',
+      distribution: 'zipf',
+      max: { query: 'SELECT max(id) FROM unified.chunks' },
+    });
     expect(byName.get('recent_by_origin')!.params[0]).toMatchObject({ kind: 'sample', distribution: 'zipf' });
     expect(byName.get('session_timeline')!.params[0]).toMatchObject({ kind: 'sample', distribution: 'zipf' });
     // Windows are anchored to the seeded data's end, so old demo data still has recent rows.
-    expect(byName.get('recent_by_origin')!.params[1]).toMatchObject({ kind: 'sample', query: expect.stringContaining('unified.seed_state') });
+    expect(byName.get('recent_by_origin')!.params[1]).toMatchObject({
+      kind: 'sample',
+      query: expect.stringContaining('unified.seed_state'),
+    });
     expect(byName.get('time_range_count')!.params[0]).toMatchObject({ kind: 'int', min: { query: expect.stringContaining('90 days') } });
   });
 

@@ -33,7 +33,11 @@ const draw = (next: () => unknown[], count: number): unknown[][] => Array.from({
 describe('prepareTemplateParams', () => {
   it('returns one array per call, one value per param, in placeholder order', async () => {
     const next = await prepareTemplateParams(
-      template([{ kind: 'constant', value: 'a' }, { kind: 'constant', value: 2 }, { kind: 'constant', value: null }]),
+      template([
+        { kind: 'constant', value: 'a' },
+        { kind: 'constant', value: 2 },
+        { kind: 'constant', value: null },
+      ]),
       fakeContext({}),
     );
     const first = next();
@@ -65,7 +69,10 @@ describe('prepareTemplateParams', () => {
 
   it('int zipf: min is the hottest key at the Zipf frequency', async () => {
     const n = 1000;
-    const next = await prepareTemplateParams(template([{ kind: 'int', min: 1, max: n, distribution: 'zipf', exponent: 1 }]), fakeContext({}, 3));
+    const next = await prepareTemplateParams(
+      template([{ kind: 'int', min: 1, max: n, distribution: 'zipf', exponent: 1 }]),
+      fakeContext({}, 3),
+    );
     const draws = 100_000;
     const values = draw(next, draws).map((p) => p[0] as number);
     expect(values.every((v) => Number.isInteger(v) && v >= 1 && v <= n)).toBe(true);
@@ -87,7 +94,10 @@ describe('prepareTemplateParams', () => {
     const top = (values: number[]): number[] => {
       const counts = new Map<number, number>();
       for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-      return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([v]) => v);
+      return [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([v]) => v);
     };
     expect(top(plain)).toEqual([1, 2, 3, 4, 5]);
     const hot = top(spread);
@@ -125,7 +135,10 @@ describe('prepareTemplateParams', () => {
   });
 
   it('sample uniform: every value about equally often', async () => {
-    const next = await prepareTemplateParams(template([{ kind: 'sample', query: 'SELECT s FROM t' }]), fakeContext({ 'SELECT s FROM t': ['1', '2', '3', '4'] }));
+    const next = await prepareTemplateParams(
+      template([{ kind: 'sample', query: 'SELECT s FROM t' }]),
+      fakeContext({ 'SELECT s FROM t': ['1', '2', '3', '4'] }),
+    );
     const draws = 40_000;
     const values = draw(next, draws).map((p) => p[0]);
     for (const v of ['1', '2', '3', '4']) expect(Math.abs(values.filter((x) => x === v).length / draws - 0.25)).toBeLessThan(0.011);
@@ -161,7 +174,10 @@ describe('prepareTemplateParams', () => {
   });
 
   it('is reproducible from the seed', async () => {
-    const spec = template([{ kind: 'int', min: 1, max: 1e6, distribution: 'zipf' }, { kind: 'choice', values: ['x', 'y', 'z'] }]);
+    const spec = template([
+      { kind: 'int', min: 1, max: 1e6, distribution: 'zipf' },
+      { kind: 'choice', values: ['x', 'y', 'z'] },
+    ]);
     const a = draw(await prepareTemplateParams(spec, fakeContext({}, 99)), 50);
     const b = draw(await prepareTemplateParams(spec, fakeContext({}, 99)), 50);
     expect(a).toEqual(b);
@@ -169,7 +185,13 @@ describe('prepareTemplateParams', () => {
 
   describe('errors name the template and the param', () => {
     it('a sample query that returns nothing', async () => {
-      const spec = template([{ kind: 'constant', value: 1 }, { kind: 'sample', name: 'session', query: 'SELECT s FROM t' }], 'session_timeline');
+      const spec = template(
+        [
+          { kind: 'constant', value: 1 },
+          { kind: 'sample', name: 'session', query: 'SELECT s FROM t' },
+        ],
+        'session_timeline',
+      );
       await expect(prepareTemplateParams(spec, fakeContext({ 'SELECT s FROM t': [] }))).rejects.toThrow(
         /^template "session_timeline", param \$2 \(session\): the sample query returned no values .*nothing to pick from\n {2}query: SELECT s FROM t/,
       );
@@ -177,7 +199,9 @@ describe('prepareTemplateParams', () => {
 
     it('a sample query that returns only NULLs', async () => {
       const spec = template([{ kind: 'sample', query: 'SELECT s FROM t' }], 'x');
-      await expect(prepareTemplateParams(spec, fakeContext({ 'SELECT s FROM t': [null, null] }))).rejects.toThrow(/param \$1: .*only NULLs/);
+      await expect(prepareTemplateParams(spec, fakeContext({ 'SELECT s FROM t': [null, null] }))).rejects.toThrow(
+        /param \$1: .*only NULLs/,
+      );
     });
 
     it('a bound query on an empty table (max is NULL) or with no rows', async () => {
@@ -190,12 +214,16 @@ describe('prepareTemplateParams', () => {
 
     it('a bound query that returns a non-integer', async () => {
       const spec = template([{ kind: 'int', min: { query: 'SELECT min(x) FROM t' }, max: 10 }], 'x');
-      await expect(prepareTemplateParams(spec, fakeContext({ 'SELECT min(x) FROM t': ['2.5'] }))).rejects.toThrow(/min query returned "2.5", which is not an integer/);
+      await expect(prepareTemplateParams(spec, fakeContext({ 'SELECT min(x) FROM t': ['2.5'] }))).rejects.toThrow(
+        /min query returned "2.5", which is not an integer/,
+      );
     });
 
     it('bounds that cross once resolved', async () => {
       const spec = template([{ kind: 'int', min: 50, max: { query: 'SELECT max(id) FROM t' } }], 'x');
-      await expect(prepareTemplateParams(spec, fakeContext({ 'SELECT max(id) FROM t': ['7'] }))).rejects.toThrow(/min \(50\) is greater than max \(7\)/);
+      await expect(prepareTemplateParams(spec, fakeContext({ 'SELECT max(id) FROM t': ['7'] }))).rejects.toThrow(
+        /min \(50\) is greater than max \(7\)/,
+      );
     });
 
     it('a failing query keeps the database error and its cause', async () => {

@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  WorkloadProfileError,
-  loadWorkloadProfile,
-  parseWorkloadProfile,
-} from '../../../main/workload/profile-loader.ts';
+import { WorkloadProfileError, loadWorkloadProfile, parseWorkloadProfile } from '../../../main/workload/profile-loader.ts';
 import { VALID_PROFILE, expectProfileIssue } from './expect-profile-issue.ts';
 
 describe('parseWorkloadProfile: valid input', () => {
@@ -106,7 +102,9 @@ describe('loadWorkloadProfile', () => {
       expect((await loadWorkloadProfile(good)).name).toBe('shop');
       const bad = join(dir, 'bad.yaml');
       await writeFile(bad, VALID_PROFILE.replace('weight: 10', 'weight: heavy'));
-      await expect(loadWorkloadProfile(bad)).rejects.toThrow(`${bad}:5:13: templates[0].weight: must be a number greater than 0, got "heavy"`);
+      await expect(loadWorkloadProfile(bad)).rejects.toThrow(
+        `${bad}:5:13: templates[0].weight: must be a number greater than 0, got "heavy"`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -116,7 +114,9 @@ describe('loadWorkloadProfile', () => {
     const missing = join(tmpdir(), 'hotpath-no-such-profile.yaml');
     const error = await loadWorkloadProfile(missing).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkloadProfileError);
-    expect((error as WorkloadProfileError).message).toMatch(/workload profile not found at .*hotpath-no-such-profile\.yaml\. Check the path/);
+    expect((error as WorkloadProfileError).message).toMatch(
+      /workload profile not found at .*hotpath-no-such-profile\.yaml\. Check the path/,
+    );
     expect((error as WorkloadProfileError).source).toBe(missing);
     expect((error as WorkloadProfileError).line).toBeUndefined();
   });

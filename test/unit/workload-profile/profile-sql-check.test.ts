@@ -41,7 +41,10 @@ describe('checkReadOnlySql', () => {
     ['CREATE TABLE x AS SELECT 1', /got "CREATE"/],
     ['SELECT 1 /* open', /unterminated \/\* comment/],
   ])('refuses %j', (sql, expected) => {
-    expect(messages(sql).some((m) => expected.test(m)), messages(sql).join('; ')).toBe(true);
+    expect(
+      messages(sql).some((m) => expected.test(m)),
+      messages(sql).join('; '),
+    ).toBe(true);
   });
 
   it('ignores semicolons, placeholders and keywords inside literals, identifiers and comments', () => {
@@ -73,7 +76,10 @@ describe('checkReadOnlySql', () => {
   });
 
   it('refuses $0, which PostgreSQL would not bind', () => {
-    expect(checkReadOnlySql('SELECT $0, $1')).toEqual({ problems: [{ message: 'uses $0, which is not a placeholder: they are numbered from $1', offset: 7 }], parameters: [1] });
+    expect(checkReadOnlySql('SELECT $0, $1')).toEqual({
+      problems: [{ message: 'uses $0, which is not a placeholder: they are numbered from $1', offset: 7 }],
+      parameters: [1],
+    });
   });
 
   it('accepts a column named like a keyword when it is quoted', () => {

@@ -107,7 +107,8 @@ describe('parseWorkloadProfile: every error names the field and the line', () =>
       field: 'templates[0].sql',
       line: 6,
       column: 10,
-      message: /must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "DELETE" \(the workload also runs every request in a read-only session\)$/,
+      message:
+        /must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "DELETE" \(the workload also runs every request in a read-only session\)$/,
     });
     expect(error.issues).toHaveLength(1);
   });
@@ -184,17 +185,25 @@ describe('parseWorkloadProfile: every error names the field and the line', () =>
   });
 
   it('choice weights that do not match the values', () => {
-    const text = VALID_PROFILE.replace(/      - kind: int\n[\s\S]*$/, '      - { kind: choice, values: [a, b, c], weights: [1, 2] }\n');
+    const text = VALID_PROFILE.replace(/ {6}- kind: int\n[\s\S]*$/, '      - { kind: choice, values: [a, b, c], weights: [1, 2] }\n');
     expectProfileIssue(text, { field: 'templates[0].params[0].weights', line: 8, message: /one weight per value \(3\), got 2/ });
   });
 
   it('timestampAgo with maxSeconds below minSeconds', () => {
-    const text = VALID_PROFILE.replace(/      - kind: int\n[\s\S]*$/, '      - kind: timestampAgo\n        minSeconds: 60\n        maxSeconds: 10\n');
+    const text = VALID_PROFILE.replace(
+      / {6}- kind: int\n[\s\S]*$/,
+      '      - kind: timestampAgo\n        minSeconds: 60\n        maxSeconds: 10\n',
+    );
     expectProfileIssue(text, { field: 'templates[0].params[0].maxSeconds', line: 10, message: /at least minSeconds \(60\), got 10/ });
   });
 
   it('rate must be positive', () => {
-    expectProfileIssue(VALID_PROFILE.replace('rate: 100', 'rate: 0'), { field: 'rate', line: 2, column: 7, message: /greater than 0, got 0/ });
+    expectProfileIssue(VALID_PROFILE.replace('rate: 100', 'rate: 0'), {
+      field: 'rate',
+      line: 2,
+      column: 7,
+      message: /greater than 0, got 0/,
+    });
   });
 
   it('a list where a mapping belongs', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HotKeys } from '../../../main/cache/hot-keys.ts';
 import { TieredCache } from '../../../main/cache/tiered/tiered-cache.ts';
-import { CachedWorkloadTarget, templateCacheKey, type CachedQueryRecipe, type RowsTarget } from '../../../main/workload/cached-workload-target.ts';
+import {
+  CachedWorkloadTarget,
+  templateCacheKey,
+  type CachedQueryRecipe,
+  type RowsTarget,
+} from '../../../main/workload/cached-workload-target.ts';
 
 /** Counts calls per template; answers one row echoing the parameters. */
 class CountingTarget implements RowsTarget {
@@ -48,7 +53,10 @@ describe('CachedWorkloadTarget', () => {
     for (let i = 0; i < 3; i += 1) await target.execute(0, [7]);
     await target.execute(0, [8]);
     await target.execute(1, [9]);
-    expect(hotKeys.top(5).map((k) => [k.count, k.recipe.params])).toEqual([[3, [7]], [1, [8]]]);
+    expect(hotKeys.top(5).map((k) => [k.count, k.recipe.params])).toEqual([
+      [3, [7]],
+      [1, [8]],
+    ]);
     expect(hotKeys.top(1)[0]!.recipe).toMatchObject({ template: 'by_id', sql: TEMPLATES[0]!.sql, ttlMs: 60_000 });
   });
 

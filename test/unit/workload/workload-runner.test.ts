@@ -6,7 +6,9 @@ import { seededRandom } from '../../../main/util/random.ts';
 // Virtual time: the schedule, the dispatch timers and performance.now() all advance
 // only when the test says so, so counts and latencies are exact, not machine-dependent.
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'performance', 'Date'] });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'performance', 'Date'],
+  });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -101,7 +103,10 @@ describe('WorkloadRunner (open loop)', () => {
   it('counts errors per template with the last message and keeps them out of the latency', async () => {
     const r = runner({
       rate: 10,
-      target: { execute: (t) => (t === 0 ? Promise.reject(new Error('relation "x" does not exist')) : Promise.resolve({ acquireUs: 1, serverUs: 1 })) },
+      target: {
+        execute: (t) =>
+          t === 0 ? Promise.reject(new Error('relation "x" does not exist')) : Promise.resolve({ acquireUs: 1, serverUs: 1 }),
+      },
     });
     r.start();
     await vi.advanceTimersByTimeAsync(999);
