@@ -67,54 +67,13 @@ export function estimateAccess(
   const fit = fitOf(spec, access);
   if (fit === 'none') return null;
   const fraction = predicateFraction(spec, access, info);
-  const entries = Math.max(info.reltuples * fraction, 1);
-  const eq = new Set([...access.predicates.filter((p) => p.kind === 'eq').map((p) => p.column), ...access.joinColumns]);
+  const { selectivity, quals } = indexQuals(spec, access, info);
+  if (quals === 0 && !access.sort) return null;
+  const scan = scanCost(spec, access, info, k, { fraction, selectivity, quals });
   const joinLookup =
     access.join !== null &&
     access.joinColumns.includes(spec.columns[0]!.name) &&
     access.predicates.every((p) => p.column !== spec.columns[0]!.name);
-  let selectivity = 1;
-  let quals = 0;
-  for (const column of spec.columns) {
-    if (eq.has(column.name)) {
-      selectivity *= eqSelectivity(info, column.name);
-      quals++;
-      continue;
-    }
-    const ranges = access.predicates.filter((p) => p.kind === 'range' && p.column === column.name).length;
-    if (ranges > 0) {
-      selectivity *= ranges >= 2 ? 0.005 : 1 / 3;
-      quals += ranges;
-    }
-    break;
-  }
-  if (quals === 0 && !access.sort) return null;
-  const rows = Math.max(entries * selectivity, 1);
-  const filters = Math.max(0, access.predicates.length - quals);
-  const T = info.relpages;
-  const held = new Set([...spec.columns.map((c) => c.name), ...spec.include]);
-  const indexOnly = spec.method === 'btree' && access.neededColumns.every((c) => held.has(c));
-  let scan: number;
-  if (spec.method === 'brin') {
-    const pages = Math.min(T, Math.ceil(selectivity * T) + 128);
-    scan =
-      2 * k.randomPageCost +
-      pages * k.seqPageCost +
-      (pages / T) * info.reltuples * (k.cpuTupleCost + k.cpuOperatorCost * access.predicates.length);
-  } else {
-    const leaf = Math.ceil((entries * entryBytes(spec, info)) / (PAGE * FILL));
-    const indexPages = Math.max(1, Math.ceil(selectivity * leaf));
-    const descent = (Math.ceil(Math.log2(entries + 1)) + 50) * k.cpuOperatorCost;
-    const index = indexPages * k.randomPageCost + rows * (k.cpuIndexTupleCost + quals * k.cpuOperatorCost) + descent;
-    const fetched = Math.min((2 * T * rows) / (2 * T + rows), T);
-    const maxIo = fetched * k.randomPageCost;
-    const minPages = Math.max(1, Math.ceil(selectivity * fraction * T));
-    const minIo = k.randomPageCost + (minPages - 1) * k.seqPageCost;
-    const correlation = info.columns.get(spec.columns[0]!.name)?.correlation ?? 0;
-    let heap = maxIo + correlation * correlation * (minIo - maxIo);
-    if (indexOnly) heap *= 1 - info.allVisibleFraction;
-    scan = index + heap + rows * (k.cpuTupleCost + filters * k.cpuOperatorCost);
-  }
   if (joinLookup && access.join) {
     const other = (access.join.node.Plans ?? []).reduce(
       (sum, child) => (child === access.scan || contains(child, access.scan) ? sum : sum + child['Total Cost']),
@@ -140,6 +99,67 @@ export function estimateAccess(
     return { replaced: access.limitNode['Total Cost'], cost: scan * Math.min(1, limitRows / outRows) };
   }
   return { replaced: subtree, cost: scan };
+}
+
+/**
+ * The index's usable leading columns, as the planner takes them: equalities (with a parameter or from a join) on
+ * its leading columns, then at most one column of ranges; the product of their selectivities and their count.
+ */
+function indexQuals(spec: IndexSpec, access: ScanAccess, info: TableInfo): { selectivity: number; quals: number } {
+  const eq = new Set([...access.predicates.filter((p) => p.kind === 'eq').map((p) => p.column), ...access.joinColumns]);
+  let selectivity = 1;
+  let quals = 0;
+  for (const column of spec.columns) {
+    if (eq.has(column.name)) {
+      selectivity *= eqSelectivity(info, column.name);
+      quals++;
+      continue;
+    }
+    const ranges = access.predicates.filter((p) => p.kind === 'range' && p.column === column.name).length;
+    if (ranges > 0) {
+      selectivity *= ranges >= 2 ? 0.005 : 1 / 3;
+      quals += ranges;
+    }
+    break;
+  }
+  return { selectivity, quals };
+}
+
+/** The cost of the scan itself through `spec`: a BRIN bitmap scan, or a B-tree (index-only) scan plus its heap fetches. */
+function scanCost(
+  spec: IndexSpec,
+  access: ScanAccess,
+  info: TableInfo,
+  k: CostSettings,
+  q: { fraction: number; selectivity: number; quals: number },
+): number {
+  const { fraction, selectivity, quals } = q;
+  const T = info.relpages;
+  if (spec.method === 'brin') {
+    const pages = Math.min(T, Math.ceil(selectivity * T) + 128);
+    return (
+      2 * k.randomPageCost +
+      pages * k.seqPageCost +
+      (pages / T) * info.reltuples * (k.cpuTupleCost + k.cpuOperatorCost * access.predicates.length)
+    );
+  }
+  const entries = Math.max(info.reltuples * fraction, 1);
+  const rows = Math.max(entries * selectivity, 1);
+  const filters = Math.max(0, access.predicates.length - quals);
+  const held = new Set([...spec.columns.map((c) => c.name), ...spec.include]);
+  const indexOnly = spec.method === 'btree' && access.neededColumns.every((c) => held.has(c));
+  const leaf = Math.ceil((entries * entryBytes(spec, info)) / (PAGE * FILL));
+  const indexPages = Math.max(1, Math.ceil(selectivity * leaf));
+  const descent = (Math.ceil(Math.log2(entries + 1)) + 50) * k.cpuOperatorCost;
+  const index = indexPages * k.randomPageCost + rows * (k.cpuIndexTupleCost + quals * k.cpuOperatorCost) + descent;
+  const fetched = Math.min((2 * T * rows) / (2 * T + rows), T);
+  const maxIo = fetched * k.randomPageCost;
+  const minPages = Math.max(1, Math.ceil(selectivity * fraction * T));
+  const minIo = k.randomPageCost + (minPages - 1) * k.seqPageCost;
+  const correlation = info.columns.get(spec.columns[0]!.name)?.correlation ?? 0;
+  let heap = maxIo + correlation * correlation * (minIo - maxIo);
+  if (indexOnly) heap *= 1 - info.allVisibleFraction;
+  return index + heap + rows * (k.cpuTupleCost + filters * k.cpuOperatorCost);
 }
 
 function contains(node: PlanNode, target: PlanNode): boolean {
