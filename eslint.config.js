@@ -40,7 +40,6 @@ export default tseslint.config(
     files: [
       'app/cli/commands/serve.ts',
       'main/advisor/build-run.ts',
-      'main/advisor/candidates.ts',
       'main/advisor/plan-expression.ts',
       'main/advisor/plan-predicates.ts',
       'main/advisor/workload-capture.ts',

@@ -63,10 +63,24 @@ export function fitOf(spec: IndexSpec, access: ScanAccess): Fit {
   }
   const starts = eq.includes(first) || ranges.includes(first) || access.sort?.[0]?.column === first;
   if (!starts) return 'none';
+  const prefix = equalityPrefix(spec, eq);
+  if (!prefix.coversAll || nullTests.length > 0) return 'partial';
+  return fitAfterEqualities(spec, access, eq, ranges, prefix.length);
+}
+
+/** How many leading key columns the equalities cover, and whether every equality is among them. */
+function equalityPrefix(spec: IndexSpec, eq: readonly string[]): { length: number; coversAll: boolean } {
   let i = 0;
   const remainingEq = new Set(eq);
   while (i < spec.columns.length && remainingEq.has(spec.columns[i]!.name)) remainingEq.delete(spec.columns[i++]!.name);
-  if (remainingEq.size > 0 || nullTests.length > 0) return 'partial';
+  return { length: i, coversAll: remainingEq.size === 0 };
+}
+
+/**
+ * After an equality prefix of `i` columns that covers every equality: the ORDER BY following in order (or all
+ * reversed), else a range column, else a non-empty prefix alone makes the fit full.
+ */
+function fitAfterEqualities(spec: IndexSpec, access: ScanAccess, eq: readonly string[], ranges: readonly string[], i: number): Fit {
   const sort = (access.sort ?? []).filter((s) => !eq.includes(s.column));
   if (sort.length > 0) {
     const rest = spec.columns.slice(i, i + sort.length);
