@@ -1,13 +1,12 @@
+/**
+ * The `hotpath` command line: options, help and validation only. Each command's module is imported inside its
+ * action, so `--help` and `--version` load commander and this file and none of the engine.
+ */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ContractError } from '../../main/contract/api.ts';
 import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
-import { maskSecretsInText } from '../../main/stack/secret-mask.ts';
-import { DEFAULT_SETTLE_MS } from '../../main/engine/handlers/advisor-handlers.ts';
-import { MEASUREMENT_WINDOW_S } from '../../main/workload/latency-recorder.ts';
-import { serve } from './commands/serve.ts';
-import { bench } from './commands/bench.ts';
-import { start } from './commands/start.ts';
-import { optimize } from './commands/optimize.ts';
+import { DEFAULT_SETTLE_MS } from '../../main/engine/handlers/advisor-settle.ts';
+import { MEASUREMENT_WINDOW_S } from '../../main/workload/measurement-window.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -48,8 +47,13 @@ function atLeastTheWindow(name: string) {
 /** The measured window plus 15 s, so "before" leaves out the workload's start (cold connections, indexes loading). */
 const DEFAULT_WARMUP_S = MEASUREMENT_WINDOW_S + 15;
 
+/** Two folders below the package root, from the sources (app/cli/) as from the build (dist/cli/). */
+const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
+const { version } = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string };
+
 const program = new Command()
   .name('hotpath')
+  .version(version, '-V, --version', "print Hotpath's version")
   .description(
     'Performance console for PostgreSQL + Redis services: live latency percentiles, caches, pool and memory, one-click optimize.',
   )
@@ -110,6 +114,7 @@ this is a terminal. Redis: the URL, --redis-password-file, then REDISCLI_AUTH.
 The console URL and the WebSocket carry a per-launch token (set HOTPATH_TOKEN to choose it).`,
   )
   .action(async (options) => {
+    const { serve } = await import('./commands/serve.ts');
     await serve(options);
   });
 
@@ -118,6 +123,7 @@ withStackOptions(
     .command('start')
     .description('Open the console: the desktop window when Electron is installed, otherwise the console in your browser.'),
 ).action(async (options, command: Command) => {
+  const { start } = await import('./commands/start.ts');
   await start(options, command.args.length > 0 ? command.args : process.argv.slice(3));
 });
 
@@ -158,6 +164,7 @@ Examples:
   hotpath optimize --pg postgres://me@db:5432/app --dry-run --json`,
   )
   .action(async (options) => {
+    const { optimize } = await import('./commands/optimize.ts');
     await optimize(options);
   });
 
@@ -190,12 +197,15 @@ program
   .option('--warmup <n>', 'planner: hybrid queries answered (the selector learning) before measuring', positiveInt('--warmup'), 1500)
   .option('--queries <n>', 'planner: hybrid queries measured with every plan', positiveInt('--queries'), 400)
   .action(async (suites: string[], options) => {
+    const { bench } = await import('./commands/bench.ts');
     await bench(suites, options);
   });
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  const { ContractError } = await import('../../main/contract/api.ts');
+  const { maskSecretsInText } = await import('../../main/stack/secret-mask.ts');
   // ContractError and the engine's other user-facing errors (e.g. MemoryBudgetError) carry a next step.
   const hintText = error instanceof ContractError ? error.hint : (error as { hint?: unknown } | null)?.hint;
   const hint = typeof hintText === 'string' && hintText ? `\n${hintText}` : '';

@@ -1,6 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary, TemplateIntervalStats } from '../contract/telemetry.ts';
 import { newLatencyHistogram, recordMicros, summarize } from './latency-histogram.ts';
+import { MEASUREMENT_WINDOW_S } from './measurement-window.ts';
 
 /** Per template: the last `windowIntervals` one-second latency histograms, and a cumulative one. */
 class TemplateSeries {
@@ -35,12 +36,7 @@ function recordInto(series: TemplateSeries, latencyUs: number, acquireUs: number
   recordMicros(series.server, serverUs);
 }
 
-/**
- * Seconds of traffic a before/after measurement reads (Optimize, an index build). Ten seconds hold 20 requests of a
- * template at 2 requests/s (the demo's hybrid templates), whose p95 is then the second slowest of them; thirty
- * hold 60, whose p95 is the fourth slowest.
- */
-export const MEASUREMENT_WINDOW_S = 30;
+export { MEASUREMENT_WINDOW_S };
 
 /**
  * Records every request of a workload into HDR histograms: one set per template plus

@@ -2,18 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LatencyByTemplate } from '../../contract/advisor.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
 import { MEASUREMENT_WINDOW_S } from '../../workload/latency-recorder.ts';
+import { DEFAULT_SETTLE_MS } from './advisor-settle.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type AdvisorCommands =
   'advisor.analyze' | 'advisor.status' | 'advisor.build' | 'advisor.cancelBuild' | 'advisor.rollback' | 'optimize.plan' | 'optimize.apply';
 
-/**
- * How long the workload runs on a change before "after" is measured: 20 s for the build's after-effects to pass
- * (checkpoint writes, plans re-made, the plan selector re-learning its costs: the first 10 s after five demo builds
- * read 1–5 ms at p95 where the same indexes read 0.6–0.7 ms a minute later), then the measured window.
- */
-export const DEFAULT_SETTLE_MS = 20_000 + MEASUREMENT_WINDOW_S * 1000 + 1000;
+export { DEFAULT_SETTLE_MS };
 
 /** The index advisor (analyze, build, cancel, roll back) and "Optimize" (plan, then apply what was confirmed). */
 export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommands> {
