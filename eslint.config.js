@@ -41,7 +41,6 @@ export default tseslint.config(
       'app/cli/commands/serve.ts',
       'main/advisor/build-run.ts',
       'main/advisor/plan-expression.ts',
-      'main/advisor/plan-predicates.ts',
       'main/advisor/workload-capture.ts',
       'main/planner/plan-selector.ts',
       'main/profiles/profile-store.ts',

@@ -195,6 +195,32 @@ function otherSideRows(join: PlanNode, scan: PlanNode): number {
 
 function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) => string): ScanAccess {
   const alias = node.Alias ?? node['Relation Name']!;
+  const { predicates, opaque, needed } = readConditions(node, alias, quote);
+  const { sort, sortNode, limitNode, gatherNode } = orderAbove(ancestors, alias);
+  if (sort) for (const s of sort) needed.add(s.column);
+  return {
+    schema: node.Schema ?? 'public',
+    table: node['Relation Name']!,
+    alias,
+    scan: node,
+    predicates,
+    joinColumns: [],
+    join: null,
+    sort,
+    sortNode,
+    limitNode,
+    gatherNode,
+    neededColumns: [...needed],
+    opaqueConditions: opaque,
+  };
+}
+
+/** The scan's own conditions read as column predicates, and every column of the alias it outputs or tests. */
+function readConditions(
+  node: PlanNode,
+  alias: string,
+  quote: (name: string) => string,
+): { predicates: ColumnPredicate[]; opaque: boolean; needed: Set<string> } {
   const predicates: ColumnPredicate[] = [];
   let opaque = false;
   // A Recheck Cond repeats its Index Cond; both bounds of a range on one column are two predicates (a two-sided
@@ -212,7 +238,14 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
     for (const c of columnsOf(parseExpression(output))) if (c.qualifier === null || c.qualifier === alias) needed.add(c.name);
   for (const condition of conditions)
     for (const c of columnsOf(parseExpression(condition))) if (c.qualifier === null || c.qualifier === alias) needed.add(c.name);
+  return { predicates, opaque, needed };
+}
 
+/**
+ * What the plan asks of the scan's order, read up its ancestors past transparent nodes: the Sort on its own
+ * columns an index could make unnecessary, a Limit that could stop it early, and a Gather it runs under.
+ */
+function orderAbove(ancestors: PlanNode[], alias: string): Pick<ScanAccess, 'sort' | 'sortNode' | 'limitNode' | 'gatherNode'> {
   let sort: ScanAccess['sort'] = null;
   let sortNode: PlanNode | null = null;
   let limitNode: PlanNode | null = null;
@@ -244,20 +277,5 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
   }
   const above = ancestors[i];
   if (above && above['Node Type'] === 'Limit' && (sortNode || (!sorted && nothingBetween))) limitNode = above;
-  if (sort) for (const s of sort) needed.add(s.column);
-  return {
-    schema: node.Schema ?? 'public',
-    table: node['Relation Name']!,
-    alias,
-    scan: node,
-    predicates,
-    joinColumns: [],
-    join: null,
-    sort,
-    sortNode,
-    limitNode,
-    gatherNode,
-    neededColumns: [...needed],
-    opaqueConditions: opaque,
-  };
+  return { sort, sortNode, limitNode, gatherNode };
 }
