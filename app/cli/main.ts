@@ -3,10 +3,12 @@
  * action, so `--help` and `--version` load commander and this file and none of the engine.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/handlers/advisor-settle.ts';
 import { MEASUREMENT_WINDOW_S } from '../../main/workload/measurement-window.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -47,9 +49,7 @@ function atLeastTheWindow(name: string) {
 /** The measured window plus 15 s, so "before" leaves out the workload's start (cold connections, indexes loading). */
 const DEFAULT_WARMUP_S = MEASUREMENT_WINDOW_S + 15;
 
-/** Two folders below the package root, from the sources (app/cli/) as from the build (dist/cli/). */
-const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
-const { version } = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 const program = new Command()
   .name('hotpath')

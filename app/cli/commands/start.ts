@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { findElectronBinary } from '../find-electron.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { serve, type ServeOptions } from './serve.ts';
 
-const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ELECTRON_MAIN = fileURLToPath(new URL('../../../out/main/index.js', import.meta.url));
+const ELECTRON_MAIN = join(PACKAGE_ROOT, 'out/main/index.js');
 
 /**
  * `hotpath start`: the desktop window when an Electron binary is installed; otherwise the
@@ -15,7 +15,7 @@ export async function start(options: ServeOptions, forwardedArgs: string[]): Pro
   const electron = findElectronBinary();
   if (electron && existsSync(ELECTRON_MAIN)) {
     process.stderr.write(`Opening the Hotpath window (${electron}).\n`);
-    const child = spawn(electron, [APP_ROOT, ...forwardedArgs], { stdio: 'inherit' });
+    const child = spawn(electron, [PACKAGE_ROOT, ...forwardedArgs], { stdio: 'inherit' });
     await new Promise<void>((resolve, reject) => {
       child.on('error', reject);
       child.on('exit', (code) => {
