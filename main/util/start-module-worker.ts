@@ -9,9 +9,11 @@
  * inside the worker and then imports the TypeScript entry. tsx is located from this file, not the working
  * directory, so this works wherever the process was started.
  *
- * From a bundle (electron-vite builds out/main/index.js) the caller is JavaScript and expects the worker built
- * next to it as `<name>.js` (an entry of the main build, see electron.vite.config.ts); the name is assembled at
- * run time so the bundler does not try to resolve it as an asset.
+ * From a bundle the caller is JavaScript and expects the worker built next to it as `<name>.js`: electron-vite
+ * builds out/main/ (electron.vite.config.ts) and the package's CLI build dist/cli/ (tools/cli.vite.config.ts),
+ * each with the workers as entries of their own beside the code that starts them. Nothing there needs tsx, so the
+ * installed package runs without it. The name is assembled at run time so the bundler does not try to resolve it
+ * as an asset.
  */
 
 import { readFileSync } from 'node:fs';
