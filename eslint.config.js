@@ -42,7 +42,6 @@ export default tseslint.config(
       'main/advisor/build-run.ts',
       'main/advisor/plan-expression.ts',
       'main/advisor/workload-capture.ts',
-      'main/planner/plan-selector.ts',
       'main/profiles/profile-store.ts',
       'main/stack/pg-url.ts',
       'main/stack/remote/remote-stack.ts',

@@ -68,6 +68,19 @@ export interface PlanSelectorOptions {
 export const DEFAULT_DRAW_SCALE = 0.5;
 export const ORACLE_SAMPLED_DRAW_SCALE = 0.2;
 
+/** The plan with the least predicted latency, or -1 when fewer than two plans have a prediction. */
+function bestOfTwoOrMore(predictions: PlanPredictions): number {
+  let best = -1;
+  let known = 0;
+  for (let i = 0; i < PLAN_NAMES.length; i++) {
+    const p = predictions[i];
+    if (!p) continue;
+    known++;
+    if (best < 0 || p.mean < predictions[best]!.mean) best = i;
+  }
+  return known < 2 ? -1 : best;
+}
+
 export type ModelStatus = PlannerStatusPayload['model'];
 export type PlanCacheStatus = PlannerStatusPayload['planCache'];
 
@@ -136,42 +149,12 @@ export class PlanSelector {
       return { plan: PLAN_NAMES[trial]!, predictedMs: p ? Math.exp(p.mean) : null, explored: true, reason: 'explore' };
     }
     // Fallback until the model can compare at least two plans: with one known plan there is nothing to choose.
-    let best = -1;
-    let known = 0;
-    for (let i = 0; i < PLAN_NAMES.length; i++) {
-      const p = predictions?.[i];
-      if (!p) continue;
-      known++;
-      if (best < 0 || p.mean < predictions![best]!.mean) best = i;
-    }
-    if (!predictions || known < 2) {
+    const best = predictions ? bestOfTwoOrMore(predictions) : -1;
+    if (!predictions || best < 0) {
       const p = predictions?.[PLAN_NAMES.indexOf(DEFAULT_PLAN)];
       return { plan: DEFAULT_PLAN, predictedMs: p ? Math.exp(p.mean) : null, explored: false, reason: 'fallback' };
     }
-
-    // Thompson sampling: one draw per plan from N(mean, spread) in log space; the least wins. Safe exploration:
-    // a plan that may well be (mean + one spread) more than safetyFactor× slower than the best guess is not
-    // gambled on; where the model is that unsure, the budgeted trials of little-known plans gather data instead.
-    const limit = predictions[best]!.mean + this.maxLogGap;
-    let rivals = 0;
-    for (let i = 0; i < predictions.length; i++) {
-      const p = predictions[i];
-      if (p && i !== best && p.mean + p.spread <= limit) rivals++;
-    }
-    let chosen = best;
-    // No other plan within reach of the best guess: it is the choice, and no draws are spent on the query path.
-    if (rivals > 0) {
-      let chosenDraw = Infinity;
-      for (let i = 0; i < predictions.length; i++) {
-        const p = predictions[i];
-        if (!p || (i !== best && p.mean + p.spread > limit)) continue;
-        const draw = p.mean + p.spread * this.drawScale * gaussian(this.random);
-        if (draw < chosenDraw) {
-          chosenDraw = draw;
-          chosen = i;
-        }
-      }
-    }
+    const chosen = this.thompsonChoice(predictions, best);
     const explored = chosen !== best;
     return {
       plan: PLAN_NAMES[chosen]!,
@@ -179,6 +162,34 @@ export class PlanSelector {
       explored,
       reason: explored ? 'explore' : 'model',
     };
+  }
+
+  /**
+   * Thompson sampling: one draw per plan from N(mean, spread) in log space; the least wins. Safe exploration:
+   * a plan that may well be (mean + one spread) more than safetyFactor× slower than the best guess is not
+   * gambled on; where the model is that unsure, the budgeted trials of little-known plans gather data instead.
+   */
+  private thompsonChoice(predictions: PlanPredictions, best: number): number {
+    const limit = predictions[best]!.mean + this.maxLogGap;
+    let rivals = 0;
+    for (let i = 0; i < predictions.length; i++) {
+      const p = predictions[i];
+      if (p && i !== best && p.mean + p.spread <= limit) rivals++;
+    }
+    // No other plan within reach of the best guess: it is the choice, and no draws are spent on the query path.
+    if (rivals === 0) return best;
+    let chosen = best;
+    let chosenDraw = Infinity;
+    for (let i = 0; i < predictions.length; i++) {
+      const p = predictions[i];
+      if (!p || (i !== best && p.mean + p.spread > limit)) continue;
+      const draw = p.mean + p.spread * this.drawScale * gaussian(this.random);
+      if (draw < chosenDraw) {
+        chosenDraw = draw;
+        chosen = i;
+      }
+    }
+    return chosen;
   }
 
   /** Records a measured execution; may start a background retrain (never awaited). */
