@@ -78,7 +78,7 @@ const NO_CIPHER_WARNING = {
 export class Engine implements EngineApi {
   private readonly events = new EventBus();
   private readonly history = new TelemetryHistory();
-  readonly metrics = new PrometheusMetrics(() => this.workloadSession?.runner.recorder.recentSummaries() ?? null);
+  readonly metrics = new PrometheusMetrics(() => this.workloadSession?.runner.recorder.lastClosedHistograms() ?? null);
   private readonly host: 'electron' | 'headless';
   private readonly profiles: ProfileStore;
   private ready: ReadyStack | null = null;

@@ -1,25 +1,38 @@
+import type { Histogram } from 'hdr-histogram-js';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheInterval } from '../contract/cache.ts';
 import type { PoolInterval } from '../contract/pool.ts';
-import type { LatencySummary, WorkloadInterval } from '../contract/telemetry.ts';
-
-const QUANTILES = [
-  ['0.5', 'p50'],
-  ['0.95', 'p95'],
-  ['0.99', 'p99'],
-] as const;
-
-/** Where the latency gauges read from at scrape time: sliding-window summaries per template (or null when idle). */
-export type RecentLatencySource = () => Map<string, LatencySummary> | null;
+import type { WorkloadInterval } from '../contract/telemetry.ts';
+import { readBuildInfo } from './build-info.ts';
+import { HdrHistogramMetric } from './hdr-histogram-metric.ts';
 
 /**
- * The engine's Prometheus exposition. Counters advance once per closed interval (not per
- * request, which would put label hashing on the hot path); latency quantiles are computed
- * at scrape time over the last 10 s of HDR histograms.
+ * Per template, the HDR histogram (µs) of the workload interval closed last, read right after it closes; null while
+ * no workload runs.
+ */
+export type ClosedIntervalLatency = () => ReadonlyMap<string, Histogram> | null;
+
+/** The interval's entry for the whole workload (the contract lists it after the templates); `sum()` gives it here. */
+const WHOLE_WORKLOAD = 'all';
+
+const LANES = ['high', 'normal', 'low'] as const;
+
+/** A rate measured over about a second of wall clock: more digits than this are timer jitter, not information. */
+const measuredRate = (perSecond: number): number => Number(perSecond.toPrecision(4));
+
+/** A share of connection time summed in milliseconds over about a second: three decimals are what it resolves. */
+const measuredRatio = (ratio: number): number => Number(ratio.toFixed(3));
+
+/**
+ * The engine's Prometheus exposition, named per Prometheus's naming guide and documented in docs/metrics.md (the
+ * names are an interface: dashboards and alerts depend on them). Counters and histograms advance once per closed
+ * interval, not per request, which would put label hashing on the hot path; the latency histograms read the HDR
+ * histograms the requests were recorded into, so no request is recorded twice.
  */
 export class PrometheusMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'template' | 'outcome'>;
+  private readonly requestDuration: HdrHistogramMetric<'template'>;
   private readonly targetRate: Gauge;
   private readonly achievedRate: Gauge;
   private readonly saturated: Gauge;
@@ -30,52 +43,55 @@ export class PrometheusMetrics {
   private readonly cacheBytes: Gauge<'tier'>;
   private readonly cacheEntries: Gauge<'tier'>;
   private readonly poolConnections: Gauge<'state'>;
+  private readonly poolLimit: Gauge;
   private readonly poolWaiting: Gauge<'lane'>;
-  private readonly poolAcquireWait: Gauge<'lane' | 'quantile'>;
+  private readonly poolAcquires: Counter<'lane'>;
   private readonly poolTimeouts: Counter<'lane'>;
   private readonly poolErrors: Counter;
   private readonly poolEfficiency: Gauge;
 
-  constructor(recentLatency: RecentLatencySource) {
+  constructor(private readonly closedIntervalLatency: ClosedIntervalLatency) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
+    const build = readBuildInfo();
+    new Gauge({
+      name: 'hotpath_build_info',
+      help: "Always 1; the labels say which Hotpath (package.json's version) runs on which Node.js.",
+      labelNames: ['version', 'node'],
+      registers,
+    }).set({ version: build.version, node: build.node }, 1);
     this.requests = new Counter({
       name: 'hotpath_workload_requests_total',
       help: 'Workload requests by template and outcome (ok, error, shed = not sent because too many were in flight).',
       labelNames: ['template', 'outcome'],
       registers,
     });
-    new Gauge({
-      name: 'hotpath_workload_latency_seconds',
-      help: 'Workload latency from each request\'s intended start (open loop), over the last 10 s; template="all" is the whole workload.',
-      labelNames: ['template', 'quantile'],
-      registers,
-      collect() {
-        this.reset();
-        const summaries = recentLatency();
-        if (!summaries) return;
-        for (const [template, summary] of summaries) {
-          if (summary.count === 0) continue;
-          for (const [quantile, key] of QUANTILES) this.set({ template, quantile }, summary[key] / 1000);
-        }
-      },
-    });
+    this.requestDuration = new HdrHistogramMetric(
+      'hotpath_request_duration_seconds',
+      "Workload latency of successful requests, from each request's intended start (open loop), by template.",
+      'template',
+      this.registry,
+    );
     this.targetRate = new Gauge({
-      name: 'hotpath_workload_target_rate',
-      help: 'Target requests per second of the running workload (0 when stopped).',
+      name: 'hotpath_workload_target_requests_per_second',
+      help: 'Requests per second the running workload is asked for (0 when stopped).',
       registers,
     });
     this.achievedRate = new Gauge({
-      name: 'hotpath_workload_achieved_rate',
-      help: 'Successful requests per second in the last closed interval.',
+      name: 'hotpath_workload_achieved_requests_per_second',
+      help: 'Successful requests per second in the last closed one-second interval (4 significant digits).',
       registers,
     });
     this.saturated = new Gauge({
       name: 'hotpath_workload_saturated',
-      help: '1 when the last interval missed the target rate (backlog, shed requests or < 90% achieved).',
+      help: '1 when the last interval missed the target rate (backlog, shed requests or < 90% achieved), else 0.',
       registers,
     });
-    this.inFlight = new Gauge({ name: 'hotpath_workload_in_flight', help: 'Workload requests sent and not yet answered.', registers });
+    this.inFlight = new Gauge({
+      name: 'hotpath_workload_requests_in_flight',
+      help: 'Workload requests sent and not yet answered.',
+      registers,
+    });
     this.cacheRequests = new Counter({
       name: 'hotpath_cache_requests_total',
       help: 'Cache reads of cached templates by result (hit = some tier answered, miss = the database did).',
@@ -107,16 +123,21 @@ export class PrometheusMetrics {
       labelNames: ['state'],
       registers,
     });
+    this.poolLimit = new Gauge({
+      name: 'hotpath_pool_connection_limit',
+      help: 'Connections the workload pool may hold at once: its maximum, or the adaptive limit below it.',
+      registers,
+    });
     this.poolWaiting = new Gauge({
-      name: 'hotpath_pool_waiting',
+      name: 'hotpath_pool_waiting_callers',
       help: 'Callers waiting for a connection, by lane (high, normal, low).',
       labelNames: ['lane'],
       registers,
     });
-    this.poolAcquireWait = new Gauge({
-      name: 'hotpath_pool_acquire_wait_seconds',
-      help: 'Wait for a connection over the last second, by lane and quantile.',
-      labelNames: ['lane', 'quantile'],
+    this.poolAcquires = new Counter({
+      name: 'hotpath_pool_acquires_total',
+      help: 'Connections handed to callers, by lane.',
+      labelNames: ['lane'],
       registers,
     });
     this.poolTimeouts = new Counter({
@@ -131,21 +152,25 @@ export class PrometheusMetrics {
       registers,
     });
     this.poolEfficiency = new Gauge({
-      name: 'hotpath_pool_efficiency',
-      help: 'Share of connection-time spent running queries while callers waited, last second (absent when nobody waited).',
+      name: 'hotpath_pool_efficiency_ratio',
+      help: 'Share (0..1) of connection time spent running queries while callers waited, last second; absent when nobody waited.',
       registers,
     });
   }
 
   observeInterval(interval: WorkloadInterval): void {
     for (const stats of interval.templates) {
+      if (stats.template === WHOLE_WORKLOAD) continue;
       const template = stats.template;
       if (stats.count > 0) this.requests.inc({ template, outcome: 'ok' }, stats.count);
       if (stats.errors > 0) this.requests.inc({ template, outcome: 'error' }, stats.errors);
       if (stats.shed > 0) this.requests.inc({ template, outcome: 'shed' }, stats.shed);
     }
+    for (const [template, histogram] of this.closedIntervalLatency() ?? []) {
+      if (template !== WHOLE_WORKLOAD) this.requestDuration.add(template, histogram);
+    }
     this.targetRate.set(interval.targetRate);
-    this.achievedRate.set(interval.achievedRate);
+    this.achievedRate.set(measuredRate(interval.achievedRate));
     this.saturated.set(interval.saturated ? 1 : 0);
     this.inFlight.set(interval.inFlight);
   }
@@ -166,18 +191,15 @@ export class PrometheusMetrics {
 
   observePool(interval: PoolInterval): void {
     for (const state of ['idle', 'active', 'opening'] as const) this.poolConnections.set({ state }, interval.connections[state]);
-    for (const lane of ['high', 'normal', 'low'] as const) {
+    this.poolLimit.set(interval.limit);
+    for (const lane of LANES) {
       this.poolWaiting.set({ lane }, interval.waitingByLane[lane]);
-      const wait = interval.acquireWaitByLane[lane];
-      for (const [quantile, key] of QUANTILES) {
-        if (wait.count > 0) this.poolAcquireWait.set({ lane, quantile }, wait[key] / 1000);
-        else this.poolAcquireWait.remove({ lane, quantile });
-      }
+      if (interval.acquiresByLane[lane] > 0) this.poolAcquires.inc({ lane }, interval.acquiresByLane[lane]);
       if (interval.timeoutsByLane[lane] > 0) this.poolTimeouts.inc({ lane }, interval.timeoutsByLane[lane]);
     }
     if (interval.errors > 0) this.poolErrors.inc(interval.errors);
     if (interval.efficiency === null) this.poolEfficiency.reset();
-    else this.poolEfficiency.set(interval.efficiency);
+    else this.poolEfficiency.set(measuredRatio(interval.efficiency));
   }
 
   workloadStopped(): void {

@@ -115,6 +115,16 @@ export class LatencyRecorder {
     });
   }
 
+  /**
+   * Per template name (then `all`), the histogram of the interval `rotate()` closed last, as recorded: /metrics adds
+   * its counts into its buckets. Valid until the next `rotate()`; read, never kept.
+   */
+  lastClosedHistograms(): Map<string, Histogram> {
+    return new Map(
+      this.series.map((series, index) => [this.names[index]!, series.ring[(series.head - 1 + series.ring.length) % series.ring.length]!]),
+    );
+  }
+
   /** Quantiles over the last `intervals` closed intervals (at most the kept ones), per template name. */
   recentSummaries(intervals = this.windowIntervals): Map<string, LatencySummary> {
     const merged = newLatencyHistogram();

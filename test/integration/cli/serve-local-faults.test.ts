@@ -116,7 +116,7 @@ describe('hotpath serve --local under faults', () => {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())![1]!;
       await waitFor('a backlog of requests in flight', async () => {
         const body = await (await fetch(`${url}/metrics`)).text();
-        const inFlight = /^hotpath_workload_in_flight(?:\{[^}]*\})? (\S+)$/m.exec(body)?.[1];
+        const inFlight = /^hotpath_workload_requests_in_flight(?:\{[^}]*\})? (\S+)$/m.exec(body)?.[1];
         return inFlight !== undefined && Number(inFlight) > 1000 ? true : undefined;
       });
       const children = await descendants(cli.child.pid!);
