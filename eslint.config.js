@@ -44,7 +44,6 @@ export default tseslint.config(
       'main/advisor/workload-capture.ts',
       'main/profiles/profile-store.ts',
       'main/stack/pg-url.ts',
-      'main/stack/remote/remote-stack.ts',
       'main/workload/profile-sql-check.ts',
       'renderer/components/connection-form.tsx',
     ],

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
-import { parsePgUrl } from '../pg-url.ts';
+import { parsePgUrl, type ParsedPgUrl } from '../pg-url.ts';
 import type { PgTlsOptions } from '../pg-tls.ts';
 import { detectPgStatStatements } from '../pg-stat-statements.ts';
 import { parseRedisUrl } from '../redis-url.ts';
-import { connectionStringPassword, defaultPgUser, resolvePgPassword } from '../pg-password-sources.ts';
+import { connectionStringPassword, defaultPgUser, resolvePgPassword, type ResolvedPgPassword } from '../pg-password-sources.ts';
 import { resolveRedisPassword } from '../redis-password-sources.ts';
 import { verifyRedis } from '../redis-probe.ts';
 import { maskSecretsInText } from '../secret-mask.ts';
@@ -52,6 +52,61 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host.startsWith('/') || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
+/** What the user is told about where the password did not come from. */
+function passwordNotices(parsed: ParsedPgUrl, pgPassword: ResolvedPgPassword, clientNamed: boolean): StackNotice[] {
+  const notices: StackNotice[] = [];
+  if (clientNamed && parsed.passfile !== undefined && pgPassword.password === null) {
+    notices.push({
+      code: 'password-file-ignored',
+      message: 'The passfile parameter was ignored: a connection named from the console uses only the password in its connection string.',
+      hint: 'Put the password in the connection string or a saved profile, or give the password file to the hotpath command line (passfile= in --pg, PGPASSFILE or ~/.pgpass).',
+    });
+  }
+  if (pgPassword.warning) {
+    notices.push({
+      code: 'password-file-ignored',
+      message: `The PostgreSQL password file was ignored: ${pgPassword.warning}.`,
+      hint: 'Make it private (chmod 0600 on the file), as psql requires, or give the password another way (PGPASSWORD, --pg-password-file).',
+    });
+  }
+  return notices;
+}
+
+/** The error a failed connect throws: an authentication failure says where the password could have come from. */
+function explainedConnectError(
+  error: unknown,
+  context: {
+    parsed: ParsedPgUrl;
+    pgPassword: ResolvedPgPassword;
+    clientNamed: boolean;
+    env: Record<string, string | undefined>;
+    secrets: Array<string | null | undefined>;
+  },
+): unknown {
+  const { parsed, pgPassword, clientNamed, env, secrets } = context;
+  const authFailed = error instanceof StackError && error.code === 'auth-failed';
+  // A password file psql would also ignore is the likely reason no password was sent: say so in the error.
+  if (authFailed && pgPassword.warning) {
+    return new StackError(
+      error.code,
+      `${maskSecretsInText(error.message, secrets)} The password file was ignored: ${pgPassword.warning}.`,
+      error.hint,
+      { cause: error.cause },
+    );
+  }
+  // A connection a client named takes no password from this process's environment or files, so the CLI's
+  // ways of giving one do not apply: say what does.
+  if (authFailed && clientNamed && pgPassword.password === null) {
+    return new StackError(
+      error.code,
+      `PostgreSQL asks user "${parsed.config.user ?? defaultPgUser(env)}" for a password, and the connection string has none.`,
+      'Put the password in the connection string or the saved profile (it is masked wherever Hotpath shows it, and written to disk only encrypted). PGPASSWORD and ~/.pgpass serve only the --pg given on the command line.',
+      { cause: error.cause },
+    );
+  }
+  return masked(error, secrets);
+}
+
 /**
  * The user's own PostgreSQL (and optionally Redis), verified before anything else uses it: one bounded
  * connection, the server version, whether pg_stat_statements works, and a PING to Redis. It holds no
@@ -74,20 +129,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
   // pg reads ~/.pgpass itself when it has no password and the server asks for one: a password callback that
   // refuses keeps it from that (only for the check; a server that asked has then refused the connect).
   else if (clientNamed) parsed.config.password = refusePasswordLookup;
-  if (clientNamed && parsed.passfile !== undefined && pgPassword.password === null) {
-    notices.push({
-      code: 'password-file-ignored',
-      message: 'The passfile parameter was ignored: a connection named from the console uses only the password in its connection string.',
-      hint: 'Put the password in the connection string or a saved profile, or give the password file to the hotpath command line (passfile= in --pg, PGPASSFILE or ~/.pgpass).',
-    });
-  }
-  if (pgPassword.warning) {
-    notices.push({
-      code: 'password-file-ignored',
-      message: `The PostgreSQL password file was ignored: ${pgPassword.warning}.`,
-      hint: 'Make it private (chmod 0600 on the file), as psql requires, or give the password another way (PGPASSWORD, --pg-password-file).',
-    });
-  }
+  notices.push(...passwordNotices(parsed, pgPassword, clientNamed));
   const redisAuth = redis ? resolveRedisPassword(redis, env) : null;
   const secrets = [pgPassword.password, redisAuth?.password];
 
@@ -100,26 +142,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
   }
 
   const { client, config, fellBackToPlain } = await connectVerified(parsed, timeoutMs).catch((error: unknown) => {
-    // A password file psql would also ignore is the likely reason no password was sent: say so in the error.
-    if (error instanceof StackError && error.code === 'auth-failed' && pgPassword.warning) {
-      throw new StackError(
-        error.code,
-        `${maskSecretsInText(error.message, secrets)} The password file was ignored: ${pgPassword.warning}.`,
-        error.hint,
-        { cause: error.cause },
-      );
-    }
-    // A connection a client named takes no password from this process's environment or files, so the CLI's
-    // ways of giving one do not apply: say what does.
-    if (error instanceof StackError && error.code === 'auth-failed' && clientNamed && pgPassword.password === null) {
-      throw new StackError(
-        error.code,
-        `PostgreSQL asks user "${parsed.config.user ?? defaultPgUser(env)}" for a password, and the connection string has none.`,
-        'Put the password in the connection string or the saved profile (it is masked wherever Hotpath shows it, and written to disk only encrypted). PGPASSWORD and ~/.pgpass serve only the --pg given on the command line.',
-        { cause: error.cause },
-      );
-    }
-    throw masked(error, secrets);
+    throw explainedConnectError(error, { parsed, pgPassword, clientNamed, env, secrets });
   });
   // The server did not ask for a password: the pools (and the planner's thread, which cannot be handed a
   // function) connect the same way, without one.
