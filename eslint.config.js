@@ -41,7 +41,6 @@ export default tseslint.config(
       'app/cli/commands/serve.ts',
       'main/advisor/build-run.ts',
       'main/advisor/plan-expression.ts',
-      'main/advisor/workload-capture.ts',
       'main/profiles/profile-store.ts',
       'main/stack/pg-url.ts',
       'main/workload/profile-sql-check.ts',

@@ -178,20 +178,7 @@ export async function captureWorkload(
   }
   const statements: CapturedStatement[] = [];
   const byTemplate = new Map<string, CapturedStatement>();
-  // pg_stat_statements shows other roles' texts only to superusers and pg_read_all_stats members: one entry says
-  // how many are hidden and which grant shows them, instead of one unparseable "<insufficient privilege>" each.
-  const hidden = read.hidden;
-  if (hidden > 0) {
-    const {
-      rows: [me],
-    } = await client.query<{ role: string }>(`${ADVISOR_MARKER} SELECT current_user AS role`);
-    skipped.push({
-      query: HIDDEN_TEXT,
-      reason:
-        `${hidden} statement${hidden === 1 ? '' : 's'} of other roles ${hidden === 1 ? 'is' : 'are'} hidden from ${me!.role} ` +
-        `(pg_stat_statements shows their text only to superusers and members of pg_read_all_stats): GRANT pg_monitor TO ${quoteIdent(me!.role)} lets Hotpath see them.`,
-    });
-  }
+  if (read.hidden > 0) skipped.push(await hiddenStatementsEntry(client, read.hidden));
   const ranked = read.rows.filter((r) => r.calls > 0 && r.query !== HIDDEN_TEXT).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
   for (const row of ranked) {
     const shape = await statementShape(row.query);
@@ -212,18 +199,7 @@ export async function captureWorkload(
       continue;
     }
     if (!template && statements.filter((s) => s.template === null).length >= options.maxStatements) continue;
-    // A template is planned from its own text: its literals (LIMIT 50) tell the planner more than placeholders.
-    // A template is the engine's own workload (run as the connecting role): planned as that role, like one not
-    // seen there. Anything else is planned as a role that ran it (planning-roles.ts).
-    const statement: CapturedStatement = {
-      queryId: row.queryId,
-      template: template?.name ?? null,
-      query: template ? template.sql.trim() : row.query,
-      calls: row.calls,
-      meanMs: row.calls > 0 ? row.totalMs / row.calls : 0,
-      totalMs: row.totalMs,
-      userIds: template ? null : row.userIds,
-    };
+    const statement = capturedFrom(row, template);
     if (template) byTemplate.set(template.name, statement);
     statements.push(statement);
   }
@@ -238,4 +214,38 @@ export async function captureWorkload(
     statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0, userIds: null });
   }
   return { statements, skipped, statStatementsNote: read.note };
+}
+
+/**
+ * One statement from pg_stat_statements' counters. A template is planned from its own text: its literals
+ * (LIMIT 50) tell the planner more than placeholders. A template is the engine's own workload (run as the
+ * connecting role): planned as that role, like one not seen there. Anything else is planned as a role that ran
+ * it (planning-roles.ts).
+ */
+function capturedFrom(row: Counters, template: WorkloadTemplate | undefined): CapturedStatement {
+  return {
+    queryId: row.queryId,
+    template: template?.name ?? null,
+    query: template ? template.sql.trim() : row.query,
+    calls: row.calls,
+    meanMs: row.calls > 0 ? row.totalMs / row.calls : 0,
+    totalMs: row.totalMs,
+    userIds: template ? null : row.userIds,
+  };
+}
+
+/**
+ * pg_stat_statements shows other roles' texts only to superusers and pg_read_all_stats members: one entry says
+ * how many are hidden and which grant shows them, instead of one unparseable "<insufficient privilege>" each.
+ */
+async function hiddenStatementsEntry(client: pg.Client, hidden: number): Promise<CapturedWorkload['skipped'][number]> {
+  const {
+    rows: [me],
+  } = await client.query<{ role: string }>(`${ADVISOR_MARKER} SELECT current_user AS role`);
+  return {
+    query: HIDDEN_TEXT,
+    reason:
+      `${hidden} statement${hidden === 1 ? '' : 's'} of other roles ${hidden === 1 ? 'is' : 'are'} hidden from ${me!.role} ` +
+      `(pg_stat_statements shows their text only to superusers and members of pg_read_all_stats): GRANT pg_monitor TO ${quoteIdent(me!.role)} lets Hotpath see them.`,
+  };
 }
