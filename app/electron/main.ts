@@ -2,12 +2,16 @@ import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type WebCo
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../main/engine/engine.ts';
 import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
+import { maskSecretsInText } from '../../main/stack/secret-mask.ts';
+import { takeEnvironmentPasswords } from '../cli/password-options.ts';
+import { bringUpStack, checkStackFlags, engineSettings, type StackFlags } from '../cli/stack-startup.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.ts';
 import { hostContractOverIpc } from './ipc-contract-host.ts';
 import { stopBeforeQuit } from './quit-guard.ts';
 import { SafeStorageCipher } from './safe-storage-cipher.ts';
 import { createAppWindow, guardWebContents, lockDownSession } from './window.ts';
+import { readDesktopOptions } from './desktop-options.ts';
 
 // Paths are relative to the built main script, out/main/index.js (see electron.vite.config.ts).
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -27,22 +31,40 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // Every web contents, whenever created, gets the navigation and window-open limits.
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
-  void app.whenReady().then(start, (error: unknown) => {
-    console.error(`Hotpath could not start: ${error instanceof Error ? error.message : String(error)}`);
-    app.exit(1);
-  });
+  // A failure in start itself too (options the CLI should never have passed): said, and the app leaves
+  // rather than running on without a window.
+  void app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error(maskSecretsInText(`Hotpath could not start: ${error instanceof Error ? error.message : String(error)}`));
+      app.exit(1);
+    });
+}
+
+/**
+ * The options `hotpath start` passed (desktop-options.ts), checked as `serve` checks them. The data folder is the
+ * CLI's (`hotpath serve`), so both share one local stack and the saved profiles; HOTPATH_USER_DATA keeps a
+ * test's data to itself.
+ */
+function launchOptions(dataDir: string): StackFlags | null {
+  const options = readDesktopOptions(process.env, process.argv, { dataDir });
+  if (!options) return null;
+  if (process.env.HOTPATH_USER_DATA) options.dataDir = dataDir;
+  checkStackFlags(options);
+  return options;
 }
 
 function start(): void {
+  const dataDir = process.env.HOTPATH_USER_DATA ? app.getPath('userData') : defaultDataDir();
+  const options = launchOptions(dataDir);
   lockDownSession(session.defaultSession);
   registerAppProtocol(protocol, RENDERER_DIR);
 
   // Created after `ready`: safeStorage only knows its Linux backend from then on. Without
   // any OS encryption there is no cipher: the engine keeps passwords in memory and says so.
-  // The same data folder as the CLI (`hotpath serve`), so both share one local stack and
-  // the saved profiles; HOTPATH_USER_DATA keeps a test's data to itself.
   const engine = new Engine({
-    dataDir: process.env.HOTPATH_USER_DATA ? app.getPath('userData') : defaultDataDir(),
+    ...(options ? engineSettings(options) : { dataDir }),
     host: 'electron',
     secretCipher: safeStorage.isEncryptionAvailable() ? new SafeStorageCipher(safeStorage) : null,
     // The desktop window's only client is the operator at this machine (IPC from our own renderer, sender-checked),
@@ -58,15 +80,16 @@ function start(): void {
   });
 
   let window = openWindow(host.attachWindow);
-  // `hotpath start --local` (npm start): the local demo stack comes up with the window; its
-  // progress shows in the console. Without it, the console's welcome screen offers the choice.
-  if (process.argv.includes('--local')) {
-    void engine
-      .call('stack.startLocal', {})
-      .then(() => engine.call('demo.seed', { chunks: 200_000 }))
-      .catch((error: unknown) =>
-        console.error(`Hotpath: the local demo stack did not start: ${error instanceof Error ? error.message : String(error)}`),
-      );
+  // `hotpath start --local` (npm start), `--pg …`: the stack comes up with the window, as with `serve`; its
+  // progress shows in the console. Without options, the console's welcome screen offers the choice.
+  // PGPASSWORD and REDISCLI_AUTH are read, not taken: connections typed in this window use them too.
+  if (options) {
+    bringUpStack(engine, options, takeEnvironmentPasswords({ ...process.env }), (line) => console.log(`Hotpath: ${line}`)).catch(
+      (error: unknown) => {
+        const what = options.pg ? 'the connection to --pg' : 'the local demo stack';
+        console.error(maskSecretsInText(`Hotpath: ${what} did not come up: ${error instanceof Error ? error.message : String(error)}`));
+      },
+    );
   }
   app.on('second-instance', () => {
     if (quitting) return;

@@ -1,7 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
-import { parseMemoryBudget } from '../../../main/memory/memory-budget.ts';
-import { ContractError } from '../../../main/contract/api.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import { createHeadlessCipher } from '../../../main/profiles/env-key-cipher.ts';
 import { startHeadlessServer, type HeadlessServer } from '../../server/headless-server.ts';
@@ -9,28 +5,11 @@ import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
 import { onFatalError } from '../fatal-errors.ts';
 import { openInBrowser } from '../open-browser.ts';
-import { cacheSettings, type CacheFlags } from '../cache-options.ts';
-import { connectWithPasswords, takeEnvironmentPasswords } from '../password-options.ts';
+import { takeEnvironmentPasswords } from '../password-options.ts';
+import { bringUpStack, checkStackFlags, engineSettings, type StackFlags } from '../stack-startup.ts';
 
-export interface ServeOptions extends CacheFlags {
-  /** e.g. "512MiB"; parsed by parseMemoryBudget. */
-  memoryBudget?: string;
-  readOnly?: boolean;
-  local?: boolean;
-  pg?: string;
-  redis?: string;
-  /** A file whose first line is the PostgreSQL / Redis password (keeps it out of /proc/<pid>/cmdline). */
-  pgPasswordFile?: string;
-  redisPasswordFile?: string;
-  dataDir: string;
+export interface ServeOptions extends StackFlags {
   port: number;
-  workload?: string;
-  rate?: number;
-  chunks: number;
-  seed?: boolean;
-  /** false with --no-local-redis */
-  localRedis: boolean;
-  poolSize?: number;
   /** Open the console in the default browser once it is served. */
   openBrowser?: boolean;
 }
@@ -40,33 +19,10 @@ export interface ServeOptions extends CacheFlags {
  * answers (503) while the stack starts and the demo data is seeded.
  */
 export async function serve(options: ServeOptions): Promise<void> {
-  if (options.local && options.pg) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
-  if (!options.local && !options.pg && (options.workload || options.seed)) {
-    throw new ContractError(
-      'bad-arguments',
-      `${options.workload ? '--workload' : '--seed'} needs a stack.`,
-      'Add --local (the demo stack) or --pg URL.',
-    );
-  }
-  if (options.readOnly && options.pg && options.seed) {
-    throw new ContractError(
-      'bad-arguments',
-      '--seed cannot be combined with --read-only: seeding creates a schema and tables in your database.',
-      'Drop --read-only to seed, or drop --seed to only read.',
-    );
-  }
+  checkStackFlags(options);
   // Before the engine exists: from here on, a stack.connect to any host can no longer be sent these.
   const environmentPasswords = takeEnvironmentPasswords();
-  const engine = new Engine({
-    dataDir: options.dataDir,
-    secretCipher: createHeadlessCipher(process.env),
-    ...(options.poolSize === undefined ? {} : { workloadPoolSize: options.poolSize }),
-    cache: cacheSettings(options),
-    ...(options.memoryBudget === undefined
-      ? {}
-      : { memoryBudgetBytes: parseMemoryBudget(options.memoryBudget, { machineTotalBytes: os.totalmem() }) }),
-    ...(options.readOnly ? { readOnly: true } : {}),
-  });
+  const engine = new Engine({ ...engineSettings(options), secretCipher: createHeadlessCipher(process.env) });
   printProgress(engine);
   let server: HeadlessServer | null = null;
   let shuttingDown: Promise<void> | null = null;
@@ -98,24 +54,10 @@ export async function serve(options: ServeOptions): Promise<void> {
       process.stdout.write('The console UI is not built (npm run build:renderer); the engine runs without it.\n');
     }
 
-    if (!options.local && !options.pg) {
-      process.stdout.write('Not connected yet: choose a stack in the console.\n');
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    if ((await bringUpStack(engine, options, environmentPasswords, say)) === 'not-connected') {
+      say('Not connected yet: choose a stack in the console.');
       return;
-    }
-    if (options.pg) {
-      await connectWithPasswords(engine, options, environmentPasswords);
-    } else {
-      await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: options.localRedis ? 'auto' : 'off' });
-    }
-    const stack = engine.status().stack!;
-    process.stdout.write(
-      `Connected to ${stack.pgDisplayUrl} (PostgreSQL ${Math.floor(stack.serverVersion / 10000)})${stack.redisUrl ? `, Redis ${stack.redisUrl}` : ', no Redis'}\n`,
-    );
-    // The local stack seeds itself; a database of yours only when asked to.
-    if (!options.pg || options.seed) await engine.call('demo.seed', { chunks: options.chunks });
-    if (options.workload) {
-      const profile = options.workload === 'demo' ? 'demo' : path.resolve(options.workload);
-      await engine.call('workload.start', options.rate === undefined ? { profile } : { profile, rate: options.rate });
     }
     process.stdout.write(`Hotpath is ready. Press Ctrl+C to stop.\n`);
   } catch (error) {
