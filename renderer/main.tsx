@@ -2,7 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { HotpathBridge } from '../main/contract/bridge.ts';
 import { Bootstrap } from './app/bootstrap.tsx';
-import { pageFromHash } from './hooks/use-hash-route.ts';
+import { pageFromHash } from './app/page-definition.ts';
+import { CONSOLE_PAGES } from './app/page-registry.ts';
 import { openEngine, selectTransport } from './transport/select-transport.ts';
 import './styles/theme.css';
 import './styles/layout.css';
@@ -42,7 +43,8 @@ const environment = {
         ? ('dark' as const)
         : ('light' as const),
   },
-  initialPage: pageFromHash(window.location.hash),
+  initialPage: pageFromHash(CONSOLE_PAGES, window.location.hash),
+  pages: CONSOLE_PAGES,
 };
 
 const root = document.getElementById('root');

@@ -17,19 +17,7 @@ export function ConsoleApp({ api, environment, services: given }: ConsoleAppProp
   const [services] = useState(() => given ?? createConsoleServices(api, environment));
   useEffect(() => services.start(), [services]);
 
-  // A hidden window neither re-renders charts nor polls the database.
-  const onVisibility = useCallback(
-    (visible: boolean) => {
-      services.telemetry.getState().setVisible(visible);
-      services.database.getState().setVisible(visible);
-      services.cache.getState().setVisible(visible);
-      services.pool.getState().setVisible(visible);
-      services.memory.getState().setVisible(visible);
-      services.planner.getState().setVisible(visible);
-      services.advisor.getState().setVisible(visible);
-    },
-    [services],
-  );
+  const onVisibility = useCallback((visible: boolean) => services.setVisible(visible), [services]);
   useDocumentVisibility(onVisibility);
 
   return (

@@ -1,11 +1,6 @@
 import type { EngineApi } from '../../main/contract/api.ts';
-import { createCacheStore, type CacheStore } from '../state/cache-store.ts';
-import { createPoolStore, type PoolStore } from '../state/pool-store.ts';
-import { createMemoryStore, type MemoryStore } from '../state/memory-store.ts';
-import { createPlannerStore, type PlannerStore } from '../state/planner-store.ts';
 import { createAdvisorStore, type AdvisorStore } from '../state/advisor-store.ts';
 import { createOptimizeStore, type OptimizeStore } from '../state/optimize-store.ts';
-import { createDatabaseStore, type DatabaseStore } from '../state/database-store.ts';
 import { createEngineStatusStore, type EngineStatusStore } from '../state/engine-status-store.ts';
 import { createNavigationStore, type NavigationStore, type PageId } from '../state/navigation-store.ts';
 import { createNotificationsStore, type NotificationsStore } from '../state/notifications-store.ts';
@@ -13,6 +8,8 @@ import { createProfilesStore, type ProfilesStore } from '../state/profiles-store
 import { createTaskProgressStore, type TaskProgressStore } from '../state/task-progress-store.ts';
 import { createTelemetryStore, type TelemetryStore } from '../state/telemetry-store.ts';
 import { createThemeStore, type ThemeEnvironment, type ThemeStore } from '../state/theme-store.ts';
+import type { PageRegistry } from './page-definition.ts';
+import { createPageStores, type PageStores } from './page-stores.ts';
 
 /** Everything a page may use: the contract and the stores built on it. */
 export interface ConsoleServices {
@@ -20,17 +17,19 @@ export interface ConsoleServices {
   status: EngineStatusStore;
   telemetry: TelemetryStore;
   profiles: ProfilesStore;
-  database: DatabaseStore;
-  cache: CacheStore;
-  pool: PoolStore;
-  memory: MemoryStore;
-  planner: PlannerStore;
+  /** Console-wide, not the Indexes page's alone: the header's Optimize shows its builds' progress. */
   advisor: AdvisorStore;
   optimize: OptimizeStore;
   tasks: TaskProgressStore;
   notifications: NotificationsStore;
   theme: ThemeStore;
   navigation: NavigationStore;
+  /** The pages, from which the navigation, the shortcuts, the router and `stores` are derived. */
+  pages: PageRegistry;
+  /** The stores the pages asked for in their registry entries (read with `usePageStore`). */
+  stores: PageStores;
+  /** A hidden window neither re-renders charts nor polls the database. */
+  setVisible(visible: boolean): void;
   /** Subscribes to the engine's events and loads the first data; returns the matching stop. */
   start(): () => void;
 }
@@ -39,17 +38,15 @@ export interface ConsoleEnvironment {
   theme: ThemeEnvironment;
   /** The page named in the address (`#/database`), if any. */
   initialPage: PageId | null;
+  /** The console's pages: `CONSOLE_PAGES`, or a registry a test built. */
+  pages: PageRegistry;
 }
 
 export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): ConsoleServices {
   const status = createEngineStatusStore(api);
   const telemetry = createTelemetryStore(api);
   const profiles = createProfilesStore(api, (command, params) => status.getState().run(command, params));
-  const database = createDatabaseStore(api);
-  const cache = createCacheStore(api);
-  const pool = createPoolStore(api);
-  const memory = createMemoryStore(api);
-  const planner = createPlannerStore(api);
+  const stores = createPageStores(api, env.pages);
   const advisor = createAdvisorStore(api);
   // After Optimize, the Indexes page shows the new history (and drops the builds' last progress) at once.
   const optimize = createOptimizeStore(api, () => void advisor.getState().refresh());
@@ -78,13 +75,15 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
     });
     return () => {
       for (const stop of stops) stop();
-      database.getState().stopPolling();
-      cache.getState().stopPolling();
-      pool.getState().stopPolling();
-      memory.getState().stopPolling();
-      planner.getState().stopPolling();
+      stores.stopPolling();
       advisor.getState().stopPolling();
     };
+  };
+
+  const setVisible = (visible: boolean) => {
+    telemetry.getState().setVisible(visible);
+    advisor.getState().setVisible(visible);
+    stores.setVisible(visible);
   };
 
   return {
@@ -92,17 +91,15 @@ export function createConsoleServices(api: EngineApi, env: ConsoleEnvironment): 
     status,
     telemetry,
     profiles,
-    database,
-    cache,
-    pool,
-    memory,
-    planner,
     advisor,
     optimize,
     tasks,
     notifications,
     theme,
     navigation,
+    pages: env.pages,
+    stores,
+    setVisible,
     start,
   };
 }

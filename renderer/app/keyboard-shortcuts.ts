@@ -1,5 +1,5 @@
 import type { PageId } from '../state/navigation-store.ts';
-import { NAV_ITEMS } from './nav-items.ts';
+import type { NavEntry } from './page-definition.ts';
 
 /** The parts of a KeyboardEvent the shortcuts read. */
 export interface ShortcutKey {
@@ -17,18 +17,22 @@ export interface ShortcutKey {
 export const GO_PREFIX_TIMEOUT_MS = 1500;
 
 /**
- * Page shortcuts: Alt+1…9 picks the n-th navigation entry (read from `code`, because
+ * Page shortcuts, from the registry's navigation entries: Alt+1…9 picks the n-th entry (read from `code`, because
  * on macOS Alt+digit types a symbol), and "g" then a letter (g o, g d, g c) as in
  * GitHub or Gmail. Disabled entries do nothing. Returns a handler that says whether it
  * consumed the key, so the caller can preventDefault.
  */
-export function createShortcutHandler(navigate: (page: PageId) => void, now: () => number = Date.now): (key: ShortcutKey) => boolean {
+export function createShortcutHandler(
+  entries: readonly NavEntry[],
+  navigate: (page: PageId) => void,
+  now: () => number = Date.now,
+): (key: ShortcutKey) => boolean {
   let goPressedAt: number | null = null;
   return (key) => {
     if (key.altKey && !key.ctrlKey && !key.metaKey) {
       const digit = /^Digit([1-9])$/.exec(key.code)?.[1] ?? (/^[1-9]$/.test(key.key) ? key.key : undefined);
       if (digit === undefined) return false;
-      const page = NAV_ITEMS[Number(digit) - 1]?.page;
+      const page = entries.find((entry) => entry.altDigit === Number(digit))?.page;
       if (!page) return false;
       navigate(page);
       return true;
@@ -37,7 +41,7 @@ export function createShortcutHandler(navigate: (page: PageId) => void, now: () 
     const letter = key.key.toLowerCase();
     if (goPressedAt !== null && now() - goPressedAt <= GO_PREFIX_TIMEOUT_MS) {
       goPressedAt = null;
-      const page = NAV_ITEMS.find((item) => item.goKey === letter)?.page;
+      const page = entries.find((entry) => entry.goKey === letter)?.page;
       if (!page) return false;
       navigate(page);
       return true;

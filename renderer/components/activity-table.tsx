@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ActiveConnection } from '../../main/contract/database.ts';
-import { useServices } from '../app/console-context.ts';
+import { usePageStore } from '../app/console-context.ts';
+import { DATABASE_STORE } from '../state/database-store.ts';
 import { formatAge } from '../format/units.ts';
 import { toError } from '../state/to-error.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
@@ -18,7 +19,7 @@ function cancellable(c: ActiveConnection): boolean {
  * `database.cancelQuery` with `confirm: true`.
  */
 export function ActivityTable({ connections }: { connections: ActiveConnection[] }) {
-  const { database } = useServices();
+  const database = usePageStore(DATABASE_STORE);
   const [asking, setAsking] = useState<ActiveConnection | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ pid: number; cancelled: boolean } | { pid: number; error: Error } | null>(null);

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useEngineStatus, useNavigation, useServices } from '../app/console-context.ts';
+import { navEntries } from '../app/page-definition.ts';
 import { useDocumentTheme } from '../hooks/use-document-theme.ts';
 import { useHashRoute } from '../hooks/use-hash-route.ts';
 import { useKeyboardNavigation } from '../hooks/use-keyboard-navigation.ts';
@@ -13,15 +14,16 @@ import { SideNav } from './side-nav.tsx';
 
 /** The frame of the console: navigation on the left, header, notifications, and the page. */
 export function AppShell() {
-  const { navigation, theme } = useServices();
+  const { navigation, theme, pages } = useServices();
+  const entries = useMemo(() => navEntries(pages), [pages]);
   const page = useNavigation((s) => s.page);
   const settled = useNavigation((s) => s.settled);
   const unreachable = useEngineStatus((s) => s.loadError !== null && s.status === null);
   const mainRef = useRef<HTMLElement>(null);
 
   const navigate = useCallback((target: PageId) => navigation.getState().navigate(target), [navigation]);
-  useKeyboardNavigation(navigate);
-  useHashRoute(navigation);
+  useKeyboardNavigation(entries, navigate);
+  useHashRoute(navigation, pages);
   useDocumentTheme(theme);
 
   // After a page change by keyboard, focus would be left on nothing; put it at the page's start.

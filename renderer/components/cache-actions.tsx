@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { CacheFlushTarget, CacheStatusPayload } from '../../main/contract/cache.ts';
-import { useCache, useServices, useTaskProgress } from '../app/console-context.ts';
+import { usePageState, usePageStore, useTaskProgress } from '../app/console-context.ts';
+import { CACHE_STORE } from '../state/cache-store.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { EngineErrorText } from './engine-error-text.tsx';
 import { ProgressBar } from './progress-bar.tsx';
@@ -27,10 +28,10 @@ function parseWhole(text: string, min: number, max: number, what: string): { ok:
  * warm the hottest keys of recent traffic (with progress), and set the L1's memory budget.
  */
 export function CacheActions({ status }: { status: CacheStatusPayload }) {
-  const { cache } = useServices();
-  const busy = useCache((s) => s.busy);
-  const lastResult = useCache((s) => s.lastResult);
-  const actionError = useCache((s) => s.actionError);
+  const cache = usePageStore(CACHE_STORE);
+  const busy = usePageState(CACHE_STORE, (s) => s.busy);
+  const lastResult = usePageState(CACHE_STORE, (s) => s.lastResult);
+  const actionError = usePageState(CACHE_STORE, (s) => s.actionError);
   const warmProgress = useTaskProgress((s) => s.tasks.warm);
   const flushSelectId = useId();
 

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { MemoryStatusPayload } from '../../main/contract/memory.ts';
-import { useMemory, useServices } from '../app/console-context.ts';
+import { usePageState, usePageStore } from '../app/console-context.ts';
+import { MEMORY_STORE } from '../state/memory-store.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { EngineErrorText } from './engine-error-text.tsx';
 import { TextField } from './text-field.tsx';
@@ -29,10 +30,10 @@ export function parseBudgetMiB(text: string): { ok: true; mib: number } | { ok: 
  * switch for the automatic cleanups (for a measurement that must not be disturbed by them).
  */
 export function MemoryActions({ status }: { status: MemoryStatusPayload }) {
-  const { memory } = useServices();
-  const busy = useMemory((s) => s.busy);
-  const lastResult = useMemory((s) => s.lastResult);
-  const actionError = useMemory((s) => s.actionError);
+  const memory = usePageStore(MEMORY_STORE);
+  const busy = usePageState(MEMORY_STORE, (s) => s.busy);
+  const lastResult = usePageState(MEMORY_STORE, (s) => s.lastResult);
+  const actionError = usePageState(MEMORY_STORE, (s) => s.actionError);
   const [confirming, setConfirming] = useState(false);
   const [budgetText, setBudgetText] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);

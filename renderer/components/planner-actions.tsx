@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { PlannerStatusPayload } from '../../main/contract/planner.ts';
-import { usePlanner, useServices } from '../app/console-context.ts';
+import { usePageState, usePageStore } from '../app/console-context.ts';
+import { PLANNER_STORE } from '../state/planner-store.ts';
 import { formatCount } from '../format/units.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { EngineErrorText } from './engine-error-text.tsx';
@@ -10,10 +11,10 @@ import { EngineErrorText } from './engine-error-text.tsx';
  * cache, and runs the default plan until it has learned again). Both wait for a ready selector and for each other.
  */
 export function PlannerActions({ status }: { status: PlannerStatusPayload }) {
-  const { planner } = useServices();
-  const busy = usePlanner((s) => s.busy);
-  const lastResult = usePlanner((s) => s.lastResult);
-  const actionError = usePlanner((s) => s.actionError);
+  const planner = usePageStore(PLANNER_STORE);
+  const busy = usePageState(PLANNER_STORE, (s) => s.busy);
+  const lastResult = usePageState(PLANNER_STORE, (s) => s.lastResult);
+  const actionError = usePageState(PLANNER_STORE, (s) => s.actionError);
   const [confirming, setConfirming] = useState(false);
   const ready = status.state === 'ready';
   const training = status.model.training || busy === 'retrain';

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { PoolStatusPayload, SessionSettingsPayload } from '../../main/contract/pool.ts';
-import { usePool, useServices } from '../app/console-context.ts';
+import { usePageState, usePageStore } from '../app/console-context.ts';
+import { POOL_STORE } from '../state/pool-store.ts';
 
 type Settings = NonNullable<PoolStatusPayload['settings']>;
 type NumericKey = 'statementTimeoutMs' | 'lockTimeoutMs' | 'idleInTransactionTimeoutMs' | 'workMemKb';
@@ -36,8 +37,8 @@ function changeFrom(
  * previous values.
  */
 export function PoolSettingsForm({ settings }: { settings: Settings }) {
-  const { pool } = useServices();
-  const busy = usePool((s) => s.busy);
+  const pool = usePageStore(POOL_STORE);
+  const busy = usePageState(POOL_STORE, (s) => s.busy);
   const jitId = useId();
   const planId = useId();
   const initial = () => ({

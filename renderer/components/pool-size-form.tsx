@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { PoolStatusPayload } from '../../main/contract/pool.ts';
-import { usePool, useServices } from '../app/console-context.ts';
+import { usePageState, usePageStore } from '../app/console-context.ts';
+import { POOL_STORE } from '../state/pool-store.ts';
 import { TextField } from './text-field.tsx';
 
 type Size = NonNullable<PoolStatusPayload['size']>;
@@ -20,8 +21,8 @@ function parseConnections(
 
 /** The pool's size, why its maximum is what it is, and a form to change min and max (the engine checks them against the server). */
 export function PoolSizeForm({ size }: { size: Size }) {
-  const { pool } = useServices();
-  const busy = usePool((s) => s.busy);
+  const pool = usePageStore(POOL_STORE);
+  const busy = usePageState(POOL_STORE, (s) => s.busy);
   const [minText, setMinText] = useState('');
   const [maxText, setMaxText] = useState('');
   const [invalid, setInvalid] = useState<{ field: 'min' | 'max'; message: string } | null>(null);

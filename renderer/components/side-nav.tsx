@@ -1,10 +1,11 @@
 import type { MouseEvent } from 'react';
-import { useNavigation } from '../app/console-context.ts';
-import { NAV_ITEMS } from '../app/nav-items.ts';
+import { useNavigation, useServices } from '../app/console-context.ts';
+import { navEntries } from '../app/page-definition.ts';
 import type { PageId } from '../state/navigation-store.ts';
 
-/** The left navigation: every page, with its Alt+N and "g then key" shortcuts. */
+/** The left navigation: every page of the registry with a `nav` entry, with its Alt+N and "g then key" shortcuts. */
 export function SideNav() {
+  const entries = navEntries(useServices().pages);
   const page = useNavigation((s) => s.page);
   const navigate = useNavigation((s) => s.navigate);
   const go = (target: PageId) => (event: MouseEvent) => {
@@ -15,29 +16,29 @@ export function SideNav() {
     <nav className="sidenav" aria-label="Pages">
       <p className="sidenav__brand">Hotpath</p>
       <ul className="sidenav__list">
-        {NAV_ITEMS.map((item, index) => (
-          <li key={item.label}>
+        {entries.map((entry) => (
+          <li key={entry.label}>
             <a
-              href={`#/${item.page}`}
+              href={`#/${entry.page}`}
               className="sidenav__link"
-              aria-current={item.page === page ? 'page' : undefined}
-              aria-keyshortcuts={`Alt+${index + 1}`}
-              onClick={go(item.page)}
+              aria-current={entry.page === page ? 'page' : undefined}
+              aria-keyshortcuts={`Alt+${entry.altDigit}`}
+              onClick={go(entry.page)}
             >
-              <span>{item.label}</span>
+              <span>{entry.label}</span>
               <kbd className="sidenav__key" aria-hidden="true">
-                Alt+{index + 1}
+                Alt+{entry.altDigit}
               </kbd>
             </a>
           </li>
         ))}
       </ul>
       <p className="sidenav__hint">
-        Keys: <kbd>Alt</kbd>+<kbd>1</kbd>…<kbd>{NAV_ITEMS.length}</kbd>, or <kbd>g</kbd> then{' '}
-        {NAV_ITEMS.map((item, i) => (
-          <span key={item.label}>
+        Keys: <kbd>Alt</kbd>+<kbd>1</kbd>…<kbd>{entries.length}</kbd>, or <kbd>g</kbd> then{' '}
+        {entries.map((entry, i) => (
+          <span key={entry.label}>
             {i > 0 && ', '}
-            <kbd>{item.goKey}</kbd>
+            <kbd>{entry.goKey}</kbd>
           </span>
         ))}
       </p>

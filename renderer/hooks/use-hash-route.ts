@@ -1,27 +1,22 @@
 import { useEffect } from 'react';
-import { isPageId, type NavigationStore, type PageId } from '../state/navigation-store.ts';
-
-/** The page named by an address hash such as `#/database`, or null. */
-export function pageFromHash(hash: string): PageId | null {
-  const name = hash.replace(/^#\/?/, '');
-  return isPageId(name) ? name : null;
-}
+import { pageFromHash, type PageRegistry } from '../app/page-definition.ts';
+import type { NavigationStore, PageId } from '../state/navigation-store.ts';
 
 /**
  * Keeps the address hash and the navigation store in step, so a reload stays on its
  * page and the browser's back button goes to the previous page.
  */
-export function useHashRoute(navigation: NavigationStore): void {
+export function useHashRoute(navigation: NavigationStore, pages: PageRegistry): void {
   useEffect(() => {
     const toHash = (page: PageId) => {
-      const current = pageFromHash(window.location.hash);
+      const current = pageFromHash(pages, window.location.hash);
       if (current === page) return;
       // The first page replaces the bare address instead of adding a history entry "back" would land on.
       if (current === null) window.history.replaceState(window.history.state, '', `#/${page}`);
       else window.location.hash = `#/${page}`;
     };
     const onHashChange = () => {
-      const page = pageFromHash(window.location.hash);
+      const page = pageFromHash(pages, window.location.hash);
       if (page) navigation.getState().navigate(page);
     };
     if (navigation.getState().settled) toHash(navigation.getState().page);
@@ -33,5 +28,5 @@ export function useHashRoute(navigation: NavigationStore): void {
       unsubscribe();
       window.removeEventListener('hashchange', onHashChange);
     };
-  }, [navigation]);
+  }, [navigation, pages]);
 }

@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
 import { createShortcutHandler, isTextField } from '../app/keyboard-shortcuts.ts';
+import type { NavEntry } from '../app/page-definition.ts';
 import type { PageId } from '../state/navigation-store.ts';
 
-/** Installs the page shortcuts (Alt+1…9, g then a letter) on the window. */
-export function useKeyboardNavigation(navigate: (page: PageId) => void): void {
+/** Installs the page shortcuts of `entries` (Alt+1…9, g then a letter) on the window. */
+export function useKeyboardNavigation(entries: readonly NavEntry[], navigate: (page: PageId) => void): void {
   useEffect(() => {
-    const handle = createShortcutHandler(navigate);
+    const handle = createShortcutHandler(entries, navigate);
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.repeat) return;
       const consumed = handle({
@@ -21,5 +22,5 @@ export function useKeyboardNavigation(navigate: (page: PageId) => void): void {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [navigate]);
+  }, [entries, navigate]);
 }

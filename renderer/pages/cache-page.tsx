@@ -1,4 +1,5 @@
-import { useCache, useEngineStatus, useServices, useTelemetry } from '../app/console-context.ts';
+import { useEngineStatus, usePageState, usePageStore, useTelemetry } from '../app/console-context.ts';
+import { CACHE_STORE } from '../state/cache-store.ts';
 import { CacheActions } from '../components/cache-actions.tsx';
 import { CacheChurnChart, CacheHitRateChart, CacheMemoryChart } from '../components/cache-charts.tsx';
 import { CacheTiers } from '../components/cache-tiers.tsx';
@@ -10,11 +11,11 @@ import { usePolling } from '../hooks/use-polling.ts';
 
 /** The multi-tier cache: hit rate per tier over time, the L1's memory and churn, and flush, warm and resize. */
 export function CachePage() {
-  const { cache } = useServices();
+  const cache = usePageStore(CACHE_STORE);
   const connected = useEngineStatus((s) => s.status?.phase === 'ready');
   const known = useEngineStatus((s) => s.status !== null);
-  const status = useCache((s) => s.status);
-  const statusError = useCache((s) => s.statusError);
+  const status = usePageState(CACHE_STORE, (s) => s.status);
+  const statusError = usePageState(CACHE_STORE, (s) => s.statusError);
   const series = useTelemetry((s) => s.cacheSeries);
 
   usePolling(cache, connected);

@@ -1,4 +1,5 @@
-import { useDatabase, useEngineStatus, useServices } from '../app/console-context.ts';
+import { useEngineStatus, usePageState, usePageStore } from '../app/console-context.ts';
+import { DATABASE_STORE } from '../state/database-store.ts';
 import { ActivityTable } from '../components/activity-table.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
@@ -8,13 +9,13 @@ import { usePolling } from '../hooks/use-polling.ts';
 
 /** The database's own view: where its time goes, and who is connected (with cancel). */
 export function DatabasePage() {
-  const { database } = useServices();
+  const database = usePageStore(DATABASE_STORE);
   const connected = useEngineStatus((s) => s.status?.phase === 'ready');
   const known = useEngineStatus((s) => s.status !== null);
-  const top = useDatabase((s) => s.top);
-  const topError = useDatabase((s) => s.topError);
-  const activity = useDatabase((s) => s.activity);
-  const activityError = useDatabase((s) => s.activityError);
+  const top = usePageState(DATABASE_STORE, (s) => s.top);
+  const topError = usePageState(DATABASE_STORE, (s) => s.topError);
+  const activity = usePageState(DATABASE_STORE, (s) => s.activity);
+  const activityError = usePageState(DATABASE_STORE, (s) => s.activityError);
 
   // Poll only while this page is shown and a stack is connected (the store also pauses while the document is hidden).
   usePolling(database, connected);

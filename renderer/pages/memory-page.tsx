@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { useEngineStatus, useMemory, useServices, useTelemetry } from '../app/console-context.ts';
+import { useEngineStatus, usePageState, usePageStore, useTelemetry } from '../app/console-context.ts';
+import { MEMORY_STORE } from '../state/memory-store.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { MemoryActions } from '../components/memory-actions.tsx';
@@ -23,10 +24,10 @@ import { usePolling } from '../hooks/use-polling.ts';
  * process whether or not a stack is connected, so unlike Pool or Cache this page does not wait for one.
  */
 export function MemoryPage() {
-  const { memory } = useServices();
+  const memory = usePageStore(MEMORY_STORE);
   const known = useEngineStatus((s) => s.status !== null);
-  const status = useMemory((s) => s.status);
-  const statusError = useMemory((s) => s.statusError);
+  const status = usePageState(MEMORY_STORE, (s) => s.status);
+  const statusError = usePageState(MEMORY_STORE, (s) => s.statusError);
   const series = useTelemetry((s) => s.memorySeries);
   const actions = useTelemetry((s) => s.memoryActions);
   const latest = useTelemetry((s) => s.latestMemory);

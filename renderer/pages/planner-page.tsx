@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { useEngineStatus, usePlanner, useServices } from '../app/console-context.ts';
+import { useEngineStatus, usePageState, usePageStore } from '../app/console-context.ts';
+import { PLANNER_STORE } from '../state/planner-store.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
@@ -18,11 +19,11 @@ import { planNamesOf } from '../state/planner-series.ts';
  * its own 15-minute timeline in 10-second buckets, so the page has no window selector.
  */
 export function PlannerPage() {
-  const { planner } = useServices();
+  const planner = usePageStore(PLANNER_STORE);
   const connected = useEngineStatus((s) => s.status?.phase === 'ready');
   const known = useEngineStatus((s) => s.status !== null);
-  const status = usePlanner((s) => s.status);
-  const statusError = usePlanner((s) => s.statusError);
+  const status = usePageState(PLANNER_STORE, (s) => s.status);
+  const statusError = usePageState(PLANNER_STORE, (s) => s.statusError);
   const plans = useMemo(() => (status ? planNamesOf(status) : []), [status]);
 
   usePolling(planner, connected);

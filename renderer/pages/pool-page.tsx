@@ -1,4 +1,5 @@
-import { useEngineStatus, usePool, useServices, useTelemetry } from '../app/console-context.ts';
+import { useEngineStatus, usePageState, usePageStore, useTelemetry } from '../app/console-context.ts';
+import { POOL_STORE } from '../state/pool-store.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
@@ -11,13 +12,13 @@ import { usePolling } from '../hooks/use-polling.ts';
 
 /** The workload pool: waits per lane, connections, efficiency over time; its size and session settings, changeable. */
 export function PoolPage() {
-  const { pool } = useServices();
+  const pool = usePageStore(POOL_STORE);
   const connected = useEngineStatus((s) => s.status?.phase === 'ready');
   const known = useEngineStatus((s) => s.status !== null);
-  const status = usePool((s) => s.status);
-  const statusError = usePool((s) => s.statusError);
-  const lastResult = usePool((s) => s.lastResult);
-  const actionError = usePool((s) => s.actionError);
+  const status = usePageState(POOL_STORE, (s) => s.status);
+  const statusError = usePageState(POOL_STORE, (s) => s.statusError);
+  const lastResult = usePageState(POOL_STORE, (s) => s.lastResult);
+  const actionError = usePageState(POOL_STORE, (s) => s.actionError);
   const series = useTelemetry((s) => s.poolSeries);
 
   usePolling(pool, connected);

@@ -3,6 +3,7 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { CacheFlushTarget, CacheStatusPayload } from '../../main/contract/cache.ts';
 import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
+import { pageStore } from './page-store.ts';
 
 export const CACHE_POLL_MS = 2000;
 
@@ -50,3 +51,6 @@ export function createCacheStore(api: EngineApi): CacheStore {
     };
   });
 }
+
+/** The Cache page's store, as the page registry lists it and `usePageStore` finds it. */
+export const CACHE_STORE = pageStore('cache', createCacheStore);

@@ -3,6 +3,7 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { DatabaseActivity, TopStatements } from '../../main/contract/database.ts';
 import { createPoller } from './poller.ts';
 import { toError } from './to-error.ts';
+import { pageStore } from './page-store.ts';
 
 export const DATABASE_POLL_MS = 2000;
 export const TOP_STATEMENTS_LIMIT = 15;
@@ -68,3 +69,6 @@ export function createDatabaseStore(api: EngineApi): DatabaseStore {
     };
   });
 }
+
+/** The Database page's store, as the page registry lists it and `usePageStore` finds it. */
+export const DATABASE_STORE = pageStore('database', createDatabaseStore);

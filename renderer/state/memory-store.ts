@@ -5,6 +5,7 @@ import { formatAge, formatBytes, formatShare } from '../format/units.ts';
 import { freedBy } from './memory-series.ts';
 import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
+import { pageStore } from './page-store.ts';
 
 export const MEMORY_POLL_MS = 2000;
 
@@ -60,3 +61,6 @@ export function createMemoryStore(api: EngineApi): MemoryStore {
     };
   });
 }
+
+/** The Memory page's store, as the page registry lists it and `usePageStore` finds it. */
+export const MEMORY_STORE = pageStore('memory', createMemoryStore);

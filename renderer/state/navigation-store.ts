@@ -1,17 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export type PageId = 'welcome' | 'overview' | 'database' | 'connections' | 'cache' | 'pool' | 'indexes' | 'memory' | 'planner';
-export const PAGE_IDS: readonly PageId[] = [
-  'welcome',
-  'overview',
-  'database',
-  'connections',
-  'cache',
-  'pool',
-  'indexes',
-  'memory',
-  'planner',
-];
+/**
+ * Filled in by `app/page-registry.ts` (declaration merging), so that `PageId` is the registry's ids without this
+ * store, or the pages that navigate, importing the registry, which imports them: the pattern of TanStack Router's
+ * `Register`. A program without the registry sees plain strings.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RegisteredPages {}
+
+/** A page's id, as the page registry spells it ('overview', 'database', …). */
+export type PageId = RegisteredPages extends { pages: readonly { id: infer Id extends string }[] } ? Id : string;
 
 export interface NavigationState {
   page: PageId;
@@ -21,10 +19,6 @@ export interface NavigationState {
 }
 
 export type NavigationStore = StoreApi<NavigationState>;
-
-export function isPageId(value: string): value is PageId {
-  return (PAGE_IDS as readonly string[]).includes(value);
-}
 
 /** Which page is shown. `initial` comes from the address (`#/database`) when there is one. */
 export function createNavigationStore(initial: PageId | null): NavigationStore {

@@ -4,6 +4,7 @@ import type { PlannerStatusPayload } from '../../main/contract/planner.ts';
 import { formatCount, formatDuration } from '../format/units.ts';
 import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
+import { pageStore } from './page-store.ts';
 
 export const PLANNER_POLL_MS = 2000;
 
@@ -64,3 +65,6 @@ export function createPlannerStore(api: EngineApi): PlannerStore {
     };
   });
 }
+
+/** The Planner page's store, as the page registry lists it and `usePageStore` finds it. */
+export const PLANNER_STORE = pageStore('planner', createPlannerStore);

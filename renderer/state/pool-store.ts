@@ -3,6 +3,7 @@ import type { EngineApi } from '../../main/contract/api.ts';
 import type { PoolStatusPayload, SessionSettingsPayload } from '../../main/contract/pool.ts';
 import { polledStatus, type PolledStatus } from './polled-status.ts';
 import { NO_OPERATOR_ACTION, operatorActionRunner, type OperatorActionState } from './operator-actions.ts';
+import { pageStore } from './page-store.ts';
 
 export const POOL_POLL_MS = 2000;
 
@@ -54,3 +55,6 @@ export function createPoolStore(api: EngineApi): PoolStore {
     };
   });
 }
+
+/** The Pool page's store, as the page registry lists it and `usePageStore` finds it. */
+export const POOL_STORE = pageStore('pool', createPoolStore);

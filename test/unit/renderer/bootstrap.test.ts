@@ -3,12 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { Bootstrap } from '../../../renderer/app/bootstrap.tsx';
+import { CONSOLE_PAGES } from '../../../renderer/app/page-registry.ts';
 import type { EngineConnection, TransportChoice } from '../../../renderer/transport/select-transport.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
 
 afterEach(cleanup);
 
-const environment = { theme: { storage: null, systemTheme: 'light' as const }, initialPage: null };
+const environment = { theme: { storage: null, systemTheme: 'light' as const }, initialPage: null, pages: CONSOLE_PAGES };
 const ws: TransportChoice = { kind: 'ws', url: 'ws://127.0.0.1:7300/ws?token=t' };
 
 describe('bootstrap', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createShortcutHandler, GO_PREFIX_TIMEOUT_MS, type ShortcutKey } from '../../../renderer/app/keyboard-shortcuts.ts';
+import { navEntries } from '../../../renderer/app/page-definition.ts';
+import { CONSOLE_PAGES } from '../../../renderer/app/page-registry.ts';
 import type { PageId } from '../../../renderer/state/navigation-store.ts';
 
 const key = (k: string, extra: Partial<ShortcutKey> = {}): ShortcutKey => ({
@@ -17,6 +19,7 @@ function harness() {
   const pages: PageId[] = [];
   let now = 0;
   const handle = createShortcutHandler(
+    navEntries(CONSOLE_PAGES),
     (p) => pages.push(p),
     () => now,
   );

@@ -2,6 +2,8 @@ import { createElement, type ReactElement } from 'react';
 import { render, type RenderResult } from '@testing-library/react';
 import { ConsoleContext } from '../../../renderer/app/console-context.ts';
 import { createConsoleServices, type ConsoleServices } from '../../../renderer/app/console-services.ts';
+import type { PageRegistry } from '../../../renderer/app/page-definition.ts';
+import { CONSOLE_PAGES } from '../../../renderer/app/page-registry.ts';
 import type { PageId } from '../../../renderer/state/navigation-store.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
 
@@ -15,8 +17,9 @@ export function consoleServices(
   api = new FakeEngineApi(),
   initialPage: PageId | null = 'overview',
   storage: Storage | null = null,
+  pages: PageRegistry = CONSOLE_PAGES,
 ): ConsoleServices {
-  return createConsoleServices(api, { theme: { storage, systemTheme: 'light' }, initialPage });
+  return createConsoleServices(api, { theme: { storage, systemTheme: 'light' }, initialPage, pages });
 }
 
 /** Renders `element` inside the console's context. */
