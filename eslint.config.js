@@ -43,7 +43,6 @@ export default tseslint.config(
       'main/advisor/plan-expression.ts',
       'main/profiles/profile-store.ts',
       'main/stack/pg-url.ts',
-      'main/workload/profile-sql-check.ts',
       'renderer/components/connection-form.tsx',
     ],
     rules: { complexity: 'off' },

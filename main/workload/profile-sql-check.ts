@@ -89,87 +89,123 @@ function* nodes(value: unknown): Generator<[string, Record<string, unknown>]> {
   }
 }
 
-/** Checks that `sql` is one read-only statement and collects its `$N` placeholders. */
-export function checkReadOnlySql(sql: string): SqlCheck {
-  if (!parser) throw new Error("The SQL check needs PostgreSQL's parser: await loadSqlCheck() first.");
-  if (/^\s*$/.test(sql)) {
-    return { problems: [{ message: 'must not be empty: write one SELECT (or WITH, VALUES, TABLE) statement', offset: 0 }], parameters: [] };
-  }
-  const toChars = characterOffsets(sql);
-  let tree: ReturnType<SqlParser['parse']>;
-  let tokens: Token[];
+const EMPTY_MESSAGE = 'must not be empty: write one SELECT (or WITH, VALUES, TABLE) statement';
+
+/** The statement's tokens (comments left out, offsets in characters) and how to point at one of them. */
+interface TokenView {
+  sql: string;
+  tokens: Token[];
+  toChars: (byteOffset: number) => number;
+  /** The statement's first token: where a problem points when nothing better is found. */
+  first: Token;
+  /** The first token at or after `from` (with this text, upper-cased, when given), else the first token. */
+  at(from: number, text?: string): Token;
+}
+
+function tokenView(sql: string, tokens: Token[], toChars: (byteOffset: number) => number): TokenView {
+  const find = (from: number, text?: string): Token | undefined =>
+    tokens.find((t) => t.start >= from && (text === undefined || t.text.toUpperCase() === text));
+  const first = find(0)!;
+  return { sql, tokens, toChars, first, at: (from, text) => find(from, text) ?? first };
+}
+
+/** The parse tree and the tokens, or the syntax error as the check's answer. */
+function parseAndScan(
+  sqlParser: SqlParser,
+  sql: string,
+  toChars: (byteOffset: number) => number,
+): { tree: ReturnType<SqlParser['parse']>; tokens: Token[] } | SqlCheck {
   try {
-    tree = parser.parse(sql);
-    tokens = (parser.scan(sql).tokens as Token[])
+    const tree = sqlParser.parse(sql);
+    const tokens = (sqlParser.scan(sql).tokens as Token[])
       .filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
       .map((t) => ({ ...t, start: toChars(t.start), end: toChars(t.end) }));
+    return { tree, tokens };
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
     const offset = Math.min(sql.length, codePointsToUnits(sql, Math.max(0, error.position ?? 0)));
     return { problems: [{ message: `is not valid SQL: ${error.message}`, offset }], parameters: [] };
   }
-  const statements = tree.stmts ?? [];
+}
+
+/** Checks that `sql` is one read-only statement and collects its `$N` placeholders. */
+export function checkReadOnlySql(sql: string): SqlCheck {
+  if (!parser) throw new Error("The SQL check needs PostgreSQL's parser: await loadSqlCheck() first.");
+  if (/^\s*$/.test(sql)) return { problems: [{ message: EMPTY_MESSAGE, offset: 0 }], parameters: [] };
+  const toChars = characterOffsets(sql);
+  const read = parseAndScan(parser, sql, toChars);
+  if ('problems' in read) return read;
+  const statements = read.tree.stmts ?? [];
   const problems: SqlProblem[] = [];
   const first = statements[0];
-  if (!first) {
-    return { problems: [{ message: 'must not be empty: write one SELECT (or WITH, VALUES, TABLE) statement', offset: 0 }], parameters: [] };
-  }
-  const tokenAt = (from: number, text?: string): Token | undefined =>
-    tokens.find((t) => t.start >= from && (text === undefined || t.text.toUpperCase() === text));
-  const start = tokenAt(0)!;
+  if (!first) return { problems: [{ message: EMPTY_MESSAGE, offset: 0 }], parameters: [] };
+  const view = tokenView(sql, read.tokens, toChars);
 
   if (statements.length > 1) {
-    const next = tokenAt(toChars(statements[1]!.stmt_location ?? 0)) ?? start;
+    const next = view.at(toChars(statements[1]!.stmt_location ?? 0));
     problems.push({ message: `must be a single statement, but more follows the ";": "${snippet(sql, next.start)}"`, offset: next.start });
   }
   const [kind, body] = Object.entries(first.stmt ?? {})[0] ?? ['', {}];
   if (kind !== 'SelectStmt') {
-    const verb = WRITING_STATEMENTS[kind];
-    if (verb && start.text.toUpperCase() === 'WITH') {
-      const at = tokenAt(0, verb) ?? start;
-      problems.push({
-        message: `must be read-only, but is ${verb === 'INSERT' ? 'an' : 'a'} ${verb} ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`,
-        offset: at.start,
-      });
-    } else {
-      problems.push({
-        message: `must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "${start.text.toUpperCase()}" (${READ_ONLY_NOTE})`,
-        offset: start.start,
-      });
-    }
+    problems.push(notASelect(kind, view));
     return { problems, parameters: parameters(body) };
   }
-
   for (const [type, node] of nodes(first.stmt)) {
-    const verb = WRITING_STATEMENTS[type];
-    if (verb) {
-      // Inside a CTE: the CTE's location is its name; the statement's keyword follows it.
-      const cte = [...nodes(first.stmt)].find(([t, n]) => t === 'CommonTableExpr' && [...nodes(n)].some(([, inner]) => inner === node));
-      const from = typeof cte?.[1]['location'] === 'number' ? toChars(cte[1]['location']) : 0;
-      const at = tokenAt(from, verb) ?? start;
-      problems.push({ message: `must be read-only, but uses ${verb} ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start });
-    } else if (type === 'SelectStmt' && node['intoClause']) {
-      const at = tokenAt(0, 'INTO') ?? start;
-      problems.push({
-        message: `must be read-only, but uses INTO, which creates a table ("${snippet(sql, at.start)}"; ${READ_ONLY_NOTE})`,
-        offset: at.start,
-      });
-    } else if (type === 'LockingClause') {
-      const lock = LOCKS[String(node['strength'])] ?? 'FOR UPDATE';
-      const at =
-        tokens.find(
-          (t, i) => t.text.toUpperCase() === 'FOR' && ['UPDATE', 'SHARE', 'NO', 'KEY'].includes(tokens[i + 1]?.text.toUpperCase() ?? ''),
-        ) ?? start;
-      problems.push({ message: `must be read-only, but takes row locks (${lock}; ${READ_ONLY_NOTE})`, offset: at.start });
-    }
+    const problem = writeProblem(type, node, first.stmt, view);
+    if (problem) problems.push(problem);
   }
   const used = parameters(first.stmt);
   if (used[0] === 0) {
-    const at = tokens.find((t) => t.text === '$0') ?? start;
+    const at = read.tokens.find((t) => t.text === '$0') ?? view.first;
     problems.push({ message: 'uses $0, which is not a placeholder: they are numbered from $1', offset: at.start });
     used.shift();
   }
   return { problems, parameters: used };
+}
+
+/** The problem with a statement that is not a SELECT: a write (pointed at its verb after a WITH) or anything else. */
+function notASelect(kind: string, view: TokenView): SqlProblem {
+  const verb = WRITING_STATEMENTS[kind];
+  if (verb && view.first.text.toUpperCase() === 'WITH') {
+    const at = view.at(0, verb);
+    return {
+      message: `must be read-only, but is ${verb === 'INSERT' ? 'an' : 'a'} ${verb} ("${snippet(view.sql, at.start)}"; ${READ_ONLY_NOTE})`,
+      offset: at.start,
+    };
+  }
+  return {
+    message: `must be one read-only statement starting with SELECT, WITH, VALUES or TABLE, got "${view.first.text.toUpperCase()}" (${READ_ONLY_NOTE})`,
+    offset: view.first.start,
+  };
+}
+
+/** The problem one node of a SELECT's tree makes: a data-modifying CTE, an INTO, a row lock; null for the rest. */
+function writeProblem(type: string, node: Record<string, unknown>, statement: unknown, view: TokenView): SqlProblem | null {
+  const verb = WRITING_STATEMENTS[type];
+  if (verb) {
+    // Inside a CTE: the CTE's location is its name; the statement's keyword follows it.
+    const cte = [...nodes(statement)].find(([t, n]) => t === 'CommonTableExpr' && [...nodes(n)].some(([, inner]) => inner === node));
+    const from = typeof cte?.[1]['location'] === 'number' ? view.toChars(cte[1]['location']) : 0;
+    const at = view.at(from, verb);
+    return { message: `must be read-only, but uses ${verb} ("${snippet(view.sql, at.start)}"; ${READ_ONLY_NOTE})`, offset: at.start };
+  }
+  if (type === 'SelectStmt' && node['intoClause']) {
+    const at = view.at(0, 'INTO');
+    return {
+      message: `must be read-only, but uses INTO, which creates a table ("${snippet(view.sql, at.start)}"; ${READ_ONLY_NOTE})`,
+      offset: at.start,
+    };
+  }
+  if (type === 'LockingClause') {
+    const lock = LOCKS[String(node['strength'])] ?? 'FOR UPDATE';
+    const { tokens } = view;
+    const at =
+      tokens.find(
+        (t, i) => t.text.toUpperCase() === 'FOR' && ['UPDATE', 'SHARE', 'NO', 'KEY'].includes(tokens[i + 1]?.text.toUpperCase() ?? ''),
+      ) ?? view.first;
+    return { message: `must be read-only, but takes row locks (${lock}; ${READ_ONLY_NOTE})`, offset: at.start };
+  }
+  return null;
 }
 
 /** The distinct `$N` numbers of the tree's ParamRef nodes, ascending. */
