@@ -43,17 +43,8 @@ export default tseslint.config(
       'main/advisor/plan-expression.ts',
       'main/profiles/profile-store.ts',
       'main/stack/pg-url.ts',
-      'renderer/components/connection-form.tsx',
     ],
     rules: { complexity: 'off' },
-  },
-  {
-    files: ['renderer/app/bootstrap.tsx', 'renderer/components/pool-settings-form.tsx', 'renderer/pages/planner-page.tsx'],
-    rules: { 'react-hooks/set-state-in-effect': 'off', 'react-hooks/purity': 'off' },
-  },
-  {
-    files: ['main/planner/planner-types.ts'],
-    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   prettier,
 );

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { loadSqlParser } from '../sql/pg-parser.ts';
 import { quoteQualified } from '../sql/identifiers.ts';
-import { isProcessAlive } from '../stack/local/process-probe.ts';
+import { isProcessAlive } from '../util/process-probe.ts';
 import { inspectIndex, markIndexOwned, markerEntryId } from './build-catalog.ts';
 import type { BuildHistory, HistoryEntry } from './build-history.ts';
 

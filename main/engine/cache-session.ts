@@ -14,8 +14,8 @@ import { RedisInvalidationBus } from '../cache/tiered/invalidation-bus.ts';
 import { TieredCache } from '../cache/tiered/tiered-cache.ts';
 import type { TieredStats } from '../cache/tiered/tiered-stats.ts';
 import type { Stack } from '../stack/stack.ts';
-import { cacheInterval } from '../telemetry/cache-interval.ts';
-import type { CachedQueryRecipe } from '../workload/cached-workload-target.ts';
+import { cacheInterval } from '../cache/cache-interval.ts';
+import type { CachedQueryRecipe } from './cached-workload-target.ts';
 
 export interface CacheSettings {
   /** The L1's byte budget; default 128 MiB. */

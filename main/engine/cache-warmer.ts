@@ -1,7 +1,7 @@
 import type { CacheWarmResult } from '../contract/cache.ts';
 import type { HotKey } from '../cache/hot-keys.ts';
 import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
-import type { CachedQueryRecipe } from '../workload/cached-workload-target.ts';
+import type { CachedQueryRecipe } from './cached-workload-target.ts';
 
 export interface WarmProgress {
   done: number;

@@ -32,7 +32,7 @@ import { DEFAULT_SETTLE_MS } from './handlers/advisor-handlers.ts';
 import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { PoolManager } from '../pool/pool-manager.ts';
-import { poolInterval } from '../telemetry/pool-interval.ts';
+import { poolInterval } from '../pool/pool-interval.ts';
 import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
 import type { StackHealth } from '../contract/status.ts';
 

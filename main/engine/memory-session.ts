@@ -9,7 +9,7 @@ import { budgetBelowRest } from '../memory/memory-floor.ts';
 import { MemoryManager } from '../memory/memory-manager.ts';
 import { registerMemoryMetrics } from '../memory/memory-metrics.ts';
 import type { MemoryAction, MemorySnapshot } from '../memory/memory-types.ts';
-import { poolManagerReclaimer, tieredCacheReclaimer } from '../memory/reclaimers.ts';
+import { poolManagerReclaimer, tieredCacheReclaimer } from './memory-reclaimers.ts';
 import { ResourceSampler, type ChildProcess } from '../memory/resource-sampler.ts';
 import type { PoolManager } from '../pool/pool-manager.ts';
 import type { CacheSession } from './cache-session.ts';

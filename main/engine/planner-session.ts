@@ -15,7 +15,8 @@ import { PlanSelector } from '../planner/plan-selector.ts';
 import { PLANS } from '../planner/plans/index.ts';
 import { PLAN_NAMES, type HybridQuery, type PlannerSql } from '../planner/planner-types.ts';
 import { RegretTracker } from '../planner/regret-tracker.ts';
-import { readColumnStats, UNANALYZED_STATS, type SelectivityStats } from '../planner/table-selectivity.ts';
+import type { PlannerTables } from '../planner/planner-tables.ts';
+import { readColumnStats, unanalyzedStats, type SelectivityStats } from '../planner/table-selectivity.ts';
 import { VectorStore } from '../planner/vector-store.ts';
 import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
 import type { ExecutionTiming, WorkloadTarget } from '../workload/workload-target.ts';
@@ -26,7 +27,7 @@ const REFRESH_MS = 60_000;
 /** One hybrid query in this many is also run with every plan (in the background) to measure regret. */
 const ORACLE_EVERY = 10;
 const IN_PROCESS_DETAIL =
-  'Exact nearest neighbours in process: every embedding held in one float32 array, read from unified.chunks and re-read when the table changes. The server has no pgvector.';
+  'Exact nearest neighbours in process: every embedding held in one float32 array, read from the chunks table and re-read when the table changes. The server has no pgvector.';
 
 type Log = (level: 'info' | 'warn', message: string) => void;
 
@@ -42,7 +43,7 @@ export class PlannerSession {
   private readonly partials = new PartialCache();
   private readonly selector: PlanSelector;
   private readonly regret = new RegretTracker();
-  private stats: SelectivityStats = UNANALYZED_STATS;
+  private stats: SelectivityStats;
   private loaded: Loaded | null = null;
   private loading: Promise<Loaded> | null = null;
   private failure: string | null = null;
@@ -56,7 +57,10 @@ export class PlannerSession {
   constructor(
     pool: PoolManager,
     private readonly log: Log,
+    /** The tables the selector reads (the demo's for the demo workload). */
+    private readonly tables: PlannerTables,
   ) {
+    this.stats = unanalyzedStats(tables);
     this.sql = { query: async (text, values) => ({ rows: (await pool.query('low', { text, values: values ? [...values] : [] })).rows }) };
     this.selector = new PlanSelector({
       trainer: new WorkerModelTrainer(),
@@ -158,10 +162,10 @@ export class PlannerSession {
   private async load(): Promise<Loaded> {
     this.failure = null;
     try {
-      this.stats = await readColumnStats(this.sql);
-      const store = await VectorStore.load(this.sql, { onProgress: (loaded, total) => (this.progress = { loaded, total }) });
-      if (store.rows === 0) throw new Error('unified.chunks is empty');
-      const domain = await prepareHybridDomain(this.sql);
+      this.stats = await readColumnStats(this.sql, this.tables);
+      const store = await VectorStore.load(this.sql, this.tables, { onProgress: (loaded, total) => (this.progress = { loaded, total }) });
+      if (store.rows === 0) throw new Error(`${this.tables.schema}.${this.tables.chunks.table} is empty`);
+      const domain = await prepareHybridDomain(this.sql, this.tables);
       if (this.closed) throw new Error('the stack was disconnected while the index loaded');
       this.planner = this.plannerFor(store);
       this.loaded = { store, domain, loadedAt: Date.now() };
@@ -196,12 +200,12 @@ export class PlannerSession {
     if (!loaded || this.closed || this.refreshing) return;
     this.refreshing = true;
     try {
-      this.stats = await readColumnStats(this.sql);
-      const now = await VectorStore.readFingerprint(this.sql);
+      this.stats = await readColumnStats(this.sql, this.tables);
+      const now = await VectorStore.readFingerprint(this.sql, this.tables);
       const was = loaded.store.fingerprint;
       if (now.rows === was.rows && now.maxId === was.maxId && now.edges === was.edges) return;
-      const store = await VectorStore.load(this.sql);
-      const domain = await prepareHybridDomain(this.sql);
+      const store = await VectorStore.load(this.sql, this.tables);
+      const domain = await prepareHybridDomain(this.sql, this.tables);
       if (this.closed) return;
       this.planner?.useStore(store);
       this.partials.clear();

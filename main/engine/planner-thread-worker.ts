@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PoolManager } from '../pool/pool-manager.ts';
 import type { WorkloadTarget } from '../workload/workload-target.ts';
+import { DEMO_PLANNER_TABLES } from './demo-planner-tables.ts';
 import { PlannerSession } from './planner-session.ts';
 import type { PlannerMessage, PlannerReplies, PlannerRequest, PlannerThreadData } from './planner-thread-protocol.ts';
 
@@ -30,7 +31,7 @@ interface Opened {
 let opening: Promise<Opened> | null = null;
 function opened(): Promise<Opened> {
   opening ??= PoolManager.open({ connection, readOnly: true, applicationName: 'hotpath-planner', min: 1, max: POOL_MAX })
-    .then((pool) => ({ pool, session: new PlannerSession(pool, log) }))
+    .then((pool) => ({ pool, session: new PlannerSession(pool, log, DEMO_PLANNER_TABLES) }))
     .catch((error: unknown) => {
       opening = null;
       throw error;

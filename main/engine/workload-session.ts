@@ -9,7 +9,7 @@ import { WorkloadRunner } from '../workload/workload-runner.ts';
 import type { WorkloadTarget } from '../workload/workload-target.ts';
 import { seededRandom } from '../util/random.ts';
 import type { WorkloadStatus } from '../contract/status.ts';
-import { CachedWorkloadTarget } from '../workload/cached-workload-target.ts';
+import { CachedWorkloadTarget } from './cached-workload-target.ts';
 import type { CacheSession } from './cache-session.ts';
 import { SplitWorkloadTarget } from '../workload/split-workload-target.ts';
 import type { HybridTemplateSpec } from '../workload/profile-schema.ts';

@@ -1,4 +1,4 @@
-import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
+import { EMBEDDING_DIMENSIONS } from './planner-types.ts';
 import { APPROX_DISTANCES_WASM } from './wasm/approx-distances-binary.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;

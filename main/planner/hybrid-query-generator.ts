@@ -1,11 +1,8 @@
-import { DEMO_WINDOW_MS } from '../demo/demo-timeline.ts';
 import { gaussian } from '../util/random.ts';
-import { CHUNKS_TABLE, EMBEDDING_DIMENSIONS, SEED_STATE_TABLE, demoTable } from '../demo/schema.ts';
-import { quoteIdent } from '../sql/identifiers.ts';
-import type { GraphAnchor, HybridFilters, HybridQuery, PlannerSql } from './planner-types.ts';
+import { EMBEDDING_DIMENSIONS, type GraphAnchor, type HybridFilters, type HybridQuery, type PlannerSql } from './planner-types.ts';
+import { column as q, qualifiedTable, type PlannerTables } from './planner-tables.ts';
 import type { VectorStore } from './vector-store.ts';
 
-const q = quoteIdent;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A value of a column with its share of all chunks. */
@@ -21,7 +18,7 @@ export interface HybridDomain {
   origins: readonly ValueShare[];
   kinds: readonly ValueShare[];
   dataStartAt: Date;
-  /** The seed's end time (unified.seed_state.data_end_at), else the newest chunk's time. */
+  /** When the data ends (`PlannerTables.dataEnd`), else the newest chunk's time. */
   dataEndAt: Date;
 }
 
@@ -31,10 +28,11 @@ export interface HybridQueryMix {
 }
 
 /** Reads the domain once: a few aggregate statements over the chunks. */
-export async function prepareHybridDomain(sql: PlannerSql): Promise<HybridDomain> {
+export async function prepareHybridDomain(sql: PlannerSql, tables: PlannerTables): Promise<HybridDomain> {
+  const chunks = qualifiedTable(tables, tables.chunks.table);
   const shares = async (column: string): Promise<ValueShare[]> => {
     const { rows } = await sql.query<{ value: string; n: string }>(
-      `SELECT ${q(column)} AS ${q('value')}, count(*) AS ${q('n')} FROM ${demoTable(CHUNKS_TABLE)} GROUP BY 1`,
+      `SELECT ${q(column)} AS ${q('value')}, count(*) AS ${q('n')} FROM ${chunks} GROUP BY 1`,
     );
     const total = rows.reduce((sum, row) => sum + Number(row.n), 0);
     return rows
@@ -44,21 +42,26 @@ export async function prepareHybridDomain(sql: PlannerSql): Promise<HybridDomain
   const {
     rows: [bounds],
   } = await sql.query<{ max_id: string | null; first: Date | null; last: Date | null }>(
-    `SELECT max(${q('id')}) AS ${q('max_id')}, min(${q('created_at')}) AS ${q('first')}, max(${q('created_at')}) AS ${q('last')} FROM ${demoTable(CHUNKS_TABLE)}`,
+    `SELECT max(${q(tables.chunks.id)}) AS ${q('max_id')}, min(${q(tables.chunks.createdAt)}) AS ${q('first')}, max(${q(tables.chunks.createdAt)}) AS ${q('last')} FROM ${chunks}`,
   );
   if (!bounds || bounds.max_id === null || bounds.first === null || bounds.last === null) {
-    throw new Error('The demo table unified.chunks is empty; seed the demo data before generating hybrid queries.');
+    throw new Error(`The table ${tables.schema}.${tables.chunks.table} is empty; seed the data before generating hybrid queries.`);
   }
-  const {
-    rows: [seedTable],
-  } = await sql.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [demoTable(SEED_STATE_TABLE)]);
-  let dataEndAt = bounds.last;
-  if (seedTable?.present) {
-    const { rows } = await sql.query<{ end_at: Date }>(`SELECT ${q('data_end_at')} AS ${q('end_at')} FROM ${demoTable(SEED_STATE_TABLE)}`);
-    if (rows[0]) dataEndAt = rows[0].end_at;
-  }
-  const [origins, kinds] = [await shares('system_origin'), await shares('kind')];
+  const dataEndAt = (await readDataEnd(sql, tables)) ?? bounds.last;
+  const [origins, kinds] = [await shares(tables.chunks.origin), await shares(tables.chunks.kind)];
   return { maxId: Number(bounds.max_id), origins, kinds, dataStartAt: bounds.first, dataEndAt };
+}
+
+/** The data's end time from `tables.dataEnd`, when that table exists and has its row. */
+async function readDataEnd(sql: PlannerSql, tables: PlannerTables): Promise<Date | undefined> {
+  if (!tables.dataEnd) return undefined;
+  const table = qualifiedTable(tables, tables.dataEnd.table);
+  const {
+    rows: [present],
+  } = await sql.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
+  if (!present?.present) return undefined;
+  const { rows } = await sql.query<{ end_at: Date }>(`SELECT ${q(tables.dataEnd.column)} AS ${q('end_at')} FROM ${table}`);
+  return rows[0]?.end_at;
 }
 
 /** Anchors popular by Zipf rank: repeats are what make the partial cache (and plan choices) matter. */
@@ -103,7 +106,7 @@ export function createHybridQueryGenerator(
 ): () => HybridQuery {
   const unselective = mix.unselective ?? 0.4;
   if (!(unselective >= 0 && unselective <= 1)) throw new RangeError(`mix.unselective must be between 0 and 1; got ${unselective}.`);
-  if (store.rows === 0) throw new Error('The vector store is empty; load it after seeding the demo data.');
+  if (store.rows === 0) throw new Error('The vector store is empty; load it after seeding the data.');
   const pool = Array.from({ length: Math.min(ANCHOR_POOL, store.rows) }, () => store.idAt(Math.floor(random() * store.rows)));
   const zipf: number[] = [];
   pool.forEach((_, i) => zipf.push((zipf[i - 1] ?? 0) + 1 / Math.pow(i + 1, ZIPF_EXPONENT)));
@@ -159,7 +162,7 @@ export function createHybridQueryGenerator(
         [() => ({}), 0.5],
         [() => ({ origins: [uniform(random, common(domain.origins))] }), 0.2],
         [() => ({ kinds: common(domain.kinds) }), 0.15],
-        [() => window(Math.max(30, Math.round((random() * DEMO_WINDOW_MS) / DAY_MS))), 0.15],
+        [() => window(Math.max(30, Math.round((random() * (endMs - startMs)) / DAY_MS))), 0.15],
       ])();
     }
     return pick<() => HybridFilters>(random, [

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
-import { MAX_DEPTH, MAX_K, type HybridQuery } from './planner-types.ts';
+import { EMBEDDING_DIMENSIONS, MAX_DEPTH, MAX_K, type HybridQuery } from './planner-types.ts';
 
 /** The largest finite float32: larger numbers would become Infinity in the Float32Array. */
 const FLOAT32_MAX = 3.4028234663852886e38;

@@ -1,6 +1,5 @@
-import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
 import { approxBound, type ApproxDistances } from './approx-distances.ts';
-import type { HybridHit } from './planner-types.ts';
+import { EMBEDDING_DIMENSIONS, type HybridHit } from './planner-types.ts';
 import { nextHits, selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
 import { squaredDistance, squaredDistancesOfAll } from './vector-distance.ts';

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { PlanPartials } from './plan-context.ts';
 import type { GraphAnchor, HybridFilters, PartialCacheFacts } from './planner-types.ts';
 
 /** Ids of a neighbourhood or a filter set, ascending. Int32Array when every id fits, to halve the bytes. */
@@ -90,7 +91,7 @@ export function compactIds(ids: ArrayLike<number>): IdArray {
  * table held when the sets were computed: the engine clears it when it reloads the vector store (the demo table
  * is append-only, and a reload is exactly when it changed).
  */
-export class PartialCache implements PartialCacheFacts {
+export class PartialCache implements PartialCacheFacts, PlanPartials {
   readonly maxBytes: number;
   readonly #sets: LRUCache<PartialKey, IdArray>;
   readonly #knownSizes = new LRUCache<PartialKey, number>({ max: KNOWN_SIZES });

@@ -18,17 +18,24 @@ export type PlanName = (typeof PLAN_NAMES)[number];
  */
 export const DEFAULT_PLAN: PlanName = 'cached-partial';
 
+/**
+ * The embedding width the plans' kernels are written for (squaredDistance unrolls by 4, partialDistance checks
+ * after 8 and 16 dimensions, approx-distances.wat holds 32 lanes). The tables must hold embeddings of this width:
+ * `PlannerTables.embeddingDimensions` says what they hold, and loading refuses a mismatch.
+ */
+export const EMBEDDING_DIMENSIONS = 32;
+
 export const MAX_K = 100;
 export const MAX_DEPTH = 3;
 
 export interface HybridFilters {
-  /** Any of these `system_origin`s; absent: any origin. Never empty when present. */
+  /** Any of these origins (the origin column of `PlannerTables`); absent: any origin. Never empty when present. */
   readonly origins?: readonly string[];
-  /** Any of these `kind`s; absent: any kind. Never empty when present. */
+  /** Any of these kinds (the kind column); absent: any kind. Never empty when present. */
   readonly kinds?: readonly string[];
-  /** `created_at >= since` (inclusive). */
+  /** `createdAt >= since` (inclusive). */
   readonly since?: Date;
-  /** `created_at < until` (exclusive). */
+  /** `createdAt < until` (exclusive). */
   readonly until?: Date;
 }
 
@@ -129,24 +136,4 @@ export interface QueryFeatures {
   log2RankDepth: number;
   /** The plan cache's key: the features bucketed so similar queries share a choice (see query-shape.ts). */
   shape: number;
-}
-
-/** A plan ready to run. `execute` must produce the exact answer defined on `HybridQuery`. */
-export interface QueryPlan {
-  readonly name: PlanName;
-  /** One line for the console: what the plan does first and then. */
-  readonly description: string;
-  execute(query: HybridQuery, context: PlanContext): Promise<PlanRun>;
-}
-
-/**
- * Everything a plan may use: the in-process index (embeddings, filter columns, edges) and the partial cache. No SQL:
- * at 200,000 chunks one statement that returns a filter set or a hub's neighbourhood cost 20–110 ms, the same
- * work in the index well under one. Implementations: `VectorStore`, `PartialCache` (main/planner/).
- */
-export interface PlanContext {
-  readonly store: import('./vector-store.ts').VectorStore;
-  readonly partials: import('./partial-cache.ts').PartialCache;
-  /** Store the neighbourhoods and filter sets computed into the partial cache. False while measuring plans side by side. */
-  readonly fill: boolean;
 }

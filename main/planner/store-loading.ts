@@ -1,23 +1,19 @@
-import { CHUNKS_TABLE, EDGES_TABLE, EMBEDDING_DIMENSIONS, demoTable } from '../demo/schema.ts';
-import { quoteIdent } from '../sql/identifiers.ts';
 import { type ChunkFilterColumns, FilterColumnsBuilder } from './chunk-filters.ts';
 import { ChunkGraph } from './chunk-graph.ts';
-import type { PlannerSql } from './planner-types.ts';
+import { EMBEDDING_DIMENSIONS, type PlannerSql } from './planner-types.ts';
+import { column as q, qualifiedTable, type PlannerTables } from './planner-tables.ts';
 
 /**
- * Reading the demo tables into the in-process index: embeddings and filter columns by keyset pages of chunks, then
+ * Reading the tables (named by `PlannerTables`) into the in-process index: embeddings and filter columns by keyset pages of chunks, then
  * the edges by ranges of their source id. Everything arrives in as few values as possible (binary arrays,
  * aggregated text), since `pg`'s per-row and per-value work, not the server, is what a load of 200,000 chunks and
  * 600,000 edges spends its time on.
  */
 
 const DIMS = EMBEDDING_DIMENSIONS;
-const q = quoteIdent;
-const CHUNKS = demoTable(CHUNKS_TABLE);
-const EDGES = demoTable(EDGES_TABLE);
 
 /**
- * What identifies the tables' content for the index. The demo tables are append-only after seeding (ids grow,
+ * What identifies the tables' content for the index. The tables are expected to be append-only after seeding (ids grow,
  * rows are never updated or deleted), so a changed count or maximum id is exactly "rows were added"; an engine
  * compares `VectorStore.fingerprint` with `readStoreFingerprint` and reloads when they differ.
  */
@@ -33,9 +29,11 @@ export interface LoadedChunks {
   filters: ChunkFilterColumns;
 }
 
-export async function readStoreFingerprint(sql: PlannerSql): Promise<StoreFingerprint> {
+export async function readStoreFingerprint(sql: PlannerSql, tables: PlannerTables): Promise<StoreFingerprint> {
+  const chunks = qualifiedTable(tables, tables.chunks.table);
+  const edges = qualifiedTable(tables, tables.edges.table);
   const { rows } = await sql.query<{ rows: string; max_id: string | null; edges: string }>(
-    `SELECT count(*) AS ${q('rows')}, max(${q('id')}) AS ${q('max_id')}, (SELECT count(*) FROM ${EDGES}) AS ${q('edges')} FROM ${CHUNKS}`,
+    `SELECT count(*) AS ${q('rows')}, max(${q(tables.chunks.id)}) AS ${q('max_id')}, (SELECT count(*) FROM ${edges}) AS ${q('edges')} FROM ${chunks}`,
   );
   return { rows: Number(rows[0]?.rows ?? 0), maxId: Number(rows[0]?.max_id ?? 0), edges: Number(rows[0]?.edges ?? 0) };
 }
@@ -43,6 +41,7 @@ export async function readStoreFingerprint(sql: PlannerSql): Promise<StoreFinger
 /** Every chunk's id, embedding and filter columns, in ascending id order. */
 export async function loadChunks(
   sql: PlannerSql,
+  tables: PlannerTables,
   pageRows: number,
   expected: number,
   onProgress?: (loaded: number, total: number) => void,
@@ -50,6 +49,8 @@ export async function loadChunks(
   let ids = new Float64Array(Math.max(expected, 1));
   let vectors = new Float32Array(ids.length * DIMS);
   const filters = new FilterColumnsBuilder();
+  const { id, embedding, origin, kind, createdAt } = tables.chunks;
+  const chunks = qualifiedTable(tables, tables.chunks.table);
   let rows = 0;
   let after = 0;
   for (;;) {
@@ -63,9 +64,9 @@ export async function loadChunks(
       kind: string | null;
       created_us: string | null;
     }>(
-      `SELECT ${q('id')}, array_send(${q('embedding')}) AS ${q('embedding')}, ${q('system_origin')} AS ${q('origin')}, ${q('kind')},
-              (extract(epoch FROM ${q('created_at')}) * 1000000)::bigint::text AS ${q('created_us')}
-         FROM ${CHUNKS} WHERE ${q('id')} > $1 ORDER BY ${q('id')} LIMIT $2`,
+      `SELECT ${q(id)} AS ${q('id')}, array_send(${q(embedding)}) AS ${q('embedding')}, ${q(origin)} AS ${q('origin')}, ${q(kind)} AS ${q('kind')},
+              (extract(epoch FROM ${q(createdAt)}) * 1000000)::bigint::text AS ${q('created_us')}
+         FROM ${chunks} WHERE ${q(id)} > $1 ORDER BY ${q(id)} LIMIT $2`,
       [after, pageRows],
     );
     if (rows + page.length > ids.length) {
@@ -95,7 +96,9 @@ export async function loadChunks(
  * The edges between loaded chunks, by ranges of `pageRows` source ids (each an index range scan of the primary
  * key), each range as one aggregated text value. Edges to a chunk the store does not hold are left out.
  */
-export async function loadGraph(sql: PlannerSql, ids: Float64Array, pageRows: number): Promise<ChunkGraph> {
+export async function loadGraph(sql: PlannerSql, tables: PlannerTables, ids: Float64Array, pageRows: number): Promise<ChunkGraph> {
+  const { source, target } = tables.edges;
+  const edges = qualifiedTable(tables, tables.edges.table);
   let from = new Int32Array(Math.max(16, ids.length * 4));
   let to = new Int32Array(from.length);
   let count = 0;
@@ -103,7 +106,7 @@ export async function loadGraph(sql: PlannerSql, ids: Float64Array, pageRows: nu
     const first = ids[start]!;
     const last = ids[Math.min(ids.length, start + pageRows) - 1]!;
     const { rows } = await sql.query<{ pairs: string | null }>(
-      `SELECT string_agg(${q('src')}::text || ',' || ${q('dst')}::text, ',') AS ${q('pairs')} FROM ${EDGES} WHERE ${q('src')} BETWEEN $1 AND $2`,
+      `SELECT string_agg(${q(source)}::text || ',' || ${q(target)}::text, ',') AS ${q('pairs')} FROM ${edges} WHERE ${q(source)} BETWEEN $1 AND $2`,
       [first, last],
     );
     const text = rows[0]?.pairs;
@@ -155,7 +158,7 @@ function readBinaryEmbedding(data: Buffer, target: Float32Array, offset: number,
   }
 }
 
-/** Row of `id` in ascending `ids`, or -1. Ids of the demo are 1..n, so the direct guess almost always hits. */
+/** Row of `id` in ascending `ids`, or -1. Ids are usually 1..n (the demo's are), so the direct guess almost always hits. */
 export function findRow(ids: Float64Array, id: number): number {
   const guess = id - 1;
   if (guess >= 0 && guess < ids.length && ids[guess] === id) return guess;

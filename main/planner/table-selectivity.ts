@@ -1,6 +1,6 @@
 /**
  * How many chunks a query's filters let through, estimated from PostgreSQL's own statistics (pg_stats) for
- * unified.chunks. The selector needs this per query, so the statistics are read once (the engine refreshes them
+ * the chunks table (`PlannerTables`). The selector needs this per query, so the statistics are read once (the engine refreshes them
  * every minute, off the hot path) and `selectivity()` is then pure arithmetic over a few small arrays.
  *
  * The estimate follows the planner's textbook rules: equality on a text column uses the most-common-values list,
@@ -8,8 +8,8 @@
  * created_at interpolates linearly inside the equi-depth histogram buckets; columns are assumed independent.
  */
 
-import { CHUNKS_TABLE, DEMO_SCHEMA } from '../demo/schema.ts';
 import type { HybridFilters, PlannerSql } from './planner-types.ts';
+import type { PlannerTables } from './planner-tables.ts';
 
 /** One pg_stats row, reduced to what the estimate needs; timestamps as epoch milliseconds. */
 export interface ColumnStatsRow {
@@ -35,13 +35,17 @@ export interface SelectivityStats {
   selectivity(filters: HybridFilters): number;
 }
 
+const chunksName = (tables: PlannerTables): string => `${tables.schema}.${tables.chunks.table}`;
+
 /** Until the first read: no statistics, so no filter is assumed to narrow anything. */
-export const UNANALYZED_STATS: SelectivityStats = {
-  analyzed: false,
-  rows: 0,
-  note: `${DEMO_SCHEMA}.${CHUNKS_TABLE} has no statistics yet: filter selectivity is assumed to be 1 until ANALYZE runs (the seeder runs it; or run ANALYZE ${DEMO_SCHEMA}.${CHUNKS_TABLE}).`,
-  selectivity: () => 1,
-};
+export function unanalyzedStats(tables: PlannerTables): SelectivityStats {
+  return {
+    analyzed: false,
+    rows: 0,
+    note: `${chunksName(tables)} has no statistics yet: filter selectivity is assumed to be 1 until ANALYZE runs (the seeder runs it; or run ANALYZE ${chunksName(tables)}).`,
+    selectivity: () => 1,
+  };
+}
 
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 
@@ -125,18 +129,19 @@ class TimeColumn {
 }
 
 /** Pure: builds the estimator from rows already read (tests give them directly). */
-export function selectivityStatsFrom(rows: readonly ColumnStatsRow[], reltuples: number): SelectivityStats {
+export function selectivityStatsFrom(rows: readonly ColumnStatsRow[], reltuples: number, tables: PlannerTables): SelectivityStats {
   const tableRows = reltuples > 0 ? reltuples : 0;
   const byName = new Map(rows.map((r) => [r.attname, r]));
-  if (byName.size === 0) return { ...UNANALYZED_STATS, rows: tableRows };
+  if (byName.size === 0) return { ...unanalyzedStats(tables), rows: tableRows };
 
-  const origin = byName.get('system_origin');
-  const kind = byName.get('kind');
-  const created = byName.get('created_at');
+  const names = tables.chunks;
+  const origin = byName.get(names.origin);
+  const kind = byName.get(names.kind);
+  const created = byName.get(names.createdAt);
   const origins = origin ? new CategoricalColumn(origin, tableRows) : null;
   const kinds = kind ? new CategoricalColumn(kind, tableRows) : null;
   const time = created ? new TimeColumn(created) : null;
-  const missing = [!origin && 'system_origin', !kind && 'kind', !created && 'created_at'].filter(Boolean);
+  const missing = [!origin && names.origin, !kind && names.kind, !created && names.createdAt].filter(Boolean);
 
   return {
     analyzed: true,
@@ -144,7 +149,7 @@ export function selectivityStatsFrom(rows: readonly ColumnStatsRow[], reltuples:
     note:
       missing.length === 0
         ? null
-        : `pg_stats has no statistics for ${DEMO_SCHEMA}.${CHUNKS_TABLE} column(s) ${missing.join(', ')}: filters on them are assumed to select every row; run ANALYZE ${DEMO_SCHEMA}.${CHUNKS_TABLE}.`,
+        : `pg_stats has no statistics for ${chunksName(tables)} column(s) ${missing.join(', ')}: filters on them are assumed to select every row; run ANALYZE ${chunksName(tables)}.`,
     selectivity(filters: HybridFilters): number {
       // Independence: the product of the per-column shares (no column correlations are kept).
       let s = 1;
@@ -169,22 +174,23 @@ interface PgStatsRow extends Record<string, unknown> {
 /*
  * pg_stats' value columns are `anyarray`, which node-postgres returns as unparsed text; casting through text to
  * a concrete array type lets the driver parse them. created_at's values become epoch ms in SQL (float8[]), so no
- * time-zone or date parsing happens in JS. The CASE keeps the timestamptz cast away from the text columns.
+ * time-zone or date parsing happens in JS. The CASE keeps the timestamptz cast away from the text columns. $3, $4 and
+ * $5 are the origin, kind and created-at columns' names.
  */
 const STATS_SQL = `
 SELECT s.attname::text AS attname,
        s.null_frac::float8 AS null_frac,
        s.n_distinct::float8 AS n_distinct,
-       CASE WHEN s.attname <> 'created_at' THEN s.most_common_vals::text::text[] END AS mcv_text,
+       CASE WHEN s.attname <> $5 THEN s.most_common_vals::text::text[] END AS mcv_text,
        s.most_common_freqs::float8[] AS mcv_freqs,
-       CASE WHEN s.attname = 'created_at' THEN ARRAY(
+       CASE WHEN s.attname = $5 THEN ARRAY(
          SELECT (extract(epoch FROM v) * 1000)::float8
          FROM unnest(s.most_common_vals::text::timestamptz[]) WITH ORDINALITY AS u(v, i) ORDER BY i) END AS mcv_ms,
-       CASE WHEN s.attname = 'created_at' THEN ARRAY(
+       CASE WHEN s.attname = $5 THEN ARRAY(
          SELECT (extract(epoch FROM b) * 1000)::float8
          FROM unnest(s.histogram_bounds::text::timestamptz[]) WITH ORDINALITY AS u(b, i) ORDER BY i) END AS histogram_ms
 FROM pg_stats s
-WHERE s.schemaname = $1 AND s.tablename = $2 AND s.attname IN ('system_origin', 'kind', 'created_at')
+WHERE s.schemaname = $1 AND s.tablename = $2 AND s.attname IN ($3, $4, $5)
 ORDER BY s.inherited DESC`;
 
 const RELTUPLES_SQL = `
@@ -193,10 +199,11 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relname = $2`;
 
 /** Reads the statistics (two small catalog queries). Run it off the hot path; the result is then pure. */
-export async function readColumnStats(sql: PlannerSql): Promise<SelectivityStats> {
+export async function readColumnStats(sql: PlannerSql, tables: PlannerTables): Promise<SelectivityStats> {
+  const { schema, chunks } = tables;
   const [stats, rel] = await Promise.all([
-    sql.query<PgStatsRow>(STATS_SQL, [DEMO_SCHEMA, CHUNKS_TABLE]),
-    sql.query<{ reltuples: number }>(RELTUPLES_SQL, [DEMO_SCHEMA, CHUNKS_TABLE]),
+    sql.query<PgStatsRow>(STATS_SQL, [schema, chunks.table, chunks.origin, chunks.kind, chunks.createdAt]),
+    sql.query<{ reltuples: number }>(RELTUPLES_SQL, [schema, chunks.table]),
   ]);
   const rows: ColumnStatsRow[] = [];
   const seen = new Set<string>();
@@ -214,5 +221,5 @@ export async function readColumnStats(sql: PlannerSql): Promise<SelectivityStats
       histogramMs: r.histogram_ms,
     });
   }
-  return selectivityStatsFrom(rows, Number(rel.rows[0]?.reltuples ?? 0));
+  return selectivityStatsFrom(rows, Number(rel.rows[0]?.reltuples ?? 0), tables);
 }

@@ -1,4 +1,4 @@
-import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
+import { EMBEDDING_DIMENSIONS } from './planner-types.ts';
 
 const DIMS = EMBEDDING_DIMENSIONS;
 if (DIMS !== 32)

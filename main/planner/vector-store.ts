@@ -1,9 +1,17 @@
-import { EMBEDDING_DIMENSIONS } from '../demo/schema.ts';
 import { ApproxDistances, approxBound, isAcceptedEmbeddingValue, MAX_EMBEDDING_MAGNITUDE } from './approx-distances.ts';
 import { ChunkFilterColumns, type CompiledFilter } from './chunk-filters.ts';
 import { ChunkGraph } from './chunk-graph.ts';
 import { NearestFirstStream } from './nearest-first-stream.ts';
-import type { GraphAnchor, HybridFilters, HybridHit, PlannerSql, VectorIndexFacts } from './planner-types.ts';
+import type { PlanStore } from './plan-context.ts';
+import {
+  EMBEDDING_DIMENSIONS,
+  type GraphAnchor,
+  type HybridFilters,
+  type HybridHit,
+  type PlannerSql,
+  type VectorIndexFacts,
+} from './planner-types.ts';
+import type { PlannerTables } from './planner-tables.ts';
 import { RankedStream, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
 import { findRow, loadChunks, loadGraph, readStoreFingerprint, type StoreFingerprint } from './store-loading.ts';
@@ -47,7 +55,7 @@ export interface StoreRelations {
  * is the answer's (distance, id) order. Answers are over the loaded snapshot: ids the store does not hold are
  * skipped by `rank`, so every plan answers over the same chunks until the engine reloads.
  */
-export class VectorStore implements VectorIndexFacts {
+export class VectorStore implements VectorIndexFacts, PlanStore {
   readonly rows: number;
   readonly meanDegree: number;
   readonly fingerprint: StoreFingerprint;
@@ -99,20 +107,24 @@ export class VectorStore implements VectorIndexFacts {
   }
 
   /** Reads every chunk (embedding and filter columns) by keyset pages, then the edges between them. */
-  static async load(sql: PlannerSql, options: VectorStoreLoadOptions = {}): Promise<VectorStore> {
+  static async load(sql: PlannerSql, tables: PlannerTables, options: VectorStoreLoadOptions = {}): Promise<VectorStore> {
     const pageRows = options.pageRows ?? DEFAULT_PAGE_ROWS;
     if (!Number.isSafeInteger(pageRows) || pageRows < 1) throw new RangeError(`pageRows must be a positive integer; got ${pageRows}.`);
-    const table = await readStoreFingerprint(sql);
-    const { ids, vectors, filters } = await loadChunks(sql, pageRows, table.rows, options.onProgress);
-    const graph = await loadGraph(sql, ids, pageRows);
+    if (tables.embeddingDimensions !== DIMS)
+      throw new RangeError(
+        `The planner's kernels are written for ${DIMS}-value embeddings; the tables hold ${tables.embeddingDimensions}.`,
+      );
+    const table = await readStoreFingerprint(sql, tables);
+    const { ids, vectors, filters } = await loadChunks(sql, tables, pageRows, table.rows, options.onProgress);
+    const graph = await loadGraph(sql, tables, ids, pageRows);
     const degrees = Int32Array.from({ length: ids.length }, (_, row) => graph.degree(row));
     // Edges added while loading make the next refresh see a change and reload: late, never missed.
     return new VectorStore(ids, vectors, degrees, { filters, graph, edgesInTable: table.edges });
   }
 
   /** The tables' current fingerprint (counts and the maximum id over the primary keys). */
-  static readFingerprint(sql: PlannerSql): Promise<StoreFingerprint> {
-    return readStoreFingerprint(sql);
+  static readFingerprint(sql: PlannerSql, tables: PlannerTables): Promise<StoreFingerprint> {
+    return readStoreFingerprint(sql, tables);
   }
 
   /** Bytes held by the typed arrays (embeddings, ids, degrees, filter columns, edges and the ranking scratch). */

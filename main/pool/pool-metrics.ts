@@ -1,5 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
-import { newLatencyHistogram, recordMicros } from '../workload/latency-histogram.ts';
+import { newLatencyHistogram, recordMicros } from '../util/latency-histogram.ts';
 import { LANES, zeroCounts, type Lane, type LaneCounts } from './lanes.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary, TemplateIntervalStats } from '../contract/telemetry.ts';
-import { newLatencyHistogram, recordMicros, summarize } from './latency-histogram.ts';
+import { newLatencyHistogram, recordMicros, summarize } from '../util/latency-histogram.ts';
 import { MEASUREMENT_WINDOW_S } from './measurement-window.ts';
 
 /** Per template: the last `windowIntervals` one-second latency histograms, and a cumulative one. */

@@ -1,4 +1,4 @@
-import { newLatencyHistogram, recordMicros, summarize } from '../../main/workload/latency-histogram.ts';
+import { newLatencyHistogram, recordMicros, summarize } from '../../main/util/latency-histogram.ts';
 import type { WorkloadTarget } from '../../main/workload/workload-target.ts';
 import type { LatencySummary } from '../../main/contract/telemetry.ts';
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { seedDemoData } from '../../../main/demo/seeder.ts';
+import { DEMO_PLANNER_TABLES } from '../../../main/engine/demo-planner-tables.ts';
 import { createHybridQueryGenerator, prepareHybridDomain } from '../../../main/planner/hybrid-query-generator.ts';
 import { HybridPlanner } from '../../../main/planner/hybrid-planner.ts';
 import { WorkerModelTrainer } from '../../../main/planner/model-trainer.ts';
@@ -60,9 +61,9 @@ export async function plannerBench(options: PlannerBenchOptions): Promise<BenchR
     process.stderr.write(`Seeding ${options.chunks.toLocaleString('en')} demo chunks…\n`);
     await seedDemoData(pool, { chunks: options.chunks });
     await pool.query(`ANALYZE ${demoTable('chunks')}, ${demoTable('edges')}`);
-    const store = await VectorStore.load(sql);
-    const stats = await readColumnStats(sql);
-    const domain = await prepareHybridDomain(sql);
+    const store = await VectorStore.load(sql, DEMO_PLANNER_TABLES);
+    const stats = await readColumnStats(sql, DEMO_PLANNER_TABLES);
+    const domain = await prepareHybridDomain(sql, DEMO_PLANNER_TABLES);
     const random: Random = seededRandom(options.seed ?? 20_261_127);
     const nextQuery = createHybridQueryGenerator(domain, store, random);
     const regret = new RegretTracker();

@@ -1,6 +1,6 @@
 import { WorkloadRunner } from '../../../main/workload/workload-runner.ts';
 import { NOOP_TARGET } from '../../../main/workload/workload-target.ts';
-import { newLatencyHistogram, recordMicros } from '../../../main/workload/latency-histogram.ts';
+import { newLatencyHistogram, recordMicros } from '../../../main/util/latency-histogram.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 import { median, type BenchResult } from './bench-result.ts';
 

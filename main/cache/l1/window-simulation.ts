@@ -13,7 +13,6 @@
  */
 import { seededRandom } from '../../util/random.ts';
 import { FrequencySketch, spread } from './frequency-sketch.ts';
-import type { PolicyOptions, WTinyLfuPolicy } from './w-tinylfu-policy.ts';
 
 /** The shares tried. Six keep the cost down; eight or ten did not choose better on our traces. */
 export const WINDOW_SHARES: readonly number[] = [0.01, 0.1, 0.25, 0.5, 0.75, 1];
@@ -26,8 +25,31 @@ const DECAY = 0.8;
 /** A new share must score 3% above the current one: each switch costs while the cache reshapes. */
 const HYSTERESIS = 0.03;
 
-/** Creates a fixed-window policy for a shadow (injected: the policy module imports this one). */
-export type PolicyFactory = (options: PolicyOptions) => WTinyLfuPolicy;
+/** The options a shadow is created with: a fixed window over the simulation's shared sketch. */
+export interface ShadowOptions {
+  maximum: number;
+  expectedEntries: number;
+  adaptive: false;
+  windowPercent: number;
+  random: () => number;
+  onEvict: (slot: number) => void;
+  isExpired: (slot: number) => boolean;
+  sharedSketch: FrequencySketch;
+}
+
+/** What the simulation uses of a shadow policy (a fixed-window WTinyLfuPolicy). */
+export interface ShadowPolicy {
+  readonly entries: number;
+  grow(slots: number): void;
+  onHit(slot: number): void;
+  add(slot: number, hash: number, weight: number): void;
+}
+
+/**
+ * Creates a fixed-window policy for a shadow. Injected, and typed by the interfaces above: the policy module
+ * imports this one, so this one names nothing of the policy's.
+ */
+export type PolicyFactory = (options: ShadowOptions) => ShadowPolicy;
 
 /**
  * Keys are known by their hash only (a rare collision just blurs the scores). Every sampled key
@@ -35,7 +57,7 @@ export type PolicyFactory = (options: PolicyOptions) => WTinyLfuPolicy;
  * shadows; `members` has bit i set while shadow i holds the key, and the id is freed when none does.
  */
 export class WindowSimulation {
-  private readonly shadows: WTinyLfuPolicy[];
+  private readonly shadows: ShadowPolicy[];
   private readonly sketch: FrequencySketch;
   private readonly ids = new Map<number, number>();
   private readonly freeIds: number[] = [];
@@ -66,7 +88,7 @@ export class WindowSimulation {
     this.sketch = new FrequencySketch(entries);
     this.shadows = WINDOW_SHARES.map((share, i) => {
       const bit = 1 << i;
-      const shadow: WTinyLfuPolicy = create({
+      const shadow: ShadowPolicy = create({
         maximum: maximum / rate,
         expectedEntries: entries,
         adaptive: false,

@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary } from '../../contract/telemetry.ts';
-import { newLatencyHistogram, recordMicros, summarize } from '../../workload/latency-histogram.ts';
+import { newLatencyHistogram, recordMicros, summarize } from '../../util/latency-histogram.ts';
 import type { BreakerState } from './circuit-breaker.ts';
 
 export interface L2StatsSnapshot {

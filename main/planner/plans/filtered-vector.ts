@@ -1,4 +1,5 @@
-import type { PlanRun, QueryPlan } from '../planner-types.ts';
+import type { QueryPlan } from '../plan-context.ts';
+import type { PlanRun } from '../planner-types.ts';
 import { computeFilterSet, computeNeighbourhood, queryHasFilters, rankCandidates, startRun } from './plan-support.ts';
 
 /**

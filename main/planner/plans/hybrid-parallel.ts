@@ -1,4 +1,5 @@
-import type { HybridHit, PlanRun, QueryPlan } from '../planner-types.ts';
+import type { QueryPlan } from '../plan-context.ts';
+import type { HybridHit, PlanRun } from '../planner-types.ts';
 import { compareHits } from '../ranked-selection.ts';
 import { computeFilterSet, computeNeighbourhood, queryHasFilters, startRun } from './plan-support.ts';
 

@@ -1,4 +1,5 @@
-import type { PlanName, QueryPlan } from '../planner-types.ts';
+import type { QueryPlan } from '../plan-context.ts';
+import type { PlanName } from '../planner-types.ts';
 import { cachedPartialPlan } from './cached-partial.ts';
 import { filteredVectorPlan } from './filtered-vector.ts';
 import { graphFirstPlan } from './graph-first.ts';

@@ -1,6 +1,7 @@
 import { NeighbourhoodMembership } from '../chunk-graph.ts';
 import { compareHits } from '../ranked-selection.ts';
-import type { HybridHit, PlanRun, QueryPlan } from '../planner-types.ts';
+import type { QueryPlan } from '../plan-context.ts';
+import type { HybridHit, PlanRun } from '../planner-types.ts';
 import { queryHasFilters, startRun } from './plan-support.ts';
 
 /** The first batch: 4 × k (a query whose filters pass a quarter of chunks finds its k there), at least this many. */

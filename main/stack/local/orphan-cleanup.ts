@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StackError } from '../stack-errors.ts';
 import type { LocalStackPaths } from './data-dir.ts';
-import { isProcessAlive, processCommandLine, processCwd, signalProcess, waitForProcessExit } from './process-probe.ts';
+import { isProcessAlive, processCommandLine, processCwd, signalProcess, waitForProcessExit } from '../../util/process-probe.ts';
 
 /**
  * After a crash of the process that ran the local stack (SIGKILL, power cut of the app), its PostgreSQL and

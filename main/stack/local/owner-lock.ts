@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { StackError } from '../stack-errors.ts';
 import type { LocalStackPaths } from './data-dir.ts';
 import { isOurPostgres, isOurRedis, readPostmasterPid, readRedisPid } from './orphan-cleanup.ts';
-import { isProcessAlive, processParent } from './process-probe.ts';
+import { isProcessAlive, processParent } from '../../util/process-probe.ts';
 
 /**
  * Tells an orphaned stack (its Hotpath died) from one that another running Hotpath still uses: the servers

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { localStackPaths } from '../../../main/stack/local/data-dir.ts';
 import { readCredentials } from '../../../main/stack/local/credentials.ts';
 import { readPostmasterPid, readRedisPid } from '../../../main/stack/local/orphan-cleanup.ts';
-import { isProcessAlive, processCommandLine } from '../../../main/stack/local/process-probe.ts';
+import { isProcessAlive, processCommandLine } from '../../../main/util/process-probe.ts';
 import { startCli, type CliProcess } from '../../support/run-cli.ts';
 import { waitFor } from '../../support/wait-for.ts';
 

@@ -15,7 +15,7 @@ import {
   shrinkL1,
   trimPool,
 } from '../../../main/memory/cleanup-steps.ts';
-import { poolManagerReclaimer, tieredCacheReclaimer } from '../../../main/memory/reclaimers.ts';
+import { poolManagerReclaimer, tieredCacheReclaimer } from '../../../main/engine/memory-reclaimers.ts';
 import { ResourceSampler } from '../../../main/memory/resource-sampler.ts';
 import { PoolManager } from '../../../main/pool/index.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, type TestDatabase } from '../../support/databases.ts';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TieredCache } from '../../../main/cache/tiered/tiered-cache.ts';
 import { BackgroundGate } from '../../../main/memory/background-gate.ts';
 import { MemoryManager, type MemoryAction } from '../../../main/memory/memory-manager.ts';
-import { tieredCacheReclaimer } from '../../../main/memory/reclaimers.ts';
+import { tieredCacheReclaimer } from '../../../main/engine/memory-reclaimers.ts';
 import { ResourceSampler } from '../../../main/memory/resource-sampler.ts';
 import { waitFor } from '../../support/wait-for.ts';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { seedDemoData } from '../../../main/demo/seeder.ts';
+import { DEMO_PLANNER_TABLES } from '../../../main/engine/demo-planner-tables.ts';
 import { createHybridQueryGenerator, prepareHybridDomain, type HybridDomain } from '../../../main/planner/hybrid-query-generator.ts';
 import { describeHybridQuery } from '../../../main/planner/hybrid-query.ts';
 import { PartialCache } from '../../../main/planner/partial-cache.ts';
@@ -93,8 +94,8 @@ describe.each(TEST_SERVERS)('every hybrid plan returns the exact answer (%s)', (
     );
     await pool.query('ANALYZE unified.chunks, unified.edges');
     sql = plannerSql(pool);
-    store = await VectorStore.load(sql, { pageRows: 1_500 });
-    domain = await prepareHybridDomain(sql);
+    store = await VectorStore.load(sql, DEMO_PLANNER_TABLES, { pageRows: 1_500 });
+    domain = await prepareHybridDomain(sql, DEMO_PLANNER_TABLES);
     const { rows } = await pool.query<{ created_at: Date }>('SELECT created_at FROM unified.chunks WHERE id IN (1500, 2500) ORDER BY id');
     boundary = [rows[0]!.created_at, rows[1]!.created_at];
   });
@@ -126,7 +127,7 @@ describe.each(TEST_SERVERS)('every hybrid plan returns the exact answer (%s)', (
 
   it('loads the whole table, with its fingerprint', async () => {
     expect(store.rows).toBe(CHUNKS + 1);
-    expect(store.fingerprint).toEqual(await VectorStore.readFingerprint(sql));
+    expect(store.fingerprint).toEqual(await VectorStore.readFingerprint(sql, DEMO_PLANNER_TABLES));
     expect(store.meanDegree).toBeGreaterThan(2);
     expect(Array.from(store.embedding(isolatedId)!)).toEqual(Array.from(store.embedding(twinOf)!));
   });
@@ -264,20 +265,20 @@ describe.each(TEST_SERVERS)('every hybrid plan returns the exact answer (%s)', (
        SELECT $1, system_origin, session_id, created_at, kind, tokens, content, embedding FROM unified.chunks WHERE id = 1`,
       [CHUNKS + 2],
     );
-    expect(await VectorStore.readFingerprint(sql)).not.toEqual(store.fingerprint);
-    const reloaded = await VectorStore.load(sql);
-    expect(reloaded.fingerprint).toEqual(await VectorStore.readFingerprint(sql));
+    expect(await VectorStore.readFingerprint(sql, DEMO_PLANNER_TABLES)).not.toEqual(store.fingerprint);
+    const reloaded = await VectorStore.load(sql, DEMO_PLANNER_TABLES);
+    expect(reloaded.fingerprint).toEqual(await VectorStore.readFingerprint(sql, DEMO_PLANNER_TABLES));
     expect(reloaded.has(CHUNKS + 2)).toBe(true);
     // An edge alone changes it too: neighbourhoods come from the index's own copy of the edges.
     await pool.query(`INSERT INTO unified.edges (src, dst, relation, weight, created_at) SELECT 1, $1, 'cites', 1, now()`, [CHUNKS + 2]);
-    expect(await VectorStore.readFingerprint(sql)).not.toEqual(reloaded.fingerprint);
-    const withEdge = await VectorStore.load(sql);
+    expect(await VectorStore.readFingerprint(sql, DEMO_PLANNER_TABLES)).not.toEqual(reloaded.fingerprint);
+    const withEdge = await VectorStore.load(sql, DEMO_PLANNER_TABLES);
     expect(withEdge.neighbourhood({ chunkId: CHUNKS + 2, depth: 1 })).toContain(1);
     // An edge to a chunk that does not exist is left out of the graph, yet the fingerprint still matches the table:
     // otherwise every refresh would reload.
     await pool.query(`INSERT INTO unified.edges (src, dst, relation, weight, created_at) SELECT 1, 99999999, 'cites', 1, now()`);
-    const withDangling = await VectorStore.load(sql);
-    expect(withDangling.fingerprint).toEqual(await VectorStore.readFingerprint(sql));
+    const withDangling = await VectorStore.load(sql, DEMO_PLANNER_TABLES);
+    expect(withDangling.fingerprint).toEqual(await VectorStore.readFingerprint(sql, DEMO_PLANNER_TABLES));
     expect(withDangling.graph.edges).toBe(withEdge.graph.edges);
   });
 });

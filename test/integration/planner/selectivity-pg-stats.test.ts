@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createDemoSchema } from '../../../main/demo/demo-schema-ownership.ts';
 import { seedDemoData } from '../../../main/demo/seeder.ts';
+import { DEMO_PLANNER_TABLES } from '../../../main/engine/demo-planner-tables.ts';
 import type { HybridFilters, PlannerSql } from '../../../main/planner/planner-types.ts';
 import { readColumnStats } from '../../../main/planner/table-selectivity.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
@@ -29,12 +30,12 @@ describe.each(TEST_SERVERS)('selectivity from pg_stats (%s)', (server) => {
 
   it('says so before ANALYZE, and estimates real filters after', async () => {
     await createDemoSchema(pool);
-    const before = await readColumnStats(plannerSql(pool));
+    const before = await readColumnStats(plannerSql(pool), DEMO_PLANNER_TABLES);
     expect(before.analyzed).toBe(false);
     expect(before.selectivity({ kinds: ['x'] })).toBe(1);
 
     await seedDemoData(pool, { chunks: 3000 }); // ends with ANALYZE
-    const stats = await readColumnStats(plannerSql(pool));
+    const stats = await readColumnStats(plannerSql(pool), DEMO_PLANNER_TABLES);
     expect(stats.analyzed).toBe(true);
     expect(stats.note).toBeNull();
     expect(stats.rows).toBe(3000);

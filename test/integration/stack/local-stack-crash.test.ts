@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localStackPaths } from '../../../main/stack/local/data-dir.ts';
 import { startLocalStack } from '../../../main/stack/local/local-stack.ts';
 import { readPostmasterPid, readRedisPid } from '../../../main/stack/local/orphan-cleanup.ts';
-import { waitForProcessExit } from '../../../main/stack/local/process-probe.ts';
+import { waitForProcessExit } from '../../../main/util/process-probe.ts';
 import { aliveAmong } from './support/stack-test-helpers.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

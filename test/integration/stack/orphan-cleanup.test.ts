@@ -9,7 +9,7 @@ import { prepareDataDir } from '../../../main/stack/local/data-dir.ts';
 import type { LocalStackPaths } from '../../../main/stack/local/data-dir.ts';
 import { stopOrphans } from '../../../main/stack/local/orphan-cleanup.ts';
 import { claimOwnership } from '../../../main/stack/local/owner-lock.ts';
-import { isProcessAlive } from '../../../main/stack/local/process-probe.ts';
+import { isProcessAlive } from '../../../main/util/process-probe.ts';
 
 /** Pid files that point at processes which are not our servers: a recycled pid, or one that is gone. */
 describe('orphan cleanup never signals a process that is not ours', () => {

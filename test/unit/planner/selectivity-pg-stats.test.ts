@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannerSql } from '../../../main/planner/planner-types.ts';
-import { readColumnStats, selectivityStatsFrom, UNANALYZED_STATS, type ColumnStatsRow } from '../../../main/planner/table-selectivity.ts';
+import { DEMO_PLANNER_TABLES } from '../../../main/engine/demo-planner-tables.ts';
+import { readColumnStats, selectivityStatsFrom, unanalyzedStats, type ColumnStatsRow } from '../../../main/planner/table-selectivity.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
@@ -32,7 +33,7 @@ const CREATED: ColumnStatsRow = {
 };
 
 describe('selectivity from pg_stats', () => {
-  const stats = selectivityStatsFrom([ORIGIN, KIND, CREATED], 100_000);
+  const stats = selectivityStatsFrom([ORIGIN, KIND, CREATED], 100_000, DEMO_PLANNER_TABLES);
 
   it('uses the MCV list, and shares the rest evenly over the other distinct values', () => {
     expect(stats.analyzed).toBe(true);
@@ -61,6 +62,7 @@ describe('selectivity from pg_stats', () => {
     const withMcv = selectivityStatsFrom(
       [{ ...CREATED, nullFrac: 0.1, mostCommonMs: [T0 + 5 * DAY], mostCommonFreqs: [0.3], histogramMs: [T0, T0 + 10 * DAY] }],
       1000,
+      DEMO_PLANNER_TABLES,
     );
     // MCV 0.3 inside the range, histogram half of the remaining 0.6.
     expect(withMcv.selectivity({ since: new Date(T0 + 5 * DAY) })).toBeCloseTo(0.3 + 0.5 * 0.6);
@@ -68,13 +70,13 @@ describe('selectivity from pg_stats', () => {
   });
 
   it('falls back to 1 and says so when the table was never analyzed or a column is missing', () => {
-    const none = selectivityStatsFrom([], 0);
+    const none = selectivityStatsFrom([], 0, DEMO_PLANNER_TABLES);
     expect(none.analyzed).toBe(false);
     expect(none.note).toMatch(/ANALYZE/);
     expect(none.selectivity({ origins: ['api'], kinds: ['note'] })).toBe(1);
-    expect(UNANALYZED_STATS.selectivity({ kinds: ['x'] })).toBe(1);
+    expect(unanalyzedStats(DEMO_PLANNER_TABLES).selectivity({ kinds: ['x'] })).toBe(1);
 
-    const partial = selectivityStatsFrom([ORIGIN], 1000);
+    const partial = selectivityStatsFrom([ORIGIN], 1000, DEMO_PLANNER_TABLES);
     expect(partial.note).toMatch(/kind, created_at/);
     expect(partial.selectivity({ origins: ['api'], kinds: ['note'] })).toBeCloseTo(0.5);
   });
@@ -109,13 +111,37 @@ describe('selectivity from pg_stats', () => {
         };
       },
     };
-    const stats = await readColumnStats(sql);
+    const stats = await readColumnStats(sql, DEMO_PLANNER_TABLES);
     expect(calls.every((c) => c.values?.[0] === 'unified' && c.values?.[1] === 'chunks')).toBe(true);
     expect(stats.rows).toBe(100_000);
     expect(stats.selectivity({ origins: ['batch'], until: new Date(T0 + 2 * DAY) })).toBeCloseTo(0.1 * 0.2);
     expect(stats.note).toMatch(/kind/);
 
     const empty: PlannerSql = { query: async <R>() => ({ rows: [] as R[] }) };
-    expect((await readColumnStats(empty)).analyzed).toBe(false);
+    expect((await readColumnStats(empty, DEMO_PLANNER_TABLES)).analyzed).toBe(false);
+  });
+
+  it('reads the tables and columns it is configured with, not the demo names', async () => {
+    const tables = {
+      ...DEMO_PLANNER_TABLES,
+      schema: 'docs',
+      chunks: { ...DEMO_PLANNER_TABLES.chunks, table: 'passages', origin: 'source', kind: 'section', createdAt: 'written_at' },
+    };
+    const calls: (readonly unknown[] | undefined)[] = [];
+    const sql: PlannerSql = {
+      async query<R>(text: string, values?: readonly unknown[]) {
+        calls.push(values);
+        if (text.includes('pg_class')) return { rows: [{ reltuples: 10 }] as R[] };
+        return {
+          rows: [
+            { attname: 'source', null_frac: 0, n_distinct: 2, mcv_text: ['a'], mcv_freqs: [0.25], mcv_ms: null, histogram_ms: null },
+          ] as R[],
+        };
+      },
+    };
+    const stats = await readColumnStats(sql, tables);
+    expect(calls).toContainEqual(['docs', 'passages', 'source', 'section', 'written_at']);
+    expect(stats.selectivity({ origins: ['a'] })).toBeCloseTo(0.25);
+    expect(stats.note).toMatch(/docs\.passages column\(s\) section, written_at/);
   });
 });

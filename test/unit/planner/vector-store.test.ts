@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO_PLANNER_TABLES } from '../../../main/engine/demo-planner-tables.ts';
 import type { PlannerSql } from '../../../main/planner/planner-types.ts';
 import { VectorStore } from '../../../main/planner/vector-store.ts';
 import { squaredDistance } from '../../../main/planner/vector-distance.ts';
@@ -177,7 +178,10 @@ describe('VectorStore.load', () => {
       [25, 1],
     ]);
     const progress: number[] = [];
-    const store = await VectorStore.load(sql, { pageRows: 10, onProgress: (loaded, total) => progress.push(loaded, total) });
+    const store = await VectorStore.load(sql, DEMO_PLANNER_TABLES, {
+      pageRows: 10,
+      onProgress: (loaded, total) => progress.push(loaded, total),
+    });
     expect(store.rows).toBe(25);
     expect(progress).toEqual([10, 25, 20, 25, 25, 25]);
     expect(sql.statements.filter((s) => s.includes('"embedding"'))).toHaveLength(3);
@@ -191,7 +195,7 @@ describe('VectorStore.load', () => {
       4, 6, 8, 12,
     ]);
     expect(Array.from(store.keepPassing([10, 3, 6, 99], { kinds: ['note'] }))).toEqual([3, 6]);
-    expect(await VectorStore.readFingerprint(sql)).toEqual(store.fingerprint);
+    expect(await VectorStore.readFingerprint(sql, DEMO_PLANNER_TABLES)).toEqual(store.fingerprint);
   });
 
   it('rejects embeddings of the wrong length or with NULLs, naming the chunk', async () => {
@@ -209,11 +213,11 @@ describe('VectorStore.load', () => {
           return { rows: rows as R[] };
         },
       };
-      await expect(VectorStore.load(sql)).rejects.toThrow(message);
+      await expect(VectorStore.load(sql, DEMO_PLANNER_TABLES)).rejects.toThrow(message);
     }
   });
 
   it('rejects a bad page size', async () => {
-    await expect(VectorStore.load(fakeSql(1, []), { pageRows: 0 })).rejects.toThrow(/pageRows/);
+    await expect(VectorStore.load(fakeSql(1, []), DEMO_PLANNER_TABLES, { pageRows: 0 })).rejects.toThrow(/pageRows/);
   });
 });

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { expect } from 'vitest';
 import { StackError } from '../../../../main/stack/stack-errors.ts';
 import type { StackErrorCode } from '../../../../main/stack/stack-errors.ts';
-import { isProcessAlive } from '../../../../main/stack/local/process-probe.ts';
+import { isProcessAlive } from '../../../../main/util/process-probe.ts';
 
 /** A loopback TCP server that accepts connections and never says a word: what a black-holing firewall looks like to a client. */
 export async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {

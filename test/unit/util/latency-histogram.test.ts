@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanOf, newLatencyHistogram, recordMicros, summarize } from '../../../main/workload/latency-histogram.ts';
+import { meanOf, newLatencyHistogram, recordMicros, summarize } from '../../../main/util/latency-histogram.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 
 describe('latency histogram summary', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { L1Stats } from '../../../main/cache/l1/l1-cache.ts';
 import type { TieredStats } from '../../../main/cache/tiered/tiered-stats.ts';
-import { cacheInterval } from '../../../main/telemetry/cache-interval.ts';
+import { cacheInterval } from '../../../main/cache/cache-interval.ts';
 
 function l1Store(overrides: Partial<L1Stats> = {}): L1Stats {
   return {

@@ -1,6 +1,6 @@
 import type { CacheInterval, CacheTierInterval } from '../contract/cache.ts';
-import type { L1Stats } from '../cache/l1/l1-cache.ts';
-import type { TieredStats } from '../cache/tiered/tiered-stats.ts';
+import type { L1Stats } from './l1/l1-cache.ts';
+import type { TieredStats } from './tiered/tiered-stats.ts';
 
 /** What a store's own stats may carry; each tier reports a different subset. */
 interface StoreCounters {

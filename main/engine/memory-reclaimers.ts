@@ -4,7 +4,7 @@
  */
 import type { PoolManager } from '../pool/pool-manager.ts';
 import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
-import type { ReclaimableCache, ReclaimablePool } from './cleanup-steps.ts';
+import type { ReclaimableCache, ReclaimablePool } from '../memory/cleanup-steps.ts';
 
 /**
  * A TieredCache's L1. `configuredMaxBytes` is what the L1 returns to after pressure: a number, or a function

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HotKeys } from '../cache/hot-keys.ts';
 import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
-import type { ExecutionTiming, WorkloadTarget } from './workload-target.ts';
+import type { ExecutionTiming, WorkloadTarget } from '../workload/workload-target.ts';
 
 /** How to load a cached template's result again: what the hot-key table keeps for warming. */
 export interface CachedQueryRecipe {

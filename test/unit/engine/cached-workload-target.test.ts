@@ -6,7 +6,7 @@ import {
   templateCacheKey,
   type CachedQueryRecipe,
   type RowsTarget,
-} from '../../../main/workload/cached-workload-target.ts';
+} from '../../../main/engine/cached-workload-target.ts';
 
 /** Counts calls per template; answers one row echoing the parameters. */
 class CountingTarget implements RowsTarget {

@@ -1,6 +1,6 @@
 import type { PoolInterval, PoolLatency } from '../contract/pool.ts';
-import type { LatencyFigures, PoolSnapshot } from '../pool/pool-metrics.ts';
-import type { PoolSize } from '../pool/pool-sizing.ts';
+import type { LatencyFigures, PoolSnapshot } from './pool-metrics.ts';
+import type { PoolSize } from './pool-sizing.ts';
 
 const ms = (figures: LatencyFigures): PoolLatency => ({
   count: figures.count,
