@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { ContractError } from '../contract/api.ts';
 import type { ConnectionProfile, ProfileList, saveProfileParamsSchema, SecretStorage } from '../contract/profiles.ts';
-import { maskPgUrl, parsePgUrl } from '../stack/pg-url.ts';
-import { maskRedisUrl, parseRedisUrl } from '../stack/redis-url.ts';
+import { maskPgUrl, parsePgUrl, maskRedisUrl, parseRedisUrl } from '../stack/index.ts';
 import { PROFILES_FILE_NAME, readProfilesFile, writeProfilesFile, type StoredProfile, type StoredSecret } from './profile-file.ts';
 import type { SecretCipher } from './secret-cipher.ts';
 import { joinUrlSecret, splitUrlSecret } from './url-secrets.ts';
@@ -88,15 +87,7 @@ export class ProfileStore {
       if (input.id !== undefined && index < 0) throw notFound(input.id);
       const old = index >= 0 ? data.profiles[index]! : null;
       const id = old?.id ?? randomUUID();
-      const hasPassword = {
-        pg: pg.password !== null || (old?.hasPassword.pg ?? false),
-        redis: redis !== null && (redis.password !== null || (old?.hasPassword.redis ?? false)),
-      };
-      const known = old ? this.knownSecrets(old) : null;
-      const secrets: ProfileSecrets = {
-        pg: pg.password ?? (hasPassword.pg ? (known?.pg ?? null) : null),
-        redis: redis === null ? null : (redis.password ?? known?.redis ?? null),
-      };
+      const { hasPassword, secrets } = this.mergedSecrets(old, pg, redis);
       if (secrets.pg !== null || secrets.redis !== null) this.memory.set(id, secrets);
       else this.memory.delete(id);
       const record: StoredProfile = {
@@ -114,6 +105,27 @@ export class ProfileStore {
       await writeProfilesFile(this.file, data);
       return this.describe(record);
     });
+  }
+
+  /**
+   * Which passwords a saved profile has and what they are, after an edit: a password given wins; a URL without
+   * one keeps the old profile's (the Redis one only while the profile still has a Redis URL).
+   */
+  private mergedSecrets(
+    old: StoredProfile | null,
+    pg: { password: string | null },
+    redis: { password: string | null } | null,
+  ): { hasPassword: StoredProfile['hasPassword']; secrets: ProfileSecrets } {
+    const hasPassword = {
+      pg: pg.password !== null || (old?.hasPassword.pg ?? false),
+      redis: redis !== null && (redis.password !== null || (old?.hasPassword.redis ?? false)),
+    };
+    const known = old ? this.knownSecrets(old) : null;
+    const secrets: ProfileSecrets = {
+      pg: pg.password ?? (hasPassword.pg ? (known?.pg ?? null) : null),
+      redis: redis === null ? null : (redis.password ?? known?.redis ?? null),
+    };
+    return { hasPassword, secrets };
   }
 
   async delete(id: string): Promise<ProfileList> {
