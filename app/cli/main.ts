@@ -173,7 +173,7 @@ program
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
   .argument(
     '[suites...]',
-    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), or all (every suite but cache, pool, read-only, soak and planner)',
+    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (every suite but cache, pool, read-only, soak and planner)',
     ['all'],
   )
   .option('--json', 'print JSON instead of tables')

@@ -10,6 +10,7 @@ import { withLocalBenchStack } from '../bench/local-bench-stack.ts';
 import { soakBench } from '../bench/soak-bench.ts';
 import { plannerBench } from '../bench/planner-bench.ts';
 import { withScratchDatabase } from '../bench/scratch-database.ts';
+import { startupBench } from '../bench/startup-bench.ts';
 
 /** The system PostgreSQL the seeding suite uses when no --pg is given. */
 const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,6 +52,8 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   },
   // What read-only workload sessions cost: the guard vs a READ ONLY transaction per request; about a minute, so not part of `all`.
   'read-only': (o) => readOnlyGuardBench({ pgUrl: o.pg ?? SYSTEM_PG, runs: o.runs, seconds: o.seconds }),
+  // The CLI's own start: needs `npm run build:cli` first, so not part of `all`.
+  startup: async (o) => startupBench({ runs: o.runs }),
   pool: (o) =>
     o.pg
       ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds })
