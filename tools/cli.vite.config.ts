@@ -30,6 +30,10 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     rolldownOptions: {
+      // Our modules run no code on import that matters when none of their exports is used (nothing of ours is
+      // imported for its side effects alone): so a surface's index.ts re-exporting a whole subsystem costs the CLI
+      // only what it uses, and `--help` does not load the engine to read a constant. Dependencies keep theirs.
+      treeshake: { moduleSideEffects: (_id: string, external: boolean) => external },
       input: {
         hotpath: fileURLToPath(new URL('../app/cli/main.ts', import.meta.url)),
         'planner-thread-worker': fileURLToPath(new URL('../main/engine/planner-thread-worker.ts', import.meta.url)),
