@@ -1,8 +1,8 @@
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../../main/engine/engine.ts';
-import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
-import { maskSecretsInText } from '../../main/stack/secret-mask.ts';
+import { Engine } from '../../main/engine/index.ts';
+import { defaultDataDir, maskSecretsInText } from '../../main/stack/index.ts';
 import { takeEnvironmentPasswords } from '../cli/password-options.ts';
 import { bringUpStack, checkStackFlags, engineSettings, type StackFlags } from '../cli/stack-startup.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
@@ -16,6 +16,8 @@ import { readDesktopOptions } from './desktop-options.ts';
 // Paths are relative to the built main script, out/main/index.js (see electron.vite.config.ts).
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 const PRELOAD_PATH = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+// The app icon (tools/make-icons.ts); electron-builder packs it (electron-builder.yml `files`).
+const ICON_PATH = fileURLToPath(new URL('../../assets/build/icon.png', import.meta.url));
 
 // Tests and portable setups give the app a data folder of its own (engine data, saved
 // profiles, Chromium's storage); it must be set before anything reads it.
@@ -108,7 +110,12 @@ function start(): void {
 }
 
 function openWindow(attach: (contents: WebContents) => unknown): BrowserWindow {
-  const window = createAppWindow({ preloadPath: PRELOAD_PATH, entryUrl: APP_ENTRY_URL, devTools: !app.isPackaged });
+  const window = createAppWindow({
+    preloadPath: PRELOAD_PATH,
+    entryUrl: APP_ENTRY_URL,
+    devTools: !app.isPackaged,
+    iconPath: existsSync(ICON_PATH) ? ICON_PATH : null,
+  });
   attach(window.webContents);
   return window;
 }

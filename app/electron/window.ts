@@ -8,6 +8,8 @@ export interface AppWindowOptions {
   entryUrl: string;
   /** Developer tools: for development builds only, not in the installed app. */
   devTools: boolean;
+  /** The window's icon (Linux and Windows; macOS takes the bundle's), or null to leave Electron's. */
+  iconPath: string | null;
 }
 
 /**
@@ -26,6 +28,7 @@ export function createAppWindow(options: AppWindowOptions): BrowserWindow {
     title: 'Hotpath',
     show: false,
     backgroundColor: '#101317',
+    ...(options.iconPath ? { icon: options.iconPath } : {}),
     webPreferences: {
       preload: options.preloadPath,
       contextIsolation: true,

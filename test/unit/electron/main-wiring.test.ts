@@ -24,7 +24,7 @@ interface Fake {
 }
 
 interface FakeWindow {
-  options: { webPreferences: Record<string, unknown> };
+  options: { webPreferences: Record<string, unknown>; icon?: string };
   loadedUrl: string | null;
   webContents: EventEmitter & { windowOpenHandler: ((details: { url: string }) => { action: string }) | null };
 }
@@ -179,6 +179,10 @@ describe('app/electron/main.ts wiring', () => {
       preload: expect.stringMatching(/preload[/\\]index\.cjs$/),
     });
     expect(window().loadedUrl).toBe('hotpath://app/index.html');
+  });
+
+  it("shows the app's icon (assets/build/icon.png, made by tools/make-icons.ts)", () => {
+    expect(window().options.icon).toMatch(/assets[/\\]build[/\\]icon\.png$/);
   });
 
   it('keeps the window on our pages: external links go to the browser, new windows are denied', () => {
