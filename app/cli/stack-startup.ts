@@ -1,15 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ContractError } from '../../main/contract/api.ts';
-import type { Engine, EngineOptions } from '../../main/engine/engine.ts';
-import { parseMemoryBudget } from '../../main/memory/memory-budget.ts';
+import type { Engine, EngineOptions } from '../../main/engine/index.ts';
+import { parseMemoryBudget } from '../../main/memory/index.ts';
 import { cacheSettings, type CacheFlags } from './cache-options.ts';
 import { connectWithPasswords, type EnvironmentPasswords, type PasswordFlags } from './password-options.ts';
 
 /**
  * The stack and workload options `serve` and `start` share (app/cli/main.ts declares them once for both), and
  * what both hosts do with them: the headless server (`serve`) and the desktop window (`start`, in Electron's
- * main process, which receives them from the CLI as desktop-launch.ts encodes them).
+ * main process, which receives them from the CLI as desktop-options.ts encodes them).
  */
 export interface StackFlags extends CacheFlags, PasswordFlags {
   /** e.g. "512MiB"; parsed by parseMemoryBudget. */

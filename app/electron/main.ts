@@ -11,7 +11,7 @@ import { hostContractOverIpc } from './ipc-contract-host.ts';
 import { stopBeforeQuit } from './quit-guard.ts';
 import { SafeStorageCipher } from './safe-storage-cipher.ts';
 import { createAppWindow, guardWebContents, lockDownSession } from './window.ts';
-import { readDesktopOptions } from './desktop-options.ts';
+import { readDesktopOptions } from '../cli/desktop-options.ts';
 
 // Paths are relative to the built main script, out/main/index.js (see electron.vite.config.ts).
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));

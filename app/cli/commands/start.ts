@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { desktopEnvironment } from '../../electron/desktop-options.ts';
+import { desktopEnvironment } from '../desktop-options.ts';
 import { decideDesktopWindow, mayDownloadElectron } from '../desktop-window.ts';
 import { findElectronBinary, installElectronBinary } from '../find-electron.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';

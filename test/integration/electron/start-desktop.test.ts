@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DESKTOP_OPTIONS_ENV } from '../../../app/electron/desktop-options.ts';
+import { DESKTOP_OPTIONS_ENV } from '../../../app/cli/desktop-options.ts';
 import { startCli } from '../../support/run-cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IPC_INVOKE_CHANNEL } from '../../../main/contract/bridge.ts';
 import type { FakeIpcMain } from '../../support/fake-electron-ipc.ts';
-import { DESKTOP_OPTIONS_ENV } from '../../../app/electron/desktop-options.ts';
+import { DESKTOP_OPTIONS_ENV } from '../../../app/cli/desktop-options.ts';
 
 /**
  * app/electron/main.ts given options by `hotpath start` (HOTPATH_DESKTOP_OPTIONS), against a fake `electron`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESKTOP_OPTIONS_ENV, desktopEnvironment, pickStackFlags, readDesktopOptions } from '../../../app/electron/desktop-options.ts';
+import { DESKTOP_OPTIONS_ENV, desktopEnvironment, pickStackFlags, readDesktopOptions } from '../../../app/cli/desktop-options.ts';
 import type { StackFlags } from '../../../app/cli/stack-startup.ts';
 
 const defaults = { dataDir: '/home/me/.local/share/hotpath' };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StackFlags } from '../cli/stack-startup.ts';
+import type { StackFlags } from './stack-startup.ts';
 
 /**
  * How `hotpath start` hands its stack options (--pg, --local, --workload, …) to Electron's main process: one JSON
