@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `hotpath` executable. Runs the TypeScript sources directly through tsx, so
-// `npx hotpath` works right after `npm ci`, with no build step.
+// The development entry (`npm run hotpath`, `npm start`, the CLI tests): runs the TypeScript sources through tsx,
+// so a change needs no build step. The package's `bin` is the compiled dist/cli/hotpath.js (`npm run build:cli`),
+// which needs no tsx.
 import { register } from 'tsx/esm/api';
 
 register();
