@@ -41,7 +41,6 @@ export default tseslint.config(
       'app/cli/commands/serve.ts',
       'main/advisor/build-run.ts',
       'main/advisor/plan-expression.ts',
-      'main/stack/pg-url.ts',
     ],
     rules: { complexity: 'off' },
   },

@@ -111,88 +111,15 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
   if (given === '') throw malformed('it is empty');
   const keywordForm = isKeywordDsn(given);
   const url = keywordForm ? keywordDsnToUrl(given) : given;
-  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/.exec(url);
-  if (!match) {
-    throw malformed(
-      /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? 'it cannot be read as a URL' : 'it does not start with postgres:// or postgresql://',
-    );
-  }
-  const scheme = (match[1] ?? '').toLowerCase();
-  if (scheme !== 'postgres' && scheme !== 'postgresql') {
-    const redis = scheme === 'redis' || scheme === 'rediss' ? ' (this looks like a Redis URL: pass it as the Redis URL instead)' : '';
-    throw malformed(`the scheme "${scheme}://" is not PostgreSQL's${redis}`, `Use postgres:// or postgresql://, e.g. ${EXAMPLE}.`);
-  }
-  if (match[5] !== undefined && !url.slice(0, url.indexOf('#')).includes('@') && url.slice(url.indexOf('#')).includes('@')) {
-    throw malformed('the user name or password seems to contain an unencoded #', 'Percent-encode # in a password as %23.');
-  }
-  if (match[5])
-    throw malformed(
-      'it has a #fragment, which PostgreSQL URLs do not use',
-      'Remove the part from # on; percent-encode # in a password as %23.',
-    );
-
-  const authority = match[2] ?? '';
-  const at = authority.lastIndexOf('@');
-  // An @ after the host but before any `=` means a password with an unencoded / ? or #: say so without echoing it.
-  const afterAuthority = url.slice(url.indexOf('//') + 2 + authority.length);
-  const laterAt = afterAuthority.indexOf('@');
-  if (at < 0 && laterAt >= 0 && !afterAuthority.slice(0, laterAt).includes('=')) {
-    throw malformed(
-      'the user name or password seems to contain an unencoded /, ? or #',
-      'Percent-encode special characters in the password: / as %2F, ? as %3F, # as %23, @ as %40.',
-    );
-  }
-  const userInfo = at >= 0 ? authority.slice(0, at) : '';
-  const colon = userInfo.indexOf(':');
-  let user: string | undefined = userInfo === '' ? undefined : decode(colon >= 0 ? userInfo.slice(0, colon) : userInfo, 'user name');
-  let password: string | undefined = colon >= 0 ? decode(userInfo.slice(colon + 1), 'password') : undefined;
-  let { host, port } = parseHostPort(at >= 0 ? authority.slice(at + 1) : authority);
-  let database = decode((match[3] ?? '').replace(/^\//, ''), 'database name');
-
-  const params = new URLSearchParams((match[4] ?? '').replace(/^\?/, ''));
+  const sections = splitPgUrl(url);
+  const params = new URLSearchParams(sections.query.replace(/^\?/, ''));
   const ignoredParameters = [...new Set([...params.keys()].filter((k) => !KNOWN_PARAMETERS.has(k)))];
   const param = (name: string): string | undefined => params.get(name) ?? undefined;
-  if (param('host')) host = param('host') as string;
-  if (param('port')) port = parsePort(param('port') as string, ' (port parameter)');
-  if (param('user')) user = param('user');
-  if (param('password') !== undefined) password = param('password');
-  if (param('dbname')) database = param('dbname') as string;
-
-  if (host === '') {
-    throw malformed(
-      'it names no host',
-      keywordForm
-        ? "Add host=NAME (the server's host name or address), e.g. host=db.example.com dbname=app user=me."
-        : `Put the server's host name or address after //, e.g. ${EXAMPLE}.`,
-    );
-  }
-  if (database === '') {
-    throw malformed(
-      'it names no database',
-      keywordForm
-        ? 'Add dbname=NAME, e.g. dbname=postgres.'
-        : `Add the database after the host, e.g. postgres://user@${host}:${port ?? 5432}/postgres.`,
-    );
-  }
-
-  const sslParam = param('sslmode');
-  if (sslParam !== undefined && !isSslMode(sslParam)) {
-    throw malformed(`sslmode=${sslParam} is not one of ${SSL_MODES.join(', ')}`);
-  }
-  let connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const timeoutParam = param('connect_timeout');
-  if (timeoutParam !== undefined) {
-    if (!/^\d+$/.test(timeoutParam)) throw malformed(`connect_timeout=${timeoutParam} is not a whole number of seconds`);
-    if (Number(timeoutParam) > 0) connectTimeoutMs = Number(timeoutParam) * 1000;
-  }
-
-  const tlsOptions: PgTlsOptions = {
-    rootCertPath: options.tls?.rootCertPath ?? param('sslrootcert'),
-    certPath: options.tls?.certPath ?? param('sslcert'),
-    keyPath: options.tls?.keyPath ?? param('sslkey'),
-    ...(options.tls?.ca !== undefined ? { ca: options.tls.ca } : {}),
-  };
-  const tls = resolveTls(options.tls?.mode ?? (sslParam as SslMode | undefined), tlsOptions);
+  const { user, password, host, port, database } = withEndpointParameters(readEndpoint(url, sections), param);
+  requireHostAndDatabase({ host, port, database }, keywordForm);
+  const urlSslMode = sslModeOf(param('sslmode'));
+  const connectTimeoutMs = connectTimeoutOf(param('connect_timeout'), options.connectTimeoutMs);
+  const tls = resolveTls(options.tls?.mode ?? urlSslMode, tlsOptionsOf(options.tls, param));
 
   const resolvedPort = port ?? 5432;
   const config: pg.ClientConfig = {
@@ -219,4 +146,133 @@ export function parsePgUrl(input: string, options: PgUrlOptions = {}): ParsedPgU
   const passfile = param('passfile');
   if (passfile) parsed.passfile = passfile;
   return parsed;
+}
+
+/** A URL's authority (user info, host, port), path and query, as written. */
+interface UrlSections {
+  authority: string;
+  path: string;
+  query: string;
+}
+
+/** Splits the URL after the checks its shape allows: a URL at all, PostgreSQL's scheme, no #fragment. */
+function splitPgUrl(url: string): UrlSections {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/.exec(url);
+  if (!match) {
+    throw malformed(
+      /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? 'it cannot be read as a URL' : 'it does not start with postgres:// or postgresql://',
+    );
+  }
+  const scheme = (match[1] ?? '').toLowerCase();
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+    const redis = scheme === 'redis' || scheme === 'rediss' ? ' (this looks like a Redis URL: pass it as the Redis URL instead)' : '';
+    throw malformed(`the scheme "${scheme}://" is not PostgreSQL's${redis}`, `Use postgres:// or postgresql://, e.g. ${EXAMPLE}.`);
+  }
+  if (match[5] !== undefined && !url.slice(0, url.indexOf('#')).includes('@') && url.slice(url.indexOf('#')).includes('@')) {
+    throw malformed('the user name or password seems to contain an unencoded #', 'Percent-encode # in a password as %23.');
+  }
+  if (match[5])
+    throw malformed(
+      'it has a #fragment, which PostgreSQL URLs do not use',
+      'Remove the part from # on; percent-encode # in a password as %23.',
+    );
+  return { authority: match[2] ?? '', path: match[3] ?? '', query: match[4] ?? '' };
+}
+
+/** Where to connect and as whom. */
+interface Endpoint {
+  user: string | undefined;
+  password: string | undefined;
+  host: string;
+  port: number | undefined;
+  database: string;
+}
+
+/** The endpoint the URL's authority and path name, decoded. */
+function readEndpoint(url: string, sections: UrlSections): Endpoint {
+  const { authority } = sections;
+  const at = authority.lastIndexOf('@');
+  // An @ after the host but before any `=` means a password with an unencoded / ? or #: say so without echoing it.
+  const afterAuthority = url.slice(url.indexOf('//') + 2 + authority.length);
+  const laterAt = afterAuthority.indexOf('@');
+  if (at < 0 && laterAt >= 0 && !afterAuthority.slice(0, laterAt).includes('=')) {
+    throw malformed(
+      'the user name or password seems to contain an unencoded /, ? or #',
+      'Percent-encode special characters in the password: / as %2F, ? as %3F, # as %23, @ as %40.',
+    );
+  }
+  const userInfo = at >= 0 ? authority.slice(0, at) : '';
+  const colon = userInfo.indexOf(':');
+  const user = userInfo === '' ? undefined : decode(colon >= 0 ? userInfo.slice(0, colon) : userInfo, 'user name');
+  const password = colon >= 0 ? decode(userInfo.slice(colon + 1), 'password') : undefined;
+  const { host, port } = parseHostPort(at >= 0 ? authority.slice(at + 1) : authority);
+  const database = decode(sections.path.replace(/^\//, ''), 'database name');
+  return { user, password, host, port, database };
+}
+
+/** The query parameters host, port, user, password and dbname win over the URL's own parts (libpq's rule). */
+function withEndpointParameters(endpoint: Endpoint, param: (name: string) => string | undefined): Endpoint {
+  const result = { ...endpoint };
+  const host = param('host');
+  if (host) result.host = host;
+  const port = param('port');
+  if (port) result.port = parsePort(port, ' (port parameter)');
+  const user = param('user');
+  if (user) result.user = user;
+  const password = param('password');
+  if (password !== undefined) result.password = password;
+  const database = param('dbname');
+  if (database) result.database = database;
+  return result;
+}
+
+function requireHostAndDatabase(endpoint: Pick<Endpoint, 'host' | 'port' | 'database'>, keywordForm: boolean): void {
+  if (endpoint.host === '') {
+    throw malformed(
+      'it names no host',
+      keywordForm
+        ? "Add host=NAME (the server's host name or address), e.g. host=db.example.com dbname=app user=me."
+        : `Put the server's host name or address after //, e.g. ${EXAMPLE}.`,
+    );
+  }
+  if (endpoint.database === '') {
+    throw malformed(
+      'it names no database',
+      keywordForm
+        ? 'Add dbname=NAME, e.g. dbname=postgres.'
+        : `Add the database after the host, e.g. postgres://user@${endpoint.host}:${endpoint.port ?? 5432}/postgres.`,
+    );
+  }
+}
+
+function sslModeOf(sslmode: string | undefined): SslMode | undefined {
+  if (sslmode === undefined) return undefined;
+  if (!isSslMode(sslmode)) throw malformed(`sslmode=${sslmode} is not one of ${SSL_MODES.join(', ')}`);
+  return sslmode;
+}
+
+/** connect_timeout is whole seconds, and 0 means none given (libpq's reading); without it, the caller's default. */
+function connectTimeoutOf(connectTimeout: string | undefined, defaultMs: number | undefined): number {
+  if (connectTimeout !== undefined && !/^\d+$/.test(connectTimeout)) {
+    throw malformed(`connect_timeout=${connectTimeout} is not a whole number of seconds`);
+  }
+  const seconds = Number(connectTimeout ?? 0);
+  return seconds > 0 ? seconds * 1000 : (defaultMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+}
+
+/** The URL's ssl* parameters naming TLS files, each under the profile's setting that wins over it. */
+const TLS_FILE_PARAMETERS = [
+  ['rootCertPath', 'sslrootcert'],
+  ['certPath', 'sslcert'],
+  ['keyPath', 'sslkey'],
+] as const;
+
+function tlsOptionsOf(profileTls: PgTlsOptions | undefined, param: (name: string) => string | undefined): PgTlsOptions {
+  const options: PgTlsOptions = {};
+  for (const [key, name] of TLS_FILE_PARAMETERS) {
+    const value = profileTls?.[key] ?? param(name);
+    if (value !== undefined) options[key] = value;
+  }
+  if (profileTls?.ca !== undefined) options.ca = profileTls.ca;
+  return options;
 }
