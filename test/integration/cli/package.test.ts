@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import WebSocket from 'ws';
+import { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
 import { histogramSeries, parseExposition } from '../../support/prometheus-text.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -83,11 +85,11 @@ describe('the npm package', () => {
     for (const command of ['serve', 'start', 'optimize', 'bench']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 
-  it('serve --local becomes ready, serves the console, runs the demo (hybrid queries on the planner thread), and stops on SIGINT', async () => {
+  it('serve --local becomes ready, serves the console, runs the demo (the planner thread and its trainer), and stops on SIGINT', async () => {
     // The installed bin itself (what npx runs, through its shebang), so that SIGINT reaches Hotpath and not npm.
     const bin = join(installed, 'node_modules/.bin/hotpath');
     const args = ['serve', '--local', '--no-local-redis', '--data-dir', dataDir, '--port', '0', '--chunks', '1000'];
-    const child = spawn(bin, [...args, '--workload', 'demo', '--rate', '50'], { cwd: installed, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, [...args, '--workload', 'demo', '--rate', '200'], { cwd: installed, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -117,6 +119,18 @@ describe('the npm package', () => {
         },
         60_000,
       );
+
+      // The selector trains its model on a worker of its own once it has observations: trainings mean that one started too.
+      const client = await WsEngineClient.connect(new WebSocket(/Contract WebSocket: (\S+)/.exec(out)![1]!));
+      try {
+        await waitFor(
+          'a trained plan model',
+          async () => ((await client.call('planner.status', {})).model.trainings > 0 ? true : undefined),
+          90_000,
+        );
+      } finally {
+        client.close();
+      }
 
       const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       expect(alive(postmaster)).toBe(true);
