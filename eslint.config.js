@@ -40,7 +40,6 @@ export default tseslint.config(
     files: [
       'app/cli/commands/serve.ts',
       'main/advisor/build-run.ts',
-      'main/advisor/plan-expression.ts',
     ],
     rules: { complexity: 'off' },
   },

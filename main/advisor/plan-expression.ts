@@ -62,89 +62,108 @@ export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
+    if (/\s/.test(text[i]!)) {
       i++;
       continue;
     }
-    if (c === '"') {
-      let j = i + 1;
-      let value = '';
-      while (j < text.length) {
-        if (text[j] === '"') {
-          if (text[j + 1] === '"') {
-            value += '"';
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        value += text[j];
-        j++;
+    for (const reader of TOKEN_READERS) {
+      const read = reader(text, i);
+      if (read) {
+        tokens.push(read.token);
+        i = read.end;
+        break;
       }
-      tokens.push({ type: 'qident', text: text.slice(i, j + 1), value });
-      i = j + 1;
-      continue;
     }
-    if (c === "'" || ((c === 'E' || c === 'e') && text[i + 1] === "'")) {
-      let j = c === "'" ? i + 1 : i + 2;
-      while (j < text.length) {
-        if (text[j] === '\\' && c !== "'") {
-          j += 2;
-          continue;
-        }
-        if (text[j] === "'") {
-          if (text[j + 1] === "'") {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      tokens.push({ type: 'string', text: text.slice(i, j + 1), value: text.slice(i, j + 1) });
-      i = j + 1;
-      continue;
-    }
-    if (c === '$' && /\d/.test(text[i + 1] ?? '')) {
-      let j = i + 1;
-      while (/\d/.test(text[j] ?? '')) j++;
-      tokens.push({ type: 'param', text: text.slice(i, j), value: text.slice(i + 1, j) });
-      i = j;
-      continue;
-    }
-    if (/\d/.test(c) || (c === '.' && /\d/.test(text[i + 1] ?? ''))) {
-      const m = /^\d*\.?\d+(?:[eE][+-]?\d+)?|^\d+\./.exec(text.slice(i))!;
-      tokens.push({ type: 'number', text: m[0], value: m[0] });
-      i += m[0].length;
-      continue;
-    }
-    if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
-      let j = i;
-      while (j < text.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(text[j]!)) j++;
-      const word = text.slice(i, j);
-      tokens.push({ type: KEYWORDS.has(word.toLowerCase()) ? 'word' : 'ident', text: word, value: word });
-      i = j;
-      continue;
-    }
-    if (c === ':' && text[i + 1] === ':') {
-      tokens.push({ type: 'punct', text: '::', value: '::' });
-      i += 2;
-      continue;
-    }
-    if ('(),[].;:'.includes(c)) {
-      tokens.push({ type: 'punct', text: c, value: c });
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < text.length && OPERATOR_CHARS.includes(text[j]!)) j++;
-    if (j === i) j = i + 1;
-    tokens.push({ type: 'op', text: text.slice(i, j), value: text.slice(i, j) });
-    i = j;
   }
   return tokens;
 }
+
+/** One kind of token: the token that starts at `i` and where it ends, or null when the text there is not one. */
+type TokenReader = (text: string, i: number) => { token: Token; end: number } | null;
+
+/** `"quoted identifier"`: its value without the quotes, `""` read as one quote. */
+const readQuotedIdent: TokenReader = (text, i) => {
+  if (text[i] !== '"') return null;
+  let j = i + 1;
+  let value = '';
+  while (j < text.length) {
+    if (text[j] === '"') {
+      if (text[j + 1] === '"') {
+        value += '"';
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    value += text[j];
+    j++;
+  }
+  return { token: { type: 'qident', text: text.slice(i, j + 1), value }, end: j + 1 };
+};
+
+/** `'literal'` (a doubled quote inside) or `E'escaped\'literal'` (backslash escapes too), kept as written. */
+const readString: TokenReader = (text, i) => {
+  const c = text[i];
+  const escaped = (c === 'E' || c === 'e') && text[i + 1] === "'";
+  if (c !== "'" && !escaped) return null;
+  let j = escaped ? i + 2 : i + 1;
+  while (j < text.length) {
+    if (text[j] === '\\' && escaped) {
+      j += 2;
+      continue;
+    }
+    if (text[j] === "'") {
+      if (text[j + 1] === "'") {
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    j++;
+  }
+  const literal = text.slice(i, j + 1);
+  return { token: { type: 'string', text: literal, value: literal }, end: j + 1 };
+};
+
+/** `$1`: its value is the number. */
+const readParam: TokenReader = (text, i) => {
+  if (text[i] !== '$' || !/\d/.test(text[i + 1] ?? '')) return null;
+  let j = i + 1;
+  while (/\d/.test(text[j] ?? '')) j++;
+  return { token: { type: 'param', text: text.slice(i, j), value: text.slice(i + 1, j) }, end: j };
+};
+
+const readNumber: TokenReader = (text, i) => {
+  if (!/\d/.test(text[i]!) && !(text[i] === '.' && /\d/.test(text[i + 1] ?? ''))) return null;
+  const m = /^\d*\.?\d+(?:[eE][+-]?\d+)?|^\d+\./.exec(text.slice(i))!;
+  return { token: { type: 'number', text: m[0], value: m[0] }, end: i + m[0].length };
+};
+
+/** A name, or one of the KEYWORDS. */
+const readWord: TokenReader = (text, i) => {
+  if (!/[A-Za-z_\u0080-\uffff]/.test(text[i]!)) return null;
+  let j = i;
+  while (j < text.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(text[j]!)) j++;
+  const word = text.slice(i, j);
+  return { token: { type: KEYWORDS.has(word.toLowerCase()) ? 'word' : 'ident', text: word, value: word }, end: j };
+};
+
+/** `::` (a cast) or one of `(),[].;:`. */
+const readPunct: TokenReader = (text, i) => {
+  const punct = text.startsWith('::', i) ? '::' : '(),[].;:'.includes(text[i]!) ? text[i]! : null;
+  return punct === null ? null : { token: { type: 'punct', text: punct, value: punct }, end: i + punct.length };
+};
+
+/** A run of OPERATOR_CHARS; any other character is an operator of its own, so that every text is read. */
+const readOperator: TokenReader = (text, i) => {
+  let j = i;
+  while (j < text.length && OPERATOR_CHARS.includes(text[j]!)) j++;
+  if (j === i) j = i + 1;
+  return { token: { type: 'op', text: text.slice(i, j), value: text.slice(i, j) }, end: j };
+};
+
+/** Tried in this order at each position; the last always reads something. */
+const TOKEN_READERS: readonly TokenReader[] = [readQuotedIdent, readString, readParam, readNumber, readWord, readPunct, readOperator];
 
 const COMPARISON = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', '~~', '!~~', '~~*', '!~~*', '@>', '<@', '&&']);
 /** Multi-word type names that EXPLAIN prints after `::`. */
@@ -290,85 +309,97 @@ class Parser {
   private parsePrimary(): Expr {
     const t = this.peek();
     if (!t) return { kind: 'opaque', text: '' };
-    if (t.type === 'punct' && t.value === '(') {
-      this.pos++;
-      // `(SubPlan 1)`, `(hashed SubPlan 2)`, `(InitPlan 1).col1`: references to other plan nodes, not columns.
-      if (this.peek()?.type === 'ident' && /^(hashed|SubPlan|InitPlan)$/.test(this.peek()!.value)) {
-        this.pos--;
-        const start = this.pos;
-        this.skipBalanced('(', ')');
-        return {
-          kind: 'opaque',
-          text: this.tokens
-            .slice(start, this.pos)
-            .map((x) => x.text)
-            .join(' '),
-        };
-      }
-      const inner = this.parseOr();
-      if (this.isPunct(',')) {
-        // a row constructor
-        while (!this.done() && !this.isPunct(')')) this.pos++;
-        this.pos++;
-        return { kind: 'opaque', text: 'row' };
-      }
-      if (this.isPunct(')')) this.pos++;
-      return inner;
-    }
+    if (t.type === 'punct' && t.value === '(') return this.parseParenthesized();
     this.pos++;
     if (t.type === 'param') return { kind: 'param', index: Number(t.value) };
     if (t.type === 'string' || t.type === 'number') return { kind: 'const', text: t.text };
-    if (t.type === 'op' && t.value === '-') {
-      const operand = this.parsePrimaryWithPostfix();
-      return operand.kind === 'const'
-        ? { kind: 'const', text: `-${operand.text}` }
-        : { kind: 'op', op: '-', left: { kind: 'const', text: '0' }, right: operand };
+    if (t.type === 'op' && t.value === '-') return this.parseNegation();
+    if (t.type === 'word') return this.parseKeyword(t);
+    if (t.type === 'ident' || t.type === 'qident') return this.parseName(t);
+    return { kind: 'opaque', text: t.text };
+  }
+
+  /** After `(`: a reference to another plan node, a row constructor, or an expression in parentheses. */
+  private parseParenthesized(): Expr {
+    this.pos++;
+    // `(SubPlan 1)`, `(hashed SubPlan 2)`, `(InitPlan 1).col1`: references to other plan nodes, not columns.
+    if (this.peek()?.type === 'ident' && /^(hashed|SubPlan|InitPlan)$/.test(this.peek()!.value)) {
+      this.pos--;
+      const start = this.pos;
+      this.skipBalanced('(', ')');
+      return {
+        kind: 'opaque',
+        text: this.tokens
+          .slice(start, this.pos)
+          .map((x) => x.text)
+          .join(' '),
+      };
     }
-    if (t.type === 'word') {
-      const w = t.value.toLowerCase();
-      if (w === 'null' || w === 'true' || w === 'false') return { kind: 'const', text: w.toUpperCase() };
-      if (w === 'array' && this.isPunct('[')) {
-        const start = this.pos;
-        this.skipBalanced('[', ']');
-        return {
-          kind: 'const',
-          text:
-            'ARRAY' +
-            this.tokens
-              .slice(start, this.pos)
-              .map((x) => x.text)
-              .join(''),
-        };
-      }
-      if (w === 'case') {
-        let depth = 1;
-        while (!this.done() && depth > 0) {
-          if (this.isWord('case')) depth++;
-          if (this.isWord('end')) depth--;
-          this.pos++;
-        }
-        return { kind: 'opaque', text: 'CASE' };
-      }
-      return { kind: 'opaque', text: t.text };
+    const inner = this.parseOr();
+    if (this.isPunct(',')) {
+      // a row constructor
+      while (!this.done() && !this.isPunct(')')) this.pos++;
+      this.pos++;
+      return { kind: 'opaque', text: 'row' };
     }
-    if (t.type === 'ident' || t.type === 'qident') {
-      const names = [t.value];
-      while (this.isPunct('.') && (this.peek(1)?.type === 'ident' || this.peek(1)?.type === 'qident' || this.peek(1)?.type === 'word')) {
-        this.pos++;
-        names.push(this.peek()!.value);
+    if (this.isPunct(')')) this.pos++;
+    return inner;
+  }
+
+  /** After a unary `-`: a negative constant, else `0 - operand`. */
+  private parseNegation(): Expr {
+    const operand = this.parsePrimaryWithPostfix();
+    return operand.kind === 'const'
+      ? { kind: 'const', text: `-${operand.text}` }
+      : { kind: 'op', op: '-', left: { kind: 'const', text: '0' }, right: operand };
+  }
+
+  /** After a keyword: NULL, TRUE, FALSE and ARRAY[…] are constants; a CASE … END is skipped whole. */
+  private parseKeyword(t: Token): Expr {
+    const w = t.value.toLowerCase();
+    if (w === 'null' || w === 'true' || w === 'false') return { kind: 'const', text: w.toUpperCase() };
+    if (w === 'array' && this.isPunct('[')) {
+      const start = this.pos;
+      this.skipBalanced('[', ']');
+      return {
+        kind: 'const',
+        text:
+          'ARRAY' +
+          this.tokens
+            .slice(start, this.pos)
+            .map((x) => x.text)
+            .join(''),
+      };
+    }
+    if (w === 'case') {
+      let depth = 1;
+      while (!this.done() && depth > 0) {
+        if (this.isWord('case')) depth++;
+        if (this.isWord('end')) depth--;
         this.pos++;
       }
-      if (this.isPunct('(')) return { kind: 'func', name: names.join('.'), args: this.parseArgs() };
-      if (t.type === 'ident' && names.length === 1 && this.peek()?.type === 'string') {
-        // A typed literal such as `interval '1 hour'` or `timestamp '…'`.
-        const literal = this.peek()!.text;
-        this.pos++;
-        return { kind: 'const', text: `${t.text} ${literal}` };
-      }
-      if (names.length === 1) return { kind: 'column', qualifier: null, name: names[0]! };
-      return { kind: 'column', qualifier: names[names.length - 2]!, name: names[names.length - 1]! };
+      return { kind: 'opaque', text: 'CASE' };
     }
     return { kind: 'opaque', text: t.text };
+  }
+
+  /** After a name: a (qualified) column, a function call, or a typed literal such as `interval '1 hour'`. */
+  private parseName(t: Token): Expr {
+    const names = [t.value];
+    while (this.isPunct('.') && (this.peek(1)?.type === 'ident' || this.peek(1)?.type === 'qident' || this.peek(1)?.type === 'word')) {
+      this.pos++;
+      names.push(this.peek()!.value);
+      this.pos++;
+    }
+    if (this.isPunct('(')) return { kind: 'func', name: names.join('.'), args: this.parseArgs() };
+    if (t.type === 'ident' && names.length === 1 && this.peek()?.type === 'string') {
+      // A typed literal such as `interval '1 hour'` or `timestamp '…'`.
+      const literal = this.peek()!.text;
+      this.pos++;
+      return { kind: 'const', text: `${t.text} ${literal}` };
+    }
+    if (names.length === 1) return { kind: 'column', qualifier: null, name: names[0]! };
+    return { kind: 'column', qualifier: names[names.length - 2]!, name: names[names.length - 1]! };
   }
 
   private parseArgs(): Expr[] {
