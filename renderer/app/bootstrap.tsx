@@ -22,14 +22,26 @@ type State = { kind: 'connecting' } | { kind: 'lost'; message: string } | { kind
  * (new stores, new subscriptions) on a fresh connection.
  */
 export function Bootstrap({ choice, open, environment }: BootstrapProps) {
-  const [state, setState] = useState<State>({ kind: 'connecting' });
   const [attempt, setAttempt] = useState(0);
+  if (choice.kind === 'no-token') return <TokenMissingScreen />;
+  // Each attempt is a new EngineSession (its key), so it starts "connecting" without resetting state in an effect.
+  return <EngineSession key={attempt} choice={choice} open={open} environment={environment} onRetry={() => setAttempt((n) => n + 1)} />;
+}
+
+interface EngineSessionProps {
+  choice: Opened;
+  open(choice: Opened): Promise<EngineConnection>;
+  environment: ConsoleEnvironment;
+  onRetry(): void;
+}
+
+/** One attempt: opens a connection, shows the console on it, and the retry screen once it fails or closes. */
+function EngineSession({ choice, open, environment, onRetry }: EngineSessionProps) {
+  const [state, setState] = useState<State>({ kind: 'connecting' });
 
   useEffect(() => {
-    if (choice.kind === 'no-token') return;
     let current = true;
     let opened: EngineConnection | null = null;
-    setState({ kind: 'connecting' });
     open(choice).then(
       (connection) => {
         opened = connection;
@@ -43,10 +55,9 @@ export function Bootstrap({ choice, open, environment }: BootstrapProps) {
       current = false;
       opened?.close();
     };
-  }, [choice, open, attempt]);
+  }, [choice, open]);
 
-  if (choice.kind === 'no-token') return <TokenMissingScreen />;
   if (state.kind === 'connecting') return <ConnectingScreen />;
-  if (state.kind === 'lost') return <ConnectionLostScreen message={state.message} onRetry={() => setAttempt((n) => n + 1)} />;
-  return <ConsoleApp key={attempt} api={state.connection.api} environment={environment} />;
+  if (state.kind === 'lost') return <ConnectionLostScreen message={state.message} onRetry={onRetry} />;
+  return <ConsoleApp api={state.connection.api} environment={environment} />;
 }

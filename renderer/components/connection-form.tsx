@@ -4,6 +4,7 @@ import { useProfiles, useServices } from '../app/console-context.ts';
 import { fieldOfError, type ConnectionField } from '../forms/connection-error-field.ts';
 import { suggestProfileName } from '../forms/profile-name.ts';
 import { toError } from '../state/to-error.ts';
+import { ConnectionFormActions, type ConnectionFormBusy } from './connection-form-actions.tsx';
 import { ConnectionTestResult } from './connection-test-result.tsx';
 import { EngineErrorText } from './engine-error-text.tsx';
 import { RememberPasswordField } from './remember-password-field.tsx';
@@ -19,10 +20,15 @@ interface ConnectionFormProps {
   showStorageWarning?: boolean;
 }
 
-type Busy = null | 'test' | 'save' | 'connect';
 interface FieldError {
   field: ConnectionField;
   error: Error;
+}
+
+/** The URLs as the engine takes them: trimmed, an empty Redis URL left out. */
+function stackUrls(pgUrl: string, redisUrl: string): { pgUrl: string; redisUrl?: string } {
+  const redis = redisUrl.trim();
+  return redis === '' ? { pgUrl: pgUrl.trim() } : { pgUrl: pgUrl.trim(), redisUrl: redis };
 }
 
 /**
@@ -40,7 +46,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
   const [pgUrl, setPgUrl] = useState(editing?.pgDisplayUrl ?? '');
   const [redisUrl, setRedisUrl] = useState(editing?.redisDisplayUrl ?? '');
   const [remember, setRemember] = useState(editing?.secretSaved ?? false);
-  const [busy, setBusy] = useState<Busy>(null);
+  const [busy, setBusy] = useState<ConnectionFormBusy>(null);
   const [failure, setFailure] = useState<FieldError | null>(null);
   const [missingUrl, setMissingUrl] = useState(false);
   const [tested, setTested] = useState<ConnectionTest | null>(null);
@@ -48,9 +54,9 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
   const [savedId, setSavedId] = useState<string | null>(editing?.id ?? null);
 
   const errorFor = (field: ConnectionField) => (failure?.field === field ? failure.error : null);
-  const redis = redisUrl.trim() === '' ? undefined : redisUrl.trim();
+  const urls = stackUrls(pgUrl, redisUrl);
 
-  const begin = (what: Busy): boolean => {
+  const begin = (what: ConnectionFormBusy): boolean => {
     if (pgUrl.trim() === '') {
       setMissingUrl(true);
       return false;
@@ -69,7 +75,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
     if (!begin('test')) return;
     setTested(null);
     try {
-      setTested(await api.call('stack.test', redis === undefined ? { pgUrl: pgUrl.trim() } : { pgUrl: pgUrl.trim(), redisUrl: redis }));
+      setTested(await api.call('stack.test', urls));
     } catch (error) {
       fail(error);
     } finally {
@@ -83,8 +89,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
       const profile = await save({
         ...(savedId ? { id: savedId } : {}),
         name: name.trim() || suggestProfileName(pgUrl),
-        pgUrl: pgUrl.trim(),
-        ...(redis === undefined ? {} : { redisUrl: redis }),
+        ...urls,
         saveSecret: remember && (secretStorage?.canPersist ?? false),
       });
       setSavedId(profile.id);
@@ -144,25 +149,13 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
       />
       <RememberPasswordField checked={remember} onChange={setRemember} secretStorage={secretStorage} showWarning={showStorageWarning} />
       {failure?.field === 'form' && <EngineErrorText error={failure.error} />}
-      {tested && <ConnectionTestResult result={tested} redisAsked={redis !== undefined} />}
-      <div className="form-actions">
-        <button type="button" onClick={() => void test()} disabled={busy !== null}>
-          {busy === 'test' ? 'Testing…' : 'Test connection'}
-        </button>
-        {editing && (
-          <button type="button" onClick={() => void submit(false)} disabled={busy !== null}>
-            {busy === 'save' ? 'Saving…' : 'Save'}
-          </button>
-        )}
-        <button type="submit" className="button--primary" disabled={busy !== null}>
-          {busy === 'connect' ? 'Connecting…' : 'Save and connect'}
-        </button>
-        {onCancel && (
-          <button type="button" className="button--quiet" onClick={onCancel} disabled={busy !== null}>
-            Cancel
-          </button>
-        )}
-      </div>
+      {tested && <ConnectionTestResult result={tested} redisAsked={urls.redisUrl !== undefined} />}
+      <ConnectionFormActions
+        busy={busy}
+        onTest={() => void test()}
+        onSave={editing ? () => void submit(false) : undefined}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

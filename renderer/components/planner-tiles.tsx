@@ -3,6 +3,7 @@ import type { PlannerStatusPayload } from '../../main/contract/planner.ts';
 import { formatClock, formatCount, formatDuration, formatMs, formatShare } from '../format/units.ts';
 import { modelState, regretShare, type ModelState } from '../state/planner-series.ts';
 import { formatAgo, formatSignedMs, formatSignedShare, formatUs } from './planner-format.ts';
+import { useNow } from '../hooks/use-now.ts';
 
 const MODEL_WORDS: Record<ModelState, string> = { training: 'training…', fallback: 'fallback', learning: 'learning', trained: 'trained' };
 
@@ -34,11 +35,16 @@ function regretValue(regretMs: number | null, baseMs: number | null): string {
   return share === null ? formatSignedMs(regretMs) : `${formatSignedMs(regretMs)} (${formatSignedShare(share)})`;
 }
 
+/** "Trained … ago" counts in seconds. */
+const AGO_TICK_MS = 1000;
+
 /**
  * The selector in six figures: how many queries it placed, where the model stands, what choosing costs per query,
  * its regret against the best plan per query and against the best single fixed plan, and which plan that is.
  */
-export function PlannerTiles({ status, now }: { status: PlannerStatusPayload; now: number }) {
+export function PlannerTiles({ status }: { status: PlannerStatusPayload }) {
+  // Here rather than in the page, so that the clock re-renders the tiles and not the charts.
+  const now = useNow(AGO_TICK_MS);
   const { model, regret, planCache, overheadUs } = status;
   const state = modelState(model);
   const lookups = planCache.hits + planCache.misses;

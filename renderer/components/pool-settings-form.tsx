@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { PoolStatusPayload, SessionSettingsPayload } from '../../main/contract/pool.ts';
 import { usePageState, usePageStore } from '../app/console-context.ts';
 import { POOL_STORE } from '../state/pool-store.ts';
@@ -14,9 +14,20 @@ const NUMERIC: readonly { key: NumericKey; label: string; unit: string; server: 
 ];
 const PLAN_MODES: readonly SessionSettingsPayload['planCacheMode'][] = ['auto', 'force_generic_plan', 'force_custom_plan'];
 
+/** The form's values: the numbers as typed. */
+type Draft = Record<NumericKey, string> & { jit: boolean; planCacheMode: SessionSettingsPayload['planCacheMode'] };
+
+function draftOf(values: SessionSettingsPayload): Draft {
+  return {
+    ...(Object.fromEntries(NUMERIC.map(({ key }) => [key, String(values[key])])) as Record<NumericKey, string>),
+    jit: values.jit,
+    planCacheMode: values.planCacheMode,
+  };
+}
+
 /** The edited values that differ from the ones in force, or a message for the first value that is not a number. */
 function changeFrom(
-  draft: Record<NumericKey, string> & { jit: boolean; planCacheMode: SessionSettingsPayload['planCacheMode'] },
+  draft: Draft,
   values: SessionSettingsPayload,
 ): { ok: true; change: Partial<SessionSettingsPayload> } | { ok: false; message: string } {
   const change: Partial<SessionSettingsPayload> = {};
@@ -41,16 +52,19 @@ export function PoolSettingsForm({ settings }: { settings: Settings }) {
   const busy = usePageState(POOL_STORE, (s) => s.busy);
   const jitId = useId();
   const planId = useId();
-  const initial = () => ({
-    ...(Object.fromEntries(NUMERIC.map(({ key }) => [key, String(settings.values[key])])) as Record<NumericKey, string>),
-    jit: settings.values.jit,
-    planCacheMode: settings.values.planCacheMode,
-  });
-  const [draft, setDraft] = useState(initial);
-  const [invalid, setInvalid] = useState<string | null>(null);
-  // A change applied or reverted elsewhere (or by this form) becomes the new starting point.
+  // Edits count against the values they were made on: once a change is applied or reverted (elsewhere or by this
+  // form), the values in force become the new starting point, derived here rather than reset by an effect.
   const valuesKey = JSON.stringify(settings.values);
-  useEffect(() => setDraft(initial()), [valuesKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [edits, setEdits] = useState<{ basis: string; draft: Draft } | null>(null);
+  const draft = edits?.basis === valuesKey ? edits.draft : draftOf(settings.values);
+  const edit = (change: Partial<Draft>) => setEdits({ basis: valuesKey, draft: { ...draft, ...change } });
+  const [invalid, setInvalid] = useState<string | null>(null);
+
+  // Reverting returns to values these edits may have been made on: drop them, or they would come back with them.
+  const revert = () => {
+    setEdits(null);
+    void pool.getState().revert();
+  };
 
   const run = (action: 'check' | 'apply') => {
     const result = changeFrom(draft, settings.values);
@@ -82,7 +96,7 @@ export function PoolSettingsForm({ settings }: { settings: Settings }) {
                     aria-label={`${label} (${unit})`}
                     inputMode="numeric"
                     value={draft[key]}
-                    onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+                    onChange={(e) => edit({ [key]: e.target.value })}
                   />
                   <span className="field__suffix" aria-hidden="true">
                     {unit}
@@ -97,7 +111,7 @@ export function PoolSettingsForm({ settings }: { settings: Settings }) {
               <label htmlFor={jitId}>JIT compilation</label>
             </th>
             <td>
-              <input id={jitId} type="checkbox" checked={draft.jit} onChange={(e) => setDraft({ ...draft, jit: e.target.checked })} />
+              <input id={jitId} type="checkbox" checked={draft.jit} onChange={(e) => edit({ jit: e.target.checked })} />
             </td>
             <td className="pool-settings__reason">{settings.reasons.jit ?? ''}</td>
           </tr>
@@ -109,7 +123,7 @@ export function PoolSettingsForm({ settings }: { settings: Settings }) {
               <select
                 id={planId}
                 value={draft.planCacheMode}
-                onChange={(e) => setDraft({ ...draft, planCacheMode: e.target.value as SessionSettingsPayload['planCacheMode'] })}
+                onChange={(e) => edit({ planCacheMode: e.target.value as SessionSettingsPayload['planCacheMode'] })}
               >
                 {PLAN_MODES.map((mode) => (
                   <option key={mode} value={mode}>
@@ -134,7 +148,7 @@ export function PoolSettingsForm({ settings }: { settings: Settings }) {
         <button type="button" className="button--primary" onClick={() => run('apply')} disabled={busy !== null}>
           Apply
         </button>
-        <button type="button" onClick={() => void pool.getState().revert()} disabled={busy !== null || !settings.canRevert}>
+        <button type="button" onClick={revert} disabled={busy !== null || !settings.canRevert}>
           Revert
         </button>
       </div>

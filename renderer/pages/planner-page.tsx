@@ -50,7 +50,7 @@ export function PlannerPage() {
                   Now{' '}
                   <span className="section-title__note">since the engine started or the last reset; regret from the oracle samples</span>
                 </h2>
-                <PlannerTiles status={status} now={Date.now()} />
+                <PlannerTiles status={status} />
                 <PlannerVectorPath status={status} />
               </section>
               <section className="card" aria-labelledby="planner-actions-heading">

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { PoolStatusPayload } from '../../../main/contract/pool.ts';
 import { PoolPage } from '../../../renderer/pages/pool-page.tsx';
 import { buildPoolSeries } from '../../../renderer/state/pool-series.ts';
+import { POOL_STORE } from '../../../renderer/state/pool-store.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
 import { poolInterval, readyStatus, snapshot } from './fixtures.ts';
 import { consoleServices, renderInConsole } from './render-console.ts';
@@ -99,6 +100,29 @@ describe('pool page', () => {
     await waitFor(() => expect((revert as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(revert);
     await waitFor(() => expect(api.callsOf('pool.revertSettings')).toHaveLength(1));
+    // The form follows the values in force: the reverted ones, not the edits that were applied and then undone.
+    const workMem = () => (within(screen.getByTestId('pool-settings')).getByLabelText('Work memory (kB)') as HTMLInputElement).value;
+    await waitFor(() => expect(workMem()).toBe('16384'));
+    expect((within(screen.getByTestId('pool-settings')).getByLabelText('JIT compilation') as HTMLInputElement).checked).toBe(false);
+  });
+
+  it('starts the form again from the values in force once a change is applied elsewhere', async () => {
+    const api = engine();
+    const { services } = renderPool(api);
+    const settings = await screen.findByTestId('pool-settings');
+    fireEvent.change(within(settings).getByLabelText('Lock timeout (ms)'), { target: { value: '250' } });
+    expect((within(settings).getByLabelText('Lock timeout (ms)') as HTMLInputElement).value).toBe('250');
+    const status = services.stores.get(POOL_STORE).getState().status!;
+    act(() =>
+      services.stores
+        .get(POOL_STORE)
+        .setState({ status: { ...status, settings: { ...status.settings!, values: { ...status.settings!.values, workMemKb: 4096 } } } }),
+    );
+    const form = screen.getByTestId('pool-settings');
+    expect((within(form).getByLabelText('Work memory (kB)') as HTMLInputElement).value).toBe('4096');
+    expect((within(form).getByLabelText('Lock timeout (ms)') as HTMLInputElement).value).toBe(
+      String(status.settings!.values.lockTimeoutMs),
+    );
   });
 
   it("shows the server's refusal with its reason, and a value that is not a number before any call", async () => {
