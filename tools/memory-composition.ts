@@ -15,7 +15,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withScratchDatabase } from '../app/cli/bench/scratch-database.ts';
-import { Engine } from '../main/engine/engine.ts';
+import { Engine } from '../main/engine/index.ts';
 
 const MiB = 1024 * 1024;
 const chunks = Number(process.env.CHUNKS ?? 50_000);

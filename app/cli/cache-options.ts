@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { createObjectTier, ObjectTierConfigError, type ObjectTierConfig } from '../../main/cache/l3/object-tier-config.ts';
-import type { CacheSettings } from '../../main/engine/cache-session.ts';
+import { createObjectTier, ObjectTierConfigError, type ObjectTierConfig } from '../../main/cache/index.ts';
+import type { CacheSettings } from '../../main/engine/index.ts';
 
 export interface CacheFlags {
   /** false with --no-cache */

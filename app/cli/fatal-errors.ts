@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { maskSecretsInText } from '../../main/stack/secret-mask.ts';
+import { maskSecretsInText } from '../../main/stack/index.ts';
 
 export interface FatalErrorOptions {
   /** Where the errors come from; default `process` ('uncaughtException' and 'unhandledRejection'). */

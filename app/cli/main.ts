@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { defaultDataDir } from '../../main/stack/local/data-dir.ts';
-import { DEFAULT_SETTLE_MS } from '../../main/engine/handlers/advisor-settle.ts';
-import { MEASUREMENT_WINDOW_S } from '../../main/workload/measurement-window.ts';
+import { defaultDataDir } from '../../main/stack/index.ts';
+import { DEFAULT_SETTLE_MS } from '../../main/engine/index.ts';
+import { MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 
 function positiveInt(name: string) {
@@ -205,7 +205,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   const { ContractError } = await import('../../main/contract/api.ts');
-  const { maskSecretsInText } = await import('../../main/stack/secret-mask.ts');
+  const { maskSecretsInText } = await import('../../main/stack/index.ts');
   // ContractError and the engine's other user-facing errors (e.g. MemoryBudgetError) carry a next step.
   const hintText = error instanceof ContractError ? error.hint : (error as { hint?: unknown } | null)?.hint;
   const hint = typeof hintText === 'string' && hintText ? `\n${hintText}` : '';

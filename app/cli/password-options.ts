@@ -1,12 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { read } from 'read';
 import { ContractError, type EngineApi } from '../../main/contract/api.ts';
-import { joinUrlSecret } from '../../main/profiles/url-secrets.ts';
-import { isKeywordDsn } from '../../main/stack/pg-keyword-dsn.ts';
-import { defaultPgUser, resolvePgPassword } from '../../main/stack/pg-password-sources.ts';
-import { parsePgUrl } from '../../main/stack/pg-url.ts';
-import { noPasswordGiven } from '../../main/stack/stack-errors.ts';
-import { redisUrlHasPassword, withRedisPassword } from '../../main/stack/redis-password-sources.ts';
+import { joinUrlSecret } from '../../main/profiles/index.ts';
+import {
+  isKeywordDsn,
+  defaultPgUser,
+  resolvePgPassword,
+  parsePgUrl,
+  noPasswordGiven,
+  redisUrlHasPassword,
+  withRedisPassword,
+} from '../../main/stack/index.ts';
 
 /**
  * Passwords that stay off the command line (where every local user reads them in /proc/<pid>/cmdline):

@@ -3,7 +3,7 @@ import { ContractError, type EngineApi } from '../../main/contract/api.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeResponse } from '../../main/contract/bridge.ts';
 import type { CommandName } from '../../main/contract/commands.ts';
 import { eventNames } from '../../main/contract/events.ts';
-import { toContractError } from '../../main/engine/engine-errors.ts';
+import { toContractError } from '../../main/engine/index.ts';
 import { isAppUrl } from './app-origin.ts';
 
 /** The parts of Electron's IpcMainInvokeEvent we look at. */

@@ -1,4 +1,4 @@
-import type { SecretCipher } from '../../main/profiles/secret-cipher.ts';
+import type { SecretCipher } from '../../main/profiles/index.ts';
 
 /** The part of Electron's `safeStorage` we use (a fake in tests). */
 export interface SafeStorageLike {

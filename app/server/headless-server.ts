@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { Engine } from '../../main/engine/engine.ts';
+import type { Engine } from '../../main/engine/index.ts';
 import type { EngineStatus } from '../../main/contract/status.ts';
 import { ContractError } from '../../main/contract/api.ts';
 import { DEFAULT_BRIDGE_LIMITS, SharedInFlight, bridgeContract, type BridgeLimits } from './ws-contract-bridge.ts';

@@ -3,7 +3,7 @@ import { ContractError, type EngineApi } from '../../main/contract/api.ts';
 import type { CommandName } from '../../main/contract/commands.ts';
 import { eventNames } from '../../main/contract/events.ts';
 import { decodeRequestFrame, type ResponseMessage } from '../../main/contract/wire.ts';
-import { toContractError } from '../../main/engine/engine-errors.ts';
+import { toContractError } from '../../main/engine/index.ts';
 
 /** What one connection may cost us; everything a client sends or fails to read is bounded by these. */
 export interface BridgeLimits {

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { AdaptiveBatchProcessor, type BatchProcessorOptions } from '../batch/adaptive-batch-processor.ts';
-import { resolveBatchOptions } from '../batch/batch-options.ts';
+import { AdaptiveBatchProcessor, type BatchProcessorOptions, resolveBatchOptions } from '../batch/index.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 import { DEFAULT_DEMO_SEED, DEMO_GENERATOR_VERSION, DemoDataGenerator, validateChunkCount } from './demo-data-generator.ts';
 import { chunkInsertQuery, edgeInsertQuery } from './demo-insert-statements.ts';

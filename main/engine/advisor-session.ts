@@ -8,11 +8,16 @@ import type {
   LatencyByTemplate,
 } from '../contract/advisor.ts';
 import { ContractError } from '../contract/api.ts';
-import { analyzeWorkload } from '../advisor/analyze-workload.ts';
-import { BuildHistory, droppableLeftoverOf, type HistoryEntry } from '../advisor/build-history.ts';
-import { IndexBuilder } from '../advisor/index-builder.ts';
-import { reconcileBuilds, type ReconcileFinding } from '../advisor/build-reconcile.ts';
-import type { Stack } from '../stack/stack.ts';
+import {
+  analyzeWorkload,
+  BuildHistory,
+  droppableLeftoverOf,
+  type HistoryEntry,
+  IndexBuilder,
+  reconcileBuilds,
+  type ReconcileFinding,
+} from '../advisor/index.ts';
+import type { Stack } from '../stack/index.ts';
 import { databaseNamespace } from './cache-session.ts';
 
 export interface AdvisorSessionOptions {

@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { PoolManager } from '../pool/pool-manager.ts';
+import type { PoolManager } from '../pool/index.ts';
 import type { CacheFlushResult, CacheFlushTarget, CacheInterval, CacheStatusPayload } from '../contract/cache.ts';
-import { HotKeys } from '../cache/hot-keys.ts';
-import { DEFAULT_CONNECTION_TUNING } from '../cache/l2/redis-connection.ts';
-import { RedisGuard, deadlineFor } from '../cache/l2/redis-guard.ts';
-import type { GuardLog } from '../cache/l2/redis-guard.ts';
-import { RedisTier } from '../cache/l2/redis-tier.ts';
-import { FolderTier } from '../cache/l3/folder-tier.ts';
-import type { ObjectTier } from '../cache/l3/object-tier.ts';
-import { RedisInvalidationBus } from '../cache/tiered/invalidation-bus.ts';
-import { TieredCache } from '../cache/tiered/tiered-cache.ts';
-import type { TieredStats } from '../cache/tiered/tiered-stats.ts';
-import type { Stack } from '../stack/stack.ts';
-import { cacheInterval } from '../cache/cache-interval.ts';
+import {
+  HotKeys,
+  DEFAULT_CONNECTION_TUNING,
+  RedisGuard,
+  deadlineFor,
+  type GuardLog,
+  RedisTier,
+  FolderTier,
+  type ObjectTier,
+  RedisInvalidationBus,
+  TieredCache,
+  type TieredStats,
+  cacheInterval,
+} from '../cache/index.ts';
+import type { Stack } from '../stack/index.ts';
 import type { CachedQueryRecipe } from './cached-workload-target.ts';
 
 export interface CacheSettings {

@@ -1,6 +1,5 @@
 import type { CacheWarmResult } from '../contract/cache.ts';
-import type { HotKey } from '../cache/hot-keys.ts';
-import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
+import type { HotKey, TieredCache } from '../cache/index.ts';
 import type { CachedQueryRecipe } from './cached-workload-target.ts';
 
 export interface WarmProgress {

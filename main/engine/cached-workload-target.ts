@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { HotKeys } from '../cache/hot-keys.ts';
-import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
-import type { ExecutionTiming, WorkloadTarget } from '../workload/workload-target.ts';
+import type { HotKeys, TieredCache } from '../cache/index.ts';
+import type { ExecutionTiming, WorkloadTarget } from '../workload/index.ts';
 
 /** How to load a cached template's result again: what the hot-key table keeps for warming. */
 export interface CachedQueryRecipe {

@@ -6,8 +6,8 @@ import {
   type EDGE_COLUMNS,
   EMBEDDING_DIMENSIONS,
   SEED_STATE_TABLE,
-} from '../demo/schema.ts';
-import type { PlannerTables } from '../planner/planner-tables.ts';
+} from '../demo/index.ts';
+import type { PlannerTables } from '../planner/index.ts';
 
 /** A column of the demo's tables: the compiler rejects a name the demo schema does not define. */
 const chunkColumn = (name: (typeof CHUNK_COLUMNS)[number][0]): string => name;

@@ -1,10 +1,9 @@
 import { ContractError } from '../contract/api.ts';
-import { StackError } from '../stack/stack-errors.ts';
-import { maskSecretsInText } from '../stack/secret-mask.ts';
-import { WorkloadProfileError } from '../workload/profile-loader.ts';
+import { StackError, maskSecretsInText } from '../stack/index.ts';
+import { WorkloadProfileError } from '../workload/index.ts';
 import { CacheConfigError } from './cache-session.ts';
-import { PoolError } from '../pool/pool-errors.ts';
-import { DemoSchemaNotOursError } from '../demo/demo-schema-ownership.ts';
+import { PoolError } from '../pool/index.ts';
+import { DemoSchemaNotOursError } from '../demo/index.ts';
 
 /**
  * Every error leaving the engine becomes a ContractError with a stable code and, where

@@ -2,9 +2,9 @@
  * Adapters from the engine's real cache and pools to the small interfaces the cleanup steps use, so the
  * manager and its steps know nothing of TieredCache or pg beyond these few calls.
  */
-import type { PoolManager } from '../pool/pool-manager.ts';
-import type { TieredCache } from '../cache/tiered/tiered-cache.ts';
-import type { ReclaimableCache, ReclaimablePool } from '../memory/cleanup-steps.ts';
+import type { PoolManager } from '../pool/index.ts';
+import type { TieredCache } from '../cache/index.ts';
+import type { ReclaimableCache, ReclaimablePool } from '../memory/index.ts';
 
 /**
  * A TieredCache's L1. `configuredMaxBytes` is what the L1 returns to after pressure: a number, or a function

@@ -2,16 +2,21 @@ import os from 'node:os';
 import type { Registry } from 'prom-client';
 import { ContractError } from '../contract/api.ts';
 import type { MemoryActionPayload, MemoryInterval, MemoryStatusPayload } from '../contract/memory.ts';
-import { BackgroundGate } from '../memory/background-gate.ts';
-import type { ReclaimableCache } from '../memory/cleanup-steps.ts';
-import { defaultMemoryBudget, formatBytes } from '../memory/memory-budget.ts';
-import { budgetBelowRest } from '../memory/memory-floor.ts';
-import { MemoryManager } from '../memory/memory-manager.ts';
-import { registerMemoryMetrics } from '../memory/memory-metrics.ts';
-import type { MemoryAction, MemorySnapshot } from '../memory/memory-types.ts';
+import {
+  BackgroundGate,
+  type ReclaimableCache,
+  defaultMemoryBudget,
+  formatBytes,
+  budgetBelowRest,
+  MemoryManager,
+  registerMemoryMetrics,
+  type MemoryAction,
+  type MemorySnapshot,
+  ResourceSampler,
+  type ChildProcess,
+} from '../memory/index.ts';
 import { poolManagerReclaimer, tieredCacheReclaimer } from './memory-reclaimers.ts';
-import { ResourceSampler, type ChildProcess } from '../memory/resource-sampler.ts';
-import type { PoolManager } from '../pool/pool-manager.ts';
+import type { PoolManager } from '../pool/index.ts';
 import type { CacheSession } from './cache-session.ts';
 
 export interface MemorySessionOptions {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { BuildProgressPayload, LatencyByTemplate, OptimizePlanPayload, OptimizeResultPayload } from '../contract/advisor.ts';
 import { ContractError } from '../contract/api.ts';
-import { buildOptimizeSteps, WARM_KEYS } from '../optimize/optimize-plan.ts';
+import { buildOptimizeSteps, WARM_KEYS } from '../optimize/index.ts';
 import type { AdvisorSession } from './advisor-session.ts';
 import type { CacheSession } from './cache-session.ts';
-import { MEASUREMENT_WINDOW_S } from '../workload/latency-recorder.ts';
+import { MEASUREMENT_WINDOW_S } from '../workload/index.ts';
 import { warmCache } from './cache-warmer.ts';
 
 export interface OptimizeContext {

@@ -6,20 +6,27 @@
  */
 
 import type { PlannerStatusPayload } from '../contract/planner.ts';
-import type { PoolManager } from '../pool/pool-manager.ts';
-import { prepareHybridDomain, createHybridQueryGenerator, type HybridDomain } from '../planner/hybrid-query-generator.ts';
-import { HybridPlanner } from '../planner/hybrid-planner.ts';
-import { WorkerModelTrainer } from '../planner/model-trainer.ts';
-import { PartialCache } from '../planner/partial-cache.ts';
-import { PlanSelector } from '../planner/plan-selector.ts';
-import { PLANS } from '../planner/plans/index.ts';
-import { PLAN_NAMES, type HybridQuery, type PlannerSql } from '../planner/planner-types.ts';
-import { RegretTracker } from '../planner/regret-tracker.ts';
-import type { PlannerTables } from '../planner/planner-tables.ts';
-import { readColumnStats, unanalyzedStats, type SelectivityStats } from '../planner/table-selectivity.ts';
-import { VectorStore } from '../planner/vector-store.ts';
-import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
-import type { ExecutionTiming, WorkloadTarget } from '../workload/workload-target.ts';
+import type { PoolManager } from '../pool/index.ts';
+import {
+  prepareHybridDomain,
+  createHybridQueryGenerator,
+  type HybridDomain,
+  HybridPlanner,
+  WorkerModelTrainer,
+  PartialCache,
+  PlanSelector,
+  PLANS,
+  PLAN_NAMES,
+  type HybridQuery,
+  type PlannerSql,
+  RegretTracker,
+  type PlannerTables,
+  readColumnStats,
+  unanalyzedStats,
+  type SelectivityStats,
+  VectorStore,
+} from '../planner/index.ts';
+import type { HybridTemplateSpec, ExecutionTiming, WorkloadTarget } from '../workload/index.ts';
 import { seededRandom, type Random } from '../util/random.ts';
 
 /** How often pg_stats is re-read and the table checked for new rows. */

@@ -5,8 +5,7 @@
 
 import type pg from 'pg';
 import type { PlannerStatusPayload } from '../contract/planner.ts';
-import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
-import type { ExecutionTiming } from '../workload/workload-target.ts';
+import type { HybridTemplateSpec, ExecutionTiming } from '../workload/index.ts';
 
 /** What the worker starts with: how to reach the stack's database. */
 export interface PlannerThreadData {

@@ -7,8 +7,8 @@
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { PoolManager } from '../pool/pool-manager.ts';
-import type { WorkloadTarget } from '../workload/workload-target.ts';
+import { PoolManager } from '../pool/index.ts';
+import type { WorkloadTarget } from '../workload/index.ts';
 import { DEMO_PLANNER_TABLES } from './demo-planner-tables.ts';
 import { PlannerSession } from './planner-session.ts';
 import type { PlannerMessage, PlannerReplies, PlannerRequest, PlannerThreadData } from './planner-thread-protocol.ts';

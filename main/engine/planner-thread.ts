@@ -8,8 +8,7 @@
 
 import type pg from 'pg';
 import { PLAN_NAMES, type PlannerStatusPayload } from '../contract/planner.ts';
-import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
-import type { ExecutionTiming, WorkloadTarget } from '../workload/workload-target.ts';
+import type { HybridTemplateSpec, ExecutionTiming, WorkloadTarget } from '../workload/index.ts';
 import { startModuleWorker } from '../util/start-module-worker.ts';
 import { WorkerRequests } from '../util/worker-requests.ts';
 import type { PlannerMessage, PlannerReplies, PlannerRequest, PlannerThreadData } from './planner-thread-protocol.ts';

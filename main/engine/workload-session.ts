@@ -1,18 +1,20 @@
-import type { PoolManager } from '../pool/pool-manager.ts';
-import { loadDemoProfile } from '../workload/demo-profile.ts';
-import { loadWorkloadProfile } from '../workload/profile-loader.ts';
-import { prepareTemplateParams } from '../workload/param-generators.ts';
-import type { WorkloadProfile } from '../workload/profile-schema.ts';
-import { createTemplatePicker } from '../workload/template-picker.ts';
-import { PgWorkloadTarget } from '../workload/pg-workload-target.ts';
-import { WorkloadRunner } from '../workload/workload-runner.ts';
-import type { WorkloadTarget } from '../workload/workload-target.ts';
+import type { PoolManager } from '../pool/index.ts';
+import {
+  loadDemoProfile,
+  loadWorkloadProfile,
+  prepareTemplateParams,
+  type WorkloadProfile,
+  createTemplatePicker,
+  PgWorkloadTarget,
+  WorkloadRunner,
+  type WorkloadTarget,
+  SplitWorkloadTarget,
+  type HybridTemplateSpec,
+} from '../workload/index.ts';
 import { seededRandom } from '../util/random.ts';
 import type { WorkloadStatus } from '../contract/status.ts';
 import { CachedWorkloadTarget } from './cached-workload-target.ts';
 import type { CacheSession } from './cache-session.ts';
-import { SplitWorkloadTarget } from '../workload/split-workload-target.ts';
-import type { HybridTemplateSpec } from '../workload/profile-schema.ts';
 import { probeTemplates } from './workload-sql-probe.ts';
 
 export interface WorkloadSessionOptions {

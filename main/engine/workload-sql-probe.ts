@@ -1,6 +1,5 @@
 import { ContractError } from '../contract/api.ts';
-import { isPoolError } from '../pool/pool-errors.ts';
-import type { PoolManager, QueryConfig } from '../pool/pool-manager.ts';
+import { isPoolError, type PoolManager, type QueryConfig } from '../pool/index.ts';
 
 /** A plan takes milliseconds; this only bounds a server that does not answer. */
 const PROBE_TIMEOUT_MS = 10_000;

@@ -1,9 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { PlanPartials } from './plan-context.ts';
-import type { GraphAnchor, HybridFilters, PartialCacheFacts } from './planner-types.ts';
+import type { GraphAnchor, HybridFilters, IdArray, PartialCacheFacts } from './planner-types.ts';
 
-/** Ids of a neighbourhood or a filter set, ascending. Int32Array when every id fits, to halve the bytes. */
-export type IdArray = Int32Array | Float64Array;
+export type { IdArray };
 
 export const DEFAULT_PARTIAL_CACHE_BYTES = 64 * 1024 * 1024;
 /** Exact sizes are tiny (a key and a number): remembering many lets features use exact counts for common keys. */

@@ -6,8 +6,7 @@
 
 import type { CompiledFilter } from './chunk-filters.ts';
 import type { ChunkGraph } from './chunk-graph.ts';
-import type { IdArray } from './partial-cache.ts';
-import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, PlanName, PlanRun } from './planner-types.ts';
+import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, IdArray, PlanName, PlanRun } from './planner-types.ts';
 import type { RankedOrder } from './ranked-selection.ts';
 
 /** The in-process index as the plans use it: rows, filter columns, edges and exact rankings. */

@@ -62,6 +62,9 @@ export interface HybridQuery {
   readonly anchor?: GraphAnchor;
 }
 
+/** Ids of a neighbourhood or a filter set, ascending. Int32Array when every id fits, to halve the bytes. */
+export type IdArray = Int32Array | Float64Array;
+
 export interface HybridHit {
   readonly id: number;
   readonly distance: number;

@@ -1,6 +1,4 @@
-import { isKeywordDsn, keywordDsnToUrl } from '../stack/pg-keyword-dsn.ts';
-import { isSecretKey } from '../stack/secret-mask.ts';
-import { StackError } from '../stack/stack-errors.ts';
+import { isKeywordDsn, keywordDsnToUrl, isSecretKey, StackError } from '../stack/index.ts';
 
 /** A URL split into what may be written to disk and its password. */
 export interface SplitUrl {

@@ -5,9 +5,16 @@
  * operations per second of our L1 against `lru-cache` and `mnemonist`.
  */
 import { LRUCache } from 'lru-cache';
-import { POLICY_NAMES, runPolicy, simulate, type SimResult } from '../../../main/cache/sim/simulate.ts';
-import type { SimPolicy } from '../../../main/cache/sim/policies.ts';
-import { loadTrace, openTrace, type TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
+import {
+  POLICY_NAMES,
+  runPolicy,
+  simulate,
+  type SimResult,
+  type SimPolicy,
+  loadTrace,
+  openTrace,
+  type TraceFormat,
+} from '../../../main/cache/index.ts';
 import type { BenchResult } from './bench-result.ts';
 
 export { cacheThroughputBench } from './cache-throughput-bench.ts';

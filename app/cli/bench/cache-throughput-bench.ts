@@ -12,7 +12,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { LRUCache as MnemonistLRUCache, LRUMap as MnemonistLRUMap } from 'mnemonist';
-import { L1Cache } from '../../../main/cache/l1/l1-cache.ts';
+import { L1Cache } from '../../../main/cache/index.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 import { median, type BenchResult } from './bench-result.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../../../main/stack/local/local-stack.ts';
+import { startLocalStack } from '../../../main/stack/index.ts';
 
 /**
  * Runs `work` against a fresh local demo stack (embedded PostgreSQL 18, no Redis) in a temporary folder, then

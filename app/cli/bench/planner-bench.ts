@@ -1,16 +1,21 @@
 import pg from 'pg';
-import { seedDemoData } from '../../../main/demo/seeder.ts';
-import { DEMO_PLANNER_TABLES } from '../../../main/engine/demo-planner-tables.ts';
-import { createHybridQueryGenerator, prepareHybridDomain } from '../../../main/planner/hybrid-query-generator.ts';
-import { HybridPlanner } from '../../../main/planner/hybrid-planner.ts';
-import { WorkerModelTrainer } from '../../../main/planner/model-trainer.ts';
-import { PartialCache } from '../../../main/planner/partial-cache.ts';
-import { PlanSelector } from '../../../main/planner/plan-selector.ts';
-import { PLAN_NAMES, type HybridHit, type PlannerSql, type PlanName } from '../../../main/planner/planner-types.ts';
-import { RegretTracker } from '../../../main/planner/regret-tracker.ts';
-import { readColumnStats } from '../../../main/planner/table-selectivity.ts';
-import { VectorStore } from '../../../main/planner/vector-store.ts';
-import { demoTable } from '../../../main/demo/schema.ts';
+import { seedDemoData, demoTable } from '../../../main/demo/index.ts';
+import { DEMO_PLANNER_TABLES } from '../../../main/engine/index.ts';
+import {
+  createHybridQueryGenerator,
+  prepareHybridDomain,
+  HybridPlanner,
+  WorkerModelTrainer,
+  PartialCache,
+  PlanSelector,
+  PLAN_NAMES,
+  type HybridHit,
+  type PlannerSql,
+  type PlanName,
+  RegretTracker,
+  readColumnStats,
+  VectorStore,
+} from '../../../main/planner/index.ts';
 import { seededRandom, type Random } from '../../../main/util/random.ts';
 import { median, type BenchResult } from './bench-result.ts';
 

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { PoolManager } from '../../../main/pool/index.ts';
-import { maskConnectionString } from '../../../main/stack/secret-mask.ts';
+import { maskConnectionString } from '../../../main/stack/index.ts';
 import { median, type BenchResult } from './bench-result.ts';
 import { withScratchDatabase } from './scratch-database.ts';
 

@@ -1,5 +1,4 @@
-import { WorkloadRunner } from '../../../main/workload/workload-runner.ts';
-import { NOOP_TARGET } from '../../../main/workload/workload-target.ts';
+import { WorkloadRunner, NOOP_TARGET } from '../../../main/workload/index.ts';
 import { newLatencyHistogram, recordMicros } from '../../../main/util/latency-histogram.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 import { median, type BenchResult } from './bench-result.ts';

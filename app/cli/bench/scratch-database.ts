@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { dropDatabase } from '../../../main/database/drop-database.ts';
+import { dropDatabase } from '../../../main/database/index.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
 
 async function asAdmin(serverUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { BatchProcessorOptions } from '../../../main/batch/batch-options.ts';
-import { seedDemoData, type SeedReport } from '../../../main/demo/seeder.ts';
+import type { BatchProcessorOptions } from '../../../main/batch/index.ts';
+import { seedDemoData, type SeedReport } from '../../../main/demo/index.ts';
 import { median, type BenchResult } from './bench-result.ts';
 import { withScratchDatabase } from './scratch-database.ts';
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../../../main/engine/engine.ts';
-import { loadDemoProfile } from '../../../main/workload/demo-profile.ts';
+import { Engine } from '../../../main/engine/index.ts';
+import { loadDemoProfile } from '../../../main/workload/index.ts';
 import type { BenchResult } from './bench-result.ts';
 import { withScratchDatabase } from './scratch-database.ts';
 

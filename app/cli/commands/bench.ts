@@ -3,7 +3,7 @@ import { seedingBench } from '../bench/seeding-bench.ts';
 import { cacheThroughputBench, cacheTraceBench } from '../bench/cache-bench.ts';
 import { poolBench } from '../bench/pool-bench.ts';
 import { readOnlyGuardBench } from '../bench/read-only-guard-bench.ts';
-import type { TraceFormat } from '../../../main/cache/sim/trace-reader.ts';
+import type { TraceFormat } from '../../../main/cache/index.ts';
 import type { BenchResult } from '../bench/bench-result.ts';
 import { formatBenchTable } from '../bench/print-bench.ts';
 import { withLocalBenchStack } from '../bench/local-bench-stack.ts';

@@ -1,6 +1,6 @@
 import { ContractError } from '../../../main/contract/api.ts';
 import type { LatencyByTemplate, OptimizePlanPayload, OptimizeResultPayload } from '../../../main/contract/advisor.ts';
-import { Engine } from '../../../main/engine/engine.ts';
+import { Engine } from '../../../main/engine/index.ts';
 import { stepsExit } from '../exit-codes.ts';
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';

@@ -1,5 +1,5 @@
-import { Engine } from '../../../main/engine/engine.ts';
-import { createHeadlessCipher } from '../../../main/profiles/env-key-cipher.ts';
+import { Engine } from '../../../main/engine/index.ts';
+import { createHeadlessCipher } from '../../../main/profiles/index.ts';
 import { startHeadlessServer, type HeadlessServer } from '../../server/headless-server.ts';
 import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';

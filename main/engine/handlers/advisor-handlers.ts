@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LatencyByTemplate } from '../../contract/advisor.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
-import { MEASUREMENT_WINDOW_S } from '../../workload/latency-recorder.ts';
+import { MEASUREMENT_WINDOW_S } from '../../workload/index.ts';
 import { DEFAULT_SETTLE_MS } from './advisor-settle.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';

@@ -1,5 +1,5 @@
 // A module of its own, importing only the measured window: the CLI's help text quotes it without loading the engine.
-import { MEASUREMENT_WINDOW_S } from '../../workload/measurement-window.ts';
+import { MEASUREMENT_WINDOW_S } from '../../workload/index.ts';
 
 /**
  * How long the workload runs on a change before "after" is measured: 20 s for the build's after-effects to pass

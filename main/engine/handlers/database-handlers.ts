@@ -1,5 +1,4 @@
-import { readActivity } from '../../database/activity.ts';
-import { cancelQuery } from '../../database/cancel-query.ts';
+import { readActivity, cancelQuery } from '../../database/index.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type DatabaseCommands = 'database.topStatements' | 'database.activity' | 'database.cancelQuery';

@@ -1,16 +1,14 @@
-import type { PrivilegeReport } from '../../database/privileges.ts';
+import type { PrivilegeReport, TopStatementsSampler } from '../../database/index.ts';
 import type pg from 'pg';
 import type { CommandHandlers } from '../../contract/command-dispatcher.ts';
 import type { EnginePhase, EngineStatus, LogEntry } from '../../contract/status.ts';
-import type { TopStatementsSampler } from '../../database/top-statements.ts';
-import type { ProfileStore } from '../../profiles/profile-store.ts';
-import type { Stack } from '../../stack/stack.ts';
-import type { TelemetryHistory } from '../../telemetry/telemetry-history.ts';
-import type { PrometheusMetrics } from '../../telemetry/prometheus-metrics.ts';
+import type { ProfileStore } from '../../profiles/index.ts';
+import type { Stack } from '../../stack/index.ts';
+import type { TelemetryHistory, PrometheusMetrics } from '../../telemetry/index.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { CacheSession } from '../cache-session.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
-import type { PoolManager } from '../../pool/pool-manager.ts';
+import type { PoolManager } from '../../pool/index.ts';
 import type { WorkloadSession } from '../workload-session.ts';
 import type { PlannerThread } from '../planner-thread.ts';
 

@@ -1,5 +1,5 @@
 import { ContractError } from '../../contract/api.ts';
-import { formatBytes } from '../../memory/memory-budget.ts';
+import { formatBytes } from '../../memory/index.ts';
 import { toActionPayload, type MemorySession } from '../memory-session.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 

@@ -1,5 +1,5 @@
 import type { PoolStatusPayload, SessionSettingsPayload } from '../../contract/pool.ts';
-import type { PoolManager } from '../../pool/pool-manager.ts';
+import type { PoolManager } from '../../pool/index.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type PoolCommands = 'pool.status' | 'pool.resize' | 'pool.proposeSettings' | 'pool.applySettings' | 'pool.revertSettings';

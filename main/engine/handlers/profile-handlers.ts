@@ -1,4 +1,4 @@
-import { connectRemoteStack } from '../../stack/remote/remote-stack.ts';
+import { connectRemoteStack } from '../../stack/index.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type ProfileCommands = 'profiles.list' | 'profiles.save' | 'profiles.delete' | 'profiles.connect';

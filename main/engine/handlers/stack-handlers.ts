@@ -1,8 +1,5 @@
 import type { ConnectionTest } from '../../contract/profiles.ts';
-import { prepareDataDir } from '../../stack/local/data-dir.ts';
-import { startLocalStack } from '../../stack/local/local-stack.ts';
-import type { Stack } from '../../stack/stack.ts';
-import { connectRemoteStack } from '../../stack/remote/remote-stack.ts';
+import { prepareDataDir, startLocalStack, type Stack, connectRemoteStack } from '../../stack/index.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type StackCommands = 'engine.status' | 'stack.startLocal' | 'stack.connect' | 'stack.disconnect' | 'stack.test';

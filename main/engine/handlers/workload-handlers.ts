@@ -1,8 +1,7 @@
 import { ContractError } from '../../contract/api.ts';
 import type { SeedReportPayload } from '../../contract/commands.ts';
 import type { EngineStatus } from '../../contract/status.ts';
-import { describeSeedProgress } from '../../demo/seed-progress-text.ts';
-import { seedDemoData } from '../../demo/seeder.ts';
+import { describeSeedProgress, seedDemoData } from '../../demo/index.ts';
 import { WorkloadSession } from '../workload-session.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 

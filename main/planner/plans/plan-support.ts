@@ -1,7 +1,6 @@
 import { hasFilters } from '../chunk-filters.ts';
-import type { IdArray } from '../partial-cache.ts';
 import type { PlanContext } from '../plan-context.ts';
-import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, PlanRunStats } from '../planner-types.ts';
+import type { GraphAnchor, HybridFilters, HybridHit, HybridQuery, IdArray, PlanRunStats } from '../planner-types.ts';
 
 /**
  * What the plans share: fetching (and caching) the two sets from the in-process index, intersecting them, ranking.

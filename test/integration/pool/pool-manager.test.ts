@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PoolGroup, PoolManager, PoolError, type Lane, type PoolManagerOptions } from '../../../main/pool/index.ts';
+import type { Lane } from '../../../main/pool/lanes.ts';
+import { PoolError } from '../../../main/pool/pool-errors.ts';
+import { PoolGroup } from '../../../main/pool/pool-group.ts';
+import { PoolManager, type PoolManagerOptions } from '../../../main/pool/pool-manager.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
 

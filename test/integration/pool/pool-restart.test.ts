@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PoolManager, isConnectionError, isPoolError } from '../../../main/pool/index.ts';
+import { isConnectionError, isPoolError } from '../../../main/pool/pool-errors.ts';
+import { PoolManager } from '../../../main/pool/pool-manager.ts';
 import { TEST_SERVERS } from '../../support/databases.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
 import { waitFor } from '../../support/wait-for.ts';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PoolError, PoolManager, type PoolManagerOptions } from '../../../main/pool/index.ts';
+import { PoolError } from '../../../main/pool/pool-errors.ts';
+import { PoolManager, type PoolManagerOptions } from '../../../main/pool/pool-manager.ts';
 import { PgWorkloadTarget } from '../../../main/workload/pg-workload-target.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 

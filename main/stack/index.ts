@@ -1,0 +1,12 @@
+/** Where the databases come from: local and remote stacks, connection URLs, passwords, secret masking. */
+export { defaultDataDir, prepareDataDir } from './local/data-dir.ts';
+export { startLocalStack } from './local/local-stack.ts';
+export { isKeywordDsn, keywordDsnToUrl } from './pg-keyword-dsn.ts';
+export { defaultPgUser, resolvePgPassword } from './pg-password-sources.ts';
+export { maskPgUrl, parsePgUrl } from './pg-url.ts';
+export { redisUrlHasPassword, withRedisPassword } from './redis-password-sources.ts';
+export { maskRedisUrl, parseRedisUrl } from './redis-url.ts';
+export { connectRemoteStack } from './remote/remote-stack.ts';
+export { isSecretKey, maskConnectionString, maskSecretsInText } from './secret-mask.ts';
+export { noPasswordGiven, StackError } from './stack-errors.ts';
+export type { Stack } from './stack.ts';
