@@ -1,9 +1,17 @@
 import type pg from 'pg';
 import { quoteQualified } from '../sql/identifiers.ts';
-import { dropIfInvalid, inspectIndex, markIndexOwned, prepareBuildSession, setLockTimeout, type DropResult } from './build-catalog.ts';
+import {
+  dropIfInvalid,
+  inspectIndex,
+  markIndexOwned,
+  prepareBuildSession,
+  setLockTimeout,
+  type DropResult,
+  type FoundRelation,
+} from './build-catalog.ts';
 import { classifyBuildError, describeError } from './build-errors.ts';
 import type { BuildStatus } from './build-history.ts';
-import { ProgressPoller, SYNTHETIC_PHASES, describePhase, type BuildProgress } from './build-progress.ts';
+import { ProgressPoller, SYNTHETIC_PHASES, describePhase, type BuildBlocker, type BuildProgress } from './build-progress.ts';
 
 /** One build as the builder hands it over: names already checked, DDL already written. */
 export interface BuildRun {
@@ -15,7 +23,7 @@ export interface BuildRun {
   lockTimeoutMs: number;
   cleanupLockTimeoutMs: number;
   progressIntervalMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   onProgress(progress: BuildProgress): void;
   /**
    * Called with the build backend's pid right before CREATE INDEX CONCURRENTLY is sent: the builder records the
@@ -53,35 +61,12 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
   try {
     client = await run.connect();
     const pid = await prepareBuildSession(client, run.lockTimeoutMs);
-    const existing = await inspectIndex(client, run.schema, run.name);
-    if (existing && (!existing.isIndex || existing.table !== run.table)) {
-      const message = `The name ${run.name} is already taken in schema ${run.schema} by ${existing.isIndex ? `an index on table ${existing.table}` : 'a relation that is not an index'}; nothing was built.`;
-      return { status: 'failed', message, error: message };
-    }
-    if (existing?.valid) {
-      return {
-        status: 'built',
-        alreadyExisted: true,
-        sizeBytes: existing.sizeBytes,
-        definition: existing.definition ?? undefined,
-        message: `Index ${run.name} on ${target} already exists and is valid; nothing to do.`,
-      };
-    }
-    // An earlier attempt's invalid index under our deterministic name: drop it, then build afresh.
-    if (existing) {
-      await dropIfInvalid(client, run.schema, run.table, run.name, run.cleanupLockTimeoutMs);
-      await setLockTimeout(client, run.lockTimeoutMs); // the drop lengthened it; the build gets the short one back
-    }
+    const settled = await settleExistingIndex(client, run, target);
+    if (settled) return settled;
     if (run.signal?.aborted)
       return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was built.` };
-
-    let entryId: string | undefined;
-    try {
-      entryId = await run.beforeDdl?.(pid);
-    } catch (error) {
-      const message = `The build of ${run.name} was not started: its history entry could not be written (${describeError(error)}); nothing was built.`;
-      return { status: 'failed', message, error: describeError(error) };
-    }
+    const started = await recordStart(run, pid);
+    if ('status' in started) return started;
 
     monitor = await run.connect();
     poller = new ProgressPoller(
@@ -94,50 +79,13 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     const attempt = await runDdl(client, monitor, pid, run.ddl, run.signal);
     if (attempt.error === undefined) {
       const built = await inspectIndex(client, run.schema, run.name);
-      const unmarked = await markOwned(client, run, entryId);
-      return {
-        status: 'built',
-        sizeBytes: built?.sizeBytes,
-        definition: built?.definition ?? undefined,
-        message: `Built index ${run.name} on ${target}.${unmarked}`,
-      };
+      const unmarked = await markOwned(client, run, started.entryId);
+      return builtResult(built, `Built index ${run.name} on ${target}.${unmarked}`);
     }
-
-    const status = classifyBuildError(attempt.error, attempt.weCancelled);
-    const blocker = poller.latest?.blocker;
+    const blocker = poller.latest?.blocker ?? null;
     poller.fallbackPhase = SYNTHETIC_PHASES.droppingInvalid;
     poller.report(syntheticProgress(run, pid, SYNTHETIC_PHASES.droppingInvalid));
-    const cleanup = await cleanUp(run, client, attempt.weCancelled);
-    const error = describeError(attempt.error);
-    if (cleanup === 'valid') {
-      // The statement failed after the index was complete (e.g. the connection broke at commit): it is usable.
-      const built = await inspectIndex(client, run.schema, run.name).catch(() => null);
-      await markOwned(client, run, entryId);
-      return {
-        status: 'built',
-        sizeBytes: built?.sizeBytes,
-        definition: built?.definition ?? undefined,
-        error,
-        message: `Index ${run.name} on ${target} is built and valid, although the statement reported: ${error}.`,
-      };
-    }
-    const left =
-      typeof cleanup === 'string'
-        ? ''
-        : ` It left an INVALID index that could not be dropped (${cleanup.error}): run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)} once the table is quiet.`;
-    const cleaned = typeof cleanup === 'string' ? ' No index was left behind.' : left;
-    const result = { status, error, leftInvalid: typeof cleanup !== 'string' || undefined };
-    if (status === 'lock-timeout') {
-      const who = blocker
-        ? ` The lock was held by pid ${blocker.pid} (${blocker.state ?? 'state unknown'}${blocker.xactAgeMs !== null ? `, transaction open ${Math.round(blocker.xactAgeMs / 1000)} s` : ''}${blocker.query ? `, last query: ${blocker.query.slice(0, 200)}` : ''}).`
-        : '';
-      return {
-        ...result,
-        message: `The build of ${run.name} waited longer than the lock timeout (${run.lockTimeoutMs} ms) on ${target}.${who}${cleaned} Finish or cancel that transaction, then build again.`,
-      };
-    }
-    if (status === 'cancelled') return { ...result, message: `The build of ${run.name} was cancelled.${cleaned}` };
-    return { ...result, message: `The build of ${run.name} on ${target} failed: ${error}.${cleaned}` };
+    return await afterFailedDdl(client, run, { ...attempt, entryId: started.entryId, blocker, target });
   } catch (error) {
     // Our own queries failed (connection lost, permissions): the DDL may or may not have run; tidy up if we can.
     const cleanup = client ? await cleanUp(run, client, false) : 'absent';
@@ -148,7 +96,7 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     return {
       status: 'failed',
       error: describeError(error),
-      leftInvalid: typeof cleanup !== 'string' || undefined,
+      ...leftInvalidOf(cleanup),
       message: `The build of ${run.name} on ${target} failed: ${describeError(error)}.${left}`,
     };
   } finally {
@@ -156,6 +104,97 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     await monitor?.end().catch(() => undefined);
     await client?.end().catch(() => undefined);
   }
+}
+
+/**
+ * What is already under the build's name: another relation (the build fails), a valid index (done), or an earlier
+ * attempt's invalid index, dropped here so that the build starts afresh (null: go on and build).
+ */
+async function settleExistingIndex(client: pg.Client, run: BuildRun, target: string): Promise<RunResult | null> {
+  const existing = await inspectIndex(client, run.schema, run.name);
+  if (!existing) return null;
+  if (!existing.isIndex || existing.table !== run.table) {
+    const message = `The name ${run.name} is already taken in schema ${run.schema} by ${existing.isIndex ? `an index on table ${existing.table}` : 'a relation that is not an index'}; nothing was built.`;
+    return { status: 'failed', message, error: message };
+  }
+  if (existing.valid) {
+    return builtResult(existing, `Index ${run.name} on ${target} already exists and is valid; nothing to do.`, { alreadyExisted: true });
+  }
+  await dropIfInvalid(client, run.schema, run.table, run.name, run.cleanupLockTimeoutMs);
+  await setLockTimeout(client, run.lockTimeoutMs); // the drop lengthened it; the build gets the short one back
+  return null;
+}
+
+/** The 'building' history entry, through the builder's beforeDdl; a failure to write it stops the build before any DDL. */
+async function recordStart(run: BuildRun, pid: number): Promise<{ entryId: string | undefined } | RunResult> {
+  try {
+    return { entryId: await run.beforeDdl?.(pid) };
+  } catch (error) {
+    const message = `The build of ${run.name} was not started: its history entry could not be written (${describeError(error)}); nothing was built.`;
+    return { status: 'failed', message, error: describeError(error) };
+  }
+}
+
+/**
+ * After CREATE INDEX CONCURRENTLY failed: drops the invalid index it left and says why it failed (for a lock
+ * timeout, who held the lock), unless the index turned out complete and valid, which makes it a build.
+ */
+async function afterFailedDdl(
+  client: pg.Client,
+  run: BuildRun,
+  failure: { error: unknown; weCancelled: boolean; entryId: string | undefined; blocker: BuildBlocker | null; target: string },
+): Promise<RunResult> {
+  const { target } = failure;
+  const status = classifyBuildError(failure.error, failure.weCancelled);
+  const cleanup = await cleanUp(run, client, failure.weCancelled);
+  const error = describeError(failure.error);
+  if (cleanup === 'valid') {
+    // The statement failed after the index was complete (e.g. the connection broke at commit): it is usable.
+    const built = await inspectIndex(client, run.schema, run.name).catch(() => null);
+    await markOwned(client, run, failure.entryId);
+    return builtResult(built, `Index ${run.name} on ${target} is built and valid, although the statement reported: ${error}.`, { error });
+  }
+  const cleaned =
+    typeof cleanup === 'string'
+      ? ' No index was left behind.'
+      : ` It left an INVALID index that could not be dropped (${cleanup.error}): run DROP INDEX CONCURRENTLY ${quoteQualified(run.schema, run.name)} once the table is quiet.`;
+  const result = { status, error, ...leftInvalidOf(cleanup) };
+  if (status === 'lock-timeout') {
+    return {
+      ...result,
+      message: `The build of ${run.name} waited longer than the lock timeout (${run.lockTimeoutMs} ms) on ${target}.${blockerSentence(failure.blocker)}${cleaned} Finish or cancel that transaction, then build again.`,
+    };
+  }
+  if (status === 'cancelled') return { ...result, message: `The build of ${run.name} was cancelled.${cleaned}` };
+  return { ...result, message: `The build of ${run.name} on ${target} failed: ${error}.${cleaned}` };
+}
+
+/** Who held the lock a build timed out on, as a sentence ('' when the last progress reading saw nobody). */
+function blockerSentence(blocker: BuildBlocker | null): string {
+  if (!blocker) return '';
+  const age = blocker.xactAgeMs !== null ? `, transaction open ${Math.round(blocker.xactAgeMs / 1000)} s` : '';
+  const query = blocker.query ? `, last query: ${blocker.query.slice(0, 200)}` : '';
+  return ` The lock was held by pid ${blocker.pid} (${blocker.state ?? 'state unknown'}${age}${query}).`;
+}
+
+/** A 'built' result, with the index's size and definition when the catalog gave them. */
+function builtResult(
+  index: Pick<FoundRelation, 'sizeBytes' | 'definition'> | null,
+  message: string,
+  extra: Pick<RunResult, 'error' | 'alreadyExisted'> = {},
+): RunResult {
+  return {
+    status: 'built',
+    ...extra,
+    ...(index ? { sizeBytes: index.sizeBytes } : {}),
+    ...(index?.definition != null ? { definition: index.definition } : {}),
+    message,
+  };
+}
+
+/** leftInvalid is set only when the cleanup could not drop the invalid index. */
+function leftInvalidOf(cleanup: DropResult | { error: string }): Pick<RunResult, 'leftInvalid'> {
+  return typeof cleanup === 'string' ? {} : { leftInvalid: true };
 }
 
 /**
