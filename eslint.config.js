@@ -34,12 +34,5 @@ export default tseslint.config(
     files: ['test/**/*.{ts,tsx}'],
     rules: { 'max-lines': 'off', complexity: 'off' },
   },
-  {
-    // Debt being paid off (issue 17): functions over the complexity limit and the React rules' findings. Each file
-    // leaves this list when it is fixed; the list only shrinks.
-    files: [
-    ],
-    rules: { complexity: 'off' },
-  },
   prettier,
 );
