@@ -394,8 +394,9 @@ export class Engine implements EngineApi {
     if (interval) this.metrics.observeInterval(interval);
     const cache = this.ready?.cache?.interval() ?? null;
     if (cache) this.metrics.observeCache(cache);
-    const pool = this.ready ? poolInterval(this.ready.pool.snapshot(), this.ready.pool.size()) : null;
-    if (pool) this.metrics.observePool(pool);
+    const poolSnapshot = this.ready?.pool.snapshot() ?? null;
+    const pool = poolSnapshot && this.ready ? poolInterval(poolSnapshot, this.ready.pool.size()) : null;
+    if (pool && poolSnapshot) this.metrics.observePool(pool, poolSnapshot.acquireWaitHistograms);
     const memory = this.memory.interval();
     const snapshot = { at: Date.now(), workload: interval, cache, pool, memory };
     this.history.record(snapshot);

@@ -118,6 +118,11 @@ export interface PoolSnapshot {
   limit: number;
   counters: PoolCounters;
   acquireWaitUs: Record<Lane, LatencyFigures>;
+  /**
+   * The interval's acquire waits as recorded (µs), for /metrics to add into its histogram buckets. Valid until the
+   * next snapshot, which clears them: read them, do not keep them.
+   */
+  acquireWaitHistograms: Readonly<Record<Lane, Histogram>>;
   usageUs: LatencyFigures;
   /** See `UtilisationMeter`: null when no caller waited during the interval. */
   efficiency: number | null;
@@ -130,7 +135,9 @@ export interface PoolSnapshot {
 export class PoolMetrics {
   readonly meter: UtilisationMeter;
   counters = zeroCounters();
-  private readonly acquireWait: Record<Lane, Histogram>;
+  private acquireWait: Record<Lane, Histogram>;
+  /** The set the previous snapshot handed out; recording switches to it (cleared) at the next one. No allocation. */
+  private handedAcquireWait: Record<Lane, Histogram>;
   private readonly usage = newLatencyHistogram();
   private intervalStart: number;
 
@@ -138,6 +145,7 @@ export class PoolMetrics {
     this.meter = new UtilisationMeter(now);
     this.intervalStart = now;
     this.acquireWait = { high: newLatencyHistogram(), normal: newLatencyHistogram(), low: newLatencyHistogram() };
+    this.handedAcquireWait = { high: newLatencyHistogram(), normal: newLatencyHistogram(), low: newLatencyHistogram() };
   }
 
   acquired(lane: Lane, waitMs: number): void {
@@ -156,10 +164,14 @@ export class PoolMetrics {
       ...gauges,
       counters: this.counters,
       acquireWaitUs: { high: figures(this.acquireWait.high), normal: figures(this.acquireWait.normal), low: figures(this.acquireWait.low) },
+      acquireWaitHistograms: this.acquireWait,
       usageUs: figures(this.usage),
       ...shares,
     };
-    for (const lane of LANES) this.acquireWait[lane].reset();
+    const next = this.handedAcquireWait;
+    for (const lane of LANES) next[lane].reset();
+    this.handedAcquireWait = this.acquireWait;
+    this.acquireWait = next;
     this.usage.reset();
     this.counters = zeroCounters();
     this.intervalStart = now;

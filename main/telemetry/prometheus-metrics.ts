@@ -1,7 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheInterval } from '../contract/cache.ts';
-import type { PoolInterval } from '../contract/pool.ts';
+import type { PoolInterval, PoolLane } from '../contract/pool.ts';
 import type { WorkloadInterval } from '../contract/telemetry.ts';
 import { readBuildInfo } from './build-info.ts';
 import { HdrHistogramMetric } from './hdr-histogram-metric.ts';
@@ -11,6 +11,9 @@ import { HdrHistogramMetric } from './hdr-histogram-metric.ts';
  * no workload runs.
  */
 export type ClosedIntervalLatency = () => ReadonlyMap<string, Histogram> | null;
+
+/** Per lane, the HDR histogram (µs) of the pool's acquire waits in the interval just taken. */
+export type AcquireWaitHistograms = Readonly<Record<PoolLane, Histogram>>;
 
 /** The interval's entry for the whole workload (the contract lists it after the templates); `sum()` gives it here. */
 const WHOLE_WORKLOAD = 'all';
@@ -46,6 +49,7 @@ export class PrometheusMetrics {
   private readonly poolLimit: Gauge;
   private readonly poolWaiting: Gauge<'lane'>;
   private readonly poolAcquires: Counter<'lane'>;
+  private readonly poolAcquireWait: HdrHistogramMetric<'lane'>;
   private readonly poolTimeouts: Counter<'lane'>;
   private readonly poolErrors: Counter;
   private readonly poolEfficiency: Gauge;
@@ -140,6 +144,12 @@ export class PrometheusMetrics {
       labelNames: ['lane'],
       registers,
     });
+    this.poolAcquireWait = new HdrHistogramMetric(
+      'hotpath_pool_acquire_wait_seconds',
+      'Wait for a workload pool connection, by lane (0 when one was free).',
+      'lane',
+      this.registry,
+    );
     this.poolTimeouts = new Counter({
       name: 'hotpath_pool_acquire_timeouts_total',
       help: 'Callers that gave up waiting for a connection, by lane.',
@@ -189,12 +199,13 @@ export class PrometheusMetrics {
     }
   }
 
-  observePool(interval: PoolInterval): void {
+  observePool(interval: PoolInterval, acquireWait: AcquireWaitHistograms): void {
     for (const state of ['idle', 'active', 'opening'] as const) this.poolConnections.set({ state }, interval.connections[state]);
     this.poolLimit.set(interval.limit);
     for (const lane of LANES) {
       this.poolWaiting.set({ lane }, interval.waitingByLane[lane]);
       if (interval.acquiresByLane[lane] > 0) this.poolAcquires.inc({ lane }, interval.acquiresByLane[lane]);
+      this.poolAcquireWait.add(lane, acquireWait[lane]);
       if (interval.timeoutsByLane[lane] > 0) this.poolTimeouts.inc({ lane }, interval.timeoutsByLane[lane]);
     }
     if (interval.errors > 0) this.poolErrors.inc(interval.errors);

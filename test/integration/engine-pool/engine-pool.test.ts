@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../main/engine/engine.ts';
 import type { TelemetrySnapshot } from '../../../main/contract/telemetry.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { expositionProblems, histogramSeries, parseExposition } from '../../support/prometheus-text.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 /** The workload pool through the engine's contract: what the Pool page and `hotpath` hosts rely on. */
@@ -46,7 +47,12 @@ describe.each(TEST_SERVERS)('the engine workload pool (%s)', (server) => {
     expect(busy.max).toBe(4);
     expect(busy.connections.total).toBeLessThanOrEqual(4);
     expect(busy.acquireWaitByLane.normal.count).toBeGreaterThan(0);
-    expect(await engine.metrics.text()).toMatch(/hotpath_pool_connections\{state="active"\}/);
+    const metrics = await engine.metrics.text();
+    expect(metrics).toMatch(/hotpath_pool_connections\{state="active"\}/);
+    // The waits the snapshots counted are in /metrics' histogram, from the same HDR histograms.
+    const waits = histogramSeries(parseExposition(metrics), 'hotpath_pool_acquire_wait_seconds', 'lane').get('normal');
+    expect(waits?.count).toBeGreaterThan(0);
+    expect(expositionProblems(metrics)).toEqual([]);
     await engine.call('workload.stop', {});
   });
 

@@ -58,4 +58,27 @@ describe('PoolMetrics', () => {
     expect(next.acquireWaitUs.high.count).toBe(0);
     expect(next.counters.acquires.high).toBe(0);
   });
+
+  it("hands out the interval's acquire-wait histograms as recorded, untouched until the next snapshot", () => {
+    const metrics = new PoolMetrics(0);
+    const gauges = {
+      connections: { total: 1, idle: 1, active: 0, opening: 0, activeByLane: { high: 0, normal: 0, low: 0 } },
+      waiting: { high: 0, normal: 0, low: 0 },
+      limit: 1,
+    };
+    for (let i = 1; i <= 10; i++) metrics.acquired('normal', i);
+    const first = metrics.take(1000, gauges);
+    expect(first.acquireWaitHistograms.normal.totalCount).toBe(10);
+    expect(first.acquireWaitHistograms.normal.maxValue).toBeGreaterThanOrEqual(10_000);
+    // Recording goes on into the other set: what was handed out still holds its interval.
+    metrics.acquired('normal', 1);
+    metrics.acquired('high', 1);
+    expect(first.acquireWaitHistograms.normal.totalCount).toBe(10);
+    const second = metrics.take(2000, gauges);
+    expect(second.acquireWaitHistograms.normal.totalCount).toBe(1);
+    expect(second.acquireWaitHistograms.high.totalCount).toBe(1);
+    // The first set is cleared then, and recorded into again: the two sets alternate, nothing is allocated.
+    expect(first.acquireWaitHistograms.normal.totalCount).toBe(0);
+    expect(metrics.take(3000, gauges).acquireWaitHistograms.normal).toBe(first.acquireWaitHistograms.normal);
+  });
 });

@@ -6,6 +6,7 @@ import type { PoolInterval } from '../../../main/contract/pool.ts';
 import type { WorkloadInterval } from '../../../main/contract/telemetry.ts';
 import { registerMemoryMetrics } from '../../../main/memory/memory-metrics.ts';
 import type { MemoryMetricsSource } from '../../../main/memory/memory-metrics.ts';
+import { PoolMetrics } from '../../../main/pool/pool-metrics.ts';
 import { PrometheusMetrics } from '../../../main/telemetry/prometheus-metrics.ts';
 import { LatencyRecorder } from '../../../main/workload/latency-recorder.ts';
 import { expositionProblems, histogramQuantile, histogramSeries, metricValue, parseExposition } from '../../support/prometheus-text.ts';
@@ -49,7 +50,7 @@ const poolInterval: PoolInterval = {
   limit: 8,
   min: 1,
   max: 8,
-  acquiresByLane: { high: 1, normal: 40, low: 0 },
+  acquiresByLane: { high: 0, normal: 4, low: 0 },
   timeoutsByLane: { high: 0, normal: 1, low: 0 },
   errors: 2,
   brokenConnections: 0,
@@ -80,7 +81,15 @@ async function scrape(): Promise<{ text: string; recorder: LatencyRecorder }> {
   recorder.recordSuccess(0, 90, 0, 90);
   metrics.observeInterval(workloadInterval(recorder.rotate(true), 0.1 + 0.2));
   metrics.observeCache(cacheInterval);
-  metrics.observePool(poolInterval);
+  // The pool's own interval metrics: four acquires on the normal lane, two of them without waiting.
+  const pool = new PoolMetrics(0);
+  for (const waitMs of [0, 0, 3, 120]) pool.acquired('normal', waitMs);
+  const taken = pool.take(1000, {
+    connections: { ...poolInterval.connections, activeByLane: poolInterval.activeByLane },
+    waiting: poolInterval.waitingByLane,
+    limit: 8,
+  });
+  metrics.observePool(poolInterval, taken.acquireWaitHistograms);
   return { text: await metrics.text(), recorder };
 }
 
@@ -124,10 +133,25 @@ describe('PrometheusMetrics', () => {
     expect(text).toMatch(/^hotpath_pool_efficiency_ratio 0\.667$/m);
     expect(metricValue(text, 'hotpath_workload_requests_in_flight')).toBe(3);
     expect(metricValue(text, 'hotpath_pool_connection_limit')).toBe(8);
-    expect(text).toMatch(/^hotpath_pool_acquires_total\{lane="normal"\} 40$/m);
+    expect(text).toMatch(/^hotpath_pool_acquires_total\{lane="normal"\} 4$/m);
     expect(text).toMatch(/^hotpath_pool_waiting_callers\{lane="normal"\} 2$/m);
     expect(text).toMatch(/^hotpath_cache_requests_total\{result="hit"\} 7$/m);
     expect(text).toMatch(/^hotpath_cache_requests_total\{result="miss"\} 3$/m);
+  });
+
+  it("exposes the wait for a pool connection as a histogram per lane, from the pool's HDR histograms", async () => {
+    const { text } = await scrape();
+    const families = parseExposition(text);
+    expect(families.get('hotpath_pool_acquire_wait_seconds')?.type).toBe('histogram');
+    const lanes = histogramSeries(families, 'hotpath_pool_acquire_wait_seconds', 'lane');
+    // Lanes without acquires have no series yet; the normal lane's count is its acquires.
+    expect([...lanes.keys()]).toEqual(['normal']);
+    const normal = lanes.get('normal')!;
+    expect(normal.count).toBe(4);
+    expect(normal.buckets.find((b) => b.le === 0.0001)?.count).toBe(2);
+    expect(normal.buckets.find((b) => b.le === 0.005)?.count).toBe(3);
+    expect(normal.buckets.find((b) => b.le === 0.1)?.count).toBe(3);
+    expect(normal.buckets.find((b) => b.le === 0.25)?.count).toBe(4);
   });
 
   it("says which build runs: package.json's version and the Node.js running it", async () => {
