@@ -22,6 +22,8 @@ describe('LatencyBuckets', () => {
     const buckets = new LatencyBuckets();
     // 100 µs is on the first boundary, 101 µs just above it; 1 ms on a boundary; 20 s above the last.
     buckets.add(histogramOf([50, 100, 101, 1000, 1001, 20_000_000]));
+    expect(bucketAt(buckets, 0.000025)).toBe(0);
+    expect(bucketAt(buckets, 0.00005)).toBe(1);
     expect(bucketAt(buckets, 0.0001)).toBe(2);
     expect(bucketAt(buckets, 0.00025)).toBe(3);
     expect(bucketAt(buckets, 0.001)).toBe(4);
