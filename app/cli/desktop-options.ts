@@ -10,24 +10,25 @@ import type { StackFlags } from './stack-startup.ts';
  */
 export const DESKTOP_OPTIONS_ENV = 'HOTPATH_DESKTOP_OPTIONS';
 
+// exactOptional: a flag is absent or has a value (JSON cannot hold undefined), as StackFlags says.
 const stackFlagsSchema = z.strictObject({
-  memoryBudget: z.string().optional(),
-  readOnly: z.boolean().optional(),
-  local: z.boolean().optional(),
-  pg: z.string().optional(),
-  redis: z.string().optional(),
-  pgPasswordFile: z.string().optional(),
-  redisPasswordFile: z.string().optional(),
+  memoryBudget: z.string().exactOptional(),
+  readOnly: z.boolean().exactOptional(),
+  local: z.boolean().exactOptional(),
+  pg: z.string().exactOptional(),
+  redis: z.string().exactOptional(),
+  pgPasswordFile: z.string().exactOptional(),
+  redisPasswordFile: z.string().exactOptional(),
   dataDir: z.string().min(1),
-  workload: z.string().optional(),
-  rate: z.number().positive().optional(),
+  workload: z.string().exactOptional(),
+  rate: z.number().positive().exactOptional(),
   chunks: z.number().int().positive(),
-  seed: z.boolean().optional(),
+  seed: z.boolean().exactOptional(),
   localRedis: z.boolean(),
-  poolSize: z.number().int().positive().optional(),
+  poolSize: z.number().int().positive().exactOptional(),
   cache: z.boolean(),
   cacheL1: z.number().positive(),
-  cacheL3: z.string().optional(),
+  cacheL3: z.string().exactOptional(),
 }) satisfies z.ZodType<StackFlags>;
 
 /** Exactly the stack flags (commander's options object also carries `port` and others the window has no use for). */

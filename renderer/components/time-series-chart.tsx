@@ -82,7 +82,7 @@ export function TimeSeriesChart<P extends { at: number }>({
               dataKey={line.dataKey}
               name={line.name ?? line.dataKey}
               stroke={line.stroke}
-              strokeDasharray={line.dashed ? '4 3' : undefined}
+              {...(line.dashed ? { strokeDasharray: '4 3' } : {})}
               strokeWidth={line.dashed ? 1 : 1.5}
               {...(line.step ? { type: 'stepAfter' as const } : {})}
               dot={false}

@@ -95,7 +95,7 @@ export function ConnectionsPage() {
             setEditing(null);
             setFormRound((n) => n + 1);
           }}
-          onCancel={editing ? () => setEditing(null) : undefined}
+          {...(editing ? { onCancel: () => setEditing(null) } : {})}
           showStorageWarning={false}
         />
       </section>

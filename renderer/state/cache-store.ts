@@ -33,7 +33,9 @@ export function createCacheStore(api: EngineApi): CacheStore {
       flush: (target) =>
         act('flush', async () => {
           const result = await api.call('cache.flush', { tier: target });
-          const removed = Object.entries(result.removed).map(([tier, n]) => `${count(n)} from ${tier.toUpperCase()}`);
+          const removed = Object.entries(result.removed).flatMap(([tier, n]) =>
+            n === undefined ? [] : [`${count(n)} from ${tier.toUpperCase()}`],
+          );
           const what = removed.length > 0 ? `Removed ${removed.join(', ')}.` : 'Nothing to remove.';
           return result.complete ? what : `${what} A tier could not be reached: flush again once it is back.`;
         }),

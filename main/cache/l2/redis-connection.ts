@@ -43,8 +43,10 @@ export type RedisClient = Redis | Cluster;
  * - `commandTimeout`: a server that accepts but does not answer (stopped, swapping) costs a bounded wait;
  * - auto-pipelining: concurrent gets from one tick share one write, the main throughput lever for a cache.
  * Reconnecting never stops (capped backoff): the circuit breaker, not the client, decides when to try.
+ * Typed as written (`satisfies`), not as RedisOptions: ioredis' constructors take the reply mapping apart and
+ * refuse an options type whose `replyMapping` may be undefined.
  */
-function nodeOptions(tuning: ConnectionTuning): RedisOptions {
+function nodeOptions(tuning: ConnectionTuning) {
   return {
     commandTimeout: tuning.commandTimeoutMs,
     connectTimeout: tuning.connectTimeoutMs,
@@ -52,7 +54,7 @@ function nodeOptions(tuning: ConnectionTuning): RedisOptions {
     enableOfflineQueue: false,
     enableAutoPipelining: true,
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), tuning.maxReconnectDelayMs),
-  };
+  } satisfies RedisOptions;
 }
 
 export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning): RedisClient {
@@ -72,12 +74,12 @@ export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning)
       });
     case 'cluster': {
       const { retryStrategy, enableOfflineQueue, enableAutoPipelining, ...perNode } = base;
-      const options: ClusterOptions = {
-        enableOfflineQueue: enableOfflineQueue ?? false,
-        enableAutoPipelining: enableAutoPipelining ?? true,
-        clusterRetryStrategy: (times: number) => (retryStrategy ? (retryStrategy(times) as number) : tuning.maxReconnectDelayMs),
+      const options = {
+        enableOfflineQueue,
+        enableAutoPipelining,
+        clusterRetryStrategy: retryStrategy,
         redisOptions: { ...perNode, ...(target.password !== undefined ? { password: target.password } : {}) },
-      };
+      } satisfies ClusterOptions;
       return new Cluster(target.nodes, options);
     }
   }

@@ -19,7 +19,7 @@ export function cacheHandlers(ctx: EngineContext): HandlerGroup<CacheCommands> {
     'cache.flush': async (p) => {
       const result = await requireCache(ctx).flush(p.tier);
       const removed = Object.entries(result.removed)
-        .map(([tier, n]) => `${tier.toUpperCase()} ${n.toLocaleString('en')}`)
+        .flatMap(([tier, n]) => (n === undefined ? [] : [`${tier.toUpperCase()} ${n.toLocaleString('en')}`]))
         .join(', ');
       ctx.log(
         result.complete ? 'info' : 'warn',

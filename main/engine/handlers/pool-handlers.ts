@@ -29,10 +29,11 @@ export function poolHandlers(ctx: EngineContext): HandlerGroup<PoolCommands> {
       ctx.log('info', `Workload pool resized: min ${size.min}, max ${size.max} connections (${size.limitReason}).`);
       return status(pool);
     },
-    'pool.proposeSettings': async (p) => (await ctx.requireConnected().pool.proposeSettings(p.change)) as SessionSettingsPayload,
+    'pool.proposeSettings': async (p) =>
+      (await ctx.requireConnected().pool.proposeSettings(givenSettings(p.change))) as SessionSettingsPayload,
     'pool.applySettings': async (p) => {
       const pool = ctx.requireConnected().pool;
-      await pool.applySettings(p.change);
+      await pool.applySettings(givenSettings(p.change));
       ctx.log(
         'info',
         `Session settings changed: ${Object.entries(p.change)
@@ -49,5 +50,15 @@ export function poolHandlers(ctx: EngineContext): HandlerGroup<PoolCommands> {
       }
       return status(pool);
     },
+  };
+}
+
+/**
+ * The settings a change names. A key present with no value (IPC's structured clone keeps undefined) names none:
+ * spread over the overrides in force, it would erase one instead of leaving it be.
+ */
+function givenSettings<T extends object>(change: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }

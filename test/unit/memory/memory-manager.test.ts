@@ -7,7 +7,8 @@ const BUDGET = 1000 * MiB;
 const INTERVAL = 2_000;
 
 /** A manager on fakes with a manual clock; `read(share)` advances 2 s and takes one reading at that share of the budget. */
-function setup(overrides: Partial<MemoryManagerOptions> = {}) {
+/** `without` leaves collaborators out, as a stack without a cache, pool or background work would. */
+function setup(overrides: Partial<MemoryManagerOptions> = {}, without: readonly ('cache' | 'pool' | 'background')[] = []) {
   let now = 1_000_000;
   const clock = () => now;
   const sampler = new FakeSampler(clock);
@@ -16,7 +17,7 @@ function setup(overrides: Partial<MemoryManagerOptions> = {}) {
   const background = new BackgroundGate();
   const logged: { level: string; message: string }[] = [];
   let gcCalls = 0;
-  const manager = new MemoryManager({
+  const options: MemoryManagerOptions = {
     budgetBytes: BUDGET,
     sampler,
     cache,
@@ -26,7 +27,9 @@ function setup(overrides: Partial<MemoryManagerOptions> = {}) {
     log: (level, message) => logged.push({ level, message }),
     stepEnvironment: { measure: () => ({ rssBytes: sampler.rss, heapUsedBytes: sampler.rss / 2 }), now: () => 0, gc: () => (gcCalls += 1) },
     ...overrides,
-  });
+  };
+  for (const key of without) delete options[key];
+  const manager = new MemoryManager(options);
   const read = async (share: number) => {
     now += INTERVAL;
     sampler.rss = share * BUDGET;
@@ -246,7 +249,7 @@ describe('MemoryManager', () => {
   });
 
   it('works without a cache, pool or background work: only the collection runs', async () => {
-    const { manager, read } = setup({ cache: undefined, pool: undefined, background: undefined });
+    const { manager, read } = setup({}, ['cache', 'pool', 'background']);
     await read(0.95);
     expect(stepNames(manager.actions()[0]!)).toEqual(['collectGarbage']);
     expect(manager.snapshot().l1).toBeNull();

@@ -82,7 +82,7 @@ describe('selectivity from pg_stats', () => {
   });
 
   it('readColumnStats reads pg_stats and pg_class through the planner SQL interface', async () => {
-    const calls: { text: string; values?: readonly unknown[] }[] = [];
+    const calls: { text: string; values?: readonly unknown[] | undefined }[] = [];
     const sql: PlannerSql = {
       async query<R>(text: string, values?: readonly unknown[]) {
         calls.push({ text, values });

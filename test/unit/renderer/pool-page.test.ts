@@ -36,6 +36,15 @@ function poolStatus(overrides: Partial<PoolStatusPayload> = {}): PoolStatusPaylo
   };
 }
 
+type SessionSettingsValues = NonNullable<PoolStatusPayload['settings']>['values'];
+
+/** A settings change as the engine applies it: a key sent without a value changes nothing. */
+function givenSettings(change: {
+  [K in keyof SessionSettingsValues]?: SessionSettingsValues[K] | undefined;
+}): Partial<SessionSettingsValues> {
+  return Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+}
+
 function engine(status = poolStatus()) {
   return new FakeEngineApi()
     .handle('pool.status', () => status)
@@ -44,9 +53,11 @@ function engine(status = poolStatus()) {
         size: { ...status.size!, ...(p.min === undefined ? {} : { min: p.min }), ...(p.max === undefined ? {} : { max: p.max }) },
       }),
     )
-    .handle('pool.proposeSettings', (p) => ({ ...status.settings!.values, ...p.change }))
+    .handle('pool.proposeSettings', (p) => ({ ...status.settings!.values, ...givenSettings(p.change) }))
     .handle('pool.applySettings', (p) =>
-      poolStatus({ settings: { ...status.settings!, values: { ...status.settings!.values, ...p.change }, canRevert: true } }),
+      poolStatus({
+        settings: { ...status.settings!, values: { ...status.settings!.values, ...givenSettings(p.change) }, canRevert: true },
+      }),
     )
     .handle('pool.revertSettings', () => status);
 }
