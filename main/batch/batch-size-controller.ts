@@ -18,7 +18,7 @@
  *  - Like TCP, it starts with a "slow start": until a batch takes half the target, each sample
  *    replaces the estimate instead of joining the average. Small batches understate throughput
  *    (the fixed overhead dominates them), and averaging them in held the size back for many
- *    batches on the way up (measured: 1,600 → 5,300 rows took six batches instead of two).
+ *    batches on the way up (three times as many batches to the same size: docs/measurements.md).
  */
 export interface BatchSizer {
   /** The size the next batch should have. */

@@ -1,8 +1,8 @@
 /**
- * The plan selector's thread. Hybrid queries rank embeddings in process: at 200,000 chunks one plan can compute
- * for 50 ms without a pause, and every tenth query also runs every plan for the oracle. On the engine's thread
- * that stalled every other request behind it (the demo's point lookups went from 1 ms to 10–20 ms at p95); here
- * it only competes for a core. The worker holds the whole `PlannerSession` (vector index, partial cache,
+ * The plan selector's thread. Hybrid queries rank embeddings in process: on the demo's store one plan can compute
+ * for tens of milliseconds without a pause, and every tenth query also runs every plan for the oracle. On the
+ * engine's thread that stalled every other request behind it (the demo's point lookups' p95 grew by an order of
+ * magnitude: docs/measurements.md); here it only competes for a core. The worker holds the whole `PlannerSession` (vector index, partial cache,
  * selector) and its own small pool on the stack's database; the engine's `PlannerThread` talks to it by messages.
  */
 

@@ -1,8 +1,8 @@
 /**
  * Whole-machine CPU load from the kernel's per-core time counters (`os.cpus()`), as the share of time not idle
  * between two readings. Why not systeminformation's `currentLoad()`: on Linux it reads /proc/stat through a
- * synchronous shell (`execSync('cat /proc/stat | grep cpu')`), which stopped the engine's event loop for 6–30 ms
- * every few seconds, in the middle of the workload it measures.
+ * synchronous shell (`execSync('cat /proc/stat | grep cpu')`), which stops the engine's event loop for as long as a
+ * process takes to start (docs/measurements.md), every few seconds, in the middle of the workload it measures.
  */
 
 import os from 'node:os';

@@ -19,7 +19,7 @@ export const DEFAULT_BUDGET_SHARE = 0.25;
  * 64-bit builds (about 2 to 4 GiB), so the budget, not the heap limit, is what is met first.
  */
 export const DEFAULT_BUDGET_MAX = 2 * GIB;
-/** The default's floor: below this the engine's own baseline (about 100 to 150 MiB) leaves no room for a cache. */
+/** The default's floor: below this the engine's own baseline (its RSS at rest: docs/measurements.md) leaves no room for a cache. */
 export const DEFAULT_BUDGET_MIN = 256 * MIB;
 /** The smallest budget accepted from the user: anything less is under the engine's baseline and only causes constant cleanup. */
 export const MIN_BUDGET_BYTES = 64 * MIB;

@@ -3,7 +3,7 @@ import type { GraphAnchor } from './planner-types.ts';
 /**
  * The edges between the store's chunks as adjacency lists over store rows (compressed sparse rows, both
  * directions), so a neighbourhood walk costs array reads instead of one statement per level: a hub's 2-hop
- * neighbourhood of 40,000 chunks took 30–110 ms in SQL on 200,000 chunks, and takes a millisecond or two here.
+ * neighbourhood is one or two orders of magnitude faster to walk here than in SQL (docs/measurements.md).
  * Edges are followed in either direction; an edge listed under several relations counts once per row, as in the
  * table, which is what `degree` reports. Like the embeddings, it is the snapshot of the last load.
  */

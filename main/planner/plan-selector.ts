@@ -45,17 +45,18 @@ export interface PlanSelectorOptions {
   safetyFactor?: number;
   /**
    * Thompson draws use the predicted spread times this. The forest's spread across trees is bagging variance, not
-   * a calibrated posterior: drawn at full width it explored one choice in five on the bench's workload.
+   * a calibrated posterior: drawn at full width it explored far more often than the model's real doubt warrants
+   * (docs/measurements.md).
    */
   drawScale?: number;
   /**
    * Every plan is also measured now and then off the request path (HybridPlanner's oracle samples, which
    * `observe` every plan). Those teach the model what a plan not chosen would have cost, on the workload's own mix
-   * of shapes, at no cost to a request; exploring on the request path as well bought little and cost a few % of
-   * the mean latency on the bench. Thompson draws are then ORACLE_SAMPLED_DRAW_SCALE wide (unless `drawScale` is
-   * given), and little-known plans are not tried on requests (unless `explorationBudget` is given): the samples
-   * measure every plan anyway, and a trial of the slowest plan (6–9 ms at 200,000 chunks) was the demo hybrid
-   * templates' p95 in a young selector's first minutes.
+   * of shapes, at no cost to a request; exploring on the request path as well bought little and cost mean latency
+   * on the bench (docs/measurements.md). Thompson draws are then ORACLE_SAMPLED_DRAW_SCALE wide (unless `drawScale`
+   * is given), and little-known plans are not tried on requests (unless `explorationBudget` is given): the samples
+   * measure every plan anyway, and a trial of the slowest plan, several times the others' latency, became the demo
+   * hybrid templates' p95 in a young selector's first minutes.
    */
   oracleSampled?: boolean;
   planCacheCapacity?: number;

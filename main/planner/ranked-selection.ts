@@ -5,8 +5,8 @@ import type { HybridHit } from './planner-types.ts';
  * "(distance, row)" is exactly the answer's "(distance, id)" order; keys are unique, so the order is total and
  * every plan that selects with it agrees, ties included.
  *
- * Selection instead of sorting: a query wants 10 of 200,000 rows, and a full sort of 200,000 keys costs ~20× a
- * linear-time select of the few that are handed out.
+ * Selection instead of sorting: a query wants k of the store's n rows, with k far below n, and a full sort costs
+ * about log₂ n times a linear-time select of the few that are handed out.
  */
 
 /** True when row `a` comes before row `b`: smaller distance, then smaller row (= smaller id). */

@@ -1,8 +1,8 @@
 /**
  * A fixed-capacity max-heap of (distance, row) pairs: its top is the farthest row kept, so "the k nearest so far"
  * costs O(log k) per row that gets in and one comparison per row that does not. It keeps the distances itself, so a
- * top-k over 200,000 rows allocates k slots rather than a distance per row (that array, 1.6 MB a query, made the
- * selector's thread collect garbage every few seconds).
+ * top-k over the whole store allocates k slots rather than a distance per row (that array, 8 bytes a row of the
+ * store for every query, kept the selector's thread collecting garbage).
  */
 export class RowMaxHeap {
   readonly #rows: Int32Array;

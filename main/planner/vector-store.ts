@@ -21,9 +21,9 @@ const DIMS = EMBEDDING_DIMENSIONS;
 export const DEFAULT_PAGE_ROWS = 20_000;
 /**
  * `rank` of at least 1/DENSE_SHARE of the store marks its candidates and ranks with `rankWhere`, which uses the SIMD
- * distances of every row when its test passes at least that share. The kernel costs about 4 ns a row of the store;
- * an exact distance stopped early costs 12–100 ns a candidate (more when the query sits inside the candidates'
- * topic: 46,687 candidates took 5.4 ms one by one and 1.7 ms with the kernel), so the kernel pays from a few per cent.
+ * distances of every row when its test passes at least that share. The kernel costs a few nanoseconds a row of the
+ * store; an exact distance stopped early costs several times that a candidate (more when the query sits inside the
+ * candidates' topic, where early stops are rare), so the kernel pays from a few per cent (docs/measurements.md).
  */
 const DENSE_SHARE = 16;
 /** Rows, spread evenly over the store, that `rankWhere` tests to estimate its test's share. */

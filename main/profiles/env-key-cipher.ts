@@ -9,7 +9,7 @@ const FORMAT = 'ek1';
 const SALT_BYTES = 16;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-// scrypt cost: ~16 MiB and tens of milliseconds, paid once per salt per process (keys are cached).
+// scrypt cost: 128 × N × r bytes of memory and a deliberate CPU cost, paid once per salt per process (keys are cached).
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const SHORT_KEY = 16;
 

@@ -41,7 +41,8 @@ export function summarize(histogram: Histogram): LatencySummary {
 /**
  * The histogram's mean, as `histogram.mean` computes it (each bucket's median-equivalent value × its count), in
  * one pass over the counts that stops at the last recorded value. The library's getter walks an iterator object
- * per bucket: at one summary per template a second it took ~10 ms of the event loop in a tick.
+ * per bucket: at one summary per template a second it held the event loop for a visible part of a tick
+ * (docs/measurements.md).
  */
 export function meanOf(histogram: Histogram): number {
   // Ours are all JsHistograms (useWebAssembly: false); any other kind keeps the library's getter.

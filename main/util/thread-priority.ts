@@ -1,6 +1,6 @@
 /**
  * Lowers the scheduling priority of the calling thread only, for background work on a worker thread (the plan
- * selector's model training takes a core for a second or more). On a machine with two cores such work at normal
+ * selector's model training takes a whole core while it runs). On a machine with two cores such work at normal
  * priority competes with the threads that serve requests and with the database itself, and shows as a p95 spike;
  * at niceness 19 the kernel gives it what they leave.
  *

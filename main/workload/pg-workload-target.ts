@@ -12,8 +12,8 @@ export interface TimedQueryRunner {
 
 /**
  * Runs workload templates on PostgreSQL as named prepared statements on the pool's normal lane: each
- * connection parses and plans a template once, then only binds and executes it (the field notes measured
- * this at about twice the throughput of unnamed queries).
+ * connection parses and plans a template once, then only binds and executes it, where an unnamed query is parsed
+ * and planned again every time (`npm run bench -- pool` compares the two: docs/measurements.md).
  */
 export class PgWorkloadTarget implements WorkloadTarget {
   private readonly statements: { name: string; text: string }[];

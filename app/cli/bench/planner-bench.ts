@@ -50,10 +50,10 @@ const ORACLE_EVERY = 10;
  * the plans (a plan's latency is the median of its runs there; the selector's is its chosen plan's plus its own
  * overhead); odd rounds only pick the oracle's plan, the fastest by its median there, whose latency is then taken
  * from the even rounds. Why not the fastest of the timed medians: that is the least of five noisy figures, low
- * exactly where plans tie (without an anchor graph-first runs filtered-vector's code, yet their medians differed by
- * 0.76–1.27× between the 5th and 95th percentile of queries), so it credited the oracle with noise. It is still
- * reported as `oracleMinOfMedians`. Rounds rather than one plan's runs after another: the plan that ran first on a
- * query was the slower of two identical ones 60% of the time. Cached-partial as a fixed plan (on a cache of its own)
+ * exactly where plans tie (without an anchor graph-first runs filtered-vector's code, yet their medians differed
+ * widely from query to query), so it credited the oracle with noise. It is still reported as `oracleMinOfMedians`.
+ * Rounds rather than one plan's runs after another: the plan that ran first on a query was more often the slower of
+ * two identical ones (the figures: docs/measurements.md). Cached-partial as a fixed plan (on a cache of its own)
  * takes a turn in the same rounds. Afterwards the chosen plan runs once more with fills, so the partial cache evolves
  * as the workload's would. Every plan's rows are compared on every query.
  */

@@ -4,8 +4,8 @@
  * through a few small shadow W-TinyLFU caches, each with a fixed window share from LFU-like (1%)
  * to exactly LRU (100%); after every period the real cache adopts the share whose shadow scored
  * best recently. Why: on bursty traces one sample's hit rate moves by more than any window change
- * does, so a climber comparing consecutive samples random-walks (orm-busy @ 500: 68.6% vs LRU's
- * 69.3%), whereas the shadows see the same requests at the same time and differ only by their window.
+ * does, so a climber comparing consecutive samples random-walks (it ended below LRU on orm-busy: see
+ * docs/measurements.md), whereas the shadows see the same requests at the same time and differ only by their window.
  * Cost: the caller tests `isSampled` once per key (the cache keeps the answer per entry, so a hit
  * pays one byte load); a sampled request costs one map lookup and one sketch increment, shared by
  * all shadows (they count the same requests, so one sketch serves them all), plus each shadow's
@@ -16,7 +16,7 @@ import { FrequencySketch, spread } from './frequency-sketch.ts';
 
 /** The shares tried. Six keep the cost down; eight or ten did not choose better on our traces. */
 export const WINDOW_SHARES: readonly number[] = [0.01, 0.1, 0.25, 0.5, 0.75, 1];
-/** Shadows hold at least this many entries: at 64 they mis-rank the shares (orm-busy @ 500: 70.0% vs 70.9%). */
+/** Shadows hold at least this many entries: half as many mis-ranked the shares on a bursty trace (docs/measurements.md). */
 const MIN_SHADOW_ENTRIES = 128;
 /** Sampled requests between two decisions, in shadow capacities: short enough to follow phases. */
 const PERIOD_CAPACITIES = 3;

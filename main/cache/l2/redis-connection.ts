@@ -24,9 +24,9 @@ export interface ConnectionTuning {
 }
 
 /**
- * 500 ms, not less: the timeout also measures this process' own event loop, and a cold process was seen
- * to need 300-600 ms for its first burst of 3,000 concurrent calls to a healthy local Redis, which at a
- * 250 ms timeout opened the breaker for nothing. Keep bursts bounded (e.g. warm the cache in batches).
+ * 500 ms, not less: the timeout also measures this process' own event loop, and a cold process's first large
+ * burst of concurrent calls to a healthy local Redis can outlast a tighter timeout, which then opens the breaker
+ * for nothing (docs/measurements.md). Keep bursts bounded (e.g. warm the cache in batches).
  */
 export const DEFAULT_CONNECTION_TUNING: Readonly<ConnectionTuning> = {
   commandTimeoutMs: 500,
