@@ -77,7 +77,7 @@ export const buildProgressSchema = z.object({
 });
 export type BuildProgressPayload = z.infer<typeof buildProgressSchema>;
 
-/** p95 latency per workload template, in ms, over the 30 s before (or after) a change. */
+/** p95 latency per workload template, in ms, over the measurement window (MEASUREMENT_WINDOW_S) before (or after) a change. */
 export const latencyByTemplateSchema = z.record(z.string(), z.number().nonnegative());
 export type LatencyByTemplate = z.infer<typeof latencyByTemplateSchema>;
 
@@ -140,7 +140,7 @@ export const optimizePlanSchema = z.object({
   steps: z.array(optimizeStepSchema),
   /** Why the plan is empty or what was left out (read-only mode, nothing to gain, no workload to measure). */
   notes: z.array(z.string()),
-  /** Latency now (p95 per template over the last 30 s of the running workload), or null without a workload. */
+  /** Latency now (p95 per template over the last MEASUREMENT_WINDOW_S of the running workload), or null without a workload. */
   before: latencyByTemplateSchema.nullable(),
   advisor: advisorReportSchema,
 });
