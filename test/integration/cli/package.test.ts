@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { WsEngineClient } from '../../../renderer/transport/ws-engine-client.ts';
 import { histogramSeries, parseExposition } from '../../support/prometheus-text.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { isProcessAlive } from '../../../main/util/process-probe.ts';
 
 /**
  * The package as users get it: `npm pack`, installed into an empty folder, run through its `bin` with the
@@ -22,15 +23,6 @@ const run = promisify(execFile);
 const NPM_ENV = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
 
 const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the npm package', () => {
   let work: string;
@@ -133,11 +125,11 @@ describe('the npm package', () => {
       }
 
       const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-      expect(alive(postmaster)).toBe(true);
+      expect(await isProcessAlive(postmaster)).toBe(true);
       child.kill('SIGINT');
       expect(await exited).toEqual({ code: 0, signal: null });
       expect(err).toContain('Stopped; every process it started has exited.');
-      expect(alive(postmaster)).toBe(false);
+      expect(await isProcessAlive(postmaster)).toBe(false);
     } catch (error) {
       (error as Error).message += `\n--- hotpath stdout ---\n${out}\n--- hotpath stderr ---\n${err}`;
       throw error;

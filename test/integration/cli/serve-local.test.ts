@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { startCli } from '../../support/run-cli.ts';
 import { expositionProblems, histogramQuantile, histogramSeries, metricValue, parseExposition } from '../../support/prometheus-text.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { isProcessAlive } from '../../../main/util/process-probe.ts';
 
 const latencyHistograms = (text: string) => histogramSeries(parseExposition(text), 'hotpath_request_duration_seconds', 'template');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('hotpath serve --local', () => {
   let dataDir: string;
@@ -65,13 +57,13 @@ describe('hotpath serve --local', () => {
 
       const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       const redis = Number((await readFile(join(dataDir, 'redis', 'redis-server.pid'), 'utf8')).split('\n')[0]);
-      expect(alive(postmaster)).toBe(true);
-      expect(alive(redis)).toBe(true);
+      expect(await isProcessAlive(postmaster)).toBe(true);
+      expect(await isProcessAlive(redis)).toBe(true);
 
       cli.child.kill('SIGTERM');
       expect(await cli.exited).toEqual({ code: 0, signal: null });
-      expect(alive(postmaster)).toBe(false);
-      expect(alive(redis)).toBe(false);
+      expect(await isProcessAlive(postmaster)).toBe(false);
+      expect(await isProcessAlive(redis)).toBe(false);
     } catch (error) {
       // The CLI's own account is the first thing to read when this fails.
       (error as Error).message += `\n--- hotpath stdout ---\n${cli.stdout()}\n--- hotpath stderr ---\n${cli.stderr()}`;
