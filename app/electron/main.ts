@@ -11,7 +11,7 @@ import { hostContractOverIpc } from './ipc-contract-host.ts';
 import { stopBeforeQuit } from './quit-guard.ts';
 import { SafeStorageCipher } from './safe-storage-cipher.ts';
 import { createAppWindow, guardWebContents, lockDownSession } from './window.ts';
-import { readDesktopOptions } from '../cli/desktop-options.ts';
+import { DESKTOP_OPTIONS_ENV, readDesktopOptions } from '../cli/desktop-options.ts';
 
 // Paths are relative to the built main script, out/main/index.js (see electron.vite.config.ts).
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -50,7 +50,14 @@ if (!app.requestSingleInstanceLock()) {
  * test's data to itself.
  */
 function launchOptions(dataDir: string): StackFlags | null {
-  const options = readDesktopOptions(process.env, process.argv, { dataDir });
+  let options: StackFlags | null;
+  try {
+    options = readDesktopOptions(process.env, process.argv, { dataDir });
+  } finally {
+    // They may hold connection strings with passwords: no child of this process (Chromium's helpers, the browser
+    // that shell.openExternal starts) inherits them.
+    delete process.env[DESKTOP_OPTIONS_ENV];
+  }
   if (!options) return null;
   if (process.env.HOTPATH_USER_DATA) options.dataDir = dataDir;
   checkStackFlags(options);

@@ -109,6 +109,10 @@ describe('app/electron/main.ts with the options of `hotpath start`', () => {
     vi.restoreAllMocks();
   });
 
+  it('takes them out of its environment once read, so no child process inherits the passwords they hold', () => {
+    expect(process.env[DESKTOP_OPTIONS_ENV]).toBeUndefined();
+  });
+
   it('builds the engine with them: the memory budget', async () => {
     expect(await invoke('memory.status')).toMatchObject({ budgetBytes: 768 * 1024 * 1024 });
   });
