@@ -122,9 +122,9 @@ withStackOptions(
   program
     .command('start')
     .description('Open the console: the desktop window when Electron is installed, otherwise the console in your browser.'),
-).action(async (options, command: Command) => {
+).action(async (options) => {
   const { start } = await import('./commands/start.ts');
-  await start(options, command.args.length > 0 ? command.args : process.argv.slice(3));
+  await start(options);
 });
 
 program

@@ -7,8 +7,6 @@ import { runBuild } from './build-run.ts';
 import { createIndexDdl, dropIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
 
 export { IndexBuildError } from './build-errors.ts';
-export type { BuildProgress } from './build-progress.ts';
-export type { HistoryEntry } from './build-history.ts';
 
 export interface IndexBuilderOptions {
   /** A connected pg.Client the builder may use and then end() — CIC cannot run inside a transaction or a pool's managed session. */

@@ -25,7 +25,7 @@ import { advisorHandlers } from './handlers/advisor-handlers.ts';
 import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
-import { DEFAULT_SETTLE_MS } from './handlers/advisor-handlers.ts';
+import { DEFAULT_SETTLE_MS } from './handlers/advisor-settle.ts';
 import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { PoolManager, poolInterval } from '../pool/index.ts';

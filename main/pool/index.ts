@@ -1,4 +1,5 @@
 /** The connection pool manager: lanes, sizing, session settings, read-only guard, metrics. */
 export { isPoolError, PoolError } from './pool-errors.ts';
 export { poolInterval } from './pool-interval.ts';
-export { PoolManager, type QueryConfig } from './pool-manager.ts';
+export { PoolManager } from './pool-manager.ts';
+export type { QueryConfig } from './pooled-connection.ts';

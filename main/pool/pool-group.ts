@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Lane } from './lanes.ts';
-import { PoolManager, type PoolManagerOptions } from './pool-manager.ts';
+import { PoolManager } from './pool-manager.ts';
+import type { PoolManagerOptions } from './pool-options.ts';
 import type { CallOptions, QueryConfig } from './pooled-connection.ts';
 import type { PoolSnapshot } from './pool-metrics.ts';
 

@@ -26,14 +26,6 @@ import { inReadOnlyTransaction, needsReadOnlyTransaction, sessionChangedError } 
 import type { SessionSettings } from './session-settings.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
 
-export type { Lane } from './lanes.ts';
-export type { PoolSize } from './pool-sizing.ts';
-export type { PoolSnapshot } from './pool-metrics.ts';
-export type { LeakReport } from './leak-detector.ts';
-export type { SessionSettings } from './session-settings.ts';
-export type { PoolManagerOptions } from './pool-options.ts';
-export { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
-
 interface Pending {
   resolve(connection: Connection): void;
   reject(error: Error): void;

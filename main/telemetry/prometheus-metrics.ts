@@ -209,7 +209,8 @@ export class PrometheusMetrics {
       if (interval.timeoutsByLane[lane] > 0) this.poolTimeouts.inc({ lane }, interval.timeoutsByLane[lane]);
     }
     if (interval.errors > 0) this.poolErrors.inc(interval.errors);
-    if (interval.efficiency === null) this.poolEfficiency.reset();
+    if (interval.efficiency === null)
+      this.poolEfficiency.remove(); // absent, not 0: nobody waited, so there is no share to report
     else this.poolEfficiency.set(measuredRatio(interval.efficiency));
   }
 

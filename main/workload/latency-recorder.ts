@@ -1,7 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary, TemplateIntervalStats } from '../contract/telemetry.ts';
 import { newLatencyHistogram, recordMicros, summarize } from '../util/latency-histogram.ts';
-import { MEASUREMENT_WINDOW_S } from './measurement-window.ts';
 
 /** Per template: the last `windowIntervals` one-second latency histograms, and a cumulative one. */
 class TemplateSeries {
@@ -36,19 +35,18 @@ function recordInto(series: TemplateSeries, latencyUs: number, acquireUs: number
   recordMicros(series.server, serverUs);
 }
 
-export { MEASUREMENT_WINDOW_S };
-
 /**
  * Records every request of a workload into HDR histograms: one set per template plus
  * `all`. Intervals are closed by `rotate()` once a second; the ring of recent
- * intervals gives the sliding-window quantiles `/metrics` reports.
+ * intervals gives the live charts' sliding-window quantiles, and each closed interval's counts feed the
+ * `/metrics` histograms (`lastClosedHistograms`).
  */
 export class LatencyRecorder {
   private readonly series: TemplateSeries[];
   private readonly names: string[];
 
   /**
-   * @param windowIntervals the sliding window `recentSummaries` covers by default (the live charts, /metrics)
+   * @param windowIntervals the sliding window `recentSummaries` covers by default (the live charts)
    * @param keptIntervals how far back `recentSummaries(n)` can reach (before/after measurements), at least the window
    */
   constructor(

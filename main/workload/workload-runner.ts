@@ -1,5 +1,6 @@
 import type { Random } from '../util/random.ts';
-import { LatencyRecorder, MEASUREMENT_WINDOW_S } from './latency-recorder.ts';
+import { LatencyRecorder } from './latency-recorder.ts';
+import { MEASUREMENT_WINDOW_S } from './measurement-window.ts';
 import { OpenLoopSchedule, type ArrivalProcess } from './open-loop-schedule.ts';
 import type { WorkloadTarget } from './workload-target.ts';
 import type { LatencySummary, WorkloadInterval } from '../contract/telemetry.ts';

@@ -14,10 +14,10 @@ const ELECTRON_MAIN = join(PACKAGE_ROOT, 'out/main/index.js');
  * `hotpath start`: the desktop window, with the same stack options as `serve` (handed over as
  * desktop-options.ts describes); Electron's binary is downloaded at the first start, as `npx electron` would.
  * Where the window cannot open (no build, no binary, no display) it says why and what to do, and serves the
- * same console in the browser instead.
- * `_commandLine` is not forwarded: the options travel in the environment, never on Electron's command line.
+ * same console in the browser instead. Nothing of the command line is forwarded: the options travel in the
+ * environment, never on Electron's command line.
  */
-export async function start(options: ServeOptions, _commandLine: string[] = []): Promise<void> {
+export async function start(options: ServeOptions): Promise<void> {
   // Refused here, on the terminal, before a window or a browser is chosen.
   checkStackFlags(options);
   engineSettings(options);

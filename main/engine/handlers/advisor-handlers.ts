@@ -2,14 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LatencyByTemplate } from '../../contract/advisor.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
 import { MEASUREMENT_WINDOW_S } from '../../workload/index.ts';
-import { DEFAULT_SETTLE_MS } from './advisor-settle.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type AdvisorCommands =
   'advisor.analyze' | 'advisor.status' | 'advisor.build' | 'advisor.cancelBuild' | 'advisor.rollback' | 'optimize.plan' | 'optimize.apply';
-
-export { DEFAULT_SETTLE_MS };
 
 /** The index advisor (analyze, build, cancel, roll back) and "Optimize" (plan, then apply what was confirmed). */
 export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommands> {

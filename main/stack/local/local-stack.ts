@@ -11,8 +11,6 @@ import { claimOwnership, releaseOwnership } from './owner-lock.ts';
 import { findExecutable, startPrivateRedis } from './redis-launcher.ts';
 import type { RunningRedis } from './redis-launcher.ts';
 
-export { defaultDataDir } from './data-dir.ts';
-
 export interface LocalStackOptions {
   /** The app's data folder (see defaultDataDir()); PostgreSQL's data lives in <dataDir>/postgres. */
   dataDir: string;

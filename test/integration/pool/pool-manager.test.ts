@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lane } from '../../../main/pool/lanes.ts';
 import { PoolError } from '../../../main/pool/pool-errors.ts';
 import { PoolGroup } from '../../../main/pool/pool-group.ts';
-import { PoolManager, type PoolManagerOptions } from '../../../main/pool/pool-manager.ts';
+import { PoolManager } from '../../../main/pool/pool-manager.ts';
+import type { PoolManagerOptions } from '../../../main/pool/pool-options.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
 

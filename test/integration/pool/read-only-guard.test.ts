@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PoolError } from '../../../main/pool/pool-errors.ts';
-import { PoolManager, type PoolManagerOptions } from '../../../main/pool/pool-manager.ts';
+import { PoolManager } from '../../../main/pool/pool-manager.ts';
+import type { PoolManagerOptions } from '../../../main/pool/pool-options.ts';
 import { PgWorkloadTarget } from '../../../main/workload/pg-workload-target.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 

@@ -126,6 +126,22 @@ describe('PrometheusMetrics', () => {
     expect(text).toMatch(/^hotpath_workload_requests_total\{template="lookup",outcome="shed"\} 1$/m);
   });
 
+  it('leaves the pool efficiency out (not 0) for a second in which nobody waited', async () => {
+    const metrics = new PrometheusMetrics(() => null);
+    const pool = new PoolMetrics(0);
+    const snapshot = {
+      connections: { ...poolInterval.connections, activeByLane: poolInterval.activeByLane },
+      waiting: poolInterval.waitingByLane,
+      limit: 8,
+    };
+    metrics.observePool(poolInterval, pool.take(1000, snapshot).acquireWaitHistograms);
+    expect(await metrics.text()).toMatch(/^hotpath_pool_efficiency_ratio 0\.667$/m);
+    metrics.observePool({ ...poolInterval, efficiency: null }, pool.take(1000, snapshot).acquireWaitHistograms);
+    const text = await metrics.text();
+    expect(text).not.toMatch(/^hotpath_pool_efficiency_ratio /m);
+    expect(expositionProblems(text)).toEqual([]);
+  });
+
   it('reports rates and ratios in their units, rounded to what they measure', async () => {
     const { text } = await scrape();
     expect(metricValue(text, 'hotpath_workload_target_requests_per_second')).toBe(200);
