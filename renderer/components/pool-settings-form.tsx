@@ -52,12 +52,18 @@ export function PoolSettingsForm({ settings }: { settings: Settings }) {
   const busy = usePageState(POOL_STORE, (s) => s.busy);
   const jitId = useId();
   const planId = useId();
-  // Edits count against the values they were made on: once a change is applied or reverted (elsewhere or by this
-  // form), the values in force become the new starting point, derived here rather than reset by an effect.
+  // Edits count against the values they were made on: once the values in force change (a change applied or
+  // reverted, here or elsewhere), they are the new starting point and the edits go, even if the values later
+  // return to what they were. Adjusted while rendering (React's "storing information from previous renders").
   const valuesKey = JSON.stringify(settings.values);
-  const [edits, setEdits] = useState<{ basis: string; draft: Draft } | null>(null);
-  const draft = edits?.basis === valuesKey ? edits.draft : draftOf(settings.values);
-  const edit = (change: Partial<Draft>) => setEdits({ basis: valuesKey, draft: { ...draft, ...change } });
+  const [basis, setBasis] = useState(valuesKey);
+  const [edits, setEdits] = useState<Draft | null>(null);
+  if (basis !== valuesKey) {
+    setBasis(valuesKey);
+    setEdits(null);
+  }
+  const draft = (basis === valuesKey ? edits : null) ?? draftOf(settings.values);
+  const edit = (change: Partial<Draft>) => setEdits({ ...draft, ...change });
   const [invalid, setInvalid] = useState<string | null>(null);
 
   // Reverting returns to values these edits may have been made on: drop them, or they would come back with them.
