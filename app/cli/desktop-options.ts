@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StackFlags } from './stack-startup.ts';
+import { DEFAULT_CACHE_L1_MIB, DEFAULT_DEMO_CHUNKS } from './stack-flag-defaults.ts';
 
 /**
  * How `hotpath start` hands its stack options (--pg, --local, --workload, …) to Electron's main process: one JSON
@@ -58,7 +59,14 @@ export function readDesktopOptions(env: NodeJS.ProcessEnv, argv: readonly string
   const encoded = env[DESKTOP_OPTIONS_ENV];
   if (encoded === undefined || encoded === '') {
     if (!argv.includes('--local')) return null;
-    return { local: true, dataDir: defaults.dataDir, chunks: 200_000, localRedis: true, cache: true, cacheL1: 128 };
+    return {
+      local: true,
+      dataDir: defaults.dataDir,
+      chunks: DEFAULT_DEMO_CHUNKS,
+      localRedis: true,
+      cache: true,
+      cacheL1: DEFAULT_CACHE_L1_MIB,
+    };
   }
   let value: unknown;
   try {

@@ -9,6 +9,7 @@ import { defaultDataDir } from '../../main/stack/index.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/index.ts';
 import { MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
+import { DEFAULT_CACHE_L1_MIB, DEFAULT_DEMO_CHUNKS } from './stack-flag-defaults.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -74,11 +75,16 @@ function withStackOptions(command: Command): Command {
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 7300)
     .option('--workload <demo|file>', 'start a workload once ready: the demo profile or a profile file (YAML/JSON)')
     .option('--rate <n>', "target requests per second of the workload (default: the profile's rate)", positiveNumber('--rate'))
-    .option('--chunks <n>', 'chunks of demo data to seed', positiveInt('--chunks'), 200_000)
+    .option('--chunks <n>', 'chunks of demo data to seed', positiveInt('--chunks'), DEFAULT_DEMO_CHUNKS)
     .option('--seed', 'seed the demo schema "unified" into the --pg database (the local stack seeds itself)')
     .option('--no-local-redis', 'do not start a private redis-server for the local stack')
     .addOption(new Option('--pool-size <n>', 'connections of the workload pool').argParser(positiveInt('--pool-size')))
-    .option('--cache-l1 <MiB>', 'memory budget of the L1 cache in MiB (changeable in the console)', positiveNumber('--cache-l1'), 128)
+    .option(
+      '--cache-l1 <MiB>',
+      'memory budget of the L1 cache in MiB (changeable in the console)',
+      positiveNumber('--cache-l1'),
+      DEFAULT_CACHE_L1_MIB,
+    )
     .option(
       '--cache-l3 <dir|off|s3-url>',
       'L3 object-store tier: a folder (default: cache-l3 in the data folder), off, or s3://bucket/prefix?endpoint=URL (credentials from AWS_* variables)',

@@ -6,6 +6,7 @@ import { printProgress } from '../progress-printer.ts';
 import { onShutdownSignal } from '../shutdown-signals.ts';
 import { onFatalError } from '../fatal-errors.ts';
 import { connectWithPasswords, takeEnvironmentPasswords, type PasswordFlags } from '../password-options.ts';
+import { DEFAULT_DEMO_CHUNKS } from '../stack-flag-defaults.ts';
 
 export interface OptimizeOptions extends PasswordFlags {
   pg?: string;
@@ -49,7 +50,7 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
   try {
     if (options.local) await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: 'off' });
     else await connectWithPasswords(engine, options, environmentPasswords);
-    if (options.local) await engine.call('demo.seed', { chunks: 200_000 });
+    if (options.local) await engine.call('demo.seed', { chunks: DEFAULT_DEMO_CHUNKS });
     if (options.workload) {
       await engine.call('workload.start', { profile: options.workload, ...(options.rate === undefined ? {} : { rate: options.rate }) });
       process.stderr.write(`Running the ${options.workload} workload for ${options.warmup} s to measure "before"…\n`);
