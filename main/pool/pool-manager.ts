@@ -1,10 +1,10 @@
 import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
+import { AcquireQueue, type Pending } from './acquire-queue.ts';
 import { Gradient2Limit } from './adaptive-limit.ts';
-import { openConnection, withStartupOptions, type Connection } from './connection.ts';
+import { withStartupOptions, type Connection } from './connection.ts';
 import {
   DEFAULT_LANE_POLICY,
-  LaneQueue,
   laneCaps,
   laneMayTake,
   zeroCounts,
@@ -12,27 +12,20 @@ import {
   type LaneCaps,
   type LaneCounts,
   type LanePolicy,
-  type Waiter,
+  type LaneQueue,
 } from './lanes.ts';
 import { LeakDetector, type LeakReport } from './leak-detector.ts';
 import { PoolError, isConnectionError } from './pool-errors.ts';
 import { acquireTimeoutError, describeTarget } from './pool-messages.ts';
 import { PoolMetrics, type PoolSnapshot } from './pool-metrics.ts';
-import { computePoolSize, readConnectionFacts, type PoolSize } from './pool-sizing.ts';
+import { PoolConnections } from './pool-connections.ts';
+import { computePoolSize, probePoolSize, readConnectionFacts, type PoolSize } from './pool-sizing.ts';
 import { SettingsState } from './settings-state.ts';
 import { cancellable, withDeadline } from './cancellable.ts';
 import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
-import { inReadOnlyTransaction, needsReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
+import { inReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
 import type { SessionSettings } from './session-settings.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
-
-interface Pending {
-  resolve(connection: Connection): void;
-  reject(error: Error): void;
-  enqueuedAt: number;
-  timer: NodeJS.Timeout | undefined;
-  cleanup(): void;
-}
 
 const HOUSEKEEPING_MS = 1_000;
 const SETTLE_LIMIT_MS = 5_000;
@@ -41,35 +34,36 @@ const SETTLE_LIMIT_MS = 5_000;
  * The connection pool manager: priority lanes, sizing from the server, validated session settings, leak
  * detection, health checks, recovery after a server restart, and per-interval metrics. It holds `pg.Client`s
  * itself (not a pg.Pool) so that waiting order, metrics and health are its own.
+ *
+ * This file hands connections to callers (the hot path) and owns sizing and settings; the connections' own
+ * lifecycle is in pool-connections.ts and the callers that wait are in acquire-queue.ts.
  */
 export class PoolManager {
   readonly role: 'primary' | 'replica';
   private readonly clock: () => number;
   private readonly connectionConfig: pg.ClientConfig;
-  private readonly queue: LaneQueue<Pending>;
   private readonly policy: LanePolicy;
+  private readonly waiters: AcquireQueue;
+  /** The waiters' lane queue, read directly on the hot path. */
+  private readonly queue: LaneQueue<Pending>;
   private readonly metrics: PoolMetrics;
   private readonly leakDetector: LeakDetector;
-  private readonly connections = new Set<Connection>();
-  /** Idle connections, most recently used last: handing out the last keeps few connections hot and lets the rest idle out. */
-  private readonly idle: Connection[] = [];
+  private readonly lifecycle: PoolConnections;
+  /** The same set and array as `lifecycle.all` and `lifecycle.idle`, held here so the hot path reads them without a hop. */
+  private readonly connections: Set<Connection>;
+  private readonly idle: Connection[];
   private readonly inUse: LaneCounts = zeroCounts();
-  private opening = 0;
   private currentSize!: PoolSize;
   private caps!: LaneCaps;
   private limiter: Gradient2Limit | undefined;
   private settingsState!: SettingsState;
   private closed = false;
   private housekeeping: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retryDelayMs = 100;
-  private lastConnectError: Error | undefined;
 
   private constructor(private readonly options: PoolManagerOptions) {
     this.role = options.role ?? 'primary';
     this.clock = options.clock ?? (() => performance.now());
     this.policy = { ...DEFAULT_LANE_POLICY, ...options.lanes };
-    this.queue = new LaneQueue(this.policy);
     this.metrics = new PoolMetrics(this.clock());
     this.leakDetector = new LeakDetector(options.leakThresholdMs ?? 60_000);
     const startup = options.readOnly ? ['default_transaction_read_only=on'] : [];
@@ -78,6 +72,29 @@ export class PoolManager {
       application_name: options.applicationName ?? options.connection.application_name ?? `hotpath-pool-${options.role ?? 'primary'}`,
       connectionTimeoutMillis: options.connection.connectionTimeoutMillis ?? Math.min(10_000, this.acquireTimeoutMs),
     };
+    this.waiters = new AcquireQueue(this.policy, this.acquireTimeoutMs, this.metrics, {
+      clock: this.clock,
+      timeoutError: (lane, timeoutMs) => this.timeoutError(lane, timeoutMs),
+      pump: () => this.pump(),
+    });
+    this.queue = this.waiters.lanes;
+    this.lifecycle = new PoolConnections(
+      {
+        config: this.connectionConfig,
+        maxLifetimeMs: options.maxLifetimeMs ?? 1_800_000,
+        ...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
+        ...(options.readOnlyTransactions !== undefined ? { readOnlyTransactions: options.readOnlyTransactions } : {}),
+      },
+      this.clock,
+      this.metrics,
+      {
+        settings: () => this.settingsState,
+        ready: (connection) => this.toIdle(connection),
+        changed: () => this.pump(),
+      },
+    );
+    this.connections = this.lifecycle.all;
+    this.idle = this.lifecycle.idle;
   }
 
   private get acquireTimeoutMs(): number {
@@ -92,7 +109,7 @@ export class PoolManager {
   }
 
   private async start(): Promise<void> {
-    const first = await this.connect().catch((error: Error) => {
+    const first = await this.lifecycle.connect().catch((error: Error) => {
       throw new PoolError(
         'server-unavailable',
         `Could not connect to PostgreSQL at ${describeTarget(this.connectionConfig)}: ${error.message}.`,
@@ -117,7 +134,7 @@ export class PoolManager {
       await first.client.end().catch(() => undefined);
       throw error;
     }
-    this.adopt(first);
+    this.lifecycle.adopt(first);
     this.setLimits();
     first.state = 'idle';
     this.idle.push(first);
@@ -127,15 +144,16 @@ export class PoolManager {
     }
     // Warm the minimum now: a pool that says it keeps `min` open does so before the first caller arrives.
     const warm: Promise<void>[] = [];
-    for (let i = this.connections.size; i < this.currentSize.min; i++) warm.push(this.openOne());
+    for (let i = this.connections.size; i < this.currentSize.min; i++) warm.push(this.lifecycle.openOne());
     await Promise.all(warm);
-    if (this.connections.size < this.currentSize.min && this.lastConnectError) {
+    const lastConnectError = this.lifecycle.lastConnectError;
+    if (this.connections.size < this.currentSize.min && lastConnectError) {
       await this.close();
       throw new PoolError(
         'server-unavailable',
-        `Could not open the ${this.currentSize.min} connections asked for as the pool minimum: ${this.lastConnectError.message}.`,
+        `Could not open the ${this.currentSize.min} connections asked for as the pool minimum: ${lastConnectError.message}.`,
         "Lower min, or check the server's connection limit and load.",
-        { cause: this.lastConnectError },
+        { cause: lastConnectError },
       );
     }
     this.housekeeping = setInterval(
@@ -214,47 +232,7 @@ export class PoolManager {
         return ready;
       }
     }
-    return this.wait(lane, options);
-  }
-
-  private wait(lane: Lane, options?: CallOptions): Promise<Connection> {
-    return new Promise<Connection>((resolve, reject) => {
-      const enqueuedAt = this.clock();
-      const timeoutMs = Math.min(this.acquireTimeoutMs, options?.timeoutMs ?? Infinity);
-      const signal = options?.signal;
-      const pending: Pending = {
-        enqueuedAt,
-        timer: undefined,
-        resolve,
-        reject,
-        cleanup: () => {
-          clearTimeout(pending.timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
-      const waiter: Waiter<Pending> = this.queue.enqueue(lane, pending);
-      this.metrics.meter.change(enqueuedAt, 0, 0, 1);
-      const giveUp = (error: PoolError): void => {
-        if (!this.queue.remove(waiter)) return;
-        this.metrics.meter.change(this.clock(), 0, 0, -1);
-        pending.cleanup();
-        reject(error);
-      };
-      const onAbort = (): void =>
-        giveUp(
-          new PoolError(
-            'cancelled',
-            `The caller gave up after waiting ${Math.round(this.clock() - enqueuedAt)} ms for a connection on lane ${lane}.`,
-            'Nothing ran; retry if still needed.',
-          ),
-        );
-      pending.timer = setTimeout(() => {
-        this.metrics.counters.timeouts[lane] += 1;
-        giveUp(this.timeoutError(lane, timeoutMs));
-      }, timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pump();
-    });
+    return this.waiters.wait(lane, options);
   }
 
   /** A query/timedQuery/PooledConnection statement: in its own READ ONLY transaction where the server cannot report a switch. */
@@ -303,14 +281,14 @@ export class PoolManager {
     if (error !== undefined && isConnectionError(error)) connection.broken ??= error as Error;
     if (connection.broken || this.closed || now >= connection.retireAt || this.connections.size > this.currentSize.max) {
       if (connection.broken) this.metrics.counters.brokenConnections += 1;
-      this.destroy(connection);
+      this.lifecycle.destroy(connection);
     } else if (connection.settling) {
       connection.state = 'checking';
       const settled = connection.settling;
       connection.settling = undefined;
       void withDeadline(settled, SETTLE_LIMIT_MS).then((ok) => {
         if (ok && !connection.broken && !this.closed) this.toIdle(connection);
-        else this.destroy(connection);
+        else this.lifecycle.destroy(connection);
       });
     } else {
       connection.state = 'idle';
@@ -347,7 +325,7 @@ export class PoolManager {
       const connection = this.idle[this.idle.length - 1]!;
       if (!this.isReady(connection)) {
         this.idle.pop();
-        void this.refresh(connection);
+        void this.lifecycle.refresh(connection);
         continue;
       }
       const waiter = this.queue.next(this.inUse, this.caps);
@@ -363,104 +341,23 @@ export class PoolManager {
     this.openIfNeeded();
   }
 
-  /** Health check or settings re-SET for a connection that sat idle (or missed a settings change). */
-  private async refresh(connection: Connection): Promise<void> {
-    connection.state = 'checking';
-    try {
-      if (connection.generation !== this.settingsState.generation) await this.settingsState.applyTo(connection);
-      else await connection.client.query('SELECT 1');
-      connection.fresh = true;
-      this.toIdle(connection);
-    } catch (error) {
-      connection.broken ??= error as Error;
-      this.metrics.counters.brokenConnections += 1;
-      this.destroy(connection);
-    }
-  }
-
   private toIdle(connection: Connection): void {
     if (connection.state === 'closed') return;
     // A statement the caller gave up on may have changed the session after the caller left.
-    if (this.closed || connection.broken || (connection.sessionChange && this.options.readOnly)) return this.destroy(connection);
+    if (this.closed || connection.broken || (connection.sessionChange && this.options.readOnly)) return this.lifecycle.destroy(connection);
     connection.state = 'idle';
     this.idle.push(connection);
     this.pump();
   }
 
   private openIfNeeded(): void {
-    if (this.closed || this.retryTimer) return;
-    const total = this.connections.size + this.opening;
-    const wanted = this.queue.waiting() > 0 ? this.queue.startable(this.inUse, this.caps) - this.idle.length - this.opening : 0;
+    if (this.closed || this.lifecycle.retrying) return;
+    const opening = this.lifecycle.opening;
+    const total = this.connections.size + opening;
+    const wanted = this.queue.waiting() > 0 ? this.queue.startable(this.inUse, this.caps) - this.idle.length - opening : 0;
     const missing = Math.max(wanted, this.currentSize.min - total);
     const room = Math.max(0, Math.min(this.currentSize.max, Math.max(this.limit(), this.currentSize.min)) - total);
-    for (let i = 0; i < Math.min(missing, room); i++) void this.openOne();
-  }
-
-  private async openOne(): Promise<void> {
-    this.opening += 1;
-    this.metrics.meter.change(this.clock(), 1, 0, 0);
-    let connection: Connection | undefined;
-    try {
-      connection = await this.connect();
-      await this.settingsState.applyTo(connection);
-    } catch (error) {
-      if (connection) await connection.client.end().catch(() => undefined);
-      connection = undefined;
-      this.lastConnectError = error as Error;
-      this.metrics.counters.connectFailures += 1;
-    } finally {
-      this.opening -= 1;
-      this.metrics.meter.change(this.clock(), -1, 0, 0);
-    }
-    if (!connection) return this.scheduleRetry();
-    if (this.closed) {
-      await connection.client.end().catch(() => undefined);
-      return;
-    }
-    this.lastConnectError = undefined;
-    this.retryDelayMs = 100;
-    this.adopt(connection);
-    this.toIdle(connection);
-  }
-
-  /** After a failed connect (server down or restarting): try again later, backing off to 2 s, instead of spinning. */
-  private scheduleRetry(): void {
-    if (this.closed || this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.pump();
-    }, this.retryDelayMs);
-    this.retryTimer.unref();
-    this.retryDelayMs = Math.min(2_000, this.retryDelayMs * 2);
-  }
-
-  private connect(): Promise<Connection> {
-    // The server closing the session (restart, admin kill, network) arrives here for idle connections too.
-    return openConnection(this.connectionConfig, this.clock(), this.options.maxLifetimeMs ?? 1_800_000, (connection) => {
-      if (connection.state !== 'idle') return;
-      this.metrics.counters.brokenConnections += 1;
-      this.destroy(connection);
-      this.pump();
-    });
-  }
-
-  private adopt(connection: Connection): void {
-    connection.inReadOnlyTransactions = needsReadOnlyTransaction(connection, this.options);
-    this.connections.add(connection);
-    this.metrics.counters.created += 1;
-    this.metrics.meter.change(this.clock(), 1, 0, 0);
-  }
-
-  private destroy(connection: Connection): void {
-    if (connection.state === 'closed') return;
-    const wasIdle = this.idle.indexOf(connection);
-    if (wasIdle >= 0) this.idle.splice(wasIdle, 1);
-    connection.state = 'closed';
-    if (this.connections.delete(connection)) {
-      this.metrics.counters.closed += 1;
-      this.metrics.meter.change(this.clock(), -1, 0, 0);
-    }
-    void connection.client.end().catch(() => undefined);
+    for (let i = 0; i < Math.min(missing, room); i++) void this.lifecycle.openOne();
   }
 
   // ── housekeeping ────────────────────────────────────────────────────────
@@ -469,18 +366,7 @@ export class PoolManager {
   private keepHouse(): void {
     if (this.closed) return;
     const now = this.clock();
-    const idleTimeout = this.options.idleTimeoutMs ?? 600_000;
-    // Oldest-used first: they are at the start of the idle list.
-    for (const connection of [...this.idle]) {
-      connection.fresh = false; // a check vouches for a connection for at most one housekeeping period
-      const surplus = this.connections.size > this.currentSize.min;
-      if (
-        now >= connection.retireAt ||
-        this.connections.size > this.currentSize.max ||
-        (surplus && now - connection.lastUsedAt >= idleTimeout)
-      )
-        this.destroy(connection);
-    }
+    this.lifecycle.retireIdle(now, this.currentSize, this.options.idleTimeoutMs ?? 600_000);
     if (this.leakDetector.enabled) this.metrics.counters.leaks += this.leakDetector.newlyLeaked(now).length;
     this.pump();
   }
@@ -494,45 +380,27 @@ export class PoolManager {
   /** Checked against the server's limits now; shrinking closes idle connections at once and busy ones on release. */
   async resize(size: { min?: number; max?: number }): Promise<PoolSize> {
     if (this.closed) throw this.closedError();
-    const ours = [...this.connections].map((c) => c.pid);
-    const probe = new pg.Client(this.connectionConfig);
-    probe.on('error', () => undefined);
-    let next: PoolSize;
-    try {
-      await probe.connect();
-      const facts = await readConnectionFacts(probe, this.options.cores ?? os.availableParallelism(), ours);
-      next = computePoolSize(facts, {
+    const next = await probePoolSize(
+      this.connectionConfig,
+      this.options.cores ?? os.availableParallelism(),
+      [...this.connections].map((c) => c.pid),
+      {
         min: size.min ?? Math.min(this.currentSize.min, size.max ?? Infinity),
         max: size.max ?? this.currentSize.max,
-      });
-    } catch (error) {
-      if (error instanceof PoolError) throw error;
-      throw new PoolError(
-        'server-unavailable',
-        `Could not read the server's connection limits to resize: ${(error as Error).message}.`,
-        'Check that the server is up, then retry.',
-        { cause: error },
-      );
-    } finally {
-      await probe.end().catch(() => undefined);
-    }
+      },
+    );
     this.settingsState.resize(next.max);
     this.currentSize = next;
     this.limiter?.setMaxLimit(next.max, Math.max(1, next.min));
     this.setLimits();
-    while (this.connections.size > next.max && this.idle.length > 0) this.destroy(this.idle[0]!);
+    this.lifecycle.shrinkTo(next.max, false);
     this.pump();
     return this.size();
   }
 
   /** Closes idle connections above the minimum now, not after idleTimeoutMs (the memory manager's trim); returns how many. */
   trimIdle(): number {
-    let closed = 0;
-    while (this.connections.size > this.currentSize.min && this.idle.length > 0) {
-      this.destroy(this.idle[this.idle.length - 1]!);
-      closed += 1;
-    }
-    return closed;
+    return this.lifecycle.shrinkTo(this.currentSize.min, true);
   }
 
   proposeSettings(change: Partial<SessionSettings>): Promise<SessionSettings> {
@@ -542,18 +410,14 @@ export class PoolManager {
   /** Validated first; then every connection gets the new values before its next use (idle ones now). */
   async applySettings(change: Partial<SessionSettings>): Promise<SessionSettings> {
     const values = await this.settingsState.apply(change, this.currentSize.max);
-    this.refreshIdle();
+    this.lifecycle.refreshIdle();
     return values;
   }
 
   async revertSettings(): Promise<SessionSettings> {
     const values = this.settingsState.revert();
-    this.refreshIdle();
+    this.lifecycle.refreshIdle();
     return values;
-  }
-
-  private refreshIdle(): void {
-    for (const connection of this.idle.splice(0)) void this.refresh(connection);
   }
 
   /** The values in force, why each, and whether `revertSettings()` has a previous version to go back to. */
@@ -577,18 +441,14 @@ export class PoolManager {
 
   snapshot(): PoolSnapshot {
     if (this.limiter) this.setLimits();
-    let active = 0;
-    let checking = 0;
-    for (const connection of this.connections) {
-      if (connection.state === 'active') active += 1;
-      else if (connection.state === 'checking') checking += 1;
-    }
+    const { active, checking } = this.lifecycle.countBusy();
+    const opening = this.lifecycle.opening;
     return this.metrics.take(this.clock(), {
       connections: {
-        total: this.connections.size + this.opening,
+        total: this.connections.size + opening,
         idle: this.idle.length + checking,
         active,
-        opening: this.opening,
+        opening,
         activeByLane: { ...this.inUse },
       },
       waiting: this.queue.waitingByLane(),
@@ -607,22 +467,8 @@ export class PoolManager {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.housekeeping);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    for (const waiter of [...this.queue.all()]) {
-      this.queue.remove(waiter);
-      waiter.payload.cleanup();
-      waiter.payload.reject(this.closedError());
-    }
-    for (const connection of [...this.idle]) this.destroy(connection);
-    const deadline = Date.now() + SETTLE_LIMIT_MS;
-    while ([...this.connections].some((c) => c.state !== 'closed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await Promise.all(
-      [...this.connections].map(async (connection) => {
-        this.destroy(connection);
-        await connection.client.end().catch(() => undefined);
-      }),
-    );
+    this.waiters.rejectAll(() => this.closedError());
+    await this.lifecycle.close(SETTLE_LIMIT_MS);
   }
 
   private closedError(): PoolError {
@@ -635,11 +481,11 @@ export class PoolManager {
       timeoutMs,
       inUse: this.inUse,
       max: this.currentSize.max,
-      opening: this.opening,
+      opening: this.lifecycle.opening,
       waiting: this.queue.waiting(),
       caps: this.caps,
       connections: this.connections.size,
-      lastConnectError: this.lastConnectError,
+      lastConnectError: this.lifecycle.lastConnectError,
     });
   }
 }

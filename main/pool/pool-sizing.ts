@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { PoolError } from './pool-errors.ts';
 
 /**
@@ -120,4 +120,32 @@ export async function readConnectionFacts(
     reservedConnections: Number(row.su) + Number(row.reserved ?? 0),
     otherConnections: Number(row.others),
   };
+}
+
+/**
+ * The size a resize asks for, checked against the server's limits now, on a connection of its own (the pool's
+ * may all be busy); `ourPids` are the pool's connections, which the new size may keep.
+ */
+export async function probePoolSize(
+  config: pg.ClientConfig,
+  cores: number,
+  ourPids: readonly number[],
+  requested: { min: number; max: number },
+): Promise<PoolSize> {
+  const probe = new pg.Client(config);
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return computePoolSize(await readConnectionFacts(probe, cores, ourPids), requested);
+  } catch (error) {
+    if (error instanceof PoolError) throw error;
+    throw new PoolError(
+      'server-unavailable',
+      `Could not read the server's connection limits to resize: ${(error as Error).message}.`,
+      'Check that the server is up, then retry.',
+      { cause: error },
+    );
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
 }
