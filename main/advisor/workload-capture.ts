@@ -3,6 +3,7 @@ import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import type { WorkloadStatement } from './advisor-types.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
 import { SqlSyntaxError, loadSqlParser } from '../sql/pg-parser.ts';
+import { repairTypedParameters } from '../sql/typed-parameters.ts';
 
 /** An engine workload template handed to the advisor; `calls` (if known) wins over `weight` (relative share). */
 export interface WorkloadTemplate {
@@ -179,7 +180,12 @@ export async function captureWorkload(
   const statements: CapturedStatement[] = [];
   const byTemplate = new Map<string, CapturedStatement>();
   if (read.hidden > 0) skipped.push(await hiddenStatementsEntry(client, read.hidden));
-  const ranked = read.rows.filter((r) => r.calls > 0 && r.query !== HIDDEN_TEXT).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
+  const parser = await loadSqlParser();
+  const ranked = read.rows
+    .filter((r) => r.calls > 0 && r.query !== HIDDEN_TEXT)
+    // `date $1` (a typed literal, normalized) is a syntax error to the server: planned as `$1::date`.
+    .map((r) => ({ ...r, query: repairTypedParameters(parser, r.query) ?? r.query }))
+    .sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
   for (const row of ranked) {
     const shape = await statementShape(row.query);
     const template = shape === null ? undefined : templatesByShape.get(shape);
