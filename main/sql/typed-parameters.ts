@@ -65,7 +65,8 @@ function typeNameStart(tokens: readonly Token[], end: number): number {
  * null (nothing to repair, or a problem this does not fix).
  */
 export function repairTypedParameters(parser: SqlParser, sql: string): string | null {
-  const tokens = parser.scan(sql).tokens;
+  const tokens = scanned(parser, sql);
+  if (tokens === null) return null;
   // The lexer's offsets count UTF-8 bytes.
   const bytes = Buffer.from(sql, 'utf8');
   const text = (from: number, to?: number) => bytes.toString('utf8', from, to);
@@ -82,6 +83,16 @@ export function repairTypedParameters(parser: SqlParser, sql: string): string | 
   if (copiedUpTo === 0) return null;
   repaired += text(copiedUpTo);
   return parses(parser, repaired) ? repaired : null;
+}
+
+/** The lexer's tokens, or null for text it rejects (an unterminated quote): the caller reports that text as it is. */
+function scanned(parser: SqlParser, sql: string): Token[] | null {
+  try {
+    return parser.scan(sql).tokens;
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return null;
+    throw error;
+  }
 }
 
 function parses(parser: SqlParser, sql: string): boolean {

@@ -38,5 +38,7 @@ describe('repairTypedParameters: the typed literals pg_stat_statements normalize
   it('gives up (null) on syntax errors it does not fix, rather than returning text that does not parse', () => {
     expect(repairTypedParameters(parser, 'SELECT * FROM t WHERE')).toBeNull();
     expect(repairTypedParameters(parser, 'SELECT * FROM t WHERE d = date $1 AND AND')).toBeNull();
+    // Text the lexer itself rejects (an unterminated quote): null, not an exception that would stop the capture.
+    expect(repairTypedParameters(parser, "SELECT * FROM t WHERE d = date $1 AND s = 'open")).toBeNull();
   });
 });
