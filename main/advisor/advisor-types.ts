@@ -13,6 +13,18 @@ export interface WorkloadStatement {
   totalMs: number;
 }
 
+/** A statement given to the advisor from outside pg_stat_statements: a SQL file, a server log, activity samples. */
+export interface SuppliedStatement {
+  /** SQL text: with literals, or with $1…$n placeholders. */
+  query: string;
+  /** How often it ran (or was seen running); 1 for a statement of a file. */
+  calls: number;
+  /** Total execution time in ms where the source knows it (a log's durations), else absent. */
+  totalMs?: number;
+  /** Where it came from, for people: "statements.sql:12", "postgresql.log", "pg_stat_activity". */
+  source: string;
+}
+
 /** A proposed index, with what it is for and what it costs. */
 export interface IndexProposal extends IndexSpec {
   /** Deterministic (see indexName): the same proposal always has the same name. */

@@ -11,6 +11,7 @@ import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.
 import { selectIndexes } from './selection.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
+import type { SuppliedStatement } from './advisor-types.ts';
 import {
   TRUST_GUARD,
   inRolledBackReadOnlyTransaction,
@@ -40,6 +41,16 @@ export interface AnalyzeWorkloadOptions {
    * Default 0.25.
    */
   writeBudget?: number;
+  /**
+   * Storage for new indexes, in bytes: the selection spends it where it saves the most cost per byte. Default: a
+   * share of the database's size (DEFAULT_BUDGET_SHARE in selection.ts).
+   */
+  budgetBytes?: number;
+  /**
+   * Statements from other sources than pg_stat_statements (a SQL file, server logs, pg_stat_activity samples):
+   * analyzed like pg_stat_statements' (the role that ran them is unknown, so they are planned as another role's).
+   */
+  statements?: SuppliedStatement[];
   /** pg_stat_statements' busiest statements (by total time) analyzed besides the templates. Default 50. */
   maxStatements?: number;
   /** Read pg_stat_statements (when created in the database). Default true. */
