@@ -8,7 +8,8 @@ import type { WorkloadStatement } from './advisor-types.ts';
 import { HypopgEvaluator, hypopgAvailable, hypopgInstalled, type CostEvaluator } from './hypopg-evaluator.ts';
 import { createIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
 import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.ts';
-import { selectIndexes } from './selection.ts';
+import { DEFAULT_BUDGET_SHARE, selectIndexes } from './selection.ts';
+import { extensionsOf } from './candidate-extensions.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
 import type { SuppliedStatement } from './advisor-types.ts';
@@ -31,10 +32,6 @@ export interface AnalyzeWorkloadOptions {
   pg: pg.ClientConfig | (() => Promise<pg.Client>);
   /** The engine's workload templates; `weight` (or `calls`) is their count where pg_stat_statements has none. */
   templates?: WorkloadTemplate[];
-  /** A statement counts for an index only if the index cuts its estimated cost by at least this share. Default 0.5. */
-  minStatementGain?: number;
-  /** An index must save at least this share of the workload's total estimated cost. Default 0.01. */
-  minWorkloadShare?: number;
   /**
    * On write-heavy tables (writes ≥ half of their tuple traffic), skip an index whose estimated slowdown of each
    * write (entry size ÷ row size × the share of rows a partial index holds, as pganalyze estimates) exceeds this.
@@ -94,8 +91,8 @@ function round(n: number): number {
 /**
  * The index advisor's analysis: the workload (pg_stat_statements and the engine's templates) → generic plans →
  * candidate indexes from their predicates, joins, sorts and ranges → what-if costs (HypoPG, or the stated estimate)
- * → a greedy workload-wide choice under a minimum gain and a write budget; plus findings on the existing indexes
- * (unused, duplicate, invalid). It reads only: no index is built, nothing is ANALYZEd, no statement is executed, no
+ * → a greedy search over configurations under a storage budget and a write budget (selection.ts); plus findings on
+ * the existing indexes (unused, duplicate, invalid). It reads only: no index is built, nothing is ANALYZEd, no statement is executed, no
  * DDL is sent (the session is read-only), and each statement is planned as the role that ran it (planning-roles.ts).
  */
 export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<AdvisorReport> {
@@ -170,29 +167,41 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
           heavy: info.writeShare >= 0.5,
         };
       };
-      const affordable = candidates.filter((c) => {
+      const isTooCostlyToWrite = (c: Candidate) => {
         const w = writeCost(c);
-        return !(w.heavy && w.overheadShare > writeBudget);
-      });
+        return w.heavy && w.overheadShare > writeBudget;
+      };
+      const affordable = candidates.filter((c) => !isTooCostlyToWrite(c));
       const byKey = new Map(affordable.map((c) => [specKey(c.spec), c]));
       const sizes = new Map<string, number>();
       for (const c of affordable) sizes.set(specKey(c.spec), await evaluator.sizeBytes(c.spec));
+      const toSelection = (c: Candidate) => ({
+        key: specKey(c.spec),
+        fits: c.fits,
+        columnCount: c.spec.columns.length + c.spec.include.length,
+        descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length,
+        sizeBytes: sizes.get(specKey(c.spec)) ?? 0,
+      });
+      const budgetBytes = options.budgetBytes ?? (await defaultBudget(client));
       const selected = await selectIndexes({
         statements: statements.map((s, i) => ({ calls: s.calls, baseCost: plans[i]!['Total Cost'] })),
-        candidates: affordable.map((c) => ({
-          key: specKey(c.spec),
-          fits: c.fits,
-          columnCount: c.spec.columns.length + c.spec.include.length,
-          descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length,
-          sizeBytes: sizes.get(specKey(c.spec)) ?? 0,
-        })),
+        candidates: affordable.map(toSelection),
         cost: (config, s) =>
           evaluator.cost(
             config.map((k) => byKey.get(k)!.spec),
             s,
           ),
-        minStatementGain: options.minStatementGain ?? 0.5,
-        minWorkloadShare: options.minWorkloadShare ?? 0.01,
+        budgetBytes,
+        extensions: async (chosen) => {
+          const wider = extensionsOf(byKey.get(chosen.key)!.spec, accesses, tables).filter(
+            (c) => !byKey.has(specKey(c.spec)) && !coveredByExisting(c.spec, existing) && !isTooCostlyToWrite(c),
+          );
+          for (const c of wider) {
+            byKey.set(specKey(c.spec), c);
+            sizes.set(specKey(c.spec), await evaluator.sizeBytes(c.spec));
+          }
+          return wider.map(toSelection);
+        },
       });
       const proposals = selected.map((choice): IndexProposal => {
         const candidate = byKey.get(choice.key)!;
@@ -223,6 +232,12 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     if (owned) await client.end();
     else if (was !== null) await client.query(`${ADVISOR_MARKER} SELECT set_config('default_transaction_read_only', $1, false)`, [was]);
   }
+}
+
+/** The storage new indexes may take when the operator sets none: a share of the database's size. */
+async function defaultBudget(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ bytes: string }>(`${ADVISOR_MARKER} SELECT pg_database_size(current_database())::text AS bytes`);
+  return Math.round(Number(rows[0]!.bytes) * DEFAULT_BUDGET_SHARE);
 }
 
 /** The report's view of a captured statement: without the role ids it was planned by. */

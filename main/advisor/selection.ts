@@ -30,77 +30,208 @@ export interface SelectionOptions {
   statements: readonly SelectionStatement[];
   candidates: readonly SelectionCandidate[];
   cost: CostFunction;
-  /** A statement counts for an index only if the index alone cuts its cost by at least this share (0.5). */
-  minStatementGain: number;
-  /** An index must save at least this share of the workload's total estimated cost (0.01). */
-  minWorkloadShare: number;
+  /** Storage for the chosen indexes together, in bytes. */
+  budgetBytes: number;
+  /**
+   * Wider variants of a chosen index (one more key column, or INCLUDE columns), offered once it is chosen: the
+   * move that grows a multi-column index from what the plans still do with it in place (Extend's second move).
+   */
+  extensions?: (candidate: SelectionCandidate) => Promise<readonly SelectionCandidate[]>;
   maxIndexes?: number;
 }
 
+/** What an analysis of the database's size allots to new indexes when the operator sets no budget. */
+export const DEFAULT_BUDGET_SHARE = 0.5;
+
 /**
- * Which candidates may claim which statements. An index alone must cut the statement's cost by
- * `minStatementGain`. Where a fully fitting index passes (equalities, then the ORDER BY or range: it reads only the
- * rows the statement returns), only fully fitting ones may claim the statement: the generic plan's cost rests on
- * default selectivities (a third for a range with a parameter, an average count per key) and on LIMIT finding its
- * rows early, so a partial fit that looks cheaper on average degrades with the real parameters, and the full fit
- * does not. This is the judgement an expert adds to the planner's arithmetic.
+ * A step must save at least this share of the workload's estimated cost. Hypothetical indexes' sizes and costs are
+ * estimates, and an index saving less than this is within their error: it would cost storage and writes for a gain
+ * nobody could measure.
  */
-async function eligibility(options: SelectionOptions): Promise<Map<number, Set<string>>> {
-  const { statements, candidates, cost, minStatementGain } = options;
-  const eligible = new Map<number, Set<string>>();
+const NOISE_SHARE = 0.001;
+
+/** A step that adds no bytes (an extension no larger than what it replaces) is counted as one page. */
+const PAGE_BYTES = 8192;
+
+/**
+ * Which candidates may claim which statements. Where some fully fitting index lowers a statement's cost
+ * (equalities, then the ORDER BY or range: it reads only the rows the statement returns), only fully fitting ones
+ * may claim it: the generic plan's cost rests on default selectivities (a third for a range with a parameter, an
+ * average count per key) and on LIMIT finding its rows early, so a partial fit that looks cheaper on average
+ * degrades with the real parameters, and the full fit does not.
+ */
+async function claimsOf(options: SelectionOptions, candidates: readonly SelectionCandidate[]): Promise<Map<string, number[]>> {
+  const { statements, cost } = options;
+  const claims = new Map<string, number[]>(candidates.map((c) => [c.key, []]));
   for (let s = 0; s < statements.length; s++) {
-    const passing: { key: string; fit: Fit }[] = [];
-    for (const candidate of candidates) {
-      const fit = candidate.fits.get(s);
-      if (!fit || fit === 'none') continue;
-      const after = await cost([candidate.key], s);
-      if (after <= (1 - minStatementGain) * statements[s]!.baseCost) passing.push({ key: candidate.key, fit });
-    }
-    const full = passing.filter((p) => p.fit === 'full');
-    eligible.set(s, new Set((full.length > 0 ? full : passing).map((p) => p.key)));
+    const fitting = candidates.filter((c) => (c.fits.get(s) ?? 'none') !== 'none');
+    let fullHelps = false;
+    for (const c of fitting) if (c.fits.get(s) === 'full' && (await cost([c.key], s)) < statements[s]!.baseCost) fullHelps = true;
+    for (const c of fitting) if (!fullHelps || c.fits.get(s) === 'full') claims.get(c.key)!.push(s);
   }
-  return eligible;
+  return claims;
+}
+
+interface Configuration {
+  chosen: SelectionCandidate[];
+  bytes: number;
+  costs: number[];
+}
+
+type Score = 'benefit-per-byte' | 'benefit';
+
+interface Move {
+  add: SelectionCandidate;
+  replaces: SelectionCandidate | null;
+  benefit: number;
+  bytes: number;
+}
+
+interface SearchState {
+  config: Configuration;
+  claims: Map<string, number[]>;
+  extensions: Map<string, readonly SelectionCandidate[]>;
+  total: number;
+}
+
+function keysFor(claims: Map<string, number[]>, s: number, chosen: readonly SelectionCandidate[]): string[] {
+  return chosen.filter((c) => claims.get(c.key)!.includes(s)).map((c) => c.key);
+}
+
+/** The moves from a configuration: add a candidate not chosen, or replace a chosen index by a wider variant. */
+function movesFrom(
+  pool: readonly SelectionCandidate[],
+  state: SearchState,
+): { add: SelectionCandidate; replaces: SelectionCandidate | null }[] {
+  const { config, extensions } = state;
+  const moves = pool.filter((c) => !config.chosen.includes(c)).map((add) => ({ add, replaces: null as SelectionCandidate | null }));
+  for (const chosen of config.chosen) {
+    for (const wider of extensions.get(chosen.key) ?? []) {
+      if (!config.chosen.some((c) => c.key === wider.key)) moves.push({ add: wider, replaces: chosen });
+    }
+  }
+  return moves;
+}
+
+/** The best-scoring move that fits the budget and saves more than noise, each costed with the configuration in place. */
+async function bestMove(
+  options: SelectionOptions,
+  score: Score,
+  pool: readonly SelectionCandidate[],
+  state: SearchState,
+): Promise<Move | null> {
+  const { statements, cost, budgetBytes } = options;
+  const { config, claims, total } = state;
+  let best: { move: Move; value: number } | null = null;
+  for (const { add, replaces } of movesFrom(pool, state)) {
+    const bytes = add.sizeBytes - (replaces?.sizeBytes ?? 0);
+    if (config.bytes + bytes > budgetBytes) continue;
+    const next = config.chosen.filter((c) => c !== replaces).concat(add);
+    let benefit = 0;
+    for (const s of new Set([...claims.get(add.key)!, ...(replaces ? claims.get(replaces.key)! : [])])) {
+      benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(claims, s, next), s)));
+    }
+    if (benefit < NOISE_SHARE * total) continue;
+    const value = score === 'benefit' ? benefit : benefit / Math.max(bytes, PAGE_BYTES);
+    if (!best || value > best.value * 1.01 || (value >= best.value * 0.99 && smaller(add, best.move.add))) {
+      best = { move: { add, replaces, benefit, bytes }, value };
+    }
+  }
+  return best?.move ?? null;
 }
 
 /**
- * Greedy workload-wide choice: each round takes the candidate with the largest total benefit (Σ calls × cost
- * saved over every statement it may claim, with the indexes already chosen in place), so one index serving many
- * statements beats one per statement, and a near-duplicate of a chosen index gains nothing and is never taken.
- * Stops when no candidate saves `minWorkloadShare` of the workload. Near-ties (within 1%) go to the smaller index.
+ * The budgeted search. Each step takes the move with the best score that fits the budget: add a candidate, or
+ * replace a chosen index by one of its extensions. Every move is costed with the whole configuration in place (the
+ * planner re-plans each statement it touches), so an index that only pays together with another is found once the
+ * other is in, and one whose gain an earlier pick already took gains nothing.
+ */
+async function search(options: SelectionOptions, score: Score, claims: Map<string, number[]>): Promise<Configuration> {
+  const { statements, cost } = options;
+  const state: SearchState = {
+    config: { chosen: [], bytes: 0, costs: statements.map((s) => s.baseCost) },
+    claims,
+    extensions: new Map(),
+    total: statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0),
+  };
+  const pool = options.candidates.filter((c) => (claims.get(c.key) ?? []).length > 0);
+  while (state.config.chosen.length < (options.maxIndexes ?? Infinity)) {
+    const move = await bestMove(options, score, pool, state);
+    if (!move) break;
+    const { add, replaces, bytes } = move;
+    const { config } = state;
+    config.chosen = replaces ? config.chosen.map((c) => (c === replaces ? add : c)) : [...config.chosen, add];
+    config.bytes += bytes;
+    for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(claims, s, config.chosen), s);
+    if (options.extensions && !state.extensions.has(add.key)) await offerExtensions(options.extensions, add, state);
+  }
+  return state.config;
+}
+
+/**
+ * A chosen index's wider variants become moves. Each claims the statements its narrower form claims, and those it
+ * fits fully (a wider index can fit a statement its prefix only started).
+ */
+async function offerExtensions(
+  extend: NonNullable<SelectionOptions['extensions']>,
+  chosen: SelectionCandidate,
+  state: SearchState,
+): Promise<void> {
+  const wider = (await extend(chosen)).filter((w) => w.key !== chosen.key);
+  const narrow = state.claims.get(chosen.key)!;
+  for (const w of wider) {
+    if (!state.claims.has(w.key))
+      state.claims.set(
+        w.key,
+        [...w.fits.keys()].filter((s) => narrow.includes(s) || w.fits.get(s) === 'full'),
+      );
+  }
+  state.extensions.set(chosen.key, wider);
+}
+
+function workloadCost(options: SelectionOptions, config: Configuration): number {
+  return options.statements.reduce((sum, s, i) => sum + s.calls * config.costs[i]!, 0);
+}
+
+/**
+ * Index selection under a storage budget. Two greedy searches over configurations, one ranking moves by benefit
+ * per byte (many small indexes where they pay) and one by benefit (the one large index that pays most); the
+ * cheaper result is kept, the smaller on a tie. Ranking by ratio alone can fill the budget with small indexes and
+ * leave no room for the big one; by benefit alone, the reverse; taking the better of both is the classic remedy
+ * for a budget-constrained greedy choice. Each chosen index is then reported, in the order chosen, with what it
+ * saves with the earlier ones in place.
  */
 export async function selectIndexes(options: SelectionOptions): Promise<SelectedIndex[]> {
-  const { statements, candidates, cost, minWorkloadShare } = options;
+  const { statements, cost } = options;
   const total = statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0);
-  if (total <= 0) return [];
-  const eligible = await eligibility(options);
-  const claims = new Map(candidates.map((c) => [c.key, [...eligible.entries()].filter(([, keys]) => keys.has(c.key)).map(([s]) => s)]));
-  const current = statements.map((s) => s.baseCost);
+  if (total <= 0 || options.budgetBytes <= 0) return [];
+  const claims = await claimsOf(options, options.candidates);
+  const byRatio = await search(options, 'benefit-per-byte', new Map(claims));
+  const byBenefit = await search(options, 'benefit', new Map(claims));
+  const a = workloadCost(options, byRatio);
+  const b = workloadCost(options, byBenefit);
+  const config = b < a * 0.999 || (b <= a * 1.001 && byBenefit.bytes < byRatio.bytes) ? byBenefit : byRatio;
+  const allClaims = new Map([...claims]);
+  for (const c of config.chosen) if (!allClaims.has(c.key)) allClaims.set(c.key, [...c.fits.keys()]);
   const chosen: SelectedIndex[] = [];
-  const remaining = candidates.filter((c) => (claims.get(c.key) ?? []).length > 0);
-  while (remaining.length > 0 && chosen.length < (options.maxIndexes ?? Infinity)) {
-    let best: { candidate: SelectionCandidate; gain: number; serves: SelectedIndex['serves'] } | null = null;
-    // A statement's current cost counts only the chosen indexes that may claim it: an index another statement
-    // chose, which fits this one only partially, must not hide the full fit this one still lacks.
-    const configFor = (s: number) => chosen.map((c) => c.key).filter((key) => eligible.get(s)!.has(key));
-    for (const candidate of remaining) {
-      let gain = 0;
-      const serves: SelectedIndex['serves'] = [];
-      for (const s of claims.get(candidate.key)!) {
-        const after = await cost([...configFor(s), candidate.key], s);
-        if (after < current[s]!) {
-          gain += statements[s]!.calls * (current[s]! - after);
-          serves.push({ statement: s, costBefore: current[s]!, costAfter: after });
-        }
-      }
-      if (gain <= 0) continue;
-      if (!best || gain > best.gain * 1.01 || (gain >= best.gain * 0.99 && smaller(candidate, best.candidate))) {
-        best = { candidate, gain, serves };
+  const current = statements.map((s) => s.baseCost);
+  for (let i = 0; i < config.chosen.length; i++) {
+    const index = config.chosen[i]!;
+    const inPlace = config.chosen.slice(0, i + 1);
+    const serves: SelectedIndex['serves'] = [];
+    let gain = 0;
+    for (const s of allClaims.get(index.key) ?? []) {
+      const after = await cost(
+        inPlace.filter((c) => (allClaims.get(c.key) ?? []).includes(s)).map((c) => c.key),
+        s,
+      );
+      if (after < current[s]!) {
+        gain += statements[s]!.calls * (current[s]! - after);
+        serves.push({ statement: s, costBefore: current[s]!, costAfter: after });
+        current[s] = after;
       }
     }
-    if (!best || best.gain < minWorkloadShare * total) break;
-    chosen.push({ key: best.candidate.key, gain: best.gain, share: best.gain / total, serves: best.serves });
-    remaining.splice(remaining.indexOf(best.candidate), 1);
-    for (const s of claims.get(best.candidate.key)!) current[s] = Math.min(current[s]!, await cost(configFor(s), s));
+    chosen.push({ key: index.key, gain, share: gain / total, serves });
   }
   return chosen;
 }

@@ -299,7 +299,7 @@ describe.each(TEST_SERVERS)('index advisor under least privilege (%s)', (server)
     const sent: string[] = [];
     const client = await recordingClient(url, sent);
     try {
-      const report = await analyzeWorkload({ pg: async () => client, minStatementGain: 0.1, minWorkloadShare: 0 });
+      const report = await analyzeWorkload({ pg: async () => client });
       expect(report.method).toBe('hypopg');
       expect(report.proposals.map((p) => p.columns.map((c) => c.name))).toContainEqual(['account']);
     } finally {

@@ -136,8 +136,7 @@ describe('parallel generic plans (Limit → Gather Merge → Sort → Parallel S
               config.map((k) => byKey.get(k)!.spec),
               s,
             ),
-      minStatementGain: 0.5,
-      minWorkloadShare: 0.01,
+      budgetBytes: Infinity,
     });
     expect(chosen.map((c) => keysOf(byKey.get(c.key)!.spec)).sort()).toEqual([
       'btree(created_at)',

@@ -13,54 +13,85 @@ function fakeCost(base: number[], single: Record<string, Record<number, number>>
   return async (config: readonly string[], s: number) => Math.min(base[s]!, ...config.map((k) => single[k]?.[s] ?? base[s]!));
 }
 
-describe('greedy index selection', () => {
+const all = (n: number, fit: 'full' | 'partial' = 'full'): [number, 'full' | 'partial'][] => Array.from({ length: n }, (_, s) => [s, fit]);
+
+describe('index selection under a storage budget', () => {
   it('prefers one index serving many statements over one per statement, and adds no near-duplicate', async () => {
     const base = [100, 100, 100];
     const chosen = await selectIndexes({
       statements: base.map((b) => ({ calls: 10, baseCost: b })),
-      candidates: [
-        candidate('ab', [
-          [0, 'full'],
-          [1, 'full'],
-          [2, 'full'],
-        ]),
-        candidate('a', [[0, 'full']]),
-        candidate(
-          'ab2',
-          [
-            [0, 'full'],
-            [1, 'full'],
-            [2, 'full'],
-          ],
-          200,
-          2,
-        ),
-      ],
+      candidates: [candidate('ab', all(3)), candidate('a', [[0, 'full']]), candidate('ab2', all(3), 200, 2)],
       cost: fakeCost(base, { ab: { 0: 10, 1: 10, 2: 10 }, a: { 0: 5 }, ab2: { 0: 10, 1: 10, 2: 10 } }),
-      minStatementGain: 0.5,
-      minWorkloadShare: 0.01,
+      budgetBytes: 10_000,
     });
     expect(chosen.map((c) => c.key)).toEqual(['ab', 'a']);
     expect(chosen[0]!.gain).toBe(2700);
     expect(chosen[1]!.gain).toBe(50);
   });
 
-  it('respects the minimum statement gain and the minimum workload share', async () => {
-    const base = [100, 100];
+  it('keeps a small gain no fixed percentage would have allowed, when the budget has room for it', async () => {
     const chosen = await selectIndexes({
       statements: [
         { calls: 1000, baseCost: 100 },
         { calls: 1, baseCost: 100 },
       ],
       candidates: [candidate('weak', [[0, 'full']]), candidate('tiny', [[1, 'full']])],
-      cost: fakeCost(base, { weak: { 0: 60 }, tiny: { 1: 1 } }),
-      minStatementGain: 0.5,
-      minWorkloadShare: 0.01,
+      cost: fakeCost([100, 100], { weak: { 0: 60 }, tiny: { 1: 99 } }),
+      budgetBytes: 10_000,
     });
-    expect(chosen).toEqual([]);
+    // 'weak' takes 40% off its statement (under the old 50% rule: dropped); 'tiny' saves 1 of 100 100: noise.
+    expect(chosen.map((c) => c.key)).toEqual(['weak']);
   });
 
-  it('lets only fully fitting indexes claim a statement when one passes', async () => {
+  it('never exceeds the budget, and spends it where it saves the most per byte', async () => {
+    const base = [100, 100, 100];
+    const chosen = await selectIndexes({
+      statements: base.map((b) => ({ calls: 1, baseCost: b })),
+      candidates: [candidate('big', all(3), 1000), candidate('s0', [[0, 'full']], 300), candidate('s1', [[1, 'full']], 300)],
+      cost: fakeCost(base, { big: { 0: 40, 1: 40, 2: 40 }, s0: { 0: 10 }, s1: { 1: 10 } }),
+      budgetBytes: 700,
+    });
+    expect(chosen.map((c) => c.key).sort()).toEqual(['s0', 's1']);
+  });
+
+  it('takes the one large index when it saves more than the small ones that fit beside it', async () => {
+    const base = [100, 100, 100];
+    const chosen = await selectIndexes({
+      statements: base.map((b) => ({ calls: 1, baseCost: b })),
+      candidates: [candidate('big', all(3), 900), candidate('s0', [[0, 'full']], 100)],
+      cost: fakeCost(base, { big: { 0: 5, 1: 5, 2: 5 }, s0: { 0: 50 } }),
+      budgetBytes: 950,
+    });
+    // By benefit per byte 's0' comes first (0.5 per byte against 0.32) and leaves no room for 'big'.
+    expect(chosen.map((c) => c.key)).toEqual(['big']);
+  });
+
+  it('finds indexes that pay only together, costing configurations rather than single indexes', async () => {
+    const pair = async (config: readonly string[]) => (config.includes('x') && config.includes('y') ? 10 : config.includes('x') ? 95 : 100);
+    const chosen = await selectIndexes({
+      statements: [{ calls: 1, baseCost: 100 }],
+      candidates: [candidate('x', [[0, 'full']]), candidate('y', [[0, 'full']])],
+      cost: (config) => pair(config),
+      budgetBytes: 1000,
+    });
+    expect(chosen.map((c) => c.key)).toEqual(['x', 'y']);
+    expect(chosen[1]!.serves).toEqual([{ statement: 0, costBefore: 95, costAfter: 10 }]);
+  });
+
+  it('grows a chosen index by a column when the wider one pays for its bytes', async () => {
+    const costs: Record<string, number> = { a: 50, ab: 5 };
+    const chosen = await selectIndexes({
+      statements: [{ calls: 1, baseCost: 100 }],
+      candidates: [candidate('a', [[0, 'full']], 100)],
+      cost: async (config) => Math.min(100, ...config.map((k) => costs[k] ?? 100)),
+      budgetBytes: 1000,
+      extensions: async (c) => (c.key === 'a' ? [candidate('ab', [[0, 'full']], 150, 2)] : []),
+    });
+    expect(chosen.map((c) => c.key)).toEqual(['ab']);
+    expect(chosen[0]!.serves).toEqual([{ statement: 0, costBefore: 100, costAfter: 5 }]);
+  });
+
+  it('lets only fully fitting indexes claim a statement when one helps', async () => {
     const base = [100, 100];
     const chosen = await selectIndexes({
       statements: base.map((b) => ({ calls: 1, baseCost: b })),
@@ -72,8 +103,7 @@ describe('greedy index selection', () => {
         candidate('exact', [[0, 'full']], 100, 2),
       ],
       cost: fakeCost(base, { shared: { 0: 5, 1: 5 }, exact: { 0: 20 } }),
-      minStatementGain: 0.5,
-      minWorkloadShare: 0.01,
+      budgetBytes: 1000,
     });
     // 'shared' saves more overall and comes first, yet cannot claim statement 0: 'exact' still gets it.
     expect(chosen.map((c) => c.key)).toEqual(['shared', 'exact']);
@@ -81,15 +111,23 @@ describe('greedy index selection', () => {
     expect(chosen[1]!.serves).toEqual([{ statement: 0, costBefore: 100, costAfter: 20 }]);
   });
 
-  it('breaks near-ties towards the smaller index', async () => {
-    const base = [100];
+  it('breaks near-ties towards the smaller index, when the budget holds only one', async () => {
     const chosen = await selectIndexes({
       statements: [{ calls: 1, baseCost: 100 }],
       candidates: [candidate('big', [[0, 'full']], 500), candidate('small', [[0, 'full']], 100)],
-      cost: fakeCost(base, { big: { 0: 10 }, small: { 0: 10.5 } }),
-      minStatementGain: 0.5,
-      minWorkloadShare: 0.01,
+      cost: fakeCost([100], { big: { 0: 10 }, small: { 0: 10.5 } }),
+      budgetBytes: 550,
     });
     expect(chosen.map((c) => c.key)).toEqual(['small']);
+  });
+
+  it('chooses nothing with no budget', async () => {
+    const chosen = await selectIndexes({
+      statements: [{ calls: 1, baseCost: 100 }],
+      candidates: [candidate('a', [[0, 'full']])],
+      cost: fakeCost([100], { a: { 0: 1 } }),
+      budgetBytes: 0,
+    });
+    expect(chosen).toEqual([]);
   });
 });
