@@ -198,6 +198,7 @@ program
   .addOption(new Option('--trace <file>', 'cache trace to replay (gzip is fine)'))
   .addOption(new Option('--format <format>', "the trace's format").choices(['lirs', 'arc', 'cache2k', 'adaptsize']))
   .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
+  .option('--all', 'cache: every trace of the folder given by --trace (default ../shared/traces) at its README reference sizes, one table')
   .option('--minutes <n>', 'soak: minutes of the demo workload with the cache on', positiveNumber('--minutes'), 10)
   .option('--rate <n>', 'soak: target requests/s', positiveNumber('--rate'), 200)
   .option('--warmup <n>', 'planner: hybrid queries answered (the selector learning) before measuring', positiveInt('--warmup'), 1500)

@@ -10,7 +10,7 @@ export { createObjectTier, type ObjectTierConfig, ObjectTierConfigError } from '
 export type { ObjectTier } from './l3/object-tier.ts';
 export type { SimPolicy } from './sim/policies.ts';
 export { POLICY_NAMES, runPolicy, type SimResult, simulate } from './sim/simulate.ts';
-export { loadTrace, openTrace, type TraceFormat } from './sim/trace-reader.ts';
+export { loadTrace, openTrace, type Trace, type TraceFormat } from './sim/trace-reader.ts';
 export { RedisInvalidationBus } from './tiered/invalidation-bus.ts';
 export { TieredCache } from './tiered/tiered-cache.ts';
 export type { TieredStats } from './tiered/tiered-stats.ts';

@@ -1,6 +1,8 @@
 import { runnerBench } from '../bench/runner-bench.ts';
 import { seedingBench } from '../bench/seeding-bench.ts';
+import { resolve } from 'node:path';
 import { cacheThroughputBench, cacheTraceBench } from '../bench/cache-bench.ts';
+import { cacheAllBench } from '../bench/cache-all-bench.ts';
 import { poolBench } from '../bench/pool-bench.ts';
 import { readOnlyGuardBench } from '../bench/read-only-guard-bench.ts';
 import type { TraceFormat } from '../../../main/cache/index.ts';
@@ -24,6 +26,8 @@ export interface BenchOptions {
   seconds: number;
   trace?: string;
   format?: TraceFormat;
+  /** cache: every trace of the folder (`--trace`, default ../shared/traces) at its README's reference sizes. */
+  all?: boolean;
   size: number;
   /** soak: minutes and target rate of the demo workload. */
   minutes: number;
@@ -38,8 +42,9 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   seeding: (o) => seedingBench({ pgUrl: o.pg ?? SYSTEM_PG, chunks: o.chunks, runs: o.runs }),
   'cache-throughput': (o) => cacheThroughputBench({ runs: o.runs }),
   cache: (o) => {
+    if (o.all) return cacheAllBench({ traces: o.trace ?? process.env.HOTPATH_TRACES ?? resolve('../shared/traces') });
     if (!o.trace || !o.format)
-      throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize (see the README for the traces).');
+      throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize, or --all (see the README for the traces).');
     return cacheTraceBench({ trace: o.trace, format: o.format, size: o.size, ...(o.json ? { json: true } : {}) });
   },
   // About 3 runs × 3 concurrencies × 4 clients × (seconds + 1) s: over two minutes, so not part of `all`.

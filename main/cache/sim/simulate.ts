@@ -4,6 +4,7 @@
  * (the research tables are in entries); the byte-bounded run weighs entries by their size.
  */
 import { beladyHits } from './belady.ts';
+import { S3FifoPolicy, SievePolicy } from './fifo-policies.ts';
 import { ArcPolicy, L1Policy, LruPolicy, type SimPolicy } from './policies.ts';
 import type { Trace } from './trace-reader.ts';
 
@@ -18,6 +19,8 @@ export interface SimResult {
 export const POLICY_NAMES = {
   lru: 'LRU',
   arc: 'ARC',
+  sieve: 'SIEVE',
+  s3fifo: 'S3-FIFO',
   fixed: 'W-TinyLFU, fixed 1% window',
   adaptive: 'Hotpath L1 (adaptive W-TinyLFU)',
   opt: 'OPT (Belady)',
@@ -26,7 +29,8 @@ export const POLICY_NAMES = {
 /** The policies of the comparison, fresh: count-bounded (`maximum` entries) or byte-bounded. */
 export function referencePolicies(maximum: number, weighted: boolean, expectedEntries = maximum): SimPolicy[] {
   const policies: SimPolicy[] = [new LruPolicy(maximum)];
-  if (!weighted) policies.push(new ArcPolicy(maximum)); // ARC is defined over pages, not bytes
+  // ARC, SIEVE and S3-FIFO are defined over pages (entries), not bytes.
+  if (!weighted) policies.push(new ArcPolicy(maximum), new SievePolicy(maximum), new S3FifoPolicy(maximum));
   policies.push(new L1Policy(POLICY_NAMES.fixed, maximum, false, expectedEntries));
   policies.push(new L1Policy(POLICY_NAMES.adaptive, maximum, true, expectedEntries));
   return policies;
