@@ -179,7 +179,7 @@ program
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
   .argument(
     '[suites...]',
-    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (every suite but cache, pool, read-only, soak and planner)',
+    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), advisor (TPC-H index selection vs Extend, minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (every suite but cache, pool, advisor, read-only, soak and planner)',
     ['all'],
   )
   .option('--json', 'print JSON instead of tables')
@@ -203,6 +203,8 @@ program
   .option('--rate <n>', 'soak: target requests/s', positiveNumber('--rate'), 200)
   .option('--warmup <n>', 'planner: hybrid queries answered (the selector learning) before measuring', positiveInt('--warmup'), 1500)
   .option('--queries <n>', 'planner: hybrid queries measured with every plan', positiveInt('--queries'), 400)
+  .option('--scale <sf>', 'advisor: TPC-H scale factor (1 ≈ 1 GB, 6 million lineitems)', positiveNumber('--scale'), 1)
+  .option('--from-stat-statements', 'advisor: also run the queries and analyze from pg_stat_statements alone (needs it preloaded)')
   .action(async (suites: string[], options) => {
     const { bench } = await import('./commands/bench.ts');
     await bench(suites, options);

@@ -13,6 +13,7 @@ import { soakBench } from '../bench/soak-bench.ts';
 import { plannerBench } from '../bench/planner-bench.ts';
 import { withScratchDatabase } from '../bench/scratch-database.ts';
 import { startupBench } from '../bench/startup-bench.ts';
+import { advisorBench } from '../bench/advisor-bench.ts';
 
 /** The system PostgreSQL the seeding suite uses when no --pg is given. */
 const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,6 +36,9 @@ export interface BenchOptions {
   /** planner: queries answered before measuring, and queries measured with every plan. */
   warmup: number;
   queries: number;
+  /** advisor: TPC-H scale factor, and whether to also analyze from pg_stat_statements alone. */
+  scale: number;
+  fromStatStatements?: boolean;
 }
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -59,6 +63,8 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   'read-only': (o) => readOnlyGuardBench({ pgUrl: o.pg ?? SYSTEM_PG, runs: o.runs, seconds: o.seconds }),
   // The CLI's own start: needs `npm run build:cli` first, so not part of `all`.
   startup: async (o) => startupBench({ runs: o.runs }),
+  // Loads TPC-H into its own database (minutes at scale 1, reused afterwards), so not part of `all`.
+  advisor: (o) => advisorBench({ pgUrl: o.pg ?? SYSTEM_PG, scale: o.scale, ...(o.fromStatStatements ? { fromStatStatements: true } : {}) }),
   pool: (o) =>
     o.pg
       ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds })

@@ -5,6 +5,9 @@
  * none, and an index advisor's job is to find them.
  */
 
+/** The seed the bench uses unless told otherwise (data and query parameters alike). */
+export const TPCH_DEFAULT_SEED = 1;
+
 export type TpchTable = 'region' | 'nation' | 'supplier' | 'customer' | 'part' | 'partsupp' | 'orders' | 'lineitem';
 
 export interface TpchColumn {

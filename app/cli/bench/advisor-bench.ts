@@ -1,0 +1,290 @@
+import pg from 'pg';
+import { analyzeWorkload } from '../../../main/advisor/index.ts';
+import type { BenchCell, BenchResult } from './bench-result.ts';
+import { extendSelection } from './tpch/extend-peer.ts';
+import { referencedColumns } from './tpch/query-columns.ts';
+import { runForStatStatements } from './tpch/stat-statements-run.ts';
+import { ensureTpchDatabase, tpchDatabaseName } from './tpch/tpch-loader.ts';
+import { TPCH_DEFAULT_SEED } from './tpch/tpch-schema.ts';
+import { STUDY_QUERY_NUMBERS, tpchQueries, type TpchQuery } from './tpch/tpch-queries.ts';
+import { WhatIfCoster, describeIndex, type CostedQuery, type WhatIfIndex } from './tpch/what-if-cost.ts';
+
+/**
+ * `bench advisor`: Hotpath's index selection on TPC-H against the index-selection study's yardstick (Kossmann et
+ * al., VLDB 2020): the 19 queries, no indexes at the start, relative workload cost = Σ EXPLAIN total cost with the
+ * chosen indexes (HypoPG) ÷ Σ without, weight 1 each, at storage budgets of 50, 100, 200 and 500 MB per GB of data
+ * (scale factor 1 ≈ 1 GB) and at Hotpath's default budget. Every configuration is costed by the bench itself
+ * (what-if-cost.ts), never by the figures the advisor reports. Beside it: Extend, the study's best algorithm on
+ * TPC-H, as we implemented it (tpch/extend-peer.ts), on the same queries and cost model, and the figures the
+ * study's own platform gave at scale factor 1 (the field notes).
+ */
+
+export interface AdvisorBenchOptions {
+  /** A server URL (its database part is ignored): the bench creates and owns `hotpath_bench_tpch_sf<scale>`. */
+  pgUrl: string;
+  scale: number;
+  seed?: number;
+  /** Also run the queries and analyze from pg_stat_statements alone (needs it preloaded on the server). */
+  fromStatStatements?: boolean;
+  /** statement_timeout for the queries actually run in that mode. */
+  statementTimeoutSeconds?: number;
+}
+
+/** Budgets in MB (10^6 bytes, as the study's platform counts) per GB of data. */
+const BUDGETS_MB_PER_GB = [50, 100, 200, 500] as const;
+
+/** Extend's relative cost measured with the study's own platform at scale factor 1 (field notes), by budget in MB. */
+const STUDY_EXTEND_SF1: Record<number, number> = { 50: 0.971, 100: 0.946, 200: 0.658, 500: 0.557, 1250: 0.498 };
+
+interface Contender {
+  relativeCost: number;
+  indexes: string[];
+  sizeBytes: number;
+}
+
+interface BudgetRow {
+  budget: string;
+  budgetBytes: number | null;
+  hotpath: Contender & { claimedSizeBytes: number; seconds: number };
+  extend: Contender & { budgetBytes: number; seconds: number };
+  studyExtend: number | null;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function megabytes(bytes: number): number {
+  return Math.round(bytes / 1e5) / 10;
+}
+
+async function costedQueries(queries: readonly TpchQuery[]): Promise<CostedQuery[]> {
+  const costed: CostedQuery[] = [];
+  for (const query of queries) costed.push({ name: `Q${query.number}`, sql: query.sql, columns: await referencedColumns(query.sql) });
+  return costed;
+}
+
+export async function advisorBench(options: AdvisorBenchOptions): Promise<BenchResult> {
+  const progress = (message: string) => process.stderr.write(`${message}\n`);
+  const seed = options.seed ?? TPCH_DEFAULT_SEED;
+  const database = tpchDatabaseName(options.scale);
+  const load = await ensureTpchDatabase(options.pgUrl, database, { scale: options.scale, seed, onProgress: progress });
+  progress(load.loaded ? `Loaded in ${load.seconds.toFixed(0)} s.` : `Reusing ${database} (scale ${options.scale}, seed ${seed}).`);
+  const queries = tpchQueries({ scale: options.scale, seed });
+  const client = new pg.Client({ connectionString: load.url, application_name: 'hotpath-bench-advisor' });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'`);
+    if (rowCount === 0) throw new Error('bench advisor needs HypoPG on the server (e.g. apt-get install postgresql-15-hypopg).');
+    await client.query('CREATE EXTENSION IF NOT EXISTS hypopg');
+    const coster = new WhatIfCoster(client, await costedQueries(queries));
+    const base = (await coster.measure([])).total;
+    const measure = async (indexes: readonly WhatIfIndex[]): Promise<Contender> => ({
+      relativeCost: round3((await coster.measure(indexes)).total / base),
+      indexes: indexes.map(describeIndex),
+      sizeBytes: await coster.totalSizeBytes(indexes),
+    });
+    const templates = queries.map((query) => ({ name: `Q${query.number}`, sql: query.sql, weight: 1 }));
+    const runHotpath = async (budgetBytes: number | null) => {
+      const started = performance.now();
+      const report = await analyzeWorkload({
+        pg: { connectionString: load.url },
+        templates,
+        useStatStatements: false,
+        ...(budgetBytes === null ? {} : { budgetBytes }),
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const claimedSizeBytes = report.proposals.reduce((sum, p) => sum + p.estimatedSizeBytes, 0);
+      return { report, result: { ...(await measure(report.proposals)), claimedSizeBytes, seconds } };
+    };
+    const runExtend = async (budgetBytes: number) => {
+      const started = performance.now();
+      const chosen = await extendSelection(coster, { budgetBytes });
+      return { ...(await measure(chosen.indexes)), budgetBytes, seconds: (performance.now() - started) / 1000 };
+    };
+
+    const rows: BudgetRow[] = [];
+    let coverage: { analyzed: number; skipped: { query: string; reason: string }[] } | null = null;
+    for (const perGb of BUDGETS_MB_PER_GB) {
+      const budgetBytes = Math.round(perGb * options.scale * 1e6);
+      progress(`Budget ${megabytes(budgetBytes)} MB: Hotpath…`);
+      const hotpath = await runHotpath(budgetBytes);
+      coverage ??= { analyzed: hotpath.report.statements.length, skipped: hotpath.report.skipped };
+      progress(`Budget ${megabytes(budgetBytes)} MB: Extend (ours)…`);
+      rows.push({
+        budget: `${megabytes(budgetBytes)} MB`,
+        budgetBytes,
+        hotpath: hotpath.result,
+        extend: await runExtend(budgetBytes),
+        studyExtend: options.scale === 1 ? (STUDY_EXTEND_SF1[perGb] ?? null) : null,
+      });
+    }
+    progress('Hotpath at its default budget…');
+    const byDefault = await runHotpath(null);
+    // Extend gets the storage Hotpath's default choice takes, so the two compare at one size.
+    const sameSize = Math.max(byDefault.result.sizeBytes, 1);
+    progress(`Extend (ours) at that size (${megabytes(sameSize)} MB)…`);
+    const extendAtSize = await runExtend(sameSize);
+    const studyAtDefault = options.scale === 1 ? nearestStudyFigure(sameSize) : null;
+    rows.push({
+      budget: 'Hotpath default',
+      budgetBytes: null,
+      hotpath: byDefault.result,
+      extend: extendAtSize,
+      studyExtend: studyAtDefault?.cost ?? null,
+    });
+
+    const statStatements = options.fromStatStatements
+      ? await fromStatStatements(load.url, queries, options.statementTimeoutSeconds ?? 600, measure, progress)
+      : null;
+
+    return result(options, {
+      database,
+      seed,
+      load,
+      base,
+      rows,
+      coverage: coverage!,
+      statStatements,
+      studyAtDefault,
+      explains: coster.explains,
+    });
+  } finally {
+    await client.query('SELECT hypopg_reset()').catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The study's figure at the budget nearest to `bytes`, when one is within a fifth of it. */
+function nearestStudyFigure(bytes: number): { budgetMb: number; cost: number } | null {
+  const mb = bytes / 1e6;
+  const [budgetMb, cost] = Object.entries(STUDY_EXTEND_SF1)
+    .map(([budget, value]) => [Number(budget), value] as const)
+    .sort((a, b) => Math.abs(a[0] - mb) - Math.abs(b[0] - mb))[0]!;
+  return Math.abs(budgetMb - mb) <= mb / 5 ? { budgetMb, cost } : null;
+}
+
+interface StatStatementsOutcome {
+  ran: boolean;
+  reason?: string;
+  analyzed?: number[];
+  notAnalyzed?: { number: number; reason: string }[];
+  failed?: { number: number; error: string }[];
+  runSeconds?: number;
+  hotpath?: Contender;
+}
+
+async function fromStatStatements(
+  url: string,
+  queries: readonly TpchQuery[],
+  timeoutSeconds: number,
+  measure: (indexes: readonly WhatIfIndex[]) => Promise<Contender>,
+  progress: (message: string) => void,
+): Promise<StatStatementsOutcome> {
+  progress('Running the 19 queries for pg_stat_statements…');
+  const run = await runForStatStatements(url, queries, timeoutSeconds, progress);
+  if (!run.ran) {
+    progress(`Skipping --from-stat-statements: ${run.reason}`);
+    return { ran: false, reason: run.reason };
+  }
+  progress('Hotpath from pg_stat_statements alone, default budget…');
+  const report = await analyzeWorkload({ pg: { connectionString: url }, useStatStatements: true, maxStatements: 100 });
+  const analyzedIds = new Set(report.statements.map((s) => s.queryId).filter((id) => id !== null));
+  const analyzed: number[] = [];
+  const notAnalyzed: { number: number; reason: string }[] = [];
+  for (const query of queries) {
+    const entries = run.entries.get(query.number) ?? [];
+    if (entries.some((entry) => analyzedIds.has(entry.id))) analyzed.push(query.number);
+    else {
+      const texts = new Set(entries.map((entry) => entry.query));
+      const reasons = report.skipped.filter((s) => texts.has(s.query)).map((s) => s.reason);
+      const reason =
+        reasons.length > 0 ? reasons.join('; ') : entries.length === 0 ? 'not in pg_stat_statements' : 'not analyzed, no reason given';
+      notAnalyzed.push({ number: query.number, reason });
+    }
+  }
+  return { ran: true, analyzed, notAnalyzed, failed: run.failed, runSeconds: run.seconds, hotpath: await measure(report.proposals) };
+}
+
+interface Outcome {
+  database: string;
+  seed: number;
+  load: { loaded: boolean; seconds: number };
+  base: number;
+  rows: BudgetRow[];
+  coverage: { analyzed: number; skipped: { query: string; reason: string }[] };
+  statStatements: StatStatementsOutcome | null;
+  studyAtDefault: { budgetMb: number; cost: number } | null;
+  explains: number;
+}
+
+function result(options: AdvisorBenchOptions, outcome: Outcome): BenchResult {
+  const columns = [
+    'budget',
+    'Hotpath rel. cost',
+    'Hotpath indexes',
+    'Hotpath MB',
+    'Extend (ours) rel. cost',
+    'Extend (ours) indexes',
+    'Extend (ours) MB',
+    'Extend (study, SF 1)',
+  ];
+  const rows: Record<string, BenchCell>[] = outcome.rows.map((row) => ({
+    budget: row.budget,
+    'Hotpath rel. cost': row.hotpath.relativeCost,
+    'Hotpath indexes': row.hotpath.indexes.length,
+    'Hotpath MB': megabytes(row.hotpath.sizeBytes),
+    'Extend (ours) rel. cost': row.extend.relativeCost,
+    'Extend (ours) indexes': row.extend.indexes.length,
+    'Extend (ours) MB': megabytes(row.extend.sizeBytes),
+    'Extend (study, SF 1)': row.studyExtend === null ? '' : String(row.studyExtend),
+  }));
+  const notes: string[] = [
+    `TPC-H scale ${options.scale} (seed ${outcome.seed}) in ${outcome.database}${outcome.load.loaded ? `, loaded in ${outcome.load.seconds.toFixed(0)} s` : ''}; 19 queries (Q1–Q22 without Q2, Q17, Q20), weight 1; relative cost = Σ EXPLAIN total cost with the indexes as HypoPG hypothetical indexes ÷ Σ without (${outcome.base.toFixed(0)}), costed by the bench; sizes are HypoPG's estimates; MB = 10^6 bytes.`,
+    `Hotpath analyzed ${outcome.coverage.analyzed} of ${STUDY_QUERY_NUMBERS.length} queries given as templates${outcome.coverage.skipped.length ? `; skipped: ${outcome.coverage.skipped.map((s) => `${firstWords(s.query)} (${s.reason})`).join('; ')}` : ''}.`,
+    `"Hotpath default" row: Hotpath without a budget; Extend (ours) there is given the size Hotpath's choice takes${outcome.studyAtDefault ? `; the study's figure is its Extend at ${outcome.studyAtDefault.budgetMb} MB` : ''}.`,
+  ];
+  for (const row of outcome.rows) {
+    if (row.budgetBytes !== null && row.hotpath.sizeBytes > row.budgetBytes) {
+      notes.push(`At ${row.budget} Hotpath chose ${megabytes(row.hotpath.sizeBytes)} MB: over the budget.`);
+    }
+  }
+  if (options.scale !== 1) notes.push("The study's figures are for scale factor 1 only.");
+  const ss = outcome.statStatements;
+  if (ss && !ss.ran) notes.push(`--from-stat-statements skipped: ${ss.reason}.`);
+  if (ss?.ran) {
+    notes.push(
+      `From pg_stat_statements alone: ${ss.analyzed!.length} of ${STUDY_QUERY_NUMBERS.length} queries analyzed` +
+        (ss.notAnalyzed!.length ? ` (not: ${ss.notAnalyzed!.map((n) => `Q${n.number}: ${n.reason}`).join('; ')})` : '') +
+        `; relative cost at the default budget ${ss.hotpath!.relativeCost}, ${ss.hotpath!.indexes.length} indexes, ${megabytes(ss.hotpath!.sizeBytes)} MB` +
+        (ss.failed!.length ? `; queries that failed to run: ${ss.failed!.map((f) => `Q${f.number} (${f.error})`).join('; ')}` : '') +
+        '.',
+    );
+  }
+  return {
+    suite: 'advisor',
+    title: `Index advisor on TPC-H scale ${options.scale}: relative workload cost (lower is better) by storage budget`,
+    columns,
+    rows,
+    command: `npm run bench -- advisor --scale ${options.scale}${options.fromStatStatements ? ' --from-stat-statements' : ''}`,
+    notes,
+    json: {
+      scale: options.scale,
+      seed: outcome.seed,
+      database: outcome.database,
+      loadSeconds: outcome.load.loaded ? round3(outcome.load.seconds) : null,
+      baseCost: outcome.base,
+      budgets: outcome.rows,
+      analyzed: outcome.coverage.analyzed,
+      skipped: outcome.coverage.skipped,
+      fromStatStatements: outcome.statStatements,
+      explains: outcome.explains,
+    },
+  };
+}
+
+function firstWords(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 57)}…` : flat;
+}

@@ -1,0 +1,143 @@
+import type pg from 'pg';
+import { quoteIdent, quoteQualified } from '../../../../main/sql/identifiers.ts';
+
+/**
+ * The index-selection study's cost model, kept in the bench so that every contender is measured by the same
+ * yardstick and none by its own figures: a workload's cost is the sum of each query's `EXPLAIN` total cost (the
+ * query as written, literals and all, never executed) with the configuration's indexes created as HypoPG
+ * hypothetical indexes in this one backend; an index's size is HypoPG's estimate. Costs are cached per query and
+ * the set of indexes on the tables that query reads, since no other index can change its plan.
+ */
+
+/** An index as a configuration holds it (the fields of the advisor's proposals that shape the index). */
+export interface WhatIfIndex {
+  schema: string;
+  table: string;
+  columns: readonly { name: string; direction: 'asc' | 'desc' }[];
+  include: readonly string[];
+  method: 'btree' | 'brin';
+  predicate: string | null;
+  unique?: boolean;
+}
+
+export interface CostedQuery {
+  /** A label for reports (the TPC-H query number). */
+  name: string;
+  sql: string;
+  /** Columns the query references, per table it reads (unqualified names). */
+  columns: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function relevant(query: CostedQuery, index: WhatIfIndex): boolean {
+  const columns = query.columns.get(index.table);
+  if (!columns) return false;
+  return index.predicate !== null || index.columns.some((c) => columns.has(c.name)) || index.include.some((c) => columns.has(c));
+}
+
+/** `CREATE INDEX ON …` as HypoPG takes it (no name, no CONCURRENTLY). */
+export function hypotheticalIndexSql(index: WhatIfIndex): string {
+  const keys = index.columns.map((c) => `${quoteIdent(c.name)}${c.direction === 'desc' ? ' DESC' : ''}`).join(', ');
+  const include = index.include.length > 0 ? ` INCLUDE (${index.include.map(quoteIdent).join(', ')})` : '';
+  const where = index.predicate ? ` WHERE ${index.predicate}` : '';
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ON ${quoteQualified(index.schema, index.table)} USING ${index.method} (${keys})${include}${where}`;
+}
+
+/** A stable identity for an index definition. */
+export function indexKey(index: WhatIfIndex): string {
+  return JSON.stringify([index.schema, index.table, index.columns, index.include, index.method, index.predicate, index.unique ?? false]);
+}
+
+/** A short readable form for reports: `lineitem(l_shipdate, l_orderkey)`. */
+export function describeIndex(index: WhatIfIndex): string {
+  const keys = index.columns.map((c) => `${c.name}${c.direction === 'desc' ? ' desc' : ''}`).join(', ');
+  const method = index.method === 'brin' ? ' brin' : '';
+  const include = index.include.length > 0 ? ` include (${index.include.join(', ')})` : '';
+  const where = index.predicate ? ` where ${index.predicate}` : '';
+  return `${index.table}${method}(${keys})${include}${where}`;
+}
+
+export class WhatIfCoster {
+  private readonly costs = new Map<string, number>();
+  private readonly sizes = new Map<string, number>();
+  /** Plans costed (cache misses), for the bench's notes. */
+  explains = 0;
+
+  constructor(
+    private readonly client: pg.Client,
+    readonly queries: readonly CostedQuery[],
+  ) {}
+
+  private async createHypothetical(indexes: readonly WhatIfIndex[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const index of indexes) {
+      const { rows } = await this.client.query<{ indexrelid: number }>('SELECT indexrelid FROM hypopg_create_index($1)', [
+        hypotheticalIndexSql(index),
+      ]);
+      ids.push(rows[0]!.indexrelid);
+    }
+    return ids;
+  }
+
+  /** HypoPG's size estimate of the index, in bytes. */
+  async sizeBytes(index: WhatIfIndex): Promise<number> {
+    const key = indexKey(index);
+    const known = this.sizes.get(key);
+    if (known !== undefined) return known;
+    await this.client.query('SELECT hypopg_reset()');
+    const [id] = await this.createHypothetical([index]);
+    const { rows } = await this.client.query<{ bytes: string }>('SELECT hypopg_relation_size($1)::text AS bytes', [id]);
+    await this.client.query('SELECT hypopg_reset()');
+    const bytes = Number(rows[0]!.bytes);
+    this.sizes.set(key, bytes);
+    return bytes;
+  }
+
+  async totalSizeBytes(indexes: readonly WhatIfIndex[]): Promise<number> {
+    let total = 0;
+    for (const index of indexes) total += await this.sizeBytes(index);
+    return total;
+  }
+
+  /** One query's plan cost with those of `indexes` that are relevant to it. */
+  async queryCost(query: number, indexes: readonly WhatIfIndex[]): Promise<number> {
+    const costed = this.queries[query]!;
+    const used = indexes.filter((index) => relevant(costed, index));
+    const key = `${query}|${used.map(indexKey).sort().join('|')}`;
+    const known = this.costs.get(key);
+    if (known !== undefined) return known;
+    await this.client.query('SELECT hypopg_reset()');
+    await this.createHypothetical(used);
+    const { rows } = await this.client.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${costed.sql}`);
+    await this.client.query('SELECT hypopg_reset()');
+    this.explains++;
+    const cost = rows[0]!['QUERY PLAN'][0].Plan['Total Cost'];
+    this.costs.set(key, cost);
+    return cost;
+  }
+
+  /**
+   * What the bench reports: Σ over the queries (weight 1 each) of the plan cost with every one of `indexes` created
+   * at once (no relevance shortcut, no cache), and each query's cost.
+   */
+  async measure(indexes: readonly WhatIfIndex[]): Promise<{ total: number; perQuery: number[] }> {
+    await this.client.query('SELECT hypopg_reset()');
+    try {
+      await this.createHypothetical(indexes);
+      const perQuery: number[] = [];
+      for (const { sql } of this.queries) {
+        const { rows } = await this.client.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${sql}`);
+        perQuery.push(rows[0]!['QUERY PLAN'][0].Plan['Total Cost']);
+      }
+      return { total: perQuery.reduce((a, b) => a + b, 0), perQuery };
+    } finally {
+      await this.client.query('SELECT hypopg_reset()');
+    }
+  }
+
+  /** Σ over the queries (weight 1 each) of the plan cost with `indexes`, through the per-query cache (for searches). */
+  async workloadCost(indexes: readonly WhatIfIndex[]): Promise<{ total: number; perQuery: number[] }> {
+    const perQuery: number[] = [];
+    for (let i = 0; i < this.queries.length; i++) perQuery.push(await this.queryCost(i, indexes));
+    return { total: perQuery.reduce((a, b) => a + b, 0), perQuery };
+  }
+}
