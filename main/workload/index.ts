@@ -3,6 +3,14 @@ export { loadDemoProfile } from './demo-profile.ts';
 export { MEASUREMENT_WINDOW_S } from './measurement-window.ts';
 export { prepareTemplateParams } from './param-generators.ts';
 export { PgWorkloadTarget } from './pg-workload-target.ts';
+export {
+  DEFAULT_PROFILE_TOP,
+  profileFromStats,
+  ProfileFromStatsError,
+  type IncludedStatement,
+  type ProfileFromStats,
+  type ProfileFromStatsOptions,
+} from './profile-from-stats.ts';
 export { loadWorkloadProfile, WorkloadProfileError } from './profile-loader.ts';
 export type { HybridTemplateSpec, WorkloadProfile } from './profile-schema.ts';
 export { SplitWorkloadTarget } from './split-workload-target.ts';
