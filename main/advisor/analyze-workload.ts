@@ -9,7 +9,7 @@ import { HypopgEvaluator, hypopgAvailable, hypopgInstalled, type CostEvaluator }
 import { createIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
 import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.ts';
 import { DEFAULT_BUDGET_SHARE, selectIndexes } from './selection.ts';
-import { extensionsOf } from './candidate-extensions.ts';
+import { extensionsOf, grownCandidates } from './candidate-extensions.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
 import type { SuppliedStatement } from './advisor-types.ts';
@@ -201,6 +201,21 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
             sizes.set(specKey(c.spec), await evaluator.sizeBytes(c.spec));
           }
           return wider.map(toSelection);
+        },
+        grow: async (chosen) => {
+          const found = await grownCandidates(
+            evaluator,
+            chosen.map((c) => byKey.get(c.key)!.spec),
+            accesses,
+            tables,
+          );
+          const usable = found.filter((c) => !coveredByExisting(c.spec, existing) && !isTooCostlyToWrite(c));
+          for (const c of usable) {
+            const key = specKey(c.spec);
+            if (!byKey.has(key)) byKey.set(key, c);
+            if (!sizes.has(key)) sizes.set(key, await evaluator.sizeBytes(c.spec));
+          }
+          return usable.map((c) => toSelection(byKey.get(specKey(c.spec))!));
         },
       });
       const proposals = selected.map((choice): IndexProposal => {

@@ -1,6 +1,8 @@
-import { fitOf, type Candidate, type Fit } from './candidates.ts';
+import { fitOf, generateCandidates, specKey, type Candidate, type Fit } from './candidates.ts';
+import type { CostEvaluator } from './hypopg-evaluator.ts';
 import type { IndexSpec } from './index-spec.ts';
-import type { ScanAccess } from './plan-predicates.ts';
+import { scanAccesses, type ScanAccess } from './plan-predicates.ts';
+import { quoteIdent } from '../sql/identifiers.ts';
 import { tableKey, type TableInfo } from './table-stats.ts';
 
 /**
@@ -54,4 +56,45 @@ export function fitsOf(spec: IndexSpec, accessesByStatement: readonly ScanAccess
     if (best !== 'none') fits.set(s, best);
   });
   return fits;
+}
+
+/**
+ * Candidates from the plans with the chosen indexes in place (where the evaluator re-plans): with an index on one
+ * side of a join, the planner may turn a hash join into a nested loop whose inner side now looks up a key, or a
+ * scan keeps filtering on a column the new index lacks. Each new access joins the statement's accesses (so later
+ * fits see it), and the candidates generated from it are returned with their fits over all accesses.
+ */
+export async function grownCandidates(
+  evaluator: CostEvaluator,
+  chosen: readonly IndexSpec[],
+  accessesByStatement: ScanAccess[][],
+  tables: Map<string, TableInfo>,
+): Promise<Candidate[]> {
+  const specs = new Map<string, IndexSpec>();
+  for (let s = 0; s < accessesByStatement.length; s++) {
+    const own = accessesByStatement[s]!;
+    const inPlace = chosen.filter((spec) => own.some((a) => fitOf(spec, a) !== 'none'));
+    if (inPlace.length === 0) continue;
+    const plan = await evaluator.plan(inPlace, s);
+    if (!plan) return [];
+    const fresh = scanAccesses(plan, quoteIdent).filter((a) => !own.some((known) => sameAccess(known, a)));
+    if (fresh.length === 0) continue;
+    own.push(...fresh);
+    for (const c of generateCandidates([fresh], tables)) specs.set(specKey(c.spec), c.spec);
+  }
+  return [...specs.values()].map((spec) => ({ spec, fits: fitsOf(spec, accessesByStatement) }));
+}
+
+/** Two accesses that would yield the same candidates: same table, conditions, join keys and order. */
+function sameAccess(a: ScanAccess, b: ScanAccess): boolean {
+  const shape = (x: ScanAccess) =>
+    JSON.stringify([
+      x.schema,
+      x.table,
+      x.predicates.map((p) => [p.column, p.kind, p.constantSql]).sort(),
+      [...x.joinColumns].sort(),
+      x.sort,
+      x.limitNode !== null,
+    ]);
+  return shape(a) === shape(b);
 }

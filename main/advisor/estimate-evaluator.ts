@@ -184,7 +184,9 @@ export class EstimateEvaluator implements CostEvaluator {
     const base = this.plans[statement]!['Total Cost'];
     let saved = 0;
     for (const access of this.accesses[statement] ?? []) {
-      const info = this.tables.get(tableKey(access.schema, access.table));
+      // A partition's scan is costed with the partition's own size and statistics (readTables reads each one).
+      const scanned = access.partition ?? access;
+      const info = this.tables.get(tableKey(scanned.schema, scanned.table)) ?? this.tables.get(tableKey(access.schema, access.table));
       if (!info) continue;
       let best = 0;
       for (const spec of config) {

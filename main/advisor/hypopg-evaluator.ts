@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
+import { ADVISOR_MARKER, explainGenericPlan } from './generic-plan.ts';
 import { createIndexDdl, type IndexSpec } from './index-spec.ts';
 import { specKey } from './candidates.ts';
 import { TRUST_GUARD, inRolledBackReadOnlyTransaction } from './planning-roles.ts';
@@ -80,7 +80,7 @@ export class HypopgEvaluator implements CostEvaluator {
     // The hypothetical indexes live in this backend's memory, not in the transaction: the rollback keeps them.
     const { sql, role, guard } = this.statements[statement]!;
     const plan = await inRolledBackReadOnlyTransaction(this.client, role, () =>
-      explainGeneric(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null),
+      explainGenericPlan(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null),
     );
     this.cache.set(cacheKey, plan['Total Cost']);
     return plan['Total Cost'];

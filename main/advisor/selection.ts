@@ -37,6 +37,12 @@ export interface SelectionOptions {
    * move that grows a multi-column index from what the plans still do with it in place (Extend's second move).
    */
   extensions?: (candidate: SelectionCandidate) => Promise<readonly SelectionCandidate[]>;
+  /**
+   * Candidates read from the statements' plans with the chosen indexes in place: what the plans still scan, filter,
+   * join or sort once those exist (a join that became a nested loop asks for the inner side's key). Asked after
+   * every step.
+   */
+  grow?: (chosen: readonly SelectionCandidate[]) => Promise<readonly SelectionCandidate[]>;
   maxIndexes?: number;
 }
 
@@ -49,6 +55,9 @@ export const DEFAULT_BUDGET_SHARE = 0.5;
  * nobody could measure.
  */
 const NOISE_SHARE = 0.001;
+
+/** Exchanges tried after the greedy steps: each is a full pass over chosen × candidates, so a few. */
+const MAX_SWAPS = 4;
 
 /** A step that adds no bytes (an extension no larger than what it replaces) is counted as one page. */
 const PAGE_BYTES = 8192;
@@ -94,8 +103,12 @@ interface SearchState {
   total: number;
 }
 
-function keysFor(claims: Map<string, number[]>, s: number, chosen: readonly SelectionCandidate[]): string[] {
-  return chosen.filter((c) => claims.get(c.key)!.includes(s)).map((c) => c.key);
+/**
+ * The chosen indexes a statement is costed with: every one that fits it, as the planner will have them all. What
+ * a statement may be credited to (its claims) is narrower; what it costs is not.
+ */
+function keysFor(s: number, chosen: readonly SelectionCandidate[]): string[] {
+  return chosen.filter((c) => c.fits.has(s)).map((c) => c.key);
 }
 
 /** The moves from a configuration: add a candidate not chosen, or replace a chosen index by a wider variant. */
@@ -129,7 +142,7 @@ async function bestMove(
     const next = config.chosen.filter((c) => c !== replaces).concat(add);
     let benefit = 0;
     for (const s of new Set([...claims.get(add.key)!, ...(replaces ? claims.get(replaces.key)! : [])])) {
-      benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(claims, s, next), s)));
+      benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(s, next), s)));
     }
     if (benefit < NOISE_SHARE * total) continue;
     const value = score === 'benefit' ? benefit : benefit / Math.max(bytes, PAGE_BYTES);
@@ -155,17 +168,55 @@ async function search(options: SelectionOptions, score: Score, claims: Map<strin
     total: statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0),
   };
   const pool = options.candidates.filter((c) => (claims.get(c.key) ?? []).length > 0);
-  while (state.config.chosen.length < (options.maxIndexes ?? Infinity)) {
-    const move = await bestMove(options, score, pool, state);
-    if (!move) break;
-    const { add, replaces, bytes } = move;
+  const apply = async ({ add, replaces, bytes }: Move) => {
     const { config } = state;
     config.chosen = replaces ? config.chosen.map((c) => (c === replaces ? add : c)) : [...config.chosen, add];
     config.bytes += bytes;
-    for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(claims, s, config.chosen), s);
+    for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(s, config.chosen), s);
     if (options.extensions && !state.extensions.has(add.key)) await offerExtensions(options.extensions, add, state);
+    for (const grown of (await options.grow?.(config.chosen)) ?? []) {
+      if (claims.has(grown.key)) continue;
+      claims.set(grown.key, [...grown.fits.keys()]);
+      pool.push(grown);
+    }
+  };
+  for (let swaps = 0; swaps <= MAX_SWAPS; swaps++) {
+    for (let move = await bestMove(options, score, pool, state); move; move = await bestMove(options, score, pool, state)) {
+      if (state.config.chosen.length >= (options.maxIndexes ?? Infinity)) break;
+      await apply(move);
+    }
+    const swap = await bestSwap(options, pool, state);
+    if (!swap) break;
+    await apply(swap);
   }
   return state.config;
+}
+
+/**
+ * Greedy steps cannot undo an early pick that a later, larger one makes redundant, nor reach an index that does
+ * not fit until something goes. Once no step fits, this looks for the exchange (one chosen index out, one
+ * candidate or wider variant in) that lowers the workload's cost the most within the budget.
+ */
+async function bestSwap(options: SelectionOptions, pool: readonly SelectionCandidate[], state: SearchState): Promise<Move | null> {
+  const { statements, cost, budgetBytes } = options;
+  const { config, claims, total } = state;
+  const incoming = [...pool, ...config.chosen.flatMap((c) => state.extensions.get(c.key) ?? [])].filter(
+    (c, i, all) => !config.chosen.some((k) => k.key === c.key) && all.findIndex((k) => k.key === c.key) === i,
+  );
+  let best: Move | null = null;
+  for (const out of config.chosen) {
+    for (const add of incoming) {
+      const bytes = add.sizeBytes - out.sizeBytes;
+      if (config.bytes + bytes > budgetBytes) continue;
+      const next = config.chosen.filter((c) => c !== out).concat(add);
+      let benefit = 0;
+      for (const s of new Set([...claims.get(add.key)!, ...claims.get(out.key)!])) {
+        benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(s, next), s)));
+      }
+      if (benefit >= NOISE_SHARE * total && (!best || benefit > best.benefit)) best = { add, replaces: out, benefit, bytes };
+    }
+  }
+  return best;
 }
 
 /**
@@ -221,10 +272,7 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
     const serves: SelectedIndex['serves'] = [];
     let gain = 0;
     for (const s of allClaims.get(index.key) ?? []) {
-      const after = await cost(
-        inPlace.filter((c) => (allClaims.get(c.key) ?? []).includes(s)).map((c) => c.key),
-        s,
-      );
+      const after = await cost(keysFor(s, inPlace), s);
       if (after < current[s]!) {
         gain += statements[s]!.calls * (current[s]! - after);
         serves.push({ statement: s, costBefore: current[s]!, costAfter: after });

@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import type { WorkloadStatement } from './advisor-types.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
-import { SqlSyntaxError, loadSqlParser } from '../sql/pg-parser.ts';
-import { repairTypedParameters } from '../sql/typed-parameters.ts';
+import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../sql/pg-parser.ts';
+import { repairNormalizedText } from '../sql/normalized-repairs.ts';
 
 /** An engine workload template handed to the advisor; `calls` (if known) wins over `weight` (relative share). */
 export interface WorkloadTemplate {
@@ -44,18 +44,30 @@ export async function statementShape(sql: string): Promise<string | null> {
 /** What pg_stat_statements shows instead of the text of a statement the reading role may not see. */
 const HIDDEN_TEXT = '<insufficient privilege>';
 
-const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+interface Seen {
+  tables: { schema: string | null; name: string }[];
+  functions: string[];
+  /** SELECT INTO / CREATE TABLE AS: DDL, never planned. */
+  into: boolean;
+  /** DELETE / UPDATE … WHERE CURRENT OF: plannable only inside the transaction that holds the cursor. */
+  currentOf: boolean;
+}
 
-/** What a parse tree reads and whether any part of it writes: found by walking every node. */
-function walk(node: unknown, seen: { tables: { schema: string | null; name: string }[]; functions: string[]; writes: boolean }): void {
+const TARGETS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+
+/** What a parse tree reads and writes, found by walking every node (a write's target is read too). */
+function walk(node: unknown, seen: Seen): void {
   if (Array.isArray(node)) {
     for (const child of node) walk(child, seen);
     return;
   }
   if (node === null || typeof node !== 'object') return;
   for (const [key, value] of Object.entries(node)) {
-    if (WRITES.has(key)) seen.writes = true;
-    if (key === 'intoClause') seen.writes = true;
+    if (key === 'intoClause') seen.into = true;
+    if (key === 'CurrentOfExpr') seen.currentOf = true;
+    // A write's target is its `relation`, a RangeVar's fields without the RangeVar key.
+    const target = TARGETS.has(key) ? (value as { relation?: { schemaname?: string; relname?: string } }).relation : undefined;
+    if (target) seen.tables.push({ schema: target.schemaname ?? null, name: target.relname ?? '' });
     if (key === 'RangeVar') {
       const v = value as { schemaname?: string; relname?: string };
       seen.tables.push({ schema: v.schemaname ?? null, name: v.relname ?? '' });
@@ -68,6 +80,8 @@ function walk(node: unknown, seen: { tables: { schema: string | null; name: stri
   }
 }
 
+const emptySeen = (): Seen => ({ tables: [], functions: [], into: false, currentOf: false });
+
 /** Relations and functions of the system catalogs and statistics views (and HypoPG's), by name as they resolve. */
 function isCatalogName(schema: string | null, name: string): boolean {
   if (schema === 'pg_catalog' || schema === 'information_schema') return true;
@@ -76,10 +90,14 @@ function isCatalogName(schema: string | null, name: string): boolean {
 }
 
 /**
- * Why a statement is not workload the advisor can index for, or null when it is. Only reads: one SELECT (a WITH
- * without data-modifying parts, no SELECT INTO), read from PostgreSQL's parse tree, so a `--`, `;` or keyword
- * inside a string or a quoted name is data. Catalog and statistics queries (ours and every monitoring tool's) are
- * not the application's workload: an index on pg_class is not ours to propose.
+ * Why a statement is not workload the advisor can index for, or null when it is. What an index can serve: a SELECT
+ * (FOR UPDATE / SHARE included; a WITH, MATERIALIZED or not, data-modifying parts included: EXPLAIN plans them
+ * without running them, and explain-only plans are exempt from the read-only transaction's check), an UPDATE or
+ * DELETE (its WHERE finds the rows), an INSERT … SELECT (its SELECT reads tables). Read from PostgreSQL's parse tree,
+ * so a `--`, `;` or keyword inside a string or a quoted name is data. Not: utility statements, SELECT INTO (DDL),
+ * MERGE, an INSERT of VALUES (it reads nothing an index serves), WHERE CURRENT OF (needs its cursor). Catalog and
+ * statistics queries (ours and every monitoring tool's) are not the application's workload: an index on pg_class is
+ * not ours to propose.
  */
 export async function whyNotAnalyzable(sql: string): Promise<string | null> {
   const parser = await loadSqlParser();
@@ -94,18 +112,34 @@ export async function whyNotAnalyzable(sql: string): Promise<string | null> {
   const statements = tree.stmts ?? [];
   if (statements.length !== 1)
     return statements.length === 0
-      ? 'empty: only reads are analyzed'
-      : `${statements.length} statements in one text: only single reads are analyzed`;
+      ? 'empty: nothing to analyze'
+      : `${statements.length} statements in one text: only single statements are analyzed`;
   const [kind, body] = Object.entries(statements[0]!.stmt ?? {})[0] ?? ['?', null];
-  if (kind !== 'SelectStmt') return `not a SELECT (${kind.replace(/Stmt$/, '').toUpperCase()}): only reads are analyzed`;
-  const seen = { tables: [] as { schema: string | null; name: string }[], functions: [] as string[], writes: false };
-  walk(body, seen);
-  if (seen.writes) return 'a statement that writes (a data-modifying WITH or SELECT INTO)';
+  const unsupported = whyNotSupportedKind(kind, body);
+  if (unsupported) return unsupported;
+  const seen = emptySeen();
+  // From the statement node itself, so a top-level write's target counts among the tables.
+  walk(statements[0]!.stmt, seen);
+  if (seen.into) return 'SELECT INTO creates a table: DDL, which analysis never sends';
+  if (seen.currentOf) return 'WHERE CURRENT OF a cursor: plannable only in the transaction that holds the cursor';
   if (seen.tables.some((t) => isCatalogName(t.schema, t.name)) || seen.functions.some((f) => isCatalogName(null, f))) {
     return 'reads the system catalogs, not application tables';
   }
   if (seen.tables.length === 0) return 'reads no table';
   return null;
+}
+
+/** Why this kind of statement is not analyzed, or null when it is one an index can serve. */
+function whyNotSupportedKind(kind: string, body: unknown): string | null {
+  const name = kind.replace(/Stmt$/, '').toUpperCase();
+  if (kind === 'SelectStmt' || kind === 'UpdateStmt' || kind === 'DeleteStmt') return null;
+  if (kind === 'InsertStmt') {
+    const source = (body as { selectStmt?: unknown }).selectStmt;
+    const reads = emptySeen();
+    walk(source ?? null, reads);
+    return reads.tables.length > 0 ? null : 'an INSERT that reads no table (VALUES): no index serves it';
+  }
+  return `not a statement an index serves (${name}): SELECT, UPDATE, DELETE and INSERT … SELECT are analyzed`;
 }
 
 /** pg_stat_statements' schema in this database, or null when the extension is not created. */
@@ -183,8 +217,9 @@ export async function captureWorkload(
   const parser = await loadSqlParser();
   const ranked = read.rows
     .filter((r) => r.calls > 0 && r.query !== HIDDEN_TEXT)
-    // `date $1` (a typed literal, normalized) is a syntax error to the server: planned as `$1::date`.
-    .map((r) => ({ ...r, query: repairTypedParameters(parser, r.query) ?? r.query }))
+    // `date $1` (a typed literal, normalized) is a syntax error to the server: planned as `$1::date`; `$1 - $2`
+    // (two constants) cannot be typed: planned as `$1::numeric - $2::numeric` (main/sql/normalized-repairs.ts).
+    .map((r) => ({ ...r, query: repairNormalizedText(parser, r.query) }))
     .sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
   for (const row of ranked) {
     const shape = await statementShape(row.query);
@@ -255,3 +290,4 @@ async function hiddenStatementsEntry(client: pg.Client, hidden: number): Promise
       `(pg_stat_statements shows their text only to superusers and members of pg_read_all_stats): GRANT pg_monitor TO ${quoteIdent(me!.role)} lets Hotpath see them.`,
   };
 }
+
