@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import { loadSqlParser } from '../sql/pg-parser.ts';
+import { ADVISOR_MARKER } from './advisor-marker.ts';
+import { notePartitionRoots } from './partition-roots.ts';
 import type { PlanNode } from './plan-predicates.ts';
+import { NotPlannableError, whyNotPlannable } from './statement-checks.ts';
 
-/** Every query the advisor sends carries this comment, so it never mistakes its own catalog reads for workload. */
-export const ADVISOR_MARKER = '/* hotpath:index-advisor */';
+export { ADVISOR_MARKER };
 
 /** How many parameters a PREPARE'd copy takes: the highest `$n` token, as PostgreSQL's lexer reads the text. */
 export async function parameterCount(sql: string): Promise<number> {
@@ -33,7 +35,31 @@ export async function explainGeneric(
   sql: string,
   guard: string | null = null,
 ): Promise<PlanNode> {
-  const body = sql.trim().replace(/;\s*$/, '');
+  // Checked first with catalog reads that cannot fail (statement-checks.ts): what the server would reject is
+  // reported with a reason, never sent to leave an error in its log.
+  const problem = await whyNotPlannable(client, statementBody(sql));
+  if (problem !== null) throw new NotPlannableError(problem);
+  const plan = await explainGenericPlan(client, serverVersion, sql, guard);
+  await notePartitionRoots(client, plan);
+  return plan;
+}
+
+/** The statement without surrounding blanks and a trailing semicolon. */
+function statementBody(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
+}
+
+/**
+ * explainGeneric's EXPLAIN alone: for a statement explainGeneric already accepted in this analysis (the HypoPG
+ * evaluator re-plans each one many times with other hypothetical indexes; only the plan's cost is read).
+ */
+export async function explainGenericPlan(
+  client: pg.Client,
+  serverVersion: number,
+  sql: string,
+  guard: string | null = null,
+): Promise<PlanNode> {
+  const body = statementBody(sql);
   const params = await parameterCount(body);
   // `guard` goes in the same query string: a statement that fails stops the rest of a simple-protocol query.
   const first = guard ?? '';

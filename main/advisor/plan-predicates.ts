@@ -20,6 +20,8 @@ export interface PlanNode {
   'Sort Key'?: string[];
   Output?: string[];
   'Parent Relationship'?: string;
+  /** Not EXPLAIN's: the partitioned table at the root of the scanned partition's tree (partition-roots.ts). */
+  'Partition Root'?: { schema: string; table: string };
   Plans?: PlanNode[];
   [key: string]: unknown;
 }
@@ -35,8 +37,11 @@ export interface ColumnPredicate {
 
 /** How one statement reads one table: the material candidates are made of. */
 export interface ScanAccess {
+  /** The table an index for this access goes on: the scanned relation, or the partitioned table it is a partition of. */
   schema: string;
   table: string;
+  /** When the plan scans a partition of `schema.table`: that partition (whose own size and statistics cost its scan). */
+  partition?: { schema: string; table: string };
   alias: string;
   scan: PlanNode;
   predicates: ColumnPredicate[];
@@ -198,9 +203,11 @@ function readScan(node: PlanNode, ancestors: PlanNode[], quote: (name: string) =
   const { predicates, opaque, needed } = readConditions(node, alias, quote);
   const { sort, sortNode, limitNode, gatherNode } = orderAbove(ancestors, alias);
   if (sort) for (const s of sort) needed.add(s.column);
+  const scanned = { schema: node.Schema ?? 'public', table: node['Relation Name']! };
+  const root = node['Partition Root'];
   return {
-    schema: node.Schema ?? 'public',
-    table: node['Relation Name']!,
+    ...(root ?? scanned),
+    ...(root ? { partition: scanned } : {}),
     alias,
     scan: node,
     predicates,
