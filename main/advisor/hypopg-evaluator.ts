@@ -3,6 +3,7 @@ import { ADVISOR_MARKER, explainGenericPlan } from './generic-plan.ts';
 import { createIndexDdl, type IndexSpec } from './index-spec.ts';
 import { specKey } from './candidates.ts';
 import { TRUST_GUARD, inRolledBackReadOnlyTransaction } from './planning-roles.ts';
+import { tableKey } from './table-stats.ts';
 
 /** What the selection asks of a cost model: a statement's plan cost with some indexes in place, and an index's size. */
 export interface CostEvaluator {
@@ -40,6 +41,8 @@ export class HypopgEvaluator implements CostEvaluator {
   readonly method = 'hypopg' as const;
   private readonly cache = new Map<string, number>();
   private readonly sizes = new Map<string, number>();
+  /** A partitioned table's leaf partitions, by tableKey; empty for a table that is not partitioned. */
+  private readonly leaves = new Map<string, { schema: string; table: string }[]>();
   private active = '';
 
   /** `statements`: each one's text and the role it is planned as (null: the connecting role), as analysis chose. */
@@ -60,15 +63,53 @@ export class HypopgEvaluator implements CostEvaluator {
         hypotheticalDdl(spec),
       ]);
       const key = specKey(spec);
-      if (!this.sizes.has(key) && rows[0]) {
-        const size = await this.client.query<{ bytes: string }>(`${ADVISOR_MARKER} SELECT hypopg_relation_size($1)::text AS bytes`, [
-          rows[0].indexrelid,
-        ]);
-        this.sizes.set(key, Number(size.rows[0]?.bytes ?? 0));
-      }
+      if (!this.sizes.has(key) && rows[0])
+        this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(rows[0].indexrelid)));
     }
     this.active = id;
     return id;
+  }
+
+  private async relationSize(indexrelid: number): Promise<number> {
+    const size = await this.client.query<{ bytes: string }>(`${ADVISOR_MARKER} SELECT hypopg_relation_size($1)::text AS bytes`, [
+      indexrelid,
+    ]);
+    return Number(size.rows[0]?.bytes ?? 0);
+  }
+
+  /**
+   * The size of an index on a partitioned table: the sum of the same index on each leaf partition, each created
+   * hypothetically for its size and dropped again. HypoPG (1.1.4 on) accepts the index on the partitioned table
+   * itself and the planner uses it on every partition, but sizes it from the partitioned table's own reltuples,
+   * which stay -1 until someone ANALYZEs it (autovacuum never does): one page. Null for a table that is not
+   * partitioned.
+   */
+  private async partitionedSize(spec: IndexSpec): Promise<number | null> {
+    const table = tableKey(spec.schema, spec.table);
+    let leaves = this.leaves.get(table);
+    if (!leaves) {
+      const { rows } = await this.client.query<{ schema: string; table: string }>(
+        `${ADVISOR_MARKER} SELECT n.nspname AS schema, c.relname AS table
+           FROM pg_catalog.pg_class r JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+           CROSS JOIN LATERAL pg_catalog.pg_partition_tree(r.oid) t
+           JOIN pg_catalog.pg_class c ON c.oid = t.relid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE rn.nspname = $1 AND r.relname = $2 AND r.relkind = 'p' AND t.isleaf`,
+        [spec.schema, spec.table],
+      );
+      leaves = rows;
+      this.leaves.set(table, leaves);
+    }
+    if (leaves.length === 0) return null;
+    let bytes = 0;
+    for (const leaf of leaves) {
+      const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [
+        hypotheticalDdl({ ...spec, ...leaf }),
+      ]);
+      if (!rows[0]) continue;
+      bytes += await this.relationSize(rows[0].indexrelid);
+      await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_drop_index($1)`, [rows[0].indexrelid]);
+    }
+    return bytes;
   }
 
   async cost(config: readonly IndexSpec[], statement: number): Promise<number> {

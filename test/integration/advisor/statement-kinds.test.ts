@@ -42,7 +42,8 @@ const SETUP = [
   `CREATE ROLE reader LOGIN PASSWORD '${READER_PASSWORD}'`,
   'GRANT SELECT ON secrets TO reader',
   'CREATE VIEW revenue0 AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id',
-  'ANALYZE',
+  // Every table but the partitioned one, as autovacuum leaves it (it never ANALYZEs a partitioned table itself).
+  'ANALYZE orders, order_archive, customers, shipments, events_2020, events_2021, device_totals, "Sales"."Order Lines", secrets',
 ];
 
 /** Each kind: the statement as run, a piece of its normalized text, and the index it needs. */
@@ -177,8 +178,9 @@ describe.each(TEST_SERVERS)('index advisor on every kind of statement, from pg_s
 
   it('proposes the partitioned table, not its partitions', () => {
     expect(report.proposals.filter((p) => p.table.startsWith('events_'))).toEqual([]);
+    // Sized as its partitions' indexes together (100 000 entries), not from the parent's unknown row count.
     const onEvents = report.proposals.find((p) => p.table === 'events')!;
-    expect(onEvents.estimatedSizeBytes).toBeGreaterThan(0);
+    expect(onEvents.estimatedSizeBytes).toBeGreaterThan(100 * 8192);
   });
 
   it('skips a statement on a view dropped since it ran, with the reason', () => {
