@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../../main/stack/index.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/index.ts';
-import { MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
+import { DEFAULT_PROFILE_TOP, MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 import { DEFAULT_CACHE_L1_MIB, DEFAULT_DEMO_CHUNKS } from './stack-flag-defaults.ts';
 
@@ -172,6 +172,39 @@ Examples:
   .action(async (options) => {
     const { optimize } = await import('./commands/optimize.ts');
     await optimize(options);
+  });
+
+program
+  .command('profile')
+  .description('Workload profiles made from what your database runs.')
+  .command('from-stats')
+  .description(
+    'Write a workload profile of the busiest reads in pg_stat_statements (weighted by calls, parameters drawn from the column statistics), to measure Optimize on your own statements.',
+  )
+  .requiredOption('--pg <url>', 'your PostgreSQL URL (the profile holds only the statements this role ran, and runs as it)')
+  .option(
+    '--pg-password-file <file>',
+    'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)',
+  )
+  .option('--top <n>', 'include at most this many statements, the busiest (total time) first', positiveInt('--top'), DEFAULT_PROFILE_TOP)
+  .option('--out <file>', 'write the profile (JSON) to this file instead of standard output')
+  .option('--force', 'overwrite --out when it exists')
+  .option('--name <name>', "the profile's name")
+  .addHelpText(
+    'after',
+    `
+Only SELECTs are included: the workload never writes to your database. Each statement's parameters are bound to the
+column they are compared to (col = $1, <, >, IN, BETWEEN, LIKE; LIMIT from the rows per call) and drawn from pg_stats;
+a statement that cannot be (a parameter compared to an expression, a column never ANALYZEd, another role's statement)
+is listed as skipped, with the reason.
+
+Examples:
+  hotpath profile from-stats --pg postgres://me@db:5432/app --out app-profile.json
+  hotpath optimize --pg postgres://me@db:5432/app --workload app-profile.json --rate 50`,
+  )
+  .action(async (options) => {
+    const { profileFromStatsCommand } = await import('./commands/profile.ts');
+    await profileFromStatsCommand(options);
   });
 
 program

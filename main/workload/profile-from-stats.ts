@@ -36,6 +36,7 @@ import {
 } from './profile-from-stats-catalog.ts';
 import { readVerdict, whyNotReplayed } from './profile-from-stats-filter.ts';
 import { limitFromCounters, sampleFromStats, scaledWeights } from './profile-from-stats-sampler.ts';
+import { MAX_TEMPLATES } from './profile-limits.ts';
 import { loadSqlCheck, parseWorkloadProfile } from './profile-loader.ts';
 import type { ParamSpec, WorkloadProfile, WorkloadProfileSchema } from './profile-schema.ts';
 
@@ -74,7 +75,7 @@ type Template = z.input<typeof WorkloadProfileSchema>['templates'][number];
 
 /** Builds the profile from `client`'s database; the client is left as it was (its transaction rolled back). */
 export async function profileFromStats(client: pg.Client, options: ProfileFromStatsOptions = {}): Promise<ProfileFromStats> {
-  const top = options.top ?? DEFAULT_PROFILE_TOP;
+  const top = Math.min(options.top ?? DEFAULT_PROFILE_TOP, MAX_TEMPLATES);
   const parser = await loadSqlParser();
   await loadSqlCheck();
   await client.query('BEGIN READ ONLY');
@@ -111,7 +112,7 @@ export async function profileFromStats(client: pg.Client, options: ProfileFromSt
     const weights = scaledWeights(templates.map((t) => t.weight));
     templates.forEach((t, i) => (t.weight = weights[i]!));
     const document = {
-      name: options.name ?? `pg_stat_statements: the ${templates.length} busiest reads`,
+      name: options.name ?? `pg_stat_statements: the ${templates.length === 1 ? 'busiest read' : `${templates.length} busiest reads`}`,
       description: profileDescription(session, new Date((options.now ?? Date.now)())),
       templates,
     };
@@ -152,7 +153,7 @@ async function buildTemplate(
   tables: TableCache,
 ): Promise<{ params: ParamSpec[]; table: string } | { reason: string }> {
   const { bindings, unbound } = bindParameters(parser, query);
-  if (unbound.length > 0) return { reason: unbound.map((u) => `$${u.number}: ${u.reason}`).join('; ') };
+  if (unbound.length > 0) return { reason: unboundReason(unbound) };
   const columns = new Map<number, { table: ResolvedTable; column: string }>();
   for (const binding of bindings) {
     if (binding.role === 'limit' || binding.role === 'offset') continue;
@@ -195,6 +196,13 @@ async function withoutInvalidValues(client: pg.Client, spec: ParamSpec, type: st
   if (values.length === 0) return null;
   const weights = spec.weights?.filter((_, i) => keep[i]);
   return { ...spec, values, ...(weights ? { weights } : {}) };
+}
+
+/** The unbound parameters grouped by reason: `$1, $2: not compared to a column (…)`. */
+function unboundReason(unbound: readonly { number: number; reason: string }[]): string {
+  const byReason = new Map<string, number[]>();
+  for (const u of unbound) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), u.number]);
+  return [...byReason].map(([reason, numbers]) => `${numbers.map((n) => `$${n}`).join(', ')}: ${reason}`).join('; ');
 }
 
 function templateName(rank: number, table: string): string {
