@@ -132,7 +132,11 @@ export async function whyNotAnalyzable(sql: string): Promise<string | null> {
 /** Why this kind of statement is not analyzed, or null when it is one an index can serve. */
 function whyNotSupportedKind(kind: string, body: unknown): string | null {
   const name = kind.replace(/Stmt$/, '').toUpperCase();
-  if (kind === 'SelectStmt' || kind === 'UpdateStmt' || kind === 'DeleteStmt') return null;
+  if (kind === 'SelectStmt') return null;
+  if (kind === 'UpdateStmt' || kind === 'DeleteStmt') {
+    const where = (body as { whereClause?: unknown }).whereClause;
+    return where === undefined ? `an ${name} without WHERE writes every row: no index serves it` : null;
+  }
   if (kind === 'InsertStmt') {
     const source = (body as { selectStmt?: unknown }).selectStmt;
     const reads = emptySeen();

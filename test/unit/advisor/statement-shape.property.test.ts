@@ -4,7 +4,7 @@ import { statementShape, whyNotAnalyzable } from '../../../main/advisor/workload
 import { parameterCount } from '../../../main/advisor/generic-plan.ts';
 
 /**
- * The advisor classifies statements (only reads are analyzed) and finds a workload template among
+ * The advisor classifies statements (what an index can serve: reads, and writes by the rows they find) and finds a workload template among
  * pg_stat_statements' normalized texts by its shape. Comment markers, statement separators and placeholders
  * inside string literals, dollar-quoted strings and quoted names are data, not SQL: a statement holding them must
  * be classified and matched exactly as the same statement without them.
@@ -83,9 +83,18 @@ describe('statement shape and classification with tricky text inside literals an
 
   it('tells writes and catalog reads from application reads by the parse tree', async () => {
     expect(await whyNotAnalyzable("SELECT 'DELETE FROM t' FROM shop.items")).toBeNull();
-    expect(await whyNotAnalyzable('WITH gone AS (DELETE FROM shop.items RETURNING id) SELECT id FROM gone')).toMatch(/writes/);
-    expect(await whyNotAnalyzable('SELECT id INTO copy FROM shop.items')).toMatch(/writes/);
-    expect(await whyNotAnalyzable('UPDATE shop.items SET note = $1')).toMatch(/only reads are analyzed/);
+    // Writes are planned (EXPLAIN only) for the rows they find: their WHERE, an INSERT's SELECT.
+    expect(await whyNotAnalyzable('WITH gone AS (DELETE FROM shop.items WHERE id = $1 RETURNING id) SELECT id FROM gone')).toBeNull();
+    expect(await whyNotAnalyzable('UPDATE shop.items SET note = $1 WHERE id = $2')).toBeNull();
+    expect(await whyNotAnalyzable('DELETE FROM shop.items WHERE id = $1')).toBeNull();
+    expect(await whyNotAnalyzable('INSERT INTO shop.copy SELECT * FROM shop.items WHERE id > $1')).toBeNull();
+    expect(await whyNotAnalyzable('SELECT * FROM shop.items WHERE id = $1 FOR UPDATE')).toBeNull();
+    expect(await whyNotAnalyzable('UPDATE shop.items SET note = $1')).toMatch(/without WHERE writes every row/);
+    expect(await whyNotAnalyzable('INSERT INTO shop.items (id) VALUES ($1)')).toMatch(/reads no table/);
+    expect(await whyNotAnalyzable('DELETE FROM shop.items WHERE CURRENT OF c')).toMatch(/CURRENT OF/);
+    expect(await whyNotAnalyzable('UPDATE pg_catalog.pg_class SET relname = $1 WHERE oid = $2')).toMatch(/system catalogs/);
+    expect(await whyNotAnalyzable('SELECT id INTO copy FROM shop.items')).toMatch(/SELECT INTO creates a table/);
+    expect(await whyNotAnalyzable('CREATE INDEX ON shop.items (id)')).toMatch(/not a statement an index serves \(INDEX\)/);
     expect(await whyNotAnalyzable('SELECT relname FROM pg_class')).toMatch(/system catalogs/);
     expect(await whyNotAnalyzable('SELECT "pg_class" FROM shop.items')).toBeNull();
     expect(await whyNotAnalyzable("SELECT '/* hotpath:index-advisor */' AS marker FROM shop.items")).toBeNull();
