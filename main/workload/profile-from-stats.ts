@@ -38,7 +38,7 @@ import { readVerdict, whyNotReplayed } from './profile-from-stats-filter.ts';
 import { limitFromCounters, sampleFromStats, scaledWeights } from './profile-from-stats-sampler.ts';
 import { MAX_TEMPLATES } from './profile-limits.ts';
 import { loadSqlCheck, parseWorkloadProfile } from './profile-loader.ts';
-import type { ParamSpec, WorkloadProfile, WorkloadProfileSchema } from './profile-schema.ts';
+import { TemplateSpecSchema, type ParamSpec, type WorkloadProfile, type WorkloadProfileSchema } from './profile-schema.ts';
 
 export { ProfileFromStatsError } from './profile-from-stats-catalog.ts';
 
@@ -104,9 +104,34 @@ export async function profileFromStats(client: pg.Client, options: ProfileFromSt
         skipped.push({ query, reason: built.reason });
         continue;
       }
-      const name = templateName(included.length + 1, built.table);
-      templates.push({ name, description: describe(row), sql: query, weight: row.calls, params: built.params });
-      included.push({ template: name, query, calls: row.calls, meanMs: row.totalMs / row.calls, params: built.params.map(describeParam) });
+      const same = templates.findIndex((t) => t.sql === query);
+      if (same >= 0) {
+        // The same text under another queryid (another search_path, or parameter types): one template, calls summed.
+        templates[same]!.weight += row.calls;
+        included[same]!.calls += row.calls;
+        continue;
+      }
+      const template = {
+        name: templateName(included.length + 1, built.table),
+        description: describe(row),
+        sql: query,
+        weight: row.calls,
+        params: built.params,
+      };
+      // Checked one by one, so that one statement the profile format cannot hold is skipped, not the whole profile.
+      const problem = templateProblem(template);
+      if (problem) {
+        skipped.push({ query, reason: problem });
+        continue;
+      }
+      templates.push(template);
+      included.push({
+        template: template.name,
+        query,
+        calls: row.calls,
+        meanMs: row.totalMs / row.calls,
+        params: built.params.map(describeParam),
+      });
     }
     if (templates.length === 0) throw noStatements(skipped, session);
     const weights = scaledWeights(templates.map((t) => t.weight));
@@ -196,6 +221,13 @@ async function withoutInvalidValues(client: pg.Client, spec: ParamSpec, type: st
   if (values.length === 0) return null;
   const weights = spec.weights?.filter((_, i) => keep[i]);
   return { ...spec, values, ...(weights ? { weights } : {}) };
+}
+
+/** Why the profile format refuses a template (the loader's message), or null. */
+function templateProblem(template: Template): string | null {
+  const result = TemplateSpecSchema.safeParse(template);
+  if (result.success) return null;
+  return result.error.issues.map((issue) => `${issue.path.join('.') || 'template'}: ${issue.message}`).join('; ');
 }
 
 /** The unbound parameters grouped by reason: `$1, $2: not compared to a column (…)`. */
