@@ -69,7 +69,11 @@ export interface ScanAccess {
   opaqueConditions: boolean;
 }
 
-const TRANSPARENT = new Set(['Hash', 'Materialize', 'Memoize', 'Gather', 'Gather Merge', 'Result', 'Incremental Sort']);
+/**
+ * Nodes that pass their input's rows on in order. LockRows is SELECT … FOR UPDATE / SHARE's (`Limit → LockRows →
+ * Sort → Scan`: the Limit still stops the ordered stream early).
+ */
+const TRANSPARENT = new Set(['Hash', 'Materialize', 'Memoize', 'Gather', 'Gather Merge', 'Result', 'Incremental Sort', 'LockRows']);
 
 /** `col`, `alias.col`, `schema.table.col` → the column name when it belongs to this relation. */
 function ownColumn(expr: Expr, alias: string): string | null {
@@ -266,8 +270,8 @@ function orderAbove(ancestors: PlanNode[], alias: string): Pick<ScanAccess, 'sor
     }
   };
   skipTransparent();
-  const nothingBetween =
-    i === ancestors.length - 1 || ancestors.slice(i + 1).every((a) => a['Node Type'] === 'Gather' || a['Node Type'] === 'Gather Merge');
+  const passesRows = new Set(['Gather', 'Gather Merge', 'LockRows']);
+  const nothingBetween = i === ancestors.length - 1 || ancestors.slice(i + 1).every((a) => passesRows.has(a['Node Type']));
   const parent = ancestors[i];
   let sorted = false;
   if (parent && (parent['Node Type'] === 'Sort' || parent['Node Type'] === 'Incremental Sort') && parent['Sort Key']) {
