@@ -8,7 +8,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../../main/stack/index.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/index.ts';
 import { DEFAULT_PROFILE_TOP, MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
+import { MAX_SAMPLE_ACTIVITY_SECONDS } from '../../main/contract/advisor.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
+import { parseStorageSize } from './storage-size.ts';
 import { DEFAULT_CACHE_L1_MIB, DEFAULT_DEMO_CHUNKS } from './stack-flag-defaults.ts';
 
 function positiveInt(name: string) {
@@ -45,6 +47,21 @@ function atLeastTheWindow(name: string) {
     }
     return n;
   };
+}
+
+/** A repeatable option: each use adds its value. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function sampleSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_SAMPLE_ACTIVITY_SECONDS) {
+    throw new InvalidArgumentError(
+      `--sample-activity must be a whole number of seconds from 1 to ${MAX_SAMPLE_ACTIVITY_SECONDS}, got "${value}".`,
+    );
+  }
+  return n;
 }
 
 /** The measured window plus 15 s, so "before" leaves out the workload's start (cold connections, indexes loading). */
@@ -156,18 +173,37 @@ program
     `seconds (at least ${MEASUREMENT_WINDOW_S}) the workload runs on the result before "after" is read, its last ${MEASUREMENT_WINDOW_S} s counting (default ${DEFAULT_SETTLE_MS / 1000})`,
     atLeastTheWindow('--settle'),
   )
+  .option(
+    '--budget <size>',
+    "storage for new indexes, e.g. 500MB, 1.5GB or 800MiB (default: a share of the database's size)",
+    (value: string) => parseStorageSize('--budget', value),
+  )
+  .option('--statements <file>', 'also analyze the statements of this SQL file (repeatable)', collect, [])
+  .option('--log <file>', 'also analyze the statements a server log recorded: stderr, csvlog or jsonlog (repeatable)', collect, [])
+  .option(
+    '--sample-activity <s>',
+    `also sample the statements running in pg_stat_activity for this many seconds (at most ${MAX_SAMPLE_ACTIVITY_SECONDS})`,
+    sampleSeconds,
+  )
   .option('--dry-run', 'print the plan and change nothing')
   .option(
     '--json',
-    'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, steps, applied, before, after }',
+    'print JSON: { method, proposals: [{ table, columns, method, predicate, ddl, … }], findings, skipped, steps, applied, before, after }',
   )
   .addHelpText(
     'after',
     `
+The workload is pg_stat_statements (when created in the database), the --workload's statements, and what
+--statements, --log and --sample-activity add. A log's statements are found where the server logs them:
+log_min_duration_statement = 0 (or log_statement = 'all'), in English (lc_messages = 'C').
+
 Examples:
   hotpath optimize --pg postgres://me@db:5432/app --dry-run
   hotpath optimize --local --workload demo --rate 500
-  hotpath optimize --pg postgres://me@db:5432/app --dry-run --json`,
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run --json
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run --budget 500MB --statements queries.sql
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run --log /var/log/postgresql/postgresql-15-main.log
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run --sample-activity 60`,
   )
   .action(async (options) => {
     const { optimize } = await import('./commands/optimize.ts');

@@ -48,6 +48,8 @@ export interface AnalyzeWorkloadOptions {
    * analyzed like pg_stat_statements' (the role that ran them is unknown, so they are planned as another role's).
    */
   statements?: SuppliedStatement[];
+  /** Also sample pg_stat_activity's running statements for this many seconds (workload-sources/activity-sampler.ts). */
+  sampleActivitySeconds?: number;
   /** pg_stat_statements' busiest statements (by total time) analyzed besides the templates. Default 50. */
   maxStatements?: number;
   /** Read pg_stat_statements (when created in the database). Default true. */
@@ -109,6 +111,8 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
       templates: options.templates ?? [],
       maxStatements: options.maxStatements ?? 50,
       useStatStatements: options.useStatStatements ?? true,
+      supplied: options.statements,
+      sampleActivitySeconds: options.sampleActivitySeconds,
     });
     const skipped = [...captured.skipped];
     const statements: AdvisorReport['statements'] = [];

@@ -36,7 +36,16 @@ export interface StatementRunner {
   superuser: boolean;
   /** The connecting role may SET ROLE to it (a member; on 16+ with the SET option; superusers may always). */
   maySet: boolean;
+  /** The statement came from a SQL file or a server log: any role may have run it (UNKNOWN_RUNNER). */
+  unknown?: true;
 }
+
+/**
+ * The userid of a statement whose runner is not known (a SQL file, a server log): it stands for any role, so
+ * the statement is planned as another role's would be, only while no untrusted code can run (see planningRole).
+ */
+export const UNKNOWN_RUNNER = 'unknown';
+const UNKNOWN: StatementRunner = { name: null, superuser: false, maySet: false, unknown: true };
 
 export interface PlanningTrust {
   /** The connecting role (current_user when the analysis starts). */
@@ -87,12 +96,15 @@ export async function readRunners(
   userIds: readonly string[],
 ): Promise<Map<string, StatementRunner>> {
   const privilege = serverVersion >= 160000 ? 'SET' : 'MEMBER';
+  const known = userIds.filter((id) => id !== UNKNOWN_RUNNER);
   const { rows } = await client.query<{ oid: string; name: string; superuser: boolean; may_set: boolean }>(
     `${ADVISOR_MARKER} SELECT oid::text AS oid, rolname AS name, rolsuper AS superuser, pg_has_role(oid, '${privilege}') AS may_set
        FROM pg_roles WHERE oid = ANY($1::oid[])`,
-    [userIds],
+    [known],
   );
-  const runners = new Map<string, StatementRunner>(userIds.map((id) => [id, { name: null, superuser: false, maySet: false }]));
+  const runners = new Map<string, StatementRunner>(
+    userIds.map((id) => [id, id === UNKNOWN_RUNNER ? UNKNOWN : { name: null, superuser: false, maySet: false }]),
+  );
   for (const r of rows) runners.set(r.oid, { name: r.name, superuser: r.superuser, maySet: r.may_set });
   return runners;
 }
@@ -108,6 +120,7 @@ function grantHint(role: string, trust: PlanningTrust): string {
  */
 export function planningRole(runners: readonly StatementRunner[] | null, trust: PlanningTrust): PlanningRole {
   if (runners === null) return { role: null, guard: false };
+  if (runners.some((r) => r.unknown)) return unknownRunnerRole(trust);
   const named = runners.filter((r): r is StatementRunner & { name: string } => r.name !== null);
   if (named.some((r) => r.name === trust.sessionRole)) {
     if (!trust.sessionSuperuser) return { role: null, guard: false };
@@ -140,6 +153,23 @@ export function planningRole(runners: readonly StatementRunner[] | null, trust: 
     };
   }
   return { role: settable[0]!.name, guard: true };
+}
+
+/**
+ * A statement any role may have run (a SQL file, a server log): there is no role to SET to, so it is planned as
+ * the connecting role, which is safe only while every function belongs to a superuser or to the session's role
+ * (then planning runs nothing but trusted code), and guarded like another role's statement. While untrusted
+ * functions exist, the role that ran it would be needed, so it is skipped.
+ */
+function unknownRunnerRole(trust: PlanningTrust): PlanningRole {
+  if (trust.untrustedOwners.length === 0) return { role: null, guard: true };
+  return {
+    skip:
+      `from a file or a log, so the role that ran it is unknown; not planned, because this database has functions owned by roles ` +
+      `that are not superusers (${ownerList(trust)}): planning can run such a function (PostgreSQL folds IMMUTABLE functions while ` +
+      `it plans) and a function can switch back to ${trust.sessionRole}. With pg_stat_statements (which records the role that ran ` +
+      `a statement) or --sample-activity, Hotpath plans it as that role.`,
+  };
 }
 
 function ownerList(trust: PlanningTrust): string {

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
-import type { WorkloadStatement } from './advisor-types.ts';
+import type { SuppliedStatement, WorkloadStatement } from './advisor-types.ts';
+import { UNKNOWN_RUNNER } from './planning-roles.ts';
+import { sampleActivity } from './workload-sources/activity-sampler.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
 import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../sql/pg-parser.ts';
 import { repairNormalizedText } from '../sql/normalized-repairs.ts';
@@ -204,7 +206,15 @@ async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; hidd
  */
 export async function captureWorkload(
   client: pg.Client,
-  options: { templates: WorkloadTemplate[]; maxStatements: number; useStatStatements: boolean },
+  options: {
+    templates: WorkloadTemplate[];
+    maxStatements: number;
+    useStatStatements: boolean;
+    /** Statements from SQL files and server logs (captureSupplied). */
+    supplied?: readonly SuppliedStatement[] | undefined;
+    /** Sample pg_stat_activity for this many seconds first (captureSupplied). */
+    sampleActivitySeconds?: number | undefined;
+  },
 ): Promise<CapturedWorkload> {
   const skipped: CapturedWorkload['skipped'] = [];
   const read = options.useStatStatements
@@ -258,6 +268,7 @@ export async function captureWorkload(
     const calls = template.calls ?? template.weight ?? 1;
     statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0, userIds: null });
   }
+  await captureSupplied(client, options.supplied ?? [], options.sampleActivitySeconds ?? 0, ranked, statements, skipped);
   return { statements, skipped, statStatementsNote: read.note };
 }
 
@@ -295,3 +306,105 @@ async function hiddenStatementsEntry(client: pg.Client, hidden: number): Promise
   };
 }
 
+/** A statement from a file, a log or activity samples, with the roles that ran it (UNKNOWN_RUNNER: not known). */
+type Incoming = Omit<SuppliedStatement, 'totalMs'> & { totalMs: number | undefined; userIds: string[] };
+
+/**
+ * Statements from other sources than pg_stat_statements: SQL files and server logs (`supplied`, run by a role
+ * nobody knows: UNKNOWN_RUNNER, planned as planning-roles.ts plans another role's statement) and, for
+ * `sampleSeconds`, pg_stat_activity's running statements (with the role that ran them). Each goes through the
+ * same filter (whyNotAnalyzable), normalized and repaired like pg_stat_statements' texts (plannableText). Where
+ * pg_stat_statements has the same statement (one fingerprint), its counters and roles win (they are measured, a
+ * file's count is not); the same statement from several sources is one, its calls and times added up.
+ */
+async function captureSupplied(
+  client: pg.Client,
+  supplied: readonly SuppliedStatement[],
+  sampleSeconds: number,
+  counters: readonly Counters[],
+  statements: CapturedStatement[],
+  skipped: CapturedWorkload['skipped'],
+): Promise<void> {
+  const incoming: Incoming[] = supplied.map((s) => ({ ...s, totalMs: s.totalMs, userIds: [UNKNOWN_RUNNER] }));
+  if (sampleSeconds > 0) {
+    const sample = await sampleActivity(client, sampleSeconds);
+    incoming.push(...sample.statements);
+    if (sample.hidden > 0) {
+      skipped.push({
+        query: HIDDEN_TEXT,
+        reason: `${sample.hidden} samples of pg_stat_activity showed other roles' statements without their text (shown only to superusers and members of pg_read_all_stats).`,
+      });
+    }
+  }
+  if (incoming.length === 0) return;
+  const parser = await loadSqlParser();
+  const captured = new Set<string>();
+  for (const s of statements) {
+    const shape = await statementShape(s.query);
+    if (shape !== null) captured.add(shape);
+  }
+  const measured = new Map<string, Counters>();
+  for (const row of counters) {
+    const shape = await statementShape(row.query);
+    if (shape !== null && !measured.has(shape)) measured.set(shape, row);
+  }
+  const added = new Map<string, { statement: CapturedStatement; measured: boolean }>();
+  const refused = new Set<string>();
+  for (const s of incoming) {
+    const query = plannableText(parser, s.query);
+    const shape = await statementShape(query);
+    const key = shape ?? `text:${query}`;
+    if ((shape !== null && captured.has(shape)) || refused.has(key)) continue;
+    const again = added.get(key);
+    if (again) {
+      if (!again.measured) mergeInto(again.statement, s);
+      continue;
+    }
+    const reason = await whyNotAnalyzable(query);
+    if (reason) {
+      refused.add(key);
+      skipped.push({ query: s.query, reason: `${s.source}: ${reason}` });
+      continue;
+    }
+    const row = shape === null ? undefined : measured.get(shape);
+    const statement: CapturedStatement = row
+      ? capturedFrom(row, undefined)
+      : {
+          queryId: null,
+          template: null,
+          query,
+          calls: s.calls,
+          meanMs: s.totalMs !== undefined && s.calls > 0 ? s.totalMs / s.calls : 0,
+          totalMs: s.totalMs ?? 0,
+          userIds: s.userIds,
+        };
+    added.set(key, { statement, measured: row !== undefined });
+    statements.push(statement);
+  }
+}
+
+/**
+ * A supplied text as pg_stat_statements would show it: constants as `$n` (PostgreSQL's normalization), then the
+ * same repair. A log's or a sample's constants are one execution's values, and a file's are usually examples:
+ * planned as they are, they would make partial indexes for those values alone (`WHERE code = 'c42'`). A text the
+ * parser rejects is kept as it is, so whyNotAnalyzable reports the parser's message.
+ */
+function plannableText(parser: SqlParser, text: string): string {
+  let normalized: string;
+  try {
+    normalized = parser.normalize(text.trim());
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return text.trim();
+    throw error;
+  }
+  return repairNormalizedText(parser, normalized).trim();
+}
+
+/** The same statement from another source: calls and times add up; a known runner beats an unknown one. */
+function mergeInto(statement: CapturedStatement, s: Incoming): void {
+  statement.calls += s.calls;
+  statement.totalMs += s.totalMs ?? 0;
+  statement.meanMs = statement.calls > 0 ? statement.totalMs / statement.calls : 0;
+  const known = [...(statement.userIds ?? []), ...s.userIds].filter((id) => id !== UNKNOWN_RUNNER);
+  statement.userIds = known.length > 0 ? [...new Set(known)] : [UNKNOWN_RUNNER];
+}

@@ -53,6 +53,47 @@ export const advisorReportSchema = z.object({
 });
 export type AdvisorReportPayload = z.infer<typeof advisorReportSchema>;
 
+/** The most statements one analysis takes from files and logs: more is a bulk load, not a workload to plan one by one. */
+export const MAX_SUPPLIED_STATEMENTS = 10_000;
+/** The longest statement text taken (PostgreSQL's own track_activity_query_size stops at 1 MiB; a query is far shorter). */
+export const MAX_STATEMENT_CHARS = 100_000;
+/** The longest pg_stat_activity sampling: the analysis waits for it. */
+export const MAX_SAMPLE_ACTIVITY_SECONDS = 600;
+
+export const suppliedStatementSchema = z
+  .object({
+    query: z
+      .string()
+      .min(1, 'a statement needs its text')
+      .max(MAX_STATEMENT_CHARS, `a statement may have at most ${MAX_STATEMENT_CHARS} characters`),
+    calls: z.number().int().positive(),
+    totalMs: z.number().nonnegative().optional(),
+    /** Where it came from, for people ("statements.sql:12"). */
+    source: z.string().max(1000),
+  })
+  .strict();
+
+/** What an analysis takes besides the running workload's templates and pg_stat_statements (advisor.analyze, optimize.plan). */
+export const analyzeParamsSchema = z
+  .object({
+    /** Storage for new indexes, in bytes; default a share of the database's size. */
+    budgetBytes: z.number().int().positive('the storage budget must be a positive number of bytes').max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Statements from SQL files and server logs (the role that ran them is unknown). */
+    statements: z
+      .array(suppliedStatementSchema)
+      .max(MAX_SUPPLIED_STATEMENTS, `at most ${MAX_SUPPLIED_STATEMENTS} statements per analysis`)
+      .optional(),
+    /** Sample pg_stat_activity's running statements for this many seconds before analyzing. */
+    sampleActivitySeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_SAMPLE_ACTIVITY_SECONDS, `sampling pg_stat_activity takes at most ${MAX_SAMPLE_ACTIVITY_SECONDS} s`)
+      .optional(),
+  })
+  .strict();
+export type AnalyzeParams = z.infer<typeof analyzeParamsSchema>;
+
 export const buildProgressSchema = z.object({
   name: z.string(),
   schema: z.string(),

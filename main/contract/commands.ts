@@ -5,6 +5,7 @@ import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveP
 import { databaseActivitySchema, topStatementsSchema } from './database.ts';
 import {
   advisorReportSchema,
+  analyzeParamsSchema,
   buildHistoryEntrySchema,
   buildOutcomeSchema,
   buildProgressSchema,
@@ -117,8 +118,8 @@ export const commandSchemas = {
   /** Validates, then applies a change of session settings to every pooled connection (the previous values are kept for revert). */
   'pool.applySettings': { params: z.object({ change: settingsChangeSchema }).strict(), result: poolStatusSchema },
   'pool.revertSettings': { params: z.object({}).strict(), result: poolStatusSchema },
-  /** Analyzes the workload (its templates and pg_stat_statements) and proposes indexes; reads only. */
-  'advisor.analyze': { params: z.object({}).strict(), result: advisorReportSchema },
+  /** Analyzes the workload (its templates, pg_stat_statements, and the statements, sampling and budget given) and proposes indexes; reads only. */
+  'advisor.analyze': { params: analyzeParamsSchema, result: advisorReportSchema },
   /** The latest analysis (null before the first), the builds running now, and what Hotpath built. */
   'advisor.status': {
     params: z.object({}).strict(),
@@ -138,7 +139,7 @@ export const commandSchemas = {
     result: buildHistoryEntrySchema,
   },
   /** Analyzes and gathers the steps of "Optimize" (indexes, cache warming) with their estimated gains; changes nothing. */
-  'optimize.plan': { params: z.object({}).strict(), result: optimizePlanSchema },
+  'optimize.plan': { params: analyzeParamsSchema, result: optimizePlanSchema },
   /** Runs a plan from optimize.plan (all its steps, or the ones named), with progress, and measures before/after. */
   'optimize.apply': {
     params: z

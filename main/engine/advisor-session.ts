@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type {
   AdvisorReportPayload,
+  AnalyzeParams,
   BuildHistoryEntryPayload,
   BuildOutcomePayload,
   BuildProgressPayload,
@@ -16,6 +17,7 @@ import {
   IndexBuilder,
   reconcileBuilds,
   type ReconcileFinding,
+  type SuppliedStatement,
 } from '../advisor/index.ts';
 import type { Stack } from '../stack/index.ts';
 import { databaseNamespace } from './cache-session.ts';
@@ -79,9 +81,18 @@ export class AdvisorSession {
     return this.report;
   }
 
-  /** Runs the analysis on the workload's templates (if any) and pg_stat_statements; keeps it as the latest. */
-  async analyze(templates: { name: string; sql: string; weight: number }[]): Promise<AdvisorReportPayload> {
-    const report = await analyzeWorkload({ pg: { ...this.options.stack.pg, application_name: 'hotpath-advisor' }, templates });
+  /**
+   * Runs the analysis on the workload's templates (if any), pg_stat_statements and what `inputs` adds (statements
+   * from files and logs, pg_stat_activity sampling, a storage budget); keeps it as the latest.
+   */
+  async analyze(templates: { name: string; sql: string; weight: number }[], inputs: AnalyzeParams = {}): Promise<AdvisorReportPayload> {
+    const report = await analyzeWorkload({
+      pg: { ...this.options.stack.pg, application_name: 'hotpath-advisor' },
+      templates,
+      ...(inputs.budgetBytes === undefined ? {} : { budgetBytes: inputs.budgetBytes }),
+      ...(inputs.statements === undefined ? {} : { statements: inputs.statements.map(supplied) }),
+      ...(inputs.sampleActivitySeconds === undefined ? {} : { sampleActivitySeconds: inputs.sampleActivitySeconds }),
+    });
     this.report = { ...report, at: Date.now(), statements: report.statements.length } as AdvisorReportPayload;
     return this.report;
   }
@@ -147,6 +158,11 @@ export class AdvisorSession {
   cancelAll(): void {
     for (const abort of this.running.values()) abort.abort(new Error('the engine is disconnecting'));
   }
+}
+
+/** A statement of the contract as the advisor takes it: a time only where the source knew one. */
+function supplied(s: NonNullable<AnalyzeParams['statements']>[number]): SuppliedStatement {
+  return { query: s.query, calls: s.calls, source: s.source, ...(s.totalMs === undefined ? {} : { totalMs: s.totalMs }) };
 }
 
 /** `entries`: the whole history, to tell whether a rollback of this entry's name would drop its INVALID leftover. */

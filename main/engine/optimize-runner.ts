@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { BuildProgressPayload, LatencyByTemplate, OptimizePlanPayload, OptimizeResultPayload } from '../contract/advisor.ts';
+import type {
+  AnalyzeParams,
+  BuildProgressPayload,
+  LatencyByTemplate,
+  OptimizePlanPayload,
+  OptimizeResultPayload,
+} from '../contract/advisor.ts';
 import { ContractError } from '../contract/api.ts';
 import { buildOptimizeSteps, WARM_KEYS } from '../optimize/index.ts';
 import type { AdvisorSession } from './advisor-session.ts';
@@ -34,9 +40,13 @@ export class OptimizeRunner {
 
   constructor(private readonly ctx: () => OptimizeContext) {}
 
-  async plan(): Promise<OptimizePlanPayload> {
+  /** `inputs`: statements from files and logs, pg_stat_activity sampling, a storage budget (advisor.analyze's). */
+  async plan(inputs: AnalyzeParams = {}): Promise<OptimizePlanPayload> {
     const ctx = this.ctx();
-    const advisor = await ctx.advisor.analyze(ctx.templates());
+    if (inputs.sampleActivitySeconds !== undefined) {
+      ctx.progress('sampling', `Sampling pg_stat_activity for ${inputs.sampleActivitySeconds} s…`, 0, 0);
+    }
+    const advisor = await ctx.advisor.analyze(ctx.templates(), inputs);
     const status = ctx.cache?.status([]) ?? null;
     const before = ctx.measure();
     const { steps, notes } = buildOptimizeSteps({

@@ -7,8 +7,10 @@ import { onShutdownSignal } from '../shutdown-signals.ts';
 import { onFatalError } from '../fatal-errors.ts';
 import { connectWithPasswords, takeEnvironmentPasswords, type PasswordFlags } from '../password-options.ts';
 import { DEFAULT_DEMO_CHUNKS } from '../stack-flag-defaults.ts';
+import { parsePgUrl } from '../../../main/stack/index.ts';
+import { workloadInputs, type WorkloadInputFlags } from './optimize-inputs.ts';
 
-export interface OptimizeOptions extends PasswordFlags {
+export interface OptimizeOptions extends PasswordFlags, WorkloadInputFlags {
   pg?: string;
   local?: boolean;
   dataDir: string;
@@ -33,6 +35,8 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
   if (!options.pg && !options.local)
     throw new ContractError('bad-arguments', 'optimize needs a database.', 'Add --pg postgres://… (or --local for the demo stack).');
   if (options.pg && options.local) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
+  // Files are read before anything connects: a missing file or a parse error stops here, with its place.
+  const inputs = await workloadInputs(options, (line) => process.stderr.write(`${line}\n`), logDatabase(options.pg));
   // PGPASSWORD belongs to --pg, as with psql (see takeEnvironmentPasswords).
   const environmentPasswords = takeEnvironmentPasswords();
   // A dry run on your database is read-only from the first connect: not even CREATE EXTENSION pg_stat_statements or
@@ -56,7 +60,10 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
       process.stderr.write(`Running the ${options.workload} workload for ${options.warmup} s to measure "before"…\n`);
       await new Promise((resolve) => setTimeout(resolve, options.warmup * 1000));
     }
-    const plan = await engine.call('optimize.plan', {});
+    if (options.json && options.sampleActivity !== undefined) {
+      process.stderr.write(`Sampling pg_stat_activity for ${options.sampleActivity} s…\n`);
+    }
+    const plan = await engine.call('optimize.plan', inputs);
     const result =
       options.dryRun || plan.steps.length === 0 ? null : await engine.call('optimize.apply', { planId: plan.id, confirm: true });
     process.stdout.write(
@@ -68,6 +75,17 @@ export async function optimize(options: OptimizeOptions): Promise<void> {
   } finally {
     stopPrinting();
     await engine.stop();
+  }
+}
+
+/** The --pg database, whose statements a csvlog or jsonlog keeps apart from other databases'; none for --local. */
+function logDatabase(pgUrl: string | undefined): string | undefined {
+  if (pgUrl === undefined) return undefined;
+  try {
+    return parsePgUrl(pgUrl).config.database ?? undefined;
+  } catch {
+    // A URL that does not parse fails with its own message when the engine connects.
+    return undefined;
   }
 }
 

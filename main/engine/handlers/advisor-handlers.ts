@@ -13,8 +13,8 @@ export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommand
   const advisor = (): AdvisorSession => ctx.requireReady().advisor;
   const optimizer = new OptimizeRunner(() => optimizeContext(ctx));
   return {
-    'advisor.analyze': async () => {
-      const report = await advisor().analyze(templates(ctx));
+    'advisor.analyze': async (p) => {
+      const report = await advisor().analyze(templates(ctx), p);
       ctx.log(
         'info',
         `Index analysis: ${report.proposals.length} proposal${report.proposals.length === 1 ? '' : 's'} from ${report.statements} statements (${report.method === 'hypopg' ? 'HypoPG what-if costs' : 'estimated costs'}); ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} on existing indexes.`,
@@ -47,7 +47,7 @@ export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommand
       ctx.log('info', `Index ${p.name} rolled back (DROP INDEX CONCURRENTLY).`);
       return entry;
     },
-    'optimize.plan': async () => optimizer.plan(),
+    'optimize.plan': async (p) => optimizer.plan(p),
     'optimize.apply': async (p) => {
       const result = await optimizer.apply(p.planId, p.steps);
       ctx.log('info', `Optimize applied: ${result.steps.map((s) => `${s.id} ${s.status}`).join(', ')}.`);

@@ -1,0 +1,115 @@
+import { extname } from 'node:path';
+import { escapeLiteral } from 'pg';
+import type { SuppliedStatement } from '../advisor-types.ts';
+import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../../sql/pg-parser.ts';
+import { loggedParameters, loggedStatement, type LogMessage } from './log-message.ts';
+import { stderrLogMessages } from './stderr-log.ts';
+import { csvLogMessages, jsonLogMessages } from './structured-log.ts';
+
+export type LogFormat = 'stderr' | 'csvlog' | 'jsonlog';
+
+export interface ServerLogStatements {
+  format: LogFormat;
+  /** How the format was told ("by its .csv extension", "by its content"), for the operator. */
+  formatReason: string;
+  statements: SuppliedStatement[];
+  /** Statement messages read, before grouping. */
+  executions: number;
+}
+
+/**
+ * The format of a server log: by the extension PostgreSQL gives csvlog and jsonlog files (.csv, .json), else by
+ * the first record (a JSON object, or a CSV record whose first field is a timestamp); anything else is read as the
+ * stderr format, which has no fixed shape (log_line_prefix is free).
+ */
+export function detectLogFormat(text: string, name: string): { format: LogFormat; reason: string } {
+  const extension = extname(name).toLowerCase();
+  if (extension === '.csv') return { format: 'csvlog', reason: 'by its .csv extension' };
+  if (extension === '.json') return { format: 'jsonlog', reason: 'by its .json extension' };
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  if (first.startsWith('{')) return { format: 'jsonlog', reason: 'by its content (JSON objects)' };
+  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [^,]*,/.test(first) && first.split(',').length > 12) {
+    return { format: 'csvlog', reason: 'by its content (CSV records)' };
+  }
+  return { format: 'stderr', reason: 'by its content (not CSV or JSON)' };
+}
+
+/**
+ * The statements a server log recorded with log_min_duration_statement (or log_statement): each `statement:` and
+ * `execute …:` message counts once, with its duration where logged (a bare `duration:` after a log_statement line
+ * is credited to that backend's statement). Grouped by PostgreSQL's fingerprint (the same statement up to its
+ * constants): calls = how many, totalMs = the sum of the durations logged. One text is kept for each, the first,
+ * with an execute's logged parameters put in as quoted literals (a parameter not logged stays `$n`).
+ * `database`: keep only that database's statements where the format says (csvlog, jsonlog).
+ */
+export async function statementsFromServerLog(text: string, name: string, database?: string): Promise<ServerLogStatements> {
+  const { format, reason } = detectLogFormat(text, name);
+  const messages =
+    format === 'csvlog' ? csvLogMessages(text, name) : format === 'jsonlog' ? jsonLogMessages(text, name) : stderrLogMessages(text);
+  const parser = await loadSqlParser();
+  const groups = new Map<string, SuppliedStatement>();
+  // The statement a bare `duration:` of the same backend belongs to.
+  const lastOfSession = new Map<string | null, SuppliedStatement>();
+  let executions = 0;
+  for (const m of messages) {
+    if (m.severity !== 'LOG') continue;
+    if (database !== undefined && m.database !== null && m.database !== database) continue;
+    const logged = loggedStatement(m.message);
+    if (!logged) continue;
+    if (logged.text === null) {
+      const owner = lastOfSession.get(m.session);
+      if (owner && logged.durationMs !== null) owner.totalMs = (owner.totalMs ?? 0) + logged.durationMs;
+      lastOfSession.delete(m.session);
+      continue;
+    }
+    executions++;
+    const shape = shapeOf(parser, logged.text);
+    let group = groups.get(shape);
+    if (!group) {
+      const query = logged.execute ? withParameters(parser, logged.text, m) : logged.text;
+      group = { query: query.trim(), calls: 0, source: `${name}:${m.line}` };
+      groups.set(shape, group);
+    }
+    group.calls++;
+    if (logged.durationMs !== null) group.totalMs = (group.totalMs ?? 0) + logged.durationMs;
+    lastOfSession.set(m.session, group);
+  }
+  return { format, formatReason: reason, statements: [...groups.values()], executions };
+}
+
+/** The fingerprint, or the text itself for what the parser rejects (kept, so the capture reports why). */
+function shapeOf(parser: SqlParser, text: string): string {
+  try {
+    return `fp:${parser.fingerprint(text)}`;
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return `text:${text.trim()}`;
+    throw error;
+  }
+}
+
+/** The statement with its `$n` tokens (PostgreSQL's lexer's, never inside a literal) replaced by the logged values. */
+function withParameters(parser: SqlParser, text: string, message: LogMessage): string {
+  const values = loggedParameters(message.detail);
+  if (!values) return text;
+  let tokens;
+  try {
+    tokens = parser.scan(text).tokens;
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return text;
+    throw error;
+  }
+  // Token offsets count UTF-8 bytes.
+  const bytes = Buffer.from(text, 'utf8');
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const token of tokens) {
+    if (token.tokenName !== 'PARAM') continue;
+    const n = Number(token.text.slice(1));
+    if (!values.has(n)) continue;
+    const value = values.get(n)!;
+    parts.push(bytes.subarray(at, token.start), Buffer.from(value === null ? 'NULL' : escapeLiteral(value).trim(), 'utf8'));
+    at = token.end;
+  }
+  parts.push(bytes.subarray(at));
+  return Buffer.concat(parts).toString('utf8');
+}
