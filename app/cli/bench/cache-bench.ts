@@ -1,7 +1,7 @@
 /**
  * Cache benchmarks. `cacheTraceBench` replays a real research trace through our L1 and the
- * reference policies (LRU, ARC, the same W-TinyLFU with a fixed 1% window) in one run, with
- * Belady's OPT as the ceiling. `cacheThroughputBench` (in `cache-throughput-bench.ts`) measures
+ * reference policies (LRU, ARC, SIEVE, S3-FIFO, W-TinyLFU with a fixed 1% window, the `lru-cache`
+ * package) in one run, with Belady's OPT as the ceiling; `cache-all-bench.ts` does it for every trace. `cacheThroughputBench` (in `cache-throughput-bench.ts`) measures
  * operations per second of our L1 against `lru-cache` and `mnemonist`.
  */
 import { LRUCache } from 'lru-cache';
@@ -47,7 +47,7 @@ export async function cacheTraceBench(options: CacheTraceBenchOptions): Promise<
     json: traceJson(counted, trace.length, options.size),
     suite: 'cache',
     title: `Cache hit rates on ${options.trace.split('/').pop()} (${options.format})`,
-    columns: ['policy', 'capacity', 'hit rate %', 'vs LRU (points)'],
+    columns: ['policy', 'capacity', 'hit rate %', 'vs LRU (points)', 'share of OPT %'],
     rows,
     command: `npm run bench -- cache --trace ${options.trace} --format ${options.format} --size ${options.size}`,
     notes,
@@ -74,7 +74,7 @@ function lruCachePolicy(maximum: number, weighted: boolean): SimPolicy {
 }
 
 /**
- * `--json`: `{ hitRate: { hotpath, lru, opt, arc, tinylfuFixed }, shareOfOpt: {...}, requests, size }`, hit
+ * `--json`: `{ hitRate: { hotpath, lru, opt, arc, sieve, s3fifo, tinylfuFixed }, shareOfOpt: {...}, requests, size }`, hit
  * rates between 0 and 1 (count-bounded runs); `lru` is the `lru-cache` package.
  */
 function traceJson(results: SimResult[], requests: number, size: number): unknown {
@@ -84,6 +84,8 @@ function traceJson(results: SimResult[], requests: number, size: number): unknow
     lru: rate(LRU_CACHE_NAME),
     opt: rate(POLICY_NAMES.opt),
     arc: rate(POLICY_NAMES.arc),
+    sieve: rate(POLICY_NAMES.sieve),
+    s3fifo: rate(POLICY_NAMES.s3fifo),
     tinylfuFixed: rate(POLICY_NAMES.fixed),
   };
   const shareOfOpt = Object.fromEntries(
@@ -94,11 +96,13 @@ function traceJson(results: SimResult[], requests: number, size: number): unknow
 
 function toRows(results: SimResult[], capacity: string): BenchResult['rows'] {
   const lru = results.find((result) => result.name === 'LRU')?.hitRate ?? 0;
+  const opt = results.find((result) => result.name.startsWith(POLICY_NAMES.opt))?.hitRate ?? 0;
   return results.map((result) => ({
     policy: result.name,
     capacity,
     'hit rate %': round(result.hitRate, 2),
     'vs LRU (points)': round(result.hitRate - lru, 2),
+    'share of OPT %': opt > 0 ? round((100 * result.hitRate) / opt, 1) : '',
   }));
 }
 

@@ -116,6 +116,7 @@ export async function cacheThroughputBench(options: CacheThroughputOptions): Pro
     }
   }
   const rows: BenchResult['rows'] = [];
+  const ratios = ratioJson(opsPerSecond);
   for (const workload of WORKLOADS) {
     for (const kind of KEY_KINDS) {
       const ours = median(opsPerSecond.get(`${workload}|${kind}|${HOTPATH}`)!);
@@ -134,6 +135,7 @@ export async function cacheThroughputBench(options: CacheThroughputOptions): Pro
     }
   }
   return {
+    json: ratios,
     suite: 'cache-throughput',
     title: `L1 throughput vs ${PEERS.join(' and ')} (${capacity.toLocaleString('en')} entries, ${requests.toLocaleString('en')} ops per measurement)`,
     columns: ['workload', 'keys', 'cache', 'ops/s', 'Hotpath ÷ this', 'hit rate %'],
@@ -143,8 +145,53 @@ export async function cacheThroughputBench(options: CacheThroughputOptions): Pro
       `Medians of ${options.runs} runs after a warm-up run; all caches in one process, interleaved in a rotated order each run.`,
       `gets: ${capacity.toLocaleString('en')} keys stored, then Zipf(0.99) gets over them (all hit). sets: a full cache, then new keys only (every set evicts).`,
       `mixed: get, and set on a miss, on Zipf(0.99) over ${(10 * capacity).toLocaleString('en')} keys; ops/s counts requests. Hotpath's hit rate is W-TinyLFU's, the peers' plain LRU's.`,
+      `Hotpath ÷ lru-cache per run (median, min–max): ${spreadNote(ratios)}.`,
     ],
   };
+}
+
+/** The JSON names of the workloads, in WORKLOADS' order. */
+const JSON_WORKLOADS = ['get', 'set', 'readThrough'] as const;
+
+interface RatioJson {
+  /** Hotpath ÷ lru-cache: the median over runs of the ratio within each run (both measured in it). */
+  ratioToLruCache: Record<string, Record<string, number>>;
+  ratioToMnemonist: Record<string, Record<string, number>>;
+  /** The lowest and highest per-run ratio to lru-cache: how much the machine's load moved the figures. */
+  spread: Record<string, Record<string, [number, number]>>;
+  runs: number;
+}
+
+/** Ratios per run, then their medians: a run's load hits both caches alike, so the ratio is steadier than ops/s. */
+function ratioJson(opsPerSecond: Map<string, number[]>): RatioJson {
+  const out: RatioJson = { ratioToLruCache: {}, ratioToMnemonist: {}, spread: {}, runs: 0 };
+  for (const [w, workload] of WORKLOADS.entries()) {
+    const name = JSON_WORKLOADS[w]!;
+    out.ratioToLruCache[name] = {};
+    out.ratioToMnemonist[name] = {};
+    out.spread[name] = {};
+    for (const kind of KEY_KINDS) {
+      const ours = opsPerSecond.get(`${workload}|${kind}|${HOTPATH}`)!;
+      const per = (peer: string) => ours.map((ops, run) => ops / opsPerSecond.get(`${workload}|${kind}|${peer}`)![run]!);
+      const lru = per('lru-cache');
+      out.ratioToLruCache[name]![kind] = round(median(lru), 2);
+      out.ratioToMnemonist[name]![kind] = round(median(per('mnemonist LRUCache')), 2);
+      out.spread[name]![kind] = [round(Math.min(...lru), 2), round(Math.max(...lru), 2)];
+      out.runs = lru.length;
+    }
+  }
+  return out;
+}
+
+function spreadNote(ratios: RatioJson): string {
+  const parts: string[] = [];
+  for (const name of JSON_WORKLOADS) {
+    for (const kind of KEY_KINDS) {
+      const [low, high] = ratios.spread[name]![kind]!;
+      parts.push(`${name} ${kind} ${ratios.ratioToLruCache[name]![kind]} (${low}–${high})`);
+    }
+  }
+  return parts.join('; ');
 }
 
 function makeStreams(capacity: number, requests: number, as: (n: number) => Key): Streams {

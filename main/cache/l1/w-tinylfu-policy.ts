@@ -5,12 +5,15 @@
  * maximum, each candidate competes with probation's oldest entry (the victim), and the count-min
  * sketch keeps whichever was requested more often. A probation hit promotes to the protected
  * segment (80% of the main area). A sampled simulation (`window-simulation.ts`) picks the window's
- * share: a big window behaves like LRU (recency-heavy traces), a tiny one like LFU.
+ * share: a big window behaves like LRU (recency-heavy traces), a tiny one like LFU. It also picks the
+ * mode: with recency memory (a ghost of turned-away keys, see `ghost` in the options), and with or
+ * without the duel (without it, a segmented LRU that the ghost makes close to ARC).
  * The policy knows slots, hashes and weights only; the cache owns keys, values and expiry.
  * A hit costs a few writes to the slot's one interleaved record (links, hash, flags), no hashing:
  * the hit is counted in the slot and reaches the sketch before anything reads the key's counters.
  */
 import { FrequencySketch } from './frequency-sketch.ts';
+import { GhostKeys } from './ghost-keys.ts';
 import { NONE, OWNER_A, OWNER_B, SlotLinks, SlotList, STRIDE } from './slot-lists.ts';
 import { WindowSimulation } from './window-simulation.ts';
 
@@ -52,6 +55,14 @@ export interface PolicyOptions {
   isExpired: (slot: number) => boolean;
   /** A sketch shared with other policies that count the same requests (the simulation's shadows): this policy then only reads it. */
   sharedSketch?: FrequencySketch;
+  /**
+   * Recency memory: the hashes of keys the admission turned away (or, without the duel, evicted from
+   * probation). A key that returns while remembered goes straight to protected, as a hit in ARC's B1
+   * does (S3-FIFO's ghost sends it to its main queue).
+   */
+  ghost?: boolean;
+  /** No duel: every candidate enters probation (a segmented LRU; with the ghost, close to ARC). */
+  admitAll?: boolean;
 }
 
 export class WTinyLfuPolicy {
@@ -62,6 +73,10 @@ export class WTinyLfuPolicy {
   readonly probation: SlotList;
   readonly protected: SlotList;
   private weights: Float64Array;
+  private readonly ghost: GhostKeys | undefined;
+  /** The mode: fixed by the options, or the simulation's verdict when adaptive. `remembers` needs `ghost`. */
+  private remembers: boolean;
+  private filters: boolean;
   /** False when the sketch is shared: its owner counts the requests. */
   private readonly counts: boolean;
   /** Copied out of `options` (whose shape differs between caches and shadows): one field load per eviction. */
@@ -89,6 +104,10 @@ export class WTinyLfuPolicy {
     this.protected = new SlotList(this.links);
     this.weights = new Float64Array(16);
     this.simulation = this.newSimulation(options.windowPercent);
+    // An adaptive cache has a ghost in case the simulation turns it on; it holds about as many keys as the cache.
+    this.ghost = options.ghost === true || options.adaptive ? new GhostKeys(Math.max(16, options.expectedEntries)) : undefined;
+    this.remembers = options.ghost === true;
+    this.filters = options.admitAll !== true;
   }
 
   hashOf(slot: number): number {
@@ -134,11 +153,19 @@ export class WTinyLfuPolicy {
     const sampled = this.simulation !== undefined && this.simulation.isSampled(hash);
     const at = slot * STRIDE;
     this.links.data[at + HASH] = hash;
-    this.links.data[at + FLAGS] = sampled ? SAMPLED | WINDOW : WINDOW;
     this.weights[slot] = weight;
-    this.window.pushTail(slot, weight);
+    // Turned away recently and wanted again: a reuse the sketch's counts were too slow to credit.
+    if (this.remembers && this.ghost!.take(hash)) {
+      this.links.data[at + FLAGS] = sampled ? SAMPLED | PROTECTED : PROTECTED;
+      this.protected.pushTail(slot, weight);
+      if (this.protected.weight > this.protectedMaximum) this.demoteFromProtected();
+    } else {
+      this.links.data[at + FLAGS] = sampled ? SAMPLED | WINDOW : WINDOW;
+      this.window.pushTail(slot, weight);
+    }
     this.weightedSize += weight;
     if (++this.entries > this.sketch.capacity) this.sketch.ensureCapacity(this.entries * 2);
+    if (this.ghost !== undefined && this.entries > this.ghost.capacity) this.ghost.resize(this.entries * 2);
     // The simulation sees a miss once its key is stored, when the weight is known.
     if (sampled && this.simulation!.recordSampled(hash, weight)) this.resizeWindow();
     if (this.weightedSize > this.maximum || this.window.weight > this.windowMaximum) this.evict();
@@ -184,6 +211,9 @@ export class WTinyLfuPolicy {
     this.weightedSize = 0;
     this.entries = 0;
     this.sketch.clear();
+    this.ghost?.clear();
+    this.remembers = this.options.ghost === true;
+    this.filters = this.options.admitAll !== true;
     this.simulation = this.newSimulation(this.options.windowPercent);
     this.windowMaximum = initialWindow(this.maximum, this.options.windowPercent);
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (this.maximum - this.windowMaximum));
@@ -234,6 +264,8 @@ export class WTinyLfuPolicy {
 
   /** Applies the simulation's verdict: the window takes its new share, the main area the rest. */
   private resizeWindow(): void {
+    this.remembers = this.simulation!.ghost;
+    this.filters = !this.simulation!.admitAll;
     this.windowMaximum = initialWindow(this.maximum, this.simulation!.share);
     this.protectedMaximum = Math.floor(PROTECTED_SHARE * (this.maximum - this.windowMaximum));
     this.demoteFromProtected();
@@ -299,12 +331,14 @@ export class WTinyLfuPolicy {
         this.evictSlot(list, list.head);
       } else if (candidate === NONE) {
         const next = this.probation.nextOf(victim);
+        if (this.remembers && !this.filters) this.ghost!.add(this.hashOf(victim));
         this.evictSlot(this.probation, victim);
         victim = next;
       } else if (victim === NONE || this.weights[candidate]! > this.maximum) {
         candidate = this.dropCandidate(candidate, --candidates);
       } else if (this.admit(candidate, victim)) {
         const next = this.probation.nextOf(victim);
+        if (this.remembers && !this.filters) this.ghost!.add(this.hashOf(victim));
         this.evictSlot(this.probation, victim);
         victim = next === firstCandidate ? NONE : next;
         candidates -= 1;
@@ -318,6 +352,7 @@ export class WTinyLfuPolicy {
   /** Evicts a candidate; returns the next (older) one, or NONE when `remaining` is 0. */
   private dropCandidate(candidate: number, remaining: number): number {
     const next = remaining > 0 ? this.probation.prevOf(candidate) : NONE;
+    if (this.remembers) this.ghost!.add(this.hashOf(candidate));
     this.evictSlot(this.probation, candidate);
     return next;
   }
@@ -329,6 +364,7 @@ export class WTinyLfuPolicy {
   }
 
   private admit(candidate: number, victim: number): boolean {
+    if (!this.filters) return true;
     this.flush(candidate);
     this.flush(victim);
     const candidateFrequency = this.sketch.frequency(this.hashOf(candidate));

@@ -2,8 +2,8 @@
  * Chooses the admission window by simulation rather than hill climbing (the idea of Caffeine's
  * MiniSimClimber, with SHARDS-style hashed sampling). A hashed sample of the keys is replayed
  * through a few small shadow W-TinyLFU caches, each with a fixed window share from LFU-like (1%)
- * to exactly LRU (100%); after every period the real cache adopts the share whose shadow scored
- * best recently. Why: on bursty traces one sample's hit rate moves by more than any window change
+ * to exactly LRU (100%), some with recency memory (`VARIANTS`); after every period the real cache
+ * adopts the variant whose shadow scored best recently. Why: on bursty traces one sample's hit rate moves by more than any window change
  * does, so a climber comparing consecutive samples random-walks (it ended below LRU on orm-busy: see
  * docs/measurements.md), whereas the shadows see the same requests at the same time and differ only by their window.
  * Cost: the caller tests `isSampled` once per key (the cache keeps the answer per entry, so a hit
@@ -16,6 +16,26 @@ import { FrequencySketch, spread } from './frequency-sketch.ts';
 
 /** The shares tried. Six keep the cost down; eight or ten did not choose better on our traces. */
 export const WINDOW_SHARES: readonly number[] = [0.01, 0.1, 0.25, 0.5, 0.75, 1];
+
+/** One shadow's fixed policy: a window share, and whether it remembers evicted keys and duels for admission. */
+export interface Variant {
+  share: number;
+  ghost: boolean;
+  admitAll: boolean;
+}
+
+/**
+ * The policies tried. Recency memory (a ghost of turned-away keys) wins where popularity shifts and
+ * loses on loops, whose keys return just after being turned away; a segmented LRU with a ghost (no duel,
+ * close to ARC) wins where most reuse is short. No static choice is best on every trace, so the sample
+ * decides, as it does for the window. The ghost is tried with the small windows only: from a half
+ * window up, the window's own recency already keeps what the ghost would bring back.
+ */
+export const VARIANTS: readonly Variant[] = [
+  ...WINDOW_SHARES.map((share) => ({ share, ghost: false, admitAll: false })),
+  ...[0.01, 0.1, 0.25].map((share) => ({ share, ghost: true, admitAll: false })),
+  { share: 0.01, ghost: true, admitAll: true },
+];
 /** Shadows hold at least this many entries: half as many mis-ranked the shares on a bursty trace (docs/measurements.md). */
 const MIN_SHADOW_ENTRIES = 128;
 /** Sampled requests between two decisions, in shadow capacities: short enough to follow phases. */
@@ -35,6 +55,8 @@ export interface ShadowOptions {
   onEvict: (slot: number) => void;
   isExpired: (slot: number) => boolean;
   sharedSketch: FrequencySketch;
+  ghost: boolean;
+  admitAll: boolean;
 }
 
 /** What the simulation uses of a shadow policy (a fixed-window WTinyLfuPolicy). */
@@ -61,7 +83,7 @@ export class WindowSimulation {
   private readonly sketch: FrequencySketch;
   private readonly ids = new Map<number, number>();
   private readonly freeIds: number[] = [];
-  private members = new Uint8Array(16);
+  private members = new Uint16Array(16);
   private hashOfId = new Int32Array(16);
   private nextId = 0;
   /** The id being accessed: not freed while its own shadows evict it, the loop still uses it. */
@@ -74,6 +96,9 @@ export class WindowSimulation {
   private sampled = 0;
   /** The window share the real cache should use now. */
   share: number;
+  /** The rest of the variant the real cache should use now. */
+  ghost = false;
+  admitAll = false;
 
   /**
    * @param maximum the real cache's maximum (bytes, or entries); shadows get `maximum / rate`
@@ -86,7 +111,7 @@ export class WindowSimulation {
     const entries = Math.max(1, Math.round(expectedEntries / rate));
     this.period = PERIOD_CAPACITIES * entries;
     this.sketch = new FrequencySketch(entries);
-    this.shadows = WINDOW_SHARES.map((share, i) => {
+    this.shadows = VARIANTS.map(({ share, ghost, admitAll }, i) => {
       const bit = 1 << i;
       const shadow: ShadowPolicy = create({
         maximum: maximum / rate,
@@ -97,6 +122,8 @@ export class WindowSimulation {
         onEvict: (id) => this.evicted(id, bit),
         isExpired: () => false,
         sharedSketch: this.sketch,
+        ghost,
+        admitAll,
       });
       return shadow;
     });
@@ -111,7 +138,7 @@ export class WindowSimulation {
     return ((Math.imul(spread(hash), 0x9e3779b1) >>> 16) & this.sampleMask) === 0;
   }
 
-  /** One request of a key (a hit, or the insertion after a miss); true when `share` changed. */
+  /** One request of a key (a hit, or the insertion after a miss); true when `share` or `ghost` changed. */
   record(hash: number, weight: number): boolean {
     return this.isSampled(hash) && this.recordSampled(hash, weight);
   }
@@ -127,16 +154,16 @@ export class WindowSimulation {
       this.hits[i] = 0;
       if (this.scoresOf[i]! > this.scoresOf[best]!) best = i;
     }
-    const current = WINDOW_SHARES.indexOf(this.share);
+    const current = VARIANTS.findIndex((v) => v.share === this.share && v.ghost === this.ghost && v.admitAll === this.admitAll);
     if (current >= 0 && this.scoresOf[best]! <= this.scoresOf[current]! * (1 + HYSTERESIS)) return false;
-    if (WINDOW_SHARES[best] === this.share) return false;
-    this.share = WINDOW_SHARES[best]!;
+    if (best === current) return false;
+    ({ share: this.share, ghost: this.ghost, admitAll: this.admitAll } = VARIANTS[best]!);
     return true;
   }
 
-  /** Each shadow's window share, score and entry count (for tests and diagnostics; allocates). */
-  scores(): { share: number; score: number; entries: number }[] {
-    return this.shadows.map((shadow, i) => ({ share: WINDOW_SHARES[i]!, score: this.scoresOf[i]!, entries: shadow.entries }));
+  /** Each shadow's window share, ghost mode, score and entry count (for tests and diagnostics; allocates). */
+  scores(): (Variant & { score: number; entries: number })[] {
+    return this.shadows.map((shadow, i) => ({ ...VARIANTS[i]!, score: this.scoresOf[i]!, entries: shadow.entries }));
   }
 
   private access(hash: number, weight: number): void {
@@ -166,7 +193,7 @@ export class WindowSimulation {
   private allocateId(): number {
     const id = this.nextId++;
     if (id >= this.members.length) {
-      const members = new Uint8Array(this.members.length * 2);
+      const members = new Uint16Array(this.members.length * 2);
       members.set(this.members);
       this.members = members;
       const hashes = new Int32Array(members.length);

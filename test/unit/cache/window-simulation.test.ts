@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashKey } from '../../../main/cache/l1/frequency-sketch.ts';
 import { L1Cache } from '../../../main/cache/l1/l1-cache.ts';
 import { type PolicyOptions, WTinyLfuPolicy } from '../../../main/cache/l1/w-tinylfu-policy.ts';
-import { WINDOW_SHARES, WindowSimulation } from '../../../main/cache/l1/window-simulation.ts';
+import { VARIANTS, WindowSimulation } from '../../../main/cache/l1/window-simulation.ts';
 import { randomInt, seededRandom } from '../../../main/util/random.ts';
 
 const create = (options: PolicyOptions) => new WTinyLfuPolicy(options);
@@ -17,6 +17,19 @@ function* drifting(requests: number): Generator<number> {
 function* hotAndScan(requests: number): Generator<number> {
   const random = seededRandom(2);
   for (let t = 0; t < requests; t += 1) yield random() < 0.5 ? randomInt(random, 0, 149) : 1_000_000 + t;
+}
+
+/** A hot set of 100 keys that moves to new keys every 5,000 requests, between one-off keys. */
+function* shiftingHotSets(requests: number): Generator<number> {
+  const random = seededRandom(3);
+  for (let t = 0; t < requests; t += 1) {
+    yield random() < 0.7 ? 10_000 * Math.floor(t / 5_000) + randomInt(random, 0, 99) : 1_000_000 + t;
+  }
+}
+
+/** The same `keys` keys in a cycle: a loop longer than the cache, where LRU never hits. */
+function* loop(requests: number, keys: number): Generator<number> {
+  for (let t = 0; t < requests; t += 1) yield t % keys;
 }
 
 function replay(simulation: WindowSimulation, keys: Iterable<number>): void {
@@ -35,8 +48,20 @@ describe('WindowSimulation', () => {
     replay(simulation, hotAndScan(50_000));
     expect(simulation.share).toBeLessThanOrEqual(0.1);
     const scores = simulation.scores();
-    expect(scores.map((entry) => entry.share)).toEqual(WINDOW_SHARES);
-    expect(scores[0]!.score).toBeGreaterThan(scores.at(-1)!.score); // the 1% shadow beat the LRU one
+    expect(scores.map(({ share, ghost, admitAll }) => ({ share, ghost, admitAll }))).toEqual(VARIANTS);
+    const lru = scores.findIndex((entry) => entry.share === 1);
+    expect(scores[0]!.score).toBeGreaterThan(scores[lru]!.score); // the 1% shadow beat the LRU one
+  });
+
+  it('turns recency memory on when the hot set moves, and leaves it off on a loop', () => {
+    const moving = new WindowSimulation(create, 200, 200, 0.01);
+    replay(moving, shiftingHotSets(100_000));
+    expect(moving.ghost).toBe(true);
+    const looping = new WindowSimulation(create, 200, 200, 0.01);
+    replay(looping, loop(100_000, 300));
+    expect(looping.ghost).toBe(false);
+    expect(looping.admitAll).toBe(false);
+    expect(looping.share).toBeLessThanOrEqual(0.1);
   });
 
   it('runs its shadows on a hashed sample of the keys only, for large caches', () => {
