@@ -40,6 +40,8 @@ interface Contender {
   relativeCost: number;
   indexes: string[];
   sizeBytes: number;
+  /** Each query's cost with the indexes ÷ without (JSON only: where the difference between contenders comes from). */
+  perQuery: Record<string, number>;
 }
 
 interface BudgetRow {
@@ -79,12 +81,17 @@ export async function advisorBench(options: AdvisorBenchOptions): Promise<BenchR
     if (rowCount === 0) throw new Error('bench advisor needs HypoPG on the server (e.g. apt-get install postgresql-15-hypopg).');
     await client.query('CREATE EXTENSION IF NOT EXISTS hypopg');
     const coster = new WhatIfCoster(client, await costedQueries(queries));
-    const base = (await coster.measure([])).total;
-    const measure = async (indexes: readonly WhatIfIndex[]): Promise<Contender> => ({
-      relativeCost: round3((await coster.measure(indexes)).total / base),
-      indexes: indexes.map(describeIndex),
-      sizeBytes: await coster.totalSizeBytes(indexes),
-    });
+    const baseline = await coster.measure([]);
+    const base = baseline.total;
+    const measure = async (indexes: readonly WhatIfIndex[]): Promise<Contender> => {
+      const measured = await coster.measure(indexes);
+      return {
+        relativeCost: round3(measured.total / base),
+        indexes: indexes.map(describeIndex),
+        sizeBytes: await coster.totalSizeBytes(indexes),
+        perQuery: Object.fromEntries(coster.queries.map((q, i) => [q.name, round3(measured.perQuery[i]! / baseline.perQuery[i]!)])),
+      };
+    };
     const templates = queries.map((query) => ({ name: `Q${query.number}`, sql: query.sql, weight: 1 }));
     const runHotpath = async (budgetBytes: number | null) => {
       const started = performance.now();
@@ -197,14 +204,21 @@ async function fromStatStatements(
     const entries = run.entries.get(query.number) ?? [];
     if (entries.some((entry) => analyzedIds.has(entry.id))) analyzed.push(query.number);
     else {
-      const texts = new Set(entries.map((entry) => entry.query));
-      const reasons = report.skipped.filter((s) => texts.has(s.query)).map((s) => s.reason);
+      // The advisor reports a skipped statement by its text after its repairs (`date $1` → `$1::date`), without a
+      // queryid: the text before the first placeholder, which repairs leave alone, identifies it.
+      const heads = new Set(entries.map((entry) => textBeforePlaceholders(entry.query)));
+      const reasons = report.skipped.filter((s) => heads.has(textBeforePlaceholders(s.query))).map((s) => s.reason);
       const reason =
         reasons.length > 0 ? reasons.join('; ') : entries.length === 0 ? 'not in pg_stat_statements' : 'not analyzed, no reason given';
       notAnalyzed.push({ number: query.number, reason });
     }
   }
   return { ran: true, analyzed, notAnalyzed, failed: run.failed, runSeconds: run.seconds, hotpath: await measure(report.proposals) };
+}
+
+function textBeforePlaceholders(sql: string): string {
+  const at = sql.indexOf('$');
+  return at < 0 ? sql : sql.slice(0, at);
 }
 
 interface Outcome {
