@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import { loadSqlParser, SqlSyntaxError } from '../sql/pg-parser.ts';
 import { columnsOfRelation, statementReferences, type RelationReference } from '../sql/statement-references.ts';
+import { extractFieldParameters } from '../sql/extract-field.ts';
 import { untypedArithmeticParameters } from '../sql/untyped-arithmetic.ts';
 import { ADVISOR_MARKER } from './advisor-marker.ts';
 
@@ -22,7 +23,8 @@ import { ADVISOR_MARKER } from './advisor-marker.ts';
  *   UPDATE on some column of a table it locks with FOR UPDATE / SHARE;
  * - every function it calls by a name outside pg_catalog exists (by name: an existing function with other argument
  *   types still fails);
- * - no arithmetic between two bare parameters is left (the repair in untyped-arithmetic.ts did not apply).
+ * - no parameter is left where the server cannot type or accept it (arithmetic between two, a sum of a CASE of
+ *   them, EXTRACT's field): the repairs of normalized-repairs.ts did not apply.
  * CTE names are not relations (statement-references.ts). A dropped column is not detected.
  */
 
@@ -45,8 +47,9 @@ export async function whyNotPlannable(client: pg.Client, sql: string): Promise<s
     throw error;
   }
   if (untypedArithmeticParameters(tree).length > 0) {
-    return 'it has arithmetic between two parameters ($1 - $2, once two constants), whose types the server cannot tell ("operator is not unique: unknown - unknown")';
+    return 'it has arithmetic between two parameters ($1 - $2, once two constants) or a sum of a CASE of parameters, whose types the server cannot tell';
   }
+  if (extractFieldParameters(tree).length > 0) return 'it has EXTRACT($1 FROM …), a syntax error to the server (once a field name)';
   const references = statementReferences(tree);
   for (const relation of references.relations) {
     const problem = await relationProblem(client, relation, columnsOfRelation(references, relation));
@@ -96,7 +99,7 @@ async function relationProblem(
   const oid = rows[0]?.oid ?? null;
   if (oid === null) {
     return relation.schema === null
-      ? `refers to ${name}, which does not exist now (dropped since it ran?) in the planning session's search_path`
+      ? `refers to ${name}, which does not exist now (dropped since it ran?), looked up through the planning session's search_path`
       : `refers to ${name}, which does not exist now (dropped since it ran?)`;
   }
   for (const privilege of relation.privileges) {

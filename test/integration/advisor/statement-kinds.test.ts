@@ -65,6 +65,16 @@ const KINDS = {
     text: '$1::numeric - $2::numeric',
     index: ['public', 'orders', 'amount'],
   },
+  summedCase: {
+    sql: 'SELECT sum(CASE WHEN batch = 5 THEN 1 ELSE 0 END) FROM orders WHERE customer_id = 43',
+    text: 'THEN $2::numeric ELSE $3::numeric',
+    index: ['public', 'orders', 'customer_id'],
+  },
+  extractField: {
+    sql: 'SELECT extract(year FROM happened_on) AS y, count(*) FROM events WHERE device_id = 9 GROUP BY 1',
+    text: 'pg_catalog.date_part($1::text, happened_on)',
+    index: ['public', 'events', 'device_id'],
+  },
   join: {
     sql: "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = 'c5@example.com'",
     text: 'JOIN customers',

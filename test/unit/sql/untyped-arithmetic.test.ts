@@ -21,6 +21,18 @@ describe('repairUntypedArithmetic: arithmetic between two parameters, once two c
     expect(repairUntypedArithmetic(parser, normalized)).toBe(repaired);
   });
 
+  it('types the results of a summed CASE when every result is a parameter (TPC-H Q12: THEN 1 ELSE 0)', () => {
+    expect(repairUntypedArithmetic(parser, 'SELECT sum(CASE WHEN p = $1 OR p = $2 THEN $3 ELSE $4 END) FROM t')).toBe(
+      'SELECT sum(CASE WHEN p = $1 OR p = $2 THEN $3::numeric ELSE $4::numeric END) FROM t',
+    );
+    expect(repairUntypedArithmetic(parser, 'SELECT avg(CASE WHEN a THEN $1 END) FROM t')).toBe(
+      'SELECT avg(CASE WHEN a THEN $1::numeric END) FROM t',
+    );
+    // A typed result types the others (TPC-H Q8); a CASE of labels outside a sum resolves to text, as it should.
+    expect(repairUntypedArithmetic(parser, 'SELECT sum(CASE WHEN n = $1 THEN volume ELSE $2 END) FROM t')).toBeNull();
+    expect(repairUntypedArithmetic(parser, 'SELECT CASE WHEN a THEN $1 ELSE $2 END FROM t')).toBeNull();
+  });
+
   it('leaves typed operands, comparisons, unary minus and strings alone', () => {
     expect(repairUntypedArithmetic(parser, 'SELECT * FROM t WHERE a > $1 - b AND c = $2::int + $3')).toBeNull();
     expect(repairUntypedArithmetic(parser, 'SELECT * FROM t WHERE $1 = $2 AND a = -$3')).toBeNull();
@@ -32,10 +44,10 @@ describe('repairUntypedArithmetic: arithmetic between two parameters, once two c
   });
 });
 
-describe('repairNormalizedText: both repairs, in turn', () => {
-  it('casts typed literals and types arithmetic between parameters', () => {
-    expect(repairNormalizedText(parser, 'SELECT * FROM t WHERE d >= date $1 AND p BETWEEN $2 - $3 AND $4 + $5')).toBe(
-      'SELECT * FROM t WHERE d >= $1::date AND p BETWEEN $2::numeric - $3::numeric AND $4::numeric + $5::numeric',
+describe('repairNormalizedText: every repair, in turn', () => {
+  it('casts typed literals, writes EXTRACT in function form and types arithmetic between parameters', () => {
+    expect(repairNormalizedText(parser, 'SELECT extract($1 from d) FROM t WHERE d >= date $2 AND p BETWEEN $3 - $4 AND $5 + $6')).toBe(
+      'SELECT pg_catalog.date_part($1::text, d) FROM t WHERE d >= $2::date AND p BETWEEN $3::numeric - $4::numeric AND $5::numeric + $6::numeric',
     );
   });
 
