@@ -3,7 +3,7 @@ import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import { loadSqlParser, SqlSyntaxError } from '../sql/pg-parser.ts';
 import { columnsOfRelation, statementReferences, type RelationReference } from '../sql/statement-references.ts';
 import { extractFieldParameters } from '../sql/extract-field.ts';
-import { untypedArithmeticParameters } from '../sql/untyped-arithmetic.ts';
+import { untypedArithmeticParameters, untypedNullTests } from '../sql/untyped-arithmetic.ts';
 import { ADVISOR_MARKER } from './advisor-marker.ts';
 
 /**
@@ -49,6 +49,7 @@ export async function whyNotPlannable(client: pg.Client, sql: string): Promise<s
   if (untypedArithmeticParameters(tree).length > 0) {
     return 'it has arithmetic between two parameters ($1 - $2, once two constants) or a sum of a CASE of parameters, whose types the server cannot tell';
   }
+  if (untypedNullTests(tree).length > 0) return 'it tests a parameter alone for NULL ($1 IS NULL), whose type the server cannot tell';
   if (extractFieldParameters(tree).length > 0) return 'it has EXTRACT($1 FROM …), a syntax error to the server (once a field name)';
   const references = statementReferences(tree);
   for (const relation of references.relations) {

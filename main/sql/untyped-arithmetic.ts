@@ -25,7 +25,9 @@ import { SqlSyntaxError, type SqlParser } from './pg-parser.ts';
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '^']);
 const SUMS = new Set(['sum', 'avg']);
 
-const CAST = '::numeric';
+const NUMERIC = '::numeric';
+/** `$1 IS NULL` (once `'x' IS NULL`, or a NULL): any type answers the same; text is what an unknown literal becomes. */
+const TEXT = '::text';
 
 interface ParamRefNode {
   number?: number;
@@ -49,6 +51,25 @@ export function untypedArithmeticParameters(tree: unknown): number[] {
     for (const [key, value] of Object.entries(node as Node)) {
       if (key === 'A_Expr') found.push(...arithmeticOperands(value as Node));
       if (key === 'FuncCall') found.push(...summedCaseResults(value as Node));
+      visit(value);
+    }
+  };
+  visit(tree);
+  return found;
+}
+
+/** Byte offsets of every parameter tested for NULL on its own (`$1 IS NULL`): "could not determine data type". */
+export function untypedNullTests(tree: unknown): number[] {
+  const found: number[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node as Node)) {
+      const param = key === 'NullTest' ? paramRef((value as { arg?: unknown }).arg) : null;
+      if (param) found.push(param.location!);
       visit(value);
     }
   };
@@ -83,19 +104,22 @@ function paramRef(node: unknown): ParamRefNode | null {
 }
 
 /**
- * `sql` with the parameters the server cannot type cast to numeric (`$1 - $2` → `$1::numeric - $2::numeric`,
- * `sum(CASE … THEN $3 ELSE $4 END)` → `sum(CASE … THEN $3::numeric ELSE $4::numeric END)`), when there are such
- * and the result parses; otherwise null.
+ * `sql` with the parameters the server cannot type cast: to numeric (`$1 - $2` → `$1::numeric - $2::numeric`,
+ * `sum(CASE … THEN $3 ELSE $4 END)` → `sum(CASE … THEN $3::numeric ELSE $4::numeric END)`), to text when tested
+ * for NULL alone (`$1 IS NULL` → `$1::text IS NULL`), when there are such and the result parses; otherwise null.
  */
 export function repairUntypedArithmetic(parser: SqlParser, sql: string): string | null {
   try {
-    const locations = new Set(untypedArithmeticParameters(parser.parse(sql)));
-    if (locations.size === 0) return null;
-    const params = parser.scan(sql).tokens.filter((t) => t.tokenName === 'PARAM' && locations.has(t.start));
+    const tree = parser.parse(sql);
+    const casts = new Map<number, string>();
+    for (const at of untypedArithmeticParameters(tree)) casts.set(at, NUMERIC);
+    for (const at of untypedNullTests(tree)) casts.set(at, TEXT);
+    if (casts.size === 0) return null;
+    const params = parser.scan(sql).tokens.filter((t) => t.tokenName === 'PARAM' && casts.has(t.start));
     if (params.length === 0) return null;
     const repaired = applyByteEdits(
       sql,
-      params.map((t) => ({ start: t.end, end: t.end, text: CAST })),
+      params.map((t) => ({ start: t.end, end: t.end, text: casts.get(t.start)! })),
     );
     parser.parse(repaired);
     return repaired;

@@ -75,6 +75,11 @@ const KINDS = {
     text: 'pg_catalog.date_part($1::text, happened_on)',
     index: ['public', 'events', 'device_id'],
   },
+  nullTest: {
+    sql: "SELECT id FROM shipments WHERE tracking = 't9' AND 'flag' IS NOT NULL",
+    text: '$2::text IS NOT NULL',
+    index: ['public', 'shipments', 'tracking'],
+  },
   join: {
     sql: "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = 'c5@example.com'",
     text: 'JOIN customers',

@@ -33,6 +33,13 @@ describe('repairUntypedArithmetic: arithmetic between two parameters, once two c
     expect(repairUntypedArithmetic(parser, 'SELECT CASE WHEN a THEN $1 ELSE $2 END FROM t')).toBeNull();
   });
 
+  it('types a parameter tested for NULL on its own as text', () => {
+    expect(repairUntypedArithmetic(parser, 'SELECT * FROM t WHERE a = $1 OR $2 IS NULL OR $3 IS NOT NULL')).toBe(
+      'SELECT * FROM t WHERE a = $1 OR $2::text IS NULL OR $3::text IS NOT NULL',
+    );
+    expect(repairUntypedArithmetic(parser, 'SELECT * FROM t WHERE a IS NULL AND $1::int IS NULL')).toBeNull();
+  });
+
   it('leaves typed operands, comparisons, unary minus and strings alone', () => {
     expect(repairUntypedArithmetic(parser, 'SELECT * FROM t WHERE a > $1 - b AND c = $2::int + $3')).toBeNull();
     expect(repairUntypedArithmetic(parser, 'SELECT * FROM t WHERE $1 = $2 AND a = -$3')).toBeNull();
