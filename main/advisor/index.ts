@@ -7,6 +7,7 @@ export { IndexBuilder } from './index-builder.ts';
 export {
   sampleActivity,
   statementsFromServerLog,
+  statementsFromServerLogFile,
   statementsFromSqlFile,
   WorkloadSourceError,
   type LogFormat,

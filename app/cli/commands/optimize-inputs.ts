@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ContractError } from '../../../main/contract/api.ts';
 import type { AnalyzeParams } from '../../../main/contract/advisor.ts';
 import { MAX_STATEMENT_CHARS, MAX_SUPPLIED_STATEMENTS } from '../../../main/contract/advisor.ts';
 import {
-  statementsFromServerLog,
+  statementsFromServerLogFile,
   statementsFromSqlFile,
   WorkloadSourceError,
   type SuppliedStatement,
@@ -20,13 +20,26 @@ export interface WorkloadInputFlags {
   sampleActivity?: number;
 }
 
+function unreadable(flag: string, file: string, error: unknown): ContractError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+  return new ContractError('bad-arguments', `${flag} ${file}: cannot be read (${why}).`);
+}
+
 async function readText(flag: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new ContractError('bad-arguments', `${flag} ${file}: cannot be read (${why}).`);
+    throw unreadable(flag, file, error);
+  }
+}
+
+/** A log is streamed (it may be larger than memory): checked first, so a missing file gets the same message. */
+async function checkFile(flag: string, file: string): Promise<void> {
+  try {
+    if ((await stat(file)).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+  } catch (error) {
+    throw unreadable(flag, file, error);
   }
 }
 
@@ -45,7 +58,8 @@ export async function workloadInputs(flags: WorkloadInputFlags, say: (line: stri
       statements.push(...found);
     }
     for (const file of flags.log ?? []) {
-      const found = await statementsFromServerLog(await readText('--log', file), file, database);
+      await checkFile('--log', file);
+      const found = await statementsFromServerLogFile(file, database);
       say(
         `${file}: read as ${found.format} (${found.formatReason}): ${found.executions} statement executions, ${found.statements.length} distinct statements.`,
       );

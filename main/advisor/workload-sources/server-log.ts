@@ -1,4 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { escapeLiteral } from 'pg';
 import type { SuppliedStatement } from '../advisor-types.ts';
 import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../../sql/pg-parser.ts';
@@ -34,6 +38,17 @@ export function detectLogFormat(text: string, name: string): { format: LogFormat
   return { format: 'stderr', reason: 'by its content (not CSV or JSON)' };
 }
 
+/** Where a log is read from: its text (tests, small inputs) or a file, streamed (a server's log may be larger than memory). */
+interface LogInput {
+  /** The start of the log, to tell its format by. */
+  head: string;
+  lines(): AsyncIterable<string> | Iterable<string>;
+  stream(): Readable;
+}
+
+/** How much of a file is read to tell its format: a few records, whatever their length. */
+const HEAD_BYTES = 64 * 1024;
+
 /**
  * The statements a server log recorded with log_min_duration_statement (or log_statement): each `statement:` and
  * `execute …:` message counts once, with its duration where logged (a bare `duration:` after a log_statement line
@@ -43,15 +58,44 @@ export function detectLogFormat(text: string, name: string): { format: LogFormat
  * `database`: keep only that database's statements where the format says (csvlog, jsonlog).
  */
 export async function statementsFromServerLog(text: string, name: string, database?: string): Promise<ServerLogStatements> {
-  const { format, reason } = detectLogFormat(text, name);
+  return await readLog({ head: text, lines: () => text.split('\n'), stream: () => Readable.from([text]) }, name, database);
+}
+
+/** statementsFromServerLog of a file, streamed: only the distinct statements stay in memory. */
+export async function statementsFromServerLogFile(path: string, database?: string): Promise<ServerLogStatements> {
+  const file = await open(path, 'r');
+  let head: string;
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+    head = buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await file.close();
+  }
+  return await readLog(
+    {
+      head,
+      lines: () => createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity }),
+      stream: () => createReadStream(path),
+    },
+    path,
+    database,
+  );
+}
+
+async function readLog(input: LogInput, name: string, database: string | undefined): Promise<ServerLogStatements> {
+  const { format, reason } = detectLogFormat(input.head, name);
   const messages =
-    format === 'csvlog' ? csvLogMessages(text, name) : format === 'jsonlog' ? jsonLogMessages(text, name) : stderrLogMessages(text);
+    format === 'csvlog'
+      ? csvLogMessages(input.stream(), name)
+      : format === 'jsonlog'
+        ? jsonLogMessages(input.lines(), name)
+        : stderrLogMessages(input.lines());
   const parser = await loadSqlParser();
   const groups = new Map<string, SuppliedStatement>();
   // The statement a bare `duration:` of the same backend belongs to.
   const lastOfSession = new Map<string | null, SuppliedStatement>();
   let executions = 0;
-  for (const m of messages) {
+  for await (const m of messages) {
     if (m.severity !== 'LOG') continue;
     if (database !== undefined && m.database !== null && m.database !== database) continue;
     const logged = loggedStatement(m.message);

@@ -7,13 +7,16 @@ const SEVERITY = /(?:^|[\s\]>)])(DEBUG[1-5]?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL
  * The messages of a log in the stderr format, whatever its log_line_prefix: a record starts at the first
  * `SEVERITY:  ` of a line, and goes on over the lines that start with a tab (a multi-line statement). A DETAIL
  * belongs to the record just before it (the server writes a record's lines in one write, so they are not
- * interleaved with other backends'). Lines that are neither (output of other programs) are passed over.
+ * interleaved with other backends'). Lines that are neither (output of other programs) are passed over. Read line
+ * by line: a server's log may be larger than memory.
  */
-export function stderrLogMessages(text: string): LogMessage[] {
-  const messages: LogMessage[] = [];
+export async function* stderrLogMessages(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<LogMessage> {
+  let pending: LogMessage | null = null;
   // Where a continuation line goes: the message or the detail of the record being read.
   let append: ((line: string) => void) | null = null;
-  for (const [index, raw] of text.split('\n').entries()) {
+  let number = 0;
+  for await (const raw of lines) {
+    number++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.startsWith('\t')) {
       append?.(line.slice(1));
@@ -26,15 +29,16 @@ export function stderrLogMessages(text: string): LogMessage[] {
     }
     const severity = found[1]!;
     const body = line.slice(found.index + found[0].length);
-    const previous = messages.at(-1);
-    if (severity === 'DETAIL' && append !== null && previous && previous.detail === null) {
+    const previous: LogMessage | null = pending;
+    if (severity === 'DETAIL' && append !== null && previous !== null && previous.detail === null) {
       previous.detail = body;
       append = (more) => (previous.detail += `\n${more}`);
       continue;
     }
-    const message: LogMessage = { severity, message: body, detail: null, session: null, database: null, line: index + 1 };
-    messages.push(message);
+    if (pending) yield pending;
+    const message: LogMessage = { severity, message: body, detail: null, session: null, database: null, line: number };
+    pending = message;
     append = (more) => (message.message += `\n${more}`);
   }
-  return messages;
+  if (pending) yield pending;
 }

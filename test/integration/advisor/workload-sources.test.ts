@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeWorkload } from '../../../main/advisor/analyze-workload.ts';
 import type { SuppliedStatement } from '../../../main/advisor/advisor-types.ts';
 import { statementShape } from '../../../main/advisor/workload-capture.ts';
-import { sampleActivity, statementsFromServerLog, statementsFromSqlFile } from '../../../main/advisor/workload-sources/index.ts';
+import {
+  sampleActivity,
+  statementsFromServerLog,
+  statementsFromServerLogFile,
+  statementsFromSqlFile,
+} from '../../../main/advisor/workload-sources/index.ts';
 import { TEST_SERVERS, createTestDatabase, withDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -187,7 +192,8 @@ describe.each(['pg15'] as const)('statements from real server logs: stderr, csvl
     'finds the statements of the %s file with their counts and durations',
     async (format) => {
       expect((await readdir(logDir)).sort()).toEqual(['server.csv', 'server.json', 'server.log']);
-      const found = await statementsFromServerLog(await readFile(files[format], 'utf8'), files[format]);
+      // Streamed from the file, as the command line reads it.
+      const found = await statementsFromServerLogFile(files[format]);
       expect(found.format).toBe(format);
       const byShape = async (sql: string) => {
         const shape = await statementShape(sql);

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { statementsFromServerLog, statementsFromSqlFile, WorkloadSourceError } from '../../../main/advisor/workload-sources/index.ts';
+import {
+  statementsFromServerLog,
+  statementsFromServerLogFile,
+  statementsFromSqlFile,
+  WorkloadSourceError,
+} from '../../../main/advisor/workload-sources/index.ts';
 import { loggedParameters } from '../../../main/advisor/workload-sources/log-message.ts';
 import { parseStorageSize } from '../../../app/cli/storage-size.ts';
 
@@ -79,6 +84,14 @@ describe('statementsFromServerLog: the statements a server logged', () => {
     expect(found).toMatchObject({ format: 'csvlog', formatReason: 'by its .csv extension', executions: 6 });
     expect(shapeOf(found)).toEqual(expected);
     expect(found.statements[2]!.source).toBe('postgresql.csv:12');
+  });
+
+  it('streams a file the same way, in each format', async () => {
+    for (const name of ['workload-sources-stderr.txt', 'workload-sources-csvlog.csv', 'workload-sources-jsonlog.jsonl']) {
+      const found = await statementsFromServerLogFile(fixture(name));
+      expect(found.executions).toBe(6);
+      expect(shapeOf(found)).toEqual(expected);
+    }
   });
 
   it('reads csvlog told by its content too', async () => {
