@@ -13,8 +13,15 @@
  */
 import type { SqlParser } from '../sql/pg-parser.ts';
 
-/** How a parameter is used: equal (=, IN, LIKE), the low or high end of a range, or the row count of LIMIT/OFFSET. */
-export type ParamRole = 'equal' | 'lower' | 'upper' | 'limit' | 'offset';
+/**
+ * How a parameter is used: equal (=, IN, LIKE), the low or high end of a range, the row count of LIMIT/OFFSET, a
+ * `shift` added to a column-bound parameter (`col < $1::date + $2::interval`: $2), or a `constant` outside every
+ * predicate (the select list, GROUP BY, ORDER BY: `$1 - discount`), where the value barely changes the plan.
+ */
+export type ParamRole = 'equal' | 'lower' | 'upper' | 'limit' | 'offset' | 'shift' | 'constant';
+
+/** The roles without a column: their values are not drawn from statistics. */
+export const COLUMNLESS_ROLES: ReadonlySet<ParamRole> = new Set(['limit', 'offset', 'shift', 'constant']);
 
 /** A table column as written in the statement: `schema` null when the table name is unqualified. */
 export interface ColumnCandidate {
@@ -49,6 +56,7 @@ interface RangeEntry {
 const FLIP: Record<string, ParamRole> = { '<': 'lower', '<=': 'lower', '>': 'upper', '>=': 'upper' };
 const COLUMN_ON_LEFT: Record<string, ParamRole> = { '<': 'upper', '<=': 'upper', '>': 'lower', '>=': 'lower' };
 const EQUAL_OPERATORS = new Set(['=', '<>', '!=']);
+const PREDICATE_KEYS = new Set(['whereClause', 'havingClause', 'quals']);
 const LIKE_KINDS = new Set(['AEXPR_LIKE', 'AEXPR_ILIKE']);
 const BETWEEN_KINDS = new Set(['AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM']);
 
@@ -56,6 +64,30 @@ const child = (node: unknown, type: string): Node | null =>
   node !== null && typeof node === 'object' && type in node ? ((node as Node)[type] as Node) : null;
 const sval = (node: unknown): string | null => (child(node, 'String')?.['sval'] as string | undefined) ?? null;
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * The parameters of `$1`, `$1 + $2`, `$1::date - $2::interval` (left-nested + and −, casts looked through, plain
+ * constants allowed after the first): the first is compared to the column, the others shift it. Null otherwise.
+ */
+function paramArithmetic(node: unknown): { first: number; shifts: number[] } | null {
+  const single = paramNumber(node);
+  if (single !== null) return { first: single, shifts: [] };
+  const cast = child(node, 'TypeCast');
+  if (cast) return paramArithmetic(cast['arg']);
+  const expr = child(node, 'A_Expr');
+  const operator = sval(list(expr?.['name'])[0]);
+  if (!expr || expr['kind'] !== 'AEXPR_OP' || (operator !== '+' && operator !== '-')) return null;
+  const left = paramArithmetic(expr['lexpr']);
+  if (!left) return null;
+  const right = paramNumber(expr['rexpr']);
+  if (right !== null) return { first: left.first, shifts: [...left.shifts, right] };
+  return isConstant(expr['rexpr']) ? left : null;
+}
+
+function isConstant(node: unknown): boolean {
+  const cast = child(node, 'TypeCast');
+  return cast ? isConstant(cast['arg']) : child(node, 'A_Const') !== null;
+}
 
 /** `$n` of a ParamRef node, looking through casts; null for anything else. */
 function paramNumber(node: unknown): number | null {
@@ -141,9 +173,12 @@ function parameterUses(expr: Node): ParamUse[] {
   const right = expr['rexpr'];
   const items = list(child(right, 'List')?.['items']).map(paramNumber);
   if (kind === 'AEXPR_OP' && (EQUAL_OPERATORS.has(operator) || operator in FLIP)) {
-    const [leftParam, rightParam] = [paramNumber(left), paramNumber(right)];
-    if (rightParam !== null && leftParam === null) return [{ number: rightParam, role: COLUMN_ON_LEFT[operator] ?? 'equal', column: left }];
-    if (leftParam !== null && rightParam === null) return [{ number: leftParam, role: FLIP[operator] ?? 'equal', column: right }];
+    const [leftParams, rightParams] = [paramArithmetic(left), paramArithmetic(right)];
+    const shifts = (uses: { shifts: number[] }) => uses.shifts.map((n) => ({ number: n, role: 'shift' as const, column: null }));
+    if (rightParams !== null && leftParams === null)
+      return [{ number: rightParams.first, role: COLUMN_ON_LEFT[operator] ?? 'equal', column: left }, ...shifts(rightParams)];
+    if (leftParams !== null && rightParams === null)
+      return [{ number: leftParams.first, role: FLIP[operator] ?? 'equal', column: right }, ...shifts(leftParams)];
     return [];
   }
   const param = paramNumber(right);
@@ -174,10 +209,13 @@ export function bindParameters(parser: SqlParser, sql: string): StatementBinding
   const scopes: RangeEntry[][] = [];
   // CTE names of the enclosing queries too: a subquery may read its outer query's WITH.
   const cteScopes: Set<string>[] = [];
+  // Parameters met inside a WHERE, HAVING or JOIN … ON: they decide which rows are read.
+  const inPredicate = new Set<number>();
+  let predicateDepth = 0;
 
   const bind = (number: number, role: ParamRole, names: string[] | null): void => {
     if (found.has(number)) return;
-    if (role === 'limit' || role === 'offset') {
+    if (COLUMNLESS_ROLES.has(role)) {
       found.set(number, { number, role, columns: [], paired: false });
       return;
     }
@@ -216,8 +254,17 @@ export function bindParameters(parser: SqlParser, sql: string): StatementBinding
       if (offset !== null) bind(offset, 'offset', null);
     }
     if (key === 'A_Expr') visitExpression(node);
-    if (key === 'ParamRef') used.add((node['number'] as number | undefined) ?? 0);
-    for (const [childKey, childValue] of Object.entries(node)) walk(childValue, childKey);
+    if (key === 'ParamRef') {
+      const number = (node['number'] as number | undefined) ?? 0;
+      used.add(number);
+      if (predicateDepth > 0) inPredicate.add(number);
+    }
+    for (const [childKey, childValue] of Object.entries(node)) {
+      const predicate = PREDICATE_KEYS.has(childKey);
+      if (predicate) predicateDepth += 1;
+      walk(childValue, childKey);
+      if (predicate) predicateDepth -= 1;
+    }
     if (key === 'SelectStmt') {
       scopes.pop();
       cteScopes.pop();
@@ -225,6 +272,12 @@ export function bindParameters(parser: SqlParser, sql: string): StatementBinding
   };
   walk(tree.stmts ?? [], null);
 
+  // Outside every predicate, a parameter's value barely changes the plan: a neutral constant of its type stands in.
+  for (const number of used) {
+    if (!found.has(number) && !inPredicate.has(number) && !why.has(number)) {
+      found.set(number, { number, role: 'constant', columns: [], paired: false });
+    }
+  }
   markPairs(found);
   const bindings = [...found.values()].filter((b) => used.has(b.number)).sort((a, b) => a.number - b.number);
   const unbound = [...used]

@@ -35,7 +35,7 @@ export type SampledParam = { spec: ParamSpec } | { reason: string };
 
 /** The profile's param for `$n` of type `typeName` used as `role` on a column with `stats`. */
 export function sampleFromStats(
-  role: Exclude<ParamRole, 'limit' | 'offset'>,
+  role: Exclude<ParamRole, 'limit' | 'offset' | 'shift' | 'constant'>,
   paired: boolean,
   stats: ColumnStats | null,
   typeName: string,
@@ -78,6 +78,34 @@ export function limitFromCounters(role: 'limit' | 'offset', rows: number, calls:
   return mean >= 1
     ? { kind: 'constant', name: 'limit', description: 'LIMIT: the rows per call pg_stat_statements counted', value: mean }
     : { kind: 'constant', name: 'limit', description: 'LIMIT: a default (the statement returned no rows)', value: DEFAULT_LIMIT };
+}
+
+const TEXT_TYPES = new Set(['text', 'character varying', 'character', 'name']);
+
+/**
+ * The value standing in for a parameter the statistics cannot give, where it barely matters: a `shift` (the
+ * `$2` of `col < $1::date + $2::interval`) is the type's zero, so the range is the column's own; a `constant` outside
+ * every predicate (`$1 - discount`, `substring(phone from $1 for $2)`) is the type's one. The original value is not
+ * in pg_stat_statements. Other types are not guessed: the statement is skipped.
+ */
+export function neutralValue(role: 'shift' | 'constant', typeName: string): SampledParam {
+  const zero = role === 'shift';
+  const described = (value: string | number | boolean) =>
+    ({
+      spec: {
+        kind: 'constant',
+        name: role,
+        description: `${zero ? 'added to a column-bound parameter: zero' : 'outside every predicate: a neutral'} ${typeName} (pg_stat_statements keeps no value)`,
+        value,
+      },
+    }) as const;
+  if (NUMERIC_TYPES.has(typeName)) return described(zero ? 0 : 1);
+  if (typeName === 'interval') return described(zero ? '0' : '1 day');
+  if (!zero && typeName === 'boolean') return described(true);
+  if (!zero && TEXT_TYPES.has(typeName)) return described('x');
+  return {
+    reason: `a ${typeName} ${zero ? 'added to a column-bound parameter' : 'outside every predicate'}: no neutral value is known for it`,
+  };
 }
 
 /** At most `max` of `values`, evenly spaced (keeping the first and the last). */

@@ -19,7 +19,7 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import { loadSqlParser } from '../sql/pg-parser.ts';
 import { repairTypedParameters } from '../sql/typed-parameters.ts';
-import { bindParameters, type ParamBinding } from './profile-from-stats-binding.ts';
+import { bindParameters, COLUMNLESS_ROLES, type ParamBinding } from './profile-from-stats-binding.ts';
 import {
   HIDDEN_TEXT,
   ProfileFromStatsError,
@@ -35,7 +35,7 @@ import {
   type StatementCounters,
 } from './profile-from-stats-catalog.ts';
 import { readVerdict, whyNotReplayed } from './profile-from-stats-filter.ts';
-import { limitFromCounters, sampleFromStats, scaledWeights } from './profile-from-stats-sampler.ts';
+import { limitFromCounters, neutralValue, sampleFromStats, scaledWeights } from './profile-from-stats-sampler.ts';
 import { MAX_TEMPLATES } from './profile-limits.ts';
 import { loadSqlCheck, parseWorkloadProfile } from './profile-loader.ts';
 import { TemplateSpecSchema, type ParamSpec, type WorkloadProfile, type WorkloadProfileSchema } from './profile-schema.ts';
@@ -181,7 +181,7 @@ async function buildTemplate(
   if (unbound.length > 0) return { reason: unboundReason(unbound) };
   const columns = new Map<number, { table: ResolvedTable; column: string }>();
   for (const binding of bindings) {
-    if (binding.role === 'limit' || binding.role === 'offset') continue;
+    if (COLUMNLESS_ROLES.has(binding.role)) continue;
     const found = await columnOf(binding, tables);
     if (!found) {
       const named = binding.columns.map((c) => `${c.schema ? `${c.schema}.` : ''}${c.table}`).join(' or ');
@@ -196,6 +196,12 @@ async function buildTemplate(
     const type = probe.types[binding.number - 1] ?? 'text';
     if (binding.role === 'limit' || binding.role === 'offset') {
       params.push(limitFromCounters(binding.role, row.rows, row.calls));
+      continue;
+    }
+    if (binding.role === 'shift' || binding.role === 'constant') {
+      const neutral = neutralValue(binding.role, type);
+      if ('reason' in neutral) return { reason: `$${binding.number}: ${neutral.reason}` };
+      params.push(neutral.spec);
       continue;
     }
     const { table, column } = columns.get(binding.number)!;

@@ -36,6 +36,8 @@ describe.each(TEST_SERVERS)('a workload profile from pg_stat_statements (%s)', (
     "SELECT count(*) FROM orders WHERE ordered_on BETWEEN date '2021-01-01' AND date '2021-03-31'",
     "SELECT id FROM orders WHERE ordered_on >= date '2021-02-01' ORDER BY ordered_on LIMIT 25",
     "SELECT c.name, o.total FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.region = 'north' AND o.total > 100.5",
+    // A select-list constant and an interval added to a bound date: a neutral 1 and a zero interval stand in.
+    "SELECT sum(total * (1 - total / 1000)) FROM orders WHERE ordered_on >= date '2021-01-01' AND ordered_on < date '2021-01-01' + interval '1 month'",
   ];
 
   beforeAll(async () => {
@@ -121,6 +123,9 @@ describe.each(TEST_SERVERS)('a workload profile from pg_stat_statements (%s)', (
     expect(low!.at(-1)! <= high![0]!).toBe(true);
     const limited = template('LIMIT')!;
     expect(limited.params.at(-1)).toMatchObject({ kind: 'constant', value: 25 });
+    const shifted = template('sum(total')!;
+    expect(shifted.params.map((p) => p.kind)).toEqual(['constant', 'constant', 'choice', 'choice', 'constant']);
+    expect(shifted.params.at(-1)).toMatchObject({ kind: 'constant', name: 'shift', value: '0' });
     const join = template('JOIN customers')!;
     expect(join.params.map((p) => p.name)).toEqual(['public.customers.region', 'public.orders.total']);
   });

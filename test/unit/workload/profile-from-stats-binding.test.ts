@@ -75,18 +75,42 @@ describe('binding a statement’s $n to the column it is compared to', () => {
     expect(bindings[0]!.columns).toEqual([table('b', 'y'), table('a', 'y')]);
   });
 
-  it('leaves unbound, with the reason, a parameter in an expression, an array, or a column of a CTE or subquery', () => {
+  it('leaves unbound, with the reason, a predicate’s parameter in an expression, an array, or a column of a CTE or subquery', () => {
     const { bindings, unbound } = bind(
-      `WITH recent AS (SELECT * FROM t) SELECT $1 AS label FROM recent r, (SELECT 1 AS k) s
-        WHERE r.a = $2 AND s.k = $3 AND t_col > $4 + $5 AND r.b = ANY($6)`,
+      `WITH recent AS (SELECT * FROM t) SELECT 1 FROM recent r, (SELECT 1 AS k) s
+        WHERE r.a = $1 AND s.k = $2 AND t_col > $3 * $4 AND r.b = ANY($5) AND lower(c) = lower($6)`,
     );
     expect(bindings).toEqual([]);
     expect(unbound.map((u) => u.number)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(unbound[0]!.reason).toContain('not compared to a column');
-    expect(unbound[1]!.reason).toContain('r.a is a column of a subquery, CTE or function');
-    expect(unbound[2]!.reason).toContain('s.k is a column of a subquery, CTE or function');
-    expect(unbound[3]!.reason).toContain('not compared to a column');
-    expect(unbound[5]!.reason).toContain('an array');
+    expect(unbound[0]!.reason).toContain('r.a is a column of a subquery, CTE or function');
+    expect(unbound[1]!.reason).toContain('s.k is a column of a subquery, CTE or function');
+    expect(unbound[2]!.reason).toContain('not compared to a column');
+    expect(unbound[4]!.reason).toContain('an array');
+    expect(unbound[5]!.reason).toContain('not compared to a column');
+  });
+
+  it('binds the first parameter of `col < $1 + $2` to the column and the others as shifts of it', () => {
+    const { bindings, unbound } = bind("SELECT 1 FROM t WHERE d >= $1::date AND d < $2::date + $3::interval - interval '1 day'");
+    expect(unbound).toEqual([]);
+    expect(bindings.map((b) => [b.number, b.role, b.columns[0]?.column ?? null, b.paired])).toEqual([
+      [1, 'lower', 'd', true],
+      [2, 'upper', 'd', true],
+      [3, 'shift', null, false],
+    ]);
+  });
+
+  it('takes a parameter outside every predicate (select list, ORDER BY) as a constant; one in a subquery of a predicate is not', () => {
+    const { bindings, unbound } = bind(
+      'SELECT $1 * sum(x * ($2 - d)), substring(p from $3 for $4) FROM t WHERE a IN (SELECT $5 + b FROM u) GROUP BY 2 ORDER BY $6',
+    );
+    expect(bindings.map((b) => [b.number, b.role])).toEqual([
+      [1, 'constant'],
+      [2, 'constant'],
+      [3, 'constant'],
+      [4, 'constant'],
+      [6, 'constant'],
+    ]);
+    expect(unbound.map((u) => u.number)).toEqual([5]);
   });
 
   it('reads a `$1` inside a string literal or a comment as text, not a parameter', () => {

@@ -6,6 +6,7 @@ import {
   DEFAULT_LIMIT,
   evenlyThinned,
   limitFromCounters,
+  neutralValue,
   sampleFromStats,
   scaledWeights,
   type ColumnStats,
@@ -120,5 +121,14 @@ describe('drawing a parameter from its column’s statistics', () => {
     expect(scaledWeights([3_000_000, 1_500_000, 1])).toEqual([1_000_000, 500_000, 0.3333]);
     expect(scaledWeights([0.5, 0.25])).toEqual([0.5, 0.25]);
     expect(scaledWeights([1e12, 1e-9]).every((w) => w > 0)).toBe(true);
+  });
+
+  it('stands in for a shift with its type’s zero and for a constant with its one; other types are not guessed', () => {
+    expect(neutralValue('shift', 'interval')).toMatchObject({ spec: { kind: 'constant', value: '0' } });
+    expect(neutralValue('shift', 'numeric')).toMatchObject({ spec: { kind: 'constant', value: 0 } });
+    expect(neutralValue('constant', 'integer')).toMatchObject({ spec: { kind: 'constant', value: 1 } });
+    expect(neutralValue('constant', 'text')).toMatchObject({ spec: { kind: 'constant', value: 'x' } });
+    expect(neutralValue('shift', 'text')).toEqual({ reason: expect.stringContaining('no neutral value') });
+    expect(neutralValue('constant', 'date')).toEqual({ reason: expect.stringContaining('no neutral value') });
   });
 });
