@@ -3,7 +3,7 @@ import type { AdvisorReport, IndexProposal } from './advisor-types.ts';
 import { generateCandidates, specKey, type Candidate } from './candidates.ts';
 import { ESTIMATE_NOTE, EstimateEvaluator, entryBytes, predicateFraction } from './estimate-evaluator.ts';
 import { coveredByExisting, indexFindings, readExistingIndexes } from './existing-indexes.ts';
-import { ADVISOR_MARKER, explainGeneric } from './generic-plan.ts';
+import { ADVISOR_MARKER, explainGeneric, parameterCount } from './generic-plan.ts';
 import type { WorkloadStatement } from './advisor-types.ts';
 import { HypopgEvaluator, hypopgAvailable, hypopgInstalled, type CostEvaluator } from './hypopg-evaluator.ts';
 import { createIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
@@ -186,9 +186,26 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
         descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length,
         sizeBytes: sizes.get(specKey(c.spec)) ?? 0,
       });
+      // Candidates found during the search (wider variants, and those read from re-planned statements) join the
+      // known ones: usable, sized once, and the same object whichever search found them first.
+      const admit = async (found: readonly Candidate[]) => {
+        const usable = found.filter((c) => !coveredByExisting(c.spec, existing) && !isTooCostlyToWrite(c));
+        for (const c of usable) {
+          const key = specKey(c.spec);
+          if (!byKey.has(key)) byKey.set(key, c);
+          if (!sizes.has(key)) sizes.set(key, await evaluator.sizeBytes(c.spec));
+        }
+        return usable.map((c) => toSelection(byKey.get(specKey(c.spec))!));
+      };
       const budgetBytes = options.budgetBytes ?? (await defaultBudget(client));
       const selected = await selectIndexes({
-        statements: statements.map((s, i) => ({ calls: s.calls, baseCost: plans[i]!['Total Cost'] })),
+        statements: await Promise.all(
+          statements.map(async (s, i) => ({
+            calls: s.calls,
+            baseCost: plans[i]!['Total Cost'],
+            generic: (await parameterCount(s.query)) > 0,
+          })),
+        ),
         candidates: affordable.map(toSelection),
         cost: (config, s) =>
           evaluator.cost(
@@ -196,31 +213,16 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
             s,
           ),
         budgetBytes,
-        extensions: async (chosen) => {
-          const wider = extensionsOf(byKey.get(chosen.key)!.spec, accesses, tables).filter(
-            (c) => !byKey.has(specKey(c.spec)) && !coveredByExisting(c.spec, existing) && !isTooCostlyToWrite(c),
-          );
-          for (const c of wider) {
-            byKey.set(specKey(c.spec), c);
-            sizes.set(specKey(c.spec), await evaluator.sizeBytes(c.spec));
-          }
-          return wider.map(toSelection);
-        },
-        grow: async (chosen) => {
-          const found = await grownCandidates(
-            evaluator,
-            chosen.map((c) => byKey.get(c.key)!.spec),
-            accesses,
-            tables,
-          );
-          const usable = found.filter((c) => !coveredByExisting(c.spec, existing) && !isTooCostlyToWrite(c));
-          for (const c of usable) {
-            const key = specKey(c.spec);
-            if (!byKey.has(key)) byKey.set(key, c);
-            if (!sizes.has(key)) sizes.set(key, await evaluator.sizeBytes(c.spec));
-          }
-          return usable.map((c) => toSelection(byKey.get(specKey(c.spec))!));
-        },
+        extensions: async (chosen) => await admit(extensionsOf(byKey.get(chosen.key)!.spec, accesses, tables)),
+        grow: async (chosen) =>
+          await admit(
+            await grownCandidates(
+              evaluator,
+              chosen.map((c) => byKey.get(c.key)!.spec),
+              accesses,
+              tables,
+            ),
+          ),
       });
       const proposals = selected.map((choice): IndexProposal => {
         const candidate = byKey.get(choice.key)!;

@@ -198,6 +198,11 @@ export class EstimateEvaluator implements CostEvaluator {
     return Math.max(base - saved, base * 0.001);
   }
 
+  /** The estimate does not re-plan: there is no plan with the configuration in place. */
+  async plan(): Promise<null> {
+    return null;
+  }
+
   async sizeBytes(spec: IndexSpec): Promise<number> {
     const info = this.tables.get(tableKey(spec.schema, spec.table));
     if (!info) return 0;

@@ -2,6 +2,8 @@ import type pg from 'pg';
 import { ADVISOR_MARKER, explainGenericPlan } from './generic-plan.ts';
 import { createIndexDdl, type IndexSpec } from './index-spec.ts';
 import { specKey } from './candidates.ts';
+import type { PlanNode } from './plan-predicates.ts';
+import { notePartitionRoots, type PartitionRoots } from './partition-roots.ts';
 import { TRUST_GUARD, inRolledBackReadOnlyTransaction } from './planning-roles.ts';
 import { tableKey } from './table-stats.ts';
 
@@ -9,6 +11,8 @@ import { tableKey } from './table-stats.ts';
 export interface CostEvaluator {
   readonly method: 'hypopg' | 'estimate';
   cost(config: readonly IndexSpec[], statement: number): Promise<number>;
+  /** The statement's plan with the configuration in place, where the method re-plans (HypoPG); null where it estimates. */
+  plan(config: readonly IndexSpec[], statement: number): Promise<PlanNode | null>;
   sizeBytes(spec: IndexSpec): Promise<number>;
   /** Leaves nothing behind (HypoPG: hypopg_reset). */
   close(): Promise<void>;
@@ -41,6 +45,8 @@ export class HypopgEvaluator implements CostEvaluator {
   readonly method = 'hypopg' as const;
   private readonly cache = new Map<string, number>();
   private readonly sizes = new Map<string, number>();
+  /** Which scanned relations are partitions of which partitioned table (partition-roots.ts), as found so far. */
+  private readonly partitionRoots: PartitionRoots = new Map();
   /** A partitioned table's leaf partitions, by tableKey; empty for a table that is not partitioned. */
   private readonly leaves = new Map<string, { schema: string; table: string }[]>();
   private active = '';
@@ -117,14 +123,22 @@ export class HypopgEvaluator implements CostEvaluator {
     const cacheKey = `${id}#${statement}`;
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined) return cached;
+    const plan = await this.plan(config, statement);
+    this.cache.set(cacheKey, plan['Total Cost']);
+    return plan['Total Cost'];
+  }
+
+  /** The statement's plan with the configuration in place (not cached: plans are large, and asked for rarely). */
+  async plan(config: readonly IndexSpec[], statement: number): Promise<PlanNode> {
     await this.activate(config);
     // The hypothetical indexes live in this backend's memory, not in the transaction: the rollback keeps them.
     const { sql, role, guard } = this.statements[statement]!;
     const plan = await inRolledBackReadOnlyTransaction(this.client, role, () =>
       explainGenericPlan(this.client, this.serverVersion, sql, guard ? TRUST_GUARD : null),
     );
-    this.cache.set(cacheKey, plan['Total Cost']);
-    return plan['Total Cost'];
+    // Scans of partitions read as scans of their partitioned table, as explainGeneric's plans are.
+    await notePartitionRoots(this.client, plan, this.partitionRoots);
+    return plan;
   }
 
   async sizeBytes(spec: IndexSpec): Promise<number> {

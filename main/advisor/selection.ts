@@ -4,6 +4,8 @@ export interface SelectionStatement {
   calls: number;
   /** Estimated plan cost with no new index (planner cost units). */
   baseCost: number;
+  /** Planned generically, for any values of its parameters ($1…): costs rest on default selectivities. */
+  generic?: boolean;
 }
 
 export interface SelectionCandidate {
@@ -63,11 +65,12 @@ const MAX_SWAPS = 4;
 const PAGE_BYTES = 8192;
 
 /**
- * Which candidates may claim which statements. Where some fully fitting index lowers a statement's cost
- * (equalities, then the ORDER BY or range: it reads only the rows the statement returns), only fully fitting ones
- * may claim it: the generic plan's cost rests on default selectivities (a third for a range with a parameter, an
- * average count per key) and on LIMIT finding its rows early, so a partial fit that looks cheaper on average
- * degrades with the real parameters, and the full fit does not.
+ * Which candidates may claim which statements: those that fit them. For a statement with parameters, where some
+ * fully fitting index lowers its cost (equalities, then the ORDER BY or range: it reads only the rows the statement
+ * returns), only fully fitting ones may: its generic plan's cost rests on default selectivities (a third for a
+ * range with a parameter, an average count per key) and on LIMIT finding its rows early, so a partial fit that
+ * looks cheaper on average degrades with the real parameters, and the full fit does not. A statement with its
+ * values in the text is costed from the real statistics, and any fit may claim it.
  */
 async function claimsOf(options: SelectionOptions, candidates: readonly SelectionCandidate[]): Promise<Map<string, number[]>> {
   const { statements, cost } = options;
@@ -75,7 +78,8 @@ async function claimsOf(options: SelectionOptions, candidates: readonly Selectio
   for (let s = 0; s < statements.length; s++) {
     const fitting = candidates.filter((c) => (c.fits.get(s) ?? 'none') !== 'none');
     let fullHelps = false;
-    for (const c of fitting) if (c.fits.get(s) === 'full' && (await cost([c.key], s)) < statements[s]!.baseCost) fullHelps = true;
+    if (statements[s]!.generic)
+      for (const c of fitting) if (c.fits.get(s) === 'full' && (await cost([c.key], s)) < statements[s]!.baseCost) fullHelps = true;
     for (const c of fitting) if (!fullHelps || c.fits.get(s) === 'full') claims.get(c.key)!.push(s);
   }
   return claims;
@@ -85,6 +89,8 @@ interface Configuration {
   chosen: SelectionCandidate[];
   bytes: number;
   costs: number[];
+  /** The statements each candidate may claim, grown candidates and extensions included. */
+  claims: Map<string, number[]>;
 }
 
 type Score = 'benefit-per-byte' | 'benefit';
@@ -104,11 +110,11 @@ interface SearchState {
 }
 
 /**
- * The chosen indexes a statement is costed with: every one that fits it, as the planner will have them all. What
- * a statement may be credited to (its claims) is narrower; what it costs is not.
+ * The chosen indexes a statement is costed with: those that may claim it (for a statement with its values in the
+ * text, every one that fits it, as the planner will have them all).
  */
-function keysFor(s: number, chosen: readonly SelectionCandidate[]): string[] {
-  return chosen.filter((c) => c.fits.has(s)).map((c) => c.key);
+function keysFor(claims: ReadonlyMap<string, number[]>, s: number, chosen: readonly SelectionCandidate[]): string[] {
+  return chosen.filter((c) => claims.get(c.key)?.includes(s)).map((c) => c.key);
 }
 
 /** The moves from a configuration: add a candidate not chosen, or replace a chosen index by a wider variant. */
@@ -142,7 +148,7 @@ async function bestMove(
     const next = config.chosen.filter((c) => c !== replaces).concat(add);
     let benefit = 0;
     for (const s of new Set([...claims.get(add.key)!, ...(replaces ? claims.get(replaces.key)! : [])])) {
-      benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(s, next), s)));
+      benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(claims, s, next), s)));
     }
     if (benefit < NOISE_SHARE * total) continue;
     const value = score === 'benefit' ? benefit : benefit / Math.max(bytes, PAGE_BYTES);
@@ -162,7 +168,7 @@ async function bestMove(
 async function search(options: SelectionOptions, score: Score, claims: Map<string, number[]>): Promise<Configuration> {
   const { statements, cost } = options;
   const state: SearchState = {
-    config: { chosen: [], bytes: 0, costs: statements.map((s) => s.baseCost) },
+    config: { chosen: [], bytes: 0, costs: statements.map((s) => s.baseCost), claims },
     claims,
     extensions: new Map(),
     total: statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0),
@@ -172,7 +178,7 @@ async function search(options: SelectionOptions, score: Score, claims: Map<strin
     const { config } = state;
     config.chosen = replaces ? config.chosen.map((c) => (c === replaces ? add : c)) : [...config.chosen, add];
     config.bytes += bytes;
-    for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(s, config.chosen), s);
+    for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(claims, s, config.chosen), s);
     if (options.extensions && !state.extensions.has(add.key)) await offerExtensions(options.extensions, add, state);
     for (const grown of (await options.grow?.(config.chosen)) ?? []) {
       if (claims.has(grown.key)) continue;
@@ -210,10 +216,14 @@ async function bestSwap(options: SelectionOptions, pool: readonly SelectionCandi
       if (config.bytes + bytes > budgetBytes) continue;
       const next = config.chosen.filter((c) => c !== out).concat(add);
       let benefit = 0;
+      let saved = 0;
       for (const s of new Set([...claims.get(add.key)!, ...claims.get(out.key)!])) {
-        benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(s, next), s)));
+        benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(claims, s, next), s)));
+        saved += statements[s]!.calls * (statements[s]!.baseCost - config.costs[s]!);
       }
-      if (benefit >= NOISE_SHARE * total && (!best || benefit > best.benefit)) best = { add, replaces: out, benefit, bytes };
+      // Within 1% of what the configuration already saves there is a near-tie, and the index in place stays.
+      if (benefit < NOISE_SHARE * total || benefit <= 0.01 * saved) continue;
+      if (!best || benefit > best.benefit) best = { add, replaces: out, benefit, bytes };
     }
   }
   return best;
@@ -262,8 +272,6 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
   const a = workloadCost(options, byRatio);
   const b = workloadCost(options, byBenefit);
   const config = b < a * 0.999 || (b <= a * 1.001 && byBenefit.bytes < byRatio.bytes) ? byBenefit : byRatio;
-  const allClaims = new Map([...claims]);
-  for (const c of config.chosen) if (!allClaims.has(c.key)) allClaims.set(c.key, [...c.fits.keys()]);
   const chosen: SelectedIndex[] = [];
   const current = statements.map((s) => s.baseCost);
   for (let i = 0; i < config.chosen.length; i++) {
@@ -271,8 +279,8 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
     const inPlace = config.chosen.slice(0, i + 1);
     const serves: SelectedIndex['serves'] = [];
     let gain = 0;
-    for (const s of allClaims.get(index.key) ?? []) {
-      const after = await cost(keysFor(s, inPlace), s);
+    for (const s of config.claims.get(index.key) ?? []) {
+      const after = await cost(keysFor(config.claims, s, inPlace), s);
       if (after < current[s]!) {
         gain += statements[s]!.calls * (current[s]! - after);
         serves.push({ statement: s, costBefore: current[s]!, costAfter: after });

@@ -91,10 +91,10 @@ describe('index selection under a storage budget', () => {
     expect(chosen[0]!.serves).toEqual([{ statement: 0, costBefore: 100, costAfter: 5 }]);
   });
 
-  it('lets only fully fitting indexes claim a statement when one helps', async () => {
+  it('lets only fully fitting indexes claim a statement with parameters when one helps', async () => {
     const base = [100, 100];
     const chosen = await selectIndexes({
-      statements: base.map((b) => ({ calls: 1, baseCost: b })),
+      statements: base.map((b) => ({ calls: 1, baseCost: b, generic: true })),
       candidates: [
         candidate('shared', [
           [0, 'partial'],
@@ -109,6 +109,25 @@ describe('index selection under a storage budget', () => {
     expect(chosen.map((c) => c.key)).toEqual(['shared', 'exact']);
     expect(chosen[0]!.serves.map((s) => s.statement)).toEqual([1]);
     expect(chosen[1]!.serves).toEqual([{ statement: 0, costBefore: 100, costAfter: 20 }]);
+  });
+
+  it('lets any fitting index claim a statement with its values in the text', async () => {
+    const base = [100, 100];
+    const chosen = await selectIndexes({
+      statements: base.map((b) => ({ calls: 1, baseCost: b })),
+      candidates: [
+        candidate('shared', [
+          [0, 'partial'],
+          [1, 'full'],
+        ]),
+        candidate('exact', [[0, 'full']], 100, 2),
+      ],
+      cost: fakeCost(base, { shared: { 0: 5, 1: 5 }, exact: { 0: 20 } }),
+      budgetBytes: 1000,
+    });
+    // The statistics behind statement 0's cost are real: 'shared' serves both, and 'exact' would add nothing.
+    expect(chosen.map((c) => c.key)).toEqual(['shared']);
+    expect(chosen[0]!.serves.map((s) => s.statement)).toEqual([0, 1]);
   });
 
   it('breaks near-ties towards the smaller index, when the budget holds only one', async () => {
