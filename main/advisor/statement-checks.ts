@@ -3,7 +3,7 @@ import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import { loadSqlParser, SqlSyntaxError } from '../sql/pg-parser.ts';
 import { columnsOfRelation, statementReferences, type RelationReference } from '../sql/statement-references.ts';
 import { extractFieldParameters } from '../sql/extract-field.ts';
-import { untypedArithmeticParameters, untypedNullTests } from '../sql/untyped-arithmetic.ts';
+import { untypedArithmeticParameters, untypedNullTests } from '../sql/untyped-parameters.ts';
 import { ADVISOR_MARKER } from './advisor-marker.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repairNormalizedText } from '../../../main/sql/normalized-repairs.ts';
 import { loadSqlParser, type SqlParser } from '../../../main/sql/pg-parser.ts';
-import { repairUntypedArithmetic } from '../../../main/sql/untyped-arithmetic.ts';
+import { repairUntypedArithmetic } from '../../../main/sql/untyped-parameters.ts';
 
 let parser: SqlParser;
 beforeAll(async () => {
