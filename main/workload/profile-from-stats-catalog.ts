@@ -62,6 +62,18 @@ export async function readStatementCounters(client: pg.Client): Promise<Statemen
     `SELECT n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
       WHERE e.extname = 'pg_stat_statements'`,
   );
+  // Reading the view without the library loaded is an error in the server's log: asked first.
+  const {
+    rows: [preload],
+  } = await client.query<{ loaded: boolean }>(
+    `SELECT 'pg_stat_statements' = ANY (string_to_array(translate(current_setting('shared_preload_libraries'), ' "', ''), ',')) AS loaded`,
+  );
+  if (!preload!.loaded) {
+    throw new ProfileFromStatsError(
+      'pg_stat_statements is not preloaded on this server, so it has recorded no statements.',
+      "Add it to shared_preload_libraries (shared_preload_libraries = 'pg_stat_statements'), restart the server, and let the application run a while.",
+    );
+  }
   if (!extension) {
     throw new ProfileFromStatsError(
       'pg_stat_statements is not created in this database, so there are no statements to build a profile from.',

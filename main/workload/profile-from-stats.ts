@@ -8,7 +8,8 @@
  *   1. typed literals repaired (`date $1` → `$1::date`, main/sql/typed-parameters.ts);
  *   2. reads only, and only the connecting role's own (profile-from-stats-filter.ts);
  *   3. every `$n` bound to a column from the parse tree (profile-from-stats-binding.ts), the column found in the
- *      catalog;
+ *      catalog; a `$n` added to a bound one (`+ $2::interval`) gets its type's zero, and one outside every predicate
+ *      (the select list) a neutral constant, since pg_stat_statements keeps no values;
  *   4. the parameter types, the server's own answer (PREPARE in the rolled-back read-only transaction);
  *   5. values from pg_stats, each checked by the parameter type's input function, the ones it rejects dropped.
  * A statement that fails a step is listed in `skipped` with the reason, and the profile is checked by the profile

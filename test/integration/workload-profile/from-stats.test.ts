@@ -3,13 +3,13 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SERVERS, withDatabase } from '../../support/databases.ts';
+import { TEST_SERVERS, createTestDatabase, withDatabase } from '../../support/databases.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
 import { PoolManager } from '../../../main/pool/pool-manager.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 import { prepareTemplateParams } from '../../../main/workload/param-generators.ts';
 import { PgWorkloadTarget } from '../../../main/workload/pg-workload-target.ts';
-import { profileFromStats, type ProfileFromStats } from '../../../main/workload/profile-from-stats.ts';
+import { profileFromStats, ProfileFromStatsError, type ProfileFromStats } from '../../../main/workload/profile-from-stats.ts';
 import { loadWorkloadProfile } from '../../../main/workload/profile-loader.ts';
 import type { WorkloadProfile } from '../../../main/workload/profile-schema.ts';
 import { createTemplatePicker } from '../../../main/workload/template-picker.ts';
@@ -190,5 +190,27 @@ describe.each(TEST_SERVERS)('a workload profile from pg_stat_statements (%s)', (
     const log = (await readFile(logFile)).subarray(logStart).toString('utf8');
     expect(log).toContain('from-stats test: end of the run');
     expect(log.split('\n').filter((line) => line.includes('ERROR:'))).toEqual([]);
+  });
+});
+
+describe('a workload profile from pg_stat_statements on a server that does not preload it (the shared pg15)', () => {
+  it('says so and what to do, without reading the view (which would be an error in the server log)', async () => {
+    const db = await createTestDatabase('pg15');
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ v: string }>(`SELECT current_setting('shared_preload_libraries') AS v`);
+      // The shared server is the system's PostgreSQL 15 as installed: nothing preloaded.
+      expect(rows[0]!.v).not.toContain('pg_stat_statements');
+      const error = await profileFromStats(client).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProfileFromStatsError);
+      expect((error as ProfileFromStatsError).message).toContain('not preloaded');
+      expect((error as ProfileFromStatsError).hint).toContain('shared_preload_libraries');
+      // The transaction was rolled back: the client is usable.
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await client.end();
+      await db.drop();
+    }
   });
 });
