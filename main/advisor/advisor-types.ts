@@ -23,6 +23,8 @@ export interface SuppliedStatement {
   totalMs?: number;
   /** Where it came from, for people: "statements.sql:12", "postgresql.log", "pg_stat_activity". */
   source: string;
+  /** The roles that ran it where the source names them (csvlog's and jsonlog's user): planned as one of them. */
+  roles?: string[];
 }
 
 /** A proposed index, with what it is for and what it costs. */

@@ -310,8 +310,9 @@ async function hiddenStatementsEntry(client: pg.Client, hidden: number): Promise
 type Incoming = Omit<SuppliedStatement, 'totalMs'> & { totalMs: number | undefined; userIds: string[] };
 
 /**
- * Statements from other sources than pg_stat_statements: SQL files and server logs (`supplied`, run by a role
- * nobody knows: UNKNOWN_RUNNER, planned as planning-roles.ts plans another role's statement) and, for
+ * Statements from other sources than pg_stat_statements: SQL files and server logs (`supplied`: planned as a role
+ * that ran it where the source names one that exists here, else as a statement of a role nobody knows,
+ * UNKNOWN_RUNNER, which planning-roles.ts plans only while no untrusted function exists) and, for
  * `sampleSeconds`, pg_stat_activity's running statements (with the role that ran them). Each goes through the
  * same filter (whyNotAnalyzable), normalized and repaired like pg_stat_statements' texts (plannableText). Where
  * pg_stat_statements has the same statement (one fingerprint), its counters and roles win (they are measured, a
@@ -325,7 +326,11 @@ async function captureSupplied(
   statements: CapturedStatement[],
   skipped: CapturedWorkload['skipped'],
 ): Promise<void> {
-  const incoming: Incoming[] = supplied.map((s) => ({ ...s, totalMs: s.totalMs, userIds: [UNKNOWN_RUNNER] }));
+  const oids = await roleOids(client, [...new Set(supplied.flatMap((s) => s.roles ?? []))]);
+  const incoming: Incoming[] = supplied.map((s) => {
+    const userIds = (s.roles ?? []).flatMap((role) => oids.get(role) ?? []);
+    return { ...s, totalMs: s.totalMs, userIds: userIds.length > 0 ? userIds : [UNKNOWN_RUNNER] };
+  });
   if (sampleSeconds > 0) {
     const sample = await sampleActivity(client, sampleSeconds);
     incoming.push(...sample.statements);
@@ -398,6 +403,16 @@ function plannableText(parser: SqlParser, text: string): string {
     throw error;
   }
   return repairNormalizedText(parser, normalized).trim();
+}
+
+/** The oids of the roles a log named, by name; a name this server does not have is left out. */
+async function roleOids(client: pg.Client, names: string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const { rows } = await client.query<{ name: string; oid: string }>(
+    `${ADVISOR_MARKER} SELECT rolname AS name, oid::text AS oid FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])`,
+    [names],
+  );
+  return new Map(rows.map((r) => [r.name, r.oid]));
 }
 
 /** The same statement from another source: calls and times add up; a known runner beats an unknown one. */

@@ -57,6 +57,8 @@ export type AdvisorReportPayload = z.infer<typeof advisorReportSchema>;
 export const MAX_SUPPLIED_STATEMENTS = 10_000;
 /** The longest statement text taken (PostgreSQL's own track_activity_query_size stops at 1 MiB; a query is far shorter). */
 export const MAX_STATEMENT_CHARS = 100_000;
+/** The longest role name PostgreSQL can have (NAMEDATALEN − 1 bytes; a byte per character at most). */
+const NAMEDATALEN_MAX = 63;
 /** The longest pg_stat_activity sampling: the analysis waits for it. */
 export const MAX_SAMPLE_ACTIVITY_SECONDS = 600;
 
@@ -70,6 +72,8 @@ export const suppliedStatementSchema = z
     totalMs: z.number().nonnegative().optional(),
     /** Where it came from, for people ("statements.sql:12"). */
     source: z.string().max(1000),
+    /** The roles that ran it, where the source names them (a csvlog's or jsonlog's user). */
+    roles: z.array(z.string().max(NAMEDATALEN_MAX)).max(100).optional(),
   })
   .strict();
 

@@ -162,7 +162,13 @@ export class AdvisorSession {
 
 /** A statement of the contract as the advisor takes it: a time only where the source knew one. */
 function supplied(s: NonNullable<AnalyzeParams['statements']>[number]): SuppliedStatement {
-  return { query: s.query, calls: s.calls, source: s.source, ...(s.totalMs === undefined ? {} : { totalMs: s.totalMs }) };
+  return {
+    query: s.query,
+    calls: s.calls,
+    source: s.source,
+    ...(s.totalMs === undefined ? {} : { totalMs: s.totalMs }),
+    ...(s.roles === undefined ? {} : { roles: s.roles }),
+  };
 }
 
 /** `entries`: the whole history, to tell whether a rollback of this entry's name would drop its INVALID leftover. */

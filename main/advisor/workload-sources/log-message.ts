@@ -11,6 +11,8 @@ export interface LogMessage {
   detail: string | null;
   session: string | null;
   database: string | null;
+  /** The role that ran it, where the format names it (csvlog, jsonlog). */
+  user: string | null;
   /** 1-based line of the file where the record starts. */
   line: number;
 }

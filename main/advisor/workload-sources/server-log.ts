@@ -54,7 +54,8 @@ const HEAD_BYTES = 64 * 1024;
  * `execute …:` message counts once, with its duration where logged (a bare `duration:` after a log_statement line
  * is credited to that backend's statement). Grouped by PostgreSQL's fingerprint (the same statement up to its
  * constants): calls = how many, totalMs = the sum of the durations logged. One text is kept for each, the first,
- * with an execute's logged parameters put in as quoted literals (a parameter not logged stays `$n`).
+ * with an execute's logged parameters put in as quoted literals (a parameter not logged stays `$n`), and the roles
+ * that ran it where the format names them (csvlog, jsonlog: the advisor plans it as one of them).
  * `database`: keep only that database's statements where the format says (csvlog, jsonlog).
  */
 export async function statementsFromServerLog(text: string, name: string, database?: string): Promise<ServerLogStatements> {
@@ -116,6 +117,7 @@ async function readLog(input: LogInput, name: string, database: string | undefin
     }
     group.calls++;
     if (logged.durationMs !== null) group.totalMs = (group.totalMs ?? 0) + logged.durationMs;
+    if (m.user !== null && !(group.roles ??= []).includes(m.user)) group.roles.push(m.user);
     lastOfSession.set(m.session, group);
   }
   return { format, formatReason: reason, statements: [...groups.values()], executions };

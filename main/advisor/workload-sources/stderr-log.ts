@@ -36,7 +36,7 @@ export async function* stderrLogMessages(lines: AsyncIterable<string> | Iterable
       continue;
     }
     if (pending) yield pending;
-    const message: LogMessage = { severity, message: body, detail: null, session: null, database: null, line: number };
+    const message: LogMessage = { severity, message: body, detail: null, session: null, database: null, user: null, line: number };
     pending = message;
     append = (more) => (message.message += `\n${more}`);
   }

@@ -4,7 +4,7 @@ import type { LogMessage } from './log-message.ts';
 import { WorkloadSourceError } from './source-error.ts';
 
 /** csvlog's columns (the same order since PostgreSQL 13; 14 and later append more at the end). */
-const CSV = { database: 2, pid: 3, severity: 11, message: 13, detail: 14 } as const;
+const CSV = { user: 1, database: 2, pid: 3, severity: 11, message: 13, detail: 14 } as const;
 
 /**
  * The records of a csvlog file: RFC 4180 CSV, where a statement's newlines stay inside its quoted field. Streamed
@@ -24,6 +24,7 @@ export async function* csvLogMessages(input: Readable, name: string): AsyncGener
         detail: record[CSV.detail] || null,
         session: record[CSV.pid] || null,
         database: record[CSV.database] || null,
+        user: record[CSV.user] || null,
         line: start,
       };
     }
@@ -57,6 +58,7 @@ export async function* jsonLogMessages(lines: AsyncIterable<string> | Iterable<s
       detail: typeof record['detail'] === 'string' ? record['detail'] : null,
       session: record['pid'] === undefined ? null : String(record['pid']),
       database: typeof record['dbname'] === 'string' ? record['dbname'] : null,
+      user: typeof record['user'] === 'string' ? record['user'] : null,
       line: number,
     };
   }

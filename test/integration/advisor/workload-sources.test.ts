@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chown, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import {
   statementsFromServerLogFile,
   statementsFromSqlFile,
 } from '../../../main/advisor/workload-sources/index.ts';
-import { TEST_SERVERS, createTestDatabase, withDatabase, type TestDatabase } from '../../support/databases.ts';
+import { TEST_SERVERS, createTestDatabase, serverUrl, withDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -122,6 +123,48 @@ describe.each(TEST_SERVERS)('workload sources (%s)', (server) => {
       await loop;
       await other.end();
     }
+  }, 60_000);
+});
+
+/**
+ * As whom a supplied statement is planned: as a role its log names (found in this server's roles), else as a
+ * statement of an unknown role, which planning-roles.ts refuses while a function of an untrusted owner exists.
+ */
+describe.each(TEST_SERVERS)('the roles a log names (%s)', (server) => {
+  let db: TestDatabase;
+  const owner = `hotpath_ws_owner_${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(server);
+    await withClient(db.url, async (client) => {
+      await client.query('CREATE TABLE items (id int PRIMARY KEY, code text NOT NULL)');
+      await client.query(`CREATE ROLE ${owner} NOLOGIN`);
+      await client.query(`CREATE FUNCTION owned() RETURNS int LANGUAGE sql AS 'SELECT 1'`);
+      await client.query(`ALTER FUNCTION owned() OWNER TO ${owner}`);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.drop();
+    await withClient(serverUrl(server), (client) => client.query(`DROP ROLE IF EXISTS ${owner}`));
+  });
+
+  it('plans by the named role’s rules, and a role this server lacks as an unknown one', async () => {
+    const report = await analyzeWorkload({
+      pg: { connectionString: db.url },
+      useStatStatements: false,
+      useHypopg: false,
+      statements: [
+        { query: "SELECT id FROM items WHERE code = 'a'", calls: 1, source: 'pg.csv:7', roles: ['postgres'] },
+        { query: 'SELECT code FROM items WHERE id = 1', calls: 1, source: 'pg.csv:9', roles: ['nobody_here'] },
+      ],
+    });
+    expect(report.statements).toEqual([]);
+    expect(report.skipped).toEqual([
+      { query: 'SELECT id FROM items WHERE code = $1', reason: expect.stringContaining('run by postgres, a superuser') },
+      { query: 'SELECT code FROM items WHERE id = $1', reason: expect.stringContaining('the role that ran it is unknown') },
+    ]);
+    expect(report.skipped[1]!.reason).toContain(`(${owner})`);
   }, 60_000);
 });
 

@@ -94,6 +94,13 @@ describe('statementsFromServerLog: the statements a server logged', () => {
     }
   });
 
+  it('names the roles that ran each statement where the format does (csvlog, jsonlog), not in the stderr format', async () => {
+    const roles = async (name: string) => (await statementsFromServerLogFile(fixture(name))).statements.map((s) => s.roles);
+    expect(await roles('workload-sources-csvlog.csv')).toEqual([['postgres'], ['postgres'], ['postgres'], ['postgres']]);
+    expect(await roles('workload-sources-jsonlog.jsonl')).toEqual([['postgres'], ['postgres'], ['postgres'], ['postgres']]);
+    expect(await roles('workload-sources-stderr.txt')).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
   it('reads csvlog told by its content too', async () => {
     const found = await statementsFromServerLog(await read('workload-sources-csvlog.csv'), 'postgresql-15.log');
     expect(found).toMatchObject({ format: 'csvlog', formatReason: 'by its content (CSV records)' });
