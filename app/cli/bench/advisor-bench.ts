@@ -143,7 +143,7 @@ export async function advisorBench(options: AdvisorBenchOptions): Promise<BenchR
     });
 
     const statStatements = options.fromStatStatements
-      ? await fromStatStatements(load.url, queries, options.statementTimeoutSeconds ?? 600, measure, progress)
+      ? await fromStatStatements(load.url, queries, options.statementTimeoutSeconds ?? 120 * Math.max(1, options.scale), measure, progress)
       : null;
 
     return result(options, {
@@ -178,6 +178,7 @@ interface StatStatementsOutcome {
   analyzed?: number[];
   notAnalyzed?: { number: number; reason: string }[];
   failed?: { number: number; error: string }[];
+  rerunWithoutNestedLoops?: number[];
   runSeconds?: number;
   hotpath?: Contender;
 }
@@ -213,7 +214,15 @@ async function fromStatStatements(
       notAnalyzed.push({ number: query.number, reason });
     }
   }
-  return { ran: true, analyzed, notAnalyzed, failed: run.failed, runSeconds: run.seconds, hotpath: await measure(report.proposals) };
+  return {
+    ran: true,
+    analyzed,
+    notAnalyzed,
+    failed: run.failed,
+    rerunWithoutNestedLoops: run.rerunWithoutNestedLoops,
+    runSeconds: run.seconds,
+    hotpath: await measure(report.proposals),
+  };
 }
 
 function textBeforePlaceholders(sql: string): string {
@@ -273,6 +282,9 @@ function result(options: AdvisorBenchOptions, outcome: Outcome): BenchResult {
         (ss.notAnalyzed!.length ? ` (not: ${ss.notAnalyzed!.map((n) => `Q${n.number}: ${n.reason}`).join('; ')})` : '') +
         `; relative cost at the default budget ${ss.hotpath!.relativeCost}, ${ss.hotpath!.indexes.length} indexes, ${megabytes(ss.hotpath!.sizeBytes)} MB` +
         (ss.failed!.length ? `; queries that failed to run: ${ss.failed!.map((f) => `Q${f.number} (${f.error})`).join('; ')}` : '') +
+        (ss.rerunWithoutNestedLoops!.length
+          ? `; run again with nested loops off after the statement timeout: ${ss.rerunWithoutNestedLoops!.map((n) => `Q${n}`).join(', ')}`
+          : '') +
         '.',
     );
   }
