@@ -70,4 +70,6 @@ export interface AdvisorReport {
   findings: IndexFinding[];
   /** Statements that could not be planned (with the reason), so nothing is silently skipped. */
   skipped: { query: string; reason: string }[];
+  /** The storage the proposals could take together (the operator's, or the default share of the database's size), and what they take. */
+  budget: { bytes: number; source: 'default' | 'operator'; proposedBytes: number };
 }

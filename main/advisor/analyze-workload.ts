@@ -8,6 +8,7 @@ import type { WorkloadStatement } from './advisor-types.ts';
 import { HypopgEvaluator, hypopgAvailable, hypopgInstalled, type CostEvaluator } from './hypopg-evaluator.ts';
 import { createIndexDdl, indexName, type IndexSpec } from './index-spec.ts';
 import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.ts';
+import { NotPlannableError } from './statement-checks.ts';
 import { DEFAULT_BUDGET_SHARE, selectIndexes } from './selection.ts';
 import { extensionsOf, grownCandidates } from './candidate-extensions.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
@@ -138,7 +139,11 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
       } catch (error) {
         skipped.push({
           query: statement.query,
-          reason: `could not be planned${as.role === null ? '' : ` as ${as.role}`}: ${(error as Error).message}`,
+          // A check before EXPLAIN found why (a dropped relation, a missing grant): said as it is, nothing was sent.
+          reason:
+            error instanceof NotPlannableError
+              ? `not planned: ${error.message}`
+              : `could not be planned${as.role === null ? '' : ` as ${as.role}`}: ${(error as Error).message}`,
         });
       }
     }
@@ -245,6 +250,11 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
         proposals,
         findings: indexFindings(existing),
         skipped,
+        budget: {
+          bytes: budgetBytes,
+          source: options.budgetBytes === undefined ? 'default' : 'operator',
+          proposedBytes: proposals.reduce((sum, p) => sum + p.estimatedSizeBytes, 0),
+        },
       };
     } finally {
       await evaluator.close();

@@ -50,6 +50,8 @@ export const advisorReportSchema = z.object({
   proposals: z.array(indexProposalSchema),
   findings: z.array(indexFindingSchema),
   skipped: z.array(z.object({ query: z.string(), reason: z.string() })),
+  /** The storage the proposals could take together, where it came from, and what they take. */
+  budget: z.object({ bytes: z.number(), source: z.enum(['default', 'operator']), proposedBytes: z.number() }),
 });
 export type AdvisorReportPayload = z.infer<typeof advisorReportSchema>;
 

@@ -1,4 +1,5 @@
 import { useAdvisor, useEngineStatus, useServices } from '../app/console-context.ts';
+import { AnalyzeForm } from '../components/analyze-form.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { IndexBuildProgress } from '../components/index-build-progress.tsx';
@@ -7,7 +8,7 @@ import { IndexHistory } from '../components/index-history.tsx';
 import { IndexProposals } from '../components/index-proposals.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
 import { SkippedStatements } from '../components/skipped-statements.tsx';
-import { formatClock } from '../format/units.ts';
+import { formatBytes, formatClock } from '../format/units.ts';
 import { usePolling } from '../hooks/use-polling.ts';
 
 /**
@@ -35,14 +36,12 @@ export function IndexesPage() {
       <div className="page__header">
         <h1>Indexes</h1>
         <div className="page__tools">
-          <button
-            type="button"
-            className="button--primary"
-            onClick={() => void advisor.getState().analyze()}
-            disabled={!connected || analyzing}
-          >
-            {analyzing ? 'Analyzing…' : report ? 'Analyze again' : 'Analyze workload'}
-          </button>
+          <AnalyzeForm
+            onAnalyze={(budgetBytes) => void advisor.getState().analyze(budgetBytes)}
+            disabled={!connected}
+            analyzing={analyzing}
+            analyzedBefore={report !== null}
+          />
         </div>
       </div>
       {!connected && known ? (
@@ -58,6 +57,8 @@ export function IndexesPage() {
                   {report.statements} statement{report.statements === 1 ? '' : 's'} analyzed
                   {report.skipped.length > 0 && `, ${report.skipped.length} not analyzed (listed below)`} at {formatClock(report.at)} ·{' '}
                   {report.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG on this server)'}
+                  {' · '}proposals take {formatBytes(report.budget.proposedBytes)} of a {formatBytes(report.budget.bytes)} budget
+                  {report.budget.source === 'default' ? " (half the database's size)" : ''}
                   {readOnly && ' · read-only mode: nothing is built'}
                 </span>
               )}

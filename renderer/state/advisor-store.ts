@@ -28,7 +28,8 @@ export interface AdvisorState {
   setVisible(visible: boolean): void;
   refresh(): Promise<void>;
   applyProgress(progress: BuildProgressPayload): void;
-  analyze(): Promise<void>;
+  /** Runs the analysis; `budgetBytes` caps the proposals' storage (absent: the engine's default share of the database). */
+  analyze(budgetBytes?: number): Promise<void>;
   build(name: string): Promise<void>;
   cancelBuild(name: string): Promise<void>;
   /** Cancels the query of the backend a build waits for; call only after the operator confirmed. */
@@ -79,11 +80,11 @@ export function createAdvisorStore(api: EngineApi): AdvisorStore {
       applyProgress(progress) {
         set({ progress: { ...get().progress, [progress.name]: progress } });
       },
-      analyze: () =>
+      analyze: (budgetBytes) =>
         guard(async () => {
           set({ analyzing: true });
           try {
-            set({ report: await api.call('advisor.analyze', {}) });
+            set({ report: await api.call('advisor.analyze', budgetBytes === undefined ? {} : { budgetBytes }) });
           } finally {
             set({ analyzing: false });
           }

@@ -113,6 +113,8 @@ export function toJson(plan: OptimizePlanPayload, result: OptimizeResultPayload 
       reason: p.reason,
     })),
     findings: advisor.findings,
+    /** The storage the proposals could take together (bytes), where it came from, and what they take. */
+    budget: advisor.budget,
     /** Statements not analyzed, each with why (e.g. another role's, which Hotpath may not plan as that role). */
     skipped: advisor.skipped,
     steps: plan.steps,
@@ -135,10 +137,15 @@ function formatLatency(before: LatencyByTemplate | null, after: LatencyByTemplat
   });
 }
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
 function formatText(plan: OptimizePlanPayload, result: OptimizeResultPayload | null, dryRun: boolean): string {
   const { advisor } = plan;
   const lines = [
     `Index advisor: ${advisor.statements} statements, ${advisor.method === 'hypopg' ? 'what-if costs from HypoPG' : 'estimated costs (no HypoPG)'}.`,
+    `Storage budget: ${megabytes(advisor.budget.bytes)}${advisor.budget.source === 'default' ? " (half the database's size; --budget sets it)" : ''}; the proposals take ${megabytes(advisor.budget.proposedBytes)}.`,
   ];
   lines.push('', plan.steps.length === 0 ? 'Nothing to do.' : `Plan (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}):`);
   for (const [i, step] of plan.steps.entries()) {

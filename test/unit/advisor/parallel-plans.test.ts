@@ -115,12 +115,13 @@ describe('parallel generic plans (Limit → Gather Merge → Sort → Parallel S
     const candidates = generateCandidates(accesses, tables);
     const evaluator = new EstimateEvaluator(plans, accesses, tables, settings);
     const byKey = new Map(candidates.map((c) => [specKey(c.spec), c]));
+    // The demo's statements have parameters: their generic plans are what the full-fit rule is for.
     const chosen = await selectIndexes({
       statements: [
-        { calls: 18, baseCost: 11249.66 },
-        { calls: 14, baseCost: 10882.92 },
-        { calls: 13, baseCost: 11716.27 },
-        { calls: 3300, baseCost: 8.44 },
+        { calls: 18, baseCost: 11249.66, generic: true },
+        { calls: 14, baseCost: 10882.92, generic: true },
+        { calls: 13, baseCost: 11716.27, generic: true },
+        { calls: 3300, baseCost: 8.44, generic: true },
       ],
       candidates: candidates.map((c) => ({
         key: specKey(c.spec),

@@ -42,6 +42,7 @@ const report: AdvisorReportPayload = {
   serverVersion: 180004,
   at: 1_700_000_000_000,
   statements: 5,
+  budget: { bytes: 512 * 1024 * 1024, source: 'default', proposedBytes: 6 * 1024 * 1024 },
   proposals: [proposal],
   findings: [
     {

@@ -28,6 +28,7 @@ function report(skippedStatements: AdvisorReportPayload['skipped']): AdvisorRepo
     serverVersion: 180004,
     at: 1_700_000_000_000,
     statements: 3,
+    budget: { bytes: 512 * 1024 * 1024, source: 'default', proposedBytes: 0 },
     proposals: [],
     findings: [],
     skipped: skippedStatements,
