@@ -128,6 +128,21 @@ describe('indexes page', () => {
     expect(screen.getByTestId('index-findings').textContent).toContain('DROP INDEX CONCURRENTLY "public"."t_a"');
   });
 
+  it('sends the storage budget the operator gives (MiB), refuses one that is not a whole number, and shows what the proposals take of it', async () => {
+    const api = engine();
+    renderIndexes(api);
+    const budget = await screen.findByLabelText(/Storage budget/);
+    fireEvent.change(budget, { target: { value: '1.5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Analyze workload' }));
+    expect((await screen.findByText(/whole number of MiB/)).textContent).toContain('leave it empty for the default');
+    expect(api.callsOf('advisor.analyze')).toEqual([]);
+    fireEvent.change(budget, { target: { value: '200' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Analyze workload' }));
+    await screen.findByTestId(`proposal-${proposal.name}`);
+    expect(api.callsOf('advisor.analyze')).toEqual([{ budgetBytes: 200 * 1024 * 1024 }]);
+    expect(screen.getByRole('heading', { name: /Proposals/ }).textContent).toContain('proposals take 6 MiB of a 512 MiB budget');
+  });
+
   it('builds, shows live progress with the blocker and asks before cancelling its query, then lists the build with its measured effect', async () => {
     const api = engine();
     const { services } = renderIndexes(api);
