@@ -162,6 +162,8 @@ function candidatesFor(names: string[], scopes: readonly RangeEntry[][]): Column
   return `${names.join('.')} names no table of its FROM clause`;
 }
 
+const shiftsOf = (uses: { shifts: number[] }): ParamUse[] => uses.shifts.map((n) => ({ number: n, role: 'shift', column: null }));
+
 /** A parameter used in one expression: with the role and the other side's node, or why it is not bound. */
 type ParamUse = { number: number; role: ParamRole; column: unknown } | { number: number; reason: string };
 
@@ -174,11 +176,10 @@ function parameterUses(expr: Node): ParamUse[] {
   const items = list(child(right, 'List')?.['items']).map(paramNumber);
   if (kind === 'AEXPR_OP' && (EQUAL_OPERATORS.has(operator) || operator in FLIP)) {
     const [leftParams, rightParams] = [paramArithmetic(left), paramArithmetic(right)];
-    const shifts = (uses: { shifts: number[] }) => uses.shifts.map((n) => ({ number: n, role: 'shift' as const, column: null }));
     if (rightParams !== null && leftParams === null)
-      return [{ number: rightParams.first, role: COLUMN_ON_LEFT[operator] ?? 'equal', column: left }, ...shifts(rightParams)];
+      return [{ number: rightParams.first, role: COLUMN_ON_LEFT[operator] ?? 'equal', column: left }, ...shiftsOf(rightParams)];
     if (leftParams !== null && rightParams === null)
-      return [{ number: leftParams.first, role: FLIP[operator] ?? 'equal', column: right }, ...shifts(leftParams)];
+      return [{ number: leftParams.first, role: FLIP[operator] ?? 'equal', column: right }, ...shiftsOf(leftParams)];
     return [];
   }
   const param = paramNumber(right);
@@ -188,10 +189,11 @@ function parameterUses(expr: Node): ParamUse[] {
   }
   if (kind === 'AEXPR_IN') return items.flatMap((n) => (n === null ? [] : [{ number: n, role: 'equal' as const, column: left }]));
   if (BETWEEN_KINDS.has(kind)) {
-    const [low, high] = items;
+    // Each end may be an arithmetic of parameters too: `d BETWEEN $1 - $2 AND $3 + $4`.
+    const [low, high] = list(child(right, 'List')?.['items']).map(paramArithmetic);
     return [
-      ...(low === null || low === undefined ? [] : [{ number: low, role: 'lower' as const, column: left }]),
-      ...(high === null || high === undefined ? [] : [{ number: high, role: 'upper' as const, column: left }]),
+      ...(low ? [{ number: low.first, role: 'lower' as const, column: left }, ...shiftsOf(low)] : []),
+      ...(high ? [{ number: high.first, role: 'upper' as const, column: left }, ...shiftsOf(high)] : []),
     ];
   }
   return [];

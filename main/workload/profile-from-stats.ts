@@ -21,6 +21,7 @@ import type { z } from 'zod';
 import { loadSqlParser } from '../sql/pg-parser.ts';
 import { repairTypedParameters } from '../sql/typed-parameters.ts';
 import { bindParameters, COLUMNLESS_ROLES, type ParamBinding } from './profile-from-stats-binding.ts';
+import { castParameters } from './profile-from-stats-casts.ts';
 import {
   HIDDEN_TEXT,
   ProfileFromStatsError,
@@ -105,7 +106,7 @@ export async function profileFromStats(client: pg.Client, options: ProfileFromSt
         skipped.push({ query, reason: built.reason });
         continue;
       }
-      const same = templates.findIndex((t) => t.sql === query);
+      const same = templates.findIndex((t) => t.sql === built.sql);
       if (same >= 0) {
         // The same text under another queryid (another search_path, or parameter types): one template, calls summed.
         templates[same]!.weight += row.calls;
@@ -115,7 +116,7 @@ export async function profileFromStats(client: pg.Client, options: ProfileFromSt
       const template = {
         name: templateName(included.length + 1, built.table),
         description: describe(row),
-        sql: query,
+        sql: built.sql,
         weight: row.calls,
         params: built.params,
       };
@@ -128,7 +129,7 @@ export async function profileFromStats(client: pg.Client, options: ProfileFromSt
       templates.push(template);
       included.push({
         template: template.name,
-        query,
+        query: built.sql,
         calls: row.calls,
         meanMs: row.totalMs / row.calls,
         params: built.params.map(describeParam),
@@ -177,7 +178,7 @@ async function buildTemplate(
   query: string,
   row: StatementCounters,
   tables: TableCache,
-): Promise<{ params: ParamSpec[]; table: string } | { reason: string }> {
+): Promise<{ sql: string; params: ParamSpec[]; table: string } | { reason: string }> {
   const { bindings, unbound } = bindParameters(parser, query);
   if (unbound.length > 0) return { reason: unboundReason(unbound) };
   const columns = new Map<number, { table: ResolvedTable; column: string }>();
@@ -190,8 +191,16 @@ async function buildTemplate(
     }
     columns.set(binding.number, found);
   }
-  const probe = await probeParameterTypes(client, query);
-  if ('error' in probe) return { reason: `PostgreSQL cannot prepare it: ${probe.error}` };
+  let sql = query;
+  let probe = await probeParameterTypes(client, sql);
+  if ('error' in probe) {
+    // Constants typed by their own text before normalization: cast as their columns, and asked once more.
+    const casts = new Map([...columns].map(([n, c]) => [n, c.table.columns.get(c.column)!]));
+    const cast = castParameters(parser, query, casts);
+    const retried = cast === null ? null : await probeParameterTypes(client, cast);
+    if (retried === null || 'error' in retried) return { reason: `PostgreSQL cannot prepare it: ${probe.error}` };
+    [sql, probe] = [cast!, retried];
+  }
   const params: ParamSpec[] = [];
   for (const binding of bindings) {
     const type = probe.types[binding.number - 1] ?? 'text';
@@ -215,7 +224,7 @@ async function buildTemplate(
     params.push(checked);
   }
   const firstTable = [...columns.values()][0]?.table.name ?? bindings[0]?.columns[0]?.table ?? 'statement';
-  return { params, table: firstTable };
+  return { sql, params, table: firstTable };
 }
 
 /** The choice param without the values the parameter type's input function rejects; null when none is left. */

@@ -99,6 +99,16 @@ describe('binding a statement’s $n to the column it is compared to', () => {
     ]);
   });
 
+  it('binds the ends of `BETWEEN $1 - $2 AND $3 + $4` the same way', () => {
+    const { bindings } = bind('SELECT 1 FROM t WHERE discount BETWEEN $1 - $2 AND $3 + $4');
+    expect(bindings.map((b) => [b.number, b.role, b.paired])).toEqual([
+      [1, 'lower', true],
+      [2, 'shift', false],
+      [3, 'upper', true],
+      [4, 'shift', false],
+    ]);
+  });
+
   it('takes a parameter outside every predicate (select list, ORDER BY) as a constant; one in a subquery of a predicate is not', () => {
     const { bindings, unbound } = bind(
       'SELECT $1 * sum(x * ($2 - d)), substring(p from $3 for $4) FROM t WHERE a IN (SELECT $5 + b FROM u) GROUP BY 2 ORDER BY $6',
