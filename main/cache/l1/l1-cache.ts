@@ -2,8 +2,9 @@
  * The L1 cache: in-process, byte-bounded, per-entry TTL, decoded values (never serialised,
  * so a hit costs no decoding), W-TinyLFU eviction with an adaptive window (see
  * `w-tinylfu-policy.ts`). Entries live in numbered slots so the policy's lists are typed
- * arrays: a hit is one map lookup plus a few writes to one slot record and allocates nothing
- * (no hashing, no sketch access: the policy counts the hit in the slot). A `set` right after
+ * arrays: a hit is one map lookup plus one write to the slot's flags word and allocates nothing
+ * (no hashing, no sketch access, no list move: the policy sets a visited bit and counts the hit
+ * there, and moves entries only when they reach the head of their queue). A `set` right after
  * its own miss (read-through) reuses the miss's hash and skips the second map lookup. Without
  * any TTL in the cache, neither path reads the clock or the expiry times.
  * Expiry is lazy on access; expired entries are also evicted before live ones, reclaimed by
@@ -32,6 +33,8 @@ export interface L1Options<K, V> {
   expectedEntries?: number;
   /** Seed of the random admission, for reproducible runs. */
   seed?: number;
+  /** Reorder on every hit, as published W-TinyLFU does (the benchmark's peer); default: lazily, a hit only sets a bit. */
+  eagerPromotion?: boolean;
 }
 
 export interface SetOptions {
@@ -96,6 +99,7 @@ export class L1Cache<K, V> {
       random: seededRandom(options.seed ?? 0x5eed),
       onEvict: (slot) => this.release(slot, this.withTtl !== 0 && this.isExpired(slot) ? EXPIRED : EVICTED),
       isExpired: (slot) => this.isExpired(slot),
+      eagerPromotion: options.eagerPromotion ?? false,
     });
   }
 

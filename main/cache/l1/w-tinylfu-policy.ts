@@ -24,6 +24,12 @@ const QUEUE = 3;
 /** Flag beside the queue number: the slot's key is in the simulation's sample. */
 const SAMPLED = 4;
 /**
+ * Flag: hit since the entry last passed the head of its queue (lazy promotion). A hit only sets it;
+ * the entry moves when it reaches the head: window and protected give it a second chance at their
+ * tail (CLOCK), probation promotes it to protected instead of offering it as a victim.
+ */
+const VISITED = 8;
+/**
  * Hits not yet added to the sketch (0..15, bits 4–7). The sketch is read only when an entry
  * competes for admission, so a hit just counts here; the counts go to the sketch when the entry
  * duels, leaves, or before the sketch halves. A hit then costs no hashing and no sketch access.
@@ -63,6 +69,8 @@ export interface PolicyOptions {
   ghost?: boolean;
   /** No duel: every candidate enters probation (a segmented LRU; with the ghost, close to ARC). */
   admitAll?: boolean;
+  /** Move entries on every hit (LRU-ordered regions, as W-TinyLFU is published) instead of lazily. */
+  eagerPromotion?: boolean;
 }
 
 export class WTinyLfuPolicy {
@@ -77,6 +85,9 @@ export class WTinyLfuPolicy {
   /** The mode: fixed by the options, or the simulation's verdict when adaptive. `remembers` needs `ghost`. */
   private remembers: boolean;
   private filters: boolean;
+  private readonly lazy: boolean;
+  /** Set by `windowOverflowToProbation`: the oldest candidate of the eviction under way. */
+  private firstCandidate = NONE;
   /** False when the sketch is shared: its owner counts the requests. */
   private readonly counts: boolean;
   /** Copied out of `options` (whose shape differs between caches and shadows): one field load per eviction. */
@@ -108,6 +119,7 @@ export class WTinyLfuPolicy {
     this.ghost = options.ghost === true || options.adaptive ? new GhostKeys(Math.max(16, options.expectedEntries)) : undefined;
     this.remembers = options.ghost === true;
     this.filters = options.admitAll !== true;
+    this.lazy = options.eagerPromotion !== true;
   }
 
   hashOf(slot: number): number {
@@ -127,6 +139,17 @@ export class WTinyLfuPolicy {
     const data = this.links.data;
     const at = slot * STRIDE;
     const flags = data[at + FLAGS]!;
+    if (this.lazy) {
+      // One word written: the visited bit and, while it has room, one more pending hit.
+      if (this.counts && (flags & PENDING) !== PENDING) {
+        data[at + FLAGS] = (flags | VISITED) + PENDING_ONE;
+        this.sketch.countDeferred();
+      } else {
+        data[at + FLAGS] = flags | VISITED;
+      }
+      if ((flags & SAMPLED) !== 0 && this.simulation!.recordSampled(data[at + HASH]!, this.weights[slot]!)) this.resizeWindow();
+      return;
+    }
     const queue = flags & QUEUE;
     if (queue === PROTECTED) this.protected.moveToTail(slot);
     else if (queue === WINDOW) this.window.moveToTail(slot);
@@ -249,6 +272,7 @@ export class WTinyLfuPolicy {
   private demoteFromProtected(): void {
     while (this.protected.weight > this.protectedMaximum && this.protected.count > 0) {
       const slot = this.protected.head;
+      if (this.secondChance(this.protected, slot)) continue;
       const weight = this.weights[slot]!;
       this.protected.remove(slot, weight);
       this.probation.pushTail(slot, weight);
@@ -304,42 +328,32 @@ export class WTinyLfuPolicy {
 
   /** Window overflow becomes candidates; then, while over the maximum, expired entries go first, then duels. */
   private evict(): void {
-    if (this.mayExpire && this.weightedSize > this.maximum) {
-      this.evictExpiredHead(this.probation);
-      this.evictExpiredHead(this.window);
-      this.evictExpiredHead(this.protected);
-    }
-    let candidates = 0;
-    let firstCandidate = NONE;
-    while (this.window.weight > this.windowMaximum && this.window.count > 0) {
-      const slot = this.window.head;
-      const weight = this.weights[slot]!;
-      this.window.remove(slot, weight);
-      this.probation.pushTail(slot, weight);
-      this.setQueue(slot, PROBATION);
-      if (firstCandidate === NONE) firstCandidate = slot;
-      candidates += 1;
-    }
+    if (this.mayExpire && this.weightedSize > this.maximum) this.evictExpired();
+    let candidates = this.windowOverflowToProbation();
+    const firstCandidate = this.firstCandidate;
     // The newest candidate first (from probation's tail), the victim from its head, as Caffeine does.
     let candidate = candidates > 0 ? this.probation.tail : NONE;
     let victim = this.probation.count > candidates ? this.probation.head : NONE;
     while (this.weightedSize > this.maximum) {
-      if (candidate === NONE && victim === NONE) {
+      if (victim !== NONE && (this.links.data[victim * STRIDE + FLAGS]! & VISITED) !== 0) {
+        // Hit while in probation: promoted now that it is its turn to be a victim.
+        const next = this.probation.nextOf(victim);
+        this.promote(victim);
+        victim = candidates > 0 && next === firstCandidate ? NONE : next;
+      } else if (candidate === NONE && victim === NONE) {
         // No duel possible: fall back to protected, then the window (plain LRU order).
         const list = this.probation.count > 0 ? this.probation : this.protected.count > 0 ? this.protected : this.window;
-        if (list.count === 0) return;
+        if (list.count === 0) break;
         this.evictSlot(list, list.head);
       } else if (candidate === NONE) {
         const next = this.probation.nextOf(victim);
-        if (this.remembers && !this.filters) this.ghost!.add(this.hashOf(victim));
-        this.evictSlot(this.probation, victim);
+        this.evictVictim(victim);
         victim = next;
       } else if (victim === NONE || this.weights[candidate]! > this.maximum) {
         candidate = this.dropCandidate(candidate, --candidates);
       } else if (this.admit(candidate, victim)) {
         const next = this.probation.nextOf(victim);
-        if (this.remembers && !this.filters) this.ghost!.add(this.hashOf(victim));
-        this.evictSlot(this.probation, victim);
+        this.evictVictim(victim);
         victim = next === firstCandidate ? NONE : next;
         candidates -= 1;
         candidate = candidates > 0 ? this.probation.prevOf(candidate) : NONE;
@@ -347,6 +361,58 @@ export class WTinyLfuPolicy {
         candidate = this.dropCandidate(candidate, --candidates);
       }
     }
+    if (this.protected.weight > this.protectedMaximum) this.demoteFromProtected();
+  }
+
+  /**
+   * Moves the window's overflow to probation's tail, where its entries are candidates for admission;
+   * returns how many, and leaves the oldest of them in `firstCandidate`.
+   */
+  private windowOverflowToProbation(): number {
+    let candidates = 0;
+    this.firstCandidate = NONE;
+    while (this.window.weight > this.windowMaximum && this.window.count > 0) {
+      const slot = this.window.head;
+      if (this.secondChance(this.window, slot)) continue;
+      const weight = this.weights[slot]!;
+      this.window.remove(slot, weight);
+      this.probation.pushTail(slot, weight);
+      this.setQueue(slot, PROBATION);
+      if (this.firstCandidate === NONE) this.firstCandidate = slot;
+      candidates += 1;
+    }
+    return candidates;
+  }
+
+  private evictExpired(): void {
+    this.evictExpiredHead(this.probation);
+    this.evictExpiredHead(this.window);
+    this.evictExpiredHead(this.protected);
+  }
+
+  /** A visited entry at the head of the window or protected: cleared and sent to the tail (CLOCK). */
+  private secondChance(list: SlotList, slot: number): boolean {
+    const at = slot * STRIDE + FLAGS;
+    const flags = this.links.data[at]!;
+    if ((flags & VISITED) === 0) return false;
+    this.links.data[at] = flags & ~VISITED;
+    list.moveToTail(slot);
+    return true;
+  }
+
+  /** Probation to protected; protected may overflow until the caller demotes. */
+  private promote(slot: number): void {
+    const weight = this.weights[slot]!;
+    this.probation.remove(slot, weight);
+    this.protected.pushTail(slot, weight);
+    const at = slot * STRIDE + FLAGS;
+    this.links.data[at] = (this.links.data[at]! & ~(QUEUE | VISITED)) | PROTECTED;
+  }
+
+  /** Evicts probation's victim; without the duel the ghost remembers it (as ARC's B1 does). */
+  private evictVictim(victim: number): void {
+    if (this.remembers && !this.filters) this.ghost!.add(this.hashOf(victim));
+    this.evictSlot(this.probation, victim);
   }
 
   /** Evicts a candidate; returns the next (older) one, or NONE when `remaining` is 0. */

@@ -117,7 +117,8 @@ export class L1Policy implements SimPolicy {
     /** Entries the sketch is sized for; defaults to `maximum` (count-bounded runs). */
     expectedEntries = maximum,
   ) {
-    this.cache = new L1Cache<number, number>({ maxBytes: maximum, adaptive, expectedEntries });
+    // The fixed-window peer is W-TinyLFU as published (LRU-ordered regions); ours promotes lazily.
+    this.cache = new L1Cache<number, number>({ maxBytes: maximum, adaptive, expectedEntries, eagerPromotion: !adaptive });
   }
 
   access(key: number, size: number): boolean {

@@ -1,0 +1,59 @@
+/** Lazy promotion: a hit only marks the entry; it moves when it reaches the head of its queue. */
+import { describe, expect, it } from 'vitest';
+import { hashKey } from '../../../main/cache/l1/frequency-sketch.ts';
+import { WTinyLfuPolicy } from '../../../main/cache/l1/w-tinylfu-policy.ts';
+import { seededRandom } from '../../../main/util/random.ts';
+
+/** A fixed-window policy over 10 entries; keys are their own slots, requests go through `request`. */
+function harness(windowPercent: number, eagerPromotion: boolean) {
+  const resident = new Set<number>();
+  const policy = new WTinyLfuPolicy({
+    maximum: 10,
+    expectedEntries: 10,
+    adaptive: false,
+    windowPercent,
+    random: seededRandom(1),
+    onEvict: (slot) => resident.delete(slot),
+    isExpired: () => false,
+    eagerPromotion,
+  });
+  policy.grow(1024);
+  const request = (key: number) => {
+    if (resident.has(key)) return policy.onHit(key);
+    policy.onMiss(hashKey(key));
+    resident.add(key);
+    policy.add(key, hashKey(key), 1);
+  };
+  return { policy, resident, request };
+}
+
+describe('lazy promotion', () => {
+  it('a probation hit moves nothing; the entry is promoted when its turn as a victim comes', () => {
+    const { policy, resident, request } = harness(0.1, false);
+    for (let key = 0; key < 10; key += 1) request(key); // window [9], probation [0..8]
+    const before = policy.probation.toArray();
+    expect(before[0]).toBe(0);
+    request(0);
+    expect(policy.probation.toArray()).toEqual(before); // only a bit was set
+    request(100); // 9 leaves the window and needs a victim: 0 is offered first, and promoted instead
+    expect(resident.has(0)).toBe(true);
+    expect(policy.protected.toArray()).toContain(0);
+  });
+
+  it('eager promotion moves a probation hit to protected at once', () => {
+    const { policy, request } = harness(0.1, true);
+    for (let key = 0; key < 10; key += 1) request(key);
+    request(0);
+    expect(policy.protected.toArray()).toEqual([0]);
+  });
+
+  it('the window gives a visited entry a second chance at its tail (CLOCK)', () => {
+    const { policy, request } = harness(0.5, false); // a window of 5
+    for (let key = 0; key < 5; key += 1) request(key);
+    request(0);
+    expect(policy.window.toArray()).toEqual([0, 1, 2, 3, 4]);
+    request(5); // the window overflows: 0 is visited, goes round again; 1 leaves instead
+    expect(policy.window.toArray()).toEqual([2, 3, 4, 5, 0]);
+    expect(policy.probation.toArray()).toEqual([1]);
+  });
+});
