@@ -10,7 +10,9 @@
  *   3. every `$n` bound to a column from the parse tree (profile-from-stats-binding.ts), the column found in the
  *      catalog; a `$n` added to a bound one (`+ $2::interval`) gets its type's zero, and one outside every predicate
  *      (the select list) a neutral constant, since pg_stat_statements keeps no values;
- *   4. the parameter types, the server's own answer (PREPARE in the rolled-back read-only transaction);
+ *   4. the parameter types, the server's own answer (PREPARE in the rolled-back read-only transaction); when it
+ *      cannot type them once normalized (`$1 - $2`), asked again with the bound ones cast as their columns
+ *      (profile-from-stats-casts.ts);
  *   5. values from pg_stats, each checked by the parameter type's input function, the ones it rejects dropped.
  * A statement that fails a step is listed in `skipped` with the reason, and the profile is checked by the profile
  * loader before it is returned. Everything runs in one READ ONLY transaction that is rolled back, and nothing
