@@ -3,6 +3,7 @@ import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import type { SuppliedStatement, WorkloadStatement } from './advisor-types.ts';
 import { UNKNOWN_RUNNER } from './planning-roles.ts';
 import { sampleActivity } from './workload-sources/activity-sampler.ts';
+import { statementKey } from './workload-sources/statement-key.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
 import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../sql/pg-parser.ts';
 import { repairNormalizedText } from '../sql/normalized-repairs.ts';
@@ -315,7 +316,7 @@ type Incoming = Omit<SuppliedStatement, 'totalMs'> & { totalMs: number | undefin
  * UNKNOWN_RUNNER, which planning-roles.ts plans only while no untrusted function exists) and, for
  * `sampleSeconds`, pg_stat_activity's running statements (with the role that ran them). Each goes through the
  * same filter (whyNotAnalyzable), normalized and repaired like pg_stat_statements' texts (plannableText). Where
- * pg_stat_statements has the same statement (one fingerprint), its counters and roles win (they are measured, a
+ * pg_stat_statements has the same statement (statementKey), its counters and roles win (they are measured, a
  * file's count is not); the same statement from several sources is one, its calls and times added up.
  */
 async function captureSupplied(
@@ -343,23 +344,18 @@ async function captureSupplied(
   }
   if (incoming.length === 0) return;
   const parser = await loadSqlParser();
-  const captured = new Set<string>();
-  for (const s of statements) {
-    const shape = await statementShape(s.query);
-    if (shape !== null) captured.add(shape);
-  }
+  const captured = new Set(statements.map((s) => statementKey(parser, s.query)));
   const measured = new Map<string, Counters>();
   for (const row of counters) {
-    const shape = await statementShape(row.query);
-    if (shape !== null && !measured.has(shape)) measured.set(shape, row);
+    const key = statementKey(parser, row.query);
+    if (!measured.has(key)) measured.set(key, row);
   }
   const added = new Map<string, { statement: CapturedStatement; measured: boolean }>();
   const refused = new Set<string>();
   for (const s of incoming) {
     const query = plannableText(parser, s.query);
-    const shape = await statementShape(query);
-    const key = shape ?? `text:${query}`;
-    if ((shape !== null && captured.has(shape)) || refused.has(key)) continue;
+    const key = statementKey(parser, query);
+    if (captured.has(key) || refused.has(key)) continue;
     const again = added.get(key);
     if (again) {
       if (!again.measured) mergeInto(again.statement, s);
@@ -371,7 +367,7 @@ async function captureSupplied(
       skipped.push({ query: s.query, reason: `${s.source}: ${reason}` });
       continue;
     }
-    const row = shape === null ? undefined : measured.get(shape);
+    const row = measured.get(key);
     const statement: CapturedStatement = row
       ? capturedFrom(row, undefined)
       : {

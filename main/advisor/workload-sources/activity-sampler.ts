@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { ADVISOR_MARKER } from '../advisor-marker.ts';
-import { SqlSyntaxError, loadSqlParser } from '../../sql/pg-parser.ts';
+import { loadSqlParser } from '../../sql/pg-parser.ts';
+import { statementKey } from './statement-key.ts';
 
 /** How often pg_stat_activity is read while sampling: often enough that a statement of a few hundred ms is seen. */
 export const SAMPLE_INTERVAL_MS = 100;
@@ -62,16 +63,11 @@ export async function sampleActivity(client: pg.Client, seconds: number, signal?
     }
     await sleep(SAMPLE_INTERVAL_MS, undefined, signal ? { signal } : {}).catch(() => undefined);
   }
-  // The same statement with other constants is one statement: grouped by its fingerprint.
+  // The same statement with other constants is one statement: grouped by statementKey.
   const parser = await loadSqlParser();
   const byShape = new Map<string, SampledStatement>();
   for (const [text, seen] of byText) {
-    let key = `text:${text}`;
-    try {
-      key = `fp:${parser.fingerprint(text)}`;
-    } catch (error) {
-      if (!(error instanceof SqlSyntaxError)) throw error;
-    }
+    const key = statementKey(parser, text);
     const group = byShape.get(key) ?? { query: text.trim(), calls: 0, totalMs: 0, source: 'pg_stat_activity', userIds: [] };
     group.calls += seen.samples;
     group.totalMs += seen.samples * SAMPLE_INTERVAL_MS;

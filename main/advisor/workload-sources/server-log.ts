@@ -7,6 +7,7 @@ import { escapeLiteral } from 'pg';
 import type { SuppliedStatement } from '../advisor-types.ts';
 import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../../sql/pg-parser.ts';
 import { loggedParameters, loggedStatement, type LogMessage } from './log-message.ts';
+import { statementKey } from './statement-key.ts';
 import { stderrLogMessages } from './stderr-log.ts';
 import { csvLogMessages, jsonLogMessages } from './structured-log.ts';
 
@@ -46,14 +47,17 @@ interface LogInput {
   stream(): Readable;
 }
 
+/** Distinct statement texts whose key is kept while a log is read: enough for an application's statements. */
+const KEY_MEMO = 10_000;
+
 /** How much of a file is read to tell its format: a few records, whatever their length. */
 const HEAD_BYTES = 64 * 1024;
 
 /**
  * The statements a server log recorded with log_min_duration_statement (or log_statement): each `statement:` and
  * `execute …:` message counts once, with its duration where logged (a bare `duration:` after a log_statement line
- * is credited to that backend's statement). Grouped by PostgreSQL's fingerprint (the same statement up to its
- * constants): calls = how many, totalMs = the sum of the durations logged. One text is kept for each, the first,
+ * is credited to that backend's statement). Grouped by statementKey (PostgreSQL's fingerprint: the same statement up
+ * to its constants): calls = how many, totalMs = the sum of the durations logged. One text is kept for each, the first,
  * with an execute's logged parameters put in as quoted literals (a parameter not logged stays `$n`), and the roles
  * that ran it where the format names them (csvlog, jsonlog: the advisor plans it as one of them).
  * `database`: keep only that database's statements where the format says (csvlog, jsonlog).
@@ -85,17 +89,20 @@ export async function statementsFromServerLogFile(path: string, database?: strin
 
 async function readLog(input: LogInput, name: string, database: string | undefined): Promise<ServerLogStatements> {
   const { format, reason } = detectLogFormat(input.head, name);
+  // Before the file is opened: readline drops the lines it reads before iteration starts, so nothing may be
+  // awaited between opening and reading.
+  const parser = await loadSqlParser();
   const messages =
     format === 'csvlog'
       ? csvLogMessages(input.stream(), name)
       : format === 'jsonlog'
         ? jsonLogMessages(input.lines(), name)
         : stderrLogMessages(input.lines());
-  const parser = await loadSqlParser();
   const groups = new Map<string, SuppliedStatement>();
   // The statement a bare `duration:` of the same backend belongs to.
   const lastOfSession = new Map<string | null, SuppliedStatement>();
   let executions = 0;
+  const keys = new Map<string, string>();
   for await (const m of messages) {
     if (m.severity !== 'LOG') continue;
     if (database !== undefined && m.database !== null && m.database !== database) continue;
@@ -108,7 +115,13 @@ async function readLog(input: LogInput, name: string, database: string | undefin
       continue;
     }
     executions++;
-    const shape = shapeOf(parser, logged.text);
+    let shape = keys.get(logged.text);
+    if (shape === undefined) {
+      // The same text comes back in every execution of a prepared statement: parsed once (a bounded memo).
+      if (keys.size >= KEY_MEMO) keys.clear();
+      shape = statementKey(parser, logged.text);
+      keys.set(logged.text, shape);
+    }
     let group = groups.get(shape);
     if (!group) {
       const query = logged.execute ? withParameters(parser, logged.text, m) : logged.text;
@@ -121,16 +134,6 @@ async function readLog(input: LogInput, name: string, database: string | undefin
     lastOfSession.set(m.session, group);
   }
   return { format, formatReason: reason, statements: [...groups.values()], executions };
-}
-
-/** The fingerprint, or the text itself for what the parser rejects (kept, so the capture reports why). */
-function shapeOf(parser: SqlParser, text: string): string {
-  try {
-    return `fp:${parser.fingerprint(text)}`;
-  } catch (error) {
-    if (error instanceof SqlSyntaxError) return `text:${text.trim()}`;
-    throw error;
-  }
 }
 
 /** The statement with its `$n` tokens (PostgreSQL's lexer's, never inside a literal) replaced by the logged values. */

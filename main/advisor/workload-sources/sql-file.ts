@@ -1,6 +1,7 @@
 import type { SuppliedStatement } from '../advisor-types.ts';
 import { SqlSyntaxError, loadSqlParser } from '../../sql/pg-parser.ts';
 import { WorkloadSourceError } from './source-error.ts';
+import { statementKey } from './statement-key.ts';
 
 /** 1-based line of a character offset. */
 function lineAt(text: string, offset: number): number {
@@ -12,7 +13,7 @@ function lineAt(text: string, offset: number): number {
 /**
  * The statements of a SQL file (`--statements FILE`), split where PostgreSQL's grammar ends them: the parse
  * result's statement offsets, so a `;` or `--` inside a string, a quoted name, a comment or a dollar-quoted body
- * is data, never a boundary. The same statement up to its constants (one fingerprint) counts once per occurrence;
+ * is data, never a boundary. The same statement up to its constants (statementKey) counts once per occurrence;
  * its first text is kept, with its literals (they tell the planner more than placeholders). A file the grammar
  * rejects is refused whole, with the line and the parser's message: analyzing the part before the error would
  * drop the rest without a word.
@@ -40,7 +41,7 @@ export async function statementsFromSqlFile(text: string, name: string): Promise
     const sql = raw.trim();
     if (sql === '') continue;
     const offset = bytes.subarray(0, start).toString('utf8').length + (raw.length - raw.trimStart().length);
-    const shape = parser.fingerprint(sql);
+    const shape = statementKey(parser, sql);
     const seen = byShape.get(shape);
     if (seen) seen.calls += 1;
     else byShape.set(shape, { query: sql, calls: 1, source: `${name}:${lineAt(text, offset)}` });

@@ -34,6 +34,16 @@ describe('statementsFromSqlFile: statements split by PostgreSQL’s grammar', ()
     expect(await statementsFromSqlFile(file, 'q.sql')).toEqual([{ query: 'SELECT * FROM t WHERE a = 1', calls: 3, source: 'q.sql:1' }]);
   });
 
+  it('keeps statements on tables whose names differ only in a trailing number apart (the fingerprint alone does not)', async () => {
+    const file = 'SELECT a FROM orders_12 WHERE b = 1;\nSELECT a FROM orders_22 WHERE b = 2;\nSELECT a FROM s_12.t;\nSELECT a FROM s_22.t;';
+    expect((await statementsFromSqlFile(file, 'q.sql')).map((s) => s.query)).toEqual([
+      'SELECT a FROM orders_12 WHERE b = 1',
+      'SELECT a FROM orders_22 WHERE b = 2',
+      'SELECT a FROM s_12.t',
+      'SELECT a FROM s_22.t',
+    ]);
+  });
+
   it('gives lines right after multi-byte characters (the parser counts bytes)', async () => {
     const file = "SELECT 'ééé' FROM t;\n\nSELECT b FROM u;";
     expect((await statementsFromSqlFile(file, 'q.sql')).map((s) => s.source)).toEqual(['q.sql:1', 'q.sql:3']);
