@@ -49,7 +49,8 @@ export class HypopgEvaluator implements CostEvaluator {
   private readonly partitionRoots: PartitionRoots = new Map();
   /** A partitioned table's leaf partitions, by tableKey; empty for a table that is not partitioned. */
   private readonly leaves = new Map<string, { schema: string; table: string }[]>();
-  private active = '';
+  /** The hypothetical indexes this backend holds now: spec key → HypoPG's indexrelid. */
+  private readonly active = new Map<string, number>();
 
   /** `statements`: each one's text and the role it is planned as (null: the connecting role), as analysis chose. */
   constructor(
@@ -58,22 +59,27 @@ export class HypopgEvaluator implements CostEvaluator {
     private readonly statements: readonly { sql: string; role: string | null; guard: boolean }[],
   ) {}
 
-  private async activate(config: readonly IndexSpec[]): Promise<string> {
-    const keys = config.map(specKey).sort();
-    const id = JSON.stringify(keys);
-    if (id === this.active) return id;
-    await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_reset()`);
-    this.active = '';
-    for (const spec of config) {
+  /**
+   * Makes exactly `config` the hypothetical indexes of this backend. Successive configurations of a search differ
+   * by an index or two, so only the difference is dropped and created: a reset and a full rebuild for every
+   * configuration cost more than the EXPLAIN itself.
+   */
+  private async activate(config: readonly IndexSpec[]): Promise<void> {
+    const wanted = new Map(config.map((spec) => [specKey(spec), spec]));
+    for (const [key, indexrelid] of this.active) {
+      if (wanted.has(key)) continue;
+      await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_drop_index($1)`, [indexrelid]);
+      this.active.delete(key);
+    }
+    for (const [key, spec] of wanted) {
+      if (this.active.has(key)) continue;
       const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [
         hypotheticalDdl(spec),
       ]);
-      const key = specKey(spec);
-      if (!this.sizes.has(key) && rows[0])
-        this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(rows[0].indexrelid)));
+      if (!rows[0]) continue;
+      this.active.set(key, rows[0].indexrelid);
+      if (!this.sizes.has(key)) this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(rows[0].indexrelid)));
     }
-    this.active = id;
-    return id;
   }
 
   private async relationSize(indexrelid: number): Promise<number> {
@@ -143,12 +149,21 @@ export class HypopgEvaluator implements CostEvaluator {
 
   async sizeBytes(spec: IndexSpec): Promise<number> {
     const key = specKey(spec);
-    if (!this.sizes.has(key)) await this.activate([spec]);
+    if (!this.sizes.has(key)) {
+      // Created for its size and dropped again: the configuration in place stays as it is.
+      const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [
+        hypotheticalDdl(spec),
+      ]);
+      if (rows[0]) {
+        this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(rows[0].indexrelid)));
+        await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_drop_index($1)`, [rows[0].indexrelid]);
+      }
+    }
     return this.sizes.get(key) ?? 0;
   }
 
   async close(): Promise<void> {
     await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_reset()`);
-    this.active = '';
+    this.active.clear();
   }
 }
