@@ -9,6 +9,8 @@ import {
 } from '../../../main/advisor/workload-sources/index.ts';
 import { loggedParameters } from '../../../main/advisor/workload-sources/log-message.ts';
 import { parseStorageSize } from '../../../app/cli/storage-size.ts';
+import { MAX_SAMPLE_ACTIVITY_SECONDS, MAX_STATEMENT_CHARS, MAX_SUPPLIED_STATEMENTS } from '../../../main/contract/advisor.ts';
+import { commandSchemas } from '../../../main/contract/commands.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 const read = (name: string) => readFile(fixture(name), 'utf8');
@@ -187,5 +189,35 @@ describe('parseStorageSize (--budget)', () => {
     expect(() => parseStorageSize('--budget', '-1GB')).toThrow('is not a size');
     expect(() => parseStorageSize('--budget', '0MB')).toThrow('is no storage at all');
     expect(() => parseStorageSize('--budget', '99999999TB')).toThrow('too large');
+  });
+});
+
+describe('advisor.analyze and optimize.plan parameters', () => {
+  const params = commandSchemas['optimize.plan'].params;
+  const message = (value: unknown) => {
+    const result = params.safeParse(value);
+    return result.success ? null : result.error.issues.map((i) => i.message).join('; ');
+  };
+
+  it('takes a budget, statements and a sampling time within their bounds', () => {
+    expect(message({})).toBeNull();
+    expect(message({ budgetBytes: 10_000_000, statements: [{ query: 'SELECT 1', calls: 2, totalMs: 3, source: 'q.sql:1' }] })).toBeNull();
+    expect(message({ sampleActivitySeconds: MAX_SAMPLE_ACTIVITY_SECONDS })).toBeNull();
+  });
+
+  it('refuses what is out of bounds, saying what the bound is', () => {
+    expect(message({ budgetBytes: 0 })).toContain('the storage budget must be a positive number of bytes');
+    expect(message({ sampleActivitySeconds: MAX_SAMPLE_ACTIVITY_SECONDS + 1 })).toContain(
+      `sampling pg_stat_activity takes at most ${MAX_SAMPLE_ACTIVITY_SECONDS} s`,
+    );
+    const one = { query: 'SELECT 1', calls: 1, source: 'q.sql:1' };
+    expect(message({ statements: Array.from({ length: MAX_SUPPLIED_STATEMENTS + 1 }, () => one) })).toContain(
+      `at most ${MAX_SUPPLIED_STATEMENTS} statements per analysis`,
+    );
+    expect(message({ statements: [{ ...one, query: 'x'.repeat(MAX_STATEMENT_CHARS + 1) }] })).toContain(
+      `a statement may have at most ${MAX_STATEMENT_CHARS} characters`,
+    );
+    expect(message({ statements: [{ ...one, query: '' }] })).toContain('a statement needs its text');
+    expect(message({ unknown: 1 })).not.toBeNull();
   });
 });
