@@ -47,6 +47,16 @@ describe('lazy promotion', () => {
     expect(policy.protected.toArray()).toEqual([0]);
   });
 
+  it('hits counted in the slot reach the sketch before it halves', () => {
+    const { policy, request } = harness(0.1, false);
+    request(0); // the miss counts once in the sketch
+    for (let i = 0; i < 10; i += 1) request(0); // ten hits, pending in the slot
+    expect(policy.sketch.frequency(hashKey(0))).toBe(1);
+    // Other deferred counts until the sketch halves: the ten pending hits must be added first.
+    while (policy.sketch.frequency(hashKey(0)) === 1) policy.sketch.countDeferred();
+    expect(policy.sketch.frequency(hashKey(0))).toBe(5); // (1 + 10) halved
+  });
+
   it('the window gives a visited entry a second chance at its tail (CLOCK)', () => {
     const { policy, request } = harness(0.5, false); // a window of 5
     for (let key = 0; key < 5; key += 1) request(key);
