@@ -1,4 +1,5 @@
 import type { Fit } from './candidates.ts';
+import { ConfigurationSearch, TIE, keysFor } from './configuration-search.ts';
 
 export interface SelectionStatement {
   calls: number;
@@ -51,18 +52,8 @@ export interface SelectionOptions {
 /** What an analysis of the database's size allots to new indexes when the operator sets no budget. */
 export const DEFAULT_BUDGET_SHARE = 0.5;
 
-/**
- * A step must save at least this share of the workload's estimated cost. Hypothetical indexes' sizes and costs are
- * estimates, and an index saving less than this is within their error: it would cost storage and writes for a gain
- * nobody could measure.
- */
-const NOISE_SHARE = 0.001;
-
-/** Exchanges tried after the greedy steps: each is a full pass over chosen × candidates, so a few. */
-const MAX_SWAPS = 4;
-
-/** A step that adds no bytes (an extension no larger than what it replaces) is counted as one page. */
-const PAGE_BYTES = 8192;
+/** The relaxing search first chooses with this many times the budget, then drops down to it. */
+const RELAX_ROOM = 2;
 
 /**
  * Which candidates may claim which statements: those that fit them. For a statement with parameters, where some
@@ -85,193 +76,37 @@ async function claimsOf(options: SelectionOptions, candidates: readonly Selectio
   return claims;
 }
 
-interface Configuration {
-  chosen: SelectionCandidate[];
-  bytes: number;
-  costs: number[];
-  /** The statements each candidate may claim, grown candidates and extensions included. */
-  claims: Map<string, number[]>;
-}
-
-type Score = 'benefit-per-byte' | 'benefit';
-
-interface Move {
-  add: SelectionCandidate;
-  replaces: SelectionCandidate | null;
-  benefit: number;
-  bytes: number;
-}
-
-interface SearchState {
-  config: Configuration;
-  claims: Map<string, number[]>;
-  extensions: Map<string, readonly SelectionCandidate[]>;
-  total: number;
-}
-
 /**
- * The chosen indexes a statement is costed with: those that may claim it (for a statement with its values in the
- * text, every one that fits it, as the planner will have them all).
- */
-function keysFor(claims: ReadonlyMap<string, number[]>, s: number, chosen: readonly SelectionCandidate[]): string[] {
-  return chosen.filter((c) => claims.get(c.key)?.includes(s)).map((c) => c.key);
-}
-
-/** The moves from a configuration: add a candidate not chosen, or replace a chosen index by a wider variant. */
-function movesFrom(
-  pool: readonly SelectionCandidate[],
-  state: SearchState,
-): { add: SelectionCandidate; replaces: SelectionCandidate | null }[] {
-  const { config, extensions } = state;
-  const moves = pool.filter((c) => !config.chosen.includes(c)).map((add) => ({ add, replaces: null as SelectionCandidate | null }));
-  for (const chosen of config.chosen) {
-    for (const wider of extensions.get(chosen.key) ?? []) {
-      if (!config.chosen.some((c) => c.key === wider.key)) moves.push({ add: wider, replaces: chosen });
-    }
-  }
-  return moves;
-}
-
-/** The best-scoring move that fits the budget and saves more than noise, each costed with the configuration in place. */
-async function bestMove(
-  options: SelectionOptions,
-  score: Score,
-  pool: readonly SelectionCandidate[],
-  state: SearchState,
-): Promise<Move | null> {
-  const { statements, cost, budgetBytes } = options;
-  const { config, claims, total } = state;
-  let best: { move: Move; value: number } | null = null;
-  for (const { add, replaces } of movesFrom(pool, state)) {
-    const bytes = add.sizeBytes - (replaces?.sizeBytes ?? 0);
-    if (config.bytes + bytes > budgetBytes) continue;
-    const next = config.chosen.filter((c) => c !== replaces).concat(add);
-    let benefit = 0;
-    for (const s of new Set([...claims.get(add.key)!, ...(replaces ? claims.get(replaces.key)! : [])])) {
-      benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(claims, s, next), s)));
-    }
-    if (benefit < NOISE_SHARE * total) continue;
-    const value = score === 'benefit' ? benefit : benefit / Math.max(bytes, PAGE_BYTES);
-    if (!best || value > best.value * 1.01 || (value >= best.value * 0.99 && smaller(add, best.move.add))) {
-      best = { move: { add, replaces, benefit, bytes }, value };
-    }
-  }
-  return best?.move ?? null;
-}
-
-/**
- * The budgeted search. Each step takes the move with the best score that fits the budget: add a candidate, or
- * replace a chosen index by one of its extensions. Every move is costed with the whole configuration in place (the
- * planner re-plans each statement it touches), so an index that only pays together with another is found once the
- * other is in, and one whose gain an earlier pick already took gains nothing.
- */
-async function search(options: SelectionOptions, score: Score, claims: Map<string, number[]>): Promise<Configuration> {
-  const { statements, cost } = options;
-  const state: SearchState = {
-    config: { chosen: [], bytes: 0, costs: statements.map((s) => s.baseCost), claims },
-    claims,
-    extensions: new Map(),
-    total: statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0),
-  };
-  const pool = options.candidates.filter((c) => (claims.get(c.key) ?? []).length > 0);
-  const apply = async ({ add, replaces, bytes }: Move) => {
-    const { config } = state;
-    config.chosen = replaces ? config.chosen.map((c) => (c === replaces ? add : c)) : [...config.chosen, add];
-    config.bytes += bytes;
-    for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(claims, s, config.chosen), s);
-    if (options.extensions && !state.extensions.has(add.key)) await offerExtensions(options.extensions, add, state);
-    for (const grown of (await options.grow?.(config.chosen)) ?? []) {
-      if (claims.has(grown.key)) continue;
-      claims.set(grown.key, [...grown.fits.keys()]);
-      pool.push(grown);
-    }
-  };
-  for (let swaps = 0; swaps <= MAX_SWAPS; swaps++) {
-    for (let move = await bestMove(options, score, pool, state); move; move = await bestMove(options, score, pool, state)) {
-      if (state.config.chosen.length >= (options.maxIndexes ?? Infinity)) break;
-      await apply(move);
-    }
-    const swap = await bestSwap(options, pool, state);
-    if (!swap) break;
-    await apply(swap);
-  }
-  return state.config;
-}
-
-/**
- * Greedy steps cannot undo an early pick that a later, larger one makes redundant, nor reach an index that does
- * not fit until something goes. Once no step fits, this looks for the exchange (one chosen index out, one
- * candidate or wider variant in) that lowers the workload's cost the most within the budget.
- */
-async function bestSwap(options: SelectionOptions, pool: readonly SelectionCandidate[], state: SearchState): Promise<Move | null> {
-  const { statements, cost, budgetBytes } = options;
-  const { config, claims, total } = state;
-  const incoming = [...pool, ...config.chosen.flatMap((c) => state.extensions.get(c.key) ?? [])].filter(
-    (c, i, all) => !config.chosen.some((k) => k.key === c.key) && all.findIndex((k) => k.key === c.key) === i,
-  );
-  let best: Move | null = null;
-  for (const out of config.chosen) {
-    for (const add of incoming) {
-      const bytes = add.sizeBytes - out.sizeBytes;
-      if (config.bytes + bytes > budgetBytes) continue;
-      const next = config.chosen.filter((c) => c !== out).concat(add);
-      let benefit = 0;
-      let saved = 0;
-      for (const s of new Set([...claims.get(add.key)!, ...claims.get(out.key)!])) {
-        benefit += statements[s]!.calls * (config.costs[s]! - (await cost(keysFor(claims, s, next), s)));
-        saved += statements[s]!.calls * (statements[s]!.baseCost - config.costs[s]!);
-      }
-      // Within 1% of what the configuration already saves there is a near-tie, and the index in place stays.
-      if (benefit < NOISE_SHARE * total || benefit <= 0.01 * saved) continue;
-      if (!best || benefit > best.benefit) best = { add, replaces: out, benefit, bytes };
-    }
-  }
-  return best;
-}
-
-/**
- * A chosen index's wider variants become moves. Each claims the statements its narrower form claims, and those it
- * fits fully (a wider index can fit a statement its prefix only started).
- */
-async function offerExtensions(
-  extend: NonNullable<SelectionOptions['extensions']>,
-  chosen: SelectionCandidate,
-  state: SearchState,
-): Promise<void> {
-  const wider = (await extend(chosen)).filter((w) => w.key !== chosen.key);
-  const narrow = state.claims.get(chosen.key)!;
-  for (const w of wider) {
-    if (!state.claims.has(w.key))
-      state.claims.set(
-        w.key,
-        [...w.fits.keys()].filter((s) => narrow.includes(s) || w.fits.get(s) === 'full'),
-      );
-  }
-  state.extensions.set(chosen.key, wider);
-}
-
-function workloadCost(options: SelectionOptions, config: Configuration): number {
-  return options.statements.reduce((sum, s, i) => sum + s.calls * config.costs[i]!, 0);
-}
-
-/**
- * Index selection under a storage budget. Two greedy searches over configurations, one ranking moves by benefit
- * per byte (many small indexes where they pay) and one by benefit (the one large index that pays most); the
- * cheaper result is kept, the smaller on a tie. Ranking by ratio alone can fill the budget with small indexes and
- * leave no room for the big one; by benefit alone, the reverse; taking the better of both is the classic remedy
- * for a budget-constrained greedy choice. Each chosen index is then reported, in the order chosen, with what it
- * saves with the earlier ones in place.
+ * Index selection under a storage budget: three searches over configurations, the cheapest result kept (the
+ * smaller on a tie). Two start empty and add greedily, one ranking steps by benefit per byte (many small indexes
+ * where they pay), one by benefit (the one large index that pays most); ranking by ratio alone can fill the budget
+ * with small indexes and leave no room for the big one, by benefit alone the reverse. The third chooses with room
+ * to spare (RELAX_ROOM × the budget), then drops what costs least per byte until it fits, and fills what is left:
+ * an index that the greedy order would never have room for can survive there. Each chosen index is then reported,
+ * in the order chosen, with what it saves with the earlier ones in place.
  */
 export async function selectIndexes(options: SelectionOptions): Promise<SelectedIndex[]> {
   const { statements, cost } = options;
   const total = statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0);
   if (total <= 0 || options.budgetBytes <= 0) return [];
   const claims = await claimsOf(options, options.candidates);
-  const byRatio = await search(options, 'benefit-per-byte', new Map(claims));
-  const byBenefit = await search(options, 'benefit', new Map(claims));
-  const a = workloadCost(options, byRatio);
-  const b = workloadCost(options, byBenefit);
-  const config = b < a * 0.999 || (b <= a * 1.001 && byBenefit.bytes < byRatio.bytes) ? byBenefit : byRatio;
+  const searches: ConfigurationSearch[] = [];
+  for (const score of ['benefit-per-byte', 'benefit'] as const) {
+    const search = new ConfigurationSearch(options, new Map(claims));
+    await search.fill(score, options.budgetBytes);
+    searches.push(search);
+  }
+  const relaxed = new ConfigurationSearch(options, new Map(claims));
+  await relaxed.fill('benefit-per-byte', options.budgetBytes * RELAX_ROOM);
+  await relaxed.relax(options.budgetBytes);
+  await relaxed.fill('benefit-per-byte', options.budgetBytes);
+  searches.push(relaxed);
+  // What each saves, compared as the steps were: within TIE of each other, the smaller configuration.
+  const saved = (x: ConfigurationSearch) => total - x.workloadCost;
+  const best = searches.reduce((a, b) =>
+    saved(b) > saved(a) * (1 + TIE) || (saved(b) >= saved(a) * (1 - TIE) && b.config.bytes < a.config.bytes) ? b : a,
+  );
+  const { config } = best;
   const chosen: SelectedIndex[] = [];
   const current = statements.map((s) => s.baseCost);
   for (let i = 0; i < config.chosen.length; i++) {
@@ -290,10 +125,4 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
     chosen.push({ key: index.key, gain, share: gain / total, serves });
   }
   return chosen;
-}
-
-function smaller(a: SelectionCandidate, b: SelectionCandidate): boolean {
-  if (a.sizeBytes !== b.sizeBytes) return a.sizeBytes < b.sizeBytes;
-  if (a.columnCount !== b.columnCount) return a.columnCount < b.columnCount;
-  return (a.descColumns ?? 0) < (b.descColumns ?? 0);
 }

@@ -1,0 +1,209 @@
+import type { SelectionCandidate, SelectionOptions } from './selection.ts';
+
+/**
+ * A step must save at least this share of the workload's estimated cost. Hypothetical indexes' sizes and costs are
+ * estimates, and an index saving less than this is within their error: it would cost storage and writes for a gain
+ * nobody could measure.
+ */
+const NOISE_SHARE = 0.001;
+
+/** Exchanges tried after the greedy steps: each is a full pass over chosen × candidates, so a few. */
+const MAX_SWAPS = 4;
+
+/** A step that adds no bytes (an extension no larger than what it replaces) is counted as one page. */
+const PAGE_BYTES = 8192;
+
+/** Within this share of each other, two steps are a tie: planner costs and HypoPG's sizes are not finer. */
+export const TIE = 0.01;
+
+export type Score = 'benefit-per-byte' | 'benefit';
+
+export interface Configuration {
+  chosen: SelectionCandidate[];
+  bytes: number;
+  /** Each statement's cost with the chosen indexes in place. */
+  costs: number[];
+  /** The statements each candidate may claim, grown candidates and extensions included. */
+  claims: Map<string, number[]>;
+}
+
+interface Move {
+  add: SelectionCandidate | null;
+  replaces: SelectionCandidate | null;
+  benefit: number;
+  bytes: number;
+}
+
+/**
+ * The chosen indexes a statement is costed with: those that may claim it (for a statement with its values in the
+ * text, every one that fits it, as the planner will have them all).
+ */
+export function keysFor(claims: ReadonlyMap<string, number[]>, s: number, chosen: readonly SelectionCandidate[]): string[] {
+  return chosen.filter((c) => claims.get(c.key)?.includes(s)).map((c) => c.key);
+}
+
+function smaller(a: SelectionCandidate, b: SelectionCandidate): boolean {
+  if (a.sizeBytes !== b.sizeBytes) return a.sizeBytes < b.sizeBytes;
+  if (a.columnCount !== b.columnCount) return a.columnCount < b.columnCount;
+  return (a.descColumns ?? 0) < (b.descColumns ?? 0);
+}
+
+/**
+ * One search over configurations of indexes. Its moves: add a candidate, replace a chosen index by one of its wider
+ * variants, exchange a chosen index for another candidate, or drop one. Every move is costed with the whole
+ * configuration in place (the planner re-plans each statement it touches), so an index that only pays together with
+ * another is found once the other is in, and one whose gain an earlier pick already took gains nothing. Candidates
+ * grow as it goes: wider variants of what it chose, and what the re-planned statements still scan.
+ */
+export class ConfigurationSearch {
+  readonly config: Configuration;
+  private readonly pool: SelectionCandidate[];
+  private readonly extensions = new Map<string, readonly SelectionCandidate[]>();
+  private readonly total: number;
+
+  constructor(
+    private readonly options: SelectionOptions,
+    claims: Map<string, number[]>,
+  ) {
+    const { statements } = options;
+    this.config = { chosen: [], bytes: 0, costs: statements.map((s) => s.baseCost), claims };
+    this.pool = options.candidates.filter((c) => (claims.get(c.key) ?? []).length > 0);
+    this.total = statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0);
+  }
+
+  get workloadCost(): number {
+    return this.options.statements.reduce((sum, s, i) => sum + s.calls * this.config.costs[i]!, 0);
+  }
+
+  /** Greedy steps by `score` while one fits the budget and saves more than noise, then exchanges, then steps again. */
+  async fill(score: Score, budgetBytes: number): Promise<void> {
+    for (let swaps = 0; swaps <= MAX_SWAPS; swaps++) {
+      for (let move = await this.bestStep(score, budgetBytes); move; move = await this.bestStep(score, budgetBytes)) {
+        if (this.config.chosen.length >= (this.options.maxIndexes ?? Infinity)) break;
+        await this.apply(move);
+      }
+      const swap = await this.bestSwap(budgetBytes);
+      if (!swap) break;
+      await this.apply(swap);
+    }
+  }
+
+  /**
+   * Drops chosen indexes, each time the one that costs the workload least per byte freed, until the configuration
+   * fits the budget: Relaxation's direction (Bruno and Chaudhuri, SIGMOD 2005), from a configuration chosen with
+   * room to spare down to one that fits.
+   */
+  async relax(budgetBytes: number): Promise<void> {
+    while (this.config.bytes > budgetBytes && this.config.chosen.length > 0) {
+      let best: { move: Move; lossPerByte: number } | null = null;
+      for (const out of this.config.chosen) {
+        const loss = -(await this.benefitOf(null, out));
+        const lossPerByte = loss / Math.max(out.sizeBytes, PAGE_BYTES);
+        if (!best || lossPerByte < best.lossPerByte)
+          best = { move: { add: null, replaces: out, benefit: -loss, bytes: -out.sizeBytes }, lossPerByte };
+      }
+      await this.apply(best!.move);
+    }
+  }
+
+  /** Σ calls × cost saved on the statements the move touches, with the rest of the configuration in place. */
+  private async benefitOf(add: SelectionCandidate | null, replaces: SelectionCandidate | null): Promise<number> {
+    const { statements, cost } = this.options;
+    const { claims, chosen, costs } = this.config;
+    const next = chosen.filter((c) => c !== replaces).concat(add ? [add] : []);
+    let benefit = 0;
+    for (const s of new Set([...(add ? claims.get(add.key)! : []), ...(replaces ? claims.get(replaces.key)! : [])])) {
+      benefit += statements[s]!.calls * (costs[s]! - (await cost(keysFor(claims, s, next), s)));
+    }
+    return benefit;
+  }
+
+  /** The moves that add: a candidate not chosen, or a wider variant in place of the index it extends. */
+  private steps(): { add: SelectionCandidate; replaces: SelectionCandidate | null }[] {
+    const { chosen } = this.config;
+    const moves = this.pool.filter((c) => !chosen.includes(c)).map((add) => ({ add, replaces: null as SelectionCandidate | null }));
+    for (const narrow of chosen) {
+      for (const wider of this.extensions.get(narrow.key) ?? []) {
+        if (!chosen.some((c) => c.key === wider.key)) moves.push({ add: wider, replaces: narrow });
+      }
+    }
+    return moves;
+  }
+
+  private async bestStep(score: Score, budgetBytes: number): Promise<Move | null> {
+    let best: { move: Move; value: number } | null = null;
+    for (const { add, replaces } of this.steps()) {
+      const bytes = add.sizeBytes - (replaces?.sizeBytes ?? 0);
+      if (this.config.bytes + bytes > budgetBytes) continue;
+      const benefit = await this.benefitOf(add, replaces);
+      if (benefit < NOISE_SHARE * this.total) continue;
+      const value = score === 'benefit' ? benefit : benefit / Math.max(bytes, PAGE_BYTES);
+      if (!best || value > best.value * (1 + TIE) || (value >= best.value * (1 - TIE) && smaller(add, best.move.add!))) {
+        best = { move: { add, replaces, benefit, bytes }, value };
+      }
+    }
+    return best?.move ?? null;
+  }
+
+  /**
+   * Greedy steps cannot undo an early pick that a later, larger one makes redundant, nor reach an index that does
+   * not fit until something goes. Once no step fits, this looks for the exchange (one chosen index out, one
+   * candidate or wider variant in) that lowers the workload's cost the most within the budget.
+   */
+  private async bestSwap(budgetBytes: number): Promise<Move | null> {
+    const { statements } = this.options;
+    const { chosen, claims, costs } = this.config;
+    const incoming = [...this.pool, ...chosen.flatMap((c) => this.extensions.get(c.key) ?? [])].filter(
+      (c, i, all) => !chosen.some((k) => k.key === c.key) && all.findIndex((k) => k.key === c.key) === i,
+    );
+    let best: Move | null = null;
+    for (const out of chosen) {
+      for (const add of incoming) {
+        const bytes = add.sizeBytes - out.sizeBytes;
+        if (this.config.bytes + bytes > budgetBytes) continue;
+        const benefit = await this.benefitOf(add, out);
+        let saved = 0;
+        for (const s of new Set([...claims.get(add.key)!, ...claims.get(out.key)!]))
+          saved += statements[s]!.calls * (statements[s]!.baseCost - costs[s]!);
+        // Within a tie of what the configuration already saves there, the index in place stays.
+        if (benefit < NOISE_SHARE * this.total || benefit <= TIE * saved) continue;
+        if (!best || benefit > best.benefit) best = { add, replaces: out, benefit, bytes };
+      }
+    }
+    return best;
+  }
+
+  private async apply({ add, replaces, bytes }: Move): Promise<void> {
+    const { statements, cost } = this.options;
+    const { config } = this;
+    const kept = config.chosen.filter((c) => c !== replaces);
+    config.chosen = add ? (replaces ? config.chosen.map((c) => (c === replaces ? add : c)) : [...kept, add]) : kept;
+    config.bytes += bytes;
+    for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(config.claims, s, config.chosen), s);
+    if (!add) return;
+    if (this.options.extensions && !this.extensions.has(add.key)) await this.offerExtensions(add);
+    for (const grown of (await this.options.grow?.(config.chosen)) ?? []) {
+      if (config.claims.has(grown.key)) continue;
+      config.claims.set(grown.key, [...grown.fits.keys()]);
+      this.pool.push(grown);
+    }
+  }
+
+  /**
+   * A chosen index's wider variants become moves. Each claims the statements its narrower form claims, and those it
+   * fits fully (a wider index can fit a statement its prefix only started).
+   */
+  private async offerExtensions(chosen: SelectionCandidate): Promise<void> {
+    const wider = (await this.options.extensions!(chosen)).filter((w) => w.key !== chosen.key);
+    const narrow = this.config.claims.get(chosen.key)!;
+    for (const w of wider) {
+      if (!this.config.claims.has(w.key)) {
+        this.config.claims.set(
+          w.key,
+          [...w.fits.keys()].filter((s) => narrow.includes(s) || w.fits.get(s) === 'full'),
+        );
+      }
+    }
+    this.extensions.set(chosen.key, wider);
+  }
+}
