@@ -40,8 +40,12 @@ export const VARIANTS: readonly Variant[] = [
 const MIN_SHADOW_ENTRIES = 128;
 /** Sampled requests between two decisions, in shadow capacities: short enough to follow phases. */
 const PERIOD_CAPACITIES = 3;
-/** Weight of the past in the scores (per period): recent periods decide, one noisy period does not. */
-const DECAY = 0.8;
+/**
+ * Weight of the past in the scores (per period): recent periods decide, one noisy period does not, and
+ * neither does a cycle whose phases favour two policies in turn (switching back and forth costs more
+ * than staying with either).
+ */
+const DECAY = 0.9;
 /** A new share must score 3% above the current one: each switch costs while the cache reshapes. */
 const HYSTERESIS = 0.03;
 
