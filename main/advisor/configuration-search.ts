@@ -1,4 +1,4 @@
-import type { SelectionCandidate, SelectionOptions } from './selection.ts';
+import type { SelectionCandidate, SelectionOptions } from './selection-types.ts';
 
 /**
  * A step must save at least this share of the workload's estimated cost. Hypothetical indexes' sizes and costs are

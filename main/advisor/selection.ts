@@ -1,53 +1,7 @@
-import type { Fit } from './candidates.ts';
+import type { SelectedIndex, SelectionCandidate, SelectionOptions } from './selection-types.ts';
 import { ConfigurationSearch, TIE, keysFor } from './configuration-search.ts';
 
-export interface SelectionStatement {
-  calls: number;
-  /** Estimated plan cost with no new index (planner cost units). */
-  baseCost: number;
-  /** Planned generically, for any values of its parameters ($1…): costs rest on default selectivities. */
-  generic?: boolean;
-}
-
-export interface SelectionCandidate {
-  key: string;
-  fits: ReadonlyMap<number, Fit>;
-  columnCount: number;
-  sizeBytes: number;
-  /** DESC key columns: on a tie the plain ascending index is the simpler proposal. */
-  descColumns?: number;
-}
-
-/** A statement's estimated cost with the given candidates (by key) in place. */
-export type CostFunction = (config: readonly string[], statement: number) => Promise<number>;
-
-export interface SelectedIndex {
-  key: string;
-  /** Σ calls × cost saved, with the indexes chosen before it already in place. */
-  gain: number;
-  share: number;
-  serves: { statement: number; costBefore: number; costAfter: number }[];
-}
-
-export interface SelectionOptions {
-  statements: readonly SelectionStatement[];
-  candidates: readonly SelectionCandidate[];
-  cost: CostFunction;
-  /** Storage for the chosen indexes together, in bytes. */
-  budgetBytes: number;
-  /**
-   * Wider variants of a chosen index (one more key column, or INCLUDE columns), offered once it is chosen: the
-   * move that grows a multi-column index from what the plans still do with it in place (Extend's second move).
-   */
-  extensions?: (candidate: SelectionCandidate) => Promise<readonly SelectionCandidate[]>;
-  /**
-   * Candidates read from the statements' plans with the chosen indexes in place: what the plans still scan, filter,
-   * join or sort once those exist (a join that became a nested loop asks for the inner side's key). Asked after
-   * every step.
-   */
-  grow?: (chosen: readonly SelectionCandidate[]) => Promise<readonly SelectionCandidate[]>;
-  maxIndexes?: number;
-}
+export type { CostFunction, SelectedIndex, SelectionCandidate, SelectionOptions, SelectionStatement } from './selection-types.ts';
 
 /** What an analysis of the database's size allots to new indexes when the operator sets no budget. */
 export const DEFAULT_BUDGET_SHARE = 0.5;
