@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { compress, decompress, DEFAULT_BROTLI_QUALITY } from './compression.ts';
 import type { Compression } from './compression.ts';
 import { encodeHeader, parseHeader } from './folder-file-format.ts';
+import { chargedBytes, FolderIndex } from './folder-index.ts';
+import type { ScannedFile } from './folder-index.ts';
 import type { FileHeader } from './folder-file-format.ts';
 import type { ObjectTier } from './object-tier.ts';
 
@@ -16,9 +18,30 @@ export interface FolderTierOptions {
   brotliQuality?: number;
   /** Milliseconds; injectable for tests. Default `Date.now`. */
   clock?: () => number;
+  /**
+   * Bytes on disk the folder may hold (files charged by whole blocks); default DEFAULT_FOLDER_MAX_BYTES.
+   * A write that takes it over evicts expired files, then the least recently used, down to LOW_WATER of it.
+   */
+  maxBytes?: number;
+  /** How often expired files are removed without being read; 0 = never (call `sweep()`). Default SWEEP_INTERVAL_MS. */
+  sweepIntervalMs?: number;
 }
 
-export interface FolderTierStats {
+/**
+ * A fixed default rather than a share of free disk: the same folder gets the same bound on every machine and
+ * after every restart, whatever else fills the disk. It is far below a developer's or server's free space and
+ * still holds many compressed multi-megabyte results; `maxBytes` overrides it.
+ */
+export const DEFAULT_FOLDER_MAX_BYTES = 1024 ** 3;
+
+/** An eviction goes below the budget, not just to it, so the next writes do not each evict a file. */
+export const LOW_WATER = 0.9;
+
+/** Expired files cost disk, not correctness (a get never returns one), so a lazy sweep suffices. */
+export const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/** The counters every object tier keeps (the S3 tier shares them). */
+export interface ObjectTierCounters {
   hits: number;
   misses: number;
   hitRate: number;
@@ -33,6 +56,17 @@ export interface FolderTierStats {
   lastError?: string;
 }
 
+export interface FolderTierStats extends ObjectTierCounters {
+  /** Bytes on disk charged against the budget (known files only until the scan at open has finished). */
+  bytesUsed: number;
+  maxBytes: number;
+  files: number;
+  /** Live files removed to stay within the budget (expired ones count in `expired`). */
+  evictions: number;
+  /** Values whose file alone would exceed the budget: not written. */
+  oversize: number;
+}
+
 /** How much of a file a prefix scan reads first: enough for the header and any ordinary key. */
 const SCAN_READ_BYTES = 1024;
 
@@ -40,21 +74,65 @@ const SCAN_READ_BYTES = 1024;
  * The local-folder object tier. File names are sha256(key) (any key is a safe, fixed-length name),
  * sharded by the first two hex digits so no directory grows huge. Writes go to `tmp/` and are renamed
  * into place: a reader sees the old file or the new one, never a partial one, even across a crash.
- * Expired files are misses and are removed when met (by a get or a prefix scan), not by a timer.
+ * Expired files are misses and are removed when met (by a get or a prefix scan) and by a periodic sweep.
  * No method rejects: a full or broken disk is a miss or a dropped write, counted in the stats.
+ *
+ * The byte budget: a FolderIndex (`folder-index.ts`) holds each file's charged size, expiry and recency,
+ * built from the folder once (a background scan started by the first call) and kept up to date by every
+ * write, hit and removal. Memory is one entry per file, and files are charged at least a block each, so the
+ * index is bounded by maxBytes / FILE_BLOCK_BYTES entries. The index is this process's view: another process
+ * writing the same folder is not counted until the next open.
+ *
+ * Renames and removals of one path run one at a time (`exclusive`), so the index records the size of the
+ * file that is actually on disk when two writers replace the same key.
  */
 export class FolderTier implements ObjectTier {
   private readonly compression: Compression;
   private readonly brotliQuality: number;
   private readonly clock: () => number;
   private readonly madeDirs = new Set<string>();
-  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, expired: 0, corrupt: 0, errors: 0 };
+  private readonly maxBytes: number;
+  private readonly index = new FolderIndex();
+  private readonly pathQueues = new Map<string, Promise<unknown>>();
+  private indexReady: Promise<void> | undefined;
+  private evicting: Promise<boolean> | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, expired: 0, corrupt: 0, errors: 0, evictions: 0, oversize: 0 };
   private lastError: string | undefined;
 
   constructor(private readonly options: FolderTierOptions) {
     this.compression = options.compression ?? 'brotli';
     this.brotliQuality = options.brotliQuality ?? DEFAULT_BROTLI_QUALITY;
     this.clock = options.clock ?? Date.now;
+    this.maxBytes = options.maxBytes ?? DEFAULT_FOLDER_MAX_BYTES;
+    const interval = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
+    if (interval > 0) {
+      this.sweepTimer = setInterval(() => void this.sweep(), interval);
+      // The sweep is housekeeping: it must not keep the process alive.
+      this.sweepTimer.unref();
+    }
+  }
+
+  /** Stops the periodic sweep; the files stay. */
+  close(): void {
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
+  /** Waits for the scan of the folder started by the first call (for tests and stats after open). */
+  async ready(): Promise<void> {
+    await this.ensureIndex();
+  }
+
+  /** Removes every expired file the index knows of, without reading them; returns how many went. */
+  async sweep(): Promise<number> {
+    await this.ensureIndex();
+    let removed = 0;
+    for (const path of this.index.expired(this.clock())) {
+      if (await this.remove(path)) removed += 1;
+    }
+    this.counters.expired += removed;
+    return removed;
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -78,6 +156,7 @@ export class FolderTier implements ObjectTier {
     try {
       const value = await decompress(file.subarray(header.payloadOffset), header.compression);
       this.counters.hits += 1;
+      await this.touch(path);
       return value;
     } catch {
       return this.dropCorrupt(path);
@@ -90,18 +169,31 @@ export class FolderTier implements ObjectTier {
     const tmpPath = join(tmpDir, `${randomUUID()}.tmp`);
     try {
       const compressed = await compress(value, this.compression, this.brotliQuality);
+      const file = Buffer.concat([encodeHeader(key, expiresAt, this.compression), compressed]);
+      if (chargedBytes(file.length) > this.maxBytes) {
+        this.counters.oversize += 1;
+        return;
+      }
       const path = this.pathFor(key);
       await this.ensureDir(tmpDir);
       await this.ensureDir(dirname(path));
-      await writeFile(tmpPath, Buffer.concat([encodeHeader(key, expiresAt, this.compression), compressed]));
-      await rename(tmpPath, path);
+      await writeFile(tmpPath, file);
+      // The mtime is the last access on the tier's clock: a scan after a restart orders files by it.
+      const now = this.clock() / 1000;
+      await utimes(tmpPath, now, now);
+      await this.exclusive(path, async () => {
+        await rename(tmpPath, path);
+        this.index.record(path, file.length, expiresAt);
+      });
       this.counters.sets += 1;
     } catch (error) {
       this.fail(error);
       // A folder removed under us (a manual wipe) must not stay "known" forever.
       this.madeDirs.clear();
       await unlink(tmpPath).catch(() => undefined);
+      return;
     }
+    await this.enforceBudget();
   }
 
   async delete(key: string): Promise<void> {
@@ -141,7 +233,13 @@ export class FolderTier implements ObjectTier {
 
   stats(): FolderTierStats {
     const lookups = this.counters.hits + this.counters.misses;
-    const snapshot = { ...this.counters, hitRate: lookups === 0 ? 0 : this.counters.hits / lookups };
+    const snapshot = {
+      ...this.counters,
+      hitRate: lookups === 0 ? 0 : this.counters.hits / lookups,
+      bytesUsed: this.index.bytesUsed,
+      maxBytes: this.maxBytes,
+      files: this.index.fileCount,
+    };
     return this.lastError === undefined ? snapshot : { ...snapshot, lastError: this.lastError };
   }
 
@@ -208,13 +306,93 @@ export class FolderTier implements ObjectTier {
 
   /** True when this call removed the file. */
   private async remove(path: string): Promise<boolean> {
+    return await this.exclusive(path, async () => {
+      try {
+        await unlink(path);
+        this.index.forget(path);
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) this.index.forget(path);
+        else this.fail(error);
+        return false;
+      }
+    });
+  }
+
+  private async touch(path: string): Promise<void> {
+    this.index.touch(path);
+    const now = this.clock() / 1000;
+    // Best effort: a file removed or replaced meanwhile needs no stamp.
+    await utimes(path, now, now).catch(() => undefined);
+  }
+
+  /** Runs fn after every earlier fn for the same path: one rename or unlink of a path at a time. */
+  private async exclusive<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.pathQueues.get(path) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    this.pathQueues.set(path, run);
     try {
-      await unlink(path);
-      return true;
-    } catch (error) {
-      if (!isNotFound(error)) this.fail(error);
-      return false;
+      return await run;
+    } finally {
+      if (this.pathQueues.get(path) === run) this.pathQueues.delete(path);
     }
+  }
+
+  /**
+   * Over the budget: expired files go first, then the least recently used, until under LOW_WATER of it.
+   * One eviction runs at a time; writers that finish meanwhile re-check after it. Stops when a pass
+   * removes nothing (an unwritable folder), so a broken disk cannot spin it.
+   */
+  private async enforceBudget(): Promise<void> {
+    await this.ensureIndex();
+    while (this.index.bytesUsed > this.maxBytes) {
+      this.evicting ??= this.evictToLowWater().finally(() => (this.evicting = undefined));
+      if (!(await this.evicting)) return;
+    }
+  }
+
+  /** True when it removed something. */
+  private async evictToLowWater(): Promise<boolean> {
+    const target = this.maxBytes * LOW_WATER;
+    let progress = false;
+    for (const path of this.index.expired(this.clock())) {
+      if (this.index.bytesUsed <= target) return true;
+      if (await this.remove(path)) {
+        this.counters.expired += 1;
+        progress = true;
+      }
+    }
+    for (const path of this.index.leastRecentlyUsed()) {
+      if (this.index.bytesUsed <= target) return true;
+      if (await this.remove(path)) {
+        this.counters.evictions += 1;
+        progress = true;
+      }
+    }
+    return progress;
+  }
+
+  private async ensureIndex(): Promise<void> {
+    this.indexReady ??= this.scanIntoIndex();
+    await this.indexReady;
+  }
+
+  /** The files already in the folder at open, with their size, expiry (from the header) and mtime. */
+  private async scanIntoIndex(): Promise<void> {
+    this.index.beginScan();
+    const found: ScannedFile[] = [];
+    for (const path of await this.listFiles()) {
+      if (path === undefined) continue;
+      const header = await this.readHeader(path);
+      if (header === 'missing' || header === 'error') continue;
+      try {
+        const { size, mtimeMs } = await stat(path);
+        found.push({ path, size, expiresAt: header?.expiresAt ?? -Infinity, lastAccess: mtimeMs });
+      } catch (error) {
+        if (!isNotFound(error)) this.fail(error);
+      }
+    }
+    this.index.merge(found);
   }
 
   private async dropCorrupt(path: string): Promise<undefined> {

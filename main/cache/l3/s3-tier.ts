@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { compress, decompress, DEFAULT_BROTLI_QUALITY } from './compression.ts';
 import type { Compression } from './compression.ts';
-import type { FolderTierStats } from './folder-tier.ts';
+import type { ObjectTierCounters } from './folder-tier.ts';
 import type { ObjectTier } from './object-tier.ts';
 import { decodeMeta, encodeMeta, ObjectLayout } from './s3-object-layout.ts';
 import type { ObjectMeta } from './s3-object-layout.ts';
@@ -47,7 +47,7 @@ export interface S3TierOptions {
 }
 
 /** The folder tier's counters, for objects instead of files. */
-export type S3TierStats = FolderTierStats;
+export type S3TierStats = ObjectTierCounters;
 
 /**
  * The S3-compatible bucket tier. Names and metadata are laid out in `s3-object-layout.ts`. Expiry is
