@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { compress, decompress, DEFAULT_BROTLI_QUALITY } from './compression.ts';
 import type { Compression } from './compression.ts';
 import { encodeHeader, parseHeader } from './folder-file-format.ts';
 import { chargedBytes, FolderIndex } from './folder-index.ts';
-import type { ScannedFile } from './folder-index.ts';
-import type { FileHeader } from './folder-file-format.ts';
+import { isNotFound, listValueFiles, readValueHeader, scanFolder } from './folder-files.ts';
 import type { ObjectTier } from './object-tier.ts';
 
 export interface FolderTierOptions {
@@ -47,7 +46,7 @@ export interface ObjectTierCounters {
   hitRate: number;
   sets: number;
   deletes: number;
-  /** Files found past their expiry (removed on the spot). */
+  /** Files found past their expiry and removed (by a read, a prefix scan, or for the folder tier a sweep or an eviction). */
   expired: number;
   /** Files that were not ours, truncated or undecompressable (read as misses and removed). */
   corrupt: number;
@@ -66,9 +65,6 @@ export interface FolderTierStats extends ObjectTierCounters {
   /** Values whose file alone would exceed the budget: not written. */
   oversize: number;
 }
-
-/** How much of a file a prefix scan reads first: enough for the header and any ordinary key. */
-const SCAN_READ_BYTES = 1024;
 
 /**
  * The local-folder object tier. File names are sha256(key) (any key is a safe, fixed-length name),
@@ -95,16 +91,24 @@ export class FolderTier implements ObjectTier {
   private readonly index = new FolderIndex();
   private readonly pathQueues = new Map<string, Promise<unknown>>();
   private indexReady: Promise<void> | undefined;
+  private indexScanned = false;
+  /** The budget enforced after the scan at open, for writes that did not wait for it. */
+  private afterScan: Promise<void> | undefined;
   private evicting: Promise<boolean> | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
   private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, expired: 0, corrupt: 0, errors: 0, evictions: 0, oversize: 0 };
   private lastError: string | undefined;
+  private readonly onError = (error: unknown): void => this.fail(error);
 
   constructor(private readonly options: FolderTierOptions) {
     this.compression = options.compression ?? 'brotli';
     this.brotliQuality = options.brotliQuality ?? DEFAULT_BROTLI_QUALITY;
     this.clock = options.clock ?? Date.now;
     this.maxBytes = options.maxBytes ?? DEFAULT_FOLDER_MAX_BYTES;
+    if (!(this.maxBytes > 0) || !Number.isFinite(this.maxBytes)) {
+      throw new RangeError(`FolderTier maxBytes must be a positive number of bytes, got ${this.maxBytes}.`);
+    }
     const interval = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
     if (interval > 0) {
       this.sweepTimer = setInterval(() => void this.sweep(), interval);
@@ -119,13 +123,20 @@ export class FolderTier implements ObjectTier {
     this.sweepTimer = undefined;
   }
 
-  /** Waits for the scan of the folder started by the first call (for tests and stats after open). */
+  /** Waits for the scan of the folder at open and the eviction after it (for tests, and stats after open). */
   async ready(): Promise<void> {
     await this.ensureIndex();
+    await this.afterScan;
   }
 
   /** Removes every expired file the index knows of, without reading them; returns how many went. */
   async sweep(): Promise<number> {
+    // One at a time: on a slow disk a sweep may outlast its interval.
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+    return await this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<number> {
     await this.ensureIndex();
     let removed = 0;
     for (const path of this.index.expired(this.clock())) {
@@ -193,7 +204,12 @@ export class FolderTier implements ObjectTier {
       await unlink(tmpPath).catch(() => undefined);
       return;
     }
-    await this.enforceBudget();
+    if (this.indexScanned) {
+      await this.enforceBudget();
+    } else {
+      // The first writes do not wait for the scan at open (O(files)); the budget is enforced when it ends.
+      this.afterScan ??= this.enforceBudget();
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -208,12 +224,12 @@ export class FolderTier implements ObjectTier {
     let deleted = 0;
     let complete = true;
     const now = this.clock();
-    for (const path of await this.listFiles()) {
+    for (const path of await listValueFiles(this.options.dir, this.onError)) {
       if (path === undefined) {
         complete = false;
         continue;
       }
-      const header = await this.readHeader(path);
+      const header = await readValueHeader(path, this.onError);
       if (header === 'missing') continue;
       if (header === 'error') {
         complete = false;
@@ -247,55 +263,6 @@ export class FolderTier implements ObjectTier {
   pathFor(key: string): string {
     const hash = createHash('sha256').update(key, 'utf8').digest('hex');
     return join(this.options.dir, hash.slice(0, 2), `${hash}.l3`);
-  }
-
-  /** Every value file path; an undefined entry marks a shard that could not be listed. */
-  private async listFiles(): Promise<Array<string | undefined>> {
-    let shards: string[];
-    try {
-      shards = (await readdir(this.options.dir)).filter((name) => /^[0-9a-f]{2}$/.test(name));
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      this.fail(error);
-      return [undefined];
-    }
-    const paths: Array<string | undefined> = [];
-    for (const shard of shards) {
-      try {
-        for (const name of await readdir(join(this.options.dir, shard))) {
-          if (name.endsWith('.l3')) paths.push(join(this.options.dir, shard, name));
-        }
-      } catch (error) {
-        if (isNotFound(error)) continue;
-        this.fail(error);
-        paths.push(undefined);
-      }
-    }
-    return paths;
-  }
-
-  /** The header alone (values may be megabytes); undefined = not a readable file of ours. */
-  private async readHeader(path: string): Promise<FileHeader | undefined | 'missing' | 'error'> {
-    try {
-      const handle = await open(path, 'r');
-      try {
-        let want = SCAN_READ_BYTES;
-        for (;;) {
-          const buffer = Buffer.alloc(want);
-          const { bytesRead } = await handle.read(buffer, 0, want, 0);
-          const parsed = parseHeader(buffer.subarray(0, bytesRead));
-          if (parsed === undefined || !('needBytes' in parsed)) return parsed;
-          if (bytesRead < want || parsed.needBytes <= want) return undefined; // the file ends inside the key
-          want = parsed.needBytes;
-        }
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      if (isNotFound(error)) return 'missing';
-      this.fail(error);
-      return 'error';
-    }
   }
 
   private async ensureDir(dir: string): Promise<void> {
@@ -373,26 +340,12 @@ export class FolderTier implements ObjectTier {
   }
 
   private async ensureIndex(): Promise<void> {
-    this.indexReady ??= this.scanIntoIndex();
+    this.indexReady ??= (async () => {
+      this.index.beginScan();
+      this.index.merge(await scanFolder(this.options.dir, this.onError));
+      this.indexScanned = true;
+    })();
     await this.indexReady;
-  }
-
-  /** The files already in the folder at open, with their size, expiry (from the header) and mtime. */
-  private async scanIntoIndex(): Promise<void> {
-    this.index.beginScan();
-    const found: ScannedFile[] = [];
-    for (const path of await this.listFiles()) {
-      if (path === undefined) continue;
-      const header = await this.readHeader(path);
-      if (header === 'missing' || header === 'error') continue;
-      try {
-        const { size, mtimeMs } = await stat(path);
-        found.push({ path, size, expiresAt: header?.expiresAt ?? -Infinity, lastAccess: mtimeMs });
-      } catch (error) {
-        if (!isNotFound(error)) this.fail(error);
-      }
-    }
-    this.index.merge(found);
   }
 
   private async dropCorrupt(path: string): Promise<undefined> {
@@ -410,8 +363,4 @@ export class FolderTier implements ObjectTier {
     this.counters.errors += 1;
     this.lastError = error instanceof Error ? error.message : String(error);
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }

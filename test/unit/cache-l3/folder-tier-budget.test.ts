@@ -37,6 +37,13 @@ function tier(options: Partial<FolderTierOptions>): FolderTier {
   return made;
 }
 
+/** A tier whose scan at open has finished, so every write enforces the budget before it resolves. */
+async function opened(options: Partial<FolderTierOptions>): Promise<FolderTier> {
+  const made = tier(options);
+  await made.ready();
+  return made;
+}
+
 /** What the files on disk cost, charged as the tier charges them. */
 async function diskBytes(): Promise<{ bytes: number; files: number }> {
   let bytes = 0;
@@ -62,7 +69,7 @@ const small = (key: string): Buffer => Buffer.from(key);
 
 describe('FolderTier byte budget', () => {
   it('evicts the least recently used files, down to the low-water mark, and keeps the total at or under the budget', async () => {
-    const folder = tier({ maxBytes: 10 * FILE_BLOCK_BYTES, clock: steppingClock().now });
+    const folder = await opened({ maxBytes: 10 * FILE_BLOCK_BYTES, clock: steppingClock().now });
     for (let i = 0; i < 10; i += 1) await folder.set(`k${i}`, small(`k${i}`), 60_000_000);
     expect(folder.stats()).toMatchObject({ bytesUsed: 10 * FILE_BLOCK_BYTES, files: 10, evictions: 0 });
     expect(await folder.get('k0')).toEqual(small('k0')); // k0 becomes the most recently used
@@ -79,7 +86,7 @@ describe('FolderTier byte budget', () => {
   });
 
   it('stays within the budget over many writes of varying sizes, the total matching the disk', async () => {
-    const folder = tier({ maxBytes: 64 * FILE_BLOCK_BYTES });
+    const folder = await opened({ maxBytes: 64 * FILE_BLOCK_BYTES });
     for (let i = 0; i < 60; i += 1) {
       await folder.set(`v${i}`, randomBytes(1000 + ((i * 7919) % 20_000)), 60_000_000);
       expect(folder.stats().bytesUsed).toBeLessThanOrEqual(64 * FILE_BLOCK_BYTES);
@@ -90,7 +97,7 @@ describe('FolderTier byte budget', () => {
 
   it('evicts expired files before live ones, even recently written ones', async () => {
     const clock = steppingClock();
-    const folder = tier({ maxBytes: 10 * FILE_BLOCK_BYTES, clock: clock.now });
+    const folder = await opened({ maxBytes: 10 * FILE_BLOCK_BYTES, clock: clock.now });
     for (let i = 0; i < 9; i += 1) await folder.set(`live${i}`, small(`live${i}`), 60_000_000);
     await folder.set('short', small('short'), 5_000); // the most recent, but expiring
     clock.advance(10_000);
@@ -103,7 +110,7 @@ describe('FolderTier byte budget', () => {
   });
 
   it('does not write a value whose file alone is over the budget', async () => {
-    const folder = tier({ maxBytes: 2 * FILE_BLOCK_BYTES });
+    const folder = await opened({ maxBytes: 2 * FILE_BLOCK_BYTES });
     await folder.set('kept', small('kept'), 60_000);
     await folder.set('huge', randomBytes(3 * FILE_BLOCK_BYTES), 60_000);
     expect(await onDisk(folder, 'huge')).toBe(false);
@@ -115,7 +122,7 @@ describe('FolderTier byte budget', () => {
 describe('FolderTier sweep of expired files', () => {
   it('removes expired files without reading them', async () => {
     const clock = steppingClock();
-    const folder = tier({ clock: clock.now });
+    const folder = await opened({ clock: clock.now });
     await folder.set('a', small('a'), 5_000);
     await folder.set('b', small('b'), 5_000);
     await folder.set('c', small('c'), 60_000_000);
@@ -146,8 +153,7 @@ describe('FolderTier index at open', () => {
     const written = first.stats().bytesUsed;
     first.close();
 
-    const reopened = tier({ clock: clock.now, maxBytes: written });
-    await reopened.ready();
+    const reopened = await opened({ clock: clock.now, maxBytes: written });
     expect(reopened.stats()).toMatchObject({ bytesUsed: written, files: 5 });
     expect(written).toBe((await diskBytes()).bytes);
 
@@ -157,6 +163,24 @@ describe('FolderTier index at open', () => {
     expect(await onDisk(reopened, 'k0')).toBe(true);
     expect(reopened.stats().bytesUsed).toBeLessThanOrEqual(written);
     expect(reopened.stats().bytesUsed).toBe((await diskBytes()).bytes);
+  });
+
+  it('brings a folder already over a lowered budget under it once the scan at open has finished', async () => {
+    const clock = steppingClock();
+    const first = await opened({ clock: clock.now });
+    for (let i = 0; i < 20; i += 1) await first.set(`k${i}`, small(`k${i}`), 60_000_000);
+    const reopened = tier({ clock: clock.now, maxBytes: 10 * FILE_BLOCK_BYTES });
+    await reopened.set('new', small('new'), 60_000_000);
+    await reopened.ready();
+    expect(reopened.stats()).toMatchObject({ files: 9, evictions: 12 });
+    expect(await onDisk(reopened, 'new')).toBe(true);
+    expect(await onDisk(reopened, 'k19')).toBe(true);
+    expect(await onDisk(reopened, 'k10')).toBe(false);
+    expect(reopened.stats().bytesUsed).toBe((await diskBytes()).bytes);
+  });
+
+  it('rejects a budget that is not a positive number of bytes', () => {
+    for (const maxBytes of [0, -1, Number.NaN, Infinity]) expect(() => tier({ maxBytes })).toThrow(RangeError);
   });
 
   it('counts writes made while the open scan runs once, not twice', async () => {
@@ -171,8 +195,7 @@ describe('FolderTier index at open', () => {
 
 describe('FolderTier concurrent writers', () => {
   it('keeps the total equal to the file on disk when writes and deletes of one key race', async () => {
-    const folder = tier({});
-    await folder.ready();
+    const folder = await opened({});
     const sizes = Array.from({ length: 24 }, (_, i) => 500 + ((i * 104_729) % 30_000));
     await Promise.all([
       ...sizes.map((size) => folder.set('hot', randomBytes(size), 60_000_000)),
