@@ -29,7 +29,10 @@ export interface Configuration {
 
 interface Move {
   add: SelectionCandidate | null;
-  replaces: SelectionCandidate | null;
+  /** Chosen indexes the move takes out: the one a wider variant replaces, one dropped to make room, or both. */
+  removes: SelectionCandidate[];
+  /** The narrower index a wider variant replaces: the variant takes its place in the order chosen. */
+  inPlaceOf: SelectionCandidate | null;
   benefit: number;
   bytes: number;
 }
@@ -97,22 +100,22 @@ export class ConfigurationSearch {
     while (this.config.bytes > budgetBytes && this.config.chosen.length > 0) {
       let best: { move: Move; lossPerByte: number } | null = null;
       for (const out of this.config.chosen) {
-        const loss = -(await this.benefitOf(null, out));
+        const loss = -(await this.benefitOf(null, [out]));
         const lossPerByte = loss / Math.max(out.sizeBytes, PAGE_BYTES);
         if (!best || lossPerByte < best.lossPerByte)
-          best = { move: { add: null, replaces: out, benefit: -loss, bytes: -out.sizeBytes }, lossPerByte };
+          best = { move: { add: null, removes: [out], inPlaceOf: null, benefit: -loss, bytes: -out.sizeBytes }, lossPerByte };
       }
       await this.apply(best!.move);
     }
   }
 
   /** Σ calls × cost saved on the statements the move touches, with the rest of the configuration in place. */
-  private async benefitOf(add: SelectionCandidate | null, replaces: SelectionCandidate | null): Promise<number> {
+  private async benefitOf(add: SelectionCandidate | null, removes: readonly SelectionCandidate[]): Promise<number> {
     const { statements, cost } = this.options;
     const { claims, chosen, costs } = this.config;
-    const next = chosen.filter((c) => c !== replaces).concat(add ? [add] : []);
+    const next = chosen.filter((c) => !removes.includes(c)).concat(add ? [add] : []);
     let benefit = 0;
-    for (const s of new Set([...(add ? claims.get(add.key)! : []), ...(replaces ? claims.get(replaces.key)! : [])])) {
+    for (const s of new Set([add, ...removes].flatMap((c) => (c ? claims.get(c.key)! : [])))) {
       benefit += statements[s]!.calls * (costs[s]! - (await cost(keysFor(claims, s, next), s)));
     }
     return benefit;
@@ -133,13 +136,14 @@ export class ConfigurationSearch {
   private async bestStep(score: Score, budgetBytes: number): Promise<Move | null> {
     let best: { move: Move; value: number } | null = null;
     for (const { add, replaces } of this.steps()) {
+      const removes = replaces ? [replaces] : [];
       const bytes = add.sizeBytes - (replaces?.sizeBytes ?? 0);
       if (this.config.bytes + bytes > budgetBytes) continue;
-      const benefit = await this.benefitOf(add, replaces);
+      const benefit = await this.benefitOf(add, removes);
       if (benefit < NOISE_SHARE * this.total) continue;
       const value = score === 'benefit' ? benefit : benefit / Math.max(bytes, PAGE_BYTES);
       if (!best || value > best.value * (1 + TIE) || (value >= best.value * (1 - TIE) && smaller(add, best.move.add!))) {
-        best = { move: { add, replaces, benefit, bytes }, value };
+        best = { move: { add, removes, inPlaceOf: replaces, benefit, bytes }, value };
       }
     }
     return best?.move ?? null;
@@ -147,37 +151,37 @@ export class ConfigurationSearch {
 
   /**
    * Greedy steps cannot undo an early pick that a later, larger one makes redundant, nor reach an index that does
-   * not fit until something goes. Once no step fits, this looks for the exchange (one chosen index out, one
-   * candidate or wider variant in) that lowers the workload's cost the most within the budget.
+   * not fit until something goes. Once no step fits, this looks for the exchange (a step, an added candidate or a
+   * wider variant in place of its index, with one other chosen index out) that lowers the workload's cost the most
+   * within the budget.
    */
   private async bestSwap(budgetBytes: number): Promise<Move | null> {
     const { statements } = this.options;
     const { chosen, claims, costs } = this.config;
-    const incoming = [...this.pool, ...chosen.flatMap((c) => this.extensions.get(c.key) ?? [])].filter(
-      (c, i, all) => !chosen.some((k) => k.key === c.key) && all.findIndex((k) => k.key === c.key) === i,
-    );
     let best: Move | null = null;
-    for (const out of chosen) {
-      for (const add of incoming) {
-        const bytes = add.sizeBytes - out.sizeBytes;
+    for (const { add, replaces } of this.steps()) {
+      for (const out of chosen) {
+        if (out === replaces) continue;
+        const removes = replaces ? [replaces, out] : [out];
+        const bytes = add.sizeBytes - removes.reduce((sum, c) => sum + c.sizeBytes, 0);
         if (this.config.bytes + bytes > budgetBytes) continue;
-        const benefit = await this.benefitOf(add, out);
+        const benefit = await this.benefitOf(add, removes);
         let saved = 0;
-        for (const s of new Set([...claims.get(add.key)!, ...claims.get(out.key)!]))
+        for (const s of new Set([add, ...removes].flatMap((c) => claims.get(c.key)!)))
           saved += statements[s]!.calls * (statements[s]!.baseCost - costs[s]!);
-        // Within a tie of what the configuration already saves there, the index in place stays.
+        // Within a tie of what the configuration already saves there, the indexes in place stay.
         if (benefit < NOISE_SHARE * this.total || benefit <= TIE * saved) continue;
-        if (!best || benefit > best.benefit) best = { add, replaces: out, benefit, bytes };
+        if (!best || benefit > best.benefit) best = { add, removes, inPlaceOf: replaces, benefit, bytes };
       }
     }
     return best;
   }
 
-  private async apply({ add, replaces, bytes }: Move): Promise<void> {
+  private async apply({ add, removes, inPlaceOf, bytes }: Move): Promise<void> {
     const { statements, cost } = this.options;
     const { config } = this;
-    const kept = config.chosen.filter((c) => c !== replaces);
-    config.chosen = add ? (replaces ? config.chosen.map((c) => (c === replaces ? add : c)) : [...kept, add]) : kept;
+    const kept = config.chosen.flatMap((c) => (c === inPlaceOf && add ? [add] : removes.includes(c) ? [] : [c]));
+    config.chosen = add && !kept.includes(add) ? [...kept, add] : kept;
     config.bytes += bytes;
     for (let s = 0; s < statements.length; s++) config.costs[s] = await cost(keysFor(config.claims, s, config.chosen), s);
     if (!add) return;
