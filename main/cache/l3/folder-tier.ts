@@ -318,25 +318,19 @@ export class FolderTier implements ObjectTier {
     }
   }
 
-  /** True when it removed something. */
+  /** True when the bytes used went down (a file already gone by other hands counts: it leaves the index). */
   private async evictToLowWater(): Promise<boolean> {
     const target = this.maxBytes * LOW_WATER;
-    let progress = false;
+    const before = this.index.bytesUsed;
     for (const path of this.index.expired(this.clock())) {
-      if (this.index.bytesUsed <= target) return true;
-      if (await this.remove(path)) {
-        this.counters.expired += 1;
-        progress = true;
-      }
+      if (this.index.bytesUsed <= target) break;
+      if (await this.remove(path)) this.counters.expired += 1;
     }
     for (const path of this.index.leastRecentlyUsed()) {
-      if (this.index.bytesUsed <= target) return true;
-      if (await this.remove(path)) {
-        this.counters.evictions += 1;
-        progress = true;
-      }
+      if (this.index.bytesUsed <= target) break;
+      if (await this.remove(path)) this.counters.evictions += 1;
     }
-    return progress;
+    return this.index.bytesUsed < before;
   }
 
   private async ensureIndex(): Promise<void> {
