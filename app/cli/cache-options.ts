@@ -2,6 +2,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { createObjectTier, ObjectTierConfigError, type ObjectTierConfig } from '../../main/cache/index.ts';
 import type { CacheSettings } from '../../main/engine/index.ts';
+import { parseStorageSize } from './storage-size.ts';
 
 export interface CacheFlags {
   /** false with --no-cache */
@@ -10,6 +11,8 @@ export interface CacheFlags {
   cacheL1: number;
   /** A folder, `off`, or `s3://bucket/prefix?endpoint=…&region=…&forcePathStyle=true`. */
   cacheL3?: string;
+  /** The folder tier's byte budget, as a size ("2GB", "500MiB"). */
+  cacheL3Max?: string;
 }
 
 /**
@@ -50,9 +53,16 @@ export function cacheSettings(flags: CacheFlags): CacheSettings | false {
   if (flags.cache === false) return false;
   const l1Bytes = Math.round(flags.cacheL1 * 1024 * 1024);
   const l3 = flags.cacheL3;
-  if (l3 === undefined) return { l1Bytes, l3: { kind: 'folder' } };
+  const maxBytes = flags.cacheL3Max === undefined ? undefined : parseStorageSize('--cache-l3-max', flags.cacheL3Max);
+  const folder = maxBytes === undefined ? {} : { maxBytes };
+  if (l3 === undefined) return { l1Bytes, l3: { kind: 'folder', ...folder } };
+  if (maxBytes !== undefined && (l3 === 'off' || l3.startsWith('s3://'))) {
+    throw new InvalidArgumentError(
+      `--cache-l3-max bounds the folder tier only; with --cache-l3 ${l3 === 'off' ? 'off' : 'an S3 bucket'} it has nothing to bound (for a bucket, use a lifecycle rule).`,
+    );
+  }
   if (l3 === 'off') return { l1Bytes, l3: { kind: 'off' } };
-  if (!l3.startsWith('s3://')) return { l1Bytes, l3: { kind: 'folder', dir: path.resolve(l3) } };
+  if (!l3.startsWith('s3://')) return { l1Bytes, l3: { kind: 'folder', dir: path.resolve(l3), ...folder } };
   const config = parseS3Flag(l3);
   try {
     const store = createObjectTier(config);

@@ -30,6 +30,7 @@ const stackFlagsSchema = z.strictObject({
   cache: z.boolean(),
   cacheL1: z.number().positive(),
   cacheL3: z.string().exactOptional(),
+  cacheL3Max: z.string().exactOptional(),
 }) satisfies z.ZodType<StackFlags>;
 
 /** Exactly the stack flags (commander's options object also carries `port` and others the window has no use for). */

@@ -106,6 +106,10 @@ function withStackOptions(command: Command): Command {
       '--cache-l3 <dir|off|s3-url>',
       'L3 object-store tier: a folder (default: cache-l3 in the data folder), off, or s3://bucket/prefix?endpoint=URL (credentials from AWS_* variables)',
     )
+    .option(
+      '--cache-l3-max <size>',
+      'byte budget of the folder L3 tier, e.g. 2GB or 500MiB (default 1 GiB); least recently used files go first',
+    )
     .option('--no-cache', 'turn the cache off: cached templates go to the database every time')
     .option(
       '--memory-budget <size>',

@@ -24,7 +24,7 @@ export interface CacheSettings {
   /** The L1's byte budget; default 128 MiB. */
   l1Bytes?: number;
   /** The object-store tier: a folder (default: `cache-l3` in the data folder), another store, or none. */
-  l3?: { kind: 'folder'; dir?: string } | { kind: 'store'; store: ObjectTier; location: string } | { kind: 'off' };
+  l3?: { kind: 'folder'; dir?: string; maxBytes?: number } | { kind: 'store'; store: ObjectTier; location: string } | { kind: 'off' };
 }
 
 export const DEFAULT_L1_BYTES = 128 * 1024 * 1024;
@@ -56,6 +56,8 @@ export class CacheSession {
     private readonly bus: RedisInvalidationBus | undefined,
     private readonly pool: PoolManager,
     l1Bytes: number,
+    /** The folder tier this session made (a store from the settings belongs to whoever made it). */
+    private readonly ownFolder: ObjectTier | undefined,
   ) {
     this.configuredL1Bytes = l1Bytes;
   }
@@ -92,7 +94,8 @@ export class CacheSession {
       ...(l3 ? { l3: l3.store } : {}),
       ...(bus ? { bus } : {}),
     });
-    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool, l1Bytes);
+    const ownFolder = settings.l3?.kind === 'store' ? undefined : l3?.store;
+    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool, l1Bytes, ownFolder);
   }
 
   /** Runs a hot key's query again on the pool's low lane (read-only sessions, like the workload's). */
@@ -158,7 +161,7 @@ export class CacheSession {
 
   async close(): Promise<void> {
     await this.cache.close();
-    await Promise.allSettled([this.l2?.close(), this.bus?.close()]);
+    await Promise.allSettled([this.l2?.close(), this.bus?.close(), this.ownFolder?.close?.()]);
   }
 }
 
@@ -177,7 +180,8 @@ function objectTier(setting: CacheSettings['l3'], dataDir: string, namespace: st
   if (setting?.kind === 'off') return undefined;
   if (setting?.kind === 'store') return { store: setting.store, location: setting.location };
   const dir = setting?.dir ?? join(dataDir, 'cache-l3', namespace);
-  return { store: new FolderTier({ dir }), location: dir };
+  const maxBytes = setting?.kind === 'folder' ? setting.maxBytes : undefined;
+  return { store: new FolderTier({ dir, ...(maxBytes === undefined ? {} : { maxBytes }) }), location: dir };
 }
 
 /** A short, stable name for the database: host, port and database name hashed (no secret in it). */

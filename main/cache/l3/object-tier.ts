@@ -16,4 +16,6 @@ export interface ObjectTier {
   deleteByPrefix(prefix: string): Promise<{ deleted: number; complete: boolean }>;
   /** The store's own counters, passed through to the tiered cache's statistics. */
   stats?(): unknown;
+  /** Stops the store's own timers and connections (a folder's sweep, a client's sockets). */
+  close?(): void | Promise<void>;
 }

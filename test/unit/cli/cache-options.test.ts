@@ -24,6 +24,16 @@ describe('cache flags', () => {
     expect((s3 as { l3: { store: unknown } }).l3.store).toBeInstanceOf(S3Tier);
   });
 
+  it('--cache-l3-max bounds the folder tier in bytes, and is refused where there is no folder to bound', () => {
+    expect(cacheSettings({ cache: true, cacheL1: 1, cacheL3Max: '2GB' })).toMatchObject({ l3: { kind: 'folder', maxBytes: 2e9 } });
+    expect(cacheSettings({ cache: true, cacheL1: 1, cacheL3: 'rel/dir', cacheL3Max: '500MiB' })).toMatchObject({
+      l3: { kind: 'folder', dir: path.resolve('rel/dir'), maxBytes: 500 * 1024 * 1024 },
+    });
+    expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3Max: 'lots' })).toThrow('--cache-l3-max "lots" is not a size');
+    expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 'off', cacheL3Max: '1GB' })).toThrow('bounds the folder tier only');
+    expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 's3://b', cacheL3Max: '1GB' })).toThrow('use a lifecycle rule');
+  });
+
   it('parses an S3 URL into bucket, prefix, endpoint, region and path style', () => {
     expect(parseS3Flag('s3://hotpath-cache/team%20a/?endpoint=https://s3.example.com&region=eu-west-1&forcePathStyle=false')).toEqual({
       kind: 's3',
