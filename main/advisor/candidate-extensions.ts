@@ -1,4 +1,4 @@
-import { fitOf, generateCandidates, specKey, type Candidate, type Fit } from './candidates.ts';
+import { fitOf, fitsOf, generateCandidates, specKey, type Candidate } from './candidates.ts';
 import type { CostEvaluator } from './hypopg-evaluator.ts';
 import type { IndexSpec } from './index-spec.ts';
 import { scanAccesses, type ScanAccess } from './plan-predicates.ts';
@@ -42,20 +42,6 @@ export function extensionsOf(
     wider.push({ spec: grown, fits: fitsOf(grown, accessesByStatement) });
   }
   return wider;
-}
-
-/** The best fit of a spec over each statement's accesses, for the statements it fits at all. */
-export function fitsOf(spec: IndexSpec, accessesByStatement: readonly ScanAccess[][]): Map<number, Fit> {
-  const fits = new Map<number, Fit>();
-  accessesByStatement.forEach((accesses, s) => {
-    let best: Fit = 'none';
-    for (const access of accesses) {
-      const fit = fitOf(spec, access);
-      if (fit === 'full' || (fit === 'partial' && best === 'none')) best = fit;
-    }
-    if (best !== 'none') fits.set(s, best);
-  });
-  return fits;
 }
 
 /**

@@ -164,16 +164,19 @@ export function generateCandidates(accessesByStatement: ScanAccess[][], tables: 
       }
     }
   }
-  return [...specs.values()].map((spec) => {
-    const fits = new Map<number, Fit>();
-    accessesByStatement.forEach((accesses, s) => {
-      let best: Fit = 'none';
-      for (const access of accesses) {
-        const fit = fitOf(spec, access);
-        if (fit === 'full' || (fit === 'partial' && best === 'none')) best = fit;
-      }
-      if (best !== 'none') fits.set(s, best);
-    });
-    return { spec, fits };
+  return [...specs.values()].map((spec) => ({ spec, fits: fitsOf(spec, accessesByStatement) }));
+}
+
+/** The best fit of a spec over each statement's accesses, for the statements it fits at all. */
+export function fitsOf(spec: IndexSpec, accessesByStatement: readonly ScanAccess[][]): Map<number, Fit> {
+  const fits = new Map<number, Fit>();
+  accessesByStatement.forEach((accesses, s) => {
+    let best: Fit = 'none';
+    for (const access of accesses) {
+      const fit = fitOf(spec, access);
+      if (fit === 'full' || (fit === 'partial' && best === 'none')) best = fit;
+    }
+    if (best !== 'none') fits.set(s, best);
   });
+  return fits;
 }

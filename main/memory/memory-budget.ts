@@ -3,6 +3,8 @@
  * `--memory-budget 512MiB` (or any value parseMemoryBudget accepts).
  */
 
+import { parseByteSize } from '../util/byte-size.ts';
+
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 
@@ -45,27 +47,6 @@ export class MemoryBudgetError extends Error {
   }
 }
 
-/**
- * Units, case-insensitive. Binary (KiB, MiB …) are powers of 1024 and decimal (KB, MB …) powers of 1000, as
- * IEC and SI define them; the bare letters (K, M, G, T), as in Docker's and Java's memory flags, are binary.
- */
-const UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1024,
-  kib: 1024,
-  kb: 1000,
-  m: MIB,
-  mib: MIB,
-  mb: 1000 ** 2,
-  g: GIB,
-  gib: GIB,
-  gb: 1000 ** 3,
-  t: 1024 * GIB,
-  tib: 1024 * GIB,
-  tb: 1000 ** 4,
-};
-
 const HINT = 'Write a number of bytes, or a number with a unit: 512MiB, 2GiB, 1.5GB (KiB/MiB/GiB are powers of 1024, KB/MB/GB of 1000).';
 
 export interface ParseBudgetOptions {
@@ -77,16 +58,15 @@ export interface ParseBudgetOptions {
 export function parseMemoryBudget(text: string, options: ParseBudgetOptions = {}): number {
   const trimmed = text.trim();
   if (trimmed === '') throw new MemoryBudgetError('The memory budget is empty.', HINT);
-  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)$/i.exec(trimmed);
-  if (!match) {
-    const why = trimmed.startsWith('-') ? 'it is negative' : 'it is not a number with an optional unit';
+  const size = parseByteSize(trimmed);
+  if ('problem' in size) {
+    if (size.problem === 'unknown-unit')
+      throw new MemoryBudgetError(`The memory budget "${text}" has an unknown unit "${size.unit}".`, HINT);
+    if (size.problem === 'too-large') throw new MemoryBudgetError(`The memory budget "${text}" is too large to be a byte count.`, HINT);
+    const why = size.problem === 'negative' ? 'it is negative' : 'it is not a number with an optional unit';
     throw new MemoryBudgetError(`The memory budget "${text}" cannot be read: ${why}.`, HINT);
   }
-  const unit = match[2]!.toLowerCase();
-  const factor = UNITS[unit];
-  if (factor === undefined) throw new MemoryBudgetError(`The memory budget "${text}" has an unknown unit "${match[2]}".`, HINT);
-  const bytes = Math.floor(Number(match[1]) * factor);
-  if (!Number.isSafeInteger(bytes)) throw new MemoryBudgetError(`The memory budget "${text}" is too large to be a byte count.`, HINT);
+  const { bytes } = size;
   if (bytes < MIN_BUDGET_BYTES) {
     throw new MemoryBudgetError(
       `The memory budget "${text}" (${formatBytes(bytes)}) is below the minimum of ${formatBytes(MIN_BUDGET_BYTES)}: the engine alone needs more, so it would clean up all the time.`,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { IndexSpec } from '../../../../main/advisor/index.ts';
 import { quoteIdent, quoteQualified } from '../../../../main/sql/identifiers.ts';
 
 /**
@@ -9,16 +10,8 @@ import { quoteIdent, quoteQualified } from '../../../../main/sql/identifiers.ts'
  * the set of indexes on the tables that query reads, since no other index can change its plan.
  */
 
-/** An index as a configuration holds it (the fields of the advisor's proposals that shape the index). */
-export interface WhatIfIndex {
-  schema: string;
-  table: string;
-  columns: readonly { name: string; direction: 'asc' | 'desc' }[];
-  include: readonly string[];
-  method: 'btree' | 'brin';
-  predicate: string | null;
-  unique?: boolean;
-}
+/** An index as a configuration holds it: the advisor's own IndexSpec (the fields of a proposal that shape the index). */
+export type WhatIfIndex = IndexSpec;
 
 export interface CostedQuery {
   /** A label for reports (the TPC-H query number). */
