@@ -40,8 +40,8 @@ export interface AnalyzeWorkloadOptions {
    */
   writeBudget?: number;
   /**
-   * Storage for new indexes, in bytes: the selection spends it where it saves the most cost per byte. Default: a
-   * share of the database's size (DEFAULT_BUDGET_SHARE in selection.ts).
+   * Storage for new indexes together, in bytes (a positive whole number). Default: a share of the database's size
+   * (DEFAULT_BUDGET_SHARE in selection.ts).
    */
   budgetBytes?: number;
   /**
@@ -99,6 +99,9 @@ function round(n: number): number {
  * DDL is sent (the session is read-only), and each statement is planned as the role that ran it (planning-roles.ts).
  */
 export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<AdvisorReport> {
+  if (options.budgetBytes !== undefined && !(Number.isSafeInteger(options.budgetBytes) && options.budgetBytes > 0)) {
+    throw new RangeError(`budgetBytes must be a positive whole number of bytes, got ${options.budgetBytes}`);
+  }
   const { client, owned } = await connect(options.pg);
   // Every transaction of the analysis is read-only, its implicit ones included (HypoPG's calls, catalog reads):
   // the server, not only this code, refuses any write or DDL. A lent client gets its setting back at the end.

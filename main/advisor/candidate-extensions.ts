@@ -7,7 +7,7 @@ import { tableKey, type TableInfo } from './table-stats.ts';
 
 /**
  * Key columns an extension may grow an index to. Past four, a B-tree's entries grow faster than the rows a further
- * column can exclude: the study's algorithms stop at two on TPC-H, the demo's best index has three.
+ * column can exclude, and the index-selection literature stops earlier still.
  */
 export const MAX_KEY_COLUMNS = 4;
 
@@ -48,7 +48,7 @@ export function extensionsOf(
  * Candidates from the plans with the chosen indexes in place (where the evaluator re-plans): with an index on one
  * side of a join, the planner may turn a hash join into a nested loop whose inner side now looks up a key, or a
  * scan keeps filtering on a column the new index lacks. Each new access joins the statement's accesses (so later
- * fits see it), and the candidates generated from it are returned with their fits over all accesses.
+ * fits see it), and the candidates generated from the plan are returned with their fits over all accesses.
  */
 export async function grownCandidates(
   evaluator: CostEvaluator,
@@ -63,10 +63,11 @@ export async function grownCandidates(
     if (inPlace.length === 0) continue;
     const plan = await evaluator.plan(inPlace, s);
     if (!plan) return [];
-    const fresh = scanAccesses(plan, quoteIdent).filter((a) => !own.some((known) => sameAccess(known, a)));
-    if (fresh.length === 0) continue;
-    own.push(...fresh);
-    for (const c of generateCandidates([fresh], tables)) specs.set(specKey(c.spec), c.spec);
+    const replanned = scanAccesses(plan, quoteIdent);
+    own.push(...replanned.filter((a) => !own.some((known) => sameAccess(known, a))));
+    // From every access of the plan, not only those new to the analysis: the searches keep their own pools, and
+    // one that re-plans the same configuration after another must be offered the same candidates.
+    for (const c of generateCandidates([replanned], tables)) specs.set(specKey(c.spec), c.spec);
   }
   return [...specs.values()].map((spec) => ({ spec, fits: fitsOf(spec, accessesByStatement) }));
 }

@@ -67,6 +67,8 @@ export class ConfigurationSearch {
   constructor(
     private readonly options: SelectionOptions,
     claims: Map<string, number[]>,
+    /** Statements only fully fitting indexes may claim (selection.ts' claimsOf): candidates found later obey it too. */
+    private readonly fullOnly: readonly boolean[],
   ) {
     const { statements } = options;
     this.config = { chosen: [], bytes: 0, costs: statements.map((s) => s.baseCost), claims };
@@ -88,6 +90,29 @@ export class ConfigurationSearch {
       const swap = await this.bestSwap(budgetBytes);
       if (!swap) break;
       await this.apply(swap);
+    }
+    await this.prune();
+  }
+
+  /**
+   * Drops what later picks made redundant: a chosen index whose removal costs less than noise (its statements are
+   * served as well by the others) only takes storage and slows writes.
+   */
+  private async prune(): Promise<void> {
+    for (;;) {
+      let redundant: { index: SelectionCandidate; loss: number } | null = null;
+      for (const index of this.config.chosen) {
+        const loss = -(await this.benefitOf(null, [index]));
+        if (loss < NOISE_SHARE * this.total && (!redundant || loss < redundant.loss)) redundant = { index, loss };
+      }
+      if (!redundant) return;
+      await this.apply({
+        add: null,
+        removes: [redundant.index],
+        inPlaceOf: null,
+        benefit: -redundant.loss,
+        bytes: -redundant.index.sizeBytes,
+      });
     }
   }
 
@@ -124,7 +149,8 @@ export class ConfigurationSearch {
   /** The moves that add: a candidate not chosen, or a wider variant in place of the index it extends. */
   private steps(): { add: SelectionCandidate; replaces: SelectionCandidate | null }[] {
     const { chosen } = this.config;
-    const moves = this.pool.filter((c) => !chosen.includes(c)).map((add) => ({ add, replaces: null as SelectionCandidate | null }));
+    const chosenKeys = new Set(chosen.map((c) => c.key));
+    const moves = this.pool.filter((c) => !chosenKeys.has(c.key)).map((add) => ({ add, replaces: null as SelectionCandidate | null }));
     for (const narrow of chosen) {
       for (const wider of this.extensions.get(narrow.key) ?? []) {
         if (!chosen.some((c) => c.key === wider.key)) moves.push({ add: wider, replaces: narrow });
@@ -142,7 +168,13 @@ export class ConfigurationSearch {
       const benefit = await this.benefitOf(add, removes);
       if (benefit < NOISE_SHARE * this.total) continue;
       const value = score === 'benefit' ? benefit : benefit / Math.max(bytes, PAGE_BYTES);
-      if (!best || value > best.value * (1 + TIE) || (value >= best.value * (1 - TIE) && smaller(add, best.move.add!))) {
+      // On a tie, the move that takes fewer bytes, then the simpler index.
+      const tie = best !== null && value >= best.value * (1 - TIE);
+      if (
+        !best ||
+        value > best.value * (1 + TIE) ||
+        (tie && (bytes < best.move.bytes || (bytes === best.move.bytes && smaller(add, best.move.add!))))
+      ) {
         best = { move: { add, removes, inPlaceOf: replaces, benefit, bytes }, value };
       }
     }
@@ -188,7 +220,10 @@ export class ConfigurationSearch {
     if (this.options.extensions && !this.extensions.has(add.key)) await this.offerExtensions(add);
     for (const grown of (await this.options.grow?.(config.chosen)) ?? []) {
       if (config.claims.has(grown.key)) continue;
-      config.claims.set(grown.key, [...grown.fits.keys()]);
+      config.claims.set(
+        grown.key,
+        [...grown.fits].filter(([s, fit]) => !this.fullOnly[s] || fit === 'full').map(([s]) => s),
+      );
       this.pool.push(grown);
     }
   }

@@ -76,9 +76,9 @@ export class HypopgEvaluator implements CostEvaluator {
       const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [
         hypotheticalDdl(spec),
       ]);
-      if (!rows[0]) continue;
-      this.active.set(key, rows[0].indexrelid);
-      if (!this.sizes.has(key)) this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(rows[0].indexrelid)));
+      const indexrelid = createdIndex(rows, spec);
+      this.active.set(key, indexrelid);
+      if (!this.sizes.has(key)) this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(indexrelid)));
     }
   }
 
@@ -154,9 +154,11 @@ export class HypopgEvaluator implements CostEvaluator {
       const { rows } = await this.client.query<{ indexrelid: number }>(`${ADVISOR_MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [
         hypotheticalDdl(spec),
       ]);
-      if (rows[0]) {
-        this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(rows[0].indexrelid)));
-        await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_drop_index($1)`, [rows[0].indexrelid]);
+      const indexrelid = createdIndex(rows, spec);
+      try {
+        this.sizes.set(key, (await this.partitionedSize(spec)) ?? (await this.relationSize(indexrelid)));
+      } finally {
+        await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_drop_index($1)`, [indexrelid]);
       }
     }
     return this.sizes.get(key) ?? 0;
@@ -166,4 +168,10 @@ export class HypopgEvaluator implements CostEvaluator {
     await this.client.query(`${ADVISOR_MARKER} SELECT hypopg_reset()`);
     this.active.clear();
   }
+}
+
+/** HypoPG's answer to hypopg_create_index: one row per index created. None would leave a cost computed without it. */
+function createdIndex(rows: readonly { indexrelid: number }[], spec: IndexSpec): number {
+  if (!rows[0]) throw new Error(`HypoPG created no hypothetical index for ${hypotheticalDdl(spec)}`);
+  return rows[0].indexrelid;
 }

@@ -17,17 +17,21 @@ const RELAX_ROOM = 2;
  * looks cheaper on average degrades with the real parameters, and the full fit does not. A statement with its
  * values in the text is costed from the real statistics, and any fit may claim it.
  */
-async function claimsOf(options: SelectionOptions, candidates: readonly SelectionCandidate[]): Promise<Map<string, number[]>> {
+async function claimsOf(
+  options: SelectionOptions,
+  candidates: readonly SelectionCandidate[],
+): Promise<{ claims: Map<string, number[]>; fullOnly: boolean[] }> {
   const { statements, cost } = options;
   const claims = new Map<string, number[]>(candidates.map((c) => [c.key, []]));
+  const fullOnly = statements.map(() => false);
   for (let s = 0; s < statements.length; s++) {
     const fitting = candidates.filter((c) => (c.fits.get(s) ?? 'none') !== 'none');
-    let fullHelps = false;
-    if (statements[s]!.generic)
-      for (const c of fitting) if (c.fits.get(s) === 'full' && (await cost([c.key], s)) < statements[s]!.baseCost) fullHelps = true;
-    for (const c of fitting) if (!fullHelps || c.fits.get(s) === 'full') claims.get(c.key)!.push(s);
+    if (statements[s]!.generic) {
+      for (const c of fitting) if (c.fits.get(s) === 'full' && (await cost([c.key], s)) < statements[s]!.baseCost) fullOnly[s] = true;
+    }
+    for (const c of fitting) if (!fullOnly[s] || c.fits.get(s) === 'full') claims.get(c.key)!.push(s);
   }
-  return claims;
+  return { claims, fullOnly };
 }
 
 /**
@@ -43,14 +47,14 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
   const { statements, cost } = options;
   const total = statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0);
   if (total <= 0 || options.budgetBytes <= 0) return [];
-  const claims = await claimsOf(options, options.candidates);
+  const { claims, fullOnly } = await claimsOf(options, options.candidates);
   const searches: ConfigurationSearch[] = [];
   for (const score of ['benefit-per-byte', 'benefit'] as const) {
-    const search = new ConfigurationSearch(options, new Map(claims));
+    const search = new ConfigurationSearch(options, new Map(claims), fullOnly);
     await search.fill(score, options.budgetBytes);
     searches.push(search);
   }
-  const relaxed = new ConfigurationSearch(options, new Map(claims));
+  const relaxed = new ConfigurationSearch(options, new Map(claims), fullOnly);
   await relaxed.fill('benefit-per-byte', options.budgetBytes * RELAX_ROOM);
   await relaxed.relax(options.budgetBytes);
   await relaxed.fill('benefit-per-byte', options.budgetBytes);

@@ -9,7 +9,7 @@ const MAX_BUDGET_MIB = 1024 * 1024;
 export function parseBudgetMiB(text: string): { ok: true; value: number | null } | { ok: false; message: string } {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: true, value: null };
-  const value = Number(trimmed);
+  const value = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
   if (!Number.isInteger(value) || value < 1 || value > MAX_BUDGET_MIB) {
     return {
       ok: false,

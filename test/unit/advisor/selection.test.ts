@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigurationSearch } from '../../../main/advisor/configuration-search.ts';
 import { selectIndexes, type SelectionCandidate } from '../../../main/advisor/selection.ts';
 
 const candidate = (key: string, fits: [number, 'full' | 'partial'][], sizeBytes = 100, columnCount = 1): SelectionCandidate => ({
@@ -138,6 +139,31 @@ describe('index selection under a storage budget', () => {
       budgetBytes: 550,
     });
     expect(chosen.map((c) => c.key)).toEqual(['small']);
+  });
+
+  it('drops an index a later pick made redundant', async () => {
+    const options = {
+      statements: [
+        { calls: 1, baseCost: 1000 },
+        { calls: 1, baseCost: 1000 },
+      ],
+      candidates: [candidate('x', [[0, 'full']], 10_000), candidate('y', all(2), 100_000)],
+      cost: fakeCost([1000, 1000], { x: { 0: 400 }, y: { 0: 100, 1: 300 } }),
+      budgetBytes: 1_000_000,
+    };
+    // By benefit per byte 'x' comes first (600 for 10 kB against 1,600 for 100 kB); once 'y' is in, 'x' saves nothing.
+    const search = new ConfigurationSearch(
+      options,
+      new Map([
+        ['x', [0]],
+        ['y', [0, 1]],
+      ]),
+      [false, false],
+    );
+    await search.fill('benefit-per-byte', options.budgetBytes);
+    expect(search.config.chosen.map((c) => c.key)).toEqual(['y']);
+    expect(search.config.bytes).toBe(100_000);
+    expect(search.config.costs).toEqual([100, 300]);
   });
 
   it('chooses nothing with no budget', async () => {
