@@ -6,8 +6,10 @@ import { quoteIdent, quoteQualified } from '../../../../main/sql/identifiers.ts'
  * The index-selection study's cost model, kept in the bench so that every contender is measured by the same
  * yardstick and none by its own figures: a workload's cost is the sum of each query's `EXPLAIN` total cost (the
  * query as written, literals and all, never executed) with the configuration's indexes created as HypoPG
- * hypothetical indexes in this one backend; an index's size is HypoPG's estimate. Costs are cached per query and
- * the set of indexes on the tables that query reads, since no other index can change its plan.
+ * hypothetical indexes in this one backend; an index's size is HypoPG's estimate. For searches, costs are cached
+ * per query and the set of indexes relevant to it (on a table it reads, with a column it references, or partial), as
+ * the study's platform does: no other index can change its plan. What the bench reports (`measure`) creates every
+ * index at once and plans every query, without that shortcut.
  */
 
 /** An index as a configuration holds it: the advisor's own IndexSpec (the fields of a proposal that shape the index). */
