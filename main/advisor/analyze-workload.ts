@@ -84,6 +84,12 @@ async function chooseEvaluator(client: pg.Client, options: AnalyzeWorkloadOption
   return { use: false, note };
 }
 
+/**
+ * What-if plans one analysis may spend on its search. Each is an EXPLAIN with hypothetical indexes (a few ms of the
+ * server); the limit keeps a large workload's analysis to minutes, and the search keeps what it found by then.
+ */
+const MAX_WHAT_IF_PLANS = 50_000;
+
 const HYPOPG_NOTE =
   "Costs are the planner's own: each candidate set was created as HypoPG hypothetical indexes in one session and every statement's generic plan EXPLAINed (never ANALYZEd) with them, as the role that ran it, in a read-only transaction rolled back; HypoPG's size estimates run somewhat high";
 
@@ -221,6 +227,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
             s,
           ),
         budgetBytes,
+        exhausted: () => (evaluator.planned ?? 0) >= MAX_WHAT_IF_PLANS,
         extensions: async (chosen) => await admit(extensionsOf(byKey.get(chosen.key)!.spec, accesses, tables)),
         grow: async (chosen) =>
           await admit(
@@ -244,7 +251,11 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
           tables.get(tableKey(candidate.spec.schema, candidate.spec.table))!,
         );
       });
-      const methodNote = hypopg.use ? `${HYPOPG_NOTE}${hypopg.note}.` : `${hypopg.note} ${ESTIMATE_NOTE}`;
+      const stopped =
+        (evaluator.planned ?? 0) >= MAX_WHAT_IF_PLANS
+          ? ` The search stopped after ${MAX_WHAT_IF_PLANS} what-if plans, its limit: the proposals are the best found by then (analyze fewer statements, or give a smaller budget, for a complete search).`
+          : '';
+      const methodNote = (hypopg.use ? `${HYPOPG_NOTE}${hypopg.note}.` : `${hypopg.note} ${ESTIMATE_NOTE}`) + stopped;
       return {
         method: evaluator.method,
         methodNote: captured.statStatementsNote ? `${methodNote} ${captured.statStatementsNote}` : methodNote,

@@ -99,7 +99,7 @@ export class ConfigurationSearch {
    * served as well by the others) only takes storage and slows writes.
    */
   private async prune(): Promise<void> {
-    for (;;) {
+    while (!this.options.exhausted?.()) {
       let redundant: { index: SelectionCandidate; loss: number } | null = null;
       for (const index of this.config.chosen) {
         const loss = -(await this.benefitOf(null, [index]));
@@ -162,6 +162,7 @@ export class ConfigurationSearch {
   private async bestStep(score: Score, budgetBytes: number): Promise<Move | null> {
     let best: { move: Move; value: number } | null = null;
     for (const { add, replaces } of this.steps()) {
+      if (this.options.exhausted?.()) break;
       const removes = replaces ? [replaces] : [];
       const bytes = add.sizeBytes - (replaces?.sizeBytes ?? 0);
       if (this.config.bytes + bytes > budgetBytes) continue;
@@ -192,6 +193,7 @@ export class ConfigurationSearch {
     const { chosen, claims, costs } = this.config;
     let best: Move | null = null;
     for (const { add, replaces } of this.steps()) {
+      if (this.options.exhausted?.()) break;
       for (const out of chosen) {
         if (out === replaces) continue;
         const removes = replaces ? [replaces, out] : [out];

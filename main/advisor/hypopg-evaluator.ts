@@ -13,6 +13,8 @@ export interface CostEvaluator {
   cost(config: readonly IndexSpec[], statement: number): Promise<number>;
   /** The statement's plan with the configuration in place, where the method re-plans (HypoPG); null where it estimates. */
   plan(config: readonly IndexSpec[], statement: number): Promise<PlanNode | null>;
+  /** Statements planned so far, where the method plans (HypoPG): what a search has spent. */
+  readonly planned?: number;
   sizeBytes(spec: IndexSpec): Promise<number>;
   /** Leaves nothing behind (HypoPG: hypopg_reset). */
   close(): Promise<void>;
@@ -49,6 +51,8 @@ export class HypopgEvaluator implements CostEvaluator {
   private readonly partitionRoots: PartitionRoots = new Map();
   /** A partitioned table's leaf partitions, by tableKey; empty for a table that is not partitioned. */
   private readonly leaves = new Map<string, { schema: string; table: string }[]>();
+  /** Statements EXPLAINed so far: what the search has spent. */
+  planned = 0;
   /** The hypothetical indexes this backend holds now: spec key → HypoPG's indexrelid. */
   private readonly active = new Map<string, number>();
 
@@ -136,6 +140,7 @@ export class HypopgEvaluator implements CostEvaluator {
 
   /** The statement's plan with the configuration in place (not cached: plans are large, and asked for rarely). */
   async plan(config: readonly IndexSpec[], statement: number): Promise<PlanNode> {
+    this.planned++;
     await this.activate(config);
     // The hypothetical indexes live in this backend's memory, not in the transaction: the rollback keeps them.
     const { sql, role, guard } = this.statements[statement]!;

@@ -48,4 +48,6 @@ export interface SelectionOptions {
    */
   grow?: (chosen: readonly SelectionCandidate[]) => Promise<readonly SelectionCandidate[]>;
   maxIndexes?: number;
+  /** True once the search has spent what it may (what-if plans): no further step, exchange or drop is weighed. */
+  exhausted?: () => boolean;
 }

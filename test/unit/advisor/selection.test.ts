@@ -166,6 +166,25 @@ describe('index selection under a storage budget', () => {
     expect(search.config.costs).toEqual([100, 300]);
   });
 
+  it('stops weighing moves once the search has spent what it may, keeping what it found', async () => {
+    let evaluations = 0;
+    const base = [100, 100, 100];
+    const single = { a: { 0: 10 }, b: { 1: 10 }, c: { 2: 10 } };
+    const chosen = await selectIndexes({
+      statements: base.map((b) => ({ calls: 1, baseCost: b })),
+      candidates: [candidate('a', [[0, 'full']]), candidate('b', [[1, 'full']]), candidate('c', [[2, 'full']])],
+      cost: async (config, s) => {
+        evaluations++;
+        return fakeCost(base, single)(config, s);
+      },
+      budgetBytes: 10_000,
+      exhausted: () => evaluations >= 5,
+    });
+    // The first step is taken from what was weighed before the limit; nothing after it.
+    expect(chosen.length).toBeGreaterThan(0);
+    expect(chosen.length).toBeLessThan(3);
+  });
+
   it('chooses nothing with no budget', async () => {
     const chosen = await selectIndexes({
       statements: [{ calls: 1, baseCost: 100 }],
