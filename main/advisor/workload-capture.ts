@@ -31,17 +31,13 @@ export interface CapturedWorkload {
 /**
  * The identity of a statement up to its constants, comments and whitespace: pg_stat_statements shows a template's
  * literals as placeholders (`LIMIT 50` → `LIMIT $3`, `interval '1 hour'` → `interval $2`), so a template is found
- * there by PostgreSQL's own fingerprint of the parse tree (libpg_query's), which treats a constant and a `$n` alike.
- * Null when the text does not parse.
+ * there by PostgreSQL's own fingerprint of the parse tree (libpg_query's), which treats a constant and a `$n` alike,
+ * together with the relations it names (statementKey: the fingerprint alone takes `orders_12` and `orders_22` for
+ * one table). Null when the text does not parse.
  */
 export async function statementShape(sql: string): Promise<string | null> {
-  const parser = await loadSqlParser();
-  try {
-    return parser.fingerprint(sql);
-  } catch (error) {
-    if (error instanceof SqlSyntaxError) return null;
-    throw error;
-  }
+  const key = statementKey(await loadSqlParser(), sql);
+  return key.startsWith('fp:') ? key : null;
 }
 
 /** What pg_stat_statements shows instead of the text of a statement the reading role may not see. */
