@@ -5,7 +5,9 @@ import { tpchQueries } from '../../../app/cli/bench/tpch/tpch-queries.ts';
 import { tpchRowCounts, TPCH_TABLE_NAMES } from '../../../app/cli/bench/tpch/tpch-schema.ts';
 import { referencedColumns } from '../../../app/cli/bench/tpch/query-columns.ts';
 import { WhatIfCoster, type CostedQuery } from '../../../app/cli/bench/tpch/what-if-cost.ts';
-import { extendSelection } from '../../../app/cli/bench/tpch/extend-peer.ts';
+import { extendSelection, singleColumnCandidates } from '../../../app/cli/bench/tpch/extend-peer.ts';
+import { dropSelection } from '../../../app/cli/bench/tpch/drop-peer.ts';
+import { db2advisSelection } from '../../../app/cli/bench/tpch/db2advis-peer.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, type TestDatabase } from '../../support/databases.ts';
 
 const SCALE = 0.01;
@@ -93,6 +95,54 @@ describe.each(TEST_SERVERS)('TPC-H data and queries (%s)', (server) => {
     expect(measured.total).toBeLessThan(base.total);
     // The search's cached, relevance-filtered costs agree with costing every query with every index at once.
     expect(measured.total).toBeCloseTo(extend.cost, 0);
+    const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
+    expect(rows).toEqual([]);
+  });
+
+  const costerFor = async () => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS hypopg');
+    const costed: CostedQuery[] = [];
+    for (const query of tpchQueries({ scale: SCALE, seed: SEED })) {
+      costed.push({ name: `Q${query.number}`, sql: query.sql, columns: await referencedColumns(query.sql) });
+    }
+    return new WhatIfCoster(client, costed);
+  };
+
+  it.runIf(server === 'pg15')('Drop removes single-column indexes until it fits its budget, and lowers the cost', async () => {
+    const coster = await costerFor();
+    const base = await coster.measure([]);
+    const budgetBytes = 2_000_000;
+    const all = singleColumnCandidates(coster);
+    expect(await coster.totalSizeBytes(all)).toBeGreaterThan(budgetBytes);
+    const drop = await dropSelection(coster, { budgetBytes });
+    expect(drop.indexes.length).toBeGreaterThan(0);
+    expect(drop.steps).toBe(all.length - drop.indexes.length);
+    expect(await coster.totalSizeBytes(drop.indexes)).toBeLessThanOrEqual(budgetBytes);
+    expect(drop.indexes.every((index) => index.columns.length === 1)).toBe(true);
+    const measured = await coster.measure(drop.indexes);
+    expect(measured.total).toBeLessThan(base.total);
+    expect(measured.total).toBeCloseTo(drop.cost, 0);
+    // A budget every candidate fits in removes nothing.
+    const roomy = await dropSelection(coster, { budgetBytes: await coster.totalSizeBytes(all) });
+    expect(roomy.steps).toBe(0);
+    const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
+    expect(rows).toEqual([]);
+  });
+
+  it.runIf(server === 'pg15')('DB2Advis keeps indexes the plans use, stays within its budget and lowers the cost', async () => {
+    const coster = await costerFor();
+    const base = await coster.measure([]);
+    const budgetBytes = 2_000_000;
+    const db2advis = await db2advisSelection(client, coster, { budgetBytes });
+    expect(db2advis.ranked.length).toBeGreaterThan(0);
+    expect(db2advis.ranked.every((entry) => entry.benefit > 0)).toBe(true);
+    expect(db2advis.indexes.length).toBeGreaterThan(0);
+    expect(db2advis.indexes.length).toBeLessThan(db2advis.ranked.length);
+    expect(db2advis.indexes.some((index) => index.columns.length === 2)).toBe(true);
+    expect(db2advis.indexes.every((index) => index.columns.length <= 2)).toBe(true);
+    expect(await coster.totalSizeBytes(db2advis.indexes)).toBeLessThanOrEqual(budgetBytes);
+    const measured = await coster.measure(db2advis.indexes);
+    expect(measured.total).toBeLessThan(base.total);
     const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
     expect(rows).toEqual([]);
   });
