@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { analyzeWorkload } from '../../../main/advisor/index.ts';
 import type { BenchCell, BenchResult } from './bench-result.ts';
+import { autoAdminSelection } from './tpch/autoadmin-peer.ts';
 import { db2advisSelection } from './tpch/db2advis-peer.ts';
 import { dropSelection } from './tpch/drop-peer.ts';
 import { extendSelection } from './tpch/extend-peer.ts';
@@ -17,9 +18,9 @@ import { WhatIfCoster, describeIndex, type CostedQuery, type WhatIfIndex } from 
  * chosen indexes (HypoPG) ÷ Σ without, weight 1 each, at storage budgets of 50, 100, 200 and 500 MB per GB of data
  * (scale factor 1 ≈ 1 GB) and at Hotpath's default budget. Every configuration is costed by the bench itself
  * (what-if-cost.ts), never by the figures the advisor reports. Beside it: Extend, the study's best algorithm on
- * TPC-H, as we implemented it (tpch/extend-peer.ts), and two more of the study's algorithms as we implemented them,
- * Drop (tpch/drop-peer.ts) and DB2Advis (tpch/db2advis-peer.ts), all on the same queries and cost model, and the
- * figures the study's own platform gave at scale factor 1 (the field notes).
+ * TPC-H, as we implemented it (tpch/extend-peer.ts), and more of the study's algorithms as we implemented them, Drop
+ * (tpch/drop-peer.ts), DB2Advis (tpch/db2advis-peer.ts) and a simplified AutoAdmin (tpch/autoadmin-peer.ts), all on
+ * the same queries and cost model, and the figures the study's own platform gave at scale factor 1 (the field notes).
  */
 
 export interface AdvisorBenchOptions {
@@ -57,6 +58,7 @@ interface BudgetRow {
   extend: Peer;
   drop: Peer;
   db2advis: Peer;
+  autoAdmin: Peer;
   studyExtend: number | null;
 }
 
@@ -125,7 +127,9 @@ export async function advisorBench(options: AdvisorBenchOptions): Promise<BenchR
       const drop = await runPeer(budgetBytes, () => dropSelection(coster, { budgetBytes }));
       progress(`Budget ${megabytes(budgetBytes)} MB: DB2Advis (ours)…`);
       const db2advis = await runPeer(budgetBytes, () => db2advisSelection(client, coster, { budgetBytes }));
-      return { extend, drop, db2advis };
+      progress(`Budget ${megabytes(budgetBytes)} MB: AutoAdmin (ours, simplified)…`);
+      const autoAdmin = await runPeer(budgetBytes, () => autoAdminSelection(coster, { budgetBytes }));
+      return { extend, drop, db2advis, autoAdmin };
     };
 
     const rows: BudgetRow[] = [];
@@ -260,7 +264,16 @@ interface Outcome {
 function result(options: AdvisorBenchOptions, outcome: Outcome): BenchResult {
   // One relative cost per contender; indexes and sizes are in the JSON (and Hotpath's size here, as the only
   // contender that may exceed the budget and the one that sets the default row's).
-  const columns = ['budget', 'Hotpath', 'Hotpath MB', 'Extend (ours)', 'Drop (ours)', 'DB2Advis (ours)', 'Extend (study, SF 1)'];
+  const columns = [
+    'budget',
+    'Hotpath',
+    'Hotpath MB',
+    'Extend (ours)',
+    'Drop (ours)',
+    'DB2Advis (ours)',
+    'AutoAdmin (ours)',
+    'Extend (study, SF 1)',
+  ];
   const rows: Record<string, BenchCell>[] = outcome.rows.map((row) => ({
     budget: row.budget,
     Hotpath: row.hotpath.relativeCost,
@@ -268,12 +281,13 @@ function result(options: AdvisorBenchOptions, outcome: Outcome): BenchResult {
     'Extend (ours)': row.extend.relativeCost,
     'Drop (ours)': row.drop.relativeCost,
     'DB2Advis (ours)': row.db2advis.relativeCost,
+    'AutoAdmin (ours)': row.autoAdmin.relativeCost,
     'Extend (study, SF 1)': row.studyExtend === null ? '' : String(row.studyExtend),
   }));
   const notes: string[] = [
     `TPC-H scale ${options.scale} (seed ${outcome.seed}) in ${outcome.database}${outcome.load.loaded ? `, loaded in ${outcome.load.seconds.toFixed(0)} s` : ''}; 19 queries (Q1–Q22 without Q2, Q17, Q20), weight 1; relative cost = Σ EXPLAIN total cost with the indexes as HypoPG hypothetical indexes ÷ Σ without (${outcome.base.toFixed(0)}), costed by the bench; sizes are HypoPG's estimates; MB = 10^6 bytes.`,
     `Hotpath analyzed ${outcome.coverage.analyzed} of ${STUDY_QUERY_NUMBERS.length} queries given as templates${outcome.coverage.skipped.length ? `; skipped: ${outcome.coverage.skipped.map((s) => `${firstWords(s.query)} (${s.reason})`).join('; ')}` : ''}.`,
-    `Columns are relative costs (lower is better). Peers, ours after the study's descriptions, width ≤ 2: Extend; Drop (every single-column candidate, removing the index whose removal raises the cost least until the budget fits); DB2Advis (per query all candidates at once, the plan's indexes credited with its cost reduction, summed, taken by benefit per byte; without the original's random-swap phase). Indexes and sizes per contender are in --json.`,
+    `Columns are relative costs (lower is better). Peers, ours after the study's descriptions, width ≤ 2: Extend; Drop (every single-column candidate, removing the index whose removal raises the cost least until the budget fits); DB2Advis (per query all candidates at once, the plan's indexes credited with its cost reduction, summed, taken by benefit per byte; without the original's random-swap phase); AutoAdmin, simplified (per query its one best index of width ≤ 2, then greedy additions by workload cost within the budget; not the original's per-query configurations and widening iterations). Indexes and sizes per contender are in --json.`,
     `"Hotpath default" row: Hotpath without a budget; the peers there are given the size Hotpath's choice takes${outcome.studyAtDefault ? `; the study's figure is its Extend at ${outcome.studyAtDefault.budgetMb} MB` : ''}.`,
   ];
   for (const row of outcome.rows) {

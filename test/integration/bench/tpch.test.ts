@@ -4,10 +4,11 @@ import { ensureTpchDatabase, isTpchLoaded } from '../../../app/cli/bench/tpch/tp
 import { tpchQueries } from '../../../app/cli/bench/tpch/tpch-queries.ts';
 import { tpchRowCounts, TPCH_TABLE_NAMES } from '../../../app/cli/bench/tpch/tpch-schema.ts';
 import { referencedColumns } from '../../../app/cli/bench/tpch/query-columns.ts';
-import { WhatIfCoster, type CostedQuery } from '../../../app/cli/bench/tpch/what-if-cost.ts';
+import { WhatIfCoster, indexKey, type CostedQuery } from '../../../app/cli/bench/tpch/what-if-cost.ts';
 import { extendSelection, singleColumnCandidates } from '../../../app/cli/bench/tpch/extend-peer.ts';
 import { dropSelection } from '../../../app/cli/bench/tpch/drop-peer.ts';
 import { db2advisSelection } from '../../../app/cli/bench/tpch/db2advis-peer.ts';
+import { autoAdminSelection } from '../../../app/cli/bench/tpch/autoadmin-peer.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, type TestDatabase } from '../../support/databases.ts';
 
 const SCALE = 0.01;
@@ -146,4 +147,25 @@ describe.each(TEST_SERVERS)('TPC-H data and queries (%s)', (server) => {
     const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
     expect(rows).toEqual([]);
   });
+
+  it.runIf(server === 'pg15')(
+    "AutoAdmin (simplified) chooses among the queries' best indexes, within its budget, and lowers the cost",
+    async () => {
+      const coster = await costerFor();
+      const base = await coster.measure([]);
+      const budgetBytes = 2_000_000;
+      const autoAdmin = await autoAdminSelection(coster, { budgetBytes });
+      expect(autoAdmin.indexes.length).toBeGreaterThan(0);
+      expect(autoAdmin.candidates.length).toBeLessThanOrEqual(base.perQuery.length);
+      const candidateKeys = new Set(autoAdmin.candidates.map(indexKey));
+      expect(autoAdmin.indexes.every((index) => candidateKeys.has(indexKey(index)))).toBe(true);
+      expect(autoAdmin.indexes.every((index) => index.columns.length <= 2)).toBe(true);
+      expect(await coster.totalSizeBytes(autoAdmin.indexes)).toBeLessThanOrEqual(budgetBytes);
+      const measured = await coster.measure(autoAdmin.indexes);
+      expect(measured.total).toBeLessThan(base.total);
+      expect(measured.total).toBeCloseTo(autoAdmin.cost, 0);
+      const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
+      expect(rows).toEqual([]);
+    },
+  );
 });
