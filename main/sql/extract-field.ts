@@ -1,5 +1,6 @@
 import { applyByteEdits, type ByteEdit } from './byte-edits.ts';
 import { SqlSyntaxError, type SqlParser } from './pg-parser.ts';
+import { forEachNode } from './parse-tree-walk.ts';
 
 /**
  * `EXTRACT(year FROM o_orderdate)` is parsed into a call with the field as a string constant, so pg_stat_statements
@@ -26,30 +27,20 @@ interface FuncCallNode {
 /** The `extract($n from …)` calls of a parse tree: each call's and its field parameter's byte offsets. */
 export function extractFieldParameters(tree: unknown): { call: number; param: number }[] {
   const found: { call: number; param: number }[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
+  forEachNode(tree, (key, value) => {
+    if (key !== 'FuncCall') return;
+    const call = value as FuncCallNode;
+    const names = (call.funcname ?? []).map((n) => n.String?.sval);
+    const field = (call.args?.[0] as { ParamRef?: { location?: number } } | undefined)?.ParamRef;
+    if (
+      call.funcformat === 'COERCE_SQL_SYNTAX' &&
+      names.join('.') === 'pg_catalog.extract' &&
+      typeof call.location === 'number' &&
+      typeof field?.location === 'number'
+    ) {
+      found.push({ call: call.location, param: field.location });
     }
-    if (node === null || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-      if (key === 'FuncCall') {
-        const call = value as FuncCallNode;
-        const names = (call.funcname ?? []).map((n) => n.String?.sval);
-        const field = (call.args?.[0] as { ParamRef?: { location?: number } } | undefined)?.ParamRef;
-        if (
-          call.funcformat === 'COERCE_SQL_SYNTAX' &&
-          names.join('.') === 'pg_catalog.extract' &&
-          typeof call.location === 'number' &&
-          typeof field?.location === 'number'
-        ) {
-          found.push({ call: call.location, param: field.location });
-        }
-      }
-      visit(value);
-    }
-  };
-  visit(tree);
+  });
   return found;
 }
 

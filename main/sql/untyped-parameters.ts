@@ -1,5 +1,6 @@
 import { applyByteEdits } from './byte-edits.ts';
 import { SqlSyntaxError, type SqlParser } from './pg-parser.ts';
+import { forEachNode } from './parse-tree-walk.ts';
 
 /**
  * pg_stat_statements replaces every constant by `$n`, so `l_discount BETWEEN 0.06 - 0.01 AND 0.06 + 0.01` (TPC-H Q6)
@@ -42,38 +43,20 @@ type Node = Record<string, unknown>;
  */
 export function untypedArithmeticParameters(tree: unknown): number[] {
   const found: number[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node as Node)) {
-      if (key === 'A_Expr') found.push(...arithmeticOperands(value as Node));
-      if (key === 'FuncCall') found.push(...summedCaseResults(value as Node));
-      visit(value);
-    }
-  };
-  visit(tree);
+  forEachNode(tree, (key, value) => {
+    if (key === 'A_Expr') found.push(...arithmeticOperands(value as Node));
+    if (key === 'FuncCall') found.push(...summedCaseResults(value as Node));
+  });
   return found;
 }
 
 /** Byte offsets of every parameter tested for NULL on its own (`$1 IS NULL`): "could not determine data type". */
 export function untypedNullTests(tree: unknown): number[] {
   const found: number[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node as Node)) {
-      const param = key === 'NullTest' ? paramRef((value as { arg?: unknown }).arg) : null;
-      if (param) found.push(param.location!);
-      visit(value);
-    }
-  };
-  visit(tree);
+  forEachNode(tree, (key, value) => {
+    const param = key === 'NullTest' ? paramRef((value as { arg?: unknown }).arg) : null;
+    if (param) found.push(param.location!);
+  });
   return found;
 }
 

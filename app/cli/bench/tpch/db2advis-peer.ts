@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { hypotheticalIndexSql, indexKey, type WhatIfCoster, type WhatIfIndex } from './what-if-cost.ts';
+import { btree, hypotheticalIndexSql, indexKey, type WhatIfCoster, type WhatIfIndex } from './what-if-cost.ts';
 
 /**
  * Our implementation of DB2Advis (Valentin, Zuliani, Zilio, Lohman, Skelley, "DB2 Advisor: An Optimizer Smart
@@ -30,17 +30,6 @@ export interface Db2AdvisResult {
 }
 
 type PlanNode = { 'Index Name'?: string; 'Total Cost': number; Plans?: PlanNode[] };
-
-function btree(table: string, columns: readonly string[]): WhatIfIndex {
-  return {
-    schema: 'public',
-    table,
-    columns: columns.map((name) => ({ name, direction: 'asc' as const })),
-    include: [],
-    method: 'btree',
-    predicate: null,
-  };
-}
 
 /** A query's candidates: per table, each referenced column and (at width 2) each ordered pair of them. */
 export function queryCandidates(columns: ReadonlyMap<string, ReadonlySet<string>>, maxWidth = 2): WhatIfIndex[] {

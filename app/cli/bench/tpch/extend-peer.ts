@@ -1,4 +1,4 @@
-import { indexKey, type WhatIfCoster, type WhatIfIndex } from './what-if-cost.ts';
+import { btree, indexKey, type WhatIfCoster, type WhatIfIndex } from './what-if-cost.ts';
 
 /**
  * Our implementation of Extend (Schlosser, Kossmann, Boissier, "Efficient Scalable Multi-attribute Index Selection
@@ -26,17 +26,6 @@ export interface ExtendResult {
   /** The workload cost the search reached (through the coster's cache). */
   cost: number;
   steps: number;
-}
-
-function btree(table: string, columns: readonly string[]): WhatIfIndex {
-  return {
-    schema: 'public',
-    table,
-    columns: columns.map((name) => ({ name, direction: 'asc' as const })),
-    include: [],
-    method: 'btree',
-    predicate: null,
-  };
 }
 
 /** One single-column index per column any query references: Extend's candidates and extension attributes. */

@@ -136,3 +136,15 @@ export class WhatIfCoster {
     return { total: perQuery.reduce((a, b) => a + b, 0), perQuery };
   }
 }
+
+/** A plain ascending B-tree on `public.table`: the only kind the study's algorithms consider. */
+export function btree(table: string, columns: readonly string[]): WhatIfIndex {
+  return {
+    schema: 'public',
+    table,
+    columns: columns.map((name) => ({ name, direction: 'asc' as const })),
+    include: [],
+    method: 'btree',
+    predicate: null,
+  };
+}
