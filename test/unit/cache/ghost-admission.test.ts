@@ -1,36 +1,11 @@
 /** The policy's recency memory: what it remembers, and where a remembered key goes when it returns. */
 import { describe, expect, it } from 'vitest';
-import { hashKey } from '../../../main/cache/l1/frequency-sketch.ts';
-import { WTinyLfuPolicy } from '../../../main/cache/l1/w-tinylfu-policy.ts';
-import { seededRandom } from '../../../main/util/random.ts';
-
-/** A policy over 10 entries with a 1-entry window; keys are their own slots, requests go through `request`. */
-function harness(mode: { ghost?: boolean; admitAll?: boolean }) {
-  const resident = new Set<number>();
-  const policy = new WTinyLfuPolicy({
-    maximum: 10,
-    expectedEntries: 10,
-    adaptive: false,
-    windowPercent: 0.1,
-    random: seededRandom(1),
-    onEvict: (slot) => resident.delete(slot),
-    isExpired: () => false,
-    ...mode,
-  });
-  policy.grow(1024);
-  const request = (key: number) => {
-    if (resident.has(key)) return policy.onHit(key);
-    policy.onMiss(hashKey(key));
-    resident.add(key);
-    policy.add(key, hashKey(key), 1);
-  };
-  return { policy, resident, request };
-}
+import { policyHarness } from './policy-harness.ts';
 
 describe('recency memory (ghost)', () => {
   for (const ghost of [false, true]) {
     it(`${ghost ? 'sends a turned-away key that returns straight to protected' : 'without it, turns the key away again'}`, () => {
-      const { policy, resident, request } = harness({ ghost });
+      const { policy, resident, request } = policyHarness({ ghost });
       for (let round = 0; round < 4; round += 1) for (let key = 0; key < 10; key += 1) request(key); // a popular set
       request(100);
       request(101); // 100 leaves the window, loses its duel against a popular key
@@ -43,7 +18,7 @@ describe('recency memory (ghost)', () => {
   }
 
   it('without the duel, remembers probation victims and brings a returning one back to protected', () => {
-    const { policy, resident, request } = harness({ ghost: true, admitAll: true });
+    const { policy, resident, request } = policyHarness({ ghost: true, admitAll: true });
     for (let key = 0; key < 10; key += 1) request(key);
     request(10); // admitted without a duel: the oldest of probation (0) is evicted
     expect(resident.has(0)).toBe(false);

@@ -1,35 +1,11 @@
 /** Lazy promotion: a hit only marks the entry; it moves when it reaches the head of its queue. */
 import { describe, expect, it } from 'vitest';
 import { hashKey } from '../../../main/cache/l1/frequency-sketch.ts';
-import { WTinyLfuPolicy } from '../../../main/cache/l1/w-tinylfu-policy.ts';
-import { seededRandom } from '../../../main/util/random.ts';
-
-/** A fixed-window policy over 10 entries; keys are their own slots, requests go through `request`. */
-function harness(windowPercent: number, eagerPromotion: boolean) {
-  const resident = new Set<number>();
-  const policy = new WTinyLfuPolicy({
-    maximum: 10,
-    expectedEntries: 10,
-    adaptive: false,
-    windowPercent,
-    random: seededRandom(1),
-    onEvict: (slot) => resident.delete(slot),
-    isExpired: () => false,
-    eagerPromotion,
-  });
-  policy.grow(1024);
-  const request = (key: number) => {
-    if (resident.has(key)) return policy.onHit(key);
-    policy.onMiss(hashKey(key));
-    resident.add(key);
-    policy.add(key, hashKey(key), 1);
-  };
-  return { policy, resident, request };
-}
+import { policyHarness } from './policy-harness.ts';
 
 describe('lazy promotion', () => {
   it('a probation hit moves nothing; the entry is promoted when its turn as a victim comes', () => {
-    const { policy, resident, request } = harness(0.1, false);
+    const { policy, resident, request } = policyHarness({ eagerPromotion: false });
     for (let key = 0; key < 10; key += 1) request(key); // window [9], probation [0..8]
     const before = policy.probation.toArray();
     expect(before[0]).toBe(0);
@@ -41,14 +17,14 @@ describe('lazy promotion', () => {
   });
 
   it('eager promotion moves a probation hit to protected at once', () => {
-    const { policy, request } = harness(0.1, true);
+    const { policy, request } = policyHarness({ eagerPromotion: true });
     for (let key = 0; key < 10; key += 1) request(key);
     request(0);
     expect(policy.protected.toArray()).toEqual([0]);
   });
 
   it('hits counted in the slot reach the sketch before it halves', () => {
-    const { policy, request } = harness(0.1, false);
+    const { policy, request } = policyHarness({ eagerPromotion: false });
     request(0); // the miss counts once in the sketch
     for (let i = 0; i < 10; i += 1) request(0); // ten hits, pending in the slot
     expect(policy.sketch.frequency(hashKey(0))).toBe(1);
@@ -58,7 +34,7 @@ describe('lazy promotion', () => {
   });
 
   it('the window gives a visited entry a second chance at its tail (CLOCK)', () => {
-    const { policy, request } = harness(0.5, false); // a window of 5
+    const { policy, request } = policyHarness({ windowPercent: 0.5, eagerPromotion: false }); // a window of 5
     for (let key = 0; key < 5; key += 1) request(key);
     request(0);
     expect(policy.window.toArray()).toEqual([0, 1, 2, 3, 4]);
