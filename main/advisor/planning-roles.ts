@@ -185,13 +185,18 @@ function superuserSkip(role: string, trust: PlanningTrust): string {
   );
 }
 
+/** How long a planning probe waits for a table lock before it gives up and the statement is reported unplanned. */
+const PROBE_LOCK_TIMEOUT = '1s';
+
 /**
  * Runs `work` in a READ ONLY transaction as `role` (null: the connecting role), then rolls it back whatever
  * happened (the pool's inReadOnlyTransaction commits; this one never does). `SET LOCAL` ends with the transaction,
  * so the session is left as it was.
  */
 export async function inRolledBackReadOnlyTransaction<T>(client: pg.Client, role: string | null, work: () => Promise<T>): Promise<T> {
-  await client.query(`${ADVISOR_MARKER} BEGIN READ ONLY`);
+  // Planning an UPDATE or DELETE takes a RowExclusiveLock on its table: a probe must never wait in a lock queue,
+  // where it would hold up every session behind it (a CREATE INDEX, a REFRESH); it gives up after PROBE_LOCK_TIMEOUT.
+  await client.query(`${ADVISOR_MARKER} BEGIN READ ONLY; SET LOCAL lock_timeout = '${PROBE_LOCK_TIMEOUT}'`);
   try {
     if (role !== null) await client.query(`${ADVISOR_MARKER} SET LOCAL ROLE ${quoteIdent(role)}`);
     return await work();

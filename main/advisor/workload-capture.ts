@@ -265,7 +265,15 @@ export async function captureWorkload(
     const calls = template.calls ?? template.weight ?? 1;
     statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0, userIds: null });
   }
-  await captureSupplied(client, options.supplied ?? [], options.sampleActivitySeconds ?? 0, ranked, statements, skipped);
+  await captureSupplied(
+    client,
+    options.supplied ?? [],
+    options.sampleActivitySeconds ?? 0,
+    ranked,
+    statements,
+    skipped,
+    options.maxStatements,
+  );
   return { statements, skipped, statStatementsNote: read.note };
 }
 
@@ -322,6 +330,7 @@ async function captureSupplied(
   counters: readonly Counters[],
   statements: CapturedStatement[],
   skipped: CapturedWorkload['skipped'],
+  limit: number,
 ): Promise<void> {
   const oids = await roleOids(client, [...new Set(supplied.flatMap((s) => s.roles ?? []))]);
   const incoming: Incoming[] = supplied.map((s) => {
@@ -376,7 +385,15 @@ async function captureSupplied(
           userIds: s.userIds,
         };
     added.set(key, { statement, measured: row !== undefined });
-    statements.push(statement);
+  }
+  // The same bound as pg_stat_statements' statements: the busiest (total time, then calls) first.
+  const busiest = [...added.values()].map((a) => a.statement).sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
+  statements.push(...busiest.slice(0, limit));
+  if (busiest.length > limit) {
+    skipped.push({
+      query: `${busiest.length - limit} more statements from files, logs or samples`,
+      reason: `only the ${limit} busiest of them (total time, then calls) are analyzed, as for pg_stat_statements`,
+    });
   }
 }
 

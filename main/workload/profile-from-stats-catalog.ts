@@ -62,13 +62,16 @@ export async function readStatementCounters(client: pg.Client): Promise<Statemen
     `SELECT n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
       WHERE e.extname = 'pg_stat_statements'`,
   );
-  // Reading the view without the library loaded is an error in the server's log: asked first.
+  // Reading the view without the library loaded is an error in the server's log: asked first. pg_settings, not
+  // current_setting(): the setting is superuser-only, and current_setting() raises an error for anyone else, where
+  // pg_settings leaves the row out (then the connect-time capability check is what vouches for it).
   const {
     rows: [preload],
   } = await client.query<{ loaded: boolean }>(
-    `SELECT 'pg_stat_statements' = ANY (string_to_array(translate(current_setting('shared_preload_libraries'), ' "', ''), ',')) AS loaded`,
+    `SELECT 'pg_stat_statements' = ANY (string_to_array(translate(setting, ' "', ''), ',')) AS loaded
+       FROM pg_catalog.pg_settings WHERE name = 'shared_preload_libraries'`,
   );
-  if (!preload!.loaded) {
+  if (preload && !preload.loaded) {
     throw new ProfileFromStatsError(
       'pg_stat_statements is not preloaded on this server, so it has recorded no statements.',
       "Add it to shared_preload_libraries (shared_preload_libraries = 'pg_stat_statements'), restart the server, and let the application run a while.",
@@ -112,12 +115,13 @@ export async function readSessionRole(client: pg.Client): Promise<SessionRole> {
   const {
     rows: [role],
   } = await client.query<{ oid: string; name: string; superuser: boolean }>(
-    `SELECT oid::text AS oid, rolname AS name, rolsuper AS superuser FROM pg_catalog.pg_roles WHERE rolname = current_user`,
+    `SELECT oid::text AS oid, rolname AS name, rolsuper AS superuser FROM pg_catalog.pg_roles WHERE rolname = session_user`,
   );
-  // The same rule as the index advisor's planning (main/advisor/planning-roles.ts): every function counts.
+  // The same rule as the index advisor's planning (main/advisor/planning-roles.ts): every function counts, and the
+  // role is the session's (a function can switch back to session_user whatever SET ROLE says).
   const owners = await client.query<{ name: string }>(
     `SELECT DISTINCT r.rolname AS name FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
-      WHERE NOT r.rolsuper AND r.rolname <> current_user ORDER BY 1`,
+      WHERE NOT r.rolsuper AND r.rolname <> session_user ORDER BY 1`,
   );
   return { ...role!, untrustedOwners: owners.rows.map((r) => r.name) };
 }

@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { dropDatabase } from '../../../main/database/index.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
+import { withClient } from '../../../main/util/pg-client.ts';
 
 async function asAdmin(serverUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  // A server restart or an administrator ending this session fails the query in flight (rejected below);
-  // without a listener the client's 'error' event would also end the process.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  await withClient(serverUrl, work);
 }
 
 /** `serverUrl` with its database replaced. */

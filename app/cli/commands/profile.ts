@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import pg from 'pg';
 import { ContractError, type EngineApi } from '../../../main/contract/api.ts';
 import { connectRemoteStack, maskSecretsInText, StackError, type Stack } from '../../../main/stack/index.ts';
 import { profileFromStats, ProfileFromStatsError, type ProfileFromStats } from '../../../main/workload/index.ts';
 import { connectWithPasswords, takeEnvironmentPasswords, type PasswordFlags } from '../password-options.ts';
+import { withClient } from '../../../main/util/pg-client.ts';
 
 export interface ProfileFromStatsCliOptions extends PasswordFlags {
   pg: string;
@@ -39,15 +39,13 @@ export async function profileFromStatsCommand(options: ProfileFromStatsCliOption
         notice?.hint ?? "Preload it (shared_preload_libraries = 'pg_stat_statements'), then CREATE EXTENSION pg_stat_statements.",
       );
     }
-    const client = new pg.Client({ ...stack.pg, application_name: 'hotpath-profile' });
-    await client.connect();
     try {
-      generated = await profileFromStats(client, { top: options.top, ...(options.name === undefined ? {} : { name: options.name }) });
+      generated = await withClient({ ...stack.pg, application_name: 'hotpath-profile' }, (client) =>
+        profileFromStats(client, { top: options.top, ...(options.name === undefined ? {} : { name: options.name }) }),
+      );
     } catch (error) {
       if (error instanceof ProfileFromStatsError) throw new ContractError('no-profile', error.message, error.hint);
       throw error;
-    } finally {
-      await client.end();
     }
   } finally {
     await stack.stop();

@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { quoteIdent } from '../../sql/identifiers.ts';
 import { detectPgStatStatements } from '../pg-stat-statements.ts';
 import type { StackNotice } from '../stack.ts';
+import { withClient as withPgClient } from '../../util/pg-client.ts';
 
 export const LOCAL_DATABASE = 'hotpath';
 
@@ -13,14 +14,7 @@ export interface LocalDatabaseState {
 }
 
 async function withClient<T>(config: pg.ClientConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...config, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return await withPgClient({ ...config, connectionTimeoutMillis: 10_000, query_timeout: 60_000 }, work);
 }
 
 /**

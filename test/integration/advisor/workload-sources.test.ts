@@ -18,6 +18,7 @@ import {
 import { TEST_SERVERS, createTestDatabase, serverUrl, withDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { withClient } from '../../../main/util/pg-client.ts';
 
 const run = promisify(execFile);
 
@@ -30,16 +31,6 @@ const SCHEMA = [
   'SELECT count(*) FROM items',
   'SELECT count(*) FROM items',
 ];
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Workload from other sources than pg_stat_statements, on real servers: a SQL file's statement is analyzed and
@@ -83,6 +74,28 @@ describe.each(TEST_SERVERS)('workload sources (%s)', (server) => {
     const onCode = report.proposals.find((p) => p.table === 'items' && p.columns[0]!.name === 'code');
     expect(onCode).toMatchObject({ predicate: null, serves: [expect.objectContaining({ query: normalized })] });
     expect(report.skipped.filter((s) => s.query.includes('items'))).toEqual([]);
+  }, 60_000);
+
+  it('analyzes only the busiest supplied statements, as many as it takes from pg_stat_statements, and says so', async () => {
+    const statements: SuppliedStatement[] = [
+      { query: 'SELECT id FROM items WHERE id = 1', calls: 5, totalMs: 10, source: 'a.sql:1' },
+      { query: "SELECT price FROM items WHERE code = 'x'", calls: 1, totalMs: 90, source: 'a.sql:2' },
+      { query: 'SELECT count(*) FROM items', calls: 50, totalMs: 1, source: 'a.sql:3' },
+    ];
+    const report = await analyzeWorkload({
+      pg: { connectionString: db.url },
+      useStatStatements: false,
+      useHypopg: false,
+      statements,
+      maxStatements: 2,
+    });
+    expect(report.statements.map((s) => s.query)).toEqual([
+      'SELECT price FROM items WHERE code = $1',
+      'SELECT id FROM items WHERE id = $1',
+    ]);
+    expect(report.skipped).toEqual([
+      { query: '1 more statements from files, logs or samples', reason: expect.stringContaining('only the 2 busiest') },
+    ]);
   }, 60_000);
 
   it('reports a supplied statement it cannot analyze with its source and reason', async () => {

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent } from '../../../../main/sql/identifiers.ts';
 import { databaseUrl } from '../scratch-database.ts';
 import { TpchGenerator, type TpchRow } from './tpch-generator.ts';
 import { TPCH_TABLES, TPCH_TABLE_NAMES, type TpchTable } from './tpch-schema.ts';
+import { withClient as withPgClient } from '../../../../main/util/pg-client.ts';
 
 /**
  * Loads TPC-H data into a PostgreSQL database through `COPY … FROM STDIN`: the tables (dropped first if present,
@@ -49,14 +50,7 @@ export function tpchDatabaseName(scale: number): string {
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'hotpath-bench-tpch' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return await withPgClient({ connectionString: url, application_name: 'hotpath-bench-tpch' }, work);
 }
 
 function* chunks(rows: Iterable<TpchRow>, counter: { rows: number }): Generator<string> {
