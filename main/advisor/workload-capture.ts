@@ -7,6 +7,7 @@ import { statementKey } from './workload-sources/statement-key.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
 import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../sql/pg-parser.ts';
 import { repairNormalizedText } from '../sql/normalized-repairs.ts';
+import { isCatalogName } from '../sql/catalog-names.ts';
 
 /** An engine workload template handed to the advisor; `calls` (if known) wins over `weight` (relative share). */
 export interface WorkloadTemplate {
@@ -80,13 +81,6 @@ function walk(node: unknown, seen: Seen): void {
 }
 
 const emptySeen = (): Seen => ({ tables: [], functions: [], into: false, currentOf: false });
-
-/** Relations and functions of the system catalogs and statistics views (and HypoPG's), by name as they resolve. */
-function isCatalogName(schema: string | null, name: string): boolean {
-  if (schema === 'pg_catalog' || schema === 'information_schema') return true;
-  // Unqualified pg_* names resolve to pg_catalog first; pg_stat_statements and HypoPG live in any schema.
-  return (schema === null && name.startsWith('pg_')) || name.startsWith('pg_stat_statements') || name.startsWith('hypopg');
-}
 
 /**
  * Why a statement is not workload the advisor can index for, or null when it is. What an index can serve: a SELECT

@@ -16,17 +16,12 @@
 import { SqlSyntaxError, type SqlParser } from '../sql/pg-parser.ts';
 import { checkReadOnlySql, READ_ONLY_NOTE } from './profile-sql-check.ts';
 import type { SessionRole } from './profile-from-stats-catalog.ts';
+import { isCatalogName } from '../sql/catalog-names.ts';
 
 const WRITES: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
 
 /** `include`: a read the profile can hold; `skip`: listed with the reason; `ignore`: not application workload. */
 export type Verdict = { include: true } | { skip: string } | { ignore: string };
-
-/** Relations and functions of the system catalogs and statistics views, by name as they resolve. */
-function isCatalogName(schema: string | null, name: string): boolean {
-  if (schema === 'pg_catalog' || schema === 'information_schema') return true;
-  return (schema === null && name.startsWith('pg_')) || name.startsWith('pg_stat_statements');
-}
 
 function* namedNodes(value: unknown, key: string | null = null): Generator<[string, Record<string, unknown>]> {
   if (Array.isArray(value)) {
