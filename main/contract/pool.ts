@@ -33,8 +33,9 @@ export const poolIntervalSchema = z.object({
   /** How long callers held a connection. */
   usage: poolLatencySchema,
   /**
-   * Of the connection-time during which at least one caller waited, the share spent running queries; null when
-   * nobody waited (idle connections then cost nothing). What the overview's pool-efficiency tile shows.
+   * Of the connection-time the pool spent on callers (connections checked out, plus connections left idle or
+   * opening while a caller waited), the share spent running queries; null when no connection was held or waited
+   * for. What the overview's pool-efficiency tile judges (see main/pool/pool-metrics.ts, UtilisationMeter).
    */
   efficiency: z.number().min(0).max(1).nullable(),
   /** Share of the whole interval's connection-time spent running queries. */

@@ -227,8 +227,9 @@ export class PoolManager {
       const ready = this.idle[this.idle.length - 1];
       if (ready && this.isReady(ready)) {
         this.idle.pop();
-        this.checkOut(ready, lane, this.clock());
-        this.metrics.acquired(lane, 0);
+        const now = this.clock();
+        this.checkOut(ready, lane, now);
+        this.metrics.acquired(lane, 0, now);
         return ready;
       }
     }
@@ -273,7 +274,7 @@ export class PoolManager {
   giveBack(connection: Connection, error?: unknown): void {
     if (connection.state !== 'active') return;
     const now = this.clock();
-    this.metrics.released(now - connection.acquiredAt);
+    this.metrics.released(now - connection.acquiredAt, now);
     this.inUse[connection.lane!] -= 1;
     this.leakDetector.untrack(connection.id);
     connection.lane = undefined;
@@ -333,7 +334,7 @@ export class PoolManager {
       this.idle.pop();
       const now = this.clock();
       this.metrics.meter.change(now, 0, 0, -1);
-      this.metrics.acquired(waiter.lane, now - waiter.payload.enqueuedAt);
+      this.metrics.acquired(waiter.lane, now - waiter.payload.enqueuedAt, now);
       this.checkOut(connection, waiter.lane, now);
       waiter.payload.cleanup();
       waiter.payload.resolve(connection);

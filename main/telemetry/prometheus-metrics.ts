@@ -163,7 +163,7 @@ export class PrometheusMetrics {
     });
     this.poolEfficiency = new Gauge({
       name: 'hotpath_pool_efficiency_ratio',
-      help: 'Share (0..1) of connection time spent running queries while callers waited, last second; absent when nobody waited.',
+      help: 'Share (0..1) of the connection time spent on callers (checked out, or idle while a caller waited) spent running queries, last second; absent when the pool was not used.',
       registers,
     });
   }
@@ -210,7 +210,7 @@ export class PrometheusMetrics {
     }
     if (interval.errors > 0) this.poolErrors.inc(interval.errors);
     if (interval.efficiency === null)
-      this.poolEfficiency.remove(); // absent, not 0: nobody waited, so there is no share to report
+      this.poolEfficiency.remove(); // absent, not 0: nobody used the pool, so there is no share to report
     else this.poolEfficiency.set(measuredRatio(interval.efficiency));
   }
 

@@ -2,41 +2,72 @@ import { describe, expect, it } from 'vitest';
 import { PoolMetrics, UtilisationMeter } from '../../../main/pool/pool-metrics.ts';
 
 describe('UtilisationMeter (efficiency)', () => {
-  it('is null when no caller waited, and busyShare is the running share of open connection-time', () => {
+  it('is null when no connection was held or wanted, and busyShare is the running share of open connection-time', () => {
     const meter = new UtilisationMeter(0);
-    meter.change(0, 4, 0, 0); // 4 connections open
-    meter.change(100, 0, 1, 0); // one query from 100 to 300 ms
-    meter.change(300, 0, -1, 0);
-    const shares = meter.take(1000);
-    expect(shares.efficiency).toBeNull();
-    expect(shares.busyShare).toBeCloseTo(200 / 4000);
-    expect(shares.saturatedMs).toBe(0);
+    meter.change(0, 4, 0, 0); // 4 connections open, nobody uses them
+    expect(meter.take(1000)).toEqual({ efficiency: null, busyShare: 0, saturatedMs: 0 });
   });
 
-  it('counts only the time callers wait: idle or opening connections then are lost capacity', () => {
+  it('passes queries run back to back on checked-out connections, however large the idle pool around them', () => {
     const meter = new UtilisationMeter(0);
-    meter.change(0, 2, 2, 0); // 2 open, both running
-    meter.change(100, 0, 0, 3); // 3 callers start waiting at 100 ms
-    meter.change(200, 0, -1, 0); // one connection sits between queries from 200 to 250 ms
-    meter.change(250, 0, 1, -1);
-    meter.change(300, 1, 0, 0); // a third connection opening from 300 ms (counts as open, not running)
-    meter.change(400, 0, 1, -1); // it runs from 400 ms
-    meter.change(500, 0, 0, -1); // nobody waits after 500 ms
+    meter.change(0, 20, 0, 0); // 20 connections open, nobody waits
+    for (let t = 0; t < 1000; t += 10) {
+      meter.change(t, 0, 0, 0, 1); // checked out
+      meter.change(t, 0, 1, 0); // the query runs at once
+      meter.change(t + 9.5, 0, -1, 0); // and 0.5 ms pass before it is given back
+      meter.change(t + 10, 0, 0, 0, -1);
+    }
     const shares = meter.take(1000);
-    // Saturated from 100 to 500 ms: open 2×200 + 3×200 = 1000 connection-ms; running 2×100 + 1×50 + 2×50 + 2×100 + 3×100 = 850.
+    expect(shares.efficiency).toBeCloseTo(0.95);
+    expect(shares.efficiency!).toBeGreaterThan(0.9);
+    expect(shares.busyShare).toBeCloseTo(950 / 20_000);
+  });
+
+  it('fails a caller that holds a connection between queries, although nobody waited', () => {
+    const meter = new UtilisationMeter(0);
+    meter.change(0, 2, 0, 0);
+    meter.change(0, 0, 0, 0, 1); // held for the whole second
+    meter.change(100, 0, 1, 0); // runs 200 ms of queries in it
+    meter.change(300, 0, -1, 0);
+    const shares = meter.take(1000);
+    expect(shares.saturatedMs).toBe(0);
+    expect(shares.efficiency).toBeCloseTo(200 / 1000);
+  });
+
+  it('counts idle, opening and checking connections as lost while callers wait', () => {
+    const meter = new UtilisationMeter(0);
+    meter.change(0, 2, 2, 0, 2); // 2 open, both checked out and running
+    meter.change(100, 0, 0, 3); // 3 callers start waiting at 100 ms
+    meter.change(200, 0, -1, 0); // one caller sits between queries from 200 to 250 ms
+    meter.change(250, 0, 1, 0);
+    meter.change(300, 1, 0, 0); // a third connection opening from 300 ms (open, not checked out: denied to the waiters)
+    meter.change(400, 0, 1, -1, 1); // handed to a waiter at 400 ms, running at once
+    meter.change(500, 0, 0, -2); // nobody waits after 500 ms
+    meter.change(1000, 0, -3, 0, -3); // all three run until 1000 ms and are given back
+    const shares = meter.take(1000);
+    // Held: 2 × 1000 + 1 × 600 = 2600 connection-ms; denied: the opening connection from 300 to 400 ms = 100.
+    // Running: 2600 held minus the 50 ms between queries = 2550.
     expect(shares.saturatedMs).toBe(400);
-    expect(shares.efficiency).toBeCloseTo(850 / 1000);
+    expect(shares.efficiency).toBeCloseTo(2550 / 2700);
     // A new interval starts empty.
     expect(meter.take(2000).saturatedMs).toBe(0);
+  });
+
+  it('fails a pool that keeps callers waiting while its connections open', () => {
+    const meter = new UtilisationMeter(0);
+    meter.change(0, 4, 0, 8); // 8 callers wait while 4 connections open
+    meter.change(500, 0, 4, -4, 4); // the connections are up at 500 ms and run until the end
+    const shares = meter.take(1000);
+    expect(shares.efficiency).toBeCloseTo(2000 / (2000 + 2000));
   });
 });
 
 describe('PoolMetrics', () => {
   it('reports acquire-wait percentiles per lane and usage, then starts a new interval', () => {
     const metrics = new PoolMetrics(0);
-    for (let i = 1; i <= 100; i++) metrics.acquired('high', i / 10); // 0.1 … 10 ms
-    metrics.acquired('low', 50);
-    metrics.released(2);
+    for (let i = 1; i <= 100; i++) metrics.acquired('high', i / 10, 0); // 0.1 … 10 ms
+    metrics.acquired('low', 50, 0);
+    metrics.released(2, 0);
     metrics.counters.timeouts.low += 1;
     const gauges = {
       connections: { total: 2, idle: 1, active: 1, opening: 0, activeByLane: { high: 1, normal: 0, low: 0 } },
@@ -66,13 +97,13 @@ describe('PoolMetrics', () => {
       waiting: { high: 0, normal: 0, low: 0 },
       limit: 1,
     };
-    for (let i = 1; i <= 10; i++) metrics.acquired('normal', i);
+    for (let i = 1; i <= 10; i++) metrics.acquired('normal', i, 0);
     const first = metrics.take(1000, gauges);
     expect(first.acquireWaitHistograms.normal.totalCount).toBe(10);
     expect(first.acquireWaitHistograms.normal.maxValue).toBeGreaterThanOrEqual(10_000);
     // Recording goes on into the other set: what was handed out still holds its interval.
-    metrics.acquired('normal', 1);
-    metrics.acquired('high', 1);
+    metrics.acquired('normal', 1, 1000);
+    metrics.acquired('high', 1, 1000);
     expect(first.acquireWaitHistograms.normal.totalCount).toBe(10);
     const second = metrics.take(2000, gauges);
     expect(second.acquireWaitHistograms.normal.totalCount).toBe(1);

@@ -83,7 +83,7 @@ async function scrape(): Promise<{ text: string; recorder: LatencyRecorder }> {
   metrics.observeCache(cacheInterval);
   // The pool's own interval metrics: four acquires on the normal lane, two of them without waiting.
   const pool = new PoolMetrics(0);
-  for (const waitMs of [0, 0, 3, 120]) pool.acquired('normal', waitMs);
+  for (const waitMs of [0, 0, 3, 120]) pool.acquired('normal', waitMs, 0);
   const taken = pool.take(1000, {
     connections: { ...poolInterval.connections, activeByLane: poolInterval.activeByLane },
     waiting: poolInterval.waitingByLane,
@@ -126,7 +126,7 @@ describe('PrometheusMetrics', () => {
     expect(text).toMatch(/^hotpath_workload_requests_total\{template="lookup",outcome="shed"\} 1$/m);
   });
 
-  it('leaves the pool efficiency out (not 0) for a second in which nobody waited', async () => {
+  it('leaves the pool efficiency out (not 0) for a second in which nobody used the pool', async () => {
     const metrics = new PrometheusMetrics(() => null);
     const pool = new PoolMetrics(0);
     const snapshot = {
