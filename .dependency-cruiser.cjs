@@ -32,6 +32,7 @@ const SUBSYSTEMS = [
   'planner',
   'profiles',
   'database',
+  'slo',
 ];
 
 /**

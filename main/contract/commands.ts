@@ -15,6 +15,7 @@ import {
 import { MEMORY_BUDGET_MAX, MEMORY_BUDGET_MIN, memoryActionSchema, memoryStatusSchema } from './memory.ts';
 import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settingsChangeSchema } from './pool.ts';
 import { plannerStatusSchema } from './planner.ts';
+import { sloReportSchema, sloWindowSchema } from './slo.ts';
 import {
   cacheFlushResultSchema,
   cacheFlushTargetSchema,
@@ -174,6 +175,10 @@ export const commandSchemas = {
   },
   /** Pauses or resumes automatic cleanups (operator cleanups always run). */
   'memory.setAutomatic': { params: z.object({ enabled: z.boolean() }).strict(), result: memoryStatusSchema },
+  /** The eight success metrics judged over the chosen window (the same report the `slo.report` event carries). */
+  'slo.status': { params: z.object({}).strict(), result: sloReportSchema },
+  /** Chooses the window the console's tiles are judged over (60, 300 or 900 s) for every console; /metrics has all three. */
+  'slo.setWindow': { params: z.object({ windowSeconds: sloWindowSchema }).strict(), result: sloReportSchema },
   'telemetry.history': {
     params: z.object({ seconds: z.number().int().min(1).max(900).default(900) }).strict(),
     result: z.array(telemetrySnapshotSchema),

@@ -11,3 +11,4 @@ export * from './pool.ts';
 export * from './advisor.ts';
 export * from './memory.ts';
 export * from './planner.ts';
+export * from './slo.ts';

@@ -25,6 +25,8 @@ import { advisorHandlers } from './handlers/advisor-handlers.ts';
 import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
+import { sloHandlers } from './handlers/slo-handlers.ts';
+import { SloJudge } from '../slo/index.ts';
 import { DEFAULT_SETTLE_MS } from './handlers/advisor-settle.ts';
 import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
@@ -97,6 +99,8 @@ export class Engine implements EngineApi {
   private readonly handlers: CommandHandlers;
   /** Watches the process's memory and, under pressure, shrinks the cache and the pool and pauses background work. */
   readonly memory: MemorySession;
+  /** Judges the eight success metrics over 1, 5 and 15 minutes, from each tick's snapshot. */
+  readonly slo = new SloJudge();
 
   constructor(private readonly options: EngineOptions) {
     this.host = options.host ?? 'headless';
@@ -124,6 +128,7 @@ export class Engine implements EngineApi {
       ...advisorHandlers(ctx),
       ...memoryHandlers(ctx, this.memory),
       ...plannerHandlers(ctx),
+      ...sloHandlers(ctx, this.slo),
     };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
@@ -401,6 +406,9 @@ export class Engine implements EngineApi {
     const snapshot = { at: Date.now(), workload: interval, cache, pool, memory };
     this.history.record(snapshot);
     this.events.emit('telemetry.snapshot', snapshot);
+    this.slo.record(snapshot);
+    this.metrics.observeSlo(this.slo.reportEveryWindow());
+    this.events.emit('slo.report', this.slo.report());
   }
 
   private log(level: LogEntry['level'], message: string): void {

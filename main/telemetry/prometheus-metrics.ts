@@ -2,9 +2,11 @@ import type { Histogram } from 'hdr-histogram-js';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheInterval } from '../contract/cache.ts';
 import type { PoolInterval, PoolLane } from '../contract/pool.ts';
+import type { SloReport } from '../contract/slo.ts';
 import type { WorkloadInterval } from '../contract/telemetry.ts';
 import { readBuildInfo } from './build-info.ts';
 import { HdrHistogramMetric } from './hdr-histogram-metric.ts';
+import { SloMetrics } from './slo-metrics.ts';
 
 /**
  * Per template, the HDR histogram (µs) of the workload interval closed last, read right after it closes; null while
@@ -53,6 +55,7 @@ export class PrometheusMetrics {
   private readonly poolTimeouts: Counter<'lane'>;
   private readonly poolErrors: Counter;
   private readonly poolEfficiency: Gauge;
+  private readonly slo: SloMetrics;
 
   constructor(private readonly closedIntervalLatency: ClosedIntervalLatency) {
     collectDefaultMetrics({ register: this.registry });
@@ -166,6 +169,7 @@ export class PrometheusMetrics {
       help: 'Share (0..1) of the connection time spent on callers (checked out, or idle while a caller waited) spent running queries, last second; absent when the pool was not used.',
       registers,
     });
+    this.slo = new SloMetrics(this.registry);
   }
 
   observeInterval(interval: WorkloadInterval): void {
@@ -212,6 +216,11 @@ export class PrometheusMetrics {
     if (interval.efficiency === null)
       this.poolEfficiency.remove(); // absent, not 0: nobody used the pool, so there is no share to report
     else this.poolEfficiency.set(measuredRatio(interval.efficiency));
+  }
+
+  /** The success metrics judged over each window (see slo-metrics.ts), once per tick. */
+  observeSlo(reports: readonly SloReport[]): void {
+    this.slo.observe(reports);
   }
 
   workloadStopped(): void {

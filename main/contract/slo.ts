@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** The seed's eight success metrics, in the seed's order. */
+export const SLO_IDS = ['p50', 'p95', 'p99', 'throughput', 'cache-hit-rate', 'pool-efficiency', 'memory', 'cpu'] as const;
+export const sloIdSchema = z.enum(SLO_IDS);
+export type SloId = z.infer<typeof sloIdSchema>;
+
+/** The windows an operator may judge over, in seconds: 1, 5 and 15 minutes (the engine keeps 15 minutes). */
+export const SLO_WINDOWS = [60, 300, 900] as const;
+export const sloWindowSchema = z.union([z.literal(60), z.literal(300), z.literal(900)]);
+export type SloWindowSeconds = z.infer<typeof sloWindowSchema>;
+export const DEFAULT_SLO_WINDOW: SloWindowSeconds = 60;
+
+/** pass: every second of a full window passed; fail: some second in the window failed; waiting: neither yet. */
+export const sloVerdictSchema = z.enum(['pass', 'fail', 'waiting']);
+export type SloVerdict = z.infer<typeof sloVerdictSchema>;
+
+/** ms for latencies, requests per second for throughput, 0..1 for the shares (hit rate, efficiency, memory, CPU). */
+export const sloUnitSchema = z.enum(['ms', 'requests-per-second', 'ratio']);
+export type SloUnit = z.infer<typeof sloUnitSchema>;
+
+/** One judged second of one metric. */
+export const sloSecondSchema = z.object({
+  /** Wall-clock end of the second (the telemetry snapshot's `at`), ms since the epoch. */
+  at: z.number(),
+  value: z.number(),
+  passed: z.boolean(),
+  /** Why a second failed whatever its value says, e.g. "120 requests shed". */
+  note: z.string().nullable(),
+});
+export type SloSecond = z.infer<typeof sloSecondSchema>;
+
+export const sloMetricReportSchema = z.object({
+  id: sloIdSchema,
+  /** What is measured, e.g. "p99 latency". */
+  label: z.string(),
+  /** The goal as people read it, e.g. "< 100 ms". */
+  target: z.string(),
+  /** The goal as a number in `unit`, and on which side of it a second passes. */
+  threshold: z.number(),
+  direction: z.enum(['below', 'above']),
+  unit: sloUnitSchema,
+  verdict: sloVerdictSchema,
+  /** Seconds of the window so far (the current run, at most the window); the window is full at `windowSeconds`. */
+  secondsIn: z.number().int().nonnegative(),
+  /** Of those, the seconds that passed and failed (the rest had nothing to measure). */
+  passedSeconds: z.number().int().nonnegative(),
+  failedSeconds: z.number().int().nonnegative(),
+  /** The worst judged second in the window (a failed one before any passed one); null when none was judged. */
+  worst: sloSecondSchema.nullable(),
+  /** The newest second, when it was judged. */
+  current: sloSecondSchema.nullable(),
+});
+export type SloMetricReport = z.infer<typeof sloMetricReportSchema>;
+
+/** The eight metrics judged over one window, as of one engine tick. */
+export const sloReportSchema = z.object({
+  /** The newest second judged (the telemetry snapshot's `at`); null before the engine's first tick. */
+  at: z.number().nullable(),
+  windowSeconds: sloWindowSchema,
+  metrics: z.array(sloMetricReportSchema),
+});
+export type SloReport = z.infer<typeof sloReportSchema>;
