@@ -19,6 +19,32 @@ export type SloVerdict = z.infer<typeof sloVerdictSchema>;
 export const sloUnitSchema = z.enum(['ms', 'requests-per-second', 'ratio']);
 export type SloUnit = z.infer<typeof sloUnitSchema>;
 
+/** What each metric is judged against: the seed's goals, as people read them and as numbers. */
+export interface SloDefinition {
+  id: SloId;
+  /** What is measured, e.g. "p99 latency". */
+  label: string;
+  /** The goal as people read it, e.g. "< 100 ms". */
+  target: string;
+  /** The goal as a number in `unit`. */
+  threshold: number;
+  /** below: a second passes when its value is below the threshold; above: when it is above. */
+  direction: 'below' | 'above';
+  unit: SloUnit;
+}
+
+/** The seed's eight success metrics, in SLO_IDS' order: the engine judges them, consoles label them from here. */
+export const SLO_DEFINITIONS: readonly SloDefinition[] = [
+  { id: 'p50', label: 'p50 latency', target: '< 10 ms', threshold: 10, direction: 'below', unit: 'ms' },
+  { id: 'p95', label: 'p95 latency', target: '< 50 ms', threshold: 50, direction: 'below', unit: 'ms' },
+  { id: 'p99', label: 'p99 latency', target: '< 100 ms', threshold: 100, direction: 'below', unit: 'ms' },
+  { id: 'throughput', label: 'Throughput', target: '> 10,000 req/s', threshold: 10_000, direction: 'above', unit: 'requests-per-second' },
+  { id: 'cache-hit-rate', label: 'Cache hit rate', target: '> 80%', threshold: 0.8, direction: 'above', unit: 'ratio' },
+  { id: 'pool-efficiency', label: 'Pool efficiency', target: '> 90%', threshold: 0.9, direction: 'above', unit: 'ratio' },
+  { id: 'memory', label: 'Memory', target: '< 80%', threshold: 0.8, direction: 'below', unit: 'ratio' },
+  { id: 'cpu', label: 'CPU', target: '< 70%', threshold: 0.7, direction: 'below', unit: 'ratio' },
+];
+
 /** One judged second of one metric. */
 export const sloSecondSchema = z.object({
   /** Wall-clock end of the second (the telemetry snapshot's `at`), ms since the epoch. */
@@ -30,13 +56,11 @@ export const sloSecondSchema = z.object({
 });
 export type SloSecond = z.infer<typeof sloSecondSchema>;
 
+/** One metric over one window; its definition's fields (SloDefinition) come along, so a report reads on its own. */
 export const sloMetricReportSchema = z.object({
   id: sloIdSchema,
-  /** What is measured, e.g. "p99 latency". */
   label: z.string(),
-  /** The goal as people read it, e.g. "< 100 ms". */
   target: z.string(),
-  /** The goal as a number in `unit`, and on which side of it a second passes. */
   threshold: z.number(),
   direction: z.enum(['below', 'above']),
   unit: sloUnitSchema,

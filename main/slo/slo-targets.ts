@@ -1,4 +1,4 @@
-import type { SloId, SloUnit } from '../contract/slo.ts';
+import { SLO_DEFINITIONS, type SloDefinition, type SloId } from '../contract/slo.ts';
 import type { TelemetrySnapshot, WorkloadInterval } from '../contract/telemetry.ts';
 
 /**
@@ -11,15 +11,8 @@ import type { TelemetrySnapshot, WorkloadInterval } from '../contract/telemetry.
  */
 export type SloSample = { kind: 'absent' } | { kind: 'idle' } | { kind: 'judged'; value: number; passed: boolean; note: string | null };
 
-export interface SloTarget {
-  id: SloId;
-  label: string;
-  target: string;
-  threshold: number;
-  /** below: a second passes when its value is below the threshold; above: when it is above. */
-  direction: 'below' | 'above';
-  unit: SloUnit;
-  /** This metric's second in the snapshot the engine publishes. */
+/** A metric's definition (from the contract) and how to take its second from a snapshot. */
+export interface SloTarget extends SloDefinition {
   sample(snapshot: TelemetrySnapshot): SloSample;
 }
 
@@ -38,6 +31,12 @@ function running(snapshot: TelemetrySnapshot): WorkloadInterval | null {
   return snapshot.workload && !snapshot.workload.warmup ? snapshot.workload : null;
 }
 
+/** The contract's definition of `id`, with its sampling. */
+function define(id: SloId, sample: (snapshot: TelemetrySnapshot, target: SloDefinition) => SloSample): SloTarget {
+  const definition = SLO_DEFINITIONS.find((d) => d.id === id)!;
+  return { ...definition, sample: (snapshot) => sample(snapshot, definition) };
+}
+
 function judged(target: Pick<SloTarget, 'threshold' | 'direction'>, value: number, note: string | null = null): SloSample {
   const meets = target.direction === 'below' ? value < target.threshold : value > target.threshold;
   return { kind: 'judged', value, passed: meets && note === null, note };
@@ -48,105 +47,53 @@ function judged(target: Pick<SloTarget, 'threshold' | 'direction'>, value: numbe
  * fails throughput at once, and latency when the late requests complete (latency counts from each request's
  * intended start, so their whole delay is in it).
  */
-function latencyTarget(id: 'p50' | 'p95' | 'p99', thresholdMs: number): SloTarget {
-  const target: SloTarget = {
-    id,
-    label: `${id} latency`,
-    target: `< ${thresholdMs} ms`,
-    threshold: thresholdMs,
-    direction: 'below',
-    unit: 'ms',
-    sample(snapshot) {
-      const workload = running(snapshot);
-      if (!workload) return ABSENT;
-      const all = workload.templates.find((t) => t.template === WHOLE_WORKLOAD);
-      if (!all || all.latency.count === 0) return IDLE;
-      return judged(target, all.latency[id]);
-    },
-  };
-  return target;
-}
-
-const throughput: SloTarget = {
-  id: 'throughput',
-  label: 'Throughput',
-  target: '> 10,000 req/s',
-  threshold: 10_000,
-  direction: 'above',
-  unit: 'requests-per-second',
-  /** Successful completions per second; a second that shed requests fails whatever its rate (shedding is not serving). */
-  sample(snapshot) {
+const latency = (id: 'p50' | 'p95' | 'p99') =>
+  define(id, (snapshot, target) => {
     const workload = running(snapshot);
     if (!workload) return ABSENT;
-    const shed = workload.templates.find((t) => t.template === WHOLE_WORKLOAD)?.shed ?? 0;
-    return judged(throughput, workload.achievedRate, shed > 0 ? `${shed} requests shed` : null);
-  },
-};
+    const all = workload.templates.find((t) => t.template === WHOLE_WORKLOAD);
+    if (!all || all.latency.count === 0) return IDLE;
+    return judged(target, all.latency[id]);
+  });
 
-const cacheHitRate: SloTarget = {
-  id: 'cache-hit-rate',
-  label: 'Cache hit rate',
-  target: '> 80%',
-  threshold: 0.8,
-  direction: 'above',
-  unit: 'ratio',
-  /** The share of cached-template reads some tier answered; idle while the workload read nothing cached. */
-  sample(snapshot) {
-    if (!running(snapshot) || !snapshot.cache) return ABSENT;
-    return snapshot.cache.hitRate === null ? IDLE : judged(cacheHitRate, snapshot.cache.hitRate);
-  },
-};
+/** Successful completions per second; a second that shed requests fails whatever its rate (shedding is not serving). */
+const throughput = define('throughput', (snapshot, target) => {
+  const workload = running(snapshot);
+  if (!workload) return ABSENT;
+  const shed = workload.templates.find((t) => t.template === WHOLE_WORKLOAD)?.shed ?? 0;
+  return judged(target, workload.achievedRate, shed > 0 ? `${shed} requests shed` : null);
+});
 
-const poolEfficiency: SloTarget = {
-  id: 'pool-efficiency',
-  label: 'Pool efficiency',
-  target: '> 90%',
-  threshold: 0.9,
-  direction: 'above',
-  unit: 'ratio',
-  /** See main/pool/pool-metrics.ts (UtilisationMeter); idle while nobody used the pool (e.g. every read a cache hit). */
-  sample(snapshot) {
-    if (!running(snapshot) || !snapshot.pool) return ABSENT;
-    return snapshot.pool.efficiency === null ? IDLE : judged(poolEfficiency, snapshot.pool.efficiency);
-  },
-};
+/** The share of cached-template reads some tier answered; idle while the workload read nothing cached. */
+const cacheHitRate = define('cache-hit-rate', (snapshot, target) => {
+  if (!running(snapshot) || !snapshot.cache) return ABSENT;
+  return snapshot.cache.hitRate === null ? IDLE : judged(target, snapshot.cache.hitRate);
+});
 
-const memory: SloTarget = {
-  id: 'memory',
-  label: 'Memory',
-  target: '< 80%',
-  threshold: 0.8,
-  direction: 'below',
-  unit: 'ratio',
-  /**
-   * max(RSS / budget, machine memory in use), what the memory manager decides its levels on. Judged whether or not a
-   * workload runs: the engine holds memory either way.
-   */
-  sample(snapshot) {
-    return snapshot.memory ? judged(memory, snapshot.memory.usage) : ABSENT;
-  },
-};
+/** See main/pool/pool-metrics.ts (UtilisationMeter); idle while nobody used the pool (e.g. every read a cache hit). */
+const poolEfficiency = define('pool-efficiency', (snapshot, target) => {
+  if (!running(snapshot) || !snapshot.pool) return ABSENT;
+  return snapshot.pool.efficiency === null ? IDLE : judged(target, snapshot.pool.efficiency);
+});
 
-const cpu: SloTarget = {
-  id: 'cpu',
-  label: 'CPU',
-  target: '< 70%',
-  threshold: 0.7,
-  direction: 'below',
-  unit: 'ratio',
-  /** The machine's CPU load over all cores, whether or not a workload runs; idle where the host cannot read it. */
-  sample(snapshot) {
-    const load = snapshot.memory?.machine.cpuLoadPercent;
-    if (load === undefined) return ABSENT;
-    return load === null ? IDLE : judged(cpu, load / 100);
-  },
-};
+/**
+ * max(RSS / budget, machine memory in use), what the memory manager decides its levels on. Judged whether or not a
+ * workload runs: the engine holds memory either way.
+ */
+const memory = define('memory', (snapshot, target) => (snapshot.memory ? judged(target, snapshot.memory.usage) : ABSENT));
+
+/** The machine's CPU load over all cores, whether or not a workload runs; idle where the host cannot read it. */
+const cpu = define('cpu', (snapshot, target) => {
+  const load = snapshot.memory?.machine.cpuLoadPercent;
+  if (load === undefined) return ABSENT;
+  return load === null ? IDLE : judged(target, load / 100);
+});
 
 /** The seed's eight success metrics, in the seed's order (SLO_IDS). */
 export const SLO_TARGETS: readonly SloTarget[] = [
-  latencyTarget('p50', 10),
-  latencyTarget('p95', 50),
-  latencyTarget('p99', 100),
+  latency('p50'),
+  latency('p95'),
+  latency('p99'),
   throughput,
   cacheHitRate,
   poolEfficiency,
