@@ -4,8 +4,10 @@ import type { BenchCell, BenchResult } from './bench-result.ts';
 import { autoAdminSelection } from './tpch/autoadmin-peer.ts';
 import { db2advisSelection } from './tpch/db2advis-peer.ts';
 import { dropSelection } from './tpch/drop-peer.ts';
+import { DTA_MAX_CONFIGURATIONS, dtaAnytimeSelection } from './tpch/dta-anytime-peer.ts';
 import { extendSelection } from './tpch/extend-peer.ts';
 import { referencedColumns } from './tpch/query-columns.ts';
+import { relaxationSelection } from './tpch/relaxation-peer.ts';
 import { runForStatStatements } from './tpch/stat-statements-run.ts';
 import { ensureTpchDatabase, tpchDatabaseName } from './tpch/tpch-loader.ts';
 import { TPCH_DEFAULT_SEED } from './tpch/tpch-schema.ts';
@@ -19,8 +21,9 @@ import { WhatIfCoster, describeIndex, type CostedQuery, type WhatIfIndex } from 
  * (scale factor 1 ≈ 1 GB) and at Hotpath's default budget. Every configuration is costed by the bench itself
  * (what-if-cost.ts), never by the figures the advisor reports. Beside it: Extend, the study's best algorithm on
  * TPC-H, as we implemented it (tpch/extend-peer.ts), and more of the study's algorithms as we implemented them, Drop
- * (tpch/drop-peer.ts), DB2Advis (tpch/db2advis-peer.ts) and a simplified AutoAdmin (tpch/autoadmin-peer.ts), all on
- * the same queries and cost model, and the figures the study's own platform gave at scale factor 1 (the field notes).
+ * (tpch/drop-peer.ts), DB2Advis (tpch/db2advis-peer.ts), a simplified AutoAdmin (tpch/autoadmin-peer.ts), Relaxation
+ * (tpch/relaxation-peer.ts) and DTA-anytime (tpch/dta-anytime-peer.ts), all on the same queries and cost model, and
+ * the figures the study's own platform gave at scale factor 1 (the field notes).
  */
 
 export interface AdvisorBenchOptions {
@@ -59,6 +62,8 @@ interface BudgetRow {
   drop: Peer;
   db2advis: Peer;
   autoAdmin: Peer;
+  relaxation: Peer;
+  dtaAnytime: Peer;
   studyExtend: number | null;
 }
 
@@ -129,7 +134,11 @@ export async function advisorBench(options: AdvisorBenchOptions): Promise<BenchR
       const db2advis = await runPeer(budgetBytes, () => db2advisSelection(client, coster, { budgetBytes }));
       progress(`Budget ${megabytes(budgetBytes)} MB: AutoAdmin (ours, simplified)…`);
       const autoAdmin = await runPeer(budgetBytes, () => autoAdminSelection(coster, { budgetBytes }));
-      return { extend, drop, db2advis, autoAdmin };
+      progress(`Budget ${megabytes(budgetBytes)} MB: Relaxation (ours)…`);
+      const relaxation = await runPeer(budgetBytes, () => relaxationSelection(client, coster, { budgetBytes }));
+      progress(`Budget ${megabytes(budgetBytes)} MB: DTA-anytime (ours)…`);
+      const dtaAnytime = await runPeer(budgetBytes, () => dtaAnytimeSelection(client, coster, { budgetBytes }));
+      return { extend, drop, db2advis, autoAdmin, relaxation, dtaAnytime };
     };
 
     const rows: BudgetRow[] = [];
@@ -272,6 +281,8 @@ function result(options: AdvisorBenchOptions, outcome: Outcome): BenchResult {
     'Drop (ours)',
     'DB2Advis (ours)',
     'AutoAdmin (ours)',
+    'Relaxation (ours)',
+    'DTA-anytime (ours)',
     'Extend (study, SF 1)',
   ];
   const rows: Record<string, BenchCell>[] = outcome.rows.map((row) => ({
@@ -282,12 +293,14 @@ function result(options: AdvisorBenchOptions, outcome: Outcome): BenchResult {
     'Drop (ours)': row.drop.relativeCost,
     'DB2Advis (ours)': row.db2advis.relativeCost,
     'AutoAdmin (ours)': row.autoAdmin.relativeCost,
+    'Relaxation (ours)': row.relaxation.relativeCost,
+    'DTA-anytime (ours)': row.dtaAnytime.relativeCost,
     'Extend (study, SF 1)': row.studyExtend === null ? '' : String(row.studyExtend),
   }));
   const notes: string[] = [
     `TPC-H scale ${options.scale} (seed ${outcome.seed}) in ${outcome.database}${outcome.load.loaded ? `, loaded in ${outcome.load.seconds.toFixed(0)} s` : ''}; 19 queries (Q1–Q22 without Q2, Q17, Q20), weight 1; relative cost = Σ EXPLAIN total cost with the indexes as HypoPG hypothetical indexes ÷ Σ without (${outcome.base.toFixed(0)}), costed by the bench; sizes are HypoPG's estimates; MB = 10^6 bytes.`,
     `Hotpath analyzed ${outcome.coverage.analyzed} of ${STUDY_QUERY_NUMBERS.length} queries given as templates${outcome.coverage.skipped.length ? `; skipped: ${outcome.coverage.skipped.map((s) => `${firstWords(s.query)} (${s.reason})`).join('; ')}` : ''}.`,
-    `Columns are relative costs (lower is better). Peers, ours after the study's descriptions, width ≤ 2: Extend; Drop (every single-column candidate, removing the index whose removal raises the cost least until the budget fits); DB2Advis (per query all candidates at once, the plan's indexes credited with its cost reduction, summed, taken by benefit per byte; without the original's random-swap phase); AutoAdmin, simplified (per query its one best index of width ≤ 2, then greedy additions by workload cost within the budget; not the original's per-query configurations and widening iterations). Indexes and sizes per contender are in --json.`,
+    `Columns are relative costs (lower is better). Peers, ours after the study's descriptions, width ≤ 2: Extend; Drop (every single-column candidate, removing the index whose removal raises the cost least until the budget fits); DB2Advis (per query all candidates at once, the plan's indexes credited with its cost reduction, summed, taken by benefit per byte; without the original's random-swap phase); AutoAdmin, simplified (per query its one best index of width ≤ 2, then greedy additions by workload cost within the budget; not the original's per-query configurations and widening iterations); Relaxation (from the indexes each query's plan uses with all its candidates, the transformation, splitting, merging, prefixing or removal, that adds least cost per byte freed, until the budget fits; one path without backtracking, as the study's, so at a small budget it may end with no index); DTA-anytime (those indexes and their pairwise merges as candidates, a greedy enumeration from each one alone and from none, the best kept; at most ${DTA_MAX_CONFIGURATIONS} configurations costed where the study gives it a time budget). Indexes and sizes per contender are in --json.`,
     `"Hotpath default" row: Hotpath without a budget; the peers there are given the size Hotpath's choice takes${outcome.studyAtDefault ? `; the study's figure is its Extend at ${outcome.studyAtDefault.budgetMb} MB` : ''}.`,
   ];
   for (const row of outcome.rows) {

@@ -9,6 +9,8 @@ import { extendSelection, singleColumnCandidates } from '../../../app/cli/bench/
 import { dropSelection } from '../../../app/cli/bench/tpch/drop-peer.ts';
 import { db2advisSelection } from '../../../app/cli/bench/tpch/db2advis-peer.ts';
 import { autoAdminSelection } from '../../../app/cli/bench/tpch/autoadmin-peer.ts';
+import { relaxationSelection } from '../../../app/cli/bench/tpch/relaxation-peer.ts';
+import { dtaAnytimeSelection } from '../../../app/cli/bench/tpch/dta-anytime-peer.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, type TestDatabase } from '../../support/databases.ts';
 
 const SCALE = 0.01;
@@ -164,6 +166,58 @@ describe.each(TEST_SERVERS)('TPC-H data and queries (%s)', (server) => {
       const measured = await coster.measure(autoAdmin.indexes);
       expect(measured.total).toBeLessThan(base.total);
       expect(measured.total).toBeCloseTo(autoAdmin.cost, 0);
+      const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
+      expect(rows).toEqual([]);
+    },
+  );
+
+  it.runIf(server === 'pg15')(
+    "Relaxation shrinks the queries' best indexes until they fit its budget, lowers the cost, the same on every run",
+    async () => {
+      const coster = await costerFor();
+      const base = await coster.measure([]);
+      const budgetBytes = 2_000_000;
+      const relaxation = await relaxationSelection(client, coster, { budgetBytes });
+      expect(await coster.totalSizeBytes(relaxation.start)).toBeGreaterThan(budgetBytes);
+      expect(relaxation.steps).toBeGreaterThan(0);
+      expect(relaxation.indexes.length).toBeGreaterThan(0);
+      expect(relaxation.indexes.every((index) => index.columns.length <= 2)).toBe(true);
+      expect(await coster.totalSizeBytes(relaxation.indexes)).toBeLessThanOrEqual(budgetBytes);
+      const measured = await coster.measure(relaxation.indexes);
+      expect(measured.total).toBeLessThan(base.total);
+      expect(measured.total).toBeCloseTo(relaxation.cost, 0);
+      const again = await relaxationSelection(client, coster, { budgetBytes });
+      expect(again.indexes.map(indexKey)).toEqual(relaxation.indexes.map(indexKey));
+      // A budget the starting configuration fits in relaxes nothing.
+      const roomy = await relaxationSelection(client, coster, { budgetBytes: await coster.totalSizeBytes(relaxation.start) });
+      expect(roomy.steps).toBe(0);
+      const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
+      expect(rows).toEqual([]);
+    },
+  );
+
+  it.runIf(server === 'pg15')(
+    'DTA-anytime keeps the best of its seeded greedy searches, within its budget, lowers the cost, the same on every run',
+    async () => {
+      const coster = await costerFor();
+      const base = await coster.measure([]);
+      const budgetBytes = 2_000_000;
+      const dta = await dtaAnytimeSelection(client, coster, { budgetBytes });
+      expect(dta.seeds).toBe(dta.candidates.length + 1);
+      expect(dta.indexes.length).toBeGreaterThan(0);
+      const candidateKeys = new Set(dta.candidates.map(indexKey));
+      expect(dta.indexes.every((index) => candidateKeys.has(indexKey(index)))).toBe(true);
+      expect(dta.indexes.every((index) => index.columns.length <= 2)).toBe(true);
+      expect(await coster.totalSizeBytes(dta.indexes)).toBeLessThanOrEqual(budgetBytes);
+      const measured = await coster.measure(dta.indexes);
+      expect(measured.total).toBeLessThan(base.total);
+      expect(measured.total).toBeCloseTo(dta.cost, 0);
+      const again = await dtaAnytimeSelection(client, coster, { budgetBytes });
+      expect(again.indexes.map(indexKey)).toEqual(dta.indexes.map(indexKey));
+      // Out of configurations after the first seed, it returns what that seed's search found.
+      const first = await dtaAnytimeSelection(client, coster, { budgetBytes, maxConfigurations: 1 });
+      expect(first.seeds).toBe(1);
+      expect(await coster.totalSizeBytes(first.indexes)).toBeLessThanOrEqual(budgetBytes);
       const { rows } = await client.query('SELECT * FROM hypopg_list_indexes');
       expect(rows).toEqual([]);
     },
