@@ -1,21 +1,24 @@
 import { useId } from 'react';
-import { VERDICT_TEXT, type SloResult } from '../slo/slo-evaluation.ts';
+import { VERDICT_TEXT, type SloTileView } from '../slo/slo-tile-view.ts';
 
 /**
- * One target as a tile: a group named by the target ("p99 latency < 100 ms") whose
- * text gives the measured value and the verdict, so it reads the same to a screen
- * reader as on screen. The verdict is in words as well as colour.
+ * One target as a tile: a group named by the target ("p99 latency < 100 ms") whose text gives the newest second's
+ * value, the verdict over the window, and the worst second, so it reads the same to a screen reader as on screen.
+ * The verdict is in words as well as colour; while waiting it says how much of the window is in.
  */
-export function SloTile({ slo }: { slo: SloResult }) {
+export function SloTile({ slo }: { slo: SloTileView }) {
   const valueId = useId();
+  const detailId = useId();
+  const verdict = slo.verdict === 'waiting' ? `${VERDICT_TEXT.waiting} (${slo.progress})` : VERDICT_TEXT[slo.verdict];
   return (
     <li
       className={`slo-tile slo-tile--${slo.verdict}`}
       role="group"
       aria-label={`${slo.label} ${slo.target}`}
-      aria-describedby={valueId}
+      aria-describedby={`${valueId} ${detailId}`}
       data-testid={`slo-tile-${slo.id}`}
       data-verdict={slo.verdict}
+      data-seconds-in={slo.secondsIn}
     >
       <p className="slo-tile__label">
         {slo.label} <span className="slo-tile__target">{slo.target}</span>
@@ -24,8 +27,11 @@ export function SloTile({ slo }: { slo: SloResult }) {
         {slo.value ?? '—'}
         <span className="slo-tile__verdict" data-testid="slo-verdict">
           {' '}
-          {VERDICT_TEXT[slo.verdict]}
+          {verdict}
         </span>
+      </p>
+      <p className="slo-tile__label" id={detailId} data-testid="slo-worst">
+        {slo.worst ?? 'no second judged yet'}
       </p>
     </li>
   );

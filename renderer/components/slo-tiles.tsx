@@ -1,25 +1,36 @@
 import { useMemo } from 'react';
-import { useTelemetry } from '../app/console-context.ts';
-import { evaluateSlos } from '../slo/slo-evaluation.ts';
+import { sloTileViews } from '../slo/slo-tile-view.ts';
+import { useSloReport } from '../slo/use-slo-report.ts';
 import { SloTile } from './slo-tile.tsx';
+import { SloWindowSelector } from './slo-window-selector.tsx';
 
-/** The seed's success metrics, live: the workload's against its newest second, memory and CPU against the newest reading. */
+/**
+ * The seed's success metrics, sustained: the engine's verdict on each over the chosen window (pass only when every
+ * second of the full window passed), the newest second's value and the worst second in the window.
+ */
 export function SloTiles() {
-  const latest = useTelemetry((s) => s.latestWorkload);
-  const cache = useTelemetry((s) => s.latestCache);
-  const pool = useTelemetry((s) => s.latestPool);
-  const memory = useTelemetry((s) => s.latestMemory);
-  const results = useMemo(() => evaluateSlos(latest, cache, pool, memory), [latest, cache, pool, memory]);
+  const { report, chooseWindow } = useSloReport();
+  const tiles = useMemo(() => sloTileViews(report), [report]);
   return (
     <section className="slo-tiles" aria-labelledby="slo-heading" data-testid="slo-tiles">
       <h2 id="slo-heading" className="section-title">
-        Targets <span className="section-title__note">last second of the workload; memory and CPU: the latest reading</span>
+        Targets{' '}
+        <span className="section-title__note">
+          each must hold for every second of the window; the workload's seconds count after its warm-up
+        </span>
       </h2>
-      <ul className="slo-tiles__list">
-        {results.map((slo) => (
-          <SloTile key={slo.id} slo={slo} />
-        ))}
-      </ul>
+      <SloWindowSelector selected={report?.windowSeconds ?? null} onChoose={chooseWindow} />
+      {report === null ? (
+        <p className="section-title__note" data-testid="slo-tiles-loading">
+          Waiting for the engine&apos;s first verdicts.
+        </p>
+      ) : (
+        <ul className="slo-tiles__list">
+          {tiles.map((tile) => (
+            <SloTile key={tile.id} slo={tile} />
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
