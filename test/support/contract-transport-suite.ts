@@ -109,6 +109,32 @@ export function contractTransportSuite(name: string, connect: () => Promise<Conn
       expect(history.map((s) => s.at)).toEqual(expect.arrayContaining([first.at, second.at]));
     });
 
+    it('judges the success metrics: slo.status, an slo.report every tick, and slo.setWindow for every client', async () => {
+      const status = await transport.api.call('slo.status', {});
+      expect(status.windowSeconds).toBe(60);
+      expect(status.metrics.map((m) => m.id)).toEqual([
+        'p50',
+        'p95',
+        'p99',
+        'throughput',
+        'cache-hit-rate',
+        'pool-efficiency',
+        'memory',
+        'cpu',
+      ]);
+      // Disconnected: nothing of the workload to judge; memory and CPU are judged either way.
+      const report = await nextEvent(transport.api, 'slo.report', (r) => r.at !== null && r.at > (status.at ?? 0));
+      expect(report.metrics.find((m) => m.id === 'p99')).toMatchObject({ verdict: 'waiting', secondsIn: 0, current: null });
+      const changed = nextEvent(transport.api, 'slo.report', (r) => r.windowSeconds === 300);
+      expect(await transport.api.call('slo.setWindow', { windowSeconds: 300 })).toMatchObject({ windowSeconds: 300 });
+      expect((await changed).windowSeconds).toBe(300);
+      await expect(transport.api.call('slo.setWindow', { windowSeconds: 120 } as never)).rejects.toMatchObject({
+        code: 'bad-request',
+        message: expect.stringContaining('windowSeconds'),
+      });
+      await transport.api.call('slo.setWindow', { windowSeconds: 60 });
+    });
+
     it('stops delivering an event to a handler once it unsubscribed, and keeps the others', async () => {
       const received: number[] = [];
       const off = transport.api.subscribe('telemetry.snapshot', (s) => received.push(s.at));
