@@ -54,7 +54,13 @@ export class SloMetrics {
   }
 }
 
-/** Prometheus's base units: seconds, not milliseconds; rates and ratios as they are. */
+/**
+ * Prometheus's base units (seconds, not milliseconds), to the precision measured: latencies are recorded in whole
+ * µs, a rate over about a second of wall clock resolves 4 significant digits, a share 4 decimals (enough that 0.7996
+ * does not read as the 0.8 it passed under).
+ */
 function baseUnit(unit: SloUnit, value: number): number {
-  return unit === 'ms' ? value / 1000 : value;
+  if (unit === 'ms') return Number((value / 1000).toFixed(6));
+  if (unit === 'requests-per-second') return Number(value.toPrecision(4));
+  return Number(value.toFixed(4));
 }

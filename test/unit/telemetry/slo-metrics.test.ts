@@ -34,6 +34,17 @@ describe('SLO metrics in /metrics', () => {
     expect(text).not.toMatch(/^hotpath_slo_pass\{slo="memory",window="300s"\}/m);
   });
 
+  it('give values to the precision measured, not float noise', async () => {
+    const metrics = new PrometheusMetrics(() => null);
+    const judge = new SloJudge();
+    judge.record(second(1, { p99: 2.739, rate: 196.97894393578855, memory: 0.2001781463623047 }));
+    metrics.observeSlo(judge.reportEveryWindow());
+    const text = await metrics.text();
+    expect(text).toMatch(/^hotpath_slo_worst_seconds\{slo="p99",window="60s"\} 0\.002739$/m);
+    expect(text).toMatch(/^hotpath_slo_worst_requests_per_second\{slo="throughput",window="60s"\} 197$/m);
+    expect(text).toMatch(/^hotpath_slo_worst_ratio\{slo="memory",window="60s"\} 0\.2002$/m);
+  });
+
   it('drop a verdict and its worst value again when the workload stops', async () => {
     const metrics = new PrometheusMetrics(() => null);
     const judge = judged(60);
