@@ -62,5 +62,7 @@ export class SloMetrics {
 function baseUnit(unit: SloUnit, value: number): number {
   if (unit === 'ms') return Number((value / 1000).toFixed(6));
   if (unit === 'requests-per-second') return Number(value.toPrecision(4));
-  return Number(value.toFixed(4));
+  // A _ratio stays within 0..1 (docs/metrics.md): memory above its budget reads 1 here, failed in hotpath_slo_pass, and
+  // hotpath_memory_rss_bytes / hotpath_memory_budget_bytes say by how much.
+  return Number(Math.min(1, value).toFixed(4));
 }

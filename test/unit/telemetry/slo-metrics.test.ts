@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PrometheusMetrics } from '../../../main/telemetry/index.ts';
+import { expositionProblems } from '../../support/prometheus-text.ts';
 import { SloJudge } from '../../../main/slo/index.ts';
 import { second } from '../slo/slo-fixtures.ts';
 
@@ -43,6 +44,18 @@ describe('SLO metrics in /metrics', () => {
     expect(text).toMatch(/^hotpath_slo_worst_seconds\{slo="p99",window="60s"\} 0\.002739$/m);
     expect(text).toMatch(/^hotpath_slo_worst_requests_per_second\{slo="throughput",window="60s"\} 197$/m);
     expect(text).toMatch(/^hotpath_slo_worst_ratio\{slo="memory",window="60s"\} 0\.2002$/m);
+    expect(expositionProblems(text)).toEqual([]);
+  });
+
+  it('keep the memory share within 0..1 when the engine is over its budget', async () => {
+    const metrics = new PrometheusMetrics(() => null);
+    const judge = new SloJudge();
+    judge.record(second(1, { memory: 1.25 }));
+    metrics.observeSlo(judge.reportEveryWindow());
+    const text = await metrics.text();
+    expect(text).toMatch(/^hotpath_slo_worst_ratio\{slo="memory",window="60s"\} 1$/m);
+    expect(text).toMatch(/^hotpath_slo_pass\{slo="memory",window="60s"\} 0$/m);
+    expect(expositionProblems(text)).toEqual([]);
   });
 
   it('drop a verdict and its worst value again when the workload stops', async () => {
