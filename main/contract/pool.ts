@@ -33,9 +33,9 @@ export const poolIntervalSchema = z.object({
   /** How long callers held a connection. */
   usage: poolLatencySchema,
   /**
-   * Of the connection-time the pool spent on callers (connections checked out, plus connections left idle or
-   * opening while a caller waited), the share spent running queries; null when no connection was held or waited
-   * for. What the overview's pool-efficiency tile judges (see main/pool/pool-metrics.ts, UtilisationMeter).
+   * Of the time callers spent in the pool (waiting for a connection or holding one), the share their queries ran;
+   * null when nobody held or waited for a connection. What the overview's pool-efficiency tile judges (see
+   * main/pool/pool-metrics.ts, UtilisationMeter).
    */
   efficiency: z.number().min(0).max(1).nullable(),
   /** Share of the whole interval's connection-time spent running queries. */

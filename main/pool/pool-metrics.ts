@@ -7,17 +7,18 @@ import { LANES, zeroCounts, type Lane, type LaneCounts } from './lanes.ts';
  * lanes and efficiency). Histograms and counters cover the interval since the previous snapshot; the engine
  * takes one per second.
  *
- * **Efficiency** (the seed's "pool efficiency > 90%"): of the connection-time the pool spent on callers, the share
- * spent running queries. The pool spends connection-time on callers in two ways: a connection checked out to a
- * caller (held), and, while some caller waits, every open connection that is not checked out (idle, opening, being
- * checked, or held back for another lane): capacity the waiting caller was denied. So a caller that holds a
- * connection between queries (a transaction with think time, work done while holding it, a leak), and callers
- * waiting while connections open or sit idle, both show as waste, and the figure fails where the pool costs its
- * callers time. Idle connections while nobody waits are not counted: they cost no caller anything, the pool closes
- * those above `min` after `idleTimeoutMs`, and a pool run at 90% utilisation would queue heavily (Erlang C: at
- * ρ = 0.9 on 5 connections about three requests in four wait), so utilisation is the wrong target; `busyShare`
- * (running over all open connection-time) is reported beside it for sizing. Null when no connection was held or
- * wanted during the interval: there was nothing to judge.
+ * **Efficiency** (the seed's "pool efficiency > 90%"): of the time callers spent in the pool, waiting for a
+ * connection or holding one, the share their queries ran. Service time over time in the system, per caller: it fails
+ * when callers queue for connections (a pool too small for the load, connections opening or being checked while
+ * callers wait, a lane's cap) and when they hold connections without running queries (a transaction with think
+ * time, work done while holding one, a leak); it passes when callers get a connection at once and use it. Idle
+ * connections nobody waits for are not counted: they cost no caller anything, the pool closes those above `min`
+ * after `idleTimeoutMs`, and utilisation is the wrong target (a pool run at 90% utilisation queues heavily: Erlang C
+ * on 5 connections at ρ = 0.9, about three requests in four wait); `busyShare` (running over all open
+ * connection-time) is reported beside it for sizing. Counting instead, while callers wait, every open connection
+ * not checked out as lost would fail any saturated pool by its reserved high-lane share (1 of 5 connections,
+ * lanes.ts): a policy, not waste. Null when nobody held or waited for a connection: nothing to
+ * judge.
  */
 export class UtilisationMeter {
   private last: number;
@@ -28,8 +29,8 @@ export class UtilisationMeter {
   private openMs = 0;
   private runningMs = 0;
   private heldMs = 0;
-  /** Connection-ms open but not checked out while at least one caller waited. */
-  private deniedMs = 0;
+  /** Caller-ms spent waiting for a connection (two callers waiting 1 ms count 2 ms). */
+  private waitingMs = 0;
   private saturatedMs = 0;
 
   constructor(now: number) {
@@ -55,22 +56,20 @@ export class UtilisationMeter {
     this.openMs += dt * this.open;
     this.runningMs += dt * this.running;
     this.heldMs += dt * this.held;
-    if (this.waiting > 0) {
-      this.saturatedMs += dt;
-      this.deniedMs += dt * Math.max(0, this.open - this.held);
-    }
+    this.waitingMs += dt * this.waiting;
+    if (this.waiting > 0) this.saturatedMs += dt;
   }
 
   /** The shares since the previous call, then starts a new interval. */
   take(now: number): { efficiency: number | null; busyShare: number; saturatedMs: number } {
     this.advance(now);
-    const spent = this.heldMs + this.deniedMs;
+    const spent = this.heldMs + this.waitingMs;
     const result = {
       efficiency: spent > 0 ? Math.min(1, this.runningMs / spent) : null,
       busyShare: this.openMs > 0 ? Math.min(1, this.runningMs / this.openMs) : 0,
       saturatedMs: this.saturatedMs,
     };
-    this.openMs = this.runningMs = this.heldMs = this.deniedMs = this.saturatedMs = 0;
+    this.openMs = this.runningMs = this.heldMs = this.waitingMs = this.saturatedMs = 0;
     return result;
   }
 }

@@ -166,7 +166,7 @@ export class PrometheusMetrics {
     });
     this.poolEfficiency = new Gauge({
       name: 'hotpath_pool_efficiency_ratio',
-      help: 'Share (0..1) of the connection time spent on callers (checked out, or idle while a caller waited) spent running queries, last second; absent when the pool was not used.',
+      help: 'Of the time callers spent in the pool (waiting for a connection or holding one), the share (0..1) their queries ran, last second; absent when the pool was not used.',
       registers,
     });
     this.slo = new SloMetrics(this.registry);

@@ -262,9 +262,11 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     expect(snap.acquireWaitUs.normal.count + snap.acquireWaitUs.low.count).toBe(6);
     expect(Math.max(snap.acquireWaitUs.normal.p99Us, snap.acquireWaitUs.low.p99Us)).toBeGreaterThan(100_000);
     expect(snap.usageUs.p50Us).toBeGreaterThan(150_000);
+    // Six 200 ms queries on two connections: callers held connections 1.2 s and queued about as long (2 × 200 ms +
+    // 2 × 400 ms), so about half their time in the pool ran queries: a pool too small for its load fails.
     expect(snap.efficiency).not.toBeNull();
-    expect(snap.efficiency!).toBeGreaterThan(0.5);
-    expect(snap.efficiency!).toBeLessThanOrEqual(1);
+    expect(snap.efficiency!).toBeGreaterThan(0.3);
+    expect(snap.efficiency!).toBeLessThan(0.6);
     expect(snap.saturatedMs).toBeGreaterThan(0);
     const quiet = pool.snapshot();
     expect(quiet.efficiency).toBeNull();

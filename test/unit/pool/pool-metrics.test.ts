@@ -34,31 +34,31 @@ describe('UtilisationMeter (efficiency)', () => {
     expect(shares.efficiency).toBeCloseTo(200 / 1000);
   });
 
-  it('counts idle, opening and checking connections as lost while callers wait', () => {
+  it("counts the callers' wait for a connection, whatever kept them waiting", () => {
     const meter = new UtilisationMeter(0);
     meter.change(0, 2, 2, 0, 2); // 2 open, both checked out and running
     meter.change(100, 0, 0, 3); // 3 callers start waiting at 100 ms
-    meter.change(200, 0, -1, 0); // one caller sits between queries from 200 to 250 ms
+    meter.change(200, 0, -1, 0); // one holder sits between queries from 200 to 250 ms
     meter.change(250, 0, 1, 0);
-    meter.change(300, 1, 0, 0); // a third connection opening from 300 ms (open, not checked out: denied to the waiters)
+    meter.change(300, 1, 0, 0); // a third connection opening from 300 ms
     meter.change(400, 0, 1, -1, 1); // handed to a waiter at 400 ms, running at once
-    meter.change(500, 0, 0, -2); // nobody waits after 500 ms
+    meter.change(500, 0, 0, -2); // the other two give up at 500 ms
     meter.change(1000, 0, -3, 0, -3); // all three run until 1000 ms and are given back
     const shares = meter.take(1000);
-    // Held: 2 × 1000 + 1 × 600 = 2600 connection-ms; denied: the opening connection from 300 to 400 ms = 100.
-    // Running: 2600 held minus the 50 ms between queries = 2550.
+    // Held: 2 × 1000 + 1 × 600 = 2600 ms; waited: 3 × 300 + 2 × 100 = 1100 ms; ran: 2600 - 50 = 2550 ms.
     expect(shares.saturatedMs).toBe(400);
-    expect(shares.efficiency).toBeCloseTo(2550 / 2700);
+    expect(shares.efficiency).toBeCloseTo(2550 / 3700);
     // A new interval starts empty.
     expect(meter.take(2000).saturatedMs).toBe(0);
   });
 
-  it('fails a pool that keeps callers waiting while its connections open', () => {
-    const meter = new UtilisationMeter(0);
-    meter.change(0, 4, 0, 8); // 8 callers wait while 4 connections open
-    meter.change(500, 0, 4, -4, 4); // the connections are up at 500 ms and run until the end
-    const shares = meter.take(1000);
-    expect(shares.efficiency).toBeCloseTo(2000 / (2000 + 2000));
+  it('fails a pool too small for its callers, and passes one that serves them at once', () => {
+    const small = new UtilisationMeter(0);
+    small.change(0, 4, 4, 4, 4); // 4 connections busy all second while 4 more callers queue for them
+    expect(small.take(1000).efficiency).toBeCloseTo(4000 / 8000);
+    const enough = new UtilisationMeter(0);
+    enough.change(0, 10, 8, 0, 8); // 8 busy, 2 idle (say, reserved for the high lane), nobody waits
+    expect(enough.take(1000).efficiency).toBe(1);
   });
 });
 
