@@ -38,8 +38,12 @@ export interface IndexProposal extends IndexSpec {
   /** Workload-wide: Σ calls × (before − after) over the statements it serves, and that as a share of the workload's total estimated cost. */
   estimatedGain: { costReduction: number; share: number };
   estimatedSizeBytes: number;
-  /** The table's writes per second (from pg_stat_user_tables since the last stats reset) and the estimated slowdown of each write. */
-  writeCost: { writesPerSecond: number; overheadShare: number };
+  /**
+   * The table's writes per second (from pg_stat_user_tables since the last stats reset), the estimated slowdown of
+   * each write, and what keeping the index up to date costs the analyzed workload's writes (planner cost units, in the
+   * frame of estimatedGain, from which it is already subtracted).
+   */
+  writeCost: { writesPerSecond: number; overheadShare: number; maintenanceCost: number };
   /** In a sentence: why this index, for people. */
   reason: string;
 }

@@ -11,6 +11,7 @@ import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.
 import { NotPlannableError } from './statement-checks.ts';
 import { DEFAULT_BUDGET_SHARE, selectIndexes } from './selection.ts';
 import { extensionsOf, grownCandidates } from './candidate-extensions.ts';
+import { maintenanceCost, tableWrites, type TableWrites } from './index-maintenance.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
 import type { SuppliedStatement } from './advisor-types.ts';
@@ -24,6 +25,14 @@ import {
 } from './planning-roles.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 
+/**
+ * A table whose writes are at least this share of its tuple traffic (pg_stat_user_tables) is write-heavy: there the
+ * workload's writes are charged to each index (index-maintenance.ts). Elsewhere the rows the statements read outweigh
+ * those written, and the writes counted are mostly the load that filled the table, which no index pays again: charging
+ * a one-off load of every row against the first minutes of reads would reject every index of a freshly loaded table.
+ */
+const WRITE_HEAVY_SHARE = 0.5;
+
 export interface AnalyzeWorkloadOptions {
   /**
    * Where to connect. A `pg.ClientConfig` makes the advisor open (and close) its own client. A function returning
@@ -33,12 +42,6 @@ export interface AnalyzeWorkloadOptions {
   pg: pg.ClientConfig | (() => Promise<pg.Client>);
   /** The engine's workload templates; `weight` (or `calls`) is their count where pg_stat_statements has none. */
   templates?: WorkloadTemplate[];
-  /**
-   * On write-heavy tables (writes ≥ half of their tuple traffic), skip an index whose estimated slowdown of each
-   * write (entry size ÷ row size × the share of rows a partial index holds, as pganalyze estimates) exceeds this.
-   * Default 0.25.
-   */
-  writeBudget?: number;
   /**
    * Storage for new indexes together, in bytes (a positive whole number). Default: a share of the database's size
    * (DEFAULT_BUDGET_SHARE in selection.ts).
@@ -100,7 +103,8 @@ function round(n: number): number {
 /**
  * The index advisor's analysis: the workload (pg_stat_statements and the engine's templates) → generic plans →
  * candidate indexes from their predicates, joins, sorts and ranges → what-if costs (HypoPG, or the stated estimate)
- * → a greedy search over configurations under a storage budget and a write budget (selection.ts); plus findings on
+ * → a search over configurations under a storage budget, each index's upkeep under the workload's writes
+ * subtracted from what it saves (selection.ts, index-maintenance.ts); plus findings on
  * the existing indexes (unused, duplicate, invalid). It reads only: no index is built, nothing is ANALYZEd, no statement is executed, no
  * DDL is sent (the session is read-only), and each statement is planned as the role that ran it (planning-roles.ts).
  */
@@ -173,41 +177,54 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
         )
       : new EstimateEvaluator(plans, accesses, tables, settings);
     try {
-      const writeBudget = options.writeBudget ?? 0.25;
+      // What each index costs the workload's writes (index-maintenance.ts), subtracted from what it saves on
+      // write-heavy tables; the table's write rate and the slowdown of one write are reported beside it, for people.
+      // Reads and writes weigh against each other only when counted over the same span: pg_stat_statements' (a
+      // template's weight or a file's count says how often relative to its peers, not to the server's writes).
+      const sameSpan = statements.every((s) => s.queryId !== null);
+      const writes = sameSpan ? await tableWrites(client, captured.writes) : new Map<string, TableWrites>();
+      const accessOf = (spec: IndexSpec) => accesses.flat().find((a) => a.schema === spec.schema && a.table === spec.table) ?? null;
+      const infoOf = (spec: IndexSpec) => tables.get(tableKey(spec.schema, spec.table))!;
+      const upkeep = new Map<string, number>();
       const writeCost = (c: Candidate) => {
-        const info = tables.get(tableKey(c.spec.schema, c.spec.table))!;
-        const access = accesses.flat().find((a) => a.schema === c.spec.schema && a.table === c.spec.table) ?? null;
+        const info = infoOf(c.spec);
         const overheadShare =
-          c.spec.method === 'brin' ? 0.01 : (entryBytes(c.spec, info) / info.rowBytes) * predicateFraction(c.spec, access, info);
+          c.spec.method === 'brin' ? 0.01 : (entryBytes(c.spec, info) / info.rowBytes) * predicateFraction(c.spec, accessOf(c.spec), info);
         return {
           writesPerSecond: round(info.writesPerSecond),
           overheadShare: round(overheadShare * 1000) / 1000,
-          heavy: info.writeShare >= 0.5,
+          maintenanceCost: round(upkeep.get(specKey(c.spec)) ?? 0),
         };
       };
-      const isTooCostlyToWrite = (c: Candidate) => {
-        const w = writeCost(c);
-        return w.heavy && w.overheadShare > writeBudget;
-      };
-      const affordable = candidates.filter((c) => !isTooCostlyToWrite(c));
-      const byKey = new Map(affordable.map((c) => [specKey(c.spec), c]));
+      const byKey = new Map(candidates.map((c) => [specKey(c.spec), c]));
       const sizes = new Map<string, number>();
-      for (const c of affordable) sizes.set(specKey(c.spec), await evaluator.sizeBytes(c.spec));
+      const sizeAndUpkeep = async (c: Candidate) => {
+        const key = specKey(c.spec);
+        if (!sizes.has(key)) sizes.set(key, await evaluator.sizeBytes(c.spec));
+        if (!upkeep.has(key)) {
+          const info = infoOf(c.spec);
+          const share = predicateFraction(c.spec, accessOf(c.spec), info);
+          const written = info.writeShare >= WRITE_HEAVY_SHARE ? writes.get(tableKey(c.spec.schema, c.spec.table)) : undefined;
+          upkeep.set(key, await maintenanceCost(c.spec, info, written, settings, share));
+        }
+      };
+      for (const c of candidates) await sizeAndUpkeep(c);
       const toSelection = (c: Candidate) => ({
         key: specKey(c.spec),
         fits: c.fits,
         columnCount: c.spec.columns.length + c.spec.include.length,
         descColumns: c.spec.columns.filter((k) => k.direction === 'desc').length,
         sizeBytes: sizes.get(specKey(c.spec)) ?? 0,
+        maintenanceCost: upkeep.get(specKey(c.spec)) ?? 0,
       });
       // Candidates found during the search (wider variants, and those read from re-planned statements) join the
       // known ones: usable, sized once, and the same object whichever search found them first.
       const admit = async (found: readonly Candidate[]) => {
-        const usable = found.filter((c) => !coveredByExisting(c.spec, existing) && !isTooCostlyToWrite(c));
+        const usable = found.filter((c) => !coveredByExisting(c.spec, existing));
         for (const c of usable) {
           const key = specKey(c.spec);
           if (!byKey.has(key)) byKey.set(key, c);
-          if (!sizes.has(key)) sizes.set(key, await evaluator.sizeBytes(c.spec));
+          await sizeAndUpkeep(byKey.get(key)!);
         }
         return usable.map((c) => toSelection(byKey.get(specKey(c.spec))!));
       };
@@ -220,7 +237,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
             generic: (await parameterCount(s.query)) > 0,
           })),
         ),
-        candidates: affordable.map(toSelection),
+        candidates: candidates.map(toSelection),
         cost: (config, s) =>
           evaluator.cost(
             config.map((k) => byKey.get(k)!.spec),
@@ -241,7 +258,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
       });
       const proposals = selected.map((choice): IndexProposal => {
         const candidate = byKey.get(choice.key)!;
-        const { heavy: _heavy, ...write } = writeCost(candidate);
+        const write = writeCost(candidate);
         return proposal(
           candidate.spec,
           choice,

@@ -5,7 +5,7 @@ import type { SelectionCandidate, SelectionOptions } from './selection-types.ts'
  * estimates, and an index saving less than this is within their error: it would cost storage and writes for a gain
  * nobody could measure.
  */
-const NOISE_SHARE = 0.001;
+export const NOISE_SHARE = 0.001;
 
 /** Exchanges tried after the greedy steps: each is a full pass over chosen × candidates, so a few. */
 const MAX_SWAPS = 4;
@@ -76,8 +76,10 @@ export class ConfigurationSearch {
     this.total = statements.reduce((sum, s) => sum + s.calls * s.baseCost, 0);
   }
 
+  /** Σ calls × cost of the statements, plus what keeping the chosen indexes up to date costs the workload's writes. */
   get workloadCost(): number {
-    return this.options.statements.reduce((sum, s, i) => sum + s.calls * this.config.costs[i]!, 0);
+    const upkeep = this.config.chosen.reduce((sum, c) => sum + (c.maintenanceCost ?? 0), 0);
+    return this.options.statements.reduce((sum, s, i) => sum + s.calls * this.config.costs[i]!, upkeep);
   }
 
   /** Greedy steps by `score` while one fits the budget and saves more than noise, then exchanges, then steps again. */
@@ -134,12 +136,15 @@ export class ConfigurationSearch {
     }
   }
 
-  /** Σ calls × cost saved on the statements the move touches, with the rest of the configuration in place. */
+  /**
+   * Σ calls × cost saved on the statements the move touches, with the rest of the configuration in place, less the
+   * maintenance the move adds (or plus what it spares).
+   */
   private async benefitOf(add: SelectionCandidate | null, removes: readonly SelectionCandidate[]): Promise<number> {
     const { statements, cost } = this.options;
     const { claims, chosen, costs } = this.config;
     const next = chosen.filter((c) => !removes.includes(c)).concat(add ? [add] : []);
-    let benefit = 0;
+    let benefit = removes.reduce((sum, c) => sum + (c.maintenanceCost ?? 0), -(add?.maintenanceCost ?? 0));
     for (const s of new Set([add, ...removes].flatMap((c) => (c ? claims.get(c.key)! : [])))) {
       benefit += statements[s]!.calls * (costs[s]! - (await cost(keysFor(claims, s, next), s)));
     }

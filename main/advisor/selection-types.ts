@@ -17,6 +17,8 @@ export interface SelectionCandidate {
   sizeBytes: number;
   /** DESC key columns: on a tie the plain ascending index is the simpler proposal. */
   descColumns?: number;
+  /** Keeping it up to date under the workload's writes, in the frame of Σ calls × cost: subtracted from what it saves. */
+  maintenanceCost?: number;
 }
 
 /** A statement's estimated cost with the given candidates (by key) in place. */
@@ -24,7 +26,7 @@ export type CostFunction = (config: readonly string[], statement: number) => Pro
 
 export interface SelectedIndex {
   key: string;
-  /** Σ calls × cost saved, with the indexes chosen before it already in place. */
+  /** Σ calls × cost saved, with the indexes chosen before it already in place, less its maintenance cost. */
   gain: number;
   share: number;
   serves: { statement: number; costBefore: number; costAfter: number }[];

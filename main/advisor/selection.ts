@@ -1,5 +1,5 @@
 import type { SelectedIndex, SelectionCandidate, SelectionOptions } from './selection-types.ts';
-import { ConfigurationSearch, TIE, keysFor } from './configuration-search.ts';
+import { ConfigurationSearch, NOISE_SHARE, keysFor } from './configuration-search.ts';
 
 export type { CostFunction, SelectedIndex, SelectionCandidate, SelectionOptions, SelectionStatement } from './selection-types.ts';
 
@@ -36,7 +36,7 @@ async function claimsOf(
 
 /**
  * Index selection under a storage budget: three searches over configurations, the cheapest result kept (the
- * smaller on a tie). Two start empty and add greedily, one ranking steps by benefit per byte (many small indexes
+ * smaller within noise). Two start empty and add greedily, one ranking steps by benefit per byte (many small indexes
  * where they pay), one by benefit (the one large index that pays most); ranking by ratio alone can fill the budget
  * with small indexes and leave no room for the big one, by benefit alone the reverse. The third chooses with room
  * to spare (RELAX_ROOM × the budget), then drops what costs least per byte until it fits, and fills what is left:
@@ -59,11 +59,11 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
   await relaxed.relax(options.budgetBytes);
   await relaxed.fill('benefit-per-byte', options.budgetBytes);
   searches.push(relaxed);
-  // What each saves, compared as the steps were: within TIE of each other, the smaller configuration.
-  const saved = (x: ConfigurationSearch) => total - x.workloadCost;
-  const best = searches.reduce((a, b) =>
-    saved(b) > saved(a) * (1 + TIE) || (saved(b) >= saved(a) * (1 - TIE) && b.config.bytes < a.config.bytes) ? b : a,
-  );
+  // The cheapest; within noise of each other (what a step must save to count), the smaller configuration.
+  const best = searches.reduce((a, b) => {
+    const difference = b.workloadCost - a.workloadCost;
+    return difference < -NOISE_SHARE * total || (difference <= NOISE_SHARE * total && b.config.bytes < a.config.bytes) ? b : a;
+  });
   const { config } = best;
   const chosen: SelectedIndex[] = [];
   const current = statements.map((s) => s.baseCost);
@@ -80,6 +80,7 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
         current[s] = after;
       }
     }
+    gain -= index.maintenanceCost ?? 0;
     chosen.push({ key: index.key, gain, share: gain / total, serves });
   }
   return chosen;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import type { SuppliedStatement, WorkloadStatement } from './advisor-types.ts';
+import type { WorkloadWrite } from './index-maintenance.ts';
 import { UNKNOWN_RUNNER } from './planning-roles.ts';
 import { sampleActivity } from './workload-sources/activity-sampler.ts';
 import { statementKey } from './workload-sources/statement-key.ts';
@@ -27,6 +28,11 @@ export interface CapturedWorkload {
   skipped: { query: string; reason: string }[];
   /** Why pg_stat_statements was not read, when it was not (the report's note says so). */
   statStatementsNote: string | null;
+  /**
+   * pg_stat_statements' statements that may write, analyzable or not (an INSERT … VALUES is not, yet each row it
+   * writes costs every index of its table), with the rows they wrote.
+   */
+  writes: WorkloadWrite[];
 }
 
 /**
@@ -152,6 +158,8 @@ interface Counters {
   query: string;
   calls: number;
   totalMs: number;
+  /** Rows returned or written, Σ over the calls. */
+  rows: number;
   userIds: string[];
 }
 
@@ -161,9 +169,16 @@ async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; hidd
     return { rows: [], hidden: 0, note: 'pg_stat_statements is not created in this database, so only the given templates were analyzed.' };
   try {
     // One queryid may have several rows (per user, top-level or nested): summed into one statement.
-    const { rows } = await client.query<{ query_id: string; query: string; calls: number; total_ms: number; user_ids: string[] }>(
+    const { rows } = await client.query<{
+      query_id: string;
+      query: string;
+      calls: number;
+      total_ms: number;
+      rows: number;
+      user_ids: string[];
+    }>(
       `${ADVISOR_MARKER} SELECT s.queryid::text AS query_id, min(s.query) AS query, sum(s.calls)::float8 AS calls,
-              sum(s.total_exec_time)::float8 AS total_ms, array_agg(DISTINCT s.userid::text) AS user_ids
+              sum(s.total_exec_time)::float8 AS total_ms, sum(s.rows)::float8 AS rows, array_agg(DISTINCT s.userid::text) AS user_ids
          FROM ${quoteQualified(schema, 'pg_stat_statements')} s
         WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
         GROUP BY s.queryid`,
@@ -177,7 +192,14 @@ async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; hidd
       [HIDDEN_TEXT],
     );
     return {
-      rows: rows.map((r) => ({ queryId: r.query_id, query: r.query, calls: r.calls, totalMs: r.total_ms, userIds: r.user_ids })),
+      rows: rows.map((r) => ({
+        queryId: r.query_id,
+        query: r.query,
+        calls: r.calls,
+        totalMs: r.total_ms,
+        rows: r.rows,
+        userIds: r.user_ids,
+      })),
       hidden: hidden!.n,
       note: null,
     };
@@ -217,6 +239,7 @@ export async function captureWorkload(
     if (shape !== null) templatesByShape.set(shape, t);
   }
   const statements: CapturedStatement[] = [];
+  const writes: WorkloadWrite[] = read.rows.filter((r) => r.calls > 0).map((r) => ({ query: r.query, calls: r.calls, rows: r.rows }));
   const byTemplate = new Map<string, CapturedStatement>();
   if (read.hidden > 0) skipped.push(await hiddenStatementsEntry(client, read.hidden));
   const parser = await loadSqlParser();
@@ -256,8 +279,15 @@ export async function captureWorkload(
       skipped.push({ query: template.sql, reason: `template "${template.name}": ${reason}` });
       continue;
     }
-    const calls = template.calls ?? template.weight ?? 1;
-    statements.push({ queryId: null, template: template.name, query: template.sql.trim(), calls, meanMs: 0, totalMs: 0, userIds: null });
+    statements.push({
+      queryId: null,
+      template: template.name,
+      query: template.sql.trim(),
+      calls: declaredCalls(template),
+      meanMs: 0,
+      totalMs: 0,
+      userIds: null,
+    });
   }
   await captureSupplied(
     client,
@@ -268,7 +298,12 @@ export async function captureWorkload(
     skipped,
     options.maxStatements,
   );
-  return { statements, skipped, statStatementsNote: read.note };
+  return { statements, skipped, statStatementsNote: read.note, writes };
+}
+
+/** How often a template not seen in pg_stat_statements counts: its declared calls, or its weight. */
+function declaredCalls(template: WorkloadTemplate): number {
+  return template.calls ?? template.weight ?? 1;
 }
 
 /**

@@ -23,7 +23,11 @@ export const indexProposalSchema = z.object({
   ),
   estimatedGain: z.object({ costReduction: z.number(), share: z.number() }),
   estimatedSizeBytes: z.number().nonnegative(),
-  writeCost: z.object({ writesPerSecond: z.number().nonnegative(), overheadShare: z.number().nonnegative() }),
+  writeCost: z.object({
+    writesPerSecond: z.number().nonnegative(),
+    overheadShare: z.number().nonnegative(),
+    maintenanceCost: z.number().nonnegative(),
+  }),
   reason: z.string(),
 });
 export type IndexProposalPayload = z.infer<typeof indexProposalSchema>;

@@ -3,30 +3,12 @@ import { extensionsOf, grownCandidates } from '../../../main/advisor/candidate-e
 import type { CostEvaluator } from '../../../main/advisor/hypopg-evaluator.ts';
 import type { IndexSpec } from '../../../main/advisor/index-spec.ts';
 import { scanAccesses, type PlanNode } from '../../../main/advisor/plan-predicates.ts';
-import { tableKey, type ColumnInfo, type TableInfo } from '../../../main/advisor/table-stats.ts';
+import { tableKey, type ColumnInfo } from '../../../main/advisor/table-stats.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
+import { columnInfo, tableInfo } from '../../support/advisor-tables.ts';
 
-const col = (name: string, btree = true): ColumnInfo => ({
-  name,
-  btree,
-  avgWidth: 8,
-  nullFrac: 0,
-  nDistinct: 1000,
-  mcvFreqSum: 0,
-  mcvCount: 0,
-  correlation: 0,
-});
-const table = (name: string, columns: ColumnInfo[]): TableInfo => ({
-  schema: 'public',
-  table: name,
-  reltuples: 1_000_000,
-  relpages: 20_000,
-  allVisibleFraction: 0,
-  rowBytes: 120,
-  writesPerSecond: 0,
-  writeShare: 0,
-  columns: new Map(columns.map((c) => [c.name, c])),
-});
+const col = (name: string, btree = true) => columnInfo(name, { btree });
+const table = (name: string, columns: ColumnInfo[]) => tableInfo('public', name, columns);
 const tables = new Map([
   [tableKey('public', 'orders'), table('orders', [col('o_orderkey'), col('o_custkey'), col('o_priority'), col('o_doc', false)])],
   [tableKey('public', 'lineitem'), table('lineitem', [col('l_orderkey'), col('l_shipdate')])],

@@ -2,36 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { fitOf, generateCandidates } from '../../../main/advisor/candidates.ts';
 import { coveredByExisting, type ExistingIndex } from '../../../main/advisor/existing-indexes.ts';
 import { scanAccesses, type PlanNode } from '../../../main/advisor/plan-predicates.ts';
-import type { TableInfo, ColumnInfo } from '../../../main/advisor/table-stats.ts';
 import { tableKey } from '../../../main/advisor/table-stats.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
+import { columnInfo, tableInfo } from '../../support/advisor-tables.ts';
 
-const col = (name: string, nDistinct: number, correlation = 0): ColumnInfo => ({
-  name,
-  btree: true,
-  avgWidth: 8,
-  nullFrac: 0,
-  nDistinct,
-  mcvFreqSum: 0,
-  mcvCount: 0,
-  correlation,
-});
-const chunks: TableInfo = {
-  schema: 'unified',
-  table: 'chunks',
-  reltuples: 20000,
-  relpages: 900,
-  allVisibleFraction: 0,
-  rowBytes: 300,
-  writesPerSecond: 0,
-  writeShare: 0,
-  columns: new Map(
-    [col('id', 20000, 1), col('system_origin', 6), col('session_id', 4000), col('created_at', 20000, 0.999), col('kind', 6)].map((c) => [
-      c.name,
-      c,
-    ]),
-  ),
-};
+const col = (name: string, nDistinct: number, correlation = 0) => columnInfo(name, { nDistinct, correlation });
+const chunks = tableInfo(
+  'unified',
+  'chunks',
+  [col('id', 20000, 1), col('system_origin', 6), col('session_id', 4000), col('created_at', 20000, 0.999), col('kind', 6)],
+  { reltuples: 20000, relpages: 900, rowBytes: 300 },
+);
 const tables = new Map([[tableKey('unified', 'chunks'), chunks]]);
 
 const node = (type: string, extra: Partial<PlanNode> = {}, plans: PlanNode[] = []): PlanNode => ({

@@ -3,44 +3,28 @@ import { generateCandidates, specKey } from '../../../main/advisor/candidates.ts
 import { EstimateEvaluator, estimateAccess } from '../../../main/advisor/estimate-evaluator.ts';
 import { scanAccesses, type PlanNode } from '../../../main/advisor/plan-predicates.ts';
 import { selectIndexes } from '../../../main/advisor/selection.ts';
-import type { ColumnInfo, CostSettings, TableInfo } from '../../../main/advisor/table-stats.ts';
 import { tableKey } from '../../../main/advisor/table-stats.ts';
 import { statementShape } from '../../../main/advisor/workload-capture.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
+import { DEFAULT_COST_SETTINGS, columnInfo, tableInfo } from '../../support/advisor-tables.ts';
 
 // unified.chunks at 200,000 rows, as pg_stats describes the seeded demo table: big enough for parallel plans.
-const col = (name: string, nDistinct: number, correlation = 0, avgWidth = 8): ColumnInfo => ({
-  name,
-  btree: true,
-  avgWidth,
-  nullFrac: 0,
-  nDistinct,
-  mcvFreqSum: 0,
-  mcvCount: 0,
-  correlation,
-});
-const chunks: TableInfo = {
-  schema: 'unified',
-  table: 'chunks',
-  reltuples: 200_000,
-  relpages: 8840,
-  allVisibleFraction: 0,
-  rowBytes: 330,
-  writesPerSecond: 0,
-  writeShare: 0,
-  columns: new Map(
-    [
-      col('id', 200_000, 1),
-      col('system_origin', 6, 0.3, 9),
-      col('session_id', 16_000, 1, 16),
-      col('created_at', 200_000, 1),
-      col('kind', 6, 0.34),
-      col('tokens', 1900),
-    ].map((c) => [c.name, c]),
-  ),
-};
+const col = (name: string, nDistinct: number, correlation = 0, avgWidth = 8) => columnInfo(name, { nDistinct, correlation, avgWidth });
+const chunks = tableInfo(
+  'unified',
+  'chunks',
+  [
+    col('id', 200_000, 1),
+    col('system_origin', 6, 0.3, 9),
+    col('session_id', 16_000, 1, 16),
+    col('created_at', 200_000, 1),
+    col('kind', 6, 0.34),
+    col('tokens', 1900),
+  ],
+  { reltuples: 200_000, relpages: 8840, rowBytes: 330 },
+);
 const tables = new Map([[tableKey('unified', 'chunks'), chunks]]);
-const settings: CostSettings = { seqPageCost: 1, randomPageCost: 4, cpuTupleCost: 0.01, cpuIndexTupleCost: 0.005, cpuOperatorCost: 0.0025 };
+const settings = DEFAULT_COST_SETTINGS;
 
 const node = (type: string, cost: number, rows: number, extra: Partial<PlanNode> = {}, plans: PlanNode[] = []): PlanNode => ({
   'Node Type': type,

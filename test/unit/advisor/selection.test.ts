@@ -131,14 +131,28 @@ describe('index selection under a storage budget', () => {
     expect(chosen[0]!.serves.map((s) => s.statement)).toEqual([0, 1]);
   });
 
-  it('breaks near-ties towards the smaller index, when the budget holds only one', async () => {
-    const chosen = await selectIndexes({
+  it('breaks ties within noise (0.1% of the workload) towards the smaller index, when the budget holds only one', async () => {
+    const options = (smallCost: number) => ({
       statements: [{ calls: 1, baseCost: 100 }],
       candidates: [candidate('big', [[0, 'full']], 500), candidate('small', [[0, 'full']], 100)],
-      cost: fakeCost([100], { big: { 0: 10 }, small: { 0: 10.5 } }),
+      cost: fakeCost([100], { big: { 0: 10 }, small: { 0: smallCost } }),
       budgetBytes: 550,
     });
-    expect(chosen.map((c) => c.key)).toEqual(['small']);
+    expect((await selectIndexes(options(10.05))).map((c) => c.key)).toEqual(['small']);
+    // Half a percent of the workload is beyond noise: the cheaper configuration, though larger.
+    expect((await selectIndexes(options(10.5))).map((c) => c.key)).toEqual(['big']);
+  });
+
+  it("charges each index its upkeep under the workload's writes: one whose upkeep outweighs its saving is not chosen", async () => {
+    const options = (upkeep: number) => ({
+      statements: [{ calls: 1, baseCost: 100 }],
+      candidates: [{ ...candidate('x', [[0, 'full']], 100), maintenanceCost: upkeep }],
+      cost: fakeCost([100], { x: { 0: 40 } }),
+      budgetBytes: 1000,
+    });
+    const [kept] = await selectIndexes(options(20));
+    expect(kept).toMatchObject({ key: 'x', gain: 40 });
+    expect(await selectIndexes(options(61))).toEqual([]);
   });
 
   it('drops an index a later pick made redundant', async () => {

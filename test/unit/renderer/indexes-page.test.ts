@@ -32,7 +32,7 @@ const proposal: IndexProposalPayload = {
   serves: [{ queryId: '1', template: 'session_timeline', query: 'SELECT … WHERE session_id = $1', costBefore: 11340, costAfter: 15 }],
   estimatedGain: { costReduction: 1_000_000, share: 0.31 },
   estimatedSizeBytes: 6 * 1024 * 1024,
-  writeCost: { writesPerSecond: 0.5, overheadShare: 0.08 },
+  writeCost: { writesPerSecond: 0.5, overheadShare: 0.08, maintenanceCost: 120 },
   reason: 'session_timeline filters on session_id and sorts by created_at, id: one index does both.',
 };
 

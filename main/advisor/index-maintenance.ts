@@ -1,0 +1,132 @@
+import type pg from 'pg';
+import { ADVISOR_MARKER } from './advisor-marker.ts';
+import { entryBytes } from './estimate-evaluator.ts';
+import type { IndexSpec } from './index-spec.ts';
+import { tableKey, type CostSettings, type TableInfo } from './table-stats.ts';
+import { loadSqlParser } from '../sql/pg-parser.ts';
+import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
+import { statementReferences } from '../sql/statement-references.ts';
+
+/** A writing statement of the workload: its text, how often it ran and, where measured, the rows it wrote in all. */
+export interface WorkloadWrite {
+  query: string;
+  calls: number;
+  /** Rows written, Σ over its calls (pg_stat_statements' rows). */
+  rows: number;
+}
+
+/** The rows the workload wrote to one table, in the frame of the statements' calls. */
+export interface TableWrites {
+  inserted: number;
+  /** Updated rows by the columns their UPDATE sets: an index on none of them keeps the update HOT and costs it nothing. */
+  updated: { columns: ReadonlySet<string>; rows: number }[];
+}
+
+interface ParsedWrite {
+  kind: 'insert' | 'update' | 'delete';
+  schema: string | undefined;
+  table: string;
+  setColumns: string[];
+}
+
+const PAGE_BYTES = 8192;
+const FILL = 0.9;
+/** PostgreSQL's btcostestimate charges this many cpu_operator_costs per B-tree page descended. */
+const DESCENT_OPERATORS_PER_PAGE = 50;
+
+/**
+ * Rows written per table by the workload's INSERTs and UPDATEs. DELETEs are left out: a DELETE only marks heap
+ * tuples dead, and VACUUM removes their index entries later, a cost it pays per index whatever the workload reads.
+ */
+export async function tableWrites(client: pg.Client, writes: readonly WorkloadWrite[]): Promise<Map<string, TableWrites>> {
+  const parser = await loadSqlParser();
+  const result = new Map<string, TableWrites>();
+  const resolved = new Map<string, string | null>();
+  for (const write of writes) {
+    const parsed = parseWrite((sql) => parser.parse(sql), write.query);
+    if (!parsed || parsed.kind === 'delete') continue;
+    const name = parsed.schema === undefined ? quoteIdent(parsed.table) : quoteQualified(parsed.schema, parsed.table);
+    if (!resolved.has(name)) resolved.set(name, await resolveTable(client, name));
+    const key = resolved.get(name);
+    if (!key) continue;
+    const entry = result.get(key) ?? { inserted: 0, updated: [] };
+    if (parsed.kind === 'insert') entry.inserted += write.rows;
+    else entry.updated.push({ columns: new Set(parsed.setColumns), rows: write.rows });
+    result.set(key, entry);
+  }
+  return result;
+}
+
+/** The written table and what is written, from PostgreSQL's parse tree; null for anything but a plain write. */
+function parseWrite(parse: (sql: string) => { stmts?: { stmt?: Record<string, unknown> }[] }, sql: string): ParsedWrite | null {
+  let stmt: Record<string, unknown> | undefined;
+  try {
+    const tree = parse(sql);
+    if (tree.stmts?.length !== 1) return null;
+    stmt = tree.stmts[0]!.stmt;
+  } catch {
+    return null;
+  }
+  const [kind, body] = Object.entries(stmt ?? {})[0] ?? [];
+  const node = body as {
+    relation?: { schemaname?: string; relname: string };
+    targetList?: { ResTarget?: { name?: string } }[];
+  };
+  if (!node?.relation) return null;
+  const target = { schema: node.relation.schemaname, table: node.relation.relname };
+  if (kind === 'InsertStmt') return { kind: 'insert', ...target, setColumns: [] };
+  if (kind === 'UpdateStmt') {
+    const columns = (node.targetList ?? []).flatMap((t) => (t.ResTarget?.name ? [t.ResTarget.name] : []));
+    return { kind: 'update', ...target, setColumns: columns };
+  }
+  if (kind === 'DeleteStmt') return { kind: 'delete', ...target, setColumns: [] };
+  return null;
+}
+
+/** The table a written name means on this server (the session's search_path), as tableKey; null if it is not there. */
+async function resolveTable(client: pg.Client, name: string): Promise<string | null> {
+  const { rows } = await client.query<{ schema: string; table: string }>(
+    `${ADVISOR_MARKER} SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid = to_regclass($1)`,
+    [name],
+  );
+  return rows[0] ? tableKey(rows[0].schema, rows[0].table) : null;
+}
+
+/**
+ * What keeping `spec` up to date costs over the workload, in planner cost units (the frame of the statements'
+ * calls × cost, so it is subtracted from what the index saves): rows that reach it × the cost of inserting one
+ * entry. An entry's insert is costed as PostgreSQL costs finding one entry (btcostestimate: log2(rows) comparisons
+ * and 50 cpu_operator_costs per level descended) plus one cpu_index_tuple_cost, and its leaf page, dirtied and
+ * written back with its WAL, as one random_page_cost. A BRIN index updates a range's summary only when a row
+ * widens it: one comparison. A partial index gets the share of rows its predicate holds (`predicateShare`).
+ */
+export async function maintenanceCost(
+  spec: IndexSpec,
+  info: TableInfo,
+  writes: TableWrites | undefined,
+  settings: CostSettings,
+  predicateShare: number,
+): Promise<number> {
+  if (!writes) return 0;
+  const indexed = new Set([...spec.columns.map((c) => c.name), ...spec.include, ...(await predicateColumns(spec))]);
+  let rows = writes.inserted;
+  // An UPDATE that sets no column of the index is HOT for it (no new entry) as long as it sets no other indexed column.
+  for (const u of writes.updated) if (u.columns.size === 0 || [...u.columns].some((c) => indexed.has(c))) rows += u.rows;
+  if (rows === 0) return 0;
+  if (spec.method === 'brin') return rows * settings.cpuOperatorCost;
+  const entries = Math.max(info.reltuples * predicateShare, 1);
+  const fanout = Math.max(Math.floor((PAGE_BYTES * FILL) / entryBytes(spec, info)), 2);
+  const leafPages = Math.max(Math.ceil(entries / fanout), 1);
+  const height = Math.ceil(Math.log(leafPages) / Math.log(fanout));
+  const descent = (Math.ceil(Math.log2(entries)) + DESCENT_OPERATORS_PER_PAGE * (height + 1)) * settings.cpuOperatorCost;
+  return rows * predicateShare * (descent + settings.cpuIndexTupleCost + settings.randomPageCost);
+}
+
+/** The table's columns a partial index's predicate names (an UPDATE of one may move the row in or out of it). */
+async function predicateColumns(spec: IndexSpec): Promise<string[]> {
+  if (!spec.predicate) return [];
+  const parser = await loadSqlParser();
+  const { columns } = statementReferences(parser.parse(`SELECT WHERE ${spec.predicate}`));
+  return columns.flatMap((c) => (c.name === null ? [] : [c.name]));
+}

@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeWorkload } from '../../../main/advisor/analyze-workload.ts';
+import type { AdvisorReport } from '../../../main/advisor/advisor-types.ts';
+import { TEST_SERVERS, withDatabase } from '../../support/databases.ts';
+import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
+
+/**
+ * The write cost of an index, subtracted from what it saves: two tables read by the same statement, one only read,
+ * one written in batches (ingest) far more than it is read. From pg_stat_statements alone (a private server with it
+ * preloaded), the read-only table gets its index; the write-heavy one does not, since keeping the index up to date
+ * under its inserts costs more than the scan it would spare.
+ */
+const SETUP = [
+  'CREATE EXTENSION pg_stat_statements',
+  'CREATE TABLE sensors (id int PRIMARY KEY, site int NOT NULL, label text NOT NULL)',
+  "INSERT INTO sensors SELECT g, g % 2000, 'sensor ' || g FROM generate_series(1, 100000) g",
+  'CREATE TABLE readings (id bigint NOT NULL, site int NOT NULL, value int NOT NULL)',
+  'ANALYZE sensors',
+];
+
+/** Each an ingest batch of 3,000 rows: 150,000 rows written in all, before the table is read once. */
+const INGEST = 'INSERT INTO readings SELECT g, g % 2000, g % 97 FROM generate_series($1::int, $1::int + 2999) g';
+
+describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server) => {
+  let postgres: PrivatePostgres;
+  let report: AdvisorReport;
+  /** The same reads as templates only: their weights are no span the server's writes were counted over, so none is charged. */
+  let readsOnly: AdvisorReport;
+
+  beforeAll(async () => {
+    postgres = await startPrivatePostgres(server, ['shared_preload_libraries=pg_stat_statements']);
+    const bootstrap = new pg.Client({ connectionString: postgres.url });
+    await bootstrap.connect();
+    await bootstrap.query('CREATE DATABASE write_cost');
+    await bootstrap.end();
+    const url = withDatabase(postgres.url, 'write_cost');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const sql of [...SETUP, ...(server === 'pg15' ? ['CREATE EXTENSION hypopg'] : [])]) await client.query(sql);
+      await client.query('SELECT pg_stat_statements_reset()');
+      for (let batch = 0; batch < 50; batch++) await client.query(INGEST, [batch * 3000]);
+      await client.query('ANALYZE readings');
+      await client.query('SELECT count(*) FROM sensors WHERE site = 17');
+      await client.query('SELECT count(*) FROM readings WHERE site = 17');
+      // pg_stat_user_tables (how write-heavy each table is) sees this session's counts once they are flushed.
+      await client.query('SELECT pg_stat_force_next_flush()');
+    } finally {
+      await client.end();
+    }
+    report = await analyzeWorkload({ pg: { connectionString: url }, budgetBytes: 1e12 });
+    readsOnly = await analyzeWorkload({
+      pg: { connectionString: url },
+      budgetBytes: 1e12,
+      useStatStatements: false,
+      templates: [{ name: 'readings_by_site', sql: 'SELECT count(*) FROM readings WHERE site = 17', weight: 1 }],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await postgres?.destroy();
+  });
+
+  it('proposes the index for the read-only table and none for the table whose inserts would outweigh it', () => {
+    const analyzed = report.statements.map((s) => s.query);
+    expect(analyzed.some((q) => q.includes('FROM sensors'))).toBe(true);
+    expect(analyzed.some((q) => q.includes('FROM readings'))).toBe(true);
+    const tables = report.proposals.map((p) => `${p.table}(${p.columns.map((c) => c.name).join(', ')})`);
+    expect(tables).toContain('sensors(site)');
+    expect(report.proposals.filter((p) => p.table === 'readings')).toEqual([]);
+    const sensors = report.proposals.find((p) => p.table === 'sensors')!;
+    expect(sensors.writeCost.maintenanceCost).toBe(0);
+  });
+
+  it('without the writes charged, the same read gets its index on the ingest table: the write cost is what kept it out', () => {
+    const readings = readsOnly.proposals.filter((p) => p.table === 'readings');
+    expect(readings.map((p) => p.columns[0]!.name)).toEqual(['site']);
+  });
+});
