@@ -192,7 +192,10 @@ export class PoolManager {
     options?: CallOptions,
   ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
     const asked = this.clock();
-    const connection = await this.take(lane, options);
+    // No await when a connection is idle: the query starts in the tick that checked it out, so a burst of requests
+    // sent in one tick (the open-loop runner's) holds no connection idle while the rest of the burst runs.
+    const taken = this.take(lane, options);
+    const connection = taken instanceof Promise ? await taken : taken;
     const acquired = this.clock();
     let error: unknown;
     try {

@@ -273,6 +273,20 @@ describe.each(TEST_SERVERS)('PoolManager on %s', (server) => {
     expect(quiet.connections).toMatchObject({ total: 2, idle: 2, active: 0 });
   });
 
+  it('starts a query in the tick its idle connection is checked out: a burst holds no connection idle', async () => {
+    let now = 0;
+    const pool = await open({ min: 2, max: 2, clock: () => now });
+    await waitFor('two idle connections', () => (pool.snapshot().connections.idle === 2 ? true : undefined));
+    pool.snapshot();
+    const first = pool.timedQuery('normal', { text: 'SELECT 1' });
+    now = 10; // the rest of the burst's synchronous work, before the next request of the same tick
+    const second = pool.timedQuery('normal', { text: 'SELECT 1' });
+    now = 20;
+    await Promise.all([first, second]);
+    // Held 20 + 10 connection-ms and running as long; had the queries started only after the tick, none of it.
+    expect(pool.snapshot().efficiency).toBe(1);
+  });
+
   it('lets a waiting caller give up with its signal, and serves the next one', async () => {
     const pool = await open({ min: 1, max: 1 });
     const held = await pool.acquire('normal');
