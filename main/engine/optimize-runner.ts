@@ -17,7 +17,7 @@ export interface OptimizeContext {
   advisor: AdvisorSession;
   cache: CacheSession | null;
   /** The running workload's templates (what the advisor weighs), or none. */
-  templates(): { name: string; sql: string; weight: number }[];
+  templates(): Promise<{ name: string; sql: string; weight: number }[]>;
   /** p95 per template over the last MEASUREMENT_WINDOW_S of the running workload; null without one. */
   measure(): LatencyByTemplate | null;
   /** Resolves once the workload has run long enough on the new state for measure() to see only it. */
@@ -46,7 +46,7 @@ export class OptimizeRunner {
     if (inputs.sampleActivitySeconds !== undefined) {
       ctx.progress('sampling', `Sampling pg_stat_activity for ${inputs.sampleActivitySeconds} s…`, 0, 0);
     }
-    const advisor = await ctx.advisor.analyze(ctx.templates(), inputs);
+    const advisor = await ctx.advisor.analyze(await ctx.templates(), inputs);
     const status = ctx.cache?.status([]) ?? null;
     const before = ctx.measure();
     const { steps, notes } = buildOptimizeSteps({

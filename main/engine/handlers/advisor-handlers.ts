@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LatencyByTemplate } from '../../contract/advisor.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
-import { MEASUREMENT_WINDOW_S } from '../../workload/index.ts';
+import { MEASUREMENT_WINDOW_S, loadDemoProfile } from '../../workload/index.ts';
 import { OptimizeRunner, type OptimizeContext } from '../optimize-runner.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
@@ -14,7 +14,7 @@ export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommand
   const optimizer = new OptimizeRunner(() => optimizeContext(ctx));
   return {
     'advisor.analyze': async (p) => {
-      const report = await advisor().analyze(templates(ctx), p);
+      const report = await advisor().analyze(await templates(ctx), p);
       ctx.log(
         'info',
         `Index analysis: ${report.proposals.length} proposal${report.proposals.length === 1 ? '' : 's'} from ${report.statements} statements (${report.method === 'hypopg' ? 'HypoPG what-if costs' : 'estimated costs'}); ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} on existing indexes.`,
@@ -74,8 +74,14 @@ function optimizeContext(ctx: EngineContext): OptimizeContext {
 }
 
 /** The running workload's templates, weighted as the profile says: what the advisor optimizes for. */
-function templates(ctx: EngineContext): { name: string; sql: string; weight: number }[] {
-  return ctx.workload()?.profile.templates.map((t) => ({ name: t.name, sql: t.sql, weight: t.weight })) ?? [];
+/**
+ * What the advisor weighs besides pg_stat_statements: the running workload's templates; with none running on the
+ * local demo stack, the demo profile's, since that stack exists to run it (Optimize right after start-up then builds
+ * the demo's indexes instead of finding only the seeding's statements). A stack of yours gets no assumed workload.
+ */
+async function templates(ctx: EngineContext): Promise<{ name: string; sql: string; weight: number }[]> {
+  const profile = ctx.workload()?.profile ?? (ctx.requireReady().stack.kind === 'local' ? await loadDemoProfile() : null);
+  return profile?.templates.map((t) => ({ name: t.name, sql: t.sql, weight: t.weight })) ?? [];
 }
 
 /** p95 per template (ms) over the last MEASUREMENT_WINDOW_S of the running workload, or null without one. */
