@@ -73,6 +73,18 @@ describe('SLO tiles', () => {
     expect(verdictOf('p50 latency < 10 ms')).toBe('Pass');
   });
 
+  it('keep the newest report while the window is hidden, and show it when it is visible again', async () => {
+    const judge = judgeAfter(30);
+    const { api, services } = renderTiles(judge);
+    await waitFor(() => expect(verdictOf('p50 latency < 10 ms')).toBe('Waiting for data (30 of 60 s)'));
+    act(() => services.setVisible(false));
+    for (let n = 31; n <= 60; n++) judge.record(second(n));
+    act(() => api.emit('slo.report', judge.report()));
+    expect(verdictOf('p50 latency < 10 ms')).toBe('Waiting for data (30 of 60 s)');
+    act(() => services.setVisible(true));
+    await waitFor(() => expect(verdictOf('p50 latency < 10 ms')).toBe('Pass'));
+  });
+
   it('choose the window on the engine, and show its verdicts at once', async () => {
     const judge = judgeAfter(120, (n) => ({ p99: n === 30 ? 300 : 20 }));
     const { api } = renderTiles(judge);
