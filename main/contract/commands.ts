@@ -16,6 +16,7 @@ import { MEMORY_BUDGET_MAX, MEMORY_BUDGET_MIN, memoryActionSchema, memoryStatusS
 import { poolResizeParamsSchema, poolStatusSchema, sessionSettingsSchema, settingsChangeSchema } from './pool.ts';
 import { plannerStatusSchema } from './planner.ts';
 import { sloReportSchema, sloWindowSchema } from './slo.ts';
+import { capacityParamsSchema, capacityResultSchema, capacityStatusSchema } from './capacity.ts';
 import {
   cacheFlushResultSchema,
   cacheFlushTargetSchema,
@@ -179,6 +180,16 @@ export const commandSchemas = {
   'slo.status': { params: z.object({}).strict(), result: sloReportSchema },
   /** Chooses the window the console's tiles are judged over (60, 300 or 900 s) for every console; /metrics has all three. */
   'slo.setWindow': { params: z.object({ windowSeconds: sloWindowSchema }).strict(), result: sloReportSchema },
+  /**
+   * Finds capacity: ramps the running workload's rate step by step until a step fails one of the eight success
+   * metrics, with `task.progress` (task `capacity`); resolves with every step and the highest passing rate, the
+   * workload back at its rate. `confirm` must be true: the UI asks first (it drives the load up).
+   */
+  'capacity.start': { params: capacityParamsSchema, result: capacityResultSchema },
+  /** Ends the running search at once (the workload goes back to its rate); cancelled: false when none ran. */
+  'capacity.cancel': { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
+  /** Whether a search runs, and the last one's result. */
+  'capacity.status': { params: z.object({}).strict(), result: capacityStatusSchema },
   'telemetry.history': {
     params: z.object({ seconds: z.number().int().min(1).max(900).default(900) }).strict(),
     result: z.array(telemetrySnapshotSchema),

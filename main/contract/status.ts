@@ -78,7 +78,7 @@ export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
 /** Progress of long work (stack start, seeding), for progress bars. */
 export const taskProgressSchema = z.object({
-  task: z.enum(['stack', 'seed', 'warm', 'optimize']),
+  task: z.enum(['stack', 'seed', 'warm', 'optimize', 'capacity']),
   phase: z.string(),
   message: z.string(),
   done: z.number().nonnegative(),

@@ -26,6 +26,7 @@ import { AdvisorSession } from './advisor-session.ts';
 import { memoryHandlers } from './handlers/memory-handlers.ts';
 import { plannerHandlers } from './handlers/planner-handlers.ts';
 import { sloHandlers } from './handlers/slo-handlers.ts';
+import { capacityHandlers } from './handlers/capacity-handlers.ts';
 import { SloJudge } from '../slo/index.ts';
 import { DEFAULT_SETTLE_MS } from './handlers/advisor-settle.ts';
 import { PlannerThread } from './planner-thread.ts';
@@ -129,6 +130,7 @@ export class Engine implements EngineApi {
       ...memoryHandlers(ctx, this.memory),
       ...plannerHandlers(ctx),
       ...sloHandlers(ctx, this.slo),
+      ...capacityHandlers(ctx, this.slo),
     };
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();

@@ -15,7 +15,7 @@ export type TaskProgressStore = StoreApi<TaskProgressState>;
 /** Progress of long engine work (starting the stack, seeding, warming the cache), fed by `task.progress` events. */
 export function createTaskProgressStore(): TaskProgressStore {
   return createStore<TaskProgressState>()((set, get) => ({
-    tasks: { stack: null, seed: null, warm: null, optimize: null },
+    tasks: { stack: null, seed: null, warm: null, optimize: null, capacity: null },
     apply(progress) {
       set({ tasks: { ...get().tasks, [progress.task]: progress } });
     },
