@@ -58,6 +58,10 @@ export class FolderIndex {
     this.total += entry.bytes;
   }
 
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
   /** A hit: the file becomes the most recently used. */
   touch(path: string): void {
     const entry = this.files.get(path);

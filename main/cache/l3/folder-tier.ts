@@ -77,7 +77,7 @@ export interface FolderTierStats extends ObjectTierCounters {
  * built from the folder once (a background scan started by the first call) and kept up to date by every
  * write, hit and removal. Memory is one entry per file, and files are charged at least a block each, so the
  * index is bounded by maxBytes / FILE_BLOCK_BYTES entries. The index is this process's view: another process
- * writing the same folder is not counted until the next open.
+ * writing the same folder is not counted, nor read, until the next open (a get of a key the index lacks is a miss).
  *
  * Renames and removals of one path run one at a time (`exclusive`), so the index records the size of the
  * file that is actually on disk when two writers replace the same key.
@@ -148,6 +148,10 @@ export class FolderTier implements ObjectTier {
 
   async get(key: string): Promise<Buffer | undefined> {
     const path = this.pathFor(key);
+    // Once the folder is scanned, the index knows every file of this process's view: a key it lacks is a miss
+    // without a system call (an open that fails costs more than the lookup in a hot cache's miss path).
+    if (this.indexScanned && !this.index.has(path)) return this.miss();
+    if (!this.indexScanned) void this.ensureIndex();
     let file: Buffer;
     try {
       file = await readFile(path);

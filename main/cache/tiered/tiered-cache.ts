@@ -254,7 +254,9 @@ export class TieredCache {
     if (this.overtaken.delete(key)) return value;
     // The stale windows are kept physically, so a later failure or revalidation can still use the value.
     const staleMs = Math.max(options.staleWhileRevalidateMs ?? 0, options.staleIfErrorMs ?? 0);
-    if (value !== undefined) await this.store(key, value, options, staleMs);
+    // A fill writes what the source holds, it changes nothing: no invalidation for other instances (a change reaches
+    // them through set, delete or invalidatePrefix; an L1 copy loaded before it lives at most l1.maxTtlMs).
+    if (value !== undefined) await this.store(key, value, options, staleMs, { announce: false });
     return value;
   }
 
@@ -265,14 +267,20 @@ export class TieredCache {
     this.refreshes.run(key, () => this.loadAndStore(key, loader, options)).catch(() => undefined);
   }
 
-  private async store(key: string, value: unknown, options: CacheSetOptions, staleMs: number): Promise<void> {
+  private async store(
+    key: string,
+    value: unknown,
+    options: CacheSetOptions,
+    staleMs: number,
+    { announce }: { announce: boolean } = { announce: true },
+  ): Promise<void> {
     const now = this.clock();
     const fresh = jitterTtl(options.ttlMs ?? this.options.defaultTtlMs, this.jitter, this.random);
     const entry: CacheEntry = { v: value, f: now + fresh, s: now + fresh + staleMs, n: 0 };
     const bytes = encodeValue(entry);
     entry.n = bytes.length;
     await this.stack.write(key, entry, bytes, options.tiers);
-    this.publish({ origin: this.instanceId, keys: [key] });
+    if (announce) this.publish({ origin: this.instanceId, keys: [key] });
   }
 
   /**

@@ -165,6 +165,24 @@ describe('FolderTier index at open', () => {
     expect(reopened.stats().bytesUsed).toBe((await diskBytes()).bytes);
   });
 
+  it('reads the files of the folder found at open, and answers a key its index lacks from the index alone', async () => {
+    const clock = steppingClock();
+    const writer = tier({ clock: clock.now });
+    await writer.set('before', small('before'), 60_000_000);
+    writer.close();
+
+    const reader = await opened({ clock: clock.now });
+    expect(await reader.get('before')).toEqual(small('before'));
+    // Another process's file written after the scan: not in this process's view, so a miss without reading it.
+    const other = await opened({ clock: clock.now });
+    await other.set('later', small('later'), 60_000_000);
+    expect(await onDisk(reader, 'later')).toBe(true);
+    expect(await reader.get('later')).toBeUndefined();
+    expect(reader.stats()).toMatchObject({ hits: 1, misses: 1, errors: 0 });
+    // The next open sees it.
+    expect(await (await opened({ clock: clock.now })).get('later')).toEqual(small('later'));
+  });
+
   it('brings a folder already over a lowered budget under it once the scan at open has finished', async () => {
     const clock = steppingClock();
     const first = await opened({ clock: clock.now });
