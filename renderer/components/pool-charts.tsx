@@ -16,7 +16,7 @@ const CONNECTION_LINES: readonly SeriesLine<PoolPoint>[] = [
 ];
 
 const SHARE_LINES: readonly SeriesLine<PoolPoint>[] = [
-  { dataKey: 'efficiency', name: 'efficiency while callers waited', stroke: 'var(--chart-1)' },
+  { dataKey: 'efficiency', name: 'efficiency (query time over time in the pool)', stroke: 'var(--chart-1)' },
   { dataKey: 'busy', name: 'busy share', stroke: 'var(--chart-2)', dashed: true },
 ];
 
@@ -53,7 +53,7 @@ export function PoolConnectionsChart({ series }: { series: readonly PoolPoint[] 
   );
 }
 
-/** Efficiency: of the connection-time while callers waited, the share spent running queries (the README defines it). */
+/** Efficiency: of the time callers spent in the pool (waiting or holding a connection), the share their queries ran (the README defines it). */
 export function PoolEfficiencyChart({ series }: { series: readonly PoolPoint[] }) {
   return (
     <TimeSeriesChart

@@ -115,7 +115,7 @@ function latency(p99: number, count = 100): PoolLatency {
   return { count, p50: p99 / 4, p95: p99 / 2, p99 };
 }
 
-/** One second of the workload pool: 8 connections, 6 busy, `efficiency` while callers waited. */
+/** One second of the workload pool: 8 connections, 6 busy, and its `efficiency`. */
 export function poolInterval(efficiency: number | null = 0.95, overrides: Partial<PoolInterval> = {}): PoolInterval {
   return {
     connections: { total: 8, idle: 2, active: 6, opening: 0 },
