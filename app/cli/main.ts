@@ -9,6 +9,7 @@ import { defaultDataDir } from '../../main/stack/index.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/index.ts';
 import { DEFAULT_PROFILE_TOP, MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
 import { MAX_SAMPLE_ACTIVITY_SECONDS } from '../../main/contract/advisor.ts';
+import { CAPACITY_DEFAULTS, CAPACITY_MAX_WINDOW_SECONDS } from '../../main/contract/capacity.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 import { parseStorageSize } from './storage-size.ts';
 import { DEFAULT_CACHE_L1_MIB, DEFAULT_DEMO_CHUNKS } from './stack-flag-defaults.ts';
@@ -17,6 +18,14 @@ function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number, got "${value}".`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0, got "${value}".`);
     return n;
   };
 }
@@ -252,7 +261,7 @@ program
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
   .argument(
     '[suites...]',
-    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), advisor (TPC-H index selection vs Extend, minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (every suite but cache, pool, advisor, read-only, soak and planner)',
+    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), capacity (--local or --pg: ramp the workload until a success metric fails; minutes a step), advisor (TPC-H index selection vs Extend, minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (every suite but cache, pool, advisor, read-only, soak and planner)',
     ['all'],
   )
   .option('--json', 'print JSON instead of tables')
@@ -278,6 +287,31 @@ program
   .option('--queries <n>', 'planner: hybrid queries measured with every plan', positiveInt('--queries'), 400)
   .option('--scale <sf>', 'advisor: TPC-H scale factor (1 ≈ 1 GB, 6 million lineitems)', positiveNumber('--scale'), 1)
   .option('--from-stat-statements', 'advisor: also run the queries and analyze from pg_stat_statements alone (needs it preloaded)')
+  .option('--local', 'capacity: the local demo stack in --data-dir (the one `hotpath serve --local` runs)')
+  .option('--data-dir <dir>', 'capacity: data folder of the local demo stack', defaultDataDir())
+  .option('--workload <demo|file>', 'capacity: the workload to ramp (default demo)')
+  .addOption(new Option('--pool-size <n>', 'capacity: connections of the workload pool').argParser(positiveInt('--pool-size')))
+  .option(
+    '--start-rate <n>',
+    `capacity: the first step's requests/s (default ${CAPACITY_DEFAULTS.startRate})`,
+    positiveNumber('--start-rate'),
+  )
+  .option('--step <n>', `capacity: requests/s added each step (default ${CAPACITY_DEFAULTS.step})`, positiveNumber('--step'))
+  .option(
+    '--max-rate <n>',
+    `capacity: the last step's requests/s at most (default ${CAPACITY_DEFAULTS.maxRate})`,
+    positiveNumber('--max-rate'),
+  )
+  .option(
+    '--window-seconds <n>',
+    `capacity: seconds all eight metrics must hold for a step to pass (default ${CAPACITY_DEFAULTS.windowSeconds}, at most ${CAPACITY_MAX_WINDOW_SECONDS})`,
+    positiveInt('--window-seconds'),
+  )
+  .option(
+    '--settle-seconds <n>',
+    `capacity: seconds after each rate change that are not judged (default ${CAPACITY_DEFAULTS.settleSeconds})`,
+    nonNegativeInt('--settle-seconds'),
+  )
   .action(async (suites: string[], options) => {
     const { bench } = await import('./commands/bench.ts');
     await bench(suites, options);

@@ -93,3 +93,18 @@ export const capacityStatusSchema = z.object({
   last: capacityResultSchema.nullable(),
 });
 export type CapacityStatus = z.infer<typeof capacityStatusSchema>;
+
+/** A metric's value as people read it: ms for latencies, requests/s for throughput, a percentage for the shares. */
+export function formatSloValue(id: CapacityFailure['id'], value: number): string {
+  if (id === 'p50' || id === 'p95' || id === 'p99') return `${value.toFixed(1)} ms`;
+  if (id === 'throughput') return `${Math.round(value).toLocaleString('en')} req/s`;
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** "p99 latency: 230.4 ms (< 100 ms)", "Throughput: 1,800 req/s, 40 requests shed", "CPU: not judged". */
+export function describeCapacityFailure(failure: CapacityFailure): string {
+  if (failure.reason === 'unjudged') return `${failure.label}: not judged`;
+  if (!failure.worst) return `${failure.label}: failed`;
+  const note = failure.worst.note ? `, ${failure.worst.note}` : '';
+  return `${failure.label}: ${formatSloValue(failure.id, failure.worst.value)}${note} (${failure.target})`;
+}

@@ -1,5 +1,11 @@
 import { ContractError } from '../contract/api.ts';
-import type { CapacityParams, CapacityResult, CapacityStatus, CapacityStep } from '../contract/capacity.ts';
+import {
+  describeCapacityFailure,
+  type CapacityParams,
+  type CapacityResult,
+  type CapacityStatus,
+  type CapacityStep,
+} from '../contract/capacity.ts';
 import { SLO_DEFINITIONS, type SloMetricReport } from '../contract/slo.ts';
 import { capacityRates, stepGraceSeconds, stepVerdict } from './capacity-steps.ts';
 
@@ -152,19 +158,5 @@ export async function search(
 export function stepLine(label: string, step: CapacityStep): string {
   const achieved = step.achievedRate === null ? '' : ` (achieved ${perSecond(step.achievedRate)})`;
   if (step.verdict === 'pass') return `${label} held for ${step.secondsJudged} s${achieved}.`;
-  const why = step.failures
-    .map((f) => (f.reason === 'unjudged' ? `${f.label} not judged` : `${f.label} ${f.worst ? `worst ${formatWorst(f)}` : 'failed'}`))
-    .join(', ');
-  return `${label} failed${achieved}: ${why}.`;
-}
-
-function formatWorst(failure: CapacityStep['failures'][number]): string {
-  const worst = failure.worst!;
-  const value =
-    failure.id === 'p50' || failure.id === 'p95' || failure.id === 'p99'
-      ? `${worst.value.toFixed(1)} ms`
-      : failure.id === 'throughput'
-        ? perSecond(worst.value)
-        : `${(worst.value * 100).toFixed(1)}%`;
-  return `${value}${worst.note ? ` (${worst.note})` : ''} vs ${failure.target}`;
+  return `${label} failed${achieved}: ${step.failures.map(describeCapacityFailure).join('; ')}.`;
 }

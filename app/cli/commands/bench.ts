@@ -14,6 +14,7 @@ import { plannerBench } from '../bench/planner-bench.ts';
 import { withScratchDatabase } from '../bench/scratch-database.ts';
 import { startupBench } from '../bench/startup-bench.ts';
 import { advisorBench } from '../bench/advisor-bench.ts';
+import { capacityBench } from '../bench/capacity-bench.ts';
 
 /** The system PostgreSQL the seeding suite uses when no --pg is given. */
 const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -39,6 +40,16 @@ export interface BenchOptions {
   /** advisor: TPC-H scale factor, and whether to also analyze from pg_stat_statements alone. */
   scale: number;
   fromStatStatements?: boolean;
+  /** capacity: the stack (--local in dataDir, or --pg), the workload, and the search's steps (absent: the engine's defaults). */
+  local?: boolean;
+  dataDir: string;
+  workload?: string;
+  poolSize?: number;
+  startRate?: number;
+  step?: number;
+  maxRate?: number;
+  windowSeconds?: number;
+  settleSeconds?: number;
 }
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -65,6 +76,20 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   startup: async (o) => startupBench({ runs: o.runs }),
   // Loads TPC-H into its own database (minutes at scale 1, reused afterwards), so not part of `all`.
   advisor: (o) => advisorBench({ pgUrl: o.pg ?? SYSTEM_PG, scale: o.scale, ...(o.fromStatStatements ? { fromStatStatements: true } : {}) }),
+  // Ramps the workload on the running stack until a success metric fails: 5 minutes a step by default, so not part of `all`.
+  capacity: (o) =>
+    capacityBench({
+      ...(o.local ? { local: true } : {}),
+      ...(o.pg === undefined ? {} : { pg: o.pg }),
+      dataDir: o.dataDir,
+      workload: o.workload ?? 'demo',
+      ...(o.poolSize === undefined ? {} : { poolSize: o.poolSize }),
+      ...(o.startRate === undefined ? {} : { startRate: o.startRate }),
+      ...(o.step === undefined ? {} : { step: o.step }),
+      ...(o.maxRate === undefined ? {} : { maxRate: o.maxRate }),
+      ...(o.windowSeconds === undefined ? {} : { windowSeconds: o.windowSeconds }),
+      ...(o.settleSeconds === undefined ? {} : { settleSeconds: o.settleSeconds }),
+    }),
   pool: (o) =>
     o.pg
       ? poolBench({ pgUrl: o.pg, runs: o.runs, seconds: o.seconds })
