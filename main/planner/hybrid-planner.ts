@@ -13,6 +13,7 @@ import { extractFeatures } from './query-features.ts';
 import type { RegretTracker } from './regret-tracker.ts';
 import type { SelectivityStats } from './table-selectivity.ts';
 import type { VectorStore } from './vector-store.ts';
+import { restAfter } from './time-share.ts';
 
 export interface HybridPlannerParts {
   /** The index to rank with; the engine swaps in a reloaded one with `useStore`. */
@@ -41,9 +42,18 @@ export interface Answer {
   latencyMs: number;
 }
 
+/**
+ * Oracle samples take at most this share of the planner thread's time (time-share.ts). Learning then costs a bounded share of a core at any rate: one query in `oracleEvery` at
+ * 200 hybrid queries a second would otherwise run every plan 20 times a second (half the thread at 10,000 req/s),
+ * while at the demo's default rate (4 a second) samples already take less than this.
+ */
+export const ORACLE_TIME_SHARE = 0.1;
+
 export class HybridPlanner {
   private queries = 0;
   private sampling: Promise<void> | null = null;
+  /** performance.now() before which no oracle sample starts (see ORACLE_TIME_SHARE). */
+  private restUntil = 0;
 
   constructor(private readonly parts: HybridPlannerParts) {}
 
@@ -89,18 +99,27 @@ export class HybridPlanner {
     this.queries += 1;
     const { oracleEvery } = this.parts;
     // One sample at a time; on every query while the selector still has plans it knows little (see `wantsSamples`).
-    const sample = oracleEvery > 0 && !this.sampling && (this.queries % oracleEvery === 0 || this.parts.selector.wantsSamples);
+    const sample =
+      oracleEvery > 0 &&
+      !this.sampling &&
+      performance.now() >= this.restUntil &&
+      (this.queries % oracleEvery === 0 || this.parts.selector.wantsSamples);
     // A sampled query leaves the partial cache as it found it, so its oracle sees the cache state the choice saw.
     const { run, latencyMs } = await this.execute(plan, query, { fill: !sample });
     this.learn(decision, latencyMs);
     if (sample) {
       // Never awaited by the caller: the request is answered; the sample runs after it on the background lane.
+      const started = performance.now();
       this.sampling = this.sampleOracle(query, plan)
         .then(
           () => undefined,
           () => undefined,
         )
-        .finally(() => (this.sampling = null));
+        .finally(() => {
+          const ended = performance.now();
+          this.restUntil = ended + restAfter(ended - started, ORACLE_TIME_SHARE);
+          this.sampling = null;
+        });
     }
     return { run, plan, latencyMs };
   }

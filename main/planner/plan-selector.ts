@@ -16,6 +16,7 @@ import { PlanCache, PLAN_CACHE_CAPACITY, type PlanPredictions } from './plan-cac
 import { ShapeEvidence } from './shape-evidence.ts';
 import { DEFAULT_PLAN, PLAN_NAMES, type PlanName, type QueryFeatures } from './planner-types.ts';
 import { FEATURE_COUNT, writeFeatureVector } from './query-features.ts';
+import { restAfter } from './time-share.ts';
 
 export interface PlanChoice {
   plan: PlanName;
@@ -64,6 +65,9 @@ export interface PlanSelectorOptions {
   /** A background training failed; the old model stays in use. */
   onTrainingError?: (error: Error) => void;
 }
+
+/** The largest share of its thread's time the background trainer spends training (see `rested`). */
+export const TRAINER_TIME_SHARE = 0.1;
 
 /** Thompson draws' width (× the predicted spread) without and with oracle samples teaching every plan. */
 export const DEFAULT_DRAW_SCALE = 0.5;
@@ -207,7 +211,7 @@ export class PlanSelector {
     // keep a young selector on the default plan for minutes when oracle samples are what teaches it.
     // (Not again after a failed training: that waits for the usual count, so a failing trainer is not hammered.)
     const nowKnown = !this.modelKnowsEveryPlan && this.lastTrainingError === null && !this.wantsSamples;
-    if (this.sinceTraining >= this.retrainEvery || nowKnown) {
+    if ((this.sinceTraining >= this.retrainEvery && this.rested()) || nowKnown) {
       this.startTraining().catch((error: Error) => this.onTrainingError(error));
     }
   }
@@ -296,6 +300,15 @@ export class PlanSelector {
       }
     }
     return pick;
+  }
+
+  /**
+   * Whether the trainer has rested long enough since its last training for it to take at most TRAINER_TIME_SHARE of
+   * its thread: at 200 observations a second, `retrainEvery` alone would keep a core's fifth training without pause.
+   */
+  private rested(): boolean {
+    if (this.trainedAt === null || this.lastTrainMs === null) return true;
+    return this.now() - this.trainedAt >= restAfter(this.lastTrainMs, TRAINER_TIME_SHARE);
   }
 
   private startTraining(): Promise<void> {

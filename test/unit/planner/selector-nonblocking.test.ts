@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { PlanSelector } from '../../../main/planner/plan-selector.ts';
+import { PLAN_NAMES } from '../../../main/planner/planner-types.ts';
 import { seededRandom } from '../../../main/util/random.ts';
 import { GatedTrainer, noisyLatency, queryGenerator, settle, TEST_TRAIN_OPTIONS } from './fake-plan-world.ts';
 
 describe('PlanSelector never waits for training', () => {
   it('keeps choosing and observing while a training is pending, and uses a new model only once it is released', async () => {
     const trainer = new GatedTrainer();
+    // A clock that stands still: a training takes no time on it, so the trainer never has to rest (tested below).
     const selector = new PlanSelector({
       trainer,
       random: seededRandom(5),
       retrainEvery: 1200,
       minObservations: 15,
       trainOptions: TEST_TRAIN_OPTIONS,
+      now: () => 0,
     });
     const next = queryGenerator(51);
     const measure = noisyLatency(seededRandom(52));
@@ -50,6 +53,43 @@ describe('PlanSelector never waits for training', () => {
     await settle();
     expect(selector.currentModel()).not.toBe(first);
     expect(selector.status().model.trainings).toBe(2);
+  });
+
+  it('rests between trainings so that training takes at most a tenth of its thread (TRAINER_TIME_SHARE)', async () => {
+    const trainer = new GatedTrainer();
+    let clock = 0;
+    const selector = new PlanSelector({
+      trainer,
+      random: seededRandom(8),
+      retrainEvery: 300,
+      minObservations: 15,
+      trainOptions: TEST_TRAIN_OPTIONS,
+      now: () => clock,
+    });
+    const next = queryGenerator(81);
+    const measure = noisyLatency(seededRandom(82));
+    // Every plan observed on every query (as oracle samples do), so no plan is little known: only the count and
+    // the rest decide when a training starts. 60 queries × 5 plans = one retrain's worth of observations.
+    const step = () => {
+      const f = next();
+      for (const plan of PLAN_NAMES) selector.observe(f, plan, measure(f, plan));
+    };
+    for (let i = 0; i < 60; i++) step();
+    expect(trainer.calls).toBe(1);
+    clock += 100; // the training takes 100 ms
+    trainer.release();
+    await settle();
+    const rest = 900; // 100 ms busy at a 10% share: 900 ms of rest
+    // Twice the observations a retrain waits for, but within the rest: no training.
+    for (let i = 0; i < 120; i++) step();
+    clock += rest - 1;
+    step();
+    expect(trainer.calls).toBe(1);
+    clock += 1;
+    step();
+    expect(trainer.calls).toBe(2);
+    trainer.release();
+    await settle();
   });
 
   it('retrain() resolves when the new model is in use; a failed training keeps the old model', async () => {
