@@ -89,6 +89,14 @@ export type CapacityResult = z.infer<typeof capacityResultSchema>;
 
 export const capacityStatusSchema = z.object({
   running: z.boolean(),
+  /** What a search without parameters does (CAPACITY_DEFAULTS), for a console to say before it asks to confirm. */
+  defaults: z.object({
+    startRate: z.number(),
+    step: z.number(),
+    maxRate: z.number(),
+    windowSeconds: z.number(),
+    settleSeconds: z.number(),
+  }),
   /** The last search that ended since the engine started (null before one). */
   last: capacityResultSchema.nullable(),
 });

@@ -1,5 +1,6 @@
 import { ContractError } from '../contract/api.ts';
 import {
+  CAPACITY_DEFAULTS,
   describeCapacityFailure,
   type CapacityParams,
   type CapacityResult,
@@ -42,7 +43,7 @@ export class CapacityRunner {
   constructor(private readonly stopping: AbortSignal) {}
 
   status(): CapacityStatus {
-    return { running: this.running !== null, last: this.last };
+    return { running: this.running !== null, defaults: { ...CAPACITY_DEFAULTS }, last: this.last };
   }
 
   cancel(): boolean {

@@ -1,5 +1,6 @@
 import { useEngineStatus, useTelemetry } from '../app/console-context.ts';
 import { ErrorsChart } from '../components/errors-chart.tsx';
+import { FindCapacity } from '../components/find-capacity.tsx';
 import { LatencyChart } from '../components/latency-chart.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
 import { SaturationNotice } from '../components/saturation-notice.tsx';
@@ -25,6 +26,7 @@ export function OverviewPage() {
         <div className="page__tools">
           <TemplateSelector />
           <WindowSelector />
+          <FindCapacity />
         </div>
       </div>
       {!connected && phase !== null && <NotConnectedState what="The live view" />}

@@ -1,0 +1,44 @@
+import type { CapacityFailure, CapacityResult, CapacityStatus } from '../../main/contract/capacity.ts';
+import { formatDuration, formatMs, formatRate, formatShare } from '../format/units.ts';
+
+/** A failed metric's worst second in words: "p99 latency 230 ms (< 100 ms)", "CPU not judged". */
+export function describeFailure(failure: CapacityFailure): string {
+  if (failure.reason === 'unjudged') return `${failure.label} not judged`;
+  if (!failure.worst) return `${failure.label} failed`;
+  const { value, note } = failure.worst;
+  const shown =
+    failure.id === 'p50' || failure.id === 'p95' || failure.id === 'p99'
+      ? formatMs(value)
+      : failure.id === 'throughput'
+        ? formatRate(value)
+        : formatShare(value);
+  return `${failure.label} ${shown}${note ? `, ${note}` : ''} (${failure.target})`;
+}
+
+/** The dialog's title for a finished search. */
+export function capacityHeadline(result: CapacityResult): string {
+  if (result.highestPassingRate === null) return 'Capacity: no step held all eight success metrics';
+  const atLeast = result.ended === 'max-rate-passed' ? 'at least ' : '';
+  return `Capacity: all eight held at ${atLeast}${formatRate(result.highestPassingRate)}`;
+}
+
+export const ENDED_TEXT: Record<CapacityResult['ended'], string> = {
+  'step-failed': 'The search stopped at the first step that failed a metric.',
+  'max-rate-passed': 'Every step passed up to the highest rate tried.',
+  cancelled: 'The search was cancelled.',
+  'workload-gone': 'The workload stopped during the search.',
+  'engine-stopping': 'The engine stopped during the search.',
+};
+
+/** What the confirmation says a search with the engine's defaults will do, and for how long at most. */
+export function describePlan(defaults: CapacityStatus['defaults'], currentRate: number): string {
+  const steps = Math.floor((defaults.maxRate - defaults.startRate) / defaults.step + 1e-9) + 1;
+  const longest = steps * (defaults.settleSeconds + defaults.windowSeconds) * 1000;
+  return (
+    `The workload's rate goes from ${formatRate(defaults.startRate)} up to ${formatRate(defaults.maxRate)}, ` +
+    `${formatRate(defaults.step)} more each step. Each step settles for ${defaults.settleSeconds} s, then must hold all ` +
+    `eight success metrics for ${formatDuration(defaults.windowSeconds * 1000)}; the search stops at the first step that ` +
+    `fails one, and the workload goes back to ${formatRate(currentRate)}. Your database and this machine run under ` +
+    `that load for up to ${formatDuration(longest)}.`
+  );
+}
