@@ -1,6 +1,6 @@
 import type { SloWindowSeconds } from '../../contract/slo.ts';
 import type { SloJudge } from '../../slo/index.ts';
-import { CapacityRunner, stepLine, type CapacityProbe } from '../capacity-runner.ts';
+import { CapacityRunner, type CapacityProbe } from '../capacity-runner.ts';
 import { judgeServed } from '../capacity-steps.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
@@ -12,10 +12,10 @@ export function capacityHandlers(ctx: EngineContext, judge: SloJudge): HandlerGr
   return {
     'capacity.start': async (p) => {
       const result = await runner.run(p, probe(ctx, judge));
-      const last = result.steps.at(-1);
+      const highest = result.highestPassingRate;
       ctx.log(
         'info',
-        `Capacity: ${result.highestPassingRate === null ? 'no step held' : `all eight held at ${result.highestPassingRate.toLocaleString('en')} req/s`} (${result.ended}${last ? `; ${stepLine(`last step at ${last.rate.toLocaleString('en')} req/s`, last)}` : ''})`,
+        `Capacity search ended (${result.ended}): ${highest === null ? 'no step held all eight success metrics' : `all eight held at ${highest.toLocaleString('en')} req/s`}.`,
       );
       return result;
     },
@@ -56,6 +56,10 @@ function probe(ctx: EngineContext, judge: SloJudge): CapacityProbe {
         if (signal.aborted) done();
         else signal.addEventListener('abort', done, { once: true });
       }),
-    progress: (phase, message, done, total) => ctx.events.emit('task.progress', { task: 'capacity', phase, message, done, total }),
+    progress: (phase, message, done, total) => {
+      ctx.events.emit('task.progress', { task: 'capacity', phase, message, done, total });
+      // Each finished step is also a log line: a host that shows progress as a bar keeps the steps' record.
+      if (phase === 'pass' || phase === 'fail') ctx.log(phase === 'pass' ? 'info' : 'warn', `Capacity: ${message}`);
+    },
   };
 }
