@@ -54,7 +54,7 @@ export async function capacityBench(options: CapacityBenchOptions): Promise<Benc
     ...(options.poolSize === undefined ? {} : { workloadPoolSize: options.poolSize }),
   });
   const stopPrinting = printProgress(engine);
-  const stopOnSignal = cancelOnSignal(engine);
+  const signals = cancelOnSignal(engine);
   try {
     if (options.local) {
       await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: 'auto' });
@@ -65,18 +65,20 @@ export async function capacityBench(options: CapacityBenchOptions): Promise<Benc
     const profile = options.workload === 'demo' ? 'demo' : path.resolve(options.workload);
     // The workload starts at the first step's rate, so the first settle time is also its warm-up.
     await engine.call('workload.start', { profile, rate: checked.data.startRate });
-    const result = await engine.call('capacity.start', params);
+    // Interrupted while the stack started: there is no search to cancel, so none begins.
+    if (signals.interrupted()) throw new ContractError('cancelled', 'bench capacity was interrupted before the search began.');
+    const result = await engine.call('capacity.start', checked.data);
     await engine.call('workload.stop', {});
     return capacityTable(result, options);
   } finally {
-    stopOnSignal();
+    signals.stop();
     stopPrinting();
     await engine.stop();
   }
 }
 
 /** The first SIGINT/SIGTERM cancels the search (the steps so far are reported); a second exits at once. */
-function cancelOnSignal(engine: Engine): () => void {
+function cancelOnSignal(engine: Engine): { interrupted(): boolean; stop(): void } {
   let cancelled = false;
   const handler = (signal: NodeJS.Signals) => {
     if (cancelled) process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -86,9 +88,12 @@ function cancelOnSignal(engine: Engine): () => void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  return () => {
-    process.removeListener('SIGINT', handler);
-    process.removeListener('SIGTERM', handler);
+  return {
+    interrupted: () => cancelled,
+    stop: () => {
+      process.removeListener('SIGINT', handler);
+      process.removeListener('SIGTERM', handler);
+    },
   };
 }
 
