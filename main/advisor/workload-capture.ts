@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
+import { quoteIdent } from '../sql/identifiers.ts';
 import type { SuppliedStatement, WorkloadStatement } from './advisor-types.ts';
 import type { WorkloadWrite } from './index-maintenance.ts';
 import { UNKNOWN_RUNNER } from './planning-roles.ts';
@@ -9,6 +9,7 @@ import { ADVISOR_MARKER } from './generic-plan.ts';
 import { SqlSyntaxError, loadSqlParser, type SqlParser } from '../sql/pg-parser.ts';
 import { repairNormalizedText } from '../sql/normalized-repairs.ts';
 import { isCatalogName } from '../sql/catalog-names.ts';
+import { HIDDEN_TEXT, readStatStatements, statStatementsSchema, type StatStatement } from '../sql/stat-statements.ts';
 
 /** An engine workload template handed to the advisor; `calls` (if known) wins over `weight` (relative share). */
 export interface WorkloadTemplate {
@@ -46,9 +47,6 @@ export async function statementShape(sql: string): Promise<string | null> {
   const key = statementKey(await loadSqlParser(), sql);
   return key.startsWith('fp:') ? key : null;
 }
-
-/** What pg_stat_statements shows instead of the text of a statement the reading role may not see. */
-const HIDDEN_TEXT = '<insufficient privilege>';
 
 interface Seen {
   tables: { schema: string | null; name: string }[];
@@ -145,64 +143,15 @@ function whyNotSupportedKind(kind: string, body: unknown): string | null {
   return `not a statement an index serves (${name}): SELECT, UPDATE, DELETE and INSERT … SELECT are analyzed`;
 }
 
-/** pg_stat_statements' schema in this database, or null when the extension is not created. */
-async function statStatementsSchema(client: pg.Client): Promise<string | null> {
-  const { rows } = await client.query<{ schema: string }>(
-    `${ADVISOR_MARKER} SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'`,
-  );
-  return rows[0]?.schema ?? null;
-}
-
-interface Counters {
-  queryId: string;
-  query: string;
-  calls: number;
-  totalMs: number;
-  /** Rows returned or written, Σ over the calls. */
-  rows: number;
-  userIds: string[];
-}
-
-async function readCounters(client: pg.Client): Promise<{ rows: Counters[]; hidden: number; note: string | null }> {
-  const schema = await statStatementsSchema(client);
+async function readCounters(client: pg.Client): Promise<{ rows: StatStatement[]; hidden: number; note: string | null }> {
+  const schema = await statStatementsSchema(client, ADVISOR_MARKER);
   if (!schema)
     return { rows: [], hidden: 0, note: 'pg_stat_statements is not created in this database, so only the given templates were analyzed.' };
   try {
-    // One queryid may have several rows (per user, top-level or nested): summed into one statement.
-    const { rows } = await client.query<{
-      query_id: string;
-      query: string;
-      calls: number;
-      total_ms: number;
-      rows: number;
-      user_ids: string[];
-    }>(
-      `${ADVISOR_MARKER} SELECT s.queryid::text AS query_id, min(s.query) AS query, sum(s.calls)::float8 AS calls,
-              sum(s.total_exec_time)::float8 AS total_ms, sum(s.rows)::float8 AS rows, array_agg(DISTINCT s.userid::text) AS user_ids
-         FROM ${quoteQualified(schema, 'pg_stat_statements')} s
-        WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
-        GROUP BY s.queryid`,
-    );
+    const all = await readStatStatements(client, schema, ADVISOR_MARKER);
     // A role that may not see other roles' statements gets them with neither text nor queryid: only counted.
-    const {
-      rows: [hidden],
-    } = await client.query<{ n: number }>(
-      `${ADVISOR_MARKER} SELECT count(*)::int AS n FROM ${quoteQualified(schema, 'pg_stat_statements')} s
-        WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.query = $1`,
-      [HIDDEN_TEXT],
-    );
-    return {
-      rows: rows.map((r) => ({
-        queryId: r.query_id,
-        query: r.query,
-        calls: r.calls,
-        totalMs: r.total_ms,
-        rows: r.rows,
-        userIds: r.user_ids,
-      })),
-      hidden: hidden!.n,
-      note: null,
-    };
+    const hidden = all.filter((r) => r.query === HIDDEN_TEXT).reduce((sum, r) => sum + r.entries, 0);
+    return { rows: all.filter((r) => r.queryId !== '' && r.query !== HIDDEN_TEXT), hidden, note: null };
   } catch (error) {
     return {
       rows: [],
@@ -239,16 +188,13 @@ export async function captureWorkload(
     if (shape !== null) templatesByShape.set(shape, t);
   }
   const statements: CapturedStatement[] = [];
-  const writes: WorkloadWrite[] = read.rows.filter((r) => r.calls > 0).map((r) => ({ query: r.query, calls: r.calls, rows: r.rows }));
+  const writes: WorkloadWrite[] = read.rows.map((r) => ({ query: r.query, calls: r.calls, rows: r.rows }));
   const byTemplate = new Map<string, CapturedStatement>();
   if (read.hidden > 0) skipped.push(await hiddenStatementsEntry(client, read.hidden));
   const parser = await loadSqlParser();
-  const ranked = read.rows
-    .filter((r) => r.calls > 0 && r.query !== HIDDEN_TEXT)
-    // `date $1` (a typed literal, normalized) is a syntax error to the server: planned as `$1::date`; `$1 - $2`
-    // (two constants) cannot be typed: planned as `$1::numeric - $2::numeric` (main/sql/normalized-repairs.ts).
-    .map((r) => ({ ...r, query: repairNormalizedText(parser, r.query) }))
-    .sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls);
+  // Busiest first (readStatStatements' order). `date $1` (a typed literal, normalized) is a syntax error to the server: planned as `$1::date`; `$1 - $2`
+  // (two constants) cannot be typed: planned as `$1::numeric - $2::numeric` (main/sql/normalized-repairs.ts).
+  const ranked = read.rows.map((r) => ({ ...r, query: repairNormalizedText(parser, r.query) }));
   for (const row of ranked) {
     const shape = await statementShape(row.query);
     const template = shape === null ? undefined : templatesByShape.get(shape);
@@ -312,7 +258,7 @@ function declaredCalls(template: WorkloadTemplate): number {
  * connecting role): planned as that role, like one not seen there. Anything else is planned as a role that ran
  * it (planning-roles.ts).
  */
-function capturedFrom(row: Counters, template: WorkloadTemplate | undefined): CapturedStatement {
+function capturedFrom(row: StatStatement, template: WorkloadTemplate | undefined): CapturedStatement {
   return {
     queryId: row.queryId,
     template: template?.name ?? null,
@@ -356,7 +302,7 @@ async function captureSupplied(
   client: pg.Client,
   supplied: readonly SuppliedStatement[],
   sampleSeconds: number,
-  counters: readonly Counters[],
+  counters: readonly StatStatement[],
   statements: CapturedStatement[],
   skipped: CapturedWorkload['skipped'],
   limit: number,
@@ -379,7 +325,7 @@ async function captureSupplied(
   if (incoming.length === 0) return;
   const parser = await loadSqlParser();
   const captured = new Set(statements.map((s) => statementKey(parser, s.query)));
-  const measured = new Map<string, Counters>();
+  const measured = new Map<string, StatStatement>();
   for (const row of counters) {
     const key = statementKey(parser, row.query);
     if (!measured.has(key)) measured.set(key, row);

@@ -10,21 +10,11 @@
  * transaction-local setting, where a caught error is not logged.
  */
 import type pg from 'pg';
-import { quoteQualified } from '../sql/identifiers.ts';
 import type { ColumnStats } from './profile-from-stats-sampler.ts';
+import { readStatStatements, statStatementsSchema, type StatStatement } from '../sql/stat-statements.ts';
 
 /** One statement of pg_stat_statements, summed over its rows (users, top-level or nested). */
-export interface StatementCounters {
-  /** Empty for the statements of other roles that this role may not see (their text is HIDDEN_TEXT). */
-  queryId: string;
-  query: string;
-  calls: number;
-  totalMs: number;
-  rows: number;
-  userIds: string[];
-  /** pg_stat_statements entries summed into this one (for hidden texts: how many statements are hidden). */
-  entries: number;
-}
+export type StatementCounters = StatStatement;
 
 export interface SessionRole {
   oid: string;
@@ -42,8 +32,7 @@ export interface ResolvedTable {
   columns: Map<string, string>;
 }
 
-/** What pg_stat_statements shows instead of a statement text the reading role may not see. */
-export const HIDDEN_TEXT = '<insufficient privilege>';
+export { HIDDEN_TEXT } from '../sql/stat-statements.ts';
 
 export class ProfileFromStatsError extends Error {
   constructor(
@@ -56,12 +45,7 @@ export class ProfileFromStatsError extends Error {
 }
 
 export async function readStatementCounters(client: pg.Client): Promise<StatementCounters[]> {
-  const {
-    rows: [extension],
-  } = await client.query<{ schema: string }>(
-    `SELECT n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-      WHERE e.extname = 'pg_stat_statements'`,
-  );
+  const schema = await statStatementsSchema(client);
   // Reading the view without the library loaded is an error in the server's log: asked first. pg_settings, not
   // current_setting(): the setting is superuser-only, and current_setting() raises an error for anyone else, where
   // pg_settings leaves the row out (then the connect-time capability check is what vouches for it).
@@ -77,38 +61,13 @@ export async function readStatementCounters(client: pg.Client): Promise<Statemen
       "Add it to shared_preload_libraries (shared_preload_libraries = 'pg_stat_statements'), restart the server, and let the application run a while.",
     );
   }
-  if (!extension) {
+  if (schema === null) {
     throw new ProfileFromStatsError(
       'pg_stat_statements is not created in this database, so there are no statements to build a profile from.',
       "Preload it (shared_preload_libraries = 'pg_stat_statements', then restart) and run CREATE EXTENSION pg_stat_statements; then let the application run a while.",
     );
   }
-  const { rows } = await client.query<{
-    query_id: string;
-    query: string;
-    calls: number;
-    total_ms: number;
-    rows: number;
-    user_ids: string[];
-    entries: number;
-  }>(
-    `SELECT coalesce(s.queryid::text, '') AS query_id, min(s.query) AS query, sum(s.calls)::float8 AS calls,
-            sum(s.total_exec_time)::float8 AS total_ms, sum(s.rows)::float8 AS rows, array_agg(DISTINCT s.userid::text) AS user_ids,
-            count(*)::int AS entries
-       FROM ${quoteQualified(extension.schema, 'pg_stat_statements')} s
-      WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND s.calls > 0
-      GROUP BY s.queryid
-      ORDER BY 4 DESC, 3 DESC`,
-  );
-  return rows.map((r) => ({
-    queryId: r.query_id,
-    query: r.query,
-    calls: r.calls,
-    totalMs: r.total_ms,
-    rows: r.rows,
-    userIds: r.user_ids,
-    entries: r.entries,
-  }));
+  return await readStatStatements(client, schema);
 }
 
 export async function readSessionRole(client: pg.Client): Promise<SessionRole> {
