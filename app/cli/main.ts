@@ -261,7 +261,7 @@ program
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
   .argument(
     '[suites...]',
-    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), capacity (--local or --pg: ramp the workload until a success metric fails; minutes a step), advisor (TPC-H index selection vs Extend, minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (every suite but cache, pool, advisor, read-only, soak and planner)',
+    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), capacity (--local or --pg: ramp the workload until a success metric fails; minutes a step), advisor (TPC-H index selection vs Extend, minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (the quick ones: runner, seeding and cache-throughput)',
     ['all'],
   )
   .option('--json', 'print JSON instead of tables')
