@@ -11,7 +11,7 @@ import { scanAccesses, type PlanNode, type ScanAccess } from './plan-predicates.
 import { NotPlannableError } from './statement-checks.ts';
 import { DEFAULT_BUDGET_SHARE, selectIndexes } from './selection.ts';
 import { extensionsOf, grownCandidates } from './candidate-extensions.ts';
-import { maintenanceCost, tableWrites, type TableWrites } from './index-maintenance.ts';
+import { indexedColumns, maintenanceCost, tableWrites, type TableWrites } from './index-maintenance.ts';
 import { readCostSettings, readTables, tableKey, type TableInfo } from './table-stats.ts';
 import { captureWorkload, type CapturedStatement, type WorkloadTemplate } from './workload-capture.ts';
 import type { SuppliedStatement } from './advisor-types.ts';
@@ -205,7 +205,8 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
           const info = infoOf(c.spec);
           const share = predicateFraction(c.spec, accessOf(c.spec), info);
           const written = info.writeShare >= WRITE_HEAVY_SHARE ? writes.get(tableKey(c.spec.schema, c.spec.table)) : undefined;
-          upkeep.set(key, await maintenanceCost(c.spec, info, written, settings, share));
+          const elsewhere = written ? await indexedColumns(existing, c.spec.schema, c.spec.table) : undefined;
+          upkeep.set(key, await maintenanceCost(c.spec, info, written, settings, share, elsewhere));
         }
       };
       for (const c of candidates) await sizeAndUpkeep(c);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ADVISOR_MARKER } from './advisor-marker.ts';
 import { entryBytes } from './estimate-evaluator.ts';
+import type { ExistingIndex } from './existing-indexes.ts';
 import type { IndexSpec } from './index-spec.ts';
 import { tableKey, type CostSettings, type TableInfo } from './table-stats.ts';
 import { loadSqlParser } from '../sql/pg-parser.ts';
@@ -15,11 +16,10 @@ export interface WorkloadWrite {
   rows: number;
 }
 
-/** The rows the workload wrote to one table, in the frame of the statements' calls. */
+/** What the workload wrote to one table: each writing statement's rows and calls (pg_stat_statements' span). */
 export interface TableWrites {
-  inserted: number;
-  /** Updated rows by the columns their UPDATE sets: an index on none of them keeps the update HOT and costs it nothing. */
-  updated: { columns: ReadonlySet<string>; rows: number }[];
+  /** `sets`: the columns an UPDATE sets; null for an INSERT, which adds an entry to every index. */
+  writes: { sets: ReadonlySet<string> | null; rows: number; calls: number }[];
 }
 
 interface ParsedWrite {
@@ -49,9 +49,8 @@ export async function tableWrites(client: pg.Client, writes: readonly WorkloadWr
     if (!resolved.has(name)) resolved.set(name, await resolveTable(client, name));
     const key = resolved.get(name);
     if (!key) continue;
-    const entry = result.get(key) ?? { inserted: 0, updated: [] };
-    if (parsed.kind === 'insert') entry.inserted += write.rows;
-    else entry.updated.push({ columns: new Set(parsed.setColumns), rows: write.rows });
+    const entry = result.get(key) ?? { writes: [] };
+    entry.writes.push({ sets: parsed.kind === 'insert' ? null : new Set(parsed.setColumns), rows: write.rows, calls: write.calls });
     result.set(key, entry);
   }
   return result;
@@ -94,12 +93,35 @@ async function resolveTable(client: pg.Client, name: string): Promise<string | n
 }
 
 /**
+ * The columns a table's existing indexes use (keys, INCLUDE, predicates): an UPDATE that sets one of them is not
+ * HOT, so it adds an entry to every index of the table, a new one included. 'all' when an index has an expression
+ * key (its columns are not known here): then every UPDATE counts.
+ */
+export async function indexedColumns(
+  existing: readonly ExistingIndex[],
+  schema: string,
+  table: string,
+): Promise<ReadonlySet<string> | 'all'> {
+  const columns = new Set<string>();
+  for (const index of existing) {
+    if (index.schema !== schema || index.table !== table) continue;
+    if (index.keys.some((k) => k === null)) return 'all';
+    for (const key of index.keys) columns.add(key!.name);
+    for (const c of index.include) columns.add(c);
+    for (const c of await predicateColumns(index.predicate)) columns.add(c);
+  }
+  return columns;
+}
+
+/**
  * What keeping `spec` up to date costs over the workload, in planner cost units (the frame of the statements'
- * calls × cost, so it is subtracted from what the index saves): rows that reach it × the cost of inserting one
- * entry. An entry's insert is costed as PostgreSQL costs finding one entry (btcostestimate: log2(rows) comparisons
- * and 50 cpu_operator_costs per level descended) plus one cpu_index_tuple_cost, and its leaf page, dirtied and
- * written back with its WAL, as one random_page_cost. A BRIN index updates a range's summary only when a row
- * widens it: one comparison. A partial index gets the share of rows its predicate holds (`predicateShare`).
+ * calls × cost, so it is subtracted from what the index saves): the entries the writes add to it, each costed as
+ * PostgreSQL costs finding one entry (btcostestimate: log2(rows) comparisons and 50 cpu_operator_costs per level
+ * descended) plus one cpu_index_tuple_cost, and the leaf pages they dirty, each written back with its WAL as one
+ * random_page_cost: per call, its rows or the index's leaf pages, whichever is fewer (a batch fills pages it shares).
+ * An INSERT adds an entry to every index; an UPDATE only to this one if it sets a column of it, or one of
+ * `indexedElsewhere` (the table's other indexes: the update is then not HOT). A BRIN index updates a range's summary
+ * only when a row widens it: one comparison a row. A partial index gets the share of rows its predicate holds.
  */
 export async function maintenanceCost(
   spec: IndexSpec,
@@ -107,12 +129,14 @@ export async function maintenanceCost(
   writes: TableWrites | undefined,
   settings: CostSettings,
   predicateShare: number,
+  indexedElsewhere: ReadonlySet<string> | 'all' = new Set(),
 ): Promise<number> {
   if (!writes) return 0;
-  const indexed = new Set([...spec.columns.map((c) => c.name), ...spec.include, ...(await predicateColumns(spec))]);
-  let rows = writes.inserted;
-  // An UPDATE that sets no column of the index is HOT for it (no new entry) as long as it sets no other indexed column.
-  for (const u of writes.updated) if (u.columns.size === 0 || [...u.columns].some((c) => indexed.has(c))) rows += u.rows;
+  const mine = new Set([...spec.columns.map((c) => c.name), ...spec.include, ...(await predicateColumns(spec.predicate))]);
+  const reaches = (sets: ReadonlySet<string> | null) =>
+    sets === null || sets.size === 0 || indexedElsewhere === 'all' || [...sets].some((c) => mine.has(c) || indexedElsewhere.has(c));
+  const reaching = writes.writes.filter((w) => reaches(w.sets) && w.rows > 0);
+  const rows = reaching.reduce((sum, w) => sum + w.rows, 0);
   if (rows === 0) return 0;
   if (spec.method === 'brin') return rows * settings.cpuOperatorCost;
   const entries = Math.max(info.reltuples * predicateShare, 1);
@@ -120,13 +144,14 @@ export async function maintenanceCost(
   const leafPages = Math.max(Math.ceil(entries / fanout), 1);
   const height = Math.ceil(Math.log(leafPages) / Math.log(fanout));
   const descent = (Math.ceil(Math.log2(entries)) + DESCENT_OPERATORS_PER_PAGE * (height + 1)) * settings.cpuOperatorCost;
-  return rows * predicateShare * (descent + settings.cpuIndexTupleCost + settings.randomPageCost);
+  const pages = reaching.reduce((sum, w) => sum + w.calls * Math.min((w.rows * predicateShare) / Math.max(w.calls, 1), leafPages), 0);
+  return rows * predicateShare * (descent + settings.cpuIndexTupleCost) + pages * settings.randomPageCost;
 }
 
-/** The table's columns a partial index's predicate names (an UPDATE of one may move the row in or out of it). */
-async function predicateColumns(spec: IndexSpec): Promise<string[]> {
-  if (!spec.predicate) return [];
+/** The columns a partial index's predicate names (an UPDATE of one may move the row in or out of it). */
+async function predicateColumns(predicate: string | null): Promise<string[]> {
+  if (!predicate) return [];
   const parser = await loadSqlParser();
-  const { columns } = statementReferences(parser.parse(`SELECT WHERE ${spec.predicate}`));
+  const { columns } = statementReferences(parser.parse(`SELECT WHERE ${predicate}`));
   return columns.flatMap((c) => (c.name === null ? [] : [c.name]));
 }

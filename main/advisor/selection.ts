@@ -59,11 +59,11 @@ export async function selectIndexes(options: SelectionOptions): Promise<Selected
   await relaxed.relax(options.budgetBytes);
   await relaxed.fill('benefit-per-byte', options.budgetBytes);
   searches.push(relaxed);
-  // The cheapest; within noise of each other (what a step must save to count), the smaller configuration.
-  const best = searches.reduce((a, b) => {
-    const difference = b.workloadCost - a.workloadCost;
-    return difference < -NOISE_SHARE * total || (difference <= NOISE_SHARE * total && b.config.bytes < a.config.bytes) ? b : a;
-  });
+  // The cheapest, or the smallest configuration within noise of it (what a step must save to count).
+  const cheapest = Math.min(...searches.map((x) => x.workloadCost));
+  const best = searches
+    .filter((x) => x.workloadCost <= cheapest + NOISE_SHARE * total)
+    .reduce((a, b) => (b.config.bytes < a.config.bytes || (b.config.bytes === a.config.bytes && b.workloadCost < a.workloadCost) ? b : a));
   const { config } = best;
   const chosen: SelectedIndex[] = [];
   const current = statements.map((s) => s.baseCost);

@@ -120,6 +120,8 @@ export class PlanSelector {
   private readonly lastObserved = new Array<number>(PLAN_NAMES.length).fill(0);
   private trainings = 0;
   private trainedAt: number | null = null;
+  /** When the last training ended, successful or not, and how long it took: what the trainer rests after. */
+  private lastTraining: { endedAt: number; ms: number } | null = null;
   private lastTrainMs: number | null = null;
   /** The last training failure, for the console's message; null after a success. */
   lastTrainingError: string | null = null;
@@ -243,7 +245,7 @@ export class PlanSelector {
     this.choices = this.explorations = this.observed = this.sinceTraining = 0;
     this.lastObserved.fill(0);
     this.trainings = 0;
-    this.trainedAt = this.lastTrainMs = null;
+    this.trainedAt = this.lastTrainMs = this.lastTraining = null;
     this.lastTrainingError = null;
   }
 
@@ -307,8 +309,8 @@ export class PlanSelector {
    * its thread: at 200 observations a second, `retrainEvery` alone would keep a core's fifth training without pause.
    */
   private rested(): boolean {
-    if (this.trainedAt === null || this.lastTrainMs === null) return true;
-    return this.now() - this.trainedAt >= restAfter(this.lastTrainMs, TRAINER_TIME_SHARE);
+    if (this.lastTraining === null) return true;
+    return this.now() - this.lastTraining.endedAt >= restAfter(this.lastTraining.ms, TRAINER_TIME_SHARE);
   }
 
   private startTraining(): Promise<void> {
@@ -341,6 +343,8 @@ export class PlanSelector {
         },
       )
       .finally(() => {
+        // A failed training rests too (its time was spent all the same); a discarded one (reset) counts no more.
+        if (generation === this.generation) this.lastTraining = { endedAt: this.now(), ms: this.now() - started };
         if (this.training === training) this.training = null;
       });
     this.training = training;

@@ -92,6 +92,8 @@ export class FolderTier implements ObjectTier {
   private readonly pathQueues = new Map<string, Promise<unknown>>();
   private indexReady: Promise<void> | undefined;
   private indexScanned = false;
+  /** The scan read the whole folder: the index alone can answer that a key has no file. */
+  private indexComplete = false;
   /** The budget enforced after the scan at open, for writes that did not wait for it. */
   private afterScan: Promise<void> | undefined;
   private evicting: Promise<boolean> | undefined;
@@ -148,9 +150,10 @@ export class FolderTier implements ObjectTier {
 
   async get(key: string): Promise<Buffer | undefined> {
     const path = this.pathFor(key);
-    // Once the folder is scanned, the index knows every file of this process's view: a key it lacks is a miss
-    // without a system call (an open that fails costs more than the lookup in a hot cache's miss path).
-    if (this.indexScanned && !this.index.has(path)) return this.miss();
+    // Once the folder is scanned in full, the index knows every file of this process's view: a key it lacks is a
+    // miss without a system call (an open that fails costs more than the lookup in a hot cache's miss path). After a
+    // scan that could not read part of the folder, the disk is asked.
+    if (this.indexComplete && !this.index.has(path)) return this.miss();
     if (!this.indexScanned) void this.ensureIndex();
     let file: Buffer;
     try {
@@ -340,8 +343,14 @@ export class FolderTier implements ObjectTier {
   private async ensureIndex(): Promise<void> {
     this.indexReady ??= (async () => {
       this.index.beginScan();
-      this.index.merge(await scanFolder(this.options.dir, this.onError));
+      let complete = true;
+      const onScanError = (error: unknown): void => {
+        complete = false;
+        this.onError(error);
+      };
+      this.index.merge(await scanFolder(this.options.dir, onScanError));
       this.indexScanned = true;
+      this.indexComplete = complete;
     })();
     await this.indexReady;
   }

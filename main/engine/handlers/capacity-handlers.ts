@@ -52,7 +52,8 @@ function probe(ctx: EngineContext, judge: SloJudge): CapacityProbe {
           signal.removeEventListener('abort', done);
           resolve();
         };
-        const off = ctx.events.subscribe('slo.report', done);
+        // The engine's tick (one a second), not slo.report: a console changing the window emits that one too.
+        const off = ctx.events.subscribe('telemetry.snapshot', done);
         if (signal.aborted) done();
         else signal.addEventListener('abort', done, { once: true });
       }),

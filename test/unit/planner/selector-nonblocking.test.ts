@@ -92,6 +92,35 @@ describe('PlanSelector never waits for training', () => {
     await settle();
   });
 
+  it('rests after a failed training as after a good one', async () => {
+    let clock = 0;
+    let calls = 0;
+    const failing = {
+      train: () => {
+        calls += 1;
+        clock += 100; // each attempt takes 100 ms, then fails
+        return Promise.reject(new Error('worker crashed'));
+      },
+      close: async () => {},
+    };
+    const selector = new PlanSelector({ trainer: failing, random: seededRandom(9), retrainEvery: 300, now: () => clock });
+    const next = queryGenerator(91);
+    const measure = noisyLatency(seededRandom(92));
+    const step = () => {
+      const f = next();
+      for (const plan of PLAN_NAMES) selector.observe(f, plan, measure(f, plan));
+    };
+    for (let i = 0; i < 60; i++) step();
+    await settle();
+    expect(calls).toBe(1);
+    for (let i = 0; i < 120; i++) step();
+    expect(calls).toBe(1);
+    clock += 900;
+    step();
+    expect(calls).toBe(2);
+    await settle();
+  });
+
   it('retrain() resolves when the new model is in use; a failed training keeps the old model', async () => {
     const trainer = new GatedTrainer();
     const selector = new PlanSelector({ trainer, random: seededRandom(6), retrainEvery: 1e9, trainOptions: TEST_TRAIN_OPTIONS });
