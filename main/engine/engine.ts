@@ -34,6 +34,7 @@ import { MemorySession } from './memory-session.ts';
 import { PoolManager, poolInterval } from '../pool/index.ts';
 import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
 import type { StackHealth } from '../contract/status.ts';
+import { LoadLock } from './load-lock.ts';
 
 export interface EngineOptions {
   /** The app's data folder: saved connection profiles, and the local demo stack's data by default. */
@@ -97,6 +98,7 @@ export class Engine implements EngineApi {
   private healthProbe: DedicatedProbe | null = null;
   /** Aborts long work (seeding) when the engine stops. */
   private readonly stopping = new AbortController();
+  private readonly loadLock = new LoadLock();
   private readonly handlers: CommandHandlers;
   /** Watches the process's memory and, under pressure, shrinks the cache and the pool and pauses background work. */
   readonly memory: MemorySession;
@@ -208,6 +210,7 @@ export class Engine implements EngineApi {
       history: this.history,
       metrics: this.metrics,
       stopping: this.stopping.signal,
+      loadLock: this.loadLock,
       background: this.memory.background,
       status: () => this.status(),
       changed: () => this.changed(),

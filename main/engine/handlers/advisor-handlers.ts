@@ -49,7 +49,7 @@ export function advisorHandlers(ctx: EngineContext): HandlerGroup<AdvisorCommand
     },
     'optimize.plan': async (p) => optimizer.plan(p),
     'optimize.apply': async (p) => {
-      const result = await optimizer.apply(p.planId, p.steps);
+      const result = await ctx.loadLock.run('Optimize', () => optimizer.apply(p.planId, p.steps));
       ctx.log('info', `Optimize applied: ${result.steps.map((s) => `${s.id} ${s.status}`).join(', ')}.`);
       return result;
     },

@@ -11,7 +11,7 @@ export function capacityHandlers(ctx: EngineContext, judge: SloJudge): HandlerGr
   const runner = new CapacityRunner(ctx.stopping);
   return {
     'capacity.start': async (p) => {
-      const result = await runner.run(p, probe(ctx, judge));
+      const result = await ctx.loadLock.run('A capacity search', () => runner.run(p, probe(ctx, judge)));
       const highest = result.highestPassingRate;
       ctx.log(
         'info',

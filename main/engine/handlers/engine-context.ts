@@ -11,6 +11,7 @@ import type { AdvisorSession } from '../advisor-session.ts';
 import type { PoolManager } from '../../pool/index.ts';
 import type { WorkloadSession } from '../workload-session.ts';
 import type { PlannerThread } from '../planner-thread.ts';
+import type { LoadLock } from '../load-lock.ts';
 
 /** The connected stack and what the engine holds for it, available while the engine is `ready`. */
 export interface ReadyStack {
@@ -50,6 +51,8 @@ export interface EngineContext {
   readonly background: { whenRunning(): Promise<void> };
   /** Aborted when the engine stops: long work (seeding) ends early. */
   readonly stopping: AbortSignal;
+  /** Optimize's apply and a capacity search, one at a time (load-lock.ts). */
+  readonly loadLock: LoadLock;
   status(): EngineStatus;
   /** Publishes the status (engine.status event) and returns it. */
   changed(): EngineStatus;

@@ -68,7 +68,7 @@ describe('the capacity search (pg15)', () => {
     expect(await engine.call('capacity.status', {})).toMatchObject({ running: false, defaults: { windowSeconds: 300 }, last: result });
   });
 
-  it('refuses a second search while one runs, and cancel ends it with the rate restored', async () => {
+  it('refuses a second search and Optimize while one runs, and cancel ends it with the rate restored', async () => {
     // Settling for an hour: nothing can fail the step before the cancel.
     const running = engine.call('capacity.start', {
       startRate: 60,
@@ -80,6 +80,11 @@ describe('the capacity search (pg15)', () => {
     });
     await waitFor('the search to start', async () => ((await engine.call('capacity.status', {})).running ? true : undefined));
     await expect(engine.call('capacity.start', { confirm: true })).rejects.toMatchObject({ code: 'busy' });
+    // Optimize's before/after would measure the ramp: it waits (a plan that does not exist says so only after).
+    await expect(engine.call('optimize.apply', { planId: 'any', confirm: true })).rejects.toMatchObject({
+      code: 'busy',
+      message: 'A capacity search is running.',
+    });
     expect(engine.status().workload.targetRate).toBeCloseTo(60);
     expect(await engine.call('capacity.cancel', {})).toEqual({ cancelled: true });
     const result = await running;
