@@ -131,6 +131,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
     const skipped = [...captured.skipped];
     const statements: AdvisorReport['statements'] = [];
     const planAs: { role: string | null; guard: boolean }[] = [];
+    const inStatSpan: boolean[] = [];
     const plans: PlanNode[] = [];
     const accesses: ScanAccess[][] = [];
     const trust = await readPlanningTrust(client, serverVersion);
@@ -146,6 +147,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
           explainGeneric(client, serverVersion, statement.query, as.guard ? TRUST_GUARD : null),
         );
         statements.push(reported(statement));
+        inStatSpan.push(statement.inStatSpan);
         planAs.push(as);
         plans.push(plan);
         accesses.push(scanAccesses(plan, quoteIdent));
@@ -180,8 +182,8 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
       // What each index costs the workload's writes (index-maintenance.ts), subtracted from what it saves on
       // write-heavy tables; the table's write rate and the slowdown of one write are reported beside it, for people.
       // Reads and writes weigh against each other only when counted over the same span: pg_stat_statements' (a
-      // template's weight or a file's count says how often relative to its peers, not to the server's writes).
-      const sameSpan = statements.every((s) => s.queryId !== null);
+      // file's count says how often relative to its peers, not to the server's writes; see CapturedStatement).
+      const sameSpan = inStatSpan.every(Boolean);
       const writes = sameSpan ? await tableWrites(client, captured.writes) : new Map<string, TableWrites>();
       const accessOf = (spec: IndexSpec) => accesses.flat().find((a) => a.schema === spec.schema && a.table === spec.table) ?? null;
       const infoOf = (spec: IndexSpec) => tables.get(tableKey(spec.schema, spec.table))!;
@@ -305,7 +307,7 @@ async function defaultBudget(client: pg.Client): Promise<number> {
 
 /** The report's view of a captured statement: without the role ids it was planned by. */
 function reported(statement: CapturedStatement): WorkloadStatement {
-  const { userIds: _userIds, ...rest } = statement;
+  const { userIds: _userIds, inStatSpan: _inStatSpan, ...rest } = statement;
   return rest;
 }
 

@@ -22,6 +22,11 @@ export interface WorkloadTemplate {
 /** A captured statement with the roles that ran it (pg_stat_statements userids); null for the engine's templates. */
 export interface CapturedStatement extends WorkloadStatement {
   userIds: string[] | null;
+  /**
+   * Its calls are counted over pg_stat_statements' span (its own counters, or a template's weight scaled by how
+   * often the templates seen there ran per unit of weight): only then can the server's writes be weighed against it.
+   */
+  inStatSpan: boolean;
 }
 
 export interface CapturedWorkload {
@@ -218,6 +223,12 @@ export async function captureWorkload(
     if (template) byTemplate.set(template.name, statement);
     statements.push(statement);
   }
+  // A template pg_stat_statements has not seen (yet) counts its weight, scaled by the calls per unit of weight of
+  // the templates seen there: the same profile runs them all, so its share of the traffic is its weight's.
+  const seenTemplates = options.templates.filter((t) => byTemplate.has(t.name));
+  const seenWeight = seenTemplates.reduce((sum, t) => sum + declaredCalls(t), 0);
+  const seenCalls = seenTemplates.reduce((sum, t) => sum + byTemplate.get(t.name)!.calls, 0);
+  const callsPerWeight = seenWeight > 0 && seenCalls > 0 ? seenCalls / seenWeight : null;
   for (const template of options.templates) {
     if (byTemplate.has(template.name)) continue;
     const reason = await whyNotAnalyzable(template.sql);
@@ -229,10 +240,11 @@ export async function captureWorkload(
       queryId: null,
       template: template.name,
       query: template.sql.trim(),
-      calls: declaredCalls(template),
+      calls: declaredCalls(template) * (callsPerWeight ?? 1),
       meanMs: 0,
       totalMs: 0,
       userIds: null,
+      inStatSpan: callsPerWeight !== null,
     });
   }
   await captureSupplied(
@@ -267,6 +279,7 @@ function capturedFrom(row: StatStatement, template: WorkloadTemplate | undefined
     meanMs: row.calls > 0 ? row.totalMs / row.calls : 0,
     totalMs: row.totalMs,
     userIds: template ? null : row.userIds,
+    inStatSpan: true,
   };
 }
 
@@ -358,6 +371,7 @@ async function captureSupplied(
           meanMs: s.totalMs !== undefined && s.calls > 0 ? s.totalMs / s.calls : 0,
           totalMs: s.totalMs ?? 0,
           userIds: s.userIds,
+          inStatSpan: false,
         };
     added.set(key, { statement, measured: row !== undefined });
   }

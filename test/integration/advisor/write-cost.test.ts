@@ -27,6 +27,11 @@ describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server
   let report: AdvisorReport;
   /** The same reads as templates only: their weights are no span the server's writes were counted over, so none is charged. */
   let readsOnly: AdvisorReport;
+  /**
+   * pg_stat_statements with templates, one seen there and one not yet: the unseen one's weight is scaled by the seen
+   * one's calls per unit of weight, so the writes are still charged.
+   */
+  let withUnseenTemplate: AdvisorReport;
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres(server, ['shared_preload_libraries=pg_stat_statements']);
@@ -50,6 +55,14 @@ describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server
       await client.end();
     }
     report = await analyzeWorkload({ pg: { connectionString: url }, budgetBytes: 1e12 });
+    withUnseenTemplate = await analyzeWorkload({
+      pg: { connectionString: url },
+      budgetBytes: 1e12,
+      templates: [
+        { name: 'sensors_by_site', sql: 'SELECT count(*) FROM sensors WHERE site = 17', weight: 1 },
+        { name: 'readings_peak', sql: 'SELECT max(value) FROM readings WHERE site = 17', weight: 1 },
+      ],
+    });
     readsOnly = await analyzeWorkload({
       pg: { connectionString: url },
       budgetBytes: 1e12,
@@ -71,6 +84,14 @@ describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server
     expect(report.proposals.filter((p) => p.table === 'readings')).toEqual([]);
     const sensors = report.proposals.find((p) => p.table === 'sensors')!;
     expect(sensors.writeCost.maintenanceCost).toBe(0);
+  });
+
+  it("a template not seen in pg_stat_statements yet joins its span by the seen templates' calls per weight: writes still charged", () => {
+    const peak = withUnseenTemplate.statements.find((s) => s.template === 'readings_peak');
+    const seen = withUnseenTemplate.statements.find((s) => s.template === 'sensors_by_site');
+    expect(seen?.queryId).not.toBeNull();
+    expect(peak).toMatchObject({ queryId: null, calls: seen!.calls });
+    expect(withUnseenTemplate.proposals.filter((p) => p.table === 'readings')).toEqual([]);
   });
 
   it('without the writes charged, the same read gets its index on the ingest table: the write cost is what kept it out', () => {
