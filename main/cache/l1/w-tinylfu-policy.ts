@@ -288,6 +288,8 @@ export class WTinyLfuPolicy {
 
   /** Applies the simulation's verdict: the window takes its new share, the main area the rest. */
   private resizeWindow(): void {
+    // A ghost switched off forgets: switched on again later, a key evicted long before would pass as recent.
+    if (this.remembers && !this.simulation!.ghost) this.ghost?.clear();
     this.remembers = this.simulation!.ghost;
     this.filters = !this.simulation!.admitAll;
     this.windowMaximum = initialWindow(this.maximum, this.simulation!.share);
