@@ -1,5 +1,6 @@
 import { queryCandidates } from './db2advis-peer.ts';
 import { indexKey, type WhatIfCoster, type WhatIfIndex } from './what-if-cost.ts';
+import { greedyAdditions } from './greedy-additions.ts';
 
 /**
  * A simplified implementation of AutoAdmin (Chaudhuri, Narasayya, "An Efficient, Cost-Driven Index Selection Tool
@@ -39,23 +40,12 @@ export async function autoAdminSelection(coster: WhatIfCoster, options: AutoAdmi
     if (best) picks.set(indexKey(best.index), best.index);
   }
   const candidates = [...picks.values()];
-  let chosen: WhatIfIndex[] = [];
-  let chosenBytes = 0;
-  let current = (await coster.workloadCost([])).total;
-  for (;;) {
-    const chosenKeys = new Set(chosen.map(indexKey));
-    let best: { index: WhatIfIndex; cost: number; bytes: number } | null = null;
-    for (const candidate of candidates) {
-      if (chosenKeys.has(indexKey(candidate))) continue;
-      const bytes = await coster.sizeBytes(candidate);
-      if (chosenBytes + bytes > options.budgetBytes) continue;
-      const cost = (await coster.workloadCost([...chosen, candidate])).total;
-      if (cost < current && (best === null || cost < best.cost)) best = { index: candidate, cost, bytes };
-    }
-    if (best === null) break;
-    chosen = [...chosen, best.index];
-    chosenBytes += best.bytes;
-    current = best.cost;
-  }
-  return { indexes: chosen, candidates, cost: current };
+  const found = await greedyAdditions(
+    coster,
+    candidates,
+    [],
+    options.budgetBytes,
+    async (config) => (await coster.workloadCost(config)).total,
+  );
+  return { indexes: found.indexes, candidates, cost: found.cost };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { utilizedIndexes } from './utilized-indexes.ts';
 import { btree, indexKey, type WhatIfCoster, type WhatIfIndex } from './what-if-cost.ts';
+import { greedyAdditions } from './greedy-additions.ts';
 
 /**
  * Our implementation of DTA's anytime index selection (Chaudhuri, Narasayya, "Anytime Algorithm of Database Tuning
@@ -83,26 +84,7 @@ export async function dtaAnytimeSelection(client: pg.Client, coster: WhatIfCoste
     return Math.round((await coster.workloadCost(config)).total * 100) / 100;
   };
 
-  const greedy = async (seed: WhatIfIndex[]) => {
-    const chosen = [...seed];
-    let chosenBytes = await coster.totalSizeBytes(chosen);
-    let current = await cost(chosen);
-    for (;;) {
-      const chosenKeys = new Set(chosen.map(indexKey));
-      let best: { index: WhatIfIndex; cost: number; bytes: number } | null = null;
-      for (const candidate of candidates) {
-        if (chosenKeys.has(indexKey(candidate))) continue;
-        const bytes = await coster.sizeBytes(candidate);
-        if (chosenBytes + bytes > options.budgetBytes) continue;
-        const withCandidate = await cost([...chosen, candidate]);
-        if (best === null || withCandidate < best.cost) best = { index: candidate, cost: withCandidate, bytes };
-      }
-      if (best === null || best.cost >= current) return { indexes: chosen, cost: current };
-      chosen.push(best.index);
-      chosenBytes += best.bytes;
-      current = best.cost;
-    }
-  };
+  const greedy = (seed: WhatIfIndex[]) => greedyAdditions(coster, candidates, seed, options.budgetBytes, cost);
 
   const seeds: WhatIfIndex[][] = [...candidates.map((index) => [index]), []];
   let best: { indexes: WhatIfIndex[]; cost: number } | null = null;
