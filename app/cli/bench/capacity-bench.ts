@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { ContractError } from '../../../main/contract/api.ts';
-import { capacityParamsSchema, describeCapacityFailure, type CapacityResult } from '../../../main/contract/capacity.ts';
+import {
+  capacityParamsSchema,
+  describeCapacityFailure,
+  type CapacityParams,
+  type CapacityResult,
+} from '../../../main/contract/capacity.ts';
 import { describeZodError } from '../../../main/contract/command-dispatcher.ts';
 import { Engine } from '../../../main/engine/index.ts';
 import { cacheSettings } from '../cache-options.ts';
@@ -17,13 +22,10 @@ export interface CapacityBenchOptions {
   /** `demo` or a profile file. */
   workload: string;
   poolSize?: number;
-  /** Absent: the engine's defaults (CAPACITY_DEFAULTS in main/contract/capacity.ts). */
-  startRate?: number;
-  step?: number;
-  maxRate?: number;
-  windowSeconds?: number;
-  settleSeconds?: number;
 }
+
+/** The search's steps, as `capacity.start` takes them; absent: the engine's defaults (CAPACITY_DEFAULTS). */
+export type CapacityStepOptions = Partial<Pick<CapacityParams, 'startRate' | 'step' | 'maxRate' | 'windowSeconds' | 'settleSeconds'>>;
 
 /**
  * `hotpath bench capacity`: the console's "Find capacity" as a benchmark. Runs the engine in this process on the
@@ -32,7 +34,7 @@ export interface CapacityBenchOptions {
  * after. Progress goes to stderr; the steps table (or the engine's result as JSON) to stdout. An interrupt cancels
  * the search, which still reports the steps it finished; a second one exits at once.
  */
-export async function capacityBench(options: CapacityBenchOptions): Promise<BenchResult> {
+export async function capacityBench(options: CapacityBenchOptions & CapacityStepOptions): Promise<BenchResult> {
   if (Boolean(options.local) === Boolean(options.pg)) {
     throw new ContractError('bad-arguments', 'bench capacity needs one stack.', 'Add --local (the demo stack) or --pg postgres://….');
   }
@@ -106,7 +108,7 @@ const ENDED: Record<CapacityResult['ended'], string> = {
 };
 
 /** One row per step; the engine's result is the JSON. */
-export function capacityTable(result: CapacityResult, options: CapacityBenchOptions): BenchResult {
+export function capacityTable(result: CapacityResult, options: CapacityBenchOptions & CapacityStepOptions): BenchResult {
   const p = result.params;
   const highest = result.highestPassingRate;
   return {

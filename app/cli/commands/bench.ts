@@ -14,12 +14,12 @@ import { plannerBench } from '../bench/planner-bench.ts';
 import { withScratchDatabase } from '../bench/scratch-database.ts';
 import { startupBench } from '../bench/startup-bench.ts';
 import { advisorBench } from '../bench/advisor-bench.ts';
-import { capacityBench } from '../bench/capacity-bench.ts';
+import { capacityBench, type CapacityStepOptions } from '../bench/capacity-bench.ts';
 
 /** The system PostgreSQL the seeding suite uses when no --pg is given. */
 const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export interface BenchOptions {
+export interface BenchOptions extends CapacityStepOptions {
   json?: boolean;
   /** Absent: seeding uses SYSTEM_PG, pool a fresh local demo stack. */
   pg?: string;
@@ -45,11 +45,6 @@ export interface BenchOptions {
   dataDir: string;
   workload?: string;
   poolSize?: number;
-  startRate?: number;
-  step?: number;
-  maxRate?: number;
-  windowSeconds?: number;
-  settleSeconds?: number;
 }
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
