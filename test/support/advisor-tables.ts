@@ -1,3 +1,4 @@
+import type { ExistingIndex } from '../../main/advisor/existing-indexes.ts';
 import type { ColumnInfo, CostSettings, TableInfo } from '../../main/advisor/table-stats.ts';
 
 /** A column as pg_stats might describe it: B-tree-able, 8 bytes wide, no nulls, no most-common values, unless told. */
@@ -29,3 +30,25 @@ export const DEFAULT_COST_SETTINGS: CostSettings = {
   cpuIndexTupleCost: 0.005,
   cpuOperatorCost: 0.0025,
 };
+
+/** An existing, valid, plain B-tree of `schema.table` on `id`, as pg_index describes it, unless told. */
+export function existingIndex(schema: string, table: string, fields: Partial<ExistingIndex> = {}): ExistingIndex {
+  return {
+    schema,
+    table,
+    name: 'i',
+    method: 'btree',
+    keys: [{ name: 'id', direction: 'asc' }],
+    include: [],
+    predicate: null,
+    valid: true,
+    unique: false,
+    primary: false,
+    constraint: false,
+    scans: 0,
+    sizeBytes: 8192,
+    definition: '',
+    statsSince: new Date(0),
+    ...fields,
+  };
+}

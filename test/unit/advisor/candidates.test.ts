@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fitOf, generateCandidates } from '../../../main/advisor/candidates.ts';
-import { coveredByExisting, type ExistingIndex } from '../../../main/advisor/existing-indexes.ts';
+import { coveredByExisting } from '../../../main/advisor/existing-indexes.ts';
 import { scanAccesses, type PlanNode } from '../../../main/advisor/plan-predicates.ts';
 import { tableKey } from '../../../main/advisor/table-stats.ts';
 import { quoteIdent } from '../../../main/sql/identifiers.ts';
-import { columnInfo, tableInfo } from '../../support/advisor-tables.ts';
+import { columnInfo, existingIndex, tableInfo } from '../../support/advisor-tables.ts';
 
 const col = (name: string, nDistinct: number, correlation = 0) => columnInfo(name, { nDistinct, correlation });
 const chunks = tableInfo(
@@ -76,27 +76,16 @@ describe('candidate generation', () => {
   });
 
   it('lets an existing index with the same leading columns (either scan direction) rule a candidate out', () => {
-    const existing: ExistingIndex = {
-      schema: 'unified',
-      table: 'chunks',
+    const existing = existingIndex('unified', 'chunks', {
       name: 'chunks_sess',
-      method: 'btree',
       keys: [
         { name: 'session_id', direction: 'asc' },
         { name: 'created_at', direction: 'desc' },
         { name: 'id', direction: 'desc' },
       ],
-      include: [],
-      predicate: null,
-      valid: true,
-      unique: false,
-      primary: false,
-      constraint: false,
       scans: 1,
       sizeBytes: 1,
-      definition: '',
-      statsSince: new Date(),
-    };
+    });
     const spec = (names: [string, 'asc' | 'desc'][]) => ({
       schema: 'unified',
       table: 'chunks',

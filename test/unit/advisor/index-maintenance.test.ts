@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExistingIndex } from '../../../main/advisor/existing-indexes.ts';
 import { indexedColumns, maintenanceCost, type TableWrites } from '../../../main/advisor/index-maintenance.ts';
 import type { IndexSpec } from '../../../main/advisor/index-spec.ts';
-import { DEFAULT_COST_SETTINGS, columnInfo, tableInfo } from '../../support/advisor-tables.ts';
+import { DEFAULT_COST_SETTINGS, columnInfo, existingIndex, tableInfo } from '../../support/advisor-tables.ts';
 
 const readings = tableInfo('public', 'readings', [columnInfo('id'), columnInfo('site'), columnInfo('value'), columnInfo('flag')]);
 const btree = (columns: string[], fields: Partial<IndexSpec> = {}): IndexSpec => ({
@@ -61,23 +61,7 @@ describe("an index's upkeep under the workload's writes", () => {
   });
 
   it("reads the columns of a table's existing indexes: keys, INCLUDE and predicates; 'all' for an expression key", async () => {
-    const index = (fields: Partial<ExistingIndex>): ExistingIndex =>
-      ({
-        schema: 'public',
-        table: 'readings',
-        name: 'i',
-        method: 'btree',
-        keys: [{ name: 'id', direction: 'asc' }],
-        include: [],
-        predicate: null,
-        valid: true,
-        unique: false,
-        primary: false,
-        constraint: false,
-        scans: 0,
-        sizeBytes: 8192,
-        ...fields,
-      }) as ExistingIndex;
+    const index = (fields: Partial<ExistingIndex>) => existingIndex('public', 'readings', fields);
     const columns = await indexedColumns(
       [
         index({}),
