@@ -1,7 +1,8 @@
 import { DEFAULT_SLO_WINDOW, SLO_WINDOWS, type SloReport, type SloWindowSeconds } from '../contract/slo.ts';
 import type { TelemetrySnapshot } from '../contract/telemetry.ts';
 import { SLO_TARGETS } from './slo-targets.ts';
-import { judgeWindow, SloTickRing } from './slo-window.ts';
+import { judgeWindow, type SloTick } from './slo-window.ts';
+import { RingBuffer } from '../util/ring-buffer.ts';
 
 /** The longest window: the engine keeps this many one-second ticks (15 minutes, like the telemetry history). */
 export const SLO_RING_SECONDS = Math.max(...SLO_WINDOWS);
@@ -13,7 +14,7 @@ export const SLO_RING_SECONDS = Math.max(...SLO_WINDOWS);
  * was late, and is judged as one second). Pure: no timers, no I/O.
  */
 export class SloJudge {
-  private readonly ring = new SloTickRing(SLO_RING_SECONDS);
+  private readonly ring = new RingBuffer<SloTick>(SLO_RING_SECONDS);
   private chosen: SloWindowSeconds = DEFAULT_SLO_WINDOW;
 
   /** Samples the eight metrics of one second. */
@@ -35,7 +36,7 @@ export class SloJudge {
    * count (the window restarts there), for a caller that changed something and wants it judged alone.
    */
   report(windowSeconds: SloWindowSeconds = this.chosen, options: { sinceAt?: number } = {}): SloReport {
-    const newest = this.ring.size > 0 ? this.ring.fromNewest(0).at : null;
+    const newest = this.ring.latest()?.at ?? null;
     return {
       at: newest,
       windowSeconds,

@@ -1,36 +1,11 @@
 import type { SloMetricReport, SloSecond, SloVerdict } from '../contract/slo.ts';
 import type { SloSample, SloTarget } from './slo-targets.ts';
+import type { RingBuffer } from '../util/ring-buffer.ts';
 
 /** One engine tick: when it ended, and each metric's sample in SLO_TARGETS' order. */
 export interface SloTick {
   at: number;
   samples: readonly SloSample[];
-}
-
-/** The ticks kept, oldest first: a fixed ring of the last `capacity` (the longest window). */
-export class SloTickRing {
-  private readonly ticks: (SloTick | undefined)[];
-  private next = 0;
-  private count = 0;
-
-  constructor(readonly capacity: number) {
-    this.ticks = new Array<SloTick | undefined>(capacity);
-  }
-
-  push(tick: SloTick): void {
-    this.ticks[this.next] = tick;
-    this.next = (this.next + 1) % this.capacity;
-    this.count = Math.min(this.count + 1, this.capacity);
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** The `age`-th newest tick (0 = the newest). */
-  fromNewest(age: number): SloTick {
-    return this.ticks[(this.next - 1 - age + this.capacity * 2) % this.capacity]!;
-  }
 }
 
 /** Whether second `a` is worse than `b` for this target: a failed second before a passed one, then the farther value. */
@@ -53,7 +28,7 @@ function toSecond(at: number, sample: SloSample): SloSecond | null {
  * The worst second is a failed one if any (the farthest from the target among them), else the farthest passed one.
  */
 export function judgeWindow(
-  ring: SloTickRing,
+  ring: RingBuffer<SloTick>,
   index: number,
   target: SloTarget,
   windowSeconds: number,
@@ -65,7 +40,7 @@ export function judgeWindow(
   let worst: SloSecond | null = null;
   const limit = Math.min(windowSeconds, ring.size);
   for (let age = 0; age < limit; age++) {
-    const tick = ring.fromNewest(age);
+    const tick = ring.fromNewest(age)!;
     const sample = tick.samples[index]!;
     if (sample.kind === 'absent' || tick.at <= sinceAt) break;
     secondsIn += 1;
@@ -75,7 +50,7 @@ export function judgeWindow(
     else failedSeconds += 1;
     if (worst === null || worse(target, second, worst)) worst = second;
   }
-  const newest = ring.size > 0 ? ring.fromNewest(0) : null;
+  const newest = ring.latest() ?? null;
   const current = newest && newest.at > sinceAt ? toSecond(newest.at, newest.samples[index]!) : null;
   const verdict: SloVerdict = failedSeconds > 0 ? 'fail' : secondsIn === windowSeconds && passedSeconds > 0 ? 'pass' : 'waiting';
   return {

@@ -1,5 +1,5 @@
 import type { TelemetrySnapshot } from '../contract/telemetry.ts';
-import { RingBuffer } from './ring-buffer.ts';
+import { RingBuffer } from '../util/ring-buffer.ts';
 
 /** 15 minutes of 1 s snapshots: the longest window the console charts. */
 export const HISTORY_SECONDS = 900;

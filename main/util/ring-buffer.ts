@@ -28,6 +28,11 @@ export class RingBuffer<T> {
     return result;
   }
 
+  /** The `age`-th newest item (0 = the newest); undefined past the oldest. */
+  fromNewest(age: number): T | undefined {
+    return age < 0 || age >= this.count ? undefined : this.items[(this.start + this.count - 1 - age) % this.capacity];
+  }
+
   latest(): T | undefined {
     return this.count === 0 ? undefined : this.items[(this.start + this.count - 1) % this.capacity];
   }
