@@ -5,7 +5,6 @@ import type { ExistingIndex } from './existing-indexes.ts';
 import type { IndexSpec } from './index-spec.ts';
 import { tableKey, type CostSettings, type TableInfo } from './table-stats.ts';
 import { loadSqlParser } from '../sql/pg-parser.ts';
-import { quoteIdent, quoteQualified } from '../sql/identifiers.ts';
 import { statementReferences } from '../sql/statement-references.ts';
 
 /** A writing statement of the workload: its text, how often it ran and, where measured, the rows it wrote in all. */
@@ -45,8 +44,8 @@ export async function tableWrites(client: pg.Client, writes: readonly WorkloadWr
   for (const write of writes) {
     const parsed = parseWrite((sql) => parser.parse(sql), write.query);
     if (!parsed || parsed.kind === 'delete') continue;
-    const name = parsed.schema === undefined ? quoteIdent(parsed.table) : quoteQualified(parsed.schema, parsed.table);
-    if (!resolved.has(name)) resolved.set(name, await resolveTable(client, name));
+    const name = JSON.stringify([parsed.schema ?? null, parsed.table]);
+    if (!resolved.has(name)) resolved.set(name, await resolveTable(client, parsed.schema ?? null, parsed.table));
     const key = resolved.get(name);
     if (!key) continue;
     const entry = result.get(key) ?? { writes: [] };
@@ -82,12 +81,19 @@ function parseWrite(parse: (sql: string) => { stmts?: { stmt?: Record<string, un
   return null;
 }
 
-/** The table a written name means on this server (the session's search_path), as tableKey; null if it is not there. */
-async function resolveTable(client: pg.Client, name: string): Promise<string | null> {
+/**
+ * The table a written name means on this server (the session's search_path), as tableKey; null if it is not there.
+ * Looked up in the catalog by name, not with to_regclass: that raises an error (logged by the server) for a schema
+ * the role may not use, where the catalog simply has the row.
+ */
+async function resolveTable(client: pg.Client, schema: string | null, table: string): Promise<string | null> {
   const { rows } = await client.query<{ schema: string; table: string }>(
-    `${ADVISOR_MARKER} SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.oid = to_regclass($1)`,
-    [name],
+    `${ADVISOR_MARKER} SELECT n.nspname AS schema, c.relname AS table
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relname = $2 AND (CASE WHEN $1::text IS NULL THEN n.nspname = ANY (current_schemas(true)) ELSE n.nspname = $1 END)
+      ORDER BY array_position(current_schemas(true), n.nspname) NULLS LAST
+      LIMIT 1`,
+    [schema, table],
   );
   return rows[0] ? tableKey(rows[0].schema, rows[0].table) : null;
 }

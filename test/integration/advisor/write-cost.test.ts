@@ -19,6 +19,8 @@ const SETUP = [
   'ANALYZE sensors',
 ];
 
+const ANALYST_PASSWORD = 'hotpath-write-cost-pw';
+
 /** Each an ingest batch of 3,000 rows: 150,000 rows written in all, before the table is read once. */
 const INGEST = 'INSERT INTO readings SELECT g, g % 2000, g % 97 FROM generate_series($1::int, $1::int + 2999) g';
 
@@ -32,6 +34,8 @@ describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server
    * one's calls per unit of weight, so the writes are still charged.
    */
   let withUnseenTemplate: AdvisorReport;
+  /** Analyzed as a role without USAGE on a schema the workload wrote to: its name must not make the analysis fail. */
+  let asAnalyst: AdvisorReport;
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres(server, ['shared_preload_libraries=pg_stat_statements']);
@@ -49,6 +53,11 @@ describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server
       await client.query('ANALYZE readings');
       await client.query('SELECT count(*) FROM sensors WHERE site = 17');
       await client.query('SELECT count(*) FROM readings WHERE site = 17');
+      await client.query('CREATE SCHEMA vault');
+      await client.query('CREATE TABLE vault.audit (id int, note text)');
+      await client.query("INSERT INTO vault.audit VALUES (1, 'x')");
+      await client.query(`CREATE ROLE analyst LOGIN PASSWORD '${ANALYST_PASSWORD}' IN ROLE pg_read_all_stats`);
+      await client.query('GRANT SELECT ON sensors, readings TO analyst');
       // pg_stat_user_tables (how write-heavy each table is) sees this session's counts once they are flushed.
       await client.query('SELECT pg_stat_force_next_flush()');
     } finally {
@@ -63,6 +72,15 @@ describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server
         { name: 'readings_peak', sql: 'SELECT max(value) FROM readings WHERE site = 17', weight: 1 },
       ],
     });
+    const analystUrl = new URL(url);
+    analystUrl.username = 'analyst';
+    analystUrl.password = ANALYST_PASSWORD;
+    // The analyst runs the read too: another role's statements are planned only as a role it may SET ROLE to.
+    const analyst = new pg.Client({ connectionString: analystUrl.toString() });
+    await analyst.connect();
+    await analyst.query('SELECT count(*) FROM sensors WHERE site = 17');
+    await analyst.end();
+    asAnalyst = await analyzeWorkload({ pg: { connectionString: analystUrl.toString() }, budgetBytes: 1e12 });
     readsOnly = await analyzeWorkload({
       pg: { connectionString: url },
       budgetBytes: 1e12,
@@ -92,6 +110,11 @@ describe.each(TEST_SERVERS)('index advisor: write cost subtracted (%s)', (server
     expect(seen?.queryId).not.toBeNull();
     expect(peak).toMatchObject({ queryId: null, calls: seen!.calls });
     expect(withUnseenTemplate.proposals.filter((p) => p.table === 'readings')).toEqual([]);
+  });
+
+  it('reads the written tables from the catalog: a schema the role may not use fails nothing (to_regclass would)', () => {
+    expect(asAnalyst.statements.some((s) => s.query.includes('FROM sensors'))).toBe(true);
+    expect(asAnalyst.proposals.filter((p) => p.table === 'readings')).toEqual([]);
   });
 
   it('without the writes charged, the same read gets its index on the ingest table: the write cost is what kept it out', () => {
