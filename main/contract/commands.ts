@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { engineStatusSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
 import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
-import { databaseActivitySchema, topStatementsSchema } from './database.ts';
+import {
+  databaseActivitySchema,
+  databaseRatesSchema,
+  databaseSizesSchema,
+  lockTreeSchema,
+  topStatementsSchema,
+  vacuumHealthSchema,
+} from './database.ts';
 import {
   advisorReportSchema,
   analyzeParamsSchema,
@@ -90,6 +97,27 @@ export const commandSchemas = {
   'database.cancelQuery': {
     params: z.object({ pid: z.number().int().positive(), confirm: z.literal(true, 'cancelling a query needs confirm: true') }).strict(),
     result: z.object({ cancelled: z.boolean() }),
+  },
+  /** Who blocks whom: sessions waiting for a lock and the sessions holding it (pg_locks, pg_blocking_pids), as a tree. */
+  'database.locks': { params: z.object({}).strict(), result: lockTreeSchema },
+  /** The largest tables (with a statistics-based bloat estimate) and indexes of the current database. */
+  'database.sizes': {
+    params: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict(),
+    result: databaseSizesSchema,
+  },
+  /** Vacuum/analyze ages, dead tuples and transaction-ID wraparound risk, per database and for the top tables. */
+  'database.vacuum': {
+    params: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict(),
+    result: vacuumHealthSchema,
+  },
+  /** pg_stat_database rates (commits, rollbacks, tuples, block hit ratio) from the deltas between samples. */
+  'database.rates': { params: z.object({}).strict(), result: databaseRatesSchema },
+  /** Ends a backend's connection (pg_terminate_backend). `confirm` must be true: the UI asks first. Hotpath's own are refused. */
+  'database.terminateBackend': {
+    params: z
+      .object({ pid: z.number().int().positive(), confirm: z.literal(true, 'terminating a connection needs confirm: true') })
+      .strict(),
+    result: z.object({ terminated: z.boolean() }),
   },
   'cache.status': { params: z.object({}).strict(), result: cacheStatusSchema },
   /** Empties one tier or all of them (other instances' L1 too, through the invalidation bus). */

@@ -42,3 +42,143 @@ export type ActiveConnection = z.infer<typeof activeConnectionSchema>;
 
 export const databaseActivitySchema = z.object({ connections: z.array(activeConnectionSchema) });
 export type DatabaseActivity = z.infer<typeof databaseActivitySchema>;
+
+/**
+ * One session in the lock tree: a session waiting for a lock, or one holding a lock another waits for. The list
+ * is in tree order (each blocker followed by the sessions it blocks, depth-first); `depth` 0 is a root blocker.
+ */
+export const lockSessionSchema = z.object({
+  pid: z.number().int(),
+  /** Depth in the tree: 0 for a session that blocks others and waits for no one (or a cycle's entry). */
+  depth: z.number().int().nonnegative(),
+  /** The sessions this one waits for (pg_blocking_pids), all of them; the tree shows it under the first. */
+  blockedBy: z.array(z.number().int()),
+  /** How many sessions wait on this one, directly or through others. */
+  blocking: z.number().int().nonnegative(),
+  user: z.string().nullable(),
+  application: z.string(),
+  database: z.string().nullable(),
+  state: z.string().nullable(),
+  waitEvent: z.string().nullable(),
+  /** The lock it waits for (`relation public.items RowExclusiveLock`), null when it waits for none. */
+  waitingFor: z.string().nullable(),
+  /** How long it has waited for that lock, ms (pg_locks.waitstart); null when not waiting. */
+  waitingMs: z.number().nonnegative().nullable(),
+  /** Age of its open transaction, ms; null outside a transaction. */
+  transactionAgeMs: z.number().nonnegative().nullable(),
+  query: z.string(),
+  /** False when the role may not see this session's query text (it is another role's; needs pg_read_all_stats). */
+  queryVisible: z.boolean(),
+  ours: z.boolean(),
+});
+export type LockSession = z.infer<typeof lockSessionSchema>;
+
+export const lockTreeSchema = z.object({
+  sessions: z.array(lockSessionSchema),
+  /** What the role could not see and the grant that fixes it; null when nothing is hidden. */
+  notice: z.string().nullable(),
+});
+export type LockTree = z.infer<typeof lockTreeSchema>;
+
+/** A table with its on-disk sizes and the statistics-based bloat estimate (ioguix's, as check_postgres and PgHero use). */
+export const tableSizeSchema = z.object({
+  schema: z.string(),
+  name: z.string(),
+  /** Heap + indexes + TOAST, bytes (pg_total_relation_size). */
+  totalBytes: z.number().nonnegative(),
+  tableBytes: z.number().nonnegative(),
+  indexBytes: z.number().nonnegative(),
+  toastBytes: z.number().nonnegative(),
+  /** Planner's row estimate (pg_class.reltuples); null before the first VACUUM/ANALYZE. */
+  rows: z.number().nullable(),
+  /** Estimated wasted bytes beyond the fillfactor; null when it cannot be estimated (`bloatUnknown` says why). */
+  bloatBytes: z.number().nonnegative().nullable(),
+  /** bloatBytes over the heap (and TOAST) size, 0..1. */
+  bloatShare: z.number().min(0).max(1).nullable(),
+  bloatUnknown: z.string().nullable(),
+});
+export type TableSize = z.infer<typeof tableSizeSchema>;
+
+export const indexSizeSchema = z.object({
+  schema: z.string(),
+  table: z.string(),
+  name: z.string(),
+  bytes: z.number().nonnegative(),
+  /** Index scans since the statistics reset (pg_stat_user_indexes.idx_scan). */
+  scans: z.number().nonnegative(),
+  unique: z.boolean(),
+});
+export type IndexSize = z.infer<typeof indexSizeSchema>;
+
+export const databaseSizesSchema = z.object({
+  databaseBytes: z.number().nonnegative(),
+  tables: z.array(tableSizeSchema),
+  indexes: z.array(indexSizeSchema),
+  /** How the bloat figure is estimated, in a sentence (for the UI's footnote). */
+  bloatMethod: z.string(),
+  notice: z.string().nullable(),
+});
+export type DatabaseSizes = z.infer<typeof databaseSizesSchema>;
+
+/** Transaction-ID age of one database against the freeze limit (autovacuum_freeze_max_age). */
+export const databaseXidAgeSchema = z.object({
+  name: z.string(),
+  /** age(datfrozenxid), transactions. */
+  xidAge: z.number().nonnegative(),
+  /** xidAge over autovacuum_freeze_max_age: at 1 autovacuum forces an anti-wraparound vacuum. */
+  shareOfFreezeMax: z.number().nonnegative(),
+  /** xidAge over the 2^31 hard limit, where PostgreSQL stops assigning transaction IDs. */
+  shareOfWraparound: z.number().nonnegative(),
+});
+export type DatabaseXidAge = z.infer<typeof databaseXidAgeSchema>;
+
+export const tableVacuumSchema = z.object({
+  schema: z.string(),
+  name: z.string(),
+  liveTuples: z.number().nonnegative(),
+  deadTuples: z.number().nonnegative(),
+  /** Rows changed since the last analyze (n_mod_since_analyze). */
+  modifiedSinceAnalyze: z.number().nonnegative(),
+  /** Milliseconds since the last (auto)vacuum/(auto)analyze; null when never. */
+  lastVacuumAgoMs: z.number().nonnegative().nullable(),
+  lastAutovacuumAgoMs: z.number().nonnegative().nullable(),
+  lastAnalyzeAgoMs: z.number().nonnegative().nullable(),
+  lastAutoanalyzeAgoMs: z.number().nonnegative().nullable(),
+  /** age(relfrozenxid), transactions (the larger of the table's and its TOAST table's). */
+  xidAge: z.number().nonnegative(),
+  /** The freeze limit in force for this table (its reloption, else the server's). */
+  freezeMaxAge: z.number().positive(),
+  shareOfFreezeMax: z.number().nonnegative(),
+});
+export type TableVacuum = z.infer<typeof tableVacuumSchema>;
+
+export const vacuumHealthSchema = z.object({
+  /** The server's autovacuum_freeze_max_age. */
+  freezeMaxAge: z.number().positive(),
+  autovacuumOn: z.boolean(),
+  databases: z.array(databaseXidAgeSchema),
+  /** The tables with the oldest transaction IDs, then those with the most dead tuples. */
+  tables: z.array(tableVacuumSchema),
+  notice: z.string().nullable(),
+});
+export type VacuumHealth = z.infer<typeof vacuumHealthSchema>;
+
+/** pg_stat_database of the current database as rates over one window between two samples. */
+export const databaseRatePointSchema = z.object({
+  /** End of the window, epoch ms (engine clock). */
+  at: z.number(),
+  windowMs: z.number().positive(),
+  commitsPerSecond: z.number().nonnegative(),
+  rollbacksPerSecond: z.number().nonnegative(),
+  returnedPerSecond: z.number().nonnegative(),
+  fetchedPerSecond: z.number().nonnegative(),
+  insertedPerSecond: z.number().nonnegative(),
+  updatedPerSecond: z.number().nonnegative(),
+  deletedPerSecond: z.number().nonnegative(),
+  /** blks_hit over blks_hit + blks_read in the window, 0..1; null when no block was asked for. */
+  blockHitRatio: z.number().min(0).max(1).nullable(),
+});
+export type DatabaseRatePoint = z.infer<typeof databaseRatePointSchema>;
+
+export const databaseRatesSchema = z.object({ points: z.array(databaseRatePointSchema) });
+export type DatabaseRates = z.infer<typeof databaseRatesSchema>;

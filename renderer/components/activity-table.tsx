@@ -7,6 +7,7 @@ import { toError } from '../state/to-error.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { EmptyState } from './empty-state.tsx';
 import { EngineErrorText } from './engine-error-text.tsx';
+import { TerminateBackendAction } from './terminate-backend-action.tsx';
 
 /** A backend with a query to cancel: one that is running something right now. */
 function cancellable(c: ActiveConnection): boolean {
@@ -16,7 +17,8 @@ function cancellable(c: ActiveConnection): boolean {
 /**
  * Connections from pg_stat_activity. "Cancel query" never acts at once: a dialog
  * names the backend and its query, and only "Cancel query" there sends
- * `database.cancelQuery` with `confirm: true`.
+ * `database.cancelQuery` with `confirm: true`. "Terminate" (not for Hotpath's own connections) closes the
+ * connection, after its own confirmation.
  */
 export function ActivityTable({ connections }: { connections: ActiveConnection[] }) {
   const database = usePageStore(DATABASE_STORE);
@@ -95,6 +97,7 @@ export function ActivityTable({ connections }: { connections: ActiveConnection[]
                       Cancel query
                     </button>
                   )}
+                  {!c.ours && <TerminateBackendAction pid={c.pid} user={c.user} query={c.query} />}
                 </td>
               </tr>
             ))}

@@ -1,10 +1,34 @@
-import { readActivity, cancelQuery } from '../../database/index.ts';
+import type pg from 'pg';
+import {
+  readActivity,
+  cancelQuery,
+  readLockTree,
+  readDatabaseSizes,
+  readVacuumHealth,
+  DatabaseRatesSampler,
+  terminateBackend,
+} from '../../database/index.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
-type DatabaseCommands = 'database.topStatements' | 'database.activity' | 'database.cancelQuery';
+type DatabaseCommands =
+  | 'database.topStatements'
+  | 'database.activity'
+  | 'database.cancelQuery'
+  | 'database.locks'
+  | 'database.sizes'
+  | 'database.vacuum'
+  | 'database.rates'
+  | 'database.terminateBackend';
 
 /** The database's own view of itself, read through the engine's admin pool of the connected stack. */
 export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseCommands> {
+  // One rates sampler per connected stack: a new stack brings a new admin pool, hence a fresh series.
+  const rateSamplers = new WeakMap<pg.Pool, DatabaseRatesSampler>();
+  const ratesOf = (admin: pg.Pool): DatabaseRatesSampler => {
+    let sampler = rateSamplers.get(admin);
+    if (!sampler) rateSamplers.set(admin, (sampler = new DatabaseRatesSampler(admin)));
+    return sampler;
+  };
   return {
     'database.topStatements': async (p) => ctx.requireConnected().topStatements.sample(p.limit),
     'database.activity': async () => readActivity(ctx.requireConnected().admin),
@@ -15,6 +39,20 @@ export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseComma
         result.cancelled
           ? `Asked PostgreSQL to cancel the query of pid ${p.pid}.`
           : `PostgreSQL could not signal pid ${p.pid} (the connection had just closed).`,
+      );
+      return result;
+    },
+    'database.locks': async () => readLockTree(ctx.requireConnected().admin),
+    'database.sizes': async (p) => readDatabaseSizes(ctx.requireConnected().admin, p.limit),
+    'database.vacuum': async (p) => readVacuumHealth(ctx.requireConnected().admin, p.limit),
+    'database.rates': async () => ratesOf(ctx.requireConnected().admin).sample(),
+    'database.terminateBackend': async (p) => {
+      const result = await terminateBackend(ctx.requireConnected().admin, p.pid);
+      ctx.log(
+        'info',
+        result.terminated
+          ? `Terminated the connection of pid ${p.pid}.`
+          : `PostgreSQL signalled pid ${p.pid}, but it had not ended within the wait (or had just closed).`,
       );
       return result;
     },
