@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDatabaseStore, DATABASE_POLL_MS } from '../../../renderer/state/database-store.ts';
+import { CATALOG_REFRESH_MS, createDatabaseStore, DATABASE_POLL_MS } from '../../../renderer/state/database-store.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
 
 function api() {
@@ -61,5 +61,31 @@ describe('database store', () => {
     const store = createDatabaseStore(engine);
     expect(await store.getState().cancelQuery(4242)).toBe(true);
     expect(engine.callsOf('database.cancelQuery')).toEqual([{ pid: 4242, confirm: true }]);
+  });
+
+  it('reads locks and rates at every poll, sizes and vacuum every 30 s', async () => {
+    const engine = api()
+      .handle('database.locks', () => ({ sessions: [], notice: null }))
+      .handle('database.rates', () => ({ points: [] }))
+      .handle('database.sizes', () => ({ databaseBytes: 1, tables: [], indexes: [], bloatMethod: 'm', notice: null }))
+      .handle('database.vacuum', () => ({ freezeMaxAge: 1, autovacuumOn: true, databases: [], tables: [], notice: null }));
+    const store = createDatabaseStore(engine);
+    store.getState().startPolling();
+    await vi.advanceTimersByTimeAsync(DATABASE_POLL_MS * 3);
+    expect(engine.callsOf('database.locks')).toHaveLength(4);
+    expect(engine.callsOf('database.rates')).toHaveLength(4);
+    expect(engine.callsOf('database.sizes')).toEqual([{ limit: 15 }]);
+    expect(engine.callsOf('database.vacuum')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(CATALOG_REFRESH_MS);
+    expect(engine.callsOf('database.sizes')).toHaveLength(2);
+    expect(store.getState().sizes?.bloatMethod).toBe('m');
+    store.getState().stopPolling();
+  });
+
+  it('sends terminateBackend with confirm: true', async () => {
+    const engine = api().handle('database.terminateBackend', () => ({ terminated: true }));
+    const store = createDatabaseStore(engine);
+    expect(await store.getState().terminateBackend(4242)).toBe(true);
+    expect(engine.callsOf('database.terminateBackend')).toEqual([{ pid: 4242, confirm: true }]);
   });
 });
