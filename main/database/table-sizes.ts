@@ -32,25 +32,49 @@ interface TableRow {
   stats_complete: boolean;
 }
 
-const TABLES_SQL = `
+/**
+ * The size expressions: exact (the size functions, which take an AccessShareLock on each relation and so queue behind
+ * a pending ALTER TABLE) or, when a lock is not granted in time, from pg_class.relpages (as of the last VACUUM,
+ * ANALYZE or index build; no lock).
+ */
+function sizeColumns(exact: boolean): { total: string; table: string; indexes: string; toast: string; index: string } {
+  const bs = "current_setting('block_size')::float8";
+  return exact
+    ? {
+        total: 'pg_total_relation_size(c.oid)',
+        // Heap with its free-space and visibility maps; TOAST (with its index) apart, so the parts add up to the total.
+        table: '(pg_table_size(c.oid) - coalesce(pg_total_relation_size(c.reltoastrelid), 0))',
+        indexes: 'pg_indexes_size(c.oid)',
+        toast: 'coalesce(pg_total_relation_size(c.reltoastrelid), 0)',
+        index: 'pg_relation_size(c.oid)',
+      }
+    : {
+        total: `((c.relpages + coalesce(t.relpages, 0) + coalesce((SELECT sum(ic.relpages) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid), 0)) * ${bs})`,
+        table: `(c.relpages * ${bs})`,
+        indexes: `(coalesce((SELECT sum(ic.relpages) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid), 0) * ${bs})`,
+        toast: `(coalesce(t.relpages, 0) * ${bs})`,
+        index: `(c.relpages * ${bs})`,
+      };
+}
+
+const tablesSql = (exact: boolean, size = sizeColumns(exact)) => `
   WITH tables AS (
     SELECT c.oid, n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, c.relpages::float8 AS heap_pages,
            coalesce(t.relpages, 0)::float8 AS toast_pages, coalesce(t.reltuples, 0)::float8 AS toast_tuples,
            coalesce(substring(array_to_string(c.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 100) AS fillfactor,
            has_table_privilege(c.oid, 'SELECT') AS readable,
            coalesce(greatest(s.last_analyze, s.last_autoanalyze) IS NOT NULL, false) AS analyzed,
-           pg_total_relation_size(c.oid)::float8 AS total_bytes,
-           -- Heap with its free-space and visibility maps; TOAST (with its index) apart, so the parts add up to the total.
-           (pg_table_size(c.oid) - coalesce(pg_total_relation_size(c.reltoastrelid), 0))::float8 AS table_bytes,
-           pg_indexes_size(c.oid)::float8 AS index_bytes,
-           coalesce(pg_total_relation_size(c.reltoastrelid), 0)::float8 AS toast_bytes
+           ${size.total}::float8 AS total_bytes,
+           ${size.table}::float8 AS table_bytes,
+           ${size.indexes}::float8 AS index_bytes,
+           ${size.toast}::float8 AS toast_bytes
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
       LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
      WHERE c.relkind IN ('r', 'm')
        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-     ORDER BY pg_total_relation_size(c.oid) DESC, n.nspname, c.relname
+     ORDER BY ${size.total} DESC, n.nspname, c.relname
      LIMIT $1
   ), widths AS (
     SELECT tb.oid,
@@ -79,8 +103,8 @@ const TABLES_SQL = `
     LEFT JOIN tuples tu ON tu.oid = tb.oid
    ORDER BY tb.total_bytes DESC, tb.schema, tb.name`;
 
-const INDEXES_SQL = `
-  SELECT n.nspname AS schema, t.relname AS table, c.relname AS name, pg_relation_size(c.oid)::float8 AS bytes,
+const indexesSql = (exact: boolean, size = sizeColumns(exact)) => `
+  SELECT n.nspname AS schema, t.relname AS table, c.relname AS name, ${size.index}::float8 AS bytes,
          coalesce(s.idx_scan, 0)::float8 AS scans, i.indisunique AS unique
     FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid
@@ -88,7 +112,7 @@ const INDEXES_SQL = `
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = c.oid
    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-   ORDER BY pg_relation_size(c.oid) DESC, n.nspname, c.relname
+   ORDER BY ${size.index} DESC, n.nspname, c.relname
    LIMIT $1`;
 
 function unknownReason(row: TableRow): string | null {
@@ -99,13 +123,53 @@ function unknownReason(row: TableRow): string | null {
   return null;
 }
 
-/** Reads the `limit` largest tables and indexes, with each table's bloat estimate. */
-export async function readDatabaseSizes(db: Pick<pg.Pool, 'query'>, limit: number): Promise<DatabaseSizes> {
-  const [{ rows: tableRows }, { rows: indexRows }, { rows: info }] = await Promise.all([
-    db.query<TableRow>(TABLES_SQL, [limit]),
-    db.query<IndexSize>(INDEXES_SQL, [limit]),
-    db.query<{ bytes: number; role: string }>('SELECT pg_database_size(current_database())::float8 AS bytes, current_user AS role'),
-  ]);
+/** How long the exact sizes may wait for a relation's lock before the lock-free estimate is used instead. */
+const LOCK_TIMEOUT = '1s';
+
+interface SizeRows {
+  tableRows: TableRow[];
+  indexRows: IndexSize[];
+  info: { bytes: number; role: string };
+}
+
+async function readRows(client: pg.PoolClient, limit: number, exact: boolean): Promise<SizeRows> {
+  await client.query('BEGIN READ ONLY');
+  try {
+    await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+    const { rows: tableRows } = await client.query<TableRow>(tablesSql(exact), [limit]);
+    const { rows: indexRows } = await client.query<IndexSize>(indexesSql(exact), [limit]);
+    const { rows: info } = await client.query<{ bytes: number; role: string }>(
+      'SELECT pg_database_size(current_database())::float8 AS bytes, current_user AS role',
+    );
+    await client.query('COMMIT');
+    return { tableRows, indexRows, info: info[0]! };
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * Reads the `limit` largest tables and indexes, with each table's bloat estimate. The size functions lock each
+ * relation (AccessShareLock): behind a waiting ALTER TABLE they would wait too, and hold up every query queued
+ * after them. So they get LOCK_TIMEOUT; past it, the sizes come from pg_class.relpages, and the notice says so.
+ */
+export async function readDatabaseSizes(db: pg.Pool, limit: number): Promise<DatabaseSizes> {
+  const client = await db.connect();
+  let rows: SizeRows;
+  let estimated = false;
+  try {
+    try {
+      rows = await readRows(client, limit, true);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '55P03') throw error;
+      estimated = true;
+      rows = await readRows(client, limit, false);
+    }
+  } finally {
+    client.release();
+  }
+  const { tableRows, indexRows, info } = rows;
   const tables = tableRows.map((r): TableSize => {
     const reason = unknownReason(r);
     const heapBytes = r.table_bytes + r.toast_bytes;
@@ -124,15 +188,19 @@ export async function readDatabaseSizes(db: Pick<pg.Pool, 'query'>, limit: numbe
     };
   });
   const unreadable = tableRows.filter((r) => !r.readable).length;
-  const role = info[0]!.role;
+  const notices = [
+    estimated
+      ? `A table's lock was not granted within ${LOCK_TIMEOUT} (a statement such as ALTER TABLE holds or waits for it: see Locks), so these sizes are pg_class.relpages as of each table's last VACUUM or ANALYZE, not its files.`
+      : null,
+    unreadable === 0
+      ? null
+      : `${info.role} may not SELECT ${unreadable} of these tables, so PostgreSQL hides their column statistics and their bloat cannot be estimated (sizes are shown). A superuser runs GRANT pg_read_all_data TO ${quoteIdent(info.role)}; (PostgreSQL 14+) or the tables' owner grants SELECT.`,
+  ].filter((n) => n !== null);
   return {
-    databaseBytes: info[0]!.bytes,
+    databaseBytes: info.bytes,
     tables,
     indexes: indexRows,
     bloatMethod: BLOAT_METHOD,
-    notice:
-      unreadable === 0
-        ? null
-        : `${role} may not SELECT ${unreadable} of these tables, so PostgreSQL hides their column statistics and their bloat cannot be estimated (sizes are shown). A superuser runs GRANT pg_read_all_data TO ${quoteIdent(role)}; (PostgreSQL 14+) or the tables' owner grants SELECT.`,
+    notice: notices.length > 0 ? notices.join(' ') : null,
   };
 }

@@ -167,6 +167,27 @@ describe.each(TEST_SERVERS)('database page reads: locks, sizes, vacuum, rates, t
     expect(sizes.indexes.find((i) => i.name === 'items_pkey')).toMatchObject({ table: 'items', unique: true });
   });
 
+  it('does not queue behind a waiting ALTER TABLE: sizes then come from pg_class, and the notice says so', async () => {
+    const holder = await open('holder-app-5');
+    const migration = await open('migrate');
+    await holder.client.query('BEGIN');
+    await holder.client.query('SELECT count(*) FROM items');
+    const altering = errorOf(migration.client.query('ALTER TABLE items ADD COLUMN extra int'));
+    await waitFor('the ALTER TABLE waiting for its lock', async () =>
+      (await readLockTree(pool)).sessions.find((s) => s.pid === migration.pid && s.waitingFor === 'relation items AccessExclusiveLock'),
+    );
+    const sizes = await readDatabaseSizes(pool, 10);
+    expect(sizes.notice).toContain('lock was not granted');
+    const items = sizes.tables.find((t) => t.name === 'items')!;
+    const { rows } = await admin.query<{ pages: number }>("SELECT relpages AS pages FROM pg_class WHERE relname = 'items'");
+    expect(items.tableBytes).toBe(rows[0]!.pages * 8192);
+    expect(items.indexBytes).toBeGreaterThan(0);
+    await holder.client.query('ROLLBACK');
+    expect(await altering).toBeUndefined();
+    await admin.query('ALTER TABLE items DROP COLUMN extra');
+    expect((await readDatabaseSizes(pool, 10)).notice).toBeNull();
+  });
+
   it('reports transaction-ID ages per database and per table, and dead tuples', async () => {
     const health = await readVacuumHealth(pool, 5);
     expect(health.freezeMaxAge).toBe(200_000_000);
