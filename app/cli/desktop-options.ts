@@ -17,6 +17,7 @@ const stackFlagsSchema = z.strictObject({
   readOnly: z.boolean().exactOptional(),
   local: z.boolean().exactOptional(),
   pg: z.string().exactOptional(),
+  pgReplica: z.array(z.string()).exactOptional(),
   redis: z.string().exactOptional(),
   pgPasswordFile: z.string().exactOptional(),
   redisPasswordFile: z.string().exactOptional(),

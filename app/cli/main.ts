@@ -91,6 +91,12 @@ function withStackOptions(command: Command): Command {
   return command
     .option('--local', 'use the local demo stack: embedded PostgreSQL (+ a private redis-server when installed)')
     .option('--pg <url>', 'your PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=verify-full')
+    .option(
+      '--pg-replica <url>',
+      "a read replica of --pg (repeatable: replica-1, replica-2, …): the workload's reads go there round robin; without a password it uses the primary's",
+      collect,
+      [],
+    )
     .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
     .option(
       '--pg-password-file <file>',

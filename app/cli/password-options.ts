@@ -11,6 +11,7 @@ import {
   redisUrlHasPassword,
   withRedisPassword,
 } from '../../main/stack/index.ts';
+import { withReplicaPasswords } from './replica-options.ts';
 
 /**
  * Passwords that stay off the command line (where every local user reads them in /proc/<pid>/cmdline):
@@ -20,6 +21,8 @@ import {
 
 export interface PasswordFlags {
   pg?: string;
+  /** --pg-replica, in the order given (see replica-options.ts). */
+  pgReplica?: string[];
   redis?: string;
   pgPasswordFile?: string;
   redisPasswordFile?: string;
@@ -173,7 +176,14 @@ export async function connectWithPasswords(
   environment: EnvironmentPasswords,
 ): Promise<void> {
   const urls = await applyPasswordFiles(flags, (line) => process.stderr.write(`Warning: ${line}\n`), environment);
-  const connect = (pgUrl: string) => engine.call('stack.connect', urls.redis ? { pgUrl, redisUrl: urls.redis } : { pgUrl });
+  const warn = (line: string) => process.stderr.write(`Warning: ${line}\n`);
+  const replicaUrls = await withReplicaPasswords(flags.pgReplica ?? [], environment, withPgPassword, warn);
+  const connect = (pgUrl: string) =>
+    engine.call('stack.connect', {
+      pgUrl,
+      ...(urls.redis ? { redisUrl: urls.redis } : {}),
+      ...(replicaUrls.length > 0 ? { replicaUrls } : {}),
+    });
   const pgUrl = urls.pg!;
   try {
     await connect(pgUrl);

@@ -4,6 +4,7 @@ import { ContractError } from '../../main/contract/api.ts';
 import type { Engine, EngineOptions } from '../../main/engine/index.ts';
 import { parseMemoryBudget } from '../../main/memory/index.ts';
 import { cacheSettings, type CacheFlags } from './cache-options.ts';
+import { checkReplicaFlags } from './replica-options.ts';
 import { connectWithPasswords, type EnvironmentPasswords, type PasswordFlags } from './password-options.ts';
 
 /**
@@ -29,6 +30,7 @@ export interface StackFlags extends CacheFlags, PasswordFlags {
 /** Combinations that cannot work, refused before anything starts. */
 export function checkStackFlags(flags: StackFlags): void {
   if (flags.local && flags.pg) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
+  checkReplicaFlags(flags);
   if (!flags.local && !flags.pg && (flags.workload || flags.seed)) {
     throw new ContractError(
       'bad-arguments',

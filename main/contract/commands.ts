@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { engineStatusSchema } from './status.ts';
 import { telemetrySnapshotSchema } from './telemetry.ts';
-import { connectionProfileSchema, connectionTestSchema, profileListSchema, saveProfileParamsSchema } from './profiles.ts';
+import {
+  connectionProfileSchema,
+  connectionTestSchema,
+  profileListSchema,
+  replicaUrlsSchema,
+  saveProfileParamsSchema,
+} from './profiles.ts';
 import {
   databaseActivitySchema,
   databaseRatesSchema,
@@ -56,7 +62,9 @@ export const commandSchemas = {
     result: engineStatusSchema,
   },
   'stack.connect': {
-    params: z.object({ pgUrl: z.string().min(1), redisUrl: z.string().min(1).optional() }).strict(),
+    params: z
+      .object({ pgUrl: z.string().min(1), redisUrl: z.string().min(1).optional(), replicaUrls: replicaUrlsSchema.optional() })
+      .strict(),
     result: engineStatusSchema,
   },
   'stack.disconnect': { params: z.object({}).strict(), result: engineStatusSchema },
@@ -77,7 +85,9 @@ export const commandSchemas = {
   'workload.stop': { params: z.object({}).strict(), result: engineStatusSchema },
   'workload.setRate': { params: z.object({ rate: positiveRate }).strict(), result: engineStatusSchema },
   'stack.test': {
-    params: z.object({ pgUrl: z.string().min(1), redisUrl: z.string().min(1).optional() }).strict(),
+    params: z
+      .object({ pgUrl: z.string().min(1), redisUrl: z.string().min(1).optional(), replicaUrls: replicaUrlsSchema.optional() })
+      .strict(),
     result: connectionTestSchema,
   },
   'profiles.list': { params: z.object({}).strict(), result: profileListSchema },

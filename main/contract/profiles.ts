@@ -14,6 +14,9 @@ export const secretStorageSchema = z.object({
 });
 export type SecretStorage = z.infer<typeof secretStorageSchema>;
 
+/** Read replicas' PostgreSQL URLs, one per replica (`replica-1`, `replica-2`, … in this order). */
+export const replicaUrlsSchema = z.array(z.string().min(1)).max(16, 'at most 16 read replicas');
+
 export const connectionProfileSchema = z.object({
   id: z.string(),
   name: z.string(),

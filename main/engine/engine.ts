@@ -35,6 +35,8 @@ import { PoolManager, poolInterval } from '../pool/index.ts';
 import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
 import type { StackHealth } from '../contract/status.ts';
 import { LoadLock } from './load-lock.ts';
+import { closeReplicaPools, openReplicaPools } from './replica-pools.ts';
+import { observeServers } from './server-metrics.ts';
 
 export interface EngineOptions {
   /** The app's data folder: saved connection profiles, and the local demo stack's data by default. */
@@ -271,6 +273,10 @@ export class Engine implements EngineApi {
         ...(this.options.workloadPoolSize === undefined ? {} : { max: this.options.workloadPoolSize }),
       });
       opened.pool = pool;
+      const replicas = await openReplicaPools(stack, {
+        ...(this.options.workloadPoolSize === undefined ? {} : { max: this.options.workloadPoolSize }),
+      });
+      opened.replicas = replicas;
       const cache =
         this.options.cache === false
           ? null
@@ -292,7 +298,7 @@ export class Engine implements EngineApi {
       this.memory.checkBudgetAtRest();
       // The new stack is up: only now is the old one (and its workload) let go.
       if (this.ready) await this.disconnect();
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, cache, advisor, planner, privileges };
+      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, replicas, cache, advisor, planner, privileges };
       // Its own connection: a probe that hangs never holds one of the admin pool's, and is ended when given up.
       const healthProbe = new DedicatedProbe(stack.pg);
       const health: PostgresHealth = new PostgresHealth(healthProbe.probe, (now) => {
@@ -345,7 +351,11 @@ export class Engine implements EngineApi {
     // The workload's schedule stops at once, but its requests in flight are awaited: a saturated workload has
     // thousands waiting for a pool connection, which would run (or wait out their acquire timeout) first. Closing
     // the pool meanwhile fails the waiters at once and closes busy connections as their query ends (bounded).
-    await Promise.all([this.stopWorkload(), this.ready?.pool.close().catch(() => undefined)]);
+    await Promise.all([
+      this.stopWorkload(),
+      this.ready?.pool.close().catch(() => undefined),
+      closeReplicaPools(this.ready?.replicas ?? []),
+    ]);
     const ready = this.ready;
     this.ready = null;
     this.pgHealth = null;
@@ -363,6 +373,7 @@ export class Engine implements EngineApi {
     await ready.planner?.close().catch(() => undefined);
     await ready.cache?.close().catch(() => undefined);
     await ready.pool?.close().catch(() => undefined);
+    await closeReplicaPools(ready.replicas ?? []);
     await ready.admin?.end().catch(() => undefined);
     await ready.stack?.stop();
   }
@@ -407,6 +418,7 @@ export class Engine implements EngineApi {
     const poolSnapshot = this.ready?.pool.snapshot() ?? null;
     const pool = poolSnapshot && this.ready ? poolInterval(poolSnapshot, this.ready.pool.size()) : null;
     if (pool && poolSnapshot) this.metrics.observePool(pool, poolSnapshot.acquireWaitHistograms);
+    if (poolSnapshot && this.ready) observeServers(this.metrics, poolSnapshot, this.ready.replicas);
     const memory = this.memory.interval();
     const snapshot = { at: Date.now(), workload: interval, cache, pool, memory };
     this.history.record(snapshot);

@@ -1,4 +1,4 @@
-import type { PoolManager } from '../pool/index.ts';
+import type { PoolManager, TimedPool } from '../pool/index.ts';
 import {
   loadDemoProfile,
   loadWorkloadProfile,
@@ -20,6 +20,11 @@ import { probeTemplates } from './workload-sql-probe.ts';
 export interface WorkloadSessionOptions {
   /** The stack's workload pool (read-only sessions); the session runs on its normal lane and does not own it. */
   pool: PoolManager;
+  /**
+   * Where the templates' statements run: the read replicas (see ReplicaReads); absent: `pool`. The start-up
+   * queries and the templates' probe use `pool` either way.
+   */
+  reads?: TimedPool;
   /** `demo` or the path of a profile file. */
   profile: string;
   /** Requests per second; the profile's own rate, or 100, when absent. */
@@ -62,7 +67,7 @@ export class WorkloadSession {
     await probeTemplates(pool, profile.name, profile.templates, nextParams);
     // Hybrid requests carry no parameters: the plan selector's generator draws each query when it runs.
     const noParams = (): unknown[] => [];
-    let target = workloadTarget(new PgWorkloadTarget(pool, profile.templates), profile, options.cache);
+    let target = workloadTarget(new PgWorkloadTarget(options.reads ?? pool, profile.templates), profile, options.cache);
     let hybrid: HybridTarget | null = null;
     if (profile.hybrid.length > 0) {
       if (!options.hybrid)

@@ -250,6 +250,7 @@ export class PoolManager {
     if (connection.broken) throw connection.broken;
     const started = this.clock();
     this.metrics.meter.change(started, 0, 1, 0);
+    this.metrics.counters.queries += 1;
     const inFlight = this.limiter ? this.inUseTotal() : 0;
     try {
       const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;

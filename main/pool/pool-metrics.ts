@@ -97,6 +97,8 @@ export interface PoolCounters {
   acquires: LaneCounts;
   timeouts: LaneCounts;
   cancellations: number;
+  /** Queries sent to the server (failed ones included): per server, `hotpath_pool_queries_total`. */
+  queries: number;
   /** Queries that failed (server errors and broken connections). */
   errors: number;
   /** Connections found broken (by an error, a failed check or the server closing them). */
@@ -112,6 +114,7 @@ function zeroCounters(): PoolCounters {
     acquires: zeroCounts(),
     timeouts: zeroCounts(),
     cancellations: 0,
+    queries: 0,
     errors: 0,
     brokenConnections: 0,
     connectFailures: 0,
@@ -136,6 +139,8 @@ export interface PoolSnapshot {
    */
   acquireWaitHistograms: Readonly<Record<Lane, Histogram>>;
   usageUs: LatencyFigures;
+  /** The interval's connection-hold times as recorded (µs), for /metrics; valid until the next snapshot, like `acquireWaitHistograms`. */
+  usageHistogram: Histogram;
   /** See `UtilisationMeter`: null when no connection was held or waited for during the interval. */
   efficiency: number | null;
   busyShare: number;
@@ -150,7 +155,9 @@ export class PoolMetrics {
   private acquireWait: Record<Lane, Histogram>;
   /** The set the previous snapshot handed out; recording switches to it (cleared) at the next one. No allocation. */
   private handedAcquireWait: Record<Lane, Histogram>;
-  private readonly usage = newLatencyHistogram();
+  private usage = newLatencyHistogram();
+  /** The usage histogram the previous snapshot handed out; recording switches to it (cleared) at the next one. */
+  private handedUsage = newLatencyHistogram();
   private intervalStart: number;
 
   constructor(now: number) {
@@ -182,13 +189,17 @@ export class PoolMetrics {
       acquireWaitUs: { high: figures(this.acquireWait.high), normal: figures(this.acquireWait.normal), low: figures(this.acquireWait.low) },
       acquireWaitHistograms: this.acquireWait,
       usageUs: figures(this.usage),
+      usageHistogram: this.usage,
       ...shares,
     };
     const next = this.handedAcquireWait;
     for (const lane of LANES) next[lane].reset();
     this.handedAcquireWait = this.acquireWait;
     this.acquireWait = next;
-    this.usage.reset();
+    const nextUsage = this.handedUsage;
+    nextUsage.reset();
+    this.handedUsage = this.usage;
+    this.usage = nextUsage;
     this.counters = zeroCounters();
     this.intervalStart = now;
     return snapshot;

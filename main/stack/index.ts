@@ -9,4 +9,4 @@ export { maskRedisUrl, parseRedisUrl } from './redis-url.ts';
 export { connectRemoteStack } from './remote/remote-stack.ts';
 export { isSecretKey, maskConnectionString, maskSecretsInText } from './secret-mask.ts';
 export { noPasswordGiven, StackError } from './stack-errors.ts';
-export type { Stack } from './stack.ts';
+export type { Stack, StackReplica } from './stack.ts';

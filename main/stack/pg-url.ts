@@ -72,7 +72,10 @@ function parsePort(text: string, where: string): number {
 /** Splits `host`, `host:port`, `[v6]` or `[v6]:port`; rejects what libpq would read as several hosts. */
 function parseHostPort(authority: string): { host: string; port?: number } {
   if (authority.includes(',')) {
-    throw malformed('it names several hosts', 'Give one host; read replicas are configured separately.');
+    throw malformed(
+      'it names several hosts',
+      "Give one host; give read replicas with --pg-replica (one URL each), or in the profile's read replicas.",
+    );
   }
   let host: string;
   let portText: string | undefined;

@@ -13,6 +13,8 @@ export interface Stack {
   pgDisplayUrl: string;
   /** `null` when no Redis is available: the L2 tier is then disabled (see `notices`). */
   redis: StackRedis | null;
+  /** Read replicas of the primary, in the order given (`replica-1`, `replica-2`, …); empty for the local stack. */
+  replicas: StackReplica[];
   capabilities: StackCapabilities;
   /** Things the operator should know that do not stop the console from working (missing Redis, ...). */
   notices: StackNotice[];
@@ -25,6 +27,16 @@ export interface Stack {
 export interface StackProcess {
   name: 'postgres' | 'redis';
   pid: number;
+}
+
+/** A read replica (a hot standby, or any server with the primary's schema) the workload's reads may go to. */
+export interface StackReplica {
+  /** `replica-1`, `replica-2`, … in the order given: the `server` label of the pool metrics. */
+  name: string;
+  /** What its pools connect with (password included: never log it, show `displayUrl` instead). */
+  pg: pg.ClientConfig;
+  /** The connection as a URL with the password masked. */
+  displayUrl: string;
 }
 
 export interface StackRedis {
@@ -51,7 +63,8 @@ export type StackNoticeCode =
   | 'ignored-url-parameters'
   | 'password-file-ignored'
   | 'tls-fallback'
-  | 'missing-privilege';
+  | 'missing-privilege'
+  | 'replica-not-in-recovery';
 
 export interface StackNotice {
   code: StackNoticeCode;

@@ -55,6 +55,8 @@ export class PrometheusMetrics {
   private readonly poolTimeouts: Counter<'lane'>;
   private readonly poolErrors: Counter;
   private readonly poolEfficiency: Gauge;
+  private readonly poolQueries: Counter<'server'>;
+  private readonly poolUsage: HdrHistogramMetric<'server'>;
   private readonly slo: SloMetrics;
 
   constructor(private readonly closedIntervalLatency: ClosedIntervalLatency) {
@@ -169,6 +171,18 @@ export class PrometheusMetrics {
       help: 'Of the time callers spent in the pool (waiting for a connection or holding one), the share (0..1) their queries ran, last second; absent when the pool was not used.',
       registers,
     });
+    this.poolQueries = new Counter({
+      name: 'hotpath_pool_queries_total',
+      help: 'Queries the workload pools sent, by server (primary, replica-1, …): where the reads went.',
+      labelNames: ['server'],
+      registers,
+    });
+    this.poolUsage = new HdrHistogramMetric(
+      'hotpath_pool_usage_seconds',
+      "How long callers held a connection of a server's workload pool (a one-shot query: its round trip), by server (primary, replica-1, …).",
+      'server',
+      this.registry,
+    );
     this.slo = new SloMetrics(this.registry);
   }
 
@@ -216,6 +230,12 @@ export class PrometheusMetrics {
     if (interval.efficiency === null)
       this.poolEfficiency.remove(); // absent, not 0: nobody used the pool, so there is no share to report
     else this.poolEfficiency.set(measuredRatio(interval.efficiency));
+  }
+
+  /** One server's workload pool over the interval just taken: its queries and how long its connections were held (µs). */
+  observeServer(server: string, queries: number, usage: Histogram): void {
+    this.poolQueries.inc({ server }, queries);
+    this.poolUsage.add(server, usage);
   }
 
   /** The success metrics judged over each window (see slo-metrics.ts), once per tick. */

@@ -8,7 +8,7 @@ import { freePort } from '../../main/stack/local/free-port.ts';
 import type { TestServer } from './databases.ts';
 
 const run = promisify(execFile);
-const PG15_BIN = '/usr/lib/postgresql/15/bin';
+export const PG15_BIN = '/usr/lib/postgresql/15/bin';
 const PASSWORD = 'hotpath-private-pw';
 
 /**
@@ -25,7 +25,7 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-async function ownedTempDir(prefix: string): Promise<string> {
+export async function ownedTempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   if (userInfo().uid === 0) {
     const uid = Number((await run('id', ['-u', 'postgres'])).stdout);
@@ -36,7 +36,7 @@ async function ownedTempDir(prefix: string): Promise<string> {
 }
 
 /** Runs a PostgreSQL binary, as `postgres` when we are root. */
-function asPostgres(binary: string, args: string[]): Promise<unknown> {
+export function asPostgres(binary: string, args: string[]): Promise<unknown> {
   return userInfo().uid === 0 ? run('runuser', ['-u', 'postgres', '--', binary, ...args]) : run(binary, args);
 }
 

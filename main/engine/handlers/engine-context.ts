@@ -12,6 +12,7 @@ import type { PoolManager } from '../../pool/index.ts';
 import type { WorkloadSession } from '../workload-session.ts';
 import type { PlannerThread } from '../planner-thread.ts';
 import type { LoadLock } from '../load-lock.ts';
+import type { ReplicaPool } from '../replica-pools.ts';
 
 /** The connected stack and what the engine holds for it, available while the engine is `ready`. */
 export interface ReadyStack {
@@ -21,6 +22,8 @@ export interface ReadyStack {
   topStatements: TopStatementsSampler;
   /** The workload pool (read-only sessions; lanes: normal = the workload, low = warming and background reads). */
   pool: PoolManager;
+  /** One workload pool per read replica of the stack (empty without replicas); the workload's reads go there. */
+  replicas: ReplicaPool[];
   /** The stack's cache; null when the engine runs with the cache off. */
   cache: CacheSession | null;
   advisor: AdvisorSession;

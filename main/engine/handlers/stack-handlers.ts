@@ -4,8 +4,16 @@ import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type StackCommands = 'engine.status' | 'stack.startLocal' | 'stack.connect' | 'stack.disconnect' | 'stack.test';
 
-function urls(p: { pgUrl: string; redisUrl?: string | undefined }): { pgUrl: string; redisUrl?: string } {
-  return p.redisUrl === undefined ? { pgUrl: p.pgUrl } : { pgUrl: p.pgUrl, redisUrl: p.redisUrl };
+function urls(p: { pgUrl: string; redisUrl?: string | undefined; replicaUrls?: string[] | undefined }): {
+  pgUrl: string;
+  redisUrl?: string;
+  replicaUrls?: string[];
+} {
+  return {
+    pgUrl: p.pgUrl,
+    ...(p.redisUrl === undefined ? {} : { redisUrl: p.redisUrl }),
+    ...(p.replicaUrls === undefined ? {} : { replicaUrls: p.replicaUrls }),
+  };
 }
 
 export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {

@@ -3,6 +3,7 @@ import type { SeedReportPayload } from '../../contract/commands.ts';
 import type { EngineStatus } from '../../contract/status.ts';
 import { describeSeedProgress, seedDemoData } from '../../demo/index.ts';
 import { WorkloadSession } from '../workload-session.ts';
+import { workloadReads } from '../replica-pools.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type WorkloadCommands = 'demo.seed' | 'workload.start' | 'workload.stop' | 'workload.setRate' | 'telemetry.history';
@@ -69,11 +70,13 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
 }
 
 async function startWorkload(ctx: EngineContext, profile: string, rate: number | undefined): Promise<EngineStatus> {
-  const { pool, cache, planner } = ctx.requireReady();
+  const { pool, replicas, cache, planner } = ctx.requireReady();
   // The new workload is loaded, validated and planned while the old one keeps running: a bad profile is
   // refused with the old workload intact, and only a session that opened replaces it.
   const session = await WorkloadSession.open({
     pool,
+    // The templates are read-only: with read replicas they go there (round robin), the rest stays on the primary.
+    ...(replicas.length > 0 ? { reads: workloadReads(pool, replicas) } : {}),
     profile,
     hybrid: (templates, seed) => planner.hybridTarget(templates, seed),
     ...(cache ? { cache } : {}),

@@ -119,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Stack
       pg: admin,
       pgDisplayUrl: `postgres://postgres:****@127.0.0.1:${postgres.port}/${LOCAL_DATABASE}`,
       redis: redis ? { url: redis.url, displayUrl: redis.displayUrl } : null,
+      replicas: [],
       capabilities: { serverVersion: db.serverVersion, pgStatStatements: db.pgStatStatements },
       notices,
       processes: [

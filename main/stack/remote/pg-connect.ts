@@ -11,6 +11,13 @@ export interface VerifiedPgConnection {
   fellBackToPlain: boolean;
 }
 
+/** Stands for "no password" on a connection a client named; its message is classified as auth-failed. */
+export async function refusePasswordLookup(): Promise<string> {
+  throw new Error(
+    'password authentication needs a password, and the connection string has none (password files are not read for connections named from the console)',
+  );
+}
+
 async function connectClient(config: pg.ClientConfig, timeoutMs: number): Promise<pg.Client> {
   // query_timeout bounds the checks run on this client too; the pools get the config without it.
   const client = new pg.Client({ ...config, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parsePgUrl, type ParsedPgUrl } from '../pg-url.ts';
+import { parsePgUrl, type ParsedPgUrl, type PgUrlOptions } from '../pg-url.ts';
 import type { PgTlsOptions } from '../pg-tls.ts';
 import { detectPgStatStatements } from '../pg-stat-statements.ts';
 import { parseRedisUrl } from '../redis-url.ts';
@@ -9,12 +9,15 @@ import { verifyRedis } from '../redis-probe.ts';
 import { maskSecretsInText } from '../secret-mask.ts';
 import { StackError } from '../stack-errors.ts';
 import type { Stack, StackNotice } from '../stack.ts';
-import { connectVerified } from './pg-connect.ts';
+import { connectVerified, refusePasswordLookup } from './pg-connect.ts';
+import { connectReplicas } from './replica-connect.ts';
 
 export interface RemoteStackOptions {
   pgUrl: string;
   /** Omitted: no L2 cache (a notice says so). */
   redisUrl?: string;
+  /** Read replicas' URLs (`replica-1`, … in this order); their passwords are found as the primary's is (see replica-connect.ts). */
+  replicaUrls?: readonly string[];
   /** TLS settings from a saved profile; they win over the URL's ssl* parameters. */
   tls?: PgTlsOptions;
   /** Bound for each connection check (default 10 s, or the URL's connect_timeout). */
@@ -40,13 +43,6 @@ function masked(error: unknown, secrets: Array<string | null | undefined>): unkn
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** Stands for "no password" on a connection a client named; its message is classified as auth-failed. */
-async function refusePasswordLookup(): Promise<string> {
-  throw new Error(
-    'password authentication needs a password, and the connection string has none (password files are not read for connections named from the console)',
-  );
-}
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host.startsWith('/') || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
@@ -113,10 +109,12 @@ function explainedConnectError(
  * connection afterwards; pools are opened by the engine from `stack.pg`.
  */
 export async function connectRemoteStack(options: RemoteStackOptions): Promise<Stack> {
-  const parsed = parsePgUrl(options.pgUrl, {
+  // The replicas' URLs are read with the same TLS settings and timeout.
+  const urlOptions: PgUrlOptions = {
     ...(options.tls ? { tls: options.tls } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-  });
+  };
+  const parsed = parsePgUrl(options.pgUrl, urlOptions);
   // A malformed Redis URL should fail before we spend a connection on PostgreSQL.
   const redis = options.redisUrl !== undefined ? parseRedisUrl(options.redisUrl) : null;
   const timeoutMs = parsed.config.connectionTimeoutMillis ?? options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -167,6 +165,17 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     });
   }
 
+  const replicas = await connectReplicas({
+    ...(options.replicaUrls ? { urls: options.replicaUrls } : {}),
+    urlOptions,
+    timeoutMs,
+    clientNamed,
+    env,
+    primary: { user: parsed.config.user, password: pgPassword.password },
+  });
+  notices.push(...replicas.notices);
+  secrets.push(...replicas.secrets);
+
   if (redis && redisAuth) {
     await verifyRedis(redisAuth.url, timeoutMs).catch((error: unknown) => {
       throw masked(error, secrets);
@@ -185,6 +194,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     pg: config,
     pgDisplayUrl: parsed.displayUrl,
     redis: redis && redisAuth ? { url: redisAuth.url, displayUrl: redis.displayUrl } : null,
+    replicas: replicas.replicas,
     capabilities: { serverVersion, pgStatStatements },
     notices,
     // Nothing is held between calls: the verification client is already closed.

@@ -1,0 +1,93 @@
+import { parsePgUrl, type ParsedPgUrl, type PgUrlOptions } from '../pg-url.ts';
+import { connectionStringPassword, defaultPgUser, resolvePgPassword } from '../pg-password-sources.ts';
+import { maskSecretsInText } from '../secret-mask.ts';
+import { StackError } from '../stack-errors.ts';
+import type { StackNotice, StackReplica } from '../stack.ts';
+import { connectVerified, refusePasswordLookup } from './pg-connect.ts';
+
+/**
+ * The read replicas of a remote stack: each URL parsed like the primary's (same TLS settings from the profile, same
+ * timeout), its password found the way the primary's was (see RemoteStackOptions.passwordSources), then checked
+ * with one bounded connection. A replica whose sources give no password, and that connects as the primary's user,
+ * gets the primary's password: a physical standby has the primary's roles and passwords, so `--pg-password-file`
+ * or the prompt need not be repeated per replica. Nothing is held afterwards; the engine opens their pools.
+ */
+
+export interface ReplicaConnectOptions {
+  /** Absent: no replicas. */
+  urls?: readonly string[];
+  /** The primary's TLS settings and timeout (from a profile or the caller): the replicas' are the same. */
+  urlOptions: PgUrlOptions;
+  timeoutMs: number;
+  /** Only each connection string's own password (a connection a console client named). */
+  clientNamed: boolean;
+  env: Record<string, string | undefined>;
+  /** The primary's user (undefined: the default user) and the password it connected with (null: none). */
+  primary: { user: string | undefined; password: string | null };
+}
+
+export interface ConnectedReplicas {
+  replicas: StackReplica[];
+  notices: StackNotice[];
+  /** The replicas' passwords, for masking any error text. */
+  secrets: string[];
+}
+
+/** `replica-1`, `replica-2`, …: the position in the list the user gave. */
+export function replicaName(index: number): string {
+  return `replica-${index + 1}`;
+}
+
+function replicaError(error: unknown, name: string, displayUrl: string, secrets: Array<string | null>): unknown {
+  if (!(error instanceof StackError)) return error;
+  const message = `Read replica ${name} (${displayUrl}): ${maskSecretsInText(error.message, secrets)}`;
+  return new StackError(error.code, message, error.hint, { cause: error.cause });
+}
+
+async function replicaPassword(parsed: ParsedPgUrl, options: ReplicaConnectOptions): Promise<string | null> {
+  const own = options.clientNamed ? connectionStringPassword(parsed) : await resolvePgPassword(parsed, options.env);
+  if (own.password !== null) return own.password;
+  const user = parsed.config.user ?? defaultPgUser(options.env);
+  return user === (options.primary.user ?? defaultPgUser(options.env)) ? options.primary.password : null;
+}
+
+/** Connects to each replica once, in order; the first that fails rejects with its name and masked URL. */
+export async function connectReplicas(options: ReplicaConnectOptions): Promise<ConnectedReplicas> {
+  const result: ConnectedReplicas = { replicas: [], notices: [], secrets: [] };
+  // All are parsed before any is connected: a malformed URL fails before a connection is spent.
+  const parsedAll = (options.urls ?? []).map((url, index) => {
+    try {
+      return parsePgUrl(url, options.urlOptions);
+    } catch (error) {
+      throw replicaError(error, replicaName(index), '(not shown)', []);
+    }
+  });
+  for (const [index, parsed] of parsedAll.entries()) {
+    const name = replicaName(index);
+    const password = await replicaPassword(parsed, options);
+    if (password !== null) {
+      parsed.config.password = password;
+      result.secrets.push(password);
+    } else if (options.clientNamed) parsed.config.password = refusePasswordLookup;
+    const secrets = [password, options.primary.password];
+    const { client, config } = await connectVerified(parsed, options.timeoutMs).catch((error: unknown) => {
+      throw replicaError(error, name, parsed.displayUrl, secrets);
+    });
+    if (config.password === refusePasswordLookup) delete config.password;
+    try {
+      const { rows } = await client.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery');
+      if (rows[0]?.recovery !== true)
+        result.notices.push({
+          code: 'replica-not-in-recovery',
+          message: `Read replica ${name} (${parsed.displayUrl}) is not in recovery: it accepts writes, so it may be a primary, not a standby.`,
+          hint: 'Check the URL. The workload only reads there (its sessions are read-only), so nothing is written to it either way.',
+        });
+    } catch (error) {
+      throw replicaError(error, name, parsed.displayUrl, secrets);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    result.replicas.push({ name, pg: config, displayUrl: parsed.displayUrl });
+  }
+  return result;
+}
