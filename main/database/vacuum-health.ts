@@ -45,12 +45,12 @@ const TABLES_SQL = `
       JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
       LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
-     WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_toast'
+     -- The catalogs freeze like any table, but their age is what age(datfrozenxid) per database already shows.
+     WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
   )
-  -- The catalogs count for wraparound (they freeze like any table); for dead tuples only the user's tables are listed.
   SELECT * FROM (SELECT * FROM t ORDER BY xid_age / freeze_max_age DESC, schema, name LIMIT $1) oldest
   UNION
-  SELECT * FROM (SELECT * FROM t WHERE schema <> 'pg_catalog' ORDER BY dead DESC, schema, name LIMIT $1) deadest`;
+  SELECT * FROM (SELECT * FROM t ORDER BY dead DESC, schema, name LIMIT $1) deadest`;
 
 /** Reads the wraparound figures of every database and the upkeep of the `limit` oldest and the `limit` deadest tables. */
 export async function readVacuumHealth(db: Pick<pg.Pool, 'query'>, limit: number): Promise<VacuumHealth> {

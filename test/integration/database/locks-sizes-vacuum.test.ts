@@ -202,6 +202,7 @@ describe.each(TEST_SERVERS)('database page reads: locks, sizes, vacuum, rates, t
     expect(churn.lastAnalyzeAgoMs).toBeGreaterThanOrEqual(0);
     expect(churn.lastVacuumAgoMs).toBeNull();
     expect(churn.xidAge).toBeGreaterThan(0);
+    expect(health.tables.every((t) => t.schema === 'public')).toBe(true); // the catalogs count in age(datfrozenxid)
 
     await admin.query('ALTER TABLE items SET (autovacuum_freeze_max_age = 100000)');
     const items = (await readVacuumHealth(pool, 50)).tables.find((t) => t.name === 'items')!;
