@@ -99,6 +99,12 @@ function withStackOptions(command: Command): Command {
     )
     .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
     .option(
+      '--redis-sentinels <host:port,…>',
+      'your Redis behind Sentinel: the sentinels (default port 26379), with --redis-master; instead of --redis',
+    )
+    .option('--redis-master <name>', 'the master name the --redis-sentinels monitor (as in their "sentinel monitor NAME …")')
+    .option('--redis-cluster <host:port,…>', 'your Redis Cluster: seed nodes (default port 6379); instead of --redis')
+    .option(
       '--pg-password-file <file>',
       'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)',
     )
@@ -147,6 +153,8 @@ Examples:
   hotpath serve --local --workload demo --rate 500
   hotpath serve --pg postgres://me@127.0.0.1:5432/app --seed --workload demo
   hotpath serve --pg "host=db dbname=app user=me" --pg-password-file ~/.secrets/db
+  hotpath serve --pg postgres://me@db/app --redis-sentinels s1:26379,s2:26379,s3:26379 --redis-master mymaster
+  hotpath serve --pg postgres://me@db/app --redis-cluster r1:6379,r2:6379,r3:6379
 
 Passwords, as psql takes them (first found wins): the connection string, --pg-password-file, PGPASSWORD,
 the password file (passfile=, PGPASSFILE, ~/.pgpass: mode 0600), then a prompt if the server asks and

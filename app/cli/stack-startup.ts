@@ -6,13 +6,14 @@ import { parseMemoryBudget } from '../../main/memory/index.ts';
 import { cacheSettings, type CacheFlags } from './cache-options.ts';
 import { checkReplicaFlags } from './replica-options.ts';
 import { connectWithPasswords, type EnvironmentPasswords, type PasswordFlags } from './password-options.ts';
+import { checkRedisTopologyFlags, redisUrlOfFlags, type RedisTopologyFlags } from './redis-topology-options.ts';
 
 /**
  * The stack and workload options `serve` and `start` share (app/cli/main.ts declares them once for both), and
  * what both hosts do with them: the headless server (`serve`) and the desktop window (`start`, in Electron's
  * main process, which receives them from the CLI as desktop-options.ts encodes them).
  */
-export interface StackFlags extends CacheFlags, PasswordFlags {
+export interface StackFlags extends CacheFlags, PasswordFlags, RedisTopologyFlags {
   /** e.g. "512MiB"; parsed by parseMemoryBudget. */
   memoryBudget?: string;
   readOnly?: boolean;
@@ -30,6 +31,7 @@ export interface StackFlags extends CacheFlags, PasswordFlags {
 /** Combinations that cannot work, refused before anything starts. */
 export function checkStackFlags(flags: StackFlags): void {
   if (flags.local && flags.pg) throw new ContractError('bad-arguments', 'Choose either --local or --pg, not both.');
+  checkRedisTopologyFlags(flags);
   checkReplicaFlags(flags);
   if (!flags.local && !flags.pg && (flags.workload || flags.seed)) {
     throw new ContractError(
@@ -75,7 +77,9 @@ export async function bringUpStack(
 ): Promise<'connected' | 'not-connected'> {
   if (!flags.local && !flags.pg) return 'not-connected';
   if (flags.pg) {
-    await connectWithPasswords(engine, flags, environmentPasswords);
+    // --redis-sentinels/--redis-master or --redis-cluster as the one Redis URL the password sources then complete.
+    const redis = redisUrlOfFlags(flags);
+    await connectWithPasswords(engine, redis === undefined ? flags : { ...flags, redis }, environmentPasswords);
   } else {
     await engine.call('stack.startLocal', { dataDir: flags.dataDir, redis: flags.localRedis ? 'auto' : 'off' });
   }

@@ -9,6 +9,7 @@ import {
   RedisGuard,
   deadlineFor,
   type GuardLog,
+  type RedisTarget,
   RedisTier,
   FolderTier,
   type ObjectTier,
@@ -17,7 +18,7 @@ import {
   type TieredStats,
   cacheInterval,
 } from '../cache/index.ts';
-import type { Stack } from '../stack/index.ts';
+import { redisTopologyOf, type RedisTopology, type Stack } from '../stack/index.ts';
 import type { CachedQueryRecipe } from './cached-workload-target.ts';
 
 export interface CacheSettings {
@@ -25,6 +26,13 @@ export interface CacheSettings {
   l1Bytes?: number;
   /** The object-store tier: a folder (default: `cache-l3` in the data folder), another store, or none. */
   l3?: { kind: 'folder'; dir?: string; maxBytes?: number } | { kind: 'store'; store: ObjectTier; location: string } | { kind: 'off' };
+}
+
+/** The Redis breaker over one telemetry interval: its state at the end, calls counted in the interval. */
+export interface L2Interval {
+  breakerState: 'closed' | 'open' | 'half-open';
+  errors: number;
+  shortCircuited: number;
 }
 
 export const DEFAULT_L1_BYTES = 128 * 1024 * 1024;
@@ -44,6 +52,7 @@ const REDIS_DEADLINE_MS = deadlineFor(DEFAULT_CONNECTION_TUNING.commandTimeoutMs
  */
 export class CacheSession {
   private previous: TieredStats | null = null;
+  private l2Counted = { errors: 0, shortCircuited: 0 };
   /** The L1 budget the operator chose (or the start-up setting): what the memory manager restores after pressure. */
   configuredL1Bytes: number;
 
@@ -73,14 +82,15 @@ export class CacheSession {
       // One breaker for the one server: the L2's calls and the bus' PUBLISH/SUBSCRIBE meet the same outage.
       const guard = new RedisGuard({ name: stack.redis.displayUrl, deadlineMs: REDIS_DEADLINE_MS, ...(log ? { log } : {}) });
       // The tiered cache jitters TTLs once for every tier, so the Redis tier adds none of its own.
+      const target = redisTarget(redisTopologyOf(stack.redis));
       l2 = new RedisTier({
-        target: { kind: 'standalone', url: stack.redis.url },
+        target,
         keyPrefix: `hotpath:${namespace}:`,
         defaultTtlMs: DEFAULT_TTL_MS,
         ttlJitter: 0,
         guard,
       });
-      bus = new RedisInvalidationBus({ url: stack.redis.url, channel: `hotpath:${namespace}:invalidate`, guard });
+      bus = new RedisInvalidationBus({ target, channel: `hotpath:${namespace}:invalidate`, guard });
       // Not required: until Redis answers, L2 reads are misses and the breaker keeps them cheap.
       await Promise.all([l2.ready(REDIS_READY_MS), bus.ready(REDIS_READY_MS)]);
       locations.push({ tier: 'l2', location: stack.redis.displayUrl, available: true });
@@ -135,6 +145,22 @@ export class CacheSession {
     };
   }
 
+  /**
+   * The Redis breaker's state now and the failed and short-circuited calls (L2 and bus) since the previous call,
+   * for /metrics; null without a Redis.
+   */
+  l2Interval(): L2Interval | null {
+    if (!this.l2) return null;
+    const guard = this.l2.guard;
+    const interval = {
+      breakerState: guard.state,
+      errors: guard.failed - this.l2Counted.errors,
+      shortCircuited: guard.shortCircuited - this.l2Counted.shortCircuited,
+    };
+    this.l2Counted = { errors: guard.failed, shortCircuited: guard.shortCircuited };
+    return interval;
+  }
+
   /** The interval since the previous call (the engine calls this once per telemetry tick). */
   interval(): CacheInterval {
     const now = this.cache.stats();
@@ -182,6 +208,13 @@ function objectTier(setting: CacheSettings['l3'], dataDir: string, namespace: st
   const dir = setting?.dir ?? join(dataDir, 'cache-l3', namespace);
   const maxBytes = setting?.kind === 'folder' ? setting.maxBytes : undefined;
   return { store: new FolderTier({ dir, ...(maxBytes === undefined ? {} : { maxBytes }) }), location: dir };
+}
+
+/** The stack's Redis servers as the cache's L2 tier and invalidation bus connect to them. */
+export function redisTarget(topology: RedisTopology): RedisTarget {
+  if (topology.kind !== 'sentinel') return topology;
+  const { masterName, ...rest } = topology;
+  return { ...rest, name: masterName };
 }
 
 /** A short, stable name for the database: host, port and database name hashed (no secret in it). */

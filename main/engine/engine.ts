@@ -416,6 +416,7 @@ export class Engine implements EngineApi {
     const cache = this.ready?.cache?.interval() ?? null;
     if (cache) this.metrics.observeCache(cache);
     const poolSnapshot = this.ready?.pool.snapshot() ?? null;
+    this.metrics.observeL2(this.ready?.cache?.l2Interval() ?? null);
     const pool = poolSnapshot && this.ready ? poolInterval(poolSnapshot, this.ready.pool.size()) : null;
     if (pool && poolSnapshot) this.metrics.observePool(pool, poolSnapshot.acquireWaitHistograms);
     if (poolSnapshot && this.ready) observeServers(this.metrics, poolSnapshot, this.ready.replicas);

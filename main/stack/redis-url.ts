@@ -1,6 +1,7 @@
 import { maskConnectionString } from './secret-mask.ts';
 import { StackError } from './stack-errors.ts';
 import type { ConnectTarget } from './stack-errors.ts';
+import type { RedisNodeAddress, RedisTopology } from './stack.ts';
 
 export interface ParsedRedisUrl {
   url: string;
@@ -9,6 +10,8 @@ export interface ParsedRedisUrl {
   /** The database number from the path, when one is given. */
   db: number | undefined;
   target: ConnectTarget;
+  /** One server, a Sentinel-managed master or a Cluster, with the passwords the URL carries. */
+  topology: RedisTopology;
 }
 
 const EXAMPLE = 'redis://:password@127.0.0.1:6379/0';
@@ -22,17 +25,29 @@ export function maskRedisUrl(url: string): string {
   return maskConnectionString(url);
 }
 
-/** Validates a redis:// or rediss:// URL (host, port range, database number) before ioredis sees it. */
+/**
+ * Validates a Redis URL before ioredis sees it: redis:// or rediss:// (host, port range, database number), or one
+ * of the two multi-server forms, which list several host:port pairs separated by commas:
+ * `redis+sentinel://[[user]:password@]host:port,…/MASTER-NAME[/db][?sentinelPassword=…]` (the sentinels, port
+ * 26379 by default, and the name of the master they watch) and `redis+cluster://[[user]:password@]host:port,…`
+ * (seed nodes of a Redis Cluster, port 6379 by default).
+ */
 export function parseRedisUrl(input: string): ParsedRedisUrl {
   const url = input.trim();
   if (url === '') throw malformed('it is empty');
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url);
   if (!match) throw malformed(url.includes('://') ? 'it cannot be read as a URL' : 'it does not start with redis:// or rediss://');
   const scheme = (match[1] ?? '').toLowerCase();
+  if (scheme === SENTINEL_SCHEME || scheme === CLUSTER_SCHEME) return parseMultiServerUrl(url, scheme, match);
   if (scheme !== 'redis' && scheme !== 'rediss') {
     const pg = scheme.startsWith('postgres') ? ' (this looks like a PostgreSQL URL)' : '';
     throw malformed(`the scheme "${scheme}://" is not Redis's${pg}`);
   }
+  return parseStandaloneUrl(url, scheme, match);
+}
+
+/** redis:// and rediss://: one server, which ioredis reads from the URL itself. */
+function parseStandaloneUrl(url: string, scheme: string, match: RegExpExecArray): ParsedRedisUrl {
   const authority = match[2] ?? '';
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
   const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(hostPort);
@@ -57,5 +72,121 @@ export function parseRedisUrl(input: string): ParsedRedisUrl {
   }
   const target: ConnectTarget = { host, port };
   if (db !== undefined) target.database = String(db);
-  return { url, displayUrl: maskRedisUrl(url), tls: scheme === 'rediss', db, target };
+  return { url, displayUrl: maskRedisUrl(url), tls: scheme === 'rediss', db, target, topology: { kind: 'standalone', url } };
+}
+
+const SENTINEL_SCHEME = 'redis+sentinel';
+const CLUSTER_SCHEME = 'redis+cluster';
+const DEFAULT_SENTINEL_PORT = 26379;
+const DEFAULT_REDIS_PORT = 6379;
+const SENTINEL_EXAMPLE = 'redis+sentinel://:password@10.0.0.1:26379,10.0.0.2:26379/mymaster';
+const CLUSTER_EXAMPLE = 'redis+cluster://:password@10.0.0.1:6379,10.0.0.2:6379';
+
+/** A Redis server's address as `host:port` (`[v6]:port` for IPv6; the port may be left out for `defaultPort`). */
+export function parseRedisNode(text: string, defaultPort: number, hint: string): RedisNodeAddress {
+  const item = text.trim();
+  const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(item);
+  if (!v6 && item.split(':').length > 2)
+    throw malformed(`the address "${item}" has several colons`, 'Write IPv6 addresses in brackets: [::1]:6379.');
+  const host = v6 ? (v6[1] ?? '') : (item.split(':')[0] ?? '');
+  const portText = v6 ? v6[2] : item.split(':')[1];
+  if (host === '') throw malformed(item === '' ? 'an address in the list is empty' : `the address "${item}" names no host`, hint);
+  if (portText === undefined || portText === '') return { host, port: defaultPort };
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)
+    throw malformed(`the port ${JSON.stringify(portText)} of "${item}" is not a number between 1 and 65535`, hint);
+  return { host, port: Number(portText) };
+}
+
+/** `host:port,host:port` (as --redis-sentinels and --redis-cluster take them) into addresses. */
+export function parseRedisNodeList(text: string, defaultPort: number, hint: string): RedisNodeAddress[] {
+  return text.split(',').map((item) => parseRedisNode(item, defaultPort, hint));
+}
+
+function formatNode(node: RedisNodeAddress): string {
+  return `${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.port}`;
+}
+
+/** The redis+sentinel:// URL of these sentinels and master (no password: the CLI adds it from its sources). */
+export function sentinelRedisUrl(sentinels: readonly RedisNodeAddress[], masterName: string): string {
+  return `${SENTINEL_SCHEME}://${sentinels.map(formatNode).join(',')}/${encodeURIComponent(masterName)}`;
+}
+
+/** The redis+cluster:// URL of these seed nodes (no password). */
+export function clusterRedisUrl(nodes: readonly RedisNodeAddress[]): string {
+  return `${CLUSTER_SCHEME}://${nodes.map(formatNode).join(',')}`;
+}
+
+function decoded(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw malformed(`the ${what} contains an invalid percent-encoding (a % not followed by two hex digits)`);
+  }
+}
+
+/** The user part's name and password (the `password` parameter when the user part has none), and `sentinelPassword`. */
+function credentials(authority: string, query: string): { secrets: { username?: string; password?: string }; sentinelPassword: string } {
+  const at = authority.lastIndexOf('@');
+  const userInfo = at >= 0 ? authority.slice(0, at) : '';
+  const colon = userInfo.indexOf(':');
+  const username = decoded(colon >= 0 ? userInfo.slice(0, colon) : userInfo, 'user name');
+  const params = new URLSearchParams(query.slice(1));
+  const password = (colon >= 0 ? decoded(userInfo.slice(colon + 1), 'password') : '') || (params.get('password') ?? '');
+  return {
+    secrets: { ...(username === '' ? {} : { username }), ...(password === '' ? {} : { password }) },
+    sentinelPassword: params.get('sentinelPassword') ?? '',
+  };
+}
+
+/** redis+sentinel:// and redis+cluster://: several servers, passwords read here (ioredis takes no such URL). */
+function parseMultiServerUrl(url: string, scheme: string, match: RegExpExecArray): ParsedRedisUrl {
+  const sentinel = scheme === SENTINEL_SCHEME;
+  const example = sentinel ? SENTINEL_EXAMPLE : CLUSTER_EXAMPLE;
+  const hint = `A ${sentinel ? 'Sentinel' : 'Cluster'} URL looks like ${example}.`;
+  const authority = match[2] ?? '';
+  const { secrets, sentinelPassword } = credentials(authority, match[4] ?? '');
+  const hostList = authority.slice(authority.lastIndexOf('@') + 1);
+  if (hostList === '') throw malformed(`it names no ${sentinel ? 'sentinel' : 'node'}`, hint);
+  const nodes = parseRedisNodeList(hostList, sentinel ? DEFAULT_SENTINEL_PORT : DEFAULT_REDIS_PORT, hint);
+  const path = (match[3] ?? '').replace(/^\//, '');
+  const first = nodes[0]!;
+  if (!sentinel) {
+    if (path !== '') throw malformed('a Cluster has only database 0, so its URL has no path', hint);
+    return {
+      url,
+      displayUrl: maskRedisUrl(url),
+      tls: false,
+      db: undefined,
+      target: { host: first.host, port: first.port },
+      topology: { kind: 'cluster', nodes, ...secrets },
+    };
+  }
+  const [nameText = '', dbText, ...rest] = path.split('/');
+  const masterName = decoded(nameText, 'master name');
+  if (masterName === '') throw malformed('it names no master (the path is the name the sentinels monitor it by)', hint);
+  if (rest.length > 0 || (dbText !== undefined && !/^\d+$/.test(dbText)))
+    throw malformed(`the path after the master name should be a database number`, hint);
+  const db = dbText === undefined ? undefined : Number(dbText);
+  const target: ConnectTarget = { host: first.host, port: first.port };
+  if (db !== undefined) target.database = String(db);
+  return {
+    url,
+    displayUrl: maskRedisUrl(url),
+    tls: false,
+    db,
+    target,
+    topology: {
+      kind: 'sentinel',
+      sentinels: nodes,
+      masterName,
+      ...secrets,
+      ...(sentinelPassword === '' ? {} : { sentinelPassword }),
+      ...(db === undefined ? {} : { db }),
+    },
+  };
+}
+
+/** Which servers a Redis of the stack is, for the L2 tier and the invalidation bus. */
+export function redisTopologyOf(redis: { url: string; topology?: RedisTopology }): RedisTopology {
+  return redis.topology ?? { kind: 'standalone', url: redis.url };
 }

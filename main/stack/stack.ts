@@ -40,11 +40,36 @@ export interface StackReplica {
 }
 
 export interface StackRedis {
-  /** ioredis URL (password included). */
+  /** ioredis URL (password included); for Sentinel and Cluster the redis+sentinel:// or redis+cluster:// form it was given as. */
   url: string;
   /** The same URL with the password masked. */
   displayUrl: string;
+  /** Where the servers are, parsed from `url` (passwords included); absent: one standalone server at `url`. */
+  topology?: RedisTopology;
 }
+
+export interface RedisNodeAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * One Redis server, a Sentinel-managed master (found by asking the sentinels for `masterName`), or a Cluster (found
+ * from any of its seed `nodes`). `password` is the data servers' (the master's and replicas', every Cluster node's);
+ * `sentinelPassword` the sentinels' own, when they have one.
+ */
+export type RedisTopology =
+  | { kind: 'standalone'; url: string }
+  | {
+      kind: 'sentinel';
+      sentinels: RedisNodeAddress[];
+      masterName: string;
+      username?: string;
+      password?: string;
+      sentinelPassword?: string;
+      db?: number;
+    }
+  | { kind: 'cluster'; nodes: RedisNodeAddress[]; username?: string; password?: string };
 
 export interface StackCapabilities {
   /** `server_version_num`, e.g. 150019 for 15.19, 180004 for 18.4. */

@@ -22,6 +22,15 @@ const WHOLE_WORKLOAD = 'all';
 
 const LANES = ['high', 'normal', 'low'] as const;
 
+const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
+
+/** The Redis breaker's state at a tick's end, and its calls counted since the previous tick. */
+export interface L2BreakerInterval {
+  breakerState: (typeof BREAKER_STATES)[number];
+  errors: number;
+  shortCircuited: number;
+}
+
 /** A rate measured over about a second of wall clock: more digits than this are timer jitter, not information. */
 const measuredRate = (perSecond: number): number => Number(perSecond.toPrecision(4));
 
@@ -47,6 +56,9 @@ export class PrometheusMetrics {
   private readonly cacheEvictions: Counter<'tier'>;
   private readonly cacheBytes: Gauge<'tier'>;
   private readonly cacheEntries: Gauge<'tier'>;
+  private readonly l2BreakerState: Gauge<'state'>;
+  private readonly l2Errors: Counter;
+  private readonly l2ShortCircuited: Counter;
   private readonly poolConnections: Gauge<'state'>;
   private readonly poolLimit: Gauge;
   private readonly poolWaiting: Gauge<'lane'>;
@@ -126,6 +138,22 @@ export class PrometheusMetrics {
       registers,
     });
     this.cacheEntries = new Gauge({ name: 'hotpath_cache_entries', help: 'Entries held by a tier.', labelNames: ['tier'], registers });
+    this.l2BreakerState = new Gauge({
+      name: 'hotpath_l2_breaker_state',
+      help: 'The Redis circuit breaker (shared by the L2 tier and the invalidation bus): 1 for its state (closed, open, half_open), 0 for the others; absent without a Redis.',
+      labelNames: ['state'],
+      registers,
+    });
+    this.l2Errors = new Counter({
+      name: 'hotpath_l2_errors_total',
+      help: 'Redis calls of the L2 tier and the invalidation bus that reached Redis and failed or got no answer in time.',
+      registers,
+    });
+    this.l2ShortCircuited = new Counter({
+      name: 'hotpath_l2_short_circuited_total',
+      help: 'Redis calls the open breaker answered without touching Redis (reads then went to the next tier or the database).',
+      registers,
+    });
     this.poolConnections = new Gauge({
       name: 'hotpath_pool_connections',
       help: 'Workload pool connections by state (idle, active, opening).',
@@ -215,6 +243,18 @@ export class PrometheusMetrics {
       if (stats.bytes !== null) this.cacheBytes.set({ tier }, stats.bytes);
       if (stats.entries !== null) this.cacheEntries.set({ tier }, stats.entries);
     }
+  }
+
+  /** The Redis breaker once per tick; null (no Redis, or not connected) removes the state series. */
+  observeL2(interval: L2BreakerInterval | null): void {
+    if (interval === null) {
+      this.l2BreakerState.reset();
+      return;
+    }
+    for (const state of BREAKER_STATES)
+      this.l2BreakerState.set({ state: state.replace('-', '_') }, state === interval.breakerState ? 1 : 0);
+    if (interval.errors > 0) this.l2Errors.inc(interval.errors);
+    if (interval.shortCircuited > 0) this.l2ShortCircuited.inc(interval.shortCircuited);
   }
 
   observePool(interval: PoolInterval, acquireWait: AcquireWaitHistograms): void {

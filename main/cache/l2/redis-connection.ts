@@ -8,11 +8,19 @@ export type RedisTarget =
       kind: 'sentinel';
       sentinels: Array<Partial<SentinelAddress>>;
       name: string;
+      username?: string;
       password?: string;
       sentinelPassword?: string;
       db?: number;
     }
-  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; password?: string };
+  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; username?: string; password?: string };
+
+/** What differs between the cache's clients: the L2 pipelines its gets; the bus' subscriber re-subscribes itself. */
+export interface ClientRole {
+  autoPipelining?: boolean;
+  /** false: the caller subscribes again after a reconnect (ioredis' own re-subscribe is a promise nobody awaits). */
+  autoResubscribe?: boolean;
+}
 
 export interface ConnectionTuning {
   /** Ceiling on one command, in ms: the most a slow Redis may cost a caller. */
@@ -57,16 +65,29 @@ function nodeOptions(tuning: ConnectionTuning) {
   } satisfies RedisOptions;
 }
 
-export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning): RedisClient {
-  const base = nodeOptions(tuning);
+/**
+ * A master demoted by a failover answers writes with READONLY until Sentinel's CLIENT KILL reaches our connection:
+ * reconnect at once, so that the sentinels are asked for the new master.
+ */
+const reconnectWhenReadOnly = (error: Error): boolean => error.message.startsWith('READONLY');
+
+export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning, role: ClientRole = {}): RedisClient {
+  const base = {
+    ...nodeOptions(tuning),
+    ...(role.autoPipelining === false ? { enableAutoPipelining: false } : {}),
+    ...(role.autoResubscribe === false ? { autoResubscribe: false } : {}),
+  };
+  const user = target.kind !== 'standalone' && target.username !== undefined ? { username: target.username } : {};
   switch (target.kind) {
     case 'standalone':
       return new Redis(target.url, base);
     case 'sentinel':
       return new Redis({
         ...base,
+        ...user,
         sentinels: target.sentinels,
         name: target.name,
+        reconnectOnError: reconnectWhenReadOnly,
         ...(target.password !== undefined ? { password: target.password } : {}),
         ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
         ...(target.db !== undefined ? { db: target.db } : {}),
@@ -78,7 +99,7 @@ export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning)
         enableOfflineQueue,
         enableAutoPipelining,
         clusterRetryStrategy: retryStrategy,
-        redisOptions: { ...perNode, ...(target.password !== undefined ? { password: target.password } : {}) },
+        redisOptions: { ...perNode, ...user, ...(target.password !== undefined ? { password: target.password } : {}) },
       } satisfies ClusterOptions;
       return new Cluster(target.nodes, options);
     }

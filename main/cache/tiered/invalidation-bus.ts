@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { RedisGuard, deadlineFor } from '../l2/redis-guard.ts';
-import { DEFAULT_CONNECTION_TUNING } from '../l2/redis-connection.ts';
+import { createRedisClient, DEFAULT_CONNECTION_TUNING } from '../l2/redis-connection.ts';
+import type { RedisClient, RedisTarget } from '../l2/redis-connection.ts';
 import type { GuardOutcome } from '../l2/redis-guard.ts';
 
 /**
@@ -35,7 +35,10 @@ export function parseInvalidation(text: string): InvalidationMessage | undefined
 }
 
 export interface RedisInvalidationBusOptions {
-  url: string;
+  /** One standalone server; `target` instead for Sentinel or Cluster. */
+  url?: string;
+  /** Where the Redis is (the L2 tier's target): wins over `url`. */
+  target?: RedisTarget;
   /** One channel per cache namespace, e.g. "hotpath:l1-invalidate". */
   channel: string;
   /** Ceiling on one publish or subscribe, in ms, when the bus makes its own guard. */
@@ -52,8 +55,8 @@ export interface RedisInvalidationBusOptions {
  */
 export class RedisInvalidationBus implements InvalidationBus {
   readonly guard: RedisGuard;
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  private readonly publisher: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly handlers = new Set<(message: InvalidationMessage) => void>();
   private subscribed = false;
   private closed = false;
@@ -68,12 +71,16 @@ export class RedisInvalidationBus implements InvalidationBus {
   constructor(private readonly options: RedisInvalidationBusOptions) {
     const timeoutMs = options.commandTimeoutMs ?? 500;
     this.guard = options.guard ?? new RedisGuard({ name: 'the invalidation bus', deadlineMs: deadlineFor(timeoutMs) });
-    const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 10), DEFAULT_CONNECTION_TUNING.maxReconnectDelayMs);
-    const common = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: timeoutMs, retryStrategy };
-    this.publisher = new Redis(options.url, common);
+    const target: RedisTarget | undefined =
+      options.target ?? (options.url === undefined ? undefined : { kind: 'standalone', url: options.url });
+    if (target === undefined) throw new TypeError('RedisInvalidationBus needs a url or a target');
+    // The cache's connection settings (no offline queue, one retry, capped reconnect backoff), this command timeout.
+    const tuning = { ...DEFAULT_CONNECTION_TUNING, commandTimeoutMs: timeoutMs };
+    this.publisher = createRedisClient(target, tuning, { autoPipelining: false });
     // No autoResubscribe: the bus subscribes again itself on 'ready', through the guard. ioredis' own re-subscribe
-    // is a promise nobody awaits, so a connection lost again at that moment was an unhandled rejection.
-    this.subscriber = new Redis(options.url, { ...common, autoResubscribe: false });
+    // is a promise nobody awaits, so a connection lost again at that moment was an unhandled rejection. (A Cluster's
+    // subscriber connection moves to another node by itself and takes its channels along.)
+    this.subscriber = createRedisClient(target, tuning, { autoPipelining: false, autoResubscribe: false });
     // Without listeners, connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
       this.lastError = error.message;

@@ -193,7 +193,8 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     processes: [],
     pg: config,
     pgDisplayUrl: parsed.displayUrl,
-    redis: redis && redisAuth ? { url: redisAuth.url, displayUrl: redis.displayUrl } : null,
+    redis:
+      redis && redisAuth ? { url: redisAuth.url, displayUrl: redis.displayUrl, topology: parseRedisUrl(redisAuth.url).topology } : null,
     replicas: replicas.replicas,
     capabilities: { serverVersion, pgStatStatements },
     notices,

@@ -101,8 +101,20 @@ export async function startPrivateRedis(extraArgs: string[] = [], chosenPort?: n
   };
 }
 
+/** How fast a private Sentinel gives up on a master: the failover tests shorten both. */
+export interface SentinelTimings {
+  /** `sentinel down-after-milliseconds` (default 5000). */
+  downAfterMs?: number;
+  /** `sentinel failover-timeout` (Sentinel's default, 180000, when absent). */
+  failoverTimeoutMs?: number;
+}
+
 /** A private Sentinel watching one master; Sentinel rewrites its config file, so it gets its own temp dir. */
-export async function startPrivateSentinel(masterPort: number, masterName: string): Promise<{ port: number; stop: () => Promise<void> }> {
+export async function startPrivateSentinel(
+  masterPort: number,
+  masterName: string,
+  timings: SentinelTimings = {},
+): Promise<{ port: number; stop: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'hotpath-l2-sentinel-'));
   const port = await freePort();
   const config = join(dir, 'sentinel.conf');
@@ -113,7 +125,8 @@ export async function startPrivateSentinel(masterPort: number, masterName: strin
       'bind 127.0.0.1',
       `dir ${dir}`,
       `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
-      `sentinel down-after-milliseconds ${masterName} 5000`,
+      `sentinel down-after-milliseconds ${masterName} ${timings.downAfterMs ?? 5000}`,
+      ...(timings.failoverTimeoutMs === undefined ? [] : [`sentinel failover-timeout ${masterName} ${timings.failoverTimeoutMs}`]),
       '',
     ].join('\n'),
   );
