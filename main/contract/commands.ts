@@ -13,6 +13,7 @@ import {
   databaseRatesSchema,
   databaseSizesSchema,
   lockTreeSchema,
+  redisOverviewSchema,
   topStatementsSchema,
   vacuumHealthSchema,
 } from './database.ts';
@@ -128,6 +129,17 @@ export const commandSchemas = {
       .object({ pid: z.number().int().positive(), confirm: z.literal(true, 'terminating a connection needs confirm: true') })
       .strict(),
     result: z.object({ terminated: z.boolean() }),
+  },
+  /** The connected Redis: INFO figures, SLOWLOG GET and the biggest keys of a bounded SCAN (MEMORY USAGE); reads only. */
+  'database.redis': {
+    params: z
+      .object({
+        keys: z.number().int().min(1).max(100).default(10),
+        /** At most this many keys are scanned (and sized) for the biggest keys. */
+        scanBudget: z.number().int().min(100).max(100_000).default(5_000),
+      })
+      .strict(),
+    result: redisOverviewSchema,
   },
   'cache.status': { params: z.object({}).strict(), result: cacheStatusSchema },
   /** Empties one tier or all of them (other instances' L1 too, through the invalidation bus). */

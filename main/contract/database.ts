@@ -182,3 +182,64 @@ export type DatabaseRatePoint = z.infer<typeof databaseRatePointSchema>;
 
 export const databaseRatesSchema = z.object({ points: z.array(databaseRatePointSchema) });
 export type DatabaseRates = z.infer<typeof databaseRatesSchema>;
+
+/** One SLOWLOG entry: the command and its key only (values can be user data; Redis itself redacts AUTH). */
+export const redisSlowEntrySchema = z.object({
+  id: z.number().int(),
+  /** When it ran, epoch ms (the server's clock). */
+  at: z.number(),
+  durationMicros: z.number().nonnegative(),
+  command: z.string(),
+  /** The first argument (usually the key), cut to 100 characters; null when none. */
+  key: z.string().nullable(),
+  /** Arguments after the key, not shown. */
+  moreArgs: z.number().int().nonnegative(),
+  client: z.string().nullable(),
+});
+export type RedisSlowEntry = z.infer<typeof redisSlowEntrySchema>;
+
+export const redisBigKeySchema = z.object({
+  key: z.string(),
+  type: z.string(),
+  /** MEMORY USAGE (value, key and overhead), bytes. */
+  bytes: z.number().nonnegative(),
+});
+export type RedisBigKey = z.infer<typeof redisBigKeySchema>;
+
+export const redisOverviewSchema = z.object({
+  /** False when no Redis is connected or it cannot be read; `reason` says why. */
+  available: z.boolean(),
+  reason: z.string().nullable(),
+  server: z
+    .object({
+      displayUrl: z.string(),
+      version: z.string(),
+      uptimeSeconds: z.number().nonnegative(),
+      usedMemoryBytes: z.number().nonnegative(),
+      peakMemoryBytes: z.number().nonnegative(),
+      /** 0 when unlimited. */
+      maxMemoryBytes: z.number().nonnegative(),
+      evictionPolicy: z.string(),
+      fragmentationRatio: z.number().nullable(),
+      /** keyspace_hits over hits + misses since the server started (or CONFIG RESETSTAT); null before any lookup. */
+      hitRatio: z.number().min(0).max(1).nullable(),
+      hits: z.number().nonnegative(),
+      misses: z.number().nonnegative(),
+      evictedKeys: z.number().nonnegative(),
+      expiredKeys: z.number().nonnegative(),
+      connectedClients: z.number().nonnegative(),
+      opsPerSecond: z.number().nonnegative(),
+      /** Keys of the selected database (DBSIZE). */
+      keys: z.number().nonnegative(),
+    })
+    .nullable(),
+  slowlog: z.object({ entries: z.array(redisSlowEntrySchema), error: z.string().nullable() }),
+  bigKeys: z.object({
+    keys: z.array(redisBigKeySchema),
+    /** Keys looked at by the bounded SCAN; `complete` when the scan went round the whole keyspace. */
+    scanned: z.number().int().nonnegative(),
+    complete: z.boolean(),
+    error: z.string().nullable(),
+  }),
+});
+export type RedisOverview = z.infer<typeof redisOverviewSchema>;

@@ -9,3 +9,4 @@ export { readDatabaseSizes } from './table-sizes.ts';
 export { readVacuumHealth } from './vacuum-health.ts';
 export { DatabaseRatesSampler } from './database-rates.ts';
 export { terminateBackend } from './terminate-backend.ts';
+export { readRedisOverview } from './redis-overview.ts';

@@ -4,6 +4,7 @@ import { ActivityTable } from '../components/activity-table.tsx';
 import { DatabaseRatesCharts } from '../components/database-rates-charts.tsx';
 import { DatabaseSizesTables } from '../components/database-sizes.tsx';
 import { LockTreeTable } from '../components/lock-tree.tsx';
+import { RedisOverviewView } from '../components/redis-overview.tsx';
 import { VacuumHealthTables } from '../components/vacuum-health.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
@@ -13,7 +14,7 @@ import { usePolling } from '../hooks/use-polling.ts';
 
 /**
  * The database's own view, in the order an operator looks: who blocks whom, the database's rates, where its time
- * goes, who is connected (with cancel and terminate), then sizes with bloat and vacuum/wraparound upkeep.
+ * goes, who is connected (with cancel and terminate), then sizes with bloat, vacuum/wraparound upkeep, and the Redis.
  */
 export function DatabasePage() {
   const database = usePageStore(DATABASE_STORE);
@@ -31,6 +32,8 @@ export function DatabasePage() {
   const sizesError = usePageState(DATABASE_STORE, (s) => s.sizesError);
   const vacuum = usePageState(DATABASE_STORE, (s) => s.vacuum);
   const vacuumError = usePageState(DATABASE_STORE, (s) => s.vacuumError);
+  const redis = usePageState(DATABASE_STORE, (s) => s.redis);
+  const redisError = usePageState(DATABASE_STORE, (s) => s.redisError);
 
   // Poll only while this page is shown and a stack is connected (the store also pauses while the document is hidden).
   usePolling(database, connected);
@@ -39,7 +42,7 @@ export function DatabasePage() {
     <div className="page page--database">
       <div className="page__header">
         <h1>Database</h1>
-        <p className="page__note">Refreshed every 2 s (sizes and vacuum every 30 s)</p>
+        <p className="page__note">Refreshed every 2 s (sizes, vacuum and Redis every 30 s)</p>
       </div>
       {!connected && known ? (
         <NotConnectedState what="The database view" />
@@ -109,6 +112,18 @@ export function DatabasePage() {
               <VacuumHealthTables health={vacuum} />
             ) : (
               <EmptyState title="Loading vacuum figures…" />
+            )}
+          </section>
+          <section className="card" aria-labelledby="redis-heading">
+            <h2 id="redis-heading" className="section-title">
+              Redis
+            </h2>
+            {redisError ? (
+              <EngineErrorText error={redisError} />
+            ) : redis ? (
+              <RedisOverviewView overview={redis} />
+            ) : (
+              <EmptyState title="Loading Redis figures…" />
             )}
           </section>
         </>

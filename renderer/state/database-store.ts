@@ -5,6 +5,7 @@ import type {
   DatabaseRates,
   DatabaseSizes,
   LockTree,
+  RedisOverview,
   TopStatements,
   VacuumHealth,
 } from '../../main/contract/database.ts';
@@ -14,7 +15,7 @@ import { pageStore } from './page-store.ts';
 
 export const DATABASE_POLL_MS = 2000;
 export const TOP_STATEMENTS_LIMIT = 15;
-/** Sizes (with the bloat estimate) and vacuum ages read the catalogs of every table: every 30 s, not every poll. */
+/** Sizes (with the bloat estimate), vacuum ages and the Redis overview (a SCAN) are heavier reads: every 30 s, not every poll. */
 export const CATALOG_REFRESH_MS = 30_000;
 export const SIZES_LIMIT = 15;
 
@@ -31,6 +32,8 @@ export interface DatabaseState {
   sizesError: Error | null;
   vacuum: VacuumHealth | null;
   vacuumError: Error | null;
+  redis: RedisOverview | null;
+  redisError: Error | null;
   /** True while a page wants fresh data (it may still be paused by a hidden document). */
   polling: boolean;
   startPolling(): void;
@@ -66,6 +69,8 @@ export function createDatabaseStore(api: EngineApi): DatabaseStore {
       sizesError: null,
       vacuum: null,
       vacuumError: null,
+      redis: null,
+      redisError: null,
       polling: false,
       startPolling() {
         set({ polling: true });
@@ -95,16 +100,19 @@ export function createDatabaseStore(api: EngineApi): DatabaseStore {
         });
         if (Date.now() - catalogReadAt < CATALOG_REFRESH_MS) return;
         catalogReadAt = Date.now();
-        const [sizes, vacuum] = await Promise.allSettled([
+        const [sizes, vacuum, redis] = await Promise.allSettled([
           api.call('database.sizes', { limit: SIZES_LIMIT }),
           api.call('database.vacuum', { limit: SIZES_LIMIT }),
+          api.call('database.redis', {}),
         ]);
         set({
           ...(sizes.status === 'fulfilled' ? { sizes: sizes.value, sizesError: null } : { sizesError: toError(sizes.reason) }),
           ...(vacuum.status === 'fulfilled' ? { vacuum: vacuum.value, vacuumError: null } : { vacuumError: toError(vacuum.reason) }),
+          ...(redis.status === 'fulfilled' ? { redis: redis.value, redisError: null } : { redisError: toError(redis.reason) }),
         });
         // A failed read is tried again at the next poll, not in 30 s.
-        if (sizes.status === 'rejected' || vacuum.status === 'rejected') catalogReadAt = Number.NEGATIVE_INFINITY;
+        if (sizes.status === 'rejected' || vacuum.status === 'rejected' || redis.status === 'rejected')
+          catalogReadAt = Number.NEGATIVE_INFINITY;
       },
       async cancelQuery(pid) {
         const { cancelled } = await api.call('database.cancelQuery', { pid, confirm: true });

@@ -7,6 +7,7 @@ import {
   readVacuumHealth,
   DatabaseRatesSampler,
   terminateBackend,
+  readRedisOverview,
 } from '../../database/index.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
@@ -18,7 +19,8 @@ type DatabaseCommands =
   | 'database.sizes'
   | 'database.vacuum'
   | 'database.rates'
-  | 'database.terminateBackend';
+  | 'database.terminateBackend'
+  | 'database.redis';
 
 /** The database's own view of itself, read through the engine's admin pool of the connected stack. */
 export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseCommands> {
@@ -55,6 +57,20 @@ export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseComma
           : `PostgreSQL signalled pid ${p.pid}, but it had not ended within the wait (or had just closed).`,
       );
       return result;
+    },
+    'database.redis': async (p) => {
+      const redis = ctx.requireConnected().stack.redis;
+      if (!redis) {
+        return {
+          available: false,
+          reason:
+            'This stack has no Redis: connect one (a Redis URL with the PostgreSQL one) to see its memory, hit ratio, slow log and biggest keys.',
+          server: null,
+          slowlog: { entries: [], error: null },
+          bigKeys: { keys: [], scanned: 0, complete: false, error: null },
+        };
+      }
+      return readRedisOverview(redis.url, redis.displayUrl, { keys: p.keys, scanBudget: p.scanBudget });
     },
   };
 }

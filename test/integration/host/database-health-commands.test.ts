@@ -87,4 +87,12 @@ describe.each(TEST_SERVERS)('database health commands over the contract WebSocke
     expect(rates.points[0]!.windowMs).toBeGreaterThanOrEqual(1000);
     expect(rates.points[0]!.commitsPerSecond).toBeGreaterThanOrEqual(0);
   });
+
+  it('says the stack has no Redis instead of Redis figures', async () => {
+    expect(await client.call('database.redis', {})).toMatchObject({
+      available: false,
+      server: null,
+      reason: expect.stringContaining('This stack has no Redis'),
+    });
+  });
 });

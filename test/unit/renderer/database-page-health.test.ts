@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { DatabaseSizes, LockSession, VacuumHealth } from '../../../main/contract/database.ts';
+import type { DatabaseSizes, LockSession, RedisOverview, VacuumHealth } from '../../../main/contract/database.ts';
 import { DatabasePage } from '../../../renderer/pages/database-page.tsx';
 import { FakeEngineApi } from './fake-engine-api.ts';
 import { readyStatus } from './fixtures.ts';
@@ -87,6 +87,44 @@ const vacuum: VacuumHealth = {
   notice: null,
 };
 
+const redis: RedisOverview = {
+  available: true,
+  reason: null,
+  server: {
+    displayUrl: 'redis://:****@cache:6379',
+    version: '7.2.4',
+    uptimeSeconds: 7200,
+    usedMemoryBytes: 512 * 1024 ** 2,
+    peakMemoryBytes: 600 * 1024 ** 2,
+    maxMemoryBytes: 1024 ** 3,
+    evictionPolicy: 'allkeys-lru',
+    fragmentationRatio: 1.12,
+    hitRatio: 0.9,
+    hits: 9000,
+    misses: 1000,
+    evictedKeys: 42,
+    expiredKeys: 7,
+    connectedClients: 12,
+    opsPerSecond: 3400,
+    keys: 120_000,
+  },
+  slowlog: {
+    entries: [
+      {
+        id: 9,
+        at: Date.UTC(2026, 11, 6, 12, 0, 0),
+        durationMicros: 12_500,
+        command: 'HGETALL',
+        key: 'session:42',
+        moreArgs: 0,
+        client: '10.0.0.5:51234',
+      },
+    ],
+    error: null,
+  },
+  bigKeys: { keys: [{ key: 'feed:global', type: 'zset', bytes: 48 * 1024 ** 2 }], scanned: 5000, complete: false, error: null },
+};
+
 function engine() {
   return new FakeEngineApi()
     .handle('database.topStatements', () => ({ available: true, reason: null, windowMs: 2000, statements: [] }))
@@ -111,7 +149,8 @@ function engine() {
     .handle('database.rates', () => ({ points: [] }))
     .handle('database.sizes', () => sizes)
     .handle('database.vacuum', () => vacuum)
-    .handle('database.terminateBackend', () => ({ terminated: true }));
+    .handle('database.terminateBackend', () => ({ terminated: true }))
+    .handle('database.redis', () => redis);
 }
 
 function render(api: FakeEngineApi) {
@@ -191,5 +230,31 @@ describe('database page: locks, sizes, vacuum', () => {
     expect(events.textContent).toContain('3,400,000');
     expect(events.textContent).toContain('2 h 0 min ago (auto)');
     expect(events.textContent).toContain('never');
+  });
+
+  it('shows the Redis figures, the slow log and the biggest keys, saying when the keys are a sample', async () => {
+    render(engine());
+    const figures = await screen.findByTestId('redis-info');
+    expect(figures.textContent).toContain('512 MiB (peak 600 MiB; limit 1 GiB, allkeys-lru)');
+    expect(figures.textContent).toContain('90% (9,000 hits, 1,000 misses)');
+    expect(figures.textContent).toContain('42');
+    expect(screen.getByTestId('redis-slowlog').textContent).toContain('HGETALL session:42');
+    expect(screen.getByTestId('redis-slowlog').textContent).toContain('12.5 ms');
+    const big = screen.getByTestId('redis-bigkeys');
+    expect(big.textContent).toContain('of 5,000 scanned of 120,000: a sample');
+    expect(within(big).getByText('feed:global').closest('tr')!.textContent).toContain('48 MiB');
+  });
+
+  it('says which Redis permission is missing instead of the slow log', async () => {
+    const api = engine().handle('database.redis', () => ({
+      ...redis,
+      slowlog: {
+        entries: [],
+        error: 'The Redis user may not run SLOWLOG GET (NOPERM). An admin runs ACL SETUSER <user> +slowlog to allow it.',
+      },
+    }));
+    render(api);
+    expect((await screen.findByTestId('redis-slowlog-error')).textContent).toContain('ACL SETUSER <user> +slowlog');
+    expect(screen.queryByTestId('redis-slowlog')).toBeNull();
   });
 });

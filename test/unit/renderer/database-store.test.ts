@@ -63,12 +63,19 @@ describe('database store', () => {
     expect(engine.callsOf('database.cancelQuery')).toEqual([{ pid: 4242, confirm: true }]);
   });
 
-  it('reads locks and rates at every poll, sizes and vacuum every 30 s', async () => {
+  it('reads locks and rates at every poll, sizes, vacuum and Redis every 30 s', async () => {
     const engine = api()
       .handle('database.locks', () => ({ sessions: [], notice: null }))
       .handle('database.rates', () => ({ points: [] }))
       .handle('database.sizes', () => ({ databaseBytes: 1, tables: [], indexes: [], bloatMethod: 'm', notice: null }))
-      .handle('database.vacuum', () => ({ freezeMaxAge: 1, autovacuumOn: true, databases: [], tables: [], notice: null }));
+      .handle('database.vacuum', () => ({ freezeMaxAge: 1, autovacuumOn: true, databases: [], tables: [], notice: null }))
+      .handle('database.redis', () => ({
+        available: false,
+        reason: 'no Redis',
+        server: null,
+        slowlog: { entries: [], error: null },
+        bigKeys: { keys: [], scanned: 0, complete: false, error: null },
+      }));
     const store = createDatabaseStore(engine);
     store.getState().startPolling();
     await vi.advanceTimersByTimeAsync(DATABASE_POLL_MS * 3);
@@ -76,6 +83,7 @@ describe('database store', () => {
     expect(engine.callsOf('database.rates')).toHaveLength(4);
     expect(engine.callsOf('database.sizes')).toEqual([{ limit: 15 }]);
     expect(engine.callsOf('database.vacuum')).toHaveLength(1);
+    expect(engine.callsOf('database.redis')).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(CATALOG_REFRESH_MS);
     expect(engine.callsOf('database.sizes')).toHaveLength(2);
     expect(store.getState().sizes?.bloatMethod).toBe('m');
