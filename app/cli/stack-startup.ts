@@ -87,6 +87,8 @@ export async function bringUpStack(
   say(
     `Connected to ${stack.pgDisplayUrl} (PostgreSQL ${Math.floor(stack.serverVersion / 10000)})${stack.redisUrl ? `, Redis ${stack.redisUrl}` : ', no Redis'}`,
   );
+  for (const replica of stack.replicas ?? [])
+    say(`Read replica ${replica.name}: ${replica.displayUrl} (the workload's reads go to the replicas)`);
   // The local stack seeds itself; a database of yours only when asked to.
   if (!flags.pg || flags.seed) await engine.call('demo.seed', { chunks: flags.chunks });
   if (flags.workload) {

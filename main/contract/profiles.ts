@@ -23,6 +23,8 @@ export const connectionProfileSchema = z.object({
   /** The URL with its password masked. */
   pgDisplayUrl: z.string(),
   redisDisplayUrl: z.string().nullable(),
+  /** The read replicas' URLs with their passwords masked (absent or empty: none). */
+  replicaDisplayUrls: z.array(z.string()).optional(),
   /** A password is stored encrypted on disk. */
   secretSaved: z.boolean(),
   /** A password is known (saved, or kept in memory this session), so connecting needs no prompt. */
@@ -47,6 +49,8 @@ export const saveProfileParamsSchema = z
     /** Full URL, password included; the password is split off and kept as a secret. */
     pgUrl: z.string().min(1),
     redisUrl: z.string().min(1).optional(),
+    /** Read replicas' URLs; one without a password connects with the primary's (same user). */
+    replicaUrls: replicaUrlsSchema.optional(),
     /** Write the password to disk, encrypted. Off by default: secrets stay in memory. */
     saveSecret: z.boolean().default(false),
   })

@@ -27,6 +27,8 @@ export const stackInfoSchema = z.object({
   /** The PostgreSQL URL with its password masked. */
   pgDisplayUrl: z.string(),
   redisUrl: z.string().nullable(),
+  /** The read replicas the workload's reads go to, by name (`replica-1`, …) with their URLs masked; absent: none. */
+  replicas: z.array(z.object({ name: z.string(), displayUrl: z.string() })).optional(),
   /** `server_version_num`, e.g. 150019. */
   serverVersion: z.number().int(),
   pgStatStatements: z.boolean(),

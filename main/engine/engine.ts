@@ -160,6 +160,7 @@ export class Engine implements EngineApi {
         kind: stack.kind,
         pgDisplayUrl: stack.pgDisplayUrl,
         redisUrl: stack.redis?.displayUrl ?? null,
+        ...(stack.replicas.length > 0 ? { replicas: stack.replicas.map((r) => ({ name: r.name, displayUrl: r.displayUrl })) } : {}),
         serverVersion: stack.capabilities.serverVersion,
         pgStatStatements: stack.capabilities.pgStatStatements,
         ...(this.ready?.privileges ? { privileges: this.ready.privileges } : {}),

@@ -17,6 +17,8 @@ const storedProfileSchema = z.object({
   redisUrl: z.string().min(1).nullable(),
   /** Which of the URLs had a password when saved (so we know to ask for it). */
   hasPassword: z.object({ pg: z.boolean(), redis: z.boolean() }),
+  /** Read replicas, each URL without its password (files written before replicas existed have none). */
+  replicas: z.array(z.object({ url: z.string().min(1), hasPassword: z.boolean() })).default([]),
   /** The passwords, encrypted; only when the user asked for it and a cipher existed. */
   savedSecret: storedSecretSchema.nullable(),
   createdAt: z.number(),

@@ -7,6 +7,7 @@ import { maskPgUrl, parsePgUrl, maskRedisUrl, parseRedisUrl } from '../stack/ind
 import { PROFILES_FILE_NAME, readProfilesFile, writeProfilesFile, type StoredProfile, type StoredSecret } from './profile-file.ts';
 import type { SecretCipher } from './secret-cipher.ts';
 import { joinUrlSecret, splitUrlSecret } from './url-secrets.ts';
+import { replicaConnectionUrls, replicaDisplayUrls, splitReplicas, type StoredReplica } from './profile-replicas.ts';
 
 export type SaveProfileInput = z.output<typeof saveProfileParamsSchema>;
 
@@ -21,6 +22,8 @@ function unmasked<T extends { password: string | null }>(split: T, editing: bool
 export interface ProfileSecrets {
   pg: string | null;
   redis: string | null;
+  /** The read replicas' own passwords, by position (null: none; it then connects with the primary's). */
+  replicas?: (string | null)[];
 }
 
 /** What connecting to a profile needs: the full URLs, passwords included. */
@@ -29,6 +32,8 @@ export interface ProfileConnection {
   name: string;
   pgUrl: string;
   redisUrl: string | null;
+  /** The read replicas' URLs, passwords included where they have their own. */
+  replicaUrls: string[];
 }
 
 export interface ProfileStoreOptions {
@@ -88,7 +93,9 @@ export class ProfileStore {
       const old = index >= 0 ? data.profiles[index]! : null;
       const id = old?.id ?? randomUUID();
       const { hasPassword, secrets } = this.mergedSecrets(old, pg, redis);
-      if (secrets.pg !== null || secrets.redis !== null) this.memory.set(id, secrets);
+      const replicas = this.replicasOf(input.replicaUrls, old);
+      if (replicas.passwords.some((p) => p !== null)) secrets.replicas = replicas.passwords;
+      if (hasAnySecret(secrets)) this.memory.set(id, secrets);
       else this.memory.delete(id);
       const record: StoredProfile = {
         id,
@@ -96,7 +103,10 @@ export class ProfileStore {
         pgUrl: pg.url,
         redisUrl: redis?.url ?? null,
         hasPassword,
-        savedSecret: input.saveSecret ? this.persistable(secrets, old, pg.password !== null || redis?.password != null) : null,
+        replicas: replicas.replicas,
+        savedSecret: input.saveSecret
+          ? this.persistable(secrets, old, pg.password !== null || redis?.password != null || replicas.given)
+          : null,
         createdAt: old?.createdAt ?? this.now(),
         lastUsedAt: old?.lastUsedAt ?? null,
       };
@@ -128,6 +138,17 @@ export class ProfileStore {
     return { hasPassword, secrets };
   }
 
+  /** The replicas a save stores: those given (see splitReplicas), or on an edit without any, the old ones. */
+  private replicasOf(
+    given: readonly string[] | undefined,
+    old: StoredProfile | null,
+  ): { replicas: StoredReplica[]; passwords: (string | null)[]; given: boolean } {
+    const oldPasswords = old ? (this.knownSecrets(old)?.replicas ?? []) : [];
+    if (given === undefined) return { replicas: old?.replicas ?? [], passwords: oldPasswords, given: false };
+    const split = splitReplicas(given, old ? { replicas: old.replicas, passwords: oldPasswords } : null);
+    return { ...split, given: split.passwords.some((p, i) => p !== null && p !== oldPasswords[i]) };
+  }
+
   async delete(id: string): Promise<ProfileList> {
     await this.exclusive(async () => {
       const data = await readProfilesFile(this.file);
@@ -149,7 +170,7 @@ export class ProfileStore {
     let known = this.memory.get(id) ?? null;
     const redisNeeded = profile.hasPassword.redis && known?.redis == null;
     const pgNeeded = profile.hasPassword.pg && password === undefined && known?.pg == null;
-    if (profile.savedSecret && (pgNeeded || redisNeeded)) {
+    if (profile.savedSecret && (pgNeeded || redisNeeded || replicaPasswordsUnknown(profile.replicas, known))) {
       try {
         known = this.decrypt(profile.savedSecret);
       } catch (error) {
@@ -181,12 +202,13 @@ export class ProfileStore {
       name: profile.name,
       pgUrl: joinUrlSecret(profile.pgUrl, pgPassword),
       redisUrl: profile.redisUrl === null ? null : joinUrlSecret(profile.redisUrl, redisPassword),
+      replicaUrls: replicaConnectionUrls(profile.replicas, known?.replicas),
     };
   }
 
   /** Keeps a password that just worked (typed at connect) for the rest of the session. */
   remember(id: string, pgPassword: string): void {
-    this.memory.set(id, { pg: pgPassword, redis: this.memory.get(id)?.redis ?? null });
+    this.memory.set(id, { ...this.memory.get(id), pg: pgPassword, redis: this.memory.get(id)?.redis ?? null });
   }
 
   async markUsed(id: string): Promise<void> {
@@ -221,6 +243,7 @@ export class ProfileStore {
       secretAvailable: !needsSecret || covered || decryptable,
       needsSecret,
       lastUsedAt: profile.lastUsedAt,
+      ...(profile.replicas.length > 0 ? { replicaDisplayUrls: replicaDisplayUrls(profile.replicas) } : {}),
     };
   }
 
@@ -239,7 +262,7 @@ export class ProfileStore {
   /** What to write to disk when the user asked to save the password. */
   private persistable(secrets: ProfileSecrets, old: StoredProfile | null, newPassword: boolean): StoredSecret | null {
     const cipher = this.options.cipher;
-    if (cipher && (secrets.pg !== null || secrets.redis !== null)) {
+    if (cipher && hasAnySecret(secrets)) {
       return { kind: cipher.kind, data: cipher.encrypt(JSON.stringify(secrets)) };
     }
     // No new password and nothing we could re-encrypt (no cipher, or another key): keep what is there.
@@ -252,7 +275,11 @@ export class ProfileStore {
     if (cipher.kind !== secret.kind)
       throw new Error(`it was encrypted with ${describeKind(secret.kind)}, and this host uses ${describeKind(cipher.kind)}`);
     const parsed = JSON.parse(cipher.decrypt(secret.data)) as Partial<ProfileSecrets>;
-    return { pg: typeof parsed.pg === 'string' ? parsed.pg : null, redis: typeof parsed.redis === 'string' ? parsed.redis : null };
+    return {
+      pg: typeof parsed.pg === 'string' ? parsed.pg : null,
+      redis: typeof parsed.redis === 'string' ? parsed.redis : null,
+      ...(Array.isArray(parsed.replicas) ? { replicas: parsed.replicas.map((p) => (typeof p === 'string' ? p : null)) } : {}),
+    };
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -260,6 +287,15 @@ export class ProfileStore {
     this.writes = result.catch(() => undefined);
     return result;
   }
+}
+
+/** Some replica has a password of its own that memory does not hold (a saved secret may). */
+function replicaPasswordsUnknown(replicas: readonly StoredReplica[], known: ProfileSecrets | null): boolean {
+  return replicas.some((r) => r.hasPassword) && known?.replicas === undefined;
+}
+
+function hasAnySecret(secrets: ProfileSecrets): boolean {
+  return secrets.pg !== null || secrets.redis !== null || (secrets.replicas ?? []).some((p) => p !== null);
 }
 
 function describeKind(kind: StoredSecret['kind']): string {

@@ -8,6 +8,8 @@ import { ConnectionFormActions, type ConnectionFormBusy } from './connection-for
 import { ConnectionTestResult } from './connection-test-result.tsx';
 import { EngineErrorText } from './engine-error-text.tsx';
 import { RememberPasswordField } from './remember-password-field.tsx';
+import { ReplicaUrlsField } from './replica-urls-field.tsx';
+import { replicaText, replicaUrlsOf } from '../forms/replica-urls.ts';
 import { TextField } from './text-field.tsx';
 
 interface ConnectionFormProps {
@@ -25,10 +27,15 @@ interface FieldError {
   error: Error;
 }
 
-/** The URLs as the engine takes them: trimmed, an empty Redis URL left out. */
-function stackUrls(pgUrl: string, redisUrl: string): { pgUrl: string; redisUrl?: string } {
+/** The URLs as the engine takes them: trimmed, an empty Redis URL left out, the replicas one per line. */
+function stackUrls(pgUrl: string, redisUrl: string, replicas: string): { pgUrl: string; redisUrl?: string; replicaUrls?: string[] } {
   const redis = redisUrl.trim();
-  return redis === '' ? { pgUrl: pgUrl.trim() } : { pgUrl: pgUrl.trim(), redisUrl: redis };
+  const replicaUrls = replicaUrlsOf(replicas);
+  return {
+    pgUrl: pgUrl.trim(),
+    ...(redis === '' ? {} : { redisUrl: redis }),
+    ...(replicaUrls.length > 0 ? { replicaUrls } : {}),
+  };
 }
 
 /**
@@ -45,6 +52,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
   const [name, setName] = useState(editing?.name ?? '');
   const [pgUrl, setPgUrl] = useState(editing?.pgDisplayUrl ?? '');
   const [redisUrl, setRedisUrl] = useState(editing?.redisDisplayUrl ?? '');
+  const [replicas, setReplicas] = useState(replicaText(editing?.replicaDisplayUrls));
   const [remember, setRemember] = useState(editing?.secretSaved ?? false);
   const [busy, setBusy] = useState<ConnectionFormBusy>(null);
   const [failure, setFailure] = useState<FieldError | null>(null);
@@ -54,7 +62,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
   const [savedId, setSavedId] = useState<string | null>(editing?.id ?? null);
 
   const errorFor = (field: ConnectionField) => (failure?.field === field ? failure.error : null);
-  const urls = stackUrls(pgUrl, redisUrl);
+  const urls = stackUrls(pgUrl, redisUrl, replicas);
 
   const begin = (what: ConnectionFormBusy): boolean => {
     if (pgUrl.trim() === '') {
@@ -90,6 +98,8 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
         ...(savedId ? { id: savedId } : {}),
         name: name.trim() || suggestProfileName(pgUrl),
         ...urls,
+        // An edit that clears the field removes the replicas (absent would keep them).
+        ...(savedId && !urls.replicaUrls ? { replicaUrls: [] } : {}),
         saveSecret: remember && (secretStorage?.canPersist ?? false),
       });
       setSavedId(profile.id);
@@ -130,6 +140,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
         error={errorFor('pgUrl')}
         invalid={missingUrl ? 'Enter a PostgreSQL URL, e.g. postgres://user:password@host:5432/database.' : null}
       />
+      <ReplicaUrlsField value={replicas} onChange={setReplicas} error={errorFor('replicaUrls')} />
       <TextField
         label="Redis URL (optional)"
         value={redisUrl}

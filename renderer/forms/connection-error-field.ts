@@ -1,6 +1,6 @@
 import { codeOf } from '../state/to-error.ts';
 
-export type ConnectionField = 'name' | 'pgUrl' | 'redisUrl' | 'form';
+export type ConnectionField = 'name' | 'pgUrl' | 'redisUrl' | 'replicaUrls' | 'form';
 
 /** Codes of connection failures (see main/stack/stack-errors.ts); they belong next to a URL field. */
 const CONNECTION_CODES = new Set([
@@ -35,9 +35,12 @@ export function fieldOfError(error: Error): ConnectionField {
   if (code === 'bad-request') {
     if (/\bname\b/i.test(message)) return 'name';
     if (/redisUrl/.test(message)) return 'redisUrl';
+    if (/replicaUrls/.test(message)) return 'replicaUrls';
     if (/pgUrl/.test(message)) return 'pgUrl';
     return 'form';
   }
+  // A read replica's failure names it ("Read replica replica-2 (…): …"; see main/stack/remote/replica-connect.ts).
+  if (code !== undefined && CONNECTION_CODES.has(code) && /^Read replica /.test(message)) return 'replicaUrls';
   if (code !== undefined && CONNECTION_CODES.has(code)) return /\bredis\b/i.test(message) ? 'redisUrl' : 'pgUrl';
   return 'form';
 }

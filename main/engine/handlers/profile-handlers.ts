@@ -18,6 +18,7 @@ export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommand
         () =>
           connectRemoteStack({
             ...(target.redisUrl === null ? { pgUrl: target.pgUrl } : { pgUrl: target.pgUrl, redisUrl: target.redisUrl }),
+            ...(target.replicaUrls.length > 0 ? { replicaUrls: target.replicaUrls } : {}),
             readOnly: ctx.readOnly,
             passwordSources: ctx.passwordSources,
           }),

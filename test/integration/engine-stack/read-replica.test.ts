@@ -94,6 +94,7 @@ describe('read replicas: workload reads on a streaming replica, writes on the pr
     ]);
     try {
       await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 120_000);
+      expect(cli.stdout()).toMatch(/Read replica replica-1: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
       const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())![1]!;
       const queries = async (): Promise<Map<string, number>> => {
         const family = parseExposition(await (await fetch(`${base}/metrics`)).text()).get('hotpath_pool_queries_total');
