@@ -68,6 +68,8 @@ export const cacheStatusSchema = z.object({
       /** Calls the open breaker answered without touching Redis, since connect. */
       shortCircuited: z.number().int().nonnegative(),
       lastError: z.string().nullable(),
+      /** How the Redis is reached: one server, a master found through Sentinel, or a Cluster. */
+      topology: z.enum(['standalone', 'sentinel', 'cluster']).optional(),
     })
     .optional(),
 });

@@ -53,6 +53,8 @@ const REDIS_DEADLINE_MS = deadlineFor(DEFAULT_CONNECTION_TUNING.commandTimeoutMs
 export class CacheSession {
   private previous: TieredStats | null = null;
   private l2Counted = { errors: 0, shortCircuited: 0 };
+  /** How the stack's Redis is reached (for cache.status). */
+  private redisKind: RedisTopology['kind'] = 'standalone';
   /** The L1 budget the operator chose (or the start-up setting): what the memory manager restores after pressure. */
   configuredL1Bytes: number;
 
@@ -105,7 +107,9 @@ export class CacheSession {
       ...(bus ? { bus } : {}),
     });
     const ownFolder = settings.l3?.kind === 'store' ? undefined : l3?.store;
-    return new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool, l1Bytes, ownFolder);
+    const session = new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool, l1Bytes, ownFolder);
+    if (stack.redis) session.redisKind = redisTopologyOf(stack.redis).kind;
+    return session;
   }
 
   /** Runs a hot key's query again on the pool's low lane (read-only sessions, like the workload's). */
@@ -142,6 +146,7 @@ export class CacheSession {
       errors: guard.failed,
       shortCircuited: guard.shortCircuited,
       lastError: guard.lastError ?? l2.lastError ?? this.bus?.lastError ?? null,
+      topology: this.redisKind,
     };
   }
 

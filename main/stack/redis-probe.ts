@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { classifyRedisConnectError, StackError } from './stack-errors.ts';
+import type { ConnectTarget } from './stack-errors.ts';
 import { parseRedisUrl } from './redis-url.ts';
 import type { RedisTopology } from './stack.ts';
 
@@ -11,7 +12,22 @@ import type { RedisTopology } from './stack.ts';
 export async function verifyRedis(url: string, timeoutMs: number): Promise<void> {
   const parsed = parseRedisUrl(url);
   const target = { ...parsed.target, timeoutMs };
-  const redis = probeClient(parsed.topology, timeoutMs);
+  if (parsed.topology.kind === 'sentinel') await checkSentinelsKnowMaster(parsed.topology, timeoutMs);
+  await bounded(probeClient(parsed.topology, timeoutMs), timeoutMs, target, async (redis) => {
+    await redis.connect();
+    const pong = await redis.ping();
+    if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
+    if (parsed.db !== undefined && redis instanceof Redis) await redis.select(parsed.db);
+  });
+}
+
+/** One exchange on a client that tries once, under a deadline; the client is disconnected after. */
+async function bounded<C extends Redis | Cluster, T>(
+  redis: C,
+  timeoutMs: number,
+  target: ConnectTarget,
+  work: (redis: C) => Promise<T>,
+): Promise<T> {
   // ioredis rejects connect() with a bare "Connection is closed."; the cause arrives as an `error` event.
   let lastError: unknown;
   redis.on('error', (error) => {
@@ -21,23 +37,59 @@ export async function verifyRedis(url: string, timeoutMs: number): Promise<void>
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Redis connect timed out after ${timeoutMs} ms`)), timeoutMs);
   });
-  const exchange = (async () => {
-    await redis.connect();
-    const pong = await redis.ping();
-    if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
-    if (parsed.db !== undefined && redis instanceof Redis) await redis.select(parsed.db);
-  })();
+  const exchange = work(redis);
   // When the deadline wins, the exchange still settles later: keep that from becoming an unhandled rejection.
   exchange.catch(() => undefined);
   try {
-    await Promise.race([exchange, deadline]);
+    return await Promise.race([exchange, deadline]);
   } catch (error) {
     const cause = lastError !== undefined && /Connection is closed/.test((error as Error).message) ? lastError : error;
-    throw cause instanceof StackError ? cause : classifyRedisConnectError(cause, target);
+    throw cause instanceof StackError ? cause : classifyRedisConnectError(cause, { ...target, timeoutMs });
   } finally {
     clearTimeout(timer);
     redis.disconnect();
   }
+}
+
+/**
+ * Asks each sentinel for the master's address before connecting through them: ioredis reports a name no sentinel
+ * monitors as a connection closed during the handshake, which sends the operator after the network instead of the
+ * name. Passes when one sentinel names an address; refuses with `redis-master-unknown` when those that answer do
+ * not know the name, and with the first sentinel's connection error when none answers.
+ */
+async function checkSentinelsKnowMaster(topology: Extract<RedisTopology, { kind: 'sentinel' }>, timeoutMs: number): Promise<void> {
+  let answered = false;
+  let firstError: unknown;
+  for (const sentinel of topology.sentinels) {
+    const client = new Redis({
+      host: sentinel.host,
+      port: sentinel.port,
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      ...(topology.sentinelPassword === undefined ? {} : { password: topology.sentinelPassword }),
+    });
+    try {
+      const address = await bounded(client, timeoutMs, sentinel, async (redis) => {
+        await redis.connect();
+        return await redis.call('SENTINEL', 'get-master-addr-by-name', topology.masterName);
+      });
+      if (Array.isArray(address)) return;
+      answered = true;
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (!answered) throw firstError;
+  const where = topology.sentinels.map((s) => `${s.host}:${s.port}`).join(', ');
+  throw new StackError(
+    'redis-master-unknown',
+    `The sentinels at ${where} monitor no master named "${topology.masterName}".`,
+    'Check --redis-master (the name after the sentinels in a redis+sentinel:// URL): SENTINEL MASTERS on a sentinel lists the names it monitors.',
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ export type StackErrorCode =
   | 'connection-closed'
   | 'auth-failed'
   | 'database-missing'
+  | 'redis-master-unknown'
   | 'permission-denied'
   | 'tls-required'
   | 'tls-not-supported'

@@ -35,6 +35,7 @@ export function CacheTiers({ status }: { status: CacheStatusPayload }) {
           ))}
         </tbody>
       </table>
+      {status.l2 && <RedisHealth l2={status.l2} />}
       {l1 && (
         <p className="cache-tiers__usage" data-testid="cache-l1-usage">
           L1 holds <strong>{(l1.bytes / MiB).toFixed(1)} MiB</strong> of{' '}
@@ -49,6 +50,24 @@ export function CacheTiers({ status }: { status: CacheStatusPayload }) {
         {formatCount(status.hotKeys)} hot keys known from recent traffic.
       </p>
     </div>
+  );
+}
+
+const TOPOLOGY_NAMES = { standalone: 'one server', sentinel: 'master found through Sentinel', cluster: 'Cluster' } as const;
+const BREAKER_TEXT = {
+  closed: 'closed (calls go to Redis)',
+  open: 'open (reads skip Redis and go to the next tier or the database)',
+  'half-open': 'half-open (one probe call decides)',
+} as const;
+
+/** The Redis behind L2 and the invalidation bus: its circuit breaker and the failures since connect. */
+function RedisHealth({ l2 }: { l2: NonNullable<CacheStatusPayload['l2']> }) {
+  return (
+    <p className="field__help" data-testid="cache-l2-health">
+      Redis{l2.topology ? ` (${TOPOLOGY_NAMES[l2.topology]})` : ''}: breaker {BREAKER_TEXT[l2.breakerState]}; since connect{' '}
+      {formatCount(l2.errors)} failed calls, {formatCount(l2.shortCircuited)} skipped while open, {formatCount(l2.breakerTransitions)}{' '}
+      breaker changes.{l2.lastError ? ` Last error: ${l2.lastError}` : ''}
+    </p>
   );
 }
 

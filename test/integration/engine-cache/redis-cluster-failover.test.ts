@@ -78,6 +78,7 @@ describe('the engine on a Redis Cluster: a master killed under load', () => {
       60_000,
     );
     const after = await engine.call('cache.status', {});
+    expect(after.l2!.topology).toBe('cluster');
     expect(after.l2!.errors + after.l2!.shortCircuited).toBeGreaterThan(outageBefore.l2!.errors + outageBefore.l2!.shortCircuited);
     await waitFor('the breaker closed', async () =>
       (await engine.call('cache.status', {})).l2!.breakerState === 'closed' ? true : undefined,

@@ -84,6 +84,7 @@ describe('the engine on Redis Sentinel: failovers under load', () => {
     const third = await l2ReadsFromTheMaster('after the master was killed');
     expect(third).toBe(first);
     const after = await engine.call('cache.status', {});
+    expect(after.l2!.topology).toBe('sentinel');
     // The outage was met (calls failed or were refused by the breaker) and is over.
     expect(after.l2!.errors + after.l2!.shortCircuited).toBeGreaterThan(outageBefore.l2!.errors + outageBefore.l2!.shortCircuited);
     await waitFor('the breaker closed', async () =>

@@ -218,7 +218,11 @@ describe('connectRemoteStack: network failures and bad input', () => {
 describe('connectRemoteStack: Redis', () => {
   it('a reachable Redis is verified with PING', async () => {
     const stack = await connectRemoteStack({ pgUrl: serverUrl('pg15'), redisUrl: inject('redisUrl') });
-    expect(stack.redis).toEqual({ url: inject('redisUrl'), displayUrl: inject('redisUrl') });
+    expect(stack.redis).toEqual({
+      url: inject('redisUrl'),
+      displayUrl: inject('redisUrl'),
+      topology: { kind: 'standalone', url: inject('redisUrl') },
+    });
     expect(stack.notices.map((n) => n.code)).not.toContain('redis-not-configured');
   });
 
