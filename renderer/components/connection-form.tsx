@@ -146,6 +146,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
         value={redisUrl}
         onChange={setRedisUrl}
         placeholder="redis://:password@cache.example.com:6379/0"
+        help="Sentinel: redis+sentinel://:password@sentinel1:26379,sentinel2:26379/master-name. Cluster: redis+cluster://:password@node1:6379,node2:6379."
         autoComplete="off"
         spellCheck={false}
         error={errorFor('redisUrl')}

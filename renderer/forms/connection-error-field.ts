@@ -41,6 +41,8 @@ export function fieldOfError(error: Error): ConnectionField {
   }
   // A read replica's failure names it ("Read replica replica-2 (…): …"; see main/stack/remote/replica-connect.ts).
   if (code !== undefined && CONNECTION_CODES.has(code) && /^Read replica /.test(message)) return 'replicaUrls';
+  // The sentinels know no master by the URL's name (main/stack/redis-probe.ts).
+  if (code === 'redis-master-unknown') return 'redisUrl';
   if (code !== undefined && CONNECTION_CODES.has(code)) return /\bredis\b/i.test(message) ? 'redisUrl' : 'pgUrl';
   return 'form';
 }

@@ -33,6 +33,7 @@ describe('connection error placement', () => {
   });
   it('puts Redis failures next to the Redis URL', () => {
     expect(fieldOfError(err('auth-failed', 'Redis at cache:6379 rejected the user name or password.'))).toBe('redisUrl');
+    expect(fieldOfError(err('redis-master-unknown', 'The sentinels at s1:26379 monitor no master named "cache".'))).toBe('redisUrl');
   });
   it('puts a bad name next to the name, and other errors on the form', () => {
     expect(fieldOfError(err('bad-request', 'Invalid parameters for profiles.save: name: give the profile a name'))).toBe('name');
