@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REPLICA_POLICIES } from '../../main/pool/index.ts';
 import type { StackFlags } from './stack-startup.ts';
 import { DEFAULT_CACHE_L1_MIB, DEFAULT_DEMO_CHUNKS } from './stack-flag-defaults.ts';
 
@@ -18,6 +19,7 @@ const stackFlagsSchema = z.strictObject({
   local: z.boolean().exactOptional(),
   pg: z.string().exactOptional(),
   pgReplica: z.array(z.string()).exactOptional(),
+  replicaPolicy: z.enum(REPLICA_POLICIES).exactOptional(),
   redis: z.string().exactOptional(),
   redisSentinels: z.string().exactOptional(),
   redisMaster: z.string().exactOptional(),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../../main/stack/index.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/index.ts';
+import { REPLICA_POLICIES } from '../../main/pool/index.ts';
 import { DEFAULT_PROFILE_TOP, MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
 import { MAX_SAMPLE_ACTIVITY_SECONDS } from '../../main/contract/advisor.ts';
 import { CAPACITY_DEFAULTS, CAPACITY_MAX_WINDOW_SECONDS } from '../../main/contract/capacity.ts';
@@ -96,6 +97,12 @@ function withStackOptions(command: Command): Command {
       "a read replica of --pg (repeatable: replica-1, replica-2, …): the workload's reads go there round robin; without a password it uses the primary's",
       collect,
       [],
+    )
+    .addOption(
+      new Option(
+        '--replica-policy <policy>',
+        'how the reads are spread over the --pg-replica servers: round-robin, or least-loaded (fewest reads in flight)',
+      ).choices(REPLICA_POLICIES),
     )
     .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
     .option(

@@ -11,8 +11,16 @@ import { parsePgUrl, resolvePgPassword } from '../../main/stack/index.ts';
  */
 
 /** --pg-replica without --pg cannot work: there is no primary to be a replica of. */
-export function checkReplicaFlags(flags: { pg?: string; local?: boolean; pgReplica?: string[] }): void {
-  if (!flags.pgReplica?.length) return;
+export function checkReplicaFlags(flags: { pg?: string; local?: boolean; pgReplica?: string[]; replicaPolicy?: string }): void {
+  if (!flags.pgReplica?.length) {
+    if (flags.replicaPolicy !== undefined)
+      throw new ContractError(
+        'bad-arguments',
+        '--replica-policy needs --pg-replica: it says how reads are spread over the read replicas.',
+        'Add --pg-replica URL for each replica, or drop --replica-policy.',
+      );
+    return;
+  }
   if (flags.local)
     throw new ContractError(
       'bad-arguments',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ContractError } from '../../main/contract/api.ts';
 import type { Engine, EngineOptions } from '../../main/engine/index.ts';
 import { parseMemoryBudget } from '../../main/memory/index.ts';
+import type { ReplicaPolicy } from '../../main/pool/index.ts';
 import { cacheSettings, type CacheFlags } from './cache-options.ts';
 import { checkReplicaFlags } from './replica-options.ts';
 import { connectWithPasswords, type EnvironmentPasswords, type PasswordFlags } from './password-options.ts';
@@ -26,6 +27,8 @@ export interface StackFlags extends CacheFlags, PasswordFlags, RedisTopologyFlag
   /** false with --no-local-redis */
   localRedis: boolean;
   poolSize?: number;
+  /** --replica-policy: how the workload's reads are spread over the --pg-replica servers. */
+  replicaPolicy?: ReplicaPolicy;
 }
 
 /** Combinations that cannot work, refused before anything starts. */
@@ -52,7 +55,7 @@ export function checkStackFlags(flags: StackFlags): void {
 /** The engine settings the flags make; the host adds its own (host, cipher, password sources). */
 export function engineSettings(
   flags: StackFlags,
-): Pick<EngineOptions, 'dataDir' | 'workloadPoolSize' | 'cache' | 'memoryBudgetBytes' | 'readOnly'> {
+): Pick<EngineOptions, 'dataDir' | 'workloadPoolSize' | 'cache' | 'memoryBudgetBytes' | 'readOnly' | 'replicaPolicy'> {
   return {
     dataDir: flags.dataDir,
     ...(flags.poolSize === undefined ? {} : { workloadPoolSize: flags.poolSize }),
@@ -61,6 +64,7 @@ export function engineSettings(
       ? {}
       : { memoryBudgetBytes: parseMemoryBudget(flags.memoryBudget, { machineTotalBytes: os.totalmem() }) }),
     ...(flags.readOnly ? { readOnly: true } : {}),
+    ...(flags.replicaPolicy === undefined ? {} : { replicaPolicy: flags.replicaPolicy }),
   };
 }
 

@@ -31,7 +31,7 @@ import { SloJudge } from '../slo/index.ts';
 import { DEFAULT_SETTLE_MS } from './handlers/advisor-settle.ts';
 import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
-import { PoolManager, poolInterval } from '../pool/index.ts';
+import { DEFAULT_REPLICA_POLICY, PoolManager, poolInterval, type ReplicaPolicy } from '../pool/index.ts';
 import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
 import type { StackHealth } from '../contract/status.ts';
 import { LoadLock } from './load-lock.ts';
@@ -49,6 +49,8 @@ export interface EngineOptions {
   workloadPoolSize?: number;
   /** Seed for workload parameter choices (reproducible runs). */
   workloadSeed?: number;
+  /** How the workload's reads are spread over the stack's read replicas; default round robin. */
+  replicaPolicy?: ReplicaPolicy;
   /** The cache's tiers and sizes; `false` turns the cache off (cached templates then go to the database). */
   cache?: CacheSettings | false;
   /**
@@ -205,6 +207,7 @@ export class Engine implements EngineApi {
     return {
       dataDir: this.options.dataDir,
       workloadSeed: this.options.workloadSeed,
+      replicaPolicy: this.options.replicaPolicy ?? DEFAULT_REPLICA_POLICY,
       settleMs: this.options.settleMs ?? DEFAULT_SETTLE_MS,
       readOnly: this.options.readOnly ?? false,
       passwordSources: this.options.clientPasswordSources ?? 'connection-string',

@@ -8,7 +8,7 @@ import type { TelemetryHistory, PrometheusMetrics } from '../../telemetry/index.
 import type { EventBus } from '../event-bus.ts';
 import type { CacheSession } from '../cache-session.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
-import type { PoolManager } from '../../pool/index.ts';
+import type { PoolManager, ReplicaPolicy } from '../../pool/index.ts';
 import type { WorkloadSession } from '../workload-session.ts';
 import type { PlannerThread } from '../planner-thread.ts';
 import type { LoadLock } from '../load-lock.ts';
@@ -40,6 +40,8 @@ export interface ReadyStack {
 export interface EngineContext {
   readonly dataDir: string;
   readonly workloadSeed: number | undefined;
+  /** How the workload's reads are spread over the read replicas (see main/pool/replica-policy.ts). */
+  readonly replicaPolicy: ReplicaPolicy;
   /** How long the workload runs on a new index before "after" is measured (ms). */
   readonly settleMs: number;
   /** Read-only mode: no DDL from any command (not even CREATE EXTENSION at connect), no demo seeding. */

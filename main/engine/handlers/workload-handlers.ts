@@ -75,8 +75,8 @@ async function startWorkload(ctx: EngineContext, profile: string, rate: number |
   // refused with the old workload intact, and only a session that opened replaces it.
   const session = await WorkloadSession.open({
     pool,
-    // The templates are read-only: with read replicas they go there (round robin), the rest stays on the primary.
-    ...(replicas.length > 0 ? { reads: workloadReads(pool, replicas) } : {}),
+    // The templates are read-only: with read replicas they go there (by the policy), the rest stays on the primary.
+    ...(replicas.length > 0 ? { reads: workloadReads(pool, replicas, ctx.replicaPolicy) } : {}),
     profile,
     hybrid: (templates, seed) => planner.hybridTarget(templates, seed),
     ...(cache ? { cache } : {}),

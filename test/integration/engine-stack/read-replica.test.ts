@@ -8,7 +8,8 @@ import { quoteQualified } from '../../../main/sql/identifiers.ts';
 import { ITEMS_TABLE_SQL, itemsProfile } from '../../support/items-workload.ts';
 import { parseExposition } from '../../support/prometheus-text.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
-import { startCli } from '../../support/run-cli.ts';
+import { REPLICA_POLICIES } from '../../../main/pool/replica-policy.ts';
+import { runCli, startCli } from '../../support/run-cli.ts';
 import { startStreamingReplica, type StreamingReplica } from '../../support/streaming-replica.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -70,66 +71,78 @@ describe('read replicas: workload reads on a streaming replica, writes on the pr
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('sends the templates to replica-1, seeds on the primary, and counts queries per server in /metrics', async () => {
-    const profile = join(dir, 'items.yaml');
-    await writeFile(profile, itemsProfile('replica-reads'));
-    const cli = startCli([
-      'serve',
-      '--pg',
-      primary.url,
-      '--pg-replica',
-      replica.url,
-      '--seed',
-      '--chunks',
-      String(SEEDED_CHUNKS),
-      '--workload',
-      profile,
-      '--rate',
-      '100',
-      '--no-cache',
-      '--data-dir',
-      join(dir, 'data'),
-      '--port',
-      '0',
-    ]);
-    try {
-      await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 120_000);
-      expect(cli.stdout()).toMatch(/Read replica replica-1: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
-      const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())![1]!;
-      const queries = async (): Promise<Map<string, number>> => {
-        const family = parseExposition(await (await fetch(`${base}/metrics`)).text()).get('hotpath_pool_queries_total');
-        return new Map((family?.samples ?? []).map((s) => [s.labels.server!, s.value]));
-      };
-      const perServer = await waitFor('reads counted on replica-1', async () => {
-        const counts = await queries();
-        return (counts.get('replica-1') ?? 0) >= 50 ? counts : undefined;
-      });
-      expect([...perServer.keys()].sort()).toEqual(['primary', 'replica-1']);
+  it.each(REPLICA_POLICIES)(
+    '%s: sends the templates to replica-1, seeds on the primary, and counts queries per server in /metrics',
+    async (policy) => {
+      const profile = join(dir, 'items.yaml');
+      await writeFile(profile, itemsProfile(`replica-reads-${policy}`));
+      const cli = startCli([
+        'serve',
+        '--pg',
+        primary.url,
+        '--pg-replica',
+        replica.url,
+        '--replica-policy',
+        policy,
+        '--seed',
+        '--chunks',
+        String(SEEDED_CHUNKS),
+        '--workload',
+        profile,
+        '--rate',
+        '100',
+        '--no-cache',
+        '--data-dir',
+        join(dir, `data-${policy}`),
+        '--port',
+        '0',
+      ]);
+      try {
+        await waitFor('ready', () => (cli.stdout().includes('Hotpath is ready') ? true : undefined), 120_000);
+        expect(cli.stdout()).toMatch(/Read replica replica-1: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
+        const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())![1]!;
+        const queries = async (): Promise<Map<string, number>> => {
+          const family = parseExposition(await (await fetch(`${base}/metrics`)).text()).get('hotpath_pool_queries_total');
+          return new Map((family?.samples ?? []).map((s) => [s.labels.server!, s.value]));
+        };
+        const perServer = await waitFor('reads counted on replica-1', async () => {
+          const counts = await queries();
+          return (counts.get('replica-1') ?? 0) >= 50 ? counts : undefined;
+        });
+        expect([...perServer.keys()].sort()).toEqual(['primary', 'replica-1']);
 
-      // The replica ran the template; the primary never did (it only planned it once: EXPLAIN, another entry).
-      expect(
-        await waitFor('the template in the replica’s pg_stat_statements', async () =>
-          (await templateCalls(replica.url)) >= 50 ? true : undefined,
-        ),
-      ).toBe(true);
-      expect(await templateCalls(primary.url)).toBe(0);
+        // The replica ran the template; the primary never did (it only planned it once: EXPLAIN, another entry).
+        expect(
+          await waitFor('the template in the replica’s pg_stat_statements', async () =>
+            (await templateCalls(replica.url)) >= 50 ? true : undefined,
+          ),
+        ).toBe(true);
+        expect(await templateCalls(primary.url)).toBe(0);
 
-      // The seed wrote on the primary (a standby refuses writes, so it could not have been the replica), and the
-      // replica has the rows by replication.
-      expect(await chunkCount(primary.url)).toBe(SEEDED_CHUNKS);
-      expect(
-        await waitFor('the seed replayed on the replica', async () =>
-          (await chunkCount(replica.url)) === SEEDED_CHUNKS ? true : undefined,
-        ),
-      ).toBe(true);
-    } catch (error) {
-      (error as Error).message += `\n--- hotpath stdout ---\n${cli.stdout()}\n--- hotpath stderr ---\n${cli.stderr()}`;
-      throw error;
-    } finally {
-      if (cli.child.exitCode === null) {
-        cli.child.kill('SIGTERM');
-        await cli.exited;
+        // The seed wrote on the primary (a standby refuses writes, so it could not have been the replica), and the
+        // replica has the rows by replication.
+        expect(await chunkCount(primary.url)).toBe(SEEDED_CHUNKS);
+        expect(
+          await waitFor('the seed replayed on the replica', async () =>
+            (await chunkCount(replica.url)) === SEEDED_CHUNKS ? true : undefined,
+          ),
+        ).toBe(true);
+      } catch (error) {
+        (error as Error).message += `\n--- hotpath stdout ---\n${cli.stdout()}\n--- hotpath stderr ---\n${cli.stderr()}`;
+        throw error;
+      } finally {
+        if (cli.child.exitCode === null) {
+          cli.child.kill('SIGTERM');
+          await cli.exited;
+        }
       }
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
+
+  it('refuses --pg-replica without --pg, before starting anything', async () => {
+    const { code, stderr } = await runCli(['serve', '--pg-replica', replica.url, '--data-dir', join(dir, 'refused'), '--port', '0']);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('--pg-replica needs --pg');
+  });
 });

@@ -31,6 +31,8 @@ describe('checkReplicaFlags (--pg-replica)', () => {
     expect(alone).toBeInstanceOf(ContractError);
     expect(alone).toMatchObject({ code: 'bad-arguments', message: expect.stringContaining('--pg-replica needs --pg') });
     expect((alone as ContractError).hint).toContain('--pg URL');
+    const policy = thrownBy(() => checkReplicaFlags({ pg: 'postgres://db/app', pgReplica: [], replicaPolicy: 'least-loaded' }));
+    expect(policy).toMatchObject({ code: 'bad-arguments', message: expect.stringContaining('--replica-policy needs --pg-replica') });
     const local = thrownBy(() => checkReplicaFlags({ local: true, pgReplica: ['postgres://r1/app'] }));
     expect(local).toMatchObject({ code: 'bad-arguments', message: expect.stringContaining('--local') });
   });
