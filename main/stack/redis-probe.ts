@@ -28,7 +28,8 @@ async function bounded<C extends Redis | Cluster, T>(
   target: ConnectTarget,
   work: (redis: C) => Promise<T>,
 ): Promise<T> {
-  // ioredis rejects connect() with a bare "Connection is closed."; the cause arrives as an `error` event.
+  // ioredis rejects connect() with a bare "Connection is closed." (a Cluster: "None of startup nodes is available");
+  // the cause arrives as an `error` event.
   let lastError: unknown;
   redis.on('error', (error) => {
     lastError = error;
@@ -43,7 +44,10 @@ async function bounded<C extends Redis | Cluster, T>(
   try {
     return await Promise.race([exchange, deadline]);
   } catch (error) {
-    const cause = lastError !== undefined && /Connection is closed/.test((error as Error).message) ? lastError : error;
+    // A Cluster that reached no seed node rejects with only that; its `error` event carries the node's own error
+    // (NOAUTH, refused), which is what the operator can act on.
+    let cause = lastError !== undefined && /Connection is closed|None of startup nodes/.test((error as Error).message) ? lastError : error;
+    cause = (cause as { lastNodeError?: unknown } | null)?.lastNodeError ?? cause;
     throw cause instanceof StackError ? cause : classifyRedisConnectError(cause, { ...target, timeoutMs });
   } finally {
     clearTimeout(timer);
