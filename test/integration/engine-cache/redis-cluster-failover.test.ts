@@ -35,6 +35,8 @@ describe('the engine on a Redis Cluster: a master killed under load', () => {
     engine.subscribe('telemetry.snapshot', (s) => snapshots.push(s));
     // Two seed nodes are enough: the client reads the slot map from either.
     const redisUrl = clusterRedisUrl(cluster.servers.slice(0, 2).map((s) => ({ host: '127.0.0.1', port: s.port })));
+    // The console's "Test connection" first, as a user would.
+    expect(await engine.call('stack.test', { pgUrl: db.url, redisUrl })).toMatchObject({ redis: true });
     await engine.call('stack.connect', { pgUrl: db.url, redisUrl });
     await engine.call('demo.seed', { chunks: 2000 });
   });

@@ -35,6 +35,8 @@ describe('the engine on Redis Sentinel: failovers under load', () => {
     engine = new Engine({ dataDir, workloadSeed: 7, cache: { l1Bytes: 1 * MiB, l3: { kind: 'off' } } });
     engine.subscribe('telemetry.snapshot', (s) => snapshots.push(s));
     const redisUrl = sentinelRedisUrl([{ host: '127.0.0.1', port: group.sentinelPort }], group.masterName);
+    // The console's "Test connection" first, as a user would.
+    expect(await engine.call('stack.test', { pgUrl: db.url, redisUrl })).toMatchObject({ redis: true });
     await engine.call('stack.connect', { pgUrl: db.url, redisUrl });
     await engine.call('demo.seed', { chunks: 2000 });
   });
