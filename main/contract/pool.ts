@@ -15,6 +15,10 @@ export const poolLatencySchema = z.object({
 });
 export type PoolLatency = z.infer<typeof poolLatencySchema>;
 
+/** One server's workload pool over an interval: where the reads went, and how long they took there. */
+export const poolServerSchema = z.object({ server: z.string(), queries: count, usage: poolLatencySchema });
+export type PoolServer = z.infer<typeof poolServerSchema>;
+
 /** The workload pool over one telemetry interval: gauges at its end, counts and percentiles over it. */
 export const poolIntervalSchema = z.object({
   connections: z.object({ total: count, idle: count, active: count, opening: count }),
@@ -40,6 +44,11 @@ export const poolIntervalSchema = z.object({
   efficiency: z.number().min(0).max(1).nullable(),
   /** Share of the whole interval's connection-time spent running queries. */
   busyShare: z.number().min(0).max(1),
+  /**
+   * With read replicas: per server (`primary`, `replica-1`, …), the queries its workload pool ran and how long its
+   * connections were held over the interval. Absent without replicas (the whole interval is the primary's).
+   */
+  servers: z.array(poolServerSchema).optional(),
 });
 export type PoolInterval = z.infer<typeof poolIntervalSchema>;
 

@@ -423,7 +423,9 @@ export class Engine implements EngineApi {
     this.metrics.observeL2(this.ready?.cache?.l2Interval() ?? null);
     const pool = poolSnapshot && this.ready ? poolInterval(poolSnapshot, this.ready.pool.size()) : null;
     if (pool && poolSnapshot) this.metrics.observePool(pool, poolSnapshot.acquireWaitHistograms);
-    if (poolSnapshot && this.ready) observeServers(this.metrics, poolSnapshot, this.ready.replicas);
+    const servers = poolSnapshot && this.ready ? observeServers(this.metrics, poolSnapshot, this.ready.replicas) : [];
+    // With read replicas, the interval says where the workload's reads went and how long they took there.
+    if (pool && servers.length > 1) pool.servers = servers;
     const memory = this.memory.interval();
     const snapshot = { at: Date.now(), workload: interval, cache, pool, memory };
     this.history.record(snapshot);

@@ -1,6 +1,6 @@
 /** The connection pool manager: lanes, sizing, session settings, read-only guard, metrics. */
 export { isPoolError, PoolError } from './pool-errors.ts';
-export { poolInterval } from './pool-interval.ts';
+export { poolInterval, poolServer } from './pool-interval.ts';
 export { PoolManager } from './pool-manager.ts';
 export type { QueryConfig } from './pooled-connection.ts';
 export { DEFAULT_REPLICA_POLICY, REPLICA_POLICIES, type ReplicaPolicy } from './replica-policy.ts';

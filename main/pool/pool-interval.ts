@@ -1,4 +1,4 @@
-import type { PoolInterval, PoolLatency } from '../contract/pool.ts';
+import type { PoolInterval, PoolLatency, PoolServer } from '../contract/pool.ts';
 import type { LatencyFigures, PoolSnapshot } from './pool-metrics.ts';
 import type { PoolSize } from './pool-sizing.ts';
 
@@ -8,6 +8,11 @@ const ms = (figures: LatencyFigures): PoolLatency => ({
   p95: figures.p95Us / 1000,
   p99: figures.p99Us / 1000,
 });
+
+/** One server's part of an interval (its pool's snapshot), in the contract's units. */
+export function poolServer(server: string, snapshot: PoolSnapshot): PoolServer {
+  return { server, queries: snapshot.counters.queries, usage: ms(snapshot.usageUs) };
+}
 
 /** One telemetry interval of the pool, in the contract's units (ms) and shape. */
 export function poolInterval(snapshot: PoolSnapshot, size: PoolSize): PoolInterval {

@@ -5,6 +5,7 @@ import { EngineErrorText } from '../components/engine-error-text.tsx';
 import { NotConnectedState } from '../components/not-connected-state.tsx';
 import { PoolConnectionsChart, PoolEfficiencyChart, PoolWaitChart } from '../components/pool-charts.tsx';
 import { PoolLeaks } from '../components/pool-leaks.tsx';
+import { PoolServers } from '../components/pool-servers.tsx';
 import { PoolSettingsForm } from '../components/pool-settings-form.tsx';
 import { PoolSizeForm } from '../components/pool-size-form.tsx';
 import { WindowSelector } from '../components/window-selector.tsx';
@@ -20,6 +21,7 @@ export function PoolPage() {
   const lastResult = usePageState(POOL_STORE, (s) => s.lastResult);
   const actionError = usePageState(POOL_STORE, (s) => s.actionError);
   const series = useTelemetry((s) => s.poolSeries);
+  const servers = useTelemetry((s) => s.latestPool?.servers);
 
   usePolling(pool, connected);
 
@@ -40,6 +42,14 @@ export function PoolPage() {
             <PoolConnectionsChart series={series} />
             <PoolEfficiencyChart series={series} />
           </div>
+          {servers && (
+            <section className="card" aria-labelledby="pool-servers-heading">
+              <h2 id="pool-servers-heading" className="section-title">
+                Servers <span className="section-title__note">the workload&apos;s reads go to the read replicas</span>
+              </h2>
+              <PoolServers servers={servers} />
+            </section>
+          )}
           <section className="card" aria-labelledby="pool-size-heading">
             <h2 id="pool-size-heading" className="section-title">
               Size{' '}

@@ -64,5 +64,8 @@ describe('profiles.connect with a read replica (PostgreSQL 18, scram passwords)'
     });
     // The primary's workload pool ran only the template's probe (EXPLAIN) and no template.
     expect(counts.primary ?? 0).toBeLessThan(counts['replica-1']!);
+    // The telemetry's pool interval says the same per server, for the Pool page.
+    const [latest] = await engine.call('telemetry.history', { seconds: 5 }).then((h) => h.slice(-1));
+    expect(latest?.pool?.servers?.map((s) => s.server)).toEqual(['primary', 'replica-1']);
   });
 });
