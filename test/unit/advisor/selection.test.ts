@@ -131,16 +131,16 @@ describe('index selection under a storage budget', () => {
     expect(chosen[0]!.serves.map((s) => s.statement)).toEqual([0, 1]);
   });
 
-  it('breaks ties within noise (0.1% of the workload) towards the smaller index, when the budget holds only one', async () => {
+  it('breaks ties within noise (0.01% of the workload) towards the smaller index, when the budget holds only one', async () => {
     const options = (smallCost: number) => ({
       statements: [{ calls: 1, baseCost: 100 }],
       candidates: [candidate('big', [[0, 'full']], 500), candidate('small', [[0, 'full']], 100)],
       cost: fakeCost([100], { big: { 0: 10 }, small: { 0: smallCost } }),
       budgetBytes: 550,
     });
-    expect((await selectIndexes(options(10.05))).map((c) => c.key)).toEqual(['small']);
-    // Half a percent of the workload is beyond noise: the cheaper configuration, though larger.
-    expect((await selectIndexes(options(10.5))).map((c) => c.key)).toEqual(['big']);
+    expect((await selectIndexes(options(10.005))).map((c) => c.key)).toEqual(['small']);
+    // A twentieth of a percent of the workload is beyond noise: the cheaper configuration, though larger.
+    expect((await selectIndexes(options(10.05))).map((c) => c.key)).toEqual(['big']);
   });
 
   it("charges each index its upkeep under the workload's writes: one whose upkeep outweighs its saving is not chosen", async () => {
@@ -178,6 +178,31 @@ describe('index selection under a storage budget', () => {
     expect(search.config.chosen.map((c) => c.key)).toEqual(['y']);
     expect(search.config.bytes).toBe(100_000);
     expect(search.config.costs).toEqual([100, 300]);
+  });
+
+  it('relaxes a wider variant back to the index it grew from when that loses least per byte over the budget', async () => {
+    const base = [100, 100];
+    const options = {
+      statements: base.map((b) => ({ calls: 1, baseCost: b })),
+      candidates: [candidate('a', [[0, 'full']]), candidate('c', [[1, 'full']])],
+      cost: fakeCost(base, { a: { 0: 20 }, ab: { 0: 15 }, c: { 1: 30 } }),
+      extensions: async (c: SelectionCandidate) => (c.key === 'a' ? [candidate('ab', [[0, 'full']], 300, 2)] : []),
+      budgetBytes: 1000,
+    };
+    const search = new ConfigurationSearch(
+      options,
+      new Map([
+        ['a', [0]],
+        ['c', [1]],
+      ]),
+      [false, false],
+    );
+    await search.fill('benefit-per-byte', options.budgetBytes);
+    expect(search.config.chosen.map((c) => c.key).sort()).toEqual(['ab', 'c']);
+    // 400 bytes into 250: dropping 'ab' loses 85 and 'c' 70; narrowing 'ab' back to 'a' loses 5 and fits.
+    await search.relax(250);
+    expect(search.config.chosen.map((c) => c.key).sort()).toEqual(['a', 'c']);
+    expect(search.config.costs).toEqual([20, 30]);
   });
 
   it('stops weighing moves once the search has spent what it may, keeping what it found', async () => {
