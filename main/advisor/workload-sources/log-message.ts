@@ -54,7 +54,8 @@ export function loggedStatement(message: string): LoggedStatement | null {
  * the detail is something else. Values are quoted as SQL literals with doubled quotes, which is how they are read.
  */
 export function loggedParameters(detail: string | null): Map<number, string | null> | null {
-  if (detail === null || !detail.startsWith('parameters: ')) return null;
+  // "parameters:" up to PostgreSQL 15, "Parameters:" from 16 on.
+  if (detail === null || !/^parameters: /i.test(detail)) return null;
   const values = new Map<number, string | null>();
   let i = 'parameters: '.length;
   while (i < detail.length) {

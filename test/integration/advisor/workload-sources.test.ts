@@ -16,7 +16,7 @@ import {
   statementsFromSqlFile,
 } from '../../../main/advisor/workload-sources/index.ts';
 import { TEST_SERVERS, createTestDatabase, serverUrl, withDatabase, type TestDatabase } from '../../support/databases.ts';
-import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.ts';
+import { startPrivatePostgresWithPgCtl, type PrivatePostgres } from '../../support/private-postgres.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { withClient } from '../../../main/util/pg-client.ts';
 
@@ -193,10 +193,10 @@ async function serverWritableDir(): Promise<string> {
 }
 
 /**
- * PostgreSQL 15 only: csvlog and jsonlog need the logging collector, and the embedded PostgreSQL 18's launcher
+ * Started with pg_ctl: csvlog and jsonlog need the logging collector, and the embedded PostgreSQL 18's launcher
  * waits for the ready message on the server's stderr, which the collector takes away (its start never returns).
  */
-describe.each(['pg15'] as const)('statements from real server logs: stderr, csvlog, jsonlog (%s)', (server) => {
+describe.each(TEST_SERVERS)('statements from real server logs: stderr, csvlog, jsonlog (%s)', (server) => {
   let postgres: PrivatePostgres;
   let logDir: string;
   const files: Record<'stderr' | 'csvlog' | 'jsonlog', string> = { stderr: '', csvlog: '', jsonlog: '' };
@@ -205,9 +205,9 @@ describe.each(['pg15'] as const)('statements from real server logs: stderr, csvl
 
   beforeAll(async () => {
     logDir = await serverWritableDir();
-    // Values with spaces or commas: quoted in the configuration file (15), as they are on the command line (18).
-    const q = (v: string) => (server === 'pg15' ? `'${v}'` : v);
-    postgres = await startPrivatePostgres(server, [
+    // Values with spaces or commas: quoted, as postgresql.conf wants them.
+    const q = (v: string) => `'${v}'`;
+    postgres = await startPrivatePostgresWithPgCtl(server, [
       'logging_collector=on',
       `log_destination=${q('stderr,csvlog,jsonlog')}`,
       `log_directory=${q(logDir)}`,

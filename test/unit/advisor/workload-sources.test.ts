@@ -167,6 +167,13 @@ describe('loggedParameters', () => {
         [10, ''],
       ]),
     );
+    // PostgreSQL 16 and later capitalize the DETAIL.
+    expect(loggedParameters("Parameters: $1 = 'c1', $2 = '500'")).toEqual(
+      new Map([
+        [1, 'c1'],
+        [2, '500'],
+      ]),
+    );
     expect(loggedParameters('Key (id)=(1) already exists.')).toBeNull();
     expect(loggedParameters(null)).toBeNull();
   });
