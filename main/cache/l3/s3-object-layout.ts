@@ -71,6 +71,13 @@ export class ObjectLayout {
     return `${this.tierPrefix}${HASHED_DIR}`;
   }
 
+  /** Whether a name has the form of this tier's objects (keyed hex or a sha256 under the hashed folder). */
+  isTierObjectName(objectName: string): boolean {
+    if (this.keyOf(objectName) !== undefined) return true;
+    const hashed = this.hashedListPrefix();
+    return objectName.startsWith(hashed) && /^[0-9a-f]{64}$/.test(objectName.slice(hashed.length));
+  }
+
   /** The key a keyed object name stands for; undefined for any other name. */
   keyOf(objectName: string): string | undefined {
     const start = `${this.tierPrefix}${KEYED_DIR}`;

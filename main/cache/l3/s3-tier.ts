@@ -44,17 +44,53 @@ export interface S3TierOptions {
   headConcurrency?: number;
   /** Milliseconds; injectable for tests. Default `Date.now`. */
   clock?: () => number;
+  /** How often a sweep step runs (see `sweep`); 0 = never (call `sweep()`). Default S3_SWEEP_INTERVAL_MS. */
+  sweepIntervalMs?: number;
+  /** Objects listed per sweep page, at most 1000; default S3_SWEEP_PAGE_SIZE. */
+  sweepPageSize?: number;
+  /** Pages one sweep step lists (each followed by a HEAD per listed object of ours); default S3_SWEEP_PAGES_PER_TICK. */
+  sweepPagesPerTick?: number;
+  /** Background work's gate (the engine's memory manager pauses it under pressure): the sweep waits on it before each page. */
+  gate?: { whenRunning(): Promise<void> };
+}
+
+/**
+ * The sweep's pace. Listings carry names but no metadata, so each object of ours costs a HEAD to learn its
+ * expiry: a step costs at most PAGES_PER_TICK × (1 LIST + PAGE_SIZE HEADs), and one pass over N objects takes
+ * N / (PAGE_SIZE × PAGES_PER_TICK) steps. Expired objects cost storage only (a get never serves one), so the
+ * pace favours a bounded request rate over a prompt pass.
+ */
+export const S3_SWEEP_INTERVAL_MS = 60_000;
+export const S3_SWEEP_PAGE_SIZE = 200;
+export const S3_SWEEP_PAGES_PER_TICK = 2;
+
+/** What one sweep step did. */
+export interface S3SweepStep {
+  /** Objects listed under the tier prefix. */
+  listed: number;
+  /** Expired objects of ours deleted. */
+  removed: number;
+  /** The step reached the end of the prefix: the next one starts a new pass from the beginning. */
+  passDone: boolean;
+  /** False when a listing, HEAD or delete failed (the next step retries from where this one stopped). */
+  complete: boolean;
 }
 
 /** The folder tier's counters, for objects instead of files. */
-export type S3TierStats = ObjectTierCounters;
+export type S3TierStats = ObjectTierCounters & {
+  /** Passes of the expiry sweep that reached the end of the prefix. */
+  sweepPasses: number;
+};
 
 /**
  * The S3-compatible bucket tier. Names and metadata are laid out in `s3-object-layout.ts`. Expiry is
- * kept in metadata and enforced on read (expired objects are misses and are deleted in the background);
- * objects never read again stay until a prefix delete, so give long-lived buckets a lifecycle rule that
- * expires objects under the prefix after a few days. No method rejects: an unreachable or misbehaving
- * server is a miss or a dropped write, counted in the stats.
+ * kept in metadata and enforced on read (expired objects are misses and are deleted in the background).
+ * Objects never read again are found by a bounded background sweep (`sweep`): it lists the tier prefix a
+ * page at a time, a few pages per step, resuming where the last step stopped, HEADs the objects named in
+ * this tier's layout and deletes those whose metadata is ours (the key in it maps back to the object's
+ * name) and past its expiry. Anything else under the prefix, and everything outside it, is left alone. A
+ * lifecycle rule on the prefix is still a cheaper backstop for very large buckets, not a requirement.
+ * No method rejects: an unreachable or misbehaving server is a miss or a dropped write, counted in the stats.
  */
 export class S3Tier implements ObjectTier {
   private readonly client: S3Client;
@@ -66,8 +102,16 @@ export class S3Tier implements ObjectTier {
   private readonly headConcurrency: number;
   private readonly clock: () => number;
   private readonly background = new Set<Promise<void>>();
-  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, expired: 0, corrupt: 0, errors: 0 };
+  private counters = { hits: 0, misses: 0, sets: 0, deletes: 0, expired: 0, corrupt: 0, errors: 0, sweepPasses: 0 };
   private lastError: string | undefined;
+  private readonly sweepPageSize: number;
+  private readonly sweepPagesPerTick: number;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<S3SweepStep> | undefined;
+  /** Where the next sweep step's listing resumes; undefined = the start of the prefix. */
+  private sweepToken: string | undefined;
+  private closed = false;
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: S3TierOptions) {
     this.layout = new ObjectLayout(options.prefix ?? 'hotpath-cache/');
@@ -77,6 +121,14 @@ export class S3Tier implements ObjectTier {
     this.pageSize = Math.min(1000, Math.max(1, options.listPageSize ?? 1000));
     this.headConcurrency = Math.max(1, options.headConcurrency ?? 8);
     this.clock = options.clock ?? Date.now;
+    this.sweepPageSize = Math.min(1000, Math.max(1, options.sweepPageSize ?? S3_SWEEP_PAGE_SIZE));
+    this.sweepPagesPerTick = Math.max(1, options.sweepPagesPerTick ?? S3_SWEEP_PAGES_PER_TICK);
+    const interval = options.sweepIntervalMs ?? S3_SWEEP_INTERVAL_MS;
+    if (interval > 0) {
+      this.sweepTimer = setInterval(() => void this.sweep(), interval);
+      // Housekeeping: it must not keep the process alive.
+      this.sweepTimer.unref();
+    }
     this.client = new S3Client({
       region: options.region ?? (process.env.AWS_REGION || 'us-east-1'),
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
@@ -195,10 +247,89 @@ export class S3Tier implements ObjectTier {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
-  /** Waits for background deletes, then closes the client's sockets. */
+  /** Stops the sweep, waits for background deletes and a sweep step under way, then closes the client's sockets. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    this.closing.abort();
+    await this.sweeping;
     await this.idle();
     this.client.destroy();
+  }
+
+  /**
+   * One step of the expiry sweep: up to `sweepPagesPerTick` listed pages of the tier prefix, from where the
+   * last step stopped. A step already under way is joined, not doubled. Waits on the gate before each page.
+   */
+  sweep(): Promise<S3SweepStep> {
+    this.sweeping ??= this.sweepStep().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepStep(): Promise<S3SweepStep> {
+    const step: S3SweepStep = { listed: 0, removed: 0, passDone: false, complete: true };
+    for (let page = 0; page < this.sweepPagesPerTick && !step.passDone; page++) {
+      if (this.options.gate) await Promise.race([this.options.gate.whenRunning(), aborted(this.closing.signal)]);
+      if (this.closed) return step;
+      const deadline = new Deadline(this.timeoutMs);
+      let names: string[];
+      let next: string | undefined;
+      try {
+        const listed = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            Prefix: this.layout.tierPrefix,
+            MaxKeys: this.sweepPageSize,
+            ...(this.sweepToken !== undefined ? { ContinuationToken: this.sweepToken } : {}),
+          }),
+          { abortSignal: deadline.signal },
+        );
+        names = (listed.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+        next = listed.IsTruncated === true ? listed.NextContinuationToken : undefined;
+      } catch (error) {
+        this.fail('ListObjectsV2', error, deadline);
+        return { ...step, complete: false };
+      } finally {
+        deadline.clear();
+      }
+      step.listed += names.length;
+      const { expired, complete } = await this.expiredOfOurs(names);
+      const removed = await this.removeObjects(expired);
+      this.counters.expired += removed;
+      step.removed += removed;
+      if (!complete || removed < expired.length) step.complete = false;
+      // A failed page is listed again by the next step (its token is kept); the pass goes on otherwise.
+      if (!step.complete) return step;
+      this.sweepToken = next;
+      if (next === undefined) {
+        step.passDone = true;
+        this.counters.sweepPasses += 1;
+      }
+    }
+    return step;
+  }
+
+  /** The listed names that are this tier's objects (by layout and by the key in their metadata) and expired. */
+  private async expiredOfOurs(names: string[]): Promise<{ expired: string[]; complete: boolean }> {
+    const now = this.clock();
+    const candidates = names.filter((name) => this.layout.isTierObjectName(name));
+    const expired: string[] = [];
+    let complete = true;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < candidates.length && !this.closed) {
+        const name = candidates[next++]!;
+        const meta = await this.head(name);
+        if (meta === 'error') complete = false;
+        if (meta === 'error' || meta === 'missing' || meta === undefined) continue;
+        // An object someone put under one of our names with other metadata is not ours to delete.
+        if (meta.expiresAt <= now && this.layout.objectName(meta.key) === name) expired.push(name);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.headConcurrency, candidates.length) }, worker));
+    return { expired, complete: complete && !this.closed };
   }
 
   /** The object name a key is stored under; exposed for tests of the bucket layout. */
@@ -376,6 +507,12 @@ interface Selection {
   matched: string[];
   /** Not matching, but past their expiry: removed too, counted as expired. */
   expired?: string[];
+}
+
+/** Resolves when the signal aborts (never rejects): a wait that close() cuts short. */
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** One operation's time bound; it also stops a body download, which the SDK's signal alone does not cover. */
