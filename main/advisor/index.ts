@@ -14,3 +14,5 @@ export {
   type LogFormat,
   type ServerLogStatements,
 } from './workload-sources/index.ts';
+export { explainStatement, type ExplainTarget, type StatementExplain, type WhatIf } from './explain-statement.ts';
+export type { PlanNode } from './plan-predicates.ts';

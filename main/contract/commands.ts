@@ -12,7 +12,9 @@ import {
   databaseActivitySchema,
   databaseRatesSchema,
   databaseSizesSchema,
+  explainParamsSchema,
   lockTreeSchema,
+  statementPlanSchema,
   redisOverviewSchema,
   topStatementsSchema,
   vacuumHealthSchema,
@@ -130,6 +132,11 @@ export const commandSchemas = {
       .strict(),
     result: z.object({ terminated: z.boolean() }),
   },
+  /**
+   * EXPLAIN (generic plan; never ANALYZE) of a top statement or workload text, planned as the role that ran it or
+   * refused with the reason (the advisor's rules); with `proposal`, also with that index as a HypoPG hypothetical one.
+   */
+  'database.explain': { params: explainParamsSchema, result: statementPlanSchema },
   /** The connected Redis: INFO figures, SLOWLOG GET and the biggest keys of a bounded SCAN (MEMORY USAGE); reads only. */
   'database.redis': {
     params: z

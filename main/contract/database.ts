@@ -243,3 +243,91 @@ export const redisOverviewSchema = z.object({
   }),
 });
 export type RedisOverview = z.infer<typeof redisOverviewSchema>;
+
+/** One node of an EXPLAIN plan, as the plan view shows it (the server's JSON keeps everything else). */
+export interface PlanNodeView {
+  /** `Seq Scan`, `Index Scan`, `Hash Join`… (with the join type or strategy when there is one). */
+  nodeType: string;
+  /** `schema.table` the node reads, or null. */
+  relation: string | null;
+  alias: string | null;
+  /** The index it scans (HypoPG's hypothetical indexes are named `<oid>btree_…`), or null. */
+  index: string | null;
+  startupCost: number;
+  totalCost: number;
+  /** The planner's estimated rows. */
+  rows: number;
+  width: number | null;
+  /** Conditions and keys (`Index Cond: (id = $1)`, `Filter: …`, `Sort Key: …`). */
+  details: string[];
+  children: PlanNodeView[];
+}
+
+export const planNodeSchema: z.ZodType<PlanNodeView> = z.object({
+  nodeType: z.string(),
+  relation: z.string().nullable(),
+  alias: z.string().nullable(),
+  index: z.string().nullable(),
+  startupCost: z.number(),
+  totalCost: z.number(),
+  rows: z.number(),
+  width: z.number().nullable(),
+  details: z.array(z.string()),
+  children: z.array(z.lazy(() => planNodeSchema)),
+});
+
+/** A plan three ways: a tree for the view, the server's EXPLAIN (FORMAT JSON) output, and EXPLAIN's text layout. */
+export const explainedPlanSchema = z.object({
+  totalCost: z.number(),
+  root: planNodeSchema,
+  json: z.string(),
+  text: z.string(),
+});
+export type ExplainedPlan = z.infer<typeof explainedPlanSchema>;
+
+/** The longest statement text database.explain takes (as the advisor's supplied statements). */
+export const MAX_EXPLAIN_TEXT = 100_000;
+
+export const explainParamsSchema = z
+  .object({
+    /** A statement of pg_stat_statements (Top statements' queryId). */
+    queryId: z.string().min(1).max(40).optional(),
+    /** A statement text from the workload (a template's, a proposal's); matched to pg_stat_statements for its role. */
+    query: z.string().min(1).max(MAX_EXPLAIN_TEXT).optional(),
+    /**
+     * A proposal of the latest analysis, by name: the statement is also planned with it as a hypothetical index.
+     * Without queryId or query, the first statement it serves is planned.
+     */
+    proposal: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((p) => p.queryId !== undefined || p.query !== undefined || p.proposal !== undefined, 'give queryId, query or proposal')
+  .refine((p) => p.queryId === undefined || p.query === undefined, 'give queryId or query, not both');
+export type ExplainParams = z.infer<typeof explainParamsSchema>;
+
+/** EXPLAIN (generic plan, never ANALYZE) of a workload statement, or why it was not planned. */
+export const statementPlanSchema = z.object({
+  /** The text planned (normalized text repaired as the advisor plans it), or refused. */
+  query: z.string(),
+  source: z.enum(['pg_stat_statements', 'template', 'text']),
+  queryId: z.string().nullable(),
+  /** The role it was planned as (the role that ran it); null for Hotpath's connecting role. */
+  plannedAs: z.string().nullable(),
+  planned: z.boolean(),
+  /** Why it was not planned (another role's statement while untrusted functions exist, a missing grant…). */
+  reason: z.string().nullable(),
+  plan: explainedPlanSchema.nullable(),
+  /** A proposal's index: the plan without and with it as a HypoPG hypothetical index. */
+  whatIf: z
+    .object({
+      proposal: z.string(),
+      ddl: z.string(),
+      hypopg: z.boolean(),
+      /** Without HypoPG: why there is no plan with the index, and how to enable it. */
+      note: z.string().nullable(),
+      before: explainedPlanSchema.nullable(),
+      after: explainedPlanSchema.nullable(),
+    })
+    .nullable(),
+});
+export type StatementPlan = z.infer<typeof statementPlanSchema>;

@@ -10,3 +10,4 @@ export { readVacuumHealth } from './vacuum-health.ts';
 export { DatabaseRatesSampler } from './database-rates.ts';
 export { terminateBackend } from './terminate-backend.ts';
 export { readRedisOverview } from './redis-overview.ts';
+export { explainedPlan, planText, type JsonPlanNode } from './plan-view.ts';

@@ -8,7 +8,12 @@ import {
   DatabaseRatesSampler,
   terminateBackend,
   readRedisOverview,
+  explainedPlan,
 } from '../../database/index.ts';
+import { explainStatement, type ExplainTarget, type IndexSpec, type StatementExplain } from '../../advisor/index.ts';
+import { ContractError } from '../../contract/api.ts';
+import type { IndexProposalPayload } from '../../contract/advisor.ts';
+import type { StatementPlan } from '../../contract/database.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type DatabaseCommands =
@@ -20,7 +25,8 @@ type DatabaseCommands =
   | 'database.vacuum'
   | 'database.rates'
   | 'database.terminateBackend'
-  | 'database.redis';
+  | 'database.redis'
+  | 'database.explain';
 
 /** The database's own view of itself, read through the engine's admin pool of the connected stack. */
 export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseCommands> {
@@ -58,6 +64,41 @@ export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseComma
       );
       return result;
     },
+    'database.explain': async (p) => {
+      const ready = ctx.requireConnected();
+      let proposal: IndexProposalPayload | undefined;
+      if (p.proposal !== undefined) {
+        proposal = ready.advisor.latest()?.proposals.find((x) => x.name === p.proposal);
+        if (!proposal) {
+          throw new ContractError(
+            'no-such-proposal',
+            `The latest analysis has no proposal named ${p.proposal}.`,
+            'Run the analysis again (Indexes → Analyze), then pick a proposal from its list.',
+          );
+        }
+      }
+      const served = proposal?.serves[0];
+      const target: ExplainTarget | null =
+        p.queryId !== undefined
+          ? { queryId: p.queryId }
+          : p.query !== undefined
+            ? { query: p.query }
+            : served
+              ? served.queryId !== null
+                ? { queryId: served.queryId }
+                : { query: served.query }
+              : null;
+      if (target === null) throw new ContractError('bad-request', `Proposal ${p.proposal} serves no statement to plan.`);
+      const templates = ctx.workload()?.profile.templates.map((t) => ({ name: t.name, sql: t.sql, weight: t.weight })) ?? [];
+      const result = await explainStatement({
+        // Its own short-lived session, as the analysis has: HypoPG's hypothetical indexes live and die with it.
+        pg: { ...ready.stack.pg, application_name: 'hotpath-advisor' },
+        target,
+        templates,
+        ...(proposal ? { hypothetical: specOf(proposal) } : {}),
+      });
+      return statementPlan(result, proposal?.name ?? null);
+    },
     'database.redis': async (p) => {
       const redis = ctx.requireConnected().stack.redis;
       if (!redis) {
@@ -72,5 +113,37 @@ export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseComma
       }
       return readRedisOverview(redis.url, redis.displayUrl, { keys: p.keys, scanBudget: p.scanBudget });
     },
+  };
+}
+
+/** A proposal's index as the advisor's evaluator takes it. */
+function specOf(p: IndexProposalPayload): IndexSpec {
+  return { schema: p.schema, table: p.table, columns: p.columns, include: p.include, method: p.method, predicate: p.predicate };
+}
+
+/** The advisor's EXPLAIN as the contract shows it: each plan as a tree, the server's JSON and the text layout. */
+function statementPlan(result: StatementExplain, proposal: string | null): StatementPlan {
+  const { outcome, whatIf } = result;
+  return {
+    query: result.query,
+    source: result.source,
+    queryId: result.queryId,
+    plannedAs: result.plannedAs,
+    planned: outcome.planned,
+    reason: outcome.planned ? null : outcome.reason,
+    plan: outcome.planned ? explainedPlan(outcome.plan) : null,
+    whatIf:
+      whatIf === null || proposal === null
+        ? null
+        : whatIf.hypopg
+          ? {
+              proposal,
+              ddl: whatIf.ddl,
+              hypopg: true,
+              note: null,
+              before: explainedPlan(whatIf.before),
+              after: explainedPlan(whatIf.after),
+            }
+          : { proposal, ddl: whatIf.ddl, hypopg: false, note: whatIf.note, before: null, after: null },
   };
 }
