@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { quoteQualified } from '../sql/identifiers.ts';
 import { describeError } from './build-errors.ts';
+import { builderApplicationName } from './build-lock.ts';
 
 /** What the catalog says about a relation of a given name in a schema. */
 export interface FoundRelation {
@@ -85,9 +86,12 @@ export async function setLockTimeout(client: pg.Client, ms: number): Promise<voi
  * cut off by a timeout meant for queries.
  */
 export async function prepareBuildSession(client: pg.Client, lockTimeoutMs: number): Promise<number> {
-  await client.query(`SELECT set_config('default_transaction_read_only', 'off', false),
-                             set_config('statement_timeout', '0', false),
-                             set_config('application_name', 'hotpath index builder', false)`);
+  await client.query(
+    `SELECT set_config('default_transaction_read_only', 'off', false),
+            set_config('statement_timeout', '0', false),
+            set_config('application_name', $1, false)`,
+    [builderApplicationName()],
+  );
   await setLockTimeout(client, lockTimeoutMs);
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   return rows[0]!.pid;

@@ -38,6 +38,8 @@ export interface BuildProgress {
  */
 export const SYNTHETIC_PHASES = {
   waitingForTableLock: 'waiting for table lock',
+  /** Another Hotpath holds this index's build lock (see build-lock.ts): this build waits for it to finish. */
+  waitingForOtherBuilder: 'waiting for another Hotpath',
   droppingInvalid: 'dropping invalid index',
 } as const;
 
@@ -50,6 +52,11 @@ type Counter = 'blocks' | 'tuples' | 'lockers' | 'any' | 'none';
  */
 const PHASES: Record<string, { text: string; band: [number, number]; counter: Counter }> = {
   [SYNTHETIC_PHASES.waitingForTableLock]: { text: 'Waiting for a lock on the table', band: [0, 0], counter: 'none' },
+  [SYNTHETIC_PHASES.waitingForOtherBuilder]: {
+    text: 'Another Hotpath is building this index: waiting for it',
+    band: [0, 0],
+    counter: 'none',
+  },
   initializing: { text: 'Starting', band: [0, 0.01], counter: 'none' },
   'waiting for writers before build': { text: 'Waiting for open writes on the table to finish', band: [0.01, 0.05], counter: 'lockers' },
   'building index': { text: 'Building the index', band: [0.05, 0.5], counter: 'any' },

@@ -10,6 +10,7 @@ import {
   type FoundRelation,
 } from './build-catalog.ts';
 import { classifyBuildError, describeError } from './build-errors.ts';
+import { buildLockHolder, describeHolder, releaseBuildLock, tryBuildLock, type BuildLockHolder } from './build-lock.ts';
 import type { BuildStatus } from './build-history.ts';
 import { ProgressPoller, SYNTHETIC_PHASES, describePhase, type BuildBlocker, type BuildProgress } from './build-progress.ts';
 
@@ -58,11 +59,16 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
   let client: pg.Client | undefined;
   let monitor: pg.Client | undefined;
   let poller: ProgressPoller | undefined;
+  /** The build connection while it holds the index's build lock. */
+  let lockedOn: pg.Client | undefined;
   try {
     client = await run.connect();
     const pid = await prepareBuildSession(client, run.lockTimeoutMs);
+    const locked = await takeBuildLock(client, run, pid);
+    if ('status' in locked) return locked;
+    lockedOn = client;
     const settled = await settleExistingIndex(client, run, target);
-    if (settled) return settled;
+    if (settled) return locked.waitedFor === undefined ? settled : builtMeanwhile(settled, run, target, locked.waitedFor);
     if (run.signal?.aborted)
       return { status: 'cancelled', message: `The build of ${run.name} was cancelled before it started; nothing was built.` };
     const started = await recordStart(run, pid);
@@ -102,8 +108,63 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
   } finally {
     await poller?.stop();
     await monitor?.end().catch(() => undefined);
+    // Ending the session would release it too; unlocking first says so, and frees it even if end() hangs.
+    if (lockedOn) await releaseBuildLock(lockedOn, run.schema, run.name).catch(() => undefined);
     await client?.end().catch(() => undefined);
   }
+}
+
+/**
+ * Takes the index's build lock (see build-lock.ts), waiting while another Hotpath holds it, with a progress report
+ * naming the holder each poll. `waitedFor` is undefined when the lock was free at once; else whom it waited for
+ * (null when the holder had gone before it could be named). An abort while waiting ends the build: nothing done.
+ */
+async function takeBuildLock(
+  client: pg.Client,
+  run: BuildRun,
+  pid: number,
+): Promise<{ waitedFor: BuildLockHolder | null | undefined } | RunResult> {
+  let waitedFor: BuildLockHolder | null | undefined;
+  while (!(await tryBuildLock(client, run.schema, run.name))) {
+    waitedFor = (await buildLockHolder(client, run.schema, run.name)) ?? waitedFor ?? null;
+    const waiting = syntheticProgress(run, pid, SYNTHETIC_PHASES.waitingForOtherBuilder);
+    run.onProgress({ ...waiting, phaseText: `${capitalised(describeHolder(waitedFor))} is building this index: waiting for it` });
+    if (await aborted(run.progressIntervalMs, run.signal)) {
+      return {
+        status: 'cancelled',
+        message: `The build of ${run.name} was cancelled while ${describeHolder(waitedFor)} was building the same index; nothing was built here.`,
+      };
+    }
+  }
+  return { waitedFor };
+}
+
+/** The outcome after waiting for another Hotpath's build: theirs made the index, so this run says so, not "already there". */
+function builtMeanwhile(settled: RunResult, run: BuildRun, target: string, holder: BuildLockHolder | null): RunResult {
+  if (settled.status !== 'built') return settled;
+  return {
+    ...settled,
+    message: `Index ${run.name} on ${target} was being built by ${describeHolder(holder)}; this run waited for it and found it built and valid, so it built nothing.`,
+  };
+}
+
+/** Sleeps ms, or less when the signal aborts; resolves true when aborted. */
+async function aborted(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return true;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+  return signal?.aborted === true;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
@@ -248,6 +309,12 @@ async function cleanUp(run: BuildRun, client: pg.Client, weCancelled: boolean): 
       await prepareBuildSession(fresh, run.cleanupLockTimeoutMs);
       conn = fresh;
     });
+    // The build's session (and its build lock) is gone: an INVALID index under this name may now be another
+    // Hotpath's build in progress, which only the lock's holder may drop.
+    if (fresh && !(await tryBuildLock(fresh, run.schema, run.name))) {
+      const holder = await buildLockHolder(fresh, run.schema, run.name);
+      return { error: `${describeHolder(holder)} is building an index of that name now, so it was left alone` };
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await dropIfInvalid(conn, run.schema, run.table, run.name, run.cleanupLockTimeoutMs);
