@@ -20,6 +20,7 @@ const stackFlagsSchema = z.strictObject({
   pg: z.string().exactOptional(),
   pgReplica: z.array(z.string()).exactOptional(),
   replicaPolicy: z.enum(REPLICA_POLICIES).exactOptional(),
+  replicaMaxLag: z.number().positive().exactOptional(),
   redis: z.string().exactOptional(),
   redisSentinels: z.string().exactOptional(),
   redisMaster: z.string().exactOptional(),

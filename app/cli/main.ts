@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../../main/stack/index.ts';
 import { DEFAULT_SETTLE_MS } from '../../main/engine/index.ts';
-import { REPLICA_POLICIES } from '../../main/pool/index.ts';
+import { DEFAULT_REPLICA_MAX_LAG_SECONDS, REPLICA_POLICIES } from '../../main/pool/index.ts';
 import { DEFAULT_PROFILE_TOP, MEASUREMENT_WINDOW_S } from '../../main/workload/index.ts';
 import { MAX_SAMPLE_ACTIVITY_SECONDS } from '../../main/contract/advisor.ts';
 import { CAPACITY_DEFAULTS, CAPACITY_MAX_WINDOW_SECONDS } from '../../main/contract/capacity.ts';
@@ -101,8 +101,13 @@ function withStackOptions(command: Command): Command {
     .addOption(
       new Option(
         '--replica-policy <policy>',
-        'how the reads are spread over the --pg-replica servers: round-robin, or least-loaded (fewest reads in flight)',
+        'how the reads are spread over the --pg-replica servers: round-robin, least-loaded (fewest reads in flight), or lag-bounded (round robin over those within --replica-max-lag, else the primary)',
       ).choices(REPLICA_POLICIES),
+    )
+    .option(
+      '--replica-max-lag <seconds>',
+      `lag-bounded: the most replication lag a replica may have to take reads (default ${DEFAULT_REPLICA_MAX_LAG_SECONDS})`,
+      positiveNumber('--replica-max-lag'),
     )
     .option('--redis <url>', 'your Redis URL, e.g. redis://host:6379 (with --pg)')
     .option(

@@ -11,7 +11,19 @@ import { parsePgUrl, resolvePgPassword } from '../../main/stack/index.ts';
  */
 
 /** --pg-replica without --pg cannot work: there is no primary to be a replica of. */
-export function checkReplicaFlags(flags: { pg?: string; local?: boolean; pgReplica?: string[]; replicaPolicy?: string }): void {
+export function checkReplicaFlags(flags: {
+  pg?: string;
+  local?: boolean;
+  pgReplica?: string[];
+  replicaPolicy?: string;
+  replicaMaxLag?: number;
+}): void {
+  if (flags.replicaMaxLag !== undefined && flags.replicaPolicy !== 'lag-bounded')
+    throw new ContractError(
+      'bad-arguments',
+      '--replica-max-lag needs --replica-policy lag-bounded: only that policy reads the replicas’ lag.',
+      'Add --replica-policy lag-bounded, or drop --replica-max-lag.',
+    );
   if (!flags.pgReplica?.length) {
     if (flags.replicaPolicy !== undefined)
       throw new ContractError(

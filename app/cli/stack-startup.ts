@@ -29,6 +29,8 @@ export interface StackFlags extends CacheFlags, PasswordFlags, RedisTopologyFlag
   poolSize?: number;
   /** --replica-policy: how the workload's reads are spread over the --pg-replica servers. */
   replicaPolicy?: ReplicaPolicy;
+  /** --replica-max-lag: lag-bounded's bound, in seconds. */
+  replicaMaxLag?: number;
 }
 
 /** Combinations that cannot work, refused before anything starts. */
@@ -55,7 +57,10 @@ export function checkStackFlags(flags: StackFlags): void {
 /** The engine settings the flags make; the host adds its own (host, cipher, password sources). */
 export function engineSettings(
   flags: StackFlags,
-): Pick<EngineOptions, 'dataDir' | 'workloadPoolSize' | 'cache' | 'memoryBudgetBytes' | 'readOnly' | 'replicaPolicy'> {
+): Pick<
+  EngineOptions,
+  'dataDir' | 'workloadPoolSize' | 'cache' | 'memoryBudgetBytes' | 'readOnly' | 'replicaPolicy' | 'replicaMaxLagSeconds'
+> {
   return {
     dataDir: flags.dataDir,
     ...(flags.poolSize === undefined ? {} : { workloadPoolSize: flags.poolSize }),
@@ -65,6 +70,7 @@ export function engineSettings(
       : { memoryBudgetBytes: parseMemoryBudget(flags.memoryBudget, { machineTotalBytes: os.totalmem() }) }),
     ...(flags.readOnly ? { readOnly: true } : {}),
     ...(flags.replicaPolicy === undefined ? {} : { replicaPolicy: flags.replicaPolicy }),
+    ...(flags.replicaMaxLag === undefined ? {} : { replicaMaxLagSeconds: flags.replicaMaxLag }),
   };
 }
 

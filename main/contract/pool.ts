@@ -16,7 +16,17 @@ export const poolLatencySchema = z.object({
 export type PoolLatency = z.infer<typeof poolLatencySchema>;
 
 /** One server's workload pool over an interval: where the reads went, and how long they took there. */
-export const poolServerSchema = z.object({ server: z.string(), queries: count, usage: poolLatencySchema });
+export const poolServerSchema = z.object({
+  server: z.string(),
+  queries: count,
+  usage: poolLatencySchema,
+  /**
+   * A replica's replication lag as last measured (main/engine/replica-lag.ts): seconds behind the primary and WAL
+   * bytes not yet replayed; null when unknown (not measured yet, the probe failed, or nothing replayed since it
+   * started). Absent on the primary.
+   */
+  lag: z.object({ seconds: z.number().nonnegative().nullable(), bytes: z.number().nonnegative().nullable() }).optional(),
+});
 export type PoolServer = z.infer<typeof poolServerSchema>;
 
 /** The workload pool over one telemetry interval: gauges at its end, counts and percentiles over it. */

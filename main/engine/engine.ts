@@ -31,12 +31,13 @@ import { SloJudge } from '../slo/index.ts';
 import { DEFAULT_SETTLE_MS } from './handlers/advisor-settle.ts';
 import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
-import { DEFAULT_REPLICA_POLICY, PoolManager, poolInterval, type ReplicaPolicy } from '../pool/index.ts';
+import { DEFAULT_REPLICA_MAX_LAG_SECONDS, DEFAULT_REPLICA_POLICY, PoolManager, poolInterval, type ReplicaPolicy } from '../pool/index.ts';
 import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
 import type { StackHealth } from '../contract/status.ts';
 import { LoadLock } from './load-lock.ts';
 import { closeReplicaPools, openReplicaPools } from './replica-pools.ts';
 import { observeServers } from './server-metrics.ts';
+import { sampleReplicaLag } from './replica-lag.ts';
 
 export interface EngineOptions {
   /** The app's data folder: saved connection profiles, and the local demo stack's data by default. */
@@ -51,6 +52,8 @@ export interface EngineOptions {
   workloadSeed?: number;
   /** How the workload's reads are spread over the stack's read replicas; default round robin. */
   replicaPolicy?: ReplicaPolicy;
+  /** `lag-bounded`: the most replication lag (seconds) a replica may have to take reads; default DEFAULT_REPLICA_MAX_LAG_SECONDS. */
+  replicaMaxLagSeconds?: number;
   /** The cache's tiers and sizes; `false` turns the cache off (cached templates then go to the database). */
   cache?: CacheSettings | false;
   /**
@@ -208,6 +211,7 @@ export class Engine implements EngineApi {
       dataDir: this.options.dataDir,
       workloadSeed: this.options.workloadSeed,
       replicaPolicy: this.options.replicaPolicy ?? DEFAULT_REPLICA_POLICY,
+      replicaMaxLagSeconds: this.options.replicaMaxLagSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS,
       settleMs: this.options.settleMs ?? DEFAULT_SETTLE_MS,
       readOnly: this.options.readOnly ?? false,
       passwordSources: this.options.clientPasswordSources ?? 'connection-string',
@@ -281,6 +285,8 @@ export class Engine implements EngineApi {
         ...(this.options.workloadPoolSize === undefined ? {} : { max: this.options.workloadPoolSize }),
       });
       opened.replicas = replicas;
+      // A first lag measure before the workload can start: lag-bounded sends reads to a replica only once measured.
+      await sampleReplicaLag(admin, replicas);
       const cache =
         this.options.cache === false
           ? null
@@ -415,6 +421,8 @@ export class Engine implements EngineApi {
   /** Once a second: close the workload interval and publish one snapshot. */
   private tick(): void {
     if (this.ready) void this.pgHealth?.check();
+    // Each replica's lag, measured beside the tick (async, one probe at a time); this tick reports the last measure.
+    if (this.ready && this.ready.replicas.length > 0) void sampleReplicaLag(this.ready.admin, this.ready.replicas);
     const interval = this.workloadSession?.runner.closeInterval() ?? null;
     if (interval) this.metrics.observeInterval(interval);
     const cache = this.ready?.cache?.interval() ?? null;

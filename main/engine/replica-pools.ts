@@ -1,10 +1,18 @@
-import { PoolManager, ReplicaReads, type ReplicaPolicy } from '../pool/index.ts';
+import pg from 'pg';
+import { DEFAULT_REPLICA_MAX_LAG_SECONDS, PoolManager, ReplicaReads, type ReplicaPolicy } from '../pool/index.ts';
 import type { Stack } from '../stack/index.ts';
+import type { ReplicaLag } from './replica-lag.ts';
 
 /** A read replica's workload pool, under the replica's name (`replica-1`, …: the `server` label in /metrics). */
 export interface ReplicaPool {
   name: string;
   pool: PoolManager;
+  /** One connection for measuring the replica's lag (replica-lag.ts): never a workload connection. */
+  probe: pg.Pool;
+  /** The lag last measured; null until measured, or when the last measurement failed. */
+  lag: ReplicaLag | null;
+  /** A measurement is under way. */
+  lagSampling: boolean;
 }
 
 /**
@@ -23,7 +31,10 @@ export async function openReplicaPools(stack: Stack, options: { max?: number }):
         applicationName: 'hotpath-workload',
         ...(options.max === undefined ? {} : { max: options.max }),
       });
-      opened.push({ name: replica.name, pool });
+      const probe = new pg.Pool({ ...replica.pg, max: 1, idleTimeoutMillis: 0, application_name: 'hotpath-lag' });
+      // An idle probe connection the replica drops (restart, failover) must not crash the process.
+      probe.on('error', () => undefined);
+      opened.push({ name: replica.name, pool, probe, lag: null, lagSampling: false });
     }
     return opened;
   } catch (error) {
@@ -33,14 +44,23 @@ export async function openReplicaPools(stack: Stack, options: { max?: number }):
 }
 
 export async function closeReplicaPools(pools: readonly ReplicaPool[]): Promise<void> {
-  await Promise.all(pools.map(({ pool }) => pool.close().catch(() => undefined)));
+  await Promise.all(pools.flatMap(({ pool, probe }) => [pool.close().catch(() => undefined), probe.end().catch(() => undefined)]));
 }
 
-/** Where the workload's reads go: spread over the replicas by `policy`, or the primary's pool when there are none. */
-export function workloadReads(primary: PoolManager, replicas: readonly ReplicaPool[], policy?: ReplicaPolicy): ReplicaReads {
+/**
+ * Where the workload's reads go: spread over the replicas by `policy`, or the primary's pool when there are none;
+ * `lag-bounded` reads each replica's last measured lag against `maxLagSeconds`.
+ */
+export function workloadReads(
+  primary: PoolManager,
+  replicas: readonly ReplicaPool[],
+  policy?: ReplicaPolicy,
+  maxLagSeconds: number = DEFAULT_REPLICA_MAX_LAG_SECONDS,
+): ReplicaReads {
   return new ReplicaReads(
     primary,
     replicas.map((r) => r.pool),
     policy,
+    { seconds: () => replicas.map((r) => r.lag?.seconds ?? null), maxSeconds: maxLagSeconds },
   );
 }

@@ -3,5 +3,5 @@ export { isPoolError, PoolError } from './pool-errors.ts';
 export { poolInterval, poolServer } from './pool-interval.ts';
 export { PoolManager } from './pool-manager.ts';
 export type { QueryConfig } from './pooled-connection.ts';
-export { DEFAULT_REPLICA_POLICY, REPLICA_POLICIES, type ReplicaPolicy } from './replica-policy.ts';
-export { ReplicaReads, type TimedPool } from './replica-reads.ts';
+export { DEFAULT_REPLICA_MAX_LAG_SECONDS, DEFAULT_REPLICA_POLICY, REPLICA_POLICIES, type ReplicaPolicy } from './replica-policy.ts';
+export { ReplicaReads, type ReplicaLagSource, type TimedPool } from './replica-reads.ts';

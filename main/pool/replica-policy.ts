@@ -7,27 +7,54 @@
  * - `least-loaded`: the replica with the fewest reads in flight (ties: the next in round-robin order, so equal
  *   replicas still take turns). A slower or busier replica holds its reads longer and so gets fewer new ones;
  *   it wins when the replicas differ (size, distance, other tenants), and costs one pass over the replicas.
+ * - `lag-bounded`: round robin among the replicas whose last measured replication lag is within a bound
+ *   (`maxSeconds`); when none is (or none has been measured yet), the read goes to the primary. It trades the
+ *   primary's load for bounded staleness: a read never sees data older than the bound plus one sampling period.
+ *   The lag is measured by the engine once per telemetry tick (main/engine/replica-lag.ts), never per read.
  *
  * Writes never come here: the router's caller sends only the workload's read-only templates.
  */
-export const REPLICA_POLICIES = ['round-robin', 'least-loaded'] as const;
+export const REPLICA_POLICIES = ['round-robin', 'least-loaded', 'lag-bounded'] as const;
 export type ReplicaPolicy = (typeof REPLICA_POLICIES)[number];
 
 export const DEFAULT_REPLICA_POLICY: ReplicaPolicy = 'round-robin';
 
+/**
+ * `lag-bounded`'s default bound, in seconds: a few telemetry ticks (lag is sampled once a second), well above a
+ * healthy streaming replica's sub-second lag, and below the staleness a person notices between two page loads.
+ */
+export const DEFAULT_REPLICA_MAX_LAG_SECONDS = 5;
+
+/** What `lag-bounded` needs: each replica's last measured lag in seconds (null: not measured), and the bound. */
+export interface ReplicaLagBound {
+  seconds: readonly (number | null)[];
+  maxSeconds: number;
+}
+
 export interface ReplicaChoice {
-  /** The replica to use (an index into the list), or -1 when there is none. */
+  /** The replica to use (an index into the list), or -1 when there is none (or, lag-bounded, none within the bound). */
   index: number;
   /** The cursor for the next pick. */
   cursor: number;
 }
 
-/** The replica for the next read: `inFlight[i]` is what replica i has running; `cursor` is the previous pick's. */
-export function pickReplica(policy: ReplicaPolicy, inFlight: readonly number[], cursor: number): ReplicaChoice {
+/**
+ * The replica for the next read: `inFlight[i]` is what replica i has running; `cursor` is the previous pick's;
+ * `lag` is read by `lag-bounded` only (absent: no replica has a measured lag, so every read goes to the primary).
+ */
+export function pickReplica(policy: ReplicaPolicy, inFlight: readonly number[], cursor: number, lag?: ReplicaLagBound): ReplicaChoice {
   const n = inFlight.length;
   if (n === 0) return { index: -1, cursor };
   const start = ((cursor % n) + n) % n;
   if (policy === 'round-robin') return { index: start, cursor: (start + 1) % n };
+  if (policy === 'lag-bounded') {
+    for (let step = 0; step < n; step++) {
+      const i = (start + step) % n;
+      const seconds = lag?.seconds[i] ?? null;
+      if (seconds !== null && seconds <= lag!.maxSeconds) return { index: i, cursor: (i + 1) % n };
+    }
+    return { index: -1, cursor };
+  }
   let best = start;
   for (let step = 1; step < n; step++) {
     const i = (start + step) % n;

@@ -1,7 +1,22 @@
 import type pg from 'pg';
 import type { Lane } from './lanes.ts';
 import type { CallOptions, QueryConfig } from './pooled-connection.ts';
-import { DEFAULT_REPLICA_POLICY, pickReplica, type ReplicaPolicy } from './replica-policy.ts';
+import {
+  DEFAULT_REPLICA_MAX_LAG_SECONDS,
+  DEFAULT_REPLICA_POLICY,
+  pickReplica,
+  type ReplicaLagBound,
+  type ReplicaPolicy,
+} from './replica-policy.ts';
+
+/**
+ * For `lag-bounded`: each replica's last measured replication lag in seconds (null: unknown), in the replicas'
+ * order; read once per read (it returns what the sampler stored, no I/O), and the bound.
+ */
+export interface ReplicaLagSource {
+  seconds(): readonly (number | null)[];
+  maxSeconds: number;
+}
 
 /** What a read runs on: a pool manager's `timedQuery`. */
 export interface TimedPool {
@@ -17,7 +32,8 @@ export interface TimedPool {
  * owns no pool (the engine opens and closes them) and keeps only each replica's reads in flight, for the
  * `least-loaded` policy. Only reads come here (the workload's read-only templates); everything else the engine
  * runs (writes, admin reads, the advisor, cache warming, the workload's start-up queries) uses the primary's pools.
- * A replica's failure is the read's error: no retry on another server (the workload counts it as an error).
+ * A replica's failure is the read's error: no retry on another server (the workload counts it as an error). With
+ * `lag-bounded`, a read no replica is fresh enough for goes to the primary.
  */
 export class ReplicaReads implements TimedPool {
   private readonly inFlight: number[];
@@ -27,6 +43,7 @@ export class ReplicaReads implements TimedPool {
     private readonly primary: TimedPool,
     private readonly replicas: readonly TimedPool[],
     private readonly policy: ReplicaPolicy = DEFAULT_REPLICA_POLICY,
+    private readonly lag: ReplicaLagSource | null = null,
   ) {
     this.inFlight = replicas.map(() => 0);
   }
@@ -36,7 +53,11 @@ export class ReplicaReads implements TimedPool {
     query: QueryConfig,
     options?: CallOptions,
   ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
-    const choice = pickReplica(this.policy, this.inFlight, this.cursor);
+    const bound: ReplicaLagBound | undefined =
+      this.policy === 'lag-bounded'
+        ? { seconds: this.lag?.seconds() ?? [], maxSeconds: this.lag?.maxSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS }
+        : undefined;
+    const choice = pickReplica(this.policy, this.inFlight, this.cursor, bound);
     if (choice.index < 0) return await this.primary.timedQuery(lane, query, options);
     this.cursor = choice.cursor;
     this.inFlight[choice.index]! += 1;

@@ -69,6 +69,8 @@ export class PrometheusMetrics {
   private readonly poolEfficiency: Gauge;
   private readonly poolQueries: Counter<'server'>;
   private readonly poolUsage: HdrHistogramMetric<'server'>;
+  private readonly replicaLagSeconds: Gauge<'server'>;
+  private readonly replicaLagBytes: Gauge<'server'>;
   private readonly slo: SloMetrics;
 
   constructor(private readonly closedIntervalLatency: ClosedIntervalLatency) {
@@ -211,6 +213,18 @@ export class PrometheusMetrics {
       'server',
       this.registry,
     );
+    this.replicaLagSeconds = new Gauge({
+      name: 'hotpath_replica_lag_seconds',
+      help: "A read replica's replication lag as last measured (once a tick): 0 when it had replayed all the primary had written, else the age of the last transaction it replayed; absent when unknown.",
+      labelNames: ['server'],
+      registers,
+    });
+    this.replicaLagBytes = new Gauge({
+      name: 'hotpath_replica_lag_bytes',
+      help: 'WAL bytes the primary had written that a read replica had not replayed, as last measured (once a tick); absent when unknown.',
+      labelNames: ['server'],
+      registers,
+    });
     this.slo = new SloMetrics(this.registry);
   }
 
@@ -276,6 +290,14 @@ export class PrometheusMetrics {
   observeServer(server: string, queries: number, usage: Histogram): void {
     this.poolQueries.inc({ server }, queries);
     this.poolUsage.add(server, usage);
+  }
+
+  /** A read replica's lag as last measured; a null figure (unknown) removes its series rather than claim 0. */
+  observeReplicaLag(server: string, lag: { seconds: number | null; bytes: number | null } | null): void {
+    if (lag?.seconds == null) this.replicaLagSeconds.remove({ server });
+    else this.replicaLagSeconds.set({ server }, lag.seconds);
+    if (lag?.bytes == null) this.replicaLagBytes.remove({ server });
+    else this.replicaLagBytes.set({ server }, lag.bytes);
   }
 
   /** The success metrics judged over each window (see slo-metrics.ts), once per tick. */

@@ -42,6 +42,8 @@ export interface EngineContext {
   readonly workloadSeed: number | undefined;
   /** How the workload's reads are spread over the read replicas (see main/pool/replica-policy.ts). */
   readonly replicaPolicy: ReplicaPolicy;
+  /** `lag-bounded`: the most replication lag, in seconds, a replica may have to take reads. */
+  readonly replicaMaxLagSeconds: number;
   /** How long the workload runs on a new index before "after" is measured (ms). */
   readonly settleMs: number;
   /** Read-only mode: no DDL from any command (not even CREATE EXTENSION at connect), no demo seeding. */

@@ -76,7 +76,7 @@ async function startWorkload(ctx: EngineContext, profile: string, rate: number |
   const session = await WorkloadSession.open({
     pool,
     // The templates are read-only: with read replicas they go there (by the policy), the rest stays on the primary.
-    ...(replicas.length > 0 ? { reads: workloadReads(pool, replicas, ctx.replicaPolicy) } : {}),
+    ...(replicas.length > 0 ? { reads: workloadReads(pool, replicas, ctx.replicaPolicy, ctx.replicaMaxLagSeconds) } : {}),
     profile,
     hybrid: (templates, seed) => planner.hybridTarget(templates, seed),
     ...(cache ? { cache } : {}),

@@ -36,6 +36,17 @@ describe('checkReplicaFlags (--pg-replica)', () => {
     const local = thrownBy(() => checkReplicaFlags({ local: true, pgReplica: ['postgres://r1/app'] }));
     expect(local).toMatchObject({ code: 'bad-arguments', message: expect.stringContaining('--local') });
   });
+
+  it('takes --replica-max-lag with lag-bounded only', () => {
+    const replicas = { pg: 'postgres://db/app', pgReplica: ['postgres://r1/app'] };
+    expect(() => checkReplicaFlags({ ...replicas, replicaPolicy: 'lag-bounded', replicaMaxLag: 2 })).not.toThrow();
+    expect(() => checkReplicaFlags({ ...replicas, replicaPolicy: 'lag-bounded' })).not.toThrow();
+    const without = thrownBy(() => checkReplicaFlags({ ...replicas, replicaPolicy: 'round-robin', replicaMaxLag: 2 }));
+    expect(without).toMatchObject({
+      code: 'bad-arguments',
+      message: expect.stringContaining('--replica-max-lag needs --replica-policy lag-bounded'),
+    });
+  });
 });
 
 describe('withReplicaPasswords (the command line password sources, per replica)', () => {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pickReplica, REPLICA_POLICIES, type ReplicaPolicy } from '../../../main/pool/replica-policy.ts';
+import { pickReplica, REPLICA_POLICIES, type ReplicaLagBound, type ReplicaPolicy } from '../../../main/pool/replica-policy.ts';
 
 /** The indexes `picks` successive reads get, each with `inFlight` as it is then. */
-function run(policy: ReplicaPolicy, inFlight: number[], picks: number): number[] {
+function run(policy: ReplicaPolicy, inFlight: number[], picks: number, lag?: ReplicaLagBound): number[] {
   const chosen: number[] = [];
   let cursor = 0;
   for (let i = 0; i < picks; i++) {
-    const choice = pickReplica(policy, inFlight, cursor);
+    const choice = pickReplica(policy, inFlight, cursor, lag);
     chosen.push(choice.index);
     cursor = choice.cursor;
   }
@@ -40,6 +40,35 @@ describe('pickReplica', () => {
 
   it('least-loaded takes equal replicas in turn (ties go to the next after the previous pick)', () => {
     expect(run('least-loaded', [2, 2, 2], 6)).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
+  it('lag-bounded takes the replicas within the bound in turn, skipping those behind it or not measured', () => {
+    const lag = { seconds: [0.2, 9, null, 5], maxSeconds: 5 };
+    expect(run('lag-bounded', [0, 0, 0, 0], 6, lag)).toEqual([0, 3, 0, 3, 0, 3]);
+    // All within: plain round robin.
+    expect(run('lag-bounded', [4, 0, 1], 4, { seconds: [0, 0, 1], maxSeconds: 1 })).toEqual([0, 1, 2, 0]);
+  });
+
+  it('lag-bounded sends the read to the primary (-1, cursor kept) when no replica is within the bound or measured', () => {
+    expect(pickReplica('lag-bounded', [0, 0], 1, { seconds: [6, 7], maxSeconds: 5 })).toEqual({ index: -1, cursor: 1 });
+    expect(pickReplica('lag-bounded', [0, 0], 1, { seconds: [null, null], maxSeconds: 5 })).toEqual({ index: -1, cursor: 1 });
+    expect(pickReplica('lag-bounded', [0, 0], 0)).toEqual({ index: -1, cursor: 0 });
+  });
+
+  it('lag-bounded never picks a replica beyond the bound, and picks one whenever any is within it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: null }), { minLength: 1, maxLength: 8 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.nat(100),
+        (seconds, maxSeconds, cursor) => {
+          const { index } = pickReplica('lag-bounded', new Array<number>(seconds.length).fill(0), cursor, { seconds, maxSeconds });
+          const within = seconds.some((s) => s !== null && s <= maxSeconds);
+          if (!within) expect(index).toBe(-1);
+          else expect(seconds[index]!).toBeLessThanOrEqual(maxSeconds);
+        },
+      ),
+    );
   });
 
   it('least-loaded always picks a replica whose load is the minimum', () => {

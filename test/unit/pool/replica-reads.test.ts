@@ -52,6 +52,23 @@ describe('ReplicaReads', () => {
     await d;
   });
 
+  it('lag-bounded reads the lag at each read: the primary while the replica is behind, the replica again once within', async () => {
+    const log: string[] = [];
+    let seconds: (number | null)[] = [null];
+    const reads = new ReplicaReads(fakePool('primary', log).pool, [fakePool('r1', log).pool], 'lag-bounded', {
+      seconds: () => seconds,
+      maxSeconds: 2,
+    });
+    await reads.timedQuery('normal', { text: 'unmeasured' });
+    seconds = [0.5];
+    await reads.timedQuery('normal', { text: 'fresh' });
+    seconds = [30];
+    await reads.timedQuery('normal', { text: 'behind' });
+    seconds = [2];
+    await reads.timedQuery('normal', { text: 'at-the-bound' });
+    expect(log).toEqual(['primary:unmeasured', 'r1:fresh', 'primary:behind', 'r1:at-the-bound']);
+  });
+
   it("passes a replica's error to the caller and counts the read as no longer in flight", async () => {
     const log: string[] = [];
     const reads = new ReplicaReads(
