@@ -107,6 +107,8 @@ export const indexSizeSchema = z.object({
   /** Index scans since the statistics reset (pg_stat_user_indexes.idx_scan). */
   scans: z.number().nonnegative(),
   unique: z.boolean(),
+  /** A B-tree's estimated bytes beyond what its rows need at its fillfactor; null for other methods or without statistics. */
+  bloatBytes: z.number().nonnegative().nullable().optional(),
 });
 export type IndexSize = z.infer<typeof indexSizeSchema>;
 

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import type { DatabaseSizes, IndexSize, TableSize } from '../contract/database.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
+import { indexesSql } from './index-sizes.ts';
 
 /**
- * The largest tables and indexes of the current database, with a bloat estimate per table.
+ * The largest tables and indexes of the current database, with a bloat estimate per table (and per B-tree index:
+ * index-sizes.ts).
  *
  * The estimate is ioguix's statistics-based one (github.com/ioguix/pgsql-bloat-estimation, table/table_bloat.sql,
  * the same family check_postgres's `bloat` action and PgHero use): from pg_stats' average width and null fraction of
@@ -103,18 +105,6 @@ const tablesSql = (exact: boolean, size = sizeColumns(exact)) => `
     LEFT JOIN tuples tu ON tu.oid = tb.oid
    ORDER BY tb.total_bytes DESC, tb.schema, tb.name`;
 
-const indexesSql = (exact: boolean, size = sizeColumns(exact)) => `
-  SELECT n.nspname AS schema, t.relname AS table, c.relname AS name, ${size.index}::float8 AS bytes,
-         coalesce(s.idx_scan, 0)::float8 AS scans, i.indisunique AS unique
-    FROM pg_index i
-    JOIN pg_class c ON c.oid = i.indexrelid
-    JOIN pg_class t ON t.oid = i.indrelid
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = c.oid
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-   ORDER BY ${size.index} DESC, n.nspname, c.relname
-   LIMIT $1`;
-
 function unknownReason(row: TableRow): string | null {
   if (!row.readable) return 'No SELECT on this table, so pg_stats hides its columns’ statistics.';
   if (row.reltuples < 0 || !row.analyzed) return 'Never analyzed: run ANALYZE (or wait for autovacuum) for an estimate.';
@@ -126,9 +116,13 @@ function unknownReason(row: TableRow): string | null {
 /** How long the exact sizes may wait for a relation's lock before the lock-free estimate is used instead. */
 const LOCK_TIMEOUT = '1s';
 
+interface IndexRow extends Omit<IndexSize, 'bloatBytes'> {
+  bloat_bytes: number | null;
+}
+
 interface SizeRows {
   tableRows: TableRow[];
-  indexRows: IndexSize[];
+  indexRows: IndexRow[];
   info: { bytes: number; role: string };
 }
 
@@ -137,7 +131,7 @@ async function readRows(client: pg.PoolClient, limit: number, exact: boolean): P
   try {
     await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
     const { rows: tableRows } = await client.query<TableRow>(tablesSql(exact), [limit]);
-    const { rows: indexRows } = await client.query<IndexSize>(indexesSql(exact), [limit]);
+    const { rows: indexRows } = await client.query<IndexRow>(indexesSql(sizeColumns(exact).index), [limit]);
     const { rows: info } = await client.query<{ bytes: number; role: string }>(
       'SELECT pg_database_size(current_database())::float8 AS bytes, current_user AS role',
     );
@@ -199,7 +193,10 @@ export async function readDatabaseSizes(db: pg.Pool, limit: number): Promise<Dat
   return {
     databaseBytes: info.bytes,
     tables,
-    indexes: indexRows,
+    indexes: indexRows.map(({ bloat_bytes, ...index }) => ({
+      ...index,
+      bloatBytes: bloat_bytes === null ? null : Math.min(bloat_bytes, index.bytes),
+    })),
     bloatMethod: BLOAT_METHOD,
     notice: notices.length > 0 ? notices.join(' ') : null,
   };

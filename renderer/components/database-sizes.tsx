@@ -78,6 +78,13 @@ export function DatabaseSizesTables({ sizes }: { sizes: DatabaseSizes }) {
               <th scope="col" className="num">
                 Scans
               </th>
+              <th
+                scope="col"
+                className="num"
+                title="B-tree indexes: bytes beyond what their rows need at the fillfactor (statistics-based)"
+              >
+                Bloat (est.)
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -91,6 +98,9 @@ export function DatabaseSizesTables({ sizes }: { sizes: DatabaseSizes }) {
                 <td>{i.table}</td>
                 <td className="num">{formatBytes(i.bytes)}</td>
                 <td className="num">{formatCount(i.scans)}</td>
+                <td className="num">
+                  {i.bloatBytes == null ? '—' : `${formatBytes(i.bloatBytes)} (${formatShare(i.bytes > 0 ? i.bloatBytes / i.bytes : 0)})`}
+                </td>
               </tr>
             ))}
           </tbody>
