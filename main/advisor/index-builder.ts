@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { dropIfInvalid, inspectIndex, prepareBuildSession, setLockTimeout } from './build-catalog.ts';
 import { IndexBuildError, describeError } from './build-errors.ts';
+import { buildLockHolder, describeHolder, tryBuildLock } from './build-lock.ts';
 import { builtEntryOf, droppableLeftoverOf, type BuildHistory, type BuildStatus, type HistoryEntry } from './build-history.ts';
 import type { BuildProgress } from './build-progress.ts';
 import { runBuild } from './build-run.ts';
@@ -250,6 +251,16 @@ export class IndexBuilder {
     try {
       client = await this.options.connect();
       await prepareBuildSession(client, this.lockTimeoutMs);
+      // An INVALID index under this name may be another Hotpath's build in progress: only its lock's holder drops it.
+      // The lock goes with the session (ended below).
+      if (!(await tryBuildLock(client, entry.schema, entry.name))) {
+        const holder = await buildLockHolder(client, entry.schema, entry.name);
+        throw new IndexBuildError(
+          'table-busy',
+          `Index ${entry.name} in schema ${entry.schema} is being built by ${describeHolder(holder)} right now, so Hotpath will not drop it.`,
+          'Wait for that build to finish; if it leaves the index invalid again, roll this entry back then.',
+        );
+      }
       const dropped = await dropIfInvalid(client, entry.schema, entry.table, entry.name, this.lockTimeoutMs);
       if (dropped === 'valid' || dropped === 'not-ours') {
         throw new IndexBuildError(

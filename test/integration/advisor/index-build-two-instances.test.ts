@@ -9,6 +9,7 @@ import { SYNTHETIC_PHASES, type BuildProgress } from '../../../main/advisor/buil
 import { IndexBuilder, type BuildRequest } from '../../../main/advisor/index-builder.ts';
 import { indexName } from '../../../main/advisor/index-spec.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { errorOf } from '../../support/error-of.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 /** Every index on public.table with its validity, by name. */
@@ -158,5 +159,42 @@ describe.each(TEST_SERVERS)('two Hotpaths building the same index (%s)', (server
     await writer.query('COMMIT');
     expect(await first.outcome).toMatchObject({ status: 'built', alreadyExisted: false });
     expect(await indexesOf(admin, 'cancelled')).toEqual({ cancelled_pkey: true, [name]: true });
+  });
+
+  it("dropping an earlier attempt's INVALID leftover waits its turn: another Hotpath's build in progress is refused, not dropped", async () => {
+    await makeTable('leftover');
+    const request = spec('leftover', 'a');
+    const name = indexName(request);
+    const writer = await holdWriter('leftover');
+    const a = await builder();
+    const b = await builder();
+    // B's history says an earlier build of B's left an INVALID index of that name (now long gone).
+    const now = Date.now();
+    await b.history.record({
+      name,
+      schema: 'public',
+      table: 'leftover',
+      ddl: 'CREATE INDEX CONCURRENTLY …',
+      reason: 'test',
+      startedAt: now,
+      finishedAt: now,
+      status: 'failed',
+      durationMs: 0,
+      leftInvalid: true,
+    });
+    const first = start(a.builder, request);
+    await waitFor('the first build to reach CREATE INDEX CONCURRENTLY', () =>
+      first.progress.some((p) => p.phase === 'waiting for writers before build') ? true : undefined,
+    );
+    const refused = await errorOf(b.builder.rollback(name));
+    expect(refused).toMatchObject({ code: 'table-busy' });
+    expect((refused as Error).message).toMatch(
+      new RegExp(`^Index ${name} in schema public is being built by another Hotpath \\(pid ${process.pid}`),
+    );
+    expect(await indexesOf(admin, 'leftover')).toEqual({ leftover_pkey: true, [name]: false });
+
+    await writer.query('COMMIT');
+    expect(await first.outcome).toMatchObject({ status: 'built', alreadyExisted: false });
+    expect(await indexesOf(admin, 'leftover')).toEqual({ leftover_pkey: true, [name]: true });
   });
 });
