@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import type { IndexProposalPayload } from '../../main/contract/advisor.ts';
 import { useAdvisor, useServices } from '../app/console-context.ts';
 import { formatBytes, formatShare } from '../format/units.ts';
 import { IndexBuildProgress } from './index-build-progress.tsx';
+import { ExplainPanel } from './explain-statement.tsx';
 
 /** The advisor's proposals: the DDL, the statements each serves with the cost before → after, gain, size, write cost, and Build. */
 export function IndexProposals({ proposals, readOnly }: { proposals: readonly IndexProposalPayload[]; readOnly: boolean }) {
@@ -11,6 +13,8 @@ export function IndexProposals({ proposals, readOnly }: { proposals: readonly In
   const outcomes = useAdvisor((s) => s.outcomes);
   const history = useAdvisor((s) => s.history);
   const built = new Set(history.filter((e) => e.status === 'built').map((e) => e.name));
+  // The proposal whose first statement's plan without and with the index is shown (database.explain, HypoPG).
+  const [planning, setPlanning] = useState<string | null>(null);
   return (
     <ul className="index-list" data-testid="index-proposals">
       {proposals.map((p) => {
@@ -71,7 +75,13 @@ export function IndexProposals({ proposals, readOnly }: { proposals: readonly In
                   {isBuilt ? 'Built' : 'Build'}
                 </button>
               )}
+              <button type="button" aria-label={`Plan before and after ${p.name}`} onClick={() => setPlanning(p.name)}>
+                Plan before/after
+              </button>
             </div>
+            {planning === p.name && (
+              <ExplainPanel params={{ proposal: p.name }} title={`Plan without and with ${p.name}`} onClose={() => setPlanning(null)} />
+            )}
           </li>
         );
       })}
