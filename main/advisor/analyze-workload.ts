@@ -3,6 +3,7 @@ import type { AdvisorReport, IndexProposal } from './advisor-types.ts';
 import { generateCandidates, specKey, type Candidate } from './candidates.ts';
 import { ESTIMATE_NOTE, EstimateEvaluator, entryBytes, predicateFraction } from './estimate-evaluator.ts';
 import { coveredByExisting, indexFindings, readExistingIndexes } from './existing-indexes.ts';
+import { readReplicaIndexScans, type ReplicaConnection } from './replica-index-scans.ts';
 import { ADVISOR_MARKER, explainGeneric, parameterCount } from './generic-plan.ts';
 import type { WorkloadStatement } from './advisor-types.ts';
 import { HypopgEvaluator, hypopgAvailable, hypopgInstalled, type CostEvaluator } from './hypopg-evaluator.ts';
@@ -63,6 +64,11 @@ export interface AnalyzeWorkloadOptions {
    * dry-run and read-only promise no DDL): a superuser runs CREATE EXTENSION hypopg once (it is not a trusted extension).
    */
   useHypopg?: boolean;
+  /**
+   * The stack's read replicas: their index scans are added to the primary's before an index is called unused
+   * (a standby counts the scans run on it; see replica-index-scans.ts). Default none.
+   */
+  replicas?: readonly ReplicaConnection[];
 }
 
 async function connect(option: AnalyzeWorkloadOptions['pg']): Promise<{ client: pg.Client; owned: boolean }> {
@@ -282,7 +288,7 @@ export async function analyzeWorkload(options: AnalyzeWorkloadOptions): Promise<
         serverVersion,
         statements,
         proposals,
-        findings: indexFindings(existing),
+        findings: indexFindings(existing, await readReplicaIndexScans(options.replicas)),
         skipped,
         budget: {
           bytes: budgetBytes,

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { IndexFinding } from './advisor-types.ts';
 import { ADVISOR_MARKER } from './generic-plan.ts';
 import { dropIndexDdl, type IndexSpec } from './index-spec.ts';
+import { indexScanKey, type ReplicaIndexScans } from './replica-index-scans.ts';
 
 /** An index that exists, as pg_index describes it. */
 export interface ExistingIndex {
@@ -120,8 +121,12 @@ function isPrefix(a: ExistingIndex, b: ExistingIndex): boolean {
   );
 }
 
-/** Unused, duplicate and invalid indexes, each with the statement that would drop it. */
-export function indexFindings(existing: readonly ExistingIndex[]): IndexFinding[] {
+/**
+ * Unused, duplicate and invalid indexes, each with the statement that would drop it. With read replicas,
+ * `replicaScans` holds each one's counters: an index is unused only when no server scanned it (one the replicas'
+ * reads use is not), and a replica whose counters could not be read is named in the finding.
+ */
+export function indexFindings(existing: readonly ExistingIndex[], replicaScans: readonly ReplicaIndexScans[] = []): IndexFinding[] {
   const findings: IndexFinding[] = [];
   const finding = (index: ExistingIndex, kind: IndexFinding['kind'], detail: string): IndexFinding => ({
     kind,
@@ -168,18 +173,32 @@ export function indexFindings(existing: readonly ExistingIndex[]): IndexFinding[
         );
         continue;
       }
-      if (index.scans === 0) {
+      const onReplicas = replicaScans.reduce((sum, r) => sum + (r.scans?.get(indexScanKey(index.schema, index.name)) ?? 0), 0);
+      if (index.scans + onReplicas === 0) {
         findings.push(
           finding(
             index,
             'unused',
-            `0 scans since ${index.statsSince.toISOString()} (statistics collected for ${describeAge(index.statsSince)}); it still costs every write and ${index.sizeBytes} bytes`,
+            `0 scans${onServers(replicaScans)} since ${index.statsSince.toISOString()} (statistics collected for ${describeAge(index.statsSince)}); it still costs every write and ${index.sizeBytes} bytes${unreadReplicas(replicaScans)}`,
           ),
         );
       }
     }
   }
   return findings;
+}
+
+/** Where the scans were counted: nothing to add without replicas. */
+function onServers(replicaScans: readonly ReplicaIndexScans[]): string {
+  const read = replicaScans.filter((r) => r.scans !== null).map((r) => r.server);
+  return read.length === 0 ? (replicaScans.length === 0 ? '' : ' on the primary') : ` on the primary and ${read.join(', ')}`;
+}
+
+function unreadReplicas(replicaScans: readonly ReplicaIndexScans[]): string {
+  const unread = replicaScans.filter((r) => r.scans === null);
+  return unread.length === 0
+    ? ''
+    : `; not counted: ${unread.map((r) => `${r.server} (${r.error ?? 'no answer'})`).join(', ')}, whose reads may use it`;
 }
 
 function describeAge(since: Date): string {

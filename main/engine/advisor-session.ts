@@ -89,6 +89,8 @@ export class AdvisorSession {
     const report = await analyzeWorkload({
       pg: { ...this.options.stack.pg, application_name: 'hotpath-advisor' },
       templates,
+      // Scans on the read replicas count too: an index only the replicas' reads use is not unused.
+      replicas: this.options.stack.replicas.map((r) => ({ name: r.name, pg: r.pg })),
       ...(inputs.budgetBytes === undefined ? {} : { budgetBytes: inputs.budgetBytes }),
       ...(inputs.statements === undefined ? {} : { statements: inputs.statements.map(supplied) }),
       ...(inputs.sampleActivitySeconds === undefined ? {} : { sampleActivitySeconds: inputs.sampleActivitySeconds }),
