@@ -90,6 +90,16 @@ export const cacheFlushResultSchema = z.object({
 });
 export type CacheFlushResult = z.infer<typeof cacheFlushResultSchema>;
 
+export const cacheInvalidateResultSchema = z.object({
+  /** The template whose cached results were removed (under every version of its SQL). */
+  template: z.string(),
+  /** Entries removed per tier here (tiers that are not configured are absent); other instances' L1 hear of it on the bus. */
+  removed: cacheFlushResultSchema.shape.removed,
+  /** False when Redis or the object store could not finish (unreachable); invalidate again when it is back. */
+  complete: z.boolean(),
+});
+export type CacheInvalidateResult = z.infer<typeof cacheInvalidateResultSchema>;
+
 export const cacheWarmResultSchema = z.object({
   /** Hot keys considered. */
   keys: z.number().int().nonnegative(),

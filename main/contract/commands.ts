@@ -36,6 +36,7 @@ import { capacityParamsSchema, capacityResultSchema, capacityStatusSchema } from
 import {
   cacheFlushResultSchema,
   cacheFlushTargetSchema,
+  cacheInvalidateResultSchema,
   cacheStatusSchema,
   cacheWarmResultSchema,
   L1_MAX_BYTES,
@@ -151,6 +152,8 @@ export const commandSchemas = {
   'cache.status': { params: z.object({}).strict(), result: cacheStatusSchema },
   /** Empties one tier or all of them (other instances' L1 too, through the invalidation bus). */
   'cache.flush': { params: z.object({ tier: cacheFlushTargetSchema }).strict(), result: cacheFlushResultSchema },
+  /** Removes one template's cached results from every tier, and from other instances' L1 through the invalidation bus. */
+  'cache.invalidate': { params: z.object({ template: z.string().min(1) }).strict(), result: cacheInvalidateResultSchema },
   /** Loads the hottest keys of recent traffic that are not cached, on the background lane, with progress (task `warm`). */
   'cache.warm': {
     params: z.object({ keys: z.number().int().min(1).max(100_000).default(5_000) }).strict(),

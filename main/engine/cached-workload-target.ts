@@ -36,10 +36,18 @@ function keyWithParams(prefix: string, params: readonly unknown[]): string {
   return `${prefix}${JSON.stringify(params)}`;
 }
 
+/**
+ * The prefix of every key of the template named `name`, whatever its SQL (an edited template's older results too).
+ * The colon after the name keeps `chunk` from matching `chunk_by_id`.
+ */
+export function templateInvalidationPrefix(namespace: string, name: string): string {
+  return `${namespace}:${name}:`;
+}
+
 /** The part of the key that does not depend on the parameters: computed once per template, not per request. */
 function templateKeyPrefix(namespace: string, template: CachedTemplate): string {
   const sqlHash = createHash('sha1').update(template.sql).digest('hex').slice(0, 12);
-  return `${namespace}:${template.name}:${sqlHash}:`;
+  return `${templateInvalidationPrefix(namespace, template.name)}${sqlHash}:`;
 }
 
 /**

@@ -1,14 +1,15 @@
 import { ContractError } from '../../contract/api.ts';
 import type { CacheStatusPayload } from '../../contract/cache.ts';
 import type { CacheSession } from '../cache-session.ts';
+import { templateInvalidationPrefix } from '../cached-workload-target.ts';
 import { warmCache } from '../cache-warmer.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
-type CacheCommands = 'cache.status' | 'cache.flush' | 'cache.warm' | 'cache.resize';
+type CacheCommands = 'cache.status' | 'cache.flush' | 'cache.invalidate' | 'cache.warm' | 'cache.resize';
 
 const DISABLED: CacheStatusPayload = { enabled: false, tiers: [], l1: null, cachedTemplates: [], hotKeys: 0 };
 
-/** Flush, warm and resize of the connected stack's cache, and what it is made of. */
+/** Flush, invalidate, warm and resize of the connected stack's cache, and what it is made of. */
 export function cacheHandlers(ctx: EngineContext): HandlerGroup<CacheCommands> {
   const status = (): CacheStatusPayload => {
     const cache = ctx.requireConnected().cache;
@@ -26,6 +27,25 @@ export function cacheHandlers(ctx: EngineContext): HandlerGroup<CacheCommands> {
         `Cache flushed (${p.tier}): removed ${removed || 'nothing'}${result.complete ? '' : '; a tier could not be reached, flush again when it is back'}.`,
       );
       return result;
+    },
+    'cache.invalidate': async (p) => {
+      const cache = requireCache(ctx);
+      // Every tier here, and (through the invalidation bus) the L1 of every other Hotpath on this database.
+      const result = await cache.cache.invalidatePrefix(templateInvalidationPrefix(cache.namespace, p.template));
+      const present = new Set(cache.status([]).tiers.map((t) => t.tier));
+      const removed = {
+        l1: result.l1Deleted,
+        ...(present.has('l2') ? { l2: result.l2Deleted } : {}),
+        ...(present.has('l3') ? { l3: result.l3Deleted } : {}),
+      };
+      const counts = Object.entries(removed)
+        .map(([tier, n]) => `${tier.toUpperCase()} ${n.toLocaleString('en')}`)
+        .join(', ');
+      ctx.log(
+        result.complete ? 'info' : 'warn',
+        `Cached results of ${p.template} invalidated: removed ${counts}${result.complete ? '' : '; a tier could not be reached, invalidate again when it is back'}.`,
+      );
+      return { template: p.template, removed, complete: result.complete };
     },
     'cache.warm': async (p) => {
       const cache = requireCache(ctx);
