@@ -200,6 +200,28 @@ describe('TieredCache invalidation', () => {
     await b.close();
   });
 
+  it("a flush of everything empties every other instance's L1 with one message; a flush of L1 stays here; nobody echoes", async () => {
+    const bus = new MemoryBus();
+    const [a, b, c] = ['a', 'b', 'c'].map(
+      (id) => new TieredCache({ l1: { maxBytes: 1 << 20 }, bus, defaultTtlMs: 60_000, instanceId: id }),
+    );
+    await b!.set('x', 1);
+    await c!.set('y', 2);
+    await Promise.all([a!.idle(), b!.idle(), c!.idle()]);
+    const sent = bus.sent.length;
+    await a!.flush('l1');
+    await a!.idle();
+    expect(bus.sent.length).toBe(sent); // this process' memory only
+    expect(await b!.get('x')).toBe(1);
+    await a!.flush('all');
+    await Promise.all([a!.idle(), b!.idle(), c!.idle()]);
+    // One message, applied by B and C, published again by neither.
+    expect(bus.sent.slice(sent)).toEqual([{ origin: 'a', prefix: '' }]);
+    expect(await b!.get('x')).toBeUndefined();
+    expect(await c!.get('y')).toBeUndefined();
+    expect([b!.stats().busInvalidationsApplied, c!.stats().busInvalidationsApplied]).toEqual([2, 2]);
+  });
+
   it('a failing bus never fails a call', async () => {
     const bus = new MemoryBus();
     bus.failing = true;
