@@ -29,8 +29,12 @@ const DETAIL_KEYS = [
 function nodeTitle(node: JsonPlanNode): string {
   const strategy = typeof node['Strategy'] === 'string' && node['Strategy'] !== 'Plain' ? `${node['Strategy'] as string} ` : '';
   const join = typeof node['Join Type'] === 'string' && node['Join Type'] !== 'Inner' ? ` ${node['Join Type'] as string} Join` : '';
+  // As EXPLAIN's text names them: `Parallel Seq Scan`, `Index Scan Backward`, `HashAggregate`, `Hash Left Join`.
+  const parallel = node['Parallel Aware'] === true ? 'Parallel ' : '';
+  const backward = node['Scan Direction'] === 'Backward' ? ' Backward' : '';
   const base = node['Node Type'] === 'Aggregate' ? `${strategy}Aggregate` : node['Node Type'];
-  return join && /Join|Nested Loop/.test(base) ? base.replace(/ Join$/, '') + join : base;
+  const named = join && /Join|Nested Loop/.test(base) ? base.replace(/ Join$/, '') + join : base;
+  return `${parallel}${named}${backward}`;
 }
 
 function relationOf(node: JsonPlanNode): string | null {

@@ -76,10 +76,11 @@ export function PlanTree({ plan, testId }: { plan: ExplainedPlan; testId: string
   );
 }
 
-/** The cost change a hypothetical index makes: `1,234.50 → 8.31 (−99%)`. */
+/** The cost change a hypothetical index makes: `1234.50 → 8.31 (−99.3%)`. */
 export function costChange(before: number, after: number): string {
-  const change = before > 0 ? Math.round(((after - before) / before) * 100) : 0;
-  return `${cost(before)} → ${cost(after)} (${change > 0 ? '+' : change < 0 ? '−' : '±'}${Math.abs(change)}%)`;
+  // One decimal: a 3,942 → 5.5 drop reads −99.9%, not a −100% no index can reach.
+  const change = before > 0 ? Math.round(((after - before) / before) * 1000) / 10 : 0;
+  return `${cost(before)} → ${cost(after)} (${change > 0 ? '+' : change < 0 ? '−' : '±'}${Math.abs(change).toFixed(1)}%)`;
 }
 
 /**

@@ -23,6 +23,7 @@ const PLAN: JsonPlanNode = {
       'Plan Rows': 42,
       'Plan Width': 8,
       'Index Cond': '(o.status = $1)',
+      'Scan Direction': 'Backward',
       Filter: '(o.amount > 0)',
     },
     {
@@ -33,6 +34,7 @@ const PLAN: JsonPlanNode = {
       Plans: [
         {
           'Node Type': 'Seq Scan',
+          'Parallel Aware': true,
           'Relation Name': 'customers',
           Schema: 'public',
           Alias: 'customers',
@@ -58,7 +60,7 @@ describe('plan view of EXPLAIN (FORMAT JSON)', () => {
       details: ['Hash Cond: (o.customer_id = c.id)'],
     });
     expect(shown.root.children[0]).toMatchObject({
-      nodeType: 'Index Scan',
+      nodeType: 'Index Scan Backward',
       relation: 'public.orders',
       alias: 'o',
       index: '<13543>btree_orders_status',
@@ -66,7 +68,7 @@ describe('plan view of EXPLAIN (FORMAT JSON)', () => {
       totalCost: 100.1,
       details: ['Index Cond: (o.status = $1)', 'Filter: (o.amount > 0)'],
     });
-    expect(shown.root.children[1]!.children[0]).toMatchObject({ nodeType: 'Seq Scan', relation: 'public.customers', width: 8 });
+    expect(shown.root.children[1]!.children[0]).toMatchObject({ nodeType: 'Parallel Seq Scan', relation: 'public.customers', width: 8 });
     expect(planNodeSchema.safeParse(shown.root).success).toBe(true);
   });
 
@@ -74,11 +76,11 @@ describe('plan view of EXPLAIN (FORMAT JSON)', () => {
     expect(shown.text.split('\n')).toEqual([
       'Hash Left Join  (cost=12.50..140.25 rows=42 width=16)',
       '  Hash Cond: (o.customer_id = c.id)',
-      '  ->  Index Scan using <13543>btree_orders_status on public.orders o  (cost=0.29..100.10 rows=42 width=8)',
+      '  ->  Index Scan Backward using <13543>btree_orders_status on public.orders o  (cost=0.29..100.10 rows=42 width=8)',
       '        Index Cond: (o.status = $1)',
       '        Filter: (o.amount > 0)',
       '  ->  Hash  (cost=10.00..10.00 rows=500)',
-      '        ->  Seq Scan on public.customers  (cost=0.00..10.00 rows=500 width=8)',
+      '        ->  Parallel Seq Scan on public.customers  (cost=0.00..10.00 rows=500 width=8)',
     ]);
   });
 

@@ -152,7 +152,7 @@ describe('plan view', () => {
     services.status.getState().apply(readyStatus());
     renderInConsole(createElement(IndexProposals, { proposals: [proposal], readOnly: false }), services);
     fireEvent.click(screen.getByRole('button', { name: `Plan before and after ${proposal.name}` }));
-    expect((await screen.findByTestId('plan-cost-change')).textContent).toContain('1069.00 → 39.50 (−96%)');
+    expect((await screen.findByTestId('plan-cost-change')).textContent).toContain('1069.00 → 39.50 (−96.3%)');
     expect(api.callsOf('database.explain')).toEqual([{ proposal: proposal.name }]);
     expect(within(screen.getByTestId('plan-before')).queryByText(/btree_items_account/)).toBeNull();
     const after = within(screen.getByTestId('plan-after')).getAllByRole('row');
