@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { createObjectTier, ObjectTierConfigError, type ObjectTierConfig } from '../../main/cache/index.ts';
+import { objectTierUrlFields, ObjectTierConfigError, parseObjectTierConfig, type ObjectTierConfig } from '../../main/cache/index.ts';
 import type { CacheSettings } from '../../main/engine/index.ts';
 import { parseStorageSize } from './storage-size.ts';
 
@@ -16,36 +16,24 @@ export interface CacheFlags {
 }
 
 /**
- * `--cache-l3 s3://bucket/prefix?endpoint=URL&region=R&forcePathStyle=true` as an S3 configuration.
- * Credentials never go on the command line (they would show in `ps`): the AWS SDK reads them from
- * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile.
+ * `--cache-l3 s3://bucket/prefix?endpoint=URL&region=R&forcePathStyle=true` as an S3 configuration (the URL
+ * form is main/cache's, shared with saved profiles). Credentials never go on the command line (they would show
+ * in `ps`): the AWS SDK reads them from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile.
  */
 export function parseS3Flag(value: string): ObjectTierConfig {
-  let url: URL;
+  let fields: Record<string, unknown>;
   try {
-    url = new URL(value);
-  } catch {
+    fields = objectTierUrlFields(value);
+  } catch (error) {
+    if (error instanceof ObjectTierConfigError) throw new InvalidArgumentError(`--cache-l3: ${error.problems.join('; ')}.`);
+    throw error;
+  }
+  if (fields.accessKeyId !== undefined || fields.secretAccessKey !== undefined) {
     throw new InvalidArgumentError(
-      `--cache-l3 "${value}" is not a URL; write s3://bucket/prefix (and ?endpoint=http://host:port for a non-AWS store).`,
+      '--cache-l3: credentials do not belong on the command line (ps shows them); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead.',
     );
   }
-  const known = new Set(['endpoint', 'region', 'forcePathStyle']);
-  const unknown = [...url.searchParams.keys()].filter((key) => !known.has(key));
-  if (unknown.length > 0)
-    throw new InvalidArgumentError(`--cache-l3: unknown parameter ${unknown.join(', ')} (known: endpoint, region, forcePathStyle).`);
-  const forcePathStyle = url.searchParams.get('forcePathStyle');
-  if (forcePathStyle !== null && forcePathStyle !== 'true' && forcePathStyle !== 'false') {
-    throw new InvalidArgumentError(`--cache-l3: forcePathStyle must be true or false, got "${forcePathStyle}".`);
-  }
-  const prefix = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  return {
-    kind: 's3',
-    bucket: url.hostname,
-    ...(prefix ? { prefix } : {}),
-    ...(url.searchParams.get('endpoint') ? { endpoint: url.searchParams.get('endpoint')! } : {}),
-    ...(url.searchParams.get('region') ? { region: url.searchParams.get('region')! } : {}),
-    ...(forcePathStyle !== null ? { forcePathStyle: forcePathStyle === 'true' } : {}),
-  } as ObjectTierConfig;
+  return fields as ObjectTierConfig;
 }
 
 /** The cache flags as engine settings: --no-cache, --cache-l1 MiB, --cache-l3 DIR|off|s3://…; bad values throw with what to write. */
@@ -58,19 +46,16 @@ export function cacheSettings(flags: CacheFlags): CacheSettings | false {
   if (l3 === undefined) return { l1Bytes, l3: { kind: 'folder', ...folder } };
   if (maxBytes !== undefined && (l3 === 'off' || l3.startsWith('s3://'))) {
     throw new InvalidArgumentError(
-      `--cache-l3-max bounds the folder tier only; with --cache-l3 ${l3 === 'off' ? 'off' : 'an S3 bucket'} it has nothing to bound (for a bucket, use a lifecycle rule).`,
+      `--cache-l3-max bounds the folder tier only; with --cache-l3 ${l3 === 'off' ? 'off' : 'an S3 bucket'} it has nothing to bound (a bucket's expired objects are removed by the engine's sweep; bound its size with a lifecycle rule).`,
     );
   }
   if (l3 === 'off') return { l1Bytes, l3: { kind: 'off' } };
   if (!l3.startsWith('s3://')) return { l1Bytes, l3: { kind: 'folder', dir: path.resolve(l3), ...folder } };
-  const config = parseS3Flag(l3);
   try {
-    const store = createObjectTier(config);
-    const location =
-      config.kind === 's3'
-        ? `s3://${config.bucket}/${config.prefix ?? 'hotpath-cache/'}${config.endpoint ? ` at ${config.endpoint}` : ''}`
-        : l3;
-    return { l1Bytes, l3: { kind: 'store', store, location } };
+    const config = parseObjectTierConfig(parseS3Flag(l3));
+    // The engine builds the bucket tier itself, so its expiry sweep waits on the engine's background gate.
+    if (config.kind === 's3') return { l1Bytes, l3: { kind: 's3', config } };
+    return { l1Bytes, l3: { kind: 'folder', dir: config.dir } };
   } catch (error) {
     if (error instanceof ObjectTierConfigError) throw new InvalidArgumentError(`--cache-l3: ${error.message}`);
     throw error;

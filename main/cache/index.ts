@@ -6,7 +6,14 @@ export { DEFAULT_CONNECTION_TUNING, type RedisTarget } from './l2/redis-connecti
 export { deadlineFor, type GuardLog, RedisGuard } from './l2/redis-guard.ts';
 export { RedisTier } from './l2/redis-tier.ts';
 export { FolderTier } from './l3/folder-tier.ts';
-export { createObjectTier, type ObjectTierConfig, ObjectTierConfigError } from './l3/object-tier-config.ts';
+export {
+  createObjectTier,
+  type ObjectTierConfig,
+  ObjectTierConfigError,
+  type ObjectTierHost,
+  parseObjectTierConfig,
+} from './l3/object-tier-config.ts';
+export { describeObjectTier, objectTierUrlFields, parseObjectTierUrl } from './l3/object-tier-url.ts';
 export type { ObjectTier } from './l3/object-tier.ts';
 export type { SimPolicy } from './sim/policies.ts';
 export { POLICY_NAMES, runPolicy, type SimResult, simulate } from './sim/simulate.ts';

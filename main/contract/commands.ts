@@ -6,6 +6,7 @@ import {
   connectionTestSchema,
   profileListSchema,
   replicaUrlsSchema,
+  l3UrlSchema,
   saveProfileParamsSchema,
 } from './profiles.ts';
 import {
@@ -67,7 +68,12 @@ export const commandSchemas = {
   },
   'stack.connect': {
     params: z
-      .object({ pgUrl: z.string().min(1), redisUrl: z.string().min(1).optional(), replicaUrls: replicaUrlsSchema.optional() })
+      .object({
+        pgUrl: z.string().min(1),
+        redisUrl: z.string().min(1).optional(),
+        replicaUrls: replicaUrlsSchema.optional(),
+        l3Url: l3UrlSchema.optional(),
+      })
       .strict(),
     result: engineStatusSchema,
   },

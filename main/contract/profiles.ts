@@ -17,6 +17,13 @@ export type SecretStorage = z.infer<typeof secretStorageSchema>;
 /** Read replicas' PostgreSQL URLs, one per replica (`replica-1`, `replica-2`, … in this order). */
 export const replicaUrlsSchema = z.array(z.string().min(1)).max(16, 'at most 16 read replicas');
 
+/**
+ * The object-store tier (L3) of a connection: an absolute folder path, or
+ * `s3://[ACCESS_KEY_ID:SECRET@]bucket[/prefix]?endpoint=…&region=…&forcePathStyle=true` (without credentials the
+ * engine uses the AWS_* environment variables or the SDK's default chain). Absent: the engine's start-up L3.
+ */
+export const l3UrlSchema = z.string().trim().min(1).max(2048);
+
 export const connectionProfileSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -25,6 +32,8 @@ export const connectionProfileSchema = z.object({
   redisDisplayUrl: z.string().nullable(),
   /** The read replicas' URLs with their passwords masked (absent or empty: none). */
   replicaDisplayUrls: z.array(z.string()).optional(),
+  /** The object-store tier (L3) with its secret masked; absent: the engine's start-up L3. */
+  l3DisplayUrl: z.string().optional(),
   /** A password is stored encrypted on disk. */
   secretSaved: z.boolean(),
   /** A password is known (saved, or kept in memory this session), so connecting needs no prompt. */
@@ -51,6 +60,8 @@ export const saveProfileParamsSchema = z
     redisUrl: z.string().min(1).optional(),
     /** Read replicas' URLs; one without a password connects with the primary's (same user). */
     replicaUrls: replicaUrlsSchema.optional(),
+    /** The object-store tier (see l3UrlSchema); its secret is kept like the passwords. An empty string removes it. */
+    l3Url: z.string().trim().max(2048).optional(),
     /** Write the password to disk, encrypted. Off by default: secrets stay in memory. */
     saveSecret: z.boolean().default(false),
   })

@@ -13,6 +13,9 @@ import {
   RedisTier,
   FolderTier,
   type ObjectTier,
+  type ObjectTierConfig,
+  createObjectTier,
+  describeObjectTier,
   RedisInvalidationBus,
   TieredCache,
   type TieredStats,
@@ -25,7 +28,14 @@ export interface CacheSettings {
   /** The L1's byte budget; default 128 MiB. */
   l1Bytes?: number;
   /** The object-store tier: a folder (default: `cache-l3` in the data folder), another store, or none. */
-  l3?: { kind: 'folder'; dir?: string; maxBytes?: number } | { kind: 'store'; store: ObjectTier; location: string } | { kind: 'off' };
+  l3?:
+    | { kind: 'folder'; dir?: string; maxBytes?: number }
+    | { kind: 'store'; store: ObjectTier; location: string }
+    /** An S3-compatible bucket the session builds (and closes), its expiry sweep waiting on `backgroundGate`. */
+    | { kind: 's3'; config: Extract<ObjectTierConfig, { kind: 's3' }> }
+    | { kind: 'off' };
+  /** The gate of background work (the memory manager pauses it under pressure); the S3 expiry sweep waits on it. */
+  backgroundGate?: { whenRunning(): Promise<void> };
 }
 
 /** The Redis breaker over one telemetry interval: its state at the end, calls counted in the interval. */
@@ -67,7 +77,7 @@ export class CacheSession {
     private readonly bus: RedisInvalidationBus | undefined,
     private readonly pool: PoolManager,
     l1Bytes: number,
-    /** The folder tier this session made (a store from the settings belongs to whoever made it). */
+    /** The object tier this session made, folder or bucket (a store from the settings belongs to whoever made it). */
     private readonly ownFolder: ObjectTier | undefined,
   ) {
     this.configuredL1Bytes = l1Bytes;
@@ -97,7 +107,7 @@ export class CacheSession {
       await Promise.all([l2.ready(REDIS_READY_MS), bus.ready(REDIS_READY_MS)]);
       locations.push({ tier: 'l2', location: stack.redis.displayUrl, available: true });
     }
-    const l3 = objectTier(settings.l3, dataDir, namespace);
+    const l3 = objectTier(settings.l3, dataDir, namespace, settings.backgroundGate);
     if (l3) locations.push({ tier: 'l3', location: l3.location, available: true });
     const cache = new TieredCache({
       defaultTtlMs: DEFAULT_TTL_MS,
@@ -207,9 +217,16 @@ export class CacheConfigError extends Error {
   }
 }
 
-function objectTier(setting: CacheSettings['l3'], dataDir: string, namespace: string): { store: ObjectTier; location: string } | undefined {
+function objectTier(
+  setting: CacheSettings['l3'],
+  dataDir: string,
+  namespace: string,
+  gate: CacheSettings['backgroundGate'],
+): { store: ObjectTier; location: string } | undefined {
   if (setting?.kind === 'off') return undefined;
   if (setting?.kind === 'store') return { store: setting.store, location: setting.location };
+  if (setting?.kind === 's3')
+    return { store: createObjectTier(setting.config, gate ? { gate } : {}), location: describeObjectTier(setting.config) };
   const dir = setting?.dir ?? join(dataDir, 'cache-l3', namespace);
   const maxBytes = setting?.kind === 'folder' ? setting.maxBytes : undefined;
   return { store: new FolderTier({ dir, ...(maxBytes === undefined ? {} : { maxBytes }) }), location: dir };

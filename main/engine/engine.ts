@@ -242,14 +242,18 @@ export class Engine implements EngineApi {
     };
   }
 
-  private connect(open: () => Promise<Stack>, profileId: string | null, options: { vacateFirst?: boolean } = {}): Promise<EngineStatus> {
+  private connect(
+    open: () => Promise<Stack>,
+    profileId: string | null,
+    options: { vacateFirst?: boolean; l3?: CacheSettings['l3'] } = {},
+  ): Promise<EngineStatus> {
     if (this.connecting || this.phase === 'connecting' || this.phase === 'seeding') {
       return Promise.reject(
         new ContractError('busy', `The engine is ${this.connecting ? 'connecting' : this.phase}.`, 'Wait until it is done.'),
       );
     }
     // Set in the same turn as the check above: no second connect can pass it until this one has settled.
-    const attempt = this.connectOnce(open, profileId, options.vacateFirst ?? false);
+    const attempt = this.connectOnce(open, profileId, options.vacateFirst ?? false, options.l3);
     this.connecting = attempt;
     const settled = () => {
       if (this.connecting === attempt) this.connecting = null;
@@ -258,7 +262,12 @@ export class Engine implements EngineApi {
     return attempt;
   }
 
-  private async connectOnce(open: () => Promise<Stack>, profileId: string | null, vacateFirst: boolean): Promise<EngineStatus> {
+  private async connectOnce(
+    open: () => Promise<Stack>,
+    profileId: string | null,
+    vacateFirst: boolean,
+    l3?: CacheSettings['l3'],
+  ): Promise<EngineStatus> {
     // A stack that needs what the current one holds (a local stack's data folder) can only start once it is gone.
     if (vacateFirst && this.ready) await this.disconnect();
     // Otherwise the new stack is opened beside the one in use, which keeps running (and serving) until the new
@@ -290,7 +299,14 @@ export class Engine implements EngineApi {
       const cache =
         this.options.cache === false
           ? null
-          : await CacheSession.open(stack, pool, this.options.dataDir, this.options.cache, (level, message) => this.log(level, message));
+          : await CacheSession.open(
+              stack,
+              pool,
+              this.options.dataDir,
+              // A connection's own L3 (a profile's or the form's) replaces the start-up one for this stack.
+              { ...this.options.cache, ...(l3 ? { l3 } : {}), backgroundGate: this.memory.background },
+              (level, message) => this.log(level, message),
+            );
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       // Hybrid queries run on their own thread and connections: their in-process ranking never stalls this one.
       opened.cache = cache;

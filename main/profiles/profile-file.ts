@@ -19,6 +19,11 @@ const storedProfileSchema = z.object({
   hasPassword: z.object({ pg: z.boolean(), redis: z.boolean() }),
   /** Read replicas, each URL without its password (files written before replicas existed have none). */
   replicas: z.array(z.object({ url: z.string().min(1), hasPassword: z.boolean() })).default([]),
+  /** The object-store tier (L3): a folder or an s3:// URL without its secret (files written before it have none). */
+  l3: z
+    .object({ url: z.string().min(1), hasSecret: z.boolean() })
+    .nullable()
+    .default(null),
   /** The passwords, encrypted; only when the user asked for it and a cipher existed. */
   savedSecret: storedSecretSchema.nullable(),
   createdAt: z.number(),

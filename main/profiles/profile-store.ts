@@ -7,6 +7,7 @@ import { maskPgUrl, parsePgUrl, maskRedisUrl, parseRedisUrl } from '../stack/ind
 import { PROFILES_FILE_NAME, readProfilesFile, writeProfilesFile, type StoredProfile, type StoredSecret } from './profile-file.ts';
 import type { SecretCipher } from './secret-cipher.ts';
 import { joinUrlSecret, splitUrlSecret } from './url-secrets.ts';
+import { l3ConnectionUrl, l3DisplayUrl, splitL3 } from './profile-l3.ts';
 import { replicaConnectionUrls, replicaDisplayUrls, splitReplicas, type StoredReplica } from './profile-replicas.ts';
 
 export type SaveProfileInput = z.output<typeof saveProfileParamsSchema>;
@@ -24,6 +25,8 @@ export interface ProfileSecrets {
   redis: string | null;
   /** The read replicas' own passwords, by position (null: none; it then connects with the primary's). */
   replicas?: (string | null)[];
+  /** The S3 secret access key of the profile's L3 (null or absent: none). */
+  l3?: string | null;
 }
 
 /** What connecting to a profile needs: the full URLs, passwords included. */
@@ -34,6 +37,8 @@ export interface ProfileConnection {
   redisUrl: string | null;
   /** The read replicas' URLs, passwords included where they have their own. */
   replicaUrls: string[];
+  /** The object-store tier (L3), secret included; null: the engine's start-up L3. */
+  l3Url: string | null;
 }
 
 export interface ProfileStoreOptions {
@@ -95,6 +100,7 @@ export class ProfileStore {
       const { hasPassword, secrets } = this.mergedSecrets(old, pg, redis);
       const replicas = this.replicasOf(input.replicaUrls, old);
       if (replicas.passwords.some((p) => p !== null)) secrets.replicas = replicas.passwords;
+      const l3 = this.l3Of(input.l3Url, old, secrets);
       if (hasAnySecret(secrets)) this.memory.set(id, secrets);
       else this.memory.delete(id);
       const record: StoredProfile = {
@@ -104,8 +110,9 @@ export class ProfileStore {
         redisUrl: redis?.url ?? null,
         hasPassword,
         replicas: replicas.replicas,
+        l3: l3.l3,
         savedSecret: input.saveSecret
-          ? this.persistable(secrets, old, pg.password !== null || redis?.password != null || replicas.given)
+          ? this.persistable(secrets, old, pg.password !== null || redis?.password != null || replicas.given || l3.given)
           : null,
         createdAt: old?.createdAt ?? this.now(),
         lastUsedAt: old?.lastUsedAt ?? null,
@@ -170,7 +177,7 @@ export class ProfileStore {
     let known = this.memory.get(id) ?? null;
     const redisNeeded = profile.hasPassword.redis && known?.redis == null;
     const pgNeeded = profile.hasPassword.pg && password === undefined && known?.pg == null;
-    if (profile.savedSecret && (pgNeeded || redisNeeded || replicaPasswordsUnknown(profile.replicas, known))) {
+    if (profile.savedSecret && (pgNeeded || redisNeeded || otherSecretsUnknown(profile, known))) {
       try {
         known = this.decrypt(profile.savedSecret);
       } catch (error) {
@@ -200,6 +207,7 @@ export class ProfileStore {
     return {
       id,
       name: profile.name,
+      l3Url: l3Target(profile, known),
       pgUrl: joinUrlSecret(profile.pgUrl, pgPassword),
       redisUrl: profile.redisUrl === null ? null : joinUrlSecret(profile.redisUrl, redisPassword),
       replicaUrls: replicaConnectionUrls(profile.replicas, known?.replicas),
@@ -244,7 +252,15 @@ export class ProfileStore {
       needsSecret,
       lastUsedAt: profile.lastUsedAt,
       ...(profile.replicas.length > 0 ? { replicaDisplayUrls: replicaDisplayUrls(profile.replicas) } : {}),
+      ...(profile.l3 ? { l3DisplayUrl: l3DisplayUrl(profile.l3) } : {}),
     };
+  }
+
+  /** The L3 a save stores (see splitL3); its secret, if any, joins the other secrets. */
+  private l3Of(given: string | undefined, old: StoredProfile | null, secrets: ProfileSecrets): ReturnType<typeof splitL3> {
+    const l3 = splitL3(given, { l3: old?.l3 ?? null, secret: old ? (this.knownSecrets(old)?.l3 ?? null) : null });
+    if (l3.secret !== null) secrets.l3 = l3.secret;
+    return l3;
   }
 
   /** The profile's passwords from memory, or decrypted from disk; null when neither works. */
@@ -279,6 +295,7 @@ export class ProfileStore {
       pg: typeof parsed.pg === 'string' ? parsed.pg : null,
       redis: typeof parsed.redis === 'string' ? parsed.redis : null,
       ...(Array.isArray(parsed.replicas) ? { replicas: parsed.replicas.map((p) => (typeof p === 'string' ? p : null)) } : {}),
+      ...(typeof parsed.l3 === 'string' ? { l3: parsed.l3 } : {}),
     };
   }
 
@@ -294,8 +311,27 @@ function replicaPasswordsUnknown(replicas: readonly StoredReplica[], known: Prof
   return replicas.some((r) => r.hasPassword) && known?.replicas === undefined;
 }
 
+/** A replica's or the L3's secret is needed and memory does not hold it (a saved secret may). */
+function otherSecretsUnknown(profile: StoredProfile, known: ProfileSecrets | null): boolean {
+  return replicaPasswordsUnknown(profile.replicas, known) || (profile.l3?.hasSecret === true && known?.l3 == null);
+}
+
+/** The L3 URL to connect with, secret included; a secret that is needed and not known is a `secret-needed` error. */
+function l3Target(profile: StoredProfile, known: ProfileSecrets | null): string | null {
+  if (!profile.l3) return null;
+  const secret = known?.l3 ?? null;
+  if (profile.l3.hasSecret && secret === null) {
+    throw new ContractError(
+      'secret-needed',
+      `The S3 secret key of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
+      'Edit the profile and give its object store URL with the secret again (or leave the credentials out to use the AWS_* environment variables).',
+    );
+  }
+  return l3ConnectionUrl(profile.l3, secret);
+}
+
 function hasAnySecret(secrets: ProfileSecrets): boolean {
-  return secrets.pg !== null || secrets.redis !== null || (secrets.replicas ?? []).some((p) => p !== null);
+  return secrets.pg !== null || secrets.redis !== null || (secrets.replicas ?? []).some((p) => p !== null) || (secrets.l3 ?? null) !== null;
 }
 
 function describeKind(kind: StoredSecret['kind']): string {

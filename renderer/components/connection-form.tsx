@@ -53,6 +53,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
   const [pgUrl, setPgUrl] = useState(editing?.pgDisplayUrl ?? '');
   const [redisUrl, setRedisUrl] = useState(editing?.redisDisplayUrl ?? '');
   const [replicas, setReplicas] = useState(replicaText(editing?.replicaDisplayUrls));
+  const [l3Url, setL3Url] = useState(editing?.l3DisplayUrl ?? '');
   const [remember, setRemember] = useState(editing?.secretSaved ?? false);
   const [busy, setBusy] = useState<ConnectionFormBusy>(null);
   const [failure, setFailure] = useState<FieldError | null>(null);
@@ -100,6 +101,8 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
         ...urls,
         // An edit that clears the field removes the replicas (absent would keep them).
         ...(savedId && !urls.replicaUrls ? { replicaUrls: [] } : {}),
+        // Likewise an empty object store field removes the profile's L3 (the engine's start-up one applies).
+        ...(l3Url.trim() !== '' ? { l3Url: l3Url.trim() } : savedId ? { l3Url: '' } : {}),
         saveSecret: remember && (secretStorage?.canPersist ?? false),
       });
       setSavedId(profile.id);
@@ -150,6 +153,16 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
         autoComplete="off"
         spellCheck={false}
         error={errorFor('redisUrl')}
+      />
+      <TextField
+        label="Object store (L3, optional)"
+        value={l3Url}
+        onChange={setL3Url}
+        placeholder="s3://bucket/hotpath-cache/?endpoint=http://minio:9000&forcePathStyle=true, or /var/cache/hotpath"
+        help="A folder, or an S3 bucket: credentials as s3://KEY_ID:SECRET@bucket/… (kept like the passwords), or none to use the AWS_* environment variables. Empty: the engine's own L3."
+        autoComplete="off"
+        spellCheck={false}
+        error={errorFor('l3Url')}
       />
       <TextField
         label="Profile name"

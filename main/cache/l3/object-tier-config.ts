@@ -84,11 +84,17 @@ export function parseObjectTierConfig(input: unknown): ObjectTierConfig {
   );
 }
 
+/** What the host adds to a configuration: the gate background work (the S3 expiry sweep) waits on. */
+export interface ObjectTierHost {
+  gate?: { whenRunning(): Promise<void> };
+}
+
 /** Validates the configuration (throws ObjectTierConfigError) and builds its tier. */
-export function createObjectTier(input: unknown): ObjectTier {
+export function createObjectTier(input: unknown, host: ObjectTierHost = {}): ObjectTier {
   const config = parseObjectTierConfig(input);
   if (config.kind === 'folder') return new FolderTier({ dir: config.dir });
   return new S3Tier({
+    ...(host.gate ? { gate: host.gate } : {}),
     bucket: config.bucket,
     ...(config.prefix !== undefined ? { prefix: config.prefix } : {}),
     ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),

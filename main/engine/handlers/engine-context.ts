@@ -6,7 +6,7 @@ import type { ProfileStore } from '../../profiles/index.ts';
 import type { Stack } from '../../stack/index.ts';
 import type { TelemetryHistory, PrometheusMetrics } from '../../telemetry/index.ts';
 import type { EventBus } from '../event-bus.ts';
-import type { CacheSession } from '../cache-session.ts';
+import type { CacheSession, CacheSettings } from '../cache-session.ts';
 import type { AdvisorSession } from '../advisor-session.ts';
 import type { PoolManager, ReplicaPolicy } from '../../pool/index.ts';
 import type { WorkloadSession } from '../workload-session.ts';
@@ -70,7 +70,12 @@ export interface EngineContext {
    * `vacateFirst`: the current stack is let go before `open` runs (the new one needs what it holds); otherwise
    * the new stack is opened beside it and swapped in only once it is up. A connect under way makes it `busy`.
    */
-  connect(open: () => Promise<Stack>, profileId: string | null, options?: { vacateFirst?: boolean }): Promise<EngineStatus>;
+  connect(
+    open: () => Promise<Stack>,
+    profileId: string | null,
+    /** l3: this connection's object tier (a profile's or the form's), instead of the start-up one. */
+    options?: { vacateFirst?: boolean; l3?: CacheSettings['l3'] },
+  ): Promise<EngineStatus>;
   disconnect(): Promise<void>;
   /** The connected stack when the engine is `ready`, or a `not-connected` ContractError. */
   requireReady(): ReadyStack;

@@ -1,4 +1,5 @@
 import { connectRemoteStack } from '../../stack/index.ts';
+import { connectionL3 } from '../connection-l3.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type ProfileCommands = 'profiles.list' | 'profiles.save' | 'profiles.delete' | 'profiles.connect';
@@ -6,7 +7,11 @@ type ProfileCommands = 'profiles.list' | 'profiles.save' | 'profiles.delete' | '
 export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommands> {
   return {
     'profiles.list': async () => ctx.profiles.list(),
-    'profiles.save': async (p) => ctx.profiles.save(p),
+    'profiles.save': async (p) => {
+      // Refused with the cache's own rules before anything is written.
+      connectionL3(p.l3Url);
+      return ctx.profiles.save(p);
+    },
     'profiles.delete': async (p) => {
       const list = await ctx.profiles.delete(p.id);
       ctx.forgetProfile(p.id);
@@ -14,6 +19,7 @@ export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommand
     },
     'profiles.connect': async (p) => {
       const target = await ctx.profiles.connection(p.id, p.password);
+      const l3 = connectionL3(target.l3Url);
       const status = await ctx.connect(
         () =>
           connectRemoteStack({
@@ -23,6 +29,7 @@ export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommand
             passwordSources: ctx.passwordSources,
           }),
         target.id,
+        l3 ? { l3 } : {},
       );
       // A typed password that worked is kept for the session, so the next connect needs no prompt.
       if (p.password !== undefined) ctx.profiles.remember(target.id, p.password);

@@ -1,5 +1,6 @@
 import type { ConnectionTest } from '../../contract/profiles.ts';
 import { prepareDataDir, startLocalStack, type Stack, connectRemoteStack } from '../../stack/index.ts';
+import { connectionL3 } from '../connection-l3.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type StackCommands = 'engine.status' | 'stack.startLocal' | 'stack.connect' | 'stack.disconnect' | 'stack.test';
@@ -42,8 +43,14 @@ export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
         { vacateFirst: sameFolder },
       );
     },
-    'stack.connect': async (p) =>
-      ctx.connect(() => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }), null),
+    'stack.connect': async (p) => {
+      const l3 = connectionL3(p.l3Url);
+      return ctx.connect(
+        () => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }),
+        null,
+        l3 ? { l3 } : {},
+      );
+    },
     'stack.disconnect': async () => {
       await ctx.disconnect();
       return ctx.status();

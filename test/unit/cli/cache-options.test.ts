@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheSettings, parseS3Flag } from '../../../app/cli/cache-options.ts';
-import { S3Tier } from '../../../main/cache/l3/s3-tier.ts';
 
 describe('cache flags', () => {
   it('default: 128 MiB L1 and the folder L3 in the data folder; --no-cache turns it off', () => {
@@ -20,8 +19,14 @@ describe('cache flags', () => {
       cacheL1: 1,
       cacheL3: 's3://my-bucket/cache/?endpoint=http://127.0.0.1:9000&forcePathStyle=true',
     });
-    expect(s3).toMatchObject({ l3: { kind: 'store', location: 's3://my-bucket/cache/ at http://127.0.0.1:9000' } });
-    expect((s3 as { l3: { store: unknown } }).l3.store).toBeInstanceOf(S3Tier);
+    // The engine builds the bucket tier (so its expiry sweep waits on the engine's background gate).
+    expect(s3).toEqual({
+      l1Bytes: 1024 * 1024,
+      l3: {
+        kind: 's3',
+        config: { kind: 's3', bucket: 'my-bucket', prefix: 'cache/', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
+      },
+    });
   });
 
   it('--cache-l3-max bounds the folder tier in bytes, and is refused where there is no folder to bound', () => {
@@ -31,7 +36,9 @@ describe('cache flags', () => {
     });
     expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3Max: 'lots' })).toThrow('--cache-l3-max "lots" is not a size');
     expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 'off', cacheL3Max: '1GB' })).toThrow('bounds the folder tier only');
-    expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 's3://b', cacheL3Max: '1GB' })).toThrow('use a lifecycle rule');
+    expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 's3://b', cacheL3Max: '1GB' })).toThrow(
+      'bound its size with a lifecycle rule',
+    );
   });
 
   it('parses an S3 URL into bucket, prefix, endpoint, region and path style', () => {
@@ -49,6 +56,7 @@ describe('cache flags', () => {
   it('says what is wrong with a bad S3 URL', () => {
     expect(() => parseS3Flag('s3://b/x?secret=1')).toThrow('unknown parameter secret (known: endpoint, region, forcePathStyle)');
     expect(() => parseS3Flag('s3://b/x?forcePathStyle=yes')).toThrow('forcePathStyle must be true or false, got "yes"');
+    expect(() => parseS3Flag('s3://AKIA:secret@bucket/x')).toThrow('credentials do not belong on the command line');
     expect(() => cacheSettings({ cache: true, cacheL1: 1, cacheL3: 's3://B_/x' })).toThrow(
       /--cache-l3: The L3 cache configuration is invalid: bucket: must be a bucket name/,
     );

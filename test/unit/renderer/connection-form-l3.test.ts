@@ -1,0 +1,60 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { createElement } from 'react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
+import { ConnectionsPage } from '../../../renderer/pages/connections-page.tsx';
+import { fieldOfError } from '../../../renderer/forms/connection-error-field.ts';
+import { FakeEngineApi } from './fake-engine-api.ts';
+import { profile } from './fixtures.ts';
+import { consoleServices, renderInConsole } from './render-console.ts';
+
+afterEach(cleanup);
+
+const storage = { kind: 'none' as const, canPersist: false, warning: null };
+const FIELD = 'Object store (L3, optional)';
+
+async function renderConnections(profiles: ConnectionProfile[], api: FakeEngineApi) {
+  api.handle('profiles.list', () => ({ profiles, secretStorage: storage }));
+  const services = consoleServices(api, 'connections');
+  await services.profiles.getState().load();
+  return renderInConsole(createElement(ConnectionsPage), services);
+}
+
+describe('the object store (L3) in the connection form', () => {
+  it('puts an invalid object store error next to its field', () => {
+    expect(fieldOfError(Object.assign(new Error('The object store (L3) is not valid: …'), { code: 'l3-config-invalid' }))).toBe('l3Url');
+    expect(fieldOfError(Object.assign(new Error('l3Url: Too big'), { code: 'bad-request' }))).toBe('l3Url');
+  });
+
+  it('saves the s3:// URL typed with the profile (not in the connection test), and shows a refusal under the field', async () => {
+    const api = new FakeEngineApi()
+      .handle('stack.test', () => ({ serverVersion: 150019, pgStatStatements: true, redis: false, notices: [] }))
+      .fail('profiles.save', 'l3-config-invalid', 'The object store (L3) is not valid: bucket: must be a bucket name.', 'Give a bucket.');
+    await renderConnections([], api);
+    const form = await screen.findByRole('form', { name: 'Connect to my database' });
+    fireEvent.change(within(form).getByLabelText('PostgreSQL URL'), { target: { value: 'postgres://me@db/app' } });
+    const l3 = within(form).getByLabelText(FIELD);
+    fireEvent.change(l3, { target: { value: ' s3://cache/team/?endpoint=http://minio:9000 ' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Test connection' }));
+    await waitFor(() => expect(api.callsOf('stack.test')).toEqual([{ pgUrl: 'postgres://me@db/app' }]));
+    fireEvent.click(within(form).getByRole('button', { name: 'Save and connect' }));
+    await waitFor(() => expect(api.callsOf('profiles.save')).toHaveLength(1));
+    expect(api.callsOf('profiles.save')[0]).toMatchObject({ l3Url: 's3://cache/team/?endpoint=http://minio:9000' });
+    await waitFor(() => expect(l3.getAttribute('aria-invalid')).toBe('true'));
+    expect(form.textContent).toContain('Give a bucket.');
+  });
+
+  it('shows a saved profile’s object store with its secret masked, and clearing it on an edit removes it', async () => {
+    const api = new FakeEngineApi().handle('profiles.save', (p) => profile({ name: p.name }));
+    await renderConnections([profile({ l3DisplayUrl: 's3://AKID:****@cache/team/' })], api);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit app on db.example.com' }));
+    const form = screen.getByRole('form', { name: 'Edit app on db.example.com' });
+    const l3 = within(form).getByLabelText(FIELD) as HTMLInputElement;
+    expect(l3.value).toBe('s3://AKID:****@cache/team/');
+    fireEvent.change(l3, { target: { value: '' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(api.callsOf('profiles.save')).toHaveLength(1));
+    expect(api.callsOf('profiles.save')[0]).toMatchObject({ l3Url: '' });
+  });
+});
