@@ -1,10 +1,11 @@
-import { useEngineStatus, usePageState, usePageStore } from '../app/console-context.ts';
+import { useEngineStatus, usePageState, usePageStore, useTelemetry } from '../app/console-context.ts';
 import { DATABASE_STORE } from '../state/database-store.ts';
 import { ActivityTable } from '../components/activity-table.tsx';
 import { DatabaseRatesCharts } from '../components/database-rates-charts.tsx';
 import { DatabaseSizesTables } from '../components/database-sizes.tsx';
 import { LockTreeTable } from '../components/lock-tree.tsx';
 import { RedisOverviewView } from '../components/redis-overview.tsx';
+import { ReplicationLagTable } from '../components/replica-lag.tsx';
 import { VacuumHealthTables } from '../components/vacuum-health.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { EngineErrorText } from '../components/engine-error-text.tsx';
@@ -34,6 +35,8 @@ export function DatabasePage() {
   const vacuumError = usePageState(DATABASE_STORE, (s) => s.vacuumError);
   const redis = usePageState(DATABASE_STORE, (s) => s.redis);
   const redisError = usePageState(DATABASE_STORE, (s) => s.redisError);
+  // Read replicas' lag comes with each telemetry snapshot (the pool's servers): no polling of its own.
+  const replicaServers = useTelemetry((s) => s.latestPool?.servers);
 
   // Poll only while this page is shown and a stack is connected (the store also pauses while the document is hidden).
   usePolling(database, connected);
@@ -114,6 +117,14 @@ export function DatabasePage() {
               <EmptyState title="Loading vacuum figures…" />
             )}
           </section>
+          {replicaServers?.some((s) => s.lag !== undefined) && (
+            <section className="card" aria-labelledby="replication-heading">
+              <h2 id="replication-heading" className="section-title">
+                Replication <span className="section-title__note">lag of each read replica, measured every second</span>
+              </h2>
+              <ReplicationLagTable servers={replicaServers} />
+            </section>
+          )}
           <section className="card" aria-labelledby="redis-heading">
             <h2 id="redis-heading" className="section-title">
               Redis
