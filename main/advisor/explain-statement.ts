@@ -95,7 +95,7 @@ async function resolve(client: pg.Client, target: ExplainTarget, templates: read
       const why =
         schema === null
           ? 'pg_stat_statements is not created in this database'
-          : 'pg_stat_statements has no statement with this queryid now (reset or evicted since it was listed?), or its text is hidden from this role';
+          : "pg_stat_statements has no statement with this queryid now (reset or evicted since it was listed?), or it is another role's and its text is hidden from this role (superusers and members of pg_read_all_stats see it: GRANT pg_monitor TO this role)";
       return { query: '', source: 'pg_stat_statements', queryId: target.queryId, userIds: null, refused: why };
     }
     const query = repairNormalizedText(parser, row.query);
