@@ -8,6 +8,14 @@ import { ProgressBar } from './progress-bar.tsx';
 import { TextField } from './text-field.tsx';
 
 const FLUSH_LABELS: Record<CacheFlushTarget, string> = { all: 'every tier', l1: 'L1 memory', l2: 'L2 Redis', l3: 'L3 object store' };
+/** What the Flush list offers: a tier, everything, or one cached template's results (in every tier). */
+type FlushChoice = CacheFlushTarget | `template:${string}`;
+const TEMPLATE_CHOICE = 'template:';
+
+function choiceLabel(choice: FlushChoice): string {
+  return choice.startsWith(TEMPLATE_CHOICE) ? `${choice.slice(TEMPLATE_CHOICE.length)} results` : FLUSH_LABELS[choice as CacheFlushTarget];
+}
+
 const MiB = 1024 * 1024;
 /** The engine's limits for the L1 budget (contract: 1 MiB to 64 GiB). */
 const MIN_MIB = 1;
@@ -35,13 +43,18 @@ export function CacheActions({ status }: { status: CacheStatusPayload }) {
   const warmProgress = useTaskProgress((s) => s.tasks.warm);
   const flushSelectId = useId();
 
-  const [target, setTarget] = useState<CacheFlushTarget>('all');
+  const [target, setTarget] = useState<FlushChoice>('all');
   const [confirming, setConfirming] = useState(false);
   const [warmText, setWarmText] = useState('5000');
   const [sizeText, setSizeText] = useState('');
   const [invalid, setInvalid] = useState<{ field: 'warm' | 'size'; message: string } | null>(null);
 
-  const targets: CacheFlushTarget[] = ['all', ...status.tiers.map((t) => t.tier)];
+  const targets: FlushChoice[] = [
+    'all',
+    ...status.tiers.map((t) => t.tier),
+    ...status.cachedTemplates.map((t): FlushChoice => `${TEMPLATE_CHOICE}${t.template}`),
+  ];
+  const template = target.startsWith(TEMPLATE_CHOICE) ? target.slice(TEMPLATE_CHOICE.length) : null;
   const warm = (event: FormEvent) => {
     event.preventDefault();
     const keys = parseWhole(warmText, 1, MAX_WARM_KEYS, 'a number of keys');
@@ -65,15 +78,10 @@ export function CacheActions({ status }: { status: CacheStatusPayload }) {
             <label className="field__label" htmlFor={flushSelectId}>
               Flush
             </label>
-            <select
-              id={flushSelectId}
-              value={target}
-              onChange={(e) => setTarget(e.target.value as CacheFlushTarget)}
-              disabled={busy !== null}
-            >
+            <select id={flushSelectId} value={target} onChange={(e) => setTarget(e.target.value as FlushChoice)} disabled={busy !== null}>
               {targets.map((t) => (
                 <option key={t} value={t}>
-                  {FLUSH_LABELS[t]}
+                  {choiceLabel(t)}
                 </option>
               ))}
             </select>
@@ -127,16 +135,16 @@ export function CacheActions({ status }: { status: CacheStatusPayload }) {
       )}
       {confirming && (
         <ConfirmDialog
-          title={`Flush ${FLUSH_LABELS[target]}?`}
+          title={`Flush ${choiceLabel(target)}?`}
           confirmLabel="Flush"
           onDismiss={() => setConfirming(false)}
           onConfirm={() => {
             setConfirming(false);
-            void cache.getState().flush(target);
+            void (template !== null ? cache.getState().invalidate(template) : cache.getState().flush(target as CacheFlushTarget));
           }}
         >
           Every read of what is flushed goes to the database until the cache fills again (warming helps).
-          {target === 'all' && ' Other Hotpath instances sharing this Redis drop their L1 copies too.'}
+          {(target === 'all' || template !== null) && ' Other Hotpath instances sharing this Redis drop their L1 copies too.'}
         </ConfirmDialog>
       )}
     </div>

@@ -7,10 +7,12 @@ import { pageStore } from './page-store.ts';
 
 export const CACHE_POLL_MS = 2000;
 
-export type CacheAction = 'flush' | 'warm' | 'resize';
+export type CacheAction = 'flush' | 'invalidate' | 'warm' | 'resize';
 
 export interface CacheState extends PolledStatus<CacheStatusPayload>, OperatorActionState<CacheAction> {
   flush(target: CacheFlushTarget): Promise<void>;
+  /** Removes one template's cached results from every tier, and from other Hotpaths' L1 on this stack. */
+  invalidate(template: string): Promise<void>;
   warm(keys: number): Promise<void>;
   resize(l1Bytes: number): Promise<void>;
 }
@@ -38,6 +40,15 @@ export function createCacheStore(api: EngineApi): CacheStore {
           );
           const what = removed.length > 0 ? `Removed ${removed.join(', ')}.` : 'Nothing to remove.';
           return result.complete ? what : `${what} A tier could not be reached: flush again once it is back.`;
+        }),
+      invalidate: (template) =>
+        act('invalidate', async () => {
+          const result = await api.call('cache.invalidate', { template });
+          const removed = Object.entries(result.removed).flatMap(([tier, n]) =>
+            n === undefined ? [] : [`${count(n)} from ${tier.toUpperCase()}`],
+          );
+          const what = `Cached results of ${template}: removed ${removed.length > 0 ? removed.join(', ') : 'nothing'}.`;
+          return result.complete ? what : `${what} A tier could not be reached: invalidate again once it is back.`;
         }),
       warm: (keys) =>
         act('warm', async () => {

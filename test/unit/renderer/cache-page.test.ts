@@ -34,6 +34,7 @@ function engine(status = cacheStatus()) {
       removed: p.tier === 'all' ? { l1: 41_000, l2: 50_000, l3: 7 } : { [p.tier]: 41_000 },
       complete: true,
     }))
+    .handle('cache.invalidate', (p) => ({ template: p.template, removed: { l1: 120, l2: 300, l3: 0 }, complete: true }))
     .handle('cache.warm', (p) => ({ keys: p.keys ?? 5000, loaded: 4000, alreadyCached: 990, failed: 10, elapsedMs: 2500 }))
     .handle('cache.resize', (p) => cacheStatus({ l1: { maxBytes: p.l1Bytes, bytes: Math.min(p.l1Bytes, 32 * MiB), entries: 1000 } }));
 }
@@ -69,6 +70,22 @@ describe('cache page', () => {
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Flush' }));
     await waitFor(() => expect(api.callsOf('cache.flush')).toEqual([{ tier: 'l1' }]));
     expect((await screen.findByTestId('cache-action-result')).textContent).toBe('Removed 41,000 from L1.');
+  });
+
+  it("flushes one cached template's results in every tier (other Hotpaths' L1 too), after asking", async () => {
+    const api = engine();
+    renderCache(api);
+    await screen.findByTestId('cache-tiers');
+    fireEvent.change(screen.getByLabelText('Flush'), { target: { value: 'template:chunk_by_id' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Flush…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Flush chunk_by_id results?' });
+    expect(dialog.textContent).toContain('Other Hotpath instances sharing this Redis drop their L1 copies too.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Flush' }));
+    await waitFor(() => expect(api.callsOf('cache.invalidate')).toEqual([{ template: 'chunk_by_id' }]));
+    expect(api.callsOf('cache.flush')).toEqual([]);
+    expect((await screen.findByTestId('cache-action-result')).textContent).toBe(
+      'Cached results of chunk_by_id: removed 120 from L1, 300 from L2, 0 from L3.',
+    );
   });
 
   it('warms the number of keys asked for and says what happened; a bad number is caught before any call', async () => {
