@@ -117,6 +117,10 @@ function withStackOptions(command: Command): Command {
     .option('--redis-master <name>', 'the master name the --redis-sentinels monitor (as in their "sentinel monitor NAME …")')
     .option('--redis-cluster <host:port,…>', 'your Redis Cluster: seed nodes (default port 6379); instead of --redis')
     .option(
+      '--redis-tls',
+      'TLS to the --redis-sentinels and their master, or to the --redis-cluster nodes (system CAs; certificate files: --redis rediss+…://…?tls_ca=FILE)',
+    )
+    .option(
       '--pg-password-file <file>',
       'read the PostgreSQL password from the first line of this file (also: PGPASSWORD, ~/.pgpass, PGPASSFILE, or a prompt)',
     )
@@ -287,7 +291,7 @@ program
   .description('Run benchmarks and print each as a table with the command that reproduces it.')
   .argument(
     '[suites...]',
-    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), capacity (--local or --pg: ramp the workload until a success metric fails; minutes a step), advisor (TPC-H index selection vs Extend, minutes), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (the quick ones: runner, seeding and cache-throughput)',
+    'runner, seeding, cache-throughput, cache (with --trace), pool (minutes), capacity (--local or --pg: ramp the workload until a success metric fails; minutes a step), advisor (TPC-H index selection vs Extend, minutes), cpu-path (--local or --pg: CPU per request of the engine thread by part of the path, at --rate for --runs windows of --seconds), read-only (the read-only guard vs a READ ONLY transaction per request), soak (--minutes), planner (minutes), startup (--version and --help of the compiled CLI vs the tsx shim), or all (the quick ones: runner, seeding and cache-throughput)',
     ['all'],
   )
   .option('--json', 'print JSON instead of tables')
@@ -308,13 +312,13 @@ program
   .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
   .option('--all', 'cache: every trace of the folder given by --trace (default ../shared/traces) at its README reference sizes, one table')
   .option('--minutes <n>', 'soak: minutes of the demo workload with the cache on', positiveNumber('--minutes'), 10)
-  .option('--rate <n>', 'soak: target requests/s', positiveNumber('--rate'), 200)
+  .option('--rate <n>', 'soak, cpu-path: target requests/s', positiveNumber('--rate'), 200)
   .option('--warmup <n>', 'planner: hybrid queries answered (the selector learning) before measuring', positiveInt('--warmup'), 1500)
   .option('--queries <n>', 'planner: hybrid queries measured with every plan', positiveInt('--queries'), 400)
   .option('--scale <sf>', 'advisor: TPC-H scale factor (1 ≈ 1 GB, 6 million lineitems)', positiveNumber('--scale'), 1)
   .option('--from-stat-statements', 'advisor: also run the queries and analyze from pg_stat_statements alone (needs it preloaded)')
-  .option('--local', 'capacity: the local demo stack in --data-dir (the one `hotpath serve --local` runs)')
-  .option('--data-dir <dir>', 'capacity: data folder of the local demo stack', defaultDataDir())
+  .option('--local', 'capacity, cpu-path: the local demo stack in --data-dir (the one `hotpath serve --local` runs)')
+  .option('--data-dir <dir>', 'capacity, cpu-path: data folder of the local demo stack', defaultDataDir())
   .option('--workload <demo|file>', 'capacity: the workload to ramp (default demo)')
   .addOption(new Option('--pool-size <n>', 'capacity: connections of the workload pool').argParser(positiveInt('--pool-size')))
   .option(

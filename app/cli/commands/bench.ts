@@ -15,6 +15,7 @@ import { withScratchDatabase } from '../bench/scratch-database.ts';
 import { startupBench } from '../bench/startup-bench.ts';
 import { advisorBench } from '../bench/advisor-bench.ts';
 import { capacityBench, type CapacityStepOptions } from '../bench/capacity-bench.ts';
+import { cpuPathBench } from '../bench/cpu-path-bench.ts';
 
 /** The system PostgreSQL the seeding suite uses when no --pg is given. */
 const SYSTEM_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -84,6 +85,16 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
       ...(o.maxRate === undefined ? {} : { maxRate: o.maxRate }),
       ...(o.windowSeconds === undefined ? {} : { windowSeconds: o.windowSeconds }),
       ...(o.settleSeconds === undefined ? {} : { settleSeconds: o.settleSeconds }),
+    }),
+  // The engine thread's CPU per request by part of the path, profiled in this process: a minute or more, so not part of `all`.
+  'cpu-path': (o) =>
+    cpuPathBench({
+      ...(o.local ? { local: true } : {}),
+      ...(o.pg === undefined ? {} : { pg: o.pg }),
+      dataDir: o.dataDir,
+      rate: o.rate,
+      seconds: o.seconds,
+      runs: o.runs,
     }),
   pool: (o) =>
     o.pg
