@@ -36,7 +36,7 @@ export function workloadHandlers(ctx: EngineContext): HandlerGroup<WorkloadComma
 }
 
 async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise<SeedReportPayload> {
-  const { admin, stack } = ctx.requireReady();
+  const { admin, stack, cache } = ctx.requireReady();
   if (ctx.readOnly && stack.kind !== 'local') {
     // Seeding creates a schema and tables and truncates them on --force: DDL, which read-only mode never sends to
     // a database of yours. The local demo stack is Hotpath's own (it created the whole cluster), so it is seeded.
@@ -57,6 +57,13 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
       onProgress: (p) =>
         ctx.events.emit('task.progress', { task: 'seed', phase: p.phase, message: describeSeedProgress(p), done: p.done, total: p.total }),
     });
+    if (!report.reused && cache) {
+      // The demo rows were rewritten: cached results of them are stale here, in the shared tiers and in the L1 of every
+      // other Hotpath on this database (a flush of everything reaches those through the invalidation bus).
+      const flushed = await cache.flush('all');
+      if (!flushed.complete)
+        ctx.log('warn', 'The demo data changed but a cache tier could not be flushed: flush the cache once it is back.');
+    }
     ctx.log(
       'info',
       report.reused

@@ -92,4 +92,13 @@ describe('two Hotpath engines on one stack (pg18 + one Redis)', () => {
     // A's own tiers lost them too: its L1 answers for graph_neighbours only until it reloads chunk_by_id.
     expect((await a.call('cache.invalidate', { template: 'chunk_by_id' })).removed.l1).toBe(0);
   });
+
+  it("re-seeding the demo data in A (its rows rewritten) empties B's L1 of the old rows", async () => {
+    await b.call('cache.warm', { keys: KEYS });
+    expect(await l1Entries(b)).toBeGreaterThan(0);
+    const seeded = await a.call('demo.seed', { chunks: 2000, force: true });
+    expect(seeded.reused).toBe(false);
+    await waitFor("B's L1 to be emptied by A's re-seed", async () => ((await l1Entries(b)) === 0 ? true : undefined));
+    expect(await b.call('cache.warm', { keys: KEYS })).toMatchObject({ keys: KEYS, loaded: KEYS, alreadyCached: 0, failed: 0 });
+  });
 });
