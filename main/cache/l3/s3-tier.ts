@@ -80,6 +80,12 @@ export interface S3SweepStep {
 export type S3TierStats = ObjectTierCounters & {
   /** Passes of the expiry sweep that reached the end of the prefix. */
   sweepPasses: number;
+  /**
+   * Objects and bytes under the prefix as the last complete pass listed them (expired ones it removed excluded),
+   * or null before the first pass: the bucket's share of this cache, which the tier does not bound itself.
+   */
+  prefixObjects: number | null;
+  prefixBytes: number | null;
 };
 
 /**
@@ -110,6 +116,9 @@ export class S3Tier implements ObjectTier {
   private sweeping: Promise<S3SweepStep> | undefined;
   /** Where the next sweep step's listing resumes; undefined = the start of the prefix. */
   private sweepToken: string | undefined;
+  /** Objects and bytes of the pass under way, and of the last complete one. */
+  private passTotals = { objects: 0, bytes: 0 };
+  private lastPass: { objects: number; bytes: number } | null = null;
   private closed = false;
   private readonly closing = new AbortController();
 
@@ -238,7 +247,12 @@ export class S3Tier implements ObjectTier {
 
   stats(): S3TierStats {
     const lookups = this.counters.hits + this.counters.misses;
-    const snapshot = { ...this.counters, hitRate: lookups === 0 ? 0 : this.counters.hits / lookups };
+    const snapshot = {
+      ...this.counters,
+      hitRate: lookups === 0 ? 0 : this.counters.hits / lookups,
+      prefixObjects: this.lastPass?.objects ?? null,
+      prefixBytes: this.lastPass?.bytes ?? null,
+    };
     return this.lastError === undefined ? snapshot : { ...snapshot, lastError: this.lastError };
   }
 
@@ -275,6 +289,7 @@ export class S3Tier implements ObjectTier {
       if (this.closed) return step;
       const deadline = new Deadline(this.timeoutMs);
       let names: string[];
+      let sizes: Map<string, number>;
       let next: string | undefined;
       try {
         const listed = await this.client.send(
@@ -286,7 +301,8 @@ export class S3Tier implements ObjectTier {
           }),
           { abortSignal: deadline.signal },
         );
-        names = (listed.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+        sizes = new Map((listed.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [[object.Key, object.Size ?? 0]])));
+        names = [...sizes.keys()];
         next = listed.IsTruncated === true ? listed.NextContinuationToken : undefined;
       } catch (error) {
         this.fail('ListObjectsV2', error, deadline);
@@ -303,9 +319,17 @@ export class S3Tier implements ObjectTier {
       // A failed page is listed again by the next step (its token is kept); the pass goes on otherwise.
       if (!step.complete) return step;
       this.sweepToken = next;
+      const removedNames = new Set(expired);
+      for (const [name, size] of sizes) {
+        if (removedNames.has(name)) continue;
+        this.passTotals.objects += 1;
+        this.passTotals.bytes += size;
+      }
       if (next === undefined) {
         step.passDone = true;
         this.counters.sweepPasses += 1;
+        this.lastPass = this.passTotals;
+        this.passTotals = { objects: 0, bytes: 0 };
       }
     }
     return step;

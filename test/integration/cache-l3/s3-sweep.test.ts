@@ -57,6 +57,13 @@ async function allNames(bucket: string): Promise<string[]> {
   return names.sort();
 }
 
+/** Objects and bytes under a prefix, as a plain client lists them. */
+async function usage(bucket: string, prefix: string): Promise<{ objects: number; bytes: number }> {
+  const page = await server.client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const contents = page.Contents ?? [];
+  return { objects: contents.length, bytes: contents.reduce((sum, object) => sum + (object.Size ?? 0), 0) };
+}
+
 async function putRaw(bucket: string, name: string, metadata?: Record<string, string>): Promise<void> {
   await server
     .client()
@@ -122,6 +129,11 @@ describe('S3 tier expiry sweep', () => {
     const expiredNames = [...Array.from({ length: 5 }, (_, i) => tier.objectNameFor(`short:${i}`)!), tier.objectNameFor(longKey)!];
     expect(await allNames(bucket)).toEqual(before.filter((name) => !expiredNames.includes(name)));
     expect(tier.stats()).toMatchObject({ expired: 6, sweepPasses: 1, errors: 0 });
+    // What the pass left under the prefix, foreign objects included: the bucket's share of this cache.
+    const left = await usage(bucket, 'cache/');
+    expect(left.objects).toBe(before.filter((name) => name.startsWith('cache/')).length - 6);
+    expect(tier.stats()).toMatchObject({ prefixObjects: left.objects, prefixBytes: left.bytes });
+    expect(left.bytes).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) expect(await tier.get(`long:${i}`)).toEqual(Buffer.from(`l${i}`));
     expect(await tier.get('forever')).toEqual(Buffer.from('f'));
 
@@ -129,6 +141,11 @@ describe('S3 tier expiry sweep', () => {
     const again = await sweepPass(tier);
     expect(again.reduce((sum, step) => sum + step.removed, 0)).toBe(0);
     expect(tier.stats().sweepPasses).toBe(2);
+  });
+
+  it('knows no prefix usage before its first complete pass', async () => {
+    const tier = tierFor(await freshBucket(), {});
+    expect(tier.stats()).toMatchObject({ sweepPasses: 0, prefixObjects: null, prefixBytes: null });
   });
 
   it('waits on the background gate before listing, and close() ends a waiting sweep', async () => {
