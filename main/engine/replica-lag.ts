@@ -45,13 +45,16 @@ export interface ReplicaLagSample {
   sinceLastReplaySeconds: number | null;
 }
 
+/** Milliseconds are what the comparison of two clocks a round trip apart resolves; more digits would be noise. */
+const toMs = (seconds: number): number => Math.round(seconds * 1000) / 1000;
+
 /** The lag a sample gives (pure; see the header for the rule). */
 export function replicaLag(sample: ReplicaLagSample, at: number): ReplicaLag {
   // A server not in recovery is no standby (the URL may name a primary): it is never behind itself.
   if (!sample.inRecovery) return { seconds: 0, bytes: null, at };
   const bytes = sample.behindBytes === null ? null : Math.max(0, sample.behindBytes);
   const caughtUp = bytes === null ? sample.replayedAllReceived : bytes === 0;
-  const seconds = caughtUp ? 0 : sample.sinceLastReplaySeconds === null ? null : Math.max(0, sample.sinceLastReplaySeconds);
+  const seconds = caughtUp ? 0 : sample.sinceLastReplaySeconds === null ? null : toMs(Math.max(0, sample.sinceLastReplaySeconds));
   return { seconds, bytes, at };
 }
 

@@ -17,7 +17,7 @@ export function observeServers(metrics: PrometheusMetrics, primary: PoolSnapshot
   for (const { name, snapshot } of servers) metrics.observeServer(name, snapshot.counters.queries, snapshot.usageHistogram);
   // Each replica's lag as last measured (replica-lag.ts samples it beside the tick, not in it).
   const lags = new Map(replicas.map((r) => [r.name, { seconds: r.lag?.seconds ?? null, bytes: r.lag?.bytes ?? null }]));
-  for (const [name, lag] of lags) metrics.observeReplicaLag(name, lag);
+  metrics.observeReplicaLag(lags);
   return servers.map(({ name, snapshot }) => {
     const lag = lags.get(name);
     return lag === undefined ? poolServer(name, snapshot) : { ...poolServer(name, snapshot), lag };

@@ -292,12 +292,18 @@ export class PrometheusMetrics {
     this.poolUsage.add(server, usage);
   }
 
-  /** A read replica's lag as last measured; a null figure (unknown) removes its series rather than claim 0. */
-  observeReplicaLag(server: string, lag: { seconds: number | null; bytes: number | null } | null): void {
-    if (lag?.seconds == null) this.replicaLagSeconds.remove({ server });
-    else this.replicaLagSeconds.set({ server }, lag.seconds);
-    if (lag?.bytes == null) this.replicaLagBytes.remove({ server });
-    else this.replicaLagBytes.set({ server }, lag.bytes);
+  /**
+   * The read replicas' lag as last measured, once per tick: the series are set afresh, so a replica no longer
+   * connected (another stack, fewer replicas) leaves none behind, and a null figure (unknown) has no series rather
+   * than a claimed 0.
+   */
+  observeReplicaLag(lags: ReadonlyMap<string, { seconds: number | null; bytes: number | null }>): void {
+    this.replicaLagSeconds.reset();
+    this.replicaLagBytes.reset();
+    for (const [server, lag] of lags) {
+      if (lag.seconds !== null) this.replicaLagSeconds.set({ server }, lag.seconds);
+      if (lag.bytes !== null) this.replicaLagBytes.set({ server }, lag.bytes);
+    }
   }
 
   /** The success metrics judged over each window (see slo-metrics.ts), once per tick. */

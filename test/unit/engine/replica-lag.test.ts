@@ -19,6 +19,8 @@ describe('replicaLag (the figures of one sample)', () => {
 
   it('is the age of the last replayed commit, and the bytes not replayed, when behind', () => {
     expect(replicaLag(sample({ behindBytes: 81920, sinceLastReplaySeconds: 7.5 }), 2)).toEqual({ seconds: 7.5, bytes: 81920, at: 2 });
+    // Rounded to milliseconds (what /metrics shows as a short decimal).
+    expect(replicaLag(sample({ behindBytes: 1, sinceLastReplaySeconds: 1.23456789 }), 2).seconds).toBe(1.235);
     // Clocks a little apart (a replica's now() before a commit time): clamped at 0.
     expect(replicaLag(sample({ behindBytes: 10, sinceLastReplaySeconds: -0.01 }), 2).seconds).toBe(0);
   });
