@@ -96,7 +96,12 @@ export const commandSchemas = {
   'workload.setRate': { params: z.object({ rate: positiveRate }).strict(), result: engineStatusSchema },
   'stack.test': {
     params: z
-      .object({ pgUrl: z.string().min(1), redisUrl: z.string().min(1).optional(), replicaUrls: replicaUrlsSchema.optional() })
+      .object({
+        pgUrl: z.string().min(1),
+        redisUrl: z.string().min(1).optional(),
+        replicaUrls: replicaUrlsSchema.optional(),
+        l3Url: l3UrlSchema.optional(),
+      })
       .strict(),
     result: connectionTestSchema,
   },

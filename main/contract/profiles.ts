@@ -72,6 +72,8 @@ export const connectionTestSchema = z.object({
   serverVersion: z.number().int(),
   pgStatStatements: z.boolean(),
   redis: z.boolean(),
+  /** The object store (L3) given as an S3 bucket: whether it answered a listing, and if not why. */
+  l3: z.object({ location: z.string(), reachable: z.boolean(), message: z.string().nullable() }).optional(),
   notices: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
 });
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;

@@ -84,7 +84,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
     if (!begin('test')) return;
     setTested(null);
     try {
-      setTested(await api.call('stack.test', urls));
+      setTested(await api.call('stack.test', { ...urls, ...(l3Url.trim() === '' ? {} : { l3Url: l3Url.trim() }) }));
     } catch (error) {
       fail(error);
     } finally {

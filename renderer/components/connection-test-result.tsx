@@ -15,7 +15,13 @@ export function ConnectionTestResult({ result, redisAsked }: ConnectionTestResul
         {' · '}
         {result.pgStatStatements ? 'pg_stat_statements available' : 'pg_stat_statements not available'}
         {redisAsked && ` · Redis ${result.redis ? 'reachable' : 'not reachable'}`}
+        {result.l3 && ` · object store ${result.l3.reachable ? 'reachable' : 'not reachable'}`}
       </p>
+      {result.l3 && !result.l3.reachable && (
+        <p className="test-result__l3">
+          {result.l3.location}: {result.l3.message}
+        </p>
+      )}
       {result.notices.length > 0 && (
         <ul className="test-result__notices">
           {result.notices.map((notice) => (

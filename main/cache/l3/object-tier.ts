@@ -16,6 +16,8 @@ export interface ObjectTier {
   deleteByPrefix(prefix: string): Promise<{ deleted: number; complete: boolean }>;
   /** The store's own counters, passed through to the tiered cache's statistics. */
   stats?(): unknown;
+  /** Whether the store answers, for a connection test: null when it does, else why not (no secret in it). */
+  check?(): Promise<string | null>;
   /** Stops the store's own timers and connections (a folder's sweep, a client's sockets). */
   close?(): void | Promise<void>;
 }

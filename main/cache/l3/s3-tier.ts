@@ -356,6 +356,22 @@ export class S3Tier implements ObjectTier {
     return { expired, complete: complete && !this.closed };
   }
 
+  /** One listing of at most one object under the prefix: null when the bucket answers, else the server's or the SDK's reason. */
+  async check(): Promise<string | null> {
+    const deadline = new Deadline(this.timeoutMs);
+    try {
+      await this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.layout.tierPrefix, MaxKeys: 1 }), {
+        abortSignal: deadline.signal,
+      });
+      return null;
+    } catch (error) {
+      if (deadline.expired) return `timed out after ${this.timeoutMs} ms`;
+      return error instanceof Error ? error.message || error.name : String(error);
+    } finally {
+      deadline.clear();
+    }
+  }
+
   /** The object name a key is stored under; exposed for tests of the bucket layout. */
   objectNameFor(key: string): string | undefined {
     return this.layout.objectName(key);

@@ -1,6 +1,6 @@
 import type { ConnectionTest } from '../../contract/profiles.ts';
 import { prepareDataDir, startLocalStack, type Stack, connectRemoteStack } from '../../stack/index.ts';
-import { connectionL3 } from '../connection-l3.ts';
+import { connectionL3, testConnectionL3 } from '../connection-l3.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type StackCommands = 'engine.status' | 'stack.startLocal' | 'stack.connect' | 'stack.disconnect' | 'stack.test';
@@ -58,12 +58,15 @@ export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
     // Verifies the URLs the way stack.connect would (same checks, same classified errors) and lets go at
     // once; the engine's own stack is left as it is. A test creates nothing, whatever the mode: it only looks.
     'stack.test': async (p): Promise<ConnectionTest> => {
+      // A bad object store URL is refused before any server is contacted.
+      const l3 = connectionL3(p.l3Url);
       const stack = await connectRemoteStack({ ...urls(p), readOnly: true, passwordSources: ctx.passwordSources });
       await stack.stop();
       return {
         serverVersion: stack.capabilities.serverVersion,
         pgStatStatements: stack.capabilities.pgStatStatements,
         redis: stack.redis !== null,
+        ...(l3?.kind === 's3' ? { l3: await testConnectionL3(l3) } : {}),
         notices: stack.notices.map((n) => ({ code: n.code, message: n.message, hint: n.hint })),
       };
     },

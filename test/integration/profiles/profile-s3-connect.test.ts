@@ -132,6 +132,21 @@ describe('profiles.connect with an s3:// object store (PostgreSQL 18, s3rver)', 
     expect(status.tiers.find((t) => t.tier === 'l3')?.location).toBe(`s3://${bucket}/direct/ at ${s3.endpoint}`);
   });
 
+  it('stack.test lists the bucket of an s3:// object store and says when it does not answer', async () => {
+    const tester = engine();
+    const url = (name: string) => `s3://${S3RVER_CREDENTIALS.accessKeyId}:secret@${name}/t/?endpoint=${s3.endpoint}&forcePathStyle=true`;
+    expect((await tester.call('stack.test', { pgUrl: db.url, l3Url: url(bucket) })).l3).toEqual({
+      location: `s3://${bucket}/t/ at ${s3.endpoint}`,
+      reachable: true,
+      message: null,
+    });
+    const missing = await tester.call('stack.test', { pgUrl: db.url, l3Url: url('no-such-bucket') });
+    expect(missing.l3).toMatchObject({ reachable: false, message: expect.stringMatching(/bucket does not exist/i) });
+    expect(JSON.stringify(missing)).not.toContain('secret@');
+    // A folder is made on its first write: nothing to test.
+    expect((await tester.call('stack.test', { pgUrl: db.url, l3Url: dataDir })).l3).toBeUndefined();
+  });
+
   it('--cache-l3 s3://… takes its credentials from the AWS_* environment variables', async () => {
     const flags = { cache: true, cacheL1: 16, cacheL3: `s3://${bucket}/cli/?endpoint=${s3.endpoint}&forcePathStyle=true` };
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };

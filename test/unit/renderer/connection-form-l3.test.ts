@@ -27,9 +27,15 @@ describe('the object store (L3) in the connection form', () => {
     expect(fieldOfError(Object.assign(new Error('l3Url: Too big'), { code: 'bad-request' }))).toBe('l3Url');
   });
 
-  it('saves the s3:// URL typed with the profile (not in the connection test), and shows a refusal under the field', async () => {
+  it('tests and saves the s3:// URL typed, and shows a refusal under the field', async () => {
     const api = new FakeEngineApi()
-      .handle('stack.test', () => ({ serverVersion: 150019, pgStatStatements: true, redis: false, notices: [] }))
+      .handle('stack.test', () => ({
+        serverVersion: 150019,
+        pgStatStatements: true,
+        redis: false,
+        l3: { location: 's3://cache/team/ at http://minio:9000', reachable: false, message: 'The specified bucket does not exist' },
+        notices: [],
+      }))
       .fail('profiles.save', 'l3-config-invalid', 'The object store (L3) is not valid: bucket: must be a bucket name.', 'Give a bucket.');
     await renderConnections([], api);
     const form = await screen.findByRole('form', { name: 'Connect to my database' });
@@ -37,7 +43,12 @@ describe('the object store (L3) in the connection form', () => {
     const l3 = within(form).getByLabelText(FIELD);
     fireEvent.change(l3, { target: { value: ' s3://cache/team/?endpoint=http://minio:9000 ' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Test connection' }));
-    await waitFor(() => expect(api.callsOf('stack.test')).toEqual([{ pgUrl: 'postgres://me@db/app' }]));
+    await waitFor(() =>
+      expect(api.callsOf('stack.test')).toEqual([{ pgUrl: 'postgres://me@db/app', l3Url: 's3://cache/team/?endpoint=http://minio:9000' }]),
+    );
+    const result = await within(form).findByTestId('connection-test-result');
+    expect(result.textContent).toContain('object store not reachable');
+    expect(result.textContent).toContain('s3://cache/team/ at http://minio:9000: The specified bucket does not exist');
     fireEvent.click(within(form).getByRole('button', { name: 'Save and connect' }));
     await waitFor(() => expect(api.callsOf('profiles.save')).toHaveLength(1));
     expect(api.callsOf('profiles.save')[0]).toMatchObject({ l3Url: 's3://cache/team/?endpoint=http://minio:9000' });
