@@ -25,6 +25,7 @@ const stackFlagsSchema = z.strictObject({
   redisSentinels: z.string().exactOptional(),
   redisMaster: z.string().exactOptional(),
   redisCluster: z.string().exactOptional(),
+  redisTls: z.boolean().exactOptional(),
   pgPasswordFile: z.string().exactOptional(),
   redisPasswordFile: z.string().exactOptional(),
   dataDir: z.string().min(1),

@@ -5,13 +5,17 @@ import { clusterRedisUrl, parseRedisNodeList, sentinelRedisUrl, StackError } fro
  * `--redis-sentinels host:port,… --redis-master NAME` and `--redis-cluster host:port,…`: the stack's Redis as a
  * Sentinel-managed master or a Cluster, instead of --redis URL. They become the equivalent redis+sentinel:// or
  * redis+cluster:// URL (parseRedisUrl reads both), so the password sources (--redis-password-file, REDISCLI_AUTH),
- * stack.connect, saved profiles and the console's Redis field all take one form.
+ * stack.connect, saved profiles and the console's Redis field all take one form. `--redis-tls` makes them
+ * rediss+sentinel:// or rediss+cluster:// (TLS to every server, the sentinels too), trusting the system's CAs;
+ * certificate files are URL parameters, so a private CA or client certificate takes the URL form:
+ * --redis 'rediss+cluster://r1:6379,r2:6379?tls_ca=/etc/redis/ca.pem'.
  */
 export interface RedisTopologyFlags {
   redis?: string;
   redisSentinels?: string;
   redisMaster?: string;
   redisCluster?: string;
+  redisTls?: boolean;
 }
 
 const SENTINEL_PORT = 26379;
@@ -60,6 +64,13 @@ export function checkRedisTopologyFlags(flags: RedisTopologyFlags & { local?: bo
       `${flags.redisSentinels !== undefined ? '--redis-sentinels' : '--redis-cluster'} is for your own stack, with --pg.`,
       'The local demo stack starts its own redis-server: drop --local and give --pg URL.',
     );
+  if (flags.redisTls && flags.redisSentinels === undefined && flags.redisCluster === undefined)
+    throw bad(
+      '--redis-tls is for --redis-sentinels or --redis-cluster.',
+      flags.redis !== undefined
+        ? 'With --redis, say TLS in the URL: rediss://host:6379 (certificates as ?tls_ca=/path/ca.pem&tls_cert=…&tls_key=…).'
+        : 'Add --redis-sentinels (with --redis-master) or --redis-cluster, or give --redis rediss://host:6379.',
+    );
   if (flags.redisSentinels !== undefined) nodes('--redis-sentinels', flags.redisSentinels, SENTINEL_PORT, '10.0.0.1:26379,10.0.0.2:26379');
   if (flags.redisCluster !== undefined) nodes('--redis-cluster', flags.redisCluster, CLUSTER_PORT, '10.0.0.1:6379,10.0.0.2:6379');
 }
@@ -70,8 +81,12 @@ export function redisUrlOfFlags(flags: RedisTopologyFlags): string | undefined {
     return sentinelRedisUrl(
       nodes('--redis-sentinels', flags.redisSentinels, SENTINEL_PORT, '10.0.0.1:26379,10.0.0.2:26379'),
       flags.redisMaster.trim(),
+      flags.redisTls === true,
     );
   if (flags.redisCluster !== undefined)
-    return clusterRedisUrl(nodes('--redis-cluster', flags.redisCluster, CLUSTER_PORT, '10.0.0.1:6379,10.0.0.2:6379'));
+    return clusterRedisUrl(
+      nodes('--redis-cluster', flags.redisCluster, CLUSTER_PORT, '10.0.0.1:6379,10.0.0.2:6379'),
+      flags.redisTls === true,
+    );
   return flags.redis;
 }

@@ -21,7 +21,7 @@ import {
   type TieredStats,
   cacheInterval,
 } from '../cache/index.ts';
-import { redisTopologyOf, type RedisTopology, type Stack } from '../stack/index.ts';
+import { readRedisTls, redisTopologyOf, type RedisTopology, type Stack } from '../stack/index.ts';
 import type { CachedQueryRecipe } from './cached-workload-target.ts';
 
 export interface CacheSettings {
@@ -232,11 +232,15 @@ function objectTier(
   return { store: new FolderTier({ dir, ...(maxBytes === undefined ? {} : { maxBytes }) }), location: dir };
 }
 
-/** The stack's Redis servers as the cache's L2 tier and invalidation bus connect to them. */
+/**
+ * The stack's Redis servers as the cache's L2 tier and invalidation bus connect to them. The TLS certificate files
+ * are read here, when the session connects (a file gone since the stack was verified is a `tls-failed` StackError).
+ */
 export function redisTarget(topology: RedisTopology): RedisTarget {
-  if (topology.kind !== 'sentinel') return topology;
+  const tls = topology.tls === undefined ? {} : { tls: readRedisTls(topology.tls) };
+  if (topology.kind !== 'sentinel') return { ...topology, ...tls };
   const { masterName, ...rest } = topology;
-  return { ...rest, name: masterName };
+  return { ...rest, ...tls, name: masterName };
 }
 
 /** A short, stable name for the database: host, port and database name hashed (no secret in it). */

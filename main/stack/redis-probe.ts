@@ -1,24 +1,58 @@
 import { Cluster, Redis } from 'ioredis';
 import { classifyRedisConnectError, StackError } from './stack-errors.ts';
 import type { ConnectTarget } from './stack-errors.ts';
+import { readRedisTls } from './redis-tls.ts';
+import type { RedisTlsOptions } from './redis-tls.ts';
 import { parseRedisUrl } from './redis-url.ts';
 import type { RedisTopology } from './stack.ts';
 
 /**
  * Connects once, PINGs (and SELECTs the database the URL names), and disconnects. Bounded: no reconnects, no
  * offline queue, and a deadline over the whole exchange, because ioredis would otherwise retry forever and a
- * silent server would hang the caller. Throws a classified StackError.
+ * silent server would hang the caller. Throws a classified StackError. Over TLS the certificate files are read first
+ * (an unreadable one is `tls-failed`), and an untrusted server certificate is `tls-untrusted`.
  */
 export async function verifyRedis(url: string, timeoutMs: number): Promise<void> {
   const parsed = parseRedisUrl(url);
   const target = { ...parsed.target, timeoutMs };
-  if (parsed.topology.kind === 'sentinel') await checkSentinelsKnowMaster(parsed.topology, timeoutMs);
-  await bounded(probeClient(parsed.topology, timeoutMs), timeoutMs, target, async (redis) => {
-    await redis.connect();
-    const pong = await redis.ping();
-    if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
-    if (parsed.db !== undefined && redis instanceof Redis) await redis.select(parsed.db);
-  });
+  const tls = parsed.topology.tls === undefined ? undefined : readRedisTls(parsed.topology.tls);
+  const topology = parsed.topology;
+  try {
+    if (topology.kind === 'sentinel') await checkSentinelsKnowMaster(topology, timeoutMs, tls);
+    await bounded(probeClient(topology, timeoutMs, tls), timeoutMs, target, async (redis) => {
+      await redis.connect();
+      const pong = await redis.ping();
+      if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
+      if (parsed.db !== undefined && redis instanceof Redis) await redis.select(parsed.db);
+    });
+  } catch (error) {
+    if (tls === undefined || !(error instanceof StackError) || error.code !== 'connection-closed') throw error;
+    // ioredis' Cluster reports a node's failed TLS handshake as only "Connection is closed": ask the first seed
+    // node alone, whose own error names the cause (an untrusted certificate).
+    if (topology.kind === 'cluster') {
+      const seed = topology.nodes[0]!;
+      const alone = new Redis({ ...onceOptions(timeoutMs), host: seed.host, port: seed.port, tls: { ...tls } });
+      await bounded(alone, timeoutMs, { ...seed, timeoutMs }, async (redis) => await redis.connect()).catch((seedError: unknown) => {
+        if (seedError instanceof StackError && seedError.code !== 'connection-closed') throw seedError;
+      });
+    }
+    throw tlsClosed(error, tls);
+  }
+}
+
+/**
+ * A TLS server that closes the connection during the handshake has most likely refused us: redis-server's
+ * tls-auth-clients yes (its default) drops a client that brings no certificate, or one its CA did not sign.
+ */
+function tlsClosed(error: StackError, tls: RedisTlsOptions): StackError {
+  return new StackError(
+    'tls-failed',
+    `${error.message.replace(/ during the handshake\.$/, '')} during the TLS handshake: the server refused this client.`,
+    tls.cert === undefined
+      ? 'A Redis with tls-auth-clients yes (its default) wants a client certificate: give tls_cert=/path/client.pem&tls_key=/path/client.key in the Redis URL.'
+      : "Check that the server's tls-ca-cert-file signed the client certificate (tls_cert), and that the port speaks TLS.",
+    { cause: error },
+  );
 }
 
 /** One exchange on a client that tries once, under a deadline; the client is disconnected after. */
@@ -61,7 +95,11 @@ async function bounded<C extends Redis | Cluster, T>(
  * name. Passes when one sentinel names an address; refuses with `redis-master-unknown` when those that answer do
  * not know the name, and with the first sentinel's connection error when none answers.
  */
-async function checkSentinelsKnowMaster(topology: Extract<RedisTopology, { kind: 'sentinel' }>, timeoutMs: number): Promise<void> {
+async function checkSentinelsKnowMaster(
+  topology: Extract<RedisTopology, { kind: 'sentinel' }>,
+  timeoutMs: number,
+  tls: RedisTlsOptions | undefined,
+): Promise<void> {
   let answered = false;
   let firstError: unknown;
   for (const sentinel of topology.sentinels) {
@@ -74,6 +112,7 @@ async function checkSentinelsKnowMaster(topology: Extract<RedisTopology, { kind:
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       retryStrategy: () => null,
+      ...(tls === undefined ? {} : { tls: { ...tls } }),
       ...(topology.sentinelPassword === undefined ? {} : { password: topology.sentinelPassword }),
     });
     try {
@@ -96,12 +135,8 @@ async function checkSentinelsKnowMaster(topology: Extract<RedisTopology, { kind:
   );
 }
 
-/**
- * A client that tries once: for Sentinel it asks the sentinels for the master and connects to it (a sentinel that
- * does not know the name fails the connect); for a Cluster it reads the slot map from a seed node and PINGs a node.
- */
-function probeClient(topology: RedisTopology, timeoutMs: number): Redis | Cluster {
-  const once = {
+function onceOptions(timeoutMs: number) {
+  return {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
@@ -110,12 +145,23 @@ function probeClient(topology: RedisTopology, timeoutMs: number): Redis | Cluste
     retryStrategy: () => null,
     reconnectOnError: () => false,
   } as const;
+}
+
+/**
+ * A client that tries once: for Sentinel it asks the sentinels for the master and connects to it (a sentinel that
+ * does not know the name fails the connect); for a Cluster it reads the slot map from a seed node and PINGs a node.
+ */
+function probeClient(topology: RedisTopology, timeoutMs: number, tls: RedisTlsOptions | undefined): Redis | Cluster {
+  const once = onceOptions(timeoutMs);
+  const overTls = tls === undefined ? {} : { tls: { ...tls } };
   switch (topology.kind) {
     case 'standalone':
-      return new Redis(topology.url, once);
+      return new Redis(topology.url, { ...once, ...overTls });
     case 'sentinel':
       return new Redis({
         ...once,
+        ...overTls,
+        ...(tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: { ...tls } }),
         sentinels: topology.sentinels,
         name: topology.masterName,
         sentinelRetryStrategy: () => null,
@@ -130,8 +176,13 @@ function probeClient(topology: RedisTopology, timeoutMs: number): Redis | Cluste
         lazyConnect,
         enableOfflineQueue,
         clusterRetryStrategy: retryStrategy,
+        // As the L2's client does: check certificates against the seed nodes' names, not their addresses.
+        ...(tls === undefined
+          ? {}
+          : { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) }),
         redisOptions: {
           ...perNode,
+          ...overTls,
           ...(topology.username === undefined ? {} : { username: topology.username }),
           ...(topology.password === undefined ? {} : { password: topology.password }),
         },

@@ -1,7 +1,7 @@
 import { maskConnectionString } from './secret-mask.ts';
 import { StackError } from './stack-errors.ts';
 import type { ConnectTarget } from './stack-errors.ts';
-import type { RedisNodeAddress, RedisTopology } from './stack.ts';
+import type { RedisNodeAddress, RedisTlsFiles, RedisTopology } from './stack.ts';
 
 export interface ParsedRedisUrl {
   url: string;
@@ -30,7 +30,8 @@ export function maskRedisUrl(url: string): string {
  * of the two multi-server forms, which list several host:port pairs separated by commas:
  * `redis+sentinel://[[user]:password@]host:port,…/MASTER-NAME[/db][?sentinelPassword=…]` (the sentinels, port
  * 26379 by default, and the name of the master they watch) and `redis+cluster://[[user]:password@]host:port,…`
- * (seed nodes of a Redis Cluster, port 6379 by default).
+ * (seed nodes of a Redis Cluster, port 6379 by default). rediss://, rediss+sentinel:// and rediss+cluster:// are the
+ * same over TLS (for Sentinel also to the sentinels), with certificate files as query parameters: see `TLS_PARAMETERS`.
  */
 export function parseRedisUrl(input: string): ParsedRedisUrl {
   const url = input.trim();
@@ -38,7 +39,8 @@ export function parseRedisUrl(input: string): ParsedRedisUrl {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url);
   if (!match) throw malformed(url.includes('://') ? 'it cannot be read as a URL' : 'it does not start with redis:// or rediss://');
   const scheme = (match[1] ?? '').toLowerCase();
-  if (scheme === SENTINEL_SCHEME || scheme === CLUSTER_SCHEME) return parseMultiServerUrl(url, scheme, match);
+  const multi = MULTI_SERVER_SCHEMES[scheme];
+  if (multi) return parseMultiServerUrl(url, multi, match);
   if (scheme !== 'redis' && scheme !== 'rediss') {
     const pg = scheme.startsWith('postgres') ? ' (this looks like a PostgreSQL URL)' : '';
     throw malformed(`the scheme "${scheme}://" is not Redis's${pg}`);
@@ -72,11 +74,84 @@ function parseStandaloneUrl(url: string, scheme: string, match: RegExpExecArray)
   }
   const target: ConnectTarget = { host, port };
   if (db !== undefined) target.database = String(db);
-  return { url, displayUrl: maskRedisUrl(url), tls: scheme === 'rediss', db, target, topology: { kind: 'standalone', url } };
+  const tls = tlsFiles(match[4] ?? '', scheme === 'rediss', 'rediss://');
+  // ioredis reads the URL's other parameters as options: it gets the URL without the certificate parameters.
+  const topology: RedisTopology = tls ? { kind: 'standalone', url: withoutTlsParameters(url), tls } : { kind: 'standalone', url };
+  return { url, displayUrl: maskRedisUrl(url), tls: tls !== undefined, db, target, topology };
+}
+
+/**
+ * The certificate parameters, named after what they hold, with the `tls_` prefix of redis-server's own settings
+ * (tls-ca-cert-file, tls-cert-file, tls-key-file) and redis-cli's --sni for the name. The redis-py/Celery spellings
+ * (ssl_ca_certs, ssl_certfile, ssl_keyfile) are refused with the name to use, not silently ignored.
+ */
+const TLS_PARAMETERS = { tls_ca: 'ca', tls_cert: 'cert', tls_key: 'key', tls_servername: 'servername' } as const;
+function isTlsParameter(name: string): name is keyof typeof TLS_PARAMETERS {
+  return Object.hasOwn(TLS_PARAMETERS, name);
+}
+const OTHER_SPELLINGS: Record<string, string | undefined> = {
+  ssl_ca_certs: 'tls_ca',
+  ssl_certfile: 'tls_cert',
+  ssl_keyfile: 'tls_key',
+  sslrootcert: 'tls_ca',
+  sslcert: 'tls_cert',
+  sslkey: 'tls_key',
+  tls_ca_cert: 'tls_ca',
+  tls_sni: 'tls_servername',
+};
+
+/** The TLS settings of a URL's query: undefined for a plain scheme (which may not carry certificate parameters). */
+function tlsFiles(query: string, tls: boolean, tlsScheme: string): RedisTlsFiles | undefined {
+  const params = new URLSearchParams(query.slice(1));
+  const files: RedisTlsFiles = {};
+  for (const [name, value] of params) {
+    const other = OTHER_SPELLINGS[name.toLowerCase()];
+    if (other !== undefined)
+      throw malformed(
+        `Hotpath does not read the parameter ${name}`,
+        `Use ${other}=… instead (Hotpath reads tls_ca, tls_cert, tls_key and tls_servername).`,
+      );
+    if (!isTlsParameter(name)) {
+      if (/^(tls|ssl)_/i.test(name))
+        throw malformed(
+          `the parameter ${name} is not one Hotpath reads`,
+          'The TLS parameters are tls_ca, tls_cert, tls_key and tls_servername.',
+        );
+      continue;
+    }
+    if (!tls)
+      throw malformed(`${name} is given but the scheme does not use TLS`, `Use ${tlsScheme} to connect over TLS with these certificates.`);
+    if (value.trim() === '') throw malformed(`${name} is empty`, `Give ${name} a file path, e.g. ${name}=/etc/redis/tls/ca.pem.`);
+    files[TLS_PARAMETERS[name]] = value;
+  }
+  if ((files.cert === undefined) !== (files.key === undefined))
+    throw malformed(
+      `${files.cert === undefined ? 'tls_key' : 'tls_cert'} is given without ${files.cert === undefined ? 'tls_cert' : 'tls_key'}`,
+      'A client certificate needs its key: give both tls_cert and tls_key (or neither).',
+    );
+  return tls ? files : undefined;
+}
+
+/** The URL without its tls_* parameters (the `?` too when nothing is left). */
+function withoutTlsParameters(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const kept = url
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => !isTlsParameter(pair.split('=')[0] ?? ''));
+  return kept.length === 0 ? url.slice(0, q) : `${url.slice(0, q)}?${kept.join('&')}`;
 }
 
 const SENTINEL_SCHEME = 'redis+sentinel';
 const CLUSTER_SCHEME = 'redis+cluster';
+/** The multi-server schemes: which topology, and whether over TLS. */
+const MULTI_SERVER_SCHEMES: Record<string, { sentinel: boolean; tls: boolean } | undefined> = {
+  [SENTINEL_SCHEME]: { sentinel: true, tls: false },
+  [`rediss+sentinel`]: { sentinel: true, tls: true },
+  [CLUSTER_SCHEME]: { sentinel: false, tls: false },
+  [`rediss+cluster`]: { sentinel: false, tls: true },
+};
 const DEFAULT_SENTINEL_PORT = 26379;
 const DEFAULT_REDIS_PORT = 6379;
 const SENTINEL_EXAMPLE = 'redis+sentinel://:password@10.0.0.1:26379,10.0.0.2:26379/mymaster';
@@ -106,14 +181,14 @@ function formatNode(node: RedisNodeAddress): string {
   return `${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.port}`;
 }
 
-/** The redis+sentinel:// URL of these sentinels and master (no password: the CLI adds it from its sources). */
-export function sentinelRedisUrl(sentinels: readonly RedisNodeAddress[], masterName: string): string {
-  return `${SENTINEL_SCHEME}://${sentinels.map(formatNode).join(',')}/${encodeURIComponent(masterName)}`;
+/** The redis+sentinel:// URL of these sentinels and master (no password: the CLI adds it from its sources); `tls`: rediss+sentinel://. */
+export function sentinelRedisUrl(sentinels: readonly RedisNodeAddress[], masterName: string, tls = false): string {
+  return `${tls ? 'rediss+sentinel' : SENTINEL_SCHEME}://${sentinels.map(formatNode).join(',')}/${encodeURIComponent(masterName)}`;
 }
 
-/** The redis+cluster:// URL of these seed nodes (no password). */
-export function clusterRedisUrl(nodes: readonly RedisNodeAddress[]): string {
-  return `${CLUSTER_SCHEME}://${nodes.map(formatNode).join(',')}`;
+/** The redis+cluster:// URL of these seed nodes (no password); `tls`: rediss+cluster://. */
+export function clusterRedisUrl(nodes: readonly RedisNodeAddress[], tls = false): string {
+  return `${tls ? 'rediss+cluster' : CLUSTER_SCHEME}://${nodes.map(formatNode).join(',')}`;
 }
 
 function decoded(text: string, what: string): string {
@@ -139,12 +214,14 @@ function credentials(authority: string, query: string): { secrets: { username?: 
 }
 
 /** redis+sentinel:// and redis+cluster://: several servers, passwords read here (ioredis takes no such URL). */
-function parseMultiServerUrl(url: string, scheme: string, match: RegExpExecArray): ParsedRedisUrl {
-  const sentinel = scheme === SENTINEL_SCHEME;
+function parseMultiServerUrl(url: string, form: { sentinel: boolean; tls: boolean }, match: RegExpExecArray): ParsedRedisUrl {
+  const sentinel = form.sentinel;
   const example = sentinel ? SENTINEL_EXAMPLE : CLUSTER_EXAMPLE;
-  const hint = `A ${sentinel ? 'Sentinel' : 'Cluster'} URL looks like ${example}.`;
+  const hint = `A ${sentinel ? 'Sentinel' : 'Cluster'} URL looks like ${example} (${sentinel ? 'rediss+sentinel' : 'rediss+cluster'}:// for TLS).`;
   const authority = match[2] ?? '';
   const { secrets, sentinelPassword } = credentials(authority, match[4] ?? '');
+  const tlsSettings = tlsFiles(match[4] ?? '', form.tls, sentinel ? 'rediss+sentinel://' : 'rediss+cluster://');
+  const tls = tlsSettings ? { tls: tlsSettings } : {};
   const hostList = authority.slice(authority.lastIndexOf('@') + 1);
   if (hostList === '') throw malformed(`it names no ${sentinel ? 'sentinel' : 'node'}`, hint);
   const nodes = parseRedisNodeList(hostList, sentinel ? DEFAULT_SENTINEL_PORT : DEFAULT_REDIS_PORT, hint);
@@ -155,10 +232,10 @@ function parseMultiServerUrl(url: string, scheme: string, match: RegExpExecArray
     return {
       url,
       displayUrl: maskRedisUrl(url),
-      tls: false,
+      tls: form.tls,
       db: undefined,
       target: { host: first.host, port: first.port },
-      topology: { kind: 'cluster', nodes, ...secrets },
+      topology: { kind: 'cluster', nodes, ...secrets, ...tls },
     };
   }
   const [nameText = '', dbText, ...rest] = path.split('/');
@@ -172,7 +249,7 @@ function parseMultiServerUrl(url: string, scheme: string, match: RegExpExecArray
   return {
     url,
     displayUrl: maskRedisUrl(url),
-    tls: false,
+    tls: form.tls,
     db,
     target,
     topology: {
@@ -182,6 +259,7 @@ function parseMultiServerUrl(url: string, scheme: string, match: RegExpExecArray
       ...secrets,
       ...(sentinelPassword === '' ? {} : { sentinelPassword }),
       ...(db === undefined ? {} : { db }),
+      ...tls,
     },
   };
 }

@@ -151,7 +151,9 @@ function classifyTransport(err: unknown, t: ConnectTarget, service: Service): St
     return mk(
       'tls-hostname-mismatch',
       `The server's TLS certificate is not issued for "${t.host}".`,
-      'Connect with the host name the certificate names, or use sslmode=verify-ca to check the issuing authority without the host name.',
+      service === 'PostgreSQL'
+        ? 'Connect with the host name the certificate names, or use sslmode=verify-ca to check the issuing authority without the host name.'
+        : 'Connect with the host name the certificate names, or give that name as tls_servername=NAME in the Redis URL.',
     );
   }
   const untrusted = findCode(err, UNTRUSTED_CERT);
@@ -168,7 +170,7 @@ function classifyTransport(err: unknown, t: ConnectTarget, service: Service): St
       `The server's TLS certificate is not trusted: it is self-signed or signed by an authority this machine does not know (${untrusted}).`,
       service === 'PostgreSQL'
         ? 'Give the CA certificate that signed it with sslrootcert=/path/to/ca.pem (cloud providers publish theirs), or use sslmode=require to encrypt without verifying.'
-        : 'Use a server certificate from an authority this machine trusts, or add the CA certificate to NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
+        : 'Give the CA certificate that signed it with tls_ca=/path/to/ca.pem in the Redis URL (rediss://host:6379?tls_ca=…), or add it to NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
     );
   }
   const tlsCode = errorChain(err).find((e) => typeof e.code === 'string' && /^(ERR_SSL_|ERR_TLS_|EPROTO|ERR_OSSL)/.test(e.code));
@@ -176,7 +178,9 @@ function classifyTransport(err: unknown, t: ConnectTarget, service: Service): St
     return mk(
       'tls-failed',
       `The TLS handshake with ${where} failed: ${tlsCode.message}`,
-      'Check the TLS settings in the URL (sslmode, sslrootcert, sslcert, sslkey) and that the port speaks TLS the way the server expects.',
+      service === 'PostgreSQL'
+        ? 'Check the TLS settings in the URL (sslmode, sslrootcert, sslcert, sslkey) and that the port speaks TLS the way the server expects.'
+        : 'Check the TLS settings in the Redis URL (tls_ca, tls_cert, tls_key; a server with tls-auth-clients yes wants a client certificate) and that the port speaks TLS.',
     );
   }
   return undefined;

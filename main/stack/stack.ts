@@ -59,7 +59,7 @@ export interface RedisNodeAddress {
  * `sentinelPassword` the sentinels' own, when they have one.
  */
 export type RedisTopology =
-  | { kind: 'standalone'; url: string }
+  | { kind: 'standalone'; url: string; tls?: RedisTlsFiles }
   | {
       kind: 'sentinel';
       sentinels: RedisNodeAddress[];
@@ -68,8 +68,24 @@ export type RedisTopology =
       password?: string;
       sentinelPassword?: string;
       db?: number;
+      tls?: RedisTlsFiles;
     }
-  | { kind: 'cluster'; nodes: RedisNodeAddress[]; username?: string; password?: string };
+  | { kind: 'cluster'; nodes: RedisNodeAddress[]; username?: string; password?: string; tls?: RedisTlsFiles };
+
+/**
+ * TLS to Redis (rediss://, rediss+sentinel://, rediss+cluster://; present means TLS is on): certificate files by
+ * path, read when a connection is made (`readRedisTls`), never their contents, so a topology can be logged and saved.
+ * Without `ca` the system's trust store applies. For Sentinel the same settings apply to the sentinels.
+ */
+export interface RedisTlsFiles {
+  /** PEM file of the CA(s) that sign the servers' certificates (`tls_ca`). */
+  ca?: string;
+  /** Client certificate and key files (`tls_cert`, `tls_key`), for servers with tls-auth-clients yes. */
+  cert?: string;
+  key?: string;
+  /** The name to check the certificate against (and send as SNI) instead of the host connected to (`tls_servername`). */
+  servername?: string;
+}
 
 export interface StackCapabilities {
   /** `server_version_num`, e.g. 150019 for 15.19, 180004 for 18.4. */

@@ -1,9 +1,20 @@
 import { Cluster, Redis } from 'ioredis';
 import type { ClusterOptions, RedisOptions, SentinelAddress } from 'ioredis';
 
+/**
+ * TLS options as node:tls takes them, certificates as PEM text (the engine reads the files when it connects). Given,
+ * every connection is TLS: to the one server, to every Cluster node, to the master and replicas and to the sentinels.
+ */
+export interface RedisTlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  servername?: string;
+}
+
 /** Where the L2 Redis is: one server by URL, a Sentinel-managed master, or a Cluster. */
 export type RedisTarget =
-  | { kind: 'standalone'; url: string }
+  | { kind: 'standalone'; url: string; tls?: RedisTlsOptions }
   | {
       kind: 'sentinel';
       sentinels: Array<Partial<SentinelAddress>>;
@@ -12,8 +23,9 @@ export type RedisTarget =
       password?: string;
       sentinelPassword?: string;
       db?: number;
+      tls?: RedisTlsOptions;
     }
-  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; username?: string; password?: string };
+  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; username?: string; password?: string; tls?: RedisTlsOptions };
 
 /** What differs between the cache's clients: the L2 pipelines its gets; the bus' subscriber re-subscribes itself. */
 export interface ClientRole {
@@ -71,6 +83,11 @@ function nodeOptions(tuning: ConnectionTuning) {
  */
 const reconnectWhenReadOnly = (error: Error): boolean => error.message.startsWith('READONLY');
 
+/** A `dnsLookup` that answers with the name itself (node:net resolves it when it connects). */
+export function keepHostName(address: string, callback: (error: null, address: string) => void): void {
+  callback(null, address);
+}
+
 export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning, role: ClientRole = {}): RedisClient {
   const base = {
     ...nodeOptions(tuning),
@@ -78,13 +95,17 @@ export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning,
     ...(role.autoResubscribe === false ? { autoResubscribe: false } : {}),
   };
   const user = target.kind !== 'standalone' && target.username !== undefined ? { username: target.username } : {};
+  const tls = target.tls === undefined ? {} : { tls: { ...target.tls } };
   switch (target.kind) {
     case 'standalone':
-      return new Redis(target.url, base);
+      return new Redis(target.url, { ...base, ...tls });
     case 'sentinel':
       return new Redis({
         ...base,
         ...user,
+        ...tls,
+        // ioredis connects to the master it was told of in plain TCP unless asked; the sentinels get their own option.
+        ...(target.tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: { ...target.tls } }),
         sentinels: target.sentinels,
         name: target.name,
         reconnectOnError: reconnectWhenReadOnly,
@@ -99,7 +120,10 @@ export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning,
         enableOfflineQueue,
         enableAutoPipelining,
         clusterRetryStrategy: retryStrategy,
-        redisOptions: { ...perNode, ...user, ...(target.password !== undefined ? { password: target.password } : {}) },
+        // Over TLS, keep the seed nodes' host names: ioredis would resolve them to addresses and then check the
+        // certificate against an address (ioredis' advice for TLS clusters behind names, e.g. ElastiCache).
+        ...(target.tls === undefined ? {} : { dnsLookup: keepHostName }),
+        redisOptions: { ...perNode, ...user, ...tls, ...(target.password !== undefined ? { password: target.password } : {}) },
       } satisfies ClusterOptions;
       return new Cluster(target.nodes, options);
     }
