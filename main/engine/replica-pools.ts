@@ -3,6 +3,9 @@ import { DEFAULT_REPLICA_MAX_LAG_SECONDS, PoolManager, ReplicaReads, type Replic
 import type { Stack } from '../stack/index.ts';
 import type { ReplicaLag } from './replica-lag.ts';
 
+/** How long the lag probe waits for a connection when the replica's own settings give no limit. */
+const LAG_PROBE_CONNECT_MS = 5_000;
+
 /** A read replica's workload pool, under the replica's name (`replica-1`, …: the `server` label in /metrics). */
 export interface ReplicaPool {
   name: string;
@@ -31,7 +34,14 @@ export async function openReplicaPools(stack: Stack, options: { max?: number }):
         applicationName: 'hotpath-workload',
         ...(options.max === undefined ? {} : { max: options.max }),
       });
-      const probe = new pg.Pool({ ...replica.pg, max: 1, idleTimeoutMillis: 0, application_name: 'hotpath-lag' });
+      // Bounded connects: a replica gone unreachable gives an unknown lag, never a sampler (or a connect) stuck.
+      const probe = new pg.Pool({
+        ...replica.pg,
+        connectionTimeoutMillis: replica.pg.connectionTimeoutMillis || LAG_PROBE_CONNECT_MS,
+        max: 1,
+        idleTimeoutMillis: 0,
+        application_name: 'hotpath-lag',
+      });
       // An idle probe connection the replica drops (restart, failover) must not crash the process.
       probe.on('error', () => undefined);
       opened.push({ name: replica.name, pool, probe, lag: null, lagSampling: false });
