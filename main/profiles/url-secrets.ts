@@ -21,7 +21,7 @@ function malformed(what: string, problem: string): StackError {
 }
 
 function kindOf(scheme: string): 'PostgreSQL' | 'Redis' {
-  return /^(rediss?|redis\+sentinel|redis\+cluster):\/\/$/i.test(scheme) ? 'Redis' : 'PostgreSQL';
+  return /^rediss?(\+sentinel|\+cluster)?:\/\/$/i.test(scheme) ? 'Redis' : 'PostgreSQL';
 }
 
 function decodePassword(text: string, what: string): string {
