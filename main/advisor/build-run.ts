@@ -94,7 +94,7 @@ export async function runBuild(run: BuildRun): Promise<RunResult> {
     return await afterFailedDdl(client, run, { ...attempt, entryId: started.entryId, blocker, target });
   } catch (error) {
     // Our own queries failed (connection lost, permissions): the DDL may or may not have run; tidy up if we can.
-    const cleanup = client ? await cleanUp(run, client, false) : 'absent';
+    const cleanup = client ? await cleanUp(run, client, false, lockedOn === client) : 'absent';
     const left =
       typeof cleanup === 'string'
         ? ''
@@ -207,7 +207,7 @@ async function afterFailedDdl(
 ): Promise<RunResult> {
   const { target } = failure;
   const status = classifyBuildError(failure.error, failure.weCancelled);
-  const cleanup = await cleanUp(run, client, failure.weCancelled);
+  const cleanup = await cleanUp(run, client, failure.weCancelled, true);
   const error = describeError(failure.error);
   if (cleanup === 'valid') {
     // The statement failed after the index was complete (e.g. the connection broke at commit): it is usable.
@@ -299,21 +299,32 @@ async function runDdl(
 /**
  * Drops the invalid index a failed build left, on the build's connection if it still works, else a fresh one.
  * A cancel of ours that arrived late could still interrupt the first try, so a cancelled drop is tried once more.
+ * `holdsLock`: the build's connection holds the index's build lock (a failure before it was taken does not).
  */
-async function cleanUp(run: BuildRun, client: pg.Client, weCancelled: boolean): Promise<DropResult | { error: string }> {
+async function cleanUp(
+  run: BuildRun,
+  client: pg.Client,
+  weCancelled: boolean,
+  holdsLock: boolean,
+): Promise<DropResult | { error: string }> {
   let conn = client;
   let fresh: pg.Client | undefined;
+  let lockedHere = false;
   try {
     await conn.query('SELECT 1').catch(async () => {
       fresh = await run.connect();
       await prepareBuildSession(fresh, run.cleanupLockTimeoutMs);
       conn = fresh;
     });
-    // The build's session (and its build lock) is gone: an INVALID index under this name may now be another
-    // Hotpath's build in progress, which only the lock's holder may drop.
-    if (fresh && !(await tryBuildLock(fresh, run.schema, run.name))) {
-      const holder = await buildLockHolder(fresh, run.schema, run.name);
-      return { error: `${describeHolder(holder)} is building an index of that name now, so it was left alone` };
+    // Without the build lock on this session (the build's session is gone, or it failed before taking the lock),
+    // an INVALID index under this name may be another Hotpath's build in progress, which only the lock's holder
+    // may drop.
+    if (fresh || !holdsLock) {
+      if (!(await tryBuildLock(conn, run.schema, run.name))) {
+        const holder = await buildLockHolder(conn, run.schema, run.name);
+        return { error: `${describeHolder(holder)} is building an index of that name now, so it was left alone` };
+      }
+      lockedHere = true;
     }
     for (let attempt = 0; ; attempt++) {
       try {
@@ -325,6 +336,8 @@ async function cleanUp(run: BuildRun, client: pg.Client, weCancelled: boolean): 
   } catch (error) {
     return { error: describeError(error) };
   } finally {
+    // A fresh session's lock ends with it; one taken on the build's session is released here.
+    if (lockedHere && !fresh) await releaseBuildLock(conn, run.schema, run.name).catch(() => undefined);
     await fresh?.end().catch(() => undefined);
   }
 }

@@ -175,6 +175,8 @@ export async function explainStatement(options: ExplainStatementOptions): Promis
     }
   } finally {
     if (owned) await client.end();
-    else if (was !== null) await client.query(`${ADVISOR_MARKER} SELECT set_config('default_transaction_read_only', $1, false)`, [was]);
+    // A failure to restore (the connection died) must not hide the error that ended the plan.
+    else if (was !== null)
+      await client.query(`${ADVISOR_MARKER} SELECT set_config('default_transaction_read_only', $1, false)`, [was]).catch(() => undefined);
   }
 }

@@ -70,6 +70,8 @@ export function rateBetween(before: DatabaseCounters, after: DatabaseCounters): 
 /** One sampler per connected database; every caller shares its points. */
 export class DatabaseRatesSampler {
   private previous: DatabaseCounters | null = null;
+  /** A reading in progress: callers polling at once share it, so no window is a millisecond wide. */
+  private reading: Promise<void> | null = null;
   private readonly points = new RingBuffer<DatabaseRatePoint>(POINTS);
 
   constructor(
@@ -79,12 +81,18 @@ export class DatabaseRatesSampler {
 
   /** Takes a sample (unless the last is under a second old) and returns the points so far, oldest first. */
   async sample(): Promise<DatabaseRates> {
-    if (this.previous === null || this.clock() - this.previous.at >= MIN_WINDOW_MS) {
-      const counters = await readCounters(this.db, this.clock);
-      const point = this.previous ? rateBetween(this.previous, counters) : null;
-      if (point) this.points.push(point);
-      this.previous = counters;
+    if (this.reading === null && (this.previous === null || this.clock() - this.previous.at >= MIN_WINDOW_MS)) {
+      this.reading = readCounters(this.db, this.clock)
+        .then((counters) => {
+          const point = this.previous ? rateBetween(this.previous, counters) : null;
+          if (point) this.points.push(point);
+          this.previous = counters;
+        })
+        .finally(() => {
+          this.reading = null;
+        });
     }
+    if (this.reading) await this.reading;
     return { points: this.points.toArray() };
   }
 }

@@ -46,7 +46,8 @@ const readSql = (hasWaitstart: boolean) => `
          a.datname AS database, a.state,
          CASE WHEN a.wait_event IS NOT NULL THEN a.wait_event_type || ':' || a.wait_event END AS wait_event,
          a.query,
-         coalesce(pg_has_role(a.usesysid, 'USAGE'), false) OR pg_has_role('pg_read_all_stats', 'USAGE') AS query_visible,
+         -- A blocker without a session (a prepared transaction) has no text to hide.
+         a.pid IS NULL OR coalesce(pg_has_role(a.usesysid, 'USAGE'), false) OR pg_has_role('pg_read_all_stats', 'USAGE') AS query_visible,
          l.waiting_for, l.waiting_ms,
          CASE WHEN a.xact_start IS NOT NULL THEN (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::float8 END AS xact_ms
     FROM involved i

@@ -39,8 +39,10 @@ const TABLES_SQL = `
            ${AGO('last_vacuum')} AS vacuum_ms, ${AGO('last_autovacuum')} AS autovacuum_ms,
            ${AGO('last_analyze')} AS analyze_ms, ${AGO('last_autoanalyze')} AS autoanalyze_ms,
            greatest(age(c.relfrozenxid), coalesce(age(tc.relfrozenxid), 0))::float8 AS xid_age,
-           coalesce(substring(array_to_string(c.reloptions, ' ') FROM 'autovacuum_freeze_max_age=([0-9]+)')::float8,
-                    current_setting('autovacuum_freeze_max_age')::float8) AS freeze_max_age
+           -- A table's own setting counts only below the server's: autovacuum ignores a larger one.
+           least(coalesce(substring(array_to_string(c.reloptions, ' ') FROM 'autovacuum_freeze_max_age=([0-9]+)')::float8,
+                          current_setting('autovacuum_freeze_max_age')::float8),
+                 current_setting('autovacuum_freeze_max_age')::float8) AS freeze_max_age
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
@@ -59,7 +61,7 @@ export async function readVacuumHealth(db: Pick<pg.Pool, 'query'>, limit: number
       `SELECT current_setting('autovacuum_freeze_max_age')::float8 AS freeze_max_age, current_setting('autovacuum')::bool AS autovacuum`,
     ),
     db.query<{ name: string; xid_age: number }>(
-      `SELECT datname AS name, age(datfrozenxid)::float8 AS xid_age FROM pg_database WHERE datallowconn ORDER BY age(datfrozenxid) DESC, datname`,
+      `SELECT datname AS name, age(datfrozenxid)::float8 AS xid_age FROM pg_database ORDER BY age(datfrozenxid) DESC, datname`,
     ),
     db.query<TableRow>(TABLES_SQL, [limit]),
   ]);

@@ -3,6 +3,7 @@ import { Session } from 'node:inspector/promises';
 import { ContractError } from '../../../main/contract/api.ts';
 import type { TelemetrySnapshot } from '../../../main/contract/telemetry.ts';
 import { Engine } from '../../../main/engine/index.ts';
+import { maskConnectionString } from '../../../main/stack/index.ts';
 import { cacheSettings } from '../cache-options.ts';
 import { connectWithPasswords, takeEnvironmentPasswords } from '../password-options.ts';
 import { printProgress } from '../progress-printer.ts';
@@ -139,7 +140,7 @@ export function cpuPathTable(windows: readonly Window[], options: CpuPathBenchOp
   const rows = parts.map((part) => ({ part, us: median(windows.map((w) => perRequest(w, part))) })).filter((r) => r.us > 0);
   const total = median(windows.map((w) => [...w.usPerSecond.values()].reduce((a, b) => a + b, 0) / w.requestsPerSecond));
   const achieved = median(windows.map((w) => w.requestsPerSecond));
-  const stack = options.local ? '--local' : `--pg ${options.pg}`;
+  const stack = options.local ? '--local' : `--pg ${maskConnectionString(options.pg!)}`;
   return {
     suite: 'cpu-path',
     title: `Engine thread CPU per request by part of the path: ${total.toFixed(1)} µs at ${Math.round(achieved).toLocaleString('en')} req/s completed (target ${options.rate.toLocaleString('en')})`,

@@ -228,6 +228,11 @@ describe.each(TEST_SERVERS)('database page reads: locks, sizes, vacuum, rates, t
     const items = (await readVacuumHealth(pool, 50)).tables.find((t) => t.name === 'items')!;
     expect(items.freezeMaxAge).toBe(100_000);
     expect(items.shareOfFreezeMax).toBeCloseTo(items.xidAge / 100_000, 12);
+    // Above the server's setting a table's own is ignored by autovacuum, so the server's is the limit.
+    await admin.query('ALTER TABLE churn SET (autovacuum_freeze_max_age = 1500000000)');
+    expect((await readVacuumHealth(pool, 50)).tables.find((t) => t.name === 'churn')!.freezeMaxAge).toBe(200_000_000);
+    // Every database ages toward wraparound, template0 (which takes no connection) too.
+    expect(health.databases.map((d) => d.name)).toContain('template0');
   });
 
   it('turns pg_stat_database into rates between samples', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLockTree, type LockRow } from '../../../main/database/locks.ts';
-import { rateBetween, type DatabaseCounters } from '../../../main/database/database-rates.ts';
+import { DatabaseRatesSampler, rateBetween, type DatabaseCounters } from '../../../main/database/database-rates.ts';
 
 const row = (pid: number, blockedBy: number[] = [], overrides: Partial<LockRow> = {}): LockRow => ({
   pid,
@@ -99,5 +99,28 @@ describe('pg_stat_database rates', () => {
     expect(rateBetween(counters(0), counters(1000, { statsReset: '2026-12-06 12:00:00+00' }))).toBeNull();
     expect(rateBetween(counters(0), counters(1000, { commits: 5 }))).toBeNull();
     expect(rateBetween(counters(1000), counters(1000, { commits: 200 }))).toBeNull();
+  });
+
+  it('shares one reading between callers polling at once, so no point spans a moment', async () => {
+    let now = 0;
+    let commits = 0;
+    let readings = 0;
+    const db = {
+      query: async () => {
+        readings++;
+        commits += 10;
+        // The answer takes a while: a second caller arrives meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { rows: [{ ...counters(0), commits }] };
+      },
+    };
+    const sampler = new DatabaseRatesSampler(db as never, () => now);
+    await sampler.sample();
+    now += 2000;
+    const [a, b] = await Promise.all([sampler.sample(), sampler.sample()]);
+    expect(readings).toBe(2);
+    expect(a).toEqual(b);
+    expect(a.points).toHaveLength(1);
+    expect(a.points[0]).toMatchObject({ windowMs: 2000, commitsPerSecond: 5 });
   });
 });
