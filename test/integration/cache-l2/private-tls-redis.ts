@@ -248,8 +248,15 @@ async function clusterPort(): Promise<number> {
   }
 }
 
-/** `masters` TLS-only Cluster masters (TLS on the cluster bus too), joined by `redis-cli --tls --cluster create`. */
-export async function startTlsCluster(files: TlsFiles, masters: number): Promise<{ servers: TlsRedis[]; stop(): Promise<void> }> {
+/**
+ * `masters` TLS-only Cluster masters (TLS on the cluster bus too), joined by `redis-cli --tls --cluster create`;
+ * `extraArgs` go to every server (e.g. --tls-auth-clients no).
+ */
+export async function startTlsCluster(
+  files: TlsFiles,
+  masters: number,
+  extraArgs: string[] = [],
+): Promise<{ servers: TlsRedis[]; stop(): Promise<void> }> {
   const servers: TlsRedis[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -259,7 +266,17 @@ export async function startTlsCluster(files: TlsFiles, masters: number): Promise
       servers.push(
         await startTlsRedis(
           files,
-          ['--tls-cluster', 'yes', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'],
+          [
+            '--tls-cluster',
+            'yes',
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '2000',
+            ...extraArgs,
+          ],
           await clusterPort(),
         ),
       );
