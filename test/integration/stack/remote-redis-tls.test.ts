@@ -129,6 +129,29 @@ describe('connectRemoteStack: Redis over TLS', () => {
     expect(await tlsCommand(files, sentinels.master.port, 'EXISTS', 'tls-sentinel:k4')).toBe('1');
   });
 
+  it('refuses TLS sentinels whose certificate comes from a CA it was not given', async () => {
+    const error = await expectStackError(
+      connectRemoteStack({
+        pgUrl,
+        redisUrl: `rediss+sentinel://127.0.0.1:${sentinels.sentinel.port}/hotpath-tls${tlsQuery(files, files.otherCa)}`,
+      }),
+      'tls-untrusted',
+    );
+    expect(error.hint).toContain('tls_ca=');
+  });
+
+  it('checks the certificate against tls_servername instead of the address when given', async () => {
+    const base = `rediss://127.0.0.1:${standalone.port}${tlsQuery(files)}`;
+    // The server certificate names 127.0.0.1 and localhost, not other.example.
+    const error = await expectStackError(
+      connectRemoteStack({ pgUrl, redisUrl: `${base}&tls_servername=other.example` }),
+      'tls-hostname-mismatch',
+    );
+    expect(error.hint).toContain('tls_servername=');
+    const stack = await connectRemoteStack({ pgUrl, redisUrl: `${base}&tls_servername=localhost` });
+    expect(stack.redis?.topology?.tls?.servername).toBe('localhost');
+  });
+
   it('refuses the plain redis+sentinel:// form against TLS-only sentinels', async () => {
     await expectStackError(
       connectRemoteStack({ pgUrl, redisUrl: `redis+sentinel://127.0.0.1:${sentinels.sentinel.port}/hotpath-tls` }),
