@@ -171,7 +171,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     timeoutMs,
     clientNamed,
     env,
-    primary: { user: parsed.config.user, password: pgPassword.password },
+    primary: { user: parsed.config.user, host: parsed.config.host, password: pgPassword.password },
   });
   notices.push(...replicas.notices);
   secrets.push(...replicas.secrets);

@@ -10,7 +10,8 @@ import { connectVerified, refusePasswordLookup } from './pg-connect.ts';
  * timeout), its password found the way the primary's was (see RemoteStackOptions.passwordSources), then checked
  * with one bounded connection. A replica whose sources give no password, and that connects as the primary's user,
  * gets the primary's password: a physical standby has the primary's roles and passwords, so `--pg-password-file`
- * or the prompt need not be repeated per replica. Nothing is held afterwards; the engine opens their pools.
+ * or the prompt need not be repeated per replica (for a connection a console client named, only on the primary's
+ * own host). Nothing is held afterwards; the engine opens their pools.
  */
 
 export interface ReplicaConnectOptions {
@@ -22,8 +23,8 @@ export interface ReplicaConnectOptions {
   /** Only each connection string's own password (a connection a console client named). */
   clientNamed: boolean;
   env: Record<string, string | undefined>;
-  /** The primary's user (undefined: the default user) and the password it connected with (null: none). */
-  primary: { user: string | undefined; password: string | null };
+  /** The primary's user (undefined: the default user), host, and the password it connected with (null: none). */
+  primary: { user: string | undefined; host: string | undefined; password: string | null };
 }
 
 export interface ConnectedReplicas {
@@ -44,11 +45,16 @@ function replicaError(error: unknown, name: string, displayUrl: string, secrets:
   return new StackError(error.code, message, error.hint, { cause: error.cause });
 }
 
-async function replicaPassword(parsed: ParsedPgUrl, options: ReplicaConnectOptions): Promise<string | null> {
+/** A replica's password: its own from its sources, else the primary's for the same user (see above). */
+export async function replicaPassword(parsed: ParsedPgUrl, options: ReplicaConnectOptions): Promise<string | null> {
   const own = options.clientNamed ? connectionStringPassword(parsed) : await resolvePgPassword(parsed, options.env);
   if (own.password !== null) return own.password;
   const user = parsed.config.user ?? defaultPgUser(options.env);
-  return user === (options.primary.user ?? defaultPgUser(options.env)) ? options.primary.password : null;
+  if (user !== (options.primary.user ?? defaultPgUser(options.env))) return null;
+  // A console client may name any host as a replica: the primary's password (perhaps a saved one the client never
+  // saw) goes only to the primary's own host then, never to one the client chose.
+  if (options.clientNamed && parsed.config.host !== options.primary.host) return null;
+  return options.primary.password;
 }
 
 /** Connects to each replica once, in order; the first that fails rejects with its name and masked URL. */
