@@ -443,11 +443,13 @@ export class Engine implements EngineApi {
     if (interval) this.metrics.observeInterval(interval);
     const cache = this.ready?.cache?.interval() ?? null;
     if (cache) this.metrics.observeCache(cache);
-    const poolSnapshot = this.ready?.pool.snapshot() ?? null;
     this.metrics.observeL2(this.ready?.cache?.l2Interval() ?? null);
+    const poolSnapshot = this.ready?.pool.snapshot() ?? null;
     const pool = poolSnapshot && this.ready ? poolInterval(poolSnapshot, this.ready.pool.size()) : null;
     if (pool && poolSnapshot) this.metrics.observePool(pool, poolSnapshot.acquireWaitHistograms);
     const servers = poolSnapshot && this.ready ? observeServers(this.metrics, poolSnapshot, this.ready.replicas) : [];
+    // Disconnected: the replicas it had are gone, and so are their lag series.
+    if (!this.ready) this.metrics.observeReplicaLag(new Map());
     // With read replicas, the interval says where the workload's reads went and how long they took there.
     if (pool && servers.length > 1) pool.servers = servers;
     const memory = this.memory.interval();
