@@ -33,8 +33,8 @@ function decodePassword(text: string, what: string): string {
 }
 
 /**
- * Removes `password` and every other secret parameter (`sslpassword`, ioredis' `sentinelPassword`, which
- * Hotpath never uses but must not store either) from a query string, keeping every other parameter's text byte
+ * Removes `password` and every other secret parameter (`sslpassword`, the sentinels' `sentinelPassword`, which a
+ * profile does not keep: such a profile needs the URL with it again to connect) from a query string, keeping every other parameter's text byte
  * for byte. A key counts by its decoded name (`pass%77ord` is `password` to the drivers). Returns the decoded
  * password parameter.
  */
