@@ -34,6 +34,7 @@ import { MemorySession } from './memory-session.ts';
 import { DEFAULT_REPLICA_MAX_LAG_SECONDS, DEFAULT_REPLICA_POLICY, PoolManager, poolInterval, type ReplicaPolicy } from '../pool/index.ts';
 import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
 import type { StackHealth } from '../contract/status.ts';
+import type { PoolInterval } from '../contract/pool.ts';
 import { LoadLock } from './load-lock.ts';
 import { closeReplicaPools, openReplicaPools } from './replica-pools.ts';
 import { observeServers } from './server-metrics.ts';
@@ -444,14 +445,7 @@ export class Engine implements EngineApi {
     const cache = this.ready?.cache?.interval() ?? null;
     if (cache) this.metrics.observeCache(cache);
     this.metrics.observeL2(this.ready?.cache?.l2Interval() ?? null);
-    const poolSnapshot = this.ready?.pool.snapshot() ?? null;
-    const pool = poolSnapshot && this.ready ? poolInterval(poolSnapshot, this.ready.pool.size()) : null;
-    if (pool && poolSnapshot) this.metrics.observePool(pool, poolSnapshot.acquireWaitHistograms);
-    const servers = poolSnapshot && this.ready ? observeServers(this.metrics, poolSnapshot, this.ready.replicas) : [];
-    // Disconnected: the replicas it had are gone, and so are their lag series.
-    if (!this.ready) this.metrics.observeReplicaLag(new Map());
-    // With read replicas, the interval says where the workload's reads went and how long they took there.
-    if (pool && servers.length > 1) pool.servers = servers;
+    const pool = this.poolSecond();
     const memory = this.memory.interval();
     const snapshot = { at: Date.now(), workload: interval, cache, pool, memory };
     this.history.record(snapshot);
@@ -459,6 +453,22 @@ export class Engine implements EngineApi {
     this.slo.record(snapshot);
     this.metrics.observeSlo(this.slo.reportEveryWindow());
     this.events.emit('slo.report', this.slo.report());
+  }
+
+  /** The workload pool's second, with where its reads went when there are read replicas; null while disconnected. */
+  private poolSecond(): PoolInterval | null {
+    if (!this.ready) {
+      // The replicas it had are gone, and so are their lag series.
+      this.metrics.observeReplicaLag(new Map());
+      return null;
+    }
+    const snapshot = this.ready.pool.snapshot();
+    const pool = poolInterval(snapshot, this.ready.pool.size());
+    this.metrics.observePool(pool, snapshot.acquireWaitHistograms);
+    const servers = observeServers(this.metrics, snapshot, this.ready.replicas);
+    // With read replicas, the interval says where the workload's reads went and how long they took there.
+    if (servers.length > 1) pool.servers = servers;
+    return pool;
   }
 
   private log(level: LogEntry['level'], message: string): void {
