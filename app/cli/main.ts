@@ -87,9 +87,25 @@ const program = new Command()
   )
   .showHelpAfterError('(run with --help for usage)');
 
+/**
+ * `--stack FILE`: the stack's flags from a YAML/JSON file (app/cli/stack-file.ts), filled in before the action runs,
+ * so the action sees one option object whichever way it was given.
+ */
+function withStackFile(command: Command): Command {
+  return command
+    .option(
+      '--stack <file>',
+      'the stack from a YAML/JSON file (pg, replicas, replicaPolicy, replicaMaxLagSeconds, redis, l3, l3Max, passwordFiles); flags given on the command line override its fields',
+    )
+    .hook('preAction', async (thisCommand) => {
+      const { applyStackFile } = await import('./stack-file.ts');
+      await applyStackFile(thisCommand);
+    });
+}
+
 /** The stack and workload options `serve` and `start` share. */
 function withStackOptions(command: Command): Command {
-  return command
+  return withStackFile(command)
     .option('--local', 'use the local demo stack: embedded PostgreSQL (+ a private redis-server when installed)')
     .option('--pg <url>', 'your PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=verify-full')
     .option(
@@ -177,7 +193,18 @@ the password file (passfile=, PGPASSFILE, ~/.pgpass: mode 0600), then a prompt i
 this is a terminal. Redis: the URL, --redis-password-file, then REDISCLI_AUTH.
   hotpath serve --pg postgres://me@db:5432/app --workload ./my-profile.yaml --rate 200
 
-The console URL and the WebSocket carry a per-launch token (set HOTPATH_TOKEN to choose it).`,
+The console URL and the WebSocket carry a per-launch token (set HOTPATH_TOKEN to choose it).
+
+A stack file (--stack FILE, YAML or JSON) holds the same options; a flag given on the command line
+overrides the file's field (--redis, --redis-sentinels or --redis-cluster replace its whole redis):
+  pg: postgres://app@db1:5432/app?sslmode=verify-full
+  replicas: [postgres://app@db2:5432/app]
+  replicaPolicy: lag-bounded
+  replicaMaxLagSeconds: 5
+  redis: { sentinels: [s1:26379, s2:26379], master: mymaster, tls: true }   # or { url: … } or { cluster: [n1:6379] }
+  l3: s3://bucket/prefix?endpoint=https://minio:9000&forcePathStyle=true
+  passwordFiles: { pg: ~/.secrets/pg, redis: ~/.secrets/redis }
+Relative paths are relative to the file. A password inside a URL is refused unless the file is mode 0600.`,
   )
   .action(async (options) => {
     const { serve } = await import('./commands/serve.ts');
@@ -193,9 +220,11 @@ withStackOptions(
   await start(options);
 });
 
-program
-  .command('optimize')
-  .description('Analyze the workload and build the indexes that would help, online; print the plan, and before/after.')
+withStackFile(
+  program
+    .command('optimize')
+    .description('Analyze the workload and build the indexes that would help, online; print the plan, and before/after.'),
+)
   .option('--pg <url>', 'your PostgreSQL URL (pg_stat_statements is where the workload is read from)')
   .option(
     '--pg-password-file <file>',
@@ -246,7 +275,8 @@ Examples:
   hotpath optimize --pg postgres://me@db:5432/app --dry-run --json
   hotpath optimize --pg postgres://me@db:5432/app --dry-run --budget 500MB --statements queries.sql
   hotpath optimize --pg postgres://me@db:5432/app --dry-run --log /var/log/postgresql/postgresql-15-main.log
-  hotpath optimize --pg postgres://me@db:5432/app --dry-run --sample-activity 60`,
+  hotpath optimize --pg postgres://me@db:5432/app --dry-run --sample-activity 60
+  hotpath optimize --stack stack.yaml --dry-run   (the file's pg and passwordFiles.pg; --pg overrides)`,
   )
   .action(async (options) => {
     const { optimize } = await import('./commands/optimize.ts');
