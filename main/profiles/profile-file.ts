@@ -15,8 +15,11 @@ const storedProfileSchema = z.object({
   /** Without its password: a URL in this file never contains one. */
   pgUrl: z.string().min(1),
   redisUrl: z.string().min(1).nullable(),
-  /** Which of the URLs had a password when saved (so we know to ask for it). */
-  hasPassword: z.object({ pg: z.boolean(), redis: z.boolean() }),
+  /**
+   * Which of the URLs had a password when saved (so we know to ask for it); `redisSentinel`: the Redis URL's
+   * sentinels' own `sentinelPassword` (files written before it have none).
+   */
+  hasPassword: z.object({ pg: z.boolean(), redis: z.boolean(), redisSentinel: z.boolean().default(false) }),
   /** Read replicas, each URL without its password (files written before replicas existed have none). */
   replicas: z.array(z.object({ url: z.string().min(1), hasPassword: z.boolean() })).default([]),
   /** The object-store tier (L3): a folder or an s3:// URL without its secret (files written before it have none). */

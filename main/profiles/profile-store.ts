@@ -6,7 +6,7 @@ import type { ConnectionProfile, ProfileList, saveProfileParamsSchema, SecretSto
 import { maskPgUrl, parsePgUrl, maskRedisUrl, parseRedisUrl } from '../stack/index.ts';
 import { PROFILES_FILE_NAME, readProfilesFile, writeProfilesFile, type StoredProfile, type StoredSecret } from './profile-file.ts';
 import type { SecretCipher } from './secret-cipher.ts';
-import { joinUrlSecret, splitUrlSecret } from './url-secrets.ts';
+import { joinSentinelPassword, joinUrlSecret, sentinelPasswordOf, splitUrlSecret } from './url-secrets.ts';
 import { l3ConnectionUrl, l3DisplayUrl, splitL3 } from './profile-l3.ts';
 import { replicaConnectionUrls, replicaDisplayUrls, splitReplicas, type StoredReplica } from './profile-replicas.ts';
 
@@ -19,6 +19,25 @@ function unmasked<T extends { password: string | null }>(split: T, editing: bool
   return editing && split.password === MASKED_PASSWORD ? { ...split, password: null } : split;
 }
 
+/** A Redis URL split: its data servers' password, and a Sentinel URL's sentinels' own (`sentinelPassword`). */
+interface SplitRedis {
+  url: string;
+  password: string | null;
+  sentinelPassword: string | null;
+}
+
+function splitRedis(input: string, editing: boolean): SplitRedis {
+  const sentinel = sentinelPasswordOf(input);
+  return {
+    ...unmasked(splitUrlSecret(input), editing),
+    sentinelPassword: editing && sentinel === MASKED_PASSWORD ? null : sentinel,
+  };
+}
+
+function isSentinelUrl(url: string): boolean {
+  return /^rediss?\+sentinel:\/\//i.test(url);
+}
+
 /** The passwords of one profile, in clear: only ever in memory. */
 export interface ProfileSecrets {
   pg: string | null;
@@ -27,6 +46,8 @@ export interface ProfileSecrets {
   replicas?: (string | null)[];
   /** The S3 secret access key of the profile's L3 (null or absent: none). */
   l3?: string | null;
+  /** A Sentinel Redis URL's `sentinelPassword`, the sentinels' own (null or absent: none). */
+  redisSentinel?: string | null;
 }
 
 /** What connecting to a profile needs: the full URLs, passwords included. */
@@ -90,7 +111,7 @@ export class ProfileStore {
     // mask means "keep the saved password", never a password of four stars.
     const editing = input.id !== undefined;
     const pg = unmasked(splitUrlSecret(input.pgUrl), editing);
-    const redis = input.redisUrl === undefined ? null : unmasked(splitUrlSecret(input.redisUrl), editing);
+    const redis = input.redisUrl === undefined ? null : splitRedis(input.redisUrl, editing);
     return await this.exclusive(async () => {
       const data = await readProfilesFile(this.file);
       const index = input.id === undefined ? -1 : data.profiles.findIndex((p) => p.id === input.id);
@@ -112,7 +133,11 @@ export class ProfileStore {
         replicas: replicas.replicas,
         l3: l3.l3,
         savedSecret: input.saveSecret
-          ? this.persistable(secrets, old, pg.password !== null || redis?.password != null || replicas.given || l3.given)
+          ? this.persistable(
+              secrets,
+              old,
+              pg.password !== null || redis?.password != null || redis?.sentinelPassword != null || replicas.given || l3.given,
+            )
           : null,
         createdAt: old?.createdAt ?? this.now(),
         lastUsedAt: old?.lastUsedAt ?? null,
@@ -126,21 +151,25 @@ export class ProfileStore {
 
   /**
    * Which passwords a saved profile has and what they are, after an edit: a password given wins; a URL without
-   * one keeps the old profile's (the Redis one only while the profile still has a Redis URL).
+   * one keeps the old profile's (the Redis one only while the profile still has a Redis URL; the sentinels' one
+   * only while that URL is still a Sentinel URL).
    */
   private mergedSecrets(
     old: StoredProfile | null,
     pg: { password: string | null },
-    redis: { password: string | null } | null,
+    redis: SplitRedis | null,
   ): { hasPassword: StoredProfile['hasPassword']; secrets: ProfileSecrets } {
+    const known = old ? this.knownSecrets(old) : null;
+    const sentinel = mergedSentinelPassword(redis, old, known);
     const hasPassword = {
       pg: pg.password !== null || (old?.hasPassword.pg ?? false),
       redis: redis !== null && (redis.password !== null || (old?.hasPassword.redis ?? false)),
+      redisSentinel: sentinel.has,
     };
-    const known = old ? this.knownSecrets(old) : null;
     const secrets: ProfileSecrets = {
       pg: pg.password ?? (hasPassword.pg ? (known?.pg ?? null) : null),
       redis: redis === null ? null : (redis.password ?? known?.redis ?? null),
+      ...(sentinel.password === null ? {} : { redisSentinel: sentinel.password }),
     };
     return { hasPassword, secrets };
   }
@@ -196,20 +225,12 @@ export class ProfileStore {
         SECRET_HINT,
       );
     }
-    const redisPassword = known?.redis ?? null;
-    if (profile.redisUrl !== null && profile.hasPassword.redis && redisPassword === null) {
-      throw new ContractError(
-        'secret-needed',
-        `The Redis password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
-        'Edit the profile and give its Redis URL with the password again.',
-      );
-    }
     return {
       id,
       name: profile.name,
       l3Url: l3Target(profile, known),
       pgUrl: joinUrlSecret(profile.pgUrl, pgPassword),
-      redisUrl: profile.redisUrl === null ? null : joinUrlSecret(profile.redisUrl, redisPassword),
+      redisUrl: redisTarget(profile, known),
       replicaUrls: replicaConnectionUrls(profile.replicas, known?.replicas),
     };
   }
@@ -230,12 +251,13 @@ export class ProfileStore {
   }
 
   private describe(profile: StoredProfile): ConnectionProfile {
-    const needsSecret = profile.hasPassword.pg || profile.hasPassword.redis;
+    const needsSecret = profile.hasPassword.pg || profile.hasPassword.redis || profile.hasPassword.redisSentinel;
     const inMemory = this.memory.get(profile.id);
     const covered =
       inMemory !== undefined &&
       (!profile.hasPassword.pg || inMemory.pg !== null) &&
-      (!profile.hasPassword.redis || inMemory.redis !== null);
+      (!profile.hasPassword.redis || inMemory.redis !== null) &&
+      (!profile.hasPassword.redisSentinel || inMemory.redisSentinel != null);
     // A saved secret counts as available when this host has the cipher that made it; if the key has changed
     // since, connecting says so and asks for the password (we do not decrypt just to list).
     const decryptable = profile.savedSecret !== null && this.options.cipher?.kind === profile.savedSecret.kind;
@@ -246,7 +268,12 @@ export class ProfileStore {
       redisDisplayUrl:
         profile.redisUrl === null
           ? null
-          : maskRedisUrl(profile.hasPassword.redis ? joinUrlSecret(profile.redisUrl, MASKED_PASSWORD) : profile.redisUrl),
+          : maskRedisUrl(
+              joinSentinelPassword(
+                profile.hasPassword.redis ? joinUrlSecret(profile.redisUrl, MASKED_PASSWORD) : profile.redisUrl,
+                profile.hasPassword.redisSentinel ? MASKED_PASSWORD : null,
+              ),
+            ),
       secretSaved: profile.savedSecret !== null,
       secretAvailable: !needsSecret || covered || decryptable,
       needsSecret,
@@ -296,6 +323,7 @@ export class ProfileStore {
       redis: typeof parsed.redis === 'string' ? parsed.redis : null,
       ...(Array.isArray(parsed.replicas) ? { replicas: parsed.replicas.map((p) => (typeof p === 'string' ? p : null)) } : {}),
       ...(typeof parsed.l3 === 'string' ? { l3: parsed.l3 } : {}),
+      ...(typeof parsed.redisSentinel === 'string' ? { redisSentinel: parsed.redisSentinel } : {}),
     };
   }
 
@@ -311,9 +339,51 @@ function replicaPasswordsUnknown(replicas: readonly StoredReplica[], known: Prof
   return replicas.some((r) => r.hasPassword) && known?.replicas === undefined;
 }
 
-/** A replica's or the L3's secret is needed and memory does not hold it (a saved secret may). */
+/** A replica's, the L3's or the sentinels' secret is needed and memory does not hold it (a saved secret may). */
 function otherSecretsUnknown(profile: StoredProfile, known: ProfileSecrets | null): boolean {
-  return replicaPasswordsUnknown(profile.replicas, known) || (profile.l3?.hasSecret === true && known?.l3 == null);
+  return (
+    replicaPasswordsUnknown(profile.replicas, known) ||
+    (profile.l3?.hasSecret === true && known?.l3 == null) ||
+    (profile.hasPassword.redisSentinel && known?.redisSentinel == null)
+  );
+}
+
+/**
+ * A save's sentinels' password: the one given, else (an edit whose URL is still a Sentinel URL) the old one. `has`:
+ * the profile needs one to connect.
+ */
+function mergedSentinelPassword(
+  redis: SplitRedis | null,
+  old: StoredProfile | null,
+  known: ProfileSecrets | null,
+): { has: boolean; password: string | null } {
+  if (redis === null || !isSentinelUrl(redis.url)) return { has: false, password: null };
+  return {
+    has: redis.sentinelPassword !== null || (old?.hasPassword.redisSentinel ?? false),
+    password: redis.sentinelPassword ?? known?.redisSentinel ?? null,
+  };
+}
+
+/** The Redis URL to connect with, both passwords included; one that is needed and not known is a `secret-needed` error. */
+function redisTarget(profile: StoredProfile, known: ProfileSecrets | null): string | null {
+  if (profile.redisUrl === null) return null;
+  const password = known?.redis ?? null;
+  if (profile.hasPassword.redis && password === null) {
+    throw new ContractError(
+      'secret-needed',
+      `The Redis password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
+      'Edit the profile and give its Redis URL with the password again.',
+    );
+  }
+  const sentinelPassword = known?.redisSentinel ?? null;
+  if (profile.hasPassword.redisSentinel && sentinelPassword === null) {
+    throw new ContractError(
+      'secret-needed',
+      `The sentinels' password of profile "${profile.name}" is not known: it was not saved, and Hotpath has restarted since it was entered.`,
+      'Edit the profile and give its Redis URL with ?sentinelPassword=… again.',
+    );
+  }
+  return joinSentinelPassword(joinUrlSecret(profile.redisUrl, password), sentinelPassword);
 }
 
 /** The L3 URL to connect with, secret included; a secret that is needed and not known is a `secret-needed` error. */
@@ -331,7 +401,13 @@ function l3Target(profile: StoredProfile, known: ProfileSecrets | null): string 
 }
 
 function hasAnySecret(secrets: ProfileSecrets): boolean {
-  return secrets.pg !== null || secrets.redis !== null || (secrets.replicas ?? []).some((p) => p !== null) || (secrets.l3 ?? null) !== null;
+  return (
+    secrets.pg !== null ||
+    secrets.redis !== null ||
+    (secrets.replicas ?? []).some((p) => p !== null) ||
+    (secrets.l3 ?? null) !== null ||
+    (secrets.redisSentinel ?? null) !== null
+  );
 }
 
 function describeKind(kind: StoredSecret['kind']): string {

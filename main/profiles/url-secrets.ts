@@ -33,9 +33,9 @@ function decodePassword(text: string, what: string): string {
 }
 
 /**
- * Removes `password` and every other secret parameter (`sslpassword`, the sentinels' `sentinelPassword`, which a
- * profile does not keep: such a profile needs the URL with it again to connect) from a query string, keeping every other parameter's text byte
- * for byte. A key counts by its decoded name (`pass%77ord` is `password` to the drivers). Returns the decoded
+ * Removes `password` and every other secret parameter (`sslpassword`; the sentinels' `sentinelPassword`, which a
+ * profile keeps apart with `sentinelPasswordOf` / `joinSentinelPassword`) from a query string, keeping every other
+ * parameter's text byte for byte. A key counts by its decoded name (`pass%77ord` is `password` to the drivers). Returns the decoded
  * password parameter.
  */
 function stripQueryPassword(query: string): { query: string; password: string | null } {
@@ -103,4 +103,25 @@ export function joinUrlSecret(url: string, password: string | null): string {
   const hostPart = at >= 0 ? authority.slice(at + 1) : authority;
   if (user !== '' || kindOf(scheme) === 'Redis') return `${scheme}${user}:${encoded}@${hostPart}${path}${query}${fragment}`;
   return `${scheme}${hostPart}${path}${query === '' ? '?' : `${query}&`}password=${encoded}${fragment}`;
+}
+
+/**
+ * The sentinels' own password of a `redis+sentinel://` URL (its `sentinelPassword` parameter, decoded as
+ * `parseRedisUrl` reads it), or null: none, empty, or not a Sentinel URL. `splitUrlSecret` drops the parameter with
+ * the other secrets; a profile keeps this value where it keeps the Redis password.
+ */
+export function sentinelPasswordOf(url: string): string | null {
+  const match = URL_PATTERN.exec(url.trim());
+  if (!match || !/^rediss?\+sentinel:\/\/$/i.test(match[1] ?? '')) return null;
+  const value = new URLSearchParams((match[4] ?? '').slice(1)).get('sentinelPassword');
+  return value === null || value === '' ? null : value;
+}
+
+/** Puts the sentinels' password back into a URL made by `splitUrlSecret`, as its `sentinelPassword` parameter. */
+export function joinSentinelPassword(url: string, sentinelPassword: string | null): string {
+  if (sentinelPassword === null || sentinelPassword === '') return url;
+  const match = URL_PATTERN.exec(url);
+  if (!match) return url;
+  const [, scheme = '', authority = '', path = '', query = '', fragment = ''] = match;
+  return `${scheme}${authority}${path}${query === '' ? '?' : `${query}&`}sentinelPassword=${encodeURIComponent(sentinelPassword)}${fragment}`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { joinUrlSecret, splitUrlSecret } from '../../../main/profiles/url-secrets.ts';
+import { joinSentinelPassword, joinUrlSecret, sentinelPasswordOf, splitUrlSecret } from '../../../main/profiles/url-secrets.ts';
+import { parseRedisUrl } from '../../../main/stack/redis-url.ts';
 import { parsePgUrl } from '../../../main/stack/pg-url.ts';
 import { StackError } from '../../../main/stack/stack-errors.ts';
 
@@ -67,5 +68,24 @@ describe('splitUrlSecret / joinUrlSecret', () => {
     })();
     expect(error).toBeInstanceOf(StackError);
     expect(error).toMatchObject({ code: 'malformed-url', hint: expect.stringContaining('%25') });
+  });
+});
+
+describe('sentinelPasswordOf / joinSentinelPassword', () => {
+  it("reads a Sentinel URL's sentinelPassword decoded, and puts it back so parseRedisUrl reads the same bytes", () => {
+    const url = 'rediss+sentinel://:pw@s1,s2:26380/mymaster?tls_ca=%2Fca.pem&sentinelPassword=a%26b%20c%2Bd';
+    expect(sentinelPasswordOf(url)).toBe('a&b c+d');
+    const stripped = splitUrlSecret(url).url;
+    expect(stripped).toBe('rediss+sentinel://s1,s2:26380/mymaster?tls_ca=%2Fca.pem');
+    const joined = joinSentinelPassword(joinUrlSecret(stripped, 'pw'), 'a&b c+d');
+    expect(parseRedisUrl(joined).topology).toEqual(parseRedisUrl(url).topology);
+    expect(joinSentinelPassword('redis+sentinel://s1/m', 'x')).toBe('redis+sentinel://s1/m?sentinelPassword=x');
+    expect(joinSentinelPassword('redis+sentinel://s1/m', null)).toBe('redis+sentinel://s1/m');
+  });
+
+  it('has none for a URL without one, with an empty one, or that is not a Sentinel URL', () => {
+    expect(sentinelPasswordOf('redis+sentinel://s1/m')).toBeNull();
+    expect(sentinelPasswordOf('redis+sentinel://s1/m?sentinelPassword=')).toBeNull();
+    expect(sentinelPasswordOf('redis://cache?sentinelPassword=x')).toBeNull();
   });
 });
