@@ -2,7 +2,7 @@
 export { cacheInterval } from './cache-interval.ts';
 export { type HotKey, HotKeys } from './hot-keys.ts';
 export { L1Cache } from './l1/l1-cache.ts';
-export { DEFAULT_CONNECTION_TUNING, type RedisTarget } from './l2/redis-connection.ts';
+export { createRedisClient, DEFAULT_CONNECTION_TUNING, type ConnectionTuning, type RedisTarget } from './l2/redis-connection.ts';
 export { deadlineFor, type GuardLog, RedisGuard } from './l2/redis-guard.ts';
 export { RedisTier } from './l2/redis-tier.ts';
 export { FolderTier } from './l3/folder-tier.ts';

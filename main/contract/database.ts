@@ -197,6 +197,8 @@ export const redisSlowEntrySchema = z.object({
   /** Arguments after the key, not shown. */
   moreArgs: z.number().int().nonnegative(),
   client: z.string().nullable(),
+  /** The server it ran on (host:port), on a Cluster (entries of every master, merged) and Sentinel; absent on one server. */
+  node: z.string().optional(),
 });
 export type RedisSlowEntry = z.infer<typeof redisSlowEntrySchema>;
 
@@ -205,36 +207,45 @@ export const redisBigKeySchema = z.object({
   type: z.string(),
   /** MEMORY USAGE (value, key and overhead), bytes. */
   bytes: z.number().nonnegative(),
+  /** The server that holds it (host:port), on a Cluster and Sentinel; absent on one server. */
+  node: z.string().optional(),
 });
 export type RedisBigKey = z.infer<typeof redisBigKeySchema>;
+
+/** INFO and DBSIZE figures of one server, or of a Cluster's masters summed. */
+const redisFiguresSchema = z.object({
+  version: z.string(),
+  uptimeSeconds: z.number().nonnegative(),
+  usedMemoryBytes: z.number().nonnegative(),
+  peakMemoryBytes: z.number().nonnegative(),
+  /** 0 when unlimited. */
+  maxMemoryBytes: z.number().nonnegative(),
+  evictionPolicy: z.string(),
+  fragmentationRatio: z.number().nullable(),
+  /** keyspace_hits over hits + misses since the server started (or CONFIG RESETSTAT); null before any lookup. */
+  hitRatio: z.number().min(0).max(1).nullable(),
+  hits: z.number().nonnegative(),
+  misses: z.number().nonnegative(),
+  evictedKeys: z.number().nonnegative(),
+  expiredKeys: z.number().nonnegative(),
+  connectedClients: z.number().nonnegative(),
+  opsPerSecond: z.number().nonnegative(),
+  /** Keys of the selected database (DBSIZE). */
+  keys: z.number().nonnegative(),
+});
+
+/** One server the overview read: the Sentinel group's master, or one Cluster master, with its own figures. */
+export const redisNodeFiguresSchema = redisFiguresSchema.extend({
+  /** host:port as Hotpath reached it (the address Sentinel or the Cluster's slot map gave). */
+  node: z.string(),
+});
+export type RedisNodeFigures = z.infer<typeof redisNodeFiguresSchema>;
 
 export const redisOverviewSchema = z.object({
   /** False when no Redis is connected or it cannot be read; `reason` says why. */
   available: z.boolean(),
   reason: z.string().nullable(),
-  server: z
-    .object({
-      displayUrl: z.string(),
-      version: z.string(),
-      uptimeSeconds: z.number().nonnegative(),
-      usedMemoryBytes: z.number().nonnegative(),
-      peakMemoryBytes: z.number().nonnegative(),
-      /** 0 when unlimited. */
-      maxMemoryBytes: z.number().nonnegative(),
-      evictionPolicy: z.string(),
-      fragmentationRatio: z.number().nullable(),
-      /** keyspace_hits over hits + misses since the server started (or CONFIG RESETSTAT); null before any lookup. */
-      hitRatio: z.number().min(0).max(1).nullable(),
-      hits: z.number().nonnegative(),
-      misses: z.number().nonnegative(),
-      evictedKeys: z.number().nonnegative(),
-      expiredKeys: z.number().nonnegative(),
-      connectedClients: z.number().nonnegative(),
-      opsPerSecond: z.number().nonnegative(),
-      /** Keys of the selected database (DBSIZE). */
-      keys: z.number().nonnegative(),
-    })
-    .nullable(),
+  server: redisFiguresSchema.extend({ displayUrl: z.string() }).nullable(),
   slowlog: z.object({ entries: z.array(redisSlowEntrySchema), error: z.string().nullable() }),
   bigKeys: z.object({
     keys: z.array(redisBigKeySchema),
@@ -243,6 +254,13 @@ export const redisOverviewSchema = z.object({
     complete: z.boolean(),
     error: z.string().nullable(),
   }),
+  /** How the servers are deployed; absent in answers from before Sentinel and Cluster were read. */
+  topology: z.enum(['standalone', 'sentinel', 'cluster']).optional(),
+  /**
+   * The servers read, each with its figures: the master Sentinel names, or every Cluster master (`server` then holds
+   * their sums). Absent for one standalone server.
+   */
+  nodes: z.array(redisNodeFiguresSchema).optional(),
 });
 export type RedisOverview = z.infer<typeof redisOverviewSchema>;
 

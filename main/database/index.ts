@@ -9,5 +9,5 @@ export { readDatabaseSizes } from './table-sizes.ts';
 export { readVacuumHealth } from './vacuum-health.ts';
 export { DatabaseRatesSampler } from './database-rates.ts';
 export { terminateBackend } from './terminate-backend.ts';
-export { readRedisOverview } from './redis-overview.ts';
+export { readRedisOverview, unreadableRedis } from './redis-overview.ts';
 export { explainedPlan, planText, type JsonPlanNode } from './plan-view.ts';

@@ -7,11 +7,11 @@ import {
   readVacuumHealth,
   DatabaseRatesSampler,
   terminateBackend,
-  readRedisOverview,
   explainedPlan,
 } from '../../database/index.ts';
 import { explainStatement, type ExplainTarget, type IndexSpec, type StatementExplain } from '../../advisor/index.ts';
 import { ContractError } from '../../contract/api.ts';
+import { readStackRedisOverview } from '../redis-overview-client.ts';
 import type { IndexProposalPayload } from '../../contract/advisor.ts';
 import type { StatementPlan } from '../../contract/database.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
@@ -111,7 +111,7 @@ export function databaseHandlers(ctx: EngineContext): HandlerGroup<DatabaseComma
           bigKeys: { keys: [], scanned: 0, complete: false, error: null },
         };
       }
-      return readRedisOverview(redis.url, redis.displayUrl, { keys: p.keys, scanBudget: p.scanBudget });
+      return readStackRedisOverview(redis, { keys: p.keys, scanBudget: p.scanBudget });
     },
   };
 }

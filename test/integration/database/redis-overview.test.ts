@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { readRedisOverview } from '../../../main/database/redis-overview.ts';
+import { readStackRedisOverview } from '../../../main/engine/redis-overview-client.ts';
+import { parseRedisUrl } from '../../../main/stack/index.ts';
 import { startPrivateRedis, type PrivateRedis } from '../cache-l2/private-redis-server.ts';
+
+/** The overview as the engine reads it: the URL parsed as the stack does, the client built as the cache's L2 builds its own. */
+const readRedisOverview = (url: string, displayUrl: string, options: { keys: number; scanBudget: number }) =>
+  readStackRedisOverview({ ...parseRedisUrl(url), displayUrl }, options);
 
 describe('Redis overview: INFO figures, SLOWLOG, biggest keys (a private redis-server)', () => {
   let server: PrivateRedis;
@@ -77,12 +82,15 @@ describe('Redis overview: INFO figures, SLOWLOG, biggest keys (a private redis-s
     expect(refused).toMatchObject({ available: false, server: null, reason: expect.stringContaining('+info +dbsize') });
   });
 
-  it('says why when the server cannot be reached or is not a standalone URL', async () => {
+  it('says why when the server or the sentinels cannot be reached', async () => {
     expect(
-      await readRedisOverview('redis+sentinel://127.0.0.1:26379/mymaster', 'redis+sentinel://…', { keys: 3, scanBudget: 100 }),
+      await readRedisOverview('redis+sentinel://127.0.0.1:1/mymaster', 'redis+sentinel://127.0.0.1:1/mymaster', {
+        keys: 3,
+        scanBudget: 100,
+      }),
     ).toMatchObject({
       available: false,
-      reason: expect.stringContaining('standalone'),
+      reason: expect.stringContaining('Could not read Redis at redis+sentinel://127.0.0.1:1/mymaster'),
     });
     const closed = await readRedisOverview('redis://127.0.0.1:1', 'redis://127.0.0.1:1', { keys: 3, scanBudget: 100 });
     expect(closed).toMatchObject({ available: false, reason: expect.stringContaining('Could not read Redis at redis://127.0.0.1:1') });
