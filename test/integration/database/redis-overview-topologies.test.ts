@@ -4,12 +4,14 @@ import { Cluster } from 'ioredis';
 import { readStackRedisOverview } from '../../../main/engine/redis-overview-client.ts';
 import { clusterRedisUrl, parseRedisUrl, sentinelRedisUrl } from '../../../main/stack/index.ts';
 import {
+  infoField,
   redisCommand,
   startPrivateCluster,
   startSentinelGroup,
   type PrivateCluster,
   type SentinelGroup,
 } from '../cache-l2/private-redis-topologies.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { makeTlsFiles, startTlsRedis, tlsCommand, tlsQuery, type TlsFiles, type TlsRedis } from '../cache-l2/private-tls-redis.ts';
 
 // The Database page's Redis section on every topology, read the way the engine reads it: the URL parsed as the stack
@@ -109,6 +111,22 @@ describe('Redis overview on a Cluster of 3 masters', () => {
     const times = slowlog.entries.map((e) => e.at);
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
+
+  it('reports a refused part with the master that refused it, and still shows what the other masters answered', async () => {
+    // ACLs are per node in a Cluster: one master refuses SLOWLOG, another MEMORY USAGE.
+    const [first, second, third] = masters as [number, number, number];
+    const user = ['ACL', 'SETUSER', 'watcher', 'on', '>watcher-pw', '~*', '+@all'];
+    await redisCommand(first, ...user);
+    await redisCommand(second, ...user, '-slowlog');
+    await redisCommand(third, ...user, '-memory');
+    const watcherUrl = url.replace('redis+cluster://', 'redis+cluster://watcher:watcher-pw@');
+    const overview = await overviewOf(watcherUrl);
+    expect(overview).toMatchObject({ available: true, server: { keys: 303 } });
+    expect(overview.slowlog.error).toMatch(new RegExp(`^127\\.0\\.0\\.1:${second}: .*ACL SETUSER <user> \\+slowlog`));
+    expect(new Set(overview.slowlog.entries.map((e) => e.node))).toEqual(new Set([`127.0.0.1:${first}`, `127.0.0.1:${third}`]));
+    expect(overview.bigKeys.error).toMatch(new RegExp(`^127\\.0\\.0\\.1:${third}: .*ACL SETUSER <user> \\+scan \\+type \\+memory`));
+    expect(overview.bigKeys.keys.map((k) => k.key).slice(0, 2)).toEqual([bigKeys[1]!.key, bigKeys[0]!.key]);
+  });
 });
 
 describe('Redis overview on a Sentinel group', () => {
@@ -139,6 +157,22 @@ describe('Redis overview on a Sentinel group', () => {
       ['two', `127.0.0.1:${master}`],
       ['one', `127.0.0.1:${master}`],
     ]);
+  });
+
+  it('follows a failover: after SENTINEL FAILOVER it reads, and names, the promoted replica', async () => {
+    const before = await group.masterPort();
+    expect(await redisCommand(group.sentinelPort, 'SENTINEL', 'FAILOVER', group.masterName)).toBe('OK');
+    const after = await waitFor(
+      'the sentinel to name the replica master, and the replica to act as one',
+      async () => {
+        const port = await group.masterPort();
+        return port !== before && (await infoField(port, 'role')) === 'master' ? port : undefined;
+      },
+      60_000,
+    );
+    const overview = await overviewOf(sentinelRedisUrl([{ host: '127.0.0.1', port: group.sentinelPort }], group.masterName));
+    expect(overview).toMatchObject({ available: true, topology: 'sentinel', server: { keys: 2 } });
+    expect(overview.nodes?.map((n) => n.node)).toEqual([`127.0.0.1:${after}`]);
   });
 });
 
