@@ -7,6 +7,10 @@ import {
   profileListSchema,
   replicaUrlsSchema,
   l3UrlSchema,
+  MAX_LAG_NEEDS_LAG_BOUNDED,
+  maxLagNeedsLagBounded,
+  replicaMaxLagSecondsSchema,
+  replicaPolicySchema,
   saveProfileParamsSchema,
 } from './profiles.ts';
 import {
@@ -73,8 +77,12 @@ export const commandSchemas = {
         redisUrl: z.string().min(1).optional(),
         replicaUrls: replicaUrlsSchema.optional(),
         l3Url: l3UrlSchema.optional(),
+        /** This connection's read policy (and lag-bounded's bound), instead of the engine's start-up one. */
+        replicaPolicy: replicaPolicySchema.optional(),
+        replicaMaxLagSeconds: replicaMaxLagSecondsSchema.optional(),
       })
-      .strict(),
+      .strict()
+      .refine(maxLagNeedsLagBounded, MAX_LAG_NEEDS_LAG_BOUNDED),
     result: engineStatusSchema,
   },
   'stack.disconnect': { params: z.object({}).strict(), result: engineStatusSchema },

@@ -18,6 +18,25 @@ export type SecretStorage = z.infer<typeof secretStorageSchema>;
 export const replicaUrlsSchema = z.array(z.string().min(1)).max(16, 'at most 16 read replicas');
 
 /**
+ * How the workload's read-only templates are spread over the read replicas (main/pool/replica-policy.ts says how
+ * each works): a connection's own replaces the engine's start-up one (`--replica-policy`) for that stack.
+ */
+export const replicaPolicySchema = z.enum(['round-robin', 'least-loaded', 'lag-bounded']);
+export type ReplicaPolicyName = z.infer<typeof replicaPolicySchema>;
+
+/** `lag-bounded`: the most replication lag, in seconds, a replica may have to take reads (at most a day). */
+export const replicaMaxLagSecondsSchema = z.number().positive().max(86_400);
+
+/** A maximum lag is read by `lag-bounded` only: given with another policy it would be silently ignored. */
+export function maxLagNeedsLagBounded(p: { replicaPolicy?: string | null | undefined; replicaMaxLagSeconds?: number | null | undefined }) {
+  return p.replicaMaxLagSeconds == null || p.replicaPolicy === 'lag-bounded';
+}
+export const MAX_LAG_NEEDS_LAG_BOUNDED = {
+  message: "replicaMaxLagSeconds needs replicaPolicy 'lag-bounded': only that policy reads the replicas' lag",
+  path: ['replicaMaxLagSeconds'],
+};
+
+/**
  * The object-store tier (L3) of a connection: an absolute folder path, or
  * `s3://[ACCESS_KEY_ID:SECRET@]bucket[/prefix]?endpoint=…&region=…&forcePathStyle=true` (without credentials the
  * engine uses the AWS_* environment variables or the SDK's default chain). Absent: the engine's start-up L3.
@@ -34,6 +53,10 @@ export const connectionProfileSchema = z.object({
   replicaDisplayUrls: z.array(z.string()).optional(),
   /** The object-store tier (L3) with its secret masked; absent: the engine's start-up L3. */
   l3DisplayUrl: z.string().optional(),
+  /** How reads are spread over the replicas; absent: the engine's start-up policy. */
+  replicaPolicy: replicaPolicySchema.optional(),
+  /** `lag-bounded`'s bound in seconds; absent: the engine's start-up one. */
+  replicaMaxLagSeconds: z.number().optional(),
   /** A password is stored encrypted on disk. */
   secretSaved: z.boolean(),
   /** A password is known (saved, or kept in memory this session), so connecting needs no prompt. */
@@ -62,10 +85,15 @@ export const saveProfileParamsSchema = z
     replicaUrls: replicaUrlsSchema.optional(),
     /** The object-store tier (see l3UrlSchema); its secret is kept like the passwords. An empty string removes it. */
     l3Url: z.string().trim().max(2048).optional(),
+    /** How reads are spread over the replicas; absent on an edit keeps the saved one, null removes it (start-up policy). */
+    replicaPolicy: replicaPolicySchema.nullable().optional(),
+    /** `lag-bounded` only; absent on an edit keeps the saved one, null removes it (start-up bound). */
+    replicaMaxLagSeconds: replicaMaxLagSecondsSchema.nullable().optional(),
     /** Write the password to disk, encrypted. Off by default: secrets stay in memory. */
     saveSecret: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine(maxLagNeedsLagBounded, MAX_LAG_NEEDS_LAG_BOUNDED);
 
 /** What a connection test found, without switching the engine to that stack. */
 export const connectionTestSchema = z.object({

@@ -29,6 +29,10 @@ export const stackInfoSchema = z.object({
   redisUrl: z.string().nullable(),
   /** The read replicas the workload's reads go to, by name (`replica-1`, …) with their URLs masked; absent: none. */
   replicas: z.array(z.object({ name: z.string(), displayUrl: z.string() })).optional(),
+  /** With replicas: how the workload's reads are spread over them (the connection's own, or the start-up one). */
+  replicaPolicy: z.enum(['round-robin', 'least-loaded', 'lag-bounded']).optional(),
+  /** With replicas and `lag-bounded`: the most lag, in seconds, a replica may have to take reads. */
+  replicaMaxLagSeconds: z.number().optional(),
   /** `server_version_num`, e.g. 150019. */
   serverVersion: z.number().int(),
   pgStatStatements: z.boolean(),

@@ -11,7 +11,7 @@ import type { Stack } from '../stack/index.ts';
 import { PrometheusMetrics, TelemetryHistory } from '../telemetry/index.ts';
 import { EventBus } from './event-bus.ts';
 import { toContractError } from './engine-errors.ts';
-import type { EngineContext, ReadyStack } from './handlers/engine-context.ts';
+import type { EngineContext, ReadyStack, ReplicaReadSettings } from './handlers/engine-context.ts';
 import { databaseHandlers } from './handlers/database-handlers.ts';
 import { profileHandlers } from './handlers/profile-handlers.ts';
 import { stackHandlers } from './handlers/stack-handlers.ts';
@@ -33,7 +33,7 @@ import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { DEFAULT_REPLICA_MAX_LAG_SECONDS, DEFAULT_REPLICA_POLICY, PoolManager, poolInterval, type ReplicaPolicy } from '../pool/index.ts';
 import { DedicatedProbe, PostgresHealth } from './postgres-health.ts';
-import type { StackHealth } from '../contract/status.ts';
+import type { StackHealth, StackInfo } from '../contract/status.ts';
 import type { PoolInterval } from '../contract/pool.ts';
 import { LoadLock } from './load-lock.ts';
 import { closeReplicaPools, openReplicaPools } from './replica-pools.ts';
@@ -167,6 +167,7 @@ export class Engine implements EngineApi {
         pgDisplayUrl: stack.pgDisplayUrl,
         redisUrl: stack.redis?.displayUrl ?? null,
         ...(stack.replicas.length > 0 ? { replicas: stack.replicas.map((r) => ({ name: r.name, displayUrl: r.displayUrl })) } : {}),
+        ...(this.ready && stack.replicas.length > 0 ? replicaReadsStatus(this.ready) : {}),
         serverVersion: stack.capabilities.serverVersion,
         pgStatStatements: stack.capabilities.pgStatStatements,
         ...(this.ready?.privileges ? { privileges: this.ready.privileges } : {}),
@@ -246,7 +247,7 @@ export class Engine implements EngineApi {
   private connect(
     open: () => Promise<Stack>,
     profileId: string | null,
-    options: { vacateFirst?: boolean; l3?: CacheSettings['l3'] } = {},
+    options: { vacateFirst?: boolean; l3?: CacheSettings['l3']; replicaReads?: ReplicaReadSettings } = {},
   ): Promise<EngineStatus> {
     if (this.connecting || this.phase === 'connecting' || this.phase === 'seeding') {
       return Promise.reject(
@@ -254,7 +255,7 @@ export class Engine implements EngineApi {
       );
     }
     // Set in the same turn as the check above: no second connect can pass it until this one has settled.
-    const attempt = this.connectOnce(open, profileId, options.vacateFirst ?? false, options.l3);
+    const attempt = this.connectOnce(open, profileId, options.vacateFirst ?? false, options.l3, options.replicaReads);
     this.connecting = attempt;
     const settled = () => {
       if (this.connecting === attempt) this.connecting = null;
@@ -268,6 +269,7 @@ export class Engine implements EngineApi {
     profileId: string | null,
     vacateFirst: boolean,
     l3?: CacheSettings['l3'],
+    replicaReads: ReplicaReadSettings = {},
   ): Promise<EngineStatus> {
     // A stack that needs what the current one holds (a local stack's data folder) can only start once it is gone.
     if (vacateFirst && this.ready) await this.disconnect();
@@ -325,7 +327,20 @@ export class Engine implements EngineApi {
       this.memory.checkBudgetAtRest();
       // The new stack is up: only now is the old one (and its workload) let go.
       if (this.ready) await this.disconnect();
-      this.ready = { stack, admin, topStatements: new TopStatementsSampler(admin), pool, replicas, cache, advisor, planner, privileges };
+      this.ready = {
+        stack,
+        admin,
+        topStatements: new TopStatementsSampler(admin),
+        pool,
+        replicas,
+        // A connection's own read policy replaces the start-up one (--replica-policy) for this stack.
+        replicaPolicy: replicaReads.policy ?? this.options.replicaPolicy ?? DEFAULT_REPLICA_POLICY,
+        replicaMaxLagSeconds: replicaReads.maxLagSeconds ?? this.options.replicaMaxLagSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS,
+        cache,
+        advisor,
+        planner,
+        privileges,
+      };
       // Its own connection: a probe that hangs never holds one of the admin pool's, and is ended when given up.
       const healthProbe = new DedicatedProbe(stack.pg);
       const health: PostgresHealth = new PostgresHealth(healthProbe.probe, (now) => {
@@ -485,4 +500,12 @@ export class Engine implements EngineApi {
     this.events.emit('engine.status', status);
     return status;
   }
+}
+
+/** The read policy of a stack with replicas, for its status (the bound only where the policy reads it). */
+function replicaReadsStatus(ready: ReadyStack): Pick<StackInfo, 'replicaPolicy' | 'replicaMaxLagSeconds'> {
+  return {
+    replicaPolicy: ready.replicaPolicy,
+    ...(ready.replicaPolicy === 'lag-bounded' ? { replicaMaxLagSeconds: ready.replicaMaxLagSeconds } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContractError } from '../contract/api.ts';
+import { replicaPolicySchema } from '../contract/profiles.ts';
 import { readJsonFile, writeJsonFileAtomic } from '../util/json-file.ts';
 
 /** A secret as written to disk: which cipher made it, and its ciphertext. */
@@ -27,6 +28,9 @@ const storedProfileSchema = z.object({
     .object({ url: z.string().min(1), hasSecret: z.boolean() })
     .nullable()
     .default(null),
+  /** How reads are spread over the replicas, and lag-bounded's bound; null: the engine's start-up ones. */
+  replicaPolicy: replicaPolicySchema.nullable().default(null),
+  replicaMaxLagSeconds: z.number().positive().nullable().default(null),
   /** The passwords, encrypted; only when the user asked for it and a cipher existed. */
   savedSecret: storedSecretSchema.nullable(),
   createdAt: z.number(),

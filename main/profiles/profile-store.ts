@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ContractError } from '../contract/api.ts';
-import type { ConnectionProfile, ProfileList, saveProfileParamsSchema, SecretStorage } from '../contract/profiles.ts';
+import type { ConnectionProfile, ProfileList, ReplicaPolicyName, saveProfileParamsSchema, SecretStorage } from '../contract/profiles.ts';
 import { maskPgUrl, parsePgUrl, maskRedisUrl, parseRedisUrl } from '../stack/index.ts';
 import { PROFILES_FILE_NAME, readProfilesFile, writeProfilesFile, type StoredProfile, type StoredSecret } from './profile-file.ts';
 import type { SecretCipher } from './secret-cipher.ts';
@@ -60,6 +60,9 @@ export interface ProfileConnection {
   replicaUrls: string[];
   /** The object-store tier (L3), secret included; null: the engine's start-up L3. */
   l3Url: string | null;
+  /** How reads are spread over the replicas, and lag-bounded's bound; null: the engine's start-up ones. */
+  replicaPolicy: ReplicaPolicyName | null;
+  replicaMaxLagSeconds: number | null;
 }
 
 export interface ProfileStoreOptions {
@@ -132,6 +135,7 @@ export class ProfileStore {
         hasPassword,
         replicas: replicas.replicas,
         l3: l3.l3,
+        ...replicaReadsOf(input, old),
         savedSecret: input.saveSecret
           ? this.persistable(
               secrets,
@@ -232,6 +236,8 @@ export class ProfileStore {
       pgUrl: joinUrlSecret(profile.pgUrl, pgPassword),
       redisUrl: redisTarget(profile, known),
       replicaUrls: replicaConnectionUrls(profile.replicas, known?.replicas),
+      replicaPolicy: profile.replicaPolicy,
+      replicaMaxLagSeconds: profile.replicaMaxLagSeconds,
     };
   }
 
@@ -280,6 +286,8 @@ export class ProfileStore {
       lastUsedAt: profile.lastUsedAt,
       ...(profile.replicas.length > 0 ? { replicaDisplayUrls: replicaDisplayUrls(profile.replicas) } : {}),
       ...(profile.l3 ? { l3DisplayUrl: l3DisplayUrl(profile.l3) } : {}),
+      ...(profile.replicaPolicy === null ? {} : { replicaPolicy: profile.replicaPolicy }),
+      ...(profile.replicaMaxLagSeconds === null ? {} : { replicaMaxLagSeconds: profile.replicaMaxLagSeconds }),
     };
   }
 
@@ -346,6 +354,19 @@ function otherSecretsUnknown(profile: StoredProfile, known: ProfileSecrets | nul
     (profile.l3?.hasSecret === true && known?.l3 == null) ||
     (profile.hasPassword.redisSentinel && known?.redisSentinel == null)
   );
+}
+
+/**
+ * The read policy a save stores: what it gives (null: none, the engine's start-up one), or on an edit without it the
+ * old one. A bound is kept only with `lag-bounded`, the one policy that reads it.
+ */
+function replicaReadsOf(
+  input: Pick<SaveProfileInput, 'replicaPolicy' | 'replicaMaxLagSeconds'>,
+  old: StoredProfile | null,
+): Pick<StoredProfile, 'replicaPolicy' | 'replicaMaxLagSeconds'> {
+  const replicaPolicy = input.replicaPolicy === undefined ? (old?.replicaPolicy ?? null) : input.replicaPolicy;
+  const maxLag = input.replicaMaxLagSeconds === undefined ? (old?.replicaMaxLagSeconds ?? null) : input.replicaMaxLagSeconds;
+  return { replicaPolicy, replicaMaxLagSeconds: replicaPolicy === 'lag-bounded' ? maxLag : null };
 }
 
 /**

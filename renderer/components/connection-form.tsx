@@ -10,6 +10,8 @@ import { EngineErrorText } from './engine-error-text.tsx';
 import { RememberPasswordField } from './remember-password-field.tsx';
 import { ReplicaUrlsField } from './replica-urls-field.tsx';
 import { replicaText, replicaUrlsOf } from '../forms/replica-urls.ts';
+import { ReplicaPolicyField } from './replica-policy-field.tsx';
+import { replicaPolicyDraft, replicaPolicyParams } from '../forms/replica-policy.ts';
 import { TextField } from './text-field.tsx';
 
 interface ConnectionFormProps {
@@ -53,6 +55,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
   const [pgUrl, setPgUrl] = useState(editing?.pgDisplayUrl ?? '');
   const [redisUrl, setRedisUrl] = useState(editing?.redisDisplayUrl ?? '');
   const [replicas, setReplicas] = useState(replicaText(editing?.replicaDisplayUrls));
+  const [readPolicy, setReadPolicy] = useState(replicaPolicyDraft(editing));
   const [l3Url, setL3Url] = useState(editing?.l3DisplayUrl ?? '');
   const [remember, setRemember] = useState(editing?.secretSaved ?? false);
   const [busy, setBusy] = useState<ConnectionFormBusy>(null);
@@ -103,6 +106,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
         ...(savedId && !urls.replicaUrls ? { replicaUrls: [] } : {}),
         // Likewise an empty object store field removes the profile's L3 (the engine's start-up one applies).
         ...(l3Url.trim() !== '' ? { l3Url: l3Url.trim() } : savedId ? { l3Url: '' } : {}),
+        ...replicaPolicyParams(readPolicy, savedId !== null),
         saveSecret: remember && (secretStorage?.canPersist ?? false),
       });
       setSavedId(profile.id);
@@ -144,6 +148,7 @@ export function ConnectionForm({ editing = null, onDone, onCancel, showStorageWa
         invalid={missingUrl ? 'Enter a PostgreSQL URL, e.g. postgres://user:password@host:5432/database.' : null}
       />
       <ReplicaUrlsField value={replicas} onChange={setReplicas} error={errorFor('replicaUrls')} />
+      <ReplicaPolicyField replicas={replicas} value={readPolicy} onChange={setReadPolicy} error={errorFor('replicaPolicy')} />
       <TextField
         label="Redis URL (optional)"
         value={redisUrl}

@@ -22,8 +22,8 @@ export function ReplicaUrlsField({ value, onChange, error }: ReplicaUrlsFieldPro
         Read replicas (optional)
       </label>
       <p className="field__help" id={helpId}>
-        One PostgreSQL URL per line. The workload&apos;s reads are spread over them (round robin); writes stay on the primary. Without a
-        password, a replica uses the primary&apos;s.
+        One PostgreSQL URL per line. The workload&apos;s reads are spread over them (by the read policy below); writes stay on the primary.
+        Without a password, a replica uses the primary&apos;s.
       </p>
       <div className="field__control">
         <textarea

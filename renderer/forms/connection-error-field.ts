@@ -1,6 +1,6 @@
 import { codeOf } from '../state/to-error.ts';
 
-export type ConnectionField = 'name' | 'pgUrl' | 'redisUrl' | 'replicaUrls' | 'l3Url' | 'form';
+export type ConnectionField = 'name' | 'pgUrl' | 'redisUrl' | 'replicaUrls' | 'replicaPolicy' | 'l3Url' | 'form';
 
 /** Codes of connection failures (see main/stack/stack-errors.ts); they belong next to a URL field. */
 const CONNECTION_CODES = new Set([
@@ -36,6 +36,7 @@ export function fieldOfError(error: Error): ConnectionField {
     if (/\bname\b/i.test(message)) return 'name';
     if (/redisUrl/.test(message)) return 'redisUrl';
     if (/replicaUrls/.test(message)) return 'replicaUrls';
+    if (/replicaPolicy|replicaMaxLagSeconds/.test(message)) return 'replicaPolicy';
     if (/l3Url/.test(message)) return 'l3Url';
     if (/pgUrl/.test(message)) return 'pgUrl';
     return 'form';

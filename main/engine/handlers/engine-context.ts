@@ -14,6 +14,23 @@ import type { PlannerThread } from '../planner-thread.ts';
 import type { LoadLock } from '../load-lock.ts';
 import type { ReplicaPool } from '../replica-pools.ts';
 
+/** A connection's own read policy and lag bound (a profile's or stack.connect's); an absent field: the start-up one. */
+export interface ReplicaReadSettings {
+  policy?: ReplicaPolicy;
+  maxLagSeconds?: number;
+}
+
+/** The settings a connection gives (null fields from a profile: none), without the absent or null ones. */
+export function replicaReadSettings(given: {
+  policy?: ReplicaPolicy | null | undefined;
+  maxLagSeconds?: number | null | undefined;
+}): ReplicaReadSettings {
+  return {
+    ...(given.policy == null ? {} : { policy: given.policy }),
+    ...(given.maxLagSeconds == null ? {} : { maxLagSeconds: given.maxLagSeconds }),
+  };
+}
+
 /** The connected stack and what the engine holds for it, available while the engine is `ready`. */
 export interface ReadyStack {
   stack: Stack;
@@ -24,6 +41,9 @@ export interface ReadyStack {
   pool: PoolManager;
   /** One workload pool per read replica of the stack (empty without replicas); the workload's reads go there. */
   replicas: ReplicaPool[];
+  /** How the workload's reads are spread over `replicas`, and lag-bounded's bound: the connection's own, else the start-up ones. */
+  replicaPolicy: ReplicaPolicy;
+  replicaMaxLagSeconds: number;
   /** The stack's cache; null when the engine runs with the cache off. */
   cache: CacheSession | null;
   advisor: AdvisorSession;
@@ -73,8 +93,11 @@ export interface EngineContext {
   connect(
     open: () => Promise<Stack>,
     profileId: string | null,
-    /** l3: this connection's object tier (a profile's or the form's), instead of the start-up one. */
-    options?: { vacateFirst?: boolean; l3?: CacheSettings['l3'] },
+    /**
+     * l3: this connection's object tier (a profile's or the form's), instead of the start-up one; replicaReads: its
+     * read policy and lag bound, likewise (see ReplicaReadSettings).
+     */
+    options?: { vacateFirst?: boolean; l3?: CacheSettings['l3']; replicaReads?: ReplicaReadSettings },
   ): Promise<EngineStatus>;
   disconnect(): Promise<void>;
   /** The connected stack when the engine is `ready`, or a `not-connected` ContractError. */

@@ -1,6 +1,6 @@
 import { connectRemoteStack } from '../../stack/index.ts';
 import { connectionL3 } from '../connection-l3.ts';
-import type { EngineContext, HandlerGroup } from './engine-context.ts';
+import { replicaReadSettings, type EngineContext, type HandlerGroup } from './engine-context.ts';
 
 type ProfileCommands = 'profiles.list' | 'profiles.save' | 'profiles.delete' | 'profiles.connect';
 
@@ -29,7 +29,10 @@ export function profileHandlers(ctx: EngineContext): HandlerGroup<ProfileCommand
             passwordSources: ctx.passwordSources,
           }),
         target.id,
-        l3 ? { l3 } : {},
+        {
+          ...(l3 ? { l3 } : {}),
+          replicaReads: replicaReadSettings({ policy: target.replicaPolicy, maxLagSeconds: target.replicaMaxLagSeconds }),
+        },
       );
       // A typed password that worked is kept for the session, so the next connect needs no prompt.
       if (p.password !== undefined) ctx.profiles.remember(target.id, p.password);

@@ -1,7 +1,7 @@
 import type { ConnectionTest } from '../../contract/profiles.ts';
 import { prepareDataDir, startLocalStack, type Stack, connectRemoteStack } from '../../stack/index.ts';
 import { connectionL3, testConnectionL3 } from '../connection-l3.ts';
-import type { EngineContext, HandlerGroup } from './engine-context.ts';
+import { replicaReadSettings, type EngineContext, type HandlerGroup } from './engine-context.ts';
 
 type StackCommands = 'engine.status' | 'stack.startLocal' | 'stack.connect' | 'stack.disconnect' | 'stack.test';
 
@@ -45,11 +45,10 @@ export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
     },
     'stack.connect': async (p) => {
       const l3 = connectionL3(p.l3Url);
-      return ctx.connect(
-        () => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }),
-        null,
-        l3 ? { l3 } : {},
-      );
+      return ctx.connect(() => connectRemoteStack({ ...urls(p), readOnly: ctx.readOnly, passwordSources: ctx.passwordSources }), null, {
+        ...(l3 ? { l3 } : {}),
+        replicaReads: replicaReadSettings({ policy: p.replicaPolicy, maxLagSeconds: p.replicaMaxLagSeconds }),
+      });
     },
     'stack.disconnect': async () => {
       await ctx.disconnect();

@@ -77,13 +77,14 @@ async function seed(ctx: EngineContext, chunks: number, force: boolean): Promise
 }
 
 async function startWorkload(ctx: EngineContext, profile: string, rate: number | undefined): Promise<EngineStatus> {
-  const { pool, replicas, cache, planner } = ctx.requireReady();
+  const { pool, replicas, cache, planner, replicaPolicy, replicaMaxLagSeconds } = ctx.requireReady();
   // The new workload is loaded, validated and planned while the old one keeps running: a bad profile is
   // refused with the old workload intact, and only a session that opened replaces it.
   const session = await WorkloadSession.open({
     pool,
     // The templates are read-only: with read replicas they go there (by the policy), the rest stays on the primary.
-    ...(replicas.length > 0 ? { reads: workloadReads(pool, replicas, ctx.replicaPolicy, ctx.replicaMaxLagSeconds) } : {}),
+    // The policy is the stack's: its connection's own (a profile, stack.connect) or the engine's start-up one.
+    ...(replicas.length > 0 ? { reads: workloadReads(pool, replicas, replicaPolicy, replicaMaxLagSeconds) } : {}),
     profile,
     hybrid: (templates, seed) => planner.hybridTarget(templates, seed),
     ...(cache ? { cache } : {}),
