@@ -102,6 +102,21 @@ export const connectionTestSchema = z.object({
   redis: z.boolean(),
   /** The object store (L3) given as an S3 bucket: whether it answered a listing, and if not why. */
   l3: z.object({ location: z.string(), reachable: z.boolean(), message: z.string().nullable() }).optional(),
+  /**
+   * Each read replica given, in order (`replica-1`, …), the unusable ones too: in recovery (a standby) or not, its
+   * version, or why it cannot be used (its URL and error with passwords masked). Absent: no replicas were given.
+   */
+  replicas: z
+    .array(
+      z.object({
+        name: z.string(),
+        displayUrl: z.string(),
+        inRecovery: z.boolean().nullable(),
+        serverVersion: z.number().int().nullable(),
+        error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).nullable(),
+      }),
+    )
+    .optional(),
   notices: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
 });
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;

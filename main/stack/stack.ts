@@ -15,6 +15,11 @@ export interface Stack {
   redis: StackRedis | null;
   /** Read replicas of the primary, in the order given (`replica-1`, `replica-2`, …); empty for the local stack. */
   replicas: StackReplica[];
+  /**
+   * What checking each replica found, in the order given (every replica, the failed ones too); present when the
+   * stack was opened with `replicaFailures: 'report'` (a connection test), absent otherwise.
+   */
+  replicaChecks?: ReplicaCheck[];
   capabilities: StackCapabilities;
   /** Things the operator should know that do not stop the console from working (missing Redis, ...). */
   notices: StackNotice[];
@@ -37,6 +42,18 @@ export interface StackReplica {
   pg: pg.ClientConfig;
   /** The connection as a URL with the password masked. */
   displayUrl: string;
+}
+
+/** One replica as a connection test found it: reachable (in recovery or not, its version) or not (its error). */
+export interface ReplicaCheck {
+  name: string;
+  displayUrl: string;
+  /** null when it could not be checked (see `error`). */
+  inRecovery: boolean | null;
+  /** `server_version_num`; null when it could not be checked. */
+  serverVersion: number | null;
+  /** Why it could not be used (passwords masked); null when it works. */
+  error: { code: string; message: string; hint: string } | null;
 }
 
 export interface StackRedis {

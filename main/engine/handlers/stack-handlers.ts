@@ -59,12 +59,19 @@ export function stackHandlers(ctx: EngineContext): HandlerGroup<StackCommands> {
     'stack.test': async (p): Promise<ConnectionTest> => {
       // A bad object store URL is refused before any server is contacted.
       const l3 = connectionL3(p.l3Url);
-      const stack = await connectRemoteStack({ ...urls(p), readOnly: true, passwordSources: ctx.passwordSources });
+      // Every replica is checked and listed, a failing one with its error, so the test shows each part of the stack.
+      const stack = await connectRemoteStack({
+        ...urls(p),
+        readOnly: true,
+        passwordSources: ctx.passwordSources,
+        replicaFailures: 'report',
+      });
       await stack.stop();
       return {
         serverVersion: stack.capabilities.serverVersion,
         pgStatStatements: stack.capabilities.pgStatStatements,
         redis: stack.redis !== null,
+        ...(stack.replicaChecks?.length ? { replicas: stack.replicaChecks } : {}),
         ...(l3?.kind === 's3' ? { l3: await testConnectionL3(l3) } : {}),
         notices: stack.notices.map((n) => ({ code: n.code, message: n.message, hint: n.hint })),
       };

@@ -33,6 +33,11 @@ export interface RemoteStackOptions {
   passwordSources?: 'libpq' | 'connection-string';
   /** Where PGPASSWORD, PGPASSFILE, PGUSER and REDISCLI_AUTH are read (default: this process's environment). */
   env?: Record<string, string | undefined>;
+  /**
+   * `throw` (default): a replica that cannot be used fails the whole connect. `report` (a connection test): every
+   * replica is checked and the stack's `replicaChecks` says how each went (see replica-connect.ts).
+   */
+  replicaFailures?: 'throw' | 'report';
 }
 
 /** An error that can never carry a password it was given, whatever the driver put in its message. */
@@ -172,6 +177,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     clientNamed,
     env,
     primary: { user: parsed.config.user, host: parsed.config.host, password: pgPassword.password },
+    ...(options.replicaFailures ? { failures: options.replicaFailures } : {}),
   });
   notices.push(...replicas.notices);
   secrets.push(...replicas.secrets);
@@ -196,6 +202,7 @@ export async function connectRemoteStack(options: RemoteStackOptions): Promise<S
     redis:
       redis && redisAuth ? { url: redisAuth.url, displayUrl: redis.displayUrl, topology: parseRedisUrl(redisAuth.url).topology } : null,
     replicas: replicas.replicas,
+    ...(options.replicaFailures === 'report' ? { replicaChecks: replicas.checks } : {}),
     capabilities: { serverVersion, pgStatStatements },
     notices,
     // Nothing is held between calls: the verification client is already closed.

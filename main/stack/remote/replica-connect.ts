@@ -2,7 +2,7 @@ import { parsePgUrl, type ParsedPgUrl, type PgUrlOptions } from '../pg-url.ts';
 import { connectionStringPassword, defaultPgUser, resolvePgPassword } from '../pg-password-sources.ts';
 import { maskSecretsInText } from '../secret-mask.ts';
 import { StackError } from '../stack-errors.ts';
-import type { StackNotice, StackReplica } from '../stack.ts';
+import type { ReplicaCheck, StackNotice, StackReplica } from '../stack.ts';
 import { connectVerified, refusePasswordLookup } from './pg-connect.ts';
 
 /**
@@ -25,6 +25,11 @@ export interface ReplicaConnectOptions {
   env: Record<string, string | undefined>;
   /** The primary's user (undefined: the default user), host, and the password it connected with (null: none). */
   primary: { user: string | undefined; host: string | undefined; password: string | null };
+  /**
+   * `throw` (default): the first replica that fails rejects. `report` (a connection test): each failure is recorded
+   * in `checks` and the others are still checked; only a malformed URL still rejects (before any connection).
+   */
+  failures?: 'throw' | 'report';
 }
 
 export interface ConnectedReplicas {
@@ -32,6 +37,8 @@ export interface ConnectedReplicas {
   notices: StackNotice[];
   /** The replicas' passwords, for masking any error text. */
   secrets: string[];
+  /** Every replica as checked, in order (the failed ones too, with `failures: 'report'`). */
+  checks: ReplicaCheck[];
 }
 
 /** `replica-1`, `replica-2`, …: the position in the list the user gave. */
@@ -59,7 +66,7 @@ export async function replicaPassword(parsed: ParsedPgUrl, options: ReplicaConne
 
 /** Connects to each replica once, in order; the first that fails rejects with its name and masked URL. */
 export async function connectReplicas(options: ReplicaConnectOptions): Promise<ConnectedReplicas> {
-  const result: ConnectedReplicas = { replicas: [], notices: [], secrets: [] };
+  const result: ConnectedReplicas = { replicas: [], notices: [], secrets: [], checks: [] };
   // All are parsed before any is connected: a malformed URL fails before a connection is spent.
   const parsedAll = (options.urls ?? []).map((url, index) => {
     try {
@@ -70,30 +77,45 @@ export async function connectReplicas(options: ReplicaConnectOptions): Promise<C
   });
   for (const [index, parsed] of parsedAll.entries()) {
     const name = replicaName(index);
-    const password = await replicaPassword(parsed, options);
-    if (password !== null) {
-      parsed.config.password = password;
-      result.secrets.push(password);
-    } else if (options.clientNamed) parsed.config.password = refusePasswordLookup;
-    const secrets = [password, options.primary.password];
-    const { client, config } = await connectVerified(parsed, options.timeoutMs).catch((error: unknown) => {
-      throw replicaError(error, name, parsed.displayUrl, secrets);
-    });
-    if (config.password === refusePasswordLookup) delete config.password;
     try {
-      const { rows } = await client.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery');
-      if (rows[0]?.recovery !== true)
-        result.notices.push({
-          code: 'replica-not-in-recovery',
-          message: `Read replica ${name} (${parsed.displayUrl}) is not in recovery: it accepts writes, so it may be a primary, not a standby.`,
-          hint: 'Check the URL. The workload only reads there (its sessions are read-only), so nothing is written to it either way.',
-        });
+      await checkReplica(parsed, name, options, result);
     } catch (error) {
-      throw replicaError(error, name, parsed.displayUrl, secrets);
-    } finally {
-      await client.end().catch(() => undefined);
+      if (options.failures !== 'report' || !(error instanceof StackError)) throw error;
+      const failed = { code: error.code, message: error.message, hint: error.hint };
+      result.checks.push({ name, displayUrl: parsed.displayUrl, inRecovery: null, serverVersion: null, error: failed });
     }
-    result.replicas.push({ name, pg: config, displayUrl: parsed.displayUrl });
   }
   return result;
+}
+
+/** Connects to one replica and adds it (with its notice and check) to `result`; rejects with its name and masked URL. */
+async function checkReplica(parsed: ParsedPgUrl, name: string, options: ReplicaConnectOptions, result: ConnectedReplicas): Promise<void> {
+  const password = await replicaPassword(parsed, options);
+  if (password !== null) {
+    parsed.config.password = password;
+    result.secrets.push(password);
+  } else if (options.clientNamed) parsed.config.password = refusePasswordLookup;
+  const secrets = [password, options.primary.password];
+  const { client, config } = await connectVerified(parsed, options.timeoutMs).catch((error: unknown) => {
+    throw replicaError(error, name, parsed.displayUrl, secrets);
+  });
+  if (config.password === refusePasswordLookup) delete config.password;
+  try {
+    const { rows } = await client.query<{ recovery: boolean; version: string }>(
+      `SELECT pg_is_in_recovery() AS recovery, current_setting('server_version_num') AS version`,
+    );
+    const inRecovery = rows[0]?.recovery === true;
+    if (!inRecovery)
+      result.notices.push({
+        code: 'replica-not-in-recovery',
+        message: `Read replica ${name} (${parsed.displayUrl}) is not in recovery: it accepts writes, so it may be a primary, not a standby.`,
+        hint: 'Check the URL. The workload only reads there (its sessions are read-only), so nothing is written to it either way.',
+      });
+    result.checks.push({ name, displayUrl: parsed.displayUrl, inRecovery, serverVersion: Number(rows[0]?.version), error: null });
+  } catch (error) {
+    throw replicaError(error, name, parsed.displayUrl, secrets);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  result.replicas.push({ name, pg: config, displayUrl: parsed.displayUrl });
 }
