@@ -41,10 +41,14 @@ const stackFlagsSchema = z.strictObject({
   cacheL3Max: z.string().exactOptional(),
 }) satisfies z.ZodType<StackFlags>;
 
-/** Exactly the stack flags (commander's options object also carries `port` and others the window has no use for). */
+/**
+ * Exactly the stack flags given (commander's options object also carries `port` and others the window has no use
+ * for, and a repeatable flag not given as an empty list).
+ */
 export function pickStackFlags(options: StackFlags): StackFlags {
   const keys = Object.keys(stackFlagsSchema.shape) as (keyof StackFlags)[];
-  return Object.fromEntries(keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])) as unknown as StackFlags;
+  const given = (value: unknown) => value !== undefined && !(Array.isArray(value) && value.length === 0);
+  return Object.fromEntries(keys.filter((key) => given(options[key])).map((key) => [key, options[key]])) as unknown as StackFlags;
 }
 
 /** The environment for Electron's main process: this one, plus the options. */
