@@ -5,6 +5,7 @@ import { DatabaseRatesCharts } from '../components/database-rates-charts.tsx';
 import { DatabaseSizesTables } from '../components/database-sizes.tsx';
 import { LockTreeTable } from '../components/lock-tree.tsx';
 import { RedisOverviewView } from '../components/redis-overview.tsx';
+import { RedisHistoryCharts } from '../components/redis-history-charts.tsx';
 import { ReplicationLagTable } from '../components/replica-lag.tsx';
 import { VacuumHealthTables } from '../components/vacuum-health.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
@@ -35,6 +36,7 @@ export function DatabasePage() {
   const vacuumError = usePageState(DATABASE_STORE, (s) => s.vacuumError);
   const redis = usePageState(DATABASE_STORE, (s) => s.redis);
   const redisError = usePageState(DATABASE_STORE, (s) => s.redisError);
+  const redisHistory = usePageState(DATABASE_STORE, (s) => s.redisHistory);
   // Read replicas' lag comes with each telemetry snapshot (the pool's servers): no polling of its own.
   const replicaServers = useTelemetry((s) => s.latestPool?.servers);
 
@@ -132,7 +134,10 @@ export function DatabasePage() {
             {redisError ? (
               <EngineErrorText error={redisError} />
             ) : redis ? (
-              <RedisOverviewView overview={redis} />
+              <>
+                {redis.available && <RedisHistoryCharts points={redisHistory} />}
+                <RedisOverviewView overview={redis} />
+              </>
             ) : (
               <EmptyState title="Loading Redis figures…" />
             )}

@@ -12,6 +12,7 @@ import type {
 import { createPoller } from './poller.ts';
 import { toError } from './to-error.ts';
 import { pageStore } from './page-store.ts';
+import { appendRedisPoint, type RedisHistory } from './redis-history.ts';
 
 export const DATABASE_POLL_MS = 2000;
 export const TOP_STATEMENTS_LIMIT = 15;
@@ -34,6 +35,8 @@ export interface DatabaseState {
   vacuumError: Error | null;
   redis: RedisOverview | null;
   redisError: Error | null;
+  /** The Redis reads so far (INFO figures over time), oldest first. */
+  redisHistory: RedisHistory;
   /** True while a page wants fresh data (it may still be paused by a hidden document). */
   polling: boolean;
   startPolling(): void;
@@ -71,6 +74,7 @@ export function createDatabaseStore(api: EngineApi): DatabaseStore {
       vacuumError: null,
       redis: null,
       redisError: null,
+      redisHistory: [],
       polling: false,
       startPolling() {
         set({ polling: true });
@@ -108,7 +112,9 @@ export function createDatabaseStore(api: EngineApi): DatabaseStore {
         set({
           ...(sizes.status === 'fulfilled' ? { sizes: sizes.value, sizesError: null } : { sizesError: toError(sizes.reason) }),
           ...(vacuum.status === 'fulfilled' ? { vacuum: vacuum.value, vacuumError: null } : { vacuumError: toError(vacuum.reason) }),
-          ...(redis.status === 'fulfilled' ? { redis: redis.value, redisError: null } : { redisError: toError(redis.reason) }),
+          ...(redis.status === 'fulfilled'
+            ? { redis: redis.value, redisError: null, redisHistory: appendRedisPoint(get().redisHistory, redis.value, Date.now()) }
+            : { redisError: toError(redis.reason) }),
         });
         // A failed read is tried again at the next poll, not in 30 s.
         if (sizes.status === 'rejected' || vacuum.status === 'rejected' || redis.status === 'rejected')

@@ -243,6 +243,9 @@ describe('database page: locks, sizes, vacuum', () => {
     const big = screen.getByTestId('redis-bigkeys');
     expect(big.textContent).toContain('of 5,000 scanned of 120,000: a sample');
     expect(within(big).getByText('feed:global').closest('tr')!.textContent).toContain('48 MiB');
+    // INFO figures over time: charted from the reads, starting with the first.
+    expect(screen.getByTestId('redis-history')).toBeTruthy();
+    expect(screen.getByTestId('redis-memory-chart')).toBeTruthy();
   });
 
   it('says which Redis permission is missing instead of the slow log', async () => {
