@@ -40,25 +40,29 @@ export interface ReplicaChoice {
 
 /**
  * The replica for the next read: `inFlight[i]` is what replica i has running; `cursor` is the previous pick's;
- * `lag` is read by `lag-bounded` only (absent: no replica has a measured lag, so every read goes to the primary).
+ * `lag` is read by `lag-bounded` only (absent: no replica has a measured lag, so every read goes to the primary);
+ * `resting[i]` skips replica i under every policy (the router rests a replica that stopped answering). With no
+ * replica left to choose, the index is -1: the primary.
  */
-export function pickReplica(policy: ReplicaPolicy, inFlight: readonly number[], cursor: number, lag?: ReplicaLagBound): ReplicaChoice {
+export function pickReplica(
+  policy: ReplicaPolicy,
+  inFlight: readonly number[],
+  cursor: number,
+  lag?: ReplicaLagBound,
+  resting: readonly boolean[] = [],
+): ReplicaChoice {
   const n = inFlight.length;
-  if (n === 0) return { index: -1, cursor };
-  const start = ((cursor % n) + n) % n;
-  if (policy === 'round-robin') return { index: start, cursor: (start + 1) % n };
-  if (policy === 'lag-bounded') {
-    for (let step = 0; step < n; step++) {
-      const i = (start + step) % n;
-      const seconds = lag?.seconds[i] ?? null;
-      if (seconds !== null && seconds <= lag!.maxSeconds) return { index: i, cursor: (i + 1) % n };
-    }
-    return { index: -1, cursor };
-  }
-  let best = start;
-  for (let step = 1; step < n; step++) {
+  const start = n === 0 ? 0 : ((cursor % n) + n) % n;
+  const withinBound = (i: number) => {
+    const seconds = lag?.seconds[i] ?? null;
+    return seconds !== null && seconds <= lag!.maxSeconds;
+  };
+  let best = -1;
+  for (let step = 0; step < n; step++) {
     const i = (start + step) % n;
-    if (inFlight[i]! < inFlight[best]!) best = i;
+    if (resting[i] === true || (policy === 'lag-bounded' && !withinBound(i))) continue;
+    if (policy !== 'least-loaded') return { index: i, cursor: (i + 1) % n };
+    if (best < 0 || inFlight[i]! < inFlight[best]!) best = i;
   }
-  return { index: best, cursor: (best + 1) % n };
+  return best < 0 ? { index: -1, cursor } : { index: best, cursor: (best + 1) % n };
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Lane } from './lanes.ts';
+import { isConnectionError, isPoolError } from './pool-errors.ts';
 import type { CallOptions, QueryConfig } from './pooled-connection.ts';
 import {
   DEFAULT_REPLICA_MAX_LAG_SECONDS,
@@ -37,6 +38,9 @@ export interface TimedPool {
  */
 export class ReplicaReads implements TimedPool {
   private readonly inFlight: number[];
+  /** Each replica's reads in a row that failed because the server did not answer (see serverUnavailable). */
+  private readonly failures: number[];
+  private readonly restUntil: number[];
   private cursor = 0;
 
   constructor(
@@ -44,8 +48,11 @@ export class ReplicaReads implements TimedPool {
     private readonly replicas: readonly TimedPool[],
     private readonly policy: ReplicaPolicy = DEFAULT_REPLICA_POLICY,
     private readonly lag: ReplicaLagSource | null = null,
+    private readonly clock: () => number = Date.now,
   ) {
     this.inFlight = replicas.map(() => 0);
+    this.failures = replicas.map(() => 0);
+    this.restUntil = replicas.map(() => 0);
   }
 
   async timedQuery(
@@ -57,14 +64,41 @@ export class ReplicaReads implements TimedPool {
       this.policy === 'lag-bounded'
         ? { seconds: this.lag?.seconds() ?? [], maxSeconds: this.lag?.maxSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS }
         : undefined;
-    const choice = pickReplica(this.policy, this.inFlight, this.cursor, bound);
+    const now = this.clock();
+    const resting = this.restUntil.map((until) => now < until);
+    const choice = pickReplica(this.policy, this.inFlight, this.cursor, bound, resting);
     if (choice.index < 0) return await this.primary.timedQuery(lane, query, options);
+    const i = choice.index;
     this.cursor = choice.cursor;
-    this.inFlight[choice.index]! += 1;
+    this.inFlight[i]! += 1;
     try {
-      return await this.replicas[choice.index]!.timedQuery(lane, query, options);
+      const answer = await this.replicas[i]!.timedQuery(lane, query, options);
+      this.failures[i] = 0;
+      return answer;
+    } catch (error) {
+      // A few in a row from a server that does not answer: it rests, and the next read after the rest tries it again.
+      if (serverUnavailable(error) && ++this.failures[i]! >= FAILURES_TO_REST) this.restUntil[i] = this.clock() + REST_MS;
+      throw error;
     } finally {
-      this.inFlight[choice.index]! -= 1;
+      this.inFlight[i]! -= 1;
     }
   }
+}
+
+/**
+ * Failures in a row that rest a replica: one is a dropped connection the pool replaces, a few mean the server is
+ * gone. Without the rest, `least-loaded` would send it every read, since a replica that fails at once never has
+ * any in flight.
+ */
+const FAILURES_TO_REST = 3;
+/** A rest, after which one read tries the replica again: as long as a failover or restart takes, at the least. */
+const REST_MS = 2000;
+
+/**
+ * The server did not answer (the connection is gone, the pool could not reach it or waited too long for it), as
+ * opposed to an answer that the read failed: only the first says the replica is unusable; a bad statement fails
+ * everywhere.
+ */
+function serverUnavailable(error: unknown): boolean {
+  return isPoolError(error, 'server-unavailable') || isPoolError(error, 'acquire-timeout') || isConnectionError(error);
 }

@@ -82,4 +82,53 @@ describe('ReplicaReads', () => {
     // Had the failed read stayed "in flight", least-loaded would never pick `bad` again.
     expect(log).toEqual(['bad:a', 'good:b', 'bad:c']);
   });
+
+  it('rests a replica that stopped answering, so least-loaded does not send it every read, and tries it again after', async () => {
+    const log: string[] = [];
+    let now = 0;
+    let down = true;
+    const flaky: TimedPool = {
+      timedQuery: (_lane, query) => {
+        log.push(`flaky:${(query as { text: string }).text}`);
+        // What pg gives for a refused connection: no SQLSTATE.
+        if (down) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+        return Promise.resolve({ result: { rows: [] } as unknown as pg.QueryResult, acquireUs: 0, serverUs: 1 });
+      },
+    };
+    const reads = new ReplicaReads(fakePool('primary', log).pool, [flaky, fakePool('r2', log).pool], 'least-loaded', null, () => now);
+    const outcomes: string[] = [];
+    for (const text of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      outcomes.push(
+        await reads.timedQuery('normal', { text }).then(
+          () => 'ok',
+          () => 'failed',
+        ),
+      );
+    }
+    // It fails at once, so it never has a read in flight: three in a row, then it rests and r2 takes the reads.
+    expect(log).toEqual(['flaky:a', 'r2:b', 'flaky:c', 'r2:d', 'flaky:e', 'r2:f']);
+    expect(outcomes.filter((o) => o === 'failed')).toHaveLength(3);
+    log.length = 0;
+    for (const text of ['g', 'h']) await reads.timedQuery('normal', { text });
+    expect(log).toEqual(['r2:g', 'r2:h']);
+    // After the rest one read tries it again; it answers now and takes its turn.
+    now += 60_000;
+    down = false;
+    log.length = 0;
+    for (const text of ['i', 'j', 'k']) await reads.timedQuery('normal', { text });
+    expect(log).toEqual(['flaky:i', 'r2:j', 'flaky:k']);
+  });
+
+  it('does not rest a replica for an answer that the read failed (a bad statement fails everywhere)', async () => {
+    const log: string[] = [];
+    const failing: TimedPool = {
+      timedQuery: (_lane, query) => {
+        log.push(`r1:${(query as { text: string }).text}`);
+        return Promise.reject(Object.assign(new Error('relation "nope" does not exist'), { code: '42P01' }));
+      },
+    };
+    const reads = new ReplicaReads(fakePool('primary', log).pool, [failing], 'round-robin', null, () => 0);
+    for (const text of ['a', 'b', 'c', 'd']) await reads.timedQuery('normal', { text }).catch(() => undefined);
+    expect(log).toEqual(['r1:a', 'r1:b', 'r1:c', 'r1:d']);
+  });
 });
