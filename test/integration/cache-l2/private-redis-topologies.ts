@@ -25,6 +25,11 @@ export async function redisCommand(port: number, ...args: string[]): Promise<str
   }
 }
 
+/** GETs the server at `port` was sent (INFO commandstats): replication and sentinels send none, so these are clients'. */
+export async function getCalls(port: number): Promise<number> {
+  return Number(/^cmdstat_get:calls=(\d+)/m.exec(await redisCommand(port, 'INFO', 'commandstats'))?.[1] ?? 0);
+}
+
 /** A field of INFO, e.g. `role` or `keyspace_hits`. */
 export async function infoField(port: number, field: string): Promise<string | undefined> {
   const info = await redisCommand(port, 'INFO');

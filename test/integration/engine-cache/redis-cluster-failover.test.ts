@@ -7,13 +7,9 @@ import { Engine } from '../../../main/engine/engine.ts';
 import { clusterRedisUrl } from '../../../main/stack/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
-import { clusterNodes, redisCommand, startPrivateCluster, type PrivateCluster } from '../cache-l2/private-redis-topologies.ts';
+import { clusterNodes, getCalls, startPrivateCluster, type PrivateCluster } from '../cache-l2/private-redis-topologies.ts';
 
 const MiB = 1024 * 1024;
-
-/** GETs the node was sent: only the engine's L2 sends any (replication does not). */
-const getCalls = async (port: number): Promise<number> =>
-  Number(/^cmdstat_get:calls=(\d+)/m.exec(await redisCommand(port, 'INFO', 'commandstats'))?.[1] ?? 0);
 
 // The engine's L2 and invalidation bus on a Redis Cluster of 3 masters with one replica each, under the demo
 // workload: a master is killed, its replica is promoted by the cluster, and callers see no failed request (reads

@@ -7,13 +7,9 @@ import { Engine } from '../../../main/engine/engine.ts';
 import { sentinelRedisUrl } from '../../../main/stack/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { waitFor } from '../../support/wait-for.ts';
-import { infoField, redisCommand, startSentinelGroup, type SentinelGroup } from '../cache-l2/private-redis-topologies.ts';
+import { getCalls, infoField, redisCommand, startSentinelGroup, type SentinelGroup } from '../cache-l2/private-redis-topologies.ts';
 
 const MiB = 1024 * 1024;
-
-/** GETs the server was sent: only the engine's L2 sends any (replication and the sentinel do not). */
-const getCalls = async (port: number): Promise<number> =>
-  Number(/^cmdstat_get:calls=(\d+)/m.exec(await redisCommand(port, 'INFO', 'commandstats'))?.[1] ?? 0);
 
 // The engine's L2 and invalidation bus on a Sentinel-managed Redis (a master, a replica, one sentinel with quorum 1),
 // under the demo workload: a SENTINEL FAILOVER, then the new master killed. Callers see no failed request (reads
