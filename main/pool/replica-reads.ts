@@ -41,6 +41,8 @@ export class ReplicaReads implements TimedPool {
   /** Each replica's reads in a row that failed because the server did not answer (see serverUnavailable). */
   private readonly failures: number[];
   private readonly restUntil: number[];
+  /** Whether each replica rests now: kept, not rebuilt per read (this is the per-request path). */
+  private readonly resting: boolean[];
   private cursor = 0;
 
   constructor(
@@ -53,6 +55,7 @@ export class ReplicaReads implements TimedPool {
     this.inFlight = replicas.map(() => 0);
     this.failures = replicas.map(() => 0);
     this.restUntil = replicas.map(() => 0);
+    this.resting = replicas.map(() => false);
   }
 
   async timedQuery(
@@ -64,9 +67,11 @@ export class ReplicaReads implements TimedPool {
       this.policy === 'lag-bounded'
         ? { seconds: this.lag?.seconds() ?? [], maxSeconds: this.lag?.maxSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS }
         : undefined;
-    const now = this.clock();
-    const resting = this.restUntil.map((until) => now < until);
-    const choice = pickReplica(this.policy, this.inFlight, this.cursor, bound, resting);
+    if (this.resting.includes(true)) {
+      const now = this.clock();
+      for (let r = 0; r < this.resting.length; r++) if (this.resting[r] && now >= this.restUntil[r]!) this.resting[r] = false;
+    }
+    const choice = pickReplica(this.policy, this.inFlight, this.cursor, bound, this.resting);
     if (choice.index < 0) return await this.primary.timedQuery(lane, query, options);
     const i = choice.index;
     this.cursor = choice.cursor;
@@ -77,7 +82,10 @@ export class ReplicaReads implements TimedPool {
       return answer;
     } catch (error) {
       // A few in a row from a server that does not answer: it rests, and the next read after the rest tries it again.
-      if (serverUnavailable(error) && ++this.failures[i]! >= FAILURES_TO_REST) this.restUntil[i] = this.clock() + REST_MS;
+      if (serverUnavailable(error) && ++this.failures[i]! >= FAILURES_TO_REST) {
+        this.restUntil[i] = this.clock() + REST_MS;
+        this.resting[i] = true;
+      }
       throw error;
     } finally {
       this.inFlight[i]! -= 1;
