@@ -10,8 +10,10 @@ import { ResourceSampler } from '../../../main/memory/resource-sampler.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const MiB = 1024 * 1024;
-const VALUE_BYTES = 10 * 1024;
-const KEY_SPACE = 200_000; // × 10 KiB ≈ 2 GiB of distinct values: the L1 only ever grows under this load
+// 30 KiB: the L1 accounts a string at two bytes a character, so this is the largest round size under its 64 KiB
+// per-entry ceiling; large values fill the L1 past the budget in a few seconds at the same request rate.
+const VALUE_BYTES = 30 * 1024;
+const KEY_SPACE = 200_000; // × 30 KiB ≈ 6 GiB of distinct values: the L1 only ever grows under this load
 const WORKERS = 4;
 
 /**
@@ -29,7 +31,7 @@ function exposedCollector(): () => void {
 
 const rss = () => process.memoryUsage().rss;
 
-/** Concurrent getOrLoad over a large key space; each loader yields (like a query) and returns a 10 KiB value. */
+/** Concurrent getOrLoad over a large key space; each loader yields (like a query) and returns a 30 KiB value. */
 function startLoad(cache: TieredCache) {
   const counts = { ok: 0, failed: 0, wrong: 0 };
   let running = true;
@@ -75,7 +77,8 @@ function scenario(collector: (() => void) | undefined) {
     sampler,
     cache: tieredCacheReclaimer(cache, l1Configured),
     background,
-    intervalMs: 1_000,
+    // Twice a second: the hold in the first test watches 20 readings in 10 s.
+    intervalMs: 500,
     // Growing the L1 back after pressure is the unit tests' subject; here it would only refill the cache mid-test.
     restoreAfterMs: 10 * 60_000,
     log: (_level, message) => logged.push(message),
@@ -107,8 +110,8 @@ describe('MemoryManager with a real cache under load', () => {
     s.manager.start();
     await waitFor('RSS back under the budget', () => (s.manager.actions().length > 0 && rss() < s.budget ? true : undefined), 60_000);
 
-    // The load goes on: the manager must keep it there without flapping.
-    await sleep(20_000);
+    // The load goes on: the manager must keep it there without flapping, over 20 readings.
+    await sleep(10_000);
     await waitFor('RSS under the budget at the end', () => (rss() < s.budget ? true : undefined), 30_000);
     await load.stop();
 
