@@ -2,7 +2,7 @@
  * The L1 cache: in-process, byte-bounded, per-entry TTL, decoded values (never serialised,
  * so a hit costs no decoding), W-TinyLFU eviction with an adaptive window (see
  * `w-tinylfu-policy.ts`). Entries live in numbered slots so the policy's lists are typed
- * arrays: a hit is one map lookup plus one write to the slot's flags word and allocates nothing
+ * arrays: a hit is one map lookup plus one write to the slot's flags byte and allocates nothing
  * (no hashing, no sketch access, no list move: the policy sets a visited bit and counts the hit
  * there, and moves entries only when they reach the head of their queue). A `set` right after
  * its own miss (read-through) reuses the miss's hash and skips the second map lookup. Without
@@ -234,6 +234,8 @@ export class L1Cache<K, V> {
   }
 
   private setExpiry(slot: number, expiresAt: number): void {
+    // No entry has a TTL, so this slot's time is Infinity already: not read (one memory line less per write).
+    if (this.withTtl === 0 && expiresAt === Infinity) return;
     const had = this.expiresAt[slot] !== Infinity;
     const has = expiresAt !== Infinity;
     this.expiresAt[slot] = expiresAt;

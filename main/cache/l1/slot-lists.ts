@@ -5,26 +5,42 @@
  * `SlotLinks`; an entry belongs to at most one list at a time. -1 means "none".
  */
 export const NONE = -1;
-/** Int32 words per slot: prev, next, and two that belong to the lists' owner (`OWNER_A`, `OWNER_B`). */
+/** Int32 words per slot: prev, next, one that belongs to the lists' owner (`OWNER`), and the slot's weight (a float32). */
 export const STRIDE = 4;
 const PREV = 0;
 const NEXT = 1;
-export const OWNER_A = 2;
-export const OWNER_B = 3;
+export const OWNER = 2;
+const WEIGHT = 3;
 
 /**
- * The links of every slot, interleaved in one array (slot × STRIDE): a slot's links and its
- * owner's two words share a cache line, so a hit touches one line of this array, not four arrays.
+ * The record of every slot (links, owner word, weight), interleaved in one buffer (slot × STRIDE):
+ * the four words share a cache line, so moving or evicting an entry touches one line per slot, not
+ * one per array. Weights are kept as float32: exact up to 16 MiB, and above that rounded by at most
+ * one part in 2^24; `setWeight` returns the stored value so that the owner's sums use it.
  */
 export class SlotLinks {
   data: Int32Array;
+  /** The same buffer as float32 words: the slots' weights. */
+  private weights: Float32Array;
 
   constructor(slots: number) {
     this.data = SlotLinks.allocate(slots);
+    this.weights = new Float32Array(this.data.buffer);
   }
 
   get slots(): number {
     return this.data.length / STRIDE;
+  }
+
+  weightOf(slot: number): number {
+    return this.weights[slot * STRIDE + WEIGHT]!;
+  }
+
+  /** Stores a weight; returns it as stored (float32). */
+  setWeight(slot: number, weight: number): number {
+    const at = slot * STRIDE + WEIGHT;
+    this.weights[at] = weight;
+    return this.weights[at]!;
   }
 
   /** Makes room for more slots (amortised O(1): callers double). */
@@ -33,6 +49,7 @@ export class SlotLinks {
     const data = SlotLinks.allocate(slots);
     data.set(this.data);
     this.data = data;
+    this.weights = new Float32Array(data.buffer);
   }
 
   private static allocate(slots: number): Int32Array {

@@ -9,12 +9,12 @@
  * mode: with recency memory (a ghost of turned-away keys, see `ghost` in the options), and with or
  * without the duel (without it, a segmented LRU that the ghost makes close to ARC).
  * The policy knows slots, hashes and weights only; the cache owns keys, values and expiry.
- * A hit costs a few writes to the slot's one interleaved record (links, hash, flags), no hashing:
- * the hit is counted in the slot and reaches the sketch before anything reads the key's counters.
+ * A hit writes one byte, the slot's flags, and does no hashing: the hit is counted in that byte and
+ * reaches the sketch before anything reads the key's counters.
  */
 import { FrequencySketch } from './frequency-sketch.ts';
 import { GhostKeys } from './ghost-keys.ts';
-import { NONE, OWNER_A, OWNER_B, SlotLinks, SlotList, STRIDE } from './slot-lists.ts';
+import { NONE, OWNER, SlotLinks, SlotList, STRIDE } from './slot-lists.ts';
 import { WindowSimulation } from './window-simulation.ts';
 
 const WINDOW = 1;
@@ -37,9 +37,8 @@ const VISITED = 8;
 const PENDING = 0xf0;
 const PENDING_ONE = 0x10;
 const PENDING_SHIFT = 4;
-/** A slot's words in the links array: its hash, and its flags (queue, SAMPLED, PENDING hits). */
-const HASH = OWNER_A;
-const FLAGS = OWNER_B;
+/** A slot's word in the links array: its key's hash. */
+const HASH = OWNER;
 const PROTECTED_SHARE = 0.8;
 /** Candidates at least this popular lose to a victim only 127 times out of 128 (hash flooding defence). */
 const HASHDOS_THRESHOLD = 6;
@@ -77,10 +76,14 @@ export class WTinyLfuPolicy {
   readonly sketch: FrequencySketch;
   private simulation: WindowSimulation | undefined;
   private readonly links: SlotLinks;
+  /**
+   * Each slot's flags, one byte: its queue, SAMPLED, VISITED and PENDING hits. Apart from the links so
+   * that a hit writes one byte of a small array (16 KB for 16,384 slots) that stays in the CPU's cache.
+   */
+  private flags: Uint8Array;
   readonly window: SlotList;
   readonly probation: SlotList;
   readonly protected: SlotList;
-  private weights: Float64Array;
   private readonly ghost: GhostKeys | undefined;
   /** The mode: fixed by the options, or the simulation's verdict when adaptive. `remembers` needs `ghost`. */
   private remembers: boolean;
@@ -110,10 +113,10 @@ export class WTinyLfuPolicy {
     this.onEvict = options.onEvict;
     if (this.counts) this.sketch.onAge = () => this.flushAll();
     this.links = new SlotLinks(16);
+    this.flags = new Uint8Array(16);
     this.window = new SlotList(this.links);
     this.probation = new SlotList(this.links);
     this.protected = new SlotList(this.links);
-    this.weights = new Float64Array(16);
     this.simulation = this.newSimulation(options.windowPercent);
     // An adaptive cache has a ghost in case the simulation turns it on; it holds about as many keys as the cache.
     this.ghost = options.ghost === true || options.adaptive ? new GhostKeys(Math.max(16, options.expectedEntries)) : undefined;
@@ -128,43 +131,41 @@ export class WTinyLfuPolicy {
 
   /** Room for `slots` slots; called by the cache before it uses a new slot number. */
   grow(slots: number): void {
-    if (slots <= this.weights.length) return;
+    if (slots <= this.flags.length) return;
     this.links.grow(slots);
-    const weights = new Float64Array(slots);
-    weights.set(this.weights);
-    this.weights = weights;
+    const flags = new Uint8Array(slots);
+    flags.set(this.flags);
+    this.flags = flags;
   }
 
   onHit(slot: number): void {
-    const data = this.links.data;
-    const at = slot * STRIDE;
-    const flags = data[at + FLAGS]!;
+    const flags = this.flags[slot]!;
     if (this.lazy) {
-      // One word written: the visited bit and, while it has room, one more pending hit.
+      // One byte written: the visited bit and, while it has room, one more pending hit.
       if (this.counts && (flags & PENDING) !== PENDING) {
-        data[at + FLAGS] = (flags | VISITED) + PENDING_ONE;
+        this.flags[slot] = (flags | VISITED) + PENDING_ONE;
         this.sketch.countDeferred();
       } else {
-        data[at + FLAGS] = flags | VISITED;
+        this.flags[slot] = flags | VISITED;
       }
-      if ((flags & SAMPLED) !== 0 && this.simulation!.recordSampled(data[at + HASH]!, this.weights[slot]!)) this.resizeWindow();
+      if ((flags & SAMPLED) !== 0 && this.simulation!.recordSampled(this.hashOf(slot), this.links.weightOf(slot))) this.resizeWindow();
       return;
     }
     const queue = flags & QUEUE;
     if (queue === PROTECTED) this.protected.moveToTail(slot);
     else if (queue === WINDOW) this.window.moveToTail(slot);
     else {
-      const weight = this.weights[slot]!;
+      const weight = this.links.weightOf(slot);
       this.probation.remove(slot, weight);
       this.protected.pushTail(slot, weight);
-      data[at + FLAGS] = (flags & ~QUEUE) | PROTECTED;
+      this.flags[slot] = (flags & ~QUEUE) | PROTECTED;
       if (this.protected.weight > this.protectedMaximum) this.demoteFromProtected();
     }
     if (this.counts && (flags & PENDING) !== PENDING) {
-      data[at + FLAGS] = data[at + FLAGS]! + PENDING_ONE;
+      this.flags[slot] = this.flags[slot]! + PENDING_ONE;
       this.sketch.countDeferred();
     }
-    if ((flags & SAMPLED) !== 0 && this.simulation!.recordSampled(data[at + HASH]!, this.weights[slot]!)) this.resizeWindow();
+    if ((flags & SAMPLED) !== 0 && this.simulation!.recordSampled(this.hashOf(slot), this.links.weightOf(slot))) this.resizeWindow();
   }
 
   onMiss(hash: number): void {
@@ -172,18 +173,17 @@ export class WTinyLfuPolicy {
   }
 
   /** A new entry: into the window, then evict whatever must go. */
-  add(slot: number, hash: number, weight: number): void {
+  add(slot: number, hash: number, given: number): void {
     const sampled = this.simulation !== undefined && this.simulation.isSampled(hash);
-    const at = slot * STRIDE;
-    this.links.data[at + HASH] = hash;
-    this.weights[slot] = weight;
+    this.links.data[slot * STRIDE + HASH] = hash;
+    const weight = this.links.setWeight(slot, given);
     // Turned away recently and wanted again: a reuse the sketch's counts were too slow to credit.
     if (this.remembers && this.ghost!.take(hash)) {
-      this.links.data[at + FLAGS] = sampled ? SAMPLED | PROTECTED : PROTECTED;
+      this.flags[slot] = sampled ? SAMPLED | PROTECTED : PROTECTED;
       this.protected.pushTail(slot, weight);
       if (this.protected.weight > this.protectedMaximum) this.demoteFromProtected();
     } else {
-      this.links.data[at + FLAGS] = sampled ? SAMPLED | WINDOW : WINDOW;
+      this.flags[slot] = sampled ? SAMPLED | WINDOW : WINDOW;
       this.window.pushTail(slot, weight);
     }
     this.weightedSize += weight;
@@ -195,11 +195,12 @@ export class WTinyLfuPolicy {
   }
 
   /** An existing entry got a new value of another size. */
-  reweigh(slot: number, weight: number): void {
+  reweigh(slot: number, given: number): void {
     const list = this.listOf(slot);
-    list.weight += weight - this.weights[slot]!;
-    this.weightedSize += weight - this.weights[slot]!;
-    this.weights[slot] = weight;
+    const before = this.links.weightOf(slot);
+    const weight = this.links.setWeight(slot, given);
+    list.weight += weight - before;
+    this.weightedSize += weight - before;
     list.moveToTail(slot);
     this.evict();
   }
@@ -207,7 +208,7 @@ export class WTinyLfuPolicy {
   /** Unlinks a slot the cache removes itself (delete, expiry). */
   remove(slot: number): void {
     this.flush(slot);
-    this.listOf(slot).remove(slot, this.weights[slot]!);
+    this.listOf(slot).remove(slot, this.links.weightOf(slot));
     this.unlinked(slot);
   }
 
@@ -229,8 +230,7 @@ export class WTinyLfuPolicy {
     this.window.clear();
     this.probation.clear();
     this.protected.clear();
-    const data = this.links.data;
-    for (let at = 0; at < data.length; at += STRIDE) data[at + FLAGS] = 0;
+    this.flags.fill(0);
     this.weightedSize = 0;
     this.entries = 0;
     this.sketch.clear();
@@ -247,21 +247,18 @@ export class WTinyLfuPolicy {
     const simulation = this.simulation;
     for (const list of [this.window, this.probation, this.protected]) {
       for (let slot = list.head; slot !== NONE; slot = list.nextOf(slot)) {
-        const at = slot * STRIDE;
-        const data = this.links.data;
-        const sampled = simulation !== undefined && simulation.isSampled(data[at + HASH]!);
-        data[at + FLAGS] = (data[at + FLAGS]! & ~SAMPLED) | (sampled ? SAMPLED : 0);
+        const sampled = simulation !== undefined && simulation.isSampled(this.hashOf(slot));
+        this.flags[slot] = (this.flags[slot]! & ~SAMPLED) | (sampled ? SAMPLED : 0);
       }
     }
   }
 
   private queueOf(slot: number): number {
-    return this.links.data[slot * STRIDE + FLAGS]! & QUEUE;
+    return this.flags[slot]! & QUEUE;
   }
 
   private setQueue(slot: number, queue: number): void {
-    const at = slot * STRIDE + FLAGS;
-    this.links.data[at] = (this.links.data[at]! & ~QUEUE) | queue;
+    this.flags[slot] = (this.flags[slot]! & ~QUEUE) | queue;
   }
 
   private listOf(slot: number): SlotList {
@@ -273,7 +270,7 @@ export class WTinyLfuPolicy {
     while (this.protected.weight > this.protectedMaximum && this.protected.count > 0) {
       const slot = this.protected.head;
       if (this.secondChance(this.protected, slot)) continue;
-      const weight = this.weights[slot]!;
+      const weight = this.links.weightOf(slot);
       this.protected.remove(slot, weight);
       this.probation.pushTail(slot, weight);
       this.setQueue(slot, PROBATION);
@@ -299,19 +296,17 @@ export class WTinyLfuPolicy {
   }
 
   private unlinked(slot: number): void {
-    this.weightedSize -= this.weights[slot]!;
+    this.weightedSize -= this.links.weightOf(slot);
     this.entries -= 1;
-    this.links.data[slot * STRIDE + FLAGS] = 0;
+    this.flags[slot] = 0;
   }
 
   /** Adds the slot's pending hits to the sketch. */
   private flush(slot: number): void {
-    const at = slot * STRIDE;
-    const data = this.links.data;
-    const flags = data[at + FLAGS]!;
+    const flags = this.flags[slot]!;
     if ((flags & PENDING) === 0) return;
-    data[at + FLAGS] = flags & ~PENDING;
-    this.sketch.incrementBy(data[at + HASH]!, (flags & PENDING) >>> PENDING_SHIFT);
+    this.flags[slot] = flags & ~PENDING;
+    this.sketch.incrementBy(this.hashOf(slot), (flags & PENDING) >>> PENDING_SHIFT);
   }
 
   /** Before the sketch halves: every pending hit goes in first, to be halved with the rest. */
@@ -323,7 +318,7 @@ export class WTinyLfuPolicy {
 
   private evictSlot(list: SlotList, slot: number): void {
     this.flush(slot);
-    list.remove(slot, this.weights[slot]!);
+    list.remove(slot, this.links.weightOf(slot));
     this.unlinked(slot);
     this.onEvict(slot);
   }
@@ -337,7 +332,7 @@ export class WTinyLfuPolicy {
     let candidate = candidates > 0 ? this.probation.tail : NONE;
     let victim = this.probation.count > candidates ? this.probation.head : NONE;
     while (this.weightedSize > this.maximum) {
-      if (victim !== NONE && (this.links.data[victim * STRIDE + FLAGS]! & VISITED) !== 0) {
+      if (victim !== NONE && (this.flags[victim]! & VISITED) !== 0) {
         // Hit while in probation: promoted now that it is its turn to be a victim.
         const next = this.probation.nextOf(victim);
         this.promote(victim);
@@ -351,7 +346,7 @@ export class WTinyLfuPolicy {
         const next = this.probation.nextOf(victim);
         this.evictVictim(victim);
         victim = next;
-      } else if (victim === NONE || this.weights[candidate]! > this.maximum) {
+      } else if (victim === NONE || this.links.weightOf(candidate) > this.maximum) {
         candidate = this.dropCandidate(candidate, --candidates);
       } else if (this.admit(candidate, victim)) {
         const next = this.probation.nextOf(victim);
@@ -376,7 +371,7 @@ export class WTinyLfuPolicy {
     while (this.window.weight > this.windowMaximum && this.window.count > 0) {
       const slot = this.window.head;
       if (this.secondChance(this.window, slot)) continue;
-      const weight = this.weights[slot]!;
+      const weight = this.links.weightOf(slot);
       this.window.remove(slot, weight);
       this.probation.pushTail(slot, weight);
       this.setQueue(slot, PROBATION);
@@ -394,21 +389,19 @@ export class WTinyLfuPolicy {
 
   /** A visited entry at the head of the window or protected: cleared and sent to the tail (CLOCK). */
   private secondChance(list: SlotList, slot: number): boolean {
-    const at = slot * STRIDE + FLAGS;
-    const flags = this.links.data[at]!;
+    const flags = this.flags[slot]!;
     if ((flags & VISITED) === 0) return false;
-    this.links.data[at] = flags & ~VISITED;
+    this.flags[slot] = flags & ~VISITED;
     list.moveToTail(slot);
     return true;
   }
 
   /** Probation to protected; protected may overflow until the caller demotes. */
   private promote(slot: number): void {
-    const weight = this.weights[slot]!;
+    const weight = this.links.weightOf(slot);
     this.probation.remove(slot, weight);
     this.protected.pushTail(slot, weight);
-    const at = slot * STRIDE + FLAGS;
-    this.links.data[at] = (this.links.data[at]! & ~(QUEUE | VISITED)) | PROTECTED;
+    this.flags[slot] = (this.flags[slot]! & ~(QUEUE | VISITED)) | PROTECTED;
   }
 
   /** Evicts probation's victim; without the duel the ghost remembers it (as ARC's B1 does). */
