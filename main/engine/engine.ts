@@ -28,7 +28,7 @@ import { plannerHandlers } from './handlers/planner-handlers.ts';
 import { sloHandlers } from './handlers/slo-handlers.ts';
 import { capacityHandlers } from './handlers/capacity-handlers.ts';
 import { SloJudge } from '../slo/index.ts';
-import { DEFAULT_SETTLE_MS } from './handlers/advisor-settle.ts';
+import { DEFAULT_SETTLE_MS } from '../workload/index.ts';
 import { PlannerThread } from './planner-thread.ts';
 import { MemorySession } from './memory-session.ts';
 import { DEFAULT_REPLICA_MAX_LAG_SECONDS, DEFAULT_REPLICA_POLICY, PoolManager, poolInterval, type ReplicaPolicy } from '../pool/index.ts';

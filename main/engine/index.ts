@@ -3,4 +3,3 @@ export type { CacheSettings } from './cache-session.ts';
 export { DEMO_PLANNER_TABLES } from './demo-planner-tables.ts';
 export { toContractError } from './engine-errors.ts';
 export { Engine, type EngineOptions } from './engine.ts';
-export { DEFAULT_SETTLE_MS } from './handlers/advisor-settle.ts';

@@ -1,6 +1,6 @@
 /** Workload profiles, parameter generators, the open-loop runner, latency recording, the PostgreSQL target. */
 export { loadDemoProfile } from './demo-profile.ts';
-export { MEASUREMENT_WINDOW_S } from './measurement-window.ts';
+export { DEFAULT_SETTLE_MS, MEASUREMENT_WINDOW_S } from './measurement-window.ts';
 export { prepareTemplateParams } from './param-generators.ts';
 export { PgWorkloadTarget } from './pg-workload-target.ts';
 export {
