@@ -52,6 +52,11 @@ export class Connection {
   /** Its one-shot queries run inside BEGIN READ ONLY … COMMIT (decided once, when the pool adopts it). */
   inReadOnlyTransactions = false;
 
+  /** Pipelined queries in flight on it (0 unless it is shared; see pipelining.ts). */
+  inFlight = 0;
+  /** Its socket holds writes until the end of the tick (pipelining's batching). */
+  corked = false;
+
   /** True when the server tells us if the session's read-only default changes (PostgreSQL 14 and later). */
   get reportsReadOnly(): boolean {
     return this.startupParameters.has('default_transaction_read_only');

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { openConnection, type Connection } from './connection.ts';
 import type { PoolMetrics } from './pool-metrics.ts';
+import { setPipelineMode } from './pipelining.ts';
 import { needsReadOnlyTransaction } from './read-only-guard.ts';
 import type { SettingsState } from './settings-state.ts';
 
@@ -131,6 +132,8 @@ export class PoolConnections {
     const wasIdle = this.idle.indexOf(connection);
     if (wasIdle >= 0) this.idle.splice(wasIdle, 1);
     connection.state = 'closed';
+    // pg's pipeline mode would wait for a hung query before ending; without it, end() closes the socket at once.
+    setPipelineMode(connection.client, false);
     if (this.all.delete(connection)) {
       this.metrics.counters.closed += 1;
       this.metrics.meter.change(this.clock(), -1, 0, 0);

@@ -23,6 +23,7 @@ import { computePoolSize, probePoolSize, readConnectionFacts, type PoolSize } fr
 import { SettingsState } from './settings-state.ts';
 import { cancellable, withDeadline } from './cancellable.ts';
 import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
+import { batchWrites, DEFAULT_PIPELINE_DEPTH, mayJoin, pipelinable, setPipelineMode } from './pipelining.ts';
 import { inReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
 import type { SessionSettings } from './session-settings.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
@@ -59,11 +60,25 @@ export class PoolManager {
   private settingsState!: SettingsState;
   private closed = false;
   private housekeeping: NodeJS.Timeout | undefined;
+  /** Most queries in flight on one connection (1 = no pipelining; see pipelining.ts). */
+  private readonly pipelineDepth: number;
+  /**
+   * Pipelined queries spread over this many connections per lane (the server's cores) before they queue deeper
+   * on one: a connection's queries run one after another on one backend, so packing them onto fewer connections
+   * than the server has cores would idle its cores when the statements are not cheap.
+   */
+  private readonly pipelineSpread: number;
+  /** Connections that pipelined queries share, per lane: few (cores, or callers ÷ depth), so a scan is cheap. */
+  private readonly sharing: Record<Lane, Connection[]> = { high: [], normal: [], low: [] };
 
   private constructor(private readonly options: PoolManagerOptions) {
     this.role = options.role ?? 'primary';
     this.clock = options.clock ?? (() => performance.now());
     this.policy = { ...DEFAULT_LANE_POLICY, ...options.lanes };
+    // A read-only pool checks each statement's session change before the next is sent on that connection.
+    const guarded = options.readOnly === true || options.readOnlyTransactions === true;
+    this.pipelineDepth = guarded ? 1 : Math.max(1, Math.floor(options.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH));
+    this.pipelineSpread = Math.max(1, options.cores ?? os.availableParallelism());
     this.metrics = new PoolMetrics(this.clock());
     this.leakDetector = new LeakDetector(options.leakThresholdMs ?? 60_000);
     const startup = options.readOnly ? ['default_transaction_read_only=on'] : [];
@@ -168,6 +183,10 @@ export class PoolManager {
   /** Acquire, run, release. A caller's abort or `timeoutMs` cancels the query on the server and rejects. */
   async query(lane: Lane, query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult> {
     if (options) return (await this.timedQuery(lane, query, options)).result;
+    if (this.pipelineDepth > 1 && pipelinable(query)) {
+      const shared = this.shared(lane, query.name!);
+      return this.runShared(shared instanceof Promise ? await shared : shared, query);
+    }
     // The hot path (the workload, live lookups): no timing object, and no await when a connection is idle.
     const taken = this.take(lane);
     const connection = taken instanceof Promise ? await taken : taken;
@@ -192,6 +211,13 @@ export class PoolManager {
     options?: CallOptions,
   ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
     const asked = this.clock();
+    if (options === undefined && this.pipelineDepth > 1 && pipelinable(query)) {
+      const shared = this.shared(lane, query.name!);
+      const connection = shared instanceof Promise ? await shared : shared;
+      const acquired = this.clock();
+      const result = await this.runShared(connection, query);
+      return { result, acquireUs: (acquired - asked) * 1000, serverUs: (this.clock() - acquired) * 1000 };
+    }
     // No await when a connection is idle: the query starts in the tick that checked it out, so a burst of requests
     // sent in one tick (the open-loop runner's) holds no connection idle while the rest of the burst runs.
     const taken = this.take(lane, options);
@@ -237,6 +263,61 @@ export class PoolManager {
       }
     }
     return this.waiters.wait(lane, options);
+  }
+
+  // ── pipelining (see pipelining.ts) ───────────────────────────────────────
+
+  /**
+   * A connection for a pipelined query. Until the lane shares `pipelineSpread` connections it takes an idle one
+   * when it can; then (or when none is idle) it joins the lane's shared connection with the fewest in flight that
+   * has room; else it takes one as usual (idle, or waited for) and shares it from then on. Nobody joins while
+   * callers queue for a connection, so shared connections drain and come back to them.
+   */
+  private shared(lane: Lane, name: string): Connection | Promise<Connection> {
+    const shared = this.sharing[lane];
+    if (shared.length > 0 && !this.closed && this.queue.waiting() === 0 && (shared.length >= this.pipelineSpread || !this.idleFor(lane))) {
+      const now = this.clock();
+      let best: Connection | undefined;
+      for (let i = 0; i < shared.length; i++) {
+        const connection = shared[i]!;
+        if (connection.inFlight >= this.pipelineDepth || (best && connection.inFlight >= best.inFlight)) continue;
+        // A broken, outdated (settings) or old connection takes no more: it drains and goes back through giveBack.
+        if (connection.broken || connection.generation !== this.settingsState.generation || now >= connection.retireAt) continue;
+        if (mayJoin(connection, name)) best = connection;
+      }
+      if (best) return best;
+    }
+    const taken = this.take(lane);
+    return taken instanceof Promise ? taken.then((connection) => this.share(connection)) : this.share(taken);
+  }
+
+  /** Would take() hand the lane an idle connection now (take's fast path, without the health check)? */
+  private idleFor(lane: Lane): boolean {
+    return this.idle.length > 0 && this.inUseTotal() < this.limit() && laneMayTake(lane, this.inUse, this.caps);
+  }
+
+  private share(connection: Connection): Connection {
+    setPipelineMode(connection.client, true);
+    this.sharing[connection.lane!].push(connection);
+    return connection;
+  }
+
+  /** Runs one pipelined query; the last one out gives the connection back (in pg's one-at-a-time mode again). */
+  private async runShared(connection: Connection, query: QueryConfig): Promise<pg.QueryResult> {
+    connection.inFlight += 1;
+    batchWrites(connection);
+    try {
+      return await this.execute(connection, query);
+    } finally {
+      connection.inFlight -= 1;
+      if (connection.inFlight === 0) {
+        const shared = this.sharing[connection.lane!];
+        const at = shared.indexOf(connection);
+        if (at >= 0) shared.splice(at, 1);
+        setPipelineMode(connection.client, false);
+        this.giveBack(connection);
+      }
+    }
   }
 
   /** A query/timedQuery/PooledConnection statement: in its own READ ONLY transaction where the server cannot report a switch. */

@@ -1,0 +1,75 @@
+import type net from 'node:net';
+import type pg from 'pg';
+import type { Connection } from './connection.ts';
+import type { QueryConfig } from './pooled-connection.ts';
+
+/**
+ * Pipelining: several one-shot queries in flight on one connection, as the extended protocol allows. Each query
+ * is Parse/Bind/Describe/Execute/Sync, so each is its own implicit transaction: an error skips only to its own
+ * Sync and the queries behind it run and answer normally. The pool packs such queries onto a few connections
+ * (spread over the server's cores first, then up to `pipelineDepth` each) instead of one connection per query,
+ * and corks a connection's socket for the rest of the tick, so the queries sent together leave in one write and
+ * their results come back in few reads. On a 2-core machine at 32 callers this is what closes most of the gap
+ * to `pgbench -S -M prepared`: the Node client's CPU per query, not the server, is the limit (`npm run bench --
+ * pool`, the hotpath rows against hotpath without pipelining).
+ *
+ * Only what cannot open a transaction or SET for the queries behind it is pipelined: a named prepared statement (the
+ * extended protocol takes one statement, so no `BEGIN` can hide behind a `;`) whose first word is a plain read or
+ * write. A checked-out connection, a transaction, COPY, cursors, a call with a timeout or a signal (a cancel
+ * would hit whichever query the backend is running) and read-only pools (the guard must see a session change
+ * before anything else is sent) keep a connection to themselves, in pg's ordinary one-at-a-time mode.
+ *
+ * The price is head-of-line blocking: a slow query delays the queries queued behind it on its connection, at
+ * most `pipelineDepth - 1` of them, and only of its own lane (lanes never share a connection).
+ */
+
+/**
+ * Pipelined queries per connection by default. At 32 callers on 2 cores (`npm run bench -- pool`), 16 in flight
+ * on 2 connections beat 8 on 4 and 4 on 8 (fewer, fuller batches: less client CPU per query) and matched 32 on
+ * one; 16 also bounds how many queries can wait behind a slow one.
+ */
+export const DEFAULT_PIPELINE_DEPTH = 16;
+
+/** First words of the statements that may share a connection: none starts or ends a transaction or SETs. */
+const PIPELINABLE = /^\s*(?:select|with|values|table|insert|update|delete)\b/i;
+
+export function pipelinable(query: QueryConfig): boolean {
+  return query.name !== undefined && query.name !== '' && PIPELINABLE.test(query.text);
+}
+
+interface ClientInternals {
+  pipeline: boolean;
+  connection: { stream: net.Socket; parsedStatements: Record<string, string>; submittedNamedStatements: Record<string, string> };
+}
+
+/**
+ * May this named statement join the queries in flight on the connection? Not while another query's Parse of it
+ * is still unanswered: pg would send this one as Bind only, and if that Parse failed this query would fail with
+ * "prepared statement does not exist" instead of its own result.
+ */
+export function mayJoin(connection: Connection, name: string): boolean {
+  const protocol = (connection.client as unknown as ClientInternals).connection;
+  return protocol.parsedStatements[name] !== undefined || protocol.submittedNamedStatements[name] === undefined;
+}
+
+/**
+ * Switches pg's pipeline mode (pg 8.23's `pipeline` client option, read on every send) for a connection with
+ * nothing in flight: on when it starts being shared, off when it is given back, so a checked-out connection
+ * behaves exactly as without pipelining.
+ */
+export function setPipelineMode(client: pg.Client, on: boolean): void {
+  (client as unknown as ClientInternals).pipeline = on;
+}
+
+/** Holds the connection's writes until the end of this tick, so the queries sent in it leave in one write. */
+export function batchWrites(connection: Connection): void {
+  if (connection.corked) return;
+  connection.corked = true;
+  (connection.client as unknown as ClientInternals).connection.stream.cork();
+  process.nextTick(uncork, connection);
+}
+
+function uncork(connection: Connection): void {
+  connection.corked = false;
+  (connection.client as unknown as ClientInternals).connection.stream.uncork();
+}

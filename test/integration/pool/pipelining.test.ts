@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PoolManager } from '../../../main/pool/pool-manager.ts';
+import type { PoolManagerOptions } from '../../../main/pool/pool-options.ts';
+import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+
+/** Settles every promise and says what each gave: its rows or its error's SQLSTATE/code. */
+async function outcomes(promises: Promise<{ rows: unknown[] }>[]): Promise<({ rows: unknown[] } | { error: string })[]> {
+  const settled = await Promise.allSettled(promises);
+  return settled.map((s) =>
+    s.status === 'fulfilled' ? { rows: s.value.rows } : { error: String((s.reason as { code?: string }).code ?? s.reason) },
+  );
+}
+
+describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
+  let db: TestDatabase;
+  const pools: PoolManager[] = [];
+  const open = async (options: Omit<PoolManagerOptions, 'connection'>): Promise<PoolManager> => {
+    const pool = await PoolManager.open({ connection: { connectionString: db.url }, ...options });
+    pools.push(pool);
+    return pool;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(server);
+    const setup = await open({ min: 1, max: 1 });
+    await setup.query('normal', { text: 'CREATE TABLE t (id int PRIMARY KEY)' });
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.close()));
+    await db?.drop();
+  });
+
+  it('sends queries of one tick on one connection together, and a failing one between good ones fails alone', async () => {
+    const pool = await open({ min: 1, max: 1, pipelineDepth: 16 });
+    // Parsed once first: a query does not join behind another's unanswered Parse of the same statement (next test).
+    await pool.query('normal', { name: 'pl_good', text: 'SELECT $1::int AS n', values: [0] });
+    pool.snapshot(); // counters start now
+    const results = await outcomes([
+      pool.query('normal', { name: 'pl_good', text: 'SELECT $1::int AS n', values: [1] }),
+      pool.query('normal', { name: 'pl_missing', text: 'SELECT * FROM no_such_table WHERE $1::int = 1', values: [1] }),
+      pool.query('normal', { name: 'pl_good', text: 'SELECT $1::int AS n', values: [2] }),
+      pool.query('normal', { name: 'pl_zero', text: 'SELECT 1 / $1::int AS n', values: [0] }),
+      pool.query('normal', { name: 'pl_good', text: 'SELECT $1::int AS n', values: [3] }),
+    ]);
+    expect(results).toEqual([{ rows: [{ n: 1 }] }, { error: '42P01' }, { rows: [{ n: 2 }] }, { error: '22012' }, { rows: [{ n: 3 }] }]);
+    // One acquisition for the five: they shared the connection (one at a time would have taken it five times).
+    expect(pool.snapshot().counters.acquires.normal).toBe(1);
+    // The connection is usable afterwards, in and out of pipelining.
+    expect((await pool.query('normal', { text: 'SELECT 4 AS n' })).rows).toEqual([{ n: 4 }]);
+  });
+
+  it('a statement whose Parse fails gets its own error, and so does the same statement sent right behind it', async () => {
+    const pool = await open({ min: 1, max: 1 });
+    const missing = { name: 'pl_missing_twice', text: 'SELECT * FROM not_yet_there WHERE $1::int = 1', values: [1] };
+    // Without waiting for the first Parse, the second would be sent as Bind only and fail with 26000
+    // (prepared statement does not exist) instead of the table's own error.
+    expect(await outcomes([pool.query('normal', missing), pool.query('normal', missing)])).toEqual([
+      { error: '42P01' },
+      { error: '42P01' },
+    ]);
+  });
+
+  it("the server's statement timeout cancels only the statement that ran too long", async () => {
+    const pool = await open({ min: 1, max: 1, sessionSettings: { statementTimeoutMs: 300 } });
+    await pool.query('normal', { name: 'pl_quick', text: 'SELECT $1::int AS n', values: [0] });
+    pool.snapshot();
+    const results = await outcomes([
+      pool.query('normal', { name: 'pl_quick', text: 'SELECT $1::int AS n', values: [1] }),
+      pool.query('normal', { name: 'pl_slow', text: 'SELECT pg_sleep($1::float8) IS NULL AS slept', values: [5] }),
+      pool.query('normal', { name: 'pl_quick', text: 'SELECT $1::int AS n', values: [2] }),
+    ]);
+    expect(results).toEqual([{ rows: [{ n: 1 }] }, { error: '57014' }, { rows: [{ n: 2 }] }]);
+    expect(pool.snapshot().counters.acquires.normal).toBe(1);
+  });
+
+  it("a caller's timeout takes a connection of its own, so its cancel never hits pipelined queries", async () => {
+    const pool = await open({ min: 2, max: 2, cores: 1 });
+    const nap = { name: 'pl_nap', text: 'SELECT pg_sleep(0.2) IS NULL AS slept, $1::int AS n' };
+    await pool.query('normal', { ...nap, values: [-1] }); // parsed on the connection the three then share
+    const sleepers = Array.from({ length: 3 }, (_, i) => pool.query('normal', { ...nap, values: [i] }));
+    const timed = pool.query('normal', { name: 'pl_long', text: 'SELECT pg_sleep($1::float8)', values: [5] }, { timeoutMs: 100 });
+    const results = await outcomes([...sleepers, timed]);
+    expect(results.slice(0, 3)).toEqual([0, 1, 2].map((n) => ({ rows: [{ slept: false, n }] })));
+    expect(results[3]).toEqual({ error: 'cancelled' });
+  });
+
+  it('never sends pipelined queries on a checked-out connection, nor into its transaction', async () => {
+    const pool = await open({ min: 2, max: 2, cores: 1 });
+    const held = await pool.acquire('normal');
+    try {
+      await held.query({ text: 'BEGIN' });
+      await held.query({ name: 'pl_insert', text: 'INSERT INTO t VALUES ($1)', values: [1] });
+      const counts = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          pool.query('normal', {
+            name: 'pl_count',
+            text: 'SELECT count(*)::int AS n, pg_backend_pid() AS pid FROM t WHERE $1::int = 1',
+            values: [1],
+          }),
+        ),
+      );
+      // Outside the open transaction (its row is not visible) and on the other connection.
+      for (const { rows } of counts) expect(rows[0]).toMatchObject({ n: 0 });
+      expect(counts.every(({ rows }) => rows[0].pid !== held.pid)).toBe(true);
+    } finally {
+      await held.query({ text: 'ROLLBACK' });
+      held.release();
+    }
+  });
+
+  it('pipelineDepth 1 and read-only pools take a connection per query', async () => {
+    for (const options of [{ pipelineDepth: 1 }, { readOnly: true }]) {
+      const pool = await open({ min: 1, max: 1, ...options });
+      pool.snapshot();
+      await Promise.all([1, 2, 3].map((n) => pool.query('normal', { name: 'pl_one', text: 'SELECT $1::int AS n', values: [n] })));
+      expect(pool.snapshot().counters.acquires.normal, JSON.stringify(options)).toBe(3);
+    }
+  });
+
+  it('close() ends a connection whose pipelined query hangs, and fails the queries on it', async () => {
+    const pool = await open({ min: 1, max: 1, pipelineDepth: 4, sessionSettings: { statementTimeoutMs: 0 } });
+    const hung = outcomes([
+      pool.query('normal', { name: 'pl_hang', text: 'SELECT pg_sleep($1::float8)', values: [600] }),
+      pool.query('normal', { name: 'pl_after', text: 'SELECT $1::int AS n', values: [1] }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pool.close();
+    const results = await hung;
+    expect(results.every((r) => 'error' in r)).toBe(true);
+  }, 30_000);
+});
