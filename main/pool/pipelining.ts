@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type pg from 'pg';
 import type { Connection } from './connection.ts';
+import type { Lane } from './lanes.ts';
 import type { QueryConfig } from './pooled-connection.ts';
 
 /**
@@ -72,4 +73,58 @@ export function batchWrites(connection: Connection): void {
 function uncork(connection: Connection): void {
   connection.corked = false;
   (connection.client as unknown as ClientInternals).connection.stream.uncork();
+}
+
+/**
+ * The connections pipelined queries share, per lane: few (the spread, or callers ÷ depth), so a scan is cheap.
+ * Lanes never share a connection, so a slow low-lane query cannot hold up high-lane lookups queued behind it.
+ */
+export class SharedConnections {
+  private readonly byLane: Record<Lane, Connection[]> = { high: [], normal: [], low: [] };
+
+  constructor(
+    /** Most queries in flight on one connection. */
+    readonly depth: number,
+    /**
+     * Connections a lane shares before its queries queue deeper on one (the server's cores): a connection's
+     * queries run one after another on one backend, so fewer connections than cores would idle the server's cores
+     * when the statements are not cheap.
+     */
+    private readonly spread: number,
+  ) {}
+
+  /**
+   * The lane's shared connection with the fewest in flight that has room for this statement, once the lane
+   * shares `spread` connections or no idle one is to be had; undefined: take a connection as usual. `current`
+   * says whether a connection may take more (a broken, outdated or old one drains and goes back instead).
+   */
+  join(lane: Lane, name: string, idleAvailable: boolean, current: (connection: Connection) => boolean): Connection | undefined {
+    const shared = this.byLane[lane];
+    if (shared.length === 0 || (shared.length < this.spread && idleAvailable)) return undefined;
+    let best: Connection | undefined;
+    for (let i = 0; i < shared.length; i++) {
+      const connection = shared[i]!;
+      if (connection.inFlight >= this.depth || (best && connection.inFlight >= best.inFlight)) continue;
+      if (current(connection) && mayJoin(connection, name)) best = connection;
+    }
+    return best;
+  }
+
+  /** A connection just checked out for a pipelined query: others of its lane may join it from now on. */
+  add(connection: Connection): Connection {
+    setPipelineMode(connection.client, true);
+    this.byLane[connection.lane!].push(connection);
+    return connection;
+  }
+
+  /** One query on it finished; true when it was the last: the connection is no longer shared and goes back. */
+  finished(connection: Connection): boolean {
+    connection.inFlight -= 1;
+    if (connection.inFlight > 0) return false;
+    const shared = this.byLane[connection.lane!];
+    const at = shared.indexOf(connection);
+    if (at >= 0) shared.splice(at, 1);
+    setPipelineMode(connection.client, false);
+    return true;
+  }
 }

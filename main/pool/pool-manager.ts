@@ -23,7 +23,7 @@ import { computePoolSize, probePoolSize, readConnectionFacts, type PoolSize } fr
 import { SettingsState } from './settings-state.ts';
 import { cancellable, withDeadline } from './cancellable.ts';
 import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
-import { batchWrites, DEFAULT_PIPELINE_DEPTH, mayJoin, pipelinable, setPipelineMode } from './pipelining.ts';
+import { batchWrites, DEFAULT_PIPELINE_DEPTH, pipelinable, SharedConnections } from './pipelining.ts';
 import { inReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
 import type { SessionSettings } from './session-settings.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
@@ -62,14 +62,7 @@ export class PoolManager {
   private housekeeping: NodeJS.Timeout | undefined;
   /** Most queries in flight on one connection (1 = no pipelining; see pipelining.ts). */
   private readonly pipelineDepth: number;
-  /**
-   * Pipelined queries spread over this many connections per lane (the server's cores) before they queue deeper
-   * on one: a connection's queries run one after another on one backend, so packing them onto fewer connections
-   * than the server has cores would idle its cores when the statements are not cheap.
-   */
-  private readonly pipelineSpread: number;
-  /** Connections that pipelined queries share, per lane: few (cores, or callers ÷ depth), so a scan is cheap. */
-  private readonly sharing: Record<Lane, Connection[]> = { high: [], normal: [], low: [] };
+  private readonly sharing: SharedConnections;
 
   private constructor(private readonly options: PoolManagerOptions) {
     this.role = options.role ?? 'primary';
@@ -78,7 +71,7 @@ export class PoolManager {
     // A read-only pool checks each statement's session change before the next is sent on that connection.
     const guarded = options.readOnly === true || options.readOnlyTransactions === true;
     this.pipelineDepth = guarded ? 1 : Math.max(1, Math.floor(options.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH));
-    this.pipelineSpread = Math.max(1, options.cores ?? os.availableParallelism());
+    this.sharing = new SharedConnections(this.pipelineDepth, Math.max(1, options.cores ?? os.availableParallelism()));
     this.metrics = new PoolMetrics(this.clock());
     this.leakDetector = new LeakDetector(options.leakThresholdMs ?? 60_000);
     const startup = options.readOnly ? ['default_transaction_read_only=on'] : [];
@@ -268,38 +261,26 @@ export class PoolManager {
   // ── pipelining (see pipelining.ts) ───────────────────────────────────────
 
   /**
-   * A connection for a pipelined query. Until the lane shares `pipelineSpread` connections it takes an idle one
-   * when it can; then (or when none is idle) it joins the lane's shared connection with the fewest in flight that
-   * has room; else it takes one as usual (idle, or waited for) and shares it from then on. Nobody joins while
-   * callers queue for a connection, so shared connections drain and come back to them.
+   * A connection for a pipelined query: a shared one of the lane with room (see SharedConnections.join), else one
+   * taken as usual (idle, or waited for) and shared from then on. Nobody joins while callers queue for a
+   * connection, so shared connections drain and come back to them.
    */
   private shared(lane: Lane, name: string): Connection | Promise<Connection> {
-    const shared = this.sharing[lane];
-    if (shared.length > 0 && !this.closed && this.queue.waiting() === 0 && (shared.length >= this.pipelineSpread || !this.idleFor(lane))) {
-      const now = this.clock();
-      let best: Connection | undefined;
-      for (let i = 0; i < shared.length; i++) {
-        const connection = shared[i]!;
-        if (connection.inFlight >= this.pipelineDepth || (best && connection.inFlight >= best.inFlight)) continue;
-        // A broken, outdated (settings) or old connection takes no more: it drains and goes back through giveBack.
-        if (connection.broken || connection.generation !== this.settingsState.generation || now >= connection.retireAt) continue;
-        if (mayJoin(connection, name)) best = connection;
-      }
-      if (best) return best;
+    if (!this.closed && this.queue.waiting() === 0) {
+      const joined = this.sharing.join(lane, name, this.idleFor(lane), this.current);
+      if (joined) return joined;
     }
     const taken = this.take(lane);
-    return taken instanceof Promise ? taken.then((connection) => this.share(connection)) : this.share(taken);
+    return taken instanceof Promise ? taken.then((connection) => this.sharing.add(connection)) : this.sharing.add(taken);
   }
+
+  /** May a shared connection take more queries? Not if broken, outdated (settings) or old: it drains and goes back through giveBack. */
+  private readonly current = (connection: Connection): boolean =>
+    !connection.broken && connection.generation === this.settingsState.generation && this.clock() < connection.retireAt;
 
   /** Would take() hand the lane an idle connection now (take's fast path, without the health check)? */
   private idleFor(lane: Lane): boolean {
     return this.idle.length > 0 && this.inUseTotal() < this.limit() && laneMayTake(lane, this.inUse, this.caps);
-  }
-
-  private share(connection: Connection): Connection {
-    setPipelineMode(connection.client, true);
-    this.sharing[connection.lane!].push(connection);
-    return connection;
   }
 
   /** Runs one pipelined query; the last one out gives the connection back (in pg's one-at-a-time mode again). */
@@ -309,14 +290,7 @@ export class PoolManager {
     try {
       return await this.execute(connection, query);
     } finally {
-      connection.inFlight -= 1;
-      if (connection.inFlight === 0) {
-        const shared = this.sharing[connection.lane!];
-        const at = shared.indexOf(connection);
-        if (at >= 0) shared.splice(at, 1);
-        setPipelineMode(connection.client, false);
-        this.giveBack(connection);
-      }
+      if (this.sharing.finished(connection)) this.giveBack(connection);
     }
   }
 
