@@ -1,15 +1,17 @@
 /**
  * Pool benchmark: primary-key lookups (pgbench's own `-S` query on `pgbench_accounts`) at several
- * concurrencies through four clients of the same server in one run: our pool manager (named prepared
- * statements, the workload's fast path), a raw pg.Pool with unnamed queries, a raw pg.Pool with named
- * statements, and `pgbench -S -M prepared` (C, the ceiling). Closed loop, C callers each with one request in
- * flight, pool size C for every client (pgbench opens C connections). Clients are interleaved and their order
- * rotates per run; medians of runs are reported, with ratios against the peers of the same run.
+ * concurrencies through six clients of the same server in one run: our pool manager as configured by default
+ * (named prepared statements, the workload's fast path, pipelined: see main/pool/pipelining.ts), the pool
+ * manager without pipelining (one query per connection at a time), pg's own pipeline mode on a few raw clients,
+ * a raw pg.Pool with unnamed queries, a raw pg.Pool with named statements, and `pgbench -S -M prepared` (C, the
+ * ceiling). Closed loop, C callers each with one request in flight, pool size C for every client (pgbench opens
+ * C connections). Clients are interleaved and their order rotates per run; medians of runs are reported, with
+ * ratios against the peers of the same run.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { PoolManager } from '../../../main/pool/index.ts';
+import { DEFAULT_PIPELINE_DEPTH, PoolManager } from '../../../main/pool/index.ts';
 import { median, type BenchResult } from './bench-result.ts';
 import { withScratchDatabase } from './scratch-database.ts';
 
@@ -23,13 +25,23 @@ export interface PoolBenchOptions {
   concurrencies?: number[];
 }
 
-export const POOL_BENCH_CLIENTS = ['hotpath', 'pgPool', 'pgPoolNamed', 'pgbench'] as const;
+export const POOL_BENCH_CLIENTS = ['hotpath', 'hotpathNoPipeline', 'pgPipeline', 'pgPool', 'pgPoolNamed', 'pgbench'] as const;
 type Client = (typeof POOL_BENCH_CLIENTS)[number];
+
+/** In-flight queries per raw pipelined pg.Client: the pool manager's default depth, so the two compare. */
+const PIPELINE_DEPTH = DEFAULT_PIPELINE_DEPTH;
+/** The issue's goal: the pool manager, pipelined, at 0.75× pgbench -S -M prepared with 32 callers. */
+const PIPELINED_GOAL = { concurrency: '32', ratio: 0.75 };
 
 export interface PoolBenchJson {
   qps: Record<Client, Record<string, number>>;
-  ratios: Record<'hotpathVsPgPool' | 'hotpathVsPgPoolNamed' | 'hotpathVsPgbench', Record<string, number>>;
-  goals: { atLeastPgPool: boolean; within10PercentOfPgPoolNamed: boolean };
+  ratios: Record<
+    'hotpathVsPgPool' | 'hotpathVsPgPoolNamed' | 'hotpathVsPgbench' | 'hotpathNoPipelineVsPgbench' | 'pgPipelineVsPgbench',
+    Record<string, number>
+  >;
+  goals: { atLeastPgPool: boolean; within10PercentOfPgPoolNamed: boolean; pipelinedAtLeast075OfPgbenchAt32?: boolean };
+  /** The pool manager pipelined (its default) against pgbench at 32 callers, the issue's measure; absent without c=32. */
+  pipelining: { depth: number; hotpathVsPgbenchAt32?: number; hotpathNoPipelineVsPgbenchAt32?: number; goal: number };
   /** CPU time of this Node process per query (µs, medians): steadier than q/s on a shared machine. */
   clientCpuUsPerQuery: Record<Exclude<Client, 'pgbench'>, Record<string, number>>;
   runs: number;
@@ -48,8 +60,10 @@ const WARMUP_MS = 500;
 
 export async function poolBench(options: PoolBenchOptions): Promise<PoolBenchResult> {
   const concurrencies = options.concurrencies ?? [1, 4, 32];
-  const samples: Record<Client, Record<string, number[]>> = { hotpath: {}, pgPool: {}, pgPoolNamed: {}, pgbench: {} };
-  const cpu: Record<Client, Record<string, number[]>> = { hotpath: {}, pgPool: {}, pgPoolNamed: {}, pgbench: {} };
+  const empty = (): Record<Client, Record<string, number[]>> =>
+    Object.fromEntries(POOL_BENCH_CLIENTS.map((client) => [client, {}])) as Record<Client, Record<string, number[]>>;
+  const samples = empty();
+  const cpu = empty();
   // The scratch database is dropped only after every pool below is closed and its sessions have left.
   await withScratchDatabase(options.pgUrl, 'hotpath_bench_pool', async (dbUrl) => {
     const url = new URL(dbUrl);
@@ -133,7 +147,7 @@ async function measure(
     if (!tps) throw new Error(`pgbench printed no tps: ${stdout.slice(-500)}`);
     return { qps: Number(tps[1]) };
   }
-  if (client === 'hotpath') {
+  if (client === 'hotpath' || client === 'hotpathNoPipeline') {
     // Live-traffic lane (high): the lane the console's own lookups use; it may use the whole pool.
     const pool = await PoolManager.open({
       connection: { connectionString: dbUrl },
@@ -141,6 +155,7 @@ async function measure(
       max: c,
       acquireTimeoutMs: 60_000,
       applicationName: 'hotpath-bench-pool',
+      ...(client === 'hotpathNoPipeline' ? { pipelineDepth: 1 } : {}),
     });
     try {
       return await closedLoop(c, seconds, (aid) => pool.query('high', { ...LOOKUP, values: [aid] }));
@@ -148,6 +163,7 @@ async function measure(
       await pool.close();
     }
   }
+  if (client === 'pgPipeline') return pgPipelined(dbUrl, c, seconds);
   const pool = openBenchPgPool(dbUrl, c);
   try {
     return client === 'pgPoolNamed'
@@ -155,6 +171,33 @@ async function measure(
       : await closedLoop(c, seconds, (aid) => pool.query(LOOKUP.text, [aid]));
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * pg's own pipeline mode (`new pg.Client({ pipeline: true })`) as it ships, with no pool: ⌈C ÷ 16⌉ clients, each
+ * lookup sent on the one with the fewest in flight. What pipelining alone gives, beside the pool manager's.
+ */
+async function pgPipelined(dbUrl: string, c: number, seconds: number): Promise<{ qps: number; cpuUsPerQuery: number }> {
+  const clients = Array.from({ length: Math.ceil(c / PIPELINE_DEPTH) }, () => {
+    const client = new pg.Client({ connectionString: dbUrl, pipeline: true, application_name: 'hotpath-bench-pg-pipeline' });
+    client.on('error', () => undefined); // a session ended by the scratch database's forced drop, after the measurement
+    return { client, inFlight: 0 };
+  });
+  await Promise.all(clients.map(({ client }) => client.connect()));
+  try {
+    return await closedLoop(c, seconds, async (aid) => {
+      let least = clients[0]!;
+      for (const peer of clients) if (peer.inFlight < least.inFlight) least = peer;
+      least.inFlight += 1;
+      try {
+        return await least.client.query({ ...LOOKUP, values: [aid] });
+      } finally {
+        least.inFlight -= 1;
+      }
+    });
+  } finally {
+    await Promise.all(clients.map(({ client }) => client.end()));
   }
 }
 
@@ -198,15 +241,36 @@ function report(
       Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[client][String(c)]!))])),
     ]),
   ) as PoolBenchJson['qps'];
-  const ratio = (peer: Client) =>
-    Object.fromEntries(concurrencies.map((c) => [String(c), round(qps.hotpath[String(c)]! / qps[peer][String(c)]!)]));
-  const ratios = { hotpathVsPgPool: ratio('pgPool'), hotpathVsPgPoolNamed: ratio('pgPoolNamed'), hotpathVsPgbench: ratio('pgbench') };
+  const ratio = (client: Client, peer: Client) =>
+    Object.fromEntries(concurrencies.map((c) => [String(c), round(qps[client][String(c)]! / qps[peer][String(c)]!)]));
+  const ratios = {
+    hotpathVsPgPool: ratio('hotpath', 'pgPool'),
+    hotpathVsPgPoolNamed: ratio('hotpath', 'pgPoolNamed'),
+    hotpathVsPgbench: ratio('hotpath', 'pgbench'),
+    hotpathNoPipelineVsPgbench: ratio('hotpathNoPipeline', 'pgbench'),
+    pgPipelineVsPgbench: ratio('pgPipeline', 'pgbench'),
+  };
   const cpuOf = (client: Exclude<Client, 'pgbench'>) =>
     Object.fromEntries(concurrencies.map((c) => [String(c), round(median(cpu[client][String(c)]!))]));
-  const clientCpuUsPerQuery = { hotpath: cpuOf('hotpath'), pgPool: cpuOf('pgPool'), pgPoolNamed: cpuOf('pgPoolNamed') };
+  const clientCpuUsPerQuery = {
+    hotpath: cpuOf('hotpath'),
+    hotpathNoPipeline: cpuOf('hotpathNoPipeline'),
+    pgPipeline: cpuOf('pgPipeline'),
+    pgPool: cpuOf('pgPool'),
+    pgPoolNamed: cpuOf('pgPoolNamed'),
+  };
+  const at32 = ratios.hotpathVsPgbench[PIPELINED_GOAL.concurrency];
+  const pipelining = {
+    depth: PIPELINE_DEPTH,
+    ...(at32 === undefined
+      ? {}
+      : { hotpathVsPgbenchAt32: at32, hotpathNoPipelineVsPgbenchAt32: ratios.hotpathNoPipelineVsPgbench[PIPELINED_GOAL.concurrency]! }),
+    goal: PIPELINED_GOAL.ratio,
+  };
   const goals = {
     atLeastPgPool: Object.values(ratios.hotpathVsPgPool).every((r) => r >= 1),
     within10PercentOfPgPoolNamed: Object.values(ratios.hotpathVsPgPoolNamed).every((r) => r >= 0.9),
+    ...(at32 === undefined ? {} : { pipelinedAtLeast075OfPgbenchAt32: at32 >= PIPELINED_GOAL.ratio }),
   };
   return {
     suite: 'pool',
@@ -214,13 +278,19 @@ function report(
     columns: [
       'concurrency',
       'hotpath q/s',
+      'unpipelined q/s',
+      'pg pipeline q/s',
       'pg.Pool q/s',
       'pg.Pool named q/s',
       'pgbench -M prepared q/s',
       'vs pg.Pool',
       'vs pg.Pool named',
       'vs pgbench',
+      'unpipelined vs pgbench',
+      'pg pipeline vs pgbench',
       'hotpath CPU µs/q',
+      'unpipelined CPU µs/q',
+      'pg pipeline CPU µs/q',
       'pg.Pool named CPU µs/q',
     ],
     rows: concurrencies.map((c) => {
@@ -228,23 +298,34 @@ function report(
       return {
         concurrency: c,
         'hotpath q/s': qps.hotpath[k]!,
+        'unpipelined q/s': qps.hotpathNoPipeline[k]!,
+        'pg pipeline q/s': qps.pgPipeline[k]!,
         'pg.Pool q/s': qps.pgPool[k]!,
         'pg.Pool named q/s': qps.pgPoolNamed[k]!,
         'pgbench -M prepared q/s': qps.pgbench[k]!,
         'vs pg.Pool': ratios.hotpathVsPgPool[k]!,
         'vs pg.Pool named': ratios.hotpathVsPgPoolNamed[k]!,
         'vs pgbench': ratios.hotpathVsPgbench[k]!,
+        'unpipelined vs pgbench': ratios.hotpathNoPipelineVsPgbench[k]!,
+        'pg pipeline vs pgbench': ratios.pgPipelineVsPgbench[k]!,
         'hotpath CPU µs/q': clientCpuUsPerQuery.hotpath[k]!,
+        'unpipelined CPU µs/q': clientCpuUsPerQuery.hotpathNoPipeline[k]!,
+        'pg pipeline CPU µs/q': clientCpuUsPerQuery.pgPipeline[k]!,
         'pg.Pool named CPU µs/q': clientCpuUsPerQuery.pgPoolNamed[k]!,
       };
     }),
     command: `npm run bench -- pool --pg ${redact(options.pgUrl)} --runs ${options.runs} --seconds ${options.seconds}`,
     notes: [
       `Goals: ≥ 1.0× pg.Pool (unnamed): ${goals.atLeastPgPool ? 'met' : 'NOT met'}; ≥ 0.9× pg.Pool with named statements: ${goals.within10PercentOfPgPoolNamed ? 'met' : 'NOT met'}.`,
-      'Every client has C connections and C callers in flight; hotpath uses lane high and named prepared statements; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.',
+      ...(at32 === undefined
+        ? []
+        : [
+            `Pipelined, at 32 callers: hotpath ${at32}× pgbench -S -M prepared (goal ${PIPELINED_GOAL.ratio}×: ${goals.pipelinedAtLeast075OfPgbenchAt32 ? 'met' : 'NOT met'}); unpipelined ${pipelining.hotpathNoPipelineVsPgbenchAt32}×.`,
+          ]),
+      `Every client has C callers in flight. hotpath (lane high, named prepared statements) runs with its defaults: pipelined, up to ${PIPELINE_DEPTH} queries in flight per connection, spread over the cores first; unpipelined is the same pool with pipelineDepth 1 (one connection per query in flight); pg pipeline is ⌈C÷${PIPELINE_DEPTH}⌉ raw pg.Clients in pg's pipeline mode. The pools may open C connections; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.`,
       "Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process's CPU per query (client overhead), steadier than q/s when other work shares the machine.",
     ],
-    json: { qps, ratios, goals, clientCpuUsPerQuery, runs: options.runs, seconds: options.seconds },
+    json: { qps, ratios, goals, pipelining, clientCpuUsPerQuery, runs: options.runs, seconds: options.seconds },
   };
 }
 
