@@ -70,7 +70,9 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
     }
   });
 
-  it.each([
+  // Four processes that each stop at their password check, before serving anything: run at once, as a process spends
+  // part of its start-up waiting on module loads, not on a core.
+  it.concurrent.each([
     [
       'a password in the URL and a password file',
       () => [`${pgServer.urlWithoutPassword.replace('@', ':x@')}`, '--pg-password-file', join(dir, 'pg-password')],
