@@ -9,8 +9,9 @@ import type { QueryConfig } from './pooled-connection.ts';
  * is Parse/Bind/Describe/Execute/Sync, so each is its own implicit transaction: an error skips only to its own
  * Sync and the queries behind it run and answer normally. The pool packs such queries onto a few connections
  * (spread over the server's cores first, then up to `pipelineDepth` each) instead of one connection per query,
- * and corks a connection's socket for the rest of the tick, so the queries sent together leave in one write and
- * their results come back in few reads. On a 2-core machine at 32 callers this is what closes most of the gap
+ * and holds a query sent behind others already on the wire until the end of the tick, so the queries sent
+ * together leave in one write and their results come back in few reads (a syscall per query was the largest
+ * single cost left in a CPU profile of the client). On a 2-core machine at 32 callers this is what closes most of the gap
  * to `pgbench -S -M prepared`: the Node client's CPU per query, not the server, is the limit (`npm run bench --
  * pool`, the hotpath rows against hotpath without pipelining).
  *

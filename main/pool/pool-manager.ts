@@ -285,8 +285,10 @@ export class PoolManager {
 
   /** Runs one pipelined query; the last one out gives the connection back (in pg's one-at-a-time mode again). */
   private async runShared(connection: Connection, query: QueryConfig): Promise<pg.QueryResult> {
+    // Behind a query already on the wire this one cannot start before the end of the tick anyway: hold it for the
+    // batch. The first on an empty pipe leaves at once (a lone caller pays nothing for the batching).
+    if (connection.inFlight > 0) batchWrites(connection);
     connection.inFlight += 1;
-    batchWrites(connection);
     try {
       return await this.execute(connection, query);
     } finally {
