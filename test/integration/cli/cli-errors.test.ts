@@ -7,9 +7,7 @@ import { inject } from 'vitest';
 import { runCli } from '../../support/run-cli.ts';
 import { withDatabase } from '../../support/databases.ts';
 
-// Every test runs its own CLI processes against nothing the others touch, so they run a few at once: a process spends
-// part of its ~2 s start-up waiting on module loads, not on a core.
-describe.concurrent('hotpath CLI errors', () => {
+describe('hotpath CLI errors', () => {
   it('prints complete help for the program and each subcommand', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);

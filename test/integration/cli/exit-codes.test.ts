@@ -13,7 +13,6 @@ describe('hotpath exit codes on failure', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hotpath-exit-codes-'));
-    await writeFile(join(dir, 'a-file'), 'not a folder');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -61,9 +60,8 @@ describe('hotpath exit codes on failure', () => {
     ['a data folder that is a file (--local)', () => ['serve', '--local', '--data-dir', join(dir, 'a-file'), '--port', '0'], /a-file/],
   ];
 
-  // Each case is a process of its own that nothing else reads or writes, so they run a few at once: a process spends
-  // part of its ~2 s start-up waiting on module loads, not on a core.
-  it.concurrent.each(cases)('%s exits 1 and says why', async (_what, args, message) => {
+  it.each(cases)('%s exits 1 and says why', async (_what, args, message) => {
+    await writeFile(join(dir, 'a-file'), 'not a folder');
     const result = await runCli(args());
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(message);

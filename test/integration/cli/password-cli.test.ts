@@ -70,9 +70,7 @@ describe.each(TEST_SERVERS)('hotpath serve password options (%s)', (server) => {
     }
   });
 
-  // Four processes that each stop at their password check, before serving anything: run at once, as a process spends
-  // part of its start-up waiting on module loads, not on a core.
-  it.concurrent.each([
+  it.each([
     [
       'a password in the URL and a password file',
       () => [`${pgServer.urlWithoutPassword.replace('@', ':x@')}`, '--pg-password-file', join(dir, 'pg-password')],
