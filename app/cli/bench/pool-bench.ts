@@ -5,8 +5,8 @@
  * manager without pipelining (one query per connection at a time), pg's own pipeline mode on a few raw clients,
  * a raw pg.Pool with unnamed queries, a raw pg.Pool with named statements, and `pgbench -S -M prepared` (C, the
  * ceiling). Closed loop, C callers each with one request in flight, pool size C for every client (pgbench opens
- * C connections). Clients are interleaved and their order rotates per run; medians of runs are reported, with
- * ratios against the peers of the same run.
+ * C connections). Clients are interleaved and their order rotates per run; medians of runs are reported, and
+ * ratios are medians of each run's ratio against the peers of the same run.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -241,8 +241,16 @@ function report(
       Object.fromEntries(concurrencies.map((c) => [String(c), Math.round(median(samples[client][String(c)]!))])),
     ]),
   ) as PoolBenchJson['qps'];
+  // Each run's ratio is taken between clients measured minutes apart at most, so the median of those pairs cancels
+  // what other work on the machine did to both (pgbench alone swung 15k–31k q/s between runs at load 11).
   const ratio = (client: Client, peer: Client) =>
-    Object.fromEntries(concurrencies.map((c) => [String(c), round(qps[client][String(c)]! / qps[peer][String(c)]!)]));
+    Object.fromEntries(
+      concurrencies.map((c) => {
+        const mine = samples[client][String(c)]!;
+        const theirs = samples[peer][String(c)]!;
+        return [String(c), round(median(mine.map((q, run) => q / theirs[run]!)))];
+      }),
+    );
   const ratios = {
     hotpathVsPgPool: ratio('hotpath', 'pgPool'),
     hotpathVsPgPoolNamed: ratio('hotpath', 'pgPoolNamed'),
@@ -323,7 +331,7 @@ function report(
             `Pipelined, at 32 callers: hotpath ${at32}× pgbench -S -M prepared (goal ${PIPELINED_GOAL.ratio}×: ${goals.pipelinedAtLeast075OfPgbenchAt32 ? 'met' : 'NOT met'}); unpipelined ${pipelining.hotpathNoPipelineVsPgbenchAt32}×.`,
           ]),
       `Every client has C callers in flight. hotpath (lane high, named prepared statements) runs with its defaults: pipelined, up to ${PIPELINE_DEPTH} queries in flight per connection, spread over the cores first; unpipelined is the same pool with pipelineDepth 1 (one connection per query in flight); pg pipeline is ⌈C÷${PIPELINE_DEPTH}⌉ raw pg.Clients in pg's pipeline mode. The pools may open C connections; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.`,
-      "Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process's CPU per query (client overhead), steadier than q/s when other work shares the machine.",
+      "Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process's CPU per query (client overhead), steadier than q/s when other work shares the machine. Ratios are medians of each run's ratio (peers measured in the same run).",
     ],
     json: { qps, ratios, goals, pipelining, clientCpuUsPerQuery, runs: options.runs, seconds: options.seconds },
   };
