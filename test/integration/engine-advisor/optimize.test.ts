@@ -8,8 +8,12 @@ import type { BuildProgressPayload } from '../../../main/contract/advisor.ts';
 import type { TaskProgress } from '../../../main/contract/status.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 
-/** "Optimize" through the engine's contract on the demo workload: plan, confirm, build online, measure. */
-describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
+/**
+ * "Optimize" through the engine's contract on the demo workload: plan, confirm, build online, measure.
+ * The two servers at once (each its own database, data folder and engine): a server's run mostly waits (the warm-up,
+ * the settle, online builds); within a server the tests run in order, each building on the one before.
+ */
+describe.concurrent.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
   let db: TestDatabase;
   let dataDir: string;
   let engine: Engine;
@@ -40,7 +44,7 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('plans index steps with DDL and estimated gains, changing nothing', async () => {
+  it.sequential('plans index steps with DDL and estimated gains, changing nothing', async () => {
     const plan = await engine.call('optimize.plan', {});
     const indexSteps = plan.steps.filter((s) => s.kind === 'index');
     expect(indexSteps.length).toBeGreaterThanOrEqual(2);
@@ -57,33 +61,36 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
     await expect(engine.call('optimize.apply', { planId: 'nope', confirm: true })).rejects.toMatchObject({ code: 'no-such-plan' });
   });
 
-  it('applies a confirmed plan with progress, builds every index valid, and measures before and after on live traffic', async () => {
-    const plan = await engine.call('optimize.plan', {});
-    const result = await engine.call('optimize.apply', { planId: plan.id, confirm: true });
-    expect(result.steps.map((s) => s.status)).toEqual(plan.steps.map(() => 'done'));
-    expect(result.before?.all).toBeGreaterThan(0);
-    expect(result.after?.all).toBeGreaterThan(0);
-    expect(progress.at(-1)).toMatchObject({ phase: 'done' });
-    expect(builds.length).toBeGreaterThan(0);
-    const status = await engine.call('advisor.status', {});
-    expect(
-      status.history
-        .filter((e) => e.status === 'built')
-        .map((e) => e.name)
-        .sort(),
-    ).toEqual(
-      plan.steps
-        .filter((s) => s.kind === 'index')
-        .map((s) => s.id.slice('index:'.length))
-        .sort(),
-    );
-    // The next analysis finds nothing more to do for the SQL templates: the built indexes cover their statements.
-    // (The hybrid plans' graph walks keep arriving in pg_stat_statements and may still ask for an edges index.)
-    const again = await engine.call('optimize.plan', {});
-    expect(again.steps.filter((s) => s.kind === 'index' && !s.id.startsWith('index:hp_edges_'))).toEqual([]);
-  });
+  it.sequential(
+    'applies a confirmed plan with progress, builds every index valid, and measures before and after on live traffic',
+    async () => {
+      const plan = await engine.call('optimize.plan', {});
+      const result = await engine.call('optimize.apply', { planId: plan.id, confirm: true });
+      expect(result.steps.map((s) => s.status)).toEqual(plan.steps.map(() => 'done'));
+      expect(result.before?.all).toBeGreaterThan(0);
+      expect(result.after?.all).toBeGreaterThan(0);
+      expect(progress.at(-1)).toMatchObject({ phase: 'done' });
+      expect(builds.length).toBeGreaterThan(0);
+      const status = await engine.call('advisor.status', {});
+      expect(
+        status.history
+          .filter((e) => e.status === 'built')
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(
+        plan.steps
+          .filter((s) => s.kind === 'index')
+          .map((s) => s.id.slice('index:'.length))
+          .sort(),
+      );
+      // The next analysis finds nothing more to do for the SQL templates: the built indexes cover their statements.
+      // (The hybrid plans' graph walks keep arriving in pg_stat_statements and may still ask for an edges index.)
+      const again = await engine.call('optimize.plan', {});
+      expect(again.steps.filter((s) => s.kind === 'index' && !s.id.startsWith('index:hp_edges_'))).toEqual([]);
+    },
+  );
 
-  it('rolls back the indexes it built, and refuses one it did not', async () => {
+  it.sequential('rolls back the indexes it built, and refuses one it did not', async () => {
     const built = (await engine.call('advisor.status', {})).history.filter((e) => e.status === 'built');
     for (const entry of built) {
       expect(await engine.call('advisor.rollback', { name: entry.name, confirm: true })).toMatchObject({
@@ -99,7 +106,7 @@ describe.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (server) => {
     });
   });
 
-  it('in read-only mode plans no DDL and refuses to build', async () => {
+  it.sequential('in read-only mode plans no DDL and refuses to build', async () => {
     const readOnly = new Engine({ dataDir, cache: false, readOnly: true });
     try {
       await readOnly.call('stack.connect', { pgUrl: db.url });
