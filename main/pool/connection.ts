@@ -56,6 +56,8 @@ export class Connection {
   inFlight = 0;
   /** Its socket holds writes until the end of the tick (pipelining's batching). */
   corked = false;
+  /** When its last result came back (the pool's clock, ms): a pipelined query's server time starts there at the earliest. */
+  lastResultAt = 0;
 
   /** True when the server tells us if the session's read-only default changes (PostgreSQL 14 and later). */
   get reportsReadOnly(): boolean {

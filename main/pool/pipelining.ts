@@ -2,7 +2,6 @@ import type net from 'node:net';
 import type pg from 'pg';
 import type { Connection } from './connection.ts';
 import type { Lane } from './lanes.ts';
-import type { QueryConfig } from './pooled-connection.ts';
 
 /**
  * Pipelining: several one-shot queries in flight on one connection, as the extended protocol allows. Each query
@@ -15,14 +14,14 @@ import type { QueryConfig } from './pooled-connection.ts';
  * to `pgbench -S -M prepared`: the Node client's CPU per query, not the server, is the limit (`npm run bench --
  * pool`, the hotpath rows against hotpath without pipelining).
  *
- * Only what cannot open a transaction or SET for the queries behind it is pipelined: a named prepared statement (the
- * extended protocol takes one statement, so no `BEGIN` can hide behind a `;`) whose first word is a plain read or
- * write. A checked-out connection, a transaction, COPY, cursors, a call with a timeout or a signal (a cancel
+ * Only named prepared statements that pipeline-eligibility.ts allows are pipelined: one plain read or write (by
+ * PostgreSQL's parser), which cannot open a transaction for the queries behind it, and short recently, so that
+ * nobody waits long behind it. A checked-out connection, a transaction, COPY, cursors, a call with a timeout or a signal (a cancel
  * would hit whichever query the backend is running) and read-only pools (the guard must see a session change
  * before anything else is sent) keep a connection to themselves, in pg's ordinary one-at-a-time mode.
  *
- * The price is head-of-line blocking: a slow query delays the queries queued behind it on its connection, at
- * most `pipelineDepth - 1` of them, and only of its own lane (lanes never share a connection).
+ * The price is head-of-line blocking: a query waits for those ahead of it on its connection, at most
+ * `pipelineDepth - 1` of them, each short, and only of its own lane (lanes never share a connection).
  */
 
 /**
@@ -31,13 +30,6 @@ import type { QueryConfig } from './pooled-connection.ts';
  * one; 16 also bounds how many queries can wait behind a slow one.
  */
 export const DEFAULT_PIPELINE_DEPTH = 16;
-
-/** First words of the statements that may share a connection: none starts or ends a transaction or SETs. */
-const PIPELINABLE = /^\s*(?:select|with|values|table|insert|update|delete)\b/i;
-
-export function pipelinable(query: QueryConfig): boolean {
-  return query.name !== undefined && query.name !== '' && PIPELINABLE.test(query.text);
-}
 
 interface ClientInternals {
   pipeline: boolean;

@@ -23,7 +23,9 @@ import { computePoolSize, probePoolSize, readConnectionFacts, type PoolSize } fr
 import { SettingsState } from './settings-state.ts';
 import { cancellable, withDeadline } from './cancellable.ts';
 import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
-import { batchWrites, DEFAULT_PIPELINE_DEPTH, pipelinable, SharedConnections } from './pipelining.ts';
+import { batchWrites, DEFAULT_PIPELINE_DEPTH, SharedConnections } from './pipelining.ts';
+import { PipelineEligibility } from './pipeline-eligibility.ts';
+import { loadSqlParser } from '../sql/pg-parser.ts';
 import { inReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
 import type { SessionSettings } from './session-settings.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
@@ -63,6 +65,8 @@ export class PoolManager {
   /** Most queries in flight on one connection (1 = no pipelining; see pipelining.ts). */
   private readonly pipelineDepth: number;
   private readonly sharing: SharedConnections;
+  /** Which statements are pipelined: their kind (PostgreSQL's parser) and their recent server time. */
+  private eligibility!: PipelineEligibility;
 
   private constructor(private readonly options: PoolManagerOptions) {
     this.role = options.role ?? 'primary';
@@ -117,6 +121,7 @@ export class PoolManager {
   }
 
   private async start(): Promise<void> {
+    this.eligibility = new PipelineEligibility(await loadSqlParser(), this.options.pipelineShortMs);
     const first = await this.lifecycle.connect().catch((error: Error) => {
       throw new PoolError(
         'server-unavailable',
@@ -176,7 +181,7 @@ export class PoolManager {
   /** Acquire, run, release. A caller's abort or `timeoutMs` cancels the query on the server and rejects. */
   async query(lane: Lane, query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult> {
     if (options) return (await this.timedQuery(lane, query, options)).result;
-    if (this.pipelineDepth > 1 && pipelinable(query)) {
+    if (this.pipelines(query)) {
       const shared = this.shared(lane, query.name!);
       return this.runShared(shared instanceof Promise ? await shared : shared, query);
     }
@@ -204,7 +209,7 @@ export class PoolManager {
     options?: CallOptions,
   ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
     const asked = this.clock();
-    if (options === undefined && this.pipelineDepth > 1 && pipelinable(query)) {
+    if (options === undefined && this.pipelines(query)) {
       const shared = this.shared(lane, query.name!);
       const connection = shared instanceof Promise ? await shared : shared;
       const acquired = this.clock();
@@ -274,6 +279,11 @@ export class PoolManager {
     return taken instanceof Promise ? taken.then((connection) => this.sharing.add(connection)) : this.sharing.add(taken);
   }
 
+  /** A named one-shot statement that pipeline-eligibility.ts allows now (its kind, and short recently). */
+  private pipelines(query: QueryConfig): boolean {
+    return this.pipelineDepth > 1 && query.name !== undefined && query.name !== '' && this.eligibility.allows(query.name, query.text);
+  }
+
   /** May a shared connection take more queries? Not if broken, outdated (settings) or old: it drains and goes back through giveBack. */
   private readonly current = (connection: Connection): boolean =>
     !connection.broken && connection.generation === this.settingsState.generation && this.clock() < connection.retireAt;
@@ -327,7 +337,11 @@ export class PoolManager {
       if (connection.sessionChange && this.options.readOnly && !connection.broken) throw this.sessionChanged(connection);
       throw error;
     } finally {
-      this.metrics.meter.change(this.clock(), 0, -1, 0);
+      const ended = this.clock();
+      this.metrics.meter.change(ended, 0, -1, 0);
+      // Its own server time: on a pipelined connection it started when the result before it came back, if later.
+      if (query.name) this.eligibility.record(query.name, query.text, ended - Math.max(started, connection.lastResultAt));
+      connection.lastResultAt = ended;
     }
   }
 

@@ -42,6 +42,11 @@ export interface PoolManagerOptions {
    * per query (see pipelining.ts). Read-only pools never pipeline.
    */
   pipelineDepth?: number;
+  /**
+   * Only statements whose fastest recent execution took less than this many ms are pipelined (default 1), so that
+   * nobody waits long behind them on a shared connection; see pipeline-eligibility.ts.
+   */
+  pipelineShortMs?: number;
   /** Cores of the database host, for the default max (default: this machine's). */
   cores?: number;
 }

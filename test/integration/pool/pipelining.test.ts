@@ -11,11 +11,21 @@ async function outcomes(promises: Promise<{ rows: unknown[] }>[]): Promise<({ ro
   );
 }
 
+/**
+ * Runs each statement once, errors ignored: the pool pipelines only statements it has timed as short
+ * (pipeline-eligibility.ts), and a statement runs alone until then.
+ */
+async function timeOnce(pool: PoolManager, ...statements: { name: string; text: string; values?: unknown[] }[]): Promise<void> {
+  for (const statement of statements) await pool.query('normal', statement).catch(() => undefined);
+}
+
 describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
   let db: TestDatabase;
   const pools: PoolManager[] = [];
+  // Statements under a minute count as short here, whatever this machine's load does to their times: these tests are
+  // about what pipelining does once a statement is pipelined (the last but one is about which are).
   const open = async (options: Omit<PoolManagerOptions, 'connection'>): Promise<PoolManager> => {
-    const pool = await PoolManager.open({ connection: { connectionString: db.url }, ...options });
+    const pool = await PoolManager.open({ connection: { connectionString: db.url }, pipelineShortMs: 60_000, ...options });
     pools.push(pool);
     return pool;
   };
@@ -32,8 +42,13 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
 
   it('sends queries of one tick on one connection together, and a failing one between good ones fails alone', async () => {
     const pool = await open({ min: 1, max: 1, pipelineDepth: 16 });
-    // Parsed once first: a query does not join behind another's unanswered Parse of the same statement (next test).
-    await pool.query('normal', { name: 'pl_good', text: 'SELECT $1::int AS n', values: [0] });
+    // Each timed once first; and parsed once: a query does not join behind another's unanswered Parse of the same statement (next test).
+    await timeOnce(
+      pool,
+      { name: 'pl_good', text: 'SELECT $1::int AS n', values: [0] },
+      { name: 'pl_missing', text: 'SELECT * FROM no_such_table WHERE $1::int = 1', values: [1] },
+      { name: 'pl_zero', text: 'SELECT 1 / $1::int AS n', values: [1] },
+    );
     pool.snapshot(); // counters start now
     const results = await outcomes([
       pool.query('normal', { name: 'pl_good', text: 'SELECT $1::int AS n', values: [1] }),
@@ -52,6 +67,7 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
   it('a statement whose Parse fails gets its own error, and so does the same statement sent right behind it', async () => {
     const pool = await open({ min: 1, max: 1 });
     const missing = { name: 'pl_missing_twice', text: 'SELECT * FROM not_yet_there WHERE $1::int = 1', values: [1] };
+    await timeOnce(pool, missing);
     // Without waiting for the first Parse, the second would be sent as Bind only and fail with 26000
     // (prepared statement does not exist) instead of the table's own error.
     expect(await outcomes([pool.query('normal', missing), pool.query('normal', missing)])).toEqual([
@@ -62,7 +78,12 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
 
   it("the server's statement timeout cancels only the statement that ran too long", async () => {
     const pool = await open({ min: 1, max: 1, sessionSettings: { statementTimeoutMs: 300 } });
-    await pool.query('normal', { name: 'pl_quick', text: 'SELECT $1::int AS n', values: [0] });
+    // Both timed as short first: pl_slow is slow only with the value it gets below.
+    await timeOnce(
+      pool,
+      { name: 'pl_quick', text: 'SELECT $1::int AS n', values: [0] },
+      { name: 'pl_slow', text: 'SELECT pg_sleep($1::float8) IS NULL AS slept', values: [0] },
+    );
     pool.snapshot();
     const results = await outcomes([
       pool.query('normal', { name: 'pl_quick', text: 'SELECT $1::int AS n', values: [1] }),
@@ -75,9 +96,9 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
 
   it("a caller's timeout takes a connection of its own, so its cancel never hits pipelined queries", async () => {
     const pool = await open({ min: 2, max: 2, cores: 1 });
-    const nap = { name: 'pl_nap', text: 'SELECT pg_sleep(0.2) IS NULL AS slept, $1::int AS n' };
-    await pool.query('normal', { ...nap, values: [-1] }); // parsed on the connection the three then share
-    const sleepers = Array.from({ length: 3 }, (_, i) => pool.query('normal', { ...nap, values: [i] }));
+    const nap = { name: 'pl_nap', text: 'SELECT pg_sleep($2::float8) IS NULL AS slept, $1::int AS n' };
+    await timeOnce(pool, { ...nap, values: [-1, 0] }); // timed as short, and parsed on the connection the three then share
+    const sleepers = Array.from({ length: 3 }, (_, i) => pool.query('normal', { ...nap, values: [i, 0.2] }));
     const timed = pool.query('normal', { name: 'pl_long', text: 'SELECT pg_sleep($1::float8)', values: [5] }, { timeoutMs: 100 });
     const results = await outcomes([...sleepers, timed]);
     expect(results.slice(0, 3)).toEqual([0, 1, 2].map((n) => ({ rows: [{ slept: false, n }] })));
@@ -88,6 +109,11 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
     const pool = await open({ min: 2, max: 2, cores: 1 });
     const held = await pool.acquire('normal');
     try {
+      await timeOnce(pool, {
+        name: 'pl_count',
+        text: 'SELECT count(*)::int AS n, pg_backend_pid() AS pid FROM t WHERE $1::int = 1',
+        values: [1],
+      });
       await held.query({ text: 'BEGIN' });
       await held.query({ name: 'pl_insert', text: 'INSERT INTO t VALUES ($1)', values: [1] });
       const counts = await Promise.all(
@@ -108,6 +134,27 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
     }
   });
 
+  it('runs a statement alone until it is timed, and a slow statement on a connection of its own, so nobody waits behind it', async () => {
+    // Short: under 200 ms. pg_sleep(0.3) cannot take less; a one-row SELECT takes far less, even on a loaded machine.
+    const pool = await open({ min: 2, max: 2, cores: 1, pipelineShortMs: 200 });
+    const quick = { name: 'pl_fast', text: 'SELECT $1::int AS n' };
+    const sleepy = { name: 'pl_sleepy', text: 'SELECT pg_sleep($1::float8) IS NULL AS slept' };
+    pool.snapshot();
+    // Never timed: one connection each, as without pipelining.
+    await Promise.all([1, 2].map((n) => pool.query('normal', { ...quick, values: [n] })));
+    expect(pool.snapshot().counters.acquires.normal).toBe(2);
+    await timeOnce(pool, { ...sleepy, values: [0.3] });
+    // The slow statement runs alone; the quick ones, timed now, share the other connection and are all answered
+    // while it still sleeps (behind it on its connection, they would have waited for it).
+    let sleepyDone = false;
+    pool.snapshot();
+    const slept = pool.query('normal', { ...sleepy, values: [2] }).then(() => (sleepyDone = true));
+    await Promise.all([1, 2, 3, 4].map((n) => pool.query('normal', { ...quick, values: [n] })));
+    expect(sleepyDone).toBe(false);
+    await slept;
+    expect(pool.snapshot().counters.acquires.normal).toBe(2);
+  });
+
   it('pipelineDepth 1 and read-only pools take a connection per query', async () => {
     for (const options of [{ pipelineDepth: 1 }, { readOnly: true }]) {
       const pool = await open({ min: 1, max: 1, ...options });
@@ -119,6 +166,11 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
 
   it('close() ends a connection whose pipelined query hangs, and fails the queries on it', async () => {
     const pool = await open({ min: 1, max: 1, pipelineDepth: 4, sessionSettings: { statementTimeoutMs: 0 } });
+    await timeOnce(
+      pool,
+      { name: 'pl_hang', text: 'SELECT pg_sleep($1::float8)', values: [0] },
+      { name: 'pl_after', text: 'SELECT $1::int AS n', values: [0] },
+    );
     const hung = outcomes([
       pool.query('normal', { name: 'pl_hang', text: 'SELECT pg_sleep($1::float8)', values: [600] }),
       pool.query('normal', { name: 'pl_after', text: 'SELECT $1::int AS n', values: [1] }),
