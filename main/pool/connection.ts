@@ -56,8 +56,11 @@ export class Connection {
   inFlight = 0;
   /** Its socket holds writes until the end of the tick (pipelining's batching). */
   corked = false;
-  /** When its last result came back (the pool's clock, ms): a pipelined query's server time starts there at the earliest. */
-  lastResultAt = 0;
+  /**
+   * Last sign of progress (the pool's clock, ms): a result back, or the first query onto an empty pipe. A shared
+   * connection with queries in flight and no progress for long is stalled (a lock wait): nobody joins it.
+   */
+  progressAt = 0;
 
   /** True when the server tells us if the session's read-only default changes (PostgreSQL 14 and later). */
   get reportsReadOnly(): boolean {

@@ -2,7 +2,7 @@ import type { SqlParser } from '../sql/pg-parser.ts';
 
 /**
  * Which named statements may share a connection with other callers' queries (pipelining, see pipelining.ts),
- * decided once per statement name and then by how long the statement takes.
+ * decided once per statement (name and text) and then by how long the statement takes.
  *
  * - **Its kind**, read with PostgreSQL's own parser: exactly one SELECT, INSERT, UPDATE, DELETE or MERGE (WITH,
  *   VALUES and TABLE parse as these). None can open a transaction block that the queries behind it would run in,
@@ -11,10 +11,12 @@ import type { SqlParser } from '../sql/pg-parser.ts';
  * - **Its speed**: only statements known to be short are pipelined, so a query never waits long behind others on
  *   its connection (at most `pipelineDepth - 1` of them, each short). A statement is short when its fastest
  *   execution among the last `WINDOW` to `2 × WINDOW` took under the threshold (`pipelineShortMs`, default
- *   `SHORT_STATEMENT_MS`). The fastest, not the mean: the time is measured by the client, and a busy client (when
- *   pipelining matters most) adds its own delays to every measurement, but cannot make a query look faster than
- *   it ran. Its first execution runs alone, to be timed; a statement that becomes slow (a dropped index, a grown
- *   table) stops being pipelined within `2 × WINDOW` executions.
+ *   `SHORT_STATEMENT_MS`). The fastest, not the mean: the time is measured by the client, from send to result,
+ *   and only for executions with nothing ahead of them on their connection (behind others, results read together
+ *   look instant). A busy client (when pipelining matters most) adds its own delays to such a measurement, but
+ *   cannot make a query look faster than it ran. Its first execution runs alone, to be timed; a statement that
+ *   becomes slow (a dropped index, a grown table) stops being pipelined within `2 × WINDOW` timed executions, and
+ *   a connection stuck on one takes no more queries meanwhile (`stalledAfterMs` in pipelining.ts).
  */
 
 /**
@@ -30,6 +32,8 @@ const MAX_STATEMENTS = 10_000;
 const PIPELINABLE_KINDS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 interface Statement {
+  /** The text the kind was read from: a name given another text is read again. */
+  text: string;
   /** The kind allows pipelining. */
   kindAllows: boolean;
   /** Fastest server time (ms) of the previous window and of the current one; Infinity while none. */
@@ -49,13 +53,13 @@ export class PipelineEligibility {
 
   /** May this named statement be pipelined now? */
   allows(name: string, text: string): boolean {
-    const statement = this.statements.get(name) ?? this.remember(name, text);
+    const statement = this.statementOf(name, text);
     return statement.kindAllows && Math.min(statement.previousFastestMs, statement.fastestMs) < this.shortMs;
   }
 
-  /** One execution's server time (ms): from its send, or from the previous result on its connection if later. */
+  /** One execution's time (ms), from its send to its result, measured when nothing was ahead of it on its connection. */
   record(name: string, text: string, ms: number): void {
-    const statement = this.statements.get(name) ?? this.remember(name, text);
+    const statement = this.statementOf(name, text);
     if (ms < statement.fastestMs) statement.fastestMs = ms;
     if (++statement.runs < WINDOW) return;
     statement.previousFastestMs = statement.fastestMs;
@@ -63,9 +67,14 @@ export class PipelineEligibility {
     statement.runs = 0;
   }
 
+  private statementOf(name: string, text: string): Statement {
+    const known = this.statements.get(name);
+    return known !== undefined && known.text === text ? known : this.remember(name, text);
+  }
+
   private remember(name: string, text: string): Statement {
-    if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
-    const statement = { kindAllows: this.kindAllows(text), previousFastestMs: Infinity, fastestMs: Infinity, runs: 0 };
+    if (this.statements.size >= MAX_STATEMENTS && !this.statements.has(name)) this.statements.delete(this.statements.keys().next().value!);
+    const statement = { text, kindAllows: this.kindAllows(text), previousFastestMs: Infinity, fastestMs: Infinity, runs: 0 };
     this.statements.set(name, statement);
     return statement;
   }

@@ -31,6 +31,16 @@ import type { Lane } from './lanes.ts';
  */
 export const DEFAULT_PIPELINE_DEPTH = 16;
 
+/**
+ * How long a shared connection may go without progress (a result back) before nobody joins it: a full pipe of
+ * short statements drains in `depth × shortMs`, so longer means one is stuck (a lock wait, a plan gone bad), and
+ * queries queued behind it would wait as long. At least 100 ms, so that a busy client's late reads (event-loop
+ * delay) do not pass for a stall.
+ */
+export function stalledAfterMs(depth: number, shortMs: number): number {
+  return Math.max(100, depth * shortMs);
+}
+
 interface ClientInternals {
   pipeline: boolean;
   connection: { stream: net.Socket; parsedStatements: Record<string, string>; submittedNamedStatements: Record<string, string> };

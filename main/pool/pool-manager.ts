@@ -23,8 +23,8 @@ import { computePoolSize, probePoolSize, readConnectionFacts, type PoolSize } fr
 import { SettingsState } from './settings-state.ts';
 import { cancellable, withDeadline } from './cancellable.ts';
 import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
-import { batchWrites, DEFAULT_PIPELINE_DEPTH, SharedConnections } from './pipelining.ts';
-import { PipelineEligibility } from './pipeline-eligibility.ts';
+import { batchWrites, DEFAULT_PIPELINE_DEPTH, SharedConnections, stalledAfterMs } from './pipelining.ts';
+import { PipelineEligibility, SHORT_STATEMENT_MS } from './pipeline-eligibility.ts';
 import { loadSqlParser } from '../sql/pg-parser.ts';
 import { inReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
 import type { SessionSettings } from './session-settings.ts';
@@ -65,6 +65,8 @@ export class PoolManager {
   /** Most queries in flight on one connection (1 = no pipelining; see pipelining.ts). */
   private readonly pipelineDepth: number;
   private readonly sharing: SharedConnections;
+  /** A shared connection without progress this long takes no more queries (see `stalledAfterMs` in pipelining.ts). */
+  private readonly stalledAfterMs: number;
   /** Which statements are pipelined: their kind (PostgreSQL's parser) and their recent server time. */
   private eligibility!: PipelineEligibility;
 
@@ -75,6 +77,7 @@ export class PoolManager {
     // A read-only pool checks each statement's session change before the next is sent on that connection.
     const guarded = options.readOnly === true || options.readOnlyTransactions === true;
     this.pipelineDepth = guarded ? 1 : Math.max(1, Math.floor(options.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH));
+    this.stalledAfterMs = stalledAfterMs(this.pipelineDepth, options.pipelineShortMs ?? SHORT_STATEMENT_MS);
     this.sharing = new SharedConnections(this.pipelineDepth, Math.max(1, options.cores ?? os.availableParallelism()));
     this.metrics = new PoolMetrics(this.clock());
     this.leakDetector = new LeakDetector(options.leakThresholdMs ?? 60_000);
@@ -285,8 +288,15 @@ export class PoolManager {
   }
 
   /** May a shared connection take more queries? Not if broken, outdated (settings) or old: it drains and goes back through giveBack. */
-  private readonly current = (connection: Connection): boolean =>
-    !connection.broken && connection.generation === this.settingsState.generation && this.clock() < connection.retireAt;
+  private readonly current = (connection: Connection): boolean => {
+    const now = this.clock();
+    return (
+      !connection.broken &&
+      connection.generation === this.settingsState.generation &&
+      now < connection.retireAt &&
+      now - connection.progressAt < this.stalledAfterMs
+    );
+  };
 
   /** Would take() hand the lane an idle connection now (take's fast path, without the health check)? */
   private idleFor(lane: Lane): boolean {
@@ -298,6 +308,7 @@ export class PoolManager {
     // Behind a query already on the wire this one cannot start before the end of the tick anyway: hold it for the
     // batch. The first on an empty pipe leaves at once (a lone caller pays nothing for the batching).
     if (connection.inFlight > 0) batchWrites(connection);
+    else connection.progressAt = this.clock();
     connection.inFlight += 1;
     try {
       return await this.execute(connection, query);
@@ -319,6 +330,9 @@ export class PoolManager {
     this.metrics.meter.change(started, 0, 1, 0);
     this.metrics.counters.queries += 1;
     const inFlight = this.limiter ? this.inUseTotal() : 0;
+    // Timed only when nothing was ahead of it on the connection: behind others, the client cannot tell its own
+    // server time (results read together look instant).
+    const alone = connection.inFlight <= 1;
     try {
       const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;
       const result =
@@ -339,9 +353,8 @@ export class PoolManager {
     } finally {
       const ended = this.clock();
       this.metrics.meter.change(ended, 0, -1, 0);
-      // Its own server time: on a pipelined connection it started when the result before it came back, if later.
-      if (query.name) this.eligibility.record(query.name, query.text, ended - Math.max(started, connection.lastResultAt));
-      connection.lastResultAt = ended;
+      if (alone && query.name) this.eligibility.record(query.name, query.text, ended - started);
+      connection.progressAt = ended;
     }
   }
 

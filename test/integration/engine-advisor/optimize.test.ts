@@ -88,6 +88,8 @@ describe.concurrent.each(TEST_SERVERS)('Optimize on the demo workload (%s)', (se
       const again = await engine.call('optimize.plan', {});
       expect(again.steps.filter((s) => s.kind === 'index' && !s.id.startsWith('index:hp_edges_'))).toEqual([]);
     },
+    // The other server's suite runs at the same time (describe.concurrent.each) and shares the two cores.
+    180_000,
   );
 
   it.sequential('rolls back the indexes it built, and refuses one it did not', async () => {

@@ -155,6 +155,28 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
     expect(pool.snapshot().counters.acquires.normal).toBe(2);
   });
 
+  it('a shared connection stuck on a lock wait takes no more queries: they go to another connection', async () => {
+    // Short: under 5 ms; stuck: no result for 100 ms (stalledAfterMs).
+    const pool = await open({ min: 3, max: 3, cores: 1, pipelineShortMs: 5 });
+    const locking = { name: 'pl_lock_row', text: 'SELECT id FROM t WHERE id = $1 FOR UPDATE' };
+    const quick = { name: 'pl_quick_too', text: 'SELECT $1::int AS n' };
+    await pool.query('normal', { text: 'INSERT INTO t VALUES (42) ON CONFLICT DO NOTHING' });
+    // Timed until each is short: on a loaded machine one execution may take longer than 5 ms.
+    for (let i = 0; i < 16; i += 1) await timeOnce(pool, { ...locking, values: [42] }, { ...quick, values: [0] });
+    const held = await pool.acquire('normal');
+    await held.query({ text: 'BEGIN' });
+    await held.query({ text: 'SELECT id FROM t WHERE id = 42 FOR UPDATE' });
+    let waiterDone = false;
+    const waiter = pool.query('normal', { ...locking, values: [42] }).then(() => (waiterDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // past stalledAfterMs with no result back
+    const answers = await Promise.all([1, 2, 3].map((n) => pool.query('normal', { ...quick, values: [n] })));
+    expect(answers.map(({ rows }) => rows[0])).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(waiterDone).toBe(false); // they did not queue behind the lock wait
+    await held.query({ text: 'ROLLBACK' });
+    held.release();
+    await waiter;
+  });
+
   it('pipelineDepth 1 and read-only pools take a connection per query', async () => {
     for (const options of [{ pipelineDepth: 1 }, { readOnly: true }]) {
       const pool = await open({ min: 1, max: 1, ...options });

@@ -66,6 +66,13 @@ describe('PipelineEligibility', () => {
     expect(eligibility.allows('s', 'SELECT 1')).toBe(true);
   });
 
+  it('reads a name again when it comes with another text', () => {
+    const eligibility = new PipelineEligibility(parser);
+    eligibility.record('s', 'SELECT 1', 0.05);
+    expect(eligibility.allows('s', 'SELECT 1')).toBe(true);
+    expect(eligibility.allows('s', 'BEGIN')).toBe(false);
+  });
+
   it('takes the threshold it is given', () => {
     const eligibility = new PipelineEligibility(parser, 100);
     eligibility.record('s', 'SELECT 1', 50);
