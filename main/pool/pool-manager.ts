@@ -330,9 +330,9 @@ export class PoolManager {
     this.metrics.meter.change(started, 0, 1, 0);
     this.metrics.counters.queries += 1;
     const inFlight = this.limiter ? this.inUseTotal() : 0;
-    // Timed only when nothing was ahead of it on the connection: behind others, the client cannot tell its own
-    // server time (results read together look instant).
-    const alone = connection.inFlight <= 1;
+    // Timed for pipelining only when nothing was ahead of it on the connection: behind others, the client cannot
+    // tell its own server time (results read together look instant). A pool that never pipelines times nothing.
+    const timed = this.pipelineDepth > 1 && connection.inFlight <= 1 && query.name !== undefined && query.name !== '';
     try {
       const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;
       const result =
@@ -353,7 +353,7 @@ export class PoolManager {
     } finally {
       const ended = this.clock();
       this.metrics.meter.change(ended, 0, -1, 0);
-      if (alone && query.name) this.eligibility.record(query.name, query.text, ended - started);
+      if (timed) this.eligibility.record(query.name!, query.text, ended - started);
       connection.progressAt = ended;
     }
   }
