@@ -1,25 +1,14 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { createElement } from 'react';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
-import { ConnectionsPage } from '../../../renderer/pages/connections-page.tsx';
 import { fieldOfError } from '../../../renderer/forms/connection-error-field.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
 import { profile } from './fixtures.ts';
-import { consoleServices, renderInConsole } from './render-console.ts';
+import { renderConnections } from './render-connections.ts';
 
 afterEach(cleanup);
 
-const storage = { kind: 'none' as const, canPersist: false, warning: null };
 const FIELD = 'Object store (L3, optional)';
-
-async function renderConnections(profiles: ConnectionProfile[], api: FakeEngineApi) {
-  api.handle('profiles.list', () => ({ profiles, secretStorage: storage }));
-  const services = consoleServices(api, 'connections');
-  await services.profiles.getState().load();
-  return renderInConsole(createElement(ConnectionsPage), services);
-}
 
 describe('the object store (L3) in the connection form', () => {
   it('puts an invalid object store error next to its field', () => {

@@ -1,25 +1,13 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { createElement } from 'react';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
-import { ConnectionsPage } from '../../../renderer/pages/connections-page.tsx';
 import { fieldOfError } from '../../../renderer/forms/connection-error-field.ts';
 import { replicaUrlsOf } from '../../../renderer/forms/replica-urls.ts';
 import { FakeEngineApi } from './fake-engine-api.ts';
 import { profile } from './fixtures.ts';
-import { consoleServices, renderInConsole } from './render-console.ts';
+import { renderConnections } from './render-connections.ts';
 
 afterEach(cleanup);
-
-const storage = { kind: 'none' as const, canPersist: false, warning: null };
-
-async function renderConnections(profiles: ConnectionProfile[], api: FakeEngineApi) {
-  api.handle('profiles.list', () => ({ profiles, secretStorage: storage }));
-  const services = consoleServices(api, 'connections');
-  await services.profiles.getState().load();
-  return renderInConsole(createElement(ConnectionsPage), services);
-}
 
 describe('read replicas in the connection form', () => {
   it('reads one URL per line, ignoring blank lines and spaces', () => {

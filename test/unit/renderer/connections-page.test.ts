@@ -1,12 +1,10 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { createElement } from 'react';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ConnectionProfile } from '../../../main/contract/profiles.ts';
-import { ConnectionsPage } from '../../../renderer/pages/connections-page.tsx';
 import { FakeEngineApi } from './fake-engine-api.ts';
 import { profile, readyStatus } from './fixtures.ts';
-import { consoleServices, renderInConsole } from './render-console.ts';
+import { renderConnections as renderWith } from './render-connections.ts';
 
 afterEach(cleanup);
 
@@ -15,13 +13,7 @@ const storage = {
   canPersist: true,
   warning: 'Your desktop has no keyring: passwords are encrypted with a hard-coded key (basic_text).',
 };
-
-async function renderConnections(profiles: ConnectionProfile[], api = new FakeEngineApi()) {
-  api.handle('profiles.list', () => ({ profiles, secretStorage: storage }));
-  const services = consoleServices(api, 'connections');
-  await services.profiles.getState().load();
-  return renderInConsole(createElement(ConnectionsPage), services);
-}
+const renderConnections = (profiles: ConnectionProfile[], api = new FakeEngineApi()) => renderWith(profiles, api, storage);
 
 describe('connections page', () => {
   it('lists saved profiles with masked URLs and shows the secret-storage warning', async () => {
