@@ -120,7 +120,7 @@ describe('profile parsing never throws anything but a WorkloadProfileError', () 
         const profile = structuredClone(VALID);
         set(profile, value);
         const error = parseOrError(stringify(profile));
-        expect(error, `${field} = ${String(value)} was accepted`).not.toBeNull();
+        expect(error, `${field} = ${JSON.stringify(value)} was accepted`).not.toBeNull();
         // The field itself, or a field inside it (a mapping given where `max` takes { query }).
         const named = error!.issues.some((i) => i.field === field || i.field.startsWith(`${field}.`) || i.field.startsWith(`${field}[`));
         expect(named, `${field} = ${JSON.stringify(value)}: ${error!.message}`).toBe(true);
