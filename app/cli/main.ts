@@ -348,6 +348,7 @@ program
   .option('--from-stat-statements', 'advisor: also run the queries and analyze from pg_stat_statements alone (needs it preloaded)')
   .option('--local', 'capacity, cpu-path: the local demo stack in --data-dir (the one `hotpath serve --local` runs)')
   .option('--data-dir <dir>', 'capacity, cpu-path: data folder of the local demo stack', defaultDataDir())
+  .option('--profile-dir <dir>', "cpu-path: write each window's V8 profile there (.cpuprofile, for a flame graph)")
   .option('--workload <demo|file>', 'capacity: the workload to ramp (default demo)')
   .addOption(new Option('--pool-size <n>', 'capacity: connections of the workload pool').argParser(positiveInt('--pool-size')))
   .option(

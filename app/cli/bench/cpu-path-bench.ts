@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { ContractError } from '../../../main/contract/api.ts';
 import type { TelemetrySnapshot } from '../../../main/contract/telemetry.ts';
@@ -20,6 +21,8 @@ export interface CpuPathBenchOptions {
   /** Seconds of each measured window. */
   seconds: number;
   runs: number;
+  /** Where to write each window's profile (`cpu-path-N.cpuprofile`, for Chrome DevTools or speedscope), if given. */
+  profileDir?: string;
 }
 
 /** Workload before the first window: the L1 fills with the demo's hot keys and the pool settles its size. */
@@ -93,6 +96,7 @@ export async function cpuPathBench(options: CpuPathBenchOptions): Promise<BenchR
       await session.post('Profiler.start');
       await sleep(options.seconds * 1000);
       const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+      if (options.profileDir !== undefined) saveProfile(options.profileDir, run, profile);
       const cpuAfter = mainThreadCpuUs();
       const cpuUs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
       windows.push(measuredWindow(profile, cpuUs, snapshots, from, Date.now()));
@@ -105,6 +109,13 @@ export async function cpuPathBench(options: CpuPathBenchOptions): Promise<BenchR
     await engine.stop();
   }
   return cpuPathTable(windows, options);
+}
+
+function saveProfile(dir: string, run: number, profile: CpuProfile): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `cpu-path-${run}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  process.stderr.write(`Profile of window ${run} written to ${file} (open it in Chrome DevTools' Performance panel or speedscope).\n`);
 }
 
 function measuredWindow(

@@ -44,6 +44,8 @@ export interface BenchOptions extends CapacityStepOptions {
   /** capacity: the stack (--local in dataDir, or --pg), the workload, and the search's steps (absent: the engine's defaults). */
   local?: boolean;
   dataDir: string;
+  /** cpu-path: where to write each window's profile. */
+  profileDir?: string;
   workload?: string;
   poolSize?: number;
 }
@@ -95,6 +97,7 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
       rate: o.rate,
       seconds: o.seconds,
       runs: o.runs,
+      ...(o.profileDir === undefined ? {} : { profileDir: o.profileDir }),
     }),
   pool: (o) =>
     o.pg
