@@ -18,9 +18,18 @@ export interface ShutdownSignalOptions {
    * 128 + the signal number instead of 0, as a shell reports an interrupted command.
    */
   interruptedIsFailure?: boolean;
+  /** Milliseconds from a fixed point; default `performance.now`, replaceable in tests. */
+  now?: () => number;
 }
 
 const DEFAULT_DEADLINE_MS = 30_000;
+
+/**
+ * A repeat of the signal this soon after the first is the same request, not an operator's second one: `timeout`
+ * and `kill -- -PGID` signal the process and its process group, so the process gets the signal twice at once, and
+ * exiting at once then would leave the local stack's servers running.
+ */
+const SAME_REQUEST_MS = 1_000;
 
 function defaultSignals(): NodeJS.Signals[] {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -30,8 +39,8 @@ function defaultSignals(): NodeJS.Signals[] {
 
 /**
  * Makes a termination signal stop the host cleanly: `stop` (which stops the stack and every process it
- * started) runs once, then the process exits 0 (1 when `stop` throws). A second signal while stopping exits at
- * once (128 + signal number), for an operator who does not want to wait; servers left behind that way are
+ * started) runs once, then the process exits 0 (1 when `stop` throws). A second signal while stopping (a second or
+ * more after the first: see SAME_REQUEST_MS) exits at once (128 + signal number), for an operator who does not want to wait; servers left behind that way are
  * cleaned up by the next start of the local stack.
  *
  * Installing a listener also takes the signal away from Node's default (immediate exit), which is what keeps
@@ -42,15 +51,19 @@ export function onShutdownSignal(stop: () => Promise<void>, options: ShutdownSig
   const signals = options.signals ?? defaultSignals();
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const now = options.now ?? (() => performance.now());
   let stopping = false;
+  let firstAt = 0;
 
   const handler = (signal: NodeJS.Signals): void => {
     if (stopping) {
+      if (now() - firstAt < SAME_REQUEST_MS) return;
       log(`${signal} again: exiting now without waiting for the shutdown to finish.`);
       exit(128 + (constants.signals[signal] ?? 0));
       return;
     }
     stopping = true;
+    firstAt = now();
     log(`${signal}: stopping (send the signal again to exit at once)...`);
     const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     const deadline = setTimeout(() => {

@@ -50,20 +50,43 @@ describe('onShutdownSignal', () => {
 
   it('a second signal while stopping exits at once without running stop again', async () => {
     let stops = 0;
+    let clock = 0;
     const exits: number[] = [];
     uninstall = onShutdownSignal(
       () => {
         stops++;
         return new Promise<void>(() => undefined);
       },
-      { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code) },
+      { signals: [SIGNAL], log: () => undefined, exit: (code) => exits.push(code), now: () => clock },
     );
 
     process.emit(SIGNAL, SIGNAL);
     await flush();
+    clock += 1_500;
     process.emit(SIGNAL, SIGNAL);
     expect(stops).toBe(1);
     expect(exits).toEqual([128 + constants.signals[SIGNAL]]);
+  });
+
+  it('the same signal twice at once (timeout signals the process and its group) is one request to stop', async () => {
+    let clock = 0;
+    const exits: number[] = [];
+    let finish!: () => void;
+    uninstall = onShutdownSignal(() => new Promise<void>((resolve) => (finish = resolve)), {
+      signals: [SIGNAL],
+      log: () => undefined,
+      exit: (code) => exits.push(code),
+      now: () => clock,
+    });
+
+    process.emit(SIGNAL, SIGNAL);
+    clock += 5;
+    process.emit(SIGNAL, SIGNAL);
+    await flush();
+    expect(exits).toEqual([]);
+    finish();
+    await flush();
+    expect(exits).toEqual([0]);
   });
 
   it('uninstalling removes the handlers', () => {
