@@ -372,6 +372,11 @@ program
     `capacity: seconds after each rate change that are not judged (default ${CAPACITY_DEFAULTS.settleSeconds})`,
     nonNegativeInt('--settle-seconds'),
   )
+  .option(
+    '--warmup-max-seconds <n>',
+    `capacity: longest the cache warms at the start rate before the first step, until its hit rate is steady; 0 skips it (default ${CAPACITY_DEFAULTS.warmupMaxSeconds})`,
+    nonNegativeInt('--warmup-max-seconds'),
+  )
   .action(async (suites: string[], options) => {
     const { bench } = await import('./commands/bench.ts');
     await bench(suites, options);

@@ -4,7 +4,9 @@ import { sloIdSchema, sloSecondSchema } from './slo.ts';
 /**
  * Defaults of a capacity search. The window is the seed's "sustained": 5 minutes (issue 19); settling skips the
  * seconds right after a rate change, when the backlog of the old rate drains and the cache and pool adapt; the
- * steps span the seed's goal (10,000 requests/s) and its stretch goal (20,000) in ten steps.
+ * steps span the seed's goal (10,000 requests/s) and its stretch goal (20,000) in ten steps. Before the first step
+ * the cache warms at the start rate until its hit rate is steady, for at most `warmupMaxSeconds` (0: no warm-up;
+ * main/engine/capacity-warmup.ts).
  */
 export const CAPACITY_DEFAULTS = {
   startRate: 2_000,
@@ -12,6 +14,7 @@ export const CAPACITY_DEFAULTS = {
   maxRate: 20_000,
   windowSeconds: 300,
   settleSeconds: 30,
+  warmupMaxSeconds: 600,
 } as const;
 
 /** The judge keeps 15 minutes of seconds: no window can be longer. */
@@ -28,6 +31,7 @@ export const capacityParamsSchema = z
     maxRate: rate.default(CAPACITY_DEFAULTS.maxRate),
     windowSeconds: z.number().int().min(1).max(CAPACITY_MAX_WINDOW_SECONDS).default(CAPACITY_DEFAULTS.windowSeconds),
     settleSeconds: z.number().int().min(0).max(3_600).default(CAPACITY_DEFAULTS.settleSeconds),
+    warmupMaxSeconds: z.number().int().min(0).max(3_600).default(CAPACITY_DEFAULTS.warmupMaxSeconds),
     confirm: z.literal(true, 'a capacity search drives the load up: it needs confirm: true'),
   })
   .strict()
@@ -61,6 +65,16 @@ export const capacityStepSchema = z.object({
 });
 export type CapacityStep = z.infer<typeof capacityStepSchema>;
 
+/** The cache's warm-up before the first step (main/engine/capacity-warmup.ts). */
+export const capacityWarmupSchema = z.object({
+  seconds: z.number().int().nonnegative(),
+  /** The cached reads' hit rate over the warm-up's last 30 s; null when none was read yet. */
+  hitRate: z.number().min(0).max(1).nullable(),
+  /** False when the warm-up ran out of time (or was cancelled) with the hit rate still rising. */
+  steady: z.boolean(),
+});
+export type CapacityWarmup = z.infer<typeof capacityWarmupSchema>;
+
 export const capacityResultSchema = z.object({
   params: z.object({
     startRate: z.number(),
@@ -68,7 +82,10 @@ export const capacityResultSchema = z.object({
     maxRate: z.number(),
     windowSeconds: z.number(),
     settleSeconds: z.number(),
+    warmupMaxSeconds: z.number(),
   }),
+  /** Null when the workload read nothing through the cache (nothing to warm) or the search was told not to warm it. */
+  warmup: capacityWarmupSchema.nullable(),
   steps: z.array(capacityStepSchema),
   /** The highest rate whose step passed: all eight held over a full window; null when the first step failed. */
   highestPassingRate: z.number().nullable(),
@@ -96,6 +113,7 @@ export const capacityStatusSchema = z.object({
     maxRate: z.number(),
     windowSeconds: z.number(),
     settleSeconds: z.number(),
+    warmupMaxSeconds: z.number(),
   }),
   /** The last search that ended since the engine started (null before one). */
   last: capacityResultSchema.nullable(),

@@ -6,9 +6,11 @@ import {
   type CapacityResult,
   type CapacityStatus,
   type CapacityStep,
+  type CapacityWarmup,
 } from '../contract/capacity.ts';
 import { SLO_DEFINITIONS, type SloMetricReport } from '../contract/slo.ts';
 import { capacityRates, stepGraceSeconds, stepVerdict } from './capacity-steps.ts';
+import type { CacheWarmth } from './capacity-warmup.ts';
 
 /** What a capacity search needs of the engine: the workload's rate, the eight verdicts, the engine's seconds. */
 export interface CapacityProbe {
@@ -19,6 +21,8 @@ export interface CapacityProbe {
   setRate(rate: number): void;
   /** The eight metrics over `windowSeconds` after `sinceAt`, throughput judged against `rate`; and the mean achieved rate. */
   judge(windowSeconds: number, sinceAt: number, rate: number): { metrics: SloMetricReport[]; achievedRate: number | null };
+  /** The cache's warmth over the seconds after `sinceAt` (see capacity-warmup.ts). */
+  cacheWarmth(sinceAt: number): CacheWarmth;
   /** Resolves after the engine's next judged second, or at once when `signal` aborts. */
   nextSecond(signal: AbortSignal): Promise<void>;
   progress(phase: string, message: string, done: number, total: number): void;
@@ -87,10 +91,16 @@ export async function search(
   const startedAt = probe.now();
   let ended: CapacityResult['ended'] = 'max-rate-passed';
   const outOfTimeAfter = params.windowSeconds + stepGraceSeconds(params.windowSeconds);
+  let warmup: CapacityWarmup | null;
   try {
+    warmup = await warmCache(rates[0]!, params.warmupMaxSeconds, probe, signal);
     for (const [index, rate] of rates.entries()) {
+      if (signal.aborted || probe.rate() === null) {
+        ended = signal.aborted ? 'cancelled' : 'workload-gone';
+        break;
+      }
       const label = `Step ${index + 1}/${rates.length} at ${perSecond(rate)}`;
-      probe.setRate(rate);
+      if (probe.rate() !== rate) probe.setRate(rate);
       const sinceAt = probe.now() + params.settleSeconds * 1000;
       let secondsAfterSettle = 0;
       let step: CapacityStep | null = null;
@@ -143,7 +153,9 @@ export async function search(
       maxRate: params.maxRate,
       windowSeconds: params.windowSeconds,
       settleSeconds: params.settleSeconds,
+      warmupMaxSeconds: params.warmupMaxSeconds,
     },
+    warmup,
     steps,
     highestPassingRate,
     ended,
@@ -153,6 +165,34 @@ export async function search(
     startedAt,
     endedAt: probe.now(),
   };
+}
+
+/**
+ * Runs the workload at the first step's rate until the cache's hit rate is steady (capacity-warmup.ts), at most
+ * `maxSeconds`; null when the workload reads nothing through the cache. The steps start after it.
+ */
+async function warmCache(rate: number, maxSeconds: number, probe: CapacityProbe, signal: AbortSignal): Promise<CapacityWarmup | null> {
+  if (maxSeconds === 0) return null;
+  probe.setRate(rate);
+  const sinceAt = probe.now();
+  let warmth: CacheWarmth = { state: 'warming', hitRate: null, rise: null };
+  let seconds = 0;
+  while (seconds < maxSeconds) {
+    await probe.nextSecond(signal);
+    if (signal.aborted || probe.rate() === null) break;
+    seconds += 1;
+    warmth = probe.cacheWarmth(sinceAt);
+    if (warmth.state !== 'warming') break;
+    probe.progress('warmup', warmupLine(rate, seconds, maxSeconds, warmth), 0, 1);
+  }
+  if (warmth.state === 'no-cache') return null;
+  return { seconds, hitRate: warmth.hitRate, steady: warmth.state === 'steady' };
+}
+
+function warmupLine(rate: number, seconds: number, maxSeconds: number, warmth: Extract<CacheWarmth, { state: 'warming' }>): string {
+  const hitRate = warmth.hitRate === null ? '' : `: hit rate ${(warmth.hitRate * 100).toFixed(1)}%`;
+  const rise = warmth.rise === null ? '' : `, ${warmth.rise >= 0 ? '+' : ''}${(warmth.rise * 100).toFixed(1)} points in the last 30 s`;
+  return `Warming the cache at ${perSecond(rate)} until its hit rate is steady (${seconds} s of at most ${maxSeconds} s)${hitRate}${rise}`;
 }
 
 /** One line per finished step, for progress and logs. */

@@ -22,6 +22,15 @@ export function capacityHeadline(result: CapacityResult): string {
   return `Capacity: all eight held at ${atLeast}${formatRate(result.highestPassingRate)}`;
 }
 
+/** How the cache warmed before the first step; null when the workload read nothing through it. */
+export function describeWarmup(result: CapacityResult): string | null {
+  const warmup = result.warmup;
+  if (!warmup) return null;
+  const hitRate = warmup.hitRate === null ? '' : ` to a hit rate of ${formatShare(warmup.hitRate)}`;
+  const how = warmup.steady ? 'until its hit rate was steady' : 'and its hit rate was still rising when the warm-up ran out of time';
+  return `First the cache warmed for ${formatDuration(warmup.seconds * 1000)} at ${formatRate(result.params.startRate)}${hitRate}, ${how}.`;
+}
+
 export const ENDED_TEXT: Record<CapacityResult['ended'], string> = {
   'step-failed': 'The search stopped at the first step that failed a metric.',
   'max-rate-passed': 'Every step passed up to the highest rate tried.',
@@ -33,9 +42,11 @@ export const ENDED_TEXT: Record<CapacityResult['ended'], string> = {
 /** What the confirmation says a search with the engine's defaults will do, and for how long at most. */
 export function describePlan(defaults: CapacityStatus['defaults'], currentRate: number): string {
   const steps = Math.floor((defaults.maxRate - defaults.startRate) / defaults.step + 1e-9) + 1;
-  const longest = steps * (defaults.settleSeconds + defaults.windowSeconds) * 1000;
+  const longest = (defaults.warmupMaxSeconds + steps * (defaults.settleSeconds + defaults.windowSeconds)) * 1000;
   return (
-    `The workload's rate goes from ${formatRate(defaults.startRate)} up to ${formatRate(defaults.maxRate)}, ` +
+    `First the cache warms at ${formatRate(defaults.startRate)} until its hit rate is steady (at most ` +
+    `${formatDuration(defaults.warmupMaxSeconds * 1000)}). ` +
+    `Then the workload's rate goes from ${formatRate(defaults.startRate)} up to ${formatRate(defaults.maxRate)}, ` +
     `${formatRate(defaults.step)} more each step. Each step settles for ${defaults.settleSeconds} s, then must hold all ` +
     `eight success metrics for ${formatDuration(defaults.windowSeconds * 1000)}; the search stops at the first step that ` +
     `fails one, and the workload goes back to ${formatRate(currentRate)}. Your database and this machine run under ` +

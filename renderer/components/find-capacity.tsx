@@ -3,7 +3,7 @@ import type { CapacityResult, CapacityStatus } from '../../main/contract/capacit
 import { useEngineStatus, useServices, useTaskProgress } from '../app/console-context.ts';
 import { formatRate } from '../format/units.ts';
 import { toError } from '../state/to-error.ts';
-import { capacityHeadline, describeFailure, describePlan, ENDED_TEXT } from './capacity-view.ts';
+import { capacityHeadline, describeFailure, describePlan, describeWarmup, ENDED_TEXT } from './capacity-view.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { EngineErrorText } from './engine-error-text.tsx';
 import { ProgressBar } from './progress-bar.tsx';
@@ -186,6 +186,7 @@ export function FindCapacity() {
           }
         >
           <StepsTable result={result} />
+          {describeWarmup(result) && <p className="field__help">{describeWarmup(result)}</p>}
           <p className="field__help">{ENDED_TEXT[result.ended]}</p>
           <p className="field__help">
             Throughput is judged against each step&apos;s own rate (90% of it served every second, nothing shed). The seed&apos;s goal of

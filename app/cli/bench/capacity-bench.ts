@@ -5,6 +5,7 @@ import {
   describeCapacityFailure,
   type CapacityParams,
   type CapacityResult,
+  type CapacityWarmup,
 } from '../../../main/contract/capacity.ts';
 import { describeZodError } from '../../../main/contract/command-dispatcher.ts';
 import { Engine } from '../../../main/engine/index.ts';
@@ -25,7 +26,9 @@ export interface CapacityBenchOptions {
 }
 
 /** The search's steps, as `capacity.start` takes them; absent: the engine's defaults (CAPACITY_DEFAULTS). */
-export type CapacityStepOptions = Partial<Pick<CapacityParams, 'startRate' | 'step' | 'maxRate' | 'windowSeconds' | 'settleSeconds'>>;
+export type CapacityStepOptions = Partial<
+  Pick<CapacityParams, 'startRate' | 'step' | 'maxRate' | 'windowSeconds' | 'settleSeconds' | 'warmupMaxSeconds'>
+>;
 
 /**
  * `hotpath bench capacity`: the console's "Find capacity" as a benchmark. Runs the engine in this process on the
@@ -44,6 +47,7 @@ export async function capacityBench(options: CapacityBenchOptions & CapacityStep
     ...(options.maxRate === undefined ? {} : { maxRate: options.maxRate }),
     ...(options.windowSeconds === undefined ? {} : { windowSeconds: options.windowSeconds }),
     ...(options.settleSeconds === undefined ? {} : { settleSeconds: options.settleSeconds }),
+    ...(options.warmupMaxSeconds === undefined ? {} : { warmupMaxSeconds: options.warmupMaxSeconds }),
     confirm: true as const,
   };
   // Checked before a stack starts: a step that cannot work is refused in a second, not after the seeding.
@@ -65,7 +69,7 @@ export async function capacityBench(options: CapacityBenchOptions & CapacityStep
       await connectWithPasswords(engine, { pg: options.pg! }, environmentPasswords);
     }
     const profile = options.workload === 'demo' ? 'demo' : path.resolve(options.workload);
-    // The workload starts at the first step's rate, so the first settle time is also its warm-up.
+    // The workload starts at the first step's rate, at which the search warms the cache before its first step.
     await engine.call('workload.start', { profile, rate: checked.data.startRate });
     // Interrupted while the stack started: there is no search to cancel, so none begins.
     if (signals.interrupted()) throw new ContractError('cancelled', 'bench capacity was interrupted before the search began.');
@@ -107,6 +111,12 @@ const ENDED: Record<CapacityResult['ended'], string> = {
   'engine-stopping': 'the engine stopped',
 };
 
+function warmupNote(warmup: CapacityWarmup, rate: number): string {
+  const hitRate = warmup.hitRate === null ? '' : ` to a hit rate of ${(warmup.hitRate * 100).toFixed(1)}%`;
+  const how = warmup.steady ? 'steady' : 'still rising when the warm-up ran out of time';
+  return `the cache warmed for ${warmup.seconds} s at ${rate.toLocaleString('en')} req/s before the first step${hitRate} (${how})`;
+}
+
 /** One row per step; the engine's result is the JSON. */
 export function capacityTable(result: CapacityResult, options: CapacityBenchOptions & CapacityStepOptions): BenchResult {
   const p = result.params;
@@ -127,10 +137,11 @@ export function capacityTable(result: CapacityResult, options: CapacityBenchOpti
       options.local ? '--local' : '--pg URL',
       `--workload ${options.workload}`,
       `--start-rate ${p.startRate} --step ${p.step} --max-rate ${p.maxRate}`,
-      `--window-seconds ${p.windowSeconds} --settle-seconds ${p.settleSeconds}`,
+      `--window-seconds ${p.windowSeconds} --settle-seconds ${p.settleSeconds} --warmup-max-seconds ${p.warmupMaxSeconds}`,
       ...(options.poolSize === undefined ? [] : [`--pool-size ${options.poolSize}`]),
     ].join(' '),
     notes: [
+      ...(result.warmup === null ? [] : [warmupNote(result.warmup, p.startRate)]),
       `each step: ${p.settleSeconds} s settling after the rate change, then all eight metrics judged each second; it passes after ${p.windowSeconds} s of all passing, fails at the first failed second`,
       `throughput is judged against each step's own rate (≥ 90% of it completed each second, nothing shed); the seed's goal is > ${result.throughputGoal.toLocaleString('en')} req/s: ${result.meetsThroughputGoal ? 'met' : 'not met'}`,
       ...(result.restoredRate === null

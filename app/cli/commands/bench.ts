@@ -87,6 +87,7 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
       ...(o.maxRate === undefined ? {} : { maxRate: o.maxRate }),
       ...(o.windowSeconds === undefined ? {} : { windowSeconds: o.windowSeconds }),
       ...(o.settleSeconds === undefined ? {} : { settleSeconds: o.settleSeconds }),
+      ...(o.warmupMaxSeconds === undefined ? {} : { warmupMaxSeconds: o.warmupMaxSeconds }),
     }),
   // The engine thread's CPU per request by part of the path, profiled in this process: a minute or more, so not part of `all`.
   'cpu-path': (o) =>

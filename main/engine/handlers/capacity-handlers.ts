@@ -2,6 +2,7 @@ import type { SloWindowSeconds } from '../../contract/slo.ts';
 import type { SloJudge } from '../../slo/index.ts';
 import { CapacityRunner, type CapacityProbe } from '../capacity-runner.ts';
 import { judgeServed } from '../capacity-steps.ts';
+import { cacheWarmth, WARMUP_WINDOW_SECONDS } from '../capacity-warmup.ts';
 import type { EngineContext, HandlerGroup } from './engine-context.ts';
 
 type CapacityCommands = 'capacity.start' | 'capacity.cancel' | 'capacity.status';
@@ -45,6 +46,10 @@ function probe(ctx: EngineContext, judge: SloJudge): CapacityProbe {
         achievedRate: served.achievedRate,
       };
     },
+    cacheWarmth: (sinceAt) =>
+      ctx.connected()?.cache && current()?.profile.templates.some((t) => t.cache)
+        ? cacheWarmth(ctx.history.recent(2 * WARMUP_WINDOW_SECONDS), sinceAt)
+        : { state: 'no-cache' },
     nextSecond: (signal) =>
       new Promise<void>((resolve) => {
         const done = () => {

@@ -50,8 +50,11 @@ describe('the capacity search (pg15)', () => {
       maxRate: 100_000,
       windowSeconds: 3,
       settleSeconds: 1,
+      // A few seconds of warm-up, cut short: its reading of the cache, not a steady hit rate.
+      warmupMaxSeconds: 3,
       confirm: true,
     });
+    expect(result.warmup).toMatchObject({ seconds: 3, steady: false, hitRate: expect.any(Number) });
     expect(result.ended).toBe('step-failed');
     expect(result.steps.length).toBeGreaterThanOrEqual(1);
     const last = result.steps.at(-1)!;
@@ -76,6 +79,7 @@ describe('the capacity search (pg15)', () => {
       maxRate: 100,
       windowSeconds: 900,
       settleSeconds: 3_600,
+      warmupMaxSeconds: 0,
       confirm: true,
     });
     await waitFor('the search to start', async () => ((await engine.call('capacity.status', {})).running ? true : undefined));

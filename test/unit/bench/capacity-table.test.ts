@@ -4,7 +4,8 @@ import { capacityTable } from '../../../app/cli/bench/capacity-bench.ts';
 import { formatBenchTable } from '../../../app/cli/bench/print-bench.ts';
 
 const result: CapacityResult = {
-  params: { startRate: 2_000, step: 2_000, maxRate: 20_000, windowSeconds: 300, settleSeconds: 30 },
+  params: { startRate: 2_000, step: 2_000, maxRate: 20_000, windowSeconds: 300, settleSeconds: 30, warmupMaxSeconds: 600 },
+  warmup: { seconds: 95, hitRate: 0.912, steady: true },
   steps: [
     { rate: 2_000, achievedRate: 1_998.4, verdict: 'pass', secondsJudged: 300, failures: [] },
     {
@@ -48,9 +49,12 @@ describe('bench capacity table', () => {
       },
     ]);
     expect(table.command).toBe(
-      'hotpath bench capacity --local --workload demo --start-rate 2000 --step 2000 --max-rate 20000 --window-seconds 300 --settle-seconds 30',
+      'hotpath bench capacity --local --workload demo --start-rate 2000 --step 2000 --max-rate 20000 --window-seconds 300 --settle-seconds 30 --warmup-max-seconds 600',
     );
     expect(table.json).toBe(result);
     expect(formatBenchTable(table)).toContain('note: throughput is judged against each step');
+    expect(formatBenchTable(table)).toContain(
+      'note: the cache warmed for 95 s at 2,000 req/s before the first step to a hit rate of 91.2% (steady)',
+    );
   });
 });

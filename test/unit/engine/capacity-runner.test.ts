@@ -4,6 +4,7 @@ import { SLO_DEFINITIONS, type SloMetricReport, type SloVerdict } from '../../..
 import type { TelemetrySnapshot } from '../../../main/contract/telemetry.ts';
 import { CapacityRunner, search, type CapacityProbe } from '../../../main/engine/capacity-runner.ts';
 import { capacityRates, judgeServed, stepVerdict } from '../../../main/engine/capacity-steps.ts';
+import type { CacheWarmth } from '../../../main/engine/capacity-warmup.ts';
 import { errorOf } from '../../support/error-of.ts';
 
 function metric(id: SloMetricReport['id'], verdict: SloVerdict, secondsIn = 0): SloMetricReport {
@@ -21,7 +22,14 @@ function metrics(verdict: SloVerdict, secondsIn: number, overrides: Partial<Reco
  * A stack whose engine ticks once per nextSecond (the clock moves 1 s), where every metric holds below `breaksAt`
  * requests/s and p99 fails at and above it; `gone` stops the workload at that tick.
  */
-function fakeStack(options: { rate: number; breaksAt: number; goneAtTick?: number; onTick?: (tick: number) => void }) {
+function fakeStack(options: {
+  rate: number;
+  breaksAt: number;
+  goneAtTick?: number;
+  onTick?: (tick: number) => void;
+  /** The cache's warmth at each tick; default: no cache. */
+  warmth?: (tick: number) => CacheWarmth;
+}) {
   let now = 1_000_000;
   let tick = 0;
   let rate: number | null = options.rate;
@@ -41,6 +49,7 @@ function fakeStack(options: { rate: number; breaksAt: number; goneAtTick?: numbe
         achievedRate: stepRate,
       };
     },
+    cacheWarmth: () => options.warmth?.(tick) ?? { state: 'no-cache' },
     nextSecond: async () => {
       now += 1000;
       tick += 1;
@@ -141,6 +150,42 @@ describe('search', () => {
     expect(result).toMatchObject({ highestPassingRate: 200, ended: 'step-failed', restoredRate: 42, meetsThroughputGoal: false });
     expect(rates).toEqual([100, 200, 300, 42]);
     expect(probe.rate()).toBe(42);
+  });
+
+  it('warms the cache at the first rate until its hit rate is steady, then judges the steps', async () => {
+    const judgedAfter: number[] = [];
+    const { probe, rates } = fakeStack({
+      rate: 42,
+      breaksAt: 300,
+      warmth: (tick) => (tick < 40 ? { state: 'warming', hitRate: tick / 100, rise: 0.05 } : { state: 'steady', hitRate: 0.9 }),
+    });
+    const judge = probe.judge;
+    probe.judge = (windowSeconds, sinceAt, rate) => {
+      judgedAfter.push(sinceAt);
+      return judge(windowSeconds, sinceAt, rate);
+    };
+    const started = probe.now();
+    const result = await search(params(), probe, new AbortController().signal, 42);
+    expect(result.warmup).toEqual({ seconds: 40, hitRate: 0.9, steady: true });
+    expect(rates).toEqual([100, 200, 300, 42]);
+    // The first step settles after the warm-up, not from the search's start.
+    expect(Math.min(...judgedAfter)).toBe(started + (40 + 2) * 1000);
+    expect(result.highestPassingRate).toBe(200);
+  });
+
+  it('gives the warm-up at most warmupMaxSeconds, and says the hit rate was still rising', async () => {
+    const { probe } = fakeStack({ rate: 42, breaksAt: 200, warmth: () => ({ state: 'warming', hitRate: 0.5, rise: 0.02 }) });
+    const result = await search(params({ warmupMaxSeconds: 120 }), probe, new AbortController().signal, 42);
+    expect(result.warmup).toEqual({ seconds: 120, hitRate: 0.5, steady: false });
+    expect(result.steps.map((s) => s.rate)).toEqual([100, 200]);
+  });
+
+  it('does not warm with warmupMaxSeconds 0', async () => {
+    let asked = 0;
+    const { probe } = fakeStack({ rate: 42, breaksAt: 200, warmth: () => (asked++, { state: 'warming', hitRate: 0.5, rise: 0.02 }) });
+    const result = await search(params({ warmupMaxSeconds: 0 }), probe, new AbortController().signal, 42);
+    expect(result.warmup).toBeNull();
+    expect(asked).toBe(0);
   });
 
   it('passes every step up to the max rate when nothing breaks', async () => {

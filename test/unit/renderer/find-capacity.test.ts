@@ -10,10 +10,18 @@ import { consoleServices, renderInConsole } from './render-console.ts';
 
 afterEach(cleanup);
 
-const defaults: CapacityStatus['defaults'] = { startRate: 2_000, step: 2_000, maxRate: 20_000, windowSeconds: 300, settleSeconds: 30 };
+const defaults: CapacityStatus['defaults'] = {
+  startRate: 2_000,
+  step: 2_000,
+  maxRate: 20_000,
+  windowSeconds: 300,
+  settleSeconds: 30,
+  warmupMaxSeconds: 600,
+};
 
 const result: CapacityResult = {
   params: { ...defaults, maxRate: 6_000 },
+  warmup: { seconds: 95, hitRate: 0.912, steady: true },
   steps: [
     { rate: 2_000, achievedRate: 1_998, verdict: 'pass', secondsJudged: 300, failures: [] },
     {
@@ -61,6 +69,7 @@ describe('Find capacity', () => {
     const { services } = render();
     fireEvent.click(screen.getByRole('button', { name: 'Find capacity' }));
     const confirm = await screen.findByRole('dialog', { name: 'Find capacity' });
+    expect(confirm.textContent).toContain('First the cache warms at 2,000 req/s until its hit rate is steady (at most 10 min 0 s)');
     expect(confirm.textContent).toContain('2,000 req/s up to 20,000 req/s');
     expect(confirm.textContent).toContain('goes back to 500 req/s');
     expect(api.callsOf('capacity.start')).toEqual([]);
@@ -80,5 +89,8 @@ describe('Find capacity', () => {
     const rows = within(done).getAllByRole('row');
     expect(rows).toHaveLength(3);
     expect(rows[2]!.textContent).toContain('p99 latency 230 ms (< 100 ms)');
+    expect(done.textContent).toContain(
+      'First the cache warmed for 1 min 35 s at 2,000 req/s to a hit rate of 91.2%, until its hit rate was steady.',
+    );
   });
 });
