@@ -68,7 +68,7 @@ export type CapacityStep = z.infer<typeof capacityStepSchema>;
 /** The cache's warm-up before the first step (main/engine/capacity-warmup.ts). */
 export const capacityWarmupSchema = z.object({
   seconds: z.number().int().nonnegative(),
-  /** The cached reads' hit rate over the warm-up's last 30 s; null when none was read yet. */
+  /** The cached reads' hit rate over the warm-up's last minute; null when none was read yet. */
   hitRate: z.number().min(0).max(1).nullable(),
   /** False when the warm-up ran out of time (or was cancelled) with the hit rate still rising. */
   steady: z.boolean(),

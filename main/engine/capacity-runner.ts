@@ -191,7 +191,7 @@ async function warmCache(rate: number, maxSeconds: number, probe: CapacityProbe,
 
 function warmupLine(rate: number, seconds: number, maxSeconds: number, warmth: Extract<CacheWarmth, { state: 'warming' }>): string {
   const hitRate = warmth.hitRate === null ? '' : `: hit rate ${(warmth.hitRate * 100).toFixed(1)}%`;
-  const rise = warmth.rise === null ? '' : `, ${warmth.rise >= 0 ? '+' : ''}${(warmth.rise * 100).toFixed(1)} points in the last 30 s`;
+  const rise = warmth.rise === null ? '' : `, ${warmth.rise >= 0 ? '+' : ''}${(warmth.rise * 100).toFixed(1)} points in the last minute`;
   return `Warming the cache at ${perSecond(rate)} until its hit rate is steady (${seconds} s of at most ${maxSeconds} s)${hitRate}${rise}`;
 }
 

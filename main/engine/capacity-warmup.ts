@@ -12,12 +12,13 @@ import type { TelemetrySnapshot } from '../contract/telemetry.ts';
  * the hit rate is steady: a cache whose steady hit rate is below the goal still fails.
  */
 
-/** Seconds of each of the two windows compared: enough reads at any rate a search starts at for a stable figure. */
-export const WARMUP_WINDOW_SECONDS = 30;
+/** Seconds of each of the two windows compared: a minute, the judge's shortest window. */
+export const WARMUP_WINDOW_SECONDS = 60;
 
 /**
- * A rise below one point of hit rate per window counts as steady. The demo's Zipf-popular reads rise by 5–10 points
- * a window at first and by under a point once the popular keys are all cached (README, "demo cache, minute by minute").
+ * A rise below one point of hit rate per minute counts as steady. At 1,000 req/s the demo's Zipf-popular reads rose
+ * from 64% to 81% in the first five minutes, still 2 points a minute at the end (a first try with 30 s windows called
+ * that steady); README, "demo cache, minute by minute", has the whole curve.
  */
 export const WARMUP_RISE = 0.01;
 
