@@ -8,6 +8,10 @@ export interface QueryConfig {
   name?: string;
   text: string;
   values?: unknown[];
+  /** Rows as arrays of values in column order, not objects keyed by column name. */
+  rowMode?: 'array';
+  /** How each column's text becomes a value (default: pg's parsers: numbers, Dates, JSON…). */
+  types?: pg.CustomTypesConfig;
 }
 
 export interface CallOptions {
