@@ -2,7 +2,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import { AcquireQueue, type Pending } from './acquire-queue.ts';
 import { Gradient2Limit } from './adaptive-limit.ts';
-import { withStartupOptions, type Connection } from './connection.ts';
+import type { Connection } from './connection.ts';
 import {
   DEFAULT_LANE_POLICY,
   laneCaps,
@@ -16,17 +16,18 @@ import {
 } from './lanes.ts';
 import { LeakDetector, type LeakReport } from './leak-detector.ts';
 import { PoolError, isConnectionError } from './pool-errors.ts';
-import { acquireTimeoutError, describeTarget } from './pool-messages.ts';
+import { acquireTimeoutError } from './pool-messages.ts';
 import { PoolMetrics, type PoolSnapshot } from './pool-metrics.ts';
 import { PoolConnections } from './pool-connections.ts';
-import { computePoolSize, probePoolSize, readConnectionFacts, type PoolSize } from './pool-sizing.ts';
-import { SettingsState } from './settings-state.ts';
-import { cancellable, withDeadline } from './cancellable.ts';
+import { probePoolSize, type PoolSize } from './pool-sizing.ts';
+import { connectionConfigFor, connectionOptionsFor, openFirstConnection, warmMinimum } from './pool-startup.ts';
+import type { SettingsState } from './settings-state.ts';
+import { withDeadline } from './cancellable.ts';
 import { PooledConnection, type CallOptions, type QueryConfig } from './pooled-connection.ts';
-import { batchWrites, DEFAULT_PIPELINE_DEPTH, SharedConnections, stalledAfterMs } from './pipelining.ts';
-import { PipelineEligibility, SHORT_STATEMENT_MS } from './pipeline-eligibility.ts';
+import { PipelineEligibility } from './pipeline-eligibility.ts';
+import { pipelineDepthOf, SharedPath } from './shared-path.ts';
+import { StatementRunner } from './statement-runner.ts';
 import { loadSqlParser } from '../sql/pg-parser.ts';
-import { inReadOnlyTransaction, sessionChangedError } from './read-only-guard.ts';
 import type { SessionSettings } from './session-settings.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
 
@@ -39,7 +40,8 @@ const SETTLE_LIMIT_MS = 5_000;
  * itself (not a pg.Pool) so that waiting order, metrics and health are its own.
  *
  * This file hands connections to callers (the hot path) and owns sizing and settings; the connections' own
- * lifecycle is in pool-connections.ts and the callers that wait are in acquire-queue.ts.
+ * lifecycle is in pool-connections.ts, the callers that wait are in acquire-queue.ts, and pipelined queries
+ * (several callers on one connection) go through shared-path.ts.
  */
 export class PoolManager {
   readonly role: 'primary' | 'replica';
@@ -62,52 +64,29 @@ export class PoolManager {
   private settingsState!: SettingsState;
   private closed = false;
   private housekeeping: NodeJS.Timeout | undefined;
-  /** Most queries in flight on one connection (1 = no pipelining; see pipelining.ts). */
-  private readonly pipelineDepth: number;
-  private readonly sharing: SharedConnections;
-  /** A shared connection without progress this long takes no more queries (see `stalledAfterMs` in pipelining.ts). */
-  private readonly stalledAfterMs: number;
-  /** Which statements are pipelined: their kind (PostgreSQL's parser) and their recent server time. */
-  private eligibility!: PipelineEligibility;
+  /** Runs each statement (metrics, cancel, read-only guard); made once the pool has read the server. */
+  private runner!: StatementRunner;
+  /** Pipelined queries: several callers' one-shot statements in flight on one connection. */
+  private shared!: SharedPath;
 
   private constructor(private readonly options: PoolManagerOptions) {
     this.role = options.role ?? 'primary';
     this.clock = options.clock ?? (() => performance.now());
     this.policy = { ...DEFAULT_LANE_POLICY, ...options.lanes };
-    // A read-only pool checks each statement's session change before the next is sent on that connection.
-    const guarded = options.readOnly === true || options.readOnlyTransactions === true;
-    this.pipelineDepth = guarded ? 1 : Math.max(1, Math.floor(options.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH));
-    this.stalledAfterMs = stalledAfterMs(this.pipelineDepth, options.pipelineShortMs ?? SHORT_STATEMENT_MS);
-    this.sharing = new SharedConnections(this.pipelineDepth, Math.max(1, options.cores ?? os.availableParallelism()));
     this.metrics = new PoolMetrics(this.clock());
     this.leakDetector = new LeakDetector(options.leakThresholdMs ?? 60_000);
-    const startup = options.readOnly ? ['default_transaction_read_only=on'] : [];
-    this.connectionConfig = {
-      ...withStartupOptions(options.connection, startup),
-      application_name: options.applicationName ?? options.connection.application_name ?? `hotpath-pool-${options.role ?? 'primary'}`,
-      connectionTimeoutMillis: options.connection.connectionTimeoutMillis ?? Math.min(10_000, this.acquireTimeoutMs),
-    };
+    this.connectionConfig = connectionConfigFor(options, this.acquireTimeoutMs);
     this.waiters = new AcquireQueue(this.policy, this.acquireTimeoutMs, this.metrics, {
       clock: this.clock,
       timeoutError: (lane, timeoutMs) => this.timeoutError(lane, timeoutMs),
       pump: () => this.pump(),
     });
     this.queue = this.waiters.lanes;
-    this.lifecycle = new PoolConnections(
-      {
-        config: this.connectionConfig,
-        maxLifetimeMs: options.maxLifetimeMs ?? 1_800_000,
-        ...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
-        ...(options.readOnlyTransactions !== undefined ? { readOnlyTransactions: options.readOnlyTransactions } : {}),
-      },
-      this.clock,
-      this.metrics,
-      {
-        settings: () => this.settingsState,
-        ready: (connection) => this.toIdle(connection),
-        changed: () => this.pump(),
-      },
-    );
+    this.lifecycle = new PoolConnections(connectionOptionsFor(options, this.connectionConfig), this.clock, this.metrics, {
+      settings: () => this.settingsState,
+      ready: (connection) => this.toIdle(connection),
+      changed: () => this.pump(),
+    });
     this.connections = this.lifecycle.all;
     this.idle = this.lifecycle.idle;
   }
@@ -124,32 +103,25 @@ export class PoolManager {
   }
 
   private async start(): Promise<void> {
-    this.eligibility = new PipelineEligibility(await loadSqlParser(), this.options.pipelineShortMs);
-    const first = await this.lifecycle.connect().catch((error: Error) => {
-      throw new PoolError(
-        'server-unavailable',
-        `Could not connect to PostgreSQL at ${describeTarget(this.connectionConfig)}: ${error.message}.`,
-        'Check that the server is running and that the URL, user and password are right.',
-        { cause: error },
-      );
+    // Which statements are pipelined: their kind (PostgreSQL's parser) and their recent server time.
+    const eligibility = new PipelineEligibility(await loadSqlParser(), this.options.pipelineShortMs);
+    const timing = pipelineDepthOf(this.options) > 1 ? eligibility : undefined;
+    this.runner = new StatementRunner(this.clock, this.metrics, timing, this.options.readOnly === true, {
+      inUseTotal: () => this.inUseTotal(),
+      limitChanged: () => this.setLimits(),
     });
-    try {
-      const facts = await readConnectionFacts(first.client, this.options.cores ?? os.availableParallelism(), [first.pid]);
-      this.currentSize = computePoolSize(facts, {
-        ...(this.options.min !== undefined ? { min: this.options.min } : {}),
-        ...(this.options.max !== undefined ? { max: this.options.max } : {}),
-      });
-      this.settingsState = await SettingsState.create(
-        first.client,
-        this.connectionConfig,
-        this.currentSize.max,
-        this.options.sessionSettings ?? {},
-      );
-      await this.settingsState.applyTo(first);
-    } catch (error) {
-      await first.client.end().catch(() => undefined);
-      throw error;
-    }
+    const host = {
+      clock: this.clock,
+      mayJoin: () => !this.closed && this.queue.waiting() === 0,
+      idleFor: (lane: Lane) => this.idleFor(lane),
+      generation: () => this.settingsState.generation,
+      take: (lane: Lane) => this.take(lane),
+      giveBack: (connection: Connection) => this.giveBack(connection),
+    };
+    this.shared = new SharedPath(host, this.runner, eligibility, this.options);
+    const { first, size, settings } = await openFirstConnection(this.lifecycle, this.connectionConfig, this.options);
+    this.currentSize = size;
+    this.settingsState = settings;
     this.lifecycle.adopt(first);
     this.setLimits();
     first.state = 'idle';
@@ -157,20 +129,12 @@ export class PoolManager {
     if (this.options.adaptive) {
       const tuning = typeof this.options.adaptive === 'object' ? this.options.adaptive : {};
       this.limiter = new Gradient2Limit({ minLimit: Math.max(1, this.currentSize.min), ...tuning, maxLimit: this.currentSize.max });
+      this.runner.limiter = this.limiter;
     }
-    // Warm the minimum now: a pool that says it keeps `min` open does so before the first caller arrives.
-    const warm: Promise<void>[] = [];
-    for (let i = this.connections.size; i < this.currentSize.min; i++) warm.push(this.lifecycle.openOne());
-    await Promise.all(warm);
-    const lastConnectError = this.lifecycle.lastConnectError;
-    if (this.connections.size < this.currentSize.min && lastConnectError) {
+    const shortfall = await warmMinimum(this.lifecycle, this.currentSize.min);
+    if (shortfall) {
       await this.close();
-      throw new PoolError(
-        'server-unavailable',
-        `Could not open the ${this.currentSize.min} connections asked for as the pool minimum: ${lastConnectError.message}.`,
-        "Lower min, or check the server's connection limit and load.",
-        { cause: lastConnectError },
-      );
+      throw shortfall;
     }
     this.housekeeping = setInterval(
       () => this.keepHouse(),
@@ -181,19 +145,27 @@ export class PoolManager {
 
   // ── callers ──────────────────────────────────────────────────────────────
 
-  /** Acquire, run, release. A caller's abort or `timeoutMs` cancels the query on the server and rejects. */
-  async query(lane: Lane, query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult> {
-    if (options) return (await this.timedQuery(lane, query, options)).result;
-    if (this.pipelines(query)) {
-      const shared = this.shared(lane, query.name!);
-      return this.runShared(shared instanceof Promise ? await shared : shared, query);
-    }
-    // The hot path (the workload, live lookups): no timing object, and no await when a connection is idle.
+  /**
+   * Acquire, run, release. A caller's abort or `timeoutMs` cancels the query on the server and rejects. Not async
+   * itself: each path is one async function, so dispatching costs no promise.
+   */
+  query(lane: Lane, query: QueryConfig, options?: CallOptions): Promise<pg.QueryResult> {
+    if (options) return this.queryWithOptions(lane, query, options);
+    if (this.shared.accepts(query)) return this.shared.query(lane, query);
+    return this.queryOneShot(lane, query);
+  }
+
+  private async queryWithOptions(lane: Lane, query: QueryConfig, options: CallOptions): Promise<pg.QueryResult> {
+    return (await this.timedOneShot(lane, query, options, this.clock())).result;
+  }
+
+  /** The hot path (the workload, live lookups): no timing object, and no await when a connection is idle. */
+  private async queryOneShot(lane: Lane, query: QueryConfig): Promise<pg.QueryResult> {
     const taken = this.take(lane);
     const connection = taken instanceof Promise ? await taken : taken;
     let error: unknown;
     try {
-      return await this.executeOneShot(connection, query);
+      return await this.runner.executeOneShot(connection, query);
     } catch (caught) {
       error = caught;
       throw caught;
@@ -206,19 +178,22 @@ export class PoolManager {
    * `query` that also says how long the caller waited for a connection and how long the statement took, in µs
    * (the workload records the two separately; see `PgWorkloadTarget`'s `ExecutionTiming`).
    */
-  async timedQuery(
+  timedQuery(
     lane: Lane,
     query: QueryConfig,
     options?: CallOptions,
   ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
     const asked = this.clock();
-    if (options === undefined && this.pipelines(query)) {
-      const shared = this.shared(lane, query.name!);
-      const connection = shared instanceof Promise ? await shared : shared;
-      const acquired = this.clock();
-      const result = await this.runShared(connection, query);
-      return { result, acquireUs: (acquired - asked) * 1000, serverUs: (this.clock() - acquired) * 1000 };
-    }
+    if (options === undefined && this.shared.accepts(query)) return this.shared.timedQuery(lane, query, asked);
+    return this.timedOneShot(lane, query, options, asked);
+  }
+
+  private async timedOneShot(
+    lane: Lane,
+    query: QueryConfig,
+    options: CallOptions | undefined,
+    asked: number,
+  ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
     // No await when a connection is idle: the query starts in the tick that checked it out, so a burst of requests
     // sent in one tick (the open-loop runner's) holds no connection idle while the rest of the burst runs.
     const taken = this.take(lane, options);
@@ -230,7 +205,7 @@ export class PoolManager {
         options?.timeoutMs !== undefined
           ? { ...options, timeoutMs: Math.max(1, options.timeoutMs - (acquired - asked)), limitMs: options.timeoutMs }
           : options;
-      const result = await this.executeOneShot(connection, query, rest);
+      const result = await this.runner.executeOneShot(connection, query, rest);
       return { result, acquireUs: (acquired - asked) * 1000, serverUs: (this.clock() - acquired) * 1000 };
     } catch (caught) {
       error = caught;
@@ -266,96 +241,14 @@ export class PoolManager {
     return this.waiters.wait(lane, options);
   }
 
-  // ── pipelining (see pipelining.ts) ───────────────────────────────────────
-
-  /**
-   * A connection for a pipelined query: a shared one of the lane with room (see SharedConnections.join), else one
-   * taken as usual (idle, or waited for) and shared from then on. Nobody joins while callers queue for a
-   * connection, so shared connections drain and come back to them.
-   */
-  private shared(lane: Lane, name: string): Connection | Promise<Connection> {
-    if (!this.closed && this.queue.waiting() === 0) {
-      const joined = this.sharing.join(lane, name, this.idleFor(lane), this.current);
-      if (joined) return joined;
-    }
-    const taken = this.take(lane);
-    return taken instanceof Promise ? taken.then((connection) => this.sharing.add(connection)) : this.sharing.add(taken);
-  }
-
-  /** A named one-shot statement that pipeline-eligibility.ts allows now (its kind, and short recently). */
-  private pipelines(query: QueryConfig): boolean {
-    return this.pipelineDepth > 1 && query.name !== undefined && query.name !== '' && this.eligibility.allows(query.name, query.text);
-  }
-
-  /** May a shared connection take more queries? Not if broken, outdated (settings) or old: it drains and goes back through giveBack. */
-  private readonly current = (connection: Connection): boolean => {
-    const now = this.clock();
-    return (
-      !connection.broken &&
-      connection.generation === this.settingsState.generation &&
-      now < connection.retireAt &&
-      now - connection.progressAt < this.stalledAfterMs
-    );
-  };
-
   /** Would take() hand the lane an idle connection now (take's fast path, without the health check)? */
   private idleFor(lane: Lane): boolean {
     return this.idle.length > 0 && this.inUseTotal() < this.limit() && laneMayTake(lane, this.inUse, this.caps);
   }
 
-  /** Runs one pipelined query; the last one out gives the connection back (in pg's one-at-a-time mode again). */
-  private async runShared(connection: Connection, query: QueryConfig): Promise<pg.QueryResult> {
-    // Behind a query already on the wire this one cannot start before the end of the tick anyway: hold it for the
-    // batch. The first on an empty pipe leaves at once (a lone caller pays nothing for the batching).
-    if (connection.inFlight > 0) batchWrites(connection);
-    else connection.progressAt = this.clock();
-    connection.inFlight += 1;
-    try {
-      return await this.execute(connection, query);
-    } finally {
-      if (this.sharing.finished(connection)) this.giveBack(connection);
-    }
-  }
-
-  /** A query/timedQuery/PooledConnection statement: in its own READ ONLY transaction where the server cannot report a switch. */
+  /** A query/timedQuery/PooledConnection statement (see statement-runner.ts). */
   executeOneShot(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
-    if (!connection.inReadOnlyTransactions) return this.execute(connection, query, options);
-    return inReadOnlyTransaction(connection, () => this.execute(connection, query, options));
-  }
-
-  /** Runs a query on a checked-out connection; a caller's timeout or abort cancels it on the server. */
-  async execute(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
-    if (connection.broken) throw connection.broken;
-    const started = this.clock();
-    this.metrics.meter.change(started, 0, 1, 0);
-    this.metrics.counters.queries += 1;
-    const inFlight = this.limiter ? this.inUseTotal() : 0;
-    // Timed for pipelining only when nothing was ahead of it on the connection: behind others, the client cannot
-    // tell its own server time (results read together look instant). A pool that never pipelines times nothing.
-    const timed = this.pipelineDepth > 1 && connection.inFlight <= 1 && query.name !== undefined && query.name !== '';
-    try {
-      const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;
-      const result =
-        options?.signal || options?.timeoutMs !== undefined
-          ? await cancellable(connection, promise, options, () => (this.metrics.counters.cancellations += 1))
-          : await promise;
-      if (connection.sessionChange && this.options.readOnly) throw this.sessionChanged(connection);
-      if (this.limiter) {
-        const before = this.limiter.limit;
-        if (this.limiter.sample(this.clock() - started, inFlight) !== before) this.setLimits();
-      }
-      return result;
-    } catch (error) {
-      if (!(error instanceof PoolError)) this.metrics.counters.errors += 1;
-      if (isConnectionError(error)) connection.broken ??= error as Error;
-      if (connection.sessionChange && this.options.readOnly && !connection.broken) throw this.sessionChanged(connection);
-      throw error;
-    } finally {
-      const ended = this.clock();
-      this.metrics.meter.change(ended, 0, -1, 0);
-      if (timed) this.eligibility.record(query.name!, query.text, ended - started);
-      connection.progressAt = ended;
-    }
+    return this.runner.executeOneShot(connection, query, options);
   }
 
   /** Back from a caller: reused, recycled, or closed if it broke. */
@@ -384,13 +277,6 @@ export class PoolManager {
       this.idle.push(connection);
     }
     this.pump();
-  }
-
-  /** Marks the connection for closing (giveBack destroys it) and says which parameter the statement changed. */
-  private sessionChanged(connection: Connection): PoolError {
-    const error = sessionChangedError(connection);
-    connection.broken ??= error;
-    return error;
   }
 
   // ── handing out ─────────────────────────────────────────────────────────
