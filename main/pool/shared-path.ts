@@ -78,7 +78,15 @@ export class SharedPath {
     }
   }
 
-  /** `query`, with how long the caller waited (`acquireUs`) and how long its statement took (`serverUs`), in µs. */
+  /**
+   * `query`, with how long the caller waited (`acquireUs`) and how long the server took (`serverUs`), in µs. A
+   * connection's queries run one after another on its backend, so this one's server time starts when the server
+   * could start on it: at its send, or, with queries ahead of it, when the result of the last of them came back.
+   * Its time behind them is waiting, as it would have been in the queue for a connection of its own; so the two
+   * still add up to the caller's time, and a query behind a slow one does not look slow itself. (Results read
+   * together come back at one moment: then the first of them carries the batch's server time, the rest almost
+   * none; summed over a connection the server times stay its busy time.)
+   */
   async timedQuery(
     lane: Lane,
     query: QueryConfig,
@@ -86,15 +94,21 @@ export class SharedPath {
   ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }> {
     const taken = this.connectionFor(lane, query.name!);
     const connection = taken instanceof Promise ? await taken : taken;
-    const acquired = this.host.clock();
+    const sent = this.host.clock();
     this.send(connection);
     let result: pg.QueryResult;
     try {
       result = await this.runner.execute(connection, query);
-    } finally {
+    } catch (error) {
       this.finish(connection);
+      throw error;
     }
-    return { result, acquireUs: (acquired - asked) * 1000, serverUs: (this.host.clock() - acquired) * 1000 };
+    // Results come back in order: the last progress before this result is the result just ahead of it (or, on an
+    // empty pipe, its own send).
+    const previous = connection.progressAt;
+    this.finish(connection);
+    const started = previous > sent ? previous : sent;
+    return { result, acquireUs: (started - asked) * 1000, serverUs: (connection.progressAt - started) * 1000 };
   }
 
   /**
@@ -121,7 +135,9 @@ export class SharedPath {
     connection.inFlight += 1;
   }
 
+  /** Its result (or error) is back: progress on the connection (see `current`); the last one out gives it back. */
   private finish(connection: Connection): void {
+    connection.progressAt = this.host.clock();
     if (this.sharing.finished(connection)) this.host.giveBack(connection);
   }
 

@@ -72,7 +72,6 @@ export class StatementRunner {
       const ended = this.clock();
       this.metrics.meter.change(ended, 0, -1, 0);
       if (timed) this.eligibility!.record(query.name!, query.text, ended - started);
-      connection.progressAt = ended;
     }
   }
 
