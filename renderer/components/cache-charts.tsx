@@ -1,76 +1,54 @@
 import type { CachePoint } from '../state/cache-series.ts';
-import {
-  formatMiBTick,
-  formatMiBTooltip,
-  formatPercentTick,
-  formatPercentTooltip,
-  formatPerSecondTick,
-  formatPerSecondTooltip,
-} from './chart-format.ts';
-import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
+import { MIB_SCALE, PER_SECOND_SCALE, PERCENT_SCALE } from './chart-scales.ts';
+import { TimeSeriesCard, type TimeSeriesCardSpec } from './time-series-card.tsx';
 
-const HIT_RATE_LINES: readonly SeriesLine<CachePoint>[] = [
-  { dataKey: 'overall', name: 'overall', stroke: 'var(--chart-target)', dashed: true },
-  { dataKey: 'l1', name: 'L1 memory', stroke: 'var(--chart-1)' },
-  { dataKey: 'l2', name: 'L2 Redis', stroke: 'var(--chart-2)' },
-  { dataKey: 'l3', name: 'L3 object store', stroke: 'var(--chart-3)' },
-];
+const NO_TRAFFIC = 'No cache traffic yet: run a workload with cached templates (the demo has two).';
 
-const MEMORY_LINES: readonly SeriesLine<CachePoint>[] = [
-  { dataKey: 'budgetMiB', name: 'budget', stroke: 'var(--chart-target)', dashed: true },
-  { dataKey: 'l1MiB', name: 'L1 contents', stroke: 'var(--chart-1)' },
-];
+const HIT_RATE_CARD: TimeSeriesCardSpec<CachePoint> = {
+  title: 'Hit rate per tier',
+  testId: 'cache-hit-rate-chart',
+  scale: PERCENT_SCALE,
+  lines: [
+    { dataKey: 'overall', name: 'overall', stroke: 'var(--chart-target)', dashed: true },
+    { dataKey: 'l1', name: 'L1 memory', stroke: 'var(--chart-1)' },
+    { dataKey: 'l2', name: 'L2 Redis', stroke: 'var(--chart-2)' },
+    { dataKey: 'l3', name: 'L3 object store', stroke: 'var(--chart-3)' },
+  ],
+  emptyText: NO_TRAFFIC,
+};
 
-const CHURN_LINES: readonly SeriesLine<CachePoint>[] = [
-  { dataKey: 'loads', name: 'database loads', stroke: 'var(--chart-2)' },
-  { dataKey: 'evictions', name: 'L1 evictions', stroke: 'var(--chart-3)' },
-];
+const MEMORY_CARD: TimeSeriesCardSpec<CachePoint> = {
+  title: 'L1 memory against its budget',
+  testId: 'cache-memory-chart',
+  scale: MIB_SCALE,
+  lines: [
+    { dataKey: 'budgetMiB', name: 'budget', stroke: 'var(--chart-target)', dashed: true },
+    { dataKey: 'l1MiB', name: 'L1 contents', stroke: 'var(--chart-1)' },
+  ],
+  emptyText: 'No cache yet: connect a stack.',
+};
 
-const EMPTY = 'No cache traffic yet: run a workload with cached templates (the demo has two).';
+const CHURN_CARD: TimeSeriesCardSpec<CachePoint> = {
+  title: 'Database loads and L1 evictions',
+  testId: 'cache-churn-chart',
+  scale: PER_SECOND_SCALE,
+  lines: [
+    { dataKey: 'loads', name: 'database loads', stroke: 'var(--chart-2)' },
+    { dataKey: 'evictions', name: 'L1 evictions', stroke: 'var(--chart-3)' },
+  ],
+  emptyText: NO_TRAFFIC,
+};
 
 /** Hit rate per tier: of the lookups that reached a tier, the share it answered; "overall" is of all cached reads. */
 export function CacheHitRateChart({ series }: { series: readonly CachePoint[] }) {
-  return (
-    <TimeSeriesChart
-      series={series}
-      title="Hit rate per tier"
-      unit="%"
-      testId="cache-hit-rate-chart"
-      emptyText={EMPTY}
-      lines={HIT_RATE_LINES}
-      tickFormatter={formatPercentTick}
-      tooltipFormatter={formatPercentTooltip}
-    />
-  );
+  return <TimeSeriesCard series={series} card={HIT_RATE_CARD} />;
 }
 
 export function CacheMemoryChart({ series }: { series: readonly CachePoint[] }) {
-  return (
-    <TimeSeriesChart
-      series={series}
-      title="L1 memory against its budget"
-      unit="MiB"
-      testId="cache-memory-chart"
-      emptyText="No cache yet: connect a stack."
-      lines={MEMORY_LINES}
-      tickFormatter={formatMiBTick}
-      tooltipFormatter={formatMiBTooltip}
-    />
-  );
+  return <TimeSeriesCard series={series} card={MEMORY_CARD} />;
 }
 
 /** What the cache costs the database (loads) and what the budget costs the cache (evictions). */
 export function CacheChurnChart({ series }: { series: readonly CachePoint[] }) {
-  return (
-    <TimeSeriesChart
-      series={series}
-      title="Database loads and L1 evictions"
-      unit="per second"
-      testId="cache-churn-chart"
-      emptyText={EMPTY}
-      lines={CHURN_LINES}
-      tickFormatter={formatPerSecondTick}
-      tooltipFormatter={formatPerSecondTooltip}
-    />
-  );
+  return <TimeSeriesCard series={series} card={CHURN_CARD} />;
 }

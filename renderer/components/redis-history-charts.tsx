@@ -1,72 +1,49 @@
 import { formatCount } from '../format/units.ts';
 import type { RedisHistoryPoint } from '../state/redis-history.ts';
-import {
-  formatMiBTick,
-  formatMiBTooltip,
-  formatPercentTick,
-  formatPercentTooltip,
-  formatPerSecondTick,
-  formatPerSecondTooltip,
-} from './chart-format.ts';
-import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
+import { MIB_SCALE, PER_SECOND_SCALE, PERCENT_SCALE, type ValueScale } from './chart-scales.ts';
+import { TimeSeriesCardGrid, type TimeSeriesCardSpec } from './time-series-card.tsx';
 
-const MEMORY_LINES: readonly SeriesLine<RedisHistoryPoint>[] = [
-  { dataKey: 'usedMemoryMiB', name: 'used memory', stroke: 'var(--chart-1)' },
-];
-const OPS_LINES: readonly SeriesLine<RedisHistoryPoint>[] = [{ dataKey: 'opsPerSecond', name: 'commands', stroke: 'var(--chart-2)' }];
-const HIT_LINES: readonly SeriesLine<RedisHistoryPoint>[] = [{ dataKey: 'hitPercent', name: 'keyspace hits', stroke: 'var(--chart-1)' }];
-const EVICTION_LINES: readonly SeriesLine<RedisHistoryPoint>[] = [
-  { dataKey: 'evictionsPerMinute', name: 'evicted keys', stroke: 'var(--chart-3)' },
-];
+const KEYS_PER_MINUTE_SCALE: ValueScale = {
+  unit: 'keys per minute',
+  formatTick: (value) => (typeof value === 'number' ? `${formatCount(value)}/min` : String(value)),
+  formatTooltip: (value) => (typeof value === 'number' ? `${formatCount(value)}/min` : 'no data'),
+};
 
-const formatPerMinuteTick = (value: unknown): string => (typeof value === 'number' ? `${formatCount(value)}/min` : String(value));
-const formatPerMinuteTooltip = (value: unknown): string => (typeof value === 'number' ? `${formatCount(value)}/min` : 'no data');
+const FROM_FIRST_READ = 'Figures build up from the Redis reads, one every 30 s while this page is shown.';
+
+const CARDS: readonly TimeSeriesCardSpec<RedisHistoryPoint>[] = [
+  {
+    title: 'Redis used memory',
+    testId: 'redis-memory-chart',
+    scale: MIB_SCALE,
+    lines: [{ dataKey: 'usedMemoryMiB', name: 'used memory', stroke: 'var(--chart-1)' }],
+    emptyText: FROM_FIRST_READ,
+  },
+  {
+    title: 'Redis commands per second',
+    testId: 'redis-ops-chart',
+    scale: PER_SECOND_SCALE,
+    lines: [{ dataKey: 'opsPerSecond', name: 'commands', stroke: 'var(--chart-2)' }],
+    emptyText: FROM_FIRST_READ,
+  },
+  // Both are differences between two reads, so the first read alone draws nothing.
+  {
+    title: 'Redis hit ratio between reads',
+    testId: 'redis-hit-chart',
+    scale: PERCENT_SCALE,
+    lines: [{ dataKey: 'hitPercent', name: 'keyspace hits', stroke: 'var(--chart-1)' }],
+    emptyText: 'The hit ratio appears from the second read on (30 s).',
+  },
+  {
+    title: 'Redis evictions',
+    testId: 'redis-evictions-chart',
+    scale: KEYS_PER_MINUTE_SCALE,
+    lines: [{ dataKey: 'evictionsPerMinute', name: 'evicted keys', stroke: 'var(--chart-3)' }],
+    emptyText: 'Evictions appear from the second read on (30 s).',
+  },
+];
 
 /** Redis INFO figures over the reads the Database page made (every 30 s while it is shown), like RedisInsight's. */
 export function RedisHistoryCharts({ points }: { points: readonly RedisHistoryPoint[] }) {
-  const empty = 'Figures build up from the Redis reads, one every 30 s while this page is shown.';
-  return (
-    <div className="overview-grid__charts" data-testid="redis-history">
-      <TimeSeriesChart
-        series={points}
-        title="Redis used memory"
-        unit="MiB"
-        testId="redis-memory-chart"
-        emptyText={empty}
-        lines={MEMORY_LINES}
-        tickFormatter={formatMiBTick}
-        tooltipFormatter={formatMiBTooltip}
-      />
-      <TimeSeriesChart
-        series={points}
-        title="Redis commands per second"
-        unit="per second"
-        testId="redis-ops-chart"
-        emptyText={empty}
-        lines={OPS_LINES}
-        tickFormatter={formatPerSecondTick}
-        tooltipFormatter={formatPerSecondTooltip}
-      />
-      <TimeSeriesChart
-        series={points}
-        title="Redis hit ratio between reads"
-        unit="%"
-        testId="redis-hit-chart"
-        emptyText="The hit ratio appears from the second read on (30 s)."
-        lines={HIT_LINES}
-        tickFormatter={formatPercentTick}
-        tooltipFormatter={formatPercentTooltip}
-      />
-      <TimeSeriesChart
-        series={points}
-        title="Redis evictions"
-        unit="keys per minute"
-        testId="redis-evictions-chart"
-        emptyText="Evictions appear from the second read on (30 s)."
-        lines={EVICTION_LINES}
-        tickFormatter={formatPerMinuteTick}
-        tooltipFormatter={formatPerMinuteTooltip}
-      />
-    </div>
-  );
+  return <TimeSeriesCardGrid series={points} cards={CARDS} testId="redis-history" />;
 }
