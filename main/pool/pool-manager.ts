@@ -113,7 +113,7 @@ export class PoolManager {
     const host = {
       clock: this.clock,
       mayJoin: () => !this.closed && this.queue.waiting() === 0,
-      idleFor: (lane: Lane) => this.idleFor(lane),
+      idleFor: (lane: Lane) => this.readyIdleFor(lane) !== undefined,
       generation: () => this.settingsState.generation,
       take: (lane: Lane) => this.take(lane),
       giveBack: (connection: Connection) => this.giveBack(connection),
@@ -227,23 +227,26 @@ export class PoolManager {
     if (this.closed) throw this.closedError();
     if (options?.signal?.aborted)
       throw new PoolError('cancelled', 'The caller gave up before a connection was acquired.', 'Nothing ran; retry if still needed.');
-    // Fast path: nobody queued ahead, a ready idle connection, and the lane may take one.
-    if (this.queue.waiting() === 0 && this.inUseTotal() < this.limit() && laneMayTake(lane, this.inUse, this.caps)) {
-      const ready = this.idle[this.idle.length - 1];
-      if (ready && this.isReady(ready)) {
-        this.idle.pop();
-        const now = this.clock();
-        this.checkOut(ready, lane, now);
-        this.metrics.acquired(lane, 0, now);
-        return ready;
-      }
+    const ready = this.readyIdleFor(lane);
+    if (ready) {
+      this.idle.pop();
+      const now = this.clock();
+      this.checkOut(ready, lane, now);
+      this.metrics.acquired(lane, 0, now);
+      return ready;
     }
     return this.waiters.wait(lane, options);
   }
 
-  /** Would take() hand the lane an idle connection now (take's fast path, without the health check)? */
-  private idleFor(lane: Lane): boolean {
-    return this.idle.length > 0 && this.inUseTotal() < this.limit() && laneMayTake(lane, this.inUse, this.caps);
+  /**
+   * take()'s fast path: the idle connection it hands `lane` at once, if any: nobody queued ahead, under the limit,
+   * the lane may take one, and the most recently used idle connection needs no health check. The shared path asks
+   * the same question (may it spread to another connection?), so both agree on when one is to be had.
+   */
+  private readyIdleFor(lane: Lane): Connection | undefined {
+    if (this.queue.waiting() > 0 || this.inUseTotal() >= this.limit() || !laneMayTake(lane, this.inUse, this.caps)) return undefined;
+    const ready = this.idle[this.idle.length - 1];
+    return ready && this.isReady(ready) ? ready : undefined;
   }
 
   /** A query/timedQuery/PooledConnection statement (see statement-runner.ts). */

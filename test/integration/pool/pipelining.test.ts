@@ -177,6 +177,25 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
     await waiter;
   });
 
+  it('joins a shared connection rather than spread to an idle one that take() would health-check first', async () => {
+    // Two cores: a lane spreads over two connections while a ready idle one is to be had. Idle 50 ms: checked before
+    // use; housekeeping every 50 ms (a quarter of the leak threshold), and a check vouches for a connection until then.
+    const pool = await open({ min: 2, max: 2, cores: 2, healthCheckIdleMs: 50, leakThresholdMs: 200 });
+    const nap = { name: 'pl_nap_check', text: 'SELECT pg_sleep($2::float8) IS NULL AS slept, $1::int AS n' };
+    await timeOnce(pool, { ...nap, values: [0, 0] });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // both idle connections now need a check
+    pool.snapshot();
+    const first = pool.query('normal', { ...nap, values: [1, 2] }); // checked, then shared; in flight for 2 s
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The other idle connection (checked with the first, then idle again) would need a check: take() would not hand it out at once, so this one joins.
+    const second = pool.query('normal', { ...nap, values: [2, 0] });
+    expect((await Promise.all([first, second])).map(({ rows }) => rows[0])).toEqual([
+      { slept: false, n: 1 },
+      { slept: false, n: 2 },
+    ]);
+    expect(pool.snapshot().counters.acquires.normal).toBe(1);
+  });
+
   it('pipelineDepth 1 and read-only pools take a connection per query', async () => {
     for (const options of [{ pipelineDepth: 1 }, { readOnly: true }]) {
       const pool = await open({ min: 1, max: 1, ...options });
