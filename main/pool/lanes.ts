@@ -10,6 +10,10 @@
  *   that is allowed to take it, except that a waiter at the head of its lane that has been overtaken
  *   `starvationBound` times goes next (aging). So a low waiter that its cap allows to run is overtaken at most
  *   `starvationBound` times; high overtakes everything else.
+ * - **Joining** (pipelining: a query rides on a connection its lane already holds, see pipelining.ts) serves a
+ *   caller ahead of the queue, so it follows the same order: never past a waiter of its own lane (who came first)
+ *   or of a higher lane (who ranks first); past a lower lane's head waiter only as a free connection would go,
+ *   each join counting as one overtaking, so that waiter too goes next after `starvationBound` (see `mayJoin`).
  *
  * Pure logic (no timers, no I/O): the pool manager asks `next()` whenever a connection is free.
  */
@@ -155,6 +159,39 @@ export class LaneQueue<T> {
     this.fifos[chosen.lane].shift();
     this.remove(chosen);
     return chosen;
+  }
+
+  /**
+   * May a caller of `lane` join a connection its lane already holds (pipelining) while others wait? Not while a
+   * caller of its own lane or of a higher lane waits: they came first or rank first, and while callers join, the
+   * lane's shared connections never drain and come back to them. Past a lower lane's head waiter, yes, as a free
+   * connection would go to this lane first; but only where that waiter could have had the connection this lane
+   * gives back (its cap allows it), and each join counts as overtaking it, so that once it has been overtaken
+   * `starvationBound` times nobody joins until it has a connection (the shared ones drain, and `next` picks it).
+   * Counted even if no shared connection then has room for the caller (it queues instead): the bound only gets
+   * stricter. Allocates nothing: called for each pipelined query while anyone waits.
+   */
+  mayJoin(lane: Lane, inUse: LaneCounts, caps: LaneCaps): boolean {
+    const rank = lane === 'high' ? 0 : lane === 'normal' ? 1 : 2;
+    for (let i = 0; i <= rank; i++) if (this.counts[LANES[i]!] > 0) return false;
+    for (let i = rank + 1; i < LANES.length; i++) {
+      const head = this.overtakable(LANES[i]!, lane, inUse, caps);
+      if (head && head.bypassed >= this.policy.starvationBound) return false;
+    }
+    for (let i = rank + 1; i < LANES.length; i++) {
+      const head = this.overtakable(LANES[i]!, lane, inUse, caps);
+      if (head) head.bypassed += 1;
+    }
+    return true;
+  }
+
+  /** The head waiter of `waiting` if it could take the connection `joining` would give back, given its cap. */
+  private overtakable(waiting: Lane, joining: Lane, inUse: LaneCounts, caps: LaneCaps): Waiter<T> | undefined {
+    if (this.counts[waiting] === 0) return undefined;
+    // `waiting` ranks below `joining`: it is normal or low, and `joining` high or normal (under the non-high cap).
+    const nonHighAfter = inUse.normal + inUse.low - (joining === 'normal' ? 1 : 0);
+    const allowed = nonHighAfter < caps.nonHigh && (waiting === 'normal' || inUse.low < caps.low);
+    return allowed ? this.fifos[waiting].peek() : undefined;
   }
 
   /** How many of the waiters could start if enough connections were free (decides how many to open). */

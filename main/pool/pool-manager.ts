@@ -112,7 +112,7 @@ export class PoolManager {
     });
     const host = {
       clock: this.clock,
-      mayJoin: () => !this.closed && this.queue.waiting() === 0,
+      mayJoin: (lane: Lane) => !this.closed && (this.queue.waiting() === 0 || this.queue.mayJoin(lane, this.inUse, this.caps)),
       idleFor: (lane: Lane) => this.readyIdleFor(lane) !== undefined,
       generation: () => this.settingsState.generation,
       take: (lane: Lane) => this.take(lane),

@@ -113,8 +113,9 @@ export class SharedPath {
 
   /**
    * A connection for a pipelined query: a shared one of the lane with room (see SharedConnections.join), else one
-   * taken as usual (idle, or waited for) and shared from then on. Nobody joins while callers queue for a
-   * connection, so shared connections drain and come back to them.
+   * taken as usual (idle, or waited for) and shared from then on. While callers queue for a connection, the lanes
+   * decide whether joining would pass them unfairly (LaneQueue.mayJoin): then nobody of the lane joins, so its
+   * shared connections drain and come back to them.
    */
   private connectionFor(lane: Lane, name: string): Connection | Promise<Connection> {
     if (this.host.mayJoin(lane)) {

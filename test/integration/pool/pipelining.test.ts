@@ -182,7 +182,10 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
     // use; housekeeping every 50 ms (a quarter of the leak threshold), and a check vouches for a connection until then.
     const pool = await open({ min: 2, max: 2, cores: 2, healthCheckIdleMs: 50, leakThresholdMs: 200 });
     const nap = { name: 'pl_nap_check', text: 'SELECT pg_sleep($2::float8) IS NULL AS slept, $1::int AS n' };
-    await timeOnce(pool, { ...nap, values: [0, 0] });
+    // Timed, and prepared on both connections: a query only joins one whose Parse of its statement was answered.
+    const both = [await pool.acquire('normal'), await pool.acquire('normal')];
+    await Promise.all(both.map((connection, n) => connection.query({ ...nap, values: [n, 0] })));
+    for (const connection of both) connection.release();
     await new Promise((resolve) => setTimeout(resolve, 150)); // both idle connections now need a check
     pool.snapshot();
     const first = pool.query('normal', { ...nap, values: [1, 2] }); // checked, then shared; in flight for 2 s
@@ -194,6 +197,29 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
       { slept: false, n: 2 },
     ]);
     expect(pool.snapshot().counters.acquires.normal).toBe(1);
+  });
+
+  it('callers waiting in a lower lane that its cap holds back do not stop a lane from joining its shared connection', async () => {
+    // max 4: low may hold 2. Two held, a third low caller waits for its lane's cap, not for these connections.
+    const pool = await open({ min: 4, max: 4, cores: 1 });
+    const nap = { name: 'pl_nap_lanes', text: 'SELECT pg_sleep($2::float8) IS NULL AS slept, $1::int AS n' };
+    const held = [await pool.acquire('low'), await pool.acquire('low')];
+    // Timed, and prepared on the connection the next normal caller gets (the most recently used).
+    await timeOnce(pool, { ...nap, values: [0, 0] });
+    const waitingLow = pool.query('low', { text: 'SELECT 1 AS one' });
+    try {
+      expect(pool.snapshot().waiting.low).toBe(1);
+      const first = pool.query('normal', { ...nap, values: [1, 1] }); // takes a connection and shares it
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const rest = [2, 3, 4, 5].map((n) => pool.query('normal', { ...nap, values: [n, 0] }));
+      const answers = await Promise.all([first, ...rest]);
+      expect(answers.map(({ rows }) => rows[0].n)).toEqual([1, 2, 3, 4, 5]);
+      // All five on the one shared connection; with joining off while anyone waited, each would have queued for its own.
+      expect(pool.snapshot().counters.acquires.normal).toBe(1);
+    } finally {
+      for (const connection of held) connection.release();
+    }
+    expect((await waitingLow).rows).toEqual([{ one: 1 }]);
   });
 
   it('pipelineDepth 1 and read-only pools take a connection per query', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LaneQueue, laneCaps, laneMayTake, zeroCounts, type Lane, type LaneCounts } from '../../../main/pool/lanes.ts';
+import { DEFAULT_LANE_POLICY, LaneQueue, laneCaps, laneMayTake, zeroCounts, type Lane, type LaneCounts } from '../../../main/pool/lanes.ts';
 
 /** Drains a queue one free connection at a time (each grant is released at once), returning the payload order. */
 function drain(queue: LaneQueue<string>, max: number, inUse: LaneCounts = zeroCounts()): string[] {
@@ -101,5 +101,42 @@ describe('LaneQueue', () => {
     const order: number[] = [];
     for (let w = queue.next(zeroCounts(), laneCaps(10)); w; w = queue.next(zeroCounts(), laneCaps(10))) order.push(w.payload);
     expect(order).toEqual(Array.from({ length: 1500 }, (_, i) => 2 * i + 1));
+  });
+});
+
+describe('LaneQueue.mayJoin (pipelining: a caller rides on a connection its lane holds)', () => {
+  const caps = laneCaps(10); // 2 reserved for high, 8 for normal and low together, 5 for low
+
+  it('lets no caller join past a waiter of its own lane or of a higher lane', () => {
+    const queue = new LaneQueue<string>();
+    queue.enqueue('normal', 'n1');
+    const inUse = { high: 1, normal: 1, low: 1 };
+    expect(queue.mayJoin('normal', inUse, caps)).toBe(false);
+    expect(queue.mayJoin('low', inUse, caps)).toBe(false);
+    expect(queue.mayJoin('high', inUse, caps)).toBe(true);
+  });
+
+  it('lets a lane join past a lower waiter that could not have had its connection, however often', () => {
+    const queue = new LaneQueue<string>({ ...DEFAULT_LANE_POLICY, starvationBound: 3 });
+    queue.enqueue('low', 'l1');
+    // Low at its own cap: a normal connection given back would not go to it.
+    for (let i = 0; i < 10; i++) expect(queue.mayJoin('normal', { high: 0, normal: 2, low: 5 }, caps)).toBe(true);
+    // Normal and low at their shared cap: a high connection given back would not go to low either.
+    for (let i = 0; i < 10; i++) expect(queue.mayJoin('high', { high: 2, normal: 7, low: 1 }, caps)).toBe(true);
+  });
+
+  it('counts each join past a lower waiter as overtaking it, and stops joining once it is starving until it has a connection', () => {
+    const queue = new LaneQueue<string>({ ...DEFAULT_LANE_POLICY, starvationBound: 3 });
+    queue.enqueue('low', 'l1');
+    // At the shared cap, but a normal connection given back would go to low: each normal join overtakes it.
+    const inUse = { high: 0, normal: 7, low: 1 };
+    expect([1, 2, 3, 4].map(() => queue.mayJoin('normal', inUse, caps))).toEqual([true, true, true, false]);
+    expect(queue.mayJoin('high', inUse, caps)).toBe(true); // a high connection would not go to low
+    // The next free connection goes to the starving low waiter, ahead of a normal caller that queued meanwhile.
+    queue.enqueue('normal', 'n1');
+    expect(queue.next({ high: 0, normal: 6, low: 1 }, caps)?.payload).toBe('l1');
+    expect(queue.mayJoin('normal', inUse, caps)).toBe(false); // n1 waits
+    expect(queue.next({ high: 0, normal: 5, low: 2 }, caps)?.payload).toBe('n1');
+    expect(queue.mayJoin('normal', inUse, caps)).toBe(true);
   });
 });
