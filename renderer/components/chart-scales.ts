@@ -1,6 +1,8 @@
 import {
   formatMiBTick,
   formatMiBTooltip,
+  formatMsTick,
+  formatMsTooltip,
   formatPercentTick,
   formatPercentTooltip,
   formatPerSecondTick,
@@ -24,3 +26,5 @@ export const PERCENT_SCALE: ValueScale = { unit: '%', formatTick: formatPercentT
 export const MIB_SCALE: ValueScale = { unit: 'MiB', formatTick: formatMiBTick, formatTooltip: formatMiBTooltip };
 
 export const PER_SECOND_SCALE: ValueScale = { unit: 'per second', formatTick: formatPerSecondTick, formatTooltip: formatPerSecondTooltip };
+
+export const MS_SCALE: ValueScale = { unit: 'ms', formatTick: formatMsTick, formatTooltip: formatMsTooltip };

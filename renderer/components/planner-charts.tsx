@@ -25,17 +25,10 @@ import {
   type PlannerScatterPoint,
 } from '../state/planner-series.ts';
 import { ChartFrame } from './chart-frame.tsx';
-import {
-  CHART_MARGIN,
-  formatMsTick,
-  formatMsTooltip,
-  formatTooltipTime,
-  TIME_AXIS,
-  TOOLTIP_STYLE,
-  VALUE_AXIS_WIDTH,
-} from './chart-format.ts';
+import { CHART_MARGIN, formatTooltipTime, TIME_AXIS, TOOLTIP_STYLE, VALUE_AXIS_WIDTH } from './chart-format.ts';
+import { MS_SCALE, type ValueScale } from './chart-scales.ts';
 import { formatQueriesTick, formatQueriesTooltip, formatSignedMsTick, formatSignedMsTooltip } from './planner-format.ts';
-import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
+import { TimeSeriesCard, type TimeSeriesCardSpec } from './time-series-card.tsx';
 
 /**
  * A colour per plan, by its place in the engine's list of plans (the same on every chart and in the table). The
@@ -82,48 +75,41 @@ export function PlannerChoicesChart({ status, plans }: { status: PlannerStatusPa
   );
 }
 
-const LATENCY_LINES: readonly SeriesLine<PlannerLatencyPoint>[] = [
-  { dataKey: 'actualMs', name: 'measured (chosen plans)', stroke: 'var(--chart-1)' },
-  { dataKey: 'predictedMs', name: 'predicted by the model', stroke: 'var(--chart-2)', dashed: true },
-];
+const LATENCY_CARD: TimeSeriesCardSpec<PlannerLatencyPoint> = {
+  title: 'Latency of the chosen plans: measured and predicted, mean per 10 s',
+  testId: 'planner-latency-chart',
+  scale: MS_SCALE,
+  lines: [
+    { dataKey: 'actualMs', name: 'measured (chosen plans)', stroke: 'var(--chart-1)' },
+    { dataKey: 'predictedMs', name: 'predicted by the model', stroke: 'var(--chart-2)', dashed: true },
+  ],
+  emptyText: EMPTY,
+};
 
 /** The chosen plans' mean latency per bucket against what the model predicted for them (no prediction in fallback). */
 export function PlannerLatencyChart({ status }: { status: PlannerStatusPayload }) {
   const points = useMemo(() => latencyPoints(status.timeline), [status.timeline]);
-  return (
-    <TimeSeriesChart
-      series={points}
-      title="Latency of the chosen plans: measured and predicted, mean per 10 s"
-      unit="ms"
-      testId="planner-latency-chart"
-      emptyText={EMPTY}
-      lines={LATENCY_LINES}
-      tickFormatter={formatMsTick}
-      tooltipFormatter={formatMsTooltip}
-    />
-  );
+  return <TimeSeriesCard series={points} card={LATENCY_CARD} />;
 }
 
-const REGRET_LINES: readonly SeriesLine<PlannerRegretPoint>[] = [
-  { dataKey: 'vsOracleMs', name: 'vs the best plan per query (oracle)', stroke: 'var(--chart-3)' },
-  { dataKey: 'vsBestFixedMs', name: 'vs the best single fixed plan', stroke: 'var(--chart-1)', dashed: true },
-];
+/** Regret can be negative (choices better than the best fixed plan): milliseconds with a sign. */
+const SIGNED_MS_SCALE: ValueScale = { unit: 'ms', formatTick: formatSignedMsTick, formatTooltip: formatSignedMsTooltip };
+
+const REGRET_CARD: TimeSeriesCardSpec<PlannerRegretPoint> = {
+  title: 'Regret over time, mean per 10 s (below 0: better than the best fixed plan)',
+  testId: 'planner-regret-chart',
+  scale: SIGNED_MS_SCALE,
+  lines: [
+    { dataKey: 'vsOracleMs', name: 'vs the best plan per query (oracle)', stroke: 'var(--chart-3)' },
+    { dataKey: 'vsBestFixedMs', name: 'vs the best single fixed plan', stroke: 'var(--chart-1)', dashed: true },
+  ],
+  emptyText: 'No oracle sample yet: now and then the engine runs every plan on the same query to measure regret.',
+};
 
 /** Regret per bucket from the oracle samples: what the choices cost against perfect ones, and against one fixed plan. */
 export function PlannerRegretChart({ status }: { status: PlannerStatusPayload }) {
   const points = useMemo(() => regretPoints(status.timeline), [status.timeline]);
-  return (
-    <TimeSeriesChart
-      series={points}
-      title="Regret over time, mean per 10 s (below 0: better than the best fixed plan)"
-      unit="ms"
-      testId="planner-regret-chart"
-      emptyText="No oracle sample yet: now and then the engine runs every plan on the same query to measure regret."
-      lines={REGRET_LINES}
-      tickFormatter={formatSignedMsTick}
-      tooltipFormatter={formatSignedMsTooltip}
-    />
-  );
+  return <TimeSeriesCard series={points} card={REGRET_CARD} />;
 }
 
 /** A point of the scatter: filled for the model's own pick, hollow for exploration. */

@@ -1,5 +1,5 @@
 import type { ValueScale } from './chart-scales.ts';
-import { TimeSeriesChart, type SeriesLine } from './time-series-chart.tsx';
+import { TimeSeriesChart, type ChartMarker, type SeriesLine } from './time-series-chart.tsx';
 
 /**
  * One chart card as data: its title, test id, scale, lines and what it says before it has anything to draw. The
@@ -12,6 +12,10 @@ export interface TimeSeriesCardSpec<P extends { at: number }> {
   lines: readonly SeriesLine<P>[];
   /** Shown instead of the chart while no point has a value under any of the lines. */
   emptyText: string;
+  /** Moments marked on the time axis (the memory cleanups); usually known only when the page renders. */
+  markers?: readonly ChartMarker[];
+  /** Fixed value ticks and domain, for a scale of named steps (the pressure levels); automatic when absent. */
+  valueTicks?: readonly number[];
 }
 
 interface TimeSeriesCardProps<P extends { at: number }> {
@@ -31,6 +35,8 @@ export function TimeSeriesCard<P extends { at: number }>({ series, card }: TimeS
       lines={card.lines}
       tickFormatter={card.scale.formatTick}
       tooltipFormatter={card.scale.formatTooltip}
+      {...(card.markers ? { markers: card.markers } : {})}
+      {...(card.valueTicks ? { valueTicks: card.valueTicks } : {})}
     />
   );
 }

@@ -70,4 +70,20 @@ describe('time-series cards', () => {
     const ticks = [...card.querySelectorAll('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')].map((t) => t.textContent);
     expect(ticks.every((t) => t?.endsWith(' MiB'))).toBe(true);
   });
+
+  it("draws the card's markers on the time axis and, with fixed value ticks, those ticks only", async () => {
+    const marked: TimeSeriesCardSpec<Point> = {
+      ...HIT_CARD,
+      testId: 'marked-card',
+      lines: [{ dataKey: 'usedMiB', name: 'used', stroke: 'var(--chart-1)' }],
+      markers: [{ at: 1_000, label: 'cleanup here' }],
+      valueTicks: [0, 50, 100],
+    };
+    render(createElement(TimeSeriesCard<Point>, { series: MEMORY_ONLY, card: marked }));
+    const card = screen.getByTestId('marked-card');
+    await waitFor(() => expect(card.querySelectorAll('.recharts-reference-line-line')).toHaveLength(1));
+    expect(card.textContent).toContain('cleanup here');
+    const ticks = [...card.querySelectorAll('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')].map((t) => t.textContent);
+    expect(ticks).toEqual(['0%', '50%', '100%']);
+  });
 });
