@@ -4,7 +4,14 @@
  * Every message says what happened, with numbers and units; `hint` says what to do next.
  */
 export type PoolErrorCode =
-  'acquire-timeout' | 'pool-closed' | 'invalid-setting' | 'invalid-size' | 'cancelled' | 'session-changed' | 'server-unavailable';
+  | 'acquire-timeout'
+  | 'pool-closed'
+  | 'invalid-setting'
+  | 'invalid-size'
+  | 'invalid-parameter'
+  | 'cancelled'
+  | 'session-changed'
+  | 'server-unavailable';
 
 export class PoolError extends Error {
   override readonly name = 'PoolError';

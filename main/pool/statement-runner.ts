@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Gradient2Limit } from './adaptive-limit.ts';
 import { cancellable } from './cancellable.ts';
 import type { Connection } from './connection.ts';
+import { withEncodedValues } from './parameter-encoding.ts';
 import type { PipelineEligibility } from './pipeline-eligibility.ts';
 import { PoolError, isConnectionError } from './pool-errors.ts';
 import type { PoolMetrics } from './pool-metrics.ts';
@@ -44,6 +45,8 @@ export class StatementRunner {
   /** Runs a query on a checked-out connection; a caller's timeout or abort cancels it on the server. */
   async execute(connection: Connection, query: QueryConfig, options?: CallOptions & { limitMs?: number }): Promise<pg.QueryResult> {
     if (connection.broken) throw connection.broken;
+    // A value pg cannot encode fails this call here, before anything is sent (see parameter-encoding.ts).
+    const sent = query.values === undefined ? query : withEncodedValues(query);
     const started = this.clock();
     this.metrics.meter.change(started, 0, 1, 0);
     this.metrics.counters.queries += 1;
@@ -52,7 +55,7 @@ export class StatementRunner {
     // tell its own server time (results read together look instant).
     const timed = this.eligibility !== undefined && connection.inFlight <= 1 && query.name !== undefined && query.name !== '';
     try {
-      const promise = connection.client.query(query as pg.QueryConfig) as Promise<pg.QueryResult>;
+      const promise = connection.client.query(sent as pg.QueryConfig) as Promise<pg.QueryResult>;
       const result =
         options?.signal || options?.timeoutMs !== undefined
           ? await cancellable(connection, promise, options, () => (this.metrics.counters.cancellations += 1))

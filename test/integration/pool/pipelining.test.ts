@@ -76,6 +76,43 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
     ]);
   });
 
+  it('a value pg cannot encode fails only its own call; the same statement around it on the shared connection still runs', async () => {
+    const pool = await open({ min: 1, max: 1 });
+    const echo = { name: 'pl_echo', text: 'SELECT $1::text AS v' };
+    await timeOnce(pool, { ...echo, values: ['timed'] }); // timed, and prepared on the pool's one connection
+    const throwing = {
+      toPostgres: () => {
+        throw new Error('no text for this value');
+      },
+    };
+    pool.snapshot();
+    const settled = await Promise.allSettled([
+      pool.query('normal', { ...echo, values: ['a'] }),
+      pool.query('normal', { ...echo, values: [throwing] }),
+      pool.query('normal', { ...echo, values: ['c'] }),
+      pool.query('normal', { ...echo, values: [{ big: 10n }] }),
+      pool.query('normal', { ...echo, values: ['e'] }),
+    ]);
+    // Without the pool encoding them first, pg sent Close for pl_echo in place of each bad Bind: the queries behind
+    // failed with 26000 (prepared statement "pl_echo" does not exist), and the bad ones with pg's bare message.
+    const seen = settled.map((s) => (s.status === 'fulfilled' ? s.value.rows[0] : String(s.reason)));
+    expect(seen).toEqual([
+      { v: 'a' },
+      expect.stringMatching(/pl_echo.*no text for this value/),
+      { v: 'c' },
+      expect.stringMatching(/pl_echo.*BigInt/),
+      { v: 'e' },
+    ]);
+    expect(settled[1]).toMatchObject({ reason: { code: 'invalid-parameter' } });
+    // The connection stays in the pool and runs the statement again, alone and pipelined.
+    expect((await pool.query('normal', { ...echo, values: ['f'] })).rows).toEqual([{ v: 'f' }]);
+    const again = await Promise.all(['g', 'h'].map((v) => pool.query('normal', { ...echo, values: [v] })));
+    expect(again.map(({ rows }) => rows[0])).toEqual([{ v: 'g' }, { v: 'h' }]);
+    const { counters } = pool.snapshot();
+    expect(counters.acquires.normal).toBe(3);
+    expect(counters.brokenConnections).toBe(0);
+  });
+
   it("the server's statement timeout cancels only the statement that ran too long", async () => {
     const pool = await open({ min: 1, max: 1, sessionSettings: { statementTimeoutMs: 300 } });
     // Both timed as short first: pl_slow is slow only with the value it gets below.
