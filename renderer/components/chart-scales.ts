@@ -7,6 +7,8 @@ import {
   formatPercentTooltip,
   formatPerSecondTick,
   formatPerSecondTooltip,
+  formatRateTick,
+  formatRateTooltip,
 } from './chart-format.ts';
 
 /**
@@ -28,3 +30,6 @@ export const MIB_SCALE: ValueScale = { unit: 'MiB', formatTick: formatMiBTick, f
 export const PER_SECOND_SCALE: ValueScale = { unit: 'per second', formatTick: formatPerSecondTick, formatTooltip: formatPerSecondTooltip };
 
 export const MS_SCALE: ValueScale = { unit: 'ms', formatTick: formatMsTick, formatTooltip: formatMsTooltip };
+
+/** Requests per second (throughput, errors and shed requests). */
+export const REQUESTS_PER_SECOND_SCALE: ValueScale = { unit: 'req/s', formatTick: formatRateTick, formatTooltip: formatRateTooltip };

@@ -1,12 +1,11 @@
 import type { ChartPoint } from '../state/telemetry-series.ts';
-import { formatRateTick, formatRateTooltip } from './chart-format.ts';
+import { REQUESTS_PER_SECOND_SCALE } from './chart-scales.ts';
 import { TimeSeriesCard, type TimeSeriesCardSpec } from './time-series-card.tsx';
 
 const ERRORS_CARD: TimeSeriesCardSpec<ChartPoint> = {
   title: 'Errors and shed requests',
   testId: 'errors-chart',
-  // Named "per second" beside the title, while the ticks and tooltip print requests ("3 req/s").
-  scale: { unit: 'per second', formatTick: formatRateTick, formatTooltip: formatRateTooltip },
+  scale: REQUESTS_PER_SECOND_SCALE,
   lines: [
     { dataKey: 'errors', stroke: 'var(--chart-bad)' },
     { dataKey: 'shed', stroke: 'var(--chart-warn)' },

@@ -1,11 +1,11 @@
 import type { ChartPoint } from '../state/telemetry-series.ts';
-import { formatRateTick, formatRateTooltip } from './chart-format.ts';
+import { REQUESTS_PER_SECOND_SCALE } from './chart-scales.ts';
 import { TimeSeriesCard, type TimeSeriesCardSpec } from './time-series-card.tsx';
 
 const THROUGHPUT_CARD: TimeSeriesCardSpec<ChartPoint> = {
   title: 'Throughput, achieved vs target',
   testId: 'throughput-chart',
-  scale: { unit: 'req/s', formatTick: formatRateTick, formatTooltip: formatRateTooltip },
+  scale: REQUESTS_PER_SECOND_SCALE,
   lines: [
     { dataKey: 'target', stroke: 'var(--chart-target)', dashed: true },
     { dataKey: 'achieved', stroke: 'var(--chart-1)' },

@@ -137,6 +137,9 @@ describe('overview', () => {
     await waitFor(() => expect(screen.getByTestId('latency-chart').querySelector('svg')).not.toBeNull());
     expect(screen.getByTestId('throughput-chart').querySelector('svg')).not.toBeNull();
     expect(screen.getByTestId('errors-chart').querySelector('svg')).not.toBeNull();
+    // Both rate charts name the unit their ticks print.
+    for (const id of ['throughput-chart', 'errors-chart']) expect(screen.getByTestId(id).textContent).toContain('req/s');
+    expect(screen.getByTestId('errors-chart').textContent).not.toContain('per second');
     const table = screen.getByTestId('template-table');
     expect(within(table).getByRole('rowheader', { name: 'chunk_by_id' })).toBeTruthy();
     expect(within(table).getByRole('rowheader', { name: 'All templates' })).toBeTruthy();
