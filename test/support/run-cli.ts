@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import './provided.ts';
 
-export const HOTPATH_BIN = fileURLToPath(new URL('../../app/cli/hotpath.mjs', import.meta.url));
+/**
+ * The `hotpath` executable the tests run: the CLI the global setup compiled for this run (test/support/compiled-cli.ts;
+ * the integration and e2e projects), else the tsx shim that runs the sources (a project without that setup).
+ */
+export const HOTPATH_BIN = inject('hotpathBin') ?? fileURLToPath(new URL('../../app/cli/hotpath.mjs', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcess;
