@@ -10,7 +10,10 @@ import type { StatementRunner } from './statement-runner.ts';
 
 type PipeliningOptions = Pick<PoolManagerOptions, 'readOnly' | 'readOnlyTransactions' | 'pipelineDepth' | 'pipelineShortMs' | 'cores'>;
 
-/** Most queries in flight on one connection (1: no pipelining). A read-only pool checks each statement's session change before the next is sent on that connection, so it never pipelines. */
+/**
+ * Most queries in flight on one connection (1: no pipelining). A read-only pool checks each statement's session
+ * change before the next is sent on that connection, so it never pipelines.
+ */
 export function pipelineDepthOf(options: PipeliningOptions): number {
   const guarded = options.readOnly === true || options.readOnlyTransactions === true;
   return guarded ? 1 : Math.max(1, Math.floor(options.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH));
