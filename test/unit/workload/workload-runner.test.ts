@@ -64,6 +64,23 @@ describe('WorkloadRunner (open loop)', () => {
     expect(interval.achievedRate).toBeCloseTo(200, 0);
   });
 
+  it('does not spin: requests under a millisecond apart go out on millisecond timers, none more than a millisecond late', async () => {
+    const immediates = vi.spyOn(globalThis, 'setImmediate');
+    const timeouts = vi.spyOn(globalThis, 'setTimeout');
+    const r = runner({ rate: 5_000 });
+    r.start();
+    await vi.advanceTimersByTimeAsync(999);
+    const interval = r.closeInterval();
+    await r.stop();
+    // Due at 0, 0.2, … 999 ms (the last one, at 999.0000…1 by floating point, may fall just after): every one sent
+    // by the timer of its millisecond.
+    expect(interval.sent).toBeGreaterThanOrEqual(4_995);
+    expect(interval.sent).toBeLessThanOrEqual(4_996);
+    expect(immediates).not.toHaveBeenCalled();
+    expect(timeouts.mock.calls.length).toBeLessThanOrEqual(1_000);
+    expect(interval.schedulerLagMs).toBeLessThanOrEqual(1);
+  });
+
   it('keeps sending during a stall and charges the stall to the stalled requests (no coordinated omission)', async () => {
     const target = stallableTarget();
     const r = runner({ rate: 100, target });
