@@ -369,7 +369,7 @@ program
   )
   .option(
     '--settle-seconds <n>',
-    `capacity: seconds after each rate change that are not judged (default ${CAPACITY_DEFAULTS.settleSeconds})`,
+    `capacity: seconds after each rate change that are not judged (default ${CAPACITY_DEFAULTS.settleSeconds}); cpu-path: seconds of workload before the first window (default 20)`,
     nonNegativeInt('--settle-seconds'),
   )
   .option(

@@ -99,6 +99,7 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
       seconds: o.seconds,
       runs: o.runs,
       ...(o.profileDir === undefined ? {} : { profileDir: o.profileDir }),
+      ...(o.settleSeconds === undefined ? {} : { settleSeconds: o.settleSeconds }),
     }),
   pool: (o) =>
     o.pg
