@@ -45,7 +45,7 @@ export class AdvisorSession {
   private readonly running = new Map<string, AbortController>();
 
   constructor(private readonly options: AdvisorSessionOptions) {
-    this.history = new BuildHistory(join(options.dataDir, 'advisor', databaseNamespace(options.stack.pg)));
+    this.history = new BuildHistory(join(options.dataDir, 'advisor', databaseNamespace(options.stack.pg, options.stack.kind)));
     this.builder = new IndexBuilder({
       readOnly: options.readOnly,
       history: this.history,

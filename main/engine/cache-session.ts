@@ -85,7 +85,7 @@ export class CacheSession {
 
   /** `log` hears of Redis going away and coming back (one line each, from the breaker's state changes). */
   static async open(stack: Stack, pool: PoolManager, dataDir: string, settings: CacheSettings = {}, log?: GuardLog): Promise<CacheSession> {
-    const namespace = databaseNamespace(stack.pg);
+    const namespace = databaseNamespace(stack.pg, stack.kind);
     const l1Bytes = settings.l1Bytes ?? DEFAULT_L1_BYTES;
     const locations: CacheStatusPayload['tiers'] = [{ tier: 'l1', location: `memory, ${formatMiB(l1Bytes)}`, available: true }];
     let l2: RedisTier | undefined;
@@ -243,9 +243,17 @@ export function redisTarget(topology: RedisTopology): RedisTarget {
   return { ...rest, ...tls, name: masterName };
 }
 
-/** A short, stable name for the database: host, port and database name hashed (no secret in it). */
-export function databaseNamespace(connection: pg.ClientConfig): string {
-  const where = `${connection.host ?? ''}:${connection.port ?? 5432}/${connection.database ?? ''}`;
+/**
+ * A short, stable name for the database (no secret in it): host, port and database name hashed. The local stack's
+ * PostgreSQL listens on a new port at every start, so there it is the database name alone (one local stack per data
+ * folder, and the names it keys live in that folder or in its private Redis): keyed by port, the advisor's build
+ * history was lost at every restart, and Hotpath no longer recognised the indexes it had built.
+ */
+export function databaseNamespace(connection: pg.ClientConfig, kind: Stack['kind'] = 'remote'): string {
+  const where =
+    kind === 'local'
+      ? `local/${connection.database ?? ''}`
+      : `${connection.host ?? ''}:${connection.port ?? 5432}/${connection.database ?? ''}`;
   return createHash('sha1').update(where).digest('hex').slice(0, 10);
 }
 
