@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
-import type { CapacityResult, CapacityStatus } from '../../../main/contract/capacity.ts';
+import { CAPACITY_DEFAULTS, type CapacityResult, type CapacityStatus } from '../../../main/contract/capacity.ts';
 import { FindCapacity } from '../../../renderer/components/find-capacity.tsx';
 import { FakeEngineApi } from './fake-engine-api.ts';
 import { readyStatus } from './fixtures.ts';
@@ -10,14 +10,8 @@ import { consoleServices, renderInConsole } from './render-console.ts';
 
 afterEach(cleanup);
 
-const defaults: CapacityStatus['defaults'] = {
-  startRate: 2_000,
-  step: 2_000,
-  maxRate: 20_000,
-  windowSeconds: 300,
-  settleSeconds: 30,
-  warmupMaxSeconds: 600,
-};
+// The engine's own defaults (2,000 to 20,000 req/s by 2,000, 300 s windows, 10 min warm-up), as capacity.status sends them.
+const defaults: CapacityStatus['defaults'] = { ...CAPACITY_DEFAULTS };
 
 const result: CapacityResult = {
   params: { ...defaults, maxRate: 6_000 },
