@@ -4,6 +4,7 @@ import type { ObjectTier } from '../l3/object-tier.ts';
 import { isEntry, isFresh, remainingLife } from './entry.ts';
 import type { CacheEntry } from './entry.ts';
 import { L1KeyIndex } from './l1-key-index.ts';
+import { fromL1Record, l1Weight, toL1Record, type L1Record } from './l1-record.ts';
 import { placeBySize, promotionTargets } from './placement.ts';
 import type { PlacementPolicy, TierName } from './placement.ts';
 import type { TieredCounters, TieredStats } from './tiered-stats.ts';
@@ -50,7 +51,8 @@ export interface PrefixInvalidation {
 
 /** The tiers themselves: reads with promotion, placed writes, deletes. Keeps the tiered cache's policy code apart. */
 export class TierStack {
-  readonly l1: L1Cache<string, CacheEntry> | undefined;
+  /** Holds each entry's encoding, not its value (l1-record.ts says why). */
+  readonly l1: L1Cache<string, L1Record> | undefined;
   readonly policy: PlacementPolicy;
   private readonly index: L1KeyIndex | undefined;
   private readonly l1MaxTtl: number;
@@ -71,7 +73,7 @@ export class TierStack {
       present,
     };
     this.l1MaxTtl = options.l1?.maxTtlMs ?? Infinity;
-    const l1 = options.l1 ? new L1Cache<string, CacheEntry>({ maxBytes: options.l1.maxBytes, clock: options.clock }) : undefined;
+    const l1 = options.l1 ? new L1Cache<string, L1Record>({ maxBytes: options.l1.maxBytes, clock: options.clock }) : undefined;
     this.l1 = l1;
     this.index = l1
       ? new L1KeyIndex(
@@ -81,13 +83,16 @@ export class TierStack {
       : undefined;
   }
 
-  /** L1 alone, synchronously: a fresh L1 hit costs no promise hop. */
+  /** L1 alone, synchronously: a fresh L1 hit costs no promise hop (its value is decoded here). */
   readL1(key: string): CacheEntry | undefined {
     if (!this.l1) return undefined;
-    const entry = this.l1.get(key);
+    const record = this.l1.get(key);
+    const entry = record === undefined ? undefined : fromL1Record(record);
     const counter = this.counters.tier.l1;
-    if (entry === undefined) counter.misses += 1;
-    else if (isFresh(entry, this.options.clock())) counter.hits += 1;
+    if (entry === undefined) {
+      counter.misses += 1;
+      if (record !== undefined) this.dropL1(key);
+    } else if (isFresh(entry, this.options.clock())) counter.hits += 1;
     else counter.stale += 1;
     return entry;
   }
@@ -197,13 +202,15 @@ export class TierStack {
     const life = remainingLife(entry, this.options.clock());
     if (life <= 0) return;
     const writes: Array<Promise<void>> = [];
+    let encoded = bytes;
     for (const tier of tiers) {
       if (tier === 'l1' && this.l1) {
-        if (this.l1.set(key, entry, { size: entry.n, ttlMs: Math.min(life, this.l1MaxTtl) })) this.index?.add(key);
+        const record = toL1Record(entry, (encoded ??= encodeValue(entry)));
+        if (this.l1.set(key, record, { size: l1Weight(key, record), ttlMs: Math.min(life, this.l1MaxTtl) })) this.index?.add(key);
       } else if (tier === 'l2' && this.options.l2) {
         writes.push(safely(this.options.l2.set(key, entry, life), undefined));
       } else if (tier === 'l3' && this.options.l3) {
-        writes.push(safely(this.options.l3.set(key, bytes ?? encodeValue(entry), life), undefined));
+        writes.push(safely(this.options.l3.set(key, (encoded ??= encodeValue(entry)), life), undefined));
       }
     }
     await Promise.all(writes);

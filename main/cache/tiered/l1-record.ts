@@ -1,0 +1,51 @@
+import { decodeValue } from '../l2/codec.ts';
+import { isEntry, type CacheEntry } from './entry.ts';
+
+/**
+ * What the L1 keeps of a cache entry: its two deadlines and its encoding (the codec's bytes, as L2 and L3 hold
+ * them) in a string of one byte per character, decoded again at every hit.
+ *
+ * Why not the value itself: a cached result is an array of rows, each an array of column strings, so one entry is
+ * tens of small heap objects, and the L1's budget was counted in encoded bytes, which such a graph outweighs
+ * several times over. At 10,000 requests/s the demo's L1 of 57 MiB (by that count, 240,000 entries) kept the
+ * engine's heap at 450-650 MiB and its RSS past 1.5 GiB, so the memory manager shrank the L1 and trimmed the pool
+ * every minute or so, and the garbage collector traced every row at each full collection. An encoding in a
+ * one-byte string is one heap object whose characters the collector never scans, and its length is its size, so
+ * the budget is what the L1 really holds. The price is a decode per hit: 1 to 3 µs for a result of 1 to 10 rows
+ * (`npm run bench -- cache-throughput` measures the L1 itself, which stores whatever it is given). A hit also
+ * hands each caller its own copy, which no caller can then change under another.
+ */
+export interface L1Record {
+  /** Fresh until (CacheEntry.f). */
+  f: number;
+  /** Kept until (CacheEntry.s). */
+  s: number;
+  /** The entry's encoding, one byte per character (latin1). */
+  bytes: string;
+}
+
+/**
+ * Bytes an entry costs the L1 beyond its encoding's and its key's characters: the record object, both strings'
+ * headers, the L1's map slot, slot links and expiry. Measured as the heap growth of an L1 filled with 200,000
+ * records of one-row results, less their characters: 176 B an entry (299 B in all, where the same entries kept
+ * as values took 449 B and were counted as 95).
+ */
+export const L1_ENTRY_OVERHEAD_BYTES = 176;
+
+export function toL1Record(entry: CacheEntry, bytes: Buffer): L1Record {
+  return { f: entry.f, s: entry.s, bytes: bytes.toString('latin1') };
+}
+
+/** What the L1 counts an entry as: its encoding, its key and the fixed overhead. */
+export function l1Weight(key: string, record: L1Record): number {
+  return record.bytes.length + key.length + L1_ENTRY_OVERHEAD_BYTES;
+}
+
+/** The entry again, or undefined when its encoding cannot be read (then the caller drops it: a miss). */
+export function fromL1Record(record: L1Record): CacheEntry | undefined {
+  const decoded = decodeValue(Buffer.from(record.bytes, 'latin1'));
+  if (!decoded.ok || !isEntry(decoded.value)) return undefined;
+  // The encoded entry's size field was written before its encoding existed.
+  decoded.value.n = record.bytes.length;
+  return decoded.value;
+}
