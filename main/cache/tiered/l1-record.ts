@@ -2,8 +2,8 @@ import { decodeValue } from '../l2/codec.ts';
 import { isEntry, type CacheEntry } from './entry.ts';
 
 /**
- * What the L1 keeps of a cache entry: its two deadlines and its encoding (the codec's bytes, as L2 and L3 hold
- * them) in a string of one byte per character, decoded again at every hit.
+ * What the L1 keeps of a cache entry: its encoding (the codec's bytes, as L2 and L3 hold them, deadlines included)
+ * in a string of one byte per character, decoded again at every hit.
  *
  * Why not the value itself: a cached result is an array of rows, each an array of column strings, so one entry is
  * tens of small heap objects, and the L1's budget was counted in encoded bytes, which such a graph outweighs
@@ -15,37 +15,31 @@ import { isEntry, type CacheEntry } from './entry.ts';
  * (`npm run bench -- cache-throughput` measures the L1 itself, which stores whatever it is given). A hit also
  * hands each caller its own copy, which no caller can then change under another.
  */
-export interface L1Record {
-  /** Fresh until (CacheEntry.f). */
-  f: number;
-  /** Kept until (CacheEntry.s). */
-  s: number;
-  /** The entry's encoding, one byte per character (latin1). */
-  bytes: string;
-}
+export type L1Record = string;
 
 /**
- * Bytes an entry costs the L1 beyond its encoding's and its key's characters: the record object, both strings'
- * headers, the L1's map slot, slot links and expiry. Measured as the heap growth of an L1 filled with 200,000
- * records of one-row results, less their characters: 176 B an entry (299 B in all, where the same entries kept
- * as values took 449 B and were counted as 95).
+ * Bytes an entry costs the L1 beyond its encoding's and its key's characters: both strings' headers, the L1's
+ * map slot, slot links and expiry. Measured as the heap growth of an L1 filled with 200,000 one-row results, less
+ * their characters: 97 to 99 B an entry (220 B in all, where the same entries kept as values took 449 B and were
+ * counted as 95).
  */
-export const L1_ENTRY_OVERHEAD_BYTES = 176;
+export const L1_ENTRY_OVERHEAD_BYTES = 98;
 
-export function toL1Record(entry: CacheEntry, bytes: Buffer): L1Record {
-  return { f: entry.f, s: entry.s, bytes: bytes.toString('latin1') };
+/** `bytes`: the entry's encoding (encodeValue). */
+export function toL1Record(bytes: Buffer): L1Record {
+  return bytes.toString('latin1');
 }
 
 /** What the L1 counts an entry as: its encoding, its key and the fixed overhead. */
 export function l1Weight(key: string, record: L1Record): number {
-  return record.bytes.length + key.length + L1_ENTRY_OVERHEAD_BYTES;
+  return record.length + key.length + L1_ENTRY_OVERHEAD_BYTES;
 }
 
 /** The entry again, or undefined when its encoding cannot be read (then the caller drops it: a miss). */
 export function fromL1Record(record: L1Record): CacheEntry | undefined {
-  const decoded = decodeValue(Buffer.from(record.bytes, 'latin1'));
+  const decoded = decodeValue(Buffer.from(record, 'latin1'));
   if (!decoded.ok || !isEntry(decoded.value)) return undefined;
   // The encoded entry's size field was written before its encoding existed.
-  decoded.value.n = record.bytes.length;
+  decoded.value.n = record.length;
   return decoded.value;
 }

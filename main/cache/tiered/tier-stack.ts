@@ -205,7 +205,7 @@ export class TierStack {
     let encoded = bytes;
     for (const tier of tiers) {
       if (tier === 'l1' && this.l1) {
-        const record = toL1Record(entry, (encoded ??= encodeValue(entry)));
+        const record = toL1Record((encoded ??= encodeValue(entry)));
         if (this.l1.set(key, record, { size: l1Weight(key, record), ttlMs: Math.min(life, this.l1MaxTtl) })) this.index?.add(key);
       } else if (tier === 'l2' && this.options.l2) {
         writes.push(safely(this.options.l2.set(key, entry, life), undefined));

@@ -42,8 +42,8 @@ describe('the L1 keeps encodings (l1-record.ts)', () => {
   it('drops an entry whose encoding it cannot read and answers a miss', async () => {
     const { cache } = l1Only();
     await cache.set('k', 'v');
-    const stackL1 = (cache as unknown as { stack: { l1: { get(key: string): { bytes: string } } } }).stack.l1;
-    stackL1.get('k').bytes = '\u00ff\u0001';
+    const stackL1 = (cache as unknown as { stack: { l1: { set(key: string, value: string, options: object): boolean } } }).stack.l1;
+    stackL1.set('k', '\u00ff\u0001', { size: 2, ttlMs: 60_000 });
     expect(await cache.get('k')).toBeUndefined();
     expect(cache.stats().tiers.l1).toMatchObject({ hits: 0, misses: 1 });
     expect(cache.stats().tiers.l1?.store.entries).toBe(0);
