@@ -8,7 +8,7 @@ import { isEntry, type CacheEntry } from './entry.ts';
  * Why not the value itself: a cached result is an array of rows, each an array of column strings, so one entry is
  * tens of small heap objects, and the L1's budget was counted in encoded bytes, which such a graph outweighs
  * several times over. At 10,000 requests/s the demo's L1 of 57 MiB (by that count, 240,000 entries) kept the
- * engine's heap at 450-650 MiB and its RSS past 1.5 GiB, so the memory manager shrank the L1 and trimmed the pool
+ * engine's heap at 550-620 MiB and its RSS past 1.4 GiB, so the memory manager shrank the L1 and trimmed the pool
  * every minute or so, and the garbage collector traced every row at each full collection. An encoding in a
  * one-byte string is one heap object whose characters the collector never scans, and its length is its size, so
  * the budget is what the L1 really holds. The price is a decode per hit: 1 to 3 µs for a result of 1 to 10 rows
