@@ -8,9 +8,20 @@ export interface HotKey<R> {
   recipe: R;
 }
 
-interface Tracked<R> extends HotKey<R> {
-  /** The decay epoch `count` is expressed in; older counts are halved once per epoch since, when next touched. */
-  epoch: number;
+/**
+ * An entry is one small integer in its shard's Map, `epoch << COUNT_BITS | count`: no object per key. The table
+ * holds up to twice its capacity of keys, and an object per key (with its recipe and its parameters' array) was a
+ * good part of what every full collection of the engine's heap had to mark (ARCHITECTURE.md, "Hot keys"); entries
+ * dropped at prunes were old-generation garbage. The value stays below 2^30, a small integer to V8 (a larger
+ * number would be a heap object per update).
+ */
+const COUNT_BITS = 22;
+const COUNT_MAX = (1 << COUNT_BITS) - 1;
+/** Epochs are kept modulo 256: every prune brings its shard's entries to the current epoch, so none lags that far. */
+const EPOCH_MASK = 0xff;
+
+function pack(epoch: number, count: number): number {
+  return ((epoch & EPOCH_MASK) << COUNT_BITS) | Math.min(count, COUNT_MAX);
 }
 
 /**
@@ -22,38 +33,41 @@ interface Tracked<R> extends HotKey<R> {
 const SHARDS = 16;
 
 /**
- * The keys recent traffic asked for most, with how to load each: what "warm the cache" loads after a flush
- * or a restart. Counting is one Map update per access. Every `capacity` new keys all counts halve (an epoch
- * passes; each count catches up when next read), so the ranking follows the last few capacity-worths of traffic
- * rather than all of history. Keys are spread over shards by hash; a shard that reaches twice its share of the
- * capacity keeps its share of most counted keys. The decay is global, not per shard, so counts in different
- * shards compare as they would in one table.
+ * The keys recent traffic asked for most: what "warm the cache" loads after a flush or a restart. Counting is one
+ * Map update per access and allocates nothing. Every `capacity` new keys all counts halve (an epoch passes; each
+ * count catches up when next read), so the ranking follows the last few capacity-worths of traffic rather than all
+ * of history. Keys are spread over shards by hash; a shard that reaches twice its share of the capacity keeps its
+ * share of most counted keys. The decay is global, not per shard, so counts in different shards compare as they
+ * would in one table. How to load a key again is not stored: `recipeOf` derives it from the key when `top` is
+ * asked (a key that no longer has one, e.g. of a template since removed, is left out).
  */
 export class HotKeys<R> {
-  private readonly shards: Map<string, Tracked<R>>[];
+  private readonly shards: Map<string, number>[];
   /** Keys each shard keeps at a prune. */
   private readonly share: number;
   private epoch = 0;
   /** New keys since the last epoch began. */
   private newKeys = 0;
 
-  constructor(private readonly capacity: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly recipeOf: (key: string) => R | undefined,
+  ) {
     if (!(Number.isInteger(capacity) && capacity > 0)) throw new RangeError('capacity must be an integer > 0');
     const shards = Math.min(SHARDS, capacity);
     this.share = Math.ceil(capacity / shards);
-    this.shards = Array.from({ length: shards }, () => new Map<string, Tracked<R>>());
+    this.shards = Array.from({ length: shards }, () => new Map<string, number>());
   }
 
-  /** `recipe` is called only for a key not in the table: a repeat costs a hash, one Map lookup and no allocation. */
-  record(key: string, recipe: () => R): void {
+  /** One hash and one Map update; allocates nothing for a key already in the table. */
+  record(key: string): void {
     const shard = this.shards[(hashKey(key) >>> 0) % this.shards.length]!;
     const found = shard.get(key);
     if (found !== undefined) {
-      this.decay(found);
-      found.count += 1;
+      shard.set(key, pack(this.epoch, this.decayed(found) + 1));
       return;
     }
-    shard.set(key, { key, count: 1, recipe: recipe(), epoch: this.epoch });
+    shard.set(key, pack(this.epoch, 1));
     if (++this.newKeys >= this.capacity) {
       this.epoch += 1;
       this.newKeys = 0;
@@ -61,14 +75,18 @@ export class HotKeys<R> {
     if (shard.size >= 2 * this.share) this.prune(shard);
   }
 
-  /** The `n` most counted keys, hottest first. */
+  /** The `n` most counted keys that still have a recipe, hottest first. */
   top(n: number): HotKey<R>[] {
-    const all: Tracked<R>[] = [];
-    for (const shard of this.shards) for (const entry of shard.values()) all.push(this.decay(entry));
-    return all
-      .sort((a, b) => b.count - a.count)
-      .slice(0, n)
-      .map(({ key, count, recipe }) => ({ key, count, recipe }));
+    const all: { key: string; count: number }[] = [];
+    for (const shard of this.shards) for (const [key, entry] of shard) all.push({ key, count: this.decayed(entry) });
+    all.sort((a, b) => b.count - a.count);
+    const hot: HotKey<R>[] = [];
+    for (const { key, count } of all) {
+      if (hot.length >= n) break;
+      const recipe = this.recipeOf(key);
+      if (recipe !== undefined) hot.push({ key, count, recipe });
+    }
+    return hot;
   }
 
   get size(): number {
@@ -81,22 +99,20 @@ export class HotKeys<R> {
     for (const shard of this.shards) shard.clear();
   }
 
-  /** Brings the count to the current epoch: halved once per epoch passed, never below 1. */
-  private decay(entry: Tracked<R>): Tracked<R> {
-    const passed = this.epoch - entry.epoch;
-    if (passed > 0) {
-      entry.count = passed >= 31 ? 1 : Math.max(1, entry.count >>> passed);
-      entry.epoch = this.epoch;
-    }
-    return entry;
+  /** The entry's count in the current epoch: halved once per epoch passed, never below 1. */
+  private decayed(entry: number): number {
+    const count = entry & COUNT_MAX;
+    const passed = (this.epoch - (entry >>> COUNT_BITS)) & EPOCH_MASK;
+    if (passed === 0) return count;
+    return passed >= 31 ? 1 : Math.max(1, count >>> passed);
   }
 
-  private prune(shard: Map<string, Tracked<R>>): void {
-    const kept = [...shard.values()]
-      .map((entry) => this.decay(entry))
+  private prune(shard: Map<string, number>): void {
+    const kept = [...shard]
+      .map(([key, entry]) => ({ key, count: this.decayed(entry) }))
       .sort((a, b) => b.count - a.count)
       .slice(0, this.share);
     shard.clear();
-    for (const entry of kept) shard.set(entry.key, entry);
+    for (const { key, count } of kept) shard.set(key, pack(this.epoch, count));
   }
 }

@@ -22,6 +22,7 @@ import {
   cacheInterval,
 } from '../cache/index.ts';
 import { readRedisTls, redisTopologyOf, type RedisTopology, type Stack } from '../stack/index.ts';
+import { CachedQueryRecipes } from './cached-query-recipes.ts';
 import type { CachedQueryRecipe } from './cached-workload-target.ts';
 
 export interface CacheSettings {
@@ -71,6 +72,8 @@ export class CacheSession {
   private constructor(
     readonly cache: TieredCache,
     readonly hotKeys: HotKeys<CachedQueryRecipe>,
+    /** Turns a hot key back into its query; workloads register their cached templates here. */
+    readonly recipes: CachedQueryRecipes,
     readonly namespace: string,
     private readonly locations: CacheStatusPayload['tiers'],
     private readonly l2: RedisTier | undefined,
@@ -117,7 +120,9 @@ export class CacheSession {
       ...(bus ? { bus } : {}),
     });
     const ownFolder = settings.l3?.kind === 'store' ? undefined : l3?.store;
-    const session = new CacheSession(cache, new HotKeys(HOT_KEY_CAPACITY), namespace, locations, l2, bus, pool, l1Bytes, ownFolder);
+    const recipes = new CachedQueryRecipes();
+    const hotKeys = new HotKeys(HOT_KEY_CAPACITY, (key) => recipes.recipeOf(key));
+    const session = new CacheSession(cache, hotKeys, recipes, namespace, locations, l2, bus, pool, l1Bytes, ownFolder);
     if (stack.redis) session.redisKind = redisTopologyOf(stack.redis).kind;
     return session;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HotKeys, TieredCache } from '../cache/index.ts';
 import type { ExecutionTiming, WorkloadTarget } from '../workload/index.ts';
+import type { CachedQueryRecipes } from './cached-query-recipes.ts';
 
 /** How to load a cached template's result again: what the hot-key table keeps for warming. */
 export interface CachedQueryRecipe {
@@ -25,7 +26,8 @@ export interface CachedTemplate {
 const SERVED_FROM_CACHE: ExecutionTiming = { acquireUs: 0, serverUs: 0 };
 
 /**
- * The cache key of one template call. The SQL's hash is part of it, so an edited template never reads the
+ * The cache key of one template call: its template's prefix, then its parameters as JSON (which
+ * `CachedQueryRecipes` reads back to load the call again). The SQL's hash is part of it, so an edited template never reads the
  * old template's results; `namespace` keeps databases apart when they share a Redis or a bucket.
  */
 export function templateCacheKey(namespace: string, template: CachedTemplate, params: readonly unknown[]): string {
@@ -53,7 +55,8 @@ function templateKeyPrefix(namespace: string, template: CachedTemplate): string 
 /**
  * Reads cacheable templates through the tiered cache (one database call per key at a time, whatever the
  * concurrency) and passes the others straight through. Every cached request is recorded in the hot-key
- * table, so the operator can warm the cache with what traffic actually asks for.
+ * table, so the operator can warm the cache with what traffic actually asks for; the templates' key prefixes go to
+ * `recipes`, which turns a hot key back into its query.
  */
 export class CachedWorkloadTarget implements WorkloadTarget {
   private readonly keyPrefixes: string[];
@@ -64,16 +67,19 @@ export class CachedWorkloadTarget implements WorkloadTarget {
     private readonly cache: TieredCache,
     private readonly hotKeys: HotKeys<CachedQueryRecipe>,
     namespace: string,
+    recipes: CachedQueryRecipes,
   ) {
     this.keyPrefixes = templates.map((t) => templateKeyPrefix(namespace, t));
+    templates.forEach((t, i) => {
+      if (t.ttlMs !== undefined) recipes.register(this.keyPrefixes[i]!, { template: t.name, sql: t.sql, ttlMs: t.ttlMs });
+    });
   }
 
   async execute(template: number, params: unknown[]): Promise<ExecutionTiming> {
     const spec = this.templates[template]!;
     if (spec.ttlMs === undefined) return await this.inner.execute(template, params);
     const key = keyWithParams(this.keyPrefixes[template]!, params);
-    const ttlMs = spec.ttlMs;
-    this.hotKeys.record(key, () => ({ template: spec.name, sql: spec.sql, params, ttlMs }));
+    this.hotKeys.record(key);
     let timing = SERVED_FROM_CACHE;
     await this.cache.getOrLoad(
       key,

@@ -117,5 +117,5 @@ export class WorkloadSession {
 function workloadTarget(database: PgWorkloadTarget, profile: WorkloadProfile, cache: CacheSession | undefined): WorkloadTarget {
   if (!cache || !profile.templates.some((t) => t.cache)) return database;
   const templates = profile.templates.map((t) => ({ name: t.name, sql: t.sql, ...(t.cache ? { ttlMs: t.cache.ttlSeconds * 1000 } : {}) }));
-  return new CachedWorkloadTarget(database, templates, cache.cache, cache.hotKeys, cache.namespace);
+  return new CachedWorkloadTarget(database, templates, cache.cache, cache.hotKeys, cache.namespace, cache.recipes);
 }

@@ -8,25 +8,49 @@ function random(seed: number): () => number {
 }
 
 describe('HotKeys', () => {
-  it('ranks keys by how often they were asked for and keeps each recipe', () => {
-    const hot = new HotKeys<number>(1000);
-    for (let i = 0; i < 5; i += 1) hot.record('a', () => 1);
-    for (let i = 0; i < 3; i += 1) hot.record('b', () => 2);
-    hot.record('c', () => 3);
+  it('ranks keys by how often they were asked for, each with the recipe derived from its key', () => {
+    const hot = new HotKeys<string>(1000, (key) => `load ${key}`);
+    for (let i = 0; i < 5; i += 1) hot.record('a');
+    for (let i = 0; i < 3; i += 1) hot.record('b');
+    hot.record('c');
     expect(hot.top(2).map((k) => [k.key, k.count, k.recipe])).toEqual([
-      ['a', 5, 1],
-      ['b', 3, 2],
+      ['a', 5, 'load a'],
+      ['b', 3, 'load b'],
     ]);
     expect(hot.size).toBe(3);
   });
 
+  it('leaves out keys that have no recipe any more, and still returns n keys when enough have one', () => {
+    const hot = new HotKeys<string>(1000, (key) => (key.startsWith('gone:') ? undefined : key));
+    for (let i = 0; i < 9; i += 1) hot.record('gone:x');
+    for (let i = 0; i < 5; i += 1) hot.record('a');
+    for (let i = 0; i < 3; i += 1) hot.record('b');
+    hot.record('c');
+    expect(hot.top(2).map((k) => k.key)).toEqual(['a', 'b']);
+  });
+
+  it('keeps counting past the halving of many epochs, and saturates instead of overflowing', () => {
+    const hot = new HotKeys<null>(16, () => null);
+    for (let i = 0; i < 5_000_000; i += 1) hot.record('busy');
+    expect(hot.top(1)[0]!.count).toBe(2 ** 22 - 1);
+    // 300 epochs of new keys: more than the 256 the entries' epoch field can tell apart; 'busy' stays on top.
+    for (let e = 0; e < 300; e += 1) {
+      hot.record('busy');
+      for (let k = 0; k < 16; k += 1) hot.record(`e${e}-${k}`);
+    }
+    const [first] = hot.top(1);
+    expect(first!.key).toBe('busy');
+    expect(first!.count).toBeGreaterThanOrEqual(1);
+    expect(first!.count).toBeLessThan(4);
+  });
+
   it('stays bounded, keeps a popular key across prunes, and lets old popularity fade', () => {
-    const hot = new HotKeys<null>(100);
-    for (let i = 0; i < 1000; i += 1) hot.record('old-favourite', () => null);
+    const hot = new HotKeys<null>(100, () => null);
+    for (let i = 0; i < 1000; i += 1) hot.record('old-favourite');
     const round = (n: number): void => {
-      for (let i = 0; i < 20; i += 1) hot.record('new-favourite', () => null);
+      for (let i = 0; i < 20; i += 1) hot.record('new-favourite');
       // 200 new keys: two epochs, each halving every count; and enough to make the shards prune.
-      for (let k = 0; k < 200; k += 1) hot.record(`filler-${n}-${k}`, () => null);
+      for (let k = 0; k < 200; k += 1) hot.record(`filler-${n}-${k}`);
     };
     round(0);
     expect(hot.top(2).map((k) => [k.key, k.count])).toEqual([
@@ -42,12 +66,12 @@ describe('HotKeys', () => {
   it('finds the truly most asked-for keys of a skewed stream although each shard prunes on its own', () => {
     const next = random(42);
     const asked = new Map<string, number>();
-    const hot = new HotKeys<null>(20_000);
+    const hot = new HotKeys<null>(20_000, () => null);
     // Skewed popularity over 100,000 keys, the stream 15 times the table's capacity.
     for (let i = 0; i < 300_000; i += 1) {
       const key = `k${Math.floor(100_000 * next() ** 3)}`;
       asked.set(key, (asked.get(key) ?? 0) + 1);
-      hot.record(key, () => null);
+      hot.record(key);
     }
     const truth = new Set(
       [...asked]
@@ -60,6 +84,6 @@ describe('HotKeys', () => {
   });
 
   it('rejects a capacity that is not a positive whole number', () => {
-    expect(() => new HotKeys(0)).toThrow('capacity');
+    expect(() => new HotKeys(0, () => null)).toThrow('capacity');
   });
 });

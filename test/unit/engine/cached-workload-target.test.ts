@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HotKeys } from '../../../main/cache/hot-keys.ts';
 import { TieredCache } from '../../../main/cache/tiered/tiered-cache.ts';
+import { CachedQueryRecipes } from '../../../main/engine/cached-query-recipes.ts';
 import {
   CachedWorkloadTarget,
   templateCacheKey,
@@ -28,8 +29,9 @@ const TEMPLATES = [
 function setup() {
   const inner = new CountingTarget();
   const cache = new TieredCache({ l1: { maxBytes: 1 << 20 }, defaultTtlMs: 1000 });
-  const hotKeys = new HotKeys<CachedQueryRecipe>(100);
-  return { inner, cache, hotKeys, target: new CachedWorkloadTarget(inner, TEMPLATES, cache, hotKeys, 'db1') };
+  const recipes = new CachedQueryRecipes();
+  const hotKeys = new HotKeys<CachedQueryRecipe>(100, (key) => recipes.recipeOf(key));
+  return { inner, cache, hotKeys, recipes, target: new CachedWorkloadTarget(inner, TEMPLATES, cache, hotKeys, 'db1', recipes) };
 }
 
 describe('CachedWorkloadTarget', () => {
@@ -58,6 +60,22 @@ describe('CachedWorkloadTarget', () => {
       [1, [8]],
     ]);
     expect(hotKeys.top(1)[0]!.recipe).toMatchObject({ template: 'by_id', sql: TEMPLATES[0]!.sql, ttlMs: 60_000 });
+  });
+
+  it('reads back parameters of every JSON kind from the key, a date as its ISO text', async () => {
+    const { target, hotKeys } = setup();
+    const at = new Date('2026-12-07T01:02:03.004Z');
+    await target.execute(0, [-1.5, 'a "quoted", text', null, true, at]);
+    expect(hotKeys.top(1)[0]!.recipe.params).toEqual([-1.5, 'a "quoted", text', null, true, '2026-12-07T01:02:03.004Z']);
+  });
+
+  it('has no recipe for a key no workload registered, or one whose parameters do not parse', () => {
+    const { recipes } = setup();
+    const prefix = templateCacheKey('db1', TEMPLATES[0]!, []).slice(0, -'[]'.length);
+    expect(recipes.recipeOf(`${prefix}[1]`)?.params).toEqual([1]);
+    expect(recipes.recipeOf(`${prefix}[1`)).toBeUndefined();
+    expect(recipes.recipeOf(`${prefix}{"a":1}`)).toBeUndefined();
+    expect(recipes.recipeOf('db2:by_id:000000000000:[1]')).toBeUndefined();
   });
 
   it('keys differ by database, template SQL and parameters', () => {
