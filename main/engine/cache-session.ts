@@ -22,8 +22,7 @@ import {
   cacheInterval,
 } from '../cache/index.ts';
 import { readRedisTls, redisTopologyOf, type RedisTopology, type Stack } from '../stack/index.ts';
-import { CachedQueryRecipes } from './cached-query-recipes.ts';
-import type { CachedQueryRecipe } from './cached-workload-target.ts';
+import { CachedQueryRecipes, type CachedQueryRecipe } from './cached-query-recipes.ts';
 
 export interface CacheSettings {
   /** The L1's byte budget; default 128 MiB. */

@@ -1,6 +1,6 @@
 import type { CacheWarmResult } from '../contract/cache.ts';
 import type { HotKey, TieredCache } from '../cache/index.ts';
-import type { CachedQueryRecipe } from './cached-workload-target.ts';
+import type { CachedQueryRecipe } from './cached-query-recipes.ts';
 
 export interface WarmProgress {
   done: number;

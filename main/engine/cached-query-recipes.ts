@@ -1,4 +1,10 @@
-import type { CachedQueryRecipe } from './cached-workload-target.ts';
+/** How to load a cached template call again: what warming runs for a hot key. */
+export interface CachedQueryRecipe {
+  template: string;
+  sql: string;
+  params: unknown[];
+  ttlMs: number;
+}
 
 /** What a key prefix stands for: the template whose calls' keys start with it. */
 export interface RecipeTemplate {

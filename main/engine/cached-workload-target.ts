@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HotKeys, TieredCache } from '../cache/index.ts';
 import type { ExecutionTiming, WorkloadTarget } from '../workload/index.ts';
-import type { CachedQueryRecipes } from './cached-query-recipes.ts';
-
-/** How to load a cached template's result again: what the hot-key table keeps for warming. */
-export interface CachedQueryRecipe {
-  template: string;
-  sql: string;
-  params: unknown[];
-  ttlMs: number;
-}
+import type { CachedQueryRecipe, CachedQueryRecipes } from './cached-query-recipes.ts';
 
 /** A target that can hand back the rows it read (PgWorkloadTarget). */
 export interface RowsTarget extends WorkloadTarget {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TieredCache } from '../../../main/cache/tiered/tiered-cache.ts';
 import { warmCache } from '../../../main/engine/cache-warmer.ts';
-import type { CachedQueryRecipe } from '../../../main/engine/cached-workload-target.ts';
+import type { CachedQueryRecipe } from '../../../main/engine/cached-query-recipes.ts';
 
 const recipe = (id: number): CachedQueryRecipe => ({ template: 't', sql: 'SELECT $1', params: [id], ttlMs: 60_000 });
 const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, count: n - i, recipe: recipe(i) }));

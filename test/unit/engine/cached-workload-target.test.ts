@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HotKeys } from '../../../main/cache/hot-keys.ts';
 import { TieredCache } from '../../../main/cache/tiered/tiered-cache.ts';
-import { CachedQueryRecipes } from '../../../main/engine/cached-query-recipes.ts';
-import {
-  CachedWorkloadTarget,
-  templateCacheKey,
-  type CachedQueryRecipe,
-  type RowsTarget,
-} from '../../../main/engine/cached-workload-target.ts';
+import { CachedQueryRecipes, type CachedQueryRecipe } from '../../../main/engine/cached-query-recipes.ts';
+import { CachedWorkloadTarget, templateCacheKey, type RowsTarget } from '../../../main/engine/cached-workload-target.ts';
 
 /** Counts calls per template; answers one row echoing the parameters. */
 class CountingTarget implements RowsTarget {
