@@ -25,32 +25,37 @@ describe.each(TEST_SERVERS)('sampled parameter values on %s', (server) => {
     await db?.drop();
   });
 
-  it('reads dates and times as PostgreSQL text and other types as pg parses them', async () => {
+  it('reads every type as PostgreSQL text, nulls as null', async () => {
     const { rows } = await pool.query('normal', {
       text: `SELECT timestamp '2026-12-07 01:02:03.004' AS ts, timestamptz '2026-12-07 01:02:03+00' AS tstz,
-                    date '2026-12-07' AS d, time '23:59:58' AS t, 42::int AS n, true AS flag`,
+                    date '2026-12-07' AS d, interval '1 day 02:00' AS i, '\\x00ff'::bytea AS b, 42::int AS n,
+                    true AS flag, NULL::int AS nothing`,
       types: SAMPLE_VALUE_TYPES,
     });
     expect(rows[0]).toEqual({
       ts: '2026-12-07 01:02:03.004',
       tstz: '2026-12-07 06:32:03+05:30',
       d: '2026-12-07',
-      t: '23:59:58',
-      n: 42,
-      flag: true,
+      i: '1 day 02:00:00',
+      b: '\\x00ff',
+      n: '42',
+      flag: 't',
+      nothing: null,
     });
   });
 
   it('gives values that read back as themselves after a trip through JSON', async () => {
     const { rows } = await pool.query('normal', {
-      text: `SELECT timestamp '2026-12-07 01:02:03.004' AS ts, timestamptz '2026-12-07 01:02:03+00' AS tstz, date '2026-12-07' AS d`,
+      text: `SELECT timestamp '2026-12-07 01:02:03.004' AS ts, timestamptz '2026-12-07 01:02:03+00' AS tstz, date '2026-12-07' AS d,
+                    interval '1 day 02:00' AS i, '\\x00ff'::bytea AS b, true AS flag`,
       types: SAMPLE_VALUE_TYPES,
     });
-    const [ts, tstz, d] = JSON.parse(JSON.stringify([rows[0].ts, rows[0].tstz, rows[0].d])) as unknown[];
+    const values = JSON.parse(JSON.stringify(Object.values(rows[0]))) as unknown[];
     const same = await pool.query('normal', {
       text: `SELECT $1::timestamp = timestamp '2026-12-07 01:02:03.004' AND $2::timestamptz = timestamptz '2026-12-07 01:02:03+00'
-                    AND $3::date = date '2026-12-07' AS same`,
-      values: [ts, tstz, d],
+                    AND $3::date = date '2026-12-07' AND $4::interval = interval '1 day 02:00' AND $5::bytea = '\\x00ff'::bytea
+                    AND $6::boolean AS same`,
+      values,
     });
     expect(same.rows[0].same).toBe(true);
   });
