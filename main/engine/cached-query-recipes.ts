@@ -1,16 +1,13 @@
-/** How to load a cached template call again: what warming runs for a hot key. */
-export interface CachedQueryRecipe {
-  template: string;
-  sql: string;
-  params: unknown[];
-  ttlMs: number;
-}
-
 /** What a key prefix stands for: the template whose calls' keys start with it. */
 export interface RecipeTemplate {
   template: string;
   sql: string;
   ttlMs: number;
+}
+
+/** How to load a cached template call again: what warming runs for a hot key. */
+export interface CachedQueryRecipe extends RecipeTemplate {
+  params: unknown[];
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   loadDemoProfile,
   loadWorkloadProfile,
   prepareTemplateParams,
-  SAMPLE_VALUE_TYPES,
+  COLUMNS_AS_TEXT,
   type WorkloadProfile,
   createTemplatePicker,
   PgWorkloadTarget,
@@ -59,7 +59,7 @@ export class WorkloadSession {
     const pool = options.pool;
     const random = seededRandom(options.seed ?? Date.now());
     const query = async (sql: string): Promise<unknown[]> => {
-      const result = await pool.query('normal', { text: sql, types: SAMPLE_VALUE_TYPES });
+      const result = await pool.query('normal', { text: sql, types: COLUMNS_AS_TEXT });
       const first = result.fields[0]?.name;
       return first === undefined ? [] : result.rows.map((row: Record<string, unknown>) => row[first]);
     };

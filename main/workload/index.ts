@@ -2,7 +2,7 @@
 export { loadDemoProfile } from './demo-profile.ts';
 export { DEFAULT_SETTLE_MS, MEASUREMENT_WINDOW_S } from './measurement-window.ts';
 export { prepareTemplateParams } from './param-generators.ts';
-export { SAMPLE_VALUE_TYPES } from './sample-value-types.ts';
+export { COLUMNS_AS_TEXT } from './columns-as-text.ts';
 export { PgWorkloadTarget } from './pg-workload-target.ts';
 export {
   DEFAULT_PROFILE_TOP,

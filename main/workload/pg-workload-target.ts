@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { COLUMNS_AS_TEXT } from './columns-as-text.ts';
 import type { ExecutionTiming, WorkloadTarget } from './workload-target.ts';
 
 /** What runs the statements: the pool manager's `timedQuery` on a lane (see main/pool). */
@@ -9,15 +10,6 @@ export interface TimedQueryRunner {
     query: { name: string; text: string; values: unknown[]; rowMode: 'array'; types: pg.CustomTypesConfig },
   ): Promise<{ result: pg.QueryResult; acquireUs: number; serverUs: number }>;
 }
-
-/**
- * Every column as the text PostgreSQL sent. The workload never reads a value: it times the statement and caches its
- * rows for the next request with the same parameters, so parsing them (a Date per timestamp, JSON, numbers) and
- * building an object per row keyed by column name is work nobody uses. Rows are arrays of text (or null) instead:
- * client CPU per execution of a 100-row statement fell by about 40%, of a 200-row one by half, with the cache's
- * encoding included (ARCHITECTURE.md, "Workload rows" under "The workload").
- */
-const COLUMNS_AS_TEXT: pg.CustomTypesConfig = { getTypeParser: () => (text: string) => text };
 
 /**
  * Runs workload templates on PostgreSQL as named prepared statements on the pool's normal lane: each

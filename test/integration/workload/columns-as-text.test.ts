@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoolManager } from '../../../main/pool/pool-manager.ts';
-import { SAMPLE_VALUE_TYPES } from '../../../main/workload/sample-value-types.ts';
+import { COLUMNS_AS_TEXT } from '../../../main/workload/columns-as-text.ts';
 import { TEST_SERVERS, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 
 /**
@@ -30,7 +30,7 @@ describe.each(TEST_SERVERS)('sampled parameter values on %s', (server) => {
       text: `SELECT timestamp '2026-12-07 01:02:03.004' AS ts, timestamptz '2026-12-07 01:02:03+00' AS tstz,
                     date '2026-12-07' AS d, interval '1 day 02:00' AS i, '\\x00ff'::bytea AS b, 42::int AS n,
                     true AS flag, NULL::int AS nothing`,
-      types: SAMPLE_VALUE_TYPES,
+      types: COLUMNS_AS_TEXT,
     });
     expect(rows[0]).toEqual({
       ts: '2026-12-07 01:02:03.004',
@@ -48,7 +48,7 @@ describe.each(TEST_SERVERS)('sampled parameter values on %s', (server) => {
     const { rows } = await pool.query('normal', {
       text: `SELECT timestamp '2026-12-07 01:02:03.004' AS ts, timestamptz '2026-12-07 01:02:03+00' AS tstz, date '2026-12-07' AS d,
                     interval '1 day 02:00' AS i, '\\x00ff'::bytea AS b, true AS flag`,
-      types: SAMPLE_VALUE_TYPES,
+      types: COLUMNS_AS_TEXT,
     });
     const values = JSON.parse(JSON.stringify(Object.values(rows[0]))) as unknown[];
     const same = await pool.query('normal', {
