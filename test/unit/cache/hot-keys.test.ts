@@ -83,6 +83,17 @@ describe('HotKeys', () => {
     expect(hot.top(100).filter((k) => truth.has(k.key)).length).toBeGreaterThanOrEqual(90);
   });
 
+  it('keeps, of keys with equal counts at a prune, the one recorded first (as a stable sort would)', () => {
+    // Capacity 1: one shard of share 1, pruned whenever it holds two keys; both counts decay to 1.
+    const hot = new HotKeys<null>(1, () => null);
+    hot.record('first');
+    hot.record('second');
+    expect(hot.size).toBe(1);
+    expect(hot.top(1).map((k) => k.key)).toEqual(['first']);
+    hot.record('third');
+    expect(hot.top(1).map((k) => k.key)).toEqual(['first']);
+  });
+
   it('rejects a capacity that is not a positive whole number', () => {
     expect(() => new HotKeys(0, () => null)).toThrow('capacity');
   });
