@@ -1,4 +1,4 @@
-import { kthLargest } from '../util/kth-largest.ts';
+import { selectNth } from '../util/select-nth.ts';
 import { hashKey } from './l1/frequency-sketch.ts';
 
 export interface HotKey<R> {
@@ -47,8 +47,10 @@ export class HotKeys<R> {
   /** Keys each shard keeps at a prune. */
   private readonly share: number;
   private epoch = 0;
-  /** Scratch for `prune`: the counts of the shard being pruned. */
-  private counts = new Int32Array(0);
+  /** Scratch for `prune`, reused: each entry's negated count (by Map position), the positions, the kept ones. */
+  private keys = new Float64Array(0);
+  private order = new Int32Array(0);
+  private kept = new Uint8Array(0);
   /** New keys since the last epoch began. */
   private newKeys = 0;
 
@@ -112,21 +114,30 @@ export class HotKeys<R> {
 
   /**
    * Keeps the shard's `share` most counted keys (ties: the earlier recorded), as a stable sort would, but in place:
-   * a selection over a reused array of counts, then one pass that drops the rest. Sorting a copy of the shard took
-   * 10–20 ms of the engine's thread per prune at 10,000 requests/s (CPU profile of `hotpath serve`) and left an object
-   * per entry to collect.
+   * a selection (`selectNth`) over reused arrays, then one pass that drops the rest. Sorting a copy of the shard took
+   * 10–20 ms of the engine's thread at a time at 10,000 requests/s (CPU profile of `hotpath serve`) and left an
+   * object per entry to collect.
    */
   private prune(shard: Map<string, number>): void {
-    if (this.counts.length < shard.size) this.counts = new Int32Array(shard.size);
-    let length = 0;
-    for (const entry of shard.values()) this.counts[length++] = this.decayed(entry);
-    const threshold = kthLargest(this.counts, length, this.share);
-    let above = 0;
-    for (let i = 0; i < length; i += 1) if (this.counts[i]! > threshold) above += 1;
-    let ties = this.share - above;
-    shard.forEach((entry, key) => {
-      const count = this.decayed(entry);
-      if (count > threshold || (count === threshold && ties-- > 0)) shard.set(key, pack(this.epoch, count));
+    const size = shard.size;
+    if (this.order.length < size) {
+      this.keys = new Float64Array(size);
+      this.order = new Int32Array(size);
+      this.kept = new Uint8Array(size);
+    }
+    let position = 0;
+    for (const entry of shard.values()) {
+      this.keys[position] = -this.decayed(entry);
+      this.order[position] = position;
+      this.kept[position] = 0;
+      position += 1;
+    }
+    selectNth(this.order, this.keys, this.share - 1, 0, size - 1);
+    for (let i = 0; i < this.share; i += 1) this.kept[this.order[i]!] = 1;
+    position = 0;
+    shard.forEach((_entry, key) => {
+      const at = position++;
+      if (this.kept[at] === 1) shard.set(key, pack(this.epoch, -this.keys[at]!));
       else shard.delete(key);
     });
   }

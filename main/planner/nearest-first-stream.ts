@@ -1,6 +1,7 @@
 import { approxBound, type ApproxDistances } from './approx-distances.ts';
 import { EMBEDDING_DIMENSIONS, type HybridHit } from './planner-types.ts';
-import { nextHits, selectNth, sortRange, type RankedOrder } from './ranked-selection.ts';
+import { selectNth } from '../util/select-nth.ts';
+import { nextHits, sortRange, type RankedOrder } from './ranked-selection.ts';
 import { RowMaxHeap } from './row-max-heap.ts';
 import { squaredDistance, squaredDistancesOfAll } from './vector-distance.ts';
 

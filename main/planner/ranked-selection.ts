@@ -1,3 +1,4 @@
+import { selectNth } from '../util/select-nth.ts';
 import type { HybridHit } from './planner-types.ts';
 
 /**
@@ -8,58 +9,6 @@ import type { HybridHit } from './planner-types.ts';
  * Selection instead of sorting: a query wants k of the store's n rows, with k far below n, and a full sort costs
  * about log₂ n times a linear-time select of the few that are handed out.
  */
-
-/** True when row `a` comes before row `b`: smaller distance, then smaller row (= smaller id). */
-function before(distances: Float64Array, a: number, b: number): boolean {
-  const da = distances[a]!;
-  const db = distances[b]!;
-  return da < db || (da === db && a < b);
-}
-
-function swap(order: Int32Array, i: number, j: number): void {
-  const t = order[i]!;
-  order[i] = order[j]!;
-  order[j] = t;
-}
-
-/**
- * Rearranges `order[left … right]` so that `order[nth]` holds the row of rank `nth` and every row before it
- * comes earlier in (distance, row) order. Floyd–Rivest: a sampled pivot range keeps it linear on sorted or
- * clustered input (distances of near-duplicate chunks are), where a naive pivot would go quadratic.
- */
-export function selectNth(order: Int32Array, distances: Float64Array, nth: number, left: number, right: number): void {
-  while (right > left) {
-    if (right - left > 600) {
-      const n = right - left + 1;
-      const m = nth - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp((2 * z) / 3);
-      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
-      const newLeft = Math.max(left, Math.floor(nth - (m * s) / n + sd));
-      const newRight = Math.min(right, Math.floor(nth + ((n - m) * s) / n + sd));
-      selectNth(order, distances, nth, newLeft, newRight);
-    }
-    const pivot = order[nth]!;
-    let i = left;
-    let j = right;
-    swap(order, left, nth);
-    if (before(distances, pivot, order[right]!)) swap(order, left, right);
-    while (i < j) {
-      swap(order, i, j);
-      i += 1;
-      j -= 1;
-      while (before(distances, order[i]!, pivot)) i += 1;
-      while (before(distances, pivot, order[j]!)) j -= 1;
-    }
-    if (order[left] === pivot) swap(order, left, j);
-    else {
-      j += 1;
-      swap(order, j, right);
-    }
-    if (j <= nth) left = j + 1;
-    if (nth <= j) right = j - 1;
-  }
-}
 
 /** Sorts `order[from … to)` in (distance, row) order, in place. */
 export function sortRange(order: Int32Array, distances: Float64Array, from: number, to: number): void {
