@@ -11,6 +11,7 @@ import type { Stack } from '../stack/index.ts';
 import { PrometheusMetrics, TelemetryHistory } from '../telemetry/index.ts';
 import { EventBus } from './event-bus.ts';
 import { toContractError } from './engine-errors.ts';
+import { turnOffPretenuring } from './pretenuring.ts';
 import type { EngineContext, ReadyStack, ReplicaReadSettings } from './handlers/engine-context.ts';
 import { databaseHandlers } from './handlers/database-handlers.ts';
 import { profileHandlers } from './handlers/profile-handlers.ts';
@@ -114,6 +115,7 @@ export class Engine implements EngineApi {
   readonly slo = new SloJudge();
 
   constructor(private readonly options: EngineOptions) {
+    turnOffPretenuring();
     this.host = options.host ?? 'headless';
     this.profiles = new ProfileStore({
       dataDir: options.dataDir,

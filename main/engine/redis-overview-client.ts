@@ -20,7 +20,7 @@ export async function readStackRedisOverview(
 ): Promise<RedisOverview> {
   let client: ReturnType<typeof createRedisClient>;
   try {
-    client = createRedisClient(redisTarget(redisTopologyOf(redis)), OVERVIEW_TUNING, { autoPipelining: false });
+    client = createRedisClient(redisTarget(redisTopologyOf(redis)), OVERVIEW_TUNING);
   } catch (error) {
     // A certificate file gone since the stack was verified (readRedisTls' StackError says which).
     return unreadableRedis(`Could not read Redis at ${redis.displayUrl}: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import type { Transferable, Worker } from 'node:worker_threads';
+import { DictionaryMap } from './dictionary-map.ts';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -11,7 +12,8 @@ interface Pending {
  * One instance per worker: when a worker dies, `failAll` rejects exactly what it had.
  */
 export class WorkerRequests {
-  private readonly pending = new Map<number, Pending>();
+  /** Not a Map: every request adds and removes an entry, and a Map would promote each request's graph (see DictionaryMap). */
+  private readonly pending = new DictionaryMap<number, Pending>();
   private nextId = 1;
 
   constructor(readonly worker: Worker) {
@@ -42,7 +44,7 @@ export class WorkerRequests {
 
   /** Rejects every request still waiting (the worker died, or is being stopped). */
   failAll(error: Error): void {
-    const all = [...this.pending.values()];
+    const all = this.pending.values();
     this.pending.clear();
     this.worker.unref();
     for (const p of all) p.reject(error);

@@ -27,9 +27,8 @@ export type RedisTarget =
     }
   | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; username?: string; password?: string; tls?: RedisTlsOptions };
 
-/** What differs between the cache's clients: the L2 pipelines its gets; the bus' subscriber re-subscribes itself. */
+/** What differs between the cache's clients: the bus' subscriber re-subscribes itself. */
 export interface ClientRole {
-  autoPipelining?: boolean;
   /** false: the caller subscribes again after a reconnect (ioredis' own re-subscribe is a promise nobody awaits). */
   autoResubscribe?: boolean;
 }
@@ -61,7 +60,12 @@ export type RedisClient = Redis | Cluster;
  * - no offline queue: while disconnected a command fails at once instead of waiting for a reconnect;
  * - `maxRetriesPerRequest: 1`: a command cut off by a dropped connection is not replayed many times;
  * - `commandTimeout`: a server that accepts but does not answer (stopped, swapping) costs a bounded wait;
- * - auto-pipelining: concurrent gets from one tick share one write, the main throughput lever for a cache.
+ * - no auto-pipelining: each command is its own write. ioredis gathers a tick's commands into a `Pipeline`, and
+ *   each `Pipeline` defines its `length` getter on itself, a closure of its own, so V8 gives every one a hidden class
+ *   of its own; hidden classes live in the old generation, and that one holds the getter, the pipeline, its commands
+ *   and their replies past every young-generation collection until the next full one: a GET and a SET per request
+ *   at 1,500 requests/s promoted 2.2 MB/s, each megabyte bringing the next full collection nearer (ARCHITECTURE.md,
+ *   "Garbage the young generation cannot free"). One write per command cost about the same CPU.
  * Reconnecting never stops (capped backoff): the circuit breaker, not the client, decides when to try.
  * Typed as written (`satisfies`), not as RedisOptions: ioredis' constructors take the reply mapping apart and
  * refuse an options type whose `replyMapping` may be undefined.
@@ -72,7 +76,7 @@ function nodeOptions(tuning: ConnectionTuning) {
     connectTimeout: tuning.connectTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), tuning.maxReconnectDelayMs),
   } satisfies RedisOptions;
 }
@@ -91,7 +95,6 @@ export function keepHostName(address: string, callback: (error: null, address: s
 export function createRedisClient(target: RedisTarget, tuning: ConnectionTuning, role: ClientRole = {}): RedisClient {
   const base = {
     ...nodeOptions(tuning),
-    ...(role.autoPipelining === false ? { enableAutoPipelining: false } : {}),
     ...(role.autoResubscribe === false ? { autoResubscribe: false } : {}),
   };
   const user = target.kind !== 'standalone' && target.username !== undefined ? { username: target.username } : {};

@@ -128,7 +128,6 @@ export class RedisGuard {
     this.attempted += 1;
     this.inFlight += 1;
     try {
-      // Called now, not on a later microtask: calls issued in one tick must share ioredis' auto-pipeline.
       const pending = call();
       const value = options.bounded === false ? await pending : await withDeadline(pending, this.options.deadlineMs);
       this.lastSuccessAt = this.now();

@@ -163,11 +163,6 @@ export class RedisTier {
     return this.lastError === undefined ? snapshot : { ...snapshot, lastError: this.lastError };
   }
 
-  /** Commands queued for the next auto-pipelined write: more than one means concurrent calls share round trips. */
-  get autoPipelineQueueSize(): number {
-    return this.client.autoPipelineQueueSize;
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -76,11 +76,11 @@ export class RedisInvalidationBus implements InvalidationBus {
     if (target === undefined) throw new TypeError('RedisInvalidationBus needs a url or a target');
     // The cache's connection settings (no offline queue, one retry, capped reconnect backoff), this command timeout.
     const tuning = { ...DEFAULT_CONNECTION_TUNING, commandTimeoutMs: timeoutMs };
-    this.publisher = createRedisClient(target, tuning, { autoPipelining: false });
+    this.publisher = createRedisClient(target, tuning);
     // No autoResubscribe: the bus subscribes again itself on 'ready', through the guard. ioredis' own re-subscribe
     // is a promise nobody awaits, so a connection lost again at that moment was an unhandled rejection. (A Cluster's
     // subscriber connection moves to another node by itself and takes its channels along.)
-    this.subscriber = createRedisClient(target, tuning, { autoPipelining: false, autoResubscribe: false });
+    this.subscriber = createRedisClient(target, tuning, { autoResubscribe: false });
     // Without listeners, connection errors would be unhandled 'error' events and crash the process.
     const remember = (error: Error): void => {
       this.lastError = error.message;
