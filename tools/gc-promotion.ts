@@ -21,7 +21,7 @@ interface Collection {
 
 const [file, windowArg = '60', named] = process.argv.slice(2);
 if (file === undefined) {
-  console.error('Usage: tsx tools/gc-promotion.ts <--trace-gc-nvp output> [window seconds, default 60]');
+  console.error('Usage: tsx tools/gc-promotion.ts <--trace-gc-nvp output> [window seconds, default 60] [isolate, e.g. 0x1b8b8a10]');
   process.exit(2);
 }
 const windowMs = Number(windowArg) * 1000;
@@ -40,7 +40,7 @@ for (const text of readFileSync(file, 'utf8').split('\n')) {
 
 const isolate = named ?? collections[0]?.isolate;
 if (isolate === undefined) {
-  console.error(`No young-generation collections in ${file}: was the process started with --trace-gc-nvp?`);
+  console.error(`No collections in ${file}: was the process started with --trace-gc-nvp?`);
   process.exit(1);
 }
 
