@@ -12,12 +12,22 @@ import type { WorkloadTarget } from '../workload/index.ts';
 import { DEMO_PLANNER_TABLES } from './demo-planner-tables.ts';
 import { PlannerSession } from './planner-session.ts';
 import type { PlannerMessage, PlannerReplies, PlannerRequest, PlannerThreadData } from './planner-thread-protocol.ts';
+import { lowerThisThreadPriority } from '../util/thread-priority.ts';
 
 /** Enough for hybrid-parallel's two statements at once, a background oracle run and a refresh. */
 const POOL_MAX = 4;
+/**
+ * This thread's niceness. Its queries are a small share of the traffic and each takes milliseconds of CPU, while the
+ * engine's thread answers the rest in microseconds and falls behind whenever it waits for a core: at 15 the kernel
+ * gives this thread what the engine's thread, V8's collector threads and the database leave, which on two cores is
+ * still all it needs on average (README, "Find capacity", has the measurement). Not 19, the trainer's: these queries
+ * are waited for.
+ */
+const PLANNER_NICENESS = 15;
 
 if (!parentPort) throw new Error('planner-thread-worker.ts must run in a worker thread (see PlannerThread).');
 const port = parentPort;
+lowerThisThreadPriority(PLANNER_NICENESS);
 const { connection } = workerData as PlannerThreadData;
 
 const send = (message: PlannerMessage): void => port.postMessage(message);

@@ -1,8 +1,8 @@
 /**
- * Lowers the scheduling priority of the calling thread only, for background work on a worker thread (the plan
- * selector's model training takes a whole core while it runs). On a machine with two cores such work at normal
- * priority competes with the threads that serve requests and with the database itself, and shows as a p95 spike;
- * at niceness 19 the kernel gives it what they leave.
+ * Lowers the scheduling priority of the calling thread only, for CPU-heavy work on a worker thread (the plan
+ * selector's model training takes a whole core while it runs; its queries take milliseconds each). On a machine
+ * with two cores such work at normal priority competes with the threads that serve requests and with the database
+ * itself, and shows as a p95 spike; at a high niceness the kernel gives it what they leave.
  *
  * Linux only: there `setpriority` on a thread id affects that thread alone, and /proc/thread-self names it. Elsewhere
  * a thread id is not at hand and the same call would lower the whole process, so nothing is done.
