@@ -50,8 +50,12 @@ export interface RunningRedis {
   stop(): Promise<void>;
 }
 
-function configText(paths: LocalStackPaths, port: number, password: string): string {
-  // Quoted with JSON escapes, which redis.conf's parser understands (paths may contain spaces).
+/**
+ * The config file holds everything but the password: Redis reads that from its standard input (the `-` after the
+ * file), so it is neither on disk nor in the process's command line. Quoted with JSON escapes, which redis.conf's
+ * parser understands (paths and passwords may contain spaces and quotes).
+ */
+function configText(paths: LocalStackPaths, port: number): string {
   return [
     'bind 127.0.0.1',
     `port ${port}`,
@@ -60,7 +64,6 @@ function configText(paths: LocalStackPaths, port: number, password: string): str
     'save ""',
     'appendonly no',
     `dir ${JSON.stringify(paths.redis)}`,
-    `requirepass ${JSON.stringify(password)}`,
     'logfile ""',
     '',
   ].join('\n');
@@ -108,9 +111,16 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    await writeFile(paths.redisConfig, configText(paths, port, password), { mode: 0o600 });
+    await writeFile(paths.redisConfig, configText(paths, port), { mode: 0o600 });
     const tail: string[] = [];
-    const child = spawn(options.executable, [paths.redisConfig], { cwd: paths.redis, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(options.executable, [paths.redisConfig, '-'], {
+      cwd: paths.redis,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    // A server that exits before reading its input breaks the pipe: `waitUntilReady` reports that exit.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(`requirepass ${JSON.stringify(password)}\n`);
     try {
       const ready = waitUntilReady(child, tail, options.log, timeoutMs);
       if (child.pid === undefined) await ready; // spawn failed: `ready` rejects with the spawn error
