@@ -70,13 +70,13 @@ describe('startLocalStack', () => {
 
       // Passwords are private to this user.
       expect(statSync(join(dataDir, 'credentials.json')).mode & 0o077).toBe(0);
-      pids = await serverPids(dataDir);
       // Redis got its password on standard input: not in its config file, not on its command line.
       const redisPassword = decodeURIComponent(new URL(stack.redis!.url).password);
       // (Asserted as booleans, so that a failure does not print the password.)
       expect((await readFile(join(dataDir, 'redis', 'redis.conf'), 'utf8')).includes(redisPassword)).toBe(false);
       const redisPid = (await readRedisPid(localStackPaths(dataDir)))!.pid;
       expect((await readFile(`/proc/${redisPid}/cmdline`, 'utf8')).includes(redisPassword)).toBe(false);
+      pids = await serverPids(dataDir);
       expect(pids).toHaveLength(2);
       // The stack names its own server processes (the Memory page shows their memory and CPU).
       expect(stack.processes.map((p) => p.name)).toEqual(['postgres', 'redis']);
