@@ -21,10 +21,14 @@ interface Collection {
 
 const [file, windowArg = '60', named] = process.argv.slice(2);
 if (file === undefined) {
-  console.error('Usage: tsx tools/gc-promotion.ts <--trace-gc-nvp output> [window seconds, default 60] [isolate, e.g. 0x1b8b8a10]');
+  console.error('Usage: npx tsx tools/gc-promotion.ts <--trace-gc-nvp output> [window seconds, default 60] [isolate, e.g. 0x1b8b8a10]');
   process.exit(2);
 }
 const windowMs = Number(windowArg) * 1000;
+if (!(windowMs > 0)) {
+  console.error(`The window must be a number of seconds above 0; got "${windowArg}".`);
+  process.exit(2);
+}
 
 // "[pid:isolate]   1234 ms: pause=1.2 … gc=s … promoted=1449552 …"
 const line = /^\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: (.*)$/;
