@@ -340,6 +340,12 @@ program
   .addOption(new Option('--format <format>', "the trace's format").choices(['lirs', 'arc', 'cache2k', 'adaptsize']))
   .option('--size <n>', 'cache capacity in entries for the trace replay', positiveInt('--size'), 1000)
   .option('--all', 'cache: every trace of the folder given by --trace (default ../shared/traces) at its README reference sizes, one table')
+  .option(
+    '--hash-seeds <n>',
+    'cache --all: run the L1 and fixed-window TinyLFU with this many key hashes and report their means (the L1 with its range)',
+    positiveInt('--hash-seeds'),
+    1,
+  )
   .option('--minutes <n>', 'soak: minutes of the demo workload with the cache on', positiveNumber('--minutes'), 10)
   .option('--rate <n>', 'soak, cpu-path: target requests/s', positiveNumber('--rate'), 200)
   .option('--warmup <n>', 'planner: hybrid queries answered (the selector learning) before measuring', positiveInt('--warmup'), 1500)

@@ -16,7 +16,7 @@ export {
 export { describeObjectTier, objectTierUrlFields, parseObjectTierUrl } from './l3/object-tier-url.ts';
 export type { ObjectTier } from './l3/object-tier.ts';
 export type { SimPolicy } from './sim/policies.ts';
-export { POLICY_NAMES, runPolicy, type SimResult, simulate } from './sim/simulate.ts';
+export { hashedPolicies, POLICY_NAMES, runPolicy, type SimResult, simulate } from './sim/simulate.ts';
 export { loadTrace, openTrace, type Trace, type TraceFormat } from './sim/trace-reader.ts';
 export { RedisInvalidationBus } from './tiered/invalidation-bus.ts';
 export { TieredCache } from './tiered/tiered-cache.ts';

@@ -31,6 +31,8 @@ export interface BenchOptions extends CapacityStepOptions {
   format?: TraceFormat;
   /** cache: every trace of the folder (`--trace`, default ../shared/traces) at its README's reference sizes. */
   all?: boolean;
+  /** cache --all: key hashes to average the hash-dependent policies over. */
+  hashSeeds: number;
   size: number;
   /** soak: minutes and target rate of the demo workload. */
   minutes: number;
@@ -55,7 +57,8 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   seeding: (o) => seedingBench({ pgUrl: o.pg ?? SYSTEM_PG, chunks: o.chunks, runs: o.runs }),
   'cache-throughput': (o) => cacheThroughputBench({ runs: o.runs }),
   cache: (o) => {
-    if (o.all) return cacheAllBench({ traces: o.trace ?? process.env.HOTPATH_TRACES ?? resolve('../shared/traces') });
+    if (o.all)
+      return cacheAllBench({ traces: o.trace ?? process.env.HOTPATH_TRACES ?? resolve('../shared/traces'), hashSeeds: o.hashSeeds });
     if (!o.trace || !o.format)
       throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize, or --all (see the README for the traces).');
     return cacheTraceBench({ trace: o.trace, format: o.format, size: o.size, ...(o.json ? { json: true } : {}) });

@@ -133,18 +133,22 @@ export function spread(hash: number): number {
   return (x ^ (x >>> 16)) | 0;
 }
 
-/** A 32-bit hash of a cache key, computed once per miss and kept with the entry. */
-export function hashKey(key: unknown): number {
+/**
+ * A 32-bit hash of a cache key, computed once per miss and kept with the entry. `seed` picks one
+ * hash of a family (0: the default): the keys that collide in the sketch, and the simulation's
+ * sample, differ from seed to seed.
+ */
+export function hashKey(key: unknown, seed = 0): number {
   if (typeof key === 'number') {
-    if (Number.isInteger(key) && key <= 0x7fffffff && key >= -0x80000000) return spread(key);
-    return hashString(String(key));
+    if (Number.isInteger(key) && key <= 0x7fffffff && key >= -0x80000000) return spread(key ^ seed);
+    return hashString(String(key), seed);
   }
-  if (typeof key === 'string') return hashString(key);
-  return hashString(String(key));
+  if (typeof key === 'string') return hashString(key, seed);
+  return hashString(String(key), seed);
 }
 
-function hashString(text: string): number {
-  let h = 0x811c9dc5; // FNV-1a
+function hashString(text: string, seed: number): number {
+  let h = 0x811c9dc5 ^ seed; // FNV-1a, its offset basis varied by the seed
   for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h | 0;
 }

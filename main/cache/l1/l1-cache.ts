@@ -33,6 +33,11 @@ export interface L1Options<K, V> {
   expectedEntries?: number;
   /** Seed of the random admission, for reproducible runs. */
   seed?: number;
+  /**
+   * Which hash of a family the keys get (default 0). Benchmarks run several, to tell a policy's merit
+   * from the luck of which keys collide in its sketch.
+   */
+  hashSeed?: number;
   /** Reorder on every hit, as published W-TinyLFU does (the benchmark's peer); default: lazily, a hit only sets a bit. */
   eagerPromotion?: boolean;
 }
@@ -78,6 +83,7 @@ export class L1Cache<K, V> {
   private readonly clock: () => number;
   private readonly sizeOf: (key: K, value: V) => number;
   private readonly defaultTtl: number;
+  private readonly hashSeed: number;
   private hits = 0;
   private misses = 0;
   private evictions = 0;
@@ -91,6 +97,7 @@ export class L1Cache<K, V> {
     this.clock = options.clock ?? Date.now;
     this.sizeOf = options.sizeOf ?? estimateSize;
     this.defaultTtl = options.ttlMs ?? Infinity;
+    this.hashSeed = options.hashSeed ?? 0;
     this.policy = new WTinyLfuPolicy({
       maximum: options.maxBytes,
       expectedEntries: options.expectedEntries ?? Math.min(options.maxBytes, 1 << 16),
@@ -105,7 +112,7 @@ export class L1Cache<K, V> {
 
   get(key: K): V | undefined {
     const slot = this.index.get(key);
-    if (slot === undefined) return this.miss(key, hashKey(key));
+    if (slot === undefined) return this.miss(key, hashKey(key, this.hashSeed));
     if (this.withTtl !== 0 && this.expiresAt[slot]! <= this.clock()) {
       const hash = this.policy.hashOf(slot);
       this.policy.remove(slot);
@@ -147,7 +154,7 @@ export class L1Cache<K, V> {
         this.policy.reweigh(existing, size);
         return true;
       }
-      hash = hashKey(key);
+      hash = hashKey(key, this.hashSeed);
       this.policy.sketch.increment(hash);
     }
     this.lastMissKey = undefined;

@@ -3,9 +3,11 @@
  * MiniSimClimber, with SHARDS-style hashed sampling). A hashed sample of the keys is replayed
  * through a few small shadow W-TinyLFU caches, each with a fixed window share from LFU-like (1%)
  * to exactly LRU (100%), some with recency memory (`VARIANTS`); after every period the real cache
- * adopts the variant whose shadow scored best recently. Why: on bursty traces one sample's hit rate moves by more than any window change
- * does, so a climber comparing consecutive samples random-walks (it ended below LRU on orm-busy: see
- * docs/measurements.md), whereas the shadows see the same requests at the same time and differ only by their window.
+ * adopts the variant whose shadow scored best recently, by more than chance explains (`Z`).
+ * Why: on bursty traces one sample's hit rate moves by more than any window change does, so a
+ * climber comparing consecutive samples random-walks (it ended below LRU on orm-busy: see
+ * docs/measurements.md), whereas the shadows see the same requests at the same time and differ
+ * only by their window.
  * Cost: the caller tests `isSampled` once per key (the cache keeps the answer per entry, so a hit
  * pays one byte load); a sampled request costs one map lookup and one sketch increment, shared by
  * all shadows (they count the same requests, so one sketch serves them all), plus each shadow's
@@ -48,6 +50,14 @@ const PERIOD_CAPACITIES = 3;
 const DECAY = 0.9;
 /** A new share must score 3% above the current one: each switch costs while the cache reshapes. */
 const HYSTERESIS = 0.03;
+/**
+ * And its lead must be more than chance: the two shadows saw the same requests, so only those that
+ * one hit and the other missed tell them apart (McNemar's test). With d such requests and no real
+ * difference, the lead has a standard deviation of √d; a switch needs a lead of Z·√d (one-sided ~98%).
+ * Why: on the small traces the first periods' leads are often noise, and following one reshapes the
+ * cache for nothing (docs/measurements.md).
+ */
+const Z = 2;
 
 /** The options a shadow is created with: a fixed window over the simulation's shared sketch. */
 export interface ShadowOptions {
@@ -95,6 +105,8 @@ export class WindowSimulation {
   /** Hits of each shadow in the current period, and the decayed sum of its past periods' hits. */
   private readonly hits: Float64Array;
   private readonly scoresOf: Float64Array;
+  /** discord[i * n + j]: sampled requests that shadow i hit and shadow j missed, decayed as the scores are. */
+  private readonly discord: Float64Array;
   private readonly sampleMask: number;
   private readonly period: number;
   private sampled = 0;
@@ -133,6 +145,7 @@ export class WindowSimulation {
     });
     this.hits = new Float64Array(this.shadows.length);
     this.scoresOf = new Float64Array(this.shadows.length);
+    this.discord = new Float64Array(this.shadows.length * this.shadows.length);
     this.share = initialShare;
   }
 
@@ -152,17 +165,41 @@ export class WindowSimulation {
     this.access(hash, weight);
     if (++this.sampled < this.period) return false;
     this.sampled = 0;
-    let best = 0;
-    for (let i = 0; i < this.shadows.length; i += 1) {
+    const n = this.shadows.length;
+    for (let i = 0; i < n; i += 1) {
       this.scoresOf[i] = DECAY * this.scoresOf[i]! + this.hits[i]!;
       this.hits[i] = 0;
-      if (this.scoresOf[i]! > this.scoresOf[best]!) best = i;
     }
     const current = VARIANTS.findIndex((v) => v.share === this.share && v.ghost === this.ghost && v.admitAll === this.admitAll);
-    if (current >= 0 && this.scoresOf[best]! <= this.scoresOf[current]! * (1 + HYSTERESIS)) return false;
+    const best = current < 0 ? this.highestScore() : this.significantlyBetter(current);
+    for (let k = 0; k < this.discord.length; k += 1) this.discord[k] = DECAY * this.discord[k]!;
     if (best === current) return false;
     ({ share: this.share, ghost: this.ghost, admitAll: this.admitAll } = VARIANTS[best]!);
     return true;
+  }
+
+  /** The variant with the highest score (when the current share is none of the variants'). */
+  private highestScore(): number {
+    let best = 0;
+    for (let i = 1; i < this.shadows.length; i += 1) if (this.scoresOf[i]! > this.scoresOf[best]!) best = i;
+    return best;
+  }
+
+  /** The variant whose lead over the current one is largest and passes both HYSTERESIS and Z, or the current one. */
+  private significantlyBetter(current: number): number {
+    const n = this.shadows.length;
+    let best = current;
+    let bestLead = 0;
+    for (let i = 0; i < n; i += 1) {
+      const won = this.discord[i * n + current]!;
+      const lost = this.discord[current * n + i]!;
+      const lead = won - lost;
+      if (lead > bestLead && lead > HYSTERESIS * this.scoresOf[current]! && lead > Z * Math.sqrt(won + lost)) {
+        best = i;
+        bestLead = lead;
+      }
+    }
+    return best;
   }
 
   /** Each shadow's window share, ghost mode, score and entry count (for tests and diagnostics; allocates). */
@@ -180,6 +217,7 @@ export class WindowSimulation {
     }
     const members = this.members[id]!;
     this.current = id;
+    if (members !== 0) this.countDiscord(members);
     for (let i = 0; i < this.shadows.length; i += 1) {
       const bit = 1 << i;
       if ((members & bit) !== 0) {
@@ -192,6 +230,17 @@ export class WindowSimulation {
     }
     this.current = -1;
     if (this.members[id] === 0) this.release(id, hash);
+  }
+
+  /** Counts a request that the shadows in `held` (a bit each) hit and the others missed, for every such pair. */
+  private countDiscord(held: number): void {
+    const n = this.shadows.length;
+    const missed = ~held & ((1 << n) - 1);
+    if (missed === 0) return;
+    for (let i = 0; i < n; i += 1) {
+      if ((held & (1 << i)) === 0) continue;
+      for (let j = 0; j < n; j += 1) if ((missed & (1 << j)) !== 0) this.discord[i * n + j] = this.discord[i * n + j]! + 1;
+    }
   }
 
   private allocateId(): number {

@@ -116,9 +116,11 @@ export class L1Policy implements SimPolicy {
     adaptive: boolean,
     /** Entries the sketch is sized for; defaults to `maximum` (count-bounded runs). */
     expectedEntries = maximum,
+    /** Which hash the keys get (see `L1Options.hashSeed`). */
+    hashSeed = 0,
   ) {
     // The fixed-window peer is W-TinyLFU as published (LRU-ordered regions); ours promotes lazily.
-    this.cache = new L1Cache<number, number>({ maxBytes: maximum, adaptive, expectedEntries, eagerPromotion: !adaptive });
+    this.cache = new L1Cache<number, number>({ maxBytes: maximum, adaptive, expectedEntries, eagerPromotion: !adaptive, hashSeed });
   }
 
   access(key: number, size: number): boolean {

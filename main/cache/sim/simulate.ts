@@ -36,6 +36,14 @@ export function referencePolicies(maximum: number, weighted: boolean, expectedEn
   return policies;
 }
 
+/** The count-bounded policies whose result depends on the key hash (fixed-window TinyLFU and the L1), with hash `hashSeed`. */
+export function hashedPolicies(maximum: number, hashSeed: number): SimPolicy[] {
+  return [
+    new L1Policy(POLICY_NAMES.fixed, maximum, false, maximum, hashSeed),
+    new L1Policy(POLICY_NAMES.adaptive, maximum, true, maximum, hashSeed),
+  ];
+}
+
 export function runPolicy(trace: Trace, policy: SimPolicy, weighted: boolean): SimResult {
   const { keys, sizes, length } = trace;
   let hits = 0;

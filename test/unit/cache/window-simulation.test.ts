@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashKey } from '../../../main/cache/l1/frequency-sketch.ts';
 import { L1Cache } from '../../../main/cache/l1/l1-cache.ts';
 import { type PolicyOptions, WTinyLfuPolicy } from '../../../main/cache/l1/w-tinylfu-policy.ts';
-import { VARIANTS, WindowSimulation } from '../../../main/cache/l1/window-simulation.ts';
+import { type PolicyFactory, VARIANTS, WindowSimulation } from '../../../main/cache/l1/window-simulation.ts';
 import { randomInt, seededRandom } from '../../../main/util/random.ts';
 
 const create = (options: PolicyOptions) => new WTinyLfuPolicy(options);
@@ -30,6 +30,26 @@ function* shiftingHotSets(requests: number): Generator<number> {
 /** The same `keys` keys in a cycle: a loop longer than the cache, where LRU never hits. */
 function* loop(requests: number, keys: number): Generator<number> {
   for (let t = 0; t < requests; t += 1) yield t % keys;
+}
+
+/** Shadows that keep exactly the keys `keeps` names (any other is evicted as soon as it is added). */
+function scriptedShadows(keeps: (variant: number, hash: number) => boolean): PolicyFactory {
+  let created = 0;
+  return (options) => {
+    const variant = created++;
+    let entries = 0;
+    return {
+      get entries() {
+        return entries;
+      },
+      grow() {},
+      onHit() {},
+      add(slot, hash) {
+        if (keeps(variant, hash)) entries += 1;
+        else options.onEvict(slot);
+      },
+    };
+  };
 }
 
 function replay(simulation: WindowSimulation, keys: Iterable<number>): void {
@@ -62,6 +82,34 @@ describe('WindowSimulation', () => {
     expect(looping.ghost).toBe(false);
     expect(looping.admitAll).toBe(false);
     expect(looping.share).toBeLessThanOrEqual(0.1);
+  });
+
+  it('switches only for a lead that chance does not explain', () => {
+    const lru = VARIANTS.findIndex((variant) => variant.share === 1 && !variant.ghost);
+    // One period (3 × 200 sampled requests): 100 keys that only the current variant (1%) hits,
+    // `lruOnly` keys that only the LRU variant hits, each requested twice, then keys nobody keeps.
+    const firstDecision = (lruOnly: number) => {
+      const keeps = (variant: number, hash: number) => (hash < 1000 ? variant === 0 : hash < 2000 ? variant === lru : false);
+      const simulation = new WindowSimulation(scriptedShadows(keeps), 200, 200, 0.01);
+      let requests = 0;
+      const twice = (hash: number) => {
+        simulation.recordSampled(hash, 1);
+        simulation.recordSampled(hash, 1);
+        requests += 2;
+      };
+      for (let key = 0; key < 100; key += 1) twice(key);
+      for (let key = 0; key < lruOnly; key += 1) twice(1000 + key);
+      let other = 10_000;
+      while (requests < 599) {
+        expect(simulation.recordSampled(other++, 1)).toBe(false);
+        requests += 1;
+      }
+      return { changed: simulation.recordSampled(other, 1), share: simulation.share };
+    };
+    // 115 hits against 100 is 15% ahead, but of 215 requests the two disagree on: 2·√215 ≈ 29 > 15.
+    expect(firstDecision(115)).toEqual({ changed: false, share: 0.01 });
+    // 160 against 100: a lead of 60 > 2·√260 ≈ 32.
+    expect(firstDecision(160)).toEqual({ changed: true, share: 1 });
   });
 
   it('runs its shadows on a hashed sample of the keys only, for large caches', () => {
