@@ -59,6 +59,7 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
   cache: (o) => {
     if (o.all)
       return cacheAllBench({ traces: o.trace ?? process.env.HOTPATH_TRACES ?? resolve('../shared/traces'), hashSeeds: o.hashSeeds });
+    if (o.hashSeeds > 1) throw new Error('--hash-seeds works with bench cache --all only; drop it, or add --all.');
     if (!o.trace || !o.format)
       throw new Error('bench cache needs --trace FILE --format lirs|arc|cache2k|adaptsize, or --all (see the README for the traces).');
     return cacheTraceBench({ trace: o.trace, format: o.format, size: o.size, ...(o.json ? { json: true } : {}) });

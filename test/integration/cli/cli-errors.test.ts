@@ -23,6 +23,8 @@ describe('hotpath CLI errors', () => {
     [['serve', '--port', '70000'], /--port must be 0/],
     [['serve', '--pg', 'mysql://x@y/z', '--port', '0'], /postgres(ql)?:\/\//],
     [['bench', 'nonsense'], /Unknown benchmark suite nonsense/],
+    [['bench', 'cache', '--hash-seeds', '4', '--trace', 'x.gz', '--format', 'lirs'], /--hash-seeds works with bench cache --all only/],
+    [['bench', 'cache', '--all', '--hash-seeds', '0'], /--hash-seeds must be a positive whole number/],
   ])('rejects %j with a specific message and exit code 1', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(1);
