@@ -7,7 +7,7 @@ import type { EventName, EventPayload } from '../contract/events.ts';
 import type { EngineErrorPayload, EnginePhase, EngineStatus, LogEntry } from '../contract/status.ts';
 import { TopStatementsSampler, checkPrivileges, privilegeNotices } from '../database/index.ts';
 import { ProfileStore, type SecretCipher } from '../profiles/index.ts';
-import type { Stack } from '../stack/index.ts';
+import { isCacheTierNotice, type Stack } from '../stack/index.ts';
 import { PrometheusMetrics, TelemetryHistory } from '../telemetry/index.ts';
 import { EventBus } from './event-bus.ts';
 import { toContractError } from './engine-errors.ts';
@@ -312,6 +312,7 @@ export class Engine implements EngineApi {
               { ...this.options.cache, ...(l3 ? { l3 } : {}), backgroundGate: this.memory.background },
               (level, message) => this.log(level, message),
             );
+      if (cache === null) stack.notices = stack.notices.filter((notice) => !isCacheTierNotice(notice.code));
       const advisor = new AdvisorSession({ stack, dataDir: this.options.dataDir, readOnly: this.options.readOnly ?? false });
       // Hybrid queries run on their own thread and connections: their in-process ranking never stalls this one.
       opened.cache = cache;

@@ -10,5 +10,6 @@ export { readRedisTls, type RedisTlsOptions } from './redis-tls.ts';
 export { connectRemoteStack } from './remote/remote-stack.ts';
 export { isSecretKey, maskConnectionString, maskSecretsInText } from './secret-mask.ts';
 export { noPasswordGiven, StackError } from './stack-errors.ts';
+export { isCacheTierNotice } from './stack.ts';
 export type { Stack, StackReplica } from './stack.ts';
 export type { RedisNodeAddress, RedisTlsFiles, RedisTopology } from './stack.ts';

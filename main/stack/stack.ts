@@ -124,6 +124,11 @@ export type StackNoticeCode =
   | 'missing-privilege'
   | 'replica-not-in-recovery';
 
+/** Notices about the L2 cache tier only: they say nothing to an engine that runs without a cache (optimize). */
+export function isCacheTierNotice(code: StackNoticeCode): boolean {
+  return code === 'redis-off' || code === 'redis-not-found' || code === 'redis-not-configured';
+}
+
 export interface StackNotice {
   code: StackNoticeCode;
   /** What is the case, in one sentence. */

@@ -73,6 +73,13 @@ describe('hotpath optimize (pg18, pg_stat_statements)', () => {
     expect(await chunkIndexes(db.url)).toEqual(before);
   });
 
+  it('does not warn that the L2 cache tier is off: optimize runs without a cache', async () => {
+    const result = await runCli(['optimize', '--pg', db.url, '--data-dir', dataDir, '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^warn: /m); // other warnings are printed
+    expect(result.stderr).not.toContain('L2');
+  });
+
   it('says what is missing when no database is given', async () => {
     const result = await runCli(['optimize', '--dry-run']);
     expect(result.code).toBe(1);
