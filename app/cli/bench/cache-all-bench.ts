@@ -104,19 +104,17 @@ export async function cacheAllBench(options: CacheAllOptions): Promise<BenchResu
     if (loaded?.file !== cell.file)
       loaded = { file: cell.file, trace: await loadTrace(openTrace(join(options.traces, cell.file)), cell.format) };
     const results = simulate(loaded.trace, cell.size);
-    const l1Rates = [results.find((result) => result.name === POLICY_NAMES.adaptive)!.hitRate];
-    const fixedRates = [results.find((result) => result.name === POLICY_NAMES.fixed)!.hitRate];
+    const byPolicy = new Map(results.map((result) => [result.name, result.hitRate]));
+    const l1Rates = [byPolicy.get(POLICY_NAMES.adaptive)!];
+    const fixedRates = [byPolicy.get(POLICY_NAMES.fixed)!];
     for (let seed = 1; seed < hashSeeds; seed += 1) {
       const [fixed, l1] = hashedPolicies(cell.size, seed).map((policy) => runPolicy(loaded!.trace, policy, false).hitRate);
       fixedRates.push(fixed!);
       l1Rates.push(l1!);
     }
-    const rate = (name: string) =>
-      name === POLICY_NAMES.adaptive
-        ? average(l1Rates)
-        : name === POLICY_NAMES.fixed
-          ? average(fixedRates)
-          : results.find((result) => result.name === name)!.hitRate;
+    byPolicy.set(POLICY_NAMES.adaptive, average(l1Rates));
+    byPolicy.set(POLICY_NAMES.fixed, average(fixedRates));
+    const rate = (name: string) => byPolicy.get(name)!;
     const row: BenchResult['rows'][number] = { cell: `${cell.trace} @ ${cell.size.toLocaleString('en')}` };
     const rates: Record<string, number> = {};
     for (const [column, name] of COLUMNS) rates[column] = rate(name);

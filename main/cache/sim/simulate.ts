@@ -31,16 +31,15 @@ export function referencePolicies(maximum: number, weighted: boolean, expectedEn
   const policies: SimPolicy[] = [new LruPolicy(maximum)];
   // ARC, SIEVE and S3-FIFO are defined over pages (entries), not bytes.
   if (!weighted) policies.push(new ArcPolicy(maximum), new SievePolicy(maximum), new S3FifoPolicy(maximum));
-  policies.push(new L1Policy(POLICY_NAMES.fixed, maximum, false, expectedEntries));
-  policies.push(new L1Policy(POLICY_NAMES.adaptive, maximum, true, expectedEntries));
+  policies.push(...hashedPolicies(maximum, 0, expectedEntries));
   return policies;
 }
 
-/** The count-bounded policies whose result depends on the key hash (fixed-window TinyLFU and the L1), with hash `hashSeed`. */
-export function hashedPolicies(maximum: number, hashSeed: number): SimPolicy[] {
+/** The policies whose result depends on the key hash (fixed-window TinyLFU, then the L1), with hash `hashSeed`. */
+export function hashedPolicies(maximum: number, hashSeed: number, expectedEntries = maximum): SimPolicy[] {
   return [
-    new L1Policy(POLICY_NAMES.fixed, maximum, false, maximum, hashSeed),
-    new L1Policy(POLICY_NAMES.adaptive, maximum, true, maximum, hashSeed),
+    new L1Policy(POLICY_NAMES.fixed, maximum, false, expectedEntries, hashSeed),
+    new L1Policy(POLICY_NAMES.adaptive, maximum, true, expectedEntries, hashSeed),
   ];
 }
 
