@@ -72,7 +72,7 @@ const DELETED = 2;
 
 export class L1Cache<K, V> {
   private readonly index = new Map<K, number>();
-  private keys: (K | undefined)[] = [];
+  private slotKeys: (K | undefined)[] = [];
   private values: (V | undefined)[] = [];
   private expiresAt = new Float64Array(16).fill(Infinity);
   private free: number[] = [];
@@ -159,7 +159,7 @@ export class L1Cache<K, V> {
     }
     this.lastMissKey = undefined;
     const slot = this.allocate();
-    this.keys[slot] = key;
+    this.slotKeys[slot] = key;
     this.values[slot] = value;
     this.setExpiry(slot, expiresAt);
     this.index.set(key, slot);
@@ -177,7 +177,7 @@ export class L1Cache<K, V> {
 
   clear(): void {
     this.index.clear();
-    this.keys = [];
+    this.slotKeys = [];
     this.values = [];
     this.free = [];
     this.nextSlot = 0;
@@ -193,13 +193,18 @@ export class L1Cache<K, V> {
     const now = this.clock();
     let removed = 0;
     for (let slot = 0; slot < this.nextSlot; slot += 1) {
-      if (this.keys[slot] !== undefined && this.expiresAt[slot]! <= now) {
+      if (this.slotKeys[slot] !== undefined && this.expiresAt[slot]! <= now) {
         this.policy.remove(slot);
         this.release(slot, EXPIRED);
         removed += 1;
       }
     }
     return removed;
+  }
+
+  /** The keys held (expired ones too, until they are noticed), in no particular order. */
+  keys(): IterableIterator<K> {
+    return this.index.keys();
   }
 
   /** Changes the byte budget at run time; shrinking evicts at once. */
@@ -258,7 +263,7 @@ export class L1Cache<K, V> {
     for (let i = 0; i < SWEEP_PER_WRITE; i += 1) {
       const slot = this.sweepHand;
       this.sweepHand = slot + 1 >= this.nextSlot ? 0 : slot + 1;
-      if (this.keys[slot] !== undefined && this.expiresAt[slot]! <= now) {
+      if (this.slotKeys[slot] !== undefined && this.expiresAt[slot]! <= now) {
         this.policy.remove(slot);
         this.release(slot, EXPIRED);
       }
@@ -282,8 +287,8 @@ export class L1Cache<K, V> {
   private release(slot: number, cause: number): void {
     if (cause === EVICTED) this.evictions += 1;
     else if (cause === EXPIRED) this.expirations += 1;
-    this.index.delete(this.keys[slot]!);
-    this.keys[slot] = undefined;
+    this.index.delete(this.slotKeys[slot]!);
+    this.slotKeys[slot] = undefined;
     this.values[slot] = undefined;
     this.setExpiry(slot, Infinity);
     this.free.push(slot);

@@ -3,7 +3,6 @@ import { decodeValue, encodeValue } from '../l2/codec.ts';
 import type { ObjectTier } from '../l3/object-tier.ts';
 import { isEntry, isFresh, remainingLife } from './entry.ts';
 import type { CacheEntry } from './entry.ts';
-import { L1KeyIndex } from './l1-key-index.ts';
 import { fromL1Record, l1Weight, toL1Record, type L1Record } from './l1-record.ts';
 import { placeBySize, promotionTargets } from './placement.ts';
 import type { PlacementPolicy, TierName } from './placement.ts';
@@ -54,7 +53,6 @@ export class TierStack {
   /** Holds each entry's encoding, not its value (l1-record.ts says why). */
   readonly l1: L1Cache<string, L1Record> | undefined;
   readonly policy: PlacementPolicy;
-  private readonly index: L1KeyIndex | undefined;
   private readonly l1MaxTtl: number;
 
   constructor(
@@ -73,14 +71,7 @@ export class TierStack {
       present,
     };
     this.l1MaxTtl = options.l1?.maxTtlMs ?? Infinity;
-    const l1 = options.l1 ? new L1Cache<string, L1Record>({ maxBytes: options.l1.maxBytes, clock: options.clock }) : undefined;
-    this.l1 = l1;
-    this.index = l1
-      ? new L1KeyIndex(
-          (key) => l1.has(key),
-          () => l1.size,
-        )
-      : undefined;
+    this.l1 = options.l1 ? new L1Cache<string, L1Record>({ maxBytes: options.l1.maxBytes, clock: options.clock }) : undefined;
   }
 
   /** L1 alone, synchronously: a fresh L1 hit costs no promise hop (its value is decoded here). */
@@ -127,13 +118,15 @@ export class TierStack {
 
   dropL1(key: string): void {
     this.l1?.delete(key);
-    this.index?.remove(key);
   }
 
   dropL1Prefix(prefix: string): number {
-    let dropped = 0;
-    for (const key of this.index?.takePrefix(prefix) ?? []) if (this.l1?.delete(key)) dropped += 1;
-    return dropped;
+    if (!this.l1) return 0;
+    // A walk over every key, as the key set kept for this walked its own; prefix invalidations are operator actions.
+    const matching: string[] = [];
+    for (const key of this.l1.keys()) if (key.startsWith(prefix)) matching.push(key);
+    for (const key of matching) this.l1.delete(key);
+    return matching.length;
   }
 
   async delete(key: string): Promise<void> {
@@ -157,7 +150,6 @@ export class TierStack {
     if (tier === 'l1') {
       const removed = this.l1?.size ?? 0;
       this.l1?.clear();
-      this.index?.clear();
       return { removed, complete: true };
     }
     const store = tier === 'l2' ? this.options.l2 : this.options.l3;
@@ -206,7 +198,7 @@ export class TierStack {
     for (const tier of tiers) {
       if (tier === 'l1' && this.l1) {
         const record = toL1Record((encoded ??= encodeValue(entry)));
-        if (this.l1.set(key, record, { size: l1Weight(key, record), ttlMs: Math.min(life, this.l1MaxTtl) })) this.index?.add(key);
+        this.l1.set(key, record, { size: l1Weight(key, record), ttlMs: Math.min(life, this.l1MaxTtl) });
       } else if (tier === 'l2' && this.options.l2) {
         writes.push(safely(this.options.l2.set(key, entry, life), undefined));
       } else if (tier === 'l3' && this.options.l3) {

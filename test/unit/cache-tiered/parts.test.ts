@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHeader, parseHeader } from '../../../main/cache/l3/folder-file-format.ts';
 import { parseInvalidation } from '../../../main/cache/tiered/invalidation-bus.ts';
-import { L1KeyIndex } from '../../../main/cache/tiered/l1-key-index.ts';
 import { placeBySize, promotionTargets } from '../../../main/cache/tiered/placement.ts';
 import type { PlacementPolicy, TierName } from '../../../main/cache/tiered/placement.ts';
 import { SingleFlight } from '../../../main/cache/tiered/single-flight.ts';
@@ -68,24 +67,6 @@ describe('SingleFlight', () => {
     expect(await flight.run('k', async () => 3)).toBe(3);
     expect(calls).toBe(1);
     expect(flight.joined).toBe(1);
-  });
-});
-
-describe('L1KeyIndex', () => {
-  it('returns indexed keys by prefix and prunes keys the cache no longer holds', () => {
-    const live = new Set<string>();
-    const index = new L1KeyIndex(
-      (key) => live.has(key),
-      () => live.size,
-    );
-    for (let i = 0; i < 100; i++) index.add(`gone:${i}`); // never live: pruned as the set grows
-    live.add('user:1');
-    live.add('user:2');
-    index.add('user:1');
-    index.add('user:2');
-    expect(index.takePrefix('user:').sort()).toEqual(['user:1', 'user:2']);
-    expect(index.takePrefix('user:')).toEqual([]);
-    expect(index.takePrefix('gone:').length).toBeLessThan(100);
   });
 });
 

@@ -173,3 +173,17 @@ describe('L1Cache: set after its own miss (the map is not asked twice)', () => {
     expect(cache.stats()).toMatchObject({ entries: 4, bytes: 4 });
   });
 });
+
+describe('L1Cache: keys', () => {
+  it('lists exactly the keys held: not the deleted, not the evicted', () => {
+    const cache = new L1Cache<string, number>({ maxBytes: 20, sizeOf: () => 1 });
+    for (let i = 0; i < 60; i += 1) cache.set(`k${i}`, i);
+    cache.delete('k59');
+    const listed = [...cache.keys()].sort();
+    expect(listed.length).toBe(cache.size);
+    expect(listed.length).toBeLessThanOrEqual(20);
+    expect(listed).not.toContain('k59');
+    for (const key of listed) expect(cache.has(key)).toBe(true);
+    for (let i = 0; i < 60; i += 1) if (!listed.includes(`k${i}`)) expect(cache.has(`k${i}`)).toBe(false);
+  });
+});
