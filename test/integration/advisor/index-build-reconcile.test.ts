@@ -187,8 +187,11 @@ describe.each(TEST_SERVERS)('index builds reconciled after the process was kille
   it('reconciles a build whose recorded owner pid is 0 or a zombie: neither is a live Hotpath', async () => {
     await freshHistory();
     // pid 0 would signal Hotpath's own process group; a zombie has exited but answers signal 0 until reaped.
-    // `sleep 60` never reaps the background child it inherits from the shell, so that child stays a zombie.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The forked child exits at once and perl never waits for it, so it stays a zombie until perl exits. (A shell's
+    // `sleep 0 & …; exec sleep 60` raced: on a loaded machine the shell sometimes reaped its child before the exec.)
+    const parent = spawn('perl', ['-MPOSIX', '-e', '$| = 1; my $pid = fork(); POSIX::_exit(0) if $pid == 0; print "$pid\n"; sleep 60'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     try {
       const zombie = Number(await new Promise<string>((res) => parent.stdout!.once('data', (d: Buffer) => res(d.toString()))));
       await waitFor(`process ${zombie} to be a zombie`, async () =>
