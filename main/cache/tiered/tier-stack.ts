@@ -122,8 +122,8 @@ export class TierStack {
 
   dropL1Prefix(prefix: string): number {
     if (!this.l1) return 0;
-    // Looks at every key, as the separate key set this replaced did: prefix invalidations come from an operator or
-    // another instance's, not with every request.
+    // Looks at every key, as the separate key set this replaced did: a prefix invalidation comes from an operator or
+    // from another instance, not with every request.
     const matching: string[] = [];
     for (const key of this.l1.keys()) if (key.startsWith(prefix)) matching.push(key);
     for (const key of matching) this.l1.delete(key);
