@@ -205,6 +205,7 @@ overrides the file's field (--redis, --redis-sentinels or --redis-cluster replac
   passwordFiles: { pg: ~/.secrets/pg, redis: ~/.secrets/redis }
 Relative paths are relative to the file. A password inside a URL is refused unless the file is mode 0600.`,
   )
+  .option('--no-dedicated-core', "Linux: let the engine's thread share the CPUs with Hotpath's other threads (see README, Find capacity)")
   .action(async (options) => {
     const { serve } = await import('./commands/serve.ts');
     await serve(options);
@@ -357,6 +358,7 @@ program
   .option('--profile-dir <dir>', "cpu-path: write each window's V8 profile there (.cpuprofile, for a flame graph)")
   .option('--workload <demo|file>', 'capacity: the workload to ramp (default demo)')
   .addOption(new Option('--pool-size <n>', 'capacity: connections of the workload pool').argParser(positiveInt('--pool-size')))
+  .option('--no-dedicated-core', "capacity (Linux): let the engine's thread share the CPUs with Hotpath's other threads")
   .option(
     '--start-rate <n>',
     `capacity: the first step's requests/s (default ${CAPACITY_DEFAULTS.startRate})`,

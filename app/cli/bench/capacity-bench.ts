@@ -13,6 +13,8 @@ import { cacheSettings } from '../cache-options.ts';
 import { connectWithPasswords, takeEnvironmentPasswords } from '../password-options.ts';
 import { printProgress } from '../progress-printer.ts';
 import { DEFAULT_CACHE_L1_MIB, DEFAULT_DEMO_CHUNKS } from '../stack-flag-defaults.ts';
+import type { DedicatedCore } from '../../../main/util/thread-affinity.ts';
+import { takeDedicatedCore } from '../dedicated-core.ts';
 import type { BenchResult } from './bench-result.ts';
 
 export interface CapacityBenchOptions {
@@ -23,6 +25,8 @@ export interface CapacityBenchOptions {
   /** `demo` or a profile file. */
   workload: string;
   poolSize?: number;
+  /** Give the engine's thread a CPU of its own once the stack runs, as `serve` does (Linux; default true). */
+  dedicatedCore?: boolean;
 }
 
 /** The search's steps, as `capacity.start` takes them; absent: the engine's defaults (CAPACITY_DEFAULTS). */
@@ -61,6 +65,7 @@ export async function capacityBench(options: CapacityBenchOptions & CapacityStep
   });
   const stopPrinting = printProgress(engine);
   const signals = cancelOnSignal(engine);
+  let dedicatedCore: DedicatedCore | null = null;
   try {
     if (options.local) {
       await engine.call('stack.startLocal', { dataDir: options.dataDir, redis: 'auto' });
@@ -68,6 +73,7 @@ export async function capacityBench(options: CapacityBenchOptions & CapacityStep
     } else {
       await connectWithPasswords(engine, { pg: options.pg! }, environmentPasswords);
     }
+    dedicatedCore = await takeDedicatedCore(options.dedicatedCore ?? true, (line) => process.stderr.write(`${line}\n`));
     const profile = options.workload === 'demo' ? 'demo' : path.resolve(options.workload);
     // The workload starts at the first step's rate, at which the search warms the cache before its first step.
     await engine.call('workload.start', { profile, rate: checked.data.startRate });
@@ -80,6 +86,7 @@ export async function capacityBench(options: CapacityBenchOptions & CapacityStep
     signals.stop();
     stopPrinting();
     await engine.stop();
+    await dedicatedCore?.stop();
   }
 }
 

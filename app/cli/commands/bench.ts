@@ -50,6 +50,8 @@ export interface BenchOptions extends CapacityStepOptions {
   profileDir?: string;
   workload?: string;
   poolSize?: number;
+  /** capacity: false with --no-dedicated-core. */
+  dedicatedCore: boolean;
 }
 
 const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -86,6 +88,7 @@ const SUITES: Record<string, (options: BenchOptions) => Promise<BenchResult>> = 
       dataDir: o.dataDir,
       workload: o.workload ?? 'demo',
       ...(o.poolSize === undefined ? {} : { poolSize: o.poolSize }),
+      dedicatedCore: o.dedicatedCore,
       ...(o.startRate === undefined ? {} : { startRate: o.startRate }),
       ...(o.step === undefined ? {} : { step: o.step }),
       ...(o.maxRate === undefined ? {} : { maxRate: o.maxRate }),

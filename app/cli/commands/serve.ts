@@ -6,12 +6,16 @@ import { onShutdownSignal } from '../shutdown-signals.ts';
 import { onFatalError } from '../fatal-errors.ts';
 import { openInBrowser } from '../open-browser.ts';
 import { takeEnvironmentPasswords } from '../password-options.ts';
+import type { DedicatedCore } from '../../../main/util/thread-affinity.ts';
+import { takeDedicatedCore } from '../dedicated-core.ts';
 import { bringUpStack, checkStackFlags, engineSettings, type StackFlags } from '../stack-startup.ts';
 
 export interface ServeOptions extends StackFlags {
   port: number;
   /** Open the console in the default browser once it is served. */
   openBrowser?: boolean;
+  /** false with --no-dedicated-core: the engine's thread shares the CPUs with the process's other threads. */
+  dedicatedCore: boolean;
 }
 
 /**
@@ -25,6 +29,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const engine = new Engine({ ...engineSettings(options), secretCipher: createHeadlessCipher(process.env) });
   printProgress(engine);
   let server: HeadlessServer | null = null;
+  let dedicatedCore: DedicatedCore | null = null;
   let shuttingDown: Promise<void> | null = null;
   // Installed before anything starts: a signal during start-up stops what has started
   // (the engine waits for a stack still starting) instead of leaving it behind.
@@ -33,6 +38,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       if (!quiet) process.stderr.write('Stopping Hotpath…\n');
       await server?.close();
       await engine.stop();
+      await dedicatedCore?.stop();
       if (!quiet) process.stderr.write('Stopped; every process it started has exited.\n');
     })());
   onShutdownSignal(() => shutdown());
@@ -59,6 +65,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       say('Not connected yet: choose a stack in the console.');
       return;
     }
+    dedicatedCore = await takeDedicatedCore(options.dedicatedCore, say);
     process.stdout.write(`Hotpath is ready. Press Ctrl+C to stop.\n`);
   } catch (error) {
     // A signal during start-up makes the pending step fail; its handler owns the exit.

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseCpuList } from '../../../main/util/thread-affinity.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const fixture = join(here, 'fixtures', 'dedicated-core-child.ts');
+const run = promisify(execFile);
+
+function usableCpus(): number[] {
+  const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return parseCpuList(line![1]!)!;
+}
+
+const linux = process.platform === 'linux';
+const usable = linux ? usableCpus() : [];
+
+interface Report {
+  refused?: string;
+  pid: string;
+  mainCpu: number;
+  otherCpus: number[];
+  placed: Record<string, string>;
+  workerTid: string;
+  later: Record<string, string>;
+  restored: Record<string, string>;
+}
+
+async function runChild(prefix: string[] = []): Promise<Report> {
+  const command = [...prefix, process.execPath, '--import', 'tsx', fixture];
+  const { stdout } = await run(command[0]!, command.slice(1), { cwd: repoRoot, timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Report;
+}
+
+const cpusOf = (list: string | undefined) => (list === undefined ? undefined : parseCpuList(list));
+
+describe.skipIf(!linux || usable.length < 2)('dedicateCoreToMainThread (Linux, taskset)', () => {
+  it('puts the main thread alone on the first CPU, every other thread on the rest, later threads too; stop gives them all back', async () => {
+    const report = await runChild();
+    expect(report.refused).toBeUndefined();
+    expect(report.mainCpu).toBe(usable[0]);
+    expect(report.otherCpus).toEqual(usable.slice(1));
+
+    // V8's helpers and libuv's pool exist before the call; each was moved.
+    const before = Object.entries(report.placed);
+    expect(before.length).toBeGreaterThan(1);
+    for (const [tid, list] of before) {
+      expect(cpusOf(list), `thread ${tid}`).toEqual(tid === report.pid ? [report.mainCpu] : report.otherCpus);
+    }
+    // A thread the main thread starts afterwards begins on its CPU; the check for new threads moves it.
+    expect(cpusOf(report.later[report.workerTid])).toEqual(report.otherCpus);
+    expect(cpusOf(report.later[report.pid])).toEqual([report.mainCpu]);
+
+    for (const [tid, list] of Object.entries(report.restored)) expect(cpusOf(list), `thread ${tid}`).toEqual(usable);
+  });
+
+  it('refuses, saying why, in a process that may use one CPU only', async () => {
+    const report = await runChild(['taskset', '-c', String(usable[0])]);
+    expect(report.refused).toBe('the process may use only one CPU');
+  });
+});
