@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sloIdSchema, sloSecondSchema } from './slo.ts';
+import { sloIdSchema, sloJudgementSchema, sloSecondSchema } from './slo.ts';
 
 /**
  * Defaults of a capacity search. The window is the seed's "sustained": 5 minutes (issue 19); settling skips the
@@ -50,6 +50,9 @@ export const capacityFailureSchema = z.object({
   target: z.string(),
   /** failed: a second missed the goal; unjudged: the window did not fill with judged seconds in the step's time. */
   reason: z.enum(['failed', 'unjudged']),
+  judgedOn: sloJudgementSchema,
+  /** The window's mean, what a window-mean metric failed on (see SloJudgement); null when no second was judged. */
+  mean: z.number().nullable(),
   worst: sloSecondSchema.nullable(),
 });
 export type CapacityFailure = z.infer<typeof capacityFailureSchema>;
@@ -127,9 +130,16 @@ export function formatSloValue(id: CapacityFailure['id'], value: number): string
   return `${(value * 100).toFixed(1)}%`;
 }
 
-/** "p99 latency: 230.4 ms (< 100 ms)", "Throughput: 1,800 req/s, 40 requests shed", "CPU: not judged". */
+/**
+ * "p99 latency: 230.4 ms (< 100 ms)", "Throughput: 1,800 req/s, 40 requests shed", "CPU: not judged",
+ * "CPU: mean 72.4%, worst second 91.0% (< 70% sustained)".
+ */
 export function describeCapacityFailure(failure: CapacityFailure): string {
   if (failure.reason === 'unjudged') return `${failure.label}: not judged`;
+  if (failure.judgedOn === 'window-mean' && failure.mean !== null) {
+    const worst = failure.worst ? `, worst second ${formatSloValue(failure.id, failure.worst.value)}` : '';
+    return `${failure.label}: mean ${formatSloValue(failure.id, failure.mean)}${worst} (${failure.target})`;
+  }
   if (!failure.worst) return `${failure.label}: failed`;
   const note = failure.worst.note ? `, ${failure.worst.note}` : '';
   return `${failure.label}: ${formatSloValue(failure.id, failure.worst.value)}${note} (${failure.target})`;

@@ -75,10 +75,12 @@ export function judgeServed(
       threshold,
       direction: 'above',
       unit: 'requests-per-second',
+      judgedOn: 'each-second',
       verdict: failedSeconds > 0 ? 'fail' : secondsIn === windowSeconds && passedSeconds > 0 ? 'pass' : 'waiting',
       secondsIn,
       passedSeconds,
       failedSeconds,
+      mean: secondsIn > 0 ? achievedSum / secondsIn : null,
       worst,
       current,
     },
@@ -103,7 +105,15 @@ export function stepVerdict(metrics: readonly SloMetricReport[], outOfTime: bool
 }
 
 function failure(metric: SloMetricReport, reason: CapacityFailure['reason']): CapacityFailure {
-  return { id: metric.id, label: metric.label, target: metric.target, reason, worst: metric.worst };
+  return {
+    id: metric.id,
+    label: metric.label,
+    target: metric.target,
+    reason,
+    judgedOn: metric.judgedOn,
+    mean: metric.mean,
+    worst: metric.worst,
+  };
 }
 
 /**

@@ -20,12 +20,14 @@ function toSecond(at: number, sample: SloSample): SloSecond | null {
 
 /**
  * One metric over the last `windowSeconds` ticks of its current run: the run is the newest ticks back to the first
- * absent one (or to `sinceAt`, exclusive, when given: e.g. since a rate was changed). The verdict:
+ * absent one (or to `sinceAt`, exclusive, when given: e.g. since a rate was changed). The verdict, judged each second:
  * - fail as soon as any second in the window failed (it cannot pass any more until that second leaves the window);
  * - pass once the window is full (`windowSeconds` ticks of the run) and every judged second in it passed (at least
  *   one was judged: a window of idle seconds measured nothing);
  * - waiting otherwise, with `secondsIn` saying how far the window has filled.
- * The worst second is a failed one if any (the farthest from the target among them), else the farthest passed one.
+ * Judged on the window's mean: once the window is full, pass or fail as the mean of its judged seconds meets the
+ * target or not (a note on a second, e.g. shedding, fails it whatever the mean); waiting before. The worst second is a
+ * failed one if any (the farthest from the target among them), else the farthest passed one.
  */
 export function judgeWindow(
   ring: RingBuffer<SloTick>,
@@ -37,6 +39,8 @@ export function judgeWindow(
   let secondsIn = 0;
   let passedSeconds = 0;
   let failedSeconds = 0;
+  let noted = false;
+  let sum = 0;
   let worst: SloSecond | null = null;
   const limit = Math.min(windowSeconds, ring.size);
   for (let age = 0; age < limit; age++) {
@@ -46,13 +50,20 @@ export function judgeWindow(
     secondsIn += 1;
     const second = toSecond(tick.at, sample);
     if (!second) continue;
+    sum += second.value;
+    noted ||= second.note !== null;
     if (second.passed) passedSeconds += 1;
     else failedSeconds += 1;
     if (worst === null || worse(target, second, worst)) worst = second;
   }
   const newest = ring.latest() ?? null;
   const current = newest && newest.at > sinceAt ? toSecond(newest.at, newest.samples[index]!) : null;
-  const verdict: SloVerdict = failedSeconds > 0 ? 'fail' : secondsIn === windowSeconds && passedSeconds > 0 ? 'pass' : 'waiting';
+  const judgedSeconds = passedSeconds + failedSeconds;
+  const mean = judgedSeconds > 0 ? sum / judgedSeconds : null;
+  const verdict: SloVerdict =
+    target.judgedOn === 'each-second'
+      ? eachSecondVerdict(failedSeconds, passedSeconds, secondsIn === windowSeconds)
+      : meanVerdict(target, mean, noted, secondsIn === windowSeconds);
   return {
     id: target.id,
     label: target.label,
@@ -60,11 +71,24 @@ export function judgeWindow(
     threshold: target.threshold,
     direction: target.direction,
     unit: target.unit,
+    judgedOn: target.judgedOn,
     verdict,
     secondsIn,
     passedSeconds,
     failedSeconds,
+    mean,
     worst,
     current,
   };
+}
+
+function eachSecondVerdict(failedSeconds: number, passedSeconds: number, full: boolean): SloVerdict {
+  if (failedSeconds > 0) return 'fail';
+  return full && passedSeconds > 0 ? 'pass' : 'waiting';
+}
+
+function meanVerdict(target: SloTarget, mean: number | null, noted: boolean, full: boolean): SloVerdict {
+  if (!full || mean === null) return 'waiting';
+  const meets = target.direction === 'below' ? mean < target.threshold : mean > target.threshold;
+  return meets && !noted ? 'pass' : 'fail';
 }

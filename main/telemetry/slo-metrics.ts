@@ -10,13 +10,14 @@ import type { SloMetricReport, SloReport, SloUnit } from '../contract/slo.ts';
 export class SloMetrics {
   private readonly pass: Gauge<'slo' | 'window'>;
   private readonly worst: Record<SloUnit, Gauge<'slo' | 'window'>>;
+  private readonly mean: Gauge<'slo' | 'window'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
     const labelNames = ['slo', 'window'] as const;
     this.pass = new Gauge({
       name: 'hotpath_slo_pass',
-      help: '1 when every second of the full window met the target, 0 once a second in it failed; absent while the window fills.',
+      help: "1 when the full window met the target, 0 when it did not (every second must meet it; memory and CPU: the window's mean); absent while the window fills.",
       labelNames,
       registers,
     });
@@ -36,6 +37,12 @@ export class SloMetrics {
         registers,
       }),
     };
+    this.mean = new Gauge({
+      name: 'hotpath_slo_mean_ratio',
+      help: "The window's mean of the targets judged on it (memory, CPU: 0..1); absent before a second was judged.",
+      labelNames,
+      registers,
+    });
   }
 
   observe(reports: readonly SloReport[]): void {
@@ -51,6 +58,9 @@ export class SloMetrics {
     const gauge = this.worst[metric.unit];
     if (metric.worst === null) gauge.remove(labels);
     else gauge.set(labels, baseUnit(metric.unit, metric.worst.value));
+    if (metric.judgedOn !== 'window-mean') return;
+    if (metric.mean === null) this.mean.remove(labels);
+    else this.mean.set(labels, baseUnit(metric.unit, metric.mean));
   }
 }
 

@@ -16,7 +16,8 @@ export function SloTiles() {
       <h2 id="slo-heading" className="section-title">
         Targets{' '}
         <span className="section-title__note">
-          each must hold for every second of the window; the workload's seconds count after its warm-up
+          each must hold for every second of the window (memory and CPU: the window&apos;s mean, as the seed asks them sustained); the
+          workload&apos;s seconds count after its warm-up
         </span>
       </h2>
       <SloWindowSelector selected={report?.windowSeconds ?? null} onChoose={chooseWindow} />

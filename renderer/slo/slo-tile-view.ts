@@ -11,7 +11,10 @@ export interface SloTileView {
   verdict: SloVerdict;
   /** The newest second's value with its unit; null when that second measured nothing. */
   value: string | null;
-  /** "worst 87 ms at 10:04:12" (a failed second first, with why when it failed for another reason); null before one. */
+  /**
+   * "worst 87 ms at 10:04:12" (a failed second first, with why when it failed for another reason); for a metric judged
+   * on the window's mean, "mean 52.3%, worst 71.2% at 10:04:12"; null before a second was judged.
+   */
   worst: string | null;
   /** How much of the window is in: "23 of 60 s". */
   progress: string;
@@ -53,6 +56,11 @@ function describeWorst(metric: SloMetricReport, worst: SloSecond): string {
   return `worst ${formatValue(metric, worst.value)} at ${formatClock(worst.at)}${why}`;
 }
 
+function describeWindow(metric: SloMetricReport, worst: SloSecond): string {
+  if (metric.judgedOn !== 'window-mean' || metric.mean === null) return describeWorst(metric, worst);
+  return `mean ${formatValue(metric, metric.mean)}, ${describeWorst(metric, worst)}`;
+}
+
 /** The report's metrics as tiles; none before the engine's first report. */
 export function sloTileViews(report: SloReport | null): SloTileView[] {
   if (!report) return [];
@@ -62,7 +70,7 @@ export function sloTileViews(report: SloReport | null): SloTileView[] {
     target: metric.target,
     verdict: metric.verdict,
     value: metric.current === null ? null : formatValue(metric, metric.current.value),
-    worst: metric.worst === null ? null : describeWorst(metric, metric.worst),
+    worst: metric.worst === null ? null : describeWindow(metric, metric.worst),
     progress: `${metric.secondsIn} of ${report.windowSeconds} s`,
     secondsIn: metric.secondsIn,
   }));

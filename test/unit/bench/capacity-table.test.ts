@@ -19,9 +19,20 @@ const result: CapacityResult = {
           label: 'Throughput',
           target: '≥ 3,600 req/s',
           reason: 'failed',
+          judgedOn: 'each-second',
+          mean: 3_100,
           worst: { at: 1, value: 2_950, passed: false, note: '40 requests shed' },
         },
-        { id: 'cpu', label: 'CPU', target: '< 70%', reason: 'unjudged', worst: null },
+        { id: 'cpu', label: 'CPU', target: '< 70% sustained', reason: 'unjudged', judgedOn: 'window-mean', mean: null, worst: null },
+        {
+          id: 'memory',
+          label: 'Memory',
+          target: '< 80% sustained',
+          reason: 'failed',
+          judgedOn: 'window-mean',
+          mean: 0.824,
+          worst: { at: 2, value: 0.91, passed: false, note: null },
+        },
       ],
     },
   ],
@@ -45,7 +56,8 @@ describe('bench capacity table', () => {
         'achieved (req/s)': 3_100,
         verdict: 'fail',
         'held (s)': 4,
-        'failed (worst second)': 'Throughput: 2,950 req/s, 40 requests shed (≥ 3,600 req/s); CPU: not judged',
+        'failed (worst second)':
+          'Throughput: 2,950 req/s, 40 requests shed (≥ 3,600 req/s); CPU: not judged; Memory: mean 82.4%, worst second 91.0% (< 80% sustained)',
       },
     ]);
     expect(table.command).toBe(

@@ -10,7 +10,16 @@ import { errorOf } from '../../support/error-of.ts';
 function metric(id: SloMetricReport['id'], verdict: SloVerdict, secondsIn = 0): SloMetricReport {
   const definition = SLO_DEFINITIONS.find((d) => d.id === id)!;
   const worst = verdict === 'fail' ? { at: 1, value: 999, passed: false, note: null } : null;
-  return { ...definition, verdict, secondsIn, passedSeconds: 0, failedSeconds: verdict === 'fail' ? 1 : 0, worst, current: null };
+  return {
+    ...definition,
+    verdict,
+    secondsIn,
+    passedSeconds: 0,
+    failedSeconds: verdict === 'fail' ? 1 : 0,
+    mean: null,
+    worst,
+    current: null,
+  };
 }
 
 /** Eight metrics all `verdict`, but `overrides`. */

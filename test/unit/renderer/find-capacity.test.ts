@@ -24,7 +24,15 @@ const result: CapacityResult = {
       verdict: 'fail',
       secondsJudged: 4,
       failures: [
-        { id: 'p99', label: 'p99 latency', target: '< 100 ms', reason: 'failed', worst: { at: 1, value: 230, passed: false, note: null } },
+        {
+          id: 'p99',
+          label: 'p99 latency',
+          target: '< 100 ms',
+          reason: 'failed',
+          judgedOn: 'each-second',
+          mean: 120,
+          worst: { at: 1, value: 230, passed: false, note: null },
+        },
       ],
     },
   ],

@@ -83,6 +83,16 @@ describe("SLO tile views (of the engine's report)", () => {
     ).toMatchObject({ value: '60%', verdict: 'fail' });
   });
 
+  it("show the window's mean beside the worst second for CPU and memory, which are judged on it", () => {
+    // 50% a second, 90% every tenth: the mean is 54%, under the 70% goal, though six seconds were above it.
+    const cpu = tile(
+      reportAfter(60, (n) => ({ cpuPercent: n % 10 === 0 ? 90 : 50 })),
+      'cpu',
+    );
+    expect(cpu).toMatchObject({ verdict: 'pass', value: '90%', worst: `mean 54%, worst 90% at ${formatClock(60_000)}` });
+    expect(tile(reportAfter(60), 'p95').worst).not.toContain('mean');
+  });
+
   it('have no value for a second that measured nothing, and no worst before a judged one', () => {
     const idle = tile(
       reportAfter(3, () => ({ cpuPercent: null })),

@@ -34,6 +34,24 @@ describe('SloJudge: sustained windows', () => {
     expect(metric(early, 'p99').verdict).toBe('pass');
   });
 
+  it("judges memory and CPU on the window's mean: seconds above the goal fail it only when the mean is above", () => {
+    // CPU at 90% one second in five, 50% otherwise: 12 seconds above 70%, a mean of 58%.
+    const spiky = run(new SloJudge(), 1, 59, (n) => ({ cpuPercent: n % 5 === 0 ? 90 : 50 }));
+    expect(metric(spiky, 'cpu')).toMatchObject({ judgedOn: 'window-mean', verdict: 'waiting', failedSeconds: 11 });
+    run(spiky, 60, 60, { cpuPercent: 90 });
+    expect(metric(spiky, 'cpu')).toMatchObject({ verdict: 'pass', failedSeconds: 12, worst: { value: 0.9, passed: false } });
+    expect(metric(spiky, 'cpu').mean).toBeCloseTo(0.58, 10);
+    // Sixteen seconds more at 100% bring the last minute's mean to 69.3%, a seventeenth to 70.2%: fail.
+    run(spiky, 61, 76, { cpuPercent: 100 });
+    expect(metric(spiky, 'cpu').verdict).toBe('pass');
+    run(spiky, 77, 77, { cpuPercent: 100 });
+    expect(metric(spiky, 'cpu').verdict).toBe('fail');
+    expect(metric(spiky, 'cpu').mean).toBeCloseTo(0.7017, 4);
+    // The latencies are still judged each second.
+    const latency = run(new SloJudge(), 1, 60, (n) => ({ p99: n === 30 ? 250 : 20 }));
+    expect(metric(latency, 'p99')).toMatchObject({ judgedOn: 'each-second', verdict: 'fail' });
+  });
+
   it('reports the worst second: a failed one before any passed one, the farthest from the target in its direction', () => {
     const judge = run(new SloJudge(), 1, 60, (n) => ({ rate: n === 10 ? 30_000 : n === 20 ? 11_000 : 12_000, shed: n === 10 ? 5 : 0 }));
     // The 30,000 req/s second shed requests: it failed, so it is the worst although its rate is the highest.

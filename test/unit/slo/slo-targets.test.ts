@@ -16,8 +16,8 @@ describe('SLO targets: one second of each metric', () => {
       'Throughput > 10,000 req/s',
       'Cache hit rate > 80%',
       'Pool efficiency > 90%',
-      'Memory < 80%',
-      'CPU < 70%',
+      'Memory < 80% sustained',
+      'CPU < 70% sustained',
     ]);
   });
 

@@ -50,11 +50,31 @@ describe('SLO metrics in /metrics', () => {
   it('keep the memory share within 0..1 when the engine is over its budget', async () => {
     const metrics = new PrometheusMetrics(() => null);
     const judge = new SloJudge();
-    judge.record(second(1, { memory: 1.25 }));
+    for (let n = 1; n <= 60; n++) judge.record(second(n, { memory: 1.25 }));
     metrics.observeSlo(judge.reportEveryWindow());
     const text = await metrics.text();
     expect(text).toMatch(/^hotpath_slo_worst_ratio\{slo="memory",window="60s"\} 1$/m);
+    expect(text).toMatch(/^hotpath_slo_mean_ratio\{slo="memory",window="60s"\} 1$/m);
     expect(text).toMatch(/^hotpath_slo_pass\{slo="memory",window="60s"\} 0$/m);
+    expect(expositionProblems(text)).toEqual([]);
+  });
+
+  it("judge memory and CPU on the window's mean, which a few seconds above the goal do not fail", async () => {
+    const metrics = new PrometheusMetrics(() => null);
+    const judge = new SloJudge();
+    // 90% CPU one second in ten, 50% otherwise: a mean of 54%.
+    for (let n = 1; n <= 60; n++) judge.record(second(n, { cpuPercent: n % 10 === 0 ? 90 : 50 }));
+    metrics.observeSlo(judge.reportEveryWindow());
+    let text = await metrics.text();
+    expect(text).toMatch(/^hotpath_slo_mean_ratio\{slo="cpu",window="60s"\} 0\.54$/m);
+    expect(text).toMatch(/^hotpath_slo_worst_ratio\{slo="cpu",window="60s"\} 0\.9$/m);
+    expect(text).toMatch(/^hotpath_slo_pass\{slo="cpu",window="60s"\} 1$/m);
+    expect(text).not.toMatch(/^hotpath_slo_mean_ratio\{slo="p95"/m);
+    // A window whose mean is above the goal fails.
+    for (let n = 61; n <= 90; n++) judge.record(second(n, { cpuPercent: 95 }));
+    metrics.observeSlo(judge.reportEveryWindow());
+    text = await metrics.text();
+    expect(text).toMatch(/^hotpath_slo_pass\{slo="cpu",window="60s"\} 0$/m);
     expect(expositionProblems(text)).toEqual([]);
   });
 
