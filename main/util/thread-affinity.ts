@@ -9,14 +9,15 @@
  * place. README.md, "Find capacity", has the measurements.
  *
  * Linux only, with `taskset` (util-linux, in every Debian and Ubuntu base system); at least two usable CPUs.
- * Threads created later inherit the main thread's CPU (a new thread starts with its creator's mask), so the set of
- * threads is read again every second and newcomers are moved off it. Child processes started after the call
- * inherit the main thread's CPU too: call this once the children that matter (the local stack's servers) run.
+ * Threads and child processes created later start on the main thread's CPU (a new thread or process inherits its
+ * creator's), so both are listed again every second: new threads are moved to the other CPUs, and new child
+ * processes (a local stack started from the console) get every CPU back. Better still, call this once the children
+ * that matter run: a server's first second is then not spent on one CPU.
  */
 
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 
 /** CPUs in the kernel's list syntax ("0-3,8,10-11"), ascending and unique; null if the text is not such a list. */
@@ -53,8 +54,8 @@ export interface DedicatedCore extends CoreSplit {
 
 export type DedicatedCoreResult = { ok: true; core: DedicatedCore } | { ok: false; reason: string };
 
-/** How often the process's threads are listed to move newcomers off the main thread's CPU. */
-const NEW_THREAD_CHECK_MS = 1_000;
+/** How often the process's threads and children are listed to place newcomers. */
+const NEWCOMER_CHECK_MS = 1_000;
 
 /** Gives the main thread a CPU of its own (see the file's comment); says why not where it cannot. */
 export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
@@ -63,23 +64,23 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   const usable = usableCpus();
   const split = usable && splitCores(usable);
   if (!usable || !split) return { ok: false, reason: 'the process may use only one CPU' };
-  const others = split.otherCpus.join(',');
   const pid = String(process.pid);
   try {
     // -a: every thread the process has now; then the main thread alone (its thread id is the process id).
-    await taskset(['-a', '-p', '-c', others, pid]);
+    await taskset(['-a', '-p', '-c', split.otherCpus.join(','), pid]);
     await taskset(['-p', '-c', String(split.mainCpu), pid]);
   } catch (error) {
     return { ok: false, reason: tasksetFailure(error) };
   }
 
-  const placed = new Set<string>(await threadIds());
+  const newcomers = new Newcomers(pid, split.otherCpus.join(','), usable.join(','));
+  await newcomers.markPresent();
   let checking = false;
   const timer = setInterval(() => {
     if (checking) return;
     checking = true;
-    void moveNewThreads(placed, pid, others).finally(() => (checking = false));
-  }, NEW_THREAD_CHECK_MS);
+    void newcomers.place().finally(() => (checking = false));
+  }, NEWCOMER_CHECK_MS);
   timer.unref();
 
   let stopped: Promise<void> | null = null;
@@ -91,20 +92,71 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   return { ok: true, core: { ...split, stop } };
 }
 
-/** Moves threads not seen before off the main thread's CPU; forgets threads that have exited. */
-async function moveNewThreads(placed: Set<string>, pid: string, others: string): Promise<void> {
-  const current = await threadIds().catch(() => null);
-  if (!current) return;
-  const alive = new Set(current);
-  for (const tid of placed) if (!alive.has(tid)) placed.delete(tid);
-  for (const tid of current) {
-    if (tid === pid || placed.has(tid)) continue;
-    // A thread that exits between the listing and this call makes taskset fail: nothing to move.
-    await taskset(['-p', '-c', others, tid]).then(
-      () => placed.add(tid),
-      () => undefined,
-    );
+/**
+ * Threads and child processes that appeared since the pinning start on the main thread's CPU (they inherit their
+ * creator's). A thread goes to the other CPUs; a child process (and whatever it forked meanwhile: a server's
+ * workers) gets every CPU back, as it had before the pinning. What was there at the pinning is left as it was.
+ */
+class Newcomers {
+  private readonly threads = new Set<string>();
+  private readonly children = new Set<string>();
+
+  constructor(
+    private readonly pid: string,
+    private readonly otherCpus: string,
+    private readonly everyCpu: string,
+  ) {}
+
+  async markPresent(): Promise<void> {
+    for (const tid of await listThreads()) this.threads.add(tid);
+    for (const child of await listChildren('self')) this.children.add(child);
   }
+
+  async place(): Promise<void> {
+    const threads = await listThreads().catch(() => null);
+    if (threads) {
+      forgetGone(this.threads, threads);
+      for (const tid of threads) {
+        if (tid === this.pid || this.threads.has(tid)) continue;
+        // A thread that exits between the listing and this call makes taskset fail: nothing to move.
+        if (await taskset(['-p', '-c', this.otherCpus, tid]).then(succeeded, failed)) this.threads.add(tid);
+      }
+    }
+    const children = await listChildren('self');
+    forgetGone(this.children, children);
+    for (const child of children) {
+      if (this.children.has(child)) continue;
+      this.children.add(child);
+      for (const id of [child, ...(await listDescendants(child))]) {
+        await taskset(['-a', '-p', '-c', this.everyCpu, id]).catch(() => undefined);
+      }
+    }
+  }
+}
+
+const succeeded = () => true;
+const failed = () => false;
+
+function forgetGone(known: Set<string>, current: readonly string[]): void {
+  const alive = new Set(current);
+  for (const id of known) if (!alive.has(id)) known.delete(id);
+}
+
+async function listThreads(): Promise<string[]> {
+  return readdir('/proc/self/task');
+}
+
+/** The children of a process, by every thread that forked one; none where the kernel does not list them. */
+async function listChildren(id: string): Promise<string[]> {
+  const threads = await readdir(`/proc/${id}/task`).catch(() => [] as string[]);
+  const lists = await Promise.all(threads.map((tid) => readFile(`/proc/${id}/task/${tid}/children`, 'utf8').catch(() => '')));
+  return lists.flatMap((list) => list.split(' ').filter((id) => id !== ''));
+}
+
+async function listDescendants(id: string): Promise<string[]> {
+  const children = await listChildren(id);
+  const below = await Promise.all(children.map(listDescendants));
+  return [...children, ...below.flat()];
 }
 
 /** The CPUs this process may use, from the kernel's own list; null where it cannot be read. */
@@ -115,10 +167,6 @@ function usableCpus(): number[] | null {
   } catch {
     return null;
   }
-}
-
-async function threadIds(): Promise<string[]> {
-  return readdir('/proc/self/task');
 }
 
 function taskset(args: string[]): Promise<void> {

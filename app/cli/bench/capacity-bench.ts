@@ -149,7 +149,7 @@ export function capacityTable(result: CapacityResult, options: CapacityBenchOpti
     ].join(' '),
     notes: [
       ...(result.warmup === null ? [] : [warmupNote(result.warmup, p.startRate)]),
-      `each step: ${p.settleSeconds} s settling after the rate change, then all eight metrics judged each second; it passes after ${p.windowSeconds} s of all passing, fails at the first failed second`,
+      `each step: ${p.settleSeconds} s settling after the rate change, then the eight metrics judged over ${p.windowSeconds} s: six each second (it fails at the first failed second), memory and CPU on the window's mean; it passes when all eight held`,
       `throughput is judged against each step's own rate (≥ 90% of it completed each second, nothing shed); the seed's goal is > ${result.throughputGoal.toLocaleString('en')} req/s: ${result.meetsThroughputGoal ? 'met' : 'not met'}`,
       ...(result.restoredRate === null
         ? []

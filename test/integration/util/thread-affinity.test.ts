@@ -28,6 +28,8 @@ interface Report {
   workerTid: string;
   later: Record<string, string>;
   restored: Record<string, string>;
+  childAtStart: string | null;
+  childLater: string | null;
 }
 
 async function runChild(prefix: string[] = []): Promise<Report> {
@@ -39,7 +41,7 @@ async function runChild(prefix: string[] = []): Promise<Report> {
 const cpusOf = (list: string | undefined) => (list === undefined ? undefined : parseCpuList(list));
 
 describe.skipIf(!linux || usable.length < 2)('dedicateCoreToMainThread (Linux, taskset)', () => {
-  it('puts the main thread alone on the first CPU, every other thread on the rest, later threads too; stop gives them all back', async () => {
+  it('puts the main thread alone on the first CPU and every other thread on the rest, later threads too; gives later child processes every CPU; stop gives every thread all of them back', async () => {
     const report = await runChild();
     expect(report.refused).toBeUndefined();
     expect(report.mainCpu).toBe(usable[0]);
@@ -54,6 +56,10 @@ describe.skipIf(!linux || usable.length < 2)('dedicateCoreToMainThread (Linux, t
     // A thread the main thread starts afterwards begins on its CPU; the check for new threads moves it.
     expect(cpusOf(report.later[report.workerTid])).toEqual(report.otherCpus);
     expect(cpusOf(report.later[report.pid])).toEqual([report.mainCpu]);
+    // A child process started afterwards begins there too (a local stack started from the console, say); it gets every
+    // CPU back.
+    expect(cpusOf(report.childAtStart ?? undefined)).toEqual([report.mainCpu]);
+    expect(cpusOf(report.childLater ?? undefined)).toEqual(usable);
 
     for (const [tid, list] of Object.entries(report.restored)) expect(cpusOf(list), `thread ${tid}`).toEqual(usable);
   });
