@@ -75,11 +75,12 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
 
   const newcomers = new Newcomers(pid, split.otherCpus.join(','), usable.join(','));
   await newcomers.markPresent();
-  let checking = false;
+  let checking: Promise<void> | null = null;
   const timer = setInterval(() => {
-    if (checking) return;
-    checking = true;
-    void newcomers.place().finally(() => (checking = false));
+    checking ??= newcomers
+      .place()
+      .catch(() => undefined)
+      .finally(() => (checking = null));
   }, NEWCOMER_CHECK_MS);
   timer.unref();
 
@@ -87,6 +88,8 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   const stop = () =>
     (stopped ??= (async () => {
       clearInterval(timer);
+      // A check still running would place its newcomers after the restore.
+      await checking;
       await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
     })());
   return { ok: true, core: { ...split, stop } };
