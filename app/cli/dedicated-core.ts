@@ -11,7 +11,7 @@ export async function takeDedicatedCore(enabled: boolean, say: (line: string) =>
   if (result.ok) {
     const { mainCpu, otherCpus } = result.core;
     const others = otherCpus.length === 1 ? `CPU ${otherCpus[0]}` : `CPUs ${otherCpus.join(', ')}`;
-    say(`The engine's thread has CPU ${mainCpu} to itself; Hotpath's other threads run on ${others} (--no-dedicated-core: share them).`);
+    say(`CPU ${mainCpu} is kept for the engine's thread: Hotpath's other threads run on ${others} (--no-dedicated-core: share them).`);
     return result.core;
   }
   // Elsewhere than Linux this is the rule, not news.

@@ -48,7 +48,10 @@ export const capacityFailureSchema = z.object({
   label: z.string(),
   /** The goal as people read it; for throughput, the step's own rate (see main/engine/capacity-steps.ts). */
   target: z.string(),
-  /** failed: a second missed the goal; unjudged: the window did not fill with judged seconds in the step's time. */
+  /**
+   * failed: a second missed the goal (memory, CPU: the window's mean did); unjudged: the window did not fill with
+   * judged seconds in the step's time.
+   */
   reason: z.enum(['failed', 'unjudged']),
   judgedOn: sloJudgementSchema,
   /** The window's mean, what a window-mean metric failed on (see SloJudgement); null when no second was judged. */

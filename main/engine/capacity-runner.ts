@@ -36,8 +36,8 @@ const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en')} re
 /**
  * Runs one capacity search at a time: each step sets the workload's rate, waits `settleSeconds`, then reads the
  * judge each second over the seconds after settling, until all eight metrics pass a full window (the step passes,
- * the next begins) or one fails (the search ends there: the judge fails early, so a failing step ends in seconds,
- * not after its window). The workload goes back to its rate however the search ends.
+ * the next begins) or one fails (the search ends there: a metric judged each second fails early, so such a step
+ * ends in seconds; memory and CPU, judged on the window's mean, fail only once the window is full). The workload goes back to its rate however the search ends.
  */
 export class CapacityRunner {
   private running: AbortController | null = null;

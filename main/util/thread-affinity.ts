@@ -1,12 +1,14 @@
 /**
- * Gives the process's main thread a CPU of its own, and every other thread of the process the CPUs that remain.
+ * Keeps the process's other threads off one CPU, and the main thread on it: a CPU of its own among Hotpath's threads
+ * (other processes, the local stack's servers among them, may still run there). A logical CPU: on a machine with
+ * SMT its sibling may be one of the others.
  *
  * Why: the engine serves every request on its main thread's event loop, and on a machine with few cores that thread
  * shares them with the process's other threads: V8's garbage-collection helpers (a full collection of a large heap
  * marks with up to four of them at once), the plan selector's and trainer's worker threads, libuv's pool. When they
  * all run, the kernel deschedules the event loop for milliseconds at a time, requests queue behind it, and the
  * backlog drains slowly. With the main thread alone on its CPU, the others still run (on the rest), but never in its
- * place. README.md, "Find capacity", has the measurements.
+ * place. docs/measurements.md has the figures.
  *
  * Linux only, with `taskset` (util-linux, in every Debian and Ubuntu base system); at least two usable CPUs.
  * Threads and child processes created later start on the main thread's CPU (a new thread or process inherits its
@@ -48,7 +50,10 @@ export function splitCores(usable: readonly number[]): CoreSplit | null {
 }
 
 export interface DedicatedCore extends CoreSplit {
-  /** Stops watching for new threads and gives every thread of the process all the CPUs it had before. */
+  /**
+   * Stops watching for newcomers and gives every thread of the process the CPUs the process could use before (child
+   * processes keep what they have: every CPU, once a check has seen them).
+   */
   stop(): Promise<void>;
 }
 
@@ -65,16 +70,20 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   const split = usable && splitCores(usable);
   if (!usable || !split) return { ok: false, reason: 'the process may use only one CPU' };
   const pid = String(process.pid);
+  // Listed before the pinning: a thread or child that appears while it runs is a newcomer, placed by the first check
+  // (a thread that `taskset -a` caught as well is only moved where it already is).
+  const newcomers = new Newcomers(pid, split.otherCpus.join(','), usable.join(','));
+  await newcomers.markPresent();
   try {
     // -a: every thread the process has now; then the main thread alone (its thread id is the process id).
     await taskset(['-a', '-p', '-c', split.otherCpus.join(','), pid]);
     await taskset(['-p', '-c', String(split.mainCpu), pid]);
   } catch (error) {
+    // Half done (every thread kept off the main thread's CPU, the main thread too) is worse than not at all.
+    await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
     return { ok: false, reason: tasksetFailure(error) };
   }
 
-  const newcomers = new Newcomers(pid, split.otherCpus.join(','), usable.join(','));
-  await newcomers.markPresent();
   let checking: Promise<void> | null = null;
   const timer = setInterval(() => {
     checking ??= newcomers

@@ -1,18 +1,25 @@
 import type { CapacityFailure, CapacityResult, CapacityStatus } from '../../main/contract/capacity.ts';
 import { formatDuration, formatMs, formatRate, formatShare } from '../format/units.ts';
 
-/** A failed metric's worst second in words: "p99 latency 230 ms (< 100 ms)", "CPU not judged". */
+/**
+ * A failed metric in words: its worst second ("p99 latency 230 ms (< 100 ms)"), or for memory and CPU, judged on the
+ * window's mean, the mean first ("CPU mean 72.4%, worst second 91% (< 70% sustained)"); "CPU not judged".
+ */
 export function describeFailure(failure: CapacityFailure): string {
   if (failure.reason === 'unjudged') return `${failure.label} not judged`;
-  if (!failure.worst) return `${failure.label} failed`;
-  const { value, note } = failure.worst;
-  const shown =
+  const shown = (value: number) =>
     failure.id === 'p50' || failure.id === 'p95' || failure.id === 'p99'
       ? formatMs(value)
       : failure.id === 'throughput'
         ? formatRate(value)
         : formatShare(value);
-  return `${failure.label} ${shown}${note ? `, ${note}` : ''} (${failure.target})`;
+  if (failure.judgedOn === 'window-mean' && failure.mean !== null) {
+    const worst = failure.worst ? `, worst second ${shown(failure.worst.value)}` : '';
+    return `${failure.label} mean ${shown(failure.mean)}${worst} (${failure.target})`;
+  }
+  if (!failure.worst) return `${failure.label} failed`;
+  const { value, note } = failure.worst;
+  return `${failure.label} ${shown(value)}${note ? `, ${note}` : ''} (${failure.target})`;
 }
 
 /** The dialog's title for a finished search. */

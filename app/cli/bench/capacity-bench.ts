@@ -146,6 +146,7 @@ export function capacityTable(result: CapacityResult, options: CapacityBenchOpti
       `--start-rate ${p.startRate} --step ${p.step} --max-rate ${p.maxRate}`,
       `--window-seconds ${p.windowSeconds} --settle-seconds ${p.settleSeconds} --warmup-max-seconds ${p.warmupMaxSeconds}`,
       ...(options.poolSize === undefined ? [] : [`--pool-size ${options.poolSize}`]),
+      ...(options.dedicatedCore === false ? ['--no-dedicated-core'] : []),
     ].join(' '),
     notes: [
       ...(result.warmup === null ? [] : [warmupNote(result.warmup, p.startRate)]),

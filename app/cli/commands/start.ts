@@ -39,7 +39,8 @@ export async function start(options: ServeOptions): Promise<void> {
     process.stderr.write(`The desktop window cannot open here: ${decision.reason}.\n${decision.fix}\n`);
   }
   process.stderr.write('Starting the console in your browser instead.\n');
-  await serve({ ...options, openBrowser: true });
+  // On the user's desktop the engine shares the machine: no CPU is kept for it (serve's --no-dedicated-core).
+  await serve({ ...options, openBrowser: true, dedicatedCore: false });
 }
 
 /** Runs Electron on the package until the app quits; its exit code becomes ours. */

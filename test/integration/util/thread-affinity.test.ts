@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,6 +18,8 @@ function usableCpus(): number[] {
 
 const linux = process.platform === 'linux';
 const usable = linux ? usableCpus() : [];
+/** util-linux's taskset, which the pinning runs; Debian's base system has it. */
+const hasTaskset = linux && existsSync('/usr/bin/taskset');
 
 interface Report {
   refused?: string;
@@ -40,7 +42,7 @@ async function runChild(prefix: string[] = []): Promise<Report> {
 
 const cpusOf = (list: string | undefined) => (list === undefined ? undefined : parseCpuList(list));
 
-describe.skipIf(!linux || usable.length < 2)('dedicateCoreToMainThread (Linux, taskset)', () => {
+describe.skipIf(!hasTaskset || usable.length < 2)('dedicateCoreToMainThread (Linux, taskset)', () => {
   it('puts the main thread alone on the first CPU and every other thread on the rest, later threads too; gives later child processes every CPU; stop gives every thread all of them back', async () => {
     const report = await runChild();
     expect(report.refused).toBeUndefined();

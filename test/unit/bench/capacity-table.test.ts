@@ -64,6 +64,9 @@ describe('bench capacity table', () => {
       'hotpath bench capacity --local --workload demo --start-rate 2000 --step 2000 --max-rate 20000 --window-seconds 300 --settle-seconds 30 --warmup-max-seconds 600',
     );
     expect(table.json).toBe(result);
+    expect(capacityTable(result, { local: true, dataDir: '/tmp/x', workload: 'demo', dedicatedCore: false }).command).toMatch(
+      / --no-dedicated-core$/,
+    );
     expect(formatBenchTable(table)).toContain('note: throughput is judged against each step');
     expect(formatBenchTable(table)).toContain(
       'note: the cache warmed for 95 s at 2,000 req/s before the first step to a hit rate of 91.2% (steady)',

@@ -33,6 +33,15 @@ const result: CapacityResult = {
           mean: 120,
           worst: { at: 1, value: 230, passed: false, note: null },
         },
+        {
+          id: 'cpu',
+          label: 'CPU',
+          target: '< 70% sustained',
+          reason: 'failed',
+          judgedOn: 'window-mean',
+          mean: 0.724,
+          worst: { at: 2, value: 0.91, passed: false, note: null },
+        },
       ],
     },
   ],
@@ -91,6 +100,8 @@ describe('Find capacity', () => {
     const rows = within(done).getAllByRole('row');
     expect(rows).toHaveLength(3);
     expect(rows[2]!.textContent).toContain('p99 latency 230 ms (< 100 ms)');
+    // CPU is judged on the window's mean: the mean first, then the worst second.
+    expect(rows[2]!.textContent).toContain('CPU mean 72.4%, worst second 91% (< 70% sustained)');
     expect(done.textContent).toContain(
       'First the cache warmed for 1 min 35 s at 2,000 req/s to a hit rate of 91.2%, until its hit rate was steady.',
     );
