@@ -66,7 +66,7 @@ const NEWCOMER_CHECK_MS = 1_000;
 export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   if (process.platform !== 'linux') return { ok: false, reason: 'thread affinity is set on Linux only' };
   if (!isMainThread) return { ok: false, reason: 'only the main thread can take a CPU for itself' };
-  const usable = usableCpus();
+  const usable = allowedCpus('/proc/self/status');
   const split = usable && splitCores(usable);
   if (!usable || !split) return { ok: false, reason: 'the process may use only one CPU' };
   const pid = String(process.pid);
@@ -171,10 +171,13 @@ async function listDescendants(id: string): Promise<string[]> {
   return [...children, ...below.flat()];
 }
 
-/** The CPUs this process may use, from the kernel's own list; null where it cannot be read. */
-function usableCpus(): number[] | null {
+/**
+ * The CPUs a process or thread may use, from its status file's own list (`/proc/self/status`,
+ * `/proc/<pid>/task/<tid>/status`); null where it cannot be read (no such file: not Linux, or it has exited).
+ */
+export function allowedCpus(statusFile: string): number[] | null {
   try {
-    const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(statusFile, 'utf8'));
     return line ? parseCpuList(line[1]!) : null;
   } catch {
     return null;

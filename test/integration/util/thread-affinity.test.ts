@@ -1,23 +1,18 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseCpuList } from '../../../main/util/thread-affinity.ts';
+import { allowedCpus } from '../../../main/util/thread-affinity.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const fixture = join(here, 'fixtures', 'dedicated-core-child.ts');
 const run = promisify(execFile);
 
-function usableCpus(): number[] {
-  const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  return parseCpuList(line![1]!)!;
-}
-
 const linux = process.platform === 'linux';
-const usable = linux ? usableCpus() : [];
+const usable = (linux && allowedCpus('/proc/self/status')) || [];
 /** util-linux's taskset, which the pinning runs; Debian's base system has it. */
 const hasTaskset = linux && existsSync('/usr/bin/taskset');
 
@@ -26,12 +21,12 @@ interface Report {
   pid: string;
   mainCpu: number;
   otherCpus: number[];
-  placed: Record<string, string>;
+  placed: Record<string, number[]>;
   workerTid: string;
-  later: Record<string, string>;
-  restored: Record<string, string>;
-  childAtStart: string | null;
-  childLater: string | null;
+  later: Record<string, number[]>;
+  restored: Record<string, number[]>;
+  childAtStart: number[] | null;
+  childLater: number[] | null;
 }
 
 async function runChild(prefix: string[] = []): Promise<Report> {
@@ -39,8 +34,6 @@ async function runChild(prefix: string[] = []): Promise<Report> {
   const { stdout } = await run(command[0]!, command.slice(1), { cwd: repoRoot, timeout: 30_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Report;
 }
-
-const cpusOf = (list: string | undefined) => (list === undefined ? undefined : parseCpuList(list));
 
 describe.skipIf(!hasTaskset || usable.length < 2)('dedicateCoreToMainThread (Linux, taskset)', () => {
   it('puts the main thread alone on the first CPU and every other thread on the rest, later threads too; gives later child processes every CPU; stop gives every thread all of them back', async () => {
@@ -53,17 +46,17 @@ describe.skipIf(!hasTaskset || usable.length < 2)('dedicateCoreToMainThread (Lin
     const before = Object.entries(report.placed);
     expect(before.length).toBeGreaterThan(1);
     for (const [tid, list] of before) {
-      expect(cpusOf(list), `thread ${tid}`).toEqual(tid === report.pid ? [report.mainCpu] : report.otherCpus);
+      expect(list, `thread ${tid}`).toEqual(tid === report.pid ? [report.mainCpu] : report.otherCpus);
     }
     // A thread the main thread starts afterwards begins on its CPU; the check for new threads moves it.
-    expect(cpusOf(report.later[report.workerTid])).toEqual(report.otherCpus);
-    expect(cpusOf(report.later[report.pid])).toEqual([report.mainCpu]);
+    expect(report.later[report.workerTid]).toEqual(report.otherCpus);
+    expect(report.later[report.pid]).toEqual([report.mainCpu]);
     // A child process started afterwards begins there too (a local stack started from the console, say); it gets every
     // CPU back.
-    expect(cpusOf(report.childAtStart ?? undefined)).toEqual([report.mainCpu]);
-    expect(cpusOf(report.childLater ?? undefined)).toEqual(usable);
+    expect(report.childAtStart).toEqual([report.mainCpu]);
+    expect(report.childLater).toEqual(usable);
 
-    for (const [tid, list] of Object.entries(report.restored)) expect(cpusOf(list), `thread ${tid}`).toEqual(usable);
+    for (const [tid, list] of Object.entries(report.restored)) expect(list, `thread ${tid}`).toEqual(usable);
   });
 
   it('refuses, saying why, in a process that may use one CPU only', async () => {
