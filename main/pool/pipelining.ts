@@ -16,9 +16,10 @@ import type { Lane } from './lanes.ts';
  *
  * Only named prepared statements that pipeline-eligibility.ts allows are pipelined: one plain read or write (by
  * PostgreSQL's parser), which cannot open a transaction for the queries behind it, and short recently, so that
- * nobody waits long behind it. A checked-out connection, a transaction, COPY, cursors, a call with a timeout or a signal (a cancel
- * would hit whichever query the backend is running) and read-only pools (the guard must see a session change
- * before anything else is sent) keep a connection to themselves, in pg's ordinary one-at-a-time mode.
+ * nobody waits long behind it. A checked-out connection, a transaction, COPY, cursors and a call with a timeout or a
+ * signal (a cancel would hit whichever query the backend is running) keep a connection to themselves, in pg's ordinary
+ * one-at-a-time mode. In a read-only pool a query behind others runs in its own READ ONLY transaction, written with
+ * it (read-only-guard.ts: the guard cannot see what the statements ahead did to the session before it is sent).
  *
  * The price is head-of-line blocking: a query waits for those ahead of it on its connection, at most
  * `pipelineDepth - 1` of them, each short, and only of its own lane (lanes never share a connection).

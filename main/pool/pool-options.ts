@@ -39,7 +39,8 @@ export interface PoolManagerOptions {
    * Most one-shot queries in flight on one connection (default 16; 1 turns pipelining off). Named prepared
    * statements from query()/timedQuery() without a timeout or signal share a few connections (spread over
    * `cores` of them first), several in flight each, instead of one connection per query: far less client CPU
-   * per query (see pipelining.ts). Read-only pools never pipeline.
+   * per query (see pipelining.ts). In a read-only pool a query sent behind others runs in its own READ ONLY
+   * transaction, written with it (see read-only-guard.ts).
    */
   pipelineDepth?: number;
   /**

@@ -19,6 +19,11 @@ import { PoolError } from './pool-errors.ts';
  *
  * This holds because each request is one statement: the workload sends named prepared statements (the extended
  * protocol takes one statement per Parse), so no `COMMIT` can end the read-only transaction mid-request.
+ *
+ * Pipelining (several queries in flight on one connection) sends a query before the results ahead of it, and their
+ * ParameterStatus, are back: such a query runs in its own READ ONLY transaction, sent with it
+ * (`inPipelinedReadOnlyTransaction`). The statements ahead of it may still change the session; the guard then fails
+ * them and everything behind them on that connection, and closes it.
  */
 
 /** The error for a statement that changed a reported session parameter of a read-only pool's connection. */
@@ -40,6 +45,31 @@ export function needsReadOnlyTransaction(connection: Connection, options: { read
 
 const BEGIN_READ_ONLY = { text: 'BEGIN READ ONLY' };
 const COMMIT = { text: 'COMMIT' };
+
+/**
+ * A pipelined query (see pipelining.ts) that must run in its own READ ONLY transaction: one sent behind others on a
+ * read-only pool's connection, or any on a connection with the fallback. The guard sees a statement's session change
+ * before it sends the next statement; a query already on the wire behind that statement is past that point and would
+ * run in the session as the statement left it (writable). So its BEGIN READ ONLY and COMMIT are written with it (no
+ * round trip): whatever the statements ahead of it do to the session's default, its transaction cannot write. If it
+ * fails, the server skips to its Sync and the COMMIT ends the aborted transaction (as a ROLLBACK), so it fails
+ * alone. Resolves once the COMMIT is back: the connection goes back to the pool with no transaction open.
+ */
+export async function inPipelinedReadOnlyTransaction(connection: Connection, run: () => Promise<pg.QueryResult>): Promise<pg.QueryResult> {
+  const client = connection.client;
+  const begin = client.query(BEGIN_READ_ONLY);
+  const running = run();
+  const commit = client.query(COMMIT);
+  const [began, ran, committed] = await Promise.allSettled([begin, running, commit]);
+  for (const step of [began, committed]) {
+    // Neither fails on a working connection (a failed query's transaction ends in ROLLBACK, not an error).
+    if (step.status === 'rejected') connection.broken ??= step.reason as Error;
+  }
+  if (ran.status === 'rejected') throw ran.reason;
+  if (began.status === 'rejected') throw began.reason;
+  if (committed.status === 'rejected') throw committed.reason;
+  return ran.value;
+}
 
 /**
  * Runs `run` between BEGIN READ ONLY and COMMIT. On failure the ROLLBACK is queued on the connection without

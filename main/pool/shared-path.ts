@@ -6,17 +6,14 @@ import { SHORT_STATEMENT_MS, type PipelineEligibility } from './pipeline-eligibi
 import { batchWrites, DEFAULT_PIPELINE_DEPTH, SharedConnections, stalledAfterMs } from './pipelining.ts';
 import type { PoolManagerOptions } from './pool-options.ts';
 import type { QueryConfig } from './pooled-connection.ts';
+import { inPipelinedReadOnlyTransaction } from './read-only-guard.ts';
 import type { StatementRunner } from './statement-runner.ts';
 
 type PipeliningOptions = Pick<PoolManagerOptions, 'readOnly' | 'readOnlyTransactions' | 'pipelineDepth' | 'pipelineShortMs' | 'cores'>;
 
-/**
- * Most queries in flight on one connection (1: no pipelining). A read-only pool checks each statement's session
- * change before the next is sent on that connection, so it never pipelines.
- */
+/** Most queries in flight on one connection (1: no pipelining). */
 export function pipelineDepthOf(options: PipeliningOptions): number {
-  const guarded = options.readOnly === true || options.readOnlyTransactions === true;
-  return guarded ? 1 : Math.max(1, Math.floor(options.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH));
+  return Math.max(1, Math.floor(options.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH));
 }
 
 /**
@@ -48,8 +45,10 @@ export class SharedPath {
   private readonly sharing: SharedConnections;
   /** A shared connection without progress this long takes no more queries (see `stalledAfterMs` in pipelining.ts). */
   private readonly stalledAfterMs: number;
-  /** False in a pool with depth 1 (read-only pools, or asked for): it never shares a connection. */
+  /** False in a pool with depth 1: it never shares a connection. */
   readonly enabled: boolean;
+  /** A read-only pool: a query sent behind others runs in its own READ ONLY transaction (read-only-guard.ts). */
+  private readonly readOnly: boolean;
 
   constructor(
     private readonly host: SharedPathHost,
@@ -59,7 +58,11 @@ export class SharedPath {
     options: PipeliningOptions,
   ) {
     const depth = pipelineDepthOf(options);
-    this.sharing = new SharedConnections(depth, Math.max(1, options.cores ?? os.availableParallelism()));
+    this.readOnly = options.readOnly === true;
+    // A read-only pool joins only when no idle connection is to be had: a query behind others costs it a BEGIN and a
+    // COMMIT more (see `run`), less than waiting for a connection but more than a connection of its own.
+    const spread = this.readOnly ? Infinity : Math.max(1, options.cores ?? os.availableParallelism());
+    this.sharing = new SharedConnections(depth, spread);
     this.stalledAfterMs = stalledAfterMs(depth, options.pipelineShortMs ?? SHORT_STATEMENT_MS);
     this.enabled = depth > 1;
   }
@@ -73,9 +76,9 @@ export class SharedPath {
   async query(lane: Lane, query: QueryConfig): Promise<pg.QueryResult> {
     const taken = this.connectionFor(lane, query.name!);
     const connection = taken instanceof Promise ? await taken : taken;
-    this.send(connection);
+    const behind = this.send(connection);
     try {
-      return await this.runner.execute(connection, query);
+      return await this.run(connection, query, behind);
     } finally {
       this.finish(connection);
     }
@@ -98,10 +101,10 @@ export class SharedPath {
     const taken = this.connectionFor(lane, query.name!);
     const connection = taken instanceof Promise ? await taken : taken;
     const sent = this.host.clock();
-    this.send(connection);
+    const behind = this.send(connection);
     let result: pg.QueryResult;
     try {
-      result = await this.runner.execute(connection, query);
+      result = await this.run(connection, query, behind);
     } catch (error) {
       this.finish(connection);
       throw error;
@@ -131,12 +134,27 @@ export class SharedPath {
 
   /**
    * Behind a query already on the wire this one cannot start before the end of the tick anyway: hold it for the
-   * batch. The first on an empty pipe leaves at once (a lone caller pays nothing for the batching).
+   * batch. The first on an empty pipe leaves at once (a lone caller pays nothing for the batching). True when it
+   * goes behind others.
    */
-  private send(connection: Connection): void {
-    if (connection.inFlight > 0) batchWrites(connection);
+  private send(connection: Connection): boolean {
+    const behind = connection.inFlight > 0;
+    if (behind) batchWrites(connection);
     else connection.progressAt = this.host.clock();
     connection.inFlight += 1;
+    return behind;
+  }
+
+  /**
+   * On a read-only pool's connection, a query behind others is past the point where the guard could see what they
+   * did to the session: it runs in its own READ ONLY transaction, as every query does on a connection with the
+   * fallback (read-only-guard.ts).
+   */
+  private run(connection: Connection, query: QueryConfig, behind: boolean): Promise<pg.QueryResult> {
+    if (connection.inReadOnlyTransactions || (behind && this.readOnly)) {
+      return inPipelinedReadOnlyTransaction(connection, () => this.runner.execute(connection, query));
+    }
+    return this.runner.execute(connection, query);
   }
 
   /** Its result (or error) is back: progress on the connection (see `current`); the last one out gives it back. */

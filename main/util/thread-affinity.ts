@@ -1,20 +1,22 @@
 /**
- * Keeps the process's other threads off one CPU, and the main thread on it: a CPU of its own among Hotpath's threads
- * (other processes, the local stack's servers among them, may still run there). A logical CPU: on a machine with
- * SMT its sibling may be one of the others.
+ * Keeps the process's other threads and its child processes (the local stack's PostgreSQL and Redis) off one CPU,
+ * and the main thread on it: a CPU of its own among Hotpath's threads and servers (other processes of the machine may
+ * still run there). A logical CPU: on a machine with SMT its sibling may be one of the others.
  *
  * Why: the engine serves every request on its main thread's event loop, and on a machine with few cores that thread
  * shares them with the process's other threads: V8's garbage-collection helpers (a full collection of a large heap
  * marks with up to four of them at once), the plan selector's and trainer's worker threads, libuv's pool. When they
  * all run, the kernel deschedules the event loop for milliseconds at a time, requests queue behind it, and the
- * backlog drains slowly. With the main thread alone on its CPU, the others still run (on the rest), but never in its
- * place. docs/measurements.md has the figures.
+ * backlog drains slowly. The servers it talks to do the same, more often: each query or command it writes to a local
+ * socket wakes a backend, and the kernel likes to run the woken task on the waker's CPU, where it preempts the event
+ * loop. With the main thread alone on its CPU, the others still run (on the rest), but never in its place.
+ * docs/measurements.md has the figures.
  *
  * Linux only, with `taskset` (util-linux, in every Debian and Ubuntu base system); at least two usable CPUs.
  * Threads and child processes created later start on the main thread's CPU (a new thread or process inherits its
- * creator's), so both are listed again every second: new threads are moved to the other CPUs, and new child
- * processes (a local stack started from the console) get every CPU back. Better still, call this once the children
- * that matter run: a server's first second is then not spent on one CPU.
+ * creator's), so both are listed again every second and newcomers moved to the other CPUs (a child with its whole
+ * tree: a server's workers; what a server forks later inherits its CPUs). Better still, call this once the children
+ * that matter run: a server's first second is then not spent on the main thread's CPU.
  */
 
 import { execFile } from 'node:child_process';
@@ -50,10 +52,7 @@ export function splitCores(usable: readonly number[]): CoreSplit | null {
 }
 
 export interface DedicatedCore extends CoreSplit {
-  /**
-   * Stops watching for newcomers and gives every thread of the process the CPUs the process could use before (child
-   * processes keep what they have: every CPU, once a check has seen them).
-   */
+  /** Stops watching for newcomers and gives every thread of the process, and its child processes, the CPUs it could use before. */
   stop(): Promise<void>;
 }
 
@@ -72,17 +71,19 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   const pid = String(process.pid);
   // Listed before the pinning: a thread or child that appears while it runs is a newcomer, placed by the first check
   // (a thread that `taskset -a` caught as well is only moved where it already is).
-  const newcomers = new Newcomers(pid, split.otherCpus.join(','), usable.join(','));
-  await newcomers.markPresent();
+  const others = split.otherCpus.join(',');
+  const newcomers = new Newcomers(pid, others);
+  const present = await newcomers.markPresent();
   try {
     // -a: every thread the process has now; then the main thread alone (its thread id is the process id).
-    await taskset(['-a', '-p', '-c', split.otherCpus.join(','), pid]);
+    await taskset(['-a', '-p', '-c', others, pid]);
     await taskset(['-p', '-c', String(split.mainCpu), pid]);
   } catch (error) {
     // Half done (every thread kept off the main thread's CPU, the main thread too) is worse than not at all.
     await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
     return { ok: false, reason: tasksetFailure(error) };
   }
+  for (const child of present) await moveProcessTree(child, others);
 
   let checking: Promise<void> | null = null;
   const timer = setInterval(() => {
@@ -100,14 +101,14 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
       // A check still running would place its newcomers after the restore.
       await checking;
       await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
+      for (const child of await listChildren('self')) await moveProcessTree(child, usable.join(','));
     })());
   return { ok: true, core: { ...split, stop } };
 }
 
 /**
  * Threads and child processes that appeared since the pinning start on the main thread's CPU (they inherit their
- * creator's). A thread goes to the other CPUs; a child process (and whatever it forked meanwhile: a server's
- * workers) gets every CPU back, as it had before the pinning. What was there at the pinning is left as it was.
+ * creator's). A thread goes to the other CPUs, and so does a child process with whatever it forked meanwhile.
  */
 class Newcomers {
   private readonly threads = new Set<string>();
@@ -116,12 +117,14 @@ class Newcomers {
   constructor(
     private readonly pid: string,
     private readonly otherCpus: string,
-    private readonly everyCpu: string,
   ) {}
 
-  async markPresent(): Promise<void> {
+  /** Marks the threads and children there now as known (the pinning places them); returns the children. */
+  async markPresent(): Promise<string[]> {
     for (const tid of await listThreads()) this.threads.add(tid);
-    for (const child of await listChildren('self')) this.children.add(child);
+    const children = await listChildren('self');
+    for (const child of children) this.children.add(child);
+    return children;
   }
 
   async place(): Promise<void> {
@@ -139,11 +142,14 @@ class Newcomers {
     for (const child of children) {
       if (this.children.has(child)) continue;
       this.children.add(child);
-      for (const id of [child, ...(await listDescendants(child))]) {
-        await taskset(['-a', '-p', '-c', this.everyCpu, id]).catch(() => undefined);
-      }
+      await moveProcessTree(child, this.otherCpus);
     }
   }
+}
+
+/** Every thread of a process and of its descendants onto `cpus`; one that exits meanwhile is skipped. */
+async function moveProcessTree(id: string, cpus: string): Promise<void> {
+  for (const member of [id, ...(await listDescendants(id))]) await taskset(['-a', '-p', '-c', cpus, member]).catch(() => undefined);
 }
 
 const succeeded = () => true;

@@ -1,7 +1,8 @@
 /**
  * Pool benchmark: primary-key lookups (pgbench's own `-S` query on `pgbench_accounts`) at several
- * concurrencies through six clients of the same server in one run: our pool manager as configured by default
- * (named prepared statements, the workload's fast path, pipelined: see main/pool/pipelining.ts), the pool
+ * concurrencies through seven clients of the same server in one run: our pool manager as configured by default
+ * (named prepared statements, the workload's fast path, pipelined: see main/pool/pipelining.ts), the same pool
+ * read-only as the workload's is (a query pipelined behind others in its own READ ONLY transaction), the pool
  * manager without pipelining (one query per connection at a time), pg's own pipeline mode on a few raw clients,
  * a raw pg.Pool with unnamed queries, a raw pg.Pool with named statements, and `pgbench -S -M prepared` (C, the
  * ceiling). Closed loop, C callers each with one request in flight, pool size C for every client (pgbench opens
@@ -25,7 +26,15 @@ export interface PoolBenchOptions {
   concurrencies?: number[];
 }
 
-export const POOL_BENCH_CLIENTS = ['hotpath', 'hotpathNoPipeline', 'pgPipeline', 'pgPool', 'pgPoolNamed', 'pgbench'] as const;
+export const POOL_BENCH_CLIENTS = [
+  'hotpath',
+  'hotpathReadOnly',
+  'hotpathNoPipeline',
+  'pgPipeline',
+  'pgPool',
+  'pgPoolNamed',
+  'pgbench',
+] as const;
 type Client = (typeof POOL_BENCH_CLIENTS)[number];
 
 /** In-flight queries per raw pipelined pg.Client: the pool manager's default depth, so the two compare. */
@@ -36,12 +45,23 @@ const PIPELINED_GOAL = { concurrency: '32', ratio: 0.75 };
 export interface PoolBenchJson {
   qps: Record<Client, Record<string, number>>;
   ratios: Record<
-    'hotpathVsPgPool' | 'hotpathVsPgPoolNamed' | 'hotpathVsPgbench' | 'hotpathNoPipelineVsPgbench' | 'pgPipelineVsPgbench',
+    | 'hotpathVsPgPool'
+    | 'hotpathVsPgPoolNamed'
+    | 'hotpathVsPgbench'
+    | 'hotpathReadOnlyVsPgbench'
+    | 'hotpathNoPipelineVsPgbench'
+    | 'pgPipelineVsPgbench',
     Record<string, number>
   >;
   goals: { atLeastPgPool: boolean; within10PercentOfPgPoolNamed: boolean; pipelinedAtLeast075OfPgbenchAt32?: boolean };
   /** The pool manager pipelined (its default) against pgbench at 32 callers, the issue's measure; absent without c=32. */
-  pipelining: { depth: number; hotpathVsPgbenchAt32?: number; hotpathNoPipelineVsPgbenchAt32?: number; goal: number };
+  pipelining: {
+    depth: number;
+    hotpathVsPgbenchAt32?: number;
+    hotpathReadOnlyVsPgbenchAt32?: number;
+    hotpathNoPipelineVsPgbenchAt32?: number;
+    goal: number;
+  };
   /** CPU time of this Node process per query (µs, medians): steadier than q/s on a shared machine. */
   clientCpuUsPerQuery: Record<Exclude<Client, 'pgbench'>, Record<string, number>>;
   runs: number;
@@ -147,12 +167,13 @@ async function measure(
     if (!tps) throw new Error(`pgbench printed no tps: ${stdout.slice(-500)}`);
     return { qps: Number(tps[1]) };
   }
-  if (client === 'hotpath' || client === 'hotpathNoPipeline') {
+  if (client === 'hotpath' || client === 'hotpathReadOnly' || client === 'hotpathNoPipeline') {
     // Live-traffic lane (high): the lane the console's own lookups use; it may use the whole pool.
+    // The read-only pool as the workload runs it: its default size (cores × 2 + 1), so callers beyond that join.
+    const size = client === 'hotpathReadOnly' ? { readOnly: true } : { min: c, max: c };
     const pool = await PoolManager.open({
       connection: { connectionString: dbUrl },
-      min: c,
-      max: c,
+      ...size,
       acquireTimeoutMs: 60_000,
       applicationName: 'hotpath-bench-pool',
       ...(client === 'hotpathNoPipeline' ? { pipelineDepth: 1 } : {}),
@@ -255,6 +276,7 @@ function report(
     hotpathVsPgPool: ratio('hotpath', 'pgPool'),
     hotpathVsPgPoolNamed: ratio('hotpath', 'pgPoolNamed'),
     hotpathVsPgbench: ratio('hotpath', 'pgbench'),
+    hotpathReadOnlyVsPgbench: ratio('hotpathReadOnly', 'pgbench'),
     hotpathNoPipelineVsPgbench: ratio('hotpathNoPipeline', 'pgbench'),
     pgPipelineVsPgbench: ratio('pgPipeline', 'pgbench'),
   };
@@ -262,6 +284,7 @@ function report(
     Object.fromEntries(concurrencies.map((c) => [String(c), round(median(cpu[client][String(c)]!))]));
   const clientCpuUsPerQuery = {
     hotpath: cpuOf('hotpath'),
+    hotpathReadOnly: cpuOf('hotpathReadOnly'),
     hotpathNoPipeline: cpuOf('hotpathNoPipeline'),
     pgPipeline: cpuOf('pgPipeline'),
     pgPool: cpuOf('pgPool'),
@@ -272,7 +295,11 @@ function report(
     depth: PIPELINE_DEPTH,
     ...(at32 === undefined
       ? {}
-      : { hotpathVsPgbenchAt32: at32, hotpathNoPipelineVsPgbenchAt32: ratios.hotpathNoPipelineVsPgbench[PIPELINED_GOAL.concurrency]! }),
+      : {
+          hotpathVsPgbenchAt32: at32,
+          hotpathReadOnlyVsPgbenchAt32: ratios.hotpathReadOnlyVsPgbench[PIPELINED_GOAL.concurrency]!,
+          hotpathNoPipelineVsPgbenchAt32: ratios.hotpathNoPipelineVsPgbench[PIPELINED_GOAL.concurrency]!,
+        }),
     goal: PIPELINED_GOAL.ratio,
   };
   const goals = {
@@ -286,6 +313,7 @@ function report(
     columns: [
       'concurrency',
       'hotpath q/s',
+      'read-only q/s',
       'unpipelined q/s',
       'pg pipeline q/s',
       'pg.Pool q/s',
@@ -294,9 +322,11 @@ function report(
       'vs pg.Pool',
       'vs pg.Pool named',
       'vs pgbench',
+      'read-only vs pgbench',
       'unpipelined vs pgbench',
       'pg pipeline vs pgbench',
       'hotpath CPU µs/q',
+      'read-only CPU µs/q',
       'unpipelined CPU µs/q',
       'pg pipeline CPU µs/q',
       'pg.Pool named CPU µs/q',
@@ -306,6 +336,7 @@ function report(
       return {
         concurrency: c,
         'hotpath q/s': qps.hotpath[k]!,
+        'read-only q/s': qps.hotpathReadOnly[k]!,
         'unpipelined q/s': qps.hotpathNoPipeline[k]!,
         'pg pipeline q/s': qps.pgPipeline[k]!,
         'pg.Pool q/s': qps.pgPool[k]!,
@@ -314,9 +345,11 @@ function report(
         'vs pg.Pool': ratios.hotpathVsPgPool[k]!,
         'vs pg.Pool named': ratios.hotpathVsPgPoolNamed[k]!,
         'vs pgbench': ratios.hotpathVsPgbench[k]!,
+        'read-only vs pgbench': ratios.hotpathReadOnlyVsPgbench[k]!,
         'unpipelined vs pgbench': ratios.hotpathNoPipelineVsPgbench[k]!,
         'pg pipeline vs pgbench': ratios.pgPipelineVsPgbench[k]!,
         'hotpath CPU µs/q': clientCpuUsPerQuery.hotpath[k]!,
+        'read-only CPU µs/q': clientCpuUsPerQuery.hotpathReadOnly[k]!,
         'unpipelined CPU µs/q': clientCpuUsPerQuery.hotpathNoPipeline[k]!,
         'pg pipeline CPU µs/q': clientCpuUsPerQuery.pgPipeline[k]!,
         'pg.Pool named CPU µs/q': clientCpuUsPerQuery.pgPoolNamed[k]!,
@@ -328,9 +361,9 @@ function report(
       ...(at32 === undefined
         ? []
         : [
-            `Pipelined, at 32 callers: hotpath ${at32}× pgbench -S -M prepared (goal ${PIPELINED_GOAL.ratio}×: ${goals.pipelinedAtLeast075OfPgbenchAt32 ? 'met' : 'NOT met'}); unpipelined ${pipelining.hotpathNoPipelineVsPgbenchAt32}×.`,
+            `Pipelined, at 32 callers: hotpath ${at32}× pgbench -S -M prepared (goal ${PIPELINED_GOAL.ratio}×: ${goals.pipelinedAtLeast075OfPgbenchAt32 ? 'met' : 'NOT met'}); read-only (the workload's pool) ${pipelining.hotpathReadOnlyVsPgbenchAt32}×; unpipelined ${pipelining.hotpathNoPipelineVsPgbenchAt32}×.`,
           ]),
-      `Every client has C callers in flight. hotpath (lane high, named prepared statements) runs with its defaults: pipelined, up to ${PIPELINE_DEPTH} queries in flight per connection, spread over the cores first; unpipelined is the same pool with pipelineDepth 1 (one connection per query in flight); pg pipeline is ⌈C÷${PIPELINE_DEPTH}⌉ raw pg.Clients in pg's pipeline mode. The pools may open C connections; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.`,
+      `Every client has C callers in flight. hotpath (lane high, named prepared statements) runs with its defaults: pipelined, up to ${PIPELINE_DEPTH} queries in flight per connection, spread over the cores first; read-only is the pool as the workload runs it: readOnly, at its default size (cores × 2 + 1 connections), the callers beyond that joining a busy connection, each such query in its own READ ONLY transaction, its BEGIN and COMMIT sent with it; unpipelined is the same pool with pipelineDepth 1 (one connection per query in flight); pg pipeline is ⌈C÷${PIPELINE_DEPTH}⌉ raw pg.Clients in pg's pipeline mode. The pools may open C connections; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.`,
       "Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process's CPU per query (client overhead), steadier than q/s when other work shares the machine. Ratios are medians of each run's ratio (peers measured in the same run).",
     ],
     json: { qps, ratios, goals, pipelining, clientCpuUsPerQuery, runs: options.runs, seconds: options.seconds },

@@ -259,13 +259,36 @@ describe.each(TEST_SERVERS)('PoolManager pipelining on %s', (server) => {
     expect((await waitingLow).rows).toEqual([{ one: 1 }]);
   });
 
-  it('pipelineDepth 1 and read-only pools take a connection per query', async () => {
-    for (const options of [{ pipelineDepth: 1 }, { readOnly: true }]) {
+  it('pipelineDepth 1 takes a connection per query; a read-only pool pipelines too', async () => {
+    for (const [options, acquires] of [
+      [{ pipelineDepth: 1 }, 3],
+      [{ readOnly: true }, 1],
+    ] as const) {
       const pool = await open({ min: 1, max: 1, ...options });
+      await timeOnce(pool, { name: 'pl_one', text: 'SELECT $1::int AS n', values: [0] });
       pool.snapshot();
-      await Promise.all([1, 2, 3].map((n) => pool.query('normal', { name: 'pl_one', text: 'SELECT $1::int AS n', values: [n] })));
-      expect(pool.snapshot().counters.acquires.normal, JSON.stringify(options)).toBe(3);
+      const answers = await Promise.all(
+        [1, 2, 3].map((n) => pool.query('normal', { name: 'pl_one', text: 'SELECT $1::int AS n', values: [n] })),
+      );
+      expect(answers.map(({ rows }) => rows[0].n)).toEqual([1, 2, 3]);
+      expect(pool.snapshot().counters.acquires.normal, JSON.stringify(options)).toBe(acquires);
     }
+  });
+
+  it('a read-only pool joins a busy connection only when no idle one is to be had', async () => {
+    // More connections than this machine's cores, which a pool that is not read-only would share before it spreads further.
+    const pool = await open({ min: 3, max: 3, readOnly: true, cores: 2 });
+    const one = { name: 'pl_ro_one', text: 'SELECT $1::int AS n' };
+    await timeOnce(pool, { ...one, values: [0] });
+    const burst = async (callers: number): Promise<number> => {
+      pool.snapshot();
+      await Promise.all(Array.from({ length: callers }, (_, n) => pool.query('normal', { ...one, values: [n] })));
+      return pool.snapshot().counters.acquires.normal;
+    };
+    // Three callers, three connections: each its own (a joined query would pay for a BEGIN and a COMMIT).
+    expect(await burst(3)).toBe(3);
+    // Eight callers: the three connections are taken, and the other five join them rather than wait.
+    expect(await burst(8)).toBe(3);
   });
 
   it('close() ends a connection whose pipelined query hangs, and fails the queries on it', async () => {

@@ -87,6 +87,55 @@ describe.each(TEST_SERVERS)('read-only pool sessions on %s', (server) => {
     });
   }
 
+  for (const forced of [false, true]) {
+    const mode = forced ? ', with the fallback' : '';
+    it(`a write pipelined right behind the switch (sent before the switch's answer is back) still cannot write${mode}`, async () => {
+      // Statements this short count as short whatever the machine's load: both are pipelined once timed.
+      const pool = await open({ readOnlyTransactions: forced, pipelineShortMs: 60_000 });
+      const flip = { name: 'pl_flip', text: "SELECT set_config('default_transaction_read_only', 'off', false)" };
+      const wipe = { name: 'pl_wipe', text: 'SELECT wipe()' };
+      // Each runs once alone first (pipeline-eligibility.ts times a statement before it pipelines it).
+      await outcome(pool.query('normal', flip));
+      await outcome(pool.query('normal', wipe));
+      expect(await rowCount()).toBe(ROWS);
+      // The failed wipe's ROLLBACK (with the fallback) may still be settling: this waits for the connection to be idle.
+      await pool.query('normal', { text: 'SELECT 1' });
+      pool.snapshot(); // counters start now
+      // Same tick, one connection: the wipe leaves in the flip's write, before the server has answered the flip.
+      const [flipped, ...behind] = await Promise.all([flip, wipe, wipe].map((statement) => outcome(pool.query('normal', statement))));
+      expect(pool.snapshot().counters.acquires.normal).toBe(1);
+      expect(await rowCount()).toBe(ROWS);
+      expect(behind.map((result) => result.ok)).toEqual([false, false]);
+      if (!forced) {
+        expect(flipped).toMatchObject({ ok: false, error: { code: 'session-changed' } });
+      }
+      const { rows } = await pool.query('normal', { text: "SELECT current_setting('default_transaction_read_only') AS ro" });
+      expect(rows[0].ro).toBe('on');
+    });
+  }
+
+  it('a failing query pipelined behind others fails alone, and leaves no transaction open', async () => {
+    const pool = await open({ pipelineShortMs: 60_000 });
+    const good = { name: 'pl_good', text: 'SELECT $1::int AS n' };
+    const zero = { name: 'pl_zero', text: 'SELECT 1 / $1::int AS n' };
+    await pool.query('normal', { ...good, values: [0] });
+    await pool.query('normal', { ...zero, values: [1] });
+    pool.snapshot();
+    const results = await Promise.all(
+      [
+        { ...good, values: [1] },
+        { ...zero, values: [0] },
+        { ...good, values: [2] },
+      ].map((statement) => outcome(pool.query('normal', statement))),
+    );
+    expect(pool.snapshot().counters.acquires.normal).toBe(1);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    if (!results[1]!.ok) expect(results[1]!.error.code).toBe('22012');
+    // A transaction left open would make this report 'T' (in a block) and the read below run in it.
+    const { rows } = await pool.query('normal', { text: 'SELECT now() = statement_timestamp() AS alone' });
+    expect(rows[0].alone).toBe(true);
+  });
+
   it('a connection taken with acquire() runs each query in its own READ ONLY transaction when the fallback is on, as query() does', async () => {
     const pool = await open({ readOnlyTransactions: true });
     const connection = await pool.acquire('normal');
