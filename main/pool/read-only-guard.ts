@@ -15,7 +15,8 @@ import { PoolError } from './pool-errors.ts';
  * The check costs one property read per statement; no round trip.
  *
  * Servers that do not report the setting (older than 14) get the fallback: every one-shot query inside its own
- * `BEGIN READ ONLY` … `COMMIT`, two more round trips per query. `readOnlyTransactions` forces the fallback.
+ * `BEGIN READ ONLY` … `COMMIT`, two more round trips per query (none for a pipelined one, whose BEGIN and COMMIT are
+ * written with it). `readOnlyTransactions` forces the fallback.
  *
  * This holds because each request is one statement: the workload sends named prepared statements (the extended
  * protocol takes one statement per Parse), so no `COMMIT` can end the read-only transaction mid-request.

@@ -52,6 +52,8 @@ export function splitCores(usable: readonly number[]): CoreSplit | null {
 }
 
 export interface DedicatedCore extends CoreSplit {
+  /** Child processes (with their trees) moved to the other CPUs at the pinning: the local stack's servers. */
+  movedChildren: number;
   /** Stops watching for newcomers and gives every thread of the process, and its child processes, the CPUs it could use before. */
   stop(): Promise<void>;
 }
@@ -61,8 +63,13 @@ export type DedicatedCoreResult = { ok: true; core: DedicatedCore } | { ok: fals
 /** How often the process's threads and children are listed to place newcomers. */
 const NEWCOMER_CHECK_MS = 1_000;
 
+export interface DedicatedCoreOptions {
+  /** Child processes that are not servers of ours and keep their CPUs, with their trees (the browser `serve` opened). */
+  leaveAlone?: readonly number[];
+}
+
 /** Gives the main thread a CPU of its own (see the file's comment); says why not where it cannot. */
-export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
+export async function dedicateCoreToMainThread(options: DedicatedCoreOptions = {}): Promise<DedicatedCoreResult> {
   if (process.platform !== 'linux') return { ok: false, reason: 'thread affinity is set on Linux only' };
   if (!isMainThread) return { ok: false, reason: 'only the main thread can take a CPU for itself' };
   const usable = allowedCpus('/proc/self/status');
@@ -72,7 +79,7 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   // Listed before the pinning: a thread or child that appears while it runs is a newcomer, placed by the first check
   // (a thread that `taskset -a` caught as well is only moved where it already is).
   const others = split.otherCpus.join(',');
-  const newcomers = new Newcomers(pid, others);
+  const newcomers = new Newcomers(pid, others, new Set((options.leaveAlone ?? []).map(String)));
   const present = await newcomers.markPresent();
   try {
     // -a: every thread the process has now; then the main thread alone (its thread id is the process id).
@@ -83,7 +90,8 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
     await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
     return { ok: false, reason: tasksetFailure(error) };
   }
-  for (const child of present) await moveProcessTree(child, others);
+  let movedChildren = 0;
+  for (const child of present) if (await moveProcessTree(child, others).then(succeeded, failed)) movedChildren += 1;
 
   let checking: Promise<void> | null = null;
   const timer = setInterval(() => {
@@ -101,30 +109,38 @@ export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
       // A check still running would place its newcomers after the restore.
       await checking;
       await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
-      for (const child of await listChildren('self')) await moveProcessTree(child, usable.join(','));
+      for (const child of await newcomers.moved()) await moveProcessTree(child, usable.join(',')).catch(() => undefined);
     })());
-  return { ok: true, core: { ...split, stop } };
+  return { ok: true, core: { ...split, movedChildren, stop } };
 }
 
 /**
  * Threads and child processes that appeared since the pinning start on the main thread's CPU (they inherit their
- * creator's). A thread goes to the other CPUs, and so does a child process with whatever it forked meanwhile.
+ * creator's). A thread goes to the other CPUs, and so does a child process with whatever it forked meanwhile, unless
+ * it is to be left alone.
  */
 class Newcomers {
   private readonly threads = new Set<string>();
+  /** Children placed (or left alone): not moved again. */
   private readonly children = new Set<string>();
 
   constructor(
     private readonly pid: string,
     private readonly otherCpus: string,
+    private readonly leaveAlone: ReadonlySet<string>,
   ) {}
 
-  /** Marks the threads and children there now as known (the pinning places them); returns the children. */
+  /** Marks the threads and children there now as known (the pinning places them); returns the children to move. */
   async markPresent(): Promise<string[]> {
     for (const tid of await listThreads()) this.threads.add(tid);
     const children = await listChildren('self');
     for (const child of children) this.children.add(child);
-    return children;
+    return children.filter((child) => !this.leaveAlone.has(child));
+  }
+
+  /** The children there now that were moved (not left alone), for `stop` to give every CPU back. */
+  async moved(): Promise<string[]> {
+    return (await listChildren('self')).filter((child) => !this.leaveAlone.has(child));
   }
 
   async place(): Promise<void> {
@@ -141,15 +157,24 @@ class Newcomers {
     forgetGone(this.children, children);
     for (const child of children) {
       if (this.children.has(child)) continue;
-      this.children.add(child);
-      await moveProcessTree(child, this.otherCpus);
+      if (this.leaveAlone.has(child)) {
+        this.children.add(child);
+        continue;
+      }
+      // Known once moved: a move that failed (the child not yet exec'd, say) is tried again at the next check.
+      if (await moveProcessTree(child, this.otherCpus).then(succeeded, failed)) this.children.add(child);
     }
   }
 }
 
-/** Every thread of a process and of its descendants onto `cpus`; one that exits meanwhile is skipped. */
+/**
+ * Every thread of a process and of its descendants onto `cpus`, each process before its children are listed: one it
+ * forks meanwhile inherits the new CPUs, or is listed. Rejects if the process itself could not be moved (it exited);
+ * a descendant that exits meanwhile is skipped.
+ */
 async function moveProcessTree(id: string, cpus: string): Promise<void> {
-  for (const member of [id, ...(await listDescendants(id))]) await taskset(['-a', '-p', '-c', cpus, member]).catch(() => undefined);
+  await taskset(['-a', '-p', '-c', cpus, id]);
+  for (const child of await listChildren(id)) await moveProcessTree(child, cpus).catch(() => undefined);
 }
 
 const succeeded = () => true;
@@ -169,12 +194,6 @@ async function listChildren(id: string): Promise<string[]> {
   const threads = await readdir(`/proc/${id}/task`).catch(() => [] as string[]);
   const lists = await Promise.all(threads.map((tid) => readFile(`/proc/${id}/task/${tid}/children`, 'utf8').catch(() => '')));
   return lists.flatMap((list) => list.split(' ').filter((id) => id !== ''));
-}
-
-async function listDescendants(id: string): Promise<string[]> {
-  const children = await listChildren(id);
-  const below = await Promise.all(children.map(listDescendants));
-  return [...children, ...below.flat()];
 }
 
 /**

@@ -5,8 +5,8 @@
  * read-only as the workload's is (a query pipelined behind others in its own READ ONLY transaction), the pool
  * manager without pipelining (one query per connection at a time), pg's own pipeline mode on a few raw clients,
  * a raw pg.Pool with unnamed queries, a raw pg.Pool with named statements, and `pgbench -S -M prepared` (C, the
- * ceiling). Closed loop, C callers each with one request in flight, pool size C for every client (pgbench opens
- * C connections). Clients are interleaved and their order rotates per run; medians of runs are reported, and
+ * ceiling). Closed loop, C callers each with one request in flight, pool size C for every client but the read-only
+ * pool, which has its default size (pgbench opens C connections). Clients are interleaved and their order rotates per run; medians of runs are reported, and
  * ratios are medians of each run's ratio against the peers of the same run.
  */
 import { execFile } from 'node:child_process';

@@ -30,6 +30,10 @@ interface Report {
   childRestored: number[] | null;
   serverPlaced: number[] | null;
   serverRestored: number[] | null;
+  serverWorkerPlaced: number[] | null;
+  serverWorkerRestored: number[] | null;
+  browserPlaced: number[] | null;
+  movedChildren: number;
 }
 
 async function runChild(prefix: string[] = []): Promise<Report> {
@@ -57,6 +61,10 @@ describe.skipIf(!hasTaskset || usable.length < 2)('dedicateCoreToMainThread (Lin
     // A child process running at the call (the local stack's servers) goes to the other CPUs: a server woken by the
     // engine's writes would otherwise preempt the main thread on its own CPU.
     expect(report.serverPlaced).toEqual(report.otherCpus);
+    expect(report.serverWorkerPlaced).toEqual(report.otherCpus);
+    expect(report.movedChildren).toBeGreaterThanOrEqual(1); // the server (and tsx's esbuild service, a child too)
+    // A child the caller leaves alone (the browser `serve` opened) keeps every CPU.
+    expect(report.browserPlaced).toEqual(usable);
     // One started afterwards begins on the main thread's CPU (a local stack started from the console, say); the check
     // moves it.
     expect(report.childAtStart).toEqual([report.mainCpu]);
@@ -65,6 +73,7 @@ describe.skipIf(!hasTaskset || usable.length < 2)('dedicateCoreToMainThread (Lin
     for (const [tid, list] of Object.entries(report.restored)) expect(list, `thread ${tid}`).toEqual(usable);
     expect(report.childRestored).toEqual(usable);
     expect(report.serverRestored).toEqual(usable);
+    expect(report.serverWorkerRestored).toEqual(usable);
   });
 
   it('refuses, saying why, in a process that may use one CPU only', async () => {
