@@ -157,12 +157,10 @@ class Newcomers {
     forgetGone(this.children, children);
     for (const child of children) {
       if (this.children.has(child)) continue;
-      if (this.leaveAlone.has(child)) {
-        this.children.add(child);
-        continue;
-      }
-      // Known once moved: a move that failed (the child not yet exec'd, say) is tried again at the next check.
-      if (await moveProcessTree(child, this.otherCpus).then(succeeded, failed)) this.children.add(child);
+      // Known once tried: a move fails only for a child that exited or that is not ours to move (another user's), and
+      // trying again every second would not change that.
+      this.children.add(child);
+      if (!this.leaveAlone.has(child)) await moveProcessTree(child, this.otherCpus).catch(() => undefined);
     }
   }
 }
