@@ -1,22 +1,20 @@
 /**
- * Keeps the process's other threads and its child processes (the local stack's PostgreSQL and Redis) off one CPU,
- * and the main thread on it: a CPU of its own among Hotpath's threads and servers (other processes of the machine may
- * still run there). A logical CPU: on a machine with SMT its sibling may be one of the others.
+ * Keeps the process's other threads off one CPU, and the main thread on it: a CPU of its own among Hotpath's threads
+ * (other processes, the local stack's servers among them, may still run there). A logical CPU: on a machine with
+ * SMT its sibling may be one of the others.
  *
  * Why: the engine serves every request on its main thread's event loop, and on a machine with few cores that thread
  * shares them with the process's other threads: V8's garbage-collection helpers (a full collection of a large heap
  * marks with up to four of them at once), the plan selector's and trainer's worker threads, libuv's pool. When they
  * all run, the kernel deschedules the event loop for milliseconds at a time, requests queue behind it, and the
- * backlog drains slowly. The servers it talks to do the same, more often: each query or command it writes to a local
- * socket wakes a backend, and the kernel likes to run the woken task on the waker's CPU, where it preempts the event
- * loop. With the main thread alone on its CPU, the others still run (on the rest), but never in its place.
- * docs/measurements.md has the figures.
+ * backlog drains slowly. With the main thread alone on its CPU, the others still run (on the rest), but never in its
+ * place. docs/measurements.md has the figures.
  *
  * Linux only, with `taskset` (util-linux, in every Debian and Ubuntu base system); at least two usable CPUs.
  * Threads and child processes created later start on the main thread's CPU (a new thread or process inherits its
- * creator's), so both are listed again every second and newcomers moved to the other CPUs (a child with its whole
- * tree: a server's workers; what a server forks later inherits its CPUs). Better still, call this once the children
- * that matter run: a server's first second is then not spent on the main thread's CPU.
+ * creator's), so both are listed again every second: new threads are moved to the other CPUs, and new child
+ * processes (a local stack started from the console) get every CPU back. Better still, call this once the children
+ * that matter run: a server's first second is then not spent on one CPU.
  */
 
 import { execFile } from 'node:child_process';
@@ -52,9 +50,10 @@ export function splitCores(usable: readonly number[]): CoreSplit | null {
 }
 
 export interface DedicatedCore extends CoreSplit {
-  /** Child processes (with their trees) moved to the other CPUs at the pinning: the local stack's servers. */
-  movedChildren: number;
-  /** Stops watching for newcomers and gives every thread of the process, and its child processes, the CPUs it could use before. */
+  /**
+   * Stops watching for newcomers and gives every thread of the process the CPUs the process could use before (child
+   * processes keep what they have: every CPU, once a check has seen them).
+   */
   stop(): Promise<void>;
 }
 
@@ -63,13 +62,8 @@ export type DedicatedCoreResult = { ok: true; core: DedicatedCore } | { ok: fals
 /** How often the process's threads and children are listed to place newcomers. */
 const NEWCOMER_CHECK_MS = 1_000;
 
-export interface DedicatedCoreOptions {
-  /** Child processes that are not servers of ours and keep their CPUs, with their trees (the browser `serve` opened). */
-  leaveAlone?: readonly number[];
-}
-
 /** Gives the main thread a CPU of its own (see the file's comment); says why not where it cannot. */
-export async function dedicateCoreToMainThread(options: DedicatedCoreOptions = {}): Promise<DedicatedCoreResult> {
+export async function dedicateCoreToMainThread(): Promise<DedicatedCoreResult> {
   if (process.platform !== 'linux') return { ok: false, reason: 'thread affinity is set on Linux only' };
   if (!isMainThread) return { ok: false, reason: 'only the main thread can take a CPU for itself' };
   const usable = allowedCpus('/proc/self/status');
@@ -78,20 +72,17 @@ export async function dedicateCoreToMainThread(options: DedicatedCoreOptions = {
   const pid = String(process.pid);
   // Listed before the pinning: a thread or child that appears while it runs is a newcomer, placed by the first check
   // (a thread that `taskset -a` caught as well is only moved where it already is).
-  const others = split.otherCpus.join(',');
-  const newcomers = new Newcomers(pid, others, new Set((options.leaveAlone ?? []).map(String)));
-  const present = await newcomers.markPresent();
+  const newcomers = new Newcomers(pid, split.otherCpus.join(','), usable.join(','));
+  await newcomers.markPresent();
   try {
     // -a: every thread the process has now; then the main thread alone (its thread id is the process id).
-    await taskset(['-a', '-p', '-c', others, pid]);
+    await taskset(['-a', '-p', '-c', split.otherCpus.join(','), pid]);
     await taskset(['-p', '-c', String(split.mainCpu), pid]);
   } catch (error) {
     // Half done (every thread kept off the main thread's CPU, the main thread too) is worse than not at all.
     await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
     return { ok: false, reason: tasksetFailure(error) };
   }
-  let movedChildren = 0;
-  for (const child of present) if (await moveProcessTree(child, others).then(succeeded, failed)) movedChildren += 1;
 
   let checking: Promise<void> | null = null;
   const timer = setInterval(() => {
@@ -109,38 +100,28 @@ export async function dedicateCoreToMainThread(options: DedicatedCoreOptions = {
       // A check still running would place its newcomers after the restore.
       await checking;
       await taskset(['-a', '-p', '-c', usable.join(','), pid]).catch(() => undefined);
-      for (const child of await newcomers.moved()) await moveProcessTree(child, usable.join(',')).catch(() => undefined);
     })());
-  return { ok: true, core: { ...split, movedChildren, stop } };
+  return { ok: true, core: { ...split, stop } };
 }
 
 /**
  * Threads and child processes that appeared since the pinning start on the main thread's CPU (they inherit their
- * creator's). A thread goes to the other CPUs, and so does a child process with whatever it forked meanwhile, unless
- * it is to be left alone.
+ * creator's). A thread goes to the other CPUs; a child process (and whatever it forked meanwhile: a server's
+ * workers) gets every CPU back, as it had before the pinning. What was there at the pinning is left as it was.
  */
 class Newcomers {
   private readonly threads = new Set<string>();
-  /** Children placed (or left alone): not moved again. */
   private readonly children = new Set<string>();
 
   constructor(
     private readonly pid: string,
     private readonly otherCpus: string,
-    private readonly leaveAlone: ReadonlySet<string>,
+    private readonly everyCpu: string,
   ) {}
 
-  /** Marks the threads and children there now as known (the pinning places them); returns the children to move. */
-  async markPresent(): Promise<string[]> {
+  async markPresent(): Promise<void> {
     for (const tid of await listThreads()) this.threads.add(tid);
-    const children = await listChildren('self');
-    for (const child of children) this.children.add(child);
-    return children.filter((child) => !this.leaveAlone.has(child));
-  }
-
-  /** The children there now that were moved (not left alone), for `stop` to give every CPU back. */
-  async moved(): Promise<string[]> {
-    return (await listChildren('self')).filter((child) => !this.leaveAlone.has(child));
+    for (const child of await listChildren('self')) this.children.add(child);
   }
 
   async place(): Promise<void> {
@@ -157,22 +138,12 @@ class Newcomers {
     forgetGone(this.children, children);
     for (const child of children) {
       if (this.children.has(child)) continue;
-      // Known once tried: a move fails only for a child that exited or that is not ours to move (another user's), and
-      // trying again every second would not change that.
       this.children.add(child);
-      if (!this.leaveAlone.has(child)) await moveProcessTree(child, this.otherCpus).catch(() => undefined);
+      for (const id of [child, ...(await listDescendants(child))]) {
+        await taskset(['-a', '-p', '-c', this.everyCpu, id]).catch(() => undefined);
+      }
     }
   }
-}
-
-/**
- * Every thread of a process and of its descendants onto `cpus`, each process before its children are listed: one it
- * forks meanwhile inherits the new CPUs, or is listed. Rejects if the process itself could not be moved (it exited);
- * a descendant that exits meanwhile is skipped.
- */
-async function moveProcessTree(id: string, cpus: string): Promise<void> {
-  await taskset(['-a', '-p', '-c', cpus, id]);
-  for (const child of await listChildren(id)) await moveProcessTree(child, cpus).catch(() => undefined);
 }
 
 const succeeded = () => true;
@@ -192,6 +163,12 @@ async function listChildren(id: string): Promise<string[]> {
   const threads = await readdir(`/proc/${id}/task`).catch(() => [] as string[]);
   const lists = await Promise.all(threads.map((tid) => readFile(`/proc/${id}/task/${tid}/children`, 'utf8').catch(() => '')));
   return lists.flatMap((list) => list.split(' ').filter((id) => id !== ''));
+}
+
+async function listDescendants(id: string): Promise<string[]> {
+  const children = await listChildren(id);
+  const below = await Promise.all(children.map(listDescendants));
+  return [...children, ...below.flat()];
 }
 
 /**

@@ -30,8 +30,6 @@ export async function serve(options: ServeOptions): Promise<void> {
   printProgress(engine);
   let server: HeadlessServer | null = null;
   let dedicatedCore: DedicatedCore | null = null;
-  /** The browser opened on the console, if any (its process id). */
-  let browser: number | null = null;
   let shuttingDown: Promise<void> | null = null;
   // Installed before anything starts: a signal during start-up stops what has started
   // (the engine waits for a stack still starting) instead of leaving it behind.
@@ -56,8 +54,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.stdout.write(`Contract WebSocket: ${server.wsUrl}\n`);
     if (server.consoleUrl) {
       process.stdout.write(`Console: ${server.consoleUrl}\n`);
-      browser = options.openBrowser ? openInBrowser(server.consoleUrl) : null;
-      if (options.openBrowser && browser === null) process.stdout.write('(No desktop browser to open here: open the console URL above.)\n');
+      if (options.openBrowser && !openInBrowser(server.consoleUrl))
+        process.stdout.write('(No desktop browser to open here: open the console URL above.)\n');
     } else {
       process.stdout.write('The console UI is not built (npm run build:renderer); the engine runs without it.\n');
     }
@@ -67,8 +65,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       say('Not connected yet: choose a stack in the console.');
       return;
     }
-    // The browser is the user's, not a server of ours: it keeps every CPU.
-    dedicatedCore = await takeDedicatedCore(options.dedicatedCore, say, browser === null ? [] : [browser]);
+    dedicatedCore = await takeDedicatedCore(options.dedicatedCore, say);
     process.stdout.write(`Hotpath is ready. Press Ctrl+C to stop.\n`);
   } catch (error) {
     // A signal during start-up makes the pending step fail; its handler owns the exit.
