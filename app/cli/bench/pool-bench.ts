@@ -6,8 +6,8 @@
  * manager without pipelining (one query per connection at a time), pg's own pipeline mode on a few raw clients,
  * a raw pg.Pool with unnamed queries, a raw pg.Pool with named statements, and `pgbench -S -M prepared` (C, the
  * ceiling). Closed loop, C callers each with one request in flight, pool size C for every client but the read-only
- * pool, which has its default size (pgbench opens C connections). Clients are interleaved and their order rotates per run; medians of runs are reported, and
- * ratios are medians of each run's ratio against the peers of the same run.
+ * pool, which has its default size (pgbench opens C connections). Clients are interleaved and their order rotates
+ * per run; medians of runs are reported, and ratios are medians of each run's ratio against the peers of the same run.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -363,7 +363,7 @@ function report(
         : [
             `Pipelined, at 32 callers: hotpath ${at32}× pgbench -S -M prepared (goal ${PIPELINED_GOAL.ratio}×: ${goals.pipelinedAtLeast075OfPgbenchAt32 ? 'met' : 'NOT met'}); read-only (the workload's pool) ${pipelining.hotpathReadOnlyVsPgbenchAt32}×; unpipelined ${pipelining.hotpathNoPipelineVsPgbenchAt32}×.`,
           ]),
-      `Every client has C callers in flight. hotpath (lane high, named prepared statements) runs with its defaults: pipelined, up to ${PIPELINE_DEPTH} queries in flight per connection, spread over the cores first; read-only is the pool as the workload runs it: readOnly, at its default size (cores × 2 + 1 connections), the callers beyond that joining a busy connection, each such query in its own READ ONLY transaction, its BEGIN and COMMIT sent with it; unpipelined is the same pool with pipelineDepth 1 (one connection per query in flight); pg pipeline is ⌈C÷${PIPELINE_DEPTH}⌉ raw pg.Clients in pg's pipeline mode. The pools may open C connections; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.`,
+      `Every client has C callers in flight. hotpath (lane high, named prepared statements) runs with its defaults: pipelined, up to ${PIPELINE_DEPTH} queries in flight per connection, spread over the cores first; read-only is the pool as the workload runs it: readOnly, at its default size (cores × 2 + 1 connections), the callers beyond that joining a busy connection, each such query in its own READ ONLY transaction, its BEGIN and COMMIT sent with it; unpipelined is the same pool with pipelineDepth 1 (one connection per query in flight); pg pipeline is ⌈C÷${PIPELINE_DEPTH}⌉ raw pg.Clients in pg's pipeline mode. The other pools may open C connections; pgbench runs -S -M prepared -c C -j min(C,2) on the same server and table.`,
       "Node clients share the 2 cores with the server; pgbench is C and the ceiling. CPU µs/q is this Node process's CPU per query (client overhead), steadier than q/s when other work shares the machine. Ratios are medians of each run's ratio (peers measured in the same run).",
     ],
     json: { qps, ratios, goals, pipelining, clientCpuUsPerQuery, runs: options.runs, seconds: options.seconds },
